@@ -1,0 +1,2 @@
+export { Decoder, decodeWith } from './decoder.js';
+export { Encoder } from './encoder.js';

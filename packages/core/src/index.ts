@@ -1,0 +1,7 @@
+/**
+ * @accord/core: clocks, causal delivery, state- and op-based CRDTs, the JSON document and its
+ * binary sync. Pure algorithms: no I/O, no runtime dependencies; runs in Node and browsers.
+ * @packageDocumentation
+ */
+export * from './encoding/index.js';
+export * from './errors.js';
