@@ -3,5 +3,7 @@
  * binary sync. Pure algorithms: no I/O, no runtime dependencies; runs in Node and browsers.
  * @packageDocumentation
  */
+
+export * from './clock/index.js';
 export * from './encoding/index.js';
 export * from './errors.js';

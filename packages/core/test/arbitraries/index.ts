@@ -1,0 +1,2 @@
+/** Shared fast-check arbitraries for `@accord/core` tests. */
+export * from './clock.js';
