@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+export * from './causal/index.js';
 export * from './clock/index.js';
 export * from './encoding/index.js';
 export * from './errors.js';
+export * from './protocol/index.js';

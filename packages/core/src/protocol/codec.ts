@@ -1,0 +1,273 @@
+/**
+ * Encode and decode protocol messages. Frame: `[version u8][type u8][fields…]`, fields in the
+ * order of the message interfaces, integers as varints, strings and byte arrays length-prefixed.
+ * Decoding is bounded (every length is checked against the bytes left, strings against fixed
+ * limits) and throws only {@link DecodeError}; decoded byte fields are copies, never views.
+ */
+
+import { type Decoder, decodeWith } from '../encoding/decoder.js';
+import { Encoder } from '../encoding/encoder.js';
+import { DecodeError } from '../errors.js';
+import { errorCodeFromWire, errorCodeToWire } from './error-codes.js';
+import {
+  type ClientMessage,
+  type Message,
+  type MessageType,
+  PROTOCOL_VERSION,
+  type PresenceEntry,
+  type PresenceState,
+  type ServerMessage,
+} from './messages.js';
+import { readPresenceValue, writePresenceValue } from './presence-value.js';
+
+/** Longest document id accepted, in UTF-8 bytes. */
+export const MAX_DOC_ID_BYTES = 512;
+/** Longest token accepted, in UTF-8 bytes. */
+export const MAX_TOKEN_BYTES = 8192;
+/** Longest presence name accepted, in UTF-8 bytes. */
+export const MAX_PRESENCE_NAME_BYTES = 256;
+/** Longest presence colour accepted, in UTF-8 bytes. */
+export const MAX_PRESENCE_COLOR_BYTES = 64;
+/** Longest error message accepted, in UTF-8 bytes. */
+export const MAX_ERROR_MESSAGE_BYTES = 1024;
+/** Most successors accepted in a `cluster` message. */
+export const MAX_SUCCESSORS = 1024;
+
+/** Wire numbers of the message types. Part of the protocol: append, never renumber. */
+export const MessageTypeCode: { readonly [K in MessageType]: number } = {
+  hello: 1,
+  welcome: 2,
+  sync: 3,
+  resync: 4,
+  update: 5,
+  ack: 6,
+  presence: 7,
+  'presence-update': 8,
+  cluster: 9,
+  error: 10,
+  ping: 11,
+  pong: 12,
+};
+
+const CLIENT_TYPES = new Set<MessageType>(['hello', 'resync', 'update', 'presence', 'error', 'ping', 'pong']);
+const SERVER_TYPES = new Set<MessageType>([
+  'welcome',
+  'sync',
+  'update',
+  'ack',
+  'presence-update',
+  'cluster',
+  'error',
+  'ping',
+  'pong',
+]);
+
+/**
+ * Encode one message into a frame. Throws `RangeError` when a field is out of range (negative
+ * or unsafe integers, a presence value the format cannot hold); never for valid messages.
+ */
+export function encodeMessage(msg: Message): Uint8Array {
+  const size = 'update' in msg ? msg.update.length + 16 : 64;
+  const enc = new Encoder(size);
+  enc.writeU8(PROTOCOL_VERSION);
+  enc.writeU8(MessageTypeCode[msg.type]);
+  switch (msg.type) {
+    case 'hello':
+      enc.writeString(msg.docId);
+      enc.writeString(msg.token);
+      enc.writeBytes(msg.stateVector);
+      break;
+    case 'welcome':
+      enc.writeVarUint(msg.sessionId);
+      enc.writeU8(msg.scope === 'write' ? 1 : 0);
+      enc.writeVarUint(msg.nodeId);
+      enc.writeVarUint(msg.presenceTtlMs);
+      break;
+    case 'sync':
+      enc.writeBytes(msg.update);
+      enc.writeBytes(msg.stateVector);
+      break;
+    case 'resync':
+      enc.writeBytes(msg.stateVector);
+      break;
+    case 'update':
+      enc.writeVarUint(msg.id);
+      enc.writeBytes(msg.update);
+      break;
+    case 'ack':
+      enc.writeVarUint(msg.id);
+      break;
+    case 'presence':
+      writeOptionalPresence(enc, msg.state);
+      break;
+    case 'presence-update':
+      enc.writeVarUint(msg.entries.length);
+      for (const e of msg.entries) {
+        enc.writeVarUint(e.sessionId);
+        writeOptionalPresence(enc, e.state);
+      }
+      break;
+    case 'cluster':
+      enc.writeVarUint(msg.nodeId);
+      enc.writeVarUint(msg.leaderId === null ? 0 : msg.leaderId + 1);
+      enc.writeVarUint(msg.term);
+      enc.writeVarUint(msg.successors.length);
+      for (const s of msg.successors) enc.writeVarUint(s);
+      enc.writeVarUint(msg.snapshotTerm);
+      enc.writeVarUint(msg.snapshotSeq);
+      break;
+    case 'error':
+      enc.writeVarUint(errorCodeToWire(msg.code));
+      enc.writeString(msg.message);
+      enc.writeVarUint(msg.id);
+      break;
+    case 'ping':
+    case 'pong':
+      enc.writeVarUint(msg.nonce);
+      break;
+  }
+  return enc.toBytes();
+}
+
+function writeOptionalPresence(enc: Encoder, state: PresenceState | null): void {
+  if (state === null) {
+    enc.writeU8(0);
+    return;
+  }
+  enc.writeU8(1);
+  enc.writeString(state.name);
+  enc.writeString(state.color);
+  writePresenceValue(enc, state.cursor);
+  writePresenceValue(enc, state.data);
+}
+
+/**
+ * Decode one frame into a message of any type. Throws {@link DecodeError}: `bad-version` for
+ * another protocol version, `bad-tag` for an unknown type, `truncated`/`trailing-bytes`/
+ * `bad-utf8`/`too-large`/`overflow` for malformed fields. Nothing else is ever thrown.
+ */
+export function decodeMessage(bytes: Uint8Array): Message {
+  return decodeWith(bytes, readMessage);
+}
+
+/** Decode a frame a client sent; a relay-only type is `bad-tag`. Throws only {@link DecodeError}. */
+export function decodeClientMessage(bytes: Uint8Array): ClientMessage {
+  const msg = decodeMessage(bytes);
+  if (!CLIENT_TYPES.has(msg.type)) throw new DecodeError('bad-tag', `${msg.type} is not a client message`);
+  return msg as ClientMessage;
+}
+
+/** Decode a frame a relay sent; a client-only type is `bad-tag`. Throws only {@link DecodeError}. */
+export function decodeServerMessage(bytes: Uint8Array): ServerMessage {
+  const msg = decodeMessage(bytes);
+  if (!SERVER_TYPES.has(msg.type)) throw new DecodeError('bad-tag', `${msg.type} is not a relay message`);
+  return msg as ServerMessage;
+}
+
+function readMessage(d: Decoder): Message {
+  const version = d.readU8();
+  if (version !== PROTOCOL_VERSION) {
+    throw new DecodeError('bad-version', `protocol version ${version} is not supported`);
+  }
+  const tag = d.readU8();
+  switch (tag) {
+    case 1:
+      return {
+        type: 'hello',
+        docId: readDocId(d),
+        token: readBoundedString(d, MAX_TOKEN_BYTES, 'token'),
+        stateVector: d.readBytes().slice(),
+      };
+    case 2: {
+      const sessionId = d.readVarUint();
+      const scopeByte = d.readU8();
+      if (scopeByte > 1) throw new DecodeError('bad-tag', `unknown scope ${scopeByte}`);
+      return {
+        type: 'welcome',
+        sessionId,
+        scope: scopeByte === 1 ? 'write' : 'read',
+        nodeId: d.readVarUint(),
+        presenceTtlMs: d.readVarUint(),
+      };
+    }
+    case 3:
+      return { type: 'sync', update: d.readBytes().slice(), stateVector: d.readBytes().slice() };
+    case 4:
+      return { type: 'resync', stateVector: d.readBytes().slice() };
+    case 5:
+      return { type: 'update', id: d.readVarUint(), update: d.readBytes().slice() };
+    case 6:
+      return { type: 'ack', id: d.readVarUint() };
+    case 7:
+      return { type: 'presence', state: readOptionalPresence(d) };
+    case 8: {
+      const n = d.readCount(2);
+      const entries: PresenceEntry[] = [];
+      for (let i = 0; i < n; i++)
+        entries.push({ sessionId: d.readVarUint(), state: readOptionalPresence(d) });
+      return { type: 'presence-update', entries };
+    }
+    case 9: {
+      const nodeId = d.readVarUint();
+      const leader = d.readVarUint();
+      const term = d.readVarUint();
+      const n = d.readCount(1, MAX_SUCCESSORS);
+      const successors: number[] = [];
+      for (let i = 0; i < n; i++) successors.push(d.readVarUint());
+      return {
+        type: 'cluster',
+        nodeId,
+        leaderId: leader === 0 ? null : leader - 1,
+        term,
+        successors,
+        snapshotTerm: d.readVarUint(),
+        snapshotSeq: d.readVarUint(),
+      };
+    }
+    case 10:
+      return {
+        type: 'error',
+        code: errorCodeFromWire(d.readVarUint()),
+        message: readBoundedString(d, MAX_ERROR_MESSAGE_BYTES, 'error message'),
+        id: d.readVarUint(),
+      };
+    case 11:
+      return { type: 'ping', nonce: d.readVarUint() };
+    case 12:
+      return { type: 'pong', nonce: d.readVarUint() };
+    default:
+      throw new DecodeError('bad-tag', `unknown message type ${tag}`);
+  }
+}
+
+function readDocId(d: Decoder): string {
+  const id = readBoundedString(d, MAX_DOC_ID_BYTES, 'document id');
+  if (id.length === 0) throw new DecodeError('invalid', 'document id is empty');
+  return id;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Read a string whose UTF-8 length must not exceed `max`; the limit is checked before decoding. */
+function readBoundedString(d: Decoder, max: number, what: string): string {
+  const n = d.readVarUint();
+  if (n > max) throw new DecodeError('too-large', `${what} of ${n} bytes exceeds ${max}`);
+  const bytes = d.readRaw(n);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new DecodeError('bad-utf8', `${what} is not valid UTF-8`);
+  }
+}
+
+function readOptionalPresence(d: Decoder): PresenceState | null {
+  const flag = d.readU8();
+  if (flag === 0) return null;
+  if (flag !== 1) throw new DecodeError('bad-tag', `unknown presence flag ${flag}`);
+  return {
+    name: readBoundedString(d, MAX_PRESENCE_NAME_BYTES, 'presence name'),
+    color: readBoundedString(d, MAX_PRESENCE_COLOR_BYTES, 'presence colour'),
+    cursor: readPresenceValue(d),
+    data: readPresenceValue(d),
+  };
+}

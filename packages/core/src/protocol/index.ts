@@ -1,0 +1,59 @@
+/**
+ * The client/relay wire protocol: message types, a bounded binary codec, error codes and named
+ * close codes. Pure: shared by `@accord/client` and `@accord/sync-server`. See `docs/protocol.md`.
+ */
+export {
+  CloseCode,
+  type CloseCodeInfo,
+  type CloseCodeName,
+  type CloseCodeValue,
+  closeCodeInfo,
+} from './close-codes.js';
+export {
+  decodeClientMessage,
+  decodeMessage,
+  decodeServerMessage,
+  encodeMessage,
+  MAX_DOC_ID_BYTES,
+  MAX_ERROR_MESSAGE_BYTES,
+  MAX_PRESENCE_COLOR_BYTES,
+  MAX_PRESENCE_NAME_BYTES,
+  MAX_SUCCESSORS,
+  MAX_TOKEN_BYTES,
+  MessageTypeCode,
+} from './codec.js';
+export {
+  errorCodeFromWire,
+  errorCodeToWire,
+  type ProtocolErrorCode,
+  ProtocolErrorCodes,
+} from './error-codes.js';
+export type {
+  AckMessage,
+  ClientMessage,
+  ClusterMessage,
+  ErrorMessage,
+  HelloMessage,
+  Message,
+  MessageType,
+  PingMessage,
+  PongMessage,
+  PresenceEntry,
+  PresenceMessage,
+  PresenceState,
+  PresenceUpdateMessage,
+  ResyncMessage,
+  Scope,
+  ServerMessage,
+  SyncMessage,
+  UpdateMessage,
+  WelcomeMessage,
+} from './messages.js';
+export { PROTOCOL_VERSION } from './messages.js';
+export {
+  PRESENCE_MAX_DEPTH,
+  PRESENCE_MAX_NODES,
+  type PresenceValue,
+  readPresenceValue,
+  writePresenceValue,
+} from './presence-value.js';

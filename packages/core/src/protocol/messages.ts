@@ -1,0 +1,185 @@
+/**
+ * The messages of the client/relay wire protocol (see `docs/protocol.md`). One WebSocket
+ * binary frame carries one message: `[version u8][type u8][fields…]`. Plain data only; the
+ * codec lives in `codec.ts`.
+ */
+import type { ProtocolErrorCode } from './error-codes.js';
+import type { PresenceValue } from './presence-value.js';
+
+/** The protocol version this codec writes and the only one it reads. */
+export const PROTOCOL_VERSION = 1;
+
+/** What a token lets a session do with its document. */
+export type Scope = 'read' | 'write';
+
+/**
+ * Client → relay, first message on every connection: who I am and what I already have.
+ * The relay answers `welcome` then `sync`, or an `error` and a close; it sends no document
+ * byte before the token is checked.
+ */
+export interface HelloMessage {
+  readonly type: 'hello';
+  /** The document (room) to join; 1–512 UTF-8 bytes. */
+  readonly docId: string;
+  /** The signed access token, or `''` when the relay runs without auth. */
+  readonly token: string;
+  /** The client's encoded state vector (`encodeStateVector(doc)`), opaque to the codec. */
+  readonly stateVector: Uint8Array;
+}
+
+/** Relay → client, after a successful `hello`: the session's identity and rights. */
+export interface WelcomeMessage {
+  readonly type: 'welcome';
+  /** This session's id, unique in the room; presence entries are keyed by it. */
+  readonly sessionId: number;
+  /** `'read'` sessions may not send updates (the relay refuses them with `read-only`). */
+  readonly scope: Scope;
+  /** The id of the node serving this connection. */
+  readonly nodeId: number;
+  /** Presence of a session silent for this long expires; send something (a ping) more often. */
+  readonly presenceTtlMs: number;
+}
+
+/**
+ * Relay → client, the answer to `hello` (and to `resync`): exactly the part of the document
+ * the client lacks, and the relay's state vector so the client can send what the relay lacks
+ * (as ordinary `update` messages).
+ */
+export interface SyncMessage {
+  readonly type: 'sync';
+  /** An update holding what the client's state vector does not cover (may be empty-state). */
+  readonly update: Uint8Array;
+  /** The relay's encoded state vector at the moment it computed `update`. */
+  readonly stateVector: Uint8Array;
+}
+
+/** Client → relay: ask again for what I lack (e.g. after an update was held for missing deps). */
+export interface ResyncMessage {
+  readonly type: 'resync';
+  readonly stateVector: Uint8Array;
+}
+
+/**
+ * A document update, both directions. From a client, `id` is a client-chosen positive integer
+ * the relay echoes in `ack` once the update is durable (or in `error` if it was refused);
+ * resending the same update under the same or a new id is harmless (updates are idempotent).
+ * From the relay, `id` is 0.
+ */
+export interface UpdateMessage {
+  readonly type: 'update';
+  readonly id: number;
+  readonly update: Uint8Array;
+}
+
+/**
+ * Relay → client: the update the client sent with this `id` is durable (stored on the write
+ * quorum). Acks may arrive in any order.
+ */
+export interface AckMessage {
+  readonly type: 'ack';
+  readonly id: number;
+}
+
+/** Where a user is and who they are: relayed to the room, never stored. */
+export interface PresenceState {
+  /** Display name (at most 256 UTF-8 bytes). */
+  readonly name: string;
+  /** Display colour, e.g. `'#e91e63'` (at most 64 UTF-8 bytes). */
+  readonly color: string;
+  /** The cursor or selection, app-defined (e.g. `{ anchor, head }`), or `null`. */
+  readonly cursor: PresenceValue;
+  /** Any other small app-defined value, or `null`. */
+  readonly data: PresenceValue;
+}
+
+/** Client → relay: set (or with `null`, clear) this session's presence. */
+export interface PresenceMessage {
+  readonly type: 'presence';
+  readonly state: PresenceState | null;
+}
+
+/** One session's presence in a `presence-update`; `state: null` means it left or expired. */
+export interface PresenceEntry {
+  readonly sessionId: number;
+  readonly state: PresenceState | null;
+}
+
+/**
+ * Relay → client: presence changes in the room (on join: everyone currently present).
+ * Entries with `state: null` are sessions that left, cleared or went silent.
+ */
+export interface PresenceUpdateMessage {
+  readonly type: 'presence-update';
+  readonly entries: readonly PresenceEntry[];
+}
+
+/**
+ * Relay → client: the cluster as the serving node sees it, sent after `welcome` and whenever
+ * it changes.
+ */
+export interface ClusterMessage {
+  readonly type: 'cluster';
+  /** The serving node. */
+  readonly nodeId: number;
+  /** The current leader, or `null` while none is known (election in progress). */
+  readonly leaderId: number | null;
+  /** The current election term (1 for a single node). */
+  readonly term: number;
+  /** Next-in-line leaders, in order. */
+  readonly successors: readonly number[];
+  /** Term of this document's latest snapshot (0: none yet). */
+  readonly snapshotTerm: number;
+  /** Sequence number of this document's latest snapshot (0: none yet); the document's version. */
+  readonly snapshotSeq: number;
+}
+
+/**
+ * Either direction: something went wrong. From the relay it may be followed by a close.
+ * `id` names the refused update (`read-only`, `bad-update`, `unavailable`), else 0.
+ */
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly code: ProtocolErrorCode;
+  readonly message: string;
+  readonly id: number;
+}
+
+/** Either direction: liveness probe; the receiver answers `pong` with the same `nonce`. */
+export interface PingMessage {
+  readonly type: 'ping';
+  readonly nonce: number;
+}
+
+/** The answer to `ping`. */
+export interface PongMessage {
+  readonly type: 'pong';
+  readonly nonce: number;
+}
+
+/** Messages a client sends. */
+export type ClientMessage =
+  | HelloMessage
+  | ResyncMessage
+  | UpdateMessage
+  | PresenceMessage
+  | ErrorMessage
+  | PingMessage
+  | PongMessage;
+
+/** Messages a relay sends. */
+export type ServerMessage =
+  | WelcomeMessage
+  | SyncMessage
+  | UpdateMessage
+  | AckMessage
+  | PresenceUpdateMessage
+  | ClusterMessage
+  | ErrorMessage
+  | PingMessage
+  | PongMessage;
+
+/** Any protocol message. */
+export type Message = ClientMessage | ServerMessage;
+
+/** The `type` of any protocol message. */
+export type MessageType = Message['type'];
