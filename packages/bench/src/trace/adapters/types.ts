@@ -1,0 +1,35 @@
+/**
+ * The common shape every text CRDT takes in the trace bench, so the harness measures each
+ * library the same way.
+ */
+import type { TracePatch } from '../trace-file.js';
+
+/** The libraries the trace bench knows. */
+export const traceLibs = ['accord', 'yjs', 'automerge', 'json-joy', 'loro'] as const;
+
+/** One of {@link traceLibs}. */
+export type TraceLib = (typeof traceLibs)[number];
+
+/** The competitors (everything but Accord), the default of `--vs`. */
+export const competitorLibs: readonly TraceLib[] = ['yjs', 'automerge', 'json-joy', 'loro'];
+
+/** One document holding one text, as a library under test sees it. */
+export interface TextReplica {
+  /** Applies the patches of one trace transaction as ONE library transaction (as a user types). */
+  applyTxn(patches: readonly TracePatch[]): void;
+  /** The whole text. */
+  text(): string;
+  /** The full document in the library's most compact standard encoding. */
+  encode(): Uint8Array;
+}
+
+/** A library under test: makes empty documents and loads encoded ones. */
+export interface TextAdapter {
+  readonly lib: TraceLib;
+  /** Library version, for reports. */
+  readonly version: string;
+  /** A fresh document with an empty text. */
+  create(): TextReplica;
+  /** A fresh document loaded from {@link TextReplica.encode} output. */
+  load(bytes: Uint8Array): TextReplica;
+}

@@ -1,0 +1,47 @@
+/** Yjs adapter: `Y.Text` in a `Y.Doc`, encoded with `encodeStateAsUpdateV2` (its smaller format). */
+import * as Y from 'yjs';
+import { packageVersion } from '../../util/package-version.js';
+import type { TracePatch } from '../trace-file.js';
+import type { TextAdapter, TextReplica } from './types.js';
+
+class YjsReplica implements TextReplica {
+  private readonly doc: Y.Doc;
+  private readonly ytext: Y.Text;
+
+  constructor(doc: Y.Doc) {
+    this.doc = doc;
+    this.ytext = doc.getText('text');
+  }
+
+  applyTxn(patches: readonly TracePatch[]): void {
+    const t = this.ytext;
+    this.doc.transact(() => {
+      for (const [pos, del, ins] of patches) {
+        if (del > 0) t.delete(pos, del);
+        if (ins !== '') t.insert(pos, ins);
+      }
+    });
+  }
+
+  text(): string {
+    return this.ytext.toString();
+  }
+
+  encode(): Uint8Array {
+    return Y.encodeStateAsUpdateV2(this.doc);
+  }
+}
+
+const version = packageVersion('yjs');
+
+/** The Yjs adapter. */
+export const yjsAdapter: TextAdapter = {
+  lib: 'yjs',
+  version,
+  create: () => new YjsReplica(new Y.Doc()),
+  load(bytes) {
+    const doc = new Y.Doc();
+    Y.applyUpdateV2(doc, bytes);
+    return new YjsReplica(doc);
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * One measured replay of a trace into one library, inside the current process. The harness runs
+ * this in a fresh `node --expose-gc` process per run (see `worker.ts`), so no library warms up
+ * another's JIT or holds memory during another's run.
+ */
+import { performance } from 'node:perf_hooks';
+import type { TextAdapter, TraceLib } from './adapters/index.js';
+import { countOps, type EditingTrace } from './trace-file.js';
+
+/** What one run measures (the `bench:trace` contract fields plus context). */
+export interface TraceRunResult {
+  lib: TraceLib;
+  trace: string;
+  /** Patches (edit operations) replayed. */
+  ops: number;
+  /** Transactions replayed (one library transaction each). */
+  txns: number;
+  /** Replaying every transaction, one library transaction each. */
+  applyMs: number;
+  /** Size of the full-document encoding (Yjs: `encodeStateAsUpdateV2`). */
+  encodeBytes: number;
+  encodeMs: number;
+  /** Loading the encoding into a fresh document + reading the whole text + one edit in its middle. */
+  loadMs: number;
+  /** Heap (V8 heap + external/WASM memory) held after the replay, after GC, above the baseline. */
+  heapMB: number;
+  /** True only when the replayed text, the loaded text and the text after the load edit are right. */
+  ok: boolean;
+  version: string;
+}
+
+type GcFn = () => void;
+
+function collect(): void {
+  const gc = (globalThis as { gc?: GcFn }).gc;
+  if (gc !== undefined) {
+    gc();
+    gc();
+  }
+}
+
+function memoryNow(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+/**
+ * Replays `trace` into a fresh document of `adapter`, then encodes it and loads it back.
+ * Heap figures are exact only with `--expose-gc` (otherwise they include garbage).
+ */
+export function replayOnce(adapter: TextAdapter, trace: EditingTrace, name: string): TraceRunResult {
+  collect();
+  const base = memoryNow();
+
+  let replica = adapter.create();
+  if (trace.startContent !== '') replica.applyTxn([[0, 0, trace.startContent]]);
+  const t0 = performance.now();
+  for (const txn of trace.txns) replica.applyTxn(txn.patches);
+  const applyMs = performance.now() - t0;
+
+  collect();
+  const heapMB = (memoryNow() - base) / (1024 * 1024);
+  const applied = replica.text();
+
+  const t1 = performance.now();
+  const bytes = replica.encode();
+  const encodeMs = performance.now() - t1;
+
+  const t2 = performance.now();
+  replica = adapter.load(bytes);
+  const loaded = replica.text();
+  const mid = loaded.length >> 1;
+  replica.applyTxn([[mid, 0, '!']]);
+  const loadMs = performance.now() - t2;
+
+  const expectedAfterEdit = `${trace.endContent.slice(0, mid)}!${trace.endContent.slice(mid)}`;
+  const ok =
+    applied === trace.endContent && loaded === trace.endContent && replica.text() === expectedAfterEdit;
+
+  return {
+    lib: adapter.lib,
+    trace: name,
+    ops: countOps(trace),
+    txns: trace.txns.length,
+    applyMs,
+    encodeBytes: bytes.byteLength,
+    encodeMs,
+    loadMs,
+    heapMB,
+    ok,
+    version: adapter.version,
+  };
+}

@@ -1,0 +1,36 @@
+/** Human-readable tables for the trace bench (also used for the README). */
+import { round } from '../stats/summary.js';
+import type { TraceBenchResult } from './run-trace-bench.js';
+
+function cell(v: number | null, digits: number): string {
+  return v === null ? '-' : round(v, digits).toLocaleString('en-US');
+}
+
+function ratio(v: number | null, base: number | null): string {
+  if (v === null || base === null || base === 0) return '';
+  return ` (${round(v / base, 2)}x)`;
+}
+
+/**
+ * Formats results as a Markdown table, one row per library and trace, with ratios against
+ * Yjs on the same trace when Yjs is present.
+ */
+export function formatTraceTable(results: readonly TraceBenchResult[]): string {
+  const head = '| trace | lib | ops | apply ms | encode bytes | encode ms | load ms | heap MB | ok |';
+  const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
+  const rows = results.map((r) => {
+    const y = results.find((o) => o.trace === r.trace && o.lib === 'yjs');
+    const withRatio = y !== undefined && r.lib !== 'yjs';
+    const rel = (v: number | null, b: number | null | undefined) => (withRatio ? ratio(v, b ?? null) : '');
+    const lib = r.version !== undefined ? `${r.lib} ${r.version}` : r.lib;
+    const ok = r.ok ? 'yes' : `NO${r.error !== undefined ? ` (${r.error})` : ''}`;
+    return `| ${r.trace} | ${lib} | ${cell(r.ops, 0)} | ${cell(r.applyMs, 1)}${rel(r.applyMs, y?.applyMs)} | ${cell(
+      r.encodeBytes,
+      0,
+    )}${rel(r.encodeBytes, y?.encodeBytes)} | ${cell(r.encodeMs, 1)} | ${cell(r.loadMs, 1)}${rel(
+      r.loadMs,
+      y?.loadMs,
+    )} | ${cell(r.heapMB, 2)}${rel(r.heapMB, y?.heapMB)} | ${ok} |`;
+  });
+  return [head, sep, ...rows].join('\n');
+}

@@ -1,0 +1,120 @@
+/**
+ * Editing traces in the josephg/editing-traces format (see `shared/traces/README.md`):
+ * loading, validating and locating them.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+/** One patch with `Array.prototype.splice` semantics: delete `del` chars at `pos`, then insert `ins` there. */
+export type TracePatch = readonly [pos: number, del: number, ins: string];
+
+/** One user transaction: its patches are applied in order, as one transaction. */
+export interface TraceTxn {
+  readonly patches: readonly TracePatch[];
+}
+
+/** A whole trace: the text starts as `startContent` and must end as `endContent`. */
+export interface EditingTrace {
+  readonly startContent: string;
+  readonly endContent: string;
+  readonly txns: readonly TraceTxn[];
+}
+
+/** Thrown when a trace file is missing or not in the expected shape. */
+export class TraceFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TraceFormatError';
+  }
+}
+
+/** The shared trace folder, `<repo>/../shared/traces` (next to the repository). */
+export function sharedTraceDir(): string {
+  // dist/trace/trace-file.js or src/trace/trace-file.ts → packages/bench → repo root → ../shared/traces
+  const here = dirname(fileURLToPath(import.meta.url));
+  return resolve(here, '../../../../../shared/traces');
+}
+
+/** Every `*.json.gz` file in the shared trace folder, sorted by name (absolute paths). */
+export function listSharedTraces(): string[] {
+  const dir = sharedTraceDir();
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json.gz'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Resolves a trace argument: a path relative to `cwd` (or absolute), else a name in the shared
+ * trace folder (`automerge-paper`, `automerge-paper.json.gz`).
+ * @throws TraceFormatError when no such file exists.
+ */
+export function resolveTracePath(arg: string, cwd: string = process.env.INIT_CWD ?? process.cwd()): string {
+  const direct = isAbsolute(arg) ? arg : resolve(cwd, arg);
+  if (existsSync(direct)) return direct;
+  const dir = sharedTraceDir();
+  for (const name of [arg, `${arg}.json.gz`, `${arg}.gz`]) {
+    const candidate = join(dir, basename(name));
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new TraceFormatError(`trace not found: ${arg} (looked in ${cwd} and ${dir})`);
+}
+
+/** The trace's display name: its file name without `.json.gz`. */
+export function traceName(path: string): string {
+  return basename(path).replace(/\.json(\.gz)?$/, '');
+}
+
+function checkPatch(p: unknown, where: string): TracePatch {
+  if (
+    !Array.isArray(p) ||
+    p.length !== 3 ||
+    !Number.isSafeInteger(p[0]) ||
+    !Number.isSafeInteger(p[1]) ||
+    typeof p[2] !== 'string' ||
+    (p[0] as number) < 0 ||
+    (p[1] as number) < 0
+  ) {
+    throw new TraceFormatError(`${where}: patch must be [pos, del, text]`);
+  }
+  return [p[0] as number, p[1] as number, p[2] as string];
+}
+
+/**
+ * Parses trace JSON (already decompressed) and checks its shape.
+ * @throws TraceFormatError on any deviation from the format.
+ */
+export function parseTrace(json: string): EditingTrace {
+  const raw: unknown = JSON.parse(json);
+  if (typeof raw !== 'object' || raw === null) throw new TraceFormatError('trace is not an object');
+  const { startContent, endContent, txns } = raw as Record<string, unknown>;
+  if (typeof startContent !== 'string' || typeof endContent !== 'string' || !Array.isArray(txns)) {
+    throw new TraceFormatError('trace needs startContent, endContent and txns');
+  }
+  const out: TraceTxn[] = txns.map((t: unknown, i) => {
+    const patches = (t as { patches?: unknown } | null)?.patches;
+    if (!Array.isArray(patches)) throw new TraceFormatError(`txn ${i}: missing patches`);
+    return { patches: patches.map((p: unknown, j) => checkPatch(p, `txn ${i} patch ${j}`)) };
+  });
+  return { startContent, endContent, txns: out };
+}
+
+/**
+ * Reads a trace file (`.json.gz` or plain `.json`).
+ * @throws TraceFormatError when the file is malformed; fs errors when it cannot be read.
+ */
+export function loadTrace(path: string): EditingTrace {
+  const bytes = readFileSync(path);
+  const json = path.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  return parseTrace(json);
+}
+
+/** The number of patches (edit operations) in a trace. */
+export function countOps(trace: EditingTrace): number {
+  let n = 0;
+  for (const t of trace.txns) n += t.patches.length;
+  return n;
+}

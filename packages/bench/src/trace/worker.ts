@@ -1,0 +1,25 @@
+/**
+ * Child-process entry of the trace bench: `node --expose-gc worker.js <lib> <trace-path>`.
+ * Replays the trace once and prints one JSON line (a {@link TraceRunResult}, or `{ error }`).
+ */
+import { loadAdapter, type TraceLib, traceLibs } from './adapters/index.js';
+import { replayOnce } from './replay.js';
+import { loadTrace, traceName } from './trace-file.js';
+
+async function main(): Promise<void> {
+  const [libArg, path] = process.argv.slice(2);
+  const lib = traceLibs.find((l) => l === libArg);
+  if (lib === undefined || path === undefined) {
+    throw new Error(`usage: worker.js <${traceLibs.join('|')}> <trace.json.gz>`);
+  }
+  const trace = loadTrace(path);
+  const adapter = await loadAdapter(lib as TraceLib);
+  const result = replayOnce(adapter, trace, traceName(path));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((err: unknown) => {
+  const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  process.stdout.write(`${JSON.stringify({ error })}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,74 @@
+/**
+ * Runs the real trace-bench command (built JS, a fresh `node --expose-gc` process per library)
+ * on a small synthetic trace, one run, and checks every library's JSON line.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAccordCore } from '../../src/trace/adapters/accord.js';
+import { syntheticTrace } from '../../src/trace/synthetic.js';
+
+const run = promisify(execFile);
+const pkgDir = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(pkgDir, 'dist/bin/bench-trace.js');
+let dir = '';
+let accordReady = false;
+
+beforeAll(async () => {
+  if (!existsSync(cli)) await run('npx', ['tsc', '-b'], { cwd: pkgDir });
+  dir = mkdtempSync(join(tmpdir(), 'accord-bench-'));
+  const trace = syntheticTrace(400, 42);
+  writeFileSync(join(dir, 'tiny.json.gz'), gzipSync(JSON.stringify(trace)));
+  accordReady = await loadAccordCore().then(
+    () => true,
+    () => false,
+  );
+}, 120_000);
+
+afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+describe('bench:trace', () => {
+  it('replays a synthetic trace in every library, one JSON line each, all ok', async () => {
+    const args = [cli, 'tiny.json.gz', '--runs', '1', '--json', ...(accordReady ? [] : ['--no-accord'])];
+    const { stdout } = await run(process.execPath, args, {
+      cwd: dir,
+      env: { ...process.env, INIT_CWD: dir },
+    });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const expected = [...(accordReady ? ['accord'] : []), 'yjs', 'automerge', 'json-joy', 'loro'];
+    expect(lines.map((l) => l.lib)).toEqual(expected);
+    for (const l of lines) {
+      expect(l, String(l.lib)).toMatchObject({ trace: 'tiny', ops: expect.any(Number), ok: true, runs: 1 });
+      expect(l.ops).toBeGreaterThanOrEqual(400);
+      for (const key of ['applyMs', 'encodeMs', 'loadMs', 'heapMB']) {
+        expect(typeof l[key], `${l.lib} ${key}`).toBe('number');
+        expect(Number.isFinite(l[key])).toBe(true);
+      }
+      expect(l.encodeBytes as number).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it('rejects an unknown library and a missing trace with exit code 2', async () => {
+    await expect(
+      run(process.execPath, [cli, 'tiny.json.gz', '--vs', 'nope'], { cwd: dir }),
+    ).rejects.toMatchObject({
+      code: 2,
+    });
+    await expect(
+      run(process.execPath, [cli, 'no-such-trace.json.gz'], {
+        cwd: dir,
+        env: { ...process.env, INIT_CWD: dir },
+      }),
+    ).rejects.toMatchObject({ code: 2 });
+  }, 60_000);
+});
