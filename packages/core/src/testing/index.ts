@@ -3,4 +3,12 @@
  * in-memory network that drops, duplicates, delays and reorders messages).
  * @packageDocumentation
  */
-export {};
+export { SeededRandom } from './prng.js';
+export {
+  type MessageHandler,
+  type NetworkEndpoint,
+  type NetworkEvent,
+  type NetworkOptions,
+  type NetworkStats,
+  SeededNetwork,
+} from './seeded-network.js';

@@ -1,2 +1,4 @@
 /** Shared fast-check arbitraries for `@accord/core` tests. */
+
+export * from './causal.js';
 export * from './clock.js';
