@@ -1,0 +1,61 @@
+/**
+ * The slice of the WebSocket API the provider uses, satisfied by the browser's native
+ * `WebSocket` and by the `ws` package in Node. No Node import here: the browser bundle never
+ * pulls in `ws`; Node callers pass it in as the `WebSocket` option.
+ */
+
+/** A handler type that accepts both the DOM's and `ws`'s event signatures (bivariant parameter). */
+type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
+
+/** A message event: `data` is an `ArrayBuffer` for binary frames once `binaryType` is `'arraybuffer'`. */
+export interface SocketMessageEvent {
+  readonly data: unknown;
+}
+
+/** A close event: the close code and reason the peer (or the platform) reported. */
+export interface SocketCloseEvent {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** One WebSocket connection, as the provider sees it. */
+export interface WebSocketLike {
+  /** Set to `'arraybuffer'` by the provider before any message arrives. */
+  binaryType: string;
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
+  readonly readyState: number;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<SocketMessageEvent> | null;
+  onclose: Handler<SocketCloseEvent> | null;
+  onerror: Handler<unknown> | null;
+  /** Send one binary frame. */
+  send(data: Uint8Array): void;
+  /** Start the closing handshake. */
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket class: the global `WebSocket` in browsers, `WebSocket` from `ws` in Node. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** `WebSocket.OPEN`. */
+export const SOCKET_OPEN = 1;
+
+/**
+ * The WebSocket class to use: the one passed in, else the global one.
+ * @throws TypeError when neither exists (Node without `ws`).
+ */
+export function resolveWebSocket(given: WebSocketConstructor | undefined): WebSocketConstructor {
+  if (given !== undefined) return given;
+  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (global === undefined) {
+    throw new TypeError("no global WebSocket: pass one, e.g. { WebSocket } from 'ws' in Node");
+  }
+  return global;
+}
+
+/** The bytes of a binary message event, or `undefined` for text frames and unknown payloads. */
+export function messageBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (data instanceof Uint8Array) return data;
+  return undefined;
+}

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { Backoff } from '../src/backoff.js';
+import { CLIENT_ABORT_CODE, Connection, type ConnectionCloseInfo } from '../src/connection.js';
+import { UrlPool } from '../src/url-pool.js';
+import { fakeWebSocketClass } from './support/fake-socket.js';
+import { ManualScheduler } from './support/manual-scheduler.js';
+
+const URLS = ['ws://127.0.0.1:4001', 'ws://127.0.0.1:4002', 'ws://127.0.0.1:4003'];
+
+function setup(random = () => 0.5, pick = 0) {
+  const scheduler = new ManualScheduler();
+  const { ctor, sockets } = fakeWebSocketClass();
+  const conn = new Connection({
+    urls: new UrlPool(URLS, () => pick),
+    WebSocket: ctor,
+    scheduler,
+    backoff: new Backoff({ initialDelayMs: 100, maxDelayMs: 1000, random }),
+    connectTimeoutMs: 5000,
+    stableAfterMs: 2000,
+  });
+  const closes: ConnectionCloseInfo[] = [];
+  const waits: { url: string; delayMs: number; attempt: number }[] = [];
+  conn.on('close', (info) => closes.push(info));
+  conn.on('waiting', (info) => waits.push(info));
+  return { scheduler, sockets, conn, closes, waits };
+}
+
+describe('Connection', () => {
+  it('opens one socket to the current URL and reports open and frames', () => {
+    const { sockets, conn } = setup();
+    const frames: number[][] = [];
+    let opened = '';
+    conn.on('open', ({ url }) => {
+      opened = url;
+    });
+    conn.on('message', (bytes) => frames.push([...bytes]));
+    conn.start();
+    conn.start();
+    expect(sockets.length).toBe(1);
+    expect(sockets[0]!.binaryType).toBe('arraybuffer');
+    expect(conn.state).toBe('opening');
+    expect(conn.send(Uint8Array.of(1))).toBe(false);
+    sockets[0]!.serverOpen();
+    expect(opened).toBe(URLS[0]);
+    expect(conn.send(Uint8Array.of(7))).toBe(true);
+    expect(sockets[0]!.sent.map((b) => [...b])).toEqual([[7]]);
+    sockets[0]!.serverSend(Uint8Array.of(1, 2, 3));
+    expect(frames).toEqual([[1, 2, 3]]);
+  });
+
+  it('fails over to the next URL after a loss, with a full-jitter delay that grows per failure', () => {
+    const { scheduler, sockets, conn, waits } = setup(() => 0.5);
+    conn.start();
+    sockets[0]!.serverClose(1006);
+    expect(conn.state).toBe('waiting');
+    expect(waits[0]).toEqual({ url: URLS[1], delayMs: 50, attempt: 0 });
+    scheduler.advance(49);
+    expect(sockets.length).toBe(1);
+    scheduler.advance(1);
+    expect(sockets.length).toBe(2);
+    expect(sockets[1]!.url).toBe(URLS[1]);
+    sockets[1]!.serverClose(1006);
+    expect(waits[1]).toEqual({ url: URLS[2], delayMs: 100, attempt: 1 });
+    scheduler.advance(100);
+    sockets[2]!.serverClose(1006);
+    expect(waits[2]).toEqual({ url: URLS[0], delayMs: 200, attempt: 2 });
+  });
+
+  it('restarts the backoff only after a connection stayed ready for stableAfterMs', () => {
+    const { scheduler, sockets, conn, waits } = setup(() => 0.5);
+    conn.start();
+    for (let i = 0; i < 3; i++) {
+      sockets[i]!.serverClose(1006);
+      scheduler.advance(waits[i]!.delayMs);
+    }
+    // Attempt 3 connects and is ready, but flaps within 2 s: backoff keeps growing.
+    sockets[3]!.serverOpen();
+    conn.markReady();
+    expect(conn.state).toBe('ready');
+    scheduler.advance(1999);
+    sockets[3]!.serverClose(1006);
+    expect(waits[3]!.attempt).toBe(3);
+    scheduler.advance(waits[3]!.delayMs);
+    sockets[4]!.serverOpen();
+    conn.markReady();
+    scheduler.advance(2000);
+    sockets[4]!.serverClose(1001);
+    expect(waits[4]).toMatchObject({ attempt: 0, delayMs: 50 });
+  });
+
+  it('abandons an attempt that is not ready before the deadline, even if the socket hangs', () => {
+    const { scheduler, sockets, conn, closes, waits } = setup();
+    conn.start();
+    sockets[0]!.serverOpen(); // opened, but no handshake completes
+    scheduler.advance(4999);
+    expect(closes.length).toBe(0);
+    scheduler.advance(1);
+    expect(closes[0]).toMatchObject({
+      code: CLIENT_ABORT_CODE,
+      wasOpen: true,
+      wasReady: false,
+      url: URLS[0],
+    });
+    expect(sockets[0]!.closedWith?.code).toBe(CLIENT_ABORT_CODE);
+    expect(waits[0]!.url).toBe(URLS[1]);
+    // The late close event of the abandoned socket changes nothing.
+    sockets[0]!.serverClose(1006);
+    expect(closes.length).toBe(1);
+  });
+
+  it('a ready connection has no deadline', () => {
+    const { scheduler, sockets, conn, closes } = setup();
+    conn.start();
+    sockets[0]!.serverOpen();
+    conn.markReady();
+    scheduler.advance(60_000);
+    expect(closes.length).toBe(0);
+    expect(conn.state).toBe('ready');
+  });
+
+  it('drop() closes at once, reports the code and moves on', () => {
+    const { scheduler, sockets, conn, closes } = setup();
+    conn.start();
+    sockets[0]!.serverOpen();
+    conn.markReady();
+    conn.drop(4000, 'silent');
+    expect(closes[0]).toMatchObject({ code: 4000, reason: 'silent', wasReady: true });
+    expect(sockets[0]!.closedWith).toEqual({ code: 4000, reason: 'silent' });
+    scheduler.advance(1000);
+    expect(sockets.length).toBe(2);
+    expect(sockets[1]!.url).toBe(URLS[1]);
+  });
+
+  it('stop() closes with 1000, cancels the retry and emits nothing; start() resumes', () => {
+    const { scheduler, sockets, conn, closes } = setup();
+    conn.start();
+    sockets[0]!.serverClose(1006);
+    conn.stop();
+    expect(conn.state).toBe('idle');
+    scheduler.advance(100_000);
+    expect(sockets.length).toBe(1);
+    conn.start();
+    expect(sockets.length).toBe(2);
+    sockets[1]!.serverOpen();
+    conn.stop();
+    expect(sockets[1]!.closedWith?.code).toBe(1000);
+    expect(closes.length).toBe(1);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('stop() from a close handler prevents the retry', () => {
+    const { scheduler, sockets, conn } = setup();
+    conn.on('close', () => conn.stop());
+    conn.start();
+    sockets[0]!.serverClose(4001, 'auth');
+    expect(conn.state).toBe('idle');
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('retryNow() skips the backoff wait', () => {
+    const { sockets, conn } = setup();
+    conn.start();
+    sockets[0]!.serverClose(1006);
+    conn.retryNow();
+    expect(sockets.length).toBe(2);
+    expect(conn.state).toBe('opening');
+  });
+
+  it('treats a WebSocket constructor that throws as a failed attempt and keeps rotating', () => {
+    const scheduler = new ManualScheduler();
+    const tried: string[] = [];
+    const conn = new Connection({
+      urls: new UrlPool(URLS, () => 0),
+      WebSocket: class {
+        constructor(url: string) {
+          tried.push(url);
+          throw new Error('blocked');
+        }
+      } as unknown as ConstructorParameters<typeof Connection>[0]['WebSocket'],
+      scheduler,
+      backoff: new Backoff({ initialDelayMs: 10, maxDelayMs: 10, random: () => 0.5 }),
+      connectTimeoutMs: 1000,
+      stableAfterMs: 1000,
+    });
+    const closes: ConnectionCloseInfo[] = [];
+    conn.on('close', (c) => closes.push(c));
+    conn.start();
+    scheduler.advance(10); // retries every 5 ms (window 10, draw 0.5)
+    expect(tried).toEqual([URLS[0], URLS[1], URLS[2]]);
+    expect(closes[0]).toMatchObject({ code: 1006, wasOpen: false });
+    expect(closes[0]!.reason).toContain('blocked');
+    conn.stop();
+  });
+
+  it('bounds the retry rate under a storm of failures (cap respected, never a tight loop)', () => {
+    const { scheduler, sockets, conn, waits } = setup(() => 0.999);
+    conn.start();
+    for (let i = 0; i < 200; i++) {
+      sockets[i]!.serverClose(1006);
+      scheduler.advance(waits[i]!.delayMs);
+    }
+    const late = waits.slice(20).map((w) => w.delayMs);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(990);
+    expect(Math.max(...late)).toBeLessThan(1000);
+  });
+});
