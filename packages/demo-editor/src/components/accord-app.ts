@@ -1,0 +1,165 @@
+/**
+ * The demo's shell: header with the document name and a way to switch documents, the shared
+ * editor, and a sidebar with presence, the cluster panel, the counter and the todo list. The
+ * session (document + connection) is owned by `SessionController`; this view only renders it.
+ */
+import { css, html, LitElement } from 'lit';
+import { hashForDoc } from '../config/doc-name.js';
+import { LocalPresenceController } from '../controllers/local-presence-controller.js';
+import { SessionController, type SessionOpener } from '../controllers/session-controller.js';
+import { SubscriptionController } from '../controllers/subscription-controller.js';
+import type { CursorRange } from '../model/connection-model.js';
+import { sharedStyles } from '../styles/shared.js';
+import './cluster-panel.js';
+import './collab-editor.js';
+import './presence-list.js';
+import './shared-counter.js';
+import './todo-list.js';
+
+/** `<accord-app>`: the whole demo. Set `opener` before connecting it to the page. */
+export class AccordApp extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        min-height: 100vh;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: 10px 20px;
+        padding: 14px clamp(14px, 3vw, 32px);
+        border-bottom: 1px solid var(--border);
+        background: var(--surface);
+      }
+      .brand {
+        display: flex;
+        align-items: baseline;
+        gap: 10px;
+        min-width: 0;
+      }
+      h1 {
+        margin: 0;
+        font-size: 1.25rem;
+        font-weight: 700;
+        letter-spacing: -0.01em;
+      }
+      .doc {
+        color: var(--muted);
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .doc strong {
+        color: var(--fg);
+        font-weight: 600;
+      }
+      form {
+        display: flex;
+        gap: 6px;
+      }
+      form input {
+        width: 12rem;
+      }
+      main {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) minmax(280px, 360px);
+        gap: 20px;
+        padding: 20px clamp(14px, 3vw, 32px) 32px;
+        max-width: 1440px;
+        margin: 0 auto;
+      }
+      aside {
+        display: grid;
+        gap: 16px;
+        align-content: start;
+      }
+      .error {
+        grid-column: 1 / -1;
+        margin: 0;
+        padding: 10px 14px;
+        border-radius: var(--radius);
+        background: var(--error-bg);
+        color: var(--error-fg);
+      }
+      @media (max-width: 820px) {
+        main {
+          grid-template-columns: minmax(0, 1fr);
+        }
+        form input {
+          width: 9rem;
+        }
+      }
+    `,
+  ];
+
+  /** Opens sessions; set by `main.ts` (tests and other hosts may pass their own). */
+  static opener: SessionOpener | undefined;
+
+  readonly #session: SessionController;
+  readonly #presence: LocalPresenceController;
+
+  constructor() {
+    super();
+    const opener = AccordApp.opener;
+    if (!opener) throw new Error('AccordApp.opener must be set before <accord-app> is created');
+    this.#session = new SessionController(this, opener);
+    this.#presence = new LocalPresenceController(this, () => this.#session.session?.connection);
+    new SubscriptionController(this, () => this.#session.session?.connection);
+  }
+
+  override render() {
+    const session = this.#session.session;
+    const { name, color } = this.#presence.identity;
+    return html`
+      <header>
+        <div class="brand">
+          <h1>Accord</h1>
+          <span class="doc">document <strong data-testid="doc-name">${this.#session.docName}</strong></span>
+        </div>
+        <form @submit=${this.#onOpenDoc} aria-label="Open another document">
+          <label class="visually-hidden" for="doc-input">Document name</label>
+          <input id="doc-input" type="text" placeholder="another document" pattern="[A-Za-z0-9._~\\-]{1,64}" maxlength="64" />
+          <button type="submit">Open</button>
+        </form>
+      </header>
+      <main>
+        ${this.#session.error ? html`<p class="error" role="alert">${this.#session.error}</p>` : null}
+        <collab-editor
+          .text=${session?.text}
+          .connection=${session?.connection}
+          @cursor-change=${(e: CustomEvent<CursorRange>) => this.#presence.setCursor(e.detail)}
+        ></collab-editor>
+        <aside>
+          <presence-list
+            .connection=${session?.connection}
+            .name=${name}
+            .color=${color}
+            @name-change=${(e: CustomEvent<string>) => this.#presence.setName(e.detail)}
+          ></presence-list>
+          <cluster-panel .connection=${session?.connection}></cluster-panel>
+          <shared-counter .counter=${session?.counter}></shared-counter>
+          <todo-list .todos=${session?.todos}></todo-list>
+        </aside>
+      </main>
+    `;
+  }
+
+  #onOpenDoc(event: SubmitEvent): void {
+    event.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#doc-input');
+    if (!input?.checkValidity() || input.value.trim() === '') return;
+    location.hash = hashForDoc(location.hash, input.value.trim());
+    input.value = '';
+  }
+}
+
+customElements.define('accord-app', AccordApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'accord-app': AccordApp;
+  }
+}

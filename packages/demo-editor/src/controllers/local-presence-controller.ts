@@ -1,0 +1,86 @@
+/**
+ * This tab's presence: its name and colour (remembered per tab) and its cursor in the shared
+ * text, published to the connection at most every 50 ms, and again whenever the host switches to
+ * another document's connection.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ConnectionModel, CursorRange } from '../model/connection-model.js';
+import { cleanName, type Identity, loadIdentity, saveIdentity } from '../session/identity.js';
+
+const PUBLISH_INTERVAL_MS = 50;
+
+/** Publishes the local user's presence on whatever connection `connection()` returns. */
+export class LocalPresenceController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  readonly #connection: () => ConnectionModel | undefined;
+  #identity: Identity;
+  #cursor: CursorRange | null = null;
+  #published: ConnectionModel | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastPublish = 0;
+
+  constructor(host: ReactiveControllerHost, connection: () => ConnectionModel | undefined) {
+    this.#host = host;
+    this.#connection = connection;
+    this.#identity = loadIdentity(sessionStorageOrUndefined());
+    host.addController(this);
+  }
+
+  /** This tab's name and colour. */
+  get identity(): Identity {
+    return this.#identity;
+  }
+
+  /** Rename this tab's user (trimmed; an empty name keeps the old one). */
+  setName(name: string): void {
+    const cleaned = cleanName(name, this.#identity.name);
+    if (cleaned === this.#identity.name) return;
+    this.#identity = { ...this.#identity, name: cleaned };
+    saveIdentity(sessionStorageOrUndefined(), this.#identity);
+    this.#schedule();
+    this.#host.requestUpdate();
+  }
+
+  /** Move this tab's cursor (anchors in the shared text). */
+  setCursor(cursor: CursorRange | null): void {
+    this.#cursor = cursor;
+    this.#schedule();
+  }
+
+  hostUpdated(): void {
+    const connection = this.#connection();
+    if (connection !== this.#published) {
+      this.#published = connection;
+      this.#cursor = null;
+      this.#publish();
+    }
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#published = undefined;
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined) return;
+    const wait = Math.max(0, this.#lastPublish + PUBLISH_INTERVAL_MS - Date.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#publish();
+    }, wait);
+  }
+
+  #publish(): void {
+    this.#lastPublish = Date.now();
+    this.#published?.setLocalPresence({ ...this.#identity, cursor: this.#cursor });
+  }
+}
+
+function sessionStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * What the editor needs from a shared text, independent of how the session wires it to the
+ * document: read it, splice it, hear about changes as deltas, undo, and anchor positions to
+ * characters so carets survive concurrent edits.
+ */
+import type { Delta } from '../text/delta.js';
+
+/** Who caused a text change: this editor's typing, its undo/redo, or another replica. */
+export type ChangeSource = 'local' | 'undo' | 'remote';
+
+/** A position attached to a character, portable to other replicas (sent in presence). */
+export type AnchorValue = number | Uint8Array;
+
+/** A shared plain text bound to one document. */
+export interface TextModel {
+  /** The current text. */
+  value(): string;
+  /** Replace `deleteCount` code units at `index` with `insert`, as one local transaction. */
+  splice(index: number, deleteCount: number, insert: string): void;
+  /**
+   * Call `listener` after every transaction that changed the text, with its changes as deltas to
+   * apply one after the other (each against the text the previous one produced) and its source;
+   * returns the unsubscribe function. Local splices are reported too, with source `'local'`.
+   */
+  subscribe(listener: (deltas: readonly Delta[], source: ChangeSource) => void): () => void;
+  /** Undo this replica's last change group; false when there is nothing to undo. */
+  undo(): boolean;
+  /** Redo the last undone group; false when there is nothing to redo. */
+  redo(): boolean;
+  /** Close the current undo group, so the next edit starts a new one. */
+  stopCapturing(): void;
+  /** An anchor for `index` that other replicas can resolve (`assoc` as in `mapPosition`). */
+  anchor(index: number, assoc: 'left' | 'right'): AnchorValue;
+  /** Where an anchor (from any replica) is now, or `undefined` if it cannot be resolved. */
+  resolve(anchor: AnchorValue): number | undefined;
+}
