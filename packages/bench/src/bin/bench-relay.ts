@@ -1,0 +1,83 @@
+/**
+ * `pnpm bench:relay [--nodes 1|3] [--clients 200] [--docs 50] [--rate R] [--seconds 10] [--full]
+ * [--vs hocuspocus] [--json]`: light open-loop load against the Accord relay (and, with `--vs`,
+ * Hocuspocus 3.4.4 under the same load), one result per server.
+ */
+import { parseArgs } from 'node:util';
+import { intFlag, listFlag, runMain, UsageError } from '../cli/args.js';
+import { relayLibs } from '../relay/protocols/types.js';
+import { type RelayBenchResult, runRelayBench } from '../relay/run-relay-bench.js';
+import { formatRelayTable } from '../relay/table.js';
+import { loadRelayTarget } from '../relay/targets.js';
+
+const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rate 10000] [--seconds 10] [--vs hocuspocus] [--no-accord] [--json]
+  --nodes    relay nodes (Accord; Hocuspocus always runs one)
+  --clients  light WebSocket clients, spread over --docs documents
+  --rate     updates per second over all clients (open loop)
+  --seconds  how long to send
+  --vs       comparison servers (hocuspocus)
+  --no-accord  only the comparison servers
+  --json     one JSON object per line and server`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      nodes: { type: 'string' },
+      clients: { type: 'string' },
+      docs: { type: 'string' },
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
+      full: { type: 'boolean', default: false },
+      vs: { type: 'string' },
+      'no-accord': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const nodes = intFlag('nodes', values.nodes, 1);
+  const clients = intFlag('clients', values.clients, 200);
+  const docs = intFlag('docs', values.docs, 50);
+  if (docs > clients) throw new UsageError('--docs cannot exceed --clients');
+  const rate = intFlag('rate', values.rate, 10_000);
+  const seconds = intFlag('seconds', values.seconds, 10);
+  const vs = listFlag('vs', values.vs, relayLibs, []);
+  const libs = values['no-accord']
+    ? vs.filter((l) => l !== 'accord')
+    : ['accord' as const, ...vs.filter((l) => l !== 'accord')];
+  if (values.full) throw new UsageError('--full is not implemented yet (light clients only)');
+
+  const results: RelayBenchResult[] = [];
+  let failed = false;
+  for (const lib of libs) {
+    try {
+      const target = await loadRelayTarget(lib);
+      const r = await runRelayBench(target, {
+        nodes: lib === 'hocuspocus' ? 1 : nodes,
+        clients,
+        docs,
+        rate,
+        seconds,
+      });
+      results.push(r);
+      if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      if (r.lost > 0) failed = true;
+    } catch (err) {
+      failed = true;
+      const error = err instanceof Error ? err.message : String(err);
+      if (values.json) process.stdout.write(`${JSON.stringify({ lib, error })}\n`);
+      else process.stderr.write(`${lib}: ${error}\n`);
+    }
+  }
+  if (!values.json && results.length > 0) {
+    process.stdout.write(
+      `${formatRelayTable(results)}\n\nnode ${process.version}, ${new Date().toISOString()}\n`,
+    );
+  }
+  return failed ? 1 : 0;
+}
+
+runMain(main);

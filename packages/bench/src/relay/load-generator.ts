@@ -1,0 +1,286 @@
+/**
+ * The light, open-loop relay load: `clients` WebSockets spread over `docs` documents send
+ * pre-encoded updates at a fixed total `rate`, whatever the server's pace (so a slow server shows
+ * up as latency, not as a politely slower load). What arrives is classified and counted, never
+ * applied, so the generator measures the server rather than itself. Latencies run from each
+ * update's scheduled send time (no coordinated omission).
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { LatencySamples } from './latency.js';
+import type { Incoming, LightUpdate, LoadProtocol } from './protocols/types.js';
+
+/** Options of {@link runLightLoad}. */
+export interface LightLoadOptions {
+  /** Server URLs; client `i` connects to `urls[i % urls.length]`. */
+  urls: readonly string[];
+  protocol: LoadProtocol;
+  clients: number;
+  docs: number;
+  /** Updates per second over all clients. */
+  rate: number;
+  seconds: number;
+  /** Document name prefix (unique per run, so runs never share state). */
+  docPrefix: string;
+  /** How long to wait for missing acks and deliveries after the last send (ms). */
+  drainMs?: number;
+  /** How long to wait for every client's handshake (ms). */
+  connectTimeoutMs?: number;
+  /** Called once sending starts (to start server CPU sampling). */
+  onStart?: () => void;
+}
+
+/** What one light run measured (the load-side fields of the `bench:relay` contract). */
+export interface LightLoadResult {
+  clients: number;
+  docs: number;
+  rate: number;
+  seconds: number;
+  sent: number;
+  acked: number;
+  /** Updates received by clients other than their sender. */
+  deliveries: number;
+  updatesPerSec: number;
+  deliveriesPerSec: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  fanoutP50Ms: number;
+  fanoutP99Ms: number;
+  /** Updates never acknowledged, or not delivered to every other client of their document. */
+  lost: number;
+  /** Sent updates without an acknowledgement at the end of the drain. */
+  unacked: number;
+  /** Expected deliveries that never arrived. */
+  undelivered: number;
+  /** Errors reported by the server, refused acks, and sockets that closed during the run. */
+  errors: number;
+  /** CPU of the generator process (100 = one core), to show it was not the bottleneck. */
+  generatorCpuPercent: number;
+  /** p99 event-loop delay of the generator (ms): large values mean the generator saturated. */
+  generatorLagP99Ms: number;
+}
+
+interface Client {
+  readonly index: number;
+  readonly doc: number;
+  readonly docId: string;
+  readonly ws: WebSocket;
+  readonly updates: LightUpdate[];
+  next: number;
+  readonly fifo: number[];
+  fifoHead: number;
+  readonly byId: Map<number, number>;
+  ready: boolean;
+  closed: boolean;
+}
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * Runs the light load once against a running server.
+ * @throws Error when the clients cannot connect and finish their handshake in time.
+ */
+export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadResult> {
+  const { protocol, clients: n, docs, rate, seconds } = opts;
+  const total = Math.max(1, Math.floor(rate * seconds));
+  const perClient = Math.ceil(total / n) + 1;
+  const clientsPerDoc = new Array<number>(docs).fill(0);
+  for (let i = 0; i < n; i++) clientsPerDoc[i % docs] = (clientsPerDoc[i % docs] ?? 0) + 1;
+
+  // Per-update records, indexed by send order.
+  const intended = new Float64Array(total);
+  const sender = new Int32Array(total);
+  const acked = new Uint8Array(total);
+  const delivered = new Uint16Array(total);
+  const keyToIndex = new Map<number, number>();
+  const ackLat = new LatencySamples();
+  const fanLat = new LatencySamples();
+  let sent = 0;
+  let ackedCount = 0;
+  let deliveries = 0;
+  let expectedDeliveries = 0;
+  let errors = 0;
+  let lastAck = 0;
+  let lastDelivery = 0;
+  let start = 0;
+  let readyCount = 0;
+  let onProgress: (() => void) | null = null;
+
+  const onAck = (idx: number | undefined, ok: boolean) => {
+    if (idx === undefined || acked[idx] === 1) return;
+    if (!ok) {
+      errors++;
+      return;
+    }
+    acked[idx] = 1;
+    ackedCount++;
+    const now = performance.now();
+    lastAck = now;
+    ackLat.add(now - (intended[idx] as number));
+  };
+
+  const handle = (c: Client, msg: Incoming) => {
+    switch (msg.kind) {
+      case 'ready':
+        if (!c.ready) {
+          c.ready = true;
+          readyCount++;
+          onProgress?.();
+        }
+        return;
+      case 'ack': {
+        if (protocol.ackById) onAck(c.byId.get(msg.id), msg.ok);
+        else onAck(c.fifoHead < c.fifo.length ? c.fifo[c.fifoHead++] : undefined, msg.ok);
+        if (protocol.ackById) c.byId.delete(msg.id);
+        onProgress?.();
+        return;
+      }
+      case 'update': {
+        const idx = keyToIndex.get(msg.key);
+        if (idx === undefined || sender[idx] === c.index) return; // state from elsewhere, or our own echo
+        deliveries++;
+        delivered[idx] = (delivered[idx] as number) + 1;
+        const now = performance.now();
+        lastDelivery = now;
+        fanLat.add(now - (intended[idx] as number));
+        onProgress?.();
+        return;
+      }
+      case 'error':
+        errors++;
+        if (msg.id !== 0 && protocol.ackById) c.byId.delete(msg.id);
+        return;
+      case 'other':
+        return;
+    }
+  };
+
+  const clients: Client[] = [];
+  for (let i = 0; i < n; i++) {
+    const doc = i % docs;
+    const docId = `${opts.docPrefix}-${doc}`;
+    const updates = protocol.makeUpdates(i, perClient);
+    const ws = new WebSocket(opts.urls[i % opts.urls.length] as string, { perMessageDeflate: false });
+    ws.binaryType = 'nodebuffer';
+    const c: Client = {
+      index: i,
+      doc,
+      docId,
+      ws,
+      updates,
+      next: 0,
+      fifo: [],
+      fifoHead: 0,
+      byId: new Map(),
+      ready: false,
+      closed: false,
+    };
+    ws.on('open', () => {
+      for (const f of protocol.openFrames(docId)) ws.send(f);
+    });
+    ws.on('message', (data) => handle(c, protocol.parse(toBytes(data))));
+    ws.on('error', () => {
+      errors++;
+    });
+    ws.on('close', () => {
+      if (!c.closed) errors++;
+      c.closed = true;
+    });
+    clients.push(c);
+  }
+
+  const waitFor = (cond: () => boolean, timeoutMs: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (cond()) return resolve(true);
+      const timer = setTimeout(() => {
+        onProgress = null;
+        resolve(cond());
+      }, timeoutMs);
+      onProgress = () => {
+        if (cond()) {
+          clearTimeout(timer);
+          onProgress = null;
+          resolve(true);
+        }
+      };
+    });
+
+  const closeAll = () => {
+    for (const c of clients) {
+      c.closed = true;
+      c.ws.terminate();
+    }
+  };
+
+  const allReady = await waitFor(() => readyCount === n, opts.connectTimeoutMs ?? 30_000);
+  if (!allReady) {
+    closeAll();
+    throw new Error(`only ${readyCount} of ${n} clients finished the handshake`);
+  }
+
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const cpu0 = process.cpuUsage();
+  opts.onStart?.();
+  start = performance.now();
+  const interval = 1000 / rate;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      while (sent < due) {
+        const k = sent++;
+        const c = clients[k % n] as Client;
+        const u = c.updates[c.next++] as LightUpdate;
+        intended[k] = start + k * interval;
+        sender[k] = c.index;
+        keyToIndex.set(u.key, k);
+        expectedDeliveries += (clientsPerDoc[c.doc] as number) - 1;
+        if (c.closed) continue;
+        if (protocol.ackById) c.byId.set(c.next, k);
+        else c.fifo.push(k);
+        c.ws.send(protocol.updateFrame(c.docId, c.next, u));
+      }
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  await waitFor(() => ackedCount === sent && deliveries === expectedDeliveries, opts.drainMs ?? 5000);
+  const wall = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  lag.disable();
+  closeAll();
+
+  let lost = 0;
+  for (let k = 0; k < sent; k++) {
+    const need = (clientsPerDoc[(sender[k] as number) % docs] as number) - 1;
+    if (acked[k] !== 1 || (delivered[k] as number) < need) lost++;
+  }
+  const ackSpan = (lastAck - start) / 1000;
+  const deliverySpan = (lastDelivery - start) / 1000;
+  return {
+    clients: n,
+    docs,
+    rate,
+    seconds,
+    sent,
+    acked: ackedCount,
+    deliveries,
+    updatesPerSec: ackSpan > 0 ? ackedCount / Math.max(ackSpan, seconds) : 0,
+    deliveriesPerSec: deliverySpan > 0 ? deliveries / Math.max(deliverySpan, seconds) : 0,
+    ackP50Ms: ackLat.percentile(50),
+    ackP99Ms: ackLat.percentile(99),
+    fanoutP50Ms: fanLat.percentile(50),
+    fanoutP99Ms: fanLat.percentile(99),
+    lost,
+    unacked: sent - ackedCount,
+    undelivered: expectedDeliveries - deliveries,
+    errors,
+    generatorCpuPercent: ((cpu.user + cpu.system) / 1e6 / wall) * 100,
+    generatorLagP99Ms: lag.percentile(99) / 1e6,
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * What the relay load generator needs to know about a server's wire protocol: the handshake,
+ * how to wrap a pre-encoded update, and how to classify what arrives, without applying it.
+ */
+
+/** The relays the bench knows. */
+export const relayLibs = ['accord', 'hocuspocus'] as const;
+
+/** One of {@link relayLibs}. */
+export type RelayLib = (typeof relayLibs)[number];
+
+/** One pre-encoded document update of a light client, with the key that identifies it on arrival. */
+export interface LightUpdate {
+  readonly key: number;
+  readonly payload: Uint8Array;
+}
+
+/** A frame from the server, classified. */
+export type Incoming =
+  /** The handshake is complete (the client may start sending). */
+  | { readonly kind: 'ready' }
+  /** An acknowledgement: by id (protocols with ids) or of the oldest unacknowledged update (`id` 0). */
+  | { readonly kind: 'ack'; readonly id: number; readonly ok: boolean }
+  /** A document update relayed from some client, identified by its key. */
+  | { readonly kind: 'update'; readonly key: number }
+  /** The server refused something; `id` names the refused update or is 0. */
+  | { readonly kind: 'error'; readonly id: number; readonly message: string }
+  /** Anything else (presence, cluster info, pings, sync replies). */
+  | { readonly kind: 'other' };
+
+/** A relay's wire protocol as the load generator speaks it. */
+export interface LoadProtocol {
+  readonly lib: RelayLib;
+  /** True when acknowledgements name the update they acknowledge (else they come in order). */
+  readonly ackById: boolean;
+  /** Frames a client sends right after its socket opens (handshake). */
+  openFrames(docId: string): Uint8Array[];
+  /** Wraps a pre-encoded update in a frame; `id` is this client's update counter (1, 2, …). */
+  updateFrame(docId: string, id: number, update: LightUpdate): Uint8Array;
+  /** Classifies a frame from the server. Must not throw on any frame the server sends. */
+  parse(frame: Uint8Array): Incoming;
+  /**
+   * Pre-encodes `count` updates for light client number `client` (0-based, unique in the run):
+   * each only extends that client's own text, so it applies whatever else the document holds.
+   */
+  makeUpdates(client: number, count: number): LightUpdate[];
+}

@@ -1,0 +1,67 @@
+/**
+ * One relay-bench measurement: start the server processes, run the light load against them,
+ * sample their CPU and RSS from /proc, stop them, and report the contract fields.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LightLoadResult, runLightLoad } from './load-generator.js';
+import { ProcSampler } from './proc-stats.js';
+import type { LoadProtocol, RelayLib } from './protocols/types.js';
+import type { ChildServer } from './servers/child-server.js';
+
+/** One line of `bench:relay --json`. */
+export interface RelayBenchResult extends LightLoadResult {
+  lib: RelayLib;
+  nodes: number;
+  /** Peak resident memory of all server processes together (MB). */
+  rssMB: number;
+  /** CPU of all server processes together over the run (100 = one core). */
+  cpuPercent: number;
+}
+
+/** A relay under test: how to start it and how to talk to it. */
+export interface RelayTarget {
+  readonly lib: RelayLib;
+  readonly protocol: LoadProtocol;
+  /** Starts `nodes` server processes with data under `dataDir`; clients connect to the returned servers round-robin. */
+  start(dataDir: string, nodes: number): Promise<ChildServer[]>;
+}
+
+/** Options of {@link runRelayBench}. */
+export interface RelayBenchOptions {
+  nodes: number;
+  clients: number;
+  docs: number;
+  rate: number;
+  seconds: number;
+}
+
+/**
+ * Runs the light load once against a fresh instance of `target` (fresh data directory, fresh
+ * processes), and stops it afterwards whatever happens.
+ * @throws Error when the server does not start or clients cannot connect.
+ */
+export async function runRelayBench(target: RelayTarget, opts: RelayBenchOptions): Promise<RelayBenchResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), `accord-relay-bench-${target.lib}-`));
+  let servers: ChildServer[] = [];
+  try {
+    servers = await target.start(dataDir, opts.nodes);
+    const sampler = new ProcSampler(servers.map((s) => s.pid));
+    const load = await runLightLoad({
+      urls: servers.map((s) => `ws://127.0.0.1:${s.port}`),
+      protocol: target.protocol,
+      clients: opts.clients,
+      docs: opts.docs,
+      rate: opts.rate,
+      seconds: opts.seconds,
+      docPrefix: `bench-${process.pid}-${Date.now().toString(36)}`,
+      onStart: () => sampler.start(),
+    });
+    const proc = sampler.stop();
+    return { lib: target.lib, nodes: opts.nodes, ...load, rssMB: proc.rssMB, cpuPercent: proc.cpuPercent };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,32 @@
+/** The relays the bench can start, by name. */
+import { hocuspocusProtocol } from './protocols/hocuspocus.js';
+import type { RelayLib } from './protocols/types.js';
+import type { RelayTarget } from './run-relay-bench.js';
+import { startHocuspocus } from './servers/hocuspocus.js';
+
+/** Thrown when a relay under test is not available (not built yet). */
+export class RelayUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RelayUnavailableError';
+  }
+}
+
+/**
+ * The target for `lib`.
+ * @throws RelayUnavailableError when that relay cannot be started from this checkout.
+ */
+export async function loadRelayTarget(lib: RelayLib): Promise<RelayTarget> {
+  switch (lib) {
+    case 'hocuspocus':
+      return {
+        lib,
+        protocol: hocuspocusProtocol,
+        start: async (dataDir) => [await startHocuspocus(dataDir)],
+      };
+    case 'accord':
+      throw new RelayUnavailableError(
+        'the Accord relay (packages/sync-server) is not wired into the bench yet',
+      );
+  }
+}
