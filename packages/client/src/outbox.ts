@@ -33,6 +33,12 @@ export interface OutboxOptions {
   readonly compactEvery?: number;
 }
 
+interface Waiter {
+  seq: number;
+  resolve: () => void;
+  reject: (reason: Error) => void;
+}
+
 interface MutableEntry {
   id: number;
   update: Uint8Array;
@@ -54,7 +60,7 @@ export class Outbox {
   private nextId = 1;
   private nextSeq = 1;
   private unsentSinceCompact = 0;
-  private waiters: { seq: number; resolve: () => void }[] = [];
+  private waiters: Waiter[] = [];
 
   /** @throws RangeError when a size option is not a positive integer. */
   constructor(options: OutboxOptions) {
@@ -145,8 +151,8 @@ export class Outbox {
   whenAcknowledged(): Promise<void> {
     const seq = this.nextSeq - 1;
     if (this.lowestPendingSeq() > seq) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push({ seq, resolve });
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ seq, resolve, reject });
     });
   }
 
@@ -199,10 +205,31 @@ export class Outbox {
     this.unsentSinceCompact = 0;
   }
 
-  /** Drop everything and release waiters without resolving them (used by `destroy()`). */
-  clear(): void {
+  /**
+   * Remove an entry the relay refused for good (e.g. malformed). It will never be acknowledged,
+   * so every waiter that covers it is rejected with `reason`.
+   * @returns whether an entry was removed.
+   */
+  discard(id: number, reason: Error): boolean {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return false;
+    this.entries.delete(id);
+    const still: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.seq >= entry.firstSeq) w.reject(reason);
+      else still.push(w);
+    }
+    this.waiters = still;
+    this.settleWaiters();
+    return true;
+  }
+
+  /** Drop every entry and reject every waiter with `reason` (used by `destroy()`). */
+  clear(reason: Error): void {
     this.entries.clear();
+    const waiters = this.waiters;
     this.waiters = [];
+    for (const w of waiters) w.reject(reason);
   }
 
   /** Entries stay ordered by `firstSeq` (a merged entry takes its first member's place). */
@@ -214,7 +241,7 @@ export class Outbox {
   private settleWaiters(): void {
     if (this.waiters.length === 0) return;
     const lowest = this.lowestPendingSeq();
-    const still: { seq: number; resolve: () => void }[] = [];
+    const still: Waiter[] = [];
     for (const w of this.waiters) {
       if (lowest > w.seq) w.resolve();
       else still.push(w);

@@ -1,0 +1,123 @@
+/**
+ * Options, events and status types of the provider, with their defaults.
+ */
+import type { PresenceState, Scope } from '@accord/core';
+import type { BackoffOptions } from './backoff.js';
+import type { ProviderError } from './errors.js';
+import type { Scheduler } from './scheduler.js';
+import type { WebSocketConstructor } from './socket.js';
+
+/**
+ * Where the provider stands:
+ * - `connecting`: trying to reach a relay (opening a socket or waiting out a backoff delay);
+ * - `connected`: a socket is open and the handshake is under way;
+ * - `synced`: the relay's state is applied and local edits flow both ways;
+ * - `offline`: not trying (after `disconnect()`, `destroy()`, or an error it cannot retry).
+ */
+export type ProviderStatus = 'connecting' | 'connected' | 'synced' | 'offline';
+
+/** A token, or a function that returns a fresh one (called before every handshake). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** The cluster as the serving node reports it (the protocol's `cluster` message). */
+export interface ClusterInfo {
+  /** The node serving this connection. */
+  readonly nodeId: number;
+  /** The current leader, or `null` while an election is in progress. */
+  readonly leaderId: number | null;
+  /** The current election term. */
+  readonly term: number;
+  /** Next-in-line leaders, in order. */
+  readonly successors: readonly number[];
+  /** Term of the document's latest snapshot (0: none yet). */
+  readonly snapshotTerm: number;
+  /** Sequence number of the document's latest snapshot (0: none yet): the document's version. */
+  readonly snapshotSeq: number;
+  /** The relay URL of the serving node. */
+  readonly url: string;
+}
+
+/** The node a connection reached (the protocol's `welcome` message). */
+export interface ConnectedNode {
+  /** The serving node's id. */
+  readonly nodeId: number;
+  /** The relay URL. */
+  readonly url: string;
+  /** This session's id in the room (presence is keyed by it). */
+  readonly sessionId: number;
+  /** `'read'` sessions cannot send updates. */
+  readonly scope: Scope;
+}
+
+/** Why a socket closed, as the `connection-close` event reports it. */
+export interface ConnectionCloseEvent {
+  readonly url: string;
+  readonly code: number;
+  readonly reason: string;
+  /** Whether the provider will reconnect. */
+  readonly willRetry: boolean;
+}
+
+/** Events of the provider. */
+export type ProviderEvents = {
+  /** The status changed. */
+  status: (event: { status: ProviderStatus }) => void;
+  /** The relay's state was applied (`true`) or the connection was lost (`false`). */
+  sync: (synced: boolean) => void;
+  /** The other sessions in the room changed (this session is never included). */
+  presence: (peers: Map<number, PresenceState>) => void;
+  /** New cluster information arrived. */
+  cluster: (info: ClusterInfo) => void;
+  /** A handshake succeeded with a node. */
+  'connected-node': (node: ConnectedNode) => void;
+  /** A socket closed (before any reconnect). */
+  'connection-close': (event: ConnectionCloseEvent) => void;
+  /** Something went wrong; `error.fatal` says whether the provider gave up. */
+  error: (error: ProviderError) => void;
+};
+
+/** Options shared by every provider. Only `docId` is required. */
+export interface ProviderOptions {
+  /** The document (room) to sync. */
+  readonly docId: string;
+  /** The access token (omit for a relay started with `--auth none`), or a function returning one. */
+  readonly token?: TokenSource;
+  /** The WebSocket class: omit in browsers; pass `WebSocket` from `ws` in Node. */
+  readonly WebSocket?: WebSocketConstructor;
+  /** Connect at once (default `true`); with `false`, call `connect()` later. */
+  readonly connect?: boolean;
+  /** Reconnect delays (capped exponential backoff with full jitter; `random` injectable). */
+  readonly backoff?: BackoffOptions;
+  /** Picks the first relay URL (default `Math.random`). */
+  readonly random?: () => number;
+  /** Clock and timers (default: the host's). */
+  readonly scheduler?: Scheduler;
+  /** Give up on an attempt not synced within this many ms (default 10 000). */
+  readonly connectTimeoutMs?: number;
+  /** A connection must stay up this long before backoff starts over (default 2 000). */
+  readonly stableAfterMs?: number;
+  /** Ping the relay this often while connected (default 5 000; at most the relay's presence TTL / 3). */
+  readonly pingIntervalMs?: number;
+  /** Fail over when nothing arrives from the relay for this long (default 12 000). */
+  readonly livenessTimeoutMs?: number;
+  /** Fail over when a sent update stays unacknowledged this long (default 15 000). */
+  readonly ackTimeoutMs?: number;
+  /** Consecutive auth refusals (bad, expired or foreign token) before giving up (default 2 retries). */
+  readonly maxAuthRetries?: number;
+  /** Outbox tuning: merged batches are closed at this many bytes (default 256 KiB). */
+  readonly maxBatchBytes?: number;
+  /** Outbox tuning: compact unsent updates when this many pile up offline (default 256). */
+  readonly compactEvery?: number;
+}
+
+/** Defaults for the numeric options of {@link ProviderOptions}. */
+export const PROVIDER_DEFAULTS = Object.freeze({
+  connectTimeoutMs: 10_000,
+  stableAfterMs: 2_000,
+  pingIntervalMs: 5_000,
+  livenessTimeoutMs: 12_000,
+  ackTimeoutMs: 15_000,
+  maxAuthRetries: 2,
+  maxBatchBytes: 256 * 1024,
+  compactEvery: 256,
+});
