@@ -71,8 +71,10 @@ export function steps<Op>(op: fc.Arbitrary<Op>, n: number, maxLength = 30): fc.A
   const idx = fc.nat(n - 1);
   const opStep = fc.record({ t: fc.constant('op' as const), at: idx, op });
   const mergeStep = fc.record({ t: fc.constant('merge' as const), into: idx, from: idx });
+  // size 'max': without it fast-check keeps arrays at about 10 elements whatever maxLength says.
   return fc.array(fc.oneof({ arbitrary: opStep, weight: 2 }, { arbitrary: mergeStep, weight: 1 }), {
     maxLength,
+    size: 'max',
   });
 }
 
@@ -268,8 +270,12 @@ export const lwwMapHarness: Harness<LWWMap<number>, MapWrite> = {
       apply: (i, o): Timestamp | undefined => {
         time.advance(o.dt);
         const s = states[i] as LWWMap<number>;
-        if (o.v === undefined) s.delete(o.k);
-        else s.set(o.k, o.v);
+        if (o.v === undefined) {
+          // Deleting an absent key writes nothing: no timestamp for the model.
+          if (!s.delete(o.k)) return undefined;
+        } else {
+          s.set(o.k, o.v);
+        }
         return s.timestampOf(o.k);
       },
     };

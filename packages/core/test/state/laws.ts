@@ -164,11 +164,18 @@ export function describeStateLaws<S extends StateCrdt<S, unknown>, Op>(
 
     it('random bytes decode to a valid state or throw DecodeError only', () => {
       fc.assert(
-        fc.property(hs, fc.uint8Array({ maxLength: 80 }), fc.boolean(), ({ states }, bytes, tagged) => {
-          // Half the time keep the right type tag, so the fuzz reaches past the first byte.
-          const input = tagged ? Uint8Array.from([(states[0] as S).encode()[0] as number, ...bytes]) : bytes;
-          checkHostile(h as Harness<S, unknown>, input, states[0] as S);
-        }),
+        fc.property(
+          hs,
+          fc.uint8Array({ maxLength: 80, size: 'medium' }),
+          fc.boolean(),
+          ({ states }, bytes, tagged) => {
+            // Half the time keep the right type tag, so the fuzz reaches past the first byte.
+            const input = tagged
+              ? Uint8Array.from([(states[0] as S).encode()[0] as number, ...bytes])
+              : bytes;
+            checkHostile(h as Harness<S, unknown>, input, states[0] as S);
+          },
+        ),
         { numRuns: numRuns * 2 },
       );
     });
