@@ -2,3 +2,4 @@
 
 export * from './causal.js';
 export * from './clock.js';
+export * from './op.js';
