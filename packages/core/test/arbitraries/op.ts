@@ -27,15 +27,13 @@ export function simulationArb<A>(
   action: fc.Arbitrary<A>,
   maxLength = 30,
 ): fc.Arbitrary<{ replicas: number; seed: number; script: ScriptItem<A>[] }> {
-  return fc
-    .integer({ min: 3, max: 5 })
-    .chain((replicas) =>
-      fc.record({
-        replicas: fc.constant(replicas),
-        seed: fc.integer(),
-        script: scriptArb(replicas, action, maxLength),
-      }),
-    );
+  return fc.integer({ min: 3, max: 5 }).chain((replicas) =>
+    fc.record({
+      replicas: fc.constant(replicas),
+      seed: fc.integer(),
+      script: scriptArb(replicas, action, maxLength),
+    }),
+  );
 }
 
 /** Counter actions: a signed amount. */
