@@ -7,7 +7,49 @@
  */
 
 export { Backoff, type BackoffOptions, backoffWindow, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.js';
+export {
+  CLIENT_ABORT_CODE,
+  Connection,
+  type ConnectionCloseInfo,
+  type ConnectionEvents,
+  type ConnectionOptions,
+  type ConnectionState,
+} from './connection.js';
+export type { DocSync } from './doc-sync.js';
 export { Emitter, type EventMap } from './emitter.js';
+export {
+  errorCodeForClose,
+  errorCodeForProtocol,
+  ProviderDestroyedError,
+  ProviderError,
+  type ProviderErrorCode,
+} from './errors.js';
 export { Outbox, type OutboxEntry, type OutboxOptions } from './outbox.js';
+export {
+  type CloseDecision,
+  type CloseFacts,
+  checkLiveness,
+  decideOnClose,
+  type LivenessLimits,
+  type LivenessVerdict,
+} from './policy.js';
+export { type PresenceInput, PresenceTracker, toPresenceState } from './presence.js';
+export {
+  type ClusterInfo,
+  type ConnectedNode,
+  type ConnectionCloseEvent,
+  PROVIDER_DEFAULTS,
+  type ProviderEvents,
+  type ProviderOptions,
+  type ProviderStatus,
+  type TokenSource,
+} from './provider-options.js';
 export { type Scheduler, systemScheduler, type TimerHandle, TimerSlot } from './scheduler.js';
+export type {
+  SocketCloseEvent,
+  SocketMessageEvent,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './socket.js';
+export { SyncProvider } from './sync-provider.js';
 export { UrlPool } from './url-pool.js';

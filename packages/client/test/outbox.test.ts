@@ -183,3 +183,30 @@ describe('Outbox', () => {
     );
   });
 });
+
+describe('Outbox refusals and teardown', () => {
+  it('discard() drops a refused entry and rejects only the waiters that cover it', async () => {
+    const box = new Outbox({ merge: union });
+    const a = box.add(u(1));
+    const early = box.whenAcknowledged();
+    const b = box.add(u(2));
+    const late = box.whenAcknowledged();
+    const refused = new Error('refused');
+    expect(box.discard(b.id, refused)).toBe(true);
+    expect(box.discard(b.id, refused)).toBe(false);
+    await expect(late).rejects.toBe(refused);
+    expect(await settled(early)).toBe(false);
+    box.ack(a.id);
+    await expect(early).resolves.toBeUndefined();
+  });
+
+  it('clear() drops everything and rejects every waiter', async () => {
+    const box = new Outbox({ merge: union });
+    box.add(u(1));
+    const p = box.whenAcknowledged();
+    const gone = new Error('destroyed');
+    box.clear(gone);
+    await expect(p).rejects.toBe(gone);
+    expect(box.size).toBe(0);
+  });
+});

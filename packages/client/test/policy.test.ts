@@ -1,0 +1,59 @@
+import { CloseCode } from '@accord/core';
+import { describe, expect, it } from 'vitest';
+import { checkLiveness, decideOnClose } from '../src/policy.js';
+
+const facts = { authFailures: 0, maxAuthRetries: 2, refusedUpdate: false };
+
+describe('decideOnClose', () => {
+  it('retries transport faults, going-away, overload, timeouts and unknown codes', () => {
+    for (const code of [1000, 1001, 1006, 1011, 4000, 4004, 4005, 4006, 4008, 4009, 4999]) {
+      expect(decideOnClose({ ...facts, code }).fatal).toBe(false);
+    }
+  });
+
+  it('allows maxAuthRetries consecutive auth refusals, then gives up', () => {
+    for (const code of [CloseCode.authFailed, CloseCode.tokenExpired, CloseCode.forbidden]) {
+      const first = decideOnClose({ ...facts, code });
+      expect(first).toMatchObject({ fatal: false, authFailures: 1 });
+      const second = decideOnClose({ ...facts, code, authFailures: 1 });
+      expect(second).toMatchObject({ fatal: false, authFailures: 2 });
+      expect(decideOnClose({ ...facts, code, authFailures: 2 })).toMatchObject({
+        fatal: true,
+        authFailures: 3,
+      });
+    }
+    expect(decideOnClose({ ...facts, code: CloseCode.authFailed, maxAuthRetries: 0 }).fatal).toBe(true);
+  });
+
+  it('does not count other closes as auth failures', () => {
+    expect(decideOnClose({ ...facts, code: 1006, authFailures: 2 }).authFailures).toBe(2);
+  });
+
+  it('is fatal for bad data, too big and unsupported version, unless the bad update was dropped', () => {
+    expect(decideOnClose({ ...facts, code: CloseCode.badData }).fatal).toBe(true);
+    expect(decideOnClose({ ...facts, code: CloseCode.tooBig }).fatal).toBe(true);
+    expect(decideOnClose({ ...facts, code: CloseCode.unsupportedVersion }).fatal).toBe(true);
+    expect(decideOnClose({ ...facts, code: CloseCode.badData, refusedUpdate: true }).fatal).toBe(false);
+  });
+});
+
+describe('checkLiveness', () => {
+  const limits = { livenessTimeoutMs: 1000, ackTimeoutMs: 5000 };
+
+  it('is alive while the relay talks and acks in time', () => {
+    expect(checkLiveness(10_000, 9_500, [6_000, 9_000], limits)).toEqual({ alive: true });
+    expect(checkLiveness(10_000, 9_500, [], limits)).toEqual({ alive: true });
+  });
+
+  it('is dead after livenessTimeoutMs of silence', () => {
+    expect(checkLiveness(10_000, 9_000, [], limits)).toEqual({ alive: false, reason: 'silent', forMs: 1000 });
+  });
+
+  it('is dead when the oldest sent update waited ackTimeoutMs', () => {
+    expect(checkLiveness(10_000, 9_900, [9_000, 5_000], limits)).toEqual({
+      alive: false,
+      reason: 'ack-timeout',
+      forMs: 5000,
+    });
+  });
+});
