@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAccordCore } from '../../src/trace/adapters/accord.js';
+import { loadAccordCore } from '../../src/accord/core-api.js';
 import { syntheticTrace } from '../../src/trace/synthetic.js';
 
 const run = promisify(execFile);

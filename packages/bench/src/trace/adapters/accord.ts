@@ -1,53 +1,16 @@
 /**
  * Accord adapter: `doc.getText('text')` in a `Doc`, one `doc.transact` per transaction,
  * `encodeStateAsUpdate(doc)` (the compact snapshot) and `applyUpdate` into a fresh `Doc`.
- *
- * `@accord/core` is loaded at run time and checked for the agreed document API, so the bench
- * builds and runs (reporting Accord as unavailable) while the document is still being written.
+ * `@accord/core` is loaded at run time and checked (see `accord/core-api.ts`).
  */
+import {
+  type AccordCoreApi,
+  type AccordDoc,
+  type AccordText,
+  loadAccordCore,
+} from '../../accord/core-api.js';
 import type { TracePatch } from '../trace-file.js';
 import type { TextAdapter, TextReplica } from './types.js';
-
-/** The part of Accord's `Text` the bench uses. */
-export interface AccordText {
-  insert(index: number, text: string): void;
-  delete(index: number, length: number): void;
-  toString(): string;
-}
-
-/** The part of Accord's `Doc` the bench uses. */
-export interface AccordDoc {
-  getText(name: string): AccordText;
-  transact(fn: () => void, origin?: unknown): void;
-}
-
-/** The part of `@accord/core` the benches use (the agreed API of the brief). */
-export interface AccordCoreApi {
-  Doc: new (opts?: { clientId?: number }) => AccordDoc;
-  encodeStateAsUpdate(doc: AccordDoc, stateVector?: Uint8Array): Uint8Array;
-  encodeStateVector(doc: AccordDoc): Uint8Array;
-  applyUpdate(doc: AccordDoc, update: Uint8Array, origin?: unknown): void;
-}
-
-/** Thrown when `@accord/core` does not (yet) export the document API. */
-export class AccordUnavailableError extends Error {
-  constructor(missing: string[]) {
-    super(`@accord/core does not export ${missing.join(', ')} yet`);
-    this.name = 'AccordUnavailableError';
-  }
-}
-
-/**
- * Imports `@accord/core` and checks it offers the document API.
- * @throws AccordUnavailableError when a member is missing.
- */
-export async function loadAccordCore(): Promise<AccordCoreApi> {
-  const mod = (await import('@accord/core')) as Record<string, unknown>;
-  const needed = ['Doc', 'encodeStateAsUpdate', 'encodeStateVector', 'applyUpdate'];
-  const missing = needed.filter((k) => typeof mod[k] !== 'function');
-  if (missing.length > 0) throw new AccordUnavailableError(missing);
-  return mod as unknown as AccordCoreApi;
-}
 
 class AccordReplica implements TextReplica {
   private readonly core: AccordCoreApi;

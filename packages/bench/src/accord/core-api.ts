@@ -1,0 +1,51 @@
+/**
+ * The part of `@accord/core`'s document API the benches use (the API agreed in the brief),
+ * loaded at run time and checked member by member, so the bench package builds and runs (and
+ * reports Accord as unavailable) while the document is still being written.
+ */
+
+/** Accord's `Text`, as the benches use it. */
+export interface AccordText {
+  insert(index: number, text: string): void;
+  delete(index: number, length: number): void;
+  toString(): string;
+  readonly length: number;
+}
+
+/** Accord's `Doc`, as the benches use it. */
+export interface AccordDoc {
+  readonly clientId: number;
+  getText(name: string): AccordText;
+  transact(fn: () => void, origin?: unknown): void;
+  toJSON(): unknown;
+  on(event: 'update', fn: (update: Uint8Array, origin: unknown) => void): void;
+  off(event: 'update', fn: (update: Uint8Array, origin: unknown) => void): void;
+}
+
+/** The `@accord/core` exports the benches use. */
+export interface AccordCoreApi {
+  Doc: new (opts?: { clientId?: number }) => AccordDoc;
+  encodeStateAsUpdate(doc: AccordDoc, stateVector?: Uint8Array): Uint8Array;
+  encodeStateVector(doc: AccordDoc): Uint8Array;
+  applyUpdate(doc: AccordDoc, update: Uint8Array, origin?: unknown): void;
+}
+
+/** Thrown when `@accord/core` does not (yet) export the document API. */
+export class AccordUnavailableError extends Error {
+  constructor(missing: string[]) {
+    super(`@accord/core does not export ${missing.join(', ')} yet`);
+    this.name = 'AccordUnavailableError';
+  }
+}
+
+/**
+ * Imports `@accord/core` and checks that it offers the document API.
+ * @throws AccordUnavailableError when a member is missing.
+ */
+export async function loadAccordCore(): Promise<AccordCoreApi> {
+  const mod = (await import('@accord/core')) as Record<string, unknown>;
+  const needed = ['Doc', 'encodeStateAsUpdate', 'encodeStateVector', 'applyUpdate'];
+  const missing = needed.filter((k) => typeof mod[k] !== 'function');
+  if (missing.length > 0) throw new AccordUnavailableError(missing);
+  return mod as unknown as AccordCoreApi;
+}
