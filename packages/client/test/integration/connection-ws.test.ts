@@ -22,7 +22,7 @@ function listen(onConnection: (socket: WebSocket) => void): Promise<string> {
   return new Promise((resolve) => {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 }, () => {
       const address = server.address();
-      if (typeof address === 'string') throw new Error('unexpected address');
+      if (address === null || typeof address === 'string') throw new Error('unexpected address');
       resolve(`ws://127.0.0.1:${address.port}`);
     });
     server.on('connection', onConnection);
