@@ -1,0 +1,79 @@
+/**
+ * Defaults and validation of the election configuration.
+ */
+import type { ElectionConfig, NodeId } from './types.js';
+
+/** Heartbeat interval default, in ms. */
+export const DEFAULT_HEARTBEAT_MS = 50;
+/** Election timeout lower bound default (inclusive), in ms. */
+export const DEFAULT_ELECTION_TIMEOUT_MIN_MS = 300;
+/** Election timeout upper bound default (exclusive), in ms. */
+export const DEFAULT_ELECTION_TIMEOUT_MAX_MS = 600;
+
+/** The configuration with every default filled in, plus derived values. */
+export interface ResolvedElection {
+  id: NodeId;
+  members: NodeId[];
+  peers: NodeId[];
+  /** Votes needed to win: floor(N / 2) + 1. */
+  majority: number;
+  heartbeatMs: number;
+  electionTimeoutMinMs: number;
+  electionTimeoutMaxMs: number;
+  leaseMs: number;
+  /** A follower that heard its leader within this window refuses pre-votes and votes. */
+  stickinessMs: number;
+  roundTimeoutMs: number;
+  succession: boolean;
+  timeoutTickMs: number;
+}
+
+/** The smallest number of nodes that is more than half of `n`. */
+export function majorityOf(n: number): number {
+  return Math.floor(n / 2) + 1;
+}
+
+function positive(name: string, v: number): number {
+  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`election config: ${name} must be > 0, got ${v}`);
+  return v;
+}
+
+/**
+ * Fill in defaults and check the configuration. Throws `RangeError` when the id is not a member,
+ * ids are not distinct positive safe integers, or durations are not positive and ordered
+ * (`heartbeatMs < electionTimeoutMinMs < electionTimeoutMaxMs`).
+ */
+export function resolveElectionConfig(config: ElectionConfig): ResolvedElection {
+  const members = [...new Set(config.members)].sort((a, b) => a - b);
+  if (members.length !== config.members.length) throw new RangeError('election config: duplicate member ids');
+  for (const m of members) {
+    if (!Number.isSafeInteger(m) || m <= 0) throw new RangeError(`election config: bad node id ${m}`);
+  }
+  if (!members.includes(config.id)) throw new RangeError(`election config: ${config.id} is not a member`);
+  const heartbeatMs = positive('heartbeatMs', config.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+  const min = positive(
+    'electionTimeoutMinMs',
+    config.electionTimeoutMinMs ?? DEFAULT_ELECTION_TIMEOUT_MIN_MS,
+  );
+  const max = positive(
+    'electionTimeoutMaxMs',
+    config.electionTimeoutMaxMs ?? DEFAULT_ELECTION_TIMEOUT_MAX_MS,
+  );
+  if (!(heartbeatMs < min && min < max)) {
+    throw new RangeError('election config: need heartbeatMs < electionTimeoutMinMs < electionTimeoutMaxMs');
+  }
+  return {
+    id: config.id,
+    members,
+    peers: members.filter((m) => m !== config.id),
+    majority: majorityOf(members.length),
+    heartbeatMs,
+    electionTimeoutMinMs: min,
+    electionTimeoutMaxMs: max,
+    leaseMs: positive('leaseMs', config.leaseMs ?? min),
+    stickinessMs: Math.max(2 * heartbeatMs, Math.floor(min / 2)),
+    roundTimeoutMs: positive('roundTimeoutMs', config.roundTimeoutMs ?? 2 * heartbeatMs),
+    succession: config.succession ?? true,
+    timeoutTickMs: positive('timeoutTickMs', config.timeoutTickMs ?? 1),
+  };
+}

@@ -1,0 +1,22 @@
+export {
+  DEFAULT_ELECTION_TIMEOUT_MAX_MS,
+  DEFAULT_ELECTION_TIMEOUT_MIN_MS,
+  DEFAULT_HEARTBEAT_MS,
+  majorityOf,
+  type ResolvedElection,
+  resolveElectionConfig,
+} from './config.js';
+export { ElectionNode } from './election-node.js';
+export {
+  type FailoverSimulationOptions,
+  type FailoverSimulationResult,
+  quantile,
+  simulateFailover,
+} from './failover-simulation.js';
+export {
+  type LeaderRecord,
+  type SimNetwork,
+  SimulatedCluster,
+  type SimulatedClusterOptions,
+} from './simulated-cluster.js';
+export type * from './types.js';

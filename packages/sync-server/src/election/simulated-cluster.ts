@@ -1,0 +1,234 @@
+/**
+ * A deterministic simulation of N election state machines over a virtual network and virtual
+ * time: message delay (hence reordering), loss, duplication, partitions, crashes and restarts
+ * from persisted state. Used by the property tests and by the failover-time simulation; exported
+ * so the chaos tooling can reuse it. Everything is seeded, so any run replays exactly.
+ */
+import { type RandomSource, seededRandom } from '../time/random.js';
+import { ManualScheduler, type TimerHandle } from '../time/scheduler.js';
+import { ElectionNode } from './election-node.js';
+import type {
+  ElectionConfig,
+  ElectionEvent,
+  ElectionOutput,
+  ElectionStatus,
+  ElectionTimer,
+  NodeId,
+  PersistentElectionState,
+} from './types.js';
+
+/** Network behaviour of the simulation; probabilities in [0, 1], delays in virtual ms. */
+export interface SimNetwork {
+  minDelayMs: number;
+  maxDelayMs: number;
+  loss: number;
+  duplicate: number;
+}
+
+/** Options of a {@link SimulatedCluster}. */
+export interface SimulatedClusterOptions {
+  /** Node ids (ranks). */
+  members: NodeId[];
+  seed: number;
+  network?: Partial<SimNetwork>;
+  /** Election options shared by every node (id and members are filled in). */
+  election?: Omit<ElectionConfig, 'id' | 'members'>;
+}
+
+interface SimNode {
+  id: NodeId;
+  machine: ElectionNode;
+  persisted: PersistentElectionState;
+  alive: boolean;
+  timers: Map<ElectionTimer, TimerHandle>;
+  random: RandomSource;
+}
+
+/** One `became-leader` record from a node's own log. */
+export interface LeaderRecord {
+  node: NodeId;
+  term: number;
+  at: number;
+}
+
+/** N election nodes wired through a lossy virtual network on one {@link ManualScheduler}. */
+export class SimulatedCluster {
+  /** The virtual clock and timer queue driving everything. */
+  readonly scheduler = new ManualScheduler();
+  /** Every `became-leader` event any node logged, in order. */
+  readonly leaders: LeaderRecord[] = [];
+  /** Every event per node, in order. */
+  readonly logs = new Map<NodeId, ElectionEvent[]>();
+  /** Mutable network behaviour. */
+  network: SimNetwork;
+  private readonly nodes = new Map<NodeId, SimNode>();
+  private readonly rng: RandomSource;
+  private readonly cut = new Set<string>();
+  private readonly options: SimulatedClusterOptions;
+
+  constructor(options: SimulatedClusterOptions) {
+    this.options = options;
+    this.rng = seededRandom(options.seed);
+    this.network = { minDelayMs: 0.1, maxDelayMs: 1, loss: 0, duplicate: 0, ...options.network };
+    for (const id of options.members) {
+      const random = seededRandom(Math.floor(this.rng() * 2 ** 32));
+      const persisted = { term: 0, votedFor: null };
+      this.nodes.set(id, {
+        id,
+        machine: this.makeMachine(id, persisted, random),
+        persisted,
+        alive: false,
+        timers: new Map(),
+        random,
+      });
+      this.logs.set(id, []);
+    }
+  }
+
+  /** Start every node (at the current virtual time). */
+  startAll(): void {
+    for (const n of this.nodes.values()) this.startNode(n);
+  }
+
+  /** Current time in virtual ms. */
+  get now(): number {
+    return this.scheduler.now();
+  }
+
+  /** Advance virtual time, delivering messages and firing timers. */
+  run(ms: number): void {
+    this.scheduler.advance(ms);
+  }
+
+  /** A node's election status. Throws `RangeError` for an unknown id. */
+  status(id: NodeId): ElectionStatus {
+    return this.node(id).machine.status();
+  }
+
+  /** True while the node runs (not crashed). */
+  isAlive(id: NodeId): boolean {
+    return this.node(id).alive;
+  }
+
+  /** What the node has persisted (its term and vote survive crashes). */
+  persisted(id: NodeId): PersistentElectionState {
+    return { ...this.node(id).persisted };
+  }
+
+  /** Kill a node: its timers stop, messages to it are lost, volatile state is gone. */
+  crash(id: NodeId): void {
+    const n = this.node(id);
+    n.alive = false;
+    for (const t of n.timers.values()) t.cancel();
+    n.timers.clear();
+  }
+
+  /** Restart a crashed node from its persisted term and vote. */
+  restart(id: NodeId): void {
+    const n = this.node(id);
+    if (n.alive) return;
+    n.machine = this.makeMachine(id, n.persisted, n.random);
+    this.startNode(n);
+  }
+
+  /** Cut (or restore) the one-way link from `a` to `b`. */
+  setLink(a: NodeId, b: NodeId, up: boolean): void {
+    if (up) this.cut.delete(`${a}>${b}`);
+    else this.cut.add(`${a}>${b}`);
+  }
+
+  /** Partition into groups: links inside a group work, links between groups are cut. */
+  partition(groups: NodeId[][]): void {
+    this.heal();
+    const groupOf = new Map<NodeId, number>();
+    groups.forEach((g, i) => {
+      for (const id of g) groupOf.set(id, i);
+    });
+    for (const a of this.nodes.keys()) {
+      for (const b of this.nodes.keys()) {
+        if (a !== b && groupOf.get(a) !== groupOf.get(b)) this.setLink(a, b, false);
+      }
+    }
+  }
+
+  /** Restore every link. */
+  heal(): void {
+    this.cut.clear();
+  }
+
+  /**
+   * The leader that a majority of all members currently follows (the leader itself included) in
+   * its current term, among running nodes; undefined when there is none.
+   */
+  majorityLeader(): { leader: NodeId; term: number } | undefined {
+    const majority = Math.floor(this.nodes.size / 2) + 1;
+    for (const n of this.nodes.values()) {
+      if (!n.alive) continue;
+      const s = n.machine.status();
+      if (s.role !== 'leader') continue;
+      let followers = 0;
+      for (const m of this.nodes.values()) {
+        const ms = m.machine.status();
+        if (m.alive && ms.leader === n.id && ms.term === s.term) followers++;
+      }
+      if (followers >= majority) return { leader: n.id, term: s.term };
+    }
+    return undefined;
+  }
+
+  private node(id: NodeId): SimNode {
+    const n = this.nodes.get(id);
+    if (n === undefined) throw new RangeError(`no simulated node ${id}`);
+    return n;
+  }
+
+  private makeMachine(id: NodeId, persisted: PersistentElectionState, random: RandomSource): ElectionNode {
+    return new ElectionNode(
+      { ...this.options.election, id, members: this.options.members },
+      persisted,
+      random,
+    );
+  }
+
+  private startNode(n: SimNode): void {
+    n.alive = true;
+    this.apply(n, n.machine.start(this.now));
+  }
+
+  private apply(n: SimNode, out: ElectionOutput): void {
+    if (out.persist !== undefined) n.persisted = { ...out.persist };
+    const log = this.logs.get(n.id)!;
+    for (const e of out.events) {
+      log.push(e);
+      if (e.type === 'became-leader') this.leaders.push({ node: n.id, term: e.term, at: e.at });
+    }
+    for (const { timer, delayMs } of out.timers) {
+      n.timers.get(timer)?.cancel();
+      n.timers.delete(timer);
+      if (delayMs !== null) {
+        const machine = n.machine;
+        n.timers.set(
+          timer,
+          this.scheduler.setTimer(delayMs, () => {
+            if (!n.alive || n.machine !== machine) return;
+            n.timers.delete(timer);
+            this.apply(n, machine.fire(timer, this.now));
+          }),
+        );
+      }
+    }
+    for (const { to, message } of out.send) {
+      if (this.cut.has(`${n.id}>${to}`) || this.rng() < this.network.loss) continue;
+      const copies = this.rng() < this.network.duplicate ? 2 : 1;
+      for (let c = 0; c < copies; c++) {
+        const { minDelayMs, maxDelayMs } = this.network;
+        const delay = minDelayMs + this.rng() * (maxDelayMs - minDelayMs);
+        this.scheduler.setTimer(delay, () => {
+          const dest = this.nodes.get(to);
+          if (dest === undefined || !dest.alive || this.cut.has(`${n.id}>${to}`)) return;
+          this.apply(dest, dest.machine.receive(n.id, message, this.now));
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,390 @@
+import { describe, expect, it } from 'vitest';
+import { ElectionNode } from '../../src/election/election-node.js';
+import type { ElectionMessage, ElectionOutput, NodeId } from '../../src/election/types.js';
+
+const members = [1, 2, 3];
+
+function node(
+  id: NodeId,
+  opts: { term?: number; votedFor?: NodeId | null; members?: NodeId[]; r?: number } = {},
+) {
+  return new ElectionNode(
+    { id, members: opts.members ?? members },
+    { term: opts.term ?? 0, votedFor: opts.votedFor ?? null },
+    () => opts.r ?? 0.5,
+  );
+}
+
+function sentTo(out: ElectionOutput, to: NodeId): ElectionMessage[] {
+  return out.send.filter((s) => s.to === to).map((s) => s.message);
+}
+
+function types(out: ElectionOutput): string[] {
+  return out.send.map((s) => `${s.to}:${s.message.type}`);
+}
+
+function timer(out: ElectionOutput, kind: string): number | null | undefined {
+  const cmds = out.timers.filter((t) => t.timer === kind);
+  return cmds.at(-1)?.delayMs;
+}
+
+/** Drive node `n` (a follower at term 0) through a won pre-vote with peers `grants`. */
+function winPreVote(n: ElectionNode, now: number, grants: NodeId[]): ElectionOutput {
+  n.fire('election', now);
+  let out: ElectionOutput = { send: [], timers: [], events: [] };
+  for (const g of grants) out = n.receive(g, { type: 'pre-vote-reply', term: 1, granted: true }, now + 1);
+  return out;
+}
+
+/** Make node 3 (highest rank) leader of term 1 with votes from `voters`. */
+function leader3(now = 1000, voters: NodeId[] = [2]): ElectionNode {
+  const n = node(3);
+  n.start(0);
+  winPreVote(n, now, [2]);
+  for (const v of voters) n.receive(v, { type: 'vote-reply', term: 1, granted: true }, now + 2);
+  expect(n.status().role).toBe('leader');
+  return n;
+}
+
+describe('ElectionNode configuration', () => {
+  it('rejects ids outside the members, duplicates, bad ids and misordered timeouts', () => {
+    expect(() => node(4)).toThrow(RangeError);
+    expect(() => node(1, { members: [1, 1, 2] })).toThrow(RangeError);
+    expect(() => node(0, { members: [0, 1] })).toThrow(RangeError);
+    expect(() => new ElectionNode({ id: 1, members, heartbeatMs: 400 }, { term: 0, votedFor: null })).toThrow(
+      RangeError,
+    );
+    expect(() => new ElectionNode({ id: 1, members }, { term: -1, votedFor: null })).toThrow(RangeError);
+  });
+});
+
+describe('ElectionNode start and timers', () => {
+  it('arms a randomized election timeout in [300, 600)', () => {
+    expect(timer(node(1, { r: 0 }).start(0), 'election')).toBe(300);
+    expect(timer(node(1, { r: 0.999999999 }).start(0), 'election')).toBe(599);
+    expect(timer(node(1, { r: 0.5 }).start(0), 'election')).toBe(450);
+  });
+
+  it('quantizes the timeout to timeoutTickMs', () => {
+    const n = new ElectionNode(
+      { id: 1, members, timeoutTickMs: 50 },
+      { term: 0, votedFor: null },
+      () => 0.99,
+    );
+    expect(timer(n.start(0), 'election')).toBe(550);
+  });
+
+  it('a cluster of one elects itself at once, persisting term and vote first', () => {
+    const out = node(7, { members: [7] }).start(0);
+    expect(out.persist).toEqual({ term: 1, votedFor: 7 });
+    expect(out.events.map((e) => e.type)).toContain('became-leader');
+    expect(timer(out, 'heartbeat')).toBe(50);
+  });
+
+  it('ignores messages from itself and from non-members', () => {
+    const n = node(1);
+    n.start(0);
+    expect(n.receive(9, { type: 'vote-request', term: 5 }, 10).send).toEqual([]);
+    expect(n.receive(1, { type: 'vote-request', term: 5 }, 10).send).toEqual([]);
+    expect(n.status().term).toBe(0);
+  });
+});
+
+describe('pre-vote', () => {
+  it('election timeout starts a pre-vote for term+1 without changing the term', () => {
+    const n = node(1);
+    n.start(0);
+    const out = n.fire('election', 450);
+    expect(types(out)).toEqual(['2:pre-vote', '3:pre-vote']);
+    expect(sentTo(out, 2)[0]).toEqual({ type: 'pre-vote', term: 1 });
+    expect(out.persist).toBeUndefined();
+    expect(timer(out, 'round')).toBe(100);
+    expect(n.status()).toMatchObject({ role: 'pre-candidate', term: 0 });
+  });
+
+  it('is granted for a higher term when the leader is lost, and refused otherwise', () => {
+    const n = node(2, { term: 3 });
+    n.start(0);
+    expect(sentTo(n.receive(1, { type: 'pre-vote', term: 4 }, 10), 1)).toEqual([
+      { type: 'pre-vote-reply', term: 4, granted: true },
+    ]);
+    expect(sentTo(n.receive(1, { type: 'pre-vote', term: 3 }, 10), 1)[0]).toMatchObject({ granted: false });
+    n.receive(3, { type: 'heartbeat', term: 3, successors: [2, 1] }, 100);
+    // heard the leader 50 ms ago: sticky, refuse
+    expect(sentTo(n.receive(1, { type: 'pre-vote', term: 4 }, 150), 1)[0]).toMatchObject({ granted: false });
+    // 200 ms later the leader is stale: grant
+    expect(sentTo(n.receive(1, { type: 'pre-vote', term: 4 }, 300), 1)[0]).toMatchObject({ granted: true });
+    expect(n.status().term).toBe(3);
+  });
+
+  it('a leader refuses pre-votes', () => {
+    const l = leader3();
+    expect(sentTo(l.receive(1, { type: 'pre-vote', term: 9 }, 5000), 1)[0]).toMatchObject({ granted: false });
+  });
+
+  it('a failed pre-vote returns to follower with a fresh election timer and no term change', () => {
+    const n = node(1);
+    n.start(0);
+    n.fire('election', 450);
+    n.receive(2, { type: 'pre-vote-reply', term: 1, granted: false }, 451);
+    const out = n.fire('round', 550);
+    expect(n.status()).toMatchObject({ role: 'follower', term: 0 });
+    expect(timer(out, 'election')).toBe(450);
+  });
+
+  it('ignores pre-vote replies for another round', () => {
+    const n = node(3);
+    n.start(0);
+    n.fire('election', 450);
+    const out = n.receive(2, { type: 'pre-vote-reply', term: 7, granted: true }, 451);
+    expect(out.send).toEqual([]);
+    expect(n.status().role).toBe('pre-candidate');
+  });
+});
+
+describe('bully phase', () => {
+  it('the highest rank skips the bully phase and becomes candidate, persisting its vote', () => {
+    const n = node(3);
+    n.start(0);
+    const out = winPreVote(n, 450, [2]);
+    expect(out.persist).toEqual({ term: 1, votedFor: 3 });
+    expect(types(out)).toEqual(['1:vote-request', '2:vote-request']);
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 1, votedFor: 3 });
+  });
+
+  it('a lower rank asks higher ranks first and runs itself when none answers', () => {
+    const n = node(1);
+    n.start(0);
+    const out = winPreVote(n, 450, [2]);
+    expect(types(out)).toEqual(['2:elect', '3:elect']);
+    expect(out.persist).toBeUndefined();
+    expect(n.status().role).toBe('bully-waiting');
+    const after = n.fire('round', 560);
+    expect(after.persist).toEqual({ term: 1, votedFor: 1 });
+    expect(n.status().role).toBe('candidate');
+  });
+
+  it('an alive answer makes it defer; if no leader follows, the next round skips that node', () => {
+    const n = node(1);
+    n.start(0);
+    winPreVote(n, 450, [2]);
+    const out = n.receive(3, { type: 'alive', term: 1 }, 452);
+    expect(n.status().role).toBe('deferring');
+    expect(timer(out, 'round')).toBeNull();
+    expect(timer(out, 'election')).toBe(450);
+    n.fire('election', 900);
+    const round2 = n.receive(2, { type: 'pre-vote-reply', term: 1, granted: true }, 901);
+    expect(types(round2)).toEqual(['2:elect']);
+  });
+
+  it('a follower asked by a lower rank answers alive and runs a pre-vote itself', () => {
+    const n = node(3);
+    n.start(0);
+    const out = n.receive(1, { type: 'elect', term: 1 }, 400);
+    expect(sentTo(out, 1)).toEqual([
+      { type: 'alive', term: 1 },
+      { type: 'pre-vote', term: 1 },
+    ]);
+    expect(sentTo(out, 2)).toEqual([{ type: 'pre-vote', term: 1 }]);
+    expect(n.status().role).toBe('pre-candidate');
+  });
+
+  it('a stale elect is ignored and a leader answers elect with a heartbeat', () => {
+    const n = node(3, { term: 5 });
+    n.start(0);
+    expect(n.receive(1, { type: 'elect', term: 5 }, 400).send).toEqual([]);
+    const l = leader3();
+    expect(sentTo(l.receive(1, { type: 'elect', term: 2 }, 1100), 1)[0]).toMatchObject({
+      type: 'heartbeat',
+      term: 1,
+    });
+  });
+
+  it('when two nodes each think the other goes first, the higher rank goes first', () => {
+    const n = node(1);
+    n.start(0); // no successor list known: node 3 outranks it, so 3 is ahead
+    expect(n.receive(3, { type: 'elect', term: 1 }, 400).send).toEqual([]);
+    expect(n.status().role).toBe('follower');
+  });
+
+  it('a leader that steps down forgets its published list and uses rank order again', () => {
+    const l = leader3(1000, [2]);
+    l.receive(2, { type: 'heartbeat-ack', term: 1 }, 1010);
+    l.fire('heartbeat', 1050);
+    expect(l.status().successors).toEqual([2]);
+    l.receive(1, { type: 'heartbeat-ack', term: 4 }, 1060);
+    expect(l.status().successors).toEqual([]);
+  });
+
+  it('without succession a lower rank runs at once after its pre-vote', () => {
+    const n = new ElectionNode({ id: 1, members, succession: false }, { term: 0, votedFor: null }, () => 0.5);
+    n.start(0);
+    const out = winPreVote(n, 450, [2]);
+    expect(types(out)).toEqual(['2:vote-request', '3:vote-request']);
+  });
+});
+
+describe('votes', () => {
+  it('grants one vote per term and asks to persist it in the same step as the reply', () => {
+    const n = node(1);
+    n.start(0);
+    const a = n.receive(3, { type: 'vote-request', term: 1 }, 500);
+    expect(a.persist).toEqual({ term: 1, votedFor: 3 });
+    expect(sentTo(a, 3)).toEqual([{ type: 'vote-reply', term: 1, granted: true }]);
+    const b = n.receive(2, { type: 'vote-request', term: 1 }, 501);
+    expect(sentTo(b, 2)).toEqual([{ type: 'vote-reply', term: 1, granted: false }]);
+    expect(b.persist).toBeUndefined();
+    // a duplicate request from the same candidate is granted again (idempotent)
+    expect(sentTo(n.receive(3, { type: 'vote-request', term: 1 }, 502), 3)[0]).toMatchObject({
+      granted: true,
+    });
+  });
+
+  it('keeps its vote across a restart from persisted state', () => {
+    const n = node(1, { term: 4, votedFor: 3 });
+    n.start(0);
+    expect(sentTo(n.receive(2, { type: 'vote-request', term: 4 }, 500), 2)[0]).toMatchObject({
+      granted: false,
+    });
+    expect(sentTo(n.receive(3, { type: 'vote-request', term: 4 }, 500), 3)[0]).toMatchObject({
+      granted: true,
+    });
+  });
+
+  it('refuses an older term, replying with its own term', () => {
+    const n = node(1, { term: 6 });
+    n.start(0);
+    const out = n.receive(2, { type: 'vote-request', term: 5 }, 500);
+    expect(sentTo(out, 2)).toEqual([{ type: 'vote-reply', term: 6, granted: false }]);
+  });
+
+  it('refuses without adopting the term while it hears a healthy leader (no disruption)', () => {
+    const n = node(1, { term: 2 });
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 2, successors: [2, 1] }, 100);
+    const out = n.receive(2, { type: 'vote-request', term: 3 }, 120);
+    expect(sentTo(out, 2)[0]).toMatchObject({ granted: false, term: 2 });
+    expect(n.status()).toMatchObject({ term: 2, leader: 3 });
+  });
+
+  it('a higher-term vote reply makes a candidate adopt the term and step back', () => {
+    const n = node(3);
+    n.start(0);
+    winPreVote(n, 450, [2]);
+    const out = n.receive(1, { type: 'vote-reply', term: 8, granted: false }, 460);
+    expect(out.persist).toEqual({ term: 8, votedFor: null });
+    expect(n.status()).toMatchObject({ role: 'follower', term: 8 });
+  });
+
+  it('a candidate without a majority in its round returns to follower, keeping term and vote', () => {
+    const n = node(3);
+    n.start(0);
+    winPreVote(n, 450, [2]);
+    n.fire('round', 560);
+    expect(n.status()).toMatchObject({ role: 'follower', term: 1, votedFor: 3 });
+  });
+
+  it('a majority of votes makes it leader: event, heartbeats with successors, heartbeat timer', () => {
+    const n = node(3);
+    n.start(0);
+    winPreVote(n, 450, [2]);
+    const out = n.receive(2, { type: 'vote-reply', term: 1, granted: true }, 460);
+    expect(out.events).toContainEqual({ type: 'became-leader', term: 1, at: 460, voters: [3, 2] });
+    expect(sentTo(out, 1)).toEqual([{ type: 'heartbeat', term: 1, successors: [2] }]);
+    expect(timer(out, 'heartbeat')).toBe(50);
+    expect(timer(out, 'round')).toBeNull();
+  });
+});
+
+describe('heartbeats, succession and check-quorum', () => {
+  it('a follower follows a heartbeat, stores the successor list, acks and resets its timer', () => {
+    const n = node(1);
+    n.start(0);
+    const out = n.receive(3, { type: 'heartbeat', term: 2, successors: [2, 1, 99] }, 100);
+    expect(out.persist).toEqual({ term: 2, votedFor: null });
+    expect(sentTo(out, 3)).toEqual([{ type: 'heartbeat-ack', term: 2 }]);
+    expect(timer(out, 'election')).toBe(450);
+    expect(n.status()).toMatchObject({ role: 'follower', leader: 3, term: 2, successors: [2, 1] });
+    expect(out.events).toContainEqual({ type: 'leader-seen', term: 2, leader: 3, at: 100 });
+  });
+
+  it('rejects a heartbeat from an older term and tells the stale leader its term', () => {
+    const n = node(1, { term: 5 });
+    n.start(0);
+    const out = n.receive(3, { type: 'heartbeat', term: 4, successors: [] }, 100);
+    expect(sentTo(out, 3)).toEqual([{ type: 'heartbeat-ack', term: 5 }]);
+    expect(n.status().leader).toBeNull();
+  });
+
+  it('a stale leader steps down on a higher term', () => {
+    const l = leader3();
+    const out = l.receive(1, { type: 'heartbeat-ack', term: 9 }, 1100);
+    expect(out.events.map((e) => e.type)).toContain('stepped-down');
+    expect(timer(out, 'heartbeat')).toBeNull();
+    expect(l.status()).toMatchObject({ role: 'follower', term: 9, leader: null });
+  });
+
+  it('a candidate hearing the winner of its own term becomes follower', () => {
+    const c = node(3, { members: [1, 2, 3, 4, 5] });
+    c.start(0);
+    c.fire('election', 450);
+    for (const p of [1, 2]) c.receive(p, { type: 'pre-vote-reply', term: 1, granted: true }, 451);
+    c.fire('round', 560); // nobody higher answered: candidate in term 1
+    expect(c.status().role).toBe('candidate');
+    c.receive(5, { type: 'heartbeat', term: 1, successors: [4, 3] }, 570);
+    expect(c.status()).toMatchObject({ role: 'follower', leader: 5, term: 1 });
+  });
+
+  it('the leader publishes the followers that acked within its lease, highest rank first', () => {
+    const l = leader3(1000, [1, 2]);
+    l.receive(1, { type: 'heartbeat-ack', term: 1 }, 1040);
+    l.receive(2, { type: 'heartbeat-ack', term: 1 }, 1040);
+    const out = l.fire('heartbeat', 1050);
+    expect(sentTo(out, 1)).toEqual([{ type: 'heartbeat', term: 1, successors: [2, 1] }]);
+    // node 2 goes silent; after the lease only node 1 is listed
+    l.receive(1, { type: 'heartbeat-ack', term: 1 }, 1340);
+    const later = l.fire('heartbeat', 1360);
+    expect(sentTo(later, 1)[0]).toMatchObject({ successors: [1] });
+  });
+
+  it('a follower asks only those ahead of it in the successor list', () => {
+    const five = [1, 2, 3, 4, 5];
+    const n = node(2, { members: five });
+    n.start(0);
+    n.receive(5, { type: 'heartbeat', term: 1, successors: [1, 2, 4] }, 10);
+    n.fire('election', 500);
+    n.receive(3, { type: 'pre-vote-reply', term: 2, granted: true }, 501);
+    const out = n.receive(4, { type: 'pre-vote-reply', term: 2, granted: true }, 501);
+    expect(types(out)).toEqual(['1:elect']);
+  });
+
+  it('check-quorum: a leader that hears from no majority within its lease steps down', () => {
+    const l = leader3(1000, [2]);
+    expect(l.hasQuorumLease(1100)).toBe(true);
+    const ok = l.fire('heartbeat', 1250);
+    expect(timer(ok, 'heartbeat')).toBe(50);
+    expect(l.hasQuorumLease(1400)).toBe(false);
+    const out = l.fire('heartbeat', 1400);
+    expect(out.events).toContainEqual({ type: 'stepped-down', term: 1, at: 1400, reason: 'lost-quorum' });
+    expect(l.status()).toMatchObject({ role: 'follower', term: 1 });
+    expect(timer(out, 'election')).toBe(450);
+  });
+
+  it('acks keep the lease alive', () => {
+    const l = leader3(1000, [2]);
+    for (let t = 1050; t <= 3000; t += 50) {
+      l.receive(1, { type: 'heartbeat-ack', term: 1 }, t - 1);
+      l.fire('heartbeat', t);
+    }
+    expect(l.status().role).toBe('leader');
+  });
+
+  it('stale timer fires for another role are ignored', () => {
+    const l = leader3();
+    expect(l.fire('election', 1100).send).toEqual([]);
+    expect(l.fire('round', 1100).send).toEqual([]);
+    const f = node(1);
+    f.start(0);
+    expect(f.fire('heartbeat', 10).send).toEqual([]);
+  });
+});
