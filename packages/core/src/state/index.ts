@@ -9,6 +9,7 @@ export { LWWMap } from './lww-map.js';
 export type { LWWOptions } from './lww-order.js';
 export { LWWRegister } from './lww-register.js';
 export { MVRegister } from './mv-register.js';
+export { ORMap } from './or-map.js';
 export { ORSet } from './or-set.js';
 export { PNCounter } from './pn-counter.js';
 export { type StateCrdt, StateTag } from './state-crdt.js';

@@ -106,7 +106,7 @@ export class MVRegister<T> implements StateCrdt<MVRegister<T>, T[]> {
     for (let i = 0; i < this.writes.length; i++) {
       const a = this.writes[i] as Write<T>;
       const b = other.writes[i] as Write<T>;
-      if (compareDots(a.dot, b.dot) !== 0 || a.key !== b.key) return false;
+      if (compareDots(a.dot, b.dot) !== 0 || compareValueKeys(a.key, b.key) !== 0) return false;
     }
     return true;
   }

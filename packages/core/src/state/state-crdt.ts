@@ -36,6 +36,7 @@ export const StateTag = {
   LWWRegister: 0x56,
   MVRegister: 0x57,
   LWWMap: 0x58,
+  ORMap: 0x59,
 } as const;
 
 /** Read the type tag and throw `DecodeError('bad-tag')` unless it is `expected`. */

@@ -181,8 +181,9 @@ function readJson(dec: Decoder, depth: number): JsonValue {
       if (depth >= MAX_JSON_DEPTH) throw new DecodeError('too-large', 'JSON value nested too deeply');
       if (tag === JsonTag.Array) {
         const n = dec.readCount(1);
-        const arr: JsonValue[] = new Array(n);
-        for (let i = 0; i < n; i++) arr[i] = readJson(dec, depth + 1);
+        // push, not new Array(n): memory grows only with the elements actually read.
+        const arr: JsonValue[] = [];
+        for (let i = 0; i < n; i++) arr.push(readJson(dec, depth + 1));
         return arr;
       }
       const n = dec.readCount(2);

@@ -14,6 +14,7 @@ import {
   LWWRegister,
   MVRegister,
   numberCodec,
+  ORMap,
   ORSet,
   PNCounter,
   type StateCrdt,
@@ -281,4 +282,27 @@ export const lwwMapHarness: Harness<LWWMap<number>, MapWrite> = {
     };
   },
   decode: (b, r) => LWWMap.decode(b, r, numberCodec),
+};
+
+export const orMapHarness: Harness<ORMap<number>, MapWrite> = {
+  name: 'ORMap',
+  op: lwwMapHarness.op,
+  setup: (ids) => {
+    const time = fakeTime();
+    const states = ids.map((id, i) => new ORMap(id, numberCodec, { now: time.clock(i) }));
+    return {
+      states,
+      apply: (i, o): Timestamp | undefined => {
+        time.advance(o.dt);
+        const s = states[i] as ORMap<number>;
+        if (o.v === undefined) {
+          s.delete(o.k);
+          return undefined;
+        }
+        s.set(o.k, o.v);
+        return s.timestampOf(o.k);
+      },
+    };
+  },
+  decode: (b, r) => ORMap.decode(b, r, numberCodec),
 };
