@@ -80,7 +80,8 @@ export class HybridClock {
   /**
    * A new timestamp for a local event, strictly greater than every timestamp this clock issued or
    * observed before.
-   * @throws {AccordError} `out-of-range` only if the logical counter would exceed 2^53 - 1.
+   * @throws {AccordError} `out-of-range` only when both wall and logical time reached 2^53 - 1
+   * (after observing a hostile timestamp).
    */
   tick(): Timestamp {
     const pt = this.physical();
@@ -137,9 +138,18 @@ export class HybridClock {
     return { wall: this.wall, logical: this.logical, replica: this.replica };
   }
 
+  /**
+   * Advance the logical counter; at its limit (reachable only through a hostile observed
+   * timestamp) move to the next millisecond instead, which still orders after everything seen.
+   */
   private bumpLogical(current: number): void {
-    if (current >= Number.MAX_SAFE_INTEGER) throw new AccordError('out-of-range', 'logical clock overflow');
-    this.logical = current + 1;
+    if (current < Number.MAX_SAFE_INTEGER) {
+      this.logical = current + 1;
+      return;
+    }
+    if (this.wall >= Number.MAX_SAFE_INTEGER) throw new AccordError('out-of-range', 'hybrid clock exhausted');
+    this.wall += 1;
+    this.logical = 0;
   }
 }
 

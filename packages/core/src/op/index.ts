@@ -7,4 +7,4 @@ export { type OpCrdt, OpTag, opFromBytes, opToBytes } from './op-crdt.js';
 export { OpLWWRegister, type OpLWWSet } from './op-lww-register.js';
 export { OpMVRegister, type OpMVSet } from './op-mv-register.js';
 export { OpORSet, type OpORSetAdd, type OpORSetOp, type OpORSetRemove } from './op-or-set.js';
-export { type OpOf, OpReplica } from './op-replica.js';
+export { type OpOf, OpReplica, type OpReplicaOptions } from './op-replica.js';

@@ -14,7 +14,18 @@ import type { Dot, ReplicaId } from '../clock/dot.js';
 import type { VectorClock } from '../clock/vector-clock.js';
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
+import { AccordError } from '../errors.js';
 import type { OpCrdt } from './op-crdt.js';
+
+/** Options of {@link OpReplica}: the causal buffer's bounds, and whether to keep history. */
+export interface OpReplicaOptions extends CausalBufferOptions {
+  /**
+   * Keep every effected message (local and remote) so that this replica can resend what a peer
+   * lacks ({@link OpReplica.messagesSince}, {@link OpReplica.message}). Memory grows with the
+   * number of ops; default false.
+   */
+  retainHistory?: boolean;
+}
 
 /** The op type of an op-based CRDT type `C`. */
 export type OpOf<C> = C extends OpCrdt<infer O, unknown> ? O : never;
@@ -39,12 +50,20 @@ export class OpReplica<C extends OpCrdt<unknown, unknown>> {
   readonly crdt: C;
   private readonly buffer: CausalBuffer<OpOf<C>>;
   private readonly ops: OpCrdt<OpOf<C>, unknown>;
+  /** Effected messages in delivery order (a causal order), when history is retained. */
+  private readonly log: CausalMessage<OpOf<C>>[] | undefined;
+  /** Per origin replica: the first counter in the log and the log positions of its messages. */
+  private readonly byOrigin = new Map<ReplicaId, { first: number; positions: number[] }>();
 
-  /** @param options bounds of the causal buffer (see {@link CausalBuffer}). */
-  constructor(crdt: C, options: CausalBufferOptions = {}) {
+  /**
+   * @param options bounds of the causal buffer (see {@link CausalBuffer}) and `retainHistory`.
+   * @throws {AccordError} `invalid-argument` for invalid buffer bounds.
+   */
+  constructor(crdt: C, options: OpReplicaOptions = {}) {
     this.crdt = crdt;
     this.ops = crdt as unknown as OpCrdt<OpOf<C>, unknown>;
     this.buffer = new CausalBuffer(options);
+    this.log = options.retainHistory ? [] : undefined;
   }
 
   /** The local replica id (the CRDT's). */
@@ -73,6 +92,7 @@ export class OpReplica<C extends OpCrdt<unknown, unknown>> {
     const message = { dot, deps, payload: op };
     this.ops.effect(op);
     this.buffer.receive(message);
+    this.remember(message);
     return message;
   }
 
@@ -85,8 +105,56 @@ export class OpReplica<C extends OpCrdt<unknown, unknown>> {
   receive(message: CausalMessage<OpOf<C>>): number {
     this.ops.checkOp(message.payload);
     const delivered = this.buffer.receive(message);
-    for (const m of delivered) this.ops.effect(m.payload);
+    for (const m of delivered) {
+      this.ops.effect(m.payload);
+      this.remember(m);
+    }
     return delivered.length;
+  }
+
+  /**
+   * The retained messages that a peer whose delivered clock is `clock` lacks, in a causal order
+   * (the peer can receive them in this order without buffering).
+   * @throws {AccordError} `invalid-argument` unless the replica was built with `retainHistory`.
+   */
+  messagesSince(clock: VectorClock): CausalMessage<OpOf<C>>[] {
+    const log = this.requireLog();
+    const positions: number[] = [];
+    for (const [replica, { first, positions: mine }] of this.byOrigin) {
+      const from = Math.max(0, clock.get(replica) + 1 - first);
+      for (let i = from; i < mine.length; i++) positions.push(mine[i] as number);
+    }
+    positions.sort((a, b) => a - b);
+    return positions.map((p) => log[p] as CausalMessage<OpOf<C>>);
+  }
+
+  /**
+   * The retained message named `dot`, if it was effected here (to answer {@link OpReplica.missing}).
+   * @throws {AccordError} `invalid-argument` unless the replica was built with `retainHistory`.
+   */
+  message(dot: Dot): CausalMessage<OpOf<C>> | undefined {
+    const log = this.requireLog();
+    const entry = this.byOrigin.get(dot.replica);
+    if (!entry) return undefined;
+    const p = entry.positions[dot.counter - entry.first];
+    return p === undefined ? undefined : log[p];
+  }
+
+  private remember(message: CausalMessage<OpOf<C>>): void {
+    if (!this.log) return;
+    const { replica, counter } = message.dot;
+    let entry = this.byOrigin.get(replica);
+    if (!entry) {
+      entry = { first: counter, positions: [] };
+      this.byOrigin.set(replica, entry);
+    }
+    entry.positions.push(this.log.length);
+    this.log.push(message);
+  }
+
+  private requireLog(): CausalMessage<OpOf<C>>[] {
+    if (!this.log) throw new AccordError('invalid-argument', 'this OpReplica does not retain history');
+    return this.log;
   }
 
   /**

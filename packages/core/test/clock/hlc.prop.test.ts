@@ -114,6 +114,18 @@ describe('HybridClock', () => {
     expect(clock.tick()).toEqual({ wall: 1_400, logical: 8, replica: 1 });
   });
 
+  it('survives a hostile timestamp at the logical limit: next tick moves to the next millisecond', () => {
+    const clock = new HybridClock(1, () => 10);
+    const hostile = { wall: 50, logical: Number.MAX_SAFE_INTEGER, replica: 2 };
+    clock.observe(hostile);
+    const next = clock.tick();
+    expect(next).toEqual({ wall: 51, logical: 0, replica: 1 });
+    expect(compareTimestamps(next, hostile)).toBeGreaterThan(0);
+    const exhausted = new HybridClock(1, () => 0);
+    exhausted.observe({ wall: Number.MAX_SAFE_INTEGER, logical: Number.MAX_SAFE_INTEGER, replica: 2 });
+    expect(() => exhausted.tick()).toThrowError(expect.objectContaining({ code: 'out-of-range' }));
+  });
+
   it('rejects malformed timestamps with AccordError', () => {
     const clock = new HybridClock(1, () => 0);
     expect(() => clock.observe({ wall: -1, logical: 0, replica: 2 })).toThrow(AccordError);

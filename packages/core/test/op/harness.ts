@@ -3,7 +3,7 @@
  * (so every run also exercises the codecs), plus an anti-entropy repair that resends what a
  * replica lacks, for runs whose network drops messages.
  */
-import { type CausalMessage, dotKey, type OpCrdt, type OpOf, OpReplica, type ReplicaId } from '@accord/core';
+import { type CausalMessage, type OpCrdt, type OpOf, OpReplica, type ReplicaId } from '@accord/core';
 import { type NetworkEndpoint, type NetworkOptions, SeededNetwork } from '@accord/core/testing';
 import type { ScriptItem } from '../arbitraries/index.js';
 
@@ -36,7 +36,7 @@ export function simulate<C extends OpCrdt<unknown, unknown>, A>(opts: {
   const replicas: OpReplica<C>[] = [];
   const endpoints: NetworkEndpoint<Uint8Array>[] = [];
   for (let i = 0; i < opts.count; i++) {
-    const rep = new OpReplica(opts.make(REPLICA_IDS[i] as ReplicaId, i));
+    const rep = new OpReplica(opts.make(REPLICA_IDS[i] as ReplicaId, i), { retainHistory: true });
     replicas.push(rep);
     endpoints.push(net.join((bytes) => rep.receiveBytes(bytes)));
   }
@@ -50,20 +50,16 @@ export function simulate<C extends OpCrdt<unknown, unknown>, A>(opts: {
     for (let s = 0; s < item.steps; s++) net.step();
   });
   net.deliverAll(100_000);
-  // Anti-entropy: each replica sends every peer the messages it has and the peer lacks.
-  const byOrigin = new Map(log.map((m) => [dotKey(m.dot), m]));
+  // Anti-entropy: each replica sends every peer the retained messages the peer's clock lacks.
   for (let round = 0; round < 200; round++) {
     let resent = 0;
     for (let i = 0; i < replicas.length; i++) {
       for (let j = 0; j < replicas.length; j++) {
         if (i === j) continue;
         const from = replicas[j] as OpReplica<C>;
-        const to = replicas[i] as OpReplica<C>;
-        for (const m of byOrigin.values()) {
-          if (from.hasDelivered(m.dot) && !to.hasDelivered(m.dot)) {
-            net.send(j, i, from.encode(m));
-            resent++;
-          }
+        for (const m of from.messagesSince((replicas[i] as OpReplica<C>).delivered)) {
+          net.send(j, i, from.encode(m));
+          resent++;
         }
       }
     }

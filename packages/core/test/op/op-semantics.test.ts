@@ -160,4 +160,32 @@ describe('op-based semantics (sequential scenarios)', () => {
     expect(b.receive(good)).toBe(1);
     expect(b.crdt.value()).toEqual(['v']);
   });
+
+  it('OpReplica with retained history answers missing() and messagesSince()', () => {
+    const a = new OpReplica(new OpORSet(1, stringCodec), { retainHistory: true });
+    const b = new OpReplica(new OpORSet(2, stringCodec), { retainHistory: true });
+    const c = new OpReplica(new OpORSet(3, stringCodec));
+    const m1 = a.apply(a.crdt.prepareAdd('p'));
+    b.receive(m1);
+    const m2 = b.apply(b.crdt.prepareAdd('q'));
+    const m3 = a.apply(a.crdt.prepareRemove('p'));
+    // c gets only b's op, which depends on a's first op.
+    expect(c.receive(m2)).toBe(0);
+    const missing = c.missing();
+    expect(missing).toEqual([{ replica: 1, from: 1, to: 1 }]);
+    for (const range of missing)
+      for (let k = range.from; k <= range.to; k++) {
+        const m = a.message({ replica: range.replica, counter: k });
+        expect(m).toBe(m1);
+        c.receive(m as typeof m1);
+      }
+    expect(c.crdt.value()).toEqual(['p', 'q']);
+    // Catch-up: a sends what c's clock lacks, in causal order.
+    expect(a.messagesSince(c.delivered)).toEqual([m3]);
+    expect(b.messagesSince(new VectorClock())).toEqual([m1, m2]);
+    for (const m of a.messagesSince(c.delivered)) c.receive(m);
+    expect(c.crdt.value()).toEqual(['q']);
+    expect(a.message({ replica: 2, counter: 1 })).toBeUndefined();
+    expect(() => c.messagesSince(new VectorClock())).toThrow(AccordError);
+  });
 });
