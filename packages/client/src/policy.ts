@@ -2,7 +2,7 @@
  * Pure decisions of the provider, apart from its plumbing so they are unit-tested directly:
  * what a close code means for reconnecting, and whether a connection is still alive.
  */
-import { type CloseCodeName, closeCodeInfo } from '@accord/core';
+import { type CloseCodeName, closeCodeInfo, type ProtocolErrorCode } from '@accord/core';
 
 /** The facts {@link decideOnClose} weighs. */
 export interface CloseFacts {
@@ -75,4 +75,38 @@ export function checkLiveness(
   if (now - oldest >= limits.ackTimeoutMs)
     return { alive: false, reason: 'ack-timeout', forMs: now - oldest };
   return { alive: true };
+}
+
+/** What the provider does with an `error` message from the relay. */
+export type RelayErrorAction =
+  /** The node cannot make writes durable (no quorum): fail over; the update stays in the outbox. */
+  | 'failover'
+  /** The relay refused one of our updates as malformed: drop it from the outbox. */
+  | 'discard-update'
+  /** The session is read-only: report once, keep the edits local. */
+  | 'read-only'
+  /** Report it; the connection goes on. */
+  | 'report'
+  /** A close follows that carries the decision (auth, size, version, shutdown). */
+  | 'await-close';
+
+/** Map a protocol error code (see `docs/protocol.md`) to the provider's reaction. */
+export function relayErrorAction(code: ProtocolErrorCode): RelayErrorAction {
+  switch (code) {
+    case 'unavailable':
+      return 'failover';
+    case 'bad-update':
+      return 'discard-update';
+    case 'read-only':
+      return 'read-only';
+    case 'auth-failed':
+    case 'token-expired':
+    case 'forbidden':
+    case 'too-large':
+    case 'bad-version':
+    case 'going-away':
+      return 'await-close';
+    default:
+      return 'report';
+  }
 }

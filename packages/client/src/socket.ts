@@ -59,3 +59,17 @@ export function messageBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof Uint8Array) return data;
   return undefined;
 }
+
+/** In a browser, call `fn` when the network comes back (`online` event); elsewhere a no-op. */
+export function onBrowserOnline(fn: () => void): () => void {
+  const target = globalThis as {
+    addEventListener?: (type: string, listener: () => void) => void;
+    removeEventListener?: (type: string, listener: () => void) => void;
+  };
+  if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') {
+    return () => {};
+  }
+  const listener = (): void => fn();
+  target.addEventListener('online', listener);
+  return () => target.removeEventListener?.('online', listener);
+}

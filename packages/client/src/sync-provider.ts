@@ -12,7 +12,6 @@ import {
   type ErrorMessage,
   encodeMessage,
   type PresenceState,
-  type Scope,
   type ServerMessage,
   type SyncMessage,
   type WelcomeMessage,
@@ -23,7 +22,7 @@ import type { DocSync } from './doc-sync.js';
 import { Emitter } from './emitter.js';
 import { errorCodeForClose, errorCodeForProtocol, ProviderDestroyedError, ProviderError } from './errors.js';
 import { Outbox } from './outbox.js';
-import { checkLiveness, decideOnClose } from './policy.js';
+import { checkLiveness, decideOnClose, relayErrorAction } from './policy.js';
 import { type PresenceInput, PresenceTracker, toPresenceState } from './presence.js';
 import {
   type ClusterInfo,
@@ -33,23 +32,9 @@ import {
   type ProviderStatus,
 } from './provider-options.js';
 import { type Scheduler, systemScheduler, TimerSlot } from './scheduler.js';
-import { resolveWebSocket } from './socket.js';
+import { newSession, type Session } from './session.js';
+import { onBrowserOnline, resolveWebSocket } from './socket.js';
 import { UrlPool } from './url-pool.js';
-
-/** Per-connection state, dropped whenever the socket is. */
-interface Session {
-  readonly generation: number;
-  readonly url: string;
-  sessionId: number | undefined;
-  scope: Scope;
-  synced: boolean;
-  lastHeardAt: number;
-  pingEveryMs: number;
-  readOnlyReported: boolean;
-  refusedUpdate: boolean;
-  lastError: ErrorMessage | undefined;
-  readonly sentAt: Map<number, number>;
-}
 
 /**
  * Syncs a document with a relay cluster (see the package README for the protocol). All state
@@ -66,6 +51,7 @@ export class SyncProvider extends Emitter<ProviderEvents> {
   private readonly tracker = new PresenceTracker();
   private readonly heartbeat: TimerSlot;
   private readonly unsubscribeDoc: () => void;
+  private readonly unsubscribeOnline: () => void;
   private session: Session | undefined;
   private current: ProviderStatus = 'offline';
   private clusterInfo: ClusterInfo | null = null;
@@ -108,6 +94,7 @@ export class SyncProvider extends Emitter<ProviderEvents> {
     const initial = docSync.fullState();
     if (initial !== undefined) this.outbox.add(initial);
     this.unsubscribeDoc = docSync.onUpdate((update, origin) => this.onLocalUpdate(update, origin));
+    this.unsubscribeOnline = onBrowserOnline(() => this.connection.retryNow());
     if (options.connect !== false) this.connect();
   }
 
@@ -183,6 +170,7 @@ export class SyncProvider extends Emitter<ProviderEvents> {
     this.disconnect();
     this.destroyed = true;
     this.unsubscribeDoc();
+    this.unsubscribeOnline();
     this.outbox.clear(new ProviderDestroyedError());
     this.clear();
   }
@@ -274,19 +262,12 @@ export class SyncProvider extends Emitter<ProviderEvents> {
       }
       if (this.connection.generation !== generation || this.connection.state !== 'opening') return;
     } else if (source !== undefined) token = source;
-    this.session = {
+    this.session = newSession(
       generation,
       url,
-      sessionId: undefined,
-      scope: 'write',
-      synced: false,
-      lastHeardAt: this.scheduler.now(),
-      pingEveryMs: this.opts.pingIntervalMs ?? PROVIDER_DEFAULTS.pingIntervalMs,
-      readOnlyReported: false,
-      refusedUpdate: false,
-      lastError: undefined,
-      sentAt: new Map(),
-    };
+      this.scheduler.now(),
+      this.opts.pingIntervalMs ?? PROVIDER_DEFAULTS.pingIntervalMs,
+    );
     this.setStatus('connected');
     this.armHeartbeat();
     this.send({ type: 'hello', docId: this.docId, token, stateVector: this.docSync.stateVector() });
@@ -377,18 +358,17 @@ export class SyncProvider extends Emitter<ProviderEvents> {
 
   private onRelayError(s: Session, m: ErrorMessage): void {
     s.lastError = m;
-    switch (m.code) {
-      case 'unavailable':
+    const text = m.message || m.code;
+    switch (relayErrorAction(m.code)) {
+      case 'failover':
         // This node could not make the update durable on a quorum: try another node; the
         // update stays in the outbox and is resent there.
-        this.report('unavailable', m.message || 'update not durable on the write quorum', false, {
-          url: s.url,
-        });
+        this.report('unavailable', text, false, { url: s.url });
         this.connection.drop(CLIENT_ABORT_CODE, 'write quorum unavailable');
         return;
-      case 'bad-update': {
+      case 'discard-update': {
         s.refusedUpdate = true;
-        const error = new ProviderError('bad-update', `relay refused update ${m.id}: ${m.message}`, {
+        const error = new ProviderError('bad-update', `relay refused update ${m.id}: ${text}`, {
           url: s.url,
         });
         if (m.id > 0) this.outbox.discard(m.id, error);
@@ -398,19 +378,13 @@ export class SyncProvider extends Emitter<ProviderEvents> {
       case 'read-only':
         if (!s.readOnlyReported) {
           s.readOnlyReported = true;
-          this.report('read-only', m.message || 'this session is read-only', false, { url: s.url });
+          this.report('read-only', text, false, { url: s.url });
         }
         return;
-      case 'rate-limited':
-      case 'internal':
-      case 'unknown':
-      case 'unexpected-message':
-      case 'bad-frame':
-        this.report(errorCodeForProtocol(m.code), m.message || m.code, false, { url: s.url });
+      case 'report':
+        this.report(errorCodeForProtocol(m.code), text, false, { url: s.url });
         return;
-      default:
-        // auth-failed, token-expired, forbidden, too-large, bad-version, going-away: the close
-        // that follows carries the decision; its error event includes this message.
+      case 'await-close':
         return;
     }
   }

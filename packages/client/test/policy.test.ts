@@ -1,6 +1,6 @@
-import { CloseCode } from '@accord/core';
+import { CloseCode, ProtocolErrorCodes } from '@accord/core';
 import { describe, expect, it } from 'vitest';
-import { checkLiveness, decideOnClose } from '../src/policy.js';
+import { checkLiveness, decideOnClose, relayErrorAction } from '../src/policy.js';
 
 const facts = { authFailures: 0, maxAuthRetries: 2, refusedUpdate: false };
 
@@ -55,5 +55,28 @@ describe('checkLiveness', () => {
       reason: 'ack-timeout',
       forMs: 5000,
     });
+  });
+});
+
+describe('relayErrorAction', () => {
+  it('fails over on unavailable, drops refused updates, waits for the close on auth and size errors', () => {
+    expect(relayErrorAction('unavailable')).toBe('failover');
+    expect(relayErrorAction('bad-update')).toBe('discard-update');
+    expect(relayErrorAction('read-only')).toBe('read-only');
+    for (const code of [
+      'auth-failed',
+      'token-expired',
+      'forbidden',
+      'too-large',
+      'bad-version',
+      'going-away',
+    ] as const) {
+      expect(relayErrorAction(code)).toBe('await-close');
+    }
+    expect(relayErrorAction('rate-limited')).toBe('report');
+  });
+
+  it('has an action for every protocol error code', () => {
+    for (const code of ProtocolErrorCodes) expect(typeof relayErrorAction(code)).toBe('string');
   });
 });
