@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { intFlag, listFlag, runMain, UsageError } from '../cli/args.js';
 import { relayLibs } from '../relay/protocols/types.js';
 import { type RelayBenchResult, runRelayBench } from '../relay/run-relay-bench.js';
+import { findSustainableRate } from '../relay/sustainable.js';
 import { formatRelayTable } from '../relay/table.js';
 import { loadRelayTarget } from '../relay/targets.js';
 
@@ -17,6 +18,9 @@ const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rat
   --seconds  how long to send
   --vs       comparison servers (hocuspocus)
   --no-accord  only the comparison servers
+  --sustainable  step the rate up from --rate (x1.25, fresh server per step, --seconds each) until
+               ack or fan-out p99 exceeds 50 ms or anything is lost; report the highest passing rate
+  --max-rate   upper bound of the --sustainable search (default 100000)
   --json     one JSON object per line and server`;
 
 async function main(): Promise<number> {
@@ -30,6 +34,8 @@ async function main(): Promise<number> {
       full: { type: 'boolean', default: false },
       vs: { type: 'string' },
       'no-accord': { type: 'boolean', default: false },
+      sustainable: { type: 'boolean', default: false },
+      'max-rate': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -55,16 +61,30 @@ async function main(): Promise<number> {
   for (const lib of libs) {
     try {
       const target = await loadRelayTarget(lib);
-      const r = await runRelayBench(target, {
-        nodes: lib === 'hocuspocus' ? 1 : nodes,
-        clients,
-        docs,
-        rate,
-        seconds,
-      });
-      results.push(r);
-      if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      if (r.lost > 0) failed = true;
+      const opts = { nodes: lib === 'hocuspocus' ? 1 : nodes, clients, docs, seconds };
+      if (values.sustainable) {
+        const maxRate = intFlag('max-rate', values['max-rate'], 100_000);
+        const s = await findSustainableRate(
+          target,
+          opts,
+          { startRate: rate, factor: 1.25, maxRate, p99LimitMs: 50 },
+          (step) => {
+            if (!values.json) process.stderr.write(`  ${lib} at ${step.rate}/s: ${JSON.stringify(step)}\n`);
+          },
+        );
+        if (s.best !== null) results.push(s.best);
+        const line = { ...(s.best ?? { lib }), sustainableRate: s.sustainableRate, steps: s.steps };
+        if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+        else
+          process.stdout.write(
+            `${lib}: sustainable rate ${s.sustainableRate} updates/s (p99 <= 50 ms, nothing lost)\n`,
+          );
+      } else {
+        const r = await runRelayBench(target, { ...opts, rate });
+        results.push(r);
+        if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+        if (r.lost > 0) failed = true;
+      }
     } catch (err) {
       failed = true;
       const error = err instanceof Error ? err.message : String(err);

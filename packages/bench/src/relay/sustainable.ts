@@ -1,0 +1,68 @@
+/**
+ * The sustainable rate: the highest offered rate at which every update is acknowledged and
+ * delivered with ack and fan-out p99 at most `p99LimitMs`. Found by stepping the rate up (a fresh
+ * server per step) until a step fails.
+ */
+import {
+  type RelayBenchOptions,
+  type RelayBenchResult,
+  type RelayTarget,
+  runRelayBench,
+} from './run-relay-bench.js';
+
+/** One tried rate. */
+export interface RateStep {
+  rate: number;
+  passed: boolean;
+  ackP99Ms: number;
+  fanoutP99Ms: number;
+  lost: number;
+  updatesPerSec: number;
+  cpuPercent: number;
+  generatorCpuPercent: number;
+}
+
+/** The outcome of the search: the last passing step's full result (or null) and every step. */
+export interface SustainableResult {
+  sustainableRate: number;
+  best: RelayBenchResult | null;
+  steps: RateStep[];
+}
+
+/** Whether one measurement meets the bar. */
+export function meetsBar(r: RelayBenchResult, p99LimitMs: number): boolean {
+  return r.lost === 0 && r.errors === 0 && r.ackP99Ms <= p99LimitMs && r.fanoutP99Ms <= p99LimitMs;
+}
+
+/**
+ * Steps the rate from `startRate` by `factor` until a step misses the bar or `maxRate` is passed.
+ * Each step runs `opts.seconds` against a fresh server.
+ */
+export async function findSustainableRate(
+  target: RelayTarget,
+  opts: Omit<RelayBenchOptions, 'rate'>,
+  search: { startRate: number; factor: number; maxRate: number; p99LimitMs: number },
+  onStep?: (step: RateStep) => void,
+): Promise<SustainableResult> {
+  const steps: RateStep[] = [];
+  let best: RelayBenchResult | null = null;
+  for (let rate = search.startRate; rate <= search.maxRate; rate = Math.round(rate * search.factor)) {
+    const r = await runRelayBench(target, { ...opts, rate });
+    const passed = meetsBar(r, search.p99LimitMs);
+    const step: RateStep = {
+      rate,
+      passed,
+      ackP99Ms: r.ackP99Ms,
+      fanoutP99Ms: r.fanoutP99Ms,
+      lost: r.lost,
+      updatesPerSec: r.updatesPerSec,
+      cpuPercent: r.cpuPercent,
+      generatorCpuPercent: r.generatorCpuPercent,
+    };
+    steps.push(step);
+    onStep?.(step);
+    if (!passed) break;
+    best = r;
+  }
+  return { sustainableRate: best?.rate ?? 0, best, steps };
+}
