@@ -1,0 +1,351 @@
+/**
+ * The relay's configuration: every CLI flag, its environment variable, default and help text in
+ * one table, parsed into a typed {@link RelayConfig}. Parsing is pure (argv and env are passed in)
+ * and throws {@link ConfigError} with a message fit for the terminal.
+ */
+import type { SyncMode } from './storage/sqlite-store.js';
+
+/** A peer from `--peers`: `id@host:port`. */
+export interface PeerAddress {
+  readonly id: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Everything a relay node is started with. */
+export interface RelayConfig {
+  readonly id: number;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly peers: readonly PeerAddress[];
+  /** HMAC secret, or `null` with `--auth none`. */
+  readonly authSecret: string | null;
+  readonly allowedOrigins: readonly string[] | null;
+  readonly maxPayload: number;
+  readonly maxConnections: number;
+  readonly rateLimit: number;
+  readonly rateBurst: number;
+  readonly rateBytes: number;
+  readonly presenceTtlMs: number;
+  readonly handshakeTimeoutMs: number;
+  readonly keepAliveMs: number;
+  readonly sync: SyncMode;
+  readonly snapshotEvery: number;
+  readonly logLevel: string;
+  /** Cluster settings, passed to the cluster layer as given. */
+  readonly writeQuorum: number | null;
+  readonly readQuorum: number | null;
+  readonly heartbeatMs: number;
+  readonly electionTimeoutMs: readonly [number, number];
+}
+
+/** A bad flag or environment value. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+interface Flag {
+  readonly name: string;
+  readonly env: string;
+  readonly arg: string;
+  readonly def: string | null;
+  readonly help: string;
+}
+
+const FLAGS: readonly Flag[] = [
+  {
+    name: 'id',
+    env: 'ACCORD_ID',
+    arg: 'N',
+    def: '1',
+    help: 'node id (rank in the cluster), a positive integer',
+  },
+  {
+    name: 'port',
+    env: 'ACCORD_PORT',
+    arg: 'PORT',
+    def: '4001',
+    help: 'client port (WebSocket, /healthz, /metrics); 0 picks a free one',
+  },
+  { name: 'host', env: 'ACCORD_HOST', arg: 'HOST', def: '127.0.0.1', help: 'interface to listen on' },
+  {
+    name: 'data',
+    env: 'ACCORD_DATA',
+    arg: 'DIR',
+    def: './data',
+    help: 'directory of the node SQLite file (node-<id>.sqlite)',
+  },
+  {
+    name: 'peers',
+    env: 'ACCORD_PEERS',
+    arg: 'LIST',
+    def: '',
+    help: 'other cluster nodes: id@host:port,id@host:port',
+  },
+  {
+    name: 'auth-secret',
+    env: 'ACCORD_AUTH_SECRET',
+    arg: 'SECRET',
+    def: null,
+    help: 'HMAC secret for tokens (>= 16 chars)',
+  },
+  {
+    name: 'auth',
+    env: 'ACCORD_AUTH',
+    arg: 'none',
+    def: null,
+    help: '"none" lets anyone read and write every document (development only)',
+  },
+  {
+    name: 'allowed-origins',
+    env: 'ACCORD_ALLOWED_ORIGINS',
+    arg: 'LIST',
+    def: null,
+    help: 'browser origins allowed, comma-separated; "*" for any; "http://host:*" for any port (default: loopback origins)',
+  },
+  {
+    name: 'max-payload',
+    env: 'ACCORD_MAX_PAYLOAD',
+    arg: 'BYTES',
+    def: '1048576',
+    help: 'largest frame accepted; larger closes with 1009',
+  },
+  {
+    name: 'max-connections',
+    env: 'ACCORD_MAX_CONNECTIONS',
+    arg: 'N',
+    def: '10000',
+    help: 'open connections before upgrades get 503',
+  },
+  {
+    name: 'rate-limit',
+    env: 'ACCORD_RATE_LIMIT',
+    arg: 'N',
+    def: '500',
+    help: 'frames per second per connection (0: unlimited)',
+  },
+  {
+    name: 'rate-burst',
+    env: 'ACCORD_RATE_BURST',
+    arg: 'N',
+    def: '2000',
+    help: 'frames a connection may send in a burst',
+  },
+  {
+    name: 'rate-bytes',
+    env: 'ACCORD_RATE_BYTES',
+    arg: 'BYTES',
+    def: '4194304',
+    help: 'bytes per second per connection (0: unlimited); burst is 4x',
+  },
+  {
+    name: 'presence-ttl',
+    env: 'ACCORD_PRESENCE_TTL',
+    arg: 'MS',
+    def: '30000',
+    help: 'presence of a silent session expires after this',
+  },
+  {
+    name: 'handshake-timeout',
+    env: 'ACCORD_HANDSHAKE_TIMEOUT',
+    arg: 'MS',
+    def: '10000',
+    help: 'time to send hello',
+  },
+  {
+    name: 'keepalive',
+    env: 'ACCORD_KEEPALIVE',
+    arg: 'MS',
+    def: '15000',
+    help: 'WebSocket ping interval; unanswered twice closes with 4009',
+  },
+  {
+    name: 'sync',
+    env: 'ACCORD_SYNC',
+    arg: 'full|normal',
+    def: 'full',
+    help: 'SQLite synchronous: full survives power loss, normal only a killed process',
+  },
+  {
+    name: 'snapshot-every',
+    env: 'ACCORD_SNAPSHOT_EVERY',
+    arg: 'N',
+    def: '1000',
+    help: 'compact a document log after N updates (0: never)',
+  },
+  {
+    name: 'log-level',
+    env: 'ACCORD_LOG_LEVEL',
+    arg: 'LEVEL',
+    def: 'info',
+    help: 'pino level: fatal error warn info debug trace silent',
+  },
+  {
+    name: 'write-quorum',
+    env: 'ACCORD_WRITE_QUORUM',
+    arg: 'W',
+    def: null,
+    help: 'cluster: nodes that must store an update before it is acked (default majority)',
+  },
+  {
+    name: 'read-quorum',
+    env: 'ACCORD_READ_QUORUM',
+    arg: 'R',
+    def: null,
+    help: 'cluster: nodes read when a client joins (default N - W + 1)',
+  },
+  {
+    name: 'heartbeat',
+    env: 'ACCORD_HEARTBEAT',
+    arg: 'MS',
+    def: '50',
+    help: 'cluster: leader heartbeat interval',
+  },
+  {
+    name: 'election-timeout',
+    env: 'ACCORD_ELECTION_TIMEOUT',
+    arg: 'MIN-MAX',
+    def: '300-600',
+    help: 'cluster: randomized election timeout range in ms',
+  },
+];
+
+/** The `--help` text. */
+export function helpText(): string {
+  const lines = [
+    'accord-relay: an Accord relay node (WebSocket sync, SQLite storage, auth, cluster).',
+    '',
+    'Usage:',
+    '  accord-relay [flags]                      serve',
+    '  accord-relay token --doc ID [--scope read|write] [--ttl SECONDS] --auth-secret S',
+    '                                            print a signed token (dev and tests)',
+    '',
+    'Flags (each also read from the environment variable shown):',
+  ];
+  for (const f of FLAGS) {
+    const left = `  --${f.name} ${f.arg}`.padEnd(34);
+    lines.push(`${left}${f.help}${f.def ? ` [${f.def}]` : ''}  (${f.env})`);
+  }
+  lines.push('  --help                          this text', '');
+  return lines.join('\n');
+}
+
+/** Split argv into `--flag value` / `--flag=value` pairs; unknown flags are errors. */
+export function parseArgs(argv: readonly string[], known: ReadonlySet<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) throw new ConfigError(`unexpected argument "${a}"`);
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    if (!known.has(name)) throw new ConfigError(`unknown flag --${name} (see --help)`);
+    let value: string;
+    if (eq > 0) value = a.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new ConfigError(`--${name} needs a value`);
+      value = next;
+      i++;
+    }
+    out.set(name, value);
+  }
+  return out;
+}
+
+function int(name: string, v: string, min: number): number {
+  if (!/^\d+$/.test(v.trim())) throw new ConfigError(`--${name} must be an integer, got "${v}"`);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`--${name} must be >= ${min}, got ${v}`);
+  return n;
+}
+
+/** Parse `id@host:port,…`. */
+export function parsePeers(v: string): PeerAddress[] {
+  const peers: PeerAddress[] = [];
+  for (const part of v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^(\d+)@(\[[^\]]+\]|[^:@]+):(\d+)$/.exec(part);
+    if (!m) throw new ConfigError(`--peers entry "${part}" is not id@host:port`);
+    peers.push({
+      id: int('peers', m[1] as string, 1),
+      host: m[2] as string,
+      port: int('peers', m[3] as string, 1),
+    });
+  }
+  return peers;
+}
+
+/** Build the configuration from argv (without the node and script names) and the environment. */
+export function loadConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): RelayConfig {
+  const args = parseArgs(argv, new Set(FLAGS.map((f) => f.name)));
+  const get = (name: string): string | null => {
+    const f = FLAGS.find((x) => x.name === name) as Flag;
+    return args.get(name) ?? env[f.env] ?? f.def;
+  };
+  const need = (name: string) => get(name) as string;
+  const auth = get('auth');
+  const secret = get('auth-secret');
+  if (auth !== null && auth !== 'none') throw new ConfigError(`--auth accepts only "none", got "${auth}"`);
+  if (auth === 'none' && secret !== null)
+    throw new ConfigError('give either --auth-secret or --auth none, not both');
+  if (auth === null && secret === null) {
+    throw new ConfigError('no auth configured: pass --auth-secret SECRET (or --auth none for development)');
+  }
+  if (secret !== null && secret.length < 16)
+    throw new ConfigError('--auth-secret must be at least 16 characters');
+  const sync = need('sync');
+  if (sync !== 'full' && sync !== 'normal')
+    throw new ConfigError(`--sync must be full or normal, got "${sync}"`);
+  const origins = get('allowed-origins');
+  const et = /^(\d+)-(\d+)$/.exec(need('election-timeout'));
+  if (!et) throw new ConfigError('--election-timeout must be MIN-MAX in ms, e.g. 300-600');
+  const etMin = int('election-timeout', et[1] as string, 1);
+  const etMax = int('election-timeout', et[2] as string, 1);
+  if (etMax <= etMin) throw new ConfigError('--election-timeout MAX must exceed MIN');
+  const wq = get('write-quorum');
+  const rq = get('read-quorum');
+  const id = int('id', need('id'), 1);
+  const peers = parsePeers(need('peers'));
+  if (peers.some((p) => p.id === id)) throw new ConfigError(`--peers lists this node's own id ${id}`);
+  if (new Set(peers.map((p) => p.id)).size !== peers.length)
+    throw new ConfigError('--peers has duplicate ids');
+  return {
+    id,
+    host: need('host'),
+    port: int('port', need('port'), 0),
+    dataDir: need('data'),
+    peers,
+    authSecret: auth === 'none' ? null : secret,
+    allowedOrigins:
+      origins === null
+        ? null
+        : origins
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    maxPayload: int('max-payload', need('max-payload'), 1024),
+    maxConnections: int('max-connections', need('max-connections'), 1),
+    rateLimit: int('rate-limit', need('rate-limit'), 0),
+    rateBurst: int('rate-burst', need('rate-burst'), 1),
+    rateBytes: int('rate-bytes', need('rate-bytes'), 0),
+    presenceTtlMs: int('presence-ttl', need('presence-ttl'), 100),
+    handshakeTimeoutMs: int('handshake-timeout', need('handshake-timeout'), 100),
+    keepAliveMs: int('keepalive', need('keepalive'), 100),
+    sync,
+    snapshotEvery: int('snapshot-every', need('snapshot-every'), 0),
+    logLevel: need('log-level'),
+    writeQuorum: wq === null ? null : int('write-quorum', wq, 1),
+    readQuorum: rq === null ? null : int('read-quorum', rq, 1),
+    heartbeatMs: int('heartbeat', need('heartbeat'), 1),
+    electionTimeoutMs: [etMin, etMax],
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * A relay node assembled from its parts: store, group committer, relay, replicator, transport.
+ * `main.ts` starts one from the CLI; tests and the cluster layer start them in-process too.
+ */
+import { type Logger, pino } from 'pino';
+import { DEFAULT_ALLOWED_ORIGINS, originMatcher } from './auth/origins.js';
+import { hmacVerifier, openVerifier } from './auth/tokens.js';
+import type { RelayConfig } from './config.js';
+import { createMetrics, type RelayMetrics } from './ops/metrics.js';
+import type { DocumentEngine } from './relay/document.js';
+import { LocalReplicator } from './relay/local-replicator.js';
+import { Relay } from './relay/relay.js';
+import type { Replicator } from './relay/replicator.js';
+import { GroupCommitter } from './storage/group-commit.js';
+import { SqliteStore } from './storage/sqlite-store.js';
+import { startTransport, type Transport } from './transport/ws-server.js';
+
+/** Builds the replicator of a node; the default is {@link LocalReplicator} (a cluster of one). */
+export type ReplicatorFactory = (config: RelayConfig) => Replicator;
+
+/** Extra inputs of {@link startRelayNode}. */
+export interface StartOptions {
+  /** The CRDT document engine (production: `coreEngine` from `relay/core-engine.ts`). */
+  readonly engine: DocumentEngine;
+  /** The cluster layer; without it the node is a cluster of one. */
+  readonly replicator?: ReplicatorFactory;
+  /** Logger (default: pino JSON to stdout at `config.logLevel`). */
+  readonly logger?: Logger;
+  /** Register process-level metrics (default true; turn off for several nodes in one process). */
+  readonly defaultMetrics?: boolean;
+  /** Room unload delay (default 30 s). */
+  readonly roomIdleMs?: number;
+}
+
+/** A running node. */
+export interface RelayNode {
+  readonly config: RelayConfig;
+  /** The bound client port. */
+  readonly port: number;
+  readonly relay: Relay;
+  readonly replicator: Replicator;
+  readonly store: SqliteStore;
+  readonly metrics: RelayMetrics;
+  readonly logger: Logger;
+  /**
+   * Graceful shutdown: stop accepting connections, commit what is queued, acknowledge it,
+   * close sessions with `going-away` (4004), stop the replicator, checkpoint and close SQLite.
+   * Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** Open storage, start the replicator and the transport. Rejects if the port or the file cannot be opened. */
+export async function startRelayNode(config: RelayConfig, options: StartOptions): Promise<RelayNode> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { node: config.id } });
+  if (config.authSecret === null) {
+    logger.warn(
+      '!!! AUTH DISABLED (--auth none): anyone who can reach this port can read and change every document. Development only. !!!',
+    );
+  }
+  const store = SqliteStore.open({ dir: config.dataDir, nodeId: config.id, sync: config.sync });
+  const committer = new GroupCommitter(store);
+  const metrics = createMetrics(config.id, options.defaultMetrics ?? true);
+  const replicator = options.replicator ? options.replicator(config) : new LocalReplicator();
+  const relay = new Relay({
+    nodeId: config.id,
+    store,
+    committer,
+    engine: options.engine,
+    replicator,
+    verifier: config.authSecret === null ? openVerifier() : hmacVerifier(config.authSecret),
+    logger,
+    metrics,
+    limits: {
+      rate: {
+        framesPerSecond: config.rateLimit,
+        frameBurst: config.rateBurst,
+        bytesPerSecond: config.rateBytes,
+        byteBurst: config.rateBytes * 4,
+      },
+      presenceTtlMs: config.presenceTtlMs,
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
+      maxBufferedBytes: Math.max(8 * 1024 * 1024, config.maxPayload * 4),
+      snapshotEvery: config.snapshotEvery,
+      roomIdleMs: options.roomIdleMs ?? 30_000,
+    },
+  });
+  let transport: Transport;
+  try {
+    await replicator.start(relay);
+    transport = await startTransport(
+      {
+        host: config.host,
+        port: config.port,
+        maxPayload: config.maxPayload,
+        maxConnections: config.maxConnections,
+        keepAliveMs: config.keepAliveMs,
+        isOriginAllowed: originMatcher(config.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS),
+        logger,
+        onRefused: (reason) => metrics.refusedUpgrades.inc({ reason }),
+      },
+      {
+        accept: (conn) => relay.accept(conn),
+        accepting: () => relay.isAccepting,
+        health: () => ({
+          ok: relay.isAccepting,
+          nodeId: config.id,
+          connections: relay.connectionCount,
+          rooms: relay.rooms.size,
+          cluster: replicator.status(),
+          replication: replicator.health(),
+        }),
+        metrics: async () => {
+          metrics.rooms.set(relay.rooms.size);
+          return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+        },
+      },
+    );
+  } catch (e) {
+    await replicator.stop().catch(() => {});
+    store.close();
+    throw e;
+  }
+  logger.info(
+    {
+      port: transport.port,
+      host: config.host,
+      data: store.path,
+      sync: config.sync,
+      peers: config.peers.length,
+    },
+    'relay listening',
+  );
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    port: transport.port,
+    relay,
+    replicator,
+    store,
+    metrics,
+    logger,
+    close() {
+      closing ??= (async () => {
+        transport.stopAccepting();
+        await relay.drain();
+        await replicator.stop();
+        committer.flush();
+        await transport.close();
+        store.close();
+        logger.info('relay stopped');
+      })();
+      return closing;
+    },
+  };
+}

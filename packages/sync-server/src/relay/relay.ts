@@ -1,0 +1,384 @@
+/**
+ * The relay: accepts connections, runs the handshake (token checked before any document byte),
+ * validates each update against the room's document, relays it, hands it to the replicator and
+ * acknowledges it once durable, relays and expires presence, and pushes cluster status. No
+ * socket library here: the transport adapts sockets to {@link Connection}.
+ */
+import { randomInt } from 'node:crypto';
+import {
+  type ClientMessage,
+  CloseCode,
+  DecodeError,
+  encodeMessage,
+  type HelloMessage,
+  type PresenceState,
+} from '@accord/core';
+import type { Logger } from 'pino';
+import { AuthError, type TokenVerifier } from '../auth/tokens.js';
+import type { RelayMetrics } from '../ops/metrics.js';
+import type { GroupCommitter } from '../storage/group-commit.js';
+import type { SqliteStore } from '../storage/sqlite-store.js';
+import type { Connection, ConnectionHandler } from './connection.js';
+import type { DocumentEngine } from './document.js';
+import type { ReplicaHost, Replicator } from './replicator.js';
+import { type Room, RoomRegistry } from './rooms.js';
+import { type RateLimits, Session, type SessionHost } from './session.js';
+
+/** Limits and timeouts of a relay (all have CLI flags). */
+export interface RelayLimits {
+  readonly rate: RateLimits;
+  readonly presenceTtlMs: number;
+  readonly handshakeTimeoutMs: number;
+  /** Disconnect a client with more than this many bytes queued for it. */
+  readonly maxBufferedBytes: number;
+  /** Compact a document after this many log entries (0: never). */
+  readonly snapshotEvery: number;
+  /** Unload a room this long after its last user left. */
+  readonly roomIdleMs: number;
+}
+
+/** Everything a {@link Relay} is built from. */
+export interface RelayOptions {
+  readonly nodeId: number;
+  readonly store: SqliteStore;
+  readonly committer: GroupCommitter;
+  readonly engine: DocumentEngine;
+  readonly replicator: Replicator;
+  readonly verifier: TokenVerifier;
+  readonly logger: Logger;
+  readonly metrics: RelayMetrics;
+  readonly limits: RelayLimits;
+  /** Clock in ms for rate limits and presence expiry (default `performance.now`). */
+  readonly now?: () => number;
+}
+
+const authClose = {
+  'auth-failed': CloseCode.authFailed,
+  'token-expired': CloseCode.tokenExpired,
+  forbidden: CloseCode.forbidden,
+};
+
+/** A relay node's protocol logic. One instance per node. */
+export class Relay implements SessionHost, ReplicaHost {
+  readonly nodeId: number;
+  readonly store: SqliteStore;
+  readonly logger: Logger;
+  readonly rooms: RoomRegistry;
+  private readonly sessions = new Set<Session>();
+  private readonly now: () => number;
+  private readonly sweepTimer: ReturnType<typeof setInterval>;
+  private readonly unsubscribe: () => void;
+  private accepting = true;
+  /** Writes handed to the replicator and not yet settled (awaited on shutdown). */
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: RelayOptions) {
+    this.nodeId = options.nodeId;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => performance.now());
+    const m = options.metrics;
+    this.rooms = new RoomRegistry({
+      store: options.store,
+      engine: options.engine,
+      logger: options.logger,
+      snapshotEvery: options.limits.snapshotEvery,
+      idleMs: options.limits.roomIdleMs,
+      onCorrupt: () => m.corruptUpdates.inc(),
+      onCompact: () => m.compactions.inc(),
+    });
+    options.committer.onBatch(({ size, durationMs, perDoc }) => {
+      m.commitBatch.observe(size);
+      m.commitSeconds.observe(durationMs / 1000);
+      setImmediate(() => this.rooms.committed(perDoc));
+    });
+    const ttl = options.limits.presenceTtlMs;
+    this.sweepTimer = setInterval(() => this.expirePresence(), Math.max(50, Math.min(1000, ttl / 4)));
+    this.sweepTimer.unref?.();
+    this.unsubscribe = options.replicator.onEvent((e) => {
+      if (e.kind === 'status') for (const r of this.rooms.all()) this.sendCluster(r);
+      else {
+        const r = this.rooms.get(e.docId);
+        if (r) this.sendCluster(r);
+      }
+    });
+  }
+
+  /** The node's metric registry (ReplicaHost). */
+  get metrics() {
+    return this.options.metrics.registry;
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Whether new connections are accepted (false once shutting down). */
+  get isAccepting(): boolean {
+    return this.accepting;
+  }
+
+  /** Start serving a new connection. Returns the handler the transport feeds frames to. */
+  accept(conn: Connection): ConnectionHandler {
+    const { limits } = this.options;
+    const session = new Session(
+      randomInt(1, 2 ** 48),
+      conn,
+      this,
+      limits.rate,
+      limits.handshakeTimeoutMs,
+      this.now,
+      limits.maxBufferedBytes,
+    );
+    this.sessions.add(session);
+    this.options.metrics.connections.set(this.sessions.size);
+    if (!this.accepting) session.fail('going-away', CloseCode.goingAway, 'node is shutting down');
+    return session;
+  }
+
+  // ---- SessionHost ----
+
+  hello(session: Session, msg: HelloMessage): void {
+    this.join(session, msg).catch((e: unknown) => {
+      this.logger.error({ err: e, docId: msg.docId }, 'handshake failed');
+      session.fail('internal', CloseCode.internalError, 'handshake failed');
+    });
+  }
+
+  private async join(session: Session, msg: HelloMessage): Promise<void> {
+    const { verifier, replicator, metrics } = this.options;
+    let scope: 'read' | 'write';
+    try {
+      scope = (await verifier.verify(msg.token, msg.docId)).scope;
+    } catch (e) {
+      const code = e instanceof AuthError ? e.code : 'auth-failed';
+      this.logger.info({ remote: session.conn.remote, docId: msg.docId, code }, 'token refused');
+      session.fail(code, authClose[code], code);
+      return;
+    }
+    if (!session.open) return;
+    const room = this.rooms.acquire(msg.docId);
+    try {
+      const missing = await replicator.readState(msg.docId, room.doc.stateVector());
+      for (const u of missing) await this.ingestInto(room, u);
+      if (!session.open) return;
+      let diff: Uint8Array;
+      try {
+        diff = room.doc.diff(msg.stateVector);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        session.fail('bad-frame', CloseCode.badData, `bad state vector: ${e.message}`);
+        return;
+      }
+      room.sessions.add(session);
+      metrics.rooms.set(this.rooms.size);
+      const cluster = this.clusterMessage(room.docId);
+      session.send({
+        type: 'welcome',
+        sessionId: session.id,
+        scope,
+        nodeId: this.nodeId,
+        presenceTtlMs: this.options.limits.presenceTtlMs,
+      });
+      session.send({ type: 'sync', update: diff, stateVector: room.doc.stateVector() });
+      session.sendRaw(cluster);
+      if (room.presence.size > 0) {
+        const entries = [...room.presence].map(([sessionId, state]) => ({ sessionId, state }));
+        session.send({ type: 'presence-update', entries });
+      }
+      session.joined(scope);
+    } finally {
+      this.rooms.release(room);
+    }
+  }
+
+  message(session: Session, msg: ClientMessage): void {
+    const room = this.rooms.get(session.docId);
+    if (!room) return;
+    switch (msg.type) {
+      case 'update':
+        this.update(session, room, msg.id, msg.update);
+        return;
+      case 'resync':
+        try {
+          session.send({
+            type: 'sync',
+            update: room.doc.diff(msg.stateVector),
+            stateVector: room.doc.stateVector(),
+          });
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+          session.fail('bad-frame', CloseCode.badData, `bad state vector: ${e.message}`);
+        }
+        return;
+      case 'presence':
+        this.presence(session, room, msg.state);
+        return;
+      default:
+        session.fail('unexpected-message', CloseCode.policy, `${msg.type} is not expected here`);
+    }
+  }
+
+  private update(session: Session, room: Room, id: number, update: Uint8Array): void {
+    const m = this.options.metrics;
+    if (!this.accepting) {
+      session.error('going-away', 'node is shutting down; resend on another connection', id);
+      return;
+    }
+    if (session.scope !== 'write') {
+      m.updatesRejected.inc({ reason: 'read-only' });
+      session.error('read-only', 'this session may not change the document', id);
+      return;
+    }
+    try {
+      room.doc.apply(update);
+    } catch (e) {
+      m.updatesRejected.inc({ reason: 'bad-update' });
+      if (!(e instanceof DecodeError))
+        this.logger.error({ err: e, docId: room.docId }, 'apply threw a non-DecodeError');
+      session.fail('bad-update', CloseCode.badData, e instanceof Error ? e.message : 'bad update', id);
+      return;
+    }
+    m.updatesReceived.inc();
+    m.updateBytes.inc(update.length);
+    m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update }), session));
+    const t0 = this.now();
+    room.holds++;
+    const p = this.options.replicator.replicate(room.docId, update).then(
+      () => {
+        m.updatesAcked.inc();
+        m.ackSeconds.observe((this.now() - t0) / 1000);
+        session.send({ type: 'ack', id });
+      },
+      (e: unknown) => {
+        this.logger.warn({ err: e, docId: room.docId }, 'update not durable');
+        session.error('unavailable', 'the update could not be made durable; resend it', id);
+      },
+    );
+    this.track(p, () => this.rooms.release(room));
+  }
+
+  private track(p: Promise<unknown>, done: () => void): void {
+    this.inflight.add(p);
+    void p.finally(() => {
+      this.inflight.delete(p);
+      done();
+    });
+  }
+
+  private presence(session: Session, room: Room, state: PresenceState | null): void {
+    if (state === null) {
+      if (!room.presence.delete(session.id)) return;
+    } else room.presence.set(session.id, state);
+    room.broadcast(
+      encodeMessage({ type: 'presence-update', entries: [{ sessionId: session.id, state }] }),
+      session,
+    );
+  }
+
+  private expirePresence(): void {
+    const cutoff = this.now() - this.options.limits.presenceTtlMs;
+    for (const room of this.rooms.all()) {
+      for (const s of room.sessions) {
+        if (s.lastSeen < cutoff && room.presence.has(s.id)) this.presence(s, room, null);
+      }
+    }
+  }
+
+  closed(session: Session): void {
+    this.sessions.delete(session);
+    this.options.metrics.connections.set(this.sessions.size);
+    const room = this.rooms.get(session.docId);
+    if (!room?.sessions.delete(session)) return;
+    if (room.presence.has(session.id)) this.presence(session, room, null);
+    this.rooms.maybeUnload(room);
+  }
+
+  count(kind: 'error' | 'close', code: string | number): void {
+    const m = this.options.metrics;
+    if (kind === 'error') m.errors.inc({ code: String(code) });
+    else m.closes.inc({ code: String(code) });
+  }
+
+  // ---- cluster status ----
+
+  private clusterMessage(docId: string): Uint8Array {
+    const st = this.options.replicator.status();
+    const snap = this.options.replicator.snapshotOf(docId);
+    return encodeMessage({
+      type: 'cluster',
+      nodeId: st.nodeId,
+      leaderId: st.leaderId,
+      term: st.term,
+      successors: st.successors,
+      snapshotTerm: snap.term,
+      snapshotSeq: snap.seq,
+    });
+  }
+
+  private sendCluster(room: Room): void {
+    if (room.sessions.size === 0) return;
+    room.broadcast(this.clusterMessage(room.docId));
+  }
+
+  // ---- ReplicaHost ----
+
+  persist(docId: string, update: Uint8Array): Promise<number> {
+    return this.options.committer.append(docId, update);
+  }
+
+  async ingest(docId: string, update: Uint8Array): Promise<void> {
+    const room = this.rooms.acquire(docId);
+    try {
+      await this.ingestInto(room, update);
+    } finally {
+      this.rooms.release(room);
+    }
+  }
+
+  private async ingestInto(room: Room, update: Uint8Array): Promise<void> {
+    room.doc.apply(update);
+    this.options.metrics.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update })));
+    await this.persist(room.docId, update);
+  }
+
+  async stateVector(docId: string): Promise<Uint8Array> {
+    const room = this.rooms.acquire(docId);
+    try {
+      return room.doc.stateVector();
+    } finally {
+      this.rooms.release(room);
+    }
+  }
+
+  async diff(docId: string, stateVector: Uint8Array): Promise<Uint8Array> {
+    const room = this.rooms.acquire(docId);
+    try {
+      return room.doc.diff(stateVector);
+    } finally {
+      this.rooms.release(room);
+    }
+  }
+
+  documents(): string[] {
+    return this.store.documents();
+  }
+
+  // ---- shutdown ----
+
+  /**
+   * Graceful shutdown, step 1: refuse new connections and new updates, commit what is queued,
+   * send the acknowledgements of everything committed, then close every session with
+   * `going-away` (4004). The store stays open (the caller closes it after the replicator stops).
+   */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    this.options.committer.flush();
+    await Promise.allSettled([...this.inflight]);
+    for (const s of [...this.sessions]) s.fail('going-away', CloseCode.goingAway, 'node is shutting down');
+    clearInterval(this.sweepTimer);
+    this.unsubscribe();
+    this.rooms.close();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The seam between a relay node and its cluster. The relay hands every validated client update
+ * to a {@link Replicator} and acknowledges it when `replicate` resolves; a cluster implementation
+ * resolves once W nodes hold the update durably, the single-node one after the local commit.
+ * Peers' updates come back into the node through the {@link ReplicaHost} it is started with.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { SqliteStore } from '../storage/sqlite-store.js';
+
+/** The cluster as one node sees it. */
+export interface ClusterStatus {
+  /** This node. */
+  readonly nodeId: number;
+  /** The leader, or `null` while none is known. */
+  readonly leaderId: number | null;
+  /** The current term (1 for a single node). */
+  readonly term: number;
+  /** Next-in-line leaders, in order. */
+  readonly successors: readonly number[];
+}
+
+/** A document's latest ordered snapshot number (`{ term: 0, seq: 0 }`: none yet). */
+export interface SnapshotNumber {
+  readonly term: number;
+  readonly seq: number;
+}
+
+/** A status change the relay forwards to clients as `cluster` messages. */
+export type ReplicatorEvent =
+  | { readonly kind: 'status' }
+  | { readonly kind: 'snapshot'; readonly docId: string };
+
+/** Thrown (rejected) by {@link Replicator.replicate} when an update cannot be made durable on enough nodes. */
+export class ReplicationError extends Error {
+  readonly code = 'unavailable';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplicationError';
+  }
+}
+
+/** What the relay node offers its replicator. Implemented by the node; used by the cluster layer. */
+export interface ReplicaHost {
+  /** This node's id (rank). */
+  readonly nodeId: number;
+  /** The node's durable store (the cluster persists its term and vote with `setMeta`). */
+  readonly store: SqliteStore;
+  /** The node's metric registry, for the cluster's own metrics. */
+  readonly metrics: Registry;
+  /** The node's logger. */
+  readonly logger: Logger;
+  /**
+   * Store an update durably on THIS node only (group commit). Resolves with its log position
+   * once committed; rejects if the transaction failed. Does not apply it to any document.
+   */
+  persist(docId: string, update: Uint8Array): Promise<number>;
+  /**
+   * Take in an update a peer sent: validate it against the document (loading it if needed),
+   * relay it to this node's clients in the room, and store it durably. Resolves once durable.
+   * Rejects with `DecodeError` for bad bytes (nothing stored, nothing relayed).
+   */
+  ingest(docId: string, update: Uint8Array): Promise<void>;
+  /** The encoded state vector of the document as this node holds it (loading it if needed). */
+  stateVector(docId: string): Promise<Uint8Array>;
+  /** What a peer at `stateVector` lacks of the document. Rejects with `DecodeError` for a bad vector. */
+  diff(docId: string, stateVector: Uint8Array): Promise<Uint8Array>;
+  /** Ids of every document stored on this node (for anti-entropy after a partition). */
+  documents(): string[];
+}
+
+/** Replication strategy of a relay node. One instance per node. */
+export interface Replicator {
+  /** Called once before the node accepts clients. */
+  start(host: ReplicaHost): Promise<void>;
+  /**
+   * Make a validated update durable. Resolves once the write quorum holds it durably (the
+   * relay then acknowledges it to the client); rejects with {@link ReplicationError} when that
+   * cannot happen (the client resends later; updates are idempotent). Concurrent calls are
+   * independent; they may resolve in any order.
+   */
+  replicate(docId: string, update: Uint8Array): Promise<void>;
+  /**
+   * Read quorum: updates held by other nodes that a node at `stateVector` lacks, called when a
+   * client joins before the relay answers it. The single node resolves `[]`.
+   */
+  readState(docId: string, stateVector: Uint8Array): Promise<readonly Uint8Array[]>;
+  /** The current cluster status. */
+  status(): ClusterStatus;
+  /** The document's latest ordered snapshot number. */
+  snapshotOf(docId: string): SnapshotNumber;
+  /** Subscribe to status and snapshot changes; returns the unsubscribe function. */
+  onEvent(listener: (event: ReplicatorEvent) => void): () => void;
+  /** Extra fields for `/healthz` (peer reachability, quorum). */
+  health(): Record<string, unknown>;
+  /** Stop (on shutdown), after the node stopped taking client updates. */
+  stop(): Promise<void>;
+}

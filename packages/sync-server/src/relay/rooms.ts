@@ -1,0 +1,165 @@
+/**
+ * Rooms: one per document in use, holding the document in memory, its sessions and their
+ * presence. The registry loads a room from storage on first use (snapshot + later updates),
+ * unloads it once idle, and compacts a document's log into a snapshot once it grows long.
+ */
+import type { PresenceState } from '@accord/core';
+import type { Logger } from 'pino';
+import type { SqliteStore } from '../storage/sqlite-store.js';
+import type { DocumentEngine, RoomDocument } from './document.js';
+import type { Session } from './session.js';
+
+/** One document's live state on this node. */
+export class Room {
+  readonly sessions = new Set<Session>();
+  readonly presence = new Map<number, PresenceState>();
+  /** Users other than sessions (peer ingest, pending writes) keeping the room loaded. */
+  holds = 0;
+  idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly docId: string,
+    readonly doc: RoomDocument,
+  ) {}
+
+  /** Send an encoded frame to every session in the room except `except`. Returns how many got it. */
+  broadcast(frame: Uint8Array, except?: Session): number {
+    let n = 0;
+    for (const s of this.sessions) {
+      if (s === except || s.state !== 'joined') continue;
+      s.sendRaw(frame);
+      n++;
+    }
+    return n;
+  }
+}
+
+/** Options of {@link RoomRegistry}. */
+export interface RoomRegistryOptions {
+  readonly store: SqliteStore;
+  readonly engine: DocumentEngine;
+  readonly logger: Logger;
+  /** Compact a document once this many updates follow its snapshot (0 disables). */
+  readonly snapshotEvery: number;
+  /** Unload a room this long after its last user left. */
+  readonly idleMs: number;
+  /** Called when a stored update does not apply while loading (corruption). */
+  readonly onCorrupt?: (docId: string) => void;
+  /** Called after each compaction. */
+  readonly onCompact?: (docId: string, entries: number) => void;
+}
+
+/** The rooms loaded on this node. */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  /** Log entries after the latest snapshot, per document (known for loaded or recently written documents). */
+  private readonly logLength = new Map<string, number>();
+  private closed = false;
+
+  constructor(private readonly options: RoomRegistryOptions) {}
+
+  /** Number of loaded rooms. */
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** Every loaded room. */
+  all(): IterableIterator<Room> {
+    return this.rooms.values();
+  }
+
+  /** The loaded room of `docId`, if any. */
+  get(docId: string): Room | undefined {
+    return this.rooms.get(docId);
+  }
+
+  /**
+   * The room of `docId`, loaded from storage if needed (synchronous: SQLite reads are). The
+   * caller must {@link release} it (or add a session and release when it leaves).
+   */
+  acquire(docId: string): Room {
+    let room = this.rooms.get(docId);
+    if (!room) {
+      room = this.load(docId);
+      this.rooms.set(docId, room);
+    }
+    if (room.idleTimer) {
+      clearTimeout(room.idleTimer);
+      room.idleTimer = null;
+    }
+    room.holds++;
+    return room;
+  }
+
+  /** Give back a hold taken by {@link acquire}; an unused room unloads after the idle delay. */
+  release(room: Room): void {
+    room.holds--;
+    this.maybeUnload(room);
+  }
+
+  /** Schedule unloading if nobody uses the room. */
+  maybeUnload(room: Room): void {
+    if (room.holds > 0 || room.sessions.size > 0 || room.idleTimer || this.closed) return;
+    room.idleTimer = setTimeout(() => {
+      room.idleTimer = null;
+      if (room.holds > 0 || room.sessions.size > 0) return;
+      if (this.rooms.get(room.docId) === room) this.rooms.delete(room.docId);
+    }, this.options.idleMs);
+    room.idleTimer.unref?.();
+  }
+
+  private load(docId: string): Room {
+    const { store, engine, logger } = this.options;
+    const stored = store.load(docId);
+    const doc = engine.create();
+    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+    for (const u of parts) {
+      try {
+        doc.apply(u);
+      } catch (e) {
+        logger.error({ docId, err: e }, 'stored update does not apply; skipped');
+        this.options.onCorrupt?.(docId);
+      }
+    }
+    this.logLength.set(docId, stored.updates.length);
+    return new Room(docId, doc);
+  }
+
+  /** Note committed log entries per document; compacts documents whose log grew past the threshold. */
+  committed(perDoc: ReadonlyMap<string, number>): void {
+    const every = this.options.snapshotEvery;
+    for (const [docId, n] of perDoc) {
+      const len = (this.logLength.get(docId) ?? this.options.store.logLength(docId) - n) + n;
+      this.logLength.set(docId, len);
+      if (every > 0 && len >= every) this.compact(docId);
+    }
+  }
+
+  /**
+   * Fold the document's snapshot and log into a new snapshot and drop the folded entries, in
+   * one transaction. Uses the stored bytes (not the in-memory document), so updates held for
+   * missing dependencies are kept. A failure leaves the stored state as it was.
+   */
+  compact(docId: string): void {
+    const { store, engine, logger } = this.options;
+    try {
+      const stored = store.load(docId);
+      if (stored.updates.length === 0) return;
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : [...stored.updates];
+      const merged = engine.merge(parts);
+      store.compact(docId, merged, stored.lastSeq);
+      this.logLength.set(docId, 0);
+      this.options.onCompact?.(docId, stored.updates.length);
+    } catch (e) {
+      logger.error({ docId, err: e }, 'compaction failed; the log is kept');
+      this.logLength.set(docId, 0);
+    }
+  }
+
+  /** Stop scheduling unloads and drop every room (shutdown). */
+  close(): void {
+    this.closed = true;
+    for (const r of this.rooms.values()) if (r.idleTimer) clearTimeout(r.idleTimer);
+    this.rooms.clear();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The follower side of ordered snapshots: every node keeps, per document, the highest snapshot
+ * number it stored and a promised term. It refuses snapshots from an older term than it promised
+ * (fencing: a deposed leader cannot write) and numbers not above what it holds. Pure bookkeeping;
+ * the host persists what {@link SnapshotFence.accept} and {@link SnapshotFence.answerQuery} say to.
+ */
+import { compareSnapshotNumbers, type SnapshotNumber } from './snapshot-number.js';
+
+/** Why a snapshot was refused. */
+export type SnapshotRefusal = 'old-term' | 'not-newer' | 'invalid-number';
+
+/** Outcome of offering a snapshot to a node's store. */
+export type SnapshotAcceptance = { ok: true } | { ok: false; reason: SnapshotRefusal };
+
+/** Reply to a new leader's "what is the highest snapshot you hold for this document?". */
+export interface SnapshotQueryAnswer {
+  highest: SnapshotNumber | null;
+  /** When set, persist this promised term before sending the answer. */
+  persistPromisedTerm?: number;
+}
+
+/** One node's snapshot fencing state. Not shared between nodes. */
+export class SnapshotFence {
+  private promised: number;
+  private readonly highest = new Map<string, SnapshotNumber>();
+
+  /**
+   * `promisedTerm` is the larger of the node's persisted election term and its persisted promise;
+   * `stored` lists the highest snapshot per document found in storage at start.
+   */
+  constructor(promisedTerm = 0, stored: Iterable<[string, SnapshotNumber]> = []) {
+    this.promised = promisedTerm;
+    for (const [doc, n] of stored) this.highest.set(doc, { ...n });
+  }
+
+  /** The term below which snapshots are refused. */
+  get promisedTerm(): number {
+    return this.promised;
+  }
+
+  /** Highest snapshot stored for `docId`, or null. */
+  highestFor(docId: string): SnapshotNumber | null {
+    const n = this.highest.get(docId);
+    return n === undefined ? null : { ...n };
+  }
+
+  /** Raise the promise to `term` (the node saw that term in the election); never lowers it. */
+  observeTerm(term: number): void {
+    if (term > this.promised) this.promised = term;
+  }
+
+  /**
+   * Answer a leader of `term` asking for the highest snapshot of `docId`. Promises `term` (so an
+   * older leader can no longer commit here) and reports the highest stored number.
+   */
+  answerQuery(docId: string, term: number): SnapshotQueryAnswer {
+    const answer: SnapshotQueryAnswer = { highest: this.highestFor(docId) };
+    if (term > this.promised) {
+      this.promised = term;
+      answer.persistPromisedTerm = term;
+    }
+    return answer;
+  }
+
+  /**
+   * Decide whether to store snapshot `number` of `docId`, without changing anything. Refuses an
+   * older term than promised (`old-term`), a number not above the stored one (`not-newer`), and
+   * non-positive or unsafe fields (`invalid-number`).
+   */
+  check(docId: string, number: SnapshotNumber): SnapshotAcceptance {
+    if (!valid(number)) return { ok: false, reason: 'invalid-number' };
+    if (number.term < this.promised) return { ok: false, reason: 'old-term' };
+    const cur = this.highest.get(docId);
+    if (cur !== undefined && compareSnapshotNumbers(number, cur) <= 0) return { ok: false, reason: 'not-newer' };
+    return { ok: true };
+  }
+
+  /**
+   * Check and, when accepted, record the snapshot (the host stores its bytes durably before
+   * acknowledging). Accepting a term above the promise raises the promise. A refusal changes nothing.
+   */
+  accept(docId: string, number: SnapshotNumber): SnapshotAcceptance {
+    const verdict = this.check(docId, number);
+    if (verdict.ok) {
+      this.highest.set(docId, { ...number });
+      this.observeTerm(number.term);
+    }
+    return verdict;
+  }
+}
+
+function valid(n: SnapshotNumber): boolean {
+  return Number.isSafeInteger(n.term) && Number.isSafeInteger(n.seq) && n.term >= 1 && n.seq >= 1;
+}

@@ -1,0 +1,226 @@
+/**
+ * The node's durable store: one SQLite file per node (WAL mode) holding every document's update
+ * log, its latest snapshot, and a small key/value table for node metadata (election term and
+ * vote, snapshot numbers). All methods are synchronous (better-sqlite3); callers that want group
+ * commit go through {@link GroupCommitter}.
+ *
+ * Durability: with `synchronous=FULL` (the default) every committed transaction is fsynced to the
+ * WAL before `commit` returns, so an acknowledged update survives a power loss or kernel panic.
+ * With `NORMAL` the WAL is fsynced only at checkpoints: a killed process loses nothing (the
+ * writes sit in the OS page cache), but a power loss can lose the transactions since the last
+ * checkpoint, i.e. acknowledged updates.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** `full`: fsync on every commit (survives power loss). `normal`: fsync at checkpoints (survives a killed process only). */
+export type SyncMode = 'full' | 'normal';
+
+/** Options of {@link SqliteStore.open}. */
+export interface SqliteStoreOptions {
+  /** Directory for the database file; created if missing. */
+  readonly dir: string;
+  /** Node id: the file is `node-<id>.sqlite`. */
+  readonly nodeId: number;
+  /** Durability of a commit; default `full`. */
+  readonly sync?: SyncMode;
+}
+
+/** A document's stored state: its latest snapshot (if any) and the log entries after it, in order. */
+export interface StoredDocument {
+  /** The snapshot update (a full-state update), or `null` when never compacted. */
+  readonly snapshot: Uint8Array | null;
+  /** Log position covered by the snapshot (0 when none). */
+  readonly snapshotUpTo: number;
+  /** Updates appended after the snapshot, in log order. */
+  readonly updates: readonly Uint8Array[];
+  /** Log position of the last update (or `snapshotUpTo` when there are none). */
+  readonly lastSeq: number;
+}
+
+/** One update to append. */
+export interface AppendEntry {
+  readonly docId: string;
+  readonly update: Uint8Array;
+}
+
+/** Thrown when the store is used after {@link SqliteStore.close}. */
+export class StoreClosedError extends Error {
+  readonly code = 'store-closed';
+  constructor() {
+    super('the store is closed');
+    this.name = 'StoreClosedError';
+  }
+}
+
+/**
+ * SQLite-backed update log and snapshot store. Not safe to share between processes (one file per
+ * node); within a process every call is atomic.
+ */
+export class SqliteStore {
+  /** Path of the database file. */
+  readonly path: string;
+  /** The durability mode in effect. */
+  readonly sync: SyncMode;
+  private readonly db: Database.Database;
+  private closed = false;
+  private readonly stmts: ReturnType<typeof prepare>;
+  private readonly appendTx: (entries: readonly AppendEntry[]) => number[];
+  private readonly compactTx: (docId: string, snapshot: Uint8Array, upTo: number) => void;
+
+  private constructor(path: string, sync: SyncMode) {
+    this.path = path;
+    this.sync = sync;
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('foreign_keys = OFF');
+    this.db.exec(SCHEMA);
+    this.stmts = prepare(this.db);
+    const s = this.stmts;
+    this.appendTx = this.db.transaction((entries: readonly AppendEntry[]) => {
+      const seqs: number[] = [];
+      for (const e of entries) {
+        const r = s.insertUpdate.run(e.docId, e.update);
+        seqs.push(Number(r.lastInsertRowid));
+      }
+      return seqs;
+    });
+    this.compactTx = this.db.transaction((docId: string, snapshot: Uint8Array, upTo: number) => {
+      s.upsertSnapshot.run(docId, snapshot, upTo);
+      s.deleteUpTo.run(docId, upTo);
+    });
+  }
+
+  /** Open (or create) the node's database under `options.dir`. Throws if SQLite cannot open it. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    mkdirSync(options.dir, { recursive: true });
+    return new SqliteStore(join(options.dir, `node-${options.nodeId}.sqlite`), options.sync ?? 'full');
+  }
+
+  private check(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+
+  /**
+   * Append updates in ONE transaction (one fsync under `full`) and return their log positions,
+   * in order. When this returns, every entry is durable; when it throws, none is stored.
+   */
+  append(entries: readonly AppendEntry[]): number[] {
+    this.check();
+    if (entries.length === 0) return [];
+    return this.appendTx(entries);
+  }
+
+  /** The document's snapshot and the updates after it. An unknown document has neither. */
+  load(docId: string): StoredDocument {
+    this.check();
+    const snap = this.stmts.getSnapshot.get(docId) as { data: Buffer; upto: number } | undefined;
+    const rows = this.stmts.getUpdates.all(docId) as { seq: number; data: Buffer }[];
+    const snapshotUpTo = snap?.upto ?? 0;
+    const updates: Uint8Array[] = [];
+    let lastSeq = snapshotUpTo;
+    for (const r of rows) {
+      if (r.seq <= snapshotUpTo) continue;
+      updates.push(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength));
+      lastSeq = r.seq;
+    }
+    return {
+      snapshot: snap ? new Uint8Array(snap.data.buffer, snap.data.byteOffset, snap.data.byteLength) : null,
+      snapshotUpTo,
+      updates,
+      lastSeq,
+    };
+  }
+
+  /**
+   * Replace the document's snapshot with `snapshot`, which must contain every update at log
+   * positions `<= upTo`, and drop those log entries, atomically. A snapshot older than the
+   * stored one (smaller `upTo`) is ignored.
+   */
+  compact(docId: string, snapshot: Uint8Array, upTo: number): void {
+    this.check();
+    const cur = this.stmts.getSnapshotUpTo.get(docId) as { upto: number } | undefined;
+    if (cur && cur.upto > upTo) return;
+    this.compactTx(docId, snapshot, upTo);
+  }
+
+  /** Number of log entries stored for the document after its snapshot. */
+  logLength(docId: string): number {
+    this.check();
+    return (this.stmts.countUpdates.get(docId) as { n: number }).n;
+  }
+
+  /** Ids of every stored document. */
+  documents(): string[] {
+    this.check();
+    return (this.stmts.listDocs.all() as { doc: string }[]).map((r) => r.doc);
+  }
+
+  /** A metadata value, or `undefined`. */
+  getMeta(key: string): string | undefined {
+    this.check();
+    return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  /** Durably set a metadata value (its own transaction: fsynced under `full` before it returns). */
+  setMeta(key: string, value: string): void {
+    this.check();
+    this.stmts.setMeta.run(key, value);
+  }
+
+  /** Run `fn` inside one transaction (for callers composing several writes atomically). */
+  transaction<T>(fn: () => T): T {
+    this.check();
+    return this.db.transaction(fn)();
+  }
+
+  /** Checkpoint the WAL into the main file and close. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
+  }
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS updates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  doc TEXT NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS updates_by_doc ON updates (doc, seq);
+CREATE TABLE IF NOT EXISTS snapshots (
+  doc TEXT PRIMARY KEY,
+  data BLOB NOT NULL,
+  upto INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
+function prepare(db: Database.Database) {
+  return {
+    insertUpdate: db.prepare('INSERT INTO updates (doc, data) VALUES (?, ?)'),
+    getUpdates: db.prepare('SELECT seq, data FROM updates WHERE doc = ? ORDER BY seq'),
+    countUpdates: db.prepare('SELECT COUNT(*) AS n FROM updates WHERE doc = ?'),
+    getSnapshot: db.prepare('SELECT data, upto FROM snapshots WHERE doc = ?'),
+    getSnapshotUpTo: db.prepare('SELECT upto FROM snapshots WHERE doc = ?'),
+    upsertSnapshot: db.prepare(
+      'INSERT INTO snapshots (doc, data, upto) VALUES (?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto',
+    ),
+    deleteUpTo: db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?'),
+    listDocs: db.prepare('SELECT doc FROM snapshots UNION SELECT DISTINCT doc FROM updates'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ),
+  };
+}
