@@ -12,6 +12,9 @@ import type { ConnectionModel, CursorRange } from '../model/connection-model.js'
 import type { TextModel } from '../model/text-model.js';
 import { sharedStyles } from '../styles/shared.js';
 
+/** Below this distance from the top (px), a caret's name tag goes under the caret, not above. */
+const TAG_ROOM = 30;
+
 /** `<collab-editor>`: edits `text`, shows the carets of the peers on `connection`. */
 export class CollabEditor extends LitElement {
   static override properties = {
@@ -207,8 +210,8 @@ export class CollabEditor extends LitElement {
                       style=${styleMap({ left: `${bar.x - 1}px`, top: `${bar.y}px`, width: '2px', height: `${bar.h}px`, background: caret.color })}
                     ></div>
                     <div
-                      class="tag ${bar.y < 18 ? 'below' : ''}"
-                      style=${styleMap({ left: `${bar.x - 1}px`, top: `${bar.y < 18 ? bar.y + bar.h : bar.y}px`, background: caret.color })}
+                      class="tag ${bar.y < TAG_ROOM ? 'below' : ''}"
+                      style=${styleMap({ left: `${bar.x - 1}px`, top: `${bar.y < TAG_ROOM ? bar.y + bar.h : bar.y}px`, background: caret.color })}
                     >
                       ${caret.name}
                     </div>`

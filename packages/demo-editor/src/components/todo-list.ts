@@ -144,6 +144,7 @@ export class TodoList extends LitElement {
       <li
         data-testid="todo-item"
         data-id=${item.id}
+        data-text=${item.text}
         class=${item.done ? 'done' : ''}
         draggable="true"
         @dragstart=${(e: DragEvent) => this.#onDragStart(e, item.id)}

@@ -14,11 +14,15 @@ export const DEFAULT_RELAYS: readonly string[] = [
 /** Keep only `ws:`/`wss:` URLs; drop duplicates. */
 export function parseRelayList(values: readonly unknown[]): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   for (const value of values) {
     if (typeof value !== 'string') continue;
     try {
       const url = new URL(value.trim());
-      if ((url.protocol === 'ws:' || url.protocol === 'wss:') && !out.includes(url.href)) out.push(url.href);
+      if ((url.protocol === 'ws:' || url.protocol === 'wss:') && !seen.has(url.href)) {
+        seen.add(url.href);
+        out.push(value.trim());
+      }
     } catch {
       // Not a URL: skip it.
     }

@@ -123,8 +123,9 @@ export class CaretLayoutController implements ReactiveController {
   }
 
   #measure(overlay: HTMLElement, mirror: HTMLElement): CaretLayout[] {
-    const text = mirror.firstChild;
-    if (!(text instanceof Text)) return [];
+    let text: Text | undefined;
+    for (const node of mirror.childNodes) if (node instanceof Text && node.length > 0) text = node;
+    if (!text) return [];
     const origin = overlay.getBoundingClientRect();
     const length = text.length;
     const range = document.createRange();
@@ -147,8 +148,7 @@ export class CaretLayoutController implements ReactiveController {
       const head = clamp(caret.head, length - 1);
       range.setStart(text, head);
       range.setEnd(text, head + 1);
-      const rects = range.getClientRects();
-      const rect = rects[0];
+      const rect = range.getClientRects()[0];
       const bar = rect ? { ...relative(rect), w: 2 } : undefined;
       return { caret, bar, boxes };
     });

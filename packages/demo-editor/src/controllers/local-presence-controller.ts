@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ConnectionModel, CursorRange } from '../model/connection-model.js';
-import { cleanName, type Identity, loadIdentity, saveIdentity } from '../session/identity.js';
+import { cleanName, type Identity, loadIdentity, saveIdentity, USER_COLORS } from '../session/identity.js';
 
 const PUBLISH_INTERVAL_MS = 50;
 
@@ -49,11 +49,30 @@ export class LocalPresenceController implements ReactiveController {
 
   hostUpdated(): void {
     const connection = this.#connection();
+    if (connection) this.#avoidColourClash(connection);
     if (connection !== this.#published) {
       this.#published = connection;
       this.#cursor = null;
-      this.#publish();
+      this.#schedule();
     }
+  }
+
+  /** Two people in one colour are hard to tell apart: the later arrival picks a free colour. */
+  #avoidColourClash(connection: ConnectionModel): void {
+    const peers = connection.peers();
+    const self = peers.find((peer) => peer.self);
+    if (!self || self.id === 0) return;
+    const clash = peers.some(
+      (peer) => !peer.self && peer.color === this.#identity.color && peer.id < self.id,
+    );
+    if (!clash) return;
+    const used = new Set(peers.filter((peer) => !peer.self).map((peer) => peer.color));
+    const free = USER_COLORS.find((color) => !used.has(color));
+    if (!free) return;
+    this.#identity = { ...this.#identity, color: free };
+    saveIdentity(sessionStorageOrUndefined(), this.#identity);
+    this.#schedule();
+    this.#host.requestUpdate();
   }
 
   hostDisconnected(): void {
