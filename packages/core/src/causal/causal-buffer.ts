@@ -44,6 +44,8 @@ export interface CausalBufferOptions {
  * message that became deliverable: the received one if its dependencies are all delivered, and
  * then any held messages that were only waiting for it (transitively).
  *
+ * The buffer keeps received messages by reference until delivery: do not mutate them.
+ *
  * Guarantees: a message is delivered only after every dot in its `deps` and its origin's previous
  * message; each dot is delivered at most once (duplicates, delivered or held, are dropped); a held
  * message is delivered as soon as its last dependency is. Held messages are indexed by the one dot
@@ -100,7 +102,8 @@ export class CausalBuffer<T> {
    * as a result, in causal order (empty when it is a duplicate or must wait).
    * @throws {AccordError} `invalid-argument` for a malformed message (bad dot, or `deps` naming
    * its own dot or a later one of its origin); `buffer-overflow` if it must wait and `maxPending`
-   * messages are already held. The buffer is unchanged when it throws.
+   * messages are already held; `replica-collision` if a held message has the same dot but other
+   * dependencies (two sessions share a replica id). The buffer is unchanged when it throws.
    */
   receive(message: CausalMessage<T>): CausalMessage<T>[] {
     const { dot, deps } = message;
@@ -119,7 +122,17 @@ export class CausalBuffer<T> {
         'a message cannot depend on itself or a later message of its origin',
       );
     }
-    if (this.deliveredClock.includes(dot) || this.isPending(dot)) return [];
+    if (this.deliveredClock.includes(dot)) return [];
+    const held = this.held.get(dot.replica)?.get(dot.counter);
+    if (held) {
+      if (!held.deps.equals(deps)) {
+        throw new AccordError(
+          'replica-collision',
+          `two different messages claim dot ${dot.replica}:${dot.counter}`,
+        );
+      }
+      return [];
+    }
     const blocker = this.firstMissing(message);
     if (blocker) {
       if (this.heldCount >= this.maxPending) {

@@ -12,7 +12,9 @@ import { type OpCrdt, OpTag, readOpTag } from './op-crdt.js';
 
 /** An {@link OpLWWRegister} op: write `value` at timestamp `ts`. */
 export interface OpLWWSet<T> {
+  /** The write's hybrid logical clock timestamp: the greatest wins. */
   ts: Timestamp;
+  /** The value written. */
   value: T;
 }
 

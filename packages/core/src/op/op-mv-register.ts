@@ -12,7 +12,9 @@ import { type OpCrdt, OpTag, readOpTag } from './op-crdt.js';
 
 /** An {@link OpMVRegister} op: write `value`; `clock` is the writer's history including this write. */
 export interface OpMVSet<T> {
+  /** The writer's history including this write: the writes it covers are replaced. */
   clock: VectorClock;
+  /** The value written. */
   value: T;
 }
 

@@ -7,6 +7,7 @@ import {
   compareDots,
   type Dot,
   decodeDot,
+  dotKey,
   encodeDot,
   type ReplicaId,
 } from '../clock/dot.js';
@@ -18,15 +19,21 @@ import { type OpCrdt, OpTag, readOpTag } from './op-crdt.js';
 
 /** Add `value`, tagged with the fresh event `dot`. */
 export interface OpORSetAdd<T> {
+  /** Discriminant. */
   kind: 'add';
+  /** The element added. */
   value: T;
+  /** The fresh event naming this add. */
   dot: Dot;
 }
 
 /** Remove `value`: cancel exactly the add events `dots` the remover had observed. */
 export interface OpORSetRemove<T> {
+  /** Discriminant. */
   kind: 'remove';
+  /** The element removed. */
   value: T;
+  /** The add events of `value` observed by the remover: exactly those are cancelled. */
   dots: Dot[];
 }
 
@@ -103,7 +110,12 @@ export class OpORSet<T> implements OpCrdt<OpORSetOp<T>, T[]> {
     for (const d of op.dots) this.seen.add(d);
     const e = this.entries.get(key);
     if (!e) return;
-    e.dots = e.dots.filter((d) => !op.dots.some((r) => r.replica === d.replica && r.counter === d.counter));
+    if (op.dots.length <= 8) {
+      e.dots = e.dots.filter((d) => !op.dots.some((r) => r.replica === d.replica && r.counter === d.counter));
+    } else {
+      const gone = new Set(op.dots.map(dotKey));
+      e.dots = e.dots.filter((d) => !gone.has(dotKey(d)));
+    }
     if (e.dots.length === 0) this.entries.delete(key);
   }
 

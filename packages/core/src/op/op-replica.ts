@@ -100,10 +100,18 @@ export class OpReplica<C extends OpCrdt<unknown, unknown>> {
    * Take a message from another replica (or a duplicate, or one that arrived early) and effect
    * every op that became deliverable. Returns how many ops were effected.
    * @throws {AccordError} `buffer-overflow` when it must wait and the buffer is full,
-   * `invalid-argument` for a malformed message or op; the replica is unchanged then.
+   * `invalid-argument` for a malformed message or op, `replica-collision` for a message that
+   * claims to come from this replica but was never sent here (another session uses the same
+   * replica id); the replica is unchanged then.
    */
   receive(message: CausalMessage<OpOf<C>>): number {
     this.ops.checkOp(message.payload);
+    if (message.dot.replica === this.replica && !this.buffer.hasDelivered(message.dot)) {
+      throw new AccordError(
+        'replica-collision',
+        `received op ${message.dot.counter} of replica ${this.replica}, which this replica never made`,
+      );
+    }
     const delivered = this.buffer.receive(message);
     for (const m of delivered) {
       this.ops.effect(m.payload);

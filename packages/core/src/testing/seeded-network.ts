@@ -39,9 +39,13 @@ export interface NetworkEvent {
 
 /** Counts of what the network did so far. */
 export interface NetworkStats {
+  /** Messages handed to `send` (a broadcast counts once per receiver). */
   sent: number;
+  /** Deliveries to handlers, duplicates included. */
   delivered: number;
+  /** Messages lost to `dropRate` or cut by a partition. */
   dropped: number;
+  /** Extra copies queued by `duplicateRate`. */
   duplicated: number;
 }
 

@@ -153,4 +153,21 @@ describe('CausalBuffer', () => {
     const out = buf.receive({ dot: { replica: 3, counter: 1 }, deps: new VectorClock(), payload: 1 });
     expect(out.map((m) => m.payload)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
   });
+
+  it('reports two different held messages with one dot as a replica collision', () => {
+    const buf = new CausalBuffer<string>();
+    const a = { dot: { replica: 1, counter: 2 }, deps: new VectorClock([[1, 1]]), payload: 'a' };
+    const b = {
+      dot: { replica: 1, counter: 2 },
+      deps: new VectorClock([
+        [1, 1],
+        [9, 3],
+      ]),
+      payload: 'b',
+    };
+    buf.receive(a);
+    expect(buf.receive({ ...a })).toEqual([]); // a true duplicate
+    expect(() => buf.receive(b)).toThrowError(expect.objectContaining({ code: 'replica-collision' }));
+    expect(buf.pendingCount).toBe(1);
+  });
 });

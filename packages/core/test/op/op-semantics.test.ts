@@ -188,4 +188,31 @@ describe('op-based semantics (sequential scenarios)', () => {
     expect(a.message({ replica: 2, counter: 1 })).toBeUndefined();
     expect(() => c.messagesSince(new VectorClock())).toThrow(AccordError);
   });
+
+  it('OpORSet: a remove that observed many concurrent adds cancels exactly those', () => {
+    const s = new OpORSet(100, stringCodec);
+    const adds = Array.from({ length: 12 }, (_, i) => new OpORSet(i + 1, stringCodec).prepareAdd('m'));
+    for (const a of adds) s.effect(a);
+    expect(s.dotsOf('m')).toHaveLength(12);
+    const rm = s.prepareRemove('m');
+    expect(rm.dots).toHaveLength(12);
+    const late = new OpORSet(50, stringCodec).prepareAdd('m');
+    s.effect(late);
+    s.effect(rm);
+    expect(s.dotsOf('m')).toEqual([late.dot]);
+    s.effect(s.prepareRemove('m'));
+    expect(s.has('m')).toBe(false);
+  });
+
+  it('OpReplica detects another session using its replica id', () => {
+    const mine = new OpReplica(new OpCounter(7));
+    const impostor = new OpReplica(new OpCounter(7));
+    mine.apply(mine.crdt.prepareAdd(1));
+    const own = impostor.apply(impostor.crdt.prepareAdd(5)); // dot 7:1, same as mine's
+    const next = impostor.apply(impostor.crdt.prepareAdd(5)); // dot 7:2, mine never made it
+    expect(mine.receive(own)).toBe(0); // indistinguishable from a duplicate of its own op
+    expect(() => mine.receive(next)).toThrowError(expect.objectContaining({ code: 'replica-collision' }));
+    expect(mine.crdt.value()).toBe(1);
+    expect(mine.delivered.get(7)).toBe(1);
+  });
 });
