@@ -85,3 +85,22 @@ export function writeReplicaTable(enc: Encoder, dots: Iterable<Dot>): Map<Replic
   }
   return index;
 }
+
+/** Collects the dots read by a decoder and rejects a repeated one (numeric sets, no string keys). */
+export class DotIndex {
+  private readonly byReplica = new Map<ReplicaId, Set<number>>();
+
+  /**
+   * Record `d`.
+   * @throws {DecodeError} `invalid` if `d` was recorded before.
+   */
+  addNew(d: Dot): void {
+    let set = this.byReplica.get(d.replica);
+    if (!set) {
+      set = new Set();
+      this.byReplica.set(d.replica, set);
+    }
+    if (set.has(d.counter)) throw new DecodeError('invalid', 'repeated dot');
+    set.add(d.counter);
+  }
+}

@@ -3,12 +3,13 @@
  * (deletes included), ordered by hybrid logical clock timestamps.
  */
 import { assertReplicaId, type ReplicaId } from '../clock/dot.js';
-import { decodeTimestamp, encodeTimestamp, HybridClock, type Timestamp } from '../clock/hlc.js';
+import { HybridClock, type Timestamp } from '../clock/hlc.js';
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { AccordError, DecodeError } from '../errors.js';
+import { readReplicaTable, writeReplicaTable } from './dot-kernel.js';
 import { keyOfDecoded } from './element-map.js';
-import { compareWrites, type LWWOptions } from './lww-order.js';
+import { compareWrites, type LWWOptions, minWall, readTimestamp } from './lww-order.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
 import type { ValueCodec, ValueKey } from './value-codec.js';
 
@@ -156,18 +157,28 @@ export class LWWMap<V> implements StateCrdt<LWWMap<V>, Map<string, V>> {
   }
 
   /**
-   * The canonical encoding: tag, a count, then per key in sorted order: the key, the timestamp,
-   * 0 for a deletion or 1 and the value.
+   * The canonical encoding: tag; the replica ids of all timestamps (a table, ascending,
+   * delta-encoded); the smallest wall time; a count; then per key in sorted order: the key, the
+   * timestamp (wall minus the smallest, logical, replica index), 0 for a deletion or 1 and the value.
    */
   encode(): Uint8Array {
     const enc = new Encoder();
     enc.writeU8(StateTag.LWWMap);
     const keys = [...this.slots.keys()].sort();
+    const slots = keys.map((k) => this.slots.get(k) as Slot<V>);
+    const index = writeReplicaTable(
+      enc,
+      slots.map((s) => ({ replica: s.ts.replica, counter: 1 })),
+    );
+    const base = minWall(slots.map((s) => s.ts));
+    enc.writeVarUint(base);
     enc.writeVarUint(keys.length);
-    for (const k of keys) {
-      const s = this.slots.get(k) as Slot<V>;
-      enc.writeString(k);
-      encodeTimestamp(enc, s.ts);
+    for (let i = 0; i < keys.length; i++) {
+      const s = slots[i] as Slot<V>;
+      enc.writeString(keys[i] as string);
+      enc.writeVarUint(s.ts.wall - base);
+      enc.writeVarUint(s.ts.logical);
+      enc.writeVarUint(index.get(s.ts.replica) as number);
       if (s.key === undefined) {
         enc.writeU8(0);
       } else {
@@ -193,12 +204,14 @@ export class LWWMap<V> implements StateCrdt<LWWMap<V>, Map<string, V>> {
     assertReplicaId(replica);
     return decodeWith(bytes, (dec) => {
       expectTag(dec, StateTag.LWWMap, 'LWW-Map');
+      const table = readReplicaTable(dec);
+      const base = dec.readVarUint();
       const map = new LWWMap(replica, codec, options);
       const n = dec.readCount(5);
       for (let i = 0; i < n; i++) {
         const k = dec.readString();
         if (map.slots.has(k)) throw new DecodeError('invalid', 'repeated LWW-Map key');
-        const ts = decodeTimestamp(dec);
+        const ts = readTimestamp(dec, base, table);
         const flag = dec.readU8();
         if (flag === 0) {
           map.put(k, { ts, value: undefined, key: undefined });

@@ -1,7 +1,10 @@
 /**
  * The total order that last-writer-wins types use to pick a winner, and the options they share.
  */
+import type { ReplicaId } from '../clock/dot.js';
 import { compareTimestamps, type Timestamp } from '../clock/hlc.js';
+import type { Decoder } from '../encoding/decoder.js';
+import { DecodeError } from '../errors.js';
 import { compareValueKeys, type ValueKey } from './value-codec.js';
 
 /** Options of the last-writer-wins types. */
@@ -30,4 +33,24 @@ export function compareWrites(
     return aKey === bKey ? 0 : aKey === undefined ? -1 : 1;
   }
   return compareValueKeys(aKey, bKey);
+}
+
+/** The smallest wall time of `stamps` (0 when empty): the base that encodings subtract. */
+export function minWall(stamps: Iterable<Timestamp>): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const ts of stamps) if (ts.wall < min) min = ts.wall;
+  return min === Number.POSITIVE_INFINITY ? 0 : min;
+}
+
+/**
+ * Read a timestamp written as wall minus `base`, logical, and an index into the replica `table`.
+ * @throws {DecodeError} for truncated input, an index outside the table or a wall above 2^53 - 1.
+ */
+export function readTimestamp(dec: Decoder, base: number, table: readonly ReplicaId[]): Timestamp {
+  const wall = base + dec.readVarUint();
+  if (wall > Number.MAX_SAFE_INTEGER) throw new DecodeError('overflow', 'wall time exceeds 2^53 - 1');
+  const logical = dec.readVarUint();
+  const replica = table[dec.readVarUint()];
+  if (replica === undefined) throw new DecodeError('invalid', 'timestamp replica index out of range');
+  return { wall, logical, replica };
 }

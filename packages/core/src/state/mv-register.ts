@@ -6,7 +6,7 @@ import { assertReplicaId, compareDots, type Dot, dotKey, type ReplicaId } from '
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
-import { joinDots, readReplicaTable, writeReplicaTable } from './dot-kernel.js';
+import { DotIndex, joinDots, readReplicaTable, writeReplicaTable } from './dot-kernel.js';
 import { keyOfDecoded } from './element-map.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
 import { compareValueKeys, type ValueCodec, type ValueKey } from './value-codec.js';
@@ -154,7 +154,7 @@ export class MVRegister<T> implements StateCrdt<MVRegister<T>, T[]> {
       const table = readReplicaTable(dec);
       const reg = new MVRegister(replica, codec);
       const n = dec.readCount(3);
-      const seen = new Set<string>();
+      const seen = new DotIndex();
       const writes: Write<T>[] = [];
       for (let i = 0; i < n; i++) {
         const r = table[dec.readVarUint()];
@@ -162,8 +162,7 @@ export class MVRegister<T> implements StateCrdt<MVRegister<T>, T[]> {
         const counter = dec.readVarUint();
         if (counter < 1) throw new DecodeError('invalid', 'dot counter must be >= 1');
         const dot = { replica: r, counter };
-        if (seen.has(dotKey(dot))) throw new DecodeError('invalid', 'repeated dot');
-        seen.add(dotKey(dot));
+        seen.addNew(dot);
         const value = codec.read(dec);
         writes.push({ dot, value, key: keyOfDecoded(codec, value) });
       }

@@ -8,9 +8,9 @@ import { HybridClock, type Timestamp } from '../clock/hlc.js';
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { AccordError, DecodeError } from '../errors.js';
-import { hasDot, joinDots, readReplicaTable, sameDots, writeReplicaTable } from './dot-kernel.js';
+import { DotIndex, hasDot, joinDots, readReplicaTable, sameDots, writeReplicaTable } from './dot-kernel.js';
 import { keyOfDecoded } from './element-map.js';
-import { compareWrites, type LWWOptions } from './lww-order.js';
+import { compareWrites, type LWWOptions, minWall } from './lww-order.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
 import type { ValueCodec, ValueKey } from './value-codec.js';
 
@@ -197,9 +197,9 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
   }
 
   /**
-   * The canonical encoding: tag; the replica table of all live writes; the keys sorted, each with
-   * its writes (replica index, counter, wall, logical, value; the timestamp's replica is the
-   * dot's); then the causal context.
+   * The canonical encoding: tag; the replica table of all live writes; the smallest wall time;
+   * the keys sorted, each with its writes (replica index, counter, wall minus the smallest,
+   * logical, value; the timestamp's replica is the dot's); then the causal context.
    */
   encode(): Uint8Array {
     const keys = this.keys();
@@ -209,6 +209,8 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
       enc,
       keys.flatMap((k) => (this.entries.get(k) as Write<V>[]).map((w) => w.dot)),
     );
+    const base = minWall(keys.flatMap((k) => (this.entries.get(k) as Write<V>[]).map((w) => w.ts)));
+    enc.writeVarUint(base);
     enc.writeVarUint(keys.length);
     for (const k of keys) {
       const ws = this.entries.get(k) as Write<V>[];
@@ -217,7 +219,7 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
       for (const w of ws) {
         enc.writeVarUint(index.get(w.dot.replica) as number);
         enc.writeVarUint(w.dot.counter);
-        enc.writeVarUint(w.ts.wall);
+        enc.writeVarUint(w.ts.wall - base);
         enc.writeVarUint(w.ts.logical);
         this.codec.write(enc, w.value);
       }
@@ -242,9 +244,10 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
     return decodeWith(bytes, (dec) => {
       expectTag(dec, StateTag.ORMap, 'OR-Map');
       const table = readReplicaTable(dec);
+      const base = dec.readVarUint();
       const map = new ORMap(replica, codec, options);
       const n = dec.readCount(7);
-      const seen = new Set<string>();
+      const seen = new DotIndex();
       for (let i = 0; i < n; i++) {
         const k = dec.readString();
         if (map.entries.has(k)) throw new DecodeError('invalid', 'repeated OR-Map key');
@@ -257,9 +260,10 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
           const counter = dec.readVarUint();
           if (counter < 1) throw new DecodeError('invalid', 'dot counter must be >= 1');
           const dot = { replica: r, counter };
-          if (seen.has(dotKey(dot))) throw new DecodeError('invalid', 'repeated dot');
-          seen.add(dotKey(dot));
-          const ts = { wall: dec.readVarUint(), logical: dec.readVarUint(), replica: r };
+          seen.addNew(dot);
+          const wall = base + dec.readVarUint();
+          if (wall > Number.MAX_SAFE_INTEGER) throw new DecodeError('overflow', 'wall time exceeds 2^53 - 1');
+          const ts = { wall, logical: dec.readVarUint(), replica: r };
           const value = codec.read(dec);
           ws.push({ dot, ts, value, key: keyOfDecoded(codec, value) });
         }

@@ -2,11 +2,11 @@
  * OR-Set: an observed-remove, add-wins set without tombstones (dots and a compact causal context).
  */
 import { CausalContext } from '../clock/causal-context.js';
-import { assertReplicaId, compareDots, type Dot, dotKey, type ReplicaId } from '../clock/dot.js';
+import { assertReplicaId, compareDots, type Dot, type ReplicaId } from '../clock/dot.js';
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
-import { hasDot, joinDots, readReplicaTable, sameDots, writeReplicaTable } from './dot-kernel.js';
+import { DotIndex, hasDot, joinDots, readReplicaTable, sameDots, writeReplicaTable } from './dot-kernel.js';
 import { keyOfDecoded, sortedEntries } from './element-map.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
 import type { ValueCodec, ValueKey } from './value-codec.js';
@@ -175,7 +175,7 @@ export class ORSet<T> implements StateCrdt<ORSet<T>, T[]> {
       const table = readReplicaTable(dec);
       const set = new ORSet(replica, codec);
       const n = dec.readCount(3);
-      const seen = new Set<string>();
+      const seen = new DotIndex();
       for (let i = 0; i < n; i++) {
         const value = codec.read(dec);
         const k = keyOfDecoded(codec, value);
@@ -190,9 +190,7 @@ export class ORSet<T> implements StateCrdt<ORSet<T>, T[]> {
           const counter = dec.readVarUint();
           if (counter < 1) throw new DecodeError('invalid', 'dot counter must be >= 1');
           const d = { replica: r, counter };
-          const dk = dotKey(d);
-          if (seen.has(dk)) throw new DecodeError('invalid', 'repeated dot');
-          seen.add(dk);
+          seen.addNew(d);
           dots.push(d);
         }
         set.entries.set(k, { value, dots: dots.sort(compareDots) });
