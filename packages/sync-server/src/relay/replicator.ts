@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 import type { SqliteStore } from '../storage/sqlite-store.js';
 
 /** The cluster as one node sees it. */
@@ -20,11 +21,8 @@ export interface ClusterStatus {
   readonly successors: readonly number[];
 }
 
-/** A document's latest ordered snapshot number (`{ term: 0, seq: 0 }`: none yet). */
-export interface SnapshotNumber {
-  readonly term: number;
-  readonly seq: number;
-}
+/** A document's latest ordered snapshot number (`{ term: 0, seq: 0 }`: none yet); defined by `snapshot/`. */
+export type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 
 /** A status change the relay forwards to clients as `cluster` messages. */
 export type ReplicatorEvent =

@@ -21,7 +21,12 @@ async function node(args: string[] = []) {
 }
 const EMPTY_SV = new Uint8Array([0]);
 const tok = (docId: string, scope: 'read' | 'write' = 'write') => mintToken(SECRET, { docId, scope });
-async function join(n: RelayNode, docId: string, sv: Uint8Array = EMPTY_SV, scope: 'read' | 'write' = 'write') {
+async function join(
+  n: RelayNode,
+  docId: string,
+  sv: Uint8Array = EMPTY_SV,
+  scope: 'read' | 'write' = 'write',
+) {
   const c = await TestClient.join(urlOf(n), docId, await tok(docId, scope), sv);
   clients.push(c);
   return c;

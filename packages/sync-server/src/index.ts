@@ -1,0 +1,35 @@
+/**
+ * @accord/sync-server: an Accord relay node (WebSocket rooms, SQLite storage, auth, limits) and
+ * the seams the cluster plugs into (`Replicator`, `ReplicaHost`).
+ * @packageDocumentation
+ */
+export * from './auth/index.js';
+export {
+  ConfigError,
+  helpText,
+  loadConfig,
+  type PeerAddress,
+  parsePeers,
+  type RelayConfig,
+} from './config.js';
+export { type RelayNode, type ReplicatorFactory, type StartOptions, startRelayNode } from './node.js';
+export { createMetrics, type RelayMetrics } from './ops/metrics.js';
+export type { Connection, ConnectionHandler } from './relay/connection.js';
+export type { DocumentEngine, RoomDocument } from './relay/document.js';
+export { LocalReplicator } from './relay/local-replicator.js';
+export { Relay, type RelayLimits, type RelayOptions } from './relay/relay.js';
+export {
+  type ClusterStatus,
+  type ReplicaHost,
+  ReplicationError,
+  type Replicator,
+  type ReplicatorEvent,
+  type SnapshotNumber,
+} from './relay/replicator.js';
+export * from './storage/index.js';
+export {
+  startTransport,
+  type Transport,
+  type TransportHandlers,
+  type TransportOptions,
+} from './transport/ws-server.js';

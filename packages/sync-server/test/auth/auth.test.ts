@@ -1,0 +1,153 @@
+import { CloseCode } from '@accord/core';
+import { SignJWT } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthError, hmacVerifier, mintToken } from '../../src/auth/tokens.js';
+import type { RelayNode } from '../../src/node.js';
+import { gsetUpdate } from '../support/gset-engine.js';
+import { SECRET, startNode, urlOf } from '../support/in-process.js';
+import { TestClient } from '../support/protocol-client.js';
+import { removeTempDirs } from '../support/tmp.js';
+
+const nodes: RelayNode[] = [];
+const clients: TestClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.ws.terminate();
+  for (const n of nodes.splice(0)) await n.close();
+  removeTempDirs();
+});
+
+const EMPTY_SV = new Uint8Array([0]);
+
+async function authErrorCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(AuthError);
+    return (e as AuthError).code;
+  }
+  return 'accepted';
+}
+
+describe('token verification', () => {
+  const v = hmacVerifier(SECRET, 0);
+  it('grants the scope of a valid token for its document, or for every document with *', async () => {
+    expect(await v.verify(await mintToken(SECRET, { docId: 'a', scope: 'read' }), 'a')).toMatchObject({
+      docId: 'a',
+      scope: 'read',
+    });
+    expect((await v.verify(await mintToken(SECRET, { docId: '*', scope: 'write' }), 'zzz')).scope).toBe(
+      'write',
+    );
+  });
+
+  it('refuses missing, garbage, badly signed, expired, foreign-document and scope-less tokens', async () => {
+    expect(await authErrorCode(v.verify('', 'a'))).toBe('auth-failed');
+    expect(await authErrorCode(v.verify('not.a.jwt', 'a'))).toBe('auth-failed');
+    const other = await mintToken('another-secret-0123456789', { docId: 'a', scope: 'write' });
+    expect(await authErrorCode(v.verify(other, 'a'))).toBe('auth-failed');
+    const expired = await mintToken(SECRET, { docId: 'a', scope: 'write', ttlSeconds: -60 });
+    expect(await authErrorCode(v.verify(expired, 'a'))).toBe('token-expired');
+    expect(await authErrorCode(v.verify(await mintToken(SECRET, { docId: 'b', scope: 'write' }), 'a'))).toBe(
+      'forbidden',
+    );
+    const key = new TextEncoder().encode(SECRET);
+    const noScope = await new SignJWT({ doc: 'a' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(key);
+    expect(await authErrorCode(v.verify(noScope, 'a'))).toBe('forbidden');
+    const noExp = await new SignJWT({ doc: 'a', scope: 'write' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(key);
+    expect(await authErrorCode(v.verify(noExp, 'a'))).toBe('auth-failed');
+    // alg "none" must never be accepted.
+    const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ doc: 'a', scope: 'write', exp: 9e9 })).toString('base64url');
+    expect(await authErrorCode(v.verify(`${header}.${body}.`, 'a'))).toBe('auth-failed');
+  });
+
+  it('refuses short secrets', () => {
+    expect(() => hmacVerifier('short')).toThrow(RangeError);
+  });
+});
+
+describe('relay auth (before any document byte)', () => {
+  async function seeded() {
+    const n = await startNode();
+    nodes.push(n);
+    const w = await TestClient.join(
+      urlOf(n),
+      'secret-doc',
+      await mintToken(SECRET, { docId: 'secret-doc', scope: 'write' }),
+      EMPTY_SV,
+    );
+    clients.push(w);
+    await w.ack(w.update(gsetUpdate([{ replica: 1, counter: 1, payload: 'classified' }])));
+    return n;
+  }
+
+  async function attempt(n: RelayNode, token: string, docId = 'secret-doc') {
+    const c = await TestClient.connect(urlOf(n));
+    clients.push(c);
+    c.send({ type: 'hello', docId, token, stateVector: EMPTY_SV });
+    const code = await c.closed;
+    return { code, types: c.messages.map((m) => m.type), error: c.all('error')[0] };
+  }
+
+  it.each([
+    ['no token', async () => '', 'auth-failed', CloseCode.authFailed],
+    [
+      'a bad signature',
+      async () => mintToken('wrong-secret-0123456789', { docId: 'secret-doc', scope: 'write' }),
+      'auth-failed',
+      CloseCode.authFailed,
+    ],
+    [
+      'an expired token',
+      async () => mintToken(SECRET, { docId: 'secret-doc', scope: 'read', ttlSeconds: -30 }),
+      'token-expired',
+      CloseCode.tokenExpired,
+    ],
+    [
+      'a token for another document',
+      async () => mintToken(SECRET, { docId: 'public', scope: 'write' }),
+      'forbidden',
+      CloseCode.forbidden,
+    ],
+  ])('rejects %s with an error and a close, never sync or update', async (_name, token, code, closeCode) => {
+    const n = await seeded();
+    const r = await attempt(n, await token());
+    expect(r.code).toBe(closeCode);
+    expect(r.types).toEqual(['error']);
+    expect(r.error?.code).toBe(code);
+  });
+
+  it('refuses a foreign Origin at the upgrade (HTTP 403), allows listed and absent origins', async () => {
+    const n = await startNode(['--allowed-origins', 'https://app.example.com,http://localhost:*']);
+    nodes.push(n);
+    await expect(TestClient.connect(urlOf(n), { Origin: 'https://evil.example.com' })).rejects.toThrow(
+      'HTTP 403',
+    );
+    await expect(
+      TestClient.connect(urlOf(n), { Origin: 'https://app.example.com.evil.com' }),
+    ).rejects.toThrow('HTTP 403');
+    await expect(TestClient.connect(urlOf(n), { Origin: 'http://localhost.evil.com:80' })).rejects.toThrow(
+      'HTTP 403',
+    );
+    for (const origin of ['https://app.example.com', 'http://localhost:5173']) {
+      const ok = await TestClient.connect(urlOf(n), { Origin: origin });
+      clients.push(ok);
+    }
+    clients.push(await TestClient.connect(urlOf(n)));
+    const metrics = await (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text();
+    expect(metrics).toMatch(/accord_refused_upgrades_total\{reason="Forbidden",node="\d+"\} 3/);
+  });
+
+  it('with --auth none admits everyone with write access', async () => {
+    const n = await startNode(['--auth', 'none']);
+    nodes.push(n);
+    const c = await TestClient.join(urlOf(n), 'd', '', EMPTY_SV);
+    clients.push(c);
+    expect((await c.next('welcome')).scope).toBe('write');
+  });
+});

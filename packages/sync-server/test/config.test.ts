@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, helpText, loadConfig, parsePeers } from '../src/config.js';
+
+const base = ['--auth-secret', 'a-long-enough-secret-123'];
+
+describe('relay configuration', () => {
+  it('has safe defaults', () => {
+    const c = loadConfig(base, {});
+    expect(c).toMatchObject({
+      id: 1,
+      host: '127.0.0.1',
+      port: 4001,
+      maxPayload: 1024 * 1024,
+      sync: 'full',
+      peers: [],
+      allowedOrigins: null,
+      electionTimeoutMs: [300, 600],
+      heartbeatMs: 50,
+      writeQuorum: null,
+    });
+  });
+
+  it('reads every flag from the environment, and flags win over the environment', () => {
+    const env = {
+      ACCORD_ID: '2',
+      ACCORD_PORT: '4002',
+      ACCORD_DATA: '/tmp/x',
+      ACCORD_PEERS: '1@127.0.0.1:4001,3@127.0.0.1:4003',
+      ACCORD_AUTH: 'none',
+      ACCORD_ALLOWED_ORIGINS: 'https://a.example, http://localhost:*',
+      ACCORD_SYNC: 'normal',
+      ACCORD_WRITE_QUORUM: '2',
+    };
+    const c = loadConfig(['--port=5000'], env);
+    expect(c).toMatchObject({
+      id: 2,
+      port: 5000,
+      dataDir: '/tmp/x',
+      authSecret: null,
+      allowedOrigins: ['https://a.example', 'http://localhost:*'],
+      sync: 'normal',
+      writeQuorum: 2,
+      peers: [
+        { id: 1, host: '127.0.0.1', port: 4001 },
+        { id: 3, host: '127.0.0.1', port: 4003 },
+      ],
+    });
+  });
+
+  it.each([
+    [[], /no auth configured/],
+    [['--auth', 'none', ...base], /not both/],
+    [['--auth', 'maybe'], /only "none"/],
+    [['--auth-secret', 'short'], /16 characters/],
+    [[...base, '--port', 'abc'], /integer/],
+    [[...base, '--bogus', '1'], /unknown flag --bogus/],
+    [[...base, '--port'], /needs a value/],
+    [[...base, '--sync', 'off'], /full or normal/],
+    [[...base, '--peers', '1@h:1'], /own id/],
+    [[...base, '--peers', '2@h:1,2@h:2'], /duplicate/],
+    [[...base, '--peers', 'h:1'], /id@host:port/],
+    [[...base, '--election-timeout', '600-300'], /MAX must exceed MIN/],
+    [[...base, 'stray'], /unexpected argument/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => loadConfig(argv as string[], {})).toThrow(ConfigError);
+    expect(() => loadConfig(argv as string[], {})).toThrow(message);
+  });
+
+  it('parses IPv6 peers and documents every flag with its environment variable', () => {
+    expect(parsePeers('4@[::1]:4004')).toEqual([{ id: 4, host: '[::1]', port: 4004 }]);
+    const help = helpText();
+    for (const flag of [
+      '--id',
+      '--port',
+      '--host',
+      '--data',
+      '--peers',
+      '--auth-secret',
+      '--auth',
+      '--allowed-origins',
+      '--max-payload',
+      '--rate-limit',
+    ]) {
+      expect(help).toContain(flag);
+    }
+    expect(help).toContain('ACCORD_AUTH_SECRET');
+  });
+});
