@@ -21,6 +21,9 @@ const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rat
   --sustainable  step the rate up from --rate (x1.25, fresh server per step, --seconds each) until
                ack or fan-out p99 exceeds 50 ms or anything is lost; report the highest passing rate
   --max-rate   upper bound of the --sustainable search (default 100000)
+  --full     every client holds a real document (edits, applies what arrives); at the end the
+             server's state of each document is loaded into a fresh client and compared with every
+             replica (converged, lost = acked edits missing from it)
   --json     one JSON object per line and server`;
 
 async function main(): Promise<number> {
@@ -54,14 +57,13 @@ async function main(): Promise<number> {
   const libs = values['no-accord']
     ? vs.filter((l) => l !== 'accord')
     : ['accord' as const, ...vs.filter((l) => l !== 'accord')];
-  if (values.full) throw new UsageError('--full is not implemented yet (light clients only)');
 
   const results: RelayBenchResult[] = [];
   let failed = false;
   for (const lib of libs) {
     try {
       const target = await loadRelayTarget(lib);
-      const opts = { nodes: lib === 'hocuspocus' ? 1 : nodes, clients, docs, seconds };
+      const opts = { nodes: lib === 'hocuspocus' ? 1 : nodes, clients, docs, seconds, full: values.full };
       if (values.sustainable) {
         const maxRate = intFlag('max-rate', values['max-rate'], 100_000);
         const s = await findSustainableRate(

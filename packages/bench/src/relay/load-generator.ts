@@ -8,7 +8,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { LatencySamples } from './latency.js';
-import type { Incoming, LightUpdate, LoadProtocol } from './protocols/types.js';
+import type { FullReplica, Incoming, LightUpdate, LoadProtocol } from './protocols/types.js';
 
 /** Options of {@link runLightLoad}. */
 export interface LightLoadOptions {
@@ -31,6 +31,14 @@ export interface LightLoadOptions {
   drainMs?: number;
   /** How long to wait for every client's handshake (ms). */
   connectTimeoutMs?: number;
+  /**
+   * Full clients: every client holds a real document, makes real edits, applies what arrives;
+   * at the end a fresh client per document loads it from the server and every replica is
+   * compared with it.
+   */
+  full?: boolean;
+  /** Seed of the full clients' edits. */
+  seed?: number;
   /** Called once sending starts (to start server CPU sampling). */
   onStart?: () => void;
 }
@@ -57,6 +65,10 @@ export interface LightLoadResult {
   unacked: number;
   /** Expected deliveries that never arrived. */
   undelivered: number;
+  /** Full mode: whether every client of every document ended equal to the server's state (null in light mode). */
+  converged: boolean | null;
+  /** Full mode: documents where some client differs from the server's state. */
+  divergentDocs: number;
   /** Errors reported by the server, refused acks, and sockets that closed during the run. */
   errors: number;
   /** CPU of the generator process (100 = one core), to show it was not the bottleneck. */
@@ -71,6 +83,7 @@ interface Client {
   readonly docId: string;
   readonly ws: WebSocket;
   readonly updates: LightUpdate[];
+  readonly replica: FullReplica | null;
   next: number;
   readonly fifo: number[];
   fifoHead: number;
@@ -102,6 +115,8 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
   const acked = new Uint8Array(total);
   const delivered = new Uint16Array(total);
   const keyToIndex = new Map<number, number>();
+  const markReplica = new Float64Array(opts.full === true ? total : 0);
+  const markUpTo = new Float64Array(opts.full === true ? total : 0);
   const ackLat = new LatencySamples();
   const fanLat = new LatencySamples();
   let sent = 0;
@@ -132,6 +147,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
   const handle = (c: Client, msg: Incoming) => {
     switch (msg.kind) {
       case 'ready':
+        if (c.replica !== null && msg.state !== undefined) c.replica.applyRemote(msg.state);
         if (!c.ready) {
           c.ready = true;
           readyCount++;
@@ -147,7 +163,9 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
       }
       case 'update': {
         const idx = keyToIndex.get(msg.key);
-        if (idx === undefined || sender[idx] === c.index) return; // state from elsewhere, or our own echo
+        if (idx !== undefined && sender[idx] === c.index) return; // our own echo
+        c.replica?.applyRemote(msg.payload);
+        if (idx === undefined) return; // state from before the run
         deliveries++;
         delivered[idx] = (delivered[idx] as number) + 1;
         const now = performance.now();
@@ -169,7 +187,8 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
   for (let i = 0; i < n; i++) {
     const doc = i % docs;
     const docId = `${opts.docPrefix}-${doc}`;
-    const updates = protocol.makeUpdates(i, perClient);
+    const full = opts.full === true;
+    const updates = full ? [] : protocol.makeUpdates(i, perClient);
     const ws = new WebSocket(opts.urls[i % opts.urls.length] as string, { perMessageDeflate: false });
     ws.binaryType = 'nodebuffer';
     const c: Client = {
@@ -178,6 +197,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
       docId,
       ws,
       updates,
+      replica: full ? protocol.createFullReplica(i, opts.seed ?? 1) : null,
       next: 0,
       fifo: [],
       fifoHead: 0,
@@ -241,7 +261,16 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
       while (sent < due) {
         const k = sent++;
         const c = clients[k % n] as Client;
-        const u = c.updates[c.next++] as LightUpdate;
+        let u: LightUpdate;
+        if (c.replica !== null) {
+          const e = c.replica.edit();
+          markReplica[k] = e.mark.replica;
+          markUpTo[k] = e.mark.upTo;
+          c.next++;
+          u = e;
+        } else {
+          u = c.updates[c.next++] as LightUpdate;
+        }
         intended[k] = start + k * interval;
         sender[k] = c.index;
         keyToIndex.set(u.key, k);
@@ -262,10 +291,30 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
   lag.disable();
   closeAll();
 
+  // Full mode: load every document from the server into a fresh client and compare.
+  let verifiers: (FullReplica | null)[] = [];
+  let divergentDocs = 0;
+  if (opts.full === true) {
+    verifiers = await Promise.all(
+      Array.from({ length: docs }, (_, d) => fetchServerState(opts, `${opts.docPrefix}-${d}`, n + d)),
+    );
+    for (let d = 0; d < docs; d++) {
+      const v = verifiers[d];
+      const want = v?.digest();
+      if (v == null || clients.some((c) => c.doc === d && c.replica?.digest() !== want)) divergentDocs++;
+    }
+  }
+
   let lost = 0;
   for (let k = 0; k < sent; k++) {
     const need = (clientsPerDoc[(sender[k] as number) % docs] as number) - 1;
-    if (acked[k] !== 1 || (delivered[k] as number) < need) lost++;
+    let missing = acked[k] !== 1 || (delivered[k] as number) < need;
+    if (opts.full === true) {
+      const v = verifiers[(sender[k] as number) % docs];
+      if (v == null || !v.contains({ replica: markReplica[k] as number, upTo: markUpTo[k] as number }))
+        missing = true;
+    }
+    if (missing) lost++;
   }
   const ackSpan = (lastAck - start) / 1000;
   const deliverySpan = (lastDelivery - start) / 1000;
@@ -286,8 +335,46 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
     lost,
     unacked: sent - ackedCount,
     undelivered: expectedDeliveries - deliveries,
+    converged: opts.full === true ? divergentDocs === 0 : null,
+    divergentDocs,
     errors,
     generatorCpuPercent: ((cpu.user + cpu.system) / 1e6 / wall) * 100,
     generatorLagP99Ms: lag.percentile(99) / 1e6,
   };
+}
+
+/**
+ * Connects one fresh full client to `docId`, waits for the server's state, and returns the
+ * replica holding it (null when the server does not answer within 10 s).
+ */
+async function fetchServerState(
+  opts: LightLoadOptions,
+  docId: string,
+  client: number,
+): Promise<FullReplica | null> {
+  const replica = opts.protocol.createFullReplica(client, opts.seed ?? 1);
+  const ws = new WebSocket(opts.urls[0] as string, { perMessageDeflate: false });
+  try {
+    return await new Promise<FullReplica | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 10_000);
+      ws.on('open', () => {
+        for (const f of opts.protocol.openFrames(docId)) ws.send(f);
+      });
+      ws.on('message', (data) => {
+        const msg = opts.protocol.parse(toBytes(data));
+        if (msg.kind === 'update') replica.applyRemote(msg.payload);
+        if (msg.kind === 'ready') {
+          if (msg.state !== undefined) replica.applyRemote(msg.state);
+          clearTimeout(timer);
+          resolve(replica);
+        }
+      });
+      ws.on('error', () => {
+        clearTimeout(timer);
+        resolve(null);
+      });
+    });
+  } finally {
+    ws.terminate();
+  }
 }

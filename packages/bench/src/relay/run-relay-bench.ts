@@ -13,6 +13,8 @@ import type { ChildServer } from './servers/child-server.js';
 /** One line of `bench:relay --json`. */
 export interface RelayBenchResult extends LightLoadResult {
   lib: RelayLib;
+  /** Whether clients held real documents (`--full`). */
+  full: boolean;
   nodes: number;
   /** Peak resident memory of all server processes together (MB). */
   rssMB: number;
@@ -35,6 +37,10 @@ export interface RelayBenchOptions {
   docs: number;
   rate: number;
   seconds: number;
+  /** Full clients (real documents, final states compared); default light clients. */
+  full?: boolean;
+  /** Seed of the full clients' edits. */
+  seed?: number;
 }
 
 /**
@@ -55,11 +61,20 @@ export async function runRelayBench(target: RelayTarget, opts: RelayBenchOptions
       docs: opts.docs,
       rate: opts.rate,
       seconds: opts.seconds,
+      full: opts.full === true,
+      seed: opts.seed ?? 1,
       docPrefix: `bench-${process.pid}-${Date.now().toString(36)}`,
       onStart: () => sampler.start(),
     });
     const proc = sampler.stop();
-    return { lib: target.lib, nodes: opts.nodes, ...load, rssMB: proc.rssMB, cpuPercent: proc.cpuPercent };
+    return {
+      lib: target.lib,
+      full: opts.full === true,
+      nodes: opts.nodes,
+      ...load,
+      rssMB: proc.rssMB,
+      cpuPercent: proc.cpuPercent,
+    };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });

@@ -40,4 +40,26 @@ describe('bench:relay (light load)', () => {
     expect(r.rssMB).toBeGreaterThan(10);
     expect(r.updatesPerSec).toBeGreaterThan(0);
   }, 60_000);
+
+  it('hocuspocus --full: real documents converge to the server state, nothing lost', async () => {
+    const target = await loadRelayTarget('hocuspocus');
+    const r = await runRelayBench(target, {
+      nodes: 1,
+      clients: 9,
+      docs: 3,
+      rate: 200,
+      seconds: 1,
+      full: true,
+      seed: 3,
+    });
+    expect(r).toMatchObject({
+      full: true,
+      sent: 200,
+      acked: 200,
+      lost: 0,
+      converged: true,
+      divergentDocs: 0,
+    });
+    expect(r.deliveries).toBe(200 * 2);
+  }, 60_000);
 });

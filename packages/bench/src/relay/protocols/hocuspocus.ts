@@ -4,8 +4,9 @@
  * `SyncStatus` (sent once the server applied the update, not once it is stored).
  */
 import * as Y from 'yjs';
+import { createRng } from '../../util/prng.js';
 import { ByteReader, ByteWriter } from '../varint.js';
-import type { Incoming, LightUpdate, LoadProtocol } from './types.js';
+import type { FullReplica, Incoming, LightUpdate, LoadProtocol } from './types.js';
 
 const MSG_SYNC = 0;
 const MSG_AUTH = 2;
@@ -77,8 +78,11 @@ export const hocuspocusProtocol: LoadProtocol = {
       if (type === MSG_SYNC_STATUS) return { kind: 'ack', id: 0, ok: r.varUint() === 1 };
       if (type === MSG_SYNC || type === MSG_SYNC_REPLY) {
         const sub = r.varUint();
-        if (sub === SYNC_UPDATE) return { kind: 'update', key: yjsUpdateKey(r.varBytes()) };
-        if (sub === SYNC_STEP2) return { kind: 'ready' };
+        if (sub === SYNC_UPDATE) {
+          const payload = r.varBytes();
+          return { kind: 'update', key: yjsUpdateKey(payload), payload };
+        }
+        if (sub === SYNC_STEP2) return { kind: 'ready', state: r.varBytes() };
         return { kind: 'other' };
       }
       if (type === MSG_AUTH) {
@@ -103,5 +107,43 @@ export const hocuspocusProtocol: LoadProtocol = {
     for (let i = 0; i < count; i++) text.insert(text.length, i % 8 === 7 ? ' ' : 'x');
     doc.destroy();
     return out;
+  },
+
+  createFullReplica(client, seed): FullReplica {
+    const doc = new Y.Doc();
+    doc.clientID = CLIENT_ID_BASE + client;
+    const text = doc.getText('text');
+    const rng = createRng(seed ^ client);
+    let last: Uint8Array | null = null;
+    doc.on('update', (u: Uint8Array, origin: unknown) => {
+      if (origin !== 'remote') last = u;
+    });
+    return {
+      edit() {
+        last = null;
+        // One transaction that always inserts (so the update has a struct to key it by) and
+        // sometimes also deletes a character, as a user typing and correcting does.
+        doc.transact(() => {
+          const len = text.length;
+          if (len > 20 && rng.next() < 0.2) text.delete(rng.int(len), 1);
+          text.insert(rng.int(text.length + 1), 'x');
+        });
+        const payload = last as Uint8Array | null;
+        if (payload === null) throw new Error('edit produced no update');
+        const sv = Y.decodeStateVector(Y.encodeStateVector(doc));
+        return {
+          key: yjsUpdateKey(payload),
+          payload,
+          mark: { replica: doc.clientID, upTo: sv.get(doc.clientID) ?? 0 },
+        };
+      },
+      applyRemote(update) {
+        Y.applyUpdate(doc, update, 'remote');
+      },
+      digest: () => text.toString(),
+      contains(mark) {
+        return (Y.decodeStateVector(Y.encodeStateVector(doc)).get(mark.replica) ?? 0) >= mark.upTo;
+      },
+    };
   },
 };

@@ -18,15 +18,33 @@ export interface LightUpdate {
 /** A frame from the server, classified. */
 export type Incoming =
   /** The handshake is complete (the client may start sending). */
-  | { readonly kind: 'ready' }
+  | { readonly kind: 'ready'; readonly state?: Uint8Array }
   /** An acknowledgement: by id (protocols with ids) or of the oldest unacknowledged update (`id` 0). */
   | { readonly kind: 'ack'; readonly id: number; readonly ok: boolean }
   /** A document update relayed from some client, identified by its key. */
-  | { readonly kind: 'update'; readonly key: number }
+  | { readonly kind: 'update'; readonly key: number; readonly payload: Uint8Array }
   /** The server refused something; `id` names the refused update or is 0. */
   | { readonly kind: 'error'; readonly id: number; readonly message: string }
   /** Anything else (presence, cluster info, pings, sync replies). */
   | { readonly kind: 'other' };
+
+/** Where an update ends in its author's history: `replica`'s state-vector entry after it. */
+export interface UpdateMark {
+  readonly replica: number;
+  readonly upTo: number;
+}
+
+/** A client holding a real document (`--full`): it edits, applies what arrives, and is compared at the end. */
+export interface FullReplica {
+  /** Makes one local edit and returns its update and how far it takes this replica's history. */
+  edit(): LightUpdate & { readonly mark: UpdateMark };
+  /** Applies an update or sync state that arrived from the server. */
+  applyRemote(update: Uint8Array): void;
+  /** The document content, for comparing replicas. */
+  digest(): string;
+  /** Whether this replica holds everything up to `mark`. */
+  contains(mark: UpdateMark): boolean;
+}
 
 /** A relay's wire protocol as the load generator speaks it. */
 export interface LoadProtocol {
@@ -44,4 +62,6 @@ export interface LoadProtocol {
    * each only extends that client's own text, so it applies whatever else the document holds.
    */
   makeUpdates(client: number, count: number): LightUpdate[];
+  /** A full client (`--full`) number `client` with an empty document. */
+  createFullReplica(client: number, seed: number): FullReplica;
 }

@@ -44,14 +44,14 @@ describe('hocuspocus load protocol', () => {
     expect(hocuspocusProtocol.parse(ack)).toEqual({ kind: 'ack', id: 0, ok: true });
     const [u] = hocuspocusProtocol.makeUpdates(1, 1);
     const frame = hocuspocusProtocol.updateFrame('d', 1, u as { key: number; payload: Uint8Array });
-    expect(hocuspocusProtocol.parse(frame)).toEqual({ kind: 'update', key: u?.key });
+    expect(hocuspocusProtocol.parse(frame)).toEqual({ kind: 'update', key: u?.key, payload: u?.payload });
     const step2 = new ByteWriter()
       .varString('d')
       .varUint(0)
       .varUint(1)
       .varBytes(new Uint8Array([0, 0]))
       .bytes();
-    expect(hocuspocusProtocol.parse(step2)).toEqual({ kind: 'ready' });
+    expect(hocuspocusProtocol.parse(step2)).toEqual({ kind: 'ready', state: new Uint8Array([0, 0]) });
     expect(hocuspocusProtocol.parse(new Uint8Array([9])).kind).toBe('error');
   });
 });
