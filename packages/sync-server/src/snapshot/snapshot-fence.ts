@@ -71,7 +71,8 @@ export class SnapshotFence {
     if (!valid(number)) return { ok: false, reason: 'invalid-number' };
     if (number.term < this.promised) return { ok: false, reason: 'old-term' };
     const cur = this.highest.get(docId);
-    if (cur !== undefined && compareSnapshotNumbers(number, cur) <= 0) return { ok: false, reason: 'not-newer' };
+    if (cur !== undefined && compareSnapshotNumbers(number, cur) <= 0)
+      return { ok: false, reason: 'not-newer' };
     return { ok: true };
   }
 
