@@ -67,6 +67,27 @@ export class OpCounter implements OpCrdt<OpCounterOp, number> {
     enc.writeVarInt(op.amount);
   }
 
+  /**
+   * Tag, then the value as a signed varint.
+   * @throws {AccordError} `out-of-range` if the value is beyond ±(2^53 - 1) (no longer exact).
+   */
+  writeState(enc: Encoder): void {
+    if (!Number.isSafeInteger(this.total))
+      throw new AccordError('out-of-range', 'counter value beyond 2^53 - 1');
+    enc.writeU8(OpTag.CounterState);
+    enc.writeVarInt(this.total);
+  }
+
+  /** @throws {DecodeError} for a wrong tag, truncated input or a value beyond 2^53 - 1. */
+  readState(dec: Decoder): () => void {
+    readOpTag(dec, [OpTag.CounterState], 'OpCounter state');
+    const v = dec.readVarInt();
+    const total = Object.is(v, -0) ? 0 : v;
+    return () => {
+      this.total = total;
+    };
+  }
+
   /** @throws {DecodeError} for a wrong tag, truncated input or an amount beyond 2^53 - 1. */
   readOp(dec: Decoder): OpCounterOp {
     readOpTag(dec, [OpTag.CounterAdd], 'OpCounter');

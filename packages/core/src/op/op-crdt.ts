@@ -37,6 +37,19 @@ export interface OpCrdt<Op, Value> {
    * @throws {DecodeError} for malformed input (wrong tag included); nothing else.
    */
   readOp(dec: Decoder): Op;
+  /**
+   * Append a snapshot of the whole state (starting with its type tag; the replica id is not
+   * included), so a replica can be persisted and restored without replaying its ops.
+   * @throws {AccordError} `out-of-range` only for a counter beyond 2^53 - 1.
+   */
+  writeState(enc: Encoder): void;
+  /**
+   * Decode a snapshot written by {@link OpCrdt.writeState} without changing anything, and return
+   * a function that installs it (replacing this CRDT's state), so a caller can finish checking
+   * the rest of its input first. Bounded.
+   * @throws {DecodeError} for malformed input (wrong tag, broken invariants); nothing else.
+   */
+  readState(dec: Decoder): () => void;
 }
 
 /** First byte of each op encoding, so one type's ops are never decoded as another's. */
@@ -46,7 +59,27 @@ export const OpTag = {
   ORSetRemove: 0x73,
   LWWSet: 0x74,
   MVSet: 0x75,
+  CounterState: 0x79,
+  ORSetState: 0x7a,
+  LWWState: 0x7b,
+  MVState: 0x7c,
 } as const;
+
+/**
+ * Run `fn` (a codec's `key`) on a value just decoded; a value the codec cannot identify is
+ * malformed input, so its `AccordError` becomes `DecodeError('invalid')`.
+ */
+export function keyOfDecoded<K>(fn: () => K): K {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DecodeError) throw e;
+    throw new DecodeError(
+      'invalid',
+      `decoded value refused by its codec: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
 
 /** The binary encoding of `op` as a standalone byte array. */
 export function opToBytes<Op>(crdt: OpCrdt<Op, unknown>, op: Op): Uint8Array {

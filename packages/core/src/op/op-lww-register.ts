@@ -5,10 +5,10 @@ import { assertReplicaId, type ReplicaId } from '../clock/dot.js';
 import { decodeTimestamp, encodeTimestamp, HybridClock, type Timestamp } from '../clock/hlc.js';
 import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
-import { AccordError } from '../errors.js';
+import { AccordError, DecodeError } from '../errors.js';
 import { compareWrites, type LWWOptions } from '../state/lww-order.js';
 import type { ValueCodec, ValueKey } from '../state/value-codec.js';
-import { type OpCrdt, OpTag, readOpTag } from './op-crdt.js';
+import { keyOfDecoded, type OpCrdt, OpTag, readOpTag } from './op-crdt.js';
 
 /** An {@link OpLWWRegister} op: write `value` at timestamp `ts`. */
 export interface OpLWWSet<T> {
@@ -108,6 +108,53 @@ export class OpLWWRegister<T> implements OpCrdt<OpLWWSet<T>, T | undefined> {
     enc.writeU8(OpTag.LWWSet);
     encodeTimestamp(enc, op.ts);
     this.codec.write(enc, op.value);
+  }
+
+  /**
+   * Snapshot: tag, the clock's progress (wall, logical), then 0 when empty or 1, the winning
+   * write's timestamp and value.
+   */
+  writeState(enc: Encoder): void {
+    enc.writeU8(OpTag.LWWState);
+    const now = this.clock.peek();
+    enc.writeVarUint(now.wall);
+    enc.writeVarUint(now.logical);
+    const c = this.current;
+    if (!c) {
+      enc.writeU8(0);
+      return;
+    }
+    enc.writeU8(1);
+    encodeTimestamp(enc, c.ts);
+    this.codec.write(enc, c.value);
+  }
+
+  /**
+   * Decode a snapshot. Installing it replaces the winning write and moves the clock forward to
+   * the snapshot's progress (a clock never moves back).
+   * @throws {DecodeError} for a wrong tag, a malformed timestamp or value, or truncated input.
+   */
+  readState(dec: Decoder): () => void {
+    readOpTag(dec, [OpTag.LWWState], 'OpLWWRegister state');
+    const progress: Timestamp = {
+      wall: dec.readVarUint(),
+      logical: dec.readVarUint(),
+      replica: this.replica,
+    };
+    const flag = dec.readU8();
+    let current: Stamped<T> | undefined;
+    if (flag === 1) {
+      const ts = decodeTimestamp(dec);
+      const value = this.codec.read(dec);
+      current = { ts, value, key: keyOfDecoded(() => this.codec.key(value)) };
+    } else if (flag !== 0) {
+      throw new DecodeError('bad-tag', `OpLWWRegister state flag ${flag}`);
+    }
+    return () => {
+      this.clock.observe(progress);
+      if (current) this.clock.observe(current.ts);
+      this.current = current;
+    };
   }
 
   /** @throws {DecodeError} for a wrong tag, a malformed timestamp or value, or truncated input. */

@@ -8,7 +8,7 @@ import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
 import { AccordError, DecodeError } from '../errors.js';
 import { compareValueKeys, type ValueCodec, type ValueKey } from '../state/value-codec.js';
-import { type OpCrdt, OpTag, readOpTag } from './op-crdt.js';
+import { keyOfDecoded, type OpCrdt, OpTag, readOpTag } from './op-crdt.js';
 
 /** An {@link OpMVRegister} op: write `value`; `clock` is the writer's history including this write. */
 export interface OpMVSet<T> {
@@ -37,7 +37,7 @@ export class OpMVRegister<T> implements OpCrdt<OpMVSet<T>, T[]> {
   /** How values are written, read and identified. */
   readonly codec: ValueCodec<T>;
   private writes: Write<T>[] = [];
-  private readonly seen = new VectorClock();
+  private seen = new VectorClock();
   private counter = 0;
 
   /** @throws {AccordError} `invalid-argument` if `replica` is not a non-negative safe integer. */
@@ -107,6 +107,47 @@ export class OpMVRegister<T> implements OpCrdt<OpMVSet<T>, T[]> {
     this.codec.write(enc, op.value);
   }
 
+  /**
+   * Snapshot: tag, the clock of every write seen, then the live writes (clock and value), sorted
+   * by value key and clock bytes so equal states encode identically.
+   */
+  writeState(enc: Encoder): void {
+    enc.writeU8(OpTag.MVState);
+    this.seen.encode(enc);
+    const sorted = this.writes
+      .map((w) => ({ w, clockBytes: w.clock.toBytes() }))
+      .sort((a, b) => compareValueKeys(a.w.key, b.w.key) || compareBytes(a.clockBytes, b.clockBytes));
+    enc.writeVarUint(sorted.length);
+    for (const { w, clockBytes } of sorted) {
+      enc.writeRaw(clockBytes);
+      this.codec.write(enc, w.value);
+    }
+  }
+
+  /**
+   * Decode a snapshot; counts are checked against the bytes left first.
+   * @throws {DecodeError} for a wrong tag, malformed clocks or values, an empty write clock, or a
+   * write not covered by the seen clock.
+   */
+  readState(dec: Decoder): () => void {
+    readOpTag(dec, [OpTag.MVState], 'OpMVRegister state');
+    const seen = VectorClock.decode(dec);
+    const n = dec.readCount(4);
+    const writes: Write<T>[] = [];
+    for (let i = 0; i < n; i++) {
+      const clock = VectorClock.decode(dec);
+      if (clock.isEmpty) throw new DecodeError('invalid', 'MV-register write with an empty clock');
+      if (!seen.dominates(clock)) throw new DecodeError('invalid', 'MV-register write beyond the seen clock');
+      const value = this.codec.read(dec);
+      writes.push({ clock, value, key: keyOfDecoded(() => this.codec.key(value)) });
+    }
+    return () => {
+      this.writes = writes;
+      this.seen = seen;
+      this.counter = 0;
+    };
+  }
+
   /** @throws {DecodeError} for a wrong tag, an empty or malformed clock, a malformed value or truncated input. */
   readOp(dec: Decoder): OpMVSet<T> {
     readOpTag(dec, [OpTag.MVSet], 'OpMVRegister');
@@ -115,4 +156,11 @@ export class OpMVRegister<T> implements OpCrdt<OpMVSet<T>, T[]> {
     const value = this.codec.read(dec);
     return { clock, value };
   }
+}
+
+/** Lexicographic order on byte arrays. */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
 }

@@ -13,9 +13,9 @@ import {
 } from '../clock/dot.js';
 import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
-import { AccordError } from '../errors.js';
+import { AccordError, DecodeError } from '../errors.js';
 import { compareValueKeys, type ValueCodec, type ValueKey } from '../state/value-codec.js';
-import { type OpCrdt, OpTag, readOpTag } from './op-crdt.js';
+import { keyOfDecoded, type OpCrdt, OpTag, readOpTag } from './op-crdt.js';
 
 /** Add `value`, tagged with the fresh event `dot`. */
 export interface OpORSetAdd<T> {
@@ -60,7 +60,7 @@ export class OpORSet<T> implements OpCrdt<OpORSetOp<T>, T[]> {
   /** How elements are written, read and identified. */
   readonly codec: ValueCodec<T>;
   private readonly entries = new Map<ValueKey, Entry<T>>();
-  private readonly seen = new CausalContext();
+  private seen = new CausalContext();
   private counter = 0;
 
   /** @throws {AccordError} `invalid-argument` if `replica` is not a non-negative safe integer. */
@@ -166,6 +166,47 @@ export class OpORSet<T> implements OpCrdt<OpORSetOp<T>, T[]> {
   }
 
   /**
+   * Snapshot: tag, the causal context of every dot seen, then the present elements sorted by key,
+   * each with its live dots (ascending).
+   */
+  writeState(enc: Encoder): void {
+    enc.writeU8(OpTag.ORSetState);
+    this.seen.encode(enc);
+    const entries = [...this.entries].sort((a, b) => compareValueKeys(a[0], b[0]));
+    enc.writeVarUint(entries.length);
+    for (const [, e] of entries) {
+      this.codec.write(enc, e.value);
+      const dots = [...e.dots].sort(compareDots);
+      enc.writeVarUint(dots.length);
+      for (const d of dots) encodeDot(enc, d);
+    }
+  }
+
+  /**
+   * Decode a snapshot; every count is checked against the bytes left first.
+   * @throws {DecodeError} for a wrong tag, malformed values or dots, repeated elements, dots not
+   * ascending or outside the causal context.
+   */
+  readState(dec: Decoder): () => void {
+    readOpTag(dec, [OpTag.ORSetState], 'OpORSet state');
+    const seen = CausalContext.decode(dec);
+    const n = dec.readCount(3);
+    const entries = new Map<ValueKey, Entry<T>>();
+    for (let i = 0; i < n; i++) {
+      const value = this.codec.read(dec);
+      const key = keyOfDecoded(() => this.codec.key(value));
+      if (entries.has(key)) throw new DecodeError('invalid', 'OR-Set element repeated');
+      entries.set(key, { value, dots: readEntryDots(dec, seen) });
+    }
+    return () => {
+      this.entries.clear();
+      for (const [k, e] of entries) this.entries.set(k, e);
+      this.seen = seen;
+      this.counter = 0;
+    };
+  }
+
+  /**
    * Read an op; the dot count is checked against the bytes left before anything is allocated.
    * @throws {DecodeError} for a wrong tag, malformed value or dots, or truncated input.
    */
@@ -178,6 +219,22 @@ export class OpORSet<T> implements OpCrdt<OpORSetOp<T>, T[]> {
     for (let i = 0; i < n; i++) dots.push(decodeDot(dec));
     return { kind: 'remove', value, dots };
   }
+}
+
+/** Read one entry's dots: a non-empty list, strictly ascending, all covered by `seen`. */
+function readEntryDots(dec: Decoder, seen: CausalContext): Dot[] {
+  const n = dec.readCount(2);
+  if (n === 0) throw new DecodeError('invalid', 'OR-Set entry without dots');
+  const dots: Dot[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = decodeDot(dec);
+    const prev = dots[i - 1];
+    if (prev && compareDots(prev, d) >= 0)
+      throw new DecodeError('invalid', 'OR-Set entry dots not ascending');
+    if (!seen.includes(d)) throw new DecodeError('invalid', 'OR-Set entry dot outside its causal context');
+    dots.push(d);
+  }
+  return dots;
 }
 
 function checkDot(d: Dot): void {

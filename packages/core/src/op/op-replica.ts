@@ -11,11 +11,14 @@ import {
 } from '../causal/causal-buffer.js';
 import { decodeCausalMessage, encodeCausalMessage } from '../causal/causal-message.js';
 import type { Dot, ReplicaId } from '../clock/dot.js';
-import type { VectorClock } from '../clock/vector-clock.js';
+import { VectorClock } from '../clock/vector-clock.js';
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
-import { AccordError } from '../errors.js';
+import { AccordError, DecodeError } from '../errors.js';
 import type { OpCrdt } from './op-crdt.js';
+
+/** First byte of an {@link OpReplica.snapshot}. */
+const SNAPSHOT_TAG = 0x7f;
 
 /** Options of {@link OpReplica}: the causal buffer's bounds, and whether to keep history. */
 export interface OpReplicaOptions extends CausalBufferOptions {
@@ -54,6 +57,8 @@ export class OpReplica<C extends OpCrdt<unknown, unknown>> {
   private readonly log: CausalMessage<OpOf<C>>[] | undefined;
   /** Per origin replica: the first counter in the log and the log positions of its messages. */
   private readonly byOrigin = new Map<ReplicaId, { first: number; positions: number[] }>();
+  /** What was delivered before history started (a restored snapshot): not retained. */
+  private readonly historyBase: VectorClock;
 
   /**
    * @param options bounds of the causal buffer (see {@link CausalBuffer}) and `retainHistory`.
@@ -64,6 +69,40 @@ export class OpReplica<C extends OpCrdt<unknown, unknown>> {
     this.ops = crdt as unknown as OpCrdt<OpOf<C>, unknown>;
     this.buffer = new CausalBuffer(options);
     this.log = options.retainHistory ? [] : undefined;
+    this.historyBase = this.buffer.delivered;
+  }
+
+  /**
+   * Rebuild a replica from a {@link OpReplica.snapshot}: the CRDT's state is replaced by the
+   * snapshot's, and delivery resumes after the ops it covers. Pass a fresh CRDT with the same
+   * replica id (and codec) as the snapshotted one.
+   * @throws {DecodeError} for malformed bytes; `crdt` is then unchanged.
+   */
+  static restore<C extends OpCrdt<unknown, unknown>>(
+    crdt: C,
+    bytes: Uint8Array,
+    options: Omit<OpReplicaOptions, 'delivered'> = {},
+  ): OpReplica<C> {
+    const { delivered, install } = decodeWith(bytes, (d) => {
+      const tag = d.readU8();
+      if (tag !== SNAPSHOT_TAG) throw new DecodeError('bad-tag', `not an OpReplica snapshot (tag ${tag})`);
+      const delivered = VectorClock.decode(d);
+      return { delivered, install: crdt.readState(d) };
+    });
+    install();
+    return new OpReplica(crdt, { ...options, delivered });
+  }
+
+  /**
+   * A snapshot of this replica: the clock of effected ops and the CRDT state (held, undelivered
+   * ops and retained history are not included). Restore it with {@link OpReplica.restore}.
+   */
+  snapshot(): Uint8Array {
+    const enc = new Encoder();
+    enc.writeU8(SNAPSHOT_TAG);
+    this.buffer.delivered.encode(enc);
+    this.ops.writeState(enc);
+    return enc.toBytes();
   }
 
   /** The local replica id (the CRDT's). */
@@ -123,10 +162,15 @@ export class OpReplica<C extends OpCrdt<unknown, unknown>> {
   /**
    * The retained messages that a peer whose delivered clock is `clock` lacks, in a causal order
    * (the peer can receive them in this order without buffering).
-   * @throws {AccordError} `invalid-argument` unless the replica was built with `retainHistory`.
+   * @throws {AccordError} `invalid-argument` unless the replica was built with `retainHistory`;
+   * `out-of-range` when the peer lacks ops older than the retained history (ops this replica
+   * only has inside a restored snapshot): send the peer a snapshot instead.
    */
   messagesSince(clock: VectorClock): CausalMessage<OpOf<C>>[] {
     const log = this.requireLog();
+    if (!clock.dominates(this.historyBase)) {
+      throw new AccordError('out-of-range', 'the peer lacks ops older than the retained history');
+    }
     const positions: number[] = [];
     for (const [replica, { first, positions: mine }] of this.byOrigin) {
       const from = Math.max(0, clock.get(replica) + 1 - first);
