@@ -28,6 +28,7 @@ export interface AccordCoreApi {
   encodeStateAsUpdate(doc: AccordDoc, stateVector?: Uint8Array): Uint8Array;
   encodeStateVector(doc: AccordDoc): Uint8Array;
   applyUpdate(doc: AccordDoc, update: Uint8Array, origin?: unknown): void;
+  decodeStateVector(bytes: Uint8Array): Map<number, number>;
 }
 
 /** Thrown when `@accord/core` does not (yet) export the document API. */
@@ -44,7 +45,7 @@ export class AccordUnavailableError extends Error {
  */
 export async function loadAccordCore(): Promise<AccordCoreApi> {
   const mod = (await import('@accord/core')) as Record<string, unknown>;
-  const needed = ['Doc', 'encodeStateAsUpdate', 'encodeStateVector', 'applyUpdate'];
+  const needed = ['Doc', 'encodeStateAsUpdate', 'encodeStateVector', 'applyUpdate', 'decodeStateVector'];
   const missing = needed.filter((k) => typeof mod[k] !== 'function');
   if (missing.length > 0) throw new AccordUnavailableError(missing);
   return mod as unknown as AccordCoreApi;

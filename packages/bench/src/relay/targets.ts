@@ -1,7 +1,10 @@
 /** The relays the bench can start, by name. */
+import { loadAccordCore } from '../accord/core-api.js';
+import { accordProtocol } from './protocols/accord.js';
 import { hocuspocusProtocol } from './protocols/hocuspocus.js';
 import type { RelayLib } from './protocols/types.js';
 import type { RelayTarget } from './run-relay-bench.js';
+import { accordRelayAvailable, accordRelayMain, startAccordRelays } from './servers/accord-relay.js';
 import { startHocuspocus } from './servers/hocuspocus.js';
 
 /** Thrown when a relay under test is not available (not built yet). */
@@ -24,9 +27,16 @@ export async function loadRelayTarget(lib: RelayLib): Promise<RelayTarget> {
         protocol: hocuspocusProtocol,
         start: async (dataDir) => [await startHocuspocus(dataDir)],
       };
-    case 'accord':
-      throw new RelayUnavailableError(
-        'the Accord relay (packages/sync-server) is not wired into the bench yet',
-      );
+    case 'accord': {
+      if (!accordRelayAvailable()) {
+        throw new RelayUnavailableError(`the Accord relay is not built (${accordRelayMain()} missing)`);
+      }
+      const core = await loadAccordCore();
+      return {
+        lib,
+        protocol: accordProtocol(core),
+        start: (dataDir, nodes) => startAccordRelays(dataDir, nodes),
+      };
+    }
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * Starts Accord relay nodes (`accord-relay`, the built `@accord/sync-server` CLI) as child
+ * processes on free loopback ports, `--auth none`, logs at `warn`, SQLite under the data dir,
+ * durability at the relay's default (`--sync full`). With several nodes each gets the others
+ * as `--peers`.
+ */
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ChildServer, startChildServer } from './child-server.js';
+
+/** Path of the built relay CLI (through this package's dependency link). */
+export function accordRelayMain(): string {
+  return fileURLToPath(new URL('../../../node_modules/@accord/sync-server/dist/main.js', import.meta.url));
+}
+
+/** Whether the relay CLI has been built. */
+export function accordRelayAvailable(): boolean {
+  return existsSync(accordRelayMain());
+}
+
+/** A free TCP port on 127.0.0.1 (bound and released; good enough on a quiet loopback). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `nodes` relay processes and waits until each answers `/healthz`.
+ * @throws Error when a node does not come up (its stderr is in the message).
+ */
+export async function startAccordRelays(
+  dataDir: string,
+  nodes: number,
+  extraArgs: readonly string[] = [],
+): Promise<ChildServer[]> {
+  const main = accordRelayMain();
+  const ports: number[] = [];
+  for (let i = 0; i < nodes; i++) ports.push(await freePort());
+  const started: ChildServer[] = [];
+  try {
+    const all = await Promise.all(
+      ports.map((port, i) => {
+        const id = i + 1;
+        const peers = ports
+          .map((p, j) => ({ id: j + 1, p }))
+          .filter((x) => x.id !== id)
+          .map((x) => `${x.id}@127.0.0.1:${x.p}`)
+          .join(',');
+        const args = [
+          main,
+          '--id',
+          String(id),
+          '--port',
+          String(port),
+          '--data',
+          join(dataDir, `node-${id}`),
+          '--auth',
+          'none',
+          '--log-level',
+          'warn',
+          ...(peers !== '' ? ['--peers', peers] : []),
+          ...extraArgs,
+        ];
+        return startChildServer(args, { kind: 'http', port, path: '/healthz' }).then((s) => {
+          started.push(s);
+          return s;
+        });
+      }),
+    );
+    return all;
+  } catch (err) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw err;
+  }
+}
