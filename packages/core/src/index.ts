@@ -6,8 +6,11 @@
 
 export * from './causal/index.js';
 export * from './clock/index.js';
+export * from './doc/index.js';
 export * from './encoding/index.js';
 export * from './errors.js';
 export * from './op/index.js';
 export * from './protocol/index.js';
+export * from './sequence/index.js';
 export * from './state/index.js';
+export * from './sync/index.js';

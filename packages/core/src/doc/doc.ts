@@ -1,0 +1,263 @@
+/**
+ * The Accord document: named root containers (maps, lists, texts, counters) that nest, one struct
+ * store holding every change, transactions that batch changes into one update and one round of
+ * events, and the `'update'` event that carries the binary update of each transaction.
+ */
+import { randomReplicaId } from '../clock/dot.js';
+import { HybridClock } from '../clock/hlc.js';
+import { AccordError } from '../errors.js';
+import { Item } from '../sequence/item.js';
+import type { SequenceEnv } from '../sequence/sequence.js';
+import { encodeTransaction } from '../sync/encode.js';
+import type { UpdateRecord } from '../sync/records.js';
+import type { Container, ContainerKind } from './container.js';
+import { Counter } from './counter.js';
+import { DeleteSet } from './delete-set.js';
+import type { ChangeEvent } from './events.js';
+import { List } from './list.js';
+import { DocMap } from './map.js';
+import { StructStore } from './struct-store.js';
+import { MapEntry } from './structs.js';
+import { Text } from './text.js';
+import { Transaction } from './transaction.js';
+
+/** Options of {@link Doc}. */
+export interface DocOptions {
+  /** This replica's id (a non-negative safe integer, unique per session). Default: random. */
+  clientId?: number;
+  /** Wall clock for map timestamps (default `Date.now`), injectable for tests. */
+  now?: () => number;
+}
+
+/** Receives the binary update of every transaction, local or remote. */
+export type UpdateListener = (update: Uint8Array, origin: unknown) => void;
+
+/**
+ * A replicated JSON document. Changes made on one replica reach others as binary updates
+ * (`doc.on('update')`, `encodeStateAsUpdate`) and merge with `applyUpdate` in any order, any
+ * number of times: replicas that saw the same updates have equal content.
+ */
+export class Doc implements SequenceEnv {
+  /** This replica's id. */
+  readonly clientId: number;
+  /** Every struct, by client index. */
+  readonly store = new StructStore();
+  /** Clock for map write timestamps. */
+  readonly hlc: HybridClock;
+  /** Replica ids by client index (index 0 is this replica). */
+  readonly clientIds: number[] = [];
+  private readonly clientIndexes = new Map<number, number>();
+  private readonly roots = new Map<string, Container>();
+  private txn: Transaction | null = null;
+  private readonly updateListeners: UpdateListener[] = [];
+  private dirtyContainers: Container[] = [];
+  /** Number of observers of any container (0 lets edits skip event bookkeeping). */
+  observerCount = 0;
+  /** Structs waiting for missing dependencies (real client ids). */
+  pending: UpdateRecord[] = [];
+  /** Deletions of ids not received yet (real client ids). */
+  pendingDeletes = new DeleteSet();
+
+  /** @throws {AccordError} `invalid-argument` for an invalid `clientId`. */
+  constructor(options: DocOptions = {}) {
+    const id = options.clientId ?? randomReplicaId();
+    this.hlc = new HybridClock(id, options.now);
+    this.clientId = id;
+    this.clientIndex(id);
+  }
+
+  /** The local index of replica `id`, assigned on first use. */
+  clientIndex(id: number): number {
+    let i = this.clientIndexes.get(id);
+    if (i === undefined) {
+      i = this.clientIds.length;
+      this.clientIds.push(id);
+      this.clientIndexes.set(id, i);
+    }
+    return i;
+  }
+
+  /** The local index of replica `id`, or undefined when this document never heard of it. */
+  knownClientIndex(id: number): number | undefined {
+    return this.clientIndexes.get(id);
+  }
+
+  /** Next clock of this replica. */
+  get nextClock(): number {
+    return this.store.getState(0);
+  }
+
+  /** The text named `name` (created empty on first use). */
+  getText(name: string): Text {
+    return this.getRoot('text', name) as Text;
+  }
+
+  /** The map named `name`. */
+  getMap(name: string): DocMap {
+    return this.getRoot('map', name) as DocMap;
+  }
+
+  /** The list named `name`. */
+  getList(name: string): List {
+    return this.getRoot('list', name) as List;
+  }
+
+  /** The counter named `name`. */
+  getCounter(name: string): Counter {
+    return this.getRoot('counter', name) as Counter;
+  }
+
+  /**
+   * The root container `name` of `kind`. Roots of different kinds may share a name (they are
+   * different containers), but `toJSON()` then shows only one of them.
+   */
+  getRoot(kind: ContainerKind, name: string): Container {
+    if (typeof name !== 'string') throw new AccordError('invalid-argument', 'root name must be a string');
+    const key = `${kind}:${name}`;
+    let c = this.roots.get(key);
+    if (c === undefined) {
+      c = this.createContainer(kind, name, -1, -1, null);
+      this.roots.set(key, c);
+    }
+    return c;
+  }
+
+  /** The root container `name` of `kind` if it exists. */
+  findRoot(kind: ContainerKind, name: string): Container | undefined {
+    return this.roots.get(`${kind}:${name}`);
+  }
+
+  /** Make a container object (no struct is created). */
+  createContainer(
+    kind: ContainerKind,
+    rootName: string | null,
+    holderClient: number,
+    holderClock: number,
+    parent: Container | null,
+  ): Container {
+    switch (kind) {
+      case 'text':
+        return new Text(this, rootName, holderClient, holderClock, parent);
+      case 'list':
+        return new List(this, rootName, holderClient, holderClock, parent);
+      case 'map':
+        return new DocMap(this, rootName, holderClient, holderClock, parent);
+      case 'counter':
+        return new Counter(this, rootName, holderClient, holderClock, parent);
+    }
+  }
+
+  /** Root containers in creation order. */
+  rootEntries(): IterableIterator<[string, Container]> {
+    return this.roots.entries();
+  }
+
+  /** True while the struct holding nested container `c` is not deleted. */
+  holderAlive(c: Container): boolean {
+    const s = this.store.find(c.holderClient, c.holderClock);
+    if (s instanceof MapEntry || s instanceof Item) return !s.deleted;
+    return false;
+  }
+
+  /** The whole document as plain JSON: `{ rootName: value }`, root names sorted. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const roots = [...this.roots.values()].sort((a, b) =>
+      (a.rootName as string) < (b.rootName as string)
+        ? -1
+        : (a.rootName as string) > (b.rootName as string)
+          ? 1
+          : 0,
+    );
+    for (const c of roots) out[c.rootName as string] = c.toJSON();
+    return out;
+  }
+
+  /**
+   * Run `fn` as one transaction: every change inside becomes one update (one `'update'` event)
+   * and one round of observer events, tagged with `origin`. Nested calls join the outer one.
+   * If `fn` throws, changes made before the throw stay (they are already part of the document)
+   * and are still emitted; the error propagates.
+   */
+  transact<T>(fn: () => T, origin: unknown = null): T {
+    const opened = this.begin(origin, true);
+    try {
+      return fn();
+    } finally {
+      if (opened) this.commit();
+    }
+  }
+
+  /** Open a transaction unless one is open; returns true when this call opened it. */
+  begin(origin: unknown = null, local = true): boolean {
+    if (this.txn !== null) return false;
+    const t = new Transaction(origin, local);
+    t.before.set(0, this.store.getState(0));
+    this.txn = t;
+    return true;
+  }
+
+  /** The open transaction (internal: only valid between `begin` and `commit`). */
+  get transaction(): Transaction {
+    return this.txn as Transaction;
+  }
+
+  /** Record units deleted in the open transaction. */
+  recordDelete(client: number, clock: number, len: number): void {
+    (this.txn as Transaction).deletes.add(client, clock, len);
+  }
+
+  /** Note that `c` has events to deliver at commit. */
+  markDirty(c: Container): void {
+    this.dirtyContainers.push(c);
+  }
+
+  /** Close the open transaction: deliver events, then the update. */
+  commit(): void {
+    const t = this.txn as Transaction;
+    this.txn = null;
+    if (this.dirtyContainers.length > 0) this.deliverEvents(t);
+    if (this.updateListeners.length > 0) {
+      let changed = !t.deletes.isEmpty;
+      if (!changed) for (const [c, clock] of t.before) if (this.store.getState(c) > clock) changed = true;
+      if (changed) {
+        const bytes = encodeTransaction(this, t);
+        for (const fn of this.updateListeners.slice()) fn(bytes, t.origin);
+      }
+    }
+  }
+
+  private deliverEvents(t: Transaction): void {
+    const dirty = this.dirtyContainers;
+    this.dirtyContainers = [];
+    const deep = new Map<Container, ChangeEvent[]>();
+    for (const c of dirty) {
+      const ev = c.takeEvent(t.origin, t.local);
+      if (ev === null) continue;
+      c.emit(ev);
+      for (let a: Container | null = c; a !== null; a = a.parent) {
+        if (!a.hasDeepListeners) continue;
+        let list = deep.get(a);
+        if (list === undefined) {
+          list = [];
+          deep.set(a, list);
+        }
+        list.push(ev);
+      }
+    }
+    for (const [c, events] of deep) c.emitDeep(events);
+  }
+
+  /** Listen to the binary update of every transaction. */
+  on(event: 'update', fn: UpdateListener): void {
+    if (event !== 'update') throw new AccordError('invalid-argument', `unknown event ${String(event)}`);
+    this.updateListeners.push(fn);
+  }
+
+  /** Stop listening. */
+  off(event: 'update', fn: UpdateListener): void {
+    if (event !== 'update') return;
+    const i = this.updateListeners.indexOf(fn);
+    if (i >= 0) this.updateListeners.splice(i, 1);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The struct store: every struct (sequence item, map entry, counter operation, collected run) of a
+ * document, per client in clock order, so `(client, clock) -> struct` is a binary search. Each
+ * client's structs cover clocks `0 .. next-1` without gaps (updates with gaps are held back), so
+ * the store's state vector is just each client's `next` clock. Structs live in chunks of at most
+ * {@link CHUNK_MAX}, so splitting a run costs O(log n + chunk) rather than O(n).
+ */
+
+/** What every struct has: an id range `clock .. clock + len - 1` of one client. */
+export interface Struct {
+  client: number;
+  clock: number;
+  len: number;
+}
+
+/** Maximum structs per chunk before it splits. */
+const CHUNK_MAX = 256;
+
+/** One client's structs in clock order. */
+export class ClientRuns {
+  /** Chunks of consecutive structs. */
+  private chunks: Struct[][] = [];
+  /** Next clock this client will use (= the sum of lengths). */
+  next = 0;
+
+  /** The struct containing `clock`, or undefined when it is not (yet) known. */
+  find(clock: number): Struct | undefined {
+    if (clock >= this.next || clock < 0) return undefined;
+    const chunks = this.chunks;
+    let lo = 0;
+    let hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (((chunks[mid] as Struct[])[0] as Struct).clock <= clock) lo = mid;
+      else hi = mid - 1;
+    }
+    const chunk = chunks[lo] as Struct[];
+    let a = 0;
+    let b = chunk.length - 1;
+    while (a < b) {
+      const mid = (a + b + 1) >> 1;
+      if ((chunk[mid] as Struct).clock <= clock) a = mid;
+      else b = mid - 1;
+    }
+    return chunk[a];
+  }
+
+  /** Append a struct starting at `next`. */
+  push(s: Struct): void {
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (chunk === undefined || chunk.length >= CHUNK_MAX) {
+      chunk = [];
+      this.chunks.push(chunk);
+    }
+    chunk.push(s);
+    this.next = s.clock + s.len;
+  }
+
+  /** Insert `right` (the tail cut from `left`) just after `left`. */
+  insertAfter(left: Struct, right: Struct): void {
+    const chunks = this.chunks;
+    let lo = 0;
+    let hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (((chunks[mid] as Struct[])[0] as Struct).clock <= left.clock) lo = mid;
+      else hi = mid - 1;
+    }
+    const chunk = chunks[lo] as Struct[];
+    let a = 0;
+    let b = chunk.length - 1;
+    while (a < b) {
+      const mid = (a + b + 1) >> 1;
+      if ((chunk[mid] as Struct).clock <= left.clock) a = mid;
+      else b = mid - 1;
+    }
+    chunk.splice(a + 1, 0, right);
+    if (chunk.length > CHUNK_MAX * 2) chunks.splice(lo + 1, 0, chunk.splice(CHUNK_MAX));
+  }
+
+  /** Replace `old` (found by its clock) with `s` covering the same clocks. */
+  replace(old: Struct, s: Struct): void {
+    for (const chunk of this.chunks) {
+      const i = chunk.indexOf(old);
+      if (i >= 0) {
+        chunk[i] = s;
+        return;
+      }
+    }
+  }
+
+  /** Call `fn` on every struct overlapping clocks `from .. next-1`, in clock order. */
+  forEachFrom(from: number, fn: (s: Struct) => void): void {
+    const first = this.find(from);
+    if (first === undefined) return;
+    let started = false;
+    for (const chunk of this.chunks) {
+      if (!started && (chunk[chunk.length - 1] as Struct).clock < first.clock) continue;
+      for (const s of chunk) {
+        if (!started) {
+          if (s !== first) continue;
+          started = true;
+        }
+        fn(s);
+      }
+    }
+  }
+
+  /** Number of structs. */
+  get size(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.length;
+    return n;
+  }
+}
+
+/** All structs of a document, by client. */
+export class StructStore {
+  readonly clients = new Map<number, ClientRuns>();
+
+  /** The next clock of `client` (0 when unknown). */
+  getState(client: number): number {
+    return this.clients.get(client)?.next ?? 0;
+  }
+
+  /** The struct containing `(client, clock)`, or undefined. */
+  find(client: number, clock: number): Struct | undefined {
+    return this.clients.get(client)?.find(clock);
+  }
+
+  /** The runs of `client`, created on first use. */
+  runs(client: number): ClientRuns {
+    let r = this.clients.get(client);
+    if (r === undefined) {
+      r = new ClientRuns();
+      this.clients.set(client, r);
+    }
+    return r;
+  }
+
+  /** Append a struct that starts at its client's next clock. */
+  add(s: Struct): void {
+    this.runs(s.client).push(s);
+  }
+
+  /** The state vector: next clock per client. */
+  stateVector(): Map<number, number> {
+    const sv = new Map<number, number>();
+    for (const [c, r] of this.clients) sv.set(c, r.next);
+    return sv;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Collaborative text. Positions are UTF-16 code units, as in JavaScript strings and the DOM.
+ *
+ * Surrogate pairs are never split: an insert at a position between the two halves of a pair
+ * is moved to just before the pair, and a delete that starts or ends inside a pair is widened to
+ * cover the whole pair. So emoji, CJK and Hangul text round-trip exactly.
+ *
+ * Concurrent inserts at one position keep each replica's run together (no interleaving, forwards
+ * or backwards); concurrent deletes of the same characters delete them once.
+ */
+
+import { AccordError } from '../errors.js';
+import { Sequence, type SequenceListener } from '../sequence/sequence.js';
+import { Container, type ContainerKind } from './container.js';
+import type { Doc } from './doc.js';
+import { checkIndex } from './values.js';
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** A text in a document. */
+export class Text extends Container implements SequenceListener {
+  readonly kind: ContainerKind = 'text';
+  /** The sequence of code units. */
+  readonly seq: Sequence;
+
+  constructor(doc: Doc, rootName: string | null, hc: number, hk: number, parent: Container | null) {
+    super(doc, rootName, hc, hk, parent);
+    this.seq = new Sequence(doc, this, true);
+  }
+
+  /** Number of UTF-16 code units. */
+  get length(): number {
+    return this.seq.length;
+  }
+
+  private codeAt(pos: number): number {
+    return (this.seq.unitAt(pos) as string).charCodeAt(0);
+  }
+
+  /**
+   * Insert `text` at `index` (0 <= index <= length); an index inside a surrogate pair moves to
+   * before the pair.
+   * @throws {AccordError} `out-of-range` for a bad index, `invalid-argument` if `text` is not a string.
+   */
+  insert(index: number, text: string): void {
+    if (typeof text !== 'string') throw new AccordError('invalid-argument', 'text must be a string');
+    const len = this.seq.length;
+    checkIndex(index, 0, len, 'index');
+    if (text.length === 0) return;
+    if (index > 0 && index < len && isLow(this.codeAt(index)) && isHigh(this.codeAt(index - 1))) index--;
+    const doc = this.doc;
+    const opened = doc.begin();
+    try {
+      this.seq.insertLocal(index, text, 0, doc.nextClock);
+    } finally {
+      if (opened) doc.commit();
+    }
+  }
+
+  /**
+   * Delete `length` code units from `index`; a range edge inside a surrogate pair widens to the
+   * whole pair.
+   * @throws {AccordError} `out-of-range` when the range is not inside the text.
+   */
+  delete(index: number, length: number): void {
+    const len = this.seq.length;
+    checkIndex(index, 0, len, 'index');
+    checkIndex(length, 0, len - index, 'length');
+    if (length === 0) return;
+    if (index > 0 && isLow(this.codeAt(index)) && isHigh(this.codeAt(index - 1))) {
+      index--;
+      length++;
+    }
+    const end = index + length;
+    if (end < len && isHigh(this.codeAt(end - 1)) && isLow(this.codeAt(end))) length++;
+    const doc = this.doc;
+    const opened = doc.begin();
+    try {
+      this.seq.deleteLocal(index, length);
+    } finally {
+      if (opened) doc.commit();
+    }
+  }
+
+  /** The text as a string. */
+  override toString(): string {
+    return this.seq.toString();
+  }
+
+  /** The text as a string. */
+  toJSON(): string {
+    return this.seq.toString();
+  }
+
+  /** @internal change report from the sequence. */
+  onInsert(index: number, content: string | unknown[]): void {
+    this.pendingChanges.push({ index, insert: content });
+    this.touch();
+  }
+
+  /** @internal change report from the sequence. */
+  onDelete(index: number, len: number): void {
+    this.pendingChanges.push({ index, delete: len });
+    this.touch();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Remote integration with the "YjsMod" rule (Gentle's modification of YATA, equivalent to
+ * FugueMax in Weidner & Kleppmann's "The Art of the Fugue"): among items inserted concurrently
+ * between the same left origin, the right origins' positions decide the order, so concurrent runs
+ * never interleave, forwards or backwards. Ties (same origins) order by client id.
+ */
+import type { Item } from './item.js';
+import { NO_CLIENT } from './item.js';
+import type { Leaf } from './leaf-index.js';
+import type { Sequence } from './sequence.js';
+
+/**
+ * Compare the document position of unit `(client, clock)` with the unit at offset `off` of the
+ * item with order key `key`: negative before, 0 same unit, positive after.
+ */
+function compareUnit(seq: Sequence, client: number, clock: number, key: number, off: number): number {
+  const found = seq.itemOf(client, clock);
+  const k = seq.index.orderKey(found);
+  if (k !== key) return k - key;
+  return clock - found.clock - off;
+}
+
+/**
+ * Place `item` (not yet in the index or the store) in `seq`. Splits the runs holding its origins
+ * so the left origin ends a run and the right origin starts one. Returns the item holding the new
+ * units (the item, or its left neighbour when the new run simply extends it).
+ */
+export function integrateItem(seq: Sequence, item: Item): Item {
+  const index = seq.index;
+  const store = seq.env.store;
+  let left: Item | null = null;
+  if (item.olClient !== NO_CLIENT) {
+    left = seq.itemOf(item.olClient, item.olClock);
+    const off = item.olClock - left.clock + 1;
+    if (off < left.len) seq.splitItem(left, off);
+  }
+  let right: Item | null = null;
+  if (item.orClient !== NO_CLIENT) {
+    right = seq.itemOf(item.orClient, item.orClock);
+    const off = item.orClock - right.clock;
+    if (off > 0) right = seq.splitItem(right, off);
+  }
+  const leftKey = left === null ? -1 : index.orderKey(left);
+  const leftOff = left === null ? 0 : left.len - 1;
+  const rightKey = right === null ? -1 : index.orderKey(right);
+
+  // Walk the items after `left` with a (leaf, idx) cursor.
+  let leaf: Leaf;
+  let i: number;
+  if (left === null) {
+    leaf = index.leaves[0] as Leaf;
+    i = 0;
+  } else {
+    leaf = left.leaf as Leaf;
+    i = leaf.items.indexOf(left) + 1;
+  }
+  let dest: Item | null = null;
+  let scanning = false;
+  for (;;) {
+    while (i >= leaf.items.length && leaf.index + 1 < index.leaves.length) {
+      leaf = index.leaves[leaf.index + 1] as Leaf;
+      i = 0;
+    }
+    const o = leaf.items[i] ?? null;
+    if (!scanning) dest = o;
+    if (o === null || o === right) break;
+    // Sign of (o's left origin - our left origin), where "no origin" is before everything.
+    let cl: number;
+    if (o.olClient === NO_CLIENT) cl = left === null ? 0 : -1;
+    else cl = left === null ? 1 : compareUnit(seq, o.olClient, o.olClock, leftKey, leftOff);
+    if (cl < 0) break;
+    if (cl === 0) {
+      // Sign of (o's right origin - our right origin), where "no origin" is after everything.
+      let cr: number;
+      if (o.orClient === NO_CLIENT) cr = right === null ? 0 : 1;
+      else cr = right === null ? -1 : compareUnit(seq, o.orClient, o.orClock, rightKey, 0);
+      if (cr < 0) scanning = true;
+      else if (cr === 0) {
+        const ids = seq.env.clientIds;
+        if ((ids[item.client] as number) < (ids[o.client] as number)) break;
+        scanning = false;
+      } else scanning = false;
+    }
+    i++;
+  }
+
+  const runs = store.runs(item.client);
+  // Extend the left neighbour instead of adding an item when the new run continues it.
+  if (
+    left !== null &&
+    dest === index.nextAt(left.leaf as Leaf, (left.leaf as Leaf).items.indexOf(left)) &&
+    left.client === item.client &&
+    left.clock + left.len === item.clock &&
+    runs.next === item.clock &&
+    left.orClient === item.orClient &&
+    left.orClock === item.orClock &&
+    left.deleted === item.deleted &&
+    left.content !== null &&
+    item.content !== null &&
+    typeof left.content === typeof item.content
+  ) {
+    if (typeof left.content === 'string') left.content += item.content as string;
+    else for (const v of item.content as unknown[]) (left.content as unknown[]).push(v);
+    left.len += item.len;
+    if (!left.deleted) index.adjust(left.leaf as Leaf, item.len);
+    runs.next = item.clock + item.len;
+    return left;
+  }
+  index.insertBefore(dest, item);
+  runs.push(item);
+  return item;
+}

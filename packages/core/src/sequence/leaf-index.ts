@@ -1,0 +1,216 @@
+/**
+ * The position index of a sequence: items in document order, kept in a list of leaves (at most
+ * {@link LEAF_MAX} items each) that cache their visible length. Finding the item at a visible
+ * position walks leaf totals from a cached cursor (O(1) for edits near the previous one, O(leaves)
+ * at worst) and then at most one leaf; inserting touches one leaf. Items never leave the index
+ * (deleted items stay as tombstones).
+ */
+import type { Item } from './item.js';
+
+/** Maximum items per leaf before it splits in two. */
+export const LEAF_MAX = 64;
+
+/** A chunk of consecutive items with the sum of their visible lengths. */
+export class Leaf {
+  constructor(
+    /** The index this leaf belongs to. */
+    readonly owner: SequenceIndex,
+  ) {}
+  /** Items in document order. */
+  items: Item[] = [];
+  /** Sum of the lengths of non-deleted items. */
+  vis = 0;
+  /** Index of this leaf in {@link SequenceIndex.leaves}. */
+  index = 0;
+}
+
+/** Document-ordered items with visible-position lookup. */
+export class SequenceIndex {
+  /** Leaves in document order; never empty. */
+  leaves: Leaf[];
+  /** Number of visible units. */
+  length = 0;
+  /** Cursor cache: a leaf index and the visible position where that leaf starts. */
+  private cLeaf = 0;
+  private cPos = 0;
+  /** Result of the last {@link find}: the leaf, the item index in it and the offset in the item. */
+  fLeaf: Leaf;
+  fIdx = 0;
+  fOffset = 0;
+
+  constructor(
+    /** The object that owns this index (its sequence). */
+    readonly owner: object,
+  ) {
+    this.fLeaf = new Leaf(this);
+    this.leaves = [this.fLeaf];
+  }
+
+  /** The first item, or null when empty. */
+  first(): Item | null {
+    return (this.leaves[0] as Leaf).items[0] ?? null;
+  }
+
+  /**
+   * Find the visible unit at `pos` (0 <= pos < length): returns its item and sets `fLeaf`, `fIdx`,
+   * `fOffset`. Amortised O(1) for positions near the previous lookup.
+   */
+  find(pos: number): Item {
+    const leaves = this.leaves;
+    let li = this.cLeaf;
+    let start = this.cPos;
+    let leaf = leaves[li] as Leaf;
+    while (pos < start) {
+      li--;
+      leaf = leaves[li] as Leaf;
+      start -= leaf.vis;
+    }
+    while (pos >= start + leaf.vis) {
+      start += leaf.vis;
+      li++;
+      leaf = leaves[li] as Leaf;
+    }
+    this.cLeaf = li;
+    this.cPos = start;
+    const items = leaf.items;
+    let p = start;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Item;
+      if (it.deleted) continue;
+      if (pos < p + it.len) {
+        this.fLeaf = leaf;
+        this.fIdx = i;
+        this.fOffset = pos - p;
+        return it;
+      }
+      p += it.len;
+    }
+    throw new Error('sequence index corrupt: position not in leaf');
+  }
+
+  /** The item after `item` in document order, or null at the end. */
+  next(item: Item): Item | null {
+    const leaf = item.leaf as Leaf;
+    const idx = leaf.items.indexOf(item);
+    return this.nextAt(leaf, idx);
+  }
+
+  /** The item after position `idx` of `leaf`, or null at the end. */
+  nextAt(leaf: Leaf, idx: number): Item | null {
+    if (idx + 1 < leaf.items.length) return leaf.items[idx + 1] as Item;
+    for (let li = leaf.index + 1; li < this.leaves.length; li++) {
+      const l = this.leaves[li] as Leaf;
+      if (l.items.length > 0) return l.items[0] as Item;
+    }
+    return null;
+  }
+
+  /** The item before `item` in document order, or null at the start. */
+  prev(item: Item): Item | null {
+    const leaf = item.leaf as Leaf;
+    const idx = leaf.items.indexOf(item);
+    if (idx > 0) return leaf.items[idx - 1] as Item;
+    for (let li = leaf.index - 1; li >= 0; li--) {
+      const l = this.leaves[li] as Leaf;
+      if (l.items.length > 0) return l.items[l.items.length - 1] as Item;
+    }
+    return null;
+  }
+
+  /** A number that orders items by document position (valid until the next insertion). */
+  orderKey(item: Item): number {
+    const leaf = item.leaf as Leaf;
+    return leaf.index * 256 + leaf.items.indexOf(item);
+  }
+
+  /** Visible position of the first unit of `item` (its would-be position if deleted). */
+  visibleIndexOf(item: Item): number {
+    const leaf = item.leaf as Leaf;
+    let pos = 0;
+    for (let li = 0; li < leaf.index; li++) pos += (this.leaves[li] as Leaf).vis;
+    for (const it of leaf.items) {
+      if (it === item) return pos;
+      if (!it.deleted) pos += it.len;
+    }
+    throw new Error('sequence index corrupt: item not in its leaf');
+  }
+
+  /** Record that `delta` visible units appeared (+) or vanished (-) in `leaf`. */
+  adjust(leaf: Leaf, delta: number): void {
+    leaf.vis += delta;
+    this.length += delta;
+    if (leaf.index < this.cLeaf) this.cPos += delta;
+  }
+
+  /** Insert `item` right after `left` (or first when `left` is null). */
+  insertAfter(left: Item | null, item: Item): void {
+    if (left === null) {
+      this.insertInLeaf(this.leaves[0] as Leaf, 0, item);
+      return;
+    }
+    const leaf = left.leaf as Leaf;
+    const idx = leaf.items.indexOf(left);
+    this.insertInLeaf(leaf, idx + 1, item);
+  }
+
+  /** Insert `item` right after position `idx` of `leaf` (fast path when the caller knows it). */
+  insertAfterAt(leaf: Leaf, idx: number, item: Item): void {
+    this.insertInLeaf(leaf, idx + 1, item);
+  }
+
+  /** Insert `item` right before `right` (or last when `right` is null). */
+  insertBefore(right: Item | null, item: Item): void {
+    if (right === null) {
+      const leaf = this.leaves[this.leaves.length - 1] as Leaf;
+      this.insertInLeaf(leaf, leaf.items.length, item);
+      return;
+    }
+    const leaf = right.leaf as Leaf;
+    this.insertInLeaf(leaf, leaf.items.indexOf(right), item);
+  }
+
+  /** Append `item` at the end (bulk loading). */
+  push(item: Item): void {
+    let leaf = this.leaves[this.leaves.length - 1] as Leaf;
+    if (leaf.items.length >= LEAF_MAX / 2 + LEAF_MAX / 4) {
+      leaf = new Leaf(this);
+      leaf.index = this.leaves.length;
+      this.leaves.push(leaf);
+    }
+    item.leaf = leaf;
+    leaf.items.push(item);
+    if (!item.deleted) {
+      leaf.vis += item.len;
+      this.length += item.len;
+    }
+  }
+
+  private insertInLeaf(leaf: Leaf, idx: number, item: Item): void {
+    item.leaf = leaf;
+    leaf.items.splice(idx, 0, item);
+    if (!item.deleted) this.adjust(leaf, item.len);
+    if (leaf.items.length > LEAF_MAX) this.splitLeaf(leaf);
+  }
+
+  private splitLeaf(leaf: Leaf): void {
+    const half = leaf.items.length >> 1;
+    const right = new Leaf(this);
+    right.items = leaf.items.splice(half);
+    let vis = 0;
+    for (const it of right.items) {
+      it.leaf = right;
+      if (!it.deleted) vis += it.len;
+    }
+    right.vis = vis;
+    leaf.vis -= vis;
+    const at = leaf.index + 1;
+    this.leaves.splice(at, 0, right);
+    for (let i = at; i < this.leaves.length; i++) (this.leaves[i] as Leaf).index = i;
+    if (this.cLeaf >= at) this.cLeaf++;
+  }
+
+  /** Call `fn` on every item in document order. */
+  forEach(fn: (item: Item) => void): void {
+    for (const leaf of this.leaves) for (const it of leaf.items) fn(it);
+  }
+}

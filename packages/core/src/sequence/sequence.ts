@@ -1,0 +1,211 @@
+/**
+ * The sequence CRDT shared by text and lists: a YATA-style list of run-length encoded items
+ * ordered with the "YjsMod" integration rule (equivalent to FugueMax), so runs typed concurrently
+ * at one place never interleave, whether typed forwards or backwards. Local edits take a fast path
+ * (no conflict scan; typing at the end of one's own run just extends it); remote items go through
+ * {@link integrateItem}.
+ */
+import type { StructStore } from '../doc/struct-store.js';
+import { integrateItem } from './integrate.js';
+import { Item, NO_CLIENT, type RunContent } from './item.js';
+import { type Leaf, SequenceIndex } from './leaf-index.js';
+
+/** What a sequence reports to its document while it changes (the current transaction). */
+export interface SequenceEnv {
+  /** Every struct of the document. */
+  readonly store: StructStore;
+  /** Replica ids by client index (ties between concurrent runs order by replica id). */
+  readonly clientIds: readonly number[];
+  /** Units `(client, clock .. clock + len - 1)` were deleted in the current transaction. */
+  recordDelete(client: number, clock: number, len: number): void;
+}
+
+/** Receives visible changes, in order, when someone observes the container. */
+export interface SequenceListener {
+  /** True when changes must be reported (someone observes). */
+  readonly tracking: boolean;
+  /** `content` appeared at visible `index`. */
+  onInsert(index: number, content: string | unknown[]): void;
+  /** `len` visible units vanished at `index`. */
+  onDelete(index: number, len: number): void;
+}
+
+/** A replicated sequence of units (text code units or list elements). */
+export class Sequence {
+  /** Items in document order. */
+  readonly index = new SequenceIndex(this);
+
+  constructor(
+    /** The document environment (store and transaction). */
+    readonly env: SequenceEnv,
+    /** The container that owns this sequence and hears its changes. */
+    readonly listener: SequenceListener,
+    /** True for text (string runs), false for lists (array runs). */
+    readonly isText: boolean,
+  ) {}
+
+  /** The sequence that holds `item`. */
+  static of(item: Item): Sequence {
+    return (item.leaf as Leaf).owner.owner as Sequence;
+  }
+
+  /** Number of visible units. */
+  get length(): number {
+    return this.index.length;
+  }
+
+  /** The item holding unit `(client, clock)`; the caller guarantees it is an item of this sequence. */
+  itemOf(client: number, clock: number): Item {
+    return this.env.store.find(client, clock) as Item;
+  }
+
+  /** The visible unit (code unit or element) at `pos` (0 <= pos < length). */
+  unitAt(pos: number): string | unknown {
+    const item = this.index.find(pos);
+    return (item.content as string | unknown[])[this.index.fOffset];
+  }
+
+  /**
+   * Insert `content` (non-empty) at visible position `pos` (0 <= pos <= length) as units with ids
+   * `(client, clock ..)`. Returns the item that holds the new units.
+   */
+  insertLocal(pos: number, content: string | unknown[], client: number, clock: number): Item {
+    const n = content.length;
+    const idx = this.index;
+    let left: Item | null = null;
+    let right: Item | null;
+    let leaf: Leaf | null = null;
+    let at = -1;
+    if (pos === 0) {
+      right = idx.first();
+    } else {
+      left = idx.find(pos - 1);
+      leaf = idx.fLeaf;
+      at = idx.fIdx;
+      const off = idx.fOffset + 1;
+      if (off < left.len) {
+        right = this.splitItem(left, off);
+        leaf = left.leaf;
+        at = -1;
+      } else {
+        right = idx.nextAt(leaf, at);
+        // Fast path: continue our own run when nothing sits between it and its right origin.
+        if (
+          left.client === client &&
+          left.clock + left.len === clock &&
+          !left.deleted &&
+          (right === null
+            ? left.orClient === NO_CLIENT
+            : right.client === left.orClient && right.clock === left.orClock)
+        ) {
+          if (this.isText) left.content = (left.content as string) + (content as string);
+          else for (const v of content as unknown[]) (left.content as unknown[]).push(v);
+          left.len += n;
+          idx.adjust(leaf, n);
+          this.env.store.runs(client).next = clock + n;
+          if (this.listener.tracking) this.listener.onInsert(pos, content);
+          return left;
+        }
+      }
+    }
+    const item = new Item(
+      client,
+      clock,
+      n,
+      left === null ? NO_CLIENT : left.client,
+      left === null ? 0 : left.clock + left.len - 1,
+      right === null ? NO_CLIENT : right.client,
+      right === null ? 0 : right.clock,
+      this.isText ? content : (content as unknown[]).slice(),
+      false,
+    );
+    if (leaf !== null && at >= 0) idx.insertAfterAt(leaf, at, item);
+    else idx.insertAfter(left, item);
+    this.env.store.add(item);
+    if (this.listener.tracking) this.listener.onInsert(pos, content);
+    return item;
+  }
+
+  /** Delete `len` visible units starting at `pos` (the caller checked the range). */
+  deleteLocal(pos: number, len: number): void {
+    const idx = this.index;
+    let item: Item | null = idx.find(pos);
+    const off = idx.fOffset;
+    if (off > 0) item = this.splitItem(item, off);
+    if (this.listener.tracking) this.listener.onDelete(pos, len);
+    let remaining = len;
+    while (remaining > 0 && item !== null) {
+      if (!item.deleted) {
+        if (item.len > remaining) this.splitItem(item, remaining);
+        remaining -= item.len;
+        this.markDeleted(item);
+      }
+      item = idx.next(item);
+    }
+  }
+
+  /** Delete `item` (all its units) and tell the transaction; returns false if it already was. */
+  markDeleted(item: Item): boolean {
+    if (item.deleted) return false;
+    item.deleted = true;
+    item.content = null;
+    this.index.adjust(item.leaf as Leaf, -item.len);
+    this.env.recordDelete(item.client, item.clock, item.len);
+    return true;
+  }
+
+  /**
+   * Cut `item` at `offset` (0 < offset < len) and place the tail in the index and the store.
+   * Returns the tail.
+   */
+  splitItem(item: Item, offset: number): Item {
+    const right = item.splitAt(offset);
+    if (!item.deleted) this.index.adjust(item.leaf as Leaf, -right.len);
+    this.index.insertAfter(item, right);
+    this.env.store.runs(item.client).insertAfter(item, right);
+    return right;
+  }
+
+  /**
+   * Integrate a remote item whose origins (if any) are already in this sequence, and report the
+   * visible insertion to the listener. The item must not be in the store yet; returns the item that
+   * now holds its units (the item itself, or its left neighbour when it extended that run).
+   */
+  integrate(item: Item): Item {
+    const holder = integrateItem(this, item);
+    if (this.listener.tracking && !item.deleted && item.content !== null) {
+      const base = this.index.visibleIndexOf(holder);
+      this.listener.onInsert(base + (item.clock - holder.clock), item.content);
+    }
+    return holder;
+  }
+
+  /** Delete the visible units of `item` from a remote delete, reporting the change. */
+  deleteRemote(item: Item): void {
+    if (item.deleted) return;
+    if (this.listener.tracking) this.listener.onDelete(this.index.visibleIndexOf(item), item.len);
+    this.markDeleted(item);
+  }
+
+  /** The visible units as a string (text sequences). */
+  toString(): string {
+    const parts: string[] = [];
+    for (const leaf of this.index.leaves)
+      for (const it of leaf.items) if (!it.deleted) parts.push(it.content as string);
+    return parts.join('');
+  }
+
+  /** The visible units as an array (list sequences). */
+  toArray(): unknown[] {
+    const out: unknown[] = [];
+    for (const leaf of this.index.leaves)
+      for (const it of leaf.items) if (!it.deleted) for (const v of it.content as unknown[]) out.push(v);
+    return out;
+  }
+
+  /** Visible units `from .. to-1` (text: a string; list: an array). */
+  slice(from: number, to: number): RunContent {
+    if (this.isText) return this.toString().slice(from, to);
+    return this.toArray().slice(from, to);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Applying updates to a document: decode fully, plan and validate (no mutation), then integrate
+ * in one transaction. Structs whose dependencies are missing are held in the document and
+ * integrated as soon as a later update brings what they wait for; deletions of ids not received
+ * yet are held the same way.
+ */
+import type { Container } from '../doc/container.js';
+import type { Counter } from '../doc/counter.js';
+import { DeleteSet } from '../doc/delete-set.js';
+import type { Doc } from '../doc/doc.js';
+import type { DocMap } from '../doc/map.js';
+import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
+import type { Text } from '../doc/text.js';
+import { Item, NO_CLIENT } from '../sequence/item.js';
+import { Sequence } from '../sequence/sequence.js';
+import { decodeUpdate } from './codec.js';
+import { BadPendingRecord, planUpdate } from './plan.js';
+import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from './records.js';
+
+/**
+ * Apply a binary update (from `doc.on('update')`, `encodeStateAsUpdate`, `mergeUpdates` or
+ * `diffUpdate`) to `doc`. Idempotent and commutative: applying updates in any order, any number
+ * of times, gives the same document. Structs whose dependencies have not arrived are held until
+ * they do. Fires one `'update'` event (with what actually changed) and observer events, tagged
+ * with `origin`.
+ * @throws {DecodeError} when the bytes are malformed or contradict the document; the document
+ * (content, state vector, held updates) is then exactly as before.
+ */
+export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null): void {
+  applyDecoded(doc, decodeUpdate(update), origin);
+}
+
+/** Apply an already decoded update (see {@link applyUpdate}). */
+export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): void {
+  let plan: ReturnType<typeof planUpdate>;
+  for (;;) {
+    try {
+      plan = planUpdate(doc, update.records);
+      break;
+    } catch (e) {
+      // A record held from an earlier update proved invalid: drop it and plan again.
+      if (!(e instanceof BadPendingRecord)) throw e;
+      doc.pending = doc.pending.filter((r) => r !== e.record);
+    }
+  }
+  const opened = doc.begin(origin, false);
+  try {
+    const t = doc.transaction;
+    for (const r of plan.ready) {
+      const ci = doc.clientIndex(r.client);
+      if (!t.before.has(ci)) t.before.set(ci, doc.store.getState(ci));
+      integrateRecord(doc, ci, r);
+    }
+    doc.pending = plan.held;
+    const deletes = new DeleteSet();
+    for (const [client, ranges] of update.deletes) {
+      for (let i = 0; i < ranges.length; i += 2)
+        deletes.add(client, ranges[i] as number, ranges[i + 1] as number);
+    }
+    deletes.merge(doc.pendingDeletes);
+    const stillPending = new DeleteSet();
+    deletes.forEach((client, clock, len) => {
+      const ci = doc.knownClientIndex(client);
+      const known = ci === undefined ? 0 : doc.store.getState(ci);
+      const end = clock + len;
+      if (ci !== undefined && clock < known) deleteRange(doc, ci, clock, Math.min(end, known));
+      if (end > known) stillPending.add(client, Math.max(clock, known), end - Math.max(clock, known));
+    });
+    doc.pendingDeletes = stillPending;
+  } finally {
+    if (opened) doc.commit();
+  }
+}
+
+/** The live container for `p`, or null when it is dead (its holder was deleted or collected). */
+function resolveContainer(doc: Doc, p: ParentRef): Container | null {
+  if (p.name !== null) return doc.getRoot(p.kind, p.name);
+  const ci = doc.clientIndex(p.client);
+  const h = doc.store.find(ci, p.clock);
+  if (h instanceof MapEntry) return h.deleted ? null : (h.value as Container);
+  if (h instanceof Item)
+    return h.content === null ? null : ((h.content as unknown[])[p.clock - h.clock] as Container);
+  return null;
+}
+
+function importValue(doc: Doc, v: unknown, parent: Container, client: number, clock: number): unknown {
+  return v instanceof ContainerValue ? doc.createContainer(v.kind, null, client, clock, parent) : v;
+}
+
+function integrateRecord(doc: Doc, ci: number, r: UpdateRecord): void {
+  if (r.t === 3) {
+    doc.store.add(new GcRun(ci, r.clock, r.len));
+    return;
+  }
+  const c = resolveContainer(doc, r.parent);
+  if (c === null) {
+    doc.store.add(new GcRun(ci, r.clock, r.len));
+    return;
+  }
+  if (r.t === 0) {
+    let content = r.content;
+    if (content !== null && typeof content !== 'string') {
+      content = content.map((v, k) => importValue(doc, v, c, ci, r.clock + k));
+    }
+    const item = new Item(
+      ci,
+      r.clock,
+      r.len,
+      r.olClient === NONE ? NO_CLIENT : doc.clientIndex(r.olClient),
+      r.olClock,
+      r.orClient === NONE ? NO_CLIENT : doc.clientIndex(r.orClient),
+      r.orClock,
+      content,
+      content === null,
+    );
+    (c as Text).seq.integrate(item);
+  } else if (r.t === 1) {
+    const entry = new MapEntry(
+      ci,
+      r.clock,
+      c,
+      r.key,
+      importValue(doc, r.value, c, ci, r.clock),
+      r.wall,
+      r.logical,
+    );
+    doc.store.add(entry);
+    doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
+    (c as DocMap).integrateEntry(entry);
+  } else {
+    const op = new CounterOp(ci, r.clock, c, r.delta);
+    doc.store.add(op);
+    (c as Counter).integrateOp(op);
+  }
+}
+
+/** Delete every struct in ids `from .. to-1` of client index `ci` (all known). */
+function deleteRange(doc: Doc, ci: number, from: number, to: number): void {
+  let clock = from;
+  while (clock < to) {
+    const s = doc.store.find(ci, clock);
+    if (s === undefined) return;
+    if (s instanceof Item) {
+      const seq = Sequence.of(s);
+      let it = s;
+      if (!it.deleted) {
+        if (clock > it.clock) it = seq.splitItem(it, clock - it.clock);
+        if (it.clock + it.len > to) seq.splitItem(it, to - it.clock);
+        seq.deleteRemote(it);
+      }
+      clock = it.clock + it.len;
+      continue;
+    }
+    if (s instanceof MapEntry) {
+      (s.parent as DocMap).deleteEntry(s);
+    }
+    clock = s.clock + s.len;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * `encodeStateAsUpdate`: everything a document holds, or the part a peer lacks.
+ */
+import type { Doc } from '../doc/doc.js';
+import { encodeUpdate } from './codec.js';
+import { diffRecords, snapshotRecords } from './encode.js';
+import { decodeStateVector } from './state-vector.js';
+
+/**
+ * Without `stateVector`: the compact full snapshot of `doc` (every container in document order,
+ * deleted text as lengths only), which loads into an empty document without replaying history.
+ * With a state vector (bytes from `encodeStateVector` or a decoded map): only what a peer with
+ * that state lacks, plus all deletions. Updates held for missing dependencies are not included.
+ * @throws {DecodeError} if `stateVector` bytes are malformed.
+ */
+export function encodeStateAsUpdate(doc: Doc, stateVector?: Uint8Array | Map<number, number>): Uint8Array {
+  if (stateVector === undefined) return encodeUpdate(snapshotRecords(doc));
+  const sv = stateVector instanceof Uint8Array ? decodeStateVector(stateVector) : stateVector;
+  if (sv.size === 0) return encodeUpdate(snapshotRecords(doc));
+  return encodeUpdate(diffRecords(doc, sv));
+}
