@@ -7,7 +7,7 @@ import type { CausalContext } from '../clock/causal-context.js';
 import { compareDots, type Dot, type ReplicaId } from '../clock/dot.js';
 import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
-import { DecodeError } from '../errors.js';
+import { AccordError, DecodeError } from '../errors.js';
 
 /** True when `dots` (a short list) contains `d`. */
 export function hasDot(dots: readonly Dot[], d: Dot): boolean {
@@ -103,4 +103,34 @@ export class DotIndex {
     if (set.has(d.counter)) throw new DecodeError('invalid', 'repeated dot');
     set.add(d.counter);
   }
+}
+
+/** Which entry of a state holds each dot: replica, then counter, then the entry's key. */
+export type DotOwners<K> = Map<ReplicaId, Map<number, K>>;
+
+/** Index the dots of `entries` (pairs of an entry key and its dots) by dot. */
+export function dotOwners<K>(entries: Iterable<readonly [K, readonly Dot[]]>): DotOwners<K> {
+  const out: DotOwners<K> = new Map();
+  for (const [k, dots] of entries) {
+    for (const d of dots) {
+      let m = out.get(d.replica);
+      if (!m) {
+        m = new Map();
+        out.set(d.replica, m);
+      }
+      m.set(d.counter, k);
+    }
+  }
+  return out;
+}
+
+/**
+ * The error for one dot that names two different events: two sessions are using the same replica
+ * id (for example one persisted id reused by two browser tabs).
+ */
+export function collisionError(d: Dot): AccordError {
+  return new AccordError(
+    'replica-collision',
+    `dot (${d.replica}, ${d.counter}) names two different events: replica id ${d.replica} is used by two sessions`,
+  );
 }

@@ -6,7 +6,7 @@ import { assertReplicaId, compareDots, type Dot, dotKey, type ReplicaId } from '
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
-import { DotIndex, joinDots, readReplicaTable, writeReplicaTable } from './dot-kernel.js';
+import { collisionError, DotIndex, joinDots, readReplicaTable, writeReplicaTable } from './dot-kernel.js';
 import { keyOfDecoded } from './element-map.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
 import { compareValueKeys, type ValueCodec, type ValueKey } from './value-codec.js';
@@ -77,11 +77,17 @@ export class MVRegister<T> implements StateCrdt<MVRegister<T>, T[]> {
   /**
    * Merge `other` in place: a write survives if both sides hold it, or one side holds it and the
    * other has not seen it (writes one side has seen and overwritten are gone).
+   * @throws {AccordError} `replica-collision` if one dot names writes of two different values
+   * (two sessions share a replica id); this register is then unchanged.
    */
   merge(other: MVRegister<T>): void {
     const byDot = new Map<string, Write<T>>();
     for (const w of this.writes) byDot.set(dotKey(w.dot), w);
-    for (const w of other.writes) if (!byDot.has(dotKey(w.dot))) byDot.set(dotKey(w.dot), w);
+    for (const w of other.writes) {
+      const mine = byDot.get(dotKey(w.dot));
+      if (!mine) byDot.set(dotKey(w.dot), w);
+      else if (compareValueKeys(mine.key, w.key) !== 0) throw collisionError(w.dot);
+    }
     const dots = joinDots(
       this.writes.map((w) => w.dot),
       this.ctx,

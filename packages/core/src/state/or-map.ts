@@ -8,7 +8,16 @@ import { HybridClock, type Timestamp } from '../clock/hlc.js';
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { AccordError, DecodeError } from '../errors.js';
-import { DotIndex, hasDot, joinDots, readReplicaTable, sameDots, writeReplicaTable } from './dot-kernel.js';
+import {
+  collisionError,
+  DotIndex,
+  dotOwners,
+  hasDot,
+  joinDots,
+  readReplicaTable,
+  sameDots,
+  writeReplicaTable,
+} from './dot-kernel.js';
 import { keyOfDecoded } from './element-map.js';
 import { compareWrites, type LWWOptions, minWall } from './lww-order.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
@@ -129,12 +138,29 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
    * Merge `other` in place: per key, a write survives if both sides hold it, or one side holds it
    * and the other has not seen it; then the contexts are united and the local clock observes
    * every timestamp of `other`, so later local writes order after them.
+   * @throws {AccordError} `replica-collision` if one dot names two different writes (two sessions
+   * share a replica id); this map is then unchanged.
    */
   merge(other: ORMap<V>): void {
-    for (const ws of other.entries.values()) for (const w of ws) this.clock.observe(w.ts);
+    const updates: Array<[string, Write<V>[]]> = [];
+    const dropped: Array<[string, Dot]> = [];
     for (const [k, mine] of this.entries) {
       const theirs = other.entries.get(k) ?? [];
       const next = this.join(mine, theirs, other.ctx);
+      if (next.length === mine.length && next.every((w, i) => w === mine[i])) continue;
+      updates.push([k, next]);
+      for (const w of mine) if (!next.includes(w)) dropped.push([k, w.dot]);
+    }
+    // A dot of ours that the merge drops may be held by `other` under another key: a collision.
+    if (dropped.length > 0) {
+      const owners = dotOwners([...other.entries].map(([k, ws]) => [k, ws.map((w) => w.dot)] as const));
+      for (const [k, d] of dropped) {
+        const owner = owners.get(d.replica)?.get(d.counter);
+        if (owner !== undefined && owner !== k) throw collisionError(d);
+      }
+    }
+    for (const ws of other.entries.values()) for (const w of ws) this.clock.observe(w.ts);
+    for (const [k, next] of updates) {
       if (next.length === 0) this.entries.delete(k);
       else this.entries.set(k, next);
     }
@@ -146,10 +172,15 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
     this.ctx.merge(other.ctx);
   }
 
+  /** The surviving writes of one key; throws `replica-collision` for one dot with two writes. */
   private join(mine: Write<V>[], theirs: Write<V>[], theirCtx: CausalContext): Write<V>[] {
     const byDot = new Map<string, Write<V>>();
-    for (const w of theirs) byDot.set(dotKey(w.dot), w);
     for (const w of mine) byDot.set(dotKey(w.dot), w);
+    for (const w of theirs) {
+      const m = byDot.get(dotKey(w.dot));
+      if (!m) byDot.set(dotKey(w.dot), w);
+      else if (compareWrites(m.ts, m.key, w.ts, w.key) !== 0) throw collisionError(w.dot);
+    }
     const dots = joinDots(
       mine.map((w) => w.dot),
       this.ctx,

@@ -6,10 +6,19 @@ import { assertReplicaId, compareDots, type Dot, type ReplicaId } from '../clock
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
-import { DotIndex, hasDot, joinDots, readReplicaTable, sameDots, writeReplicaTable } from './dot-kernel.js';
+import {
+  collisionError,
+  DotIndex,
+  dotOwners,
+  hasDot,
+  joinDots,
+  readReplicaTable,
+  sameDots,
+  writeReplicaTable,
+} from './dot-kernel.js';
 import { keyOfDecoded, sortedEntries } from './element-map.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
-import type { ValueCodec, ValueKey } from './value-codec.js';
+import { compareValueKeys, type ValueCodec, type ValueKey } from './value-codec.js';
 
 interface Entry<T> {
   value: T;
@@ -88,13 +97,30 @@ export class ORSet<T> implements StateCrdt<ORSet<T>, T[]> {
   /**
    * Merge `other` in place: an element's dot survives if both sides hold it, or one side holds
    * it and the other has not seen it; then the contexts are united.
+   * @throws {AccordError} `replica-collision` if one dot names adds of two different elements
+   * (two sessions share a replica id); this set is then unchanged.
    */
   merge(other: ORSet<T>): void {
+    const updates: Array<[ValueKey, Dot[]]> = [];
+    const dropped: Array<[ValueKey, Dot]> = [];
     for (const [k, e] of this.entries) {
       const o = other.entries.get(k);
       const dots = joinDots(e.dots, this.ctx, o ? o.dots : [], other.ctx);
+      if (sameDots(dots, e.dots)) continue;
+      updates.push([k, dots]);
+      for (const d of e.dots) if (!hasDot(dots, d)) dropped.push([k, d]);
+    }
+    // A dot of ours that the merge drops may be held by `other` under another element: a collision.
+    if (dropped.length > 0) {
+      const owners = dotOwners([...other.entries].map(([k, e]) => [k, e.dots] as const));
+      for (const [k, d] of dropped) {
+        const owner = owners.get(d.replica)?.get(d.counter);
+        if (owner !== undefined && compareValueKeys(owner, k) !== 0) throw collisionError(d);
+      }
+    }
+    for (const [k, dots] of updates) {
       if (dots.length === 0) this.entries.delete(k);
-      else e.dots = dots;
+      else (this.entries.get(k) as Entry<T>).dots = dots;
     }
     for (const [k, o] of other.entries) {
       if (this.entries.has(k)) continue;
