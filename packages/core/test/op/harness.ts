@@ -29,6 +29,8 @@ export function simulate<C extends OpCrdt<unknown, unknown>, A>(opts: {
   script: readonly ScriptItem<A>[];
   make: (replica: ReplicaId, index: number) => C;
   act: (crdt: C, action: A, index: number) => OpOf<C>;
+  /** Split replicas {0, 1} from the rest during the middle third of the script. */
+  partition?: boolean;
   /** Called before each action (for example to move a fake wall clock). */
   beforeAction?: (item: ScriptItem<A>, step: number) => void;
 }): SimulationResult<C> {
@@ -41,7 +43,12 @@ export function simulate<C extends OpCrdt<unknown, unknown>, A>(opts: {
     endpoints.push(net.join((bytes) => rep.receiveBytes(bytes)));
   }
   const log: CausalMessage<OpOf<C>>[] = [];
+  const third = Math.floor(opts.script.length / 3);
   opts.script.forEach((item, step) => {
+    if (opts.partition && step === third) {
+      net.partition([[0, 1], Array.from({ length: opts.count - 2 }, (_, k) => k + 2)]);
+    }
+    if (opts.partition && step === 2 * third) net.heal();
     opts.beforeAction?.(item, step);
     const rep = replicas[item.replica] as OpReplica<C>;
     const msg = rep.apply(opts.act(rep.crdt, item.action, item.replica));
@@ -50,6 +57,7 @@ export function simulate<C extends OpCrdt<unknown, unknown>, A>(opts: {
     for (let s = 0; s < item.steps; s++) net.step();
   });
   net.deliverAll(100_000);
+  net.heal();
   // Anti-entropy: each replica sends every peer the retained messages the peer's clock lacks.
   for (let round = 0; round < 200; round++) {
     let resent = 0;

@@ -18,7 +18,12 @@ import { counterActionArb, registerActionArb, setActionArb, simulationArb } from
 import { happenedBefore, simulate } from './harness.js';
 
 /** Unreliable networks the replicas must converge through. */
-const networks: Record<string, NetworkOptions> = {
+const networks: Record<string, NetworkOptions & { partition?: boolean }> = {
+  'a partition that heals (repaired by anti-entropy), duplicates and delays': {
+    duplicateRate: 0.2,
+    maxDelay: 4,
+    partition: true,
+  },
   'duplicates, delays and reordering': { duplicateRate: 0.3, maxDelay: 6 },
   'drops (repaired by anti-entropy), duplicates and delays': {
     dropRate: 0.25,
@@ -56,6 +61,7 @@ describe.each(Object.entries(networks))('op-based CRDTs converge over a network 
           count: replicas,
           seed,
           network,
+          partition: network.partition ?? false,
           script,
           make: (id) => new OpCounter(id),
           act: (c, amount): OpCounterOp => c.prepareAdd(amount),
@@ -77,6 +83,7 @@ describe.each(Object.entries(networks))('op-based CRDTs converge over a network 
           count: replicas,
           seed,
           network,
+          partition: network.partition ?? false,
           script,
           make: (id) => new OpORSet(id, stringCodec),
           act: (s, a): OpORSetOp<string> =>
@@ -96,6 +103,7 @@ describe.each(Object.entries(networks))('op-based CRDTs converge over a network 
           count: replicas,
           seed,
           network,
+          partition: network.partition ?? false,
           script,
           make: (id) => new OpMVRegister(id, stringCodec),
           act: (r, a): OpMVSet<string> => r.prepareSet(a.value),
@@ -116,6 +124,7 @@ describe.each(Object.entries(networks))('op-based CRDTs converge over a network 
           count: replicas,
           seed,
           network,
+          partition: network.partition ?? false,
           script,
           // Replica 1's wall clock runs an hour behind; each write may add its own skew.
           make: (id, i) =>
