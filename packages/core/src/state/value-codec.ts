@@ -20,6 +20,9 @@ export type ValueKey = string | number;
  * `key` must be a pure function of the value, and `write` then `read` must return a value with
  * the same key, so that replicas that exchange states agree on which values are equal. `key` is
  * called before any state changes, so it is also where a codec rejects values it cannot encode.
+ *
+ * CRDTs store the values they are given and return them as they are (no copies): treat values
+ * (objects and arrays in particular) as immutable once handed to a CRDT, or their keys go stale.
  */
 export interface ValueCodec<T> {
   /** Append `value` to `enc`. */
@@ -72,7 +75,8 @@ export const stringCodec: ValueCodec<string> = {
 /**
  * Any JavaScript number, written as a signed varint when it is a safe integer and as a float64
  * otherwise (`-0`, `NaN` and the infinities survive a round trip). `-0` and `0` are different
- * values; all `NaN`s are one value.
+ * values (the key of `-0` is the string `'-0'`, so it sorts after every other number); all `NaN`s
+ * are one value.
  */
 export const numberCodec: ValueCodec<number> = {
   write(enc, value) {

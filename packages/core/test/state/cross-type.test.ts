@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Encoder } from '../../src/encoding/index.js';
 import { DecodeError } from '../../src/errors.js';
 import {
   gCounterHarness,
@@ -50,6 +51,20 @@ describe('state encodings across types', () => {
       }
       expect(() => h.decode(new Uint8Array(0), 5)).toThrow(DecodeError);
       expect(() => h.decode('not bytes' as unknown as Uint8Array, 5)).toThrow(DecodeError);
+    }
+  });
+
+  it('refuses hostile counts at once, before allocating or looping', () => {
+    for (const h of all) {
+      const tag = (h.setup([5]).states[0] as LooseState).encode()[0] as number;
+      for (const prefix of [[], [0], [1, 0]]) {
+        const enc = new Encoder();
+        enc.writeU8(tag);
+        for (const b of prefix) enc.writeU8(b);
+        enc.writeVarUint(2 ** 50);
+        enc.writeU8(1);
+        expect(() => h.decode(enc.toBytes(), 5)).toThrow(DecodeError);
+      }
     }
   });
 });

@@ -114,6 +114,9 @@ export function describeStateLaws<S extends StateCrdt<S, unknown>, Op>(
       fc.assert(
         fc.property(hs, ({ states: [a, b] }) => {
           expectSame(merged(a as S, a as S), a as S);
+          const self = (a as S).clone();
+          self.merge(self); // aliasing: merging a state into itself changes nothing
+          expectSame(self, a as S);
           const ab = merged(a as S, b as S);
           expectSame(merged(ab, b as S), ab);
           expectSame(merged(ab, a as S), ab);
