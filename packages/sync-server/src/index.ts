@@ -15,6 +15,7 @@ export {
 export { type RelayNode, type ReplicatorFactory, type StartOptions, startRelayNode } from './node.js';
 export { createMetrics, type RelayMetrics } from './ops/metrics.js';
 export type { Connection, ConnectionHandler } from './relay/connection.js';
+export { CoreRoomDocument, coreEngine } from './relay/core-engine.js';
 export type { DocumentEngine, RoomDocument } from './relay/document.js';
 export { LocalReplicator } from './relay/local-replicator.js';
 export { Relay, type RelayLimits, type RelayOptions } from './relay/relay.js';

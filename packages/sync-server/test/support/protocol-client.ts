@@ -16,12 +16,14 @@ export class TestClient {
   readonly closed: Promise<number>;
   private waiters: { pred: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   private nextId = 1;
+  private readonly listeners: ((m: ServerMessage) => void)[] = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.on('error', () => {});
     ws.on('message', (data: Buffer) => {
       const m = decodeServerMessage(new Uint8Array(data));
       this.messages.push(m);
+      for (const l of this.listeners) l(m);
       this.waiters = this.waiters.filter((w) => {
         if (!w.pred(m)) return true;
         w.resolve(m);
@@ -56,6 +58,11 @@ export class TestClient {
     return c;
   }
 
+  /** Call `fn` for every message from now on. */
+  on(fn: (m: ServerMessage) => void): void {
+    this.listeners.push(fn);
+  }
+
   send(msg: Message): void {
     this.ws.send(encodeMessage(msg));
   }
@@ -64,9 +71,8 @@ export class TestClient {
     this.ws.send(bytes);
   }
 
-  /** Send an update with a fresh id; returns the id. */
-  update(update: Uint8Array): number {
-    const id = this.nextId++;
+  /** Send an update with a fresh id (or the given one); returns the id. */
+  update(update: Uint8Array, id = this.nextId++): number {
     this.send({ type: 'update', id, update });
     return id;
   }

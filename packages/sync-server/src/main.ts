@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * `accord-relay` (also `pnpm relay`): start a relay node, or `accord-relay token …` to mint a
+ * development token. Flags and environment variables: `accord-relay --help`.
+ */
+import { mintToken } from './auth/tokens.js';
+import { ConfigError, helpText, loadConfig, parseArgs } from './config.js';
+import { startRelayNode } from './node.js';
+import { coreEngine } from './relay/core-engine.js';
+
+async function tokenCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, new Set(['doc', 'scope', 'ttl', 'auth-secret']));
+  const secret = args.get('auth-secret') ?? process.env.ACCORD_AUTH_SECRET;
+  const docId = args.get('doc');
+  const scope = args.get('scope') ?? 'write';
+  if (!secret || !docId)
+    throw new ConfigError('token needs --doc ID and --auth-secret S (or ACCORD_AUTH_SECRET)');
+  if (scope !== 'read' && scope !== 'write') throw new ConfigError('--scope must be read or write');
+  const ttl = Number(args.get('ttl') ?? '3600');
+  if (!Number.isSafeInteger(ttl)) throw new ConfigError('--ttl must be an integer number of seconds');
+  process.stdout.write(`${await mintToken(secret, { docId, scope, ttlSeconds: ttl })}\n`);
+  return 0;
+}
+
+async function serve(argv: readonly string[]): Promise<void> {
+  const config = loadConfig(argv, process.env);
+  const node = await startRelayNode(config, { engine: coreEngine });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      node.logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    node.logger.info({ signal }, 'shutting down');
+    node.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        node.logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  try {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(helpText());
+      return;
+    }
+    if (argv[0] === 'token') {
+      process.exitCode = await tokenCommand(argv.slice(1));
+      return;
+    }
+    await serve(argv);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof RangeError) {
+      process.stderr.write(`accord-relay: ${e.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`accord-relay: failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,42 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hmacVerifier } from '../../src/auth/tokens.js';
+import { TestClient } from '../support/protocol-client.js';
+import { ensureBuilt, RELAY_MAIN, spawnRelay } from '../support/relay-process.js';
+import { removeTempDirs, tempDir } from '../support/tmp.js';
+
+const SECRET = 'cli-test-secret-0123456789';
+beforeAll(() => ensureBuilt(), 60_000);
+afterAll(removeTempDirs);
+
+describe('accord-relay CLI', () => {
+  it('--help documents the flags and exits 0', () => {
+    const out = execFileSync(process.execPath, [RELAY_MAIN, '--help']).toString();
+    expect(out).toContain('--auth-secret');
+    expect(out).toContain('ACCORD_PORT');
+  });
+
+  it('exits 2 with a message on a bad configuration', () => {
+    const r = spawnSync(process.execPath, [RELAY_MAIN, '--port', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toContain('no auth configured');
+  });
+
+  it('token mints a token the relay accepts for that document and scope', async () => {
+    const token = execFileSync(process.execPath, [RELAY_MAIN, 'token', '--doc', 'notes', '--scope', 'read'], {
+      env: { ...process.env, ACCORD_AUTH_SECRET: SECRET },
+    })
+      .toString()
+      .trim();
+    expect(await hmacVerifier(SECRET).verify(token, 'notes')).toMatchObject({ scope: 'read' });
+  });
+
+  it('--auth none warns loudly; SIGTERM closes clients with 4004 and exits 0', async () => {
+    const r = await spawnRelay(['--port', '0', '--data', tempDir(), '--auth', 'none'], 20_000);
+    expect(r.logs.some((l) => l.includes('AUTH DISABLED'))).toBe(true);
+    const c = await TestClient.join(`ws://127.0.0.1:${r.port}/`, 'd', '', new Uint8Array([0]));
+    r.proc.kill('SIGTERM');
+    expect(await c.closed).toBe(4004);
+    expect(await r.exited).toBe(0);
+  }, 30_000);
+});
