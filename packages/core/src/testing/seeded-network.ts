@@ -5,6 +5,7 @@
  * run can be replayed exactly.
  */
 import { AccordError } from '../errors.js';
+import { DelayQueue, type Scheduled } from './delay-queue.js';
 import { SeededRandom } from './prng.js';
 
 /** How unreliable the simulated network is. All probabilities are per message, in `[0, 1]`. */
@@ -62,11 +63,10 @@ export interface NetworkEndpoint<T> {
   broadcast(message: T): void;
 }
 
-interface Packet<T> {
+interface Packet<T> extends Scheduled {
   from: number;
   to: number;
   seq: number;
-  readyAt: number;
   message: T;
 }
 
@@ -102,7 +102,12 @@ export class SeededNetwork<T> {
   private readonly maxDelay: number;
   private readonly reorder: boolean;
   private readonly handlers: MessageHandler<T>[] = [];
-  private readonly queue: Packet<T>[] = [];
+  /** Packets not yet due, by due time. */
+  private readonly delayed = new DelayQueue<Packet<T>>();
+  /** Packets due, in the order they became due (picked at random when reordering). */
+  private ready: Packet<T>[] = [];
+  private readyHead = 0;
+  private order = 0;
   private readonly events: NetworkEvent[] | undefined;
   private groups: Map<number, number> | undefined;
   private seq = 0;
@@ -141,7 +146,7 @@ export class SeededNetwork<T> {
 
   /** Messages queued and not yet delivered or dropped. */
   get inFlight(): number {
-    return this.queue.length;
+    return this.delayed.size + this.ready.length - this.readyHead;
   }
 
   /** Scheduler time (steps taken, plus idle time skipped while waiting for delayed messages). */
@@ -200,16 +205,16 @@ export class SeededNetwork<T> {
    * Returns false when nothing is in flight.
    */
   step(): boolean {
-    if (this.queue.length === 0) return false;
+    if (this.inFlight === 0) return false;
     this.clock++;
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const p of this.queue) if (p.readyAt < earliest) earliest = p.readyAt;
-    if (earliest > this.clock) this.clock = earliest;
-    const ready: number[] = [];
-    for (let i = 0; i < this.queue.length; i++)
-      if ((this.queue[i] as Packet<T>).readyAt <= this.clock) ready.push(i);
-    const index = this.reorder ? this.rng.pick(ready) : (ready[0] as number);
-    const packet = this.queue.splice(index, 1)[0] as Packet<T>;
+    if (this.ready.length === this.readyHead) {
+      const next = this.delayed.peek() as Packet<T>;
+      if (next.readyAt > this.clock) this.clock = next.readyAt;
+    }
+    for (let p = this.delayed.peek(); p && p.readyAt <= this.clock; p = this.delayed.peek()) {
+      this.ready.push(this.delayed.pop() as Packet<T>);
+    }
+    const packet = this.takeReady();
     if (this.cut(packet.from, packet.to)) {
       this.record('cut', packet);
       this.counts.dropped++;
@@ -239,11 +244,11 @@ export class SeededNetwork<T> {
    */
   deliverAll(maxSteps = 1_000_000): number {
     let steps = 0;
-    while (this.queue.length > 0) {
+    while (this.inFlight > 0) {
       if (steps >= maxSteps) {
         throw new AccordError(
           'out-of-range',
-          `network still busy after ${maxSteps} steps (${this.queue.length} in flight)`,
+          `network still busy after ${maxSteps} steps (${this.inFlight} in flight)`,
         );
       }
       this.step();
@@ -254,7 +259,24 @@ export class SeededNetwork<T> {
 
   private enqueue(from: number, to: number, seq: number, message: T): void {
     const delay = this.maxDelay > 0 ? this.rng.int(this.maxDelay + 1) : 0;
-    this.queue.push({ from, to, seq, readyAt: this.clock + delay, message });
+    this.delayed.push({ from, to, seq, readyAt: this.clock + delay, order: this.order++, message });
+  }
+
+  /** Remove one due packet: a seeded random one when reordering, else the oldest. */
+  private takeReady(): Packet<T> {
+    if (!this.reorder) {
+      const p = this.ready[this.readyHead++] as Packet<T>;
+      if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+        this.ready = this.ready.slice(this.readyHead);
+        this.readyHead = 0;
+      }
+      return p;
+    }
+    const i = this.rng.int(this.ready.length);
+    const p = this.ready[i] as Packet<T>;
+    this.ready[i] = this.ready[this.ready.length - 1] as Packet<T>;
+    this.ready.pop();
+    return p;
   }
 
   private cut(from: number, to: number): boolean {
