@@ -2,6 +2,7 @@
  * fast-check arbitraries for the cluster tests (election schedules, cluster messages).
  */
 import fc from 'fast-check';
+import type { ClusterMessage } from '../../src/cluster/messages.js';
 import type { SimNetwork } from '../../src/election/simulated-cluster.js';
 
 /** One fault injected into a simulated cluster, after `afterMs` of virtual time. */
@@ -43,3 +44,47 @@ export function faultArb(n: number): fc.Arbitrary<SimFault> {
     fc.record({ kind: fc.constant('heal' as const), afterMs: after }),
   );
 }
+
+const term = fc.nat({ max: Number.MAX_SAFE_INTEGER });
+const pos = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
+const docId = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' });
+const bytes = fc.uint8Array({ maxLength: 200 });
+const number = fc.record({ term: pos, seq: pos });
+
+/** Any valid peer message. */
+export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
+  fc.record({ type: fc.constant('heartbeat' as const), term, successors: fc.array(pos, { maxLength: 10 }) }),
+  fc.record({ type: fc.constantFrom('heartbeat-ack' as const, 'pre-vote' as const, 'elect' as const), term }),
+  fc.record({ type: fc.constantFrom('alive' as const, 'vote-request' as const), term }),
+  fc.record({
+    type: fc.constantFrom('pre-vote-reply' as const, 'vote-reply' as const),
+    term,
+    granted: fc.boolean(),
+  }),
+  fc.record({ type: fc.constant('hello' as const), from: pos }),
+  fc.record({ type: fc.constant('replicate' as const), docId, updateId: term, update: bytes }),
+  fc.record({ type: fc.constant('replicate-ack' as const), docId, updateId: term }),
+  fc.record({ type: fc.constant('sync-request' as const), docId, stateVector: bytes }),
+  fc.record({ type: fc.constant('sync-reply' as const), docId, update: bytes, stateVector: bytes }),
+  fc.record({ type: fc.constant('snapshot-query' as const), docId, term }),
+  fc.record({
+    type: fc.constant('snapshot-answer' as const),
+    docId,
+    term,
+    highest: fc.option(number, { nil: null }),
+  }),
+  fc.record({
+    type: fc.constant('snapshot-announce' as const),
+    docId,
+    number,
+    stateVector: bytes,
+    snapshot: bytes,
+  }),
+  fc.record({
+    type: fc.constant('snapshot-reply' as const),
+    docId,
+    number,
+    accepted: fc.boolean(),
+    promisedTerm: term,
+  }),
+);

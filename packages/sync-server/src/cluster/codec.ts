@@ -1,0 +1,249 @@
+/**
+ * Binary codec of {@link ClusterMessage}s: a version byte, a tag byte, then the fields as varints,
+ * length-prefixed strings and byte arrays. Decoding is bounded (every length is checked against
+ * the bytes left and against the limits) and throws only `DecodeError`.
+ */
+import { DecodeError, type Decoder, decodeWith, Encoder } from '@accord/core';
+import type { NodeId } from '../election/types.js';
+import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
+import type { ClusterMessage } from './messages.js';
+
+/** Wire version of the peer protocol. */
+export const CLUSTER_PROTOCOL_VERSION = 1;
+
+/** Size limits applied while decoding. */
+export interface ClusterCodecLimits {
+  /** Largest document id in UTF-8 bytes. Default 512. */
+  maxDocIdBytes: number;
+  /** Largest update, state vector or snapshot in bytes. Default 16 MiB. */
+  maxPayloadBytes: number;
+  /** Most entries in a successor list. Default 64. */
+  maxMembers: number;
+}
+
+/** The default decoding limits. */
+export const DEFAULT_CLUSTER_LIMITS: ClusterCodecLimits = {
+  maxDocIdBytes: 512,
+  maxPayloadBytes: 16 * 1024 * 1024,
+  maxMembers: 64,
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const TAGS = {
+  heartbeat: 1,
+  'heartbeat-ack': 2,
+  'pre-vote': 3,
+  'pre-vote-reply': 4,
+  elect: 5,
+  alive: 6,
+  'vote-request': 7,
+  'vote-reply': 8,
+  hello: 9,
+  replicate: 16,
+  'replicate-ack': 17,
+  'sync-request': 18,
+  'sync-reply': 19,
+  'snapshot-query': 24,
+  'snapshot-answer': 25,
+  'snapshot-announce': 26,
+  'snapshot-reply': 27,
+} as const satisfies Record<ClusterMessage['type'], number>;
+
+function writeNumber(e: Encoder, n: SnapshotNumber): void {
+  e.writeVarUint(n.term);
+  e.writeVarUint(n.seq);
+}
+
+/**
+ * Encode a message. Throws `RangeError` when a numeric field is not a non-negative safe integer
+ * (a caller bug, never an input problem).
+ */
+export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
+  const e = new Encoder(m.type === 'replicate' || m.type === 'snapshot-announce' ? 64 + 2 * 1024 : 32);
+  e.writeU8(CLUSTER_PROTOCOL_VERSION);
+  e.writeU8(TAGS[m.type]);
+  switch (m.type) {
+    case 'heartbeat':
+      e.writeVarUint(m.term);
+      e.writeVarUint(m.successors.length);
+      for (const s of m.successors) e.writeVarUint(s);
+      break;
+    case 'heartbeat-ack':
+    case 'pre-vote':
+    case 'elect':
+    case 'alive':
+    case 'vote-request':
+      e.writeVarUint(m.term);
+      break;
+    case 'pre-vote-reply':
+    case 'vote-reply':
+      e.writeVarUint(m.term);
+      e.writeU8(m.granted ? 1 : 0);
+      break;
+    case 'hello':
+      e.writeVarUint(m.from);
+      break;
+    case 'replicate':
+      e.writeString(m.docId);
+      e.writeVarUint(m.updateId);
+      e.writeBytes(m.update);
+      break;
+    case 'replicate-ack':
+      e.writeString(m.docId);
+      e.writeVarUint(m.updateId);
+      break;
+    case 'sync-request':
+      e.writeString(m.docId);
+      e.writeBytes(m.stateVector);
+      break;
+    case 'sync-reply':
+      e.writeString(m.docId);
+      e.writeBytes(m.update);
+      e.writeBytes(m.stateVector);
+      break;
+    case 'snapshot-query':
+      e.writeString(m.docId);
+      e.writeVarUint(m.term);
+      break;
+    case 'snapshot-answer':
+      e.writeString(m.docId);
+      e.writeVarUint(m.term);
+      e.writeU8(m.highest === null ? 0 : 1);
+      if (m.highest !== null) writeNumber(e, m.highest);
+      break;
+    case 'snapshot-announce':
+      e.writeString(m.docId);
+      writeNumber(e, m.number);
+      e.writeBytes(m.stateVector);
+      e.writeBytes(m.snapshot);
+      break;
+    case 'snapshot-reply':
+      e.writeString(m.docId);
+      writeNumber(e, m.number);
+      e.writeU8(m.accepted ? 1 : 0);
+      e.writeVarUint(m.promisedTerm);
+      break;
+  }
+  return e.toBytes();
+}
+
+class FieldReader {
+  constructor(
+    readonly d: Decoder,
+    readonly limits: ClusterCodecLimits,
+  ) {}
+
+  docId(): string {
+    const n = this.d.readVarUint();
+    if (n === 0) throw new DecodeError('invalid', 'empty document id');
+    if (n > this.limits.maxDocIdBytes) throw new DecodeError('too-large', `document id of ${n} bytes`);
+    const raw = this.d.readRaw(n);
+    try {
+      return utf8.decode(raw);
+    } catch {
+      throw new DecodeError('bad-utf8', 'document id is not valid UTF-8');
+    }
+  }
+
+  payload(): Uint8Array {
+    const n = this.d.readVarUint();
+    if (n > this.limits.maxPayloadBytes) throw new DecodeError('too-large', `payload of ${n} bytes`);
+    return this.d.readRaw(n).slice();
+  }
+
+  bool(): boolean {
+    const b = this.d.readU8();
+    if (b > 1) throw new DecodeError('invalid', `boolean byte ${b}`);
+    return b === 1;
+  }
+
+  nodeId(): NodeId {
+    const id = this.d.readVarUint();
+    if (id === 0) throw new DecodeError('invalid', 'node id 0');
+    return id;
+  }
+
+  number(): SnapshotNumber {
+    const term = this.d.readVarUint();
+    const seq = this.d.readVarUint();
+    if (term === 0 || seq === 0) throw new DecodeError('invalid', 'snapshot number with 0 field');
+    return { term, seq };
+  }
+}
+
+/**
+ * Decode one message. Throws `DecodeError` (`bad-version`, `bad-tag`, `truncated`, `too-large`,
+ * `invalid`, `trailing-bytes`, ...) on any malformed, oversized or hostile input; never anything else.
+ */
+export function decodeClusterMessage(
+  bytes: Uint8Array,
+  limits: ClusterCodecLimits = DEFAULT_CLUSTER_LIMITS,
+): ClusterMessage {
+  return decodeWith(bytes, (d) => {
+    const version = d.readU8();
+    if (version !== CLUSTER_PROTOCOL_VERSION)
+      throw new DecodeError('bad-version', `peer protocol v${version}`);
+    const tag = d.readU8();
+    const r = new FieldReader(d, limits);
+    switch (tag) {
+      case TAGS.heartbeat: {
+        const term = d.readVarUint();
+        const n = d.readCount(1, limits.maxMembers);
+        const successors: NodeId[] = [];
+        for (let i = 0; i < n; i++) successors.push(r.nodeId());
+        return { type: 'heartbeat', term, successors };
+      }
+      case TAGS['heartbeat-ack']:
+        return { type: 'heartbeat-ack', term: d.readVarUint() };
+      case TAGS['pre-vote']:
+        return { type: 'pre-vote', term: d.readVarUint() };
+      case TAGS.elect:
+        return { type: 'elect', term: d.readVarUint() };
+      case TAGS.alive:
+        return { type: 'alive', term: d.readVarUint() };
+      case TAGS['vote-request']:
+        return { type: 'vote-request', term: d.readVarUint() };
+      case TAGS['pre-vote-reply']:
+        return { type: 'pre-vote-reply', term: d.readVarUint(), granted: r.bool() };
+      case TAGS['vote-reply']:
+        return { type: 'vote-reply', term: d.readVarUint(), granted: r.bool() };
+      case TAGS.hello:
+        return { type: 'hello', from: r.nodeId() };
+      case TAGS.replicate:
+        return { type: 'replicate', docId: r.docId(), updateId: d.readVarUint(), update: r.payload() };
+      case TAGS['replicate-ack']:
+        return { type: 'replicate-ack', docId: r.docId(), updateId: d.readVarUint() };
+      case TAGS['sync-request']:
+        return { type: 'sync-request', docId: r.docId(), stateVector: r.payload() };
+      case TAGS['sync-reply']:
+        return { type: 'sync-reply', docId: r.docId(), update: r.payload(), stateVector: r.payload() };
+      case TAGS['snapshot-query']:
+        return { type: 'snapshot-query', docId: r.docId(), term: d.readVarUint() };
+      case TAGS['snapshot-answer']: {
+        const docId = r.docId();
+        const term = d.readVarUint();
+        const highest = r.bool() ? r.number() : null;
+        return { type: 'snapshot-answer', docId, term, highest };
+      }
+      case TAGS['snapshot-announce']:
+        return {
+          type: 'snapshot-announce',
+          docId: r.docId(),
+          number: r.number(),
+          stateVector: r.payload(),
+          snapshot: r.payload(),
+        };
+      case TAGS['snapshot-reply']:
+        return {
+          type: 'snapshot-reply',
+          docId: r.docId(),
+          number: r.number(),
+          accepted: r.bool(),
+          promisedTerm: d.readVarUint(),
+        };
+      default:
+        throw new DecodeError('bad-tag', `unknown peer message tag ${tag}`);
+    }
+  });
+}

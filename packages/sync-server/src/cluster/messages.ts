@@ -1,0 +1,88 @@
+/**
+ * Messages between relay nodes (peer links): election, replicated updates and their
+ * acknowledgements, state-vector catch-up, and ordered snapshots.
+ */
+import type { ElectionMessage, NodeId } from '../election/types.js';
+import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
+
+/** First message on a peer link: who is speaking. */
+export interface HelloMessage {
+  type: 'hello';
+  from: NodeId;
+}
+
+/** A client update a node stored, forwarded to a peer; `updateId` is unique per origin node. */
+export interface ReplicateMessage {
+  type: 'replicate';
+  docId: string;
+  updateId: number;
+  update: Uint8Array;
+}
+
+/** "I stored update `updateId` of `docId` durably." */
+export interface ReplicateAckMessage {
+  type: 'replicate-ack';
+  docId: string;
+  updateId: number;
+}
+
+/** Catch-up: "here is my state vector of `docId`; send what I lack". */
+export interface SyncRequestMessage {
+  type: 'sync-request';
+  docId: string;
+  stateVector: Uint8Array;
+}
+
+/** Catch-up answer: the updates the requester lacks, and the answerer's own state vector. */
+export interface SyncReplyMessage {
+  type: 'sync-reply';
+  docId: string;
+  update: Uint8Array;
+  stateVector: Uint8Array;
+}
+
+/** New leader: "what is the highest snapshot of `docId` you store?" (promises `term`). */
+export interface SnapshotQueryWireMessage {
+  type: 'snapshot-query';
+  docId: string;
+  term: number;
+}
+
+/** Answer to a snapshot query. */
+export interface SnapshotAnswerMessage {
+  type: 'snapshot-answer';
+  docId: string;
+  term: number;
+  highest: SnapshotNumber | null;
+}
+
+/** Leader: "store snapshot `number` of `docId`, covering `stateVector`". */
+export interface SnapshotAnnounceMessage {
+  type: 'snapshot-announce';
+  docId: string;
+  number: SnapshotNumber;
+  stateVector: Uint8Array;
+  snapshot: Uint8Array;
+}
+
+/** Reply to an announcement: stored or refused, with the replier's promised term. */
+export interface SnapshotReplyMessage {
+  type: 'snapshot-reply';
+  docId: string;
+  number: SnapshotNumber;
+  accepted: boolean;
+  promisedTerm: number;
+}
+
+/** Every message on a peer link. */
+export type ClusterMessage =
+  | ElectionMessage
+  | HelloMessage
+  | ReplicateMessage
+  | ReplicateAckMessage
+  | SyncRequestMessage
+  | SyncReplyMessage
+  | SnapshotQueryWireMessage
+  | SnapshotAnswerMessage
+  | SnapshotAnnounceMessage
+  | SnapshotReplyMessage;

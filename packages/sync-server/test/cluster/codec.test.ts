@@ -1,0 +1,110 @@
+import { DecodeError, Encoder } from '@accord/core';
+import { describe, expect, it } from 'vitest';
+import {
+  CLUSTER_PROTOCOL_VERSION,
+  DEFAULT_CLUSTER_LIMITS,
+  decodeClusterMessage,
+  encodeClusterMessage,
+} from '../../src/cluster/codec.js';
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DecodeError) return e.code;
+    throw e;
+  }
+  return 'ok';
+}
+
+function frame(tag: number, write: (e: Encoder) => void): Uint8Array {
+  const e = new Encoder();
+  e.writeU8(CLUSTER_PROTOCOL_VERSION);
+  e.writeU8(tag);
+  write(e);
+  return e.toBytes();
+}
+
+describe('peer message codec', () => {
+  it('encodes a heartbeat compactly', () => {
+    const bytes = encodeClusterMessage({ type: 'heartbeat', term: 3, successors: [2, 1] });
+    expect([...bytes]).toEqual([1, 1, 3, 2, 2, 1]);
+  });
+
+  it('rejects unknown versions, tags, empty input and trailing bytes', () => {
+    expect(code(() => decodeClusterMessage(new Uint8Array([2, 1, 0, 0])))).toBe('bad-version');
+    expect(code(() => decodeClusterMessage(new Uint8Array([1, 99])))).toBe('bad-tag');
+    expect(code(() => decodeClusterMessage(new Uint8Array([])))).toBe('truncated');
+    expect(code(() => decodeClusterMessage(new Uint8Array([1, 2, 5, 0])))).toBe('trailing-bytes');
+  });
+
+  it('rejects oversized document ids, payloads and successor lists before allocating', () => {
+    const longId = frame(17, (e) => {
+      e.writeString('x'.repeat(DEFAULT_CLUSTER_LIMITS.maxDocIdBytes + 1));
+      e.writeVarUint(1);
+    });
+    expect(code(() => decodeClusterMessage(longId))).toBe('too-large');
+    const hugePayload = frame(16, (e) => {
+      e.writeString('d');
+      e.writeVarUint(1);
+      e.writeVarUint(2 ** 40); // claims a terabyte, carries nothing
+    });
+    expect(code(() => decodeClusterMessage(hugePayload))).toBe('too-large');
+    const small = { maxDocIdBytes: 8, maxPayloadBytes: 4, maxMembers: 2 };
+    const payload5 = encodeClusterMessage({
+      type: 'replicate',
+      docId: 'd',
+      updateId: 1,
+      update: new Uint8Array(5),
+    });
+    expect(code(() => decodeClusterMessage(payload5, small))).toBe('too-large');
+    const three = encodeClusterMessage({ type: 'heartbeat', term: 1, successors: [1, 2, 3] });
+    expect(code(() => decodeClusterMessage(three, small))).toBe('too-large');
+    const lying = frame(1, (e) => {
+      e.writeVarUint(1);
+      e.writeVarUint(50); // 50 successors announced, none present
+    });
+    expect(code(() => decodeClusterMessage(lying))).toBe('truncated');
+  });
+
+  it('rejects bad UTF-8, empty ids, non-boolean flags, zero node ids and zero snapshot numbers', () => {
+    const badUtf8 = frame(17, (e) => {
+      e.writeBytes(new Uint8Array([0xff, 0xfe]));
+      e.writeVarUint(1);
+    });
+    expect(code(() => decodeClusterMessage(badUtf8))).toBe('bad-utf8');
+    const empty = frame(17, (e) => {
+      e.writeString('');
+      e.writeVarUint(1);
+    });
+    expect(code(() => decodeClusterMessage(empty))).toBe('invalid');
+    expect(code(() => decodeClusterMessage(new Uint8Array([1, 4, 1, 2])))).toBe('invalid');
+    expect(code(() => decodeClusterMessage(new Uint8Array([1, 9, 0])))).toBe('invalid');
+    const zeroSeq = frame(27, (e) => {
+      e.writeString('d');
+      e.writeVarUint(1);
+      e.writeVarUint(0);
+      e.writeU8(1);
+      e.writeVarUint(1);
+    });
+    expect(code(() => decodeClusterMessage(zeroSeq))).toBe('invalid');
+  });
+
+  it('rejects varints beyond 2^53 and non-Uint8Array input', () => {
+    const overflow = new Uint8Array([1, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+    expect(code(() => decodeClusterMessage(overflow))).toBe('overflow');
+    expect(code(() => decodeClusterMessage('nope' as unknown as Uint8Array))).toBe('invalid');
+  });
+
+  it('decoded payloads are copies, independent of the input buffer', () => {
+    const bytes = encodeClusterMessage({
+      type: 'replicate',
+      docId: 'd',
+      updateId: 7,
+      update: new Uint8Array([1, 2]),
+    });
+    const m = decodeClusterMessage(bytes);
+    bytes.fill(0);
+    expect(m).toEqual({ type: 'replicate', docId: 'd', updateId: 7, update: new Uint8Array([1, 2]) });
+  });
+});
