@@ -178,6 +178,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
         errors++;
         if (msg.id !== 0 && protocol.ackById) c.byId.delete(msg.id);
         return;
+      case 'pong':
       case 'other':
         return;
     }

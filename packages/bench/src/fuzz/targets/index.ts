@@ -1,6 +1,8 @@
 /** The fuzz targets by name. */
 import { loadAccordCore } from '../../accord/core-api.js';
+import { accordRelayAvailable, accordRelayMain } from '../../relay/servers/accord-relay.js';
 import { applyUpdateTarget } from './apply-update.js';
+import { relayTarget } from './relay.js';
 import type { FuzzTarget } from './types.js';
 
 export type { FrameOutcome, FrameResult, FuzzTarget } from './types.js';
@@ -22,7 +24,10 @@ export async function loadFuzzTarget(name: FuzzTargetName): Promise<ClosableFuzz
   switch (name) {
     case 'applyUpdate':
       return applyUpdateTarget(await loadAccordCore());
-    case 'relay':
-      throw new Error('the relay target needs the Accord relay (packages/sync-server), not wired yet');
+    case 'relay': {
+      if (!accordRelayAvailable())
+        throw new Error(`the Accord relay is not built (${accordRelayMain()} missing)`);
+      return relayTarget(await loadAccordCore());
+    }
   }
 }

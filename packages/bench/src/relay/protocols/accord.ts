@@ -56,6 +56,8 @@ export function accordProtocol(core: AccordCoreApi): LoadProtocol {
           return { kind: 'update', key: bytesKey(msg.update), payload: msg.update };
         case 'error':
           return { kind: 'error', id: msg.id, message: `${msg.code}: ${msg.message}` };
+        case 'pong':
+          return { kind: 'pong', nonce: msg.nonce };
         default:
           return { kind: 'other' };
       }

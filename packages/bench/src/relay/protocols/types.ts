@@ -25,6 +25,8 @@ export type Incoming =
   | { readonly kind: 'update'; readonly key: number; readonly payload: Uint8Array }
   /** The server refused something; `id` names the refused update or is 0. */
   | { readonly kind: 'error'; readonly id: number; readonly message: string }
+  /** The answer to a protocol-level ping. */
+  | { readonly kind: 'pong'; readonly nonce: number }
   /** Anything else (presence, cluster info, pings, sync replies). */
   | { readonly kind: 'other' };
 
