@@ -15,6 +15,7 @@ export {
   type ConnectionOptions,
   type ConnectionState,
 } from './connection.js';
+export { bindDoc } from './doc-binding.js';
 export type { DocSync } from './doc-sync.js';
 export { Emitter, type EventMap } from './emitter.js';
 export {
@@ -53,3 +54,4 @@ export type {
 } from './socket.js';
 export { SyncProvider } from './sync-provider.js';
 export { UrlPool } from './url-pool.js';
+export { WebsocketProvider } from './websocket-provider.js';

@@ -1,0 +1,150 @@
+/**
+ * Real relay nodes for integration tests: `packages/sync-server/dist/main.js` (built by
+ * `pnpm build`, which CI runs before the tests) spawned as child processes on free 127.0.0.1
+ * ports with temporary data directories, killed with real signals.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The relay CLI entry point. */
+export const RELAY_MAIN = resolve(here, '../../../../sync-server/dist/main.js');
+
+/** Whether the relay has been built (integration tests need `pnpm build` first). */
+export function relayBuilt(): boolean {
+  return existsSync(RELAY_MAIN);
+}
+
+/** A free TCP port on 127.0.0.1 (bound, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A temporary data directory, removed by {@link RelayProcess.cleanup}. */
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'accord-client-it-'));
+}
+
+/** Options of one node. */
+export interface RelaySpec {
+  readonly id: number;
+  readonly port: number;
+  readonly dataDir: string;
+  /** `id@127.0.0.1:port` of the other nodes, for a cluster. */
+  readonly peers?: readonly string[];
+  readonly extraArgs?: readonly string[];
+}
+
+/** One relay node process. */
+export class RelayProcess {
+  private child: ChildProcess | undefined;
+  private output = '';
+
+  private constructor(readonly spec: RelaySpec) {}
+
+  /** Start a node and wait until `/healthz` answers. */
+  static async start(spec: RelaySpec, timeoutMs = 10_000): Promise<RelayProcess> {
+    const node = new RelayProcess(spec);
+    await node.start(timeoutMs);
+    return node;
+  }
+
+  /** The client WebSocket URL. */
+  get url(): string {
+    return `ws://127.0.0.1:${this.spec.port}`;
+  }
+
+  /** Whether the process is running. */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Everything the process printed (for failure messages). */
+  get log(): string {
+    return this.output;
+  }
+
+  /** (Re)start the process and wait for health. */
+  async start(timeoutMs = 10_000): Promise<void> {
+    const args = [
+      RELAY_MAIN,
+      '--id',
+      String(this.spec.id),
+      '--port',
+      String(this.spec.port),
+      '--host',
+      '127.0.0.1',
+      '--data',
+      this.spec.dataDir,
+      '--auth',
+      'none',
+      '--log-level',
+      'warn',
+      ...(this.spec.peers && this.spec.peers.length > 0 ? ['--peers', this.spec.peers.join(',')] : []),
+      ...(this.spec.extraArgs ?? []),
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout?.on('data', (d: Buffer) => {
+      this.output += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      this.output += d.toString();
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`relay ${this.spec.id} exited during startup:\n${this.output}`);
+      if (await healthy(this.spec.port)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`relay ${this.spec.id} not healthy within ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /** Send `signal` and wait for the process to exit (SIGKILL: kill -9). */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (child === undefined || !this.running) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(signal);
+    await exited;
+  }
+
+  /** SIGSTOP: the process freezes; its TCP connections stay open but nothing answers. */
+  pause(): void {
+    if (this.running) this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a paused process resumes. */
+  resume(): void {
+    if (this.running) this.child?.kill('SIGCONT');
+  }
+
+  /** Kill the process (if running) and remove its data directory. */
+  async cleanup(): Promise<void> {
+    this.resume();
+    await this.kill('SIGKILL');
+    rmSync(this.spec.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(500) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
