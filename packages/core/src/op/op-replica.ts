@@ -140,8 +140,9 @@ export class OpReplica<C extends OpCrdt<unknown, unknown>> {
    * every op that became deliverable. Returns how many ops were effected.
    * @throws {AccordError} `buffer-overflow` when it must wait and the buffer is full,
    * `invalid-argument` for a malformed message or op, `replica-collision` for a message that
-   * claims to come from this replica but was never sent here (another session uses the same
-   * replica id); the replica is unchanged then.
+   * claims to come from this replica but was never sent here, or (with retained history) that
+   * names an effected op but carries other dependencies: another session uses the same replica
+   * id. The replica is unchanged then.
    */
   receive(message: CausalMessage<OpOf<C>>): number {
     this.ops.checkOp(message.payload);
@@ -150,6 +151,15 @@ export class OpReplica<C extends OpCrdt<unknown, unknown>> {
         'replica-collision',
         `received op ${message.dot.counter} of replica ${this.replica}, which this replica never made`,
       );
+    }
+    if (this.log) {
+      const known = this.message(message.dot);
+      if (known && !known.deps.equals(message.deps)) {
+        throw new AccordError(
+          'replica-collision',
+          `two different ops claim dot ${message.dot.replica}:${message.dot.counter}`,
+        );
+      }
     }
     const delivered = this.buffer.receive(message);
     for (const m of delivered) {

@@ -215,4 +215,23 @@ describe('op-based semantics (sequential scenarios)', () => {
     expect(mine.crdt.value()).toBe(1);
     expect(mine.delivered.get(7)).toBe(1);
   });
+
+  it('OpReplica with history detects a second op under an effected dot', () => {
+    const a = new OpReplica(new OpCounter(1));
+    const twin = new OpReplica(new OpCounter(1)); // another session with the same id
+    const other = new OpReplica(new OpCounter(2));
+    const observer = new OpReplica(new OpCounter(3), { retainHistory: true });
+    const m = a.apply(a.crdt.prepareAdd(1)); // 1:1, depends on nothing
+    const o = other.apply(other.crdt.prepareAdd(10)); // 2:1
+    twin.receive(o);
+    const clash = twin.apply(twin.crdt.prepareAdd(100)); // 1:1 again, depends on 2:1
+    expect(clash.dot).toEqual(m.dot);
+    observer.receive(m);
+    expect(observer.receive(m)).toBe(0); // a true duplicate is fine
+    observer.receive(o);
+    expect(() => observer.receive(clash)).toThrowError(
+      expect.objectContaining({ code: 'replica-collision' }),
+    );
+    expect(observer.crdt.value()).toBe(11);
+  });
 });
