@@ -146,6 +146,7 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
     const dropped: Array<[string, Dot]> = [];
     for (const [k, mine] of this.entries) {
       const theirs = other.entries.get(k) ?? [];
+      if (this.unchanged(mine, theirs, other.ctx)) continue;
       const next = this.join(mine, theirs, other.ctx);
       if (next.length === mine.length && next.every((w, i) => w === mine[i])) continue;
       updates.push([k, next]);
@@ -170,6 +171,21 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
       if (next.length > 0) this.entries.set(k, next);
     }
     this.ctx.merge(other.ctx);
+  }
+
+  /**
+   * Fast path without allocation: true when merging `theirs` cannot change `mine` (the same
+   * writes on both sides, or `other` has not seen any of ours and holds none of this key).
+   */
+  private unchanged(mine: Write<V>[], theirs: Write<V>[], theirCtx: CausalContext): boolean {
+    if (theirs.length === 0) return !mine.some((w) => theirCtx.includes(w.dot));
+    if (theirs.length !== mine.length) return false;
+    for (let i = 0; i < mine.length; i++) {
+      const a = mine[i] as Write<V>;
+      const b = theirs[i] as Write<V>;
+      if (compareDots(a.dot, b.dot) !== 0 || compareWrites(a.ts, a.key, b.ts, b.key) !== 0) return false;
+    }
+    return true;
   }
 
   /** The surviving writes of one key; throws `replica-collision` for one dot with two writes. */

@@ -105,6 +105,8 @@ export class ORSet<T> implements StateCrdt<ORSet<T>, T[]> {
     const dropped: Array<[ValueKey, Dot]> = [];
     for (const [k, e] of this.entries) {
       const o = other.entries.get(k);
+      // Fast paths without allocation: both hold the same dots, or other has not seen ours.
+      if (o ? sameDots(e.dots, o.dots) : !e.dots.some((d) => other.ctx.includes(d))) continue;
       const dots = joinDots(e.dots, this.ctx, o ? o.dots : [], other.ctx);
       if (sameDots(dots, e.dots)) continue;
       updates.push([k, dots]);
