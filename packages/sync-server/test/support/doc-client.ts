@@ -19,6 +19,7 @@ export class DocClient {
   /** Called with the id of each acknowledged update. */
   onAck: (id: number) => void = () => {};
   private nextId = 1;
+  private checks: (() => void)[] = [];
 
   constructor(
     readonly docId: string,
@@ -43,6 +44,7 @@ export class DocClient {
         this.acked.add(m.id);
         this.onAck(m.id);
       }
+      for (const check of [...this.checks]) check();
     });
     c.send({ type: 'hello', docId: this.docId, token: this.token, stateVector: encodeStateVector(this.doc) });
     const sync = await c.next('sync');
@@ -74,6 +76,27 @@ export class DocClient {
           resolve();
         }
       };
+    });
+  }
+
+  /** Resolves once `pred()` holds, re-checked after every message this client receives. */
+  until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
+    if (pred()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!pred()) return;
+        done();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error('condition not reached in time'));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.checks = this.checks.filter((c) => c !== check);
+      };
+      this.checks.push(check);
     });
   }
 
