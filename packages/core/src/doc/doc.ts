@@ -191,9 +191,7 @@ export class Doc implements SequenceEnv {
   /** Open a transaction unless one is open; returns true when this call opened it. */
   begin(origin: unknown = null, local = true): boolean {
     if (this.txn !== null) return false;
-    const t = new Transaction(origin, local);
-    t.before.set(0, this.store.getState(0));
-    this.txn = t;
+    this.txn = new Transaction(origin, local, this.store.getState(0));
     return true;
   }
 
@@ -204,7 +202,7 @@ export class Doc implements SequenceEnv {
 
   /** Record units deleted in the open transaction. */
   recordDelete(client: number, clock: number, len: number): void {
-    (this.txn as Transaction).deletes.add(client, clock, len);
+    (this.txn as Transaction).addDelete(client, clock, len);
   }
 
   /** Note that `c` has events to deliver at commit. */
@@ -218,8 +216,10 @@ export class Doc implements SequenceEnv {
     this.txn = null;
     if (this.dirtyContainers.length > 0) this.deliverEvents(t);
     if (this.updateListeners.length > 0) {
-      let changed = !t.deletes.isEmpty;
-      if (!changed) for (const [c, clock] of t.before) if (this.store.getState(c) > clock) changed = true;
+      let changed = t.deletes !== null || this.store.getState(0) > t.ownBefore;
+      if (!changed && t.others !== null) {
+        for (const [c, clock] of t.others) if (this.store.getState(c) > clock) changed = true;
+      }
       if (changed) {
         const bytes = encodeTransaction(this, t);
         for (const fn of this.updateListeners.slice()) fn(bytes, t.origin);

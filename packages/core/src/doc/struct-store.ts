@@ -78,15 +78,21 @@ export class ClientRuns {
     if (chunk.length > CHUNK_MAX * 2) chunks.splice(lo + 1, 0, chunk.splice(CHUNK_MAX));
   }
 
-  /** Replace `old` (found by its clock) with `s` covering the same clocks. */
-  replace(old: Struct, s: Struct): void {
-    for (const chunk of this.chunks) {
-      const i = chunk.indexOf(old);
-      if (i >= 0) {
-        chunk[i] = s;
-        return;
-      }
+  /** Remove `s` (after its clocks were merged into its left neighbour). */
+  remove(s: Struct): void {
+    const chunks = this.chunks;
+    let lo = 0;
+    let hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (((chunks[mid] as Struct[])[0] as Struct).clock <= s.clock) lo = mid;
+      else hi = mid - 1;
     }
+    const chunk = chunks[lo] as Struct[];
+    const i = chunk.indexOf(s);
+    if (i < 0) return;
+    chunk.splice(i, 1);
+    if (chunk.length === 0 && chunks.length > 1) chunks.splice(lo, 1);
   }
 
   /** Call `fn` on every struct overlapping clocks `from .. next-1`, in clock order. */

@@ -52,7 +52,17 @@ export class Text extends Container implements SequenceListener {
     const len = this.seq.length;
     checkIndex(index, 0, len, 'index');
     if (text.length === 0) return;
-    if (index > 0 && index < len && isLow(this.codeAt(index)) && isHigh(this.codeAt(index - 1))) index--;
+    const seq = this.seq;
+    if (
+      seq.hasSurrogates &&
+      index > 0 &&
+      index < len &&
+      isLow(this.codeAt(index)) &&
+      isHigh(this.codeAt(index - 1))
+    ) {
+      index--;
+    }
+    seq.noteText(text);
     const doc = this.doc;
     const opened = doc.begin();
     try {
@@ -72,12 +82,14 @@ export class Text extends Container implements SequenceListener {
     checkIndex(index, 0, len, 'index');
     checkIndex(length, 0, len - index, 'length');
     if (length === 0) return;
-    if (index > 0 && isLow(this.codeAt(index)) && isHigh(this.codeAt(index - 1))) {
-      index--;
-      length++;
+    if (this.seq.hasSurrogates) {
+      if (index > 0 && isLow(this.codeAt(index)) && isHigh(this.codeAt(index - 1))) {
+        index--;
+        length++;
+      }
+      const end = index + length;
+      if (end < len && isHigh(this.codeAt(end - 1)) && isLow(this.codeAt(end))) length++;
     }
-    const end = index + length;
-    if (end < len && isHigh(this.codeAt(end - 1)) && isLow(this.codeAt(end))) length++;
     const doc = this.doc;
     const opened = doc.begin();
     try {

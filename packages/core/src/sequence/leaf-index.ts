@@ -169,6 +169,14 @@ export class SequenceIndex {
     this.insertInLeaf(leaf, leaf.items.indexOf(right), item);
   }
 
+  /** Take `item` (a tombstone, so no visible length changes) out of the index. */
+  removeDead(item: Item): void {
+    const leaf = item.leaf as Leaf;
+    const i = leaf.items.indexOf(item);
+    if (i >= 0) leaf.items.splice(i, 1);
+    item.leaf = null;
+  }
+
   /** Append `item` at the end (bulk loading). */
   push(item: Item): void {
     let leaf = this.leaves[this.leaves.length - 1] as Leaf;

@@ -44,6 +44,24 @@ export class Sequence {
     readonly isText: boolean,
   ) {}
 
+  /**
+   * True once any inserted unit was a UTF-16 surrogate (text only): until then, surrogate-pair
+   * checks can be skipped.
+   */
+  hasSurrogates = false;
+
+  /** Note inserted text (for {@link hasSurrogates}). */
+  noteText(s: string): void {
+    if (this.hasSurrogates) return;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdfff) {
+        this.hasSurrogates = true;
+        return;
+      }
+    }
+  }
+
   /** The sequence that holds `item`. */
   static of(item: Item): Sequence {
     return (item.leaf as Leaf).owner.owner as Sequence;
@@ -134,14 +152,61 @@ export class Sequence {
     if (off > 0) item = this.splitItem(item, off);
     if (this.listener.tracking) this.listener.onDelete(pos, len);
     let remaining = len;
+    let first: Item | null = null;
+    let last: Item | null = null;
     while (remaining > 0 && item !== null) {
       if (!item.deleted) {
         if (item.len > remaining) this.splitItem(item, remaining);
         remaining -= item.len;
         this.markDeleted(item);
+        if (first === null) first = item;
+        last = item;
+        if (remaining === 0) break;
       }
       item = idx.next(item);
     }
+    if (first !== null && last !== null) this.compact(first, last);
+  }
+
+  /**
+   * Merge the tombstones from `first` to `last` (document order) with each other and with their
+   * dead neighbours where they continue one another (same client, consecutive clocks, same
+   * origins): deleting typed text one character at a time then leaves one item, not one per
+   * character.
+   */
+  compact(first: Item, last: Item): void {
+    const idx = this.index;
+    const before = idx.prev(first);
+    let cur = before !== null && this.mergeDead(before, first) ? before : first;
+    let done = first === last;
+    while (!done) {
+      const next = idx.next(cur);
+      if (next === null) break;
+      done = next === last;
+      if (!this.mergeDead(cur, next)) cur = next;
+    }
+    const after = idx.next(cur);
+    if (after !== null) this.mergeDead(cur, after);
+  }
+
+  /** Merge dead `right` into dead `left` when it continues it; true when merged. */
+  private mergeDead(left: Item, right: Item): boolean {
+    if (
+      !left.deleted ||
+      !right.deleted ||
+      left.client !== right.client ||
+      left.clock + left.len !== right.clock ||
+      right.olClient !== left.client ||
+      right.olClock !== right.clock - 1 ||
+      right.orClient !== left.orClient ||
+      right.orClock !== left.orClock
+    ) {
+      return false;
+    }
+    left.len += right.len;
+    this.index.removeDead(right);
+    this.env.store.runs(right.client).remove(right);
+    return true;
   }
 
   /** Delete `item` (all its units) and tell the transaction; returns false if it already was. */
@@ -172,6 +237,7 @@ export class Sequence {
    * now holds its units (the item itself, or its left neighbour when it extended that run).
    */
   integrate(item: Item): Item {
+    if (this.isText && typeof item.content === 'string') this.noteText(item.content);
     const holder = integrateItem(this, item);
     if (this.listener.tracking && !item.deleted && item.content !== null) {
       const base = this.index.visibleIndexOf(holder);
@@ -185,6 +251,7 @@ export class Sequence {
     if (item.deleted) return;
     if (this.listener.tracking) this.listener.onDelete(this.index.visibleIndexOf(item), item.len);
     this.markDeleted(item);
+    this.compact(item, item);
   }
 
   /** The visible units as a string (text sequences). */

@@ -14,6 +14,7 @@ import type { Text } from '../doc/text.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import { decodeUpdate } from './codec.js';
+import { tryFastLoad } from './load.js';
 import { BadPendingRecord, planUpdate } from './plan.js';
 import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from './records.js';
 
@@ -27,7 +28,9 @@ import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRe
  * (content, state vector, held updates) is then exactly as before.
  */
 export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null): void {
-  applyDecoded(doc, decodeUpdate(update), origin);
+  const decoded = decodeUpdate(update);
+  if (tryFastLoad(doc, decoded, origin)) return;
+  applyDecoded(doc, decoded, origin);
 }
 
 /** Apply an already decoded update (see {@link applyUpdate}). */
@@ -48,7 +51,7 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
     const t = doc.transaction;
     for (const r of plan.ready) {
       const ci = doc.clientIndex(r.client);
-      if (!t.before.has(ci)) t.before.set(ci, doc.store.getState(ci));
+      t.touchClient(ci, doc.store.getState(ci));
       integrateRecord(doc, ci, r);
     }
     doc.pending = plan.held;

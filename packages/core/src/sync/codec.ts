@@ -2,7 +2,7 @@
  * The binary update format. One format serves incremental updates, diffs and full snapshots:
  *
  * ```
- * u8 version (1)
+ * u8 version (1), u8 flags (bit 0: a snapshot in document order)
  * clients: count, replica ids            (records refer to clients by table index)
  * groups: count, then per container:     parent tag (0 root: kind, name | 1 nested: holder id)
  *   records: count, then per record:     info byte, id?, origins?, content
@@ -190,6 +190,7 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
   }
   const head = new Encoder(16 + clients.length * 8);
   head.writeU8(UPDATE_VERSION);
+  head.writeU8(update.snapshot === true ? 1 : 0);
   head.writeVarUint(clients.length);
   for (const c of clients) head.writeVarUint(c);
   head.writeRaw(body.toBytes());
@@ -218,6 +219,8 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
   return decodeWith(bytes, (dec) => {
     const version = dec.readU8();
     if (version !== UPDATE_VERSION) throw new DecodeError('bad-version', `unknown update version ${version}`);
+    const flags = dec.readU8();
+    if (flags > 1) throw new DecodeError('bad-tag', `unknown update flags ${flags}`);
     const nClients = dec.readCount(1);
     const clients: number[] = [];
     for (let i = 0; i < nClients; i++) clients.push(dec.readVarUint());
@@ -361,6 +364,6 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
         end = s + l;
       }
     }
-    return { records, deletes };
+    return flags === 1 ? { records, deletes, snapshot: true } : { records, deletes };
   });
 }

@@ -116,9 +116,11 @@ export function docDeleteSet(doc: Doc): Map<number, number[]> {
 
 /** The update holding exactly what transaction `t` added and deleted. */
 export function encodeTransaction(doc: Doc, t: Transaction): Uint8Array {
-  const records = recordsSince(doc, (c) => t.before.get(c) ?? Number.MAX_SAFE_INTEGER);
+  const records = recordsSince(doc, (c) => t.before(c) ?? Number.MAX_SAFE_INTEGER);
   const deletes = new Map<number, number[]>();
-  for (const [c, ranges] of t.deletes.clients) deletes.set(doc.clientIds[c] as number, ranges.slice());
+  if (t.deletes !== null) {
+    for (const [c, ranges] of t.deletes.clients) deletes.set(doc.clientIds[c] as number, ranges.slice());
+  }
   return encodeUpdate({ records, deletes });
 }
 
@@ -190,5 +192,5 @@ export function snapshotRecords(doc: Doc): DecodedUpdate {
       }
     });
   }
-  return { records, deletes: new Map() };
+  return { records, deletes: new Map(), snapshot: true };
 }

@@ -76,6 +76,11 @@ export type UpdateRecord = SeqRecord | MapRecord | CounterRecord | GcRecord;
 export interface DecodedUpdate {
   records: UpdateRecord[];
   deletes: Map<number, number[]>;
+  /**
+   * True for a full snapshot whose groups list each container's runs in document order (it can
+   * be loaded into an empty document without integration).
+   */
+  snapshot?: boolean;
 }
 
 /** A string key identifying the parent container. */
