@@ -61,6 +61,12 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
   const store = SqliteStore.open({ dir: config.dataDir, nodeId: config.id, sync: config.sync });
   const committer = new GroupCommitter(store);
   const metrics = createMetrics(config.id, options.defaultMetrics ?? true);
+  if (!options.replicator && config.peers.length > 0) {
+    logger.warn(
+      { peers: config.peers.length },
+      'no cluster replicator is wired in: --peers is ignored and this node runs as a cluster of one',
+    );
+  }
   const replicator = options.replicator ? options.replicator(config) : new LocalReplicator();
   const relay = new Relay({
     nodeId: config.id,

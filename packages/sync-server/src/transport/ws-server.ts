@@ -97,13 +97,27 @@ export async function startTransport(
     live.add(entry);
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;
     let closed = false;
+    // Frames sent during one event-loop turn leave in one write: the socket is corked at the
+    // first send and uncorked once the turn's callbacks ran (ws's own cork/uncork pairs nest).
+    const socket = req.socket;
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      socket.uncork();
+    };
     const conn: Connection = {
       remote,
       get bufferedAmount() {
         return ws.bufferedAmount;
       },
       send(frame) {
-        if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+        if (ws.readyState !== ws.OPEN) return;
+        if (!corked) {
+          corked = true;
+          socket.cork();
+          setImmediate(uncork);
+        }
+        ws.send(frame, { binary: true });
       },
       close(code, reason) {
         if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
