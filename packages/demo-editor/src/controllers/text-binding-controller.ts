@@ -80,6 +80,7 @@ export class TextBindingController implements ReactiveController {
     this.#listen(textarea, true);
     this.#unsubscribe = model.subscribe((deltas, source) => this.#onModelChange(deltas, source));
     this.#write(model.value(), 0, 0, 'none');
+    this.#options.onContent();
   }
 
   #listen(textarea: HTMLTextAreaElement, on: boolean): void {

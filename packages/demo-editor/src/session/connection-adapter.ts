@@ -1,0 +1,135 @@
+/**
+ * The views' window on a `WebsocketProvider`: status, the cluster as the serving node reports
+ * it, the people present, this tab's presence, and the offline switch.
+ */
+
+import type { ClusterInfo, WebsocketProvider } from '@accord/client';
+import type { PresenceState, PresenceValue } from '@accord/core';
+import type {
+  ClusterView,
+  ConnectionModel,
+  ConnectionStatus,
+  CursorRange,
+  Peer,
+} from '../model/connection-model.js';
+import type { AnchorValue } from '../model/text-model.js';
+
+/** A `ConnectionModel` over one provider. */
+export class ProviderConnectionModel implements ConnectionModel {
+  readonly #provider: WebsocketProvider;
+  readonly #listeners = new Set<() => void>();
+  readonly #unsubscribe: (() => void)[];
+  #wantsOnline = true;
+  #cluster: ClusterInfo | null;
+  #local: { name: string; color: string; cursor: CursorRange | null } = { name: '', color: '', cursor: null };
+  #peers: readonly Peer[] | undefined;
+
+  constructor(provider: WebsocketProvider) {
+    this.#provider = provider;
+    this.#cluster = provider.cluster;
+    const changed = (): void => {
+      this.#peers = undefined;
+      for (const listener of this.#listeners) listener();
+    };
+    this.#unsubscribe = [
+      provider.on('status', changed),
+      provider.on('presence', changed),
+      provider.on('connected-node', changed),
+      provider.on('cluster', (info) => {
+        this.#cluster = info;
+        changed();
+      }),
+    ];
+  }
+
+  status(): ConnectionStatus {
+    return this.#provider.status;
+  }
+
+  wantsOnline(): boolean {
+    return this.#wantsOnline;
+  }
+
+  setOnline(online: boolean): void {
+    if (online === this.#wantsOnline) return;
+    this.#wantsOnline = online;
+    if (online) this.#provider.connect();
+    else this.#provider.disconnect();
+    this.#peers = undefined;
+    for (const listener of this.#listeners) listener();
+  }
+
+  cluster(): ClusterView {
+    const info = this.#cluster;
+    const status = this.#provider.status;
+    const live = status === 'connected' || status === 'synced';
+    return {
+      nodeId: live && info ? info.nodeId : undefined,
+      leaderId: info?.leaderId ?? undefined,
+      term: info?.term,
+      snapshotSeq: info?.snapshotSeq,
+    };
+  }
+
+  peers(): readonly Peer[] {
+    if (this.#peers) return this.#peers;
+    const self: Peer = {
+      id: this.#provider.sessionId ?? 0,
+      name: this.#local.name,
+      color: this.#local.color,
+      cursor: this.#local.cursor,
+      self: true,
+    };
+    const others: Peer[] = [];
+    for (const [id, state] of this.#provider.peers) others.push(toPeer(id, state));
+    others.sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+    this.#peers = [self, ...others];
+    return this.#peers;
+  }
+
+  setLocalPresence(state: { name: string; color: string; cursor: CursorRange | null }): void {
+    this.#local = state;
+    this.#peers = undefined;
+    const cursor: PresenceValue = state.cursor
+      ? { anchor: state.cursor.anchor, head: state.cursor.head }
+      : null;
+    this.#provider.setPresence({ name: state.name, color: state.color, cursor });
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Stop listening to the provider (it is destroyed by the session). */
+  dispose(): void {
+    for (const off of this.#unsubscribe) off();
+    this.#listeners.clear();
+  }
+}
+
+function toPeer(id: number, state: PresenceState): Peer {
+  return {
+    id,
+    name: state.name.slice(0, 64) || `User ${id}`,
+    color: /^#[0-9a-fA-F]{3,8}$/.test(state.color) ? state.color : '#888888',
+    cursor: toCursor(state.cursor),
+    self: false,
+  };
+}
+
+/** A peer's cursor, if it has the `{ anchor, head }` shape this demo sends. */
+function toCursor(value: PresenceValue): CursorRange | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array)
+    return null;
+  const record = value as { readonly [key: string]: PresenceValue };
+  const anchor = record.anchor;
+  const head = record.head;
+  return isAnchor(anchor) && isAnchor(head) ? { anchor, head } : null;
+}
+
+function isAnchor(value: PresenceValue | undefined): value is AnchorValue {
+  return (
+    (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) || value instanceof Uint8Array
+  );
+}
