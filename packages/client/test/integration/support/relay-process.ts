@@ -3,7 +3,7 @@
  * `pnpm build`, which CI runs before the tests) spawned as child processes on free 127.0.0.1
  * ports with temporary data directories, killed with real signals.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,8 @@ export interface RelaySpec {
   /** `id@127.0.0.1:port` of the other nodes, for a cluster. */
   readonly peers?: readonly string[];
   readonly extraArgs?: readonly string[];
+  /** Require HMAC tokens signed with this secret (default: `--auth none`). */
+  readonly authSecret?: string;
 }
 
 /** One relay node process. */
@@ -88,8 +90,7 @@ export class RelayProcess {
       '127.0.0.1',
       '--data',
       this.spec.dataDir,
-      '--auth',
-      'none',
+      ...(this.spec.authSecret === undefined ? ['--auth', 'none'] : ['--auth-secret', this.spec.authSecret]),
       '--log-level',
       'warn',
       ...(this.spec.peers && this.spec.peers.length > 0 ? ['--peers', this.spec.peers.join(',')] : []),
@@ -147,4 +148,24 @@ async function healthy(port: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Mint a token with the relay CLI (`accord-relay token`); a negative `ttl` mints an expired one. */
+export function mintToken(secret: string, docId: string, scope: 'read' | 'write', ttlSeconds = 3600): string {
+  return execFileSync(
+    process.execPath,
+    [
+      RELAY_MAIN,
+      'token',
+      '--doc',
+      docId,
+      '--scope',
+      scope,
+      '--ttl',
+      String(ttlSeconds),
+      '--auth-secret',
+      secret,
+    ],
+    { encoding: 'utf8' },
+  ).trim();
 }
