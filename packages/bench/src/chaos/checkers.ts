@@ -1,0 +1,221 @@
+/**
+ * Pure checkers over a chaos run's records: nothing lost, one leader per term, ordered and fenced
+ * snapshots, no snapshot committed by a minority, convergence, yield and harvest, failover and
+ * client write-gap times. Each returns numbers for the report plus human-readable violations.
+ */
+import type {
+  AckEvent,
+  FaultEvent,
+  LeaderEvent,
+  SnapshotAcceptedEvent,
+  SnapshotCommittedEvent,
+} from './events.js';
+
+/** Acknowledged updates missing from some holder. */
+export interface LostReport {
+  acked: number;
+  lost: number;
+  missing: { holder: string; docId: string; key: string }[];
+}
+
+/**
+ * Every acknowledged update must be present in every holder's final state. `holders` maps a node
+ * or client name to, per document, the set of update keys its final state contains.
+ */
+export function checkLost(
+  acks: readonly AckEvent[],
+  holders: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>,
+): LostReport {
+  const unique = new Map<string, AckEvent>();
+  for (const a of acks) unique.set(`${a.docId}\u0000${a.key}`, a);
+  const missing: LostReport['missing'] = [];
+  const lostKeys = new Set<string>();
+  for (const [id, a] of unique) {
+    for (const [holder, docs] of holders) {
+      if (!docs.get(a.docId)?.has(a.key)) {
+        missing.push({ holder, docId: a.docId, key: a.key });
+        lostKeys.add(id);
+      }
+    }
+  }
+  return { acked: unique.size, lost: lostKeys.size, missing };
+}
+
+/** Leaders per term, from every node's own log. */
+export interface LeadersReport {
+  maxLeadersPerTerm: number;
+  violations: { term: number; leaders: number[] }[];
+}
+
+/** At most one node may claim leadership of any term. */
+export function checkLeadersPerTerm(events: readonly LeaderEvent[]): LeadersReport {
+  const byTerm = new Map<number, Set<number>>();
+  for (const e of events) byTerm.set(e.term, (byTerm.get(e.term) ?? new Set()).add(e.node));
+  let max = 0;
+  const violations: LeadersReport['violations'] = [];
+  for (const [term, nodes] of byTerm) {
+    max = Math.max(max, nodes.size);
+    if (nodes.size > 1) violations.push({ term, leaders: [...nodes].sort((a, b) => a - b) });
+  }
+  return { maxLeadersPerTerm: max, violations };
+}
+
+/**
+ * Snapshot order per document: each node stores strictly increasing (term, seq) and never from a
+ * term older than it promised; committed seqs are unique with non-decreasing terms; and every seq
+ * up to the highest committed one was stored by some node (no gap).
+ */
+export function checkSnapshotOrder(
+  accepted: readonly SnapshotAcceptedEvent[],
+  committed: readonly SnapshotCommittedEvent[],
+): string[] {
+  const v: string[] = [];
+  const last = new Map<string, SnapshotAcceptedEvent>();
+  const stored = new Map<string, Set<number>>();
+  for (const e of [...accepted].sort((a, b) => a.at - b.at)) {
+    if (e.term < e.promisedTerm) {
+      v.push(
+        `node ${e.node} stored ${e.docId} (${e.term},${e.seq}) from an old term (promised ${e.promisedTerm})`,
+      );
+    }
+    const key = `${e.node}\u0000${e.docId}`;
+    const prev = last.get(key);
+    if (prev !== undefined && !(e.term > prev.term || (e.term === prev.term && e.seq > prev.seq))) {
+      v.push(`node ${e.node} stored ${e.docId} (${e.term},${e.seq}) after (${prev.term},${prev.seq})`);
+    }
+    last.set(key, e);
+    stored.set(e.docId, (stored.get(e.docId) ?? new Set()).add(e.seq));
+  }
+  const byDoc = new Map<string, SnapshotCommittedEvent[]>();
+  for (const c of committed) byDoc.set(c.docId, [...(byDoc.get(c.docId) ?? []), c]);
+  for (const [docId, list] of byDoc) {
+    const uniq = new Map<string, SnapshotCommittedEvent>();
+    for (const c of list) uniq.set(`${c.term}/${c.seq}`, c);
+    const sorted = [...uniq.values()].sort((a, b) => a.seq - b.seq || a.term - b.term);
+    for (let i = 1; i < sorted.length; i++) {
+      const a = sorted[i - 1]!;
+      const b = sorted[i]!;
+      if (b.seq === a.seq) v.push(`${docId}: seq ${b.seq} committed in terms ${a.term} and ${b.term}`);
+      else if (b.term < a.term)
+        v.push(`${docId}: seq ${b.seq} (term ${b.term}) after seq ${a.seq} (term ${a.term})`);
+    }
+    const top = sorted.at(-1)?.seq ?? 0;
+    const seen = stored.get(docId) ?? new Set<number>();
+    for (let s = 1; s <= top; s++) if (!seen.has(s)) v.push(`${docId}: seq ${s} never stored (gap)`);
+  }
+  return v;
+}
+
+/** The partition sides in force at time `at`, from the fault log (no partition: one side of all). */
+export function sidesAt(faults: readonly FaultEvent[], nodes: readonly number[], at: number): number[][] {
+  let sides: number[][] = [[...nodes]];
+  for (const f of [...faults].sort((a, b) => a.at - b.at)) {
+    if (f.at > at) break;
+    if (f.fault === 'heal') sides = [[...nodes]];
+    if (f.fault === 'partition' && f.groups !== undefined) {
+      const listed = new Set(f.groups.flat());
+      const rest = nodes.filter((n) => !listed.has(n));
+      sides = rest.length > 0 ? [...f.groups, rest] : f.groups.map((g) => [...g]);
+    }
+  }
+  return sides;
+}
+
+/**
+ * A snapshot commit needs a majority of all N nodes storing it, and a leader on a minority side of
+ * a partition must never commit. Returns violations.
+ */
+export function checkMinorityCommits(
+  committed: readonly SnapshotCommittedEvent[],
+  faults: readonly FaultEvent[],
+  nodes: readonly number[],
+): string[] {
+  const majority = Math.floor(nodes.length / 2) + 1;
+  const v: string[] = [];
+  for (const c of committed) {
+    const ackers = new Set(c.ackers);
+    if (ackers.size < majority)
+      v.push(`${c.docId} (${c.term},${c.seq}) committed by ${ackers.size} < ${majority}`);
+    const side = sidesAt(faults, nodes, c.at).find((s) => s.includes(c.node)) ?? [];
+    if (side.length < majority) {
+      v.push(
+        `${c.docId} (${c.term},${c.seq}) committed by node ${c.node} on a minority side [${side.join(',')}]`,
+      );
+    }
+  }
+  return v;
+}
+
+/** True when every holder's final state (any comparable encoding, e.g. JSON) is the same. */
+export function checkConverged(states: ReadonlyMap<string, string>): boolean {
+  return new Set(states.values()).size <= 1;
+}
+
+/** Fraction of requests answered during fault windows (`yield`), 1 when there were none. */
+export function computeYield(
+  requests: readonly { at: number; answered: boolean }[],
+  windows: readonly { from: number; to: number }[],
+): number {
+  const during = requests.filter((r) => windows.some((w) => r.at >= w.from && r.at < w.to));
+  if (during.length === 0) return 1;
+  return during.filter((r) => r.answered).length / during.length;
+}
+
+/** Fraction of acknowledged data visible to reads (`harvest`): sum(visible) / sum(expected). */
+export function computeHarvest(reads: readonly { expected: number; visible: number }[]): number {
+  const expected = reads.reduce((s, r) => s + r.expected, 0);
+  if (expected === 0) return 1;
+  return Math.min(1, reads.reduce((s, r) => s + Math.min(r.visible, r.expected), 0) / expected);
+}
+
+/**
+ * Failover times: for every kill of a leader of term T, the time until some node became leader
+ * of a newer term (winning requires a majority of votes). Kills with no later leader are reported
+ * in `unrecovered`.
+ */
+export function failoverTimes(
+  faults: readonly FaultEvent[],
+  leaders: readonly LeaderEvent[],
+): { samples: number[]; unrecovered: number } {
+  const samples: number[] = [];
+  let unrecovered = 0;
+  for (const f of faults) {
+    if (f.fault !== 'kill' || f.leaderTerm === undefined) continue;
+    const next = leaders
+      .filter((l) => l.term > f.leaderTerm! && l.at >= f.at && !f.nodes.includes(l.node))
+      .sort((a, b) => a.at - b.at)[0];
+    if (next === undefined) unrecovered++;
+    else samples.push(next.at - f.at);
+  }
+  return { samples, unrecovered };
+}
+
+/**
+ * Client write gaps: for every killed node, each client whose last ack before the kill came
+ * through that node waits until its next ack through another node.
+ */
+export function writeGaps(faults: readonly FaultEvent[], acks: readonly AckEvent[]): number[] {
+  const gaps: number[] = [];
+  const sorted = [...acks].sort((a, b) => a.at - b.at);
+  for (const f of faults) {
+    if (f.fault !== 'kill') continue;
+    const lastNode = new Map<string, number>();
+    for (const a of sorted) {
+      if (a.at > f.at) break;
+      lastNode.set(a.client, a.node);
+    }
+    for (const [client, node] of lastNode) {
+      if (!f.nodes.includes(node)) continue;
+      const next = sorted.find((a) => a.client === client && a.at > f.at && !f.nodes.includes(a.node));
+      if (next !== undefined) gaps.push(next.at - f.at);
+    }
+  }
+  return gaps;
+}
+
+/** Nearest-rank percentile (q in 0..1) of `values`; NaN when empty. */
+export function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
