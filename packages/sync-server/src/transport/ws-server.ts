@@ -50,6 +50,8 @@ export interface Transport {
 interface Live {
   ws: WebSocket;
   alive: boolean;
+  /** Resolves when the socket has closed. */
+  closed: Promise<void>;
 }
 
 /** Start the HTTP server and WebSocket endpoint. Rejects if the port cannot be bound. */
@@ -93,7 +95,8 @@ export async function startTransport(
 
   function attach(ws: WebSocket, req: IncomingMessage): void {
     ws.binaryType = 'nodebuffer';
-    const entry: Live = { ws, alive: true };
+    let markClosed = () => {};
+    const entry: Live = { ws, alive: true, closed: new Promise<void>((r) => (markClosed = r)) };
     live.add(entry);
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;
     let closed = false;
@@ -122,6 +125,7 @@ export async function startTransport(
       close(code, reason) {
         if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
           ws.close(code, reason);
+          if (corked) uncork(); // the error frame and the close frame leave now
           // A peer that never answers the close handshake is cut after a grace period.
           setTimeout(() => ws.terminate(), 2000).unref();
         }
@@ -132,6 +136,7 @@ export async function startTransport(
       if (closed) return;
       closed = true;
       live.delete(entry);
+      markClosed();
       handler.onClose();
     };
     ws.on('error', (err: Error & { code?: string }) => {
@@ -185,6 +190,15 @@ export async function startTransport(
     async close() {
       clearInterval(pinger);
       server.close();
+      // Give closing sockets a moment to finish their close handshake, then cut the rest.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all([...live].map((e) => e.closed)),
+        new Promise((r) => {
+          timer = setTimeout(r, 1000);
+        }),
+      ]);
+      clearTimeout(timer);
       for (const e of live) e.ws.terminate();
       server.closeAllConnections();
       await new Promise<void>((r) => setImmediate(r));
