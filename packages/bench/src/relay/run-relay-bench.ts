@@ -3,7 +3,7 @@
  * sample their CPU and RSS from /proc, stop them, and report the contract fields.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LightLoadResult, runLightLoad } from './load-generator.js';
 import { ProcSampler } from './proc-stats.js';
@@ -20,6 +20,8 @@ export interface RelayBenchResult extends LightLoadResult {
   rssMB: number;
   /** CPU of all server processes together over the run (100 = one core). */
   cpuPercent: number;
+  /** 1-minute load average when the run started (2 cores: above 2 means contention). */
+  loadAvg1: number;
 }
 
 /** A relay under test: how to start it and how to talk to it. */
@@ -53,6 +55,7 @@ export async function runRelayBench(target: RelayTarget, opts: RelayBenchOptions
   let servers: ChildServer[] = [];
   try {
     servers = await target.start(dataDir, opts.nodes);
+    const loadAvg1 = loadavg()[0] ?? 0;
     const sampler = new ProcSampler(servers.map((s) => s.pid));
     const load = await runLightLoad({
       urls: servers.map((s) => `ws://127.0.0.1:${s.port}`),
@@ -74,6 +77,7 @@ export async function runRelayBench(target: RelayTarget, opts: RelayBenchOptions
       ...load,
       rssMB: proc.rssMB,
       cpuPercent: proc.cpuPercent,
+      loadAvg1,
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

@@ -3,6 +3,7 @@
  * this in a fresh `node --expose-gc` process per run (see `worker.ts`), so no library warms up
  * another's JIT or holds memory during another's run.
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { TextAdapter, TraceLib } from './adapters/index.js';
 import { countOps, type EditingTrace } from './trace-file.js';
@@ -27,6 +28,8 @@ export interface TraceRunResult {
   /** True only when the replayed text, the loaded text and the text after the load edit are right. */
   ok: boolean;
   version: string;
+  /** 1-minute load average of the machine when the run started (2 cores: above 2 means contention). */
+  loadAvg1: number;
 }
 
 type GcFn = () => void;
@@ -49,6 +52,7 @@ function memoryNow(): number {
  * Heap figures are exact only with `--expose-gc` (otherwise they include garbage).
  */
 export function replayOnce(adapter: TextAdapter, trace: EditingTrace, name: string): TraceRunResult {
+  const loadAvg1 = loadavg()[0] ?? 0;
   collect();
   const base = memoryNow();
 
@@ -89,5 +93,6 @@ export function replayOnce(adapter: TextAdapter, trace: EditingTrace, name: stri
     heapMB,
     ok,
     version: adapter.version,
+    loadAvg1,
   };
 }

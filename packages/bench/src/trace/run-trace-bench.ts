@@ -21,6 +21,8 @@ export interface TraceBenchResult {
   encodeMs: number | null;
   loadMs: number | null;
   heapMB: number | null;
+  /** Median 1-minute load average at the start of the runs (2 cores: above 2 means contention). */
+  loadAvg1: number | null;
   /** True only when every run ended with the right text. */
   ok: boolean;
   /** Successful runs behind the medians. */
@@ -77,7 +79,7 @@ function isError(r: TraceRunResult | { error: string }): r is { error: string } 
 
 function med(
   results: TraceRunResult[],
-  key: 'applyMs' | 'encodeBytes' | 'encodeMs' | 'loadMs' | 'heapMB',
+  key: 'applyMs' | 'encodeBytes' | 'encodeMs' | 'loadMs' | 'heapMB' | 'loadAvg1',
 ): number | null {
   return results.length === 0 ? null : round(median(results.map((r) => r[key])), 3);
 }
@@ -115,6 +117,7 @@ export async function runTraceBench(opts: TraceBenchOptions): Promise<TraceBench
       encodeMs: med(rs, 'encodeMs'),
       loadMs: med(rs, 'loadMs'),
       heapMB: med(rs, 'heapMB'),
+      loadAvg1: med(rs, 'loadAvg1'),
       ok: error === undefined && rs.length === opts.runs && rs.every((r) => r.ok),
       runs: rs.length,
       ...(first !== undefined ? { version: first.version } : {}),

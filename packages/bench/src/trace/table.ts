@@ -16,8 +16,9 @@ function ratio(v: number | null, base: number | null): string {
  * Yjs on the same trace when Yjs is present.
  */
 export function formatTraceTable(results: readonly TraceBenchResult[]): string {
-  const head = '| trace | lib | ops | apply ms | encode bytes | encode ms | load ms | heap MB | ok |';
-  const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
+  const head =
+    '| trace | lib | ops | apply ms | encode bytes | encode ms | load ms | heap MB | load avg | ok |';
+  const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
   const rows = results.map((r) => {
     const y = results.find((o) => o.trace === r.trace && o.lib === 'yjs');
     const withRatio = y !== undefined && r.lib !== 'yjs';
@@ -30,7 +31,7 @@ export function formatTraceTable(results: readonly TraceBenchResult[]): string {
     )}${rel(r.encodeBytes, y?.encodeBytes)} | ${cell(r.encodeMs, 1)} | ${cell(r.loadMs, 1)}${rel(
       r.loadMs,
       y?.loadMs,
-    )} | ${cell(r.heapMB, 2)}${rel(r.heapMB, y?.heapMB)} | ${ok} |`;
+    )} | ${cell(r.heapMB, 2)}${rel(r.heapMB, y?.heapMB)} | ${cell(r.loadAvg1, 1)} | ${ok} |`;
   });
   return [head, sep, ...rows].join('\n');
 }

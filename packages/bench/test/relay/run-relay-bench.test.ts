@@ -62,4 +62,33 @@ describe('bench:relay (light load)', () => {
     });
     expect(r.deliveries).toBe(200 * 2);
   }, 60_000);
+
+  it('accord: light clients, every update acked after durable storage and fanned out', async () => {
+    const target = await loadRelayTarget('accord');
+    const r = await runRelayBench(target, { nodes: 1, clients: 12, docs: 3, rate: 300, seconds: 1 });
+    expect(r).toMatchObject({ lib: 'accord', sent: 300, acked: 300, lost: 0, errors: 0 });
+    expect(r.deliveries).toBe(300 * 3);
+    expect(r.rssMB).toBeGreaterThan(10);
+  }, 60_000);
+
+  it('accord --full: real documents converge to the relay state, nothing lost', async () => {
+    const target = await loadRelayTarget('accord');
+    const r = await runRelayBench(target, {
+      nodes: 1,
+      clients: 9,
+      docs: 3,
+      rate: 200,
+      seconds: 1,
+      full: true,
+      seed: 5,
+    });
+    expect(r).toMatchObject({
+      full: true,
+      sent: 200,
+      acked: 200,
+      lost: 0,
+      converged: true,
+      divergentDocs: 0,
+    });
+  }, 60_000);
 });
