@@ -3,7 +3,9 @@
  */
 import {
   applyUpdate,
-  Doc,
+  type Doc,
+  decodeStateVector,
+  decodeUpdate,
   encodeStateAsUpdate,
   encodeStateVector,
   mergeUpdates,
@@ -11,14 +13,10 @@ import {
 } from '@accord/core';
 import type { DocSync } from './doc-sync.js';
 
-let emptyUpdate: Uint8Array | undefined;
-
-/** The update an empty document encodes to: "nothing to send". */
+/** Whether an update carries nothing: no structs and no deletions. */
 function isEmptyUpdate(update: Uint8Array): boolean {
-  emptyUpdate ??= encodeStateAsUpdate(new Doc());
-  if (update.length !== emptyUpdate.length) return false;
-  for (let i = 0; i < update.length; i++) if (update[i] !== emptyUpdate[i]) return false;
-  return true;
+  const decoded = decodeUpdate(update);
+  return decoded.records.length === 0 && decoded.deletes.size === 0;
 }
 
 /**
@@ -33,8 +31,9 @@ export function bindDoc(doc: Doc): DocSync {
       return isEmptyUpdate(diff) ? undefined : diff;
     },
     fullState: () => {
-      const full = encodeStateAsUpdate(doc);
-      return isEmptyUpdate(full) ? undefined : full;
+      // Every struct advances the state vector, so an empty one means an empty document.
+      if (decodeStateVector(encodeStateVector(doc)).size === 0) return undefined;
+      return encodeStateAsUpdate(doc);
     },
     apply: (update, origin) => applyUpdate(doc, update, origin),
     merge: (updates) => mergeUpdates(updates),

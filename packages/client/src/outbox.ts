@@ -206,6 +206,20 @@ export class Outbox {
   }
 
   /**
+   * Swap the bytes of an unsent entry (e.g. the document's initial state for just the part the
+   * relay turned out to lack), or with `undefined` settle it as already held by the relay.
+   * Waiters keep covering it. Sent or unknown entries are left alone.
+   * @returns whether the entry was changed.
+   */
+  replace(id: number, update: Uint8Array | undefined): boolean {
+    const entry = this.entries.get(id);
+    if (entry === undefined || entry.sent) return false;
+    if (update === undefined) return this.ack(id);
+    entry.update = update;
+    return true;
+  }
+
+  /**
    * Remove an entry the relay refused for good (e.g. malformed). It will never be acknowledged,
    * so every waiter that covers it is rejected with `reason`.
    * @returns whether an entry was removed.

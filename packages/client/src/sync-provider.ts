@@ -59,6 +59,7 @@ export class SyncProvider extends Emitter<ProviderEvents> {
   private authFailures = 0;
   private pingNonce = 0;
   private destroyed = false;
+  private initialEntry: number | undefined;
 
   /**
    * @throws TypeError for an empty or invalid URL list, an empty `docId`, or no WebSocket class.
@@ -91,8 +92,9 @@ export class SyncProvider extends Emitter<ProviderEvents> {
     this.connection.on('message', (bytes, generation) => this.onFrame(bytes, generation));
     this.connection.on('close', (info) => this.onClose(info));
     // Content the document had before the provider existed must reach the relay too.
+    // Held as the full state until the first handshake shows what the relay actually lacks.
     const initial = docSync.fullState();
-    if (initial !== undefined) this.outbox.add(initial);
+    if (initial !== undefined) this.initialEntry = this.outbox.add(initial).id;
     this.unsubscribeDoc = docSync.onUpdate((update, origin) => this.onLocalUpdate(update, origin));
     this.unsubscribeOnline = onBrowserOnline(() => this.connection.retryNow());
     if (options.connect !== false) this.connect();
@@ -333,7 +335,11 @@ export class SyncProvider extends Emitter<ProviderEvents> {
       this.relayMisbehaved(`bad state vector from relay: ${String(error)}`);
       return;
     }
-    if (missing !== undefined) this.outbox.add(missing);
+    if (this.initialEntry !== undefined) {
+      // The initial full state shrinks to what this relay lacks (or is settled if nothing).
+      this.outbox.replace(this.initialEntry, missing);
+      this.initialEntry = undefined;
+    } else if (missing !== undefined) this.outbox.add(missing);
     s.synced = true;
     this.authFailures = 0;
     this.connection.markReady();

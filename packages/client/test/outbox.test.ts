@@ -200,6 +200,20 @@ describe('Outbox refusals and teardown', () => {
     await expect(early).resolves.toBeUndefined();
   });
 
+  it('replace() swaps the bytes of an unsent entry, or settles it; sent entries are left alone', async () => {
+    const box = new Outbox({ merge: union });
+    const a = box.add(u(1, 2, 3));
+    const p = box.whenAcknowledged();
+    expect(box.replace(a.id, u(3))).toBe(true);
+    expect(box.pending().map((e) => [...e.update])).toEqual([[3]]);
+    const [sent] = box.takeUnsent();
+    expect(box.replace(sent!.id, u(9))).toBe(false);
+    box.markAllUnsent();
+    expect(box.replace(a.id, undefined)).toBe(true);
+    await expect(p).resolves.toBeUndefined();
+    expect(box.replace(12345, u(1))).toBe(false);
+  });
+
   it('clear() drops everything and rejects every waiter', async () => {
     const box = new Outbox({ merge: union });
     box.add(u(1));

@@ -84,6 +84,33 @@ describe('SyncProvider handshake and live sync', () => {
     expect(p.pendingUpdates).toBe(0);
   });
 
+  it('content the document had before the provider existed: only what the relay lacks is sent, and it counts for whenAcknowledged', async () => {
+    const h = harness({ connect: false });
+    for (const op of [1, 2, 3]) h.doc.edit(op);
+    const p = h.make();
+    const acked = p.whenAcknowledged();
+    expect(p.pendingUpdates).toBe(1);
+    const relay = h.relays.get(A)!;
+    for (const op of [1, 2]) relay.ops.add(op);
+    p.connect();
+    h.pump();
+    await acked;
+    const sent = relay.received.filter((m) => m.type === 'update');
+    expect(sent.map((m) => m.type === 'update' && decodeOps(m.update))).toEqual([[3]]);
+  });
+
+  it('sends nothing when the relay already has the initial content', async () => {
+    const h = harness({ connect: false });
+    h.doc.edit(1);
+    const p = h.make();
+    h.relays.get(A)!.ops.add(1);
+    const acked = p.whenAcknowledged();
+    p.connect();
+    h.pump();
+    await acked;
+    expect(h.relays.get(A)!.received.filter((m) => m.type === 'update')).toEqual([]);
+  });
+
   it('sends live edits as updates with fresh ids; remote updates do not echo back', () => {
     const h = harness();
     h.make();
