@@ -1,0 +1,45 @@
+/**
+ * The provider must bundle for browsers: no source file may import Node built-ins or `ws`
+ * (Node users pass `ws` in as the `WebSocket` option).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const srcDir = join(dirname(fileURLToPath(import.meta.url)), '../src');
+
+/** The code without comments (TSDoc examples may mention `ws`). */
+function code(file: string): string {
+  return readFileSync(join(srcDir, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+}
+
+function importsOf(source: string): string[] {
+  const specifiers: string[] = [];
+  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const m of source.matchAll(re)) specifiers.push((m[1] ?? m[2]) as string);
+  return specifiers;
+}
+
+describe('browser safety of @accord/client', () => {
+  const files = readdirSync(srcDir).filter((f) => f.endsWith('.ts'));
+
+  it('finds the sources', () => {
+    expect(files).toContain('websocket-provider.ts');
+    expect(importsOf(code('websocket-provider.ts'))).toContain('@accord/core');
+  });
+
+  it('imports only relative modules and @accord/core', () => {
+    for (const file of files) {
+      for (const spec of importsOf(code(file))) {
+        expect(spec.startsWith('./') || spec === '@accord/core', `${file} imports ${spec}`).toBe(true);
+      }
+    }
+  });
+
+  it('uses no Node globals (process, Buffer, require)', () => {
+    for (const file of files) {
+      expect(/\b(process\.|Buffer\.|require\()/.test(code(file)), `${file} uses a Node global`).toBe(false);
+    }
+  });
+});
