@@ -11,8 +11,10 @@ import type { DocumentEngine } from './relay/document.js';
 import { LocalReplicator } from './relay/local-replicator.js';
 import { Relay } from './relay/relay.js';
 import type { Replicator } from './relay/replicator.js';
+import type { Committer } from './storage/committer.js';
 import { GroupCommitter } from './storage/group-commit.js';
 import { SqliteStore } from './storage/sqlite-store.js';
+import { WorkerCommitter } from './storage/worker-committer.js';
 import { startTransport, type Transport } from './transport/ws-server.js';
 
 /** Builds the replicator of a node; the default is {@link LocalReplicator} (a cluster of one). */
@@ -28,6 +30,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Register process-level metrics (default true; turn off for several nodes in one process). */
   readonly defaultMetrics?: boolean;
+  /** Where SQLite commits run: `worker` (default, the event loop never blocks on fsync) or `main`. */
+  readonly commitThread?: 'worker' | 'main';
   /** Room unload delay (default 30 s). */
   readonly roomIdleMs?: number;
 }
@@ -59,7 +63,11 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
     );
   }
   const store = SqliteStore.open({ dir: config.dataDir, nodeId: config.id, sync: config.sync });
-  const committer = new GroupCommitter(store);
+  // Commits run on a worker thread so the event loop never waits for an fsync.
+  const committer: Committer =
+    options.commitThread === 'main'
+      ? new GroupCommitter(store)
+      : new WorkerCommitter(store.path, config.sync);
   const metrics = createMetrics(config.id, options.defaultMetrics ?? true);
   if (!options.replicator && config.peers.length > 0) {
     logger.warn(
@@ -124,6 +132,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
     );
   } catch (e) {
     await replicator.stop().catch(() => {});
+    await committer.close();
     store.close();
     throw e;
   }
@@ -151,7 +160,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         transport.stopAccepting();
         await relay.drain();
         await replicator.stop();
-        committer.flush();
+        await committer.close();
         await transport.close();
         store.close();
         logger.info('relay stopped');

@@ -16,7 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { AuthError, type TokenVerifier } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';
-import type { GroupCommitter } from '../storage/group-commit.js';
+import type { Committer } from '../storage/committer.js';
 import type { SqliteStore } from '../storage/sqlite-store.js';
 import type { Connection, ConnectionHandler } from './connection.js';
 import type { DocumentEngine } from './document.js';
@@ -41,7 +41,7 @@ export interface RelayLimits {
 export interface RelayOptions {
   readonly nodeId: number;
   readonly store: SqliteStore;
-  readonly committer: GroupCommitter;
+  readonly committer: Committer;
   readonly engine: DocumentEngine;
   readonly replicator: Replicator;
   readonly verifier: TokenVerifier;
@@ -374,7 +374,7 @@ export class Relay implements SessionHost, ReplicaHost {
    */
   async drain(): Promise<void> {
     this.accepting = false;
-    this.options.committer.flush();
+    await this.options.committer.flush();
     await Promise.allSettled([...this.inflight]);
     for (const s of [...this.sessions]) s.fail('going-away', CloseCode.goingAway, 'node is shutting down');
     clearInterval(this.sweepTimer);

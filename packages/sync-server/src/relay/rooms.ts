@@ -55,6 +55,9 @@ export class RoomRegistry {
   /** Log entries after the latest snapshot, per document (known for loaded or recently written documents). */
   private readonly logLength = new Map<string, number>();
   private closed = false;
+  /** Documents waiting for compaction, done one per macrotask so clients are served in between. */
+  private readonly compactQueue = new Set<string>();
+  private compactTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: RoomRegistryOptions) {}
 
@@ -125,14 +128,31 @@ export class RoomRegistry {
     return new Room(docId, doc);
   }
 
-  /** Note committed log entries per document; compacts documents whose log grew past the threshold. */
+  /**
+   * Note committed log entries per document; documents whose log grew past the threshold are
+   * queued for compaction (one per macrotask, so many documents crossing it together do not
+   * stall the event loop).
+   */
   committed(perDoc: ReadonlyMap<string, number>): void {
     const every = this.options.snapshotEvery;
     for (const [docId, n] of perDoc) {
       const len = (this.logLength.get(docId) ?? this.options.store.logLength(docId) - n) + n;
       this.logLength.set(docId, len);
-      if (every > 0 && len >= every) this.compact(docId);
+      if (every > 0 && len >= every) this.compactQueue.add(docId);
     }
+    this.scheduleCompaction();
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compactTimer || this.compactQueue.size === 0 || this.closed) return;
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = null;
+      const next = this.compactQueue.values().next();
+      if (next.done) return;
+      this.compactQueue.delete(next.value);
+      this.compact(next.value);
+      this.scheduleCompaction();
+    }, 0);
   }
 
   /**
@@ -159,6 +179,8 @@ export class RoomRegistry {
   /** Stop scheduling unloads and drop every room (shutdown). */
   close(): void {
     this.closed = true;
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    this.compactQueue.clear();
     for (const r of this.rooms.values()) if (r.idleTimer) clearTimeout(r.idleTimer);
     this.rooms.clear();
   }

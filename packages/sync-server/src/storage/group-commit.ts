@@ -4,6 +4,7 @@
  * fsyncs per second into a few hundred without delaying any single update by more than one turn
  * plus one commit.
  */
+import { type BatchListener, type Committer, countPerDoc } from './committer.js';
 import type { AppendEntry, SqliteStore } from './sqlite-store.js';
 
 interface Pending {
@@ -12,16 +13,8 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
-/** Observes each committed batch (for metrics and compaction). */
-export type BatchListener = (info: {
-  readonly size: number;
-  readonly durationMs: number;
-  /** Entries committed per document. */
-  readonly perDoc: ReadonlyMap<string, number>;
-}) => void;
-
 /** Batches appends to a {@link SqliteStore} per event-loop turn. */
-export class GroupCommitter {
+export class GroupCommitter implements Committer {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly listeners: BatchListener[] = [];
@@ -57,9 +50,15 @@ export class GroupCommitter {
     });
   }
 
-  /** Commit everything queued now, synchronously (used on shutdown). */
-  flush(): void {
+  /** Commit everything queued now (synchronously; the promise is already settled). */
+  flush(): Promise<void> {
     this.flushNow();
+    return Promise.resolve();
+  }
+
+  /** Flush; the store stays open (its owner closes it). */
+  close(): Promise<void> {
+    return this.flush();
   }
 
   private flushNow(): void {
@@ -78,8 +77,7 @@ export class GroupCommitter {
       const durationMs = performance.now() - t0;
       for (let i = 0; i < batch.length; i++) (batch[i] as Pending).resolve(seqs[i] as number);
       if (this.listeners.length > 0) {
-        const perDoc = new Map<string, number>();
-        for (const p of batch) perDoc.set(p.entry.docId, (perDoc.get(p.entry.docId) ?? 0) + 1);
+        const perDoc = countPerDoc(batch.map((p) => p.entry.docId));
         for (const l of this.listeners) l({ size: batch.length, durationMs, perDoc });
       }
     }

@@ -1,4 +1,5 @@
-export { type BatchListener, GroupCommitter } from './group-commit.js';
+export type { BatchListener, Committer } from './committer.js';
+export { GroupCommitter } from './group-commit.js';
 export {
   type AppendEntry,
   SqliteStore,
@@ -7,3 +8,4 @@ export {
   type StoredDocument,
   type SyncMode,
 } from './sqlite-store.js';
+export { WorkerCommitter } from './worker-committer.js';

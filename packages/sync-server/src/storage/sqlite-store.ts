@@ -76,6 +76,8 @@ export class SqliteStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('foreign_keys = OFF');
+    // The commit worker writes through its own connection: wait for its lock instead of failing.
+    this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
     this.stmts = prepare(this.db);
     const s = this.stmts;

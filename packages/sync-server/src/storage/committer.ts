@@ -1,0 +1,34 @@
+/** What the relay needs from a group committer (in-thread or on a worker thread). */
+
+/** Observes each committed batch (for metrics and compaction). */
+export type BatchListener = (info: {
+  readonly size: number;
+  readonly durationMs: number;
+  /** Entries committed per document. */
+  readonly perDoc: ReadonlyMap<string, number>;
+}) => void;
+
+/** Appends updates durably, batching the appends that arrive close together into one transaction. */
+export interface Committer {
+  /** Updates queued and not yet committed. */
+  readonly pending: number;
+  /**
+   * Queue an update; resolves with its log position once its transaction committed (durable
+   * per the store's sync mode), rejects if that transaction failed (then nothing of its batch
+   * is stored). Updates commit in the order they were queued.
+   */
+  append(docId: string, update: Uint8Array): Promise<number>;
+  /** Call `listener` after every committed batch. */
+  onBatch(listener: BatchListener): void;
+  /** Resolves once everything queued before the call has been committed (or has failed). */
+  flush(): Promise<void>;
+  /** Flush, then release resources; later appends reject. */
+  close(): Promise<void>;
+}
+
+/** Count entries per document. */
+export function countPerDoc(docIds: readonly string[]): Map<string, number> {
+  const perDoc = new Map<string, number>();
+  for (const d of docIds) perDoc.set(d, (perDoc.get(d) ?? 0) + 1);
+  return perDoc;
+}

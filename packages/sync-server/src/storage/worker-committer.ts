@@ -1,0 +1,170 @@
+/**
+ * Group commit on a worker thread: the event loop never waits for an fsync. Appends queue on the
+ * main thread; whenever the worker is idle the queue goes over as one batch and commits in one
+ * SQLite transaction on the worker's own connection (same WAL file); what arrives meanwhile forms
+ * the next batch. Under load batches grow with the commit time, so throughput follows the disk
+ * while each update waits for at most one commit in progress plus its own.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { type BatchListener, type Committer, countPerDoc } from './committer.js';
+import { StoreClosedError, type SyncMode } from './sqlite-store.js';
+
+interface Pending {
+  readonly docId: string;
+  readonly update: Uint8Array;
+  readonly resolve: (seq: number) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+type Reply =
+  | { readonly type: 'done'; readonly seqs: number[]; readonly ms: number }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'closed' };
+
+/** The worker's code (CommonJS, plain JS so it runs from sources and from `dist` alike). */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.sqlite);
+const db = new Database(workerData.path);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = ' + workerData.sync);
+db.pragma('busy_timeout = 10000');
+const insert = db.prepare('INSERT INTO updates (doc, data) VALUES (?, ?)');
+const commit = db.transaction((docs, updates) => {
+  const seqs = new Array(docs.length);
+  for (let i = 0; i < docs.length; i++) seqs[i] = Number(insert.run(docs[i], updates[i]).lastInsertRowid);
+  return seqs;
+});
+parentPort.on('message', (m) => {
+  if (m.type === 'close') {
+    try { db.close(); } finally { parentPort.postMessage({ type: 'closed' }); parentPort.close(); }
+    return;
+  }
+  const t0 = performance.now();
+  try {
+    const seqs = commit(m.docs, m.updates);
+    parentPort.postMessage({ type: 'done', seqs, ms: performance.now() - t0 });
+  } catch (e) {
+    parentPort.postMessage({ type: 'failed', message: String((e && e.message) || e) });
+  }
+});
+`;
+
+/** A {@link Committer} whose transactions run on a worker thread. */
+export class WorkerCommitter implements Committer {
+  private queue: Pending[] = [];
+  private inFlight: Pending[] | null = null;
+  private scheduled = false;
+  private dead: Error | null = null;
+  private readonly worker: Worker;
+  private readonly listeners: BatchListener[] = [];
+  private idleWaiters: (() => void)[] = [];
+  private closing: Promise<void> | null = null;
+
+  /**
+   * Start the worker on the database at `path` (the schema must exist: open a `SqliteStore`
+   * first). `maxBatch` bounds one transaction.
+   */
+  constructor(
+    path: string,
+    sync: SyncMode,
+    private readonly maxBatch = 8192,
+  ) {
+    const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { path, sync: sync === 'full' ? 'FULL' : 'NORMAL', sqlite },
+    });
+    this.worker.on('message', (r: Reply) => this.onReply(r));
+    this.worker.on('error', (e) => this.die(e));
+    this.worker.on('exit', (code) => this.die(new Error(`commit worker exited with code ${code}`)));
+  }
+
+  get pending(): number {
+    return this.queue.length + (this.inFlight?.length ?? 0);
+  }
+
+  onBatch(listener: BatchListener): void {
+    this.listeners.push(listener);
+  }
+
+  append(docId: string, update: Uint8Array): Promise<number> {
+    if (this.closing) return Promise.reject(new StoreClosedError());
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ docId, update, resolve, reject });
+      // Collect the rest of this event-loop turn before sending, unless a commit is running
+      // (then the batch goes when it returns).
+      if (this.inFlight === null && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.send();
+        });
+      }
+    });
+  }
+
+  private send(): void {
+    if (this.inFlight !== null || this.queue.length === 0 || this.dead) return;
+    const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+    this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
+    this.inFlight = batch;
+    this.worker.postMessage({
+      type: 'commit',
+      docs: batch.map((p) => p.docId),
+      updates: batch.map((p) => p.update),
+    });
+  }
+
+  private onReply(r: Reply): void {
+    if (r.type === 'closed') return;
+    const batch = this.inFlight ?? [];
+    this.inFlight = null;
+    if (r.type === 'done') {
+      for (let i = 0; i < batch.length; i++) (batch[i] as Pending).resolve(r.seqs[i] as number);
+      if (this.listeners.length > 0) {
+        const perDoc = countPerDoc(batch.map((p) => p.docId));
+        for (const l of this.listeners) l({ size: batch.length, durationMs: r.ms, perDoc });
+      }
+    } else {
+      const err = new Error(`commit failed: ${r.message}`);
+      for (const p of batch) p.reject(err);
+    }
+    if (this.queue.length > 0) this.send();
+    else this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+
+  private die(err: Error): void {
+    if (this.dead) return;
+    this.dead = err;
+    for (const p of [...(this.inFlight ?? []), ...this.queue]) p.reject(err);
+    this.inFlight = null;
+    this.queue = [];
+    this.wakeIdle();
+  }
+
+  flush(): Promise<void> {
+    if (this.pending === 0 || this.dead) return Promise.resolve();
+    this.send();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.flush();
+      if (this.dead) return;
+      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+      this.worker.postMessage({ type: 'close' });
+      await exited.catch(() => {});
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore, StoreClosedError } from '../../src/storage/sqlite-store.js';
+import { WorkerCommitter } from '../../src/storage/worker-committer.js';
+import { gsetUpdate } from '../support/gset-engine.js';
+import { removeTempDirs, tempDir } from '../support/tmp.js';
+
+afterEach(removeTempDirs);
+const u = (counter: number) => gsetUpdate([{ replica: 1, counter, payload: `p${counter}` }]);
+
+describe('WorkerCommitter', () => {
+  it('commits on a worker thread, one transaction per batch, in queue order', async () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const wc = new WorkerCommitter(store.path, 'full');
+    const sizes: number[] = [];
+    wc.onBatch(({ size, perDoc }) => {
+      sizes.push(size);
+      expect([...perDoc.values()].reduce((a, b) => a + b, 0)).toBe(size);
+    });
+    const seqs = await Promise.all(Array.from({ length: 100 }, (_, i) => wc.append(`d${i % 2}`, u(i + 1))));
+    expect(sizes).toEqual([100]);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    // The main thread's connection sees what the worker committed.
+    expect(store.load('d0').updates).toHaveLength(50);
+    await wc.close();
+    store.close();
+  });
+
+  it('while a commit runs, later appends gather into the next batch (pipelined group commit)', async () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const wc = new WorkerCommitter(store.path, 'full');
+    const sizes: number[] = [];
+    wc.onBatch(({ size }) => sizes.push(size));
+    const first = wc.append('d', u(1));
+    await new Promise((r) => setImmediate(r)); // the first batch is now with the worker
+    const rest = Array.from({ length: 30 }, (_, i) => wc.append('d', u(i + 2)));
+    expect(wc.pending).toBe(31);
+    await Promise.all([first, ...rest]);
+    expect(sizes).toEqual([1, 30]);
+    await wc.flush();
+    expect(wc.pending).toBe(0);
+    await wc.close();
+    await expect(wc.append('d', u(99))).rejects.toBeInstanceOf(StoreClosedError);
+    const reopened = SqliteStore.open({ dir: store.path.replace(/\/node-1\.sqlite$/, ''), nodeId: 1 });
+    expect(reopened.load('d').updates).toHaveLength(31);
+    reopened.close();
+    store.close();
+  });
+
+  it('rejects the appends of a failed transaction, nothing of it stored, and keeps working', async () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const wc = new WorkerCommitter(store.path, 'normal');
+    const ok = wc.append('d', u(1));
+    const bad = wc.append(null as unknown as string, u(2));
+    await expect(ok).rejects.toThrow(/commit failed/);
+    await expect(bad).rejects.toThrow(/commit failed/);
+    expect(store.load('d').updates).toHaveLength(0);
+    await expect(wc.append('d', u(1))).resolves.toBeGreaterThan(0);
+    await wc.close();
+    store.close();
+  });
+});
