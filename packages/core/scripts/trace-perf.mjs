@@ -12,7 +12,7 @@ const { Doc, encodeStateAsUpdate, applyUpdate } = await import(pathToFileURL(pat
 const trace = JSON.parse(zlib.gunzipSync(fs.readFileSync(tracePath)).toString());
 
 // Touch every patch once so lazily materialised parts of the parsed trace exist before heap0.
-let touched = 0;
+let touched = 0; // printed to stderr so the loop is not optimised away
 for (const txn of trace.txns) for (const p of txn.patches) touched += p[0] + p[1] + p[2].length;
 const gc = () => {
   if (globalThis.gc) for (let i = 0; i < 3; i++) globalThis.gc();
@@ -62,3 +62,4 @@ console.log(
     loadOk: s === trace.endContent,
   }),
 );
+console.error(`touched ${touched}`);

@@ -1,3 +1,4 @@
+export * from './anchor.js';
 export { Container, type ContainerKind } from './container.js';
 export { Counter } from './counter.js';
 export { Doc, type DocOptions, type UpdateListener } from './doc.js';

@@ -3,19 +3,25 @@
  *
  * ```
  * u8 version (1), u8 flags (bit 0: a snapshot in document order)
- * clients: count, replica ids            (records refer to clients by table index)
- * groups: count, then per container:     parent tag (0 root: kind, name | 1 nested: holder id)
- *   records: count, then per record:     info byte, id?, origins?, content
- * delete set: count, then per client:    client index, count, (gap, len) pairs
+ * clients: count, replica ids             records name clients by index in this table
+ * groups: count, then per group:
+ *   u8 tag: 0 root (u8 kind, name) | 1 nested (u8 kind, holder client index, clock) | 2 collected
+ *   records: count, then per record: u8 info, id, origins, length/content
+ *   text groups: then all live text of the group as one UTF-8 string
+ * delete set: count, then per client: client index, count, (gap, len) pairs
  * ```
  *
- * The info byte holds the record kind (bits 0-2), whether the id is explicit (bit 3; otherwise it
- * continues the previous record of the group), the left origin mode (bits 4-5: the previous
- * record's last unit, none, explicit) and the right origin mode (bits 6-7: the next record's first
- * unit, none, explicit). In a snapshot, records follow document order, so origins are nearly
- * always implicit. Every count is checked against the bytes left before anything is allocated.
+ * Info byte: bits 0-1 content (0 live, 1 deleted, 2 raw UTF-16 text, 3 one deleted unit), bits
+ * 2-3 id mode (0 continues the previous record, 1 same client with a signed clock delta, 2 client
+ * index and clock), bits 4-5 left origin (0 the previous record's last unit, 1 none, 2 the unit
+ * before the record's own first clock, 3 a reference), bits 6-7 right origin (0 the next record's
+ * first unit, 1 none, 2 a reference, 3 the previous record's right origin). A reference is one
+ * varuint `2 * zigzag(clock delta)` for the record's own client, or `1` followed by a client index
+ * and a clock. In a snapshot,
+ * records follow document order, so origins are nearly always implicit. Every count is checked
+ * against the bytes left before anything is allocated or looped over.
  */
-import { KIND_CODES, KINDS } from '../doc/container.js';
+import { type ContainerKind, KIND_CODES, KINDS } from '../doc/container.js';
 import { type Decoder, decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
@@ -25,18 +31,30 @@ import { readValue, writeValue } from './values-codec.js';
 /** Format version written first. */
 export const UPDATE_VERSION = 1;
 
-const K_TEXT = 0;
-const K_TEXT16 = 1;
-const K_LIST = 2;
-const K_DELETED = 3;
-const K_MAP = 4;
-const K_COUNTER = 5;
-const K_GC = 6;
-const F_ID = 8;
-const O_PREV = 0;
-const O_NONE = 1;
-const O_EXPLICIT = 2;
+const C_LIVE = 0;
+const C_DELETED = 1;
+const C_TEXT16 = 2;
+const C_DELETED1 = 3;
+/** Largest clock delta written as a same-client reference. */
+const MAX_DELTA = 2 ** 50;
 
+function writeRef(
+  enc: Encoder,
+  ownClient: number,
+  ownClock: number,
+  client: number,
+  clock: number,
+  ci: (id: number) => number,
+): void {
+  const d = clock - ownClock;
+  if (client === ownClient && Math.abs(d) < MAX_DELTA) {
+    enc.writeVarUint((d >= 0 ? 2 * d : -2 * d - 1) * 2);
+    return;
+  }
+  enc.writeVarUint(1);
+  enc.writeVarUint(ci(client));
+  enc.writeVarUint(clock);
+}
 const MAX_CLOCK = Number.MAX_SAFE_INTEGER;
 
 function isWellFormed(s: string): boolean {
@@ -49,6 +67,20 @@ function isWellFormed(s: string): boolean {
     i++;
   }
   return true;
+}
+
+/** The kind of container a record belongs to. */
+function groupKind(r: UpdateRecord): ContainerKind | 'gc' {
+  if (r.t === 3) return 'gc';
+  if (r.t === 1) return 'map';
+  if (r.t === 2) return 'counter';
+  return r.parent.kind === 'list' ? 'list' : 'text';
+}
+
+interface Group {
+  ref: ParentRef | null;
+  kind: ContainerKind | 'gc';
+  records: UpdateRecord[];
 }
 
 /** Encode a decoded update (records in any order; each group keeps the given order). */
@@ -64,119 +96,24 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
     }
     return i;
   };
-  const groups = new Map<string, { ref: ParentRef | null; records: UpdateRecord[] }>();
+  const groups = new Map<string, Group>();
   for (const r of update.records) {
     const ref = r.t === 3 ? null : r.parent;
-    const key = ref === null ? '' : parentKey(ref);
+    const kind = groupKind(r);
+    const key = ref === null ? '' : `${parentKey(ref)}|${kind}`;
     let g = groups.get(key);
     if (g === undefined) {
-      g = { ref, records: [] };
+      g = { ref, kind, records: [] };
       groups.set(key, g);
     }
     g.records.push(r);
-    ci(r.client);
-    if (r.t === 0) {
-      if (r.olClient !== NONE) ci(r.olClient);
-      if (r.orClient !== NONE) ci(r.orClient);
-    }
-    if (ref !== null && ref.name === null) ci(ref.client);
   }
-  for (const c of update.deletes.keys()) ci(c);
-
   const body = new Encoder(256);
   body.writeVarUint(groups.size);
-  for (const { ref, records } of groups.values()) {
-    if (ref === null) body.writeU8(2);
-    else if (ref.name !== null) {
-      body.writeU8(0);
-      body.writeU8(KIND_CODES[ref.kind]);
-      body.writeString(ref.name);
-    } else {
-      body.writeU8(1);
-      body.writeVarUint(ci(ref.client));
-      body.writeVarUint(ref.clock);
-    }
-    body.writeVarUint(records.length);
-    let prev: UpdateRecord | null = null;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i] as UpdateRecord;
-      const next = records[i + 1];
-      let info: number;
-      switch (r.t) {
-        case 0:
-          if (r.content === null) info = K_DELETED;
-          else if (typeof r.content === 'string') info = isWellFormed(r.content) ? K_TEXT : K_TEXT16;
-          else info = K_LIST;
-          break;
-        case 1:
-          info = K_MAP;
-          break;
-        case 2:
-          info = K_COUNTER;
-          break;
-        default:
-          info = K_GC;
-      }
-      const implicitId = prev !== null && prev.client === r.client && prev.clock + prev.len === r.clock;
-      if (!implicitId) info |= F_ID;
-      let ol = O_NONE;
-      let or = O_NONE;
-      if (r.t === 0) {
-        if (r.olClient !== NONE) {
-          ol =
-            prev !== null && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock
-              ? O_PREV
-              : O_EXPLICIT;
-        }
-        if (r.orClient !== NONE) {
-          or =
-            next !== undefined && next.client === r.orClient && next.clock === r.orClock
-              ? O_PREV
-              : O_EXPLICIT;
-        }
-        info |= (ol << 4) | (or << 6);
-      }
-      body.writeU8(info);
-      if (!implicitId) {
-        body.writeVarUint(ci(r.client));
-        body.writeVarUint(r.clock);
-      }
-      if (r.t === 0) {
-        if (ol === O_EXPLICIT) {
-          body.writeVarUint(ci(r.olClient));
-          body.writeVarUint(r.olClock);
-        }
-        if (or === O_EXPLICIT) {
-          body.writeVarUint(ci(r.orClient));
-          body.writeVarUint(r.orClock);
-        }
-        const c = r.content;
-        if (c === null) body.writeVarUint(r.len);
-        else if (typeof c === 'string') {
-          if ((info & 7) === K_TEXT) body.writeString(c);
-          else {
-            body.writeVarUint(c.length);
-            for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
-          }
-        } else {
-          body.writeVarUint(c.length);
-          for (const v of c) writeValue(body, v);
-        }
-      } else if (r.t === 1) {
-        body.writeString(r.key);
-        body.writeVarUint(r.wall);
-        body.writeVarUint(r.logical);
-        writeValue(body, r.value);
-      } else if (r.t === 2) {
-        writeValue(body, r.delta);
-      } else {
-        body.writeVarUint(r.len);
-      }
-      prev = r;
-    }
-  }
+  for (const g of groups.values()) writeGroup(body, g, ci);
   body.writeVarUint(update.deletes.size);
-  for (const [client, ranges] of update.deletes) {
+  for (const [client, unsorted] of update.deletes) {
+    const ranges = normalizeRanges(unsorted);
     body.writeVarUint(ci(client));
     body.writeVarUint(ranges.length / 2);
     let end = 0;
@@ -197,10 +134,108 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
   return head.toBytes();
 }
 
+/** Sort `[start, len, ...]` ranges and merge overlapping or touching ones. */
+export function normalizeRanges(ranges: number[]): number[] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < ranges.length; i += 2) pairs.push([ranges[i] as number, ranges[i + 1] as number]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [s, l] of pairs) {
+    const n = out.length;
+    const lastEnd = n > 0 ? (out[n - 2] as number) + (out[n - 1] as number) : -1;
+    if (n > 0 && lastEnd >= s) out[n - 1] = Math.max(lastEnd, s + l) - (out[n - 2] as number);
+    else out.push(s, l);
+  }
+  return out;
+}
+
+function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
+  const { ref, records } = g;
+  if (ref === null) body.writeU8(2);
+  else if (ref.name !== null) {
+    body.writeU8(0);
+    body.writeU8(KIND_CODES[ref.kind]);
+    body.writeString(ref.name);
+  } else {
+    body.writeU8(1);
+    body.writeU8(KIND_CODES[g.kind as ContainerKind]);
+    body.writeVarUint(ci(ref.client));
+    body.writeVarUint(ref.clock);
+  }
+  body.writeVarUint(records.length);
+  const textParts: string[] = [];
+  let prev: UpdateRecord | null = null;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as UpdateRecord;
+    let info = 0;
+    let idMode: number;
+    if (prev !== null && prev.client === r.client && prev.clock + prev.len === r.clock) idMode = 0;
+    else if (prev !== null && prev.client === r.client) idMode = 1;
+    else idMode = 2;
+    info |= idMode << 2;
+    let ol = 1;
+    let or = 1;
+    if (r.t === 0) {
+      const c = r.content;
+      if (c === null) info |= r.len === 1 ? C_DELETED1 : C_DELETED;
+      else if (typeof c === 'string' && !isWellFormed(c)) info |= C_TEXT16;
+      if (r.olClient !== NONE) {
+        if (prev !== null && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock) ol = 0;
+        else if (r.olClient === r.client && r.olClock === r.clock - 1) ol = 2;
+        else ol = 3;
+      }
+      if (r.orClient !== NONE) {
+        const next = records[i + 1];
+        if (next !== undefined && next.client === r.orClient && next.clock === r.orClock) or = 0;
+        else if (prev !== null && prev.t === 0 && prev.orClient === r.orClient && prev.orClock === r.orClock)
+          or = 3;
+        else or = 2;
+      }
+      info |= (ol << 4) | (or << 6);
+    }
+    body.writeU8(info);
+    if (idMode === 1) body.writeVarInt(r.clock - ((prev as UpdateRecord).clock + (prev as UpdateRecord).len));
+    else if (idMode === 2) {
+      body.writeVarUint(ci(r.client));
+      body.writeVarUint(r.clock);
+    }
+    if (r.t === 0) {
+      if (ol === 3) writeRef(body, r.client, r.clock, r.olClient, r.olClock, ci);
+      if (or === 2) writeRef(body, r.client, r.clock, r.orClient, r.orClock, ci);
+      if ((info & 3) !== C_DELETED1) body.writeVarUint(r.len);
+      const c = r.content;
+      if (typeof c === 'string') {
+        if ((info & 3) === C_TEXT16) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
+        else textParts.push(c);
+      } else if (c !== null) for (const v of c) writeValue(body, v);
+    } else if (r.t === 1) {
+      body.writeString(r.key);
+      body.writeVarUint(r.wall);
+      body.writeVarUint(r.logical);
+      writeValue(body, r.value);
+    } else if (r.t === 2) writeValue(body, r.delta);
+    else body.writeVarUint(r.len);
+    prev = r;
+  }
+  if (g.kind === 'text') body.writeString(textParts.join(''));
+}
+
 function readClock(dec: Decoder): number {
   const c = dec.readVarUint();
   if (c >= MAX_CLOCK) throw new DecodeError('overflow', 'clock too large');
   return c;
+}
+
+/** Read a reference written by `writeRef`: [client, clock]. */
+function readRef(dec: Decoder, ownClient: number, ownClock: number, client: () => number): [number, number] {
+  const v = dec.readVarUint();
+  if (v === 1) return [client(), readClock(dec)];
+  if (v % 2 !== 0) throw new DecodeError('bad-tag', 'bad reference');
+  const z = v / 2;
+  const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  const clock = ownClock + d;
+  if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
+  return [ownClient, clock];
 }
 
 function readLen(dec: Decoder, clock: number): number {
@@ -232,119 +267,7 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
     };
     const records: UpdateRecord[] = [];
     const nGroups = dec.readCount(2);
-    for (let g = 0; g < nGroups; g++) {
-      const tag = dec.readU8();
-      let parent: ParentRef | null;
-      if (tag === 0) {
-        const kind = KINDS[dec.readU8()];
-        if (kind === undefined) throw new DecodeError('bad-tag', 'unknown root kind');
-        parent = { name: dec.readString(), kind, client: NONE, clock: 0 };
-      } else if (tag === 1) {
-        const c = client();
-        parent = { name: null, kind: 'map', client: c, clock: readClock(dec) };
-      } else if (tag === 2) parent = null;
-      else throw new DecodeError('bad-tag', `unknown parent tag ${tag}`);
-      const n = dec.readCount(2);
-      const orNext: number[] = [];
-      let prev: UpdateRecord | null = null;
-      for (let i = 0; i < n; i++) {
-        const info = dec.readU8();
-        const kind = info & 7;
-        let c: number;
-        let clock: number;
-        if (info & F_ID) {
-          c = client();
-          clock = readClock(dec);
-        } else {
-          if (prev === null) throw new DecodeError('invalid', 'implicit id without a previous record');
-          c = prev.client;
-          clock = prev.clock + prev.len;
-          if (clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock too large');
-        }
-        const olMode = (info >> 4) & 3;
-        const orMode = (info >> 6) & 3;
-        let r: UpdateRecord;
-        if (kind <= K_DELETED) {
-          if (parent === null) throw new DecodeError('invalid', 'sequence run without a container');
-          let olClient = NONE;
-          let olClock = 0;
-          if (olMode === O_PREV) {
-            if (prev === null) throw new DecodeError('invalid', 'implicit origin without a previous record');
-            olClient = prev.client;
-            olClock = prev.clock + prev.len - 1;
-          } else if (olMode === O_EXPLICIT) {
-            olClient = client();
-            olClock = readClock(dec);
-          } else if (olMode !== O_NONE) throw new DecodeError('bad-tag', 'bad origin mode');
-          let orClient = NONE;
-          let orClock = 0;
-          if (orMode === O_EXPLICIT) {
-            orClient = client();
-            orClock = readClock(dec);
-          } else if (orMode === O_PREV) {
-            if (i + 1 >= n) throw new DecodeError('invalid', 'implicit right origin at the end of a group');
-            orNext.push(records.length);
-          } else if (orMode !== O_NONE) throw new DecodeError('bad-tag', 'bad origin mode');
-          let content: string | unknown[] | null;
-          let len: number;
-          if (kind === K_TEXT) {
-            content = dec.readString();
-            len = content.length;
-          } else if (kind === K_TEXT16) {
-            const m = dec.readCount(1);
-            const units: number[] = [];
-            for (let k = 0; k < m; k++) {
-              const u = dec.readVarUint();
-              if (u > 0xffff) throw new DecodeError('invalid', 'code unit out of range');
-              units.push(u);
-            }
-            let s = '';
-            for (let k = 0; k < units.length; k += 4096) {
-              s += String.fromCharCode(...units.slice(k, k + 4096));
-            }
-            content = s;
-            len = m;
-          } else if (kind === K_LIST) {
-            const m = dec.readCount(1);
-            const vals: unknown[] = [];
-            for (let k = 0; k < m; k++) vals.push(readValue(dec, true));
-            content = vals;
-            len = m;
-          } else {
-            content = null;
-            len = readLen(dec, clock);
-          }
-          if (len < 1) throw new DecodeError('invalid', 'empty run');
-          if (clock + len > MAX_CLOCK) throw new DecodeError('overflow', 'run exceeds the clock range');
-          r = { t: 0, client: c, clock, len, parent, olClient, olClock, orClient, orClock, content };
-        } else {
-          if (olMode !== 0 || orMode !== 0)
-            throw new DecodeError('invalid', 'origins on a non-sequence record');
-          if (kind === K_MAP) {
-            if (parent === null) throw new DecodeError('invalid', 'map entry without a container');
-            const key = dec.readString();
-            const wall = dec.readVarUint();
-            const logical = dec.readVarUint();
-            r = { t: 1, client: c, clock, len: 1, parent, key, wall, logical, value: readValue(dec, true) };
-          } else if (kind === K_COUNTER) {
-            if (parent === null) throw new DecodeError('invalid', 'counter op without a container');
-            const delta = readValue(dec, false);
-            if (typeof delta !== 'number') throw new DecodeError('invalid', 'counter delta is not a number');
-            r = { t: 2, client: c, clock, len: 1, parent, delta };
-          } else if (kind === K_GC) {
-            r = { t: 3, client: c, clock, len: readLen(dec, clock) };
-          } else throw new DecodeError('bad-tag', `unknown record kind ${kind}`);
-        }
-        records.push(r);
-        prev = r;
-      }
-      for (const at of orNext) {
-        const r = records[at] as UpdateRecord & { t: 0 };
-        const nx = records[at + 1] as UpdateRecord;
-        r.orClient = nx.client;
-        r.orClock = nx.clock;
-      }
-    }
+    for (let g = 0; g < nGroups; g++) readGroup(dec, client, records);
     const deletes = new Map<number, number[]>();
     const nDel = dec.readCount(2);
     for (let i = 0; i < nDel; i++) {
@@ -366,4 +289,142 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
     }
     return flags === 1 ? { records, deletes, snapshot: true } : { records, deletes };
   });
+}
+
+function readGroup(dec: Decoder, client: () => number, records: UpdateRecord[]): void {
+  const tag = dec.readU8();
+  let parent: ParentRef | null = null;
+  let kind: ContainerKind | 'gc';
+  if (tag === 0 || tag === 1) {
+    const k = KINDS[dec.readU8()];
+    if (k === undefined) throw new DecodeError('bad-tag', 'unknown container kind');
+    kind = k;
+    if (tag === 0) parent = { name: dec.readString(), kind: k, client: NONE, clock: 0 };
+    else {
+      const c = client();
+      parent = { name: null, kind: k, client: c, clock: readClock(dec) };
+    }
+  } else if (tag === 2) kind = 'gc';
+  else throw new DecodeError('bad-tag', `unknown group tag ${tag}`);
+  const n = dec.readCount(2);
+  const orNext: number[] = [];
+  const textAt: number[] = [];
+  let textLen = 0;
+  let prev: UpdateRecord | null = null;
+  for (let i = 0; i < n; i++) {
+    const info = dec.readU8();
+    const idMode = (info >> 2) & 3;
+    let c: number;
+    let clock: number;
+    if (idMode === 0 || idMode === 1) {
+      if (prev === null) throw new DecodeError('invalid', 'relative id without a previous record');
+      c = prev.client;
+      clock = prev.clock + prev.len + (idMode === 1 ? dec.readVarInt() : 0);
+      if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
+    } else if (idMode === 2) {
+      c = client();
+      clock = readClock(dec);
+    } else throw new DecodeError('bad-tag', 'bad id mode');
+    let r: UpdateRecord;
+    if (kind === 'text' || kind === 'list') {
+      const content = info & 3;
+      const olMode = (info >> 4) & 3;
+      const orMode = (info >> 6) & 3;
+      let olClient = NONE;
+      let olClock = 0;
+      if (olMode === 0) {
+        if (prev === null) throw new DecodeError('invalid', 'implicit origin without a previous record');
+        olClient = prev.client;
+        olClock = prev.clock + prev.len - 1;
+      } else if (olMode === 2) {
+        if (clock === 0) throw new DecodeError('invalid', 'no unit before clock 0');
+        olClient = c;
+        olClock = clock - 1;
+      } else if (olMode === 3) {
+        [olClient, olClock] = readRef(dec, c, clock, client);
+      }
+      let orClient = NONE;
+      let orClock = 0;
+      if (orMode === 0) {
+        if (i + 1 >= n) throw new DecodeError('invalid', 'implicit right origin at the end of a group');
+        orNext.push(records.length);
+      } else if (orMode === 2) {
+        [orClient, orClock] = readRef(dec, c, clock, client);
+      } else if (orMode === 3) {
+        if (prev === null || prev.t !== 0) throw new DecodeError('invalid', 'no previous right origin');
+        orClient = prev.orClient;
+        orClock = prev.orClock;
+      }
+      const len = content === C_DELETED1 ? 1 : readLen(dec, clock);
+      let value: string | unknown[] | null = null;
+      if (content === C_DELETED || content === C_DELETED1) value = null;
+      else if (content === C_TEXT16) {
+        if (kind !== 'text') throw new DecodeError('invalid', 'text in a list group');
+        if (len > dec.remaining) throw new DecodeError('truncated', 'text longer than the input');
+        const units: number[] = [];
+        for (let k = 0; k < len; k++) {
+          const u = dec.readVarUint();
+          if (u > 0xffff) throw new DecodeError('invalid', 'code unit out of range');
+          units.push(u);
+        }
+        let s = '';
+        for (let k = 0; k < units.length; k += 4096) s += String.fromCharCode(...units.slice(k, k + 4096));
+        value = s;
+      } else if (content === C_LIVE) {
+        if (kind === 'text') {
+          textAt.push(records.length);
+          textLen += len;
+          value = '';
+        } else {
+          if (len > dec.remaining) throw new DecodeError('truncated', 'list longer than the input');
+          const vals: unknown[] = [];
+          for (let k = 0; k < len; k++) vals.push(readValue(dec, true));
+          value = vals;
+        }
+      }
+      r = {
+        t: 0,
+        client: c,
+        clock,
+        len,
+        parent: parent as ParentRef,
+        olClient,
+        olClock,
+        orClient,
+        orClock,
+        content: value,
+      };
+    } else {
+      if ((info & 0xf3) !== 0) throw new DecodeError('bad-tag', 'bad info byte');
+      if (kind === 'map') {
+        const key = dec.readString();
+        const wall = dec.readVarUint();
+        const logical = dec.readVarUint();
+        const value = readValue(dec, true);
+        r = { t: 1, client: c, clock, len: 1, parent: parent as ParentRef, key, wall, logical, value };
+      } else if (kind === 'counter') {
+        const delta = readValue(dec, false);
+        if (typeof delta !== 'number') throw new DecodeError('invalid', 'counter delta is not a number');
+        r = { t: 2, client: c, clock, len: 1, parent: parent as ParentRef, delta };
+      } else r = { t: 3, client: c, clock, len: readLen(dec, clock) };
+    }
+    records.push(r);
+    prev = r;
+  }
+  for (const at of orNext) {
+    const r = records[at] as UpdateRecord & { t: 0 };
+    const nx = records[at + 1] as UpdateRecord;
+    r.orClient = nx.client;
+    r.orClock = nx.clock;
+  }
+  if (kind === 'text') {
+    const text = dec.readString();
+    if (text.length !== textLen) throw new DecodeError('invalid', 'text length does not match its runs');
+    let pos = 0;
+    for (const at of textAt) {
+      const r = records[at] as UpdateRecord & { t: 0 };
+      r.content = text.slice(pos, pos + r.len);
+      pos += r.len;
+    }
+  }
 }

@@ -15,7 +15,14 @@ import type { Transaction } from '../doc/transaction.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import { encodeUpdate } from './codec.js';
-import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from './records.js';
+import {
+  ContainerValue,
+  type DecodedUpdate,
+  NONE,
+  type ParentRef,
+  type SeqRecord,
+  type UpdateRecord,
+} from './records.js';
 
 /** The parent reference of a container (real replica ids). */
 export function refOf(doc: Doc, c: Container): ParentRef {
@@ -145,7 +152,7 @@ export function snapshotRecords(doc: Doc): DecodedUpdate {
       const nested: Container[] = [];
       for (const leaf of seq.index.leaves) {
         for (const it of leaf.items) {
-          records.push(seqRecord(doc, it, ref, it.clock));
+          pushMerged(records, seqRecord(doc, it, ref, it.clock) as SeqRecord);
           if (c.kind === 'list' && it.content !== null) {
             for (const v of it.content as unknown[]) if (v instanceof Container) nested.push(v);
           }
@@ -193,4 +200,32 @@ export function snapshotRecords(doc: Doc): DecodedUpdate {
     });
   }
   return { records, deletes: new Map(), snapshot: true };
+}
+
+/**
+ * Append `r`, or extend the previous record when `r` continues it (same client, next clock, left
+ * origin its last unit, same right origin, same liveness): runs split by edits that were later
+ * undone by deletes travel as one record.
+ */
+function pushMerged(records: UpdateRecord[], r: SeqRecord): void {
+  const last = records[records.length - 1];
+  if (
+    last !== undefined &&
+    last.t === 0 &&
+    last.parent === r.parent &&
+    last.client === r.client &&
+    last.clock + last.len === r.clock &&
+    r.olClient === r.client &&
+    r.olClock === r.clock - 1 &&
+    last.orClient === r.orClient &&
+    last.orClock === r.orClock &&
+    (last.content === null) === (r.content === null) &&
+    typeof last.content === typeof r.content
+  ) {
+    last.len += r.len;
+    if (typeof last.content === 'string') last.content += r.content as string;
+    else if (last.content !== null) last.content = last.content.concat(r.content as unknown[]);
+    return;
+  }
+  records.push(r);
 }

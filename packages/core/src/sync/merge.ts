@@ -2,7 +2,7 @@
  * Working on updates without a document (for relays and storage): merge many updates into one,
  * and cut from an update the part a peer with a given state vector lacks.
  */
-import { decodeUpdate, encodeUpdate } from './codec.js';
+import { decodeUpdate, encodeUpdate, normalizeRanges } from './codec.js';
 import { type DecodedUpdate, sliceRecord, type UpdateRecord } from './records.js';
 import { decodeStateVector } from './state-vector.js';
 
@@ -13,20 +13,6 @@ function addRange(out: Map<number, number[]>, client: number, clock: number, len
     out.set(client, r);
   }
   r.push(clock, len);
-}
-
-function normalizeRanges(ranges: number[]): number[] {
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < ranges.length; i += 2) pairs.push([ranges[i] as number, ranges[i + 1] as number]);
-  pairs.sort((a, b) => a[0] - b[0]);
-  const out: number[] = [];
-  for (const [s, l] of pairs) {
-    const n = out.length;
-    const lastEnd = n > 0 ? (out[n - 2] as number) + (out[n - 1] as number) : -1;
-    if (n > 0 && lastEnd >= s) out[n - 1] = Math.max(lastEnd, s + l) - (out[n - 2] as number);
-    else out.push(s, l);
-  }
-  return out;
 }
 
 /**
