@@ -149,8 +149,9 @@ export class Relay implements SessionHost, ReplicaHost {
   private async join(session: Session, msg: HelloMessage): Promise<void> {
     const { verifier, replicator, metrics } = this.options;
     let scope: 'read' | 'write';
+    let expiresAt: number;
     try {
-      scope = (await verifier.verify(msg.token, msg.docId)).scope;
+      ({ scope, expiresAt } = await verifier.verify(msg.token, msg.docId));
     } catch (e) {
       const code = e instanceof AuthError ? e.code : 'auth-failed';
       this.logger.info({ remote: session.conn.remote, docId: msg.docId, code }, 'token refused');
@@ -187,7 +188,7 @@ export class Relay implements SessionHost, ReplicaHost {
         const entries = [...room.presence].map(([sessionId, state]) => ({ sessionId, state }));
         session.send({ type: 'presence-update', entries });
       }
-      session.joined(scope);
+      session.joined(scope, expiresAt * 1000 - Date.now());
     } finally {
       this.rooms.release(room);
     }

@@ -54,6 +54,7 @@ export class Session implements ConnectionHandler {
   private readonly frames: TokenBucket;
   private readonly bytes: TokenBucket;
   private handshakeTimer: ReturnType<typeof setTimeout> | null;
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     /** Unique per node; also the presence key. */
@@ -140,11 +141,22 @@ export class Session implements ConnectionHandler {
     }
   }
 
-  /** Mark the handshake complete and process the frames that arrived meanwhile. */
-  joined(scope: Scope): void {
+  /**
+   * Mark the handshake complete and process the frames that arrived meanwhile. The session is
+   * closed with `token-expired` (4002) once its token expires, `expiresInMs` from now.
+   */
+  joined(scope: Scope, expiresInMs = Number.POSITIVE_INFINITY): void {
     if (this.state !== 'authenticating') return;
     this.state = 'joined';
     this.scope = scope;
+    // Timers hold at most 2^31 - 1 ms (~24.8 days); longer tokens are simply not timed.
+    if (expiresInMs < 2 ** 31 - 1) {
+      this.expiryTimer = setTimeout(
+        () => this.fail('token-expired', CloseCode.tokenExpired, 'token expired'),
+        Math.max(0, expiresInMs),
+      );
+      this.expiryTimer.unref?.();
+    }
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
     const early = this.early;
@@ -200,6 +212,8 @@ export class Session implements ConnectionHandler {
     this.early = [];
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
     this.host.closed(this);
   }
 }

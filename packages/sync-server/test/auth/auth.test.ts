@@ -143,6 +143,18 @@ describe('relay auth (before any document byte)', () => {
     expect(metrics).toMatch(/accord_refused_upgrades_total\{reason="Forbidden",node="\d+"\} 3/);
   });
 
+  it('closes a session with 4002 once its token expires', async () => {
+    const n = await startNode();
+    nodes.push(n);
+    // exp is whole seconds: a 2 s token expires 1–2 s from now.
+    const token = await mintToken(SECRET, { docId: 'd', scope: 'write', ttlSeconds: 2 });
+    const c = await TestClient.join(urlOf(n), 'd', token, EMPTY_SV);
+    clients.push(c);
+    await c.ack(c.update(gsetUpdate([{ replica: 1, counter: 1, payload: 'x' }])));
+    expect(await c.closed).toBe(CloseCode.tokenExpired);
+    expect(c.all('error').at(-1)?.code).toBe('token-expired');
+  }, 10_000);
+
   it('with --auth none admits everyone with write access', async () => {
     const n = await startNode(['--auth', 'none']);
     nodes.push(n);
