@@ -1,3 +1,4 @@
+export { ClusterReplicator, type ClusterReplicatorOptions } from './cluster-replicator.js';
 export {
   CLUSTER_PROTOCOL_VERSION,
   type ClusterCodecLimits,
@@ -5,7 +6,9 @@ export {
   decodeClusterMessage,
   encodeClusterMessage,
 } from './codec.js';
+export { clusterReplicatorFromConfig, PEER_PORT_OFFSET } from './from-config.js';
 export type * from './messages.js';
+export { type PeerLinkAddress, PeerLinks, type PeerLinksOptions } from './peer-links.js';
 export {
   type QuorumSizes,
   resolveQuorum,
