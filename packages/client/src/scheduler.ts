@@ -14,13 +14,16 @@ export interface Scheduler {
   setTimeout(fn: () => void, ms: number): TimerHandle;
   /** Cancel a timer; a no-op for fired or already cancelled ones. */
   clearTimeout(handle: TimerHandle): void;
+  /** Run `fn` once the current task is done (a microtask), before any timer. */
+  defer(fn: () => void): void;
 }
 
-/** The host's clock and timers (`Date.now`, `globalThis.setTimeout`); works in browsers and Node. */
+/** The host's clock, timers and microtasks (`Date.now`, `setTimeout`, `queueMicrotask`); browsers and Node. */
 export const systemScheduler: Scheduler = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
+  defer: (fn) => queueMicrotask(fn),
 };
 
 /**

@@ -60,6 +60,9 @@ export class SyncProvider extends Emitter<ProviderEvents> {
   private pingNonce = 0;
   private destroyed = false;
   private initialEntry: number | undefined;
+  private flushScheduled = false;
+  private presenceDirty = false;
+  private presenceFrame: Uint8Array | undefined;
 
   /**
    * @throws TypeError for an empty or invalid URL list, an empty `docId`, or no WebSocket class.
@@ -206,8 +209,12 @@ export class SyncProvider extends Emitter<ProviderEvents> {
    * @throws RangeError (when sent) if a value is not a valid presence value.
    */
   setPresence(state: PresenceInput | null): void {
-    this.local = state === null ? null : toPresenceState(state);
-    if (this.session?.synced) this.send({ type: 'presence', state: this.local });
+    const local = state === null ? null : toPresenceState(state);
+    // Encode now so an invalid value throws here, not later in the batched send.
+    this.presenceFrame = encodeMessage({ type: 'presence', state: local });
+    this.local = local;
+    this.presenceDirty = true;
+    this.scheduleFlush();
   }
 
   /** Merge fields into this session's presence (see {@link setPresence}). */
@@ -228,13 +235,31 @@ export class SyncProvider extends Emitter<ProviderEvents> {
   private onLocalUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === this) return;
     this.outbox.add(update);
-    this.flush();
+    this.scheduleFlush();
   }
 
-  /** Send every unsent outbox entry, when synced with write access. */
+  /**
+   * Send at the end of the current task: the updates and presence changes of one event-loop turn
+   * go out together (long runs merged), so a burst of transactions cannot trip the relay's rate
+   * limit, and only the last presence state of a turn is sent.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.scheduler.defer(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Send pending presence and every unsent outbox entry, when synced (updates: with write access). */
   private flush(): void {
     const s = this.session;
     if (s === undefined || !s.synced) return;
+    if (this.presenceDirty && this.presenceFrame !== undefined) {
+      this.presenceDirty = false;
+      this.connection.send(this.presenceFrame);
+    }
     if (s.scope !== 'write') {
       if (this.outbox.size > 0 && !s.readOnlyReported) {
         s.readOnlyReported = true;
@@ -344,8 +369,8 @@ export class SyncProvider extends Emitter<ProviderEvents> {
     this.authFailures = 0;
     this.connection.markReady();
     this.setStatus('synced');
+    this.presenceDirty = this.local !== null;
     this.flush();
-    if (this.local !== null) this.send({ type: 'presence', state: this.local });
     this.emit('sync', true);
   }
 

@@ -64,12 +64,14 @@ function runSchedule(
   });
   const nodeOf = (s: FakeSocket) => URLS.indexOf(s.url);
   const pump = () => {
+    scheduler.runDeferred();
     for (const s of sockets) {
       if (served.has(s) || s.readyState === 3) continue;
       served.add(s);
       if (dead.has(nodeOf(s))) s.serverClose(1006, 'refused');
       else relays[nodeOf(s)]!.serve(s);
     }
+    scheduler.runDeferred();
   };
   const wait = (ms: number) => {
     for (let t = 0; t < ms; t += 10) {

@@ -38,12 +38,14 @@ function harness(options: Partial<ProviderOptions> = {}, urls = [A, B]) {
     return provider;
   };
   const pump = () => {
+    scheduler.runDeferred();
     for (const socket of sockets) {
       if (served.has(socket) || socket.readyState === 3) continue;
       served.add(socket);
       if (dead.has(socket.url)) socket.serverClose(1006, 'refused');
       else relays.get(socket.url)!.serve(socket);
     }
+    scheduler.runDeferred();
   };
   const live = () => sockets.at(-1)!;
   const kill = (url: string) => {
@@ -118,6 +120,7 @@ describe('SyncProvider handshake and live sync', () => {
     const relay = h.relays.get(A)!;
     h.doc.edit(7);
     h.doc.edit(8);
+    h.pump(); // updates of one task go out together, at its end
     relay.send(h.live(), { type: 'update', id: 0, update: new Uint8Array([9, 0, 0, 0]) });
     expect(h.doc.ops.has(9)).toBe(true);
     const updates = relay.received.filter((m) => m.type === 'update');
@@ -127,6 +130,17 @@ describe('SyncProvider handshake and live sync', () => {
     expect(ids.every((id) => id > 0)).toBe(true);
   });
 
+  it('a burst of transactions in one task goes out as one merged frame, not one frame each', () => {
+    const h = harness();
+    h.make();
+    h.pump();
+    for (let op = 1; op <= 200; op++) h.doc.edit(op);
+    h.pump();
+    const updates = h.relays.get(A)!.received.filter((m) => m.type === 'update');
+    expect(updates.length).toBe(1);
+    expect(h.relays.get(A)!.ops.size).toBe(200);
+  });
+
   it('whenAcknowledged waits for the durable ack, and only for updates made before the call', async () => {
     const h = harness();
     const p = h.make();
@@ -134,11 +148,13 @@ describe('SyncProvider handshake and live sync', () => {
     const relay = h.relays.get(A)!;
     relay.holdAcks = true;
     h.doc.edit(1);
+    h.pump();
     let done = false;
     void p.whenAcknowledged().then(() => {
       done = true;
     });
     h.doc.edit(2);
+    h.pump();
     await flush();
     expect(done).toBe(false);
     const [first] = relay.heldAcks.splice(0, 1);
@@ -237,6 +253,7 @@ describe('SyncProvider offline and failover', () => {
     h.pump();
     h.relays.get(A)!.holdAcks = true;
     h.doc.edit(4);
+    h.pump();
     const acked = p.whenAcknowledged();
     const id = h.relays.get(A)!.heldAcks[0]!;
     h.relays.get(A)!.send(h.live(), { type: 'error', code: 'unavailable', message: 'no quorum', id });
@@ -301,6 +318,7 @@ describe('SyncProvider errors and close codes', () => {
     h.pump();
     h.relays.get(A)!.holdAcks = true;
     h.doc.edit(6);
+    h.pump();
     const acked = p.whenAcknowledged();
     const id = h.relays.get(A)!.heldAcks[0]!;
     const relay = h.relays.get(A)!;
@@ -330,6 +348,7 @@ describe('SyncProvider errors and close codes', () => {
     h.pump();
     h.doc.edit(1);
     h.doc.edit(2);
+    h.pump();
     expect(h.relays.get(A)!.received.filter((m) => m.type === 'update').length).toBe(0);
     expect(h.errors.filter((e) => e.code === 'read-only').length).toBe(1);
     expect(p.pendingUpdates).toBe(2);
@@ -375,6 +394,7 @@ describe('SyncProvider presence, cluster and lifecycle', () => {
     p.setPresence({ name: 'Bo', color: '#0f0' });
     h.pump();
     p.updatePresence({ cursor: 4 });
+    h.pump();
     h.kill(A);
     h.run(200);
     const fromA = h.relays.get(A)!.received.filter((m) => m.type === 'presence');
@@ -383,6 +403,26 @@ describe('SyncProvider presence, cluster and lifecycle', () => {
     expect(fromB).toEqual([
       { type: 'presence', state: { name: 'Bo', color: '#0f0', cursor: 4, data: null } },
     ]);
+  });
+
+  it('sends only the last presence state of a task, and rejects invalid values at once', () => {
+    const h = harness();
+    const p = h.make();
+    h.pump();
+    for (let i = 0; i < 50; i++) p.updatePresence({ cursor: i });
+    h.pump();
+    const sent = h.relays.get(A)!.received.filter((m) => m.type === 'presence');
+    expect(sent.map((m) => m.type === 'presence' && m.state?.cursor)).toEqual([49]);
+    expect(() => p.setPresence({ cursor: Number.NaN })).toThrow(RangeError);
+    expect(p.localPresence?.cursor).toBe(49);
+    p.setPresence(null);
+    h.pump();
+    expect(
+      h.relays
+        .get(A)!
+        .received.filter((m) => m.type === 'presence')
+        .at(-1),
+    ).toEqual({ type: 'presence', state: null });
   });
 
   it('pings at least every presence TTL / 3 so the relay does not expire this session', () => {

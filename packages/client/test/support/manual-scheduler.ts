@@ -20,6 +20,17 @@ export class ManualScheduler implements Scheduler {
     this.timers.delete(handle as number);
   }
 
+  private readonly deferred: (() => void)[] = [];
+
+  defer(fn: () => void): void {
+    this.deferred.push(fn);
+  }
+
+  /** Run every deferred task (and the ones they defer), like the end of a task. */
+  runDeferred(): void {
+    for (let guard = 0; guard < 100_000 && this.deferred.length > 0; guard++) this.deferred.shift()!();
+  }
+
   /** Number of pending timers. */
   get pending(): number {
     return this.timers.size;
@@ -35,6 +46,7 @@ export class ManualScheduler implements Scheduler {
   /** Advance the clock by `ms`, firing every timer that falls due (including ones set meanwhile). */
   advance(ms: number): void {
     const end = this.time + ms;
+    this.runDeferred();
     for (let guard = 0; guard < 100_000; guard++) {
       let pick: [number, { due: number; fn: () => void }] | undefined;
       for (const entry of this.timers) {
@@ -44,6 +56,7 @@ export class ManualScheduler implements Scheduler {
       this.timers.delete(pick[0]);
       this.time = pick[1].due;
       pick[1].fn();
+      this.runDeferred();
     }
     this.time = end;
   }
