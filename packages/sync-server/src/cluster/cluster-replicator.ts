@@ -46,6 +46,19 @@ export interface ClusterReplicatorOptions {
 
 const META_KEY = 'cluster.election';
 
+/** Parse the persisted term and vote; throws `RangeError` if the stored value is corrupt. */
+function readPersisted(raw: string | undefined): PersistentElectionState {
+  if (raw === undefined) return { term: 0, votedFor: null };
+  const v: unknown = JSON.parse(raw);
+  if (typeof v === 'object' && v !== null && 'term' in v && 'votedFor' in v) {
+    const { term, votedFor } = v as { term: unknown; votedFor: unknown };
+    if (Number.isSafeInteger(term) && (votedFor === null || Number.isSafeInteger(votedFor))) {
+      return { term: term as number, votedFor: votedFor as number | null };
+    }
+  }
+  throw new RangeError(`corrupt persisted election state: ${raw}`);
+}
+
 interface PendingRead {
   docId: string;
   need: number;
@@ -89,9 +102,7 @@ export class ClusterReplicator implements Replicator {
 
   async start(host: ReplicaHost): Promise<void> {
     this.host = host;
-    const raw = host.store.getMeta(META_KEY);
-    const persisted: PersistentElectionState =
-      raw === undefined ? { term: 0, votedFor: null } : JSON.parse(raw);
+    const persisted = readPersisted(host.store.getMeta(META_KEY));
     const [min, max] = this.opts.electionTimeoutMs ?? [300, 600];
     this.election = new ElectionNode(
       {
