@@ -4,6 +4,7 @@
  * development token. Flags and environment variables: `accord-relay --help`.
  */
 import { mintToken } from './auth/tokens.js';
+import { clusterReplicatorFromConfig } from './cluster/from-config.js';
 import { ConfigError, helpText, loadConfig, parseArgs } from './config.js';
 import { startRelayNode } from './node.js';
 import { coreEngine } from './relay/core-engine.js';
@@ -24,7 +25,11 @@ async function tokenCommand(argv: readonly string[]): Promise<number> {
 
 async function serve(argv: readonly string[]): Promise<void> {
   const config = loadConfig(argv, process.env);
-  const node = await startRelayNode(config, { engine: coreEngine });
+  // With --peers the cluster layer replicates (write/read quorums, election); alone, a cluster of one.
+  const node = await startRelayNode(config, {
+    engine: coreEngine,
+    ...(config.peers.length > 0 ? { replicator: (c: typeof config) => clusterReplicatorFromConfig(c) } : {}),
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
