@@ -59,6 +59,31 @@ describe('rooms holding @accord/core documents', () => {
     }
   });
 
+  it("an offline client edits, reconnects, and the edits merge with everyone else's", async () => {
+    const n = await node([]);
+    const online = await client(n, 'o');
+    const offline = await client(n, 'o');
+    online.edit((doc) => doc.getText('t').insert(0, 'shared '));
+    await online.settled();
+    await offline.until(() => (offline.json() as { t?: string }).t === 'shared ');
+    offline.client?.ws.terminate();
+    await offline.client?.closed;
+    // Both edit while apart.
+    offline.edit((doc) => doc.getText('t').insert(7, 'offline-edit '));
+    offline.edit((doc) => doc.getMap('m').set('from', 'offline'));
+    online.edit((doc) => doc.getText('t').insert(0, 'online-edit '));
+    await online.settled();
+    expect(offline.pending.size).toBe(2);
+    await offline.connect(urlOf(n));
+    await offline.settled();
+    const target = JSON.stringify(offline.json());
+    await online.until(() => JSON.stringify(online.json()) === target);
+    const merged = online.json() as { t: string; m: { from: string } };
+    expect(merged.t).toContain('online-edit ');
+    expect(merged.t).toContain('offline-edit ');
+    expect(merged.m.from).toBe('offline');
+  });
+
   it('refuses bit-flipped and truncated updates that do not decode, keeps honest clients converging', async () => {
     const logs: string[] = [];
     const n = await startNode(['--rate-limit', '0'], {
