@@ -73,44 +73,44 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
 
   // Validate: parents resolve to containers of the right kind (or are dead), origins stay in
   // their container, and each group's holder comes before the group.
-  const kinds = new Map<string, string>();
   const seen = new Set<string>();
+  let groupParent: ParentRef | null = null;
   let groupKey = '';
+  let kind = '';
   for (const r of update.records) {
     if (r.t === 3) continue;
-    const key = parentKey(r.parent);
-    if (key !== groupKey) {
-      if (seen.has(key)) return false; // groups must be contiguous
-      seen.add(key);
-      groupKey = key;
-      let kind: string;
+    if (r.parent !== groupParent) {
+      groupParent = r.parent;
+      const key = parentKey(r.parent);
+      if (key !== groupKey) {
+        if (seen.has(key)) return false; // groups must be contiguous
+        seen.add(key);
+        groupKey = key;
+      }
       if (r.parent.name !== null) kind = r.parent.kind;
       else {
         const h = find(by, r.parent.client, r.parent.clock);
         if (h === undefined) return false;
-        if (h.t === 1) {
-          if (!(h.value instanceof ContainerValue)) return false;
-          kind = h.value.kind;
-        } else if (h.t === 0 && Array.isArray(h.content)) {
-          const v = h.content[r.parent.clock - h.clock];
-          if (!(v instanceof ContainerValue)) return false;
-          kind = v.kind;
-        } else return false; // dead holders: leave it to the general path
+        let v: unknown;
+        if (h.t === 1) v = h.value;
+        else if (h.t === 0 && Array.isArray(h.content)) v = h.content[r.parent.clock - h.clock];
+        if (!(v instanceof ContainerValue)) return false; // dead holders: the general path
+        kind = v.kind;
       }
-      kinds.set(key, kind);
     }
-    const kind = kinds.get(key);
     if (r.t === 0) {
-      if (kind === 'text' ? r.content !== null && typeof r.content !== 'string' : kind !== 'list')
+      if (kind === 'text' ? typeof r.content === 'object' && r.content !== null : kind !== 'list')
         return false;
       if (kind === 'list' && typeof r.content === 'string') return false;
-      for (const [c, k] of [
-        [r.olClient, r.olClock],
-        [r.orClient, r.orClock],
-      ] as const) {
-        if (c === NONE) continue;
-        const o = find(by, c, k);
-        if (o === undefined || o.t !== 0 || parentKey(o.parent) !== key) return false;
+      if (r.olClient !== NONE) {
+        const o = find(by, r.olClient, r.olClock);
+        if (o === undefined || o.t !== 0 || (o.parent !== r.parent && parentKey(o.parent) !== groupKey))
+          return false;
+      }
+      if (r.orClient !== NONE) {
+        const o = find(by, r.orClient, r.orClock);
+        if (o === undefined || o.t !== 0 || (o.parent !== r.parent && parentKey(o.parent) !== groupKey))
+          return false;
       }
     } else if (r.t === 1) {
       if (kind !== 'map' || r.wall > 2 ** 47 || r.logical >= 2 ** 31) return false;
@@ -147,6 +147,8 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
     }
   }
   const ci = (id: number): number => doc.clientIndex(id);
+  let lastParent: ParentRef | null = null;
+  let lastContainer: Container | null = null;
   const opened = doc.begin(origin, false);
   try {
     for (const r of update.records) {
@@ -154,7 +156,11 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
         addStruct(new GcRun(ci(r.client), r.clock, r.len));
         continue;
       }
-      const c = containerFor(r.parent) as Container;
+      if (r.parent !== lastParent) {
+        lastParent = r.parent;
+        lastContainer = containerFor(r.parent) as Container;
+      }
+      const c = lastContainer as Container;
       const client = ci(r.client);
       if (r.t === 0) {
         let content = r.content;

@@ -1,0 +1,180 @@
+/**
+ * Content mirrors for the undo manager. A deleted run keeps no content (tombstones are lengths
+ * only), so to undo a deletion the manager must know what the deleted units held. It keeps a
+ * copy of each tracked text, list and map, brought up to date from the change events of every
+ * transaction (local and remote): the copy from before a transaction holds the deleted content.
+ *
+ * Cost: one copy of the tracked content, and per transaction O(size of the changed container)
+ * for texts and lists (string and array splices).
+ */
+import { Container } from './container.js';
+import type { ChangeEvent, SequenceChange } from './events.js';
+import type { DocMap } from './map.js';
+
+/** A text (string) or list (array) copy. */
+export type SeqContent = string | unknown[];
+
+/** Units deleted by one transaction from one sequence, in document order (pre-transaction ranks). */
+export type DeletedContent = SeqContent;
+
+/** Mirrors of the tracked containers. */
+export class ContentMirror {
+  private readonly seqs = new Map<Container, SeqContent>();
+  private readonly maps = new Map<Container, Map<string, unknown>>();
+
+  /** Copy `c` and every container inside it (when first tracked). */
+  track(c: Container): void {
+    if (c.kind === 'text') this.seqs.set(c, c.toString());
+    else if (c.kind === 'list') {
+      const items = (c as unknown as { toArray(): unknown[] }).toArray();
+      this.seqs.set(c, items);
+      for (const v of items) if (v instanceof Container) this.track(v);
+    } else if (c.kind === 'map') {
+      const m = c as DocMap;
+      const copy = new Map<string, unknown>();
+      for (const k of m.keys()) {
+        const v = m.get(k);
+        copy.set(k, v);
+        if (v instanceof Container) this.track(v);
+      }
+      this.maps.set(c, copy);
+    }
+  }
+
+  /** Forget every mirror. */
+  clear(): void {
+    this.seqs.clear();
+    this.maps.clear();
+  }
+
+  /**
+   * Apply a sequence event to its mirror. When `collect` is true, returns the content of the
+   * units that existed before the transaction and were deleted by it, in document order (units
+   * both inserted and deleted within the transaction are left out). A container without a
+   * mirror was created after tracking began and had no change yet, so it starts empty.
+   */
+  applySequence(ev: ChangeEvent, collect: boolean): DeletedContent | null {
+    const target = ev.target;
+    const isText = target.kind === 'text';
+    const before = this.seqs.get(target) ?? (isText ? '' : []);
+    const deleted = collect ? deletedRanks(before.length, ev.changes) : null;
+    let out: DeletedContent | null = null;
+    if (deleted !== null) {
+      if (typeof before === 'string') {
+        let s = '';
+        for (let i = 0; i < deleted.length; i += 2)
+          s += before.slice(deleted[i] as number, (deleted[i] as number) + (deleted[i + 1] as number));
+        out = s;
+      } else {
+        const a: unknown[] = [];
+        for (let i = 0; i < deleted.length; i += 2) {
+          const from = deleted[i] as number;
+          for (let k = from; k < from + (deleted[i + 1] as number); k++) a.push(before[k]);
+        }
+        out = a;
+      }
+    }
+    let cur = before;
+    for (const ch of ev.changes) {
+      if (typeof cur === 'string') {
+        if (ch.delete !== undefined) cur = cur.slice(0, ch.index) + cur.slice(ch.index + ch.delete);
+        if (typeof ch.insert === 'string') cur = cur.slice(0, ch.index) + ch.insert + cur.slice(ch.index);
+      } else {
+        if (cur === before) cur = cur.slice();
+        if (ch.delete !== undefined) cur.splice(ch.index, ch.delete);
+        if (Array.isArray(ch.insert)) {
+          cur.splice(ch.index, 0, ...ch.insert);
+          for (const v of ch.insert) if (v instanceof Container) this.track(v);
+        }
+      }
+    }
+    this.seqs.set(target, cur);
+    return out;
+  }
+
+  /**
+   * Apply a map event to its mirror; returns, per changed key, whether it had a value before
+   * the transaction and which.
+   */
+  applyMap(ev: ChangeEvent): { key: string; had: boolean; prev: unknown }[] {
+    const m = ev.target as DocMap;
+    let copy = this.maps.get(m);
+    if (copy === undefined) {
+      copy = new Map();
+      this.maps.set(m, copy);
+    }
+    const out: { key: string; had: boolean; prev: unknown }[] = [];
+    for (const key of ev.keysChanged) {
+      out.push({ key, had: copy.has(key), prev: copy.get(key) });
+      if (m.has(key)) {
+        const v = m.get(key);
+        copy.set(key, v);
+        if (v instanceof Container && !this.maps.has(v) && !this.seqs.has(v)) this.track(v);
+      } else copy.delete(key);
+    }
+    return out;
+  }
+}
+
+/**
+ * Which pre-transaction positions a sequence of changes deleted: `[start, len, ...]` ascending.
+ * Tracks segments of the current content as either pre-transaction ranks or inserted units.
+ */
+export function deletedRanks(preLength: number, changes: readonly SequenceChange[]): number[] {
+  // Segments: [pre, len] pairs where pre = -1 marks units inserted by the transaction.
+  let segs: number[] = preLength > 0 ? [0, preLength] : [];
+  const deleted: number[] = [];
+  for (const ch of changes) {
+    if (ch.delete !== undefined && ch.delete > 0) {
+      const end = ch.index + ch.delete;
+      const next: number[] = [];
+      let pos = 0;
+      for (let i = 0; i < segs.length; i += 2) {
+        const pre = segs[i] as number;
+        const len = segs[i + 1] as number;
+        const a = Math.max(pos, ch.index);
+        const b = Math.min(pos + len, end);
+        if (a >= b) next.push(pre, len);
+        else {
+          if (a > pos) next.push(pre, a - pos);
+          if (pre >= 0) deleted.push(pre + (a - pos), b - a);
+          if (b < pos + len) next.push(pre < 0 ? -1 : pre + (b - pos), pos + len - b);
+        }
+        pos += len;
+      }
+      segs = next;
+    }
+    const n = ch.insert?.length ?? 0;
+    if (n > 0) {
+      const next: number[] = [];
+      let pos = 0;
+      let placed = false;
+      for (let i = 0; i < segs.length; i += 2) {
+        const pre = segs[i] as number;
+        const len = segs[i + 1] as number;
+        if (!placed && ch.index <= pos + len) {
+          const cut = ch.index - pos;
+          if (cut > 0) next.push(pre, cut);
+          next.push(-1, n);
+          if (cut < len) next.push(pre < 0 ? -1 : pre + cut, len - cut);
+          placed = true;
+        } else next.push(pre, len);
+        pos += len;
+      }
+      if (!placed) next.push(-1, n);
+      segs = next;
+    }
+  }
+  // Sort and merge the deleted ranges.
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < deleted.length; i += 2) pairs.push([deleted[i] as number, deleted[i + 1] as number]);
+  pairs.sort((x, y) => x[0] - y[0]);
+  const out: number[] = [];
+  for (const [s, l] of pairs) {
+    const k = out.length;
+    if (k > 0 && (out[k - 2] as number) + (out[k - 1] as number) === s)
+      out[k - 1] = (out[k - 1] as number) + l;
+    else out.push(s, l);
+  }
+  return out;
+}
