@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './auth/index.js';
+export * from './cluster/index.js';
 export {
   ConfigError,
   helpText,
