@@ -50,7 +50,11 @@ async function main(): Promise<number> {
       process.stdout.write(
         `${r.target}: ${r.frames} frames (seed ${r.seed}): ${r.crashes} crashes, ${r.corruptions} corruptions, ` +
           `${r.accepted} accepted, ${r.rejected} rejected, slowest frame ${r.maxFrameMs.toFixed(1)} ms, ` +
-          `max event-loop delay ${r.maxEventLoopDelayMs.toFixed(1)} ms\n`,
+          `max event-loop delay ${r.maxEventLoopDelayMs.toFixed(1)} ms` +
+          (r.targetEventLoopDelayMaxMs !== null
+            ? `, relay event-loop delay max ${r.targetEventLoopDelayMaxMs.toFixed(1)} ms`
+            : '') +
+          '\n',
       );
       for (const f of r.failures) process.stdout.write(`  ${f}\n`);
     }

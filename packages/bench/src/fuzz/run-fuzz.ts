@@ -18,8 +18,10 @@ export interface FuzzResult {
   corruptions: number;
   /** Slowest single frame (ms). */
   maxFrameMs: number;
-  /** Largest event-loop delay seen during the run (ms). */
+  /** Largest event-loop delay of the fuzzing process during the run (ms). */
   maxEventLoopDelayMs: number;
+  /** Largest event-loop delay of the target process (the relay, from its /metrics), when known (ms). */
+  targetEventLoopDelayMaxMs: number | null;
   /** Up to 10 failures: frame index, mutation kind, outcome, reason. */
   failures: string[];
 }
@@ -70,6 +72,7 @@ export async function runFuzz(target: FuzzTarget, frames: number, seed: number):
     corruptions: counts.corruption + end.corruptions,
     maxFrameMs,
     maxEventLoopDelayMs: lag.max / 1e6,
+    targetEventLoopDelayMaxMs: end.targetEventLoopDelayMaxMs ?? null,
     failures,
   };
 }

@@ -43,6 +43,19 @@ export function relayTarget(core: AccordCoreApi): RelayFuzzTarget {
   let crashes = 0;
   const details: string[] = [];
 
+  let lagMaxMs = 0;
+  /** Reads the relay's event-loop lag maximum since the last scrape (prom-client default metric). */
+  const scrapeLag = async (): Promise<void> => {
+    if (server === null) return;
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+      const m = /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? ([0-9.eE+-]+)$/m.exec(text);
+      if (m) lagMaxMs = Math.max(lagMaxMs, Number(m[1]) * 1000);
+    } catch {
+      // metrics unavailable: the figure stays as it was
+    }
+  };
+
   const alive = () =>
     server !== null && server.process.exitCode === null && server.process.signalCode === null;
 
@@ -100,12 +113,15 @@ export function relayTarget(core: AccordCoreApi): RelayFuzzTarget {
           state: { name: 'fuzz', color: '#fff', cursor: { a: 1 }, data: null },
         }),
       );
+      await scrapeLag();
+      lagMaxMs = 0;
       return corpus;
     },
 
     async feed(frame): Promise<FrameResult> {
       frames++;
       if (frames % CHECK_EVERY === 0) {
+        await scrapeLag();
         const problem = alive() ? await roundTrip() : 'relay process died';
         if (problem !== null) {
           crashes++;
@@ -144,6 +160,7 @@ export function relayTarget(core: AccordCoreApi): RelayFuzzTarget {
         crashes++;
         details.push(`final round trip: ${problem}`);
       }
+      await scrapeLag();
       const fresh = await RawRelayClient.connect(url, protocol, DOC, protocol.createFullReplica(99, 7));
       const texts = [...honest.map((c) => c.replica?.digest()), fresh.replica?.digest()];
       fresh.close();
@@ -151,7 +168,7 @@ export function relayTarget(core: AccordCoreApi): RelayFuzzTarget {
         corruptions++;
         details.push('honest replicas and the relay state differ at the end');
       }
-      return { crashes, corruptions, details };
+      return { crashes, corruptions, details, targetEventLoopDelayMaxMs: lagMaxMs };
     },
 
     async close() {

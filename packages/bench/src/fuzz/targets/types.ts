@@ -26,5 +26,11 @@ export interface FuzzTarget {
   /** Feeds one frame and judges the outcome. */
   feed(frame: Uint8Array): Promise<FrameResult>;
   /** Final checks (e.g. honest clients converged, the node is alive); returns extra corruptions and crashes. */
-  finish(): Promise<{ crashes: number; corruptions: number; details: string[] }>;
+  finish(): Promise<{
+    crashes: number;
+    corruptions: number;
+    details: string[];
+    /** Largest event-loop delay of the system under test (e.g. the relay process), when known (ms). */
+    targetEventLoopDelayMaxMs?: number;
+  }>;
 }
