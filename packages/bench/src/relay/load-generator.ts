@@ -83,6 +83,8 @@ interface Client {
   readonly docId: string;
   readonly ws: WebSocket;
   readonly updates: LightUpdate[];
+  /** Light mode: the update frames, encoded before the run (frame i carries update id i + 1). */
+  readonly frames: Uint8Array[];
   readonly replica: FullReplica | null;
   next: number;
   readonly fifo: number[];
@@ -190,6 +192,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
     const docId = `${opts.docPrefix}-${doc}`;
     const full = opts.full === true;
     const updates = full ? [] : protocol.makeUpdates(i, perClient);
+    const frames = updates.map((u, j) => protocol.updateFrame(docId, j + 1, u));
     const ws = new WebSocket(opts.urls[i % opts.urls.length] as string, { perMessageDeflate: false });
     ws.binaryType = 'nodebuffer';
     const c: Client = {
@@ -198,6 +201,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
       docId,
       ws,
       updates,
+      frames,
       replica: full ? protocol.createFullReplica(i, opts.seed ?? 1) : null,
       next: 0,
       fifo: [],
@@ -263,6 +267,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
         const k = sent++;
         const c = clients[k % n] as Client;
         let u: LightUpdate;
+        let frame: Uint8Array | undefined;
         if (c.replica !== null) {
           const e = c.replica.edit();
           markReplica[k] = e.mark.replica;
@@ -270,6 +275,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
           c.next++;
           u = e;
         } else {
+          frame = c.frames[c.next];
           u = c.updates[c.next++] as LightUpdate;
         }
         intended[k] = start + k * interval;
@@ -279,7 +285,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
         if (c.closed) continue;
         if (protocol.ackById) c.byId.set(c.next, k);
         else c.fifo.push(k);
-        c.ws.send(protocol.updateFrame(c.docId, c.next, u));
+        c.ws.send(frame ?? protocol.updateFrame(c.docId, c.next, u));
       }
       if (sent < total) setTimeout(tick, 1);
       else resolve();
