@@ -76,7 +76,7 @@ describe('DocTodoModel', () => {
     sync(a, b);
     sync(b, a);
     const texts = la.items().map((i) => `${i.text}${i.done ? ' ✓' : ''}`);
-    expect(texts[2]).toBe('one ✓');
+    expect(texts[2]).toBe(`${first!.text} ✓`);
     expect(texts).toContain('two, edited');
     expect(lb.items()).toEqual(la.items());
 

@@ -1,0 +1,198 @@
+/**
+ * The browser-test harness: a real relay cluster (child processes on free loopback ports, data
+ * in a temporary directory), the built demo on a static server, and a real headless Chromium
+ * driven by playwright-core. Every wait is on a condition with a deadline, never a fixed sleep.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { freePorts, type RelayCluster, startCluster } from '../../launch/relay-cluster.mjs';
+import { type StaticServer, serveStatic } from '../../launch/static-server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root. */
+export const repoRoot = resolve(here, '../../../..');
+/** Where screenshots go (gitignored). */
+export const outputDir = join(repoRoot, 'test-output');
+const relayMain = join(repoRoot, 'packages/sync-server/dist/main.js');
+
+/** A running demo: relay cluster, static server, browser. */
+export interface Stack {
+  readonly cluster: RelayCluster;
+  readonly server: StaticServer;
+  readonly browser: Browser;
+  /** Open a new tab (its own browser context: a separate user) on document `doc`. */
+  open(doc: string, options?: { relays?: readonly string[] }): Promise<Tab>;
+  /** Close everything; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** One browser tab running the demo, with the console errors it printed. */
+export interface Tab {
+  readonly page: Page;
+  readonly errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Relay nodes per test cluster. One until the cluster replicator lands in the relay (nodes do not
+ * exchange updates before it does); then three, as `pnpm start` runs.
+ */
+export const CLUSTER_SIZE = 1;
+
+/** Chromium messages that are the network's doing, not the app's (a killed relay). */
+const NETWORK_NOISE = /WebSocket connection to .* failed|net::ERR_CONNECTION_REFUSED/;
+
+/**
+ * Start `nodes` relay nodes, the static server with their URLs in `/config.json`, and Chromium.
+ * Relay flags in `relayArgs` are passed to every node.
+ */
+export async function startStack(options: { nodes: number; relayArgs?: string[] }): Promise<Stack> {
+  const dataRoot = await mkdtemp(join(tmpdir(), 'accord-demo-test-'));
+  const ports = await freePorts(options.nodes);
+  const cluster = await startCluster({
+    relayMain,
+    ports,
+    dataRoot,
+    ...(options.relayArgs ? { extraArgs: options.relayArgs } : {}),
+  });
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await serveStatic({ root: inject('demoDist'), config: { relays: cluster.urls } });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      timeout: 20_000,
+    });
+  } catch (error) {
+    await server?.close();
+    await cluster.stop();
+    await rm(dataRoot, { recursive: true, force: true });
+    throw error;
+  }
+  const liveServer = server;
+  const liveBrowser = browser;
+  const tabs = new Set<Tab>();
+  let stopped = false;
+  return {
+    cluster,
+    server: liveServer,
+    browser: liveBrowser,
+    async open(doc, openOptions = {}) {
+      const context = await liveBrowser.newContext({ viewport: { width: 1280, height: 860 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !NETWORK_NOISE.test(message.text())) errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+      const query = openOptions.relays ? `?relays=${openOptions.relays.join(',')}` : '';
+      await page.goto(`${liveServer.url}${query}#doc=${encodeURIComponent(doc)}`);
+      const tab: Tab = {
+        page,
+        errors,
+        close: async () => {
+          tabs.delete(tab);
+          await context.close();
+        },
+      };
+      tabs.add(tab);
+      return tab;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.allSettled([...tabs].map((tab) => tab.close()));
+      await liveBrowser.close().catch(() => undefined);
+      await liveServer.close();
+      await cluster.stop(2_000);
+      await rm(dataRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Wait until `condition` returns a truthy value (polled every 25 ms); throws after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  condition: () => Promise<T> | T,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await condition();
+      if (value) return value as NonNullable<T>;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+    }
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+}
+
+/** The editor's text in a tab. */
+export function editorText(page: Page): Promise<string> {
+  return page.getByTestId('editor').inputValue();
+}
+
+/** The text of the element with `data-testid` `id`. */
+export async function testIdText(page: Page, id: string): Promise<string> {
+  return ((await page.getByTestId(id).first().textContent()) ?? '').trim();
+}
+
+/** Wait until the tab reports `synced` and its editor is enabled. */
+export async function waitSynced(page: Page, timeoutMs = 15_000): Promise<void> {
+  await waitFor(
+    'status synced',
+    async () =>
+      (await testIdText(page, 'status')) === 'synced' && (await page.getByTestId('editor').isEnabled()),
+    timeoutMs,
+  );
+}
+
+/** Wait until every tab's editor shows the same text, and return it. */
+export async function waitConverged(pages: readonly Page[], timeoutMs = 15_000): Promise<string> {
+  let texts: string[] = [];
+  await waitFor(
+    'editors to converge',
+    async () => {
+      texts = await Promise.all(pages.map((page) => editorText(page)));
+      return texts.every((t) => t === texts[0]);
+    },
+    timeoutMs,
+  ).catch((error: unknown) => {
+    throw new Error(
+      `${(error as Error).message}\n${texts.map((t, i) => `tab ${i}: ${JSON.stringify(t)}`).join('\n')}`,
+    );
+  });
+  return texts[0] ?? '';
+}
+
+/** Put the caret of a tab's editor at `index` (focusing it first). */
+export async function placeCaret(page: Page, index: number): Promise<void> {
+  const editor = page.getByTestId('editor');
+  await editor.focus();
+  await editor.evaluate((el, at) => {
+    (el as HTMLTextAreaElement).setSelectionRange(at, at);
+  }, index);
+}
+
+/** The caret position (selectionStart) of a tab's editor. */
+export function caretOf(page: Page): Promise<number> {
+  return page.getByTestId('editor').evaluate((el) => (el as HTMLTextAreaElement).selectionStart);
+}
+
+/** Create the screenshot directory. */
+export async function ensureOutputDir(): Promise<string> {
+  await mkdir(outputDir, { recursive: true });
+  return outputDir;
+}

@@ -1,0 +1,130 @@
+/**
+ * The todo list and the counter, edited at the same time from two real tabs through the relay
+ * cluster: both tabs end with the same list, and the counter equals the sum of every click.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_SIZE, type Stack, startStack, testIdText, waitFor, waitSynced } from './harness.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ nodes: CLUSTER_SIZE });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface Row {
+  text: string;
+  done: boolean;
+}
+
+async function todoRows(page: Page): Promise<Row[]> {
+  const items = page.getByTestId('todo-item');
+  const count = await items.count();
+  const rows: Row[] = [];
+  for (let i = 0; i < count; i++) {
+    const item = items.nth(i);
+    rows.push({
+      text: await item.getByTestId('todo-text').inputValue(),
+      done: await item.getByTestId('todo-check').isChecked(),
+    });
+  }
+  return rows;
+}
+
+async function addTodos(page: Page, texts: readonly string[]): Promise<void> {
+  const input = page.getByTestId('todo-input');
+  for (const text of texts) {
+    await input.fill(text);
+    await input.press('Enter');
+  }
+}
+
+async function click(page: Page, testId: string, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) await page.getByTestId(testId).click();
+}
+
+function item(page: Page, text: string) {
+  return page.locator(`[data-testid="todo-item"][data-text="${text}"]`);
+}
+
+async function waitSameRows(pages: readonly Page[], expected: number): Promise<Row[]> {
+  let rows: Row[][] = [];
+  await waitFor(`both tabs to show the same ${expected} todos`, async () => {
+    rows = await Promise.all(pages.map((p) => todoRows(p)));
+    return rows[0]?.length === expected && rows.every((r) => JSON.stringify(r) === JSON.stringify(rows[0]));
+  }).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${JSON.stringify(rows)}`);
+  });
+  return rows[0] ?? [];
+}
+
+describe('todo list and counter from two tabs', () => {
+  it('converge under concurrent clicks, additions, edits, checks, deletions and moves', async () => {
+    const doc = `todos-${Date.now()}`;
+    const tabs = await Promise.all([stack.open(doc), stack.open(doc)]);
+    const [a, b] = tabs.map((tab) => tab.page) as [Page, Page];
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+
+    // Both tabs at once: counter clicks and todo additions (each tab does its own in sequence,
+    // since one page has one focus).
+    await Promise.all([
+      (async () => {
+        await click(a, 'counter-inc', 7);
+        await addTodos(a, ['A one', 'A two', 'A three']);
+        await click(a, 'counter-dec', 2);
+      })(),
+      (async () => {
+        await click(b, 'counter-inc', 4);
+        await addTodos(b, ['B one', 'B two']);
+        await click(b, 'counter-dec', 5);
+      })(),
+    ]);
+    let values: string[] = [];
+    await waitFor('counters to agree on 4', async () => {
+      values = await Promise.all([testIdText(a, 'counter-value'), testIdText(b, 'counter-value')]);
+      return values.every((v) => v === '4');
+    }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}: ${values.join(', ')}`);
+    });
+    const added = await waitSameRows([a, b], 5);
+    expect(added.map((r) => r.text).sort()).toEqual(['A one', 'A three', 'A two', 'B one', 'B two']);
+    // Each tab's own additions keep their order.
+    const order = added.map((r) => r.text);
+    expect(order.indexOf('A one')).toBeLessThan(order.indexOf('A two'));
+    expect(order.indexOf('A two')).toBeLessThan(order.indexOf('A three'));
+    expect(order.indexOf('B one')).toBeLessThan(order.indexOf('B two'));
+
+    // Concurrent check, edit, delete and move.
+    await Promise.all([
+      (async () => {
+        await item(a, 'A one').getByTestId('todo-check').check();
+        await item(a, 'B one').getByTestId('todo-delete').click();
+      })(),
+      (async () => {
+        const text = item(b, 'A two').getByTestId('todo-text');
+        await text.fill('A two, edited');
+        await text.press('Enter');
+        // Move "B two" to the top, one step at a time with the keyboard-accessible buttons.
+        for (let guard = 0; guard < 6; guard++) {
+          const up = item(b, 'B two').getByTestId('todo-up');
+          if (await up.isDisabled()) break;
+          await up.click();
+        }
+      })(),
+    ]);
+    const rows = await waitSameRows([a, b], 4);
+    expect(rows[0]).toEqual({ text: 'B two', done: false });
+    expect(rows).toContainEqual({ text: 'A one', done: true });
+    expect(rows).toContainEqual({ text: 'A two, edited', done: false });
+    expect(rows).toContainEqual({ text: 'A three', done: false });
+    expect(rows.map((r) => r.text)).not.toContain('B one');
+    expect(await testIdText(a, 'counter-value')).toBe('4');
+
+    for (const tab of tabs) expect(tab.errors).toEqual([]);
+    await Promise.all(tabs.map((tab) => tab.close()));
+  });
+});
