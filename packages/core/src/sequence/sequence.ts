@@ -149,6 +149,10 @@ export class Sequence {
     const idx = this.index;
     let item: Item | null = idx.find(pos);
     const off = idx.fOffset;
+    if (off > 0 && off + len === item.len && this.shrinkIntoNext(item, idx.fLeaf, idx.fIdx, len)) {
+      if (this.listener.tracking) this.listener.onDelete(pos, len);
+      return;
+    }
     if (off > 0) item = this.splitItem(item, off);
     if (this.listener.tracking) this.listener.onDelete(pos, len);
     let remaining = len;
@@ -166,6 +170,35 @@ export class Sequence {
       item = idx.next(item);
     }
     if (first !== null && last !== null) this.compact(first, last);
+  }
+
+  /**
+   * Backspace fast path: when the last `n` units of live `item` are deleted and the next item is
+   * the dead continuation of the same run, move the units into that tombstone (no split, no
+   * merge, no allocation). Returns false when the shape does not fit.
+   */
+  private shrinkIntoNext(item: Item, leaf: Leaf, at: number, n: number): boolean {
+    const next = this.index.nextAt(leaf, at);
+    if (
+      next === null ||
+      !next.deleted ||
+      next.client !== item.client ||
+      next.clock !== item.clock + item.len ||
+      next.olClient !== item.client ||
+      next.olClock !== next.clock - 1 ||
+      next.orClient !== item.orClient ||
+      next.orClock !== item.orClock
+    ) {
+      return false;
+    }
+    item.len -= n;
+    item.content = (item.content as string | unknown[]).slice(0, item.len);
+    next.clock -= n;
+    next.olClock -= n;
+    next.len += n;
+    this.index.adjust(leaf, -n);
+    this.env.recordDelete(item.client, next.clock, n);
+    return true;
   }
 
   /**
