@@ -25,6 +25,7 @@ export {
   ProviderError,
   type ProviderErrorCode,
 } from './errors.js';
+export { Heartbeat, type LivenessSource } from './heartbeat.js';
 export { Outbox, type OutboxEntry, type OutboxOptions } from './outbox.js';
 export {
   type CloseDecision,
@@ -35,6 +36,7 @@ export {
   type LivenessVerdict,
 } from './policy.js';
 export { type PresenceInput, PresenceTracker, toPresenceState } from './presence.js';
+export { ProviderEngine } from './provider-engine.js';
 export {
   type ClusterInfo,
   type ConnectedNode,

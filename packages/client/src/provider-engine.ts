@@ -1,0 +1,374 @@
+/**
+ * The provider's engine over any {@link DocSync}: handshake with the client's state
+ * vector, applying the relay's sync reply, sending what the relay lacks, live updates through the
+ * outbox with acknowledgement by id, resend after failover, presence, cluster status, liveness
+ * and the policy for close codes. Transport concerns (sockets, rotation, backoff) live in
+ * {@link Connection}; `WebsocketProvider` binds this to an `@accord/core` `Doc`.
+ */
+import {
+  type ClientMessage,
+  type ClusterMessage,
+  decodeServerMessage,
+  type ErrorMessage,
+  encodeMessage,
+  type PresenceState,
+  type ServerMessage,
+  type SyncMessage,
+  type WelcomeMessage,
+} from '@accord/core';
+import { Backoff } from './backoff.js';
+import { CLIENT_ABORT_CODE, Connection, type ConnectionCloseInfo } from './connection.js';
+import type { DocSync } from './doc-sync.js';
+import { Emitter } from './emitter.js';
+import { errorCodeForClose, errorCodeForProtocol, ProviderError } from './errors.js';
+import { Heartbeat } from './heartbeat.js';
+import { Outbox } from './outbox.js';
+import { decideOnClose, relayErrorAction } from './policy.js';
+import { PresenceTracker } from './presence.js';
+import {
+  type ClusterInfo,
+  PROVIDER_DEFAULTS,
+  type ProviderEvents,
+  type ProviderOptions,
+  type ProviderStatus,
+} from './provider-options.js';
+import { type Scheduler, systemScheduler } from './scheduler.js';
+import { newSession, type Session } from './session.js';
+import { onBrowserOnline, resolveWebSocket } from './socket.js';
+import { UrlPool } from './url-pool.js';
+
+/**
+ * The state and protocol handlers behind {@link SyncProvider} (which adds the public API). All
+ * state changes happen on the caller's event loop; listeners run synchronously.
+ */
+export abstract class ProviderEngine extends Emitter<ProviderEvents> {
+  /** The document id this provider syncs. */
+  readonly docId: string;
+  protected readonly docSync: DocSync;
+  protected readonly opts: ProviderOptions;
+  protected readonly scheduler: Scheduler;
+  protected readonly connection: Connection;
+  protected readonly outbox: Outbox;
+  protected readonly tracker = new PresenceTracker();
+  protected readonly heartbeat: Heartbeat;
+  protected readonly unsubscribeDoc: () => void;
+  protected readonly unsubscribeOnline: () => void;
+  protected session: Session | undefined;
+  protected current: ProviderStatus = 'offline';
+  protected clusterInfo: ClusterInfo | null = null;
+  protected local: PresenceState | null = null;
+  protected authFailures = 0;
+  protected destroyed = false;
+  protected initialEntry: number | undefined;
+  protected flushScheduled = false;
+  protected presenceDirty = false;
+  protected presenceFrame: Uint8Array | undefined;
+
+  /**
+   * @throws TypeError for an empty or invalid URL list, an empty `docId`, or no WebSocket class.
+   */
+  constructor(docSync: DocSync, urls: readonly string[], options: ProviderOptions) {
+    super();
+    if (typeof options.docId !== 'string' || options.docId.length === 0) {
+      throw new TypeError('WebsocketProvider needs a non-empty docId');
+    }
+    this.docId = options.docId;
+    this.docSync = docSync;
+    this.opts = options;
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.heartbeat = new Heartbeat(
+      this.scheduler,
+      {
+        livenessTimeoutMs: options.livenessTimeoutMs ?? PROVIDER_DEFAULTS.livenessTimeoutMs,
+        ackTimeoutMs: options.ackTimeoutMs ?? PROVIDER_DEFAULTS.ackTimeoutMs,
+      },
+      (nonce) => this.send({ type: 'ping', nonce }),
+      (reason) => this.connection.drop(CLIENT_ABORT_CODE, reason),
+    );
+    this.outbox = new Outbox({
+      merge: (updates) => docSync.merge(updates),
+      maxBatchBytes: options.maxBatchBytes ?? PROVIDER_DEFAULTS.maxBatchBytes,
+      compactEvery: options.compactEvery ?? PROVIDER_DEFAULTS.compactEvery,
+    });
+    this.connection = new Connection({
+      urls: new UrlPool(urls, options.random),
+      WebSocket: resolveWebSocket(options.WebSocket),
+      scheduler: this.scheduler,
+      backoff: new Backoff(options.backoff),
+      connectTimeoutMs: options.connectTimeoutMs ?? PROVIDER_DEFAULTS.connectTimeoutMs,
+      stableAfterMs: options.stableAfterMs ?? PROVIDER_DEFAULTS.stableAfterMs,
+    });
+    this.connection.on('opening', () => this.setStatus('connecting'));
+    this.connection.on('open', ({ url, generation }) => void this.onOpen(url, generation));
+    this.connection.on('message', (bytes, generation) => this.onFrame(bytes, generation));
+    this.connection.on('close', (info) => this.onClose(info));
+    // Content the document had before the provider existed must reach the relay too.
+    // Held as the full state until the first handshake shows what the relay actually lacks.
+    const initial = docSync.fullState();
+    if (initial !== undefined) this.initialEntry = this.outbox.add(initial).id;
+    this.unsubscribeDoc = docSync.onUpdate((update, origin) => this.onLocalUpdate(update, origin));
+    this.unsubscribeOnline = onBrowserOnline(() => this.connection.retryNow());
+  }
+
+  protected setStatus(status: ProviderStatus): void {
+    if (status === this.current) return;
+    this.current = status;
+    this.emit('status', { status });
+  }
+
+  protected send(message: ClientMessage): boolean {
+    return this.connection.send(encodeMessage(message));
+  }
+
+  protected onLocalUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === this) return;
+    this.outbox.add(update);
+    this.scheduleFlush();
+  }
+
+  /**
+   * Send at the end of the current task: the updates and presence changes of one event-loop turn
+   * go out together (long runs merged), so a burst of transactions cannot trip the relay's rate
+   * limit, and only the last presence state of a turn is sent.
+   */
+  protected scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.scheduler.defer(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Send pending presence and every unsent outbox entry, when synced (updates: with write access). */
+  protected flush(): void {
+    const s = this.session;
+    if (s === undefined || !s.synced) return;
+    if (this.presenceDirty && this.presenceFrame !== undefined) {
+      this.presenceDirty = false;
+      this.connection.send(this.presenceFrame);
+    }
+    if (s.scope !== 'write') {
+      if (this.outbox.size > 0 && !s.readOnlyReported) {
+        s.readOnlyReported = true;
+        this.report('read-only', 'this session is read-only: local edits are not sent', false);
+      }
+      return;
+    }
+    const now = this.scheduler.now();
+    for (const entry of this.outbox.takeUnsent()) {
+      if (!this.send({ type: 'update', id: entry.id, update: entry.update })) return;
+      s.sentAt.set(entry.id, now);
+    }
+  }
+
+  private async onOpen(url: string, generation: number): Promise<void> {
+    let token = '';
+    const source = this.opts.token;
+    if (typeof source === 'function') {
+      try {
+        token = await source();
+      } catch (error) {
+        if (this.connection.generation !== generation) return;
+        this.authFailures++;
+        this.report('token-unavailable', `token function failed: ${String(error)}`, false, { url });
+        this.connection.drop(CLIENT_ABORT_CODE, 'no token');
+        return;
+      }
+      if (this.connection.generation !== generation || this.connection.state !== 'opening') return;
+    } else if (source !== undefined) token = source;
+    this.session = newSession(
+      generation,
+      url,
+      this.scheduler.now(),
+      this.opts.pingIntervalMs ?? PROVIDER_DEFAULTS.pingIntervalMs,
+    );
+    this.setStatus('connected');
+    this.heartbeat.start(this.session);
+    this.send({ type: 'hello', docId: this.docId, token, stateVector: this.docSync.stateVector() });
+  }
+
+  protected onFrame(bytes: Uint8Array, generation: number): void {
+    const s = this.session;
+    if (s === undefined || s.generation !== generation) return;
+    s.lastHeardAt = this.scheduler.now();
+    let message: ServerMessage;
+    try {
+      message = decodeServerMessage(bytes);
+    } catch (error) {
+      this.relayMisbehaved(`undecodable frame from relay: ${String(error)}`);
+      return;
+    }
+    switch (message.type) {
+      case 'welcome':
+        this.onWelcome(s, message);
+        return;
+      case 'sync':
+        this.onSync(s, message);
+        return;
+      case 'update':
+        this.applyRemote(message.update);
+        return;
+      case 'ack':
+        s.sentAt.delete(message.id);
+        this.outbox.ack(message.id);
+        return;
+      case 'presence-update':
+        if (this.tracker.apply(message.entries, s.sessionId)) this.emit('presence', this.tracker.snapshot());
+        return;
+      case 'cluster':
+        this.onCluster(s, message);
+        return;
+      case 'error':
+        this.onRelayError(s, message);
+        return;
+      case 'ping':
+        this.send({ type: 'pong', nonce: message.nonce });
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  protected onWelcome(s: Session, m: WelcomeMessage): void {
+    s.sessionId = m.sessionId;
+    s.scope = m.scope;
+    if (m.presenceTtlMs > 0)
+      s.pingEveryMs = Math.max(50, Math.min(s.pingEveryMs, Math.floor(m.presenceTtlMs / 3)));
+    this.heartbeat.start(s);
+    this.emit('connected-node', { nodeId: m.nodeId, url: s.url, sessionId: m.sessionId, scope: m.scope });
+  }
+
+  protected onSync(s: Session, m: SyncMessage): void {
+    if (!this.applyRemote(m.update)) return;
+    let missing: Uint8Array | undefined;
+    try {
+      missing = this.docSync.missingFor(m.stateVector);
+    } catch (error) {
+      this.relayMisbehaved(`bad state vector from relay: ${String(error)}`);
+      return;
+    }
+    if (this.initialEntry !== undefined) {
+      // The initial full state shrinks to what this relay lacks (or is settled if nothing).
+      this.outbox.replace(this.initialEntry, missing);
+      this.initialEntry = undefined;
+    } else if (missing !== undefined) this.outbox.add(missing);
+    s.synced = true;
+    this.authFailures = 0;
+    this.connection.markReady();
+    this.setStatus('synced');
+    this.presenceDirty = this.local !== null;
+    this.flush();
+    this.emit('sync', true);
+  }
+
+  protected onCluster(s: Session, m: ClusterMessage): void {
+    this.clusterInfo = {
+      nodeId: m.nodeId,
+      leaderId: m.leaderId,
+      term: m.term,
+      successors: m.successors,
+      snapshotTerm: m.snapshotTerm,
+      snapshotSeq: m.snapshotSeq,
+      url: s.url,
+    };
+    this.emit('cluster', this.clusterInfo);
+  }
+
+  protected onRelayError(s: Session, m: ErrorMessage): void {
+    s.lastError = m;
+    const text = m.message || m.code;
+    switch (relayErrorAction(m.code)) {
+      case 'failover':
+        // This node could not make the update durable on a quorum: try another node; the
+        // update stays in the outbox and is resent there.
+        this.report('unavailable', text, false, { url: s.url });
+        this.connection.drop(CLIENT_ABORT_CODE, 'write quorum unavailable');
+        return;
+      case 'discard-update': {
+        s.refusedUpdate = true;
+        const error = new ProviderError('bad-update', `relay refused update ${m.id}: ${text}`, {
+          url: s.url,
+        });
+        if (m.id > 0) this.outbox.discard(m.id, error);
+        this.emit('error', error);
+        return;
+      }
+      case 'read-only':
+        if (!s.readOnlyReported) {
+          s.readOnlyReported = true;
+          this.report('read-only', text, false, { url: s.url });
+        }
+        return;
+      case 'report':
+        this.report(errorCodeForProtocol(m.code), text, false, { url: s.url });
+        return;
+      case 'await-close':
+        return;
+    }
+  }
+
+  protected applyRemote(update: Uint8Array): boolean {
+    try {
+      this.docSync.apply(update, this);
+      return true;
+    } catch (error) {
+      this.relayMisbehaved(`update from relay did not apply: ${String(error)}`);
+      return false;
+    }
+  }
+
+  protected relayMisbehaved(message: string): void {
+    this.report('bad-relay-data', message, false, { url: this.connection.url });
+    this.connection.drop(CLIENT_ABORT_CODE, 'bad data from relay');
+  }
+
+  protected onClose(info: ConnectionCloseInfo): void {
+    const s = this.session?.generation === info.generation ? this.session : undefined;
+    const lastError = s?.lastError;
+    const refusedUpdate = s?.refusedUpdate === true;
+    this.endSession();
+    const decision = decideOnClose({
+      code: info.code,
+      authFailures: this.authFailures,
+      maxAuthRetries: this.opts.maxAuthRetries ?? PROVIDER_DEFAULTS.maxAuthRetries,
+      refusedUpdate,
+    });
+    this.authFailures = decision.authFailures;
+    const fatal = decision.fatal;
+    this.emit('connection-close', { url: info.url, code: info.code, reason: info.reason, willRetry: !fatal });
+    const code = errorCodeForClose(info.code);
+    if (code !== 'connection-lost' || fatal) {
+      const detail = lastError?.message || info.reason || decision.name;
+      this.report(code, `relay closed the connection (${info.code} ${decision.name}): ${detail}`, fatal, {
+        closeCode: info.code,
+        url: info.url,
+      });
+    }
+    if (fatal) {
+      this.connection.stop();
+      this.setStatus('offline');
+    } else if (this.current !== 'offline') {
+      this.setStatus('connecting');
+    }
+  }
+
+  /** Forget the current session: outbox entries become unsent, peers are forgotten. */
+  protected endSession(): void {
+    const wasSynced = this.session?.synced === true;
+    this.session = undefined;
+    this.heartbeat.stop();
+    this.outbox.markAllUnsent();
+    if (this.tracker.clear()) this.emit('presence', this.tracker.snapshot());
+    if (wasSynced) this.emit('sync', false);
+  }
+
+  protected report(
+    code: ProviderError['code'],
+    message: string,
+    fatal: boolean,
+    details: { closeCode?: number; url?: string } = {},
+  ): void {
+    this.emit('error', new ProviderError(code, message, { ...details, fatal }));
+  }
+}
