@@ -6,3 +6,4 @@ export type { ChangeEvent, ChangeListener, DeepChangeListener, SequenceChange } 
 export { List } from './list.js';
 export { DocMap } from './map.js';
 export { Text } from './text.js';
+export * from './undo-manager.js';

@@ -21,6 +21,37 @@ import type { MapEntry } from './structs.js';
 import type { Text } from './text.js';
 import type { SeqContent } from './undo-mirror.js';
 
+/**
+ * Which deleted units were restored under which new ids: when an undo re-inserts deleted units,
+ * a later undo of the step that inserted the originals must remove the copies instead.
+ */
+export class Replacements {
+  /** Per client index: `[from, len, newOwnClock, ...]` (the copies are this replica's own ids). */
+  private readonly ranges = new Map<number, number[]>();
+
+  /** Record that units `(client, from .. from+len-1)` now live on as own units `to ..`. */
+  add(client: number, from: number, len: number, to: number): void {
+    let r = this.ranges.get(client);
+    if (r === undefined) {
+      r = [];
+      this.ranges.set(client, r);
+    }
+    r.push(from, len, to);
+  }
+
+  /** Call `fn(from, to, newFrom)` for every recorded copy overlapping `(client, from .. to-1)`. */
+  forEach(client: number, from: number, to: number, fn: (a: number, b: number, copy: number) => void): void {
+    const r = this.ranges.get(client);
+    if (r === undefined) return;
+    for (let i = 0; i < r.length; i += 3) {
+      const start = r[i] as number;
+      const a = Math.max(from, start);
+      const b = Math.min(to, start + (r[i + 1] as number));
+      if (a < b) fn(a, b, (r[i + 2] as number) + (a - start));
+    }
+  }
+}
+
 /** Units deleted by a step, and what they held. `client` is the document's client index. */
 export interface DeletedRun {
   readonly client: number;
@@ -117,7 +148,7 @@ export class UndoStep {
    * Revert the step in `doc` (the caller opens the transaction). Deletions come back first, then
    * insertions go, then map keys and counters.
    */
-  revert(doc: Doc): void {
+  revert(doc: Doc, replaced: Replacements): void {
     const pieces: DeletedRun[] = [];
     for (const run of this.deleted) this.restorable(run, pieces);
     // Restore in document order: each piece lands just before its tombstone, after the pieces
@@ -126,9 +157,10 @@ export class UndoStep {
       .map((p) => ({ p, k: positionKey(doc, p.client, p.clock) }))
       .filter((x): x is { p: DeletedRun; k: [number, number, number] } => x.k !== null)
       .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
-    for (const { p } of keyed) restoreUnits(doc, p.client, p.clock, p.content);
+    for (const { p } of keyed) restoreUnits(doc, p.client, p.clock, p.content, replaced);
     const r = this.inserted;
-    for (let i = 0; i < r.length; i += 2) deleteOwnUnits(doc, r[i] as number, (r[i] as number) + (r[i + 1] as number));
+    for (let i = 0; i < r.length; i += 2)
+      deleteUnits(doc, 0, r[i] as number, (r[i] as number) + (r[i + 1] as number), replaced);
     for (const keys of this.mapChanges.values()) for (const c of keys.values()) revertMapKey(c);
     for (const [counter, delta] of this.counters) if (counter.alive && delta !== 0) counter.increment(-delta);
   }
@@ -161,47 +193,74 @@ function positionKey(doc: Doc, client: number, clock: number): [number, number, 
   return [s.leaf.index, s.leaf.items.indexOf(s), clock - s.clock];
 }
 
-/** Re-insert `content` just where unit `(client, clock)` (a tombstone) sits. */
-function restoreUnits(doc: Doc, client: number, clock: number, content: SeqContent): void {
+/** Re-insert `content` just where unit `(client, clock)` (a tombstone) sits, recording the copies. */
+function restoreUnits(
+  doc: Doc,
+  client: number,
+  clock: number,
+  content: SeqContent,
+  replaced: Replacements,
+): void {
   const s = doc.store.find(client, clock);
-  if (!(s instanceof Item) || s.leaf === null) return;
+  if (!(s instanceof Item) || s.leaf === null || !s.deleted) return;
+  let copied = false;
+  replaced.forEach(client, clock, clock + content.length, () => {
+    copied = true;
+  });
+  if (copied) return;
   const seq = Sequence.of(s);
   const container = seq.listener as unknown as Text | List;
   if (!container.alive) return;
-  const index = s.deleted ? seq.index.visibleIndexOf(s) : seq.index.visibleIndexOf(s) + (clock - s.clock);
+  const index = seq.index.visibleIndexOf(s);
   if (typeof content === 'string') {
+    replaced.add(client, clock, content.length, doc.nextClock);
     (container as Text).insert(index, content);
     return;
   }
   const list = container as List;
   let at = index;
   let plain: unknown[] = [];
+  let plainFrom = 0;
   const flush = (): void => {
-    if (plain.length > 0) list.insert(at, ...plain);
+    if (plain.length > 0) {
+      replaced.add(client, clock + plainFrom, plain.length, doc.nextClock);
+      list.insert(at, ...plain);
+    }
     at += plain.length;
     plain = [];
   };
-  for (const v of content) {
+  content.forEach((v, k) => {
     if (v instanceof Container) {
       flush();
+      replaced.add(client, clock + k, 1, doc.nextClock);
       copyContent(list.insertContainer(at, v.kind), v);
       at++;
+      plainFrom = k + 1;
     } else plain.push(v);
-  }
+  });
   flush();
 }
 
-/** Delete the still-visible units among own clocks `from .. to-1`. */
-function deleteOwnUnits(doc: Doc, from: number, to: number): void {
+/**
+ * Delete the still-visible units among `(client, from .. to-1)`; for units already deleted, delete
+ * their restored copies instead (recursively), so undo follows text that an earlier undo restored.
+ */
+function deleteUnits(doc: Doc, client: number, from: number, to: number, replaced: Replacements): void {
   let clock = from;
   while (clock < to) {
-    const s = doc.store.find(0, clock);
+    const s = doc.store.find(client, clock);
     if (s === undefined) return;
     const end = Math.min(to, s.clock + s.len);
-    if (s instanceof Item && !s.deleted && s.leaf !== null) {
-      const seq = Sequence.of(s);
-      const container = seq.listener as unknown as Text | List;
-      if (container.alive) container.delete(seq.index.visibleIndexOf(s) + (clock - s.clock), end - clock);
+    if (s instanceof Item && s.leaf !== null) {
+      if (!s.deleted) {
+        const seq = Sequence.of(s);
+        const container = seq.listener as unknown as Text | List;
+        if (container.alive) container.delete(seq.index.visibleIndexOf(s) + (clock - s.clock), end - clock);
+      } else {
+        replaced.forEach(client, clock, end, (_a, _b, copy) => {
+          deleteUnits(doc, 0, copy, copy + (_b - _a), replaced);
+        });
+      }
     }
     clock = end;
   }
