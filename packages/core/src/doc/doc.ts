@@ -27,6 +27,11 @@ export interface DocOptions {
   clientId?: number;
   /** Wall clock for map timestamps (default `Date.now`), injectable for tests. */
   now?: () => number;
+  /**
+   * Most structs (runs) held back while their dependencies are missing; an update that would
+   * hold more is refused with `DecodeError('too-large')` and changes nothing. Default 100,000.
+   */
+  maxPending?: number;
 }
 
 /** Receives the binary update of every transaction, local or remote. */
@@ -53,6 +58,8 @@ export class Doc implements SequenceEnv {
   private dirtyContainers: Container[] = [];
   /** Number of observers of any container (0 lets edits skip event bookkeeping). */
   observerCount = 0;
+  /** Bound on {@link pending} (see {@link DocOptions.maxPending}). */
+  readonly maxPending: number;
   /** Structs waiting for missing dependencies (real client ids). */
   pending: UpdateRecord[] = [];
   /** Deletions of ids not received yet (real client ids). */
@@ -62,6 +69,7 @@ export class Doc implements SequenceEnv {
   constructor(options: DocOptions = {}) {
     const id = options.clientId ?? randomReplicaId();
     this.hlc = new HybridClock(id, options.now);
+    this.maxPending = options.maxPending ?? 100_000;
     this.clientId = id;
     this.clientIndex(id);
   }

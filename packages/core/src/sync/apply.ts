@@ -11,6 +11,7 @@ import type { Doc } from '../doc/doc.js';
 import type { DocMap } from '../doc/map.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
+import { DecodeError } from '../errors.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import { decodeUpdate } from './codec.js';
@@ -24,8 +25,9 @@ import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRe
  * of times, gives the same document. Structs whose dependencies have not arrived are held until
  * they do. Fires one `'update'` event (with what actually changed) and observer events, tagged
  * with `origin`.
- * @throws {DecodeError} when the bytes are malformed or contradict the document; the document
- * (content, state vector, held updates) is then exactly as before.
+ * @throws {DecodeError} when the bytes are malformed or contradict the document, or `too-large`
+ * when more runs would wait for missing dependencies than `DocOptions.maxPending` allows; the
+ * document (content, state vector, held updates) is then exactly as before.
  */
 export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null): void {
   const decoded = decodeUpdate(update);
@@ -36,15 +38,19 @@ export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null
 /** Apply an already decoded update (see {@link applyUpdate}). */
 export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): void {
   let plan: ReturnType<typeof planUpdate>;
+  let pending = doc.pending;
   for (;;) {
     try {
-      plan = planUpdate(doc, update.records);
+      plan = planUpdate(doc, update.records, pending);
       break;
     } catch (e) {
       // A record held from an earlier update proved invalid: drop it and plan again.
       if (!(e instanceof BadPendingRecord)) throw e;
-      doc.pending = doc.pending.filter((r) => r !== e.record);
+      pending = pending.filter((r) => r !== e.record);
     }
+  }
+  if (plan.held.length > doc.maxPending) {
+    throw new DecodeError('too-large', `${plan.held.length} runs would wait for missing dependencies`);
   }
   const opened = doc.begin(origin, false);
   try {

@@ -50,11 +50,11 @@ function docState(doc: Doc, client: number): number {
 type ParentInfo = { kind: ContainerKind; obj: Container | null; key: string } | 'dead';
 
 /**
- * Plan the integration of `records` plus the document's pending records.
+ * Plan the integration of `records` plus `pending` (records held from earlier updates).
  * @throws {DecodeError} `invalid` when a new record contradicts the document or the update.
  * @throws {BadPendingRecord} when a record held from an earlier update turns out invalid.
  */
-export function planUpdate(doc: Doc, records: UpdateRecord[]): Plan {
+export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRecord[]): Plan {
   // 1. Candidates minus what is known, per client in clock order, overlaps removed.
   const byClient = new Map<number, Candidate[]>();
   const add = (r: UpdateRecord, pending: boolean): void => {
@@ -69,7 +69,7 @@ export function planUpdate(doc: Doc, records: UpdateRecord[]): Plan {
     list.push({ r, pending });
   };
   for (const r of records) add(r, false);
-  for (const r of doc.pending) add(r, true);
+  for (const r of pending) add(r, true);
   for (const [client, list] of byClient) {
     list.sort((a, b) => a.r.clock - b.r.clock);
     const out: Candidate[] = [];
