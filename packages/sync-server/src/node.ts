@@ -32,6 +32,8 @@ export interface StartOptions {
   readonly defaultMetrics?: boolean;
   /** Where SQLite commits run: `worker` (default, the event loop never blocks on fsync) or `main`. */
   readonly commitThread?: 'worker' | 'main';
+  /** On shutdown, how long to wait for writes still waiting on their quorum (default 5 s). */
+  readonly drainGraceMs?: number;
   /** Room unload delay (default 30 s). */
   readonly roomIdleMs?: number;
 }
@@ -158,7 +160,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
     close() {
       closing ??= (async () => {
         transport.stopAccepting();
-        await relay.drain();
+        await relay.drain(options.drainGraceMs ?? 5000);
         await replicator.stop();
         await committer.close();
         await transport.close();

@@ -371,12 +371,22 @@ export class Relay implements SessionHost, ReplicaHost {
   /**
    * Graceful shutdown, step 1: refuse new connections and new updates, commit what is queued,
    * send the acknowledgements of everything committed, then close every session with
-   * `going-away` (4004). The store stays open (the caller closes it after the replicator stops).
+   * `going-away` (4004). Writes still waiting for their quorum after `graceMs` are abandoned
+   * (not acknowledged). The store stays open (the caller closes it after the replicator stops).
    */
-  async drain(): Promise<void> {
+  async drain(graceMs = 5000): Promise<void> {
     this.accepting = false;
     await this.options.committer.flush();
-    await Promise.allSettled([...this.inflight]);
+    // Writes waiting on peers (a cluster without quorum) are not waited for forever: after the
+    // grace period their clients get no ack and resend them to another node.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inflight]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
     for (const s of [...this.sessions]) s.fail('going-away', CloseCode.goingAway, 'node is shutting down');
     clearInterval(this.sweepTimer);
     this.unsubscribe();

@@ -2,6 +2,7 @@ import { CloseCode } from '@accord/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';
+import { LocalReplicator } from '../../src/relay/local-replicator.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { GSetDocument, gsetUpdate } from '../support/gset-engine.js';
 import { SECRET, startNode, urlOf } from '../support/in-process.js';
@@ -68,5 +69,31 @@ describe('graceful shutdown', () => {
     store.close();
     for (const id of acked) expect(doc.toJSON()).toContain(`u${id}`);
     expect(acked.size).toBeGreaterThan(0);
+  });
+});
+
+/** A replicator whose writes never reach their quorum (a cluster cut off from its peers). */
+class StuckReplicator extends LocalReplicator {
+  override replicate(): Promise<void> {
+    return new Promise(() => {});
+  }
+}
+
+describe('shutdown without a quorum', () => {
+  it('does not wait forever for writes stuck on their quorum; they are not acknowledged', async () => {
+    const n = await startNode([], { replicator: () => new StuckReplicator(), drainGraceMs: 200 });
+    const c = await TestClient.join(
+      urlOf(n),
+      'd',
+      await mintToken(SECRET, { docId: 'd', scope: 'write' }),
+      EMPTY_SV,
+    );
+    const id = c.update(gsetUpdate([{ replica: 1, counter: 1, payload: 'x' }]));
+    // Frames are handled in order: once the pong is back, the update is with the replicator.
+    c.send({ type: 'ping', nonce: 1 });
+    await c.next('pong');
+    await n.close(); // without the grace period this never resolves (the test would time out)
+    expect(await c.closed).toBe(CloseCode.goingAway);
+    expect(c.all('ack').filter((a) => a.id === id)).toHaveLength(0);
   });
 });
