@@ -1,0 +1,221 @@
+/**
+ * Real relay node processes on loopback with every peer link behind a {@link ProxyMesh}: start,
+ * kill -9, restart (same data directory), SIGSTOP/SIGCONT, and read each node's own log of
+ * elections and its `/healthz`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../relay/servers/accord-relay.js';
+import type { LeaderEvent } from './events.js';
+import { ProxyMesh } from './proxy-mesh.js';
+
+const NODE_MAIN = fileURLToPath(new URL('./cluster-node.js', import.meta.url));
+
+interface NodeProc {
+  id: number;
+  clientPort: number;
+  peerPort: number;
+  proc: ChildProcess | null;
+  stopped: boolean;
+}
+
+/** What `/healthz` says about the cluster, as far as the harness needs it. */
+export interface NodeHealth {
+  id: number;
+  leaderId: number | null;
+  term: number;
+  role: string;
+}
+
+/** A cluster of node processes behind chaos proxies. */
+export class ClusterHarness {
+  readonly leaders: LeaderEvent[] = [];
+  readonly mesh: ProxyMesh;
+  private readonly nodes: Map<number, NodeProc>;
+  private readonly dataDir: string;
+
+  private constructor(nodes: Map<number, NodeProc>, mesh: ProxyMesh, dataDir: string) {
+    this.nodes = nodes;
+    this.mesh = mesh;
+    this.dataDir = dataDir;
+  }
+
+  /** Allocate ports, start the proxies and `n` node processes; resolves once all listen. */
+  static async start(n: number, dataDir: string): Promise<ClusterHarness> {
+    const nodes = new Map<number, NodeProc>();
+    for (let id = 1; id <= n; id++) {
+      nodes.set(id, {
+        id,
+        clientPort: await freePort(),
+        peerPort: await freePort(),
+        proc: null,
+        stopped: false,
+      });
+    }
+    const mesh = await ProxyMesh.start(new Map([...nodes.values()].map((x) => [x.id, x.peerPort])));
+    const h = new ClusterHarness(nodes, mesh, dataDir);
+    await Promise.all([...nodes.keys()].map((id) => h.startNode(id)));
+    return h;
+  }
+
+  /** Node ids. */
+  get ids(): number[] {
+    return [...this.nodes.keys()];
+  }
+
+  /** The client WebSocket URL of a node. */
+  url(id: number): string {
+    return `ws://127.0.0.1:${this.node(id).clientPort}/`;
+  }
+
+  /** Whether the node process runs (and is not stopped). */
+  isUp(id: number): boolean {
+    const x = this.node(id);
+    return x.proc !== null && !x.stopped;
+  }
+
+  /** Start (or restart) a node on its ports and data directory; resolves once it listens. */
+  async startNode(id: number): Promise<void> {
+    const x = this.node(id);
+    if (x.proc !== null) return;
+    const dir = join(this.dataDir, `node-${id}`);
+    mkdirSync(dir, { recursive: true });
+    const peers = this.ids
+      .filter((p) => p !== id)
+      .map((p) => `${p}@127.0.0.1:${this.node(p).clientPort}`)
+      .join(',');
+    const proc = spawn(
+      process.execPath,
+      [NODE_MAIN, '--id', String(id), '--port', String(x.clientPort), '--data', dir, '--auth', 'none'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          ACCORD_PEERS: peers,
+          ACCORD_LOG_LEVEL: 'info',
+          ACCORD_PEER_PORT: String(x.peerPort),
+          ACCORD_PEER_LINKS: this.mesh.peersFlag(id),
+        },
+      },
+    );
+    x.proc = proc;
+    x.stopped = false;
+    proc.on('exit', () => {
+      if (x.proc === proc) x.proc = null;
+    });
+    let buf = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`node ${id} did not start`)), 15_000);
+      proc.stdout?.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let nl = buf.indexOf('\n');
+        while (nl >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line.includes('chaos-node-ready')) {
+            clearTimeout(t);
+            resolve();
+          }
+          this.readLog(id, line);
+          nl = buf.indexOf('\n');
+        }
+      });
+      proc.stderr?.on('data', () => {});
+      proc.once('exit', (code) => {
+        clearTimeout(t);
+        reject(new Error(`node ${id} exited with ${code} while starting`));
+      });
+    });
+    await ready;
+  }
+
+  /** kill -9. Resolves once the process is gone. */
+  async kill(id: number): Promise<void> {
+    const x = this.node(id);
+    const p = x.proc;
+    if (p === null) return;
+    const gone = new Promise<void>((r) => p.once('exit', () => r()));
+    p.kill('SIGKILL');
+    await gone;
+    x.stopped = false;
+  }
+
+  /** SIGSTOP (the process freezes: no heartbeats, no acks). */
+  pause(id: number): void {
+    const x = this.node(id);
+    if (x.proc === null || x.stopped) return;
+    x.proc.kill('SIGSTOP');
+    x.stopped = true;
+  }
+
+  /** SIGCONT. */
+  resume(id: number): void {
+    const x = this.node(id);
+    if (x.proc === null || !x.stopped) return;
+    x.proc.kill('SIGCONT');
+    x.stopped = false;
+  }
+
+  /** `/healthz` of a running node, or null when it does not answer within `ms`. */
+  async health(id: number, ms = 300): Promise<NodeHealth | null> {
+    if (!this.isUp(id)) return null;
+    try {
+      const res = await fetch(`http://127.0.0.1:${this.node(id).clientPort}/healthz`, {
+        signal: AbortSignal.timeout(ms),
+      });
+      const body = (await res.json()) as {
+        cluster?: { leaderId: number | null; term: number };
+        replication?: { role?: string };
+      };
+      return {
+        id,
+        leaderId: body.cluster?.leaderId ?? null,
+        term: body.cluster?.term ?? 0,
+        role: body.replication?.role ?? 'unknown',
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  /** The leader a majority of all nodes currently reports, with its term; null when none. */
+  async majorityLeader(): Promise<{ leader: number; term: number } | null> {
+    const hs = (await Promise.all(this.ids.map((id) => this.health(id)))).filter((h) => h !== null);
+    const majority = Math.floor(this.nodes.size / 2) + 1;
+    for (const h of hs) {
+      if (h.role !== 'leader') continue;
+      const followers = hs.filter((o) => o.leaderId === h.id && o.term === h.term).length;
+      if (followers >= majority) return { leader: h.id, term: h.term };
+    }
+    return null;
+  }
+
+  /** SIGCONT and kill every node, close the proxies. */
+  async close(): Promise<void> {
+    for (const id of this.ids) {
+      this.resume(id);
+      await this.kill(id);
+    }
+    await this.mesh.close();
+  }
+
+  private node(id: number): NodeProc {
+    const x = this.nodes.get(id);
+    if (x === undefined) throw new RangeError(`no node ${id}`);
+    return x;
+  }
+
+  private readLog(id: number, line: string): void {
+    if (!line.includes('became-leader')) return;
+    try {
+      const rec = JSON.parse(line) as { time?: number; election?: { type?: string; term?: number } };
+      if (rec.election?.type === 'became-leader' && typeof rec.election.term === 'number') {
+        this.leaders.push({ kind: 'leader', node: id, term: rec.election.term, at: rec.time ?? Date.now() });
+      }
+    } catch {
+      // not a JSON log line
+    }
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Run one seeded fault schedule against a real cluster of node processes with writing clients,
+ * then heal, let everything settle, read every node, and run the checkers.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  checkConverged,
+  checkLeadersPerTerm,
+  checkLost,
+  checkMinorityCommits,
+  checkSnapshotOrder,
+  computeHarvest,
+  computeYield,
+  failoverTimes,
+  writeGaps,
+} from './checkers.js';
+import { ClusterHarness } from './cluster-harness.js';
+import type { AckEvent, FaultEvent, RequestEvent } from './events.js';
+import { type FaultStep, generateSchedule, seeded } from './schedule.js';
+import { ChaosWriter, readKeys } from './writers.js';
+
+/** Options of {@link runSchedule}. */
+export interface RunOptions {
+  nodes: number;
+  clients: number;
+  durationMs: number;
+  writeEveryMs: number;
+}
+
+/** The checked outcome of one schedule. */
+export interface ScheduleResult {
+  seed: number;
+  steps: FaultStep[];
+  acked: number;
+  lost: number;
+  maxLeadersPerTerm: number;
+  snapshotOrderViolations: number;
+  snapshotEvents: number;
+  minorityCommitViolations: number;
+  converged: boolean;
+  failoversMs: number[];
+  unrecoveredFailovers: number;
+  writeGapsMs: number[];
+  requests: number;
+  yield: number;
+  harvest: number;
+  problems: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+async function until<T>(fn: () => Promise<T | null>, ms: number, everyMs = 25): Promise<T | null> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== null || Date.now() > end) return v;
+    await sleep(everyMs);
+  }
+}
+
+/** Run schedule `seed`; never throws for a failed check (see `problems`), only for harness errors. */
+export async function runSchedule(seed: number, opts: RunOptions): Promise<ScheduleResult> {
+  const steps = generateSchedule(seed, { nodes: opts.nodes, durationMs: opts.durationMs });
+  const rnd = seeded(seed ^ 0x5bd1e995);
+  const dataDir = mkdtempSync(join(tmpdir(), 'accord-chaos-'));
+  const h = await ClusterHarness.start(opts.nodes, dataDir);
+  const faults: FaultEvent[] = [];
+  const writers: ChaosWriter[] = [];
+  const reads: Promise<{ expected: number; visible: number }>[] = [];
+  const problems: string[] = [];
+  const docId = `chaos-${seed}`;
+  try {
+    if ((await until(() => h.majorityLeader(), 10_000)) === null)
+      problems.push('no initial leader within 10 s');
+    for (let i = 0; i < opts.clients; i++) {
+      const first = i % opts.nodes;
+      const urls = h.ids.map((_, k) => h.url(h.ids[(first + k) % opts.nodes]!));
+      writers.push(new ChaosWriter(`c${i}`, urls, docId));
+    }
+    for (const w of writers) w.start(opts.writeEveryMs);
+    await sleep(500);
+
+    const t0 = Date.now();
+    const record = (fault: FaultEvent['fault'], nodes: number[], extra: Partial<FaultEvent> = {}) =>
+      faults.push({ kind: 'fault', fault, nodes, at: Date.now(), ...extra });
+    const harvestRead = () => {
+      const live = h.ids.filter((id) => h.isUp(id));
+      const id = live[Math.floor(rnd() * live.length)];
+      if (id === undefined) return;
+      const acked = new Set(writers.flatMap((w) => w.acks.map((a) => a.key)));
+      reads.push(
+        readKeys(h.url(id), docId, 2000).then((keys) => ({
+          expected: acked.size,
+          visible: keys === null ? 0 : [...acked].filter((k) => keys.has(k)).length,
+        })),
+      );
+    };
+    for (const step of steps) {
+      await sleep(t0 + step.at - Date.now());
+      const leader = step.action === 'heal' || step.action === 'restart' ? null : await h.majorityLeader();
+      switch (step.action) {
+        case 'kill': {
+          const target = step.target === 'leader' ? (leader?.leader ?? h.ids[0]!) : step.target;
+          const wasLeader = leader !== null && leader.leader === target;
+          record('kill', [target], wasLeader ? { leaderTerm: leader.term } : {});
+          await h.kill(target);
+          break;
+        }
+        case 'restart':
+          for (const id of h.ids) {
+            if (!h.isUp(id)) {
+              h.resume(id);
+              await h
+                .startNode(id)
+                .catch((e: unknown) => problems.push(`restart of ${id} failed: ${String(e)}`));
+              record('restart', [id]);
+            }
+          }
+          break;
+        case 'stop': {
+          const target = step.target === 'leader' ? (leader?.leader ?? h.ids[0]!) : step.target;
+          h.pause(target);
+          record('stop', [target]);
+          setTimeout(() => {
+            h.resume(target);
+            record('cont', [target]);
+          }, step.forMs);
+          break;
+        }
+        case 'partition': {
+          const groups = step.kind === 'leader-isolated' ? [[leader?.leader ?? h.ids[0]!]] : step.groups;
+          h.mesh.partition(groups);
+          record('partition', groups.flat(), { groups });
+          break;
+        }
+        case 'heal':
+          h.mesh.heal();
+          record('heal', []);
+          break;
+      }
+      if (step.action !== 'heal' && step.action !== 'restart') setTimeout(harvestRead, 300);
+    }
+    await sleep(1000);
+    for (const w of writers) w.stopWriting();
+    const drained = await Promise.all(writers.map((w) => w.drain(15_000)));
+    if (drained.some((d) => !d)) problems.push(`${drained.filter((d) => !d).length} clients never drained`);
+    await sleep(500);
+
+    const holders = new Map<string, Map<string, Set<string>>>();
+    for (const w of writers) holders.set(w.name, new Map([[docId, w.keys()]]));
+    for (const id of h.ids) {
+      const keys = await readKeys(h.url(id), docId, 10_000);
+      if (keys === null) problems.push(`node ${id} did not serve a final read`);
+      holders.set(`node-${id}`, new Map([[docId, keys ?? new Set()]]));
+    }
+    const acks: AckEvent[] = writers.flatMap((w) => w.acks);
+    const requests: RequestEvent[] = writers.flatMap((w) => w.requests);
+    const lost = checkLost(acks, holders);
+    const leaders = checkLeadersPerTerm(h.leaders);
+    const snapshotViolations = checkSnapshotOrder([], []);
+    const minority = checkMinorityCommits([], faults, h.ids);
+    const states = new Map([...holders].map(([k, v]) => [k, [...(v.get(docId) ?? [])].sort().join(',')]));
+    const converged = checkConverged(states);
+    const fo = failoverTimes(faults, h.leaders);
+    const windows = faultWindows(faults);
+    const harvestReads = await Promise.all(reads);
+    if (lost.lost > 0)
+      problems.push(`${lost.lost} acknowledged updates lost (e.g. ${JSON.stringify(lost.missing[0])})`);
+    for (const v of leaders.violations) problems.push(`term ${v.term} had leaders ${v.leaders.join(',')}`);
+    if (!converged) problems.push('final states differ');
+    if (fo.unrecovered > 0) problems.push(`${fo.unrecovered} leader kills without a new leader`);
+    return {
+      seed,
+      steps,
+      acked: lost.acked,
+      lost: lost.lost,
+      maxLeadersPerTerm: leaders.maxLeadersPerTerm,
+      snapshotOrderViolations: snapshotViolations.length,
+      snapshotEvents: 0,
+      minorityCommitViolations: minority.length,
+      converged,
+      failoversMs: fo.samples,
+      unrecoveredFailovers: fo.unrecovered,
+      writeGapsMs: writeGaps(faults, acks),
+      requests: requests.length,
+      yield: computeYield(requests, windows),
+      harvest: computeHarvest(harvestReads),
+      problems,
+    };
+  } finally {
+    for (const w of writers) w.destroy();
+    await h.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Time windows during which some fault was in force (a fault until its repair). */
+export function faultWindows(faults: readonly FaultEvent[]): { from: number; to: number }[] {
+  const windows: { from: number; to: number }[] = [];
+  const open = new Map<string, number>();
+  const end = Math.max(0, ...faults.map((f) => f.at));
+  for (const f of faults) {
+    const node = f.nodes[0] ?? 0;
+    if (f.fault === 'kill') open.set(`down-${node}`, f.at);
+    else if (f.fault === 'stop') open.set(`stop-${node}`, f.at);
+    else if (f.fault === 'partition') open.set('partition', f.at);
+    const close = (key: string) => {
+      const from = open.get(key);
+      if (from !== undefined) windows.push({ from, to: f.at });
+      open.delete(key);
+    };
+    if (f.fault === 'restart') close(`down-${node}`);
+    if (f.fault === 'cont') close(`stop-${node}`);
+    if (f.fault === 'heal') close('partition');
+  }
+  for (const from of open.values()) windows.push({ from, to: end });
+  return windows;
+}

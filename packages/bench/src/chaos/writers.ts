@@ -1,0 +1,139 @@
+/**
+ * Writing clients for the chaos harness: real `@accord/client` providers with real documents,
+ * each writing unique keys at a steady pace and recording, per key, when it was acknowledged and
+ * through which node. Plus one-shot readers that sync a fresh document from a single node.
+ */
+import { WebsocketProvider } from '@accord/client';
+import { Doc } from '@accord/core';
+import WebSocket from 'ws';
+import type { AckEvent, RequestEvent } from './events.js';
+
+const MAP = 'chaos';
+
+/** One writing client. */
+export class ChaosWriter {
+  readonly doc = new Doc();
+  readonly provider: WebsocketProvider;
+  readonly acks: AckEvent[] = [];
+  readonly requests: (RequestEvent & { key: string })[] = [];
+  private node = 0;
+  private n = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private waiting: { key: string; at: number }[] = [];
+  private readonly ackedKeys = new Set<string>();
+
+  constructor(
+    readonly name: string,
+    urls: string[],
+    readonly docId: string,
+  ) {
+    this.provider = new WebsocketProvider(this.doc, urls, {
+      docId,
+      WebSocket: WebSocket as never,
+      ackTimeoutMs: 2000,
+    });
+    this.provider.on('connected-node', ({ nodeId }) => {
+      this.node = nodeId;
+    });
+  }
+
+  /** Write one new key every `everyMs`. */
+  start(everyMs: number): void {
+    const tick = () => {
+      this.write();
+      this.timer = setTimeout(tick, everyMs * (0.5 + Math.random()));
+    };
+    tick();
+  }
+
+  /** Stop writing (the provider stays connected). */
+  stopWriting(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Keys this client has written (acknowledged or not). */
+  get written(): number {
+    return this.n;
+  }
+
+  /** Resolves once every local update is acknowledged, or false after `ms`. */
+  async drain(ms: number): Promise<boolean> {
+    return Promise.race([
+      this.provider.whenAcknowledged().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((r) => setTimeout(() => r(false), ms)),
+    ]);
+  }
+
+  /** The document's keys (for the lost check). */
+  keys(): Set<string> {
+    return new Set(Object.keys(this.doc.getMap(MAP).toJSON() as object));
+  }
+
+  destroy(): void {
+    this.stopWriting();
+    this.provider.destroy();
+  }
+
+  private write(): void {
+    const key = `${this.name}-${++this.n}`;
+    const at = Date.now();
+    this.doc.getMap(MAP).set(key, this.n);
+    this.waiting.push({ key, at });
+    const batch = this.waiting.slice();
+    this.provider.whenAcknowledged().then(
+      () => {
+        const now = Date.now();
+        for (const w of batch) {
+          if (this.ackedKeys.has(w.key)) continue;
+          this.ackedKeys.add(w.key);
+          this.acks.push({
+            kind: 'ack',
+            client: this.name,
+            node: this.node,
+            docId: this.docId,
+            key: w.key,
+            at: now,
+          });
+          this.requests.push({
+            kind: 'request',
+            client: this.name,
+            at: w.at,
+            answered: now - w.at <= 2000,
+            key: w.key,
+          });
+        }
+        this.waiting = this.waiting.filter((w) => !this.ackedKeys.has(w.key));
+      },
+      () => {},
+    );
+  }
+}
+
+/**
+ * Sync a fresh document from the node at `url` only; resolves with its keys, or null when the
+ * node did not sync within `ms`.
+ */
+export async function readKeys(url: string, docId: string, ms: number): Promise<Set<string> | null> {
+  const doc = new Doc();
+  const p = new WebsocketProvider(doc, [url], { docId, WebSocket: WebSocket as never });
+  try {
+    const synced = await new Promise<boolean>((resolve) => {
+      if (p.status === 'synced') return resolve(true);
+      const t = setTimeout(() => resolve(false), ms);
+      p.on('status', ({ status }) => {
+        if (status === 'synced') {
+          clearTimeout(t);
+          resolve(true);
+        }
+      });
+    });
+    if (!synced) return null;
+    return new Set(Object.keys(doc.getMap(MAP).toJSON() as object));
+  } finally {
+    p.destroy();
+  }
+}
