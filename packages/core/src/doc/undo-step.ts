@@ -10,7 +10,7 @@
  *   still the key's only state; if another replica wrote the key since, its value stays.
  * - Counter increments are reverted by the opposite increment.
  */
-import { Item } from '../sequence/item.js';
+import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import { Container } from './container.js';
 import type { Counter } from './counter.js';
@@ -193,7 +193,12 @@ function positionKey(doc: Doc, client: number, clock: number): [number, number, 
   return [s.leaf.index, s.leaf.items.indexOf(s), clock - s.clock];
 }
 
-/** Re-insert `content` just where unit `(client, clock)` (a tombstone) sits, recording the copies. */
+/**
+ * Re-insert `content` exactly where unit `(client, clock)` (a tombstone) sits: as a new run of
+ * own units whose left origin is the unit just before the tombstone and whose right origin is the
+ * tombstone, so it lands between the same neighbours on every replica, before the tombstone and
+ * after anything restored before it. The caller holds the transaction open.
+ */
 function restoreUnits(
   doc: Doc,
   client: number,
@@ -211,34 +216,34 @@ function restoreUnits(
   const seq = Sequence.of(s);
   const container = seq.listener as unknown as Text | List;
   if (!container.alive) return;
-  const index = seq.index.visibleIndexOf(s);
-  if (typeof content === 'string') {
-    replaced.add(client, clock, content.length, doc.nextClock);
-    (container as Text).insert(index, content);
-    return;
-  }
-  const list = container as List;
-  let at = index;
-  let plain: unknown[] = [];
-  let plainFrom = 0;
-  const flush = (): void => {
-    if (plain.length > 0) {
-      replaced.add(client, clock + plainFrom, plain.length, doc.nextClock);
-      list.insert(at, ...plain);
+  let olClient = NO_CLIENT;
+  let olClock = 0;
+  if (clock > s.clock) {
+    olClient = client;
+    olClock = clock - 1;
+  } else {
+    const prev = seq.index.prev(s);
+    if (prev !== null) {
+      olClient = prev.client;
+      olClock = prev.clock + prev.len - 1;
     }
-    at += plain.length;
-    plain = [];
-  };
-  content.forEach((v, k) => {
-    if (v instanceof Container) {
-      flush();
-      replaced.add(client, clock + k, 1, doc.nextClock);
-      copyContent(list.insertContainer(at, v.kind), v);
-      at++;
-      plainFrom = k + 1;
-    } else plain.push(v);
-  });
-  flush();
+  }
+  const own = doc.nextClock;
+  const fresh: Container[] = [];
+  const sources: Container[] = [];
+  let units: SeqContent = content;
+  if (typeof content !== 'string') {
+    units = content.map((v, k) => {
+      if (!(v instanceof Container)) return v;
+      const c = doc.createContainer(v.kind, null, 0, own + k, container);
+      fresh.push(c);
+      sources.push(v);
+      return c;
+    });
+  }
+  replaced.add(client, clock, content.length, own);
+  seq.integrate(new Item(0, own, content.length, olClient, olClock, client, clock, units, false));
+  for (let i = 0; i < fresh.length; i++) copyContent(fresh[i] as Container, sources[i] as Container);
 }
 
 /**
