@@ -67,6 +67,9 @@ const SERVER_TYPES = new Set<MessageType>([
  * or unsafe integers, a presence value the format cannot hold); never for valid messages.
  */
 export function encodeMessage(msg: Message): Uint8Array {
+  // The hot frames (one per update, one per ack) are written straight into an exact-size array.
+  if (msg.type === 'update') return encodeIdFrame(MessageTypeCode.update, msg.id, msg.update);
+  if (msg.type === 'ack') return encodeIdFrame(MessageTypeCode.ack, msg.id, null);
   const size = 'update' in msg ? msg.update.length + 16 : 64;
   const enc = new Encoder(size);
   enc.writeU8(PROTOCOL_VERSION);
@@ -89,13 +92,6 @@ export function encodeMessage(msg: Message): Uint8Array {
       break;
     case 'resync':
       enc.writeBytes(msg.stateVector);
-      break;
-    case 'update':
-      enc.writeVarUint(msg.id);
-      enc.writeBytes(msg.update);
-      break;
-    case 'ack':
-      enc.writeVarUint(msg.id);
       break;
     case 'presence':
       writeOptionalPresence(enc, msg.state);
@@ -127,6 +123,41 @@ export function encodeMessage(msg: Message): Uint8Array {
       break;
   }
   return enc.toBytes();
+}
+
+function varUintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
+}
+
+function putVarUint(buf: Uint8Array, pos: number, n: number): number {
+  while (n >= 0x80) {
+    buf[pos++] = (n % 0x80) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  buf[pos++] = n;
+  return pos;
+}
+
+/** `[version][type][id varint]` and, when `payload` is given, `[length varint][payload]`. */
+function encodeIdFrame(type: number, id: number, payload: Uint8Array | null): Uint8Array {
+  if (!Number.isSafeInteger(id) || id < 0)
+    throw new RangeError(`message id ${id} is not a non-negative safe integer`);
+  const n = payload === null ? 0 : payload.length;
+  const size = 2 + varUintSize(id) + (payload === null ? 0 : varUintSize(n) + n);
+  const out = new Uint8Array(size);
+  out[0] = PROTOCOL_VERSION;
+  out[1] = type;
+  let pos = putVarUint(out, 2, id);
+  if (payload !== null) {
+    pos = putVarUint(out, pos, n);
+    out.set(payload, pos);
+  }
+  return out;
 }
 
 function writeOptionalPresence(enc: Encoder, state: PresenceState | null): void {

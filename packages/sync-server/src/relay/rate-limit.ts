@@ -17,10 +17,9 @@ export class TokenBucket {
     this.last = now();
   }
 
-  /** Take `n` tokens if available; `false` (and nothing taken) when the bucket is short. */
-  take(n = 1): boolean {
+  /** Take `n` tokens if available at time `t`; `false` (and nothing taken) when the bucket is short. */
+  take(n = 1, t = this.now()): boolean {
     if (this.perSecond <= 0) return true;
-    const t = this.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((t - this.last) / 1000) * this.perSecond);
     this.last = t;
     if (this.tokens < n) return false;

@@ -70,7 +70,8 @@ export class Relay implements SessionHost, ReplicaHost {
   private readonly unsubscribe: () => void;
   private accepting = true;
   /** Writes handed to the replicator and not yet settled (awaited on shutdown). */
-  private readonly inflight = new Set<Promise<unknown>>();
+  private inflight = 0;
+  private drainWaiters: (() => void)[] = [];
 
   constructor(private readonly options: RelayOptions) {
     this.nodeId = options.nodeId;
@@ -246,26 +247,30 @@ export class Relay implements SessionHost, ReplicaHost {
     m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update }), session));
     const t0 = this.now();
     room.holds++;
-    const p = this.options.replicator.replicate(room.docId, update).then(
+    this.inflight++;
+    const settle = () => {
+      this.rooms.release(room);
+      if (--this.inflight === 0) this.wakeDrained();
+    };
+    this.options.replicator.replicate(room.docId, update).then(
       () => {
+        settle();
         m.updatesAcked.inc();
         m.ackSeconds.observe((this.now() - t0) / 1000);
         session.send({ type: 'ack', id });
       },
       (e: unknown) => {
+        settle();
         this.logger.warn({ err: e, docId: room.docId }, 'update not durable');
         session.error('unavailable', 'the update could not be made durable; resend it', id);
       },
     );
-    this.track(p, () => this.rooms.release(room));
   }
 
-  private track(p: Promise<unknown>, done: () => void): void {
-    this.inflight.add(p);
-    void p.finally(() => {
-      this.inflight.delete(p);
-      done();
-    });
+  private wakeDrained(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
   }
 
   private presence(session: Session, room: Room, state: PresenceState | null): void {
@@ -381,7 +386,10 @@ export class Relay implements SessionHost, ReplicaHost {
     // grace period their clients get no ack and resend them to another node.
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
-      Promise.allSettled([...this.inflight]),
+      new Promise<void>((resolve) => {
+        if (this.inflight === 0) resolve();
+        else this.drainWaiters.push(resolve);
+      }),
       new Promise((resolve) => {
         timer = setTimeout(resolve, graceMs);
       }),

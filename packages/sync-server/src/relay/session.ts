@@ -84,8 +84,9 @@ export class Session implements ConnectionHandler {
 
   onFrame(data: Uint8Array, binary: boolean): void {
     if (this.state === 'closed') return;
-    this.lastSeen = this.now();
-    if (!this.frames.take(1) || !this.bytes.take(data.length)) {
+    const t = this.now();
+    this.lastSeen = t;
+    if (!this.frames.take(1, t) || !this.bytes.take(data.length, t)) {
       this.fail('rate-limited', CloseCode.rateLimited, 'rate limit exceeded');
       return;
     }
