@@ -158,6 +158,23 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     for (let i = 0; i < 60; i++) expect(onServer).toContain(`k${i};`);
   });
 
+  it('graceful shutdown (SIGTERM, close 4004): moves to the other node at once and keeps writing', async () => {
+    const [n1, n2] = await startRelays(2);
+    const closes: number[] = [];
+    const { doc, provider } = client([n1!.url, n2!.url], 'sigterm');
+    provider.on('connection-close', (c) => closes.push(c.code));
+    await provider.whenSynced();
+    const text = doc.getText('t');
+    for (let i = 0; i < 10; i++) text.insert(text.length, `s${i};`);
+    await n1!.kill('SIGTERM');
+    for (let i = 10; i < 20; i++) text.insert(text.length, `s${i};`);
+    await status(provider, 'synced');
+    await withTimeout(provider.whenAcknowledged(), 10_000, 'acknowledged after SIGTERM');
+    expect(closes[0]).toBe(4004);
+    expect(provider.url).toBe(n2!.url);
+    expect(await serverText(n2!.url, 'sigterm')).toBe(text.toString());
+  });
+
   it('whenAcknowledged resolves only once the node made the edit durable (SIGSTOP holds it; kill -9 after it keeps it)', async () => {
     const [node] = await startRelays(1);
     const { doc, provider } = client([node!.url], 'durable', {
