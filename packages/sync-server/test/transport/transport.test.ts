@@ -48,6 +48,19 @@ describe('HTTP endpoints', () => {
   });
 });
 
+describe('connection limit', () => {
+  it('answers upgrades beyond --max-connections with HTTP 503 and admits again once one closes', async () => {
+    const n = await startNode(['--max-connections', '2']);
+    nodes.push(n);
+    const a = await TestClient.connect(urlOf(n));
+    const b = await TestClient.connect(urlOf(n));
+    await expect(TestClient.connect(urlOf(n))).rejects.toThrow('HTTP 503');
+    await a.close();
+    const c = await TestClient.connect(urlOf(n));
+    for (const x of [b, c]) x.ws.terminate();
+  });
+});
+
 describe('graceful shutdown', () => {
   it('acknowledges what it committed, closes clients with 4004, refuses new ones, keeps every acked update', async () => {
     const dir = tempDir();
