@@ -24,21 +24,34 @@ import {
   type UpdateRecord,
 } from './records.js';
 
-/** Per client: records sorted by clock, and the check that they tile `0 .. n-1` exactly. */
-function tile(records: UpdateRecord[]): Map<number, UpdateRecord[]> | null {
-  const by = new Map<number, UpdateRecord[]>();
-  for (const r of records) {
-    let l = by.get(r.client);
+/** Per client: indexes of its records sorted by clock, or null unless they tile `0 .. n-1`. */
+function tile(records: UpdateRecord[]): Map<number, number[]> | null {
+  const by = new Map<number, number[]>();
+  for (let i = 0; i < records.length; i++) {
+    const c = (records[i] as UpdateRecord).client;
+    let l = by.get(c);
     if (l === undefined) {
       l = [];
-      by.set(r.client, l);
+      by.set(c, l);
     }
-    l.push(r);
+    l.push(i);
   }
-  for (const l of by.values()) {
-    l.sort((a, b) => a.clock - b.clock);
+  const clockOf = (i: number): number => (records[i] as UpdateRecord).clock;
+  for (const [c, l] of by) {
+    // Sort (clock, index) pairs packed in one double with the native typed-array sort when they
+    // fit exactly (clocks below 2^32, fewer than 2^20 records); else a comparator sort.
+    let packable = l.length < 2 ** 20;
+    for (let k = 0; packable && k < l.length; k++) if (clockOf(l[k] as number) >= 2 ** 32) packable = false;
+    if (packable) {
+      const keys = new Float64Array(l.length);
+      for (let k = 0; k < l.length; k++) keys[k] = clockOf(l[k] as number) * 2 ** 20 + (l[k] as number);
+      keys.sort();
+      for (let k = 0; k < l.length; k++) l[k] = (keys[k] as number) % 2 ** 20;
+    } else l.sort((a, b) => clockOf(a) - clockOf(b));
+    by.set(c, l);
     let next = 0;
-    for (const r of l) {
+    for (const i of l) {
+      const r = records[i] as UpdateRecord;
       if (r.clock !== next) return null;
       next = r.clock + r.len;
     }
@@ -46,18 +59,29 @@ function tile(records: UpdateRecord[]): Map<number, UpdateRecord[]> | null {
   return by;
 }
 
-function find(by: Map<number, UpdateRecord[]>, client: number, clock: number): UpdateRecord | undefined {
+/** The record holding `(client, clock)`, by binary search in its client's sorted indexes. */
+function find(
+  records: UpdateRecord[],
+  by: Map<number, number[]>,
+  client: number,
+  clock: number,
+): UpdateRecord | undefined {
   const l = by.get(client);
   if (l === undefined) return undefined;
   let lo = 0;
   let hi = l.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if ((l[mid] as UpdateRecord).clock <= clock) lo = mid;
+    if ((records[l[mid] as number] as UpdateRecord).clock <= clock) lo = mid;
     else hi = mid - 1;
   }
-  const r = l[lo];
+  const r = records[l[lo] as number];
   return r !== undefined && clock >= r.clock && clock < r.clock + r.len ? r : undefined;
+}
+
+/** True when `o` is a sequence run of the group `key` (parent object `parent`). */
+function sameGroup(o: UpdateRecord | undefined, parent: ParentRef, key: string): boolean {
+  return o !== undefined && o.t === 0 && (o.parent === parent || parentKey(o.parent) === key);
 }
 
 /**
@@ -73,11 +97,13 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
 
   // Validate: parents resolve to containers of the right kind (or are dead), origins stay in
   // their container, and each group's holder comes before the group.
+  const records = update.records;
   const seen = new Set<string>();
   let groupParent: ParentRef | null = null;
   let groupKey = '';
   let kind = '';
-  for (const r of update.records) {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as UpdateRecord;
     if (r.t === 3) continue;
     if (r.parent !== groupParent) {
       groupParent = r.parent;
@@ -89,7 +115,7 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
       }
       if (r.parent.name !== null) kind = r.parent.kind;
       else {
-        const h = find(by, r.parent.client, r.parent.clock);
+        const h = find(records, by, r.parent.client, r.parent.clock);
         if (h === undefined) return false;
         let v: unknown;
         if (h.t === 1) v = h.value;
@@ -102,14 +128,27 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
       if (kind === 'text' ? typeof r.content === 'object' && r.content !== null : kind !== 'list')
         return false;
       if (kind === 'list' && typeof r.content === 'string') return false;
+      // Origins must be runs of the same container; neighbours in the group need no search.
       if (r.olClient !== NONE) {
-        const o = find(by, r.olClient, r.olClock);
-        if (o === undefined || o.t !== 0 || (o.parent !== r.parent && parentKey(o.parent) !== groupKey))
+        const p = records[i - 1];
+        const implicit =
+          p !== undefined &&
+          p.t === 0 &&
+          p.parent === r.parent &&
+          p.client === r.olClient &&
+          p.clock + p.len - 1 === r.olClock;
+        if (!implicit && !sameGroup(find(records, by, r.olClient, r.olClock), r.parent, groupKey))
           return false;
       }
       if (r.orClient !== NONE) {
-        const o = find(by, r.orClient, r.orClock);
-        if (o === undefined || o.t !== 0 || (o.parent !== r.parent && parentKey(o.parent) !== groupKey))
+        const n = records[i + 1];
+        const implicit =
+          n !== undefined &&
+          n.t === 0 &&
+          n.parent === r.parent &&
+          n.client === r.orClient &&
+          n.clock === r.orClock;
+        if (!implicit && !sameGroup(find(records, by, r.orClient, r.orClock), r.parent, groupKey))
           return false;
       }
     } else if (r.t === 1) {
@@ -119,15 +158,7 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
 
   // Build. Containers are created when their holder is built; groups follow their holders.
   const created = new Map<string, Container>();
-  const structs = new Map<number, Struct[]>();
-  const addStruct = (s: Struct): void => {
-    let l = structs.get(s.client);
-    if (l === undefined) {
-      l = [];
-      structs.set(s.client, l);
-    }
-    l.push(s);
-  };
+  const built: Struct[] = new Array(records.length);
   const containerFor = (p: ParentRef): Container | undefined => {
     if (p.name !== null) return doc.getRoot(p.kind, p.name);
     return created.get(`${p.client}:${p.clock}`);
@@ -135,7 +166,7 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
   // A snapshot lists a container's group before the groups nested in it, so one pass suffices;
   // check that order first so nothing is built for a snapshot we cannot take.
   const ready = new Set<string>();
-  for (const r of update.records) {
+  for (const r of records) {
     if (r.t === 3) continue;
     const p = r.parent;
     if (p.name === null && !ready.has(`${p.client}:${p.clock}`)) return false;
@@ -151,9 +182,10 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
   let lastContainer: Container | null = null;
   const opened = doc.begin(origin, false);
   try {
-    for (const r of update.records) {
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i] as UpdateRecord;
       if (r.t === 3) {
-        addStruct(new GcRun(ci(r.client), r.clock, r.len));
+        built[i] = new GcRun(ci(r.client), r.clock, r.len);
         continue;
       }
       if (r.parent !== lastParent) {
@@ -186,7 +218,7 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
         const seq = (c as Text).seq;
         if (typeof content === 'string') seq.noteText(content);
         seq.index.push(item);
-        addStruct(item);
+        built[i] = item;
       } else if (r.t === 1) {
         let value = r.value;
         if (value instanceof ContainerValue) {
@@ -196,18 +228,18 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
         const entry = new MapEntry(client, r.clock, c, r.key, value, r.wall, r.logical);
         doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
         (c as DocMap).integrateEntry(entry);
-        addStruct(entry);
+        built[i] = entry;
       } else {
         const op = new CounterOp(client, r.clock, c, r.delta);
         (c as Counter).integrateOp(op);
-        addStruct(op);
+        built[i] = op;
       }
     }
-    for (const [client, list] of structs) {
-      list.sort((a, b) => a.clock - b.clock);
+    for (const [id, order] of by) {
+      const client = ci(id);
       const runs = doc.store.runs(client);
       doc.transaction.touchClient(client, 0);
-      for (const s of list) runs.push(s);
+      for (const i of order) runs.push(built[i] as Struct);
     }
   } finally {
     if (opened) doc.commit();
