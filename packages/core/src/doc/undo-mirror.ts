@@ -11,20 +11,100 @@ import { Container } from './container.js';
 import type { ChangeEvent, SequenceChange } from './events.js';
 import type { DocMap } from './map.js';
 
-/** A text (string) or list (array) copy. */
+/** Text (a string) or list (an array) content. */
 export type SeqContent = string | unknown[];
 
 /** Units deleted by one transaction from one sequence, in document order (pre-transaction ranks). */
 export type DeletedContent = SeqContent;
 
+/** Largest chunk of a text mirror: edits copy one chunk, not the whole text. */
+const CHUNK = 1024;
+
+/** A text copy in chunks of at most 2 x {@link CHUNK} code units. */
+export class ChunkedText {
+  private chunks: string[] = [];
+  /** Number of code units. */
+  length = 0;
+
+  constructor(s: string) {
+    for (let i = 0; i < s.length; i += CHUNK) this.chunks.push(s.slice(i, i + CHUNK));
+    this.length = s.length;
+  }
+
+  /** Chunk index and offset of position `pos` (0 <= pos <= length). */
+  private locate(pos: number): [number, number] {
+    const chunks = this.chunks;
+    let p = 0;
+    for (let i = 0; i < chunks.length; i++) {
+      const n = (chunks[i] as string).length;
+      if (pos < p + n) return [i, pos - p];
+      p += n;
+    }
+    return [chunks.length, 0];
+  }
+
+  /** Code units `from .. to-1`. */
+  slice(from: number, to: number): string {
+    let [ci, off] = this.locate(from);
+    let out = '';
+    let need = to - from;
+    while (need > 0 && ci < this.chunks.length) {
+      const c = this.chunks[ci] as string;
+      const part = c.slice(off, off + need);
+      out += part;
+      need -= part.length;
+      ci++;
+      off = 0;
+    }
+    return out;
+  }
+
+  /** Insert `s` at `pos`. */
+  insert(pos: number, s: string): void {
+    const [ci, off] = this.locate(pos);
+    if (ci === this.chunks.length) {
+      const last = this.chunks.length - 1;
+      if (last >= 0 && (this.chunks[last] as string).length + s.length <= 2 * CHUNK) {
+        this.chunks[last] += s;
+      } else for (let i = 0; i < s.length; i += CHUNK) this.chunks.push(s.slice(i, i + CHUNK));
+    } else {
+      const c = this.chunks[ci] as string;
+      const joined = c.slice(0, off) + s + c.slice(off);
+      if (joined.length <= 2 * CHUNK) this.chunks[ci] = joined;
+      else {
+        const parts: string[] = [];
+        for (let i = 0; i < joined.length; i += CHUNK) parts.push(joined.slice(i, i + CHUNK));
+        this.chunks.splice(ci, 1, ...parts);
+      }
+    }
+    this.length += s.length;
+  }
+
+  /** Delete `len` code units at `pos`. */
+  delete(pos: number, len: number): void {
+    let left = Math.min(len, this.length - pos);
+    this.length -= left;
+    while (left > 0) {
+      const [ci, off] = this.locate(pos);
+      const c = this.chunks[ci];
+      if (c === undefined) return;
+      const n = Math.min(left, c.length - off);
+      const rest = c.slice(0, off) + c.slice(off + n);
+      if (rest.length === 0) this.chunks.splice(ci, 1);
+      else this.chunks[ci] = rest;
+      left -= n;
+    }
+  }
+}
+
 /** Mirrors of the tracked containers. */
 export class ContentMirror {
-  private readonly seqs = new Map<Container, SeqContent>();
+  private readonly seqs = new Map<Container, ChunkedText | unknown[]>();
   private readonly maps = new Map<Container, Map<string, unknown>>();
 
   /** Copy `c` and every container inside it (when first tracked). */
   track(c: Container): void {
-    if (c.kind === 'text') this.seqs.set(c, c.toString());
+    if (c.kind === 'text') this.seqs.set(c, new ChunkedText(c.toString()));
     else if (c.kind === 'list') {
       const items = (c as unknown as { toArray(): unknown[] }).toArray();
       this.seqs.set(c, items);
@@ -55,32 +135,33 @@ export class ContentMirror {
    */
   applySequence(ev: ChangeEvent, collect: boolean): DeletedContent | null {
     const target = ev.target;
-    const isText = target.kind === 'text';
-    const before = this.seqs.get(target) ?? (isText ? '' : []);
-    const deleted = collect ? deletedRanks(before.length, ev.changes) : null;
+    let cur = this.seqs.get(target);
+    if (cur === undefined) {
+      cur = target.kind === 'text' ? new ChunkedText('') : [];
+      this.seqs.set(target, cur);
+    }
+    const deleted = collect ? deletedRanks(cur.length, ev.changes) : null;
     let out: DeletedContent | null = null;
     if (deleted !== null) {
-      if (typeof before === 'string') {
+      if (cur instanceof ChunkedText) {
         let s = '';
         for (let i = 0; i < deleted.length; i += 2)
-          s += before.slice(deleted[i] as number, (deleted[i] as number) + (deleted[i + 1] as number));
+          s += cur.slice(deleted[i] as number, (deleted[i] as number) + (deleted[i + 1] as number));
         out = s;
       } else {
         const a: unknown[] = [];
         for (let i = 0; i < deleted.length; i += 2) {
           const from = deleted[i] as number;
-          for (let k = from; k < from + (deleted[i + 1] as number); k++) a.push(before[k]);
+          for (let k = from; k < from + (deleted[i + 1] as number); k++) a.push(cur[k]);
         }
         out = a;
       }
     }
-    let cur = before;
     for (const ch of ev.changes) {
-      if (typeof cur === 'string') {
-        if (ch.delete !== undefined) cur = cur.slice(0, ch.index) + cur.slice(ch.index + ch.delete);
-        if (typeof ch.insert === 'string') cur = cur.slice(0, ch.index) + ch.insert + cur.slice(ch.index);
+      if (cur instanceof ChunkedText) {
+        if (ch.delete !== undefined) cur.delete(ch.index, ch.delete);
+        if (typeof ch.insert === 'string') cur.insert(ch.index, ch.insert);
       } else {
-        if (cur === before) cur = cur.slice();
         if (ch.delete !== undefined) cur.splice(ch.index, ch.delete);
         if (Array.isArray(ch.insert)) {
           cur.splice(ch.index, 0, ...ch.insert);
@@ -88,7 +169,6 @@ export class ContentMirror {
         }
       }
     }
-    this.seqs.set(target, cur);
     return out;
   }
 
