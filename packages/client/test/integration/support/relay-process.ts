@@ -47,6 +47,8 @@ export interface RelaySpec {
   readonly extraArgs?: readonly string[];
   /** Require HMAC tokens signed with this secret (default: `--auth none`). */
   readonly authSecret?: string;
+  /** Extra environment (e.g. `ACCORD_PEER_PORT`, `ACCORD_PEER_LINKS` for cluster peer links). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** One relay node process. */
@@ -96,7 +98,10 @@ export class RelayProcess {
       ...(this.spec.peers && this.spec.peers.length > 0 ? ['--peers', this.spec.peers.join(',')] : []),
       ...(this.spec.extraArgs ?? []),
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(this.spec.env ?? {}) },
+    });
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => {
       this.output += d.toString();
@@ -168,4 +173,30 @@ export function mintToken(secret: string, docId: string, scope: 'read' | 'write'
     ],
     { encoding: 'utf8' },
   ).trim();
+}
+
+/**
+ * Start an N-node cluster on free ports: each node gets a client port and a peer-link port
+ * (`ACCORD_PEER_PORT`, with `ACCORD_PEER_LINKS` naming the others'), all on 127.0.0.1.
+ */
+export async function startCluster(n: number): Promise<RelayProcess[]> {
+  const nodes = [];
+  for (let i = 1; i <= n; i++) nodes.push({ id: i, port: await freePort(), peerPort: await freePort() });
+  return Promise.all(
+    nodes.map((self) =>
+      RelayProcess.start({
+        id: self.id,
+        port: self.port,
+        dataDir: tempDataDir(),
+        peers: nodes.filter((o) => o.id !== self.id).map((o) => `${o.id}@127.0.0.1:${o.port}`),
+        env: {
+          ACCORD_PEER_PORT: String(self.peerPort),
+          ACCORD_PEER_LINKS: nodes
+            .filter((o) => o.id !== self.id)
+            .map((o) => `${o.id}@127.0.0.1:${o.peerPort}`)
+            .join(','),
+        },
+      }),
+    ),
+  );
 }
