@@ -180,7 +180,7 @@ export function mintToken(secret: string, docId: string, scope: 'read' | 'write'
  * (`ACCORD_PEER_PORT`, with `ACCORD_PEER_LINKS` naming the others'), all on 127.0.0.1.
  */
 export async function startCluster(n: number): Promise<RelayProcess[]> {
-  const nodes = [];
+  const nodes: { id: number; port: number; peerPort: number }[] = [];
   for (let i = 1; i <= n; i++) nodes.push({ id: i, port: await freePort(), peerPort: await freePort() });
   return Promise.all(
     nodes.map((self) =>
