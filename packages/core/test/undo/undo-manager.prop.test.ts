@@ -119,7 +119,10 @@ describe('UndoManager never undoes other users’ work (property)', () => {
         for (const act of actions) {
           now += act.t === 'tick' ? 1000 : 10;
           if (act.t === 'ins')
-            t.insert(Math.floor(act.at * (t.length + 1)), charsFrom(0x4e00, counter, act.n));
+            t.insert(
+              Math.min(t.length, Math.floor(act.at * (t.length + 1))),
+              charsFrom(0x4e00, counter, act.n),
+            );
           else if (act.t === 'del' && t.length > 0) {
             const from = Math.min(Math.floor(act.at * t.length), t.length - 1);
             t.delete(from, Math.min(act.n, t.length - from));

@@ -256,6 +256,28 @@ describe('UndoManager: lists, maps and counters', () => {
     expect(a.getList('l').toJSON()).toEqual(['remote', 1, 2, 3, { text: 'buy milk' }]);
   });
 
+  it('undoes a list move (delete and insert in one transaction) as one step', () => {
+    const a = makeDoc(1);
+    const b = makeDoc(2);
+    const l = a.getList('todo');
+    l.push('a', 'b', 'c', 'd');
+    syncBoth(a, b);
+    const { um } = managed(a);
+    a.transact(() => {
+      l.delete(0, 1);
+      l.insert(2, 'a');
+    });
+    b.getList('todo').push('e');
+    syncBoth(a, b);
+    expect(l.toJSON()).toEqual(['b', 'c', 'a', 'd', 'e']);
+    um.undo();
+    expect(l.toJSON()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    syncBoth(a, b);
+    expect(b.getList('todo').toJSON()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    um.redo();
+    expect(l.toJSON()).toEqual(['b', 'c', 'a', 'd', 'e']);
+  });
+
   it('undoes counter increments with the opposite increment, keeping remote ones', () => {
     const a = makeDoc(1);
     const b = makeDoc(2);
