@@ -32,7 +32,8 @@ export function freePorts(count: number, host?: string): Promise<number[]>;
 /**
  * Start nodes 1..N on `ports` (node i on `ports[i-1]`, the others as `--peers id@host:port`),
  * data under `dataRoot/node-i`, logs under `logDir` (default `dataRoot/logs`), and wait until each
- * answers HTTP on its port. Rejects, with the node's last output, if one exits or stays silent;
+ * answers HTTP on its port. With `peerPorts`, node i listens for peer links on `peerPorts[i-1]`
+ * (`ACCORD_PEER_PORT`) and dials the others there (`ACCORD_PEER_LINKS`). Rejects, with the node's last output, if one exits or stays silent;
  * rejects with a clear message when `relayMain` does not exist.
  */
 export function startCluster(options: {
@@ -44,4 +45,6 @@ export function startCluster(options: {
   extraArgs?: string[];
   readyTimeoutMs?: number;
   echo?: boolean;
+  /** Peer-link port of each node (default: the relay's own choice, client port + 1000). */
+  peerPorts?: number[];
 }): Promise<RelayCluster>;

@@ -57,11 +57,15 @@ function answers(host, port) {
  * @param {{
  *   relayMain: string, ports: number[], dataRoot: string, host?: string,
  *   logDir?: string, extraArgs?: string[], readyTimeoutMs?: number, echo?: boolean,
+ *   peerPorts?: number[],
  * }} options
  * @returns {Promise<import('./relay-cluster.d.mts').RelayCluster>}
  */
 export async function startCluster(options) {
   const { relayMain, ports, dataRoot, host = '127.0.0.1', extraArgs = [], readyTimeoutMs = 15_000 } = options;
+  if (options.peerPorts && options.peerPorts.length !== ports.length) {
+    throw new Error('startCluster: peerPorts must list one port per node');
+  }
   if (!existsSync(relayMain)) {
     throw new Error(
       `The relay CLI is not built: ${relayMain} does not exist. Build it with \`pnpm build\` (tsc -b); ` +
@@ -92,6 +96,27 @@ export async function startCluster(options) {
     return [...list, '--auth', 'none', ...extraArgs];
   }
 
+  /**
+   * Environment of node `id`: with explicit `peerPorts`, where it listens for and dials peer
+   * links (by default the relay uses each client port + 1000).
+   * @param {number} id
+   */
+  function env(id) {
+    /** @type {Record<string, string | undefined>} */
+    const vars = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' };
+    delete vars.ACCORD_PEER_PORT;
+    delete vars.ACCORD_PEER_LINKS;
+    const peerPorts = options.peerPorts;
+    if (peerPorts) {
+      vars.ACCORD_PEER_PORT = String(peerPorts[id - 1]);
+      vars.ACCORD_PEER_LINKS = ids
+        .filter((other) => other !== id)
+        .map((other) => `${other}@${host}:${peerPorts[other - 1]}`)
+        .join(',');
+    }
+    return vars;
+  }
+
   /** @param {number} id @returns {Promise<void>} */
   async function launch(id) {
     const port = /** @type {number} */ (ports[id - 1]);
@@ -100,7 +125,7 @@ export async function startCluster(options) {
     tails.set(id, tail);
     const proc = spawn(process.execPath, [relayMain, ...args(id)], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' },
+      env: env(id),
     });
     procs.set(id, proc);
     /** @param {Buffer} chunk */

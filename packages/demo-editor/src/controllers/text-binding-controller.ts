@@ -52,6 +52,8 @@ export class TextBindingController implements ReactiveController {
   /** Remote deltas that arrived during a composition, against `#shadow`, in order. */
   #pending: Delta[] = [];
   #applyingLocal = false;
+  /** True once the textarea had focus: before that the user has no caret worth showing. */
+  #engaged = false;
 
   constructor(host: ReactiveControllerHost, options: TextBindingOptions) {
     this.#options = options;
@@ -76,6 +78,7 @@ export class TextBindingController implements ReactiveController {
     this.#textarea = textarea;
     this.#composing = false;
     this.#pending = [];
+    this.#engaged = false;
     if (!model || !textarea) return;
     this.#listen(textarea, true);
     this.#unsubscribe = model.subscribe((deltas, source) => this.#onModelChange(deltas, source));
@@ -94,7 +97,7 @@ export class TextBindingController implements ReactiveController {
       ['select', this.#reportSelection],
       ['keyup', this.#reportSelection],
       ['pointerup', this.#reportSelection],
-      ['focus', this.#reportSelection],
+      ['focus', this.#onFocus],
       ['selectionchange', this.#reportSelection],
     ];
     for (const [type, handler] of handlers) {
@@ -149,9 +152,15 @@ export class TextBindingController implements ReactiveController {
     this.#model?.stopCapturing();
   };
 
+  readonly #onFocus = (): void => {
+    this.#engaged = true;
+    this.#reportSelection();
+  };
+
+  /** Tell the host where the selection is, once the user has been in the editor at all. */
   readonly #reportSelection = (): void => {
     const textarea = this.#textarea;
-    if (!textarea) return;
+    if (!textarea || !this.#engaged) return;
     this.#options.onSelection({
       start: textarea.selectionStart,
       end: textarea.selectionEnd,

@@ -16,15 +16,17 @@ export function openSession(docName: string, relayUrls: readonly string[]): Demo
   const doc = new Doc();
   const provider = new WebsocketProvider(doc, [...relayUrls], { docId: docName });
   const connection = new ProviderConnectionModel(provider);
+  const text = new DocTextModel(doc, doc.getText('text'));
   return {
     docName,
-    text: new DocTextModel(doc, doc.getText('text')),
+    text,
     todos: new DocTodoModel(doc, doc.getList('todos')),
     counter: new DocCounterModel(doc, doc.getCounter('counter')),
     connection,
     destroy() {
       connection.dispose();
       provider.destroy();
+      text.destroy();
     },
   };
 }

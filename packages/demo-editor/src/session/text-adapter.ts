@@ -1,8 +1,18 @@
 /**
  * The editor's view of an Accord `Text`: splices as local transactions, change events turned
- * into deltas, undo/redo and cursor anchors from the core.
+ * into deltas, undo/redo through the core `UndoManager` (this replica's own text edits only,
+ * grouped by time), and cursor anchors (`createAnchor`, encoded for presence) so remote carets
+ * stay on their characters.
  */
-import type { Doc, Text } from '@accord/core';
+import {
+  createAnchor,
+  type Doc,
+  decodeAnchor,
+  encodeAnchor,
+  resolveAnchor,
+  type Text,
+  UndoManager,
+} from '@accord/core';
 import type { AnchorValue, ChangeSource, TextModel } from '../model/text-model.js';
 import { type Delta, spliceDelta } from '../text/delta.js';
 
@@ -10,12 +20,14 @@ import { type Delta, spliceDelta } from '../text/delta.js';
 export class DocTextModel implements TextModel {
   readonly #doc: Doc;
   readonly #text: Text;
-  /** Origin of this editor's own transactions. */
+  /** Origin of this editor's own transactions (the only ones its undo manager tracks). */
   readonly #origin = { source: 'accord-demo-editor' };
+  readonly #undo: UndoManager;
 
   constructor(doc: Doc, text: Text) {
     this.#doc = doc;
     this.#text = text;
+    this.#undo = new UndoManager(doc, { scope: text, trackedOrigins: [this.#origin] });
   }
 
   value(): string {
@@ -34,26 +46,41 @@ export class DocTextModel implements TextModel {
       const deltas = event.changes.map((change) =>
         spliceDelta(change.index, change.delete ?? 0, typeof change.insert === 'string' ? change.insert : ''),
       );
-      const source: ChangeSource = !event.local ? 'remote' : event.origin === this.#origin ? 'local' : 'undo';
+      const source: ChangeSource = !event.local ? 'remote' : event.origin === this.#undo ? 'undo' : 'local';
       listener(deltas, source);
     });
   }
 
   undo(): boolean {
-    return false;
+    return this.#undo.undo();
   }
 
   redo(): boolean {
-    return false;
+    return this.#undo.redo();
   }
 
-  stopCapturing(): void {}
+  stopCapturing(): void {
+    this.#undo.stopCapturing();
+  }
 
-  anchor(index: number, _assoc: 'left' | 'right'): AnchorValue {
-    return index;
+  anchor(index: number, assoc: 'left' | 'right'): AnchorValue {
+    const at = Math.min(Math.max(0, index), this.#text.length);
+    // 'left' sticks to the character before the position: the core's 'after' side.
+    return encodeAnchor(createAnchor(this.#text, at, assoc === 'left' ? 'after' : 'before'));
   }
 
   resolve(anchor: AnchorValue): number | undefined {
-    return typeof anchor === 'number' ? Math.min(Math.max(0, anchor), this.#text.length) : undefined;
+    if (typeof anchor === 'number') return Math.min(Math.max(0, anchor), this.#text.length);
+    try {
+      return resolveAnchor(this.#text, decodeAnchor(anchor)) ?? undefined;
+    } catch {
+      // A malformed anchor from a peer, or one for another container: draw no caret.
+      return undefined;
+    }
+  }
+
+  /** Stop tracking undo history. */
+  destroy(): void {
+    this.#undo.destroy();
   }
 }

@@ -3,7 +3,7 @@
  * in a temporary directory), the built demo on a static server, and a real headless Chromium
  * driven by playwright-core. Every wait is on a condition with a deadline, never a fixed sleep.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,11 +37,8 @@ export interface Tab {
   close(): Promise<void>;
 }
 
-/**
- * Relay nodes per test cluster. One until the cluster replicator lands in the relay (nodes do not
- * exchange updates before it does); then three, as `pnpm start` runs.
- */
-export const CLUSTER_SIZE = 1;
+/** Relay nodes per test cluster: three, as `pnpm start` runs. */
+export const CLUSTER_SIZE = 3;
 
 /** Chromium messages that are the network's doing, not the app's (a killed relay). */
 const NETWORK_NOISE = /WebSocket connection to .* failed|net::ERR_CONNECTION_REFUSED/;
@@ -52,10 +49,11 @@ const NETWORK_NOISE = /WebSocket connection to .* failed|net::ERR_CONNECTION_REF
  */
 export async function startStack(options: { nodes: number; relayArgs?: string[] }): Promise<Stack> {
   const dataRoot = await mkdtemp(join(tmpdir(), 'accord-demo-test-'));
-  const ports = await freePorts(options.nodes);
+  const ports = await freePorts(options.nodes * 2);
   const cluster = await startCluster({
     relayMain,
-    ports,
+    ports: ports.slice(0, options.nodes),
+    peerPorts: ports.slice(options.nodes),
     dataRoot,
     ...(options.relayArgs ? { extraArgs: options.relayArgs } : {}),
   });
@@ -195,4 +193,33 @@ export function caretOf(page: Page): Promise<number> {
 export async function ensureOutputDir(): Promise<string> {
   await mkdir(outputDir, { recursive: true });
   return outputDir;
+}
+
+/** Screenshot each page and save them side by side as one PNG under `test-output/`. */
+export async function saveSideBySide(
+  browser: Browser,
+  pages: readonly Page[],
+  name: string,
+): Promise<string> {
+  const shots = await Promise.all(pages.map((page) => page.screenshot({ type: 'png' })));
+  const dir = await ensureOutputDir();
+  const canvas = await browser.newPage({
+    viewport: { width: 1280 * pages.length + 20 * (pages.length + 1), height: 900 },
+  });
+  try {
+    await canvas.setContent(
+      `<body style="margin:0;padding:20px;display:flex;gap:20px;background:#444">${shots
+        .map(
+          (png) =>
+            `<img style="width:1280px;border-radius:6px" src="data:image/png;base64,${png.toString('base64')}">`,
+        )
+        .join('')}</body>`,
+    );
+    await canvas.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
+    const file = join(dir, name);
+    await writeFile(file, await canvas.screenshot({ type: 'png', fullPage: true }));
+    return file;
+  } finally {
+    await canvas.close();
+  }
 }

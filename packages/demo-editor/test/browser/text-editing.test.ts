@@ -3,17 +3,15 @@
  * events: they converge, equal the copy every node serves, keep words typed concurrently at one
  * spot contiguous, and keep a caret on its character while remote edits land before it.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CLUSTER_SIZE,
   caretOf,
   editorText,
-  ensureOutputDir,
   placeCaret,
   type Stack,
+  saveSideBySide,
   startStack,
   type Tab,
   waitConverged,
@@ -102,15 +100,8 @@ describe('three tabs editing one text', () => {
     expect(await serverCopies(doc)).toEqual(stack.cluster.urls.map(() => final));
 
     // A screenshot of the three tabs, side by side, for a human to look at.
-    await Promise.all(
-      tabs.map((tab) =>
-        waitFor(
-          'presence of 3 users',
-          async () => (await tab.page.getByTestId('presence-user').count()) === 3,
-        ),
-      ),
-    );
     await saveSideBySide(
+      stack.browser,
       tabs.map((tab) => tab.page),
       'three-tabs-converged.png',
     );
@@ -153,26 +144,3 @@ describe('three tabs editing one text', () => {
     await Promise.all([tabA!.close(), tabB!.close()]);
   });
 });
-
-/** Screenshot each page and save them side by side in one PNG under `test-output/`. */
-async function saveSideBySide(pages: readonly Page[], name: string): Promise<void> {
-  const shots = await Promise.all(pages.map((page) => page.screenshot({ type: 'png' })));
-  const dir = await ensureOutputDir();
-  const canvas = await stack.browser.newPage({
-    viewport: { width: 1280 * pages.length + 20 * (pages.length + 1), height: 900 },
-  });
-  try {
-    await canvas.setContent(
-      `<body style="margin:0;padding:20px;display:flex;gap:20px;background:#444">${shots
-        .map(
-          (png) =>
-            `<img style="width:1280px;border-radius:6px" src="data:image/png;base64,${png.toString('base64')}">`,
-        )
-        .join('')}</body>`,
-    );
-    await canvas.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
-    await writeFile(join(dir, name), await canvas.screenshot({ type: 'png', fullPage: true }));
-  } finally {
-    await canvas.close();
-  }
-}

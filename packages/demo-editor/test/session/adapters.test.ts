@@ -42,12 +42,50 @@ describe('DocTextModel', () => {
     expect(seen.map((s) => s.source)).toEqual(['remote', 'local', 'remote']);
   });
 
-  it('resolves index anchors within the text', () => {
-    const [a] = pair();
-    const text = new DocTextModel(a, a.getText('text'));
-    text.splice(0, 0, 'abc');
-    expect(text.resolve(text.anchor(2, 'left'))).toBe(2);
-    expect(text.resolve(99)).toBe(3);
+  it('anchors positions to characters across remote edits, on the side asked for', () => {
+    const [a, b] = pair();
+    const ta = new DocTextModel(a, a.getText('text'));
+    const tb = new DocTextModel(b, b.getText('text'));
+    ta.splice(0, 0, 'hello world');
+    sync(a, b);
+    const caret = ta.anchor(5, 'left');
+    const right = ta.anchor(5, 'right');
+    expect(caret).toBeInstanceOf(Uint8Array);
+    // Text inserted exactly there, and before it, on the other replica.
+    tb.splice(5, 0, ',');
+    tb.splice(0, 0, '>> ');
+    sync(b, a);
+    expect(ta.value()).toBe('>> hello, world');
+    expect(ta.resolve(caret)).toBe(8);
+    expect(ta.resolve(right)).toBe(9);
+    // The other replica resolves the same anchors the same way.
+    expect(tb.resolve(caret)).toBe(8);
+    // Garbage from a peer resolves to nothing instead of throwing.
+    expect(ta.resolve(new Uint8Array([1, 2, 3]))).toBeUndefined();
+    expect(ta.resolve(99)).toBe(ta.value().length);
+  });
+
+  it('undoes and redoes only its own edits, reported as undo changes', () => {
+    const [a, b] = pair();
+    const ta = new DocTextModel(a, a.getText('text'));
+    const tb = new DocTextModel(b, b.getText('text'));
+    const sources: string[] = [];
+    ta.subscribe((_deltas, source) => sources.push(source));
+    ta.splice(0, 0, 'mine');
+    ta.stopCapturing();
+    sync(a, b);
+    tb.splice(4, 0, ' theirs');
+    sync(b, a);
+    expect(ta.value()).toBe('mine theirs');
+    expect(ta.undo()).toBe(true);
+    expect(ta.value()).toBe(' theirs');
+    expect(ta.redo()).toBe(true);
+    expect(ta.value()).toBe('mine theirs');
+    expect(ta.undo()).toBe(true);
+    expect(ta.undo()).toBe(false);
+    expect(sources).toEqual(['local', 'remote', 'undo', 'undo', 'undo']);
+    ta.destroy();
+    tb.destroy();
   });
 });
 

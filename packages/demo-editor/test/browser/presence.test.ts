@@ -1,0 +1,99 @@
+/**
+ * Presence in real tabs on one relay node: everyone is listed with their colour, a rename reaches
+ * the others, and each tab draws the others' carets and selections, labelled with their names.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  placeCaret,
+  type Stack,
+  saveSideBySide,
+  startStack,
+  testIdText,
+  waitFor,
+  waitSynced,
+} from './harness.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ nodes: 1 });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function presenceNames(page: Page): Promise<string[]> {
+  const users = page.getByTestId('presence-user');
+  const names: string[] = [];
+  for (let i = 0; i < (await users.count()); i++) {
+    const user = users.nth(i);
+    names.push(
+      (await user.getAttribute('data-self')) === 'true'
+        ? await user.getByTestId('name-input').inputValue()
+        : ((await user.textContent()) ?? '').trim(),
+    );
+  }
+  return names;
+}
+
+/** The name tags of remote carets drawn over a tab's editor, with their colours. */
+function caretTags(page: Page): Promise<{ name: string; color: string }[]> {
+  return page.locator('collab-editor .tag').evaluateAll((tags) =>
+    tags.map((tag) => ({
+      name: (tag.textContent ?? '').trim(),
+      color: getComputedStyle(tag).backgroundColor,
+    })),
+  );
+}
+
+describe('presence', () => {
+  it('lists everyone, spreads renames, and draws remote carets and selections in their colours', async () => {
+    const doc = `presence-${Date.now()}`;
+    const tabs = await Promise.all([stack.open(doc), stack.open(doc), stack.open(doc)]);
+    const [a, b, c] = tabs.map((tab) => tab.page) as [Page, Page, Page];
+    await Promise.all([a, b, c].map((page) => waitSynced(page)));
+    await Promise.all(
+      [a, b, c].map((page) =>
+        waitFor('three people listed', async () => (await page.getByTestId('presence-user').count()) === 3),
+      ),
+    );
+
+    const name = a.getByTestId('name-input');
+    await name.fill('Ada Tester');
+    await name.press('Enter');
+    await waitFor('B and C to see the new name', async () =>
+      (await Promise.all([presenceNames(b), presenceNames(c)])).every((names) =>
+        names.includes('Ada Tester'),
+      ),
+    );
+
+    await placeCaret(a, 0);
+    await a.keyboard.type('hello shared world');
+    await a.keyboard.down('Shift');
+    for (let i = 0; i < 'world'.length; i++) await a.keyboard.press('ArrowLeft');
+    await a.keyboard.up('Shift');
+    await placeCaret(c, 'hello'.length);
+    await c.keyboard.type(',');
+
+    const aColor = await a
+      .locator('presence-list [data-self="true"] .dot')
+      .evaluate((dot) => getComputedStyle(dot).backgroundColor);
+    const cName = await c.getByTestId('name-input').inputValue();
+    await waitFor('B to draw A and C', async () => {
+      const tags = await caretTags(b);
+      return (
+        tags.some((t) => t.name === 'Ada Tester' && t.color === aColor) && tags.some((t) => t.name === cName)
+      );
+    });
+    // A's selection ("world") is shaded in B, and B draws no caret of its own.
+    expect(await b.locator('collab-editor .selection').count()).toBeGreaterThan(0);
+    expect((await caretTags(b)).map((t) => t.name).sort()).toEqual(['Ada Tester', cName].sort());
+    expect(await testIdText(b, 'status')).toBe('synced');
+
+    await saveSideBySide(stack.browser, [a, b, c], 'three-tabs-presence.png');
+    for (const tab of tabs) expect(tab.errors).toEqual([]);
+    await Promise.all(tabs.map((tab) => tab.close()));
+  });
+});
