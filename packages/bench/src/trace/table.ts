@@ -2,8 +2,8 @@
 import { round } from '../stats/summary.js';
 import type { TraceBenchResult } from './run-trace-bench.js';
 
-function cell(v: number | null, digits: number): string {
-  return v === null ? '-' : round(v, digits).toLocaleString('en-US');
+function cell(v: number | null | undefined, digits: number): string {
+  return v === null || v === undefined ? '-' : round(v, digits).toLocaleString('en-US');
 }
 
 function ratio(v: number | null, base: number | null): string {
