@@ -25,6 +25,10 @@ export class CoreRoomDocument implements RoomDocument {
   snapshot(): Uint8Array {
     return encodeStateAsUpdate(this.doc);
   }
+
+  complete(): boolean {
+    return this.doc.pending.length === 0 && this.doc.pendingDeletes.isEmpty;
+  }
 }
 
 /** The engine every production node uses. */

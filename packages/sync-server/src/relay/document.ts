@@ -18,6 +18,11 @@ export interface RoomDocument {
   diff(stateVector: Uint8Array): Uint8Array;
   /** The full state as one compact update. */
   snapshot(): Uint8Array;
+  /**
+   * `true` when {@link snapshot} holds everything this document was given (no update is held
+   * back waiting for a dependency), so a snapshot can replace the stored log.
+   */
+  complete(): boolean;
 }
 
 /** Creates documents and merges stored updates without a document (log compaction). */

@@ -50,7 +50,9 @@ export interface ReplicaHost {
   readonly logger: Logger;
   /**
    * Store an update durably on THIS node only (group commit). Resolves with its log position
-   * once committed; rejects if the transaction failed. Does not apply it to any document.
+   * once committed; rejects if the transaction failed. Only for updates the relay already
+   * applied to the room (those handed to `replicate`): compaction may snapshot the room's
+   * document in place of the log. Anything else goes through {@link ingest}.
    */
   persist(docId: string, update: Uint8Array): Promise<number>;
   /**

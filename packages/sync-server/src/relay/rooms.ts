@@ -156,13 +156,26 @@ export class RoomRegistry {
   }
 
   /**
-   * Fold the document's snapshot and log into a new snapshot and drop the folded entries, in
-   * one transaction. Uses the stored bytes (not the in-memory document), so updates held for
-   * missing dependencies are kept. A failure leaves the stored state as it was.
+   * Replace the document's snapshot and log with a new snapshot and drop the covered entries,
+   * in one transaction. When the room is loaded and its document holds everything it was given,
+   * the snapshot is the document itself (every stored update was applied to it first; it may
+   * also hold a few not yet committed, which is harmless: updates are idempotent). Otherwise the
+   * stored bytes are merged, so updates held for missing dependencies are kept. A failure
+   * leaves the stored state as it was.
    */
   compact(docId: string): void {
     const { store, engine, logger } = this.options;
     try {
+      const room = this.rooms.get(docId);
+      if (room?.doc.complete()) {
+        const upTo = store.lastSeq(docId);
+        const entries = this.logLength.get(docId) ?? 0;
+        if (upTo === 0) return;
+        store.compact(docId, room.doc.snapshot(), upTo);
+        this.logLength.set(docId, 0);
+        this.options.onCompact?.(docId, entries);
+        return;
+      }
       const stored = store.load(docId);
       if (stored.updates.length === 0) return;
       const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : [...stored.updates];

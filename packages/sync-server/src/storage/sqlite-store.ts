@@ -148,6 +148,12 @@ export class SqliteStore {
     this.compactTx(docId, snapshot, upTo);
   }
 
+  /** Log position of the document's last stored update (0 when it has none). */
+  lastSeq(docId: string): number {
+    this.check();
+    return (this.stmts.lastSeq.get(docId) as { seq: number | null }).seq ?? 0;
+  }
+
   /** Number of log entries stored for the document after its snapshot. */
   logLength(docId: string): number {
     this.check();
@@ -213,6 +219,7 @@ function prepare(db: Database.Database) {
     insertUpdate: db.prepare('INSERT INTO updates (doc, data) VALUES (?, ?)'),
     getUpdates: db.prepare('SELECT seq, data FROM updates WHERE doc = ? ORDER BY seq'),
     countUpdates: db.prepare('SELECT COUNT(*) AS n FROM updates WHERE doc = ?'),
+    lastSeq: db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE doc = ?'),
     getSnapshot: db.prepare('SELECT data, upto FROM snapshots WHERE doc = ?'),
     getSnapshotUpTo: db.prepare('SELECT upto FROM snapshots WHERE doc = ?'),
     upsertSnapshot: db.prepare(

@@ -37,6 +37,8 @@ describe('SqliteStore', () => {
     expect(d1.snapshot).toBeNull();
     expect(d1.updates.map((x) => Array.from(x))).toEqual([Array.from(u(1, 1)), Array.from(u(1, 2))]);
     expect(d1.lastSeq).toBe(seqs[2]);
+    expect(b.lastSeq('d1')).toBe(seqs[2]);
+    expect(b.lastSeq('nothing')).toBe(0);
     expect(b.documents().sort()).toEqual(['d1', 'd2']);
     expect(b.load('nothing')).toEqual({ snapshot: null, snapshotUpTo: 0, updates: [], lastSeq: 0 });
     b.close();

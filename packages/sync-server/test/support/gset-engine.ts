@@ -96,6 +96,10 @@ export class GSetDocument implements RoomDocument {
     return this.diff(new Uint8Array([0]));
   }
 
+  complete(): boolean {
+    return this.held.size === 0;
+  }
+
   /** Sorted integrated payloads: equal for converged replicas. */
   toJSON(): string[] {
     return [...this.entries.values()].flat().sort();
