@@ -20,6 +20,7 @@ const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rat
   --no-accord  only the comparison servers
   --sustainable  step the rate up from --rate (x1.25, fresh server per step, --seconds each) until
                ack or fan-out p99 exceeds 50 ms or anything is lost; report the highest passing rate
+  --accord-args "FLAGS"  extra accord-relay flags, e.g. "--sync normal" (default: the relay's defaults)
   --max-rate   upper bound of the --sustainable search (default 100000)
   --full     every client holds a real document (edits, applies what arrives); at the end the
              server's state of each document is loaded into a fresh client and compared with every
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
       vs: { type: 'string' },
       'no-accord': { type: 'boolean', default: false },
       sustainable: { type: 'boolean', default: false },
+      'accord-args': { type: 'string' },
       'max-rate': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -53,6 +55,7 @@ async function main(): Promise<number> {
   if (docs > clients) throw new UsageError('--docs cannot exceed --clients');
   const rate = intFlag('rate', values.rate, 10_000);
   const seconds = intFlag('seconds', values.seconds, 10);
+  const accordArgs = (values['accord-args'] ?? '').split(/\s+/).filter((a) => a !== '');
   const vs = listFlag('vs', values.vs, relayLibs, []);
   const libs = values['no-accord']
     ? vs.filter((l) => l !== 'accord')
@@ -62,7 +65,7 @@ async function main(): Promise<number> {
   let failed = false;
   for (const lib of libs) {
     try {
-      const target = await loadRelayTarget(lib);
+      const target = await loadRelayTarget(lib, accordArgs);
       const opts = { nodes: lib === 'hocuspocus' ? 1 : nodes, clients, docs, seconds, full: values.full };
       if (values.sustainable) {
         const maxRate = intFlag('max-rate', values['max-rate'], 100_000);

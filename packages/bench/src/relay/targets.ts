@@ -16,10 +16,13 @@ export class RelayUnavailableError extends Error {
 }
 
 /**
- * The target for `lib`.
+ * The target for `lib`; `accordArgs` are extra `accord-relay` flags (e.g. `--sync normal`).
  * @throws RelayUnavailableError when that relay cannot be started from this checkout.
  */
-export async function loadRelayTarget(lib: RelayLib): Promise<RelayTarget> {
+export async function loadRelayTarget(
+  lib: RelayLib,
+  accordArgs: readonly string[] = [],
+): Promise<RelayTarget> {
   switch (lib) {
     case 'hocuspocus':
       return {
@@ -35,7 +38,7 @@ export async function loadRelayTarget(lib: RelayLib): Promise<RelayTarget> {
       return {
         lib,
         protocol: accordProtocol(core),
-        start: (dataDir, nodes) => startAccordRelays(dataDir, nodes),
+        start: (dataDir, nodes) => startAccordRelays(dataDir, nodes, accordArgs),
       };
     }
   }
