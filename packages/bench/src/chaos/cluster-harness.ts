@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../relay/servers/accord-relay.js';
-import type { LeaderEvent } from './events.js';
+import type { LeaderEvent, SnapshotAcceptedEvent, SnapshotCommittedEvent } from './events.js';
 import { ProxyMesh } from './proxy-mesh.js';
 
 const NODE_MAIN = fileURLToPath(new URL('./cluster-node.js', import.meta.url));
@@ -32,6 +32,10 @@ export interface NodeHealth {
 /** A cluster of node processes behind chaos proxies. */
 export class ClusterHarness {
   readonly leaders: LeaderEvent[] = [];
+  readonly snapshotsAccepted: SnapshotAcceptedEvent[] = [];
+  readonly snapshotsCommitted: SnapshotCommittedEvent[] = [];
+  /** Updates per document between ordered snapshots (`--snapshot-every`). */
+  snapshotEvery = 50;
   readonly mesh: ProxyMesh;
   private readonly nodes: Map<number, NodeProc>;
   private readonly dataDir: string;
@@ -88,7 +92,19 @@ export class ClusterHarness {
       .join(',');
     const proc = spawn(
       process.execPath,
-      [NODE_MAIN, '--id', String(id), '--port', String(x.clientPort), '--data', dir, '--auth', 'none'],
+      [
+        NODE_MAIN,
+        '--id',
+        String(id),
+        '--port',
+        String(x.clientPort),
+        '--data',
+        dir,
+        '--auth',
+        'none',
+        '--snapshot-every',
+        String(this.snapshotEvery),
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
@@ -122,10 +138,13 @@ export class ClusterHarness {
           nl = buf.indexOf('\n');
         }
       });
-      proc.stderr?.on('data', () => {});
+      let stderr = '';
+      proc.stderr?.on('data', (d: Buffer) => {
+        stderr = (stderr + d.toString()).slice(-2000);
+      });
       proc.once('exit', (code) => {
         clearTimeout(t);
-        reject(new Error(`node ${id} exited with ${code} while starting`));
+        reject(new Error(`node ${id} exited with ${code} while starting: ${stderr}${buf.slice(-1000)}`));
       });
     });
     await ready;
@@ -208,11 +227,45 @@ export class ClusterHarness {
   }
 
   private readLog(id: number, line: string): void {
-    if (!line.includes('became-leader')) return;
+    if (!line.includes('became-leader') && !line.includes('"snapshot-')) return;
     try {
-      const rec = JSON.parse(line) as { time?: number; election?: { type?: string; term?: number } };
+      const rec = JSON.parse(line) as {
+        time?: number;
+        election?: { type?: string; term?: number };
+        snapshot?: {
+          type?: string;
+          docId: string;
+          term: number;
+          seq: number;
+          promisedTerm?: number;
+          ackers?: number[];
+        };
+      };
+      const at = rec.time ?? Date.now();
       if (rec.election?.type === 'became-leader' && typeof rec.election.term === 'number') {
-        this.leaders.push({ kind: 'leader', node: id, term: rec.election.term, at: rec.time ?? Date.now() });
+        this.leaders.push({ kind: 'leader', node: id, term: rec.election.term, at });
+      }
+      const sn = rec.snapshot;
+      if (sn?.type === 'snapshot-accepted') {
+        this.snapshotsAccepted.push({
+          kind: 'snapshot-accepted',
+          node: id,
+          docId: sn.docId,
+          term: sn.term,
+          seq: sn.seq,
+          promisedTerm: sn.promisedTerm ?? 0,
+          at,
+        });
+      } else if (sn?.type === 'snapshot-committed') {
+        this.snapshotsCommitted.push({
+          kind: 'snapshot-committed',
+          node: id,
+          docId: sn.docId,
+          term: sn.term,
+          seq: sn.seq,
+          ackers: sn.ackers ?? [],
+          at,
+        });
       }
     } catch {
       // not a JSON log line

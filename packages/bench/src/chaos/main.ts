@@ -23,6 +23,29 @@ function int(argv: string[], name: string, fallback: number): number {
   return n;
 }
 
+/** A schedule the harness could not run counts as failed, with the reason. */
+function failedRun(seed: number, problem: string): ScheduleResult {
+  return {
+    seed,
+    steps: [],
+    acked: 0,
+    lost: 0,
+    maxLeadersPerTerm: 0,
+    snapshotOrderViolations: 0,
+    snapshotEvents: 0,
+    snapshotsCommitted: 0,
+    minorityCommitViolations: 0,
+    converged: false,
+    failoversMs: [],
+    unrecoveredFailovers: 0,
+    writeGapsMs: [],
+    requests: 0,
+    yield: 0,
+    harvest: 0,
+    problems: [problem],
+  };
+}
+
 const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 
 async function main(argv: string[]): Promise<number> {
@@ -39,12 +62,17 @@ async function main(argv: string[]): Promise<number> {
   log(`chaos: ${schedules} schedules from seed ${seed}, ${nodes} nodes, ${clients} writing clients`);
   for (let i = 0; i < schedules; i++) {
     const s = seed + i;
-    const r = await runSchedule(s, { nodes, clients, durationMs, writeEveryMs: 40 });
+    let r: ScheduleResult;
+    try {
+      r = await runSchedule(s, { nodes, clients, durationMs, writeEveryMs: 40 });
+    } catch (e) {
+      r = failedRun(s, `harness error: ${e instanceof Error ? e.message : String(e)}`);
+    }
     results.push(r);
     const kinds = r.steps.map((x) => (x.action === 'partition' ? `partition:${x.kind}` : x.action)).join(' ');
     log(
       `  seed ${s}: acked ${r.acked} lost ${r.lost} leaders/term ${r.maxLeadersPerTerm} converged ${r.converged} ` +
-        `failover ${r.failoversMs.join('/') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
+        `snapshots ${r.snapshotsCommitted} failover ${r.failoversMs.join('/') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
     );
     if (r.problems.length > 0) {
       process.stderr.write(`chaos: schedule failed; replay with: pnpm chaos --seed ${s} --schedules 1\n`);
@@ -62,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
     maxLeadersPerTerm: Math.max(0, ...results.map((r) => r.maxLeadersPerTerm)),
     snapshotOrderViolations: results.reduce((s, r) => s + r.snapshotOrderViolations, 0),
     snapshotEvents: results.reduce((s, r) => s + r.snapshotEvents, 0),
+    snapshotsCommitted: results.reduce((s, r) => s + r.snapshotsCommitted, 0),
     minorityCommitViolations: results.reduce((s, r) => s + r.minorityCommitViolations, 0),
     converged: results.every((r) => r.converged),
     failovers: failovers.length,

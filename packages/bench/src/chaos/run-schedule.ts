@@ -38,6 +38,7 @@ export interface ScheduleResult {
   maxLeadersPerTerm: number;
   snapshotOrderViolations: number;
   snapshotEvents: number;
+  snapshotsCommitted: number;
   minorityCommitViolations: number;
   converged: boolean;
   failoversMs: number[];
@@ -159,8 +160,8 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const requests: RequestEvent[] = writers.flatMap((w) => w.requests);
     const lost = checkLost(acks, holders);
     const leaders = checkLeadersPerTerm(h.leaders);
-    const snapshotViolations = checkSnapshotOrder([], []);
-    const minority = checkMinorityCommits([], faults, h.ids);
+    const snapshotViolations = checkSnapshotOrder(h.snapshotsAccepted, h.snapshotsCommitted);
+    const minority = checkMinorityCommits(h.snapshotsCommitted, faults, h.ids);
     const states = new Map([...holders].map(([k, v]) => [k, [...(v.get(docId) ?? [])].sort().join(',')]));
     const converged = checkConverged(states);
     const fo = failoverTimes(faults, h.leaders);
@@ -170,6 +171,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       problems.push(`${lost.lost} acknowledged updates lost (e.g. ${JSON.stringify(lost.missing[0])})`);
     for (const v of leaders.violations) problems.push(`term ${v.term} had leaders ${v.leaders.join(',')}`);
     if (!converged) problems.push('final states differ');
+    for (const v of [...snapshotViolations, ...minority].slice(0, 5)) problems.push(`snapshot: ${v}`);
     if (fo.unrecovered > 0) problems.push(`${fo.unrecovered} leader kills without a new leader`);
     return {
       seed,
@@ -178,7 +180,8 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       lost: lost.lost,
       maxLeadersPerTerm: leaders.maxLeadersPerTerm,
       snapshotOrderViolations: snapshotViolations.length,
-      snapshotEvents: 0,
+      snapshotEvents: h.snapshotsAccepted.length + h.snapshotsCommitted.length,
+      snapshotsCommitted: h.snapshotsCommitted.length,
       minorityCommitViolations: minority.length,
       converged,
       failoversMs: fo.samples,

@@ -5,8 +5,7 @@
  * acknowledges a client update once W nodes hold it durably, answers joins from R nodes, and
  * catches peers up by state-vector exchange whenever a link comes up.
  *
- * Not yet here: ordered snapshots over the network (the sequencer in `snapshot/` is pure and
- * tested; `snapshotOf` reports none), and dynamic membership.
+ * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
  */
 import { DecodeError } from '@accord/core';
 import { ElectionNode } from '../election/election-node.js';
@@ -23,6 +22,7 @@ import { RealScheduler, type Scheduler, type TimerHandle } from '../time/schedul
 import type { ClusterMessage } from './messages.js';
 import { type PeerLinkAddress, PeerLinks } from './peer-links.js';
 import { resolveQuorum, WriteQuorumTracker } from './quorum.js';
+import { SnapshotReplication } from './snapshot-replication.js';
 
 /** Options of a {@link ClusterReplicator}. */
 export interface ClusterReplicatorOptions {
@@ -42,6 +42,8 @@ export interface ClusterReplicatorOptions {
   /** How long a join waits for R - 1 peers. Default 1000. */
   readTimeoutMs?: number;
   scheduler?: Scheduler;
+  /** The leader numbers a snapshot of a document every this many updates to it. Default 200. */
+  snapshotEveryUpdates?: number;
 }
 
 const META_KEY = 'cluster.election';
@@ -85,6 +87,7 @@ export class ClusterReplicator implements Replicator {
   private host: ReplicaHost | null = null;
   private election: ElectionNode | null = null;
   private links: PeerLinks | null = null;
+  private snapshots: SnapshotReplication | null = null;
   private nextUpdateId = 1;
 
   constructor(options: ClusterReplicatorOptions) {
@@ -114,6 +117,17 @@ export class ClusterReplicator implements Replicator {
       },
       persisted,
     );
+    this.snapshots = new SnapshotReplication({
+      nodeId: this.opts.nodeId,
+      members: this.members,
+      host,
+      electionTerm: persisted.term,
+      send: (to, m) => this.links?.send(to, m),
+      everyUpdates: this.opts.snapshotEveryUpdates ?? 200,
+      onSnapshot: (docId) => {
+        for (const l of this.listeners) l({ kind: 'snapshot', docId });
+      },
+    });
     this.links = new PeerLinks({
       nodeId: this.opts.nodeId,
       listenHost: this.opts.listenHost,
@@ -151,6 +165,7 @@ export class ClusterReplicator implements Replicator {
       );
       return done;
     }
+    this.snapshots?.noteUpdate(docId);
     if (this.tracker.ack(id, this.opts.nodeId)) this.settle(id, null);
     return done;
   }
@@ -185,8 +200,8 @@ export class ClusterReplicator implements Replicator {
     };
   }
 
-  snapshotOf(): SnapshotNumber {
-    return { term: 0, seq: 0 };
+  snapshotOf(docId: string): SnapshotNumber {
+    return this.snapshots?.snapshotOf(docId) ?? { term: 0, seq: 0 };
   }
 
   onEvent(listener: (event: ReplicatorEvent) => void): () => void {
@@ -216,6 +231,7 @@ export class ClusterReplicator implements Replicator {
       r.resolve(r.updates);
     }
     this.reads.clear();
+    this.snapshots?.stepDown();
     await this.links?.stop();
     this.links = null;
     this.election = null;
@@ -252,6 +268,12 @@ export class ClusterReplicator implements Replicator {
     for (const { to, message } of out.send) this.links?.send(to, message);
     for (const e of out.events) {
       host.logger.info({ election: e, node: this.opts.nodeId }, `election ${e.type}`);
+      if (e.type === 'became-leader') this.snapshots?.lead(e.term);
+      else if (e.type === 'stepped-down') this.snapshots?.stepDown();
+      else if (e.type === 'term-changed') {
+        this.snapshots?.observeTerm(e.term);
+        if (machine.status().role !== 'leader') this.snapshots?.stepDown();
+      }
       if (e.type !== 'term-changed') for (const l of this.listeners) l({ kind: 'status' });
     }
   }
@@ -265,8 +287,9 @@ export class ClusterReplicator implements Replicator {
       case 'replicate':
         host.ingest(m.docId, m.update).then(
           () => {
-            if (m.updateId > 0)
-              this.links?.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
+            if (m.updateId === 0) return; // catch-up traffic: no ack, not counted
+            this.snapshots?.noteUpdate(m.docId);
+            this.links?.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
           },
           (e: unknown) => {
             if (!(e instanceof DecodeError)) host.logger.warn({ err: e, from }, 'peer update not stored');
@@ -286,7 +309,8 @@ export class ClusterReplicator implements Replicator {
       case 'snapshot-answer':
       case 'snapshot-announce':
       case 'snapshot-reply':
-        return; // ordered snapshots are not wired over the network yet
+        this.snapshots?.onMessage(from, m);
+        return;
       default:
         this.apply(this.election.receive(from, m, this.scheduler.now()));
     }

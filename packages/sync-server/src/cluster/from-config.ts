@@ -42,5 +42,6 @@ export function clusterReplicatorFromConfig(
     r: config.readQuorum,
     heartbeatMs: config.heartbeatMs,
     electionTimeoutMs: config.electionTimeoutMs,
+    snapshotEveryUpdates: config.snapshotEvery,
   });
 }

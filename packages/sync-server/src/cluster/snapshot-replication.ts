@@ -1,0 +1,186 @@
+/**
+ * Ordered snapshots over the peer links: the leader numbers a document's snapshot through the
+ * pure {@link SnapshotSequencer} (learning the highest number from a majority first), announces
+ * it with the state vector it covers and the full state; every node checks it with its
+ * {@link SnapshotFence} (refusing older terms and non-increasing numbers), records the number in
+ * SQLite before replying, and merges the state. A snapshot counts as committed once a majority
+ * stored it. Each step is logged (`snapshot accepted` / `snapshot committed`) for the chaos checkers.
+ */
+import { Doc, encodeStateVector } from '@accord/core';
+import type { NodeId } from '../election/types.js';
+import type { ReplicaHost } from '../relay/replicator.js';
+import { SnapshotFence } from '../snapshot/snapshot-fence.js';
+import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
+import { SnapshotSequencer } from '../snapshot/snapshot-sequencer.js';
+import type { ClusterMessage } from './messages.js';
+
+let emptyVector: Uint8Array | null = null;
+const EMPTY_VECTOR = (): Uint8Array => {
+  emptyVector ??= encodeStateVector(new Doc());
+  return emptyVector;
+};
+
+const PROMISE_KEY = 'cluster.snapshot-promise';
+const docKey = (docId: string) => `cluster.snapshot:${docId}`;
+
+/** What the snapshot layer needs from the replicator. */
+export interface SnapshotReplicationDeps {
+  nodeId: NodeId;
+  members: readonly NodeId[];
+  host: ReplicaHost;
+  /** Persisted election term (the fence never accepts below it). */
+  electionTerm: number;
+  send: (to: NodeId, m: ClusterMessage) => void;
+  /** The leader snapshots a document after this many updates to it. */
+  everyUpdates: number;
+  onSnapshot: (docId: string) => void;
+}
+
+function parseNumber(raw: string | undefined): SnapshotNumber | null {
+  if (raw === undefined) return null;
+  const v = JSON.parse(raw) as { term?: unknown; seq?: unknown };
+  return Number.isSafeInteger(v.term) && Number.isSafeInteger(v.seq)
+    ? { term: v.term as number, seq: v.seq as number }
+    : null;
+}
+
+/** One node's part in ordered snapshots. */
+export class SnapshotReplication {
+  private readonly d: SnapshotReplicationDeps;
+  private readonly fence: SnapshotFence;
+  private readonly sequencer: SnapshotSequencer;
+  private readonly counts = new Map<string, number>();
+  private readonly committed = new Map<string, SnapshotNumber>();
+
+  constructor(deps: SnapshotReplicationDeps) {
+    this.d = deps;
+    const store = deps.host.store;
+    const promise = Number(store.getMeta(PROMISE_KEY) ?? '0');
+    const stored: [string, SnapshotNumber][] = [];
+    for (const docId of deps.host.documents()) {
+      const n = parseNumber(store.getMeta(docKey(docId)));
+      if (n !== null) stored.push([docId, n]);
+    }
+    this.fence = new SnapshotFence(
+      Math.max(deps.electionTerm, Number.isSafeInteger(promise) ? promise : 0),
+      stored,
+    );
+    this.sequencer = new SnapshotSequencer(deps.nodeId, deps.members, this.fence);
+  }
+
+  /** The highest snapshot this node stored for `docId` (`{0, 0}` when none). */
+  snapshotOf(docId: string): SnapshotNumber {
+    return this.fence.highestFor(docId) ?? { term: 0, seq: 0 };
+  }
+
+  /** The election moved to `term` (this node may no longer accept older snapshots). */
+  observeTerm(term: number): void {
+    this.fence.observeTerm(term);
+  }
+
+  /** This node became leader of `term`. */
+  lead(term: number): void {
+    this.sequencer.lead(term);
+  }
+
+  /** This node is no longer leader. */
+  stepDown(): void {
+    this.sequencer.stepDown();
+  }
+
+  /** An update to `docId` was stored here; the leader snapshots every `everyUpdates`. */
+  noteUpdate(docId: string): void {
+    const c = (this.counts.get(docId) ?? 0) + 1;
+    this.counts.set(docId, c);
+    // Issue at every multiple (retransmitting an uncommitted one, or asking again while learning).
+    if (c % this.d.everyUpdates === 0 && this.sequencer.term !== null) this.tryIssue(docId);
+  }
+
+  /** Handle a snapshot message from a peer. */
+  onMessage(from: NodeId, m: ClusterMessage): void {
+    const store = this.d.host.store;
+    switch (m.type) {
+      case 'snapshot-query': {
+        const answer = this.fence.answerQuery(m.docId, m.term);
+        if (answer.persistPromisedTerm !== undefined)
+          store.setMeta(PROMISE_KEY, String(answer.persistPromisedTerm));
+        this.d.send(from, { type: 'snapshot-answer', docId: m.docId, term: m.term, highest: answer.highest });
+        return;
+      }
+      case 'snapshot-answer':
+        for (const e of this.sequencer.onQueryAnswer(from, m.docId, m.term, m.highest)) {
+          if (e.type === 'learned') this.tryIssue(e.docId);
+        }
+        return;
+      case 'snapshot-announce': {
+        const promisedTerm = this.fence.promisedTerm;
+        const verdict = this.fence.accept(m.docId, m.number);
+        if (verdict.ok) {
+          store.setMeta(docKey(m.docId), JSON.stringify(m.number));
+          this.logAccepted(m.docId, m.number, promisedTerm);
+          this.d.host.ingest(m.docId, m.snapshot).catch(() => {});
+          this.d.onSnapshot(m.docId);
+        }
+        this.d.send(from, {
+          type: 'snapshot-reply',
+          docId: m.docId,
+          number: m.number,
+          accepted: verdict.ok,
+          promisedTerm: this.fence.promisedTerm,
+        });
+        return;
+      }
+      case 'snapshot-reply':
+        for (const e of this.sequencer.onAnnounceReply(from, m.docId, m.number, m.accepted, m.promisedTerm)) {
+          if (e.type === 'committed') this.logCommitted(e.docId, e.number, e.ackers);
+          if (e.type === 'fenced') this.d.host.logger.info({ snapshot: e }, 'snapshot fenced');
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private tryIssue(docId: string): void {
+    const r = this.sequencer.issue(docId);
+    if (r.status === 'learning') {
+      const term = this.sequencer.term;
+      if (term !== null) this.broadcast({ type: 'snapshot-query', docId, term });
+      return;
+    }
+    if (r.status === 'not-leader') return;
+    const number = r.status === 'issued' ? r.number : r.inFlight;
+    if (r.status === 'issued') {
+      this.counts.set(docId, 0);
+      this.d.host.store.setMeta(docKey(docId), JSON.stringify(number));
+      this.logAccepted(docId, number, number.term);
+      if (r.committed) this.logCommitted(docId, number, [this.d.nodeId]);
+    }
+    const host = this.d.host;
+    Promise.all([host.stateVector(docId), host.diff(docId, EMPTY_VECTOR())]).then(
+      ([stateVector, snapshot]) =>
+        this.broadcast({ type: 'snapshot-announce', docId, number, stateVector, snapshot }),
+      () => {},
+    );
+  }
+
+  private broadcast(m: ClusterMessage): void {
+    for (const p of this.d.members) if (p !== this.d.nodeId) this.d.send(p, m);
+  }
+
+  private logAccepted(docId: string, n: SnapshotNumber, promisedTerm: number): void {
+    this.d.host.logger.info(
+      { snapshot: { type: 'snapshot-accepted', docId, term: n.term, seq: n.seq, promisedTerm } },
+      'snapshot accepted',
+    );
+  }
+
+  private logCommitted(docId: string, n: SnapshotNumber, ackers: NodeId[]): void {
+    this.committed.set(docId, n);
+    this.d.host.logger.info(
+      { snapshot: { type: 'snapshot-committed', docId, term: n.term, seq: n.seq, ackers } },
+      'snapshot committed',
+    );
+    this.d.onSnapshot(docId);
+  }
+}
