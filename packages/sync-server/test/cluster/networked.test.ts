@@ -61,6 +61,7 @@ describe('a 3-node cluster over real TCP peer links', () => {
         peers: ids
           .filter((p) => p !== id)
           .map((p) => ({ id: p, host: '127.0.0.1', port: peerPorts.get(p)! })),
+        snapshotEveryUpdates: 10,
       });
       nodes.set(
         id,
@@ -88,6 +89,17 @@ describe('a 3-node cluster over real TCP peer links', () => {
     await writer.settled();
     await reader.connect(urlOf(nodes.get(followers[1]!)!));
     await reader.until(() => JSON.stringify(reader.json()) === JSON.stringify(writer.json()), 5000);
+    // 20 updates with a snapshot every 10: the leader numbered ordered snapshots in its term and
+    // a majority stored them (the numbers are what clients see as the document version).
+    await waitFor(
+      () => ids.filter((id) => nodes.get(id)!.replicator.snapshotOf('doc').seq >= 1).length >= 2,
+      5000,
+      'an ordered snapshot stored by a majority',
+    );
+    for (const id of ids) {
+      const n = nodes.get(id)!.replicator.snapshotOf('doc');
+      if (n.seq > 0) expect(n.term).toBe(term);
+    }
 
     // The leader goes away: the two survivors elect a new leader in a newer term.
     await nodes.get(leader)!.close();
@@ -98,6 +110,17 @@ describe('a 3-node cluster over real TCP peer links', () => {
     writer.edit((d) => d.getText('t').insert(0, 'after-failover;'));
     await writer.settled();
     await reader.until(() => String(reader.doc.getText('t').toString()).startsWith('after-failover;'), 5000);
+    // The new leader learns the highest number from a majority and continues above it, in its term.
+    const before = nodes.get(followers[0]!)!.replicator.snapshotOf('doc');
+    for (let i = 0; i < 10; i++) writer.edit((d) => d.getText('t').insert(0, `n${i};`));
+    await writer.settled();
+    await waitFor(
+      () => followers.every((id) => nodes.get(id)!.replicator.snapshotOf('doc').term > term),
+      5000,
+      'a snapshot numbered in the new term',
+    );
+    const after = nodes.get(followers[0]!)!.replicator.snapshotOf('doc');
+    expect(after.seq).toBeGreaterThan(before.seq);
 
     // Term and vote are persisted in each node's SQLite before use.
     for (const id of followers) {
