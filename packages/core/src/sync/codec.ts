@@ -11,13 +11,14 @@
  * delete set: count, then per client: client index, count, (gap, len) pairs
  * ```
  *
- * Info byte: bits 0-1 content (0 live, 1 deleted, 2 raw UTF-16 text, 3 one deleted unit), bits
- * 2-3 id mode (0 continues the previous record, 1 same client with a signed clock delta, 2 client
- * index and clock), bits 4-5 left origin (0 the previous record's last unit, 1 none, 2 the unit
+ * Info byte: bits 0-1 content (0 live, 1 deleted, 2 one live unit, 3 one deleted unit; a live
+ * length written as 0 announces raw UTF-16 code units for text that is not well-formed), bits 2-3
+ * id mode (0 continues the previous record, 1 same client with a signed clock delta, 2 client
+ * index and clock, 3 same client, ending where the previous record starts), bits 4-5 left origin (0 the previous record's last unit, 1 none, 2 the unit
  * before the record's own first clock, 3 a reference), bits 6-7 right origin (0 the next record's
  * first unit, 1 none, 2 a reference, 3 the previous record's right origin). A reference is one
  * varuint `2 * zigzag(clock delta)` for the record's own client, or `1` followed by a client index
- * and a clock. In a snapshot,
+ * and a clock. Record layout: info, length (unless implied), id, origins, inline content. In a snapshot,
  * records follow document order, so origins are nearly always implicit. Every count is checked
  * against the bytes left before anything is allocated or looped over.
  */
@@ -33,7 +34,7 @@ export const UPDATE_VERSION = 1;
 
 const C_LIVE = 0;
 const C_DELETED = 1;
-const C_TEXT16 = 2;
+const C_LIVE1 = 2;
 const C_DELETED1 = 3;
 /** Largest clock delta written as a same-client reference. */
 const MAX_DELTA = 2 ** 50;
@@ -170,6 +171,7 @@ function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
     let info = 0;
     let idMode: number;
     if (prev !== null && prev.client === r.client && prev.clock + prev.len === r.clock) idMode = 0;
+    else if (prev !== null && prev.client === r.client && r.clock + r.len === prev.clock) idMode = 3;
     else if (prev !== null && prev.client === r.client) idMode = 1;
     else idMode = 2;
     info |= idMode << 2;
@@ -178,7 +180,7 @@ function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
     if (r.t === 0) {
       const c = r.content;
       if (c === null) info |= r.len === 1 ? C_DELETED1 : C_DELETED;
-      else if (typeof c === 'string' && !isWellFormed(c)) info |= C_TEXT16;
+      else if (r.len === 1 && (typeof c !== 'string' || isWellFormed(c))) info |= C_LIVE1;
       if (r.olClient !== NONE) {
         if (prev !== null && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock) ol = 0;
         else if (r.olClient === r.client && r.olClock === r.clock - 1) ol = 2;
@@ -194,6 +196,13 @@ function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
       info |= (ol << 4) | (or << 6);
     }
     body.writeU8(info);
+    const content = info & 3;
+    const raw16 =
+      r.t === 0 && typeof r.content === 'string' && content === C_LIVE && !isWellFormed(r.content);
+    if (r.t === 3 || (r.t === 0 && (content === C_LIVE || content === C_DELETED))) {
+      if (raw16) body.writeVarUint(0);
+      body.writeVarUint(r.len);
+    }
     if (idMode === 1) body.writeVarInt(r.clock - ((prev as UpdateRecord).clock + (prev as UpdateRecord).len));
     else if (idMode === 2) {
       body.writeVarUint(ci(r.client));
@@ -202,10 +211,9 @@ function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
     if (r.t === 0) {
       if (ol === 3) writeRef(body, r.client, r.clock, r.olClient, r.olClock, ci);
       if (or === 2) writeRef(body, r.client, r.clock, r.orClient, r.orClock, ci);
-      if ((info & 3) !== C_DELETED1) body.writeVarUint(r.len);
       const c = r.content;
       if (typeof c === 'string') {
-        if ((info & 3) === C_TEXT16) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
+        if (raw16) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
         else textParts.push(c);
       } else if (c !== null) for (const v of c) writeValue(body, v);
     } else if (r.t === 1) {
@@ -214,7 +222,6 @@ function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
       body.writeVarUint(r.logical);
       writeValue(body, r.value);
     } else if (r.t === 2) writeValue(body, r.delta);
-    else body.writeVarUint(r.len);
     prev = r;
   }
   if (g.kind === 'text') body.writeString(textParts.join(''));
@@ -236,13 +243,6 @@ function readRef(dec: Decoder, ownClient: number, ownClock: number, client: () =
   const clock = ownClock + d;
   if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
   return [ownClient, clock];
-}
-
-function readLen(dec: Decoder, clock: number): number {
-  const n = dec.readVarUint();
-  if (n < 1) throw new DecodeError('invalid', 'empty run');
-  if (clock + n > MAX_CLOCK) throw new DecodeError('overflow', 'run exceeds the clock range');
-  return n;
 }
 
 /**
@@ -314,20 +314,35 @@ function readGroup(dec: Decoder, client: () => number, records: UpdateRecord[]):
   for (let i = 0; i < n; i++) {
     const info = dec.readU8();
     const idMode = (info >> 2) & 3;
+    const content = info & 3;
+    const seq = kind === 'text' || kind === 'list';
+    if (!seq && (info & 0xf3) !== 0) throw new DecodeError('bad-tag', 'bad info byte');
+    // Length first (the id may depend on it).
+    let len = 1;
+    let raw16 = false;
+    if (kind === 'gc' || (seq && (content === C_LIVE || content === C_DELETED))) {
+      len = dec.readVarUint();
+      if (len === 0 && kind === 'text' && content === C_LIVE) {
+        raw16 = true;
+        len = dec.readVarUint();
+      }
+      if (len < 1) throw new DecodeError('invalid', 'empty run');
+    }
     let c: number;
     let clock: number;
-    if (idMode === 0 || idMode === 1) {
-      if (prev === null) throw new DecodeError('invalid', 'relative id without a previous record');
-      c = prev.client;
-      clock = prev.clock + prev.len + (idMode === 1 ? dec.readVarInt() : 0);
-      if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
-    } else if (idMode === 2) {
+    if (idMode === 2) {
       c = client();
       clock = readClock(dec);
-    } else throw new DecodeError('bad-tag', 'bad id mode');
+    } else {
+      if (prev === null) throw new DecodeError('invalid', 'relative id without a previous record');
+      c = prev.client;
+      if (idMode === 3) clock = prev.clock - len;
+      else clock = prev.clock + prev.len + (idMode === 1 ? dec.readVarInt() : 0);
+      if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
+    }
+    if (clock + len > MAX_CLOCK) throw new DecodeError('overflow', 'run exceeds the clock range');
     let r: UpdateRecord;
-    if (kind === 'text' || kind === 'list') {
-      const content = info & 3;
+    if (seq) {
       const olMode = (info >> 4) & 3;
       const orMode = (info >> 6) & 3;
       let olClient = NONE;
@@ -355,11 +370,9 @@ function readGroup(dec: Decoder, client: () => number, records: UpdateRecord[]):
         orClient = prev.orClient;
         orClock = prev.orClock;
       }
-      const len = content === C_DELETED1 ? 1 : readLen(dec, clock);
       let value: string | unknown[] | null = null;
       if (content === C_DELETED || content === C_DELETED1) value = null;
-      else if (content === C_TEXT16) {
-        if (kind !== 'text') throw new DecodeError('invalid', 'text in a list group');
+      else if (raw16) {
         if (len > dec.remaining) throw new DecodeError('truncated', 'text longer than the input');
         const units: number[] = [];
         for (let k = 0; k < len; k++) {
@@ -367,20 +380,18 @@ function readGroup(dec: Decoder, client: () => number, records: UpdateRecord[]):
           if (u > 0xffff) throw new DecodeError('invalid', 'code unit out of range');
           units.push(u);
         }
-        let s = '';
-        for (let k = 0; k < units.length; k += 4096) s += String.fromCharCode(...units.slice(k, k + 4096));
-        value = s;
-      } else if (content === C_LIVE) {
-        if (kind === 'text') {
-          textAt.push(records.length);
-          textLen += len;
-          value = '';
-        } else {
-          if (len > dec.remaining) throw new DecodeError('truncated', 'list longer than the input');
-          const vals: unknown[] = [];
-          for (let k = 0; k < len; k++) vals.push(readValue(dec, true));
-          value = vals;
-        }
+        let str = '';
+        for (let k = 0; k < units.length; k += 4096) str += String.fromCharCode(...units.slice(k, k + 4096));
+        value = str;
+      } else if (kind === 'text') {
+        textAt.push(records.length);
+        textLen += len;
+        value = '';
+      } else {
+        if (len > dec.remaining) throw new DecodeError('truncated', 'list longer than the input');
+        const vals: unknown[] = [];
+        for (let k = 0; k < len; k++) vals.push(readValue(dec, true));
+        value = vals;
       }
       r = {
         t: 0,
@@ -394,20 +405,17 @@ function readGroup(dec: Decoder, client: () => number, records: UpdateRecord[]):
         orClock,
         content: value,
       };
-    } else {
-      if ((info & 0xf3) !== 0) throw new DecodeError('bad-tag', 'bad info byte');
-      if (kind === 'map') {
-        const key = dec.readString();
-        const wall = dec.readVarUint();
-        const logical = dec.readVarUint();
-        const value = readValue(dec, true);
-        r = { t: 1, client: c, clock, len: 1, parent: parent as ParentRef, key, wall, logical, value };
-      } else if (kind === 'counter') {
-        const delta = readValue(dec, false);
-        if (typeof delta !== 'number') throw new DecodeError('invalid', 'counter delta is not a number');
-        r = { t: 2, client: c, clock, len: 1, parent: parent as ParentRef, delta };
-      } else r = { t: 3, client: c, clock, len: readLen(dec, clock) };
-    }
+    } else if (kind === 'map') {
+      const key = dec.readString();
+      const wall = dec.readVarUint();
+      const logical = dec.readVarUint();
+      const value = readValue(dec, true);
+      r = { t: 1, client: c, clock, len: 1, parent: parent as ParentRef, key, wall, logical, value };
+    } else if (kind === 'counter') {
+      const delta = readValue(dec, false);
+      if (typeof delta !== 'number') throw new DecodeError('invalid', 'counter delta is not a number');
+      r = { t: 2, client: c, clock, len: 1, parent: parent as ParentRef, delta };
+    } else r = { t: 3, client: c, clock, len };
     records.push(r);
     prev = r;
   }
