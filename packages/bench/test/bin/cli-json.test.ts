@@ -1,0 +1,51 @@
+/**
+ * The command lines' JSON output carries the contract fields (DESIGN.md): `bench:relay` and
+ * `fuzz`, run as built JS at tiny sizes (`bench:trace` has its own test).
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const dist = fileURLToPath(new URL('../../dist/bin/', import.meta.url));
+
+function lines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('command-line JSON', () => {
+  it('bench:relay --json: one object per server with the contract fields', async () => {
+    const { stdout } = await run(process.execPath, [
+      `${dist}bench-relay.js`,
+      ...['--vs', 'hocuspocus', '--clients', '6', '--docs', '2', '--rate', '60', '--seconds', '1', '--json'],
+    ]);
+    const out = lines(stdout);
+    expect(out.map((o) => o.lib)).toEqual(['accord', 'hocuspocus']);
+    for (const o of out) {
+      for (const k of ['clients', 'docs', 'updatesPerSec', 'deliveriesPerSec', 'ackP50Ms', 'ackP99Ms']) {
+        expect(typeof o[k], `${o.lib} ${k}`).toBe('number');
+      }
+      for (const k of ['fanoutP50Ms', 'fanoutP99Ms', 'rssMB', 'cpuPercent'])
+        expect(typeof o[k], `${o.lib} ${k}`).toBe('number');
+      expect(o).toMatchObject({ clients: 6, docs: 2, lost: 0 });
+    }
+  }, 60_000);
+
+  it('fuzz --json: one object per target with frames, crashes, corruptions', async () => {
+    const { stdout } = await run(process.execPath, [
+      `${dist}fuzz.js`,
+      '--frames',
+      '60',
+      '--seed',
+      '9',
+      '--json',
+    ]);
+    const out = lines(stdout);
+    expect(out.map((o) => o.target)).toEqual(['applyUpdate', 'relay']);
+    for (const o of out) expect(o).toMatchObject({ frames: 60, crashes: 0, corruptions: 0, seed: 9 });
+  }, 60_000);
+});
