@@ -8,17 +8,21 @@
 /** Tuning for {@link Backoff}. Every field has a safe default. */
 export interface BackoffOptions {
   /** Upper bound of the first retry's window, in ms. Default 100. */
-  readonly initialDelayMs?: number;
+  readonly initialDelayMs?: number | undefined;
   /** Cap on every window, in ms. Default 10 000. */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
   /** Growth of the window per failed attempt. Default 2. */
-  readonly multiplier?: number;
+  readonly multiplier?: number | undefined;
   /** Source of uniform randomness in `[0, 1)`; inject a seeded one in tests. Default `Math.random`. */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
 }
 
 /** The defaults {@link Backoff} fills in for missing options. */
-export const DEFAULT_BACKOFF: Readonly<Required<Omit<BackoffOptions, 'random'>>> = Object.freeze({
+export const DEFAULT_BACKOFF: {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly multiplier: number;
+} = Object.freeze({
   initialDelayMs: 100,
   maxDelayMs: 10_000,
   multiplier: 2,

@@ -81,33 +81,33 @@ export interface ProviderOptions {
   /** The document (room) to sync. */
   readonly docId: string;
   /** The access token (omit for a relay started with `--auth none`), or a function returning one. */
-  readonly token?: TokenSource;
+  readonly token?: TokenSource | undefined;
   /** The WebSocket class: omit in browsers; pass `WebSocket` from `ws` in Node. */
-  readonly WebSocket?: WebSocketConstructor;
+  readonly WebSocket?: WebSocketConstructor | undefined;
   /** Connect at once (default `true`); with `false`, call `connect()` later. */
-  readonly connect?: boolean;
+  readonly connect?: boolean | undefined;
   /** Reconnect delays (capped exponential backoff with full jitter; `random` injectable). */
-  readonly backoff?: BackoffOptions;
+  readonly backoff?: BackoffOptions | undefined;
   /** Picks the first relay URL (default `Math.random`). */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** Clock and timers (default: the host's). */
-  readonly scheduler?: Scheduler;
+  readonly scheduler?: Scheduler | undefined;
   /** Give up on an attempt not synced within this many ms (default 10 000). */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
   /** A connection must stay up this long before backoff starts over (default 2 000). */
-  readonly stableAfterMs?: number;
+  readonly stableAfterMs?: number | undefined;
   /** Ping the relay this often while connected (default 5 000; at most the relay's presence TTL / 3). */
-  readonly pingIntervalMs?: number;
+  readonly pingIntervalMs?: number | undefined;
   /** Fail over when nothing arrives from the relay for this long (default 12 000). */
-  readonly livenessTimeoutMs?: number;
+  readonly livenessTimeoutMs?: number | undefined;
   /** Fail over when a sent update stays unacknowledged this long (default 15 000). */
-  readonly ackTimeoutMs?: number;
+  readonly ackTimeoutMs?: number | undefined;
   /** Consecutive auth refusals (bad, expired or foreign token) before giving up (default 2 retries). */
-  readonly maxAuthRetries?: number;
+  readonly maxAuthRetries?: number | undefined;
   /** Outbox tuning: merged batches are closed at this many bytes (default 256 KiB). */
-  readonly maxBatchBytes?: number;
+  readonly maxBatchBytes?: number | undefined;
   /** Outbox tuning: compact unsent updates when this many pile up offline (default 256). */
-  readonly compactEvery?: number;
+  readonly compactEvery?: number | undefined;
 }
 
 /** Defaults for the numeric options of {@link ProviderOptions}. */
