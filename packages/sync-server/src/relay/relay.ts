@@ -106,7 +106,7 @@ export class Relay implements SessionHost, ReplicaHost {
   }
 
   /** The node's metric registry (ReplicaHost). */
-  get metrics() {
+  get metrics(): RelayMetrics['registry'] {
     return this.options.metrics.registry;
   }
 

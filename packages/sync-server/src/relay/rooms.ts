@@ -134,6 +134,7 @@ export class RoomRegistry {
    * stall the event loop).
    */
   committed(perDoc: ReadonlyMap<string, number>): void {
+    if (this.closed) return;
     const every = this.options.snapshotEvery;
     for (const [docId, n] of perDoc) {
       const len = (this.logLength.get(docId) ?? this.options.store.logLength(docId) - n) + n;

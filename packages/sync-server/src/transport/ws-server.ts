@@ -149,7 +149,14 @@ export async function startTransport(
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       entry.alive = true;
-      handler.onFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), isBinary);
+      try {
+        handler.onFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), isBinary);
+      } catch (e) {
+        // A bug reached by one connection's input costs that connection, never the node.
+        logger.error({ err: e, remote }, 'frame handler threw; closing the connection');
+        conn.close(CloseCode.internalError, 'internal error');
+        finish();
+      }
     });
     ws.on('close', finish);
   }

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';
-import { GSetDocument, gsetUpdate } from '../support/gset-engine.js';
+import type { DocumentEngine } from '../../src/relay/document.js';
+import { GSetDocument, gsetEngine, gsetUpdate } from '../support/gset-engine.js';
 import { SECRET, startNode, urlOf } from '../support/in-process.js';
 import { TestClient } from '../support/protocol-client.js';
 import { removeTempDirs } from '../support/tmp.js';
@@ -179,5 +180,48 @@ describe('hostile input against a live relay', () => {
     await documentIsClean();
     const health = await (await fetch(`http://127.0.0.1:${node.port}/healthz`)).json();
     expect(health).toMatchObject({ ok: true, cluster: { leaderId: 1, term: 1 } });
+  });
+});
+
+describe('bugs reached through input', () => {
+  it('an engine that throws a non-DecodeError costs one connection, not the node or the room', async () => {
+    const buggy: DocumentEngine = {
+      merge: gsetEngine.merge,
+      create() {
+        const doc = gsetEngine.create();
+        return {
+          apply(update: Uint8Array) {
+            if (update.length === 3) throw new TypeError('engine bug');
+            doc.apply(update);
+          },
+          stateVector: () => doc.stateVector(),
+          diff(sv: Uint8Array) {
+            if (sv.length === 4) throw new TypeError('engine bug in diff');
+            return doc.diff(sv);
+          },
+          snapshot: () => doc.snapshot(),
+          complete: () => doc.complete(),
+        };
+      },
+    };
+    const n = await startNode([], { engine: buggy });
+    try {
+      const token = await mintToken(SECRET, { docId: 'b', scope: 'write' });
+      const honest = await TestClient.join(urlOf(n), 'b', token, EMPTY_SV);
+      const other = await TestClient.join(urlOf(n), 'b', token, EMPTY_SV);
+      const apply = await TestClient.join(urlOf(n), 'b', token, EMPTY_SV);
+      apply.update(new Uint8Array([1, 2, 3]));
+      expect(await apply.closed).toBe(CloseCode.badData);
+      const diff = await TestClient.connect(urlOf(n));
+      diff.send({ type: 'hello', docId: 'b', token, stateVector: new Uint8Array([1, 1, 1, 1]) });
+      expect(await diff.closed).toBe(CloseCode.internalError);
+      const u = gsetUpdate([{ replica: 4, counter: 1, payload: 'still fine' }]);
+      await honest.ack(honest.update(u));
+      expect((await other.next('update')).update).toEqual(u);
+      honest.ws.terminate();
+      other.ws.terminate();
+    } finally {
+      await n.close();
+    }
   });
 });
