@@ -1,0 +1,81 @@
+/**
+ * A short `pnpm chaos` run in CI: real node processes (kill -9, SIGSTOP/SIGCONT, partitions
+ * through the loopback proxies, restarts) with writing clients, checked end to end. The
+ * 100-schedule run is the benchmark (`pnpm chaos --schedules 100`).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const MAIN = join(repo, 'packages', 'bench', 'dist', 'chaos', 'main.js');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+beforeAll(() => {
+  const src = Math.max(
+    ...['bench', 'sync-server', 'core', 'client'].map((p) => newest(join(repo, 'packages', p, 'src'))),
+  );
+  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= src) return;
+  try {
+    execFileSync(join(repo, 'node_modules', '.bin', 'tsc'), ['-b', 'packages/bench'], {
+      cwd: repo,
+      stdio: 'pipe',
+    });
+  } catch (e) {
+    if (!existsSync(MAIN)) throw e;
+  }
+}, 120_000);
+
+function runChaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('pnpm chaos (short run)', () => {
+  it('loses no acknowledged update, one leader per term, ordered snapshots, converged', async () => {
+    const { code, stdout, stderr } = await runChaos([
+      '--schedules',
+      '3',
+      '--seed',
+      '106',
+      '--duration',
+      '3000',
+      '--json',
+    ]);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    expect(summary, stderr).toMatchObject({
+      schedules: 3,
+      lost: 0,
+      maxLeadersPerTerm: 1,
+      snapshotOrderViolations: 0,
+      minorityCommitViolations: 0,
+      converged: true,
+      failedSeeds: [],
+    });
+    expect(summary.acked as number).toBeGreaterThan(100);
+    expect(summary.snapshotsCommitted as number).toBeGreaterThan(0);
+    for (const k of ['failoverP50Ms', 'failoverP99Ms', 'writeGapP99Ms', 'yield', 'harvest'])
+      expect(summary).toHaveProperty(k);
+    expect(code).toBe(0);
+  }, 180_000);
+});
