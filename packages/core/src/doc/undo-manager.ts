@@ -17,7 +17,7 @@ import type { Doc } from './doc.js';
 import type { ChangeEvent } from './events.js';
 import type { DocMap } from './map.js';
 import { CounterOp, MapEntry } from './structs.js';
-import { ContentMirror, type DeletedContent } from './undo-mirror.js';
+import { ContentMirror, type DeletedContent, type MapPrev } from './undo-mirror.js';
 import { Replacements, UndoStep } from './undo-step.js';
 
 export { UndoStep } from './undo-step.js';
@@ -72,7 +72,7 @@ export class UndoManager {
   private seen = new Set<ChangeEvent>();
   private sawLocal = false;
   private deletedContent = new Map<Container, DeletedContent>();
-  private mapPrev: { map: DocMap; key: string; had: boolean; prev: unknown }[] = [];
+  private mapPrev: (MapPrev & { map: DocMap })[] = [];
   /** This replica's next clock after the last transaction. */
   private ownClock: number;
   private mode: 'normal' | 'undoing' | 'redoing' = 'normal';
@@ -269,7 +269,7 @@ export class UndoManager {
     const step = new UndoStep(this.now(), this.now());
     for (const p of mapPrev) {
       if (!this.inScope(p.map)) continue;
-      step.addMapChange(p.map, p.key, p.had, p.prev, ownEntry(p.map, p.key, ownBefore));
+      step.addMapChange(p.map, p.key, p, ownEntry(p.map, p.key, ownBefore));
     }
     this.recordOwnStructs(step, ownBefore, ownAfter);
     this.recordDeletes(step, update, ownBefore, deletedContent);
@@ -318,7 +318,7 @@ export class UndoManager {
       } else if (s instanceof MapEntry) {
         const map = s.parent as DocMap;
         if (this.inScope(map) && !step.mapChanges.get(map)?.has(s.key)) {
-          step.addMapChange(map, s.key, false, undefined, ownEntry(map, s.key, from));
+          step.addMapChange(map, s.key, NO_PREV, ownEntry(map, s.key, from));
         }
       } else if (s instanceof CounterOp) {
         if (this.inScope(s.parent)) step.addCounter(s.parent as Counter, s.delta);
@@ -388,6 +388,9 @@ export class UndoManager {
     }
   }
 }
+
+/** A key that had no value. */
+const NO_PREV: MapPrev = { key: '', had: false, prev: undefined, prevEntry: null };
 
 /** This replica's live entry for `key` written at or after own clock `since`, or null. */
 function ownEntry(map: DocMap, key: string, since: number): MapEntry | null {

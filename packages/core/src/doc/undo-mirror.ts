@@ -10,6 +10,24 @@
 import { Container } from './container.js';
 import type { ChangeEvent, SequenceChange } from './events.js';
 import type { DocMap } from './map.js';
+import { entryWins, type MapEntry } from './structs.js';
+
+/** A map key's state before a transaction: its value and the entry holding it (if any). */
+export interface MapPrev {
+  key: string;
+  had: boolean;
+  prev: unknown;
+  prevEntry: MapEntry | null;
+}
+
+/** The winning entry of `key` in `m` (as `DocMap.get` picks it), or null when unset. */
+export function winnerEntry(m: DocMap, key: string): MapEntry | null {
+  const live = m.live.get(key);
+  if (live === undefined || live.length === 0) return null;
+  let best = live[0] as MapEntry;
+  for (const e of live) if (entryWins(e, best, m.doc.clientIds)) best = e;
+  return best;
+}
 
 /** Text (a string) or list (an array) content. */
 export type SeqContent = string | unknown[];
@@ -100,7 +118,7 @@ export class ChunkedText {
 /** Mirrors of the tracked containers. */
 export class ContentMirror {
   private readonly seqs = new Map<Container, ChunkedText | unknown[]>();
-  private readonly maps = new Map<Container, Map<string, unknown>>();
+  private readonly maps = new Map<Container, Map<string, { entry: MapEntry; value: unknown }>>();
 
   /** Copy `c` and every container inside it (when first tracked). */
   track(c: Container): void {
@@ -111,11 +129,11 @@ export class ContentMirror {
       for (const v of items) if (v instanceof Container) this.track(v);
     } else if (c.kind === 'map') {
       const m = c as DocMap;
-      const copy = new Map<string, unknown>();
+      const copy = new Map<string, { entry: MapEntry; value: unknown }>();
       for (const k of m.keys()) {
-        const v = m.get(k);
-        copy.set(k, v);
-        if (v instanceof Container) this.track(v);
+        const entry = winnerEntry(m, k) as MapEntry;
+        copy.set(k, { entry, value: entry.value });
+        if (entry.value instanceof Container) this.track(entry.value);
       }
       this.maps.set(c, copy);
     }
@@ -174,21 +192,23 @@ export class ContentMirror {
 
   /**
    * Apply a map event to its mirror; returns, per changed key, whether it had a value before
-   * the transaction and which.
+   * the transaction, which, and the entry that held it.
    */
-  applyMap(ev: ChangeEvent): { key: string; had: boolean; prev: unknown }[] {
+  applyMap(ev: ChangeEvent): MapPrev[] {
     const m = ev.target as DocMap;
     let copy = this.maps.get(m);
     if (copy === undefined) {
       copy = new Map();
       this.maps.set(m, copy);
     }
-    const out: { key: string; had: boolean; prev: unknown }[] = [];
+    const out: MapPrev[] = [];
     for (const key of ev.keysChanged) {
-      out.push({ key, had: copy.has(key), prev: copy.get(key) });
-      if (m.has(key)) {
-        const v = m.get(key);
-        copy.set(key, v);
+      const old = copy.get(key);
+      out.push({ key, had: old !== undefined, prev: old?.value, prevEntry: old?.entry ?? null });
+      const entry = winnerEntry(m, key);
+      if (entry !== null) {
+        copy.set(key, { entry, value: entry.value });
+        const v = entry.value;
         if (v instanceof Container && !this.maps.has(v) && !this.seqs.has(v)) this.track(v);
       } else copy.delete(key);
     }

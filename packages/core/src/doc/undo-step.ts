@@ -19,7 +19,7 @@ import type { List } from './list.js';
 import type { DocMap } from './map.js';
 import type { MapEntry } from './structs.js';
 import type { Text } from './text.js';
-import type { SeqContent } from './undo-mirror.js';
+import type { MapPrev, SeqContent } from './undo-mirror.js';
 
 /**
  * Which deleted units were restored under which new ids: when an undo re-inserts deleted units,
@@ -28,6 +28,21 @@ import type { SeqContent } from './undo-mirror.js';
 export class Replacements {
   /** Per client index: `[from, len, newOwnClock, ...]` (the copies are this replica's own ids). */
   private readonly ranges = new Map<number, number[]>();
+  /** Map entries whose value an undo wrote again, by the entry it replaces. */
+  private readonly entries = new Map<MapEntry, MapEntry>();
+
+  /** Record that `copy` holds the value `original` held. */
+  addEntry(original: MapEntry, copy: MapEntry): void {
+    this.entries.set(original, copy);
+  }
+
+  /** The live entry now standing for `e` (itself, or the latest copy of its value). */
+  currentEntry(e: MapEntry): MapEntry {
+    let cur = e;
+    for (let next = this.entries.get(cur); cur.deleted && next !== undefined; next = this.entries.get(cur))
+      cur = next;
+    return cur;
+  }
 
   /** Record that units `(client, from .. from+len-1)` now live on as own units `to ..`. */
   add(client: number, from: number, len: number, to: number): void {
@@ -65,6 +80,8 @@ export interface MapKeyChange {
   readonly key: string;
   readonly had: boolean;
   readonly prev: unknown;
+  /** The entry that held `prev` (null when the key was unset). */
+  readonly prevEntry: MapEntry | null;
   /** This replica's entry written by the step, or null when the step removed the key. */
   ours: MapEntry | null;
 }
@@ -108,14 +125,15 @@ export class UndoStep {
   }
 
   /** Record a map key change, keeping the earliest previous value when the key repeats. */
-  addMapChange(map: DocMap, key: string, had: boolean, prev: unknown, ours: MapEntry | null): void {
+  addMapChange(map: DocMap, key: string, prev: MapPrev, ours: MapEntry | null): void {
     let keys = this.mapChanges.get(map);
     if (keys === undefined) {
       keys = new Map();
       this.mapChanges.set(map, keys);
     }
     const old = keys.get(key);
-    if (old === undefined) keys.set(key, { map, key, had, prev, ours });
+    if (old === undefined)
+      keys.set(key, { map, key, had: prev.had, prev: prev.prev, prevEntry: prev.prevEntry, ours });
     else old.ours = ours;
   }
 
@@ -130,7 +148,7 @@ export class UndoStep {
       this.addInserted(later.inserted[i] as number, later.inserted[i + 1] as number);
     for (const d of later.deleted) this.deleted.push(d);
     for (const keys of later.mapChanges.values())
-      for (const c of keys.values()) this.addMapChange(c.map, c.key, c.had, c.prev, c.ours);
+      for (const c of keys.values()) this.addMapChange(c.map, c.key, c, c.ours);
     for (const [c, d] of later.counters) this.addCounter(c, d);
     this.lastChange = later.lastChange;
   }
@@ -161,7 +179,8 @@ export class UndoStep {
     const r = this.inserted;
     for (let i = 0; i < r.length; i += 2)
       deleteUnits(doc, 0, r[i] as number, (r[i] as number) + (r[i + 1] as number), replaced);
-    for (const keys of this.mapChanges.values()) for (const c of keys.values()) revertMapKey(c);
+    for (const keys of this.mapChanges.values())
+      for (const c of keys.values()) revertMapKey(doc, c, replaced);
     for (const [counter, delta] of this.counters) if (counter.alive && delta !== 0) counter.increment(-delta);
   }
 
@@ -271,16 +290,34 @@ function deleteUnits(doc: Doc, client: number, from: number, to: number, replace
   }
 }
 
-function revertMapKey(c: MapKeyChange): void {
+/**
+ * Revert one map key: only while this replica's write is still live (following copies made by
+ * earlier undos). If another replica wrote the key since, its value stays; if one wrote it
+ * concurrently, only this replica's entry is removed, so the concurrent value shows.
+ */
+function revertMapKey(doc: Doc, c: MapKeyChange, replaced: Replacements): void {
   const map = c.map;
   if (!map.alive) return;
   const live = map.live.get(c.key);
   if (c.ours === null) {
     if (live !== undefined) return;
-  } else if (live === undefined || live.length !== 1 || live[0] !== c.ours) return;
+  } else {
+    const ours = replaced.currentEntry(c.ours);
+    if (ours.deleted || live === undefined) return;
+    if (live.length !== 1) {
+      map.deleteEntry(ours);
+      return;
+    }
+  }
+  const before = doc.nextClock;
   if (!c.had) map.delete(c.key);
   else if (c.prev instanceof Container) copyContent(map.setContainer(c.key, c.prev.kind), c.prev);
   else map.set(c.key, c.prev);
+  if (c.had && c.prevEntry !== null) {
+    const copy = doc.store.find(0, before);
+    if (copy !== undefined && (copy as MapEntry).key === c.key)
+      replaced.addEntry(c.prevEntry, copy as MapEntry);
+  }
 }
 
 /** Fill the new empty container `target` with the content `source` holds (recursively). */

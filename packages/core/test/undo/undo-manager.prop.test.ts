@@ -142,4 +142,56 @@ describe('UndoManager never undoes other users’ work (property)', () => {
       { numRuns: 200 },
     );
   });
+
+  it('map keys and counters: undoing everything leaves exactly the other replica’s writes and increments', () => {
+    type MAction =
+      | { t: 'set'; who: 0 | 1; key: number; v: number }
+      | { t: 'inc'; who: 0 | 1; d: number }
+      | { t: 'undo' }
+      | { t: 'redo' }
+      | { t: 'tick' }
+      | { t: 'sync'; dir: 0 | 1 | 2 };
+    const mact: fc.Arbitrary<MAction> = fc.oneof(
+      fc.record({ t: fc.constant<'set'>('set'), who, key: fc.nat(1), v: fc.integer() }),
+      fc.record({ t: fc.constant<'inc'>('inc'), who, d: fc.integer({ min: -3, max: 3 }) }),
+      fc.constant<MAction>({ t: 'undo' }),
+      fc.constant<MAction>({ t: 'redo' }),
+      fc.constant<MAction>({ t: 'tick' }),
+      fc.record({ t: fc.constant<'sync'>('sync'), dir: fc.constantFrom<0 | 1 | 2>(0, 1, 2) }),
+    );
+    fc.assert(
+      fc.property(fc.array(mact, { maxLength: 30 }), (actions) => {
+        const docs = [makeDoc(1), makeDoc(2)] as const;
+        let now = 0;
+        const um = new UndoManager(docs[0], { now: () => now });
+        let remoteSum = 0;
+        let remoteLast: Record<string, number> = {};
+        for (const act of actions) {
+          now += act.t === 'tick' ? 1000 : 10;
+          if (act.t === 'set') {
+            // Replica A writes keys a0/a1, replica B writes b0/b1: disjoint keys.
+            const key = `${act.who === 0 ? 'a' : 'b'}${act.key}`;
+            docs[act.who].getMap('m').set(key, act.v);
+            if (act.who === 1) remoteLast = { ...remoteLast, [key]: act.v };
+          } else if (act.t === 'inc') {
+            docs[act.who].getCounter('c').increment(act.d || 1);
+            if (act.who === 1) remoteSum += act.d || 1;
+          } else if (act.t === 'undo') um.undo();
+          else if (act.t === 'redo') um.redo();
+          else if (act.t === 'sync') {
+            if (act.dir !== 1) syncOneWay(docs[0], docs[1]);
+            if (act.dir !== 0) syncOneWay(docs[1], docs[0]);
+          }
+        }
+        while (um.undo());
+        syncOneWay(docs[0], docs[1]);
+        syncOneWay(docs[1], docs[0]);
+        for (const d of docs) {
+          expect(d.getCounter('c').value).toBe(remoteSum);
+          expect(d.getMap('m').toJSON()).toEqual(remoteLast);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -223,6 +223,41 @@ describe('UndoManager: lists, maps and counters', () => {
     expect(b.getMap('m').toJSON()).toEqual(a.getMap('m').toJSON());
   });
 
+  it('undoes successive writes of one key step by step, and redoes them', () => {
+    const a = makeDoc(1);
+    const m = a.getMap('m');
+    const { um, clock } = managed(a);
+    m.set('k', 1);
+    clock.t = 1000;
+    m.set('k', 2);
+    clock.t = 2000;
+    m.delete('k');
+    um.undo();
+    expect(m.get('k')).toBe(2);
+    um.undo();
+    expect(m.get('k')).toBe(1);
+    um.undo();
+    expect(m.has('k')).toBe(false);
+    um.redo();
+    um.redo();
+    expect(m.get('k')).toBe(2);
+    um.redo();
+    expect(m.has('k')).toBe(false);
+  });
+
+  it('a concurrent remote write of the key stays visible after undo', () => {
+    const a = makeDoc(1);
+    const b = makeDoc(2);
+    const { um } = managed(a);
+    a.getMap('m').set('k', 'ours');
+    b.getMap('m').set('k', 'theirs');
+    syncBoth(a, b);
+    um.undo();
+    syncBoth(a, b);
+    expect(a.getMap('m').getAll('k')).toEqual(['theirs']);
+    expect(b.getMap('m').getAll('k')).toEqual(['theirs']);
+  });
+
   it('undoes a map delete and restores nested containers as copies', () => {
     const a = makeDoc(1);
     const m = a.getMap('m');
