@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthError, hmacVerifier, mintToken } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';
-import { gsetUpdate } from '../support/gset-engine.js';
+import { GSetDocument, gsetUpdate } from '../support/gset-engine.js';
 import { SECRET, startNode, urlOf } from '../support/in-process.js';
 import { TestClient } from '../support/protocol-client.js';
 import { removeTempDirs } from '../support/tmp.js';
@@ -120,6 +120,28 @@ describe('relay auth (before any document byte)', () => {
     expect(r.code).toBe(closeCode);
     expect(r.types).toEqual(['error']);
     expect(r.error?.code).toBe(code);
+  });
+
+  it('drops updates sent right behind a refused hello: nothing stored, nothing relayed', async () => {
+    const n = await seeded();
+    const watcher = clients[0] as TestClient;
+    const c = await TestClient.connect(urlOf(n));
+    clients.push(c);
+    c.send({ type: 'hello', docId: 'secret-doc', token: 'forged', stateVector: EMPTY_SV });
+    c.send({ type: 'update', id: 1, update: gsetUpdate([{ replica: 66, counter: 1, payload: 'intruder' }]) });
+    expect(await c.closed).toBe(CloseCode.authFailed);
+    expect(c.all('ack')).toHaveLength(0);
+    const reader = await TestClient.join(
+      urlOf(n),
+      'secret-doc',
+      await mintToken(SECRET, { docId: 'secret-doc', scope: 'read' }),
+      EMPTY_SV,
+    );
+    clients.push(reader);
+    const doc = new GSetDocument();
+    doc.apply((await reader.next('sync')).update);
+    expect(doc.toJSON()).toEqual(['classified']);
+    expect(watcher.all('update')).toHaveLength(0);
   });
 
   it('refuses a foreign Origin at the upgrade (HTTP 403), allows listed and absent origins', async () => {
