@@ -130,14 +130,14 @@ export abstract class Container {
     return ev;
   }
 
-  /** Deliver `ev` to direct observers. */
+  /** Deliver `ev` to direct observers (all of them; the first error is rethrown after). */
   emit(ev: ChangeEvent): void {
-    for (const fn of this.listeners.slice()) fn(ev);
+    callAll(this.listeners.slice(), (fn) => fn(ev));
   }
 
-  /** Deliver collected events to deep observers. */
+  /** Deliver collected events to deep observers (all of them; the first error is rethrown after). */
   emitDeep(events: ChangeEvent[]): void {
-    for (const fn of this.deepListeners.slice()) fn(events);
+    callAll(this.deepListeners.slice(), (fn) => fn(events));
   }
 
   /** True when this container has deep observers. */
@@ -147,4 +147,17 @@ export abstract class Container {
 
   /** The content as plain JSON. */
   abstract toJSON(): unknown;
+}
+
+/** Call `call` on every listener; rethrow the first error once all were called. */
+function callAll<F>(listeners: F[], call: (fn: F) => void): void {
+  let failure: { error: unknown } | null = null;
+  for (const fn of listeners) {
+    try {
+      call(fn);
+    } catch (error) {
+      if (failure === null) failure = { error };
+    }
+  }
+  if (failure !== null) throw failure.error;
 }

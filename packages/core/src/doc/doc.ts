@@ -218,11 +218,23 @@ export class Doc implements SequenceEnv {
     this.dirtyContainers.push(c);
   }
 
-  /** Close the open transaction: deliver events, then the update. */
+  /**
+   * Close the open transaction: deliver events, then the update. A listener that throws does not
+   * stop the others (the update still reaches every `'update'` listener, so no change is lost to
+   * sync); the first error is rethrown once all were called.
+   */
   commit(): void {
     const t = this.txn as Transaction;
     this.txn = null;
-    if (this.dirtyContainers.length > 0) this.deliverEvents(t);
+    let failure: { error: unknown } | null = null;
+    const guard = (fn: () => void): void => {
+      try {
+        fn();
+      } catch (error) {
+        if (failure === null) failure = { error };
+      }
+    };
+    if (this.dirtyContainers.length > 0) this.deliverEvents(t, guard);
     if (this.updateListeners.length > 0) {
       let changed = t.deletes !== null || this.store.getState(0) > t.ownBefore;
       if (!changed && t.others !== null) {
@@ -230,19 +242,20 @@ export class Doc implements SequenceEnv {
       }
       if (changed) {
         const bytes = encodeTransaction(this, t);
-        for (const fn of this.updateListeners.slice()) fn(bytes, t.origin);
+        for (const fn of this.updateListeners.slice()) guard(() => fn(bytes, t.origin));
       }
     }
+    if (failure !== null) throw (failure as { error: unknown }).error;
   }
 
-  private deliverEvents(t: Transaction): void {
+  private deliverEvents(t: Transaction, guard: (fn: () => void) => void): void {
     const dirty = this.dirtyContainers;
     this.dirtyContainers = [];
     const deep = new Map<Container, ChangeEvent[]>();
     for (const c of dirty) {
       const ev = c.takeEvent(t.origin, t.local);
       if (ev === null) continue;
-      c.emit(ev);
+      guard(() => c.emit(ev));
       for (let a: Container | null = c; a !== null; a = a.parent) {
         if (!a.hasDeepListeners) continue;
         let list = deep.get(a);
@@ -253,7 +266,7 @@ export class Doc implements SequenceEnv {
         list.push(ev);
       }
     }
-    for (const [c, events] of deep) c.emitDeep(events);
+    for (const [c, events] of deep) guard(() => c.emitDeep(events));
   }
 
   /** Listen to the binary update of every transaction. */

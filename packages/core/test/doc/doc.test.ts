@@ -122,6 +122,20 @@ describe('Doc', () => {
     expect(t.toString()).toBe('a漢字한국Xb');
   });
 
+  it('still emits the update when an observer throws, then rethrows the error', () => {
+    const doc = makeDoc(1);
+    const updates: Uint8Array[] = [];
+    doc.getText('t').observe(() => {
+      throw new Error('observer bug');
+    });
+    doc.on('update', (u) => updates.push(u));
+    expect(() => doc.getText('t').insert(0, 'x')).toThrow('observer bug');
+    expect(updates).toHaveLength(1);
+    const copy = makeDoc(2);
+    applyUpdate(copy, updates[0] as Uint8Array);
+    expect(copy.getText('t').toString()).toBe('x');
+  });
+
   it('rejects bad arguments with AccordError', () => {
     const doc = makeDoc(1);
     expect(() => doc.getText('t').insert(1, 'x')).toThrow(AccordError);
