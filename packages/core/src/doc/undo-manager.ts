@@ -141,12 +141,17 @@ export class UndoManager {
    * Revert the last step of this replica's own changes as one local transaction (origin: this
    * manager); the revert becomes a redo step. Other replicas' changes, including those made
    * concurrently inside the same text, are kept. Returns false when there was nothing to undo.
+   * @throws {AccordError} `invalid-argument` when called inside a transaction or from an
+   * observer of an undo or redo.
    */
   undo(): boolean {
     return this.pop('undo');
   }
 
-  /** Re-apply the last undone step (as one local transaction). Returns false when none. */
+  /**
+   * Re-apply the last undone step (as one local transaction, origin: this manager). Returns
+   * false when there is none. Throws like {@link undo}.
+   */
   redo(): boolean {
     return this.pop('redo');
   }
@@ -191,11 +196,19 @@ export class UndoManager {
     if (this.mode !== 'normal')
       throw new AccordError('invalid-argument', 'undo/redo called during undo/redo');
     const stack = kind === 'undo' ? this.undoStack : this.redoStack;
-    const step = stack.pop();
+    const step = stack[stack.length - 1];
     if (step === undefined) return false;
+    // Our own transaction (origin: this manager), so the revert becomes the opposite step.
+    if (!this.doc.begin(this, true))
+      throw new AccordError('invalid-argument', 'undo/redo cannot run inside an open transaction');
+    stack.pop();
     this.mode = kind === 'undo' ? 'undoing' : 'redoing';
     try {
-      this.doc.transact(() => step.revert(this.doc, this.replaced), this);
+      try {
+        step.revert(this.doc, this.replaced);
+      } finally {
+        this.doc.commit();
+      }
     } finally {
       this.mode = 'normal';
       this.capturing = false;

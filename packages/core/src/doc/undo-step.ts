@@ -163,7 +163,8 @@ export class UndoStep {
   }
 
   /**
-   * Revert the step in `doc` (the caller opens the transaction). Deletions come back first, then
+   * @internal Revert the step in `doc` (the caller opens the transaction; use
+   * `UndoManager.undo`/`redo`). Deletions come back first, then
    * insertions go, then map keys and counters.
    */
   revert(doc: Doc, replaced: Replacements): void {

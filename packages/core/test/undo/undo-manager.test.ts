@@ -192,6 +192,9 @@ describe('UndoManager: grouping and stacks', () => {
     expect(um2.undoSize).toBe(1);
     expect(() => new UndoManager(a, { maxSteps: 0 })).toThrow(AccordError);
     expect(() => new UndoManager(a, { scope: makeDoc(3).getText('t') })).toThrow(AccordError);
+    a.getText('t').insert(0, 'z');
+    expect(() => a.transact(() => um2.undo())).toThrow(AccordError);
+    expect(um2.undoSize).toBe(1);
     um2.destroy();
     a.getText('t').insert(0, 'y');
     expect(um2.undoSize).toBe(0);
