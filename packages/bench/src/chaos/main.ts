@@ -3,8 +3,10 @@
  * seeded fault schedules (kill -9, SIGSTOP/SIGCONT, partitions through loopback proxies, restarts)
  * against real relay node processes with writing clients. Schedule i uses seed S + i; a failing
  * schedule prints the command that replays it. Exit code 1 when any check fails.
+ * `pnpm chaos --failover-trials 40` instead kills the leader 40 times and reports failover times.
  */
 import { percentile } from './checkers.js';
+import { runFailoverTrials } from './failover-trials.js';
 import { runSchedule, type ScheduleResult } from './run-schedule.js';
 
 function flag(argv: string[], name: string): string | undefined {
@@ -55,6 +57,27 @@ async function main(argv: string[]): Promise<number> {
   const clients = int(argv, 'clients', 6);
   const durationMs = int(argv, 'duration', 4000);
   const json = argv.includes('--json');
+  const trials = int(argv, 'failover-trials', 0);
+  if (trials > 0) {
+    const r = await runFailoverTrials(trials, { nodes, clients: Math.min(clients, nodes), seed });
+    const out = {
+      mode: 'failover-trials',
+      nodes,
+      trials,
+      seed,
+      failoverP50Ms: round(percentile(r.samplesMs, 0.5)),
+      failoverP99Ms: round(percentile(r.samplesMs, 0.99)),
+      failoverMaxMs: round(Math.max(...r.samplesMs)),
+      unrecovered: r.unrecovered,
+      writeGapP50Ms: round(percentile(r.writeGapsMs, 0.5)),
+      writeGapP99Ms: round(percentile(r.writeGapsMs, 0.99)),
+      maxLeadersPerTerm: r.maxLeadersPerTerm,
+      acked: r.acked,
+      samplesMs: r.samplesMs,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return r.unrecovered === 0 && r.maxLeadersPerTerm <= 1 ? 0 : 1;
+  }
   const results: ScheduleResult[] = [];
   const log = (s: string) => {
     if (!json) process.stderr.write(`${s}\n`);
