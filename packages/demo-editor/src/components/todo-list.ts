@@ -4,6 +4,7 @@
  * document's list.
  */
 import { css, html, LitElement } from 'lit';
+import { classMap } from 'lit/directives/class-map.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { SubscriptionController } from '../controllers/subscription-controller.js';
 import type { TodoItem, TodoModel } from '../model/todo-model.js';
@@ -13,6 +14,7 @@ import { sharedStyles } from '../styles/shared.js';
 export class TodoList extends LitElement {
   static override properties = {
     todos: { attribute: false },
+    dragId: { state: true },
   };
 
   static override styles = [
@@ -98,11 +100,13 @@ export class TodoList extends LitElement {
   ];
 
   declare todos: TodoModel | undefined;
-  #dragId: string | undefined;
+  /** The item being dragged with the mouse, if any. */
+  declare dragId: string | undefined;
 
   constructor() {
     super();
     this.todos = undefined;
+    this.dragId = undefined;
     new SubscriptionController(this, () => this.todos);
   }
 
@@ -145,10 +149,12 @@ export class TodoList extends LitElement {
         data-testid="todo-item"
         data-id=${item.id}
         data-text=${item.text}
-        class=${item.done ? 'done' : ''}
+        class=${classMap({ done: item.done, dragging: item.id === this.dragId })}
         draggable="true"
         @dragstart=${(e: DragEvent) => this.#onDragStart(e, item.id)}
-        @dragend=${this.#onDragEnd}
+        @dragend=${() => {
+          this.dragId = undefined;
+        }}
         @dragover=${(e: DragEvent) => e.preventDefault()}
         @drop=${(e: DragEvent) => this.#onDrop(e, index)}
       >
@@ -234,21 +240,15 @@ export class TodoList extends LitElement {
   }
 
   #onDragStart(event: DragEvent, id: string): void {
-    this.#dragId = id;
+    this.dragId = id;
     event.dataTransfer?.setData('text/plain', id);
     if (event.dataTransfer) event.dataTransfer.effectAllowed = 'move';
-    (event.currentTarget as HTMLElement).classList.add('dragging');
-  }
-
-  #onDragEnd(event: DragEvent): void {
-    this.#dragId = undefined;
-    (event.currentTarget as HTMLElement).classList.remove('dragging');
   }
 
   #onDrop(event: DragEvent, index: number): void {
     event.preventDefault();
-    if (this.#dragId !== undefined) this.todos?.move(this.#dragId, index);
-    this.#dragId = undefined;
+    if (this.dragId !== undefined) this.todos?.move(this.dragId, index);
+    this.dragId = undefined;
   }
 }
 
