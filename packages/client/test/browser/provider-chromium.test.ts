@@ -1,0 +1,191 @@
+/**
+ * The provider in a REAL Chromium (playwright-core, `/usr/bin/chromium`) with the browser's
+ * native WebSocket, against a REAL relay process: the built ESM (`dist` of core and client, loaded
+ * through an import map, no bundler) syncs with a Node client, survives the offline switch, and
+ * reports cluster status. Run `pnpm build` first; CI builds before testing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Doc } from '@accord/core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from '../../src/websocket-provider.js';
+import {
+  freePort,
+  RELAY_MAIN,
+  RelayProcess,
+  relayBuilt,
+  tempDataDir,
+} from '../integration/support/relay-process.js';
+
+const packages = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const roots: Record<string, string> = {
+  '/client/': join(packages, 'client/dist'),
+  '/core/': join(packages, 'core/dist'),
+};
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>client test</title><link rel="icon" href="data:,">
+<script type="importmap">{"imports":{"@accord/core":"/core/index.js","@accord/client":"/client/index.js"}}</script>
+<script type="module">
+import { Doc } from '@accord/core';
+import { WebsocketProvider } from '@accord/client';
+window.accord = { Doc, WebsocketProvider };
+window.ready = true;
+</script>`;
+
+let relay: RelayProcess;
+let server: Server;
+let origin: string;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+function serve(): Promise<Server> {
+  const s = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/' || path === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+      return;
+    }
+    const prefix = Object.keys(roots).find((p) => path.startsWith(p));
+    const file = prefix ? normalize(join(roots[prefix]!, path.slice(prefix.length))) : '';
+    if (!prefix || !file.startsWith(roots[prefix]!) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const type = extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
+  });
+  return new Promise((r) => s.listen(0, '127.0.0.1', () => r(s)));
+}
+
+beforeAll(async () => {
+  for (const f of [RELAY_MAIN, join(roots['/client/']!, 'index.js'), join(roots['/core/']!, 'index.js')]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run \`pnpm build\` first`);
+  }
+  if (!relayBuilt()) throw new Error('relay not built');
+  relay = await RelayProcess.start({ id: 1, port: await freePort(), dataDir: tempDataDir() });
+  server = await serve();
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  page = await browser.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  await page.goto(`${origin}/index.html`);
+  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await relay?.cleanup();
+});
+
+describe('WebsocketProvider in Chromium (native WebSocket) against a real relay', { timeout: 60_000 }, () => {
+  it('syncs both ways with a Node client, survives the offline switch, reports status and cluster', async () => {
+    const node = new WebsocketProvider(new Doc(), [relay.url], { docId: 'browser', WebSocket });
+    try {
+      await node.whenSynced();
+      const result = await page.evaluate(async (url) => {
+        type Accord = {
+          Doc: new () => {
+            getText(n: string): { insert(i: number, s: string): void; toString(): string; length: number };
+          };
+          WebsocketProvider: new (
+            doc: unknown,
+            urls: string[],
+            o: { docId: string },
+          ) => {
+            status: string;
+            cluster: { nodeId: number; leaderId: number | null; term: number } | null;
+            whenSynced(): Promise<void>;
+            whenAcknowledged(): Promise<void>;
+            on(e: string, f: (x: { status: string }) => void): () => void;
+          };
+        };
+        const { Doc, WebsocketProvider } = (window as unknown as { accord: Accord }).accord;
+        const doc = new Doc();
+        const statuses: string[] = [];
+        const provider = new WebsocketProvider(doc, [url], { docId: 'browser' });
+        provider.on('status', ({ status }) => statuses.push(status));
+        await provider.whenSynced();
+        doc.getText('t').insert(0, 'from chromium');
+        await provider.whenAcknowledged();
+        Object.assign(window, { doc, provider });
+        return { statuses, cluster: provider.cluster };
+      }, relay.url);
+      expect(result.statuses).toEqual(['connected', 'synced']);
+      expect(result.cluster).toMatchObject({ nodeId: 1, leaderId: 1, term: 1 });
+
+      // Node sees the browser's edit; the browser sees Node's.
+      await until(() => node.doc.getText('t').toString() === 'from chromium', node.doc);
+      node.doc.getText('t').insert(13, ' and node');
+      await page.waitForFunction(
+        () =>
+          (window as unknown as { doc: { getText(n: string): { toString(): string } } }).doc
+            .getText('t')
+            .toString() === 'from chromium and node',
+        undefined,
+        { timeout: 10_000 },
+      );
+
+      // Offline switch in the browser: edits stay local, then merge.
+      await page.evaluate(() => {
+        const w = window as unknown as {
+          doc: { getText(n: string): { insert(i: number, s: string): void; length: number } };
+          provider: { disconnect(): void; status: string };
+        };
+        w.provider.disconnect();
+        const t = w.doc.getText('t');
+        t.insert(t.length, ' +offline');
+      });
+      node.doc.getText('t').insert(0, '> ');
+      await node.whenAcknowledged();
+      expect(node.doc.getText('t').toString()).not.toContain('+offline');
+      await page.evaluate(async () => {
+        const w = window as unknown as { provider: { connect(): void; whenAcknowledged(): Promise<void> } };
+        w.provider.connect();
+        await w.provider.whenAcknowledged();
+      });
+      const expected = '> from chromium and node +offline';
+      await until(() => node.doc.getText('t').toString() === expected, node.doc);
+      await page.waitForFunction(
+        (want) =>
+          (window as unknown as { doc: { getText(n: string): { toString(): string } } }).doc
+            .getText('t')
+            .toString() === want,
+        expected,
+        { timeout: 10_000 },
+      );
+      expect(pageErrors).toEqual([]);
+    } finally {
+      node.destroy();
+    }
+  });
+});
+
+function until(check: () => boolean, doc: Doc, ms = 10_000): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    if (check()) return resolvePromise();
+    const timer = setTimeout(() => {
+      doc.off('update', listener);
+      reject(new Error(`timed out after ${ms} ms`));
+    }, ms);
+    const listener = (): void => {
+      if (!check()) return;
+      clearTimeout(timer);
+      doc.off('update', listener);
+      resolvePromise();
+    };
+    doc.on('update', listener);
+  });
+}
