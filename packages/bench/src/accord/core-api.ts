@@ -1,7 +1,8 @@
 /**
- * The part of `@accord/core`'s document API the benches use (the API agreed in the brief),
- * loaded at run time and checked member by member, so the bench package builds and runs (and
- * reports Accord as unavailable) while the document is still being written.
+ * The part of `@accord/core`'s document API the benches use (the API agreed in the brief). It is
+ * checked against the real module at compile time (`CoreMatchesBenchApi`) and again member by
+ * member when loaded, so a stale or partial `dist` is reported as "Accord unavailable" instead
+ * of failing mid-run.
  */
 
 /** Accord's `Text`, as the benches use it. */
@@ -50,3 +51,12 @@ export async function loadAccordCore(): Promise<AccordCoreApi> {
   if (missing.length > 0) throw new AccordUnavailableError(missing);
   return mod as unknown as AccordCoreApi;
 }
+
+/**
+ * Compile-time check that the real `@accord/core` offers this API (the runtime check above
+ * stays for partially built trees): a drift in the document API fails the bench's build.
+ */
+type CoreModule = typeof import('@accord/core');
+export type CoreMatchesBenchApi = CoreModule extends AccordCoreApi ? true : never;
+const coreMatches: CoreMatchesBenchApi = true;
+void coreMatches;
