@@ -38,6 +38,9 @@ export interface SessionHost {
 /** Lifecycle of a session. */
 export type SessionState = 'handshake' | 'authenticating' | 'joined' | 'closed';
 
+/** Largest presence frame relayed; larger ones get `error too-large` (the connection stays). */
+export const MAX_PRESENCE_FRAME_BYTES = 8192;
+
 /** Most frames buffered while the token is being checked; more is a protocol violation. */
 const MAX_EARLY_FRAMES = 256;
 
@@ -136,6 +139,11 @@ export class Session implements ConnectionHandler {
       default:
         if (this.state !== 'joined') {
           this.fail('unexpected-message', CloseCode.policy, `${msg.type} before hello`);
+          return;
+        }
+        if (msg.type === 'presence' && data.length > MAX_PRESENCE_FRAME_BYTES) {
+          // Presence goes to every peer in the room on every change: keep it small.
+          this.error('too-large', `presence over ${MAX_PRESENCE_FRAME_BYTES} bytes is not relayed`);
           return;
         }
         this.host.message(this, msg);

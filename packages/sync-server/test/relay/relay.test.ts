@@ -151,6 +151,18 @@ describe('presence', () => {
     await c.next('presence-update', (m) => m.entries[0]?.state === null && m.entries[0].sessionId === aId);
   });
 
+  it('does not relay oversized presence; the connection stays', async () => {
+    const n = await node();
+    const a = await join(n, 'p');
+    const b = await join(n, 'p');
+    a.send({ type: 'presence', state: { name: 'A', color: 'red', cursor: null, data: 'x'.repeat(10_000) } });
+    expect((await a.next('error')).code).toBe('too-large');
+    a.send({ type: 'presence', state: { name: 'A', color: 'red', cursor: null, data: 'small' } });
+    expect((await b.next('presence-update')).entries[0]?.state?.data).toBe('small');
+    expect(b.all('presence-update')).toHaveLength(1);
+    expect(a.closeCode).toBeNull();
+  });
+
   it('expires the presence of a silent session', async () => {
     const n = await node(['--presence-ttl', '300']);
     const a = await join(n, 'p');
