@@ -32,6 +32,14 @@ export interface PeerLinksOptions {
   maxFrameBytes?: number;
 }
 
+/**
+ * Redial backoff. Peers are few and an election cannot use a link that is still backing off, so
+ * the ceiling stays well under the election timeout: a restarted peer is reachable again within
+ * about a quarter second.
+ */
+const MIN_BACKOFF_MS = 25;
+const MAX_BACKOFF_MS = 200;
+
 interface Outbound {
   peer: PeerLinkAddress;
   socket: Socket | null;
@@ -101,7 +109,7 @@ export class PeerLinks {
       });
     });
     for (const peer of this.options.peers) {
-      const o: Outbound = { peer, socket: null, up: false, backoffMs: 50, timer: null };
+      const o: Outbound = { peer, socket: null, up: false, backoffMs: MIN_BACKOFF_MS, timer: null };
       this.outbound.set(peer.id, o);
       this.dial(o);
     }
@@ -134,7 +142,7 @@ export class PeerLinks {
     s.on('error', () => {});
     s.on('connect', () => {
       o.up = true;
-      o.backoffMs = 50;
+      o.backoffMs = MIN_BACKOFF_MS;
       s.write(frame({ type: 'hello', from: this.options.nodeId }));
       this.options.onConnected?.(o.peer.id);
     });
@@ -145,7 +153,7 @@ export class PeerLinks {
       o.socket = null;
       if (this.stopped) return;
       const delay = o.backoffMs * (0.5 + Math.random());
-      o.backoffMs = Math.min(1000, o.backoffMs * 2);
+      o.backoffMs = Math.min(MAX_BACKOFF_MS, o.backoffMs * 2);
       o.timer = setTimeout(() => {
         o.timer = null;
         this.dial(o);

@@ -5,11 +5,13 @@
  */
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { Doc, encodeStateAsUpdate } from '@accord/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
+import { ReplicationError } from '../../src/relay/replicator.js';
 import { DocClient } from '../support/doc-client.js';
 import { SECRET, startNode, urlOf } from '../support/in-process.js';
 import { removeTempDirs } from '../support/tmp.js';
@@ -128,4 +130,28 @@ describe('a 3-node cluster over real TCP peer links', () => {
       expect(meta.term).toBe(nodes.get(id)!.replicator.status().term);
     }
   }, 30_000);
+
+  it('a node cut off from a majority elects nobody and refuses to acknowledge writes', async () => {
+    const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+    const replicator = new ClusterReplicator({
+      nodeId: 7,
+      listenHost: '127.0.0.1',
+      peerPort: p1,
+      peers: [
+        { id: 8, host: '127.0.0.1', port: p2 },
+        { id: 9, host: '127.0.0.1', port: p3 },
+      ],
+      replicateTimeoutMs: 300,
+    });
+    const lone = await startNode(['--id', '7'], { engine: coreEngine, replicator: () => replicator });
+    nodes.set(7, lone);
+    const doc = new Doc();
+    doc.getText('t').insert(0, 'x');
+    await expect(replicator.replicate('solo', encodeStateAsUpdate(doc))).rejects.toBeInstanceOf(
+      ReplicationError,
+    );
+    await new Promise((r) => setTimeout(r, 800));
+    expect(replicator.status()).toMatchObject({ leaderId: null, term: 0 }); // pre-vote never passed: no term bump
+    expect(replicator.health()).toMatchObject({ peersConnected: [] });
+  }, 10_000);
 });
