@@ -50,22 +50,26 @@ function client(
   return { doc, provider };
 }
 
-/** Resolve when `check()` holds, re-checking on every document update; reject after `ms`. */
-function until(doc: Doc, check: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
+/** Resolve when `check()` holds, re-checking on every update of any of `docs`; reject after `ms`. */
+function until(docs: Doc | Doc[], check: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
+  const list = Array.isArray(docs) ? docs : [docs];
   return new Promise((resolve, reject) => {
     if (check()) return resolve();
+    const stop = (): void => {
+      clearTimeout(timer);
+      for (const d of list) d.off('update', listener);
+    };
     const timer = setTimeout(() => {
-      doc.off('update', listener);
+      stop();
       reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
     }, ms);
     const listener = (): void => {
       if (check()) {
-        clearTimeout(timer);
-        doc.off('update', listener);
+        stop();
         resolve();
       }
     };
-    doc.on('update', listener);
+    for (const d of list) d.on('update', listener);
   });
 }
 
@@ -126,8 +130,7 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     a.provider.connect();
     await withTimeout(a.provider.whenAcknowledged(), 10_000, 'offline edits acknowledged');
     const same = () => a.doc.getText('t').toString() === b.doc.getText('t').toString();
-    await until(a.doc, same, 10_000, 'a converges');
-    await until(b.doc, same, 10_000, 'b converges');
+    await until([a.doc, b.doc], same, 10_000, 'a and b converge');
     const text = a.doc.getText('t').toString();
     for (let i = 0; i < 30; i++) {
       expect(text).toContain(`a${i} `);
