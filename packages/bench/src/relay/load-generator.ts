@@ -7,8 +7,10 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { fetchServerState } from './fetch-state.js';
 import { LatencySamples } from './latency.js';
 import type { FullReplica, Incoming, LightUpdate, LoadProtocol } from './protocols/types.js';
+import { toBytes } from './ws-bytes.js';
 
 /** Options of {@link runLightLoad}. */
 export interface LightLoadOptions {
@@ -92,12 +94,6 @@ interface Client {
   readonly byId: Map<number, number>;
   ready: boolean;
   closed: boolean;
-}
-
-function toBytes(data: WebSocket.RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /**
@@ -348,40 +344,4 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
     generatorCpuPercent: ((cpu.user + cpu.system) / 1e6 / wall) * 100,
     generatorLagP99Ms: lag.percentile(99) / 1e6,
   };
-}
-
-/**
- * Connects one fresh full client to `docId`, waits for the server's state, and returns the
- * replica holding it (null when the server does not answer within 10 s).
- */
-async function fetchServerState(
-  opts: LightLoadOptions,
-  docId: string,
-  client: number,
-): Promise<FullReplica | null> {
-  const replica = opts.protocol.createFullReplica(client, opts.seed ?? 1);
-  const ws = new WebSocket(opts.urls[0] as string, { perMessageDeflate: false });
-  try {
-    return await new Promise<FullReplica | null>((resolve) => {
-      const timer = setTimeout(() => resolve(null), 10_000);
-      ws.on('open', () => {
-        for (const f of opts.protocol.openFrames(docId)) ws.send(f);
-      });
-      ws.on('message', (data) => {
-        const msg = opts.protocol.parse(toBytes(data));
-        if (msg.kind === 'update') replica.applyRemote(msg.payload);
-        if (msg.kind === 'ready') {
-          if (msg.state !== undefined) replica.applyRemote(msg.state);
-          clearTimeout(timer);
-          resolve(replica);
-        }
-      });
-      ws.on('error', () => {
-        clearTimeout(timer);
-        resolve(null);
-      });
-    });
-  } finally {
-    ws.terminate();
-  }
 }
