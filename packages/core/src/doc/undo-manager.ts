@@ -18,7 +18,8 @@ import type { ChangeEvent } from './events.js';
 import type { DocMap } from './map.js';
 import { CounterOp, MapEntry } from './structs.js';
 import { ContentMirror, type DeletedContent, type MapPrev } from './undo-mirror.js';
-import { Replacements, UndoStep } from './undo-step.js';
+import { Replacements } from './undo-replacements.js';
+import { UndoStep } from './undo-step.js';
 
 export { UndoStep } from './undo-step.js';
 

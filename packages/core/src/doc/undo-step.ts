@@ -20,52 +20,7 @@ import type { DocMap } from './map.js';
 import type { MapEntry } from './structs.js';
 import type { Text } from './text.js';
 import type { MapPrev, SeqContent } from './undo-mirror.js';
-
-/**
- * Which deleted units were restored under which new ids: when an undo re-inserts deleted units,
- * a later undo of the step that inserted the originals must remove the copies instead.
- */
-export class Replacements {
-  /** Per client index: `[from, len, newOwnClock, ...]` (the copies are this replica's own ids). */
-  private readonly ranges = new Map<number, number[]>();
-  /** Map entries whose value an undo wrote again, by the entry it replaces. */
-  private readonly entries = new Map<MapEntry, MapEntry>();
-
-  /** Record that `copy` holds the value `original` held. */
-  addEntry(original: MapEntry, copy: MapEntry): void {
-    this.entries.set(original, copy);
-  }
-
-  /** The live entry now standing for `e` (itself, or the latest copy of its value). */
-  currentEntry(e: MapEntry): MapEntry {
-    let cur = e;
-    for (let next = this.entries.get(cur); cur.deleted && next !== undefined; next = this.entries.get(cur))
-      cur = next;
-    return cur;
-  }
-
-  /** Record that units `(client, from .. from+len-1)` now live on as own units `to ..`. */
-  add(client: number, from: number, len: number, to: number): void {
-    let r = this.ranges.get(client);
-    if (r === undefined) {
-      r = [];
-      this.ranges.set(client, r);
-    }
-    r.push(from, len, to);
-  }
-
-  /** Call `fn(from, to, newFrom)` for every recorded copy overlapping `(client, from .. to-1)`. */
-  forEach(client: number, from: number, to: number, fn: (a: number, b: number, copy: number) => void): void {
-    const r = this.ranges.get(client);
-    if (r === undefined) return;
-    for (let i = 0; i < r.length; i += 3) {
-      const start = r[i] as number;
-      const a = Math.max(from, start);
-      const b = Math.min(to, start + (r[i + 1] as number));
-      if (a < b) fn(a, b, (r[i + 2] as number) + (a - start));
-    }
-  }
-}
+import { copyContent, indexInCopy, type Replacements } from './undo-replacements.js';
 
 /** Units deleted by a step, and what they held. `client` is the document's client index. */
 export interface DeletedRun {
@@ -164,8 +119,8 @@ export class UndoStep {
 
   /**
    * @internal Revert the step in `doc` (the caller opens the transaction; use
-   * `UndoManager.undo`/`redo`). Deletions come back first, then
-   * insertions go, then map keys and counters.
+   * `UndoManager.undo`/`redo`). Deleted units come back, map keys revert, own insertions go,
+   * counters take the opposite increments.
    */
   revert(doc: Doc, replaced: Replacements): void {
     const pieces: DeletedRun[] = [];
@@ -176,13 +131,21 @@ export class UndoStep {
       .map((p) => ({ p, k: positionKey(doc, p.client, p.clock) }))
       .filter((x): x is { p: DeletedRun; k: [number, number, number] } => x.k !== null)
       .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
-    for (const { p } of keyed) restoreUnits(doc, p.client, p.clock, p.content, replaced);
+    // Pieces in live containers first, then map keys: both rebuild deleted containers, which
+    // pieces of dead containers then go into. Own insertions go last (in copies too).
+    const dead: DeletedRun[] = [];
+    for (const { p } of keyed)
+      if (!restoreUnits(doc, p.client, p.clock, p.content, replaced, false)) dead.push(p);
+    for (const keys of this.mapChanges.values())
+      for (const c of keys.values()) revertMapKey(doc, c, replaced);
+    for (const p of dead) restoreUnits(doc, p.client, p.clock, p.content, replaced, true);
     const r = this.inserted;
     for (let i = 0; i < r.length; i += 2)
       deleteUnits(doc, 0, r[i] as number, (r[i] as number) + (r[i + 1] as number), replaced);
-    for (const keys of this.mapChanges.values())
-      for (const c of keys.values()) revertMapKey(doc, c, replaced);
-    for (const [counter, delta] of this.counters) if (counter.alive && delta !== 0) counter.increment(-delta);
+    for (const [counter, delta] of this.counters) {
+      const current = replaced.currentContainer(counter);
+      if (current.alive && delta !== 0) current.increment(-delta);
+    }
   }
 
   /** The parts of `run` to restore: units this step inserted itself are left out. */
@@ -217,7 +180,9 @@ function positionKey(doc: Doc, client: number, clock: number): [number, number, 
  * Re-insert `content` exactly where unit `(client, clock)` (a tombstone) sits: as a new run of
  * own units whose left origin is the unit just before the tombstone and whose right origin is the
  * tombstone, so it lands between the same neighbours on every replica, before the tombstone and
- * after anything restored before it. The caller holds the transaction open.
+ * after anything restored before it. In a dead container (deleted since), the content goes into
+ * the container's copy when undo rebuilt one (`intoCopies`), after its left neighbour's copy.
+ * Returns false when the container is dead (nothing done unless `intoCopies`).
  */
 function restoreUnits(
   doc: Doc,
@@ -225,17 +190,27 @@ function restoreUnits(
   clock: number,
   content: SeqContent,
   replaced: Replacements,
-): void {
+  intoCopies: boolean,
+): boolean {
   const s = doc.store.find(client, clock);
-  if (!(s instanceof Item) || s.leaf === null || !s.deleted) return;
+  if (!(s instanceof Item) || s.leaf === null || !s.deleted) return true;
   let copied = false;
   replaced.forEach(client, clock, clock + content.length, () => {
     copied = true;
   });
-  if (copied) return;
+  if (copied) return true;
   const seq = Sequence.of(s);
   const container = seq.listener as unknown as Text | List;
-  if (!container.alive) return;
+  if (!container.alive) {
+    if (!intoCopies) return false;
+    const copy = replaced.currentContainer(container);
+    if (copy === container || !copy.alive) return false;
+    const at = indexInCopy(seq, s, copy, replaced);
+    replaced.add(client, clock, content.length, doc.nextClock);
+    if (typeof content === 'string') (copy as Text).insert(at, content);
+    else insertValues(copy as List, at, content, replaced);
+    return false;
+  }
   let olClient = NO_CLIENT;
   let olClock = 0;
   if (clock > s.clock) {
@@ -263,12 +238,25 @@ function restoreUnits(
   }
   replaced.add(client, clock, content.length, own);
   seq.integrate(new Item(0, own, content.length, olClient, olClock, client, clock, units, false));
-  for (let i = 0; i < fresh.length; i++) copyContent(fresh[i] as Container, sources[i] as Container);
+  for (let i = 0; i < fresh.length; i++)
+    copyContent(fresh[i] as Container, sources[i] as Container, replaced);
+  return true;
+}
+
+/** Insert list values (containers as copies) at `at`, one clock per value. */
+function insertValues(list: List, at: number, values: unknown[], replaced: Replacements): void {
+  let i = at;
+  for (const v of values) {
+    if (v instanceof Container) copyContent(list.insertContainer(i, v.kind), v, replaced);
+    else list.insert(i, v);
+    i++;
+  }
 }
 
 /**
- * Delete the still-visible units among `(client, from .. to-1)`; for units already deleted, delete
- * their restored copies instead (recursively), so undo follows text that an earlier undo restored.
+ * Delete the still-visible units among `(client, from .. to-1)`; for units already deleted (or in
+ * a dead container), delete their copies instead (recursively), so undo follows content that an
+ * earlier undo restored.
  */
 function deleteUnits(doc: Doc, client: number, from: number, to: number, replaced: Replacements): void {
   let clock = from;
@@ -277,10 +265,10 @@ function deleteUnits(doc: Doc, client: number, from: number, to: number, replace
     if (s === undefined) return;
     const end = Math.min(to, s.clock + s.len);
     if (s instanceof Item && s.leaf !== null) {
-      if (!s.deleted) {
-        const seq = Sequence.of(s);
-        const container = seq.listener as unknown as Text | List;
-        if (container.alive) container.delete(seq.index.visibleIndexOf(s) + (clock - s.clock), end - clock);
+      const seq = Sequence.of(s);
+      const container = seq.listener as unknown as Text | List;
+      if (!s.deleted && container.alive) {
+        container.delete(seq.index.visibleIndexOf(s) + (clock - s.clock), end - clock);
       } else {
         replaced.forEach(client, clock, end, (_a, _b, copy) => {
           deleteUnits(doc, 0, copy, copy + (_b - _a), replaced);
@@ -297,52 +285,25 @@ function deleteUnits(doc: Doc, client: number, from: number, to: number, replace
  * concurrently, only this replica's entry is removed, so the concurrent value shows.
  */
 function revertMapKey(doc: Doc, c: MapKeyChange, replaced: Replacements): void {
-  const map = c.map;
-  if (!map.alive) return;
-  const live = map.live.get(c.key);
-  if (c.ours === null) {
-    if (live !== undefined) return;
-  } else {
+  let map = replaced.currentContainer(c.map);
+  if (c.ours !== null) {
     const ours = replaced.currentEntry(c.ours);
-    if (ours.deleted || live === undefined) return;
+    if (ours.deleted || !ours.parent.alive) return;
+    map = ours.parent as DocMap;
+    const live = map.live.get(c.key);
+    if (live === undefined) return;
     if (live.length !== 1) {
       map.deleteEntry(ours);
       return;
     }
-  }
+  } else if (!map.alive || map.live.has(c.key)) return;
   const before = doc.nextClock;
   if (!c.had) map.delete(c.key);
-  else if (c.prev instanceof Container) copyContent(map.setContainer(c.key, c.prev.kind), c.prev);
+  else if (c.prev instanceof Container) copyContent(map.setContainer(c.key, c.prev.kind), c.prev, replaced);
   else map.set(c.key, c.prev);
   if (c.had && c.prevEntry !== null) {
     const copy = doc.store.find(0, before);
     if (copy !== undefined && (copy as MapEntry).key === c.key)
       replaced.addEntry(c.prevEntry, copy as MapEntry);
-  }
-}
-
-/** Fill the new empty container `target` with the content `source` holds (recursively). */
-export function copyContent(target: Container, source: Container): void {
-  if (source.kind === 'text') {
-    const s = source.toString();
-    if (s.length > 0) (target as Text).insert(0, s);
-  } else if (source.kind === 'counter') {
-    const v = (source as Counter).value;
-    if (v !== 0) (target as Counter).increment(v);
-  } else if (source.kind === 'list') {
-    const list = target as List;
-    const items = (source as List).toArray();
-    items.forEach((v, i) => {
-      if (v instanceof Container) copyContent(list.insertContainer(i, v.kind), v);
-      else list.insert(i, v);
-    });
-  } else {
-    const map = target as DocMap;
-    const src = source as DocMap;
-    for (const key of src.keys()) {
-      const v = src.get(key);
-      if (v instanceof Container) copyContent(map.setContainer(key, v.kind), v);
-      else map.set(key, v);
-    }
   }
 }

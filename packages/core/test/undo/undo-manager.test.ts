@@ -316,6 +316,39 @@ describe('UndoManager: lists, maps and counters', () => {
     expect(l.toJSON()).toEqual(['b', 'c', 'a', 'd', 'e']);
   });
 
+  it('undo and redo follow containers that undo rebuilt (a checked then deleted todo, text typed in a removed note)', () => {
+    const a = makeDoc(1);
+    const todos = a.getList('todos');
+    const todo = todos.insertMap(0);
+    todo.set('done', false);
+    todo.setText('title').insert(0, 'milk');
+    const { um, clock } = managed(a);
+    todo.set('done', true);
+    (todo.get('title') as Text).insert(4, '!');
+    clock.t = 1000;
+    todos.delete(0, 1);
+    um.undo();
+    expect(todos.toJSON()).toEqual([{ done: true, title: 'milk!' }]);
+    um.undo();
+    expect(todos.toJSON()).toEqual([{ done: false, title: 'milk' }]);
+    um.redo();
+    um.redo();
+    expect(todos.toJSON()).toEqual([]);
+
+    const m = a.getMap('meta');
+    clock.t = 5000;
+    const note = m.setText('note');
+    clock.t = 7000;
+    note.insert(0, ' ');
+    note.insert(0, '!');
+    um.undo();
+    um.undo();
+    expect(m.has('note')).toBe(false);
+    um.redo();
+    um.redo();
+    expect(m.toJSON()).toEqual({ note: '! ' });
+  });
+
   it('undoes counter increments with the opposite increment, keeping remote ones', () => {
     const a = makeDoc(1);
     const b = makeDoc(2);
