@@ -46,6 +46,13 @@ export class CollabEditor extends LitElement {
         word-break: normal;
         box-shadow: var(--shadow);
       }
+      @media (max-width: 600px) {
+        textarea {
+          font-size: 16px;
+          min-height: 45vh;
+          padding: 12px 14px;
+        }
+      }
       textarea:focus-visible {
         outline: 2px solid var(--accent);
         outline-offset: 0;

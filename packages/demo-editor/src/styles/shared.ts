@@ -68,6 +68,12 @@ export const sharedStyles = css`
     min-height: 34px;
     width: 100%;
   }
+  @media (max-width: 600px) {
+    /* 16px keeps phones from zooming in when a field gets focus. */
+    input[type='text'] {
+      font-size: 16px;
+    }
+  }
   :focus-visible {
     outline: 2px solid var(--accent);
     outline-offset: 2px;

@@ -25,7 +25,10 @@ export interface Stack {
   readonly server: StaticServer;
   readonly browser: Browser;
   /** Open a new tab (its own browser context: a separate user) on document `doc`. */
-  open(doc: string, options?: { relays?: readonly string[] }): Promise<Tab>;
+  open(
+    doc: string,
+    options?: { relays?: readonly string[]; viewport?: { width: number; height: number } },
+  ): Promise<Tab>;
   /** Close everything; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -81,7 +84,9 @@ export async function startStack(options: { nodes: number; relayArgs?: string[] 
     server: liveServer,
     browser: liveBrowser,
     async open(doc, openOptions = {}) {
-      const context = await liveBrowser.newContext({ viewport: { width: 1280, height: 860 } });
+      const context = await liveBrowser.newContext({
+        viewport: openOptions.viewport ?? { width: 1280, height: 860 },
+      });
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       const errors: string[] = [];

@@ -2,9 +2,13 @@
  * Presence in real tabs on one relay node: everyone is listed with their colour, a rename reaches
  * the others, and each tab draws the others' carets and selections, labelled with their names.
  */
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ensureOutputDir,
   placeCaret,
   type Stack,
   saveSideBySide,
@@ -95,5 +99,30 @@ describe('presence', () => {
     await saveSideBySide(stack.browser, [a, b, c], 'three-tabs-presence.png');
     for (const tab of tabs) expect(tab.errors).toEqual([]);
     await Promise.all(tabs.map((tab) => tab.close()));
+  });
+
+  it('fits a phone screen: no sideways scrolling, every control reachable and labelled', async () => {
+    const tab = await stack.open(`phone-${Date.now()}`, { viewport: { width: 390, height: 844 } });
+    const page = tab.page;
+    await waitSynced(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    for (const id of ['editor', 'todo-input', 'counter-inc', 'counter-dec', 'offline-toggle']) {
+      const control = page.getByTestId(id);
+      await control.scrollIntoViewIfNeeded();
+      expect(await control.isVisible()).toBe(true);
+      const box = await control.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    }
+    // Every control has an accessible name.
+    expect(await page.getByRole('textbox', { name: 'Shared text' }).count()).toBe(1);
+    expect(await page.getByRole('textbox', { name: 'New todo' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Increment' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Decrement' }).count()).toBe(1);
+    expect(await page.getByRole('switch').count()).toBe(1);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await writeFile(join(await ensureOutputDir(), 'phone.png'), await page.screenshot({ fullPage: true }));
+    expect(tab.errors).toEqual([]);
+    await tab.close();
   });
 });

@@ -100,3 +100,44 @@ describe('text input', () => {
     check();
   });
 });
+
+describe('documents', () => {
+  it('edits the document named in #doc= and switches when the fragment changes', async () => {
+    const first = `first-${Date.now()}`;
+    const second = `second-${Date.now()}`;
+    const tab = await stack.open(first);
+    const page = tab.page;
+    await waitSynced(page);
+    await placeCaret(page, 0);
+    await page.keyboard.type('in the first document');
+    await page.getByTestId('counter-inc').click();
+
+    // The header's form changes the fragment; the tab opens the other document.
+    const docInput = page.getByLabel('Document name');
+    await docInput.fill(second);
+    await docInput.press('Enter');
+    await waitFor(
+      'the second document',
+      async () => (await page.getByTestId('doc-name').textContent()) === second,
+    );
+    expect(new URL(page.url()).hash).toBe(`#doc=${second}`);
+    await waitSynced(page);
+    expect(await editorText(page)).toBe('');
+    expect((await page.getByTestId('counter-value').textContent())?.trim()).toBe('0');
+    await placeCaret(page, 0);
+    await page.keyboard.type('in the second one');
+
+    // Back: the first document is as it was left, and a fresh tab on it agrees.
+    await page.goBack();
+    await waitFor(
+      'the first document again',
+      async () => (await editorText(page)) === 'in the first document',
+    );
+    const other = await stack.open(first);
+    await waitSynced(other.page);
+    expect(await waitConverged([page, other.page])).toBe('in the first document');
+    expect(tab.errors).toEqual([]);
+    expect(other.errors).toEqual([]);
+    await Promise.all([tab.close(), other.close()]);
+  });
+});
