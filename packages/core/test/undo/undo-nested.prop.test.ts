@@ -75,7 +75,7 @@ describe('UndoManager with nested containers (property)', () => {
           else if (o.t === 'sync') {
             if (o.dir !== 1) syncOneWay(docs[0], docs[1]);
             if (o.dir !== 0) syncOneWay(docs[1], docs[0]);
-          } else if (o.t !== 'tick') apply(docs[o.who], o);
+          } else if ('who' in o) apply(docs[o.who], o);
         }
         while (um.undo());
         syncOneWay(docs[0], docs[1]);
