@@ -200,7 +200,7 @@ export async function ensureOutputDir(): Promise<string> {
   return outputDir;
 }
 
-/** Screenshot each page and save them side by side as one PNG under `test-output/`. */
+/** Screenshot each page and save them in a two-column grid, as one PNG under `test-output/`. */
 export async function saveSideBySide(
   browser: Browser,
   pages: readonly Page[],
@@ -208,12 +208,13 @@ export async function saveSideBySide(
 ): Promise<string> {
   const shots = await Promise.all(pages.map((page) => page.screenshot({ type: 'png' })));
   const dir = await ensureOutputDir();
+  const columns = Math.min(2, pages.length);
   const canvas = await browser.newPage({
-    viewport: { width: 1280 * pages.length + 20 * (pages.length + 1), height: 900 },
+    viewport: { width: 1280 * columns + 20 * (columns + 1), height: 900 },
   });
   try {
     await canvas.setContent(
-      `<body style="margin:0;padding:20px;display:flex;gap:20px;background:#444">${shots
+      `<body style="margin:0;padding:20px;display:grid;grid-template-columns:repeat(${columns},1280px);gap:20px;background:#444">${shots
         .map(
           (png) =>
             `<img style="width:1280px;border-radius:6px" src="data:image/png;base64,${png.toString('base64')}">`,
