@@ -19,6 +19,7 @@ export interface LivenessSource {
 export class Heartbeat {
   private readonly timer: TimerSlot;
   private nonce = 0;
+  private lastPingAt = 0;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -29,22 +30,37 @@ export class Heartbeat {
     this.timer = new TimerSlot(scheduler);
   }
 
-  /** (Re)arm for `source`: every `pingEveryMs`, check liveness, then ping or declare it dead. */
+  /**
+   * (Re)arm for `source`: check liveness every quarter of the shorter timeout (so a stuck relay is
+   * left within 1.25x its timeout, whatever the ping period), and ping every `pingEveryMs`.
+   */
   start(source: LivenessSource): void {
+    this.lastPingAt = this.scheduler.now();
+    this.arm(source);
+  }
+
+  private arm(source: LivenessSource): void {
+    const tickMs = Math.max(
+      10,
+      Math.min(
+        source.pingEveryMs,
+        Math.floor(this.limits.ackTimeoutMs / 4),
+        Math.floor(this.limits.livenessTimeoutMs / 4),
+      ),
+    );
     this.timer.set(() => {
-      const verdict = checkLiveness(
-        this.scheduler.now(),
-        source.lastHeardAt,
-        source.sentAt.values(),
-        this.limits,
-      );
+      const now = this.scheduler.now();
+      const verdict = checkLiveness(now, source.lastHeardAt, source.sentAt.values(), this.limits);
       if (!verdict.alive) {
         this.dead(`relay ${verdict.reason} for ${verdict.forMs} ms`);
         return;
       }
-      this.ping(++this.nonce);
-      this.start(source);
-    }, source.pingEveryMs);
+      if (now - this.lastPingAt >= source.pingEveryMs) {
+        this.lastPingAt = now;
+        this.ping(++this.nonce);
+      }
+      this.arm(source);
+    }, tickMs);
   }
 
   /** Stop pinging. */
