@@ -8,16 +8,12 @@
  * origin is the manager itself.
  */
 import { AccordError } from '../errors.js';
-import { Item } from '../sequence/item.js';
-import { Sequence } from '../sequence/sequence.js';
-import { decodeUpdate } from '../sync/codec.js';
 import type { Container } from './container.js';
-import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
 import type { ChangeEvent } from './events.js';
 import type { DocMap } from './map.js';
-import { CounterOp, MapEntry } from './structs.js';
 import { ContentMirror, type DeletedContent, type MapPrev } from './undo-mirror.js';
+import { ownEntry, recordDeletes, recordOwnStructs } from './undo-record.js';
 import { Replacements } from './undo-replacements.js';
 import { UndoStep } from './undo-step.js';
 
@@ -255,6 +251,8 @@ export class UndoManager {
     }
   }
 
+  private readonly inScopeFn = (c: Container): boolean => this.inScope(c);
+
   private inScope(c: Container): boolean {
     if (this.scope === null) return true;
     for (let x: Container | null = c; x !== null; x = x.parent) if (this.scope.includes(x)) return true;
@@ -285,8 +283,8 @@ export class UndoManager {
       if (!this.inScope(p.map)) continue;
       step.addMapChange(p.map, p.key, p, ownEntry(p.map, p.key, ownBefore));
     }
-    this.recordOwnStructs(step, ownBefore, ownAfter);
-    this.recordDeletes(step, update, ownBefore, deletedContent);
+    recordOwnStructs(this.doc, step, ownBefore, ownAfter, this.inScopeFn);
+    recordDeletes(this.doc, step, update, ownBefore, deletedContent, this.inScopeFn);
     if (step.isEmpty) return;
     this.push(step, origin);
   }
@@ -317,102 +315,4 @@ export class UndoManager {
       this.emit('add', step);
     }
   }
-
-  /** Own structs created by the transaction: sequence insertions, map writes, increments. */
-  private recordOwnStructs(step: UndoStep, from: number, to: number): void {
-    const store = this.doc.store;
-    let clock = from;
-    while (clock < to) {
-      const s = store.find(0, clock);
-      if (s === undefined) return;
-      const end = Math.min(to, s.clock + s.len);
-      if (s instanceof Item) {
-        if (s.leaf !== null && this.inScope(Sequence.of(s).listener as unknown as Container))
-          step.addInserted(clock, end - clock);
-      } else if (s instanceof MapEntry) {
-        const map = s.parent as DocMap;
-        if (this.inScope(map) && !step.mapChanges.get(map)?.has(s.key)) {
-          step.addMapChange(map, s.key, NO_PREV, ownEntry(map, s.key, from));
-        }
-      } else if (s instanceof CounterOp) {
-        if (this.inScope(s.parent)) step.addCounter(s.parent as Counter, s.delta);
-      }
-      clock = end;
-    }
-  }
-
-  /**
-   * Sequence units deleted by the transaction (ids from its update), matched in document order
-   * with the content the mirrors saw disappear.
-   */
-  private recordDeletes(
-    step: UndoStep,
-    update: Uint8Array,
-    ownBefore: number,
-    content: Map<Container, DeletedContent>,
-  ): void {
-    if (content.size === 0) return;
-    const doc = this.doc;
-    const parts = new Map<Container, { client: number; clock: number; len: number; k: number[] }[]>();
-    for (const [replica, ranges] of decodeUpdate(update).deletes) {
-      const ci = doc.knownClientIndex(replica);
-      if (ci === undefined) continue;
-      for (let i = 0; i < ranges.length; i += 2) {
-        let clock = ranges[i] as number;
-        let end = clock + (ranges[i + 1] as number);
-        if (ci === 0) end = Math.min(end, ownBefore);
-        while (clock < end) {
-          const s = doc.store.find(ci, clock);
-          if (s === undefined) break;
-          const partEnd = Math.min(end, s.clock + s.len);
-          if (s instanceof Item && s.leaf !== null) {
-            const c = Sequence.of(s).listener as unknown as Container;
-            if (content.has(c)) {
-              let list = parts.get(c);
-              if (list === undefined) {
-                list = [];
-                parts.set(c, list);
-              }
-              const k = [s.leaf.index, s.leaf.items.indexOf(s), clock - s.clock];
-              list.push({ client: ci, clock, len: partEnd - clock, k });
-            }
-          }
-          clock = partEnd;
-        }
-      }
-    }
-    for (const [c, list] of parts) {
-      const deleted = content.get(c) as DeletedContent;
-      if (!this.inScope(c)) continue;
-      list.sort(
-        (a, b) =>
-          (a.k[0] as number) - (b.k[0] as number) ||
-          (a.k[1] as number) - (b.k[1] as number) ||
-          (a.k[2] as number) - (b.k[2] as number),
-      );
-      let total = 0;
-      for (const p of list) total += p.len;
-      // Defensive: if the ids and the mirrored content disagree, record nothing rather than guess.
-      if (total !== deleted.length) continue;
-      let at = 0;
-      for (const p of list) {
-        step.deleted.push({ client: p.client, clock: p.clock, content: deleted.slice(at, at + p.len) });
-        at += p.len;
-      }
-    }
-  }
-}
-
-/** A key that had no value. */
-const NO_PREV: MapPrev = { key: '', had: false, prev: undefined, prevEntry: null };
-
-/** This replica's live entry for `key` written at or after own clock `since`, or null. */
-function ownEntry(map: DocMap, key: string, since: number): MapEntry | null {
-  const live = map.live.get(key);
-  if (live === undefined) return null;
-  for (let i = live.length - 1; i >= 0; i--) {
-    const e = live[i] as MapEntry;
-    if (e.client === 0 && e.clock >= since) return e;
-  }
-  return null;
 }
