@@ -51,7 +51,25 @@ export interface UndoStackEvent {
 /** Receives {@link UndoStackEvent}s. */
 export type UndoStackListener = (event: UndoStackEvent) => void;
 
-/** Undo/redo of this replica's own changes in a {@link Doc}. */
+/**
+ * Undo/redo of this replica's own changes in a {@link Doc}.
+ *
+ * ```ts
+ * const undo = new UndoManager(doc, { scope: doc.getText('body') });
+ * text.insert(0, 'hello');   // one step (changes < captureTimeout apart group)
+ * undo.undo();               // removes 'hello' on every replica once synced
+ * undo.redo();
+ * ```
+ *
+ * Concurrency: only local transactions are recorded (applied updates never are). Undo removes
+ * only units this replica inserted, restores deleted content next to its old neighbours even if
+ * remote edits moved them, reverts a map key only while this replica's write is its current
+ * state, and counters by the opposite increment; another replica's later or concurrent changes
+ * always stay. Undo and redo are local transactions with this manager as origin.
+ *
+ * Cost: the manager observes the tracked containers (so the document reports change events) and
+ * keeps a copy of their content (texts in 1 KB chunks) to know what a deletion removed.
+ */
 export class UndoManager {
   private readonly undoStack: UndoStep[] = [];
   private readonly redoStack: UndoStep[] = [];
