@@ -190,6 +190,16 @@ export class Relay implements SessionHost, ReplicaHost {
         session.send({ type: 'presence-update', entries });
       }
       session.joined(scope, expiresAt * 1000 - Date.now());
+      this.logger.debug(
+        {
+          docId: room.docId,
+          sessionId: session.id,
+          scope,
+          remote: session.conn.remote,
+          peers: room.sessions.size - 1,
+        },
+        'session joined',
+      );
     } finally {
       this.rooms.release(room);
     }
@@ -297,6 +307,7 @@ export class Relay implements SessionHost, ReplicaHost {
     this.options.metrics.connections.set(this.sessions.size);
     const room = this.rooms.get(session.docId);
     if (!room?.sessions.delete(session)) return;
+    this.logger.debug({ docId: room.docId, sessionId: session.id }, 'session left');
     if (room.presence.has(session.id)) this.presence(session, room, null);
     this.rooms.maybeUnload(room);
   }
