@@ -84,6 +84,69 @@ function sameGroup(o: UpdateRecord | undefined, parent: ParentRef, key: string):
   return o !== undefined && o.t === 0 && (o.parent === parent || parentKey(o.parent) === key);
 }
 
+/** Validation state of the group being checked. */
+interface GroupState {
+  parent: ParentRef | null;
+  key: string;
+  kind: string;
+  seen: Set<string>;
+}
+
+/**
+ * Check record `i` of a snapshot (one small function per record, so it is optimised early on a
+ * cold load): its container resolves to a live container of the right kind and its origins are
+ * runs of the same container (neighbours in the group need no search).
+ */
+function checkRecord(records: UpdateRecord[], by: Map<number, number[]>, i: number, g: GroupState): boolean {
+  const r = records[i] as UpdateRecord;
+  if (r.t === 3) return true;
+  if (r.parent !== g.parent) {
+    g.parent = r.parent;
+    const key = parentKey(r.parent);
+    if (key !== g.key) {
+      if (g.seen.has(key)) return false; // groups must be contiguous
+      g.seen.add(key);
+      g.key = key;
+    }
+    if (r.parent.name !== null) g.kind = r.parent.kind;
+    else {
+      const h = find(records, by, r.parent.client, r.parent.clock);
+      if (h === undefined) return false;
+      let v: unknown;
+      if (h.t === 1) v = h.value;
+      else if (h.t === 0 && Array.isArray(h.content)) v = h.content[r.parent.clock - h.clock];
+      if (!(v instanceof ContainerValue)) return false; // dead holders: the general path
+      g.kind = v.kind;
+    }
+  }
+  const kind = g.kind;
+  if (r.t === 1) return kind === 'map' && r.wall <= 2 ** 47 && r.logical < 2 ** 31;
+  if (r.t === 2) return kind === 'counter';
+  if (kind === 'text' ? typeof r.content === 'object' && r.content !== null : kind !== 'list') return false;
+  if (kind === 'list' && typeof r.content === 'string') return false;
+  if (r.olClient !== NONE) {
+    const p = records[i - 1];
+    const implicit =
+      p !== undefined &&
+      p.t === 0 &&
+      p.parent === r.parent &&
+      p.client === r.olClient &&
+      p.clock + p.len - 1 === r.olClock;
+    if (!implicit && !sameGroup(find(records, by, r.olClient, r.olClock), r.parent, g.key)) return false;
+  }
+  if (r.orClient !== NONE) {
+    const n = records[i + 1];
+    const implicit =
+      n !== undefined &&
+      n.t === 0 &&
+      n.parent === r.parent &&
+      n.client === r.orClient &&
+      n.clock === r.orClock;
+    if (!implicit && !sameGroup(find(records, by, r.orClient, r.orClock), r.parent, g.key)) return false;
+  }
+  return true;
+}
+
 /**
  * Load `update` into `doc` directly when `doc` is empty and `update` is a well-formed snapshot.
  * Returns false (nothing changed) when the general path must be used.
@@ -95,74 +158,11 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
   const by = tile(update.records);
   if (by === null) return false;
 
-  // Validate: parents resolve to containers of the right kind (or are dead), origins stay in
-  // their container, and each group's holder comes before the group.
+  // Validate: parents resolve to containers of the right kind, origins stay in their container.
   const records = update.records;
-  const seen = new Set<string>();
-  let groupParent: ParentRef | null = null;
-  let groupKey = '';
-  let kind = '';
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i] as UpdateRecord;
-    if (r.t === 3) continue;
-    if (r.parent !== groupParent) {
-      groupParent = r.parent;
-      const key = parentKey(r.parent);
-      if (key !== groupKey) {
-        if (seen.has(key)) return false; // groups must be contiguous
-        seen.add(key);
-        groupKey = key;
-      }
-      if (r.parent.name !== null) kind = r.parent.kind;
-      else {
-        const h = find(records, by, r.parent.client, r.parent.clock);
-        if (h === undefined) return false;
-        let v: unknown;
-        if (h.t === 1) v = h.value;
-        else if (h.t === 0 && Array.isArray(h.content)) v = h.content[r.parent.clock - h.clock];
-        if (!(v instanceof ContainerValue)) return false; // dead holders: the general path
-        kind = v.kind;
-      }
-    }
-    if (r.t === 0) {
-      if (kind === 'text' ? typeof r.content === 'object' && r.content !== null : kind !== 'list')
-        return false;
-      if (kind === 'list' && typeof r.content === 'string') return false;
-      // Origins must be runs of the same container; neighbours in the group need no search.
-      if (r.olClient !== NONE) {
-        const p = records[i - 1];
-        const implicit =
-          p !== undefined &&
-          p.t === 0 &&
-          p.parent === r.parent &&
-          p.client === r.olClient &&
-          p.clock + p.len - 1 === r.olClock;
-        if (!implicit && !sameGroup(find(records, by, r.olClient, r.olClock), r.parent, groupKey))
-          return false;
-      }
-      if (r.orClient !== NONE) {
-        const n = records[i + 1];
-        const implicit =
-          n !== undefined &&
-          n.t === 0 &&
-          n.parent === r.parent &&
-          n.client === r.orClient &&
-          n.clock === r.orClock;
-        if (!implicit && !sameGroup(find(records, by, r.orClient, r.orClock), r.parent, groupKey))
-          return false;
-      }
-    } else if (r.t === 1) {
-      if (kind !== 'map' || r.wall > 2 ** 47 || r.logical >= 2 ** 31) return false;
-    } else if (kind !== 'counter') return false;
-  }
+  const state: GroupState = { parent: null, key: '', kind: '', seen: new Set() };
+  for (let i = 0; i < records.length; i++) if (!checkRecord(records, by, i, state)) return false;
 
-  // Build. Containers are created when their holder is built; groups follow their holders.
-  const created = new Map<string, Container>();
-  const built: Struct[] = new Array(records.length);
-  const containerFor = (p: ParentRef): Container | undefined => {
-    if (p.name !== null) return doc.getRoot(p.kind, p.name);
-    return created.get(`${p.client}:${p.clock}`);
-  };
   // A snapshot lists a container's group before the groups nested in it, so one pass suffices;
   // check that order first so nothing is built for a snapshot we cannot take.
   const ready = new Set<string>();
@@ -177,66 +177,13 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
       });
     }
   }
-  const ci = (id: number): number => doc.clientIndex(id);
-  let lastParent: ParentRef | null = null;
-  let lastContainer: Container | null = null;
   const opened = doc.begin(origin, false);
   try {
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i] as UpdateRecord;
-      if (r.t === 3) {
-        built[i] = new GcRun(ci(r.client), r.clock, r.len);
-        continue;
-      }
-      if (r.parent !== lastParent) {
-        lastParent = r.parent;
-        lastContainer = containerFor(r.parent) as Container;
-      }
-      const c = lastContainer as Container;
-      const client = ci(r.client);
-      if (r.t === 0) {
-        let content = r.content;
-        if (content !== null && typeof content !== 'string') {
-          content = content.map((v, k) => {
-            if (!(v instanceof ContainerValue)) return v;
-            const made = doc.createContainer(v.kind, null, client, r.clock + k, c);
-            created.set(`${r.client}:${r.clock + k}`, made);
-            return made;
-          });
-        }
-        const item = new Item(
-          client,
-          r.clock,
-          r.len,
-          r.olClient === NONE ? NO_CLIENT : ci(r.olClient),
-          r.olClock,
-          r.orClient === NONE ? NO_CLIENT : ci(r.orClient),
-          r.orClock,
-          content,
-          content === null,
-        );
-        const seq = (c as Text).seq;
-        if (typeof content === 'string') seq.noteText(content);
-        seq.index.push(item);
-        built[i] = item;
-      } else if (r.t === 1) {
-        let value = r.value;
-        if (value instanceof ContainerValue) {
-          value = doc.createContainer(value.kind, null, client, r.clock, c);
-          created.set(`${r.client}:${r.clock}`, value as Container);
-        }
-        const entry = new MapEntry(client, r.clock, c, r.key, value, r.wall, r.logical);
-        doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
-        (c as DocMap).integrateEntry(entry);
-        built[i] = entry;
-      } else {
-        const op = new CounterOp(client, r.clock, c, r.delta);
-        (c as Counter).integrateOp(op);
-        built[i] = op;
-      }
-    }
+    const builder = new SnapshotBuilder(doc);
+    const built: Struct[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) built[i] = builder.build(records[i] as UpdateRecord);
     for (const [id, order] of by) {
-      const client = ci(id);
+      const client = doc.clientIndex(id);
       const runs = doc.store.runs(client);
       doc.transaction.touchClient(client, 0);
       for (const i of order) runs.push(built[i] as Struct);
@@ -245,4 +192,87 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
     if (opened) doc.commit();
   }
   return true;
+}
+
+/** Turns validated snapshot records into structs, one small call per record. */
+class SnapshotBuilder {
+  /** Nested containers by holder id (`"replica:clock"`). */
+  private readonly created = new Map<string, Container>();
+  private lastParent: ParentRef | null = null;
+  private lastContainer: Container | null = null;
+  private lastId = -1;
+  private lastIndex = -1;
+
+  constructor(private readonly doc: Doc) {}
+
+  private ci(id: number): number {
+    if (id !== this.lastId) {
+      this.lastId = id;
+      this.lastIndex = this.doc.clientIndex(id);
+    }
+    return this.lastIndex;
+  }
+
+  private container(p: ParentRef): Container {
+    if (p !== this.lastParent) {
+      this.lastParent = p;
+      this.lastContainer =
+        p.name !== null
+          ? this.doc.getRoot(p.kind, p.name)
+          : (this.created.get(`${p.client}:${p.clock}`) as Container);
+    }
+    return this.lastContainer as Container;
+  }
+
+  private make(
+    kind: ContainerValue,
+    client: number,
+    holderId: number,
+    clock: number,
+    parent: Container,
+  ): Container {
+    const made = this.doc.createContainer(kind.kind, null, client, clock, parent);
+    this.created.set(`${holderId}:${clock}`, made);
+    return made;
+  }
+
+  build(r: UpdateRecord): Struct {
+    if (r.t === 3) return new GcRun(this.ci(r.client), r.clock, r.len);
+    const c = this.container(r.parent);
+    const client = this.ci(r.client);
+    if (r.t === 0) {
+      let content = r.content;
+      if (content !== null && typeof content !== 'string') {
+        content = content.map((v, k) =>
+          v instanceof ContainerValue ? this.make(v, client, r.client, r.clock + k, c) : v,
+        );
+      }
+      const item = new Item(
+        client,
+        r.clock,
+        r.len,
+        r.olClient === NONE ? NO_CLIENT : this.ci(r.olClient),
+        r.olClock,
+        r.orClient === NONE ? NO_CLIENT : this.ci(r.orClient),
+        r.orClock,
+        content,
+        content === null,
+      );
+      const seq = (c as Text).seq;
+      if (typeof content === 'string' && !seq.hasSurrogates) seq.noteText(content);
+      seq.index.push(item);
+      return item;
+    }
+    if (r.t === 1) {
+      const value =
+        r.value instanceof ContainerValue ? this.make(r.value, client, r.client, r.clock, c) : r.value;
+      const entry = new MapEntry(client, r.clock, c, r.key, value, r.wall, r.logical);
+      this.doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
+      (c as DocMap).integrateEntry(entry);
+      return entry;
+    }
+    const op = new CounterOp(client, r.clock, c, r.delta);
+    (c as Counter).integrateOp(op);
+    return op;
+  }
 }
