@@ -5,6 +5,7 @@
  */
 export * from './auth/index.js';
 export * from './cluster/index.js';
+export * from './election/index.js';
 export {
   ConfigError,
   helpText,

@@ -3,8 +3,11 @@
  * seeded fault schedules (kill -9, SIGSTOP/SIGCONT, partitions through loopback proxies, restarts)
  * against real relay node processes with writing clients. Schedule i uses seed S + i; a failing
  * schedule prints the command that replays it. Exit code 1 when any check fails.
- * `pnpm chaos --failover-trials 40` instead kills the leader 40 times and reports failover times.
+ * `pnpm chaos --failover-trials 40` instead kills the leader 40 times and reports failover times;
+ * `pnpm chaos --simulate-failover 1000` runs the election simulation (virtual time) with and
+ * without next-in-line succession.
  */
+import { simulateFailover } from '@accord/sync-server';
 import { percentile } from './checkers.js';
 import { runFailoverTrials } from './failover-trials.js';
 import { runSchedule, type ScheduleResult } from './run-schedule.js';
@@ -57,6 +60,35 @@ async function main(argv: string[]): Promise<number> {
   const clients = int(argv, 'clients', 6);
   const durationMs = int(argv, 'duration', 4000);
   const json = argv.includes('--json');
+  const simulated = int(argv, 'simulate-failover', 0);
+  if (simulated > 0) {
+    for (const tick of [1, 50]) {
+      for (const succession of [true, false]) {
+        const r = simulateFailover({
+          nodes,
+          trials: simulated,
+          seed,
+          succession,
+          election: { timeoutTickMs: tick },
+          network: { minDelayMs: 0.2, maxDelayMs: 5 },
+        });
+        const out = {
+          mode: 'simulated-failover',
+          nodes,
+          trials: simulated,
+          succession,
+          timeoutTickMs: tick,
+          failoverP50Ms: round(r.p50),
+          failoverP99Ms: round(r.p99),
+          failoverMaxMs: round(r.max),
+          extraRounds: r.extraRounds,
+          failed: r.failed,
+        };
+        process.stdout.write(`${JSON.stringify(out)}\n`);
+      }
+    }
+    return 0;
+  }
   const trials = int(argv, 'failover-trials', 0);
   if (trials > 0) {
     const r = await runFailoverTrials(trials, { nodes, clients: Math.min(clients, nodes), seed });
