@@ -75,7 +75,7 @@ export class UndoManager {
   private readonly redoStack: UndoStep[] = [];
   private readonly listeners: UndoStackListener[] = [];
   private readonly mirror = new ContentMirror();
-  private readonly replaced = new Replacements();
+  private replaced = new Replacements();
   private readonly scope: readonly Container[] | null;
   private readonly tracked: Set<unknown> | null;
   private readonly captureTimeout: number;
@@ -180,6 +180,8 @@ export class UndoManager {
   clear(undo = true, redo = true): void {
     if (undo) this.undoStack.length = 0;
     if (redo) this.redoStack.length = 0;
+    // No step refers to earlier copies any more: forget them.
+    if (this.undoStack.length === 0 && this.redoStack.length === 0) this.replaced = new Replacements();
     this.emit('clear', null);
   }
 
