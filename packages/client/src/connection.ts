@@ -79,6 +79,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   private readyAt: number | undefined;
   private phase: ConnectionState = 'idle';
 
+  /** Idle until `start()`. */
   constructor(options: ConnectionOptions) {
     super();
     this.opts = options;

@@ -13,6 +13,7 @@ export type EventMap = { [event: string]: (...args: never[]) => void };
 export class Emitter<Events extends EventMap> {
   private readonly listeners = new Map<keyof Events, Set<Events[keyof Events]>>();
 
+  /** `onListenerError` receives what listeners throw (default: rethrown in a microtask). */
   constructor(
     private readonly onListenerError: (error: unknown) => void = (error) => {
       queueMicrotask(() => {

@@ -45,6 +45,7 @@ export class ProviderError extends Error {
   /** The relay URL involved, if any. */
   readonly url: string | undefined;
 
+  /** An error with `code`; `details` say whether it is fatal, and the close code and URL involved. */
   constructor(
     code: ProviderErrorCode,
     message: string,
@@ -61,6 +62,7 @@ export class ProviderError extends Error {
 
 /** Thrown (as a rejection) by pending `whenAcknowledged()` promises when the provider is destroyed. */
 export class ProviderDestroyedError extends Error {
+  /** The error pending `whenAcknowledged()` promises reject with. */
   constructor() {
     super('the provider was destroyed before every update was acknowledged');
     this.name = 'ProviderDestroyedError';

@@ -21,6 +21,7 @@ export class Heartbeat {
   private nonce = 0;
   private lastPingAt = 0;
 
+  /** `ping` sends a ping with a nonce; `dead` is called once when the relay is presumed dead. */
   constructor(
     private readonly scheduler: Scheduler,
     private readonly limits: LivenessLimits,

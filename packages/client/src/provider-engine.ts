@@ -39,29 +39,50 @@ import { UrlPool } from './url-pool.js';
 
 /**
  * The state and protocol handlers behind {@link SyncProvider} (which adds the public API). All
- * state changes happen on the caller's event loop; listeners run synchronously.
+ * state changes happen on the caller's event loop; listeners run synchronously. Not meant to be
+ * subclassed by applications: its protected members may change.
+ * @internal
  */
 export abstract class ProviderEngine extends Emitter<ProviderEvents> {
   /** The document id this provider syncs. */
   readonly docId: string;
+  /** The document, as the protocol sees it. */
   protected readonly docSync: DocSync;
+  /** The options as given. */
   protected readonly opts: ProviderOptions;
+  /** Clock, timers and microtasks. */
   protected readonly scheduler: Scheduler;
+  /** The socket, rotation and backoff. */
   protected readonly connection: Connection;
+  /** Local updates not yet acknowledged. */
   protected readonly outbox: Outbox;
+  /** The other sessions' presence. */
   protected readonly tracker = new PresenceTracker();
+  /** Pings and liveness checks of the current connection. */
   protected readonly heartbeat: Heartbeat;
+  /** Stops listening to the document. */
   protected readonly unsubscribeDoc: () => void;
+  /** Stops listening to the browser's `online` event. */
   protected readonly unsubscribeOnline: () => void;
+  /** The current connection's state, once its socket opened. */
   protected session: Session | undefined;
+  /** The status last emitted. */
   protected current: ProviderStatus = 'offline';
+  /** The last cluster status received. */
   protected clusterInfo: ClusterInfo | null = null;
+  /** This session's presence. */
   protected local: PresenceState | null = null;
+  /** Consecutive auth refusals. */
   protected authFailures = 0;
+  /** Set by `destroy()`. */
   protected destroyed = false;
+  /** Outbox id of the document's initial content, until the first sync. */
   protected initialEntry: number | undefined;
+  /** A flush is queued for the end of the task. */
   protected flushScheduled = false;
+  /** The local presence must be (re)sent. */
   protected presenceDirty = false;
+  /** The encoded presence message to send. */
   protected presenceFrame: Uint8Array | undefined;
 
   /**
@@ -110,16 +131,19 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     this.unsubscribeOnline = onBrowserOnline(() => this.connection.retryNow());
   }
 
+  /** Emit `status` when it changes. */
   protected setStatus(status: ProviderStatus): void {
     if (status === this.current) return;
     this.current = status;
     this.emit('status', { status });
   }
 
+  /** Encode and send a message; `false` without an open socket. */
   protected send(message: ClientMessage): boolean {
     return this.connection.send(encodeMessage(message));
   }
 
+  /** A document update: into the outbox unless it came from the relay through this provider. */
   protected onLocalUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === this) return;
     this.outbox.add(update);
@@ -188,6 +212,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     this.send({ type: 'hello', docId: this.docId, token, stateVector: this.docSync.stateVector() });
   }
 
+  /** Decode a relay frame and dispatch it; undecodable bytes make the provider leave that node. */
   protected onFrame(bytes: Uint8Array, generation: number): void {
     const s = this.session;
     if (s === undefined || s.generation !== generation) return;
@@ -230,6 +255,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     }
   }
 
+  /** The handshake was accepted: session id, scope, node, ping period. */
   protected onWelcome(s: Session, m: WelcomeMessage): void {
     s.sessionId = m.sessionId;
     s.scope = m.scope;
@@ -239,6 +265,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     this.emit('connected-node', { nodeId: m.nodeId, url: s.url, sessionId: m.sessionId, scope: m.scope });
   }
 
+  /** Apply what the relay says we lack, queue what it lacks, go `synced`, flush. */
   protected onSync(s: Session, m: SyncMessage): void {
     if (!this.applyRemote(m.update)) return;
     let missing: Uint8Array | undefined;
@@ -262,6 +289,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     this.emit('sync', true);
   }
 
+  /** Record and emit the cluster status. */
   protected onCluster(s: Session, m: ClusterMessage): void {
     this.clusterInfo = {
       nodeId: m.nodeId,
@@ -275,6 +303,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     this.emit('cluster', this.clusterInfo);
   }
 
+  /** React to an `error` message (see `relayErrorAction`). */
   protected onRelayError(s: Session, m: ErrorMessage): void {
     s.lastError = m;
     const text = m.message || m.code;
@@ -308,6 +337,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     }
   }
 
+  /** Apply a relay update; on bad bytes leave the node. Returns whether it applied. */
   protected applyRemote(update: Uint8Array): boolean {
     try {
       this.docSync.apply(update, this);
@@ -318,11 +348,13 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     }
   }
 
+  /** Report bad data from the relay and fail over. */
   protected relayMisbehaved(message: string): void {
     this.report('bad-relay-data', message, false, { url: this.connection.url });
     this.connection.drop(CLIENT_ABORT_CODE, 'bad data from relay');
   }
 
+  /** A socket ended: decide (see `decideOnClose`) whether to retry or go offline, and report. */
   protected onClose(info: ConnectionCloseInfo): void {
     const s = this.session?.generation === info.generation ? this.session : undefined;
     const lastError = s?.lastError;
@@ -363,6 +395,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     if (wasSynced) this.emit('sync', false);
   }
 
+  /** Emit a typed error. */
   protected report(
     code: ProviderError['code'],
     message: string,

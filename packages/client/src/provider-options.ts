@@ -51,8 +51,11 @@ export interface ConnectedNode {
 
 /** Why a socket closed, as the `connection-close` event reports it. */
 export interface ConnectionCloseEvent {
+  /** The relay URL of the socket. */
   readonly url: string;
+  /** The WebSocket close code. */
   readonly code: number;
+  /** The close reason. */
   readonly reason: string;
   /** Whether the provider will reconnect. */
   readonly willRetry: boolean;

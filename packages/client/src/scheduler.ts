@@ -34,6 +34,7 @@ export class TimerSlot {
   private handle: TimerHandle | undefined;
   private armed = false;
 
+  /** A slot on `scheduler`'s timers. */
   constructor(private readonly scheduler: Scheduler) {}
 
   /** True while a timer is pending. */

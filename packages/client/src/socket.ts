@@ -9,12 +9,15 @@ type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
 
 /** A message event: `data` is an `ArrayBuffer` for binary frames once `binaryType` is `'arraybuffer'`. */
 export interface SocketMessageEvent {
+  /** The payload. */
   readonly data: unknown;
 }
 
 /** A close event: the close code and reason the peer (or the platform) reported. */
 export interface SocketCloseEvent {
+  /** The close code. */
   readonly code: number;
+  /** The close reason. */
   readonly reason: string;
 }
 
@@ -24,9 +27,13 @@ export interface WebSocketLike {
   binaryType: string;
   /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
+  /** Called once the connection is open. */
   onopen: Handler<unknown> | null;
+  /** Called for every frame. */
   onmessage: Handler<SocketMessageEvent> | null;
+  /** Called once when the connection ends. */
   onclose: Handler<SocketCloseEvent> | null;
+  /** Called on errors (a close follows). */
   onerror: Handler<unknown> | null;
   /** Send one binary frame. */
   send(data: Uint8Array): void;

@@ -39,6 +39,7 @@ export class WebsocketProvider extends SyncProvider {
   /** The document this provider syncs. */
   readonly doc: Doc;
 
+  /** Sync `doc` through the relays at `urls` (see the class docs); connects at once unless `options.connect` is false. */
   constructor(doc: Doc, urls: readonly string[], options: ProviderOptions) {
     super(bindDoc(doc), urls, options);
     this.doc = doc;
