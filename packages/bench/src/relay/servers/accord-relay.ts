@@ -34,7 +34,25 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts `nodes` relay processes and waits until each answers `/healthz`.
+ * A free client port whose peer-link port (the relay's default: client port + 1000) is free too.
+ */
+async function freeNodePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const p = await freePort();
+    if (p + 1000 > 65535) continue;
+    const ok = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(p + 1000, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (ok) return p;
+  }
+  throw new Error('no free port pair (client, client + 1000) found');
+}
+
+/**
+ * Starts `nodes` relay processes and waits until each answers `/healthz`. With several nodes,
+ * each gets the others' client addresses as `--peers` (peer links on client port + 1000).
  * @throws Error when a node does not come up (its stderr is in the message).
  */
 export async function startAccordRelays(
@@ -44,7 +62,7 @@ export async function startAccordRelays(
 ): Promise<ChildServer[]> {
   const main = accordRelayMain();
   const ports: number[] = [];
-  for (let i = 0; i < nodes; i++) ports.push(await freePort());
+  for (let i = 0; i < nodes; i++) ports.push(nodes > 1 ? await freeNodePort() : await freePort());
   const started: ChildServer[] = [];
   try {
     const all = await Promise.all(
