@@ -3,7 +3,7 @@
  * and cut from an update the part a peer with a given state vector lacks.
  */
 import { decodeUpdate, encodeUpdate, normalizeRanges } from './codec.js';
-import { type DecodedUpdate, sliceRecord, type UpdateRecord } from './records.js';
+import { type DecodedUpdate, parentKey, sliceRecord, type UpdateRecord } from './records.js';
 import { decodeStateVector } from './state-vector.js';
 
 function addRange(out: Map<number, number[]>, client: number, clock: number, len: number): void {
@@ -13,6 +13,32 @@ function addRange(out: Map<number, number[]>, client: number, clock: number, len
     out.set(client, r);
   }
   r.push(clock, len);
+}
+
+/** Append `r` to `cur` when it continues it (same container, next clock, same origins). */
+function extend(cur: UpdateRecord, r: UpdateRecord): boolean {
+  if (cur.client !== r.client || cur.clock + cur.len !== r.clock) return false;
+  if (cur.t === 3 && r.t === 3) {
+    cur.len += r.len;
+    return true;
+  }
+  if (cur.t !== 0 || r.t !== 0) return false;
+  if (cur.parent !== r.parent && parentKey(cur.parent) !== parentKey(r.parent)) return false;
+  if (r.olClient !== r.client || r.olClock !== r.clock - 1) return false;
+  if (r.orClient !== cur.orClient || r.orClock !== cur.orClock) return false;
+  const a = cur.content;
+  const b = r.content;
+  if (a === null || b === null) {
+    if (a !== b) return false;
+  } else if (typeof a === 'string') {
+    if (typeof b !== 'string') return false;
+    cur.content = a + b;
+  } else {
+    if (typeof b === 'string') return false;
+    cur.content = a.concat(b);
+  }
+  cur.len += r.len;
+  return true;
 }
 
 /**
@@ -34,7 +60,7 @@ export function mergeUpdates(updates: Uint8Array[]): Uint8Array {
       for (let i = 0; i < ranges.length; i += 2)
         addRange(deletes, c, ranges[i] as number, ranges[i + 1] as number);
   }
-  // Keep each id once: per client by clock, first cover wins; preserve the original order.
+  // Keep each id once: per client by clock, the first cover wins.
   const byClient = new Map<number, UpdateRecord[]>();
   for (const r of all) {
     let l = byClient.get(r.client);
@@ -44,21 +70,22 @@ export function mergeUpdates(updates: Uint8Array[]): Uint8Array {
     }
     l.push(r);
   }
-  const keep = new Map<UpdateRecord, UpdateRecord>();
+  // Per client in clock order, runs that continue each other (typing forwards, one keystroke
+  // per update) become one record, so merged logs stay small and integrate fast.
+  const records: UpdateRecord[] = [];
   for (const list of byClient.values()) {
     const sorted = list.slice().sort((a, b) => a.clock - b.clock);
     let end = -1;
-    for (const r of sorted) {
-      const rEnd = r.clock + r.len;
+    let cur: UpdateRecord | null = null;
+    for (const r0 of sorted) {
+      const rEnd = r0.clock + r0.len;
       if (rEnd <= end) continue;
-      keep.set(r, r.clock < end ? sliceRecord(r, end) : r);
+      const r = r0.clock < end ? sliceRecord(r0, end) : r0;
       end = rEnd;
+      if (cur !== null && extend(cur, r)) continue;
+      cur = r.t === 0 ? { ...r } : r.t === 3 ? { ...r } : r;
+      records.push(cur);
     }
-  }
-  const records: UpdateRecord[] = [];
-  for (const r of all) {
-    const k = keep.get(r);
-    if (k !== undefined) records.push(k);
   }
   for (const [c, ranges] of deletes) deletes.set(c, normalizeRanges(ranges));
   return encodeUpdate({ records, deletes });
