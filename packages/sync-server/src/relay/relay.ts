@@ -5,19 +5,13 @@
  * socket library here: the transport adapts sockets to {@link Connection}.
  */
 import { randomInt } from 'node:crypto';
-import {
-  type ClientMessage,
-  CloseCode,
-  DecodeError,
-  encodeMessage,
-  type HelloMessage,
-  type PresenceState,
-} from '@accord/core';
+import { type ClientMessage, CloseCode, DecodeError, encodeMessage, type HelloMessage } from '@accord/core';
 import type { Logger } from 'pino';
 import { AuthError, type TokenVerifier } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { Committer } from '../storage/committer.js';
 import type { SqliteStore } from '../storage/sqlite-store.js';
+import { clusterFrame } from './cluster-status.js';
 import type { Connection, ConnectionHandler } from './connection.js';
 import type { DocumentEngine } from './document.js';
 import type { ReplicaHost, Replicator } from './replicator.js';
@@ -175,7 +169,7 @@ export class Relay implements SessionHost, ReplicaHost {
       }
       room.sessions.add(session);
       metrics.rooms.set(this.rooms.size);
-      const cluster = this.clusterMessage(room.docId);
+      const cluster = clusterFrame(this.options.replicator, room.docId);
       session.send({
         type: 'welcome',
         sessionId: session.id,
@@ -225,7 +219,7 @@ export class Relay implements SessionHost, ReplicaHost {
         }
         return;
       case 'presence':
-        this.presence(session, room, msg.state);
+        room.setPresence(session, msg.state);
         return;
       default:
         session.fail('unexpected-message', CloseCode.policy, `${msg.type} is not expected here`);
@@ -283,21 +277,11 @@ export class Relay implements SessionHost, ReplicaHost {
     for (const w of waiters) w();
   }
 
-  private presence(session: Session, room: Room, state: PresenceState | null): void {
-    if (state === null) {
-      if (!room.presence.delete(session.id)) return;
-    } else room.presence.set(session.id, state);
-    room.broadcast(
-      encodeMessage({ type: 'presence-update', entries: [{ sessionId: session.id, state }] }),
-      session,
-    );
-  }
-
   private expirePresence(): void {
     const cutoff = this.now() - this.options.limits.presenceTtlMs;
     for (const room of this.rooms.all()) {
       for (const s of room.sessions) {
-        if (s.lastSeen < cutoff && room.presence.has(s.id)) this.presence(s, room, null);
+        if (s.lastSeen < cutoff && room.presence.has(s.id)) room.setPresence(s, null);
       }
     }
   }
@@ -308,7 +292,7 @@ export class Relay implements SessionHost, ReplicaHost {
     const room = this.rooms.get(session.docId);
     if (!room?.sessions.delete(session)) return;
     this.logger.debug({ docId: room.docId, sessionId: session.id }, 'session left');
-    if (room.presence.has(session.id)) this.presence(session, room, null);
+    if (room.presence.has(session.id)) room.setPresence(session, null);
     this.rooms.maybeUnload(room);
   }
 
@@ -320,23 +304,9 @@ export class Relay implements SessionHost, ReplicaHost {
 
   // ---- cluster status ----
 
-  private clusterMessage(docId: string): Uint8Array {
-    const st = this.options.replicator.status();
-    const snap = this.options.replicator.snapshotOf(docId);
-    return encodeMessage({
-      type: 'cluster',
-      nodeId: st.nodeId,
-      leaderId: st.leaderId,
-      term: st.term,
-      successors: st.successors,
-      snapshotTerm: snap.term,
-      snapshotSeq: snap.seq,
-    });
-  }
-
   private sendCluster(room: Room): void {
     if (room.sessions.size === 0) return;
-    room.broadcast(this.clusterMessage(room.docId));
+    room.broadcast(clusterFrame(this.options.replicator, room.docId));
   }
 
   // ---- ReplicaHost ----

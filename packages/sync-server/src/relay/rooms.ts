@@ -3,7 +3,7 @@
  * presence. The registry loads a room from storage on first use (snapshot + later updates),
  * unloads it once idle, and compacts a document's log into a snapshot once it grows long.
  */
-import type { PresenceState } from '@accord/core';
+import { encodeMessage, type PresenceState } from '@accord/core';
 import type { Logger } from 'pino';
 import type { SqliteStore } from '../storage/sqlite-store.js';
 import type { DocumentEngine, RoomDocument } from './document.js';
@@ -21,6 +21,20 @@ export class Room {
     readonly docId: string,
     readonly doc: RoomDocument,
   ) {}
+
+  /**
+   * Set (or with `null` clear) a session's presence and tell the room's other sessions. Clearing
+   * an absent presence sends nothing.
+   */
+  setPresence(session: Session, state: PresenceState | null): void {
+    if (state === null) {
+      if (!this.presence.delete(session.id)) return;
+    } else this.presence.set(session.id, state);
+    this.broadcast(
+      encodeMessage({ type: 'presence-update', entries: [{ sessionId: session.id, state }] }),
+      session,
+    );
+  }
 
   /** Send an encoded frame to every session in the room except `except`. Returns how many got it. */
   broadcast(frame: Uint8Array, except?: Session): number {
