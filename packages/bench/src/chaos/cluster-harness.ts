@@ -69,6 +69,11 @@ export class ClusterHarness {
     return [...this.nodes.keys()];
   }
 
+  /** The data directory of a node. */
+  dataDirOf(id: number): string {
+    return join(this.dataDir, `node-${id}`);
+  }
+
   /** The client WebSocket URL of a node. */
   url(id: number): string {
     return `ws://127.0.0.1:${this.node(id).clientPort}/`;

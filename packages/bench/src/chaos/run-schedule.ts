@@ -17,6 +17,7 @@ import {
   writeGaps,
 } from './checkers.js';
 import { ClusterHarness } from './cluster-harness.js';
+import { readDiskKeys } from './disk-state.js';
 import type { AckEvent, FaultEvent, RequestEvent } from './events.js';
 import { type FaultStep, generateSchedule, seeded } from './schedule.js';
 import { ChaosWriter, readKeys } from './writers.js';
@@ -155,6 +156,17 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       const keys = await readKeys(h.url(id), docId, 10_000);
       if (keys === null) problems.push(`node ${id} did not serve a final read`);
       holders.set(`node-${id}`, new Map([[docId, keys ?? new Set()]]));
+    }
+    // Each node's own durable state, read from its SQLite file once every process is gone.
+    await sleep(500);
+    for (const w of writers) w.destroy();
+    await h.close();
+    for (const id of h.ids) {
+      try {
+        holders.set(`disk-${id}`, new Map([[docId, readDiskKeys(h.dataDirOf(id), id, docId)]]));
+      } catch (e) {
+        problems.push(`node ${id} storage unreadable: ${String(e)}`);
+      }
     }
     const acks: AckEvent[] = writers.flatMap((w) => w.acks);
     const requests: RequestEvent[] = writers.flatMap((w) => w.requests);

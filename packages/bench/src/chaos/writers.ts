@@ -21,6 +21,7 @@ export class ChaosWriter {
   private timer: NodeJS.Timeout | null = null;
   private waiting: { key: string; at: number }[] = [];
   private readonly ackedKeys = new Set<string>();
+  private destroyed = false;
 
   constructor(
     readonly name: string,
@@ -73,8 +74,11 @@ export class ChaosWriter {
     return new Set(Object.keys(this.doc.getMap(MAP).toJSON() as object));
   }
 
+  /** Stop writing and close the provider (idempotent). */
   destroy(): void {
     this.stopWriting();
+    if (this.destroyed) return;
+    this.destroyed = true;
     this.provider.destroy();
   }
 
