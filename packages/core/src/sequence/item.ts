@@ -76,8 +76,3 @@ export class Item {
     return item;
   }
 }
-
-/** Length in units of run content. */
-export function contentLength(c: string | unknown[]): number {
-  return c.length;
-}

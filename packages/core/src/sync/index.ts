@@ -1,6 +1,15 @@
 export { applyUpdate } from './apply.js';
 export { decodeUpdate, encodeUpdate } from './codec.js';
 export { diffUpdate, mergeUpdates } from './merge.js';
-export type { DecodedUpdate, UpdateRecord } from './records.js';
+export {
+  ContainerValue,
+  type CounterRecord,
+  type DecodedUpdate,
+  type GcRecord,
+  type MapRecord,
+  type ParentRef,
+  type SeqRecord,
+  type UpdateRecord,
+} from './records.js';
 export { decodeStateVector, encodeStateVector, stateVectorOf } from './state-vector.js';
 export { encodeStateAsUpdate } from './update.js';
