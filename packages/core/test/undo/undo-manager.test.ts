@@ -349,6 +349,22 @@ describe('UndoManager: lists, maps and counters', () => {
     expect(m.toJSON()).toEqual({ note: '! ' });
   });
 
+  it('tracks roots that appear after the manager was created (whole-document scope)', () => {
+    const a = makeDoc(1);
+    const b = makeDoc(2);
+    const { um } = managed(a);
+    b.getText('late').insert(0, 'remote text');
+    syncBoth(a, b);
+    a.getText('late').delete(6, 5);
+    expect(a.getText('late').toString()).toBe('remote');
+    um.undo();
+    expect(a.getText('late').toString()).toBe('remote text');
+    const fresh = a.getText('fresh');
+    fresh.insert(0, 'abc');
+    um.undo();
+    expect(fresh.toString()).toBe('');
+  });
+
   it('undoes counter increments with the opposite increment, keeping remote ones', () => {
     const a = makeDoc(1);
     const b = makeDoc(2);
