@@ -24,8 +24,9 @@ export interface UndoManagerOptions {
   /** Containers to track (with everything nested inside). Default: the whole document. */
   scope?: Container | readonly Container[];
   /**
-   * Origins of the local transactions to track. Default: every local transaction except those
-   * of other undo managers.
+   * Origins of the local transactions to track (an origin matches when it is in the set, or is
+   * an object whose constructor is). Default: every local transaction except those of other
+   * undo managers.
    */
   trackedOrigins?: Iterable<unknown>;
   /** Changes less than this many milliseconds apart form one step. Default 500. */
@@ -281,7 +282,10 @@ export class UndoManager {
 
   private isTrackedOrigin(origin: unknown): boolean {
     if (origin === this) return true;
-    if (this.tracked !== null) return this.tracked.has(origin);
+    if (this.tracked !== null) {
+      if (this.tracked.has(origin)) return true;
+      return typeof origin === 'object' && origin !== null && this.tracked.has(origin.constructor);
+    }
     return !(origin instanceof UndoManager);
   }
 

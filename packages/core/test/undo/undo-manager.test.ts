@@ -181,6 +181,14 @@ describe('UndoManager: grouping and stacks', () => {
     um.undo();
     expect(['remote untracked ', 'untracked remote ']).toContain(a.getText('t').toString());
     expect(a.getText('other').toString()).toBe('out of scope');
+    class Binding {}
+    const byClass = new UndoManager(a, { trackedOrigins: [Binding] });
+    a.transact(() => a.getText('t').insert(0, '#'), new Binding());
+    a.getText('t').insert(0, '-');
+    expect(byClass.undoSize).toBe(1);
+    byClass.undo();
+    expect(a.getText('t').toString().startsWith('-')).toBe(true);
+    expect(a.getText('t').toString()).not.toContain('#');
   });
 
   it('does not track transactions of another undo manager, and rejects bad options', () => {
