@@ -1,0 +1,300 @@
+/**
+ * One group of an update (the records of one container) in the binary format described in
+ * `codec.ts`: the info byte, lengths, relative ids and origins, inline content, and for text the
+ * group's live text as one UTF-8 string.
+ */
+import { type ContainerKind, KIND_CODES, KINDS } from '../doc/container.js';
+import type { Decoder } from '../encoding/decoder.js';
+import type { Encoder } from '../encoding/encoder.js';
+import { DecodeError } from '../errors.js';
+import { NONE, type ParentRef, type UpdateRecord } from './records.js';
+import { readValue, writeValue } from './values-codec.js';
+
+const C_LIVE = 0;
+const C_DELETED = 1;
+const C_LIVE1 = 2;
+const C_DELETED1 = 3;
+/** Largest clock delta written as a same-client reference. */
+const MAX_DELTA = 2 ** 50;
+
+function writeRef(
+  enc: Encoder,
+  ownClient: number,
+  ownClock: number,
+  client: number,
+  clock: number,
+  ci: (id: number) => number,
+): void {
+  const d = clock - ownClock;
+  if (client === ownClient && Math.abs(d) < MAX_DELTA) {
+    enc.writeVarUint((d >= 0 ? 2 * d : -2 * d - 1) * 2);
+    return;
+  }
+  enc.writeVarUint(1);
+  enc.writeVarUint(ci(client));
+  enc.writeVarUint(clock);
+}
+/** Largest clock + length accepted. */
+export const MAX_CLOCK = Number.MAX_SAFE_INTEGER;
+
+function isWellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return false;
+    const d = s.charCodeAt(i + 1);
+    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+}
+
+/** The records of one container (or the collected ids), as written together. */
+export interface Group {
+  ref: ParentRef | null;
+  kind: ContainerKind | 'gc';
+  records: UpdateRecord[];
+}
+
+/** Write one group. */
+export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
+  const { ref, records } = g;
+  if (ref === null) body.writeU8(2);
+  else if (ref.name !== null) {
+    body.writeU8(0);
+    body.writeU8(KIND_CODES[ref.kind]);
+    body.writeString(ref.name);
+  } else {
+    body.writeU8(1);
+    body.writeU8(KIND_CODES[g.kind as ContainerKind]);
+    body.writeVarUint(ci(ref.client));
+    body.writeVarUint(ref.clock);
+  }
+  body.writeVarUint(records.length);
+  const textParts: string[] = [];
+  let prev: UpdateRecord | null = null;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as UpdateRecord;
+    let info = 0;
+    let idMode: number;
+    if (prev !== null && prev.client === r.client && prev.clock + prev.len === r.clock) idMode = 0;
+    else if (prev !== null && prev.client === r.client && r.clock + r.len === prev.clock) idMode = 3;
+    else if (prev !== null && prev.client === r.client) idMode = 1;
+    else idMode = 2;
+    info |= idMode << 2;
+    let ol = 1;
+    let or = 1;
+    if (r.t === 0) {
+      const c = r.content;
+      if (c === null) info |= r.len === 1 ? C_DELETED1 : C_DELETED;
+      else if (r.len === 1 && (typeof c !== 'string' || isWellFormed(c))) info |= C_LIVE1;
+      if (r.olClient !== NONE) {
+        if (prev !== null && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock) ol = 0;
+        else if (r.olClient === r.client && r.olClock === r.clock - 1) ol = 2;
+        else ol = 3;
+      }
+      if (r.orClient !== NONE) {
+        const next = records[i + 1];
+        if (next !== undefined && next.client === r.orClient && next.clock === r.orClock) or = 0;
+        else if (prev !== null && prev.t === 0 && prev.orClient === r.orClient && prev.orClock === r.orClock)
+          or = 3;
+        else or = 2;
+      }
+      info |= (ol << 4) | (or << 6);
+    }
+    body.writeU8(info);
+    const content = info & 3;
+    const raw16 =
+      r.t === 0 && typeof r.content === 'string' && content === C_LIVE && !isWellFormed(r.content);
+    if (r.t === 3 || (r.t === 0 && (content === C_LIVE || content === C_DELETED))) {
+      if (raw16) body.writeVarUint(0);
+      body.writeVarUint(r.len);
+    }
+    if (idMode === 1) body.writeVarInt(r.clock - ((prev as UpdateRecord).clock + (prev as UpdateRecord).len));
+    else if (idMode === 2) {
+      body.writeVarUint(ci(r.client));
+      body.writeVarUint(r.clock);
+    }
+    if (r.t === 0) {
+      if (ol === 3) writeRef(body, r.client, r.clock, r.olClient, r.olClock, ci);
+      if (or === 2) writeRef(body, r.client, r.clock, r.orClient, r.orClock, ci);
+      const c = r.content;
+      if (typeof c === 'string') {
+        if (raw16) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
+        else textParts.push(c);
+      } else if (c !== null) for (const v of c) writeValue(body, v);
+    } else if (r.t === 1) {
+      body.writeString(r.key);
+      body.writeVarUint(r.wall);
+      body.writeVarUint(r.logical);
+      writeValue(body, r.value);
+    } else if (r.t === 2) writeValue(body, r.delta);
+    prev = r;
+  }
+  if (g.kind === 'text') body.writeString(textParts.join(''));
+}
+
+function readClock(dec: Decoder): number {
+  const c = dec.readVarUint();
+  if (c >= MAX_CLOCK) throw new DecodeError('overflow', 'clock too large');
+  return c;
+}
+
+/** Read a reference written by `writeRef`: [client, clock]. */
+function readRef(dec: Decoder, ownClient: number, ownClock: number, client: () => number): [number, number] {
+  const v = dec.readVarUint();
+  if (v === 1) return [client(), readClock(dec)];
+  if (v % 2 !== 0) throw new DecodeError('bad-tag', 'bad reference');
+  const z = v / 2;
+  const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  const clock = ownClock + d;
+  if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
+  return [ownClient, clock];
+}
+
+/** Read one group, appending its records. */
+export function readGroup(dec: Decoder, client: () => number, records: UpdateRecord[]): void {
+  const tag = dec.readU8();
+  let parent: ParentRef | null = null;
+  let kind: ContainerKind | 'gc';
+  if (tag === 0 || tag === 1) {
+    const k = KINDS[dec.readU8()];
+    if (k === undefined) throw new DecodeError('bad-tag', 'unknown container kind');
+    kind = k;
+    if (tag === 0) parent = { name: dec.readString(), kind: k, client: NONE, clock: 0 };
+    else {
+      const c = client();
+      parent = { name: null, kind: k, client: c, clock: readClock(dec) };
+    }
+  } else if (tag === 2) kind = 'gc';
+  else throw new DecodeError('bad-tag', `unknown group tag ${tag}`);
+  const n = dec.readCount(2);
+  const orNext: number[] = [];
+  const textAt: number[] = [];
+  let textLen = 0;
+  let prev: UpdateRecord | null = null;
+  for (let i = 0; i < n; i++) {
+    const info = dec.readU8();
+    const idMode = (info >> 2) & 3;
+    const content = info & 3;
+    const seq = kind === 'text' || kind === 'list';
+    if (!seq && (info & 0xf3) !== 0) throw new DecodeError('bad-tag', 'bad info byte');
+    // Length first (the id may depend on it).
+    let len = 1;
+    let raw16 = false;
+    if (kind === 'gc' || (seq && (content === C_LIVE || content === C_DELETED))) {
+      len = dec.readVarUint();
+      if (len === 0 && kind === 'text' && content === C_LIVE) {
+        raw16 = true;
+        len = dec.readVarUint();
+      }
+      if (len < 1) throw new DecodeError('invalid', 'empty run');
+    }
+    let c: number;
+    let clock: number;
+    if (idMode === 2) {
+      c = client();
+      clock = readClock(dec);
+    } else {
+      if (prev === null) throw new DecodeError('invalid', 'relative id without a previous record');
+      c = prev.client;
+      if (idMode === 3) clock = prev.clock - len;
+      else clock = prev.clock + prev.len + (idMode === 1 ? dec.readVarInt() : 0);
+      if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
+    }
+    if (clock + len > MAX_CLOCK) throw new DecodeError('overflow', 'run exceeds the clock range');
+    let r: UpdateRecord;
+    if (seq) {
+      const olMode = (info >> 4) & 3;
+      const orMode = (info >> 6) & 3;
+      let olClient = NONE;
+      let olClock = 0;
+      if (olMode === 0) {
+        if (prev === null) throw new DecodeError('invalid', 'implicit origin without a previous record');
+        olClient = prev.client;
+        olClock = prev.clock + prev.len - 1;
+      } else if (olMode === 2) {
+        if (clock === 0) throw new DecodeError('invalid', 'no unit before clock 0');
+        olClient = c;
+        olClock = clock - 1;
+      } else if (olMode === 3) {
+        [olClient, olClock] = readRef(dec, c, clock, client);
+      }
+      let orClient = NONE;
+      let orClock = 0;
+      if (orMode === 0) {
+        if (i + 1 >= n) throw new DecodeError('invalid', 'implicit right origin at the end of a group');
+        orNext.push(records.length);
+      } else if (orMode === 2) {
+        [orClient, orClock] = readRef(dec, c, clock, client);
+      } else if (orMode === 3) {
+        if (prev === null || prev.t !== 0) throw new DecodeError('invalid', 'no previous right origin');
+        orClient = prev.orClient;
+        orClock = prev.orClock;
+      }
+      let value: string | unknown[] | null = null;
+      if (content === C_DELETED || content === C_DELETED1) value = null;
+      else if (raw16) {
+        if (len > dec.remaining) throw new DecodeError('truncated', 'text longer than the input');
+        const units: number[] = [];
+        for (let k = 0; k < len; k++) {
+          const u = dec.readVarUint();
+          if (u > 0xffff) throw new DecodeError('invalid', 'code unit out of range');
+          units.push(u);
+        }
+        let str = '';
+        for (let k = 0; k < units.length; k += 4096) str += String.fromCharCode(...units.slice(k, k + 4096));
+        value = str;
+      } else if (kind === 'text') {
+        textAt.push(records.length);
+        textLen += len;
+        value = '';
+      } else {
+        if (len > dec.remaining) throw new DecodeError('truncated', 'list longer than the input');
+        const vals: unknown[] = [];
+        for (let k = 0; k < len; k++) vals.push(readValue(dec, true));
+        value = vals;
+      }
+      r = {
+        t: 0,
+        client: c,
+        clock,
+        len,
+        parent: parent as ParentRef,
+        olClient,
+        olClock,
+        orClient,
+        orClock,
+        content: value,
+      };
+    } else if (kind === 'map') {
+      const key = dec.readString();
+      const wall = dec.readVarUint();
+      const logical = dec.readVarUint();
+      const value = readValue(dec, true);
+      r = { t: 1, client: c, clock, len: 1, parent: parent as ParentRef, key, wall, logical, value };
+    } else if (kind === 'counter') {
+      const delta = readValue(dec, false);
+      if (typeof delta !== 'number') throw new DecodeError('invalid', 'counter delta is not a number');
+      r = { t: 2, client: c, clock, len: 1, parent: parent as ParentRef, delta };
+    } else r = { t: 3, client: c, clock, len };
+    records.push(r);
+    prev = r;
+  }
+  for (const at of orNext) {
+    const r = records[at] as UpdateRecord & { t: 0 };
+    const nx = records[at + 1] as UpdateRecord;
+    r.orClient = nx.client;
+    r.orClock = nx.clock;
+  }
+  if (kind === 'text') {
+    const text = dec.readString();
+    if (text.length !== textLen) throw new DecodeError('invalid', 'text length does not match its runs');
+    let pos = 0;
+    for (const at of textAt) {
+      const r = records[at] as UpdateRecord & { t: 0 };
+      r.content = text.slice(pos, pos + r.len);
+      pos += r.len;
+    }
+  }
+}
