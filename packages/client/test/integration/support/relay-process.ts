@@ -19,6 +19,13 @@ export function relayBuilt(): boolean {
   return existsSync(RELAY_MAIN);
 }
 
+/** Every child ever spawned here: killed when the test process exits, whatever happened. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** A free TCP port on 127.0.0.1 (bound, then released). */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -103,6 +110,8 @@ export class RelayProcess {
       env: { ...process.env, ...(this.spec.env ?? {}) },
     });
     this.child = child;
+    children.add(child);
+    child.once('exit', () => children.delete(child));
     child.stdout?.on('data', (d: Buffer) => {
       this.output += d.toString();
     });
@@ -115,6 +124,7 @@ export class RelayProcess {
       if (await healthy(this.spec.port)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
+    await this.kill('SIGKILL');
     throw new Error(`relay ${this.spec.id} not healthy within ${timeoutMs} ms:\n${this.output}`);
   }
 
@@ -182,7 +192,7 @@ export function mintToken(secret: string, docId: string, scope: 'read' | 'write'
 export async function startCluster(n: number): Promise<RelayProcess[]> {
   const nodes: { id: number; port: number; peerPort: number }[] = [];
   for (let i = 1; i <= n; i++) nodes.push({ id: i, port: await freePort(), peerPort: await freePort() });
-  return Promise.all(
+  const started = await Promise.allSettled(
     nodes.map((self) =>
       RelayProcess.start({
         id: self.id,
@@ -199,4 +209,11 @@ export async function startCluster(n: number): Promise<RelayProcess[]> {
       }),
     ),
   );
+  const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(ok.map((n) => n.cleanup()));
+    throw failed.reason;
+  }
+  return ok;
 }
