@@ -81,6 +81,7 @@ export class Relay implements SessionHost, ReplicaHost {
       idleMs: options.limits.roomIdleMs,
       onCorrupt: () => m.corruptUpdates.inc(),
       onCompact: () => m.compactions.inc(),
+      writeCompaction: (docId, snapshot, upTo) => options.committer.compact(docId, snapshot, upTo),
     });
     options.committer.onBatch(({ size, durationMs, perDoc }) => {
       m.commitBatch.observe(size);

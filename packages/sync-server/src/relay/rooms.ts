@@ -61,6 +61,11 @@ export interface RoomRegistryOptions {
   readonly onCorrupt?: (docId: string) => void;
   /** Called after each compaction. */
   readonly onCompact?: (docId: string, entries: number) => void;
+  /**
+   * Writes a compaction (default: `store.compact` on this thread). The node passes its
+   * committer's, so compactions share the commit thread and never wait for its lock here.
+   */
+  readonly writeCompaction?: (docId: string, snapshot: Uint8Array, upTo: number) => Promise<void>;
 }
 
 /** The rooms loaded on this node. */
@@ -72,6 +77,7 @@ export class RoomRegistry {
   /** Documents waiting for compaction, done one per macrotask so clients are served in between. */
   private readonly compactQueue = new Set<string>();
   private compactTimer: ReturnType<typeof setTimeout> | null = null;
+  private compacting = false;
 
   constructor(private readonly options: RoomRegistryOptions) {}
 
@@ -159,14 +165,17 @@ export class RoomRegistry {
   }
 
   private scheduleCompaction(): void {
-    if (this.compactTimer || this.compactQueue.size === 0 || this.closed) return;
+    if (this.compactTimer || this.compacting || this.compactQueue.size === 0 || this.closed) return;
     this.compactTimer = setTimeout(() => {
       this.compactTimer = null;
       const next = this.compactQueue.values().next();
       if (next.done) return;
       this.compactQueue.delete(next.value);
-      this.compact(next.value);
-      this.scheduleCompaction();
+      this.compacting = true;
+      void this.compact(next.value).finally(() => {
+        this.compacting = false;
+        this.scheduleCompaction();
+      });
     }, 0);
   }
 
@@ -176,31 +185,35 @@ export class RoomRegistry {
    * the snapshot is the document itself (every stored update was applied to it first; it may
    * also hold a few not yet committed, which is harmless: updates are idempotent). Otherwise the
    * stored bytes are merged, so updates held for missing dependencies are kept. A failure
-   * leaves the stored state as it was.
+   * leaves the stored state as it was (and is logged, never thrown).
    */
-  compact(docId: string): void {
+  async compact(docId: string): Promise<void> {
     const { store, engine, logger } = this.options;
+    const write =
+      this.options.writeCompaction ??
+      ((d: string, snap: Uint8Array, upTo: number) => Promise.resolve(store.compact(d, snap, upTo)));
     try {
       const room = this.rooms.get(docId);
+      let snapshot: Uint8Array;
+      let upTo: number;
+      let entries: number;
       if (room?.doc.complete()) {
-        const upTo = store.lastSeq(docId);
-        const entries = this.logLength.get(docId) ?? 0;
+        upTo = store.lastSeq(docId);
+        entries = this.logLength.get(docId) ?? 0;
         if (upTo === 0) return;
-        store.compact(docId, room.doc.snapshot(), upTo);
-        this.logLength.set(docId, 0);
-        this.options.onCompact?.(docId, entries);
-        return;
+        snapshot = room.doc.snapshot();
+      } else {
+        const stored = store.load(docId);
+        if (stored.updates.length === 0) return;
+        snapshot = engine.merge(stored.snapshot ? [stored.snapshot, ...stored.updates] : [...stored.updates]);
+        upTo = stored.lastSeq;
+        entries = stored.updates.length;
       }
-      const stored = store.load(docId);
-      if (stored.updates.length === 0) return;
-      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : [...stored.updates];
-      const merged = engine.merge(parts);
-      store.compact(docId, merged, stored.lastSeq);
       this.logLength.set(docId, 0);
-      this.options.onCompact?.(docId, stored.updates.length);
+      await write(docId, snapshot, upTo);
+      this.options.onCompact?.(docId, entries);
     } catch (e) {
       logger.error({ docId, err: e }, 'compaction failed; the log is kept');
-      this.logLength.set(docId, 0);
     }
   }
 

@@ -18,6 +18,13 @@ export interface Committer {
    * is stored). Updates commit in the order they were queued.
    */
   append(docId: string, update: Uint8Array): Promise<number>;
+  /**
+   * Durably replace the document's snapshot with `snapshot` (which covers every log entry at
+   * positions `<= upTo`) and drop those entries, in one transaction serialized with the appends.
+   * A snapshot older than the stored one is ignored. Rejects if the transaction failed (then the
+   * stored state is unchanged).
+   */
+  compact(docId: string, snapshot: Uint8Array, upTo: number): Promise<void>;
   /** Call `listener` after every committed batch. */
   onBatch(listener: BatchListener): void;
   /** Resolves once everything queued before the call has been committed (or has failed). */

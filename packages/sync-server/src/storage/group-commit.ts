@@ -56,6 +56,16 @@ export class GroupCommitter implements Committer {
     return Promise.resolve();
   }
 
+  /** Compact synchronously through the store (this committer shares the event loop's connection). */
+  compact(docId: string, snapshot: Uint8Array, upTo: number): Promise<void> {
+    try {
+      this.store.compact(docId, snapshot, upTo);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
   /** Flush; the store stays open (its owner closes it). */
   close(): Promise<void> {
     return this.flush();

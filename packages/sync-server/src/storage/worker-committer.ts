@@ -17,8 +17,17 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
+interface Compaction {
+  readonly docId: string;
+  readonly snapshot: Uint8Array;
+  readonly upTo: number;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
 type Reply =
   | { readonly type: 'done'; readonly seqs: number[]; readonly ms: number }
+  | { readonly type: 'compacted' }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'closed' };
 
@@ -36,9 +45,29 @@ const commit = db.transaction((docs, updates) => {
   for (let i = 0; i < docs.length; i++) seqs[i] = Number(insert.run(docs[i], updates[i]).lastInsertRowid);
   return seqs;
 });
+const snapshotUpTo = db.prepare('SELECT upto FROM snapshots WHERE doc = ?');
+const upsertSnapshot = db.prepare(
+  'INSERT INTO snapshots (doc, data, upto) VALUES (?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto',
+);
+const deleteUpTo = db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?');
+const compact = db.transaction((docId, snapshot, upTo) => {
+  const cur = snapshotUpTo.get(docId);
+  if (cur && cur.upto > upTo) return;
+  upsertSnapshot.run(docId, snapshot, upTo);
+  deleteUpTo.run(docId, upTo);
+});
 parentPort.on('message', (m) => {
   if (m.type === 'close') {
     try { db.close(); } finally { parentPort.postMessage({ type: 'closed' }); parentPort.close(); }
+    return;
+  }
+  if (m.type === 'compact') {
+    try {
+      compact(m.docId, m.snapshot, m.upTo);
+      parentPort.postMessage({ type: 'compacted' });
+    } catch (e) {
+      parentPort.postMessage({ type: 'failed', message: String((e && e.message) || e) });
+    }
     return;
   }
   const t0 = performance.now();
@@ -54,7 +83,11 @@ parentPort.on('message', (m) => {
 /** A {@link Committer} whose transactions run on a worker thread. */
 export class WorkerCommitter implements Committer {
   private queue: Pending[] = [];
-  private inFlight: Pending[] | null = null;
+  /** The job the worker is running: a batch of appends or a compaction. */
+  private inFlight: Pending[] | Compaction | null = null;
+  private compactions: Compaction[] = [];
+  /** Alternate with batches so compactions run under sustained load too. */
+  private lastWasBatch = false;
   private scheduled = false;
   private dead: Error | null = null;
   private readonly worker: Worker;
@@ -82,7 +115,7 @@ export class WorkerCommitter implements Committer {
   }
 
   get pending(): number {
-    return this.queue.length + (this.inFlight?.length ?? 0);
+    return this.queue.length + (Array.isArray(this.inFlight) ? this.inFlight.length : 0);
   }
 
   onBatch(listener: BatchListener): void {
@@ -106,11 +139,40 @@ export class WorkerCommitter implements Committer {
     });
   }
 
+  /**
+   * Durably replace `docId`'s snapshot with `snapshot` (covering log positions `<= upTo`) and drop
+   * those entries, in one transaction on the worker's connection (so it never waits for the
+   * commit lock on the event loop). A snapshot older than the stored one is ignored.
+   */
+  compact(docId: string, snapshot: Uint8Array, upTo: number): Promise<void> {
+    if (this.closing) return Promise.reject(new StoreClosedError());
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise<void>((resolve, reject) => {
+      this.compactions.push({ docId, snapshot, upTo, resolve, reject });
+      this.send();
+    });
+  }
+
   private send(): void {
-    if (this.inFlight !== null || this.queue.length === 0 || this.dead) return;
+    if (this.inFlight !== null || this.dead) return;
+    const compaction = this.compactions[0];
+    if (compaction && (this.lastWasBatch || this.queue.length === 0)) {
+      this.compactions.shift();
+      this.inFlight = compaction;
+      this.lastWasBatch = false;
+      this.worker.postMessage({
+        type: 'compact',
+        docId: compaction.docId,
+        snapshot: compaction.snapshot,
+        upTo: compaction.upTo,
+      });
+      return;
+    }
+    if (this.queue.length === 0) return;
     const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
     this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
     this.inFlight = batch;
+    this.lastWasBatch = true;
     this.worker.postMessage({
       type: 'commit',
       docs: batch.map((p) => p.docId),
@@ -120,19 +182,25 @@ export class WorkerCommitter implements Committer {
 
   private onReply(r: Reply): void {
     if (r.type === 'closed') return;
-    const batch = this.inFlight ?? [];
+    const job = this.inFlight;
     this.inFlight = null;
-    if (r.type === 'done') {
-      for (let i = 0; i < batch.length; i++) (batch[i] as Pending).resolve(r.seqs[i] as number);
-      if (this.listeners.length > 0) {
-        const perDoc = countPerDoc(batch.map((p) => p.docId));
-        for (const l of this.listeners) l({ size: batch.length, durationMs: r.ms, perDoc });
-      }
+    if (job !== null && !Array.isArray(job)) {
+      if (r.type === 'failed') job.reject(new Error(`compaction failed: ${r.message}`));
+      else job.resolve();
     } else {
-      const err = new Error(`commit failed: ${r.message}`);
-      for (const p of batch) p.reject(err);
+      const batch = job ?? [];
+      if (r.type === 'done') {
+        for (let i = 0; i < batch.length; i++) (batch[i] as Pending).resolve(r.seqs[i] as number);
+        if (this.listeners.length > 0) {
+          const perDoc = countPerDoc(batch.map((p) => p.docId));
+          for (const l of this.listeners) l({ size: batch.length, durationMs: r.ms, perDoc });
+        }
+      } else {
+        const err = new Error(`commit failed: ${r.type === 'failed' ? r.message : 'unexpected reply'}`);
+        for (const p of batch) p.reject(err);
+      }
     }
-    if (this.queue.length > 0) this.send();
+    if (this.queue.length > 0 || this.compactions.length > 0) this.send();
     else this.wakeIdle();
   }
 
@@ -145,14 +213,21 @@ export class WorkerCommitter implements Committer {
   private die(err: Error): void {
     if (this.dead) return;
     this.dead = err;
-    for (const p of [...(this.inFlight ?? []), ...this.queue]) p.reject(err);
+    const job = this.inFlight;
+    if (Array.isArray(job)) for (const p of job) p.reject(err);
+    else job?.reject(err);
+    for (const p of this.queue) p.reject(err);
+    for (const c of this.compactions) c.reject(err);
     this.inFlight = null;
     this.queue = [];
+    this.compactions = [];
     this.wakeIdle();
   }
 
   flush(): Promise<void> {
-    if (this.pending === 0 || this.dead) return Promise.resolve();
+    if ((this.inFlight === null && this.queue.length === 0 && this.compactions.length === 0) || this.dead) {
+      return Promise.resolve();
+    }
     this.send();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
