@@ -152,6 +152,136 @@ function readRef(dec: Decoder, ownClient: number, ownClock: number, client: () =
   return [ownClient, clock];
 }
 
+/** Reads the records of one group; one method call per record keeps a cold load fast. */
+class GroupReader {
+  prev: UpdateRecord | null = null;
+  readonly orNext: number[] = [];
+  readonly textAt: number[] = [];
+  textLen = 0;
+
+  constructor(
+    readonly dec: Decoder,
+    readonly client: () => number,
+    readonly records: UpdateRecord[],
+    readonly kind: ContainerKind | 'gc',
+    readonly parent: ParentRef | null,
+    readonly n: number,
+  ) {}
+
+  /** Read record `i` and append it. */
+  read(i: number): void {
+    const dec = this.dec;
+    const n = this.n;
+    const info = dec.readU8();
+    const idMode = (info >> 2) & 3;
+    const content = info & 3;
+    const seq = this.kind === 'text' || this.kind === 'list';
+    if (!seq && (info & 0xf3) !== 0) throw new DecodeError('bad-tag', 'bad info byte');
+    // Length first (the id may depend on it).
+    let len = 1;
+    let raw16 = false;
+    if (this.kind === 'gc' || (seq && (content === C_LIVE || content === C_DELETED))) {
+      len = dec.readVarUint();
+      if (len === 0 && this.kind === 'text' && content === C_LIVE) {
+        raw16 = true;
+        len = dec.readVarUint();
+      }
+      if (len < 1) throw new DecodeError('invalid', 'empty run');
+    }
+    let c: number;
+    let clock: number;
+    if (idMode === 2) {
+      c = this.client();
+      clock = readClock(dec);
+    } else {
+      if (this.prev === null) throw new DecodeError('invalid', 'relative id without a previous record');
+      c = this.prev.client;
+      if (idMode === 3) clock = this.prev.clock - len;
+      else clock = this.prev.clock + this.prev.len + (idMode === 1 ? dec.readVarInt() : 0);
+      if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
+    }
+    if (clock + len > MAX_CLOCK) throw new DecodeError('overflow', 'run exceeds the clock range');
+    let r: UpdateRecord;
+    if (seq) {
+      const olMode = (info >> 4) & 3;
+      const orMode = (info >> 6) & 3;
+      let olClient = NONE;
+      let olClock = 0;
+      if (olMode === 0) {
+        if (this.prev === null) throw new DecodeError('invalid', 'implicit origin without a previous record');
+        olClient = this.prev.client;
+        olClock = this.prev.clock + this.prev.len - 1;
+      } else if (olMode === 2) {
+        if (clock === 0) throw new DecodeError('invalid', 'no unit before clock 0');
+        olClient = c;
+        olClock = clock - 1;
+      } else if (olMode === 3) {
+        [olClient, olClock] = readRef(dec, c, clock, this.client);
+      }
+      let orClient = NONE;
+      let orClock = 0;
+      if (orMode === 0) {
+        if (i + 1 >= n) throw new DecodeError('invalid', 'implicit right origin at the end of a group');
+        this.orNext.push(this.records.length);
+      } else if (orMode === 2) {
+        [orClient, orClock] = readRef(dec, c, clock, this.client);
+      } else if (orMode === 3) {
+        if (this.prev === null || this.prev.t !== 0)
+          throw new DecodeError('invalid', 'no previous right origin');
+        orClient = this.prev.orClient;
+        orClock = this.prev.orClock;
+      }
+      let value: string | unknown[] | null = null;
+      if (content === C_DELETED || content === C_DELETED1) value = null;
+      else if (raw16) {
+        if (len > dec.remaining) throw new DecodeError('truncated', 'text longer than the input');
+        const units: number[] = [];
+        for (let k = 0; k < len; k++) {
+          const u = dec.readVarUint();
+          if (u > 0xffff) throw new DecodeError('invalid', 'code unit out of range');
+          units.push(u);
+        }
+        let str = '';
+        for (let k = 0; k < units.length; k += 4096) str += String.fromCharCode(...units.slice(k, k + 4096));
+        value = str;
+      } else if (this.kind === 'text') {
+        this.textAt.push(this.records.length);
+        this.textLen += len;
+        value = '';
+      } else {
+        if (len > dec.remaining) throw new DecodeError('truncated', 'list longer than the input');
+        const vals: unknown[] = [];
+        for (let k = 0; k < len; k++) vals.push(readValue(dec, true));
+        value = vals;
+      }
+      r = {
+        t: 0,
+        client: c,
+        clock,
+        len,
+        parent: this.parent as ParentRef,
+        olClient,
+        olClock,
+        orClient,
+        orClock,
+        content: value,
+      };
+    } else if (this.kind === 'map') {
+      const key = dec.readString();
+      const wall = dec.readVarUint();
+      const logical = dec.readVarUint();
+      const value = readValue(dec, true);
+      r = { t: 1, client: c, clock, len: 1, parent: this.parent as ParentRef, key, wall, logical, value };
+    } else if (this.kind === 'counter') {
+      const delta = readValue(dec, false);
+      if (typeof delta !== 'number') throw new DecodeError('invalid', 'counter delta is not a number');
+      r = { t: 2, client: c, clock, len: 1, parent: this.parent as ParentRef, delta };
+    } else r = { t: 3, client: c, clock, len };
+    this.records.push(r);
+    this.prev = r;
+  }
+}
+
 /** Read one group, appending its records. */
 export function readGroup(dec: Decoder, client: () => number, records: UpdateRecord[]): void {
   const tag = dec.readU8();
@@ -169,118 +299,9 @@ export function readGroup(dec: Decoder, client: () => number, records: UpdateRec
   } else if (tag === 2) kind = 'gc';
   else throw new DecodeError('bad-tag', `unknown group tag ${tag}`);
   const n = dec.readCount(2);
-  const orNext: number[] = [];
-  const textAt: number[] = [];
-  let textLen = 0;
-  let prev: UpdateRecord | null = null;
-  for (let i = 0; i < n; i++) {
-    const info = dec.readU8();
-    const idMode = (info >> 2) & 3;
-    const content = info & 3;
-    const seq = kind === 'text' || kind === 'list';
-    if (!seq && (info & 0xf3) !== 0) throw new DecodeError('bad-tag', 'bad info byte');
-    // Length first (the id may depend on it).
-    let len = 1;
-    let raw16 = false;
-    if (kind === 'gc' || (seq && (content === C_LIVE || content === C_DELETED))) {
-      len = dec.readVarUint();
-      if (len === 0 && kind === 'text' && content === C_LIVE) {
-        raw16 = true;
-        len = dec.readVarUint();
-      }
-      if (len < 1) throw new DecodeError('invalid', 'empty run');
-    }
-    let c: number;
-    let clock: number;
-    if (idMode === 2) {
-      c = client();
-      clock = readClock(dec);
-    } else {
-      if (prev === null) throw new DecodeError('invalid', 'relative id without a previous record');
-      c = prev.client;
-      if (idMode === 3) clock = prev.clock - len;
-      else clock = prev.clock + prev.len + (idMode === 1 ? dec.readVarInt() : 0);
-      if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
-    }
-    if (clock + len > MAX_CLOCK) throw new DecodeError('overflow', 'run exceeds the clock range');
-    let r: UpdateRecord;
-    if (seq) {
-      const olMode = (info >> 4) & 3;
-      const orMode = (info >> 6) & 3;
-      let olClient = NONE;
-      let olClock = 0;
-      if (olMode === 0) {
-        if (prev === null) throw new DecodeError('invalid', 'implicit origin without a previous record');
-        olClient = prev.client;
-        olClock = prev.clock + prev.len - 1;
-      } else if (olMode === 2) {
-        if (clock === 0) throw new DecodeError('invalid', 'no unit before clock 0');
-        olClient = c;
-        olClock = clock - 1;
-      } else if (olMode === 3) {
-        [olClient, olClock] = readRef(dec, c, clock, client);
-      }
-      let orClient = NONE;
-      let orClock = 0;
-      if (orMode === 0) {
-        if (i + 1 >= n) throw new DecodeError('invalid', 'implicit right origin at the end of a group');
-        orNext.push(records.length);
-      } else if (orMode === 2) {
-        [orClient, orClock] = readRef(dec, c, clock, client);
-      } else if (orMode === 3) {
-        if (prev === null || prev.t !== 0) throw new DecodeError('invalid', 'no previous right origin');
-        orClient = prev.orClient;
-        orClock = prev.orClock;
-      }
-      let value: string | unknown[] | null = null;
-      if (content === C_DELETED || content === C_DELETED1) value = null;
-      else if (raw16) {
-        if (len > dec.remaining) throw new DecodeError('truncated', 'text longer than the input');
-        const units: number[] = [];
-        for (let k = 0; k < len; k++) {
-          const u = dec.readVarUint();
-          if (u > 0xffff) throw new DecodeError('invalid', 'code unit out of range');
-          units.push(u);
-        }
-        let str = '';
-        for (let k = 0; k < units.length; k += 4096) str += String.fromCharCode(...units.slice(k, k + 4096));
-        value = str;
-      } else if (kind === 'text') {
-        textAt.push(records.length);
-        textLen += len;
-        value = '';
-      } else {
-        if (len > dec.remaining) throw new DecodeError('truncated', 'list longer than the input');
-        const vals: unknown[] = [];
-        for (let k = 0; k < len; k++) vals.push(readValue(dec, true));
-        value = vals;
-      }
-      r = {
-        t: 0,
-        client: c,
-        clock,
-        len,
-        parent: parent as ParentRef,
-        olClient,
-        olClock,
-        orClient,
-        orClock,
-        content: value,
-      };
-    } else if (kind === 'map') {
-      const key = dec.readString();
-      const wall = dec.readVarUint();
-      const logical = dec.readVarUint();
-      const value = readValue(dec, true);
-      r = { t: 1, client: c, clock, len: 1, parent: parent as ParentRef, key, wall, logical, value };
-    } else if (kind === 'counter') {
-      const delta = readValue(dec, false);
-      if (typeof delta !== 'number') throw new DecodeError('invalid', 'counter delta is not a number');
-      r = { t: 2, client: c, clock, len: 1, parent: parent as ParentRef, delta };
-    } else r = { t: 3, client: c, clock, len };
-    records.push(r);
-    prev = r;
-  }
+  const reader = new GroupReader(dec, client, records, kind, parent, n);
+  for (let i = 0; i < n; i++) reader.read(i);
+  const { orNext, textAt, textLen } = reader;
   for (const at of orNext) {
     const r = records[at] as UpdateRecord & { t: 0 };
     const nx = records[at + 1] as UpdateRecord;
