@@ -5,6 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ConnectionModel, CursorRange } from '../model/connection-model.js';
+import type { AnchorValue } from '../model/text-model.js';
 import { cleanName, type Identity, loadIdentity, saveIdentity, USER_COLORS } from '../session/identity.js';
 
 const PUBLISH_INTERVAL_MS = 50;
@@ -43,6 +44,7 @@ export class LocalPresenceController implements ReactiveController {
 
   /** Move this tab's cursor (anchors in the shared text). */
   setCursor(cursor: CursorRange | null): void {
+    if (sameCursor(cursor, this.#cursor)) return;
     this.#cursor = cursor;
     this.#schedule();
   }
@@ -102,4 +104,14 @@ function sessionStorageOrUndefined(): Storage | undefined {
   } catch {
     return undefined;
   }
+}
+
+function sameCursor(a: CursorRange | null, b: CursorRange | null): boolean {
+  if (a === null || b === null) return a === b;
+  return sameAnchor(a.anchor, b.anchor) && sameAnchor(a.head, b.head);
+}
+
+function sameAnchor(a: AnchorValue, b: AnchorValue): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -248,7 +248,9 @@ export class TextBindingController implements ReactiveController {
       this.#write(after, start, end, directionOf(textarea));
     }
     this.#options.onContent();
-    this.#reportSelection();
+    // Undo moves the caret: tell the others. A remote edit does not: the caret's anchor (sent in
+    // presence) is attached to its character, so the others still resolve it correctly.
+    if (source === 'undo') this.#reportSelection();
   }
 
   #write(value: string, start: number, end: number, direction: LocalSelection['direction']): void {
