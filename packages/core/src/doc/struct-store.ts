@@ -56,6 +56,13 @@ export class ClientRuns {
     this.next = s.clock + s.len;
   }
 
+  /** Fill an empty client with structs in clock order that tile `0 .. n-1` (snapshot loading). */
+  load(structs: Struct[]): void {
+    for (let i = 0; i < structs.length; i += CHUNK_MAX) this.chunks.push(structs.slice(i, i + CHUNK_MAX));
+    const last = structs[structs.length - 1];
+    this.next = last === undefined ? 0 : last.clock + last.len;
+  }
+
   /** Insert `right` (the tail cut from `left`) just after `left`. */
   insertAfter(left: Struct, right: Struct): void {
     const chunks = this.chunks;

@@ -66,8 +66,19 @@ function find(
   client: number,
   clock: number,
 ): UpdateRecord | undefined {
+  const i = findIndex(records, by, client, clock);
+  return i < 0 ? undefined : records[i];
+}
+
+/** Index of the record holding `(client, clock)`, or -1. */
+function findIndex(
+  records: UpdateRecord[],
+  by: Map<number, number[]>,
+  client: number,
+  clock: number,
+): number {
   const l = by.get(client);
-  if (l === undefined) return undefined;
+  if (l === undefined) return -1;
   let lo = 0;
   let hi = l.length - 1;
   while (lo < hi) {
@@ -75,8 +86,9 @@ function find(
     if ((records[l[mid] as number] as UpdateRecord).clock <= clock) lo = mid;
     else hi = mid - 1;
   }
-  const r = records[l[lo] as number];
-  return r !== undefined && clock >= r.clock && clock < r.clock + r.len ? r : undefined;
+  const i = l[lo] as number;
+  const r = records[i];
+  return r !== undefined && clock >= r.clock && clock < r.clock + r.len ? i : -1;
 }
 
 /** True when `o` is a sequence run of the group `key` (parent object `parent`). */
@@ -110,8 +122,10 @@ function checkRecord(records: UpdateRecord[], by: Map<number, number[]>, i: numb
     }
     if (r.parent.name !== null) g.kind = r.parent.kind;
     else {
-      const h = find(records, by, r.parent.client, r.parent.clock);
-      if (h === undefined) return false;
+      // The holder must come before the group (it is built first).
+      const hi = findIndex(records, by, r.parent.client, r.parent.clock);
+      const h = records[hi];
+      if (h === undefined || hi >= i) return false;
       let v: unknown;
       if (h.t === 1) v = h.value;
       else if (h.t === 0 && Array.isArray(h.content)) v = h.content[r.parent.clock - h.clock];
@@ -163,20 +177,6 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
   const state: GroupState = { parent: null, key: '', kind: '', seen: new Set() };
   for (let i = 0; i < records.length; i++) if (!checkRecord(records, by, i, state)) return false;
 
-  // A snapshot lists a container's group before the groups nested in it, so one pass suffices;
-  // check that order first so nothing is built for a snapshot we cannot take.
-  const ready = new Set<string>();
-  for (const r of records) {
-    if (r.t === 3) continue;
-    const p = r.parent;
-    if (p.name === null && !ready.has(`${p.client}:${p.clock}`)) return false;
-    if (r.t === 1 && r.value instanceof ContainerValue) ready.add(`${r.client}:${r.clock}`);
-    if (r.t === 0 && Array.isArray(r.content)) {
-      r.content.forEach((v, k) => {
-        if (v instanceof ContainerValue) ready.add(`${r.client}:${r.clock + k}`);
-      });
-    }
-  }
   const opened = doc.begin(origin, false);
   try {
     const builder = new SnapshotBuilder(doc);
@@ -184,9 +184,8 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
     for (let i = 0; i < records.length; i++) built[i] = builder.build(records[i] as UpdateRecord);
     for (const [id, order] of by) {
       const client = doc.clientIndex(id);
-      const runs = doc.store.runs(client);
       doc.transaction.touchClient(client, 0);
-      for (const i of order) runs.push(built[i] as Struct);
+      doc.store.runs(client).load(order.map((i) => built[i] as Struct));
     }
   } finally {
     if (opened) doc.commit();
