@@ -30,6 +30,9 @@ export interface SequenceListener {
   onDelete(index: number, len: number): void;
 }
 
+/** Any UTF-16 surrogate code unit. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** A replicated sequence of units (text code units or list elements). */
 export class Sequence {
   /** Items in document order. */
@@ -53,12 +56,13 @@ export class Sequence {
   /** Note inserted text (for {@link hasSurrogates}). */
   noteText(s: string): void {
     if (this.hasSurrogates) return;
+    if (s.length > 8) {
+      if (SURROGATE.test(s)) this.hasSurrogates = true;
+      return;
+    }
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdfff) {
-        this.hasSurrogates = true;
-        return;
-      }
+      if (c >= 0xd800 && c <= 0xdfff) this.hasSurrogates = true;
     }
   }
 
