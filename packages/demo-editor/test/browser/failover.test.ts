@@ -10,6 +10,7 @@ import {
   editorText,
   placeCaret,
   type Stack,
+  saveSideBySide,
   startStack,
   testIdText,
   waitConverged,
@@ -91,6 +92,7 @@ describe('failover', () => {
     expect(await panelNumber(a, 'node-id')).not.toBe(leader);
     const final = await waitConverged([a, b], 20_000);
     expect(final).toBe(typed1 + typed2);
+    await saveSideBySide(stack.browser, [a, b], 'failover.png');
 
     for (const tab of tabs) expect(tab.errors).toEqual([]);
     await Promise.all(tabs.map((tab) => tab.close()));
