@@ -32,6 +32,8 @@ export interface NodeHealth {
 /** A cluster of node processes behind chaos proxies. */
 export class ClusterHarness {
   readonly leaders: LeaderEvent[] = [];
+  /** Every election event any node logged (node, wall time, event), for traces of slow failovers. */
+  readonly electionLog: { node: number; at: number; event: Record<string, unknown> }[] = [];
   readonly snapshotsAccepted: SnapshotAcceptedEvent[] = [];
   readonly snapshotsCommitted: SnapshotCommittedEvent[] = [];
   /** Updates per document between ordered snapshots (`--snapshot-every`). */
@@ -232,7 +234,7 @@ export class ClusterHarness {
   }
 
   private readLog(id: number, line: string): void {
-    if (!line.includes('became-leader') && !line.includes('"snapshot-')) return;
+    if (!line.includes('"election"') && !line.includes('"snapshot-')) return;
     try {
       const rec = JSON.parse(line) as {
         time?: number;
@@ -247,6 +249,7 @@ export class ClusterHarness {
         };
       };
       const at = rec.time ?? Date.now();
+      if (rec.election !== undefined) this.electionLog.push({ node: id, at, event: rec.election });
       if (rec.election?.type === 'became-leader' && typeof rec.election.term === 'number') {
         this.leaders.push({ kind: 'leader', node: id, term: rec.election.term, at });
       }

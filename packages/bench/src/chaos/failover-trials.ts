@@ -20,6 +20,8 @@ export interface FailoverTrialsResult {
   writeGapsMs: number[];
   maxLeadersPerTerm: number;
   acked: number;
+  /** Election events around each failover slower than one maximum election timeout + 200 ms. */
+  slowTraces: { trial: number; ms: number; events: string[] }[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -34,6 +36,7 @@ export async function runFailoverTrials(
   const h = await ClusterHarness.start(opts.nodes, dataDir);
   const writers: ChaosWriter[] = [];
   const faults: FaultEvent[] = [];
+  const slowTraces: FailoverTrialsResult['slowTraces'] = [];
   try {
     for (let i = 0; i < opts.clients; i++) {
       const first = i % opts.nodes;
@@ -56,6 +59,16 @@ export async function runFailoverTrials(
       while (Date.now() < end && !h.leaders.some((l) => l.term > leader.term && l.node !== leader.leader)) {
         await sleep(5);
       }
+      const won = h.leaders.find((l) => l.term > leader.term && l.node !== leader.leader && l.at >= at);
+      if (won !== undefined && won.at - at > 800) {
+        slowTraces.push({
+          trial: t,
+          ms: won.at - at,
+          events: h.electionLog
+            .filter((e) => e.at >= at - 100 && e.at <= won.at)
+            .map((e) => `+${e.at - at}ms node ${e.node} ${JSON.stringify(e.event)}`),
+        });
+      }
       await h.startNode(leader.leader);
       faults.push({ kind: 'fault', fault: 'restart', nodes: [leader.leader], at: Date.now() });
       await sleep(1000);
@@ -73,6 +86,7 @@ export async function runFailoverTrials(
       ),
       maxLeadersPerTerm: checkLeadersPerTerm(h.leaders).maxLeadersPerTerm,
       acked: writers.reduce((s, w) => s + w.acks.length, 0),
+      slowTraces,
     };
   } finally {
     for (const w of writers) w.destroy();

@@ -106,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       maxLeadersPerTerm: r.maxLeadersPerTerm,
       acked: r.acked,
       samplesMs: r.samplesMs,
+      slowTraces: r.slowTraces,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return r.unrecovered === 0 && r.maxLeadersPerTerm <= 1 ? 0 : 1;
