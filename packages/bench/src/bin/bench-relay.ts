@@ -18,8 +18,9 @@ const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rat
   --seconds  how long to send
   --vs       comparison servers (hocuspocus)
   --no-accord  only the comparison servers
-  --sustainable  step the rate up from --rate (x1.25, fresh server per step, --seconds each) until
-               ack or fan-out p99 exceeds 50 ms or anything is lost; report the highest passing rate
+  --sustainable  step the rate up from --rate (x1.25, fresh server per attempt, --seconds each) until
+               a rate fails twice (ack or fan-out p99 over 50 ms, or anything lost); report the
+               highest passing rate
   --accord-args "FLAGS"  extra accord-relay flags, e.g. "--sync normal" (default: the relay's defaults)
   --max-rate   upper bound of the --sustainable search (default 100000)
   --full     every client holds a real document (edits, applies what arrives); at the end the
