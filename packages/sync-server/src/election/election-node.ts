@@ -221,7 +221,9 @@ export class ElectionNode {
       return;
     }
     for (const p of this.config.peers) this.send(p, { type: 'pre-vote', term: this.roundTerm });
-    this.out.timers.push({ timer: 'round', delayMs: this.config.roundTimeoutMs });
+    // Replies normally take a round trip; waiting a whole randomized timeout lets a slow (loaded)
+    // peer's grant still count instead of costing another round.
+    this.out.timers.push({ timer: 'round', delayMs: this.randomTimeout() });
   }
 
   private afterPreVote(now: number): void {
@@ -262,7 +264,7 @@ export class ElectionNode {
       return;
     }
     for (const p of this.config.peers) this.send(p, { type: 'vote-request', term: this.term });
-    this.out.timers.push({ timer: 'round', delayMs: this.config.roundTimeoutMs });
+    this.out.timers.push({ timer: 'round', delayMs: this.randomTimeout() });
   }
 
   private becomeLeader(now: number): void {
@@ -327,10 +329,15 @@ export class ElectionNode {
   }
 
   private armElectionTimer(): void {
+    this.out.timers.push({ timer: 'election', delayMs: this.randomTimeout() });
+  }
+
+  /** A randomized election timeout in [min, max), in steps of `timeoutTickMs`. */
+  private randomTimeout(): number {
     const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max, timeoutTickMs: tick } = this.config;
     const r = Math.min(Math.max(this.random(), 0), 0.999999);
     const slots = Math.max(1, Math.floor((max - min) / tick));
-    this.out.timers.push({ timer: 'election', delayMs: min + Math.floor(r * slots) * tick });
+    return min + Math.floor(r * slots) * tick;
   }
 
   private send(to: NodeId, message: ElectionMessage): void {

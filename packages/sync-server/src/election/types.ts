@@ -33,7 +33,10 @@ export interface ElectionConfig {
    * can vote for someone else.
    */
   leaseMs?: number;
-  /** How long a pre-vote, bully or vote round waits for answers. Default `2 * heartbeatMs`. */
+  /**
+   * How long the bully phase waits for a higher-ranked node to answer `alive`. Default
+   * `2 * heartbeatMs`. (Pre-vote and vote rounds wait a randomized election timeout.)
+   */
   roundTimeoutMs?: number;
   /**
    * Next-in-line succession and bully deference (default true). When false the machine behaves
