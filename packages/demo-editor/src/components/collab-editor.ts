@@ -28,6 +28,16 @@ export class CollabEditor extends LitElement {
       .surface {
         position: relative;
       }
+      .toolbar {
+        display: flex;
+        gap: 6px;
+        margin-bottom: 8px;
+      }
+      .toolbar button {
+        min-height: 30px;
+        padding: 3px 10px;
+        font-size: 0.88rem;
+      }
       textarea {
         display: block;
         width: 100%;
@@ -123,6 +133,7 @@ export class CollabEditor extends LitElement {
     this.text = undefined;
     this.connection = undefined;
     new SubscriptionController(this, () => this.connection);
+    new SubscriptionController(this, () => this.text?.historyChanges);
     new TextBindingController(this, {
       model: () => this.text,
       textarea: () => this.#textarea,
@@ -185,7 +196,28 @@ export class CollabEditor extends LitElement {
 
   override render() {
     const layout = this.#layout.layout;
+    const history = this.text?.history() ?? { canUndo: false, canRedo: false };
     return html`
+      <div class="toolbar" role="toolbar" aria-label="Editing">
+        <button
+          type="button"
+          data-testid="undo"
+          title="Undo your last edit (Ctrl/⌘+Z)"
+          ?disabled=${!history.canUndo}
+          @click=${() => this.#historyStep('undo')}
+        >
+          ↶ Undo
+        </button>
+        <button
+          type="button"
+          data-testid="redo"
+          title="Redo (Shift+Ctrl/⌘+Z)"
+          ?disabled=${!history.canRedo}
+          @click=${() => this.#historyStep('redo')}
+        >
+          ↷ Redo
+        </button>
+      </div>
       <div class="surface">
         <label class="visually-hidden" for="editor">Shared text</label>
         <textarea
@@ -233,6 +265,13 @@ export class CollabEditor extends LitElement {
         <kbd>Shift</kbd>+<kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Z</kbd> redoes them.
       </p>
     `;
+  }
+
+  /** Undo or redo from the toolbar, then give the focus back to the text. */
+  #historyStep(step: 'undo' | 'redo'): void {
+    if (step === 'undo') this.text?.undo();
+    else this.text?.redo();
+    this.#textarea?.focus();
   }
 
   #onDomInput(): void {

@@ -29,6 +29,10 @@ export interface TextModel {
   redo(): boolean;
   /** Close the current undo group, so the next edit starts a new one. */
   stopCapturing(): void;
+  /** Whether undo and redo have anything to do (for buttons). */
+  history(): { readonly canUndo: boolean; readonly canRedo: boolean };
+  /** Notifies whenever `history()` may have changed (a stable object, for subscriptions). */
+  readonly historyChanges: { subscribe(listener: () => void): () => void };
   /** An anchor for `index` that other replicas can resolve (`assoc` as in `mapPosition`). */
   anchor(index: number, assoc: 'left' | 'right'): AnchorValue;
   /** Where an anchor (from any replica) is now, or `undefined` if it cannot be resolved. */

@@ -63,6 +63,14 @@ export class DocTextModel implements TextModel {
     this.#undo.stopCapturing();
   }
 
+  history(): { readonly canUndo: boolean; readonly canRedo: boolean } {
+    return { canUndo: this.#undo.canUndo(), canRedo: this.#undo.canRedo() };
+  }
+
+  readonly historyChanges = {
+    subscribe: (listener: () => void): (() => void) => this.#undo.on('stack-change', () => listener()),
+  };
+
   anchor(index: number, assoc: 'left' | 'right'): AnchorValue {
     const at = Math.min(Math.max(0, index), this.#text.length);
     // 'left' sticks to the character before the position: the core's 'after' side.

@@ -97,6 +97,16 @@ describe('text input', () => {
     await a.keyboard.press('ControlOrMeta+Z');
     await a.keyboard.press('ControlOrMeta+Z');
     expect(await waitConverged([a, b])).toBe(' theirs');
+    // The toolbar buttons do the same (phones have no Ctrl+Z) and say when there is nothing to do.
+    expect(await a.getByTestId('undo').isDisabled()).toBe(true);
+    await a.getByTestId('redo').click();
+    await waitFor('A to redo from the button', async () => (await editorText(a)) === 'mine theirs');
+    expect(await a.getByTestId('redo').isDisabled()).toBe(true);
+    await a.getByTestId('undo').click();
+    expect(await waitConverged([a, b])).toBe(' theirs');
+    // B's undo reverts B's own text, " theirs", and nothing of A's.
+    await b.getByTestId('undo').click();
+    expect(await waitConverged([a, b])).toBe('');
     check();
   });
 });

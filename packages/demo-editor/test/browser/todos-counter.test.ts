@@ -21,18 +21,14 @@ interface Row {
   done: boolean;
 }
 
-async function todoRows(page: Page): Promise<Row[]> {
-  const items = page.getByTestId('todo-item');
-  const count = await items.count();
-  const rows: Row[] = [];
-  for (let i = 0; i < count; i++) {
-    const item = items.nth(i);
-    rows.push({
-      text: await item.getByTestId('todo-text').inputValue(),
-      done: await item.getByTestId('todo-check').isChecked(),
-    });
-  }
-  return rows;
+/** The todo rows of a tab, read in one go (the list may change while it is read). */
+function todoRows(page: Page): Promise<Row[]> {
+  return page.getByTestId('todo-item').evaluateAll((items) =>
+    items.map((item) => ({
+      text: (item.querySelector('[data-testid="todo-text"]') as HTMLInputElement).value,
+      done: (item.querySelector('[data-testid="todo-check"]') as HTMLInputElement).checked,
+    })),
+  );
 }
 
 async function addTodos(page: Page, texts: readonly string[]): Promise<void> {
@@ -109,10 +105,13 @@ describe('todo list and counter from two tabs', () => {
         await text.fill('A two, edited');
         await text.press('Enter');
         // Move "B two" to the top, one step at a time with the keyboard-accessible buttons.
-        for (let guard = 0; guard < 6; guard++) {
-          const up = item(b, 'B two').getByTestId('todo-up');
-          if (await up.isDisabled()) break;
-          await up.click();
+        // A's concurrent deletion may move it up under the pointer, so re-check before each step.
+        for (let guard = 0; guard < 8; guard++) {
+          if ((await todoRows(b))[0]?.text === 'B two') break;
+          await item(b, 'B two')
+            .getByTestId('todo-up')
+            .click({ timeout: 2_000 })
+            .catch(() => undefined);
         }
       })(),
     ]);
