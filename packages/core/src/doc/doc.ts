@@ -58,10 +58,15 @@ export class Doc implements SequenceEnv {
   private dirtyContainers: Container[] = [];
   /** Number of observers of any container (0 lets edits skip event bookkeeping). */
   observerCount = 0;
-  /** Bound on {@link pending} (see {@link DocOptions.maxPending}). */
+  /** Bound on held structs (see {@link DocOptions.maxPending}). */
   readonly maxPending: number;
-  /** Structs waiting for missing dependencies (real client ids). */
-  pending: UpdateRecord[] = [];
+  /**
+   * Structs waiting for missing dependencies, by the replica (real id) whose next clocks they
+   * wait for: an update only re-plans the records waiting for replicas it advances.
+   */
+  pendingByClient = new Map<number, UpdateRecord[]>();
+  /** Number of structs in {@link pendingByClient}. */
+  pendingCount = 0;
   /** Deletions of ids not received yet (real client ids). */
   pendingDeletes = new DeleteSet();
 
@@ -72,6 +77,13 @@ export class Doc implements SequenceEnv {
     this.maxPending = options.maxPending ?? 100_000;
     this.clientId = id;
     this.clientIndex(id);
+  }
+
+  /** Structs held back for missing dependencies (not part of the content yet). */
+  get pending(): UpdateRecord[] {
+    const out: UpdateRecord[] = [];
+    for (const l of this.pendingByClient.values()) for (const r of l) out.push(r);
+    return out;
   }
 
   /** The local index of replica `id`, assigned on first use. */

@@ -16,7 +16,7 @@ import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import { decodeUpdate } from './codec.js';
 import { tryFastLoad } from './load.js';
-import { BadPendingRecord, planUpdate } from './plan.js';
+import { BadPendingRecord, type Plan, planUpdate } from './plan.js';
 import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from './records.js';
 
 /**
@@ -37,20 +37,45 @@ export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null
 
 /** Apply an already decoded update (see {@link applyUpdate}). */
 export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): void {
-  let plan: ReturnType<typeof planUpdate>;
-  let pending = doc.pending;
+  // Re-plan only the held records waiting for replicas this update (transitively) advances.
+  const remaining = new Map(doc.pendingByClient);
+  let selected: UpdateRecord[] = [];
+  const take = (client: number): void => {
+    const l = remaining.get(client);
+    if (l === undefined) return;
+    remaining.delete(client);
+    for (const r of l) selected.push(r);
+  };
+  for (const r of update.records) {
+    // Only records that reach the replica's next clock can advance it.
+    if (!remaining.has(r.client)) continue;
+    const ci = doc.knownClientIndex(r.client);
+    const known = ci === undefined ? 0 : doc.store.getState(ci);
+    if (r.clock <= known && known < r.clock + r.len) take(r.client);
+  }
+  let plan: Plan;
   for (;;) {
     try {
-      plan = planUpdate(doc, update.records, pending);
-      break;
+      plan = planUpdate(doc, update.records, selected);
     } catch (e) {
       // A record held from an earlier update proved invalid: drop it and plan again.
       if (!(e instanceof BadPendingRecord)) throw e;
-      pending = pending.filter((r) => r !== e.record);
+      selected = selected.filter((r) => r !== e.record);
+      continue;
     }
+    let more = false;
+    for (const c of plan.advanced) {
+      if (remaining.has(c)) {
+        take(c);
+        more = true;
+      }
+    }
+    if (!more) break;
   }
-  if (plan.held.length > doc.maxPending) {
-    throw new DecodeError('too-large', `${plan.held.length} runs would wait for missing dependencies`);
+  let held = plan.held.length;
+  for (const l of remaining.values()) held += l.length;
+  if (held > doc.maxPending) {
+    throw new DecodeError('too-large', `${held} runs would wait for missing dependencies`);
   }
   const opened = doc.begin(origin, false);
   try {
@@ -60,25 +85,47 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
       t.touchClient(ci, doc.store.getState(ci));
       integrateRecord(doc, ci, r);
     }
-    doc.pending = plan.held;
-    const deletes = new DeleteSet();
-    for (const [client, ranges] of update.deletes) {
-      for (let i = 0; i < ranges.length; i += 2)
-        deletes.add(client, ranges[i] as number, ranges[i + 1] as number);
-    }
-    deletes.merge(doc.pendingDeletes);
-    const stillPending = new DeleteSet();
-    deletes.forEach((client, clock, len) => {
-      const ci = doc.knownClientIndex(client);
-      const known = ci === undefined ? 0 : doc.store.getState(ci);
-      const end = clock + len;
-      if (ci !== undefined && clock < known) deleteRange(doc, ci, clock, Math.min(end, known));
-      if (end > known) stillPending.add(client, Math.max(clock, known), end - Math.max(clock, known));
+    plan.held.forEach((r, i) => {
+      const c = plan.awaits[i] as number;
+      let l = remaining.get(c);
+      if (l === undefined) {
+        l = [];
+        remaining.set(c, l);
+      }
+      l.push(r);
     });
-    doc.pendingDeletes = stillPending;
+    doc.pendingByClient = remaining;
+    doc.pendingCount = held;
+    applyDeletes(doc, update, plan.advanced);
   } finally {
     if (opened) doc.commit();
   }
+}
+
+/**
+ * Apply the update's deletions and the held deletions of replicas whose state just advanced;
+ * deletions of ids not received yet are held.
+ */
+function applyDeletes(doc: Doc, update: DecodedUpdate, advanced: Set<number>): void {
+  const deletes = new DeleteSet();
+  for (const [client, ranges] of update.deletes) {
+    for (let i = 0; i < ranges.length; i += 2)
+      deletes.add(client, ranges[i] as number, ranges[i + 1] as number);
+  }
+  const held = doc.pendingDeletes;
+  for (const c of advanced) {
+    const ranges = held.clients.get(c);
+    if (ranges === undefined) continue;
+    held.clients.delete(c);
+    for (let i = 0; i < ranges.length; i += 2) deletes.add(c, ranges[i] as number, ranges[i + 1] as number);
+  }
+  deletes.forEach((client, clock, len) => {
+    const ci = doc.knownClientIndex(client);
+    const known = ci === undefined ? 0 : doc.store.getState(ci);
+    const end = clock + len;
+    if (ci !== undefined && clock < known) deleteRange(doc, ci, clock, Math.min(end, known));
+    if (end > known) held.add(client, Math.max(clock, known), end - Math.max(clock, known));
+  });
 }
 
 /** The live container for `p`, or null when it is dead (its holder was deleted or collected). */

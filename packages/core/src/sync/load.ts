@@ -166,7 +166,7 @@ function checkRecord(records: UpdateRecord[], by: Map<number, number[]>, i: numb
  * Returns false (nothing changed) when the general path must be used.
  */
 export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): boolean {
-  if (doc.store.clients.size > 0 || doc.pending.length > 0 || !doc.pendingDeletes.isEmpty) return false;
+  if (doc.store.clients.size > 0 || doc.pendingCount > 0 || !doc.pendingDeletes.isEmpty) return false;
   if (update.snapshot !== true) return false;
   if (doc.observerCount > 0 || update.deletes.size > 0 || update.records.length === 0) return false;
   const by = tile(update.records);

@@ -32,6 +32,10 @@ export interface Plan {
   ready: UpdateRecord[];
   /** Records waiting for missing dependencies. */
   held: UpdateRecord[];
+  /** For each held record, the replica whose next clocks it waits for. */
+  awaits: number[];
+  /** Replicas whose state the ready records advance. */
+  advanced: Set<number>;
 }
 
 /** Thrown inside planning when a record that came from the pending set is invalid. */
@@ -144,8 +148,15 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRec
     if (!blocked.has(c)) run(c);
   }
   const held: UpdateRecord[] = [];
-  for (const [c, q] of byClient)
-    for (let i = heads.get(c) ?? 0; i < q.length; i++) held.push((q[i] as Candidate).r);
+  const awaits: number[] = [];
+  for (const [c, q] of byClient) {
+    for (let i = heads.get(c) ?? 0; i < q.length; i++) {
+      const r = (q[i] as Candidate).r;
+      held.push(r);
+      const dep = r.clock !== state(c) ? c : missingDep(r);
+      awaits.push(dep === NONE ? c : dep);
+    }
+  }
 
   // 3. Validate the ready records against the document and each other.
   const planned = new Map<number, UpdateRecord[]>();
@@ -249,5 +260,5 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRec
       if (r.wall > 2 ** 47 || r.logical >= 2 ** 31) invalid(cand, 'timestamp out of range');
     } else if (info.kind !== 'counter') invalid(cand, `counter operation in a ${info.kind}`);
   }
-  return { ready: ready.map((c) => c.r), held };
+  return { ready: ready.map((c) => c.r), held, awaits, advanced: new Set(vstate.keys()) };
 }
