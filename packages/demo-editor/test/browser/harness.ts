@@ -29,6 +29,11 @@ export interface Stack {
     doc: string,
     options?: { relays?: readonly string[]; viewport?: { width: number; height: number } },
   ): Promise<Tab>;
+  /**
+   * Open a tab that only knows node `index % N` (so tabs on different indices are guaranteed to
+   * be on different nodes and the test exercises replication between them).
+   */
+  openOnNode(doc: string, index: number): Promise<Tab>;
   /** Close everything; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -79,10 +84,14 @@ export async function startStack(options: { nodes: number; relayArgs?: string[] 
   const liveBrowser = browser;
   const tabs = new Set<Tab>();
   let stopped = false;
-  return {
+  const stack: Stack = {
     cluster,
     server: liveServer,
     browser: liveBrowser,
+    openOnNode(doc, index) {
+      const url = cluster.urls[index % cluster.urls.length] as string;
+      return stack.open(doc, { relays: [url] });
+    },
     async open(doc, openOptions = {}) {
       const context = await liveBrowser.newContext({
         viewport: openOptions.viewport ?? { width: 1280, height: 860 },
@@ -117,6 +126,7 @@ export async function startStack(options: { nodes: number; relayArgs?: string[] 
       await rm(dataRoot, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 /** Wait until `condition` returns a truthy value (polled every 25 ms); throws after `timeoutMs`. */

@@ -29,7 +29,7 @@ afterAll(async () => {
 describe('offline switch', () => {
   it('keeps edits made offline and merges them on reconnect', async () => {
     const doc = `offline-${Date.now()}`;
-    const tabs = await Promise.all([stack.open(doc), stack.open(doc)]);
+    const tabs = await Promise.all([stack.openOnNode(doc, 0), stack.openOnNode(doc, 1)]);
     const [a, b] = tabs.map((tab) => tab.page) as [Page, Page];
     await Promise.all([waitSynced(a), waitSynced(b)]);
     await placeCaret(a, 0);

@@ -30,7 +30,8 @@ afterAll(async () => {
 });
 
 async function openSynced(doc: string, count: number): Promise<Tab[]> {
-  const tabs = await Promise.all(Array.from({ length: count }, () => stack.open(doc)));
+  // Tab i on node i: every edit crosses the cluster to reach the other tabs.
+  const tabs = await Promise.all(Array.from({ length: count }, (_, i) => stack.openOnNode(doc, i)));
   await Promise.all(tabs.map((tab) => waitSynced(tab.page)));
   return tabs;
 }

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function openPair(doc: string): Promise<[Page, Page, () => void]> {
-  const tabs = await Promise.all([stack.open(doc), stack.open(doc)]);
+  const tabs = await Promise.all([stack.openOnNode(doc, 0), stack.openOnNode(doc, 1)]);
   const [a, b] = tabs.map((tab) => tab.page) as [Page, Page];
   await Promise.all([waitSynced(a), waitSynced(b)]);
   const check = () => {

@@ -61,7 +61,7 @@ async function waitSameRows(pages: readonly Page[], expected: number): Promise<R
 describe('todo list and counter from two tabs', () => {
   it('converge under concurrent clicks, additions, edits, checks, deletions and moves', async () => {
     const doc = `todos-${Date.now()}`;
-    const tabs = await Promise.all([stack.open(doc), stack.open(doc)]);
+    const tabs = await Promise.all([stack.openOnNode(doc, 0), stack.openOnNode(doc, 1)]);
     const [a, b] = tabs.map((tab) => tab.page) as [Page, Page];
     await Promise.all([waitSynced(a), waitSynced(b)]);
 
