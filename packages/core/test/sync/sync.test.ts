@@ -87,6 +87,36 @@ describe('sync', () => {
     expect(b.pending).toHaveLength(0);
   });
 
+  it('releases chains of held updates across replicas, and held deletions, once the root arrives', () => {
+    const a = makeDoc(1);
+    const b = makeDoc(2);
+    const c = makeDoc(3);
+    const own = (doc: Doc): Uint8Array[] => {
+      const log: Uint8Array[] = [];
+      doc.on('update', (u, origin) => origin === null && log.push(u));
+      return log;
+    };
+    const la = own(a);
+    const lb = own(b);
+    const lc = own(c);
+    a.getText('t').insert(0, 'A');
+    applyUpdate(b, la[0] as Uint8Array, 'net');
+    b.getText('t').insert(1, 'B');
+    applyUpdate(c, la[0] as Uint8Array, 'net');
+    applyUpdate(c, lb[0] as Uint8Array, 'net');
+    c.getText('t').insert(2, 'C');
+    c.getText('t').delete(0, 1); // deletes A: held on a replica that lacks A
+    const d = makeDoc(4);
+    for (const u of lc) applyUpdate(d, u);
+    applyUpdate(d, lb[0] as Uint8Array);
+    expect(d.getText('t').toString()).toBe('');
+    expect(d.pending.length).toBe(2);
+    applyUpdate(d, la[0] as Uint8Array);
+    expect(d.getText('t').toString()).toBe('BC');
+    expect(d.pending).toHaveLength(0);
+    expect(viewOf(d)).toEqual(viewOf(c));
+  });
+
   it('is idempotent: applying an update twice changes nothing and emits nothing', () => {
     const a = makeDoc(1);
     a.getText('t').insert(0, 'abc');
