@@ -125,4 +125,64 @@ describe('presence', () => {
     expect(tab.errors).toEqual([]);
     await tab.close();
   });
+
+  it('works from the keyboard alone: Tab reaches every control, Enter and Space operate them', async () => {
+    const tab = await stack.open(`keyboard-${Date.now()}`);
+    const page = tab.page;
+    await waitSynced(page);
+    /** Press Tab until the focused element has `testId` (bounded), and return how many presses. */
+    const tabTo = async (testId: string): Promise<number> => {
+      for (let presses = 1; presses <= 40; presses++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          let el: Element | null = document.activeElement;
+          while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+          return el?.getAttribute('data-testid') ?? null;
+        });
+        if (focused === testId) return presses;
+      }
+      throw new Error(`Tab never reached ${testId}`);
+    };
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await tabTo('editor');
+    await page.keyboard.type('typed without a mouse');
+    await tabTo('counter-inc');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    await waitFor('the counter at 2', async () => (await testIdText(page, 'counter-value')) === '2');
+    await tabTo('todo-input');
+    await page.keyboard.type('first');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('second');
+    await page.keyboard.press('Enter');
+    await waitFor('two todos', async () => (await page.getByTestId('todo-item').count()) === 2);
+    // Move "second" up with its button, reached by Tab.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.getByTestId('todo-input').focus();
+    for (let presses = 0; presses < 20; presses++) {
+      await page.keyboard.press('Tab');
+      const label = await page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.getAttribute('aria-label') ?? null;
+      });
+      if (label === 'Move up: second') break;
+    }
+    await page.keyboard.press('Enter');
+    await waitFor(
+      '"second" first',
+      async () => (await page.getByTestId('todo-text').first().inputValue()) === 'second',
+    );
+    // The offline switch toggles with Space.
+    await page.getByTestId('editor').focus();
+    await tabTo('offline-toggle');
+    await page.keyboard.press('Space');
+    await waitFor('offline', async () => (await testIdText(page, 'status')) === 'offline');
+    expect(await page.getByTestId('offline-toggle').getAttribute('aria-checked')).toBe('false');
+    await page.keyboard.press('Space');
+    await waitSynced(page);
+    expect(await page.getByTestId('editor').inputValue()).toBe('typed without a mouse');
+    expect(tab.errors).toEqual([]);
+    await tab.close();
+  });
 });
