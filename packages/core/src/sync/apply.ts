@@ -16,6 +16,7 @@ import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import { decodeUpdate } from './codec.js';
 import { tryFastLoad } from './load.js';
+import { tryLoadTextSnapshot } from './load-text.js';
 import { BadPendingRecord, type Plan, planUpdate } from './plan.js';
 import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from './records.js';
 
@@ -30,6 +31,7 @@ import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRe
  * document (content, state vector, held updates) is then exactly as before.
  */
 export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null): void {
+  if (tryLoadTextSnapshot(doc, update, origin)) return;
   const decoded = decodeUpdate(update);
   if (tryFastLoad(doc, decoded, origin)) return;
   applyDecoded(doc, decoded, origin);

@@ -10,10 +10,11 @@ import { DecodeError } from '../errors.js';
 import { NONE, type ParentRef, type UpdateRecord } from './records.js';
 import { readValue, writeValue } from './values-codec.js';
 
-const C_LIVE = 0;
-const C_DELETED = 1;
-const C_LIVE1 = 2;
-const C_DELETED1 = 3;
+/** Content modes of a sequence record's info byte. */
+export const C_LIVE = 0;
+export const C_DELETED = 1;
+export const C_LIVE1 = 2;
+export const C_DELETED1 = 3;
 /** Largest clock delta written as a same-client reference. */
 const MAX_DELTA = 2 ** 50;
 
@@ -134,14 +135,20 @@ export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number):
   if (g.kind === 'text') body.writeString(textParts.join(''));
 }
 
-function readClock(dec: Decoder): number {
+/** Read a clock (below 2^53 - 1). */
+export function readClock(dec: Decoder): number {
   const c = dec.readVarUint();
   if (c >= MAX_CLOCK) throw new DecodeError('overflow', 'clock too large');
   return c;
 }
 
 /** Read a reference written by `writeRef`: [client, clock]. */
-function readRef(dec: Decoder, ownClient: number, ownClock: number, client: () => number): [number, number] {
+export function readRef(
+  dec: Decoder,
+  ownClient: number,
+  ownClock: number,
+  client: () => number,
+): [number, number] {
   const v = dec.readVarUint();
   if (v === 1) return [client(), readClock(dec)];
   if (v % 2 !== 0) throw new DecodeError('bad-tag', 'bad reference');

@@ -1,4 +1,11 @@
-import { applyUpdate, DecodeError, Doc, encodeStateAsUpdate, type Text } from '@accord/core';
+import {
+  applyUpdate,
+  DecodeError,
+  Doc,
+  encodeStateAsUpdate,
+  encodeStateVector,
+  type Text,
+} from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeDoc } from './helpers.js';
@@ -49,6 +56,42 @@ describe('snapshot loading (fuzz)', () => {
         const copy = new Doc({ clientId: 9 });
         applyUpdate(copy, encodeStateAsUpdate(d));
         expect(JSON.stringify(copy.toJSON())).toBe(JSON.stringify(d.toJSON()));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('mutated one-text snapshots (the direct text path) only load fully or throw DecodeError', () => {
+    const a = makeDoc(3);
+    const b = makeDoc(4);
+    const t = a.getText('body');
+    t.insert(0, 'The quick brown fox');
+    applyUpdate(b, encodeStateAsUpdate(a));
+    b.getText('body').insert(4, 'very ');
+    t.delete(10, 6);
+    applyUpdate(a, encodeStateAsUpdate(b, encodeStateVector(a)));
+    t.insert(t.length, ' jumps 😀');
+    const text = encodeStateAsUpdate(a);
+    const fresh = new Doc({ clientId: 8 });
+    applyUpdate(fresh, text);
+    expect(fresh.getText('body').toString()).toBe(t.toString());
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 3 }), (flips) => {
+        const bytes = text.slice();
+        for (const [at, v] of flips) bytes[at % bytes.length] = v;
+        const d = new Doc({ clientId: 8 });
+        try {
+          applyUpdate(d, bytes);
+        } catch (e) {
+          expect(e).toBeInstanceOf(DecodeError);
+          expect(d.store.clients.size).toBe(0);
+          return;
+        }
+        const copy = new Doc({ clientId: 9 });
+        applyUpdate(copy, encodeStateAsUpdate(d));
+        expect(JSON.stringify(copy.toJSON())).toBe(JSON.stringify(d.toJSON()));
+        const body = d.getText('body') as Text;
+        body.insert(body.length >> 1, '!');
       }),
       { numRuns: 600 },
     );
