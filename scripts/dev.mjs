@@ -5,7 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import {
+  assertPortsFree,
   buildLibraries,
+  demoPort,
   demoRoot,
   onShutdown,
   startDemoCluster,
@@ -13,11 +15,13 @@ import {
 } from '../packages/demo-editor/launch/demo-stack.mjs';
 
 async function main() {
+  const port = demoPort();
+  await assertPortsFree([{ port, what: 'the Vite dev server', env: 'ACCORD_DEMO_PORT' }]);
   await buildLibraries();
   const cluster = await startDemoCluster();
   const vite = spawn(
     process.execPath,
-    [viteBin, '--host', '127.0.0.1', '--port', process.env.ACCORD_DEMO_PORT ?? '5173'],
+    [viteBin, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
     { cwd: demoRoot, stdio: 'inherit', env: { ...process.env, ACCORD_RELAYS: cluster.urls.join(',') } },
   );
   const viteExited = new Promise((ok) => vite.once('exit', () => ok(undefined)));

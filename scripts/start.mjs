@@ -6,8 +6,10 @@
  */
 import { join } from 'node:path';
 import {
+  assertPortsFree,
   buildDemo,
   buildLibraries,
+  demoPort,
   demoRoot,
   onShutdown,
   startDemoCluster,
@@ -15,6 +17,8 @@ import {
 import { serveStatic } from '../packages/demo-editor/launch/static-server.mjs';
 
 async function main() {
+  const port = demoPort();
+  await assertPortsFree([{ port, what: 'the demo page', env: 'ACCORD_DEMO_PORT' }]);
   await buildLibraries();
   await buildDemo();
   const cluster = await startDemoCluster();
@@ -27,7 +31,7 @@ async function main() {
   try {
     server = await serveStatic({
       root: join(demoRoot, 'dist'),
-      port: Number.parseInt(process.env.ACCORD_DEMO_PORT ?? '5173', 10),
+      port,
       config: { relays: cluster.urls },
     });
   } catch (error) {

@@ -3,6 +3,7 @@
  * cluster with SQLite data under `./data`, and stopping every child process on Ctrl+C.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster } from './relay-cluster.mjs';
@@ -51,12 +52,52 @@ export function relayPorts() {
   return ports;
 }
 
+/** Offset of a relay node's peer-link port from its client port (the relay's default). */
+const PEER_PORT_OFFSET = 1000;
+
+/**
+ * Reject with a clear message if any of `ports` is taken on 127.0.0.1.
+ * @param {{ port: number, what: string, env: string }[]} wanted
+ */
+export async function assertPortsFree(wanted) {
+  for (const { port, what, env } of wanted) {
+    const free = await new Promise((ok) => {
+      const server = createServer();
+      server.once('error', () => ok(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => ok(true)));
+    });
+    if (!free) {
+      throw new Error(
+        `port ${port} (${what}) is already in use: is another \`pnpm start\` or \`pnpm dev\` running? ` +
+          `Stop it, or choose other ports with ${env}.`,
+      );
+    }
+  }
+}
+
 /**
  * Start the demo cluster: nodes 1..3 on loopback, data in `./data/node-N`, logs in `./data/logs`.
+ * Fails with a clear message when a client or peer-link port is taken.
  * @returns {Promise<import('./relay-cluster.d.mts').RelayCluster>}
  */
-export function startDemoCluster() {
-  return startCluster({ relayMain, ports: relayPorts(), dataRoot: join(repoRoot, 'data') });
+export async function startDemoCluster() {
+  const ports = relayPorts();
+  await assertPortsFree(
+    ports.flatMap((port, i) => [
+      { port, what: `relay node ${i + 1}`, env: 'ACCORD_RELAY_PORTS' },
+      { port: port + PEER_PORT_OFFSET, what: `relay node ${i + 1} peer links`, env: 'ACCORD_RELAY_PORTS' },
+    ]),
+  );
+  return startCluster({ relayMain, ports, dataRoot: join(repoRoot, 'data') });
+}
+
+/** The demo's HTTP port: `ACCORD_DEMO_PORT` or 5173. */
+export function demoPort() {
+  const port = Number.parseInt(process.env.ACCORD_DEMO_PORT ?? '5173', 10);
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
+    throw new Error(`ACCORD_DEMO_PORT must be a port number, got "${process.env.ACCORD_DEMO_PORT}"`);
+  }
+  return port;
 }
 
 /**
