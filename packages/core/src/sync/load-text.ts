@@ -51,6 +51,22 @@ function has(l: Item[] | undefined, clock: number): boolean {
   return clock >= it.clock && clock < it.clock + it.len;
 }
 
+/** True when the origins of item `i` exist (neighbours are checked without a search). */
+function originsExist(items: Item[], by: Item[][], i: number): boolean {
+  const it = items[i] as Item;
+  if (it.olClient !== NO_CLIENT) {
+    const p = items[i - 1];
+    const implicit = p !== undefined && p.client === it.olClient && p.clock + p.len - 1 === it.olClock;
+    if (!implicit && !has(by[it.olClient], it.olClock)) return false;
+  }
+  if (it.orClient !== NO_CLIENT) {
+    const nx = items[i + 1];
+    const implicit = nx !== undefined && nx.client === it.orClient && nx.clock === it.orClock;
+    if (!implicit && !has(by[it.orClient], it.orClock)) return false;
+  }
+  return true;
+}
+
 interface Parsed {
   name: string;
   ids: number[];
@@ -172,19 +188,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
   const { name, ids, items, text } = parsed;
   const by = tileItems(items, ids.length);
   if (by === null) return false;
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i] as Item;
-    const p = items[i - 1];
-    if (it.olClient !== NO_CLIENT) {
-      const implicit = p !== undefined && p.client === it.olClient && p.clock + p.len - 1 === it.olClock;
-      if (!implicit && !has(by[it.olClient], it.olClock)) return false;
-    }
-    if (it.orClient !== NO_CLIENT) {
-      const nx = items[i + 1];
-      const implicit = nx !== undefined && nx.client === it.orClient && nx.clock === it.orClock;
-      if (!implicit && !has(by[it.orClient], it.orClock)) return false;
-    }
-  }
+  for (let i = 0; i < items.length; i++) if (!originsExist(items, by, i)) return false;
   for (const id of ids) doc.clientIndex(id);
   const opened = doc.begin(origin, false);
   try {
