@@ -19,7 +19,12 @@ const demoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const outDir = await mkdtemp(join(tmpdir(), 'accord-demo-dist-'));
-  await build({ root: demoRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  try {
+    await build({ root: demoRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } catch (error) {
+    await rm(outDir, { recursive: true, force: true });
+    throw error;
+  }
   project.provide('demoDist', outDir);
   return () => rm(outDir, { recursive: true, force: true });
 }

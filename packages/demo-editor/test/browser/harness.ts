@@ -64,6 +64,9 @@ export async function startStack(options: { nodes: number; relayArgs?: string[] 
     peerPorts: ports.slice(options.nodes),
     dataRoot,
     ...(options.relayArgs ? { extraArgs: options.relayArgs } : {}),
+  }).catch(async (error: unknown) => {
+    await rm(dataRoot, { recursive: true, force: true });
+    throw error;
   });
   let server: StaticServer | undefined;
   let browser: Browser | undefined;
