@@ -2,7 +2,8 @@
  * Starts and stops a cluster of real `accord-relay` processes on loopback, for `pnpm start`,
  * `pnpm dev` and the browser tests. Each node gets its own data directory and its own log, the
  * others as `--peers`, and `--auth none` (the demo has no login). Nodes are real child
- * processes: `kill(id, 'SIGKILL')` is a real kill -9, and `stop()` leaves no orphan behind.
+ * processes: `kill(id, 'SIGKILL')` is a real kill -9, and `stop()` leaves no orphan behind (nor
+ * does an exit of this process without `stop()`: the nodes are killed on `exit`).
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
@@ -179,9 +180,17 @@ export async function startCluster(options) {
     clearTimeout(timer);
   }
 
+  // If this process exits without stop() (a crash, process.exit), take the nodes with it.
+  const killAll = () => {
+    for (const proc of procs.values())
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+
   try {
     await Promise.all(ids.map((id) => launch(id)));
   } catch (error) {
+    process.off('exit', killAll);
     await Promise.all(ids.map((id) => stopNode(id, 0)));
     throw error;
   }
@@ -201,6 +210,7 @@ export async function startCluster(options) {
     logTail: (id) => (tails.get(id) ?? []).join(''),
     stop: async (graceMs = 3_000) => {
       await Promise.all(ids.map((id) => stopNode(id, graceMs)));
+      process.off('exit', killAll);
     },
   };
 }
