@@ -219,3 +219,95 @@ export function percentile(values: readonly number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
 }
+
+/** Nodes killed or paused at time `at`, from the fault log (restart and SIGCONT repair them). */
+export function downAt(faults: readonly FaultEvent[], at: number): Set<number> {
+  const down = new Set<number>();
+  for (const f of [...faults].sort((a, b) => a.at - b.at)) {
+    if (f.at > at) break;
+    if (f.fault === 'kill' || f.fault === 'stop') for (const n of f.nodes) down.add(n);
+    if (f.fault === 'restart' || f.fault === 'cont') for (const n of f.nodes) down.delete(n);
+  }
+  return down;
+}
+
+/**
+ * Whether `node` survives at time `at`: it runs, and its side of any partition has a majority of
+ * all N nodes running (so it can still gather W = majority copies of a write, leader or not).
+ */
+export function survivesAt(
+  faults: readonly FaultEvent[],
+  nodes: readonly number[],
+  node: number,
+  at: number,
+): boolean {
+  const down = downAt(faults, at);
+  if (down.has(node)) return false;
+  const side = sidesAt(faults, nodes, at).find((s) => s.includes(node)) ?? [];
+  return side.filter((n) => !down.has(n)).length >= Math.floor(nodes.length / 2) + 1;
+}
+
+/** Writes made by clients of surviving nodes while a fault was in force. */
+export interface SurvivorWritesReport {
+  /** Writes made during faults through a node that survived them. */
+  writes: number;
+  /** Of those, the ones not acknowledged within the answer time. */
+  failed: number;
+  /** Up to five failed writes, for the report. */
+  examples: { client: string; node: number; at: number }[];
+}
+
+/**
+ * Clients on surviving nodes keep writing: every write a client makes while some fault is in
+ * force, through a node that survives from the write until `answerMs` later (running, on a side
+ * with a majority of running nodes), must be acknowledged within `answerMs`. Writes need W nodes,
+ * not the leader, so killing or cutting off the leader must not fail them. Requests whose node is
+ * unknown (`node` 0 or missing) are not counted.
+ */
+export function checkSurvivorWrites(
+  requests: readonly { client: string; at: number; answered: boolean; node?: number }[],
+  faults: readonly FaultEvent[],
+  nodes: readonly number[],
+  answerMs: number,
+): SurvivorWritesReport {
+  const windows = faultWindows(faults);
+  const changes = faults.map((f) => f.at);
+  let writes = 0;
+  let failed = 0;
+  const examples: SurvivorWritesReport['examples'] = [];
+  for (const r of requests) {
+    const node = r.node ?? 0;
+    if (node === 0 || !windows.some((w) => r.at >= w.from && r.at < w.to)) continue;
+    const checkpoints = [r.at, ...changes.filter((t) => t > r.at && t <= r.at + answerMs)];
+    if (!checkpoints.every((t) => survivesAt(faults, nodes, node, t))) continue;
+    writes++;
+    if (!r.answered) {
+      failed++;
+      if (examples.length < 5) examples.push({ client: r.client, node, at: r.at });
+    }
+  }
+  return { writes, failed, examples };
+}
+
+/** Time windows during which some fault was in force (a fault until its repair). */
+export function faultWindows(faults: readonly FaultEvent[]): { from: number; to: number }[] {
+  const windows: { from: number; to: number }[] = [];
+  const open = new Map<string, number>();
+  const end = Math.max(0, ...faults.map((f) => f.at));
+  for (const f of [...faults].sort((a, b) => a.at - b.at)) {
+    const node = f.nodes[0] ?? 0;
+    if (f.fault === 'kill') open.set(`down-${node}`, f.at);
+    else if (f.fault === 'stop') open.set(`stop-${node}`, f.at);
+    else if (f.fault === 'partition') open.set('partition', f.at);
+    const close = (key: string) => {
+      const from = open.get(key);
+      if (from !== undefined) windows.push({ from, to: f.at });
+      open.delete(key);
+    };
+    if (f.fault === 'restart') close(`down-${node}`);
+    if (f.fault === 'cont') close(`stop-${node}`);
+    if (f.fault === 'heal') close('partition');
+  }
+  for (const from of open.values()) windows.push({ from, to: end });
+  return windows;
+}

@@ -43,12 +43,17 @@ export interface AckEvent {
   at: number;
 }
 
-/** A client request (write or read) and whether it was answered. */
+/**
+ * A client request (write or read) and whether it was answered (acknowledged within the client's
+ * acknowledgement timeout). `node` is the node the client was connected to when it made the
+ * request (0 when unknown); a request never acknowledged stays `answered: false`.
+ */
 export interface RequestEvent {
   kind: 'request';
   client: string;
   at: number;
   answered: boolean;
+  node?: number;
 }
 
 /** A fault the harness injected. */

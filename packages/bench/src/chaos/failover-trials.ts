@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkLeadersPerTerm, failoverTimes, writeGaps } from './checkers.js';
+import { checkLeadersPerTerm, checkSurvivorWrites, failoverTimes, writeGaps } from './checkers.js';
 import { ClusterHarness } from './cluster-harness.js';
 import type { FaultEvent } from './events.js';
 import { seeded } from './schedule.js';
-import { ChaosWriter } from './writers.js';
+import { ANSWER_MS, ChaosWriter } from './writers.js';
 
 /** Outcome of {@link runFailoverTrials}. */
 export interface FailoverTrialsResult {
@@ -20,6 +20,9 @@ export interface FailoverTrialsResult {
   writeGapsMs: number[];
   maxLeadersPerTerm: number;
   acked: number;
+  /** Writes made through the surviving nodes between a kill and the restart, and failed ones. */
+  survivorWrites: number;
+  survivorFailedWrites: number;
   /** Election events around each failover slower than one maximum election timeout + 200 ms. */
   slowTraces: { trial: number; ms: number; events: string[] }[];
 }
@@ -76,6 +79,12 @@ export async function runFailoverTrials(
     for (const w of writers) w.stopWriting();
     await Promise.all(writers.map((w) => w.drain(10_000)));
     const fo = failoverTimes(faults, h.leaders);
+    const survivors = checkSurvivorWrites(
+      writers.flatMap((w) => w.requests),
+      faults,
+      h.ids,
+      ANSWER_MS,
+    );
     return {
       trials,
       samplesMs: fo.samples,
@@ -86,6 +95,8 @@ export async function runFailoverTrials(
       ),
       maxLeadersPerTerm: checkLeadersPerTerm(h.leaders).maxLeadersPerTerm,
       acked: writers.reduce((s, w) => s + w.acks.length, 0),
+      survivorWrites: survivors.writes,
+      survivorFailedWrites: survivors.failed,
       slowTraces,
     };
   } finally {

@@ -45,6 +45,8 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     unrecoveredFailovers: 0,
     writeGapsMs: [],
     requests: 0,
+    survivorWrites: 0,
+    survivorFailedWrites: 0,
     yield: 0,
     harvest: 0,
     problems: [problem],
@@ -105,11 +107,13 @@ async function main(argv: string[]): Promise<number> {
       writeGapP99Ms: round(percentile(r.writeGapsMs, 0.99)),
       maxLeadersPerTerm: r.maxLeadersPerTerm,
       acked: r.acked,
+      survivorWrites: r.survivorWrites,
+      survivorFailedWrites: r.survivorFailedWrites,
       samplesMs: r.samplesMs,
       slowTraces: r.slowTraces,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
-    return r.unrecovered === 0 && r.maxLeadersPerTerm <= 1 ? 0 : 1;
+    return r.unrecovered === 0 && r.maxLeadersPerTerm <= 1 && r.survivorFailedWrites === 0 ? 0 : 1;
   }
   const results: ScheduleResult[] = [];
   const log = (s: string) => {
@@ -128,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
     const kinds = r.steps.map((x) => (x.action === 'partition' ? `partition:${x.kind}` : x.action)).join(' ');
     log(
       `  seed ${s}: acked ${r.acked} lost ${r.lost} leaders/term ${r.maxLeadersPerTerm} converged ${r.converged} ` +
-        `snapshots ${r.snapshotsCommitted} failover ${r.failoversMs.join('/') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
+        `snapshots ${r.snapshotsCommitted} survivor-failed ${r.survivorFailedWrites}/${r.survivorWrites} failover ${r.failoversMs.join('/') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
     );
     if (r.problems.length > 0) {
       process.stderr.write(`chaos: schedule failed; replay with: pnpm chaos --seed ${s} --schedules 1\n`);
@@ -154,6 +158,8 @@ async function main(argv: string[]): Promise<number> {
     failoverP99Ms: round(percentile(failovers, 0.99)),
     unrecoveredFailovers: results.reduce((s, r) => s + r.unrecoveredFailovers, 0),
     writeGapP99Ms: round(percentile(gaps, 0.99)),
+    survivorWrites: results.reduce((s, r) => s + r.survivorWrites, 0),
+    survivorFailedWrites: results.reduce((s, r) => s + r.survivorFailedWrites, 0),
     yield: round(totalReq === 0 ? 1 : results.reduce((s, r) => s + r.yield * r.requests, 0) / totalReq),
     harvest: round(results.reduce((s, r) => s + r.harvest, 0) / Math.max(1, results.length)),
     failedSeeds: results.filter((r) => r.problems.length > 0).map((r) => r.seed),

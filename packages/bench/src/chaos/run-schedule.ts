@@ -11,16 +11,18 @@ import {
   checkLost,
   checkMinorityCommits,
   checkSnapshotOrder,
+  checkSurvivorWrites,
   computeHarvest,
   computeYield,
   failoverTimes,
+  faultWindows,
   writeGaps,
 } from './checkers.js';
 import { ClusterHarness } from './cluster-harness.js';
 import { readDiskKeys } from './disk-state.js';
 import type { AckEvent, FaultEvent, RequestEvent } from './events.js';
 import { type FaultStep, generateSchedule, seeded } from './schedule.js';
-import { ChaosWriter, readKeys } from './writers.js';
+import { ANSWER_MS, ChaosWriter, readKeys } from './writers.js';
 
 /** Options of {@link runSchedule}. */
 export interface RunOptions {
@@ -46,6 +48,9 @@ export interface ScheduleResult {
   unrecoveredFailovers: number;
   writeGapsMs: number[];
   requests: number;
+  /** Writes made during faults through nodes that survived them, and how many of those failed. */
+  survivorWrites: number;
+  survivorFailedWrites: number;
   yield: number;
   harvest: number;
   problems: string[];
@@ -178,12 +183,18 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const converged = checkConverged(states);
     const fo = failoverTimes(faults, h.leaders);
     const windows = faultWindows(faults);
+    const survivors = checkSurvivorWrites(requests, faults, h.ids, ANSWER_MS);
     const harvestReads = await Promise.all(reads);
     if (lost.lost > 0)
       problems.push(`${lost.lost} acknowledged updates lost (e.g. ${JSON.stringify(lost.missing[0])})`);
     for (const v of leaders.violations) problems.push(`term ${v.term} had leaders ${v.leaders.join(',')}`);
     if (!converged) problems.push('final states differ');
     for (const v of [...snapshotViolations, ...minority].slice(0, 5)) problems.push(`snapshot: ${v}`);
+    if (survivors.failed > 0) {
+      problems.push(
+        `${survivors.failed} of ${survivors.writes} writes through surviving nodes failed (e.g. ${JSON.stringify(survivors.examples[0])})`,
+      );
+    }
     if (fo.unrecovered > 0) problems.push(`${fo.unrecovered} leader kills without a new leader`);
     return {
       seed,
@@ -200,6 +211,8 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       unrecoveredFailovers: fo.unrecovered,
       writeGapsMs: writeGaps(faults, acks),
       requests: requests.length,
+      survivorWrites: survivors.writes,
+      survivorFailedWrites: survivors.failed,
       yield: computeYield(requests, windows),
       harvest: computeHarvest(harvestReads),
       problems,
@@ -209,27 +222,4 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     await h.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** Time windows during which some fault was in force (a fault until its repair). */
-export function faultWindows(faults: readonly FaultEvent[]): { from: number; to: number }[] {
-  const windows: { from: number; to: number }[] = [];
-  const open = new Map<string, number>();
-  const end = Math.max(0, ...faults.map((f) => f.at));
-  for (const f of faults) {
-    const node = f.nodes[0] ?? 0;
-    if (f.fault === 'kill') open.set(`down-${node}`, f.at);
-    else if (f.fault === 'stop') open.set(`stop-${node}`, f.at);
-    else if (f.fault === 'partition') open.set('partition', f.at);
-    const close = (key: string) => {
-      const from = open.get(key);
-      if (from !== undefined) windows.push({ from, to: f.at });
-      open.delete(key);
-    };
-    if (f.fault === 'restart') close(`down-${node}`);
-    if (f.fault === 'cont') close(`stop-${node}`);
-    if (f.fault === 'heal') close('partition');
-  }
-  for (const from of open.values()) windows.push({ from, to: end });
-  return windows;
 }

@@ -9,6 +9,8 @@ import WebSocket from 'ws';
 import type { AckEvent, RequestEvent } from './events.js';
 
 const MAP = 'chaos';
+/** A write acknowledged later than this counts as unanswered (the provider's ack timeout). */
+export const ANSWER_MS = 2000;
 
 /** One writing client. */
 export class ChaosWriter {
@@ -19,7 +21,7 @@ export class ChaosWriter {
   private node = 0;
   private n = 0;
   private timer: NodeJS.Timeout | null = null;
-  private waiting: { key: string; at: number }[] = [];
+  private waiting: (RequestEvent & { key: string })[] = [];
   private readonly ackedKeys = new Set<string>();
   private destroyed = false;
 
@@ -31,7 +33,7 @@ export class ChaosWriter {
     this.provider = new WebsocketProvider(this.doc, urls, {
       docId,
       WebSocket: WebSocket as never,
-      ackTimeoutMs: 2000,
+      ackTimeoutMs: ANSWER_MS,
     });
     this.provider.on('connected-node', ({ nodeId }) => {
       this.node = nodeId;
@@ -86,7 +88,17 @@ export class ChaosWriter {
     const key = `${this.name}-${++this.n}`;
     const at = Date.now();
     this.doc.getMap(MAP).set(key, this.n);
-    this.waiting.push({ key, at });
+    // Recorded now, answered on its acknowledgement: a write never acknowledged counts as failed.
+    const request: RequestEvent & { key: string } = {
+      kind: 'request',
+      client: this.name,
+      at,
+      answered: false,
+      node: this.node,
+      key,
+    };
+    this.requests.push(request);
+    this.waiting.push(request);
     const batch = this.waiting.slice();
     this.provider.whenAcknowledged().then(
       () => {
@@ -102,13 +114,7 @@ export class ChaosWriter {
             key: w.key,
             at: now,
           });
-          this.requests.push({
-            kind: 'request',
-            client: this.name,
-            at: w.at,
-            answered: now - w.at <= 2000,
-            key: w.key,
-          });
+          w.answered = now - w.at <= ANSWER_MS;
         }
         this.waiting = this.waiting.filter((w) => !this.ackedKeys.has(w.key));
       },

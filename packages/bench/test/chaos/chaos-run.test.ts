@@ -69,12 +69,14 @@ describe('pnpm chaos (short run)', () => {
       maxLeadersPerTerm: 1,
       snapshotOrderViolations: 0,
       minorityCommitViolations: 0,
+      survivorFailedWrites: 0,
       converged: true,
       failedSeeds: [],
     });
     expect(summary.acked as number).toBeGreaterThan(100);
     expect(summary.snapshotsCommitted as number).toBeGreaterThan(0);
-    for (const k of ['failoverP50Ms', 'failoverP99Ms', 'writeGapP99Ms', 'yield', 'harvest'])
+    expect(summary.survivorWrites as number).toBeGreaterThan(0);
+    for (const k of ['acked', 'lost', 'failoverP50Ms', 'failoverP99Ms', 'writeGapP99Ms', 'yield', 'harvest'])
       expect(summary).toHaveProperty(k);
     expect(code).toBe(0);
   }, 180_000);
