@@ -193,6 +193,39 @@ export class SequenceIndex {
     }
   }
 
+  /**
+   * Fill an empty index with `items` in document order (snapshot loading): the same leaves
+   * {@link push} would build, made in one pass.
+   */
+  load(items: Item[]): void {
+    const per = LEAF_MAX / 2 + LEAF_MAX / 4;
+    let leaf = this.leaves[this.leaves.length - 1] as Leaf;
+    if (this.leaves.length !== 1 || leaf.items.length !== 0) {
+      for (let i = 0; i < items.length; i++) this.push(items[i] as Item);
+      return;
+    }
+    let total = 0;
+    for (let from = 0; from < items.length; from += per) {
+      if (from > 0) {
+        leaf = new Leaf(this);
+        leaf.index = this.leaves.length;
+        this.leaves.push(leaf);
+      }
+      const to = Math.min(items.length, from + per);
+      const list = items.slice(from, to);
+      let vis = 0;
+      for (let i = 0; i < list.length; i++) {
+        const it = list[i] as Item;
+        it.leaf = leaf;
+        if (!it.deleted) vis += it.len;
+      }
+      leaf.items = list;
+      leaf.vis = vis;
+      total += vis;
+    }
+    this.length += total;
+  }
+
   private insertInLeaf(leaf: Leaf, idx: number, item: Item): void {
     item.leaf = leaf;
     leaf.items.splice(idx, 0, item);

@@ -4,6 +4,11 @@
  * without intermediate records. Everything is checked before the document is touched: the ids of
  * each replica tile `0 .. n-1`, every origin exists. Anything else, or anything unusual, returns
  * false and the caller takes the general snapshot path (which reports errors precisely).
+ *
+ * A cold load runs each loop here once, mostly in the interpreter, so the loops are written for
+ * that: one pass over the bytes with the varint reads inlined, no closures, temporary arrays or
+ * per-record objects besides the items themselves, and no sort or search when the clocks of a
+ * replica are dense (see {@link clockOrder}).
  */
 
 import { KIND_CODES } from '../doc/container.js';
@@ -13,68 +18,27 @@ import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { UPDATE_VERSION } from './codec.js';
-import { C_DELETED, C_DELETED1, C_LIVE, MAX_CLOCK, readClock, readRef } from './group-codec.js';
+import { C_DELETED, C_DELETED1, C_LIVE, MAX_CLOCK } from './group-codec.js';
 
-/** Items by client index, sorted by clock; null unless they tile `0 .. n-1`. */
-function tileItems(items: Item[], clients: number): Item[][] | null {
-  const by: Item[][] = [];
-  for (let c = 0; c < clients; c++) by.push([]);
-  for (const it of items) (by[it.client] as Item[]).push(it);
-  for (const l of by) {
-    if (l.length < 2 ** 20 && l.every((it) => it.clock < 2 ** 32)) {
-      const keys = new Float64Array(l.length);
-      for (let k = 0; k < l.length; k++) keys[k] = (l[k] as Item).clock * 2 ** 20 + k;
-      keys.sort();
-      const sorted = l.slice();
-      for (let k = 0; k < l.length; k++) l[k] = sorted[(keys[k] as number) % 2 ** 20] as Item;
-    } else l.sort((a, b) => a.clock - b.clock);
-    let next = 0;
-    for (const it of l) {
-      if (it.clock !== next) return null;
-      next = it.clock + it.len;
-    }
-  }
-  return by;
-}
-
-/** True when unit `clock` exists in the clock-sorted items `l`. */
-function has(l: Item[] | undefined, clock: number): boolean {
-  if (l === undefined || l.length === 0) return false;
-  let lo = 0;
-  let hi = l.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((l[mid] as Item).clock <= clock) lo = mid;
-    else hi = mid - 1;
-  }
-  const it = l[lo] as Item;
-  return clock >= it.clock && clock < it.clock + it.len;
-}
-
-/** True when the origins of item `i` exist (neighbours are checked without a search). */
-function originsExist(items: Item[], by: Item[][], i: number): boolean {
-  const it = items[i] as Item;
-  if (it.olClient !== NO_CLIENT) {
-    const p = items[i - 1];
-    const implicit = p !== undefined && p.client === it.olClient && p.clock + p.len - 1 === it.olClock;
-    if (!implicit && !has(by[it.olClient], it.olClock)) return false;
-  }
-  if (it.orClient !== NO_CLIENT) {
-    const nx = items[i + 1];
-    const implicit = nx !== undefined && nx.client === it.orClient && nx.clock === it.orClock;
-    if (!implicit && !has(by[it.orClient], it.orClock)) return false;
-  }
-  return true;
-}
-
+/** What {@link parse} hands over: the root name, replica ids by client index, items, text. */
 interface Parsed {
   name: string;
   ids: number[];
   items: Item[];
   text: string;
+  /** Per client index: number of items and sum of their lengths. */
+  counts: number[];
+  sums: number[];
 }
 
-/** Parse a one-text snapshot into items (client indexes: 0 = `ownId`, then table order). */
+/** Thrown inside {@link parse} for a shape the fast path does not take (caught, never escapes). */
+const NOT_FAST = new DecodeError('invalid', 'not a one-text snapshot');
+
+/**
+ * Parse a one-text snapshot into items (client indexes: 0 = `ownId`, then table order); null
+ * when the bytes are not one (or anything about them is unusual).
+ * @throws {DecodeError} on malformed bytes (the caller turns it into "not fast").
+ */
 function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   const dec = new Decoder(bytes);
   if (dec.readU8() !== UPDATE_VERSION || dec.readU8() !== 1) return null;
@@ -90,18 +54,21 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
       ids.push(id);
     }
   }
-  const client = (): number => {
-    const c = toIndex[dec.readVarUint()];
-    if (c === undefined) throw new DecodeError('invalid', 'client index out of range');
-    return c;
-  };
   if (dec.readVarUint() !== 1 || dec.readU8() !== 0 || dec.readU8() !== KIND_CODES.text) return null;
   const name = dec.readString();
   const n = dec.readCount(2);
   const items: Item[] = [];
-  const orNext: number[] = [];
+  const counts: number[] = new Array(ids.length).fill(0);
+  const sums: number[] = new Array(ids.length).fill(0);
   let live = 0;
+  // The previous item's fields (its right origin before any "next item" fix-up).
+  let pClient = -1;
+  let pClock = 0;
+  let pLen = 0;
+  let pOrClient = NO_CLIENT;
+  let pOrClock = 0;
   let prev: Item | null = null;
+  let orPending = false;
   for (let i = 0; i < n; i++) {
     const info = dec.readU8();
     const content = info & 3;
@@ -114,60 +81,157 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     let c: number;
     let clock: number;
     if (idMode === 2) {
-      c = client();
-      clock = readClock(dec);
+      const ci = toIndex[dec.readVarUint()];
+      if (ci === undefined) return null;
+      c = ci;
+      clock = dec.readVarUint();
     } else {
       if (prev === null) return null;
-      c = prev.client;
-      clock = idMode === 3 ? prev.clock - len : prev.clock + prev.len + (idMode === 1 ? dec.readVarInt() : 0);
+      c = pClient;
+      if (idMode === 3) clock = pClock - len;
+      else if (idMode === 0) clock = pClock + pLen;
+      else clock = pClock + pLen + dec.readVarInt();
     }
-    if (clock < 0 || clock + len > MAX_CLOCK) return null;
+    if (!(clock >= 0 && clock + len <= MAX_CLOCK)) return null;
     const olMode = (info >> 4) & 3;
     let olClient = NO_CLIENT;
     let olClock = 0;
     if (olMode === 0) {
       if (prev === null) return null;
-      olClient = prev.client;
-      olClock = prev.clock + prev.len - 1;
+      olClient = pClient;
+      olClock = pClock + pLen - 1;
     } else if (olMode === 2) {
       if (clock === 0) return null;
       olClient = c;
       olClock = clock - 1;
-    } else if (olMode === 3) [olClient, olClock] = readRef(dec, c, clock, client);
+    } else if (olMode === 3) {
+      olClock = readRef(dec, c, clock, toIndex);
+      olClient = refClient;
+    }
     const orMode = (info >> 6) & 3;
     let orClient = NO_CLIENT;
     let orClock = 0;
     if (orMode === 0) {
       if (i + 1 >= n) return null;
-      orNext.push(i);
-    } else if (orMode === 2) [orClient, orClock] = readRef(dec, c, clock, client);
-    else if (orMode === 3) {
+    } else if (orMode === 2) {
+      orClock = readRef(dec, c, clock, toIndex);
+      orClient = refClient;
+    } else if (orMode === 3) {
       if (prev === null) return null;
-      orClient = prev.orClient;
-      orClock = prev.orClock;
+      orClient = pOrClient;
+      orClock = pOrClock;
     }
     const deleted = content === C_DELETED || content === C_DELETED1;
     if (!deleted) live += len;
     const item = new Item(c, clock, len, olClient, olClock, orClient, orClock, deleted ? null : '', deleted);
     items.push(item);
+    counts[c] = (counts[c] as number) + 1;
+    sums[c] = (sums[c] as number) + len;
+    // The previous run's right origin is this run (written as "next").
+    if (orPending) {
+      (prev as Item).orClient = c;
+      (prev as Item).orClock = clock;
+    }
+    orPending = orMode === 0;
     prev = item;
-  }
-  for (const i of orNext) {
-    const it = items[i] as Item;
-    const nx = items[i + 1] as Item;
-    it.orClient = nx.client;
-    it.orClock = nx.clock;
+    pClient = c;
+    pClock = clock;
+    pLen = len;
+    pOrClient = orClient;
+    pOrClock = orClock;
   }
   const text = dec.readString();
   if (text.length !== live || dec.readVarUint() !== 0) return null;
   dec.expectEnd();
-  let pos = 0;
-  for (const it of items) {
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const it = items[i] as Item;
     if (it.deleted) continue;
-    it.content = text.slice(pos, pos + it.len);
-    pos += it.len;
+    it.content = text.slice(at, at + it.len);
+    at += it.len;
   }
-  return { name, ids, items, text };
+  return { name, ids, items, text, counts, sums };
+}
+
+/** Client index of the last reference read by {@link readRef} (its clock is returned). */
+let refClient = 0;
+
+/**
+ * Read a reference written by `writeRef`: returns its clock and leaves its client index in
+ * {@link refClient} (no array per reference).
+ * @throws {DecodeError} on malformed bytes or an unknown client.
+ */
+function readRef(dec: Decoder, ownClient: number, ownClock: number, toIndex: number[]): number {
+  const v = dec.readVarUint();
+  if (v === 1) {
+    const ci = toIndex[dec.readVarUint()];
+    if (ci === undefined) throw NOT_FAST;
+    const clock = dec.readVarUint();
+    if (clock >= MAX_CLOCK) throw NOT_FAST;
+    refClient = ci;
+    return clock;
+  }
+  if (v % 2 !== 0) throw NOT_FAST;
+  const z = v / 2;
+  const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  const clock = ownClock + d;
+  if (!(clock >= 0 && clock < MAX_CLOCK)) throw NOT_FAST;
+  refClient = ownClient;
+  return clock;
+}
+
+/** Largest clock span per item (on average) for which {@link clockOrder} uses a dense table. */
+const DENSE_SPAN = 64;
+
+/**
+ * The items of client `c` in clock order, or null unless they tile `0 .. sum-1` exactly
+ * (`count` items, lengths summing to `sum`). Dense clocks (the usual case) go through a table of
+ * run starts, with no sort; sparse ones (long runs) sort their few items.
+ */
+function clockOrder(items: Item[], c: number, count: number, sum: number): Item[] | null {
+  const out: Item[] = [];
+  if (sum <= DENSE_SPAN * count + 65536) {
+    const startAt = new Int32Array(sum);
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Item;
+      if (it.client !== c) continue;
+      // Within range, and no two runs starting at one clock.
+      if (it.clock + it.len > sum || startAt[it.clock] !== 0) return null;
+      startAt[it.clock] = i + 1;
+    }
+    let k = 0;
+    for (let clock = 0; clock < sum; ) {
+      const j = startAt[clock] as number;
+      if (j === 0 || k >= count) return null; // a gap
+      const it = items[j - 1] as Item;
+      out.push(it);
+      k++;
+      clock += it.len;
+    }
+    return k === count ? out : null;
+  }
+  for (let i = 0; i < items.length; i++) if ((items[i] as Item).client === c) out.push(items[i] as Item);
+  out.sort((a, b) => a.clock - b.clock);
+  let next = 0;
+  for (let i = 0; i < count; i++) {
+    const it = out[i] as Item;
+    if (it.clock !== next) return null;
+    next = it.clock + it.len;
+  }
+  return next === sum ? out : null;
+}
+
+/**
+ * True when every origin exists, given that each client's items tile `0 .. sums[c]-1` (so a unit
+ * exists exactly when its clock is below its client's sum).
+ */
+function originsExist(items: Item[], sums: number[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as Item;
+    if (it.olClient !== NO_CLIENT && !(it.olClock < (sums[it.olClient] as number))) return false;
+    if (it.orClient !== NO_CLIENT && !(it.orClock < (sums[it.orClient] as number))) return false;
+  }
+  return true;
 }
 
 /**
@@ -175,6 +239,7 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
  * false (nothing changed) otherwise.
  */
 export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown): boolean {
+  if (!(bytes instanceof Uint8Array)) return false;
   if (doc.store.clients.size > 0 || doc.pendingCount > 0 || !doc.pendingDeletes.isEmpty) return false;
   if (doc.observerCount > 0 || doc.clientIds.length !== 1) return false;
   let parsed: Parsed | null;
@@ -185,21 +250,27 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     throw e;
   }
   if (parsed === null) return false;
-  const { name, ids, items, text } = parsed;
-  const by = tileItems(items, ids.length);
-  if (by === null) return false;
-  for (let i = 0; i < items.length; i++) if (!originsExist(items, by, i)) return false;
-  for (const id of ids) doc.clientIndex(id);
+  const { name, ids, items, text, counts, sums } = parsed;
+  const orders: (Item[] | null)[] = [];
+  for (let c = 0; c < ids.length; c++) {
+    const count = counts[c] as number;
+    const order = count === 0 ? null : clockOrder(items, c, count, sums[c] as number);
+    if (count > 0 && order === null) return false;
+    orders.push(order);
+  }
+  if (!originsExist(items, sums)) return false;
+  for (let c = 0; c < ids.length; c++) doc.clientIndex(ids[c] as number);
   const opened = doc.begin(origin, false);
   try {
     const seq = (doc.getRoot('text', name) as Text).seq;
     seq.noteText(text);
-    for (const it of items) seq.index.push(it);
-    by.forEach((l, c) => {
-      if (l.length === 0) return;
+    seq.index.load(items);
+    for (let c = 0; c < orders.length; c++) {
+      const order = orders[c];
+      if (order === null || order === undefined) continue;
       doc.transaction.touchClient(c, 0);
-      doc.store.runs(c).load(l);
-    });
+      doc.store.runs(c).load(order);
+    }
   } finally {
     if (opened) doc.commit();
   }

@@ -1,0 +1,110 @@
+import { applyUpdate, type Doc, encodeStateAsUpdate, encodeStateVector, type Text } from '@accord/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeDoc, syncBoth } from './helpers.js';
+
+/** Every item of the text `t` as a plain tuple, in document order (ids by replica id). */
+function itemsOf(doc: Doc): unknown[] {
+  const ids = doc.clientIds;
+  const out: unknown[] = [];
+  const text = doc.getText('t') as Text;
+  for (const leaf of text.seq.index.leaves) {
+    for (const it of leaf.items) {
+      expect(it.leaf).toBe(leaf);
+      out.push([
+        ids[it.client],
+        it.clock,
+        it.len,
+        it.olClient < 0 ? null : ids[it.olClient],
+        it.olClock,
+        it.orClient < 0 ? null : ids[it.orClient],
+        it.orClock,
+        it.content,
+        it.deleted,
+      ]);
+    }
+  }
+  return out;
+}
+
+/** Load `bytes` into a fresh document through the one-text fast path. */
+function loadFast(bytes: Uint8Array): Doc {
+  const d = makeDoc(50);
+  applyUpdate(d, bytes);
+  return d;
+}
+
+/** Load `bytes` through the general path (an observer keeps every fast path away). */
+function loadGeneral(bytes: Uint8Array): Doc {
+  const d = makeDoc(50);
+  d.getText('t').observe(() => {});
+  applyUpdate(d, bytes);
+  return d;
+}
+
+/** Same content, items, state vector and re-encoding; both documents keep working alike. */
+function expectSame(fast: Doc, general: Doc): void {
+  expect(fast.getText('t').toString()).toBe(general.getText('t').toString());
+  expect(itemsOf(fast)).toEqual(itemsOf(general));
+  expect(encodeStateVector(fast)).toEqual(encodeStateVector(general));
+  expect(encodeStateAsUpdate(fast)).toEqual(encodeStateAsUpdate(general));
+  const a = fast.getText('t');
+  const b = general.getText('t');
+  a.insert(a.length >> 1, 'xy');
+  b.insert(b.length >> 1, 'xy');
+  if (a.length > 3) {
+    a.delete(1, 2);
+    b.delete(1, 2);
+  }
+  expect(a.toString()).toBe(b.toString());
+}
+
+const edit = fc.record({
+  replica: fc.nat(2),
+  at: fc.nat(),
+  del: fc.nat(4),
+  ins: fc.string({ maxLength: 6 }),
+  sync: fc.boolean(),
+});
+
+describe('one-text snapshot fast path', () => {
+  it('loads exactly what the general snapshot path loads (random concurrent texts)', () => {
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 40 }), (edits) => {
+        const docs = [makeDoc(7), makeDoc(3), makeDoc(11)];
+        for (const e of edits) {
+          const t = (docs[e.replica] as Doc).getText('t');
+          const at = t.length === 0 ? 0 : e.at % (t.length + 1);
+          const del = Math.min(e.del, t.length - at);
+          if (del > 0) t.delete(at, del);
+          if (e.ins.length > 0) t.insert(at, e.ins);
+          if (e.sync) syncBoth(docs[0] as Doc, docs[e.replica] as Doc);
+        }
+        syncBoth(docs[0] as Doc, docs[1] as Doc);
+        syncBoth(docs[0] as Doc, docs[2] as Doc);
+        const bytes = encodeStateAsUpdate(docs[0] as Doc);
+        const fast = loadFast(bytes);
+        expect(fast.getText('t').toString()).toBe((docs[0] as Doc).getText('t').toString());
+        expectSame(fast, loadGeneral(bytes));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('loads long runs (sparse clocks) and many leaves like the general path', () => {
+    const a = makeDoc(1);
+    const t = a.getText('t');
+    t.insert(0, 'x'.repeat(200_000));
+    for (let i = 0; i < 300; i++) t.insert((i * 7919) % t.length, `w${i}`);
+    t.delete(100, 5_000);
+    const b = makeDoc(2);
+    applyUpdate(b, encodeStateAsUpdate(a));
+    b.getText('t').insert(3, 'remote');
+    syncBoth(a, b);
+    const bytes = encodeStateAsUpdate(a);
+    const fast = loadFast(bytes);
+    expect(fast.getText('t').toString()).toBe(t.toString());
+    expect((fast.getText('t') as Text).seq.index.leaves.length).toBeGreaterThan(5);
+    expectSame(fast, loadGeneral(bytes));
+  });
+});
