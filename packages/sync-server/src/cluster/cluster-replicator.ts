@@ -7,7 +7,7 @@
  *
  * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
  */
-import { DecodeError } from '@accord/core';
+import { DecodeError, type PresenceEntry } from '@accord/core';
 import { ElectionNode } from '../election/election-node.js';
 import type { ElectionOutput, ElectionTimer, NodeId, PersistentElectionState } from '../election/types.js';
 import type {
@@ -134,7 +134,11 @@ export class ClusterReplicator implements Replicator {
       listenPort: this.opts.peerPort,
       peers: this.opts.peers,
       onMessage: (from, m) => this.onMessage(from, m),
-      onConnected: (peer) => this.catchUp(peer),
+      onConnected: (peer) => {
+        this.catchUp(peer);
+        this.resendPresence(peer);
+      },
+      onInboundLost: (peer) => this.host?.peerPresenceGone(peer),
     });
     await this.links.start();
     host.logger.info({ election: persisted, members: this.members, quorum: this.quorum }, 'cluster starting');
@@ -188,6 +192,12 @@ export class ClusterReplicator implements Replicator {
       this.reads.add(read);
       for (const p of this.opts.peers) this.links?.send(p.id, { type: 'sync-request', docId, stateVector });
     });
+  }
+
+  publishPresence(docId: string, entries: readonly PresenceEntry[]): void {
+    if (entries.length === 0) return;
+    for (const p of this.opts.peers)
+      this.links?.send(p.id, { type: 'presence', docId, entries: [...entries] });
   }
 
   status(): ClusterStatus {
@@ -305,6 +315,12 @@ export class ClusterReplicator implements Replicator {
       case 'sync-reply':
         this.onSyncReply(from, m.docId, m.update, m.stateVector);
         return;
+      case 'presence':
+        host.peerPresence(from, m.docId, m.entries);
+        return;
+      case 'presence-reset':
+        host.peerPresenceGone(from);
+        return;
       case 'snapshot-query':
       case 'snapshot-answer':
       case 'snapshot-announce':
@@ -344,6 +360,17 @@ export class ClusterReplicator implements Replicator {
       (lack) => this.links?.send(from, { type: 'replicate', docId, updateId: 0, update: lack }),
       () => {},
     );
+  }
+
+  /** Our link to `peer` came up: it forgets what presence we sent before and gets all of it anew. */
+  private resendPresence(peer: NodeId): void {
+    const host = this.host;
+    if (host === null) return;
+    this.links?.send(peer, { type: 'presence-reset' });
+    for (const { docId, entries } of host.localPresence()) {
+      for (let i = 0; i < entries.length; i += 256)
+        this.links?.send(peer, { type: 'presence', docId, entries: entries.slice(i, i + 256) });
+    }
   }
 
   /** A link to `peer` came up: exchange state vectors of every stored document. */

@@ -3,7 +3,18 @@
  * length-prefixed strings and byte arrays. Decoding is bounded (every length is checked against
  * the bytes left and against the limits) and throws only `DecodeError`.
  */
-import { DecodeError, type Decoder, decodeWith, Encoder } from '@accord/core';
+import {
+  DecodeError,
+  type Decoder,
+  decodeWith,
+  Encoder,
+  MAX_PRESENCE_COLOR_BYTES,
+  MAX_PRESENCE_NAME_BYTES,
+  type PresenceEntry,
+  type PresenceState,
+  readPresenceValue,
+  writePresenceValue,
+} from '@accord/core';
 import type { NodeId } from '../election/types.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 import type { ClusterMessage } from './messages.js';
@@ -19,6 +30,8 @@ export interface ClusterCodecLimits {
   maxPayloadBytes: number;
   /** Most entries in a successor list. Default 64. */
   maxMembers: number;
+  /** Most entries in one presence message. Default 1024. */
+  maxPresenceEntries?: number;
 }
 
 /** The default decoding limits. */
@@ -26,6 +39,7 @@ export const DEFAULT_CLUSTER_LIMITS: ClusterCodecLimits = {
   maxDocIdBytes: 512,
   maxPayloadBytes: 16 * 1024 * 1024,
   maxMembers: 64,
+  maxPresenceEntries: 1024,
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -48,6 +62,8 @@ const TAGS = {
   'snapshot-answer': 25,
   'snapshot-announce': 26,
   'snapshot-reply': 27,
+  presence: 32,
+  'presence-reset': 33,
 } as const satisfies Record<ClusterMessage['type'], number>;
 
 function writeNumber(e: Encoder, n: SnapshotNumber): void {
@@ -124,8 +140,28 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
       e.writeU8(m.accepted ? 1 : 0);
       e.writeVarUint(m.promisedTerm);
       break;
+    case 'presence':
+      e.writeString(m.docId);
+      e.writeVarUint(m.entries.length);
+      for (const entry of m.entries) writePresenceEntry(e, entry);
+      break;
+    case 'presence-reset':
+      break;
   }
   return e.toBytes();
+}
+
+function writePresenceEntry(e: Encoder, { sessionId, state }: PresenceEntry): void {
+  e.writeVarUint(sessionId);
+  if (state === null) {
+    e.writeU8(0);
+    return;
+  }
+  e.writeU8(1);
+  e.writeString(state.name);
+  e.writeString(state.color);
+  writePresenceValue(e, state.cursor);
+  writePresenceValue(e, state.data);
 }
 
 class FieldReader {
@@ -162,6 +198,29 @@ class FieldReader {
     const id = this.d.readVarUint();
     if (id === 0) throw new DecodeError('invalid', 'node id 0');
     return id;
+  }
+
+  boundedString(max: number, what: string): string {
+    const n = this.d.readVarUint();
+    if (n > max) throw new DecodeError('too-large', `${what} of ${n} bytes`);
+    try {
+      return utf8.decode(this.d.readRaw(n));
+    } catch {
+      throw new DecodeError('bad-utf8', `${what} is not valid UTF-8`);
+    }
+  }
+
+  presenceEntry(): PresenceEntry {
+    const sessionId = this.d.readVarUint();
+    if (sessionId === 0) throw new DecodeError('invalid', 'session id 0');
+    if (!this.bool()) return { sessionId, state: null };
+    const state: PresenceState = {
+      name: this.boundedString(MAX_PRESENCE_NAME_BYTES, 'presence name'),
+      color: this.boundedString(MAX_PRESENCE_COLOR_BYTES, 'presence colour'),
+      cursor: readPresenceValue(this.d),
+      data: readPresenceValue(this.d),
+    };
+    return { sessionId, state };
   }
 
   number(): SnapshotNumber {
@@ -242,6 +301,15 @@ export function decodeClusterMessage(
           accepted: r.bool(),
           promisedTerm: d.readVarUint(),
         };
+      case TAGS.presence: {
+        const docId = r.docId();
+        const n = d.readCount(2, limits.maxPresenceEntries ?? 1024);
+        const entries: PresenceEntry[] = [];
+        for (let i = 0; i < n; i++) entries.push(r.presenceEntry());
+        return { type: 'presence', docId, entries };
+      }
+      case TAGS['presence-reset']:
+        return { type: 'presence-reset' };
       default:
         throw new DecodeError('bad-tag', `unknown peer message tag ${tag}`);
     }

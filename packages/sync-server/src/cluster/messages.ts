@@ -2,6 +2,7 @@
  * Messages between relay nodes (peer links): election, replicated updates and their
  * acknowledgements, state-vector catch-up, and ordered snapshots.
  */
+import type { PresenceEntry } from '@accord/core';
 import type { ElectionMessage, NodeId } from '../election/types.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 
@@ -74,6 +75,25 @@ export interface SnapshotReplyMessage {
   promisedTerm: number;
 }
 
+/**
+ * Presence of the sender's own client sessions in `docId` changed (best effort: not stored, not
+ * acknowledged). `state: null` means the session left or expired. Session ids carry the sending
+ * node's id in their low bits, so they never collide across nodes.
+ */
+export interface PeerPresenceMessage {
+  type: 'presence';
+  docId: string;
+  entries: PresenceEntry[];
+}
+
+/**
+ * "Forget every presence entry I sent before": the first presence message on a (re)connected
+ * link, followed by the sender's full current presence.
+ */
+export interface PeerPresenceResetMessage {
+  type: 'presence-reset';
+}
+
 /** Every message on a peer link. */
 export type ClusterMessage =
   | ElectionMessage
@@ -85,4 +105,6 @@ export type ClusterMessage =
   | SnapshotQueryWireMessage
   | SnapshotAnswerMessage
   | SnapshotAnnounceMessage
-  | SnapshotReplyMessage;
+  | SnapshotReplyMessage
+  | PeerPresenceMessage
+  | PeerPresenceResetMessage;

@@ -28,6 +28,11 @@ export interface PeerLinksOptions {
   onMessage: (from: NodeId, message: ClusterMessage) => void;
   /** Called when this node's outbound link to `peer` is (re)established. */
   onConnected?: (peer: NodeId) => void;
+  /**
+   * Called when the last inbound link from `peer` closed (it crashed, restarted, stopped or was
+   * cut off): what it sent may be stale.
+   */
+  onInboundLost?: (peer: NodeId) => void;
   /** Largest frame accepted, in bytes. Default 32 MiB. */
   maxFrameBytes?: number;
 }
@@ -77,6 +82,8 @@ export class PeerLinks {
   private readonly maxFrame: number;
   private readonly outbound = new Map<NodeId, Outbound>();
   private readonly inbound = new Set<Socket>();
+  /** The peer each identified inbound socket speaks for. */
+  private readonly inboundPeer = new WeakMap<Socket, NodeId>();
   private server: Server | null = null;
   private stopped = false;
 
@@ -161,6 +168,12 @@ export class PeerLinks {
     });
   }
 
+  /** Whether an identified inbound link from `peer` is open. */
+  private inboundFrom(peer: NodeId): boolean {
+    for (const s of this.inbound) if (this.inboundPeer.get(s) === peer) return true;
+    return false;
+  }
+
   private acceptInbound(s: Socket): void {
     if (this.stopped) {
       s.destroy();
@@ -168,8 +181,11 @@ export class PeerLinks {
     }
     this.inbound.add(s);
     s.on('error', () => {});
-    s.on('close', () => this.inbound.delete(s));
     let from: NodeId | null = null;
+    s.on('close', () => {
+      this.inbound.delete(s);
+      if (from !== null && !this.stopped && !this.inboundFrom(from)) this.options.onInboundLost?.(from);
+    });
     const known = new Set(this.options.peers.map((p) => p.id));
     s.on(
       'data',
@@ -185,7 +201,10 @@ export class PeerLinks {
           }
           if (from === null) {
             if (m.type !== 'hello' || !known.has(m.from)) s.destroy();
-            else from = m.from;
+            else {
+              from = m.from;
+              this.inboundPeer.set(s, from);
+            }
             return;
           }
           this.options.onMessage(from, m);

@@ -4,8 +4,15 @@
  * acknowledges it once durable, relays and expires presence, and pushes cluster status. No
  * socket library here: the transport adapts sockets to {@link Connection}.
  */
-import { randomInt } from 'node:crypto';
-import { type ClientMessage, CloseCode, DecodeError, encodeMessage, type HelloMessage } from '@accord/core';
+import {
+  type ClientMessage,
+  CloseCode,
+  DecodeError,
+  encodeMessage,
+  type HelloMessage,
+  type PresenceEntry,
+  type PresenceState,
+} from '@accord/core';
 import type { Logger } from 'pino';
 import { AuthError, type TokenVerifier } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';
@@ -14,6 +21,7 @@ import type { SqliteStore } from '../storage/sqlite-store.js';
 import { clusterFrame } from './cluster-status.js';
 import type { Connection, ConnectionHandler } from './connection.js';
 import type { DocumentEngine } from './document.js';
+import { newSessionId, RemotePresence } from './remote-presence.js';
 import type { ReplicaHost, Replicator } from './replicator.js';
 import { type Room, RoomRegistry } from './rooms.js';
 import { type RateLimits, Session, type SessionHost } from './session.js';
@@ -59,6 +67,8 @@ export class Relay implements SessionHost, ReplicaHost {
   readonly logger: Logger;
   readonly rooms: RoomRegistry;
   private readonly sessions = new Set<Session>();
+  /** Presence of sessions on other nodes, as they reported it. */
+  private readonly remotePresence = new RemotePresence();
   private readonly now: () => number;
   private readonly sweepTimer: ReturnType<typeof setInterval>;
   private readonly unsubscribe: () => void;
@@ -119,7 +129,7 @@ export class Relay implements SessionHost, ReplicaHost {
   accept(conn: Connection): ConnectionHandler {
     const { limits } = this.options;
     const session = new Session(
-      randomInt(1, 2 ** 48),
+      newSessionId(this.nodeId),
       conn,
       this,
       limits.rate,
@@ -180,10 +190,9 @@ export class Relay implements SessionHost, ReplicaHost {
       });
       session.send({ type: 'sync', update: diff, stateVector: room.doc.stateVector() });
       session.sendRaw(cluster);
-      if (room.presence.size > 0) {
-        const entries = [...room.presence].map(([sessionId, state]) => ({ sessionId, state }));
-        session.send({ type: 'presence-update', entries });
-      }
+      const entries: PresenceEntry[] = [...room.presence].map(([sessionId, state]) => ({ sessionId, state }));
+      entries.push(...this.remotePresence.entriesFor(room.docId));
+      if (entries.length > 0) session.send({ type: 'presence-update', entries });
       session.joined(scope, expiresAt * 1000 - Date.now());
       this.logger.debug(
         {
@@ -220,7 +229,7 @@ export class Relay implements SessionHost, ReplicaHost {
         }
         return;
       case 'presence':
-        room.setPresence(session, msg.state);
+        this.setPresence(room, session, msg.state);
         return;
       default:
         session.fail('unexpected-message', CloseCode.policy, `${msg.type} is not expected here`);
@@ -282,7 +291,7 @@ export class Relay implements SessionHost, ReplicaHost {
     const cutoff = this.now() - this.options.limits.presenceTtlMs;
     for (const room of this.rooms.all()) {
       for (const s of room.sessions) {
-        if (s.lastSeen < cutoff && room.presence.has(s.id)) room.setPresence(s, null);
+        if (s.lastSeen < cutoff && room.presence.has(s.id)) this.setPresence(room, s, null);
       }
     }
   }
@@ -293,7 +302,7 @@ export class Relay implements SessionHost, ReplicaHost {
     const room = this.rooms.get(session.docId);
     if (!room?.sessions.delete(session)) return;
     this.logger.debug({ docId: room.docId, sessionId: session.id }, 'session left');
-    if (room.presence.has(session.id)) room.setPresence(session, null);
+    if (room.presence.has(session.id)) this.setPresence(room, session, null);
     this.rooms.maybeUnload(room);
   }
 
@@ -301,6 +310,13 @@ export class Relay implements SessionHost, ReplicaHost {
     const m = this.options.metrics;
     if (kind === 'error') m.errors.inc({ code: String(code) });
     else m.closes.inc({ code: String(code) });
+  }
+
+  /** Set or clear a local session's presence: its room hears it, and so do the other nodes. */
+  private setPresence(room: Room, session: Session, state: PresenceState | null): void {
+    if (state === null && !room.presence.has(session.id)) return;
+    room.setPresence(session, state);
+    this.options.replicator.publishPresence?.(room.docId, [{ sessionId: session.id, state }]);
   }
 
   // ---- cluster status ----
@@ -351,6 +367,31 @@ export class Relay implements SessionHost, ReplicaHost {
 
   documents(): string[] {
     return this.store.documents();
+  }
+
+  peerPresence(from: number, docId: string, entries: readonly PresenceEntry[]): void {
+    const changed = this.remotePresence.apply(from, docId, entries);
+    if (changed.length > 0)
+      this.rooms.get(docId)?.broadcast(encodeMessage({ type: 'presence-update', entries: changed }));
+  }
+
+  peerPresenceGone(from: number): void {
+    for (const [docId, entries] of this.remotePresence.drop(from)) {
+      if (entries.length > 0)
+        this.rooms.get(docId)?.broadcast(encodeMessage({ type: 'presence-update', entries }));
+    }
+  }
+
+  localPresence(): { docId: string; entries: PresenceEntry[] }[] {
+    const out: { docId: string; entries: PresenceEntry[] }[] = [];
+    for (const room of this.rooms.all()) {
+      if (room.presence.size === 0) continue;
+      out.push({
+        docId: room.docId,
+        entries: [...room.presence].map(([sessionId, state]) => ({ sessionId, state })),
+      });
+    }
+    return out;
   }
 
   // ---- shutdown ----

@@ -4,6 +4,7 @@
  * resolves once W nodes hold the update durably, the single-node one after the local commit.
  * Peers' updates come back into the node through the {@link ReplicaHost} it is started with.
  */
+import type { PresenceEntry } from '@accord/core';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
@@ -67,6 +68,15 @@ export interface ReplicaHost {
   diff(docId: string, stateVector: Uint8Array): Promise<Uint8Array>;
   /** Ids of every document stored on this node (for anti-entropy after a partition). */
   documents(): string[];
+  /**
+   * Presence of node `from`'s client sessions in `docId` changed: remember it and tell this
+   * node's sessions in that document. Best effort; entries past a per-node bound are ignored.
+   */
+  peerPresence(from: number, docId: string, entries: readonly PresenceEntry[]): void;
+  /** Forget every presence entry node `from` sent (its link dropped or it restarted); tells the sessions. */
+  peerPresenceGone(from: number): void;
+  /** The current presence of this node's own sessions, per document (to resend to a reconnected peer). */
+  localPresence(): { docId: string; entries: PresenceEntry[] }[];
 }
 
 /** Replication strategy of a relay node. One instance per node. */
@@ -85,6 +95,12 @@ export interface Replicator {
    * client joins before the relay answers it. The single node resolves `[]`.
    */
   readState(docId: string, stateVector: Uint8Array): Promise<readonly Uint8Array[]>;
+  /**
+   * Best effort: tell the other nodes that presence of this node's sessions in `docId` changed
+   * (absent for a single node). Never throws; dropped while a peer link is down (the full state
+   * is resent when it comes back).
+   */
+  publishPresence?(docId: string, entries: readonly PresenceEntry[]): void;
   /** The current cluster status. */
   status(): ClusterStatus;
   /** The document's latest ordered snapshot number. */

@@ -1,6 +1,7 @@
 /**
  * fast-check arbitraries for the cluster tests (election schedules, cluster messages).
  */
+import type { PresenceValue } from '@accord/core';
 import fc from 'fast-check';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
 import type { SimNetwork } from '../../src/election/simulated-cluster.js';
@@ -52,6 +53,19 @@ const bytes = fc.uint8Array({ maxLength: 200 });
 const number = fc.record({ term: pos, seq: pos });
 
 /** Any valid peer message. */
+/** Small JSON-like presence values (what the client protocol's presence value codec carries). */
+const presenceValue: fc.Arbitrary<PresenceValue> = fc.letrec<{ v: PresenceValue }>((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer({ min: -1e6, max: 1e6 }),
+    fc.string({ maxLength: 10 }),
+    fc.array(tie('v'), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('anchor', 'head', 'k'), tie('v'), { maxKeys: 3 }),
+  ),
+})).v;
+
 export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
   fc.record({ type: fc.constant('heartbeat' as const), term, successors: fc.array(pos, { maxLength: 10 }) }),
   fc.record({ type: fc.constantFrom('heartbeat-ack' as const, 'pre-vote' as const, 'elect' as const), term }),
@@ -87,4 +101,24 @@ export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     accepted: fc.boolean(),
     promisedTerm: term,
   }),
+  fc.record({
+    type: fc.constant('presence' as const),
+    docId,
+    entries: fc.array(
+      fc.record({
+        sessionId: pos,
+        state: fc.option(
+          fc.record({
+            name: fc.string({ maxLength: 20 }),
+            color: fc.string({ maxLength: 8 }),
+            cursor: presenceValue,
+            data: presenceValue,
+          }),
+          { nil: null },
+        ),
+      }),
+      { maxLength: 5 },
+    ),
+  }),
+  fc.record({ type: fc.constant('presence-reset' as const) }),
 );

@@ -107,4 +107,69 @@ describe('peer message codec', () => {
     bytes.fill(0);
     expect(m).toEqual({ type: 'replicate', docId: 'd', updateId: 7, update: new Uint8Array([1, 2]) });
   });
+
+  it('round-trips presence (set and clear) and rejects hostile presence frames', () => {
+    const m = {
+      type: 'presence' as const,
+      docId: 'doc',
+      entries: [
+        {
+          sessionId: 2 ** 40 + 2,
+          state: { name: 'Ada', color: '#e91e63', cursor: { anchor: 3, head: 5 }, data: null },
+        },
+        { sessionId: 17, state: null },
+      ],
+    };
+    expect(decodeClusterMessage(encodeClusterMessage(m))).toEqual(m);
+    expect(decodeClusterMessage(encodeClusterMessage({ type: 'presence-reset' }))).toEqual({
+      type: 'presence-reset',
+    });
+    // 500 entries claimed, none present: refused before looping
+    const lying = frame(32, (e) => {
+      e.writeString('doc');
+      e.writeVarUint(500);
+    });
+    expect(code(() => decodeClusterMessage(lying))).toBe('truncated');
+    const many = encodeClusterMessage({
+      type: 'presence',
+      docId: 'doc',
+      entries: Array.from({ length: 3 }, (_, i) => ({ sessionId: i + 1, state: null })),
+    });
+    expect(code(() => decodeClusterMessage(many, { ...DEFAULT_CLUSTER_LIMITS, maxPresenceEntries: 2 }))).toBe(
+      'too-large',
+    );
+    const zeroSession = frame(32, (e) => {
+      e.writeString('doc');
+      e.writeVarUint(1);
+      e.writeVarUint(0);
+      e.writeU8(0);
+    });
+    expect(code(() => decodeClusterMessage(zeroSession))).toBe('invalid');
+    const badFlag = frame(32, (e) => {
+      e.writeString('doc');
+      e.writeVarUint(1);
+      e.writeVarUint(5);
+      e.writeU8(2);
+    });
+    expect(code(() => decodeClusterMessage(badFlag))).toBe('invalid');
+    const longName = frame(32, (e) => {
+      e.writeString('doc');
+      e.writeVarUint(1);
+      e.writeVarUint(5);
+      e.writeU8(1);
+      e.writeString('n'.repeat(257));
+    });
+    expect(code(() => decodeClusterMessage(longName))).toBe('too-large');
+    const badValueTag = frame(32, (e) => {
+      e.writeString('doc');
+      e.writeVarUint(1);
+      e.writeVarUint(5);
+      e.writeU8(1);
+      e.writeString('n');
+      e.writeString('c');
+      e.writeU8(99);
+    });
+    expect(code(() => decodeClusterMessage(badValueTag))).not.toBe('ok');
+    expect(code(() => decodeClusterMessage(new Uint8Array([1, 33, 0])))).toBe('trailing-bytes');
+  });
 });

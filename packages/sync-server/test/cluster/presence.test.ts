@@ -1,0 +1,126 @@
+/**
+ * Presence across a real 3-node cluster (relay processes, real peer links): a client on node 1
+ * sees a client on node 2 appear, update, clear, leave, and vanish when node 2 is killed -9;
+ * a client joining node 3 gets node 2's presence at once; presence works again once node 2 is back.
+ */
+import { Doc, encodeStateVector, type PresenceState, type ServerMessage } from '@accord/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken } from '../../src/auth/tokens.js';
+import { ProcessCluster } from '../support/process-cluster.js';
+import { TestClient } from '../support/protocol-client.js';
+import { ensureBuilt } from '../support/relay-process.js';
+import { removeTempDirs } from '../support/tmp.js';
+
+const SECRET = 'presence-cluster-secret-0123456789';
+const DOC = 'presence-doc';
+let cluster: ProcessCluster;
+let token: string;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  ensureBuilt();
+  cluster = await ProcessCluster.start(3, ['--auth-secret', SECRET]);
+  token = await mintToken(SECRET, { docId: DOC, scope: 'write' });
+}, 60_000);
+afterAll(async () => {
+  for (const c of clients) c.ws.terminate();
+  await cluster?.stop();
+  removeTempDirs();
+});
+
+async function join(node: number): Promise<{ client: TestClient; sessionId: number }> {
+  const client = await TestClient.join(cluster.url(node), DOC, token, encodeStateVector(new Doc()));
+  clients.push(client);
+  return { client, sessionId: (await client.next('welcome')).sessionId };
+}
+
+/** The presence a client knows now: every presence-update it received, folded in order. */
+function presenceOf(c: TestClient): Map<number, PresenceState> {
+  const map = new Map<number, PresenceState>();
+  for (const m of c.all('presence-update'))
+    for (const e of m.entries) {
+      if (e.state === null) map.delete(e.sessionId);
+      else map.set(e.sessionId, e.state);
+    }
+  return map;
+}
+
+/** Wait (at most `ms`) until the client's presence of `sessionId` satisfies `pred`. */
+async function untilPresence(
+  c: TestClient,
+  sessionId: number,
+  pred: (s: PresenceState | undefined) => boolean,
+  ms = 5000,
+): Promise<void> {
+  if (pred(presenceOf(c).get(sessionId))) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`presence of ${sessionId}: ${JSON.stringify(presenceOf(c).get(sessionId))}`)),
+      ms,
+    );
+    c.on((m: ServerMessage) => {
+      if (m.type === 'presence-update' && pred(presenceOf(c).get(sessionId))) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+const state = (name: string, anchor: number): PresenceState => ({
+  name,
+  color: '#3366ff',
+  cursor: { anchor, head: anchor },
+  data: null,
+});
+
+describe('presence across a 3-node relay cluster', () => {
+  it('is relayed between nodes, and expires on leave and on kill -9 of the peer node', async () => {
+    const a = await join(1);
+    const b = await join(2);
+    // session ids carry the node id in their low 16 bits: never equal across nodes
+    expect(a.sessionId % 2 ** 16).toBe(1);
+    expect(b.sessionId % 2 ** 16).toBe(2);
+
+    b.client.send({ type: 'presence', state: state('Bea', 1) });
+    await untilPresence(a.client, b.sessionId, (s) => s?.name === 'Bea');
+    b.client.send({ type: 'presence', state: state('Bea', 7) });
+    await untilPresence(a.client, b.sessionId, (s) => JSON.stringify(s?.cursor) === '{"anchor":7,"head":7}');
+    // and the other way round: node 2 sees node 1's client
+    a.client.send({ type: 'presence', state: state('Ann', 0) });
+    await untilPresence(b.client, a.sessionId, (s) => s?.name === 'Ann');
+
+    // a client joining node 3 later gets both at once (from the join's presence-update)
+    const c = await join(3);
+    await untilPresence(c.client, b.sessionId, (s) => s?.name === 'Bea' && s.cursor !== null);
+    await untilPresence(c.client, a.sessionId, (s) => s?.name === 'Ann');
+    expect(presenceOf(c.client).has(c.sessionId)).toBe(false);
+
+    // clearing, then leaving (socket closed)
+    b.client.send({ type: 'presence', state: null });
+    await untilPresence(a.client, b.sessionId, (s) => s === undefined);
+    b.client.send({ type: 'presence', state: state('Bea', 2) });
+    await untilPresence(a.client, b.sessionId, (s) => s?.name === 'Bea');
+    await b.client.close();
+    await untilPresence(a.client, b.sessionId, (s) => s === undefined);
+    await untilPresence(c.client, b.sessionId, (s) => s === undefined);
+
+    // kill -9 of node 2: its clients' presence disappears everywhere else
+    const b2 = await join(2);
+    b2.client.send({ type: 'presence', state: state('Bob', 3) });
+    await untilPresence(a.client, b2.sessionId, (s) => s?.name === 'Bob');
+    await untilPresence(c.client, b2.sessionId, (s) => s?.name === 'Bob');
+    await cluster.kill(2);
+    await untilPresence(a.client, b2.sessionId, (s) => s === undefined);
+    await untilPresence(c.client, b2.sessionId, (s) => s === undefined);
+    expect(presenceOf(a.client).get(c.sessionId)).toBeUndefined(); // c never set any
+    expect(presenceOf(c.client).get(a.sessionId)?.name).toBe('Ann'); // node 1's is untouched
+
+    // node 2 restarts: a new client there is seen again, and sees node 1's client
+    await cluster.startNode(2);
+    const b3 = await join(2);
+    await untilPresence(b3.client, a.sessionId, (s) => s?.name === 'Ann', 10_000);
+    b3.client.send({ type: 'presence', state: state('Bo', 4) });
+    await untilPresence(a.client, b3.sessionId, (s) => s?.name === 'Bo', 10_000);
+  }, 60_000);
+});

@@ -1,0 +1,90 @@
+/**
+ * A cluster of real `accord-relay` processes on loopback: fixed client ports (peer links on
+ * client port + 1000, the CLI default), one data directory per node, restartable after kill -9.
+ */
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { type RelayProcess, spawnRelay } from './relay-process.js';
+import { tempDir } from './tmp.js';
+
+async function canBind(port: number): Promise<boolean> {
+  const s = createServer();
+  s.on('error', () => {});
+  s.listen(port, '127.0.0.1');
+  const ok = await Promise.race([once(s, 'listening').then(() => true), once(s, 'error').then(() => false)]);
+  if (ok) await new Promise<void>((r) => s.close(() => r()));
+  return ok;
+}
+
+/** `n` client ports whose port + 1000 (peer link) is free too. Tries at most 200 candidates. */
+export async function freePortPairs(n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < 200 && out.length < n; i++) {
+    const p = 20_000 + Math.floor(Math.random() * 20_000);
+    if (out.includes(p) || out.includes(p - 1000) || out.includes(p + 1000)) continue;
+    if ((await canBind(p)) && (await canBind(p + 1000))) out.push(p);
+  }
+  if (out.length < n) throw new Error('no free port pairs');
+  return out;
+}
+
+/** A cluster of relay processes with ids 1..n. */
+export class ProcessCluster {
+  readonly procs = new Map<number, RelayProcess>();
+  private readonly dirs = new Map<number, string>();
+
+  private constructor(
+    readonly ports: readonly number[],
+    private readonly extraArgs: readonly string[],
+  ) {}
+
+  /** Start `n` nodes with `extraArgs` (e.g. `--auth-secret S`). */
+  static async start(n: number, extraArgs: readonly string[]): Promise<ProcessCluster> {
+    const c = new ProcessCluster(await freePortPairs(n), extraArgs);
+    await Promise.all(c.ports.map((_, i) => c.startNode(i + 1)));
+    return c;
+  }
+
+  /** Client URL of node `id`. */
+  url(id: number): string {
+    return `ws://127.0.0.1:${this.ports[id - 1]}/`;
+  }
+
+  /** (Re)start node `id` on its port and data directory. */
+  async startNode(id: number): Promise<RelayProcess> {
+    const dir = this.dirs.get(id) ?? tempDir();
+    this.dirs.set(id, dir);
+    const peers = this.ports
+      .map((p, i) => ({ id: i + 1, p }))
+      .filter((x) => x.id !== id)
+      .map((x) => `${x.id}@127.0.0.1:${x.p}`)
+      .join(',');
+    const proc = await spawnRelay([
+      '--id',
+      String(id),
+      '--port',
+      String(this.ports[id - 1]),
+      '--peers',
+      peers,
+      '--data',
+      dir,
+      ...this.extraArgs,
+    ]);
+    this.procs.set(id, proc);
+    return proc;
+  }
+
+  /** kill -9 node `id` and wait for it to exit. */
+  async kill(id: number): Promise<void> {
+    const p = this.procs.get(id);
+    if (p === undefined) return;
+    p.proc.kill('SIGKILL');
+    await p.exited;
+    this.procs.delete(id);
+  }
+
+  /** Stop every node (SIGKILL: the tests do not need a graceful stop). */
+  async stop(): Promise<void> {
+    await Promise.all([...this.procs.keys()].map((id) => this.kill(id)));
+  }
+}
