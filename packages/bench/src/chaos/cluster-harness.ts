@@ -7,8 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../relay/servers/accord-relay.js';
 import type { LeaderEvent, SnapshotAcceptedEvent, SnapshotCommittedEvent } from './events.js';
+import { stablePort } from './ports.js';
 import { ProxyMesh } from './proxy-mesh.js';
 
 const NODE_MAIN = fileURLToPath(new URL('./cluster-node.js', import.meta.url));
@@ -54,8 +54,8 @@ export class ClusterHarness {
     for (let id = 1; id <= n; id++) {
       nodes.set(id, {
         id,
-        clientPort: await freePort(),
-        peerPort: await freePort(),
+        clientPort: await stablePort(),
+        peerPort: await stablePort(),
         proc: null,
         stopped: false,
       });

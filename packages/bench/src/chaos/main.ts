@@ -115,6 +115,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return r.unrecovered === 0 && r.maxLeadersPerTerm <= 1 && r.survivorFailedWrites === 0 ? 0 : 1;
   }
+  // The command that replays one schedule exactly as this run drove it (same fault schedule).
+  const replay = (s: number) =>
+    `pnpm chaos --seed ${s} --schedules 1 --nodes ${nodes} --clients ${clients} --duration ${durationMs}`;
   const results: ScheduleResult[] = [];
   const log = (s: string) => {
     if (!json) process.stderr.write(`${s}\n`);
@@ -135,7 +138,9 @@ async function main(argv: string[]): Promise<number> {
         `snapshots ${r.snapshotsCommitted} survivor-failed ${r.survivorFailedWrites}/${r.survivorWrites} failover ${r.failoversMs.join('/') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
     );
     if (r.problems.length > 0) {
-      process.stderr.write(`chaos: schedule failed; replay with: pnpm chaos --seed ${s} --schedules 1\n`);
+      process.stderr.write(
+        `chaos: schedule ${s} failed (${r.problems.join('; ')}); replay with: ${replay(s)}\n`,
+      );
     }
   }
   const failovers = results.flatMap((r) => r.failoversMs);
@@ -163,6 +168,7 @@ async function main(argv: string[]): Promise<number> {
     yield: round(totalReq === 0 ? 1 : results.reduce((s, r) => s + r.yield * r.requests, 0) / totalReq),
     harvest: round(results.reduce((s, r) => s + r.harvest, 0) / Math.max(1, results.length)),
     failedSeeds: results.filter((r) => r.problems.length > 0).map((r) => r.seed),
+    replay: results.filter((r) => r.problems.length > 0).map((r) => replay(r.seed)),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   return summary.failedSeeds.length === 0 ? 0 : 1;

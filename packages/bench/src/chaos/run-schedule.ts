@@ -192,7 +192,11 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     for (const v of [...snapshotViolations, ...minority].slice(0, 5)) problems.push(`snapshot: ${v}`);
     if (survivors.failed > 0) {
       problems.push(
-        `${survivors.failed} of ${survivors.writes} writes through surviving nodes failed (e.g. ${JSON.stringify(survivors.examples[0])})`,
+        `${survivors.failed} of ${survivors.writes} writes through surviving nodes failed (e.g. ${survivors.examples
+          .map((x) => `${x.client} via node ${x.node} at +${x.at - t0} ms`)
+          .join(
+            ', ',
+          )}; faults: ${faults.map((f) => `+${f.at - t0} ${f.fault} ${f.nodes.join(',')}`).join(', ')})`,
       );
     }
     if (fo.unrecovered > 0) problems.push(`${fo.unrecovered} leader kills without a new leader`);
