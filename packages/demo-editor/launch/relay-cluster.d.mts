@@ -26,6 +26,9 @@ export interface RelayCluster {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Relay flags every node gets before `extraArgs`: snapshots every 50 updates and after 2 s idle. */
+export const DEMO_RELAY_ARGS: readonly string[];
+
 /** Ask the OS for `count` distinct free TCP ports. */
 export function freePorts(count: number, host?: string): Promise<number[]>;
 

@@ -54,6 +54,14 @@ function answers(host, port) {
 }
 
 /**
+ * Relay flags every demo node gets (before any `extraArgs`, which override them): the leader
+ * numbers a snapshot every 50 updates to a document and 2 s after its last update, so the
+ * cluster panel's snapshot number advances during an ordinary editing session (the relay's
+ * defaults, 1000 updates and no idle trigger, suit servers, not a demo).
+ */
+export const DEMO_RELAY_ARGS = ['--snapshot-every', '50', '--snapshot-idle', '2000'];
+
+/**
  * Start `ports.length` relay nodes (ids 1..N) and wait until each answers on its port.
  * @param {{
  *   relayMain: string, ports: number[], dataRoot: string, host?: string,
@@ -94,7 +102,7 @@ export async function startCluster(options) {
     mkdirSync(dataDir, { recursive: true });
     const list = ['--id', String(id), '--port', String(port), '--host', host, '--data', dataDir];
     if (peers) list.push('--peers', peers);
-    return [...list, '--auth', 'none', ...extraArgs];
+    return [...list, '--auth', 'none', ...DEMO_RELAY_ARGS, ...extraArgs];
   }
 
   /**

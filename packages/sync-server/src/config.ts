@@ -32,6 +32,8 @@ export interface RelayConfig {
   readonly keepAliveMs: number;
   readonly sync: SyncMode;
   readonly snapshotEvery: number;
+  /** Cluster leader: also snapshot a document this long after its last update (0: off). */
+  readonly snapshotIdleMs: number;
   readonly logLevel: string;
   /** Cluster settings, passed to the cluster layer as given. */
   readonly writeQuorum: number | null;
@@ -175,7 +177,14 @@ const FLAGS: readonly Flag[] = [
     env: 'ACCORD_SNAPSHOT_EVERY',
     arg: 'N',
     def: '1000',
-    help: 'compact a document log after N updates (0: never)',
+    help: 'compact a document log, and (cluster leader) number a snapshot, every N updates (0: never)',
+  },
+  {
+    name: 'snapshot-idle',
+    env: 'ACCORD_SNAPSHOT_IDLE',
+    arg: 'MS',
+    def: '0',
+    help: 'cluster: the leader also snapshots a document MS after its last update (0: off)',
   },
   {
     name: 'log-level',
@@ -342,6 +351,7 @@ export function loadConfig(
     keepAliveMs: int('keepalive', need('keepalive'), 100),
     sync,
     snapshotEvery: int('snapshot-every', need('snapshot-every'), 0),
+    snapshotIdleMs: int('snapshot-idle', need('snapshot-idle'), 0),
     logLevel: need('log-level'),
     writeQuorum: wq === null ? null : int('write-quorum', wq, 1),
     readQuorum: rq === null ? null : int('read-quorum', rq, 1),

@@ -1,6 +1,8 @@
 /**
- * Presence in real tabs on one relay node: everyone is listed with their colour, a rename reaches
- * the others, and each tab draws the others' carets and selections, labelled with their names.
+ * Presence in real tabs, each on a different node of a 3-node relay cluster (presence crosses the
+ * peer links): everyone is listed with their colour, a rename reaches the others, and each tab
+ * draws the others' carets and selections, labelled with their names. With the demo launcher's
+ * snapshot settings, the cluster panel's snapshot number advances after the edits, alike in all tabs.
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -21,7 +23,7 @@ import {
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ nodes: 1 });
+  stack = await startStack({ nodes: 3 });
 });
 
 afterAll(async () => {
@@ -55,9 +57,10 @@ function caretTags(page: Page): Promise<{ name: string; color: string }[]> {
 describe('presence', () => {
   it('lists everyone, spreads renames, and draws remote carets and selections in their colours', async () => {
     const doc = `presence-${Date.now()}`;
-    const tabs = await Promise.all([stack.open(doc), stack.open(doc), stack.open(doc)]);
+    const tabs = await Promise.all([0, 1, 2].map((node) => stack.openOnNode(doc, node)));
     const [a, b, c] = tabs.map((tab) => tab.page) as [Page, Page, Page];
     await Promise.all([a, b, c].map((page) => waitSynced(page)));
+    expect(await Promise.all([a, b, c].map((page) => testIdText(page, 'node-id')))).toEqual(['1', '2', '3']);
     await Promise.all(
       [a, b, c].map((page) =>
         waitFor('three people listed', async () => (await page.getByTestId('presence-user').count()) === 3),
@@ -95,6 +98,12 @@ describe('presence', () => {
     expect(await b.locator('collab-editor .selection').count()).toBeGreaterThan(0);
     expect((await caretTags(b)).map((t) => t.name).sort()).toEqual(['Ada Tester', cName].sort());
     expect(await testIdText(b, 'status')).toBe('synced');
+    // The leader numbered a snapshot of these edits (2 s after the last one at the latest), and
+    // every tab, whichever node it is on, shows the same number.
+    await waitFor('the same snapshot number, above 0, in every tab', async () => {
+      const seqs = await Promise.all([a, b, c].map((page) => testIdText(page, 'snapshot-seq')));
+      return Number(seqs[0]) >= 1 && seqs.every((seq) => seq === seqs[0]);
+    });
 
     await saveSideBySide(stack.browser, [a, b, c], 'three-tabs-presence.png');
     for (const tab of tabs) expect(tab.errors).toEqual([]);

@@ -44,6 +44,8 @@ export interface ClusterReplicatorOptions {
   scheduler?: Scheduler;
   /** The leader numbers a snapshot of a document every this many updates to it. Default 200. */
   snapshotEveryUpdates?: number;
+  /** ... and after this many ms without updates, if it had any since its last snapshot. Default 0 (off). */
+  snapshotIdleMs?: number;
 }
 
 const META_KEY = 'cluster.election';
@@ -124,6 +126,8 @@ export class ClusterReplicator implements Replicator {
       electionTerm: persisted.term,
       send: (to, m) => this.links?.send(to, m),
       everyUpdates: this.opts.snapshotEveryUpdates ?? 200,
+      idleMs: this.opts.snapshotIdleMs ?? 0,
+      setTimer: (ms, fn) => this.scheduler.setTimer(ms, fn),
       onSnapshot: (docId) => {
         for (const l of this.listeners) l({ kind: 'snapshot', docId });
       },

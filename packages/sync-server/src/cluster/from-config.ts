@@ -43,5 +43,6 @@ export function clusterReplicatorFromConfig(
     heartbeatMs: config.heartbeatMs,
     electionTimeoutMs: config.electionTimeoutMs,
     snapshotEveryUpdates: config.snapshotEvery,
+    snapshotIdleMs: config.snapshotIdleMs,
   });
 }

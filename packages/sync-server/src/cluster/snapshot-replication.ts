@@ -33,6 +33,13 @@ export interface SnapshotReplicationDeps {
   send: (to: NodeId, m: ClusterMessage) => void;
   /** The leader snapshots a document after this many updates to it. */
   everyUpdates: number;
+  /**
+   * The leader also snapshots a document whose updates since its last snapshot then stayed
+   * quiet for this long (ms; 0 or absent: only every `everyUpdates`).
+   */
+  idleMs?: number;
+  /** Timer source for the idle trigger. */
+  setTimer?: (ms: number, fn: () => void) => { cancel(): void };
   onSnapshot: (docId: string) => void;
 }
 
@@ -51,6 +58,7 @@ export class SnapshotReplication {
   private readonly sequencer: SnapshotSequencer;
   private readonly counts = new Map<string, number>();
   private readonly committed = new Map<string, SnapshotNumber>();
+  private readonly idleTimers = new Map<string, { cancel(): void }>();
 
   constructor(deps: SnapshotReplicationDeps) {
     this.d = deps;
@@ -86,6 +94,8 @@ export class SnapshotReplication {
   /** This node is no longer leader. */
   stepDown(): void {
     this.sequencer.stepDown();
+    for (const t of this.idleTimers.values()) t.cancel();
+    this.idleTimers.clear();
   }
 
   /** An update to `docId` was stored here; the leader snapshots every `everyUpdates`. */
@@ -94,6 +104,21 @@ export class SnapshotReplication {
     this.counts.set(docId, c);
     // Issue at every multiple (retransmitting an uncommitted one, or asking again while learning).
     if (c % this.d.everyUpdates === 0 && this.sequencer.term !== null) this.tryIssue(docId);
+    else this.armIdle(docId);
+  }
+
+  /** Leader only: (re)start `docId`'s idle timer; when it fires with updates not yet covered, snapshot. */
+  private armIdle(docId: string): void {
+    const { idleMs, setTimer } = this.d;
+    if (idleMs === undefined || idleMs <= 0 || setTimer === undefined || this.sequencer.term === null) return;
+    this.idleTimers.get(docId)?.cancel();
+    this.idleTimers.set(
+      docId,
+      setTimer(idleMs, () => {
+        this.idleTimers.delete(docId);
+        if ((this.counts.get(docId) ?? 0) > 0 && this.sequencer.term !== null) this.tryIssue(docId);
+      }),
+    );
   }
 
   /** Handle a snapshot message from a peer. */
