@@ -61,6 +61,12 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   const counts: number[] = new Array(ids.length).fill(0);
   const sums: number[] = new Array(ids.length).fill(0);
   let live = 0;
+  // The records are read straight from `buf` at `pos`: a varint below 0x80 (nearly all of them)
+  // is read inline, longer ones through `readVar`, which leaves the position after it in `varEnd`.
+  const buf = bytes;
+  const end = bytes.length;
+  let pos = dec.offset;
+  let b = 0;
   // The previous item's fields (its right origin before any "next item" fix-up).
   let pClient = -1;
   let pClock = 0;
@@ -70,27 +76,60 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   let prev: Item | null = null;
   let orPending = false;
   for (let i = 0; i < n; i++) {
-    const info = dec.readU8();
+    if (pos >= end) return null;
+    const info = buf[pos++] as number;
     const content = info & 3;
     const idMode = (info >> 2) & 3;
     let len = 1;
     if (content === C_LIVE || content === C_DELETED) {
-      len = dec.readVarUint();
+      b = pos < end ? (buf[pos] as number) : 0x80;
+      if (b < 0x80) {
+        len = b;
+        pos++;
+      } else {
+        len = readVar(buf, pos);
+        pos = varEnd;
+      }
       if (len < 1) return null; // raw UTF-16 runs: general path
     }
     let c: number;
     let clock: number;
     if (idMode === 2) {
-      const ci = toIndex[dec.readVarUint()];
+      let ci: number | undefined;
+      b = pos < end ? (buf[pos] as number) : 0x80;
+      if (b < 0x80) {
+        ci = toIndex[b];
+        pos++;
+      } else {
+        ci = toIndex[readVar(buf, pos)];
+        pos = varEnd;
+      }
       if (ci === undefined) return null;
       c = ci;
-      clock = dec.readVarUint();
+      b = pos < end ? (buf[pos] as number) : 0x80;
+      if (b < 0x80) {
+        clock = b;
+        pos++;
+      } else {
+        clock = readVar(buf, pos);
+        pos = varEnd;
+      }
     } else {
       if (prev === null) return null;
       c = pClient;
       if (idMode === 3) clock = pClock - len;
       else if (idMode === 0) clock = pClock + pLen;
-      else clock = pClock + pLen + dec.readVarInt();
+      else {
+        b = pos < end ? (buf[pos] as number) : 0x80;
+        if (b < 0x80) {
+          // Signed varint: bit 6 is the sign.
+          clock = pClock + pLen + (b & 0x40 ? -(b & 0x3f) : b & 0x3f);
+          pos++;
+        } else {
+          clock = pClock + pLen + readVarInt(buf, pos);
+          pos = varEnd;
+        }
+      }
     }
     if (!(clock >= 0 && clock + len <= MAX_CLOCK)) return null;
     const olMode = (info >> 4) & 3;
@@ -105,8 +144,9 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
       olClient = c;
       olClock = clock - 1;
     } else if (olMode === 3) {
-      olClock = readRef(dec, c, clock, toIndex);
+      olClock = readRef(buf, pos, c, clock, toIndex);
       olClient = refClient;
+      pos = varEnd;
     }
     const orMode = (info >> 6) & 3;
     let orClient = NO_CLIENT;
@@ -114,8 +154,9 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     if (orMode === 0) {
       if (i + 1 >= n) return null;
     } else if (orMode === 2) {
-      orClock = readRef(dec, c, clock, toIndex);
+      orClock = readRef(buf, pos, c, clock, toIndex);
       orClient = refClient;
+      pos = varEnd;
     } else if (orMode === 3) {
       if (prev === null) return null;
       orClient = pOrClient;
@@ -140,6 +181,7 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     pOrClient = orClient;
     pOrClock = orClock;
   }
+  dec.readRaw(pos - dec.offset);
   const text = dec.readString();
   if (text.length !== live || dec.readVarUint() !== 0) return null;
   dec.expectEnd();
@@ -153,20 +195,74 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   return { name, ids, items, text, counts, sums };
 }
 
+/** Position just after the last varint read by {@link readVar}, {@link readVarInt} or {@link readRef}. */
+let varEnd = 0;
 /** Client index of the last reference read by {@link readRef} (its clock is returned). */
 let refClient = 0;
 
 /**
- * Read a reference written by `writeRef`: returns its clock and leaves its client index in
- * {@link refClient} (no array per reference).
+ * Read an unsigned varint (as `Decoder.readVarUint`) at `pos`; the position after it goes to
+ * {@link varEnd}.
+ * @throws {DecodeError} when truncated, longer than 8 bytes or above 2^53 - 1.
+ */
+function readVar(buf: Uint8Array, pos: number): number {
+  let result = 0;
+  let mul = 1;
+  for (let i = 0; i < 8; i++) {
+    if (pos >= buf.length) throw NOT_FAST;
+    const byte = buf[pos++] as number;
+    result += (byte & 0x7f) * mul;
+    if (byte < 0x80) {
+      if (result > Number.MAX_SAFE_INTEGER) throw NOT_FAST;
+      varEnd = pos;
+      return result;
+    }
+    mul *= 0x80;
+  }
+  throw NOT_FAST;
+}
+
+/**
+ * Read a signed varint (as `Decoder.readVarInt`) at `pos`; the position after it goes to
+ * {@link varEnd}.
+ * @throws {DecodeError} when truncated, longer than 9 bytes or beyond 2^53 - 1.
+ */
+function readVarInt(buf: Uint8Array, pos: number): number {
+  if (pos >= buf.length) throw NOT_FAST;
+  const first = buf[pos++] as number;
+  let m = first & 0x3f;
+  if (first & 0x80) {
+    let mul = 0x40;
+    for (let i = 0; ; i++) {
+      if (i >= 8 || pos >= buf.length) throw NOT_FAST;
+      const byte = buf[pos++] as number;
+      m += (byte & 0x7f) * mul;
+      if (byte < 0x80) break;
+      mul *= 0x80;
+    }
+    if (m > Number.MAX_SAFE_INTEGER) throw NOT_FAST;
+  }
+  varEnd = pos;
+  return first & 0x40 ? -m : m;
+}
+
+/**
+ * Read a reference written by `writeRef` at `pos`: returns its clock, leaves its client index in
+ * {@link refClient} and the position after it in {@link varEnd} (no array per reference).
  * @throws {DecodeError} on malformed bytes or an unknown client.
  */
-function readRef(dec: Decoder, ownClient: number, ownClock: number, toIndex: number[]): number {
-  const v = dec.readVarUint();
+function readRef(
+  buf: Uint8Array,
+  pos: number,
+  ownClient: number,
+  ownClock: number,
+  toIndex: number[],
+): number {
+  const v = readVar(buf, pos);
   if (v === 1) {
-    const ci = toIndex[dec.readVarUint()];
+    const ci = toIndex[readVar(buf, varEnd)];
     if (ci === undefined) throw NOT_FAST;
-    const clock = dec.readVarUint();
+    const clock = readVar(buf, varEnd);
     if (clock >= MAX_CLOCK) throw NOT_FAST;
     refClient = ci;
     return clock;
