@@ -20,6 +20,16 @@ describe('relay configuration', () => {
     });
   });
 
+  it('reads the snapshot triggers (idle trigger off by default, last flag wins)', () => {
+    expect(loadConfig(base, {})).toMatchObject({ snapshotEvery: 1000, snapshotIdleMs: 0 });
+    expect(loadConfig([...base, '--snapshot-idle', '2000'], {}).snapshotIdleMs).toBe(2000);
+    expect(loadConfig(base, { ACCORD_SNAPSHOT_IDLE: '500' }).snapshotIdleMs).toBe(500);
+    expect(loadConfig([...base, '--snapshot-every', '50', '--snapshot-every', '7'], {}).snapshotEvery).toBe(
+      7,
+    );
+    expect(() => loadConfig([...base, '--snapshot-idle', '-1'], {})).toThrow(ConfigError);
+  });
+
   it('reads every flag from the environment, and flags win over the environment', () => {
     const env = {
       ACCORD_ID: '2',

@@ -1,0 +1,61 @@
+import type { PresenceState } from '@accord/core';
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_REMOTE_PRESENCE_PER_NODE,
+  newSessionId,
+  RemotePresence,
+} from '../../src/relay/remote-presence.js';
+
+const st = (name: string): PresenceState => ({ name, color: '#000', cursor: null, data: null });
+
+describe('remote presence (other nodes’ sessions)', () => {
+  it('keeps entries per node and document, reports only real changes, drops a node at once', () => {
+    const r = new RemotePresence();
+    expect(r.apply(2, 'd', [{ sessionId: 10, state: st('a') }])).toEqual([{ sessionId: 10, state: st('a') }]);
+    r.apply(3, 'd', [{ sessionId: 11, state: st('b') }]);
+    r.apply(3, 'e', [{ sessionId: 12, state: st('c') }]);
+    expect(r.entriesFor('d')).toEqual([
+      { sessionId: 10, state: st('a') },
+      { sessionId: 11, state: st('b') },
+    ]);
+    // removing an unknown session changes nothing (and is not relayed)
+    expect(r.apply(2, 'd', [{ sessionId: 99, state: null }])).toEqual([]);
+    expect(r.apply(2, 'd', [{ sessionId: 10, state: null }])).toEqual([{ sessionId: 10, state: null }]);
+    expect(r.entriesFor('d')).toEqual([{ sessionId: 11, state: st('b') }]);
+    const dropped = r.drop(3);
+    expect([...dropped]).toEqual([
+      ['d', [{ sessionId: 11, state: null }]],
+      ['e', [{ sessionId: 12, state: null }]],
+    ]);
+    expect(r.entriesFor('d')).toEqual([]);
+    expect(r.entriesFor('e')).toEqual([]);
+    expect(r.drop(3).size).toBe(0);
+  });
+
+  it('remembers at most MAX_REMOTE_PRESENCE_PER_NODE sessions per node; updates of known ones still apply', () => {
+    const r = new RemotePresence();
+    const many = Array.from({ length: MAX_REMOTE_PRESENCE_PER_NODE + 5 }, (_, i) => ({
+      sessionId: i + 1,
+      state: st('x'),
+    }));
+    expect(r.apply(2, 'd', many)).toHaveLength(MAX_REMOTE_PRESENCE_PER_NODE);
+    expect(r.apply(2, 'd', [{ sessionId: 1, state: st('y') }])).toHaveLength(1);
+    expect(r.apply(2, 'd', [{ sessionId: MAX_REMOTE_PRESENCE_PER_NODE + 3, state: st('y') }])).toEqual([]);
+    r.apply(2, 'd', [{ sessionId: 1, state: null }]);
+    expect(r.apply(2, 'd', [{ sessionId: MAX_REMOTE_PRESENCE_PER_NODE + 3, state: st('y') }])).toHaveLength(
+      1,
+    );
+    expect(r.apply(4, 'd', [{ sessionId: 1, state: st('z') }])).toHaveLength(1); // other nodes unaffected
+  });
+
+  it('session ids are safe integers carrying the node id in their low 16 bits', () => {
+    for (const node of [1, 2, 3, 65_535]) {
+      for (let i = 0; i < 50; i++) {
+        const id = newSessionId(node);
+        expect(Number.isSafeInteger(id) && id > 0).toBe(true);
+        expect(id % 2 ** 16).toBe(node);
+      }
+    }
+    expect(Number.isSafeInteger(newSessionId(70_000))).toBe(true);
+  });
+});
