@@ -199,9 +199,11 @@ export class ClusterReplicator implements Replicator {
   }
 
   publishPresence(docId: string, entries: readonly PresenceEntry[]): void {
-    if (entries.length === 0) return;
-    for (const p of this.opts.peers)
-      this.links?.send(p.id, { type: 'presence', docId, entries: [...entries] });
+    // In chunks well under the codec's per-message bound (1024 entries).
+    for (let i = 0; i < entries.length; i += 256) {
+      const chunk = entries.slice(i, i + 256);
+      for (const p of this.opts.peers) this.links?.send(p.id, { type: 'presence', docId, entries: chunk });
+    }
   }
 
   status(): ClusterStatus {

@@ -69,6 +69,7 @@ export class Relay implements SessionHost, ReplicaHost {
   private readonly sessions = new Set<Session>();
   /** Presence of sessions on other nodes, as they reported it. */
   private readonly remotePresence = new RemotePresence();
+  private lastRepublish = 0;
   private readonly now: () => number;
   private readonly sweepTimer: ReturnType<typeof setInterval>;
   private readonly unsubscribe: () => void;
@@ -288,7 +289,15 @@ export class Relay implements SessionHost, ReplicaHost {
   }
 
   private expirePresence(): void {
-    const cutoff = this.now() - this.options.limits.presenceTtlMs;
+    const ttl = this.options.limits.presenceTtlMs;
+    const cutoff = this.now() - ttl;
+    // Other nodes' sessions: expire what their node stopped re-reporting, and re-report ours.
+    for (const [docId, entries] of this.remotePresence.expire(cutoff)) this.relayPeerPresence(docId, entries);
+    if (this.now() - this.lastRepublish >= ttl / 3) {
+      this.lastRepublish = this.now();
+      for (const { docId, entries } of this.localPresence())
+        this.options.replicator.publishPresence?.(docId, entries);
+    }
     for (const room of this.rooms.all()) {
       for (const s of room.sessions) {
         if (s.lastSeen < cutoff && room.presence.has(s.id)) this.setPresence(room, s, null);
@@ -370,16 +379,17 @@ export class Relay implements SessionHost, ReplicaHost {
   }
 
   peerPresence(from: number, docId: string, entries: readonly PresenceEntry[]): void {
-    const changed = this.remotePresence.apply(from, docId, entries);
-    if (changed.length > 0)
-      this.rooms.get(docId)?.broadcast(encodeMessage({ type: 'presence-update', entries: changed }));
+    this.relayPeerPresence(docId, this.remotePresence.apply(from, docId, entries, this.now()));
   }
 
   peerPresenceGone(from: number): void {
-    for (const [docId, entries] of this.remotePresence.drop(from)) {
-      if (entries.length > 0)
-        this.rooms.get(docId)?.broadcast(encodeMessage({ type: 'presence-update', entries }));
-    }
+    for (const [docId, entries] of this.remotePresence.drop(from)) this.relayPeerPresence(docId, entries);
+  }
+
+  /** Tell this node's sessions in `docId` about other nodes' presence changes. */
+  private relayPeerPresence(docId: string, entries: PresenceEntry[]): void {
+    if (entries.length > 0)
+      this.rooms.get(docId)?.broadcast(encodeMessage({ type: 'presence-update', entries }));
   }
 
   localPresence(): { docId: string; entries: PresenceEntry[] }[] {

@@ -2,7 +2,9 @@
  * Presence of client sessions connected to OTHER relay nodes of the cluster, as those nodes
  * reported it over the peer links. Kept apart from the rooms (a node may hold presence for a
  * document none of its own clients has open, and must show it to the first one who joins).
- * Best effort, never stored; a node's entries are dropped when its link drops.
+ * Best effort, never stored; a node's entries are dropped when its link drops, and each entry
+ * expires unless its node re-reports it within the presence TTL (nodes republish their sessions'
+ * presence periodically), which also clears entries of a frozen node whose links stay open.
  */
 import { randomInt } from 'node:crypto';
 import type { PresenceEntry, PresenceState } from '@accord/core';
@@ -19,16 +21,28 @@ export function newSessionId(nodeId: number): number {
 /** Most presence entries remembered per peer node; further new sessions are ignored. */
 export const MAX_REMOTE_PRESENCE_PER_NODE = 10_000;
 
+interface Held {
+  state: PresenceState;
+  /** When its node last reported it (relay clock, ms). */
+  seen: number;
+  /** Encoded form, to tell a refresh from a change. */
+  key: string;
+}
+
+const keyOf = (s: PresenceState): string =>
+  JSON.stringify(s, (_k, v: unknown) => (v instanceof Uint8Array ? [...v] : v));
+
 /** Remote presence by node, document and session. */
 export class RemotePresence {
-  private readonly byNode = new Map<number, Map<string, Map<number, PresenceState>>>();
+  private readonly byNode = new Map<number, Map<string, Map<number, Held>>>();
   private readonly counts = new Map<number, number>();
 
   /**
-   * Apply node `from`'s changes to `docId`. Returns the entries that changed something (to relay
-   * to local sessions): removals of unknown sessions and sets past the bound are dropped.
+   * Apply node `from`'s changes to `docId`, reported at time `now`. Returns the entries that
+   * changed something (to relay to local sessions): removals of unknown sessions, sets past the
+   * bound and re-reports of an unchanged state (refreshes) are not returned.
    */
-  apply(from: number, docId: string, entries: readonly PresenceEntry[]): PresenceEntry[] {
+  apply(from: number, docId: string, entries: readonly PresenceEntry[], now = 0): PresenceEntry[] {
     let docs = this.byNode.get(from);
     if (docs === undefined) {
       docs = new Map();
@@ -49,11 +63,16 @@ export class RemotePresence {
         sessions = new Map();
         docs.set(docId, sessions);
       }
-      if (!sessions.has(e.sessionId)) {
+      const key = keyOf(e.state);
+      const held = sessions.get(e.sessionId);
+      if (held === undefined) {
         if (count >= MAX_REMOTE_PRESENCE_PER_NODE) continue;
         count++;
+      } else if (held.key === key) {
+        held.seen = now;
+        continue;
       }
-      sessions.set(e.sessionId, e.state);
+      sessions.set(e.sessionId, { state: e.state, seen: now, key });
       changed.push(e);
     }
     if (sessions !== undefined && sessions.size === 0) docs.delete(docId);
@@ -77,13 +96,32 @@ export class RemotePresence {
     return out;
   }
 
+  /** Forget entries last reported before `cutoff`. Returns, per document, the removals to relay. */
+  expire(cutoff: number): Map<string, PresenceEntry[]> {
+    const out = new Map<string, PresenceEntry[]>();
+    for (const [node, docs] of this.byNode) {
+      for (const [docId, sessions] of docs) {
+        for (const [sessionId, held] of sessions) {
+          if (held.seen >= cutoff) continue;
+          sessions.delete(sessionId);
+          this.counts.set(node, (this.counts.get(node) ?? 1) - 1);
+          const list = out.get(docId) ?? [];
+          list.push({ sessionId, state: null });
+          out.set(docId, list);
+        }
+        if (sessions.size === 0) docs.delete(docId);
+      }
+    }
+    return out;
+  }
+
   /** Every remote session's presence in `docId` (for a session that joins). */
   entriesFor(docId: string): PresenceEntry[] {
     const out: PresenceEntry[] = [];
     for (const docs of this.byNode.values()) {
       const sessions = docs.get(docId);
       if (sessions === undefined) continue;
-      for (const [sessionId, state] of sessions) out.push({ sessionId, state });
+      for (const [sessionId, held] of sessions) out.push({ sessionId, state: held.state });
     }
     return out;
   }

@@ -2,6 +2,7 @@
  * Presence across a real 3-node cluster (relay processes, real peer links): a client on node 1
  * sees a client on node 2 appear, update, clear, leave, and vanish when node 2 is killed -9;
  * a client joining node 3 gets node 2's presence at once; presence works again once node 2 is back.
+ * With a short presence TTL, a frozen node's (SIGSTOP, links still open) presence expires too.
  */
 import { Doc, encodeStateVector, type PresenceState, type ServerMessage } from '@accord/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,5 +123,38 @@ describe('presence across a 3-node relay cluster', () => {
     await untilPresence(b3.client, a.sessionId, (s) => s?.name === 'Ann', 10_000);
     b3.client.send({ type: 'presence', state: state('Bo', 4) });
     await untilPresence(a.client, b3.sessionId, (s) => s?.name === 'Bo', 10_000);
+  }, 60_000);
+
+  it('expires a frozen node’s presence after the TTL, and keeps live presence alive past it', async () => {
+    const ttl = 1500;
+    const frozen = await ProcessCluster.start(3, ['--auth-secret', SECRET, '--presence-ttl', String(ttl)]);
+    const pingers: ReturnType<typeof setInterval>[] = [];
+    try {
+      const joinOn = async (node: number) => {
+        const client = await TestClient.join(frozen.url(node), DOC, token, encodeStateVector(new Doc()));
+        clients.push(client);
+        let nonce = 1;
+        pingers.push(setInterval(() => client.send({ type: 'ping', nonce: nonce++ }), 200));
+        return { client, sessionId: (await client.next('welcome')).sessionId };
+      };
+      const a = await joinOn(1);
+      const b = await joinOn(2);
+      b.client.send({ type: 'presence', state: state('Bea', 1) });
+      await untilPresence(a.client, b.sessionId, (s) => s?.name === 'Bea');
+      // twice the TTL later it is still there: node 2 re-reports it
+      await new Promise((r) => setTimeout(r, 2 * ttl));
+      expect(presenceOf(a.client).get(b.sessionId)?.name).toBe('Bea');
+      frozen.signal(2, 'SIGSTOP');
+      const t0 = Date.now();
+      await untilPresence(a.client, b.sessionId, (s) => s === undefined, 3 * ttl);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(ttl / 2);
+      frozen.signal(2, 'SIGCONT');
+      b.client.send({ type: 'presence', state: state('Bea', 2) });
+      await untilPresence(a.client, b.sessionId, (s) => s?.name === 'Bea', 5000);
+    } finally {
+      for (const p of pingers) clearInterval(p);
+      frozen.signal(2, 'SIGCONT');
+      await frozen.stop();
+    }
   }, 60_000);
 });

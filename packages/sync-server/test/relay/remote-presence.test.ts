@@ -48,6 +48,20 @@ describe('remote presence (other nodes’ sessions)', () => {
     expect(r.apply(4, 'd', [{ sessionId: 1, state: st('z') }])).toHaveLength(1); // other nodes unaffected
   });
 
+  it('expires entries not re-reported in time; an unchanged re-report is a silent refresh', () => {
+    const r = new RemotePresence();
+    r.apply(2, 'd', [{ sessionId: 10, state: st('a') }], 0);
+    r.apply(2, 'd', [{ sessionId: 11, state: st('b') }], 0);
+    // node 2 re-reports session 10 unchanged at t=100: nothing to relay, but it stays alive
+    expect(r.apply(2, 'd', [{ sessionId: 10, state: st('a') }], 100)).toEqual([]);
+    expect(r.apply(2, 'd', [{ sessionId: 10, state: st('a2') }], 100)).toHaveLength(1);
+    expect([...r.expire(50)]).toEqual([['d', [{ sessionId: 11, state: null }]]]);
+    expect(r.entriesFor('d')).toEqual([{ sessionId: 10, state: st('a2') }]);
+    expect(r.expire(50).size).toBe(0);
+    expect([...r.expire(101)]).toEqual([['d', [{ sessionId: 10, state: null }]]]);
+    expect(r.entriesFor('d')).toEqual([]);
+  });
+
   it('session ids are safe integers carrying the node id in their low 16 bits', () => {
     for (const node of [1, 2, 3, 65_535]) {
       for (let i = 0; i < 50; i++) {

@@ -83,6 +83,11 @@ export class ProcessCluster {
     this.procs.delete(id);
   }
 
+  /** Send `signal` to node `id` (e.g. SIGSTOP / SIGCONT to freeze and resume it). */
+  signal(id: number, signal: NodeJS.Signals): void {
+    this.procs.get(id)?.proc.kill(signal);
+  }
+
   /** Stop every node (SIGKILL: the tests do not need a graceful stop). */
   async stop(): Promise<void> {
     await Promise.all([...this.procs.keys()].map((id) => this.kill(id)));
