@@ -30,6 +30,12 @@ export class SequenceIndex {
   leaves: Leaf[];
   /** Number of visible units. */
   length = 0;
+  /**
+   * The visible text when it is known without walking the items (a text loaded from a snapshot),
+   * else null. Every visible change goes through {@link adjust}, {@link push} or {@link load},
+   * which clear it.
+   */
+  text: string | null = null;
   /** Cursor cache: a leaf index and the visible position where that leaf starts. */
   private cLeaf = 0;
   private cPos = 0;
@@ -139,6 +145,7 @@ export class SequenceIndex {
   adjust(leaf: Leaf, delta: number): void {
     leaf.vis += delta;
     this.length += delta;
+    this.text = null;
     if (leaf.index < this.cLeaf) this.cPos += delta;
   }
 
@@ -190,6 +197,7 @@ export class SequenceIndex {
     if (!item.deleted) {
       leaf.vis += item.len;
       this.length += item.len;
+      this.text = null;
     }
   }
 
@@ -204,6 +212,7 @@ export class SequenceIndex {
       for (let i = 0; i < items.length; i++) this.push(items[i] as Item);
       return;
     }
+    this.text = null;
     let total = 0;
     for (let from = 0; from < items.length; from += per) {
       if (from > 0) {

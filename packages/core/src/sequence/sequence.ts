@@ -293,6 +293,8 @@ export class Sequence {
 
   /** The visible units as a string (text sequences). */
   toString(): string {
+    const known = this.index.text;
+    if (known !== null) return known;
     const parts: string[] = [];
     for (const leaf of this.index.leaves)
       for (const it of leaf.items) if (!it.deleted) parts.push(it.content as string);

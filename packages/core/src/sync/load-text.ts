@@ -361,6 +361,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     const seq = (doc.getRoot('text', name) as Text).seq;
     seq.noteText(text);
     seq.index.load(items);
+    seq.index.text = text;
     for (let c = 0; c < orders.length; c++) {
       const order = orders[c];
       if (order === null || order === undefined) continue;

@@ -45,8 +45,8 @@ function loadFast(bytes: Uint8Array): Doc {
 }
 
 /** Load `bytes` through the general path (an observer keeps every fast path away). */
-function loadGeneral(bytes: Uint8Array): Doc {
-  const d = makeDoc(50);
+function loadGeneral(bytes: Uint8Array, clientId = 50): Doc {
+  const d = makeDoc(clientId);
   d.getText('t').observe(() => {});
   applyUpdate(d, bytes);
   return d;
@@ -58,6 +58,16 @@ function expectSame(fast: Doc, general: Doc): void {
   expect(unitsOf(fast)).toEqual(unitsOf(general));
   expect(encodeStateVector(fast)).toEqual(encodeStateVector(general));
   expect(encodeStateAsUpdate(fast)).toEqual(encodeStateAsUpdate(general));
+  // A remote edit, then local ones: the text read after each equals the general path's.
+  const other = loadGeneral(encodeStateAsUpdate(general), 60);
+  const o = other.getText('t');
+  o.insert(0, 'r');
+  if (o.length > 2) o.delete(o.length - 1, 1);
+  const remote = encodeStateAsUpdate(other, encodeStateVector(general));
+  applyUpdate(fast, remote);
+  applyUpdate(general, remote);
+  expect(fast.getText('t').toString()).toBe(o.toString());
+  expect(general.getText('t').toString()).toBe(o.toString());
   const a = fast.getText('t');
   const b = general.getText('t');
   a.insert(a.length >> 1, 'xy');
