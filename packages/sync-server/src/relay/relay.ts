@@ -11,17 +11,17 @@ import {
   encodeMessage,
   type HelloMessage,
   type PresenceEntry,
-  type PresenceState,
 } from '@accord/core';
 import type { Logger } from 'pino';
 import { AuthError, type TokenVerifier } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { Committer } from '../storage/committer.js';
 import type { SqliteStore } from '../storage/sqlite-store.js';
+import { ClusterPresence } from './cluster-presence.js';
 import { clusterFrame } from './cluster-status.js';
 import type { Connection, ConnectionHandler } from './connection.js';
 import type { DocumentEngine } from './document.js';
-import { newSessionId, RemotePresence } from './remote-presence.js';
+import { newSessionId } from './remote-presence.js';
 import type { ReplicaHost, Replicator } from './replicator.js';
 import { type Room, RoomRegistry } from './rooms.js';
 import { type RateLimits, Session, type SessionHost } from './session.js';
@@ -67,9 +67,8 @@ export class Relay implements SessionHost, ReplicaHost {
   readonly logger: Logger;
   readonly rooms: RoomRegistry;
   private readonly sessions = new Set<Session>();
-  /** Presence of sessions on other nodes, as they reported it. */
-  private readonly remotePresence = new RemotePresence();
-  private lastRepublish = 0;
+  /** Presence of this node's sessions (shared with the cluster) and of other nodes' sessions. */
+  private readonly presence: ClusterPresence;
   private readonly now: () => number;
   private readonly sweepTimer: ReturnType<typeof setInterval>;
   private readonly unsubscribe: () => void;
@@ -94,13 +93,14 @@ export class Relay implements SessionHost, ReplicaHost {
       onCompact: () => m.compactions.inc(),
       writeCompaction: (docId, snapshot, upTo) => options.committer.compact(docId, snapshot, upTo),
     });
+    this.presence = new ClusterPresence(this.rooms, options.replicator, this.now);
     options.committer.onBatch(({ size, durationMs, perDoc }) => {
       m.commitBatch.observe(size);
       m.commitSeconds.observe(durationMs / 1000);
       setImmediate(() => this.rooms.committed(perDoc));
     });
     const ttl = options.limits.presenceTtlMs;
-    this.sweepTimer = setInterval(() => this.expirePresence(), Math.max(50, Math.min(1000, ttl / 4)));
+    this.sweepTimer = setInterval(() => this.presence.sweep(ttl), Math.max(50, Math.min(1000, ttl / 4)));
     this.sweepTimer.unref?.();
     this.unsubscribe = options.replicator.onEvent((e) => {
       if (e.kind === 'status') for (const r of this.rooms.all()) this.sendCluster(r);
@@ -191,8 +191,7 @@ export class Relay implements SessionHost, ReplicaHost {
       });
       session.send({ type: 'sync', update: diff, stateVector: room.doc.stateVector() });
       session.sendRaw(cluster);
-      const entries: PresenceEntry[] = [...room.presence].map(([sessionId, state]) => ({ sessionId, state }));
-      entries.push(...this.remotePresence.entriesFor(room.docId));
+      const entries = this.presence.joinEntries(room);
       if (entries.length > 0) session.send({ type: 'presence-update', entries });
       session.joined(scope, expiresAt * 1000 - Date.now());
       this.logger.debug(
@@ -230,7 +229,7 @@ export class Relay implements SessionHost, ReplicaHost {
         }
         return;
       case 'presence':
-        this.setPresence(room, session, msg.state);
+        this.presence.set(room, session, msg.state);
         return;
       default:
         session.fail('unexpected-message', CloseCode.policy, `${msg.type} is not expected here`);
@@ -288,30 +287,13 @@ export class Relay implements SessionHost, ReplicaHost {
     for (const w of waiters) w();
   }
 
-  private expirePresence(): void {
-    const ttl = this.options.limits.presenceTtlMs;
-    const cutoff = this.now() - ttl;
-    // Other nodes' sessions: expire what their node stopped re-reporting, and re-report ours.
-    for (const [docId, entries] of this.remotePresence.expire(cutoff)) this.relayPeerPresence(docId, entries);
-    if (this.now() - this.lastRepublish >= ttl / 3) {
-      this.lastRepublish = this.now();
-      for (const { docId, entries } of this.localPresence())
-        this.options.replicator.publishPresence?.(docId, entries);
-    }
-    for (const room of this.rooms.all()) {
-      for (const s of room.sessions) {
-        if (s.lastSeen < cutoff && room.presence.has(s.id)) this.setPresence(room, s, null);
-      }
-    }
-  }
-
   closed(session: Session): void {
     this.sessions.delete(session);
     this.options.metrics.connections.set(this.sessions.size);
     const room = this.rooms.get(session.docId);
     if (!room?.sessions.delete(session)) return;
     this.logger.debug({ docId: room.docId, sessionId: session.id }, 'session left');
-    if (room.presence.has(session.id)) this.setPresence(room, session, null);
+    this.presence.set(room, session, null);
     this.rooms.maybeUnload(room);
   }
 
@@ -319,13 +301,6 @@ export class Relay implements SessionHost, ReplicaHost {
     const m = this.options.metrics;
     if (kind === 'error') m.errors.inc({ code: String(code) });
     else m.closes.inc({ code: String(code) });
-  }
-
-  /** Set or clear a local session's presence: its room hears it, and so do the other nodes. */
-  private setPresence(room: Room, session: Session, state: PresenceState | null): void {
-    if (state === null && !room.presence.has(session.id)) return;
-    room.setPresence(session, state);
-    this.options.replicator.publishPresence?.(room.docId, [{ sessionId: session.id, state }]);
   }
 
   // ---- cluster status ----
@@ -379,29 +354,15 @@ export class Relay implements SessionHost, ReplicaHost {
   }
 
   peerPresence(from: number, docId: string, entries: readonly PresenceEntry[]): void {
-    this.relayPeerPresence(docId, this.remotePresence.apply(from, docId, entries, this.now()));
+    this.presence.fromPeer(from, docId, entries);
   }
 
   peerPresenceGone(from: number): void {
-    for (const [docId, entries] of this.remotePresence.drop(from)) this.relayPeerPresence(docId, entries);
-  }
-
-  /** Tell this node's sessions in `docId` about other nodes' presence changes. */
-  private relayPeerPresence(docId: string, entries: PresenceEntry[]): void {
-    if (entries.length > 0)
-      this.rooms.get(docId)?.broadcast(encodeMessage({ type: 'presence-update', entries }));
+    this.presence.peerGone(from);
   }
 
   localPresence(): { docId: string; entries: PresenceEntry[] }[] {
-    const out: { docId: string; entries: PresenceEntry[] }[] = [];
-    for (const room of this.rooms.all()) {
-      if (room.presence.size === 0) continue;
-      out.push({
-        docId: room.docId,
-        entries: [...room.presence].map(([sessionId, state]) => ({ sessionId, state })),
-      });
-    }
-    return out;
+    return this.presence.local();
   }
 
   // ---- shutdown ----
