@@ -1,0 +1,86 @@
+/**
+ * The leader's snapshot triggers, in virtual time: every N updates, and after an idle period
+ * with updates not yet covered; nothing while not leader.
+ */
+import { Doc, encodeStateVector } from '@accord/core';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { SnapshotReplication } from '../../src/cluster/snapshot-replication.js';
+import type { ReplicaHost } from '../../src/relay/replicator.js';
+import { ManualScheduler } from '../../src/time/scheduler.js';
+
+/** A one-node cluster's host: metadata in a map, an empty document. */
+function host(): ReplicaHost {
+  const meta = new Map<string, string>();
+  const sv = encodeStateVector(new Doc());
+  return {
+    nodeId: 1,
+    store: { getMeta: (k: string) => meta.get(k), setMeta: (k: string, v: string) => meta.set(k, v) },
+    logger: pino({ level: 'silent' }),
+    documents: () => [],
+    stateVector: async () => sv,
+    diff: async () => new Uint8Array(),
+    ingest: async () => {},
+  } as unknown as ReplicaHost;
+}
+
+function setup(idleMs: number) {
+  const clock = new ManualScheduler();
+  const snapshots: string[] = [];
+  const r = new SnapshotReplication({
+    nodeId: 1,
+    members: [1],
+    host: host(),
+    electionTerm: 0,
+    send: () => {},
+    everyUpdates: 10,
+    idleMs,
+    setTimer: (ms, fn) => clock.setTimer(ms, fn),
+    onSnapshot: (docId) => snapshots.push(`${docId}@${JSON.stringify(r.snapshotOf(docId))}`),
+  });
+  return { clock, r, snapshots };
+}
+
+describe('leader snapshot triggers', () => {
+  it('numbers a snapshot once updates stay quiet for idleMs, and again at every 10 updates', () => {
+    const { clock, r } = setup(500);
+    r.lead(3);
+    for (let i = 0; i < 3; i++) r.noteUpdate('d');
+    clock.advance(499);
+    expect(r.snapshotOf('d')).toEqual({ term: 0, seq: 0 });
+    r.noteUpdate('d'); // restarts the wait
+    clock.advance(499);
+    expect(r.snapshotOf('d')).toEqual({ term: 0, seq: 0 });
+    clock.advance(1);
+    expect(r.snapshotOf('d')).toEqual({ term: 3, seq: 1 });
+    // quiet with nothing new: no further snapshot
+    clock.advance(5000);
+    expect(r.snapshotOf('d')).toEqual({ term: 3, seq: 1 });
+    // the count trigger alone, without waiting
+    for (let i = 0; i < 10; i++) r.noteUpdate('d');
+    expect(r.snapshotOf('d')).toEqual({ term: 3, seq: 2 });
+    clock.advance(5000);
+    expect(r.snapshotOf('d')).toEqual({ term: 3, seq: 2 });
+  });
+
+  it('does nothing when idleMs is 0 or the node is not (or no longer) leader', () => {
+    const off = setup(0);
+    off.r.lead(1);
+    for (let i = 0; i < 3; i++) off.r.noteUpdate('d');
+    off.clock.advance(10_000);
+    expect(off.r.snapshotOf('d')).toEqual({ term: 0, seq: 0 });
+
+    const follower = setup(500);
+    for (let i = 0; i < 3; i++) follower.r.noteUpdate('d');
+    follower.clock.advance(10_000);
+    expect(follower.r.snapshotOf('d')).toEqual({ term: 0, seq: 0 });
+
+    const deposed = setup(500);
+    deposed.r.lead(2);
+    deposed.r.noteUpdate('d');
+    deposed.r.stepDown();
+    deposed.clock.advance(10_000);
+    expect(deposed.r.snapshotOf('d')).toEqual({ term: 0, seq: 0 });
+    expect(deposed.clock.pending).toBe(0);
+  });
+});
