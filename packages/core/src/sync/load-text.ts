@@ -185,13 +185,6 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   const text = dec.readString();
   if (text.length !== live || dec.readVarUint() !== 0) return null;
   dec.expectEnd();
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const it = items[i] as Item;
-    if (it.deleted) continue;
-    it.content = text.slice(at, at + it.len);
-    at += it.len;
-  }
   return { name, ids, items, text, counts, sums };
 }
 
@@ -276,28 +269,53 @@ function readRef(
   return clock;
 }
 
-/** Largest clock span per item (on average) for which {@link clockOrder} uses a dense table. */
+/** Largest clock span per item (on average) for which a replica's clocks get a dense table. */
 const DENSE_SPAN = 64;
 
 /**
- * The items of client `c` in clock order, or null unless they tile `0 .. sum-1` exactly
- * (`count` items, lengths summing to `sum`). Dense clocks (the usual case) go through a table of
- * run starts, with no sort; sparse ones (long runs) sort their few items.
+ * One pass over the parsed items: give each live item its slice of `text`, check that every
+ * origin is inside its replica's clock range `0 .. sums[c]-1` (enough once the ranges are shown to
+ * be tiled), and note where each run starts in `tables[c]` (replicas with a dense table). False
+ * when an origin is out of range or two runs overlap.
  */
-function clockOrder(items: Item[], c: number, count: number, sum: number): Item[] | null {
-  const out: Item[] = [];
-  if (sum <= DENSE_SPAN * count + 65536) {
-    const startAt = new Int32Array(sum);
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i] as Item;
-      if (it.client !== c) continue;
-      // Within range, and no two runs starting at one clock.
-      if (it.clock + it.len > sum || startAt[it.clock] !== 0) return null;
-      startAt[it.clock] = i + 1;
+function fill(p: Parsed, tables: (Int32Array | null)[]): boolean {
+  const { items, text, sums } = p;
+  let at = 0;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as Item;
+    if (!it.deleted) {
+      it.content = text.slice(at, at + it.len);
+      at += it.len;
     }
+    if (it.olClient !== NO_CLIENT && !(it.olClock < (sums[it.olClient] as number))) return false;
+    if (it.orClient !== NO_CLIENT && !(it.orClock < (sums[it.orClient] as number))) return false;
+    const table = tables[it.client];
+    if (table !== null && table !== undefined) {
+      // Within range, and no two runs starting at one clock.
+      if (it.clock + it.len > table.length || table[it.clock] !== 0) return false;
+      table[it.clock] = i + 1;
+    }
+  }
+  return true;
+}
+
+/**
+ * The items of client `c` in clock order, or null unless they tile `0 .. sum-1` exactly
+ * (`count` items, lengths summing to `sum`). With a dense table of run starts (from
+ * {@link fill}) this is a walk with no sort; otherwise (long runs, few items) a sort.
+ */
+function clockOrder(
+  items: Item[],
+  c: number,
+  count: number,
+  sum: number,
+  table: Int32Array | null,
+): Item[] | null {
+  const out: Item[] = [];
+  if (table !== null) {
     let k = 0;
     for (let clock = 0; clock < sum; ) {
-      const j = startAt[clock] as number;
+      const j = table[clock] as number;
       if (j === 0 || k >= count) return null; // a gap
       const it = items[j - 1] as Item;
       out.push(it);
@@ -318,19 +336,6 @@ function clockOrder(items: Item[], c: number, count: number, sum: number): Item[
 }
 
 /**
- * True when every origin exists, given that each client's items tile `0 .. sums[c]-1` (so a unit
- * exists exactly when its clock is below its client's sum).
- */
-function originsExist(items: Item[], sums: number[]): boolean {
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i] as Item;
-    if (it.olClient !== NO_CLIENT && !(it.olClock < (sums[it.olClient] as number))) return false;
-    if (it.orClient !== NO_CLIENT && !(it.orClock < (sums[it.orClient] as number))) return false;
-  }
-  return true;
-}
-
-/**
  * Load `bytes` into `doc` when it is a snapshot of exactly one root text and `doc` is empty;
  * false (nothing changed) otherwise.
  */
@@ -347,14 +352,20 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
   }
   if (parsed === null) return false;
   const { name, ids, items, text, counts, sums } = parsed;
+  const tables: (Int32Array | null)[] = [];
+  for (let c = 0; c < ids.length; c++) {
+    const count = counts[c] as number;
+    const sum = sums[c] as number;
+    tables.push(count > 0 && sum <= DENSE_SPAN * count + 65536 ? new Int32Array(sum) : null);
+  }
+  if (!fill(parsed, tables)) return false;
   const orders: (Item[] | null)[] = [];
   for (let c = 0; c < ids.length; c++) {
     const count = counts[c] as number;
-    const order = count === 0 ? null : clockOrder(items, c, count, sums[c] as number);
+    const order = count === 0 ? null : clockOrder(items, c, count, sums[c] as number, tables[c] ?? null);
     if (count > 0 && order === null) return false;
     orders.push(order);
   }
-  if (!originsExist(items, sums)) return false;
   for (let c = 0; c < ids.length; c++) doc.clientIndex(ids[c] as number);
   const opened = doc.begin(origin, false);
   try {
