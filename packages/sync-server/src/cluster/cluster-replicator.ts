@@ -81,7 +81,7 @@ export class ClusterReplicator implements Replicator {
   private readonly tracker: WriteQuorumTracker<number>;
   private readonly waiting = new Map<
     number,
-    { resolve: () => void; reject: (e: Error) => void; timer: TimerHandle }
+    { resolve: () => void; reject: (e: Error) => void; timer: TimerHandle; docId: string; update: Uint8Array }
   >();
   private readonly reads = new Set<PendingRead>();
   private readonly timers = new Map<ElectionTimer, TimerHandle>();
@@ -140,6 +140,7 @@ export class ClusterReplicator implements Replicator {
       onMessage: (from, m) => this.onMessage(from, m),
       onConnected: (peer) => {
         this.catchUp(peer);
+        this.reforward(peer);
         this.resendPresence(peer);
       },
       onInboundLost: (peer) => this.host?.peerPresenceGone(peer),
@@ -160,7 +161,7 @@ export class ClusterReplicator implements Replicator {
         this.waiting.delete(id);
         reject(new ReplicationError(`update not held by ${this.quorum.w} nodes in time`));
       });
-      this.waiting.set(id, { resolve, reject, timer });
+      this.waiting.set(id, { resolve, reject, timer, docId, update });
     });
     for (const p of this.opts.peers)
       this.links.send(p.id, { type: 'replicate', docId, updateId: id, update });
@@ -366,6 +367,20 @@ export class ClusterReplicator implements Replicator {
       (lack) => this.links?.send(from, { type: 'replicate', docId, updateId: 0, update: lack }),
       () => {},
     );
+  }
+
+  /**
+   * Our link to `peer` came up: forward it again every write still waiting for its quorum that
+   * it does not hold. A write forwarded while the link was down (or into a silent partition) is
+   * otherwise never acknowledged by that peer, and if the one peer that did hold it then fails,
+   * the client's write would hang until its timeout although W nodes are reachable. Duplicates
+   * are harmless: updates are idempotent and the tracker counts each node once.
+   */
+  private reforward(peer: NodeId): void {
+    for (const [id, w] of this.waiting) {
+      if (this.tracker.holdersOf(id).includes(peer)) continue;
+      this.links?.send(peer, { type: 'replicate', docId: w.docId, updateId: id, update: w.update });
+    }
   }
 
   /** Our link to `peer` came up: it forgets what presence we sent before and gets all of it anew. */

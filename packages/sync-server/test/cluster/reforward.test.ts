@@ -1,0 +1,67 @@
+/**
+ * A write forwarded while a peer link is down is forwarded again when the link comes up, so the
+ * write reaches W nodes through whichever peers are reachable later (real TCP links, real nodes).
+ */
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { Doc, encodeStateAsUpdate } from '@accord/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
+import type { RelayNode } from '../../src/node.js';
+import { coreEngine } from '../../src/relay/core-engine.js';
+import { startNode } from '../support/in-process.js';
+import { removeTempDirs } from '../support/tmp.js';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const a = s.address();
+  const port = typeof a === 'object' && a !== null ? a.port : 0;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+const nodes: RelayNode[] = [];
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.close()));
+  removeTempDirs();
+});
+
+describe('ClusterReplicator re-forwards waiting writes when a peer link comes up', () => {
+  it('acknowledges a write made while every peer was unreachable once one peer starts', async () => {
+    const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+    const peer = (id: number, port: number) => ({ id, host: '127.0.0.1', port });
+    const first = new ClusterReplicator({
+      nodeId: 1,
+      listenHost: '127.0.0.1',
+      peerPort: p1,
+      peers: [peer(2, p2), peer(3, p3)],
+      replicateTimeoutMs: 8000,
+    });
+    nodes.push(await startNode(['--id', '1'], { engine: coreEngine, replicator: () => first }));
+    const doc = new Doc();
+    doc.getText('t').insert(0, 'written while alone');
+    let settled: 'acked' | Error | null = null;
+    first.replicate('d', encodeStateAsUpdate(doc)).then(
+      () => {
+        settled = 'acked';
+      },
+      (e: Error) => {
+        settled = e;
+      },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBeNull(); // W = 2 and nobody else is up: the write waits
+    const second = new ClusterReplicator({
+      nodeId: 2,
+      listenHost: '127.0.0.1',
+      peerPort: p2,
+      peers: [peer(1, p1), peer(3, p3)],
+    });
+    nodes.push(await startNode(['--id', '2'], { engine: coreEngine, replicator: () => second }));
+    const end = Date.now() + 5000;
+    while (settled === null && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe('acked');
+  }, 15_000);
+});
