@@ -16,6 +16,7 @@ import {
   computeYield,
   failoverTimes,
   faultWindows,
+  sidesAt,
   writeGaps,
 } from './checkers.js';
 import { ClusterHarness } from './cluster-harness.js';
@@ -42,6 +43,8 @@ export interface ScheduleResult {
   snapshotOrderViolations: number;
   snapshotEvents: number;
   snapshotsCommitted: number;
+  /** Snapshots committed while a partition was in force (the checker requires the majority side). */
+  snapshotsCommittedDuringPartitions: number;
   minorityCommitViolations: number;
   converged: boolean;
   failoversMs: number[];
@@ -209,6 +212,9 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       snapshotOrderViolations: snapshotViolations.length,
       snapshotEvents: h.snapshotsAccepted.length + h.snapshotsCommitted.length,
       snapshotsCommitted: h.snapshotsCommitted.length,
+      snapshotsCommittedDuringPartitions: h.snapshotsCommitted.filter(
+        (c) => sidesAt(faults, h.ids, c.at).length > 1,
+      ).length,
       minorityCommitViolations: minority.length,
       converged,
       failoversMs: fo.samples,
