@@ -5,7 +5,6 @@
  */
 export * from './auth/index.js';
 export * from './cluster/index.js';
-export * from './election/index.js';
 export {
   ConfigError,
   helpText,
@@ -14,6 +13,7 @@ export {
   parsePeers,
   type RelayConfig,
 } from './config.js';
+export * from './election/index.js';
 export { type RelayNode, type ReplicatorFactory, type StartOptions, startRelayNode } from './node.js';
 export { createMetrics, type RelayMetrics } from './ops/metrics.js';
 export type { Connection, ConnectionHandler } from './relay/connection.js';
