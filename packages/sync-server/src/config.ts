@@ -30,6 +30,8 @@ export interface RelayConfig {
   readonly presenceTtlMs: number;
   readonly handshakeTimeoutMs: number;
   readonly keepAliveMs: number;
+  /** How long queued frames wait for company before they are sent (ms). */
+  readonly writeCoalesceMs: number;
   readonly sync: SyncMode;
   readonly snapshotEvery: number;
   /** Cluster leader: also snapshot a document this long after its last update (0: off). */
@@ -164,6 +166,13 @@ const FLAGS: readonly Flag[] = [
     arg: 'MS',
     def: '15000',
     help: 'WebSocket ping interval; unanswered twice closes with 4009',
+  },
+  {
+    name: 'write-coalesce',
+    env: 'ACCORD_WRITE_COALESCE',
+    arg: 'MS',
+    def: '1',
+    help: 'frames to a client wait this long for company, then leave in one write (fewer packets under load); 0: at the end of each event-loop turn',
   },
   {
     name: 'sync',
@@ -349,6 +358,7 @@ export function loadConfig(
     presenceTtlMs: int('presence-ttl', need('presence-ttl'), 100),
     handshakeTimeoutMs: int('handshake-timeout', need('handshake-timeout'), 100),
     keepAliveMs: int('keepalive', need('keepalive'), 100),
+    writeCoalesceMs: int('write-coalesce', need('write-coalesce'), 0),
     sync,
     snapshotEvery: int('snapshot-every', need('snapshot-every'), 0),
     snapshotIdleMs: int('snapshot-idle', need('snapshot-idle'), 0),

@@ -111,6 +111,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         maxPayload: config.maxPayload,
         maxConnections: config.maxConnections,
         keepAliveMs: config.keepAliveMs,
+        writeCoalesceMs: config.writeCoalesceMs,
         isOriginAllowed: originMatcher(config.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS),
         logger,
         onRefused: (reason) => metrics.refusedUpgrades.inc({ reason }),

@@ -19,8 +19,8 @@ const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rat
   --vs       comparison servers (hocuspocus)
   --no-accord  only the comparison servers
   --sustainable  step the rate up from --rate (x1.25, fresh server per attempt, --seconds each) until
-               a rate fails twice (ack or fan-out p99 over 50 ms, or anything lost); report the
-               highest passing rate
+               a rate fails twice (ack or fan-out p99 over 50 ms, or anything lost), bisect twice
+               between the last pass and that failure; report the highest passing rate
   --accord-args "FLAGS"  extra accord-relay flags, e.g. "--sync normal" (default: the relay's defaults)
   --max-rate   upper bound of the --sustainable search (default 100000)
   --full     every client holds a real document (edits, applies what arrives); at the end the
@@ -71,8 +71,7 @@ async function main(): Promise<number> {
       if (values.sustainable) {
         const maxRate = intFlag('max-rate', values['max-rate'], 100_000);
         const s = await findSustainableRate(
-          target,
-          opts,
+          (r) => runRelayBench(target, { ...opts, rate: r }),
           { startRate: rate, factor: 1.25, maxRate, p99LimitMs: 50 },
           (step) => {
             if (!values.json) process.stderr.write(`  ${lib} at ${step.rate}/s: ${JSON.stringify(step)}\n`);

@@ -1,14 +1,9 @@
 /**
  * The sustainable rate: the highest offered rate at which every update is acknowledged and
  * delivered with ack and fan-out p99 at most `p99LimitMs`. Found by stepping the rate up (a fresh
- * server per step) until a step fails.
+ * server per step) until a step fails, then bisecting between the last pass and that failure.
  */
-import {
-  type RelayBenchOptions,
-  type RelayBenchResult,
-  type RelayTarget,
-  runRelayBench,
-} from './run-relay-bench.js';
+import type { RelayBenchResult } from './run-relay-bench.js';
 
 /** One tried rate (the figures of its last attempt). */
 export interface RateStep {
@@ -41,18 +36,27 @@ export function meetsBar(r: RelayBenchResult, p99LimitMs: number): boolean {
  * same rule for every server).
  */
 export async function findSustainableRate(
-  target: RelayTarget,
-  opts: Omit<RelayBenchOptions, 'rate'>,
-  search: { startRate: number; factor: number; maxRate: number; p99LimitMs: number; attempts?: number },
+  /** One measurement at `rate` against a fresh server (normally `runRelayBench`). */
+  measure: (rate: number) => Promise<RelayBenchResult>,
+  search: {
+    startRate: number;
+    factor: number;
+    maxRate: number;
+    p99LimitMs: number;
+    attempts?: number;
+    /** Bisection rounds between the last passing and the first failing rate (default 2). */
+    refine?: number;
+  },
   onStep?: (step: RateStep) => void,
 ): Promise<SustainableResult> {
   const steps: RateStep[] = [];
-  let best: RelayBenchResult | null = null;
-  for (let rate = search.startRate; rate <= search.maxRate; rate = Math.round(rate * search.factor)) {
-    let r = await runRelayBench(target, { ...opts, rate });
+  // Held in an object: TypeScript does not see the closure below assign it.
+  const found: { best: RelayBenchResult | null } = { best: null };
+  const tryRate = async (rate: number): Promise<boolean> => {
+    let r = await measure(rate);
     let passed = meetsBar(r, search.p99LimitMs);
     for (let attempt = 2; !passed && attempt <= (search.attempts ?? 2); attempt++) {
-      r = await runRelayBench(target, { ...opts, rate });
+      r = await measure(rate);
       passed = meetsBar(r, search.p99LimitMs);
     }
     const step: RateStep = {
@@ -67,8 +71,24 @@ export async function findSustainableRate(
     };
     steps.push(step);
     onStep?.(step);
-    if (!passed) break;
-    best = r;
+    if (passed && (found.best === null || rate > found.best.rate)) found.best = r;
+    return passed;
+  };
+  let failed: number | null = null;
+  for (let rate = search.startRate; rate <= search.maxRate; rate = Math.round(rate * search.factor)) {
+    if (!(await tryRate(rate))) {
+      failed = rate;
+      break;
+    }
   }
-  return { sustainableRate: best?.rate ?? 0, best, steps };
+  // Between the last pass (or nothing) and the first failure the bar is crossed somewhere:
+  // halve that interval `refine` times (a fresh server per attempt, as above).
+  for (let round = 0; round < (search.refine ?? 2); round++) {
+    const lastPass = found.best?.rate;
+    if (failed === null || lastPass === undefined) break;
+    const mid = Math.round((lastPass + failed) / 2);
+    if (mid <= lastPass || mid >= failed) break;
+    if (!(await tryRate(mid))) failed = mid;
+  }
+  return { sustainableRate: found.best?.rate ?? 0, best: found.best, steps };
 }

@@ -11,6 +11,7 @@ import { CloseCode } from '@accord/core';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Connection, ConnectionHandler } from '../relay/connection.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 /** What the transport serves. */
 export interface TransportHandlers {
@@ -35,6 +36,8 @@ export interface TransportOptions {
   readonly isOriginAllowed: (origin: string | undefined) => boolean;
   readonly logger: Logger;
   readonly onRefused?: (reason: string) => void;
+  /** How long queued frames wait for company before they are sent (ms); see {@link WriteCoalescer}. Default 1. */
+  readonly writeCoalesceMs?: number;
 }
 
 /** A listening transport. */
@@ -67,6 +70,7 @@ export async function startTransport(
     clientTracking: false,
   });
   const live = new Set<Live>();
+  const coalescer = new WriteCoalescer({ intervalMs: options.writeCoalesceMs ?? 1 });
 
   const server: Server = createServer((req, res) => {
     void serveHttp(req, res, handlers).catch((e: unknown) => {
@@ -100,14 +104,8 @@ export async function startTransport(
     live.add(entry);
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;
     let closed = false;
-    // Frames sent during one event-loop turn leave in one write: the socket is corked at the
-    // first send and uncorked once the turn's callbacks ran (ws's own cork/uncork pairs nest).
+    // Frames queue on the corked socket and leave together at the coalescer's next flush.
     const socket = req.socket;
-    let corked = false;
-    const uncork = () => {
-      corked = false;
-      socket.uncork();
-    };
     const conn: Connection = {
       remote,
       get bufferedAmount() {
@@ -115,17 +113,13 @@ export async function startTransport(
       },
       send(frame) {
         if (ws.readyState !== ws.OPEN) return;
-        if (!corked) {
-          corked = true;
-          socket.cork();
-          setImmediate(uncork);
-        }
+        coalescer.hold(socket);
         ws.send(frame, { binary: true });
       },
       close(code, reason) {
         if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
           ws.close(code, reason);
-          if (corked) uncork(); // the error frame and the close frame leave now
+          coalescer.release(socket); // the error frame and the close frame leave now
           // A peer that never answers the close handshake is cut after a grace period.
           setTimeout(() => ws.terminate(), 2000).unref();
         }

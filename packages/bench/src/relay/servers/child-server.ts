@@ -24,6 +24,14 @@ export type Readiness =
   | { readonly kind: 'http'; readonly port: number; readonly path: string };
 
 /**
+ * Extra Node flags for every server process, from `BENCH_SERVER_NODE_ARGS` (for example
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the servers under load).
+ */
+function serverNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+}
+
+/**
  * Spawns `node <args…>` and waits until it is ready.
  * @throws Error when it exits or does not become ready within `timeoutMs`.
  */
@@ -32,7 +40,7 @@ export async function startChildServer(
   readiness: Readiness,
   opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<ChildServer> {
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...serverNodeArgs(), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: opts.env ?? process.env,
   });

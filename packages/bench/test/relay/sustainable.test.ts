@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { RelayBenchResult } from '../../src/relay/run-relay-bench.js';
+import { findSustainableRate } from '../../src/relay/sustainable.js';
+
+/** A server model whose p99 crosses 50 ms at `limit` updates/s; `flaky` rates fail on their first attempt. */
+function model(limit: number, flaky: ReadonlySet<number> = new Set()) {
+  const tried: number[] = [];
+  const measure = async (rate: number): Promise<RelayBenchResult> => {
+    const firstTry = !tried.includes(rate);
+    tried.push(rate);
+    const p99 = rate <= limit && !(firstTry && flaky.has(rate)) ? 10 : 200;
+    return {
+      lib: 'accord',
+      full: false,
+      nodes: 1,
+      clients: 200,
+      docs: 50,
+      rate,
+      seconds: 1,
+      sent: rate,
+      acked: rate,
+      deliveries: rate * 3,
+      updatesPerSec: rate,
+      deliveriesPerSec: rate * 3,
+      ackP50Ms: 1,
+      ackP99Ms: p99,
+      fanoutP50Ms: 1,
+      fanoutP99Ms: p99,
+      lost: 0,
+      unacked: 0,
+      undelivered: 0,
+      converged: null,
+      divergentDocs: 0,
+      errors: 0,
+      generatorCpuPercent: 50,
+      generatorLagP99Ms: 1,
+      rssMB: 100,
+      cpuPercent: 90,
+      loadAvg1: 0,
+    };
+  };
+  return { measure, tried };
+}
+
+const search = { startRate: 4000, factor: 1.25, maxRate: 100_000, p99LimitMs: 50 };
+
+describe('findSustainableRate', () => {
+  it('steps up by the factor, then bisects between the last pass and the first failure', async () => {
+    const m = model(22_000);
+    const s = await findSustainableRate(m.measure, { ...search, refine: 3 });
+    // Steps: 4000 … 19075 pass, 23844 fails; bisection: 21460 pass, 22652 fail, 22056 fail.
+    expect(s.sustainableRate).toBeLessThanOrEqual(22_000);
+    expect(s.sustainableRate).toBeGreaterThanOrEqual(22_000 - (23_844 - 19_075) / 8);
+    expect(s.best?.rate).toBe(s.sustainableRate);
+    expect(s.steps.filter((x) => x.passed).every((x) => x.rate <= 22_000)).toBe(true);
+    expect(s.steps.filter((x) => !x.passed).every((x) => x.rate > 22_000)).toBe(true);
+  });
+
+  it('gives a rate a second attempt before counting it as failed', async () => {
+    const m = model(30_000, new Set([9766]));
+    const s = await findSustainableRate(m.measure, { ...search, refine: 0 });
+    expect(m.tried.filter((r) => r === 9766)).toHaveLength(2);
+    expect(s.sustainableRate).toBe(29_805);
+  });
+
+  it('reports 0 when even the start rate fails', async () => {
+    const m = model(1000);
+    const s = await findSustainableRate(m.measure, search);
+    expect(s.sustainableRate).toBe(0);
+    expect(s.best).toBeNull();
+    expect(s.steps).toHaveLength(1);
+  });
+});

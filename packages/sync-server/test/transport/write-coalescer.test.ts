@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { type Corkable, WriteCoalescer } from '../../src/transport/write-coalescer.js';
+
+/** A socket stand-in that records cork depth and every flush (uncork to depth 0). */
+class FakeSocket implements Corkable {
+  depth = 0;
+  flushes = 0;
+  cork(): void {
+    this.depth++;
+  }
+  uncork(): void {
+    if (this.depth === 0) throw new Error('uncork without cork');
+    this.depth--;
+    if (this.depth === 0) this.flushes++;
+  }
+}
+
+const turn = () => new Promise<void>((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+describe('WriteCoalescer', () => {
+  it('corks a socket once however many frames it gets, and flushes them together', async () => {
+    const c = new WriteCoalescer({ intervalMs: 0 });
+    const a = new FakeSocket();
+    const b = new FakeSocket();
+    for (let i = 0; i < 10; i++) {
+      c.hold(a);
+      c.hold(b);
+    }
+    expect(a.depth).toBe(1);
+    expect(c.held).toBe(2);
+    await turn();
+    expect([a.flushes, b.flushes, a.depth, b.depth, c.held]).toEqual([1, 1, 0, 0, 0]);
+  });
+
+  it('holds frames for intervalMs, across event-loop turns, then sends them in one flush', async () => {
+    const c = new WriteCoalescer({ intervalMs: 30 });
+    const s = new FakeSocket();
+    c.hold(s);
+    await turn();
+    c.hold(s);
+    await turn();
+    expect([s.flushes, s.depth]).toEqual([0, 1]);
+    await sleep(45);
+    expect([s.flushes, s.depth]).toEqual([1, 0]);
+    // The next frame starts a new interval.
+    c.hold(s);
+    expect(s.depth).toBe(1);
+    await sleep(45);
+    expect(s.flushes).toBe(2);
+  });
+
+  it('release uncorks a held socket at once and leaves the others held', async () => {
+    const c = new WriteCoalescer({ intervalMs: 0 });
+    const a = new FakeSocket();
+    const b = new FakeSocket();
+    c.hold(a);
+    c.hold(b);
+    c.release(a);
+    expect([a.flushes, a.depth, b.depth]).toEqual([1, 0, 1]);
+    c.release(a); // not held: no second uncork
+    await turn();
+    expect([a.flushes, b.flushes, b.depth]).toEqual([1, 1, 0]);
+  });
+
+  it('nests with the socket’s own cork/uncork pairs (ws corks around multi-part frames)', async () => {
+    const c = new WriteCoalescer({ intervalMs: 0 });
+    const s = new FakeSocket();
+    c.hold(s);
+    s.cork(); // ws.send on a corked socket
+    s.uncork();
+    expect(s.flushes).toBe(0);
+    await turn();
+    expect(s.flushes).toBe(1);
+  });
+});
