@@ -9,7 +9,7 @@ import { Encoder } from '../encoding/encoder.js';
 import { AccordError, DecodeError } from '../errors.js';
 import { readReplicaTable, writeReplicaTable } from './dot-kernel.js';
 import { keyOfDecoded } from './element-map.js';
-import { compareWrites, type LWWOptions, minWall, readTimestamp } from './lww-order.js';
+import { compareWrites, type LWWOptions, minWall, readTimestamp, writeTimestamp } from './lww-order.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
 import type { ValueCodec, ValueKey } from './value-codec.js';
 
@@ -176,9 +176,7 @@ export class LWWMap<V> implements StateCrdt<LWWMap<V>, Map<string, V>> {
     for (let i = 0; i < keys.length; i++) {
       const s = slots[i] as Slot<V>;
       enc.writeString(keys[i] as string);
-      enc.writeVarUint(s.ts.wall - base);
-      enc.writeVarUint(s.ts.logical);
-      enc.writeVarUint(index.get(s.ts.replica) as number);
+      writeTimestamp(enc, s.ts, base, index);
       if (s.key === undefined) {
         enc.writeU8(0);
       } else {

@@ -4,6 +4,7 @@
 import type { ReplicaId } from '../clock/dot.js';
 import { compareTimestamps, type Timestamp } from '../clock/hlc.js';
 import type { Decoder } from '../encoding/decoder.js';
+import type { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
 import { compareValueKeys, type ValueKey } from './value-codec.js';
 
@@ -42,14 +43,41 @@ export function minWall(stamps: Iterable<Timestamp>): number {
   return min === Number.POSITIVE_INFINITY ? 0 : min;
 }
 
+/** Write the wall time (minus `base`, the smallest wall time of the encoding) and the logical counter of `ts`. */
+export function writeWallLogical(enc: Encoder, ts: Timestamp, base: number): void {
+  enc.writeVarUint(ts.wall - base);
+  enc.writeVarUint(ts.logical);
+}
+
 /**
- * Read a timestamp written as wall minus `base`, logical, and an index into the replica `table`.
+ * Read what {@link writeWallLogical} wrote.
+ * @throws {DecodeError} for truncated input or a wall above 2^53 - 1.
+ */
+export function readWallLogical(dec: Decoder, base: number): { wall: number; logical: number } {
+  const wall = base + dec.readVarUint();
+  if (wall > Number.MAX_SAFE_INTEGER) throw new DecodeError('overflow', 'wall time exceeds 2^53 - 1');
+  return { wall, logical: dec.readVarUint() };
+}
+
+/** Write `ts` as wall minus `base`, logical, and its replica's index in the encoding's replica table. */
+export function writeTimestamp(
+  enc: Encoder,
+  ts: Timestamp,
+  base: number,
+  index: ReadonlyMap<ReplicaId, number>,
+): void {
+  writeWallLogical(enc, ts, base);
+  const i = index.get(ts.replica);
+  if (i === undefined) throw new RangeError(`replica ${ts.replica} is not in the replica table`);
+  enc.writeVarUint(i);
+}
+
+/**
+ * Read a timestamp written by {@link writeTimestamp} against the decoded replica `table`.
  * @throws {DecodeError} for truncated input, an index outside the table or a wall above 2^53 - 1.
  */
 export function readTimestamp(dec: Decoder, base: number, table: readonly ReplicaId[]): Timestamp {
-  const wall = base + dec.readVarUint();
-  if (wall > Number.MAX_SAFE_INTEGER) throw new DecodeError('overflow', 'wall time exceeds 2^53 - 1');
-  const logical = dec.readVarUint();
+  const { wall, logical } = readWallLogical(dec, base);
   const replica = table[dec.readVarUint()];
   if (replica === undefined) throw new DecodeError('invalid', 'timestamp replica index out of range');
   return { wall, logical, replica };

@@ -19,7 +19,7 @@ import {
   writeReplicaTable,
 } from './dot-kernel.js';
 import { keyOfDecoded } from './element-map.js';
-import { compareWrites, type LWWOptions, minWall } from './lww-order.js';
+import { compareWrites, type LWWOptions, minWall, readWallLogical, writeWallLogical } from './lww-order.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
 import type { ValueCodec, ValueKey } from './value-codec.js';
 
@@ -266,8 +266,7 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
       for (const w of ws) {
         enc.writeVarUint(index.get(w.dot.replica) as number);
         enc.writeVarUint(w.dot.counter);
-        enc.writeVarUint(w.ts.wall - base);
-        enc.writeVarUint(w.ts.logical);
+        writeWallLogical(enc, w.ts, base);
         this.codec.write(enc, w.value);
       }
     }
@@ -308,9 +307,7 @@ export class ORMap<V> implements StateCrdt<ORMap<V>, Map<string, V>> {
           if (counter < 1) throw new DecodeError('invalid', 'dot counter must be >= 1');
           const dot = { replica: r, counter };
           seen.addNew(dot);
-          const wall = base + dec.readVarUint();
-          if (wall > Number.MAX_SAFE_INTEGER) throw new DecodeError('overflow', 'wall time exceeds 2^53 - 1');
-          const ts = { wall, logical: dec.readVarUint(), replica: r };
+          const ts = { ...readWallLogical(dec, base), replica: r };
           const value = codec.read(dec);
           ws.push({ dot, ts, value, key: keyOfDecoded(codec, value) });
         }

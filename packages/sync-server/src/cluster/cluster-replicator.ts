@@ -22,6 +22,7 @@ import { RealScheduler, type Scheduler, type TimerHandle } from '../time/schedul
 import type { ClusterMessage } from './messages.js';
 import { type PeerLinkAddress, PeerLinks } from './peer-links.js';
 import { resolveQuorum, WriteQuorumTracker } from './quorum.js';
+import { QuorumReads } from './quorum-reads.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 
 /** Options of a {@link ClusterReplicator}. */
@@ -46,6 +47,8 @@ export interface ClusterReplicatorOptions {
   snapshotEveryUpdates?: number;
   /** ... and after this many ms without updates, if it had any since its last snapshot. Default 0 (off). */
   snapshotIdleMs?: number;
+  /** How long peer-link frames wait for company before they are written (ms). Default 1. */
+  coalesceMs?: number;
 }
 
 const META_KEY = 'cluster.election';
@@ -63,15 +66,6 @@ function readPersisted(raw: string | undefined): PersistentElectionState {
   throw new RangeError(`corrupt persisted election state: ${raw}`);
 }
 
-interface PendingRead {
-  docId: string;
-  need: number;
-  updates: Uint8Array[];
-  from: Set<NodeId>;
-  resolve: (u: Uint8Array[]) => void;
-  timer: TimerHandle;
-}
-
 /** {@link Replicator} for a node of an N-node cluster. */
 export class ClusterReplicator implements Replicator {
   private readonly opts: ClusterReplicatorOptions;
@@ -83,7 +77,7 @@ export class ClusterReplicator implements Replicator {
     number,
     { resolve: () => void; reject: (e: Error) => void; timer: TimerHandle; docId: string; update: Uint8Array }
   >();
-  private readonly reads = new Set<PendingRead>();
+  private readonly reads: QuorumReads;
   private readonly timers = new Map<ElectionTimer, TimerHandle>();
   private readonly listeners = new Set<(e: ReplicatorEvent) => void>();
   private host: ReplicaHost | null = null;
@@ -98,6 +92,7 @@ export class ClusterReplicator implements Replicator {
     this.members = [options.nodeId, ...options.peers.map((p) => p.id)].sort((a, b) => a - b);
     this.quorum = resolveQuorum(this.members.length, options.w ?? undefined, options.r ?? undefined);
     this.tracker = new WriteQuorumTracker({ w: this.quorum.w });
+    this.reads = new QuorumReads(this.scheduler);
   }
 
   /** The bound peer-link port (after start). */
@@ -137,6 +132,7 @@ export class ClusterReplicator implements Replicator {
       listenHost: this.opts.listenHost,
       listenPort: this.opts.peerPort,
       peers: this.opts.peers,
+      coalesceMs: this.opts.coalesceMs ?? 1,
       onMessage: (from, m) => this.onMessage(from, m),
       onConnected: (peer) => {
         this.catchUp(peer);
@@ -182,19 +178,7 @@ export class ClusterReplicator implements Replicator {
   readState(docId: string, stateVector: Uint8Array): Promise<readonly Uint8Array[]> {
     const need = this.quorum.r - 1;
     if (need <= 0 || this.links === null) return Promise.resolve([]);
-    return new Promise((resolve) => {
-      const read: PendingRead = {
-        docId,
-        need,
-        updates: [],
-        from: new Set(),
-        resolve,
-        timer: this.scheduler.setTimer(this.opts.readTimeoutMs ?? 1000, () => {
-          this.reads.delete(read);
-          resolve(read.updates);
-        }),
-      };
-      this.reads.add(read);
+    return this.reads.begin(docId, need, this.opts.readTimeoutMs ?? 1000, () => {
       for (const p of this.opts.peers) this.links?.send(p.id, { type: 'sync-request', docId, stateVector });
     });
   }
@@ -243,11 +227,7 @@ export class ClusterReplicator implements Replicator {
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
     for (const id of [...this.waiting.keys()]) this.settle(id, new ReplicationError('node stopping'));
-    for (const r of this.reads) {
-      r.timer.cancel();
-      r.resolve(r.updates);
-    }
-    this.reads.clear();
+    this.reads.stop();
     this.snapshots?.stepDown();
     await this.links?.stop();
     this.links = null;
@@ -351,16 +331,7 @@ export class ClusterReplicator implements Replicator {
   private onSyncReply(from: NodeId, docId: string, update: Uint8Array, peerVector: Uint8Array): void {
     const host = this.host;
     if (host === null) return;
-    for (const r of this.reads) {
-      if (r.docId !== docId || r.from.has(from)) continue;
-      r.from.add(from);
-      r.updates.push(update);
-      if (r.from.size >= r.need) {
-        r.timer.cancel();
-        this.reads.delete(r);
-        r.resolve(r.updates);
-      }
-    }
+    this.reads.answer(from, docId, update);
     // Anti-entropy: keep what the peer had, and send it what it lacks (no ack wanted: id 0).
     host.ingest(docId, update).catch(() => {});
     host.diff(docId, peerVector).then(

@@ -44,5 +44,6 @@ export function clusterReplicatorFromConfig(
     electionTimeoutMs: config.electionTimeoutMs,
     snapshotEveryUpdates: config.snapshotEvery,
     snapshotIdleMs: config.snapshotIdleMs,
+    coalesceMs: config.writeCoalesceMs,
   });
 }

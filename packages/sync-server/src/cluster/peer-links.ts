@@ -4,10 +4,12 @@
  * each direction of each pair is one TCP connection that a chaos proxy can cut on its own.
  * Frames are a 4-byte big-endian length and a {@link ClusterMessage}; the first frame on a
  * connection is `hello`. A bad frame (oversized, undecodable) closes that connection only.
+ * Frames sent close together leave in one write (see {@link WriteCoalescer}).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { DecodeError } from '@accord/core';
 import type { NodeId } from '../election/types.js';
+import { WriteCoalescer } from '../transport/write-coalescer.js';
 import { decodeClusterMessage, encodeClusterMessage } from './codec.js';
 import type { ClusterMessage } from './messages.js';
 
@@ -35,6 +37,8 @@ export interface PeerLinksOptions {
   onInboundLost?: (peer: NodeId) => void;
   /** Largest frame accepted, in bytes. Default 32 MiB. */
   maxFrameBytes?: number;
+  /** How long frames wait for company before they are written (ms). Default 1. */
+  coalesceMs?: number;
 }
 
 /**
@@ -84,12 +88,14 @@ export class PeerLinks {
   private readonly inbound = new Set<Socket>();
   /** The peer each identified inbound socket speaks for. */
   private readonly inboundPeer = new WeakMap<Socket, NodeId>();
+  private readonly coalescer: WriteCoalescer;
   private server: Server | null = null;
   private stopped = false;
 
   constructor(options: PeerLinksOptions) {
     this.options = options;
     this.maxFrame = options.maxFrameBytes ?? 32 * 1024 * 1024;
+    this.coalescer = new WriteCoalescer({ intervalMs: options.coalesceMs ?? 1 });
   }
 
   /** The bound peer port. */
@@ -126,6 +132,7 @@ export class PeerLinks {
   send(to: NodeId, message: ClusterMessage): boolean {
     const o = this.outbound.get(to);
     if (o === undefined || !o.up || o.socket === null) return false;
+    this.coalescer.hold(o.socket);
     o.socket.write(frame(message));
     return true;
   }
@@ -156,6 +163,7 @@ export class PeerLinks {
     // Outbound links carry no replies (peers answer on their own links); drain anything sent.
     s.on('data', () => {});
     s.on('close', () => {
+      this.coalescer.release(s);
       o.up = false;
       o.socket = null;
       if (this.stopped) return;
