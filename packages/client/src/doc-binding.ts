@@ -9,6 +9,7 @@ import {
   encodeStateAsUpdate,
   encodeStateVector,
   mergeUpdates,
+  splitUpdate,
   type UpdateListener,
 } from '@accord/core';
 import type { DocSync } from './doc-sync.js';
@@ -37,6 +38,7 @@ export function bindDoc(doc: Doc): DocSync {
     },
     apply: (update, origin) => applyUpdate(doc, update, origin),
     merge: (updates) => mergeUpdates(updates),
+    split: (update, maxBytes) => splitUpdate(update, maxBytes),
     onUpdate: (listener) => {
       const fn: UpdateListener = (update, origin) => listener(update, origin);
       doc.on('update', fn);

@@ -22,6 +22,11 @@ export interface DocSync {
   apply(update: Uint8Array, origin: unknown): void;
   /** Merge updates into one (`mergeUpdates`). */
   merge(updates: Uint8Array[]): Uint8Array;
+  /**
+   * Split an update into parts of at most `maxBytes` (`splitUpdate`).
+   * @throws when one indivisible value alone is larger.
+   */
+  split(update: Uint8Array, maxBytes: number): Uint8Array[];
   /** Subscribe to every transaction's update; returns the unsubscribe function. */
   onUpdate(listener: (update: Uint8Array, origin: unknown) => void): () => void;
 }

@@ -31,6 +31,13 @@ export interface OutboxOptions {
   readonly mergeMinEntries?: number;
   /** While offline, compact once this many unsent entries pile up. Default 256. */
   readonly compactEvery?: number;
+  /**
+   * Split an update into parts of at most `maxBytes` (`splitUpdate` from core). Without it,
+   * entries are sent whatever their size.
+   */
+  readonly split?: (update: Uint8Array, maxBytes: number) => Uint8Array[];
+  /** Entries larger than this are split before they are sent. Default 512 KiB. */
+  readonly maxUpdateBytes?: number;
 }
 
 interface Waiter {
@@ -57,6 +64,8 @@ export class Outbox {
   private readonly maxBatchBytes: number;
   private readonly mergeMinEntries: number;
   private readonly compactEvery: number;
+  private readonly split: ((update: Uint8Array, maxBytes: number) => Uint8Array[]) | undefined;
+  private readonly maxUpdateBytes: number;
   private nextId = 1;
   private nextSeq = 1;
   private unsentSinceCompact = 0;
@@ -68,6 +77,8 @@ export class Outbox {
     this.maxBatchBytes = positive('maxBatchBytes', options.maxBatchBytes ?? 256 * 1024);
     this.mergeMinEntries = positive('mergeMinEntries', options.mergeMinEntries ?? 4);
     this.compactEvery = positive('compactEvery', options.compactEvery ?? 256);
+    this.split = options.split;
+    this.maxUpdateBytes = positive('maxUpdateBytes', options.maxUpdateBytes ?? 512 * 1024);
   }
 
   /** Number of pending (unacknowledged) entries. */
@@ -130,10 +141,14 @@ export class Outbox {
 
   /**
    * Hand out every unsent entry, in order, and mark them sent. Runs of at least `mergeMinEntries`
-   * unsent entries are first merged into batches of at most about `maxBatchBytes` each.
+   * unsent entries are first merged into batches of at most about `maxBatchBytes` each, and
+   * entries over `maxUpdateBytes` are split into parts that each fit (a relay closes the
+   * connection on a frame over its limit). An entry that cannot be split (one value over the
+   * limit) is handed out whole.
    */
   takeUnsent(): OutboxEntry[] {
     this.compact();
+    this.splitOversized();
     const out: OutboxEntry[] = [];
     for (const e of this.entries.values()) {
       if (e.sent) continue;
@@ -154,6 +169,33 @@ export class Outbox {
     return new Promise((resolve, reject) => {
       this.waiters.push({ seq, resolve, reject });
     });
+  }
+
+  /** Replace each unsent entry over `maxUpdateBytes` by its parts (same sequence numbers, new ids). */
+  private splitOversized(): void {
+    const split = this.split;
+    if (split === undefined) return;
+    let oversized = false;
+    for (const e of this.entries.values())
+      if (!e.sent && e.update.length > this.maxUpdateBytes) oversized = true;
+    if (!oversized) return;
+    const rebuilt: MutableEntry[] = [];
+    for (const e of this.entries.values()) {
+      let parts: Uint8Array[] | null = null;
+      if (!e.sent && e.update.length > this.maxUpdateBytes) {
+        try {
+          parts = split(e.update, this.maxUpdateBytes);
+        } catch {
+          parts = null; // indivisible: sent whole, and the relay's refusal is reported
+        }
+      }
+      if (parts === null || parts.length < 2) rebuilt.push(e);
+      else
+        for (const update of parts)
+          rebuilt.push({ id: this.nextId++, update, firstSeq: e.firstSeq, lastSeq: e.lastSeq, sent: false });
+    }
+    this.entries.clear();
+    for (const e of rebuilt) this.entries.set(e.id, e);
   }
 
   /** Merge runs of unsent entries (see {@link takeUnsent}). Sent entries are never touched. */

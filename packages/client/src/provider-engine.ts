@@ -110,6 +110,8 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
       merge: (updates) => docSync.merge(updates),
       maxBatchBytes: options.maxBatchBytes ?? PROVIDER_DEFAULTS.maxBatchBytes,
       compactEvery: options.compactEvery ?? PROVIDER_DEFAULTS.compactEvery,
+      split: (update, maxBytes) => docSync.split(update, maxBytes),
+      maxUpdateBytes: options.maxUpdateBytes ?? PROVIDER_DEFAULTS.maxUpdateBytes,
     });
     this.connection = new Connection({
       urls: new UrlPool(urls, options.random),

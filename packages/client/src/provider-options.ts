@@ -111,6 +111,11 @@ export interface ProviderOptions {
   readonly maxBatchBytes?: number | undefined;
   /** Outbox tuning: compact unsent updates when this many pile up offline (default 256). */
   readonly compactEvery?: number | undefined;
+  /**
+   * Updates larger than this are sent as several parts (default 512 KiB). Keep it well below the
+   * relay's `--max-payload` (default 1 MiB), which closes the connection on a larger frame.
+   */
+  readonly maxUpdateBytes?: number | undefined;
 }
 
 /** Defaults for the numeric options of {@link ProviderOptions}. */
@@ -123,4 +128,5 @@ export const PROVIDER_DEFAULTS = Object.freeze({
   maxAuthRetries: 2,
   maxBatchBytes: 256 * 1024,
   compactEvery: 256,
+  maxUpdateBytes: 512 * 1024,
 });

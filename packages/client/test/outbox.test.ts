@@ -89,6 +89,40 @@ describe('Outbox', () => {
     expect(opsOf(box.pending())).toEqual([3, 4]);
   });
 
+  it('splits an entry over maxUpdateBytes into parts that all must be acked', async () => {
+    const halves = (x: Uint8Array, max: number): Uint8Array[] => {
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < x.length; i += max) parts.push(x.slice(i, i + max));
+      return parts;
+    };
+    const box = new Outbox({ merge: union, split: halves, maxUpdateBytes: 4 });
+    const small = box.add(u(1, 2));
+    box.add(u(10, 11, 12, 13, 14, 15, 16, 17, 18, 19));
+    const done = box.whenAcknowledged();
+    const sent = box.takeUnsent();
+    expect(sent.map((e) => e.update.length)).toEqual([2, 4, 4, 2]);
+    expect(sent.every((e) => e.update.length <= 4)).toBe(true);
+    expect(opsOf(sent)).toEqual([1, 2, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(sent[0]?.id).toBe(small.id);
+    expect(new Set(sent.map((e) => e.id)).size).toBe(4);
+    for (const e of sent.slice(0, 3)) box.ack(e.id);
+    expect(await settled(done)).toBe(false);
+    box.ack((sent[3] as { id: number }).id);
+    expect(await settled(done)).toBe(true);
+  });
+
+  it('sends an entry whole when it cannot be split', () => {
+    const box = new Outbox({
+      merge: union,
+      split: () => {
+        throw new Error('one value over the limit');
+      },
+      maxUpdateBytes: 2,
+    });
+    box.add(u(1, 2, 3));
+    expect(box.takeUnsent().map((e) => e.update.length)).toEqual([3]);
+  });
+
   it('compacts by itself while offline once compactEvery entries pile up', () => {
     const merges: number[] = [];
     const box = new Outbox({

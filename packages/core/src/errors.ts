@@ -35,6 +35,7 @@ export type AccordErrorCode =
   | 'invalid-argument'
   | 'out-of-range'
   | 'replica-collision'
+  | 'too-large'
   | 'wrong-type';
 
 /** Thrown when a caller asks for something a CRDT or buffer cannot do; state is left unchanged. */

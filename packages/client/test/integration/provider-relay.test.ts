@@ -215,4 +215,28 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     await b.provider.whenSynced();
     expect(b.doc.getText('t').toString()).toBe('one two ');
   });
+
+  it('an edit larger than the relay frame limit goes out in parts: nothing refused, everyone gets it', async () => {
+    const node = await RelayProcess.start({
+      id: 1,
+      port: await freePort(),
+      dataDir: tempDataDir(),
+      extraArgs: ['--max-payload', '65536'],
+    });
+    relays.push(node);
+    const a = client([node.url], 'paste', { maxUpdateBytes: 32 * 1024 });
+    const b = client([node.url], 'paste');
+    await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
+    const errors: unknown[] = [];
+    a.provider.on('error', (e) => errors.push(e));
+    const paste = 'A paste with emoji 😀 and 漢字, line after line.\n'.repeat(6000); // ~330 kB of UTF-8
+    a.doc.getText('t').insert(0, paste);
+    a.doc.getMap('m').set('title', 'big');
+    await withTimeout(a.provider.whenAcknowledged(), 15_000, 'paste acknowledged');
+    expect(a.provider.status).toBe('synced');
+    expect(errors).toEqual([]);
+    await until(b.doc, () => b.doc.getText('t').toString() === paste, 10_000, 'b has the paste');
+    expect(b.doc.getMap('m').get('title')).toBe('big');
+    expect(await serverText(node.url, 'paste')).toBe(paste);
+  });
 });

@@ -55,6 +55,14 @@ export class FakeDoc implements DocSync {
     return encodeOps(new Set(updates.flatMap((u) => decodeOps(u))));
   }
 
+  split(update: Uint8Array, maxBytes: number): Uint8Array[] {
+    const ops = decodeOps(update);
+    const per = Math.max(1, Math.floor(maxBytes / 4));
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < ops.length; i += per) parts.push(encodeOps(ops.slice(i, i + per)));
+    return parts;
+  }
+
   onUpdate(listener: (update: Uint8Array, origin: unknown) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

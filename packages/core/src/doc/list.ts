@@ -4,28 +4,20 @@
  * that container (see {@link Container}).
  */
 import { AccordError } from '../errors.js';
-import { Sequence, type SequenceListener } from '../sequence/sequence.js';
-import { Container, type ContainerKind } from './container.js';
+import type { Container, ContainerKind } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
 import type { DocMap } from './map.js';
+import { SequenceContainer } from './sequence-container.js';
 import type { Text } from './text.js';
 import { assertJsonValue, checkIndex, valueToJSON } from './values.js';
 
 /** A list in a document. */
-export class List extends Container implements SequenceListener {
+export class List extends SequenceContainer {
   readonly kind: ContainerKind = 'list';
-  /** The sequence of elements. */
-  readonly seq: Sequence;
 
   constructor(doc: Doc, rootName: string | null, hc: number, hk: number, parent: Container | null) {
-    super(doc, rootName, hc, hk, parent);
-    this.seq = new Sequence(doc, this, false);
-  }
-
-  /** Number of elements. */
-  get length(): number {
-    return this.seq.length;
+    super(doc, rootName, hc, hk, parent, false);
   }
 
   /** The element at `index` (a JSON value or a container), or undefined when out of range. */
@@ -42,13 +34,7 @@ export class List extends Container implements SequenceListener {
     checkIndex(index, 0, this.seq.length, 'index');
     for (const v of values) assertJsonValue(v);
     if (values.length === 0) return;
-    const doc = this.doc;
-    const opened = doc.begin();
-    try {
-      this.seq.insertLocal(index, values, 0, doc.nextClock);
-    } finally {
-      if (opened) doc.commit();
-    }
+    this.edit(() => this.seq.insertLocal(index, values, 0, this.doc.nextClock));
   }
 
   /** Append JSON values. */
@@ -59,16 +45,12 @@ export class List extends Container implements SequenceListener {
   /** Insert a new empty container of `kind` at `index` and return it. */
   insertContainer(index: number, kind: ContainerKind): Container {
     checkIndex(index, 0, this.seq.length, 'index');
-    const doc = this.doc;
-    const opened = doc.begin();
-    try {
-      const clock = doc.nextClock;
-      const c = doc.createContainer(kind, null, 0, clock, this);
+    return this.edit(() => {
+      const clock = this.doc.nextClock;
+      const c = this.doc.createContainer(kind, null, 0, clock, this);
       this.seq.insertLocal(index, [c], 0, clock);
       return c;
-    } finally {
-      if (opened) doc.commit();
-    }
+    });
   }
 
   /** Insert a new empty map at `index`. */
@@ -96,13 +78,7 @@ export class List extends Container implements SequenceListener {
     checkIndex(index, 0, this.seq.length, 'index');
     checkIndex(length, 0, this.seq.length - index, 'length');
     if (length === 0) return;
-    const doc = this.doc;
-    const opened = doc.begin();
-    try {
-      this.seq.deleteLocal(index, length);
-    } finally {
-      if (opened) doc.commit();
-    }
+    this.edit(() => this.seq.deleteLocal(index, length));
   }
 
   /** The elements (containers as objects). */
@@ -116,15 +92,8 @@ export class List extends Container implements SequenceListener {
   }
 
   /** @internal change report from the sequence. */
-  onInsert(index: number, content: string | unknown[]): void {
+  override onInsert(index: number, content: string | unknown[]): void {
     if (typeof content === 'string') throw new AccordError('wrong-type', 'text in a list');
-    this.pendingChanges.push({ index, insert: content.slice() });
-    this.touch();
-  }
-
-  /** @internal change report from the sequence. */
-  onDelete(index: number, len: number): void {
-    this.pendingChanges.push({ index, delete: len });
-    this.touch();
+    super.onInsert(index, content);
   }
 }

@@ -10,9 +10,9 @@
  */
 
 import { AccordError } from '../errors.js';
-import { Sequence, type SequenceListener } from '../sequence/sequence.js';
-import { Container, type ContainerKind } from './container.js';
+import type { Container, ContainerKind } from './container.js';
 import type { Doc } from './doc.js';
+import { SequenceContainer } from './sequence-container.js';
 import { checkIndex } from './values.js';
 
 function isHigh(c: number): boolean {
@@ -23,19 +23,11 @@ function isLow(c: number): boolean {
 }
 
 /** A text in a document. */
-export class Text extends Container implements SequenceListener {
+export class Text extends SequenceContainer {
   readonly kind: ContainerKind = 'text';
-  /** The sequence of code units. */
-  readonly seq: Sequence;
 
   constructor(doc: Doc, rootName: string | null, hc: number, hk: number, parent: Container | null) {
-    super(doc, rootName, hc, hk, parent);
-    this.seq = new Sequence(doc, this, true);
-  }
-
-  /** Number of UTF-16 code units. */
-  get length(): number {
-    return this.seq.length;
+    super(doc, rootName, hc, hk, parent, true);
   }
 
   private codeAt(pos: number): number {
@@ -63,13 +55,7 @@ export class Text extends Container implements SequenceListener {
       index--;
     }
     seq.noteText(text);
-    const doc = this.doc;
-    const opened = doc.begin();
-    try {
-      this.seq.insertLocal(index, text, 0, doc.nextClock);
-    } finally {
-      if (opened) doc.commit();
-    }
+    this.edit(() => seq.insertLocal(index, text, 0, this.doc.nextClock));
   }
 
   /**
@@ -90,13 +76,7 @@ export class Text extends Container implements SequenceListener {
       const end = index + length;
       if (end < len && isHigh(this.codeAt(end - 1)) && isLow(this.codeAt(end))) length++;
     }
-    const doc = this.doc;
-    const opened = doc.begin();
-    try {
-      this.seq.deleteLocal(index, length);
-    } finally {
-      if (opened) doc.commit();
-    }
+    this.edit(() => this.seq.deleteLocal(index, length));
   }
 
   /** The text as a string. */
@@ -107,17 +87,5 @@ export class Text extends Container implements SequenceListener {
   /** The text as a string. */
   toJSON(): string {
     return this.seq.toString();
-  }
-
-  /** @internal change report from the sequence. */
-  onInsert(index: number, content: string | unknown[]): void {
-    this.pendingChanges.push({ index, insert: content });
-    this.touch();
-  }
-
-  /** @internal change report from the sequence. */
-  onDelete(index: number, len: number): void {
-    this.pendingChanges.push({ index, delete: len });
-    this.touch();
   }
 }

@@ -123,6 +123,24 @@ export class Decoder {
     return this.readRaw(this.readVarUint());
   }
 
+  /**
+   * Read a length-prefixed UTF-8 string of at most `max` bytes; the length is checked before
+   * anything is decoded (`too-large`, naming `what`), invalid UTF-8 is `bad-utf8`.
+   */
+  readBoundedString(max: number, what: string): string {
+    const start = this.pos;
+    const n = this.readVarUint();
+    if (n > max) throw new DecodeError('too-large', `${what} of ${n} bytes exceeds ${max}`);
+    this.pos = start;
+    try {
+      return this.readString();
+    } catch (e) {
+      if (e instanceof DecodeError && e.code === 'bad-utf8')
+        throw new DecodeError('bad-utf8', `${what} is not valid UTF-8`);
+      throw e;
+    }
+  }
+
   /** Read a length-prefixed UTF-8 string; invalid UTF-8 is `bad-utf8`. */
   readString(): string {
     const n = this.readVarUint();

@@ -15,19 +15,14 @@ import {
   type MessageType,
   PROTOCOL_VERSION,
   type PresenceEntry,
-  type PresenceState,
   type ServerMessage,
 } from './messages.js';
-import { readPresenceValue, writePresenceValue } from './presence-value.js';
+import { readPresenceState, writePresenceState } from './presence-state.js';
 
 /** Longest document id accepted, in UTF-8 bytes. */
 export const MAX_DOC_ID_BYTES = 512;
 /** Longest token accepted, in UTF-8 bytes. */
 export const MAX_TOKEN_BYTES = 8192;
-/** Longest presence name accepted, in UTF-8 bytes. */
-export const MAX_PRESENCE_NAME_BYTES = 256;
-/** Longest presence colour accepted, in UTF-8 bytes. */
-export const MAX_PRESENCE_COLOR_BYTES = 64;
 /** Longest error message accepted, in UTF-8 bytes. */
 export const MAX_ERROR_MESSAGE_BYTES = 1024;
 /** Most successors accepted in a `cluster` message. */
@@ -94,13 +89,13 @@ export function encodeMessage(msg: Message): Uint8Array {
       enc.writeBytes(msg.stateVector);
       break;
     case 'presence':
-      writeOptionalPresence(enc, msg.state);
+      writePresenceState(enc, msg.state);
       break;
     case 'presence-update':
       enc.writeVarUint(msg.entries.length);
       for (const e of msg.entries) {
         enc.writeVarUint(e.sessionId);
-        writeOptionalPresence(enc, e.state);
+        writePresenceState(enc, e.state);
       }
       break;
     case 'cluster':
@@ -160,18 +155,6 @@ function encodeIdFrame(type: number, id: number, payload: Uint8Array | null): Ui
   return out;
 }
 
-function writeOptionalPresence(enc: Encoder, state: PresenceState | null): void {
-  if (state === null) {
-    enc.writeU8(0);
-    return;
-  }
-  enc.writeU8(1);
-  enc.writeString(state.name);
-  enc.writeString(state.color);
-  writePresenceValue(enc, state.cursor);
-  writePresenceValue(enc, state.data);
-}
-
 /**
  * Decode one frame into a message of any type. Throws {@link DecodeError}: `bad-version` for
  * another protocol version, `bad-tag` for an unknown type, `truncated`/`trailing-bytes`/
@@ -206,7 +189,7 @@ function readMessage(d: Decoder): Message {
       return {
         type: 'hello',
         docId: readDocId(d),
-        token: readBoundedString(d, MAX_TOKEN_BYTES, 'token'),
+        token: d.readBoundedString(MAX_TOKEN_BYTES, 'token'),
         stateVector: d.readBytes().slice(),
       };
     case 2: {
@@ -230,12 +213,11 @@ function readMessage(d: Decoder): Message {
     case 6:
       return { type: 'ack', id: d.readVarUint() };
     case 7:
-      return { type: 'presence', state: readOptionalPresence(d) };
+      return { type: 'presence', state: readPresenceState(d) };
     case 8: {
       const n = d.readCount(2);
       const entries: PresenceEntry[] = [];
-      for (let i = 0; i < n; i++)
-        entries.push({ sessionId: d.readVarUint(), state: readOptionalPresence(d) });
+      for (let i = 0; i < n; i++) entries.push({ sessionId: d.readVarUint(), state: readPresenceState(d) });
       return { type: 'presence-update', entries };
     }
     case 9: {
@@ -259,7 +241,7 @@ function readMessage(d: Decoder): Message {
       return {
         type: 'error',
         code: errorCodeFromWire(d.readVarUint()),
-        message: readBoundedString(d, MAX_ERROR_MESSAGE_BYTES, 'error message'),
+        message: d.readBoundedString(MAX_ERROR_MESSAGE_BYTES, 'error message'),
         id: d.readVarUint(),
       };
     case 11:
@@ -272,33 +254,7 @@ function readMessage(d: Decoder): Message {
 }
 
 function readDocId(d: Decoder): string {
-  const id = readBoundedString(d, MAX_DOC_ID_BYTES, 'document id');
+  const id = d.readBoundedString(MAX_DOC_ID_BYTES, 'document id');
   if (id.length === 0) throw new DecodeError('invalid', 'document id is empty');
   return id;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Read a string whose UTF-8 length must not exceed `max`; the limit is checked before decoding. */
-function readBoundedString(d: Decoder, max: number, what: string): string {
-  const n = d.readVarUint();
-  if (n > max) throw new DecodeError('too-large', `${what} of ${n} bytes exceeds ${max}`);
-  const bytes = d.readRaw(n);
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new DecodeError('bad-utf8', `${what} is not valid UTF-8`);
-  }
-}
-
-function readOptionalPresence(d: Decoder): PresenceState | null {
-  const flag = d.readU8();
-  if (flag === 0) return null;
-  if (flag !== 1) throw new DecodeError('bad-tag', `unknown presence flag ${flag}`);
-  return {
-    name: readBoundedString(d, MAX_PRESENCE_NAME_BYTES, 'presence name'),
-    color: readBoundedString(d, MAX_PRESENCE_COLOR_BYTES, 'presence colour'),
-    cursor: readPresenceValue(d),
-    data: readPresenceValue(d),
-  };
 }

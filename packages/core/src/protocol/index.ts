@@ -16,8 +16,6 @@ export {
   encodeMessage,
   MAX_DOC_ID_BYTES,
   MAX_ERROR_MESSAGE_BYTES,
-  MAX_PRESENCE_COLOR_BYTES,
-  MAX_PRESENCE_NAME_BYTES,
   MAX_SUCCESSORS,
   MAX_TOKEN_BYTES,
   MessageTypeCode,
@@ -50,6 +48,12 @@ export type {
   WelcomeMessage,
 } from './messages.js';
 export { PROTOCOL_VERSION } from './messages.js';
+export {
+  MAX_PRESENCE_COLOR_BYTES,
+  MAX_PRESENCE_NAME_BYTES,
+  readPresenceState,
+  writePresenceState,
+} from './presence-state.js';
 export {
   PRESENCE_MAX_DEPTH,
   PRESENCE_MAX_NODES,

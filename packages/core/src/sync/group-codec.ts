@@ -305,7 +305,8 @@ export function readGroup(dec: Decoder, client: () => number, records: UpdateRec
     }
   } else if (tag === 2) kind = 'gc';
   else throw new DecodeError('bad-tag', `unknown group tag ${tag}`);
-  const n = dec.readCount(2);
+  // A record can be its info byte alone (one unit continuing the previous record, origins implied).
+  const n = dec.readCount(1);
   const reader = new GroupReader(dec, client, records, kind, parent, n);
   for (let i = 0; i < n; i++) reader.read(i);
   const { orNext, textAt, textLen } = reader;

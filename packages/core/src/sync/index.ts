@@ -11,5 +11,6 @@ export {
   type SeqRecord,
   type UpdateRecord,
 } from './records.js';
+export { MIN_SPLIT_BYTES, splitUpdate } from './split.js';
 export { decodeStateVector, encodeStateVector, stateVectorOf } from './state-vector.js';
 export { encodeStateAsUpdate } from './update.js';

@@ -8,12 +8,9 @@ import {
   type Decoder,
   decodeWith,
   Encoder,
-  MAX_PRESENCE_COLOR_BYTES,
-  MAX_PRESENCE_NAME_BYTES,
   type PresenceEntry,
-  type PresenceState,
-  readPresenceValue,
-  writePresenceValue,
+  readPresenceState,
+  writePresenceState,
 } from '@accord/core';
 import type { NodeId } from '../election/types.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
@@ -41,8 +38,6 @@ export const DEFAULT_CLUSTER_LIMITS: ClusterCodecLimits = {
   maxMembers: 64,
   maxPresenceEntries: 1024,
 };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const TAGS = {
   heartbeat: 1,
@@ -153,15 +148,7 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
 
 function writePresenceEntry(e: Encoder, { sessionId, state }: PresenceEntry): void {
   e.writeVarUint(sessionId);
-  if (state === null) {
-    e.writeU8(0);
-    return;
-  }
-  e.writeU8(1);
-  e.writeString(state.name);
-  e.writeString(state.color);
-  writePresenceValue(e, state.cursor);
-  writePresenceValue(e, state.data);
+  writePresenceState(e, state);
 }
 
 class FieldReader {
@@ -171,15 +158,9 @@ class FieldReader {
   ) {}
 
   docId(): string {
-    const n = this.d.readVarUint();
-    if (n === 0) throw new DecodeError('invalid', 'empty document id');
-    if (n > this.limits.maxDocIdBytes) throw new DecodeError('too-large', `document id of ${n} bytes`);
-    const raw = this.d.readRaw(n);
-    try {
-      return utf8.decode(raw);
-    } catch {
-      throw new DecodeError('bad-utf8', 'document id is not valid UTF-8');
-    }
+    const id = this.d.readBoundedString(this.limits.maxDocIdBytes, 'document id');
+    if (id.length === 0) throw new DecodeError('invalid', 'empty document id');
+    return id;
   }
 
   payload(): Uint8Array {
@@ -200,27 +181,10 @@ class FieldReader {
     return id;
   }
 
-  boundedString(max: number, what: string): string {
-    const n = this.d.readVarUint();
-    if (n > max) throw new DecodeError('too-large', `${what} of ${n} bytes`);
-    try {
-      return utf8.decode(this.d.readRaw(n));
-    } catch {
-      throw new DecodeError('bad-utf8', `${what} is not valid UTF-8`);
-    }
-  }
-
   presenceEntry(): PresenceEntry {
     const sessionId = this.d.readVarUint();
     if (sessionId === 0) throw new DecodeError('invalid', 'session id 0');
-    if (!this.bool()) return { sessionId, state: null };
-    const state: PresenceState = {
-      name: this.boundedString(MAX_PRESENCE_NAME_BYTES, 'presence name'),
-      color: this.boundedString(MAX_PRESENCE_COLOR_BYTES, 'presence colour'),
-      cursor: readPresenceValue(this.d),
-      data: readPresenceValue(this.d),
-    };
-    return { sessionId, state };
+    return { sessionId, state: readPresenceState(this.d) };
   }
 
   number(): SnapshotNumber {

@@ -151,7 +151,7 @@ describe('peer message codec', () => {
       e.writeVarUint(5);
       e.writeU8(2);
     });
-    expect(code(() => decodeClusterMessage(badFlag))).toBe('invalid');
+    expect(code(() => decodeClusterMessage(badFlag))).toBe('bad-tag');
     const longName = frame(32, (e) => {
       e.writeString('doc');
       e.writeVarUint(1);

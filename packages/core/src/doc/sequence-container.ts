@@ -1,0 +1,54 @@
+/**
+ * The common part of the sequence-backed containers ({@link List} and {@link Text}): they own a
+ * {@link Sequence}, report its changes as pending change events, and run each local edit in a
+ * transaction of their document (joining the caller's open one).
+ */
+import { Sequence, type SequenceListener } from '../sequence/sequence.js';
+import { Container } from './container.js';
+import type { Doc } from './doc.js';
+
+/** A container whose content is a {@link Sequence}. */
+export abstract class SequenceContainer extends Container implements SequenceListener {
+  /** The sequence of elements (code units for text). */
+  readonly seq: Sequence;
+
+  constructor(
+    doc: Doc,
+    rootName: string | null,
+    hc: number,
+    hk: number,
+    parent: Container | null,
+    text: boolean,
+  ) {
+    super(doc, rootName, hc, hk, parent);
+    this.seq = new Sequence(doc, this, text);
+  }
+
+  /** Number of elements (UTF-16 code units for text). */
+  get length(): number {
+    return this.seq.length;
+  }
+
+  /** Run `edit` inside a transaction: the caller's open one, or a new one committed afterwards. */
+  protected edit<T>(edit: () => T): T {
+    const doc = this.doc;
+    const opened = doc.begin();
+    try {
+      return edit();
+    } finally {
+      if (opened) doc.commit();
+    }
+  }
+
+  /** @internal change report from the sequence. */
+  onInsert(index: number, content: string | unknown[]): void {
+    this.pendingChanges.push({ index, insert: typeof content === 'string' ? content : content.slice() });
+    this.touch();
+  }
+
+  /** @internal change report from the sequence. */
+  onDelete(index: number, len: number): void {
+    this.pendingChanges.push({ index, delete: len });
+    this.touch();
+  }
+}
