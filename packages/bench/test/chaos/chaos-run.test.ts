@@ -55,7 +55,7 @@ describe('pnpm chaos (short run)', () => {
   it('loses no acknowledged update, one leader per term, ordered snapshots, converged', async () => {
     const { code, stdout, stderr } = await runChaos([
       '--schedules',
-      '3',
+      '10',
       '--seed',
       '106',
       '--duration',
@@ -64,7 +64,7 @@ describe('pnpm chaos (short run)', () => {
     ]);
     const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
     expect(summary, stderr).toMatchObject({
-      schedules: 3,
+      schedules: 10,
       lost: 0,
       maxLeadersPerTerm: 1,
       snapshotOrderViolations: 0,
@@ -82,5 +82,5 @@ describe('pnpm chaos (short run)', () => {
     for (const k of ['acked', 'lost', 'failoverP50Ms', 'failoverP99Ms', 'writeGapP99Ms', 'yield', 'harvest'])
       expect(summary).toHaveProperty(k);
     expect(code).toBe(0);
-  }, 180_000);
+  }, 300_000);
 });
