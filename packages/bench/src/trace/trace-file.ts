@@ -1,13 +1,18 @@
 /**
  * Editing traces in the josephg/editing-traces format (see `shared/traces/README.md`):
- * loading, validating and locating them.
+ * loading, validating and locating them. Trace positions count Unicode code points; loaded
+ * traces count UTF-16 code units, the unit of every library's JavaScript text API.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { tracePatchesToUtf16 } from '@accord/core/testing';
 
-/** One patch with `Array.prototype.splice` semantics: delete `del` chars at `pos`, then insert `ins` there. */
+/**
+ * One patch with `Array.prototype.splice` semantics: delete `del` chars at `pos`, then insert
+ * `ins` there (UTF-16 code units once loaded; code points in the file).
+ */
 export type TracePatch = readonly [pos: number, del: number, ins: string];
 
 /** One user transaction: its patches are applied in order, as one transaction. */
@@ -88,17 +93,24 @@ function checkPatch(p: unknown, where: string): TracePatch {
  * @throws TraceFormatError on any deviation from the format.
  */
 export function parseTrace(json: string): EditingTrace {
-  const raw: unknown = JSON.parse(json);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (e) {
+    throw new TraceFormatError(`trace is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (typeof raw !== 'object' || raw === null) throw new TraceFormatError('trace is not an object');
   const { startContent, endContent, txns } = raw as Record<string, unknown>;
   if (typeof startContent !== 'string' || typeof endContent !== 'string' || !Array.isArray(txns)) {
     throw new TraceFormatError('trace needs startContent, endContent and txns');
   }
-  const out: TraceTxn[] = txns.map((t: unknown, i) => {
+  const patches = txns.map((t: unknown, i) => {
     const patches = (t as { patches?: unknown } | null)?.patches;
     if (!Array.isArray(patches)) throw new TraceFormatError(`txn ${i}: missing patches`);
-    return { patches: patches.map((p: unknown, j) => checkPatch(p, `txn ${i} patch ${j}`)) };
+    return patches.map((p: unknown, j) => checkPatch(p, `txn ${i} patch ${j}`));
   });
+  // Positions in the file are code points; JavaScript text APIs count UTF-16 units.
+  const out: TraceTxn[] = tracePatchesToUtf16(startContent, patches).map((p) => ({ patches: p }));
   return { startContent, endContent, txns: out };
 }
 
@@ -108,7 +120,12 @@ export function parseTrace(json: string): EditingTrace {
  */
 export function loadTrace(path: string): EditingTrace {
   const bytes = readFileSync(path);
-  const json = path.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  let json: string;
+  try {
+    json = path.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  } catch (e) {
+    throw new TraceFormatError(`${path} is not gzip: ${e instanceof Error ? e.message : String(e)}`);
+  }
   return parseTrace(json);
 }
 

@@ -24,6 +24,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'accord-bench-'));
   const trace = syntheticTrace(400, 42);
   writeFileSync(join(dir, 'tiny.json.gz'), gzipSync(JSON.stringify(trace)));
+  writeFileSync(join(dir, 'emoji.json.gz'), gzipSync(JSON.stringify(emojiTrace(300))));
   accordReady = await loadAccordCore().then(
     () => true,
     () => false,
@@ -33,6 +34,29 @@ beforeAll(async () => {
 afterAll(() => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * A trace with astral characters whose positions count code points, as the editing-traces format
+ * does (a position after an emoji is one less than its UTF-16 offset).
+ */
+function emojiTrace(edits: number): unknown {
+  const chars = ['a', 'b', ' ', '😀', '🎉', '漢', '𝄞'];
+  const doc: string[] = [];
+  const txns: { patches: [number, number, string][] }[] = [];
+  let x = 7;
+  const next = (n: number) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  for (let i = 0; i < edits; i++) {
+    const pos = next(doc.length + 1);
+    const del = doc.length > pos && next(4) === 0 ? 1 + next(Math.min(3, doc.length - pos)) : 0;
+    const ins = del > 0 && next(2) === 0 ? '' : (chars[next(chars.length)] as string);
+    doc.splice(pos, del, ...Array.from(ins));
+    txns.push({ patches: [[pos, del, ins]] });
+  }
+  return { startContent: '', endContent: doc.join(''), txns };
+}
 
 describe('bench:trace', () => {
   it('replays a synthetic trace in every library, one JSON line each, all ok', async () => {
@@ -56,6 +80,20 @@ describe('bench:trace', () => {
       }
       expect(l.encodeBytes as number).toBeGreaterThan(0);
     }
+  }, 120_000);
+
+  it('replays a trace with emoji (positions in code points) correctly in every library', async () => {
+    const args = [cli, 'emoji.json.gz', '--runs', '1', '--json', ...(accordReady ? [] : ['--no-accord'])];
+    const { stdout } = await run(process.execPath, args, {
+      cwd: dir,
+      env: { ...process.env, INIT_CWD: dir },
+    });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    for (const l of lines) expect(l, String(l.lib)).toMatchObject({ trace: 'emoji', ok: true });
   }, 120_000);
 
   it('rejects an unknown library and a missing trace with exit code 2', async () => {

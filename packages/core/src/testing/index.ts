@@ -1,6 +1,7 @@
 /**
  * @accord/core/testing: deterministic helpers for testing code built on Accord (a seeded
- * in-memory network that drops, duplicates, delays and reorders messages).
+ * in-memory network that drops, duplicates, delays and reorders messages; editing-trace
+ * positions in UTF-16 units).
  * @packageDocumentation
  */
 export { SeededRandom } from './prng.js';
@@ -12,3 +13,4 @@ export {
   type NetworkStats,
   SeededNetwork,
 } from './seeded-network.js';
+export { type TracePatch, tracePatchesToUtf16 } from './trace-positions.js';

@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
+import { type TracePatch, tracePatchesToUtf16 } from '@accord/core/testing';
 import { describe, expect, it } from 'vitest';
 
-const TRACE_DIR = '/work/shared/traces';
+/** The shared traces beside the repository (`<repo>/../shared/traces`), or `ACCORD_TRACES`. */
+const TRACE_DIR =
+  process.env.ACCORD_TRACES ?? fileURLToPath(new URL('../../../../../shared/traces', import.meta.url));
 const traces = fs.existsSync(TRACE_DIR)
   ? fs.readdirSync(TRACE_DIR).filter((f) => f.endsWith('.json.gz'))
   : [];
@@ -12,7 +16,7 @@ const traces = fs.existsSync(TRACE_DIR)
 interface Trace {
   startContent: string;
   endContent: string;
-  txns: { patches: [number, number, string][] }[];
+  txns: { patches: TracePatch[] }[];
 }
 
 describe('shared editing traces', () => {
@@ -27,9 +31,14 @@ describe('shared editing traces', () => {
       const doc = new Doc({ clientId: 1 });
       const text = doc.getText('text');
       if (trace.startContent.length > 0) text.insert(0, trace.startContent);
-      for (const txn of trace.txns) {
+      // Trace positions count code points; Text counts UTF-16 units.
+      const txns = tracePatchesToUtf16(
+        trace.startContent,
+        trace.txns.map((t) => t.patches),
+      );
+      for (const patches of txns) {
         doc.transact(() => {
-          for (const [pos, del, ins] of txn.patches) {
+          for (const [pos, del, ins] of patches) {
             if (del > 0) text.delete(pos, del);
             if (ins.length > 0) text.insert(pos, ins);
           }
