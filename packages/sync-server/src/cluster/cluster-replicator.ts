@@ -24,6 +24,7 @@ import { type PeerLinkAddress, PeerLinks } from './peer-links.js';
 import { resolveQuorum, WriteQuorumTracker } from './quorum.js';
 import { QuorumReads } from './quorum-reads.js';
 import { SnapshotReplication } from './snapshot-replication.js';
+import { sendSplit } from './split-payloads.js';
 
 /** Options of a {@link ClusterReplicator}. */
 export interface ClusterReplicatorOptions {
@@ -49,6 +50,11 @@ export interface ClusterReplicatorOptions {
   snapshotIdleMs?: number;
   /** How long peer-link frames wait for company before they are written (ms). Default 1. */
   coalesceMs?: number;
+  /**
+   * Largest peer-link frame accepted (default 32 MiB). Catch-up and snapshot payloads larger
+   * than a quarter of it travel as several parts (see {@link sendSplit}).
+   */
+  maxPeerFrameBytes?: number;
 }
 
 const META_KEY = 'cluster.election';
@@ -85,6 +91,7 @@ export class ClusterReplicator implements Replicator {
   private links: PeerLinks | null = null;
   private snapshots: SnapshotReplication | null = null;
   private nextUpdateId = 1;
+  private readonly maxPeerFrameBytes: number;
 
   constructor(options: ClusterReplicatorOptions) {
     this.opts = options;
@@ -93,6 +100,7 @@ export class ClusterReplicator implements Replicator {
     this.quorum = resolveQuorum(this.members.length, options.w ?? undefined, options.r ?? undefined);
     this.tracker = new WriteQuorumTracker({ w: this.quorum.w });
     this.reads = new QuorumReads(this.scheduler);
+    this.maxPeerFrameBytes = options.maxPeerFrameBytes ?? 32 * 1024 * 1024;
   }
 
   /** The bound peer-link port (after start). */
@@ -119,7 +127,7 @@ export class ClusterReplicator implements Replicator {
       members: this.members,
       host,
       electionTerm: persisted.term,
-      send: (to, m) => this.links?.send(to, m),
+      send: (to, m) => this.send(to, m),
       everyUpdates: this.opts.snapshotEveryUpdates ?? 200,
       idleMs: this.opts.snapshotIdleMs ?? 0,
       setTimer: (ms, fn) => this.scheduler.setTimer(ms, fn),
@@ -133,6 +141,7 @@ export class ClusterReplicator implements Replicator {
       listenPort: this.opts.peerPort,
       peers: this.opts.peers,
       coalesceMs: this.opts.coalesceMs ?? 1,
+      maxFrameBytes: this.maxPeerFrameBytes,
       onMessage: (from, m) => this.onMessage(from, m),
       onConnected: (peer) => {
         this.catchUp(peer);
@@ -234,6 +243,12 @@ export class ClusterReplicator implements Replicator {
     this.election = null;
   }
 
+  /** Send `m` to `to`, splitting a payload too large for one peer frame (see {@link sendSplit}). */
+  private send(to: NodeId, m: ClusterMessage): void {
+    const links = this.links;
+    if (links !== null) sendSplit((x) => links.send(to, x), m, Math.floor(this.maxPeerFrameBytes / 4));
+  }
+
   private settle(id: number, error: Error | null): void {
     const w = this.waiting.get(id);
     if (w === undefined) return;
@@ -323,7 +338,7 @@ export class ClusterReplicator implements Replicator {
     const host = this.host;
     if (host === null) return;
     Promise.all([host.diff(docId, stateVector), host.stateVector(docId)]).then(
-      ([update, sv]) => this.links?.send(from, { type: 'sync-reply', docId, update, stateVector: sv }),
+      ([update, sv]) => this.send(from, { type: 'sync-reply', docId, update, stateVector: sv }),
       () => {},
     );
   }
@@ -335,7 +350,7 @@ export class ClusterReplicator implements Replicator {
     // Anti-entropy: keep what the peer had, and send it what it lacks (no ack wanted: id 0).
     host.ingest(docId, update).catch(() => {});
     host.diff(docId, peerVector).then(
-      (lack) => this.links?.send(from, { type: 'replicate', docId, updateId: 0, update: lack }),
+      (lack) => this.send(from, { type: 'replicate', docId, updateId: 0, update: lack }),
       () => {},
     );
   }

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { Doc, encodeStateAsUpdate } from '@accord/core';
+import { applyUpdate, Doc, encodeStateAsUpdate, mergeUpdates } from '@accord/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
@@ -154,4 +154,46 @@ describe('a 3-node cluster over real TCP peer links', () => {
     expect(replicator.status()).toMatchObject({ leaderId: null, term: 0 }); // pre-vote never passed: no term bump
     expect(replicator.health()).toMatchObject({ peersConnected: [] });
   }, 10_000);
+
+  it('a node that joins late catches up on a document larger than one peer frame', async () => {
+    const ids = [11, 12, 13];
+    const ports = new Map<number, number>();
+    for (const id of ids) ports.set(id, await freePort());
+    const start = async (id: number) => {
+      const replicator = new ClusterReplicator({
+        nodeId: id,
+        listenHost: '127.0.0.1',
+        peerPort: ports.get(id)!,
+        peers: ids.filter((p) => p !== id).map((p) => ({ id: p, host: '127.0.0.1', port: ports.get(p)! })),
+        maxPeerFrameBytes: 64 * 1024, // catch-up of this document needs about five frames' worth
+      });
+      nodes.set(
+        id,
+        await startNode(['--id', String(id)], { engine: coreEngine, replicator: () => replicator }),
+      );
+    };
+    await start(11);
+    await start(12);
+    await waitFor(() => agreedLeader([11, 12]) !== null, 5000, 'a leader of the two');
+    const token = await mintToken(SECRET, { docId: 'big', scope: 'write' });
+    const writer = new DocClient('big', token);
+    clients.push(writer);
+    await writer.connect(urlOf(nodes.get(11)!));
+    for (let i = 0; i < 10; i++)
+      writer.edit((d) => d.getText('t').insert(0, `${i}: ${'some text with 😀, '.repeat(1500)}\n`));
+    await writer.settled();
+    const want = writer.doc.getText('t').toString();
+    expect(want.length).toBeGreaterThan(250_000);
+
+    await start(13); // catches up when its links come up: far more than one 64 KiB frame
+    const stored = () => {
+      const s = nodes.get(13)!.store.load('big');
+      const parts = s.snapshot ? [s.snapshot, ...s.updates] : [...s.updates];
+      if (parts.length === 0) return '';
+      const d = new Doc();
+      applyUpdate(d, mergeUpdates(parts));
+      return d.getText('t').toString();
+    };
+    await waitFor(() => stored() === want, 10_000, 'node 13 to store the whole document');
+  }, 30_000);
 });
