@@ -58,17 +58,19 @@ function emojiTrace(edits: number): unknown {
   return { startContent: '', endContent: doc.join(''), txns };
 }
 
+/** One run of the CLI on `trace` (in the temporary folder), its JSON lines parsed. */
+async function benchLines(trace: string): Promise<Record<string, unknown>[]> {
+  const args = [cli, trace, '--runs', '1', '--json', ...(accordReady ? [] : ['--no-accord'])];
+  const { stdout } = await run(process.execPath, args, { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
 describe('bench:trace', () => {
   it('replays a synthetic trace in every library, one JSON line each, all ok', async () => {
-    const args = [cli, 'tiny.json.gz', '--runs', '1', '--json', ...(accordReady ? [] : ['--no-accord'])];
-    const { stdout } = await run(process.execPath, args, {
-      cwd: dir,
-      env: { ...process.env, INIT_CWD: dir },
-    });
-    const lines = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = await benchLines('tiny.json.gz');
     const expected = [...(accordReady ? ['accord'] : []), 'yjs', 'automerge', 'json-joy', 'loro'];
     expect(lines.map((l) => l.lib)).toEqual(expected);
     for (const l of lines) {
@@ -83,15 +85,7 @@ describe('bench:trace', () => {
   }, 120_000);
 
   it('replays a trace with emoji (positions in code points) correctly in every library', async () => {
-    const args = [cli, 'emoji.json.gz', '--runs', '1', '--json', ...(accordReady ? [] : ['--no-accord'])];
-    const { stdout } = await run(process.execPath, args, {
-      cwd: dir,
-      env: { ...process.env, INIT_CWD: dir },
-    });
-    const lines = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = await benchLines('emoji.json.gz');
     expect(lines.length).toBeGreaterThanOrEqual(4);
     for (const l of lines) expect(l, String(l.lib)).toMatchObject({ trace: 'emoji', ok: true });
   }, 120_000);
