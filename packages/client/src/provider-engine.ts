@@ -27,6 +27,7 @@ import { decideOnClose, relayErrorAction } from './policy.js';
 import { PresenceTracker } from './presence.js';
 import {
   type ClusterInfo,
+  clusterInfoOf,
   PROVIDER_DEFAULTS,
   type ProviderEvents,
   type ProviderOptions,
@@ -293,15 +294,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
 
   /** Record and emit the cluster status. */
   protected onCluster(s: Session, m: ClusterMessage): void {
-    this.clusterInfo = {
-      nodeId: m.nodeId,
-      leaderId: m.leaderId,
-      term: m.term,
-      successors: m.successors,
-      snapshotTerm: m.snapshotTerm,
-      snapshotSeq: m.snapshotSeq,
-      url: s.url,
-    };
+    this.clusterInfo = clusterInfoOf(m, s.url);
     this.emit('cluster', this.clusterInfo);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Options, events and status types of the provider, with their defaults.
  */
-import type { PresenceState, Scope } from '@accord/core';
+import type { ClusterMessage, PresenceState, Scope } from '@accord/core';
 import type { BackoffOptions } from './backoff.js';
 import type { ProviderError } from './errors.js';
 import type { Scheduler } from './scheduler.js';
@@ -35,6 +35,12 @@ export interface ClusterInfo {
   readonly snapshotSeq: number;
   /** The relay URL of the serving node. */
   readonly url: string;
+}
+
+/** The {@link ClusterInfo} of a `cluster` message received from the node at `url`. */
+export function clusterInfoOf(m: ClusterMessage, url: string): ClusterInfo {
+  const { nodeId, leaderId, term, successors, snapshotTerm, snapshotSeq } = m;
+  return { nodeId, leaderId, term, successors, snapshotTerm, snapshotSeq, url };
 }
 
 /** The node a connection reached (the protocol's `welcome` message). */
