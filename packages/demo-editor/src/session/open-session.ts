@@ -20,7 +20,7 @@ export function openSession(docName: string, relayUrls: readonly string[]): Demo
   return {
     docName,
     text,
-    todos: new DocTodoModel(doc, doc.getList('todos')),
+    todos: new DocTodoModel(doc, doc.getMap('todoItems')),
     counter: new DocCounterModel(doc, doc.getCounter('counter')),
     connection,
     destroy() {

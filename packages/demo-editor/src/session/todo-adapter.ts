@@ -1,118 +1,107 @@
 /**
- * The todo list as a `List` of `DocMap`s (`id`, `text`, `done`) inside the document. A reorder is
- * a delete plus an insert of a copy with the same `id`; if two replicas move one item at the same
- * time both copies exist, so the view shows the first copy of each id and edits and deletes
- * apply to every copy.
+ * The todo list as a `DocMap` from item id to an item map (`text`, `done`, `order`). List order
+ * is the items' fractional `order` keys (ties broken by id). Every field is last-writer-wins, so a
+ * move is one write of `order`: two replicas moving one item at the same time leave it in one
+ * place, never duplicated, and an edit of its text or check mark made meanwhile is kept.
  */
-import { type Doc, DocMap, type List } from '@accord/core';
+import { type Doc, DocMap } from '@accord/core';
+import { isOrderKey, keyBetween } from '../model/order-key.js';
 import type { TodoItem, TodoModel } from '../model/todo-model.js';
 
 const MAX_TODO_LENGTH = 200;
 
-/** A `TodoModel` over one `List` of a `Doc`. */
+interface Entry {
+  readonly item: TodoItem;
+  readonly order: string;
+  readonly map: DocMap;
+}
+
+/** A `TodoModel` over one `DocMap` of a `Doc`. */
 export class DocTodoModel implements TodoModel {
   readonly #doc: Doc;
-  readonly #list: List;
-  #cache: readonly TodoItem[] | undefined;
+  readonly #items: DocMap;
+  #cache: readonly Entry[] | undefined;
 
-  constructor(doc: Doc, list: List) {
+  constructor(doc: Doc, items: DocMap) {
     this.#doc = doc;
-    this.#list = list;
-    // The view reads items() on every render: cache them until the list (or an item) changes.
-    list.observeDeep(() => {
+    this.#items = items;
+    // The view reads items() on every render: cache them until an item changes.
+    items.observeDeep(() => {
       this.#cache = undefined;
     });
   }
 
   items(): readonly TodoItem[] {
-    if (this.#cache) return this.#cache;
-    const seen = new Set<string>();
-    const items: TodoItem[] = [];
-    for (const { map } of this.#entries()) {
-      const item = readItem(map);
-      if (!item || seen.has(item.id)) continue;
-      seen.add(item.id);
-      items.push(item);
-    }
-    this.#cache = items;
-    return items;
+    return this.#entries().map((e) => e.item);
   }
 
   add(text: string): void {
     const clean = text.trim().slice(0, MAX_TODO_LENGTH);
     if (clean.length === 0) return;
+    const last = this.#entries().at(-1);
     this.#doc.transact(() => {
-      writeItem(this.#list.insertMap(this.#list.length), { id: newId(), text: clean, done: false });
+      const map = this.#items.setMap(newId());
+      map.set('text', clean);
+      map.set('done', false);
+      map.set('order', keyBetween(last?.order ?? null, null));
     });
   }
 
   setText(id: string, text: string): void {
     const clean = text.trim().slice(0, MAX_TODO_LENGTH);
     if (clean.length === 0) return;
-    this.#doc.transact(() => {
-      for (const { map } of this.#entries(id)) map.set('text', clean);
-    });
+    this.#map(id)?.set('text', clean);
   }
 
   setDone(id: string, done: boolean): void {
-    this.#doc.transact(() => {
-      for (const { map } of this.#entries(id)) map.set('done', done);
-    });
+    this.#map(id)?.set('done', done);
   }
 
   remove(id: string): void {
-    const indices = this.#entries(id).map((entry) => entry.index);
-    if (indices.length === 0) return;
-    this.#doc.transact(() => {
-      for (const index of indices.reverse()) this.#list.delete(index, 1);
-    });
+    if (this.#map(id) !== undefined) this.#items.delete(id);
   }
 
   move(id: string, index: number): void {
-    const visible = this.items();
-    const from = visible.findIndex((item) => item.id === id);
-    const item = visible[from];
-    if (!item) return;
-    const to = Math.min(Math.max(0, index), visible.length - 1);
+    const entries = this.#entries();
+    const from = entries.findIndex((e) => e.item.id === id);
+    const moving = entries[from];
+    if (moving === undefined) return;
+    const to = Math.min(Math.max(0, index), entries.length - 1);
     if (to === from) return;
-    // Insert before the item that will follow it once moved (or at the end), by list index.
-    const after = to > from ? visible[to + 1] : visible[to];
-    this.#doc.transact(() => {
-      const copies = this.#entries(id).map((entry) => entry.index);
-      for (const i of copies.reverse()) this.#list.delete(i, 1);
-      const anchor = after ? this.#entries(after.id)[0]?.index : undefined;
-      writeItem(this.#list.insertMap(anchor ?? this.#list.length), item);
-    });
+    const others = entries.filter((e) => e !== moving);
+    const order = keyBetween(others[to - 1]?.order ?? null, others[to]?.order ?? null);
+    moving.map.set('order', order);
   }
 
   subscribe(listener: () => void): () => void {
-    return this.#list.observeDeep(() => listener());
+    return this.#items.observeDeep(() => listener());
   }
 
-  /** The maps of the list (with their indices), optionally only those with `id`. */
-  #entries(id?: string): { index: number; map: DocMap }[] {
-    const out: { index: number; map: DocMap }[] = [];
-    const length = this.#list.length;
-    for (let index = 0; index < length; index++) {
-      const value = this.#list.get(index);
-      if (!(value instanceof DocMap)) continue;
-      if (id === undefined || value.get('id') === id) out.push({ index, map: value });
+  #map(id: string): DocMap | undefined {
+    const value = this.#items.get(id);
+    return value instanceof DocMap ? value : undefined;
+  }
+
+  /** The items in list order (cached until the next change). */
+  #entries(): readonly Entry[] {
+    if (this.#cache) return this.#cache;
+    const entries: Entry[] = [];
+    for (const id of this.#items.keys()) {
+      const map = this.#map(id);
+      if (map === undefined) continue;
+      const text = map.get('text');
+      const order = map.get('order');
+      entries.push({
+        item: { id, text: typeof text === 'string' ? text : '', done: map.get('done') === true },
+        // Remote data may hold anything: a malformed key sorts first.
+        order: isOrderKey(order) ? order : '',
+        map,
+      });
     }
-    return out;
+    entries.sort((x, y) => (x.order < y.order ? -1 : x.order > y.order ? 1 : x.item.id < y.item.id ? -1 : 1));
+    this.#cache = entries;
+    return entries;
   }
-}
-
-function readItem(map: DocMap): TodoItem | undefined {
-  const id = map.get('id');
-  const text = map.get('text');
-  if (typeof id !== 'string') return undefined;
-  return { id, text: typeof text === 'string' ? text : '', done: map.get('done') === true };
-}
-
-function writeItem(map: DocMap, item: TodoItem): void {
-  map.set('id', item.id);
-  map.set('text', item.text);
-  map.set('done', item.done);
 }
 
 function newId(): string {
