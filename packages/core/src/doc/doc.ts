@@ -28,8 +28,9 @@ export interface DocOptions {
   /** Wall clock for map timestamps (default `Date.now`), injectable for tests. */
   now?: () => number;
   /**
-   * Most structs (runs) held back while their dependencies are missing; an update that would
-   * hold more is refused with `DecodeError('too-large')` and changes nothing. Default 100,000.
+   * Most structs (runs) held back while their dependencies are missing, and most deleted ranges
+   * held back for structs not received yet; an update that would hold more of either is refused
+   * with `DecodeError('too-large')` and changes nothing. Default 100,000.
    */
   maxPending?: number;
 }

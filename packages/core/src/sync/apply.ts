@@ -79,6 +79,10 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
   if (held > doc.maxPending) {
     throw new DecodeError('too-large', `${held} runs would wait for missing dependencies`);
   }
+  const heldDeletes = countHeldDeletes(doc, update, plan);
+  if (heldDeletes > doc.maxPending) {
+    throw new DecodeError('too-large', `${heldDeletes} deleted ranges would wait for structs not received`);
+  }
   const opened = doc.begin(origin, false);
   try {
     const t = doc.transaction;
@@ -102,6 +106,40 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
   } finally {
     if (opened) doc.commit();
   }
+}
+
+/**
+ * How many deleted ranges {@link applyDeletes} would leave held once `plan` is integrated: the
+ * held ranges of replicas it does not advance, plus every range (held or in `update`) that
+ * reaches past its replica's state after integration. An upper bound (adjacent ranges may merge),
+ * computed before anything changes so that a refusal leaves the document as it was.
+ */
+function countHeldDeletes(doc: Doc, update: DecodedUpdate, plan: Plan): number {
+  const held = doc.pendingDeletes;
+  if (update.deletes.size === 0 && held.isEmpty) return 0;
+  const known = new Map<number, number>();
+  const knownOf = (client: number): number => {
+    let k = known.get(client);
+    if (k === undefined) {
+      const ci = doc.knownClientIndex(client);
+      k = ci === undefined ? 0 : doc.store.getState(ci);
+      known.set(client, k);
+    }
+    return k;
+  };
+  for (const r of plan.ready) known.set(r.client, Math.max(knownOf(r.client), r.clock + r.len));
+  let count = 0;
+  const countBeyond = (client: number, ranges: readonly number[]): void => {
+    const k = knownOf(client);
+    for (let i = 0; i < ranges.length; i += 2)
+      if ((ranges[i] as number) + (ranges[i + 1] as number) > k) count++;
+  };
+  for (const [client, ranges] of held.clients) {
+    if (plan.advanced.has(client)) countBeyond(client, ranges);
+    else count += ranges.length / 2;
+  }
+  for (const [client, ranges] of update.deletes) countBeyond(client, ranges);
+  return count;
 }
 
 /**

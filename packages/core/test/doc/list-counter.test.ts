@@ -7,6 +7,7 @@ import {
   encodeStateAsUpdate,
   encodeUpdate,
   List,
+  mergeUpdates,
   Text,
 } from '@accord/core';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +109,38 @@ describe('applyUpdate limits and validation', () => {
     expect(b.pending).toHaveLength(1);
     applyUpdate(b, log[0] as Uint8Array);
     expect(b.getText('t').toString()).toBe('ab');
+  });
+
+  it('refuses to hold more deleted ranges than maxPending, changes nothing, and counts only ranges it would hold', () => {
+    const deletesOf = (client: number, from: number, n: number) =>
+      encodeUpdate({
+        records: [],
+        deletes: new Map([[client, Array.from({ length: n }, (_, i) => [from + 2 * i, 1]).flat()]]),
+      });
+    const b = new Doc({ clientId: 2, maxPending: 10 });
+    b.getText('t').insert(0, 'x');
+    const before = encodeStateAsUpdate(b);
+    // Deletions of ids nobody has sent yet are held: 8 fit, 8 more would not.
+    applyUpdate(b, deletesOf(77, 0, 8));
+    expect(() => applyUpdate(b, deletesOf(77, 100, 8))).toThrow(DecodeError);
+    expect(() => applyUpdate(b, deletesOf(78, 0, 11))).toThrow(/deleted ranges/);
+    expect(encodeStateAsUpdate(b)).toEqual(before);
+    // Deletions of a replica's own content in the same update are not held, however many.
+    const a = makeDoc(5);
+    const log: Uint8Array[] = [];
+    a.on('update', (u) => log.push(u));
+    a.getText('t').insert(0, 'ab'.repeat(50));
+    for (let i = 0; i < 40; i++) a.getText('t').delete(i, 1);
+    const c = new Doc({ clientId: 3, maxPending: 10 });
+    applyUpdate(c, mergeUpdates(log));
+    expect(c.getText('t').toString()).toBe(a.getText('t').toString());
+    // Once the held ranges' content arrives they apply and free the room.
+    const seventySeven = new Doc({ clientId: 77 });
+    seventySeven.getText('t').insert(0, 'q'.repeat(20));
+    applyUpdate(b, encodeStateAsUpdate(seventySeven));
+    applyUpdate(b, deletesOf(78, 0, 10));
+    expect(b.getText('t').toString().split('q').length - 1).toBe(12); // 8 of 20 deleted
+    expect(b.getText('t').toString()).toContain('x');
   });
 
   it('rejects runs whose content does not fit their container, leaving the document unchanged', () => {
