@@ -172,7 +172,7 @@ const FLAGS: readonly Flag[] = [
     env: 'ACCORD_WRITE_COALESCE',
     arg: 'MS',
     def: '1',
-    help: 'frames to a client or peer wait this long for company (4 times as long under load), then leave in one write; 0: at the end of each event-loop turn',
+    help: 'frames to a client or peer wait this long for company, then leave in one write (fewer packets under load); 0: at the end of each event-loop turn',
   },
   {
     name: 'sync',

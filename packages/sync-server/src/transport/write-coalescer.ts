@@ -2,8 +2,7 @@
  * Coalesces the frames a node sends into few socket writes. A socket is corked at its first
  * frame and joins the dirty set; one flush, `intervalMs` after the first frame since the last
  * flush, uncorks every dirty socket, so each sends what it gathered in one `writev`. A frame
- * waits at most `intervalMs` (default 1 ms), or `busyIntervalMs` (4 ms) while the node is busy
- * (the last flush released many sockets), and a busy socket sends one packet per interval
+ * waits at most `intervalMs` (default 1 ms), and a busy socket sends one packet per interval
  * instead of one per event-loop turn. On loopback a `writev` costs tens of microseconds of kernel
  * time on both ends, and at tens of thousands of frames per second that, more than the relay's
  * own work, is what saturates the CPU.
@@ -19,28 +18,16 @@ export interface Corkable {
 export interface WriteCoalescerOptions {
   /** How long the first frame after a flush waits for company (ms). 0 flushes at the end of the turn. Default 1. */
   readonly intervalMs?: number;
-  /**
-   * Under load (the last flush released at least `busySockets` sockets) frames wait this long
-   * instead (ms). Default 4 × `intervalMs`.
-   */
-  readonly busyIntervalMs?: number;
-  /** How many sockets in one flush count as load. Default 32. */
-  readonly busySockets?: number;
 }
 
 /** One coalescer per transport, shared by all its sockets. */
 export class WriteCoalescer {
   private readonly dirty = new Set<Corkable>();
   private readonly intervalMs: number;
-  private readonly busyIntervalMs: number;
-  private readonly busySockets: number;
   private scheduled = false;
-  private busy = false;
 
   constructor(options: WriteCoalescerOptions = {}) {
     this.intervalMs = options.intervalMs ?? 1;
-    this.busyIntervalMs = options.busyIntervalMs ?? 4 * this.intervalMs;
-    this.busySockets = options.busySockets ?? 32;
   }
 
   /** Call before writing a frame to `socket`: corks it until the next flush. */
@@ -50,8 +37,7 @@ export class WriteCoalescer {
     this.dirty.add(socket);
     if (this.scheduled) return;
     this.scheduled = true;
-    const wait = this.busy ? this.busyIntervalMs : this.intervalMs;
-    if (wait > 0) setTimeout(this.flush, wait);
+    if (this.intervalMs > 0) setTimeout(this.flush, this.intervalMs);
     else setImmediate(this.flush);
   }
 
@@ -68,7 +54,6 @@ export class WriteCoalescer {
   /** Uncork every held socket. */
   readonly flush = (): void => {
     this.scheduled = false;
-    this.busy = this.dirty.size >= this.busySockets;
     const sockets = [...this.dirty];
     this.dirty.clear();
     for (const s of sockets) s.uncork();
