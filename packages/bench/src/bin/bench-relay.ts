@@ -9,6 +9,7 @@ import { relayLibs } from '../relay/protocols/types.js';
 import { type RelayBenchResult, runRelayBench } from '../relay/run-relay-bench.js';
 import { findSustainableRate } from '../relay/sustainable.js';
 import { formatRelayTable } from '../relay/table.js';
+import { takeTurns } from '../relay/take-turns.js';
 import { loadRelayTarget } from '../relay/targets.js';
 
 const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rate 10000] [--seconds 10] [--vs hocuspocus] [--no-accord] [--json]
@@ -20,7 +21,8 @@ const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rat
   --no-accord  only the comparison servers
   --sustainable  step the rate up from --rate (x1.25, fresh server per attempt, --seconds each) until
                a rate fails twice (ack or fan-out p99 over 50 ms, or anything lost), bisect twice
-               between the last pass and that failure; report the highest passing rate
+               between the last pass and that failure; report the highest passing rate. With --vs
+               the servers' searches take turns, one measurement at a time
   --accord-args "FLAGS"  extra accord-relay flags, e.g. "--sync normal" (default: the relay's defaults)
   --max-rate   upper bound of the --sustainable search (default 100000)
   --full     every client holds a real document (edits, applies what arrives); at the end the
@@ -64,37 +66,59 @@ async function main(): Promise<number> {
 
   const results: RelayBenchResult[] = [];
   let failed = false;
-  for (const lib of libs) {
-    try {
-      const target = await loadRelayTarget(lib, accordArgs);
-      const opts = { nodes: lib === 'hocuspocus' ? 1 : nodes, clients, docs, seconds, full: values.full };
-      if (values.sustainable) {
-        const maxRate = intFlag('max-rate', values['max-rate'], 100_000);
-        const s = await findSustainableRate(
-          (r) => runRelayBench(target, { ...opts, rate: r }),
-          { startRate: rate, factor: 1.25, maxRate, p99LimitMs: 50 },
-          (step) => {
-            if (!values.json) process.stderr.write(`  ${lib} at ${step.rate}/s: ${JSON.stringify(step)}\n`);
-          },
-        );
-        if (s.best !== null) results.push(s.best);
-        const line = { ...(s.best ?? { lib }), sustainableRate: s.sustainableRate, steps: s.steps };
-        if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
-        else
-          process.stdout.write(
-            `${lib}: sustainable rate ${s.sustainableRate} updates/s (p99 <= 50 ms, nothing lost)\n`,
+  const report = (lib: string, err: unknown) => {
+    failed = true;
+    const error = err instanceof Error ? err.message : String(err);
+    if (values.json) process.stdout.write(`${JSON.stringify({ lib, error })}\n`);
+    else process.stderr.write(`${lib}: ${error}\n`);
+  };
+  if (values.sustainable) {
+    // The searches run side by side and take turns (one measurement at a time, alternating), so
+    // a slow phase of a shared machine hits every server alike and the ratio stays fair.
+    const maxRate = intFlag('max-rate', values['max-rate'], 100_000);
+    const inTurn = takeTurns();
+    const outcomes = await Promise.all(
+      libs.map(async (lib) => {
+        try {
+          const target = await loadRelayTarget(lib, accordArgs);
+          const opts = { nodes: lib === 'hocuspocus' ? 1 : nodes, clients, docs, seconds, full: values.full };
+          const s = await findSustainableRate(
+            (r) => inTurn(() => runRelayBench(target, { ...opts, rate: r })),
+            { startRate: rate, factor: 1.25, maxRate, p99LimitMs: 50 },
+            (step) => {
+              if (!values.json) process.stderr.write(`  ${lib} at ${step.rate}/s: ${JSON.stringify(step)}\n`);
+            },
           );
-      } else {
+          return { lib, s };
+        } catch (err) {
+          report(lib, err);
+          return null;
+        }
+      }),
+    );
+    for (const o of outcomes) {
+      if (o === null) continue;
+      const { lib, s } = o;
+      if (s.best !== null) results.push(s.best);
+      const line = { ...(s.best ?? { lib }), sustainableRate: s.sustainableRate, steps: s.steps };
+      if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+      else
+        process.stdout.write(
+          `${lib}: sustainable rate ${s.sustainableRate} updates/s (p99 <= 50 ms, nothing lost)\n`,
+        );
+    }
+  } else {
+    for (const lib of libs) {
+      try {
+        const target = await loadRelayTarget(lib, accordArgs);
+        const opts = { nodes: lib === 'hocuspocus' ? 1 : nodes, clients, docs, seconds, full: values.full };
         const r = await runRelayBench(target, { ...opts, rate });
         results.push(r);
         if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
         if (r.lost > 0) failed = true;
+      } catch (err) {
+        report(lib, err);
       }
-    } catch (err) {
-      failed = true;
-      const error = err instanceof Error ? err.message : String(err);
-      if (values.json) process.stdout.write(`${JSON.stringify({ lib, error })}\n`);
-      else process.stderr.write(`${lib}: ${error}\n`);
     }
   }
   if (!values.json && results.length > 0) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RelayBenchResult } from '../../src/relay/run-relay-bench.js';
 import { findSustainableRate } from '../../src/relay/sustainable.js';
+import { takeTurns } from '../../src/relay/take-turns.js';
 
 /** A server model whose p99 crosses 50 ms at `limit` updates/s; `flaky` rates fail on their first attempt. */
 function model(limit: number, flaky: ReadonlySet<number> = new Set()) {
@@ -69,5 +70,34 @@ describe('findSustainableRate', () => {
     expect(s.sustainableRate).toBe(0);
     expect(s.best).toBeNull();
     expect(s.steps).toHaveLength(1);
+  });
+});
+
+describe('takeTurns', () => {
+  it('makes two searches alternate their measurements, one at a time', async () => {
+    const inTurn = takeTurns();
+    const log: string[] = [];
+    let running = 0;
+    const measureAs = (lib: string, limit: number) => {
+      const m = model(limit);
+      return (rate: number) =>
+        inTurn(async () => {
+          running++;
+          expect(running).toBe(1);
+          log.push(lib);
+          await new Promise((r) => setTimeout(r, 1));
+          running--;
+          return m.measure(rate);
+        });
+    };
+    const [a, h] = await Promise.all([
+      findSustainableRate(measureAs('a', 9000), { ...search, refine: 0 }),
+      findSustainableRate(measureAs('h', 6000), { ...search, refine: 0 }),
+    ]);
+    expect(a.sustainableRate).toBe(7813);
+    expect(h.sustainableRate).toBe(5000);
+    // While both search, they alternate strictly.
+    const both = log.slice(0, 2 * Math.min(log.filter((x) => x === 'h').length, 4));
+    expect(both).toEqual(both.map((_, i) => (i % 2 === 0 ? 'a' : 'h')));
   });
 });
