@@ -193,11 +193,7 @@ export class ClusterReplicator implements Replicator {
   }
 
   publishPresence(docId: string, entries: readonly PresenceEntry[]): void {
-    // In chunks well under the codec's per-message bound (1024 entries).
-    for (let i = 0; i < entries.length; i += 256) {
-      const chunk = entries.slice(i, i + 256);
-      for (const p of this.opts.peers) this.links?.send(p.id, { type: 'presence', docId, entries: chunk });
-    }
+    for (const p of this.opts.peers) this.sendPresence(p.id, docId, entries);
   }
 
   status(): ClusterStatus {
@@ -374,10 +370,13 @@ export class ClusterReplicator implements Replicator {
     const host = this.host;
     if (host === null) return;
     this.links?.send(peer, { type: 'presence-reset' });
-    for (const { docId, entries } of host.localPresence()) {
-      for (let i = 0; i < entries.length; i += 256)
-        this.links?.send(peer, { type: 'presence', docId, entries: entries.slice(i, i + 256) });
-    }
+    for (const { docId, entries } of host.localPresence()) this.sendPresence(peer, docId, entries);
+  }
+
+  /** Send presence entries to `to` in chunks well under the codec's per-message bound (1024 entries). */
+  private sendPresence(to: NodeId, docId: string, entries: readonly PresenceEntry[]): void {
+    for (let i = 0; i < entries.length; i += 256)
+      this.links?.send(to, { type: 'presence', docId, entries: entries.slice(i, i + 256) });
   }
 
   /** A link to `peer` came up: exchange state vectors of every stored document. */

@@ -3,8 +3,6 @@
  * peer links by the ClusterReplicator: one leader, W=2 writes, reads from another node, failover
  * when the leader goes away, persisted term and vote.
  */
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { applyUpdate, Doc, encodeStateAsUpdate, mergeUpdates } from '@accord/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
@@ -14,17 +12,8 @@ import { coreEngine } from '../../src/relay/core-engine.js';
 import { ReplicationError } from '../../src/relay/replicator.js';
 import { DocClient } from '../support/doc-client.js';
 import { SECRET, startNode, urlOf } from '../support/in-process.js';
+import { freePort } from '../support/ports.js';
 import { removeTempDirs } from '../support/tmp.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const a = s.address();
-  const port = typeof a === 'object' && a !== null ? a.port : 0;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Poll `pred` every 10 ms for at most `ms` (cluster state changes on timers, not on our calls). */
 async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {

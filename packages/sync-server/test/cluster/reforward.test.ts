@@ -2,25 +2,14 @@
  * A write forwarded while a peer link is down is forwarded again when the link comes up, so the
  * write reaches W nodes through whichever peers are reachable later (real TCP links, real nodes).
  */
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Doc, encodeStateAsUpdate } from '@accord/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
 import { startNode } from '../support/in-process.js';
+import { freePort } from '../support/ports.js';
 import { removeTempDirs } from '../support/tmp.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const a = s.address();
-  const port = typeof a === 'object' && a !== null ? a.port : 0;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 const nodes: RelayNode[] = [];
 afterAll(async () => {
