@@ -64,6 +64,14 @@ async function main(): Promise<number> {
     ? vs.filter((l) => l !== 'accord')
     : ['accord' as const, ...vs.filter((l) => l !== 'accord')];
 
+  // Hocuspocus always runs as one process.
+  const optsFor = (lib: string) => ({
+    nodes: lib === 'hocuspocus' ? 1 : nodes,
+    clients,
+    docs,
+    seconds,
+    full: values.full,
+  });
   const results: RelayBenchResult[] = [];
   let failed = false;
   const report = (lib: string, err: unknown) => {
@@ -81,9 +89,8 @@ async function main(): Promise<number> {
       libs.map(async (lib) => {
         try {
           const target = await loadRelayTarget(lib, accordArgs);
-          const opts = { nodes: lib === 'hocuspocus' ? 1 : nodes, clients, docs, seconds, full: values.full };
           const s = await findSustainableRate(
-            (r) => inTurn(() => runRelayBench(target, { ...opts, rate: r })),
+            (r) => inTurn(() => runRelayBench(target, { ...optsFor(lib), rate: r })),
             { startRate: rate, factor: 1.25, maxRate, p99LimitMs: 50 },
             (step) => {
               if (!values.json) process.stderr.write(`  ${lib} at ${step.rate}/s: ${JSON.stringify(step)}\n`);
@@ -111,8 +118,7 @@ async function main(): Promise<number> {
     for (const lib of libs) {
       try {
         const target = await loadRelayTarget(lib, accordArgs);
-        const opts = { nodes: lib === 'hocuspocus' ? 1 : nodes, clients, docs, seconds, full: values.full };
-        const r = await runRelayBench(target, { ...opts, rate });
+        const r = await runRelayBench(target, { ...optsFor(lib), rate });
         results.push(r);
         if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
         if (r.lost > 0) failed = true;
