@@ -69,7 +69,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
   const committer: Committer =
     options.commitThread === 'main'
       ? new GroupCommitter(store)
-      : new WorkerCommitter(store.path, config.sync);
+      : new WorkerCommitter(store.path, config.sync, undefined, store.foldRows);
   const metrics = createMetrics(config.id, options.defaultMetrics ?? true);
   if (!options.replicator && config.peers.length > 0) {
     logger.warn(
@@ -112,6 +112,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         maxConnections: config.maxConnections,
         keepAliveMs: config.keepAliveMs,
         writeCoalesceMs: config.writeCoalesceMs,
+        writeCoalesceMaxMs: config.writeCoalesceMaxMs,
         isOriginAllowed: originMatcher(config.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS),
         logger,
         onRefused: (reason) => metrics.refusedUpgrades.inc({ reason }),

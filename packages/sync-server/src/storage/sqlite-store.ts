@@ -13,6 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULT_FOLD_ROWS, LOG_SQL, MIGRATE_ONE_TABLE_SQL, SCHEMA_SQL } from './log-schema.js';
 
 /** `full`: fsync on every commit (survives power loss). `normal`: fsync at checkpoints (survives a killed process only). */
 export type SyncMode = 'full' | 'normal';
@@ -25,6 +26,8 @@ export interface SqliteStoreOptions {
   readonly nodeId: number;
   /** Durability of a commit; default `full`. */
   readonly sync?: SyncMode;
+  /** Staged log rows that trigger a fold into the per-document table (`log-schema.ts`); default 2048. */
+  readonly foldRows?: number;
 }
 
 /** A document's stored state: its latest snapshot (if any) and the log entries after it, in order. */
@@ -68,8 +71,15 @@ export class SqliteStore {
   private readonly stmts: ReturnType<typeof prepare>;
   private readonly appendTx: (entries: readonly AppendEntry[]) => number[];
   private readonly compactTx: (docId: string, snapshot: Uint8Array, upTo: number) => void;
+  private readonly foldTx: () => void;
+  private readonly loadTx: (docId: string) => StoredDocument;
 
-  private constructor(path: string, sync: SyncMode) {
+  private constructor(
+    path: string,
+    sync: SyncMode,
+    /** Staged rows that trigger a fold. */
+    readonly foldRows: number,
+  ) {
     this.path = path;
     this.sync = sync;
     this.db = new Database(path);
@@ -78,27 +88,49 @@ export class SqliteStore {
     this.db.pragma('foreign_keys = OFF');
     // The commit worker writes through its own connection: wait for its lock instead of failing.
     this.db.pragma('busy_timeout = 10000');
-    this.db.exec(SCHEMA);
+    this.db
+      .transaction(() => {
+        this.db.exec(SCHEMA_SQL);
+        const oneTable = this.db.prepare(
+          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'updates'",
+        );
+        if (oneTable.get() !== undefined) this.db.exec(MIGRATE_ONE_TABLE_SQL);
+      })
+      .immediate();
     this.stmts = prepare(this.db);
     const s = this.stmts;
     this.appendTx = this.db.transaction((entries: readonly AppendEntry[]) => {
       const seqs: number[] = [];
       for (const e of entries) {
-        const r = s.insertUpdate.run(e.docId, e.update);
+        const r = s.append.run(e.docId, e.update);
         seqs.push(Number(r.lastInsertRowid));
       }
       return seqs;
     });
     this.compactTx = this.db.transaction((docId: string, snapshot: Uint8Array, upTo: number) => {
+      const cur = s.snapshotUpTo.get(docId) as { upto: number } | undefined;
+      if (cur && cur.upto > upTo) return;
       s.upsertSnapshot.run(docId, snapshot, upTo);
-      s.deleteUpTo.run(docId, upTo);
+      s.deleteFolded.run(docId, upTo);
+      s.deleteStaged.run(docId, upTo);
     });
+    this.foldTx = this.db.transaction(() => {
+      s.foldMove.run();
+      s.foldClear.run();
+    });
+    // One read transaction: the snapshot and the log entries after it come from the same state,
+    // even when the commit worker compacts or folds this document in between.
+    this.loadTx = this.db.transaction((docId: string) => this.readDocument(docId));
   }
 
   /** Open (or create) the node's database under `options.dir`. Throws if SQLite cannot open it. */
   static open(options: SqliteStoreOptions): SqliteStore {
     mkdirSync(options.dir, { recursive: true });
-    return new SqliteStore(join(options.dir, `node-${options.nodeId}.sqlite`), options.sync ?? 'full');
+    return new SqliteStore(
+      join(options.dir, `node-${options.nodeId}.sqlite`),
+      options.sync ?? 'full',
+      options.foldRows ?? DEFAULT_FOLD_ROWS,
+    );
   }
 
   private check(): void {
@@ -112,14 +144,29 @@ export class SqliteStore {
   append(entries: readonly AppendEntry[]): number[] {
     this.check();
     if (entries.length === 0) return [];
-    return this.appendTx(entries);
+    const seqs = this.appendTx(entries);
+    this.foldIfDue(seqs[seqs.length - 1] as number);
+    return seqs;
+  }
+
+  /**
+   * Move the staged log rows into the per-document table when at least `foldRows` may be staged
+   * (`lastSeq` is the newest position). The log's content does not change, only its layout.
+   */
+  private foldIfDue(lastSeq: number): void {
+    const first = (this.stmts.firstStaged.get() as { seq: number | null }).seq;
+    if (first !== null && lastSeq - first + 1 >= this.foldRows) this.foldTx();
   }
 
   /** The document's snapshot and the updates after it. An unknown document has neither. */
   load(docId: string): StoredDocument {
     this.check();
+    return this.loadTx(docId);
+  }
+
+  private readDocument(docId: string): StoredDocument {
     const snap = this.stmts.getSnapshot.get(docId) as { data: Buffer; upto: number } | undefined;
-    const rows = this.stmts.getUpdates.all(docId) as { seq: number; data: Buffer }[];
+    const rows = this.stmts.getUpdates.all(docId, docId) as { seq: number; data: Buffer }[];
     const snapshotUpTo = snap?.upto ?? 0;
     const updates: Uint8Array[] = [];
     let lastSeq = snapshotUpTo;
@@ -143,21 +190,19 @@ export class SqliteStore {
    */
   compact(docId: string, snapshot: Uint8Array, upTo: number): void {
     this.check();
-    const cur = this.stmts.getSnapshotUpTo.get(docId) as { upto: number } | undefined;
-    if (cur && cur.upto > upTo) return;
     this.compactTx(docId, snapshot, upTo);
   }
 
   /** Log position of the document's last stored update (0 when it has none). */
   lastSeq(docId: string): number {
     this.check();
-    return (this.stmts.lastSeq.get(docId) as { seq: number | null }).seq ?? 0;
+    return (this.stmts.lastSeq.get(docId, docId) as { seq: number | null }).seq ?? 0;
   }
 
   /** Number of log entries stored for the document after its snapshot. */
   logLength(docId: string): number {
     this.check();
-    return (this.stmts.countUpdates.get(docId) as { n: number }).n;
+    return (this.stmts.countUpdates.get(docId, docId) as { n: number }).n;
   }
 
   /** Ids of every stored document. */
@@ -196,37 +241,27 @@ export class SqliteStore {
   }
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS updates (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  doc TEXT NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS updates_by_doc ON updates (doc, seq);
-CREATE TABLE IF NOT EXISTS snapshots (
-  doc TEXT PRIMARY KEY,
-  data BLOB NOT NULL,
-  upto INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-) WITHOUT ROWID;
-`;
-
+/** Prepares the store's statements: the shared log statements plus the reads only this connection runs. */
 function prepare(db: Database.Database) {
+  const shared = Object.fromEntries(Object.entries(LOG_SQL).map(([k, sql]) => [k, db.prepare(sql)])) as {
+    [K in keyof typeof LOG_SQL]: Database.Statement;
+  };
   return {
-    insertUpdate: db.prepare('INSERT INTO updates (doc, data) VALUES (?, ?)'),
-    getUpdates: db.prepare('SELECT seq, data FROM updates WHERE doc = ? ORDER BY seq'),
-    countUpdates: db.prepare('SELECT COUNT(*) AS n FROM updates WHERE doc = ?'),
-    lastSeq: db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE doc = ?'),
-    getSnapshot: db.prepare('SELECT data, upto FROM snapshots WHERE doc = ?'),
-    getSnapshotUpTo: db.prepare('SELECT upto FROM snapshots WHERE doc = ?'),
-    upsertSnapshot: db.prepare(
-      'INSERT INTO snapshots (doc, data, upto) VALUES (?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto',
+    ...shared,
+    // Staged positions are all greater than folded ones, so the union in this order is the log.
+    getUpdates: db.prepare(
+      'SELECT seq, data FROM doc_updates WHERE doc = ? UNION ALL SELECT seq, data FROM staged_updates WHERE doc = ? ORDER BY seq',
     ),
-    deleteUpTo: db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?'),
-    listDocs: db.prepare('SELECT doc FROM snapshots UNION SELECT DISTINCT doc FROM updates'),
+    countUpdates: db.prepare(
+      'SELECT (SELECT COUNT(*) FROM doc_updates WHERE doc = ?) + (SELECT COUNT(*) FROM staged_updates WHERE doc = ?) AS n',
+    ),
+    lastSeq: db.prepare(
+      'SELECT COALESCE((SELECT MAX(seq) FROM staged_updates WHERE doc = ?), (SELECT MAX(seq) FROM doc_updates WHERE doc = ?)) AS seq',
+    ),
+    getSnapshot: db.prepare('SELECT data, upto FROM snapshots WHERE doc = ?'),
+    listDocs: db.prepare(
+      'SELECT doc FROM snapshots UNION SELECT doc FROM doc_updates UNION SELECT doc FROM staged_updates',
+    ),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',

@@ -3,11 +3,13 @@
  * main thread; whenever the worker is idle the queue goes over as one batch and commits in one
  * SQLite transaction on the worker's own connection (same WAL file); what arrives meanwhile forms
  * the next batch. Under load batches grow with the commit time, so throughput follows the disk
- * while each update waits for at most one commit in progress plus its own.
+ * while each update waits for at most one commit in progress plus its own (and, every
+ * `foldRows` rows, one fold of the staged log: see `log-schema.ts`).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { type BatchListener, type Committer, countPerDoc } from './committer.js';
+import { DEFAULT_FOLD_ROWS, LOG_SQL } from './log-schema.js';
 import { StoreClosedError, type SyncMode } from './sqlite-store.js';
 
 interface Pending {
@@ -39,22 +41,34 @@ const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = ' + workerData.sync);
 db.pragma('busy_timeout = 10000');
-const insert = db.prepare('INSERT INTO updates (doc, data) VALUES (?, ?)');
+const sql = workerData.sql;
+const insert = db.prepare(sql.append);
+const firstStaged = db.prepare(sql.firstStaged);
+const foldMove = db.prepare(sql.foldMove);
+const foldClear = db.prepare(sql.foldClear);
 const commit = db.transaction((docs, updates) => {
   const seqs = new Array(docs.length);
   for (let i = 0; i < docs.length; i++) seqs[i] = Number(insert.run(docs[i], updates[i]).lastInsertRowid);
   return seqs;
 });
-const snapshotUpTo = db.prepare('SELECT upto FROM snapshots WHERE doc = ?');
-const upsertSnapshot = db.prepare(
-  'INSERT INTO snapshots (doc, data, upto) VALUES (?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto',
-);
-const deleteUpTo = db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?');
+const fold = db.transaction(() => {
+  foldMove.run();
+  foldClear.run();
+});
+const foldIfDue = (lastSeq) => {
+  const first = firstStaged.get().seq;
+  if (first !== null && lastSeq - first + 1 >= workerData.foldRows) fold();
+};
+const snapshotUpTo = db.prepare(sql.snapshotUpTo);
+const upsertSnapshot = db.prepare(sql.upsertSnapshot);
+const deleteFolded = db.prepare(sql.deleteFolded);
+const deleteStaged = db.prepare(sql.deleteStaged);
 const compact = db.transaction((docId, snapshot, upTo) => {
   const cur = snapshotUpTo.get(docId);
   if (cur && cur.upto > upTo) return;
   upsertSnapshot.run(docId, snapshot, upTo);
-  deleteUpTo.run(docId, upTo);
+  deleteFolded.run(docId, upTo);
+  deleteStaged.run(docId, upTo);
 });
 parentPort.on('message', (m) => {
   if (m.type === 'close') {
@@ -74,6 +88,9 @@ parentPort.on('message', (m) => {
   try {
     const seqs = commit(m.docs, m.updates);
     parentPort.postMessage({ type: 'done', seqs, ms: performance.now() - t0 });
+    // After the reply, so this batch's acknowledgements do not wait for the fold; the next batch
+    // queues meanwhile. A failed fold changes nothing (it is one transaction) and is retried later.
+    try { foldIfDue(seqs[seqs.length - 1]); } catch {}
   } catch (e) {
     parentPort.postMessage({ type: 'failed', message: String((e && e.message) || e) });
   }
@@ -103,11 +120,13 @@ export class WorkerCommitter implements Committer {
     path: string,
     sync: SyncMode,
     private readonly maxBatch = 8192,
+    /** Staged log rows that trigger a fold (`log-schema.ts`). */
+    foldRows = DEFAULT_FOLD_ROWS,
   ) {
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { path, sync: sync === 'full' ? 'FULL' : 'NORMAL', sqlite },
+      workerData: { path, sync: sync === 'full' ? 'FULL' : 'NORMAL', sqlite, sql: LOG_SQL, foldRows },
     });
     this.worker.on('message', (r: Reply) => this.onReply(r));
     this.worker.on('error', (e) => this.die(e));
