@@ -32,6 +32,8 @@ export interface RelayConfig {
   readonly keepAliveMs: number;
   /** How long queued frames wait for company before they are sent (ms). */
   readonly writeCoalesceMs: number;
+  /** The client write window under full load (ms); see `WriteCoalescer`. */
+  readonly writeCoalesceMaxMs: number;
   readonly sync: SyncMode;
   readonly snapshotEvery: number;
   /** Cluster leader: also snapshot a document this long after its last update (0: off). */
@@ -173,6 +175,13 @@ const FLAGS: readonly Flag[] = [
     arg: 'MS',
     def: '1',
     help: 'frames to a client or peer wait this long for company, then leave in one write (fewer packets under load); 0: at the end of each event-loop turn',
+  },
+  {
+    name: 'write-coalesce-max',
+    env: 'ACCORD_WRITE_COALESCE_MAX',
+    arg: 'MS',
+    def: '8',
+    help: 'the client window grows from --write-coalesce to this as the event loop goes from 50% to 90% busy (trades median latency for CPU under load only)',
   },
   {
     name: 'sync',
@@ -359,6 +368,7 @@ export function loadConfig(
     handshakeTimeoutMs: int('handshake-timeout', need('handshake-timeout'), 100),
     keepAliveMs: int('keepalive', need('keepalive'), 100),
     writeCoalesceMs: int('write-coalesce', need('write-coalesce'), 0),
+    writeCoalesceMaxMs: int('write-coalesce-max', need('write-coalesce-max'), 0),
     sync,
     snapshotEvery: int('snapshot-every', need('snapshot-every'), 0),
     snapshotIdleMs: int('snapshot-idle', need('snapshot-idle'), 0),

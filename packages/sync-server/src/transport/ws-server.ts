@@ -38,6 +38,8 @@ export interface TransportOptions {
   readonly onRefused?: (reason: string) => void;
   /** How long queued frames wait for company before they are sent (ms); see {@link WriteCoalescer}. Default 1. */
   readonly writeCoalesceMs?: number;
+  /** The window under full load (ms); default `writeCoalesceMs` (no adaptation). */
+  readonly writeCoalesceMaxMs?: number;
 }
 
 /** A listening transport. */
@@ -70,7 +72,10 @@ export async function startTransport(
     clientTracking: false,
   });
   const live = new Set<Live>();
-  const coalescer = new WriteCoalescer({ intervalMs: options.writeCoalesceMs ?? 1 });
+  const coalescer = new WriteCoalescer({
+    intervalMs: options.writeCoalesceMs ?? 1,
+    maxIntervalMs: options.writeCoalesceMaxMs ?? options.writeCoalesceMs ?? 1,
+  });
 
   const server: Server = createServer((req, res) => {
     void serveHttp(req, res, handlers).catch((e: unknown) => {

@@ -73,4 +73,49 @@ describe('WriteCoalescer', () => {
     await turn();
     expect(s.flushes).toBe(1);
   });
+
+  it('keeps intervalMs while the loop is idle and grows to maxIntervalMs as it gets busy', async () => {
+    let u = 0.2;
+    const c = new WriteCoalescer({ intervalMs: 1, maxIntervalMs: 9, utilization: () => u });
+    const s = new FakeSocket();
+    const windowAfterHold = async () => {
+      c.hold(s);
+      const w = c.currentWindowMs;
+      c.flush();
+      await sleep(110); // the window is re-derived at most every 100 ms
+      return w;
+    };
+    expect(await windowAfterHold()).toBe(1);
+    u = 0.7; // halfway between 50% and 90%
+    expect(await windowAfterHold()).toBeCloseTo(5, 6);
+    u = 0.97;
+    expect(await windowAfterHold()).toBe(9);
+    u = 0.1;
+    expect(await windowAfterHold()).toBe(1);
+  });
+
+  it('flushes after the adapted window, not the idle one', async () => {
+    const c = new WriteCoalescer({ intervalMs: 1, maxIntervalMs: 40, utilization: () => 1 });
+    const s = new FakeSocket();
+    c.hold(s);
+    await sleep(15);
+    expect(s.flushes).toBe(0);
+    await sleep(45);
+    expect(s.flushes).toBe(1);
+  });
+
+  it('does not adapt without maxIntervalMs, and never probes the loop then', async () => {
+    let probes = 0;
+    const c = new WriteCoalescer({
+      intervalMs: 2,
+      utilization: () => {
+        probes++;
+        return 1;
+      },
+    });
+    c.hold(new FakeSocket());
+    expect(c.currentWindowMs).toBe(2);
+    c.flush();
+    expect(probes).toBe(0);
+  });
 });
