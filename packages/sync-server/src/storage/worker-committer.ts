@@ -46,9 +46,15 @@ const insert = db.prepare(sql.append);
 const firstStaged = db.prepare(sql.firstStaged);
 const foldMove = db.prepare(sql.foldMove);
 const foldClear = db.prepare(sql.foldClear);
-const commit = db.transaction((docs, updates) => {
+const commit = db.transaction((docs, data, endsBuffer) => {
+  const ends = new Uint32Array(endsBuffer);
   const seqs = new Array(docs.length);
-  for (let i = 0; i < docs.length; i++) seqs[i] = Number(insert.run(docs[i], updates[i]).lastInsertRowid);
+  let start = 0;
+  for (let i = 0; i < docs.length; i++) {
+    const update = Buffer.from(data, start, ends[i] - start);
+    start = ends[i];
+    seqs[i] = Number(insert.run(docs[i], update).lastInsertRowid);
+  }
   return seqs;
 });
 const fold = db.transaction(() => {
@@ -86,7 +92,7 @@ parentPort.on('message', (m) => {
   }
   const t0 = performance.now();
   try {
-    const seqs = commit(m.docs, m.updates);
+    const seqs = commit(m.docs, m.data, m.ends);
     parentPort.postMessage({ type: 'done', seqs, ms: performance.now() - t0 });
     // After the reply, so this batch's acknowledgements do not wait for the fold; the next batch
     // queues meanwhile. A failed fold changes nothing (it is one transaction) and is retried later.
@@ -96,6 +102,28 @@ parentPort.on('message', (m) => {
   }
 });
 `;
+
+/**
+ * Copies a batch's updates into one buffer (with each update's end offset), to be transferred to
+ * the worker. Posting the updates themselves would structured-clone each one's whole backing
+ * buffer: an update decoded from a WebSocket frame is a view into the socket's read chunk, up to
+ * 64 KiB, and at 26,000 updates/s those copies took 4% of the event loop.
+ */
+function packUpdates(batch: readonly Pending[]): { data: ArrayBuffer; ends: ArrayBuffer } {
+  let total = 0;
+  for (const p of batch) total += p.update.byteLength;
+  const data = new ArrayBuffer(total);
+  const bytes = new Uint8Array(data);
+  const ends = new Uint32Array(new ArrayBuffer(batch.length * 4));
+  let at = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const u = (batch[i] as Pending).update;
+    bytes.set(u, at);
+    at += u.byteLength;
+    ends[i] = at;
+  }
+  return { data, ends: ends.buffer as ArrayBuffer };
+}
 
 /** A {@link Committer} whose transactions run on a worker thread. */
 export class WorkerCommitter implements Committer {
@@ -192,11 +220,8 @@ export class WorkerCommitter implements Committer {
     this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
     this.inFlight = batch;
     this.lastWasBatch = true;
-    this.worker.postMessage({
-      type: 'commit',
-      docs: batch.map((p) => p.docId),
-      updates: batch.map((p) => p.update),
-    });
+    const { data, ends } = packUpdates(batch);
+    this.worker.postMessage({ type: 'commit', docs: batch.map((p) => p.docId), data, ends }, [data, ends]);
   }
 
   private onReply(r: Reply): void {
