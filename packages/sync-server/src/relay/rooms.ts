@@ -38,10 +38,14 @@ export class Room {
 
   /** Send an encoded frame to every session in the room except `except`. Returns how many got it. */
   broadcast(frame: Uint8Array, except?: Session): number {
+    // One Buffer view for every recipient: given a plain Uint8Array, ws wraps it anew per send.
+    const buffer = Buffer.isBuffer(frame)
+      ? frame
+      : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
     let n = 0;
     for (const s of this.sessions) {
       if (s === except || s.state !== 'joined') continue;
-      s.sendRaw(frame);
+      s.sendRaw(buffer);
       n++;
     }
     return n;

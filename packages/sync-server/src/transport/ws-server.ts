@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Connection, ConnectionHandler } from '../relay/connection.js';
 import { WriteCoalescer } from './write-coalescer.js';
+import { WsConnection } from './ws-connection.js';
 
 /** What the transport serves. */
 export interface TransportHandlers {
@@ -109,27 +110,7 @@ export async function startTransport(
     live.add(entry);
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;
     let closed = false;
-    // Frames queue on the corked socket and leave together at the coalescer's next flush.
-    const socket = req.socket;
-    const conn: Connection = {
-      remote,
-      get bufferedAmount() {
-        return ws.bufferedAmount;
-      },
-      send(frame) {
-        if (ws.readyState !== ws.OPEN) return;
-        coalescer.hold(socket);
-        ws.send(frame, { binary: true });
-      },
-      close(code, reason) {
-        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
-          ws.close(code, reason);
-          coalescer.release(socket); // the error frame and the close frame leave now
-          // A peer that never answers the close handshake is cut after a grace period.
-          setTimeout(() => ws.terminate(), 2000).unref();
-        }
-      },
-    };
+    const conn = new WsConnection(remote, ws, req.socket, coalescer);
     const handler = handlers.accept(conn);
     const finish = () => {
       if (closed) return;
