@@ -59,6 +59,8 @@ type ParentInfo = { kind: ContainerKind; obj: Container | null; key: string } | 
  * @throws {BadPendingRecord} when a record held from an earlier update turns out invalid.
  */
 export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRecord[]): Plan {
+  const single = records[0];
+  if (records.length === 1 && pending.length === 0 && single !== undefined) return planOne(doc, single);
   // 1. Candidates minus what is known, per client in clock order, overlaps removed.
   const byClient = new Map<number, Candidate[]>();
   const add = (r: UpdateRecord, pending: boolean): void => {
@@ -93,16 +95,7 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRec
   const heads = new Map<number, number>();
   const blocked = new Set<number>();
   const ready: Candidate[] = [];
-  const missingDep = (r: UpdateRecord): number => {
-    if (r.t === 3) return NONE;
-    if (r.t === 0) {
-      if (r.olClient !== NONE && r.olClock >= state(r.olClient)) return r.olClient;
-      if (r.orClient !== NONE && r.orClock >= state(r.orClient)) return r.orClient;
-    }
-    const p = r.parent;
-    if (p.name === null && p.clock >= state(p.client)) return p.client;
-    return NONE;
-  };
+  const missingDep = (r: UpdateRecord): number => firstMissingDependency(r, state);
   const run = (start: number): void => {
     const stack = [start];
     const onStack = new Set([start]);
@@ -158,7 +151,41 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRec
     }
   }
 
-  // 3. Validate the ready records against the document and each other.
+  validateReady(doc, ready);
+  return { ready: ready.map((c) => c.r), held, awaits, advanced: new Set(vstate.keys()) };
+}
+
+/**
+ * The common case, one record and nothing held from earlier updates (a client's keystroke): the
+ * same outcome as the general planner without its per-client maps.
+ */
+function planOne(doc: Doc, record: UpdateRecord): Plan {
+  const known = docState(doc, record.client);
+  if (record.clock + record.len <= known) return { ready: [], held: [], awaits: [], advanced: new Set() };
+  const r = record.clock < known ? sliceRecord(record, known) : record;
+  const dep = r.clock !== known ? r.client : firstMissingDependency(r, (c) => docState(doc, c));
+  if (dep !== NONE) return { ready: [], held: [r], awaits: [dep], advanced: new Set() };
+  validateReady(doc, [{ r, pending: false }]);
+  return { ready: [r], held: [], awaits: [], advanced: new Set([r.client]) };
+}
+
+/** The client of the first dependency of `r` (origins, then container holder) that `state` lacks, or `NONE`. */
+function firstMissingDependency(r: UpdateRecord, state: (client: number) => number): number {
+  if (r.t === 3) return NONE;
+  if (r.t === 0) {
+    if (r.olClient !== NONE && r.olClock >= state(r.olClient)) return r.olClient;
+    if (r.orClient !== NONE && r.orClock >= state(r.orClient)) return r.orClient;
+  }
+  const p = r.parent;
+  if (p.name === null && p.clock >= state(p.client)) return p.client;
+  return NONE;
+}
+
+/**
+ * Validate the ready records, in order, against the document and each other.
+ * @throws {DecodeError} `invalid` for a new record; {@link BadPendingRecord} for a held one.
+ */
+function validateReady(doc: Doc, ready: readonly Candidate[]): void {
   const planned = new Map<number, UpdateRecord[]>();
   for (const { r } of ready) {
     let l = planned.get(r.client);
@@ -260,5 +287,4 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRec
       if (r.wall > 2 ** 47 || r.logical >= 2 ** 31) invalid(cand, 'timestamp out of range');
     } else if (info.kind !== 'counter') invalid(cand, `counter operation in a ${info.kind}`);
   }
-  return { ready: ready.map((c) => c.r), held, awaits, advanced: new Set(vstate.keys()) };
 }
