@@ -145,7 +145,11 @@ export class SqliteStore {
     this.check();
     if (entries.length === 0) return [];
     const seqs = this.appendTx(entries);
-    this.foldIfDue(seqs[seqs.length - 1] as number);
+    try {
+      this.foldIfDue(seqs[seqs.length - 1] as number);
+    } catch {
+      // The entries are committed; a failed fold is one rolled-back transaction, retried at the next append.
+    }
     return seqs;
   }
 
