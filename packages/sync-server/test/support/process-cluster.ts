@@ -2,31 +2,9 @@
  * A cluster of real `accord-relay` processes on loopback: fixed client ports (peer links on
  * client port + 1000, the CLI default), one data directory per node, restartable after kill -9.
  */
-import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePorts } from './ports.js';
 import { type RelayProcess, spawnRelay } from './relay-process.js';
 import { tempDir } from './tmp.js';
-
-async function canBind(port: number): Promise<boolean> {
-  const s = createServer();
-  s.on('error', () => {});
-  s.listen(port, '127.0.0.1');
-  const ok = await Promise.race([once(s, 'listening').then(() => true), once(s, 'error').then(() => false)]);
-  if (ok) await new Promise<void>((r) => s.close(() => r()));
-  return ok;
-}
-
-/** `n` client ports whose port + 1000 (peer link) is free too. Tries at most 200 candidates. */
-export async function freePortPairs(n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < 200 && out.length < n; i++) {
-    const p = 20_000 + Math.floor(Math.random() * 20_000);
-    if (out.includes(p) || out.includes(p - 1000) || out.includes(p + 1000)) continue;
-    if ((await canBind(p)) && (await canBind(p + 1000))) out.push(p);
-  }
-  if (out.length < n) throw new Error('no free port pairs');
-  return out;
-}
 
 /** A cluster of relay processes with ids 1..n. */
 export class ProcessCluster {
@@ -40,7 +18,7 @@ export class ProcessCluster {
 
   /** Start `n` nodes with `extraArgs` (e.g. `--auth-secret S`). */
   static async start(n: number, extraArgs: readonly string[]): Promise<ProcessCluster> {
-    const c = new ProcessCluster(await freePortPairs(n), extraArgs);
+    const c = new ProcessCluster(await freePorts(n, true), extraArgs);
     await Promise.all(c.ports.map((_, i) => c.startNode(i + 1)));
     return c;
   }
