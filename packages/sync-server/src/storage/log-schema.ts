@@ -65,8 +65,12 @@ DROP TABLE updates;
 /** The statements both connections run, by name. */
 export const LOG_SQL = {
   append: 'INSERT INTO staged_updates (doc, data) VALUES (?, ?)',
-  /** Lowest staged position (null when nothing is staged): with the last appended one, bounds the staged count. */
-  firstStaged: 'SELECT MIN(seq) AS seq FROM staged_updates',
+  /**
+   * `due` is 1 when a fold is due after appending up to position (first parameter), with a fold
+   * every (second parameter) rows: the staged positions span at least that many (an upper bound
+   * of the staged count, read from the primary key's ends). Null or 0 otherwise.
+   */
+  foldDue: 'SELECT ? - MIN(seq) + 1 >= ? AS due FROM staged_updates',
   foldMove:
     'INSERT INTO doc_updates (doc, seq, data) SELECT doc, seq, data FROM staged_updates ORDER BY doc, seq',
   foldClear: 'DELETE FROM staged_updates',

@@ -158,8 +158,7 @@ export class SqliteStore {
    * (`lastSeq` is the newest position). The log's content does not change, only its layout.
    */
   private foldIfDue(lastSeq: number): void {
-    const first = (this.stmts.firstStaged.get() as { seq: number | null }).seq;
-    if (first !== null && lastSeq - first + 1 >= this.foldRows) this.foldTx();
+    if ((this.stmts.foldDue.get(lastSeq, this.foldRows) as { due: number | null }).due === 1) this.foldTx();
   }
 
   /** The document's snapshot and the updates after it. An unknown document has neither. */
