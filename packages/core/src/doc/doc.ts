@@ -103,6 +103,12 @@ export class Doc implements SequenceEnv {
     return this.clientIndexes.get(id);
   }
 
+  /** Replica `id`'s next clock here: how many of its units this document holds (0 if it never heard of it). */
+  knownState(id: number): number {
+    const ci = this.clientIndexes.get(id);
+    return ci === undefined ? 0 : this.store.getState(ci);
+  }
+
   /** Next clock of this replica. */
   get nextClock(): number {
     return this.store.getState(0);

@@ -51,8 +51,7 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
   for (const r of update.records) {
     // Only records that reach the replica's next clock can advance it.
     if (!remaining.has(r.client)) continue;
-    const ci = doc.knownClientIndex(r.client);
-    const known = ci === undefined ? 0 : doc.store.getState(ci);
+    const known = doc.knownState(r.client);
     if (r.clock <= known && known < r.clock + r.len) take(r.client);
   }
   let plan: Plan;
@@ -121,8 +120,7 @@ function countHeldDeletes(doc: Doc, update: DecodedUpdate, plan: Plan): number {
   const knownOf = (client: number): number => {
     let k = known.get(client);
     if (k === undefined) {
-      const ci = doc.knownClientIndex(client);
-      k = ci === undefined ? 0 : doc.store.getState(ci);
+      k = doc.knownState(client);
       known.set(client, k);
     }
     return k;

@@ -45,11 +45,6 @@ export class BadPendingRecord extends Error {
   }
 }
 
-function docState(doc: Doc, client: number): number {
-  const ci = doc.knownClientIndex(client);
-  return ci === undefined ? 0 : doc.store.getState(ci);
-}
-
 /** What a planned-or-existing parent resolves to. */
 type ParentInfo = { kind: ContainerKind; obj: Container | null; key: string } | 'dead';
 
@@ -64,7 +59,7 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRec
   // 1. Candidates minus what is known, per client in clock order, overlaps removed.
   const byClient = new Map<number, Candidate[]>();
   const add = (r: UpdateRecord, pending: boolean): void => {
-    const known = docState(doc, r.client);
+    const known = doc.knownState(r.client);
     if (r.clock + r.len <= known) return;
     if (r.clock < known) r = sliceRecord(r, known);
     let list = byClient.get(r.client);
@@ -91,7 +86,7 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRec
 
   // 2. Order by dependencies with a virtual state vector.
   const vstate = new Map<number, number>();
-  const state = (c: number): number => vstate.get(c) ?? docState(doc, c);
+  const state = (c: number): number => vstate.get(c) ?? doc.knownState(c);
   const heads = new Map<number, number>();
   const blocked = new Set<number>();
   const ready: Candidate[] = [];
@@ -160,10 +155,10 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRec
  * same outcome as the general planner without its per-client maps.
  */
 function planOne(doc: Doc, record: UpdateRecord): Plan {
-  const known = docState(doc, record.client);
+  const known = doc.knownState(record.client);
   if (record.clock + record.len <= known) return { ready: [], held: [], awaits: [], advanced: new Set() };
   const r = record.clock < known ? sliceRecord(record, known) : record;
-  const dep = r.clock !== known ? r.client : firstMissingDependency(r, (c) => docState(doc, c));
+  const dep = r.clock !== known ? r.client : firstMissingDependency(r, (c) => doc.knownState(c));
   if (dep !== NONE) return { ready: [], held: [r], awaits: [dep], advanced: new Set() };
   validateReady(doc, [{ r, pending: false }]);
   return { ready: [r], held: [], awaits: [], advanced: new Set([r.client]) };
