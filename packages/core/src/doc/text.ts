@@ -9,18 +9,12 @@
  * or backwards); concurrent deletes of the same characters delete them once.
  */
 
+import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
 import type { Container, ContainerKind } from './container.js';
 import type { Doc } from './doc.js';
 import { SequenceContainer } from './sequence-container.js';
 import { checkIndex } from './values.js';
-
-function isHigh(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-function isLow(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}
 
 /** A text in a document. */
 export class Text extends SequenceContainer {
@@ -49,8 +43,8 @@ export class Text extends SequenceContainer {
       seq.hasSurrogates &&
       index > 0 &&
       index < len &&
-      isLow(this.codeAt(index)) &&
-      isHigh(this.codeAt(index - 1))
+      isLowSurrogate(this.codeAt(index)) &&
+      isHighSurrogate(this.codeAt(index - 1))
     ) {
       index--;
     }
@@ -69,12 +63,12 @@ export class Text extends SequenceContainer {
     checkIndex(length, 0, len - index, 'length');
     if (length === 0) return;
     if (this.seq.hasSurrogates) {
-      if (index > 0 && isLow(this.codeAt(index)) && isHigh(this.codeAt(index - 1))) {
+      if (index > 0 && isLowSurrogate(this.codeAt(index)) && isHighSurrogate(this.codeAt(index - 1))) {
         index--;
         length++;
       }
       const end = index + length;
-      if (end < len && isHigh(this.codeAt(end - 1)) && isLow(this.codeAt(end))) length++;
+      if (end < len && isHighSurrogate(this.codeAt(end - 1)) && isLowSurrogate(this.codeAt(end))) length++;
     }
     this.edit(() => this.seq.deleteLocal(index, length));
   }

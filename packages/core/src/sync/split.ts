@@ -4,6 +4,7 @@
  * update outgrew the cap (a large paste, a long offline session, a whole document's initial
  * state) sends it as parts instead of being disconnected for an oversized frame.
  */
+import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
 import { decodeUpdate, encodeUpdate } from './codec.js';
 import { sliceRecord, truncateRecord, type UpdateRecord } from './records.js';
@@ -17,9 +18,8 @@ const NO_DELETES: ReadonlyMap<number, number[]> = new Map();
 function cutPoint(content: string | unknown[] | null, len: number): number {
   let k = Math.floor(len / 2);
   if (typeof content === 'string') {
-    const hi = content.charCodeAt(k - 1);
-    const lo = content.charCodeAt(k);
-    if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) k = k + 1 < len ? k + 1 : k - 1;
+    if (isHighSurrogate(content.charCodeAt(k - 1)) && isLowSurrogate(content.charCodeAt(k)))
+      k = k + 1 < len ? k + 1 : k - 1;
   }
   return k;
 }

@@ -6,13 +6,15 @@
  * UTF-16 units, tracking where astral characters sit as the document evolves.
  */
 
+import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
+
 /** A trace patch `[position, deleted, inserted]` with splice semantics. */
 export type TracePatch = readonly [number, number, string];
 
 function hasSurrogates(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdfff) return true;
+    if (isHighSurrogate(c) || isLowSurrogate(c)) return true;
   }
   return false;
 }
@@ -22,13 +24,9 @@ function astralOffsets(s: string): { offsets: number[]; length: number } {
   const offsets: number[] = [];
   let cp = 0;
   for (let i = 0; i < s.length; i++, cp++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        offsets.push(cp);
-        i++;
-      }
+    if (isHighSurrogate(s.charCodeAt(i)) && i + 1 < s.length && isLowSurrogate(s.charCodeAt(i + 1))) {
+      offsets.push(cp);
+      i++;
     }
   }
   return { offsets, length: cp };
