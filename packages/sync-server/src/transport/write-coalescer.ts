@@ -29,8 +29,8 @@ export interface WriteCoalescerOptions {
    * (ms). 0 flushes at the end of the turn. Default 1.
    */
   readonly intervalMs?: number;
-  /** The window under full load (ms); default `intervalMs` (no adaptation). */
-  readonly maxIntervalMs?: number;
+  /** The window under full load (ms); default (or `undefined`) `intervalMs`: no adaptation. */
+  readonly maxIntervalMs?: number | undefined;
   /**
    * The event loop's utilization (0–1) since the previous call; default Node's
    * `performance.eventLoopUtilization`. Tests inject their own.

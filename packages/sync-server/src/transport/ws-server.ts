@@ -75,7 +75,7 @@ export async function startTransport(
   const live = new Set<Live>();
   const coalescer = new WriteCoalescer({
     intervalMs: options.writeCoalesceMs ?? 1,
-    maxIntervalMs: options.writeCoalesceMaxMs ?? options.writeCoalesceMs ?? 1,
+    maxIntervalMs: options.writeCoalesceMaxMs,
   });
 
   const server: Server = createServer((req, res) => {
