@@ -7,13 +7,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { tracePatchesToUtf16 } from '@accord/core/testing';
+import { type TracePatch, tracePatchesToUtf16 } from '@accord/core/testing';
 
 /**
  * One patch with `Array.prototype.splice` semantics: delete `del` chars at `pos`, then insert
- * `ins` there (UTF-16 code units once loaded; code points in the file).
+ * `ins` there (UTF-16 code units once loaded; code points in the file). The type core's
+ * trace converter reads and writes.
  */
-export type TracePatch = readonly [pos: number, del: number, ins: string];
+export type { TracePatch };
 
 /** One user transaction: its patches are applied in order, as one transaction. */
 export interface TraceTxn {

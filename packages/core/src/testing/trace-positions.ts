@@ -9,7 +9,7 @@
 import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 
 /** A trace patch `[position, deleted, inserted]` with splice semantics. */
-export type TracePatch = readonly [number, number, string];
+export type TracePatch = readonly [pos: number, del: number, ins: string];
 
 function hasSurrogates(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
