@@ -73,15 +73,21 @@ function until(docs: Doc | Doc[], check: () => boolean, ms = 10_000, what = 'con
   });
 }
 
-function status(provider: WebsocketProvider, wanted: string, ms = 10_000): Promise<void> {
+/**
+ * Resolves once the provider's status is `wanted` (and, given `url`, it is connected there).
+ * After a kill the child's exit can be seen before the provider sees its socket close, so a
+ * status of the old connection must not count.
+ */
+function status(provider: WebsocketProvider, wanted: string, url?: string, ms = 10_000): Promise<void> {
+  const reached = () => provider.status === wanted && (url === undefined || provider.url === url);
   return new Promise((resolve, reject) => {
-    if (provider.status === wanted) return resolve();
+    if (reached()) return resolve();
     const timer = setTimeout(
-      () => reject(new Error(`status never became ${wanted} (is ${provider.status})`)),
+      () => reject(new Error(`status never became ${wanted} (is ${provider.status} at ${provider.url})`)),
       ms,
     );
-    const off = provider.on('status', ({ status: s }) => {
-      if (s === wanted) {
+    const off = provider.on('status', () => {
+      if (reached()) {
         clearTimeout(timer);
         off();
         resolve();
@@ -152,7 +158,7 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     for (let i = 20; i < 40; i++) text.insert(text.length, `k${i};`); // maybe not acked yet
     await n1!.kill('SIGKILL');
     for (let i = 40; i < 60; i++) text.insert(text.length, `k${i};`); // made while failing over
-    await status(provider, 'synced');
+    await status(provider, 'synced', n2!.url);
     expect(provider.url).toBe(n2!.url);
     await withTimeout(provider.whenAcknowledged(), 10_000, 'acknowledged by node 2');
     expect(nodes).toEqual([1, 2]);
@@ -171,7 +177,7 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     for (let i = 0; i < 10; i++) text.insert(text.length, `s${i};`);
     await n1!.kill('SIGTERM');
     for (let i = 10; i < 20; i++) text.insert(text.length, `s${i};`);
-    await status(provider, 'synced');
+    await status(provider, 'synced', n2!.url);
     await withTimeout(provider.whenAcknowledged(), 10_000, 'acknowledged after SIGTERM');
     expect(closes[0]).toBe(4004);
     expect(provider.url).toBe(n2!.url);
