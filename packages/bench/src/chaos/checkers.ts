@@ -123,23 +123,39 @@ export function sidesAt(faults: readonly FaultEvent[], nodes: readonly number[],
 
 /**
  * A snapshot commit needs a majority of all N nodes storing it, and a leader on a minority side of
- * a partition must never commit. Returns violations.
+ * a partition must never commit. Each acker other than the leader counts only if it stored the
+ * snapshot while on the leader's side: its ack then crossed before any cut, even when the leader
+ * logs the commit a few milliseconds after the partition began (an ack already delivered is not
+ * taken back by the cut). An acker whose store was not logged is judged at the commit's time.
+ * Returns violations.
  */
 export function checkMinorityCommits(
   committed: readonly SnapshotCommittedEvent[],
   faults: readonly FaultEvent[],
   nodes: readonly number[],
+  accepted: readonly SnapshotAcceptedEvent[] = [],
 ): string[] {
   const majority = Math.floor(nodes.length / 2) + 1;
+  const storedAt = new Map<string, number>();
+  for (const a of accepted) {
+    const key = `${a.node}\u0000${a.docId}\u0000${a.term}\u0000${a.seq}`;
+    storedAt.set(key, Math.min(storedAt.get(key) ?? a.at, a.at));
+  }
+  const sideOf = (node: number, at: number) => sidesAt(faults, nodes, at).find((s) => s.includes(node)) ?? [];
   const v: string[] = [];
   for (const c of committed) {
     const ackers = new Set(c.ackers);
     if (ackers.size < majority)
       v.push(`${c.docId} (${c.term},${c.seq}) committed by ${ackers.size} < ${majority}`);
-    const side = sidesAt(faults, nodes, c.at).find((s) => s.includes(c.node)) ?? [];
-    if (side.length < majority) {
+    let reachable = 1; // the leader itself
+    for (const a of ackers) {
+      if (a === c.node) continue;
+      const at = storedAt.get(`${a}\u0000${c.docId}\u0000${c.term}\u0000${c.seq}`) ?? c.at;
+      if (sideOf(c.node, at).includes(a)) reachable++;
+    }
+    if (reachable < majority) {
       v.push(
-        `${c.docId} (${c.term},${c.seq}) committed by node ${c.node} on a minority side [${side.join(',')}]`,
+        `${c.docId} (${c.term},${c.seq}) committed by node ${c.node} on a minority side [${sideOf(c.node, c.at).join(',')}]`,
       );
     }
   }

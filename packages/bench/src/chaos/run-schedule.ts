@@ -181,7 +181,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const lost = checkLost(acks, holders);
     const leaders = checkLeadersPerTerm(h.leaders);
     const snapshotViolations = checkSnapshotOrder(h.snapshotsAccepted, h.snapshotsCommitted);
-    const minority = checkMinorityCommits(h.snapshotsCommitted, faults, h.ids);
+    const minority = checkMinorityCommits(h.snapshotsCommitted, faults, h.ids, h.snapshotsAccepted);
     const states = new Map([...holders].map(([k, v]) => [k, [...(v.get(docId) ?? [])].sort().join(',')]));
     const converged = checkConverged(states);
     const fo = failoverTimes(faults, h.leaders);

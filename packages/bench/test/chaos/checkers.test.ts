@@ -140,6 +140,17 @@ describe('partition sides and minority commits', () => {
     expect(checkMinorityCommits([com(1, 1, 1, [1, 2], 15)], faults, [1, 2, 3])[0]).toMatch(/minority side/);
     expect(checkMinorityCommits([com(1, 1, 1, [1], 25)], faults, [1, 2, 3])[0]).toMatch(/1 < 2/);
   });
+
+  it('counts an ack stored before the cut, logged by the leader just after it; not one stored after', () => {
+    // Node 2 stored (1,1) at 9, before the partition at 10 isolated node 1: its ack was in flight.
+    expect(checkMinorityCommits([com(1, 1, 1, [1, 2], 11)], faults, [1, 2, 3], [acc(2, 1, 1, 9)])).toEqual(
+      [],
+    );
+    // Stored at 12, across the partition: that ack cannot have reached node 1.
+    expect(
+      checkMinorityCommits([com(1, 1, 1, [1, 2], 13)], faults, [1, 2, 3], [acc(2, 1, 1, 12)])[0],
+    ).toMatch(/minority side \[1\]/);
+  });
 });
 
 describe('convergence, yield and harvest', () => {
