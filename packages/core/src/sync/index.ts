@@ -1,5 +1,6 @@
 export { applyUpdate } from './apply.js';
 export { decodeUpdate, encodeUpdate } from './codec.js';
+export { addsToCoverage, coverageOf, type UpdateCoverage } from './coverage.js';
 export { diffUpdate, mergeUpdates } from './merge.js';
 export {
   ContainerValue,
@@ -12,5 +13,5 @@ export {
   type UpdateRecord,
 } from './records.js';
 export { MIN_SPLIT_BYTES, splitUpdate } from './split.js';
-export { decodeStateVector, encodeStateVector, stateVectorOf } from './state-vector.js';
+export { decodeStateVector, encodeStateVector, encodeStateVectorMap, stateVectorOf } from './state-vector.js';
 export { encodeStateAsUpdate } from './update.js';
