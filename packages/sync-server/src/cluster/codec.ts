@@ -1,7 +1,9 @@
 /**
  * Binary codec of {@link ClusterMessage}s: a version byte, a tag byte, then the fields as varints,
  * length-prefixed strings and byte arrays. Decoding is bounded (every length is checked against
- * the bytes left and against the limits) and throws only `DecodeError`.
+ * the bytes left and against the limits) and range-checked (terms at most `MAX_TERM`, snapshot
+ * sequence numbers at most `MAX_SNAPSHOT_SEQ`, ids non-zero), so no field a peer sends can make
+ * a later `+ 1` leave the safe integer range. It throws only `DecodeError`.
  */
 import {
   DecodeError,
@@ -12,12 +14,15 @@ import {
   readPresenceState,
   writePresenceState,
 } from '@accord/core';
-import type { NodeId } from '../election/types.js';
+import { MAX_TERM, type NodeId } from '../election/types.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 import type { ClusterMessage } from './messages.js';
 
-/** Wire version of the peer protocol. */
-export const CLUSTER_PROTOCOL_VERSION = 1;
+/** Wire version of the peer protocol (2: messages travel in authenticated records, no `hello`). */
+export const CLUSTER_PROTOCOL_VERSION = 2;
+
+/** The highest snapshot sequence number accepted (2^53 − 2, so the next one is still exact). */
+export const MAX_SNAPSHOT_SEQ = Number.MAX_SAFE_INTEGER - 1;
 
 /** Size limits applied while decoding. */
 export interface ClusterCodecLimits {
@@ -48,7 +53,6 @@ const TAGS = {
   alive: 6,
   'vote-request': 7,
   'vote-reply': 8,
-  hello: 9,
   replicate: 16,
   'replicate-ack': 17,
   'sync-request': 18,
@@ -91,9 +95,6 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
     case 'vote-reply':
       e.writeVarUint(m.term);
       e.writeU8(m.granted ? 1 : 0);
-      break;
-    case 'hello':
-      e.writeVarUint(m.from);
       break;
     case 'replicate':
       e.writeString(m.docId);
@@ -175,6 +176,12 @@ class FieldReader {
     return b === 1;
   }
 
+  term(): number {
+    const t = this.d.readVarUint();
+    if (t > MAX_TERM) throw new DecodeError('invalid', `term ${t} above ${MAX_TERM}`);
+    return t;
+  }
+
   nodeId(): NodeId {
     const id = this.d.readVarUint();
     if (id === 0) throw new DecodeError('invalid', 'node id 0');
@@ -188,9 +195,11 @@ class FieldReader {
   }
 
   number(): SnapshotNumber {
-    const term = this.d.readVarUint();
+    const term = this.term();
     const seq = this.d.readVarUint();
     if (term === 0 || seq === 0) throw new DecodeError('invalid', 'snapshot number with 0 field');
+    if (seq > MAX_SNAPSHOT_SEQ)
+      throw new DecodeError('invalid', `snapshot seq ${seq} above ${MAX_SNAPSHOT_SEQ}`);
     return { term, seq };
   }
 }
@@ -211,28 +220,26 @@ export function decodeClusterMessage(
     const r = new FieldReader(d, limits);
     switch (tag) {
       case TAGS.heartbeat: {
-        const term = d.readVarUint();
+        const term = r.term();
         const n = d.readCount(1, limits.maxMembers);
         const successors: NodeId[] = [];
         for (let i = 0; i < n; i++) successors.push(r.nodeId());
         return { type: 'heartbeat', term, successors };
       }
       case TAGS['heartbeat-ack']:
-        return { type: 'heartbeat-ack', term: d.readVarUint() };
+        return { type: 'heartbeat-ack', term: r.term() };
       case TAGS['pre-vote']:
-        return { type: 'pre-vote', term: d.readVarUint() };
+        return { type: 'pre-vote', term: r.term() };
       case TAGS.elect:
-        return { type: 'elect', term: d.readVarUint() };
+        return { type: 'elect', term: r.term() };
       case TAGS.alive:
-        return { type: 'alive', term: d.readVarUint() };
+        return { type: 'alive', term: r.term() };
       case TAGS['vote-request']:
-        return { type: 'vote-request', term: d.readVarUint() };
+        return { type: 'vote-request', term: r.term() };
       case TAGS['pre-vote-reply']:
-        return { type: 'pre-vote-reply', term: d.readVarUint(), granted: r.bool() };
+        return { type: 'pre-vote-reply', term: r.term(), granted: r.bool() };
       case TAGS['vote-reply']:
-        return { type: 'vote-reply', term: d.readVarUint(), granted: r.bool() };
-      case TAGS.hello:
-        return { type: 'hello', from: r.nodeId() };
+        return { type: 'vote-reply', term: r.term(), granted: r.bool() };
       case TAGS.replicate:
         return { type: 'replicate', docId: r.docId(), updateId: d.readVarUint(), update: r.payload() };
       case TAGS['replicate-ack']:
@@ -242,10 +249,10 @@ export function decodeClusterMessage(
       case TAGS['sync-reply']:
         return { type: 'sync-reply', docId: r.docId(), update: r.payload(), stateVector: r.payload() };
       case TAGS['snapshot-query']:
-        return { type: 'snapshot-query', docId: r.docId(), term: d.readVarUint() };
+        return { type: 'snapshot-query', docId: r.docId(), term: r.term() };
       case TAGS['snapshot-answer']: {
         const docId = r.docId();
-        const term = d.readVarUint();
+        const term = r.term();
         const highest = r.bool() ? r.number() : null;
         return { type: 'snapshot-answer', docId, term, highest };
       }
@@ -263,7 +270,7 @@ export function decodeClusterMessage(
           docId: r.docId(),
           number: r.number(),
           accepted: r.bool(),
-          promisedTerm: d.readVarUint(),
+          promisedTerm: r.term(),
         };
       case TAGS.presence: {
         const docId = r.docId();

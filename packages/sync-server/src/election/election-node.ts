@@ -10,15 +10,17 @@
  */
 import type { RandomSource } from '../time/random.js';
 import { type ResolvedElection, resolveElectionConfig } from './config.js';
-import type {
-  ElectionConfig,
-  ElectionMessage,
-  ElectionOutput,
-  ElectionRole,
-  ElectionStatus,
-  ElectionTimer,
-  NodeId,
-  PersistentElectionState,
+import {
+  type ElectionConfig,
+  type ElectionMessage,
+  type ElectionOutput,
+  type ElectionRole,
+  type ElectionStatus,
+  type ElectionTimer,
+  isValidTerm,
+  MAX_TERM,
+  type NodeId,
+  type PersistentElectionState,
 } from './types.js';
 
 /** One node's election state machine. Not shared between nodes; every method is synchronous. */
@@ -50,7 +52,7 @@ export class ElectionNode {
     random: RandomSource = Math.random,
   ) {
     this.config = resolveElectionConfig(config);
-    if (!Number.isSafeInteger(persisted.term) || persisted.term < 0) {
+    if (!isValidTerm(persisted.term)) {
       throw new RangeError(`election: bad persisted term ${persisted.term}`);
     }
     this.term = persisted.term;
@@ -107,10 +109,15 @@ export class ElectionNode {
     return this.end();
   }
 
-  /** Handle a message from peer `from`. Messages from non-members or from itself are ignored. */
+  /**
+   * Handle a message from peer `from`. Messages from non-members or from itself, and messages
+   * naming a term outside `0..MAX_TERM`, are ignored.
+   */
   receive(from: NodeId, message: ElectionMessage, now: number): ElectionOutput {
     this.begin();
-    if (from !== this.config.id && this.config.peers.includes(from)) this.dispatch(from, message, now);
+    if (from !== this.config.id && this.config.peers.includes(from) && isValidTerm(message.term)) {
+      this.dispatch(from, message, now);
+    }
     return this.end();
   }
 
@@ -210,6 +217,11 @@ export class ElectionNode {
   }
 
   private startPreVote(now: number): void {
+    if (this.term >= MAX_TERM) {
+      // No term is left to claim: this node can only follow a leader of this term.
+      this.becomeFollower();
+      return;
+    }
     this.role = 'pre-candidate';
     this.leader = null;
     this.roundTerm = this.term + 1;

@@ -20,3 +20,4 @@ export {
   type SimulatedClusterOptions,
 } from './simulated-cluster.js';
 export type * from './types.js';
+export { isValidTerm, MAX_TERM } from './types.js';

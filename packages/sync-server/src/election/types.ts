@@ -7,6 +7,18 @@
 /** A node's id, which is also its rank: a higher id outranks a lower one. Positive safe integer. */
 export type NodeId = number;
 
+/**
+ * The highest term a node accepts or reaches (2^53 − 2): one below the largest safe integer, so
+ * `term + 1` is still exact wherever it is computed. A message naming a higher term is refused
+ * on receipt, and a node at this term never starts an election (it can only follow).
+ */
+export const MAX_TERM = Number.MAX_SAFE_INTEGER - 1;
+
+/** Whether `term` is a term a node may hold: a safe integer in `0..MAX_TERM`. */
+export function isValidTerm(term: number): boolean {
+  return Number.isSafeInteger(term) && term >= 0 && term <= MAX_TERM;
+}
+
 /** The state a node must persist durably before it sends anything that depends on it. */
 export interface PersistentElectionState {
   /** The highest term this node has seen. */

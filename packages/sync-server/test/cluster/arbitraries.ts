@@ -3,8 +3,10 @@
  */
 import type { PresenceValue } from '@accord/core';
 import fc from 'fast-check';
+import { MAX_SNAPSHOT_SEQ } from '../../src/cluster/codec.js';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
 import type { SimNetwork } from '../../src/election/simulated-cluster.js';
+import { MAX_TERM } from '../../src/election/types.js';
 
 /** One fault injected into a simulated cluster, after `afterMs` of virtual time. */
 export type SimFault =
@@ -46,11 +48,15 @@ export function faultArb(n: number): fc.Arbitrary<SimFault> {
   );
 }
 
-const term = fc.nat({ max: Number.MAX_SAFE_INTEGER });
+const term = fc.nat({ max: MAX_TERM });
+const updateId = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 const pos = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
 const docId = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' });
 const bytes = fc.uint8Array({ maxLength: 200 });
-const number = fc.record({ term: pos, seq: pos });
+const number = fc.record({
+  term: fc.integer({ min: 1, max: MAX_TERM }),
+  seq: fc.integer({ min: 1, max: MAX_SNAPSHOT_SEQ }),
+});
 
 /** Any valid peer message. */
 /** Small JSON-like presence values (what the client protocol's presence value codec carries). */
@@ -75,9 +81,8 @@ export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     term,
     granted: fc.boolean(),
   }),
-  fc.record({ type: fc.constant('hello' as const), from: pos }),
-  fc.record({ type: fc.constant('replicate' as const), docId, updateId: term, update: bytes }),
-  fc.record({ type: fc.constant('replicate-ack' as const), docId, updateId: term }),
+  fc.record({ type: fc.constant('replicate' as const), docId, updateId, update: bytes }),
+  fc.record({ type: fc.constant('replicate-ack' as const), docId, updateId }),
   fc.record({ type: fc.constant('sync-request' as const), docId, stateVector: bytes }),
   fc.record({ type: fc.constant('sync-reply' as const), docId, update: bytes, stateVector: bytes }),
   fc.record({ type: fc.constant('snapshot-query' as const), docId, term }),

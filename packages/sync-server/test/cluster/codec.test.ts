@@ -5,7 +5,9 @@ import {
   DEFAULT_CLUSTER_LIMITS,
   decodeClusterMessage,
   encodeClusterMessage,
+  MAX_SNAPSHOT_SEQ,
 } from '../../src/cluster/codec.js';
+import { MAX_TERM } from '../../src/election/types.js';
 
 function code(fn: () => unknown): string {
   try {
@@ -28,14 +30,54 @@ function frame(tag: number, write: (e: Encoder) => void): Uint8Array {
 describe('peer message codec', () => {
   it('encodes a heartbeat compactly', () => {
     const bytes = encodeClusterMessage({ type: 'heartbeat', term: 3, successors: [2, 1] });
-    expect([...bytes]).toEqual([1, 1, 3, 2, 2, 1]);
+    expect([...bytes]).toEqual([CLUSTER_PROTOCOL_VERSION, 1, 3, 2, 2, 1]);
   });
 
   it('rejects unknown versions, tags, empty input and trailing bytes', () => {
-    expect(code(() => decodeClusterMessage(new Uint8Array([2, 1, 0, 0])))).toBe('bad-version');
-    expect(code(() => decodeClusterMessage(new Uint8Array([1, 99])))).toBe('bad-tag');
+    const v = CLUSTER_PROTOCOL_VERSION;
+    expect(code(() => decodeClusterMessage(new Uint8Array([v + 1, 1, 0, 0])))).toBe('bad-version');
+    expect(code(() => decodeClusterMessage(new Uint8Array([1, 1, 0, 0])))).toBe('bad-version');
+    expect(code(() => decodeClusterMessage(new Uint8Array([v, 99])))).toBe('bad-tag');
     expect(code(() => decodeClusterMessage(new Uint8Array([])))).toBe('truncated');
-    expect(code(() => decodeClusterMessage(new Uint8Array([1, 2, 5, 0])))).toBe('trailing-bytes');
+    expect(code(() => decodeClusterMessage(new Uint8Array([v, 2, 5, 0])))).toBe('trailing-bytes');
+  });
+
+  it('refuses terms above MAX_TERM and snapshot numbers past the safe range, in every message', () => {
+    const huge = Number.MAX_SAFE_INTEGER; // 2^53 - 1: its successor is not exact
+    for (const tag of [1, 2, 3, 5, 6, 7]) {
+      expect(code(() => decodeClusterMessage(frame(tag, (e) => e.writeVarUint(huge))))).toBe('invalid');
+      expect(code(() => decodeClusterMessage(frame(tag, (e) => e.writeVarUint(MAX_TERM))))).not.toBe(
+        'invalid',
+      );
+    }
+    const heartbeat = frame(1, (e) => {
+      e.writeVarUint(huge);
+      e.writeVarUint(0);
+    });
+    expect(code(() => decodeClusterMessage(heartbeat))).toBe('invalid');
+    const announce = (term: number, seq: number) =>
+      frame(26, (e) => {
+        e.writeString('d');
+        e.writeVarUint(term);
+        e.writeVarUint(seq);
+        e.writeBytes(new Uint8Array(0));
+        e.writeBytes(new Uint8Array(0));
+      });
+    expect(code(() => decodeClusterMessage(announce(huge, 1)))).toBe('invalid');
+    expect(code(() => decodeClusterMessage(announce(1, huge)))).toBe('invalid');
+    expect(code(() => decodeClusterMessage(announce(MAX_TERM, MAX_SNAPSHOT_SEQ)))).toBe('ok');
+    const reply = frame(27, (e) => {
+      e.writeString('d');
+      e.writeVarUint(1);
+      e.writeVarUint(1);
+      e.writeU8(1);
+      e.writeVarUint(huge);
+    });
+    expect(code(() => decodeClusterMessage(reply))).toBe('invalid');
+    // Encoding a term the decoder would refuse is a caller bug, not a wire message.
+    expect(() => encodeClusterMessage({ type: 'heartbeat', term: 2 ** 53, successors: [] })).toThrow(
+      RangeError,
+    );
   });
 
   it('rejects oversized document ids, payloads and successor lists before allocating', () => {
@@ -78,8 +120,12 @@ describe('peer message codec', () => {
       e.writeVarUint(1);
     });
     expect(code(() => decodeClusterMessage(empty))).toBe('invalid');
-    expect(code(() => decodeClusterMessage(new Uint8Array([1, 4, 1, 2])))).toBe('invalid');
-    expect(code(() => decodeClusterMessage(new Uint8Array([1, 9, 0])))).toBe('invalid');
+    expect(code(() => decodeClusterMessage(new Uint8Array([CLUSTER_PROTOCOL_VERSION, 4, 1, 2])))).toBe(
+      'invalid',
+    );
+    expect(code(() => decodeClusterMessage(new Uint8Array([CLUSTER_PROTOCOL_VERSION, 1, 1, 1, 0])))).toBe(
+      'invalid',
+    );
     const zeroSeq = frame(27, (e) => {
       e.writeString('d');
       e.writeVarUint(1);
@@ -91,7 +137,19 @@ describe('peer message codec', () => {
   });
 
   it('rejects varints beyond 2^53 and non-Uint8Array input', () => {
-    const overflow = new Uint8Array([1, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+    const overflow = new Uint8Array([
+      CLUSTER_PROTOCOL_VERSION,
+      2,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0x7f,
+    ]);
     expect(code(() => decodeClusterMessage(overflow))).toBe('overflow');
     expect(code(() => decodeClusterMessage('nope' as unknown as Uint8Array))).toBe('invalid');
   });
@@ -170,6 +228,8 @@ describe('peer message codec', () => {
       e.writeU8(99);
     });
     expect(code(() => decodeClusterMessage(badValueTag))).not.toBe('ok');
-    expect(code(() => decodeClusterMessage(new Uint8Array([1, 33, 0])))).toBe('trailing-bytes');
+    expect(code(() => decodeClusterMessage(new Uint8Array([CLUSTER_PROTOCOL_VERSION, 33, 0])))).toBe(
+      'trailing-bytes',
+    );
   });
 });
