@@ -1,11 +1,14 @@
 /**
  * Starts and stops a cluster of real `accord-relay` processes on loopback, for `pnpm start`,
  * `pnpm dev` and the browser tests. Each node gets its own data directory and its own log, the
- * others as `--peers`, and `--auth none` (the demo has no login). Nodes are real child
+ * others as `--peers`, and `--auth none` (the demo has no login); the nodes share a cluster secret
+ * made for this start and passed through the environment (`ACCORD_CLUSTER_SECRET`, never argv,
+ * where `ps` would show it), unless the caller's environment sets one. Nodes are real child
  * processes: `kill(id, 'SIGKILL')` is a real kill -9, and `stop()` leaves no orphan behind (nor
  * does an exit of this process without `stop()`: the nodes are killed on `exit`).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -90,6 +93,7 @@ export async function startCluster(options) {
   /** @type {Map<number, string[]>} */
   const tails = new Map();
   const ids = ports.map((_, i) => i + 1);
+  const clusterSecret = process.env.ACCORD_CLUSTER_SECRET ?? randomBytes(24).toString('base64url');
 
   /** @param {number} id */
   function args(id) {
@@ -115,6 +119,7 @@ export async function startCluster(options) {
     const vars = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' };
     delete vars.ACCORD_PEER_PORT;
     delete vars.ACCORD_PEER_LINKS;
+    vars.ACCORD_CLUSTER_SECRET = clusterSecret;
     const peerPorts = options.peerPorts;
     if (peerPorts) {
       vars.ACCORD_PEER_PORT = String(peerPorts[id - 1]);

@@ -44,7 +44,22 @@ export interface RelayConfig {
   readonly readQuorum: number | null;
   readonly heartbeatMs: number;
   readonly electionTimeoutMs: readonly [number, number];
+  /** Cluster membership secret (`--cluster-secret`); required with `--peers`. */
+  readonly clusterSecret: string | null;
+  /** Interface of the peer listener (`--peer-host`). */
+  readonly peerHost: string;
+  /** Port of the peer listener (`--peer-port`); default client port + 1000. */
+  readonly peerPort: number;
+  /** A client write not held by W nodes within this time gets a retryable error (ms). */
+  readonly writeTimeoutMs: number;
+  /** PEM files: the certificate and key both listeners present (TLS on when set), and peers' CA. */
+  readonly tlsCertFile: string | null;
+  readonly tlsKeyFile: string | null;
+  readonly peerTlsCaFile: string | null;
 }
+
+/** Offset from a node's client port to its default peer-link port. */
+export const PEER_PORT_OFFSET = 1000;
 
 /** A bad flag or environment value. */
 export class ConfigError extends Error {
@@ -239,7 +254,62 @@ const FLAGS: readonly Flag[] = [
     def: '300-600',
     help: 'cluster: randomized election timeout range in ms',
   },
+  // Cluster links: who may join, where peers connect, how they are protected.
+  {
+    name: 'cluster-secret',
+    env: 'ACCORD_CLUSTER_SECRET',
+    arg: 'SECRET',
+    def: null,
+    help: 'cluster: shared secret (>= 16 chars) peers prove by challenge-response (never sent); required with --peers',
+  },
+  {
+    name: 'peer-host',
+    env: 'ACCORD_PEER_HOST',
+    arg: 'HOST',
+    def: '127.0.0.1',
+    help: 'cluster: interface the peer listener binds (other nodes connect here; firewall it to them)',
+  },
+  {
+    name: 'peer-port',
+    env: 'ACCORD_PEER_PORT',
+    arg: 'PORT',
+    def: null,
+    help: 'cluster: peer listener port [client port + 1000]',
+  },
+  {
+    name: 'write-timeout',
+    env: 'ACCORD_WRITE_TIMEOUT',
+    arg: 'MS',
+    def: '5000',
+    help: 'cluster: a write not held by W nodes in this time is refused with a retryable error',
+  },
+  {
+    name: 'tls-cert',
+    env: 'ACCORD_TLS_CERT',
+    arg: 'FILE',
+    def: null,
+    help: 'PEM certificate chain: serve wss:// to clients and TLS to peers (with --tls-key)',
+  },
+  {
+    name: 'tls-key',
+    env: 'ACCORD_TLS_KEY',
+    arg: 'FILE',
+    def: null,
+    help: 'PEM private key of --tls-cert',
+  },
+  {
+    name: 'peer-tls-ca',
+    env: 'ACCORD_PEER_TLS_CA',
+    arg: 'FILE',
+    def: null,
+    help: "cluster: PEM CA bundle peers' certificates must chain to [system CAs]",
+  },
 ];
+
+/** Whether `host` names this machine's loopback interface only. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
 
 /** The `--help` text. */
 export function helpText(): string {
@@ -345,10 +415,37 @@ export function loadConfig(
   if (peers.some((p) => p.id === id)) throw new ConfigError(`--peers lists this node's own id ${id}`);
   if (new Set(peers.map((p) => p.id)).size !== peers.length)
     throw new ConfigError('--peers has duplicate ids');
+  const clusterSecret = get('cluster-secret');
+  if (peers.length > 0 && clusterSecret === null) {
+    throw new ConfigError(
+      '--peers needs --cluster-secret SECRET (or ACCORD_CLUSTER_SECRET): peers must prove they belong to the cluster',
+    );
+  }
+  if (clusterSecret !== null && clusterSecret.length < 16)
+    throw new ConfigError('--cluster-secret must be at least 16 characters');
+  const peerHost = need('peer-host');
+  const remote = peers.find((p) => !isLoopback(p.host));
+  if (remote !== undefined && isLoopback(peerHost)) {
+    throw new ConfigError(
+      `peer ${remote.id} is at ${remote.host}, but this node's peer listener is on ${peerHost}: set --peer-host to the interface peers reach (and firewall its port to them)`,
+    );
+  }
+  const port = int('port', need('port'), 0);
+  const peerPortArg = get('peer-port');
+  const peerPort =
+    peerPortArg !== null ? int('peer-port', peerPortArg, 0) : port === 0 ? 0 : port + PEER_PORT_OFFSET;
+  if (peerPort > 65535) throw new ConfigError(`--peer-port ${peerPort} is above 65535 (set --peer-port)`);
+  const tlsCertFile = get('tls-cert');
+  const tlsKeyFile = get('tls-key');
+  if ((tlsCertFile === null) !== (tlsKeyFile === null))
+    throw new ConfigError('--tls-cert and --tls-key go together');
+  const peerTlsCaFile = get('peer-tls-ca');
+  if (peerTlsCaFile !== null && tlsCertFile === null)
+    throw new ConfigError('--peer-tls-ca needs --tls-cert and --tls-key (peer links use TLS only with both)');
   return {
     id,
     host: need('host'),
-    port: int('port', need('port'), 0),
+    port,
     dataDir: need('data'),
     peers,
     authSecret: auth === 'none' ? null : secret,
@@ -377,5 +474,12 @@ export function loadConfig(
     readQuorum: rq === null ? null : int('read-quorum', rq, 1),
     heartbeatMs: int('heartbeat', need('heartbeat'), 1),
     electionTimeoutMs: [etMin, etMax],
+    clusterSecret,
+    peerHost,
+    peerPort,
+    writeTimeoutMs: int('write-timeout', need('write-timeout'), 1),
+    tlsCertFile,
+    tlsKeyFile,
+    peerTlsCaFile,
   };
 }

@@ -17,7 +17,14 @@ describe('relay configuration', () => {
       electionTimeoutMs: [300, 600],
       heartbeatMs: 50,
       writeQuorum: null,
+      clusterSecret: null,
+      peerHost: '127.0.0.1',
+      peerPort: 5001,
+      writeTimeoutMs: 5000,
+      tlsCertFile: null,
     });
+    expect(loadConfig([...base, '--port', '0'], {}).peerPort).toBe(0);
+    expect(loadConfig([...base, '--peer-port', '7000'], {}).peerPort).toBe(7000);
   });
 
   it('reads the snapshot triggers (idle trigger off by default, last flag wins)', () => {
@@ -40,6 +47,8 @@ describe('relay configuration', () => {
       ACCORD_ALLOWED_ORIGINS: 'https://a.example, http://localhost:*',
       ACCORD_SYNC: 'normal',
       ACCORD_WRITE_QUORUM: '2',
+      ACCORD_CLUSTER_SECRET: 'from-the-environment-0123',
+      ACCORD_PEER_HOST: '127.0.0.2',
     };
     const c = loadConfig(['--port=5000'], env);
     expect(c).toMatchObject({
@@ -50,6 +59,9 @@ describe('relay configuration', () => {
       allowedOrigins: ['https://a.example', 'http://localhost:*'],
       sync: 'normal',
       writeQuorum: 2,
+      clusterSecret: 'from-the-environment-0123',
+      peerHost: '127.0.0.2',
+      peerPort: 6000,
       peers: [
         { id: 1, host: '127.0.0.1', port: 4001 },
         { id: 3, host: '127.0.0.1', port: 4003 },
@@ -70,6 +82,15 @@ describe('relay configuration', () => {
     [[...base, '--peers', '2@h:1,2@h:2'], /duplicate/],
     [[...base, '--peers', 'h:1'], /id@host:port/],
     [[...base, '--election-timeout', '600-300'], /MAX must exceed MIN/],
+    [[...base, '--peers', '2@127.0.0.1:4002'], /needs --cluster-secret/],
+    [[...base, '--peers', '2@127.0.0.1:4002', '--cluster-secret', 'short'], /16 characters/],
+    [
+      [...base, '--peers', '2@10.0.0.2:4002', '--cluster-secret', 'long-enough-cluster-secret'],
+      /set --peer-host/,
+    ],
+    [[...base, '--port', '65000'], /above 65535/],
+    [[...base, '--tls-cert', 'c.pem'], /go together/],
+    [[...base, '--peer-tls-ca', 'ca.pem'], /needs --tls-cert/],
     [[...base, 'stray'], /unexpected argument/],
   ])('refuses %j', (argv, message) => {
     expect(() => loadConfig(argv as string[], {})).toThrow(ConfigError);
@@ -90,9 +111,16 @@ describe('relay configuration', () => {
       '--allowed-origins',
       '--max-payload',
       '--rate-limit',
+      '--cluster-secret',
+      '--peer-host',
+      '--peer-port',
+      '--tls-cert',
+      '--tls-key',
+      '--peer-tls-ca',
     ]) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('ACCORD_AUTH_SECRET');
+    expect(help).toContain('ACCORD_CLUSTER_SECRET');
   });
 });

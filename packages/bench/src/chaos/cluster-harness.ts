@@ -4,6 +4,7 @@
  * elections and its `/healthz`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,8 @@ export class ClusterHarness {
   readonly mesh: ProxyMesh;
   private readonly nodes: Map<number, NodeProc>;
   private readonly dataDir: string;
+  /** The secret the nodes prove to each other, new for every harness. */
+  private readonly clusterSecret = randomBytes(24).toString('base64url');
 
   private constructor(nodes: Map<number, NodeProc>, mesh: ProxyMesh, dataDir: string) {
     this.nodes = nodes;
@@ -117,6 +120,7 @@ export class ClusterHarness {
         env: {
           ...process.env,
           ACCORD_PEERS: peers,
+          ACCORD_CLUSTER_SECRET: this.clusterSecret,
           ACCORD_LOG_LEVEL: 'info',
           ACCORD_PEER_PORT: String(x.peerPort),
           ACCORD_PEER_LINKS: this.mesh.peersFlag(id),

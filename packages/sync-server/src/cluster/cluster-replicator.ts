@@ -1,9 +1,15 @@
 /**
  * The networked cluster layer of a relay node, plugged in through the relay's `Replicator` seam:
- * it drives the pure {@link ElectionNode} on a real scheduler over {@link PeerLinks}, persists term
- * and vote in the node's SQLite (`meta` table) before sending anything that depends on them,
- * acknowledges a client update once W nodes hold it durably, answers joins from R nodes, and
- * catches peers up by state-vector exchange whenever a link comes up.
+ * it drives the pure {@link ElectionNode} on a real scheduler over authenticated {@link PeerLinks},
+ * persists term and vote in the node's SQLite (`meta` table, fsynced) before sending anything
+ * that depends on them, acknowledges a client update once W nodes hold it durably, answers joins
+ * from R nodes, and catches peers up by state-vector exchange whenever a link comes up
+ * ({@link CatchUp}).
+ *
+ * Even an authenticated peer is not trusted to be bug-free: the codec range-checks every field,
+ * acknowledgements count only for the update and document they name, snapshot messages count
+ * only from the leader of their term, and a handler or timer that throws is logged and costs its
+ * link (or its timer), never the process.
  *
  * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
  */
@@ -19,8 +25,11 @@ import type {
 } from '../relay/replicator.js';
 import { ReplicationError } from '../relay/replicator.js';
 import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
+import { CatchUp } from './catch-up.js';
 import type { ClusterMessage } from './messages.js';
-import { type PeerLinkAddress, PeerLinks } from './peer-links.js';
+import { deriveClusterKey } from './peer-auth.js';
+import { peerFaultReporter } from './peer-faults.js';
+import { type PeerLinkAddress, PeerLinks, type PeerTlsOptions } from './peer-links.js';
 import { resolveQuorum, WriteQuorumTracker } from './quorum.js';
 import { QuorumReads } from './quorum-reads.js';
 import { SnapshotReplication } from './snapshot-replication.js';
@@ -34,6 +43,12 @@ export interface ClusterReplicatorOptions {
   peerPort: number;
   /** Where to dial each other node's peer links (directly or through a chaos proxy). */
   peers: readonly PeerLinkAddress[];
+  /** The cluster secret every member holds (at least 16 characters); peers prove it, never send it. */
+  clusterSecret: string;
+  /** TLS for peer links (listener certificate and key, CA of peers); plain TCP when absent. */
+  tls?: PeerTlsOptions | null;
+  /** Time a peer has to complete the link handshake (ms). Default 2000. */
+  handshakeTimeoutMs?: number;
   /** Write quorum (default majority) and read quorum (default N - W + 1). */
   w?: number | null;
   r?: number | null;
@@ -90,10 +105,13 @@ export class ClusterReplicator implements Replicator {
   private election: ElectionNode | null = null;
   private links: PeerLinks | null = null;
   private snapshots: SnapshotReplication | null = null;
+  private catchUp: CatchUp | null = null;
   private nextUpdateId = 1;
   private readonly maxPeerFrameBytes: number;
 
   constructor(options: ClusterReplicatorOptions) {
+    // Throws RangeError for a short secret before anything starts.
+    deriveClusterKey(options.clusterSecret);
     this.opts = options;
     this.scheduler = options.scheduler ?? new RealScheduler();
     this.members = [options.nodeId, ...options.peers.map((p) => p.id)].sort((a, b) => a - b);
@@ -135,52 +153,76 @@ export class ClusterReplicator implements Replicator {
         for (const l of this.listeners) l({ kind: 'snapshot', docId });
       },
     });
+    const catchUp = new CatchUp({
+      store: host.store,
+      scheduler: this.scheduler,
+      send: (to, m) => this.send(to, m),
+      ingest: (docId, update) => host.ingest(docId, update),
+    });
+    this.catchUp = catchUp;
     this.links = new PeerLinks({
       nodeId: this.opts.nodeId,
       listenHost: this.opts.listenHost,
       listenPort: this.opts.peerPort,
       peers: this.opts.peers,
+      clusterKey: deriveClusterKey(this.opts.clusterSecret),
+      tls: this.opts.tls ?? null,
+      ...(this.opts.handshakeTimeoutMs !== undefined
+        ? { handshakeTimeoutMs: this.opts.handshakeTimeoutMs }
+        : {}),
       coalesceMs: this.opts.coalesceMs ?? 1,
       maxFrameBytes: this.maxPeerFrameBytes,
       onMessage: (from, m) => this.onMessage(from, m),
       onConnected: (peer) => {
-        this.catchUp(peer);
+        catchUp.start(peer);
         this.reforward(peer);
         this.resendPresence(peer);
       },
       onInboundLost: (peer) => this.host?.peerPresenceGone(peer),
+      onFault: peerFaultReporter({
+        logger: host.logger,
+        registry: host.metrics,
+        now: () => this.scheduler.now(),
+      }),
     });
     await this.links.start();
     host.logger.info({ election: persisted, members: this.members, quorum: this.quorum }, 'cluster starting');
     this.apply(this.election.start(this.scheduler.now()));
   }
 
-  async replicate(docId: string, update: Uint8Array): Promise<void> {
+  /**
+   * Forward `update` to every peer, commit it here, and resolve once W nodes hold it durably.
+   * Rejects with {@link ReplicationError} (retryable) when that does not happen within the write
+   * timeout, even while the local commit is still pending (a stalled disk): the promise is
+   * returned before any timer can settle it, so no rejection goes unheard.
+   */
+  replicate(docId: string, update: Uint8Array): Promise<void> {
     const host = this.host;
-    if (host === null || this.links === null) throw new ReplicationError('replicator not started');
+    const links = this.links;
+    if (host === null || links === null)
+      return Promise.reject(new ReplicationError('replicator not started'));
     const id = this.nextUpdateId++;
-    if (!this.tracker.begin(id)) throw new ReplicationError('too many updates waiting for their quorum');
+    if (!this.tracker.begin(id)) {
+      return Promise.reject(new ReplicationError('too many updates waiting for their quorum'));
+    }
     const done = new Promise<void>((resolve, reject) => {
-      const timer = this.scheduler.setTimer(this.opts.replicateTimeoutMs ?? 5000, () => {
-        this.tracker.abandon(id);
-        this.waiting.delete(id);
-        reject(new ReplicationError(`update not held by ${this.quorum.w} nodes in time`));
-      });
+      const timer = this.scheduler.setTimer(this.opts.replicateTimeoutMs ?? 5000, () =>
+        this.settle(id, new ReplicationError(`update not held by ${this.quorum.w} nodes in time`)),
+      );
       this.waiting.set(id, { resolve, reject, timer, docId, update });
     });
-    for (const p of this.opts.peers)
-      this.links.send(p.id, { type: 'replicate', docId, updateId: id, update });
-    try {
-      await host.persist(docId, update);
-    } catch (e) {
-      this.settle(
-        id,
-        new ReplicationError(`local commit failed: ${e instanceof Error ? e.message : String(e)}`),
-      );
-      return done;
-    }
-    this.snapshots?.noteUpdate(docId);
-    if (this.tracker.ack(id, this.opts.nodeId)) this.settle(id, null);
+    for (const p of this.opts.peers) links.send(p.id, { type: 'replicate', docId, updateId: id, update });
+    host.persist(docId, update).then(
+      () => {
+        this.snapshots?.noteUpdate(docId);
+        if (this.tracker.ack(id, this.opts.nodeId)) this.settle(id, null);
+      },
+      (e: unknown) =>
+        this.settle(
+          id,
+          new ReplicationError(`local commit failed: ${e instanceof Error ? e.message : String(e)}`),
+        ),
+    );
     return done;
   }
 
@@ -233,6 +275,7 @@ export class ClusterReplicator implements Replicator {
     this.timers.clear();
     for (const id of [...this.waiting.keys()]) this.settle(id, new ReplicationError('node stopping'));
     this.reads.stop();
+    this.catchUp?.stopAll();
     this.snapshots?.stepDown();
     await this.links?.stop();
     this.links = null;
@@ -269,7 +312,13 @@ export class ClusterReplicator implements Replicator {
         timer,
         this.scheduler.setTimer(delayMs, () => {
           this.timers.delete(timer);
-          if (this.election === machine) this.apply(machine.fire(timer, this.scheduler.now()));
+          if (this.election !== machine) return;
+          try {
+            this.apply(machine.fire(timer, this.scheduler.now()));
+          } catch (e) {
+            // A bug must not take the node down from inside a timer; it is logged loudly instead.
+            host.logger.error({ err: e, timer }, 'election timer failed');
+          }
         }),
       );
     }
@@ -286,12 +335,15 @@ export class ClusterReplicator implements Replicator {
     }
   }
 
+  /**
+   * Handle one message from an authenticated peer. Throwing here closes that peer's link (see
+   * {@link PeerLinks}), never the process.
+   */
   private onMessage(from: NodeId, m: ClusterMessage): void {
     const host = this.host;
-    if (host === null || this.election === null) return;
+    const election = this.election;
+    if (host === null || election === null) return;
     switch (m.type) {
-      case 'hello':
-        return;
       case 'replicate':
         host.ingest(m.docId, m.update).then(
           () => {
@@ -304,14 +356,22 @@ export class ClusterReplicator implements Replicator {
           },
         );
         return;
-      case 'replicate-ack':
-        if (this.tracker.ack(m.updateId, from)) this.settle(m.updateId, null);
+      case 'replicate-ack': {
+        // An ack counts only for the update it names, in the document it names.
+        const w = this.waiting.get(m.updateId);
+        if (w !== undefined && w.docId === m.docId && this.tracker.ack(m.updateId, from)) {
+          this.settle(m.updateId, null);
+        }
         return;
+      }
       case 'sync-request':
         this.answerSync(from, m.docId, m.stateVector);
         return;
       case 'sync-reply':
-        this.onSyncReply(from, m.docId, m.update, m.stateVector);
+        this.reads.answer(from, m.docId, m.update);
+        this.catchUp?.onReply(from, m.docId, m.update, m.stateVector).catch((e: unknown) => {
+          host.logger.warn({ err: e, from, docId: m.docId }, 'catch-up reply not taken in');
+        });
         return;
       case 'presence':
         host.peerPresence(from, m.docId, m.entries);
@@ -320,35 +380,38 @@ export class ClusterReplicator implements Replicator {
         host.peerPresenceGone(from);
         return;
       case 'snapshot-query':
-      case 'snapshot-answer':
       case 'snapshot-announce':
+        // Only the leader of the current term numbers snapshots: anything else is a stale or
+        // confused peer, and letting it raise our promise would stop snapshot numbering.
+        if (!this.isLeaderOf(from, m.type === 'snapshot-query' ? m.term : m.number.term)) return;
+        this.snapshots?.onMessage(from, m);
+        return;
+      case 'snapshot-answer':
       case 'snapshot-reply':
         this.snapshots?.onMessage(from, m);
         return;
       default:
-        this.apply(this.election.receive(from, m, this.scheduler.now()));
+        this.apply(election.receive(from, m, this.scheduler.now()));
     }
   }
 
-  private answerSync(from: NodeId, docId: string, stateVector: Uint8Array): void {
-    const host = this.host;
-    if (host === null) return;
-    Promise.all([host.diff(docId, stateVector), host.stateVector(docId)]).then(
-      ([update, sv]) => this.send(from, { type: 'sync-reply', docId, update, stateVector: sv }),
-      () => {},
-    );
+  /** Whether `from` is the leader this node follows in `term`, its current term. */
+  private isLeaderOf(from: NodeId, term: number): boolean {
+    const s = this.election?.status();
+    return s !== undefined && s.term === term && s.leader === from;
   }
 
-  private onSyncReply(from: NodeId, docId: string, update: Uint8Array, peerVector: Uint8Array): void {
-    const host = this.host;
-    if (host === null) return;
-    this.reads.answer(from, docId, update);
-    // Anti-entropy: keep what the peer had, and send it what it lacks (no ack wanted: id 0).
-    host.ingest(docId, update).catch(() => {});
-    host.diff(docId, peerVector).then(
-      (lack) => this.send(from, { type: 'replicate', docId, updateId: 0, update: lack }),
-      () => {},
-    );
+  private answerSync(from: NodeId, docId: string, stateVector: Uint8Array): void {
+    const catchUp = this.catchUp;
+    if (catchUp === null) return;
+    let reply: { update: Uint8Array; stateVector: Uint8Array };
+    try {
+      reply = catchUp.answer(docId, stateVector);
+    } catch (e) {
+      if (e instanceof DecodeError) return; // a malformed vector (or stored row): no answer
+      throw e;
+    }
+    this.send(from, { type: 'sync-reply', docId, ...reply });
   }
 
   /**
@@ -377,17 +440,5 @@ export class ClusterReplicator implements Replicator {
   private sendPresence(to: NodeId, docId: string, entries: readonly PresenceEntry[]): void {
     for (let i = 0; i < entries.length; i += 256)
       this.links?.send(to, { type: 'presence', docId, entries: entries.slice(i, i + 256) });
-  }
-
-  /** A link to `peer` came up: exchange state vectors of every stored document. */
-  private catchUp(peer: NodeId): void {
-    const host = this.host;
-    if (host === null) return;
-    for (const docId of host.documents()) {
-      host.stateVector(docId).then(
-        (stateVector) => this.links?.send(peer, { type: 'sync-request', docId, stateVector }),
-        () => {},
-      );
-    }
   }
 }

@@ -1,19 +1,40 @@
 /**
- * Build a {@link ClusterReplicator} from a relay's configuration. Peer links use their own TCP
- * port: by default the client port + 1000 on every node (so `--peers 1@127.0.0.1:4001` means
- * peer links to 127.0.0.1:5001). `ACCORD_PEER_PORT` overrides this node's peer port and
- * `ACCORD_PEER_LINKS` (`id@host:port,...`) where to dial each peer, which is how the chaos
- * harness routes every link through its proxies.
+ * Build a {@link ClusterReplicator} from a relay's configuration. Peer links use their own
+ * listener: `--peer-host` (default 127.0.0.1) and `--peer-port` (default the client port + 1000
+ * on every node, so `--peers 1@127.0.0.1:4001` means peer links to 127.0.0.1:5001). Every link
+ * proves `--cluster-secret` before anything else is read, and uses TLS when `--tls-cert` and
+ * `--tls-key` are set. `ACCORD_PEER_LINKS` (`id@host:port,...`) says where to dial each peer
+ * instead, which is how the chaos harness routes every link through its proxies.
  */
-import { type PeerAddress, parsePeers, type RelayConfig } from '../config.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, PEER_PORT_OFFSET, type PeerAddress, parsePeers, type RelayConfig } from '../config.js';
 import { ClusterReplicator } from './cluster-replicator.js';
+import type { PeerTlsOptions } from './peer-links.js';
 
-/** Offset from a node's client port to its default peer-link port. */
-export const PEER_PORT_OFFSET = 1000;
+export { PEER_PORT_OFFSET } from '../config.js';
+
+function readPem(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new ConfigError(`${flag} ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** The TLS files of `config`, read, or `null` when TLS is off. Throws `ConfigError` for an unreadable file. */
+export function peerTlsFromConfig(config: RelayConfig): PeerTlsOptions | null {
+  if (config.tlsCertFile === null || config.tlsKeyFile === null) return null;
+  return {
+    cert: readPem('--tls-cert', config.tlsCertFile),
+    key: readPem('--tls-key', config.tlsKeyFile),
+    ca: config.peerTlsCaFile === null ? null : readPem('--peer-tls-ca', config.peerTlsCaFile),
+  };
+}
 
 /**
  * The replicator for `config`: a {@link ClusterReplicator} over `config.peers`. Throws
- * `ConfigError` when `ACCORD_PEER_LINKS` is malformed or does not name exactly the peers.
+ * `ConfigError` when `ACCORD_PEER_LINKS` is malformed or does not name exactly the peers, when
+ * no cluster secret is set, or when a TLS file cannot be read.
  */
 export function clusterReplicatorFromConfig(
   config: RelayConfig,
@@ -26,22 +47,23 @@ export function clusterReplicatorFromConfig(
   const want = config.peers.map((p) => p.id).sort((a, b) => a - b);
   const got = links.map((p) => p.id).sort((a, b) => a - b);
   if (JSON.stringify(want) !== JSON.stringify(got)) {
-    throw new RangeError(`ACCORD_PEER_LINKS names nodes ${got.join(',')}, --peers names ${want.join(',')}`);
+    throw new ConfigError(`ACCORD_PEER_LINKS names nodes ${got.join(',')}, --peers names ${want.join(',')}`);
   }
-  const peerPort =
-    env.ACCORD_PEER_PORT !== undefined ? Number(env.ACCORD_PEER_PORT) : config.port + PEER_PORT_OFFSET;
-  if (!Number.isSafeInteger(peerPort) || peerPort < 0 || peerPort > 65535) {
-    throw new RangeError(`bad peer port ${env.ACCORD_PEER_PORT}`);
+  if (config.clusterSecret === null) {
+    throw new ConfigError('a cluster needs --cluster-secret (or ACCORD_CLUSTER_SECRET)');
   }
   return new ClusterReplicator({
     nodeId: config.id,
-    listenHost: config.host,
-    peerPort,
+    listenHost: config.peerHost,
+    peerPort: config.peerPort,
     peers: links.map((p) => ({ id: p.id, host: p.host, port: p.port })),
+    clusterSecret: config.clusterSecret,
+    tls: peerTlsFromConfig(config),
     w: config.writeQuorum,
     r: config.readQuorum,
     heartbeatMs: config.heartbeatMs,
     electionTimeoutMs: config.electionTimeoutMs,
+    replicateTimeoutMs: config.writeTimeoutMs,
     snapshotEveryUpdates: config.snapshotEvery,
     snapshotIdleMs: config.snapshotIdleMs,
     coalesceMs: config.writeCoalesceMs,

@@ -5,10 +5,34 @@ export {
   DEFAULT_CLUSTER_LIMITS,
   decodeClusterMessage,
   encodeClusterMessage,
+  MAX_SNAPSHOT_SEQ,
 } from './codec.js';
-export { clusterReplicatorFromConfig, PEER_PORT_OFFSET } from './from-config.js';
+export { clusterReplicatorFromConfig, PEER_PORT_OFFSET, peerTlsFromConfig } from './from-config.js';
 export type * from './messages.js';
-export { type PeerLinkAddress, PeerLinks, type PeerLinksOptions } from './peer-links.js';
+export {
+  type ClusterKey,
+  deriveClusterKey,
+  MIN_CLUSTER_SECRET_LENGTH,
+  RecordOpener,
+  RecordSealer,
+} from './peer-auth.js';
+export {
+  type DialHandlers,
+  type DialOptions,
+  dialPeer,
+  type PeerTlsOptions,
+  RecordWriter,
+} from './peer-dialer.js';
+export {
+  DialerHandshake,
+  decodeHandshake,
+  encodeHandshake,
+  type HandshakeFailure,
+  type HandshakeMessage,
+  ListenerHandshake,
+  PEER_LINK_VERSION,
+} from './peer-handshake.js';
+export { type PeerLinkAddress, type PeerLinkFault, PeerLinks, type PeerLinksOptions } from './peer-links.js';
 export {
   type QuorumSizes,
   resolveQuorum,

@@ -3,14 +3,8 @@
  * acknowledgements, state-vector catch-up, and ordered snapshots.
  */
 import type { PresenceEntry } from '@accord/core';
-import type { ElectionMessage, NodeId } from '../election/types.js';
+import type { ElectionMessage } from '../election/types.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
-
-/** First message on a peer link: who is speaking. */
-export interface HelloMessage {
-  type: 'hello';
-  from: NodeId;
-}
 
 /** A client update a node stored, forwarded to a peer; `updateId` is unique per origin node. */
 export interface ReplicateMessage {
@@ -97,7 +91,6 @@ export interface PeerPresenceResetMessage {
 /** Every message on a peer link. */
 export type ClusterMessage =
   | ElectionMessage
-  | HelloMessage
   | ReplicateMessage
   | ReplicateAckMessage
   | SyncRequestMessage

@@ -1,23 +1,57 @@
 /**
- * Peer links over TCP: every node listens for peers and dials each peer once (reconnecting with
- * backoff and jitter). A node sends on its own outbound link and receives on inbound ones, so
- * each direction of each pair is one TCP connection that a chaos proxy can cut on its own.
- * Frames are a 4-byte big-endian length and a {@link ClusterMessage}; the first frame on a
- * connection is `hello`. A bad frame (oversized, undecodable) closes that connection only.
- * Frames sent close together leave in one write (see {@link WriteCoalescer}).
+ * Peer links over TCP (or TLS): every node listens for peers and dials each peer once
+ * (reconnecting with backoff and jitter). A node sends on its own outbound link and receives on
+ * inbound ones, so each direction of each pair is one TCP connection that a chaos proxy can cut
+ * on its own.
+ *
+ * Nothing a peer sends is read as a cluster message before the link is authenticated: the first
+ * frames are the handshake (`peer-handshake.ts`: both sides prove the cluster secret, bound to
+ * both node ids and fresh nonces), limited to a few small frames and a deadline, with a cap on
+ * unauthenticated sockets in total and per remote address. After it, the dialer sends records
+ * (`peer-auth.ts`): each carries the frames of one write window (`[u32 length][ClusterMessage]`
+ * each) and a MAC over a sequence number, so injected, replayed or reordered bytes close the link.
+ * A bad frame or record, or a message handler that throws, closes that link only.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import { DecodeError } from '@accord/core';
 import type { NodeId } from '../election/types.js';
 import { WriteCoalescer } from '../transport/write-coalescer.js';
 import { decodeClusterMessage, encodeClusterMessage } from './codec.js';
+import { FrameReader, lengthPrefixed } from './frame-reader.js';
 import type { ClusterMessage } from './messages.js';
+import { type ClusterKey, RecordOpener, TAG_BYTES } from './peer-auth.js';
+import { dialPeer, type PeerTlsOptions, type RecordWriter } from './peer-dialer.js';
+import {
+  encodeHandshake,
+  type HandshakeFailure,
+  type HandshakeMessage,
+  type HandshakeStep,
+  ListenerHandshake,
+  MAX_HANDSHAKE_FRAME,
+} from './peer-handshake.js';
+
+export type { PeerTlsOptions } from './peer-dialer.js';
 
 /** Where a peer accepts peer links. */
 export interface PeerLinkAddress {
   id: NodeId;
   host: string;
   port: number;
+}
+
+/** A link that failed to authenticate, or one closed for a protocol fault. */
+export interface PeerLinkFault {
+  /** Handshake failures, or `bad-record` / `bad-frame` / `handler-error` on an authenticated link. */
+  reason: HandshakeFailure | 'bad-record' | 'bad-frame' | 'handler-error';
+  /** Who initiated the link: a peer dialing us (`inbound`) or our dial (`outbound`). */
+  direction: 'inbound' | 'outbound';
+  /** Remote address as `host:port`. */
+  address: string;
+  /** The node the link claimed or was meant to reach, when known. */
+  peer?: NodeId;
+  /** The error, for `handler-error`. */
+  error?: unknown;
 }
 
 /** Options of {@link PeerLinks}. */
@@ -27,24 +61,36 @@ export interface PeerLinksOptions {
   /** Port to accept peer links on (0: any free port). */
   listenPort: number;
   peers: readonly PeerLinkAddress[];
+  /** The key derived from the cluster secret (`deriveClusterKey`). */
+  clusterKey: ClusterKey;
+  /** TLS for the listener and the dials; plain TCP when absent. */
+  tls?: PeerTlsOptions | null;
   onMessage: (from: NodeId, message: ClusterMessage) => void;
-  /** Called when this node's outbound link to `peer` is (re)established. */
+  /** Called when this node's outbound link to `peer` is (re)established and authenticated. */
   onConnected?: (peer: NodeId) => void;
   /**
    * Called when the last inbound link from `peer` closed (it crashed, restarted, stopped or was
    * cut off): what it sent may be stale.
    */
   onInboundLost?: (peer: NodeId) => void;
-  /** Largest frame accepted, in bytes. Default 32 MiB. */
+  /** A link failed authentication or was closed for a fault (log it, count it). */
+  onFault?: (fault: PeerLinkFault) => void;
+  /** Largest frame (and record) accepted, in bytes. Default 32 MiB. */
   maxFrameBytes?: number;
   /** How long frames wait for company before they are written (ms). Default 1. */
   coalesceMs?: number;
+  /** Time allowed for the handshake (ms). Default 2000. */
+  handshakeTimeoutMs?: number;
+  /** Unauthenticated inbound sockets allowed at once, in total. Default 64. */
+  maxUnauthenticated?: number;
+  /** ... and per remote address. Default 8. */
+  maxUnauthenticatedPerAddress?: number;
 }
 
 /**
  * Redial backoff. Peers are few and an election cannot use a link that is still backing off, so
  * the ceiling stays well under the election timeout: a restarted peer is reachable again within
- * about a quarter second.
+ * about a quarter second. A peer that refuses our proof is redialled at the ceiling.
  */
 const MIN_BACKOFF_MS = 25;
 const MAX_BACKOFF_MS = 200;
@@ -52,32 +98,13 @@ const MAX_BACKOFF_MS = 200;
 interface Outbound {
   peer: PeerLinkAddress;
   socket: Socket | null;
-  up: boolean;
+  writer: RecordWriter | null;
   backoffMs: number;
   timer: NodeJS.Timeout | null;
 }
 
-/** Frame reader for one socket: calls `onFrame` per complete frame, `onBad` on a bad length. */
-function frameReader(maxFrame: number, onFrame: (f: Uint8Array) => void, onBad: () => void) {
-  let buf: Buffer = Buffer.alloc(0);
-  return (chunk: Buffer) => {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    while (buf.length >= 4) {
-      const len = buf.readUInt32BE(0);
-      if (len > maxFrame) return onBad();
-      if (buf.length < 4 + len) break;
-      onFrame(new Uint8Array(buf.subarray(4, 4 + len)));
-      buf = buf.subarray(4 + len);
-    }
-  };
-}
-
-function frame(message: ClusterMessage): Buffer {
-  const body = encodeClusterMessage(message);
-  const out = Buffer.allocUnsafe(4 + body.length);
-  out.writeUInt32BE(body.length, 0);
-  out.set(body, 4);
-  return out;
+function remoteAddress(s: Socket): string {
+  return `${s.remoteAddress ?? '?'}:${s.remotePort ?? '?'}`;
 }
 
 /** The TCP links of one node to all its peers. */
@@ -86,16 +113,22 @@ export class PeerLinks {
   private readonly maxFrame: number;
   private readonly outbound = new Map<NodeId, Outbound>();
   private readonly inbound = new Set<Socket>();
-  /** The peer each identified inbound socket speaks for. */
-  private readonly inboundPeer = new WeakMap<Socket, NodeId>();
+  /** The peer each authenticated inbound socket speaks for. */
+  private readonly inboundPeer = new Map<Socket, NodeId>();
+  /** Unauthenticated inbound sockets per remote address. */
+  private readonly unauthenticated = new Map<string, number>();
+  private unauthenticatedTotal = 0;
+  private readonly members: ReadonlySet<NodeId>;
   private readonly coalescer: WriteCoalescer;
   private server: Server | null = null;
+  private secureContext: SecureContext | null = null;
   private stopped = false;
 
   constructor(options: PeerLinksOptions) {
     this.options = options;
     this.maxFrame = options.maxFrameBytes ?? 32 * 1024 * 1024;
     this.coalescer = new WriteCoalescer({ intervalMs: options.coalesceMs ?? 1 });
+    this.members = new Set(options.peers.map((p) => p.id));
   }
 
   /** The bound peer port. */
@@ -104,13 +137,22 @@ export class PeerLinks {
     return typeof a === 'object' && a !== null ? a.port : 0;
   }
 
-  /** Peers whose outbound link is up. */
+  /** Peers whose outbound link is up (authenticated). */
   connected(): NodeId[] {
-    return [...this.outbound.values()].filter((o) => o.up).map((o) => o.peer.id);
+    return [...this.outbound.values()].filter((o) => o.writer !== null).map((o) => o.peer.id);
+  }
+
+  /** Peers with an authenticated inbound link. */
+  inboundPeers(): NodeId[] {
+    return [...new Set(this.inboundPeer.values())];
   }
 
   /** Listen and start dialing every peer. Rejects when the port cannot be bound. */
   async start(): Promise<void> {
+    const tls = this.options.tls;
+    if (tls != null) {
+      this.secureContext = createSecureContext({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+    }
     const server = createServer({ noDelay: true }, (s) => this.acceptInbound(s));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -122,7 +164,7 @@ export class PeerLinks {
       });
     });
     for (const peer of this.options.peers) {
-      const o: Outbound = { peer, socket: null, up: false, backoffMs: MIN_BACKOFF_MS, timer: null };
+      const o: Outbound = { peer, socket: null, writer: null, backoffMs: MIN_BACKOFF_MS, timer: null };
       this.outbound.set(peer.id, o);
       this.dial(o);
     }
@@ -131,9 +173,9 @@ export class PeerLinks {
   /** Send to one peer; returns false (message dropped) when its link is down. */
   send(to: NodeId, message: ClusterMessage): boolean {
     const o = this.outbound.get(to);
-    if (o === undefined || !o.up || o.socket === null) return false;
-    this.coalescer.hold(o.socket);
-    o.socket.write(frame(message));
+    if (o === undefined || o.writer === null) return false;
+    this.coalescer.hold(o.writer);
+    o.writer.write(lengthPrefixed(encodeClusterMessage(message)));
     return true;
   }
 
@@ -149,24 +191,44 @@ export class PeerLinks {
     if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  private fault(f: PeerLinkFault): void {
+    this.options.onFault?.(f);
+  }
+
   private dial(o: Outbound): void {
     if (this.stopped) return;
-    const s = connect({ host: o.peer.host, port: o.peer.port, noDelay: true });
+    const address = `${o.peer.host}:${o.peer.port}`;
+    let refused = false;
+    const s = dialPeer(
+      {
+        host: o.peer.host,
+        port: o.peer.port,
+        self: this.options.nodeId,
+        peer: o.peer.id,
+        clusterKey: this.options.clusterKey,
+        tls: this.options.tls ?? null,
+        handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 2000,
+        maxRecordPayload: Math.floor(this.maxFrame / 2),
+      },
+      {
+        onAuthenticated: (writer) => {
+          o.writer = writer;
+          o.backoffMs = MIN_BACKOFF_MS;
+          this.options.onConnected?.(o.peer.id);
+        },
+        onFailed: (reason) => {
+          refused = reason !== 'timeout';
+          this.fault({ reason, direction: 'outbound', address, peer: o.peer.id });
+        },
+      },
+    );
     o.socket = s;
-    s.on('error', () => {});
-    s.on('connect', () => {
-      o.up = true;
-      o.backoffMs = MIN_BACKOFF_MS;
-      s.write(frame({ type: 'hello', from: this.options.nodeId }));
-      this.options.onConnected?.(o.peer.id);
-    });
-    // Outbound links carry no replies (peers answer on their own links); drain anything sent.
-    s.on('data', () => {});
     s.on('close', () => {
-      this.coalescer.release(s);
-      o.up = false;
+      if (o.writer !== null) this.coalescer.release(o.writer);
+      o.writer = null;
       o.socket = null;
       if (this.stopped) return;
+      if (refused) o.backoffMs = MAX_BACKOFF_MS;
       const delay = o.backoffMs * (0.5 + Math.random());
       o.backoffMs = Math.min(MAX_BACKOFF_MS, o.backoffMs * 2);
       o.timer = setTimeout(() => {
@@ -176,49 +238,172 @@ export class PeerLinks {
     });
   }
 
-  /** Whether an identified inbound link from `peer` is open. */
+  /** Whether an authenticated inbound link from `peer` is open. */
   private inboundFrom(peer: NodeId): boolean {
-    for (const s of this.inbound) if (this.inboundPeer.get(s) === peer) return true;
+    for (const p of this.inboundPeer.values()) if (p === peer) return true;
     return false;
   }
 
-  private acceptInbound(s: Socket): void {
+  private admit(s: Socket): string | null {
+    const addr = s.remoteAddress ?? '?';
+    const perAddr = this.unauthenticated.get(addr) ?? 0;
+    if (
+      this.unauthenticatedTotal >= (this.options.maxUnauthenticated ?? 64) ||
+      perAddr >= (this.options.maxUnauthenticatedPerAddress ?? 8)
+    ) {
+      return null;
+    }
+    this.unauthenticated.set(addr, perAddr + 1);
+    this.unauthenticatedTotal++;
+    return addr;
+  }
+
+  private release(addr: string): void {
+    const n = (this.unauthenticated.get(addr) ?? 1) - 1;
+    if (n <= 0) this.unauthenticated.delete(addr);
+    else this.unauthenticated.set(addr, n);
+    this.unauthenticatedTotal--;
+  }
+
+  private acceptInbound(raw: Socket): void {
+    raw.on('error', () => {});
     if (this.stopped) {
-      s.destroy();
+      raw.destroy();
       return;
     }
+    // Admission counts the TCP socket, so a flood of sockets stuck in the TLS handshake is capped too.
+    const addr = this.admit(raw);
+    if (addr === null) {
+      this.fault({ reason: 'too-many-unauthenticated', direction: 'inbound', address: remoteAddress(raw) });
+      raw.destroy();
+      return;
+    }
+    const address = remoteAddress(raw);
+    const ctx = this.secureContext;
+    const s: Socket = ctx !== null ? new TLSSocket(raw, { isServer: true, secureContext: ctx }) : raw;
+    if (s !== raw) s.on('error', () => raw.destroy());
     this.inbound.add(s);
-    s.on('error', () => {});
+    let pending: string | null = addr;
+    const settle = () => {
+      if (pending !== null) this.release(pending);
+      pending = null;
+    };
     let from: NodeId | null = null;
+    const hs = new ListenerHandshake(this.options.clusterKey, this.options.nodeId, this.members);
+    const deadline = setTimeout(() => {
+      this.fault({ reason: 'timeout', direction: 'inbound', address });
+      s.destroy();
+    }, this.options.handshakeTimeoutMs ?? 2000);
+    const close = (fault: PeerLinkFault) => {
+      reader.stop();
+      this.fault(fault);
+      s.destroy();
+    };
+    const reader = new FrameReader(
+      MAX_HANDSHAKE_FRAME,
+      (f) =>
+        this.onHandshakeFrame(
+          s,
+          hs.receive(f),
+          (peer, opener) => {
+            clearTimeout(deadline);
+            settle();
+            from = peer;
+            this.inboundPeer.set(s, peer);
+            reader.maxFrame = this.maxFrame + TAG_BYTES;
+            reader.onFrame = (record) => this.onRecord(peer, opener, record, close, address);
+          },
+          () => reader.stop(),
+          address,
+        ),
+      () =>
+        close({
+          reason: from === null ? 'malformed' : 'bad-record',
+          direction: 'inbound',
+          address,
+          ...(from !== null ? { peer: from } : {}),
+        }),
+    );
+    s.on('data', (chunk: Buffer) => reader.push(chunk));
     s.on('close', () => {
+      clearTimeout(deadline);
+      settle();
+      reader.stop();
       this.inbound.delete(s);
+      this.inboundPeer.delete(s);
       if (from !== null && !this.stopped && !this.inboundFrom(from)) this.options.onInboundLost?.(from);
     });
-    const known = new Set(this.options.peers.map((p) => p.id));
-    s.on(
-      'data',
-      frameReader(
-        this.maxFrame,
-        (f) => {
-          let m: ClusterMessage;
-          try {
-            m = decodeClusterMessage(f);
-          } catch (e) {
-            if (e instanceof DecodeError) s.destroy();
-            return;
-          }
-          if (from === null) {
-            if (m.type !== 'hello' || !known.has(m.from)) s.destroy();
-            else {
-              from = m.from;
-              this.inboundPeer.set(s, from);
-            }
-            return;
-          }
-          this.options.onMessage(from, m);
-        },
-        () => s.destroy(),
-      ),
-    );
+  }
+
+  private onHandshakeFrame(
+    s: Socket,
+    step: HandshakeStep,
+    authenticated: (peer: NodeId, opener: RecordOpener) => void,
+    stopReading: () => void,
+    address: string,
+  ): void {
+    const reply = (m: HandshakeMessage | undefined) => {
+      if (m !== undefined) s.write(lengthPrefixed(encodeHandshake(m)));
+    };
+    if (step.kind === 'send') reply(step.message);
+    else if (step.kind === 'done') {
+      reply(step.message);
+      authenticated(step.peer, new RecordOpener(step.key));
+    } else {
+      stopReading();
+      this.fault({
+        reason: step.reason,
+        direction: 'inbound',
+        address,
+        ...(step.peer !== undefined ? { peer: step.peer } : {}),
+      });
+      reply(step.message);
+      s.end();
+      s.destroySoon();
+    }
+  }
+
+  /** One authenticated record from `peer`: check its MAC, then hand over each frame inside. */
+  private onRecord(
+    peer: NodeId,
+    opener: RecordOpener,
+    record: Uint8Array,
+    close: (f: PeerLinkFault) => void,
+    address: string,
+  ): void {
+    const payload = opener.open(record);
+    if (payload === null) {
+      close({ reason: 'bad-record', direction: 'inbound', address, peer });
+      return;
+    }
+    const view = Buffer.from(payload.buffer, payload.byteOffset, payload.length);
+    const fault = (reason: PeerLinkFault['reason'], error?: unknown) =>
+      close({ reason, direction: 'inbound', address, peer, ...(error !== undefined ? { error } : {}) });
+    let at = 0;
+    while (at < view.length) {
+      const len = view.length - at >= 4 ? view.readUInt32BE(at) : -1;
+      if (len < 0 || len > view.length - at - 4) {
+        fault('bad-frame');
+        return;
+      }
+      let m: ClusterMessage;
+      try {
+        m = decodeClusterMessage(new Uint8Array(view.buffer, view.byteOffset + at + 4, len));
+      } catch (e) {
+        fault(
+          e instanceof DecodeError ? 'bad-frame' : 'handler-error',
+          e instanceof DecodeError ? undefined : e,
+        );
+        return;
+      }
+      at += 4 + len;
+      try {
+        this.options.onMessage(peer, m);
+      } catch (e) {
+        // A bug (or a message we failed to validate) must cost this link, never the process.
+        fault('handler-error', e);
+        return;
+      }
+    }
   }
 }

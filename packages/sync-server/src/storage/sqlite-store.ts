@@ -214,16 +214,45 @@ export class SqliteStore {
     return (this.stmts.listDocs.all() as { doc: string }[]).map((r) => r.doc);
   }
 
+  /**
+   * Up to `limit` stored document ids after `after` (`''`: from the first), in SQLite's order
+   * (bytewise UTF-8). Pages through any number of documents without holding all their ids:
+   * each table is read through its primary key from `after` on.
+   */
+  documentsAfter(after: string, limit: number): string[] {
+    this.check();
+    const s = this.stmts;
+    const lists = [s.snapshotDocsAfter, s.foldedDocsAfter, s.stagedDocsAfter].map((q) =>
+      (q.all(after, limit) as { doc: string }[]).map((r) => r.doc),
+    );
+    const all = [...new Set(lists.flat())].map((doc) => ({ doc, key: Buffer.from(doc, 'utf8') }));
+    all.sort((a, b) => Buffer.compare(a.key, b.key));
+    return all.slice(0, limit).map((d) => d.doc);
+  }
+
   /** A metadata value, or `undefined`. */
   getMeta(key: string): string | undefined {
     this.check();
     return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
   }
 
-  /** Durably set a metadata value (its own transaction: fsynced under `full` before it returns). */
+  /**
+   * Durably set a metadata value: its own transaction, fsynced before it returns whatever the
+   * store's `sync` mode (votes, terms and snapshot promises must survive a power loss, or a node
+   * could vote twice in one term; `sync` governs update commits only).
+   */
   setMeta(key: string, value: string): void {
     this.check();
-    this.stmts.setMeta.run(key, value);
+    if (this.sync === 'full') {
+      this.stmts.setMeta.run(key, value);
+      return;
+    }
+    this.db.pragma('synchronous = FULL');
+    try {
+      this.stmts.setMeta.run(key, value);
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   /** Run `fn` inside one transaction (for callers composing several writes atomically). */
@@ -265,6 +294,9 @@ function prepare(db: Database.Database) {
     listDocs: db.prepare(
       'SELECT doc FROM snapshots UNION SELECT doc FROM doc_updates UNION SELECT doc FROM staged_updates',
     ),
+    snapshotDocsAfter: db.prepare('SELECT doc FROM snapshots WHERE doc > ? ORDER BY doc LIMIT ?'),
+    foldedDocsAfter: db.prepare('SELECT DISTINCT doc FROM doc_updates WHERE doc > ? ORDER BY doc LIMIT ?'),
+    stagedDocsAfter: db.prepare('SELECT DISTINCT doc FROM staged_updates WHERE doc > ? ORDER BY doc LIMIT ?'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',

@@ -11,7 +11,7 @@ import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
 import { ReplicationError } from '../../src/relay/replicator.js';
 import { DocClient } from '../support/doc-client.js';
-import { SECRET, startNode, urlOf } from '../support/in-process.js';
+import { CLUSTER_SECRET, SECRET, startNode, urlOf } from '../support/in-process.js';
 import { freePort } from '../support/ports.js';
 import { removeTempDirs } from '../support/tmp.js';
 
@@ -46,6 +46,7 @@ describe('a 3-node cluster over real TCP peer links', () => {
     for (const id of ids) peerPorts.set(id, await freePort());
     for (const id of ids) {
       const replicator = new ClusterReplicator({
+        clusterSecret: CLUSTER_SECRET,
         nodeId: id,
         listenHost: '127.0.0.1',
         peerPort: peerPorts.get(id)!,
@@ -123,6 +124,7 @@ describe('a 3-node cluster over real TCP peer links', () => {
   it('a node cut off from a majority elects nobody and refuses to acknowledge writes', async () => {
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
     const replicator = new ClusterReplicator({
+      clusterSecret: CLUSTER_SECRET,
       nodeId: 7,
       listenHost: '127.0.0.1',
       peerPort: p1,
@@ -150,6 +152,7 @@ describe('a 3-node cluster over real TCP peer links', () => {
     for (const id of ids) ports.set(id, await freePort());
     const start = async (id: number) => {
       const replicator = new ClusterReplicator({
+        clusterSecret: CLUSTER_SECRET,
         nodeId: id,
         listenHost: '127.0.0.1',
         peerPort: ports.get(id)!,

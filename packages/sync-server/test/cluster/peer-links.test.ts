@@ -1,10 +1,21 @@
+/**
+ * PeerLinks over real TCP: the handshake admits only holders of the cluster secret, nothing is
+ * read before it, authenticated records cannot be forged, replayed or cut, and an honest link
+ * keeps working through every refusal.
+ */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeClusterMessage } from '../../src/cluster/codec.js';
+import { lengthPrefixed } from '../../src/cluster/frame-reader.js';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
-import { PeerLinks } from '../../src/cluster/peer-links.js';
+import { deriveClusterKey, RecordSealer } from '../../src/cluster/peer-auth.js';
+import { dialPeer, type RecordWriter } from '../../src/cluster/peer-dialer.js';
+import { DialerHandshake, encodeHandshake } from '../../src/cluster/peer-handshake.js';
+import { type PeerLinkFault, PeerLinks, type PeerLinksOptions } from '../../src/cluster/peer-links.js';
+import { CLUSTER_SECRET } from '../support/in-process.js';
 
+const KEY = deriveClusterKey(CLUSTER_SECRET);
 const open: (PeerLinks | Socket)[] = [];
 afterEach(async () => {
   for (const x of open.splice(0)) {
@@ -13,43 +24,49 @@ afterEach(async () => {
   }
 });
 
-function frame(bytes: Uint8Array): Buffer {
-  const b = Buffer.alloc(4 + bytes.length);
-  b.writeUInt32BE(bytes.length, 0);
-  b.set(bytes, 4);
-  return b;
-}
-
-async function pair() {
-  const got: { from: number; m: ClusterMessage }[] = [];
-  const connected: number[] = [];
-  const b = new PeerLinks({
-    nodeId: 2,
-    listenHost: '127.0.0.1',
-    listenPort: 0,
-    peers: [{ id: 1, host: '127.0.0.1', port: 1 }], // b never reaches 1: it only listens here
-    onMessage: (from, m) => got.push({ from, m }),
-  });
-  await b.start();
-  const a = new PeerLinks({
-    nodeId: 1,
-    listenHost: '127.0.0.1',
-    listenPort: 0,
-    peers: [{ id: 2, host: '127.0.0.1', port: b.port }],
-    onMessage: () => {},
-    onConnected: (p) => connected.push(p),
-  });
-  await a.start();
-  open.push(a, b);
-  return { a, b, got, connected };
-}
-
 async function until(pred: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
     if (Date.now() > end) throw new Error('condition not reached');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** Node 2 listening (it never reaches node 1: it only listens here), with what it received and refused. */
+async function listener(extra: Partial<PeerLinksOptions> = {}) {
+  const got: { from: number; m: ClusterMessage }[] = [];
+  const faults: PeerLinkFault[] = [];
+  const b = new PeerLinks({
+    nodeId: 2,
+    listenHost: '127.0.0.1',
+    listenPort: 0,
+    peers: [{ id: 1, host: '127.0.0.1', port: 1 }],
+    clusterKey: KEY,
+    onMessage: (from, m) => got.push({ from, m }),
+    onFault: (f) => faults.push(f),
+    ...extra,
+  });
+  await b.start();
+  open.push(b);
+  return { b, got, faults };
+}
+
+async function pair() {
+  const l = await listener();
+  const connected: number[] = [];
+  const a = new PeerLinks({
+    nodeId: 1,
+    listenHost: '127.0.0.1',
+    listenPort: 0,
+    peers: [{ id: 2, host: '127.0.0.1', port: l.b.port }],
+    clusterKey: KEY,
+    onMessage: () => {},
+    onConnected: (p) => connected.push(p),
+  });
+  await a.start();
+  open.push(a);
+  await until(() => connected.includes(2));
+  return { a, ...l, connected };
 }
 
 async function raw(port: number): Promise<Socket> {
@@ -60,10 +77,35 @@ async function raw(port: number): Promise<Socket> {
   return s;
 }
 
+/** Authenticate to `port` as node `self` with `secret`; resolves with the record writer, or the failure. */
+function dialAs(port: number, self: number, secret = CLUSTER_SECRET, peer = 2) {
+  return new Promise<{ writer: RecordWriter; socket: Socket } | { failed: string }>((resolve) => {
+    const s = dialPeer(
+      {
+        host: '127.0.0.1',
+        port,
+        self,
+        peer,
+        clusterKey: deriveClusterKey(secret),
+        tls: null,
+        handshakeTimeoutMs: 2000,
+        maxRecordPayload: 1 << 20,
+      },
+      {
+        onAuthenticated: (writer, socket) => resolve({ writer, socket }),
+        onFailed: (reason) => resolve({ failed: reason }),
+      },
+    );
+    open.push(s);
+  });
+}
+
+const frameOf = (m: ClusterMessage) => lengthPrefixed(encodeClusterMessage(m));
+const closed = (s: Socket) => (s.destroyed ? Promise.resolve() : once(s, 'close').then(() => undefined));
+
 describe('PeerLinks over real TCP', () => {
-  it('delivers framed messages in order after the hello, and reports the link', async () => {
-    const { a, got, connected } = await pair();
-    await until(() => connected.includes(2));
+  it('delivers messages in order after the handshake, in records of many frames', async () => {
+    const { a, got } = await pair();
     expect(a.connected()).toEqual([2]);
     for (let term = 1; term <= 50; term++) a.send(2, { type: 'heartbeat', term, successors: [2] });
     a.send(2, { type: 'replicate', docId: 'd', updateId: 9, update: new Uint8Array(100_000).fill(7) });
@@ -75,24 +117,127 @@ describe('PeerLinks over real TCP', () => {
     expect(a.send(99, { type: 'heartbeat-ack', term: 1 })).toBe(false);
   });
 
-  it('closes a connection that skips the hello, names a stranger, sends garbage or a huge length', async () => {
-    const { a, b, got, connected } = await pair();
-    await until(() => connected.includes(2));
+  it('refuses every connection that cannot prove the secret, and reads nothing from it', async () => {
+    const { a, b, got, faults } = await pair();
+    // No handshake at all: a cluster message straight away.
     const noHello = await raw(b.port);
-    noHello.write(frame(encodeClusterMessage({ type: 'heartbeat', term: 1, successors: [] })));
-    const stranger = await raw(b.port);
-    stranger.write(frame(encodeClusterMessage({ type: 'hello', from: 77 })));
+    noHello.write(frameOf({ type: 'replicate', docId: 'd', updateId: 1, update: new Uint8Array(3) }));
+    // A known node id without the secret: it cannot check the listener's proof, so it sends any proof.
+    const knownId = await raw(b.port);
+    knownId.write(lengthPrefixed(encodeHandshake(new DialerHandshake(KEY, 1, 2).hello())));
+    await once(knownId, 'data');
+    knownId.write(lengthPrefixed(encodeHandshake({ type: 'proof', proof: new Uint8Array(32).fill(9) })));
+    // A dialer with the wrong secret gives up itself: the listener's proof does not verify.
+    const wrongSecret = await dialAs(b.port, 1, 'not-the-cluster-secret-at-all');
+    // An unknown node id, the wrong listener id.
+    const stranger = await dialAs(b.port, 77);
+    const wrongNode = await dialAs(b.port, 1, CLUSTER_SECRET, 3);
+    // Garbage and an oversized length before authenticating.
     const garbage = await raw(b.port);
-    garbage.write(frame(encodeClusterMessage({ type: 'hello', from: 1 })));
-    garbage.write(frame(new Uint8Array([1, 250, 3])));
+    garbage.write(Buffer.from([0, 0, 0, 3, 1, 250, 3]));
     const huge = await raw(b.port);
     huge.write(Buffer.from([0xff, 0xff, 0xff, 0xff]));
-    await Promise.all([noHello, stranger, garbage, huge].map((s) => (s.destroyed ? null : once(s, 'close'))));
+    await Promise.all([noHello, knownId, garbage, huge].map(closed));
+    expect(wrongSecret).toEqual({ failed: 'bad-proof' });
+    expect(stranger).toEqual({ failed: 'refused' });
+    expect(wrongNode).toEqual({ failed: 'refused' });
+    await until(() => faults.length >= 6);
+    expect(faults.map((f) => f.reason).sort()).toEqual(
+      ['bad-proof', 'bad-version', 'malformed', 'malformed', 'unknown-node', 'wrong-node'].sort(),
+    );
+    expect(faults.every((f) => f.direction === 'inbound' && f.address.startsWith('127.0.0.1:'))).toBe(true);
     expect(got).toEqual([]);
-    // the honest link is untouched
+    // The honest link is untouched.
     a.send(2, { type: 'alive', term: 3 });
     await until(() => got.length === 1);
     expect(got[0]).toEqual({ from: 1, m: { type: 'alive', term: 3 } });
+  });
+
+  it('refuses a replayed handshake: the listener nonce is new on every connection', async () => {
+    const { b, faults } = await listener();
+    // Record an honest dialer's hello and proof against a first connection...
+    const first = await raw(b.port);
+    const hs = new DialerHandshake(KEY, 1, 2);
+    const hello = lengthPrefixed(encodeHandshake(hs.hello()));
+    first.write(hello);
+    const [challenge] = (await once(first, 'data')) as [Buffer];
+    const step = hs.receive(challenge.subarray(4));
+    if (step.kind !== 'send') throw new Error(`expected a proof to send, got ${step.kind}`);
+    const proof = lengthPrefixed(encodeHandshake(step.message));
+    first.destroy();
+    // ...and replay both on a second one, as an eavesdropper without the secret would.
+    const replay = await raw(b.port);
+    replay.write(hello);
+    await once(replay, 'data');
+    replay.write(proof);
+    await closed(replay);
+    await until(() => faults.some((f) => f.reason === 'bad-proof'));
+  });
+
+  it('a dialer refuses a listener that cannot prove the secret (an impostor on the address)', async () => {
+    const impostor = new PeerLinks({
+      nodeId: 2,
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+      peers: [{ id: 1, host: '127.0.0.1', port: 1 }],
+      clusterKey: deriveClusterKey('an-impostor-guessing-wrong'),
+      onMessage: () => {},
+    });
+    await impostor.start();
+    open.push(impostor);
+    expect(await dialAs(impostor.port, 1)).toEqual({ failed: 'bad-proof' });
+  });
+
+  it('closes an authenticated link on a forged, replayed or reordered record', async () => {
+    const { got, faults, b } = await listener();
+    for (const attack of ['forged', 'replayed', 'reordered'] as const) {
+      const link = await dialAs(b.port, 1);
+      if (!('writer' in link)) throw new Error(`handshake failed: ${link.failed}`);
+      const before = got.length;
+      link.writer.write(frameOf({ type: 'alive', term: 1 }));
+      await until(() => got.length === before + 1);
+      // Build records by hand with a sealer that does not know the session key, or re-send one.
+      const sealed = new RecordSealer(Buffer.alloc(32, 1)).seal([frameOf({ type: 'alive', term: 2 })]);
+      if (attack === 'forged') link.socket.write(Buffer.concat(sealed));
+      else {
+        // The writer's sealer is at seq 1: capture the next record it writes and misuse it.
+        const writes: Buffer[] = [];
+        const orig = link.socket.write.bind(link.socket);
+        link.socket.write = ((chunk: Buffer) => {
+          writes.push(Buffer.from(chunk));
+          return true;
+        }) as typeof link.socket.write;
+        link.writer.write(frameOf({ type: 'alive', term: 2 }));
+        link.writer.write(frameOf({ type: 'alive', term: 3 }));
+        link.socket.write = orig;
+        const [r2, r3] = [Buffer.concat(writes.slice(0, 3)), Buffer.concat(writes.slice(3, 6))];
+        if (attack === 'replayed') link.socket.write(Buffer.concat([r2, r2]));
+        else link.socket.write(Buffer.concat([r3, r2]));
+      }
+      await closed(link.socket);
+    }
+    const terms = got.map((g) => (g.m.type === 'alive' ? g.m.term : 0));
+    // Each link delivered its honest first record; a replay delivered its original once, then closed.
+    expect(terms).toEqual([1, 1, 2, 1]);
+    expect(faults.filter((f) => f.reason === 'bad-record')).toHaveLength(3);
+  });
+
+  it('caps unauthenticated sockets per address and in total, and times out silent ones', async () => {
+    const { b, faults } = await listener({
+      maxUnauthenticated: 5,
+      maxUnauthenticatedPerAddress: 3,
+      handshakeTimeoutMs: 300,
+    });
+    const silent = await Promise.all([1, 2, 3, 4].map(() => raw(b.port)));
+    await until(() => faults.some((f) => f.reason === 'too-many-unauthenticated'));
+    const from2 = connect({ host: '127.0.0.1', port: b.port, localAddress: '127.0.0.2' });
+    from2.on('error', () => {});
+    open.push(from2);
+    await once(from2, 'connect');
+    // Silent sockets are closed at the deadline, and the slots come back.
+    await Promise.all([...silent, from2].map(closed));
+    expect(faults.filter((f) => f.reason === 'timeout').length).toBeGreaterThanOrEqual(4);
+    expect('writer' in (await dialAs(b.port, 1))).toBe(true);
   });
 
   it('reconnects after the peer restarts', async () => {
@@ -103,6 +248,7 @@ describe('PeerLinks over real TCP', () => {
         listenHost: '127.0.0.1',
         listenPort: port,
         peers: [{ id: 1, host: '127.0.0.1', port: 1 }],
+        clusterKey: KEY,
         onMessage: (_f, m) => got.push(m),
       });
     let b = mk(0);
@@ -114,6 +260,7 @@ describe('PeerLinks over real TCP', () => {
       listenHost: '127.0.0.1',
       listenPort: 0,
       peers: [{ id: 2, host: '127.0.0.1', port }],
+      clusterKey: KEY,
       onMessage: () => {},
       onConnected: (p) => connected.push(p),
     });

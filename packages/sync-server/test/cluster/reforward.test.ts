@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
-import { startNode } from '../support/in-process.js';
+import { CLUSTER_SECRET, startNode } from '../support/in-process.js';
 import { freePort } from '../support/ports.js';
 import { removeTempDirs } from '../support/tmp.js';
 
@@ -22,6 +22,7 @@ describe('ClusterReplicator re-forwards waiting writes when a peer link comes up
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
     const peer = (id: number, port: number) => ({ id, host: '127.0.0.1', port });
     const first = new ClusterReplicator({
+      clusterSecret: CLUSTER_SECRET,
       nodeId: 1,
       listenHost: '127.0.0.1',
       peerPort: p1,
@@ -43,6 +44,7 @@ describe('ClusterReplicator re-forwards waiting writes when a peer link comes up
     await new Promise((r) => setTimeout(r, 300));
     expect(settled).toBeNull(); // W = 2 and nobody else is up: the write waits
     const second = new ClusterReplicator({
+      clusterSecret: CLUSTER_SECRET,
       nodeId: 2,
       listenHost: '127.0.0.1',
       peerPort: p2,

@@ -7,6 +7,8 @@ import { tempDir } from './tmp.js';
 
 /** A test secret (tokens minted with it verify on nodes started here). */
 export const SECRET = 'test-secret-0123456789abcdef';
+/** The cluster secret of in-process and process test clusters. */
+export const CLUSTER_SECRET = 'test-cluster-secret-0123456789';
 
 /** Start a node on a free port; `args` are CLI flags overriding the test defaults. */
 export async function startNode(

@@ -2,6 +2,7 @@
  * A cluster of real `accord-relay` processes on loopback: fixed client ports (peer links on
  * client port + 1000, the CLI default), one data directory per node, restartable after kill -9.
  */
+import { CLUSTER_SECRET } from './in-process.js';
 import { freePorts } from './ports.js';
 import { type RelayProcess, spawnRelay } from './relay-process.js';
 import { tempDir } from './tmp.js';
@@ -44,6 +45,8 @@ export class ProcessCluster {
       String(this.ports[id - 1]),
       '--peers',
       peers,
+      '--cluster-secret',
+      CLUSTER_SECRET,
       '--data',
       dir,
       ...this.extraArgs,

@@ -4,11 +4,15 @@
  * durability at the relay's default (`--sync full`). With several nodes each gets the others
  * as `--peers`.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChildServer, startChildServer } from './child-server.js';
+
+/** The cluster secret of a benchmark cluster (loopback only, made for the run's processes). */
+const BENCH_CLUSTER_SECRET = randomBytes(24).toString('base64url');
 
 /** Path of the built relay CLI (through this package's dependency link). */
 export function accordRelayMain(): string {
@@ -85,7 +89,7 @@ export async function startAccordRelays(
           'none',
           '--log-level',
           'warn',
-          ...(peers !== '' ? ['--peers', peers] : []),
+          ...(peers !== '' ? ['--peers', peers, '--cluster-secret', BENCH_CLUSTER_SECRET] : []),
           ...extraArgs,
         ];
         return startChildServer(args, { kind: 'http', port, path: '/healthz' }).then((s) => {

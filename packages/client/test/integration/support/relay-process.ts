@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The cluster secret the test clusters' nodes share. */
+const TEST_CLUSTER_SECRET = 'client-test-cluster-secret-0123';
+
 const here = dirname(fileURLToPath(import.meta.url));
 /** The relay CLI entry point. */
 export const RELAY_MAIN = resolve(here, '../../../../sync-server/dist/main.js');
@@ -114,7 +117,9 @@ export class RelayProcess {
       ...(this.spec.authSecret === undefined ? ['--auth', 'none'] : ['--auth-secret', this.spec.authSecret]),
       '--log-level',
       'warn',
-      ...(this.spec.peers && this.spec.peers.length > 0 ? ['--peers', this.spec.peers.join(',')] : []),
+      ...(this.spec.peers && this.spec.peers.length > 0
+        ? ['--peers', this.spec.peers.join(','), '--cluster-secret', TEST_CLUSTER_SECRET]
+        : []),
       ...(this.spec.extraArgs ?? []),
     ];
     const child = spawn(process.execPath, args, {
