@@ -1,0 +1,76 @@
+/**
+ * Votes, terms and snapshot promises (`setMeta`) are fsynced whatever `--sync` says: `normal`
+ * governs update commits only. Shown by counting the real fsync/fdatasync calls of a child
+ * process that runs the built store (a tiny LD_PRELOAD shim, compiled here with the system's C
+ * compiler, which the build of better-sqlite3 needs anyway).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../support/relay-process.js';
+import { removeTempDirs, tempDir } from '../support/tmp.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const STORE = join(here, '..', '..', 'dist', 'storage', 'sqlite-store.js');
+
+afterAll(removeTempDirs);
+
+/** Build the shim; fails the test with the compiler's message when no C compiler is present. */
+function buildShim(dir: string): string {
+  const out = join(dir, 'fsync-counter.so');
+  execFileSync(
+    'cc',
+    ['-shared', '-fPIC', '-O2', '-o', out, join(here, '..', 'support', 'fsync-counter', 'count.c'), '-ldl'],
+    {
+      stdio: 'pipe',
+    },
+  );
+  return out;
+}
+
+/** Fsyncs counted during each step of a child that opens a store in `mode`, appends, then sets meta. */
+function syncsPerStep(shim: string, mode: 'full' | 'normal'): Record<string, number> {
+  const dir = tempDir();
+  const log = join(dir, 'fsync.log');
+  const script = `
+    import { appendFileSync } from 'node:fs';
+    import { SqliteStore } from ${JSON.stringify(pathToFileURL(STORE).href)};
+    const mark = (m) => appendFileSync(${JSON.stringify(log)}, 'step ' + m + '\\n');
+    const s = SqliteStore.open({ dir: ${JSON.stringify(join(dir, 'data'))}, nodeId: 1, sync: ${JSON.stringify(mode)} });
+    mark('open');
+    s.append([{ docId: 'd', update: new Uint8Array([1, 2, 3]) }]);
+    mark('append');
+    s.setMeta('cluster.election', JSON.stringify({ term: 7, votedFor: 2 }));
+    mark('vote');
+    s.close();
+  `;
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, LD_PRELOAD: shim, FSYNC_LOG: log },
+    stdio: 'pipe',
+  });
+  const counts: Record<string, number> = {};
+  let n = 0;
+  for (const line of readFileSync(log, 'utf8').split('\n')) {
+    if (line === 'sync') n++;
+    else if (line.startsWith('step ')) {
+      counts[line.slice(5)] = n;
+      n = 0;
+    }
+  }
+  return counts;
+}
+
+describe('durability of election and snapshot metadata', () => {
+  it('fsyncs a vote even under --sync normal, where an update commit is not fsynced', () => {
+    ensureBuilt();
+    const shim = buildShim(tempDir());
+    const normal = syncsPerStep(shim, 'normal');
+    expect(normal.append).toBe(0); // the shim sees syncs: an update commit under normal has none...
+    expect(normal.vote).toBeGreaterThanOrEqual(1); // ...and a vote has one all the same
+    const full = syncsPerStep(shim, 'full');
+    expect(full.append).toBeGreaterThanOrEqual(1);
+    expect(full.vote).toBeGreaterThanOrEqual(1);
+  });
+});
