@@ -6,14 +6,13 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeClusterMessage } from '../../src/cluster/codec.js';
 import { lengthPrefixed } from '../../src/cluster/frame-reader.js';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
 import { deriveClusterKey, RecordSealer } from '../../src/cluster/peer-auth.js';
-import { dialPeer, type RecordWriter } from '../../src/cluster/peer-dialer.js';
 import { DialerHandshake, encodeHandshake } from '../../src/cluster/peer-handshake.js';
 import { type PeerLinkFault, PeerLinks, type PeerLinksOptions } from '../../src/cluster/peer-links.js';
 import { CLUSTER_SECRET } from '../support/in-process.js';
+import { closed, dialAs as dialAsPeer, frameOf, rawSocket } from '../support/peer-client.js';
 
 const KEY = deriveClusterKey(CLUSTER_SECRET);
 const open: (PeerLinks | Socket)[] = [];
@@ -69,39 +68,10 @@ async function pair() {
   return { a, ...l, connected };
 }
 
-async function raw(port: number): Promise<Socket> {
-  const s = connect({ host: '127.0.0.1', port });
-  s.on('error', () => {});
-  open.push(s);
-  await once(s, 'connect');
-  return s;
-}
-
-/** Authenticate to `port` as node `self` with `secret`; resolves with the record writer, or the failure. */
-function dialAs(port: number, self: number, secret = CLUSTER_SECRET, peer = 2) {
-  return new Promise<{ writer: RecordWriter; socket: Socket } | { failed: string }>((resolve) => {
-    const s = dialPeer(
-      {
-        host: '127.0.0.1',
-        port,
-        self,
-        peer,
-        clusterKey: deriveClusterKey(secret),
-        tls: null,
-        handshakeTimeoutMs: 2000,
-        maxRecordPayload: 1 << 20,
-      },
-      {
-        onAuthenticated: (writer, socket) => resolve({ writer, socket }),
-        onFailed: (reason) => resolve({ failed: reason }),
-      },
-    );
-    open.push(s);
-  });
-}
-
-const frameOf = (m: ClusterMessage) => lengthPrefixed(encodeClusterMessage(m));
-const closed = (s: Socket) => (s.destroyed ? Promise.resolve() : once(s, 'close').then(() => undefined));
+const track = (s: Socket) => open.push(s);
+const raw = (port: number) => rawSocket(port, track);
+const dialAs = (port: number, self: number, secret = CLUSTER_SECRET, peer = 2) =>
+  dialAsPeer(port, self, secret, peer, track);
 
 describe('PeerLinks over real TCP', () => {
   it('delivers messages in order after the handshake, in records of many frames', async () => {
