@@ -53,6 +53,9 @@ interface PeerWalk {
   scheduled: boolean;
 }
 
+/** Coverage of nothing: an update adds to it when it carries any struct or deletion. */
+const NOTHING: UpdateCoverage = { stateVector: new Map(), deletes: new Map() };
+
 function storedUpdates(store: CatchUpStore, docId: string): Uint8Array[] {
   const d = store.load(docId);
   return d.snapshot === null ? [...d.updates] : [d.snapshot, ...d.updates];
@@ -133,14 +136,23 @@ export class CatchUp {
       this.schedule(peer, walk);
     }
     try {
-      const updates = storedUpdates(this.d.store, docId);
-      if (addsToCoverage(coverageOf(updates), update)) await this.d.ingest(docId, update);
+      await this.takeIn(docId, update);
       const lack = diffUpdate(mergeUpdates(storedUpdates(this.d.store, docId)), peerVector);
-      // No ack wanted: update id 0 marks catch-up traffic.
-      this.d.send(peer, { type: 'replicate', docId, updateId: 0, update: lack });
+      // No ack wanted: update id 0 marks catch-up traffic. Nothing to send when it carries nothing.
+      if (addsToCoverage(NOTHING, lack))
+        this.d.send(peer, { type: 'replicate', docId, updateId: 0, update: lack });
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
     }
+  }
+
+  /**
+   * Catch-up traffic from a peer (a reply, or a `replicate` with update id 0): ingest it only
+   * when it adds to what is stored, so documents already in sync are never loaded. Rejects with
+   * `DecodeError` for bad bytes.
+   */
+  async takeIn(docId: string, update: Uint8Array): Promise<void> {
+    if (addsToCoverage(this.coverage(docId), update)) await this.d.ingest(docId, update);
   }
 
   private schedule(peer: NodeId, walk: PeerWalk): void {

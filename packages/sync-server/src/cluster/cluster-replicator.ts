@@ -267,6 +267,7 @@ export class ClusterReplicator implements Replicator {
       writeQuorum: this.quorum.w,
       readQuorum: this.quorum.r,
       pendingWrites: this.tracker.pending,
+      catchingUp: this.links?.connected().filter((p) => !this.catchUp?.finished(p)) ?? [],
     };
   }
 
@@ -345,7 +346,12 @@ export class ClusterReplicator implements Replicator {
     if (host === null || election === null) return;
     switch (m.type) {
       case 'replicate':
-        host.ingest(m.docId, m.update).then(
+        // Catch-up traffic (id 0) is taken in only when it adds something: no room is loaded for
+        // a document already in sync.
+        (m.updateId === 0 && this.catchUp !== null
+          ? this.catchUp.takeIn(m.docId, m.update)
+          : host.ingest(m.docId, m.update)
+        ).then(
           () => {
             if (m.updateId === 0) return; // catch-up traffic: no ack, not counted
             this.snapshots?.noteUpdate(m.docId);
