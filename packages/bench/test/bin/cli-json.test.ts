@@ -45,7 +45,7 @@ describe('command-line JSON', () => {
       '--json',
     ]);
     const out = lines(stdout);
-    expect(out.map((o) => o.target)).toEqual(['applyUpdate', 'relay']);
+    expect(out.map((o) => o.target)).toEqual(['applyUpdate', 'relay', 'peer']);
     for (const o of out) expect(o).toMatchObject({ frames: 60, crashes: 0, corruptions: 0, seed: 9 });
   }, 60_000);
 });

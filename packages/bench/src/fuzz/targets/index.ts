@@ -2,13 +2,14 @@
 import { loadAccordCore } from '../../accord/core-api.js';
 import { accordRelayAvailable, accordRelayMain } from '../../relay/servers/accord-relay.js';
 import { applyUpdateTarget } from './apply-update.js';
+import { peerTarget } from './peer.js';
 import { relayTarget } from './relay.js';
 import type { FuzzTarget } from './types.js';
 
 export type { FrameOutcome, FrameResult, FuzzTarget } from './types.js';
 
 /** Every target `pnpm fuzz` knows, in the order it runs them. */
-export const fuzzTargetNames = ['applyUpdate', 'relay'] as const;
+export const fuzzTargetNames = ['applyUpdate', 'relay', 'peer'] as const;
 
 /** One of {@link fuzzTargetNames}. */
 export type FuzzTargetName = (typeof fuzzTargetNames)[number];
@@ -28,6 +29,11 @@ export async function loadFuzzTarget(name: FuzzTargetName): Promise<ClosableFuzz
       if (!accordRelayAvailable())
         throw new Error(`the Accord relay is not built (${accordRelayMain()} missing)`);
       return relayTarget(await loadAccordCore());
+    }
+    case 'peer': {
+      if (!accordRelayAvailable())
+        throw new Error(`the Accord relay is not built (${accordRelayMain()} missing)`);
+      return peerTarget(await loadAccordCore());
     }
   }
 }

@@ -40,7 +40,7 @@ export function freePort(): Promise<number> {
 /**
  * A free client port whose peer-link port (the relay's default: client port + 1000) is free too.
  */
-async function freeNodePort(): Promise<number> {
+export async function freeNodePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const p = await freePort();
     if (p + 1000 > 65535) continue;
