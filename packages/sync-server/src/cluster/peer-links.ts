@@ -281,7 +281,13 @@ export class PeerLinks {
     const address = remoteAddress(raw);
     const ctx = this.secureContext;
     const s: Socket = ctx !== null ? new TLSSocket(raw, { isServer: true, secureContext: ctx }) : raw;
-    if (s !== raw) s.on('error', () => raw.destroy());
+    if (s !== raw) {
+      // A TLS failure (not TLS at all, a bad client hello) is a failed authentication too.
+      s.on('error', () => {
+        if (!this.inboundPeer.has(s)) this.fault({ reason: 'tls', direction: 'inbound', address });
+        raw.destroy();
+      });
+    }
     this.inbound.add(s);
     let pending: string | null = addr;
     const settle = () => {
