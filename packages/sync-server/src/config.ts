@@ -321,6 +321,10 @@ export function helpText(): string {
     '  accord-relay token --doc ID [--scope read|write] [--ttl SECONDS] --auth-secret S',
     '                                            print a signed token (dev and tests)',
     '',
+    'Listeners: the client port (--host, --port: WebSocket, /healthz, /metrics) and, with --peers, the',
+    'peer port (--peer-host, --peer-port, default client port + 1000), where nodes prove --cluster-secret',
+    'to each other before anything else is read. Threat model and cross-machine setup: docs/security.md.',
+    '',
     'Flags (each also read from the environment variable shown):',
   ];
   for (const f of FLAGS) {
