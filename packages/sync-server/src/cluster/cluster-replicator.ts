@@ -26,12 +26,14 @@ import type {
 import { ReplicationError } from '../relay/replicator.js';
 import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
 import { CatchUp } from './catch-up.js';
+import { ELECTION_META_KEY, readPersisted } from './election-state.js';
 import type { ClusterMessage } from './messages.js';
 import { deriveClusterKey } from './peer-auth.js';
 import { peerFaultReporter } from './peer-faults.js';
 import { type PeerLinkAddress, PeerLinks, type PeerTlsOptions } from './peer-links.js';
-import { resolveQuorum, WriteQuorumTracker } from './quorum.js';
+import { resolveQuorum } from './quorum.js';
 import { QuorumReads } from './quorum-reads.js';
+import { QuorumWrites } from './quorum-writes.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 import { sendSplit } from './split-payloads.js';
 
@@ -72,32 +74,13 @@ export interface ClusterReplicatorOptions {
   maxPeerFrameBytes?: number;
 }
 
-const META_KEY = 'cluster.election';
-
-/** Parse the persisted term and vote; throws `RangeError` if the stored value is corrupt. */
-function readPersisted(raw: string | undefined): PersistentElectionState {
-  if (raw === undefined) return { term: 0, votedFor: null };
-  const v: unknown = JSON.parse(raw);
-  if (typeof v === 'object' && v !== null && 'term' in v && 'votedFor' in v) {
-    const { term, votedFor } = v as { term: unknown; votedFor: unknown };
-    if (Number.isSafeInteger(term) && (votedFor === null || Number.isSafeInteger(votedFor))) {
-      return { term: term as number, votedFor: votedFor as number | null };
-    }
-  }
-  throw new RangeError(`corrupt persisted election state: ${raw}`);
-}
-
 /** {@link Replicator} for a node of an N-node cluster. */
 export class ClusterReplicator implements Replicator {
   private readonly opts: ClusterReplicatorOptions;
   private readonly scheduler: Scheduler;
   private readonly members: NodeId[];
   private readonly quorum: { n: number; w: number; r: number };
-  private readonly tracker: WriteQuorumTracker<number>;
-  private readonly waiting = new Map<
-    number,
-    { resolve: () => void; reject: (e: Error) => void; timer: TimerHandle; docId: string; update: Uint8Array }
-  >();
+  private readonly writes: QuorumWrites;
   private readonly reads: QuorumReads;
   private readonly timers = new Map<ElectionTimer, TimerHandle>();
   private readonly listeners = new Set<(e: ReplicatorEvent) => void>();
@@ -106,7 +89,6 @@ export class ClusterReplicator implements Replicator {
   private links: PeerLinks | null = null;
   private snapshots: SnapshotReplication | null = null;
   private catchUp: CatchUp | null = null;
-  private nextUpdateId = 1;
   private readonly maxPeerFrameBytes: number;
 
   constructor(options: ClusterReplicatorOptions) {
@@ -116,7 +98,7 @@ export class ClusterReplicator implements Replicator {
     this.scheduler = options.scheduler ?? new RealScheduler();
     this.members = [options.nodeId, ...options.peers.map((p) => p.id)].sort((a, b) => a - b);
     this.quorum = resolveQuorum(this.members.length, options.w ?? undefined, options.r ?? undefined);
-    this.tracker = new WriteQuorumTracker({ w: this.quorum.w });
+    this.writes = new QuorumWrites(this.quorum.w, options.replicateTimeoutMs ?? 5000, this.scheduler);
     this.reads = new QuorumReads(this.scheduler);
     this.maxPeerFrameBytes = options.maxPeerFrameBytes ?? 32 * 1024 * 1024;
   }
@@ -128,7 +110,7 @@ export class ClusterReplicator implements Replicator {
 
   async start(host: ReplicaHost): Promise<void> {
     this.host = host;
-    const persisted = readPersisted(host.store.getMeta(META_KEY));
+    const persisted = readPersisted(host.store.getMeta(ELECTION_META_KEY));
     const [min, max] = this.opts.electionTimeoutMs ?? [300, 600];
     this.election = new ElectionNode(
       {
@@ -201,24 +183,15 @@ export class ClusterReplicator implements Replicator {
     const links = this.links;
     if (host === null || links === null)
       return Promise.reject(new ReplicationError('replicator not started'));
-    const id = this.nextUpdateId++;
-    if (!this.tracker.begin(id)) {
-      return Promise.reject(new ReplicationError('too many updates waiting for their quorum'));
-    }
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = this.scheduler.setTimer(this.opts.replicateTimeoutMs ?? 5000, () =>
-        this.settle(id, new ReplicationError(`update not held by ${this.quorum.w} nodes in time`)),
-      );
-      this.waiting.set(id, { resolve, reject, timer, docId, update });
-    });
+    const { id, done } = this.writes.begin(docId, update);
     for (const p of this.opts.peers) links.send(p.id, { type: 'replicate', docId, updateId: id, update });
     host.persist(docId, update).then(
       () => {
         this.snapshots?.noteUpdate(docId);
-        if (this.tracker.ack(id, this.opts.nodeId)) this.settle(id, null);
+        this.writes.held(id, docId, this.opts.nodeId);
       },
       (e: unknown) =>
-        this.settle(
+        this.writes.fail(
           id,
           new ReplicationError(`local commit failed: ${e instanceof Error ? e.message : String(e)}`),
         ),
@@ -266,7 +239,7 @@ export class ClusterReplicator implements Replicator {
       peersConnected: this.links?.connected() ?? [],
       writeQuorum: this.quorum.w,
       readQuorum: this.quorum.r,
-      pendingWrites: this.tracker.pending,
+      pendingWrites: this.writes.pending,
       catchingUp: this.links?.connected().filter((p) => !this.catchUp?.finished(p)) ?? [],
     };
   }
@@ -274,7 +247,7 @@ export class ClusterReplicator implements Replicator {
   async stop(): Promise<void> {
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
-    for (const id of [...this.waiting.keys()]) this.settle(id, new ReplicationError('node stopping'));
+    this.writes.failAll(new ReplicationError('node stopping'));
     this.reads.stop();
     this.catchUp?.stopAll();
     this.snapshots?.stepDown();
@@ -289,22 +262,12 @@ export class ClusterReplicator implements Replicator {
     if (links !== null) sendSplit((x) => links.send(to, x), m, Math.floor(this.maxPeerFrameBytes / 4));
   }
 
-  private settle(id: number, error: Error | null): void {
-    const w = this.waiting.get(id);
-    if (w === undefined) return;
-    this.waiting.delete(id);
-    this.tracker.abandon(id);
-    w.timer.cancel();
-    if (error === null) w.resolve();
-    else w.reject(error);
-  }
-
   /** Apply one election step: persist first, then timers, then messages, then events. */
   private apply(out: ElectionOutput): void {
     const host = this.host;
     const machine = this.election;
     if (host === null || machine === null) return;
-    if (out.persist !== undefined) host.store.setMeta(META_KEY, JSON.stringify(out.persist));
+    if (out.persist !== undefined) host.store.setMeta(ELECTION_META_KEY, JSON.stringify(out.persist));
     for (const { timer, delayMs } of out.timers) {
       this.timers.get(timer)?.cancel();
       this.timers.delete(timer);
@@ -362,14 +325,10 @@ export class ClusterReplicator implements Replicator {
           },
         );
         return;
-      case 'replicate-ack': {
+      case 'replicate-ack':
         // An ack counts only for the update it names, in the document it names.
-        const w = this.waiting.get(m.updateId);
-        if (w !== undefined && w.docId === m.docId && this.tracker.ack(m.updateId, from)) {
-          this.settle(m.updateId, null);
-        }
+        this.writes.held(m.updateId, m.docId, from);
         return;
-      }
       case 'sync-request':
         this.answerSync(from, m.docId, m.stateVector);
         return;
@@ -428,10 +387,8 @@ export class ClusterReplicator implements Replicator {
    * are harmless: updates are idempotent and the tracker counts each node once.
    */
   private reforward(peer: NodeId): void {
-    for (const [id, w] of this.waiting) {
-      if (this.tracker.holdersOf(id).includes(peer)) continue;
-      this.links?.send(peer, { type: 'replicate', docId: w.docId, updateId: id, update: w.update });
-    }
+    for (const { id, docId, update } of this.writes.notHeldBy(peer))
+      this.links?.send(peer, { type: 'replicate', docId, updateId: id, update });
   }
 
   /** Our link to `peer` came up: it forgets what presence we sent before and gets all of it anew. */
