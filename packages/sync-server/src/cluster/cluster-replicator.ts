@@ -15,7 +15,7 @@
  */
 import { DecodeError, type PresenceEntry } from '@accord/core';
 import { ElectionNode } from '../election/election-node.js';
-import type { ElectionOutput, ElectionTimer, NodeId, PersistentElectionState } from '../election/types.js';
+import type { ElectionOutput, ElectionTimer, NodeId } from '../election/types.js';
 import type {
   ClusterStatus,
   ReplicaHost,
