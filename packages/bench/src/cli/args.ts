@@ -52,8 +52,10 @@ export function runMain(main: () => Promise<number>): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      if (err instanceof UsageError) {
-        process.stderr.write(`${err.message}\n`);
+      // node:util parseArgs refuses unknown flags and missing values with ERR_PARSE_ARGS_* codes.
+      const code = (err as { code?: unknown } | null)?.code;
+      if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_'))) {
+        process.stderr.write(`${(err as Error).message.split('\n')[0]}\n`);
         process.exitCode = 2;
       } else {
         process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -48,4 +48,30 @@ describe('command-line JSON', () => {
     expect(out.map((o) => o.target)).toEqual(['applyUpdate', 'relay', 'peer']);
     for (const o of out) expect(o).toMatchObject({ frames: 60, crashes: 0, corruptions: 0, seed: 9 });
   }, 60_000);
+
+  it('bench:rejoin --json: two nodes with stored documents catch up, loading only the differing ones', async () => {
+    const { stdout } = await run(process.execPath, [
+      `${dist}bench-rejoin.js`,
+      '--docs',
+      '200',
+      '--differ',
+      '2',
+      '--json',
+    ]);
+    const [o] = lines(stdout);
+    expect(o).toMatchObject({ docs: 200, differ: 2, finished: true, roomsLoaded: 4 });
+    for (const k of ['catchUpMs', 'rssBeforeMB', 'rssPeakMB', 'healthzMaxMs'])
+      expect(typeof o?.[k], k).toBe('number');
+  }, 60_000);
+
+  it('refuses an unknown flag with exit code 2 and one line', async () => {
+    for (const bin of ['fuzz.js', 'bench-rejoin.js', 'bench-relay.js']) {
+      const err = await run(process.execPath, [`${dist}${bin}`, '--no-such-flag']).then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(err?.code, bin).toBe(2);
+      expect(err?.stderr.trim().split('\n'), bin).toHaveLength(1);
+    }
+  });
 });

@@ -161,6 +161,16 @@ export class SqliteStore {
     if ((this.stmts.foldDue.get(lastSeq, this.foldRows) as { due: number | null }).due === 1) this.foldTx();
   }
 
+  /**
+   * Move every staged log row into the per-document table now (one transaction; the log's
+   * content does not change). Staged rows have no index, so a run of many {@link load}s (a
+   * catch-up walk over every document) does this first to make each load an index lookup.
+   */
+  fold(): void {
+    this.check();
+    this.foldTx();
+  }
+
   /** The document's snapshot and the updates after it. An unknown document has neither. */
   load(docId: string): StoredDocument {
     this.check();
