@@ -5,6 +5,7 @@
  * ready against the document. Nothing here mutates the document.
  */
 import { Container, type ContainerKind } from '../doc/container.js';
+import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
 import type { Struct } from '../doc/struct-store.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
@@ -210,6 +211,7 @@ function validateReady(doc: Doc, ready: readonly Candidate[]): void {
     throw new DecodeError('invalid', why);
   };
   const parentCache = new Map<string, ParentInfo>();
+  const entries = new Map<string, number>();
   const resolveParent = (cand: Candidate, p: ParentRef): ParentInfo => {
     const key = parentKey(p);
     const cached = parentCache.get(key);
@@ -280,6 +282,18 @@ function validateReady(doc: Doc, ready: readonly Candidate[]): void {
     } else if (r.t === 1) {
       if (info.kind !== 'map') invalid(cand, `map entry in a ${info.kind}`);
       if (r.wall > 2 ** 47 || r.logical >= 2 ** 31) invalid(cand, 'timestamp out of range');
-    } else if (info.kind !== 'counter') invalid(cand, `counter operation in a ${info.kind}`);
+    } else {
+      if (info.kind !== 'counter') invalid(cand, `counter operation in a ${info.kind}`);
+      // One replica's increments of one counter arrive in its clock order everywhere, so
+      // refusing the one that takes their sum out of the safe range is the same on every replica.
+      const k = `${info.key}|${r.client}`;
+      const ci = doc.knownClientIndex(r.client);
+      const sum =
+        (entries.get(k) ?? (info.obj !== null && ci !== undefined ? (info.obj as Counter).entryOf(ci) : 0)) +
+        r.delta;
+      if (!Number.isSafeInteger(r.delta) || !Number.isSafeInteger(sum))
+        invalid(cand, "a replica's counter increments beyond ±(2^53 - 1)");
+      entries.set(k, sum);
+    }
   }
 }
