@@ -10,7 +10,7 @@ import { Item } from '../sequence/item.js';
 import type { SequenceEnv } from '../sequence/sequence.js';
 import { encodeTransaction } from '../sync/encode.js';
 import type { UpdateRecord } from '../sync/records.js';
-import type { Container, ContainerKind } from './container.js';
+import { type Container, type ContainerKind, KINDS } from './container.js';
 import { Counter } from './counter.js';
 import { DeleteSet } from './delete-set.js';
 import type { ChangeEvent } from './events.js';
@@ -114,32 +114,70 @@ export class Doc implements SequenceEnv {
     return this.store.getState(0);
   }
 
-  /** The text named `name` (created empty on first use). */
+  /**
+   * The text named `name` (created empty on first use).
+   * @throws {AccordError} `invalid-argument` when `name` is a root of another kind here (see
+   * {@link Doc.getRoot}).
+   */
   getText(name: string): Text {
     return this.getRoot('text', name) as Text;
   }
 
-  /** The map named `name`. */
+  /**
+   * The map named `name` (created empty on first use).
+   * @throws {AccordError} as {@link Doc.getText}.
+   */
   getMap(name: string): DocMap {
     return this.getRoot('map', name) as DocMap;
   }
 
-  /** The list named `name`. */
+  /**
+   * The list named `name` (created empty on first use).
+   * @throws {AccordError} as {@link Doc.getText}.
+   */
   getList(name: string): List {
     return this.getRoot('list', name) as List;
   }
 
-  /** The counter named `name`. */
+  /**
+   * The counter named `name` (created at 0 on first use).
+   * @throws {AccordError} as {@link Doc.getText}.
+   */
   getCounter(name: string): Counter {
     return this.getRoot('counter', name) as Counter;
   }
 
   /**
-   * The root container `name` of `kind`. Roots of different kinds may share a name (they are
-   * different containers), but `toJSON()` then shows only one of them.
+   * The root container `name` of `kind`, created on first use. A name has one kind: asking for
+   * it with another kind than the one this document already has is a programming error.
+   *
+   * Two replicas can still create the same name with different kinds concurrently (neither can
+   * see the other's choice). Then both roots exist on every replica that received both: no
+   * update is refused and no content is lost (`encodeStateAsUpdate` carries both), `get*` of
+   * either kind returns its root, {@link Doc.rootKinds} lists the kinds, and `toJSON()` shows
+   * both (see {@link Doc.toJSON}), identically on every replica whatever the delivery order.
+   * @throws {AccordError} `invalid-argument` for a non-string name, or when `name` exists here
+   * only with other kinds (the message names them and `kind`).
    */
   getRoot(kind: ContainerKind, name: string): Container {
     if (typeof name !== 'string') throw new AccordError('invalid-argument', 'root name must be a string');
+    const c = this.roots.get(`${kind}:${name}`);
+    if (c !== undefined) return c;
+    const others = this.rootKinds(name);
+    if (others.length > 0) {
+      throw new AccordError(
+        'invalid-argument',
+        `root "${name}" is a ${others.join(' and a ')} in this document; it cannot also be a ${kind}`,
+      );
+    }
+    return this.root(kind, name);
+  }
+
+  /**
+   * @internal The root container `name` of `kind`, created on first use even when the name has
+   * another kind (remote updates: a concurrent creation under another kind is kept, not refused).
+   */
+  root(kind: ContainerKind, name: string): Container {
     const key = `${kind}:${name}`;
     let c = this.roots.get(key);
     if (c === undefined) {
@@ -152,6 +190,16 @@ export class Doc implements SequenceEnv {
   /** The root container `name` of `kind` if it exists. */
   findRoot(kind: ContainerKind, name: string): Container | undefined {
     return this.roots.get(`${kind}:${name}`);
+  }
+
+  /**
+   * The kinds root `name` has in this document, in the fixed order map, list, text, counter:
+   * none before first use, one normally, several only after replicas created the name
+   * concurrently with different kinds (a conflict the application may resolve by moving the
+   * content into one of them).
+   */
+  rootKinds(name: string): ContainerKind[] {
+    return KINDS.filter((k) => this.roots.has(`${k}:${name}`));
   }
 
   /** Make a container object (no struct is created). */
@@ -186,17 +234,31 @@ export class Doc implements SequenceEnv {
     return false;
   }
 
-  /** The whole document as plain JSON: `{ rootName: value }`, root names sorted. */
+  /**
+   * The whole document as plain JSON: `{ rootName: value }`, root names sorted.
+   *
+   * A name with several kinds (created concurrently with different kinds, see
+   * {@link Doc.getRoot}) shows the value of each kind that holds content, as an object keyed by
+   * kind in the order map, list, text, counter (`{ text: 'hello', map: { x: 1 } }` is shown as
+   * `{ map: { x: 1 }, text: 'hello' }`); a kind whose value is empty (`{}`, `[]`, `''`, `0`) is
+   * left out, so a root merely read here (`getText` without edits) does not make a conflict that
+   * other replicas cannot see; with one kind left, its value is shown as usual. The result is
+   * the same on every replica that received the same updates, whatever the order.
+   */
   toJSON(): Record<string, unknown> {
+    const byName = new Map<string, Container[]>();
+    for (const c of this.roots.values()) {
+      const name = c.rootName as string;
+      const list = byName.get(name);
+      if (list === undefined) byName.set(name, [c]);
+      else list.push(c);
+    }
     const out: Record<string, unknown> = {};
-    const roots = [...this.roots.values()].sort((a, b) =>
-      (a.rootName as string) < (b.rootName as string)
-        ? -1
-        : (a.rootName as string) > (b.rootName as string)
-          ? 1
-          : 0,
-    );
-    for (const c of roots) out[c.rootName as string] = c.toJSON();
+    for (const name of [...byName.keys()].sort()) {
+      const list = byName.get(name) as Container[];
+      const value = list.length === 1 ? (list[0] as Container).toJSON() : conflictJSON(list);
+      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
 
@@ -300,4 +362,25 @@ export class Doc implements SequenceEnv {
     const i = this.updateListeners.indexOf(fn);
     if (i >= 0) this.updateListeners.splice(i, 1);
   }
+}
+
+/** The JSON of the roots of one name with several kinds (see {@link Doc.toJSON}). */
+function conflictJSON(roots: Container[]): unknown {
+  const values: [ContainerKind, unknown][] = KINDS.flatMap((k) => {
+    const c = roots.find((r) => r.kind === k);
+    return c === undefined ? [] : [[k, c.toJSON()] as [ContainerKind, unknown]];
+  });
+  const full = values.filter(([, v]) => !isEmptyValue(v));
+  if (full.length === 0) return (values[0] as [ContainerKind, unknown])[1];
+  if (full.length === 1) return (full[0] as [ContainerKind, unknown])[1];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of full) out[k] = v;
+  return out;
+}
+
+/** True for the value of an empty container: `''`, `0`, `[]` or `{}`. */
+function isEmptyValue(v: unknown): boolean {
+  if (v === '' || v === 0) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === 'object' && v !== null && Object.keys(v).length === 0;
 }

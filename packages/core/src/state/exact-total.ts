@@ -63,4 +63,3 @@ export class ExactTotal {
     return copy;
   }
 }
-

@@ -168,7 +168,7 @@ function applyDeletes(doc: Doc, update: DecodedUpdate, advanced: Set<number>): v
 
 /** The live container for `p`, or null when it is dead (its holder was deleted or collected). */
 function resolveContainer(doc: Doc, p: ParentRef): Container | null {
-  if (p.name !== null) return doc.getRoot(p.kind, p.name);
+  if (p.name !== null) return doc.root(p.kind, p.name);
   const ci = doc.clientIndex(p.client);
   const h = doc.store.find(ci, p.clock);
   if (h instanceof MapEntry) return h.deleted ? null : (h.value as Container);

@@ -237,7 +237,7 @@ class SnapshotBuilder {
       this.lastParent = p;
       this.lastContainer =
         p.name !== null
-          ? this.doc.getRoot(p.kind, p.name)
+          ? this.doc.root(p.kind, p.name)
           : (this.created.get(`${p.client}:${p.clock}`) as Container);
     }
     return this.lastContainer as Container;
