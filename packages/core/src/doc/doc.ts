@@ -9,13 +9,14 @@ import { AccordError } from '../errors.js';
 import { Item } from '../sequence/item.js';
 import type { SequenceEnv } from '../sequence/sequence.js';
 import { encodeTransaction } from '../sync/encode.js';
+import { type HeldRange, type HeldStruct, WaitIndex } from '../sync/pending.js';
 import type { UpdateRecord } from '../sync/records.js';
 import { type Container, type ContainerKind, KINDS } from './container.js';
 import { Counter } from './counter.js';
-import { DeleteSet } from './delete-set.js';
 import type { ChangeEvent } from './events.js';
 import { List } from './list.js';
 import { DocMap } from './map.js';
+import { rootsJSON } from './root-json.js';
 import { StructStore } from './struct-store.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
@@ -33,6 +34,13 @@ export interface DocOptions {
    * with `DecodeError('too-large')` and changes nothing. Default 100,000.
    */
   maxPending?: number;
+  /**
+   * Most estimated bytes of structs held back while their dependencies are missing (128 per run
+   * plus its content: 2 per UTF-16 unit of text, keys and root names, 8 per number, more for
+   * nested values); an update that would hold more is refused with `DecodeError('too-large')`
+   * and changes nothing. Default 16 MiB (100,000 one-character runs take about 13 MB).
+   */
+  maxPendingBytes?: number;
 }
 
 /** Receives the binary update of every transaction, local or remote. */
@@ -59,32 +67,49 @@ export class Doc implements SequenceEnv {
   private dirtyContainers: Container[] = [];
   /** Number of observers of any container (0 lets edits skip event bookkeeping). */
   observerCount = 0;
-  /** Bound on held structs (see {@link DocOptions.maxPending}). */
+  /** Bound on held structs and on held deleted ranges (see {@link DocOptions.maxPending}). */
   readonly maxPending: number;
+  /** Bound on the estimated bytes of held structs (see {@link DocOptions.maxPendingBytes}). */
+  readonly maxPendingBytes: number;
   /**
-   * Structs waiting for missing dependencies, by the replica (real id) whose next clocks they
-   * wait for: an update only re-plans the records waiting for replicas it advances.
+   * Structs waiting for missing dependencies, each under the replica and clock it waits for: an
+   * update only looks at those waiting for clocks it brings (internal; see {@link Doc.pending}).
    */
-  pendingByClient = new Map<number, UpdateRecord[]>();
-  /** Number of structs in {@link pendingByClient}. */
-  pendingCount = 0;
-  /** Deletions of ids not received yet (real client ids). */
-  pendingDeletes = new DeleteSet();
+  readonly pendingStructs = new WaitIndex<HeldStruct>();
+  /** Deletions of ids not received yet, each under its replica and first clock (internal). */
+  readonly pendingDeletes = new WaitIndex<HeldRange>();
 
-  /** @throws {AccordError} `invalid-argument` for an invalid `clientId`. */
+  /**
+   * @throws {AccordError} `invalid-argument` for an invalid `clientId`, or limits that are not
+   * non-negative safe integers.
+   */
   constructor(options: DocOptions = {}) {
     const id = options.clientId ?? randomReplicaId();
     this.hlc = new HybridClock(id, options.now);
-    this.maxPending = options.maxPending ?? 100_000;
+    this.maxPending = limit(options.maxPending, 100_000, 'maxPending');
+    this.maxPendingBytes = limit(options.maxPendingBytes, 16 * 2 ** 20, 'maxPendingBytes');
     this.clientId = id;
     this.clientIndex(id);
   }
 
-  /** Structs held back for missing dependencies (not part of the content yet). */
+  /**
+   * Structs held back for missing dependencies (not part of the content yet), in no particular
+   * order. Builds a new array each call (O(held)); use {@link Doc.pendingCount} to test for any.
+   */
   get pending(): UpdateRecord[] {
     const out: UpdateRecord[] = [];
-    for (const l of this.pendingByClient.values()) for (const r of l) out.push(r);
+    for (const [, e] of this.pendingStructs.entries()) out.push(e.r);
     return out;
+  }
+
+  /** Number of structs held back for missing dependencies. */
+  get pendingCount(): number {
+    return this.pendingStructs.size;
+  }
+
+  /** Estimated bytes of the structs held back (see {@link DocOptions.maxPendingBytes}). */
+  get pendingBytes(): number {
+    return this.pendingStructs.bytes;
   }
 
   /** The local index of replica `id`, assigned on first use. */
@@ -187,7 +212,7 @@ export class Doc implements SequenceEnv {
     return c;
   }
 
-  /** The root container `name` of `kind` if it exists. */
+  /** The root container `name` of `kind` if it exists (never creates one). */
   findRoot(kind: ContainerKind, name: string): Container | undefined {
     return this.roots.get(`${kind}:${name}`);
   }
@@ -256,7 +281,7 @@ export class Doc implements SequenceEnv {
     const out: Record<string, unknown> = {};
     for (const name of [...byName.keys()].sort()) {
       const list = byName.get(name) as Container[];
-      const value = list.length === 1 ? (list[0] as Container).toJSON() : conflictJSON(list);
+      const value = list.length === 1 ? (list[0] as Container).toJSON() : rootsJSON(list);
       Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
@@ -364,23 +389,14 @@ export class Doc implements SequenceEnv {
   }
 }
 
-/** The JSON of the roots of one name with several kinds (see {@link Doc.toJSON}). */
-function conflictJSON(roots: Container[]): unknown {
-  const values: [ContainerKind, unknown][] = KINDS.flatMap((k) => {
-    const c = roots.find((r) => r.kind === k);
-    return c === undefined ? [] : [[k, c.toJSON()] as [ContainerKind, unknown]];
-  });
-  const full = values.filter(([, v]) => !isEmptyValue(v));
-  if (full.length === 0) return (values[0] as [ContainerKind, unknown])[1];
-  if (full.length === 1) return (full[0] as [ContainerKind, unknown])[1];
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of full) out[k] = v;
-  return out;
-}
-
-/** True for the value of an empty container: `''`, `0`, `[]` or `{}`. */
-function isEmptyValue(v: unknown): boolean {
-  if (v === '' || v === 0) return true;
-  if (Array.isArray(v)) return v.length === 0;
-  return typeof v === 'object' && v !== null && Object.keys(v).length === 0;
+/** A limit option: `value` if given (a non-negative safe integer), else `fallback`. */
+function limit(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new AccordError(
+      'invalid-argument',
+      `${name} must be a non-negative safe integer, got ${String(value)}`,
+    );
+  }
+  return value;
 }
