@@ -9,7 +9,7 @@ import { AccordError } from '../errors.js';
 import { Item } from '../sequence/item.js';
 import type { SequenceEnv } from '../sequence/sequence.js';
 import { encodeTransaction } from '../sync/encode.js';
-import { type HeldRange, type HeldStruct, WaitIndex } from '../sync/pending.js';
+import { type HeldRange, HeldStructs, WaitIndex } from '../sync/pending.js';
 import type { UpdateRecord } from '../sync/records.js';
 import { type Container, type ContainerKind, KINDS } from './container.js';
 import { Counter } from './counter.js';
@@ -71,12 +71,9 @@ export class Doc implements SequenceEnv {
   readonly maxPending: number;
   /** Bound on the estimated bytes of held structs (see {@link DocOptions.maxPendingBytes}). */
   readonly maxPendingBytes: number;
-  /**
-   * Structs waiting for missing dependencies, each under the replica and clock it waits for: an
-   * update only looks at those waiting for clocks it brings (internal; see {@link Doc.pending}).
-   */
-  readonly pendingStructs = new WaitIndex<HeldStruct>();
-  /** Deletions of ids not received yet, each under its replica and first clock (internal). */
+  /** Structs waiting for missing dependencies, under the replica and clock each waits for. */
+  readonly pendingStructs = new HeldStructs();
+  /** Deletions of ids not received yet, under their replica and first clock. */
   readonly pendingDeletes = new WaitIndex<HeldRange>();
 
   /**

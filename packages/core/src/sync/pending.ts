@@ -157,6 +157,39 @@ export class WaitIndex<T extends WaitEntry> {
   }
 }
 
+/**
+ * The held structs: a {@link WaitIndex} that also knows which ids it holds, so an update applied
+ * again while its structs wait (a client resending after a reconnect) does not hold them twice.
+ */
+export class HeldStructs extends WaitIndex<HeldStruct> {
+  /** Per replica: clock -> length of a held struct starting there. */
+  private readonly ids = new Map<number, Map<number, number>>();
+
+  override add(client: number, entry: HeldStruct): void {
+    super.add(client, entry);
+    const { client: id, clock, len } = entry.r;
+    let m = this.ids.get(id);
+    if (m === undefined) {
+      m = new Map();
+      this.ids.set(id, m);
+    }
+    m.set(clock, Math.max(len, m.get(clock) ?? 0));
+  }
+
+  override takeBelow(client: number, state: number, fn: (entry: HeldStruct) => void): void {
+    super.takeBelow(client, state, (e) => {
+      const m = this.ids.get(e.r.client);
+      if (m !== undefined && m.delete(e.r.clock) && m.size === 0) this.ids.delete(e.r.client);
+      fn(e);
+    });
+  }
+
+  /** True when a held struct covers `r` (same replica and first clock, at least as long). */
+  holds(r: UpdateRecord): boolean {
+    return (this.ids.get(r.client)?.get(r.clock) ?? 0) >= r.len;
+  }
+}
+
 /** Estimated bytes of one held struct besides its content (object, ids, origins, index entry). */
 export const RECORD_OVERHEAD = 128;
 

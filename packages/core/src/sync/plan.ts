@@ -9,7 +9,7 @@
  */
 import type { Doc } from '../doc/doc.js';
 import { DecodeError } from '../errors.js';
-import { type HeldStruct, recordBytes, WaitIndex } from './pending.js';
+import { type HeldStruct, type HeldStructs, recordBytes, WaitIndex } from './pending.js';
 import { NONE, sliceRecord, type UpdateRecord } from './records.js';
 import { Validator } from './validate.js';
 
@@ -49,7 +49,7 @@ export interface Plan {
  * @throws {DecodeError} `invalid` when a record of this update contradicts the document or the
  * update (held records that prove invalid are dropped instead: another update sent them).
  */
-export function planUpdate(doc: Doc, records: UpdateRecord[], pending: WaitIndex<HeldStruct>): Plan {
+export function planUpdate(doc: Doc, records: UpdateRecord[], pending: HeldStructs): Plan {
   const single = records[0];
   if (records.length === 1 && single !== undefined) {
     const plan = planOne(doc, single, pending);
@@ -62,7 +62,7 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: WaitIndex
  * The common case, one record that unblocks nothing held (a client's keystroke): the same outcome
  * as the general planner without its maps; null when it would unblock held structs.
  */
-function planOne(doc: Doc, record: UpdateRecord, pending: WaitIndex<HeldStruct>): Plan | null {
+function planOne(doc: Doc, record: UpdateRecord, pending: HeldStructs): Plan | null {
   const empty = { ready: [], held: [], heldBytes: 0, advanced: new Map<number, number>() };
   const known = doc.knownState(record.client);
   if (record.clock + record.len <= known) return empty;
@@ -71,6 +71,7 @@ function planOne(doc: Doc, record: UpdateRecord, pending: WaitIndex<HeldStruct>)
   if (r.clock !== known) dep.set(r.client, r.clock - 1);
   else dep.find(r, (c) => doc.knownState(c));
   if (dep.client !== NONE) {
+    if (pending.holds(r)) return empty; // applied again while it waits
     const bytes = recordBytes(r);
     return {
       ...empty,
@@ -128,7 +129,7 @@ class Planner {
 
   constructor(
     private readonly doc: Doc,
-    private readonly pending: WaitIndex<HeldStruct>,
+    private readonly pending: HeldStructs,
   ) {
     this.validator = new Validator(doc);
   }
@@ -166,6 +167,8 @@ class Planner {
       dep.find(r, this.stateOf);
     }
     if (dep.client !== NONE) {
+      // A struct already held (this update applied again while it waits) is not held twice.
+      if (!cand.pending && this.pending.holds(r)) return;
       this.waiting.add(dep.client, { key: dep.clock, bytes: 0, r, pending: cand.pending });
       return;
     }

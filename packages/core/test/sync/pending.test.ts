@@ -8,6 +8,7 @@ import {
   applyUpdate,
   DecodeError,
   Doc,
+  decodeUpdate,
   encodeStateAsUpdate,
   encodeStateVector,
   encodeUpdate,
@@ -87,6 +88,26 @@ describe('held structs and deletions', () => {
     expect(taken).toBe(0);
     expect(relay.getText('t').toString()).toBe(author.getText('t').toString());
     expect(relay.pendingCount).toBe(1500);
+  });
+
+  it('an update applied again while its structs wait does not hold them twice', () => {
+    const author = makeDoc(1);
+    const log: Uint8Array[] = [];
+    author.on('update', (u) => log.push(u));
+    author.getText('t').insert(0, 'ab');
+    author.getText('t').insert(2, 'cd');
+    author.getMap('m').set('k', 1);
+    const doc = new Doc({ clientId: 2, maxPending: 2 });
+    const late = encodeUpdate({
+      records: [...decodeUpdate(log[1] as Uint8Array).records, ...decodeUpdate(log[2] as Uint8Array).records],
+      deletes: new Map(),
+    });
+    for (let i = 0; i < 5; i++) applyUpdate(doc, late);
+    for (let i = 0; i < 5; i++) applyUpdate(doc, log[1] as Uint8Array);
+    expect(doc.pendingCount).toBe(2);
+    applyUpdate(doc, log[0] as Uint8Array);
+    expect(doc.pendingCount).toBe(0);
+    expect(doc.toJSON()).toEqual(author.toJSON());
   });
 
   it('refuses to hold more estimated bytes than maxPendingBytes, and changes nothing', () => {
