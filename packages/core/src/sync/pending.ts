@@ -179,7 +179,7 @@ export class HeldStructs extends WaitIndex<HeldStruct> {
   override takeBelow(client: number, state: number, fn: (entry: HeldStruct) => void): void {
     super.takeBelow(client, state, (e) => {
       const m = this.ids.get(e.r.client);
-      if (m !== undefined && m.delete(e.r.clock) && m.size === 0) this.ids.delete(e.r.client);
+      if (m?.delete(e.r.clock) && m.size === 0) this.ids.delete(e.r.client);
       fn(e);
     });
   }
