@@ -9,13 +9,14 @@ import { AccordError } from '../errors.js';
 import { Item } from '../sequence/item.js';
 import type { SequenceEnv } from '../sequence/sequence.js';
 import { encodeTransaction } from '../sync/encode.js';
+import { type HeldRange, HeldStructs, WaitIndex } from '../sync/pending.js';
 import type { UpdateRecord } from '../sync/records.js';
-import type { Container, ContainerKind } from './container.js';
+import { type Container, type ContainerKind, KINDS } from './container.js';
 import { Counter } from './counter.js';
-import { DeleteSet } from './delete-set.js';
 import type { ChangeEvent } from './events.js';
 import { List } from './list.js';
 import { DocMap } from './map.js';
+import { rootsJSON } from './root-json.js';
 import { StructStore } from './struct-store.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
@@ -33,6 +34,13 @@ export interface DocOptions {
    * with `DecodeError('too-large')` and changes nothing. Default 100,000.
    */
   maxPending?: number;
+  /**
+   * Most estimated bytes of structs held back while their dependencies are missing (128 per run
+   * plus its content: 2 per UTF-16 unit of text, keys and root names, 8 per number, more for
+   * nested values); an update that would hold more is refused with `DecodeError('too-large')`
+   * and changes nothing. Default 16 MiB (100,000 one-character runs take about 13 MB).
+   */
+  maxPendingBytes?: number;
 }
 
 /** Receives the binary update of every transaction, local or remote. */
@@ -59,32 +67,46 @@ export class Doc implements SequenceEnv {
   private dirtyContainers: Container[] = [];
   /** Number of observers of any container (0 lets edits skip event bookkeeping). */
   observerCount = 0;
-  /** Bound on held structs (see {@link DocOptions.maxPending}). */
+  /** Bound on held structs and on held deleted ranges (see {@link DocOptions.maxPending}). */
   readonly maxPending: number;
-  /**
-   * Structs waiting for missing dependencies, by the replica (real id) whose next clocks they
-   * wait for: an update only re-plans the records waiting for replicas it advances.
-   */
-  pendingByClient = new Map<number, UpdateRecord[]>();
-  /** Number of structs in {@link pendingByClient}. */
-  pendingCount = 0;
-  /** Deletions of ids not received yet (real client ids). */
-  pendingDeletes = new DeleteSet();
+  /** Bound on the estimated bytes of held structs (see {@link DocOptions.maxPendingBytes}). */
+  readonly maxPendingBytes: number;
+  /** Structs waiting for missing dependencies, under the replica and clock each waits for. */
+  readonly pendingStructs = new HeldStructs();
+  /** Deletions of ids not received yet, under their replica and first clock. */
+  readonly pendingDeletes = new WaitIndex<HeldRange>();
 
-  /** @throws {AccordError} `invalid-argument` for an invalid `clientId`. */
+  /**
+   * @throws {AccordError} `invalid-argument` for an invalid `clientId`, or limits that are not
+   * non-negative safe integers.
+   */
   constructor(options: DocOptions = {}) {
     const id = options.clientId ?? randomReplicaId();
     this.hlc = new HybridClock(id, options.now);
-    this.maxPending = options.maxPending ?? 100_000;
+    this.maxPending = limit(options.maxPending, 100_000, 'maxPending');
+    this.maxPendingBytes = limit(options.maxPendingBytes, 16 * 2 ** 20, 'maxPendingBytes');
     this.clientId = id;
     this.clientIndex(id);
   }
 
-  /** Structs held back for missing dependencies (not part of the content yet). */
+  /**
+   * Structs held back for missing dependencies (not part of the content yet), in no particular
+   * order. Builds a new array each call (O(held)); use {@link Doc.pendingCount} to test for any.
+   */
   get pending(): UpdateRecord[] {
     const out: UpdateRecord[] = [];
-    for (const l of this.pendingByClient.values()) for (const r of l) out.push(r);
+    for (const [, e] of this.pendingStructs.entries()) out.push(e.r);
     return out;
+  }
+
+  /** Number of structs held back for missing dependencies. */
+  get pendingCount(): number {
+    return this.pendingStructs.size;
+  }
+
+  /** Estimated bytes of the structs held back (see {@link DocOptions.maxPendingBytes}). */
+  get pendingBytes(): number {
+    return this.pendingStructs.bytes;
   }
 
   /** The local index of replica `id`, assigned on first use. */
@@ -114,32 +136,70 @@ export class Doc implements SequenceEnv {
     return this.store.getState(0);
   }
 
-  /** The text named `name` (created empty on first use). */
+  /**
+   * The text named `name` (created empty on first use).
+   * @throws {AccordError} `invalid-argument` when `name` is a root of another kind here (see
+   * {@link Doc.getRoot}).
+   */
   getText(name: string): Text {
     return this.getRoot('text', name) as Text;
   }
 
-  /** The map named `name`. */
+  /**
+   * The map named `name` (created empty on first use).
+   * @throws {AccordError} as {@link Doc.getText}.
+   */
   getMap(name: string): DocMap {
     return this.getRoot('map', name) as DocMap;
   }
 
-  /** The list named `name`. */
+  /**
+   * The list named `name` (created empty on first use).
+   * @throws {AccordError} as {@link Doc.getText}.
+   */
   getList(name: string): List {
     return this.getRoot('list', name) as List;
   }
 
-  /** The counter named `name`. */
+  /**
+   * The counter named `name` (created at 0 on first use).
+   * @throws {AccordError} as {@link Doc.getText}.
+   */
   getCounter(name: string): Counter {
     return this.getRoot('counter', name) as Counter;
   }
 
   /**
-   * The root container `name` of `kind`. Roots of different kinds may share a name (they are
-   * different containers), but `toJSON()` then shows only one of them.
+   * The root container `name` of `kind`, created on first use. A name has one kind: asking for
+   * it with another kind than the one this document already has is a programming error.
+   *
+   * Two replicas can still create the same name with different kinds concurrently (neither can
+   * see the other's choice). Then both roots exist on every replica that received both: no
+   * update is refused and no content is lost (`encodeStateAsUpdate` carries both), `get*` of
+   * either kind returns its root, {@link Doc.rootKinds} lists the kinds, and `toJSON()` shows
+   * both (see {@link Doc.toJSON}), identically on every replica whatever the delivery order.
+   * @throws {AccordError} `invalid-argument` for a non-string name, or when `name` exists here
+   * only with other kinds (the message names them and `kind`).
    */
   getRoot(kind: ContainerKind, name: string): Container {
     if (typeof name !== 'string') throw new AccordError('invalid-argument', 'root name must be a string');
+    const c = this.roots.get(`${kind}:${name}`);
+    if (c !== undefined) return c;
+    const others = this.rootKinds(name);
+    if (others.length > 0) {
+      throw new AccordError(
+        'invalid-argument',
+        `root "${name}" is a ${others.join(' and a ')} in this document; it cannot also be a ${kind}`,
+      );
+    }
+    return this.root(kind, name);
+  }
+
+  /**
+   * @internal The root container `name` of `kind`, created on first use even when the name has
+   * another kind (remote updates: a concurrent creation under another kind is kept, not refused).
+   */
+  root(kind: ContainerKind, name: string): Container {
     const key = `${kind}:${name}`;
     let c = this.roots.get(key);
     if (c === undefined) {
@@ -149,9 +209,19 @@ export class Doc implements SequenceEnv {
     return c;
   }
 
-  /** The root container `name` of `kind` if it exists. */
+  /** The root container `name` of `kind` if it exists (never creates one). */
   findRoot(kind: ContainerKind, name: string): Container | undefined {
     return this.roots.get(`${kind}:${name}`);
+  }
+
+  /**
+   * The kinds root `name` has in this document, in the fixed order map, list, text, counter:
+   * none before first use, one normally, several only after replicas created the name
+   * concurrently with different kinds (a conflict the application may resolve by moving the
+   * content into one of them).
+   */
+  rootKinds(name: string): ContainerKind[] {
+    return KINDS.filter((k) => this.roots.has(`${k}:${name}`));
   }
 
   /** Make a container object (no struct is created). */
@@ -186,17 +256,31 @@ export class Doc implements SequenceEnv {
     return false;
   }
 
-  /** The whole document as plain JSON: `{ rootName: value }`, root names sorted. */
+  /**
+   * The whole document as plain JSON: `{ rootName: value }`, root names sorted.
+   *
+   * A name with several kinds (created concurrently with different kinds, see
+   * {@link Doc.getRoot}) shows the value of each kind that holds content, as an object keyed by
+   * kind in the order map, list, text, counter (`{ text: 'hello', map: { x: 1 } }` is shown as
+   * `{ map: { x: 1 }, text: 'hello' }`); a kind whose value is empty (`{}`, `[]`, `''`, `0`) is
+   * left out, so a root merely read here (`getText` without edits) does not make a conflict that
+   * other replicas cannot see; with one kind left, its value is shown as usual. The result is
+   * the same on every replica that received the same updates, whatever the order.
+   */
   toJSON(): Record<string, unknown> {
+    const byName = new Map<string, Container[]>();
+    for (const c of this.roots.values()) {
+      const name = c.rootName as string;
+      const list = byName.get(name);
+      if (list === undefined) byName.set(name, [c]);
+      else list.push(c);
+    }
     const out: Record<string, unknown> = {};
-    const roots = [...this.roots.values()].sort((a, b) =>
-      (a.rootName as string) < (b.rootName as string)
-        ? -1
-        : (a.rootName as string) > (b.rootName as string)
-          ? 1
-          : 0,
-    );
-    for (const c of roots) out[c.rootName as string] = c.toJSON();
+    for (const name of [...byName.keys()].sort()) {
+      const list = byName.get(name) as Container[];
+      const value = list.length === 1 ? (list[0] as Container).toJSON() : rootsJSON(list);
+      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
 
@@ -300,4 +384,16 @@ export class Doc implements SequenceEnv {
     const i = this.updateListeners.indexOf(fn);
     if (i >= 0) this.updateListeners.splice(i, 1);
   }
+}
+
+/** A limit option: `value` if given (a non-negative safe integer), else `fallback`. */
+function limit(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new AccordError(
+      'invalid-argument',
+      `${name} must be a non-negative safe integer, got ${String(value)}`,
+    );
+  }
+  return value;
 }

@@ -11,13 +11,22 @@ import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
 /**
  * A grow-only counter. Each replica only increments its own entry; merge takes the maximum of
  * each entry, so concurrent increments on different replicas all count, and re-merging the same
- * state never counts twice. The value is the sum of the entries (exact up to 2^53 - 1).
+ * state never counts twice. Entries are safe integers and the value is their exact sum, so
+ * replicas that merged the same states hold the same value bit for bit, whatever the order.
+ *
+ * Bounds: a local increment is refused when the local entry or the total would pass 2^53 - 1.
+ * Merging concurrent increments of different replicas can still take the total past it (merge
+ * never refuses: that would keep replicas apart); the exact total is kept and
+ * {@link GCounter.value} is then its nearest double, the same on every replica.
  */
 export class GCounter implements StateCrdt<GCounter, number> {
   /** The replica whose entry {@link GCounter.increment} raises. */
   readonly replica: ReplicaId;
   private readonly counts = new Map<ReplicaId, number>();
+  /** The sum of the entries while it is a safe integer (then exact). */
   private total = 0;
+  /** True once the sum passed 2^53 - 1 (then `total` is unused and the sum is recomputed exactly). */
+  private overflow = false;
 
   /**
    * An empty counter (value 0) for the local replica `replica`.
@@ -30,26 +39,72 @@ export class GCounter implements StateCrdt<GCounter, number> {
 
   /**
    * Add `amount` (a non-negative safe integer, default 1) to the local entry.
-   * @throws {AccordError} `invalid-argument` for a negative or fractional amount, `out-of-range`
-   * if the local entry would exceed 2^53 - 1; the counter is unchanged.
+   * @throws {AccordError} `invalid-argument` for a negative, fractional, non-finite or unsafe
+   * amount; `out-of-range` if the local entry or the total would exceed 2^53 - 1. The counter is
+   * unchanged then.
    */
   increment(amount = 1): void {
+    this.checkEntry(amount);
+    if (amount !== 0 && (this.overflow || !Number.isSafeInteger(this.total + amount)))
+      throw new AccordError('out-of-range', 'G-Counter total would exceed 2^53 - 1');
+    this.addToEntry(amount);
+  }
+
+  /**
+   * @internal Add `amount` to the local entry, checking the amount and the entry but not the
+   * total (the PN-Counter bounds its own total, the difference of two G-Counters).
+   * @throws {AccordError} as {@link GCounter.increment}.
+   */
+  incrementEntry(amount: number): void {
+    this.checkEntry(amount);
+    this.addToEntry(amount);
+  }
+
+  /** @throws {AccordError} unless `amount` is a valid increment of the local entry. */
+  private checkEntry(amount: number): void {
     if (!Number.isSafeInteger(amount) || amount < 0) {
       throw new AccordError(
         'invalid-argument',
-        `increment must be a non-negative safe integer, got ${amount}`,
+        `increment must be a non-negative safe integer, got ${String(amount)}`,
       );
     }
-    if (amount === 0) return;
-    const next = (this.counts.get(this.replica) ?? 0) + amount;
-    if (!Number.isSafeInteger(next)) throw new AccordError('out-of-range', 'G-Counter entry overflow');
-    this.counts.set(this.replica, next);
-    this.total += amount;
+    if (!Number.isSafeInteger(this.get(this.replica) + amount))
+      throw new AccordError('out-of-range', 'G-Counter entry would exceed 2^53 - 1');
   }
 
-  /** The sum of all replicas' increments seen so far. */
+  private addToEntry(amount: number): void {
+    if (amount === 0) return;
+    this.counts.set(this.replica, this.get(this.replica) + amount);
+    this.addToTotal(amount);
+  }
+
+  /** Raise the running total by `amount` (the growth of one entry, a safe integer). */
+  private addToTotal(amount: number): void {
+    if (this.overflow) return;
+    const next = this.total + amount;
+    if (Number.isSafeInteger(next)) this.total = next;
+    else this.overflow = true;
+  }
+
+  /**
+   * The sum of all replicas' increments seen so far: exact up to 2^53 - 1, beyond (reachable
+   * only by merging) the nearest double of the exact sum.
+   */
   value(): number {
-    return this.total;
+    return this.overflow ? Number(this.exactTotal()) : this.total;
+  }
+
+  /** @internal The exact sum of the entries. */
+  exactTotal(): bigint {
+    if (!this.overflow) return BigInt(this.total);
+    let sum = 0n;
+    for (const c of this.counts.values()) sum += BigInt(c);
+    return sum;
+  }
+
+  /** @internal True while the sum of the entries is a safe integer. */
+  get totalIsSafe(): boolean {
+    return !this.overflow;
   }
 
   /** The increments contributed by `replica` (0 if none seen). */
@@ -63,7 +118,7 @@ export class GCounter implements StateCrdt<GCounter, number> {
       const mine = this.counts.get(r) ?? 0;
       if (c > mine) {
         this.counts.set(r, c);
-        this.total += c - mine;
+        this.addToTotal(c - mine);
       }
     }
   }
@@ -73,6 +128,7 @@ export class GCounter implements StateCrdt<GCounter, number> {
     const copy = new GCounter(this.replica);
     for (const [r, c] of this.counts) copy.counts.set(r, c);
     copy.total = this.total;
+    copy.overflow = this.overflow;
     return copy;
   }
 
@@ -114,7 +170,8 @@ export class GCounter implements StateCrdt<GCounter, number> {
 
   /**
    * Read entries written by {@link GCounter.encodeTo} into a counter for local replica `replica`.
-   * Bounded by the bytes left.
+   * Bounded by the bytes left. Each entry is a safe integer (the varint reader refuses more); a
+   * sum beyond 2^53 - 1 is accepted, since merging concurrent states produces it.
    * @throws {DecodeError} for truncated input, replicas not strictly ascending or zero counts.
    */
   static decodeFrom(dec: Decoder, replica: ReplicaId): GCounter {
@@ -128,7 +185,7 @@ export class GCounter implements StateCrdt<GCounter, number> {
       if (r > Number.MAX_SAFE_INTEGER) throw new DecodeError('overflow', 'replica id exceeds 2^53 - 1');
       const c = dec.readVarUint();
       if (c === 0) throw new DecodeError('invalid', 'G-Counter entry of 0');
-      counter.total += c;
+      counter.addToTotal(c);
       counter.counts.set(r, c);
       prev = r;
     }

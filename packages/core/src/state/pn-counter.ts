@@ -8,11 +8,20 @@ import { AccordError } from '../errors.js';
 import { GCounter } from './g-counter.js';
 import { expectTag, type StateCrdt, StateTag } from './state-crdt.js';
 
+/** The safe integer range as bigints. */
+const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * A counter with increments and decrements. Increments and decrements are kept in two grow-only
  * counters merged by pointwise maximum, so concurrent increments and decrements on different
  * replicas all apply exactly once, in any merge order: the value is the sum of every increment
- * minus the sum of every decrement seen.
+ * minus the sum of every decrement seen, computed exactly, so replicas that merged the same
+ * states hold the same value bit for bit.
+ *
+ * Bounds: amounts are safe integers; a local change is refused when the local replica's
+ * increments or decrements, or the value, would leave ±(2^53 - 1). Merging concurrent changes of
+ * different replicas can still take the value past it (merge never refuses); it is then the
+ * nearest double of the exact value, the same on every replica.
  */
 export class PNCounter implements StateCrdt<PNCounter, number> {
   private readonly inc: GCounter;
@@ -34,15 +43,28 @@ export class PNCounter implements StateCrdt<PNCounter, number> {
 
   /**
    * Add `amount` (a safe integer; a negative amount decrements), default 1.
-   * @throws {AccordError} `invalid-argument` for a fractional or unsafe amount, `out-of-range` if
-   * the local total of increments or decrements would exceed 2^53 - 1; the counter is unchanged.
+   * @throws {AccordError} `invalid-argument` for a fractional, non-finite or unsafe amount;
+   * `out-of-range` if the local replica's increments or decrements, or the value, would leave
+   * ±(2^53 - 1). The counter is unchanged then.
    */
   increment(amount = 1): void {
     if (!Number.isSafeInteger(amount)) {
-      throw new AccordError('invalid-argument', `amount must be a safe integer, got ${amount}`);
+      throw new AccordError('invalid-argument', `amount must be a safe integer, got ${String(amount)}`);
     }
-    if (amount >= 0) this.inc.increment(amount);
-    else this.dec.increment(-amount);
+    if (amount === 0) return;
+    if (!this.valueCanAdd(amount)) {
+      throw new AccordError('out-of-range', 'PN-Counter value would leave ±(2^53 - 1)');
+    }
+    if (amount > 0) this.inc.incrementEntry(amount);
+    else this.dec.incrementEntry(-amount);
+  }
+
+  /** True when the value plus `amount` (a safe integer) is still a safe integer. */
+  private valueCanAdd(amount: number): boolean {
+    if (this.inc.totalIsSafe && this.dec.totalIsSafe)
+      return Number.isSafeInteger(this.inc.value() - this.dec.value() + amount);
+    const next = this.inc.exactTotal() - this.dec.exactTotal() + BigInt(amount);
+    return next <= MAX && next >= -MAX;
   }
 
   /**
@@ -51,14 +73,18 @@ export class PNCounter implements StateCrdt<PNCounter, number> {
    */
   decrement(amount = 1): void {
     if (!Number.isSafeInteger(amount)) {
-      throw new AccordError('invalid-argument', `amount must be a safe integer, got ${amount}`);
+      throw new AccordError('invalid-argument', `amount must be a safe integer, got ${String(amount)}`);
     }
     this.increment(-amount);
   }
 
-  /** Increments minus decrements over every replica seen so far. */
+  /**
+   * Increments minus decrements over every replica seen so far: exact within ±(2^53 - 1), beyond
+   * (reachable only by merging) the nearest double of the exact value.
+   */
   value(): number {
-    return this.inc.value() - this.dec.value();
+    if (this.inc.totalIsSafe && this.dec.totalIsSafe) return this.inc.value() - this.dec.value();
+    return Number(this.inc.exactTotal() - this.dec.exactTotal());
   }
 
   /** Merge both halves, in place. */

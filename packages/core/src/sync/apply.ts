@@ -6,7 +6,6 @@
  */
 import type { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
-import { DeleteSet } from '../doc/delete-set.js';
 import type { Doc } from '../doc/doc.js';
 import type { DocMap } from '../doc/map.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
@@ -17,7 +16,7 @@ import { Sequence } from '../sequence/sequence.js';
 import { decodeUpdate } from './codec.js';
 import { tryFastLoad } from './load.js';
 import { tryLoadTextSnapshot } from './load-text.js';
-import { BadPendingRecord, type Plan, planUpdate } from './plan.js';
+import { type Plan, planUpdate } from './plan.js';
 import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from './records.js';
 
 /**
@@ -26,9 +25,12 @@ import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRe
  * of times, gives the same document. Structs whose dependencies have not arrived are held until
  * they do. Fires one `'update'` event (with what actually changed) and observer events, tagged
  * with `origin`.
+ * Held structs and deletions are indexed by the clock they wait for, so applying an update costs
+ * what it brings and delivers, however much is held.
  * @throws {DecodeError} when the bytes are malformed or contradict the document, or `too-large`
- * when more runs would wait for missing dependencies than `DocOptions.maxPending` allows; the
- * document (content, state vector, held updates) is then exactly as before.
+ * when more runs (or deleted ranges) would wait for missing dependencies than
+ * `DocOptions.maxPending` allows, or their estimated size would pass `DocOptions.maxPendingBytes`;
+ * the document (content, state vector, held structs and deletions) is then exactly as before.
  */
 export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null): void {
   if (tryLoadTextSnapshot(doc, update, origin)) return;
@@ -39,49 +41,27 @@ export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null
 
 /** Apply an already decoded update (see {@link applyUpdate}). */
 export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): void {
-  // Re-plan only the held records waiting for replicas this update (transitively) advances.
-  const remaining = new Map(doc.pendingByClient);
-  let selected: UpdateRecord[] = [];
-  const take = (client: number): void => {
-    const l = remaining.get(client);
-    if (l === undefined) return;
-    remaining.delete(client);
-    for (const r of l) selected.push(r);
-  };
-  for (const r of update.records) {
-    // Only records that reach the replica's next clock can advance it.
-    if (!remaining.has(r.client)) continue;
-    const known = doc.knownState(r.client);
-    if (r.clock <= known && known < r.clock + r.len) take(r.client);
-  }
+  const structs = doc.pendingStructs;
+  const deletes = doc.pendingDeletes;
+  structs.begin();
+  deletes.begin();
   let plan: Plan;
-  for (;;) {
-    try {
-      plan = planUpdate(doc, update.records, selected);
-    } catch (e) {
-      // A record held from an earlier update proved invalid: drop it and plan again.
-      if (!(e instanceof BadPendingRecord)) throw e;
-      selected = selected.filter((r) => r !== e.record);
-      continue;
+  let deletePlan: DeletePlan;
+  try {
+    plan = planUpdate(doc, update.records, structs);
+    checkHeldLimits(doc, structs.size + plan.held.length, structs.bytes + plan.heldBytes);
+    deletePlan = planDeletes(doc, update, plan.advanced);
+    const heldDeletes = deletes.size + deletePlan.held;
+    if (heldDeletes > doc.maxPending) {
+      throw new DecodeError('too-large', `${heldDeletes} deleted ranges would wait for structs not received`);
     }
-    let more = false;
-    for (const c of plan.advanced) {
-      if (remaining.has(c)) {
-        take(c);
-        more = true;
-      }
-    }
-    if (!more) break;
+  } catch (e) {
+    structs.rollback();
+    deletes.rollback();
+    throw e;
   }
-  let held = plan.held.length;
-  for (const l of remaining.values()) held += l.length;
-  if (held > doc.maxPending) {
-    throw new DecodeError('too-large', `${held} runs would wait for missing dependencies`);
-  }
-  const heldDeletes = countHeldDeletes(doc, update, plan);
-  if (heldDeletes > doc.maxPending) {
-    throw new DecodeError('too-large', `${heldDeletes} deleted ranges would wait for structs not received`);
-  }
+  structs.commit();
+  deletes.commit();
   const opened = doc.begin(origin, false);
   try {
     const t = doc.transaction;
@@ -90,85 +70,82 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
       t.touchClient(ci, doc.store.getState(ci));
       integrateRecord(doc, ci, r);
     }
-    plan.held.forEach((r, i) => {
-      const c = plan.awaits[i] as number;
-      let l = remaining.get(c);
-      if (l === undefined) {
-        l = [];
-        remaining.set(c, l);
-      }
-      l.push(r);
-    });
-    doc.pendingByClient = remaining;
-    doc.pendingCount = held;
-    applyDeletes(doc, update, plan.advanced);
+    for (const h of plan.held) structs.add(h.client, h.entry);
+    applyDeletes(doc, deletePlan.ranges);
   } finally {
     if (opened) doc.commit();
   }
 }
 
 /**
- * How many deleted ranges {@link applyDeletes} would leave held once `plan` is integrated: the
- * held ranges of replicas it does not advance, plus every range (held or in `update`) that
- * reaches past its replica's state after integration. An upper bound (adjacent ranges may merge),
- * computed before anything changes so that a refusal leaves the document as it was.
+ * @throws {DecodeError} `too-large` when `count` held structs or `bytes` estimated bytes exceed
+ * the document's limits.
  */
-function countHeldDeletes(doc: Doc, update: DecodedUpdate, plan: Plan): number {
-  const held = doc.pendingDeletes;
-  if (update.deletes.size === 0 && held.isEmpty) return 0;
-  const known = new Map<number, number>();
-  const knownOf = (client: number): number => {
-    let k = known.get(client);
-    if (k === undefined) {
-      k = doc.knownState(client);
-      known.set(client, k);
-    }
-    return k;
-  };
-  for (const r of plan.ready) known.set(r.client, Math.max(knownOf(r.client), r.clock + r.len));
-  let count = 0;
-  const countBeyond = (client: number, ranges: readonly number[]): void => {
-    const k = knownOf(client);
-    for (let i = 0; i < ranges.length; i += 2)
-      if ((ranges[i] as number) + (ranges[i + 1] as number) > k) count++;
-  };
-  for (const [client, ranges] of held.clients) {
-    if (plan.advanced.has(client)) countBeyond(client, ranges);
-    else count += ranges.length / 2;
+function checkHeldLimits(doc: Doc, count: number, bytes: number): void {
+  if (count > doc.maxPending) {
+    throw new DecodeError('too-large', `${count} runs would wait for missing dependencies`);
   }
-  for (const [client, ranges] of update.deletes) countBeyond(client, ranges);
-  return count;
+  if (bytes > doc.maxPendingBytes) {
+    throw new DecodeError('too-large', `${bytes} bytes of runs would wait for missing dependencies`);
+  }
+}
+
+/** The deleted ranges an update applies, and how many of them stay held. */
+interface DeletePlan {
+  /** Ranges to apply (as far as their ids are known) and hold (the rest): client, start, length. */
+  ranges: number[];
+  /** How many ranges reach past their replica's clock once the plan is integrated. */
+  held: number;
 }
 
 /**
- * Apply the update's deletions and the held deletions of replicas whose state just advanced;
- * deletions of ids not received yet are held.
+ * The update's deleted ranges plus the held ranges of replicas the plan advances (taken from the
+ * held set, journaled), and how many will stay held, computed before anything changes so that a
+ * refusal leaves the document as it was. Costs what the update brings and unblocks.
  */
-function applyDeletes(doc: Doc, update: DecodedUpdate, advanced: Set<number>): void {
-  const deletes = new DeleteSet();
-  for (const [client, ranges] of update.deletes) {
-    for (let i = 0; i < ranges.length; i += 2)
-      deletes.add(client, ranges[i] as number, ranges[i + 1] as number);
+function planDeletes(doc: Doc, update: DecodedUpdate, advanced: Map<number, number>): DeletePlan {
+  const ranges: number[] = [];
+  let held = 0;
+  for (const [client, list] of update.deletes) {
+    const known = advanced.get(client) ?? doc.knownState(client);
+    for (let i = 0; i < list.length; i += 2) {
+      const start = list[i] as number;
+      const len = list[i + 1] as number;
+      ranges.push(client, start, len);
+      if (start + len > known) held++;
+    }
   }
-  const held = doc.pendingDeletes;
-  for (const c of advanced) {
-    const ranges = held.clients.get(c);
-    if (ranges === undefined) continue;
-    held.clients.delete(c);
-    for (let i = 0; i < ranges.length; i += 2) deletes.add(c, ranges[i] as number, ranges[i + 1] as number);
+  for (const [client, known] of advanced) {
+    doc.pendingDeletes.takeBelow(client, known, (e) => {
+      ranges.push(client, e.key, e.len);
+      if (e.key + e.len > known) held++;
+    });
   }
-  deletes.forEach((client, clock, len) => {
+  return { ranges, held };
+}
+
+/**
+ * Apply deleted ranges (client, start, length triples): delete the ids this document holds and
+ * hold the rest until their structs arrive.
+ */
+function applyDeletes(doc: Doc, ranges: number[]): void {
+  for (let i = 0; i < ranges.length; i += 3) {
+    const client = ranges[i] as number;
+    const clock = ranges[i + 1] as number;
+    const end = clock + (ranges[i + 2] as number);
     const ci = doc.knownClientIndex(client);
     const known = ci === undefined ? 0 : doc.store.getState(ci);
-    const end = clock + len;
     if (ci !== undefined && clock < known) deleteRange(doc, ci, clock, Math.min(end, known));
-    if (end > known) held.add(client, Math.max(clock, known), end - Math.max(clock, known));
-  });
+    if (end > known) {
+      const from = Math.max(clock, known);
+      doc.pendingDeletes.add(client, { key: from, len: end - from, bytes: 0 });
+    }
+  }
 }
 
 /** The live container for `p`, or null when it is dead (its holder was deleted or collected). */
 function resolveContainer(doc: Doc, p: ParentRef): Container | null {
-  if (p.name !== null) return doc.getRoot(p.kind, p.name);
+  if (p.name !== null) return doc.root(p.kind, p.name);
   const ci = doc.clientIndex(p.client);
   const h = doc.store.find(ci, p.clock);
   if (h instanceof MapEntry) return h.deleted ? null : (h.value as Container);

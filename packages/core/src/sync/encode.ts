@@ -91,13 +91,21 @@ function structRecord(doc: Doc, s: Struct, from: number, refs: Map<Container, Pa
   return { t: 3, client, clock: from, len: s.len - (from - s.clock) };
 }
 
-/** Records of every struct with clock >= `since(client)`, per client in clock order. */
-function recordsSince(doc: Doc, since: (clientIndex: number) => number): UpdateRecord[] {
+/**
+ * Records of every struct with clock >= `since(client)`, per client in clock order, for the
+ * client indexes `clients` (default: every client of the store).
+ */
+function recordsSince(
+  doc: Doc,
+  since: (clientIndex: number) => number,
+  clients: Iterable<number> = doc.store.clients.keys(),
+): UpdateRecord[] {
   const out: UpdateRecord[] = [];
   const refs = new Map<Container, ParentRef>();
-  for (const [c, runs] of doc.store.clients) {
+  for (const c of clients) {
+    const runs = doc.store.clients.get(c);
     const from = since(c);
-    if (from >= runs.next) continue;
+    if (runs === undefined || from >= runs.next) continue;
     runs.forEachFrom(from, (s) => out.push(structRecord(doc, s, Math.max(from, s.clock), refs)));
   }
   return out;
@@ -121,9 +129,14 @@ export function docDeleteSet(doc: Doc): Map<number, number[]> {
   return out;
 }
 
-/** The update holding exactly what transaction `t` added and deleted. */
+/**
+ * The update holding exactly what transaction `t` added and deleted. Only the clients the
+ * transaction touched are looked at, so its cost does not grow with the number of replicas the
+ * document has heard of.
+ */
 export function encodeTransaction(doc: Doc, t: Transaction): Uint8Array {
-  const records = recordsSince(doc, (c) => t.before(c) ?? Number.MAX_SAFE_INTEGER);
+  const touched = t.others === null ? [0] : [0, ...t.others.keys()];
+  const records = recordsSince(doc, (c) => t.before(c) ?? Number.MAX_SAFE_INTEGER, touched);
   const deletes = new Map<number, number[]>();
   if (t.deletes !== null) {
     for (const [c, ranges] of t.deletes.clients) deletes.set(doc.clientIds[c] as number, ranges.slice());

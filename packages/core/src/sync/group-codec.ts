@@ -280,9 +280,19 @@ class GroupReader {
       const value = readValue(dec, true);
       r = { t: 1, client: c, clock, len: 1, parent: this.parent as ParentRef, key, wall, logical, value };
     } else if (this.kind === 'counter') {
+      // Only safe integers add up exactly in any order: a fractional or huge delta would make
+      // replicas that apply the same increments in different orders round differently.
       const delta = readValue(dec, false);
-      if (typeof delta !== 'number') throw new DecodeError('invalid', 'counter delta is not a number');
-      r = { t: 2, client: c, clock, len: 1, parent: this.parent as ParentRef, delta };
+      if (typeof delta !== 'number' || !Number.isSafeInteger(delta))
+        throw new DecodeError('invalid', 'counter delta is not a safe integer');
+      r = {
+        t: 2,
+        client: c,
+        clock,
+        len: 1,
+        parent: this.parent as ParentRef,
+        delta: delta === 0 ? 0 : delta,
+      };
     } else r = { t: 3, client: c, clock, len };
     this.records.push(r);
     this.prev = r;

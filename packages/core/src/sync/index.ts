@@ -2,6 +2,7 @@ export { applyUpdate } from './apply.js';
 export { decodeUpdate, encodeUpdate } from './codec.js';
 export { addsToCoverage, coverageOf, type UpdateCoverage } from './coverage.js';
 export { diffUpdate, mergeUpdates } from './merge.js';
+export type { HeldRange, HeldStruct, HeldStructs, WaitEntry, WaitIndex } from './pending.js';
 export {
   ContainerValue,
   type CounterRecord,

@@ -369,7 +369,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
   for (let c = 0; c < ids.length; c++) doc.clientIndex(ids[c] as number);
   const opened = doc.begin(origin, false);
   try {
-    const seq = (doc.getRoot('text', name) as Text).seq;
+    const seq = (doc.root('text', name) as Text).seq;
     seq.noteText(text);
     seq.index.load(items);
     seq.index.text = text;

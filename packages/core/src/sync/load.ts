@@ -102,6 +102,8 @@ interface GroupState {
   key: string;
   kind: string;
   seen: Set<string>;
+  /** Per counter and replica (`"key|replica"`): its last clock and the sum of its increments. */
+  entries: Map<string, { clock: number; sum: number }>;
 }
 
 /**
@@ -135,7 +137,7 @@ function checkRecord(records: UpdateRecord[], by: Map<number, number[]>, i: numb
   }
   const kind = g.kind;
   if (r.t === 1) return kind === 'map' && r.wall <= 2 ** 47 && r.logical < 2 ** 31;
-  if (r.t === 2) return kind === 'counter';
+  if (r.t === 2) return kind === 'counter' && countEntry(g, r.client, r.clock, r.delta);
   if (kind === 'text' ? typeof r.content === 'object' && r.content !== null : kind !== 'list') return false;
   if (kind === 'list' && typeof r.content === 'string') return false;
   if (r.olClient !== NONE) {
@@ -162,6 +164,24 @@ function checkRecord(records: UpdateRecord[], by: Map<number, number[]>, i: numb
 }
 
 /**
+ * Add a counter increment to its replica's running sum in the group; false (the general path
+ * decides) unless the replica's increments come in clock order and the sum stays a safe integer,
+ * exactly what `applyUpdate` checks when it integrates them one by one.
+ */
+function countEntry(g: GroupState, client: number, clock: number, delta: number): boolean {
+  const k = `${g.key}|${client}`;
+  const e = g.entries.get(k);
+  if (e === undefined) {
+    g.entries.set(k, { clock, sum: delta });
+    return Number.isSafeInteger(delta);
+  }
+  if (clock <= e.clock || !Number.isSafeInteger(e.sum + delta)) return false;
+  e.clock = clock;
+  e.sum += delta;
+  return true;
+}
+
+/**
  * Load `update` into `doc` directly when `doc` is empty and `update` is a well-formed snapshot.
  * Returns false (nothing changed) when the general path must be used.
  */
@@ -174,7 +194,7 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
 
   // Validate: parents resolve to containers of the right kind, origins stay in their container.
   const records = update.records;
-  const state: GroupState = { parent: null, key: '', kind: '', seen: new Set() };
+  const state: GroupState = { parent: null, key: '', kind: '', seen: new Set(), entries: new Map() };
   for (let i = 0; i < records.length; i++) if (!checkRecord(records, by, i, state)) return false;
 
   const opened = doc.begin(origin, false);
@@ -217,7 +237,7 @@ class SnapshotBuilder {
       this.lastParent = p;
       this.lastContainer =
         p.name !== null
-          ? this.doc.getRoot(p.kind, p.name)
+          ? this.doc.root(p.kind, p.name)
           : (this.created.get(`${p.client}:${p.clock}`) as Container);
     }
     return this.lastContainer as Container;

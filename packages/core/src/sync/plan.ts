@@ -1,285 +1,192 @@
 /**
  * Planning an update before touching the document: drop what is already known, order the rest so
  * every struct comes after its dependencies (its client's earlier clocks, its origins, the struct
- * holding its container), hold back what waits for missing dependencies, and validate what is
- * ready against the document. Nothing here mutates the document.
+ * holding its container), validate each struct as it becomes ready, and hold back what waits for
+ * missing dependencies. Structs held from earlier updates join as the planned state reaches the
+ * clock they wait for (see {@link WaitIndex}), so planning costs what the update brings and
+ * delivers, never a walk over everything held. Nothing here mutates the document; the structs
+ * taken from the held set are journaled there, so a refused update puts them back.
  */
-import { Container, type ContainerKind } from '../doc/container.js';
 import type { Doc } from '../doc/doc.js';
-import type { Struct } from '../doc/struct-store.js';
-import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import { DecodeError } from '../errors.js';
-import { Item } from '../sequence/item.js';
-import { Sequence } from '../sequence/sequence.js';
-import {
-  ContainerValue,
-  NONE,
-  type ParentRef,
-  parentKey,
-  sliceRecord,
-  type UpdateRecord,
-} from './records.js';
+import { type HeldStruct, type HeldStructs, recordBytes, WaitIndex } from './pending.js';
+import { NONE, sliceRecord, type UpdateRecord } from './records.js';
+import { Validator } from './validate.js';
 
-/** A record and whether it came from the pending set. */
+/** A struct to place, and whether it came from the document's held set. */
 interface Candidate {
   r: UpdateRecord;
   pending: boolean;
+}
+
+/** A struct of this update waiting inside the planner. */
+interface Waiting extends HeldStruct {
+  readonly pending: boolean;
+}
+
+/** A struct to hold once the update is accepted: the replica it waits for, and the entry. */
+export interface HeldPlan {
+  client: number;
+  entry: HeldStruct;
 }
 
 /** The outcome of planning. */
 export interface Plan {
   /** Records to integrate, in this order. */
   ready: UpdateRecord[];
-  /** Records waiting for missing dependencies. */
-  held: UpdateRecord[];
-  /** For each held record, the replica whose next clocks it waits for. */
-  awaits: number[];
-  /** Replicas whose state the ready records advance. */
-  advanced: Set<number>;
+  /** Records to hold for missing dependencies (new ones and held ones still waiting). */
+  held: HeldPlan[];
+  /** Sum of the held records' estimated bytes. */
+  heldBytes: number;
+  /** Replicas whose state the ready records advance, with their next clock afterwards. */
+  advanced: Map<number, number>;
 }
-
-/** Thrown inside planning when a record that came from the pending set is invalid. */
-export class BadPendingRecord extends Error {
-  constructor(readonly record: UpdateRecord) {
-    super('invalid pending record');
-  }
-}
-
-/** What a planned-or-existing parent resolves to. */
-type ParentInfo = { kind: ContainerKind; obj: Container | null; key: string } | 'dead';
 
 /**
- * Plan the integration of `records` plus `pending` (records held from earlier updates).
- * @throws {DecodeError} `invalid` when a new record contradicts the document or the update.
- * @throws {BadPendingRecord} when a record held from an earlier update turns out invalid.
+ * Plan the integration of `records`, taking from `pending` (the document's held structs) what
+ * they unblock. Journal `pending` first ({@link WaitIndex.begin}); the caller commits or rolls
+ * back.
+ * @throws {DecodeError} `invalid` when a record of this update contradicts the document or the
+ * update (held records that prove invalid are dropped instead: another update sent them).
  */
-export function planUpdate(doc: Doc, records: UpdateRecord[], pending: UpdateRecord[]): Plan {
+export function planUpdate(doc: Doc, records: UpdateRecord[], pending: HeldStructs): Plan {
   const single = records[0];
-  if (records.length === 1 && pending.length === 0 && single !== undefined) return planOne(doc, single);
-  // 1. Candidates minus what is known, per client in clock order, overlaps removed.
-  const byClient = new Map<number, Candidate[]>();
-  const add = (r: UpdateRecord, pending: boolean): void => {
-    const known = doc.knownState(r.client);
-    if (r.clock + r.len <= known) return;
-    if (r.clock < known) r = sliceRecord(r, known);
-    let list = byClient.get(r.client);
-    if (list === undefined) {
-      list = [];
-      byClient.set(r.client, list);
-    }
-    list.push({ r, pending });
-  };
-  for (const r of records) add(r, false);
-  for (const r of pending) add(r, true);
-  for (const [client, list] of byClient) {
-    list.sort((a, b) => a.r.clock - b.r.clock);
-    const out: Candidate[] = [];
-    let end = -1;
-    for (const c of list) {
-      const rEnd = c.r.clock + c.r.len;
-      if (rEnd <= end) continue;
-      out.push(c.r.clock < end ? { r: sliceRecord(c.r, end), pending: c.pending } : c);
-      end = rEnd;
-    }
-    byClient.set(client, out);
+  if (records.length === 1 && single !== undefined) {
+    const plan = planOne(doc, single, pending);
+    if (plan !== null) return plan;
   }
-
-  // 2. Order by dependencies with a virtual state vector.
-  const vstate = new Map<number, number>();
-  const state = (c: number): number => vstate.get(c) ?? doc.knownState(c);
-  const heads = new Map<number, number>();
-  const blocked = new Set<number>();
-  const ready: Candidate[] = [];
-  const missingDep = (r: UpdateRecord): number => firstMissingDependency(r, state);
-  const run = (start: number): void => {
-    const stack = [start];
-    const onStack = new Set([start]);
-    while (stack.length > 0) {
-      const c = stack[stack.length - 1] as number;
-      const q = byClient.get(c) as Candidate[];
-      const h = heads.get(c) ?? 0;
-      const cand = q[h];
-      if (cand === undefined) {
-        stack.pop();
-        onStack.delete(c);
-        continue;
-      }
-      const r = cand.r;
-      // A gap in the client's own clocks blocks it; otherwise look for a missing dependency.
-      const dep = r.clock !== state(c) ? -2 : missingDep(r);
-      if (dep === NONE) {
-        ready.push(cand);
-        vstate.set(c, r.clock + r.len);
-        heads.set(c, h + 1);
-        if (stack.length > 1) {
-          stack.pop();
-          onStack.delete(c);
-        }
-        continue;
-      }
-      const depQ = dep >= 0 ? byClient.get(dep) : undefined;
-      const canPush =
-        dep >= 0 &&
-        depQ !== undefined &&
-        !blocked.has(dep) &&
-        !onStack.has(dep) &&
-        (heads.get(dep) ?? 0) < depQ.length;
-      if (!canPush) {
-        for (const s of stack) blocked.add(s);
-        return;
-      }
-      stack.push(dep);
-      onStack.add(dep);
-    }
-  };
-  for (const c of byClient.keys()) {
-    if (!blocked.has(c)) run(c);
-  }
-  const held: UpdateRecord[] = [];
-  const awaits: number[] = [];
-  for (const [c, q] of byClient) {
-    for (let i = heads.get(c) ?? 0; i < q.length; i++) {
-      const r = (q[i] as Candidate).r;
-      held.push(r);
-      const dep = r.clock !== state(c) ? c : missingDep(r);
-      awaits.push(dep === NONE ? c : dep);
-    }
-  }
-
-  validateReady(doc, ready);
-  return { ready: ready.map((c) => c.r), held, awaits, advanced: new Set(vstate.keys()) };
+  return new Planner(doc, pending).run(records);
 }
 
 /**
- * The common case, one record and nothing held from earlier updates (a client's keystroke): the
- * same outcome as the general planner without its per-client maps.
+ * The common case, one record that unblocks nothing held (a client's keystroke): the same outcome
+ * as the general planner without its maps; null when it would unblock held structs.
  */
-function planOne(doc: Doc, record: UpdateRecord): Plan {
+function planOne(doc: Doc, record: UpdateRecord, pending: HeldStructs): Plan | null {
+  const empty = { ready: [], held: [], heldBytes: 0, advanced: new Map<number, number>() };
   const known = doc.knownState(record.client);
-  if (record.clock + record.len <= known) return { ready: [], held: [], awaits: [], advanced: new Set() };
+  if (record.clock + record.len <= known) return empty;
   const r = record.clock < known ? sliceRecord(record, known) : record;
-  const dep = r.clock !== known ? r.client : firstMissingDependency(r, (c) => doc.knownState(c));
-  if (dep !== NONE) return { ready: [], held: [r], awaits: [dep], advanced: new Set() };
-  validateReady(doc, [{ r, pending: false }]);
-  return { ready: [r], held: [], awaits: [], advanced: new Set([r.client]) };
+  const dep = new Dependency();
+  if (r.clock !== known) dep.set(r.client, r.clock - 1);
+  else dep.find(r, (c) => doc.knownState(c));
+  if (dep.client !== NONE) {
+    if (pending.holds(r)) return empty; // applied again while it waits
+    const bytes = recordBytes(r);
+    return {
+      ...empty,
+      held: [{ client: dep.client, entry: { key: dep.clock, bytes, r } }],
+      heldBytes: bytes,
+    };
+  }
+  const end = r.clock + r.len;
+  if (pending.hasBelow(r.client, end)) return null;
+  const why = new Validator(doc).check(r);
+  if (why !== null) throw new DecodeError('invalid', why);
+  return { ...empty, ready: [r], advanced: new Map([[r.client, end]]) };
 }
 
-/** The client of the first dependency of `r` (origins, then container holder) that `state` lacks, or `NONE`. */
-function firstMissingDependency(r: UpdateRecord, state: (client: number) => number): number {
-  if (r.t === 3) return NONE;
-  if (r.t === 0) {
-    if (r.olClient !== NONE && r.olClock >= state(r.olClient)) return r.olClient;
-    if (r.orClient !== NONE && r.orClock >= state(r.orClient)) return r.orClient;
+/** The first dependency a record lacks: a replica and the clock it must pass (or `NONE`). */
+class Dependency {
+  client = NONE;
+  clock = 0;
+
+  set(client: number, clock: number): void {
+    this.client = client;
+    this.clock = clock;
   }
-  const p = r.parent;
-  if (p.name === null && p.clock >= state(p.client)) return p.client;
-  return NONE;
+
+  /** Find the first dependency of `r` (origins, then container holder) that `state` lacks. */
+  find(r: UpdateRecord, state: (client: number) => number): void {
+    this.client = NONE;
+    if (r.t === 3) return;
+    const p = r.parent;
+    if (r.t === 0 && r.olClient !== NONE && r.olClock >= state(r.olClient)) this.set(r.olClient, r.olClock);
+    else if (r.t === 0 && r.orClient !== NONE && r.orClock >= state(r.orClient))
+      this.set(r.orClient, r.orClock);
+    else if (p.name === null && p.clock >= state(p.client)) this.set(p.client, p.clock);
+  }
 }
 
-/**
- * Validate the ready records, in order, against the document and each other.
- * @throws {DecodeError} `invalid` for a new record; {@link BadPendingRecord} for a held one.
- */
-function validateReady(doc: Doc, ready: readonly Candidate[]): void {
-  const planned = new Map<number, UpdateRecord[]>();
-  for (const { r } of ready) {
-    let l = planned.get(r.client);
-    if (l === undefined) {
-      l = [];
-      planned.set(r.client, l);
-    }
-    l.push(r);
+/** The general planner: a work list driven by the replicas' planned clocks. */
+class Planner {
+  /** Next clock per replica once the ready records are integrated. */
+  private readonly vstate = new Map<number, number>();
+  private readonly ready: UpdateRecord[] = [];
+  /** Records of this update (and held ones taken) still waiting, by the replica they wait for. */
+  private readonly waiting = new WaitIndex<Waiting>();
+  /** Records unblocked and not yet looked at. */
+  private readonly work: Candidate[] = [];
+  private readonly validator: Validator;
+  private readonly dep = new Dependency();
+  private readonly stateOf = (c: number): number => this.vstate.get(c) ?? this.doc.knownState(c);
+  private readonly queue = (c: Candidate): void => {
+    this.work.push(c);
+  };
+  private readonly queueHeld = (e: HeldStruct): void => {
+    this.work.push({ r: e.r, pending: true });
+  };
+
+  constructor(
+    private readonly doc: Doc,
+    private readonly pending: HeldStructs,
+  ) {
+    this.validator = new Validator(doc);
   }
-  const lookup = (client: number, clock: number): Struct | UpdateRecord | undefined => {
-    const ci = doc.knownClientIndex(client);
-    if (ci !== undefined && clock < doc.store.getState(ci)) return doc.store.find(ci, clock);
-    const l = planned.get(client);
-    if (l === undefined) return undefined;
-    let lo = 0;
-    let hi = l.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((l[mid] as UpdateRecord).clock <= clock) lo = mid;
-      else hi = mid - 1;
+
+  run(records: UpdateRecord[]): Plan {
+    for (const r of records) {
+      this.work.push({ r, pending: false });
+      this.drain();
     }
-    const r = l[lo];
-    return r !== undefined && r.clock <= clock && clock < r.clock + r.len ? r : undefined;
-  };
-  const invalid = (cand: Candidate, why: string): never => {
-    if (cand.pending) throw new BadPendingRecord(cand.r);
-    throw new DecodeError('invalid', why);
-  };
-  const parentCache = new Map<string, ParentInfo>();
-  const resolveParent = (cand: Candidate, p: ParentRef): ParentInfo => {
-    const key = parentKey(p);
-    const cached = parentCache.get(key);
-    if (cached !== undefined) return cached;
-    let info: ParentInfo;
-    if (p.name !== null) info = { kind: p.kind, obj: doc.findRoot(p.kind, p.name) ?? null, key };
+    const held: HeldPlan[] = [];
+    let heldBytes = 0;
+    for (const [client, w] of this.waiting.entries()) {
+      const bytes = recordBytes(w.r);
+      heldBytes += bytes;
+      held.push({ client, entry: { key: w.key, bytes, r: w.r } });
+    }
+    return { ready: this.ready, held, heldBytes, advanced: this.vstate };
+  }
+
+  /** Look at every unblocked record until none is left. */
+  private drain(): void {
+    const work = this.work;
+    for (let cand = work.pop(); cand !== undefined; cand = work.pop()) this.step(cand);
+  }
+
+  private step(cand: Candidate): void {
+    let r = cand.r;
+    const c = r.client;
+    const s = this.stateOf(c);
+    if (r.clock + r.len <= s) return; // known (a held copy is simply dropped)
+    const dep = this.dep;
+    if (r.clock > s) dep.set(c, r.clock - 1);
     else {
-      const h = lookup(p.client, p.clock);
-      if (h === undefined) return invalid(cand, 'container holder not found');
-      if (h instanceof GcRun) info = 'dead';
-      else if (h instanceof MapEntry) {
-        if (h.deleted) info = 'dead';
-        else if (h.value instanceof Container) info = { kind: h.value.kind, obj: h.value, key };
-        else return invalid(cand, 'parent is not a container');
-      } else if (h instanceof Item) {
-        if (h.content === null) info = 'dead';
-        else {
-          const v = (h.content as unknown[])[p.clock - h.clock];
-          if (v instanceof Container) info = { kind: v.kind, obj: v, key };
-          else return invalid(cand, 'parent is not a container');
-        }
-      } else if (h instanceof CounterOp) return invalid(cand, 'parent is a counter operation');
-      else {
-        const r = h as UpdateRecord;
-        if (r.t === 3) info = 'dead';
-        else if (r.t === 1) {
-          if (!(r.value instanceof ContainerValue)) return invalid(cand, 'parent is not a container');
-          info = { kind: r.value.kind, obj: null, key };
-        } else if (r.t === 0) {
-          if (r.content === null) info = 'dead';
-          else {
-            const v = typeof r.content === 'string' ? null : r.content[p.clock - r.clock];
-            if (!(v instanceof ContainerValue)) return invalid(cand, 'parent is not a container');
-            info = { kind: v.kind, obj: null, key };
-          }
-        } else return invalid(cand, 'parent is a counter operation');
-      }
+      if (r.clock < s) r = sliceRecord(r, s);
+      dep.find(r, this.stateOf);
     }
-    parentCache.set(key, info);
-    return info;
-  };
-  const checkOrigin = (cand: Candidate, info: ParentInfo & object, client: number, clock: number): void => {
-    const o = lookup(client, clock);
-    if (o === undefined) invalid(cand, 'origin not found');
-    if (o instanceof Item) {
-      const owner = Sequence.of(o).listener as unknown;
-      if (info.obj === null || owner !== info.obj) invalid(cand, 'origin in another container');
+    if (dep.client !== NONE) {
+      // A struct already held (this update applied again while it waits) is not held twice.
+      if (!cand.pending && this.pending.holds(r)) return;
+      this.waiting.add(dep.client, { key: dep.clock, bytes: 0, r, pending: cand.pending });
       return;
     }
-    if (o instanceof MapEntry || o instanceof CounterOp || o instanceof GcRun)
-      invalid(cand, 'origin is not a sequence unit');
-    const r = o as UpdateRecord;
-    if (r.t !== 0 || parentKey(r.parent) !== info.key) invalid(cand, 'origin in another container');
-  };
-  for (const cand of ready) {
-    const r = cand.r;
-    if (r.t === 3) continue;
-    const info = resolveParent(cand, r.parent);
-    if (info === 'dead') continue;
-    if (r.t === 0) {
-      if (info.kind === 'text') {
-        if (r.content !== null && typeof r.content !== 'string') invalid(cand, 'list content in a text');
-      } else if (info.kind === 'list') {
-        if (typeof r.content === 'string') invalid(cand, 'text content in a list');
-      } else invalid(cand, `sequence run in a ${info.kind}`);
-      if (r.olClient !== NONE) checkOrigin(cand, info, r.olClient, r.olClock);
-      if (r.orClient !== NONE) checkOrigin(cand, info, r.orClient, r.orClock);
-    } else if (r.t === 1) {
-      if (info.kind !== 'map') invalid(cand, `map entry in a ${info.kind}`);
-      if (r.wall > 2 ** 47 || r.logical >= 2 ** 31) invalid(cand, 'timestamp out of range');
-    } else if (info.kind !== 'counter') invalid(cand, `counter operation in a ${info.kind}`);
+    const why = this.validator.check(r);
+    if (why !== null) {
+      if (!cand.pending) throw new DecodeError('invalid', why);
+      return; // a held struct sent by another update: dropped
+    }
+    this.ready.push(r);
+    this.validator.add(r);
+    const end = r.clock + r.len;
+    this.vstate.set(c, end);
+    this.wake(c, end);
+  }
+
+  /** Queue what waits for replica `c` below clock `end`: this update's records and held ones. */
+  private wake(c: number, end: number): void {
+    this.waiting.takeBelow(c, end, this.queue);
+    this.pending.takeBelow(c, end, this.queueHeld);
   }
 }
