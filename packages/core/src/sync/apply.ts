@@ -39,6 +39,27 @@ export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null
   applyDecoded(doc, decoded, origin);
 }
 
+/**
+ * `update` with its deletions made explicit for ids this document already holds. A full-state
+ * update (a snapshot) carries no delete set: a deleted run is a record without content, a dead
+ * entry a collected record. The planner skips records the document already holds, so without
+ * this a replica that held an id alive would never learn it was deleted, and would keep text and
+ * map keys the snapshot's author had removed.
+ */
+function withKnownDeletions(doc: Doc, update: DecodedUpdate): DecodedUpdate {
+  let deletes: Map<number, number[]> | null = null;
+  for (const r of update.records) {
+    if (r.t !== 3 && !(r.t === 0 && r.content === null)) continue;
+    const end = Math.min(r.clock + r.len, doc.knownState(r.client));
+    if (end <= r.clock) continue;
+    deletes ??= new Map([...update.deletes].map(([c, ranges]) => [c, ranges.slice()]));
+    const ranges = deletes.get(r.client);
+    if (ranges === undefined) deletes.set(r.client, [r.clock, end - r.clock]);
+    else ranges.push(r.clock, end - r.clock);
+  }
+  return deletes === null ? update : { ...update, deletes };
+}
+
 /** Apply an already decoded update (see {@link applyUpdate}). */
 export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): void {
   const structs = doc.pendingStructs;
@@ -50,7 +71,7 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
   try {
     plan = planUpdate(doc, update.records, structs);
     checkHeldLimits(doc, structs.size + plan.held.length, structs.bytes + plan.heldBytes);
-    deletePlan = planDeletes(doc, update, plan.advanced);
+    deletePlan = planDeletes(doc, withKnownDeletions(doc, update), plan.advanced);
     const heldDeletes = deletes.size + deletePlan.held;
     if (heldDeletes > doc.maxPending) {
       throw new DecodeError('too-large', `${heldDeletes} deleted ranges would wait for structs not received`);
