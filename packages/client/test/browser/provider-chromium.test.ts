@@ -1,15 +1,16 @@
 /**
- * The provider in a REAL Chromium (playwright-core, `/usr/bin/chromium`) with the browser's
- * native WebSocket, against a REAL relay process: the built ESM (`dist` of core and client, loaded
- * through an import map, no bundler) syncs with a Node client, survives the offline switch, and
- * reports cluster status. Run `pnpm build` first; CI builds before testing.
+ * The provider in a REAL Chromium (the one `@accord/test-browser` finds, driven by playwright-core)
+ * with the browser's native WebSocket, against a REAL relay process: the built ESM (`dist` of core
+ * and client, loaded through an import map, no bundler) syncs with a Node client, survives the
+ * offline switch, and reports cluster status. Run `pnpm build` first; CI builds before testing.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Doc } from '@accord/core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@accord/test-browser';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from '../../src/websocket-provider.js';
@@ -71,10 +72,7 @@ beforeAll(async () => {
   server = await serve();
   const address = server.address();
   origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => {

@@ -1,13 +1,15 @@
 /**
  * The browser-test harness: a real relay cluster (child processes on free loopback ports, data
  * in a temporary directory), the built demo on a static server, and a real headless Chromium
- * driven by playwright-core. Every wait is on a condition with a deadline, never a fixed sleep.
+ * (the one `@accord/test-browser` finds) driven by playwright-core. Every wait is on a condition
+ * with a deadline, never a fixed sleep.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@accord/test-browser';
+import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { freePorts, type RelayCluster, startCluster } from '../../launch/relay-cluster.mjs';
 import { type StaticServer, serveStatic } from '../../launch/static-server.mjs';
@@ -72,11 +74,7 @@ export async function startStack(options: { nodes: number; relayArgs?: string[] 
   let browser: Browser | undefined;
   try {
     server = await serveStatic({ root: inject('demoDist'), config: { relays: cluster.urls } });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      timeout: 20_000,
-    });
+    browser = await launchChromium({ timeout: 20_000 });
   } catch (error) {
     await server?.close();
     await cluster.stop();

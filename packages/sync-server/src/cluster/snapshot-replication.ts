@@ -86,9 +86,14 @@ export class SnapshotReplication {
     this.fence.observeTerm(term);
   }
 
-  /** This node became leader of `term`. */
+  /**
+   * This node became leader of `term`. Documents with updates that no snapshot covers yet (they
+   * arrived while this node followed, or before the election ended) get their idle wait now:
+   * otherwise, after a leader change, they would stay unsnapshotted until their next update.
+   */
   lead(term: number): void {
     this.sequencer.lead(term);
+    for (const [docId, count] of this.counts) if (count > 0) this.armIdle(docId);
   }
 
   /** This node is no longer leader. */
@@ -141,6 +146,10 @@ export class SnapshotReplication {
         const promisedTerm = this.fence.promisedTerm;
         const verdict = this.fence.accept(m.docId, m.number);
         if (verdict.ok) {
+          // The count is of updates since the last snapshot, which a new leader acts on (`lead`).
+          // Near enough: an update stored here after the leader read its state waits for the
+          // document's next update to trigger a snapshot.
+          this.counts.set(m.docId, 0);
           store.setMeta(docKey(m.docId), JSON.stringify(m.number));
           this.logAccepted(m.docId, m.number, promisedTerm);
           this.d.host.ingest(m.docId, m.snapshot).catch(() => {});

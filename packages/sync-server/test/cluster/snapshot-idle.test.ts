@@ -1,6 +1,7 @@
 /**
  * The leader's snapshot triggers, in virtual time: every N updates, and after an idle period
- * with updates not yet covered; nothing while not leader.
+ * with updates not yet covered (also updates a new leader stored before it led); nothing while
+ * not leader.
  */
 import { Doc, encodeStateVector } from '@accord/core';
 import pino from 'pino';
@@ -82,5 +83,46 @@ describe('leader snapshot triggers', () => {
     deposed.clock.advance(10_000);
     expect(deposed.r.snapshotOf('d')).toEqual({ term: 0, seq: 0 });
     expect(deposed.clock.pending).toBe(0);
+  });
+
+  it('a new leader snapshots, after idleMs, the updates it stored before it led', () => {
+    // As in a demo cluster under load: the leader steps down (lost quorum) right after a burst
+    // of typing and another node takes over; nobody types again.
+    const follower = setup(500);
+    for (let i = 0; i < 3; i++) follower.r.noteUpdate('d');
+    follower.r.lead(2);
+    follower.clock.advance(499);
+    expect(follower.r.snapshotOf('d')).toEqual({ term: 0, seq: 0 });
+    follower.clock.advance(1);
+    expect(follower.r.snapshotOf('d')).toEqual({ term: 2, seq: 1 });
+
+    const again = setup(500);
+    again.r.lead(1);
+    for (let i = 0; i < 3; i++) again.r.noteUpdate('d');
+    again.r.stepDown(); // its idle wait is cancelled with its leadership
+    again.r.lead(3);
+    again.clock.advance(500);
+    expect(again.r.snapshotOf('d')).toEqual({ term: 3, seq: 1 });
+  });
+
+  it('a new leader does not snapshot again what a snapshot it stored as follower covers', () => {
+    const { clock, r } = setup(500);
+    for (let i = 0; i < 3; i++) r.noteUpdate('d');
+    r.onMessage(2, {
+      type: 'snapshot-announce',
+      docId: 'd',
+      number: { term: 1, seq: 1 },
+      stateVector: encodeStateVector(new Doc()),
+      snapshot: new Uint8Array(),
+    });
+    expect(r.snapshotOf('d')).toEqual({ term: 1, seq: 1 });
+    r.lead(2);
+    clock.advance(10_000);
+    expect(r.snapshotOf('d')).toEqual({ term: 1, seq: 1 });
+    expect(clock.pending).toBe(0);
+    // the next update is counted and snapshotted as usual
+    r.noteUpdate('d');
+    clock.advance(500);
+    expect(r.snapshotOf('d')).toEqual({ term: 2, seq: 2 });
   });
 });

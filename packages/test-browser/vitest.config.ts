@@ -1,0 +1,3 @@
+import { accordProject } from '../../vitest.shared.js';
+
+export default accordProject('test-browser');
