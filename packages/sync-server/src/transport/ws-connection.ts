@@ -16,10 +16,16 @@ const CLOSE_GRACE_MS = 2000;
 export class WsConnection implements Connection {
   constructor(
     readonly remote: string,
+    readonly address: string,
     private readonly ws: WebSocket,
     private readonly socket: Socket,
     private readonly coalescer: WriteCoalescer,
+    private readonly onAuthenticated: () => boolean,
   ) {}
+
+  authenticated(): boolean {
+    return this.onAuthenticated();
+  }
 
   get bufferedAmount(): number {
     return this.ws.bufferedAmount;

@@ -1,9 +1,10 @@
 /**
  * The HTTP + WebSocket front of a relay node, and the only module that imports `ws`. Serves
- * `/healthz` and `/metrics` on the same port, checks the Origin allow-list and the connection
- * limit at the upgrade (refused with HTTP 403/503 before any WebSocket frame), caps frames at
- * `maxPayload` (ws closes oversize frames with 1009), keeps an `error` listener on every socket,
- * and pings idle clients.
+ * `/healthz` and `/metrics` on the same port, checks the Origin allow-list and admission control
+ * at the upgrade (refused with HTTP 403/429/503 before any WebSocket frame; see {@link Admission}:
+ * sockets whose token is not yet checked have a budget of their own, per address and in total),
+ * caps frames at `maxPayload` (ws closes oversize frames with 1009), keeps an `error` listener on
+ * every socket, and pings idle clients.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,6 +12,7 @@ import { CloseCode } from '@accord/core';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Connection, ConnectionHandler } from '../relay/connection.js';
+import { Admission, type AdmissionRefusal, addressKey, UPGRADE_REFUSALS } from './admission.js';
 import { WriteCoalescer } from './write-coalescer.js';
 import { WsConnection } from './ws-connection.js';
 
@@ -31,12 +33,18 @@ export interface TransportOptions {
   readonly host: string;
   readonly port: number;
   readonly maxPayload: number;
+  /** Authenticated connections; upgrades beyond get 503. */
   readonly maxConnections: number;
+  /** Upgraded sockets whose token is not yet checked, in total; the oldest is evicted beyond. Default 10,000. */
+  readonly maxPending?: number;
+  /** Such sockets per address (IPv4, or IPv6 /64); upgrades beyond get 429. 0: no cap. Default 64. */
+  readonly maxPendingPerAddress?: number;
   /** Ping interval; a client that misses one round trip is terminated. */
   readonly keepAliveMs: number;
   readonly isOriginAllowed: (origin: string | undefined) => boolean;
   readonly logger: Logger;
-  readonly onRefused?: (reason: string) => void;
+  /** Counts each socket refused at the upgrade or evicted from the pending budget. */
+  readonly onRefused?: (reason: AdmissionRefusal) => void;
   /** How long queued frames wait for company before they are sent (ms); see {@link WriteCoalescer}. Default 1. */
   readonly writeCoalesceMs?: number;
   /** The window under full load (ms); default `writeCoalesceMs` (no adaptation). */
@@ -47,6 +55,8 @@ export interface TransportOptions {
 export interface Transport {
   /** The bound port (useful with port 0). */
   readonly port: number;
+  /** Sockets whose token is not yet checked, and authenticated connections, now. */
+  admission(): { pending: number; connections: number };
   /** Stop accepting new connections (the HTTP server closes once open sockets end). */
   stopAccepting(): void;
   /** Terminate whatever is still open and close the server. */
@@ -55,10 +65,14 @@ export interface Transport {
 
 interface Live {
   ws: WebSocket;
+  conn: WsConnection;
   alive: boolean;
   /** Resolves when the socket has closed. */
   closed: Promise<void>;
 }
+
+/** How long a refused upgrade's socket may stay open for its answer to be read (ms). */
+const REFUSED_GRACE_MS = 2000;
 
 /** Start the HTTP server and WebSocket endpoint. Rejects if the port cannot be bound. */
 export async function startTransport(
@@ -72,7 +86,12 @@ export async function startTransport(
     perMessageDeflate: false,
     clientTracking: false,
   });
-  const live = new Set<Live>();
+  const live = new Map<Duplex, Live>();
+  const admission = new Admission<Duplex>({
+    maxConnections: options.maxConnections,
+    maxPending: options.maxPending ?? 10_000,
+    maxPendingPerAddress: options.maxPendingPerAddress ?? 64,
+  });
   const coalescer = new WriteCoalescer({
     intervalMs: options.writeCoalesceMs ?? 1,
     maxIntervalMs: options.writeCoalesceMaxMs,
@@ -89,33 +108,55 @@ export async function startTransport(
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const refuse = (status: number, reason: string) => {
+    const refuse = (reason: AdmissionRefusal) => {
       options.onRefused?.(reason);
-      logger.info(
+      // Debug, not info: a flood of refused upgrades must not become a flood of log lines.
+      logger.debug(
         { remote: req.socket.remoteAddress, origin: req.headers.origin, reason },
         'upgrade refused',
       );
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const http = UPGRADE_REFUSALS[reason] ?? { status: 503, phrase: 'Service Unavailable' };
+      const retry = http.status === 403 ? '' : 'Retry-After: 1\r\n';
+      socket.end(
+        `HTTP/1.1 ${http.status} ${http.phrase}\r\nConnection: close\r\n${retry}Content-Length: 0\r\n\r\n`,
+      );
+      // A client that never closes its side must not keep the descriptor.
+      setTimeout(() => socket.destroy(), REFUSED_GRACE_MS).unref();
     };
-    if (!handlers.accepting()) return refuse(503, 'Service Unavailable');
-    if (!options.isOriginAllowed(req.headers.origin)) return refuse(403, 'Forbidden');
-    if (live.size >= options.maxConnections) return refuse(503, 'Service Unavailable');
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req));
+    if (!handlers.accepting()) return refuse('shutting-down');
+    if (!options.isOriginAllowed(req.headers.origin)) return refuse('origin');
+    const address = addressKey(req.socket.remoteAddress);
+    const verdict = admission.admit(socket, address);
+    if (!verdict.ok) return refuse(verdict.reason);
+    if (verdict.evicted !== undefined) evict(verdict.evicted);
+    socket.once('close', () => admission.release(socket));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req, socket, address));
   });
 
-  function attach(ws: WebSocket, req: IncomingMessage): void {
+  /** The oldest pending socket makes room for a newer one: closed with 4008 (retry later). */
+  function evict(socket: Duplex): void {
+    options.onRefused?.('pending-evicted');
+    const entry = live.get(socket);
+    if (entry === undefined) socket.destroy();
+    else entry.conn.close(CloseCode.overloaded, 'too many unauthenticated connections');
+  }
+
+  function attach(ws: WebSocket, req: IncomingMessage, socket: Duplex, address: string): void {
     ws.binaryType = 'nodebuffer';
     let markClosed = () => {};
-    const entry: Live = { ws, alive: true, closed: new Promise<void>((r) => (markClosed = r)) };
-    live.add(entry);
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;
+    const conn = new WsConnection(remote, address, ws, req.socket, coalescer, () =>
+      admission.authenticate(socket),
+    );
+    const entry: Live = { ws, conn, alive: true, closed: new Promise<void>((r) => (markClosed = r)) };
+    live.set(socket, entry);
     let closed = false;
-    const conn = new WsConnection(remote, ws, req.socket, coalescer);
     const handler = handlers.accept(conn);
     const finish = () => {
       if (closed) return;
       closed = true;
-      live.delete(entry);
+      live.delete(socket);
+      admission.release(socket);
       markClosed();
       handler.onClose();
     };
@@ -142,7 +183,7 @@ export async function startTransport(
   }
 
   const pinger = setInterval(() => {
-    for (const e of live) {
+    for (const e of live.values()) {
       if (!e.alive) {
         e.ws.close(CloseCode.idleTimeout, 'idle');
         setTimeout(() => e.ws.terminate(), 1000).unref();
@@ -171,6 +212,7 @@ export async function startTransport(
 
   return {
     port,
+    admission: () => ({ pending: admission.pendingCount, connections: admission.connectionCount }),
     stopAccepting() {
       server.close();
     },
@@ -180,13 +222,13 @@ export async function startTransport(
       // Give closing sockets a moment to finish their close handshake, then cut the rest.
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        Promise.all([...live].map((e) => e.closed)),
+        Promise.all([...live.values()].map((e) => e.closed)),
         new Promise((r) => {
           timer = setTimeout(r, 1000);
         }),
       ]);
       clearTimeout(timer);
-      for (const e of live) e.ws.terminate();
+      for (const e of live.values()) e.ws.terminate();
       server.closeAllConnections();
       await new Promise<void>((r) => setImmediate(r));
     },
