@@ -284,12 +284,13 @@ export class Relay implements SessionHost, ReplicaHost {
     this.rooms.maybeUnload(room);
   }
 
-  count(kind: 'error' | 'close' | 'rate-limited' | 'admission', code: string | number): void {
+  count(kind: 'error' | 'close' | 'rate-limited' | 'admission' | 'presence', code: string | number): void {
     const m = this.options.metrics;
     if (kind === 'error') m.errors.inc({ code: String(code) });
     else if (kind === 'close') m.closes.inc({ code: String(code) });
     else if (kind === 'rate-limited') m.rateLimited.inc({ scope: String(code) });
-    else m.admissionRefused.inc({ reason: String(code) });
+    else if (kind === 'admission') m.admissionRefused.inc({ reason: String(code) });
+    else m.presenceRefused.inc({ source: 'client', reason: String(code) });
   }
 
   // ---- cluster status ----

@@ -43,9 +43,10 @@ export interface SessionHost {
   closed(session: Session): void;
   /**
    * Count for metrics: an error sent or a close (by code), a frame over a rate budget (by
-   * {@link BudgetScope}), or an admission refusal (`hello-timeout`, `join-timeout`).
+   * {@link BudgetScope}), an admission refusal (`hello-timeout`, `join-timeout`), or presence
+   * refused for its size (`entry-bytes`).
    */
-  count(kind: 'error' | 'close' | 'rate-limited' | 'admission', code: string | number): void;
+  count(kind: 'error' | 'close' | 'rate-limited' | 'admission' | 'presence', code: string | number): void;
 }
 
 /** Lifecycle of a session. */
@@ -150,6 +151,7 @@ export class Session implements ConnectionHandler {
     ) {
       // Presence goes to every peer in the room on every change: keep it small, and do not
       // decode (allocate) what is refused anyway.
+      this.host.count('presence', 'entry-bytes');
       this.error('too-large', `presence over ${this.limits.maxPresenceBytes} bytes is not relayed`);
       return;
     }

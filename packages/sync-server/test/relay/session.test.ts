@@ -39,7 +39,7 @@ class FakeHost implements SessionHost {
   }
   closed(): void {}
   count(kind: string, code: string | number): void {
-    if (kind === 'rate-limited' || kind === 'admission') this.counted.push(`${kind}:${code}`);
+    if (kind !== 'error' && kind !== 'close') this.counted.push(`${kind}:${code}`);
   }
 }
 
@@ -185,6 +185,7 @@ describe('session budgets', () => {
     s.onFrame(fits, true);
     s.onFrame(presence(100 - 5), true);
     expect(host.messages).toHaveLength(1);
+    expect(host.counted).toEqual(['presence:entry-bytes']);
     expect(conn.closed).toBeNull();
     expect(conn.sent).toBe(1); // the too-large error
   });
