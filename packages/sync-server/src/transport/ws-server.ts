@@ -71,6 +71,13 @@ interface Live {
   closed: Promise<void>;
 }
 
+/**
+ * Connections the kernel may queue before the node accepts them (Node's default is 511; Linux
+ * caps it at `net.core.somaxconn`). Idle sockets closed by their hello deadline come back in
+ * bursts; a short queue then drops honest clients' handshakes, which retry a second later.
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** How long a refused upgrade's socket may stay open for its answer to be read (ms). */
 const REFUSED_GRACE_MS = 2000;
 
@@ -201,7 +208,7 @@ export async function startTransport(
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
