@@ -14,12 +14,16 @@ export interface ClientLimitFlag {
   readonly help: string;
 }
 
+import { isIP } from 'node:net';
+
 /** The parsed client-facing limits (part of `RelayConfig`). */
 export interface ClientLimitsConfig {
   /** Upgraded sockets whose token is not yet checked, in total; at the limit the oldest is evicted. */
   readonly maxPending: number;
   /** Such sockets per address (IPv4, or IPv6 /64); beyond, upgrades get 429. 0: no cap. */
   readonly maxPendingPerAddress: number;
+  /** Addresses exempt from every per-address limit (default the loopback addresses). */
+  readonly unlimitedAddresses: readonly string[];
   /** From `hello` to joined (token check, read quorum), ms. */
   readonly joinTimeoutMs: number;
   /** Frames per second shared by every connection of one address (0: off); burst 4x. */
@@ -60,6 +64,13 @@ export const CLIENT_LIMIT_FLAGS: readonly ClientLimitFlag[] = [
     arg: 'N',
     def: '64',
     help: 'such sockets per client address (IPv4, or IPv6 /64); more get HTTP 429; 0: no cap (behind a proxy)',
+  },
+  {
+    name: 'unlimited-addresses',
+    env: 'ACCORD_UNLIMITED_ADDRESSES',
+    arg: 'LIST',
+    def: '127.0.0.1,::1',
+    help: 'client addresses exempt from the per-address limits (a reverse proxy on this host), comma-separated; "" for none',
   },
   {
     name: 'rate-limit-address',
@@ -129,6 +140,10 @@ export function parseClientLimits(
   const out: ClientLimitsConfig = {
     maxPending: n('max-pending', 1),
     maxPendingPerAddress: n('max-pending-per-address', 0),
+    unlimitedAddresses: need('unlimited-addresses')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
     joinTimeoutMs: n('join-timeout', 100),
     rateLimitAddress: n('rate-limit-address', 0),
     rateBytesAddress: n('rate-bytes-address', 0),
@@ -138,6 +153,8 @@ export function parseClientLimits(
     presenceRoomBytes: n('presence-room-bytes', 64),
     presenceIntervalMs: n('presence-interval', 0),
   };
+  for (const a of out.unlimitedAddresses)
+    if (isIP(a) === 0) throw fail(`--unlimited-addresses: "${a}" is not an IP address`);
   if (out.presenceRoomBytes < out.presenceMaxBytes)
     throw fail('--presence-room-bytes must be at least --presence-max-bytes');
   return out;

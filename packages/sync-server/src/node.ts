@@ -124,6 +124,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         maxConnections: config.maxConnections,
         maxPending: config.maxPending,
         maxPendingPerAddress: config.maxPendingPerAddress,
+        unlimitedAddresses: config.unlimitedAddresses,
         keepAliveMs: config.keepAliveMs,
         writeCoalesceMs: config.writeCoalesceMs,
         writeCoalesceMaxMs: config.writeCoalesceMaxMs,

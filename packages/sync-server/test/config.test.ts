@@ -62,6 +62,7 @@ describe('relay configuration', () => {
       maxConnections: 10_000,
       maxPending: 10_000,
       maxPendingPerAddress: 64,
+      unlimitedAddresses: ['127.0.0.1', '::1'],
       handshakeTimeoutMs: 3000,
       joinTimeoutMs: 10_000,
       rateLimitAddress: 5000,
@@ -75,6 +76,7 @@ describe('relay configuration', () => {
     const env = {
       ACCORD_MAX_PENDING: '100',
       ACCORD_MAX_PENDING_PER_ADDRESS: '0',
+      ACCORD_UNLIMITED_ADDRESSES: '',
       ACCORD_JOIN_TIMEOUT: '2000',
       ACCORD_RATE_LIMIT_ADDRESS: '7',
       ACCORD_RATE_BYTES_ADDRESS: '8',
@@ -87,6 +89,7 @@ describe('relay configuration', () => {
     expect(loadConfig([...base, '--presence-interval', '100'], env)).toMatchObject({
       maxPending: 100,
       maxPendingPerAddress: 0,
+      unlimitedAddresses: [],
       joinTimeoutMs: 2000,
       rateLimitAddress: 7,
       rateBytesAddress: 8,
@@ -100,6 +103,7 @@ describe('relay configuration', () => {
     for (const [flag, envName] of Object.entries({
       '--max-pending ': 'ACCORD_MAX_PENDING)',
       '--max-pending-per-address': 'ACCORD_MAX_PENDING_PER_ADDRESS',
+      '--unlimited-addresses': 'ACCORD_UNLIMITED_ADDRESSES',
       '--join-timeout': 'ACCORD_JOIN_TIMEOUT',
       '--rate-limit-address': 'ACCORD_RATE_LIMIT_ADDRESS',
       '--rate-bytes-address': 'ACCORD_RATE_BYTES_ADDRESS',
@@ -130,6 +134,7 @@ describe('relay configuration', () => {
     [[...base, 'stray'], /unexpected argument/],
     [[...base, '--max-pending', '0'], /--max-pending must be >= 1/],
     [[...base, '--presence-room-bytes', '100'], /at least --presence-max-bytes/],
+    [[...base, '--unlimited-addresses', '10.0.0.1,proxy'], /"proxy" is not an IP address/],
   ])('refuses %j', (argv, message) => {
     expect(() => loadConfig(argv as string[], {})).toThrow(ConfigError);
     expect(() => loadConfig(argv as string[], {})).toThrow(message);

@@ -11,7 +11,7 @@ export interface Connection {
    * The key per-address limits count against (see `addressKey`: an IPv4 address, the /64 of an
    * IPv6 one). Absent: the connection is subject to no per-address limit.
    */
-  readonly address?: string;
+  readonly address?: string | undefined;
   /** Bytes queued but not yet written to the socket (for back-pressure). */
   readonly bufferedAmount: number;
   /** Send one binary frame. Never throws; frames sent after close are dropped. */

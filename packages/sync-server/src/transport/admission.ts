@@ -24,6 +24,9 @@ export interface AdmissionLimits {
   readonly maxPendingPerAddress: number;
 }
 
+/** Address keys exempt from per-address limits by default: loopback (a local reverse proxy). */
+export const DEFAULT_UNLIMITED_ADDRESSES: readonly string[] = ['127.0.0.1', '::1'];
+
 /** Why a socket was refused or closed by admission control (the `reason` label of its metric). */
 export type AdmissionRefusal =
   /** Upgrade refused (403): the Origin is not allowed. */
@@ -92,8 +95,8 @@ function ipv6Groups(ip: string): string[] | null {
 
 /** Pending and authenticated sockets, by address. Single-threaded; every operation is O(1). */
 export class Admission<T> {
-  /** Pending sockets and their address, oldest first (Map keeps insertion order). */
-  private readonly pending = new Map<T, string>();
+  /** Pending sockets and their address (`null`: exempt), oldest first (Map keeps insertion order). */
+  private readonly pending = new Map<T, string | null>();
   private readonly connections = new Set<T>();
   private readonly pendingByAddress = new Map<string, number>();
 
@@ -122,13 +125,15 @@ export class Admission<T> {
   /**
    * Admit a new socket from `address` as pending, or say why not. When the pending budget is
    * full the oldest pending socket is dropped from it and returned as `evicted`: the caller
-   * closes it. Admitting an item twice is a caller bug and admits nothing new.
+   * closes it. `address` `null`: exempt from the per-address cap (counted in total only).
+   * Admitting an item twice is a caller bug and admits nothing new.
    */
-  admit(item: T, address: string): AdmitResult<T> {
+  admit(item: T, address: string | null): AdmitResult<T> {
     if (this.pending.has(item) || this.connections.has(item)) return { ok: true, evicted: undefined };
     if (this.connections.size >= this.limits.maxConnections) return { ok: false, reason: 'connections' };
     const cap = this.limits.maxPendingPerAddress;
-    if (cap > 0 && this.pendingOf(address) >= cap) return { ok: false, reason: 'pending-address' };
+    if (address !== null && cap > 0 && this.pendingOf(address) >= cap)
+      return { ok: false, reason: 'pending-address' };
     let evicted: T | undefined;
     if (this.pending.size >= this.limits.maxPending) {
       const oldest = this.pending.keys().next();
@@ -138,7 +143,7 @@ export class Admission<T> {
       }
     }
     this.pending.set(item, address);
-    this.pendingByAddress.set(address, this.pendingOf(address) + 1);
+    if (address !== null) this.pendingByAddress.set(address, this.pendingOf(address) + 1);
     return { ok: true, evicted };
   }
 
@@ -149,8 +154,8 @@ export class Admission<T> {
    */
   authenticate(item: T): boolean {
     if (this.connections.has(item)) return true;
-    const address = this.pending.get(item);
-    if (address === undefined) return false;
+    if (!this.pending.has(item)) return false;
+    const address = this.pending.get(item) ?? null;
     if (this.connections.size >= this.limits.maxConnections) return false;
     this.dropPending(item, address);
     this.connections.add(item);
@@ -159,13 +164,13 @@ export class Admission<T> {
 
   /** Forget `item` (its socket closed), pending or authenticated. Idempotent. */
   release(item: T): void {
-    const address = this.pending.get(item);
-    if (address !== undefined) this.dropPending(item, address);
+    if (this.pending.has(item)) this.dropPending(item, this.pending.get(item) ?? null);
     else this.connections.delete(item);
   }
 
-  private dropPending(item: T, address: string): void {
+  private dropPending(item: T, address: string | null): void {
     this.pending.delete(item);
+    if (address === null) return;
     const n = this.pendingOf(address) - 1;
     if (n <= 0) this.pendingByAddress.delete(address);
     else this.pendingByAddress.set(address, n);

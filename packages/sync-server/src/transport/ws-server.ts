@@ -12,7 +12,13 @@ import { CloseCode } from '@accord/core';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Connection, ConnectionHandler } from '../relay/connection.js';
-import { Admission, type AdmissionRefusal, addressKey, UPGRADE_REFUSALS } from './admission.js';
+import {
+  Admission,
+  type AdmissionRefusal,
+  addressKey,
+  DEFAULT_UNLIMITED_ADDRESSES,
+  UPGRADE_REFUSALS,
+} from './admission.js';
 import { WriteCoalescer } from './write-coalescer.js';
 import { WsConnection } from './ws-connection.js';
 
@@ -39,6 +45,11 @@ export interface TransportOptions {
   readonly maxPending?: number;
   /** Such sockets per address (IPv4, or IPv6 /64); upgrades beyond get 429. 0: no cap. Default 64. */
   readonly maxPendingPerAddress?: number;
+  /**
+   * Addresses exempt from every per-address limit (this cap and the relay's shared address
+   * budget), as given to `--unlimited-addresses`. Default {@link DEFAULT_UNLIMITED_ADDRESSES}.
+   */
+  readonly unlimitedAddresses?: readonly string[];
   /** Ping interval; a client that misses one round trip is terminated. */
   readonly keepAliveMs: number;
   readonly isOriginAllowed: (origin: string | undefined) => boolean;
@@ -99,6 +110,7 @@ export async function startTransport(
     maxPending: options.maxPending ?? 10_000,
     maxPendingPerAddress: options.maxPendingPerAddress ?? 64,
   });
+  const unlimited = new Set((options.unlimitedAddresses ?? DEFAULT_UNLIMITED_ADDRESSES).map(addressKey));
   const coalescer = new WriteCoalescer({
     intervalMs: options.writeCoalesceMs ?? 1,
     maxIntervalMs: options.writeCoalesceMaxMs,
@@ -132,7 +144,8 @@ export async function startTransport(
     };
     if (!handlers.accepting()) return refuse('shutting-down');
     if (!options.isOriginAllowed(req.headers.origin)) return refuse('origin');
-    const address = addressKey(req.socket.remoteAddress);
+    const key = addressKey(req.socket.remoteAddress);
+    const address = unlimited.has(key) ? null : key;
     const verdict = admission.admit(socket, address);
     if (!verdict.ok) return refuse(verdict.reason);
     if (verdict.evicted !== undefined) evict(verdict.evicted);
@@ -148,7 +161,8 @@ export async function startTransport(
     else entry.conn.close(CloseCode.overloaded, 'too many unauthenticated connections');
   }
 
-  function attach(ws: WebSocket, req: IncomingMessage, socket: Duplex, address: string): void {
+  /** `address`: the per-address key, `null` when exempt from per-address limits. */
+  function attach(ws: WebSocket, req: IncomingMessage, socket: Duplex, address: string | null): void {
     ws.binaryType = 'nodebuffer';
     let markClosed = () => {};
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;

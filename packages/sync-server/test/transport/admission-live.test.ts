@@ -60,6 +60,18 @@ describe('admission control at the upgrade', () => {
     expect((await metricsOf(n)).match(/accord_pending_connections\{node="\d+"\} (\d+)/)?.[1]).toBe('4');
   });
 
+  it('exempts --unlimited-addresses (default: loopback 127.0.0.1 and ::1) from per-address limits', async () => {
+    const burst = async (n: RelayNode) => {
+      const rs = await Promise.all(Array.from({ length: 6 }, () => raw(n, '127.0.0.1')));
+      return rs.map((r) => r.status).sort();
+    };
+    expect(await burst(await node(['--max-pending-per-address', '2']))).toEqual([
+      101, 101, 101, 101, 101, 101,
+    ]);
+    const capped = await burst(await node(['--max-pending-per-address', '2', '--unlimited-addresses', '']));
+    expect(capped).toEqual([101, 101, 429, 429, 429, 429]);
+  });
+
   it('a full pending budget evicts its oldest socket (4008) to admit a new one, never refuses it', async () => {
     const n = await node(['--max-pending', '4', '--max-pending-per-address', '0']);
     const idle: RawUpgrade[] = [];
@@ -85,7 +97,8 @@ describe('rate budgets shared per address and per token', () => {
   const ping = { type: 'ping', nonce: 1 } as const;
 
   it('connections of one address share its budget: together they cannot exceed it', async () => {
-    const n = await node(['--rate-limit-address', '10']); // burst 40 frames
+    // 127.0.0.1 is exempt from per-address limits by default (a local reverse proxy): not here.
+    const n = await node(['--rate-limit-address', '10', '--unlimited-addresses', '']); // burst 40 frames
     const url = urlOf(n);
     const a = await TestClient.connect(url);
     const b = await TestClient.connect(url);

@@ -45,6 +45,17 @@ describe('Admission', () => {
     expect(a.authenticate('unknown')).toBe(false);
   });
 
+  it('counts a socket of an exempt address (null) in total only', () => {
+    const a = new Admission<string>(limits);
+    expect(a.admit('p1', null).ok).toBe(true);
+    expect(a.admit('p2', null).ok).toBe(true);
+    expect(a.admit('p3', null)).toEqual({ ok: true, evicted: undefined });
+    expect(a.admit('p4', null)).toEqual({ ok: true, evicted: 'p1' });
+    expect(a.authenticate('p2')).toBe(true);
+    a.release('p3');
+    expect(a.pendingCount).toBe(1);
+  });
+
   it('release is idempotent and forgets evicted sockets', () => {
     const a = new Admission<string>(limits);
     a.admit('a', 'h');
