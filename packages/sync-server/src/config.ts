@@ -161,7 +161,7 @@ const FLAGS: readonly Flag[] = [
     env: 'ACCORD_HANDSHAKE_TIMEOUT',
     arg: 'MS',
     def: '3000',
-    help: 'time from the upgrade to hello; then closed with 4006',
+    help: 'time from the upgrade to hello (each socket gets 3/4 of it to all of it, at random); then closed with 4006',
   },
   // Admission control, shared rate budgets and presence bounds: admission-config.ts.
   ...CLIENT_LIMIT_FLAGS,

@@ -63,12 +63,15 @@ export interface WriterResult {
   readonly ackMaxMs: number;
   /** Writers whose connection closed during the run. */
   readonly dropped: number;
+  /** Writers that could not join (refused upgrade, closed, timed out), by reason. */
+  readonly joinFailures: Record<string, number>;
 }
 
 /**
  * `clients` writers on documents `${docPrefix}-i` send `rate` updates per second in total for
  * `seconds`; the first second is warm-up (acks counted, latencies not). Waits up to `drainMs`
- * for the last acks.
+ * for the last acks. Writers that cannot join are counted, not fatal (a relay under attack may
+ * refuse them); without any, nothing is sent.
  */
 export async function runWriters(opts: {
   url: string;
@@ -84,9 +87,17 @@ export async function runWriters(opts: {
   let acked = 0;
   let dropped = 0;
   let warmEnd = Number.POSITIVE_INFINITY;
+  const joinFailures: Record<string, number> = {};
   for (let i = 0; i < opts.clients; i++) {
     const docId = `${opts.docPrefix}-${i}`;
-    const ws = await join(opts.url, docId, await opts.token(docId));
+    let ws: WebSocket;
+    try {
+      ws = await join(opts.url, docId, await opts.token(docId));
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      joinFailures[why] = (joinFailures[why] ?? 0) + 1;
+      continue;
+    }
     const doc = new Doc();
     const w: Writer = { ws, doc, sent: new Map(), next: null };
     doc.on('update', (u) => {
@@ -106,9 +117,10 @@ export async function runWriters(opts: {
   }
   const t0 = performance.now();
   warmEnd = t0 + 1000;
-  const total = Math.round(opts.rate * opts.seconds);
+  const total = writers.length === 0 ? 0 : Math.round(opts.rate * opts.seconds);
   let k = 0;
   await new Promise<void>((resolve) => {
+    if (total === 0) resolve();
     const tick = setInterval(() => {
       const now = performance.now();
       for (; k < total && t0 + (k * 1000) / opts.rate <= now; k++) {
@@ -142,6 +154,7 @@ export async function runWriters(opts: {
     ackP99Ms: samples.percentile(99),
     ackMaxMs: samples.percentile(100),
     dropped,
+    joinFailures,
   };
 }
 

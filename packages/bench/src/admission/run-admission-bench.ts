@@ -93,13 +93,19 @@ async function measure(relay: Relay, opts: AdmissionBenchOptions, docPrefix: str
     ackP99Ms: round(w.ackP99Ms, 2),
     ackMaxMs: round(w.ackMaxMs, 2),
     droppedWriters: w.dropped,
+    writerJoinFailures: w.joinFailures,
     connects: c.connects,
     connectFailures: c.connectFailures,
     connectP99Ms: round(c.connectP99Ms, 2),
     connectErrors: c.connectErrors,
     relayCpuPercent: round(proc.cpuPercent),
     relayRssMB: round(proc.rssMB),
-    ok: w.acked === w.updates && w.dropped === 0 && c.connectFailures === 0,
+    ok:
+      w.updates > 0 &&
+      w.acked === w.updates &&
+      w.dropped === 0 &&
+      Object.keys(w.joinFailures).length === 0 &&
+      c.connectFailures === 0,
   };
 }
 

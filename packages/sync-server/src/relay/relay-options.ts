@@ -8,6 +8,7 @@ import type { TokenVerifier } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { Committer } from '../storage/committer.js';
 import type { SqliteStore } from '../storage/sqlite-store.js';
+import type { RandomSource } from '../time/random.js';
 import type { Scheduler } from '../time/scheduler.js';
 import type { DocumentEngine } from './document.js';
 import type { RateLimits } from './rate-limit.js';
@@ -28,7 +29,7 @@ export interface RelayLimits {
   readonly presenceMaxBytes: number;
   /** Most presence bytes per document (this node's and other nodes' entries). */
   readonly presenceRoomBytes: number;
-  /** From the upgrade to `hello` (ms). */
+  /** From the upgrade to `hello` (ms; each connection gets 3/4 of it to all of it, see `random`). */
   readonly handshakeTimeoutMs: number;
   /** From `hello` to joined: token check and read quorum (ms). */
   readonly joinTimeoutMs: number;
@@ -53,6 +54,12 @@ export interface RelayOptions {
   readonly limits: RelayLimits;
   /** Clock and timers for deadlines, rate limits and presence (default: real time). */
   readonly scheduler?: Scheduler;
+  /**
+   * Randomness for the hello deadline's jitter (default `Math.random`): each connection gets
+   * between 3/4 of `handshakeTimeoutMs` and all of it, so sockets opened in a burst do not all
+   * expire (and come back) in the same instant.
+   */
+  readonly random?: RandomSource;
 }
 
 /** A refused token's error and close codes. */

@@ -142,7 +142,7 @@ export class Relay implements SessionHost, ReplicaHost {
       conn,
       this,
       {
-        helloTimeoutMs: limits.handshakeTimeoutMs,
+        helloTimeoutMs: limits.handshakeTimeoutMs * (0.75 + 0.25 * (this.options.random ?? Math.random)()),
         joinTimeoutMs: limits.joinTimeoutMs,
         maxBufferedBytes: limits.maxBufferedBytes,
         maxPresenceBytes: limits.presenceMaxBytes,

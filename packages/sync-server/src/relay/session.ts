@@ -90,7 +90,8 @@ export class Session implements ConnectionHandler {
       this.handshakeTimer = null;
       if (this.state !== 'handshake') return;
       this.host.count('admission', 'hello-timeout');
-      this.fail('unexpected-message', CloseCode.handshakeTimeout, 'no hello in time');
+      // A socket that never spoke gets the close code alone (one frame less per idle socket).
+      this.close(CloseCode.handshakeTimeout, 'no hello in time');
     });
   }
 

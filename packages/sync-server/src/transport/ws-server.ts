@@ -78,6 +78,8 @@ interface Live {
   ws: WebSocket;
   conn: WsConnection;
   alive: boolean;
+  /** Which slice of the keep-alive interval pings it. */
+  slice: number;
   /** Resolves when the socket has closed. */
   closed: Promise<void>;
 }
@@ -88,6 +90,9 @@ interface Live {
  * bursts; a short queue then drops honest clients' handshakes, which retry a second later.
  */
 const LISTEN_BACKLOG = 4096;
+
+/** Keep-alive pings go out in this many slices of the interval, not all at once. */
+const PING_SLICES = 8;
 
 /** How long a refused upgrade's socket may stay open for its answer to be read (ms). */
 const REFUSED_GRACE_MS = 2000;
@@ -110,6 +115,7 @@ export async function startTransport(
     maxPending: options.maxPending ?? 10_000,
     maxPendingPerAddress: options.maxPendingPerAddress ?? 64,
   });
+  let attached = 0;
   const unlimited = new Set((options.unlimitedAddresses ?? DEFAULT_UNLIMITED_ADDRESSES).map(addressKey));
   const coalescer = new WriteCoalescer({
     intervalMs: options.writeCoalesceMs ?? 1,
@@ -169,7 +175,13 @@ export async function startTransport(
     const conn = new WsConnection(remote, address, ws, req.socket, coalescer, () =>
       admission.authenticate(socket),
     );
-    const entry: Live = { ws, conn, alive: true, closed: new Promise<void>((r) => (markClosed = r)) };
+    const entry: Live = {
+      ws,
+      conn,
+      alive: true,
+      slice: attached++ % PING_SLICES,
+      closed: new Promise<void>((r) => (markClosed = r)),
+    };
     live.set(socket, entry);
     let closed = false;
     const handler = handlers.accept(conn);
@@ -203,8 +215,15 @@ export async function startTransport(
     ws.on('close', finish);
   }
 
+  // Each socket is pinged once per keepAliveMs, in PING_SLICES slices spread over the interval
+  // (10,000 pings in one tick stalled the event loop for a few hundred ms). Sockets that have not
+  // authenticated are not pinged: their hello and join deadlines bound them.
+  let slice = 0;
   const pinger = setInterval(() => {
-    for (const e of live.values()) {
+    const current = slice;
+    slice = (slice + 1) % PING_SLICES;
+    for (const [socket, e] of live) {
+      if (e.slice !== current || admission.isPending(socket)) continue;
       if (!e.alive) {
         e.ws.close(CloseCode.idleTimeout, 'idle');
         setTimeout(() => e.ws.terminate(), 1000).unref();
@@ -217,7 +236,7 @@ export async function startTransport(
         e.ws.terminate();
       }
     }
-  }, options.keepAliveMs);
+  }, options.keepAliveMs / PING_SLICES);
   pinger.unref();
 
   await new Promise<void>((resolve, reject) => {
