@@ -77,6 +77,8 @@ export interface Transport {
 interface Live {
   ws: WebSocket;
   conn: WsConnection;
+  /** Forget the socket and tell its handler it closed (idempotent). */
+  finish: () => void;
   alive: boolean;
   /** Which slice of the keep-alive interval pings it. */
   slice: number;
@@ -164,7 +166,12 @@ export async function startTransport(
     options.onRefused?.('pending-evicted');
     const entry = live.get(socket);
     if (entry === undefined) socket.destroy();
-    else entry.conn.close(CloseCode.overloaded, 'too many unauthenticated connections');
+    else {
+      entry.conn.close(CloseCode.overloaded, 'too many unauthenticated connections');
+      // The relay forgets it now, not after the close handshake: a token check in flight for it
+      // then ends quietly instead of counting as a full connection budget.
+      entry.finish();
+    }
   }
 
   /** `address`: the per-address key, `null` when exempt from per-address limits. */
@@ -178,6 +185,7 @@ export async function startTransport(
     const entry: Live = {
       ws,
       conn,
+      finish: () => finish(),
       alive: true,
       slice: attached++ % PING_SLICES,
       closed: new Promise<void>((r) => (markClosed = r)),
