@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { mintToken } from '@accord/sync-server';
@@ -63,8 +63,25 @@ async function startRelay(opts: AdmissionBenchOptions, extra: readonly string[])
   };
 }
 
-/** Honest writers and a connect prober for one phase, with the relay's CPU and memory over it. */
+/**
+ * The relay's event-loop delay since the previous call (prom-client resets its histogram on
+ * every scrape): p99 and max in ms, NaN when unavailable. Tells a stall of the relay's own loop
+ * from one of the honest clients' process or the network.
+ */
+async function relayLoopLag(relay: Relay): Promise<{ p99: number; max: number }> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${relay.server.port}/metrics`)).text();
+    const read = (name: string) =>
+      Number(new RegExp(`^${name}\\{[^}]*\\} ([\\d.e+-]+)$`, 'm').exec(text)?.[1]) * 1000;
+    return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
+  } catch {
+    return { p99: Number.NaN, max: Number.NaN };
+  }
+}
+
+/** Honest writers and a connect prober for one phase, with the relay's CPU, memory and loop delay over it. */
 async function measure(relay: Relay, opts: AdmissionBenchOptions, docPrefix: string) {
+  await relayLoopLag(relay);
   const sampler = new ProcSampler([relay.server.pid]);
   const probe = probeConnects({
     url: relay.url,
@@ -83,6 +100,7 @@ async function measure(relay: Relay, opts: AdmissionBenchOptions, docPrefix: str
   });
   const proc = sampler.stop();
   const c = await probe.stop();
+  const lag = await relayLoopLag(relay);
   return {
     clients: opts.clients,
     rate: opts.rate,
@@ -100,6 +118,9 @@ async function measure(relay: Relay, opts: AdmissionBenchOptions, docPrefix: str
     connectErrors: c.connectErrors,
     relayCpuPercent: round(proc.cpuPercent),
     relayRssMB: round(proc.rssMB),
+    relayLoopLagP99Ms: round(lag.p99, 1),
+    relayLoopLagMaxMs: round(lag.max, 1),
+    loadAvg1: round(loadavg()[0] ?? 0, 2),
     ok:
       w.updates > 0 &&
       w.acked === w.updates &&

@@ -118,7 +118,7 @@ function describe(r: AdmissionBenchResult): string {
     r.scenario === 'admission'
       ? `admission ${r.phase}${r.phase !== 'baseline' ? ` (${r.attackers} attackers, held avg ${r.heldAvg}, min ${r.heldMin})` : ''}`
       : `presence-flood interval=${r.presenceInterval} ${r.phase}${r.phase === 'flood' ? ` (${r.readers} readers, ${r.readerFramesPerSec} frames/s to readers)` : ''}`;
-  return `${head}: ack p50 ${r.ackP50Ms} ms, p99 ${r.ackP99Ms} ms (${r.acked}/${r.updates} acked); connects ${r.connects} ok, ${r.connectFailures} failed, p99 ${r.connectP99Ms} ms; relay ${r.relayCpuPercent}% CPU, ${r.relayRssMB} MB`;
+  return `${head}: ack p50 ${r.ackP50Ms} ms, p99 ${r.ackP99Ms} ms (${r.acked}/${r.updates} acked); connects ${r.connects} ok, ${r.connectFailures} failed, p99 ${r.connectP99Ms} ms; relay ${r.relayCpuPercent}% CPU, ${r.relayRssMB} MB, loop delay p99 ${r.relayLoopLagP99Ms} ms, max ${r.relayLoopLagMaxMs} ms; load ${r.loadAvg1}`;
 }
 
 runMain(main);
