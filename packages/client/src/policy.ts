@@ -85,7 +85,11 @@ export type RelayErrorAction =
   | 'discard-update'
   /** The session is read-only: report once, keep the edits local. */
   | 'read-only'
-  /** Report it; the connection goes on. */
+  /**
+   * Report it; the connection goes on. `too-large` is one of these: a relay sends it for a
+   * presence state over its byte limits (the state is not relayed, the connection stays); a frame
+   * over the relay's maximum payload closes with 1009 and no error message.
+   */
   | 'report'
   /** A close follows that carries the decision (auth, size, version, shutdown). */
   | 'await-close';
@@ -102,7 +106,6 @@ export function relayErrorAction(code: ProtocolErrorCode): RelayErrorAction {
     case 'auth-failed':
     case 'token-expired':
     case 'forbidden':
-    case 'too-large':
     case 'bad-version':
     case 'going-away':
       return 'await-close';

@@ -9,6 +9,8 @@ import {
   type ClientMessage,
   type ClusterMessage,
   decodeServerMessage,
+  describeDocIdProblem,
+  docIdProblem,
   type ErrorMessage,
   encodeMessage,
   type PresenceState,
@@ -87,13 +89,13 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
   protected presenceFrame: Uint8Array | undefined;
 
   /**
-   * @throws TypeError for an empty or invalid URL list, an empty `docId`, or no WebSocket class.
+   * @throws TypeError for an empty or invalid URL list, an invalid `docId` (see `docIdProblem`), or no WebSocket class.
    */
   constructor(docSync: DocSync, urls: readonly string[], options: ProviderOptions) {
     super();
-    if (typeof options.docId !== 'string' || options.docId.length === 0) {
-      throw new TypeError('WebsocketProvider needs a non-empty docId');
-    }
+    // Refused here, not by a relay's 1007: a lone surrogate would reach it as U+FFFD, another room.
+    const problem = typeof options.docId === 'string' ? docIdProblem(options.docId) : 'empty';
+    if (problem !== null) throw new TypeError(`WebsocketProvider: ${describeDocIdProblem(problem)}`);
     this.docId = options.docId;
     this.docSync = docSync;
     this.opts = options;

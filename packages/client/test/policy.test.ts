@@ -63,17 +63,12 @@ describe('relayErrorAction', () => {
     expect(relayErrorAction('unavailable')).toBe('failover');
     expect(relayErrorAction('bad-update')).toBe('discard-update');
     expect(relayErrorAction('read-only')).toBe('read-only');
-    for (const code of [
-      'auth-failed',
-      'token-expired',
-      'forbidden',
-      'too-large',
-      'bad-version',
-      'going-away',
-    ] as const) {
+    for (const code of ['auth-failed', 'token-expired', 'forbidden', 'bad-version', 'going-away'] as const) {
       expect(relayErrorAction(code)).toBe('await-close');
     }
     expect(relayErrorAction('rate-limited')).toBe('report');
+    // Refused presence (over the relay's byte limits): the connection stays, nothing to wait for.
+    expect(relayErrorAction('too-large')).toBe('report');
   });
 
   it('has an action for every protocol error code', () => {

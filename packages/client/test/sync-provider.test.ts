@@ -66,6 +66,20 @@ const flush = async () => {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 };
 
+describe('SyncProvider document ids', () => {
+  it('refuses an id a relay would refuse: empty, or with a lone surrogate (never sent as U+FFFD)', () => {
+    for (const docId of ['', 'a\uD800', '\uDC00b']) {
+      const h = harness({ docId });
+      expect(() => h.make()).toThrow(TypeError);
+      expect(h.sockets).toHaveLength(0);
+    }
+    const h = harness({ docId: 'a😀' });
+    h.make();
+    h.pump();
+    expect(h.relays.get(A)!.received[0]).toMatchObject({ type: 'hello', docId: 'a😀' });
+  });
+});
+
 describe('SyncProvider handshake and live sync', () => {
   it('says hello with docId, token and state vector, applies the sync reply and sends what the relay lacks', async () => {
     const h = harness({ token: 'tok' });
@@ -423,6 +437,20 @@ describe('SyncProvider presence, cluster and lifecycle', () => {
         .received.filter((m) => m.type === 'presence')
         .at(-1),
     ).toEqual({ type: 'presence', state: null });
+  });
+
+  it('reports presence the relay refused as too large, and stays synced', () => {
+    const h = harness();
+    const p = h.make();
+    h.pump();
+    p.setPresence({ data: 'x'.repeat(100) });
+    h.pump();
+    h.relays
+      .get(A)!
+      .send(h.live(), { type: 'error', code: 'too-large', message: 'presence too large', id: 0 });
+    expect(h.errors.map((e) => [e.code, e.fatal])).toEqual([['too-large', false]]);
+    expect(p.status).toBe('synced');
+    expect(h.live().readyState).toBe(1);
   });
 
   it('pings at least every presence TTL / 3 so the relay does not expire this session', () => {

@@ -3,6 +3,7 @@
  * one table, parsed into a typed {@link RelayConfig}. Parsing is pure (argv and env are passed in)
  * and throws {@link ConfigError} with a message fit for the terminal.
  */
+import { CLIENT_LIMIT_FLAGS, type ClientLimitsConfig, parseClientLimits } from './admission-config.js';
 import type { SyncMode } from './storage/sqlite-store.js';
 
 /** A peer from `--peers`: `id@host:port`. */
@@ -12,8 +13,8 @@ export interface PeerAddress {
   readonly port: number;
 }
 
-/** Everything a relay node is started with. */
-export interface RelayConfig {
+/** Everything a relay node is started with (the client-facing limits: {@link ClientLimitsConfig}). */
+export interface RelayConfig extends ClientLimitsConfig {
   readonly id: number;
   readonly host: string;
   readonly port: number;
@@ -174,9 +175,11 @@ const FLAGS: readonly Flag[] = [
     name: 'handshake-timeout',
     env: 'ACCORD_HANDSHAKE_TIMEOUT',
     arg: 'MS',
-    def: '10000',
-    help: 'time to send hello',
+    def: '3000',
+    help: 'time from the upgrade to hello (each socket gets 3/4 of it to all of it, at random); then closed with 4006',
   },
+  // Admission control, shared rate budgets and presence bounds: admission-config.ts.
+  ...CLIENT_LIMIT_FLAGS,
   {
     name: 'keepalive',
     env: 'ACCORD_KEEPALIVE',
@@ -467,6 +470,7 @@ export function loadConfig(
     rateBytes: int('rate-bytes', need('rate-bytes'), 0),
     presenceTtlMs: int('presence-ttl', need('presence-ttl'), 100),
     handshakeTimeoutMs: int('handshake-timeout', need('handshake-timeout'), 100),
+    ...parseClientLimits(need, int, (message) => new ConfigError(message)),
     keepAliveMs: int('keepalive', need('keepalive'), 100),
     writeCoalesceMs: int('write-coalesce', need('write-coalesce'), 0),
     writeCoalesceMaxMs: int('write-coalesce-max', need('write-coalesce-max'), 0),

@@ -3,6 +3,7 @@
  * the seams the cluster plugs into (`Replicator`, `ReplicaHost`).
  * @packageDocumentation
  */
+export type { ClientLimitsConfig } from './admission-config.js';
 export * from './auth/index.js';
 export * from './cluster/index.js';
 export {
@@ -30,6 +31,13 @@ export {
   type SnapshotNumber,
 } from './relay/replicator.js';
 export * from './storage/index.js';
+export {
+  Admission,
+  type AdmissionLimits,
+  type AdmissionRefusal,
+  addressKey,
+  DEFAULT_UNLIMITED_ADDRESSES,
+} from './transport/admission.js';
 export {
   startTransport,
   type Transport,

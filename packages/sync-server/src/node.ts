@@ -15,7 +15,13 @@ import type { Committer } from './storage/committer.js';
 import { GroupCommitter } from './storage/group-commit.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { WorkerCommitter } from './storage/worker-committer.js';
+import { UPGRADE_REFUSALS } from './transport/admission.js';
 import { startTransport, type Transport } from './transport/ws-server.js';
+
+/** A budget shared by many connections: the given rates, bursts of 4 seconds' worth. */
+function sharedRate(framesPerSecond: number, bytesPerSecond: number) {
+  return { framesPerSecond, frameBurst: framesPerSecond * 4, bytesPerSecond, byteBurst: bytesPerSecond * 4 };
+}
 
 /** Builds the replicator of a node; the default is {@link LocalReplicator} (a cluster of one). */
 export type ReplicatorFactory = (config: RelayConfig) => Replicator;
@@ -94,8 +100,14 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         bytesPerSecond: config.rateBytes,
         byteBurst: config.rateBytes * 4,
       },
+      addressRate: sharedRate(config.rateLimitAddress, config.rateBytesAddress),
+      tokenRate: sharedRate(config.rateLimitToken, config.rateBytesToken),
       presenceTtlMs: config.presenceTtlMs,
+      presenceIntervalMs: config.presenceIntervalMs,
+      presenceMaxBytes: config.presenceMaxBytes,
+      presenceRoomBytes: config.presenceRoomBytes,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
+      joinTimeoutMs: config.joinTimeoutMs,
       maxBufferedBytes: Math.max(8 * 1024 * 1024, config.maxPayload * 4),
       snapshotEvery: config.snapshotEvery,
       roomIdleMs: options.roomIdleMs ?? 30_000,
@@ -110,12 +122,19 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         port: config.port,
         maxPayload: config.maxPayload,
         maxConnections: config.maxConnections,
+        maxPending: config.maxPending,
+        maxPendingPerAddress: config.maxPendingPerAddress,
+        unlimitedAddresses: config.unlimitedAddresses,
         keepAliveMs: config.keepAliveMs,
         writeCoalesceMs: config.writeCoalesceMs,
         writeCoalesceMaxMs: config.writeCoalesceMaxMs,
         isOriginAllowed: originMatcher(config.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS),
         logger,
-        onRefused: (reason) => metrics.refusedUpgrades.inc({ reason }),
+        onRefused: (reason) => {
+          metrics.admissionRefused.inc({ reason });
+          const http = UPGRADE_REFUSALS[reason];
+          if (http !== undefined) metrics.refusedUpgrades.inc({ reason: http.phrase });
+        },
       },
       {
         accept: (conn) => relay.accept(conn),
@@ -124,12 +143,14 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
           ok: relay.isAccepting,
           nodeId: config.id,
           connections: relay.connectionCount,
+          pending: transport.admission().pending,
           rooms: relay.rooms.size,
           cluster: replicator.status(),
           replication: replicator.health(),
         }),
         metrics: async () => {
           metrics.rooms.set(relay.rooms.size);
+          metrics.pendingConnections.set(transport.admission().pending);
           return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
         },
       },

@@ -69,6 +69,67 @@ describe('relay configuration', () => {
     });
   });
 
+  it('has safe admission, shared-rate and presence defaults, each from its flag or environment variable', () => {
+    expect(loadConfig(base, {})).toMatchObject({
+      maxConnections: 10_000,
+      maxPending: 10_000,
+      maxPendingPerAddress: 64,
+      unlimitedAddresses: ['127.0.0.1', '::1'],
+      handshakeTimeoutMs: 3000,
+      joinTimeoutMs: 10_000,
+      rateLimitAddress: 5000,
+      rateBytesAddress: 32 * 1024 * 1024,
+      rateLimitToken: 2000,
+      rateBytesToken: 16 * 1024 * 1024,
+      presenceMaxBytes: 8192,
+      presenceRoomBytes: 1024 * 1024,
+      presenceIntervalMs: 50,
+    });
+    const env = {
+      ACCORD_MAX_PENDING: '100',
+      ACCORD_MAX_PENDING_PER_ADDRESS: '0',
+      ACCORD_UNLIMITED_ADDRESSES: '',
+      ACCORD_JOIN_TIMEOUT: '2000',
+      ACCORD_RATE_LIMIT_ADDRESS: '7',
+      ACCORD_RATE_BYTES_ADDRESS: '8',
+      ACCORD_RATE_LIMIT_TOKEN: '9',
+      ACCORD_RATE_BYTES_TOKEN: '0',
+      ACCORD_PRESENCE_MAX_BYTES: '1024',
+      ACCORD_PRESENCE_ROOM_BYTES: '4096',
+      ACCORD_PRESENCE_INTERVAL: '0',
+    };
+    expect(loadConfig([...base, '--presence-interval', '100'], env)).toMatchObject({
+      maxPending: 100,
+      maxPendingPerAddress: 0,
+      unlimitedAddresses: [],
+      joinTimeoutMs: 2000,
+      rateLimitAddress: 7,
+      rateBytesAddress: 8,
+      rateLimitToken: 9,
+      rateBytesToken: 0,
+      presenceMaxBytes: 1024,
+      presenceRoomBytes: 4096,
+      presenceIntervalMs: 100,
+    });
+    const help = helpText();
+    for (const [flag, envName] of Object.entries({
+      '--max-pending ': 'ACCORD_MAX_PENDING)',
+      '--max-pending-per-address': 'ACCORD_MAX_PENDING_PER_ADDRESS',
+      '--unlimited-addresses': 'ACCORD_UNLIMITED_ADDRESSES',
+      '--join-timeout': 'ACCORD_JOIN_TIMEOUT',
+      '--rate-limit-address': 'ACCORD_RATE_LIMIT_ADDRESS',
+      '--rate-bytes-address': 'ACCORD_RATE_BYTES_ADDRESS',
+      '--rate-limit-token': 'ACCORD_RATE_LIMIT_TOKEN',
+      '--rate-bytes-token': 'ACCORD_RATE_BYTES_TOKEN',
+      '--presence-max-bytes': 'ACCORD_PRESENCE_MAX_BYTES',
+      '--presence-room-bytes': 'ACCORD_PRESENCE_ROOM_BYTES',
+      '--presence-interval': 'ACCORD_PRESENCE_INTERVAL',
+    })) {
+      const line = help.split('\n').find((l) => l.includes(flag));
+      expect(line, flag).toContain(envName);
+    }
+  });
+
   it.each([
     [[], /no auth configured/],
     [['--auth', 'none', ...base], /not both/],
@@ -92,6 +153,9 @@ describe('relay configuration', () => {
     [[...base, '--tls-cert', 'c.pem'], /go together/],
     [[...base, '--peer-tls-ca', 'ca.pem'], /needs --tls-cert/],
     [[...base, 'stray'], /unexpected argument/],
+    [[...base, '--max-pending', '0'], /--max-pending must be >= 1/],
+    [[...base, '--presence-room-bytes', '100'], /at least --presence-max-bytes/],
+    [[...base, '--unlimited-addresses', '10.0.0.1,proxy'], /"proxy" is not an IP address/],
   ])('refuses %j', (argv, message) => {
     expect(() => loadConfig(argv as string[], {})).toThrow(ConfigError);
     expect(() => loadConfig(argv as string[], {})).toThrow(message);

@@ -1,6 +1,6 @@
 /**
- * The command lines' JSON output carries the contract fields (DESIGN.md): `bench:relay` and
- * `fuzz`, run as built JS at tiny sizes (`bench:trace` has its own test).
+ * The command lines' JSON output carries the contract fields (DESIGN.md): `bench:relay`,
+ * `bench:admission` and `fuzz`, run as built JS at tiny sizes (`bench:trace` has its own test).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -73,5 +73,41 @@ describe('command-line JSON', () => {
       expect(err?.code, bin).toBe(2);
       expect(err?.stderr.trim().split('\n'), bin).toHaveLength(1);
     }
+  });
+
+  it('bench:admission --json: a baseline and an attack phase with the honest clients’ figures', async () => {
+    const { stdout } = await run(process.execPath, [
+      `${dist}bench-admission.js`,
+      ...[
+        '--attackers',
+        '40',
+        '--attack',
+        'hold',
+        '--clients',
+        '2',
+        '--rate',
+        '20',
+        '--seconds',
+        '2',
+        '--json',
+      ],
+    ]);
+    const out = lines(stdout);
+    expect(out.map((o) => o.phase)).toEqual(['baseline', 'attack-hold']);
+    for (const o of out) {
+      for (const k of ['ackP50Ms', 'ackP99Ms', 'connects', 'relayCpuPercent'])
+        expect(typeof o[k], k).toBe('number');
+      expect(o).toMatchObject({ scenario: 'admission', connectFailures: 0, ok: true });
+    }
+    expect(out[1]).toMatchObject({ attackers: 40, heldAtStart: 40 });
+  }, 60_000);
+
+  it('bench:admission refuses an unknown flag with exit code 2 and a one-line message', async () => {
+    const failed = await run(process.execPath, [`${dist}bench-admission.js`, '--bogus']).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr.trim().split('\n')).toEqual(["bench:admission: Unknown option '--bogus'"]);
   });
 });

@@ -8,6 +8,7 @@
 import { type Decoder, decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
+import { describeDocIdProblem, docIdProblem, MAX_DOC_ID_BYTES } from './doc-id.js';
 import { errorCodeFromWire, errorCodeToWire } from './error-codes.js';
 import {
   type ClientMessage,
@@ -19,8 +20,7 @@ import {
 } from './messages.js';
 import { readPresenceState, writePresenceState } from './presence-state.js';
 
-/** Longest document id accepted, in UTF-8 bytes. */
-export const MAX_DOC_ID_BYTES = 512;
+export { MAX_DOC_ID_BYTES } from './doc-id.js';
 /** Longest token accepted, in UTF-8 bytes. */
 export const MAX_TOKEN_BYTES = 8192;
 /** Longest error message accepted, in UTF-8 bytes. */
@@ -59,7 +59,8 @@ const SERVER_TYPES = new Set<MessageType>([
 
 /**
  * Encode one message into a frame. Throws `RangeError` when a field is out of range (negative
- * or unsafe integers, a presence value the format cannot hold); never for valid messages.
+ * or unsafe integers, a presence value the format cannot hold, a `hello` whose document id holds
+ * a lone surrogate, which UTF-8 cannot carry); never for valid messages.
  */
 export function encodeMessage(msg: Message): Uint8Array {
   // The hot frames (one per update, one per ack) are written straight into an exact-size array.
@@ -71,6 +72,9 @@ export function encodeMessage(msg: Message): Uint8Array {
   enc.writeU8(MessageTypeCode[msg.type]);
   switch (msg.type) {
     case 'hello':
+      // Written as is, a lone surrogate would reach the relay as U+FFFD: another document's id.
+      if (docIdProblem(msg.docId) === 'lone-surrogate')
+        throw new RangeError(describeDocIdProblem('lone-surrogate'));
       enc.writeString(msg.docId);
       enc.writeString(msg.token);
       enc.writeBytes(msg.stateVector);
@@ -255,6 +259,8 @@ function readMessage(d: Decoder): Message {
 
 function readDocId(d: Decoder): string {
   const id = d.readBoundedString(MAX_DOC_ID_BYTES, 'document id');
-  if (id.length === 0) throw new DecodeError('invalid', 'document id is empty');
+  // Fatal UTF-8 decoding never yields a lone surrogate; the check states the invariant.
+  const problem = docIdProblem(id);
+  if (problem !== null) throw new DecodeError('invalid', describeDocIdProblem(problem));
   return id;
 }

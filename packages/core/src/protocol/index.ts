@@ -14,12 +14,18 @@ export {
   decodeMessage,
   decodeServerMessage,
   encodeMessage,
-  MAX_DOC_ID_BYTES,
   MAX_ERROR_MESSAGE_BYTES,
   MAX_SUCCESSORS,
   MAX_TOKEN_BYTES,
   MessageTypeCode,
 } from './codec.js';
+export {
+  type DocIdProblem,
+  describeDocIdProblem,
+  docIdProblem,
+  isValidDocId,
+  MAX_DOC_ID_BYTES,
+} from './doc-id.js';
 export {
   errorCodeFromWire,
   errorCodeToWire,
@@ -51,6 +57,7 @@ export { PROTOCOL_VERSION } from './messages.js';
 export {
   MAX_PRESENCE_COLOR_BYTES,
   MAX_PRESENCE_NAME_BYTES,
+  presenceStateSize,
   readPresenceState,
   writePresenceState,
 } from './presence-state.js';
@@ -58,6 +65,7 @@ export {
   PRESENCE_MAX_DEPTH,
   PRESENCE_MAX_NODES,
   type PresenceValue,
+  presenceValueSize,
   readPresenceValue,
   writePresenceValue,
 } from './presence-value.js';

@@ -7,7 +7,7 @@ import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
 import type { PresenceState } from './messages.js';
-import { readPresenceValue, writePresenceValue } from './presence-value.js';
+import { presenceValueSize, readPresenceValue, stringSize, writePresenceValue } from './presence-value.js';
 
 /** Longest presence name accepted, in UTF-8 bytes. */
 export const MAX_PRESENCE_NAME_BYTES = 256;
@@ -45,4 +45,21 @@ export function readPresenceState(dec: Decoder): PresenceState | null {
     cursor: readPresenceValue(dec),
     data: readPresenceValue(dec),
   };
+}
+
+/**
+ * The exact number of bytes {@link writePresenceState} writes for `state` (1 for `null`),
+ * computed without encoding. A relay bounds presence by this size, per entry and per room, so
+ * the same state weighs the same whether a client or another node reported it. Throws
+ * `RangeError` where {@link writePresenceState} would.
+ */
+export function presenceStateSize(state: PresenceState | null): number {
+  if (state === null) return 1;
+  return (
+    1 +
+    stringSize(state.name) +
+    stringSize(state.color) +
+    presenceValueSize(state.cursor) +
+    presenceValueSize(state.data)
+  );
 }

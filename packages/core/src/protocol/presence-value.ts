@@ -6,6 +6,7 @@
 
 import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
+import { utf8Length } from '../encoding/utf16.js';
 import { DecodeError } from '../errors.js';
 
 /**
@@ -73,6 +74,62 @@ export function writePresenceValue(enc: Encoder, value: PresenceValue, depth = 0
       writePresenceValue(enc, v, depth + 1);
     }
   } else throw new RangeError(`unsupported presence value of type ${typeof value}`);
+}
+
+/** Bytes of an unsigned LEB128 varint (as `Encoder.writeVarUint` writes it). */
+export function varUintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
+}
+
+/** Bytes of a signed varint (as `Encoder.writeVarInt` writes it: 6 bits in the first byte). */
+function varIntSize(v: number): number {
+  let m = Math.floor(Math.abs(v) / 0x40);
+  let size = 1;
+  while (m > 0) {
+    m = Math.floor(m / 0x80);
+    size++;
+  }
+  return size;
+}
+
+/** Bytes of a length-prefixed UTF-8 string (as `Encoder.writeString` writes it). */
+export function stringSize(s: string): number {
+  const n = utf8Length(s);
+  return varUintSize(n) + n;
+}
+
+/**
+ * The exact number of bytes {@link writePresenceValue} writes for `value`, computed without
+ * encoding (the relay weighs presence against its byte limits with it). Throws `RangeError`
+ * where {@link writePresenceValue} would.
+ */
+export function presenceValueSize(value: PresenceValue, depth = 0): number {
+  if (depth > PRESENCE_MAX_DEPTH) throw new RangeError('presence value nested too deeply');
+  if (value === null || value === false || value === true) return 1;
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && !Object.is(value, -0)) return 1 + varIntSize(value);
+    if (Number.isFinite(value)) return 9;
+    throw new RangeError('presence numbers must be finite');
+  }
+  if (typeof value === 'string') return 1 + stringSize(value);
+  if (value instanceof Uint8Array) return 1 + varUintSize(value.length) + value.length;
+  if (Array.isArray(value)) {
+    let n = 1 + varUintSize(value.length);
+    for (const v of value as readonly PresenceValue[]) n += presenceValueSize(v, depth + 1);
+    return n;
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as { readonly [key: string]: PresenceValue });
+    let n = 1 + varUintSize(entries.length);
+    for (const [k, v] of entries) n += stringSize(k) + presenceValueSize(v, depth + 1);
+    return n;
+  }
+  throw new RangeError(`unsupported presence value of type ${typeof value}`);
 }
 
 /**

@@ -3,11 +3,15 @@
  * (`doc`, `*` for every document), the scope (`read` or `write`) and a required expiry. Verified
  * with `jose` before the relay sends any byte of the document.
  */
-import type { Scope } from '@accord/core';
+import { describeDocIdProblem, docIdProblem, type Scope } from '@accord/core';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
-/** Why a token was refused; maps to the protocol's error and close codes. */
-export type AuthErrorCode = 'auth-failed' | 'token-expired' | 'forbidden';
+/**
+ * Why a token was refused; maps to the protocol's error and close codes: `auth-failed` (4001),
+ * `token-expired` (4002), `forbidden` (4003), `malformed` (1007, bad data: the token's document
+ * claim, or the document asked for, is not a valid document id, e.g. holds a lone surrogate).
+ */
+export type AuthErrorCode = 'auth-failed' | 'token-expired' | 'forbidden' | 'malformed';
 
 /** Thrown by {@link TokenVerifier.verify} when a token does not grant access. */
 export class AuthError extends Error {
@@ -43,8 +47,13 @@ function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-/** Sign a token for `docId` with `secret` (at least 16 characters). For tests, dev and token services. */
+/**
+ * Sign a token for `docId` with `secret` (at least 16 characters). For tests, dev and token services.
+ * Throws `RangeError` for a short secret or a `docId` that is neither `'*'` nor a valid document id.
+ */
 export async function mintToken(secret: string, options: MintOptions): Promise<string> {
+  const problem = options.docId === '*' ? null : docIdProblem(options.docId);
+  if (problem !== null) throw new RangeError(`cannot mint a token: ${describeDocIdProblem(problem)}`);
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const exp = now + (options.ttlSeconds ?? 3600);
   return new SignJWT({ doc: options.docId, scope: options.scope })
@@ -61,7 +70,8 @@ export interface TokenVerifier {
   /**
    * Check `token` for `docId`. Resolves with the grant, rejects with {@link AuthError}
    * (`auth-failed`: missing, malformed or badly signed; `token-expired`; `forbidden`: another
-   * document or an unknown scope). Never rejects with anything else.
+   * document or an unknown scope; `malformed`: `docId` or the token's document claim is not a
+   * valid document id). Never rejects with anything else.
    */
   verify(token: string, docId: string): Promise<Grant>;
 }
@@ -72,6 +82,7 @@ export function hmacVerifier(secret: string, clockToleranceSeconds = 5): TokenVe
   return {
     open: false,
     async verify(token: string, docId: string): Promise<Grant> {
+      if (docIdProblem(docId) !== null) throw new AuthError('malformed', 'invalid document id');
       if (token.length === 0) throw new AuthError('auth-failed', 'no token');
       let payload: Record<string, unknown>;
       try {
@@ -87,6 +98,9 @@ export function hmacVerifier(secret: string, clockToleranceSeconds = 5): TokenVe
       const scope = payload.scope;
       const doc = payload.doc ?? payload.sub;
       if (scope !== 'read' && scope !== 'write') throw new AuthError('forbidden', 'token has no valid scope');
+      // JSON escapes can carry a lone surrogate ("\ud800"), which no hello can name.
+      if (typeof doc === 'string' && doc !== '*' && docIdProblem(doc) !== null)
+        throw new AuthError('malformed', 'the token names an invalid document id');
       if (typeof doc !== 'string' || (doc !== '*' && doc !== docId)) {
         throw new AuthError('forbidden', 'token is for another document');
       }
@@ -100,6 +114,7 @@ export function openVerifier(): TokenVerifier {
   return {
     open: true,
     async verify(_token: string, docId: string): Promise<Grant> {
+      if (docIdProblem(docId) !== null) throw new AuthError('malformed', 'invalid document id');
       return { docId, scope: 'write', expiresAt: Number.MAX_SAFE_INTEGER };
     },
   };

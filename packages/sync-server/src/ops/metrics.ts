@@ -22,6 +22,14 @@ export interface RelayMetrics {
   readonly compactions: Counter;
   readonly corruptUpdates: Counter;
   readonly refusedUpgrades: Counter<'reason'>;
+  /** Sockets refused or closed by admission control, by `AdmissionRefusal`. */
+  readonly admissionRefused: Counter<'reason'>;
+  /** Sockets upgraded whose token is not yet checked (set when scraped). */
+  readonly pendingConnections: Gauge;
+  /** Connections closed for a rate budget, by scope (`connection`, `address`, `token`). */
+  readonly rateLimited: Counter<'scope'>;
+  /** Presence entries refused for their size, by source (`client`, `peer`) and reason (`entry-bytes`, `room-bytes`). */
+  readonly presenceRefused: Counter<'source' | 'reason'>;
 }
 
 /** Create the registry and metrics; `defaults` adds process metrics (CPU, memory, event-loop lag). */
@@ -98,8 +106,31 @@ export function createMetrics(nodeId: number, defaults = true): RelayMetrics {
     }),
     refusedUpgrades: new Counter({
       name: 'accord_refused_upgrades_total',
-      help: 'WebSocket upgrades refused, by reason',
+      help: 'WebSocket upgrades refused, by HTTP reason phrase',
       labelNames: ['reason'],
+      registers,
+    }),
+    admissionRefused: new Counter({
+      name: 'accord_admission_refused_total',
+      help: 'Sockets refused at the upgrade or closed before joining by admission control, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    pendingConnections: new Gauge({
+      name: 'accord_pending_connections',
+      help: 'Upgraded sockets whose token is not yet checked',
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'accord_rate_limited_total',
+      help: 'Connections closed for exceeding a rate budget, by scope',
+      labelNames: ['scope'],
+      registers,
+    }),
+    presenceRefused: new Counter({
+      name: 'accord_presence_refused_total',
+      help: 'Presence entries refused for their size, by source and reason',
+      labelNames: ['source', 'reason'],
       registers,
     }),
   };

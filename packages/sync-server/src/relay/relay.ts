@@ -1,64 +1,44 @@
 /**
- * The relay: accepts connections, runs the handshake (token checked before any document byte),
- * validates each update against the room's document, relays it, hands it to the replicator and
- * acknowledges it once durable, relays and expires presence, and pushes cluster status. No
- * socket library here: the transport adapts sockets to {@link Connection}.
+ * The relay: accepts connections, runs the handshake (document id and token checked before any
+ * document byte), hands validated updates to the write path, relays and expires presence, and
+ * pushes cluster status. Charges every frame to the connection's rate budget and to budgets
+ * shared per address and per token. No socket library here: the transport adapts sockets to
+ * {@link Connection}; time and timers come from an injected {@link Scheduler}.
  */
 import {
   type ClientMessage,
   CloseCode,
   DecodeError,
+  describeDocIdProblem,
+  docIdProblem,
   encodeMessage,
   type HelloMessage,
   type PresenceEntry,
 } from '@accord/core';
 import type { Logger } from 'pino';
-import { AuthError, type TokenVerifier } from '../auth/tokens.js';
+import { AuthError } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';
-import type { Committer } from '../storage/committer.js';
 import type { SqliteStore } from '../storage/sqlite-store.js';
+import { RealScheduler, type Scheduler } from '../time/scheduler.js';
 import { ClusterPresence } from './cluster-presence.js';
 import { clusterFrame } from './cluster-status.js';
 import type { Connection, ConnectionHandler } from './connection.js';
-import type { DocumentEngine } from './document.js';
+import { FrameBudget, SharedBudgets } from './rate-limit.js';
+import { authClose, type RelayOptions, tokenKeyOf } from './relay-options.js';
 import { newSessionId } from './remote-presence.js';
-import type { ReplicaHost, Replicator } from './replicator.js';
+import type { ReplicaHost } from './replicator.js';
 import { type Room, RoomRegistry } from './rooms.js';
-import { type RateLimits, Session, type SessionHost } from './session.js';
+import { Session, type SessionHost } from './session.js';
+import { WritePath } from './writes.js';
 
-/** Limits and timeouts of a relay (all have CLI flags). */
-export interface RelayLimits {
-  readonly rate: RateLimits;
-  readonly presenceTtlMs: number;
-  readonly handshakeTimeoutMs: number;
-  /** Disconnect a client with more than this many bytes queued for it. */
-  readonly maxBufferedBytes: number;
-  /** Compact a document after this many log entries (0: never). */
-  readonly snapshotEvery: number;
-  /** Unload a room this long after its last user left. */
-  readonly roomIdleMs: number;
+export type { RelayLimits, RelayOptions } from './relay-options.js';
+
+/** `docId`, if valid; else throws `DecodeError` (peers' messages are checked like clients'). */
+function validPeerDocId(docId: string): string {
+  const problem = docIdProblem(docId);
+  if (problem !== null) throw new DecodeError('invalid', describeDocIdProblem(problem));
+  return docId;
 }
-
-/** Everything a {@link Relay} is built from. */
-export interface RelayOptions {
-  readonly nodeId: number;
-  readonly store: SqliteStore;
-  readonly committer: Committer;
-  readonly engine: DocumentEngine;
-  readonly replicator: Replicator;
-  readonly verifier: TokenVerifier;
-  readonly logger: Logger;
-  readonly metrics: RelayMetrics;
-  readonly limits: RelayLimits;
-  /** Clock in ms for rate limits and presence expiry (default `performance.now`). */
-  readonly now?: () => number;
-}
-
-const authClose = {
-  'auth-failed': CloseCode.authFailed,
-  'token-expired': CloseCode.tokenExpired,
-  forbidden: CloseCode.forbidden,
-};
 
 /** A relay node's protocol logic. One instance per node. */
 export class Relay implements SessionHost, ReplicaHost {
@@ -69,20 +49,24 @@ export class Relay implements SessionHost, ReplicaHost {
   private readonly sessions = new Set<Session>();
   /** Presence of this node's sessions (shared with the cluster) and of other nodes' sessions. */
   private readonly presence: ClusterPresence;
-  private readonly now: () => number;
-  private readonly sweepTimer: ReturnType<typeof setInterval>;
+  private readonly scheduler: Scheduler;
+  private readonly writes: WritePath;
+  private readonly addressBudgets: SharedBudgets;
+  private readonly tokenBudgets: SharedBudgets;
   private readonly unsubscribe: () => void;
   private accepting = true;
-  /** Writes handed to the replicator and not yet settled (awaited on shutdown). */
-  private inflight = 0;
-  private drainWaiters: (() => void)[] = [];
 
   constructor(private readonly options: RelayOptions) {
     this.nodeId = options.nodeId;
     this.store = options.store;
     this.logger = options.logger;
-    this.now = options.now ?? (() => performance.now());
+    const scheduler = options.scheduler ?? new RealScheduler();
+    this.scheduler = scheduler;
+    const now = () => scheduler.now();
     const m = options.metrics;
+    const { limits } = options;
+    this.addressBudgets = new SharedBudgets('address', limits.addressRate, now);
+    this.tokenBudgets = new SharedBudgets('token', limits.tokenRate, now);
     this.rooms = new RoomRegistry({
       store: options.store,
       engine: options.engine,
@@ -93,15 +77,31 @@ export class Relay implements SessionHost, ReplicaHost {
       onCompact: () => m.compactions.inc(),
       writeCompaction: (docId, snapshot, upTo) => options.committer.compact(docId, snapshot, upTo),
     });
-    this.presence = new ClusterPresence(this.rooms, options.replicator, this.now);
+    this.presence = new ClusterPresence(
+      this.rooms,
+      options.replicator,
+      scheduler,
+      {
+        ttlMs: limits.presenceTtlMs,
+        intervalMs: limits.presenceIntervalMs,
+        maxEntryBytes: limits.presenceMaxBytes,
+        maxRoomBytes: limits.presenceRoomBytes,
+      },
+      (source, reason) => m.presenceRefused.inc({ source, reason }),
+    );
+    this.presence.start();
+    this.writes = new WritePath({
+      rooms: this.rooms,
+      replicator: options.replicator,
+      metrics: m,
+      logger: options.logger,
+      now,
+    });
     options.committer.onBatch(({ size, durationMs, perDoc }) => {
       m.commitBatch.observe(size);
       m.commitSeconds.observe(durationMs / 1000);
       setImmediate(() => this.rooms.committed(perDoc));
     });
-    const ttl = options.limits.presenceTtlMs;
-    this.sweepTimer = setInterval(() => this.presence.sweep(ttl), Math.max(50, Math.min(1000, ttl / 4)));
-    this.sweepTimer.unref?.();
     this.unsubscribe = options.replicator.onEvent((e) => {
       if (e.kind === 'status') for (const r of this.rooms.all()) this.sendCluster(r);
       else {
@@ -126,17 +126,29 @@ export class Relay implements SessionHost, ReplicaHost {
     return this.accepting;
   }
 
-  /** Start serving a new connection. Returns the handler the transport feeds frames to. */
+  /**
+   * Start serving a new connection. Returns the handler the transport feeds frames to. Its frames
+   * are charged to its own rate budget and to its address's (shared with the address's other
+   * connections); the hello deadline starts now.
+   */
   accept(conn: Connection): ConnectionHandler {
     const { limits } = this.options;
+    const now = () => this.scheduler.now();
+    const budgets = [new FrameBudget('connection', limits.rate, now)];
+    if (conn.address !== undefined && this.addressBudgets.enabled)
+      budgets.push(this.addressBudgets.acquire(conn.address));
     const session = new Session(
       newSessionId(this.nodeId),
       conn,
       this,
-      limits.rate,
-      limits.handshakeTimeoutMs,
-      this.now,
-      limits.maxBufferedBytes,
+      {
+        helloTimeoutMs: limits.handshakeTimeoutMs * (0.75 + 0.25 * (this.options.random ?? Math.random)()),
+        joinTimeoutMs: limits.joinTimeoutMs,
+        maxBufferedBytes: limits.maxBufferedBytes,
+        maxPresenceBytes: limits.presenceMaxBytes,
+      },
+      budgets,
+      this.scheduler,
     );
     this.sessions.add(session);
     this.options.metrics.connections.set(this.sessions.size);
@@ -147,6 +159,12 @@ export class Relay implements SessionHost, ReplicaHost {
   // ---- SessionHost ----
 
   hello(session: Session, msg: HelloMessage): void {
+    // The decoder admits only well-formed ids; other Connection adapters might not.
+    const problem = docIdProblem(msg.docId);
+    if (problem !== null) {
+      session.fail('bad-frame', CloseCode.badData, describeDocIdProblem(problem));
+      return;
+    }
     this.join(session, msg).catch((e: unknown) => {
       this.logger.error({ err: e, docId: msg.docId }, 'handshake failed');
       session.fail('internal', CloseCode.internalError, 'handshake failed');
@@ -160,12 +178,21 @@ export class Relay implements SessionHost, ReplicaHost {
     try {
       ({ scope, expiresAt } = await verifier.verify(msg.token, msg.docId));
     } catch (e) {
-      const code = e instanceof AuthError ? e.code : 'auth-failed';
-      this.logger.info({ remote: session.conn.remote, docId: msg.docId, code }, 'token refused');
-      session.fail(code, authClose[code], code);
+      const reason = e instanceof AuthError ? e.code : 'auth-failed';
+      this.logger.info({ remote: session.conn.remote, docId: msg.docId, code: reason }, 'token refused');
+      session.fail(authClose[reason].code, authClose[reason].close, reason);
       return;
     }
     if (!session.open) return;
+    if (!session.authenticated()) {
+      metrics.admissionRefused.inc({ reason: 'connections-after-auth' });
+      session.close(CloseCode.overloaded, 'node at its connection limit');
+      return;
+    }
+    if (!verifier.open && this.tokenBudgets.enabled) {
+      session.tokenKey = tokenKeyOf(msg.token);
+      session.addBudget(this.tokenBudgets.acquire(session.tokenKey));
+    }
     const room = this.rooms.acquire(msg.docId);
     try {
       const missing = await replicator.readState(msg.docId, room.doc.stateVector());
@@ -214,7 +241,7 @@ export class Relay implements SessionHost, ReplicaHost {
     if (!room) return;
     switch (msg.type) {
       case 'update':
-        this.update(session, room, msg.id, msg.update);
+        this.writes.update(session, room, msg.id, msg.update);
         return;
       case 'resync':
         try {
@@ -228,68 +255,28 @@ export class Relay implements SessionHost, ReplicaHost {
           session.fail('bad-frame', CloseCode.badData, `bad state vector: ${e.message}`);
         }
         return;
-      case 'presence':
-        this.presence.set(room, session, msg.state);
+      case 'presence': {
+        const refused = this.presence.set(room, session, msg.state);
+        if (refused === 'entry-bytes')
+          session.error(
+            'too-large',
+            `presence over ${this.options.limits.presenceMaxBytes} bytes is not relayed`,
+          );
+        else if (refused === 'room-bytes')
+          session.error('too-large', 'the room holds as much presence as it may; yours was not relayed');
         return;
+      }
       default:
         session.fail('unexpected-message', CloseCode.policy, `${msg.type} is not expected here`);
     }
   }
 
-  private update(session: Session, room: Room, id: number, update: Uint8Array): void {
-    const m = this.options.metrics;
-    if (!this.accepting) {
-      session.error('going-away', 'node is shutting down; resend on another connection', id);
-      return;
-    }
-    if (session.scope !== 'write') {
-      m.updatesRejected.inc({ reason: 'read-only' });
-      session.error('read-only', 'this session may not change the document', id);
-      return;
-    }
-    try {
-      room.doc.apply(update);
-    } catch (e) {
-      m.updatesRejected.inc({ reason: 'bad-update' });
-      if (!(e instanceof DecodeError))
-        this.logger.error({ err: e, docId: room.docId }, 'apply threw a non-DecodeError');
-      session.fail('bad-update', CloseCode.badData, e instanceof Error ? e.message : 'bad update', id);
-      return;
-    }
-    m.updatesReceived.inc();
-    m.updateBytes.inc(update.length);
-    m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update }), session));
-    const t0 = this.now();
-    room.holds++;
-    this.inflight++;
-    const settle = () => {
-      this.rooms.release(room);
-      if (--this.inflight === 0) this.wakeDrained();
-    };
-    this.options.replicator.replicate(room.docId, update).then(
-      () => {
-        settle();
-        m.updatesAcked.inc();
-        m.ackSeconds.observe((this.now() - t0) / 1000);
-        session.send({ type: 'ack', id });
-      },
-      (e: unknown) => {
-        settle();
-        this.logger.warn({ err: e, docId: room.docId }, 'update not durable');
-        session.error('unavailable', 'the update could not be made durable; resend it', id);
-      },
-    );
-  }
-
-  private wakeDrained(): void {
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) w();
-  }
-
   closed(session: Session): void {
     this.sessions.delete(session);
     this.options.metrics.connections.set(this.sessions.size);
+    if (session.conn.address !== undefined && this.addressBudgets.enabled)
+      this.addressBudgets.release(session.conn.address);
+    if (session.tokenKey !== null) this.tokenBudgets.release(session.tokenKey);
     const room = this.rooms.get(session.docId);
     if (!room?.sessions.delete(session)) return;
     this.logger.debug({ docId: room.docId, sessionId: session.id }, 'session left');
@@ -297,10 +284,13 @@ export class Relay implements SessionHost, ReplicaHost {
     this.rooms.maybeUnload(room);
   }
 
-  count(kind: 'error' | 'close', code: string | number): void {
+  count(kind: 'error' | 'close' | 'rate-limited' | 'admission' | 'presence', code: string | number): void {
     const m = this.options.metrics;
     if (kind === 'error') m.errors.inc({ code: String(code) });
-    else m.closes.inc({ code: String(code) });
+    else if (kind === 'close') m.closes.inc({ code: String(code) });
+    else if (kind === 'rate-limited') m.rateLimited.inc({ scope: String(code) });
+    else if (kind === 'admission') m.admissionRefused.inc({ reason: String(code) });
+    else m.presenceRefused.inc({ source: 'client', reason: String(code) });
   }
 
   // ---- cluster status ----
@@ -310,14 +300,14 @@ export class Relay implements SessionHost, ReplicaHost {
     room.broadcast(clusterFrame(this.options.replicator, room.docId));
   }
 
-  // ---- ReplicaHost ----
+  // ---- ReplicaHost (a peer's document id is checked like a client's: a bad one rejects with DecodeError) ----
 
   persist(docId: string, update: Uint8Array): Promise<number> {
     return this.options.committer.append(docId, update);
   }
 
   async ingest(docId: string, update: Uint8Array): Promise<void> {
-    const room = this.rooms.acquire(docId);
+    const room = this.rooms.acquire(validPeerDocId(docId));
     try {
       await this.ingestInto(room, update);
     } finally {
@@ -332,7 +322,7 @@ export class Relay implements SessionHost, ReplicaHost {
   }
 
   async stateVector(docId: string): Promise<Uint8Array> {
-    const room = this.rooms.acquire(docId);
+    const room = this.rooms.acquire(validPeerDocId(docId));
     try {
       return room.doc.stateVector();
     } finally {
@@ -341,7 +331,7 @@ export class Relay implements SessionHost, ReplicaHost {
   }
 
   async diff(docId: string, stateVector: Uint8Array): Promise<Uint8Array> {
-    const room = this.rooms.acquire(docId);
+    const room = this.rooms.acquire(validPeerDocId(docId));
     try {
       return room.doc.diff(stateVector);
     } finally {
@@ -354,7 +344,7 @@ export class Relay implements SessionHost, ReplicaHost {
   }
 
   peerPresence(from: number, docId: string, entries: readonly PresenceEntry[]): void {
-    this.presence.fromPeer(from, docId, entries);
+    if (docIdProblem(docId) === null) this.presence.fromPeer(from, docId, entries);
   }
 
   peerPresenceGone(from: number): void {
@@ -375,22 +365,13 @@ export class Relay implements SessionHost, ReplicaHost {
    */
   async drain(graceMs = 5000): Promise<void> {
     this.accepting = false;
+    this.writes.accepting = false;
     await this.options.committer.flush();
     // Writes waiting on peers (a cluster without quorum) are not waited for forever: after the
     // grace period their clients get no ack and resend them to another node.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        if (this.inflight === 0) resolve();
-        else this.drainWaiters.push(resolve);
-      }),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await this.writes.settled(graceMs);
     for (const s of [...this.sessions]) s.fail('going-away', CloseCode.goingAway, 'node is shutting down');
-    clearInterval(this.sweepTimer);
+    this.presence.close();
     this.unsubscribe();
     this.rooms.close();
   }

@@ -3,7 +3,7 @@
  * presence. The registry loads a room from storage on first use (snapshot + later updates),
  * unloads it once idle, and compacts a document's log into a snapshot once it grows long.
  */
-import { encodeMessage, type PresenceState } from '@accord/core';
+import type { PresenceState } from '@accord/core';
 import type { Logger } from 'pino';
 import type { SqliteStore } from '../storage/sqlite-store.js';
 import type { DocumentEngine, RoomDocument } from './document.js';
@@ -12,28 +12,47 @@ import type { Session } from './session.js';
 /** One document's live state on this node. */
 export class Room {
   readonly sessions = new Set<Session>();
+  /** This node's sessions' presence (other nodes' is kept by `RemotePresence`). */
   readonly presence = new Map<number, PresenceState>();
   /** Users other than sessions (peer ingest, pending writes) keeping the room loaded. */
   holds = 0;
   idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Encoded bytes of each entry of {@link presence}. */
+  private readonly presenceSizes = new Map<number, number>();
+  private presenceTotal = 0;
 
   constructor(
     readonly docId: string,
     readonly doc: RoomDocument,
   ) {}
 
+  /** Encoded bytes of every presence entry this node's sessions hold in the room. */
+  get presenceBytes(): number {
+    return this.presenceTotal;
+  }
+
+  /** Encoded bytes of a session's presence entry (0 without one). */
+  presenceSizeOf(sessionId: number): number {
+    return this.presenceSizes.get(sessionId) ?? 0;
+  }
+
   /**
-   * Set (or with `null` clear) a session's presence and tell the room's other sessions. Clearing
-   * an absent presence sends nothing.
+   * Set a session's presence (`bytes`: its encoded size), or with `null` clear it. Relaying the
+   * change is the caller's job. Returns `false` when clearing an absent presence.
    */
-  setPresence(session: Session, state: PresenceState | null): void {
+  putPresence(sessionId: number, state: PresenceState | null, bytes: number): boolean {
+    const old = this.presenceSizes.get(sessionId);
     if (state === null) {
-      if (!this.presence.delete(session.id)) return;
-    } else this.presence.set(session.id, state);
-    this.broadcast(
-      encodeMessage({ type: 'presence-update', entries: [{ sessionId: session.id, state }] }),
-      session,
-    );
+      if (old === undefined) return false;
+      this.presence.delete(sessionId);
+      this.presenceSizes.delete(sessionId);
+      this.presenceTotal -= old;
+      return true;
+    }
+    this.presence.set(sessionId, state);
+    this.presenceSizes.set(sessionId, bytes);
+    this.presenceTotal += bytes - (old ?? 0);
+    return true;
   }
 
   /** Send an encoded frame to every session in the room except `except`. Returns how many got it. */

@@ -1,6 +1,7 @@
 /**
- * One client connection's protocol state: handshake, rate limits, decoding, and the error/close
- * policy. What a message means for the document is decided by the {@link SessionHost} (the relay).
+ * One client connection's protocol state: handshake deadlines, rate limits, decoding, and the
+ * error/close policy. What a message means for the document is decided by the
+ * {@link SessionHost} (the relay). Timers come from an injected {@link Scheduler}.
  */
 import {
   type ClientMessage,
@@ -8,19 +9,28 @@ import {
   DecodeError,
   decodeClientMessage,
   encodeMessage,
+  MessageTypeCode,
+  PROTOCOL_VERSION,
   type ProtocolErrorCode,
   type Scope,
   type ServerMessage,
 } from '@accord/core';
+import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 import type { Connection, ConnectionHandler } from './connection.js';
-import { TokenBucket } from './rate-limit.js';
+import type { BudgetScope, FrameBudget } from './rate-limit.js';
 
-/** Rate limits per connection (`framesPerSecond <= 0` disables the frame limit, likewise bytes). */
-export interface RateLimits {
-  readonly framesPerSecond: number;
-  readonly frameBurst: number;
-  readonly bytesPerSecond: number;
-  readonly byteBurst: number;
+export type { RateLimits } from './rate-limit.js';
+
+/** Deadlines and limits of one session (CLI flags). */
+export interface SessionLimits {
+  /** From the upgrade to `hello` (`--handshake-timeout`); then closed with 4006. */
+  readonly helloTimeoutMs: number;
+  /** From `hello` to joined: token check and read quorum (`--join-timeout`); then closed with 4006. */
+  readonly joinTimeoutMs: number;
+  /** Disconnect a client with more than this many bytes queued for it. */
+  readonly maxBufferedBytes: number;
+  /** Largest presence state accepted (encoded bytes); a larger frame is refused before it is decoded. */
+  readonly maxPresenceBytes: number;
 }
 
 /** What a session asks of the relay. */
@@ -31,15 +41,16 @@ export interface SessionHost {
   message(session: Session, msg: ClientMessage): void;
   /** The session closed (after it joined or not). */
   closed(session: Session): void;
-  /** Count an error sent or a close, for metrics. */
-  count(kind: 'error' | 'close', code: string | number): void;
+  /**
+   * Count for metrics: an error sent or a close (by code), a frame over a rate budget (by
+   * {@link BudgetScope}), an admission refusal (`hello-timeout`, `join-timeout`), or presence
+   * refused for its size (`entry-bytes`).
+   */
+  count(kind: 'error' | 'close' | 'rate-limited' | 'admission' | 'presence', code: string | number): void;
 }
 
 /** Lifecycle of a session. */
 export type SessionState = 'handshake' | 'authenticating' | 'joined' | 'closed';
-
-/** Largest presence frame relayed; larger ones get `error too-large` (the connection stays). */
-export const MAX_PRESENCE_FRAME_BYTES = 8192;
 
 /** Most frames buffered while the token is being checked; more is a protocol violation. */
 const MAX_EARLY_FRAMES = 256;
@@ -53,31 +64,48 @@ export class Session implements ConnectionHandler {
   scope: Scope = 'read';
   /** Last time (ms, the relay clock) a frame arrived: presence expires after a silence. */
   lastSeen: number;
+  /** The key of the token budget this session holds, once joined (the relay releases it). */
+  tokenKey: string | null = null;
   private early: Uint8Array[] = [];
-  private readonly frames: TokenBucket;
-  private readonly bytes: TokenBucket;
-  private handshakeTimer: ReturnType<typeof setTimeout> | null;
-  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly budgets: FrameBudget[];
+  private handshakeTimer: TimerHandle | null;
+  private expiryTimer: TimerHandle | null = null;
 
+  /**
+   * Starts the hello deadline. `budgets` are charged for every frame (the connection's own, and
+   * shared ones such as its address's); the first one short closes the connection with 4005.
+   */
   constructor(
     /** Unique per node; also the presence key. */
     readonly id: number,
     readonly conn: Connection,
     private readonly host: SessionHost,
-    limits: RateLimits,
-    handshakeTimeoutMs: number,
-    private readonly now: () => number,
-    private readonly maxBufferedBytes: number,
+    private readonly limits: SessionLimits,
+    budgets: readonly FrameBudget[],
+    private readonly scheduler: Scheduler,
   ) {
-    this.lastSeen = now();
-    this.frames = new TokenBucket(limits.frameBurst, limits.framesPerSecond, now);
-    this.bytes = new TokenBucket(limits.byteBurst, limits.bytesPerSecond, now);
-    this.handshakeTimer = setTimeout(() => {
-      if (this.state === 'handshake' || this.state === 'authenticating') {
-        this.fail('unexpected-message', CloseCode.handshakeTimeout, 'no handshake in time');
-      }
-    }, handshakeTimeoutMs);
-    this.handshakeTimer.unref?.();
+    this.lastSeen = scheduler.now();
+    this.budgets = [...budgets];
+    this.handshakeTimer = scheduler.setTimer(limits.helloTimeoutMs, () => {
+      this.handshakeTimer = null;
+      if (this.state !== 'handshake') return;
+      this.host.count('admission', 'hello-timeout');
+      // A socket that never spoke gets the close code alone (one frame less per idle socket).
+      this.close(CloseCode.handshakeTimeout, 'no hello in time');
+    });
+  }
+
+  /** Charge every later frame to `budget` too (the relay adds the token's budget on join). */
+  addBudget(budget: FrameBudget): void {
+    this.budgets.push(budget);
+  }
+
+  /**
+   * The token checked out: the transport moves the connection to the authenticated budget.
+   * `false` when that budget is full (the relay then closes the session with 4008).
+   */
+  authenticated(): boolean {
+    return this.conn.authenticated?.() ?? true;
   }
 
   /** True until the connection closed. */
@@ -87,11 +115,13 @@ export class Session implements ConnectionHandler {
 
   onFrame(data: Uint8Array, binary: boolean): void {
     if (this.state === 'closed') return;
-    const t = this.now();
+    const t = this.scheduler.now();
     this.lastSeen = t;
-    if (!this.frames.take(1, t) || !this.bytes.take(data.length, t)) {
-      this.fail('rate-limited', CloseCode.rateLimited, 'rate limit exceeded');
-      return;
+    for (const budget of this.budgets) {
+      if (!budget.take(data.length, t)) {
+        this.rateLimited(budget.scope);
+        return;
+      }
     }
     if (!binary) {
       this.fail('bad-frame', CloseCode.policy, 'text frames are not part of the protocol');
@@ -108,7 +138,24 @@ export class Session implements ConnectionHandler {
     this.handle(data);
   }
 
+  private rateLimited(scope: BudgetScope): void {
+    this.host.count('rate-limited', scope);
+    this.fail('rate-limited', CloseCode.rateLimited, `rate limit exceeded (${scope})`);
+  }
+
   private handle(data: Uint8Array): void {
+    if (
+      this.state === 'joined' &&
+      data[1] === MessageTypeCode.presence &&
+      data[0] === PROTOCOL_VERSION &&
+      data.length - 2 > this.limits.maxPresenceBytes
+    ) {
+      // Presence goes to every peer in the room on every change: keep it small, and do not
+      // decode (allocate) what is refused anyway.
+      this.host.count('presence', 'entry-bytes');
+      this.error('too-large', `presence over ${this.limits.maxPresenceBytes} bytes is not relayed`);
+      return;
+    }
     let msg: ClientMessage;
     try {
       msg = decodeClientMessage(data);
@@ -134,16 +181,18 @@ export class Session implements ConnectionHandler {
         }
         this.state = 'authenticating';
         this.docId = msg.docId;
+        this.handshakeTimer?.cancel();
+        this.handshakeTimer = this.scheduler.setTimer(this.limits.joinTimeoutMs, () => {
+          this.handshakeTimer = null;
+          if (this.state !== 'authenticating') return;
+          this.host.count('admission', 'join-timeout');
+          this.fail('unavailable', CloseCode.handshakeTimeout, 'join did not complete in time');
+        });
         this.host.hello(this, msg);
         return;
       default:
         if (this.state !== 'joined') {
           this.fail('unexpected-message', CloseCode.policy, `${msg.type} before hello`);
-          return;
-        }
-        if (msg.type === 'presence' && data.length > MAX_PRESENCE_FRAME_BYTES) {
-          // Presence goes to every peer in the room on every change: keep it small.
-          this.error('too-large', `presence over ${MAX_PRESENCE_FRAME_BYTES} bytes is not relayed`);
           return;
         }
         this.host.message(this, msg);
@@ -160,13 +209,11 @@ export class Session implements ConnectionHandler {
     this.scope = scope;
     // Timers hold at most 2^31 - 1 ms (~24.8 days); longer tokens are simply not timed.
     if (expiresInMs < 2 ** 31 - 1) {
-      this.expiryTimer = setTimeout(
-        () => this.fail('token-expired', CloseCode.tokenExpired, 'token expired'),
-        Math.max(0, expiresInMs),
+      this.expiryTimer = this.scheduler.setTimer(Math.max(0, expiresInMs), () =>
+        this.fail('token-expired', CloseCode.tokenExpired, 'token expired'),
       );
-      this.expiryTimer.unref?.();
     }
-    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer?.cancel();
     this.handshakeTimer = null;
     const early = this.early;
     this.early = [];
@@ -187,7 +234,7 @@ export class Session implements ConnectionHandler {
    */
   sendRaw(frame: Uint8Array): void {
     if (this.state === 'closed') return;
-    if (this.conn.bufferedAmount > this.maxBufferedBytes) {
+    if (this.conn.bufferedAmount > this.limits.maxBufferedBytes) {
       this.close(CloseCode.overloaded, 'client too slow to read');
       return;
     }
@@ -219,9 +266,9 @@ export class Session implements ConnectionHandler {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.early = [];
-    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer?.cancel();
     this.handshakeTimer = null;
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer?.cancel();
     this.expiryTimer = null;
     this.host.closed(this);
   }

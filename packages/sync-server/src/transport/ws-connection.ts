@@ -14,12 +14,23 @@ const CLOSE_GRACE_MS = 2000;
 
 /** One client connection over `ws`; its frames queue on the corked socket until the coalescer's next flush. */
 export class WsConnection implements Connection {
+  /** The per-address key, absent when the address is exempt from per-address limits. */
+  readonly address: string | undefined;
+
   constructor(
     readonly remote: string,
+    address: string | null,
     private readonly ws: WebSocket,
     private readonly socket: Socket,
     private readonly coalescer: WriteCoalescer,
-  ) {}
+    private readonly onAuthenticated: () => boolean,
+  ) {
+    this.address = address ?? undefined;
+  }
+
+  authenticated(): boolean {
+    return this.onAuthenticated();
+  }
 
   get bufferedAmount(): number {
     return this.ws.bufferedAmount;

@@ -1,9 +1,10 @@
 /**
  * The HTTP + WebSocket front of a relay node, and the only module that imports `ws`. Serves
- * `/healthz` and `/metrics` on the same port, checks the Origin allow-list and the connection
- * limit at the upgrade (refused with HTTP 403/503 before any WebSocket frame), caps frames at
- * `maxPayload` (ws closes oversize frames with 1009), keeps an `error` listener on every socket,
- * and pings idle clients.
+ * `/healthz` and `/metrics` on the same port, checks the Origin allow-list and admission control
+ * at the upgrade (refused with HTTP 403/429/503 before any WebSocket frame; see {@link Admission}:
+ * sockets whose token is not yet checked have a budget of their own, per address and in total),
+ * caps frames at `maxPayload` (ws closes oversize frames with 1009), keeps an `error` listener on
+ * every socket, and pings idle clients.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,6 +12,13 @@ import { CloseCode } from '@accord/core';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Connection, ConnectionHandler } from '../relay/connection.js';
+import {
+  Admission,
+  type AdmissionRefusal,
+  addressKey,
+  DEFAULT_UNLIMITED_ADDRESSES,
+  UPGRADE_REFUSALS,
+} from './admission.js';
 import { WriteCoalescer } from './write-coalescer.js';
 import { WsConnection } from './ws-connection.js';
 
@@ -31,12 +39,23 @@ export interface TransportOptions {
   readonly host: string;
   readonly port: number;
   readonly maxPayload: number;
+  /** Authenticated connections; upgrades beyond get 503. */
   readonly maxConnections: number;
+  /** Upgraded sockets whose token is not yet checked, in total; the oldest is evicted beyond. Default 10,000. */
+  readonly maxPending?: number;
+  /** Such sockets per address (IPv4, or IPv6 /64); upgrades beyond get 429. 0: no cap. Default 64. */
+  readonly maxPendingPerAddress?: number;
+  /**
+   * Addresses exempt from every per-address limit (this cap and the relay's shared address
+   * budget), as given to `--unlimited-addresses`. Default {@link DEFAULT_UNLIMITED_ADDRESSES}.
+   */
+  readonly unlimitedAddresses?: readonly string[];
   /** Ping interval; a client that misses one round trip is terminated. */
   readonly keepAliveMs: number;
   readonly isOriginAllowed: (origin: string | undefined) => boolean;
   readonly logger: Logger;
-  readonly onRefused?: (reason: string) => void;
+  /** Counts each socket refused at the upgrade or evicted from the pending budget. */
+  readonly onRefused?: (reason: AdmissionRefusal) => void;
   /** How long queued frames wait for company before they are sent (ms); see {@link WriteCoalescer}. Default 1. */
   readonly writeCoalesceMs?: number;
   /** The window under full load (ms); default `writeCoalesceMs` (no adaptation). */
@@ -47,6 +66,8 @@ export interface TransportOptions {
 export interface Transport {
   /** The bound port (useful with port 0). */
   readonly port: number;
+  /** Sockets whose token is not yet checked, and authenticated connections, now. */
+  admission(): { pending: number; connections: number };
   /** Stop accepting new connections (the HTTP server closes once open sockets end). */
   stopAccepting(): void;
   /** Terminate whatever is still open and close the server. */
@@ -55,10 +76,28 @@ export interface Transport {
 
 interface Live {
   ws: WebSocket;
+  conn: WsConnection;
+  /** Forget the socket and tell its handler it closed (idempotent). */
+  finish: () => void;
   alive: boolean;
+  /** Which slice of the keep-alive interval pings it. */
+  slice: number;
   /** Resolves when the socket has closed. */
   closed: Promise<void>;
 }
+
+/**
+ * Connections the kernel may queue before the node accepts them (Node's default is 511; Linux
+ * caps it at `net.core.somaxconn`). Idle sockets closed by their hello deadline come back in
+ * bursts; a short queue then drops honest clients' handshakes, which retry a second later.
+ */
+const LISTEN_BACKLOG = 4096;
+
+/** Keep-alive pings go out in this many slices of the interval, not all at once. */
+const PING_SLICES = 8;
+
+/** How long a refused upgrade's socket may stay open for its answer to be read (ms). */
+const REFUSED_GRACE_MS = 2000;
 
 /** Start the HTTP server and WebSocket endpoint. Rejects if the port cannot be bound. */
 export async function startTransport(
@@ -72,7 +111,14 @@ export async function startTransport(
     perMessageDeflate: false,
     clientTracking: false,
   });
-  const live = new Set<Live>();
+  const live = new Map<Duplex, Live>();
+  const admission = new Admission<Duplex>({
+    maxConnections: options.maxConnections,
+    maxPending: options.maxPending ?? 10_000,
+    maxPendingPerAddress: options.maxPendingPerAddress ?? 64,
+  });
+  let attached = 0;
+  const unlimited = new Set((options.unlimitedAddresses ?? DEFAULT_UNLIMITED_ADDRESSES).map(addressKey));
   const coalescer = new WriteCoalescer({
     intervalMs: options.writeCoalesceMs ?? 1,
     maxIntervalMs: options.writeCoalesceMaxMs,
@@ -89,33 +135,69 @@ export async function startTransport(
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const refuse = (status: number, reason: string) => {
+    const refuse = (reason: AdmissionRefusal) => {
       options.onRefused?.(reason);
-      logger.info(
+      // Debug, not info: a flood of refused upgrades must not become a flood of log lines.
+      logger.debug(
         { remote: req.socket.remoteAddress, origin: req.headers.origin, reason },
         'upgrade refused',
       );
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const http = UPGRADE_REFUSALS[reason] ?? { status: 503, phrase: 'Service Unavailable' };
+      const retry = http.status === 403 ? '' : 'Retry-After: 1\r\n';
+      socket.end(
+        `HTTP/1.1 ${http.status} ${http.phrase}\r\nConnection: close\r\n${retry}Content-Length: 0\r\n\r\n`,
+      );
+      // A client that never closes its side must not keep the descriptor.
+      setTimeout(() => socket.destroy(), REFUSED_GRACE_MS).unref();
     };
-    if (!handlers.accepting()) return refuse(503, 'Service Unavailable');
-    if (!options.isOriginAllowed(req.headers.origin)) return refuse(403, 'Forbidden');
-    if (live.size >= options.maxConnections) return refuse(503, 'Service Unavailable');
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req));
+    if (!handlers.accepting()) return refuse('shutting-down');
+    if (!options.isOriginAllowed(req.headers.origin)) return refuse('origin');
+    const key = addressKey(req.socket.remoteAddress);
+    const address = unlimited.has(key) ? null : key;
+    const verdict = admission.admit(socket, address);
+    if (!verdict.ok) return refuse(verdict.reason);
+    if (verdict.evicted !== undefined) evict(verdict.evicted);
+    socket.once('close', () => admission.release(socket));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req, socket, address));
   });
 
-  function attach(ws: WebSocket, req: IncomingMessage): void {
+  /** The oldest pending socket makes room for a newer one: closed with 4008 (retry later). */
+  function evict(socket: Duplex): void {
+    options.onRefused?.('pending-evicted');
+    const entry = live.get(socket);
+    if (entry === undefined) socket.destroy();
+    else {
+      entry.conn.close(CloseCode.overloaded, 'too many unauthenticated connections');
+      // The relay forgets it now, not after the close handshake: a token check in flight for it
+      // then ends quietly instead of counting as a full connection budget.
+      entry.finish();
+    }
+  }
+
+  /** `address`: the per-address key, `null` when exempt from per-address limits. */
+  function attach(ws: WebSocket, req: IncomingMessage, socket: Duplex, address: string | null): void {
     ws.binaryType = 'nodebuffer';
     let markClosed = () => {};
-    const entry: Live = { ws, alive: true, closed: new Promise<void>((r) => (markClosed = r)) };
-    live.add(entry);
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;
+    const conn = new WsConnection(remote, address, ws, req.socket, coalescer, () =>
+      admission.authenticate(socket),
+    );
+    const entry: Live = {
+      ws,
+      conn,
+      finish: () => finish(),
+      alive: true,
+      slice: attached++ % PING_SLICES,
+      closed: new Promise<void>((r) => (markClosed = r)),
+    };
+    live.set(socket, entry);
     let closed = false;
-    const conn = new WsConnection(remote, ws, req.socket, coalescer);
     const handler = handlers.accept(conn);
     const finish = () => {
       if (closed) return;
       closed = true;
-      live.delete(entry);
+      live.delete(socket);
+      admission.release(socket);
       markClosed();
       handler.onClose();
     };
@@ -141,8 +223,15 @@ export async function startTransport(
     ws.on('close', finish);
   }
 
+  // Each socket is pinged once per keepAliveMs, in PING_SLICES slices spread over the interval
+  // (10,000 pings in one tick stalled the event loop for a few hundred ms). Sockets that have not
+  // authenticated are not pinged: their hello and join deadlines bound them.
+  let slice = 0;
   const pinger = setInterval(() => {
-    for (const e of live) {
+    const current = slice;
+    slice = (slice + 1) % PING_SLICES;
+    for (const [socket, e] of live) {
+      if (e.slice !== current || admission.isPending(socket)) continue;
       if (!e.alive) {
         e.ws.close(CloseCode.idleTimeout, 'idle');
         setTimeout(() => e.ws.terminate(), 1000).unref();
@@ -155,12 +244,12 @@ export async function startTransport(
         e.ws.terminate();
       }
     }
-  }, options.keepAliveMs);
+  }, options.keepAliveMs / PING_SLICES);
   pinger.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -171,6 +260,7 @@ export async function startTransport(
 
   return {
     port,
+    admission: () => ({ pending: admission.pendingCount, connections: admission.connectionCount }),
     stopAccepting() {
       server.close();
     },
@@ -180,13 +270,13 @@ export async function startTransport(
       // Give closing sockets a moment to finish their close handshake, then cut the rest.
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        Promise.all([...live].map((e) => e.closed)),
+        Promise.all([...live.values()].map((e) => e.closed)),
         new Promise((r) => {
           timer = setTimeout(r, 1000);
         }),
       ]);
       clearTimeout(timer);
-      for (const e of live) e.ws.terminate();
+      for (const e of live.values()) e.ws.terminate();
       server.closeAllConnections();
       await new Promise<void>((r) => setImmediate(r));
     },

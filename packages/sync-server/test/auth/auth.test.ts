@@ -1,7 +1,7 @@
 import { CloseCode } from '@accord/core';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthError, hmacVerifier, mintToken } from '../../src/auth/tokens.js';
+import { AuthError, hmacVerifier, mintToken, openVerifier } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';
 import { GSetDocument, gsetUpdate } from '../support/gset-engine.js';
 import { SECRET, startNode, urlOf } from '../support/in-process.js';
@@ -66,6 +66,23 @@ describe('token verification', () => {
     expect(await authErrorCode(v.verify(`${header}.${body}.`, 'a'))).toBe('auth-failed');
   });
 
+  it('refuses a document id or a doc claim that is not well-formed UTF-16 as malformed, and will not mint one', async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const claim = (doc: string) =>
+      new SignJWT({ doc, scope: 'write' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('1h')
+        .sign(key);
+    // JSON carries "\ud800" escapes: the claim decodes to a lone surrogate, which no hello can name.
+    expect(await authErrorCode(v.verify(await claim('a\uD800'), 'a\uFFFD'))).toBe('malformed');
+    expect(await authErrorCode(v.verify(await claim('a\uDC00'), 'a'))).toBe('malformed');
+    expect(
+      await authErrorCode(v.verify(await mintToken(SECRET, { docId: '*', scope: 'read' }), 'b\uD800')),
+    ).toBe('malformed');
+    await expect(mintToken(SECRET, { docId: 'x\uD83D', scope: 'read' })).rejects.toThrow(RangeError);
+    expect(await authErrorCode(openVerifier().verify('', '\uDFFF'))).toBe('malformed');
+  });
+
   it('refuses short secrets', () => {
     expect(() => hmacVerifier('short')).toThrow(RangeError);
   });
@@ -114,12 +131,34 @@ describe('relay auth (before any document byte)', () => {
       'forbidden',
       CloseCode.forbidden,
     ],
+    [
+      'a token whose doc claim holds a lone surrogate',
+      async () =>
+        new SignJWT({ doc: 'secret-doc\uD800', scope: 'write' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setExpirationTime('1h')
+          .sign(new TextEncoder().encode(SECRET)),
+      'bad-frame',
+      CloseCode.badData,
+    ],
   ])('rejects %s with an error and a close, never sync or update', async (_name, token, code, closeCode) => {
     const n = await seeded();
     const r = await attempt(n, await token());
     expect(r.code).toBe(closeCode);
     expect(r.types).toEqual(['error']);
     expect(r.error?.code).toBe(code);
+  });
+
+  it('closes a hello whose document id smuggles a surrogate in as bytes with 1007; no room is opened', async () => {
+    const n = await seeded();
+    const c = await TestClient.connect(urlOf(n));
+    clients.push(c);
+    // hello, docId "secret-doc" + U+D800 written as ED A0 80 (what a lax encoder emits; not UTF-8).
+    const id = [...new TextEncoder().encode('secret-doc'), 0xed, 0xa0, 0x80];
+    c.sendRaw(new Uint8Array([1, 1, id.length, ...id, 0, 1, 0]));
+    expect(await c.closed).toBe(CloseCode.badData);
+    expect(c.messages.map((m) => m.type)).toEqual(['error']);
+    expect(n.relay.rooms.size).toBe(1); // only the seeded document
   });
 
   it('drops updates sent right behind a refused hello: nothing stored, nothing relayed', async () => {

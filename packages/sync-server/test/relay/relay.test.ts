@@ -163,6 +163,50 @@ describe('presence', () => {
     expect(a.closeCode).toBeNull();
   });
 
+  it('bounds presence in bytes per entry and per room; a refused set leaves the node as it was', async () => {
+    const n = await node(['--presence-max-bytes', '300', '--presence-room-bytes', '600']);
+    const [a, b, c] = [await join(n, 'p'), await join(n, 'p'), await join(n, 'p')];
+    const st = (name: string, n: number) => ({ name, color: '', cursor: null, data: 'x'.repeat(n) });
+    a.send({ type: 'presence', state: st('a', 250) });
+    await b.next('presence-update', (m) => m.entries[0]?.state?.name === 'a');
+    b.send({ type: 'presence', state: st('b', 250) });
+    await a.next('presence-update', (m) => m.entries[0]?.state?.name === 'b');
+    // Over the entry bound: refused by its frame's size, before it is decoded.
+    c.send({ type: 'presence', state: st('c', 300) });
+    expect((await c.next('error')).code).toBe('too-large');
+    // Within the entry bound, but the room already holds ~520 of its 600 bytes.
+    c.send({ type: 'presence', state: st('c', 100) });
+    await c.next('error', (e) => e.message.includes('room'));
+    // Shrinking one's own entry always fits; then there is room for c.
+    a.send({ type: 'presence', state: st('a', 10) });
+    await b.next('presence-update', (m) => m.entries[0]?.state?.data === 'x'.repeat(10));
+    c.send({ type: 'presence', state: st('c', 100) });
+    await a.next('presence-update', (m) => m.entries.some((e) => e.state?.name === 'c'));
+    const d = await join(n, 'p');
+    const names = (await d.next('presence-update')).entries.map((e) => e.state?.name).sort();
+    expect(names).toEqual(['a', 'b', 'c']);
+    expect(c.closeCode).toBeNull();
+    const metrics = await (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text();
+    expect(metrics).toMatch(
+      /accord_presence_refused_total\{source="client",reason="entry-bytes",node="\d+"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /accord_presence_refused_total\{source="client",reason="room-bytes",node="\d+"\} 1/,
+    );
+  });
+
+  it('merges a burst of presence changes into a few frames carrying the latest state', async () => {
+    const n = await node(['--presence-interval', '300']);
+    const a = await join(n, 'p');
+    const b = await join(n, 'p');
+    for (let i = 0; i < 50; i++)
+      a.send({ type: 'presence', state: { name: 'a', color: '', cursor: i, data: null } });
+    await b.next('presence-update', (m) => m.entries[0]?.state?.cursor === 49);
+    // One frame at once (the first change), the rest merged into the next interval's frame.
+    expect(b.all('presence-update').length).toBeLessThanOrEqual(3);
+    expect(a.all('presence-update')).toHaveLength(0);
+  });
+
   it('expires the presence of a silent session', async () => {
     const n = await node(['--presence-ttl', '300']);
     const a = await join(n, 'p');

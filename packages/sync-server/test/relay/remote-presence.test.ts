@@ -1,4 +1,4 @@
-import type { PresenceState } from '@accord/core';
+import { type PresenceState, presenceStateSize } from '@accord/core';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_REMOTE_PRESENCE_PER_NODE,
@@ -60,6 +60,43 @@ describe('remote presence (other nodes’ sessions)', () => {
     expect(r.expire(50).size).toBe(0);
     expect([...r.expire(101)]).toEqual([['d', [{ sessionId: 10, state: null }]]]);
     expect(r.entriesFor('d')).toEqual([]);
+  });
+
+  it('bounds entries in bytes, per entry and per document with the local entries; a refused one leaves the old', () => {
+    const big = (n: number): PresenceState => ({ name: 'p', color: '', cursor: null, data: 'x'.repeat(n) });
+    const size = presenceStateSize(big(100));
+    const refused: string[] = [];
+    let local = 0;
+    const r = new RemotePresence({
+      maxEntryBytes: size,
+      maxRoomBytes: 3 * size,
+      localBytes: () => local,
+      onRefused: (why) => refused.push(why),
+    });
+    // A multi-MiB entry is never held (before: held and relayed, bounded only in count).
+    expect(r.apply(2, 'd', [{ sessionId: 1, state: big(4 * 1024 * 1024) }])).toEqual([]);
+    expect(r.bytesOf('d')).toBe(0);
+    expect(r.apply(2, 'd', [{ sessionId: 1, state: big(100) }])).toHaveLength(1);
+    expect(r.apply(3, 'd', [{ sessionId: 2, state: big(100) }])).toHaveLength(1);
+    local = size; // this node's own sessions hold the third share
+    expect(r.apply(3, 'd', [{ sessionId: 3, state: big(90) }])).toEqual([]);
+    expect(r.apply(2, 'd', [{ sessionId: 1, state: big(101) }])).toEqual([]);
+    expect(r.entriesFor('d')).toEqual([
+      { sessionId: 1, state: big(100) },
+      { sessionId: 2, state: big(100) },
+    ]);
+    // Shrinking or replacing with the same size fits; another document has its own budget.
+    expect(r.apply(2, 'd', [{ sessionId: 1, state: big(50) }])).toHaveLength(1);
+    expect(r.apply(3, 'e', [{ sessionId: 4, state: big(100) }])).toHaveLength(1);
+    expect(refused).toEqual(['entry-bytes', 'room-bytes', 'entry-bytes']);
+    expect(r.bytesOf('d')).toBe(presenceStateSize(big(50)) + size);
+    r.apply(2, 'd', [{ sessionId: 1, state: null }]);
+    expect(r.bytesOf('d')).toBe(size);
+    r.expire(Number.POSITIVE_INFINITY);
+    expect(r.bytesOf('d') + r.bytesOf('e')).toBe(0);
+    r.apply(3, 'd', [{ sessionId: 2, state: big(10) }]);
+    r.drop(3);
+    expect(r.bytesOf('d')).toBe(0);
   });
 
   it('session ids are safe integers carrying the node id in their low 16 bits', () => {

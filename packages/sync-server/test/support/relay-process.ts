@@ -56,7 +56,11 @@ export async function spawnRelay(args: readonly string[], timeoutMs = 10_000): P
     proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Never leave a relay behind that the caller has no handle on.
+      proc.kill('SIGKILL');
+      reject(new Error(`relay did not start: ${stderr}`));
+    }, timeoutMs);
     let buf = '';
     proc.stdout?.on('data', (chunk: Buffer) => {
       buf += chunk.toString();

@@ -49,15 +49,31 @@ describe('HTTP endpoints', () => {
 });
 
 describe('connection limit', () => {
-  it('answers upgrades beyond --max-connections with HTTP 503 and admits again once one closes', async () => {
+  it('answers upgrades beyond --max-connections joined sessions with HTTP 503 and admits again once one closes', async () => {
     const n = await startNode(['--max-connections', '2']);
     nodes.push(n);
-    const a = await TestClient.connect(urlOf(n));
-    const b = await TestClient.connect(urlOf(n));
+    const join = async () =>
+      TestClient.join(urlOf(n), 'd', await mintToken(SECRET, { docId: 'd', scope: 'write' }), EMPTY_SV);
+    // Sockets that have not said hello do not count: they have a budget of their own.
+    const idle = await TestClient.connect(urlOf(n));
+    const a = await join();
+    const b = await join();
     await expect(TestClient.connect(urlOf(n))).rejects.toThrow('HTTP 503');
+    // The socket upgraded before the budget filled is closed with 4008 once its token checks out.
+    idle.send({
+      type: 'hello',
+      docId: 'd',
+      token: await mintToken(SECRET, { docId: 'd', scope: 'write' }),
+      stateVector: EMPTY_SV,
+    });
+    expect(await idle.closed).toBe(CloseCode.overloaded);
+    expect(idle.all('sync')).toHaveLength(0);
     await a.close();
-    const c = await TestClient.connect(urlOf(n));
+    const c = await join();
     for (const x of [b, c]) x.ws.terminate();
+    const metrics = await (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text();
+    expect(metrics).toMatch(/accord_admission_refused_total\{reason="connections",node="\d+"\} 1/);
+    expect(metrics).toMatch(/accord_admission_refused_total\{reason="connections-after-auth",node="\d+"\} 1/);
   });
 });
 

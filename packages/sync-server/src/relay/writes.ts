@@ -1,0 +1,103 @@
+/**
+ * The write path of a relay: a client's update is validated against the room's document, relayed
+ * to the room, handed to the replicator and acknowledged once durable (or answered `unavailable`).
+ * Keeps count of writes in flight so a graceful shutdown can wait for their acknowledgements.
+ */
+import { CloseCode, DecodeError, encodeMessage } from '@accord/core';
+import type { Logger } from 'pino';
+import type { RelayMetrics } from '../ops/metrics.js';
+import type { Replicator } from './replicator.js';
+import type { Room, RoomRegistry } from './rooms.js';
+import type { Session } from './session.js';
+
+/** What the write path uses of its node. */
+export interface WritePathDeps {
+  readonly rooms: RoomRegistry;
+  readonly replicator: Replicator;
+  readonly metrics: RelayMetrics;
+  readonly logger: Logger;
+  /** Clock (ms) for the acknowledgement latency metric. */
+  readonly now: () => number;
+}
+
+/** Client updates from validation to acknowledgement. One per relay. */
+export class WritePath {
+  /** False once shutting down: updates are answered `going-away`. */
+  accepting = true;
+  /** Writes handed to the replicator and not yet settled. */
+  private inflight = 0;
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: WritePathDeps) {}
+
+  /**
+   * Handle `update` (client id `id`) from `session` in `room`: refused with `read-only` for a
+   * read-only session and with `bad-update` + 1007 when it does not apply (the document is left
+   * as it was); otherwise relayed to the room's other sessions, replicated and acknowledged.
+   */
+  update(session: Session, room: Room, id: number, update: Uint8Array): void {
+    const { metrics: m, rooms, replicator, logger, now } = this.deps;
+    if (!this.accepting) {
+      session.error('going-away', 'node is shutting down; resend on another connection', id);
+      return;
+    }
+    if (session.scope !== 'write') {
+      m.updatesRejected.inc({ reason: 'read-only' });
+      session.error('read-only', 'this session may not change the document', id);
+      return;
+    }
+    try {
+      room.doc.apply(update);
+    } catch (e) {
+      m.updatesRejected.inc({ reason: 'bad-update' });
+      if (!(e instanceof DecodeError))
+        logger.error({ err: e, docId: room.docId }, 'apply threw a non-DecodeError');
+      session.fail('bad-update', CloseCode.badData, e instanceof Error ? e.message : 'bad update', id);
+      return;
+    }
+    m.updatesReceived.inc();
+    m.updateBytes.inc(update.length);
+    m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update }), session));
+    const t0 = now();
+    room.holds++;
+    this.inflight++;
+    const settle = () => {
+      rooms.release(room);
+      if (--this.inflight === 0) this.wakeDrained();
+    };
+    replicator.replicate(room.docId, update).then(
+      () => {
+        settle();
+        m.updatesAcked.inc();
+        m.ackSeconds.observe((now() - t0) / 1000);
+        session.send({ type: 'ack', id });
+      },
+      (e: unknown) => {
+        settle();
+        logger.warn({ err: e, docId: room.docId }, 'update not durable');
+        session.error('unavailable', 'the update could not be made durable; resend it', id);
+      },
+    );
+  }
+
+  /** Resolves once no write is in flight, or after `graceMs` (writes stuck on a quorum are abandoned). */
+  async settled(graceMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        if (this.inflight === 0) resolve();
+        else this.drainWaiters.push(resolve);
+      }),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private wakeDrained(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+}
