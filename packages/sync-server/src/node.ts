@@ -15,6 +15,7 @@ import type { Committer } from './storage/committer.js';
 import { GroupCommitter } from './storage/group-commit.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { WorkerCommitter } from './storage/worker-committer.js';
+import { tlsFromConfig } from './tls-files.js';
 import { UPGRADE_REFUSALS } from './transport/admission.js';
 import { startTransport, type Transport } from './transport/ws-server.js';
 
@@ -128,6 +129,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         keepAliveMs: config.keepAliveMs,
         writeCoalesceMs: config.writeCoalesceMs,
         writeCoalesceMaxMs: config.writeCoalesceMaxMs,
+        tls: tlsFromConfig(config),
         isOriginAllowed: originMatcher(config.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS),
         logger,
         onRefused: (reason) => {
@@ -165,6 +167,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
     {
       port: transport.port,
       host: config.host,
+      tls: config.tlsCertFile !== null,
       data: store.path,
       sync: config.sync,
       peers: config.peers.length,

@@ -6,29 +6,16 @@
  * `--tls-key` are set. `ACCORD_PEER_LINKS` (`id@host:port,...`) says where to dial each peer
  * instead, which is how the chaos harness routes every link through its proxies.
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError, PEER_PORT_OFFSET, type PeerAddress, parsePeers, type RelayConfig } from '../config.js';
+import { tlsFromConfig } from '../tls-files.js';
 import { ClusterReplicator } from './cluster-replicator.js';
 import type { PeerTlsOptions } from './peer-links.js';
 
 export { PEER_PORT_OFFSET } from '../config.js';
 
-function readPem(flag: string, file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new ConfigError(`${flag} ${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-/** The TLS files of `config`, read, or `null` when TLS is off. Throws `ConfigError` for an unreadable file. */
+/** The TLS files of `config` for peer links, read, or `null` when TLS is off (see {@link tlsFromConfig}). */
 export function peerTlsFromConfig(config: RelayConfig): PeerTlsOptions | null {
-  if (config.tlsCertFile === null || config.tlsKeyFile === null) return null;
-  return {
-    cert: readPem('--tls-cert', config.tlsCertFile),
-    key: readPem('--tls-key', config.tlsKeyFile),
-    ca: config.peerTlsCaFile === null ? null : readPem('--peer-tls-ca', config.peerTlsCaFile),
-  };
+  return tlsFromConfig(config);
 }
 
 /**

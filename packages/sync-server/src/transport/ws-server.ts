@@ -7,6 +7,7 @@
  * every socket, and pings idle clients.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from '@accord/core';
 import type { Logger } from 'pino';
@@ -60,6 +61,10 @@ export interface TransportOptions {
   readonly writeCoalesceMs?: number;
   /** The window under full load (ms); default `writeCoalesceMs` (no adaptation). */
   readonly writeCoalesceMaxMs?: number;
+  /** PEM certificate chain and key: serve HTTPS and `wss://` instead of plain HTTP and `ws://`. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer } | null;
+  /** With `tls`: time a client has to complete the TLS handshake (ms). Default 10,000. */
+  readonly tlsHandshakeTimeoutMs?: number;
 }
 
 /** A listening transport. */
@@ -124,14 +129,29 @@ export async function startTransport(
     maxIntervalMs: options.writeCoalesceMaxMs,
   });
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     void serveHttp(req, res, handlers).catch((e: unknown) => {
       logger.error({ err: e }, 'http handler failed');
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
-  });
+  };
+  const tls = options.tls;
+  // An HTTPS server is an HTTP server over TLS: the same request, upgrade and error events.
+  const server: Server =
+    tls != null
+      ? (createHttpsServer(
+          {
+            cert: tls.cert,
+            key: tls.key,
+            minVersion: 'TLSv1.2',
+            handshakeTimeout: options.tlsHandshakeTimeoutMs ?? 10_000,
+          },
+          onRequest,
+        ) as unknown as Server)
+      : createServer(onRequest);
   server.on('clientError', (_err, socket) => socket.destroy());
+  if (tls != null) server.on('tlsClientError', (_err: Error, socket: Duplex) => socket.destroy());
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

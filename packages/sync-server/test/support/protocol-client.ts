@@ -39,8 +39,12 @@ export class TestClient {
   }
 
   /** Open a socket (optionally with an Origin header). Rejects if the upgrade is refused. */
-  static async connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
-    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+  static async connect(
+    url: string,
+    headers: Record<string, string> = {},
+    options: WebSocket.ClientOptions = {},
+  ): Promise<TestClient> {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false, ...options });
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -51,8 +55,14 @@ export class TestClient {
   }
 
   /** Connect and complete the handshake; resolves after `sync`. */
-  static async join(url: string, docId: string, token: string, stateVector: Uint8Array): Promise<TestClient> {
-    const c = await TestClient.connect(url);
+  static async join(
+    url: string,
+    docId: string,
+    token: string,
+    stateVector: Uint8Array,
+    options: WebSocket.ClientOptions = {},
+  ): Promise<TestClient> {
+    const c = await TestClient.connect(url, {}, options);
     c.send({ type: 'hello', docId, token, stateVector });
     await c.next('sync');
     return c;
