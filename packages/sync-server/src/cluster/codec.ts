@@ -34,6 +34,11 @@ export interface ClusterCodecLimits {
   maxMembers: number;
   /** Most entries in one presence message. Default 1024. */
   maxPresenceEntries?: number;
+  /**
+   * Largest encoded presence entry state, in bytes. Default 64 KiB: well above what a relay keeps
+   * (`--presence-max-bytes`, 8 KiB by default), so only a broken peer trips it.
+   */
+  maxPresenceEntryBytes?: number;
 }
 
 /** The default decoding limits. */
@@ -42,6 +47,7 @@ export const DEFAULT_CLUSTER_LIMITS: ClusterCodecLimits = {
   maxPayloadBytes: 16 * 1024 * 1024,
   maxMembers: 64,
   maxPresenceEntries: 1024,
+  maxPresenceEntryBytes: 64 * 1024,
 };
 
 const TAGS = {
@@ -191,7 +197,12 @@ class FieldReader {
   presenceEntry(): PresenceEntry {
     const sessionId = this.d.readVarUint();
     if (sessionId === 0) throw new DecodeError('invalid', 'session id 0');
-    return { sessionId, state: readPresenceState(this.d) };
+    const from = this.d.offset;
+    const state = readPresenceState(this.d);
+    const max = this.limits.maxPresenceEntryBytes ?? 64 * 1024;
+    if (this.d.offset - from > max)
+      throw new DecodeError('too-large', `presence entry of ${this.d.offset - from} bytes`);
+    return { sessionId, state };
   }
 
   number(): SnapshotNumber {

@@ -231,5 +231,19 @@ describe('peer message codec', () => {
     expect(code(() => decodeClusterMessage(new Uint8Array([CLUSTER_PROTOCOL_VERSION, 33, 0])))).toBe(
       'trailing-bytes',
     );
+    // An entry of several MiB from a (broken) peer: refused whole, however few entries it has.
+    const state = (bytes: number) => ({ name: 'n', color: '#fff', cursor: null, data: 'x'.repeat(bytes) });
+    const big = encodeClusterMessage({
+      type: 'presence',
+      docId: 'doc',
+      entries: [{ sessionId: 1, state: state(3 << 20) }],
+    });
+    expect(code(() => decodeClusterMessage(big))).toBe('too-large');
+    const fits = encodeClusterMessage({
+      type: 'presence',
+      docId: 'doc',
+      entries: [{ sessionId: 1, state: state(60_000) }],
+    });
+    expect(code(() => decodeClusterMessage(fits))).toBe('ok');
   });
 });
