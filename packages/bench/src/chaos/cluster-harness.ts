@@ -5,8 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LeaderEvent, SnapshotAcceptedEvent, SnapshotCommittedEvent } from './events.js';
 import { stablePort } from './ports.js';
@@ -31,6 +31,9 @@ export interface NodeHealth {
 }
 
 /** A cluster of node processes behind chaos proxies. */
+/** When set, every node's log lines are appended to `<dir>/<schedule data dir>-node-<id>.log` (to study a failure). */
+const LOG_DIR = process.env.CHAOS_LOG_DIR;
+
 export class ClusterHarness {
   readonly leaders: LeaderEvent[] = [];
   /** Every election event any node logged (node, wall time, event), for traces of slow failovers. */
@@ -146,6 +149,9 @@ export class ClusterHarness {
             resolve();
           }
           this.readLog(id, line);
+          if (LOG_DIR !== undefined) {
+            appendFileSync(join(LOG_DIR, `${basename(this.dataDir)}-node-${id}.log`), `${line}\n`);
+          }
           nl = buf.indexOf('\n');
         }
       });

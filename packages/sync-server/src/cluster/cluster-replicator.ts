@@ -160,6 +160,9 @@ export class ClusterReplicator implements Replicator {
         this.reforward(peer);
         this.resendPresence(peer);
       },
+      // The peer's link to us is back: acks it sent while it had none were dropped, so forward
+      // it again every write it is not known to hold (it acks duplicates; updates are idempotent).
+      onInboundAuthenticated: (peer) => this.reforward(peer),
       onInboundLost: (peer) => this.host?.peerPresenceGone(peer),
       onFault: peerFaultReporter({
         logger: host.logger,
@@ -380,8 +383,8 @@ export class ClusterReplicator implements Replicator {
   }
 
   /**
-   * Our link to `peer` came up: forward it again every write still waiting for its quorum that
-   * it does not hold. A write forwarded while the link was down (or into a silent partition) is
+   * A link with `peer` came up (ours to it, or its to us): forward it again every write still
+   * waiting for its quorum that it does not hold. A write forwarded while the link was down (or into a silent partition) is
    * otherwise never acknowledged by that peer, and if the one peer that did hold it then fails,
    * the client's write would hang until its timeout although W nodes are reachable. Duplicates
    * are harmless: updates are idempotent and the tracker counts each node once.

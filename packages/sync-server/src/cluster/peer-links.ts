@@ -69,6 +69,11 @@ export interface PeerLinksOptions {
   /** Called when this node's outbound link to `peer` is (re)established and authenticated. */
   onConnected?: (peer: NodeId) => void;
   /**
+   * Called when an inbound link from `peer` authenticated: the peer can reach us again, so what
+   * it sent us on its previous link (or dropped while it had none) may need sending again.
+   */
+  onInboundAuthenticated?: (peer: NodeId) => void;
+  /**
    * Called when the last inbound link from `peer` closed (it crashed, restarted, stopped or was
    * cut off): what it sent may be stale.
    */
@@ -316,6 +321,7 @@ export class PeerLinks {
             settle();
             from = peer;
             this.inboundPeer.set(s, peer);
+            this.options.onInboundAuthenticated?.(peer);
             reader.maxFrame = this.maxFrame + TAG_BYTES;
             reader.onFrame = (record) => this.onRecord(peer, opener, record, close, address);
           },

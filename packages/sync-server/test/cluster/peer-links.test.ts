@@ -35,6 +35,7 @@ async function until(pred: () => boolean, ms = 3000): Promise<void> {
 async function listener(extra: Partial<PeerLinksOptions> = {}) {
   const got: { from: number; m: ClusterMessage }[] = [];
   const faults: PeerLinkFault[] = [];
+  const authenticated: number[] = [];
   const b = new PeerLinks({
     nodeId: 2,
     listenHost: '127.0.0.1',
@@ -43,11 +44,12 @@ async function listener(extra: Partial<PeerLinksOptions> = {}) {
     clusterKey: KEY,
     onMessage: (from, m) => got.push({ from, m }),
     onFault: (f) => faults.push(f),
+    onInboundAuthenticated: (p) => authenticated.push(p),
     ...extra,
   });
   await b.start();
   open.push(b);
-  return { b, got, faults };
+  return { b, got, faults, authenticated };
 }
 
 async function pair() {
@@ -75,8 +77,10 @@ const dialAs = (port: number, self: number, secret = CLUSTER_SECRET, peer = 2) =
 
 describe('PeerLinks over real TCP', () => {
   it('delivers messages in order after the handshake, in records of many frames', async () => {
-    const { a, got } = await pair();
+    const { a, got, authenticated } = await pair();
     expect(a.connected()).toEqual([2]);
+    // The listener learns that node 1 can reach it again (its host re-forwards unacked writes then).
+    await until(() => authenticated.includes(1));
     for (let term = 1; term <= 50; term++) a.send(2, { type: 'heartbeat', term, successors: [2] });
     a.send(2, { type: 'replicate', docId: 'd', updateId: 9, update: new Uint8Array(100_000).fill(7) });
     await until(() => got.length === 51);
