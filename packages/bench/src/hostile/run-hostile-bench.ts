@@ -48,6 +48,14 @@ export interface HostileBenchResult {
   afterP99Us: number;
   /** `afterMedianUs / beforeMedianUs`. */
   medianRatio: number;
+  /**
+   * A second measurement without the attack, taken just before it under the same conditions as
+   * the one after (same warm-up, a full GC first): how much the phase order alone moves the figure.
+   */
+  controlMedianUs: number;
+  controlP99Us: number;
+  /** `afterMedianUs / controlMedianUs`: what the attack itself costs an honest update. */
+  attackRatio: number;
   /** Structs held after the attack, their estimated bytes, and held deleted ranges. */
   pendingStructs: number;
   pendingBytes: number;
@@ -160,6 +168,10 @@ export function runHostileBench(opts: HostileBenchOptions): HostileBenchResult {
   opts.onPhase?.('measuring honest updates before the attack');
   measure(opts.warmup);
   const before = measure(opts.updates);
+  opts.onPhase?.('measuring again without an attack (control)');
+  (globalThis as { gc?: () => void }).gc?.();
+  measure(opts.warmup);
+  const control = measure(opts.updates);
   opts.onPhase?.('attacking');
   const next = { n: 0 };
   const structs = fill(target, (from, count) => attackFrame(from, count, author.clientId, TEXT), next);
@@ -184,6 +196,9 @@ export function runHostileBench(opts: HostileBenchOptions): HostileBenchResult {
     afterMedianUs: round(afterMedianUs, 2),
     afterP99Us: round(percentileSorted(after, 99), 2),
     medianRatio: round(afterMedianUs / beforeMedianUs, 2),
+    controlMedianUs: round(median(control), 2),
+    controlP99Us: round(percentileSorted(control, 99), 2),
+    attackRatio: round(afterMedianUs / median(control), 2),
     pendingStructs: target.pendingCount,
     pendingBytes: target.pendingBytes,
     pendingDeletes: target.pendingDeletes.size,
@@ -202,6 +217,7 @@ export function formatHostileTable(r: HostileBenchResult): string {
   const rows = [
     ['', 'median µs', 'p99 µs'],
     ['before the attack', r.beforeMedianUs.toFixed(2), r.beforeP99Us.toFixed(2)],
+    ['control, no attack', r.controlMedianUs.toFixed(2), r.controlP99Us.toFixed(2)],
     ['after the attack', r.afterMedianUs.toFixed(2), r.afterP99Us.toFixed(2)],
   ];
   const w = [0, 1, 2].map((c) => Math.max(...rows.map((row) => (row[c] as string).length)));
@@ -212,6 +228,6 @@ export function formatHostileTable(r: HostileBenchResult): string {
     `honest one-keystroke remote update into ${r.doc} (${r.chars} chars), ${r.updates} updates each`,
     ...lines,
     `held after the attack: ${r.pendingStructs} structs (${r.pendingBytes} estimated bytes; limits ${r.maxPending} / ${r.maxPendingBytes}), ${r.pendingDeletes} deleted ranges; full: ${r.full}`,
-    `attack: ${r.attackFrames} frames, ${r.attackBytes} bytes, applied in ${r.attackMs} ms; after/before median ${r.medianRatio}; ok: ${r.ok}`,
+    `attack: ${r.attackFrames} frames, ${r.attackBytes} bytes, applied in ${r.attackMs} ms; after/before median ${r.medianRatio}, after/control ${r.attackRatio}; ok: ${r.ok}`,
   ].join('\n');
 }
