@@ -34,6 +34,7 @@ export type AccordErrorCode =
   | 'buffer-overflow'
   | 'invalid-argument'
   | 'out-of-range'
+  | 'read-only'
   | 'replica-collision'
   | 'too-large'
   | 'wrong-type';

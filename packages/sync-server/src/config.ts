@@ -39,6 +39,8 @@ export interface RelayConfig extends ClientLimitsConfig {
   readonly snapshotEvery: number;
   /** Cluster leader: also snapshot a document this long after its last update (0: off). */
   readonly snapshotIdleMs: number;
+  /** Numbered snapshots (versions) kept per document; older ones are dropped (0: keep all). */
+  readonly keepSnapshots: number;
   readonly logLevel: string;
   /** Cluster settings, passed to the cluster layer as given. */
   readonly writeQuorum: number | null;
@@ -222,6 +224,14 @@ const FLAGS: readonly Flag[] = [
     def: '0',
     help: 'cluster: the leader also snapshots a document MS after its last update (0: off)',
   },
+  {
+    name: 'keep-snapshots',
+    env: 'ACCORD_KEEP_SNAPSHOTS',
+    arg: 'N',
+    def: '50',
+    help: 'numbered snapshots (the version history clients can list and load) kept per document; 0: all',
+  },
+
   {
     name: 'log-level',
     env: 'ACCORD_LOG_LEVEL',
@@ -477,6 +487,7 @@ export function loadConfig(
     sync,
     snapshotEvery: int('snapshot-every', need('snapshot-every'), 0),
     snapshotIdleMs: int('snapshot-idle', need('snapshot-idle'), 0),
+    keepSnapshots: int('keep-snapshots', need('keep-snapshots'), 0),
     logLevel: need('log-level'),
     writeQuorum: wq === null ? null : int('write-quorum', wq, 1),
     readQuorum: rq === null ? null : int('read-quorum', rq, 1),

@@ -84,7 +84,13 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
       'no cluster replicator is wired in: --peers is ignored and this node runs as a cluster of one',
     );
   }
-  const replicator = options.replicator ? options.replicator(config) : new LocalReplicator();
+  const replicator = options.replicator
+    ? options.replicator(config)
+    : new LocalReplicator({
+        snapshotEveryUpdates: config.snapshotEvery,
+        snapshotIdleMs: config.snapshotIdleMs,
+        keepSnapshots: config.keepSnapshots,
+      });
   const relay = new Relay({
     nodeId: config.id,
     store,

@@ -73,6 +73,7 @@ export class Doc implements SequenceEnv {
   readonly maxPendingBytes: number;
   /** Structs waiting for missing dependencies, under the replica and clock each waits for. */
   readonly pendingStructs = new HeldStructs();
+  private frozen = false;
   /** Deletions of ids not received yet, under their replica and first clock. */
   readonly pendingDeletes = new WaitIndex<HeldRange>();
 
@@ -299,8 +300,23 @@ export class Doc implements SequenceEnv {
     }
   }
 
+  /**
+   * Freeze the document: from now on every change, local or applied, throws
+   * `AccordError('read-only')` and leaves it as it is. For documents that show a fixed state,
+   * such as a version loaded from the history. Cannot be undone.
+   */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  /** Whether {@link freeze} was called. */
+  get readOnly(): boolean {
+    return this.frozen;
+  }
+
   /** Open a transaction unless one is open; returns true when this call opened it. */
   begin(origin: unknown = null, local = true): boolean {
+    if (this.frozen) throw new AccordError('read-only', 'this document is read-only');
     if (this.txn !== null) return false;
     this.txn = new Transaction(origin, local, this.store.getState(0));
     return true;

@@ -7,3 +7,4 @@ export { List } from './list.js';
 export { DocMap } from './map.js';
 export { Text } from './text.js';
 export * from './undo-manager.js';
+export { type DeltaOp, diffVersions, type KeyChange, restoreVersion, type VersionDiff } from './versions.js';

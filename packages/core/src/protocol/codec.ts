@@ -17,6 +17,7 @@ import {
   PROTOCOL_VERSION,
   type PresenceEntry,
   type ServerMessage,
+  type VersionInfo,
 } from './messages.js';
 import { readPresenceState, writePresenceState } from './presence-state.js';
 
@@ -42,9 +43,26 @@ export const MessageTypeCode: { readonly [K in MessageType]: number } = {
   error: 10,
   ping: 11,
   pong: 12,
+  'list-versions': 13,
+  versions: 14,
+  'get-version': 15,
+  version: 16,
 };
 
-const CLIENT_TYPES = new Set<MessageType>(['hello', 'resync', 'update', 'presence', 'error', 'ping', 'pong']);
+/** Most versions accepted in one `versions` message. */
+export const MAX_VERSIONS = 100_000;
+
+const CLIENT_TYPES = new Set<MessageType>([
+  'hello',
+  'resync',
+  'update',
+  'presence',
+  'error',
+  'ping',
+  'pong',
+  'list-versions',
+  'get-version',
+]);
 const SERVER_TYPES = new Set<MessageType>([
   'welcome',
   'sync',
@@ -55,6 +73,8 @@ const SERVER_TYPES = new Set<MessageType>([
   'error',
   'ping',
   'pong',
+  'versions',
+  'version',
 ]);
 
 /**
@@ -119,6 +139,33 @@ export function encodeMessage(msg: Message): Uint8Array {
     case 'ping':
     case 'pong':
       enc.writeVarUint(msg.nonce);
+      break;
+    case 'list-versions':
+      enc.writeVarUint(msg.id);
+      break;
+    case 'versions':
+      enc.writeVarUint(msg.id);
+      enc.writeVarUint(msg.versions.length);
+      for (const v of msg.versions) {
+        enc.writeVarUint(v.term);
+        enc.writeVarUint(v.seq);
+        enc.writeVarUint(v.at);
+        enc.writeVarUint(v.size);
+        enc.writeBytes(v.stateVector);
+      }
+      break;
+    case 'get-version':
+      enc.writeVarUint(msg.id);
+      enc.writeVarUint(msg.term);
+      enc.writeVarUint(msg.seq);
+      break;
+    case 'version':
+      enc.writeVarUint(msg.id);
+      enc.writeVarUint(msg.term);
+      enc.writeVarUint(msg.seq);
+      enc.writeU8(msg.found ? 1 : 0);
+      enc.writeVarUint(msg.at);
+      enc.writeBytes(msg.update);
       break;
   }
   return enc.toBytes();
@@ -252,6 +299,42 @@ function readMessage(d: Decoder): Message {
       return { type: 'ping', nonce: d.readVarUint() };
     case 12:
       return { type: 'pong', nonce: d.readVarUint() };
+    case 13:
+      return { type: 'list-versions', id: d.readVarUint() };
+    case 14: {
+      const id = d.readVarUint();
+      // Each entry takes at least five bytes (four varints and an empty length).
+      const n = d.readCount(5, MAX_VERSIONS);
+      const versions: VersionInfo[] = [];
+      for (let i = 0; i < n; i++) {
+        versions.push({
+          term: d.readVarUint(),
+          seq: d.readVarUint(),
+          at: d.readVarUint(),
+          size: d.readVarUint(),
+          stateVector: d.readBytes().slice(),
+        });
+      }
+      return { type: 'versions', id, versions };
+    }
+    case 15:
+      return { type: 'get-version', id: d.readVarUint(), term: d.readVarUint(), seq: d.readVarUint() };
+    case 16: {
+      const id = d.readVarUint();
+      const term = d.readVarUint();
+      const seq = d.readVarUint();
+      const flag = d.readU8();
+      if (flag > 1) throw new DecodeError('bad-tag', `found flag ${flag}`);
+      return {
+        type: 'version',
+        id,
+        term,
+        seq,
+        found: flag === 1,
+        at: d.readVarUint(),
+        update: d.readBytes().slice(),
+      };
+    }
     default:
       throw new DecodeError('bad-tag', `unknown message type ${tag}`);
   }

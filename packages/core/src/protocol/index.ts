@@ -17,6 +17,7 @@ export {
   MAX_ERROR_MESSAGE_BYTES,
   MAX_SUCCESSORS,
   MAX_TOKEN_BYTES,
+  MAX_VERSIONS,
   MessageTypeCode,
 } from './codec.js';
 export {
@@ -37,7 +38,9 @@ export type {
   ClientMessage,
   ClusterMessage,
   ErrorMessage,
+  GetVersionMessage,
   HelloMessage,
+  ListVersionsMessage,
   Message,
   MessageType,
   PingMessage,
@@ -51,6 +54,9 @@ export type {
   ServerMessage,
   SyncMessage,
   UpdateMessage,
+  VersionInfo,
+  VersionMessage,
+  VersionsMessage,
   WelcomeMessage,
 } from './messages.js';
 export { PROTOCOL_VERSION } from './messages.js';

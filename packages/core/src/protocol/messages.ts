@@ -156,6 +156,57 @@ export interface PongMessage {
   readonly nonce: number;
 }
 
+/**
+ * Client → relay: list the document's versions, the numbered snapshots the cluster's leader
+ * made (any scope may ask). Answered by `versions` with the same `id`.
+ */
+export interface ListVersionsMessage {
+  readonly type: 'list-versions';
+  readonly id: number;
+}
+
+/** One version of a document: its snapshot number, time, size and the state it covers. */
+export interface VersionInfo {
+  /** Snapshot number: the leader's term, then the document's sequence number (ordered by both). */
+  readonly term: number;
+  readonly seq: number;
+  /** When the leader numbered it (ms since the epoch). */
+  readonly at: number;
+  /** Bytes of its snapshot. */
+  readonly size: number;
+  /** The encoded state vector its snapshot covers. */
+  readonly stateVector: Uint8Array;
+}
+
+/** Relay → client: the versions this node keeps of the document, oldest first. */
+export interface VersionsMessage {
+  readonly type: 'versions';
+  readonly id: number;
+  readonly versions: readonly VersionInfo[];
+}
+
+/** Client → relay: fetch version (`term`, `seq`) of the document. Answered by `version`. */
+export interface GetVersionMessage {
+  readonly type: 'get-version';
+  readonly id: number;
+  readonly term: number;
+  readonly seq: number;
+}
+
+/**
+ * Relay → client: version (`term`, `seq`): a full-state update of the document as it was, or
+ * `found: false` (and an empty update) when this node does not keep it.
+ */
+export interface VersionMessage {
+  readonly type: 'version';
+  readonly id: number;
+  readonly term: number;
+  readonly seq: number;
+  readonly found: boolean;
+  readonly at: number;
+  readonly update: Uint8Array;
+}
+
 /** Messages a client sends. */
 export type ClientMessage =
   | HelloMessage
@@ -164,7 +215,9 @@ export type ClientMessage =
   | PresenceMessage
   | ErrorMessage
   | PingMessage
-  | PongMessage;
+  | PongMessage
+  | ListVersionsMessage
+  | GetVersionMessage;
 
 /** Messages a relay sends. */
 export type ServerMessage =
@@ -176,7 +229,9 @@ export type ServerMessage =
   | ClusterMessage
   | ErrorMessage
   | PingMessage
-  | PongMessage;
+  | PongMessage
+  | VersionsMessage
+  | VersionMessage;
 
 /** Any protocol message. */
 export type Message = ClientMessage | ServerMessage;

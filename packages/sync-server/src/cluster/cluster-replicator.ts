@@ -65,6 +65,8 @@ export interface ClusterReplicatorOptions {
   snapshotEveryUpdates?: number;
   /** ... and after this many ms without updates, if it had any since its last snapshot. Default 0 (off). */
   snapshotIdleMs?: number;
+  /** Numbered snapshots kept per document as its version history; 0: all. Default 50. */
+  keepSnapshots?: number;
   /** How long peer-link frames wait for company before they are written (ms). Default 1. */
   coalesceMs?: number;
   /**
@@ -130,6 +132,7 @@ export class ClusterReplicator implements Replicator {
       send: (to, m) => this.send(to, m),
       everyUpdates: this.opts.snapshotEveryUpdates ?? 200,
       idleMs: this.opts.snapshotIdleMs ?? 0,
+      keepVersions: this.opts.keepSnapshots ?? 50,
       setTimer: (ms, fn) => this.scheduler.setTimer(ms, fn),
       onSnapshot: (docId) => {
         for (const l of this.listeners) l({ kind: 'snapshot', docId });

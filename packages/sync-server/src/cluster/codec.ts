@@ -133,6 +133,7 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
     case 'snapshot-announce':
       e.writeString(m.docId);
       writeNumber(e, m.number);
+      e.writeVarUint(m.at);
       e.writeBytes(m.stateVector);
       e.writeBytes(m.snapshot);
       break;
@@ -272,6 +273,7 @@ export function decodeClusterMessage(
           type: 'snapshot-announce',
           docId: r.docId(),
           number: r.number(),
+          at: d.readVarUint(),
           stateVector: r.payload(),
           snapshot: r.payload(),
         };

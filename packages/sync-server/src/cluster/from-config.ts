@@ -53,6 +53,7 @@ export function clusterReplicatorFromConfig(
     replicateTimeoutMs: config.writeTimeoutMs,
     snapshotEveryUpdates: config.snapshotEvery,
     snapshotIdleMs: config.snapshotIdleMs,
+    keepSnapshots: config.keepSnapshots,
     coalesceMs: config.writeCoalesceMs,
   });
 }

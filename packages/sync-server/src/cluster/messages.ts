@@ -56,6 +56,8 @@ export interface SnapshotAnnounceMessage {
   type: 'snapshot-announce';
   docId: string;
   number: SnapshotNumber;
+  /** When the leader numbered it (ms since the epoch, the leader's clock): the version's time. */
+  at: number;
   stateVector: Uint8Array;
   snapshot: Uint8Array;
 }

@@ -10,9 +10,9 @@ import { Doc, encodeStateVector } from '@accord/core';
 import type { NodeId } from '../election/types.js';
 import type { ReplicaHost } from '../relay/replicator.js';
 import { SnapshotFence } from '../snapshot/snapshot-fence.js';
-import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
+import { compareSnapshotNumbers, type SnapshotNumber } from '../snapshot/snapshot-number.js';
 import { SnapshotSequencer } from '../snapshot/snapshot-sequencer.js';
-import type { ClusterMessage } from './messages.js';
+import type { ClusterMessage, SnapshotAnnounceMessage } from './messages.js';
 
 let emptyVector: Uint8Array | null = null;
 const EMPTY_VECTOR = (): Uint8Array => {
@@ -41,6 +41,10 @@ export interface SnapshotReplicationDeps {
   /** Timer source for the idle trigger. */
   setTimer?: (ms: number, fn: () => void) => { cancel(): void };
   onSnapshot: (docId: string) => void;
+  /** Versions (numbered snapshots with their bytes) kept per document; 0: all. Default 50. */
+  keepVersions?: number;
+  /** Wall clock for a version's time (ms since the epoch). Default `Date.now`. */
+  wallClock?: () => number;
 }
 
 function parseNumber(raw: string | undefined): SnapshotNumber | null {
@@ -59,6 +63,11 @@ export class SnapshotReplication {
   private readonly counts = new Map<string, number>();
   private readonly committed = new Map<string, SnapshotNumber>();
   private readonly idleTimers = new Map<string, { cancel(): void }>();
+  /**
+   * Leader: the announcement of each document's number still in flight, so a retransmission
+   * carries the same state and time (every node keeps the same version under one number).
+   */
+  private readonly announcing = new Map<string, SnapshotAnnounceMessage>();
 
   constructor(deps: SnapshotReplicationDeps) {
     this.d = deps;
@@ -99,6 +108,7 @@ export class SnapshotReplication {
   /** This node is no longer leader. */
   stepDown(): void {
     this.sequencer.stepDown();
+    this.announcing.clear();
     for (const t of this.idleTimers.values()) t.cancel();
     this.idleTimers.clear();
   }
@@ -151,6 +161,7 @@ export class SnapshotReplication {
           // document's next update to trigger a snapshot.
           this.counts.set(m.docId, 0);
           store.setMeta(docKey(m.docId), JSON.stringify(m.number));
+          this.keepVersion(m);
           this.logAccepted(m.docId, m.number, promisedTerm);
           this.d.host.ingest(m.docId, m.snapshot).catch(() => {});
           this.d.onSnapshot(m.docId);
@@ -166,7 +177,10 @@ export class SnapshotReplication {
       }
       case 'snapshot-reply':
         for (const e of this.sequencer.onAnnounceReply(from, m.docId, m.number, m.accepted, m.promisedTerm)) {
-          if (e.type === 'committed') this.logCommitted(e.docId, e.number, e.ackers);
+          if (e.type === 'committed') {
+            this.announcing.delete(e.docId);
+            this.logCommitted(e.docId, e.number, e.ackers);
+          }
           if (e.type === 'fenced') this.d.host.logger.info({ snapshot: e }, 'snapshot fenced');
         }
         return;
@@ -190,12 +204,47 @@ export class SnapshotReplication {
       this.logAccepted(docId, number, number.term);
       if (r.committed) this.logCommitted(docId, number, [this.d.nodeId]);
     }
+    const sent = this.announcing.get(docId);
+    if (sent !== undefined && compareSnapshotNumbers(sent.number, number) === 0) {
+      this.broadcast(sent);
+      return;
+    }
     const host = this.d.host;
     Promise.all([host.stateVector(docId), host.diff(docId, EMPTY_VECTOR())]).then(
-      ([stateVector, snapshot]) =>
-        this.broadcast({ type: 'snapshot-announce', docId, number, stateVector, snapshot }),
+      ([stateVector, snapshot]) => {
+        const at = (this.d.wallClock ?? Date.now)();
+        const m: SnapshotAnnounceMessage = {
+          type: 'snapshot-announce',
+          docId,
+          number,
+          at,
+          stateVector,
+          snapshot,
+        };
+        if (this.sequencer.term === number.term) this.announcing.set(docId, m);
+        this.keepVersion(m);
+        this.broadcast(m);
+      },
       () => {},
     );
+  }
+
+  /**
+   * Keep an announced snapshot as a version of its document. A snapshot too large for one peer
+   * frame arrives as catch-up parts with an empty announcement: its bytes are not kept here
+   * (the leader that numbered it keeps them).
+   */
+  private keepVersion(m: SnapshotAnnounceMessage): void {
+    if (m.snapshot.length === 0) return;
+    try {
+      this.d.host.store.putVersion(
+        m.docId,
+        { term: m.number.term, seq: m.number.seq, at: m.at, stateVector: m.stateVector, data: m.snapshot },
+        this.d.keepVersions ?? 50,
+      );
+    } catch (e) {
+      this.d.host.logger.warn({ err: e, docId: m.docId }, 'version not kept');
+    }
   }
 
   private broadcast(m: ClusterMessage): void {

@@ -1,7 +1,10 @@
 /**
  * The single-node replicator: a cluster of one. The node is leader of term 1; an update is
- * durable once the local group commit has committed it.
+ * durable once the local group commit has committed it; snapshots are numbered (1, seq) and kept
+ * as versions by {@link LocalSnapshots}.
  */
+import { RealScheduler, type Scheduler } from '../time/scheduler.js';
+import { LocalSnapshots } from './local-snapshots.js';
 import type {
   ClusterStatus,
   ReplicaHost,
@@ -11,14 +14,41 @@ import type {
 } from './replicator.js';
 import { ReplicationError } from './replicator.js';
 
+/** Options of a {@link LocalReplicator}; every field has a default. */
+export interface LocalReplicatorOptions {
+  /** Number a snapshot of a document every this many updates (0: never by count). Default 1000. */
+  snapshotEveryUpdates?: number;
+  /** ... and this long after its last update (ms; 0: off). Default 0. */
+  snapshotIdleMs?: number;
+  /** Versions kept per document (0: all). Default 50. */
+  keepSnapshots?: number;
+  scheduler?: Scheduler;
+  /** Wall clock for versions' times. Default `Date.now`. */
+  wallClock?: () => number;
+}
+
 /** {@link Replicator} for one node alone (no `--peers`). */
 export class LocalReplicator implements Replicator {
   private host: ReplicaHost | null = null;
   private nodeId = 0;
+  private snapshots: LocalSnapshots | null = null;
+  private readonly listeners = new Set<(e: ReplicatorEvent) => void>();
+
+  constructor(private readonly options: LocalReplicatorOptions = {}) {}
 
   async start(host: ReplicaHost): Promise<void> {
     this.host = host;
     this.nodeId = host.nodeId;
+    this.snapshots = new LocalSnapshots(host, {
+      everyUpdates: this.options.snapshotEveryUpdates ?? 1000,
+      idleMs: this.options.snapshotIdleMs ?? 0,
+      keep: this.options.keepSnapshots ?? 50,
+      scheduler: this.options.scheduler ?? new RealScheduler(),
+      wallClock: this.options.wallClock ?? Date.now,
+      onSnapshot: (docId) => {
+        for (const l of this.listeners) l({ kind: 'snapshot', docId });
+      },
+    });
   }
 
   async replicate(docId: string, update: Uint8Array): Promise<void> {
@@ -28,6 +58,7 @@ export class LocalReplicator implements Replicator {
     } catch (e) {
       throw new ReplicationError(`local commit failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+    this.snapshots?.noteUpdate(docId);
   }
 
   async readState(): Promise<readonly Uint8Array[]> {
@@ -38,12 +69,13 @@ export class LocalReplicator implements Replicator {
     return { nodeId: this.nodeId, leaderId: this.nodeId, term: 1, successors: [] };
   }
 
-  snapshotOf(): SnapshotNumber {
-    return { term: 0, seq: 0 };
+  snapshotOf(docId: string): SnapshotNumber {
+    return this.snapshots?.snapshotOf(docId) ?? { term: 0, seq: 0 };
   }
 
-  onEvent(_listener: (event: ReplicatorEvent) => void): () => void {
-    return () => {};
+  onEvent(listener: (event: ReplicatorEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   health(): Record<string, unknown> {
@@ -51,6 +83,7 @@ export class LocalReplicator implements Replicator {
   }
 
   async stop(): Promise<void> {
+    this.snapshots?.stop();
     this.host = null;
   }
 }

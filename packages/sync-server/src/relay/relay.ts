@@ -29,6 +29,7 @@ import { newSessionId } from './remote-presence.js';
 import type { ReplicaHost } from './replicator.js';
 import { type Room, RoomRegistry } from './rooms.js';
 import { Session, type SessionHost } from './session.js';
+import { answerVersionRequest } from './versions.js';
 import { WritePath } from './writes.js';
 
 export type { RelayLimits, RelayOptions } from './relay-options.js';
@@ -266,6 +267,10 @@ export class Relay implements SessionHost, ReplicaHost {
           session.error('too-large', 'the room holds as much presence as it may; yours was not relayed');
         return;
       }
+      case 'list-versions':
+      case 'get-version':
+        session.send(answerVersionRequest(this.options.store, room.docId, msg));
+        return;
       default:
         session.fail('unexpected-message', CloseCode.policy, `${msg.type} is not expected here`);
     }

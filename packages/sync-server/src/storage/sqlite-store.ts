@@ -42,6 +42,18 @@ export interface StoredDocument {
   readonly lastSeq: number;
 }
 
+/** A numbered snapshot of a document as stored: one version of its history. */
+export interface StoredVersionInfo {
+  readonly term: number;
+  readonly seq: number;
+  /** When the leader numbered it (ms since the epoch, the leader's clock). */
+  readonly at: number;
+  /** Bytes of the snapshot update. */
+  readonly size: number;
+  /** Encoded state vector the snapshot covers. */
+  readonly stateVector: Uint8Array;
+}
+
 /** One update to append. */
 export interface AppendEntry {
   readonly docId: string;
@@ -73,6 +85,11 @@ export class SqliteStore {
   private readonly compactTx: (docId: string, snapshot: Uint8Array, upTo: number) => void;
   private readonly foldTx: () => void;
   private readonly loadTx: (docId: string) => StoredDocument;
+  private readonly putVersionTx: (
+    docId: string,
+    v: { term: number; seq: number; at: number; stateVector: Uint8Array; data: Uint8Array },
+    keep: number,
+  ) => void;
 
   private constructor(
     path: string,
@@ -121,6 +138,16 @@ export class SqliteStore {
     // One read transaction: the snapshot and the log entries after it come from the same state,
     // even when the commit worker compacts or folds this document in between.
     this.loadTx = this.db.transaction((docId: string) => this.readDocument(docId));
+    this.putVersionTx = this.db.transaction(
+      (
+        docId: string,
+        v: { term: number; seq: number; at: number; stateVector: Uint8Array; data: Uint8Array },
+        keep: number,
+      ) => {
+        s.putVersion.run(docId, v.term, v.seq, v.at, v.stateVector, v.data);
+        if (keep > 0) s.pruneVersions.run(docId, docId, keep);
+      },
+    );
   }
 
   /** Open (or create) the node's database under `options.dir`. Throws if SQLite cannot open it. */
@@ -265,6 +292,53 @@ export class SqliteStore {
     }
   }
 
+  /**
+   * Keep snapshot (`term`, `seq`) of `docId` as a version: its time, the state vector it covers
+   * and its bytes; then drop the oldest versions of the document beyond the newest `keep`
+   * (0: keep all). One transaction. Storing the same number again replaces it.
+   */
+  putVersion(
+    docId: string,
+    v: { term: number; seq: number; at: number; stateVector: Uint8Array; data: Uint8Array },
+    keep: number,
+  ): void {
+    this.check();
+    this.putVersionTx(docId, v, keep);
+  }
+
+  /** The versions stored for `docId`, oldest first (without their bytes). */
+  listVersions(docId: string): StoredVersionInfo[] {
+    this.check();
+    return (
+      this.stmts.listVersions.all(docId) as {
+        term: number;
+        seq: number;
+        at: number;
+        size: number;
+        state_vector: Buffer;
+      }[]
+    ).map((r) => ({
+      term: r.term,
+      seq: r.seq,
+      at: r.at,
+      size: r.size,
+      stateVector: new Uint8Array(
+        r.state_vector.buffer,
+        r.state_vector.byteOffset,
+        r.state_vector.byteLength,
+      ),
+    }));
+  }
+
+  /** The bytes and time of version (`term`, `seq`) of `docId`, or `null` when it is not stored. */
+  getVersion(docId: string, term: number, seq: number): { at: number; data: Uint8Array } | null {
+    this.check();
+    const r = this.stmts.getVersion.get(docId, term, seq) as { at: number; data: Buffer } | undefined;
+    return r === undefined
+      ? null
+      : { at: r.at, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
+  }
+
   /** Run `fn` inside one transaction (for callers composing several writes atomically). */
   transaction<T>(fn: () => T): T {
     this.check();
@@ -307,6 +381,16 @@ function prepare(db: Database.Database) {
     snapshotDocsAfter: db.prepare('SELECT doc FROM snapshots WHERE doc > ? ORDER BY doc LIMIT ?'),
     foldedDocsAfter: db.prepare('SELECT DISTINCT doc FROM doc_updates WHERE doc > ? ORDER BY doc LIMIT ?'),
     stagedDocsAfter: db.prepare('SELECT DISTINCT doc FROM staged_updates WHERE doc > ? ORDER BY doc LIMIT ?'),
+    putVersion: db.prepare(
+      'INSERT OR REPLACE INTO versions (doc, term, seq, at, state_vector, data) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    pruneVersions: db.prepare(
+      'DELETE FROM versions WHERE doc = ? AND (term, seq) NOT IN (SELECT term, seq FROM versions WHERE doc = ? ORDER BY term DESC, seq DESC LIMIT ?)',
+    ),
+    listVersions: db.prepare(
+      'SELECT term, seq, at, length(data) AS size, state_vector FROM versions WHERE doc = ? ORDER BY term, seq',
+    ),
+    getVersion: db.prepare('SELECT at, data FROM versions WHERE doc = ? AND term = ? AND seq = ?'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',

@@ -96,6 +96,7 @@ export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     type: fc.constant('snapshot-announce' as const),
     docId,
     number,
+    at: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
     stateVector: bytes,
     snapshot: bytes,
   }),

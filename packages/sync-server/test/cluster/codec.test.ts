@@ -60,6 +60,7 @@ describe('peer message codec', () => {
         e.writeString('d');
         e.writeVarUint(term);
         e.writeVarUint(seq);
+        e.writeVarUint(1_796_227_200_000); // at
         e.writeBytes(new Uint8Array(0));
         e.writeBytes(new Uint8Array(0));
       });

@@ -188,7 +188,14 @@ describe('attacks on the peer port of a live cluster', () => {
       { term: term + 1000, seq: 1 },
     ])
       foreign.writer.write(
-        frameOf({ type: 'snapshot-announce', docId: 'doc', number: n, stateVector: empty, snapshot: empty }),
+        frameOf({
+          type: 'snapshot-announce',
+          docId: 'doc',
+          number: n,
+          at: Date.now(),
+          stateVector: empty,
+          snapshot: empty,
+        }),
       );
     foreign.writer.write(frameOf({ type: 'snapshot-query', docId: 'doc', term: term + 1000 }));
     // Presence entries of several MiB: refused by the codec (the link closes), nothing kept.

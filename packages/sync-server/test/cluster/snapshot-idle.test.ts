@@ -112,6 +112,7 @@ describe('leader snapshot triggers', () => {
       type: 'snapshot-announce',
       docId: 'd',
       number: { term: 1, seq: 1 },
+      at: 1,
       stateVector: encodeStateVector(new Doc()),
       snapshot: new Uint8Array(),
     });

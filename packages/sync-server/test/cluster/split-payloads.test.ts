@@ -42,7 +42,14 @@ describe('sendSplit', () => {
     const { update } = bigDoc();
     const number = { term: 2, seq: 7 };
     const ann = capture(
-      { type: 'snapshot-announce', docId: 'd', number, stateVector: new Uint8Array([0]), snapshot: update },
+      {
+        type: 'snapshot-announce',
+        docId: 'd',
+        number,
+        at: 1,
+        stateVector: new Uint8Array([0]),
+        snapshot: update,
+      },
       16 * 1024,
     );
     expect(ann.at(-1)).toMatchObject({ type: 'snapshot-announce', number });

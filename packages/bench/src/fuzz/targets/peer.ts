@@ -77,7 +77,14 @@ function peerCorpus(): Uint8Array[] {
     { type: 'vote-reply', term: 4, granted: true },
     { type: 'snapshot-query', docId: d(0), term: 3 },
     { type: 'snapshot-answer', docId: d(0), term: 3, highest: { term: 2, seq: 5 } },
-    { type: 'snapshot-announce', docId: d(0), number: { term: 3, seq: 6 }, stateVector: sv, snapshot: full },
+    {
+      type: 'snapshot-announce',
+      docId: d(0),
+      number: { term: 3, seq: 6 },
+      at: 1796227200000,
+      stateVector: sv,
+      snapshot: full,
+    },
     { type: 'snapshot-reply', docId: d(0), number: { term: 3, seq: 6 }, accepted: true, promisedTerm: 3 },
     {
       type: 'presence',
