@@ -56,4 +56,10 @@ export type {
 } from './socket.js';
 export { SyncProvider } from './sync-provider.js';
 export { UrlPool } from './url-pool.js';
+export {
+  type LoadedVersion,
+  VersionError,
+  type VersionErrorCode,
+  VersionRequests,
+} from './version-requests.js';
 export { WebsocketProvider } from './websocket-provider.js';

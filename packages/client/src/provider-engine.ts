@@ -39,6 +39,7 @@ import { type Scheduler, systemScheduler } from './scheduler.js';
 import { newSession, type Session } from './session.js';
 import { onBrowserOnline, resolveWebSocket } from './socket.js';
 import { UrlPool } from './url-pool.js';
+import { VersionRequests } from './version-requests.js';
 
 /**
  * The state and protocol handlers behind {@link SyncProvider} (which adds the public API). All
@@ -59,6 +60,8 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
   protected readonly connection: Connection;
   /** Local updates not yet acknowledged. */
   protected readonly outbox: Outbox;
+  /** Version-history requests waiting for their answers. */
+  protected readonly versionRequests: VersionRequests;
   /** The other sessions' presence. */
   protected readonly tracker = new PresenceTracker();
   /** Pings and liveness checks of the current connection. */
@@ -116,6 +119,12 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
       split: (update, maxBytes) => docSync.split(update, maxBytes),
       maxUpdateBytes: options.maxUpdateBytes ?? PROVIDER_DEFAULTS.maxUpdateBytes,
     });
+    this.versionRequests = new VersionRequests(
+      (m) => this.send(m),
+      () => this.session?.synced === true,
+      this.scheduler,
+      options.requestTimeoutMs ?? PROVIDER_DEFAULTS.requestTimeoutMs,
+    );
     this.connection = new Connection({
       urls: new UrlPool(urls, options.random),
       WebSocket: resolveWebSocket(options.WebSocket),
@@ -257,6 +266,10 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
         return;
       case 'pong':
         return;
+      case 'versions':
+      case 'version':
+        this.versionRequests.answer(message);
+        return;
     }
   }
 
@@ -291,6 +304,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     this.setStatus('synced');
     this.presenceDirty = this.local !== null;
     this.flush();
+    this.versionRequests.resend();
     this.emit('sync', true);
   }
 
@@ -388,6 +402,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     this.session = undefined;
     this.heartbeat.stop();
     this.outbox.markAllUnsent();
+    this.versionRequests.connectionLost();
     if (this.tracker.clear()) this.emit('presence', this.tracker.snapshot());
     if (wasSynced) this.emit('sync', false);
   }

@@ -111,6 +111,8 @@ export interface ProviderOptions {
   readonly livenessTimeoutMs?: number | undefined;
   /** Fail over when a sent update stays unacknowledged this long (default 15 000). */
   readonly ackTimeoutMs?: number | undefined;
+  /** How long `versions()` and `loadVersion()` wait for an answer, connecting included (ms). Default 15 s. */
+  readonly requestTimeoutMs?: number | undefined;
   /** Consecutive auth refusals (bad, expired or foreign token) before giving up (default 2 retries). */
   readonly maxAuthRetries?: number | undefined;
   /** Outbox tuning: merged batches are closed at this many bytes (default 256 KiB). */
@@ -131,6 +133,7 @@ export const PROVIDER_DEFAULTS = Object.freeze({
   pingIntervalMs: 5_000,
   livenessTimeoutMs: 12_000,
   ackTimeoutMs: 15_000,
+  requestTimeoutMs: 15_000,
   maxAuthRetries: 2,
   maxBatchBytes: 256 * 1024,
   compactEvery: 256,

@@ -2,12 +2,13 @@
  * `SyncProvider`: the public API of the provider over any {@link DocSync} (`WebsocketProvider`
  * binds it to an `@accord/core` `Doc`). The protocol handling lives in {@link ProviderEngine}.
  */
-import { encodeMessage, type PresenceState } from '@accord/core';
+import { encodeMessage, type PresenceState, type VersionInfo } from '@accord/core';
 import type { DocSync } from './doc-sync.js';
 import { ProviderDestroyedError } from './errors.js';
 import { type PresenceInput, toPresenceState } from './presence.js';
 import { ProviderEngine } from './provider-engine.js';
 import type { ClusterInfo, ProviderOptions, ProviderStatus } from './provider-options.js';
+import type { LoadedVersion } from './version-requests.js';
 
 /**
  * Syncs a document with a relay cluster (see the package README for the protocol). All state
@@ -64,6 +65,23 @@ export class SyncProvider extends ProviderEngine {
   }
 
   /**
+   * The document's versions this relay node keeps (its numbered snapshots: the cluster's ordered
+   * history), oldest first. Waits for a synced connection (up to `requestTimeoutMs`).
+   * @throws {VersionError} `timeout` or `destroyed` (as a rejection).
+   */
+  versions(): Promise<readonly VersionInfo[]> {
+    return this.versionRequests.list();
+  }
+
+  /**
+   * Fetch version (`term`, `seq`) as a full-state update, with its time.
+   * @throws {VersionError} `not-found` when the node does not keep it, `timeout`, `destroyed`.
+   */
+  fetchVersion(number: { readonly term: number; readonly seq: number }): Promise<LoadedVersion> {
+    return this.versionRequests.get(number.term, number.seq);
+  }
+
+  /**
    * Go online: connect (or keep connecting) to the relays. Also clears a previous fatal error,
    * so call it after supplying a new token. A no-op when already online.
    * @throws Error after `destroy()`.
@@ -94,6 +112,7 @@ export class SyncProvider extends ProviderEngine {
     if (this.destroyed) return;
     this.disconnect();
     this.destroyed = true;
+    this.versionRequests.destroy();
     this.unsubscribeDoc();
     this.unsubscribeOnline();
     this.outbox.clear(new ProviderDestroyedError());

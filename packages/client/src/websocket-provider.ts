@@ -1,7 +1,7 @@
 /**
  * `WebsocketProvider`: syncs an `@accord/core` `Doc` with an Accord relay cluster.
  */
-import type { Doc } from '@accord/core';
+import { applyUpdate, Doc } from '@accord/core';
 import { bindDoc } from './doc-binding.js';
 import type { ProviderOptions } from './provider-options.js';
 import { SyncProvider } from './sync-provider.js';
@@ -43,5 +43,19 @@ export class WebsocketProvider extends SyncProvider {
   constructor(doc: Doc, urls: readonly string[], options: ProviderOptions) {
     super(bindDoc(doc), urls, options);
     this.doc = doc;
+  }
+
+  /**
+   * Load version `number` of the document (see `versions()`) as a new, read-only `Doc` (frozen:
+   * edits throw `AccordError('read-only')`). Compare two with `diffVersions`, bring one back with
+   * `restoreVersion(provider.doc, version)`.
+   * @throws {VersionError} `not-found`, `timeout`, `destroyed` (as a rejection).
+   */
+  async loadVersion(number: { readonly term: number; readonly seq: number }): Promise<Doc> {
+    const v = await this.fetchVersion(number);
+    const doc = new Doc();
+    applyUpdate(doc, v.update, 'version');
+    doc.freeze();
+    return doc;
   }
 }

@@ -67,7 +67,10 @@ export class SnapshotReplication {
    * Leader: the announcement of each document's number still in flight, so a retransmission
    * carries the same state and time (every node keeps the same version under one number).
    */
-  private readonly announcing = new Map<string, SnapshotAnnounceMessage>();
+  private readonly announcing = new Map<
+    string,
+    { number: SnapshotNumber; message: Promise<SnapshotAnnounceMessage | null> }
+  >();
 
   constructor(deps: SnapshotReplicationDeps) {
     this.d = deps;
@@ -206,13 +209,15 @@ export class SnapshotReplication {
     }
     const sent = this.announcing.get(docId);
     if (sent !== undefined && compareSnapshotNumbers(sent.number, number) === 0) {
-      this.broadcast(sent);
+      void sent.message.then((m) => m !== null && this.broadcast(m));
       return;
     }
+    // The state is read once per number and the announcement kept until it commits, so a
+    // retransmission (even one made before the first read finished) carries the same bytes.
     const host = this.d.host;
-    Promise.all([host.stateVector(docId), host.diff(docId, EMPTY_VECTOR())]).then(
-      ([stateVector, snapshot]) => {
-        const at = (this.d.wallClock ?? Date.now)();
+    const at = (this.d.wallClock ?? Date.now)();
+    const message = Promise.all([host.stateVector(docId), host.diff(docId, EMPTY_VECTOR())]).then(
+      ([stateVector, snapshot]): SnapshotAnnounceMessage => {
         const m: SnapshotAnnounceMessage = {
           type: 'snapshot-announce',
           docId,
@@ -221,12 +226,13 @@ export class SnapshotReplication {
           stateVector,
           snapshot,
         };
-        if (this.sequencer.term === number.term) this.announcing.set(docId, m);
         this.keepVersion(m);
-        this.broadcast(m);
+        return m;
       },
-      () => {},
+      () => null,
     );
+    this.announcing.set(docId, { number, message });
+    void message.then((m) => m !== null && this.broadcast(m));
   }
 
   /**
