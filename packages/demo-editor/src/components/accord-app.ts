@@ -12,6 +12,7 @@ import type { CursorRange } from '../model/connection-model.js';
 import { sharedStyles } from '../styles/shared.js';
 import './cluster-panel.js';
 import './collab-editor.js';
+import './history-panel.js';
 import './presence-list.js';
 import './shared-counter.js';
 import './todo-list.js';
@@ -142,6 +143,7 @@ export class AccordApp extends LitElement {
           <cluster-panel .connection=${session?.connection}></cluster-panel>
           <shared-counter .counter=${session?.counter}></shared-counter>
           <todo-list .todos=${session?.todos}></todo-list>
+          <history-panel .history=${session?.history}></history-panel>
         </aside>
       </main>
     `;

@@ -1,6 +1,7 @@
 /** Everything one open document offers the views. */
 import type { ConnectionModel } from '../model/connection-model.js';
 import type { CounterModel } from '../model/counter-model.js';
+import type { HistoryModel } from '../model/history-model.js';
 import type { TextModel } from '../model/text-model.js';
 import type { TodoModel } from '../model/todo-model.js';
 
@@ -11,6 +12,8 @@ export interface DemoSession {
   readonly todos: TodoModel;
   readonly counter: CounterModel;
   readonly connection: ConnectionModel;
+  /** The document's version history (the cluster's numbered snapshots). */
+  readonly history: HistoryModel;
   /** Disconnect and release everything; the session is unusable afterwards. */
   destroy(): void;
 }

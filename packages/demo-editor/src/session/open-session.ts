@@ -8,6 +8,7 @@ import { Doc } from '@accord/core';
 import { ProviderConnectionModel } from './connection-adapter.js';
 import { DocCounterModel } from './counter-adapter.js';
 import type { DemoSession } from './demo-session.js';
+import { ProviderHistoryModel } from './history-adapter.js';
 import { DocTextModel } from './text-adapter.js';
 import { DocTodoModel } from './todo-adapter.js';
 
@@ -17,13 +18,16 @@ export function openSession(docName: string, relayUrls: readonly string[]): Demo
   const provider = new WebsocketProvider(doc, [...relayUrls], { docId: docName });
   const connection = new ProviderConnectionModel(provider);
   const text = new DocTextModel(doc, doc.getText('text'));
+  const history = new ProviderHistoryModel(provider, 'text');
   return {
     docName,
     text,
     todos: new DocTodoModel(doc, doc.getMap('todoItems')),
     counter: new DocCounterModel(doc, doc.getCounter('counter')),
     connection,
+    history,
     destroy() {
+      history.dispose();
       connection.dispose();
       provider.destroy();
       text.destroy();
