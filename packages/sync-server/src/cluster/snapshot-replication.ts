@@ -20,6 +20,9 @@ const EMPTY_VECTOR = (): Uint8Array => {
   return emptyVector;
 };
 
+/** How many times the leader resends one uncommitted announcement on its timer. */
+export const MAX_RETRANSMITS = 30;
+
 const PROMISE_KEY = 'cluster.snapshot-promise';
 const docKey = (docId: string) => `cluster.snapshot:${docId}`;
 
@@ -38,7 +41,13 @@ export interface SnapshotReplicationDeps {
    * quiet for this long (ms; 0 or absent: only every `everyUpdates`).
    */
   idleMs?: number;
-  /** Timer source for the idle trigger. */
+  /**
+   * The leader resends an announcement not yet committed after this long (ms; default 1000), at
+   * most {@link MAX_RETRANSMITS} times: a reply lost with a dropped link must not leave the
+   * document without snapshots until its next updates.
+   */
+  retransmitMs?: number;
+  /** Timer source for the idle trigger and retransmissions. */
   setTimer?: (ms: number, fn: () => void) => { cancel(): void };
   onSnapshot: (docId: string) => void;
   /** Versions (numbered snapshots with their bytes) kept per document; 0: all. Default 50. */
@@ -63,6 +72,7 @@ export class SnapshotReplication {
   private readonly counts = new Map<string, number>();
   private readonly committed = new Map<string, SnapshotNumber>();
   private readonly idleTimers = new Map<string, { cancel(): void }>();
+  private readonly retransmitTimers = new Map<string, { cancel(): void }>();
   /**
    * Leader: the announcement of each document's number still in flight, so a retransmission
    * carries the same state and time (every node keeps the same version under one number).
@@ -86,6 +96,12 @@ export class SnapshotReplication {
       stored,
     );
     this.sequencer = new SnapshotSequencer(deps.nodeId, deps.members, this.fence);
+  }
+
+  /** The newest snapshot of `docId` this node, as leader, saw committed (null when none). */
+  committedOf(docId: string): SnapshotNumber | null {
+    const n = this.committed.get(docId);
+    return n === undefined ? null : { ...n };
   }
 
   /** The highest snapshot this node stored for `docId` (`{0, 0}` when none). */
@@ -114,6 +130,8 @@ export class SnapshotReplication {
     this.announcing.clear();
     for (const t of this.idleTimers.values()) t.cancel();
     this.idleTimers.clear();
+    for (const t of this.retransmitTimers.values()) t.cancel();
+    this.retransmitTimers.clear();
   }
 
   /** An update to `docId` was stored here; the leader snapshots every `everyUpdates`. */
@@ -157,8 +175,10 @@ export class SnapshotReplication {
         return;
       case 'snapshot-announce': {
         const promisedTerm = this.fence.promisedTerm;
-        const verdict = this.fence.accept(m.docId, m.number);
-        if (verdict.ok) {
+        // A retransmission of the number stored here: "stored" again, nothing redone.
+        const again = this.fence.holds(m.docId, m.number);
+        const verdict = again ? { ok: true as const } : this.fence.accept(m.docId, m.number);
+        if (verdict.ok && !again) {
           // The count is of updates since the last snapshot, which a new leader acts on (`lead`).
           // Near enough: an update stored here after the leader read its state waits for the
           // document's next update to trigger a snapshot.
@@ -182,6 +202,8 @@ export class SnapshotReplication {
         for (const e of this.sequencer.onAnnounceReply(from, m.docId, m.number, m.accepted, m.promisedTerm)) {
           if (e.type === 'committed') {
             this.announcing.delete(e.docId);
+            this.retransmitTimers.get(e.docId)?.cancel();
+            this.retransmitTimers.delete(e.docId);
             this.logCommitted(e.docId, e.number, e.ackers);
           }
           if (e.type === 'fenced') this.d.host.logger.info({ snapshot: e }, 'snapshot fenced');
@@ -233,6 +255,25 @@ export class SnapshotReplication {
     );
     this.announcing.set(docId, { number, message });
     void message.then((m) => m !== null && this.broadcast(m));
+    if (!(r.status === 'issued' && r.committed)) this.armRetransmit(docId, number, MAX_RETRANSMITS);
+  }
+
+  /** Leader: resend `number`'s announcement on a timer while it stays uncommitted. */
+  private armRetransmit(docId: string, number: SnapshotNumber, left: number): void {
+    const { setTimer } = this.d;
+    if (setTimer === undefined || left <= 0) return;
+    this.retransmitTimers.get(docId)?.cancel();
+    this.retransmitTimers.set(
+      docId,
+      setTimer(this.d.retransmitMs ?? 1000, () => {
+        this.retransmitTimers.delete(docId);
+        const inFlight = this.sequencer.inFlight(docId);
+        const sent = this.announcing.get(docId);
+        if (inFlight === null || sent === undefined || compareSnapshotNumbers(inFlight, number) !== 0) return;
+        void sent.message.then((m) => m !== null && this.broadcast(m));
+        this.armRetransmit(docId, number, left - 1);
+      }),
+    );
   }
 
   /**

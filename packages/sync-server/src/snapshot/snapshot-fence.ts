@@ -77,6 +77,16 @@ export class SnapshotFence {
   }
 
   /**
+   * Whether `number` is exactly the highest snapshot stored for `docId`, in a term not below the
+   * promise: a retransmitted announcement (its first reply lost) is then answered "stored"
+   * without storing it again, so the leader can still commit it.
+   */
+  holds(docId: string, number: SnapshotNumber): boolean {
+    const cur = this.highest.get(docId);
+    return cur !== undefined && number.term >= this.promised && compareSnapshotNumbers(number, cur) === 0;
+  }
+
+  /**
    * Check and, when accepted, record the snapshot (the host stores its bytes durably before
    * acknowledging). Accepting a term above the promise raises the promise. A refusal changes nothing.
    */
