@@ -14,3 +14,4 @@ export * from './protocol/index.js';
 export * from './sequence/index.js';
 export * from './state/index.js';
 export * from './sync/index.js';
+export * from './time/index.js';

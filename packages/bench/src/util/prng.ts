@@ -1,4 +1,5 @@
-/** A small seeded PRNG (mulberry32) so every generated workload and fuzz run can be replayed. */
+/** Seeded randomness for generated workloads and fuzz runs, so every run can be replayed: core's one PRNG. */
+import { SeededRandom } from '@accord/core/testing';
 
 /** A seeded random source. */
 export interface Rng {
@@ -8,15 +9,9 @@ export interface Rng {
   int(n: number): number;
 }
 
-/** A mulberry32 generator from a 32-bit seed. */
+/** A generator from a 32-bit seed (core's mulberry32 {@link SeededRandom}). */
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new SeededRandom(seed);
+  const next = (): number => r.next();
   return { next, int: (n) => Math.floor(next() * n) };
 }

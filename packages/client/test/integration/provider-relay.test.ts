@@ -193,14 +193,16 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     await provider.whenSynced();
     node!.pause();
     doc.getText('t').insert(0, 'must survive');
-    let acked = false;
+    expect(provider.pendingUpdates).toBeGreaterThan(0); // the edit waits in the outbox
+    let resumed = false;
+    let ackedWhilePaused: boolean | null = null;
     const ack = provider.whenAcknowledged().then(() => {
-      acked = true;
+      ackedWhilePaused = !resumed;
     });
-    await new Promise((r) => setTimeout(r, 400));
-    expect(acked).toBe(false); // the node is paused: no ack can exist yet
     node!.resume();
+    resumed = true;
     await withTimeout(ack, 10_000, 'ack after SIGCONT');
+    expect(ackedWhilePaused).toBe(false); // only the resumed node could acknowledge it
     await node!.kill('SIGKILL');
     await node!.start();
     expect(await serverText(node!.url, 'durable')).toBe('must survive');

@@ -1,9 +1,10 @@
 /**
  * @accord/core/testing: deterministic helpers for testing code built on Accord (a seeded
- * in-memory network that drops, duplicates, delays and reorders messages; editing-trace
- * positions in UTF-16 units).
+ * in-memory network that drops, duplicates, delays and reorders messages; a virtual-time
+ * scheduler; one seeded PRNG; editing-trace positions in UTF-16 units).
  * @packageDocumentation
  */
+export { ManualScheduler } from './manual-scheduler.js';
 export { SeededRandom } from './prng.js';
 export {
   type MessageHandler,

@@ -74,6 +74,7 @@ export class Relay implements SessionHost, ReplicaHost {
       logger: options.logger,
       snapshotEvery: options.limits.snapshotEvery,
       idleMs: options.limits.roomIdleMs,
+      scheduler,
       onCorrupt: () => m.corruptUpdates.inc(),
       onCompact: () => m.compactions.inc(),
       writeCompaction: (docId, snapshot, upTo) => options.committer.compact(docId, snapshot, upTo),

@@ -6,6 +6,7 @@
 import type { PresenceState } from '@accord/core';
 import type { Logger } from 'pino';
 import type { SqliteStore } from '../storage/sqlite-store.js';
+import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 import type { DocumentEngine, RoomDocument } from './document.js';
 import type { Session } from './session.js';
 
@@ -16,7 +17,7 @@ export class Room {
   readonly presence = new Map<number, PresenceState>();
   /** Users other than sessions (peer ingest, pending writes) keeping the room loaded. */
   holds = 0;
-  idleTimer: ReturnType<typeof setTimeout> | null = null;
+  idleTimer: TimerHandle | null = null;
   /** Encoded bytes of each entry of {@link presence}. */
   private readonly presenceSizes = new Map<number, number>();
   private presenceTotal = 0;
@@ -80,6 +81,8 @@ export interface RoomRegistryOptions {
   readonly snapshotEvery: number;
   /** Unload a room this long after its last user left. */
   readonly idleMs: number;
+  /** Timers for unloading and for spacing compactions. */
+  readonly scheduler: Scheduler;
   /** Called when a stored update does not apply while loading (corruption). */
   readonly onCorrupt?: (docId: string) => void;
   /** Called after each compaction. */
@@ -99,7 +102,7 @@ export class RoomRegistry {
   private closed = false;
   /** Documents waiting for compaction, done one per macrotask so clients are served in between. */
   private readonly compactQueue = new Set<string>();
-  private compactTimer: ReturnType<typeof setTimeout> | null = null;
+  private compactTimer: TimerHandle | null = null;
   private compacting = false;
 
   constructor(private readonly options: RoomRegistryOptions) {}
@@ -129,10 +132,8 @@ export class RoomRegistry {
       room = this.load(docId);
       this.rooms.set(docId, room);
     }
-    if (room.idleTimer) {
-      clearTimeout(room.idleTimer);
-      room.idleTimer = null;
-    }
+    room.idleTimer?.cancel();
+    room.idleTimer = null;
     room.holds++;
     return room;
   }
@@ -146,12 +147,11 @@ export class RoomRegistry {
   /** Schedule unloading if nobody uses the room. */
   maybeUnload(room: Room): void {
     if (room.holds > 0 || room.sessions.size > 0 || room.idleTimer || this.closed) return;
-    room.idleTimer = setTimeout(() => {
+    room.idleTimer = this.options.scheduler.setTimer(this.options.idleMs, () => {
       room.idleTimer = null;
       if (room.holds > 0 || room.sessions.size > 0) return;
       if (this.rooms.get(room.docId) === room) this.rooms.delete(room.docId);
-    }, this.options.idleMs);
-    room.idleTimer.unref?.();
+    });
   }
 
   private load(docId: string): Room {
@@ -189,7 +189,7 @@ export class RoomRegistry {
 
   private scheduleCompaction(): void {
     if (this.compactTimer || this.compacting || this.compactQueue.size === 0 || this.closed) return;
-    this.compactTimer = setTimeout(() => {
+    this.compactTimer = this.options.scheduler.setTimer(0, () => {
       this.compactTimer = null;
       const next = this.compactQueue.values().next();
       if (next.done) return;
@@ -199,7 +199,7 @@ export class RoomRegistry {
         this.compacting = false;
         this.scheduleCompaction();
       });
-    }, 0);
+    });
   }
 
   /**
@@ -243,9 +243,9 @@ export class RoomRegistry {
   /** Stop scheduling unloads and drop every room (shutdown). */
   close(): void {
     this.closed = true;
-    if (this.compactTimer) clearTimeout(this.compactTimer);
+    this.compactTimer?.cancel();
     this.compactQueue.clear();
-    for (const r of this.rooms.values()) if (r.idleTimer) clearTimeout(r.idleTimer);
+    for (const r of this.rooms.values()) r.idleTimer?.cancel();
     this.rooms.clear();
   }
 }

@@ -15,6 +15,7 @@
  * higher median (fan-out p50 9 ms against 4 ms).
  */
 import { performance } from 'node:perf_hooks';
+import { RealScheduler, type Scheduler } from '../time/scheduler.js';
 
 /** The part of a socket the coalescer needs (`net.Socket` has it). */
 export interface Corkable {
@@ -36,6 +37,8 @@ export interface WriteCoalescerOptions {
    * `performance.eventLoopUtilization`. Tests inject their own.
    */
   readonly utilization?: () => number;
+  /** Clock and timers for the window (default: real time). A window of 0 flushes at the end of the turn. */
+  readonly scheduler?: Scheduler;
 }
 
 /** Below this event-loop utilization the window is `intervalMs`. */
@@ -63,10 +66,12 @@ export class WriteCoalescer {
   private readonly maxMs: number;
   private readonly utilization: (() => number) | null;
   private windowMs: number;
-  private adaptedAt = 0;
+  private adaptedAt = Number.NEGATIVE_INFINITY;
   private scheduled = false;
+  private readonly scheduler: Scheduler;
 
   constructor(options: WriteCoalescerOptions = {}) {
+    this.scheduler = options.scheduler ?? new RealScheduler();
     this.minMs = Math.max(0, options.intervalMs ?? 1);
     this.maxMs = Math.max(this.minMs, options.maxIntervalMs ?? this.minMs);
     this.utilization = this.maxMs > this.minMs ? (options.utilization ?? eventLoopUtilization()) : null;
@@ -86,13 +91,13 @@ export class WriteCoalescer {
     if (this.scheduled) return;
     this.scheduled = true;
     if (this.utilization !== null) this.adapt();
-    if (this.windowMs > 0) setTimeout(this.flush, this.windowMs);
+    if (this.windowMs > 0) this.scheduler.setTimer(this.windowMs, this.flush);
     else setImmediate(this.flush);
   }
 
   /** Re-derive the window from the event loop's utilization, at most every {@link ADAPT_EVERY_MS}. */
   private adapt(): void {
-    const now = performance.now();
+    const now = this.scheduler.now();
     if (now - this.adaptedAt < ADAPT_EVERY_MS) return;
     this.adaptedAt = now;
     const u = (this.utilization as () => number)();

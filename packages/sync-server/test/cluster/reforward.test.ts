@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
+import { ManualScheduler } from '../../src/time/scheduler.js';
 import { CLUSTER_SECRET, startNode } from '../support/in-process.js';
 import { freePort } from '../support/ports.js';
 import { removeTempDirs } from '../support/tmp.js';
@@ -21,7 +22,10 @@ describe('ClusterReplicator re-forwards waiting writes when a peer link comes up
   it('acknowledges a write made while every peer was unreachable once one peer starts', async () => {
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
     const peer = (id: number, port: number) => ({ id, host: '127.0.0.1', port });
+    // Node 1's timers run in virtual time: its write deadline passes only when the test says so.
+    const clock = new ManualScheduler();
     const first = new ClusterReplicator({
+      scheduler: clock,
       clusterSecret: CLUSTER_SECRET,
       nodeId: 1,
       listenHost: '127.0.0.1',
@@ -41,8 +45,9 @@ describe('ClusterReplicator re-forwards waiting writes when a peer link comes up
         settled = e;
       },
     );
-    await new Promise((r) => setTimeout(r, 300));
-    expect(settled).toBeNull(); // W = 2 and nobody else is up: the write waits
+    clock.advance(7999);
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBeNull(); // W = 2 and nobody else is up: the write waits out its deadline
     const second = new ClusterReplicator({
       clusterSecret: CLUSTER_SECRET,
       nodeId: 2,

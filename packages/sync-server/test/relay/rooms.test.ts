@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RoomRegistry } from '../../src/relay/rooms.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { ManualScheduler } from '../../src/time/scheduler.js';
 import { type GSetDocument, gsetEngine, gsetUpdate } from '../support/gset-engine.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 
@@ -9,9 +10,10 @@ afterEach(removeTempDirs);
 const u = (replica: number, counter: number) =>
   gsetUpdate([{ replica, counter, payload: `${replica}.${counter}` }]);
 
-function registry(store: SqliteStore, snapshotEvery = 0) {
+function registry(store: SqliteStore, snapshotEvery = 0, clock = new ManualScheduler()) {
   const compactions: number[] = [];
   const r = new RoomRegistry({
+    scheduler: clock,
     store,
     engine: gsetEngine,
     logger: pino({ level: 'silent' }),
@@ -19,7 +21,7 @@ function registry(store: SqliteStore, snapshotEvery = 0) {
     idleMs: 10,
     onCompact: (_d, n) => compactions.push(n),
   });
-  return { r, compactions };
+  return { r, compactions, clock };
 }
 
 /** Apply to the room, then store: the order the relay follows. */
@@ -74,14 +76,35 @@ describe('RoomRegistry compaction', () => {
 
   it('queues documents past the threshold and compacts them one at a time, one per macrotask', async () => {
     const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
-    const { r, compactions } = registry(store, 3);
+    const { r, compactions, clock } = registry(store, 3);
     for (let c = 1; c <= 3; c++) for (const d of ['a', 'b']) write(r, store, d, u(1, c));
     expect(compactions).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // One compaction per timer turn: the second is scheduled only once the first has finished.
+    expect(clock.runNext()).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(compactions).toEqual([3]);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(clock.runNext()).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(compactions).toEqual([3, 3]);
     expect(store.logLength('a') + store.logLength('b')).toBe(0);
+    r.close();
+    store.close();
+  });
+
+  it('unloads a room idleMs after its last hold, unless it is taken again meanwhile', () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const { r, clock } = registry(store);
+    write(r, store, 'd', u(1, 1));
+    expect(r.size).toBe(1);
+    clock.advance(9);
+    const room = r.acquire('d'); // taken again before the 10 ms: the unload is cancelled
+    clock.advance(100);
+    expect(r.get('d')).toBe(room);
+    r.release(room);
+    clock.advance(9);
+    expect(r.size).toBe(1);
+    clock.advance(1);
+    expect(r.size).toBe(0);
     r.close();
     store.close();
   });

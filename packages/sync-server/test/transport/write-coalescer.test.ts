@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ManualScheduler } from '../../src/time/scheduler.js';
 import { type Corkable, WriteCoalescer } from '../../src/transport/write-coalescer.js';
 
 /** A socket stand-in that records cork depth and every flush (uncork to depth 0). */
@@ -16,7 +17,6 @@ class FakeSocket implements Corkable {
 }
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('WriteCoalescer', () => {
   it('corks a socket once however many frames it gets, and flushes them together', async () => {
@@ -34,19 +34,25 @@ describe('WriteCoalescer', () => {
   });
 
   it('holds frames for intervalMs, across event-loop turns, then sends them in one flush', async () => {
-    const c = new WriteCoalescer({ intervalMs: 30 });
+    const clock = new ManualScheduler();
+    const c = new WriteCoalescer({ intervalMs: 30, scheduler: clock });
     const s = new FakeSocket();
     c.hold(s);
     await turn();
     c.hold(s);
     await turn();
     expect([s.flushes, s.depth]).toEqual([0, 1]);
-    await sleep(45);
+    clock.advance(29);
+    expect([s.flushes, s.depth]).toEqual([0, 1]);
+    clock.advance(1);
     expect([s.flushes, s.depth]).toEqual([1, 0]);
     // The next frame starts a new interval.
+    clock.advance(100);
     c.hold(s);
     expect(s.depth).toBe(1);
-    await sleep(45);
+    clock.advance(29);
+    expect(s.flushes).toBe(1);
+    clock.advance(1);
     expect(s.flushes).toBe(2);
   });
 
@@ -76,13 +82,14 @@ describe('WriteCoalescer', () => {
 
   it('keeps intervalMs while the loop is idle and grows to maxIntervalMs as it gets busy', async () => {
     let u = 0.2;
-    const c = new WriteCoalescer({ intervalMs: 1, maxIntervalMs: 9, utilization: () => u });
+    const clock = new ManualScheduler();
+    const c = new WriteCoalescer({ intervalMs: 1, maxIntervalMs: 9, utilization: () => u, scheduler: clock });
     const s = new FakeSocket();
     const windowAfterHold = async () => {
       c.hold(s);
       const w = c.currentWindowMs;
       c.flush();
-      await sleep(110); // the window is re-derived at most every 100 ms
+      clock.advance(100); // the window is re-derived at most every 100 ms
       return w;
     };
     expect(await windowAfterHold()).toBe(1);
@@ -95,12 +102,18 @@ describe('WriteCoalescer', () => {
   });
 
   it('flushes after the adapted window, not the idle one', async () => {
-    const c = new WriteCoalescer({ intervalMs: 1, maxIntervalMs: 40, utilization: () => 1 });
+    const clock = new ManualScheduler();
+    const c = new WriteCoalescer({
+      intervalMs: 1,
+      maxIntervalMs: 40,
+      utilization: () => 1,
+      scheduler: clock,
+    });
     const s = new FakeSocket();
     c.hold(s);
-    await sleep(15);
+    clock.advance(39);
     expect(s.flushes).toBe(0);
-    await sleep(45);
+    clock.advance(1);
     expect(s.flushes).toBe(1);
   });
 

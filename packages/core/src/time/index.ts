@@ -1,0 +1,1 @@
+export { type Clock, RealScheduler, type Scheduler, type TimerHandle } from './scheduler.js';

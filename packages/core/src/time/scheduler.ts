@@ -1,0 +1,45 @@
+/**
+ * The one clock-and-timers interface every Accord package runs on. Code that needs time reads it
+ * only through {@link Clock} and sets timers only through {@link Scheduler}, injected, so tests
+ * drive it in virtual time (`ManualScheduler` in `@accord/core/testing`) instead of sleeping.
+ */
+
+/** A monotonic millisecond clock. */
+export interface Clock {
+  /** Milliseconds since an arbitrary origin; never decreases. */
+  now(): number;
+}
+
+/** A timer that may still be cancelled. */
+export interface TimerHandle {
+  /** Stop the timer; a no-op when it already fired or was cancelled. */
+  cancel(): void;
+}
+
+/** A clock that can also run callbacks later. */
+export interface Scheduler extends Clock {
+  /**
+   * Run `fn` once after `delayMs` (clamped to >= 0). Callbacks due at the same time run in the
+   * order they were set. Throws `RangeError` for a non-finite delay.
+   */
+  setTimer(delayMs: number, fn: () => void): TimerHandle;
+}
+
+/**
+ * The production scheduler: `performance.now()` and `setTimeout` (browsers and Node). In Node,
+ * its timers do not keep the process alive.
+ */
+export class RealScheduler implements Scheduler {
+  now(): number {
+    return performance.now();
+  }
+
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    if (!Number.isFinite(delayMs)) throw new RangeError(`setTimer: delay ${delayMs} is not finite`);
+    const t: ReturnType<typeof setTimeout> = setTimeout(fn, Math.max(0, delayMs));
+    // Node's timers are objects with unref(); browsers' are numbers.
+    const node = t as unknown as { unref?: () => void };
+    if (typeof node === 'object' && typeof node.unref === 'function') node.unref();
+    return { cancel: () => clearTimeout(t) };
+  }
+}
