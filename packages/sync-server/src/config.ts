@@ -3,6 +3,7 @@
  * one table, parsed into a typed {@link RelayConfig}. Parsing is pure (argv and env are passed in)
  * and throws {@link ConfigError} with a message fit for the terminal.
  */
+import { parseArgs as parseArgsUtil } from 'node:util';
 import { CLIENT_LIMIT_FLAGS, type ClientLimitsConfig, parseClientLimits } from './admission-config.js';
 import type { SyncMode } from './storage/sqlite-store.js';
 
@@ -348,26 +349,42 @@ export function helpText(): string {
   return lines.join('\n');
 }
 
-/** Split argv into `--flag value` / `--flag=value` pairs; unknown flags are errors. */
+/**
+ * Parse `--flag value` / `--flag=value` pairs with `node:util`'s `parseArgs` (every flag takes a
+ * value; a repeated flag keeps its last value). Unknown flags, missing values and positional
+ * arguments are {@link ConfigError}s with one clear line.
+ */
 export function parseArgs(argv: readonly string[], known: ReadonlySet<string>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (!a.startsWith('--')) throw new ConfigError(`unexpected argument "${a}"`);
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (!known.has(name)) throw new ConfigError(`unknown flag --${name} (see --help)`);
-    let value: string;
-    if (eq > 0) value = a.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new ConfigError(`--${name} needs a value`);
-      value = next;
-      i++;
-    }
-    out.set(name, value);
+  const options: Record<string, { type: 'string' }> = {};
+  for (const name of known) options[name] = { type: 'string' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgsUtil({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new ConfigError(argvMessage(e));
   }
+  const out = new Map<string, string>();
+  for (const [name, v] of Object.entries(values)) if (typeof v === 'string') out.set(name, v);
   return out;
+}
+
+/** `parseArgs`'s error as the one line this CLI has always printed. */
+function argvMessage(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  const msg = e instanceof Error ? e.message : String(e);
+  const flag = /'(-[^' ]+)/.exec(msg)?.[1];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown flag ${flag ?? msg} (see --help)`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return `${flag ?? 'a flag'} needs a value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
+      const arg = /'([^']*)'/.exec(msg)?.[1];
+      return `unexpected argument "${arg ?? msg}"`;
+    }
+    default:
+      return msg;
+  }
 }
 
 function int(name: string, v: string, min: number): number {

@@ -50,6 +50,23 @@ async function serve(argv: readonly string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** One line saying why the node could not start (the stack only with `ACCORD_DEBUG=1`). */
+function startupFailure(e: unknown): string {
+  const err = e as { code?: unknown; address?: unknown; port?: unknown; message?: unknown };
+  const where =
+    typeof err.port === 'number' ? `${typeof err.address === 'string' ? err.address : ''}:${err.port}` : '';
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where || 'its port'}: the address is already in use (another relay running? choose --port / --peer-port)`;
+    case 'EACCES':
+      return `cannot listen on ${where || 'its port'}: permission denied (ports below 1024 need privileges)`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where || 'its address'}: no such local address (check --host / --peer-host)`;
+    default:
+      return `failed to start: ${typeof err.message === 'string' ? err.message : String(e)}`;
+  }
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   try {
     if (argv.includes('--help') || argv.includes('-h')) {
@@ -66,7 +83,8 @@ async function main(argv: readonly string[]): Promise<void> {
       process.stderr.write(`accord-relay: ${e.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`accord-relay: failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.stderr.write(`accord-relay: ${startupFailure(e)}\n`);
+    if (process.env.ACCORD_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exit(1);
   }
 }

@@ -159,6 +159,17 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         metrics: async () => {
           metrics.rooms.set(relay.rooms.size);
           metrics.pendingConnections.set(transport.admission().pending);
+          const cluster = replicator.status();
+          const replication = replicator.health();
+          metrics.term.set(cluster.term);
+          metrics.leader.set(cluster.leaderId ?? -1);
+          const peers = replication.peersConnected;
+          metrics.peersUp.set(Array.isArray(peers) ? peers.length : 0);
+          const pending = replication.pendingWrites;
+          metrics.pendingQuorumWrites.set(typeof pending === 'number' ? pending : 0);
+          const presence = relay.presenceBytes;
+          metrics.presenceBytes.set({ origin: 'local' }, presence.local);
+          metrics.presenceBytes.set({ origin: 'remote' }, presence.remote);
           return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
         },
       },

@@ -9,6 +9,16 @@ export interface RelayMetrics {
   readonly registry: Registry;
   readonly connections: Gauge;
   readonly rooms: Gauge;
+  /** The election term (set when scraped; 1 for a single node). */
+  readonly term: Gauge;
+  /** The known leader's id, -1 while none (set when scraped). */
+  readonly leader: Gauge;
+  /** Peers with an authenticated link (set when scraped; 0 for a single node). */
+  readonly peersUp: Gauge;
+  /** Client updates waiting for their write quorum (set when scraped). */
+  readonly pendingQuorumWrites: Gauge;
+  /** Encoded presence bytes held, by origin `local` or `remote` (set when scraped). */
+  readonly presenceBytes: Gauge<'origin'>;
   readonly updatesReceived: Counter;
   readonly updatesAcked: Counter;
   readonly updatesRejected: Counter<'reason'>;
@@ -42,6 +52,28 @@ export function createMetrics(nodeId: number, defaults = true): RelayMetrics {
     registry,
     connections: new Gauge({ name: 'accord_connections', help: 'Open client connections', registers }),
     rooms: new Gauge({ name: 'accord_rooms', help: 'Documents loaded in memory', registers }),
+    term: new Gauge({ name: 'accord_cluster_term', help: 'The election term this node is in', registers }),
+    leader: new Gauge({
+      name: 'accord_cluster_leader',
+      help: 'The leader this node knows (node id; -1 while none is known)',
+      registers,
+    }),
+    peersUp: new Gauge({
+      name: 'accord_cluster_peers_up',
+      help: 'Peers with an authenticated link to this node',
+      registers,
+    }),
+    pendingQuorumWrites: new Gauge({
+      name: 'accord_pending_quorum_writes',
+      help: 'Client updates waiting for W nodes to hold them',
+      registers,
+    }),
+    presenceBytes: new Gauge({
+      name: 'accord_presence_bytes',
+      help: 'Encoded presence held, by origin (local sessions, other nodes)',
+      labelNames: ['origin'],
+      registers,
+    }),
     updatesReceived: new Counter({
       name: 'accord_updates_received_total',
       help: 'Client updates accepted',

@@ -61,6 +61,13 @@ export class ClusterPresence {
     });
   }
 
+  /** Encoded presence bytes held: this node's sessions' (over loaded rooms) and other nodes'. */
+  bytes(): { local: number; remote: number } {
+    let local = 0;
+    for (const room of this.rooms.all()) local += room.presenceBytes;
+    return { local, remote: this.remote.totalBytes };
+  }
+
   /** Start the periodic sweep (every quarter TTL, between 50 ms and 1 s). */
   start(): void {
     const every = Math.max(50, Math.min(1000, this.limits.ttlMs / 4));

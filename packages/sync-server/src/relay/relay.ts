@@ -118,6 +118,11 @@ export class Relay implements SessionHost, ReplicaHost {
     return this.options.metrics.registry;
   }
 
+  /** Encoded presence bytes this node holds: its own sessions' and other nodes'. */
+  get presenceBytes(): { local: number; remote: number } {
+    return this.presence.bytes();
+  }
+
   /** Open connections. */
   get connectionCount(): number {
     return this.sessions.size;

@@ -57,6 +57,7 @@ export class RemotePresence {
   private readonly counts = new Map<number, number>();
   /** Encoded bytes held per document, over every node. */
   private readonly docBytes = new Map<string, number>();
+  private total = 0;
 
   constructor(private readonly limits: RemotePresenceLimits = {}) {}
 
@@ -65,7 +66,13 @@ export class RemotePresence {
     return this.docBytes.get(docId) ?? 0;
   }
 
+  /** Encoded bytes of other nodes' presence held, over every document. */
+  get totalBytes(): number {
+    return this.total;
+  }
+
   private addBytes(docId: string, delta: number): void {
+    this.total += delta;
     const n = this.bytesOf(docId) + delta;
     if (n <= 0) this.docBytes.delete(docId);
     else this.docBytes.set(docId, n);

@@ -81,6 +81,23 @@ describe('a 3-node cluster over real TCP peer links', () => {
     await writer.settled();
     await reader.connect(urlOf(nodes.get(followers[1]!)!));
     await reader.until(() => JSON.stringify(reader.json()) === JSON.stringify(writer.json()), 5000);
+    // Operators see the election and replication state on /metrics, on every node.
+    writer.client!.send({
+      type: 'presence',
+      state: { name: 'Ann', color: '#3366ff', cursor: null, data: null },
+    });
+    const gauge = (text: string, name: string) =>
+      Number(new RegExp(`^${name}\\{node="\\d+"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    await waitFor(() => nodes.get(followers[0]!)!.relay.presenceBytes.local > 0, 5000, 'presence held');
+    for (const id of ids) {
+      const text = await (await fetch(`http://127.0.0.1:${nodes.get(id)!.port}/metrics`)).text();
+      expect(gauge(text, 'accord_cluster_term')).toBe(term);
+      expect(gauge(text, 'accord_cluster_leader')).toBe(leader);
+      expect(gauge(text, 'accord_cluster_peers_up')).toBe(2);
+      expect(gauge(text, 'accord_pending_quorum_writes')).toBe(0);
+      if (id === followers[0])
+        expect(text).toMatch(/^accord_presence_bytes\{origin="local",node="\d+"\} [1-9]\d*$/m);
+    }
     // 20 updates with a snapshot every 10: the leader numbered ordered snapshots in its term and
     // a majority stored them (the numbers are what clients see as the document version).
     await waitFor(

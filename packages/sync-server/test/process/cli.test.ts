@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacVerifier } from '../../src/auth/tokens.js';
 import { TestClient } from '../support/protocol-client.js';
@@ -38,5 +39,29 @@ describe('accord-relay CLI', () => {
     r.proc.kill('SIGTERM');
     expect(await c.closed).toBe(4004);
     expect(await r.exited).toBe(0);
+  }, 30_000);
+
+  it('a port already in use ends the start with exit 1 and one clear line, no stack trace', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const proc = spawn(process.execPath, [RELAY_MAIN, '--port', String(port), '--host', '127.0.0.1'], {
+        env: { ...process.env, ACCORD_AUTH: 'none', ACCORD_DATA: tempDir(), ACCORD_DEBUG: '' },
+      });
+      let stderr = '';
+      proc.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
+      const code = await new Promise<number | null>((r) => proc.on('exit', r));
+      expect(code).toBe(1);
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(`^accord-relay: cannot listen on .*:${port}: the address is already in use`),
+      );
+    } finally {
+      busy.close();
+    }
   }, 30_000);
 });
