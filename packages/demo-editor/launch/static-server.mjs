@@ -1,26 +1,11 @@
 /**
- * A tiny static file server for the built demo, used by `pnpm start` and by the browser tests.
- * It serves one directory, answers `/config.json` with the relay URLs the page should use, and
- * falls back to `index.html` for unknown paths without an extension (the app routes by `#doc=`).
- * Loopback only by default; path traversal outside the root is refused with 404.
+ * The static server for the built demo, used by `pnpm start` and by the browser tests: `sirv`
+ * serves one directory (ETags, hashed assets cached as immutable, path traversal refused, and
+ * `index.html` for unknown extensionless paths, since the app routes by `#doc=`); this module
+ * adds only `/config.json`, the relay URLs the page should use. Loopback only by default.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.map': 'application/json; charset=utf-8',
-  '.woff2': 'font/woff2',
-};
+import sirv from 'sirv';
 
 /**
  * Start serving `root` on `host:port` (port 0 picks a free one).
@@ -29,59 +14,32 @@ const MIME = {
  * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
  */
 export async function serveStatic({ root, host = '127.0.0.1', port = 0, config }) {
-  const base = resolve(root);
   const configBody = JSON.stringify(config);
-  const server = createServer((req, res) => {
-    void handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+  const files = sirv(root, {
+    single: true,
+    etag: true,
+    dotfiles: false,
+    setHeaders: (res, pathname) => {
+      res.setHeader(
+        'cache-control',
+        pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
   });
-
-  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
-  async function handle(req, res) {
+  const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (pathname === '/config.json') {
-      res.writeHead(200, { 'content-type': MIME['.json'], 'cache-control': 'no-store' });
+    if (new URL(req.url ?? '/', 'http://x').pathname === '/config.json') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : configBody);
       return;
     }
-    let file = normalize(join(base, pathname));
-    if (file !== base && !file.startsWith(base + sep)) {
-      res.writeHead(404).end();
-      return;
-    }
-    let info = await stat(file).catch(() => undefined);
-    if (info?.isDirectory()) {
-      file = join(file, 'index.html');
-      info = await stat(file).catch(() => undefined);
-    }
-    if (!info && extname(pathname) === '') {
-      file = join(base, 'index.html');
-      info = await stat(file).catch(() => undefined);
-    }
-    if (!info?.isFile()) {
+    files(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    const type = MIME[/** @type {keyof typeof MIME} */ (extname(file))] ?? 'application/octet-stream';
-    const immutable = file.includes(`${sep}assets${sep}`);
-    res.writeHead(200, {
-      'content-type': type,
-      'content-length': info.size,
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    createReadStream(file).pipe(res);
-  }
-
+  });
   await new Promise((ok, fail) => {
     server.once('error', fail);
     server.listen(port, host, () => ok(undefined));
