@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * `accord-relay` (also `pnpm relay`): start a relay node, or `accord-relay token …` to mint a
- * development token. Flags and environment variables: `accord-relay --help`.
+ * `accord-relay` (also `pnpm relay`): start a relay node, `accord-relay cluster --nodes N` to start
+ * a local cluster of N, or `accord-relay token …` to mint a development token. Flags and environment variables: `accord-relay --help`.
  */
+import { fileURLToPath } from 'node:url';
 import { mintToken } from './auth/tokens.js';
 import { clusterReplicatorFromConfig } from './cluster/from-config.js';
+import { clusterCommand } from './cluster-command.js';
 import { ConfigError, helpText, loadConfig, parseArgs } from './config.js';
 import { startRelayNode } from './node.js';
 import { coreEngine } from './relay/core-engine.js';
@@ -71,6 +73,10 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     if (argv.includes('--help') || argv.includes('-h')) {
       process.stdout.write(helpText());
+      return;
+    }
+    if (argv[0] === 'cluster') {
+      process.exitCode = await clusterCommand(argv.slice(1), fileURLToPath(import.meta.url));
       return;
     }
     if (argv[0] === 'token') {
