@@ -102,7 +102,7 @@ describe('a local cluster, as the README starts one', () => {
     const base = await freeBase();
     const ports = [base, base + 1, base + 2];
     const data = tempDir();
-    const env = { ...process.env, ACCORD_AUTH_SECRET: '', ACCORD_CLUSTER_SECRET: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.ACCORD_AUTH_SECRET;
     delete env.ACCORD_CLUSTER_SECRET;
     const launcher = spawn(
