@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Packs every publishable package (every packages/*/package.json without "private": true),
 // checks each tarball's contents and metadata, installs the tarballs into a fresh project in the
-// temporary directory (outside the workspace), type-checks and runs each README's runnable
-// examples against them, and checks every `bin` starts.
+// temporary directory (outside the workspace), type-checks and runs the runnable examples of each
+// package README (each must have one) and of the guides in docs/*.md against them, and checks
+// every `bin` starts.
 //
 //   node scripts/pack-check.mjs [--json] [--keep]
 //
@@ -294,18 +295,24 @@ async function main() {
       }
     }
 
-    // The README examples: type-checked against the packed types, then run.
+    // The examples of every package README (each needs one) and of the guides in docs/:
+    // type-checked against the packed types, then run.
     const examples = [];
+    const collect = (path, prefix, required) => {
+      const where = relative(ROOT, path);
+      const blocks = runnableBlocks(readFileSync(path, 'utf8'));
+      if (required && blocks.length === 0) problems.push(`${where} has no <!-- run --> example`);
+      blocks.forEach((b, n) => {
+        if (b.error) problems.push(`${where}:${b.line}: ${b.error}`);
+        else examples.push({ ...b, where: `${where}:${b.line}`, file: `${prefix}-${n + 1}` });
+      });
+    };
     for (const p of packages) {
       const readme = join(p.dir, 'README.md');
-      if (!existsSync(readme)) continue;
-      const blocks = runnableBlocks(readFileSync(readme, 'utf8'));
-      if (blocks.length === 0) problems.push(`packages/${p.folder}/README.md has no <!-- run --> example`);
-      blocks.forEach((b, n) => {
-        const where = `packages/${p.folder}/README.md:${b.line}`;
-        if (b.error) problems.push(`${where}: ${b.error}`);
-        else examples.push({ ...b, where, file: `${p.folder}-${n + 1}` });
-      });
+      if (existsSync(readme)) collect(readme, p.folder, true);
+    }
+    for (const f of readdirSync(join(ROOT, 'docs'))) {
+      if (f.endsWith('.md')) collect(join(ROOT, 'docs', f), `docs-${f.replace(/\.md$/, '')}`, false);
     }
     for (const e of examples) writeFileSync(join(project, 'examples', `${e.file}.ts`), `${e.code}\n`);
     writeFileSync(
