@@ -48,14 +48,18 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 export const SOCKET_OPEN = 1;
 
 /**
- * The WebSocket class to use: the one passed in, else the global one.
- * @throws TypeError when neither exists (Node without `ws`).
+ * The WebSocket class to use: the one passed in, else the global one (browsers, Node 22+).
+ * `ws` is an optional peer dependency of `@accord/client`: only Node before 22 needs it.
+ * @throws TypeError when neither exists (Node 20/21 with no `WebSocket` option); the message says
+ * how to fix it.
  */
 export function resolveWebSocket(given: WebSocketConstructor | undefined): WebSocketConstructor {
   if (given !== undefined) return given;
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (global === undefined) {
-    throw new TypeError("no global WebSocket: pass one, e.g. { WebSocket } from 'ws' in Node");
+    throw new TypeError(
+      "no WebSocket class: this runtime has no global WebSocket (Node before 22); run `npm install ws` and pass { WebSocket } from 'ws' as the WebSocket option",
+    );
   }
   return global;
 }
