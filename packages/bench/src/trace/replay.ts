@@ -12,12 +12,18 @@ import { countOps, type EditingTrace } from './trace-file.js';
 export interface TraceRunResult {
   lib: TraceLib;
   trace: string;
+  /** `sequential` (one author) or `concurrent` (several, with merges). */
+  kind: 'sequential' | 'concurrent';
   /** Patches (edit operations) replayed. */
   ops: number;
   /** Transactions replayed (one library transaction each). */
   txns: number;
-  /** Replaying every transaction, one library transaction each. */
+  /** Replaying every transaction, one library transaction each (concurrent: `replayMs`). */
   applyMs: number;
+  /** Concurrent traces: the whole replay, authors' transactions and the merges before them. */
+  replayMs: number | null;
+  /** Concurrent traces: a fresh replica applying every recorded update in order, then reading the text. */
+  mergeMs: number | null;
   /** Size of the full-document encoding (Yjs: `encodeStateAsUpdateV2`). */
   encodeBytes: number;
   encodeMs: number;
@@ -34,7 +40,8 @@ export interface TraceRunResult {
 
 type GcFn = () => void;
 
-function collect(): void {
+/** Two full garbage collections (with `--expose-gc`; a no-op without). */
+export function collect(): void {
   const gc = (globalThis as { gc?: GcFn }).gc;
   if (gc !== undefined) {
     gc();
@@ -42,7 +49,8 @@ function collect(): void {
   }
 }
 
-function memoryNow(): number {
+/** V8 heap plus external (WASM, buffers) memory in use. */
+export function memoryNow(): number {
   const m = process.memoryUsage();
   return m.heapUsed + m.external;
 }
@@ -84,9 +92,12 @@ export function replayOnce(adapter: TextAdapter, trace: EditingTrace, name: stri
   return {
     lib: adapter.lib,
     trace: name,
+    kind: 'sequential',
     ops: countOps(trace),
     txns: trace.txns.length,
     applyMs,
+    replayMs: null,
+    mergeMs: null,
     encodeBytes: bytes.byteLength,
     encodeMs,
     loadMs,

@@ -14,9 +14,14 @@ import { traceName } from './trace-file.js';
 export interface TraceBenchResult {
   lib: TraceLib;
   trace: string;
+  kind: 'sequential' | 'concurrent' | null;
   ops: number | null;
   txns: number | null;
   applyMs: number | null;
+  /** Concurrent traces: the whole replay (authors and merges); null for sequential ones. */
+  replayMs: number | null;
+  /** Concurrent traces: a fresh replica applying every recorded update in order; null for sequential ones. */
+  mergeMs: number | null;
   encodeBytes: number | null;
   encodeMs: number | null;
   loadMs: number | null;
@@ -79,9 +84,10 @@ function isError(r: TraceRunResult | { error: string }): r is { error: string } 
 
 function med(
   results: TraceRunResult[],
-  key: 'applyMs' | 'encodeBytes' | 'encodeMs' | 'loadMs' | 'heapMB' | 'loadAvg1',
+  key: 'applyMs' | 'replayMs' | 'mergeMs' | 'encodeBytes' | 'encodeMs' | 'loadMs' | 'heapMB' | 'loadAvg1',
 ): number | null {
-  return results.length === 0 ? null : round(median(results.map((r) => r[key])), 3);
+  const xs = results.map((r) => r[key]).filter((v): v is number => typeof v === 'number');
+  return xs.length === 0 ? null : round(median(xs), 3);
 }
 
 /**
@@ -110,9 +116,12 @@ export async function runTraceBench(opts: TraceBenchOptions): Promise<TraceBench
     return {
       lib,
       trace: first?.trace ?? traceName(opts.tracePath),
+      kind: first?.kind ?? null,
       ops: first?.ops ?? null,
       txns: first?.txns ?? null,
       applyMs: med(rs, 'applyMs'),
+      replayMs: med(rs, 'replayMs'),
+      mergeMs: med(rs, 'mergeMs'),
       encodeBytes: med(rs, 'encodeBytes'),
       encodeMs: med(rs, 'encodeMs'),
       loadMs: med(rs, 'loadMs'),

@@ -15,7 +15,16 @@ function ratio(v: number | null, base: number | null): string {
  * Formats results as a Markdown table, one row per library and trace, with ratios against
  * Yjs on the same trace when Yjs is present.
  */
-export function formatTraceTable(results: readonly TraceBenchResult[]): string {
+export function formatTraceTable(all: readonly TraceBenchResult[]): string {
+  const results = all.filter((r) => r.kind !== 'concurrent');
+  const concurrent = all.filter((r) => r.kind === 'concurrent');
+  const tables: string[] = [];
+  if (results.length > 0) tables.push(sequentialTable(results));
+  if (concurrent.length > 0) tables.push(concurrentTable(concurrent));
+  return tables.join('\n\n');
+}
+
+function sequentialTable(results: readonly TraceBenchResult[]): string {
   const head =
     '| trace | lib | ops | apply ms | encode bytes | encode ms | load ms | heap MB | load avg | ok |';
   const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
@@ -32,6 +41,28 @@ export function formatTraceTable(results: readonly TraceBenchResult[]): string {
       r.loadMs,
       y?.loadMs,
     )} | ${cell(r.heapMB, 2)}${rel(r.heapMB, y?.heapMB)} | ${cell(r.loadAvg1, 1)} | ${ok} |`;
+  });
+  return [head, sep, ...rows].join('\n');
+}
+
+/** Concurrent traces: replay (authors and merges), merge (a fresh replica), size, load, heap. */
+function concurrentTable(results: readonly TraceBenchResult[]): string {
+  const head =
+    '| concurrent trace | lib | txns | replay ms | merge ms | encode bytes | load ms | heap MB (merged) | load avg | ok |';
+  const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
+  const rows = results.map((r) => {
+    const y = results.find((o) => o.trace === r.trace && o.lib === 'yjs');
+    const withRatio = y !== undefined && r.lib !== 'yjs';
+    const rel = (v: number | null, b: number | null | undefined) => (withRatio ? ratio(v, b ?? null) : '');
+    const lib = r.version !== undefined ? `${r.lib} ${r.version}` : r.lib;
+    const ok = r.ok ? 'yes' : `NO${r.error !== undefined ? ` (${r.error})` : ''}`;
+    return `| ${r.trace} | ${lib} | ${cell(r.txns, 0)} | ${cell(r.replayMs, 1)}${rel(r.replayMs, y?.replayMs)} | ${cell(
+      r.mergeMs,
+      1,
+    )}${rel(r.mergeMs, y?.mergeMs)} | ${cell(r.encodeBytes, 0)}${rel(r.encodeBytes, y?.encodeBytes)} | ${cell(
+      r.loadMs,
+      1,
+    )}${rel(r.loadMs, y?.loadMs)} | ${cell(r.heapMB, 2)}${rel(r.heapMB, y?.heapMB)} | ${cell(r.loadAvg1, 1)} | ${ok} |`;
   });
   return [head, sep, ...rows].join('\n');
 }

@@ -1,10 +1,11 @@
 /**
  * Child-process entry of the trace bench: `node --expose-gc worker.js <lib> <trace-path>`.
- * Replays the trace once and prints one JSON line (a {@link TraceRunResult}, or `{ error }`).
+ * Replays the trace (sequential or concurrent) once and prints one JSON line (a {@link TraceRunResult}, or `{ error }`).
  */
 import { loadAdapter, type TraceLib, traceLibs } from './adapters/index.js';
 import { replayOnce } from './replay.js';
-import { loadTrace, traceName } from './trace-file.js';
+import { replayConcurrentOnce } from './replay-concurrent.js';
+import { loadAnyTrace, traceName } from './trace-file.js';
 
 async function main(): Promise<void> {
   const [libArg, path] = process.argv.slice(2);
@@ -12,9 +13,12 @@ async function main(): Promise<void> {
   if (lib === undefined || path === undefined) {
     throw new Error(`usage: worker.js <${traceLibs.join('|')}> <trace.json.gz>`);
   }
-  const trace = loadTrace(path);
+  const trace = loadAnyTrace(path);
   const adapter = await loadAdapter(lib as TraceLib);
-  const result = replayOnce(adapter, trace, traceName(path));
+  const result =
+    'kind' in trace
+      ? replayConcurrentOnce(adapter, trace, traceName(path))
+      : replayOnce(adapter, trace, traceName(path));
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -10,9 +10,9 @@ import {
   loadAccordCore,
 } from '../../accord/core-api.js';
 import type { TracePatch } from '../trace-file.js';
-import type { TextAdapter, TextReplica } from './types.js';
+import type { PeerReplica, TextAdapter } from './types.js';
 
-class AccordReplica implements TextReplica {
+class AccordReplica implements PeerReplica {
   private readonly core: AccordCoreApi;
   private readonly doc: AccordDoc;
   private readonly atext: AccordText;
@@ -31,6 +31,21 @@ class AccordReplica implements TextReplica {
         if (ins !== '') t.insert(pos, ins);
       }
     });
+  }
+
+  applyLocal(patches: readonly TracePatch[]): Uint8Array {
+    let update: Uint8Array | null = null;
+    const grab = (u: Uint8Array) => {
+      update = u;
+    };
+    this.doc.on('update', grab);
+    this.applyTxn(patches);
+    this.doc.off('update', grab);
+    return update ?? new Uint8Array(0);
+  }
+
+  applyRemote(update: Uint8Array): void {
+    this.core.applyUpdate(this.doc, update);
   }
 
   text(): string {
@@ -57,5 +72,7 @@ export async function createAccordAdapter(): Promise<TextAdapter> {
       core.applyUpdate(doc, bytes);
       return new AccordReplica(core, doc);
     },
+    init: () => null,
+    peer: (agent) => new AccordReplica(core, new core.Doc({ clientId: agent + 1 })),
   };
 }

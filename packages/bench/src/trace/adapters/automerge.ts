@@ -2,13 +2,13 @@
 import * as A from '@automerge/automerge';
 import { packageVersion } from '../../util/package-version.js';
 import type { TracePatch } from '../trace-file.js';
-import type { TextAdapter, TextReplica } from './types.js';
+import type { PeerReplica, TextAdapter } from './types.js';
 
 interface TextDoc {
   text: string;
 }
 
-class AutomergeReplica implements TextReplica {
+class AutomergeReplica implements PeerReplica {
   private doc: A.Doc<TextDoc>;
 
   constructor(doc: A.Doc<TextDoc>) {
@@ -19,6 +19,15 @@ class AutomergeReplica implements TextReplica {
     this.doc = A.change(this.doc, (d) => {
       for (const [pos, del, ins] of patches) A.splice(d, ['text'], pos, del, ins);
     });
+  }
+
+  applyLocal(patches: readonly TracePatch[]): Uint8Array {
+    this.applyTxn(patches);
+    return A.getLastLocalChange(this.doc) ?? new Uint8Array(0);
+  }
+
+  applyRemote(update: Uint8Array): void {
+    [this.doc] = A.applyChanges(this.doc, [update]);
   }
 
   text(): string {
@@ -43,4 +52,12 @@ export const automergeAdapter: TextAdapter = {
       }),
     ),
   load: (bytes) => new AutomergeReplica(A.load<TextDoc>(bytes)),
+  init() {
+    const setup = A.change(A.init<TextDoc>({ actor: 'ff'.repeat(16) }), (d) => {
+      d.text = '';
+    });
+    return A.getLastLocalChange(setup) ?? null;
+  },
+  peer: (agent) =>
+    new AutomergeReplica(A.init<TextDoc>({ actor: (agent + 1).toString(16).padStart(32, '0') })),
 };

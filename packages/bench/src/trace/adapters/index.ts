@@ -1,7 +1,14 @@
 /** The trace-bench adapters by library name; each library is imported only when asked for. */
 import type { TextAdapter, TraceLib } from './types.js';
 
-export { competitorLibs, type TextAdapter, type TextReplica, type TraceLib, traceLibs } from './types.js';
+export {
+  competitorLibs,
+  type PeerReplica,
+  type TextAdapter,
+  type TextReplica,
+  type TraceLib,
+  traceLibs,
+} from './types.js';
 
 /**
  * Loads the adapter of one library (imports only that library, so a worker process holds no

@@ -4,17 +4,23 @@
  */
 import { Model } from 'json-joy/lib/json-crdt/index.js';
 import type { StrApi } from 'json-joy/lib/json-crdt/model/api/nodes.js';
+import { Patch } from 'json-joy/lib/json-crdt-patch/index.js';
 import { packageVersion } from '../../util/package-version.js';
 import type { TracePatch } from '../trace-file.js';
-import type { TextAdapter, TextReplica } from './types.js';
+import type { PeerReplica, TextAdapter } from './types.js';
 
-class JsonJoyReplica implements TextReplica {
+class JsonJoyReplica implements PeerReplica {
   private readonly model: Model;
-  private readonly str: StrApi;
+  private strApi: StrApi | null = null;
 
   constructor(model: Model) {
     this.model = model;
-    this.str = model.api.str([]);
+  }
+
+  /** The root text (resolved on first use: a peer gets its root from the init patch). */
+  private get str(): StrApi {
+    this.strApi ??= this.model.api.str([]);
+    return this.strApi;
   }
 
   applyTxn(patches: readonly TracePatch[]): void {
@@ -26,6 +32,21 @@ class JsonJoyReplica implements TextReplica {
       }
     });
     this.model.api.flush();
+  }
+
+  applyLocal(patches: readonly TracePatch[]): Uint8Array {
+    const { str } = this;
+    this.model.api.transaction(() => {
+      for (const [pos, del, ins] of patches) {
+        if (del > 0) str.del(pos, del);
+        if (ins !== '') str.ins(pos, ins);
+      }
+    });
+    return this.model.api.flush().toBinary();
+  }
+
+  applyRemote(update: Uint8Array): void {
+    this.model.applyPatch(Patch.fromBinary(update));
   }
 
   text(): string {
@@ -50,4 +71,10 @@ export const jsonJoyAdapter: TextAdapter = {
     return new JsonJoyReplica(model);
   },
   load: (bytes) => new JsonJoyReplica(Model.fromBinary(bytes)),
+  init() {
+    const setup = Model.create(undefined, 0x20000);
+    setup.api.set('');
+    return setup.api.flush().toBinary();
+  },
+  peer: (agent) => new JsonJoyReplica(Model.create(undefined, 0x10000 + agent)),
 };

@@ -2,9 +2,9 @@
 import { LoroDoc, type LoroText } from 'loro-crdt';
 import { packageVersion } from '../../util/package-version.js';
 import type { TracePatch } from '../trace-file.js';
-import type { TextAdapter, TextReplica } from './types.js';
+import type { PeerReplica, TextAdapter } from './types.js';
 
-class LoroReplica implements TextReplica {
+class LoroReplica implements PeerReplica {
   private readonly doc: LoroDoc;
   private readonly ltext: LoroText;
 
@@ -20,6 +20,19 @@ class LoroReplica implements TextReplica {
       if (ins !== '') t.insert(pos, ins);
     }
     this.doc.commit();
+  }
+
+  applyLocal(patches: readonly TracePatch[]): Uint8Array {
+    const parts: Uint8Array[] = [];
+    const stop = this.doc.subscribeLocalUpdates((u) => parts.push(u));
+    this.applyTxn(patches);
+    stop();
+    if (parts.length === 1) return parts[0]!;
+    return parts.length === 0 ? new Uint8Array(0) : this.doc.export({ mode: 'update' });
+  }
+
+  applyRemote(update: Uint8Array): void {
+    if (update.length > 0) this.doc.import(update);
   }
 
   text(): string {
@@ -39,4 +52,10 @@ export const loroAdapter: TextAdapter = {
   version,
   create: () => new LoroReplica(new LoroDoc()),
   load: (bytes) => new LoroReplica(LoroDoc.fromSnapshot(bytes)),
+  init: () => null,
+  peer(agent) {
+    const doc = new LoroDoc();
+    doc.setPeerId(BigInt(agent + 1));
+    return new LoroReplica(doc);
+  },
 };

@@ -23,6 +23,14 @@ export interface TextReplica {
   encode(): Uint8Array;
 }
 
+/** One author's replica in a concurrent trace: local transactions yield updates; peers' apply. */
+export interface PeerReplica extends TextReplica {
+  /** Applies one transaction, as {@link TextReplica.applyTxn}, and returns its update for peers. */
+  applyLocal(patches: readonly TracePatch[]): Uint8Array;
+  /** Applies an update made by {@link applyLocal} on another replica (or the adapter's `init`). */
+  applyRemote(update: Uint8Array): void;
+}
+
 /** A library under test: makes empty documents and loads encoded ones. */
 export interface TextAdapter {
   readonly lib: TraceLib;
@@ -32,4 +40,12 @@ export interface TextAdapter {
   create(): TextReplica;
   /** A fresh document loaded from {@link TextReplica.encode} output. */
   load(bytes: Uint8Array): TextReplica;
+  /**
+   * The update that creates the empty text every author starts from, made once by a setup
+   * replica; `null` when the library's text needs no creation (a named root). Every peer
+   * applies it first, outside the measured time.
+   */
+  init(): Uint8Array | null;
+  /** An empty replica for author `agent` (0-based), with its own replica id. */
+  peer(agent: number): PeerReplica;
 }

@@ -2,9 +2,9 @@
 import * as Y from 'yjs';
 import { packageVersion } from '../../util/package-version.js';
 import type { TracePatch } from '../trace-file.js';
-import type { TextAdapter, TextReplica } from './types.js';
+import type { PeerReplica, TextAdapter } from './types.js';
 
-class YjsReplica implements TextReplica {
+class YjsReplica implements PeerReplica {
   private readonly doc: Y.Doc;
   private readonly ytext: Y.Text;
 
@@ -21,6 +21,21 @@ class YjsReplica implements TextReplica {
         if (ins !== '') t.insert(pos, ins);
       }
     });
+  }
+
+  applyLocal(patches: readonly TracePatch[]): Uint8Array {
+    let update: Uint8Array | null = null;
+    const grab = (u: Uint8Array) => {
+      update = u;
+    };
+    this.doc.on('updateV2', grab);
+    this.applyTxn(patches);
+    this.doc.off('updateV2', grab);
+    return update ?? new Uint8Array(0);
+  }
+
+  applyRemote(update: Uint8Array): void {
+    Y.applyUpdateV2(this.doc, update);
   }
 
   text(): string {
@@ -42,6 +57,12 @@ export const yjsAdapter: TextAdapter = {
   load(bytes) {
     const doc = new Y.Doc();
     Y.applyUpdateV2(doc, bytes);
+    return new YjsReplica(doc);
+  },
+  init: () => null,
+  peer(agent) {
+    const doc = new Y.Doc();
+    doc.clientID = agent + 1;
     return new YjsReplica(doc);
   },
 };
