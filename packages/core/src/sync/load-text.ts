@@ -17,7 +17,7 @@ import type { Text } from '../doc/text.js';
 import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
-import { UPDATE_VERSION } from './codec.js';
+import { MIN_UPDATE_VERSION, UPDATE_VERSION } from './codec.js';
 import { C_DELETED, C_DELETED1, C_LIVE, MAX_CLOCK } from './group-codec.js';
 
 /** What {@link parse} hands over: the root name, replica ids by client index, items, text. */
@@ -41,7 +41,8 @@ const NOT_FAST = new DecodeError('invalid', 'not a one-text snapshot');
  */
 function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   const dec = new Decoder(bytes);
-  if (dec.readU8() !== UPDATE_VERSION || dec.readU8() !== 1) return null;
+  const version = dec.readU8();
+  if (version < MIN_UPDATE_VERSION || version > UPDATE_VERSION || dec.readU8() !== 1) return null;
   const nClients = dec.readCount(1);
   const ids: number[] = [ownId];
   const toIndex: number[] = [];
