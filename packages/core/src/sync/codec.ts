@@ -29,7 +29,7 @@ import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
 import { type Group, MAX_CLOCK, readGroup, writeGroup } from './group-codec.js';
-import { type DecodedUpdate, parentKey, type UpdateRecord } from './records.js';
+import { type DecodedUpdate, type ParentRef, parentKey, type UpdateRecord } from './records.js';
 
 /**
  * Format version written first. Version 2 added map tombstones (info bit 0 of a map record: the
@@ -62,14 +62,25 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
     return i;
   };
   const groups = new Map<string, Group>();
+  // Records of one container usually follow each other and share one parent object: reuse the
+  // last group without building its key.
+  let lastRef: ParentRef | null | undefined;
+  let lastKind: ContainerKind | 'gc' | undefined;
+  let last: Group | undefined;
   for (const r of update.records) {
     const ref = r.t === 3 ? null : r.parent;
     const kind = groupKind(r);
-    const key = ref === null ? '' : `${parentKey(ref)}|${kind}`;
-    let g = groups.get(key);
+    let g = ref === lastRef && kind === lastKind ? last : undefined;
     if (g === undefined) {
-      g = { ref, kind, records: [] };
-      groups.set(key, g);
+      const key = ref === null ? '' : `${parentKey(ref)}|${kind}`;
+      g = groups.get(key);
+      if (g === undefined) {
+        g = { ref, kind, records: [] };
+        groups.set(key, g);
+      }
+      lastRef = ref;
+      lastKind = kind;
+      last = g;
     }
     g.records.push(r);
   }

@@ -362,7 +362,7 @@ class GroupReader {
  * keeping what a hostile count can make it allocate proportional to the input.
  * @throws {DecodeError} when the runs do not add up to `n` or `n` passes that bound.
  */
-function readRuns(dec: Decoder, n: number): Uint8Array {
+export function readRuns(dec: Decoder, n: number): Uint8Array {
   const nRuns = dec.readCount(2);
   if (nRuns > n) throw new DecodeError('invalid', 'more runs than records');
   const runs: number[] = [];
