@@ -33,6 +33,8 @@ export abstract class Container {
   pendingDelta = 0;
   /** True when this container changed in the current transaction. */
   dirty = false;
+  /** True for a map that keeps concurrent values (see `MapOptions`); false for every other. */
+  concurrent = false;
 
   constructor(
     /** The document. */

@@ -225,13 +225,14 @@ export class Doc implements SequenceEnv {
     return KINDS.filter((k) => this.roots.has(`${k}:${name}`));
   }
 
-  /** Make a container object (no struct is created). */
+  /** Make a container object (no struct is created); `concurrent` applies to maps (`MapOptions`). */
   createContainer(
     kind: ContainerKind,
     rootName: string | null,
     holderClient: number,
     holderClock: number,
     parent: Container | null,
+    concurrent = false,
   ): Container {
     switch (kind) {
       case 'text':
@@ -239,7 +240,7 @@ export class Doc implements SequenceEnv {
       case 'list':
         return new List(this, rootName, holderClient, holderClock, parent);
       case 'map':
-        return new DocMap(this, rootName, holderClient, holderClock, parent);
+        return new DocMap(this, rootName, holderClient, holderClock, parent, concurrent);
       case 'counter':
         return new Counter(this, rootName, holderClient, holderClock, parent);
     }

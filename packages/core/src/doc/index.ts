@@ -4,7 +4,7 @@ export { Counter } from './counter.js';
 export { Doc, type DocOptions, type UpdateListener } from './doc.js';
 export type { ChangeEvent, ChangeListener, DeepChangeListener, SequenceChange } from './events.js';
 export { List } from './list.js';
-export { DocMap } from './map.js';
+export { DocMap, type MapOptions } from './map.js';
 export { Text } from './text.js';
 export * from './undo-manager.js';
 export { type DeltaOp, diffVersions, type KeyChange, restoreVersion, type VersionDiff } from './versions.js';

@@ -7,7 +7,7 @@ import { AccordError } from '../errors.js';
 import type { Container, ContainerKind } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
-import type { DocMap } from './map.js';
+import type { DocMap, MapOptions } from './map.js';
 import { SequenceContainer } from './sequence-container.js';
 import type { Text } from './text.js';
 import { assertJsonValue, checkIndex, valueToJSON } from './values.js';
@@ -42,20 +42,20 @@ export class List extends SequenceContainer {
     this.insert(this.seq.length, ...values);
   }
 
-  /** Insert a new empty container of `kind` at `index` and return it. */
-  insertContainer(index: number, kind: ContainerKind): Container {
+  /** Insert a new empty container of `kind` at `index` and return it (`options` apply to maps). */
+  insertContainer(index: number, kind: ContainerKind, options: MapOptions = {}): Container {
     checkIndex(index, 0, this.seq.length, 'index');
     return this.edit(() => {
       const clock = this.doc.nextClock;
-      const c = this.doc.createContainer(kind, null, 0, clock, this);
+      const c = this.doc.createContainer(kind, null, 0, clock, this, options.concurrent === true);
       this.seq.insertLocal(index, [c], 0, clock);
       return c;
     });
   }
 
-  /** Insert a new empty map at `index`. */
-  insertMap(index: number): DocMap {
-    return this.insertContainer(index, 'map') as DocMap;
+  /** Insert a new empty map at `index` (see {@link MapOptions}). */
+  insertMap(index: number, options: MapOptions = {}): DocMap {
+    return this.insertContainer(index, 'map', options) as DocMap;
   }
   /** Insert a new empty list at `index`. */
   insertList(index: number): List {

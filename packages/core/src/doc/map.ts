@@ -1,13 +1,24 @@
 /**
  * A collaborative map from string keys to JSON values or nested containers.
  *
- * Concurrency: a write replaces the values its writer had seen for that key; writes made
- * concurrently all survive as the key's concurrent values (`getAll`), and `get` returns the one
- * with the latest hybrid-logical-clock timestamp (replica id breaks ties), so every replica picks
- * the same winner and a skewed wall clock cannot hide a write forever. A delete removes the values
- * its writer had seen; a concurrent write survives it (add wins). Writing a container under a key
- * while another replica edits the container previously there: the old container is removed (see
- * {@link Container}) and the new one stays.
+ * Concurrency (default, last writer wins): a write replaces the value its writer had seen; of
+ * writes made concurrently, the one with the latest hybrid-logical-clock timestamp (replica id
+ * breaks ties) wins on every replica, and the others are dropped as soon as they meet it: the
+ * document keeps only their ids (a few bytes per writer, however large the values were). A
+ * delete removes the value its writer had seen; the key stays removed unless a write with a
+ * later timestamp arrives (a write made after seeing the deleted value always has one), so a
+ * concurrent write that lost to the deleted value does not come back. A skewed wall clock cannot
+ * hide a write forever: the HLC of every replica moves past the timestamps it receives.
+ *
+ * Concurrent values (opt-in per map, `setMap(key, { concurrent: true })` or
+ * `insertMap(index, { concurrent: true })`): writes made concurrently all stay as the key's
+ * values (`getAll`) until a replica that saw them writes or deletes the key; `get` shows the
+ * winner by the same timestamp order, and a write survives a concurrent delete (add wins). Such
+ * a map stores every concurrent value (it grows with the number of concurrent writers); a
+ * default map pays nothing for the option.
+ *
+ * Writing a container under a key while another replica edits the container previously there:
+ * the old container is removed (see {@link Container}) and the new one stays.
  */
 import { AccordError } from '../errors.js';
 import { Container, type ContainerKind } from './container.js';
@@ -18,14 +29,36 @@ import { entryWins, MapEntry } from './structs.js';
 import type { Text } from './text.js';
 import { assertJsonValue, valueToJSON } from './values.js';
 
+/** Options of a nested map, fixed when it is created (every replica sees the same). */
+export interface MapOptions {
+  /**
+   * Keep every concurrently written value of a key (`getAll`) instead of the winner only.
+   * Default false.
+   */
+  concurrent?: boolean;
+}
+
 /** A map in a document. */
 export class DocMap extends Container {
   readonly kind: ContainerKind = 'map';
-  /** Live (not overwritten) entries per key. */
+  /** Live entries per key: the winner only (default), or every concurrent value (`concurrent`). */
   readonly live = new Map<string, MapEntry[]>();
+  /**
+   * Per key, the entry with the greatest timestamp ever integrated, live or deleted (default maps
+   * only): a later-arriving entry that it beats is dropped, the same on every replica.
+   */
+  readonly top = new Map<string, MapEntry>();
 
-  constructor(doc: Doc, rootName: string | null, hc: number, hk: number, parent: Container | null) {
+  constructor(
+    doc: Doc,
+    rootName: string | null,
+    hc: number,
+    hk: number,
+    parent: Container | null,
+    concurrent = false,
+  ) {
     super(doc, rootName, hc, hk, parent);
+    this.concurrent = concurrent;
   }
 
   private winner(key: string): MapEntry | undefined {
@@ -36,12 +69,15 @@ export class DocMap extends Container {
     return best;
   }
 
-  /** The value under `key` (the last writer's, if writes were concurrent), or undefined. */
+  /** The value under `key` (the winner's, if writes were concurrent), or undefined. */
   get(key: string): unknown {
     return this.winner(key)?.value;
   }
 
-  /** Every concurrent value under `key`, the winner first; empty when unset. */
+  /**
+   * Every value under `key`, the winner first; empty when unset. A default map holds at most
+   * one; a map created with `{ concurrent: true }` holds every concurrent write.
+   */
   getAll(key: string): unknown[] {
     const list = this.live.get(key);
     if (list === undefined) return [];
@@ -74,19 +110,22 @@ export class DocMap extends Container {
     this.write(key, () => value);
   }
 
-  /** Set `key` to a new empty container of `kind` and return it. */
-  setContainer(key: string, kind: ContainerKind): Container {
+  /**
+   * Set `key` to a new empty container of `kind` and return it (`options` apply to maps).
+   * @throws {AccordError} `invalid-argument` for a non-string key.
+   */
+  setContainer(key: string, kind: ContainerKind, options: MapOptions = {}): Container {
     let made: Container | null = null;
     this.write(key, (clock) => {
-      made = this.doc.createContainer(kind, null, 0, clock, this);
+      made = this.doc.createContainer(kind, null, 0, clock, this, options.concurrent === true);
       return made;
     });
     return made as unknown as Container;
   }
 
-  /** Set `key` to a new empty map. */
-  setMap(key: string): DocMap {
-    return this.setContainer(key, 'map') as DocMap;
+  /** Set `key` to a new empty map (see {@link MapOptions}). */
+  setMap(key: string, options: MapOptions = {}): DocMap {
+    return this.setContainer(key, 'map', options) as DocMap;
   }
   /** Set `key` to a new empty list. */
   setList(key: string): List {
@@ -135,8 +174,25 @@ export class DocMap extends Container {
     for (const e of list.slice()) this.deleteEntry(e);
   }
 
-  /** @internal add a live entry (local or remote). */
+  /**
+   * @internal Add an entry (local or remote; a deleted one is a remote tombstone). In a default
+   * map, the entry that loses to the key's top entry is dropped at once (its value released),
+   * and a new top entry drops the live one it beats.
+   */
   integrateEntry(entry: MapEntry): void {
+    if (!this.concurrent) {
+      const top = this.top.get(entry.key);
+      if (top !== undefined && top !== entry) {
+        if (entryWins(top, entry, this.doc.clientIds)) {
+          entry.deleted = true;
+          entry.value = undefined;
+          return;
+        }
+        if (!top.deleted) this.dropEntry(top, false);
+      }
+      this.top.set(entry.key, entry);
+    }
+    if (entry.deleted) return;
     const list = this.live.get(entry.key);
     if (list === undefined) this.live.set(entry.key, [entry]);
     else list.push(entry);
@@ -146,12 +202,25 @@ export class DocMap extends Container {
     }
   }
 
+  /**
+   * True when `entry` is deleted but must still travel with its key and timestamp: the top entry
+   * of its key in a default map (see {@link DocMap.top}).
+   */
+  isTombstone(entry: MapEntry): boolean {
+    return entry.deleted && !this.concurrent && this.top.get(entry.key) === entry;
+  }
+
   /** @internal delete an entry (local overwrite or remote delete). */
   deleteEntry(entry: MapEntry): void {
+    this.dropEntry(entry, true);
+  }
+
+  /** Delete `entry`; `record` adds it to the transaction's delete set (not needed when derived). */
+  private dropEntry(entry: MapEntry, record: boolean): void {
     if (entry.deleted) return;
     entry.deleted = true;
     entry.value = undefined;
-    this.doc.recordDelete(entry.client, entry.clock, 1);
+    if (record) this.doc.recordDelete(entry.client, entry.clock, 1);
     const list = this.live.get(entry.key);
     if (list !== undefined) {
       const i = list.indexOf(entry);

@@ -106,7 +106,8 @@ export function copyContent(target: Container, source: Container, replaced: Repl
       if (it.deleted) return;
       (it.content as unknown[]).forEach((v, k) => {
         replaced.add(it.client, it.clock + k, 1, doc.nextClock);
-        if (v instanceof Container) copyContent(list.insertContainer(i, v.kind), v, replaced);
+        if (v instanceof Container)
+          copyContent(list.insertContainer(i, v.kind, { concurrent: v.concurrent }), v, replaced);
         else list.insert(i, v);
         i++;
       });
@@ -117,7 +118,8 @@ export function copyContent(target: Container, source: Container, replaced: Repl
     for (const key of src.keys()) {
       const v = src.get(key);
       const at = doc.nextClock;
-      if (v instanceof Container) copyContent(map.setContainer(key, v.kind), v, replaced);
+      if (v instanceof Container)
+        copyContent(map.setContainer(key, v.kind, { concurrent: v.concurrent }), v, replaced);
       else map.set(key, v);
       const copy = doc.store.find(0, at) as MapEntry | undefined;
       const original = src.live.get(key)?.find((e) => e.value === v);

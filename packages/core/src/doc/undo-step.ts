@@ -230,7 +230,7 @@ function restoreUnits(
   if (typeof content !== 'string') {
     units = content.map((v, k) => {
       if (!(v instanceof Container)) return v;
-      const c = doc.createContainer(v.kind, null, 0, own + k, container);
+      const c = doc.createContainer(v.kind, null, 0, own + k, container, v.concurrent);
       fresh.push(c);
       sources.push(v);
       return c;
@@ -247,7 +247,8 @@ function restoreUnits(
 function insertValues(list: List, at: number, values: unknown[], replaced: Replacements): void {
   let i = at;
   for (const v of values) {
-    if (v instanceof Container) copyContent(list.insertContainer(i, v.kind), v, replaced);
+    if (v instanceof Container)
+      copyContent(list.insertContainer(i, v.kind, { concurrent: v.concurrent }), v, replaced);
     else list.insert(i, v);
     i++;
   }
@@ -299,7 +300,8 @@ function revertMapKey(doc: Doc, c: MapKeyChange, replaced: Replacements): void {
   } else if (!map.alive || map.live.has(c.key)) return;
   const before = doc.nextClock;
   if (!c.had) map.delete(c.key);
-  else if (c.prev instanceof Container) copyContent(map.setContainer(c.key, c.prev.kind), c.prev, replaced);
+  else if (c.prev instanceof Container)
+    copyContent(map.setContainer(c.key, c.prev.kind, { concurrent: c.prev.concurrent }), c.prev, replaced);
   else map.set(c.key, c.prev);
   if (c.had && c.prevEntry !== null) {
     const copy = doc.store.find(0, before);

@@ -42,14 +42,15 @@ export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null
 /**
  * `update` with its deletions made explicit for ids this document already holds. A full-state
  * update (a snapshot) carries no delete set: a deleted run is a record without content, a dead
- * entry a collected record. The planner skips records the document already holds, so without
+ * entry a collected record or a map tombstone. The planner skips records the document already holds, so without
  * this a replica that held an id alive would never learn it was deleted, and would keep text and
  * map keys the snapshot's author had removed.
  */
 function withKnownDeletions(doc: Doc, update: DecodedUpdate): DecodedUpdate {
   let deletes: Map<number, number[]> | null = null;
   for (const r of update.records) {
-    if (r.t !== 3 && !(r.t === 0 && r.content === null)) continue;
+    const gone = r.t === 3 || (r.t === 0 && r.content === null) || (r.t === 1 && r.value === undefined);
+    if (!gone) continue;
     const end = Math.min(r.clock + r.len, doc.knownState(r.client));
     if (end <= r.clock) continue;
     deletes ??= new Map([...update.deletes].map(([c, ranges]) => [c, ranges.slice()]));
@@ -176,7 +177,9 @@ function resolveContainer(doc: Doc, p: ParentRef): Container | null {
 }
 
 function importValue(doc: Doc, v: unknown, parent: Container, client: number, clock: number): unknown {
-  return v instanceof ContainerValue ? doc.createContainer(v.kind, null, client, clock, parent) : v;
+  return v instanceof ContainerValue
+    ? doc.createContainer(v.kind, null, client, clock, parent, v.concurrent)
+    : v;
 }
 
 function integrateRecord(doc: Doc, ci: number, r: UpdateRecord): void {
@@ -216,6 +219,7 @@ function integrateRecord(doc: Doc, ci: number, r: UpdateRecord): void {
       r.wall,
       r.logical,
     );
+    if (r.value === undefined) entry.deleted = true;
     doc.store.add(entry);
     doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
     (c as DocMap).integrateEntry(entry);

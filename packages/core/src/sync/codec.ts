@@ -2,7 +2,7 @@
  * The binary update format. One format serves incremental updates, diffs and full snapshots:
  *
  * ```
- * u8 version (1), u8 flags (bit 0: a snapshot in document order)
+ * u8 version (2; 1 is read too), u8 flags (bit 0: a snapshot in document order)
  * clients: count, replica ids             records name clients by index in this table
  * groups: count, then per group:
  *   u8 tag: 0 root (u8 kind, name) | 1 nested (u8 kind, holder client index, clock) | 2 collected
@@ -18,7 +18,9 @@
  * before the record's own first clock, 3 a reference), bits 6-7 right origin (0 the next record's
  * first unit, 1 none, 2 a reference, 3 the previous record's right origin). A reference is one
  * varuint `2 * zigzag(clock delta)` for the record's own client, or `1` followed by a client index
- * and a clock. Record layout: info, length (unless implied), id, origins, inline content. In a snapshot,
+ * and a clock. Record layout: info, length (unless implied), id, origins, inline content. A map
+ * record is info (bits 2-3 the id mode, bit 0 a tombstone), id, key, HLC wall and logical time,
+ * then its value unless a tombstone. In a snapshot,
  * records follow document order, so origins are nearly always implicit. Every count is checked
  * against the bytes left before anything is allocated or looped over.
  */
@@ -27,10 +29,16 @@ import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
 import { type Group, MAX_CLOCK, readGroup, writeGroup } from './group-codec.js';
-import { type DecodedUpdate, parentKey, type UpdateRecord } from './records.js';
+import { type DecodedUpdate, type ParentRef, parentKey, type UpdateRecord } from './records.js';
 
-/** Format version written first. */
-export const UPDATE_VERSION = 1;
+/**
+ * Format version written first. Version 2 added map tombstones (info bit 0 of a map record: the
+ * deleted top entry of a key, with key and timestamp, no value) and the container code 4 (a map
+ * keeping concurrent values); version 1 bytes, which have neither, are read as before.
+ */
+export const UPDATE_VERSION = 2;
+/** The oldest format version still read. */
+export const MIN_UPDATE_VERSION = 1;
 
 /** The kind of container a record belongs to. */
 function groupKind(r: UpdateRecord): ContainerKind | 'gc' {
@@ -54,14 +62,25 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
     return i;
   };
   const groups = new Map<string, Group>();
+  // Records of one container usually follow each other and share one parent object: reuse the
+  // last group without building its key.
+  let lastRef: ParentRef | null | undefined;
+  let lastKind: ContainerKind | 'gc' | undefined;
+  let last: Group | undefined;
   for (const r of update.records) {
     const ref = r.t === 3 ? null : r.parent;
     const kind = groupKind(r);
-    const key = ref === null ? '' : `${parentKey(ref)}|${kind}`;
-    let g = groups.get(key);
+    let g = ref === lastRef && kind === lastKind ? last : undefined;
     if (g === undefined) {
-      g = { ref, kind, records: [] };
-      groups.set(key, g);
+      const key = ref === null ? '' : `${parentKey(ref)}|${kind}`;
+      g = groups.get(key);
+      if (g === undefined) {
+        g = { ref, kind, records: [] };
+        groups.set(key, g);
+      }
+      lastRef = ref;
+      lastKind = kind;
+      last = g;
     }
     g.records.push(r);
   }
@@ -114,7 +133,8 @@ export function normalizeRanges(ranges: number[]): number[] {
 export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
   return decodeWith(bytes, (dec) => {
     const version = dec.readU8();
-    if (version !== UPDATE_VERSION) throw new DecodeError('bad-version', `unknown update version ${version}`);
+    if (version < MIN_UPDATE_VERSION || version > UPDATE_VERSION)
+      throw new DecodeError('bad-version', `unknown update version ${version}`);
     const flags = dec.readU8();
     if (flags > 1) throw new DecodeError('bad-tag', `unknown update flags ${flags}`);
     const nClients = dec.readCount(1);

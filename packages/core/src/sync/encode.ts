@@ -31,7 +31,7 @@ export function refOf(doc: Doc, c: Container): ParentRef {
 }
 
 function exportValue(v: unknown): unknown {
-  return v instanceof Container ? new ContainerValue(v.kind) : v;
+  return v instanceof Container ? new ContainerValue(v.kind, v.concurrent) : v;
 }
 
 function seqRecord(doc: Doc, it: Item, ref: ParentRef, from: number): UpdateRecord {
@@ -73,7 +73,7 @@ function structRecord(doc: Doc, s: Struct, from: number, refs: Map<Container, Pa
     return seqRecord(doc, s, ref(container), from);
   }
   if (s instanceof MapEntry) {
-    if (s.deleted) return { t: 3, client, clock: s.clock, len: 1 };
+    if (s.deleted && !(s.parent as DocMap).isTombstone(s)) return { t: 3, client, clock: s.clock, len: 1 };
     return {
       t: 1,
       client,
@@ -173,16 +173,31 @@ export function snapshotRecords(doc: Doc): DecodedUpdate {
       }
       for (const n of nested) visit(n);
     } else if (c.kind === 'map') {
+      // Keys sorted, a key's entries by (replica, clock): the same bytes whatever the order the
+      // replica received them in.
+      const map = c as DocMap;
       const nested: Container[] = [];
-      for (const list of (c as DocMap).live.values()) {
-        for (const e of list) {
-          records.push(structRecord(doc, e, e.clock, new Map()));
+      const ids = doc.clientIds;
+      const refs = new Map<Container, ParentRef>();
+      for (const key of [...(map.concurrent ? map.live.keys() : map.top.keys())].sort()) {
+        const entries = map.concurrent
+          ? (map.live.get(key) as MapEntry[]).slice()
+          : [map.top.get(key) as MapEntry];
+        if (entries.length > 1) {
+          entries.sort((a, b) => (ids[a.client] as number) - (ids[b.client] as number) || a.clock - b.clock);
+        }
+        for (const e of entries) {
+          records.push(structRecord(doc, e, e.clock, refs));
           if (e.value instanceof Container) nested.push(e.value);
         }
       }
       for (const n of nested) visit(n);
     } else {
-      for (const op of (c as Counter).ops) {
+      const ids = doc.clientIds;
+      const ops = (c as Counter).ops
+        .slice()
+        .sort((a, b) => (ids[a.client] as number) - (ids[b.client] as number) || a.clock - b.clock);
+      for (const op of ops) {
         records.push({
           t: 2,
           client: doc.clientIds[op.client] as number,
@@ -194,15 +209,22 @@ export function snapshotRecords(doc: Doc): DecodedUpdate {
       }
     }
   };
-  for (const [, c] of doc.rootEntries()) visit(c);
+  // Roots by kind and name, collected runs by replica id: the same bytes on every replica that
+  // holds the same state, whatever order it received it in.
+  const roots = [...doc.rootEntries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, c] of roots) visit(c);
   // Everything not emitted above: collected runs, merged per client.
-  for (const [ci, runs] of doc.store.clients) {
+  const clients = [...doc.store.clients].sort(
+    ([a], [b]) => (doc.clientIds[a] as number) - (doc.clientIds[b] as number),
+  );
+  for (const [ci, runs] of clients) {
     const client = doc.clientIds[ci] as number;
     let open: UpdateRecord & { t: 3 } = { t: 3, client, clock: -1, len: 0 };
     runs.forEachFrom(0, (s) => {
       let owner: Container | null = null;
       if (s instanceof Item) owner = Sequence.of(s).listener as unknown as Container;
-      else if (s instanceof MapEntry) owner = s.deleted ? null : s.parent;
+      else if (s instanceof MapEntry)
+        owner = s.deleted && !(s.parent as DocMap).isTombstone(s) ? null : s.parent;
       else if (s instanceof CounterOp) owner = s.parent;
       if (owner !== null && emitted.has(owner)) return;
       if (open.clock >= 0 && open.clock + open.len === s.clock) open.len += s.len;

@@ -15,6 +15,8 @@ export const C_LIVE = 0;
 export const C_DELETED = 1;
 export const C_LIVE1 = 2;
 export const C_DELETED1 = 3;
+/** Content bit of a map record's info byte: a tombstone (no value follows; format version 2). */
+export const M_TOMBSTONE = 1;
 /** Largest clock delta written as a same-client reference. */
 const MAX_DELTA = 2 ** 50;
 
@@ -57,54 +59,106 @@ export interface Group {
   records: UpdateRecord[];
 }
 
+/**
+ * Group tag bit: the group's info bytes come first as runs (count, then info byte and repeat
+ * count per run) instead of one per record (format version 2). Used when it saves at least half
+ * of them, e.g. for text typed backwards or collected ids of many replicas.
+ */
+export const G_RUNS = 4;
+
+/** The info byte of record `i` (see `codec.ts`) and a lower bound of the bytes its body takes. */
+function infoOf(records: readonly UpdateRecord[], i: number): number {
+  const r = records[i] as UpdateRecord;
+  const prev = i > 0 ? (records[i - 1] as UpdateRecord) : null;
+  let info = 0;
+  let idMode: number;
+  if (prev !== null && prev.client === r.client && prev.clock + prev.len === r.clock) idMode = 0;
+  else if (prev !== null && prev.client === r.client && r.clock + r.len === prev.clock) idMode = 3;
+  else if (prev !== null && prev.client === r.client) idMode = 1;
+  else idMode = 2;
+  info |= idMode << 2;
+  if (r.t === 0) {
+    let ol = 1;
+    let or = 1;
+    const c = r.content;
+    if (c === null) info |= r.len === 1 ? C_DELETED1 : C_DELETED;
+    else if (r.len === 1 && (typeof c !== 'string' || isWellFormed(c))) info |= C_LIVE1;
+    if (r.olClient !== NONE) {
+      if (prev !== null && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock) ol = 0;
+      else if (r.olClient === r.client && r.olClock === r.clock - 1) ol = 2;
+      else ol = 3;
+    }
+    if (r.orClient !== NONE) {
+      const next = records[i + 1];
+      if (next !== undefined && next.client === r.orClient && next.clock === r.orClock) or = 0;
+      else if (prev !== null && prev.t === 0 && prev.orClient === r.orClient && prev.orClock === r.orClock)
+        or = 3;
+      else or = 2;
+    }
+    info |= (ol << 4) | (or << 6);
+  } else if (r.t === 1 && r.value === undefined) info |= M_TOMBSTONE;
+  return info;
+}
+
+/** A lower bound of the bytes record `r` takes besides its info byte (text counted in its string). */
+function minBody(r: UpdateRecord, info: number): number {
+  const id = ((info >> 2) & 3) === 2 ? 2 : 0;
+  if (r.t === 0) return id + (r.content === null ? 0 : r.len);
+  if (r.t === 3) return id + 1;
+  return id + (r.t === 1 ? 3 : 1);
+}
+
 /** Write one group. */
 export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
   const { ref, records } = g;
-  if (ref === null) body.writeU8(2);
+  const n = records.length;
+  const infos = new Uint8Array(n);
+  let runs = 0;
+  let lower = 0;
+  for (let i = 0; i < n; i++) {
+    const info = infoOf(records, i);
+    infos[i] = info;
+    if (i === 0 || infos[i - 1] !== info) runs++;
+    lower += minBody(records[i] as UpdateRecord, info);
+  }
+  // Runs pay when they halve the info bytes; the decoder accepts at most two records per byte
+  // that follows the runs, which `lower` guarantees.
+  const useRuns = runs * 3 <= n && n <= 2 * lower;
+  const flag = useRuns ? G_RUNS : 0;
+  if (ref === null) body.writeU8(2 | flag);
   else if (ref.name !== null) {
-    body.writeU8(0);
+    body.writeU8(0 | flag);
     body.writeU8(KIND_CODES[ref.kind]);
     body.writeString(ref.name);
   } else {
-    body.writeU8(1);
+    body.writeU8(1 | flag);
     body.writeU8(KIND_CODES[g.kind as ContainerKind]);
     body.writeVarUint(ci(ref.client));
     body.writeVarUint(ref.clock);
   }
-  body.writeVarUint(records.length);
+  body.writeVarUint(n);
+  if (useRuns) {
+    body.writeVarUint(runs);
+    let i = 0;
+    while (i < n) {
+      const info = infos[i] as number;
+      let j = i + 1;
+      while (j < n && infos[j] === info) j++;
+      body.writeU8(info);
+      body.writeVarUint(j - i);
+      i = j;
+    }
+  }
   const textParts: string[] = [];
   let prev: UpdateRecord | null = null;
-  for (let i = 0; i < records.length; i++) {
+  for (let i = 0; i < n; i++) {
     const r = records[i] as UpdateRecord;
-    let info = 0;
-    let idMode: number;
-    if (prev !== null && prev.client === r.client && prev.clock + prev.len === r.clock) idMode = 0;
-    else if (prev !== null && prev.client === r.client && r.clock + r.len === prev.clock) idMode = 3;
-    else if (prev !== null && prev.client === r.client) idMode = 1;
-    else idMode = 2;
-    info |= idMode << 2;
-    let ol = 1;
-    let or = 1;
-    if (r.t === 0) {
-      const c = r.content;
-      if (c === null) info |= r.len === 1 ? C_DELETED1 : C_DELETED;
-      else if (r.len === 1 && (typeof c !== 'string' || isWellFormed(c))) info |= C_LIVE1;
-      if (r.olClient !== NONE) {
-        if (prev !== null && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock) ol = 0;
-        else if (r.olClient === r.client && r.olClock === r.clock - 1) ol = 2;
-        else ol = 3;
-      }
-      if (r.orClient !== NONE) {
-        const next = records[i + 1];
-        if (next !== undefined && next.client === r.orClient && next.clock === r.orClock) or = 0;
-        else if (prev !== null && prev.t === 0 && prev.orClient === r.orClient && prev.orClock === r.orClock)
-          or = 3;
-        else or = 2;
-      }
-      info |= (ol << 4) | (or << 6);
-    }
-    body.writeU8(info);
+    const info = infos[i] as number;
+    if (!useRuns) body.writeU8(info);
+    const idMode = (info >> 2) & 3;
     const content = info & 3;
+    const ol = (info >> 4) & 3;
+    const or = (info >> 6) & 3;
     const raw16 =
       r.t === 0 && typeof r.content === 'string' && content === C_LIVE && !isWellFormed(r.content);
     if (r.t === 3 || (r.t === 0 && (content === C_LIVE || content === C_DELETED))) {
@@ -128,7 +182,7 @@ export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number):
       body.writeString(r.key);
       body.writeVarUint(r.wall);
       body.writeVarUint(r.logical);
-      writeValue(body, r.value);
+      if (r.value !== undefined) writeValue(body, r.value);
     } else if (r.t === 2) writeValue(body, r.delta);
     prev = r;
   }
@@ -173,17 +227,20 @@ class GroupReader {
     readonly kind: ContainerKind | 'gc',
     readonly parent: ParentRef | null,
     readonly n: number,
+    /** The group's info bytes when written as runs ({@link G_RUNS}), else null. */
+    readonly infos: Uint8Array | null,
   ) {}
 
   /** Read record `i` and append it. */
   read(i: number): void {
     const dec = this.dec;
     const n = this.n;
-    const info = dec.readU8();
+    const info = this.infos === null ? dec.readU8() : (this.infos[i] as number);
     const idMode = (info >> 2) & 3;
     const content = info & 3;
     const seq = this.kind === 'text' || this.kind === 'list';
-    if (!seq && (info & 0xf3) !== 0) throw new DecodeError('bad-tag', 'bad info byte');
+    if (!seq && (info & 0xf3) !== (this.kind === 'map' ? info & M_TOMBSTONE : 0))
+      throw new DecodeError('bad-tag', 'bad info byte');
     // Length first (the id may depend on it).
     let len = 1;
     let raw16 = false;
@@ -277,7 +334,7 @@ class GroupReader {
       const key = dec.readString();
       const wall = dec.readVarUint();
       const logical = dec.readVarUint();
-      const value = readValue(dec, true);
+      const value = (info & M_TOMBSTONE) !== 0 ? undefined : readValue(dec, true);
       r = { t: 1, client: c, clock, len: 1, parent: this.parent as ParentRef, key, wall, logical, value };
     } else if (this.kind === 'counter') {
       // Only safe integers add up exactly in any order: a fractional or huge delta would make
@@ -299,9 +356,41 @@ class GroupReader {
   }
 }
 
+/**
+ * Read a group's info bytes written as runs. A record written this way may take no byte besides
+ * its info, so the decoder accepts at most two records per byte left (the writer guarantees it),
+ * keeping what a hostile count can make it allocate proportional to the input.
+ * @throws {DecodeError} when the runs do not add up to `n` or `n` passes that bound.
+ */
+export function readRuns(dec: Decoder, n: number): Uint8Array {
+  const nRuns = dec.readCount(2);
+  if (nRuns > n) throw new DecodeError('invalid', 'more runs than records');
+  const runs: number[] = [];
+  let total = 0;
+  for (let k = 0; k < nRuns; k++) {
+    const info = dec.readU8();
+    const count = dec.readVarUint();
+    if (count < 1 || count > n - total)
+      throw new DecodeError('invalid', 'info runs do not match the records');
+    runs.push(info, count);
+    total += count;
+  }
+  if (total !== n) throw new DecodeError('invalid', 'info runs do not match the records');
+  if (n > 2 * dec.remaining) throw new DecodeError('truncated', `${n} records need more bytes than are left`);
+  const infos = new Uint8Array(n);
+  let at = 0;
+  for (let k = 0; k < runs.length; k += 2) {
+    infos.fill(runs[k] as number, at, at + (runs[k + 1] as number));
+    at += runs[k + 1] as number;
+  }
+  return infos;
+}
+
 /** Read one group, appending its records. */
 export function readGroup(dec: Decoder, client: () => number, records: UpdateRecord[]): void {
-  const tag = dec.readU8();
+  const byte = dec.readU8();
+  const runs = (byte & G_RUNS) !== 0;
+  const tag = byte & ~G_RUNS;
   let parent: ParentRef | null = null;
   let kind: ContainerKind | 'gc';
   if (tag === 0 || tag === 1) {
@@ -314,10 +403,11 @@ export function readGroup(dec: Decoder, client: () => number, records: UpdateRec
       parent = { name: null, kind: k, client: c, clock: readClock(dec) };
     }
   } else if (tag === 2) kind = 'gc';
-  else throw new DecodeError('bad-tag', `unknown group tag ${tag}`);
+  else throw new DecodeError('bad-tag', `unknown group tag ${byte}`);
   // A record can be its info byte alone (one unit continuing the previous record, origins implied).
-  const n = dec.readCount(1);
-  const reader = new GroupReader(dec, client, records, kind, parent, n);
+  const n = runs ? dec.readVarUint() : dec.readCount(1);
+  const infos = runs ? readRuns(dec, n) : null;
+  const reader = new GroupReader(dec, client, records, kind, parent, n, infos);
   for (let i = 0; i < n; i++) reader.read(i);
   const { orNext, textAt, textLen } = reader;
   for (const at of orNext) {

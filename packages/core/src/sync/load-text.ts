@@ -17,8 +17,8 @@ import type { Text } from '../doc/text.js';
 import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
-import { UPDATE_VERSION } from './codec.js';
-import { C_DELETED, C_DELETED1, C_LIVE, MAX_CLOCK } from './group-codec.js';
+import { MIN_UPDATE_VERSION, UPDATE_VERSION } from './codec.js';
+import { C_DELETED, C_DELETED1, C_LIVE, G_RUNS, MAX_CLOCK, readRuns } from './group-codec.js';
 
 /** What {@link parse} hands over: the root name, replica ids by client index, items, text. */
 interface Parsed {
@@ -41,7 +41,8 @@ const NOT_FAST = new DecodeError('invalid', 'not a one-text snapshot');
  */
 function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   const dec = new Decoder(bytes);
-  if (dec.readU8() !== UPDATE_VERSION || dec.readU8() !== 1) return null;
+  const version = dec.readU8();
+  if (version < MIN_UPDATE_VERSION || version > UPDATE_VERSION || dec.readU8() !== 1) return null;
   const nClients = dec.readCount(1);
   const ids: number[] = [ownId];
   const toIndex: number[] = [];
@@ -54,9 +55,13 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
       ids.push(id);
     }
   }
-  if (dec.readVarUint() !== 1 || dec.readU8() !== 0 || dec.readU8() !== KIND_CODES.text) return null;
+  if (dec.readVarUint() !== 1) return null;
+  const tag = dec.readU8();
+  if ((tag !== 0 && tag !== G_RUNS) || dec.readU8() !== KIND_CODES.text) return null;
   const name = dec.readString();
-  const n = dec.readCount(2);
+  const n = tag === G_RUNS ? dec.readVarUint() : dec.readCount(2);
+  // Info bytes written as runs (text typed backwards) are read first; `readRuns` bounds `n`.
+  const infos = tag === G_RUNS ? readRuns(dec, n) : null;
   const items: Item[] = [];
   const counts: number[] = new Array(ids.length).fill(0);
   const sums: number[] = new Array(ids.length).fill(0);
@@ -76,8 +81,12 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   let prev: Item | null = null;
   let orPending = false;
   for (let i = 0; i < n; i++) {
-    if (pos >= end) return null;
-    const info = buf[pos++] as number;
+    let info: number;
+    if (infos !== null) info = infos[i] as number;
+    else {
+      if (pos >= end) return null;
+      info = buf[pos++] as number;
+    }
     const content = info & 3;
     const idMode = (info >> 2) & 3;
     let len = 1;

@@ -250,7 +250,7 @@ class SnapshotBuilder {
     clock: number,
     parent: Container,
   ): Container {
-    const made = this.doc.createContainer(kind.kind, null, client, clock, parent);
+    const made = this.doc.createContainer(kind.kind, null, client, clock, parent, kind.concurrent);
     this.created.set(`${holderId}:${clock}`, made);
     return made;
   }
@@ -286,6 +286,7 @@ class SnapshotBuilder {
       const value =
         r.value instanceof ContainerValue ? this.make(r.value, client, r.client, r.clock, c) : r.value;
       const entry = new MapEntry(client, r.clock, c, r.key, value, r.wall, r.logical);
+      if (value === undefined) entry.deleted = true;
       this.doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
       (c as DocMap).integrateEntry(entry);
       return entry;

@@ -54,7 +54,8 @@ export function mergeUpdates(updates: Uint8Array[]): Uint8Array {
   for (const u of decoded) {
     for (const r of u.records) {
       all.push(r);
-      if (r.t === 3 || (r.t === 0 && r.content === null)) addRange(deletes, r.client, r.clock, r.len);
+      if (r.t === 3 || (r.t === 0 && r.content === null) || (r.t === 1 && r.value === undefined))
+        addRange(deletes, r.client, r.clock, r.len);
     }
     for (const [c, ranges] of u.deletes)
       for (let i = 0; i < ranges.length; i += 2)

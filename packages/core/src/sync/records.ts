@@ -19,9 +19,15 @@ export interface ParentRef {
   clock: number;
 }
 
-/** A new empty container stored as a list element or map value. */
+/**
+ * A new empty container stored as a list element or map value; `concurrent` marks a map that
+ * keeps concurrent values (`MapOptions`).
+ */
 export class ContainerValue {
-  constructor(readonly kind: ContainerKind) {}
+  constructor(
+    readonly kind: ContainerKind,
+    readonly concurrent = false,
+  ) {}
 }
 
 /** A run of sequence units (text or list elements); `content` null for a deleted run. */
@@ -38,7 +44,11 @@ export interface SeqRecord {
   content: string | unknown[] | null;
 }
 
-/** A map write. */
+/**
+ * A map write. `value` is `undefined` for a tombstone: the deleted top entry of its key in a
+ * last-writer-wins map, which travels with its key and timestamp (no value) so that a concurrent
+ * write it beats is dropped on every replica.
+ */
 export interface MapRecord {
   t: 1;
   client: number;

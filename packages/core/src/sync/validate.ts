@@ -118,6 +118,7 @@ export class Validator {
       else {
         const r = h as UpdateRecord;
         if (r.t === 3) info = 'dead';
+        else if (r.t === 1 && r.value === undefined) info = 'dead';
         else if (r.t === 1) {
           if (!(r.value instanceof ContainerValue)) return 'parent is not a container';
           info = { kind: r.value.kind, obj: null, key };

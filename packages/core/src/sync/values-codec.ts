@@ -1,6 +1,7 @@
 /**
  * Binary codec of stored values (list elements, map values, counter deltas): JSON data with a
- * tag byte per value, plus a tag for "a new container of kind K" at the top level.
+ * tag byte per value, plus a tag for "a new container of kind K" at the top level (K: 0 map,
+ * 1 list, 2 text, 3 counter, 4 a map keeping concurrent values).
  */
 import { KIND_CODES, KINDS } from '../doc/container.js';
 import type { Decoder } from '../encoding/decoder.js';
@@ -17,6 +18,9 @@ const T_STRING = 5;
 const T_ARRAY = 6;
 const T_OBJECT = 7;
 const T_CONTAINER = 8;
+
+/** Container code of a map that keeps concurrent values (format version 2). */
+const CONCURRENT_MAP = 4;
 
 /** Deepest nesting the decoder accepts. */
 const MAX_DEPTH = 32;
@@ -43,7 +47,7 @@ export function writeValue(enc: Encoder, v: unknown): void {
     for (const x of v) writeValue(enc, x);
   } else if (v instanceof ContainerValue) {
     enc.writeU8(T_CONTAINER);
-    enc.writeU8(KIND_CODES[v.kind]);
+    enc.writeU8(v.concurrent && v.kind === 'map' ? CONCURRENT_MAP : KIND_CODES[v.kind]);
   } else if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>);
     enc.writeU8(T_OBJECT);
@@ -97,7 +101,9 @@ export function readValue(dec: Decoder, allowContainer: boolean, depth = 0): unk
     }
     case T_CONTAINER: {
       if (!allowContainer) throw new DecodeError('invalid', 'container inside a JSON value');
-      const kind = KINDS[dec.readU8()];
+      const code = dec.readU8();
+      if (code === CONCURRENT_MAP) return new ContainerValue('map', true);
+      const kind = KINDS[code];
       if (kind === undefined) throw new DecodeError('bad-tag', 'unknown container kind');
       return new ContainerValue(kind);
     }

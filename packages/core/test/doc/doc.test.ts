@@ -1,5 +1,5 @@
 import type { ChangeEvent } from '@accord/core';
-import { AccordError, applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
+import { AccordError, applyUpdate, Doc, type DocMap, encodeStateAsUpdate } from '@accord/core';
 import { describe, expect, it } from 'vitest';
 import { makeDoc, syncBoth } from '../sync/helpers.js';
 
@@ -148,7 +148,7 @@ describe('Doc', () => {
 });
 
 describe('map concurrency', () => {
-  it('resolves concurrent sets by HLC timestamp and keeps the concurrent values visible', () => {
+  it('resolves concurrent sets by HLC timestamp and keeps only the winner', () => {
     const a = new Doc({ clientId: 1, now: () => 1000 });
     const b = new Doc({ clientId: 2, now: () => 2000 });
     a.getMap('m').set('k', 'from a');
@@ -156,10 +156,27 @@ describe('map concurrency', () => {
     syncBoth(a, b);
     expect(a.getMap('m').get('k')).toBe('from b');
     expect(b.getMap('m').get('k')).toBe('from b');
-    expect(a.getMap('m').getAll('k')).toEqual(['from b', 'from a']);
-    a.getMap('m').set('k', 'resolved');
+    expect(a.getMap('m').getAll('k')).toEqual(['from b']);
+  });
+
+  it('keeps the concurrent values visible in a map created with { concurrent: true }', () => {
+    const a = new Doc({ clientId: 1, now: () => 1000 });
+    const b = new Doc({ clientId: 2, now: () => 2000 });
+    a.getMap('root').setMap('m', { concurrent: true });
     syncBoth(a, b);
-    expect(b.getMap('m').getAll('k')).toEqual(['resolved']);
+    (a.getMap('root').get('m') as DocMap).set('k', 'from a');
+    (b.getMap('root').get('m') as DocMap).set('k', 'from b');
+    syncBoth(a, b);
+    const am = a.getMap('root').get('m') as DocMap;
+    expect(am.concurrent).toBe(true);
+    expect(am.get('k')).toBe('from b');
+    expect(am.getAll('k')).toEqual(['from b', 'from a']);
+    const c = new Doc({ clientId: 3 });
+    applyUpdate(c, encodeStateAsUpdate(a));
+    expect((c.getMap('root').get('m') as DocMap).getAll('k')).toEqual(['from b', 'from a']);
+    am.set('k', 'resolved');
+    syncBoth(a, b);
+    expect((b.getMap('root').get('m') as DocMap).getAll('k')).toEqual(['resolved']);
   });
 
   it('lets a write survive a concurrent delete (add wins)', () => {
