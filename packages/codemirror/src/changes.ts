@@ -67,7 +67,7 @@ export function textChangesToChangeSet(changes: readonly TextChange[], length: n
  */
 export function caretAfterChanges(changes: ChangeSet): number | undefined {
   let caret: number | undefined;
-  changes.iterChanges((_fromA, _toA, fromB, toB) => {
+  changes.iterChanges((_fromA, _toA, _fromB, toB) => {
     caret = toB; // the end of what was inserted, or where the deletion was (toB === fromB)
   });
   return caret;

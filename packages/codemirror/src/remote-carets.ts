@@ -1,6 +1,6 @@
 /**
  * The other users' carets and selections, drawn from presence: a coloured bar at each peer's
- * head with their name above it, and their selection shaded in their colour. Positions come from
+ * head (`.cm-accord-caret`, its `data-name` shown above it by CSS, so it is not editor text), and their selection shaded in their colour. Positions come from
  * the cursor anchors in their presence, resolved in the local text, so they stay on the right
  * characters whatever edits arrived since. Redrawn when presence changes and when the document
  * changes.
@@ -68,15 +68,13 @@ class CaretWidget extends WidgetType {
   }
 
   toDOM(): HTMLElement {
+    // The name is drawn by CSS (`::after` with `attr(data-name)`), so it is not part of the
+    // editor's text content; the caret itself is an empty inline box with a coloured border.
     const caret = document.createElement('span');
     caret.className = 'cm-accord-caret';
-    caret.style.borderLeftColor = this.color;
+    caret.dataset.name = this.name;
+    caret.style.setProperty('--accord-caret-color', this.color);
     caret.setAttribute('aria-hidden', 'true');
-    const tag = document.createElement('span');
-    tag.className = 'cm-accord-caret-name';
-    tag.style.backgroundColor = this.color;
-    tag.textContent = this.name;
-    caret.append('\u2060', tag);
     return caret;
   }
 
@@ -159,24 +157,26 @@ export const remoteCaretsPlugin = ViewPlugin.fromClass(RemoteCaretsPlugin, {
 export const remoteCaretsTheme = EditorView.baseTheme({
   '.cm-accord-caret': {
     position: 'relative',
-    borderLeft: '2px solid',
+    borderLeft: '2px solid var(--accord-caret-color)',
     marginLeft: '-1px',
     marginRight: '-1px',
     pointerEvents: 'none',
   },
-  '.cm-accord-caret-name': {
+  '.cm-accord-caret::after': {
+    content: 'attr(data-name)',
     position: 'absolute',
     left: '-2px',
     bottom: '100%',
     padding: '0 4px',
     borderRadius: '3px 3px 3px 0',
+    backgroundColor: 'var(--accord-caret-color)',
     color: '#fff',
     font: '600 11px/1.4 system-ui, sans-serif',
     whiteSpace: 'nowrap',
     userSelect: 'none',
     zIndex: '10',
   },
-  '.cm-line:first-child .cm-accord-caret-name': {
+  '.cm-line:first-child .cm-accord-caret::after': {
     bottom: 'auto',
     top: '100%',
     borderRadius: '0 3px 3px 3px',
