@@ -110,13 +110,11 @@ class RemoteCaretsPlugin {
   decorations: DecorationSet = Decoration.none;
   readonly #presence: PresenceSource | undefined;
   readonly #off: (() => void) | undefined;
+  #destroyed = false;
 
   constructor(readonly view: EditorView) {
     this.#presence = view.state.facet(bindingFacet)?.presence;
-    this.#off = this.#presence?.on('presence', () => {
-      // Presence events come from the network, outside any update: ask for a redraw.
-      view.dispatch({ effects: presenceChanged.of(null) });
-    });
+    this.#off = this.#presence?.on('presence', () => this.#requestRedraw());
     this.#redraw();
   }
 
@@ -126,7 +124,20 @@ class RemoteCaretsPlugin {
   }
 
   destroy(): void {
+    this.#destroyed = true;
     this.#off?.();
+  }
+
+  /** Presence changed (normally from the network, outside any update): redraw in a transaction. */
+  #requestRedraw(retry = true): void {
+    if (this.#destroyed) return;
+    try {
+      this.view.dispatch({ effects: presenceChanged.of(null) });
+    } catch (error) {
+      // Told from inside an update (a synchronous presence source): redraw right after it, once.
+      if (!retry) throw error;
+      queueMicrotask(() => this.#requestRedraw(false));
+    }
   }
 
   #redraw(update?: ViewUpdate): void {

@@ -53,6 +53,7 @@ export class AccordSync {
   #pending: ChangeSet | null = null;
   #catchUpScheduled = false;
   #needsResync = false;
+  #failedDispatches = 0;
   #anchors: AnchoredSelection | null = null;
   #cursorTimer: ReturnType<typeof setTimeout> | undefined;
   #lastCursorAt = Number.NEGATIVE_INFINITY;
@@ -126,7 +127,13 @@ export class AccordSync {
     clearTimeout(this.#cursorTimer);
     if (this.#ownsUndo) this.undoManager.destroy();
     const { presence, publishCursor } = this.conf;
-    if (presence && publishCursor && this.#engaged) presence.updatePresence({ cursor: null });
+    if (presence && publishCursor && this.#engaged) {
+      try {
+        presence.updatePresence({ cursor: null });
+      } catch {
+        // The provider went first (closed with its document): nobody is left to tell.
+      }
+    }
   }
 
   /** Show remote changes that waited for a composition to end (called when it may have ended). */
@@ -164,8 +171,11 @@ export class AccordSync {
         ...spec,
         annotations: [accordRemote.of(true), Transaction.addToHistory.of(false)],
       });
-    } catch {
-      // The view was mid-update (a change made from inside another update): catch up afterwards.
+      this.#failedDispatches = 0;
+    } catch (error) {
+      // The view was mid-update (a change made from inside another update): catch up right
+      // after it, by a full resync. Bounded: a dispatch that keeps failing is a real error.
+      if (++this.#failedDispatches > 3) throw error;
       this.#needsResync = true;
       this.#schedule();
     }
