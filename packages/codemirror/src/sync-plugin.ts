@@ -160,8 +160,11 @@ export class AccordSync {
       return;
     }
     const fromUndo = event.origin instanceof UndoManager;
-    const selection = fromUndo ? this.#caretAfter(changes) : this.#resolveSelection(changes);
-    this.#dispatchRemote({ changes, selection });
+    const mapped = view.state.selection.map(changes);
+    const selection = fromUndo ? this.#caretAfter(changes, mapped) : this.#resolveSelection(changes, mapped);
+    // Where the anchors agree with CodeMirror's own mapping (nearly always), leave the selection
+    // to CodeMirror: the transaction then does not count as a selection change.
+    this.#dispatchRemote(selection.eq(mapped) ? { changes } : { changes, selection });
     if (fromUndo) this.#scheduleCursor();
   };
 
@@ -182,9 +185,8 @@ export class AccordSync {
   }
 
   /** The local selection after `changes`: each end where its anchor resolves now. */
-  #resolveSelection(changes: ChangeSet): EditorSelection {
+  #resolveSelection(changes: ChangeSet, mapped: EditorSelection): EditorSelection {
     const anchors = this.#anchors;
-    const mapped = this.#view.state.selection.map(changes);
     if (!anchors || anchors.ranges.length !== mapped.ranges.length) return mapped;
     const text = this.conf.text;
     const length = changes.newLength;
@@ -197,11 +199,9 @@ export class AccordSync {
     return EditorSelection.create(ranges, anchors.main);
   }
 
-  #caretAfter(changes: ChangeSet): EditorSelection {
+  #caretAfter(changes: ChangeSet, mapped: EditorSelection): EditorSelection {
     const caret = caretAfterChanges(changes);
-    return caret === undefined
-      ? this.#view.state.selection.map(changes)
-      : EditorSelection.single(Math.min(caret, changes.newLength));
+    return caret === undefined ? mapped : EditorSelection.single(Math.min(caret, changes.newLength));
   }
 
   #anchorSelection(selection: EditorSelection): AnchoredSelection {

@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:codemirror [--size 100000] [--keystrokes 1000] [--warmup 100] [--seed 1]
- * [--vs yjs,codemirror|none] [--json]`: the CodeMirror binding's cost per keystroke in a real headless
+ * [--vs yjs,codemirror|none] [--pace frame|burst] [--json]`: the CodeMirror binding's cost per keystroke in a real headless
  * Chromium (the one `@accord/test-browser` finds), on a document of `--size` characters:
  * `local` is one keystroke dispatched to a bound view, applied to CodeMirror (state and DOM) and
  * to the CRDT text; `remote` is one keystroke's update from another replica applied until the
@@ -11,7 +11,9 @@
  * The page is served cross-origin isolated (COOP/COEP), so `performance.now()` has 5 µs
  * resolution instead of 100 µs. Also reported, the parts the binding controls: `crdt p99` (the
  * local CRDT transaction) and `binding p99` (a remote keystroke minus CodeMirror's own dispatch);
- * CodeMirror's update itself is the `codemirror` row. With `--json`, one object per library.
+ * CodeMirror's update itself is the `codemirror` row. `--pace frame` (default) lets a frame pass
+ * after every keystroke, as a person types (caches go cold in between); `--pace burst` types each
+ * run of 20 keystrokes back to back (key repeat), which shows the code's own cost. With `--json`, one object per library.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -21,12 +23,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '@accord/test-browser';
-import { intFlag, listFlag, runMain } from '../cli/args.js';
+import { intFlag, listFlag, runMain, UsageError } from '../cli/args.js';
 import type { RunOptions, RunResult } from '../codemirror/page.js';
 import { percentileSorted, round } from '../stats/summary.js';
 
 const usage =
-  'usage: bench:codemirror [--size 100000] [--keystrokes 1000] [--warmup 100] [--seed 1] [--vs yjs,codemirror|none] [--json]';
+  'usage: bench:codemirror [--size 100000] [--keystrokes 1000] [--warmup 100] [--seed 1] [--vs yjs,codemirror|none] [--pace frame|burst] [--json]';
 
 /** Issue 13's targets for Accord, in milliseconds. */
 const TARGET_LOCAL_P99 = 0.2;
@@ -35,6 +37,7 @@ const TARGET_REMOTE_P99 = 0.5;
 /** One library's figures. */
 export interface CodemirrorBenchRow {
   lib: string;
+  pace: 'frame' | 'burst';
   chars: number;
   keystrokes: number;
   localP50Ms: number;
@@ -54,7 +57,7 @@ export interface CodemirrorBenchRow {
 }
 
 /** Percentiles of a run's samples. */
-export function summarize(result: RunResult): CodemirrorBenchRow {
+export function summarize(result: RunResult, pace: 'frame' | 'burst'): CodemirrorBenchRow {
   const local = Float64Array.from(result.local).sort();
   const remote = Float64Array.from(result.remote).sort();
   const localCrdt = Float64Array.from(result.localCrdt).sort();
@@ -62,6 +65,7 @@ export function summarize(result: RunResult): CodemirrorBenchRow {
   const r = (v: number) => round(v, 3);
   return {
     lib: result.lib,
+    pace,
     chars: result.chars,
     keystrokes: local.length,
     localP50Ms: r(percentileSorted(local, 50)),
@@ -170,6 +174,7 @@ async function main(): Promise<number> {
       warmup: { type: 'string' },
       seed: { type: 'string' },
       vs: { type: 'string' },
+      pace: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -186,6 +191,9 @@ async function main(): Promise<number> {
     (v) => v !== 'none',
   );
   const libs: RunOptions['lib'][] = ['accord', ...vs];
+  const pace = values.pace ?? 'frame';
+  if (pace !== 'frame' && pace !== 'burst')
+    throw new UsageError(`--pace expects frame or burst, got "${pace}"`);
 
   const code = await bundle();
   const { server, url } = await serve(code);
@@ -198,11 +206,11 @@ async function main(): Promise<number> {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(url);
-      const options: RunOptions = { lib, size, keystrokes, warmup, seed };
+      const options: RunOptions = { lib, size, keystrokes, warmup, seed, pace };
       const result = await page.evaluate((o) => window.cmBench.run(o), options);
       await page.close();
       if (errors.length > 0) throw new Error(`page error (${lib}): ${errors[0]}`);
-      const row = summarize(result);
+      const row = summarize(result, pace);
       rows.push(row);
       if (values.json) process.stdout.write(`${JSON.stringify(row)}\n`);
     }

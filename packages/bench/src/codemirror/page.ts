@@ -9,7 +9,8 @@
  * Beside the whole keystroke, the parts the binding controls: the local CRDT transaction, and the
  * remote keystroke minus CodeMirror's own dispatch (CRDT apply plus the binding's conversion).
  * Typing happens in runs of 20 keystrokes at seeded positions, each run scrolled into view first;
- * a frame passes after every keystroke (as when a person types), outside the timed region.
+ * a frame passes after every keystroke (as when a person types; `pace: 'burst'` skips it), outside
+ * the timed region.
  */
 import { accordCollab } from '@accord/codemirror';
 import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
@@ -27,6 +28,11 @@ export interface RunOptions {
   readonly keystrokes: number;
   readonly warmup: number;
   readonly seed: number;
+  /**
+   * `frame`: a frame passes after every keystroke (a person typing); `burst`: keystrokes of a
+   * run back to back (key repeat, a paste of keystrokes), a frame only between runs.
+   */
+  readonly pace: 'frame' | 'burst';
 }
 
 /** Samples in milliseconds, and whether every view ended equal to its CRDT text. */
@@ -272,7 +278,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
         local.push(t1 - t0);
         localCrdt.push(setup.crdtClock.ms);
       }
-      await frame();
+      if (options.pace === 'frame') await frame();
     }
     // Remote keystrokes, with the bound view's caret parked somewhere else in the document.
     const view = setup.remoteView;
@@ -292,7 +298,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
         remote.push(t1 - t0);
         remoteBinding.push(options.lib === 'codemirror' ? 0 : t1 - t0 - dispatchClock.ms);
       }
-      await frame();
+      if (options.pace === 'frame') await frame();
     }
     const ok =
       setup.localView.state.doc.toString() === setup.localText() &&
