@@ -197,4 +197,35 @@ describe('two CodeMirror editors on one Accord text', () => {
     expect((await selectionOf(a)).head).toBe(final.length);
     check();
   });
+
+  it('shows direct edits of the Accord text, and draws nothing for hostile presence', async () => {
+    const [a, b, check] = await openPair('direct');
+    await select(a, 0);
+    await a.keyboard.type('typed');
+    await waitConverged([a, b]);
+    await select(a, 2);
+    // Another part of the app edits the text: the editor shows it, the caret stays after "ty".
+    await a.evaluate(() => window.harness.accordInsert(0, '>> '));
+    expect(await editorText(a)).toBe('>> typed');
+    expect(await selectionOf(a)).toEqual({ anchor: 5, head: 5 });
+    expect(await waitConverged([a, b])).toBe('>> typed');
+    // B's page sends malformed presence: A draws no caret for it and keeps working.
+    await select(b, 1);
+    await waitFor('A to draw B', async () => (await a.evaluate(() => window.harness.caretCount())) === 1);
+    for (const state of [
+      { name: 'x', color: 'red', cursor: { anchor: new Uint8Array([1, 200, 7]), head: 0 } },
+      { name: '<b>x</b>', color: 'url(javascript:1)', cursor: { anchor: -5, head: 'x' } },
+      { name: 42, color: null, cursor: [1, 2, 3] },
+    ]) {
+      await b.evaluate((s) => window.harness.sendRawPresence(s), state);
+      await waitFor(
+        'A to drop the caret',
+        async () => (await a.evaluate(() => window.harness.caretCount())) === 0,
+      );
+    }
+    await select(a, 0);
+    await a.keyboard.type('ok ');
+    expect(await waitConverged([a, b])).toBe('ok >> typed');
+    check();
+  });
 });

@@ -119,6 +119,10 @@ const harness = {
   },
   /** Edit the Accord text directly (as another part of the app would). */
   accordInsert: (index: number, value: string): void => text.insert(index, value),
+  /** Send any presence state as this page's (to test what others make of hostile values). */
+  sendRawPresence: (state: unknown): void => channel.postMessage({ type: 'presence', from: id, state }),
+  /** How many remote carets this editor draws. */
+  caretCount: (): number => view.dom.querySelectorAll('.cm-accord-caret').length,
 };
 
 declare global {
