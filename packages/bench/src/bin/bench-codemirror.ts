@@ -22,7 +22,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { launchChromium } from '@accord/test-browser';
 import { intFlag, listFlag, runMain, UsageError } from '../cli/args.js';
 import type { RunOptions, RunResult } from '../codemirror/page.js';
 import { percentileSorted, round } from '../stats/summary.js';
@@ -195,6 +194,8 @@ async function main(): Promise<number> {
   if (pace !== 'frame' && pace !== 'burst')
     throw new UsageError(`--pace expects frame or burst, got "${pace}"`);
 
+  // Loaded only now, so a bad flag is refused without starting Playwright.
+  const { launchChromium } = await import('@accord/test-browser');
   const code = await bundle();
   const { server, url } = await serve(code);
   const browser = await launchChromium({ timeout: 30_000 });
