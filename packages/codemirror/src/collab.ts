@@ -47,7 +47,8 @@ export interface AccordCollabOptions {
  * the local selection on its characters. Do not add CodeMirror's own `history()`: undo goes
  * through Accord so it never reverts other people's edits. Sets the line separator to `"\n"` so
  * both sides count characters alike. One binding per view; a view created with a document that
- * differs from the text is reset to the text.
+ * differs from the text is reset to the text. The editor of a frozen (read-only) document is
+ * read-only; if the document is frozen later, refused edits are undone in the editor and logged.
  */
 export function accordCollab(text: Text, options: AccordCollabOptions = {}): Extension {
   const conf = bindingFacet.of({
@@ -60,6 +61,8 @@ export function accordCollab(text: Text, options: AccordCollabOptions = {}): Ext
     cursorThrottleMs: options.cursorThrottleMs ?? 50,
   });
   const extensions: Extension[] = [EditorState.lineSeparator.of(LINE_SEPARATOR), conf, syncPlugin];
+  // A frozen document (a version from the history) takes no edits: neither does its editor.
+  if (text.doc.readOnly) extensions.push(EditorState.readOnly.of(true));
   if (options.presence) extensions.push(remoteCaretsPlugin, remoteCaretsTheme);
   if (options.undoKeys !== false) extensions.push(accordUndoBindings());
   return extensions;

@@ -13,8 +13,8 @@
  *   it); local changes made meanwhile are rebased over them (see `rebase`), and they are shown
  *   once the composition ends.
  *
- * If the two sides ever disagree on the length (they should not), the editor is reset to the
- * Accord text.
+ * If the two sides ever disagree on the length (they should not), or the document refuses an edit
+ * (a frozen, read-only `Doc`), the editor is reset to the Accord text.
  */
 import { type Anchor, type ChangeEvent, resolveAnchor, type Text, UndoManager } from '@accord/core';
 import {
@@ -24,7 +24,7 @@ import {
   Transaction,
   type TransactionSpec,
 } from '@codemirror/state';
-import { type EditorView, ViewPlugin, type ViewUpdate } from '@codemirror/view';
+import { type EditorView, logException, ViewPlugin, type ViewUpdate } from '@codemirror/view';
 import { accordRemote, type BindingConfig, bindingFacet } from './binding.js';
 import { caretAfterChanges, clampedRange, rebase, textChangesToChangeSet } from './changes.js';
 import { anchorAt, cursorValue } from './presence.js';
@@ -97,12 +97,21 @@ export class AccordSync {
         changes = rebased.local;
         this.#pending = rebased.pending;
       }
-      doc.transact(() => {
-        changes.iterChanges((fromA, toA, fromB, _toB, inserted) => {
-          if (toA > fromA) text.delete(fromB, toA - fromA);
-          if (inserted.length > 0) text.insert(fromB, inserted.toString());
-        });
-      }, origin);
+      try {
+        doc.transact(() => {
+          changes.iterChanges((fromA, toA, fromB, _toB, inserted) => {
+            if (toA > fromA) text.delete(fromB, toA - fromA);
+            if (inserted.length > 0) text.insert(fromB, inserted.toString());
+          });
+        }, origin);
+      } catch (error) {
+        // The document refused the edit (a frozen, read-only document): report it and show the
+        // text as it is again, rather than let the editor drift from it.
+        logException(update.state, error, 'accordCollab');
+        this.#needsResync = true;
+        this.#schedule();
+        return;
+      }
     }
     const expected = this.#pending ? this.#pending.newLength : update.state.doc.length;
     if (local && text.length !== expected) {

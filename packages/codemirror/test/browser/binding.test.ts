@@ -227,4 +227,17 @@ describe('two CodeMirror editors on one Accord text', () => {
     expect(await waitConverged([a, b])).toBe('ok >> typed');
     check();
   });
+
+  it('undoes in the editor an edit the document refuses (frozen), and reports it', async () => {
+    const context = await stack.context();
+    const a = await stack.open(context, 'frozen', 'Ada', '#e8384f');
+    await select(a.page, 0);
+    await a.page.keyboard.type('kept');
+    await a.page.evaluate(() => window.harness.freeze());
+    await a.page.keyboard.type(' refused');
+    await waitFor('the editor to show the document again', async () => (await editorText(a.page)) === 'kept');
+    expect(await accordText(a.page)).toBe('kept');
+    expect(a.errors.length).toBeGreaterThan(0);
+    expect(a.errors.every((e) => e.includes('read-only'))).toBe(true);
+  });
 });

@@ -121,6 +121,8 @@ const harness = {
   accordInsert: (index: number, value: string): void => text.insert(index, value),
   /** Send any presence state as this page's (to test what others make of hostile values). */
   sendRawPresence: (state: unknown): void => channel.postMessage({ type: 'presence', from: id, state }),
+  /** Freeze this page's document (read-only from now on). */
+  freeze: (): void => doc.freeze(),
   /** How many remote carets this editor draws. */
   caretCount: (): number => view.dom.querySelectorAll('.cm-accord-caret').length,
 };
