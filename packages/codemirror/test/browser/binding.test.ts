@@ -240,4 +240,29 @@ describe('two CodeMirror editors on one Accord text', () => {
     expect(a.errors.length).toBeGreaterThan(0);
     expect(a.errors.every((e) => e.includes('read-only'))).toBe(true);
   });
+
+  it('sends one Accord transaction per CodeMirror transaction, and shows one as one', async () => {
+    const [a, b, check] = await openPair('one-to-one');
+    await select(a, 0);
+    await a.keyboard.type('0123456789');
+    await waitConverged([a, b]);
+    const before = await Promise.all([a, b].map((p) => p.evaluate(() => window.harness.counts())));
+    // A multi-range edit in A: three changes in one CodeMirror transaction.
+    await a.evaluate(() =>
+      window.harness.dispatchChanges([
+        { from: 0, insert: '[' },
+        { from: 4, to: 6, insert: '--' },
+        { from: 10, insert: ']' },
+      ]),
+    );
+    expect(await waitConverged([a, b])).toBe('[0123--6789]');
+    const after = await Promise.all([a, b].map((p) => p.evaluate(() => window.harness.counts())));
+    expect(after[0]!.sent - before[0]!.sent).toBe(1);
+    expect(after[1]!.remoteTransactions - before[1]!.remoteTransactions).toBe(1);
+    expect(after[1]!.remoteChanges - before[1]!.remoteChanges).toBe(3);
+    // Nothing was echoed back: B sent nothing, A saw no remote transaction.
+    expect(after[1]!.sent - before[1]!.sent).toBe(0);
+    expect(after[0]!.remoteTransactions - before[0]!.remoteTransactions).toBe(0);
+    check();
+  });
 });

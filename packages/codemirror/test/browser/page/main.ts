@@ -8,7 +8,7 @@
 import { applyUpdate, Doc, encodeStateAsUpdate, type PresenceValue } from '@accord/core';
 import { EditorSelection, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
-import { accordCollab, type PeerPresence, type PresenceSource } from '../../../src/index.js';
+import { accordCollab, accordRemote, type PeerPresence, type PresenceSource } from '../../../src/index.js';
 
 type Message =
   | { type: 'hello'; from: number }
@@ -64,8 +64,12 @@ class ChannelPresence implements PresenceSource {
 }
 
 const presence = new ChannelPresence();
+/** How many local Accord transactions this page sent, and remote CodeMirror transactions it saw. */
+const counts = { sent: 0, remoteTransactions: 0, remoteChanges: 0 };
 doc.on('update', (bytes, origin) => {
-  if (origin !== 'remote') send({ type: 'update', from: id, bytes });
+  if (origin === 'remote') return;
+  counts.sent++;
+  send({ type: 'update', from: id, bytes });
 });
 channel.onmessage = (event: MessageEvent<Message>) => {
   const message = event.data;
@@ -86,6 +90,13 @@ const view = new EditorView({
       accordCollab(text, { presence }),
       EditorView.contentAttributes.of({ 'data-testid': 'editor', 'aria-label': 'Shared text' }),
       EditorView.lineWrapping,
+      EditorView.updateListener.of((update) => {
+        for (const tr of update.transactions) {
+          if (!tr.annotation(accordRemote)) continue;
+          counts.remoteTransactions++;
+          tr.changes.iterChangedRanges(() => counts.remoteChanges++);
+        }
+      }),
     ],
   }),
 });
@@ -121,6 +132,11 @@ const harness = {
   accordInsert: (index: number, value: string): void => text.insert(index, value),
   /** Send any presence state as this page's (to test what others make of hostile values). */
   sendRawPresence: (state: unknown): void => channel.postMessage({ type: 'presence', from: id, state }),
+  /** Transactions counted so far (see `counts`). */
+  counts: (): typeof counts => ({ ...counts }),
+  /** Apply several changes as one CodeMirror transaction (like a multi-cursor edit). */
+  dispatchChanges: (changes: readonly { from: number; to?: number; insert: string }[]): void =>
+    view.dispatch({ changes: [...changes], userEvent: 'input' }),
   /** Freeze this page's document (read-only from now on). */
   freeze: (): void => doc.freeze(),
   /** How many remote carets this editor draws. */
