@@ -83,8 +83,10 @@ export class AccordSync {
     const { text, doc } = this.conf;
     const origin = this.origin;
     let local = false;
+    let moved = false;
     for (const tr of update.transactions) {
       if (tr.annotation(accordRemote)) continue;
+      if (tr.selection) moved = true;
       if (!tr.docChanged) {
         // The caret moved on its own (click, arrow keys): the next edit starts a new undo step.
         if (tr.selection && tr.isUserEvent('select')) this.undoManager.stopCapturing();
@@ -126,8 +128,10 @@ export class AccordSync {
     }
     if (update.docChanged || update.selectionSet) {
       this.#anchors = this.#anchorSelection(update.state.selection);
-      if (this.#engaged) this.#scheduleCursor();
-    } else if (update.focusChanged && this.#engaged) this.#scheduleCursor();
+    }
+    // Publish the cursor when this user moved it or edited; a remote edit leaves it where it is
+    // (its anchors are attached to characters, so the others still resolve it right).
+    if (this.#engaged && (local || moved || update.focusChanged)) this.#scheduleCursor();
   }
 
   destroy(): void {
