@@ -1,6 +1,7 @@
 /**
  * The command lines' JSON output carries the contract fields (DESIGN.md): `bench:relay`,
- * `bench:admission` and `fuzz`, run as built JS at tiny sizes (`bench:trace` has its own test).
+ * `bench:admission`, `bench:codemirror` and `fuzz`, run as built JS at tiny sizes (`bench:trace`
+ * has its own test).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -64,8 +65,35 @@ describe('command-line JSON', () => {
       expect(typeof o?.[k], k).toBe('number');
   }, 60_000);
 
+  it('bench:codemirror --json: one object per library, in Chromium, every view equal to its text', async () => {
+    const { stdout } = await run(process.execPath, [
+      `${dist}bench-codemirror.js`,
+      ...['--size', '3000', '--keystrokes', '40', '--warmup', '5', '--pace', 'burst', '--json'],
+    ]);
+    const out = lines(stdout);
+    expect(out.map((o) => o.lib)).toEqual(['accord', 'yjs', 'codemirror']);
+    for (const o of out) {
+      expect(o).toMatchObject({
+        chars: 3000,
+        keystrokes: 40,
+        pace: 'burst',
+        ok: true,
+        crossOriginIsolated: true,
+      });
+      for (const k of [
+        'localP50Ms',
+        'localP99Ms',
+        'localCrdtP99Ms',
+        'remoteP50Ms',
+        'remoteP99Ms',
+        'remoteBindingP99Ms',
+      ])
+        expect(typeof o[k], `${o.lib} ${k}`).toBe('number');
+    }
+  }, 120_000);
+
   it('refuses an unknown flag with exit code 2 and one line', async () => {
-    for (const bin of ['fuzz.js', 'bench-rejoin.js', 'bench-relay.js']) {
+    for (const bin of ['fuzz.js', 'bench-rejoin.js', 'bench-relay.js', 'bench-codemirror.js']) {
       const err = await run(process.execPath, [`${dist}${bin}`, '--no-such-flag']).then(
         () => null,
         (e: { code: number; stderr: string }) => e,
@@ -73,7 +101,7 @@ describe('command-line JSON', () => {
       expect(err?.code, bin).toBe(2);
       expect(err?.stderr.trim().split('\n'), bin).toHaveLength(1);
     }
-  });
+  }, 30_000);
 
   it('bench:admission --json: a baseline and an attack phase with the honest clients’ figures', async () => {
     const { stdout } = await run(process.execPath, [

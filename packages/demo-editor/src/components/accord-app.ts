@@ -8,7 +8,6 @@ import { hashForDoc } from '../config/doc-name.js';
 import { LocalPresenceController } from '../controllers/local-presence-controller.js';
 import { SessionController, type SessionOpener } from '../controllers/session-controller.js';
 import { SubscriptionController } from '../controllers/subscription-controller.js';
-import type { CursorRange } from '../model/connection-model.js';
 import { sharedStyles } from '../styles/shared.js';
 import './cluster-panel.js';
 import './collab-editor.js';
@@ -128,11 +127,7 @@ export class AccordApp extends LitElement {
       </header>
       <main>
         ${this.#session.error ? html`<p class="error" role="alert">${this.#session.error}</p>` : null}
-        <collab-editor
-          .text=${session?.text}
-          .connection=${session?.connection}
-          @cursor-change=${(e: CustomEvent<CursorRange>) => this.#presence.setCursor(e.detail)}
-        ></collab-editor>
+        <collab-editor .text=${session?.text} .connection=${session?.connection}></collab-editor>
         <aside>
           <presence-list
             .connection=${session?.connection}

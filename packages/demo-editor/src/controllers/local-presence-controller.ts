@@ -1,11 +1,10 @@
 /**
- * This tab's presence: its name and colour (remembered per tab) and its cursor in the shared
- * text, published to the connection at most every 50 ms, and again whenever the host switches to
- * another document's connection.
+ * This tab's presence: its name and colour (remembered per tab), published to the connection at
+ * most every 50 ms, and again whenever the host switches to another document's connection. The
+ * cursor is published by the editor's binding (`@accord/codemirror`).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ConnectionModel, CursorRange } from '../model/connection-model.js';
-import type { AnchorValue } from '../model/text-model.js';
+import type { ConnectionModel } from '../model/connection-model.js';
 import { cleanName, type Identity, loadIdentity, saveIdentity, USER_COLORS } from '../session/identity.js';
 
 const PUBLISH_INTERVAL_MS = 50;
@@ -15,7 +14,6 @@ export class LocalPresenceController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #connection: () => ConnectionModel | undefined;
   #identity: Identity;
-  #cursor: CursorRange | null = null;
   #published: ConnectionModel | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastPublish = 0;
@@ -42,19 +40,11 @@ export class LocalPresenceController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** Move this tab's cursor (anchors in the shared text). */
-  setCursor(cursor: CursorRange | null): void {
-    if (sameCursor(cursor, this.#cursor)) return;
-    this.#cursor = cursor;
-    this.#schedule();
-  }
-
   hostUpdated(): void {
     const connection = this.#connection();
     if (connection) this.#avoidColourClash(connection);
     if (connection !== this.#published) {
       this.#published = connection;
-      this.#cursor = null;
       this.#schedule();
     }
   }
@@ -94,7 +84,7 @@ export class LocalPresenceController implements ReactiveController {
 
   #publish(): void {
     this.#lastPublish = Date.now();
-    this.#published?.setLocalPresence({ ...this.#identity, cursor: this.#cursor });
+    this.#published?.setLocalPresence({ ...this.#identity });
   }
 }
 
@@ -104,14 +94,4 @@ function sessionStorageOrUndefined(): Storage | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sameCursor(a: CursorRange | null, b: CursorRange | null): boolean {
-  if (a === null || b === null) return a === b;
-  return sameAnchor(a.anchor, b.anchor) && sameAnchor(a.head, b.head);
-}
-
-function sameAnchor(a: AnchorValue, b: AnchorValue): boolean {
-  if (typeof a === 'number' || typeof b === 'number') return a === b;
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -1,5 +1,5 @@
 /** What the presence list, the offline switch and the cluster panel need from the provider. */
-import type { AnchorValue } from './text-model.js';
+import type { PresenceSource } from '@accord/codemirror';
 
 /** Connection status as the provider reports it. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'synced' | 'offline';
@@ -14,19 +14,12 @@ export interface ClusterView {
   readonly snapshotSeq: number | undefined;
 }
 
-/** A selection in the shared text, as anchors. */
-export interface CursorRange {
-  readonly anchor: AnchorValue;
-  readonly head: AnchorValue;
-}
-
 /** One user in the room. */
 export interface Peer {
   /** Session id; unique in the room. */
   readonly id: number;
   readonly name: string;
   readonly color: string;
-  readonly cursor: CursorRange | null;
   /** True for this tab. */
   readonly self: boolean;
 }
@@ -41,8 +34,10 @@ export interface ConnectionModel {
   cluster(): ClusterView;
   /** Everyone present, this tab first. */
   peers(): readonly Peer[];
-  /** Publish this tab's name, colour and cursor. */
-  setLocalPresence(state: { name: string; color: string; cursor: CursorRange | null }): void;
+  /** Publish this tab's name and colour (the editor binding publishes the cursor). */
+  setLocalPresence(state: { name: string; color: string }): void;
+  /** The presence channel the editor draws remote carets from and publishes its cursor to. */
+  presence(): PresenceSource;
   /** Call `listener` after any change of status, cluster or presence; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
 }

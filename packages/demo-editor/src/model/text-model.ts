@@ -3,6 +3,7 @@
  * document: read it, splice it, hear about changes as deltas, undo, and anchor positions to
  * characters so carets survive concurrent edits.
  */
+import type { Text, UndoManager } from '@accord/core';
 import type { Delta } from '../text/delta.js';
 
 /** Who caused a text change: this editor's typing, its undo/redo, or another replica. */
@@ -11,8 +12,20 @@ export type ChangeSource = 'local' | 'undo' | 'remote';
 /** A position attached to a character, portable to other replicas (sent in presence). */
 export type AnchorValue = number | Uint8Array;
 
+/** What an editor binding (`@accord/codemirror`) needs: the text and whose edits undo reverts. */
+export interface SharedTextBinding {
+  /** The shared text. */
+  readonly text: Text;
+  /** The undo manager behind `undo()`/`redo()` (tracks `origin`). */
+  readonly undoManager: UndoManager;
+  /** Origin of this editor's own transactions. */
+  readonly origin: object;
+}
+
 /** A shared plain text bound to one document. */
 export interface TextModel {
+  /** The text, undo manager and origin for binding an editor to it. */
+  binding(): SharedTextBinding;
   /** The current text. */
   value(): string;
   /** Replace `deleteCount` code units at `index` with `insert`, as one local transaction. */

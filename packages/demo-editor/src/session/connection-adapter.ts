@@ -4,15 +4,9 @@
  */
 
 import type { ClusterInfo, WebsocketProvider } from '@accord/client';
-import type { PresenceState, PresenceValue } from '@accord/core';
-import type {
-  ClusterView,
-  ConnectionModel,
-  ConnectionStatus,
-  CursorRange,
-  Peer,
-} from '../model/connection-model.js';
-import type { AnchorValue } from '../model/text-model.js';
+import type { PresenceSource } from '@accord/codemirror';
+import type { PresenceState } from '@accord/core';
+import type { ClusterView, ConnectionModel, ConnectionStatus, Peer } from '../model/connection-model.js';
 
 /** A `ConnectionModel` over one provider. */
 export class ProviderConnectionModel implements ConnectionModel {
@@ -21,7 +15,7 @@ export class ProviderConnectionModel implements ConnectionModel {
   readonly #unsubscribe: (() => void)[];
   #wantsOnline = true;
   #cluster: ClusterInfo | null;
-  #local: { name: string; color: string; cursor: CursorRange | null } = { name: '', color: '', cursor: null };
+  #local: { name: string; color: string } = { name: '', color: '' };
   #peers: readonly Peer[] | undefined;
 
   constructor(provider: WebsocketProvider) {
@@ -77,7 +71,6 @@ export class ProviderConnectionModel implements ConnectionModel {
       id: this.#provider.sessionId ?? 0,
       name: this.#local.name,
       color: this.#local.color,
-      cursor: this.#local.cursor,
       self: true,
     };
     const others: Peer[] = [];
@@ -87,13 +80,15 @@ export class ProviderConnectionModel implements ConnectionModel {
     return this.#peers;
   }
 
-  setLocalPresence(state: { name: string; color: string; cursor: CursorRange | null }): void {
+  setLocalPresence(state: { name: string; color: string }): void {
     this.#local = state;
     this.#peers = undefined;
-    const cursor: PresenceValue = state.cursor
-      ? { anchor: state.cursor.anchor, head: state.cursor.head }
-      : null;
-    this.#provider.setPresence({ name: state.name, color: state.color, cursor });
+    // Merge: the cursor is the editor binding's to publish.
+    this.#provider.updatePresence({ name: state.name, color: state.color });
+  }
+
+  presence(): PresenceSource {
+    return this.#provider;
   }
 
   subscribe(listener: () => void): () => void {
@@ -113,23 +108,6 @@ function toPeer(id: number, state: PresenceState): Peer {
     id,
     name: state.name.slice(0, 64) || `User ${id}`,
     color: /^#[0-9a-fA-F]{3,8}$/.test(state.color) ? state.color : '#888888',
-    cursor: toCursor(state.cursor),
     self: false,
   };
-}
-
-/** A peer's cursor, if it has the `{ anchor, head }` shape this demo sends. */
-function toCursor(value: PresenceValue): CursorRange | null {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array)
-    return null;
-  const record = value as { readonly [key: string]: PresenceValue };
-  const anchor = record.anchor;
-  const head = record.head;
-  return isAnchor(anchor) && isAnchor(head) ? { anchor, head } : null;
-}
-
-function isAnchor(value: PresenceValue | undefined): value is AnchorValue {
-  return (
-    (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) || value instanceof Uint8Array
-  );
 }

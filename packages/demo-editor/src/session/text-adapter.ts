@@ -13,7 +13,7 @@ import {
   type Text,
   UndoManager,
 } from '@accord/core';
-import type { AnchorValue, ChangeSource, TextModel } from '../model/text-model.js';
+import type { AnchorValue, ChangeSource, SharedTextBinding, TextModel } from '../model/text-model.js';
 import { type Delta, spliceDelta } from '../text/delta.js';
 
 /** A `TextModel` over one `Text` of a `Doc`. */
@@ -28,6 +28,10 @@ export class DocTextModel implements TextModel {
     this.#doc = doc;
     this.#text = text;
     this.#undo = new UndoManager(doc, { scope: text, trackedOrigins: [this.#origin] });
+  }
+
+  binding(): SharedTextBinding {
+    return { text: this.#text, undoManager: this.#undo, origin: this.#origin };
   }
 
   value(): string {

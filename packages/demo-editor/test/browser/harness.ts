@@ -153,9 +153,36 @@ export async function waitFor<T>(
   }
 }
 
-/** The editor's text in a tab. */
+/**
+ * The CodeMirror view behind a tab's `editor` element (the content element `<collab-editor>`
+ * holds), as the page sees it. Its state is the editor's text and selection.
+ */
+interface ViewLike {
+  readonly state: {
+    readonly doc: { toString(): string };
+    readonly selection: { readonly main: { readonly from: number; readonly to: number } };
+  };
+  dispatch(spec: { selection: { anchor: number; head: number }; userEvent: string }): void;
+  focus(): void;
+}
+
+/** The editor's text in a tab: the CodeMirror view's document. */
 export function editorText(page: Page): Promise<string> {
-  return page.getByTestId('editor').inputValue();
+  return page.getByTestId('editor').evaluate((el) => {
+    const host = (el.getRootNode() as ShadowRoot).host as HTMLElement & { editorView?: ViewLike };
+    const view = host.editorView;
+    if (!view) throw new Error('the editor has no view');
+    const text = view.state.doc.toString();
+    // What the view holds is what the page shows: every line's text, in order.
+    const lines = Array.from(el.querySelectorAll('.cm-line'), (line) => line.textContent ?? '');
+    // (An empty document shows the placeholder instead; long ones only what is in view.)
+    if (text.length > 0 && text.length < 20_000 && lines.join('\n') !== text) {
+      throw new Error(
+        `the page shows ${JSON.stringify(lines.join('\n'))}, the view holds ${JSON.stringify(text)}`,
+      );
+    }
+    return text;
+  });
 }
 
 /** The text of the element with `data-testid` `id`. */
@@ -193,16 +220,32 @@ export async function waitConverged(pages: readonly Page[], timeoutMs = 15_000):
 
 /** Put the caret of a tab's editor at `index` (focusing it first). */
 export async function placeCaret(page: Page, index: number): Promise<void> {
-  const editor = page.getByTestId('editor');
-  await editor.focus();
-  await editor.evaluate((el, at) => {
-    (el as HTMLTextAreaElement).setSelectionRange(at, at);
-  }, index);
+  await selectRange(page, index, index);
 }
 
-/** The caret position (selectionStart) of a tab's editor. */
+/** Focus a tab's editor and select `anchor`..`head`, as a user's selection. */
+export async function selectRange(page: Page, anchor: number, head: number): Promise<void> {
+  const editor = page.getByTestId('editor');
+  await editor.focus();
+  await editor.evaluate(
+    (el, [a, h]) => {
+      const view = ((el.getRootNode() as ShadowRoot).host as HTMLElement & { editorView?: ViewLike })
+        .editorView;
+      if (!view) throw new Error('the editor has no view');
+      view.dispatch({ selection: { anchor: a as number, head: h as number }, userEvent: 'select' });
+    },
+    [anchor, head],
+  );
+}
+
+/** The caret position (the selection's start, like a textarea's selectionStart) of a tab's editor. */
 export function caretOf(page: Page): Promise<number> {
-  return page.getByTestId('editor').evaluate((el) => (el as HTMLTextAreaElement).selectionStart);
+  return page.getByTestId('editor').evaluate((el) => {
+    const view = ((el.getRootNode() as ShadowRoot).host as HTMLElement & { editorView?: ViewLike })
+      .editorView;
+    if (!view) throw new Error('the editor has no view');
+    return view.state.selection.main.from;
+  });
 }
 
 /** Create the screenshot directory. */

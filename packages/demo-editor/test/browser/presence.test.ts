@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  editorText,
   ensureOutputDir,
   placeCaret,
   type Stack,
@@ -44,13 +45,21 @@ async function presenceNames(page: Page): Promise<string[]> {
   return names;
 }
 
-/** The name tags of remote carets drawn over a tab's editor, with their colours. */
+/**
+ * The remote carets drawn in a tab's editor: the name tag each shows (drawn by CSS above the
+ * caret, so it is not editor text) and its colour (the tag's background and the caret bar's).
+ */
 function caretTags(page: Page): Promise<{ name: string; color: string }[]> {
-  return page.locator('collab-editor .tag').evaluateAll((tags) =>
-    tags.map((tag) => ({
-      name: (tag.textContent ?? '').trim(),
-      color: getComputedStyle(tag).backgroundColor,
-    })),
+  return page.locator('collab-editor .cm-accord-caret').evaluateAll((carets) =>
+    carets.map((caret) => {
+      const tag = getComputedStyle(caret, '::after');
+      const bar = getComputedStyle(caret).borderLeftColor;
+      const shown = tag.content.startsWith('"') ? (JSON.parse(tag.content) as string) : '';
+      return {
+        name: shown === (caret as HTMLElement).dataset.name ? shown.trim() : '',
+        color: tag.backgroundColor === bar && tag.display !== 'none' ? bar : `${tag.backgroundColor}/${bar}`,
+      };
+    }),
   );
 }
 
@@ -95,7 +104,11 @@ describe('presence', () => {
       );
     });
     // A's selection ("world") is shaded in B, and B draws no caret of its own.
-    expect(await b.locator('collab-editor .selection').count()).toBeGreaterThan(0);
+    await waitFor(
+      "B to shade A's selection",
+      async () =>
+        (await b.locator('collab-editor .cm-accord-selection').allTextContents()).join('') === 'world',
+    );
     expect((await caretTags(b)).map((t) => t.name).sort()).toEqual(['Ada Tester', cName].sort());
     expect(await testIdText(b, 'status')).toBe('synced');
     // The leader numbered a snapshot of these edits (2 s after the last one at the latest), and
@@ -190,7 +203,7 @@ describe('presence', () => {
     expect(await page.getByTestId('offline-toggle').getAttribute('aria-checked')).toBe('false');
     await page.keyboard.press('Space');
     await waitSynced(page);
-    expect(await page.getByTestId('editor').inputValue()).toBe('typed without a mouse');
+    expect(await editorText(page)).toBe('typed without a mouse');
     expect(tab.errors).toEqual([]);
     await tab.close();
   });

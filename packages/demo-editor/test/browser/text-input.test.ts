@@ -11,6 +11,7 @@ import {
   editorText,
   placeCaret,
   type Stack,
+  selectRange,
   startStack,
   waitConverged,
   waitFor,
@@ -45,9 +46,9 @@ describe('text input', () => {
     await waitConverged([a, b]);
 
     // Copy "two" and paste it over "three" with the keyboard.
-    await a.getByTestId('editor').evaluate((el) => (el as HTMLTextAreaElement).setSelectionRange(4, 7));
+    await selectRange(a, 4, 7);
     await a.keyboard.press('ControlOrMeta+C');
-    await a.getByTestId('editor').evaluate((el) => (el as HTMLTextAreaElement).setSelectionRange(8, 13));
+    await selectRange(a, 8, 13);
     await a.keyboard.press('ControlOrMeta+V');
     expect(await editorText(a)).toBe('one two two');
     expect(await waitConverged([a, b])).toBe('one two two');
@@ -61,7 +62,7 @@ describe('text input', () => {
     await b.keyboard.type('B: ');
     await b.getByTestId('counter-inc').click();
     // The counter is not deferred: once A shows B's click, B's earlier text edit is in A's
-    // document too, while A's textarea still shows the open composition untouched.
+    // document too, while A's editor still shows the open composition untouched.
     await waitFor(
       "B's edits to reach A mid-composition",
       async () => (await a.getByTestId('counter-value').textContent())?.trim() === '1',

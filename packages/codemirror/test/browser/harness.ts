@@ -1,0 +1,130 @@
+/**
+ * Browser-test harness: the bundled test page on a loopback static server and a real headless
+ * Chromium (the one `@accord/test-browser` finds) driven by playwright-core. Pages of one context
+ * on one room sync through a BroadcastChannel. Every wait is on a condition with a deadline.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { launchChromium } from '@accord/test-browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/** The page server and the browser. */
+export interface PageStack {
+  readonly browser: Browser;
+  /** A new browser context (pages in one context share BroadcastChannels). */
+  context(): Promise<BrowserContext>;
+  /** Open the page in `context` on `room` as user `name` with `color`; waits until it is ready. */
+  open(context: BrowserContext, room: string, name: string, color: string): Promise<EditorPage>;
+  stop(): Promise<void>;
+}
+
+/** One page: its editor, with the console errors it printed. */
+export interface EditorPage {
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+/** Serve the bundled page and launch Chromium. */
+export async function startPageStack(): Promise<PageStack> {
+  const root = inject('codemirrorPage');
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = normalize(join(root, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(root)) {
+      res.writeHead(404).end();
+      return;
+    }
+    stat(file).then(
+      (info) => {
+        if (!info.isFile()) throw new Error('not a file');
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        createReadStream(file).pipe(res);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let browser: Browser;
+  try {
+    browser = await launchChromium({ timeout: 20_000 });
+  } catch (error) {
+    await close(server);
+    throw error;
+  }
+  return {
+    browser,
+    context: () => browser.newContext({ viewport: { width: 1000, height: 700 } }),
+    async open(context, room, name, color) {
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      const query = new URLSearchParams({ room, name, color });
+      await page.goto(`${origin}/?${query}`);
+      await page.waitForSelector('body[data-ready="true"]');
+      return { page, errors };
+    },
+    async stop() {
+      await browser.close().catch(() => undefined);
+      await close(server);
+    },
+  };
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((ok) => server.close(() => ok()));
+}
+
+/** Wait until `condition` returns a truthy value (polled every 20 ms); throws after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  condition: () => Promise<T> | T,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await condition();
+      if (last) return last as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
+}
+
+/** The editor's document (CodeMirror's state). */
+export const editorText = (page: Page): Promise<string> => page.evaluate(() => window.harness.editorText());
+/** The Accord text behind the editor. */
+export const accordText = (page: Page): Promise<string> => page.evaluate(() => window.harness.accordText());
+/** The main selection. */
+export const selectionOf = (page: Page): Promise<{ anchor: number; head: number }> =>
+  page.evaluate(() => window.harness.selection());
+/** Focus the editor and select `anchor`..`head`. */
+export const select = (page: Page, anchor: number, head = anchor): Promise<void> =>
+  page.evaluate(([a, h]) => window.harness.select(a, h), [anchor, head] as const);
+
+/** Wait until every page's editor and Accord text agree; returns the text. */
+export async function waitConverged(pages: readonly Page[]): Promise<string> {
+  let seen: string[] = [];
+  await waitFor('editors to converge', async () => {
+    seen = (await Promise.all(pages.flatMap((p) => [editorText(p), accordText(p)]))) as string[];
+    return seen.every((t) => t === seen[0]);
+  }).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${seen.map((t) => JSON.stringify(t)).join('\n')}`);
+  });
+  return seen[0] ?? '';
+}
