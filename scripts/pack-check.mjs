@@ -169,6 +169,11 @@ async function checkTarball(name, tarball) {
   return { files, packed };
 }
 
+/** The version of `name` as linked into the workspace package at `dir`. */
+function linkedVersion(dir, name) {
+  return JSON.parse(readFileSync(join(ROOT, dir, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
 /** Versions of the helpers the examples need, as the workspace has them (so the store has them). */
 function helperVersions() {
   const fromClient = createRequire(join(ROOT, 'packages/client/package.json'));
@@ -178,6 +183,10 @@ function helperVersions() {
   return {
     ws: version(fromClient, 'ws'),
     '@types/ws': version(fromClient, '@types/ws'),
+    // the codemirror package's peers, for its examples
+    // (their exports hide package.json: read it where pnpm links it)
+    '@codemirror/state': linkedVersion('packages/codemirror', '@codemirror/state'),
+    '@codemirror/view': linkedVersion('packages/codemirror', '@codemirror/view'),
     typescript: version(fromRoot, 'typescript'),
     '@types/node': version(fromRoot, '@types/node'),
   };
