@@ -4,7 +4,7 @@
  * stores: `updates` (auto-incremented keys, each value one binary update or a compacted
  * snapshot) and `meta` (`schema` → the schema version that wrote the data).
  */
-import { PersistenceError } from './errors.js';
+import { isQuotaError, PersistenceError } from './errors.js';
 
 /** The schema this code writes and reads; a store written by another is left untouched. */
 export const SCHEMA_VERSION = 1;
@@ -49,8 +49,12 @@ export async function openDatabase(factory: IDBFactory, name: string): Promise<I
       cause,
     });
   }
+  let upgradeError: unknown;
   req.onupgradeneeded = (event) => {
     const db = req.result;
+    const upgrade = req.transaction;
+    // A failed upgrade reaches `onerror` as a bare AbortError: keep the real cause (e.g. the quota).
+    if (upgrade !== null) upgrade.addEventListener('abort', () => (upgradeError = upgrade.error));
     if (event.oldVersion !== 0) return; // checked below: an unknown layout is not migrated
     db.createObjectStore(UPDATES, { autoIncrement: true });
     db.createObjectStore(META).put(SCHEMA_VERSION, 'schema');
@@ -62,8 +66,11 @@ export async function openDatabase(factory: IDBFactory, name: string): Promise<I
       req.onerror = () => reject(req.error ?? new Error('open failed'));
       req.onblocked = () => reject(new Error('the database is blocked by another tab'));
     });
-  } catch (cause) {
-    const code = (cause as { name?: unknown }).name === 'VersionError' ? 'unsupported-schema' : 'unavailable';
+  } catch (error) {
+    const cause = upgradeError ?? error;
+    const name = (cause as { name?: unknown }).name;
+    const code =
+      name === 'VersionError' ? 'unsupported-schema' : isQuotaError(cause) ? 'quota-exceeded' : 'unavailable';
     throw new PersistenceError(code, `IndexedDB could not open the store: ${describe(cause)}`, {
       fatal: true,
       cause,

@@ -91,7 +91,7 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
     this.idle = new TimerSlot(this.scheduler);
     this.listener = (update, origin) => this.onUpdate(update, origin);
     doc.on('update', this.listener);
-    this.factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    this.factory = options.indexedDB ?? hostIndexedDB();
     this.whenSynced = this.load(this.factory).then(() => this);
   }
 
@@ -369,6 +369,15 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
     }
     this.db = null;
     this.emit('error', error);
+  }
+}
+
+/** The host's `indexedDB`; some browsers throw on mere access when storage is blocked. */
+function hostIndexedDB(): IDBFactory | undefined {
+  try {
+    return (globalThis as { indexedDB?: IDBFactory }).indexedDB ?? undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -14,6 +14,18 @@ export interface ClusterView {
   readonly snapshotSeq: number | undefined;
 }
 
+/**
+ * The document's copy in this browser (IndexedDB): `loading` until it is read, `saved` while
+ * every change is stored, `off` when the browser refused (`reason` is the error code, e.g.
+ * `quota-exceeded`, `corrupt`, `unavailable`): the document then syncs through the network only.
+ * `problem` is set (and stays) after a non-fatal error, such as skipped corrupt records.
+ */
+export interface LocalCopyView {
+  readonly state: 'loading' | 'saved' | 'off';
+  readonly reason: string | undefined;
+  readonly problem: string | undefined;
+}
+
 /** A selection in the shared text, as anchors. */
 export interface CursorRange {
   readonly anchor: AnchorValue;
@@ -43,6 +55,8 @@ export interface ConnectionModel {
   peers(): readonly Peer[];
   /** Publish this tab's name, colour and cursor. */
   setLocalPresence(state: { name: string; color: string; cursor: CursorRange | null }): void;
+  /** The browser's copy of the document, when the session keeps one. */
+  localCopy?(): LocalCopyView;
   /** Call `listener` after any change of status, cluster or presence; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
 }
