@@ -64,8 +64,39 @@ describe('command-line JSON', () => {
       expect(typeof o?.[k], k).toBe('number');
   }, 60_000);
 
+  it('bench:idb --json: a trace prefix stored in Chromium, loaded before and after compaction', async () => {
+    const { stdout } = await run(process.execPath, [
+      `${dist}bench-idb.js`,
+      '--txns',
+      '300',
+      '--runs',
+      '1',
+      '--chunk',
+      '50',
+      '--json',
+    ]);
+    const [o] = lines(stdout);
+    expect(o).toMatchObject({
+      lib: 'accord',
+      trace: 'automerge-paper',
+      txns: 300,
+      recordsBefore: 300,
+      recordsAfter: 1,
+      ok: true,
+    });
+    for (const k of [
+      'loadBeforeMs',
+      'compactMs',
+      'loadMs',
+      'coldLoadMs',
+      'storeBytesBefore',
+      'storeBytesAfter',
+    ])
+      expect(typeof o?.[k], k).toBe('number');
+  }, 120_000);
+
   it('refuses an unknown flag with exit code 2 and one line', async () => {
-    for (const bin of ['fuzz.js', 'bench-rejoin.js', 'bench-relay.js']) {
+    for (const bin of ['fuzz.js', 'bench-rejoin.js', 'bench-relay.js', 'bench-idb.js']) {
       const err = await run(process.execPath, [`${dist}${bin}`, '--no-such-flag']).then(
         () => null,
         (e: { code: number; stderr: string }) => e,
@@ -73,7 +104,7 @@ describe('command-line JSON', () => {
       expect(err?.code, bin).toBe(2);
       expect(err?.stderr.trim().split('\n'), bin).toHaveLength(1);
     }
-  });
+  }, 30_000);
 
   it('bench:admission --json: a baseline and an attack phase with the honest clients’ figures', async () => {
     const { stdout } = await run(process.execPath, [

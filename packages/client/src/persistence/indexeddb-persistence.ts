@@ -7,12 +7,28 @@ import { Emitter } from '../emitter.js';
 import { LOCAL_COPY, type LocalCopyKind, localCopyKind } from '../origins.js';
 import { type Scheduler, systemScheduler, TimerSlot } from '../scheduler.js';
 import { isQuotaError, PersistenceError } from './errors.js';
-import { committed, databaseName, describe, openDatabase, UPDATES } from './idb.js';
+import {
+  committed,
+  databaseName,
+  describe,
+  hostKeyRanges,
+  type KeyRanges,
+  META,
+  openDatabase,
+  readStore,
+  readUpdatesAfter,
+  SCHEMA_VERSION,
+  SNAPSHOT,
+  type StoredState,
+  UPDATES,
+} from './idb.js';
 
 /** Options of {@link IndexeddbPersistence}. */
 export interface IndexeddbPersistenceOptions {
   /** The IndexedDB factory (default `globalThis.indexedDB`; tests pass `fake-indexeddb`). */
   readonly indexedDB?: IDBFactory | undefined;
+  /** Key ranges (default `globalThis.IDBKeyRange`; pass fake-indexeddb's with its factory). */
+  readonly IDBKeyRange?: KeyRanges | undefined;
   /** Clock and timers of the background compaction (default: the host's). */
   readonly scheduler?: Scheduler | undefined;
   /** Compact once this many updates were stored since the last compaction (default 500). */
@@ -30,7 +46,7 @@ export type PersistenceEvents = {
   synced: () => void;
   /** Something went wrong; `error.fatal` says whether the store was given up (network-only). */
   error: (error: PersistenceError) => void;
-  /** A compaction replaced `records` stored records by one snapshot of `bytes` bytes. */
+  /** A compaction wrote one snapshot of `bytes` bytes, folding in the `records` stored since the last read. */
   compacted: (info: { readonly records: number; readonly bytes: number }) => void;
 };
 
@@ -64,6 +80,7 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
   private readonly idle: TimerSlot;
   private readonly listener: UpdateListener;
   private readonly factory: IDBFactory | undefined;
+  private readonly ranges: KeyRanges | undefined;
   private db: IDBDatabase | null = null;
   private current: PersistenceStatus = 'loading';
   private queue: Uint8Array[] = [];
@@ -92,6 +109,7 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
     this.listener = (update, origin) => this.onUpdate(update, origin);
     doc.on('update', this.listener);
     this.factory = options.indexedDB ?? hostIndexedDB();
+    this.ranges = options.IDBKeyRange ?? hostKeyRanges();
     this.whenSynced = this.load(this.factory).then(() => this);
   }
 
@@ -164,14 +182,24 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
         db.close();
         return;
       }
-      const tx = db.transaction(UPDATES, 'readonly');
-      const store = tx.objectStore(UPDATES);
-      const keysReq = store.getAllKeys();
-      const valuesReq = store.getAll();
-      await committed(tx);
+      let stored: StoredState;
+      try {
+        stored = await readStore(db, this.ranges);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
       if (this.current !== 'loading') {
         db.close();
         return;
+      }
+      if (stored.schema !== SCHEMA_VERSION) {
+        db.close();
+        throw new PersistenceError(
+          'unsupported-schema',
+          `the store has schema ${describe(stored.schema)}, this code reads ${SCHEMA_VERSION}`,
+          { fatal: true },
+        );
       }
       this.db = db;
       db.onversionchange = () =>
@@ -180,11 +208,11 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
             fatal: true,
           }),
         );
-      const keys = keysReq.result as unknown[];
-      const top = keys[keys.length - 1];
-      this.readUpTo = typeof top === 'number' ? top : 0;
-      const bad = this.applyRecords(valuesReq.result as unknown[], 'load');
-      this.storedSinceCompact = keys.length > 1 || bad > 0 ? keys.length : 0;
+      this.readUpTo = stored.lastKey;
+      const records = stored.snapshot === undefined ? stored.values : [stored.snapshot, ...stored.values];
+      const bad = this.applyRecords(records, 'load');
+      const count = stored.values.length;
+      this.storedSinceCompact = count > 1 || bad > 0 ? count : 0;
       this.current = 'ready';
       if (this.queue.length > 0) this.write();
       if (this.storedSinceCompact > 0) this.armCompaction();
@@ -263,16 +291,17 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
     this.queue = [];
     let done: Promise<void>;
     try {
-      const tx = db.transaction(UPDATES, 'readwrite');
+      const tx = db.transaction([UPDATES, META], 'readwrite');
       const store = tx.objectStore(UPDATES);
-      for (const u of batch) {
+      batch.forEach((u, i) => {
         const req = store.add(u);
         req.onsuccess = () => {
-          if (typeof req.result === 'number') this.ownKeys.add(req.result);
+          if (typeof req.result !== 'number') return;
+          this.ownKeys.add(req.result);
+          if (i === batch.length - 1) tx.objectStore(META).put(req.result, 'last');
         };
-      }
+      });
       done = committed(tx);
-      tx.commit?.();
     } catch (error) {
       done = Promise.reject(error);
     }
@@ -297,33 +326,26 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
     return new Promise<void>((resolve) => {
       let removed = 0;
       let bytes = 0;
-      let snapshotKey: IDBValidKey | undefined;
+      let through = this.readUpTo;
       try {
-        const tx = db.transaction(UPDATES, 'readwrite');
-        const store = tx.objectStore(UPDATES);
-        // Whole-store reads and per-key deletes (no IDBKeyRange: it is not on every global).
-        const keysReq = store.getAllKeys();
-        const valuesReq = store.getAll();
-        valuesReq.onsuccess = () => {
+        const tx = db.transaction([UPDATES, SNAPSHOT, META], 'readwrite');
+        const ranges = this.ranges;
+        readUpdatesAfter(tx, this.readUpTo, ranges, (values, keys) => {
           // Inside the transaction: records other tabs stored since our last read come in first.
-          const keys = keysReq.result;
-          const values = valuesReq.result as unknown[];
-          const foreign = values.filter((_, i) => {
-            const k = keys[i];
-            return typeof k === 'number' && k > this.readUpTo && !this.ownKeys.has(k);
-          });
+          const foreign = values.filter((_, i) => !this.ownKeys.has(keys[i] as number));
           if (foreign.length > 0) this.applyRecords(foreign, 'compaction');
           const snapshot = encodeStateAsUpdate(this.doc);
           bytes = snapshot.length;
           removed = keys.length;
-          for (const k of keys) store.delete(k);
-          const add = store.add(snapshot);
-          add.onsuccess = () => {
-            snapshotKey = add.result;
-          };
-        };
+          const top = Math.max(this.readUpTo, keys[keys.length - 1] ?? 0);
+          // This transaction holds the store: every record in it has been read (now or before).
+          tx.objectStore(UPDATES).clear();
+          tx.objectStore(SNAPSHOT).put(snapshot, 'state');
+          tx.objectStore(META).put(top, 'through');
+          through = top;
+        });
         tx.oncomplete = () => {
-          if (typeof snapshotKey === 'number') this.readUpTo = snapshotKey;
+          this.readUpTo = through;
           for (const k of this.ownKeys) if (k <= this.readUpTo) this.ownKeys.delete(k);
           this.storedSinceCompact = 0;
           this.emit('compacted', { records: removed, bytes });

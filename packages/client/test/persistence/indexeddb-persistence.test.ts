@@ -6,7 +6,7 @@
  * document going on without the store.
  */
 import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
-import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
+import { IDBFactory, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PersistenceError } from '../../src/persistence/errors.js';
 import { databaseName, SCHEMA_VERSION, UPDATES } from '../../src/persistence/idb.js';
@@ -14,7 +14,11 @@ import { IndexeddbPersistence } from '../../src/persistence/indexeddb-persistenc
 import { ManualScheduler } from '../support/manual-scheduler.js';
 
 /** A store on `factory` whose background compaction only runs when the test advances `scheduler`. */
-function open(factory: IDBFactory, doc = new Doc(), options: { compactEvery?: number } = {}) {
+function open(
+  factory: IDBFactory,
+  doc = new Doc(),
+  options: { compactEvery?: number; ranges?: boolean } = {},
+) {
   const scheduler = new ManualScheduler();
   // Writes go out on `defer`: run them like the end of a task.
   const realDefer = scheduler.defer.bind(scheduler);
@@ -22,7 +26,12 @@ function open(factory: IDBFactory, doc = new Doc(), options: { compactEvery?: nu
     realDefer(fn);
     queueMicrotask(() => scheduler.runDeferred());
   };
-  const p = new IndexeddbPersistence('notes', doc, { indexedDB: factory, scheduler, ...options });
+  const p = new IndexeddbPersistence('notes', doc, {
+    indexedDB: factory,
+    IDBKeyRange: options.ranges === false ? undefined : IDBKeyRange,
+    scheduler,
+    compactEvery: options.compactEvery,
+  });
   const errors: PersistenceError[] = [];
   p.on('error', (e) => errors.push(e));
   return { p, doc, scheduler, errors };
@@ -50,6 +59,7 @@ async function putRaw(factory: IDBFactory, values: unknown[]): Promise<void> {
     const req = factory.open(databaseName('notes'), SCHEMA_VERSION);
     req.onupgradeneeded = () => {
       req.result.createObjectStore(UPDATES, { autoIncrement: true });
+      req.result.createObjectStore('snapshot');
       req.result.createObjectStore('meta').put(SCHEMA_VERSION, 'schema');
     };
     req.onsuccess = () => resolve(req.result);
@@ -100,9 +110,12 @@ describe('IndexeddbPersistence', () => {
     await b.p.destroy();
   });
 
-  it('compacts after compactEvery updates into one snapshot, and after idle time', async () => {
+  it.each([
+    ['with key ranges', true],
+    ['without key ranges (whole-store reads)', false],
+  ])('compacts after compactEvery updates into one snapshot, and after idle time (%s)', async (_, ranges) => {
     const factory = new IDBFactory();
-    const a = open(factory, new Doc(), { compactEvery: 10 });
+    const a = open(factory, new Doc(), { compactEvery: 10, ranges });
     await a.p.whenSynced;
     const compactions: number[] = [];
     a.p.on('compacted', ({ records: n }) => compactions.push(n));
@@ -121,9 +134,9 @@ describe('IndexeddbPersistence', () => {
     await a.p.flush();
     a.scheduler.advance(2_000);
     await a.p.compact();
-    expect(await records(factory)).toHaveLength(1);
+    expect(await records(factory)).toEqual([]); // all folded into the snapshot
     await a.p.destroy();
-    const b = open(factory);
+    const b = open(factory, new Doc(), { ranges });
     await b.p.whenSynced;
     expect(b.doc.getText('t').toString()).toBe(text.toString());
     await b.p.destroy();
@@ -163,8 +176,37 @@ describe('IndexeddbPersistence', () => {
     expect(a.p.status).toBe('ready');
     a.scheduler.advance(2_000);
     await a.p.compact();
-    expect(await records(factory)).toHaveLength(1);
+    expect(await records(factory)).toEqual([]); // all folded into the snapshot
     await a.p.destroy();
+  });
+
+  it('a garbage snapshot (with a through key) is reported; the updates after it still load', async () => {
+    const factory = new IDBFactory();
+    const good = new Doc();
+    good.getText('t').insert(0, 'after the snapshot');
+    await putRaw(factory, [new Uint8Array([7]), encodeStateAsUpdate(good)]);
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const req = factory.open(databaseName('notes'));
+      req.onsuccess = () => resolve(req.result);
+    });
+    await new Promise<void>((resolve) => {
+      const tx = db.transaction(['snapshot', 'meta'], 'readwrite');
+      tx.objectStore('snapshot').put(new Uint8Array([0xde, 0xad, 0xbe, 0xef]), 'state');
+      tx.objectStore('meta').put(1, 'through'); // record 1 is covered (and garbage: never read)
+      tx.oncomplete = () => resolve();
+    });
+    db.close();
+    const a = open(factory);
+    await a.p.whenSynced;
+    expect(a.doc.getText('t').toString()).toBe('after the snapshot');
+    expect(a.errors.map((e) => [e.code, e.fatal])).toEqual([['corrupt', false]]);
+    await a.p.compact();
+    await a.p.destroy();
+    const b = open(factory);
+    await b.p.whenSynced;
+    expect(b.errors).toEqual([]);
+    expect(b.doc.getText('t').toString()).toBe('after the snapshot');
+    await b.p.destroy();
   });
 
   it('another schema version: reported, the store untouched, the document works without it', async () => {

@@ -4,7 +4,7 @@
  * store equals the live one.
  */
 import { Doc } from '@accord/core';
-import { IDBFactory } from 'fake-indexeddb';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IndexeddbPersistence } from '../../src/persistence/indexeddb-persistence.js';
@@ -55,9 +55,15 @@ function view(doc: Doc): unknown {
   return { t: doc.getText('t').toString(), m: doc.getMap('m').toJSON() };
 }
 
-function store(factory: IDBFactory, doc: Doc, scheduler: ManualScheduler): IndexeddbPersistence {
+function store(
+  factory: IDBFactory,
+  doc: Doc,
+  scheduler: ManualScheduler,
+  ranges: boolean,
+): IndexeddbPersistence {
   return new IndexeddbPersistence('prop', doc, {
     indexedDB: factory,
+    IDBKeyRange: ranges ? IDBKeyRange : undefined,
     scheduler,
     compactEvery: 7,
     compactIdleMs: 100,
@@ -67,11 +73,11 @@ function store(factory: IDBFactory, doc: Doc, scheduler: ManualScheduler): Index
 describe('IndexeddbPersistence (property)', () => {
   it('a document loaded from the store equals the live one', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), fc.boolean(), async (steps, ranges) => {
         const factory = new IDBFactory();
         const scheduler = new ManualScheduler();
         let doc = new Doc();
-        let p = store(factory, doc, scheduler);
+        let p = store(factory, doc, scheduler, ranges);
         await p.whenSynced;
         for (const s of steps) {
           const text = doc.getText('t');
@@ -107,7 +113,7 @@ describe('IndexeddbPersistence (property)', () => {
               await p.destroy();
               const expected = view(doc);
               doc = new Doc();
-              p = store(factory, doc, scheduler);
+              p = store(factory, doc, scheduler, ranges);
               await p.whenSynced;
               expect(view(doc)).toEqual(expected);
               break;
@@ -117,7 +123,7 @@ describe('IndexeddbPersistence (property)', () => {
         scheduler.runDeferred();
         await p.destroy();
         const fresh = new Doc();
-        const q = store(factory, fresh, scheduler);
+        const q = store(factory, fresh, scheduler, ranges);
         await q.whenSynced;
         expect(view(fresh)).toEqual(view(doc));
         await q.destroy();

@@ -104,7 +104,9 @@ async function seedStore(page: Page, doc: string, records: 'garbage' | 'future-s
         const req = indexedDB.open(name, 1);
         req.onupgradeneeded = () => {
           req.result.createObjectStore('updates', { autoIncrement: true });
-          req.result.createObjectStore('meta').put(kind === 'future-schema' ? 99 : 1, 'schema');
+          req.result.createObjectStore('snapshot').put(new Uint8Array([9, 9, 9]), 'state');
+          req.result.createObjectStore('meta').put(1, 'through');
+          req.transaction?.objectStore('meta').put(kind === 'future-schema' ? 99 : 1, 'schema');
         };
         req.onsuccess = () => resolve(req.result);
         req.onerror = () => reject(req.error);
