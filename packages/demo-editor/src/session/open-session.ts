@@ -26,7 +26,9 @@ export function openSession(docName: string, relayUrls: readonly string[]): Demo
   });
   const connection = new ProviderConnectionModel(provider, store);
   let open = true;
-  void store.whenSynced.then(() => {
+  // A browser whose IndexedDB never answers must not keep the page offline: 3 s at most.
+  const loaded = Promise.race([store.whenSynced, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  void loaded.then(() => {
     if (open && connection.wantsOnline()) provider.connect();
   });
   const text = new DocTextModel(doc, doc.getText('text'));
