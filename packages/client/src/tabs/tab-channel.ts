@@ -75,6 +75,8 @@ export class TabChannel {
   private readonly unsubscribeDoc: () => void;
   private readonly unsubscribePage: () => void;
   private closed = false;
+  /** A `leave` went out (page hidden) and no `hello` since: do not hand the same updates over twice. */
+  private left = false;
 
   /** Join channel `name` and say hello. */
   constructor(
@@ -136,11 +138,14 @@ export class TabChannel {
   }
 
   private hello(): void {
+    this.left = false;
     this.post({ type: 'hello', from: this.tabId, stateVector: this.host.docSync.stateVector() });
     if (this.host.presence().state !== null) this.announce();
   }
 
   private leave(): void {
+    if (this.left) return;
+    this.left = true;
     const pending = this.host.pending().slice(0, MAX_ADOPTED);
     this.post({ type: 'leave', from: this.tabId, pending });
   }
