@@ -31,6 +31,8 @@ export type ProviderErrorCode =
   | 'relay-error'
   /** The token function threw or rejected. */
   | 'token-unavailable'
+  /** A message from another tab (cross-tab sync) did not decode or apply; it was dropped. */
+  | 'bad-tab-data'
   /** A connection was lost (informational; the provider reconnects). */
   | 'connection-lost';
 

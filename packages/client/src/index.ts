@@ -1,8 +1,9 @@
 /**
  * @accord/client: the provider an application uses to sync an Accord document with a relay
  * cluster over WebSockets: failover across nodes, reconnect with backoff and jitter, an outbox of
- * unacknowledged local updates, presence, and cluster status. Runs in browsers (native WebSocket)
- * and in Node (pass `ws`).
+ * unacknowledged local updates, presence, and cluster status; `IndexeddbPersistence` keeps the
+ * document in the browser, and `crossTab` syncs the tabs of one browser. Runs in browsers (native
+ * WebSocket) and in Node (pass `ws`).
  * @packageDocumentation
  */
 
@@ -26,7 +27,17 @@ export {
   type ProviderErrorCode,
 } from './errors.js';
 export { Heartbeat, type LivenessSource } from './heartbeat.js';
+export { LOCAL_COPY, type LocalCopyKind, type LocalCopyOrigin, localCopyKind } from './origins.js';
 export { Outbox, type OutboxEntry, type OutboxOptions } from './outbox.js';
+export { isQuotaError, PersistenceError, type PersistenceErrorCode } from './persistence/errors.js';
+export { databaseName, SCHEMA_VERSION } from './persistence/idb.js';
+export {
+  IndexeddbPersistence,
+  type IndexeddbPersistenceOptions,
+  PERSISTENCE_DEFAULTS,
+  type PersistenceEvents,
+  type PersistenceStatus,
+} from './persistence/indexeddb-persistence.js';
 export {
   type CloseDecision,
   type CloseFacts,
@@ -55,6 +66,20 @@ export type {
   WebSocketLike,
 } from './socket.js';
 export { SyncProvider } from './sync-provider.js';
+export {
+  type BroadcastChannelFactory,
+  type BroadcastChannelLike,
+  defaultChannelFactory,
+  TabChannel,
+  type TabChannelHost,
+  type TabChannelOptions,
+} from './tabs/tab-channel.js';
+export {
+  decodeTabMessage,
+  encodeTabMessage,
+  TAB_PROTOCOL_VERSION,
+  type TabMessage,
+} from './tabs/tab-codec.js';
 export { UrlPool } from './url-pool.js';
 export {
   type LoadedVersion,

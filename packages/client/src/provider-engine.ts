@@ -24,6 +24,7 @@ import type { DocSync } from './doc-sync.js';
 import { Emitter } from './emitter.js';
 import { errorCodeForClose, errorCodeForProtocol, ProviderError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
+import { localCopyKind } from './origins.js';
 import { Outbox } from './outbox.js';
 import { decideOnClose, relayErrorAction } from './policy.js';
 import { PresenceTracker } from './presence.js';
@@ -38,6 +39,7 @@ import {
 import { type Scheduler, systemScheduler } from './scheduler.js';
 import { newSession, type Session } from './session.js';
 import { onBrowserOnline, resolveWebSocket } from './socket.js';
+import { defaultChannelFactory, TabChannel } from './tabs/tab-channel.js';
 import { UrlPool } from './url-pool.js';
 import { VersionRequests } from './version-requests.js';
 
@@ -64,6 +66,8 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
   protected readonly versionRequests: VersionRequests;
   /** The other sessions' presence. */
   protected readonly tracker = new PresenceTracker();
+  /** The cross-tab channel, with `crossTab: true`. */
+  protected readonly tabs: TabChannel | undefined;
   /** Pings and liveness checks of the current connection. */
   protected readonly heartbeat: Heartbeat;
   /** Stops listening to the document. */
@@ -143,6 +147,36 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     if (initial !== undefined) this.initialEntry = this.outbox.add(initial).id;
     this.unsubscribeDoc = docSync.onUpdate((update, origin) => this.onLocalUpdate(update, origin));
     this.unsubscribeOnline = onBrowserOnline(() => this.connection.retryNow());
+    const channelFactory = options.BroadcastChannel ?? defaultChannelFactory();
+    if (options.crossTab === true && channelFactory !== undefined)
+      this.tabs = new TabChannel(`accord:${this.docId}`, this.tabHost(), channelFactory);
+  }
+
+  /** What the cross-tab channel needs from this provider. */
+  private tabHost(): ConstructorParameters<typeof TabChannel>[1] {
+    return {
+      docSync: this.docSync,
+      scheduler: this.scheduler,
+      presence: () => ({ sessionId: this.session?.sessionId ?? 0, state: this.local }),
+      peersChanged: () => this.emitPresence(),
+      adopt: (updates) => {
+        for (const u of updates) this.outbox.add(u);
+        this.scheduleFlush();
+      },
+      pending: () => this.outbox.pending().map((e) => e.update),
+      report: (message) => this.report('bad-tab-data', message, false),
+    };
+  }
+
+  /** The peers to show: the relay's, plus other tabs of this browser it does not list. */
+  protected mergedPeers(): Map<number, PresenceState> {
+    const peers = this.tracker.snapshot();
+    return this.tabs === undefined ? peers : this.tabs.mergePeers(peers);
+  }
+
+  /** Emit `presence` with the merged peers. */
+  protected emitPresence(): void {
+    this.emit('presence', this.mergedPeers());
   }
 
   /** Emit `status` when it changes. */
@@ -160,6 +194,10 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
   /** A document update: into the outbox unless it came from the relay through this provider. */
   protected onLocalUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === this) return;
+    // The browser store's or another tab's: the next handshake's diff sends what the relay lacks;
+    // another tab sends its own (and hands over what is unacknowledged when it closes).
+    const copy = localCopyKind(origin);
+    if (copy === 'tab' || (copy === 'store' && this.session?.synced !== true)) return;
     this.outbox.add(update);
     this.scheduleFlush();
   }
@@ -253,7 +291,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
         this.outbox.ack(message.id);
         return;
       case 'presence-update':
-        if (this.tracker.apply(message.entries, s.sessionId)) this.emit('presence', this.tracker.snapshot());
+        if (this.tracker.apply(message.entries, s.sessionId)) this.emitPresence();
         return;
       case 'cluster':
         this.onCluster(s, message);
@@ -281,6 +319,7 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
       s.pingEveryMs = Math.max(50, Math.min(s.pingEveryMs, Math.floor(m.presenceTtlMs / 3)));
     this.heartbeat.start(s);
     this.emit('connected-node', { nodeId: m.nodeId, url: s.url, sessionId: m.sessionId, scope: m.scope });
+    this.tabs?.announce();
   }
 
   /** Apply what the relay says we lack, queue what it lacks, go `synced`, flush. */
@@ -403,7 +442,8 @@ export abstract class ProviderEngine extends Emitter<ProviderEvents> {
     this.heartbeat.stop();
     this.outbox.markAllUnsent();
     this.versionRequests.connectionLost();
-    if (this.tracker.clear()) this.emit('presence', this.tracker.snapshot());
+    if (this.tracker.clear()) this.emitPresence();
+    this.tabs?.announce();
     if (wasSynced) this.emit('sync', false);
   }
 

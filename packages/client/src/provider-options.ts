@@ -6,6 +6,7 @@ import type { BackoffOptions } from './backoff.js';
 import type { ProviderError } from './errors.js';
 import type { Scheduler } from './scheduler.js';
 import type { WebSocketConstructor } from './socket.js';
+import type { BroadcastChannelFactory } from './tabs/tab-channel.js';
 
 /**
  * Where the provider stands:
@@ -124,6 +125,16 @@ export interface ProviderOptions {
    * relay's `--max-payload` (default 1 MiB), which closes the connection on a larger frame.
    */
   readonly maxUpdateBytes?: number | undefined;
+  /**
+   * Sync with the other tabs of this browser that open the same `docId`, over a
+   * `BroadcastChannel` named `accord:<docId>`: updates and presence, with or without the
+   * network (`disconnect()` leaves it open). Default `false`. Where the host has no
+   * `BroadcastChannel`, the option does nothing. Peers reached only this way are keyed by a
+   * negative number in `peers`.
+   */
+  readonly crossTab?: boolean | undefined;
+  /** Opens the cross-tab channel (default: the host's `BroadcastChannel`); for tests. */
+  readonly BroadcastChannel?: BroadcastChannelFactory | undefined;
 }
 
 /** Defaults for the numeric options of {@link ProviderOptions}. */

@@ -54,9 +54,13 @@ export class SyncProvider extends ProviderEngine {
     return this.outbox.size;
   }
 
-  /** The other sessions in the room, keyed by session id (a copy). */
+  /**
+   * The other sessions in the room, keyed by session id (a copy). With `crossTab`, other tabs of
+   * this browser the relay does not list (offline, or not connected yet) are included too, keyed
+   * by a negative number.
+   */
   get peers(): Map<number, PresenceState> {
-    return this.tracker.snapshot();
+    return this.mergedPeers();
   }
 
   /** This session's presence as last set, or `null`. */
@@ -113,6 +117,7 @@ export class SyncProvider extends ProviderEngine {
     this.disconnect();
     this.destroyed = true;
     this.versionRequests.destroy();
+    this.tabs?.close(); // hands what is unacknowledged to the other tabs
     this.unsubscribeDoc();
     this.unsubscribeOnline();
     this.outbox.clear(new ProviderDestroyedError());
@@ -154,6 +159,7 @@ export class SyncProvider extends ProviderEngine {
     this.local = local;
     this.presenceDirty = true;
     this.scheduleFlush();
+    this.tabs?.announce();
   }
 
   /** Merge fields into this session's presence (see {@link setPresence}). */

@@ -22,17 +22,23 @@ function importsOf(source: string): string[] {
 }
 
 describe('browser safety of @accord/client', () => {
-  const files = readdirSync(srcDir).filter((f) => f.endsWith('.ts'));
+  const files = (readdirSync(srcDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
 
   it('finds the sources', () => {
     expect(files).toContain('websocket-provider.ts');
     expect(importsOf(code('websocket-provider.ts'))).toContain('@accord/core');
   });
 
+  it('finds the sources in subfolders too', () => {
+    expect(files).toContain(join('persistence', 'indexeddb-persistence.ts'));
+    expect(files).toContain(join('tabs', 'tab-channel.ts'));
+  });
+
   it('imports only relative modules and @accord/core', () => {
     for (const file of files) {
       for (const spec of importsOf(code(file))) {
-        expect(spec.startsWith('./') || spec === '@accord/core', `${file} imports ${spec}`).toBe(true);
+        const relative = spec.startsWith('./') || spec.startsWith('../');
+        expect(relative || spec === '@accord/core', `${file} imports ${spec}`).toBe(true);
       }
     }
   });

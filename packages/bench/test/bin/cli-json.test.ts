@@ -92,8 +92,45 @@ describe('command-line JSON', () => {
     }
   }, 120_000);
 
+  it('bench:idb --json: a trace prefix stored in Chromium, loaded before and after compaction', async () => {
+    const { stdout } = await run(process.execPath, [
+      `${dist}bench-idb.js`,
+      '--txns',
+      '300',
+      '--runs',
+      '1',
+      '--chunk',
+      '50',
+      '--json',
+    ]);
+    const [o] = lines(stdout);
+    expect(o).toMatchObject({
+      lib: 'accord',
+      trace: 'automerge-paper',
+      txns: 300,
+      recordsBefore: 300,
+      recordsAfter: 1,
+      ok: true,
+    });
+    for (const k of [
+      'loadBeforeMs',
+      'compactMs',
+      'loadMs',
+      'coldLoadMs',
+      'storeBytesBefore',
+      'storeBytesAfter',
+    ])
+      expect(typeof o?.[k], k).toBe('number');
+  }, 120_000);
+
   it('refuses an unknown flag with exit code 2 and one line', async () => {
-    for (const bin of ['fuzz.js', 'bench-rejoin.js', 'bench-relay.js', 'bench-codemirror.js']) {
+    for (const bin of [
+      'fuzz.js',
+      'bench-rejoin.js',
+      'bench-relay.js',
+      'bench-codemirror.js',
+      'bench-idb.js',
+    ]) {
       const err = await run(process.execPath, [`${dist}${bin}`, '--no-such-flag']).then(
         () => null,
         (e: { code: number; stderr: string }) => e,

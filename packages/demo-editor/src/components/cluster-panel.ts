@@ -105,6 +105,7 @@ export class ClusterPanel extends LitElement {
     const cluster = connection?.cluster();
     const status = connection?.status() ?? 'connecting';
     const online = connection?.wantsOnline() ?? true;
+    const copy = connection?.localCopy?.();
     const show = (value: number | undefined) => (value === undefined ? '—' : String(value));
     return html`
       <section class="panel" aria-labelledby="cluster-heading">
@@ -126,6 +127,15 @@ export class ClusterPanel extends LitElement {
           <dd data-testid="term">${show(cluster?.term)}</dd>
           <dt>Latest snapshot</dt>
           <dd data-testid="snapshot-seq">${show(cluster?.snapshotSeq)}</dd>
+          ${
+            copy
+              ? html`<dt>This browser</dt>
+            <dd data-testid="local-copy" data-state=${copy.state} data-reason=${copy.reason ?? ''} data-problem=${copy.problem ?? ''}
+              title=${copy.state === 'off' ? 'Not kept in this browser: edits sync through the network only' : 'Kept in this browser (IndexedDB)'}>
+              ${copy.state === 'off' ? `off (${copy.reason})` : copy.state}${copy.problem ? ` · ${copy.problem}` : ''}
+            </dd>`
+              : null
+          }
         </dl>
         <button
           type="button"
@@ -136,7 +146,7 @@ export class ClusterPanel extends LitElement {
           ?disabled=${!connection}
           @click=${() => connection?.setOnline(!online)}
         >
-          <span>${online ? 'Online: edits sync live' : 'Offline: edits stay in this tab'}</span>
+          <span>${online ? 'Online: edits sync live' : 'Offline: edits stay in this browser'}</span>
           <span class="track" aria-hidden="true"></span>
         </button>
       </section>

@@ -14,6 +14,18 @@ export interface ClusterView {
   readonly snapshotSeq: number | undefined;
 }
 
+/**
+ * The document's copy in this browser (IndexedDB): `loading` until it is read, `saved` while
+ * every change is stored, `off` when the browser refused (`reason` is the error code, e.g.
+ * `quota-exceeded`, `corrupt`, `unavailable`): the document then syncs through the network only.
+ * `problem` is set (and stays) after a non-fatal error, such as skipped corrupt records.
+ */
+export interface LocalCopyView {
+  readonly state: 'loading' | 'saved' | 'off';
+  readonly reason: string | undefined;
+  readonly problem: string | undefined;
+}
+
 /** One user in the room. */
 export interface Peer {
   /** Session id; unique in the room. */
@@ -38,6 +50,8 @@ export interface ConnectionModel {
   setLocalPresence(state: { name: string; color: string }): void;
   /** The presence channel the editor draws remote carets from and publishes its cursor to. */
   presence(): PresenceSource;
+  /** The browser's copy of the document, when the session keeps one. */
+  localCopy?(): LocalCopyView;
   /** Call `listener` after any change of status, cluster or presence; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
 }

@@ -3,10 +3,16 @@
  * it, the people present, this tab's presence, and the offline switch.
  */
 
-import type { ClusterInfo, WebsocketProvider } from '@accord/client';
+import type { ClusterInfo, IndexeddbPersistence, PersistenceError, WebsocketProvider } from '@accord/client';
 import type { PresenceSource } from '@accord/codemirror';
 import type { PresenceState } from '@accord/core';
-import type { ClusterView, ConnectionModel, ConnectionStatus, Peer } from '../model/connection-model.js';
+import type {
+  ClusterView,
+  ConnectionModel,
+  ConnectionStatus,
+  LocalCopyView,
+  Peer,
+} from '../model/connection-model.js';
 
 /** A `ConnectionModel` over one provider. */
 export class ProviderConnectionModel implements ConnectionModel {
@@ -17,9 +23,14 @@ export class ProviderConnectionModel implements ConnectionModel {
   #cluster: ClusterInfo | null;
   #local: { name: string; color: string } = { name: '', color: '' };
   #peers: readonly Peer[] | undefined;
+  readonly #store: IndexeddbPersistence | undefined;
+  #storeError: PersistenceError | undefined;
+  #storeProblem: PersistenceError | undefined;
 
-  constructor(provider: WebsocketProvider) {
+  /** Watch `provider` and, if given, the browser `store` of the same document. */
+  constructor(provider: WebsocketProvider, store?: IndexeddbPersistence) {
     this.#provider = provider;
+    this.#store = store;
     this.#cluster = provider.cluster;
     const changed = (): void => {
       this.#peers = undefined;
@@ -34,6 +45,26 @@ export class ProviderConnectionModel implements ConnectionModel {
         changed();
       }),
     ];
+    if (store) {
+      this.#unsubscribe.push(
+        store.on('synced', changed),
+        store.on('error', (error) => {
+          // Reported, never thrown: the document goes on through the network.
+          console.warn(`Accord demo: the browser's copy of the document: ${error.code}`, error.message);
+          if (error.fatal) this.#storeError = error;
+          else this.#storeProblem = error;
+          changed();
+        }),
+      );
+    }
+  }
+
+  localCopy(): LocalCopyView {
+    const store = this.#store;
+    const problem = this.#storeProblem?.code;
+    if (!store || store.status === 'unavailable' || store.status === 'destroyed')
+      return { state: 'off', reason: this.#storeError?.code ?? 'unavailable', problem };
+    return { state: store.status === 'loading' ? 'loading' : 'saved', reason: undefined, problem };
   }
 
   status(): ConnectionStatus {
