@@ -361,9 +361,25 @@ export function helpText(): string {
 export function parseArgs(argv: readonly string[], known: ReadonlySet<string>): Map<string, string> {
   const options: Record<string, { type: 'string' }> = {};
   for (const name of known) options[name] = { type: 'string' };
+  // A value may start with one dash (`--ttl -600`), which parseArgs would take for a flag.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const next = argv[i + 1];
+    if (
+      a.startsWith('--') &&
+      !a.includes('=') &&
+      known.has(a.slice(2)) &&
+      next?.startsWith('-') &&
+      !next.startsWith('--')
+    ) {
+      args.push(`${a}=${next}`);
+      i++;
+    } else args.push(a);
+  }
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgsUtil({ args: [...argv], options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgsUtil({ args, options, strict: true, allowPositionals: false }));
   } catch (e) {
     throw new ConfigError(argvMessage(e));
   }

@@ -138,6 +138,8 @@ describe('relay configuration', () => {
     [[...base, '--port', 'abc'], /integer/],
     [[...base, '--bogus', '1'], /unknown flag --bogus/],
     [[...base, '--port'], /needs a value/],
+    [[...base, '--port', '--sync', 'full'], /needs a value/],
+    [[...base, '--port', '-1'], /integer/], // a one-dash value is a value, not a flag
     [[...base, '--sync', 'off'], /full or normal/],
     [[...base, '--peers', '1@h:1'], /own id/],
     [[...base, '--peers', '2@h:1,2@h:2'], /duplicate/],
