@@ -51,9 +51,21 @@ describe('the cluster keeps one version history', () => {
     const read = await mintToken(SECRET, { docId: 'doc', scope: 'read' });
     const writer = new DocClient('doc', write);
     await writer.connect(c.url(1));
-    for (let i = 0; i < 40; i++) {
-      writer.edit((d) => d.getText('t').insert(d.getText('t').length, `${i},`));
-      await writer.settled();
+    // Six rounds of five updates; each round ends in a new version (every 5 updates, or once idle
+    // when the previous one was still being committed), so the history outgrows what is kept.
+    let ask = 1000;
+    const newest = async () => (await listOn(c, 1, read, ask++)).versions.at(-1)?.seq ?? 0;
+    for (let round = 0; round < 6; round++) {
+      const before = await newest();
+      for (let i = 0; i < 5; i++) {
+        writer.edit((d) => d.getText('t').insert(d.getText('t').length, `${round}.${i},`));
+        await writer.settled();
+      }
+      const until = Date.now() + 15_000;
+      while ((await newest()) <= before) {
+        if (Date.now() > until) throw new Error(`no new version after round ${round}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     writer.client?.ws.terminate();
     // Wait until every node lists the same numbers (the followers store what the leader announces).
