@@ -40,7 +40,13 @@ function writeRef(
 /** Largest clock + length accepted. */
 export const MAX_CLOCK = Number.MAX_SAFE_INTEGER;
 
+/** Any UTF-16 surrogate. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 function isWellFormed(s: string): boolean {
+  // A long string without any surrogate (nearly all text) is checked by the native regex engine,
+  // which is fast even before the loop below is optimised (a first long insert).
+  if (s.length > 8 && !SURROGATE.test(s)) return true;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0xd800 || c > 0xdfff) continue;
