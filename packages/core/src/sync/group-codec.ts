@@ -20,17 +20,58 @@ export const M_TOMBSTONE = 1;
 /** Largest clock delta written as a same-client reference. */
 const MAX_DELTA = 2 ** 50;
 
+/** Farthest neighbour record an origin reference names by distance (`2 * hops + 1` fits a byte). */
+const MAX_HOPS = 63;
+
+/**
+ * How many records back (`dir` -1: a record whose last unit is the origin) or ahead (`dir` 1: a
+ * record whose first unit is it) of record `i` the origin is, within {@link MAX_HOPS}; 0 if not.
+ */
+function hopsTo(
+  records: readonly UpdateRecord[],
+  i: number,
+  dir: 1 | -1,
+  client: number,
+  clock: number,
+): number {
+  for (let k = 1; k <= MAX_HOPS; k++) {
+    const p = records[i + dir * k];
+    if (p === undefined) return 0;
+    if (p.client === client && (dir === 1 ? p.clock : p.clock + p.len - 1) === clock) return k;
+  }
+  return 0;
+}
+
+/**
+ * Write an origin reference of record `i`: `2 * zigzag(clock delta)` for a near unit of its own
+ * client, else `2 * hops + 1` for a unit at the edge of a record up to {@link MAX_HOPS} away
+ * (left origins: the last unit of a record before; right origins: the first unit of one after;
+ * format version 2), else `1`, a client index and a clock.
+ */
 function writeRef(
   enc: Encoder,
-  ownClient: number,
-  ownClock: number,
+  records: readonly UpdateRecord[],
+  i: number,
+  dir: 1 | -1,
   client: number,
   clock: number,
   ci: (id: number) => number,
 ): void {
-  const d = clock - ownClock;
-  if (client === ownClient && Math.abs(d) < MAX_DELTA) {
-    enc.writeVarUint((d >= 0 ? 2 * d : -2 * d - 1) * 2);
+  const own = records[i] as UpdateRecord;
+  const d = clock - own.clock;
+  const z = (d >= 0 ? 2 * d : -2 * d - 1) * 2;
+  const near = client === own.client && Math.abs(d) < MAX_DELTA;
+  if (near && z < 0x80) {
+    enc.writeVarUint(z);
+    return;
+  }
+  const hops = hopsTo(records, i, dir, client, clock);
+  if (hops > 0) {
+    enc.writeVarUint(2 * hops + 1);
+    return;
+  }
+  if (near) {
+    enc.writeVarUint(z);
     return;
   }
   enc.writeVarUint(1);
@@ -177,8 +218,8 @@ export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number):
       body.writeVarUint(r.clock);
     }
     if (r.t === 0) {
-      if (ol === 3) writeRef(body, r.client, r.clock, r.olClient, r.olClock, ci);
-      if (or === 2) writeRef(body, r.client, r.clock, r.orClient, r.orClock, ci);
+      if (ol === 3) writeRef(body, records, i, -1, r.olClient, r.olClock, ci);
+      if (or === 2) writeRef(body, records, i, 1, r.orClient, r.orClock, ci);
       const c = r.content;
       if (typeof c === 'string') {
         if (raw16) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
@@ -202,16 +243,19 @@ export function readClock(dec: Decoder): number {
   return c;
 }
 
-/** Read a reference written by `writeRef`: [client, clock]. */
+/**
+ * Read a reference written by `writeRef`: [client, clock], or the number of records to hop (the
+ * caller resolves and bounds it).
+ */
 export function readRef(
   dec: Decoder,
   ownClient: number,
   ownClock: number,
   client: () => number,
-): [number, number] {
+): [number, number] | number {
   const v = dec.readVarUint();
   if (v === 1) return [client(), readClock(dec)];
-  if (v % 2 !== 0) throw new DecodeError('bad-tag', 'bad reference');
+  if (v % 2 !== 0) return (v - 1) / 2;
   const z = v / 2;
   const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   const clock = ownClock + d;
@@ -223,6 +267,10 @@ export function readRef(
 class GroupReader {
   prev: UpdateRecord | null = null;
   readonly orNext: number[] = [];
+  /** Right origins named by distance: pairs of (record index, hops). */
+  readonly orHops: number[] = [];
+  /** Index of the record the previous record's right origin hops to (resolved later), or -1. */
+  private hopTarget = -1;
   readonly textAt: number[] = [];
   textLen = 0;
 
@@ -286,21 +334,41 @@ class GroupReader {
         olClient = c;
         olClock = clock - 1;
       } else if (olMode === 3) {
-        [olClient, olClock] = readRef(dec, c, clock, this.client);
+        const o = readRef(dec, c, clock, this.client);
+        if (typeof o === 'number') {
+          if (o > i) throw new DecodeError('invalid', 'left origin before the group');
+          const p = this.records[this.records.length - o] as UpdateRecord;
+          olClient = p.client;
+          olClock = p.clock + p.len - 1;
+        } else [olClient, olClock] = o;
       }
       let orClient = NONE;
       let orClock = 0;
+      let hopTarget = -1;
       if (orMode === 0) {
         if (i + 1 >= n) throw new DecodeError('invalid', 'implicit right origin at the end of a group');
         this.orNext.push(this.records.length);
       } else if (orMode === 2) {
-        [orClient, orClock] = readRef(dec, c, clock, this.client);
+        const o = readRef(dec, c, clock, this.client);
+        if (typeof o === 'number') {
+          if (i + o >= n) throw new DecodeError('invalid', 'right origin after the group');
+          this.orHops.push(this.records.length, o);
+          hopTarget = this.records.length + o;
+        } else [orClient, orClock] = o;
       } else if (orMode === 3) {
         if (this.prev === null || this.prev.t !== 0)
           throw new DecodeError('invalid', 'no previous right origin');
+        if (this.hopTarget >= 0) {
+          // The previous record's right origin is a record ahead, resolved at the end: so is this one's.
+          const hops = this.hopTarget - this.records.length;
+          if (hops < 1) throw new DecodeError('invalid', 'right origin inside its own record');
+          this.orHops.push(this.records.length, hops);
+          hopTarget = this.hopTarget;
+        }
         orClient = this.prev.orClient;
         orClock = this.prev.orClock;
       }
+      this.hopTarget = hopTarget;
       let value: string | unknown[] | null = null;
       if (content === C_DELETED || content === C_DELETED1) value = null;
       else if (raw16) {
@@ -415,7 +483,14 @@ export function readGroup(dec: Decoder, client: () => number, records: UpdateRec
   const infos = runs ? readRuns(dec, n) : null;
   const reader = new GroupReader(dec, client, records, kind, parent, n, infos);
   for (let i = 0; i < n; i++) reader.read(i);
-  const { orNext, textAt, textLen } = reader;
+  const { orNext, orHops, textAt, textLen } = reader;
+  for (let k = 0; k < orHops.length; k += 2) {
+    const at = orHops[k] as number;
+    const r = records[at] as UpdateRecord & { t: 0 };
+    const nx = records[at + (orHops[k + 1] as number)] as UpdateRecord;
+    r.orClient = nx.client;
+    r.orClock = nx.clock;
+  }
   for (const at of orNext) {
     const r = records[at] as UpdateRecord & { t: 0 };
     const nx = records[at + 1] as UpdateRecord;
