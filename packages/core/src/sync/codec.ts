@@ -31,7 +31,8 @@ import type { ContainerKind } from '../doc/container.js';
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
-import { type Group, MAX_CLOCK, readGroup, writeGroup } from './group-codec.js';
+import { type Group, MAX_CLOCK, readGroup } from './group-codec.js';
+import { writeGroup } from './group-writer.js';
 import { type DecodedUpdate, type ParentRef, parentKey, type UpdateRecord } from './records.js';
 
 /**
