@@ -17,8 +17,11 @@
  * index and clock, 3 same client, ending where the previous record starts), bits 4-5 left origin (0 the previous record's last unit, 1 none, 2 the unit
  * before the record's own first clock, 3 a reference), bits 6-7 right origin (0 the next record's
  * first unit, 1 none, 2 a reference, 3 the previous record's right origin). A reference is one
- * varuint `2 * zigzag(clock delta)` for the record's own client, or `1` followed by a client index
- * and a clock. Record layout: info, length (unless implied), id, origins, inline content. A map
+ * varuint `2 * zigzag(clock delta)` for the record's own client, `1` followed by a client index
+ * and a clock, or `2 * k + 1` (k >= 1, version 2): the last unit of the record k before (left
+ * origins) or the first unit of the record k after (right origins) in the same group. A group
+ * tag with bit 2 set (version 2) writes the group's info bytes first as runs (count of runs,
+ * then info byte and repeat count each) and no info byte per record. Record layout: info, length (unless implied), id, origins, inline content. A map
  * record is info (bits 2-3 the id mode, bit 0 a tombstone), id, key, HLC wall and logical time,
  * then its value unless a tombstone. In a snapshot,
  * records follow document order, so origins are nearly always implicit. Every count is checked
@@ -28,7 +31,8 @@ import type { ContainerKind } from '../doc/container.js';
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
-import { type Group, MAX_CLOCK, readGroup, writeGroup } from './group-codec.js';
+import { type Group, MAX_CLOCK, readGroup } from './group-codec.js';
+import { writeGroup } from './group-writer.js';
 import { type DecodedUpdate, type ParentRef, parentKey, type UpdateRecord } from './records.js';
 
 /**

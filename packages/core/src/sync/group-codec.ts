@@ -1,14 +1,13 @@
 /**
  * One group of an update (the records of one container) in the binary format described in
- * `codec.ts`: the info byte, lengths, relative ids and origins, inline content, and for text the
- * group's live text as one UTF-8 string.
+ * `codec.ts`: its constants and the reader (info bytes, lengths, relative ids and origins, inline
+ * content, and for text the group's live text as one UTF-8 string); `group-writer.ts` writes it.
  */
-import { type ContainerKind, KIND_CODES, KINDS } from '../doc/container.js';
+import { type ContainerKind, KINDS } from '../doc/container.js';
 import type { Decoder } from '../encoding/decoder.js';
-import type { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
 import { NONE, type ParentRef, type UpdateRecord } from './records.js';
-import { readValue, writeValue } from './values-codec.js';
+import { readValue } from './values-codec.js';
 
 /** Content modes of a sequence record's info byte. */
 export const C_LIVE = 0;
@@ -17,40 +16,8 @@ export const C_LIVE1 = 2;
 export const C_DELETED1 = 3;
 /** Content bit of a map record's info byte: a tombstone (no value follows; format version 2). */
 export const M_TOMBSTONE = 1;
-/** Largest clock delta written as a same-client reference. */
-const MAX_DELTA = 2 ** 50;
-
-function writeRef(
-  enc: Encoder,
-  ownClient: number,
-  ownClock: number,
-  client: number,
-  clock: number,
-  ci: (id: number) => number,
-): void {
-  const d = clock - ownClock;
-  if (client === ownClient && Math.abs(d) < MAX_DELTA) {
-    enc.writeVarUint((d >= 0 ? 2 * d : -2 * d - 1) * 2);
-    return;
-  }
-  enc.writeVarUint(1);
-  enc.writeVarUint(ci(client));
-  enc.writeVarUint(clock);
-}
 /** Largest clock + length accepted. */
 export const MAX_CLOCK = Number.MAX_SAFE_INTEGER;
-
-function isWellFormed(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    if (c > 0xdbff) return false;
-    const d = s.charCodeAt(i + 1);
-    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
-    i++;
-  }
-  return true;
-}
 
 /** The records of one container (or the collected ids), as written together. */
 export interface Group {
@@ -66,129 +33,6 @@ export interface Group {
  */
 export const G_RUNS = 4;
 
-/** The info byte of record `i` (see `codec.ts`) and a lower bound of the bytes its body takes. */
-function infoOf(records: readonly UpdateRecord[], i: number): number {
-  const r = records[i] as UpdateRecord;
-  const prev = i > 0 ? (records[i - 1] as UpdateRecord) : null;
-  let info = 0;
-  let idMode: number;
-  if (prev !== null && prev.client === r.client && prev.clock + prev.len === r.clock) idMode = 0;
-  else if (prev !== null && prev.client === r.client && r.clock + r.len === prev.clock) idMode = 3;
-  else if (prev !== null && prev.client === r.client) idMode = 1;
-  else idMode = 2;
-  info |= idMode << 2;
-  if (r.t === 0) {
-    let ol = 1;
-    let or = 1;
-    const c = r.content;
-    if (c === null) info |= r.len === 1 ? C_DELETED1 : C_DELETED;
-    else if (r.len === 1 && (typeof c !== 'string' || isWellFormed(c))) info |= C_LIVE1;
-    if (r.olClient !== NONE) {
-      if (prev !== null && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock) ol = 0;
-      else if (r.olClient === r.client && r.olClock === r.clock - 1) ol = 2;
-      else ol = 3;
-    }
-    if (r.orClient !== NONE) {
-      const next = records[i + 1];
-      if (next !== undefined && next.client === r.orClient && next.clock === r.orClock) or = 0;
-      else if (prev !== null && prev.t === 0 && prev.orClient === r.orClient && prev.orClock === r.orClock)
-        or = 3;
-      else or = 2;
-    }
-    info |= (ol << 4) | (or << 6);
-  } else if (r.t === 1 && r.value === undefined) info |= M_TOMBSTONE;
-  return info;
-}
-
-/** A lower bound of the bytes record `r` takes besides its info byte (text counted in its string). */
-function minBody(r: UpdateRecord, info: number): number {
-  const id = ((info >> 2) & 3) === 2 ? 2 : 0;
-  if (r.t === 0) return id + (r.content === null ? 0 : r.len);
-  if (r.t === 3) return id + 1;
-  return id + (r.t === 1 ? 3 : 1);
-}
-
-/** Write one group. */
-export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
-  const { ref, records } = g;
-  const n = records.length;
-  const infos = new Uint8Array(n);
-  let runs = 0;
-  let lower = 0;
-  for (let i = 0; i < n; i++) {
-    const info = infoOf(records, i);
-    infos[i] = info;
-    if (i === 0 || infos[i - 1] !== info) runs++;
-    lower += minBody(records[i] as UpdateRecord, info);
-  }
-  // Runs pay when they halve the info bytes; the decoder accepts at most two records per byte
-  // that follows the runs, which `lower` guarantees.
-  const useRuns = runs * 3 <= n && n <= 2 * lower;
-  const flag = useRuns ? G_RUNS : 0;
-  if (ref === null) body.writeU8(2 | flag);
-  else if (ref.name !== null) {
-    body.writeU8(0 | flag);
-    body.writeU8(KIND_CODES[ref.kind]);
-    body.writeString(ref.name);
-  } else {
-    body.writeU8(1 | flag);
-    body.writeU8(KIND_CODES[g.kind as ContainerKind]);
-    body.writeVarUint(ci(ref.client));
-    body.writeVarUint(ref.clock);
-  }
-  body.writeVarUint(n);
-  if (useRuns) {
-    body.writeVarUint(runs);
-    let i = 0;
-    while (i < n) {
-      const info = infos[i] as number;
-      let j = i + 1;
-      while (j < n && infos[j] === info) j++;
-      body.writeU8(info);
-      body.writeVarUint(j - i);
-      i = j;
-    }
-  }
-  const textParts: string[] = [];
-  let prev: UpdateRecord | null = null;
-  for (let i = 0; i < n; i++) {
-    const r = records[i] as UpdateRecord;
-    const info = infos[i] as number;
-    if (!useRuns) body.writeU8(info);
-    const idMode = (info >> 2) & 3;
-    const content = info & 3;
-    const ol = (info >> 4) & 3;
-    const or = (info >> 6) & 3;
-    const raw16 =
-      r.t === 0 && typeof r.content === 'string' && content === C_LIVE && !isWellFormed(r.content);
-    if (r.t === 3 || (r.t === 0 && (content === C_LIVE || content === C_DELETED))) {
-      if (raw16) body.writeVarUint(0);
-      body.writeVarUint(r.len);
-    }
-    if (idMode === 1) body.writeVarInt(r.clock - ((prev as UpdateRecord).clock + (prev as UpdateRecord).len));
-    else if (idMode === 2) {
-      body.writeVarUint(ci(r.client));
-      body.writeVarUint(r.clock);
-    }
-    if (r.t === 0) {
-      if (ol === 3) writeRef(body, r.client, r.clock, r.olClient, r.olClock, ci);
-      if (or === 2) writeRef(body, r.client, r.clock, r.orClient, r.orClock, ci);
-      const c = r.content;
-      if (typeof c === 'string') {
-        if (raw16) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
-        else textParts.push(c);
-      } else if (c !== null) for (const v of c) writeValue(body, v);
-    } else if (r.t === 1) {
-      body.writeString(r.key);
-      body.writeVarUint(r.wall);
-      body.writeVarUint(r.logical);
-      if (r.value !== undefined) writeValue(body, r.value);
-    } else if (r.t === 2) writeValue(body, r.delta);
-    prev = r;
-  }
-  if (g.kind === 'text') body.writeString(textParts.join(''));
-}
-
 /** Read a clock (below 2^53 - 1). */
 export function readClock(dec: Decoder): number {
   const c = dec.readVarUint();
@@ -196,16 +40,19 @@ export function readClock(dec: Decoder): number {
   return c;
 }
 
-/** Read a reference written by `writeRef`: [client, clock]. */
+/**
+ * Read a reference written by `writeRef`: [client, clock], or the number of records to hop (the
+ * caller resolves and bounds it).
+ */
 export function readRef(
   dec: Decoder,
   ownClient: number,
   ownClock: number,
   client: () => number,
-): [number, number] {
+): [number, number] | number {
   const v = dec.readVarUint();
   if (v === 1) return [client(), readClock(dec)];
-  if (v % 2 !== 0) throw new DecodeError('bad-tag', 'bad reference');
+  if (v % 2 !== 0) return (v - 1) / 2;
   const z = v / 2;
   const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   const clock = ownClock + d;
@@ -217,6 +64,10 @@ export function readRef(
 class GroupReader {
   prev: UpdateRecord | null = null;
   readonly orNext: number[] = [];
+  /** Right origins named by distance: pairs of (record index, hops). */
+  readonly orHops: number[] = [];
+  /** Index of the record the previous record's right origin hops to (resolved later), or -1. */
+  private hopTarget = -1;
   readonly textAt: number[] = [];
   textLen = 0;
 
@@ -280,21 +131,41 @@ class GroupReader {
         olClient = c;
         olClock = clock - 1;
       } else if (olMode === 3) {
-        [olClient, olClock] = readRef(dec, c, clock, this.client);
+        const o = readRef(dec, c, clock, this.client);
+        if (typeof o === 'number') {
+          if (o > i) throw new DecodeError('invalid', 'left origin before the group');
+          const p = this.records[this.records.length - o] as UpdateRecord;
+          olClient = p.client;
+          olClock = p.clock + p.len - 1;
+        } else [olClient, olClock] = o;
       }
       let orClient = NONE;
       let orClock = 0;
+      let hopTarget = -1;
       if (orMode === 0) {
         if (i + 1 >= n) throw new DecodeError('invalid', 'implicit right origin at the end of a group');
         this.orNext.push(this.records.length);
       } else if (orMode === 2) {
-        [orClient, orClock] = readRef(dec, c, clock, this.client);
+        const o = readRef(dec, c, clock, this.client);
+        if (typeof o === 'number') {
+          if (i + o >= n) throw new DecodeError('invalid', 'right origin after the group');
+          this.orHops.push(this.records.length, o);
+          hopTarget = this.records.length + o;
+        } else [orClient, orClock] = o;
       } else if (orMode === 3) {
         if (this.prev === null || this.prev.t !== 0)
           throw new DecodeError('invalid', 'no previous right origin');
+        if (this.hopTarget >= 0) {
+          // The previous record's right origin is a record ahead, resolved at the end: so is this one's.
+          const hops = this.hopTarget - this.records.length;
+          if (hops < 1) throw new DecodeError('invalid', 'right origin inside its own record');
+          this.orHops.push(this.records.length, hops);
+          hopTarget = this.hopTarget;
+        }
         orClient = this.prev.orClient;
         orClock = this.prev.orClock;
       }
+      this.hopTarget = hopTarget;
       let value: string | unknown[] | null = null;
       if (content === C_DELETED || content === C_DELETED1) value = null;
       else if (raw16) {
@@ -409,7 +280,14 @@ export function readGroup(dec: Decoder, client: () => number, records: UpdateRec
   const infos = runs ? readRuns(dec, n) : null;
   const reader = new GroupReader(dec, client, records, kind, parent, n, infos);
   for (let i = 0; i < n; i++) reader.read(i);
-  const { orNext, textAt, textLen } = reader;
+  const { orNext, orHops, textAt, textLen } = reader;
+  for (let k = 0; k < orHops.length; k += 2) {
+    const at = orHops[k] as number;
+    const r = records[at] as UpdateRecord & { t: 0 };
+    const nx = records[at + (orHops[k + 1] as number)] as UpdateRecord;
+    r.orClient = nx.client;
+    r.orClock = nx.clock;
+  }
   for (const at of orNext) {
     const r = records[at] as UpdateRecord & { t: 0 };
     const nx = records[at + 1] as UpdateRecord;

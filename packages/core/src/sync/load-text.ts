@@ -78,6 +78,10 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   let pLen = 0;
   let pOrClient = NO_CLIENT;
   let pOrClock = 0;
+  // Right origins named by record distance: (item index, hops) pairs resolved after the loop, and
+  // the item the previous run's right origin hops to (-1 if none).
+  const orHops: number[] = [];
+  let pHopTarget = -1;
   let prev: Item | null = null;
   let orPending = false;
   for (let i = 0; i < n; i++) {
@@ -156,20 +160,39 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
       olClock = readRef(buf, pos, c, clock, toIndex);
       olClient = refClient;
       pos = varEnd;
+      if (refHops > 0) {
+        if (refHops > i) return null;
+        const p = items[items.length - refHops] as Item;
+        olClient = p.client;
+        olClock = p.clock + p.len - 1;
+      }
     }
     const orMode = (info >> 6) & 3;
     let orClient = NO_CLIENT;
     let orClock = 0;
+    let hopTarget = -1;
     if (orMode === 0) {
       if (i + 1 >= n) return null;
     } else if (orMode === 2) {
       orClock = readRef(buf, pos, c, clock, toIndex);
       orClient = refClient;
       pos = varEnd;
+      if (refHops > 0) {
+        if (i + refHops >= n) return null;
+        hopTarget = items.length + refHops;
+        orHops.push(items.length, refHops);
+        orClient = NO_CLIENT;
+        orClock = 0;
+      }
     } else if (orMode === 3) {
       if (prev === null) return null;
       orClient = pOrClient;
       orClock = pOrClock;
+      if (pHopTarget >= 0) {
+        if (pHopTarget - items.length < 1) return null;
+        hopTarget = pHopTarget;
+        orHops.push(items.length, pHopTarget - items.length);
+      }
     }
     const deleted = content === C_DELETED || content === C_DELETED1;
     if (!deleted) live += len;
@@ -189,6 +212,13 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     pLen = len;
     pOrClient = orClient;
     pOrClock = orClock;
+    pHopTarget = hopTarget;
+  }
+  for (let k = 0; k < orHops.length; k += 2) {
+    const at = orHops[k] as number;
+    const to = items[at + (orHops[k + 1] as number)] as Item;
+    (items[at] as Item).orClient = to.client;
+    (items[at] as Item).orClock = to.clock;
   }
   dec.readRaw(pos - dec.offset);
   const text = dec.readString();
@@ -201,6 +231,8 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
 let varEnd = 0;
 /** Client index of the last reference read by {@link readRef} (its clock is returned). */
 let refClient = 0;
+/** Records to hop for the last reference read by {@link readRef} that names a record by distance; 0 otherwise. */
+let refHops = 0;
 
 /**
  * Read an unsigned varint (as `Decoder.readVarUint`) at `pos`; the position after it goes to
@@ -262,6 +294,7 @@ function readRef(
 ): number {
   const v = readVar(buf, pos);
   if (v === 1) {
+    refHops = 0;
     const ci = toIndex[readVar(buf, varEnd)];
     if (ci === undefined) throw NOT_FAST;
     const clock = readVar(buf, varEnd);
@@ -269,7 +302,13 @@ function readRef(
     refClient = ci;
     return clock;
   }
-  if (v % 2 !== 0) throw NOT_FAST;
+  if (v % 2 !== 0) {
+    // A record named by distance: the caller resolves it.
+    refHops = (v - 1) / 2;
+    refClient = NO_CLIENT;
+    return 0;
+  }
+  refHops = 0;
   const z = v / 2;
   const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   const clock = ownClock + d;
