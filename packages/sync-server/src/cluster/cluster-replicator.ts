@@ -301,7 +301,8 @@ export class ClusterReplicator implements Replicator {
         this.snapshots?.observeTerm(e.term);
         if (machine.status().role !== 'leader') this.snapshots?.stepDown();
       }
-      if (e.type !== 'term-changed') for (const l of this.listeners) l({ kind: 'status' });
+      if (e.type === 'became-leader' || e.type === 'stepped-down' || e.type === 'leader-seen')
+        for (const l of this.listeners) l({ kind: 'status' });
     }
   }
 

@@ -24,6 +24,7 @@ export interface ResolvedElection {
   /** A follower that heard its leader within this window refuses pre-votes and votes. */
   stickinessMs: number;
   roundTimeoutMs: number;
+  preVoteRetryMs: number;
   succession: boolean;
   timeoutTickMs: number;
 }
@@ -73,6 +74,7 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
     leaseMs: positive('leaseMs', config.leaseMs ?? min),
     stickinessMs: Math.max(2 * heartbeatMs, Math.floor(min / 2)),
     roundTimeoutMs: positive('roundTimeoutMs', config.roundTimeoutMs ?? 2 * heartbeatMs),
+    preVoteRetryMs: positive('preVoteRetryMs', config.preVoteRetryMs ?? 2 * heartbeatMs),
     succession: config.succession ?? true,
     timeoutTickMs: positive('timeoutTickMs', config.timeoutTickMs ?? 1),
   };

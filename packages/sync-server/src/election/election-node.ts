@@ -14,6 +14,9 @@ import {
   type ElectionConfig,
   type ElectionMessage,
   type ElectionOutput,
+  type ElectionPhase,
+  type ElectionPhaseCause,
+  type ElectionPhaseOutcome,
   type ElectionRole,
   type ElectionStatus,
   type ElectionTimer,
@@ -83,7 +86,7 @@ export class ElectionNode {
   /** Begin: arm the election timer (a cluster of one elects itself at once). */
   start(now: number): ElectionOutput {
     this.begin();
-    if (this.config.peers.length === 0) this.startPreVote(now);
+    if (this.config.peers.length === 0) this.startPreVote(now, 'start');
     else this.armElectionTimer();
     return this.end();
   }
@@ -94,10 +97,19 @@ export class ElectionNode {
     if (timer === 'election' && (this.role === 'follower' || this.role === 'deferring')) {
       for (const n of this.deferredTo) this.skip.add(n);
       this.deferredTo.clear();
-      this.startPreVote(now);
+      this.startPreVote(now, 'election-timeout');
     } else if (timer === 'round') {
-      if (this.role === 'bully-waiting') this.becomeCandidate(now);
-      else if (this.role === 'pre-candidate' || this.role === 'candidate') this.becomeFollower();
+      if (this.role === 'bully-waiting') {
+        this.phaseEnded('bully', this.roundTerm, now, 'timed-out', []);
+        this.becomeCandidate(now, 'bully-timeout');
+      } else if (this.role === 'pre-candidate') {
+        this.phaseEnded('pre-vote', this.roundTerm, now, 'timed-out', [...this.grants]);
+        if (this.config.succession) this.retryPreVote(now);
+        else this.becomeFollower();
+      } else if (this.role === 'candidate') {
+        this.phaseEnded('vote', this.term, now, 'timed-out', [...this.grants]);
+        this.becomeFollower();
+      }
     } else if (timer === 'heartbeat' && this.role === 'leader') {
       if (this.freshAcks(now) < this.config.majority) {
         this.out.events.push({ type: 'stepped-down', term: this.term, at: now, reason: 'lost-quorum' });
@@ -138,7 +150,10 @@ export class ElectionNode {
       case 'pre-vote-reply':
         if (this.role === 'pre-candidate' && m.term === this.roundTerm && m.granted) {
           this.grants.add(from);
-          if (this.grants.size >= this.config.majority) this.afterPreVote(now);
+          if (this.grants.size >= this.config.majority) {
+            this.phaseEnded('pre-vote', this.roundTerm, now, 'won', [...this.grants]);
+            this.afterPreVote(now);
+          }
         }
         return;
       case 'elect':
@@ -148,6 +163,7 @@ export class ElectionNode {
         if ((this.role === 'bully-waiting' || this.role === 'deferring') && m.term === this.roundTerm) {
           this.deferredTo.add(from);
           if (this.role === 'bully-waiting') {
+            this.phaseEnded('bully', this.roundTerm, now, 'deferred', [from]);
             this.role = 'deferring';
             this.out.timers.push({ timer: 'round', delayMs: null });
             this.armElectionTimer();
@@ -161,7 +177,10 @@ export class ElectionNode {
         if (m.term > this.term) this.adoptTerm(m.term, now);
         else if (this.role === 'candidate' && m.term === this.term && m.granted) {
           this.grants.add(from);
-          if (this.grants.size >= this.config.majority) this.becomeLeader(now);
+          if (this.grants.size >= this.config.majority) {
+            this.phaseEnded('vote', this.term, now, 'won', [...this.grants]);
+            this.becomeLeader(now);
+          }
         }
         return;
     }
@@ -198,7 +217,7 @@ export class ElectionNode {
     // each other forever.
     if (from > this.config.id && this.aheadOfMe().includes(from)) return;
     this.send(from, { type: 'alive', term });
-    if (this.role === 'follower' || this.role === 'deferring') this.startPreVote(now);
+    if (this.role === 'follower' || this.role === 'deferring') this.startPreVote(now, 'elect');
   }
 
   private onVoteRequest(from: NodeId, term: number, now: number): void {
@@ -216,7 +235,7 @@ export class ElectionNode {
     this.send(from, { type: 'vote-reply', term: this.term, granted });
   }
 
-  private startPreVote(now: number): void {
+  private startPreVote(now: number, cause: ElectionPhaseCause): void {
     if (this.term >= MAX_TERM) {
       // No term is left to claim: this node can only follow a leader of this term.
       this.becomeFollower();
@@ -228,23 +247,48 @@ export class ElectionNode {
     this.grants.clear();
     this.grants.add(this.config.id);
     this.out.timers.push({ timer: 'election', delayMs: null });
+    this.phaseStarted('pre-vote', this.roundTerm, now, cause, this.config.peers);
     if (this.grants.size >= this.config.majority) {
       this.afterPreVote(now);
       return;
     }
     for (const p of this.config.peers) this.send(p, { type: 'pre-vote', term: this.roundTerm });
-    // Replies normally take a round trip; waiting a whole randomized timeout lets a slow (loaded)
-    // peer's grant still count instead of costing another round.
-    this.out.timers.push({ timer: 'round', delayMs: this.randomTimeout() });
+    // With succession the round stays open and asks again soon (see `retryPreVote`). Plain Raft
+    // waits a whole randomized timeout, so a slow (loaded) peer's grant still counts.
+    this.out.timers.push({
+      timer: 'round',
+      delayMs: this.config.succession ? this.retryDelay() : this.randomTimeout(),
+    });
+  }
+
+  /**
+   * A pre-vote round reached no majority yet: ask again the peers that have not granted, keeping
+   * the grants already in hand. A peer that was paused, cut off or busy answers the next ask as
+   * soon as it can, instead of the round giving up and the next one starting a whole election
+   * timeout later. The node stays pre-candidate until a majority grants, a leader's heartbeat
+   * arrives or a higher term is seen.
+   */
+  private retryPreVote(now: number): void {
+    const ask = this.config.peers.filter((p) => !this.grants.has(p));
+    this.phaseStarted('pre-vote', this.roundTerm, now, 'retry', ask);
+    for (const p of ask) this.send(p, { type: 'pre-vote', term: this.roundTerm });
+    this.out.timers.push({ timer: 'round', delayMs: this.retryDelay() });
+  }
+
+  /** A pre-vote retry interval in [preVoteRetryMs, 2 * preVoteRetryMs). */
+  private retryDelay(): number {
+    const r = Math.min(Math.max(this.random(), 0), 0.999999);
+    return this.config.preVoteRetryMs * (1 + r);
   }
 
   private afterPreVote(now: number): void {
     const ahead = this.config.succession ? this.aheadOfMe() : [];
     if (ahead.length === 0) {
-      this.becomeCandidate(now);
+      this.becomeCandidate(now, 'pre-vote-won');
       return;
     }
     this.role = 'bully-waiting';
+    this.phaseStarted('bully', this.roundTerm, now, 'pre-vote-won', ahead);
     for (const p of ahead) this.send(p, { type: 'elect', term: this.roundTerm });
     this.out.timers.push({ timer: 'round', delayMs: this.config.roundTimeoutMs });
   }
@@ -262,16 +306,18 @@ export class ElectionNode {
     return ahead.filter((p) => !this.skip.has(p));
   }
 
-  private becomeCandidate(now: number): void {
+  private becomeCandidate(now: number, cause: ElectionPhaseCause): void {
     this.role = 'candidate';
     this.leader = null;
     this.term += 1;
     this.votedFor = this.config.id;
     this.out.persist = { term: this.term, votedFor: this.config.id };
     this.out.events.push({ type: 'term-changed', term: this.term, at: now });
+    this.phaseStarted('vote', this.term, now, cause, this.config.peers);
     this.grants.clear();
     this.grants.add(this.config.id);
     if (this.grants.size >= this.config.majority) {
+      this.phaseEnded('vote', this.term, now, 'won', [...this.grants]);
       this.becomeLeader(now);
       return;
     }
@@ -350,6 +396,34 @@ export class ElectionNode {
     const r = Math.min(Math.max(this.random(), 0), 0.999999);
     const slots = Math.max(1, Math.floor((max - min) / tick));
     return min + Math.floor(r * slots) * tick;
+  }
+
+  private phaseStarted(
+    phase: ElectionPhase,
+    term: number,
+    now: number,
+    cause: ElectionPhaseCause,
+    asked: readonly NodeId[],
+  ): void {
+    this.out.events.push({
+      type: 'phase-started',
+      phase,
+      term,
+      at: now,
+      cause,
+      successors: [...this.successors],
+      asked: [...asked],
+    });
+  }
+
+  private phaseEnded(
+    phase: ElectionPhase,
+    term: number,
+    now: number,
+    outcome: ElectionPhaseOutcome,
+    granted: NodeId[],
+  ): void {
+    this.out.events.push({ type: 'phase-ended', phase, term, at: now, outcome, granted });
   }
 
   private send(to: NodeId, message: ElectionMessage): void {

@@ -1,7 +1,9 @@
 /**
  * A deterministic simulation of N election state machines over a virtual network and virtual
  * time: message delay (hence reordering), loss, duplication, partitions, crashes and restarts
- * from persisted state. Used by the property tests and by the failover-time simulation; exported
+ * from persisted state, and SIGSTOP-like pauses (a paused node runs nothing; on resume its
+ * overdue timers fire first, then the messages that queued up for it arrive in order, as a
+ * resumed process reads its socket buffers). Used by the property tests and by the failover-time simulation; exported
  * so the chaos tooling can reuse it. Everything is seeded, so any run replays exactly.
  */
 import { type RandomSource, seededRandom } from '../time/random.js';
@@ -40,6 +42,10 @@ interface SimNode {
   machine: ElectionNode;
   persisted: PersistentElectionState;
   alive: boolean;
+  /** SIGSTOPped: timers and deliveries wait in `overdue` and `inbox` until resumed. */
+  paused: boolean;
+  overdue: { timer: ElectionTimer; handle: TimerHandle }[];
+  inbox: (() => void)[];
   timers: Map<ElectionTimer, TimerHandle>;
   random: RandomSource;
 }
@@ -78,6 +84,9 @@ export class SimulatedCluster {
         machine: this.makeMachine(id, persisted, random),
         persisted,
         alive: false,
+        paused: false,
+        overdue: [],
+        inbox: [],
         timers: new Map(),
         random,
       });
@@ -115,10 +124,50 @@ export class SimulatedCluster {
     return { ...this.node(id).persisted };
   }
 
+  /** True while the node is paused (see {@link pause}). */
+  isPaused(id: NodeId): boolean {
+    return this.node(id).paused;
+  }
+
+  /**
+   * SIGSTOP a running node: it runs nothing (no timer fires, no message is handled or sent) but
+   * keeps its state, and messages sent to it queue up instead of being lost.
+   */
+  pause(id: NodeId): void {
+    const n = this.node(id);
+    if (n.alive) n.paused = true;
+  }
+
+  /**
+   * SIGCONT: the timers that fell due while paused fire first (in due order, skipping any an
+   * earlier one replaced), then the queued messages are handled in arrival order.
+   */
+  resume(id: NodeId): void {
+    const n = this.node(id);
+    if (!n.paused) return;
+    n.paused = false;
+    const overdue = n.overdue;
+    n.overdue = [];
+    for (const { timer, handle } of overdue) {
+      if (!n.alive || n.paused || n.timers.get(timer) !== handle) continue;
+      n.timers.delete(timer);
+      this.apply(n, n.machine.fire(timer, this.now));
+    }
+    const inbox = n.inbox;
+    n.inbox = [];
+    for (const deliver of inbox) {
+      if (n.paused) n.inbox.push(deliver);
+      else deliver();
+    }
+  }
+
   /** Kill a node: its timers stop, messages to it are lost, volatile state is gone. */
   crash(id: NodeId): void {
     const n = this.node(id);
     n.alive = false;
+    n.paused = false;
+    n.overdue = [];
+    n.inbox = [];
     for (const t of n.timers.values()) t.cancel();
     n.timers.clear();
   }
@@ -207,14 +256,16 @@ export class SimulatedCluster {
       n.timers.delete(timer);
       if (delayMs !== null) {
         const machine = n.machine;
-        n.timers.set(
-          timer,
-          this.scheduler.setTimer(delayMs, () => {
-            if (!n.alive || n.machine !== machine) return;
-            n.timers.delete(timer);
-            this.apply(n, machine.fire(timer, this.now));
-          }),
-        );
+        const handle: TimerHandle = this.scheduler.setTimer(delayMs, () => {
+          if (!n.alive || n.machine !== machine) return;
+          if (n.paused) {
+            n.overdue.push({ timer, handle });
+            return;
+          }
+          n.timers.delete(timer);
+          this.apply(n, machine.fire(timer, this.now));
+        });
+        n.timers.set(timer, handle);
       }
     }
     for (const { to, message } of out.send) {
@@ -226,7 +277,13 @@ export class SimulatedCluster {
         this.scheduler.setTimer(delay, () => {
           const dest = this.nodes.get(to);
           if (dest === undefined || !dest.alive || this.cut.has(`${n.id}>${to}`)) return;
-          this.apply(dest, dest.machine.receive(n.id, message, this.now));
+          const machine = dest.machine;
+          const deliver = () => {
+            if (dest.alive && dest.machine === machine)
+              this.apply(dest, machine.receive(n.id, message, this.now));
+          };
+          if (dest.paused) dest.inbox.push(deliver);
+          else deliver();
         });
       }
     }

@@ -98,7 +98,7 @@ describe('pre-vote', () => {
     expect(types(out)).toEqual(['2:pre-vote', '3:pre-vote']);
     expect(sentTo(out, 2)[0]).toEqual({ type: 'pre-vote', term: 1 });
     expect(out.persist).toBeUndefined();
-    expect(timer(out, 'round')).toBe(450); // a randomized election timeout
+    expect(timer(out, 'round')).toBe(150); // a randomized retry interval in [100, 200)
     expect(n.status()).toMatchObject({ role: 'pre-candidate', term: 0 });
   });
 
@@ -122,12 +122,53 @@ describe('pre-vote', () => {
     expect(sentTo(l.receive(1, { type: 'pre-vote', term: 9 }, 5000), 1)[0]).toMatchObject({ granted: false });
   });
 
-  it('a failed pre-vote returns to follower with a fresh election timer and no term change', () => {
+  it('a pre-vote without a majority asks again soon the peers that have not granted, keeping the grants it has', () => {
+    const n = new ElectionNode({ id: 1, members: [1, 2, 3, 4, 5] }, { term: 0, votedFor: null }, () => 0.5);
+    n.start(0);
+    n.fire('election', 450);
+    n.receive(2, { type: 'pre-vote-reply', term: 1, granted: true }, 451);
+    n.receive(3, { type: 'pre-vote-reply', term: 1, granted: false }, 451);
+    const retry = n.fire('round', 600);
+    expect(types(retry)).toEqual(['3:pre-vote', '4:pre-vote', '5:pre-vote']);
+    expect(timer(retry, 'round')).toBe(150);
+    expect(retry.events).toContainEqual(
+      expect.objectContaining({
+        type: 'phase-ended',
+        phase: 'pre-vote',
+        outcome: 'timed-out',
+        granted: [1, 2],
+      }),
+    );
+    expect(retry.events).toContainEqual(
+      expect.objectContaining({ type: 'phase-started', phase: 'pre-vote', cause: 'retry', asked: [3, 4, 5] }),
+    );
+    expect(n.status()).toMatchObject({ role: 'pre-candidate', term: 0 });
+    // The peer that was paused answers the retry: with the grant kept from round one it is a majority.
+    const won = n.receive(4, { type: 'pre-vote-reply', term: 1, granted: true }, 640);
+    expect(won.events).toContainEqual(
+      expect.objectContaining({ type: 'phase-ended', phase: 'pre-vote', outcome: 'won', granted: [1, 2, 4] }),
+    );
+    expect(n.status().role).toBe('bully-waiting');
+  });
+
+  it('a heartbeat ends the retries: the node follows again', () => {
     const n = node(1);
     n.start(0);
     n.fire('election', 450);
+    n.fire('round', 600);
+    const out = n.receive(3, { type: 'heartbeat', term: 0, successors: [3, 2, 1] }, 620);
+    expect(n.status()).toMatchObject({ role: 'follower', leader: 3 });
+    expect(timer(out, 'round')).toBeNull();
+    expect(n.fire('round', 800).send).toEqual([]);
+  });
+
+  it('without succession (plain Raft) a failed pre-vote returns to follower with a fresh election timer', () => {
+    const n = new ElectionNode({ id: 1, members, succession: false }, { term: 0, votedFor: null }, () => 0.5);
+    n.start(0);
+    const first = n.fire('election', 450);
+    expect(timer(first, 'round')).toBe(450);
     n.receive(2, { type: 'pre-vote-reply', term: 1, granted: false }, 451);
-    const out = n.fire('round', 550);
+    const out = n.fire('round', 900);
     expect(n.status()).toMatchObject({ role: 'follower', term: 0 });
     expect(timer(out, 'election')).toBe(450);
   });
