@@ -79,3 +79,16 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
     timeoutTickMs: positive('timeoutTickMs', config.timeoutTickMs ?? 1),
   };
 }
+
+/** A randomized election timeout in [min, max), in steps of `timeoutTickMs`. */
+export function drawElectionTimeout(config: ResolvedElection, random: () => number): number {
+  const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max, timeoutTickMs: tick } = config;
+  const r = Math.min(Math.max(random(), 0), 0.999999);
+  const slots = Math.max(1, Math.floor((max - min) / tick));
+  return min + Math.floor(r * slots) * tick;
+}
+
+/** A retry interval (pre-vote and vote requests) in [preVoteRetryMs, 2 * preVoteRetryMs). */
+export function drawRetryDelay(config: ResolvedElection, random: () => number): number {
+  return config.preVoteRetryMs * (1 + Math.min(Math.max(random(), 0), 0.999999));
+}

@@ -16,6 +16,8 @@ import type { NodeId } from './types.js';
  * - `heal-after-kill`: a follower is cut off before the kill and reconnected up to 600 ms after.
  * - `peer-restarted`: a follower killed earlier restarted up to 1 s before the kill, and its
  *   first 0 to 300 ms are a stall (a cold process on a loaded machine).
+ * - `loaded`: from the kill on, every message takes 1 to 150 ms (processes on an overloaded
+ *   machine answer late), so survivors' rounds overlap and answers miss short deadlines.
  */
 export type FailoverScenario =
   | 'clean'
@@ -23,7 +25,8 @@ export type FailoverScenario =
   | 'peer-resumed'
   | 'peer-healed'
   | 'heal-after-kill'
-  | 'peer-restarted';
+  | 'peer-restarted'
+  | 'loaded';
 
 /** Every scenario, in a fixed order. */
 export const FAILOVER_SCENARIOS: readonly FailoverScenario[] = [
@@ -33,6 +36,7 @@ export const FAILOVER_SCENARIOS: readonly FailoverScenario[] = [
   'peer-healed',
   'heal-after-kill',
   'peer-restarted',
+  'loaded',
 ];
 
 /** One action on the victim, `at` ms relative to the kill (negative: before). */
@@ -108,6 +112,18 @@ export function planScenario(
         availableAfterMs: heal,
       };
     }
+    case 'loaded':
+      return {
+        actions: [
+          {
+            at: 0,
+            run: (s) => {
+              s.network = { ...s.network, minDelayMs: 1, maxDelayMs: 150 };
+            },
+          },
+        ],
+        availableAfterMs: 0,
+      };
     case 'peer-restarted': {
       const restart = -u(r, 0, 1000);
       const stall = u(r, 0, 300);

@@ -3,7 +3,10 @@
  * time: message delay (hence reordering), loss, duplication, partitions, crashes and restarts
  * from persisted state, and SIGSTOP-like pauses (a paused node runs nothing; on resume its
  * overdue timers fire first, then the messages that queued up for it arrive in order, as a
- * resumed process reads its socket buffers). Used by the property tests and by the failover-time simulation; exported
+ * resumed process reads its socket buffers). Links behave like the chaos harness's TCP links
+ * behind its proxies: a crashed node's links close (its peers are told `peerDown`), a restarted
+ * node's links come back after a reconnect delay (`peerUp` both ways), a cut link is silent and,
+ * when restored, is reset (`peerDown`) and then reconnects (`peerUp`). Used by the property tests and by the failover-time simulation; exported
  * so the chaos tooling can reuse it. Everything is seeded, so any run replays exactly.
  */
 import { type RandomSource, seededRandom } from '../time/random.js';
@@ -35,6 +38,8 @@ export interface SimulatedClusterOptions {
   network?: Partial<SimNetwork>;
   /** Election options shared by every node (id and members are filled in). */
   election?: Omit<ElectionConfig, 'id' | 'members'>;
+  /** Time a closed link takes to reconnect, drawn in [min, max) virtual ms. Default [25, 300). */
+  reconnectMs?: readonly [number, number];
 }
 
 interface SimNode {
@@ -164,6 +169,9 @@ export class SimulatedCluster {
   /** Kill a node: its timers stop, messages to it are lost, volatile state is gone. */
   crash(id: NodeId): void {
     const n = this.node(id);
+    if (n.alive)
+      for (const o of this.nodes.values())
+        if (o !== n) this.linkEvent(o, id, 'down', this.network.minDelayMs);
     n.alive = false;
     n.paused = false;
     n.overdue = [];
@@ -178,12 +186,21 @@ export class SimulatedCluster {
     if (n.alive) return;
     n.machine = this.makeMachine(id, n.persisted, n.random);
     this.startNode(n);
+    for (const o of this.nodes.values()) {
+      if (o === n) continue;
+      this.linkEvent(n, o.id, 'up', this.reconnectDelay());
+      this.linkEvent(o, id, 'up', this.reconnectDelay());
+    }
   }
 
   /** Cut (or restore) the one-way link from `a` to `b`. */
   setLink(a: NodeId, b: NodeId, up: boolean): void {
-    if (up) this.cut.delete(`${a}>${b}`);
-    else this.cut.add(`${a}>${b}`);
+    const key = `${a}>${b}`;
+    if (up && this.cut.delete(key)) {
+      // The held connection is reset (b stops hearing a), then a redials b.
+      this.linkEvent(this.node(b), a, 'down', this.network.minDelayMs);
+      this.linkEvent(this.node(a), b, 'up', this.reconnectDelay());
+    } else if (!up) this.cut.add(key);
   }
 
   /** Partition into groups: links inside a group work, links between groups are cut. */
@@ -202,7 +219,10 @@ export class SimulatedCluster {
 
   /** Restore every link. */
   heal(): void {
-    this.cut.clear();
+    for (const key of [...this.cut]) {
+      const [a, b] = key.split('>').map(Number) as [number, number];
+      this.setLink(a, b, true);
+    }
   }
 
   /**
@@ -237,6 +257,26 @@ export class SimulatedCluster {
       persisted,
       random,
     );
+  }
+
+  private reconnectDelay(): number {
+    const [min, max] = this.options.reconnectMs ?? [25, 300];
+    return min + this.rng() * (max - min);
+  }
+
+  /** After `delayMs`, tell running node `n` that its link with `peer` went down or came up. */
+  private linkEvent(n: SimNode, peer: NodeId, change: 'up' | 'down', delayMs: number): void {
+    const machine = n.machine;
+    this.scheduler.setTimer(delayMs, () => {
+      if (!n.alive || n.machine !== machine) return;
+      if (change === 'up' && (this.cut.has(`${n.id}>${peer}`) || !this.node(peer).alive)) return;
+      const deliver = () => {
+        if (n.alive && n.machine === machine)
+          this.apply(n, change === 'up' ? machine.peerUp(peer, this.now) : machine.peerDown(peer, this.now));
+      };
+      if (n.paused) n.inbox.push(deliver);
+      else deliver();
+    });
   }
 
   private startNode(n: SimNode): void {

@@ -46,8 +46,9 @@ export interface ElectionConfig {
    */
   leaseMs?: number;
   /**
-   * How long the bully phase waits for a higher-ranked node to answer `alive`. Default
-   * `2 * heartbeatMs`. (Pre-vote and vote rounds wait a randomized election timeout.)
+   * How long the bully phase waits for a higher-ranked node to answer `alive` when none of the
+   * nodes it asked granted its pre-vote (one that did is waited for a randomized election
+   * timeout). Default `2 * heartbeatMs`.
    */
   roundTimeoutMs?: number;
   /**
@@ -134,8 +135,12 @@ export type ElectionMessage =
   | VoteRequestMessage
   | VoteReplyMessage;
 
-/** The timers a node uses. Setting one replaces the previous timer of the same kind. */
-export type ElectionTimer = 'election' | 'heartbeat' | 'round';
+/**
+ * The timers a node uses. Setting one replaces the previous timer of the same kind. `retry`
+ * re-sends a candidate's vote requests to the peers that have not answered (a request lost to a
+ * link that was down, or a peer that was paused, costs a retry interval, not a whole round).
+ */
+export type ElectionTimer = 'election' | 'heartbeat' | 'round' | 'retry';
 
 /** Where a node is in the protocol. */
 export type ElectionRole =

@@ -429,3 +429,101 @@ describe('heartbeats, succession and check-quorum', () => {
     expect(f.fire('heartbeat', 10).send).toEqual([]);
   });
 });
+
+describe('failover under pauses and partitions', () => {
+  const five = [1, 2, 3, 4, 5];
+  const node5 = (id: NodeId) =>
+    new ElectionNode({ id, members: five }, { term: 0, votedFor: null }, () => 0.5);
+
+  it('waits a whole randomized timeout for a node ahead that granted its pre-vote (no split vote)', () => {
+    const n = node(1);
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 0, successors: [2, 1] }, 10);
+    const out = winPreVote(n, 450, [2]);
+    expect(types(out)).toEqual(['2:elect']);
+    expect(timer(out, 'round')).toBe(450);
+    // Node 2 answers late with its own candidacy: granted, no second candidate in term 1.
+    const vote = n.receive(2, { type: 'vote-request', term: 1 }, 700);
+    expect(sentTo(vote, 2)).toEqual([{ type: 'vote-reply', term: 1, granted: true }]);
+    expect(n.status()).toMatchObject({ role: 'follower', term: 1, votedFor: 2 });
+  });
+
+  it('waits only roundTimeoutMs for nodes ahead that have not granted yet', () => {
+    const n = node5(1);
+    n.start(0);
+    n.fire('election', 450);
+    n.receive(2, { type: 'pre-vote-reply', term: 1, granted: true }, 451);
+    const out = n.receive(3, { type: 'pre-vote-reply', term: 1, granted: true }, 452);
+    expect(types(out)).toEqual(['2:elect', '3:elect', '4:elect', '5:elect']);
+    expect(timer(out, 'round')).toBe(450);
+    const m = node5(1);
+    m.start(0);
+    m.receive(5, { type: 'heartbeat', term: 0, successors: [4, 3, 2, 1] }, 10);
+    m.fire('election', 450);
+    m.receive(2, { type: 'pre-vote-reply', term: 1, granted: true }, 451);
+    const short = m.receive(1, { type: 'pre-vote-reply', term: 1, granted: true }, 452);
+    expect(short.send).toEqual([]); // a grant from itself is not a peer's
+  });
+
+  it('skips a node ahead that did not answer even a retried pre-vote (paused or cut off)', () => {
+    const n = node5(2);
+    n.start(0);
+    n.receive(5, { type: 'heartbeat', term: 0, successors: [4, 3, 2, 1] }, 10);
+    n.fire('election', 450);
+    n.receive(1, { type: 'pre-vote-reply', term: 1, granted: true }, 451);
+    n.fire('round', 600); // 4 and 3 are paused: ask again
+    const out = n.receive(3, { type: 'pre-vote-reply', term: 1, granted: true }, 640);
+    // 3 granted (it runs): asked to take over; 4 never answered: skipped.
+    expect(types(out)).toEqual(['3:elect']);
+    expect(n.status().role).toBe('bully-waiting');
+  });
+
+  it('a suspected peer (its link closed) is skipped in line and dropped from the leader list at once', () => {
+    const n = node(1);
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 0, successors: [2, 1] }, 10);
+    n.peerDown(2, 20);
+    // (A grant from 2 would clear the suspicion: being heard from again is the proof of life.)
+    const out = winPreVote(n, 450, [3]);
+    expect(types(out)).toEqual(['2:vote-request', '3:vote-request']);
+    expect(n.status().role).toBe('candidate');
+
+    const l = leader3(1000, [2, 1]);
+    l.receive(1, { type: 'heartbeat-ack', term: 1 }, 1010);
+    l.receive(2, { type: 'heartbeat-ack', term: 1 }, 1010);
+    const hb = l.peerDown(2, 1020);
+    expect(sentTo(hb, 1)).toEqual([{ type: 'heartbeat', term: 1, successors: [1] }]);
+    // Heard from again: back in the list.
+    l.receive(2, { type: 'heartbeat-ack', term: 1 }, 1030);
+    expect(sentTo(l.fire('heartbeat', 1050), 1)).toEqual([
+      { type: 'heartbeat', term: 1, successors: [2, 1] },
+    ]);
+  });
+
+  it('a link coming back gets what the round still needs at once', () => {
+    const n = node(1);
+    n.start(0);
+    n.fire('election', 450);
+    expect(types(n.peerUp(2, 460))).toEqual(['2:pre-vote']);
+    const c = node(3);
+    c.start(0);
+    winPreVote(c, 450, [2]);
+    expect(types(c.peerUp(1, 460))).toEqual(['1:vote-request']);
+    expect(c.peerUp(9, 460).send).toEqual([]);
+    const l = leader3();
+    expect(sentTo(l.peerUp(1, 1100), 1)[0]).toMatchObject({ type: 'heartbeat', term: 1 });
+  });
+
+  it('a candidate asks again the peers that have not voted until its round ends', () => {
+    const c = node(3);
+    c.start(0);
+    const out = winPreVote(c, 450, [2]);
+    expect(timer(out, 'retry')).toBe(150);
+    expect(types(c.fire('retry', 600))).toEqual(['1:vote-request', '2:vote-request']);
+    c.receive(2, { type: 'vote-reply', term: 1, granted: false }, 610);
+    const won = c.receive(1, { type: 'vote-reply', term: 1, granted: true }, 620);
+    expect(c.status().role).toBe('leader');
+    expect(won.timers).toContainEqual({ timer: 'retry', delayMs: null });
+    expect(c.fire('retry', 800).send).toEqual([]);
+  });
+});

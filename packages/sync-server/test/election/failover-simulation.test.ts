@@ -45,9 +45,10 @@ describe('failover in simulation (virtual time, defaults 50 / [300, 600) ms)', (
 
 describe('failover in simulation with the chaos fault mix', () => {
   // Every scenario of failover-faults.ts, 40 trials each, a few ms of network delay.
+  const trials = 40 * FAILOVER_SCENARIOS.length;
   const r = simulateFailover({
     nodes: 3,
-    trials: 240,
+    trials,
     seed: 21,
     succession: true,
     scenarios: FAILOVER_SCENARIOS,
@@ -56,7 +57,7 @@ describe('failover in simulation with the chaos fault mix', () => {
 
   it('elects a new leader in every trial, one leader per term', () => {
     expect(r.failed).toBe(0);
-    expect(r.samples).toHaveLength(240);
+    expect(r.samples).toHaveLength(trials);
     expect(r.maxLeadersPerTerm).toBe(1);
     for (const s of FAILOVER_SCENARIOS) expect(r.byScenario[s]?.samples).toHaveLength(40);
   });
@@ -64,8 +65,15 @@ describe('failover in simulation with the chaos fault mix', () => {
   it('a follower that was paused, cut off or restarted costs no extra election timeout', () => {
     // Within one election timeout (the clean case's bound) of the moment the other survivor can
     // answer again: pre-votes are asked again every 100-200 ms, not after a whole new timeout.
-    for (const s of FAILOVER_SCENARIOS) expect(r.byScenario[s]!.p99AfterAvailable).toBeLessThanOrEqual(600);
-    expect(r.p99).toBeLessThanOrEqual(900);
+    for (const s of FAILOVER_SCENARIOS) {
+      if (s !== 'loaded') expect(r.byScenario[s]!.p99AfterAvailable).toBeLessThanOrEqual(600);
+    }
+  });
+
+  it('answers that arrive up to 150 ms late split no vote: at most one extra election timeout', () => {
+    // A node that granted our pre-vote is waited for, not raced: no second vote round, so the
+    // tail stays within two election timeouts (it was over 4 s with a 100 ms bully deadline).
+    expect(r.byScenario.loaded!.p99).toBeLessThanOrEqual(1200);
   });
 
   it('plain Raft pre-vote (no retry, no succession) waits out whole timeouts after a pause', () => {
