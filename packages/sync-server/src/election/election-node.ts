@@ -48,6 +48,11 @@ export class ElectionNode {
   private readonly grants = new Set<NodeId>();
   private readonly deferredTo = new Set<NodeId>();
   private readonly skip = new Set<NodeId>();
+  /** Peers that refused this candidacy, and whether its vote round was extended once. */
+  private readonly refused = new Set<NodeId>();
+  private voteExtended = false;
+  /** The nodes the current bully phase asked to take over. */
+  private bullyAsked: NodeId[] = [];
   /** Peers whose link went down and that have not been heard from since. */
   private readonly suspected = new Set<NodeId>();
   private readonly lastAck = new Map<NodeId, number>();
@@ -117,7 +122,14 @@ export class ElectionNode {
         else this.becomeFollower();
       } else if (this.role === 'candidate') {
         this.out.phaseEnded('vote', this.term, now, 'timed-out', this.grants);
-        this.becomeFollower();
+        if (this.config.succession && this.refused.size === 0 && !this.voteExtended) {
+          // Nobody refused: the voters are slow, not split. One more round in the same term keeps
+          // the votes already in hand instead of starting over a whole election timeout later.
+          this.voteExtended = true;
+          this.out.phaseStarted('vote', this.term, now, 'retry', this.successors, this.config.peers);
+          this.out.timer('round', this.randomTimeout());
+          this.askForVotes();
+        } else this.becomeFollower();
       }
     } else if (timer === 'retry' && this.role === 'candidate') {
       this.askForVotes();
@@ -223,6 +235,7 @@ export class ElectionNode {
         return;
       case 'vote-reply':
         if (m.term > this.term) this.adoptTerm(m.term, now);
+        else if (this.role === 'candidate' && m.term === this.term && !m.granted) this.refused.add(from);
         else if (this.role === 'candidate' && m.term === this.term && m.granted) {
           this.grants.add(from);
           if (this.grants.size >= this.config.majority) {
@@ -266,6 +279,11 @@ export class ElectionNode {
     if (from > this.config.id && this.aheadOfMe().includes(from)) return;
     this.out.send(from, { type: 'alive', term });
     if (this.role === 'follower' || this.role === 'deferring') this.startPreVote(now, 'elect');
+    else if (this.role === 'bully-waiting' && term === this.roundTerm && this.bullyAsked.includes(from)) {
+      // We wait on each other (our views of the order disagree): the higher rank goes first.
+      this.out.phaseEnded('bully', this.roundTerm, now, 'won', []);
+      this.becomeCandidate(now, 'elect');
+    }
   }
 
   private onVoteRequest(from: NodeId, term: number, now: number): void {
@@ -332,6 +350,7 @@ export class ElectionNode {
   private afterPreVote(now: number): void {
     const all = this.config.succession ? this.aheadOfMe() : [];
     const ahead = this.preVoteRetried ? all.filter((p) => this.grants.has(p)) : all;
+    this.bullyAsked = ahead;
     if (ahead.length === 0) {
       this.becomeCandidate(now, 'pre-vote-won');
       return;
@@ -357,6 +376,8 @@ export class ElectionNode {
     this.out.persist({ term: this.term, votedFor: this.config.id });
     this.out.event({ type: 'term-changed', term: this.term, at: now });
     this.out.phaseStarted('vote', this.term, now, cause, this.successors, this.config.peers);
+    this.refused.clear();
+    this.voteExtended = false;
     this.grants.clear();
     this.grants.add(this.config.id);
     if (this.grants.size >= this.config.majority) {

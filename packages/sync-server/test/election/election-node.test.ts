@@ -321,6 +321,7 @@ describe('votes', () => {
     const n = node(3);
     n.start(0);
     winPreVote(n, 450, [2]);
+    n.receive(1, { type: 'vote-reply', term: 1, granted: false }, 455);
     n.fire('round', 560);
     expect(n.status()).toMatchObject({ role: 'follower', term: 1, votedFor: 3 });
   });
@@ -525,5 +526,40 @@ describe('failover under pauses and partitions', () => {
     expect(c.status().role).toBe('leader');
     expect(won.timers).toContainEqual({ timer: 'retry', delayMs: null });
     expect(c.fire('retry', 800).send).toEqual([]);
+  });
+});
+
+describe('views of the order that disagree', () => {
+  it('two nodes waiting on each other: the higher rank stops waiting and stands', () => {
+    const n = node(2);
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 0, successors: [1, 2] }, 10);
+    const out = winPreVote(n, 450, [1]);
+    expect(types(out)).toEqual(['1:elect']);
+    // Node 1 believes 2 goes first and asks it to take over.
+    const stand = n.receive(1, { type: 'elect', term: 1 }, 460);
+    expect(types(stand)).toEqual(['1:alive', '1:vote-request', '3:vote-request']);
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 1 });
+  });
+});
+
+describe('slow voters', () => {
+  it('a vote round that nobody refused is extended once in the same term; a refused one is not', () => {
+    const c = node(3);
+    c.start(0);
+    winPreVote(c, 450, [2]);
+    const ext = c.fire('round', 900);
+    expect(c.status()).toMatchObject({ role: 'candidate', term: 1 });
+    expect(types(ext)).toEqual(['1:vote-request', '2:vote-request']);
+    expect(timer(ext, 'round')).toBe(450);
+    c.fire('round', 1400);
+    expect(c.status()).toMatchObject({ role: 'follower', term: 1, votedFor: 3 });
+
+    const d = node(3);
+    d.start(0);
+    winPreVote(d, 450, [2]);
+    d.receive(2, { type: 'vote-reply', term: 1, granted: false }, 460);
+    d.fire('round', 900);
+    expect(d.status()).toMatchObject({ role: 'follower', term: 1 });
   });
 });
