@@ -7,7 +7,8 @@
  * `pnpm chaos --simulate-failover 1000` runs the election simulation (virtual time) with and
  * without next-in-line succession.
  */
-import { simulateFailover } from '@accord/sync-server';
+import { loadavg } from 'node:os';
+import { FAILOVER_SCENARIOS, simulateFailover } from '@accord/sync-server';
 import { percentile } from './checkers.js';
 import { summarizeCauses } from './failover-causes.js';
 import { runFailoverTrials } from './failover-trials.js';
@@ -95,6 +96,29 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(out)}\n`);
       }
     }
+    // The chaos fault mix around each kill (failover-faults.ts), one line per scenario.
+    const mix = simulateFailover({
+      nodes,
+      trials: simulated * FAILOVER_SCENARIOS.length,
+      seed,
+      succession: true,
+      scenarios: FAILOVER_SCENARIOS,
+      network: { minDelayMs: 0.2, maxDelayMs: 5 },
+    });
+    for (const [scenario, r] of Object.entries(mix.byScenario)) {
+      const out = {
+        mode: 'simulated-failover-faults',
+        nodes,
+        scenario,
+        trials: r.samples.length,
+        failoverP50Ms: round(r.p50),
+        failoverP99Ms: round(r.p99),
+        failoverMaxMs: round(r.max),
+        p99AfterAvailableMs: round(r.p99AfterAvailable),
+        maxLeadersPerTerm: mix.maxLeadersPerTerm,
+      };
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    }
     return 0;
   }
   const trials = int(argv, 'failover-trials', 0);
@@ -125,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
   const replay = (s: number) =>
     `pnpm chaos --seed ${s} --schedules 1 --nodes ${nodes} --clients ${clients} --duration ${durationMs}`;
   const results: ScheduleResult[] = [];
+  const loadAtStart = loadavg()[0] ?? 0;
   const log = (s: string) => {
     if (!json) process.stderr.write(`${s}\n`);
   };
@@ -180,6 +205,8 @@ async function main(argv: string[]): Promise<number> {
       .filter((c) => c.ms > SLOW_MS)
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 10),
+    /** 1-minute load average at the start and the end (2 cores here): read latencies with it. */
+    loadAvg1: [round(loadAtStart), round(loadavg()[0] ?? 0)],
     failedSeeds: results.filter((r) => r.problems.length > 0).map((r) => r.seed),
     replay: results.filter((r) => r.problems.length > 0).map((r) => replay(r.seed)),
   };
