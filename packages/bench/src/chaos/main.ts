@@ -7,8 +7,10 @@
  * `pnpm chaos --simulate-failover 1000` runs the election simulation (virtual time) with and
  * without next-in-line succession.
  */
-import { simulateFailover } from '@accord/sync-server';
+import { loadavg } from 'node:os';
+import { FAILOVER_SCENARIOS, simulateFailover } from '@accord/sync-server';
 import { percentile } from './checkers.js';
+import { summarizeCauses } from './failover-causes.js';
 import { runFailoverTrials } from './failover-trials.js';
 import { runSchedule, type ScheduleResult } from './run-schedule.js';
 
@@ -43,6 +45,7 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     minorityCommitViolations: 0,
     converged: false,
     failoversMs: [],
+    failoverCauses: [],
     unrecoveredFailovers: 0,
     writeGapsMs: [],
     requests: 0,
@@ -53,6 +56,9 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     problems: [problem],
   };
 }
+
+/** Failovers slower than this are listed with their trace (`slowFailovers`). */
+const SLOW_MS = 600;
 
 const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 
@@ -90,6 +96,29 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(out)}\n`);
       }
     }
+    // The chaos fault mix around each kill (failover-faults.ts), one line per scenario.
+    const mix = simulateFailover({
+      nodes,
+      trials: simulated * FAILOVER_SCENARIOS.length,
+      seed,
+      succession: true,
+      scenarios: FAILOVER_SCENARIOS,
+      network: { minDelayMs: 0.2, maxDelayMs: 5 },
+    });
+    for (const [scenario, r] of Object.entries(mix.byScenario)) {
+      const out = {
+        mode: 'simulated-failover-faults',
+        nodes,
+        scenario,
+        trials: r.samples.length,
+        failoverP50Ms: round(r.p50),
+        failoverP99Ms: round(r.p99),
+        failoverMaxMs: round(r.max),
+        p99AfterAvailableMs: round(r.p99AfterAvailable),
+        maxLeadersPerTerm: mix.maxLeadersPerTerm,
+      };
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    }
     return 0;
   }
   const trials = int(argv, 'failover-trials', 0);
@@ -120,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
   const replay = (s: number) =>
     `pnpm chaos --seed ${s} --schedules 1 --nodes ${nodes} --clients ${clients} --duration ${durationMs}`;
   const results: ScheduleResult[] = [];
+  const loadAtStart = loadavg()[0] ?? 0;
   const log = (s: string) => {
     if (!json) process.stderr.write(`${s}\n`);
   };
@@ -136,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
     const kinds = r.steps.map((x) => (x.action === 'partition' ? `partition:${x.kind}` : x.action)).join(' ');
     log(
       `  seed ${s}: acked ${r.acked} lost ${r.lost} leaders/term ${r.maxLeadersPerTerm} converged ${r.converged} ` +
-        `snapshots ${r.snapshotsCommitted} survivor-failed ${r.survivorFailedWrites}/${r.survivorWrites} failover ${r.failoversMs.join('/') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
+        `snapshots ${r.snapshotsCommitted} survivor-failed ${r.survivorFailedWrites}/${r.survivorWrites} failover ${r.failoverCauses.map((c) => `${Math.round(c.ms)}(${c.cause})`).join(' ') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
     );
     if (r.problems.length > 0) {
       process.stderr.write(
@@ -163,12 +193,20 @@ async function main(argv: string[]): Promise<number> {
     failovers: failovers.length,
     failoverP50Ms: round(percentile(failovers, 0.5)),
     failoverP99Ms: round(percentile(failovers, 0.99)),
+    failoverCauses: summarizeCauses(results.flatMap((r) => r.failoverCauses)),
     unrecoveredFailovers: results.reduce((s, r) => s + r.unrecoveredFailovers, 0),
     writeGapP99Ms: round(percentile(gaps, 0.99)),
     survivorWrites: results.reduce((s, r) => s + r.survivorWrites, 0),
     survivorFailedWrites: results.reduce((s, r) => s + r.survivorFailedWrites, 0),
     yield: round(totalReq === 0 ? 1 : results.reduce((s, r) => s + r.yield * r.requests, 0) / totalReq),
     harvest: round(results.reduce((s, r) => s + r.harvest, 0) / Math.max(1, results.length)),
+    slowFailovers: results
+      .flatMap((r) => r.failoverCauses.map((c) => ({ seed: r.seed, ...c })))
+      .filter((c) => c.ms > SLOW_MS)
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 10),
+    /** 1-minute load average at the start and the end (2 cores here): read latencies with it. */
+    loadAvg1: [round(loadAtStart), round(loadavg()[0] ?? 0)],
     failedSeeds: results.filter((r) => r.problems.length > 0).map((r) => r.seed),
     replay: results.filter((r) => r.problems.length > 0).map((r) => replay(r.seed)),
   };

@@ -22,6 +22,7 @@ import {
 import { ClusterHarness } from './cluster-harness.js';
 import { readDiskKeys } from './disk-state.js';
 import type { AckEvent, FaultEvent, RequestEvent } from './events.js';
+import { explainFailovers, type FailoverCause } from './failover-causes.js';
 import { type FaultStep, generateSchedule, seeded } from './schedule.js';
 import { ANSWER_MS, ChaosWriter, readKeys } from './writers.js';
 
@@ -48,6 +49,8 @@ export interface ScheduleResult {
   minorityCommitViolations: number;
   converged: boolean;
   failoversMs: number[];
+  /** Each failover explained: what the survivors did and what else was wrong (see `failover-causes.ts`). */
+  failoverCauses: FailoverCause[];
   unrecoveredFailovers: number;
   writeGapsMs: number[];
   requests: number;
@@ -218,6 +221,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       minorityCommitViolations: minority.length,
       converged,
       failoversMs: fo.samples,
+      failoverCauses: explainFailovers(faults, h.leaders, h.electionLog),
       unrecoveredFailovers: fo.unrecovered,
       writeGapsMs: writeGaps(faults, acks),
       requests: requests.length,

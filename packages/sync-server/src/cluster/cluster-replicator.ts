@@ -159,6 +159,8 @@ export class ClusterReplicator implements Replicator {
       maxFrameBytes: this.maxPeerFrameBytes,
       onMessage: (from, m) => this.onMessage(from, m),
       onConnected: (peer) => {
+        // First what an election round still needs from this peer (before any catch-up bulk).
+        this.linkChanged(peer, 'up');
         catchUp.start(peer);
         this.reforward(peer);
         this.resendPresence(peer);
@@ -166,7 +168,10 @@ export class ClusterReplicator implements Replicator {
       // The peer's link to us is back: acks it sent while it had none were dropped, so forward
       // it again every write it is not known to hold (it acks duplicates; updates are idempotent).
       onInboundAuthenticated: (peer) => this.reforward(peer),
-      onInboundLost: (peer) => this.host?.peerPresenceGone(peer),
+      onInboundLost: (peer) => {
+        this.host?.peerPresenceGone(peer);
+        this.linkChanged(peer, 'down');
+      },
       onFault: peerFaultReporter({
         logger: host.logger,
         registry: host.metrics,
@@ -268,6 +273,14 @@ export class ClusterReplicator implements Replicator {
     if (links !== null) sendSplit((x) => links.send(to, x), m, Math.floor(this.maxPeerFrameBytes / 4));
   }
 
+  /** Tell the election a peer's link went down or came back (see `ElectionNode.peerDown`). */
+  private linkChanged(peer: NodeId, change: 'up' | 'down'): void {
+    const election = this.election;
+    if (election === null) return;
+    const now = this.scheduler.now();
+    this.apply(change === 'up' ? election.peerUp(peer, now) : election.peerDown(peer, now));
+  }
+
   /** Apply one election step: persist first, then timers, then messages, then events. */
   private apply(out: ElectionOutput): void {
     const host = this.host;
@@ -301,7 +314,8 @@ export class ClusterReplicator implements Replicator {
         this.snapshots?.observeTerm(e.term);
         if (machine.status().role !== 'leader') this.snapshots?.stepDown();
       }
-      if (e.type !== 'term-changed') for (const l of this.listeners) l({ kind: 'status' });
+      if (e.type === 'became-leader' || e.type === 'stepped-down' || e.type === 'leader-seen')
+        for (const l of this.listeners) l({ kind: 'status' });
     }
   }
 

@@ -24,6 +24,7 @@ export interface ResolvedElection {
   /** A follower that heard its leader within this window refuses pre-votes and votes. */
   stickinessMs: number;
   roundTimeoutMs: number;
+  preVoteRetryMs: number;
   succession: boolean;
   timeoutTickMs: number;
 }
@@ -73,7 +74,21 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
     leaseMs: positive('leaseMs', config.leaseMs ?? min),
     stickinessMs: Math.max(2 * heartbeatMs, Math.floor(min / 2)),
     roundTimeoutMs: positive('roundTimeoutMs', config.roundTimeoutMs ?? 2 * heartbeatMs),
+    preVoteRetryMs: positive('preVoteRetryMs', config.preVoteRetryMs ?? 2 * heartbeatMs),
     succession: config.succession ?? true,
     timeoutTickMs: positive('timeoutTickMs', config.timeoutTickMs ?? 1),
   };
+}
+
+/** A randomized election timeout in [min, max), in steps of `timeoutTickMs`. */
+export function drawElectionTimeout(config: ResolvedElection, random: () => number): number {
+  const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max, timeoutTickMs: tick } = config;
+  const r = Math.min(Math.max(random(), 0), 0.999999);
+  const slots = Math.max(1, Math.floor((max - min) / tick));
+  return min + Math.floor(r * slots) * tick;
+}
+
+/** A retry interval (pre-vote and vote requests) in [preVoteRetryMs, 2 * preVoteRetryMs). */
+export function drawRetryDelay(config: ResolvedElection, random: () => number): number {
+  return config.preVoteRetryMs * (1 + Math.min(Math.max(random(), 0), 0.999999));
 }

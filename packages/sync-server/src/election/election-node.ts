@@ -9,11 +9,19 @@
  * at most one vote per term before replying, so two leaders can never share a term.
  */
 import type { RandomSource } from '../time/random.js';
-import { type ResolvedElection, resolveElectionConfig } from './config.js';
+import {
+  drawElectionTimeout,
+  drawRetryDelay,
+  type ResolvedElection,
+  resolveElectionConfig,
+} from './config.js';
+import { StepOutput } from './step-output.js';
+import { aheadOf, freshCount, successionOrder } from './succession.js';
 import {
   type ElectionConfig,
   type ElectionMessage,
   type ElectionOutput,
+  type ElectionPhaseCause,
   type ElectionRole,
   type ElectionStatus,
   type ElectionTimer,
@@ -35,11 +43,20 @@ export class ElectionNode {
   private successors: NodeId[] = [];
   private lastLeaderContact = Number.NEGATIVE_INFINITY;
   private roundTerm = 0;
+  /** Whether the current pre-vote round has asked again (see `retryPreVote`). */
+  private preVoteRetried = false;
   private readonly grants = new Set<NodeId>();
   private readonly deferredTo = new Set<NodeId>();
   private readonly skip = new Set<NodeId>();
+  /** Peers that refused this candidacy, and whether its vote round was extended once. */
+  private readonly refused = new Set<NodeId>();
+  private voteExtended = false;
+  /** The nodes the current bully phase asked to take over. */
+  private bullyAsked: NodeId[] = [];
+  /** Peers whose link went down and that have not been heard from since. */
+  private readonly suspected = new Set<NodeId>();
   private readonly lastAck = new Map<NodeId, number>();
-  private out: ElectionOutput = { send: [], timers: [], events: [] };
+  private readonly out = new StepOutput();
 
   /**
    * Create a node from its configuration and the state it persisted before (a fresh node passes
@@ -82,31 +99,85 @@ export class ElectionNode {
 
   /** Begin: arm the election timer (a cluster of one elects itself at once). */
   start(now: number): ElectionOutput {
-    this.begin();
-    if (this.config.peers.length === 0) this.startPreVote(now);
+    this.out.reset();
+    if (this.config.peers.length === 0) this.startPreVote(now, 'start');
     else this.armElectionTimer();
-    return this.end();
+    return this.out.take();
   }
 
   /** Handle a timer the host set earlier. Stale fires (for a timer of another role) are ignored. */
   fire(timer: ElectionTimer, now: number): ElectionOutput {
-    this.begin();
+    this.out.reset();
     if (timer === 'election' && (this.role === 'follower' || this.role === 'deferring')) {
       for (const n of this.deferredTo) this.skip.add(n);
       this.deferredTo.clear();
-      this.startPreVote(now);
+      this.startPreVote(now, 'election-timeout');
     } else if (timer === 'round') {
-      if (this.role === 'bully-waiting') this.becomeCandidate(now);
-      else if (this.role === 'pre-candidate' || this.role === 'candidate') this.becomeFollower();
+      if (this.role === 'bully-waiting') {
+        this.out.phaseEnded('bully', this.roundTerm, now, 'timed-out', []);
+        this.becomeCandidate(now, 'bully-timeout');
+      } else if (this.role === 'pre-candidate') {
+        this.out.phaseEnded('pre-vote', this.roundTerm, now, 'timed-out', this.grants);
+        if (this.config.succession) this.retryPreVote(now);
+        else this.becomeFollower();
+      } else if (this.role === 'candidate') {
+        this.out.phaseEnded('vote', this.term, now, 'timed-out', this.grants);
+        if (this.config.succession && this.refused.size === 0 && !this.voteExtended) {
+          // Nobody refused: the voters are slow, not split. One more round in the same term keeps
+          // the votes already in hand instead of starting over a whole election timeout later.
+          this.voteExtended = true;
+          this.out.phaseStarted('vote', this.term, now, 'retry', this.successors, this.config.peers);
+          this.out.timer('round', this.randomTimeout());
+          this.askForVotes();
+        } else this.becomeFollower();
+      }
+    } else if (timer === 'retry' && this.role === 'candidate') {
+      this.askForVotes();
     } else if (timer === 'heartbeat' && this.role === 'leader') {
       if (this.freshAcks(now) < this.config.majority) {
-        this.out.events.push({ type: 'stepped-down', term: this.term, at: now, reason: 'lost-quorum' });
+        this.out.event({ type: 'stepped-down', term: this.term, at: now, reason: 'lost-quorum' });
         this.becomeFollower();
       } else {
         this.broadcastHeartbeat(now);
       }
     }
-    return this.end();
+    return this.out.take();
+  }
+
+  /**
+   * The host's link with `peer` went down (its connection closed: the process died or restarted,
+   * or a partition was reset). The peer is suspected until it is heard from again: a node in line
+   * does not wait for it in the bully phase, and a leader drops it from the successor list at once
+   * and publishes the new list with an immediate heartbeat. A leader's death is still concluded
+   * only from missed heartbeats.
+   */
+  peerDown(peer: NodeId, now: number): ElectionOutput {
+    this.out.reset();
+    if (this.config.peers.includes(peer) && !this.suspected.has(peer)) {
+      this.suspected.add(peer);
+      if (this.role === 'leader') this.broadcastHeartbeat(now);
+    }
+    return this.out.take();
+  }
+
+  /**
+   * The host's link with `peer` is up again: the peer gets at once what the current round still
+   * needs from it (a pre-vote or vote request it has not granted; a leader's heartbeat), instead
+   * of after the next retry or heartbeat.
+   */
+  peerUp(peer: NodeId, now: number): ElectionOutput {
+    this.out.reset();
+    if (this.config.peers.includes(peer)) {
+      this.suspected.delete(peer);
+      if (this.role === 'pre-candidate' && !this.grants.has(peer)) {
+        this.out.send(peer, { type: 'pre-vote', term: this.roundTerm });
+      } else if (this.role === 'candidate' && !this.grants.has(peer)) {
+        this.out.send(peer, { type: 'vote-request', term: this.term });
+      } else if (this.role === 'leader') {
+        this.out.send(peer, { type: 'heartbeat', term: this.term, successors: this.currentSuccessors(now) });
+      }
+    }
+    return this.out.take();
   }
 
   /**
@@ -114,11 +185,12 @@ export class ElectionNode {
    * naming a term outside `0..MAX_TERM`, are ignored.
    */
   receive(from: NodeId, message: ElectionMessage, now: number): ElectionOutput {
-    this.begin();
+    this.out.reset();
     if (from !== this.config.id && this.config.peers.includes(from) && isValidTerm(message.term)) {
+      this.suspected.delete(from);
       this.dispatch(from, message, now);
     }
-    return this.end();
+    return this.out.take();
   }
 
   private dispatch(from: NodeId, m: ElectionMessage, now: number): void {
@@ -132,13 +204,16 @@ export class ElectionNode {
         return;
       case 'pre-vote': {
         const granted = this.role !== 'leader' && m.term > this.term && !this.leaderFresh(now);
-        this.send(from, { type: 'pre-vote-reply', term: m.term, granted });
+        this.out.send(from, { type: 'pre-vote-reply', term: m.term, granted });
         return;
       }
       case 'pre-vote-reply':
         if (this.role === 'pre-candidate' && m.term === this.roundTerm && m.granted) {
           this.grants.add(from);
-          if (this.grants.size >= this.config.majority) this.afterPreVote(now);
+          if (this.grants.size >= this.config.majority) {
+            this.out.phaseEnded('pre-vote', this.roundTerm, now, 'won', this.grants);
+            this.afterPreVote(now);
+          }
         }
         return;
       case 'elect':
@@ -148,8 +223,9 @@ export class ElectionNode {
         if ((this.role === 'bully-waiting' || this.role === 'deferring') && m.term === this.roundTerm) {
           this.deferredTo.add(from);
           if (this.role === 'bully-waiting') {
+            this.out.phaseEnded('bully', this.roundTerm, now, 'deferred', [from]);
             this.role = 'deferring';
-            this.out.timers.push({ timer: 'round', delayMs: null });
+            this.out.timer('round', null);
             this.armElectionTimer();
           }
         }
@@ -159,9 +235,13 @@ export class ElectionNode {
         return;
       case 'vote-reply':
         if (m.term > this.term) this.adoptTerm(m.term, now);
+        else if (this.role === 'candidate' && m.term === this.term && !m.granted) this.refused.add(from);
         else if (this.role === 'candidate' && m.term === this.term && m.granted) {
           this.grants.add(from);
-          if (this.grants.size >= this.config.majority) this.becomeLeader(now);
+          if (this.grants.size >= this.config.majority) {
+            this.out.phaseEnded('vote', this.term, now, 'won', this.grants);
+            this.becomeLeader(now);
+          }
         }
         return;
     }
@@ -169,13 +249,13 @@ export class ElectionNode {
 
   private onHeartbeat(from: NodeId, term: number, successors: NodeId[], now: number): void {
     if (term < this.term) {
-      this.send(from, { type: 'heartbeat-ack', term: this.term });
+      this.out.send(from, { type: 'heartbeat-ack', term: this.term });
       return;
     }
     if (term > this.term) this.adoptTerm(term, now);
     if (this.role === 'leader') return; // another leader in our own term cannot exist; drop it
-    if (this.leader !== from) this.out.events.push({ type: 'leader-seen', term, leader: from, at: now });
-    if (this.role !== 'follower') this.out.timers.push({ timer: 'round', delayMs: null });
+    if (this.leader !== from) this.out.event({ type: 'leader-seen', term, leader: from, at: now });
+    if (this.role !== 'follower') this.cancelRoundTimers();
     this.role = 'follower';
     this.leader = from;
     this.successors = successors.filter((s) => this.config.members.includes(s));
@@ -183,13 +263,13 @@ export class ElectionNode {
     this.skip.clear();
     this.deferredTo.clear();
     this.armElectionTimer();
-    this.send(from, { type: 'heartbeat-ack', term: this.term });
+    this.out.send(from, { type: 'heartbeat-ack', term: this.term });
   }
 
   private onElect(from: NodeId, term: number, now: number): void {
     if (this.role === 'leader') {
       // A lower node thinks we are gone: prove otherwise (it follows if the term allows).
-      this.send(from, { type: 'heartbeat', term: this.term, successors: this.currentSuccessors(now) });
+      this.out.send(from, { type: 'heartbeat', term: this.term, successors: this.currentSuccessors(now) });
       return;
     }
     if (term <= this.term) return; // stale round
@@ -197,26 +277,31 @@ export class ElectionNode {
     // two nodes thinks the other goes first, the higher rank goes first, so they cannot wait on
     // each other forever.
     if (from > this.config.id && this.aheadOfMe().includes(from)) return;
-    this.send(from, { type: 'alive', term });
-    if (this.role === 'follower' || this.role === 'deferring') this.startPreVote(now);
+    this.out.send(from, { type: 'alive', term });
+    if (this.role === 'follower' || this.role === 'deferring') this.startPreVote(now, 'elect');
+    else if (this.role === 'bully-waiting' && term === this.roundTerm && this.bullyAsked.includes(from)) {
+      // We wait on each other (our views of the order disagree): the higher rank goes first.
+      this.out.phaseEnded('bully', this.roundTerm, now, 'won', []);
+      this.becomeCandidate(now, 'elect');
+    }
   }
 
   private onVoteRequest(from: NodeId, term: number, now: number): void {
     if (term < this.term || this.role === 'leader' || this.leaderFresh(now)) {
-      this.send(from, { type: 'vote-reply', term: this.term, granted: false });
+      this.out.send(from, { type: 'vote-reply', term: this.term, granted: false });
       return;
     }
     if (term > this.term) this.adoptTerm(term, now);
     const granted = this.votedFor === null || this.votedFor === from;
     if (granted && this.votedFor === null) {
       this.votedFor = from;
-      this.out.persist = { term: this.term, votedFor: from };
+      this.out.persist({ term: this.term, votedFor: from });
     }
     if (granted) this.becomeFollower();
-    this.send(from, { type: 'vote-reply', term: this.term, granted });
+    this.out.send(from, { type: 'vote-reply', term: this.term, granted });
   }
 
-  private startPreVote(now: number): void {
+  private startPreVote(now: number, cause: ElectionPhaseCause): void {
     if (this.term >= MAX_TERM) {
       // No term is left to claim: this node can only follow a leader of this term.
       this.becomeFollower();
@@ -225,58 +310,95 @@ export class ElectionNode {
     this.role = 'pre-candidate';
     this.leader = null;
     this.roundTerm = this.term + 1;
+    this.preVoteRetried = false;
     this.grants.clear();
     this.grants.add(this.config.id);
-    this.out.timers.push({ timer: 'election', delayMs: null });
+    this.out.timer('election', null);
+    this.out.phaseStarted('pre-vote', this.roundTerm, now, cause, this.successors, this.config.peers);
     if (this.grants.size >= this.config.majority) {
       this.afterPreVote(now);
       return;
     }
-    for (const p of this.config.peers) this.send(p, { type: 'pre-vote', term: this.roundTerm });
-    // Replies normally take a round trip; waiting a whole randomized timeout lets a slow (loaded)
-    // peer's grant still count instead of costing another round.
-    this.out.timers.push({ timer: 'round', delayMs: this.randomTimeout() });
+    for (const p of this.config.peers) this.out.send(p, { type: 'pre-vote', term: this.roundTerm });
+    // With succession the round stays open and asks again soon (see `retryPreVote`). Plain Raft
+    // waits a whole randomized timeout, so a slow (loaded) peer's grant still counts.
+    this.out.timer('round', this.config.succession ? this.retryDelay() : this.randomTimeout());
   }
 
+  /**
+   * A pre-vote round reached no majority yet: ask again the peers that have not granted, keeping
+   * the grants already in hand. A peer that was paused, cut off or busy answers the next ask as
+   * soon as it can, instead of the round giving up and the next one starting a whole election
+   * timeout later. The node stays pre-candidate until a majority grants, a leader's heartbeat
+   * arrives or a higher term is seen.
+   */
+  private retryPreVote(now: number): void {
+    const ask = this.config.peers.filter((p) => !this.grants.has(p));
+    this.preVoteRetried = true;
+    this.out.phaseStarted('pre-vote', this.roundTerm, now, 'retry', this.successors, ask);
+    for (const p of ask) this.out.send(p, { type: 'pre-vote', term: this.roundTerm });
+    this.out.timer('round', this.retryDelay());
+  }
+
+  /**
+   * Bully phase: ask the nodes ahead to take over. One that granted this pre-vote is known to run
+   * and reach us, so it gets a whole randomized timeout to answer (a busy node answering late
+   * must not make two nodes stand in the same term and split the vote); otherwise the wait is
+   * `roundTimeoutMs`. A node ahead that was asked again (a retried pre-vote) and still did not
+   * grant is taken for paused or cut off, and skipped at once.
+   */
   private afterPreVote(now: number): void {
-    const ahead = this.config.succession ? this.aheadOfMe() : [];
+    const all = this.config.succession ? this.aheadOfMe() : [];
+    const ahead = this.preVoteRetried ? all.filter((p) => this.grants.has(p)) : all;
+    this.bullyAsked = ahead;
     if (ahead.length === 0) {
-      this.becomeCandidate(now);
+      this.becomeCandidate(now, 'pre-vote-won');
       return;
     }
     this.role = 'bully-waiting';
-    for (const p of ahead) this.send(p, { type: 'elect', term: this.roundTerm });
-    this.out.timers.push({ timer: 'round', delayMs: this.config.roundTimeoutMs });
+    this.out.phaseStarted('bully', this.roundTerm, now, 'pre-vote-won', this.successors, ahead);
+    for (const p of ahead) this.out.send(p, { type: 'elect', term: this.roundTerm });
+    const known = ahead.some((p) => this.grants.has(p));
+    this.out.timer('round', known ? this.randomTimeout() : this.config.roundTimeoutMs);
   }
 
   /** Nodes that take precedence: those before me in the leader's successor list, else higher ranks. */
   private aheadOfMe(): NodeId[] {
-    const list = this.successors;
-    const me = list.indexOf(this.config.id);
-    const ahead =
-      list.length === 0
-        ? this.config.peers.filter((p) => p > this.config.id)
-        : me >= 0
-          ? list.slice(0, me)
-          : list;
-    return ahead.filter((p) => !this.skip.has(p));
+    const { id, peers } = this.config;
+    return aheadOf(id, this.successors, peers, (p) => this.skip.has(p) || this.suspected.has(p));
   }
 
-  private becomeCandidate(now: number): void {
+  private becomeCandidate(now: number, cause: ElectionPhaseCause): void {
     this.role = 'candidate';
     this.leader = null;
     this.term += 1;
     this.votedFor = this.config.id;
-    this.out.persist = { term: this.term, votedFor: this.config.id };
-    this.out.events.push({ type: 'term-changed', term: this.term, at: now });
+    this.out.persist({ term: this.term, votedFor: this.config.id });
+    this.out.event({ type: 'term-changed', term: this.term, at: now });
+    this.out.phaseStarted('vote', this.term, now, cause, this.successors, this.config.peers);
+    this.refused.clear();
+    this.voteExtended = false;
     this.grants.clear();
     this.grants.add(this.config.id);
     if (this.grants.size >= this.config.majority) {
+      this.out.phaseEnded('vote', this.term, now, 'won', this.grants);
       this.becomeLeader(now);
       return;
     }
-    for (const p of this.config.peers) this.send(p, { type: 'vote-request', term: this.term });
-    this.out.timers.push({ timer: 'round', delayMs: this.randomTimeout() });
+    this.out.timer('round', this.randomTimeout());
+    this.askForVotes();
+  }
+
+  /**
+   * Ask the peers that have not granted yet for their vote in this term, and (with succession)
+   * ask again after a retry interval until the round ends. Asking twice is harmless: a node
+   * grants at most one candidate per term, and grants the same one again.
+   */
+  private askForVotes(): void {
+    for (const p of this.config.peers) {
+      if (!this.grants.has(p)) this.out.send(p, { type: 'vote-request', term: this.term });
+    }
+    if (this.config.succession) this.out.timer('retry', this.retryDelay());
   }
 
   private becomeLeader(now: number): void {
@@ -286,8 +408,9 @@ export class ElectionNode {
     this.deferredTo.clear();
     this.lastAck.clear();
     for (const v of this.grants) if (v !== this.config.id) this.lastAck.set(v, now);
-    this.out.events.push({ type: 'became-leader', term: this.term, at: now, voters: [...this.grants] });
-    this.out.timers.push({ timer: 'election', delayMs: null }, { timer: 'round', delayMs: null });
+    this.out.event({ type: 'became-leader', term: this.term, at: now, voters: [...this.grants] });
+    this.out.timer('election', null);
+    this.cancelRoundTimers();
     this.broadcastHeartbeat(now);
   }
 
@@ -295,9 +418,9 @@ export class ElectionNode {
     if (this.role === 'leader') {
       // The list it published names the others; as a follower it falls back to rank order.
       this.successors = [];
-      this.out.timers.push({ timer: 'heartbeat', delayMs: null });
+      this.out.timer('heartbeat', null);
     }
-    this.out.timers.push({ timer: 'round', delayMs: null });
+    this.cancelRoundTimers();
     this.role = 'follower';
     if (this.leader === this.config.id) this.leader = null;
     this.armElectionTimer();
@@ -307,9 +430,9 @@ export class ElectionNode {
     const wasLeader = this.role === 'leader';
     this.term = term;
     this.votedFor = null;
-    this.out.persist = { term, votedFor: null };
-    this.out.events.push({ type: 'term-changed', term, at: now });
-    if (wasLeader) this.out.events.push({ type: 'stepped-down', term, at: now, reason: 'higher-term' });
+    this.out.persist({ term, votedFor: null });
+    this.out.event({ type: 'term-changed', term, at: now });
+    if (wasLeader) this.out.event({ type: 'stepped-down', term, at: now, reason: 'higher-term' });
     if (this.role !== 'follower' && this.role !== 'deferring') this.becomeFollower();
     this.leader = null;
   }
@@ -317,52 +440,37 @@ export class ElectionNode {
   private broadcastHeartbeat(now: number): void {
     const successors = this.currentSuccessors(now);
     this.successors = successors;
-    for (const p of this.config.peers) this.send(p, { type: 'heartbeat', term: this.term, successors });
-    this.out.timers.push({ timer: 'heartbeat', delayMs: this.config.heartbeatMs });
+    for (const p of this.config.peers) this.out.send(p, { type: 'heartbeat', term: this.term, successors });
+    this.out.timer('heartbeat', this.config.heartbeatMs);
   }
 
   /** Reachable followers (acked within the lease), highest rank first: the order of succession. */
   private currentSuccessors(now: number): NodeId[] {
-    return this.config.peers
-      .filter((p) => now - (this.lastAck.get(p) ?? Number.NEGATIVE_INFINITY) <= this.config.leaseMs)
-      .sort((a, b) => b - a);
+    return successionOrder(this.config.peers, this.lastAck, this.suspected, now, this.config.leaseMs);
   }
 
   private freshAcks(now: number): number {
-    let n = 1;
-    for (const p of this.config.peers) {
-      if (now - (this.lastAck.get(p) ?? Number.NEGATIVE_INFINITY) <= this.config.leaseMs) n++;
-    }
-    return n;
+    return freshCount(this.config.peers, this.lastAck, now, this.config.leaseMs);
   }
 
   private leaderFresh(now: number): boolean {
     return now - this.lastLeaderContact < this.config.stickinessMs;
   }
 
+  private cancelRoundTimers(): void {
+    this.out.timer('round', null);
+    this.out.timer('retry', null);
+  }
+
   private armElectionTimer(): void {
-    this.out.timers.push({ timer: 'election', delayMs: this.randomTimeout() });
+    this.out.timer('election', this.randomTimeout());
   }
 
-  /** A randomized election timeout in [min, max), in steps of `timeoutTickMs`. */
   private randomTimeout(): number {
-    const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max, timeoutTickMs: tick } = this.config;
-    const r = Math.min(Math.max(this.random(), 0), 0.999999);
-    const slots = Math.max(1, Math.floor((max - min) / tick));
-    return min + Math.floor(r * slots) * tick;
+    return drawElectionTimeout(this.config, this.random);
   }
 
-  private send(to: NodeId, message: ElectionMessage): void {
-    this.out.send.push({ to, message });
-  }
-
-  private begin(): void {
-    this.out = { send: [], timers: [], events: [] };
-  }
-
-  private end(): ElectionOutput {
-    const out = this.out;
-    this.out = { send: [], timers: [], events: [] };
-    return out;
+  private retryDelay(): number {
+    return drawRetryDelay(this.config, this.random);
   }
 }

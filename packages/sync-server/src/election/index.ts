@@ -8,9 +8,16 @@ export {
 } from './config.js';
 export { ElectionNode } from './election-node.js';
 export {
+  FAILOVER_SCENARIOS,
+  type FailoverScenario,
+  planScenario,
+  type ScenarioPlan,
+} from './failover-faults.js';
+export {
   type FailoverSimulationOptions,
   type FailoverSimulationResult,
   quantile,
+  type ScenarioResult,
   simulateFailover,
 } from './failover-simulation.js';
 export {

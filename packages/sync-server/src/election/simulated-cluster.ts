@@ -1,7 +1,12 @@
 /**
  * A deterministic simulation of N election state machines over a virtual network and virtual
  * time: message delay (hence reordering), loss, duplication, partitions, crashes and restarts
- * from persisted state. Used by the property tests and by the failover-time simulation; exported
+ * from persisted state, and SIGSTOP-like pauses (a paused node runs nothing; on resume its
+ * overdue timers fire first, then the messages that queued up for it arrive in order, as a
+ * resumed process reads its socket buffers). Links behave like the chaos harness's TCP links
+ * behind its proxies: a crashed node's links close (its peers are told `peerDown`), a restarted
+ * node's links come back after a reconnect delay (`peerUp` both ways), a cut link is silent and,
+ * when restored, is reset (`peerDown`) and then reconnects (`peerUp`). Used by the property tests and by the failover-time simulation; exported
  * so the chaos tooling can reuse it. Everything is seeded, so any run replays exactly.
  */
 import { type RandomSource, seededRandom } from '../time/random.js';
@@ -33,6 +38,8 @@ export interface SimulatedClusterOptions {
   network?: Partial<SimNetwork>;
   /** Election options shared by every node (id and members are filled in). */
   election?: Omit<ElectionConfig, 'id' | 'members'>;
+  /** Time a closed link takes to reconnect, drawn in [min, max) virtual ms. Default [25, 300). */
+  reconnectMs?: readonly [number, number];
 }
 
 interface SimNode {
@@ -40,6 +47,10 @@ interface SimNode {
   machine: ElectionNode;
   persisted: PersistentElectionState;
   alive: boolean;
+  /** SIGSTOPped: timers and deliveries wait in `overdue` and `inbox` until resumed. */
+  paused: boolean;
+  overdue: { timer: ElectionTimer; handle: TimerHandle }[];
+  inbox: (() => void)[];
   timers: Map<ElectionTimer, TimerHandle>;
   random: RandomSource;
 }
@@ -78,6 +89,9 @@ export class SimulatedCluster {
         machine: this.makeMachine(id, persisted, random),
         persisted,
         alive: false,
+        paused: false,
+        overdue: [],
+        inbox: [],
         timers: new Map(),
         random,
       });
@@ -115,10 +129,53 @@ export class SimulatedCluster {
     return { ...this.node(id).persisted };
   }
 
+  /** True while the node is paused (see {@link pause}). */
+  isPaused(id: NodeId): boolean {
+    return this.node(id).paused;
+  }
+
+  /**
+   * SIGSTOP a running node: it runs nothing (no timer fires, no message is handled or sent) but
+   * keeps its state, and messages sent to it queue up instead of being lost.
+   */
+  pause(id: NodeId): void {
+    const n = this.node(id);
+    if (n.alive) n.paused = true;
+  }
+
+  /**
+   * SIGCONT: the timers that fell due while paused fire first (in due order, skipping any an
+   * earlier one replaced), then the queued messages are handled in arrival order.
+   */
+  resume(id: NodeId): void {
+    const n = this.node(id);
+    if (!n.paused) return;
+    n.paused = false;
+    const overdue = n.overdue;
+    n.overdue = [];
+    for (const { timer, handle } of overdue) {
+      if (!n.alive || n.paused || n.timers.get(timer) !== handle) continue;
+      n.timers.delete(timer);
+      this.apply(n, n.machine.fire(timer, this.now));
+    }
+    const inbox = n.inbox;
+    n.inbox = [];
+    for (const deliver of inbox) {
+      if (n.paused) n.inbox.push(deliver);
+      else deliver();
+    }
+  }
+
   /** Kill a node: its timers stop, messages to it are lost, volatile state is gone. */
   crash(id: NodeId): void {
     const n = this.node(id);
+    if (n.alive)
+      for (const o of this.nodes.values())
+        if (o !== n) this.linkEvent(o, id, 'down', this.network.minDelayMs);
     n.alive = false;
+    n.paused = false;
+    n.overdue = [];
+    n.inbox = [];
     for (const t of n.timers.values()) t.cancel();
     n.timers.clear();
   }
@@ -129,12 +186,21 @@ export class SimulatedCluster {
     if (n.alive) return;
     n.machine = this.makeMachine(id, n.persisted, n.random);
     this.startNode(n);
+    for (const o of this.nodes.values()) {
+      if (o === n) continue;
+      this.linkEvent(n, o.id, 'up', this.reconnectDelay());
+      this.linkEvent(o, id, 'up', this.reconnectDelay());
+    }
   }
 
   /** Cut (or restore) the one-way link from `a` to `b`. */
   setLink(a: NodeId, b: NodeId, up: boolean): void {
-    if (up) this.cut.delete(`${a}>${b}`);
-    else this.cut.add(`${a}>${b}`);
+    const key = `${a}>${b}`;
+    if (up && this.cut.delete(key)) {
+      // The held connection is reset (b stops hearing a), then a redials b.
+      this.linkEvent(this.node(b), a, 'down', this.network.minDelayMs);
+      this.linkEvent(this.node(a), b, 'up', this.reconnectDelay());
+    } else if (!up) this.cut.add(key);
   }
 
   /** Partition into groups: links inside a group work, links between groups are cut. */
@@ -153,7 +219,10 @@ export class SimulatedCluster {
 
   /** Restore every link. */
   heal(): void {
-    this.cut.clear();
+    for (const key of [...this.cut]) {
+      const [a, b] = key.split('>').map(Number) as [number, number];
+      this.setLink(a, b, true);
+    }
   }
 
   /**
@@ -190,6 +259,26 @@ export class SimulatedCluster {
     );
   }
 
+  private reconnectDelay(): number {
+    const [min, max] = this.options.reconnectMs ?? [25, 300];
+    return min + this.rng() * (max - min);
+  }
+
+  /** After `delayMs`, tell running node `n` that its link with `peer` went down or came up. */
+  private linkEvent(n: SimNode, peer: NodeId, change: 'up' | 'down', delayMs: number): void {
+    const machine = n.machine;
+    this.scheduler.setTimer(delayMs, () => {
+      if (!n.alive || n.machine !== machine) return;
+      if (change === 'up' && (this.cut.has(`${n.id}>${peer}`) || !this.node(peer).alive)) return;
+      const deliver = () => {
+        if (n.alive && n.machine === machine)
+          this.apply(n, change === 'up' ? machine.peerUp(peer, this.now) : machine.peerDown(peer, this.now));
+      };
+      if (n.paused) n.inbox.push(deliver);
+      else deliver();
+    });
+  }
+
   private startNode(n: SimNode): void {
     n.alive = true;
     this.apply(n, n.machine.start(this.now));
@@ -207,14 +296,16 @@ export class SimulatedCluster {
       n.timers.delete(timer);
       if (delayMs !== null) {
         const machine = n.machine;
-        n.timers.set(
-          timer,
-          this.scheduler.setTimer(delayMs, () => {
-            if (!n.alive || n.machine !== machine) return;
-            n.timers.delete(timer);
-            this.apply(n, machine.fire(timer, this.now));
-          }),
-        );
+        const handle: TimerHandle = this.scheduler.setTimer(delayMs, () => {
+          if (!n.alive || n.machine !== machine) return;
+          if (n.paused) {
+            n.overdue.push({ timer, handle });
+            return;
+          }
+          n.timers.delete(timer);
+          this.apply(n, machine.fire(timer, this.now));
+        });
+        n.timers.set(timer, handle);
       }
     }
     for (const { to, message } of out.send) {
@@ -226,7 +317,13 @@ export class SimulatedCluster {
         this.scheduler.setTimer(delay, () => {
           const dest = this.nodes.get(to);
           if (dest === undefined || !dest.alive || this.cut.has(`${n.id}>${to}`)) return;
-          this.apply(dest, dest.machine.receive(n.id, message, this.now));
+          const machine = dest.machine;
+          const deliver = () => {
+            if (dest.alive && dest.machine === machine)
+              this.apply(dest, machine.receive(n.id, message, this.now));
+          };
+          if (dest.paused) dest.inbox.push(deliver);
+          else deliver();
         });
       }
     }

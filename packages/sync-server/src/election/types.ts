@@ -46,10 +46,20 @@ export interface ElectionConfig {
    */
   leaseMs?: number;
   /**
-   * How long the bully phase waits for a higher-ranked node to answer `alive`. Default
-   * `2 * heartbeatMs`. (Pre-vote and vote rounds wait a randomized election timeout.)
+   * How long the bully phase waits for a higher-ranked node to answer `alive` when none of the
+   * nodes it asked granted its pre-vote (one that did is waited for a randomized election
+   * timeout). Default `2 * heartbeatMs`.
    */
   roundTimeoutMs?: number;
+  /**
+   * How soon a pre-vote that has not reached a majority asks again, randomized in [x, 2x)
+   * (default `2 * heartbeatMs`). Grants already received keep counting, so a slow peer's answer
+   * is never wasted, and a peer that was paused or cut off is asked again as soon as it can
+   * answer instead of a whole election timeout later. Pre-votes change no state, so asking often
+   * cannot disrupt a healthy leader. Ignored when `succession` is false (plain Raft returns to
+   * follower and waits for its next election timeout).
+   */
+  preVoteRetryMs?: number;
   /**
    * Next-in-line succession and bully deference (default true). When false the machine behaves
    * like plain Raft with pre-vote (any node that wins a pre-vote runs for election at once), which
@@ -125,8 +135,12 @@ export type ElectionMessage =
   | VoteRequestMessage
   | VoteReplyMessage;
 
-/** The timers a node uses. Setting one replaces the previous timer of the same kind. */
-export type ElectionTimer = 'election' | 'heartbeat' | 'round';
+/**
+ * The timers a node uses. Setting one replaces the previous timer of the same kind. `retry`
+ * re-sends a candidate's vote requests to the peers that have not answered (a request lost to a
+ * link that was down, or a peer that was paused, costs a retry interval, not a whole round).
+ */
+export type ElectionTimer = 'election' | 'heartbeat' | 'round' | 'retry';
 
 /** Where a node is in the protocol. */
 export type ElectionRole =
@@ -137,12 +151,65 @@ export type ElectionRole =
   | 'candidate'
   | 'leader';
 
-/** Something worth logging (the chaos checkers read these from every node's own log). */
+/**
+ * A phase of an election round. Pre-vote asks whether a majority also lost the leader; `bully`
+ * asks the nodes ahead in the succession order to take over; `vote` asks for votes in a new term.
+ * Other election algorithms may name their own phases.
+ */
+export type ElectionPhase = 'pre-vote' | 'bully' | 'vote';
+
+/**
+ * What started a phase: the election timer (`election-timeout`), a lower-ranked node asking this
+ * one to take over (`elect`), the end of the previous phase (`pre-vote-won`, `bully-timeout`), a
+ * pre-vote retried after one that reached no majority (`retry`), or a node ahead in line found
+ * unreachable (`suspect`).
+ */
+export type ElectionPhaseCause =
+  | 'election-timeout'
+  | 'elect'
+  | 'pre-vote-won'
+  | 'bully-timeout'
+  | 'retry'
+  | 'suspect'
+  | 'start';
+
+/**
+ * How a phase ended: `won` (a majority granted, or nobody was ahead), `timed-out` (its round
+ * timer fired first), `deferred` (a node ahead answered `alive` and took over).
+ */
+export type ElectionPhaseOutcome = 'won' | 'timed-out' | 'deferred';
+
+/**
+ * Something worth logging (the chaos checkers read these from every node's own log). The
+ * `phase-*` events trace each election round so a slow failover can be explained afterwards; they
+ * change nothing.
+ */
 export type ElectionEvent =
   | { type: 'became-leader'; term: number; at: number; voters: NodeId[] }
   | { type: 'stepped-down'; term: number; at: number; reason: 'higher-term' | 'lost-quorum' }
   | { type: 'leader-seen'; term: number; leader: NodeId; at: number }
-  | { type: 'term-changed'; term: number; at: number };
+  | { type: 'term-changed'; term: number; at: number }
+  | {
+      type: 'phase-started';
+      phase: ElectionPhase;
+      /** The term the round is for (the next term while pre-voting). */
+      term: number;
+      at: number;
+      cause: ElectionPhaseCause;
+      /** The succession order this node believed in when the phase started. */
+      successors: NodeId[];
+      /** Who the phase asks (everyone for pre-vote and vote, the nodes ahead for bully). */
+      asked: NodeId[];
+    }
+  | {
+      type: 'phase-ended';
+      phase: ElectionPhase;
+      term: number;
+      at: number;
+      outcome: ElectionPhaseOutcome;
+      /** Nodes that granted (pre-vote, vote) or answered `alive` (bully), this node included. */
+      granted: NodeId[];
+    };
 
 /** A message to send to one peer. */
 export interface OutboundElectionMessage {

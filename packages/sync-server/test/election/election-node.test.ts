@@ -98,7 +98,7 @@ describe('pre-vote', () => {
     expect(types(out)).toEqual(['2:pre-vote', '3:pre-vote']);
     expect(sentTo(out, 2)[0]).toEqual({ type: 'pre-vote', term: 1 });
     expect(out.persist).toBeUndefined();
-    expect(timer(out, 'round')).toBe(450); // a randomized election timeout
+    expect(timer(out, 'round')).toBe(150); // a randomized retry interval in [100, 200)
     expect(n.status()).toMatchObject({ role: 'pre-candidate', term: 0 });
   });
 
@@ -122,12 +122,53 @@ describe('pre-vote', () => {
     expect(sentTo(l.receive(1, { type: 'pre-vote', term: 9 }, 5000), 1)[0]).toMatchObject({ granted: false });
   });
 
-  it('a failed pre-vote returns to follower with a fresh election timer and no term change', () => {
+  it('a pre-vote without a majority asks again soon the peers that have not granted, keeping the grants it has', () => {
+    const n = new ElectionNode({ id: 1, members: [1, 2, 3, 4, 5] }, { term: 0, votedFor: null }, () => 0.5);
+    n.start(0);
+    n.fire('election', 450);
+    n.receive(2, { type: 'pre-vote-reply', term: 1, granted: true }, 451);
+    n.receive(3, { type: 'pre-vote-reply', term: 1, granted: false }, 451);
+    const retry = n.fire('round', 600);
+    expect(types(retry)).toEqual(['3:pre-vote', '4:pre-vote', '5:pre-vote']);
+    expect(timer(retry, 'round')).toBe(150);
+    expect(retry.events).toContainEqual(
+      expect.objectContaining({
+        type: 'phase-ended',
+        phase: 'pre-vote',
+        outcome: 'timed-out',
+        granted: [1, 2],
+      }),
+    );
+    expect(retry.events).toContainEqual(
+      expect.objectContaining({ type: 'phase-started', phase: 'pre-vote', cause: 'retry', asked: [3, 4, 5] }),
+    );
+    expect(n.status()).toMatchObject({ role: 'pre-candidate', term: 0 });
+    // The peer that was paused answers the retry: with the grant kept from round one it is a majority.
+    const won = n.receive(4, { type: 'pre-vote-reply', term: 1, granted: true }, 640);
+    expect(won.events).toContainEqual(
+      expect.objectContaining({ type: 'phase-ended', phase: 'pre-vote', outcome: 'won', granted: [1, 2, 4] }),
+    );
+    expect(n.status().role).toBe('bully-waiting');
+  });
+
+  it('a heartbeat ends the retries: the node follows again', () => {
     const n = node(1);
     n.start(0);
     n.fire('election', 450);
+    n.fire('round', 600);
+    const out = n.receive(3, { type: 'heartbeat', term: 0, successors: [3, 2, 1] }, 620);
+    expect(n.status()).toMatchObject({ role: 'follower', leader: 3 });
+    expect(timer(out, 'round')).toBeNull();
+    expect(n.fire('round', 800).send).toEqual([]);
+  });
+
+  it('without succession (plain Raft) a failed pre-vote returns to follower with a fresh election timer', () => {
+    const n = new ElectionNode({ id: 1, members, succession: false }, { term: 0, votedFor: null }, () => 0.5);
+    n.start(0);
+    const first = n.fire('election', 450);
+    expect(timer(first, 'round')).toBe(450);
     n.receive(2, { type: 'pre-vote-reply', term: 1, granted: false }, 451);
-    const out = n.fire('round', 550);
+    const out = n.fire('round', 900);
     expect(n.status()).toMatchObject({ role: 'follower', term: 0 });
     expect(timer(out, 'election')).toBe(450);
   });
@@ -280,6 +321,7 @@ describe('votes', () => {
     const n = node(3);
     n.start(0);
     winPreVote(n, 450, [2]);
+    n.receive(1, { type: 'vote-reply', term: 1, granted: false }, 455);
     n.fire('round', 560);
     expect(n.status()).toMatchObject({ role: 'follower', term: 1, votedFor: 3 });
   });
@@ -386,5 +428,138 @@ describe('heartbeats, succession and check-quorum', () => {
     const f = node(1);
     f.start(0);
     expect(f.fire('heartbeat', 10).send).toEqual([]);
+  });
+});
+
+describe('failover under pauses and partitions', () => {
+  const five = [1, 2, 3, 4, 5];
+  const node5 = (id: NodeId) =>
+    new ElectionNode({ id, members: five }, { term: 0, votedFor: null }, () => 0.5);
+
+  it('waits a whole randomized timeout for a node ahead that granted its pre-vote (no split vote)', () => {
+    const n = node(1);
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 0, successors: [2, 1] }, 10);
+    const out = winPreVote(n, 450, [2]);
+    expect(types(out)).toEqual(['2:elect']);
+    expect(timer(out, 'round')).toBe(450);
+    // Node 2 answers late with its own candidacy: granted, no second candidate in term 1.
+    const vote = n.receive(2, { type: 'vote-request', term: 1 }, 700);
+    expect(sentTo(vote, 2)).toEqual([{ type: 'vote-reply', term: 1, granted: true }]);
+    expect(n.status()).toMatchObject({ role: 'follower', term: 1, votedFor: 2 });
+  });
+
+  it('waits only roundTimeoutMs for nodes ahead that have not granted yet', () => {
+    const n = node5(1);
+    n.start(0);
+    n.fire('election', 450);
+    n.receive(2, { type: 'pre-vote-reply', term: 1, granted: true }, 451);
+    const out = n.receive(3, { type: 'pre-vote-reply', term: 1, granted: true }, 452);
+    expect(types(out)).toEqual(['2:elect', '3:elect', '4:elect', '5:elect']);
+    expect(timer(out, 'round')).toBe(450);
+    const m = node5(1);
+    m.start(0);
+    m.receive(5, { type: 'heartbeat', term: 0, successors: [4, 3, 2, 1] }, 10);
+    m.fire('election', 450);
+    m.receive(2, { type: 'pre-vote-reply', term: 1, granted: true }, 451);
+    const short = m.receive(1, { type: 'pre-vote-reply', term: 1, granted: true }, 452);
+    expect(short.send).toEqual([]); // a grant from itself is not a peer's
+  });
+
+  it('skips a node ahead that did not answer even a retried pre-vote (paused or cut off)', () => {
+    const n = node5(2);
+    n.start(0);
+    n.receive(5, { type: 'heartbeat', term: 0, successors: [4, 3, 2, 1] }, 10);
+    n.fire('election', 450);
+    n.receive(1, { type: 'pre-vote-reply', term: 1, granted: true }, 451);
+    n.fire('round', 600); // 4 and 3 are paused: ask again
+    const out = n.receive(3, { type: 'pre-vote-reply', term: 1, granted: true }, 640);
+    // 3 granted (it runs): asked to take over; 4 never answered: skipped.
+    expect(types(out)).toEqual(['3:elect']);
+    expect(n.status().role).toBe('bully-waiting');
+  });
+
+  it('a suspected peer (its link closed) is skipped in line and dropped from the leader list at once', () => {
+    const n = node(1);
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 0, successors: [2, 1] }, 10);
+    n.peerDown(2, 20);
+    // (A grant from 2 would clear the suspicion: being heard from again is the proof of life.)
+    const out = winPreVote(n, 450, [3]);
+    expect(types(out)).toEqual(['2:vote-request', '3:vote-request']);
+    expect(n.status().role).toBe('candidate');
+
+    const l = leader3(1000, [2, 1]);
+    l.receive(1, { type: 'heartbeat-ack', term: 1 }, 1010);
+    l.receive(2, { type: 'heartbeat-ack', term: 1 }, 1010);
+    const hb = l.peerDown(2, 1020);
+    expect(sentTo(hb, 1)).toEqual([{ type: 'heartbeat', term: 1, successors: [1] }]);
+    // Heard from again: back in the list.
+    l.receive(2, { type: 'heartbeat-ack', term: 1 }, 1030);
+    expect(sentTo(l.fire('heartbeat', 1050), 1)).toEqual([
+      { type: 'heartbeat', term: 1, successors: [2, 1] },
+    ]);
+  });
+
+  it('a link coming back gets what the round still needs at once', () => {
+    const n = node(1);
+    n.start(0);
+    n.fire('election', 450);
+    expect(types(n.peerUp(2, 460))).toEqual(['2:pre-vote']);
+    const c = node(3);
+    c.start(0);
+    winPreVote(c, 450, [2]);
+    expect(types(c.peerUp(1, 460))).toEqual(['1:vote-request']);
+    expect(c.peerUp(9, 460).send).toEqual([]);
+    const l = leader3();
+    expect(sentTo(l.peerUp(1, 1100), 1)[0]).toMatchObject({ type: 'heartbeat', term: 1 });
+  });
+
+  it('a candidate asks again the peers that have not voted until its round ends', () => {
+    const c = node(3);
+    c.start(0);
+    const out = winPreVote(c, 450, [2]);
+    expect(timer(out, 'retry')).toBe(150);
+    expect(types(c.fire('retry', 600))).toEqual(['1:vote-request', '2:vote-request']);
+    c.receive(2, { type: 'vote-reply', term: 1, granted: false }, 610);
+    const won = c.receive(1, { type: 'vote-reply', term: 1, granted: true }, 620);
+    expect(c.status().role).toBe('leader');
+    expect(won.timers).toContainEqual({ timer: 'retry', delayMs: null });
+    expect(c.fire('retry', 800).send).toEqual([]);
+  });
+});
+
+describe('views of the order that disagree', () => {
+  it('two nodes waiting on each other: the higher rank stops waiting and stands', () => {
+    const n = node(2);
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 0, successors: [1, 2] }, 10);
+    const out = winPreVote(n, 450, [1]);
+    expect(types(out)).toEqual(['1:elect']);
+    // Node 1 believes 2 goes first and asks it to take over.
+    const stand = n.receive(1, { type: 'elect', term: 1 }, 460);
+    expect(types(stand)).toEqual(['1:alive', '1:vote-request', '3:vote-request']);
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 1 });
+  });
+});
+
+describe('slow voters', () => {
+  it('a vote round that nobody refused is extended once in the same term; a refused one is not', () => {
+    const c = node(3);
+    c.start(0);
+    winPreVote(c, 450, [2]);
+    const ext = c.fire('round', 900);
+    expect(c.status()).toMatchObject({ role: 'candidate', term: 1 });
+    expect(types(ext)).toEqual(['1:vote-request', '2:vote-request']);
+    expect(timer(ext, 'round')).toBe(450);
+    c.fire('round', 1400);
+    expect(c.status()).toMatchObject({ role: 'follower', term: 1, votedFor: 3 });
+
+    const d = node(3);
+    d.start(0);
+    winPreVote(d, 450, [2]);
+    d.receive(2, { type: 'vote-reply', term: 1, granted: false }, 460);
+    d.fire('round', 900);
+    expect(d.status()).toMatchObject({ role: 'follower', term: 1 });
   });
 });

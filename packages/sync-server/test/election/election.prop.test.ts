@@ -101,7 +101,8 @@ describe('election under loss, delay, duplication, reordering, crashes and parti
       }),
       { numRuns: 200 },
     );
-  });
+    // 200 simulated clusters: a few seconds of CPU, more on a machine shared by many jobs.
+  }, 30_000);
 
   it('a node rejoining after isolation does not disrupt a healthy leader (no pre-emption, no term bump)', () => {
     fc.assert(
