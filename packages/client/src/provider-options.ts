@@ -20,20 +20,11 @@ export type ProviderStatus = 'connecting' | 'connected' | 'synced' | 'offline';
 /** A token, or a function that returns a fresh one (called before every handshake). */
 export type TokenSource = string | (() => string | Promise<string>);
 
-/** The cluster as the serving node reports it (the protocol's `cluster` message). */
-export interface ClusterInfo {
-  /** The node serving this connection. */
-  readonly nodeId: number;
-  /** The current leader, or `null` while an election is in progress. */
-  readonly leaderId: number | null;
-  /** The current election term. */
-  readonly term: number;
-  /** Next-in-line leaders, in order. */
-  readonly successors: readonly number[];
-  /** Term of the document's latest snapshot (0: none yet). */
-  readonly snapshotTerm: number;
-  /** Sequence number of the document's latest snapshot (0: none yet): the document's version. */
-  readonly snapshotSeq: number;
+/**
+ * The cluster as the serving node reports it: the protocol's `cluster` message (its fields, not
+ * restated here) plus the URL of the node that sent it.
+ */
+export interface ClusterInfo extends Omit<ClusterMessage, 'type'> {
   /** The relay URL of the serving node. */
   readonly url: string;
 }

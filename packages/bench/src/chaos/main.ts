@@ -8,7 +8,7 @@
  * without next-in-line succession.
  */
 import { loadavg } from 'node:os';
-import { FAILOVER_SCENARIOS, simulateFailover } from '@accord/sync-server';
+import { FAILOVER_SCENARIOS, simulateFailover } from '@accord/sync-server/testing';
 import { percentile } from './checkers.js';
 import { summarizeCauses } from './failover-causes.js';
 import { runFailoverTrials } from './failover-trials.js';

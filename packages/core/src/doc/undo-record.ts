@@ -6,7 +6,7 @@
  */
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import { decodeUpdate } from '../sync/codec.js';
+import { decodeUpdate } from '../sync/update-codec.js';
 import type { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';

@@ -10,17 +10,6 @@ export {
   closeCodeInfo,
 } from './close-codes.js';
 export {
-  decodeClientMessage,
-  decodeMessage,
-  decodeServerMessage,
-  encodeMessage,
-  MAX_ERROR_MESSAGE_BYTES,
-  MAX_SUCCESSORS,
-  MAX_TOKEN_BYTES,
-  MAX_VERSIONS,
-  MessageTypeCode,
-} from './codec.js';
-export {
   type DocIdProblem,
   describeDocIdProblem,
   docIdProblem,
@@ -33,6 +22,17 @@ export {
   type ProtocolErrorCode,
   ProtocolErrorCodes,
 } from './error-codes.js';
+export {
+  decodeClientMessage,
+  decodeMessage,
+  decodeServerMessage,
+  encodeMessage,
+  MAX_ERROR_MESSAGE_BYTES,
+  MAX_SUCCESSORS,
+  MAX_TOKEN_BYTES,
+  MAX_VERSIONS,
+  MessageTypeCode,
+} from './message-codec.js';
 export type {
   AckMessage,
   ClientMessage,

@@ -1,7 +1,7 @@
 /**
  * The messages of the client/relay wire protocol (see `docs/protocol.md`). One WebSocket
  * binary frame carries one message: `[version u8][type u8][fields…]`. Plain data only; the
- * codec lives in `codec.ts`.
+ * codec lives in `message-codec.ts`.
  */
 import type { ProtocolErrorCode } from './error-codes.js';
 import type { PresenceValue } from './presence-value.js';

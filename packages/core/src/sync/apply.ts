@@ -13,11 +13,11 @@ import type { Text } from '../doc/text.js';
 import { DecodeError } from '../errors.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import { decodeUpdate } from './codec.js';
 import { tryFastLoad } from './load.js';
 import { tryLoadTextSnapshot } from './load-text.js';
 import { type Plan, planUpdate } from './plan.js';
 import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from './records.js';
+import { decodeUpdate } from './update-codec.js';
 
 /**
  * Apply a binary update (from `doc.on('update')`, `encodeStateAsUpdate`, `mergeUpdates` or

@@ -3,8 +3,9 @@
  * that rejoins its cluster compares thousands of stored documents with its peers this way
  * without loading any of them.
  */
-import { decodeUpdate, normalizeRanges } from './codec.js';
+
 import type { DecodedUpdate } from './records.js';
+import { decodeUpdate, normalizeRanges } from './update-codec.js';
 
 /** The ids a set of updates holds: a state vector and the deleted ranges. */
 export interface UpdateCoverage {

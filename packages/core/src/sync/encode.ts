@@ -14,7 +14,6 @@ import type { Text } from '../doc/text.js';
 import type { Transaction } from '../doc/transaction.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import { encodeUpdate } from './codec.js';
 import {
   ContainerValue,
   type DecodedUpdate,
@@ -23,6 +22,7 @@ import {
   type SeqRecord,
   type UpdateRecord,
 } from './records.js';
+import { encodeUpdate } from './update-codec.js';
 
 /** The parent reference of a container (real replica ids). */
 export function refOf(doc: Doc, c: Container): ParentRef {

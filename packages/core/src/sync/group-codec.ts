@@ -1,6 +1,6 @@
 /**
  * One group of an update (the records of one container) in the binary format described in
- * `codec.ts`: its constants and the reader (info bytes, lengths, relative ids and origins, inline
+ * `update-codec.ts`: its constants and the reader (info bytes, lengths, relative ids and origins, inline
  * content, and for text the group's live text as one UTF-8 string); `group-writer.ts` writes it.
  */
 import { type ContainerKind, KINDS } from '../doc/container.js';

@@ -1,6 +1,6 @@
 /**
  * Writing one group of an update (the records of one container) in the binary format described
- * in `codec.ts`: info bytes (one per record, or as runs), lengths, relative ids, origins by clock
+ * in `update-codec.ts`: info bytes (one per record, or as runs), lengths, relative ids, origins by clock
  * delta or record distance, inline content, and for text the group's live text as one string.
  */
 import { type ContainerKind, KIND_CODES } from '../doc/container.js';
@@ -89,7 +89,7 @@ function isWellFormed(s: string): boolean {
   return true;
 }
 
-/** The info byte of record `i` (see `codec.ts`) and a lower bound of the bytes its body takes. */
+/** The info byte of record `i` (see `update-codec.ts`) and a lower bound of the bytes its body takes. */
 function infoOf(records: readonly UpdateRecord[], i: number): number {
   const r = records[i] as UpdateRecord;
   const prev = i > 0 ? (records[i - 1] as UpdateRecord) : null;

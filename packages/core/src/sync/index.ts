@@ -1,5 +1,4 @@
 export { applyUpdate } from './apply.js';
-export { decodeUpdate, encodeUpdate } from './codec.js';
 export { addsToCoverage, coverageOf, type UpdateCoverage } from './coverage.js';
 export { diffUpdate, mergeUpdates } from './merge.js';
 export type { HeldRange, HeldStruct, HeldStructs, WaitEntry, WaitIndex } from './pending.js';
@@ -16,3 +15,4 @@ export {
 export { MIN_SPLIT_BYTES, splitUpdate } from './split.js';
 export { decodeStateVector, encodeStateVector, encodeStateVectorMap, stateVectorOf } from './state-vector.js';
 export { encodeStateAsUpdate } from './update.js';
+export { decodeUpdate, encodeUpdate } from './update-codec.js';

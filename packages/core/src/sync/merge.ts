@@ -2,9 +2,10 @@
  * Working on updates without a document (for relays and storage): merge many updates into one,
  * and cut from an update the part a peer with a given state vector lacks.
  */
-import { decodeUpdate, encodeUpdate, normalizeRanges } from './codec.js';
+
 import { type DecodedUpdate, parentKey, sliceRecord, type UpdateRecord } from './records.js';
 import { decodeStateVector } from './state-vector.js';
+import { decodeUpdate, encodeUpdate, normalizeRanges } from './update-codec.js';
 
 function addRange(out: Map<number, number[]>, client: number, clock: number, len: number): void {
   let r = out.get(client);

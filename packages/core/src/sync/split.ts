@@ -6,8 +6,8 @@
  */
 import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
-import { decodeUpdate, encodeUpdate } from './codec.js';
 import { sliceRecord, truncateRecord, type UpdateRecord } from './records.js';
+import { decodeUpdate, encodeUpdate } from './update-codec.js';
 
 /** Smallest `maxBytes` accepted: room for one record with its header. */
 export const MIN_SPLIT_BYTES = 256;

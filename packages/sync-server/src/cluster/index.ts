@@ -1,12 +1,4 @@
 export { ClusterReplicator, type ClusterReplicatorOptions } from './cluster-replicator.js';
-export {
-  CLUSTER_PROTOCOL_VERSION,
-  type ClusterCodecLimits,
-  DEFAULT_CLUSTER_LIMITS,
-  decodeClusterMessage,
-  encodeClusterMessage,
-  MAX_SNAPSHOT_SEQ,
-} from './codec.js';
 export { clusterReplicatorFromConfig, PEER_PORT_OFFSET, peerTlsFromConfig } from './from-config.js';
 export type * from './messages.js';
 export {
@@ -16,6 +8,14 @@ export {
   RecordOpener,
   RecordSealer,
 } from './peer-auth.js';
+export {
+  CLUSTER_PROTOCOL_VERSION,
+  type ClusterCodecLimits,
+  DEFAULT_CLUSTER_LIMITS,
+  decodeClusterMessage,
+  encodeClusterMessage,
+  MAX_SNAPSHOT_SEQ,
+} from './peer-codec.js';
 export {
   type DialHandlers,
   type DialOptions,

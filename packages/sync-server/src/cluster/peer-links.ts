@@ -17,10 +17,10 @@ import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import { DecodeError } from '@accord/core';
 import type { NodeId } from '../election/types.js';
 import { WriteCoalescer } from '../transport/write-coalescer.js';
-import { decodeClusterMessage, encodeClusterMessage } from './codec.js';
 import { FrameReader, lengthPrefixed } from './frame-reader.js';
 import type { ClusterMessage } from './messages.js';
 import { type ClusterKey, RecordOpener, TAG_BYTES } from './peer-auth.js';
+import { decodeClusterMessage, encodeClusterMessage } from './peer-codec.js';
 import { dialPeer, type PeerTlsOptions, type RecordWriter } from './peer-dialer.js';
 import {
   encodeHandshake,

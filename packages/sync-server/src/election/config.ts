@@ -23,7 +23,7 @@ export interface ResolvedElection {
   leaseMs: number;
   /** A follower that heard its leader within this window refuses pre-votes and votes. */
   stickinessMs: number;
-  roundTimeoutMs: number;
+  aliveWaitMs: number;
   preVoteRetryMs: number;
   succession: boolean;
   timeoutTickMs: number;
@@ -73,7 +73,7 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
     electionTimeoutMaxMs: max,
     leaseMs: positive('leaseMs', config.leaseMs ?? min),
     stickinessMs: Math.max(2 * heartbeatMs, Math.floor(min / 2)),
-    roundTimeoutMs: positive('roundTimeoutMs', config.roundTimeoutMs ?? 2 * heartbeatMs),
+    aliveWaitMs: positive('aliveWaitMs', config.aliveWaitMs ?? 2 * heartbeatMs),
     preVoteRetryMs: positive('preVoteRetryMs', config.preVoteRetryMs ?? 2 * heartbeatMs),
     succession: config.succession ?? true,
     timeoutTickMs: positive('timeoutTickMs', config.timeoutTickMs ?? 1),

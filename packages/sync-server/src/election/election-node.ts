@@ -344,7 +344,7 @@ export class ElectionNode {
    * Bully phase: ask the nodes ahead to take over. One that granted this pre-vote is known to run
    * and reach us, so it gets a whole randomized timeout to answer (a busy node answering late
    * must not make two nodes stand in the same term and split the vote); otherwise the wait is
-   * `roundTimeoutMs`. A node ahead that was asked again (a retried pre-vote) and still did not
+   * `aliveWaitMs`. A node ahead that was asked again (a retried pre-vote) and still did not
    * grant is taken for paused or cut off, and skipped at once.
    */
   private afterPreVote(now: number): void {
@@ -359,7 +359,7 @@ export class ElectionNode {
     this.out.phaseStarted('bully', this.roundTerm, now, 'pre-vote-won', this.successors, ahead);
     for (const p of ahead) this.out.send(p, { type: 'elect', term: this.roundTerm });
     const known = ahead.some((p) => this.grants.has(p));
-    this.out.timer('round', known ? this.randomTimeout() : this.config.roundTimeoutMs);
+    this.out.timer('round', known ? this.randomTimeout() : this.config.aliveWaitMs);
   }
 
   /** Nodes that take precedence: those before me in the leader's successor list, else higher ranks. */

@@ -50,7 +50,7 @@ export interface ElectionConfig {
    * nodes it asked granted its pre-vote (one that did is waited for a randomized election
    * timeout). Default `2 * heartbeatMs`.
    */
-  roundTimeoutMs?: number;
+  aliveWaitMs?: number;
   /**
    * How soon a pre-vote that has not reached a majority asks again, randomized in [x, 2x)
    * (default `2 * heartbeatMs`). Grants already received keep counting, so a slow peer's answer

@@ -3,8 +3,8 @@
  */
 import type { PresenceValue } from '@accord/core';
 import fc from 'fast-check';
-import { MAX_SNAPSHOT_SEQ } from '../../src/cluster/codec.js';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
+import { MAX_SNAPSHOT_SEQ } from '../../src/cluster/peer-codec.js';
 import type { SimNetwork } from '../../src/election/simulated-cluster.js';
 import { MAX_TERM } from '../../src/election/types.js';
 

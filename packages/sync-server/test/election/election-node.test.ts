@@ -449,7 +449,7 @@ describe('failover under pauses and partitions', () => {
     expect(n.status()).toMatchObject({ role: 'follower', term: 1, votedFor: 2 });
   });
 
-  it('waits only roundTimeoutMs for nodes ahead that have not granted yet', () => {
+  it('waits only aliveWaitMs for nodes ahead that have not granted yet', () => {
     const n = node5(1);
     n.start(0);
     n.fire('election', 450);

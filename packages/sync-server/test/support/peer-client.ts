@@ -5,10 +5,10 @@
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { encodeClusterMessage } from '../../src/cluster/codec.js';
 import { lengthPrefixed } from '../../src/cluster/frame-reader.js';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
 import { deriveClusterKey } from '../../src/cluster/peer-auth.js';
+import { encodeClusterMessage } from '../../src/cluster/peer-codec.js';
 import { dialPeer, type RecordWriter } from '../../src/cluster/peer-dialer.js';
 
 /** A socket `track` closes after the test. */

@@ -1,7 +1,7 @@
 import { DecodeError } from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeClusterMessage, encodeClusterMessage } from '../../src/cluster/codec.js';
+import { decodeClusterMessage, encodeClusterMessage } from '../../src/cluster/peer-codec.js';
 import { clusterMessageArb } from './arbitraries.js';
 
 function decodeOrError(bytes: Uint8Array): unknown {

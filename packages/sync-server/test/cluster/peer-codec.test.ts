@@ -6,7 +6,7 @@ import {
   decodeClusterMessage,
   encodeClusterMessage,
   MAX_SNAPSHOT_SEQ,
-} from '../../src/cluster/codec.js';
+} from '../../src/cluster/peer-codec.js';
 import { MAX_TERM } from '../../src/election/types.js';
 
 function code(fn: () => unknown): string {
