@@ -206,12 +206,28 @@ export function failoverTimes(
   return { samples, unrecovered };
 }
 
+/** One client's write gap after a kill (see {@link writeGapDetails}). */
+export interface WriteGap {
+  client: string;
+  /** The kill. */
+  at: number;
+  /** The killed nodes. */
+  killed: number[];
+  /** Whether a killed node was the leader. */
+  leaderKilled: boolean;
+  /** The ack that ended the gap. */
+  ackAt: number;
+  /** The node that gave it. */
+  ackNode: number;
+  ms: number;
+}
+
 /**
  * Client write gaps: for every killed node, each client whose last ack before the kill came
  * through that node waits until its next ack through another node.
  */
-export function writeGaps(faults: readonly FaultEvent[], acks: readonly AckEvent[]): number[] {
-  const gaps: number[] = [];
+export function writeGapDetails(faults: readonly FaultEvent[], acks: readonly AckEvent[]): WriteGap[] {
+  const gaps: WriteGap[] = [];
   const sorted = [...acks].sort((a, b) => a.at - b.at);
   for (const f of faults) {
     if (f.fault !== 'kill') continue;
@@ -223,10 +239,24 @@ export function writeGaps(faults: readonly FaultEvent[], acks: readonly AckEvent
     for (const [client, node] of lastNode) {
       if (!f.nodes.includes(node)) continue;
       const next = sorted.find((a) => a.client === client && a.at > f.at && !f.nodes.includes(a.node));
-      if (next !== undefined) gaps.push(next.at - f.at);
+      if (next === undefined) continue;
+      gaps.push({
+        client,
+        at: f.at,
+        killed: f.nodes,
+        leaderKilled: f.leaderTerm !== undefined,
+        ackAt: next.at,
+        ackNode: next.node,
+        ms: next.at - f.at,
+      });
     }
   }
   return gaps;
+}
+
+/** The lengths of {@link writeGapDetails}, in ms. */
+export function writeGaps(faults: readonly FaultEvent[], acks: readonly AckEvent[]): number[] {
+  return writeGapDetails(faults, acks).map((g) => g.ms);
 }
 
 /** Nearest-rank percentile (q in 0..1) of `values`; NaN when empty. */

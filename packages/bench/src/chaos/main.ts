@@ -48,6 +48,7 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     failoverCauses: [],
     unrecoveredFailovers: 0,
     writeGapsMs: [],
+    slowWriteGaps: [],
     requests: 0,
     survivorWrites: 0,
     survivorFailedWrites: 0,
@@ -203,6 +204,10 @@ async function main(argv: string[]): Promise<number> {
     slowFailovers: results
       .flatMap((r) => r.failoverCauses.map((c) => ({ seed: r.seed, ...c })))
       .filter((c) => c.ms > SLOW_MS)
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 10),
+    slowWriteGaps: results
+      .flatMap((r) => r.slowWriteGaps.map((g) => ({ seed: r.seed, ...g })))
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 10),
     /** 1-minute load average at the start and the end (2 cores here): read latencies with it. */

@@ -14,10 +14,12 @@ import {
   checkSurvivorWrites,
   computeHarvest,
   computeYield,
+  downAt,
   failoverTimes,
   faultWindows,
   sidesAt,
-  writeGaps,
+  type WriteGap,
+  writeGapDetails,
 } from './checkers.js';
 import { ClusterHarness } from './cluster-harness.js';
 import { readDiskKeys } from './disk-state.js';
@@ -53,6 +55,8 @@ export interface ScheduleResult {
   failoverCauses: FailoverCause[];
   unrecoveredFailovers: number;
   writeGapsMs: number[];
+  /** Write gaps longer than {@link SLOW_GAP_MS}, each with what else was wrong and the client's log. */
+  slowWriteGaps: SlowWriteGap[];
   requests: number;
   /** Writes made during faults through nodes that survived them, and how many of those failed. */
   survivorWrites: number;
@@ -63,6 +67,45 @@ export interface ScheduleResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Write gaps longer than this are explained in `slowWriteGaps`. */
+export const SLOW_GAP_MS = 700;
+
+/** A slow write gap with its context: other faults in force, and what the client's provider did. */
+export interface SlowWriteGap extends WriteGap {
+  /** Other nodes killed or paused when the kill happened. */
+  alsoDown: number[];
+  /** The partition's sides at the kill (one side: none). */
+  sides: number[][];
+  /** Faults and the client's provider events from the kill to the ack, `+ms what`. */
+  trace: string[];
+}
+
+function explainGap(
+  g: WriteGap,
+  faults: readonly FaultEvent[],
+  ids: readonly number[],
+  writers: readonly ChaosWriter[],
+  urlOf: (id: number) => string,
+): SlowWriteGap {
+  const portOf = new Map(ids.map((id) => [urlOf(id).replace(/^.*:(\d+).*$/, ':$1'), `n${id}`]));
+  const named = (what: string) => what.replace(/:\d+/g, (p) => portOf.get(p) ?? p);
+  const entries: { at: number; what: string }[] = [];
+  for (const f of faults)
+    if (f.at >= g.at && f.at <= g.ackAt)
+      entries.push({ at: f.at, what: `fault ${f.fault} ${f.nodes.join(',')}` });
+  const log = writers.find((w) => w.name === g.client)?.log ?? [];
+  for (const e of log)
+    if (e.at >= g.at - 20 && e.at <= g.ackAt) entries.push({ at: e.at, what: named(e.what) });
+  entries.push({ at: g.ackAt, what: `ack n${g.ackNode}` });
+  entries.sort((a, b) => a.at - b.at);
+  return {
+    ...g,
+    alsoDown: [...downAt(faults, g.at - 1)].filter((n) => !g.killed.includes(n)),
+    sides: sidesAt(faults, ids, g.at),
+    trace: entries.slice(0, 40).map((e) => `+${e.at - g.at} ${e.what}`),
+  };
+}
 
 async function until<T>(fn: () => Promise<T | null>, ms: number, everyMs = 25): Promise<T | null> {
   const end = Date.now() + ms;
@@ -188,6 +231,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const states = new Map([...holders].map(([k, v]) => [k, [...(v.get(docId) ?? [])].sort().join(',')]));
     const converged = checkConverged(states);
     const fo = failoverTimes(faults, h.leaders);
+    const gaps = writeGapDetails(faults, acks);
     const windows = faultWindows(faults);
     const survivors = checkSurvivorWrites(requests, faults, h.ids, ANSWER_MS);
     const harvestReads = await Promise.all(reads);
@@ -223,7 +267,10 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       failoversMs: fo.samples,
       failoverCauses: explainFailovers(faults, h.leaders, h.electionLog),
       unrecoveredFailovers: fo.unrecovered,
-      writeGapsMs: writeGaps(faults, acks),
+      writeGapsMs: gaps.map((g) => g.ms),
+      slowWriteGaps: gaps
+        .filter((g) => g.ms > SLOW_GAP_MS)
+        .map((g) => explainGap(g, faults, h.ids, writers, (id) => h.url(id))),
       requests: requests.length,
       survivorWrites: survivors.writes,
       survivorFailedWrites: survivors.failed,

@@ -24,6 +24,8 @@ export class ChaosWriter {
   private waiting: (RequestEvent & { key: string })[] = [];
   private readonly ackedKeys = new Set<string>();
   private destroyed = false;
+  /** What the provider reported, in order (connections, closes, statuses, errors). */
+  readonly log: { at: number; what: string }[] = [];
 
   constructor(
     readonly name: string,
@@ -37,7 +39,17 @@ export class ChaosWriter {
     });
     this.provider.on('connected-node', ({ nodeId }) => {
       this.node = nodeId;
+      this.note(`connected n${nodeId}`);
     });
+    this.provider.on('connection-close', ({ url, code, reason }) =>
+      this.note(`closed ${url.replace(/^.*:(\d+).*$/, ':$1')} ${code}${reason ? ` ${reason}` : ''}`),
+    );
+    this.provider.on('status', ({ status }) => this.note(status));
+    this.provider.on('error', (e) => this.note(`error ${e.code}`));
+  }
+
+  private note(what: string): void {
+    if (this.log.length < 5000) this.log.push({ at: Date.now(), what });
   }
 
   /** Write one new key every `everyMs`. */
