@@ -18,16 +18,21 @@ type ParentInfo = { kind: ContainerKind; obj: Container | null; key: string } | 
 
 /** Checks ready records in planning order; {@link Validator.add} each one planned. */
 export class Validator {
-  /** Per replica, the planned records in clock order. */
-  private readonly planned = new Map<number, UpdateRecord[]>();
-  private readonly parents = new Map<string, ParentInfo>();
+  /** Per replica, the planned records in clock order (created on the first). */
+  private planned: Map<number, UpdateRecord[]> | null = null;
+  /** Parents resolved so far, by `parentKey` (created on the second parent). */
+  private parents: Map<string, ParentInfo> | null = null;
+  /** The last parent resolved, by identity: records of one group share their parent object. */
+  private lastRef: ParentRef | null = null;
+  private lastInfo: ParentInfo | null = null;
   /** Per counter and replica (`"key|replica"`): the sum of its increments so far. */
-  private readonly entries = new Map<string, number>();
+  private entries: Map<string, number> | null = null;
 
   constructor(private readonly doc: Doc) {}
 
   /** Note that `r` (checked) is planned, after every record planned before it. */
   add(r: UpdateRecord): void {
+    this.planned ??= new Map();
     let l = this.planned.get(r.client);
     if (l === undefined) {
       l = [];
@@ -65,6 +70,7 @@ export class Validator {
     // the one that takes their sum out of the safe range is the same on every replica.
     const k = `${info.key}|${r.client}`;
     const ci = this.doc.knownClientIndex(r.client);
+    this.entries ??= new Map();
     const before =
       this.entries.get(k) ?? (info.obj !== null && ci !== undefined ? (info.obj as Counter).entryOf(ci) : 0);
     const sum = before + r.delta;
@@ -79,7 +85,7 @@ export class Validator {
     const doc = this.doc;
     const ci = doc.knownClientIndex(client);
     if (ci !== undefined && clock < doc.store.getState(ci)) return doc.store.find(ci, clock);
-    const l = this.planned.get(client);
+    const l = this.planned?.get(client);
     if (l === undefined) return undefined;
     let lo = 0;
     let hi = l.length - 1;
@@ -94,9 +100,14 @@ export class Validator {
 
   /** The container `p` resolves to, 'dead', or why it is invalid (cached per parent). */
   private parent(p: ParentRef): ParentInfo | string {
+    if (p === this.lastRef && this.lastInfo !== null) return this.lastInfo;
     const key = parentKey(p);
-    const cached = this.parents.get(key);
-    if (cached !== undefined) return cached;
+    const cached = this.parents?.get(key);
+    if (cached !== undefined) {
+      this.lastRef = p;
+      this.lastInfo = cached;
+      return cached;
+    }
     let info: ParentInfo;
     if (p.name !== null) info = { kind: p.kind, obj: this.doc.findRoot(p.kind, p.name) ?? null, key };
     else {
@@ -132,7 +143,13 @@ export class Validator {
         } else return 'parent is a counter operation';
       }
     }
-    this.parents.set(key, info);
+    if (this.lastInfo !== null) {
+      this.parents ??= new Map();
+      if (this.lastRef !== null) this.parents.set(parentKey(this.lastRef), this.lastInfo);
+    }
+    this.parents?.set(key, info);
+    this.lastRef = p;
+    this.lastInfo = info;
     return info;
   }
 
