@@ -4,8 +4,10 @@
  * - `updates`: auto-incremented keys, each value one binary update;
  * - `snapshot`: under `state`, the latest compacted snapshot (a full-state update);
  * - `meta`: `schema` (the schema version that wrote the data), `through` (the highest
- *   `updates` key the snapshot covers; those records are deleted) and `last` (the highest key
- *   written, put by every write transaction).
+ *   `updates` key the snapshot covers; those records are deleted) and `last`: a compaction puts
+ *   `through` there, every write transaction puts {@link WRITTEN_SINCE_SNAPSHOT} (a write
+ *   commits at once, before it learns its keys; stores of earlier builds hold the highest key
+ *   written, which reads the same way).
  *
  * A load reads the snapshot by key and, only when `last` is above `through`, the updates after
  * `through`. Chromium keeps deleted records as tombstones for a while, and any scan of a store
@@ -20,8 +22,10 @@ export const SCHEMA_VERSION = 1;
 export const UPDATES = 'updates';
 /** Object store of the compacted snapshot (key `state`). */
 export const SNAPSHOT = 'snapshot';
-/** Object store of metadata (`schema`, `through`). */
+/** Object store of metadata (`schema`, `through`, `last`). */
 export const META = 'meta';
+/** `meta.last` after a write: above any key, so the next load scans the updates after `through`. */
+export const WRITTEN_SINCE_SNAPSHOT = Number.MAX_SAFE_INTEGER;
 
 /** The IndexedDB database name of document `name`. */
 export function databaseName(name: string): string {

@@ -21,6 +21,7 @@ import {
   SNAPSHOT,
   type StoredState,
   UPDATES,
+  WRITTEN_SINCE_SNAPSHOT,
 } from './idb.js';
 
 /** Options of {@link IndexeddbPersistence}. */
@@ -293,15 +294,18 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
     try {
       const tx = db.transaction([UPDATES, META], 'readwrite');
       const store = tx.objectStore(UPDATES);
-      batch.forEach((u, i) => {
+      for (const u of batch) {
         const req = store.add(u);
         req.onsuccess = () => {
-          if (typeof req.result !== 'number') return;
-          this.ownKeys.add(req.result);
-          if (i === batch.length - 1) tx.objectStore(META).put(req.result, 'last');
+          if (typeof req.result === 'number') this.ownKeys.add(req.result);
         };
-      });
+      }
+      tx.objectStore(META).put(WRITTEN_SINCE_SNAPSHOT, 'last');
       done = committed(tx);
+      // Every request is issued: commit now, not when the callbacks have run. Chromium drops a
+      // transaction that has not asked to commit when the page unloads, so a keystroke followed
+      // at once by a reload or a closed tab would be lost without this.
+      commitNow(tx);
     } catch (error) {
       done = Promise.reject(error);
     }
@@ -342,6 +346,7 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
           tx.objectStore(UPDATES).clear();
           tx.objectStore(SNAPSHOT).put(snapshot, 'state');
           tx.objectStore(META).put(top, 'through');
+          tx.objectStore(META).put(top, 'last');
           through = top;
         });
         tx.oncomplete = () => {
@@ -400,6 +405,15 @@ function hostIndexedDB(): IDBFactory | undefined {
     return (globalThis as { indexedDB?: IDBFactory }).indexedDB ?? undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Ask `tx` to commit once its requests are done (`commit()` is missing in older browsers). */
+function commitNow(tx: IDBTransaction): void {
+  try {
+    (tx as { commit?: () => void }).commit?.();
+  } catch {
+    // already committing or finished: nothing to ask
   }
 }
 

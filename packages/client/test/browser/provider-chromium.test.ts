@@ -4,10 +4,7 @@
  * and client, loaded through an import map, no bundler) syncs with a Node client, survives the
  * offline switch, and reports cluster status. Run `pnpm build` first; CI builds before testing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { Doc } from '@accord/core';
 import { launchChromium } from '@accord/test-browser';
 import type { Browser, Page } from 'playwright-core';
@@ -21,15 +18,10 @@ import {
   relayBuilt,
   tempDataDir,
 } from '../integration/support/relay-process.js';
-
-const packages = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const roots: Record<string, string> = {
-  '/client/': join(packages, 'client/dist'),
-  '/core/': join(packages, 'core/dist'),
-};
+import { type DistServer, IMPORT_MAP, serveDist } from './support/dist-server.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>client test</title><link rel="icon" href="data:,">
-<script type="importmap">{"imports":{"@accord/core":"/core/index.js","@accord/client":"/client/index.js"}}</script>
+${IMPORT_MAP}
 <script type="module">
 import { Doc } from '@accord/core';
 import { WebsocketProvider } from '@accord/client';
@@ -38,40 +30,18 @@ window.ready = true;
 </script>`;
 
 let relay: RelayProcess;
-let server: Server;
+let server: DistServer;
 let origin: string;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-function serve(): Promise<Server> {
-  const s = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/' || path === '/index.html') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-      return;
-    }
-    const prefix = Object.keys(roots).find((p) => path.startsWith(p));
-    const file = prefix ? normalize(join(roots[prefix]!, path.slice(prefix.length))) : '';
-    if (!prefix || !file.startsWith(roots[prefix]!) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    const type = extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
-  });
-  return new Promise((r) => s.listen(0, '127.0.0.1', () => r(s)));
-}
-
 beforeAll(async () => {
-  for (const f of [RELAY_MAIN, join(roots['/client/']!, 'index.js'), join(roots['/core/']!, 'index.js')]) {
-    if (!existsSync(f)) throw new Error(`${f} is missing: run \`pnpm build\` first`);
-  }
-  if (!relayBuilt()) throw new Error('relay not built');
+  if (!existsSync(RELAY_MAIN) || !relayBuilt())
+    throw new Error(`${RELAY_MAIN} is missing: run \`pnpm build\` first`);
   relay = await RelayProcess.start({ id: 1, port: await freePort(), dataDir: tempDataDir() });
-  server = await serve();
-  const address = server.address();
-  origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  server = await serveDist(PAGE);
+  origin = server.origin;
   browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -84,7 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await server?.close();
   await relay?.cleanup();
 });
 

@@ -180,6 +180,38 @@ describe('IndexeddbPersistence', () => {
     await a.p.destroy();
   });
 
+  it('a load scans the updates only when something was written after the last compaction', async () => {
+    const factory = new IDBFactory();
+    const scans = () => [
+      vi.spyOn(IDBObjectStore.prototype, 'openCursor'),
+      vi.spyOn(IDBObjectStore.prototype, 'getAll'),
+    ];
+    const a = open(factory);
+    await a.p.whenSynced;
+    a.doc.getText('t').insert(0, 'one');
+    await a.p.flush();
+    await a.p.compact();
+    await a.p.destroy();
+
+    let spies = scans();
+    const b = open(factory);
+    await b.p.whenSynced;
+    expect(b.doc.getText('t').toString()).toBe('one');
+    expect(spies.map((s) => s.mock.calls.length)).toEqual([0, 0]);
+    vi.restoreAllMocks();
+    b.doc.getText('t').insert(3, ' two');
+    await b.p.flush();
+    await b.p.destroy();
+
+    spies = scans();
+    const c = open(factory);
+    await c.p.whenSynced;
+    expect(c.doc.getText('t').toString()).toBe('one two');
+    expect(spies.reduce((n, s) => n + s.mock.calls.length, 0)).toBeGreaterThan(0);
+    expect([...a.errors, ...b.errors, ...c.errors]).toEqual([]);
+    await c.p.destroy();
+  });
+
   it('a garbage snapshot (with a through key) is reported; the updates after it still load', async () => {
     const factory = new IDBFactory();
     const good = new Doc();
