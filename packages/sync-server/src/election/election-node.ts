@@ -278,7 +278,12 @@ export class ElectionNode {
     // each other forever.
     if (from > this.config.id && this.aheadOfMe().includes(from)) return;
     this.out.send(from, { type: 'alive', term });
-    if (this.role === 'follower' || this.role === 'deferring') this.startPreVote(now, 'elect');
+    // A deferring node already handed over to a node ahead of it and waits for its election timer
+    // (armed when it deferred) to tell whether that node leads. Starting another round here would
+    // re-arm that timer: nodes whose views of the order form a cycle (2 defers to 3, 3 to 4, 4 to
+    // 2) would then hand over to each other forever, and the timer that breaks the cycle (it skips
+    // the nodes deferred to in vain) would never fire.
+    if (this.role === 'follower') this.startPreVote(now, 'elect');
     else if (this.role === 'bully-waiting' && term === this.roundTerm && this.bullyAsked.includes(from)) {
       // We wait on each other (our views of the order disagree): the higher rank goes first.
       this.out.phaseEnded('bully', this.roundTerm, now, 'won', []);

@@ -104,6 +104,39 @@ describe('election under loss, delay, duplication, reordering, crashes and parti
     // 200 simulated clusters: a few seconds of CPU, more on a machine shared by many jobs.
   }, 30_000);
 
+  it('nodes whose views of the succession order form a cycle still elect (a case fast-check found)', () => {
+    // Node 3 crashed and restarted knows no successor list (it ranks 4 and 5 ahead of it); 2 and 4
+    // hold the old list [3, 2, 1]. So 2 defers to 3, 3 to 4 and 4 to 2. Deferring nodes used to
+    // start a new round on every `elect`, handing over to each other forever.
+    const members = [1, 2, 3, 4, 5];
+    const sim = new SimulatedCluster({
+      members,
+      seed: 18349142,
+      network: { minDelayMs: 0, maxDelayMs: 0.1, loss: 0, duplicate: 0 },
+      election: { succession: true, timeoutTickMs: 1 },
+    });
+    sim.startAll();
+    sim.setLink(4, 5, false);
+    sim.run(471);
+    sim.partition([[1, 2, 3], [4], [5]]);
+    sim.crash(3);
+    sim.run(1000);
+    for (const m of [2, 3, 4]) sim.restart(m);
+    sim.partition([
+      [2, 3, 4],
+      [1, 5],
+    ]);
+    const from = sim.now;
+    let leader = sim.majorityLeader();
+    while (leader === undefined && sim.now - from < ELECTION_BOUND_MS) {
+      sim.run(10);
+      leader = sim.majorityLeader();
+    }
+    expect(leader, `no majority leader within ${ELECTION_BOUND_MS} ms`).toBeDefined();
+    expect([2, 3, 4]).toContain(leader?.leader);
+    expect(leadersPerTerm(sim)).toBeLessThanOrEqual(1);
+  });
+
   it('a node rejoining after isolation does not disrupt a healthy leader (no pre-emption, no term bump)', () => {
     fc.assert(
       fc.property(
