@@ -361,7 +361,7 @@ export class Doc implements SequenceEnv {
         for (const [c, clock] of t.others) if (this.store.getState(c) > clock) changed = true;
       }
       if (changed) {
-        const bytes = encodeTransaction(this, t);
+        const bytes = t.verbatim !== null ? t.verbatim.slice() : encodeTransaction(this, t);
         for (const fn of this.updateListeners.slice()) guard(() => fn(bytes, t.origin));
       }
     }

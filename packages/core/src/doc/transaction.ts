@@ -13,6 +13,12 @@ export class Transaction {
   others: Map<number, number> | null = null;
   /** Ids deleted in this transaction (client indexes), created on the first delete. */
   deletes: DeleteSet | null = null;
+  /**
+   * The update this transaction applied whole to an empty document (a snapshot load), if that is
+   * all it did: its `'update'` event carries a copy of these bytes instead of re-encoding the
+   * same state, which costs as much as encoding the document.
+   */
+  verbatim: Uint8Array | null = null;
 
   constructor(
     /** What the caller passed as origin. */

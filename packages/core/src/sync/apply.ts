@@ -35,7 +35,7 @@ import { decodeUpdate } from './update-codec.js';
 export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null): void {
   if (tryLoadTextSnapshot(doc, update, origin)) return;
   const decoded = decodeUpdate(update);
-  if (tryFastLoad(doc, decoded, origin)) return;
+  if (tryFastLoad(doc, decoded, origin, update)) return;
   applyDecoded(doc, decoded, origin);
 }
 

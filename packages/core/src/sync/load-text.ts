@@ -417,6 +417,8 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
   for (let c = 0; c < ids.length; c++) doc.clientIndex(ids[c] as number);
   const opened = doc.begin(origin, false);
   try {
+    // Alone in its transaction, the load changed exactly what `bytes` hold.
+    if (opened) doc.transaction.verbatim = bytes;
     const seq = (doc.root('text', name) as Text).seq;
     seq.noteText(text);
     seq.index.load(items);

@@ -183,9 +183,15 @@ function countEntry(g: GroupState, client: number, clock: number, delta: number)
 
 /**
  * Load `update` into `doc` directly when `doc` is empty and `update` is a well-formed snapshot.
- * Returns false (nothing changed) when the general path must be used.
+ * Returns false (nothing changed) when the general path must be used. `bytes`, the encoded
+ * `update`, become the `'update'` event's bytes (copied) when the load is a transaction of its own.
  */
-export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): boolean {
+export function tryFastLoad(
+  doc: Doc,
+  update: DecodedUpdate,
+  origin: unknown,
+  bytes: Uint8Array | null = null,
+): boolean {
   if (doc.store.clients.size > 0 || doc.pendingCount > 0 || !doc.pendingDeletes.isEmpty) return false;
   if (update.snapshot !== true) return false;
   if (doc.observerCount > 0 || update.deletes.size > 0 || update.records.length === 0) return false;
@@ -199,6 +205,8 @@ export function tryFastLoad(doc: Doc, update: DecodedUpdate, origin: unknown): b
 
   const opened = doc.begin(origin, false);
   try {
+    // Alone in its transaction, the load changed exactly what the encoded update holds.
+    if (opened) doc.transaction.verbatim = bytes;
     const builder = new SnapshotBuilder(doc);
     const built: Struct[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) built[i] = builder.build(records[i] as UpdateRecord);
