@@ -80,12 +80,20 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
   };
 }
 
-/** A randomized election timeout in [min, max), in steps of `timeoutTickMs`. */
+/**
+ * A randomized election timeout in [min, max), in steps of `timeoutTickMs`, shifted by this node's
+ * share of a tick: the i-th of N members (by id) adds i/N of a tick. With coarse ticks (as etcd
+ * draws them) two nodes often draw the same step; unshifted, they would time out together, both
+ * stand in the same term and split the vote, round after round (a 3-node cluster with a 150 ms
+ * tick has two steps, so half of all rounds). Shifted, the earlier one's vote request reaches the
+ * other before its own timer fires whenever a message is faster than a 1/N tick.
+ */
 export function drawElectionTimeout(config: ResolvedElection, random: () => number): number {
   const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max, timeoutTickMs: tick } = config;
   const r = Math.min(Math.max(random(), 0), 0.999999);
   const slots = Math.max(1, Math.floor((max - min) / tick));
-  return min + Math.floor(r * slots) * tick;
+  const shift = tick > 1 ? Math.floor((config.members.indexOf(config.id) * tick) / config.members.length) : 0;
+  return min + Math.floor(r * slots) * tick + shift;
 }
 
 /** A retry interval (pre-vote and vote requests) in [preVoteRetryMs, 2 * preVoteRetryMs). */

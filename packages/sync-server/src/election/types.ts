@@ -69,6 +69,8 @@ export interface ElectionConfig {
   /**
    * Granularity of the randomized election timeout (default 1 ms). etcd draws its timeout in
    * whole heartbeat ticks; the failover simulation sets this to `heartbeatMs` to reproduce that.
+   * Above 1 ms each node's draw is shifted by its share of a tick (the i-th of N members by id adds
+   * i/N of one), so two nodes never time out at the same instant round after round.
    */
   timeoutTickMs?: number;
 }

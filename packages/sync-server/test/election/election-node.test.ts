@@ -74,6 +74,23 @@ describe('ElectionNode start and timers', () => {
     expect(timer(n.start(0), 'election')).toBe(550);
   });
 
+  it('shifts each member by its share of a tick, so coarse ticks never time two nodes out together', () => {
+    const draw = (id: NodeId, r: number, m: NodeId[] = members) =>
+      timer(
+        new ElectionNode({ id, members: m, timeoutTickMs: 150 }, { term: 0, votedFor: null }, () => r).start(
+          0,
+        ),
+        'election',
+      );
+    expect([1, 2, 3].map((id) => draw(id, 0.5))).toEqual([450, 500, 550]);
+    expect([1, 2, 3].map((id) => draw(id, 0.99))).toEqual([450, 500, 550]);
+    expect([1, 2, 3].map((id) => draw(id, 0))).toEqual([300, 350, 400]);
+    const five = [2, 4, 6, 8, 10];
+    const all = five.flatMap((id) => [0, 0.5, 0.99].map((r) => draw(id, r, five)));
+    expect(new Set(all).size).toBe(all.length - 5); // r 0.5 and 0.99 fall in one step
+    expect(all.every((t) => t !== undefined && t !== null && t >= 300 && t < 600)).toBe(true);
+  });
+
   it('a cluster of one elects itself at once, persisting term and vote first', () => {
     const out = node(7, { members: [7] }).start(0);
     expect(out.persist).toEqual({ term: 1, votedFor: 7 });

@@ -137,6 +137,31 @@ describe('election under loss, delay, duplication, reordering, crashes and parti
     expect(leadersPerTerm(sim)).toBeLessThanOrEqual(1);
   });
 
+  it('plain Raft with coarse ticks does not split the vote round after round (a case fast-check found)', () => {
+    // With a 150 ms tick a 3-node cluster draws its timeouts from two steps; nodes 1 and 2 timed
+    // out together, stood in the same term and split the vote six rounds running, and no leader
+    // was followed by a majority 4 s after the nodes were cut from node 3.
+    const members = [1, 2, 3];
+    const sim = new SimulatedCluster({
+      members,
+      seed: 1,
+      network: { minDelayMs: 2.8838827057425993, maxDelayMs: 2.9838827057425994, loss: 0, duplicate: 0 },
+      election: { succession: false, timeoutTickMs: 150 },
+    });
+    sim.startAll();
+    sim.run(1000);
+    sim.partition([[1, 2], [3]]);
+    const from = sim.now;
+    let leader = sim.majorityLeader();
+    while (leader === undefined && sim.now - from < ELECTION_BOUND_MS) {
+      sim.run(10);
+      leader = sim.majorityLeader();
+    }
+    expect(leader, `no majority leader within ${ELECTION_BOUND_MS} ms`).toBeDefined();
+    expect([1, 2]).toContain(leader?.leader);
+    expect(leadersPerTerm(sim)).toBeLessThanOrEqual(1);
+  });
+
   it('a node rejoining after isolation does not disrupt a healthy leader (no pre-emption, no term bump)', () => {
     fc.assert(
       fc.property(
