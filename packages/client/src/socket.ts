@@ -5,7 +5,8 @@
  */
 
 /** A handler type that accepts both the DOM's and `ws`'s event signatures (bivariant parameter). */
-type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
+/** An event handler property of {@link WebSocketLike} (bivariant, as the DOM's are). */
+export type SocketHandler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
 
 /** A message event: `data` is an `ArrayBuffer` for binary frames once `binaryType` is `'arraybuffer'`. */
 export interface SocketMessageEvent {
@@ -28,13 +29,13 @@ export interface WebSocketLike {
   /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
   /** Called once the connection is open. */
-  onopen: Handler<unknown> | null;
+  onopen: SocketHandler<unknown> | null;
   /** Called for every frame. */
-  onmessage: Handler<SocketMessageEvent> | null;
+  onmessage: SocketHandler<SocketMessageEvent> | null;
   /** Called once when the connection ends. */
-  onclose: Handler<SocketCloseEvent> | null;
+  onclose: SocketHandler<SocketCloseEvent> | null;
   /** Called on errors (a close follows). */
-  onerror: Handler<unknown> | null;
+  onerror: SocketHandler<unknown> | null;
   /** Send one binary frame. */
   send(data: Uint8Array): void;
   /** Start the closing handshake. */
