@@ -11,6 +11,7 @@ import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
 import { ReplicationError } from '../../src/relay/replicator.js';
 import { freePort, waitFor } from '../../src/testing/index.js';
+import { ManualScheduler } from '../../src/time/scheduler.js';
 import { DocClient } from '../support/doc-client.js';
 import { CLUSTER_SECRET, SECRET, startNode, urlOf } from '../support/in-process.js';
 import { removeTempDirs } from '../support/tmp.js';
@@ -140,7 +141,11 @@ describe('a 3-node cluster over real TCP peer links', () => {
 
   it('a node cut off from a majority elects nobody and refuses to acknowledge writes', async () => {
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+    // The node's timers (election, write deadline) run in virtual time: no sleeping to show that
+    // nothing happens.
+    const clock = new ManualScheduler();
     const replicator = new ClusterReplicator({
+      scheduler: clock,
       clusterSecret: CLUSTER_SECRET,
       nodeId: 7,
       listenHost: '127.0.0.1',
@@ -155,10 +160,11 @@ describe('a 3-node cluster over real TCP peer links', () => {
     nodes.set(7, lone);
     const doc = new Doc();
     doc.getText('t').insert(0, 'x');
-    await expect(replicator.replicate('solo', encodeStateAsUpdate(doc))).rejects.toBeInstanceOf(
-      ReplicationError,
-    );
-    await new Promise((r) => setTimeout(r, 800));
+    const write = replicator.replicate('solo', encodeStateAsUpdate(doc));
+    clock.advance(300); // the write deadline (replicateTimeoutMs)
+    await expect(write).rejects.toBeInstanceOf(ReplicationError);
+    // Many election timeouts later (the test used to sleep 800 ms of real time for this):
+    clock.advance(30_000);
     expect(replicator.status()).toMatchObject({ leaderId: null, term: 0 }); // pre-vote never passed: no term bump
     expect(replicator.health()).toMatchObject({ peersConnected: [] });
   }, 10_000);
