@@ -142,7 +142,11 @@ export class RelayProcess {
   private readonly stdoutLines: string[] = [];
   private text = '';
 
-  private constructor(readonly options: RelayProcessOptions) {
+  /** How this relay runs (as given to {@link RelayProcess.start}). */
+  readonly options: RelayProcessOptions;
+
+  private constructor(options: RelayProcessOptions) {
+    this.options = options;
     this.ownsDataDir = options.dataDir === undefined;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'accord-relay-test-'));
     this.currentPort = options.port ?? 0;
