@@ -91,7 +91,10 @@ export interface ProviderOptions {
   readonly backoff?: BackoffOptions | undefined;
   /** Picks the first relay URL (default `Math.random`). */
   readonly random?: (() => number) | undefined;
-  /** Clock and timers (default: the host's). */
+  /**
+   * Clock and timers: core's `Scheduler` (default `systemScheduler`; `ManualScheduler` from
+   * `@accord/core/testing` in tests, for virtual time).
+   */
   readonly scheduler?: Scheduler | undefined;
   /** Give up on an attempt not synced within this many ms (default 10 000). */
   readonly connectTimeoutMs?: number | undefined;

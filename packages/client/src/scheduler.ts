@@ -1,30 +1,18 @@
 /**
- * The clock and timers the provider runs on. Production uses the host's; tests inject a manual one
- * so reconnects, timeouts and presence expiry are tested without sleeping.
+ * The clock and timers the provider runs on: core's one {@link Scheduler} interface. Production
+ * uses {@link systemScheduler}; tests inject `ManualScheduler` from `@accord/core/testing` so
+ * reconnects, timeouts and presence expiry are tested in virtual time, without sleeping.
  */
+import { RealScheduler, type Scheduler, type TimerHandle } from '@accord/core';
 
-/** An opaque handle returned by {@link Scheduler.setTimeout}. */
-export type TimerHandle = unknown;
+export type { Scheduler, TimerHandle } from '@accord/core';
 
-/** A clock plus one-shot timers. Implementations must never call a cancelled callback. */
-export interface Scheduler {
-  /** Milliseconds on a monotonic-enough clock. */
-  now(): number;
-  /** Run `fn` once after `ms` milliseconds. */
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  /** Cancel a timer; a no-op for fired or already cancelled ones. */
-  clearTimeout(handle: TimerHandle): void;
-  /** Run `fn` once the current task is done (a microtask), before any timer. */
-  defer(fn: () => void): void;
-}
-
-/** The host's clock, timers and microtasks (`Date.now`, `setTimeout`, `queueMicrotask`); browsers and Node. */
-export const systemScheduler: Scheduler = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
-  defer: (fn) => queueMicrotask(fn),
-};
+/**
+ * The client's default scheduler: core's `RealScheduler` (`performance.now()`, `setTimeout`,
+ * `queueMicrotask`; browsers and Node) whose timers keep a Node process alive, so a provider
+ * waiting to reconnect is not dropped by the process exiting under it.
+ */
+export const systemScheduler: Scheduler = new RealScheduler({ unref: false });
 
 /**
  * A one-shot timer slot: setting it cancels the previous timer. Keeps the provider's timer
@@ -32,31 +20,28 @@ export const systemScheduler: Scheduler = {
  */
 export class TimerSlot {
   private handle: TimerHandle | undefined;
-  private armed = false;
 
   /** A slot on `scheduler`'s timers. */
   constructor(private readonly scheduler: Scheduler) {}
 
   /** True while a timer is pending. */
   get pending(): boolean {
-    return this.armed;
+    return this.handle !== undefined;
   }
 
   /** Cancel any pending timer and arm a new one. */
   set(fn: () => void, ms: number): void {
     this.clear();
-    this.armed = true;
-    this.handle = this.scheduler.setTimeout(() => {
-      this.armed = false;
-      this.handle = undefined;
+    const handle = this.scheduler.setTimer(ms, () => {
+      if (this.handle === handle) this.handle = undefined;
       fn();
-    }, ms);
+    });
+    this.handle = handle;
   }
 
   /** Cancel the pending timer, if any. */
   clear(): void {
-    if (this.armed) this.scheduler.clearTimeout(this.handle);
-    this.armed = false;
+    this.handle?.cancel();
     this.handle = undefined;
   }
 }

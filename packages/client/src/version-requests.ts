@@ -98,11 +98,11 @@ export class VersionRequests {
   private start(ask: Ask): Promise<readonly VersionInfo[] | LoadedVersion> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const timer = this.scheduler.setTimeout(() => {
+      const timer = this.scheduler.setTimer(this.timeoutMs, () => {
         if (!this.pending.has(id)) return;
         this.settle(id);
         reject(new VersionError('timeout', `no answer about versions within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
+      });
       const p: Pending = { ask, resolve, reject, timer, sent: false };
       this.pending.set(id, p);
       this.trySend(id, p);
@@ -120,7 +120,7 @@ export class VersionRequests {
 
   private settle(id: number): void {
     const p = this.pending.get(id);
-    if (p !== undefined) this.scheduler.clearTimeout(p.timer);
+    p?.timer.cancel();
     this.pending.delete(id);
   }
 }

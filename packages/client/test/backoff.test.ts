@@ -1,7 +1,7 @@
+import { SeededRandom } from '@accord/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Backoff, backoffWindow, DEFAULT_BACKOFF, fullJitterDelay } from '../src/backoff.js';
-import { seededRandom } from './support/manual-scheduler.js';
 
 describe('backoffWindow', () => {
   it('doubles from the initial delay and saturates at the cap', () => {
@@ -60,7 +60,8 @@ describe('fullJitterDelay', () => {
   });
 
   it('spreads a crowd over the whole window', () => {
-    const random = seededRandom(42);
+    const rng = new SeededRandom(42);
+    const random = () => rng.next();
     const delays = Array.from({ length: 2000 }, () => fullJitterDelay(4, { initialDelayMs: 100, random }));
     const buckets = [0, 0, 0, 0];
     for (const d of delays) buckets[Math.floor(d / 400)]! += 1;

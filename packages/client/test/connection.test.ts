@@ -1,9 +1,9 @@
+import { ManualScheduler } from '@accord/core/testing';
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../src/backoff.js';
 import { CLIENT_ABORT_CODE, Connection, type ConnectionCloseInfo } from '../src/connection.js';
 import { UrlPool } from '../src/url-pool.js';
 import { fakeWebSocketClass } from './support/fake-socket.js';
-import { ManualScheduler } from './support/manual-scheduler.js';
 
 const URLS = ['ws://127.0.0.1:4001', 'ws://127.0.0.1:4002', 'ws://127.0.0.1:4003'];
 

@@ -1,7 +1,7 @@
+import { ManualScheduler } from '@accord/core/testing';
 import { describe, expect, it } from 'vitest';
 import { Emitter } from '../src/emitter.js';
 import { TimerSlot } from '../src/scheduler.js';
-import { ManualScheduler } from './support/manual-scheduler.js';
 
 type Events = { tick: (n: number) => void; done: () => void };
 

@@ -1,6 +1,6 @@
+import { ManualScheduler } from '@accord/core/testing';
 import { describe, expect, it } from 'vitest';
 import { Heartbeat } from '../src/heartbeat.js';
-import { ManualScheduler } from './support/manual-scheduler.js';
 
 function setup(limits = { livenessTimeoutMs: 12_000, ackTimeoutMs: 2_000 }) {
   const scheduler = new ManualScheduler();

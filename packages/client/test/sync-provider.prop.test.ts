@@ -3,13 +3,14 @@
  * switches and elapsed time, once the faults heal the provider ends synced with an empty outbox,
  * `whenAcknowledged()` resolves, and the node serving it holds every local edit: nothing lost.
  */
+
+import { ManualScheduler } from '@accord/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SyncProvider } from '../src/sync-provider.js';
 import { FakeDoc } from './support/fake-doc.js';
 import { FakeRelay } from './support/fake-relay.js';
 import { type FakeSocket, fakeWebSocketClass } from './support/fake-socket.js';
-import { ManualScheduler } from './support/manual-scheduler.js';
 
 const URLS = ['ws://127.0.0.1:4001', 'ws://127.0.0.1:4002', 'ws://127.0.0.1:4003'];
 

@@ -1,4 +1,5 @@
 import { decodeClientMessage, type PresenceState } from '@accord/core';
+import { ManualScheduler } from '@accord/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ProviderDestroyedError, type ProviderError } from '../src/errors.js';
 import type { ProviderOptions, ProviderStatus } from '../src/provider-options.js';
@@ -6,7 +7,6 @@ import { SyncProvider } from '../src/sync-provider.js';
 import { decodeOps, FakeDoc } from './support/fake-doc.js';
 import { FakeRelay } from './support/fake-relay.js';
 import { type FakeSocket, fakeWebSocketClass } from './support/fake-socket.js';
-import { ManualScheduler } from './support/manual-scheduler.js';
 
 const A = 'ws://127.0.0.1:4001';
 const B = 'ws://127.0.0.1:4002';

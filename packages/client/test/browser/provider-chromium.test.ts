@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Doc } from '@accord/core';
+import { waitFor } from '@accord/sync-server/testing';
 import { launchChromium } from '@accord/test-browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +15,9 @@ import { WebsocketProvider } from '../../src/websocket-provider.js';
 import {
   freePort,
   RELAY_MAIN,
-  RelayProcess,
+  type RelayProcess,
   relayBuilt,
-  tempDataDir,
+  startRelay,
 } from '../integration/support/relay-process.js';
 import { type DistServer, IMPORT_MAP, serveDist } from './support/dist-server.js';
 
@@ -39,7 +40,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   if (!existsSync(RELAY_MAIN) || !relayBuilt())
     throw new Error(`${RELAY_MAIN} is missing: run \`pnpm build\` first`);
-  relay = await RelayProcess.start({ id: 1, port: await freePort(), dataDir: tempDataDir() });
+  relay = await startRelay({ id: 1, port: await freePort() });
   server = await serveDist(PAGE);
   origin = server.origin;
   browser = await launchChromium();
@@ -95,7 +96,11 @@ describe('WebsocketProvider in Chromium (native WebSocket) against a real relay'
       expect(result.cluster).toMatchObject({ nodeId: 1, leaderId: 1, term: 1 });
 
       // Node sees the browser's edit; the browser sees Node's.
-      await until(() => node.doc.getText('t').toString() === 'from chromium', node.doc);
+      await waitFor(
+        "the Node client to get Chromium's edit",
+        () => node.doc.getText('t').toString() === 'from chromium',
+        { timeoutMs: 10_000, intervalMs: 10 },
+      );
       node.doc.getText('t').insert(13, ' and node');
       await page.waitForFunction(
         () =>
@@ -125,7 +130,11 @@ describe('WebsocketProvider in Chromium (native WebSocket) against a real relay'
         await w.provider.whenAcknowledged();
       });
       const expected = '> from chromium and node +offline';
-      await until(() => node.doc.getText('t').toString() === expected, node.doc);
+      await waitFor(
+        'the Node client to get every edit',
+        () => node.doc.getText('t').toString() === expected,
+        { timeoutMs: 10_000, intervalMs: 10 },
+      );
       await page.waitForFunction(
         (want) =>
           (window as unknown as { doc: { getText(n: string): { toString(): string } } }).doc
@@ -140,20 +149,3 @@ describe('WebsocketProvider in Chromium (native WebSocket) against a real relay'
     }
   });
 });
-
-function until(check: () => boolean, doc: Doc, ms = 10_000): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    if (check()) return resolvePromise();
-    const timer = setTimeout(() => {
-      doc.off('update', listener);
-      reject(new Error(`timed out after ${ms} ms`));
-    }, ms);
-    const listener = (): void => {
-      if (!check()) return;
-      clearTimeout(timer);
-      doc.off('update', listener);
-      resolvePromise();
-    };
-    doc.on('update', listener);
-  });
-}

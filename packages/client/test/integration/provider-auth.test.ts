@@ -3,6 +3,7 @@
  * the relay CLI; refusals surface as typed errors and are not retried in a loop.
  */
 import { Doc } from '@accord/core';
+import { waitFor } from '@accord/sync-server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ProviderError } from '../../src/errors.js';
@@ -12,9 +13,9 @@ import {
   freePort,
   mintToken,
   RELAY_MAIN,
-  RelayProcess,
+  type RelayProcess,
   relayBuilt,
-  tempDataDir,
+  startRelay,
 } from './support/relay-process.js';
 
 const SECRET = 'client-integration-secret-0123456789';
@@ -23,10 +24,9 @@ const providers: WebsocketProvider[] = [];
 
 beforeAll(async () => {
   if (!relayBuilt()) throw new Error(`relay not built: ${RELAY_MAIN} is missing; run \`pnpm build\` first`);
-  relay = await RelayProcess.start({
+  relay = await startRelay({
     id: 1,
     port: await freePort(),
-    dataDir: tempDataDir(),
     authSecret: SECRET,
   });
 });
@@ -58,24 +58,6 @@ function client(url: string, options: Partial<ProviderOptions> & { docId: string
   return { doc, provider, errors };
 }
 
-function until(check: () => boolean, provider: WebsocketProvider, ms = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const timer = setTimeout(() => reject(new Error(`timed out; status ${provider.status}`)), ms);
-    const offs = [
-      provider.on('status', () => tick()),
-      provider.on('error', () => tick()),
-      provider.on('sync', () => tick()),
-    ];
-    function tick(): void {
-      if (!check()) return;
-      clearTimeout(timer);
-      for (const off of offs) off();
-      resolve();
-    }
-  });
-}
-
 describe('WebsocketProvider with a relay that requires tokens', { timeout: 30_000 }, () => {
   it('syncs with a valid write token', async () => {
     const node = start();
@@ -97,7 +79,10 @@ describe('WebsocketProvider with a relay that requires tokens', { timeout: 30_00
       maxAuthRetries: 2,
     });
     provider.on('connection-close', (c) => closes.push(c.code));
-    await until(() => provider.status === 'offline', provider);
+    await waitFor('the provider to give up (offline)', () => provider.status === 'offline', {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
     expect(closes).toEqual([4001, 4001, 4001]);
     expect(errors.at(-1)).toMatchObject({ code: 'auth-failed', fatal: true, closeCode: 4001 });
     expect(provider.synced).toBe(false);
@@ -110,7 +95,10 @@ describe('WebsocketProvider with a relay that requires tokens', { timeout: 30_00
       token: mintToken(SECRET, 'theirs', 'write'),
       maxAuthRetries: 0,
     });
-    await until(() => provider.status === 'offline', provider);
+    await waitFor('the provider to give up (offline)', () => provider.status === 'offline', {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
     expect(errors.at(-1)).toMatchObject({ code: 'forbidden', fatal: true });
   });
 
@@ -139,7 +127,10 @@ describe('WebsocketProvider with a relay that requires tokens', { timeout: 30_00
     await reader.provider.whenSynced();
     expect(reader.doc.getText('t').toString()).toBe('from writer');
     reader.doc.getText('t').insert(0, 'sneaky ');
-    await until(() => reader.errors.some((e) => e.code === 'read-only'), reader.provider);
+    await waitFor('a read-only error', () => reader.errors.some((e) => e.code === 'read-only'), {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
     expect(reader.provider.pendingUpdates).toBeGreaterThan(0);
     // The writer (and so the relay) never sees the read-only edit; a fresh writer proves the server copy.
     const check = client(node.url, { docId: 'ro', token: mintToken(SECRET, 'ro', 'write') });

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { IndexeddbPersistence } from '../../src/persistence/indexeddb-persistence.js';
 import { WebsocketProvider } from '../../src/websocket-provider.js';
-import { freePort, RELAY_MAIN, RelayProcess, relayBuilt, tempDataDir } from './support/relay-process.js';
+import { freePort, RELAY_MAIN, type RelayProcess, relayBuilt, startRelay } from './support/relay-process.js';
 
 const relays: RelayProcess[] = [];
 const providers: WebsocketProvider[] = [];
@@ -56,7 +56,7 @@ async function closeTab(v: { store: IndexeddbPersistence; provider: WebsocketPro
 
 describe('IndexeddbPersistence with the provider and a real relay', { timeout: 30_000 }, () => {
   it('typed offline, tab closed, page reopened online: the relay gets it and a third client sees it', async () => {
-    const node = await RelayProcess.start({ id: 1, port: await freePort(), dataDir: tempDataDir() });
+    const node = await startRelay({ id: 1, port: await freePort() });
     relays.push(node);
     const factory = new IDBFactory();
     const first = await visit(factory, node.url, 'offline-reload');
@@ -79,7 +79,7 @@ describe('IndexeddbPersistence with the provider and a real relay', { timeout: 3
   });
 
   it('sent but never acknowledged (the node froze and died): the next visit resends it', async () => {
-    const node = await RelayProcess.start({ id: 1, port: await freePort(), dataDir: tempDataDir() });
+    const node = await startRelay({ id: 1, port: await freePort() });
     relays.push(node);
     const factory = new IDBFactory();
     const first = await visit(factory, node.url, 'unacked');
@@ -104,7 +104,7 @@ describe('IndexeddbPersistence with the provider and a real relay', { timeout: 3
   });
 
   it('a store that loads after the provider synced still gets its content to the relay', async () => {
-    const node = await RelayProcess.start({ id: 1, port: await freePort(), dataDir: tempDataDir() });
+    const node = await startRelay({ id: 1, port: await freePort() });
     relays.push(node);
     const factory = new IDBFactory();
     const first = await visit(factory, node.url, 'late-store', false);

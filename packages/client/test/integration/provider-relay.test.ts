@@ -4,11 +4,12 @@
  * signals). Run `pnpm build` first; CI builds before testing.
  */
 import { Doc } from '@accord/core';
+import { waitFor } from '@accord/sync-server/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ProviderOptions } from '../../src/provider-options.js';
 import { WebsocketProvider } from '../../src/websocket-provider.js';
-import { freePort, RELAY_MAIN, RelayProcess, relayBuilt, tempDataDir } from './support/relay-process.js';
+import { freePort, RELAY_MAIN, type RelayProcess, relayBuilt, startRelay } from './support/relay-process.js';
 
 const relays: RelayProcess[] = [];
 const providers: WebsocketProvider[] = [];
@@ -25,7 +26,7 @@ afterEach(async () => {
 async function startRelays(n: number): Promise<RelayProcess[]> {
   const started: RelayProcess[] = [];
   for (let i = 0; i < n; i++) {
-    const node = await RelayProcess.start({ id: i + 1, port: await freePort(), dataDir: tempDataDir() });
+    const node = await startRelay({ id: i + 1, port: await freePort() });
     relays.push(node);
     started.push(node);
   }
@@ -48,29 +49,6 @@ function client(
   const provider = new WebsocketProvider(doc, urls, { docId, random: () => 0, ...fast, ...extra });
   providers.push(provider);
   return { doc, provider };
-}
-
-/** Resolve when `check()` holds, re-checking on every update of any of `docs`; reject after `ms`. */
-function until(docs: Doc | Doc[], check: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
-  const list = Array.isArray(docs) ? docs : [docs];
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const stop = (): void => {
-      clearTimeout(timer);
-      for (const d of list) d.off('update', listener);
-    };
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-    }, ms);
-    const listener = (): void => {
-      if (check()) {
-        stop();
-        resolve();
-      }
-    };
-    for (const d of list) d.on('update', listener);
-  });
 }
 
 /**
@@ -122,7 +100,10 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     await Promise.all([a.provider.whenSynced(), b.provider.whenSynced()]);
     a.doc.getText('t').insert(0, 'base ');
     await a.provider.whenAcknowledged();
-    await until(b.doc, () => b.doc.getText('t').toString() === 'base ', 5000, 'b sees base');
+    await waitFor('b sees base', () => b.doc.getText('t').toString() === 'base ', {
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
 
     a.provider.disconnect();
     expect(a.provider.status).toBe('offline');
@@ -136,7 +117,7 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     a.provider.connect();
     await withTimeout(a.provider.whenAcknowledged(), 10_000, 'offline edits acknowledged');
     const same = () => a.doc.getText('t').toString() === b.doc.getText('t').toString();
-    await until([a.doc, b.doc], same, 10_000, 'a and b converge');
+    await waitFor('a and b converge', same, { timeoutMs: 10_000, intervalMs: 10 });
     const text = a.doc.getText('t').toString();
     for (let i = 0; i < 30; i++) {
       expect(text).toContain(`a${i} `);
@@ -225,10 +206,9 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
   });
 
   it('an edit larger than the relay frame limit goes out in parts: nothing refused, everyone gets it', async () => {
-    const node = await RelayProcess.start({
+    const node = await startRelay({
       id: 1,
       port: await freePort(),
-      dataDir: tempDataDir(),
       extraArgs: ['--max-payload', '65536'],
     });
     relays.push(node);
@@ -243,7 +223,10 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     await withTimeout(a.provider.whenAcknowledged(), 15_000, 'paste acknowledged');
     expect(a.provider.status).toBe('synced');
     expect(errors).toEqual([]);
-    await until(b.doc, () => b.doc.getText('t').toString() === paste, 10_000, 'b has the paste');
+    await waitFor('b has the paste', () => b.doc.getText('t').toString() === paste, {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
     expect(b.doc.getMap('m').get('title')).toBe('big');
     expect(await serverText(node.url, 'paste')).toBe(paste);
   });

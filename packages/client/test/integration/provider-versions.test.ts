@@ -5,6 +5,7 @@
  * a read-only token may browse; an unknown version is a typed `not-found`.
  */
 import { AccordError, Doc, diffVersions, restoreVersion } from '@accord/core';
+import { waitFor } from '@accord/sync-server/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { VersionError } from '../../src/version-requests.js';
@@ -13,9 +14,9 @@ import {
   freePort,
   mintToken,
   RELAY_MAIN,
-  RelayProcess,
+  type RelayProcess,
   relayBuilt,
-  tempDataDir,
+  startRelay,
 } from './support/relay-process.js';
 
 const SECRET = 'versions-test-secret-0123456789';
@@ -38,20 +39,11 @@ function client(url: string, token: string): { doc: Doc; provider: WebsocketProv
   return { doc, provider };
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('version history through the provider', () => {
   it('lists, loads, diffs and restores versions; read tokens may browse; unknown ones are not-found', async () => {
-    const relay = await RelayProcess.start({
+    const relay = await startRelay({
       id: 1,
       port: await freePort(),
-      dataDir: tempDataDir(),
       authSecret: SECRET,
       extraArgs: ['--snapshot-every', '3', '--keep-snapshots', '3'],
     });
@@ -66,9 +58,10 @@ describe('version history through the provider', () => {
       await provider.whenAcknowledged();
       texts.push(text.toString());
     }
-    await until(
-      async () => (await provider.versions()).length === 3 && (await provider.versions()).at(-1)?.seq === 5,
+    await waitFor(
       'five numbered snapshots',
+      async () => (await provider.versions()).length === 3 && (await provider.versions()).at(-1)?.seq === 5,
+      { timeoutMs: 10_000, intervalMs: 25 },
     );
     const versions = await provider.versions();
     expect(versions.map((v) => [v.term, v.seq])).toEqual([
@@ -99,7 +92,10 @@ describe('version history through the provider', () => {
     // Restore the oldest kept version: a forward change every client receives.
     restoreVersion(doc, loaded[0] as Doc);
     await provider.whenAcknowledged();
-    await until(() => reader.doc.getText('t').toString() === shown[0], 'the reader to see the restore');
+    await waitFor('the reader to see the restore', () => reader.doc.getText('t').toString() === shown[0], {
+      timeoutMs: 10_000,
+      intervalMs: 25,
+    });
     expect(text.toString()).toBe(shown[0]);
   }, 60_000);
 });

@@ -6,12 +6,12 @@
  * document going on without the store.
  */
 import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
+import { ManualScheduler } from '@accord/core/testing';
 import { IDBFactory, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PersistenceError } from '../../src/persistence/errors.js';
 import { databaseName, SCHEMA_VERSION, UPDATES } from '../../src/persistence/idb.js';
 import { IndexeddbPersistence } from '../../src/persistence/indexeddb-persistence.js';
-import { ManualScheduler } from '../support/manual-scheduler.js';
 
 /** A store on `factory` whose background compaction only runs when the test advances `scheduler`. */
 function open(

@@ -4,11 +4,11 @@
  * store equals the live one.
  */
 import { Doc } from '@accord/core';
+import { ManualScheduler } from '@accord/core/testing';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IndexeddbPersistence } from '../../src/persistence/indexeddb-persistence.js';
-import { ManualScheduler } from '../support/manual-scheduler.js';
 
 type Step =
   | { kind: 'insert'; at: number; text: string }

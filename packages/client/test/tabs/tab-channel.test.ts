@@ -5,6 +5,7 @@
  * on the channel are reported and change nothing.
  */
 import { Doc } from '@accord/core';
+import { waitFor } from '@accord/sync-server/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ProviderError } from '../../src/errors.js';
@@ -34,31 +35,30 @@ function tab(docId = 'notes') {
   return { doc, provider, errors, text: doc.getText('t') };
 }
 
-/** Wait (bounded) until `check` holds; messages cross the channel asynchronously. */
-async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('cross-tab sync (BroadcastChannel)', () => {
   it('tabs converge without the network; a late tab catches up; nothing is queued twice for the relay', async () => {
     const a = tab();
     const b = tab();
     a.text.insert(0, 'from A. ');
     b.text.insert(0, 'from B. ');
-    await until(() => a.text.toString() === b.text.toString() && a.text.length === 16, 'A and B to converge');
+    await waitFor(
+      'A and B to converge',
+      () => a.text.toString() === b.text.toString() && a.text.length === 16,
+      { timeoutMs: 5_000, intervalMs: 5 },
+    );
     // Each tab queues only its own edit: the other's is that tab's to send.
     expect(a.provider.pendingUpdates).toBe(1);
     expect(b.provider.pendingUpdates).toBe(1);
     const c = tab();
-    await until(() => c.text.toString() === a.text.toString(), 'C to catch up');
+    await waitFor('C to catch up', () => c.text.toString() === a.text.toString(), {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+    });
     c.doc.getMap('m').set('k', 1);
-    await until(
-      () => a.doc.getMap('m').get('k') === 1 && b.doc.getMap('m').get('k') === 1,
+    await waitFor(
       'A and B to get C',
+      () => a.doc.getMap('m').get('k') === 1 && b.doc.getMap('m').get('k') === 1,
+      { timeoutMs: 5_000, intervalMs: 5 },
     );
     expect([a.errors, b.errors, c.errors]).toEqual([[], [], []]);
   });
@@ -68,7 +68,10 @@ describe('cross-tab sync (BroadcastChannel)', () => {
     const b = tab('two');
     const a2 = tab('one');
     a.text.insert(0, 'only one');
-    await until(() => a2.text.toString() === 'only one', 'same doc to sync');
+    await waitFor('same doc to sync', () => a2.text.toString() === 'only one', {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+    });
     expect(b.text.toString()).toBe('');
   });
 
@@ -76,24 +79,33 @@ describe('cross-tab sync (BroadcastChannel)', () => {
     const a = tab();
     const b = tab();
     a.provider.setPresence({ name: 'Ada', color: '#f00' });
-    await until(() => b.provider.peers.size === 1, 'B to see A');
+    await waitFor('B to see A', () => b.provider.peers.size === 1, { timeoutMs: 5_000, intervalMs: 5 });
     const [key, state] = [...b.provider.peers][0] ?? [];
     expect(key).toBeLessThan(0);
     expect(state).toMatchObject({ name: 'Ada', color: '#f00' });
     const c = tab();
-    await until(() => c.provider.peers.size === 1, 'a late tab to see A');
+    await waitFor('a late tab to see A', () => c.provider.peers.size === 1, {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+    });
     a.provider.destroy();
-    await until(() => b.provider.peers.size === 0 && c.provider.peers.size === 0, 'A to leave');
+    await waitFor('A to leave', () => b.provider.peers.size === 0 && c.provider.peers.size === 0, {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+    });
   });
 
   it('a closing tab hands its unacknowledged updates to the others', async () => {
     const a = tab();
     const b = tab();
     a.text.insert(0, 'typed in A, never acknowledged');
-    await until(() => b.text.length > 0, 'B to get the edit');
+    await waitFor('B to get the edit', () => b.text.length > 0, { timeoutMs: 5_000, intervalMs: 5 });
     expect(b.provider.pendingUpdates).toBe(0);
     a.provider.destroy();
-    await until(() => b.provider.pendingUpdates === 1, "B to adopt A's pending update");
+    await waitFor("B to adopt A's pending update", () => b.provider.pendingUpdates === 1, {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+    });
   });
 
   it('hostile messages are reported (bad-tab-data) and change nothing', async () => {
@@ -105,13 +117,16 @@ describe('cross-tab sync (BroadcastChannel)', () => {
     evil.postMessage('a string');
     evil.postMessage(encodeTabMessage({ type: 'update', from: 9, update: new Uint8Array([1, 2, 3, 4, 5]) }));
     evil.postMessage(new Uint8Array([0xac, 2, 1])); // a future version
-    await until(() => a.errors.length === 4, 'four reports');
+    await waitFor('four reports', () => a.errors.length === 4, { timeoutMs: 5_000, intervalMs: 5 });
     expect(a.errors.every((e) => e.code === 'bad-tab-data' && !e.fatal)).toBe(true);
     expect(a.doc.getText('t').toString()).toBe(before);
     // Still works.
     const b = tab();
     b.text.insert(0, 'fine');
-    await until(() => a.text.toString() === 'fine', 'A to keep syncing');
+    await waitFor('A to keep syncing', () => a.text.toString() === 'fine', {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+    });
   });
 
   it('the codec round-trips every message and rejects trailing bytes', () => {

@@ -6,6 +6,8 @@
  * undo and redo with the keys revert only the editor's own edits; an IME composition is not
  * disturbed by a remote edit, which shows once it ends.
  */
+
+import { waitFor } from '@accord/sync-server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +19,6 @@ import {
   selectionOf,
   startPageStack,
   waitConverged,
-  waitFor,
 } from './harness.js';
 
 let stack: PageStack;

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { waitFor } from '@accord/sync-server/testing';
 import { launchChromium } from '@accord/test-browser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
@@ -84,26 +85,6 @@ export async function startPageStack(): Promise<PageStack> {
 function close(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((ok) => server.close(() => ok()));
-}
-
-/** Wait until `condition` returns a truthy value (polled every 20 ms); throws after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  condition: () => Promise<T> | T,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await condition();
-      if (last) return last as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((ok) => setTimeout(ok, 20));
-  }
 }
 
 /** The editor's document (CodeMirror's state). */

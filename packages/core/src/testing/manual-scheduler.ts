@@ -14,12 +14,15 @@ interface PendingTimer {
  * A virtual-time scheduler for tests and simulations: time moves only when {@link advance} or
  * {@link runNext} is called. Timers live in a binary heap ordered by (due time, insertion order),
  * so simulations with many thousands of timers stay fast. Callbacks may set or cancel timers.
+ * Deferred tasks ({@link defer}) run when {@link runDeferred} is called, and, like microtasks at
+ * the end of a task, before and after every timer that {@link advance} or {@link runNext} runs.
  */
 export class ManualScheduler implements Scheduler {
   private time: number;
   private seq = 0;
   private heap: PendingTimer[] = [];
   private live = 0;
+  private readonly deferred: (() => void)[] = [];
 
   constructor(start = 0) {
     this.time = start;
@@ -54,6 +57,29 @@ export class ManualScheduler implements Scheduler {
     };
   }
 
+  /** Queue `fn` until {@link runDeferred}, or the next {@link advance} or {@link runNext}. */
+  defer(fn: () => void): void {
+    this.deferred.push(fn);
+  }
+
+  /** Number of deferred tasks not yet run. */
+  get pendingDeferred(): number {
+    return this.deferred.length;
+  }
+
+  /**
+   * Run every deferred task, and the ones they defer, in order (like the microtasks at the end of
+   * a task). Throws `RangeError` after `maxTasks`, so a task that always defers another cannot
+   * hang a test.
+   */
+  runDeferred(maxTasks = 100_000): void {
+    let ran = 0;
+    while (this.deferred.length > 0) {
+      if (++ran > maxTasks) throw new RangeError(`runDeferred: more than ${maxTasks} tasks ran`);
+      this.deferred.shift()!();
+    }
+  }
+
   /** Due time of the next live timer, or `undefined` when none is set. */
   nextDue(): number | undefined {
     this.dropCancelled();
@@ -61,9 +87,11 @@ export class ManualScheduler implements Scheduler {
   }
 
   /**
-   * Move time to the next live timer and run it (and only it). Returns false when no timer is set.
+   * Move time to the next live timer and run it (and only it), with the deferred tasks pending
+   * before it and those it defers. Returns false when no timer is set.
    */
   runNext(): boolean {
+    this.runDeferred();
     this.dropCancelled();
     const top = this.pop();
     if (top === undefined) return false;
@@ -71,6 +99,7 @@ export class ManualScheduler implements Scheduler {
     top.cancelled = true;
     this.live--;
     top.fn();
+    this.runDeferred();
     return true;
   }
 
@@ -82,6 +111,7 @@ export class ManualScheduler implements Scheduler {
   advance(ms: number, maxTimers = 10_000_000): void {
     if (!(ms >= 0)) throw new RangeError(`advance: ${ms} is not a non-negative number`);
     const until = this.time + ms;
+    this.runDeferred();
     let ran = 0;
     for (;;) {
       const due = this.nextDue();

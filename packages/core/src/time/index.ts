@@ -1,1 +1,7 @@
-export { type Clock, RealScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
+export {
+  type Clock,
+  RealScheduler,
+  type RealSchedulerOptions,
+  type Scheduler,
+  type TimerHandle,
+} from './scheduler.js';

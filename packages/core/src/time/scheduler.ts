@@ -23,13 +23,36 @@ export interface Scheduler extends Clock {
    * order they were set. Throws `RangeError` for a non-finite delay.
    */
   setTimer(delayMs: number, fn: () => void): TimerHandle;
+  /**
+   * Run `fn` once the current task is done (a microtask in production), before any timer: for
+   * work batched per event-loop turn, such as sending the updates of one turn together.
+   */
+  defer(fn: () => void): void;
+}
+
+/** Options of {@link RealScheduler}. */
+export interface RealSchedulerOptions {
+  /**
+   * In Node, whether a pending timer lets the process exit (`timer.unref()`). Default `true`: a
+   * relay's housekeeping timers never keep it alive. A client that must keep retrying (its
+   * reconnect timer is all that is left) passes `false`. Ignored in browsers.
+   */
+  readonly unref?: boolean;
 }
 
 /**
- * The production scheduler: `performance.now()` and `setTimeout` (browsers and Node). In Node,
- * its timers do not keep the process alive.
+ * The production scheduler: `performance.now()`, `setTimeout` and `queueMicrotask` (browsers and
+ * Node). In Node, its timers do not keep the process alive unless constructed with
+ * `{ unref: false }`.
  */
 export class RealScheduler implements Scheduler {
+  private readonly unref: boolean;
+
+  /** @param options see {@link RealSchedulerOptions}. */
+  constructor(options: RealSchedulerOptions = {}) {
+    this.unref = options.unref ?? true;
+  }
+
   now(): number {
     return performance.now();
   }
@@ -39,7 +62,11 @@ export class RealScheduler implements Scheduler {
     const t: ReturnType<typeof setTimeout> = setTimeout(fn, Math.max(0, delayMs));
     // Node's timers are objects with unref(); browsers' are numbers.
     const node = t as unknown as { unref?: () => void };
-    if (typeof node === 'object' && typeof node.unref === 'function') node.unref();
+    if (this.unref && typeof node === 'object' && typeof node.unref === 'function') node.unref();
     return { cancel: () => clearTimeout(t) };
+  }
+
+  defer(fn: () => void): void {
+    queueMicrotask(fn);
   }
 }

@@ -4,6 +4,8 @@
  * every surviving node; then kill -9 the leader and watch the panel report a new leader and a
  * higher term.
  */
+
+import { waitFor } from '@accord/sync-server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +16,6 @@ import {
   startStack,
   testIdText,
   waitConverged,
-  waitFor,
   waitSynced,
 } from './harness.js';
 
@@ -52,7 +53,7 @@ describe('failover', () => {
     const tabs = await Promise.all([stack.open(doc), stack.open(doc)]);
     const [a, b] = tabs.map((tab) => tab.page) as [Page, Page];
     await Promise.all([waitSynced(a), waitSynced(b)]);
-    const first = await waitFor('A to show its node', () => panelNumber(a, 'node-id'));
+    const first = await waitFor('A to show its node', () => panelNumber(a, 'node-id'), { timeoutMs: 15_000 });
 
     // 1. Kill A's node while A types.
     const typed1 = 'Typing through a crash: every one of these keystrokes must survive. ';
@@ -65,7 +66,7 @@ describe('failover', () => {
           ? node
           : undefined;
       },
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(second).not.toBe(first);
     expect(await waitConverged([a, b], 20_000)).toBe(typed1);
@@ -73,8 +74,8 @@ describe('failover', () => {
 
     // 2. Bring the node back, then kill the leader while A types again.
     await stack.cluster.restart(first);
-    const leader = await waitFor('a known leader', () => panelNumber(a, 'leader-id'), 20_000);
-    const term = await waitFor('a known term', () => panelNumber(a, 'term'));
+    const leader = await waitFor('a known leader', () => panelNumber(a, 'leader-id'), { timeoutMs: 20_000 });
+    const term = await waitFor('a known term', () => panelNumber(a, 'term'), { timeoutMs: 15_000 });
     const typed2 = 'And again while the leader dies.';
     await typeWhile(a, typed2, 10, () => stack.cluster.kill(leader, 'SIGKILL'));
     const [newLeader, newTerm] = await waitFor(
@@ -84,7 +85,7 @@ describe('failover', () => {
         const t = await panelNumber(a, 'term');
         return l !== undefined && l !== leader && t !== undefined && t > term ? [l, t] : undefined;
       },
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(newLeader).not.toBe(leader);
     expect(newTerm).toBeGreaterThan(term);

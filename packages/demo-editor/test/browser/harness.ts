@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@accord/sync-server/testing';
 import { launchChromium } from '@accord/test-browser';
 import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
@@ -130,29 +131,6 @@ export async function startStack(options: { nodes: number; relayArgs?: string[] 
   return stack;
 }
 
-/** Wait until `condition` returns a truthy value (polled every 25 ms); throws after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  condition: () => Promise<T> | T,
-  timeoutMs = 15_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await condition();
-      if (value) return value as NonNullable<T>;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    }
-    await new Promise((ok) => setTimeout(ok, 25));
-  }
-}
-
 /**
  * The CodeMirror view behind a tab's `editor` element (the content element `<collab-editor>`
  * holds), as the page sees it. Its state is the editor's text and selection.
@@ -196,7 +174,7 @@ export async function waitSynced(page: Page, timeoutMs = 15_000): Promise<void> 
     'status synced',
     async () =>
       (await testIdText(page, 'status')) === 'synced' && (await page.getByTestId('editor').isEnabled()),
-    timeoutMs,
+    { timeoutMs },
   );
 }
 
@@ -209,7 +187,7 @@ export async function waitConverged(pages: readonly Page[], timeoutMs = 15_000):
       texts = await Promise.all(pages.map((page) => editorText(page)));
       return texts.every((t) => t === texts[0]);
     },
-    timeoutMs,
+    { timeoutMs },
   ).catch((error: unknown) => {
     throw new Error(
       `${(error as Error).message}\n${texts.map((t, i) => `tab ${i}: ${JSON.stringify(t)}`).join('\n')}`,

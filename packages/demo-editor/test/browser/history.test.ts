@@ -4,6 +4,8 @@
  * version shows its text read-only, and restoring it brings that text back in every tab while
  * the history keeps growing.
  */
+
+import { waitFor } from '@accord/sync-server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CLUSTER_SIZE,
@@ -13,7 +15,6 @@ import {
   startStack,
   testIdText,
   waitConverged,
-  waitFor,
   waitSynced,
 } from './harness.js';
 
@@ -39,16 +40,16 @@ describe('version history panel', () => {
     await pa.keyboard.type('first draft', { delay: 10 });
     await waitConverged([pa, pb]);
     // The editing pauses: the leader numbers a version within a few seconds.
-    await waitFor('a first version', async () => (await pa.getByTestId('version-item').count()) >= 1, 20_000);
+    await waitFor('a first version', async () => (await pa.getByTestId('version-item').count()) >= 1, {
+      timeoutMs: 20_000,
+    });
 
     await placeCaret(pa, 'first draft'.length);
     await pa.keyboard.type(' and a second thought', { delay: 10 });
     await waitConverged([pa, pb]);
-    await waitFor(
-      'a second version',
-      async () => (await pa.getByTestId('version-item').count()) >= 2,
-      20_000,
-    );
+    await waitFor('a second version', async () => (await pa.getByTestId('version-item').count()) >= 2, {
+      timeoutMs: 20_000,
+    });
 
     // Newest last: numbers strictly increase along the list.
     const numbers = await pa
@@ -67,12 +68,14 @@ describe('version history panel', () => {
     await waitFor(
       'the first version in the preview',
       async () => (await testIdText(pa, 'version-preview')) === 'first draft',
+      { timeoutMs: 15_000 },
     );
     const newest = await pa.getByTestId('version-item').last().textContent();
     await pa.getByTestId('version-item').last().click();
     await waitFor(
       'the newest version in the preview',
       async () => (await testIdText(pa, 'version-preview')) === 'first draft and a second thought',
+      { timeoutMs: 15_000 },
     );
     expect(newest?.trim()).toBe(String(numbers.at(-1)?.[1]));
 
@@ -81,22 +84,25 @@ describe('version history panel', () => {
     await waitFor(
       'the first version selected',
       async () => (await testIdText(pa, 'version-preview')) === 'first draft',
+      { timeoutMs: 15_000 },
     );
     const before = await pa.getByTestId('version-item').count();
     await pa.getByTestId('version-restore').click();
     await waitFor(
       'the restore in both tabs',
       async () => (await editorText(pa)) === 'first draft' && (await editorText(pb)) === 'first draft',
+      { timeoutMs: 15_000 },
     );
     await waitFor(
       'a version of the restore',
       async () => (await pb.getByTestId('version-item').count()) > before,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     await pb.getByTestId('version-item').last().click();
     await waitFor(
       'the restored text as the newest version',
       async () => (await testIdText(pb, 'version-preview')) === 'first draft',
+      { timeoutMs: 15_000 },
     );
   }, 120_000);
 });

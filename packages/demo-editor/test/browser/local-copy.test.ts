@@ -4,6 +4,8 @@
  * its WebSockets (pages still load from the static server): a cut context's sockets are closed
  * on sight, as if the relays were unreachable.
  */
+
+import { waitFor } from '@accord/sync-server/testing';
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +16,6 @@ import {
   startStack,
   testIdText,
   waitConverged,
-  waitFor,
   waitSynced,
 } from './harness.js';
 
@@ -140,6 +141,7 @@ describe('the document kept in the browser and synced across tabs', () => {
       await waitFor(
         'the tab to lose the relays',
         async () => (await testIdText(page, 'status')) !== 'synced',
+        { timeoutMs: 15_000 },
       );
       await typeAtEnd(page, 'typed offline.');
       await page.reload();
@@ -147,6 +149,7 @@ describe('the document kept in the browser and synced across tabs', () => {
       await waitFor(
         'the reloaded tab to show its offline edit',
         async () => (await editorText(page)) === 'online. typed offline.',
+        { timeoutMs: 15_000 },
       );
       expect(await testIdText(page, 'status')).not.toBe('synced');
       expect(await editorText(watcher)).toBe('online. ');
@@ -175,10 +178,14 @@ describe('the document kept in the browser and synced across tabs', () => {
     const me = await profile({ network: false });
     try {
       const [one, two] = await Promise.all([me.open(doc), me.open(doc)]);
-      await waitFor('both tabs to see each other', async () => {
-        const counts = await Promise.all([one, two].map((p) => p.getByTestId('presence-user').count()));
-        return counts.every((n) => n === 2);
-      });
+      await waitFor(
+        'both tabs to see each other',
+        async () => {
+          const counts = await Promise.all([one, two].map((p) => p.getByTestId('presence-user').count()));
+          return counts.every((n) => n === 2);
+        },
+        { timeoutMs: 15_000 },
+      );
       await typeAtEnd(one, 'from tab one. ');
       await waitConverged([one, two]);
       await typeAtEnd(two, 'from tab two.');
@@ -219,6 +226,7 @@ describe('the document kept in the browser and synced across tabs', () => {
       await waitFor(
         'the corrupt records to be reported',
         async () => (await localCopy(page))[2] === 'corrupt',
+        { timeoutMs: 15_000 },
       );
       expect((await localCopy(page))[0]).toBe('saved');
       await waitConverged([page, w]);
@@ -238,7 +246,9 @@ describe('the document kept in the browser and synced across tabs', () => {
       await seedStore(page, doc, 'future-schema');
       await page.goto(`${stack.server.url}#doc=${encodeURIComponent(doc)}`);
       await waitSynced(page);
-      await waitFor('the store to be given up', async () => (await localCopy(page))[0] === 'off');
+      await waitFor('the store to be given up', async () => (await localCopy(page))[0] === 'off', {
+        timeoutMs: 15_000,
+      });
       expect((await localCopy(page))[1]).toBe('unsupported-schema');
       await typeAtEnd(page, 'network only');
       const other = await profile({ network: true });
@@ -278,7 +288,9 @@ describe('the document kept in the browser and synced across tabs', () => {
         await page.getByTestId('editor').focus();
         await page.keyboard.insertText(chunk());
       }
-      await waitFor('the quota error to be reported', async () => (await localCopy(page))[0] === 'off');
+      await waitFor('the quota error to be reported', async () => (await localCopy(page))[0] === 'off', {
+        timeoutMs: 15_000,
+      });
       expect((await localCopy(page))[1]).toBe('quota-exceeded');
       await typeAtEnd(page, ' still syncing');
       const other = await profile({ network: true });
@@ -310,7 +322,11 @@ describe('the document kept in the browser and synced across tabs', () => {
       });
       const page = await me.open(doc);
       await waitSynced(page);
-      await waitFor('the store to be reported unavailable', async () => (await localCopy(page))[0] === 'off');
+      await waitFor(
+        'the store to be reported unavailable',
+        async () => (await localCopy(page))[0] === 'off',
+        { timeoutMs: 15_000 },
+      );
       expect((await localCopy(page))[1]).toBe('unavailable');
       await typeAtEnd(page, 'no store here');
       const other = await profile({ network: true });

@@ -2,6 +2,8 @@
  * The offline switch: a tab that goes offline keeps its edits locally while the other tab goes
  * on editing; when it comes back both converge and nothing is lost.
  */
+
+import { waitFor } from '@accord/sync-server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +14,6 @@ import {
   startStack,
   testIdText,
   waitConverged,
-  waitFor,
   waitSynced,
 } from './harness.js';
 
@@ -37,7 +38,9 @@ describe('offline switch', () => {
     await waitConverged([a, b]);
 
     await a.getByTestId('offline-toggle').click();
-    await waitFor('A offline', async () => (await testIdText(a, 'status')) === 'offline');
+    await waitFor('A offline', async () => (await testIdText(a, 'status')) === 'offline', {
+      timeoutMs: 15_000,
+    });
     expect(await a.getByTestId('offline-toggle').getAttribute('aria-checked')).toBe('false');
 
     await Promise.all([
@@ -56,7 +59,9 @@ describe('offline switch', () => {
       })(),
     ]);
     // B's edits are in B; A, offline, still has only its own.
-    await waitFor('B to show its own edit', async () => (await editorText(b)).startsWith('B online: '));
+    await waitFor('B to show its own edit', async () => (await editorText(b)).startsWith('B online: '), {
+      timeoutMs: 15_000,
+    });
     expect(await editorText(a)).toBe('shared start. written offline by A.');
     expect(await testIdText(a, 'counter-value')).toBe('1');
 
@@ -64,13 +69,18 @@ describe('offline switch', () => {
     await waitSynced(a);
     const final = await waitConverged([a, b]);
     expect(final).toBe('B online: shared start. written offline by A.');
-    await waitFor('counters to merge to -1', async () => {
-      const values = await Promise.all([testIdText(a, 'counter-value'), testIdText(b, 'counter-value')]);
-      return values.every((v) => v === '-1');
-    });
+    await waitFor(
+      'counters to merge to -1',
+      async () => {
+        const values = await Promise.all([testIdText(a, 'counter-value'), testIdText(b, 'counter-value')]);
+        return values.every((v) => v === '-1');
+      },
+      { timeoutMs: 15_000 },
+    );
     await waitFor(
       'B to see the todo written offline',
       async () => (await b.getByTestId('todo-item').count()) === 1,
+      { timeoutMs: 15_000 },
     );
     expect(await b.getByTestId('todo-text').inputValue()).toBe('todo from offline A');
 

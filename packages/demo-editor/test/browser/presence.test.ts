@@ -7,6 +7,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { waitFor } from '@accord/sync-server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +18,6 @@ import {
   saveSideBySide,
   startStack,
   testIdText,
-  waitFor,
   waitSynced,
 } from './harness.js';
 
@@ -72,17 +72,22 @@ describe('presence', () => {
     expect(await Promise.all([a, b, c].map((page) => testIdText(page, 'node-id')))).toEqual(['1', '2', '3']);
     await Promise.all(
       [a, b, c].map((page) =>
-        waitFor('three people listed', async () => (await page.getByTestId('presence-user').count()) === 3),
+        waitFor('three people listed', async () => (await page.getByTestId('presence-user').count()) === 3, {
+          timeoutMs: 15_000,
+        }),
       ),
     );
 
     const name = a.getByTestId('name-input');
     await name.fill('Ada Tester');
     await name.press('Enter');
-    await waitFor('B and C to see the new name', async () =>
-      (await Promise.all([presenceNames(b), presenceNames(c)])).every((names) =>
-        names.includes('Ada Tester'),
-      ),
+    await waitFor(
+      'B and C to see the new name',
+      async () =>
+        (await Promise.all([presenceNames(b), presenceNames(c)])).every((names) =>
+          names.includes('Ada Tester'),
+        ),
+      { timeoutMs: 15_000 },
     );
 
     await placeCaret(a, 0);
@@ -97,26 +102,36 @@ describe('presence', () => {
       .locator('presence-list [data-self="true"] .dot')
       .evaluate((dot) => getComputedStyle(dot).backgroundColor);
     const cName = await c.getByTestId('name-input').inputValue();
-    await waitFor('B to draw A and C', async () => {
-      const tags = await caretTags(b);
-      return (
-        tags.some((t) => t.name === 'Ada Tester' && t.color === aColor) && tags.some((t) => t.name === cName)
-      );
-    });
+    await waitFor(
+      'B to draw A and C',
+      async () => {
+        const tags = await caretTags(b);
+        return (
+          tags.some((t) => t.name === 'Ada Tester' && t.color === aColor) &&
+          tags.some((t) => t.name === cName)
+        );
+      },
+      { timeoutMs: 15_000 },
+    );
     // A's selection ("world") is shaded in B, and B draws no caret of its own.
     await waitFor(
       "B to shade A's selection",
       async () =>
         (await b.locator('collab-editor .cm-accord-selection').allTextContents()).join('') === 'world',
+      { timeoutMs: 15_000 },
     );
     expect((await caretTags(b)).map((t) => t.name).sort()).toEqual(['Ada Tester', cName].sort());
     expect(await testIdText(b, 'status')).toBe('synced');
     // The leader numbered a snapshot of these edits (2 s after the last one at the latest), and
     // every tab, whichever node it is on, shows the same number.
-    await waitFor('the same snapshot number, above 0, in every tab', async () => {
-      const seqs = await Promise.all([a, b, c].map((page) => testIdText(page, 'snapshot-seq')));
-      return Number(seqs[0]) >= 1 && seqs.every((seq) => seq === seqs[0]);
-    });
+    await waitFor(
+      'the same snapshot number, above 0, in every tab',
+      async () => {
+        const seqs = await Promise.all([a, b, c].map((page) => testIdText(page, 'snapshot-seq')));
+        return Number(seqs[0]) >= 1 && seqs.every((seq) => seq === seqs[0]);
+      },
+      { timeoutMs: 15_000 },
+    );
 
     await saveSideBySide(stack.browser, [a, b, c], 'three-tabs-presence.png');
     for (const tab of tabs) expect(tab.errors).toEqual([]);
@@ -171,13 +186,17 @@ describe('presence', () => {
     await tabTo('counter-inc');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Space');
-    await waitFor('the counter at 2', async () => (await testIdText(page, 'counter-value')) === '2');
+    await waitFor('the counter at 2', async () => (await testIdText(page, 'counter-value')) === '2', {
+      timeoutMs: 15_000,
+    });
     await tabTo('todo-input');
     await page.keyboard.type('first');
     await page.keyboard.press('Enter');
     await page.keyboard.type('second');
     await page.keyboard.press('Enter');
-    await waitFor('two todos', async () => (await page.getByTestId('todo-item').count()) === 2);
+    await waitFor('two todos', async () => (await page.getByTestId('todo-item').count()) === 2, {
+      timeoutMs: 15_000,
+    });
     // Move "second" up with its button, reached by Tab.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.getByTestId('todo-input').focus();
@@ -194,12 +213,15 @@ describe('presence', () => {
     await waitFor(
       '"second" first',
       async () => (await page.getByTestId('todo-text').first().inputValue()) === 'second',
+      { timeoutMs: 15_000 },
     );
     // The offline switch toggles with Space.
     await page.getByTestId('editor').focus();
     await tabTo('offline-toggle');
     await page.keyboard.press('Space');
-    await waitFor('offline', async () => (await testIdText(page, 'status')) === 'offline');
+    await waitFor('offline', async () => (await testIdText(page, 'status')) === 'offline', {
+      timeoutMs: 15_000,
+    });
     expect(await page.getByTestId('offline-toggle').getAttribute('aria-checked')).toBe('false');
     await page.keyboard.press('Space');
     await waitSynced(page);

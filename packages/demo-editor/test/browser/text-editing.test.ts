@@ -3,6 +3,8 @@
  * events: they converge, equal the copy every node serves, keep words typed concurrently at one
  * spot contiguous, and keep a caret on its character while remote edits land before it.
  */
+
+import { waitFor } from '@accord/sync-server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +17,6 @@ import {
   startStack,
   type Tab,
   waitConverged,
-  waitFor,
   waitSynced,
 } from './harness.js';
 
@@ -139,7 +140,9 @@ describe('three tabs editing one text', () => {
     // Wait for all of it: A gets B's backspaces as they come, and 'REMOTE' is gone from A's text
     // once 25 of the 30 have arrived.
     const afterDeletion = `first line\nsecond line MIDDLE${typedByA} end\n`;
-    await waitFor('A to see the whole deletion', async () => (await editorText(a)) === afterDeletion);
+    await waitFor('A to see the whole deletion', async () => (await editorText(a)) === afterDeletion, {
+      timeoutMs: 15_000,
+    });
     expect(await caretOf(a)).toBe(before - typedByB.length);
     expect(await editorText(a)).toBe(afterDeletion);
 

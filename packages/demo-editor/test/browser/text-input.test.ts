@@ -3,6 +3,8 @@
  * edit landing mid-composition), selection replacement, and undo/redo with the keyboard that
  * reverts only this tab's own edits.
  */
+
+import { waitFor } from '@accord/sync-server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +16,6 @@ import {
   selectRange,
   startStack,
   waitConverged,
-  waitFor,
   waitSynced,
 } from './harness.js';
 
@@ -66,6 +67,7 @@ describe('text input', () => {
     await waitFor(
       "B's edits to reach A mid-composition",
       async () => (await a.getByTestId('counter-value').textContent())?.trim() === '1',
+      { timeoutMs: 15_000 },
     );
     expect(await editorText(a)).toBe('one two twoにほ');
     await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
@@ -83,14 +85,16 @@ describe('text input', () => {
     await waitConverged([a, b]);
     await placeCaret(b, 4);
     await b.keyboard.type(' theirs');
-    await waitFor('A to see B', async () => (await editorText(a)) === 'mine theirs');
+    await waitFor('A to see B', async () => (await editorText(a)) === 'mine theirs', { timeoutMs: 15_000 });
 
     await a.getByTestId('editor').focus();
     await a.keyboard.press('ControlOrMeta+Z');
-    await waitFor('A to undo its own text', async () => (await editorText(a)) === ' theirs');
+    await waitFor('A to undo its own text', async () => (await editorText(a)) === ' theirs', {
+      timeoutMs: 15_000,
+    });
     expect(await waitConverged([a, b])).toBe(' theirs');
     await a.keyboard.press('ControlOrMeta+Shift+Z');
-    await waitFor('A to redo', async () => (await editorText(a)) === 'mine theirs');
+    await waitFor('A to redo', async () => (await editorText(a)) === 'mine theirs', { timeoutMs: 15_000 });
     expect(await caretOf(a)).toBe(4);
     expect(await waitConverged([a, b])).toBe('mine theirs');
     // Nothing of B's is ever undone by A.
@@ -101,7 +105,9 @@ describe('text input', () => {
     // The toolbar buttons do the same (phones have no Ctrl+Z) and say when there is nothing to do.
     expect(await a.getByTestId('undo').isDisabled()).toBe(true);
     await a.getByTestId('redo').click();
-    await waitFor('A to redo from the button', async () => (await editorText(a)) === 'mine theirs');
+    await waitFor('A to redo from the button', async () => (await editorText(a)) === 'mine theirs', {
+      timeoutMs: 15_000,
+    });
     expect(await a.getByTestId('redo').isDisabled()).toBe(true);
     await a.getByTestId('undo').click();
     expect(await waitConverged([a, b])).toBe(' theirs');
@@ -130,6 +136,7 @@ describe('documents', () => {
     await waitFor(
       'the second document',
       async () => (await page.getByTestId('doc-name').textContent()) === second,
+      { timeoutMs: 15_000 },
     );
     expect(new URL(page.url()).hash).toBe(`#doc=${second}`);
     await waitSynced(page);
@@ -143,6 +150,7 @@ describe('documents', () => {
     await waitFor(
       'the first document again',
       async () => (await editorText(page)) === 'in the first document',
+      { timeoutMs: 15_000 },
     );
     const other = await stack.open(first);
     await waitSynced(other.page);

@@ -2,9 +2,11 @@
  * The todo list and the counter, edited at the same time from two real tabs through the relay
  * cluster: both tabs end with the same list, and the counter equals the sum of every click.
  */
+
+import { waitFor } from '@accord/sync-server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_SIZE, type Stack, startStack, testIdText, waitFor, waitSynced } from './harness.js';
+import { CLUSTER_SIZE, type Stack, startStack, testIdText, waitSynced } from './harness.js';
 
 let stack: Stack;
 
@@ -49,10 +51,14 @@ function item(page: Page, text: string) {
 
 async function waitSameRows(pages: readonly Page[], expected: number): Promise<Row[]> {
   let rows: Row[][] = [];
-  await waitFor(`both tabs to show the same ${expected} todos`, async () => {
-    rows = await Promise.all(pages.map((p) => todoRows(p)));
-    return rows[0]?.length === expected && rows.every((r) => JSON.stringify(r) === JSON.stringify(rows[0]));
-  }).catch((error: unknown) => {
+  await waitFor(
+    `both tabs to show the same ${expected} todos`,
+    async () => {
+      rows = await Promise.all(pages.map((p) => todoRows(p)));
+      return rows[0]?.length === expected && rows.every((r) => JSON.stringify(r) === JSON.stringify(rows[0]));
+    },
+    { timeoutMs: 15_000 },
+  ).catch((error: unknown) => {
     throw new Error(`${(error as Error).message}\n${JSON.stringify(rows)}`);
   });
   return rows[0] ?? [];
@@ -80,10 +86,14 @@ describe('todo list and counter from two tabs', () => {
       })(),
     ]);
     let values: string[] = [];
-    await waitFor('counters to agree on 4', async () => {
-      values = await Promise.all([testIdText(a, 'counter-value'), testIdText(b, 'counter-value')]);
-      return values.every((v) => v === '4');
-    }).catch((error: unknown) => {
+    await waitFor(
+      'counters to agree on 4',
+      async () => {
+        values = await Promise.all([testIdText(a, 'counter-value'), testIdText(b, 'counter-value')]);
+        return values.every((v) => v === '4');
+      },
+      { timeoutMs: 15_000 },
+    ).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}: ${values.join(', ')}`);
     });
     const added = await waitSameRows([a, b], 5);

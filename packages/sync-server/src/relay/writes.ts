@@ -89,6 +89,8 @@ export class WritePath {
         else this.drainWaiters.push(resolve);
       }),
       new Promise((resolve) => {
+        // The host's timer on purpose, not the relay's Scheduler: this runs during shutdown, when
+        // it may be the last thing keeping the process alive, and RealScheduler unrefs its timers.
         timer = setTimeout(resolve, graceMs);
       }),
     ]);

@@ -1,9 +1,15 @@
 /**
- * `@accord/sync-server/testing`: the election in a deterministic simulator, for tests and
- * benchmarks. `SimulatedCluster` runs `ElectionNode`s on a virtual clock and network (messages
- * delayed, dropped, partitioned; nodes paused and killed); `simulateFailover` kills the leader of
- * such a cluster under a mix of faults and measures how long until a new one leads. Nothing here
- * is needed to run a relay.
+ * `@accord/sync-server/testing`: helpers for testing with and against Accord relays (Node only).
+ * Nothing here is needed to run a relay.
+ *
+ * - The election in a deterministic simulator: `SimulatedCluster` runs `ElectionNode`s on a
+ *   virtual clock and network (messages delayed, dropped, partitioned; nodes paused and killed);
+ *   `simulateFailover` kills the leader of such a cluster under a mix of faults and measures how
+ *   long until a new one leads.
+ * - The one polling wait of the tests, `waitFor` (bounded, with a descriptive timeout error).
+ * - The one launcher of real relay processes for tests, `RelayProcess` (the built `dist/main.js`
+ *   on loopback, on ports from `freePorts`, stopped with real signals, its temporary data
+ *   directory removed).
  * @packageDocumentation
  */
 export {
@@ -25,3 +31,14 @@ export {
   SimulatedCluster,
   type SimulatedClusterOptions,
 } from '../election/simulated-cluster.js';
+export {
+  canBind,
+  freePort,
+  freePorts,
+  RELAY_MAIN,
+  type RelayExit,
+  RelayProcess,
+  type RelayProcessOptions,
+  relayBuilt,
+} from './relay-process.js';
+export { type WaitForOptions, WaitTimeoutError, waitFor } from './wait-for.js';

@@ -11,9 +11,9 @@ import type { ClusterMessage } from '../../src/cluster/messages.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
+import { freePort, waitFor } from '../../src/testing/index.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';
 import { CLUSTER_SECRET, startNode } from '../support/in-process.js';
-import { freePort } from '../support/ports.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 
 const stores: SqliteStore[] = [];
@@ -111,7 +111,6 @@ describe('two nodes with thousands of stored documents rejoin', () => {
         }),
       );
     }
-    const end = Date.now() + 30_000;
     const catchingUp = () =>
       nodes.some((n) => {
         const h = n.replicator.health() as { catchingUp: number[]; peersConnected: number[] };
@@ -120,8 +119,7 @@ describe('two nodes with thousands of stored documents rejoin', () => {
         );
         return h.catchingUp.length > 0 || h.peersConnected.length === 0 || lacking;
       });
-    while (catchingUp() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    expect(catchingUp()).toBe(false);
+    await waitFor('every node to have caught up', () => !catchingUp(), { timeoutMs: 30_000, intervalMs: 20 });
     for (const n of nodes) {
       // 3001 documents compared and in sync; only the one this node lacked was loaded to take it in.
       expect(n.relay.rooms.size).toBeLessThanOrEqual(1);

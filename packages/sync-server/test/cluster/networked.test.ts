@@ -10,19 +10,11 @@ import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
 import { ReplicationError } from '../../src/relay/replicator.js';
+import { freePort, waitFor } from '../../src/testing/index.js';
+import { ManualScheduler } from '../../src/time/scheduler.js';
 import { DocClient } from '../support/doc-client.js';
 import { CLUSTER_SECRET, SECRET, startNode, urlOf } from '../support/in-process.js';
-import { freePort } from '../support/ports.js';
 import { removeTempDirs } from '../support/tmp.js';
-
-/** Poll `pred` every 10 ms for at most `ms` (cluster state changes on timers, not on our calls). */
-async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const nodes = new Map<number, RelayNode>();
 const clients: DocClient[] = [];
@@ -60,7 +52,10 @@ describe('a 3-node cluster over real TCP peer links', () => {
         await startNode(['--id', String(id)], { engine: coreEngine, replicator: () => replicator }),
       );
     }
-    await waitFor(() => agreedLeader(ids) !== null, 5000, 'a leader all nodes agree on');
+    await waitFor('a leader all nodes agree on', () => agreedLeader(ids) !== null, {
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
     const leader = agreedLeader(ids)!;
     const term = nodes.get(leader)!.replicator.status().term;
     expect(term).toBeGreaterThanOrEqual(1);
@@ -88,7 +83,10 @@ describe('a 3-node cluster over real TCP peer links', () => {
     });
     const gauge = (text: string, name: string) =>
       Number(new RegExp(`^${name}\\{node="\\d+"\\} (\\S+)$`, 'm').exec(text)?.[1]);
-    await waitFor(() => nodes.get(followers[0]!)!.relay.presenceBytes.local > 0, 5000, 'presence held');
+    await waitFor('presence held', () => nodes.get(followers[0]!)!.relay.presenceBytes.local > 0, {
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
     for (const id of ids) {
       const text = await (await fetch(`http://127.0.0.1:${nodes.get(id)!.port}/metrics`)).text();
       expect(gauge(text, 'accord_cluster_term')).toBe(term);
@@ -101,9 +99,9 @@ describe('a 3-node cluster over real TCP peer links', () => {
     // 20 updates with a snapshot every 10: the leader numbered ordered snapshots in its term and
     // a majority stored them (the numbers are what clients see as the document version).
     await waitFor(
-      () => ids.filter((id) => nodes.get(id)!.replicator.snapshotOf('doc').seq >= 1).length >= 2,
-      5000,
       'an ordered snapshot stored by a majority',
+      () => ids.filter((id) => nodes.get(id)!.replicator.snapshotOf('doc').seq >= 1).length >= 2,
+      { timeoutMs: 5000, intervalMs: 10 },
     );
     for (const id of ids) {
       const n = nodes.get(id)!.replicator.snapshotOf('doc');
@@ -113,7 +111,10 @@ describe('a 3-node cluster over real TCP peer links', () => {
     // The leader goes away: the two survivors elect a new leader in a newer term.
     await nodes.get(leader)!.close();
     nodes.delete(leader);
-    await waitFor(() => agreedLeader(followers) !== null, 5000, 'a new leader among the survivors');
+    await waitFor('a new leader among the survivors', () => agreedLeader(followers) !== null, {
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
     expect(nodes.get(followers[0]!)!.replicator.status().term).toBeGreaterThan(term);
     // Writes still reach W=2 (both survivors) and are acknowledged.
     writer.edit((d) => d.getText('t').insert(0, 'after-failover;'));
@@ -124,9 +125,9 @@ describe('a 3-node cluster over real TCP peer links', () => {
     for (let i = 0; i < 10; i++) writer.edit((d) => d.getText('t').insert(0, `n${i};`));
     await writer.settled();
     await waitFor(
-      () => followers.every((id) => nodes.get(id)!.replicator.snapshotOf('doc').term > term),
-      5000,
       'a snapshot numbered in the new term',
+      () => followers.every((id) => nodes.get(id)!.replicator.snapshotOf('doc').term > term),
+      { timeoutMs: 5000, intervalMs: 10 },
     );
     const after = nodes.get(followers[0]!)!.replicator.snapshotOf('doc');
     expect(after.seq).toBeGreaterThan(before.seq);
@@ -140,7 +141,11 @@ describe('a 3-node cluster over real TCP peer links', () => {
 
   it('a node cut off from a majority elects nobody and refuses to acknowledge writes', async () => {
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+    // The node's timers (election, write deadline) run in virtual time: no sleeping to show that
+    // nothing happens.
+    const clock = new ManualScheduler();
     const replicator = new ClusterReplicator({
+      scheduler: clock,
       clusterSecret: CLUSTER_SECRET,
       nodeId: 7,
       listenHost: '127.0.0.1',
@@ -155,10 +160,11 @@ describe('a 3-node cluster over real TCP peer links', () => {
     nodes.set(7, lone);
     const doc = new Doc();
     doc.getText('t').insert(0, 'x');
-    await expect(replicator.replicate('solo', encodeStateAsUpdate(doc))).rejects.toBeInstanceOf(
-      ReplicationError,
-    );
-    await new Promise((r) => setTimeout(r, 800));
+    const write = replicator.replicate('solo', encodeStateAsUpdate(doc));
+    clock.advance(300); // the write deadline (replicateTimeoutMs)
+    await expect(write).rejects.toBeInstanceOf(ReplicationError);
+    // Many election timeouts later (the test used to sleep 800 ms of real time for this):
+    clock.advance(30_000);
     expect(replicator.status()).toMatchObject({ leaderId: null, term: 0 }); // pre-vote never passed: no term bump
     expect(replicator.health()).toMatchObject({ peersConnected: [] });
   }, 10_000);
@@ -183,7 +189,10 @@ describe('a 3-node cluster over real TCP peer links', () => {
     };
     await start(11);
     await start(12);
-    await waitFor(() => agreedLeader([11, 12]) !== null, 5000, 'a leader of the two');
+    await waitFor('a leader of the two', () => agreedLeader([11, 12]) !== null, {
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
     const token = await mintToken(SECRET, { docId: 'big', scope: 'write' });
     const writer = new DocClient('big', token);
     clients.push(writer);
@@ -203,6 +212,9 @@ describe('a 3-node cluster over real TCP peer links', () => {
       applyUpdate(d, mergeUpdates(parts));
       return d.getText('t').toString();
     };
-    await waitFor(() => stored() === want, 10_000, 'node 13 to store the whole document');
+    await waitFor('node 13 to store the whole document', () => stored() === want, {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
   }, 30_000);
 });

@@ -16,11 +16,12 @@ import { deriveClusterKey } from '../../src/cluster/peer-auth.js';
 import { CLUSTER_PROTOCOL_VERSION } from '../../src/cluster/peer-codec.js';
 import { DialerHandshake, encodeHandshake } from '../../src/cluster/peer-handshake.js';
 import { PEER_PORT_OFFSET } from '../../src/config.js';
+import { waitFor } from '../../src/testing/index.js';
 import { DocClient } from '../support/doc-client.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { CLUSTER_SECRET } from '../support/in-process.js';
 import { closed, dialAs, frameOf, rawSocket } from '../support/peer-client.js';
 import { ProcessCluster } from '../support/process-cluster.js';
-import { ensureBuilt } from '../support/relay-process.js';
 import { removeTempDirs } from '../support/tmp.js';
 
 const SECRET = 'process-test-secret-0123456789';
@@ -34,14 +35,6 @@ afterAll(async () => {
   await cluster?.stop();
   removeTempDirs();
 });
-
-async function until(pred: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Health {
   ok: boolean;
@@ -117,14 +110,14 @@ describe('attacks on the peer port of a live cluster', () => {
     ]);
     cluster = c;
     const ids = [1, 2, 3];
-    await until(
+    await waitFor(
+      'a leader',
       async () => {
         const hs = await Promise.all(ids.map((i) => health(c, i)));
         const l = hs[0]?.cluster.leaderId;
         return l != null && hs.every((h) => h.cluster.leaderId === l);
       },
-      10_000,
-      'a leader',
+      { timeoutMs: 10_000, intervalMs: 20 },
     );
     const leader = (await health(c, 1)).cluster.leaderId as number;
     const term = (await health(c, 1)).cluster.term;
@@ -138,7 +131,10 @@ describe('attacks on the peer port of a live cluster', () => {
     await writer.connect(c.url(target));
     for (let i = 0; i < 12; i++) writer.edit((d) => d.getText('t').insert(d.getText('t').length, `${i};`));
     await writer.settled();
-    await until(() => committedSnapshots(c).length >= 1, 10_000, 'a snapshot before the attacks');
+    await waitFor('a snapshot before the attacks', () => committedSnapshots(c).length >= 1, {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
 
     // 1. No handshake: an old-style hello and a replicate straight away.
     const noSecret = await rawSocket(peerPort, track);
@@ -259,15 +255,18 @@ describe('attacks on the peer port of a live cluster', () => {
       expect(JSON.stringify(reader.json())).toBe(JSON.stringify(writer.json()));
     }
     // Snapshot numbering went on past the forged numbers, none of which was ever taken.
-    await until(() => after(highest(committedSnapshots(c)), before), 10_000, 'a snapshot after the attacks');
+    await waitFor('a snapshot after the attacks', () => after(highest(committedSnapshots(c)), before), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
     expect(committedSnapshots(c).every((n) => n.seq < 1000 && n.term < term + 1000)).toBe(true);
     // The attacked node itself goes on storing the real leader's snapshots: its promise and its
     // highest number were not raised by the forged ones.
     const accepted = () => loggedSnapshots(c.procs.get(target)?.logs ?? [], 'snapshot-accepted');
-    await until(
-      () => accepted().some((n) => after(n, before)),
-      10_000,
+    await waitFor(
       'the attacked node to store a new snapshot',
+      () => accepted().some((n) => after(n, before)),
+      { timeoutMs: 10_000, intervalMs: 20 },
     );
     expect(accepted().every((n) => n.seq < 1000 && n.term < term + 1000)).toBe(true);
     // Each refusal was counted where it happened.

@@ -11,6 +11,7 @@ import type { ClusterMessage } from '../../src/cluster/messages.js';
 import { deriveClusterKey, RecordSealer } from '../../src/cluster/peer-auth.js';
 import { DialerHandshake, encodeHandshake } from '../../src/cluster/peer-handshake.js';
 import { type PeerLinkFault, PeerLinks, type PeerLinksOptions } from '../../src/cluster/peer-links.js';
+import { waitFor } from '../../src/testing/index.js';
 import { CLUSTER_SECRET } from '../support/in-process.js';
 import { closed, dialAs as dialAsPeer, frameOf, rawSocket } from '../support/peer-client.js';
 
@@ -22,14 +23,6 @@ afterEach(async () => {
     else x.destroy();
   }
 });
-
-async function until(pred: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Node 2 listening (it never reaches node 1: it only listens here), with what it received and refused. */
 async function listener(extra: Partial<PeerLinksOptions> = {}) {
@@ -66,7 +59,10 @@ async function pair() {
   });
   await a.start();
   open.push(a);
-  await until(() => connected.includes(2));
+  await waitFor('node 1 to connect to node 2', () => connected.includes(2), {
+    timeoutMs: 3000,
+    intervalMs: 5,
+  });
   return { a, ...l, connected };
 }
 
@@ -80,10 +76,13 @@ describe('PeerLinks over real TCP', () => {
     const { a, got, authenticated } = await pair();
     expect(a.connected()).toEqual([2]);
     // The listener learns that node 1 can reach it again (its host re-forwards unacked writes then).
-    await until(() => authenticated.includes(1));
+    await waitFor('node 2 to authenticate node 1', () => authenticated.includes(1), {
+      timeoutMs: 3000,
+      intervalMs: 5,
+    });
     for (let term = 1; term <= 50; term++) a.send(2, { type: 'heartbeat', term, successors: [2] });
     a.send(2, { type: 'replicate', docId: 'd', updateId: 9, update: new Uint8Array(100_000).fill(7) });
-    await until(() => got.length === 51);
+    await waitFor('51 messages to arrive', () => got.length === 51, { timeoutMs: 3000, intervalMs: 5 });
     expect(got.slice(0, 50).map((g) => (g.m.type === 'heartbeat' ? g.m.term : 0))).toEqual(
       Array.from({ length: 50 }, (_, i) => i + 1),
     );
@@ -115,7 +114,10 @@ describe('PeerLinks over real TCP', () => {
     expect(wrongSecret).toEqual({ failed: 'bad-proof' });
     expect(stranger).toEqual({ failed: 'refused' });
     expect(wrongNode).toEqual({ failed: 'refused' });
-    await until(() => faults.length >= 6);
+    await waitFor('six refused handshakes reported', () => faults.length >= 6, {
+      timeoutMs: 3000,
+      intervalMs: 5,
+    });
     expect(faults.map((f) => f.reason).sort()).toEqual(
       ['bad-proof', 'bad-version', 'malformed', 'malformed', 'unknown-node', 'wrong-node'].sort(),
     );
@@ -123,7 +125,7 @@ describe('PeerLinks over real TCP', () => {
     expect(got).toEqual([]);
     // The honest link is untouched.
     a.send(2, { type: 'alive', term: 3 });
-    await until(() => got.length === 1);
+    await waitFor('the alive on the honest link', () => got.length === 1, { timeoutMs: 3000, intervalMs: 5 });
     expect(got[0]).toEqual({ from: 1, m: { type: 'alive', term: 3 } });
   });
 
@@ -145,7 +147,10 @@ describe('PeerLinks over real TCP', () => {
     await once(replay, 'data');
     replay.write(proof);
     await closed(replay);
-    await until(() => faults.some((f) => f.reason === 'bad-proof'));
+    await waitFor('a bad-proof fault for the replay', () => faults.some((f) => f.reason === 'bad-proof'), {
+      timeoutMs: 3000,
+      intervalMs: 5,
+    });
   });
 
   it('a dialer refuses a listener that cannot prove the secret (an impostor on the address)', async () => {
@@ -169,7 +174,10 @@ describe('PeerLinks over real TCP', () => {
       if (!('writer' in link)) throw new Error(`handshake failed: ${link.failed}`);
       const before = got.length;
       link.writer.write(frameOf({ type: 'alive', term: 1 }));
-      await until(() => got.length === before + 1);
+      await waitFor('the alive on the fresh link', () => got.length === before + 1, {
+        timeoutMs: 3000,
+        intervalMs: 5,
+      });
       // Build records by hand with a sealer that does not know the session key, or re-send one.
       const sealed = new RecordSealer(Buffer.alloc(32, 1)).seal([frameOf({ type: 'alive', term: 2 })]);
       if (attack === 'forged') link.socket.write(Buffer.concat(sealed));
@@ -203,7 +211,11 @@ describe('PeerLinks over real TCP', () => {
       handshakeTimeoutMs: 300,
     });
     const silent = await Promise.all([1, 2, 3, 4].map(() => raw(b.port)));
-    await until(() => faults.some((f) => f.reason === 'too-many-unauthenticated'));
+    await waitFor(
+      'a too-many-unauthenticated fault',
+      () => faults.some((f) => f.reason === 'too-many-unauthenticated'),
+      { timeoutMs: 3000, intervalMs: 5 },
+    );
     const from2 = connect({ host: '127.0.0.1', port: b.port, localAddress: '127.0.0.2' });
     from2.on('error', () => {});
     open.push(from2);
@@ -240,14 +252,17 @@ describe('PeerLinks over real TCP', () => {
     });
     await a.start();
     open.push(a);
-    await until(() => connected.length === 1);
+    await waitFor('the first connection', () => connected.length === 1, { timeoutMs: 3000, intervalMs: 5 });
     await b.stop();
-    await until(() => a.connected().length === 0);
+    await waitFor('node 1 to see node 2 gone', () => a.connected().length === 0, {
+      timeoutMs: 3000,
+      intervalMs: 5,
+    });
     b = mk(port);
     await b.start();
     open.push(b);
-    await until(() => connected.length === 2, 5000);
+    await waitFor('the reconnection', () => connected.length === 2, { timeoutMs: 5000, intervalMs: 5 });
     a.send(2, { type: 'elect', term: 4 });
-    await until(() => got.length === 1);
+    await waitFor('the elect to arrive', () => got.length === 1, { timeoutMs: 3000, intervalMs: 5 });
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
 import { deriveClusterKey } from '../../src/cluster/peer-auth.js';
 import { type PeerLinkFault, PeerLinks, type PeerTlsOptions } from '../../src/cluster/peer-links.js';
+import { waitFor } from '../../src/testing/index.js';
 import { CLUSTER_SECRET } from '../support/in-process.js';
 import { makeTestCerts } from '../support/tls-certs.js';
 
@@ -15,14 +16,6 @@ const open: PeerLinks[] = [];
 afterEach(async () => {
   for (const l of open.splice(0)) await l.stop();
 });
-
-async function until(pred: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function node(
   id: number,
@@ -54,20 +47,31 @@ describe('peer links over TLS', () => {
     const faults: PeerLinkFault[] = [];
     const listener = await node(2, 1, tls, got, faults);
     const dialer = await node(1, listener.port, tls, [], faults);
-    await until(() => dialer.connected().includes(2));
+    await waitFor('node 1 to connect to node 2 over TLS', () => dialer.connected().includes(2), {
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
     dialer.send(2, { type: 'alive', term: 9 });
-    await until(() => got.length === 1);
+    await waitFor('node 2 to receive the alive', () => got.length === 1, { timeoutMs: 5000, intervalMs: 10 });
     expect(got[0]).toEqual({ type: 'alive', term: 9 });
 
     // A dialer that trusts another CA refuses our listener's certificate.
     const wary: PeerLinkFault[] = [];
     const other = await node(1, listener.port, { ...tls, ca: certs.otherCa }, [], wary);
-    await until(() => wary.some((f) => f.reason === 'tls' && f.direction === 'outbound'));
+    await waitFor(
+      'an outbound tls fault on the wary dialer',
+      () => wary.some((f) => f.reason === 'tls' && f.direction === 'outbound'),
+      { timeoutMs: 5000, intervalMs: 10 },
+    );
     expect(other.connected()).toEqual([]);
     // A plain TCP dialer cannot speak to a TLS listener.
     const plainFaults: PeerLinkFault[] = [];
     const plain = await node(1, listener.port, null, [], plainFaults);
-    await until(() => faults.some((f) => f.direction === 'inbound' && f.reason === 'tls'));
+    await waitFor(
+      'an inbound tls fault from the plain dialer',
+      () => faults.some((f) => f.direction === 'inbound' && f.reason === 'tls'),
+      { timeoutMs: 5000, intervalMs: 10 },
+    );
     expect(plain.connected()).toEqual([]);
     expect(got).toHaveLength(1);
   }, 30_000);

@@ -4,12 +4,13 @@
  * a client joining node 3 gets node 2's presence at once; presence works again once node 2 is back.
  * With a short presence TTL, a frozen node's (SIGSTOP, links still open) presence expires too.
  */
-import { Doc, encodeStateVector, type PresenceState, type ServerMessage } from '@accord/core';
+import { Doc, encodeStateVector, type PresenceState } from '@accord/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
+import { waitFor } from '../../src/testing/index.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { ProcessCluster } from '../support/process-cluster.js';
 import { TestClient } from '../support/protocol-client.js';
-import { ensureBuilt } from '../support/relay-process.js';
 import { removeTempDirs } from '../support/tmp.js';
 
 const SECRET = 'presence-cluster-secret-0123456789';
@@ -53,18 +54,13 @@ async function untilPresence(
   pred: (s: PresenceState | undefined) => boolean,
   ms = 5000,
 ): Promise<void> {
-  if (pred(presenceOf(c).get(sessionId))) return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`presence of ${sessionId}: ${JSON.stringify(presenceOf(c).get(sessionId))}`)),
-      ms,
+  await waitFor(`presence of session ${sessionId} to match`, () => pred(presenceOf(c).get(sessionId)), {
+    timeoutMs: ms,
+    intervalMs: 10,
+  }).catch((error: unknown) => {
+    throw new Error(
+      `presence of ${sessionId}: ${JSON.stringify(presenceOf(c).get(sessionId))}\n${String(error)}`,
     );
-    c.on((m: ServerMessage) => {
-      if (m.type === 'presence-update' && pred(presenceOf(c).get(sessionId))) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
   });
 }
 

@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
+import { freePort, waitFor } from '../../src/testing/index.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';
 import { CLUSTER_SECRET, startNode } from '../support/in-process.js';
-import { freePort } from '../support/ports.js';
 import { removeTempDirs } from '../support/tmp.js';
 
 const nodes: RelayNode[] = [];
@@ -56,8 +56,8 @@ describe('ClusterReplicator re-forwards waiting writes when a peer link comes up
       peers: [peer(1, p1), peer(3, p3)],
     });
     nodes.push(await startNode(['--id', '2'], { engine: coreEngine, replicator: () => second }));
-    const end = Date.now() + 5000;
-    while (settled === null && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    expect(settled).toBe('acked');
+    expect(await waitFor('the write to settle once node 2 is up', () => settled, { timeoutMs: 5000 })).toBe(
+      'acked',
+    );
   }, 15_000);
 });

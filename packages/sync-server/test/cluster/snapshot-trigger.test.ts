@@ -6,9 +6,10 @@
 import { Doc, encodeStateVector } from '@accord/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
+import { waitFor } from '../../src/testing/index.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { ProcessCluster } from '../support/process-cluster.js';
 import { TestClient } from '../support/protocol-client.js';
-import { ensureBuilt } from '../support/relay-process.js';
 import { removeTempDirs } from '../support/tmp.js';
 
 const SECRET = 'snapshot-trigger-secret-0123456789';
@@ -39,24 +40,20 @@ function snapshotOf(c: TestClient): string {
   return m === undefined ? 'none' : `${m.snapshotTerm}.${m.snapshotSeq}`;
 }
 
-async function until(what: string, pred: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('leader snapshot triggers', () => {
   it('advance the snapshot number after edits (count and idle), the same on every node', async () => {
     const token = await mintToken(SECRET, { docId: DOC, scope: 'write' });
     const empty = encodeStateVector(new Doc());
     for (const id of [1, 2, 3]) clients.push(await TestClient.join(cluster.url(id), DOC, token, empty));
     const [c1, c2, c3] = clients as [TestClient, TestClient, TestClient];
-    await until('a leader every node agrees on', () => {
-      const leaders = clients.map((c) => c.all('cluster').at(-1)?.leaderId ?? null);
-      return leaders[0] !== null && leaders.every((l) => l === leaders[0]);
-    });
+    await waitFor(
+      'a leader every node agrees on',
+      () => {
+        const leaders = clients.map((c) => c.all('cluster').at(-1)?.leaderId ?? null);
+        return leaders[0] !== null && leaders.every((l) => l === leaders[0]);
+      },
+      { timeoutMs: 8000, intervalMs: 20 },
+    );
     expect(snapshotOf(c1)).toBe('0.0');
 
     const doc = new Doc();
@@ -69,26 +66,36 @@ describe('leader snapshot triggers', () => {
     // 3 edits (fewer than --snapshot-every), then quiet: the idle trigger numbers a snapshot.
     type(3);
     await Promise.all(acks);
-    await until('snapshot 1 on every node', () => clients.every((c) => snapshotOf(c) !== '0.0'));
+    await waitFor('snapshot 1 on every node', () => clients.every((c) => snapshotOf(c) !== '0.0'), {
+      timeoutMs: 8000,
+      intervalMs: 20,
+    });
     const first = c1.all('cluster').at(-1)!;
     expect(first.snapshotSeq).toBeGreaterThanOrEqual(1);
-    await until('the same first snapshot everywhere', () =>
-      clients.every((c) => snapshotOf(c) === snapshotOf(c1)),
+    await waitFor(
+      'the same first snapshot everywhere',
+      () => clients.every((c) => snapshotOf(c) === snapshotOf(c1)),
+      { timeoutMs: 8000, intervalMs: 20 },
     );
 
     // 25 more edits: the count trigger (every 10) and then the idle trigger move it on.
     type(25);
     await Promise.all(acks);
-    await until('a later snapshot on every node', () =>
-      clients.every((c) => {
-        const m = c.all('cluster').at(-1)!;
-        return m.snapshotTerm === first.snapshotTerm
-          ? m.snapshotSeq >= first.snapshotSeq + 2
-          : m.snapshotTerm > first.snapshotTerm;
-      }),
+    await waitFor(
+      'a later snapshot on every node',
+      () =>
+        clients.every((c) => {
+          const m = c.all('cluster').at(-1)!;
+          return m.snapshotTerm === first.snapshotTerm
+            ? m.snapshotSeq >= first.snapshotSeq + 2
+            : m.snapshotTerm > first.snapshotTerm;
+        }),
+      { timeoutMs: 8000, intervalMs: 20 },
     );
-    await until('the same latest snapshot everywhere', () =>
-      clients.every((c) => snapshotOf(c) === snapshotOf(c1)),
+    await waitFor(
+      'the same latest snapshot everywhere',
+      () => clients.every((c) => snapshotOf(c) === snapshotOf(c1)),
+      { timeoutMs: 8000, intervalMs: 20 },
     );
     // Numbers only ever grow, as every client saw them.
     for (const c of [c1, c2, c3]) {

@@ -7,10 +7,11 @@
 import { applyUpdate, Doc, encodeStateVector, type ServerMessage } from '@accord/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
+import { waitFor } from '../../src/testing/index.js';
 import { DocClient } from '../support/doc-client.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { ProcessCluster } from '../support/process-cluster.js';
 import { TestClient } from '../support/protocol-client.js';
-import { ensureBuilt } from '../support/relay-process.js';
 import { removeTempDirs } from '../support/tmp.js';
 
 const SECRET = 'process-test-secret-0123456789';
@@ -61,23 +62,28 @@ describe('the cluster keeps one version history', () => {
         writer.edit((d) => d.getText('t').insert(d.getText('t').length, `${round}.${i},`));
         await writer.settled();
       }
-      const until = Date.now() + 15_000;
-      while ((await newest()) <= before) {
-        if (Date.now() > until) throw new Error(`no new version after round ${round}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(`a new version after round ${round}`, async () => (await newest()) > before, {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      });
     }
     writer.client?.ws.terminate();
     // Wait until every node lists the same numbers (the followers store what the leader announces).
     let lists: Of<'versions'>[] = [];
-    const end = Date.now() + 30_000;
-    for (let ask = 1; ; ask++) {
-      lists = await Promise.all([1, 2, 3].map((id) => listOn(c, id, read, ask)));
-      const keys = lists.map((l) => JSON.stringify(l.versions.map((v) => [v.term, v.seq, v.at, v.size])));
-      if (lists[0]!.versions.length === 4 && new Set(keys).size === 1) break;
-      if (Date.now() > end) throw new Error(`nodes disagree on the history: ${keys.join(' | ')}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    let keys: string[] = [];
+    let listAsk = 1;
+    await waitFor(
+      'every node to list the same four versions',
+      async () => {
+        const ask = listAsk++;
+        lists = await Promise.all([1, 2, 3].map((id) => listOn(c, id, read, ask)));
+        keys = lists.map((l) => JSON.stringify(l.versions.map((v) => [v.term, v.seq, v.at, v.size])));
+        return lists[0]!.versions.length === 4 && new Set(keys).size === 1;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    ).catch((error: unknown) => {
+      throw new Error(`nodes disagree on the history: ${keys.join(' | ')}\n${String(error)}`);
+    });
     const numbers = lists[0]!.versions.map((v) => [v.term, v.seq]);
     // Newest four kept, strictly increasing.
     for (let i = 1; i < numbers.length; i++) {

@@ -9,9 +9,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
+import { RelayProcess } from '../../src/testing/index.js';
 import { DocClient } from '../support/doc-client.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { type RawUpgrade, rawUpgrade, rawUpgrades } from '../support/raw-upgrade.js';
-import { ensureBuilt, type RelayProcess, spawnRelay } from '../support/relay-process.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 
 const SECRET = 'process-test-secret-0123456789';
@@ -38,11 +39,16 @@ const metric = async (port: number, pattern: RegExp): Promise<number> => {
 describe('10,000 idle upgrades against one node', () => {
   it('honest clients still get 101, join, and have their writes acknowledged', async () => {
     ensureBuilt();
-    relay = await spawnRelay([
-      ...['--port', '0', '--data', tempDir(), '--auth-secret', SECRET],
-      // Honest clients come from 127.0.0.1: take away its default exemption from per-address limits.
-      ...['--handshake-timeout', '600000', '--unlimited-addresses', ''],
-    ]);
+    relay = await RelayProcess.start({
+      port: 0,
+      dataDir: tempDir(),
+      args: [
+        '--auth-secret',
+        SECRET,
+        // Honest clients come from 127.0.0.1: take away its default exemption from per-address limits.
+        ...['--handshake-timeout', '600000', '--unlimited-addresses', ''],
+      ],
+    });
     const { port } = relay;
     held.push(...(await rawUpgrades(port, ATTACKERS, { perAddress: 50, first: 2, concurrency: 256 })));
     const upgraded = held.filter((r) => r.status === 101).length;

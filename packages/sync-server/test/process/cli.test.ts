@@ -2,8 +2,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacVerifier } from '../../src/auth/tokens.js';
+import { RELAY_MAIN, RelayProcess } from '../../src/testing/index.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { TestClient } from '../support/protocol-client.js';
-import { ensureBuilt, RELAY_MAIN, spawnRelay } from '../support/relay-process.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 
 const SECRET = 'cli-test-secret-0123456789';
@@ -33,7 +34,12 @@ describe('accord-relay CLI', () => {
   });
 
   it('--auth none warns loudly; SIGTERM closes clients with 4004 and exits 0', async () => {
-    const r = await spawnRelay(['--port', '0', '--data', tempDir(), '--auth', 'none'], 20_000);
+    const r = await RelayProcess.start({
+      port: 0,
+      dataDir: tempDir(),
+      args: ['--auth', 'none'],
+      startTimeoutMs: 20_000,
+    });
     expect(r.logs.some((l) => l.includes('AUTH DISABLED'))).toBe(true);
     const c = await TestClient.join(`ws://127.0.0.1:${r.port}/`, 'd', '', new Uint8Array([0]));
     r.proc.kill('SIGTERM');

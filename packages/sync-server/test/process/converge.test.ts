@@ -1,8 +1,9 @@
 import { SeededRandom } from '@accord/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
+import { RelayProcess } from '../../src/testing/index.js';
 import { DocClient } from '../support/doc-client.js';
-import { ensureBuilt, type RelayProcess, spawnRelay } from '../support/relay-process.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 
 const SECRET = 'process-test-secret-0123456789';
@@ -10,16 +11,11 @@ let relay: RelayProcess;
 
 beforeAll(async () => {
   ensureBuilt();
-  relay = await spawnRelay([
-    '--port',
-    '0',
-    '--data',
-    tempDir(),
-    '--auth-secret',
-    SECRET,
-    '--snapshot-every',
-    '50',
-  ]);
+  relay = await RelayProcess.start({
+    port: 0,
+    dataDir: tempDir(),
+    args: ['--auth-secret', SECRET, '--snapshot-every', '50'],
+  });
 }, 60_000);
 afterAll(async () => {
   relay.proc.kill('SIGTERM');

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
+import { RelayProcess } from '../../src/testing/index.js';
 import { DocClient } from '../support/doc-client.js';
-import { ensureBuilt, type RelayProcess, spawnRelay } from '../support/relay-process.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 
 const SECRET = 'process-test-secret-0123456789';
@@ -12,16 +13,11 @@ afterAll(async () => {
 });
 
 async function start(dir: string): Promise<RelayProcess> {
-  const r = await spawnRelay([
-    '--port',
-    '0',
-    '--data',
-    dir,
-    '--auth-secret',
-    SECRET,
-    '--snapshot-every',
-    '40',
-  ]);
+  const r = await RelayProcess.start({
+    port: 0,
+    dataDir: dir,
+    args: ['--auth-secret', SECRET, '--snapshot-every', '40'],
+  });
   running.push(r);
   return r;
 }

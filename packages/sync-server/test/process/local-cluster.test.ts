@@ -7,12 +7,12 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canBind, RELAY_MAIN, waitFor } from '../../src/testing/index.js';
 import { DocClient } from '../support/doc-client.js';
-import { ensureBuilt, RELAY_MAIN } from '../support/relay-process.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -33,22 +33,12 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-async function free(port: number): Promise<boolean> {
-  const s = createServer();
-  const ok = await new Promise<boolean>((r) => {
-    s.once('error', () => r(false));
-    s.listen(port, '127.0.0.1', () => r(true));
-  });
-  if (ok) await new Promise((r) => s.close(r));
-  return ok;
-}
-
 /** A base port with base..base+2 and their peer ports (+1000) free. */
 async function freeBase(): Promise<number> {
   for (let tries = 0; tries < 50; tries++) {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const ports = [0, 1, 2].flatMap((i) => [base + i, base + i + 1000]);
-    if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
+    if ((await Promise.all(ports.map(canBind))).every(Boolean)) return base;
   }
   throw new Error('no free ports');
 }
@@ -66,15 +56,19 @@ async function health(port: number): Promise<Health | null> {
 
 /** Wait (bounded) until every node answers and all agree on one leader. */
 async function agreedLeader(ports: number[], ms = 30_000): Promise<number> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const hs = await Promise.all(ports.map(health));
-    const leaders = new Set(hs.map((h) => h?.cluster.leaderId ?? null));
-    const [only] = leaders;
-    if (leaders.size === 1 && typeof only === 'number') return only;
-    if (Date.now() > end) throw new Error(`no agreed leader: ${JSON.stringify(hs)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let hs: (Health | null)[] = [];
+  return waitFor(
+    'every node to answer and agree on one leader',
+    async () => {
+      hs = await Promise.all(ports.map(health));
+      const leaders = new Set(hs.map((h) => h?.cluster.leaderId ?? null));
+      const [only] = leaders;
+      return leaders.size === 1 && typeof only === 'number' ? only : undefined;
+    },
+    { timeoutMs: ms, intervalMs: 100 },
+  ).catch((error: unknown) => {
+    throw new Error(`no agreed leader: ${JSON.stringify(hs)}\n${String(error)}`);
+  });
 }
 
 /** Write through the first port, read through the last: both converge. */
@@ -151,18 +145,14 @@ describe('a local cluster, as the README starts one', () => {
     });
     const ports = [base, base + 1, base + 2];
     await agreedLeader(ports);
-    const end = Date.now() + 10_000;
-    let token: string | undefined;
-    while (token === undefined && Date.now() < end) {
-      token = stdout.split('\n').find((l) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(l.trim()));
-      if (token === undefined) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(token).toBeDefined();
-    await writesAndReads(ports, token!.trim());
+    const token = await waitFor(
+      'the token the script prints',
+      () => stdout.split('\n').find((l) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(l.trim())),
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    await writesAndReads(ports, token.trim());
     killGroup(bash.pid!, 'SIGTERM');
     await exitOf(bash);
-    const until = Date.now() + 10_000;
-    while (!(await gone(ports)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    expect(await gone(ports)).toBe(true);
+    await waitFor('every node to stop answering', () => gone(ports), { timeoutMs: 10_000, intervalMs: 100 });
   }, 90_000);
 });

@@ -9,10 +9,10 @@ import { Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
+import { freePorts, RelayProcess } from '../../src/testing/index.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { CLUSTER_SECRET } from '../support/in-process.js';
-import { freePorts } from '../support/ports.js';
 import { TestClient } from '../support/protocol-client.js';
-import { ensureBuilt, type RelayProcess, spawnRelay } from '../support/relay-process.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 
 const SECRET = 'process-test-secret-0123456789';
@@ -27,23 +27,23 @@ describe('a stalled disk with the peers gone', () => {
     ensureBuilt();
     const dir = tempDir();
     // Nodes 2 and 3 are never started: no write quorum is reachable.
-    const [port, p2, p3] = await freePorts(3, true);
-    const relay = await spawnRelay([
-      '--id',
-      '1',
-      '--port',
-      String(port),
-      '--data',
-      dir,
-      '--auth-secret',
-      SECRET,
-      '--peers',
-      `2@127.0.0.1:${p2},3@127.0.0.1:${p3}`,
-      '--cluster-secret',
-      CLUSTER_SECRET,
-      '--write-timeout',
-      '300',
-    ]);
+    const [port, p2, p3] = await freePorts(3, { withPeer: true });
+    const relay = await RelayProcess.start({
+      port: port as number,
+      dataDir: dir,
+      args: [
+        '--id',
+        '1',
+        '--auth-secret',
+        SECRET,
+        '--peers',
+        `2@127.0.0.1:${p2},3@127.0.0.1:${p3}`,
+        '--cluster-secret',
+        CLUSTER_SECRET,
+        '--write-timeout',
+        '300',
+      ],
+    });
     running.push(relay);
     const token = await mintToken(SECRET, { docId: 'stall', scope: 'write' });
     const client = await TestClient.join(

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { ProcessCluster } from '../support/process-cluster.js';
 import { TestClient } from '../support/protocol-client.js';
-import { ensureBuilt } from '../support/relay-process.js';
 import { makeTestCerts } from '../support/tls-certs.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../support/relay-process.js';
+import { ensureBuilt } from '../support/ensure-built.js';
 import { removeTempDirs, tempDir } from '../support/tmp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

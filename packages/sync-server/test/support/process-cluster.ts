@@ -1,10 +1,12 @@
 /**
- * A cluster of real `accord-relay` processes on loopback: fixed client ports (peer links on
- * client port + 1000, the CLI default), one data directory per node, restartable after kill -9.
+ * A cluster of real `accord-relay` processes on loopback (each a `RelayProcess` of
+ * `src/testing`): fixed client ports (peer links on client port + 1000, the CLI default), one
+ * data directory per node, restartable after kill -9.
  */
+
+import { freePorts, RelayProcess } from '../../src/testing/index.js';
 import { CLUSTER_SECRET } from './in-process.js';
-import { freePorts } from './ports.js';
-import { type RelayProcess, spawnRelay } from './relay-process.js';
+
 import { tempDir } from './tmp.js';
 
 /** A cluster of relay processes with ids 1..n. */
@@ -19,7 +21,7 @@ export class ProcessCluster {
 
   /** Start `n` nodes with `extraArgs` (e.g. `--auth-secret S`). */
   static async start(n: number, extraArgs: readonly string[]): Promise<ProcessCluster> {
-    const c = new ProcessCluster(await freePorts(n, true), extraArgs);
+    const c = new ProcessCluster(await freePorts(n, { withPeer: true }), extraArgs);
     await Promise.all(c.ports.map((_, i) => c.startNode(i + 1)));
     return c;
   }
@@ -38,19 +40,11 @@ export class ProcessCluster {
       .filter((x) => x.id !== id)
       .map((x) => `${x.id}@127.0.0.1:${x.p}`)
       .join(',');
-    const proc = await spawnRelay([
-      '--id',
-      String(id),
-      '--port',
-      String(this.ports[id - 1]),
-      '--peers',
-      peers,
-      '--cluster-secret',
-      CLUSTER_SECRET,
-      '--data',
-      dir,
-      ...this.extraArgs,
-    ]);
+    const proc = await RelayProcess.start({
+      port: this.ports[id - 1] as number,
+      dataDir: dir,
+      args: ['--id', String(id), '--peers', peers, '--cluster-secret', CLUSTER_SECRET, ...this.extraArgs],
+    });
     this.procs.set(id, proc);
     return proc;
   }
@@ -59,14 +53,13 @@ export class ProcessCluster {
   async kill(id: number): Promise<void> {
     const p = this.procs.get(id);
     if (p === undefined) return;
-    p.proc.kill('SIGKILL');
-    await p.exited;
+    await p.kill('SIGKILL');
     this.procs.delete(id);
   }
 
   /** Send `signal` to node `id` (e.g. SIGSTOP / SIGCONT to freeze and resume it). */
   signal(id: number, signal: NodeJS.Signals): void {
-    this.procs.get(id)?.proc.kill(signal);
+    this.procs.get(id)?.signal(signal);
   }
 
   /** Stop every node (SIGKILL: the tests do not need a graceful stop). */
