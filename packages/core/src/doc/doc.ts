@@ -6,8 +6,9 @@
 import { randomReplicaId } from '../clock/dot.js';
 import { HybridClock } from '../clock/hlc.js';
 import { AccordError } from '../errors.js';
+import type { SequenceEnv } from '../sequence/env.js';
 import { Item } from '../sequence/item.js';
-import type { SequenceEnv } from '../sequence/sequence.js';
+import { StructStore } from '../store/struct-store.js';
 import { encodeTransaction } from '../sync/encode.js';
 import { type HeldRange, HeldStructs, WaitIndex } from '../sync/pending.js';
 import type { UpdateRecord } from '../sync/records.js';
@@ -17,7 +18,6 @@ import type { ChangeEvent } from './events.js';
 import { List } from './list.js';
 import { DocMap } from './map.js';
 import { rootsJSON } from './root-json.js';
-import { StructStore } from './struct-store.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
 import { Transaction } from './transaction.js';

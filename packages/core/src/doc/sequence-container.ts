@@ -3,7 +3,8 @@
  * {@link Sequence}, report its changes as pending change events, and run each local edit in a
  * transaction of their document (joining the caller's open one).
  */
-import { Sequence, type SequenceListener } from '../sequence/sequence.js';
+import type { SequenceListener } from '../sequence/env.js';
+import { Sequence } from '../sequence/sequence.js';
 import { Container } from './container.js';
 import type { Doc } from './doc.js';
 

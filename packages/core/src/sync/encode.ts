@@ -8,12 +8,12 @@ import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
 import type { List } from '../doc/list.js';
 import type { DocMap } from '../doc/map.js';
-import type { Struct } from '../doc/struct-store.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import type { Transaction } from '../doc/transaction.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
+import type { Struct } from '../store/struct-store.js';
 import {
   ContainerValue,
   type DecodedUpdate,

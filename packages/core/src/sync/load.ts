@@ -11,10 +11,10 @@ import type { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
 import type { DocMap } from '../doc/map.js';
-import type { Struct } from '../doc/struct-store.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
+import type { Struct } from '../store/struct-store.js';
 import {
   ContainerValue,
   type DecodedUpdate,

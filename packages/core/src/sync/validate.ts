@@ -7,10 +7,10 @@
 import { Container, type ContainerKind } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import type { Struct } from '../doc/struct-store.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
+import type { Struct } from '../store/struct-store.js';
 import { ContainerValue, NONE, type ParentRef, parentKey, type UpdateRecord } from './records.js';
 
 /** What a planned-or-existing parent resolves to. */
