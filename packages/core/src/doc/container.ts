@@ -8,16 +8,9 @@
  * replica (replicas that never saw its content store them as collected ids). A concurrent write
  * of a new container under the same key is a different container and stays.
  */
+import type { ContainerKind } from '../format/kinds.js';
 import type { Doc } from './doc.js';
 import type { ChangeEvent, ChangeListener, DeepChangeListener, SequenceChange } from './events.js';
-
-/** The four kinds of shared types. */
-export type ContainerKind = 'map' | 'list' | 'text' | 'counter';
-
-/** Numeric codes of {@link ContainerKind} in the binary format. */
-export const KIND_CODES: Record<ContainerKind, number> = { map: 0, list: 1, text: 2, counter: 3 };
-/** {@link ContainerKind} by numeric code. */
-export const KINDS: readonly ContainerKind[] = ['map', 'list', 'text', 'counter'];
 
 /** Shared behaviour of all document types. */
 export abstract class Container {

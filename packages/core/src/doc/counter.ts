@@ -4,8 +4,9 @@
  * counts once.
  */
 import { AccordError } from '../errors.js';
+import type { ContainerKind } from '../format/kinds.js';
 import { ExactTotal } from '../state/exact-total.js';
-import { Container, type ContainerKind } from './container.js';
+import { Container } from './container.js';
 import type { Doc } from './doc.js';
 import { CounterOp } from './structs.js';
 

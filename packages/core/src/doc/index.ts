@@ -1,10 +1,11 @@
 export * from './anchor.js';
-export { Container, type ContainerKind } from './container.js';
+export { Container } from './container.js';
 export { Counter } from './counter.js';
 export { Doc, type DocOptions, type UpdateListener } from './doc.js';
 export type { ChangeEvent, ChangeListener, DeepChangeListener, SequenceChange } from './events.js';
 export { List } from './list.js';
 export { DocMap, type MapOptions } from './map.js';
+export type { HeldRange, HeldStruct, HeldStructs, WaitEntry, WaitIndex } from './pending.js';
 export { Text } from './text.js';
 export * from './undo-manager.js';
 export { type DeltaOp, diffVersions, type KeyChange, restoreVersion, type VersionDiff } from './versions.js';

@@ -4,7 +4,8 @@
  * that container (see {@link Container}).
  */
 import { AccordError } from '../errors.js';
-import type { Container, ContainerKind } from './container.js';
+import type { ContainerKind } from '../format/kinds.js';
+import type { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
 import type { DocMap, MapOptions } from './map.js';

@@ -21,7 +21,8 @@
  * the old container is removed (see {@link Container}) and the new one stays.
  */
 import { AccordError } from '../errors.js';
-import { Container, type ContainerKind } from './container.js';
+import type { ContainerKind } from '../format/kinds.js';
+import { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
 import type { List } from './list.js';

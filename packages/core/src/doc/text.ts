@@ -11,7 +11,8 @@
 
 import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
-import type { Container, ContainerKind } from './container.js';
+import type { ContainerKind } from '../format/kinds.js';
+import type { Container } from './container.js';
 import type { Doc } from './doc.js';
 import { SequenceContainer } from './sequence-container.js';
 import { checkIndex } from './values.js';

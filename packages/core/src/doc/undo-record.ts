@@ -4,9 +4,10 @@
  * the sequence units it deleted (ids from the transaction's update) matched with the content the
  * mirrors saw disappear.
  */
+
+import { decodeUpdate } from '../format/update-codec.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import { decodeUpdate } from '../sync/update-codec.js';
 import type { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
