@@ -8,14 +8,13 @@ import { encodeUpdate } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import type { Struct } from '../store/struct-store.js';
-import { Container } from './container.js';
-import type { Doc } from './doc.js';
-import type { DocMap } from './map.js';
+import type { DocMap } from './collections.js';
+import { Container, type DocCore } from './container.js';
 import { CounterOp, MapEntry } from './structs.js';
 import type { Transaction } from './transaction.js';
 
 /** The parent reference of a container (real replica ids). */
-export function refOf(doc: Doc, c: Container): ParentRef {
+export function refOf(doc: DocCore, c: Container): ParentRef {
   if (c.rootName !== null) return { name: c.rootName, kind: c.kind, client: NONE, clock: 0 };
   return { name: null, kind: c.kind, client: doc.clientIds[c.holderClient] as number, clock: c.holderClock };
 }
@@ -26,7 +25,7 @@ function exportValue(v: unknown): unknown {
 }
 
 /** The record of item `it` from clock `from` on, under parent `ref`. */
-export function seqRecord(doc: Doc, it: Item, ref: ParentRef, from: number): UpdateRecord {
+export function seqRecord(doc: DocCore, it: Item, ref: ParentRef, from: number): UpdateRecord {
   const ids = doc.clientIds;
   const off = from - it.clock;
   let content: string | unknown[] | null = null;
@@ -51,7 +50,7 @@ export function seqRecord(doc: Doc, it: Item, ref: ParentRef, from: number): Upd
 
 /** The record of struct `s` from clock `from` on. */
 export function structRecord(
-  doc: Doc,
+  doc: DocCore,
   s: Struct,
   from: number,
   refs: Map<Container, ParentRef>,
@@ -93,7 +92,7 @@ export function structRecord(
  * client indexes `clients` (default: every client of the store).
  */
 export function recordsSince(
-  doc: Doc,
+  doc: DocCore,
   since: (clientIndex: number) => number,
   clients: Iterable<number> = doc.store.clients.keys(),
 ): UpdateRecord[] {
@@ -113,7 +112,7 @@ export function recordsSince(
  * transaction touched are looked at, so its cost does not grow with the number of replicas the
  * document has heard of.
  */
-export function encodeTransaction(doc: Doc, t: Transaction): Uint8Array {
+export function encodeTransaction(doc: DocCore, t: Transaction): Uint8Array {
   const touched = t.others === null ? [0] : [0, ...t.others.keys()];
   const records = recordsSince(doc, (c) => t.before(c) ?? Number.MAX_SAFE_INTEGER, touched);
   const deletes = new Map<number, number[]>();

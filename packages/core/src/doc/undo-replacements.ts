@@ -8,10 +8,9 @@
  */
 import { Item } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
+import type { DocMap, List } from './collections.js';
 import { Container } from './container.js';
 import type { Counter } from './counter.js';
-import type { List } from './list.js';
-import type { DocMap } from './map.js';
 import type { MapEntry } from './structs.js';
 import type { Text } from './text.js';
 

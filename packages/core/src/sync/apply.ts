@@ -5,10 +5,10 @@
  * yet are held the same way.
  */
 
+import type { DocMap } from '../doc/collections.js';
 import type { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import type { DocMap } from '../doc/map.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import { DecodeError } from '../errors.js';

@@ -3,13 +3,11 @@
  * without content, dead content as collected ids) and the diff against a state vector. The
  * records of single structs come from `doc/encode.ts`.
  */
-
+import type { DocMap, List } from '../doc/collections.js';
 import { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
 import { recordsSince, refOf, seqRecord, structRecord } from '../doc/encode.js';
-import type { List } from '../doc/list.js';
-import type { DocMap } from '../doc/map.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import type { DecodedUpdate, ParentRef, SeqRecord, UpdateRecord } from '../format/records.js';
