@@ -20,7 +20,8 @@ import type { SequenceEnv } from '../sequence/env.js';
  * The document as its containers see it: what `Container`, `Text`, `List`, `DocMap` and
  * `Counter` use of the `Doc` that holds them. Every `DocCore` is a `Doc` (the only
  * implementation); containers are typed against this interface so that `container.ts` and the
- * container classes do not depend on `doc.ts`, which depends on them.
+ * container classes do not depend on `doc.ts`, which depends on them. `Doc.of(container)` gives
+ * the document typed as a `Doc`.
  */
 export interface DocCore extends SequenceEnv {
   /** This replica's id. */
