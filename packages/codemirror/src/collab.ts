@@ -1,7 +1,7 @@
 /**
  * `accordCollab`: the one extension an app adds to bind a CodeMirror editor to an Accord `Text`.
  */
-import type { Text, UndoManager } from '@accord/core';
+import { Doc, type Text, type UndoManager } from '@accord/core';
 import { EditorState, type Extension } from '@codemirror/state';
 import { bindingFacet } from './binding.js';
 import { LINE_SEPARATOR } from './changes.js';
@@ -53,7 +53,7 @@ export interface AccordCollabOptions {
 export function accordCollab(text: Text, options: AccordCollabOptions = {}): Extension {
   const conf = bindingFacet.of({
     text,
-    doc: text.doc,
+    doc: Doc.of(text),
     origin: options.origin,
     undoManager: options.undoManager,
     presence: options.presence,

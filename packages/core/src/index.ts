@@ -9,6 +9,7 @@ export * from './clock/index.js';
 export * from './doc/index.js';
 export * from './encoding/index.js';
 export * from './errors.js';
+export * from './format/index.js';
 export * from './op/index.js';
 export * from './protocol/index.js';
 export * from './sequence/index.js';

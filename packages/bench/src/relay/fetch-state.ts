@@ -1,15 +1,24 @@
 /** Full mode's final check: load a document from the server into a fresh full client. */
 import WebSocket from 'ws';
-import type { LightLoadOptions } from './load-generator.js';
-import type { FullReplica } from './protocols/types.js';
+import type { FullReplica, LoadProtocol } from './protocols/types.js';
 import { toBytes } from './ws-bytes.js';
+
+/** What {@link fetchServerState} reads of the load options (a `LightLoadOptions` has them). */
+export interface FetchStateOptions {
+  /** Server URLs; the fresh client connects to the first. */
+  readonly urls: readonly string[];
+  /** How the fresh client speaks to the server. */
+  readonly protocol: LoadProtocol;
+  /** Seed of the fresh full client (default 1). */
+  readonly seed?: number;
+}
 
 /**
  * Connects one fresh full client to `docId`, waits for the server's state, and returns the
  * replica holding it (null when the server does not answer within 10 s).
  */
 export async function fetchServerState(
-  opts: LightLoadOptions,
+  opts: FetchStateOptions,
   docId: string,
   client: number,
 ): Promise<FullReplica | null> {

@@ -10,11 +10,12 @@
 import { Decoder } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { AccordError, DecodeError } from '../errors.js';
+import { KIND_CODES, KINDS } from '../format/kinds.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import { Container, KIND_CODES, KINDS } from './container.js';
+import type { List } from './collections.js';
+import { Container } from './container.js';
 import type { Doc } from './doc.js';
-import type { List } from './list.js';
 import { MapEntry } from './structs.js';
 import type { Text } from './text.js';
 import { checkIndex } from './values.js';

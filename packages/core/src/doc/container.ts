@@ -7,17 +7,58 @@
  * made inside it concurrently (or later, through a stale reference) are kept out of view on every
  * replica (replicas that never saw its content store them as collected ids). A concurrent write
  * of a new container under the same key is a different container and stays.
+ *
+ * Also here, because a container and its document refer to each other: {@link DocCore}, the
+ * document as its containers see it (implemented by `Doc` in `doc.ts`, which creates the
+ * containers), and the change events containers deliver ({@link ChangeEvent}).
  */
-import type { Doc } from './doc.js';
-import type { ChangeEvent, ChangeListener, DeepChangeListener, SequenceChange } from './events.js';
+import type { HybridClock } from '../clock/hlc.js';
+import type { ContainerKind } from '../format/kinds.js';
+import type { SequenceEnv } from '../sequence/env.js';
 
-/** The four kinds of shared types. */
-export type ContainerKind = 'map' | 'list' | 'text' | 'counter';
-
-/** Numeric codes of {@link ContainerKind} in the binary format. */
-export const KIND_CODES: Record<ContainerKind, number> = { map: 0, list: 1, text: 2, counter: 3 };
-/** {@link ContainerKind} by numeric code. */
-export const KINDS: readonly ContainerKind[] = ['map', 'list', 'text', 'counter'];
+/**
+ * The document as its containers see it: what `Container`, `Text`, `List`, `DocMap` and
+ * `Counter` use of the `Doc` that holds them. Every `DocCore` is a `Doc` (the only
+ * implementation); containers are typed against this interface so that `container.ts` and the
+ * container classes do not depend on `doc.ts`, which depends on them. `Doc.of(container)` gives
+ * the document typed as a `Doc`.
+ */
+export interface DocCore extends SequenceEnv {
+  /** This replica's id. */
+  readonly clientId: number;
+  /** Clock for map write timestamps. */
+  readonly hlc: HybridClock;
+  /** Next clock of this replica. */
+  readonly nextClock: number;
+  /** Number of observers of any container (0 lets edits skip event bookkeeping). */
+  observerCount: number;
+  /** Whether the document is frozen (every change throws `AccordError('read-only')`). */
+  readonly readOnly: boolean;
+  /** The local index of replica `id`, or undefined when this document never heard of it. */
+  knownClientIndex(id: number): number | undefined;
+  /**
+   * Run `fn` as one transaction (one update, one round of events, tagged with `origin`); nested
+   * calls join the outer one. See `Doc.transact`.
+   */
+  transact<T>(fn: () => T, origin?: unknown): T;
+  /** Open a transaction unless one is open; returns true when this call opened it. */
+  begin(origin?: unknown, local?: boolean): boolean;
+  /** Close the open transaction: deliver events, then the update. */
+  commit(): void;
+  /** Note that `c` has events to deliver at commit. */
+  markDirty(c: Container): void;
+  /** True while the struct holding nested container `c` is not deleted. */
+  holderAlive(c: Container): boolean;
+  /** Make a container object (no struct is created); `concurrent` applies to maps. */
+  createContainer(
+    kind: ContainerKind,
+    rootName: string | null,
+    holderClient: number,
+    holderClock: number,
+    parent: Container | null,
+    concurrent?: boolean,
+  ): Container;
+}
 
 /** Shared behaviour of all document types. */
 export abstract class Container {
@@ -37,8 +78,8 @@ export abstract class Container {
   concurrent = false;
 
   constructor(
-    /** The document. */
-    readonly doc: Doc,
+    /** The document (a `Doc`). */
+    readonly doc: DocCore,
     /** Root name, or null for a nested container. */
     readonly rootName: string | null,
     /** Id of the struct that holds a nested container (client, clock); -1 for roots. */
@@ -163,3 +204,38 @@ function callAll<F>(listeners: F[], call: (fn: F) => void): void {
   }
   if (failure !== null) throw failure.error;
 }
+
+/**
+ * One visible change of a text or list, in the order they happened: apply them one after the
+ * other to the previous content (an `index` always refers to the content after earlier changes).
+ */
+export interface SequenceChange {
+  /** Visible position (UTF-16 code units for text, elements for lists). */
+  index: number;
+  /** Inserted units (a string for text, an array for lists). */
+  insert?: string | unknown[];
+  /** Number of deleted units. */
+  delete?: number;
+}
+
+/** What changed in one container during one transaction. */
+export interface ChangeEvent {
+  /** The container that changed. */
+  target: Container;
+  /** Text and list: the visible changes, in order. */
+  changes: SequenceChange[];
+  /** Map: the keys whose value (or set of concurrent values) changed. */
+  keysChanged: Set<string>;
+  /** Counter: the sum of increments applied. */
+  delta: number;
+  /** The transaction origin (`transact(fn, origin)` or `applyUpdate(doc, bytes, origin)`). */
+  origin: unknown;
+  /** True for changes made by this replica, false for applied updates. */
+  local: boolean;
+}
+
+/** Receives a container's events. */
+export type ChangeListener = (event: ChangeEvent) => void;
+
+/** Receives all events of a container and of every container nested in it, once per transaction. */
+export type DeepChangeListener = (events: ChangeEvent[]) => void;

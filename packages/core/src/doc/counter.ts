@@ -4,9 +4,9 @@
  * counts once.
  */
 import { AccordError } from '../errors.js';
+import type { ContainerKind } from '../format/kinds.js';
 import { ExactTotal } from '../state/exact-total.js';
-import { Container, type ContainerKind } from './container.js';
-import type { Doc } from './doc.js';
+import { Container, type DocCore } from './container.js';
 import { CounterOp } from './structs.js';
 
 /**
@@ -28,7 +28,7 @@ export class Counter extends Container {
   private readonly entries = new Map<number, number>();
   private readonly total = new ExactTotal();
 
-  constructor(doc: Doc, rootName: string | null, hc: number, hk: number, parent: Container | null) {
+  constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
     super(doc, rootName, hc, hk, parent);
   }
 

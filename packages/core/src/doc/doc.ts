@@ -6,18 +6,16 @@
 import { randomReplicaId } from '../clock/dot.js';
 import { HybridClock } from '../clock/hlc.js';
 import { AccordError } from '../errors.js';
+import { type ContainerKind, KINDS } from '../format/kinds.js';
+import type { UpdateRecord } from '../format/records.js';
 import { Item } from '../sequence/item.js';
-import type { SequenceEnv } from '../sequence/sequence.js';
-import { encodeTransaction } from '../sync/encode.js';
-import { type HeldRange, HeldStructs, WaitIndex } from '../sync/pending.js';
-import type { UpdateRecord } from '../sync/records.js';
-import { type Container, type ContainerKind, KINDS } from './container.js';
+import { StructStore } from '../store/struct-store.js';
+import { DocMap, List } from './collections.js';
+import type { ChangeEvent, Container, DocCore } from './container.js';
 import { Counter } from './counter.js';
-import type { ChangeEvent } from './events.js';
-import { List } from './list.js';
-import { DocMap } from './map.js';
+import { encodeTransaction } from './encode.js';
+import { type HeldRange, HeldStructs, WaitIndex } from './pending.js';
 import { rootsJSON } from './root-json.js';
-import { StructStore } from './struct-store.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
 import { Transaction } from './transaction.js';
@@ -51,7 +49,7 @@ export type UpdateListener = (update: Uint8Array, origin: unknown) => void;
  * (`doc.on('update')`, `encodeStateAsUpdate`) and merge with `applyUpdate` in any order, any
  * number of times: replicas that saw the same updates have equal content.
  */
-export class Doc implements SequenceEnv {
+export class Doc implements DocCore {
   /** This replica's id. */
   readonly clientId: number;
   /** Every struct, by client index. */
@@ -88,6 +86,19 @@ export class Doc implements SequenceEnv {
     this.maxPendingBytes = limit(options.maxPendingBytes, 16 * 2 ** 20, 'maxPendingBytes');
     this.clientId = id;
     this.clientIndex(id);
+  }
+
+  /**
+   * The document that holds `container`, typed as a `Doc` (`container.doc` is typed
+   * {@link DocCore}, the part containers use, so that the container modules do not depend on
+   * this one).
+   * @throws {AccordError} `invalid-argument` if `container.doc` is not a `Doc` (it always is for
+   * containers made by a `Doc`).
+   */
+  static of(container: Container): Doc {
+    const doc = container.doc;
+    if (!(doc instanceof Doc)) throw new AccordError('invalid-argument', 'the container belongs to no Doc');
+    return doc;
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * How `Doc.toJSON()` shows a root name that has several kinds (see `Doc.getRoot`).
  */
-import { type Container, type ContainerKind, KINDS } from './container.js';
+import { type ContainerKind, KINDS } from '../format/kinds.js';
+import type { Container } from './container.js';
 
 /**
  * The JSON of the roots of one name with several kinds (created concurrently by replicas that

@@ -3,9 +3,9 @@
  * {@link Sequence}, report its changes as pending change events, and run each local edit in a
  * transaction of their document (joining the caller's open one).
  */
-import { Sequence, type SequenceListener } from '../sequence/sequence.js';
-import { Container } from './container.js';
-import type { Doc } from './doc.js';
+import type { SequenceListener } from '../sequence/env.js';
+import { Sequence } from '../sequence/sequence.js';
+import { Container, type DocCore } from './container.js';
 
 /** A container whose content is a {@link Sequence}. */
 export abstract class SequenceContainer extends Container implements SequenceListener {
@@ -13,7 +13,7 @@ export abstract class SequenceContainer extends Container implements SequenceLis
   readonly seq: Sequence;
 
   constructor(
-    doc: Doc,
+    doc: DocCore,
     rootName: string | null,
     hc: number,
     hk: number,

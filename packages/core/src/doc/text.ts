@@ -11,8 +11,8 @@
 
 import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
-import type { Container, ContainerKind } from './container.js';
-import type { Doc } from './doc.js';
+import type { ContainerKind } from '../format/kinds.js';
+import type { Container, DocCore } from './container.js';
 import { SequenceContainer } from './sequence-container.js';
 import { checkIndex } from './values.js';
 
@@ -20,7 +20,7 @@ import { checkIndex } from './values.js';
 export class Text extends SequenceContainer {
   readonly kind: ContainerKind = 'text';
 
-  constructor(doc: Doc, rootName: string | null, hc: number, hk: number, parent: Container | null) {
+  constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
     super(doc, rootName, hc, hk, parent, true);
   }
 

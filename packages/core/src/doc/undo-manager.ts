@@ -8,10 +8,9 @@
  * origin is the manager itself.
  */
 import { AccordError } from '../errors.js';
-import type { Container } from './container.js';
+import type { DocMap } from './collections.js';
+import type { ChangeEvent, Container } from './container.js';
 import type { Doc } from './doc.js';
-import type { ChangeEvent } from './events.js';
-import type { DocMap } from './map.js';
 import { ContentMirror, type DeletedContent, type MapPrev } from './undo-mirror.js';
 import { ownEntry, recordDeletes, recordOwnStructs } from './undo-record.js';
 import { Replacements } from './undo-replacements.js';

@@ -7,9 +7,9 @@
  * Cost: one copy of the tracked content, and per transaction O(size of the changed container)
  * for texts and lists (string and array splices).
  */
-import { Container } from './container.js';
-import type { ChangeEvent, SequenceChange } from './events.js';
-import type { DocMap } from './map.js';
+
+import type { DocMap } from './collections.js';
+import { type ChangeEvent, Container, type SequenceChange } from './container.js';
 import { entryWins, type MapEntry } from './structs.js';
 
 /** A map key's state before a transaction: its value and the entry holding it (if any). */

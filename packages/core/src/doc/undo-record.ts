@@ -4,13 +4,14 @@
  * the sequence units it deleted (ids from the transaction's update) matched with the content the
  * mirrors saw disappear.
  */
+
+import { decodeUpdate } from '../format/update-codec.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import { decodeUpdate } from '../sync/update-codec.js';
+import type { DocMap } from './collections.js';
 import type { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
-import type { DocMap } from './map.js';
 import { CounterOp, MapEntry } from './structs.js';
 import type { DeletedContent, MapPrev } from './undo-mirror.js';
 import type { UndoStep } from './undo-step.js';

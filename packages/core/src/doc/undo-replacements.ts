@@ -8,10 +8,9 @@
  */
 import { Item } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
+import type { DocMap, List } from './collections.js';
 import { Container } from './container.js';
 import type { Counter } from './counter.js';
-import type { List } from './list.js';
-import type { DocMap } from './map.js';
 import type { MapEntry } from './structs.js';
 import type { Text } from './text.js';
 
@@ -138,7 +137,7 @@ export function indexInCopy(seq: Sequence, item: Item, copy: Text | List, replac
     let found = -1;
     replaced.forEach(it.client, it.clock + it.len - 1, it.clock + it.len, (_a, _b, own) => {
       const s = store.find(0, own);
-      if (s instanceof Item && !s.deleted && s.leaf !== null && s.leaf.owner.owner === copy.seq) {
+      if (s instanceof Item && !s.deleted && s.leaf !== null && s.leaf.owner === copy.seq) {
         found = copy.seq.index.visibleIndexOf(s) + (own - s.clock) + 1;
       }
     });

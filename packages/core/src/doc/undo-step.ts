@@ -12,11 +12,10 @@
  */
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
+import type { DocMap, List } from './collections.js';
 import { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
-import type { List } from './list.js';
-import type { DocMap } from './map.js';
 import type { MapEntry } from './structs.js';
 import type { Text } from './text.js';
 import type { MapPrev, SeqContent } from './undo-mirror.js';

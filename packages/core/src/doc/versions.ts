@@ -9,11 +9,10 @@
  */
 import { AccordError } from '../errors.js';
 import { Item } from '../sequence/item.js';
+import type { DocMap, List } from './collections.js';
 import { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
-import type { List } from './list.js';
-import type { DocMap } from './map.js';
 import type { Text } from './text.js';
 
 /** One step of a sequence delta (Quill/Yjs style): keep, insert or delete elements. */

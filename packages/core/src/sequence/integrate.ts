@@ -4,16 +4,33 @@
  * between the same left origin, the right origins' positions decide the order, so concurrent runs
  * never interleave, forwards or backwards. Ties (same origins) order by client id.
  */
-import type { Item } from './item.js';
-import { NO_CLIENT } from './item.js';
-import type { Leaf } from './leaf-index.js';
-import type { Sequence } from './sequence.js';
+import type { SequenceEnv } from './env.js';
+import { type Item, type Leaf, NO_CLIENT } from './item.js';
+import type { SequenceIndex } from './leaf-index.js';
+
+/** The parts of a sequence that integration reads and changes (implemented by `Sequence`). */
+export interface IntegrationTarget {
+  /** Items in document order. */
+  readonly index: SequenceIndex;
+  /** The document's struct store and replica ids. */
+  readonly env: SequenceEnv;
+  /** The item holding unit `(client, clock)`, which the caller knows is in this sequence. */
+  itemOf(client: number, clock: number): Item;
+  /** Cut `item` at `offset` (0 < offset < len), placing the tail in the index and the store. */
+  splitItem(item: Item, offset: number): Item;
+}
 
 /**
  * Compare the document position of unit `(client, clock)` with the unit at offset `off` of the
  * item with order key `key`: negative before, 0 same unit, positive after.
  */
-function compareUnit(seq: Sequence, client: number, clock: number, key: number, off: number): number {
+function compareUnit(
+  seq: IntegrationTarget,
+  client: number,
+  clock: number,
+  key: number,
+  off: number,
+): number {
   const found = seq.itemOf(client, clock);
   const k = seq.index.orderKey(found);
   if (k !== key) return k - key;
@@ -25,7 +42,7 @@ function compareUnit(seq: Sequence, client: number, clock: number, key: number, 
  * so the left origin ends a run and the right origin starts one. Returns the item holding the new
  * units (the item, or its left neighbour when the new run simply extends it).
  */
-export function integrateItem(seq: Sequence, item: Item): Item {
+export function integrateItem(seq: IntegrationTarget, item: Item): Item {
   const index = seq.index;
   const store = seq.env.store;
   let left: Item | null = null;

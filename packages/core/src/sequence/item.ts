@@ -3,8 +3,10 @@
  * units (UTF-16 code units of a text, or elements of a list) inserted by one replica with
  * consecutive clocks, all sharing one right origin; unit `k` of the run has id `(client, clock + k)`
  * and left origin `(client, clock + k - 1)` (the first unit's left origin is stored explicitly).
+ *
+ * Also the {@link Leaf}, the chunk of the position index (`leaf-index.ts`) that holds items: an item
+ * knows its leaf and a leaf its items, so both live here.
  */
-import type { Leaf } from './leaf-index.js';
 
 /** The content of a run: a string (text), an array of elements (list), or `null` once deleted. */
 export type RunContent = string | unknown[] | null;
@@ -75,4 +77,18 @@ export class Item {
     this.len = offset;
     return item;
   }
+}
+
+/** A chunk of consecutive items of a position index with the sum of their visible lengths. */
+export class Leaf {
+  constructor(
+    /** The object that owns the index this leaf belongs to (its sequence). */
+    readonly owner: object,
+  ) {}
+  /** Items in document order. */
+  items: Item[] = [];
+  /** Sum of the lengths of non-deleted items. */
+  vis = 0;
+  /** Index of this leaf in the index's list of leaves. */
+  index = 0;
 }

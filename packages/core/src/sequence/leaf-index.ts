@@ -5,24 +5,10 @@
  * at worst) and then at most one leaf; inserting touches one leaf. Items never leave the index
  * (deleted items stay as tombstones).
  */
-import type { Item } from './item.js';
+import { type Item, Leaf } from './item.js';
 
 /** Maximum items per leaf before it splits in two. */
 export const LEAF_MAX = 64;
-
-/** A chunk of consecutive items with the sum of their visible lengths. */
-export class Leaf {
-  constructor(
-    /** The index this leaf belongs to. */
-    readonly owner: SequenceIndex,
-  ) {}
-  /** Items in document order. */
-  items: Item[] = [];
-  /** Sum of the lengths of non-deleted items. */
-  vis = 0;
-  /** Index of this leaf in {@link SequenceIndex.leaves}. */
-  index = 0;
-}
 
 /** Document-ordered items with visible-position lookup. */
 export class SequenceIndex {
@@ -48,7 +34,7 @@ export class SequenceIndex {
     /** The object that owns this index (its sequence). */
     readonly owner: object,
   ) {
-    this.fLeaf = new Leaf(this);
+    this.fLeaf = new Leaf(this.owner);
     this.leaves = [this.fLeaf];
   }
 
@@ -188,7 +174,7 @@ export class SequenceIndex {
   push(item: Item): void {
     let leaf = this.leaves[this.leaves.length - 1] as Leaf;
     if (leaf.items.length >= LEAF_MAX / 2 + LEAF_MAX / 4) {
-      leaf = new Leaf(this);
+      leaf = new Leaf(this.owner);
       leaf.index = this.leaves.length;
       this.leaves.push(leaf);
     }
@@ -216,7 +202,7 @@ export class SequenceIndex {
     let total = 0;
     for (let from = 0; from < items.length; from += per) {
       if (from > 0) {
-        leaf = new Leaf(this);
+        leaf = new Leaf(this.owner);
         leaf.index = this.leaves.length;
         this.leaves.push(leaf);
       }
@@ -244,7 +230,7 @@ export class SequenceIndex {
 
   private splitLeaf(leaf: Leaf): void {
     const half = leaf.items.length >> 1;
-    const right = new Leaf(this);
+    const right = new Leaf(this.owner);
     right.items = leaf.items.splice(half);
     let vis = 0;
     for (const it of right.items) {

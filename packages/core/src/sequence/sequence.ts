@@ -5,36 +5,16 @@
  * (no conflict scan; typing at the end of one's own run just extends it); remote items go through
  * {@link integrateItem}.
  */
-import type { StructStore } from '../doc/struct-store.js';
-import { integrateItem } from './integrate.js';
-import { Item, NO_CLIENT, type RunContent } from './item.js';
-import { type Leaf, SequenceIndex } from './leaf-index.js';
-
-/** What a sequence reports to its document while it changes (the current transaction). */
-export interface SequenceEnv {
-  /** Every struct of the document. */
-  readonly store: StructStore;
-  /** Replica ids by client index (ties between concurrent runs order by replica id). */
-  readonly clientIds: readonly number[];
-  /** Units `(client, clock .. clock + len - 1)` were deleted in the current transaction. */
-  recordDelete(client: number, clock: number, len: number): void;
-}
-
-/** Receives visible changes, in order, when someone observes the container. */
-export interface SequenceListener {
-  /** True when changes must be reported (someone observes). */
-  readonly tracking: boolean;
-  /** `content` appeared at visible `index`. */
-  onInsert(index: number, content: string | unknown[]): void;
-  /** `len` visible units vanished at `index`. */
-  onDelete(index: number, len: number): void;
-}
+import type { SequenceEnv, SequenceListener } from './env.js';
+import { type IntegrationTarget, integrateItem } from './integrate.js';
+import { Item, type Leaf, NO_CLIENT, type RunContent } from './item.js';
+import { SequenceIndex } from './leaf-index.js';
 
 /** Any UTF-16 surrogate code unit. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** A replicated sequence of units (text code units or list elements). */
-export class Sequence {
+export class Sequence implements IntegrationTarget {
   /** Items in document order. */
   readonly index = new SequenceIndex(this);
 
@@ -68,7 +48,7 @@ export class Sequence {
 
   /** The sequence that holds `item`. */
   static of(item: Item): Sequence {
-    return (item.leaf as Leaf).owner.owner as Sequence;
+    return (item.leaf as Leaf).owner as Sequence;
   }
 
   /** Number of visible units. */

@@ -4,20 +4,27 @@
  * integrated as soon as a later update brings what they wait for; deletions of ids not received
  * yet are held the same way.
  */
+
+import type { DocMap } from '../doc/collections.js';
 import type { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import type { DocMap } from '../doc/map.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import { DecodeError } from '../errors.js';
+import {
+  ContainerValue,
+  type DecodedUpdate,
+  NONE,
+  type ParentRef,
+  type UpdateRecord,
+} from '../format/records.js';
+import { decodeUpdate } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import { tryFastLoad } from './load.js';
 import { tryLoadTextSnapshot } from './load-text.js';
 import { type Plan, planUpdate } from './plan.js';
-import { ContainerValue, type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from './records.js';
-import { decodeUpdate } from './update-codec.js';
 
 /**
  * Apply a binary update (from `doc.on('update')`, `encodeStateAsUpdate`, `mergeUpdates` or

@@ -11,14 +11,14 @@
  * replica are dense (see {@link clockOrder}).
  */
 
-import { KIND_CODES } from '../doc/container.js';
 import type { Doc } from '../doc/doc.js';
 import type { Text } from '../doc/text.js';
 import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
+import { C_DELETED, C_DELETED1, C_LIVE, G_RUNS, MAX_CLOCK, readRuns } from '../format/group-codec.js';
+import { KIND_CODES } from '../format/kinds.js';
+import { MIN_UPDATE_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
-import { C_DELETED, C_DELETED1, C_LIVE, G_RUNS, MAX_CLOCK, readRuns } from './group-codec.js';
-import { MIN_UPDATE_VERSION, UPDATE_VERSION } from './update-codec.js';
 
 /** What {@link parse} hands over: the root name, replica ids by client index, items, text. */
 interface Parsed {

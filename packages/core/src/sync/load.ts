@@ -7,14 +7,13 @@
  * (a non-empty document, observers, pending updates, a snapshot that does not tile each client's
  * clocks exactly) returns false and the caller takes the general path.
  */
+
+import type { DocMap } from '../doc/collections.js';
 import type { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import type { DocMap } from '../doc/map.js';
-import type { Struct } from '../doc/struct-store.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
-import { Item, NO_CLIENT } from '../sequence/item.js';
 import {
   ContainerValue,
   type DecodedUpdate,
@@ -22,7 +21,9 @@ import {
   type ParentRef,
   parentKey,
   type UpdateRecord,
-} from './records.js';
+} from '../format/records.js';
+import { Item, NO_CLIENT } from '../sequence/item.js';
+import type { Struct } from '../store/struct-store.js';
 
 /** Per client: indexes of its records sorted by clock, or null unless they tile `0 .. n-1`. */
 function tile(records: UpdateRecord[]): Map<number, number[]> | null {

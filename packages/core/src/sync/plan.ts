@@ -8,9 +8,9 @@
  * taken from the held set are journaled there, so a refused update puts them back.
  */
 import type { Doc } from '../doc/doc.js';
+import { type HeldStruct, type HeldStructs, recordBytes, WaitIndex } from '../doc/pending.js';
 import { DecodeError } from '../errors.js';
-import { type HeldStruct, type HeldStructs, recordBytes, WaitIndex } from './pending.js';
-import { NONE, sliceRecord, type UpdateRecord } from './records.js';
+import { NONE, sliceRecord, type UpdateRecord } from '../format/records.js';
 import { Validator } from './validate.js';
 
 /** A struct to place, and whether it came from the document's held set. */

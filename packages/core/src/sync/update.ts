@@ -2,9 +2,9 @@
  * `encodeStateAsUpdate`: everything a document holds, or the part a peer lacks.
  */
 import type { Doc } from '../doc/doc.js';
-import { diffRecords, snapshotRecords } from './encode.js';
-import { decodeStateVector } from './state-vector.js';
-import { encodeUpdate } from './update-codec.js';
+import { decodeStateVector } from '../format/state-vector.js';
+import { encodeUpdate } from '../format/update-codec.js';
+import { diffRecords, snapshotRecords } from './snapshot.js';
 
 /**
  * Without `stateVector`: the compact full snapshot of `doc` (every container in document order,

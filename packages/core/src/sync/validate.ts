@@ -4,14 +4,15 @@
  * the container resolves to a live container of the right kind, origins are units of the same
  * sequence, timestamps and counter sums are in range. Nothing here mutates the document.
  */
-import { Container, type ContainerKind } from '../doc/container.js';
+import { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import type { Struct } from '../doc/struct-store.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
+import type { ContainerKind } from '../format/kinds.js';
+import { ContainerValue, NONE, type ParentRef, parentKey, type UpdateRecord } from '../format/records.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import { ContainerValue, NONE, type ParentRef, parentKey, type UpdateRecord } from './records.js';
+import type { Struct } from '../store/struct-store.js';
 
 /** What a planned-or-existing parent resolves to. */
 type ParentInfo = { kind: ContainerKind; obj: Container | null; key: string } | 'dead';

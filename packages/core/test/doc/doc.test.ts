@@ -4,6 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { makeDoc, syncBoth } from '../sync/helpers.js';
 
 describe('Doc', () => {
+  it('Doc.of gives the document of a root or nested container', () => {
+    const doc = makeDoc(1);
+    const root = doc.getMap('root');
+    const text = root.setList('items').insertText(0);
+    expect(Doc.of(root)).toBe(doc);
+    expect(Doc.of(text)).toBe(doc);
+    expect(text.doc).toBe(doc);
+  });
+
   it('holds nested maps, lists, texts and counters and shows them as JSON', () => {
     const doc = makeDoc(1);
     const root = doc.getMap('root');

@@ -3,7 +3,7 @@
  * belong to, plus a delete set. Encoders produce it from a document; decoders produce it from
  * bytes; `applyUpdate`, `mergeUpdates` and `diffUpdate` work on it.
  */
-import type { ContainerKind } from '../doc/container.js';
+import type { ContainerKind } from './kinds.js';
 
 /** "No origin" in a record. */
 export const NONE = -1;

@@ -1,115 +1,18 @@
 /**
- * From a document to update records: the full snapshot (document order, tombstones without
- * content, dead content as collected ids), a diff against a state vector, and the update of one
- * transaction.
+ * From a document to the update a peer needs: the full snapshot (document order, tombstones
+ * without content, dead content as collected ids) and the diff against a state vector. The
+ * records of single structs come from `doc/encode.ts`.
  */
+import type { DocMap, List } from '../doc/collections.js';
 import { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import type { List } from '../doc/list.js';
-import type { DocMap } from '../doc/map.js';
-import type { Struct } from '../doc/struct-store.js';
+import { recordsSince, refOf, seqRecord, structRecord } from '../doc/encode.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
-import type { Transaction } from '../doc/transaction.js';
-import { Item, NO_CLIENT } from '../sequence/item.js';
+import type { DecodedUpdate, ParentRef, SeqRecord, UpdateRecord } from '../format/records.js';
+import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import {
-  ContainerValue,
-  type DecodedUpdate,
-  NONE,
-  type ParentRef,
-  type SeqRecord,
-  type UpdateRecord,
-} from './records.js';
-import { encodeUpdate } from './update-codec.js';
-
-/** The parent reference of a container (real replica ids). */
-export function refOf(doc: Doc, c: Container): ParentRef {
-  if (c.rootName !== null) return { name: c.rootName, kind: c.kind, client: NONE, clock: 0 };
-  return { name: null, kind: c.kind, client: doc.clientIds[c.holderClient] as number, clock: c.holderClock };
-}
-
-function exportValue(v: unknown): unknown {
-  return v instanceof Container ? new ContainerValue(v.kind, v.concurrent) : v;
-}
-
-function seqRecord(doc: Doc, it: Item, ref: ParentRef, from: number): UpdateRecord {
-  const ids = doc.clientIds;
-  const off = from - it.clock;
-  let content: string | unknown[] | null = null;
-  if (it.content !== null) {
-    content = typeof it.content === 'string' ? it.content : it.content.map(exportValue);
-    if (off > 0) content = content.slice(off);
-  }
-  return {
-    t: 0,
-    client: ids[it.client] as number,
-    clock: from,
-    len: it.len - off,
-    parent: ref,
-    olClient:
-      off > 0 ? (ids[it.client] as number) : it.olClient === NO_CLIENT ? NONE : (ids[it.olClient] as number),
-    olClock: off > 0 ? from - 1 : it.olClock,
-    orClient: it.orClient === NO_CLIENT ? NONE : (ids[it.orClient] as number),
-    orClock: it.orClock,
-    content,
-  };
-}
-
-/** The record of struct `s` from clock `from` on. */
-function structRecord(doc: Doc, s: Struct, from: number, refs: Map<Container, ParentRef>): UpdateRecord {
-  const ref = (c: Container): ParentRef => {
-    let r = refs.get(c);
-    if (r === undefined) {
-      r = refOf(doc, c);
-      refs.set(c, r);
-    }
-    return r;
-  };
-  const client = doc.clientIds[s.client] as number;
-  if (s instanceof Item) {
-    const container = Sequence.of(s).listener as unknown as Container;
-    return seqRecord(doc, s, ref(container), from);
-  }
-  if (s instanceof MapEntry) {
-    if (s.deleted && !(s.parent as DocMap).isTombstone(s)) return { t: 3, client, clock: s.clock, len: 1 };
-    return {
-      t: 1,
-      client,
-      clock: s.clock,
-      len: 1,
-      parent: ref(s.parent),
-      key: s.key,
-      wall: s.wall,
-      logical: s.logical,
-      value: exportValue(s.value),
-    };
-  }
-  if (s instanceof CounterOp)
-    return { t: 2, client, clock: s.clock, len: 1, parent: ref(s.parent), delta: s.delta };
-  return { t: 3, client, clock: from, len: s.len - (from - s.clock) };
-}
-
-/**
- * Records of every struct with clock >= `since(client)`, per client in clock order, for the
- * client indexes `clients` (default: every client of the store).
- */
-function recordsSince(
-  doc: Doc,
-  since: (clientIndex: number) => number,
-  clients: Iterable<number> = doc.store.clients.keys(),
-): UpdateRecord[] {
-  const out: UpdateRecord[] = [];
-  const refs = new Map<Container, ParentRef>();
-  for (const c of clients) {
-    const runs = doc.store.clients.get(c);
-    const from = since(c);
-    if (runs === undefined || from >= runs.next) continue;
-    runs.forEachFrom(from, (s) => out.push(structRecord(doc, s, Math.max(from, s.clock), refs)));
-  }
-  return out;
-}
 
 /** Every deleted id of the document (deleted runs, overwritten entries, collected ids). */
 export function docDeleteSet(doc: Doc): Map<number, number[]> {
@@ -127,21 +30,6 @@ export function docDeleteSet(doc: Doc): Map<number, number[]> {
     if (ranges.length > 0) out.set(doc.clientIds[c] as number, ranges);
   }
   return out;
-}
-
-/**
- * The update holding exactly what transaction `t` added and deleted. Only the clients the
- * transaction touched are looked at, so its cost does not grow with the number of replicas the
- * document has heard of.
- */
-export function encodeTransaction(doc: Doc, t: Transaction): Uint8Array {
-  const touched = t.others === null ? [0] : [0, ...t.others.keys()];
-  const records = recordsSince(doc, (c) => t.before(c) ?? Number.MAX_SAFE_INTEGER, touched);
-  const deletes = new Map<number, number[]>();
-  if (t.deletes !== null) {
-    for (const [c, ranges] of t.deletes.clients) deletes.set(doc.clientIds[c] as number, ranges.slice());
-  }
-  return encodeUpdate({ records, deletes });
 }
 
 /** Records of everything a peer with state vector `sv` (real ids) lacks, plus all deletions. */

@@ -4,6 +4,9 @@
  * client's structs cover clocks `0 .. next-1` without gaps (updates with gaps are held back), so
  * the store's state vector is just each client's `next` clock. Structs live in chunks of at most
  * {@link CHUNK_MAX}, so splitting a run costs O(log n + chunk) rather than O(n).
+ *
+ * The store knows structs only by their id range ({@link Struct}) and imports nothing: the
+ * sequence CRDT (`sequence/`) and the document (`doc/`) both build on it.
  */
 
 /** What every struct has: an id range `clock .. clock + len - 1` of one client. */

@@ -1,4 +1,8 @@
 /**
+ * The two containers that hold JSON values and other containers: {@link DocMap} and
+ * {@link List}. They share this module because each creates the other (`List.insertMap` returns
+ * a `DocMap`, `DocMap.setList` a `List`), so their types refer to each other.
+ *
  * A collaborative map from string keys to JSON values or nested containers.
  *
  * Concurrency (default, last writer wins): a write replaces the value its writer had seen; of
@@ -21,13 +25,13 @@
  * the old container is removed (see {@link Container}) and the new one stays.
  */
 import { AccordError } from '../errors.js';
-import { Container, type ContainerKind } from './container.js';
+import type { ContainerKind } from '../format/kinds.js';
+import { Container, type DocCore } from './container.js';
 import type { Counter } from './counter.js';
-import type { Doc } from './doc.js';
-import type { List } from './list.js';
+import { SequenceContainer } from './sequence-container.js';
 import { entryWins, MapEntry } from './structs.js';
 import type { Text } from './text.js';
-import { assertJsonValue, valueToJSON } from './values.js';
+import { assertJsonValue, checkIndex, valueToJSON } from './values.js';
 
 /** Options of a nested map, fixed when it is created (every replica sees the same). */
 export interface MapOptions {
@@ -50,7 +54,7 @@ export class DocMap extends Container {
   readonly top = new Map<string, MapEntry>();
 
   constructor(
-    doc: Doc,
+    doc: DocCore,
     rootName: string | null,
     hc: number,
     hk: number,
@@ -238,5 +242,95 @@ export class DocMap extends Container {
     const out: Record<string, unknown> = {};
     for (const key of [...this.live.keys()].sort()) out[key] = valueToJSON(this.winner(key)?.value);
     return out;
+  }
+}
+
+/**
+ * A collaborative list of JSON values and nested containers. Concurrent inserts at one position
+ * keep each replica's run of elements together; deleting an element that holds a container kills
+ * that container (see {@link Container}).
+ */
+export class List extends SequenceContainer {
+  readonly kind: ContainerKind = 'list';
+
+  constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
+    super(doc, rootName, hc, hk, parent, false);
+  }
+
+  /** The element at `index` (a JSON value or a container), or undefined when out of range. */
+  get(index: number): unknown {
+    if (!Number.isInteger(index) || index < 0 || index >= this.seq.length) return undefined;
+    return this.seq.unitAt(index);
+  }
+
+  /**
+   * Insert JSON values at `index` (0 <= index <= length).
+   * @throws {AccordError} `out-of-range` for a bad index, `invalid-argument` for non-JSON values.
+   */
+  insert(index: number, ...values: unknown[]): void {
+    checkIndex(index, 0, this.seq.length, 'index');
+    for (const v of values) assertJsonValue(v);
+    if (values.length === 0) return;
+    this.edit(() => this.seq.insertLocal(index, values, 0, this.doc.nextClock));
+  }
+
+  /** Append JSON values. */
+  push(...values: unknown[]): void {
+    this.insert(this.seq.length, ...values);
+  }
+
+  /** Insert a new empty container of `kind` at `index` and return it (`options` apply to maps). */
+  insertContainer(index: number, kind: ContainerKind, options: MapOptions = {}): Container {
+    checkIndex(index, 0, this.seq.length, 'index');
+    return this.edit(() => {
+      const clock = this.doc.nextClock;
+      const c = this.doc.createContainer(kind, null, 0, clock, this, options.concurrent === true);
+      this.seq.insertLocal(index, [c], 0, clock);
+      return c;
+    });
+  }
+
+  /** Insert a new empty map at `index` (see {@link MapOptions}). */
+  insertMap(index: number, options: MapOptions = {}): DocMap {
+    return this.insertContainer(index, 'map', options) as DocMap;
+  }
+  /** Insert a new empty list at `index`. */
+  insertList(index: number): List {
+    return this.insertContainer(index, 'list') as List;
+  }
+  /** Insert a new empty text at `index`. */
+  insertText(index: number): Text {
+    return this.insertContainer(index, 'text') as Text;
+  }
+  /** Insert a new counter at `index`. */
+  insertCounter(index: number): Counter {
+    return this.insertContainer(index, 'counter') as Counter;
+  }
+
+  /**
+   * Delete `length` elements from `index`.
+   * @throws {AccordError} `out-of-range` when the range is not inside the list.
+   */
+  delete(index: number, length = 1): void {
+    checkIndex(index, 0, this.seq.length, 'index');
+    checkIndex(length, 0, this.seq.length - index, 'length');
+    if (length === 0) return;
+    this.edit(() => this.seq.deleteLocal(index, length));
+  }
+
+  /** The elements (containers as objects). */
+  toArray(): unknown[] {
+    return this.seq.toArray();
+  }
+
+  /** The list as JSON. */
+  toJSON(): unknown[] {
+    return this.seq.toArray().map(valueToJSON);
+  }
+
+  /** @internal change report from the sequence. */
+  override onInsert(index: number, content: string | unknown[]): void {
+    if (typeof content === 'string') throw new AccordError('wrong-type', 'text in a list');
+    super.onInsert(index, content);
   }
 }

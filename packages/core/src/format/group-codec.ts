@@ -3,9 +3,10 @@
  * `update-codec.ts`: its constants and the reader (info bytes, lengths, relative ids and origins, inline
  * content, and for text the group's live text as one UTF-8 string); `group-writer.ts` writes it.
  */
-import { type ContainerKind, KINDS } from '../doc/container.js';
+
 import type { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
+import { type ContainerKind, KINDS } from './kinds.js';
 import { NONE, type ParentRef, type UpdateRecord } from './records.js';
 import { readValue } from './values-codec.js';
 

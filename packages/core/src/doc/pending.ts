@@ -7,7 +7,7 @@
  * made while an update is planned are journaled and can be undone, so a refused update leaves
  * the held set exactly as it was.
  */
-import type { UpdateRecord } from './records.js';
+import type { UpdateRecord } from '../format/records.js';
 
 /** What a {@link WaitIndex} holds: an entry waiting for its replica to pass clock `key`. */
 export interface WaitEntry {

@@ -3,10 +3,11 @@
  * tag byte per value, plus a tag for "a new container of kind K" at the top level (K: 0 map,
  * 1 list, 2 text, 3 counter, 4 a map keeping concurrent values).
  */
-import { KIND_CODES, KINDS } from '../doc/container.js';
+
 import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
+import { KIND_CODES, KINDS } from './kinds.js';
 import { ContainerValue } from './records.js';
 
 const T_NULL = 0;

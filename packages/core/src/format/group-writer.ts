@@ -3,9 +3,10 @@
  * in `update-codec.ts`: info bytes (one per record, or as runs), lengths, relative ids, origins by clock
  * delta or record distance, inline content, and for text the group's live text as one string.
  */
-import { type ContainerKind, KIND_CODES } from '../doc/container.js';
+
 import type { Encoder } from '../encoding/encoder.js';
 import { C_DELETED, C_DELETED1, C_LIVE, C_LIVE1, G_RUNS, type Group, M_TOMBSTONE } from './group-codec.js';
+import { type ContainerKind, KIND_CODES } from './kinds.js';
 import { NONE, type UpdateRecord } from './records.js';
 import { writeValue } from './values-codec.js';
 

@@ -27,12 +27,13 @@
  * records follow document order, so origins are nearly always implicit. Every count is checked
  * against the bytes left before anything is allocated or looped over.
  */
-import type { ContainerKind } from '../doc/container.js';
+
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
 import { type Group, MAX_CLOCK, readGroup } from './group-codec.js';
 import { writeGroup } from './group-writer.js';
+import type { ContainerKind } from './kinds.js';
 import { type DecodedUpdate, type ParentRef, parentKey, type UpdateRecord } from './records.js';
 
 /**

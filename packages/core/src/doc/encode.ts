@@ -1,0 +1,123 @@
+/**
+ * From a document's structs to update records (real replica ids, parents as references), and the
+ * update of one transaction, which `Doc` emits as its `'update'` event. The full snapshot and the
+ * diff against a state vector build on these in `sync/snapshot.ts`.
+ */
+import { ContainerValue, NONE, type ParentRef, type UpdateRecord } from '../format/records.js';
+import { encodeUpdate } from '../format/update-codec.js';
+import { Item, NO_CLIENT } from '../sequence/item.js';
+import { Sequence } from '../sequence/sequence.js';
+import type { Struct } from '../store/struct-store.js';
+import type { DocMap } from './collections.js';
+import { Container, type DocCore } from './container.js';
+import { CounterOp, MapEntry } from './structs.js';
+import type { Transaction } from './transaction.js';
+
+/** The parent reference of a container (real replica ids). */
+export function refOf(doc: DocCore, c: Container): ParentRef {
+  if (c.rootName !== null) return { name: c.rootName, kind: c.kind, client: NONE, clock: 0 };
+  return { name: null, kind: c.kind, client: doc.clientIds[c.holderClient] as number, clock: c.holderClock };
+}
+
+/** A stored value as it travels: a container becomes a {@link ContainerValue}. */
+function exportValue(v: unknown): unknown {
+  return v instanceof Container ? new ContainerValue(v.kind, v.concurrent) : v;
+}
+
+/** The record of item `it` from clock `from` on, under parent `ref`. */
+export function seqRecord(doc: DocCore, it: Item, ref: ParentRef, from: number): UpdateRecord {
+  const ids = doc.clientIds;
+  const off = from - it.clock;
+  let content: string | unknown[] | null = null;
+  if (it.content !== null) {
+    content = typeof it.content === 'string' ? it.content : it.content.map(exportValue);
+    if (off > 0) content = content.slice(off);
+  }
+  return {
+    t: 0,
+    client: ids[it.client] as number,
+    clock: from,
+    len: it.len - off,
+    parent: ref,
+    olClient:
+      off > 0 ? (ids[it.client] as number) : it.olClient === NO_CLIENT ? NONE : (ids[it.olClient] as number),
+    olClock: off > 0 ? from - 1 : it.olClock,
+    orClient: it.orClient === NO_CLIENT ? NONE : (ids[it.orClient] as number),
+    orClock: it.orClock,
+    content,
+  };
+}
+
+/** The record of struct `s` from clock `from` on. */
+export function structRecord(
+  doc: DocCore,
+  s: Struct,
+  from: number,
+  refs: Map<Container, ParentRef>,
+): UpdateRecord {
+  const ref = (c: Container): ParentRef => {
+    let r = refs.get(c);
+    if (r === undefined) {
+      r = refOf(doc, c);
+      refs.set(c, r);
+    }
+    return r;
+  };
+  const client = doc.clientIds[s.client] as number;
+  if (s instanceof Item) {
+    const container = Sequence.of(s).listener as unknown as Container;
+    return seqRecord(doc, s, ref(container), from);
+  }
+  if (s instanceof MapEntry) {
+    if (s.deleted && !(s.parent as DocMap).isTombstone(s)) return { t: 3, client, clock: s.clock, len: 1 };
+    return {
+      t: 1,
+      client,
+      clock: s.clock,
+      len: 1,
+      parent: ref(s.parent),
+      key: s.key,
+      wall: s.wall,
+      logical: s.logical,
+      value: exportValue(s.value),
+    };
+  }
+  if (s instanceof CounterOp)
+    return { t: 2, client, clock: s.clock, len: 1, parent: ref(s.parent), delta: s.delta };
+  return { t: 3, client, clock: from, len: s.len - (from - s.clock) };
+}
+
+/**
+ * Records of every struct with clock >= `since(client)`, per client in clock order, for the
+ * client indexes `clients` (default: every client of the store).
+ */
+export function recordsSince(
+  doc: DocCore,
+  since: (clientIndex: number) => number,
+  clients: Iterable<number> = doc.store.clients.keys(),
+): UpdateRecord[] {
+  const out: UpdateRecord[] = [];
+  const refs = new Map<Container, ParentRef>();
+  for (const c of clients) {
+    const runs = doc.store.clients.get(c);
+    const from = since(c);
+    if (runs === undefined || from >= runs.next) continue;
+    runs.forEachFrom(from, (s) => out.push(structRecord(doc, s, Math.max(from, s.clock), refs)));
+  }
+  return out;
+}
+
+/**
+ * The update holding exactly what transaction `t` added and deleted. Only the clients the
+ * transaction touched are looked at, so its cost does not grow with the number of replicas the
+ * document has heard of.
+ */
+export function encodeTransaction(doc: DocCore, t: Transaction): Uint8Array {
+  const touched = t.others === null ? [0] : [0, ...t.others.keys()];
+  const records = recordsSince(doc, (c) => t.before(c) ?? Number.MAX_SAFE_INTEGER, touched);
+  const deletes = new Map<number, number[]>();
+  if (t.deletes !== null) {
+    for (const [c, ranges] of t.deletes.clients) deletes.set(doc.clientIds[c] as number, ranges.slice());
+  }
+  return encodeUpdate({ records, deletes });
+}
