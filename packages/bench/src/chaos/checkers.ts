@@ -9,6 +9,7 @@ import type {
   LeaderEvent,
   SnapshotAcceptedEvent,
   SnapshotCommittedEvent,
+  SnapshotConfirmedEvent,
 } from './events.js';
 
 /** Acknowledged updates missing from some holder. */
@@ -127,6 +128,9 @@ export function sidesAt(faults: readonly FaultEvent[], nodes: readonly number[],
  * snapshot while on the leader's side: its ack then crossed before any cut, even when the leader
  * logs the commit a few milliseconds after the partition began (an ack already delivered is not
  * taken back by the cut). An acker whose store was not logged is judged at the commit's time.
+ * An acker that stored it earlier and answered a retransmission "stored" again (`confirmed`, at
+ * or before the commit) also counts if that answer was given on the leader's side: the ack the
+ * leader counted may be that later one (the first reply lost to the cut).
  * Returns violations.
  */
 export function checkMinorityCommits(
@@ -134,13 +138,18 @@ export function checkMinorityCommits(
   faults: readonly FaultEvent[],
   nodes: readonly number[],
   accepted: readonly SnapshotAcceptedEvent[] = [],
+  confirmed: readonly SnapshotConfirmedEvent[] = [],
 ): string[] {
   const majority = Math.floor(nodes.length / 2) + 1;
+  const keyOf = (e: { node: number; docId: string; term: number; seq: number }) =>
+    `${e.node}\u0000${e.docId}\u0000${e.term}\u0000${e.seq}`;
   const storedAt = new Map<string, number>();
   for (const a of accepted) {
-    const key = `${a.node}\u0000${a.docId}\u0000${a.term}\u0000${a.seq}`;
+    const key = keyOf(a);
     storedAt.set(key, Math.min(storedAt.get(key) ?? a.at, a.at));
   }
+  const confirmedAt = new Map<string, number[]>();
+  for (const c of confirmed) confirmedAt.set(keyOf(c), [...(confirmedAt.get(keyOf(c)) ?? []), c.at]);
   const sideOf = (node: number, at: number) => sidesAt(faults, nodes, at).find((s) => s.includes(node)) ?? [];
   const v: string[] = [];
   for (const c of committed) {
@@ -150,8 +159,9 @@ export function checkMinorityCommits(
     let reachable = 1; // the leader itself
     for (const a of ackers) {
       if (a === c.node) continue;
-      const at = storedAt.get(`${a}\u0000${c.docId}\u0000${c.term}\u0000${c.seq}`) ?? c.at;
-      if (sideOf(c.node, at).includes(a)) reachable++;
+      const key = keyOf({ node: a, docId: c.docId, term: c.term, seq: c.seq });
+      const answers = [storedAt.get(key) ?? c.at, ...(confirmedAt.get(key) ?? []).filter((t) => t <= c.at)];
+      if (answers.some((at) => sideOf(c.node, at).includes(a))) reachable++;
     }
     if (reachable < majority) {
       v.push(

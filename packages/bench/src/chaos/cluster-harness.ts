@@ -8,7 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LeaderEvent, SnapshotAcceptedEvent, SnapshotCommittedEvent } from './events.js';
+import type {
+  LeaderEvent,
+  SnapshotAcceptedEvent,
+  SnapshotCommittedEvent,
+  SnapshotConfirmedEvent,
+} from './events.js';
 import { stablePort } from './ports.js';
 import { ProxyMesh } from './proxy-mesh.js';
 
@@ -39,6 +44,8 @@ export class ClusterHarness {
   /** Every election event any node logged (node, wall time, event), for traces of slow failovers. */
   readonly electionLog: { node: number; at: number; event: Record<string, unknown> }[] = [];
   readonly snapshotsAccepted: SnapshotAcceptedEvent[] = [];
+  /** Retransmitted announcements answered "stored" again (see {@link SnapshotConfirmedEvent}). */
+  readonly snapshotsConfirmed: SnapshotConfirmedEvent[] = [];
   readonly snapshotsCommitted: SnapshotCommittedEvent[] = [];
   /** Updates per document between ordered snapshots (`--snapshot-every`). */
   snapshotEvery = 50;
@@ -272,6 +279,15 @@ export class ClusterHarness {
           term: sn.term,
           seq: sn.seq,
           promisedTerm: sn.promisedTerm ?? 0,
+          at,
+        });
+      } else if (sn?.type === 'snapshot-confirmed') {
+        this.snapshotsConfirmed.push({
+          kind: 'snapshot-confirmed',
+          node: id,
+          docId: sn.docId,
+          term: sn.term,
+          seq: sn.seq,
           at,
         });
       } else if (sn?.type === 'snapshot-committed') {

@@ -22,6 +22,19 @@ export interface SnapshotAcceptedEvent {
   at: number;
 }
 
+/**
+ * A node answered a retransmitted announcement of snapshot (term, seq), which it had stored
+ * earlier, with "stored" again: the leader may count that later answer as its ack.
+ */
+export interface SnapshotConfirmedEvent {
+  kind: 'snapshot-confirmed';
+  node: number;
+  docId: string;
+  term: number;
+  seq: number;
+  at: number;
+}
+
 /** A leader saw a majority (`ackers`, itself included) store snapshot (term, seq). */
 export interface SnapshotCommittedEvent {
   kind: 'snapshot-committed';

@@ -227,7 +227,13 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const lost = checkLost(acks, holders);
     const leaders = checkLeadersPerTerm(h.leaders);
     const snapshotViolations = checkSnapshotOrder(h.snapshotsAccepted, h.snapshotsCommitted);
-    const minority = checkMinorityCommits(h.snapshotsCommitted, faults, h.ids, h.snapshotsAccepted);
+    const minority = checkMinorityCommits(
+      h.snapshotsCommitted,
+      faults,
+      h.ids,
+      h.snapshotsAccepted,
+      h.snapshotsConfirmed,
+    );
     const states = new Map([...holders].map(([k, v]) => [k, [...(v.get(docId) ?? [])].sort().join(',')]));
     const converged = checkConverged(states);
     const fo = failoverTimes(faults, h.leaders);

@@ -17,6 +17,7 @@ import type {
   FaultEvent,
   SnapshotAcceptedEvent,
   SnapshotCommittedEvent,
+  SnapshotConfirmedEvent,
 } from '../../src/chaos/events.js';
 
 const ack = (client: string, node: number, key: string, at: number, docId = 'd'): AckEvent => ({
@@ -150,6 +151,32 @@ describe('partition sides and minority commits', () => {
     expect(
       checkMinorityCommits([com(1, 1, 1, [1, 2], 13)], faults, [1, 2, 3], [acc(2, 1, 1, 12)])[0],
     ).toMatch(/minority side \[1\]/);
+  });
+
+  it('counts an acker that stored across the cut and answered a resend "stored" again after the heal', () => {
+    const conf = (node: number, at: number): SnapshotConfirmedEvent => ({
+      kind: 'snapshot-confirmed',
+      node,
+      docId: 'd',
+      term: 1,
+      seq: 1,
+      at,
+    });
+    // Stored at 12 across the partition (its reply lost), confirmed at 21 after the heal at 20.
+    expect(
+      checkMinorityCommits([com(1, 1, 1, [1, 2], 22)], faults, [1, 2, 3], [acc(2, 1, 1, 12)], [conf(2, 21)]),
+    ).toEqual([]);
+    // A confirmation given while still cut off, or only after the commit, does not count.
+    for (const at of [15, 23])
+      expect(
+        checkMinorityCommits(
+          [com(1, 1, 1, [1, 2], 22)],
+          faults,
+          [1, 2, 3],
+          [acc(2, 1, 1, 12)],
+          [conf(2, at)],
+        )[0],
+      ).toMatch(/minority side/);
   });
 });
 

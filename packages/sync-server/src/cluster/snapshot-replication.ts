@@ -4,7 +4,8 @@
  * it with the state vector it covers and the full state; every node checks it with its
  * {@link SnapshotFence} (refusing older terms and non-increasing numbers), records the number in
  * SQLite before replying, and merges the state. A snapshot counts as committed once a majority
- * stored it. Each step is logged (`snapshot accepted` / `snapshot committed`) for the chaos checkers.
+ * stored it. Each step is logged (`snapshot accepted` / `snapshot confirmed again` for a
+ * retransmission of a number already stored / `snapshot committed`) for the chaos checkers.
  */
 import { Doc, encodeStateVector } from '@accord/core';
 import type { NodeId } from '../election/types.js';
@@ -178,6 +179,7 @@ export class SnapshotReplication {
         // A retransmission of the number stored here: "stored" again, nothing redone.
         const again = this.fence.holds(m.docId, m.number);
         const verdict = again ? { ok: true as const } : this.fence.accept(m.docId, m.number);
+        if (again) this.logConfirmed(m.docId, m.number, promisedTerm);
         if (verdict.ok && !again) {
           // The count is of updates since the last snapshot, which a new leader acts on (`lead`).
           // Near enough: an update stored here after the leader read its state waits for the
@@ -302,6 +304,14 @@ export class SnapshotReplication {
     this.d.host.logger.info(
       { snapshot: { type: 'snapshot-accepted', docId, term: n.term, seq: n.seq, promisedTerm } },
       'snapshot accepted',
+    );
+  }
+
+  /** A retransmitted announcement of a number stored here was answered "stored" again. */
+  private logConfirmed(docId: string, n: SnapshotNumber, promisedTerm: number): void {
+    this.d.host.logger.info(
+      { snapshot: { type: 'snapshot-confirmed', docId, term: n.term, seq: n.seq, promisedTerm } },
+      'snapshot confirmed again',
     );
   }
 

@@ -12,7 +12,10 @@ import type { NodeId } from '../../src/election/types.js';
 import type { ReplicaHost } from '../../src/relay/replicator.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';
 
-function host(nodeId: number): ReplicaHost {
+/** Each node's log records (`snapshot` fields), for the chaos checkers' view. */
+type Logged = { snapshot?: { type: string; term: number; seq: number } };
+
+function host(nodeId: number, logs: Logged[]): ReplicaHost {
   const meta = new Map<string, string>();
   const sv = encodeStateVector(new Doc());
   return {
@@ -22,7 +25,7 @@ function host(nodeId: number): ReplicaHost {
       setMeta: (k: string, v: string) => meta.set(k, v),
       putVersion: () => {},
     },
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as Logged) }),
     documents: () => [],
     stateVector: async () => sv,
     diff: async () => new Uint8Array([0]),
@@ -35,13 +38,15 @@ function cluster() {
   const clock = new ManualScheduler();
   const queue: { from: NodeId; to: NodeId; m: ClusterMessage }[] = [];
   const nodes = new Map<NodeId, SnapshotReplication>();
+  const logs = new Map<NodeId, Logged[]>();
   for (const id of [1, 2, 3]) {
+    logs.set(id, []);
     nodes.set(
       id,
       new SnapshotReplication({
         nodeId: id,
         members: [1, 2, 3],
-        host: host(id),
+        host: host(id, logs.get(id)!),
         electionTerm: 1,
         send: (to, m) => queue.push({ from: id, to, m }),
         everyUpdates: 5,
@@ -59,12 +64,17 @@ function cluster() {
     }
   };
   const sent = (type: ClusterMessage['type']) => (e: { m: ClusterMessage }) => e.m.type === type;
-  return { clock, nodes, deliver, sent, queue };
+  /** The snapshot log lines of node `id` of one type, as `term/seq`. */
+  const logged = (id: NodeId, type: string) =>
+    (logs.get(id) ?? []).flatMap((l) =>
+      l.snapshot?.type === type ? [`${l.snapshot.term}/${l.snapshot.seq}`] : [],
+    );
+  return { clock, nodes, deliver, sent, queue, logged };
 }
 
 describe('snapshot announcement retransmission', () => {
   it('commits a snapshot whose replies were all lost once the leader resends it', async () => {
-    const { clock, nodes, deliver, sent } = cluster();
+    const { clock, nodes, deliver, sent, logged } = cluster();
     const leader = nodes.get(1)!;
     leader.lead(1);
     for (let i = 0; i < 5; i++) leader.noteUpdate('d');
@@ -76,9 +86,15 @@ describe('snapshot announcement retransmission', () => {
     expect(nodes.get(2)!.snapshotOf('d')).toEqual({ term: 1, seq: 2 });
     expect(leader.committedOf('d')).toEqual({ term: 1, seq: 1 });
 
+    expect(logged(2, 'snapshot-confirmed')).toEqual([]);
     clock.advance(1000); // the resend: followers answer "stored" again
     await deliver();
     expect(leader.committedOf('d')).toEqual({ term: 1, seq: 2 });
+    // Each follower stored (1, 2) once and logged the confirmation its ack came from.
+    for (const id of [2, 3]) {
+      expect(logged(id, 'snapshot-accepted')).toEqual(['1/1', '1/2']);
+      expect(logged(id, 'snapshot-confirmed')).toEqual(['1/2']);
+    }
     // The next snapshot gets the next number.
     for (let i = 0; i < 5; i++) leader.noteUpdate('d');
     await deliver();
