@@ -161,20 +161,16 @@ export class ClusterReplicator implements Replicator {
       onConnected: (peer) => {
         // First what an election round still needs from this peer (before any catch-up bulk).
         this.linkChanged(peer, 'up');
-        this.reads.peerUp(peer);
         catchUp.start(peer);
         this.reforward(peer);
         this.resendPresence(peer);
       },
-      // Reads waiting on this peer may now be unable to complete: they stop waiting.
-      onDisconnected: () => this.reads.peerDown(this.links?.connected() ?? []),
       // The peer's link to us is back: acks it sent while it had none were dropped, so forward
       // it again every write it is not known to hold (it acks duplicates; updates are idempotent).
       onInboundAuthenticated: (peer) => this.reforward(peer),
       onInboundLost: (peer) => {
         this.host?.peerPresenceGone(peer);
         this.linkChanged(peer, 'down');
-        this.reads.peerDown(this.links?.connected() ?? []);
       },
       onFault: peerFaultReporter({
         logger: host.logger,
@@ -217,10 +213,9 @@ export class ClusterReplicator implements Replicator {
   readState(docId: string, stateVector: Uint8Array): Promise<readonly Uint8Array[]> {
     const need = this.quorum.r - 1;
     if (need <= 0 || this.links === null) return Promise.resolve([]);
-    const links = this.links;
-    return this.reads.begin(docId, need, this.opts.readTimeoutMs ?? 1000, links.connected(), (p) =>
-      links.send(p, { type: 'sync-request', docId, stateVector }),
-    );
+    return this.reads.begin(docId, need, this.opts.readTimeoutMs ?? 1000, () => {
+      for (const p of this.opts.peers) this.links?.send(p.id, { type: 'sync-request', docId, stateVector });
+    });
   }
 
   publishPresence(docId: string, entries: readonly PresenceEntry[]): void {

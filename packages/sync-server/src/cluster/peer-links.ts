@@ -68,8 +68,6 @@ export interface PeerLinksOptions {
   onMessage: (from: NodeId, message: ClusterMessage) => void;
   /** Called when this node's outbound link to `peer` is (re)established and authenticated. */
   onConnected?: (peer: NodeId) => void;
-  /** Called when this node's authenticated outbound link to `peer` closed (it will be redialled). */
-  onDisconnected?: (peer: NodeId) => void;
   /**
    * Called when an inbound link from `peer` authenticated: the peer can reach us again, so what
    * it sent us on its previous link (or dropped while it had none) may need sending again.
@@ -96,12 +94,11 @@ export interface PeerLinksOptions {
 
 /**
  * Redial backoff. Peers are few and an election cannot use a link that is still backing off, so
- * the ceiling stays well under the election timeout: a restarted or healed peer is reachable
- * again within about 150 ms (a joining client's quorum read and every write waiting for its
- * quorum wait for that link). A peer that refuses our proof is redialled at the ceiling.
+ * the ceiling stays well under the election timeout: a restarted peer is reachable again within
+ * about a quarter second. A peer that refuses our proof is redialled at the ceiling.
  */
 const MIN_BACKOFF_MS = 25;
-const MAX_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 200;
 
 interface Outbound {
   peer: PeerLinkAddress;
@@ -232,12 +229,10 @@ export class PeerLinks {
     );
     o.socket = s;
     s.on('close', () => {
-      const wasUp = o.writer !== null;
       if (o.writer !== null) this.coalescer.release(o.writer);
       o.writer = null;
       o.socket = null;
       if (this.stopped) return;
-      if (wasUp) this.options.onDisconnected?.(o.peer.id);
       if (refused) o.backoffMs = MAX_BACKOFF_MS;
       const delay = o.backoffMs * (0.5 + Math.random());
       o.backoffMs = Math.min(MAX_BACKOFF_MS, o.backoffMs * 2);
