@@ -47,6 +47,11 @@ export class ElectionNode {
   private preVoteRetried = false;
   private readonly grants = new Set<NodeId>();
   private readonly deferredTo = new Set<NodeId>();
+  /**
+   * When the nodes deferred to since this node first deferred are taken for gone (the election
+   * timer armed then). Rounds restarted meanwhile (on a lower node's `elect`) keep this deadline.
+   */
+  private deferDeadline: number | null = null;
   private readonly skip = new Set<NodeId>();
   /** Peers that refused this candidacy, and whether its vote round was extended once. */
   private readonly refused = new Set<NodeId>();
@@ -111,6 +116,7 @@ export class ElectionNode {
     if (timer === 'election' && (this.role === 'follower' || this.role === 'deferring')) {
       for (const n of this.deferredTo) this.skip.add(n);
       this.deferredTo.clear();
+      this.deferDeadline = null;
       this.startPreVote(now, 'election-timeout');
     } else if (timer === 'round') {
       if (this.role === 'bully-waiting') {
@@ -226,7 +232,9 @@ export class ElectionNode {
             this.out.phaseEnded('bully', this.roundTerm, now, 'deferred', [from]);
             this.role = 'deferring';
             this.out.timer('round', null);
-            this.armElectionTimer();
+            // The first deferral sets the deadline; a round restarted since keeps it.
+            if (this.deferDeadline === null) this.deferDeadline = now + this.randomTimeout();
+            this.out.timer('election', Math.max(0, this.deferDeadline - now));
           }
         }
         return;
@@ -262,6 +270,7 @@ export class ElectionNode {
     this.lastLeaderContact = now;
     this.skip.clear();
     this.deferredTo.clear();
+    this.deferDeadline = null;
     this.armElectionTimer();
     this.out.send(from, { type: 'heartbeat-ack', term: this.term });
   }
@@ -278,12 +287,11 @@ export class ElectionNode {
     // each other forever.
     if (from > this.config.id && this.aheadOfMe().includes(from)) return;
     this.out.send(from, { type: 'alive', term });
-    // A deferring node already handed over to a node ahead of it and waits for its election timer
-    // (armed when it deferred) to tell whether that node leads. Starting another round here would
-    // re-arm that timer: nodes whose views of the order form a cycle (2 defers to 3, 3 to 4, 4 to
-    // 2) would then hand over to each other forever, and the timer that breaks the cycle (it skips
-    // the nodes deferred to in vain) would never fire.
-    if (this.role === 'follower') this.startPreVote(now, 'elect');
+    // A deferring node starts another round too (the node it deferred to may be gone), but keeps
+    // the deadline it set when it first deferred: nodes whose views of the order form a cycle (2
+    // defers to 3, 3 to 4, 4 to 2) hand over to each other only until that deadline, when each
+    // skips the nodes it deferred to in vain. Re-arming it on every round kept them at it forever.
+    if (this.role === 'follower' || this.role === 'deferring') this.startPreVote(now, 'elect');
     else if (this.role === 'bully-waiting' && term === this.roundTerm && this.bullyAsked.includes(from)) {
       // We wait on each other (our views of the order disagree): the higher rank goes first.
       this.out.phaseEnded('bully', this.roundTerm, now, 'won', []);
@@ -411,6 +419,7 @@ export class ElectionNode {
     this.leader = this.config.id;
     this.skip.clear();
     this.deferredTo.clear();
+    this.deferDeadline = null;
     this.lastAck.clear();
     for (const v of this.grants) if (v !== this.config.id) this.lastAck.set(v, now);
     this.out.event({ type: 'became-leader', term: this.term, at: now, voters: [...this.grants] });
@@ -428,6 +437,7 @@ export class ElectionNode {
     this.cancelRoundTimers();
     this.role = 'follower';
     if (this.leader === this.config.id) this.leader = null;
+    this.deferDeadline = null;
     this.armElectionTimer();
   }
 

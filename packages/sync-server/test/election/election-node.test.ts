@@ -235,6 +235,27 @@ describe('bully phase', () => {
     expect(types(round2)).toEqual(['2:elect']);
   });
 
+  it('a deferring node asked by a lower rank runs another round but keeps the deadline of its first deferral', () => {
+    const n = node(2);
+    n.start(0);
+    winPreVote(n, 450, [1]);
+    expect(timer(n.receive(3, { type: 'alive', term: 1 }, 452), 'election')).toBe(450); // deadline 902
+    const again = n.receive(1, { type: 'elect', term: 1 }, 600);
+    expect(sentTo(again, 1)).toEqual([
+      { type: 'alive', term: 1 },
+      { type: 'pre-vote', term: 1 },
+    ]);
+    n.receive(1, { type: 'pre-vote-reply', term: 1, granted: true }, 601);
+    expect(n.status().role).toBe('bully-waiting');
+    // Deferring again to the same node: the timer ends at the first deadline, not 450 ms on.
+    expect(timer(n.receive(3, { type: 'alive', term: 1 }, 602), 'election')).toBe(300);
+    n.fire('election', 902);
+    // The node deferred to in vain is skipped: no more elect to 3, a candidacy instead.
+    const round = n.receive(1, { type: 'pre-vote-reply', term: 1, granted: true }, 903);
+    expect(types(round)).not.toContain('3:elect');
+    expect(n.status().role).toBe('candidate');
+  });
+
   it('a follower asked by a lower rank answers alive and runs a pre-vote itself', () => {
     const n = node(3);
     n.start(0);
