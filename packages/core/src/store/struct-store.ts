@@ -29,23 +29,8 @@ export class ClientRuns {
   /** The struct containing `clock`, or undefined when it is not (yet) known. */
   find(clock: number): Struct | undefined {
     if (clock >= this.next || clock < 0) return undefined;
-    const chunks = this.chunks;
-    let lo = 0;
-    let hi = chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (((chunks[mid] as Struct[])[0] as Struct).clock <= clock) lo = mid;
-      else hi = mid - 1;
-    }
-    const chunk = chunks[lo] as Struct[];
-    let a = 0;
-    let b = chunk.length - 1;
-    while (a < b) {
-      const mid = (a + b + 1) >> 1;
-      if ((chunk[mid] as Struct).clock <= clock) a = mid;
-      else b = mid - 1;
-    }
-    return chunk[a];
+    const chunk = this.chunks[this.chunkIndex(clock)] as Struct[];
+    return chunk[indexIn(chunk, clock)];
   }
 
   /** Append a struct starting at `next`. */
@@ -69,35 +54,16 @@ export class ClientRuns {
   /** Insert `right` (the tail cut from `left`) just after `left`. */
   insertAfter(left: Struct, right: Struct): void {
     const chunks = this.chunks;
-    let lo = 0;
-    let hi = chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (((chunks[mid] as Struct[])[0] as Struct).clock <= left.clock) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = this.chunkIndex(left.clock);
     const chunk = chunks[lo] as Struct[];
-    let a = 0;
-    let b = chunk.length - 1;
-    while (a < b) {
-      const mid = (a + b + 1) >> 1;
-      if ((chunk[mid] as Struct).clock <= left.clock) a = mid;
-      else b = mid - 1;
-    }
-    chunk.splice(a + 1, 0, right);
+    chunk.splice(indexIn(chunk, left.clock) + 1, 0, right);
     if (chunk.length > CHUNK_MAX * 2) chunks.splice(lo + 1, 0, chunk.splice(CHUNK_MAX));
   }
 
   /** Remove `s` (after its clocks were merged into its left neighbour). */
   remove(s: Struct): void {
     const chunks = this.chunks;
-    let lo = 0;
-    let hi = chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (((chunks[mid] as Struct[])[0] as Struct).clock <= s.clock) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = this.chunkIndex(s.clock);
     const chunk = chunks[lo] as Struct[];
     const i = chunk.indexOf(s);
     if (i < 0) return;
@@ -120,6 +86,19 @@ export class ClientRuns {
         fn(s);
       }
     }
+  }
+
+  /** Index of the last chunk whose first struct starts at or before `clock` (0 when none). */
+  private chunkIndex(clock: number): number {
+    const chunks = this.chunks;
+    let lo = 0;
+    let hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (((chunks[mid] as Struct[])[0] as Struct).clock <= clock) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** Number of structs. */
@@ -165,4 +144,16 @@ export class StructStore {
     for (const [c, r] of this.clients) sv.set(c, r.next);
     return sv;
   }
+}
+
+/** Index of the last struct of `chunk` (clock-ordered, non-empty) starting at or before `clock`. */
+function indexIn(chunk: readonly Struct[], clock: number): number {
+  let a = 0;
+  let b = chunk.length - 1;
+  while (a < b) {
+    const mid = (a + b + 1) >> 1;
+    if ((chunk[mid] as Struct).clock <= clock) a = mid;
+    else b = mid - 1;
+  }
+  return a;
 }
