@@ -31,6 +31,23 @@ function applyFault(sim: SimulatedCluster, f: SimFault): void {
   }
 }
 
+/**
+ * Run `sim` in 10 ms steps until a majority follows a leader that `accept`s (any by default), for
+ * at most {@link ELECTION_BOUND_MS} of virtual time; that leader, or the last seen (maybe none).
+ */
+function awaitMajorityLeader(
+  sim: SimulatedCluster,
+  accept: (leader: number) => boolean = () => true,
+): ReturnType<SimulatedCluster['majorityLeader']> {
+  const from = sim.now;
+  let leader = sim.majorityLeader();
+  while ((leader === undefined || !accept(leader.leader)) && sim.now - from < ELECTION_BOUND_MS) {
+    sim.run(10);
+    leader = sim.majorityLeader();
+  }
+  return leader;
+}
+
 /** Every term has at most one leader, judged from every node's own log. */
 function leadersPerTerm(sim: SimulatedCluster): number {
   const byTerm = new Map<number, Set<number>>();
@@ -86,15 +103,7 @@ describe('election under loss, delay, duplication, reordering, crashes and parti
         for (const m of side) sim.restart(m);
         sim.partition([side, others]);
         sim.network = { ...network, loss: 0, duplicate: 0 };
-        const from = sim.now;
-        let leader = sim.majorityLeader();
-        while (
-          (leader === undefined || !side.includes(leader.leader)) &&
-          sim.now - from < ELECTION_BOUND_MS
-        ) {
-          sim.run(10);
-          leader = sim.majorityLeader();
-        }
+        const leader = awaitMajorityLeader(sim, (l) => side.includes(l));
         expect(leader, `no majority leader within ${ELECTION_BOUND_MS} ms`).toBeDefined();
         expect(side).toContain(leader?.leader);
         expect(leadersPerTerm(sim)).toBeLessThanOrEqual(1);
@@ -126,12 +135,7 @@ describe('election under loss, delay, duplication, reordering, crashes and parti
       [2, 3, 4],
       [1, 5],
     ]);
-    const from = sim.now;
-    let leader = sim.majorityLeader();
-    while (leader === undefined && sim.now - from < ELECTION_BOUND_MS) {
-      sim.run(10);
-      leader = sim.majorityLeader();
-    }
+    const leader = awaitMajorityLeader(sim);
     expect(leader, `no majority leader within ${ELECTION_BOUND_MS} ms`).toBeDefined();
     expect([2, 3, 4]).toContain(leader?.leader);
     expect(leadersPerTerm(sim)).toBeLessThanOrEqual(1);
@@ -151,12 +155,7 @@ describe('election under loss, delay, duplication, reordering, crashes and parti
     sim.startAll();
     sim.run(1000);
     sim.partition([[1, 2], [3]]);
-    const from = sim.now;
-    let leader = sim.majorityLeader();
-    while (leader === undefined && sim.now - from < ELECTION_BOUND_MS) {
-      sim.run(10);
-      leader = sim.majorityLeader();
-    }
+    const leader = awaitMajorityLeader(sim);
     expect(leader, `no majority leader within ${ELECTION_BOUND_MS} ms`).toBeDefined();
     expect([1, 2]).toContain(leader?.leader);
     expect(leadersPerTerm(sim)).toBeLessThanOrEqual(1);
