@@ -24,6 +24,8 @@ if (unknown.length > 0) {
 /** Every published entry point: package folder, `.d.ts` entry under dist, report name. */
 const ENTRIES = [
   ['core', 'index.d.ts', 'core'],
+  ['core', 'crdts.d.ts', 'core-crdts'],
+  ['core', 'protocol.d.ts', 'core-protocol'],
   ['core', 'testing/index.d.ts', 'core-testing'],
   ['client', 'index.d.ts', 'client'],
   ['sync-server', 'index.d.ts', 'sync-server'],
@@ -41,7 +43,14 @@ try {
       configObject: {
         projectFolder: folder,
         mainEntryPointFilePath: join(folder, 'dist', entry),
-        compiler: { tsconfigFilePath: join(folder, 'tsconfig.json') },
+        compiler: {
+          // Without the workspace's `@accord/source` condition: resolve dependencies to their
+          // emitted `.d.ts`, as a consumer of the published packages does.
+          overrideTsconfig: {
+            extends: join(folder, 'tsconfig.json'),
+            compilerOptions: { customConditions: [] },
+          },
+        },
         apiReport: {
           enabled: true,
           reportFileName: `${name}.api.md`,

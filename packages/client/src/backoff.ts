@@ -5,7 +5,7 @@
  * that lost the same node over the whole window, so they do not stampede the survivors in lockstep.
  */
 
-/** Tuning for {@link Backoff}. Every field has a safe default. */
+/** Tuning for the reconnect backoff. Every field has a safe default. */
 export interface BackoffOptions {
   /** Upper bound of the first retry's window, in ms. Default 100. */
   readonly initialDelayMs?: number | undefined;
@@ -17,7 +17,7 @@ export interface BackoffOptions {
   readonly random?: (() => number) | undefined;
 }
 
-/** The defaults {@link Backoff} fills in for missing options. */
+/** The defaults the reconnect backoff fills in for missing options. */
 export const DEFAULT_BACKOFF: {
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;

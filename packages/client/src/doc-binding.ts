@@ -5,13 +5,13 @@ import {
   applyUpdate,
   type Doc,
   decodeStateVector,
-  decodeUpdate,
   encodeStateAsUpdate,
   encodeStateVector,
   mergeUpdates,
   splitUpdate,
   type UpdateListener,
 } from '@accord/core';
+import { decodeUpdate } from '@accord/core/protocol';
 import type { DocSync } from './doc-sync.js';
 
 /** Whether an update carries nothing: no structs and no deletions. */

@@ -3,7 +3,7 @@
  * branch on, says whether the provider gave up (`fatal`), and carries the close code and relay
  * URL when they apply.
  */
-import { type CloseCodeName, closeCodeInfo, type ProtocolErrorCode } from '@accord/core';
+import { type CloseCodeName, closeCodeInfo, type ProtocolErrorCode } from '@accord/core/protocol';
 
 /** Why the provider reported an error. */
 export type ProviderErrorCode =

@@ -2,7 +2,7 @@
  * Pure decisions of the provider, apart from its plumbing so they are unit-tested directly:
  * what a close code means for reconnecting, and whether a connection is still alive.
  */
-import { type CloseCodeName, closeCodeInfo, type ProtocolErrorCode } from '@accord/core';
+import { type CloseCodeName, closeCodeInfo, type ProtocolErrorCode } from '@accord/core/protocol';
 
 /** The facts {@link decideOnClose} weighs. */
 export interface CloseFacts {

@@ -4,7 +4,7 @@
  * leaves or goes silent and tells the room (`state: null`); this tracker applies those entries,
  * and forgets everyone when the connection is lost (a new node sends the full list on join).
  */
-import type { PresenceEntry, PresenceState, PresenceValue } from '@accord/core';
+import type { PresenceEntry, PresenceState, PresenceValue } from '@accord/core/protocol';
 
 /** What an app passes to `setPresence`: every field optional; missing ones default. */
 export interface PresenceInput {

@@ -17,7 +17,7 @@ import {
   type ServerMessage,
   type SyncMessage,
   type WelcomeMessage,
-} from '@accord/core';
+} from '@accord/core/protocol';
 import { Backoff } from './backoff.js';
 import { CLIENT_ABORT_CODE, Connection, type ConnectionCloseInfo } from './connection.js';
 import type { DocSync } from './doc-sync.js';

@@ -1,7 +1,7 @@
 /**
  * Options, events and status types of the provider, with their defaults.
  */
-import type { ClusterMessage, PresenceState, Scope } from '@accord/core';
+import type { ClusterMessage, PresenceState, Scope } from '@accord/core/protocol';
 import type { BackoffOptions } from './backoff.js';
 import type { ProviderError } from './errors.js';
 import type { Scheduler } from './scheduler.js';

@@ -1,7 +1,7 @@
 /**
  * What the provider knows about one connection; dropped with the socket.
  */
-import type { ErrorMessage, Scope } from '@accord/core';
+import type { ErrorMessage, Scope } from '@accord/core/protocol';
 
 /** Per-connection state of the provider. */
 export interface Session {

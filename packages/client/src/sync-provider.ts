@@ -2,7 +2,7 @@
  * `SyncProvider`: the public API of the provider over any {@link DocSync} (`WebsocketProvider`
  * binds it to an `@accord/core` `Doc`). The protocol handling lives in {@link ProviderEngine}.
  */
-import { encodeMessage, type PresenceState, type VersionInfo } from '@accord/core';
+import { encodeMessage, type PresenceState, type VersionInfo } from '@accord/core/protocol';
 import type { DocSync } from './doc-sync.js';
 import { ProviderDestroyedError } from './errors.js';
 import { type PresenceInput, toPresenceState } from './presence.js';

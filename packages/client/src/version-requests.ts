@@ -4,7 +4,7 @@
  * the next one if the connection drops before the answer (reads are idempotent), and fails with
  * a typed {@link VersionError} when its time is up or the provider is destroyed.
  */
-import type { ClientMessage, VersionInfo, VersionMessage, VersionsMessage } from '@accord/core';
+import type { ClientMessage, VersionInfo, VersionMessage, VersionsMessage } from '@accord/core/protocol';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 
 /** Why a version request failed. */

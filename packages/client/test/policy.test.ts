@@ -1,4 +1,4 @@
-import { CloseCode, ProtocolErrorCodes } from '@accord/core';
+import { CloseCode, ProtocolErrorCodes } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { checkLiveness, decideOnClose, relayErrorAction } from '../src/policy.js';
 

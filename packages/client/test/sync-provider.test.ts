@@ -1,4 +1,4 @@
-import { decodeClientMessage, type PresenceState } from '@accord/core';
+import { decodeClientMessage, type PresenceState } from '@accord/core/protocol';
 import { ManualScheduler } from '@accord/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ProviderDestroyedError, type ProviderError } from '../src/errors.js';

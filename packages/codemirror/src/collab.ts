@@ -62,7 +62,7 @@ export function accordCollab(text: Text, options: AccordCollabOptions = {}): Ext
   });
   const extensions: Extension[] = [EditorState.lineSeparator.of(LINE_SEPARATOR), conf, syncPlugin];
   // A frozen document (a version from the history) takes no edits: neither does its editor.
-  if (text.doc.readOnly) extensions.push(EditorState.readOnly.of(true));
+  if (Doc.of(text).readOnly) extensions.push(EditorState.readOnly.of(true));
   if (options.presence) extensions.push(remoteCaretsPlugin, remoteCaretsTheme);
   if (options.undoKeys !== false) extensions.push(accordUndoBindings());
   return extensions;

@@ -12,10 +12,10 @@ import {
   createAnchor,
   decodeAnchor,
   encodeAnchor,
-  type PresenceValue,
   resolveAnchor,
   type Text,
 } from '@accord/core';
+import type { PresenceValue } from '@accord/core/protocol';
 
 /** One peer's presence as the provider reports it. */
 export interface PeerPresence {

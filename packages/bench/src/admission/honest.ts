@@ -5,7 +5,8 @@
  * connections (upgrade → `sync`) to see whether newcomers are still let in.
  */
 import { performance } from 'node:perf_hooks';
-import { Doc, decodeServerMessage, encodeMessage, encodeStateVector } from '@accord/core';
+import { Doc, encodeStateVector } from '@accord/core';
+import { decodeServerMessage, encodeMessage } from '@accord/core/protocol';
 import WebSocket from 'ws';
 import { LatencySamples } from '../relay/latency.js';
 import { toBytes } from '../relay/ws-bytes.js';

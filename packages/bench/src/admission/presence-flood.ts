@@ -5,7 +5,7 @@
  * that read (and count) what arrives without decoding it, so the bench measures the relay.
  */
 import { performance } from 'node:perf_hooks';
-import { encodeMessage } from '@accord/core';
+import { encodeMessage } from '@accord/core/protocol';
 import { attackerAddress, RawWs } from './raw-ws.js';
 
 const EMPTY_SV = new Uint8Array([0]);

@@ -5,7 +5,7 @@
  * 0 (a gap), a struct whose origin is a far-future clock of the honest author (it waits for a
  * replica that keeps advancing), and a map entry inside a container held by such a clock.
  */
-import { encodeUpdate, type UpdateRecord } from '@accord/core';
+import { encodeUpdate, type UpdateRecord } from '@accord/core/protocol';
 
 /** The shapes of held structs, sent round-robin. */
 export const attackShapes = ['gap', 'origin', 'parent'] as const;

@@ -201,7 +201,7 @@ export function runHostileBench(opts: HostileBenchOptions): HostileBenchResult {
     attackRatio: round(afterMedianUs / median(control), 2),
     pendingStructs: target.pendingCount,
     pendingBytes: target.pendingBytes,
-    pendingDeletes: target.pendingDeletes.size,
+    pendingDeletes: target.pendingDeleteCount,
     maxPending: target.maxPending,
     maxPendingBytes: target.maxPendingBytes,
     attackFrames: structs.frames + dels.frames,

@@ -1,4 +1,4 @@
-import { DecodeError, Decoder } from '@accord/core';
+import { DecodeError, Decoder } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { runFuzz } from '../../src/fuzz/run-fuzz.js';
 import type { FrameResult, FuzzTarget } from '../../src/fuzz/targets/types.js';

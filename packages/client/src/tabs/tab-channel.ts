@@ -8,7 +8,7 @@
  * made them sends them, a closing tab hands its unacknowledged ones to the others (`leave`), and
  * every handshake sends whatever the relay lacks.
  */
-import type { PresenceState } from '@accord/core';
+import type { PresenceState } from '@accord/core/protocol';
 import type { DocSync } from '../doc-sync.js';
 import { LOCAL_COPY, type LocalCopyKind, localCopyKind } from '../origins.js';
 import { type Scheduler, TimerSlot } from '../scheduler.js';

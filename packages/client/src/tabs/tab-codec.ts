@@ -10,7 +10,7 @@ import {
   type PresenceState,
   readPresenceState,
   writePresenceState,
-} from '@accord/core';
+} from '@accord/core/protocol';
 
 /** First byte of every tab message. */
 const MAGIC = 0xac;

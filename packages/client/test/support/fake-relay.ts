@@ -5,7 +5,7 @@ import {
   encodeMessage,
   type PresenceEntry,
   type ServerMessage,
-} from '@accord/core';
+} from '@accord/core/protocol';
 import { decodeOps, encodeOps } from './fake-doc.js';
 import type { FakeSocket } from './fake-socket.js';
 

@@ -45,14 +45,16 @@ export interface MapOptions {
 /** A map in a document. */
 export class DocMap extends Container {
   readonly kind: ContainerKind = 'map';
-  /** Live entries per key: the winner only (default), or every concurrent value (`concurrent`). */
+  /** Live entries per key: the winner only (default), or every concurrent value (`concurrent`). @internal */
   readonly live = new Map<string, MapEntry[]>();
   /**
    * Per key, the entry with the greatest timestamp ever integrated, live or deleted (default maps
    * only): a later-arriving entry that it beats is dropped, the same on every replica.
+   * @internal
    */
   readonly top = new Map<string, MapEntry>();
 
+  /** @internal */
   constructor(
     doc: DocCore,
     rootName: string | null,
@@ -209,6 +211,7 @@ export class DocMap extends Container {
   /**
    * True when `entry` is deleted but must still travel with its key and timestamp: the top entry
    * of its key in a default map (see {@link DocMap.top}).
+   * @internal
    */
   isTombstone(entry: MapEntry): boolean {
     return entry.deleted && !this.concurrent && this.top.get(entry.key) === entry;
@@ -253,6 +256,7 @@ export class DocMap extends Container {
 export class List extends SequenceContainer {
   readonly kind: ContainerKind = 'list';
 
+  /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
     super(doc, rootName, hc, hk, parent, false);
   }

@@ -68,28 +68,32 @@ export abstract class Container {
   private listeners: ChangeListener[] = [];
   /** Observers of this container and its descendants. */
   private deepListeners: DeepChangeListener[] = [];
-  /** Changes recorded during the current transaction (only while someone observes). */
+  /** Changes recorded during the current transaction (only while someone observes). @internal */
   pendingChanges: SequenceChange[] = [];
+  /** @internal */
   pendingKeys = new Set<string>();
+  /** @internal */
   pendingDelta = 0;
-  /** True when this container changed in the current transaction. */
+  /** True when this container changed in the current transaction. @internal */
   dirty = false;
-  /** True for a map that keeps concurrent values (see `MapOptions`); false for every other. */
+  /** True for a map that keeps concurrent values (see `MapOptions`); false for every other. @internal */
   concurrent = false;
 
+  /** @internal */
   constructor(
-    /** The document (a `Doc`). */
+    /** The document (a `Doc`; `Doc.of(container)` gives it to applications). @internal */
     readonly doc: DocCore,
     /** Root name, or null for a nested container. */
     readonly rootName: string | null,
-    /** Id of the struct that holds a nested container (client, clock); -1 for roots. */
+    /** Id of the struct that holds a nested container (client, clock); -1 for roots. @internal */
     readonly holderClient: number,
+    /** @internal */
     readonly holderClock: number,
     /** The container holding this one (null for roots). */
     readonly parent: Container | null,
   ) {}
 
-  /** True when someone observes this container or an ancestor deeply. */
+  /** True when someone observes this container or an ancestor deeply. @internal */
   get tracking(): boolean {
     if (this.doc.observerCount === 0) return false;
     if (this.listeners.length > 0) return true;
@@ -147,7 +151,7 @@ export abstract class Container {
     }
   }
 
-  /** Mark this container changed in the current transaction (if someone listens). */
+  /** Mark this container changed in the current transaction (if someone listens). @internal */
   protected touch(): void {
     if (!this.dirty) {
       this.dirty = true;
@@ -155,7 +159,7 @@ export abstract class Container {
     }
   }
 
-  /** Build and clear this transaction's event; null when nothing visible changed. */
+  /** Build and clear this transaction's event; null when nothing visible changed. @internal */
   takeEvent(origin: unknown, local: boolean): ChangeEvent | null {
     this.dirty = false;
     const ev: ChangeEvent = {
@@ -173,17 +177,17 @@ export abstract class Container {
     return ev;
   }
 
-  /** Deliver `ev` to direct observers (all of them; the first error is rethrown after). */
+  /** Deliver `ev` to direct observers (all of them; the first error is rethrown after). @internal */
   emit(ev: ChangeEvent): void {
     callAll(this.listeners.slice(), (fn) => fn(ev));
   }
 
-  /** Deliver collected events to deep observers (all of them; the first error is rethrown after). */
+  /** Deliver collected events to deep observers (all of them; the first error is rethrown after). @internal */
   emitDeep(events: ChangeEvent[]): void {
     callAll(this.deepListeners.slice(), (fn) => fn(events));
   }
 
-  /** True when this container has deep observers. */
+  /** True when this container has deep observers. @internal */
   get hasDeepListeners(): boolean {
     return this.deepListeners.length > 0;
   }

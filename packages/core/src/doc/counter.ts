@@ -22,12 +22,13 @@ import { CounterOp } from './structs.js';
  */
 export class Counter extends Container {
   readonly kind: ContainerKind = 'counter';
-  /** Every increment, in arrival order. */
+  /** Every increment, in arrival order. @internal */
   readonly ops: CounterOp[] = [];
   /** Per client index: the sum of that replica's increments (always a safe integer). */
   private readonly entries = new Map<number, number>();
   private readonly total = new ExactTotal();
 
+  /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
     super(doc, rootName, hc, hk, parent);
   }

@@ -49,30 +49,30 @@ export type UpdateListener = (update: Uint8Array, origin: unknown) => void;
  * (`doc.on('update')`, `encodeStateAsUpdate`) and merge with `applyUpdate` in any order, any
  * number of times: replicas that saw the same updates have equal content.
  */
-export class Doc implements DocCore {
+export class Doc {
   /** This replica's id. */
   readonly clientId: number;
-  /** Every struct, by client index. */
+  /** Every struct, by client index. @internal */
   readonly store = new StructStore();
-  /** Clock for map write timestamps. */
+  /** Clock for map write timestamps. @internal */
   readonly hlc: HybridClock;
-  /** Replica ids by client index (index 0 is this replica). */
+  /** Replica ids by client index (index 0 is this replica). @internal */
   readonly clientIds: number[] = [];
   private readonly clientIndexes = new Map<number, number>();
   private readonly roots = new Map<string, Container>();
   private txn: Transaction | null = null;
   private readonly updateListeners: UpdateListener[] = [];
   private dirtyContainers: Container[] = [];
-  /** Number of observers of any container (0 lets edits skip event bookkeeping). */
+  /** Number of observers of any container (0 lets edits skip event bookkeeping). @internal */
   observerCount = 0;
   /** Bound on held structs and on held deleted ranges (see {@link DocOptions.maxPending}). */
   readonly maxPending: number;
   /** Bound on the estimated bytes of held structs (see {@link DocOptions.maxPendingBytes}). */
   readonly maxPendingBytes: number;
-  /** Structs waiting for missing dependencies, under the replica and clock each waits for. */
+  /** Structs waiting for missing dependencies, under the replica and clock each waits for. @internal */
   readonly pendingStructs = new HeldStructs();
   private frozen = false;
-  /** Deletions of ids not received yet, under their replica and first clock. */
+  /** Deletions of ids not received yet, under their replica and first clock. @internal */
   readonly pendingDeletes = new WaitIndex<HeldRange>();
 
   /**
@@ -90,7 +90,7 @@ export class Doc implements DocCore {
 
   /**
    * The document that holds `container`, typed as a `Doc` (`container.doc` is typed
-   * {@link DocCore}, the part containers use, so that the container modules do not depend on
+   * `DocCore`, the part containers use, so that the container modules do not depend on
    * this one).
    * @throws {AccordError} `invalid-argument` if `container.doc` is not a `Doc` (it always is for
    * containers made by a `Doc`).
@@ -104,6 +104,7 @@ export class Doc implements DocCore {
   /**
    * Structs held back for missing dependencies (not part of the content yet), in no particular
    * order. Builds a new array each call (O(held)); use {@link Doc.pendingCount} to test for any.
+   * @internal
    */
   get pending(): UpdateRecord[] {
     const out: UpdateRecord[] = [];
@@ -116,12 +117,21 @@ export class Doc implements DocCore {
     return this.pendingStructs.size;
   }
 
+  /**
+   * Number of deletions held back because the deleted ids have not arrived yet (each applies as
+   * soon as its ids do). With {@link Doc.pendingCount} at 0 too, the document lacks nothing it
+   * has heard of.
+   */
+  get pendingDeleteCount(): number {
+    return this.pendingDeletes.size;
+  }
+
   /** Estimated bytes of the structs held back (see {@link DocOptions.maxPendingBytes}). */
   get pendingBytes(): number {
     return this.pendingStructs.bytes;
   }
 
-  /** The local index of replica `id`, assigned on first use. */
+  /** The local index of replica `id`, assigned on first use. @internal */
   clientIndex(id: number): number {
     let i = this.clientIndexes.get(id);
     if (i === undefined) {
@@ -132,18 +142,18 @@ export class Doc implements DocCore {
     return i;
   }
 
-  /** The local index of replica `id`, or undefined when this document never heard of it. */
+  /** The local index of replica `id`, or undefined when this document never heard of it. @internal */
   knownClientIndex(id: number): number | undefined {
     return this.clientIndexes.get(id);
   }
 
-  /** Replica `id`'s next clock here: how many of its units this document holds (0 if it never heard of it). */
+  /** Replica `id`'s next clock here: how many of its units this document holds (0 if it never heard of it). @internal */
   knownState(id: number): number {
     const ci = this.clientIndexes.get(id);
     return ci === undefined ? 0 : this.store.getState(ci);
   }
 
-  /** Next clock of this replica. */
+  /** Next clock of this replica. @internal */
   get nextClock(): number {
     return this.store.getState(0);
   }
@@ -236,7 +246,7 @@ export class Doc implements DocCore {
     return KINDS.filter((k) => this.roots.has(`${k}:${name}`));
   }
 
-  /** Make a container object (no struct is created); `concurrent` applies to maps (`MapOptions`). */
+  /** Make a container object (no struct is created); `concurrent` applies to maps (`MapOptions`). @internal */
   createContainer(
     kind: ContainerKind,
     rootName: string | null,
@@ -262,7 +272,7 @@ export class Doc implements DocCore {
     return this.roots.entries();
   }
 
-  /** True while the struct holding nested container `c` is not deleted. */
+  /** True while the struct holding nested container `c` is not deleted. @internal */
   holderAlive(c: Container): boolean {
     const s = this.store.find(c.holderClient, c.holderClock);
     if (s instanceof MapEntry || s instanceof Item) return !s.deleted;
@@ -326,7 +336,7 @@ export class Doc implements DocCore {
     return this.frozen;
   }
 
-  /** Open a transaction unless one is open; returns true when this call opened it. */
+  /** Open a transaction unless one is open; returns true when this call opened it. @internal */
   begin(origin: unknown = null, local = true): boolean {
     if (this.frozen) throw new AccordError('read-only', 'this document is read-only');
     if (this.txn !== null) return false;
@@ -334,17 +344,17 @@ export class Doc implements DocCore {
     return true;
   }
 
-  /** The open transaction (internal: only valid between `begin` and `commit`). */
+  /** The open transaction (internal: only valid between `begin` and `commit`). @internal */
   get transaction(): Transaction {
     return this.txn as Transaction;
   }
 
-  /** Record units deleted in the open transaction. */
+  /** Record units deleted in the open transaction. @internal */
   recordDelete(client: number, clock: number, len: number): void {
     (this.txn as Transaction).addDelete(client, clock, len);
   }
 
-  /** Note that `c` has events to deliver at commit. */
+  /** Note that `c` has events to deliver at commit. @internal */
   markDirty(c: Container): void {
     this.dirtyContainers.push(c);
   }
@@ -353,6 +363,7 @@ export class Doc implements DocCore {
    * Close the open transaction: deliver events, then the update. A listener that throws does not
    * stop the others (the update still reaches every `'update'` listener, so no change is lost to
    * sync); the first error is rethrown once all were called.
+   * @internal
    */
   commit(): void {
     const t = this.txn as Transaction;

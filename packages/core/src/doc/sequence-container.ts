@@ -3,15 +3,15 @@
  * {@link Sequence}, report its changes as pending change events, and run each local edit in a
  * transaction of their document (joining the caller's open one).
  */
-import type { SequenceListener } from '../sequence/env.js';
 import { Sequence } from '../sequence/sequence.js';
 import { Container, type DocCore } from './container.js';
 
-/** A container whose content is a {@link Sequence}. */
-export abstract class SequenceContainer extends Container implements SequenceListener {
-  /** The sequence of elements (code units for text). */
+/** A container whose content is a `Sequence` (the sequence CRDT). */
+export abstract class SequenceContainer extends Container {
+  /** The sequence of elements (code units for text). @internal */
   readonly seq: Sequence;
 
+  /** @internal */
   constructor(
     doc: DocCore,
     rootName: string | null,
@@ -29,7 +29,7 @@ export abstract class SequenceContainer extends Container implements SequenceLis
     return this.seq.length;
   }
 
-  /** Run `edit` inside a transaction: the caller's open one, or a new one committed afterwards. */
+  /** Run `edit` inside a transaction: the caller's open one, or a new one committed afterwards. @internal */
   protected edit<T>(edit: () => T): T {
     const doc = this.doc;
     const opened = doc.begin();

@@ -20,6 +20,7 @@ import { checkIndex } from './values.js';
 export class Text extends SequenceContainer {
   readonly kind: ContainerKind = 'text';
 
+  /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
     super(doc, rootName, hc, hk, parent, true);
   }

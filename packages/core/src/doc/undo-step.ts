@@ -42,21 +42,22 @@ export interface MapKeyChange {
 
 /** A group of changes that undo or redo reverts as one. */
 export class UndoStep {
-  /** Ranges of this replica's own clocks inserted into sequences: `[clock, len, ...]`. */
+  /** Ranges of this replica's own clocks inserted into sequences: `[clock, len, ...]`. @internal */
   readonly inserted: number[] = [];
-  /** Deleted units with their content, in the order they were recorded. */
+  /** Deleted units with their content, in the order they were recorded. @internal */
   readonly deleted: DeletedRun[] = [];
-  /** Changed map keys (one entry per map and key; the earliest previous value is kept). */
+  /** Changed map keys (one entry per map and key; the earliest previous value is kept). @internal */
   readonly mapChanges = new Map<DocMap, Map<string, MapKeyChange>>();
-  /** Sum of this replica's increments per counter. */
+  /** Sum of this replica's increments per counter. @internal */
   readonly counters = new Map<Counter, number>();
   /** Free-form data for the application (e.g. the selection before the step). */
   readonly meta = new Map<string, unknown>();
 
+  /** @internal */
   constructor(
     /** When the step was created (the manager's clock). */
     readonly created: number,
-    /** When a change was last added to the step. */
+    /** When a change was last added to the step. @internal */
     public lastChange: number,
   ) {}
 
@@ -70,7 +71,7 @@ export class UndoStep {
     );
   }
 
-  /** Record own units `clock .. clock + len - 1` as inserted. */
+  /** Record own units `clock .. clock + len - 1` as inserted. @internal */
   addInserted(clock: number, len: number): void {
     const r = this.inserted;
     const n = r.length;
@@ -78,7 +79,7 @@ export class UndoStep {
     else r.push(clock, len);
   }
 
-  /** Record a map key change, keeping the earliest previous value when the key repeats. */
+  /** Record a map key change, keeping the earliest previous value when the key repeats. @internal */
   addMapChange(map: DocMap, key: string, prev: MapPrev, ours: MapEntry | null): void {
     let keys = this.mapChanges.get(map);
     if (keys === undefined) {
@@ -91,12 +92,12 @@ export class UndoStep {
     else old.ours = ours;
   }
 
-  /** Add `delta` to the increments recorded for `counter`. */
+  /** Add `delta` to the increments recorded for `counter`. @internal */
   addCounter(counter: Counter, delta: number): void {
     this.counters.set(counter, (this.counters.get(counter) ?? 0) + delta);
   }
 
-  /** Fold a later step into this one (time grouping). */
+  /** Fold a later step into this one (time grouping). @internal */
   absorb(later: UndoStep): void {
     for (let i = 0; i < later.inserted.length; i += 2)
       this.addInserted(later.inserted[i] as number, later.inserted[i + 1] as number);
@@ -107,7 +108,7 @@ export class UndoStep {
     this.lastChange = later.lastChange;
   }
 
-  /** True when own clock `clock` was inserted by this step. */
+  /** True when own clock `clock` was inserted by this step. @internal */
   insertedHere(clock: number): boolean {
     const r = this.inserted;
     for (let i = 0; i < r.length; i += 2) {

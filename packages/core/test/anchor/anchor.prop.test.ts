@@ -5,12 +5,12 @@ import {
   type Doc,
   decodeAnchor,
   encodeAnchor,
-  type Item,
   resolveAnchor,
   type Text,
 } from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Item } from '../../src/sequence/item.js';
 import { makeDoc, syncBoth } from '../sync/helpers.js';
 
 /** Every inserted character is unique, so a character identifies one unit. */

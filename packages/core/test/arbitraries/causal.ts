@@ -2,7 +2,7 @@
  * Arbitraries for causal delivery: random causal histories (messages with dots and dependency
  * clocks produced by a simulated group) and random delivery schedules over them.
  */
-import { type CausalMessage, VectorClock } from '@accord/core';
+import { type CausalMessage, VectorClock } from '@accord/core/crdts';
 import fc from 'fast-check';
 
 /** One step of a simulated group: a replica emits a message, or learns another replica's state. */

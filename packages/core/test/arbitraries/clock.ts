@@ -2,7 +2,7 @@
  * Shared fast-check arbitraries for core's clocks: replica ids, dots, vector clocks, causal
  * contexts and HLC timestamps. Small replica pools make collisions (the interesting case) common.
  */
-import { CausalContext, type Dot, type ReplicaId, type Timestamp, VectorClock } from '@accord/core';
+import { CausalContext, type Dot, type ReplicaId, type Timestamp, VectorClock } from '@accord/core/crdts';
 import fc from 'fast-check';
 
 /** A few replica ids, including 0 and large 53-bit ones, so clocks overlap often. */

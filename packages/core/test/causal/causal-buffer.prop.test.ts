@@ -1,4 +1,4 @@
-import { AccordError, CausalBuffer, type CausalMessage, dotKey, VectorClock } from '@accord/core';
+import { AccordError, CausalBuffer, type CausalMessage, dotKey, VectorClock } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { historyStepsArb, historyWithScheduleArb, playHistory } from '../arbitraries/index.js';

@@ -1,12 +1,10 @@
 import {
   type CausalMessage,
   DecodeError,
-  type Decoder,
   decodeCausalMessage,
-  decodeWith,
-  Encoder,
   encodeCausalMessage,
-} from '@accord/core';
+} from '@accord/core/crdts';
+import { type Decoder, decodeWith, Encoder } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { historyStepsArb, playHistory } from '../arbitraries/index.js';

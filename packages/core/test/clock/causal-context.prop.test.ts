@@ -1,4 +1,4 @@
-import { AccordError, CausalContext, DecodeError, type Dot, dotKey } from '@accord/core';
+import { AccordError, CausalContext, DecodeError, type Dot, dotKey } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { causalContextArb, dotArb, replicaIdArb } from '../arbitraries/index.js';

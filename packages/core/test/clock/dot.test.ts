@@ -3,15 +3,14 @@ import {
   compareDots,
   createDot,
   DecodeError,
-  Decoder,
   decodeDot,
   dotKey,
   dotsEqual,
-  Encoder,
   encodeDot,
   isReplicaId,
   randomReplicaId,
-} from '@accord/core';
+} from '@accord/core/crdts';
+import { Decoder, Encoder } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anyReplicaIdArb } from '../arbitraries/index.js';

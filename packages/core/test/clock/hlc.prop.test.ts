@@ -6,7 +6,7 @@ import {
   type Timestamp,
   timestampFromBytes,
   timestampToBytes,
-} from '@accord/core';
+} from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { timestampArb } from '../arbitraries/index.js';

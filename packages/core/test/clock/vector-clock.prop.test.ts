@@ -1,4 +1,5 @@
-import { AccordError, DecodeError, Encoder, VectorClock } from '@accord/core';
+import { VectorClock } from '@accord/core/crdts';
+import { AccordError, DecodeError, Encoder } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dotArb, replicaIdArb, vectorClockArb } from '../arbitraries/index.js';

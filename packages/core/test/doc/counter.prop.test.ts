@@ -4,15 +4,8 @@
  * the same increments in any order hold the same value, bit for bit (also past 2^53 - 1, which
  * only concurrent increments can reach).
  */
-import {
-  AccordError,
-  applyUpdate,
-  type CounterRecord,
-  DecodeError,
-  type Doc,
-  encodeStateAsUpdate,
-  encodeUpdate,
-} from '@accord/core';
+import { AccordError, applyUpdate, DecodeError, type Doc, encodeStateAsUpdate } from '@accord/core';
+import { type CounterRecord, encodeUpdate } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeDoc } from '../sync/helpers.js';

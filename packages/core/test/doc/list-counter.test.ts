@@ -5,11 +5,11 @@ import {
   Doc,
   DocMap,
   encodeStateAsUpdate,
-  encodeUpdate,
   List,
   mergeUpdates,
   Text,
 } from '@accord/core';
+import { encodeUpdate } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { makeDoc, syncBoth } from '../sync/helpers.js';
 

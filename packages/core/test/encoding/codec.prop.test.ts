@@ -1,4 +1,4 @@
-import { DecodeError, Decoder, decodeWith, Encoder } from '@accord/core';
+import { DecodeError, Decoder, decodeWith, Encoder } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

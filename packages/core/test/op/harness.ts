@@ -3,7 +3,7 @@
  * (so every run also exercises the codecs), plus an anti-entropy repair that resends what a
  * replica lacks, for runs whose network drops messages.
  */
-import { type CausalMessage, type OpCrdt, type OpOf, OpReplica, type ReplicaId } from '@accord/core';
+import { type CausalMessage, type OpCrdt, type OpOf, OpReplica, type ReplicaId } from '@accord/core/crdts';
 import { type NetworkEndpoint, type NetworkOptions, SeededNetwork } from '@accord/core/testing';
 import type { ScriptItem } from '../arbitraries/index.js';
 

@@ -10,7 +10,7 @@ import {
   opToBytes,
   stringCodec,
   VectorClock,
-} from '@accord/core';
+} from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dotArb, replicaIdArb, timestampArb } from '../arbitraries/index.js';

@@ -10,7 +10,7 @@ import {
   OpORSet,
   type OpORSetOp,
   stringCodec,
-} from '@accord/core';
+} from '@accord/core/crdts';
 import type { NetworkOptions } from '@accord/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@
  * that effected the same ops in any order hold the same value, bit for bit, also past 2^53 - 1
  * (reachable only by concurrent ops).
  */
-import { type CausalMessage, OpCounter, type OpCounterOp, OpReplica } from '@accord/core';
+import { type CausalMessage, OpCounter, type OpCounterOp, OpReplica } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

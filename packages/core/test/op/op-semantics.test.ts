@@ -7,7 +7,7 @@ import {
   OpReplica,
   stringCodec,
   VectorClock,
-} from '@accord/core';
+} from '@accord/core/crdts';
 import { describe, expect, it } from 'vitest';
 
 /** Deliver every message in `msgs` to every replica in `to`. */

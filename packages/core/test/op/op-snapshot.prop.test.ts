@@ -10,7 +10,7 @@ import {
   OpReplica,
   type ReplicaId,
   stringCodec,
-} from '@accord/core';
+} from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { counterActionArb, registerActionArb, setActionArb, simulationArb } from '../arbitraries/index.js';

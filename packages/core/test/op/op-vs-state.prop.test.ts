@@ -18,7 +18,7 @@ import {
   PNCounter,
   type ReplicaId,
   stringCodec,
-} from '@accord/core';
+} from '@accord/core/crdts';
 import { SeededRandom } from '@accord/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /** fast-check arbitraries for protocol messages (shared by the protocol tests). */
-import type { Message, PresenceState, PresenceValue, ProtocolErrorCode } from '@accord/core';
-import { ProtocolErrorCodes } from '@accord/core';
+import type { Message, PresenceState, PresenceValue, ProtocolErrorCode } from '@accord/core/protocol';
+import { ProtocolErrorCodes } from '@accord/core/protocol';
 import fc from 'fast-check';
 
 const id = fc.nat({ max: Number.MAX_SAFE_INTEGER });

@@ -5,7 +5,7 @@ import {
   decodeServerMessage,
   encodeMessage,
   type Message,
-} from '@accord/core';
+} from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { message } from './arbitraries.js';

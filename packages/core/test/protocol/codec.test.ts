@@ -10,7 +10,7 @@ import {
   PRESENCE_MAX_DEPTH,
   PROTOCOL_VERSION,
   type PresenceValue,
-} from '@accord/core';
+} from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 
 function codeOf(fn: () => unknown): string {

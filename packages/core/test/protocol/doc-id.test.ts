@@ -9,7 +9,7 @@ import {
   MAX_DOC_ID_BYTES,
   PROTOCOL_VERSION,
   utf8Length,
-} from '@accord/core';
+} from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

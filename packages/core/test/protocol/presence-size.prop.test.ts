@@ -1,4 +1,4 @@
-import { Encoder, presenceStateSize, presenceValueSize, writePresenceState } from '@accord/core';
+import { Encoder, presenceStateSize, presenceValueSize, writePresenceState } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { presenceState, presenceValue } from './arbitraries.js';

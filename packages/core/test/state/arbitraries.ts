@@ -3,8 +3,8 @@
  * histories (local ops and pairwise merges) whose causal pasts are tracked, so semantic tests can
  * compare each replica against a sequential model of exactly the ops it has seen.
  */
-import fc from 'fast-check';
-import type { Timestamp } from '../../src/clock/index.js';
+
+import type { Timestamp } from '@accord/core/crdts';
 import {
   GCounter,
   GSet,
@@ -20,7 +20,8 @@ import {
   type StateCrdt,
   stringCodec,
   TwoPSet,
-} from '../../src/state/index.js';
+} from '@accord/core/crdts';
+import fc from 'fast-check';
 
 /** A state-based type under test: how to build replicas, mutate them and decode them. */
 export interface Harness<S extends StateCrdt<S, unknown>, Op> {

@@ -1,6 +1,6 @@
+import { MVRegister, numberCodec, ORMap, ORSet, stringCodec } from '@accord/core/crdts';
 import { describe, expect, it } from 'vitest';
 import { AccordError } from '../../src/errors.js';
-import { MVRegister, numberCodec, ORMap, ORSet, stringCodec } from '../../src/state/index.js';
 
 /** Expect `fn` to throw `replica-collision` and leave `state` exactly as it was. */
 function expectCollision(state: { encode(): Uint8Array }, fn: () => void): void {

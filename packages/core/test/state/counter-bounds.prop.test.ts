@@ -4,7 +4,7 @@
  * refused with the counter unchanged, and replicas that saw the same changes in any order hold
  * the same value, bit for bit, also past 2^53 - 1 (reachable only by concurrent changes).
  */
-import { AccordError, GCounter, PNCounter } from '@accord/core';
+import { AccordError, GCounter, PNCounter } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -1,5 +1,5 @@
+import { Encoder } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
-import { Encoder } from '../../src/encoding/index.js';
 import { DecodeError } from '../../src/errors.js';
 import {
   gCounterHarness,

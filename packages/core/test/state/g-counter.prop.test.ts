@@ -1,7 +1,7 @@
+import { GCounter, PNCounter } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccordError, DecodeError } from '../../src/errors.js';
-import { GCounter, PNCounter } from '../../src/state/index.js';
 import { gCounterHarness, histories, seenOps } from './arbitraries.js';
 import { describeStateLaws } from './laws.js';
 

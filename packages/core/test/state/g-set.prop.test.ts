@@ -1,6 +1,6 @@
+import { GSet, stringCodec } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GSet, stringCodec } from '../../src/state/index.js';
 import { gSetHarness, histories, seenOps } from './arbitraries.js';
 import { describeStateLaws } from './laws.js';
 

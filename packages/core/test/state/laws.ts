@@ -3,10 +3,11 @@
  * and inflationary; `leq` agrees with merge; random gossip converges; encodings round-trip; and
  * random or mutated bytes decode to a valid state or fail with `DecodeError` only.
  */
+
+import type { StateCrdt } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccordError, DecodeError } from '../../src/errors.js';
-import type { StateCrdt } from '../../src/state/index.js';
 import { type Harness, histories } from './arbitraries.js';
 
 function merged<S extends StateCrdt<S, unknown>>(a: S, ...rest: S[]): S {

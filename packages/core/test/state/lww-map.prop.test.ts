@@ -1,8 +1,7 @@
+import { compareTimestamps, LWWMap, numberCodec, type Timestamp } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareTimestamps, type Timestamp } from '../../src/clock/index.js';
 import { AccordError } from '../../src/errors.js';
-import { LWWMap, numberCodec } from '../../src/state/index.js';
 import { histories, lwwMapHarness, seenOps } from './arbitraries.js';
 import { describeStateLaws } from './laws.js';
 

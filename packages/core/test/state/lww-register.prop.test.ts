@@ -1,7 +1,6 @@
+import { compareTimestamps, LWWRegister, stringCodec, type Timestamp } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareTimestamps, type Timestamp } from '../../src/clock/index.js';
-import { LWWRegister, stringCodec } from '../../src/state/index.js';
 import { histories, lwwRegisterHarness, seenOps } from './arbitraries.js';
 import { describeStateLaws } from './laws.js';
 

@@ -1,6 +1,6 @@
+import { type JsonValue, jsonCodec, MVRegister, stringCodec } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type JsonValue, jsonCodec, MVRegister, stringCodec } from '../../src/state/index.js';
 import { histories, mvRegisterHarness, seenOps } from './arbitraries.js';
 import { describeStateLaws } from './laws.js';
 

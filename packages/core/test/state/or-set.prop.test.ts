@@ -1,7 +1,7 @@
+import { ORSet, stringCodec } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/errors.js';
-import { ORSet, stringCodec } from '../../src/state/index.js';
 import {
   type History,
   histories,

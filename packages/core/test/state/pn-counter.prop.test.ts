@@ -1,7 +1,7 @@
+import { PNCounter } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccordError } from '../../src/errors.js';
-import { PNCounter } from '../../src/state/index.js';
 import { histories, pnCounterHarness, seenOps } from './arbitraries.js';
 import { describeStateLaws } from './laws.js';
 

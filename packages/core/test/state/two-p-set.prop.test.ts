@@ -1,7 +1,7 @@
+import { numberCodec, TwoPSet } from '@accord/core/crdts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/errors.js';
-import { numberCodec, TwoPSet } from '../../src/state/index.js';
 import {
   type History,
   histories,

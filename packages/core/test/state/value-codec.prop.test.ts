@@ -1,7 +1,3 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { decodeWith, Encoder } from '../../src/encoding/index.js';
-import { AccordError, DecodeError } from '../../src/errors.js';
 import {
   compareValueKeys,
   GSet,
@@ -12,7 +8,11 @@ import {
   ORSet,
   stringCodec,
   type ValueCodec,
-} from '../../src/state/index.js';
+} from '@accord/core/crdts';
+import { decodeWith, Encoder } from '@accord/core/protocol';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AccordError, DecodeError } from '../../src/errors.js';
 
 function roundTrip<T>(codec: ValueCodec<T>, v: T): T {
   const enc = new Encoder(1);

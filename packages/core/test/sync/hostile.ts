@@ -2,7 +2,7 @@
  * Hostile updates for the pending-set tests: structs and deletions that wait forever (for clocks
  * nobody sends), or that prove invalid once what they wait for arrives.
  */
-import type { SeqRecord, UpdateRecord } from '@accord/core';
+import type { SeqRecord, UpdateRecord } from '@accord/core/protocol';
 
 /** A far-future clock of an honest replica: never reached in the tests. */
 export const FAR = 10 ** 9;

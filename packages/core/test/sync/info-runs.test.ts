@@ -4,7 +4,8 @@
  * same document after reloading, and a hostile record count is refused before anything is
  * allocated for it.
  */
-import { applyUpdate, DecodeError, Doc, decodeUpdate, encodeStateAsUpdate, encodeUpdate } from '@accord/core';
+import { applyUpdate, DecodeError, Doc, encodeStateAsUpdate } from '@accord/core';
+import { decodeUpdate, encodeUpdate } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -4,14 +4,8 @@
  * arrives (after one anti-entropy round for honest updates refused while the held set was full),
  * and every replica ends with the honest document.
  */
-import {
-  applyUpdate,
-  DecodeError,
-  Doc,
-  encodeStateAsUpdate,
-  encodeStateVector,
-  encodeUpdate,
-} from '@accord/core';
+import { applyUpdate, DecodeError, Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
+import { encodeUpdate } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeDoc } from './helpers.js';

@@ -8,12 +8,10 @@ import {
   applyUpdate,
   DecodeError,
   Doc,
-  decodeUpdate,
   encodeStateAsUpdate,
   encodeStateVector,
-  encodeUpdate,
-  type UpdateRecord,
 } from '@accord/core';
+import { decodeUpdate, encodeUpdate, type UpdateRecord } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { makeDoc } from './helpers.js';
 import { FAR, farDeletes, hostileRecord, run } from './hostile.js';

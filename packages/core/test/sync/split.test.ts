@@ -2,12 +2,12 @@ import {
   AccordError,
   applyUpdate,
   type Doc,
-  decodeUpdate,
   encodeStateAsUpdate,
   encodeStateVector,
   mergeUpdates,
   splitUpdate,
 } from '@accord/core';
+import { decodeUpdate } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeDoc, viewOf } from './helpers.js';

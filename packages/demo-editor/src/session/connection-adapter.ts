@@ -5,7 +5,7 @@
 
 import type { ClusterInfo, IndexeddbPersistence, PersistenceError, WebsocketProvider } from '@accord/client';
 import type { PresenceSource } from '@accord/codemirror';
-import type { PresenceState } from '@accord/core';
+import type { PresenceState } from '@accord/core/protocol';
 import type {
   ClusterView,
   ConnectionModel,

@@ -3,7 +3,7 @@
  * (`doc`, `*` for every document), the scope (`read` or `write`) and a required expiry. Verified
  * with `jose` before the relay sends any byte of the document.
  */
-import { describeDocIdProblem, docIdProblem, type Scope } from '@accord/core';
+import { describeDocIdProblem, docIdProblem, type Scope } from '@accord/core/protocol';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 /**

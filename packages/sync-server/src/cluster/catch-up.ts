@@ -11,15 +11,14 @@
  * Answers to peers' requests (`answer`) also come from the store: what a quorum read must see
  * is what W nodes hold durably.
  */
+import { diffUpdate, mergeUpdates } from '@accord/core';
 import {
   addsToCoverage,
   coverageOf,
   DecodeError,
-  diffUpdate,
   encodeStateVectorMap,
-  mergeUpdates,
   type UpdateCoverage,
-} from '@accord/core';
+} from '@accord/core/protocol';
 import type { NodeId } from '../election/types.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 import type { ClusterMessage } from './messages.js';

@@ -13,7 +13,7 @@
  *
  * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
  */
-import { DecodeError, type PresenceEntry } from '@accord/core';
+import { DecodeError, type PresenceEntry } from '@accord/core/protocol';
 import { ElectionNode } from '../election/election-node.js';
 import type { ElectionOutput, ElectionTimer, NodeId } from '../election/types.js';
 import type {
@@ -71,7 +71,7 @@ export interface ClusterReplicatorOptions {
   coalesceMs?: number;
   /**
    * Largest peer-link frame accepted (default 32 MiB). Catch-up and snapshot payloads larger
-   * than a quarter of it travel as several parts (see {@link sendSplit}).
+   * than a quarter of it travel as several parts (see `sendSplit`).
    */
   maxPeerFrameBytes?: number;
 }

@@ -13,7 +13,7 @@ import type { PeerTlsOptions } from './peer-links.js';
 
 export { PEER_PORT_OFFSET } from '../config.js';
 
-/** The TLS files of `config` for peer links, read, or `null` when TLS is off (see {@link tlsFromConfig}). */
+/** The TLS files of `config` for peer links, read, or `null` when TLS is off (see `tlsFromConfig`). */
 export function peerTlsFromConfig(config: RelayConfig): PeerTlsOptions | null {
   return tlsFromConfig(config);
 }

@@ -2,7 +2,7 @@
  * Messages between relay nodes (peer links): election, replicated updates and their
  * acknowledgements, state-vector catch-up, and ordered snapshots.
  */
-import type { PresenceEntry } from '@accord/core';
+import type { PresenceEntry } from '@accord/core/protocol';
 import type { ElectionMessage } from '../election/types.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 

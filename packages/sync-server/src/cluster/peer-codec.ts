@@ -13,7 +13,7 @@ import {
   type PresenceEntry,
   readPresenceState,
   writePresenceState,
-} from '@accord/core';
+} from '@accord/core/protocol';
 import { MAX_TERM, type NodeId } from '../election/types.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 import type { ClusterMessage } from './messages.js';

@@ -3,7 +3,7 @@
  * four messages; `peer-links.ts` feeds them socket frames. The cryptography and the protocol are
  * described in `peer-auth.ts`. Nothing here reads the clock or touches a socket.
  */
-import { DecodeError, decodeWith, Encoder } from '@accord/core';
+import { DecodeError, decodeWith, Encoder } from '@accord/core/protocol';
 import type { NodeId } from '../election/types.js';
 import {
   type ClusterKey,

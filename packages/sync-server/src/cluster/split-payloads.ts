@@ -7,7 +7,8 @@
  * idempotent and order-free (a part whose dependencies have not arrived is held), and a link
  * delivers in order, so the receiver holds everything by the time it handles the message.
  */
-import { encodeUpdate, splitUpdate } from '@accord/core';
+import { splitUpdate } from '@accord/core';
+import { encodeUpdate } from '@accord/core/protocol';
 import type { ClusterMessage } from './messages.js';
 
 /** An update that carries nothing. */

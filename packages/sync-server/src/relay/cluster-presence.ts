@@ -6,7 +6,12 @@
  * reported the entry; changes are merged and paced per document by a {@link PresenceThrottle}.
  * Single-threaded like the relay (no locking); time and timers from the injected scheduler.
  */
-import { encodeMessage, type PresenceEntry, type PresenceState, presenceStateSize } from '@accord/core';
+import {
+  encodeMessage,
+  type PresenceEntry,
+  type PresenceState,
+  presenceStateSize,
+} from '@accord/core/protocol';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 import { PresenceThrottle } from './presence-throttle.js';
 import { RemotePresence } from './remote-presence.js';

@@ -1,5 +1,5 @@
 /** The `cluster` message a relay sends its clients, built from its replicator's view. */
-import { encodeMessage } from '@accord/core';
+import { encodeMessage } from '@accord/core/protocol';
 import type { Replicator } from './replicator.js';
 
 /** Encode the cluster status for a client of `docId` (leader, term, successors, snapshot number). */

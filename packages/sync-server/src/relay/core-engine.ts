@@ -27,7 +27,7 @@ export class CoreRoomDocument implements RoomDocument {
   }
 
   complete(): boolean {
-    return this.doc.pendingCount === 0 && this.doc.pendingDeletes.size === 0;
+    return this.doc.pendingCount === 0 && this.doc.pendingDeleteCount === 0;
   }
 }
 

@@ -8,7 +8,7 @@
  * per interval, not N per frame it sends, and a hundred cursors moving together cost one frame.
  * Pure: time and timers come from the injected {@link Scheduler}; nothing here touches a socket.
  */
-import type { PresenceEntry, PresenceState } from '@accord/core';
+import type { PresenceEntry, PresenceState } from '@accord/core/protocol';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 
 /** Where merged presence goes. */

@@ -2,7 +2,7 @@
  * What a {@link Relay} is built from: its parts, limits and timeouts (every limit has a CLI
  * flag), and the small tables the handshake uses.
  */
-import { CloseCode } from '@accord/core';
+import { CloseCode } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';

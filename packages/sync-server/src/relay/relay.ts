@@ -14,7 +14,7 @@ import {
   encodeMessage,
   type HelloMessage,
   type PresenceEntry,
-} from '@accord/core';
+} from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import { AuthError } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';

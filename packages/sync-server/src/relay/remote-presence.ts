@@ -7,7 +7,7 @@
  * presence periodically), which also clears entries of a frozen node whose links stay open.
  */
 import { randomInt } from 'node:crypto';
-import { type PresenceEntry, type PresenceState, presenceStateSize } from '@accord/core';
+import { type PresenceEntry, type PresenceState, presenceStateSize } from '@accord/core/protocol';
 
 /**
  * A session id unique across the cluster: random high bits and, for node ids below 2^16, the

@@ -4,7 +4,7 @@
  * resolves once W nodes hold the update durably, the single-node one after the local commit.
  * Peers' updates come back into the node through the {@link ReplicaHost} it is started with.
  */
-import type { PresenceEntry } from '@accord/core';
+import type { PresenceEntry } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';

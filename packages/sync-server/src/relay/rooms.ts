@@ -3,7 +3,7 @@
  * presence. The registry loads a room from storage on first use (snapshot + later updates),
  * unloads it once idle, and compacts a document's log into a snapshot once it grows long.
  */
-import type { PresenceState } from '@accord/core';
+import type { PresenceState } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import type { SqliteStore } from '../storage/sqlite-store.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';

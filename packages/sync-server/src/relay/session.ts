@@ -14,7 +14,7 @@ import {
   type ProtocolErrorCode,
   type Scope,
   type ServerMessage,
-} from '@accord/core';
+} from '@accord/core/protocol';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 import type { Connection, ConnectionHandler } from './connection.js';
 import type { BudgetScope, FrameBudget } from './rate-limit.js';
@@ -35,7 +35,7 @@ export interface SessionLimits {
 
 /** What a session asks of the relay. */
 export interface SessionHost {
-  /** Handle `hello`; the session is `authenticating` until it calls {@link Session.joined} or closes. */
+  /** Handle `hello`; the session is `authenticating` until it calls `Session.joined` or closes. */
   hello(session: Session, msg: Extract<ClientMessage, { type: 'hello' }>): void;
   /** Handle a joined session's message other than `hello`, `ping` and `pong`. */
   message(session: Session, msg: ClientMessage): void;
@@ -43,7 +43,7 @@ export interface SessionHost {
   closed(session: Session): void;
   /**
    * Count for metrics: an error sent or a close (by code), a frame over a rate budget (by
-   * {@link BudgetScope}), an admission refusal (`hello-timeout`, `join-timeout`), or presence
+   * `BudgetScope`), an admission refusal (`hello-timeout`, `join-timeout`), or presence
    * refused for its size (`entry-bytes`).
    */
   count(kind: 'error' | 'close' | 'rate-limited' | 'admission' | 'presence', code: string | number): void;

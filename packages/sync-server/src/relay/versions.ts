@@ -4,7 +4,7 @@
  * Any joined session may ask, read-only ones included: reading old states of a document is
  * reading the document.
  */
-import type { GetVersionMessage, ListVersionsMessage, ServerMessage } from '@accord/core';
+import type { GetVersionMessage, ListVersionsMessage, ServerMessage } from '@accord/core/protocol';
 import type { SqliteStore } from '../storage/sqlite-store.js';
 
 const EMPTY = new Uint8Array(0);

@@ -3,7 +3,7 @@
  * to the room, handed to the replicator and acknowledged once durable (or answered `unavailable`).
  * Keeps count of writes in flight so a graceful shutdown can wait for their acknowledgements.
  */
-import { CloseCode, DecodeError, encodeMessage } from '@accord/core';
+import { CloseCode, DecodeError, encodeMessage } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { Replicator } from './replicator.js';

@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { CloseCode } from '@accord/core';
+import { CloseCode } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Connection, ConnectionHandler } from '../relay/connection.js';
@@ -57,7 +57,7 @@ export interface TransportOptions {
   readonly logger: Logger;
   /** Counts each socket refused at the upgrade or evicted from the pending budget. */
   readonly onRefused?: (reason: AdmissionRefusal) => void;
-  /** How long queued frames wait for company before they are sent (ms); see {@link WriteCoalescer}. Default 1. */
+  /** How long queued frames wait for company before they are sent (ms); see `WriteCoalescer`. Default 1. */
   readonly writeCoalesceMs?: number;
   /** The window under full load (ms); default `writeCoalesceMs` (no adaptation). */
   readonly writeCoalesceMaxMs?: number;

@@ -1,4 +1,4 @@
-import { CloseCode } from '@accord/core';
+import { CloseCode } from '@accord/core/protocol';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthError, hmacVerifier, mintToken, openVerifier } from '../../src/auth/tokens.js';

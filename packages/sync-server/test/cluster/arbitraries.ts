@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries for the cluster tests (election schedules, cluster messages).
  */
-import type { PresenceValue } from '@accord/core';
+import type { PresenceValue } from '@accord/core/protocol';
 import fc from 'fast-check';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
 import { MAX_SNAPSHOT_SEQ } from '../../src/cluster/peer-codec.js';

@@ -8,7 +8,7 @@
  */
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { Encoder } from '@accord/core';
+import { Encoder } from '@accord/core/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { lengthPrefixed } from '../../src/cluster/frame-reader.js';

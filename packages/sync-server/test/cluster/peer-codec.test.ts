@@ -1,4 +1,4 @@
-import { DecodeError, Encoder } from '@accord/core';
+import { DecodeError, Encoder } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   CLUSTER_PROTOCOL_VERSION,

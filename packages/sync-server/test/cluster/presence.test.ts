@@ -4,7 +4,8 @@
  * a client joining node 3 gets node 2's presence at once; presence works again once node 2 is back.
  * With a short presence TTL, a frozen node's (SIGSTOP, links still open) presence expires too.
  */
-import { Doc, encodeStateVector, type PresenceState } from '@accord/core';
+import { Doc, encodeStateVector } from '@accord/core';
+import type { PresenceState } from '@accord/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { waitFor } from '../../src/testing/index.js';

@@ -4,7 +4,8 @@
  * with the same bytes and time, so a client sees the same history from any node; retention
  * keeps the newest `--keep-snapshots`.
  */
-import { applyUpdate, Doc, encodeStateVector, type ServerMessage } from '@accord/core';
+import { applyUpdate, Doc, encodeStateVector } from '@accord/core';
+import type { ServerMessage } from '@accord/core/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { waitFor } from '../../src/testing/index.js';

@@ -1,4 +1,5 @@
-import { applyUpdate, CloseCode, Doc, encodeStateAsUpdate } from '@accord/core';
+import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
+import { CloseCode } from '@accord/core/protocol';
 import { SeededRandom } from '@accord/core/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';

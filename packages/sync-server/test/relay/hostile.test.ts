@@ -1,4 +1,4 @@
-import { CloseCode, Encoder, encodeMessage, PROTOCOL_VERSION } from '@accord/core';
+import { CloseCode, Encoder, encodeMessage, PROTOCOL_VERSION } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';

@@ -4,16 +4,8 @@
  * acknowledged, the sender is closed with 1007, and honest clients go on. The room documents
  * here are core documents with a small `maxPending`, so the limit is reached with a few structs.
  */
-import {
-  applyUpdate,
-  CloseCode,
-  Doc,
-  encodeStateAsUpdate,
-  encodeStateVector,
-  encodeUpdate,
-  mergeUpdates,
-  type UpdateRecord,
-} from '@accord/core';
+import { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector, mergeUpdates } from '@accord/core';
+import { CloseCode, encodeUpdate, type UpdateRecord } from '@accord/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';

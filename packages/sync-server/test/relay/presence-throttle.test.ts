@@ -1,4 +1,4 @@
-import type { PresenceEntry, PresenceState } from '@accord/core';
+import type { PresenceEntry, PresenceState } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { PresenceThrottle } from '../../src/relay/presence-throttle.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';

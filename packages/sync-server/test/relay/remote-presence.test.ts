@@ -1,4 +1,4 @@
-import { type PresenceState, presenceStateSize } from '@accord/core';
+import { type PresenceState, presenceStateSize } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_REMOTE_PRESENCE_PER_NODE,

@@ -1,4 +1,4 @@
-import { type ClientMessage, CloseCode, encodeMessage, type HelloMessage } from '@accord/core';
+import { type ClientMessage, CloseCode, encodeMessage, type HelloMessage } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/relay/connection.js';
 import { FrameBudget, SharedBudgets } from '../../src/relay/rate-limit.js';

@@ -4,7 +4,7 @@
  * `(r, c)` depends on `(r, c - 1)` (held until it arrives, like a sequence CRDT's origin).
  * Update: count, then entries; state vector: count, then (replica, highest contiguous counter).
  */
-import { DecodeError, type Decoder, decodeWith, Encoder } from '@accord/core';
+import { DecodeError, type Decoder, decodeWith, Encoder } from '@accord/core/protocol';
 import type { DocumentEngine, RoomDocument } from '../../src/relay/document.js';
 
 interface Entry {

@@ -3,7 +3,7 @@
  * for messages by type, send updates and wait for their acks. Not the provider; it does exactly
  * what a test tells it to.
  */
-import { decodeServerMessage, encodeMessage, type Message, type ServerMessage } from '@accord/core';
+import { decodeServerMessage, encodeMessage, type Message, type ServerMessage } from '@accord/core/protocol';
 import WebSocket from 'ws';
 
 type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

@@ -1,4 +1,4 @@
-import { CloseCode } from '@accord/core';
+import { CloseCode } from '@accord/core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';

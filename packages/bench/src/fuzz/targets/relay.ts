@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeMessage } from '@accord/core';
+import { encodeMessage } from '@accord/core/protocol';
 import type { AccordCoreApi } from '../../accord/core-api.js';
 import { accordProtocol } from '../../relay/protocols/accord.js';
 import type { LoadProtocol } from '../../relay/protocols/types.js';

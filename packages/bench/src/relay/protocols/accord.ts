@@ -4,7 +4,7 @@
  * `ack { id }` once durable. Relayed updates carry the sender's bytes unchanged, so they are
  * keyed by a 53-bit hash of those bytes.
  */
-import { DecodeError, decodeServerMessage, encodeMessage } from '@accord/core';
+import { DecodeError, decodeServerMessage, encodeMessage } from '@accord/core/protocol';
 import type { AccordCoreApi } from '../../accord/core-api.js';
 import { createRng } from '../../util/prng.js';
 import type { FullReplica, Incoming, LightUpdate, LoadProtocol } from './types.js';

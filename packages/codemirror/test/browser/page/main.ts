@@ -5,7 +5,8 @@
  * is concurrent), which `window.harness.setOnline(false)` can cut. `window.harness` lets the test
  * read the editor, the Accord text and the selection.
  */
-import { applyUpdate, Doc, encodeStateAsUpdate, type PresenceValue } from '@accord/core';
+import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
+import type { PresenceValue } from '@accord/core/protocol';
 import { EditorSelection, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { accordCollab, accordRemote, type PeerPresence, type PresenceSource } from '../../../src/index.js';
