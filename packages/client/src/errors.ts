@@ -104,3 +104,14 @@ const byProtocolCode: Partial<Record<ProtocolErrorCode, ProviderErrorCode>> = {
 export function errorCodeForProtocol(code: ProtocolErrorCode): ProviderErrorCode {
   return byProtocolCode[code] ?? 'relay-error';
 }
+
+/**
+ * Emits a {@link ProviderError} through the provider's `error` event: what the provider's parts
+ * (sender, relay handler, session lifecycle) call to report a problem.
+ */
+export type ReportError = (
+  code: ProviderErrorCode,
+  message: string,
+  fatal: boolean,
+  details?: { closeCode?: number; url?: string },
+) => void;

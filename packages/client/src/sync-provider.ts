@@ -1,57 +1,66 @@
 /**
  * `SyncProvider`: the public API of the provider over any {@link DocSync} (`WebsocketProvider`
- * binds it to an `@accord/core` `Doc`). The protocol handling lives in {@link ProviderEngine}.
+ * binds it to an `@accord/core` `Doc`). It is an event emitter that holds its engine (the
+ * non-exported `ProviderCore`, which owns the protocol) privately and delegates to it.
  */
-import { encodeMessage, type PresenceState, type VersionInfo } from '@accord/core/protocol';
+import type { PresenceState, VersionInfo } from '@accord/core/protocol';
 import type { DocSync } from './doc-sync.js';
-import { ProviderDestroyedError } from './errors.js';
+import { Emitter } from './emitter.js';
 import { type PresenceInput, toPresenceState } from './presence.js';
-import { ProviderEngine } from './provider-engine.js';
-import type { ClusterInfo, ProviderOptions, ProviderStatus } from './provider-options.js';
+import { ProviderCore } from './provider-core.js';
+import type { ClusterInfo, ProviderEvents, ProviderOptions, ProviderStatus } from './provider-options.js';
 import type { LoadedVersion } from './version-requests.js';
 
 /**
  * Syncs a document with a relay cluster (see the package README for the protocol). All state
  * changes happen on the caller's event loop; listeners run synchronously.
  */
-export class SyncProvider extends ProviderEngine {
+export class SyncProvider extends Emitter<ProviderEvents> {
+  /** The document id this provider syncs. */
+  readonly docId: string;
+  /** The engine: connection, outbox, relay handling, presence, session lifecycle. */
+  readonly #core: ProviderCore;
+
   /**
-   * Starts connecting at once unless `options.connect` is `false`.
-   * @throws TypeError for an empty or invalid URL list, an empty `docId`, or no WebSocket class.
+   * Sync `docSync` through the relays at `urls`. Starts connecting at once unless
+   * `options.connect` is `false`. Relay updates are applied with this provider as their origin.
+   * @throws TypeError for an empty or invalid URL list, an invalid `docId` (see `docIdProblem`), or no WebSocket class.
    */
   constructor(docSync: DocSync, urls: readonly string[], options: ProviderOptions) {
-    super(docSync, urls, options);
+    super();
+    this.#core = new ProviderCore(docSync, urls, options, this, this);
+    this.docId = this.#core.docId;
     if (options.connect !== false) this.connect();
   }
 
   /** The current status. */
   get status(): ProviderStatus {
-    return this.current;
+    return this.#core.status;
   }
 
   /** Whether the relay's state has been applied on the current connection. */
   get synced(): boolean {
-    return this.session?.synced === true;
+    return this.#core.synced;
   }
 
   /** The last cluster information received (kept while reconnecting), or `null`. */
   get cluster(): ClusterInfo | null {
-    return this.clusterInfo;
+    return this.#core.cluster;
   }
 
   /** The relay URL of the current (or last) connection attempt. */
   get url(): string {
-    return this.connection.url;
+    return this.#core.url;
   }
 
   /** This session's id on the current connection, if the handshake got that far. */
   get sessionId(): number | undefined {
-    return this.session?.sessionId;
+    return this.#core.sessionId;
   }
 
   /** Local updates not yet acknowledged as durable (merged batches count once). */
   get pendingUpdates(): number {
-    return this.outbox.size;
+    return this.#core.pendingUpdates;
   }
 
   /**
@@ -60,12 +69,12 @@ export class SyncProvider extends ProviderEngine {
    * by a negative number.
    */
   get peers(): Map<number, PresenceState> {
-    return this.mergedPeers();
+    return this.#core.peers();
   }
 
   /** This session's presence as last set, or `null`. */
   get localPresence(): PresenceState | null {
-    return this.local;
+    return this.#core.localPresence;
   }
 
   /**
@@ -74,7 +83,7 @@ export class SyncProvider extends ProviderEngine {
    * @throws {VersionError} `timeout` or `destroyed` (as a rejection).
    */
   versions(): Promise<readonly VersionInfo[]> {
-    return this.versionRequests.list();
+    return this.#core.versions();
   }
 
   /**
@@ -82,7 +91,7 @@ export class SyncProvider extends ProviderEngine {
    * @throws {VersionError} `not-found` when the node does not keep it, `timeout`, `destroyed`.
    */
   fetchVersion(number: { readonly term: number; readonly seq: number }): Promise<LoadedVersion> {
-    return this.versionRequests.get(number.term, number.seq);
+    return this.#core.fetchVersion(number.term, number.seq);
   }
 
   /**
@@ -91,11 +100,7 @@ export class SyncProvider extends ProviderEngine {
    * @throws Error after `destroy()`.
    */
   connect(): void {
-    if (this.destroyed) throw new Error('WebsocketProvider was destroyed');
-    if (this.current !== 'offline') return;
-    this.authFailures = 0;
-    this.setStatus('connecting');
-    this.connection.start();
+    this.#core.connect();
   }
 
   /**
@@ -103,9 +108,7 @@ export class SyncProvider extends ProviderEngine {
    * collecting in the outbox and are sent on the next `connect()`.
    */
   disconnect(): void {
-    this.connection.stop();
-    this.endSession();
-    this.setStatus('offline');
+    this.#core.disconnect();
   }
 
   /**
@@ -113,14 +116,9 @@ export class SyncProvider extends ProviderEngine {
    * promises with {@link ProviderDestroyedError}, drop every listener. Idempotent.
    */
   destroy(): void {
-    if (this.destroyed) return;
+    if (this.#core.destroyed) return;
     this.disconnect();
-    this.destroyed = true;
-    this.versionRequests.destroy();
-    this.tabs?.close(); // hands what is unacknowledged to the other tabs
-    this.unsubscribeDoc();
-    this.unsubscribeOnline();
-    this.outbox.clear(new ProviderDestroyedError());
+    this.#core.destroy();
     this.clear();
   }
 
@@ -131,7 +129,7 @@ export class SyncProvider extends ProviderEngine {
    * {@link ProviderError} if the relay refused one of those updates as malformed.
    */
   whenAcknowledged(): Promise<void> {
-    return this.outbox.whenAcknowledged();
+    return this.#core.whenAcknowledged();
   }
 
   /** Resolves the next time the provider is synced (at once if it is). */
@@ -153,17 +151,11 @@ export class SyncProvider extends ProviderEngine {
    * @throws RangeError (when sent) if a value is not a valid presence value.
    */
   setPresence(state: PresenceInput | null): void {
-    const local = state === null ? null : toPresenceState(state);
-    // Encode now so an invalid value throws here, not later in the batched send.
-    this.presenceFrame = encodeMessage({ type: 'presence', state: local });
-    this.local = local;
-    this.presenceDirty = true;
-    this.scheduleFlush();
-    this.tabs?.announce();
+    this.#core.setPresence(state === null ? null : toPresenceState(state));
   }
 
   /** Merge fields into this session's presence (see {@link setPresence}). */
   updatePresence(fields: PresenceInput): void {
-    this.setPresence({ ...(this.local ?? {}), ...fields });
+    this.setPresence({ ...(this.#core.localPresence ?? {}), ...fields });
   }
 }

@@ -7,7 +7,9 @@ import type { ProviderOptions } from './provider-options.js';
 import { SyncProvider } from './sync-provider.js';
 
 /**
- * Keeps a {@link Doc} in sync with a relay cluster over WebSockets.
+ * Keeps a {@link Doc} in sync with a relay cluster over WebSockets: a {@link SyncProvider} bound
+ * to a `Doc` (through `bindDoc`), so every member and event of `SyncProvider` applies, plus `doc`
+ * and `loadVersion`.
  *
  * ```ts
  * import { WebSocket } from 'ws'; // Node only; browsers use the native WebSocket

@@ -144,6 +144,19 @@ describe('SyncProvider handshake and live sync', () => {
     expect(ids.every((id) => id > 0)).toBe(true);
   });
 
+  it('applies relay updates (sync reply and live) with the provider itself as their origin', () => {
+    const h = harness();
+    h.relays.get(A)!.ops.add(50);
+    const origins: unknown[] = [];
+    h.doc.onUpdate((_update, origin) => origins.push(origin));
+    const p = h.make();
+    expect(p.docId).toBe('notes');
+    h.pump();
+    h.relays.get(A)!.send(h.live(), { type: 'update', id: 0, update: new Uint8Array([9, 0, 0, 0]) });
+    h.doc.edit(7);
+    expect(origins).toEqual([p, p, 'local']);
+  });
+
   it('a burst of transactions in one task goes out as one merged frame, not one frame each', () => {
     const h = harness();
     h.make();
