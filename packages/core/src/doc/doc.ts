@@ -11,7 +11,7 @@ import type { UpdateRecord } from '../format/records.js';
 import { Item } from '../sequence/item.js';
 import { StructStore } from '../store/struct-store.js';
 import { DocMap, List } from './collections.js';
-import type { ChangeEvent, Container, DocCore } from './container.js';
+import type { ChangeEvent, Container } from './container.js';
 import { Counter } from './counter.js';
 import { encodeTransaction } from './encode.js';
 import { type HeldRange, HeldStructs, WaitIndex } from './pending.js';
