@@ -150,7 +150,7 @@ export class SyncProvider extends ProviderEngine {
   /**
    * Set (or with `null`, clear) this session's presence; missing fields default (`''`, `null`).
    * Sent at once when synced, and again after every reconnect.
-   * @throws RangeError (when sent) if a value is not a valid presence value.
+   * @throws AccordError `invalid-argument` if a value is not a valid presence value.
    */
   setPresence(state: PresenceInput | null): void {
     const local = state === null ? null : toPresenceState(state);
