@@ -148,7 +148,7 @@ export class SyncProvider extends Emitter<ProviderEvents> {
   /**
    * Set (or with `null`, clear) this session's presence; missing fields default (`''`, `null`).
    * Sent at once when synced, and again after every reconnect.
-   * @throws RangeError (when sent) if a value is not a valid presence value.
+   * @throws AccordError `invalid-argument` if a value is not a valid presence value.
    */
   setPresence(state: PresenceInput | null): void {
     this.#core.setPresence(state === null ? null : toPresenceState(state));

@@ -440,7 +440,9 @@ describe('SyncProvider presence, cluster and lifecycle', () => {
     h.pump();
     const sent = h.relays.get(A)!.received.filter((m) => m.type === 'presence');
     expect(sent.map((m) => m.type === 'presence' && m.state?.cursor)).toEqual([49]);
-    expect(() => p.setPresence({ cursor: Number.NaN })).toThrow(RangeError);
+    expect(() => p.setPresence({ cursor: Number.NaN })).toThrow(
+      expect.objectContaining({ name: 'AccordError', code: 'invalid-argument' }),
+    );
     expect(p.localPresence?.cursor).toBe(49);
     p.setPresence(null);
     h.pump();

@@ -78,9 +78,11 @@ const SERVER_TYPES = new Set<MessageType>([
 ]);
 
 /**
- * Encode one message into a frame. Throws `RangeError` when a field is out of range (negative
- * or unsafe integers, a presence value the format cannot hold, a `hello` whose document id holds
- * a lone surrogate, which UTF-8 cannot carry); never for valid messages.
+ * Encode one message into a frame; never throws for valid messages.
+ * @throws `RangeError` when a field is out of range (negative or unsafe integers, a `hello`
+ * whose document id holds a lone surrogate, which UTF-8 cannot carry).
+ * @throws {AccordError} `invalid-argument` for a presence value the format cannot hold (see
+ * `writePresenceValue`).
  */
 export function encodeMessage(msg: Message): Uint8Array {
   // The hot frames (one per update, one per ack) are written straight into an exact-size array.

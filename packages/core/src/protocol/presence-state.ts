@@ -5,9 +5,10 @@
  */
 import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
+import { stringSize } from '../encoding/sizes.js';
 import { DecodeError } from '../errors.js';
 import type { PresenceState } from './messages.js';
-import { presenceValueSize, readPresenceValue, stringSize, writePresenceValue } from './presence-value.js';
+import { presenceValueSize, readPresenceValue, writePresenceValue } from './presence-value.js';
 
 /** Longest presence name accepted, in UTF-8 bytes. */
 export const MAX_PRESENCE_NAME_BYTES = 256;
@@ -15,7 +16,8 @@ export const MAX_PRESENCE_NAME_BYTES = 256;
 export const MAX_PRESENCE_COLOR_BYTES = 64;
 
 /**
- * Append `state` (or its absence, `null`). Throws `RangeError` when the cursor or data is not a
+ * Append `state` (or its absence, `null`).
+ * @throws {AccordError} `invalid-argument` when the cursor or data is not a
  * {@link PresenceValue} (a caller bug).
  */
 export function writePresenceState(enc: Encoder, state: PresenceState | null): void {
@@ -50,8 +52,8 @@ export function readPresenceState(dec: Decoder): PresenceState | null {
 /**
  * The exact number of bytes {@link writePresenceState} writes for `state` (1 for `null`),
  * computed without encoding. A relay bounds presence by this size, per entry and per room, so
- * the same state weighs the same whether a client or another node reported it. Throws
- * `RangeError` where {@link writePresenceState} would.
+ * the same state weighs the same whether a client or another node reported it.
+ * @throws {AccordError} `invalid-argument` where {@link writePresenceState} would.
  */
 export function presenceStateSize(state: PresenceState | null): number {
   if (state === null) return 1;

@@ -6,6 +6,7 @@
  */
 import type { Decoder } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
+import { TaggedValueCodec, type ValueTags } from '../encoding/tagged-value.js';
 import { AccordError, DecodeError } from '../errors.js';
 
 /**
@@ -106,104 +107,30 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** Deepest nesting of arrays and objects that {@link jsonCodec} writes or reads. */
 export const MAX_JSON_DEPTH = 64;
 
-enum JsonTag {
-  Null = 0,
-  False = 1,
-  True = 2,
-  Int = 3,
-  Float = 4,
-  String = 5,
-  Array = 6,
-  Object = 7,
-}
+/**
+ * The tags of {@link jsonCodec}, part of the stored state format (never renumber): 0 null,
+ * 1 false, 2 true, 3 safe integer (signed varint), 4 other number (float64), 5 string, 6 array,
+ * 7 object (keys sorted).
+ */
+const JSON_TAGS: ValueTags = {
+  null: 0,
+  false: 1,
+  true: 2,
+  int: 3,
+  float: 4,
+  string: 5,
+  array: 6,
+  object: 7,
+};
 
-function writeJson(enc: Encoder, value: JsonValue, depth: number): void {
-  if (value === null) {
-    enc.writeU8(JsonTag.Null);
-  } else if (typeof value === 'boolean') {
-    enc.writeU8(value ? JsonTag.True : JsonTag.False);
-  } else if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new AccordError('invalid-argument', 'JSON numbers must be finite');
-    if (Number.isSafeInteger(value) && !Object.is(value, -0)) {
-      enc.writeU8(JsonTag.Int);
-      enc.writeVarInt(value);
-    } else {
-      enc.writeU8(JsonTag.Float);
-      enc.writeFloat64(value);
-    }
-  } else if (typeof value === 'string') {
-    enc.writeU8(JsonTag.String);
-    enc.writeString(value);
-  } else if (typeof value === 'object') {
-    if (depth >= MAX_JSON_DEPTH) {
-      throw new AccordError('invalid-argument', `JSON value nested deeper than ${MAX_JSON_DEPTH}`);
-    }
-    if (Array.isArray(value)) {
-      enc.writeU8(JsonTag.Array);
-      enc.writeVarUint(value.length);
-      // Holes in sparse arrays read as undefined, which is refused below.
-      for (let i = 0; i < value.length; i++) writeJson(enc, value[i] as JsonValue, depth + 1);
-      return;
-    }
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      throw new AccordError('invalid-argument', 'JSON objects must be plain objects');
-    }
-    // Sorted keys make the encoding canonical: equal objects give equal bytes and keys.
-    const keys = Object.keys(value).sort();
-    enc.writeU8(JsonTag.Object);
-    enc.writeVarUint(keys.length);
-    for (const k of keys) {
-      enc.writeString(k);
-      writeJson(enc, value[k] as JsonValue, depth + 1);
-    }
-  } else {
-    throw new AccordError('invalid-argument', `${typeof value} is not a JSON value`);
-  }
-}
-
-function readJson(dec: Decoder, depth: number): JsonValue {
-  const tag = dec.readU8();
-  switch (tag) {
-    case JsonTag.Null:
-      return null;
-    case JsonTag.False:
-      return false;
-    case JsonTag.True:
-      return true;
-    case JsonTag.Int:
-      return dec.readVarInt();
-    case JsonTag.Float: {
-      const v = dec.readFloat64();
-      if (!Number.isFinite(v)) throw new DecodeError('invalid', 'JSON numbers must be finite');
-      return v;
-    }
-    case JsonTag.String:
-      return dec.readString();
-    case JsonTag.Array:
-    case JsonTag.Object: {
-      if (depth >= MAX_JSON_DEPTH) throw new DecodeError('too-large', 'JSON value nested too deeply');
-      if (tag === JsonTag.Array) {
-        const n = dec.readCount(1);
-        // push, not new Array(n): memory grows only with the elements actually read.
-        const arr: JsonValue[] = [];
-        for (let i = 0; i < n; i++) arr.push(readJson(dec, depth + 1));
-        return arr;
-      }
-      const n = dec.readCount(2);
-      const obj: { [key: string]: JsonValue } = {};
-      for (let i = 0; i < n; i++) {
-        const k = dec.readString();
-        const v = readJson(dec, depth + 1);
-        // defineProperty so a key named "__proto__" stays an own property.
-        Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
-      }
-      return obj;
-    }
-    default:
-      throw new DecodeError('bad-tag', `jsonCodec: unknown tag ${tag}`);
-  }
-}
+/** The configuration of the tagged-value codec behind {@link jsonCodec} (internal: for tests). */
+export const jsonValueCodec: TaggedValueCodec = new TaggedValueCodec({
+  name: 'JSON value',
+  tags: JSON_TAGS,
+  // Sorted keys make the encoding canonical: equal objects give equal bytes and keys.
+  sortKeys: true,
+  maxDepth: MAX_JSON_DEPTH,
+});
 
 const keyEncoder = new Encoder(64);
 
@@ -211,18 +138,20 @@ const keyEncoder = new Encoder(64);
  * JSON-compatible values in a compact binary form (tags, varints, float64, UTF-8; object keys
  * sorted), never JSON text. The key of a value is its canonical encoding, so `{a: 1, b: 2}` and
  * `{b: 2, a: 1}` are the same element. Nesting deeper than {@link MAX_JSON_DEPTH} is refused on
- * both sides.
+ * both sides: writing and `key` throw `AccordError('invalid-argument')` for anything that is not
+ * a JSON value, reading throws only `DecodeError` (`too-large` for too deep nesting, `bad-tag`,
+ * `invalid` for a non-finite number). A configuration of the shared tagged-value codec.
  */
 export const jsonCodec: ValueCodec<JsonValue> = {
   write(enc, value) {
-    writeJson(enc, value, 0);
+    jsonValueCodec.write(enc, value);
   },
   read(dec) {
-    return readJson(dec, 0);
+    return jsonValueCodec.read(dec) as JsonValue;
   },
   key(value) {
     keyEncoder.reset();
-    writeJson(keyEncoder, value, 0);
+    jsonValueCodec.write(keyEncoder, value);
     const bytes = keyEncoder.toBytes();
     // One UTF-16 code unit per byte: a compact string key that preserves byte equality.
     let s = '';

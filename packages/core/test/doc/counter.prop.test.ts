@@ -26,6 +26,28 @@ function expectRefused(doc: Doc, bytes: Uint8Array): void {
   expect(doc.pending.length).toBe(pending);
 }
 
+/** The little-endian float64 bytes of `x`. */
+function float64(x: number): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setFloat64(0, x, true);
+  return b;
+}
+
+/**
+ * An update holding counter delta `delta`. The encoder refuses non-finite numbers, so those are
+ * written as 0.5 (a float64) whose eight bytes are then replaced, as a hostile writer would.
+ */
+function counterUpdate(delta: number, snapshot: boolean): Uint8Array {
+  if (Number.isFinite(delta))
+    return encodeUpdate({ records: [op(9, 0, delta)], deletes: new Map(), snapshot });
+  const bytes = encodeUpdate({ records: [op(9, 0, 0.5)], deletes: new Map(), snapshot });
+  const half = float64(0.5);
+  const at = bytes.findIndex((_, i) => half.every((b, j) => bytes[i + j] === b));
+  expect(at).toBeGreaterThan(0);
+  bytes.set(float64(delta), at);
+  return bytes;
+}
+
 describe('Counter deltas', () => {
   it('refuses 0.1 (three replicas adding it in two orders would end on 0.6 and 0.6000000000000001)', () => {
     expect(0.1 + 0.2 + 0.3).not.toBe(0.3 + 0.2 + 0.1);
@@ -63,12 +85,20 @@ describe('Counter deltas', () => {
     expect(encodeStateAsUpdate(c)).toEqual(before);
   });
 
+  it('the update encoder refuses non-finite deltas', () => {
+    for (const delta of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => encodeUpdate({ records: [op(9, 0, delta)], deletes: new Map() })).toThrow(
+        expect.objectContaining({ name: 'AccordError', code: 'invalid-argument' }),
+      );
+    }
+  });
+
   it('decoders refuse fractional, non-finite and unsafe deltas; the document stays as it was', () => {
     const doc = makeDoc(1);
     doc.getCounter('c').increment(2);
     for (const delta of [0.1, -2.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, -(2 ** 70)]) {
-      expectRefused(doc, encodeUpdate({ records: [op(9, 0, delta)], deletes: new Map() }));
-      expectRefused(doc, encodeUpdate({ records: [op(9, 0, delta)], deletes: new Map(), snapshot: true }));
+      expectRefused(doc, counterUpdate(delta, false));
+      expectRefused(doc, counterUpdate(delta, true));
     }
     expect(doc.getCounter('c').value).toBe(2);
   });

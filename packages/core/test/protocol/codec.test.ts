@@ -1,4 +1,5 @@
 import {
+  AccordError,
   CloseCode,
   closeCodeInfo,
   DecodeError,
@@ -158,7 +159,7 @@ describe('presence values', () => {
   it('rejects nesting deeper than the limit when encoding and when decoding', () => {
     let deep: PresenceValue = 1;
     for (let i = 0; i <= PRESENCE_MAX_DEPTH + 1; i++) deep = [deep];
-    expect(() => presence(deep)).toThrow(RangeError);
+    expect(() => presence(deep)).toThrow(AccordError);
     const e = new Encoder();
     e.writeU8(PROTOCOL_VERSION);
     e.writeU8(7);
@@ -175,8 +176,8 @@ describe('presence values', () => {
   });
 
   it('rejects non-finite numbers and unsupported values when encoding', () => {
-    expect(() => presence(Number.NaN)).toThrow(RangeError);
-    expect(() => presence(undefined as unknown as PresenceValue)).toThrow(RangeError);
+    expect(() => presence(Number.NaN)).toThrow(AccordError);
+    expect(() => presence(undefined as unknown as PresenceValue)).toThrow(AccordError);
   });
 });
 

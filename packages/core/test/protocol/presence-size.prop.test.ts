@@ -1,4 +1,10 @@
-import { Encoder, presenceStateSize, presenceValueSize, writePresenceState } from '@accord/core/protocol';
+import {
+  AccordError,
+  Encoder,
+  presenceStateSize,
+  presenceValueSize,
+  writePresenceState,
+} from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { presenceState, presenceValue } from './arbitraries.js';
@@ -28,7 +34,7 @@ describe('presence sizes', () => {
   });
 
   it('refuses what the encoder refuses', () => {
-    expect(() => presenceValueSize(Number.NaN)).toThrow(RangeError);
+    expect(() => presenceValueSize(Number.NaN)).toThrow(AccordError);
     fc.assert(
       fc.property(presenceValue, (v) => {
         expect(presenceValueSize(v)).toBeGreaterThan(0);
