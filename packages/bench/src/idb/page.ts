@@ -7,7 +7,7 @@
 
 /** The HTML of the bench page. */
 export const BENCH_PAGE = `<!doctype html><meta charset="utf-8"><title>bench:idb</title><link rel="icon" href="data:,">
-<script type="importmap">{"imports":{"@accord/core":"/core/index.js","@accord/client":"/client/index.js"}}</script>
+<script type="importmap">{"imports":{"@accord/core":"/core/index.js","@accord/core/protocol":"/core/protocol.js","@accord/core/crdts":"/core/crdts.js","@accord/client":"/client/index.js"}}</script>
 <script type="module">
 import { Doc } from '@accord/core';
 import { IndexeddbPersistence } from '@accord/client';

@@ -14,8 +14,8 @@ const roots: Record<string, string> = {
   '/core/': join(packages, 'core/dist'),
 };
 
-/** The import map that resolves `@accord/core` and `@accord/client` to the served `dist`. */
-export const IMPORT_MAP = `<script type="importmap">{"imports":{"@accord/core":"/core/index.js","@accord/client":"/client/index.js"}}</script>`;
+/** The import map that resolves the `@accord/core` entry points and `@accord/client` to the served `dist`. */
+export const IMPORT_MAP = `<script type="importmap">{"imports":{"@accord/core":"/core/index.js","@accord/core/protocol":"/core/protocol.js","@accord/core/crdts":"/core/crdts.js","@accord/client":"/client/index.js"}}</script>`;
 
 /** The served page and where it is. */
 export interface DistServer {
