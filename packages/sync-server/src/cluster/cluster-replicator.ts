@@ -27,6 +27,7 @@ import { ReplicationError } from '../relay/replicator.js';
 import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
 import { CatchUp } from './catch-up.js';
 import { ELECTION_META_KEY, readPersisted } from './election-state.js';
+import { LinkLog } from './link-log.js';
 import type { ClusterMessage } from './messages.js';
 import { deriveClusterKey } from './peer-auth.js';
 import { peerFaultReporter } from './peer-faults.js';
@@ -89,6 +90,8 @@ export class ClusterReplicator implements Replicator {
   private host: ReplicaHost | null = null;
   private election: ElectionNode | null = null;
   private links: PeerLinks | null = null;
+  /** Logs link changes and quorum loss at warn (set by `start`). */
+  private linkLog: LinkLog | null = null;
   private snapshots: SnapshotReplication | null = null;
   private catchUp: CatchUp | null = null;
   private readonly maxPeerFrameBytes: number;
@@ -145,6 +148,10 @@ export class ClusterReplicator implements Replicator {
       ingest: (docId, update) => host.ingest(docId, update),
     });
     this.catchUp = catchUp;
+    this.linkLog = new LinkLog(host.logger, this.quorum.w, {
+      openDocuments: () => host.openDocuments,
+      pendingWrites: () => this.writes.pending,
+    });
     this.links = new PeerLinks({
       nodeId: this.opts.nodeId,
       listenHost: this.opts.listenHost,
@@ -167,7 +174,10 @@ export class ClusterReplicator implements Replicator {
       },
       // The peer's link to us is back: acks it sent while it had none were dropped, so forward
       // it again every write it is not known to hold (it acks duplicates; updates are idempotent).
-      onInboundAuthenticated: (peer) => this.reforward(peer),
+      onInboundAuthenticated: (peer) => {
+        this.linkLog?.changed(peer, 'up');
+        this.reforward(peer);
+      },
       onInboundLost: (peer) => {
         this.host?.peerPresenceGone(peer);
         this.linkChanged(peer, 'down');
@@ -278,6 +288,7 @@ export class ClusterReplicator implements Replicator {
     const election = this.election;
     if (election === null) return;
     const now = this.scheduler.now();
+    this.linkLog?.changed(peer, change);
     this.apply(change === 'up' ? election.peerUp(peer, now) : election.peerDown(peer, now));
   }
 

@@ -354,6 +354,11 @@ export class Relay implements SessionHost, ReplicaHost {
     return this.store.documents();
   }
 
+  /** Documents with a room open on this node (see {@link ReplicaHost.openDocuments}). */
+  get openDocuments(): number {
+    return this.rooms.size;
+  }
+
   peerPresence(from: number, docId: string, entries: readonly PresenceEntry[]): void {
     if (docIdProblem(docId) === null) this.presence.fromPeer(from, docId, entries);
   }

@@ -68,6 +68,8 @@ export interface ReplicaHost {
   diff(docId: string, stateVector: Uint8Array): Promise<Uint8Array>;
   /** Ids of every document stored on this node (for anti-entropy after a partition). */
   documents(): string[];
+  /** Documents with a room open on this node now (clients editing them here). */
+  readonly openDocuments: number;
   /**
    * Presence of node `from`'s client sessions in `docId` changed: remember it and tell this
    * node's sessions in that document. Best effort; entries past a per-node bound are ignored.
