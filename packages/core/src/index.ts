@@ -68,4 +68,5 @@ export {
   type RealSchedulerOptions,
   type Scheduler,
   type TimerHandle,
+  type TimerOptions,
 } from './time/scheduler.js';

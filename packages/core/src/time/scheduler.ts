@@ -16,13 +16,26 @@ export interface TimerHandle {
   cancel(): void;
 }
 
+/** Options of one timer ({@link Scheduler.setTimer}). */
+export interface TimerOptions {
+  /**
+   * In Node, whether this timer keeps the process alive until it fires or is cancelled, whatever
+   * the scheduler's default (`RealScheduler`'s `unref` option): `true` for a wait the process must
+   * see through even when nothing else is left, such as a shutdown's grace period; `false` for
+   * housekeeping that must never hold the process. Absent: the scheduler's default. Ignored by
+   * virtual-time schedulers and in browsers.
+   */
+  readonly keepAlive?: boolean;
+}
+
 /** A clock that can also run callbacks later. */
 export interface Scheduler extends Clock {
   /**
    * Run `fn` once after `delayMs` (clamped to >= 0). Callbacks due at the same time run in the
-   * order they were set. Throws `RangeError` for a non-finite delay.
+   * order they were set. Throws `RangeError` for a non-finite delay. `options` may override, for
+   * this timer, whether it keeps a Node process alive (see {@link TimerOptions}).
    */
-  setTimer(delayMs: number, fn: () => void): TimerHandle;
+  setTimer(delayMs: number, fn: () => void, options?: TimerOptions): TimerHandle;
   /**
    * Run `fn` once the current task is done (a microtask in production), before any timer: for
    * work batched per event-loop turn, such as sending the updates of one turn together.
@@ -35,7 +48,8 @@ export interface RealSchedulerOptions {
   /**
    * In Node, whether a pending timer lets the process exit (`timer.unref()`). Default `true`: a
    * relay's housekeeping timers never keep it alive. A client that must keep retrying (its
-   * reconnect timer is all that is left) passes `false`. Ignored in browsers.
+   * reconnect timer is all that is left) passes `false`. A timer's own `keepAlive`
+   * ({@link TimerOptions}) overrides it. Ignored in browsers.
    */
   readonly unref?: boolean;
 }
@@ -43,7 +57,7 @@ export interface RealSchedulerOptions {
 /**
  * The production scheduler: `performance.now()`, `setTimeout` and `queueMicrotask` (browsers and
  * Node). In Node, its timers do not keep the process alive unless constructed with
- * `{ unref: false }`.
+ * `{ unref: false }` or set with `{ keepAlive: true }`.
  */
 export class RealScheduler implements Scheduler {
   private readonly unref: boolean;
@@ -57,12 +71,13 @@ export class RealScheduler implements Scheduler {
     return performance.now();
   }
 
-  setTimer(delayMs: number, fn: () => void): TimerHandle {
+  setTimer(delayMs: number, fn: () => void, options?: TimerOptions): TimerHandle {
     if (!Number.isFinite(delayMs)) throw new RangeError(`setTimer: delay ${delayMs} is not finite`);
     const t: ReturnType<typeof setTimeout> = setTimeout(fn, Math.max(0, delayMs));
     // Node's timers are objects with unref(); browsers' are numbers.
     const node = t as unknown as { unref?: () => void };
-    if (this.unref && typeof node === 'object' && typeof node.unref === 'function') node.unref();
+    const unref = options?.keepAlive === undefined ? this.unref : !options.keepAlive;
+    if (unref && typeof node === 'object' && typeof node.unref === 'function') node.unref();
     return { cancel: () => clearTimeout(t) };
   }
 

@@ -1,6 +1,7 @@
 /**
  * Core's one Scheduler: `defer` (work batched per event-loop turn) on the virtual-time
- * `ManualScheduler` and the production `RealScheduler`, and `RealScheduler`'s `unref` option.
+ * `ManualScheduler` and the production `RealScheduler`, and `RealScheduler`'s `unref` option and
+ * a timer's own `keepAlive`.
  * Timer ordering and cancellation are covered by sync-server's test/time/scheduler.test.ts.
  */
 import { RealScheduler } from '@accord/core';
@@ -77,5 +78,17 @@ describe('RealScheduler', () => {
     expect(second?.hasRef()).toBe(true);
     unrefd.cancel();
     kept.cancel();
+  });
+
+  it('lets one timer override the default with { keepAlive }', () => {
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    const handles = [
+      new RealScheduler().setTimer(60_000, () => {}, { keepAlive: true }),
+      new RealScheduler({ unref: false }).setTimer(60_000, () => {}, { keepAlive: false }),
+      new RealScheduler().setTimer(60_000, () => {}, {}),
+    ];
+    const timers = spy.mock.results.map((r) => r.value as NodeJS.Timeout);
+    expect(timers.map((t) => t.hasRef())).toEqual([true, false, false]);
+    for (const h of handles) h.cancel();
   });
 });
