@@ -15,6 +15,7 @@ import type { Committer } from './storage/committer.js';
 import { GroupCommitter } from './storage/group-commit.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { WorkerCommitter } from './storage/worker-committer.js';
+import { RealScheduler } from './time/scheduler.js';
 import { tlsFromConfig } from './tls-files.js';
 import { UPGRADE_REFUSALS } from './transport/admission.js';
 import { startTransport, type Transport } from './transport/ws-server.js';
@@ -78,6 +79,8 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
       ? new GroupCommitter(store)
       : new WorkerCommitter(store.path, config.sync, undefined, store.foldRows);
   const metrics = createMetrics(config.id, options.defaultMetrics ?? true);
+  // One clock for the node's timers: the relay's, the local replicator's and the transport's.
+  const scheduler = new RealScheduler();
   if (!options.replicator && config.peers.length > 0) {
     logger.warn(
       { peers: config.peers.length },
@@ -90,6 +93,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         snapshotEveryUpdates: config.snapshotEvery,
         snapshotIdleMs: config.snapshotIdleMs,
         keepSnapshots: config.keepSnapshots,
+        scheduler,
       });
   const relay = new Relay({
     nodeId: config.id,
@@ -100,6 +104,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
     verifier: config.authSecret === null ? openVerifier() : hmacVerifier(config.authSecret),
     logger,
     metrics,
+    scheduler,
     limits: {
       rate: {
         framesPerSecond: config.rateLimit,
@@ -138,6 +143,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         tls: tlsFromConfig(config),
         isOriginAllowed: originMatcher(config.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS),
         logger,
+        scheduler,
         onRefused: (reason) => {
           metrics.admissionRefused.inc({ reason });
           const http = UPGRADE_REFUSALS[reason];

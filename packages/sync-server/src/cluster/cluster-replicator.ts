@@ -61,7 +61,18 @@ export interface ClusterReplicatorOptions {
   replicateTimeoutMs?: number;
   /** How long a join waits for R - 1 peers. Default 1000. */
   readTimeoutMs?: number;
+  /**
+   * Clock and timers of the election, quorum waits, snapshots and catch-up, and (unless
+   * `linkScheduler` is given) of the peer links. Default: a `RealScheduler`.
+   */
   scheduler?: Scheduler;
+  /**
+   * Clock and timers of the peer links: redial backoff, handshake deadlines, the write window
+   * (see `PeerLinksOptions.scheduler`). Default: `scheduler`. A test that runs the replicator in
+   * virtual time over real sockets passes a `RealScheduler` here, or its links move only when
+   * the test advances the clock.
+   */
+  linkScheduler?: Scheduler;
   /** The leader numbers a snapshot of a document every this many updates to it. Default 200. */
   snapshotEveryUpdates?: number;
   /** ... and after this many ms without updates, if it had any since its last snapshot. Default 0 (off). */
@@ -164,6 +175,7 @@ export class ClusterReplicator implements Replicator {
         : {}),
       coalesceMs: this.opts.coalesceMs ?? 1,
       maxFrameBytes: this.maxPeerFrameBytes,
+      scheduler: this.opts.linkScheduler ?? this.scheduler,
       onMessage: (from, m) => this.onMessage(from, m),
       onConnected: (peer) => {
         // First what an election round still needs from this peer (before any catch-up bulk).

@@ -7,6 +7,7 @@
 import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { NodeId } from '../election/types.js';
+import { RealScheduler, type Scheduler } from '../time/scheduler.js';
 import { FrameReader, lengthPrefixed } from './frame-reader.js';
 import { type ClusterKey, RecordSealer } from './peer-auth.js';
 import {
@@ -80,6 +81,8 @@ export interface DialOptions {
   tls: PeerTlsOptions | null;
   handshakeTimeoutMs: number;
   maxRecordPayload: number;
+  /** Clock and timers of the handshake deadline (default: a `RealScheduler`). */
+  scheduler?: Scheduler;
 }
 
 /** What a dial reports. */
@@ -124,7 +127,9 @@ export function dialPeer(o: DialOptions, handlers: DialHandlers): Socket {
     handlers.onFailed(reason);
     s.destroy();
   };
-  const deadline = setTimeout(() => fail('timeout'), o.handshakeTimeoutMs);
+  // Unref'd by default like every RealScheduler timer: the socket itself keeps the process alive
+  // until it closes, and closing cancels the deadline.
+  const deadline = (o.scheduler ?? new RealScheduler()).setTimer(o.handshakeTimeoutMs, () => fail('timeout'));
   s.on('error', (e: NodeJS.ErrnoException) => {
     // A peer that is down is not a fault; a certificate that does not verify is.
     if (tls !== null && !NETWORK_ERRORS.has(e.code ?? '')) fail('tls');
@@ -137,7 +142,7 @@ export function dialPeer(o: DialOptions, handlers: DialHandlers): Socket {
       else if (step.kind === 'fail') fail(step.reason);
       else {
         settled = true;
-        clearTimeout(deadline);
+        deadline.cancel();
         // Outbound links carry no replies after the handshake (peers answer on their own links).
         reader.stop();
         handlers.onAuthenticated(new RecordWriter(s, new RecordSealer(step.key), o.maxRecordPayload), s);
@@ -150,7 +155,7 @@ export function dialPeer(o: DialOptions, handlers: DialHandlers): Socket {
   });
   s.on('data', (chunk: Buffer) => reader.push(chunk));
   s.on('close', () => {
-    clearTimeout(deadline);
+    deadline.cancel();
     reader.stop();
   });
   return s;

@@ -16,6 +16,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import { DecodeError } from '@accord/core';
 import type { NodeId } from '../election/types.js';
+import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
 import { WriteCoalescer } from '../transport/write-coalescer.js';
 import { FrameReader, lengthPrefixed } from './frame-reader.js';
 import type { ClusterMessage } from './messages.js';
@@ -90,6 +91,12 @@ export interface PeerLinksOptions {
   maxUnauthenticated?: number;
   /** ... and per remote address. Default 8. */
   maxUnauthenticatedPerAddress?: number;
+  /**
+   * Clock and timers of the links: redial backoff, handshake deadlines (listening and dialing)
+   * and the write coalescer's window. Default: a `RealScheduler`, whose timers do not keep the
+   * process alive (the listener and the sockets do, until {@link PeerLinks.stop}).
+   */
+  scheduler?: Scheduler;
 }
 
 /**
@@ -105,7 +112,7 @@ interface Outbound {
   socket: Socket | null;
   writer: RecordWriter | null;
   backoffMs: number;
-  timer: NodeJS.Timeout | null;
+  timer: TimerHandle | null;
 }
 
 function remoteAddress(s: Socket): string {
@@ -125,6 +132,7 @@ export class PeerLinks {
   private unauthenticatedTotal = 0;
   private readonly members: ReadonlySet<NodeId>;
   private readonly coalescer: WriteCoalescer;
+  private readonly scheduler: Scheduler;
   private server: Server | null = null;
   private secureContext: SecureContext | null = null;
   private stopped = false;
@@ -132,7 +140,8 @@ export class PeerLinks {
   constructor(options: PeerLinksOptions) {
     this.options = options;
     this.maxFrame = options.maxFrameBytes ?? 32 * 1024 * 1024;
-    this.coalescer = new WriteCoalescer({ intervalMs: options.coalesceMs ?? 1 });
+    this.scheduler = options.scheduler ?? new RealScheduler();
+    this.coalescer = new WriteCoalescer({ intervalMs: options.coalesceMs ?? 1, scheduler: this.scheduler });
     this.members = new Set(options.peers.map((p) => p.id));
   }
 
@@ -188,7 +197,8 @@ export class PeerLinks {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const o of this.outbound.values()) {
-      if (o.timer !== null) clearTimeout(o.timer);
+      o.timer?.cancel();
+      o.timer = null;
       o.socket?.destroy();
     }
     for (const s of this.inbound) s.destroy();
@@ -214,6 +224,7 @@ export class PeerLinks {
         tls: this.options.tls ?? null,
         handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 2000,
         maxRecordPayload: Math.floor(this.maxFrame / 2),
+        scheduler: this.scheduler,
       },
       {
         onAuthenticated: (writer) => {
@@ -236,10 +247,10 @@ export class PeerLinks {
       if (refused) o.backoffMs = MAX_BACKOFF_MS;
       const delay = o.backoffMs * (0.5 + Math.random());
       o.backoffMs = Math.min(MAX_BACKOFF_MS, o.backoffMs * 2);
-      o.timer = setTimeout(() => {
+      o.timer = this.scheduler.setTimer(delay, () => {
         o.timer = null;
         this.dial(o);
-      }, delay);
+      });
     });
   }
 
@@ -301,10 +312,10 @@ export class PeerLinks {
     };
     let from: NodeId | null = null;
     const hs = new ListenerHandshake(this.options.clusterKey, this.options.nodeId, this.members);
-    const deadline = setTimeout(() => {
+    const deadline = this.scheduler.setTimer(this.options.handshakeTimeoutMs ?? 2000, () => {
       this.fault({ reason: 'timeout', direction: 'inbound', address });
       s.destroy();
-    }, this.options.handshakeTimeoutMs ?? 2000);
+    });
     const close = (fault: PeerLinkFault) => {
       reader.stop();
       this.fault(fault);
@@ -317,7 +328,7 @@ export class PeerLinks {
           s,
           hs.receive(f),
           (peer, opener) => {
-            clearTimeout(deadline);
+            deadline.cancel();
             settle();
             from = peer;
             this.inboundPeer.set(s, peer);
@@ -338,7 +349,7 @@ export class PeerLinks {
     );
     s.on('data', (chunk: Buffer) => reader.push(chunk));
     s.on('close', () => {
-      clearTimeout(deadline);
+      deadline.cancel();
       settle();
       reader.stop();
       this.inbound.delete(s);

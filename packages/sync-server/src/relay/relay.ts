@@ -97,7 +97,7 @@ export class Relay implements SessionHost, ReplicaHost {
       replicator: options.replicator,
       metrics: m,
       logger: options.logger,
-      now,
+      scheduler,
     });
     options.committer.onBatch(({ size, durationMs, perDoc }) => {
       m.commitBatch.observe(size);

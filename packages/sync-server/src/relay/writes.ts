@@ -6,6 +6,7 @@
 import { CloseCode, DecodeError, encodeMessage } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import type { RelayMetrics } from '../ops/metrics.js';
+import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 import type { Replicator } from './replicator.js';
 import type { Room, RoomRegistry } from './rooms.js';
 import type { Session } from './session.js';
@@ -16,8 +17,8 @@ export interface WritePathDeps {
   readonly replicator: Replicator;
   readonly metrics: RelayMetrics;
   readonly logger: Logger;
-  /** Clock (ms) for the acknowledgement latency metric. */
-  readonly now: () => number;
+  /** Clock (ms) for the acknowledgement latency metric, and the timer of the shutdown grace period. */
+  readonly scheduler: Scheduler;
 }
 
 /** Client updates from validation to acknowledgement. One per relay. */
@@ -36,7 +37,8 @@ export class WritePath {
    * as it was); otherwise relayed to the room's other sessions, replicated and acknowledged.
    */
   update(session: Session, room: Room, id: number, update: Uint8Array): void {
-    const { metrics: m, rooms, replicator, logger, now } = this.deps;
+    const { metrics: m, rooms, replicator, logger, scheduler } = this.deps;
+    const now = () => scheduler.now();
     if (!this.accepting) {
       session.error('going-away', 'node is shutting down; resend on another connection', id);
       return;
@@ -82,19 +84,19 @@ export class WritePath {
 
   /** Resolves once no write is in flight, or after `graceMs` (writes stuck on a quorum are abandoned). */
   async settled(graceMs: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: TimerHandle | undefined;
     await Promise.race([
       new Promise<void>((resolve) => {
         if (this.inflight === 0) resolve();
         else this.drainWaiters.push(resolve);
       }),
-      new Promise((resolve) => {
-        // The host's timer on purpose, not the relay's Scheduler: this runs during shutdown, when
-        // it may be the last thing keeping the process alive, and RealScheduler unrefs its timers.
-        timer = setTimeout(resolve, graceMs);
+      new Promise<void>((resolve) => {
+        // Kept alive (RealScheduler unrefs its timers by default): this runs during shutdown, when
+        // it may be the last thing keeping the process alive.
+        timer = this.deps.scheduler.setTimer(graceMs, resolve, { keepAlive: true });
       }),
     ]);
-    clearTimeout(timer);
+    timer?.cancel();
   }
 
   private wakeDrained(): void {

@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import type { Connection } from '../relay/connection.js';
+import type { Scheduler } from '../time/scheduler.js';
 import type { WriteCoalescer } from './write-coalescer.js';
 
 /** How long a peer that never answers the close handshake keeps its socket (ms). */
@@ -23,6 +24,8 @@ export class WsConnection implements Connection {
     private readonly ws: WebSocket,
     private readonly socket: Socket,
     private readonly coalescer: WriteCoalescer,
+    /** Timers (the close grace), the transport's. */
+    private readonly scheduler: Scheduler,
     private readonly onAuthenticated: () => boolean,
   ) {
     this.address = address ?? undefined;
@@ -47,7 +50,7 @@ export class WsConnection implements Connection {
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
       ws.close(code, reason);
       this.coalescer.release(this.socket); // the error frame and the close frame leave now
-      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+      this.scheduler.setTimer(CLOSE_GRACE_MS, () => ws.terminate());
     }
   }
 }

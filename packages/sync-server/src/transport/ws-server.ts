@@ -4,7 +4,8 @@
  * at the upgrade (refused with HTTP 403/429/503 before any WebSocket frame; see {@link Admission}:
  * sockets whose token is not yet checked have a budget of their own, per address and in total),
  * caps frames at `maxPayload` (ws closes oversize frames with 1009), keeps an `error` listener on
- * every socket, and pings idle clients.
+ * every socket, and pings idle clients ({@link LivenessPinger}). Every timer runs on the injected
+ * {@link Scheduler} (`TransportOptions.scheduler`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -13,6 +14,7 @@ import { CloseCode } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Connection, ConnectionHandler } from '../relay/connection.js';
+import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
 import {
   Admission,
   type AdmissionRefusal,
@@ -20,6 +22,7 @@ import {
   DEFAULT_UNLIMITED_ADDRESSES,
   UPGRADE_REFUSALS,
 } from './admission.js';
+import { type LivenessEntry, LivenessPinger, PING_SLICES } from './liveness.js';
 import { WriteCoalescer } from './write-coalescer.js';
 import { WsConnection } from './ws-connection.js';
 
@@ -65,6 +68,12 @@ export interface TransportOptions {
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer } | null;
   /** With `tls`: time a client has to complete the TLS handshake (ms). Default 10,000. */
   readonly tlsHandshakeTimeoutMs?: number;
+  /**
+   * Clock and timers of the transport: keep-alive pings, the grace periods of refused and closing
+   * sockets, the write coalescer's window and the shutdown wait. Default: a `RealScheduler`,
+   * whose timers do not keep the process alive (the shutdown wait does).
+   */
+  readonly scheduler?: Scheduler;
 }
 
 /** A listening transport. */
@@ -79,14 +88,11 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-interface Live {
+interface Live extends LivenessEntry {
   ws: WebSocket;
   conn: WsConnection;
   /** Forget the socket and tell its handler it closed (idempotent). */
   finish: () => void;
-  alive: boolean;
-  /** Which slice of the keep-alive interval pings it. */
-  slice: number;
   /** Resolves when the socket has closed. */
   closed: Promise<void>;
 }
@@ -98,11 +104,11 @@ interface Live {
  */
 const LISTEN_BACKLOG = 4096;
 
-/** Keep-alive pings go out in this many slices of the interval, not all at once. */
-const PING_SLICES = 8;
-
 /** How long a refused upgrade's socket may stay open for its answer to be read (ms). */
 const REFUSED_GRACE_MS = 2000;
+
+/** On close, how long closing sockets get to finish their close handshake before they are cut (ms). */
+const SHUTDOWN_GRACE_MS = 1000;
 
 /** Start the HTTP server and WebSocket endpoint. Rejects if the port cannot be bound. */
 export async function startTransport(
@@ -110,6 +116,7 @@ export async function startTransport(
   handlers: TransportHandlers,
 ): Promise<Transport> {
   const { logger } = options;
+  const scheduler = options.scheduler ?? new RealScheduler();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxPayload,
@@ -127,6 +134,7 @@ export async function startTransport(
   const coalescer = new WriteCoalescer({
     intervalMs: options.writeCoalesceMs ?? 1,
     maxIntervalMs: options.writeCoalesceMaxMs,
+    scheduler,
   });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -168,7 +176,7 @@ export async function startTransport(
         `HTTP/1.1 ${http.status} ${http.phrase}\r\nConnection: close\r\n${retry}Content-Length: 0\r\n\r\n`,
       );
       // A client that never closes its side must not keep the descriptor.
-      setTimeout(() => socket.destroy(), REFUSED_GRACE_MS).unref();
+      scheduler.setTimer(REFUSED_GRACE_MS, () => socket.destroy());
     };
     if (!handlers.accepting()) return refuse('shutting-down');
     if (!options.isOriginAllowed(req.headers.origin)) return refuse('origin');
@@ -199,7 +207,7 @@ export async function startTransport(
     ws.binaryType = 'nodebuffer';
     let markClosed = () => {};
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;
-    const conn = new WsConnection(remote, address, ws, req.socket, coalescer, () =>
+    const conn = new WsConnection(remote, address, ws, req.socket, coalescer, scheduler, () =>
       admission.authenticate(socket),
     );
     const entry: Live = {
@@ -243,29 +251,14 @@ export async function startTransport(
     ws.on('close', finish);
   }
 
-  // Each socket is pinged once per keepAliveMs, in PING_SLICES slices spread over the interval
-  // (10,000 pings in one tick stalled the event loop for a few hundred ms). Sockets that have not
-  // authenticated are not pinged: their hello and join deadlines bound them.
-  let slice = 0;
-  const pinger = setInterval(() => {
-    const current = slice;
-    slice = (slice + 1) % PING_SLICES;
-    for (const [socket, e] of live) {
-      if (e.slice !== current || admission.isPending(socket)) continue;
-      if (!e.alive) {
-        e.ws.close(CloseCode.idleTimeout, 'idle');
-        setTimeout(() => e.ws.terminate(), 1000).unref();
-        continue;
-      }
-      e.alive = false;
-      try {
-        e.ws.ping();
-      } catch {
-        e.ws.terminate();
-      }
-    }
-  }, options.keepAliveMs / PING_SLICES);
-  pinger.unref();
+  // Sockets that have not authenticated are not pinged: their hello and join deadlines bound them.
+  const pinger = new LivenessPinger<Duplex>({
+    scheduler,
+    keepAliveMs: options.keepAliveMs,
+    entries: () => live,
+    skip: (socket) => admission.isPending(socket),
+  });
+  pinger.start();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -285,17 +278,18 @@ export async function startTransport(
       server.close();
     },
     async close() {
-      clearInterval(pinger);
+      pinger.stop();
       server.close();
-      // Give closing sockets a moment to finish their close handshake, then cut the rest.
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      // Give closing sockets a moment to finish their close handshake, then cut the rest. The wait
+      // keeps the process alive: it may be all that is left while the node shuts down.
+      let timer: TimerHandle | undefined;
       await Promise.race([
         Promise.all([...live.values()].map((e) => e.closed)),
-        new Promise((r) => {
-          timer = setTimeout(r, 1000);
+        new Promise<void>((r) => {
+          timer = scheduler.setTimer(SHUTDOWN_GRACE_MS, r, { keepAlive: true });
         }),
       ]);
-      clearTimeout(timer);
+      timer?.cancel();
       for (const e of live.values()) e.ws.terminate();
       server.closeAllConnections();
       await new Promise<void>((r) => setImmediate(r));

@@ -11,7 +11,7 @@ import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
 import { ReplicationError } from '../../src/relay/replicator.js';
 import { freePort, waitFor } from '../../src/testing/index.js';
-import { ManualScheduler } from '../../src/time/scheduler.js';
+import { ManualScheduler, RealScheduler } from '../../src/time/scheduler.js';
 import { DocClient } from '../support/doc-client.js';
 import { CLUSTER_SECRET, SECRET, startNode, urlOf } from '../support/in-process.js';
 import { removeTempDirs } from '../support/tmp.js';
@@ -142,10 +142,11 @@ describe('a 3-node cluster over real TCP peer links', () => {
   it('a node cut off from a majority elects nobody and refuses to acknowledge writes', async () => {
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
     // The node's timers (election, write deadline) run in virtual time: no sleeping to show that
-    // nothing happens.
+    // nothing happens. Its peer links (redialling peers that are not there) stay on real time.
     const clock = new ManualScheduler();
     const replicator = new ClusterReplicator({
       scheduler: clock,
+      linkScheduler: new RealScheduler(),
       clusterSecret: CLUSTER_SECRET,
       nodeId: 7,
       listenHost: '127.0.0.1',

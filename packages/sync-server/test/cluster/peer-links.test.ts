@@ -1,17 +1,19 @@
 /**
  * PeerLinks over real TCP: the handshake admits only holders of the cluster secret, nothing is
  * read before it, authenticated records cannot be forged, replayed or cut, and an honest link
- * keeps working through every refusal.
+ * keeps working through every refusal. Handshake deadlines are tested in virtual time.
  */
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lengthPrefixed } from '../../src/cluster/frame-reader.js';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
 import { deriveClusterKey, RecordSealer } from '../../src/cluster/peer-auth.js';
+import { dialPeer } from '../../src/cluster/peer-dialer.js';
 import { DialerHandshake, encodeHandshake } from '../../src/cluster/peer-handshake.js';
 import { type PeerLinkFault, PeerLinks, type PeerLinksOptions } from '../../src/cluster/peer-links.js';
 import { waitFor } from '../../src/testing/index.js';
+import { ManualScheduler } from '../../src/time/scheduler.js';
 import { CLUSTER_SECRET } from '../support/in-process.js';
 import { closed, dialAs as dialAsPeer, frameOf, rawSocket } from '../support/peer-client.js';
 
@@ -205,10 +207,13 @@ describe('PeerLinks over real TCP', () => {
   });
 
   it('caps unauthenticated sockets per address and in total, and times out silent ones', async () => {
+    // The handshake deadline runs on virtual time; the test waits only for socket I/O.
+    const clock = new ManualScheduler();
     const { b, faults } = await listener({
       maxUnauthenticated: 5,
       maxUnauthenticatedPerAddress: 3,
-      handshakeTimeoutMs: 300,
+      handshakeTimeoutMs: 2000,
+      scheduler: clock,
     });
     const silent = await Promise.all([1, 2, 3, 4].map(() => raw(b.port)));
     await waitFor(
@@ -220,9 +225,16 @@ describe('PeerLinks over real TCP', () => {
     from2.on('error', () => {});
     open.push(from2);
     await once(from2, 'connect');
+    // Admitted: three silent sockets from 127.0.0.1 and the one from 127.0.0.2, each with its
+    // deadline; plus node 2's one timer towards node 1 (a dial's deadline or its redial backoff).
+    await waitFor('4 handshake deadlines', () => clock.pending === 5, { timeoutMs: 3000, intervalMs: 5 });
+    const timeouts = () => faults.filter((f) => f.reason === 'timeout' && f.direction === 'inbound').length;
+    clock.advance(1999);
+    expect(timeouts()).toBe(0);
+    clock.advance(1);
+    expect(timeouts()).toBe(4);
     // Silent sockets are closed at the deadline, and the slots come back.
     await Promise.all([...silent, from2].map(closed));
-    expect(faults.filter((f) => f.reason === 'timeout').length).toBeGreaterThanOrEqual(4);
     expect('writer' in (await dialAs(b.port, 1))).toBe(true);
   });
 
@@ -264,5 +276,44 @@ describe('PeerLinks over real TCP', () => {
     await waitFor('the reconnection', () => connected.length === 2, { timeoutMs: 5000, intervalMs: 5 });
     a.send(2, { type: 'elect', term: 4 });
     await waitFor('the elect to arrive', () => got.length === 1, { timeoutMs: 3000, intervalMs: 5 });
+  });
+});
+
+describe('dialPeer', () => {
+  it('gives up on a peer that accepts the connection but never answers, at the handshake deadline', async () => {
+    const clock = new ManualScheduler();
+    const mute = createServer((s) => {
+      s.on('error', () => {});
+      open.push(s);
+    });
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    try {
+      const failed: string[] = [];
+      const s = dialPeer(
+        {
+          host: '127.0.0.1',
+          port: (mute.address() as AddressInfo).port,
+          self: 1,
+          peer: 2,
+          clusterKey: KEY,
+          tls: null,
+          handshakeTimeoutMs: 500,
+          maxRecordPayload: 1 << 20,
+          scheduler: clock,
+        },
+        { onAuthenticated: () => failed.push('authenticated'), onFailed: (reason) => failed.push(reason) },
+      );
+      track(s);
+      await once(s, 'connect');
+      clock.advance(499);
+      expect(failed).toEqual([]);
+      expect(s.destroyed).toBe(false);
+      clock.advance(1);
+      expect(failed).toEqual(['timeout']);
+      expect(s.destroyed).toBe(true);
+      expect(clock.pending).toBe(0);
+    } finally {
+      mute.close();
+    }
   });
 });

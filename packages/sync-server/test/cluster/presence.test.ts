@@ -2,7 +2,9 @@
  * Presence across a real 3-node cluster (relay processes, real peer links): a client on node 1
  * sees a client on node 2 appear, update, clear, leave, and vanish when node 2 is killed -9;
  * a client joining node 3 gets node 2's presence at once; presence works again once node 2 is back.
- * With a short presence TTL, a frozen node's (SIGSTOP, links still open) presence expires too.
+ * With a short presence TTL, a frozen node's (SIGSTOP, links still open) presence expires too,
+ * while a live node's outlasts the TTL (shown against the frozen node's expiry, not a sleep; the
+ * timing itself is tested in virtual time in test/relay/cluster-presence.test.ts).
  */
 import { Doc, encodeStateVector } from '@accord/core';
 import type { PresenceState } from '@accord/core/protocol';
@@ -136,21 +138,32 @@ describe('presence across a 3-node relay cluster', () => {
       };
       const a = await joinOn(1);
       const b = await joinOn(2);
+      const c = await joinOn(3);
       b.client.send({ type: 'presence', state: state('Bea', 1) });
       await untilPresence(a.client, b.sessionId, (s) => s?.name === 'Bea');
-      // twice the TTL later it is still there: node 2 re-reports it
-      await new Promise((r) => setTimeout(r, 2 * ttl));
-      expect(presenceOf(a.client).get(b.sessionId)?.name).toBe('Bea');
-      frozen.signal(2, 'SIGSTOP');
+      c.client.send({ type: 'presence', state: state('Cy', 1) });
+      await untilPresence(a.client, c.sessionId, (s) => s?.name === 'Cy');
+      // Node 3 freezes: node 1 drops Cy's presence at a sweep more than a TTL after node 3's last
+      // report. Node 1 heard of Bea before Cy, so that same sweep would drop Bea too had node 2
+      // not re-reported it since: no sleep, the expiry of the frozen node is the clock.
+      frozen.signal(3, 'SIGSTOP');
       const t0 = Date.now();
-      await untilPresence(a.client, b.sessionId, (s) => s === undefined, 3 * ttl);
+      await untilPresence(a.client, c.sessionId, (s) => s === undefined, 3 * ttl);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(ttl / 2);
+      expect(presenceOf(a.client).get(b.sessionId)?.name).toBe('Bea');
+      frozen.signal(3, 'SIGCONT');
+      // And the other way round: node 2 freezes, its session's presence expires on node 1.
+      frozen.signal(2, 'SIGSTOP');
+      const t1 = Date.now();
+      await untilPresence(a.client, b.sessionId, (s) => s === undefined, 3 * ttl);
+      expect(Date.now() - t1).toBeGreaterThanOrEqual(ttl / 2);
       frozen.signal(2, 'SIGCONT');
       b.client.send({ type: 'presence', state: state('Bea', 2) });
       await untilPresence(a.client, b.sessionId, (s) => s?.name === 'Bea', 5000);
     } finally {
       for (const p of pingers) clearInterval(p);
       frozen.signal(2, 'SIGCONT');
+      frozen.signal(3, 'SIGCONT');
       await frozen.stop();
     }
   }, 60_000);

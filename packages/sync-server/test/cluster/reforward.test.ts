@@ -8,7 +8,7 @@ import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
 import { freePort, waitFor } from '../../src/testing/index.js';
-import { ManualScheduler } from '../../src/time/scheduler.js';
+import { ManualScheduler, RealScheduler } from '../../src/time/scheduler.js';
 import { CLUSTER_SECRET, startNode } from '../support/in-process.js';
 import { removeTempDirs } from '../support/tmp.js';
 
@@ -23,9 +23,11 @@ describe('ClusterReplicator re-forwards waiting writes when a peer link comes up
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
     const peer = (id: number, port: number) => ({ id, host: '127.0.0.1', port });
     // Node 1's timers run in virtual time: its write deadline passes only when the test says so.
+    // Its peer links (redial, handshake) stay on real time: they wait for real sockets.
     const clock = new ManualScheduler();
     const first = new ClusterReplicator({
       scheduler: clock,
+      linkScheduler: new RealScheduler(),
       clusterSecret: CLUSTER_SECRET,
       nodeId: 1,
       listenHost: '127.0.0.1',
