@@ -3,7 +3,7 @@
  * document, the origin of this editor's transactions and the undo manager, shared by the sync
  * plugin, the remote carets and the undo commands.
  */
-import type { Doc, Text, UndoManager } from '@accord/core';
+import type { Doc, Scheduler, Text, UndoManager } from '@accord/core';
 import { Annotation, Facet } from '@codemirror/state';
 import type { PresenceSource } from './presence.js';
 
@@ -20,6 +20,8 @@ export interface BindingConfig {
   readonly publishCursor: boolean;
   /** At most one cursor publication per this many milliseconds. */
   readonly cursorThrottleMs: number;
+  /** Clock and timers of the binding (the cursor throttle, catching up after a composition). */
+  readonly scheduler: Scheduler;
 }
 
 /** The binding of a state (at most one per editor). */

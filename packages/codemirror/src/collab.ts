@@ -1,7 +1,7 @@
 /**
  * `accordCollab`: the one extension an app adds to bind a CodeMirror editor to an Accord `Text`.
  */
-import { Doc, type Text, type UndoManager } from '@accord/core';
+import { Doc, RealScheduler, type Scheduler, type Text, type UndoManager } from '@accord/core';
 import { EditorState, type Extension } from '@codemirror/state';
 import { bindingFacet } from './binding.js';
 import { LINE_SEPARATOR } from './changes.js';
@@ -30,7 +30,17 @@ export interface AccordCollabOptions {
   readonly origin?: object;
   /** Bind Mod-z, Mod-Shift-z and Mod-y to the undo manager (default true). */
   readonly undoKeys?: boolean;
+  /**
+   * Clock and timers of the binding: the cursor-publication throttle, and the task that shows
+   * remote changes held during an IME composition once it ends. Default: core's `RealScheduler`
+   * (`performance.now()` and `setTimeout`; in Node its timers keep the process alive). Tests pass
+   * a `ManualScheduler` from `@accord/core/testing` to drive the throttle in virtual time.
+   */
+  readonly scheduler?: Scheduler;
 }
+
+/** The default clock and timers: real time, timers that keep a Node process alive (as `setTimeout`'s do). */
+const realScheduler: Scheduler = new RealScheduler({ unref: false });
 
 /**
  * Bind an editor to `text`. Create the state with the text's content:
@@ -59,6 +69,7 @@ export function accordCollab(text: Text, options: AccordCollabOptions = {}): Ext
     presence: options.presence,
     publishCursor: options.publishCursor ?? true,
     cursorThrottleMs: options.cursorThrottleMs ?? 50,
+    scheduler: options.scheduler ?? realScheduler,
   });
   const extensions: Extension[] = [EditorState.lineSeparator.of(LINE_SEPARATOR), conf, syncPlugin];
   // A frozen document (a version from the history) takes no edits: neither does its editor.

@@ -16,7 +16,14 @@
  * If the two sides ever disagree on the length (they should not), or the document refuses an edit
  * (a frozen, read-only `Doc`), the editor is reset to the Accord text.
  */
-import { type Anchor, type ChangeEvent, resolveAnchor, type Text, UndoManager } from '@accord/core';
+import {
+  type Anchor,
+  type ChangeEvent,
+  resolveAnchor,
+  type Text,
+  type TimerHandle,
+  UndoManager,
+} from '@accord/core';
 import {
   type ChangeSet,
   EditorSelection,
@@ -55,7 +62,7 @@ export class AccordSync {
   #needsResync = false;
   #failedDispatches = 0;
   #anchors: AnchoredSelection | null = null;
-  #cursorTimer: ReturnType<typeof setTimeout> | undefined;
+  #cursorTimer: TimerHandle | undefined;
   #lastCursorAt = Number.NEGATIVE_INFINITY;
   #engaged = false;
   #destroyed = false;
@@ -137,7 +144,8 @@ export class AccordSync {
   destroy(): void {
     this.#destroyed = true;
     this.#unobserve();
-    clearTimeout(this.#cursorTimer);
+    this.#cursorTimer?.cancel();
+    this.#cursorTimer = undefined;
     if (this.#ownsUndo) this.undoManager.destroy();
     const { presence, publishCursor } = this.conf;
     if (presence && publishCursor && this.#engaged) {
@@ -152,7 +160,7 @@ export class AccordSync {
   /** Show remote changes that waited for a composition to end (called when it may have ended). */
   flushPending(): void {
     // A task, not a microtask: CodeMirror reads the composition's last DOM change in a microtask.
-    if (this.#pending) setTimeout(() => this.#schedule(), 0);
+    if (this.#pending) this.conf.scheduler.setTimer(0, () => this.#schedule());
   }
 
   readonly #onAccord = (event: ChangeEvent): void => {
@@ -262,20 +270,20 @@ export class AccordSync {
   }
 
   #scheduleCursor(): void {
-    const { presence, publishCursor, cursorThrottleMs } = this.conf;
+    const { presence, publishCursor, cursorThrottleMs, scheduler } = this.conf;
     if (!presence || !publishCursor || this.#cursorTimer !== undefined) return;
-    const wait = Math.max(0, this.#lastCursorAt + cursorThrottleMs - Date.now());
-    this.#cursorTimer = setTimeout(() => {
+    const wait = Math.max(0, this.#lastCursorAt + cursorThrottleMs - scheduler.now());
+    this.#cursorTimer = scheduler.setTimer(wait, () => {
       this.#cursorTimer = undefined;
       if (this.#destroyed) return;
       if (this.#pending) {
         this.#scheduleCursor();
         return;
       }
-      this.#lastCursorAt = Date.now();
+      this.#lastCursorAt = scheduler.now();
       const main = this.#view.state.selection.main;
       presence.updatePresence({ cursor: cursorValue(this.conf.text, main.anchor, main.head) });
-    }, wait);
+    });
   }
 }
 

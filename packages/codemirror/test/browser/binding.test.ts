@@ -4,7 +4,8 @@
  * converge (words stay whole); a selection stays on its characters while remote edits land
  * before, inside and after it; remote carets and selections are drawn with names and colours;
  * undo and redo with the keys revert only the editor's own edits; an IME composition is not
- * disturbed by a remote edit, which shows once it ends.
+ * disturbed by a remote edit, which shows once it ends. The cursor-publication throttle runs on
+ * a `ManualScheduler` in the page (`?clock=manual`), in virtual time.
  */
 
 import { waitFor } from '@accord/sync-server/testing';
@@ -265,5 +266,35 @@ describe('two CodeMirror editors on one Accord text', () => {
     expect(after[1]!.sent - before[1]!.sent).toBe(0);
     expect(after[0]!.remoteTransactions - before[0]!.remoteTransactions).toBe(0);
     check();
+  });
+
+  it('publishes the local cursor at most once per cursorThrottleMs, on the injected scheduler', async () => {
+    const context = await stack.context();
+    const { page, errors } = await stack.open(context, 'throttle', 'Ada', '#e8384f', { clock: 'manual' });
+    const published = () => page.evaluate(() => window.harness.published());
+    const advance = (ms: number) => page.evaluate((n) => window.harness.advanceClock(n), ms);
+    await select(page, 0);
+    await page.keyboard.type('hello world');
+    // Virtual time has not moved: the first publication waits for the clock, however long typing took.
+    expect(await published()).toEqual([]);
+    await advance(0);
+    expect(await published()).toEqual([{ at: 0, head: 11 }]);
+    // The next one is due 50 ms after the last, and carries the latest selection.
+    await select(page, 3);
+    await advance(49);
+    expect(await published()).toHaveLength(1);
+    await advance(1);
+    expect((await published())[1]).toEqual({ at: 50, head: 3 });
+    await select(page, 5);
+    await select(page, 7);
+    await advance(49);
+    expect(await published()).toHaveLength(2);
+    await advance(1);
+    expect(await published()).toEqual([
+      { at: 0, head: 11 },
+      { at: 50, head: 3 },
+      { at: 100, head: 7 },
+    ]);
+    expect(errors).toEqual([]);
   });
 });

@@ -20,8 +20,17 @@ export interface PageStack {
   readonly browser: Browser;
   /** A new browser context (pages in one context share BroadcastChannels). */
   context(): Promise<BrowserContext>;
-  /** Open the page in `context` on `room` as user `name` with `color`; waits until it is ready. */
-  open(context: BrowserContext, room: string, name: string, color: string): Promise<EditorPage>;
+  /**
+   * Open the page in `context` on `room` as user `name` with `color`; waits until it is ready.
+   * `extra`: more query parameters (`{ clock: 'manual' }`: the binding runs in virtual time).
+   */
+  open(
+    context: BrowserContext,
+    room: string,
+    name: string,
+    color: string,
+    extra?: Readonly<Record<string, string>>,
+  ): Promise<EditorPage>;
   stop(): Promise<void>;
 }
 
@@ -62,7 +71,7 @@ export async function startPageStack(): Promise<PageStack> {
   return {
     browser,
     context: () => browser.newContext({ viewport: { width: 1000, height: 700 } }),
-    async open(context, room, name, color) {
+    async open(context, room, name, color, extra = {}) {
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       const errors: string[] = [];
@@ -70,7 +79,7 @@ export async function startPageStack(): Promise<PageStack> {
         if (m.type() === 'error') errors.push(m.text());
       });
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      const query = new URLSearchParams({ room, name, color });
+      const query = new URLSearchParams({ ...extra, room, name, color });
       await page.goto(`${origin}/?${query}`);
       await page.waitForSelector('body[data-ready="true"]');
       return { page, errors };

@@ -3,13 +3,21 @@
  * `accordCollab`. Pages of one browser context on the same `?room=` sync their documents and
  * presence over a `BroadcastChannel` (a real asynchronous channel, so typing in two pages at once
  * is concurrent), which `window.harness.setOnline(false)` can cut. `window.harness` lets the test
- * read the editor, the Accord text and the selection.
+ * read the editor, the Accord text and the selection. With `?clock=manual` the binding runs on a
+ * `ManualScheduler` that the test advances (`window.harness.advanceClock`).
  */
 import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
 import type { PresenceValue } from '@accord/core/protocol';
+import { ManualScheduler } from '@accord/core/testing';
 import { EditorSelection, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
-import { accordCollab, accordRemote, type PeerPresence, type PresenceSource } from '../../../src/index.js';
+import {
+  accordCollab,
+  accordRemote,
+  type PeerPresence,
+  type PresenceSource,
+  resolveCursor,
+} from '../../../src/index.js';
 
 type Message =
   | { type: 'hello'; from: number }
@@ -21,6 +29,8 @@ const room = params.get('room') ?? 'room';
 const name = params.get('name') ?? 'anon';
 const color = params.get('color') ?? '#2f7ae5';
 const id = Math.floor(Math.random() * 2 ** 31);
+/** The binding's clock in virtual time, or `undefined` for real time (the default). */
+const clock = params.get('clock') === 'manual' ? new ManualScheduler() : undefined;
 
 const doc = new Doc();
 const text = doc.getText('text');
@@ -48,7 +58,11 @@ class ChannelPresence implements PresenceSource {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Cursor publications so far, each with the binding's time. */
+  readonly published: { at: number; cursor: PresenceValue }[] = [];
+
   updatePresence(fields: { readonly cursor: PresenceValue }): void {
+    this.published.push({ at: clock?.now() ?? performance.now(), cursor: fields.cursor });
     this.#local = { ...this.#local, ...fields };
     this.announce();
   }
@@ -88,7 +102,7 @@ const view = new EditorView({
   state: EditorState.create({
     doc: text.toString(),
     extensions: [
-      accordCollab(text, { presence }),
+      accordCollab(text, { presence, ...(clock ? { scheduler: clock } : {}) }),
       EditorView.contentAttributes.of({ 'data-testid': 'editor', 'aria-label': 'Shared text' }),
       EditorView.lineWrapping,
       EditorView.updateListener.of((update) => {
@@ -142,6 +156,15 @@ const harness = {
   freeze: (): void => doc.freeze(),
   /** How many remote carets this editor draws. */
   caretCount: (): number => view.dom.querySelectorAll('.cm-accord-caret').length,
+  /** With `?clock=manual`: advance the binding's virtual time by `ms`; returns the time now. */
+  advanceClock: (ms: number): number => {
+    if (!clock) throw new Error('the page runs on real time (open it with ?clock=manual)');
+    clock.advance(ms);
+    return clock.now();
+  },
+  /** Cursor publications so far: the binding's time of each, and the head it carried as an index. */
+  published: (): { at: number; head: number | null }[] =>
+    presence.published.map(({ at, cursor }) => ({ at, head: resolveCursor(text, cursor)?.head ?? null })),
 };
 
 declare global {
