@@ -45,6 +45,22 @@ export interface ValueTags {
 }
 
 /**
+ * The tag table of JSON-like values that both the state CRDTs' `jsonCodec` and the document's
+ * stored values use, part of both formats (never renumber): 0 null, 1 false, 2 true, 3 safe
+ * integer (signed varint), 4 other number (float64), 5 string, 6 array, 7 object.
+ */
+export const JSON_VALUE_TAGS: ValueTags = {
+  null: 0,
+  false: 1,
+  true: 2,
+  int: 3,
+  float: 4,
+  string: 5,
+  array: 6,
+  object: 7,
+};
+
+/**
  * Values of a configuration beyond JSON-like data (the document's "new container" values), each
  * written as its own tag and a payload this hook writes and reads. Allowed only as the top-level
  * value, never inside an array or object.

@@ -7,26 +7,15 @@
 
 import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
-import { TaggedValueCodec, type ValueExtension, type ValueTags } from '../encoding/tagged-value.js';
+import { JSON_VALUE_TAGS, TaggedValueCodec, type ValueExtension } from '../encoding/tagged-value.js';
 import { DecodeError } from '../errors.js';
 import { KIND_CODES, KINDS } from './kinds.js';
 import { ContainerValue } from './records.js';
 
 /**
- * The tags of stored values, part of the update and snapshot format (never renumber): 0 null,
- * 1 false, 2 true, 3 safe integer (signed varint), 4 other number (float64), 5 string, 6 array,
- * 7 object (keys in the object's own order), 8 container (then its kind code byte).
+ * Stored values use {@link JSON_VALUE_TAGS} (object keys in the object's own order) plus this tag:
+ * a new container, then its kind code byte. Part of the format (never renumber).
  */
-const VALUE_TAGS: ValueTags = {
-  null: 0,
-  false: 1,
-  true: 2,
-  int: 3,
-  float: 4,
-  string: 5,
-  array: 6,
-  object: 7,
-};
 const T_CONTAINER = 8;
 
 /** Container code of a map that keeps concurrent values (format version 2). */
@@ -61,7 +50,7 @@ const containers: ValueExtension = {
 /** The configuration of the tagged-value codec for stored values (internal: for tests). */
 export const storedValueCodec: TaggedValueCodec = new TaggedValueCodec({
   name: 'stored value',
-  tags: VALUE_TAGS,
+  tags: JSON_VALUE_TAGS,
   sortKeys: false,
   maxDepth: MAX_DEPTH,
   extension: containers,

@@ -6,7 +6,7 @@
  */
 import type { Decoder } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
-import { TaggedValueCodec, type ValueTags } from '../encoding/tagged-value.js';
+import { JSON_VALUE_TAGS, TaggedValueCodec } from '../encoding/tagged-value.js';
 import { AccordError, DecodeError } from '../errors.js';
 
 /**
@@ -107,26 +107,10 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** Deepest nesting of arrays and objects that {@link jsonCodec} writes or reads. */
 export const MAX_JSON_DEPTH = 64;
 
-/**
- * The tags of {@link jsonCodec}, part of the stored state format (never renumber): 0 null,
- * 1 false, 2 true, 3 safe integer (signed varint), 4 other number (float64), 5 string, 6 array,
- * 7 object (keys sorted).
- */
-const JSON_TAGS: ValueTags = {
-  null: 0,
-  false: 1,
-  true: 2,
-  int: 3,
-  float: 4,
-  string: 5,
-  array: 6,
-  object: 7,
-};
-
 /** The configuration of the tagged-value codec behind {@link jsonCodec} (internal: for tests). */
 export const jsonValueCodec: TaggedValueCodec = new TaggedValueCodec({
   name: 'JSON value',
-  tags: JSON_TAGS,
+  tags: JSON_VALUE_TAGS,
   // Sorted keys make the encoding canonical: equal objects give equal bytes and keys.
   sortKeys: true,
   maxDepth: MAX_JSON_DEPTH,
