@@ -20,7 +20,7 @@ export function refOf(doc: DocCore, c: Container): ParentRef {
 }
 
 /** A stored value as it travels: a container becomes a {@link ContainerValue}. */
-function exportValue(v: unknown): unknown {
+export function exportValue(v: unknown): unknown {
   return v instanceof Container ? new ContainerValue(v.kind, v.concurrent) : v;
 }
 

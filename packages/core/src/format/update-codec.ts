@@ -53,8 +53,11 @@ function groupKind(r: UpdateRecord): ContainerKind | 'gc' {
   return r.parent.kind === 'list' ? 'list' : 'text';
 }
 
-/** Encode a decoded update (records in any order; each group keeps the given order). */
-export function encodeUpdate(update: DecodedUpdate): Uint8Array {
+/**
+ * A table numbering replica ids in the order they are first met: `ci(id)` is the index an
+ * update writes for `id`, `clients` the ids in index order.
+ */
+function clientTable(): { clients: number[]; ci: (id: number) => number } {
   const clientIdx = new Map<number, number>();
   const clients: number[] = [];
   const ci = (id: number): number => {
@@ -66,6 +69,11 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
     }
     return i;
   };
+  return { clients, ci };
+}
+
+/** Encode a decoded update (records in any order; each group keeps the given order). */
+export function encodeUpdate(update: DecodedUpdate): Uint8Array {
   const groups = new Map<string, Group>();
   // Records of one container usually follow each other and share one parent object: reuse the
   // last group without building its key.
@@ -89,11 +97,26 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
     }
     g.records.push(r);
   }
+  return encodeGroups([...groups.values()], update.deletes, update.snapshot === true);
+}
+
+/**
+ * Encode records already grouped by container (each group's records in the order they are
+ * written), a delete set and the snapshot flag: what {@link encodeUpdate} does after grouping,
+ * and what the document snapshot calls directly (its records come grouped).
+ * @internal
+ */
+export function encodeGroups(
+  groups: readonly Group[],
+  deletes: ReadonlyMap<number, number[]>,
+  snapshot: boolean,
+): Uint8Array {
+  const { clients, ci } = clientTable();
   const body = new Encoder(256);
-  body.writeVarUint(groups.size);
-  for (const g of groups.values()) writeGroup(body, g, ci);
-  body.writeVarUint(update.deletes.size);
-  for (const [client, unsorted] of update.deletes) {
+  body.writeVarUint(groups.length);
+  for (const g of groups) writeGroup(body, g, ci);
+  body.writeVarUint(deletes.size);
+  for (const [client, unsorted] of deletes) {
     const ranges = normalizeRanges(unsorted);
     body.writeVarUint(ci(client));
     body.writeVarUint(ranges.length / 2);
@@ -108,7 +131,7 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
   }
   const head = new Encoder(16 + clients.length * 8);
   head.writeU8(UPDATE_VERSION);
-  head.writeU8(update.snapshot === true ? 1 : 0);
+  head.writeU8(snapshot ? 1 : 0);
   head.writeVarUint(clients.length);
   for (const c of clients) head.writeVarUint(c);
   head.writeRaw(body.toBytes());

@@ -7,12 +7,14 @@ import type { DocMap, List } from '../doc/collections.js';
 import { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import { recordsSince, refOf, seqRecord, structRecord } from '../doc/encode.js';
+import { exportValue, recordsSince, refOf, seqRecord, structRecord } from '../doc/encode.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
-import type { DecodedUpdate, ParentRef, SeqRecord, UpdateRecord } from '../format/records.js';
-import { Item } from '../sequence/item.js';
+import type { Group } from '../format/group-codec.js';
+import { type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from '../format/records.js';
+import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
+import type { ClientRuns } from '../store/struct-store.js';
 
 /** Every deleted id of the document (deleted runs, overwritten entries, collected ids). */
 export function docDeleteSet(doc: Doc): Map<number, number[]> {
@@ -39,34 +41,40 @@ export function diffRecords(doc: Doc, sv: Map<number, number>): DecodedUpdate {
 }
 
 /**
- * The full snapshot: each live container's structs in document order (tombstones as content-less
- * runs), then every other id as collected runs. No delete set is needed.
+ * The full snapshot as groups, one per live container in document order (tombstones as
+ * content-less runs), then one group of every other id as collected runs. No delete set is
+ * needed. Each group's records come in the order they are written, so the snapshot skips the
+ * regrouping that {@link encodeUpdate} does for records in any order.
  */
-export function snapshotRecords(doc: Doc): DecodedUpdate {
-  const records: UpdateRecord[] = [];
+export function snapshotGroups(doc: Doc): Group[] {
+  const groups: Group[] = [];
+  const ids = doc.clientIds;
+  // Units emitted per local client: a client whose every unit is in a container group needs no
+  // collected runs, and its structs are not walked a second time.
+  const emittedUnits: number[] = new Array<number>(ids.length).fill(0);
   const emitted = new Set<Container>();
+  const refs = new Map<Container, ParentRef>();
   const visit = (c: Container): void => {
     emitted.add(c);
     const ref = refOf(doc, c);
+    const records: UpdateRecord[] = [];
+    const nested: Container[] = [];
     if (c.kind === 'text' || c.kind === 'list') {
       const seq = (c as Text | List).seq;
-      const nested: Container[] = [];
+      const isList = c.kind === 'list';
       for (const leaf of seq.index.leaves) {
         for (const it of leaf.items) {
-          pushMerged(records, seqRecord(doc, it, ref, it.clock) as SeqRecord);
-          if (c.kind === 'list' && it.content !== null) {
+          emittedUnits[it.client] = (emittedUnits[it.client] as number) + it.len;
+          if (!extendLast(records, ids, it)) records.push(seqRecord(doc, it, ref, it.clock));
+          if (isList && it.content !== null) {
             for (const v of it.content as unknown[]) if (v instanceof Container) nested.push(v);
           }
         }
       }
-      for (const n of nested) visit(n);
     } else if (c.kind === 'map') {
       // Keys sorted, a key's entries by (replica, clock): the same bytes whatever the order the
       // replica received them in.
       const map = c as DocMap;
-      const nested: Container[] = [];
-      const ids = doc.clientIds;
-      const refs = new Map<Container, ParentRef>();
       for (const key of [...(map.concurrent ? map.live.keys() : map.top.keys())].sort()) {
         const entries = map.concurrent
           ? (map.live.get(key) as MapEntry[]).slice()
@@ -75,20 +83,20 @@ export function snapshotRecords(doc: Doc): DecodedUpdate {
           entries.sort((a, b) => (ids[a.client] as number) - (ids[b.client] as number) || a.clock - b.clock);
         }
         for (const e of entries) {
+          emittedUnits[e.client] = (emittedUnits[e.client] as number) + 1;
           records.push(structRecord(doc, e, e.clock, refs));
           if (e.value instanceof Container) nested.push(e.value);
         }
       }
-      for (const n of nested) visit(n);
     } else {
-      const ids = doc.clientIds;
       const ops = (c as Counter).ops
         .slice()
         .sort((a, b) => (ids[a.client] as number) - (ids[b.client] as number) || a.clock - b.clock);
       for (const op of ops) {
+        emittedUnits[op.client] = (emittedUnits[op.client] as number) + 1;
         records.push({
           t: 2,
-          client: doc.clientIds[op.client] as number,
+          client: ids[op.client] as number,
           clock: op.clock,
           len: 1,
           parent: ref,
@@ -96,17 +104,23 @@ export function snapshotRecords(doc: Doc): DecodedUpdate {
         });
       }
     }
+    if (records.length > 0) groups.push({ ref, kind: c.kind, records });
+    for (const n of nested) visit(n);
   };
   // Roots by kind and name, collected runs by replica id: the same bytes on every replica that
   // holds the same state, whatever order it received it in.
   const roots = [...doc.rootEntries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [, c] of roots) visit(c);
-  // Everything not emitted above: collected runs, merged per client.
-  const clients = [...doc.store.clients].sort(
-    ([a], [b]) => (doc.clientIds[a] as number) - (doc.clientIds[b] as number),
-  );
-  for (const [ci, runs] of clients) {
-    const client = doc.clientIds[ci] as number;
+  // Everything not emitted above: collected runs, merged per client, clients by replica id (a
+  // native numeric sort: ids are distinct and below 2^53).
+  const collected: UpdateRecord[] = [];
+  const pending: number[] = [];
+  for (const [ci, runs] of doc.store.clients)
+    if (emittedUnits[ci] !== runs.next) pending.push(ids[ci] as number);
+  const order = Float64Array.from(pending).sort();
+  for (let k = 0; k < order.length; k++) {
+    const client = order[k] as number;
+    const runs = doc.store.clients.get(doc.knownClientIndex(client) as number) as ClientRuns;
     let open: UpdateRecord & { t: 3 } = { t: 3, client, clock: -1, len: 0 };
     runs.forEachFrom(0, (s) => {
       let owner: Container | null = null;
@@ -118,37 +132,37 @@ export function snapshotRecords(doc: Doc): DecodedUpdate {
       if (open.clock >= 0 && open.clock + open.len === s.clock) open.len += s.len;
       else {
         open = { t: 3, client, clock: s.clock, len: s.len };
-        records.push(open);
+        collected.push(open);
       }
     });
   }
-  return { records, deletes: new Map(), snapshot: true };
+  if (collected.length > 0) groups.push({ ref: null, kind: 'gc', records: collected });
+  return groups;
 }
 
 /**
- * Append `r`, or extend the previous record when `r` continues it (same client, next clock, left
+ * Extend the last record with item `it` when `it` continues it (same client, next clock, left
  * origin its last unit, same right origin, same liveness): runs split by edits that were later
- * undone by deletes travel as one record.
+ * undone by deletes travel as one record. No record is built for an item merged this way.
  */
-function pushMerged(records: UpdateRecord[], r: SeqRecord): void {
+function extendLast(records: UpdateRecord[], ids: readonly number[], it: Item): boolean {
   const last = records[records.length - 1];
   if (
-    last !== undefined &&
-    last.t === 0 &&
-    last.parent === r.parent &&
-    last.client === r.client &&
-    last.clock + last.len === r.clock &&
-    r.olClient === r.client &&
-    r.olClock === r.clock - 1 &&
-    last.orClient === r.orClient &&
-    last.orClock === r.orClock &&
-    (last.content === null) === (r.content === null) &&
-    typeof last.content === typeof r.content
-  ) {
-    last.len += r.len;
-    if (typeof last.content === 'string') last.content += r.content as string;
-    else if (last.content !== null) last.content = last.content.concat(r.content as unknown[]);
-    return;
-  }
-  records.push(r);
+    last === undefined ||
+    last.t !== 0 ||
+    it.olClient !== it.client ||
+    it.olClock !== it.clock - 1 ||
+    last.client !== ids[it.client] ||
+    last.clock + last.len !== it.clock ||
+    last.orClock !== it.orClock ||
+    last.orClient !== (it.orClient === NO_CLIENT ? NONE : ids[it.orClient]) ||
+    (last.content === null) !== (it.content === null) ||
+    typeof last.content !== typeof it.content
+  )
+    return false;
+  last.len += it.len;
+  const content = it.content;
+  if (typeof content === 'string') last.content = (last.content as string) + content;
+  else if (content !== null) last.content = (last.content as unknown[]).concat(content.map(exportValue));
+  return true;
 }

@@ -3,8 +3,8 @@
  */
 import type { Doc } from '../doc/doc.js';
 import { decodeStateVector } from '../format/state-vector.js';
-import { encodeUpdate } from '../format/update-codec.js';
-import { diffRecords, snapshotRecords } from './snapshot.js';
+import { encodeGroups, encodeUpdate } from '../format/update-codec.js';
+import { diffRecords, snapshotGroups } from './snapshot.js';
 
 /**
  * Without `stateVector`: the compact full snapshot of `doc` (every container in document order,
@@ -14,8 +14,8 @@ import { diffRecords, snapshotRecords } from './snapshot.js';
  * @throws {DecodeError} if `stateVector` bytes are malformed.
  */
 export function encodeStateAsUpdate(doc: Doc, stateVector?: Uint8Array | Map<number, number>): Uint8Array {
-  if (stateVector === undefined) return encodeUpdate(snapshotRecords(doc));
+  if (stateVector === undefined) return encodeGroups(snapshotGroups(doc), new Map(), true);
   const sv = stateVector instanceof Uint8Array ? decodeStateVector(stateVector) : stateVector;
-  if (sv.size === 0) return encodeUpdate(snapshotRecords(doc));
+  if (sv.size === 0) return encodeGroups(snapshotGroups(doc), new Map(), true);
   return encodeUpdate(diffRecords(doc, sv));
 }
