@@ -7,7 +7,7 @@
 import type { Encoder } from '../encoding/encoder.js';
 import { C_DELETED, C_DELETED1, C_LIVE, C_LIVE1, G_RUNS, type Group, M_TOMBSTONE } from './group-codec.js';
 import { type ContainerKind, KIND_CODES } from './kinds.js';
-import { NONE, type UpdateRecord } from './records.js';
+import { NONE, type SeqRecord, type UpdateRecord } from './records.js';
 import { writeValue } from './values-codec.js';
 
 /** Largest clock delta written as a same-client reference. */
@@ -90,64 +90,39 @@ function isWellFormed(s: string): boolean {
   return true;
 }
 
-/** The info byte of record `i` (see `update-codec.ts`) and a lower bound of the bytes its body takes. */
+/**
+ * The info byte of record `i` of a map, counter or collected group (see `update-codec.ts`): its
+ * id mode, and for a map record whether it is a tombstone.
+ */
 function infoOf(records: readonly UpdateRecord[], i: number): number {
   const r = records[i] as UpdateRecord;
   const prev = i > 0 ? (records[i - 1] as UpdateRecord) : null;
-  let info = 0;
   let idMode: number;
   if (prev !== null && prev.client === r.client && prev.clock + prev.len === r.clock) idMode = 0;
   else if (prev !== null && prev.client === r.client && r.clock + r.len === prev.clock) idMode = 3;
   else if (prev !== null && prev.client === r.client) idMode = 1;
   else idMode = 2;
-  info |= idMode << 2;
-  if (r.t === 0) {
-    let ol = 1;
-    let or = 1;
-    const c = r.content;
-    if (c === null) info |= r.len === 1 ? C_DELETED1 : C_DELETED;
-    else if (r.len === 1 && (typeof c !== 'string' || isWellFormed(c))) info |= C_LIVE1;
-    if (r.olClient !== NONE) {
-      if (prev !== null && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock) ol = 0;
-      else if (r.olClient === r.client && r.olClock === r.clock - 1) ol = 2;
-      else ol = 3;
-    }
-    if (r.orClient !== NONE) {
-      const next = records[i + 1];
-      if (next !== undefined && next.client === r.orClient && next.clock === r.orClock) or = 0;
-      else if (prev !== null && prev.t === 0 && prev.orClient === r.orClient && prev.orClock === r.orClock)
-        or = 3;
-      else or = 2;
-    }
-    info |= (ol << 4) | (or << 6);
-  } else if (r.t === 1 && r.value === undefined) info |= M_TOMBSTONE;
-  return info;
+  return (idMode << 2) | (r.t === 1 && r.value === undefined ? M_TOMBSTONE : 0);
 }
 
-/** A lower bound of the bytes record `r` takes besides its info byte (text counted in its string). */
+/** A lower bound of the bytes a map, counter or collected record takes besides its info byte. */
 function minBody(r: UpdateRecord, info: number): number {
   const id = ((info >> 2) & 3) === 2 ? 2 : 0;
-  if (r.t === 0) return id + (r.content === null ? 0 : r.len);
   if (r.t === 3) return id + 1;
   return id + (r.t === 1 ? 3 : 1);
 }
 
-/** Write one group. */
-export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
-  const { ref, records } = g;
-  const n = records.length;
-  const infos = new Uint8Array(n);
-  let runs = 0;
-  let lower = 0;
-  for (let i = 0; i < n; i++) {
-    const info = infoOf(records, i);
-    infos[i] = info;
-    if (i === 0 || infos[i - 1] !== info) runs++;
-    lower += minBody(records[i] as UpdateRecord, info);
-  }
-  // Runs pay when they halve the info bytes; the decoder accepts at most two records per byte
-  // that follows the runs, which `lower` guarantees.
-  const useRuns = runs * 3 <= n && n <= 2 * lower;
+/** Write a group's tag, container reference, record count and, with `useRuns`, its info runs. */
+function writeHead(
+  body: Encoder,
+  g: Group,
+  infos: Uint8Array,
+  runs: number,
+  useRuns: boolean,
+  ci: (id: number) => number,
+): void {
+  const { ref } = g;
+  const n = infos.length;
   const flag = useRuns ? G_RUNS : 0;
   if (ref === null) body.writeU8(2 | flag);
   else if (ref.name !== null) {
@@ -173,41 +148,137 @@ export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number):
       i = j;
     }
   }
-  const textParts: string[] = [];
+}
+
+/**
+ * Runs pay when they halve the info bytes; the decoder accepts at most two records per byte
+ * that follows the runs, which `lower` (a lower bound of the bytes after the info bytes)
+ * guarantees.
+ */
+const runsPay = (runs: number, n: number, lower: number): boolean => runs * 3 <= n && n <= 2 * lower;
+
+/** Write one group. */
+export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
+  if (g.kind === 'text' || g.kind === 'list') {
+    writeSeqGroup(body, g.records as SeqRecord[], g, ci);
+    return;
+  }
+  const { records } = g;
+  const n = records.length;
+  const infos = new Uint8Array(n);
+  let runs = 0;
+  let lower = 0;
+  for (let i = 0; i < n; i++) {
+    const info = infoOf(records, i);
+    infos[i] = info;
+    if (i === 0 || infos[i - 1] !== info) runs++;
+    lower += minBody(records[i] as UpdateRecord, info);
+  }
+  const useRuns = runsPay(runs, n, lower);
+  writeHead(body, g, infos, runs, useRuns, ci);
   let prev: UpdateRecord | null = null;
   for (let i = 0; i < n; i++) {
     const r = records[i] as UpdateRecord;
     const info = infos[i] as number;
     if (!useRuns) body.writeU8(info);
     const idMode = (info >> 2) & 3;
-    const content = info & 3;
-    const ol = (info >> 4) & 3;
-    const or = (info >> 6) & 3;
-    const raw16 =
-      r.t === 0 && typeof r.content === 'string' && content === C_LIVE && !isWellFormed(r.content);
-    if (r.t === 3 || (r.t === 0 && (content === C_LIVE || content === C_DELETED))) {
-      if (raw16) body.writeVarUint(0);
-      body.writeVarUint(r.len);
-    }
+    if (r.t === 3) body.writeVarUint(r.len);
     if (idMode === 1) body.writeVarInt(r.clock - ((prev as UpdateRecord).clock + (prev as UpdateRecord).len));
     else if (idMode === 2) {
       body.writeVarUint(ci(r.client));
       body.writeVarUint(r.clock);
     }
-    if (r.t === 0) {
-      if (ol === 3) writeRef(body, records, i, -1, r.olClient, r.olClock, ci);
-      if (or === 2) writeRef(body, records, i, 1, r.orClient, r.orClock, ci);
-      const c = r.content;
-      if (typeof c === 'string') {
-        if (raw16) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
-        else textParts.push(c);
-      } else if (c !== null) for (const v of c) writeValue(body, v);
-    } else if (r.t === 1) {
+    if (r.t === 1) {
       body.writeString(r.key);
       body.writeVarUint(r.wall);
       body.writeVarUint(r.logical);
       if (r.value !== undefined) writeValue(body, r.value);
     } else if (r.t === 2) writeValue(body, r.delta);
+    prev = r;
+  }
+}
+
+/**
+ * Write a text or list group: the same bytes as the general path, in one pass that computes
+ * each record's info byte (and whether its text needs raw code units) and one that writes. The
+ * records are all sequence runs, so every property read sees one shape; this is the path of
+ * every keystroke's update and of every snapshot's text.
+ */
+function writeSeqGroup(
+  body: Encoder,
+  records: readonly SeqRecord[],
+  g: Group,
+  ci: (id: number) => number,
+): void {
+  const n = records.length;
+  const infos = new Uint8Array(n);
+  // 1 where the record's text is not well-formed UTF-16 and travels as raw code units.
+  const raw = new Uint8Array(n);
+  let runs = 0;
+  let lower = 0;
+  let prev: SeqRecord | undefined;
+  for (let i = 0; i < n; i++) {
+    const r = records[i] as SeqRecord;
+    const c = r.content;
+    const wellFormed = typeof c !== 'string' || isWellFormed(c);
+    let idMode = 2;
+    if (prev !== undefined && prev.client === r.client) {
+      if (prev.clock + prev.len === r.clock) idMode = 0;
+      else if (r.clock + r.len === prev.clock) idMode = 3;
+      else idMode = 1;
+    }
+    let content: number;
+    if (c === null) content = r.len === 1 ? C_DELETED1 : C_DELETED;
+    else if (r.len === 1 && wellFormed) content = C_LIVE1;
+    else {
+      content = C_LIVE;
+      if (!wellFormed) raw[i] = 1;
+    }
+    let ol = 1;
+    if (r.olClient !== NONE) {
+      if (prev !== undefined && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock) ol = 0;
+      else if (r.olClient === r.client && r.olClock === r.clock - 1) ol = 2;
+      else ol = 3;
+    }
+    let or = 1;
+    if (r.orClient !== NONE) {
+      const next = records[i + 1];
+      if (next !== undefined && next.client === r.orClient && next.clock === r.orClock) or = 0;
+      else if (prev !== undefined && prev.orClient === r.orClient && prev.orClock === r.orClock) or = 3;
+      else or = 2;
+    }
+    const info = content | (idMode << 2) | (ol << 4) | (or << 6);
+    infos[i] = info;
+    if (i === 0 || infos[i - 1] !== info) runs++;
+    lower += (idMode === 2 ? 2 : 0) + (c === null ? 0 : r.len);
+    prev = r;
+  }
+  const useRuns = runsPay(runs, n, lower);
+  writeHead(body, g, infos, runs, useRuns, ci);
+  const textParts: string[] = [];
+  prev = undefined;
+  for (let i = 0; i < n; i++) {
+    const r = records[i] as SeqRecord;
+    const info = infos[i] as number;
+    if (!useRuns) body.writeU8(info);
+    const content = info & 3;
+    if (content === C_LIVE || content === C_DELETED) {
+      if (raw[i] === 1) body.writeVarUint(0);
+      body.writeVarUint(r.len);
+    }
+    const idMode = (info >> 2) & 3;
+    if (idMode === 1) body.writeVarInt(r.clock - ((prev as SeqRecord).clock + (prev as SeqRecord).len));
+    else if (idMode === 2) {
+      body.writeVarUint(ci(r.client));
+      body.writeVarUint(r.clock);
+    }
+    if (((info >> 4) & 3) === 3) writeRef(body, records, i, -1, r.olClient, r.olClock, ci);
+    if (((info >> 6) & 3) === 2) writeRef(body, records, i, 1, r.orClient, r.orClock, ci);
+    const c = r.content;
+    if (typeof c === 'string') {
+      if (raw[i] === 1) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
+      else textParts.push(c);
+    } else if (c !== null) for (const v of c) writeValue(body, v);
     prev = r;
   }
   if (g.kind === 'text') body.writeString(textParts.join(''));
