@@ -29,9 +29,14 @@ export function seqRecord(doc: DocCore, it: Item, ref: ParentRef, from: number):
   const ids = doc.clientIds;
   const off = from - it.clock;
   let content: string | unknown[] | null = null;
-  if (it.content !== null) {
-    content = typeof it.content === 'string' ? it.content : it.content.map(exportValue);
-    if (off > 0) content = content.slice(off);
+  const c = it.content;
+  if (typeof c === 'string') content = off > 0 ? c.slice(off) : c;
+  else if (c !== null) {
+    // Only the units from `from` on: a run that local appends keep extending would otherwise
+    // be copied whole for every append.
+    const out: unknown[] = [];
+    for (let k = off; k < c.length; k++) out.push(exportValue(c[k]));
+    content = out;
   }
   return {
     t: 0,
