@@ -75,6 +75,14 @@ export class ClientRuns {
     if (chunk.length === 0 && chunks.length > 1) chunks.splice(lo, 1);
   }
 
+  /**
+   * Every struct in clock order, as the chunks that hold them (read only): a walk over all of a
+   * client's structs without a callback per struct.
+   */
+  get chunkList(): readonly (readonly Struct[])[] {
+    return this.chunks;
+  }
+
   /** Call `fn` on every struct overlapping clocks `from .. next-1`, in clock order. */
   forEachFrom(from: number, fn: (s: Struct) => void): void {
     const first = this.find(from);

@@ -122,19 +122,21 @@ export function snapshotGroups(doc: Doc): Group[] {
     const client = order[k] as number;
     const runs = doc.store.clients.get(doc.knownClientIndex(client) as number) as ClientRuns;
     let open: UpdateRecord & { t: 3 } = { t: 3, client, clock: -1, len: 0 };
-    runs.forEachFrom(0, (s) => {
-      let owner: Container | null = null;
-      if (s instanceof Item) owner = Sequence.of(s).listener as unknown as Container;
-      else if (s instanceof MapEntry)
-        owner = s.deleted && !(s.parent as DocMap).isTombstone(s) ? null : s.parent;
-      else if (s instanceof CounterOp) owner = s.parent;
-      if (owner !== null && emitted.has(owner)) return;
-      if (open.clock >= 0 && open.clock + open.len === s.clock) open.len += s.len;
-      else {
-        open = { t: 3, client, clock: s.clock, len: s.len };
-        collected.push(open);
+    for (const chunk of runs.chunkList) {
+      for (const s of chunk) {
+        let owner: Container | null = null;
+        if (s instanceof Item) owner = Sequence.of(s).listener as unknown as Container;
+        else if (s instanceof MapEntry)
+          owner = s.deleted && !(s.parent as DocMap).isTombstone(s) ? null : s.parent;
+        else if (s instanceof CounterOp) owner = s.parent;
+        if (owner !== null && emitted.has(owner)) continue;
+        if (open.clock >= 0 && open.clock + open.len === s.clock) open.len += s.len;
+        else {
+          open = { t: 3, client, clock: s.clock, len: s.len };
+          collected.push(open);
+        }
       }
-    });
+    }
   }
   if (collected.length > 0) groups.push({ ref: null, kind: 'gc', records: collected });
   return groups;
