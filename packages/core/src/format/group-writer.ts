@@ -5,6 +5,7 @@
  */
 
 import type { Encoder } from '../encoding/encoder.js';
+import { isWellFormedUtf16 } from '../encoding/utf16.js';
 import { C_DELETED, C_DELETED1, C_LIVE, C_LIVE1, G_RUNS, type Group, M_TOMBSTONE } from './group-codec.js';
 import { type ContainerKind, KIND_CODES } from './kinds.js';
 import { NONE, type SeqRecord, type UpdateRecord } from './records.js';
@@ -70,24 +71,6 @@ function writeRef(
   enc.writeVarUint(1);
   enc.writeVarUint(ci(client));
   enc.writeVarUint(clock);
-}
-
-/** Any UTF-16 surrogate. */
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-function isWellFormed(s: string): boolean {
-  // A long string without any surrogate (nearly all text) is checked by the native regex engine,
-  // which is fast even before the loop below is optimised (a first long insert).
-  if (s.length > 8 && !SURROGATE.test(s)) return true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    if (c > 0xdbff) return false;
-    const d = s.charCodeAt(i + 1);
-    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
-    i++;
-  }
-  return true;
 }
 
 /**
@@ -220,7 +203,7 @@ function writeSeqGroup(
   for (let i = 0; i < n; i++) {
     const r = records[i] as SeqRecord;
     const c = r.content;
-    const wellFormed = typeof c !== 'string' || isWellFormed(c);
+    const wellFormed = typeof c !== 'string' || isWellFormedUtf16(c);
     let idMode = 2;
     if (prev !== undefined && prev.client === r.client) {
       if (prev.clock + prev.len === r.clock) idMode = 0;

@@ -36,6 +36,8 @@ describe('document ids are well-formed UTF-16', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => {
         expect(isWellFormedUtf16(s)).toBe(native(s));
+        // The fallback for engines without the native method.
+        expect(loneSurrogateAt(s) === -1).toBe(native(s));
         expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
       }),
       { numRuns: 300 },
