@@ -8,6 +8,7 @@ import type { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
 import { type ContainerKind, KINDS } from './kinds.js';
 import { NONE, type ParentRef, type UpdateRecord } from './records.js';
+import type { SeqColumns } from './seq-columns.js';
 import { readValue } from './values-codec.js';
 
 /** Content modes of a sequence record's info byte. */
@@ -25,6 +26,8 @@ export interface Group {
   ref: ParentRef | null;
   kind: ContainerKind | 'gc';
   records: UpdateRecord[];
+  /** A text or list group's records as columns, written instead of `records` when present. */
+  columns?: SeqColumns;
 }
 
 /**

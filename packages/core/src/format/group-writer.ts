@@ -9,6 +9,7 @@ import { isWellFormedUtf16 } from '../encoding/utf16.js';
 import { C_DELETED, C_DELETED1, C_LIVE, C_LIVE1, G_RUNS, type Group, M_TOMBSTONE } from './group-codec.js';
 import { type ContainerKind, KIND_CODES } from './kinds.js';
 import { NONE, type SeqRecord, type UpdateRecord } from './records.js';
+import { SeqColumns } from './seq-columns.js';
 import { writeValue } from './values-codec.js';
 
 /** Largest clock delta written as a same-client reference. */
@@ -21,17 +22,19 @@ const MAX_HOPS = 63;
  * How many records back (`dir` -1: a record whose last unit is the origin) or ahead (`dir` 1: a
  * record whose first unit is it) of record `i` the origin is, within {@link MAX_HOPS}; 0 if not.
  */
-function hopsTo(
-  records: readonly UpdateRecord[],
-  i: number,
-  dir: 1 | -1,
-  client: number,
-  clock: number,
-): number {
+function hopsTo(cols: SeqColumns, i: number, dir: 1 | -1, client: number, clock: number): number {
+  const n = cols.length;
+  const clients = cols.client;
+  const clocks = cols.clock;
+  const lens = cols.len;
   for (let k = 1; k <= MAX_HOPS; k++) {
-    const p = records[i + dir * k];
-    if (p === undefined) return 0;
-    if (p.client === client && (dir === 1 ? p.clock : p.clock + p.len - 1) === clock) return k;
+    const j = i + dir * k;
+    if (j < 0 || j >= n) return 0;
+    if (
+      clients[j] === client &&
+      (dir === 1 ? clocks[j] : (clocks[j] as number) + (lens[j] as number) - 1) === clock
+    )
+      return k;
   }
   return 0;
 }
@@ -44,22 +47,21 @@ function hopsTo(
  */
 function writeRef(
   enc: Encoder,
-  records: readonly UpdateRecord[],
+  cols: SeqColumns,
   i: number,
   dir: 1 | -1,
   client: number,
   clock: number,
   ci: (id: number) => number,
 ): void {
-  const own = records[i] as UpdateRecord;
-  const d = clock - own.clock;
+  const d = clock - (cols.clock[i] as number);
   const z = (d >= 0 ? 2 * d : -2 * d - 1) * 2;
-  const near = client === own.client && Math.abs(d) < MAX_DELTA;
+  const near = client === cols.client[i] && Math.abs(d) < MAX_DELTA;
   if (near && z < 0x80) {
     enc.writeVarUint(z);
     return;
   }
-  const hops = hopsTo(records, i, dir, client, clock);
+  const hops = hopsTo(cols, i, dir, client, clock);
   if (hops > 0) {
     enc.writeVarUint(2 * hops + 1);
     return;
@@ -143,7 +145,7 @@ const runsPay = (runs: number, n: number, lower: number): boolean => runs * 3 <=
 /** Write one group. */
 export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number): void {
   if (g.kind === 'text' || g.kind === 'list') {
-    writeSeqGroup(body, g.records as SeqRecord[], g, ci);
+    writeSeqGroup(body, g, ci);
     return;
   }
   const { records } = g;
@@ -181,88 +183,105 @@ export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number):
   }
 }
 
+/** Reused columns for the sequence groups of ordinary updates (small: one keystroke's runs). */
+const scratch = new SeqColumns(64);
+
+/** Groups with more records than this get their own columns rather than growing {@link scratch}. */
+const SCRATCH_MAX = 4096;
+
+/** A sequence group's columns: its own, or its records copied into columns. */
+function columnsOf(g: Group): SeqColumns {
+  if (g.columns !== undefined) return g.columns;
+  const records = g.records as SeqRecord[];
+  const cols = records.length > SCRATCH_MAX ? new SeqColumns(records.length) : scratch;
+  cols.clear();
+  cols.pushRecords(records);
+  return cols;
+}
+
 /**
- * Write a text or list group: the same bytes as the general path, in one pass that computes
- * each record's info byte (and whether its text needs raw code units) and one that writes. The
- * records are all sequence runs, so every property read sees one shape; this is the path of
- * every keystroke's update and of every snapshot's text.
+ * Write a text or list group from its columns: one pass computes each record's info byte (and
+ * whether its text needs raw code units), one writes. This is the path of every keystroke's
+ * update and of every snapshot's text.
  */
-function writeSeqGroup(
-  body: Encoder,
-  records: readonly SeqRecord[],
-  g: Group,
-  ci: (id: number) => number,
-): void {
-  const n = records.length;
+function writeSeqGroup(body: Encoder, g: Group, clientIndex: (id: number) => number): void {
+  const cols = columnsOf(g);
+  const ids = cols.ids;
+  const ci = ids === null ? clientIndex : (k: number): number => clientIndex(ids[k] as number);
+  const n = cols.length;
+  const { client, clock, len, olClient, olClock, orClient, orClock, content: contents } = cols;
   const infos = new Uint8Array(n);
   // 1 where the record's text is not well-formed UTF-16 and travels as raw code units.
   const raw = new Uint8Array(n);
   let runs = 0;
   let lower = 0;
-  let prev: SeqRecord | undefined;
   for (let i = 0; i < n; i++) {
-    const r = records[i] as SeqRecord;
-    const c = r.content;
+    const c = contents[i] as string | unknown[] | null;
+    const rClient = client[i] as number;
+    const rClock = clock[i] as number;
+    const rLen = len[i] as number;
     const wellFormed = typeof c !== 'string' || isWellFormedUtf16(c);
+    const hasPrev = i > 0;
+    const pClient = hasPrev ? (client[i - 1] as number) : NONE;
+    const pEnd = hasPrev ? (clock[i - 1] as number) + (len[i - 1] as number) : 0;
     let idMode = 2;
-    if (prev !== undefined && prev.client === r.client) {
-      if (prev.clock + prev.len === r.clock) idMode = 0;
-      else if (r.clock + r.len === prev.clock) idMode = 3;
+    if (hasPrev && pClient === rClient) {
+      if (pEnd === rClock) idMode = 0;
+      else if (rClock + rLen === clock[i - 1]) idMode = 3;
       else idMode = 1;
     }
     let content: number;
-    if (c === null) content = r.len === 1 ? C_DELETED1 : C_DELETED;
-    else if (r.len === 1 && wellFormed) content = C_LIVE1;
+    if (c === null) content = rLen === 1 ? C_DELETED1 : C_DELETED;
+    else if (rLen === 1 && wellFormed) content = C_LIVE1;
     else {
       content = C_LIVE;
       if (!wellFormed) raw[i] = 1;
     }
     let ol = 1;
-    if (r.olClient !== NONE) {
-      if (prev !== undefined && prev.client === r.olClient && prev.clock + prev.len - 1 === r.olClock) ol = 0;
-      else if (r.olClient === r.client && r.olClock === r.clock - 1) ol = 2;
+    const olC = olClient[i] as number;
+    if (olC !== NONE) {
+      if (hasPrev && pClient === olC && pEnd - 1 === olClock[i]) ol = 0;
+      else if (olC === rClient && olClock[i] === rClock - 1) ol = 2;
       else ol = 3;
     }
     let or = 1;
-    if (r.orClient !== NONE) {
-      const next = records[i + 1];
-      if (next !== undefined && next.client === r.orClient && next.clock === r.orClock) or = 0;
-      else if (prev !== undefined && prev.orClient === r.orClient && prev.orClock === r.orClock) or = 3;
+    const orC = orClient[i] as number;
+    if (orC !== NONE) {
+      if (i + 1 < n && client[i + 1] === orC && clock[i + 1] === orClock[i]) or = 0;
+      else if (hasPrev && orClient[i - 1] === orC && orClock[i - 1] === orClock[i]) or = 3;
       else or = 2;
     }
     const info = content | (idMode << 2) | (ol << 4) | (or << 6);
     infos[i] = info;
     if (i === 0 || infos[i - 1] !== info) runs++;
-    lower += (idMode === 2 ? 2 : 0) + (c === null ? 0 : r.len);
-    prev = r;
+    lower += (idMode === 2 ? 2 : 0) + (c === null ? 0 : rLen);
   }
   const useRuns = runsPay(runs, n, lower);
-  writeHead(body, g, infos, runs, useRuns, ci);
+  writeHead(body, g, infos, runs, useRuns, clientIndex);
   const textParts: string[] = [];
-  prev = undefined;
   for (let i = 0; i < n; i++) {
-    const r = records[i] as SeqRecord;
     const info = infos[i] as number;
     if (!useRuns) body.writeU8(info);
     const content = info & 3;
     if (content === C_LIVE || content === C_DELETED) {
       if (raw[i] === 1) body.writeVarUint(0);
-      body.writeVarUint(r.len);
+      body.writeVarUint(len[i] as number);
     }
     const idMode = (info >> 2) & 3;
-    if (idMode === 1) body.writeVarInt(r.clock - ((prev as SeqRecord).clock + (prev as SeqRecord).len));
+    if (idMode === 1)
+      body.writeVarInt((clock[i] as number) - ((clock[i - 1] as number) + (len[i - 1] as number)));
     else if (idMode === 2) {
-      body.writeVarUint(ci(r.client));
-      body.writeVarUint(r.clock);
+      body.writeVarUint(ci(client[i] as number));
+      body.writeVarUint(clock[i] as number);
     }
-    if (((info >> 4) & 3) === 3) writeRef(body, records, i, -1, r.olClient, r.olClock, ci);
-    if (((info >> 6) & 3) === 2) writeRef(body, records, i, 1, r.orClient, r.orClock, ci);
-    const c = r.content;
+    if (((info >> 4) & 3) === 3) writeRef(body, cols, i, -1, olClient[i] as number, olClock[i] as number, ci);
+    if (((info >> 6) & 3) === 2) writeRef(body, cols, i, 1, orClient[i] as number, orClock[i] as number, ci);
+    const c = contents[i] as string | unknown[] | null;
     if (typeof c === 'string') {
       if (raw[i] === 1) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
       else textParts.push(c);
     } else if (c !== null) for (const v of c) writeValue(body, v);
-    prev = r;
   }
   if (g.kind === 'text') body.writeString(textParts.join(''));
+  if (cols === scratch) cols.clear();
 }

@@ -7,12 +7,13 @@ import type { DocMap, List } from '../doc/collections.js';
 import { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import { exportValue, recordsSince, refOf, seqRecord, structRecord } from '../doc/encode.js';
+import { exportValue, recordsSince, refOf, structRecord } from '../doc/encode.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import type { Group } from '../format/group-codec.js';
-import { type DecodedUpdate, NONE, type ParentRef, type UpdateRecord } from '../format/records.js';
-import { Item, NO_CLIENT } from '../sequence/item.js';
+import type { DecodedUpdate, ParentRef, UpdateRecord } from '../format/records.js';
+import { SeqColumns } from '../format/seq-columns.js';
+import { Item, type Leaf } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import type { ClientRuns } from '../store/struct-store.js';
 
@@ -62,15 +63,33 @@ export function snapshotGroups(doc: Doc): Group[] {
     if (c.kind === 'text' || c.kind === 'list') {
       const seq = (c as Text | List).seq;
       const isList = c.kind === 'list';
-      for (const leaf of seq.index.leaves) {
-        for (const it of leaf.items) {
+      const cols = new SeqColumns(64);
+      cols.ids = ids;
+      const leaves = seq.index.leaves;
+      for (let li = 0; li < leaves.length; li++) {
+        const items = (leaves[li] as Leaf).items;
+        for (let ii = 0; ii < items.length; ii++) {
+          const it = items[ii] as Item;
           emittedUnits[it.client] = (emittedUnits[it.client] as number) + it.len;
-          if (!extendLast(records, ids, it)) records.push(seqRecord(doc, it, ref, it.clock));
-          if (isList && it.content !== null) {
-            for (const v of it.content as unknown[]) if (v instanceof Container) nested.push(v);
+          const content = it.content;
+          if (!extendLast(cols, it)) {
+            cols.push(
+              it.client,
+              it.clock,
+              it.len,
+              it.olClient,
+              it.olClock,
+              it.orClient,
+              it.orClock,
+              content === null || typeof content === 'string' ? content : content.map(exportValue),
+            );
+          }
+          if (isList && content !== null) {
+            for (const v of content as unknown[]) if (v instanceof Container) nested.push(v);
           }
         }
       }
+      if (cols.length > 0) groups.push({ ref, kind: c.kind, records: [], columns: cols });
     } else if (c.kind === 'map') {
       // Keys sorted, a key's entries by (replica, clock): the same bytes whatever the order the
       // replica received them in.
@@ -145,26 +164,25 @@ export function snapshotGroups(doc: Doc): Group[] {
 /**
  * Extend the last record with item `it` when `it` continues it (same client, next clock, left
  * origin its last unit, same right origin, same liveness): runs split by edits that were later
- * undone by deletes travel as one record. No record is built for an item merged this way.
+ * undone by deletes travel as one record. No record is added for an item merged this way.
+ * Clients are the document's local indices (`cols.ids` is its table), `NO_CLIENT` is `NONE`.
  */
-function extendLast(records: UpdateRecord[], ids: readonly number[], it: Item): boolean {
-  const last = records[records.length - 1];
+function extendLast(cols: SeqColumns, it: Item): boolean {
+  const k = cols.length - 1;
+  if (k < 0 || it.olClient !== it.client || it.olClock !== it.clock - 1) return false;
+  const last = cols.content[k] as string | unknown[] | null;
+  const content = it.content;
   if (
-    last === undefined ||
-    last.t !== 0 ||
-    it.olClient !== it.client ||
-    it.olClock !== it.clock - 1 ||
-    last.client !== ids[it.client] ||
-    last.clock + last.len !== it.clock ||
-    last.orClock !== it.orClock ||
-    last.orClient !== (it.orClient === NO_CLIENT ? NONE : ids[it.orClient]) ||
-    (last.content === null) !== (it.content === null) ||
-    typeof last.content !== typeof it.content
+    cols.client[k] !== it.client ||
+    (cols.clock[k] as number) + (cols.len[k] as number) !== it.clock ||
+    cols.orClock[k] !== it.orClock ||
+    cols.orClient[k] !== it.orClient ||
+    (last === null) !== (content === null) ||
+    typeof last !== typeof content
   )
     return false;
-  last.len += it.len;
-  const content = it.content;
-  if (typeof content === 'string') last.content = (last.content as string) + content;
-  else if (content !== null) last.content = (last.content as unknown[]).concat(content.map(exportValue));
+  cols.len[k] = (cols.len[k] as number) + it.len;
+  if (typeof content === 'string') cols.content[k] = (last as string) + content;
+  else if (content !== null) cols.content[k] = (last as unknown[]).concat(content.map(exportValue));
   return true;
 }
