@@ -63,9 +63,12 @@ export function snapshotGroups(doc: Doc): Group[] {
     if (c.kind === 'text' || c.kind === 'list') {
       const seq = (c as Text | List).seq;
       const isList = c.kind === 'list';
-      const cols = new SeqColumns(64);
-      cols.ids = ids;
       const leaves = seq.index.leaves;
+      // At most one record per item: columns sized once, never grown.
+      let itemCount = 0;
+      for (let li = 0; li < leaves.length; li++) itemCount += (leaves[li] as Leaf).items.length;
+      const cols = new SeqColumns(itemCount);
+      cols.ids = ids;
       for (let li = 0; li < leaves.length; li++) {
         const items = (leaves[li] as Leaf).items;
         for (let ii = 0; ii < items.length; ii++) {
