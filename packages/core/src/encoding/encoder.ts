@@ -123,6 +123,15 @@ export class Encoder {
     this.writeBytes(textEncoder.encode(value));
   }
 
+  /** Copy the bytes written so far into `target` at `offset` (which must have room for them). */
+  copyTo(target: Uint8Array, offset: number): void {
+    const n = this.pos;
+    const buf = this.buf;
+    // A short copy by hand: cheaper than the view object `set` needs.
+    if (n <= 64) for (let i = 0; i < n; i++) target[offset + i] = buf[i] as number;
+    else target.set(buf.subarray(0, n), offset);
+  }
+
   /** A copy of the bytes written so far. */
   toBytes(): Uint8Array {
     return this.buf.slice(0, this.pos);

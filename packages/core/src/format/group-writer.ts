@@ -97,17 +97,17 @@ function minBody(r: UpdateRecord, info: number): number {
   return id + (r.t === 1 ? 3 : 1);
 }
 
-/** Write a group's tag, container reference, record count and, with `useRuns`, its info runs. */
+/** Write a group's tag, container reference, record count `n` and, with `useRuns`, its info runs (`infos[0 .. n-1]`). */
 function writeHead(
   body: Encoder,
   g: Group,
   infos: Uint8Array,
+  n: number,
   runs: number,
   useRuns: boolean,
   ci: (id: number) => number,
 ): void {
   const { ref } = g;
-  const n = infos.length;
   const flag = useRuns ? G_RUNS : 0;
   if (ref === null) body.writeU8(2 | flag);
   else if (ref.name !== null) {
@@ -160,7 +160,7 @@ export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number):
     lower += minBody(records[i] as UpdateRecord, info);
   }
   const useRuns = runsPay(runs, n, lower);
-  writeHead(body, g, infos, runs, useRuns, ci);
+  writeHead(body, g, infos, n, runs, useRuns, ci);
   let prev: UpdateRecord | null = null;
   for (let i = 0; i < n; i++) {
     const r = records[i] as UpdateRecord;
@@ -183,17 +183,25 @@ export function writeGroup(body: Encoder, g: Group, ci: (id: number) => number):
   }
 }
 
+/** Groups up to this many records write their info bytes into {@link smallInfos}. */
+const SMALL_GROUP = 64;
+const smallInfos = new Uint8Array(SMALL_GROUP);
+const smallRaw = new Uint8Array(SMALL_GROUP);
+
 /** Reused columns for the sequence groups of ordinary updates (small: one keystroke's runs). */
 const scratch = new SeqColumns(64);
 
 /** Groups with more records than this get their own columns rather than growing {@link scratch}. */
 const SCRATCH_MAX = 4096;
 
+/** True while a sequence group is being written: the module scratch is in use. */
+let writing = false;
+
 /** A sequence group's columns: its own, or its records copied into columns. */
 function columnsOf(g: Group): SeqColumns {
   if (g.columns !== undefined) return g.columns;
   const records = g.records as SeqRecord[];
-  const cols = records.length > SCRATCH_MAX ? new SeqColumns(records.length) : scratch;
+  const cols = records.length > SCRATCH_MAX || writing ? new SeqColumns(records.length) : scratch;
   cols.clear();
   cols.pushRecords(records);
   return cols;
@@ -205,14 +213,35 @@ function columnsOf(g: Group): SeqColumns {
  * update and of every snapshot's text.
  */
 function writeSeqGroup(body: Encoder, g: Group, clientIndex: (id: number) => number): void {
+  const reentrant = writing;
   const cols = columnsOf(g);
+  writing = true;
+  try {
+    writeSeqRuns(body, g, cols, clientIndex, reentrant);
+  } finally {
+    writing = reentrant;
+    if (cols === scratch) cols.clear();
+  }
+}
+
+/** {@link writeSeqGroup} once the columns are known; `reentrant` forbids the module scratch. */
+function writeSeqRuns(
+  body: Encoder,
+  g: Group,
+  cols: SeqColumns,
+  clientIndex: (id: number) => number,
+  reentrant: boolean,
+): void {
   const ids = cols.ids;
   const ci = ids === null ? clientIndex : (k: number): number => clientIndex(ids[k] as number);
   const n = cols.length;
   const { client, clock, len, olClient, olClock, orClient, orClock, content: contents } = cols;
-  const infos = new Uint8Array(n);
+  // Small groups (a keystroke's) reuse two module arrays; `raw` must start zeroed. Not while
+  // another group is being written (a value's getter that encodes an update).
+  const small = n <= SMALL_GROUP && !reentrant;
+  const infos = small ? smallInfos : new Uint8Array(n);
   // 1 where the record's text is not well-formed UTF-16 and travels as raw code units.
-  const raw = new Uint8Array(n);
+  const raw = small ? smallRaw.fill(0, 0, n) : new Uint8Array(n);
   let runs = 0;
   let lower = 0;
   for (let i = 0; i < n; i++) {
@@ -257,8 +286,11 @@ function writeSeqGroup(body: Encoder, g: Group, clientIndex: (id: number) => num
     lower += (idMode === 2 ? 2 : 0) + (c === null ? 0 : rLen);
   }
   const useRuns = runsPay(runs, n, lower);
-  writeHead(body, g, infos, runs, useRuns, clientIndex);
-  const textParts: string[] = [];
+  writeHead(body, g, infos, n, runs, useRuns, clientIndex);
+  // A group's text is one string: a single part is written as is, more are joined.
+  let parts = 0;
+  let text = '';
+  let textParts: string[] | null = null;
   for (let i = 0; i < n; i++) {
     const info = infos[i] as number;
     if (!useRuns) body.writeU8(info);
@@ -279,9 +311,13 @@ function writeSeqGroup(body: Encoder, g: Group, clientIndex: (id: number) => num
     const c = contents[i] as string | unknown[] | null;
     if (typeof c === 'string') {
       if (raw[i] === 1) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
-      else textParts.push(c);
+      else {
+        if (parts === 0) text = c;
+        else if (parts === 1) textParts = [text, c];
+        else (textParts as string[]).push(c);
+        parts++;
+      }
     } else if (c !== null) for (const v of c) writeValue(body, v);
   }
-  if (g.kind === 'text') body.writeString(textParts.join(''));
-  if (cols === scratch) cols.clear();
+  if (g.kind === 'text') body.writeString(textParts === null ? text : textParts.join(''));
 }

@@ -17,8 +17,11 @@ export class SeqColumns {
   olClock: Float64Array;
   orClient: Float64Array;
   orClock: Float64Array;
-  /** Live text, live list values, or null for a deleted run. */
-  readonly content: (string | unknown[] | null)[] = [];
+  /**
+   * Live text, live list values, or null for a deleted run; as long as the typed columns (slots
+   * past `length` are null), so that appending never resizes it and clearing never shrinks it.
+   */
+  content: (string | unknown[] | null)[];
   /**
    * When set, the client columns (`client`, `olClient`, `orClient`) hold indices into this table
    * of replica ids (a document's local numbering, small integers that need no boxing while the
@@ -34,6 +37,7 @@ export class SeqColumns {
     this.olClock = new Float64Array(capacity);
     this.orClient = new Float64Array(capacity);
     this.orClock = new Float64Array(capacity);
+    this.content = new Array<string | unknown[] | null>(capacity).fill(null);
   }
 
   /** Append a record (origins as real replica ids, `NONE` for none). */
@@ -56,14 +60,15 @@ export class SeqColumns {
     this.olClock[i] = olClock;
     this.orClient[i] = orClient;
     this.orClock[i] = orClock;
-    this.content.push(content);
+    this.content[i] = content;
     this.length = i + 1;
   }
 
   /** Empty the columns, keeping their capacity. */
   clear(): void {
+    // Drop the references (a reused instance must not keep a document's text alive).
+    for (let i = 0; i < this.length; i++) this.content[i] = null;
     this.length = 0;
-    this.content.length = 0;
     this.ids = null;
   }
 
@@ -87,5 +92,8 @@ export class SeqColumns {
     this.olClock = grown(this.olClock);
     this.orClient = grown(this.orClient);
     this.orClock = grown(this.orClock);
+    const content = new Array<string | unknown[] | null>(capacity).fill(null);
+    for (let i = 0; i < this.length; i++) content[i] = this.content[i] as string | unknown[] | null;
+    this.content = content;
   }
 }

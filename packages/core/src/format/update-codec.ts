@@ -101,6 +101,16 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
 }
 
 /**
+ * The encoders an update is written with, reused from one update to the next: a fresh
+ * `Uint8Array` above 64 bytes is an off-heap allocation that cost more than writing a keystroke's
+ * whole update. `null` while in use (a value's getter that encodes an update gets fresh ones).
+ */
+let scratch: { body: Encoder; head: Encoder } | null = { body: new Encoder(4096), head: new Encoder(256) };
+
+/** Scratch encoders that grew past this many bytes are dropped after use rather than kept. */
+const SCRATCH_KEEP = 1 << 20;
+
+/**
  * Encode records already grouped by container (each group's records in the order they are
  * written), a delete set and the snapshot flag: what {@link encodeUpdate} does after grouping,
  * and what the document snapshot calls directly (its records come grouped).
@@ -111,8 +121,28 @@ export function encodeGroups(
   deletes: ReadonlyMap<number, number[]>,
   snapshot: boolean,
 ): Uint8Array {
+  const mine = scratch;
+  if (mine === null) return writeUpdate(new Encoder(256), new Encoder(64), groups, deletes, snapshot);
+  scratch = null;
+  try {
+    return writeUpdate(mine.body, mine.head, groups, deletes, snapshot);
+  } finally {
+    const big = mine.body.length > SCRATCH_KEEP;
+    mine.body.reset();
+    mine.head.reset();
+    scratch = big ? { body: new Encoder(4096), head: mine.head } : mine;
+  }
+}
+
+/** Write an update with `body` and `head` (both empty) and return it as one new array. */
+function writeUpdate(
+  body: Encoder,
+  head: Encoder,
+  groups: readonly Group[],
+  deletes: ReadonlyMap<number, number[]>,
+  snapshot: boolean,
+): Uint8Array {
   const { clients, ci } = clientTable();
-  const body = new Encoder(256);
   body.writeVarUint(groups.length);
   for (const g of groups) writeGroup(body, g, ci);
   body.writeVarUint(deletes.size);
@@ -129,13 +159,14 @@ export function encodeGroups(
       end = s + l;
     }
   }
-  const head = new Encoder(16 + clients.length * 8);
   head.writeU8(UPDATE_VERSION);
   head.writeU8(snapshot ? 1 : 0);
   head.writeVarUint(clients.length);
   for (const c of clients) head.writeVarUint(c);
-  head.writeRaw(body.toBytes());
-  return head.toBytes();
+  const out = new Uint8Array(head.length + body.length);
+  head.copyTo(out, 0);
+  body.copyTo(out, head.length);
+  return out;
 }
 
 /** Sort `[start, len, ...]` ranges and merge overlapping or touching ones. */
