@@ -77,11 +77,21 @@ function writeNumber(e: Encoder, n: SnapshotNumber): void {
 }
 
 /**
+ * The encoder every message is written with before one exact-size copy goes out: a new buffer
+ * per message (2 KB for a replicated update) was an off-heap allocation per update and peer.
+ * Replaced after a message larger than {@link SCRATCH_KEEP} so that one snapshot does not keep
+ * its size for good.
+ */
+let scratch = new Encoder(4096);
+const SCRATCH_KEEP = 256 * 1024;
+
+/**
  * Encode a message. Throws `RangeError` when a numeric field is not a non-negative safe integer
  * (a caller bug, never an input problem).
  */
 export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
-  const e = new Encoder(m.type === 'replicate' || m.type === 'snapshot-announce' ? 64 + 2 * 1024 : 32);
+  const e = scratch;
+  e.reset();
   e.writeU8(CLUSTER_PROTOCOL_VERSION);
   e.writeU8(TAGS[m.type]);
   switch (m.type) {
@@ -151,7 +161,9 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
     case 'presence-reset':
       break;
   }
-  return e.toBytes();
+  const out = e.toBytes();
+  if (out.length > SCRATCH_KEEP) scratch = new Encoder(4096);
+  return out;
 }
 
 function writePresenceEntry(e: Encoder, { sessionId, state }: PresenceEntry): void {
