@@ -20,24 +20,30 @@ export function refOf(doc: DocCore, c: Container): ParentRef {
 }
 
 /** A stored value as it travels: a container becomes a {@link ContainerValue}. */
-export function exportValue(v: unknown): unknown {
+function exportValue(v: unknown): unknown {
   return v instanceof Container ? new ContainerValue(v.kind, v.concurrent) : v;
+}
+
+/**
+ * The content of item `it` as it travels, from unit `off` on: its text, its list values
+ * exported (containers as {@link ContainerValue}), or null for a deleted run. Only the units
+ * from `off` are mapped: a run that local appends keep extending would otherwise be copied
+ * whole for every append.
+ */
+export function exportContent(it: Item, off: number): string | unknown[] | null {
+  const c = it.content;
+  if (typeof c === 'string') return off > 0 ? c.slice(off) : c;
+  if (c === null) return null;
+  const out: unknown[] = [];
+  for (let k = off; k < c.length; k++) out.push(exportValue(c[k]));
+  return out;
 }
 
 /** The record of item `it` from clock `from` on, under parent `ref`. */
 export function seqRecord(doc: DocCore, it: Item, ref: ParentRef, from: number): UpdateRecord {
   const ids = doc.clientIds;
   const off = from - it.clock;
-  let content: string | unknown[] | null = null;
-  const c = it.content;
-  if (typeof c === 'string') content = off > 0 ? c.slice(off) : c;
-  else if (c !== null) {
-    // Only the units from `from` on: a run that local appends keep extending would otherwise
-    // be copied whole for every append.
-    const out: unknown[] = [];
-    for (let k = off; k < c.length; k++) out.push(exportValue(c[k]));
-    content = out;
-  }
+  const content = exportContent(it, off);
   return {
     t: 0,
     client: ids[it.client] as number,

@@ -201,8 +201,8 @@ let writing = false;
 function columnsOf(g: Group): SeqColumns {
   if (g.columns !== undefined) return g.columns;
   const records = g.records as SeqRecord[];
+  // The scratch is empty here: `writeSeqGroup` clears it after every use.
   const cols = records.length > SCRATCH_MAX || writing ? new SeqColumns(records.length) : scratch;
-  cols.clear();
   cols.pushRecords(records);
   return cols;
 }

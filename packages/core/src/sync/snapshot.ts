@@ -7,7 +7,7 @@ import type { DocMap, List } from '../doc/collections.js';
 import { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import { exportValue, recordsSince, refOf, structRecord } from '../doc/encode.js';
+import { exportContent, recordsSince, refOf, structRecord } from '../doc/encode.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import type { Group } from '../format/group-codec.js';
@@ -74,21 +74,12 @@ export function snapshotGroups(doc: Doc): Group[] {
         for (let ii = 0; ii < items.length; ii++) {
           const it = items[ii] as Item;
           emittedUnits[it.client] = (emittedUnits[it.client] as number) + it.len;
-          const content = it.content;
           if (!extendLast(cols, it)) {
-            cols.push(
-              it.client,
-              it.clock,
-              it.len,
-              it.olClient,
-              it.olClock,
-              it.orClient,
-              it.orClock,
-              content === null || typeof content === 'string' ? content : content.map(exportValue),
-            );
+            const content = exportContent(it, 0);
+            cols.push(it.client, it.clock, it.len, it.olClient, it.olClock, it.orClient, it.orClock, content);
           }
-          if (isList && content !== null) {
-            for (const v of content as unknown[]) if (v instanceof Container) nested.push(v);
+          if (isList && it.content !== null) {
+            for (const v of it.content as unknown[]) if (v instanceof Container) nested.push(v);
           }
         }
       }
@@ -186,6 +177,6 @@ function extendLast(cols: SeqColumns, it: Item): boolean {
     return false;
   cols.len[k] = (cols.len[k] as number) + it.len;
   if (typeof content === 'string') cols.content[k] = (last as string) + content;
-  else if (content !== null) cols.content[k] = (last as unknown[]).concat(content.map(exportValue));
+  else if (content !== null) cols.content[k] = (last as unknown[]).concat(exportContent(it, 0) as unknown[]);
   return true;
 }
