@@ -78,6 +78,13 @@ function edit(doc: Doc, a: number[]): void {
   }
 }
 
+/** Up to `maxLength` steps: a selector (which replica, which kind of step) and three numbers for {@link edit}. */
+const stepsArb = (maxLength: number) =>
+  fc.array(fc.tuple(fc.nat(9), fc.array(fc.nat(1000), { minLength: 3, maxLength: 3 })), {
+    minLength: 1,
+    maxLength,
+  });
+
 describe('document convergence (property)', () => {
   it('a full snapshot applied to a stale replica carries the deletions it holds as dead records', () => {
     const a = makeDoc(1);
@@ -94,25 +101,19 @@ describe('document convergence (property)', () => {
 
   it('a replica that only ever receives full snapshots of another equals it after each one', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(9), fc.array(fc.nat(1000), { minLength: 3, maxLength: 3 })), {
-          minLength: 1,
-          maxLength: 50,
-        }),
-        (steps) => {
-          const a = makeDoc(11);
-          const b = makeDoc(12);
-          for (const [kind, args] of steps) {
-            if (kind < 7) edit(a, args);
-            else {
-              applyUpdate(b, encodeStateAsUpdate(a), 'net');
-              expect(view(b)).toBe(view(a));
-            }
+      fc.property(stepsArb(50), (steps) => {
+        const a = makeDoc(11);
+        const b = makeDoc(12);
+        for (const [kind, args] of steps) {
+          if (kind < 7) edit(a, args);
+          else {
+            applyUpdate(b, encodeStateAsUpdate(a), 'net');
+            expect(view(b)).toBe(view(a));
           }
-          applyUpdate(b, encodeStateAsUpdate(a), 'net');
-          expect(view(b)).toBe(view(a));
-        },
-      ),
+        }
+        applyUpdate(b, encodeStateAsUpdate(a), 'net');
+        expect(view(b)).toBe(view(a));
+      }),
       { numRuns: 150 },
     );
   });
@@ -121,10 +122,7 @@ describe('document convergence (property)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 3, max: 5 }),
-        fc.array(fc.tuple(fc.nat(9), fc.array(fc.nat(1000), { minLength: 3, maxLength: 3 })), {
-          minLength: 1,
-          maxLength: 60,
-        }),
+        stepsArb(60),
         fc.array(fc.nat(1000), { minLength: 20, maxLength: 20 }),
         (n, steps, shuffleSeed) => {
           const docs = Array.from({ length: n }, (_, i) => makeDoc(1000 - i * 7));
@@ -185,34 +183,27 @@ describe('document convergence (property)', () => {
 
   it('a full snapshot holds every unit of every replica exactly once, and re-encodes to the same bytes', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.tuple(fc.nat(9), fc.array(fc.nat(1000), { minLength: 3, maxLength: 3 })), {
-          minLength: 1,
-          maxLength: 60,
-        }),
-        (n, steps) => {
-          const docs = Array.from({ length: n }, (_, i) => makeDoc(500 + i * 13));
-          for (const [who, args] of steps) {
-            const d = docs[who % n] as Doc;
-            if ((args[0] as number) % 10 < 8) edit(d, args);
-            else applyUpdate(d, encodeStateAsUpdate(docs[(args[1] as number) % n] as Doc), 'net');
-          }
-          for (const d of docs) {
-            const snapshot = encodeStateAsUpdate(d);
-            const decoded = decodeUpdate(snapshot);
-            // Units per replica: the records (live, tombstone and collected) tile 0 .. next-1.
-            const units = new Map<number, number>();
-            for (const r of decoded.records) units.set(r.client, (units.get(r.client) ?? 0) + r.len);
-            const sv = decodeStateVector(encodeStateVector(d));
-            expect(units).toEqual(sv);
-            expect(coverageOf([snapshot]).stateVector).toEqual(sv);
-            // The snapshot writes its groups directly; the general encoder regroups the same
-            // records into the same bytes.
-            expect(encodeUpdate(decoded)).toEqual(snapshot);
-          }
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 4 }), stepsArb(60), (n, steps) => {
+        const docs = Array.from({ length: n }, (_, i) => makeDoc(500 + i * 13));
+        for (const [who, args] of steps) {
+          const d = docs[who % n] as Doc;
+          if ((args[0] as number) % 10 < 8) edit(d, args);
+          else applyUpdate(d, encodeStateAsUpdate(docs[(args[1] as number) % n] as Doc), 'net');
+        }
+        for (const d of docs) {
+          const snapshot = encodeStateAsUpdate(d);
+          const decoded = decodeUpdate(snapshot);
+          // Units per replica: the records (live, tombstone and collected) tile 0 .. next-1.
+          const units = new Map<number, number>();
+          for (const r of decoded.records) units.set(r.client, (units.get(r.client) ?? 0) + r.len);
+          const sv = decodeStateVector(encodeStateVector(d));
+          expect(units).toEqual(sv);
+          expect(coverageOf([snapshot]).stateVector).toEqual(sv);
+          // The snapshot writes its groups directly; the general encoder regroups the same
+          // records into the same bytes.
+          expect(encodeUpdate(decoded)).toEqual(snapshot);
+        }
+      }),
       { numRuns: 150 },
     );
   });
