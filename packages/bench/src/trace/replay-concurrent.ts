@@ -110,6 +110,7 @@ export function replayConcurrentOnce(
     applyMs: replayMs,
     replayMs,
     mergeMs,
+    remoteKeyUs: null,
     encodeBytes: bytes.byteLength,
     encodeMs,
     loadMs,

@@ -5,7 +5,8 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { TextAdapter, TraceLib } from './adapters/index.js';
+import { isPeerReplica, type TextAdapter, type TraceLib } from './adapters/index.js';
+import { measureRemoteKeystrokes } from './remote-keystrokes.js';
 import { countOps, type EditingTrace } from './trace-file.js';
 
 /** What one run measures (the `bench:trace` contract fields plus context). */
@@ -29,6 +30,12 @@ export interface TraceRunResult {
   encodeMs: number;
   /** Loading the encoding into a fresh document + reading the whole text + one edit in its middle. */
   loadMs: number;
+  /**
+   * Sequential traces: median microseconds to apply one keystroke typed on another replica to the
+   * replayed document (see `remote-keystrokes.ts`); null for concurrent traces and for libraries
+   * whose adapter cannot fork a peer.
+   */
+  remoteKeyUs: number | null;
   /** Heap (V8 heap + external/WASM memory) held after the replay, after GC, above the baseline. */
   heapMB: number;
   /** True only when the replayed text, the loaded text and the text after the load edit are right. */
@@ -39,6 +46,12 @@ export interface TraceRunResult {
 }
 
 type GcFn = () => void;
+
+/** The remote typist's agent number (its replica id is this plus one). */
+const REMOTE_AGENT = 7;
+
+/** Timed remote keystrokes per run, and their seed. */
+const REMOTE_KEYSTROKES = { keystrokes: 5000, seed: 0x5eed } as const;
 
 /** Two full garbage collections (with `--expose-gc`; a no-op without). */
 export function collect(): void {
@@ -64,7 +77,8 @@ export function replayOnce(adapter: TextAdapter, trace: EditingTrace, name: stri
   collect();
   const base = memoryNow();
 
-  let replica = adapter.create();
+  const replayed = adapter.create();
+  let replica = replayed;
   if (trace.startContent !== '') replica.applyTxn([[0, 0, trace.startContent]]);
   const t0 = performance.now();
   for (const txn of trace.txns) replica.applyTxn(txn.patches);
@@ -86,8 +100,15 @@ export function replayOnce(adapter: TextAdapter, trace: EditingTrace, name: stri
   const loadMs = performance.now() - t2;
 
   const expectedAfterEdit = `${trace.endContent.slice(0, mid)}!${trace.endContent.slice(mid)}`;
+  const remote =
+    adapter.fork !== undefined && isPeerReplica(replayed)
+      ? measureRemoteKeystrokes(replayed, adapter.fork(bytes, REMOTE_AGENT), REMOTE_KEYSTROKES)
+      : null;
   const ok =
-    applied === trace.endContent && loaded === trace.endContent && replica.text() === expectedAfterEdit;
+    applied === trace.endContent &&
+    loaded === trace.endContent &&
+    replica.text() === expectedAfterEdit &&
+    (remote === null || remote.ok);
 
   return {
     lib: adapter.lib,
@@ -98,6 +119,7 @@ export function replayOnce(adapter: TextAdapter, trace: EditingTrace, name: stri
     applyMs,
     replayMs: null,
     mergeMs: null,
+    remoteKeyUs: remote?.medianUs ?? null,
     encodeBytes: bytes.byteLength,
     encodeMs,
     loadMs,

@@ -22,6 +22,8 @@ export interface TraceBenchResult {
   replayMs: number | null;
   /** Concurrent traces: a fresh replica applying every recorded update in order; null for sequential ones. */
   mergeMs: number | null;
+  /** Sequential traces: median µs to apply one remote keystroke to the replayed document. */
+  remoteKeyUs: number | null;
   encodeBytes: number | null;
   encodeMs: number | null;
   loadMs: number | null;
@@ -84,7 +86,16 @@ function isError(r: TraceRunResult | { error: string }): r is { error: string } 
 
 function med(
   results: TraceRunResult[],
-  key: 'applyMs' | 'replayMs' | 'mergeMs' | 'encodeBytes' | 'encodeMs' | 'loadMs' | 'heapMB' | 'loadAvg1',
+  key:
+    | 'applyMs'
+    | 'replayMs'
+    | 'mergeMs'
+    | 'remoteKeyUs'
+    | 'encodeBytes'
+    | 'encodeMs'
+    | 'loadMs'
+    | 'heapMB'
+    | 'loadAvg1',
 ): number | null {
   const xs = results.map((r) => r[key]).filter((v): v is number => typeof v === 'number');
   return xs.length === 0 ? null : round(median(xs), 3);
@@ -122,6 +133,7 @@ export async function runTraceBench(opts: TraceBenchOptions): Promise<TraceBench
       applyMs: med(rs, 'applyMs'),
       replayMs: med(rs, 'replayMs'),
       mergeMs: med(rs, 'mergeMs'),
+      remoteKeyUs: med(rs, 'remoteKeyUs'),
       encodeBytes: med(rs, 'encodeBytes'),
       encodeMs: med(rs, 'encodeMs'),
       loadMs: med(rs, 'loadMs'),

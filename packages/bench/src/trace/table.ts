@@ -26,8 +26,8 @@ export function formatTraceTable(all: readonly TraceBenchResult[]): string {
 
 function sequentialTable(results: readonly TraceBenchResult[]): string {
   const head =
-    '| trace | lib | ops | apply ms | encode bytes | encode ms | load ms | heap MB | load avg | ok |';
-  const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
+    '| trace | lib | ops | apply ms | remote key µs | encode bytes | encode ms | load ms | heap MB | load avg | ok |';
+  const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
   const rows = results.map((r) => {
     const y = results.find((o) => o.trace === r.trace && o.lib === 'yjs');
     const withRatio = y !== undefined && r.lib !== 'yjs';
@@ -35,6 +35,9 @@ function sequentialTable(results: readonly TraceBenchResult[]): string {
     const lib = r.version !== undefined ? `${r.lib} ${r.version}` : r.lib;
     const ok = r.ok ? 'yes' : `NO${r.error !== undefined ? ` (${r.error})` : ''}`;
     return `| ${r.trace} | ${lib} | ${cell(r.ops, 0)} | ${cell(r.applyMs, 1)}${rel(r.applyMs, y?.applyMs)} | ${cell(
+      r.remoteKeyUs,
+      2,
+    )}${rel(r.remoteKeyUs, y?.remoteKeyUs)} | ${cell(
       r.encodeBytes,
       0,
     )}${rel(r.encodeBytes, y?.encodeBytes)} | ${cell(r.encodeMs, 1)} | ${cell(r.loadMs, 1)}${rel(

@@ -81,6 +81,10 @@ describe('bench:trace', () => {
         expect(Number.isFinite(l[key])).toBe(true);
       }
       expect(l.encodeBytes as number).toBeGreaterThan(0);
+      // A remote typist's keystrokes into the replayed document (ok covers that both ended equal);
+      // Automerge's and json-joy's full encodings cannot seed a peer, so they report none.
+      if (l.lib === 'automerge' || l.lib === 'json-joy') expect(l.remoteKeyUs).toBeNull();
+      else expect(l.remoteKeyUs as number, String(l.lib)).toBeGreaterThan(0);
     }
   }, 120_000);
 

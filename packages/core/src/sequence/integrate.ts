@@ -57,20 +57,17 @@ export function integrateItem(seq: IntegrationTarget, item: Item): Item {
     const off = item.orClock - right.clock;
     if (off > 0) right = seq.splitItem(right, off);
   }
-  const leftKey = left === null ? -1 : index.orderKey(left);
+  // Where `left` is, found once (both splits are done; the walk below changes nothing).
+  const leftLeaf = left === null ? null : (left.leaf as Leaf);
+  const leftIdx = left === null || leftLeaf === null ? -1 : leftLeaf.items.indexOf(left);
+  const leftKey = leftLeaf === null ? -1 : leftLeaf.index * 256 + leftIdx;
   const leftOff = left === null ? 0 : left.len - 1;
-  const rightKey = right === null ? -1 : index.orderKey(right);
+  // Needed only when a concurrent item has the same left origin (looked up then, once).
+  let rightKey = right === null ? -1 : -2;
 
   // Walk the items after `left` with a (leaf, idx) cursor.
-  let leaf: Leaf;
-  let i: number;
-  if (left === null) {
-    leaf = index.leaves[0] as Leaf;
-    i = 0;
-  } else {
-    leaf = left.leaf as Leaf;
-    i = leaf.items.indexOf(left) + 1;
-  }
+  let leaf = leftLeaf ?? (index.leaves[0] as Leaf);
+  let i = leftIdx + 1;
   let dest: Item | null = null;
   let scanning = false;
   for (;;) {
@@ -90,7 +87,11 @@ export function integrateItem(seq: IntegrationTarget, item: Item): Item {
       // Sign of (o's right origin - our right origin), where "no origin" is after everything.
       let cr: number;
       if (o.orClient === NO_CLIENT) cr = right === null ? 0 : 1;
-      else cr = right === null ? -1 : compareUnit(seq, o.orClient, o.orClock, rightKey, 0);
+      else if (right === null) cr = -1;
+      else {
+        if (rightKey === -2) rightKey = index.orderKey(right);
+        cr = compareUnit(seq, o.orClient, o.orClock, rightKey, 0);
+      }
       if (cr < 0) scanning = true;
       else if (cr === 0) {
         const ids = seq.env.clientIds;
@@ -105,7 +106,7 @@ export function integrateItem(seq: IntegrationTarget, item: Item): Item {
   // Extend the left neighbour instead of adding an item when the new run continues it.
   if (
     left !== null &&
-    dest === index.nextAt(left.leaf as Leaf, (left.leaf as Leaf).items.indexOf(left)) &&
+    dest === index.nextAt(leftLeaf as Leaf, leftIdx) &&
     left.client === item.client &&
     left.clock + left.len === item.clock &&
     runs.next === item.clock &&

@@ -25,12 +25,24 @@ export class ClientRuns {
   private chunks: Struct[][] = [];
   /** Next clock this client will use (= the sum of lengths). */
   next = 0;
+  /**
+   * The struct the last {@link find} returned, or null. Integrating one remote run looks up each
+   * origin twice (to check it, then to place the run), and typing looks up the same run again and
+   * again. A struct keeps its clock range while it is stored (a split shortens it and stores the
+   * tail; a merge lengthens it and removes the other), so the entry is valid while it is stored
+   * and its range holds the clock; {@link remove} and {@link load} clear it.
+   */
+  private last: Struct | null = null;
 
   /** The struct containing `clock`, or undefined when it is not (yet) known. */
   find(clock: number): Struct | undefined {
     if (clock >= this.next || clock < 0) return undefined;
+    const last = this.last;
+    if (last !== null && last.clock <= clock && clock < last.clock + last.len) return last;
     const chunk = this.chunks[this.chunkIndex(clock)] as Struct[];
-    return chunk[indexIn(chunk, clock)];
+    const s = chunk[indexIn(chunk, clock)];
+    if (s !== undefined) this.last = s;
+    return s;
   }
 
   /** Append a struct starting at `next`. */
@@ -47,6 +59,7 @@ export class ClientRuns {
 
   /** Fill an empty client with structs in clock order that tile `0 .. n-1` (snapshot loading). */
   load(structs: Struct[]): void {
+    this.last = null;
     if (structs.length > 0 && structs.length <= CHUNK_MAX && this.chunks.length === 0)
       this.chunks = [structs.slice()];
     else
@@ -66,6 +79,7 @@ export class ClientRuns {
 
   /** Remove `s` (after its clocks were merged into its left neighbour). */
   remove(s: Struct): void {
+    if (this.last === s) this.last = null;
     const chunks = this.chunks;
     const lo = this.chunkIndex(s.clock);
     const chunk = chunks[lo] as Struct[];

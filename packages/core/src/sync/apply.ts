@@ -21,7 +21,8 @@ import {
 } from '../format/records.js';
 import { decodeUpdate } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
-import { Sequence } from '../sequence/sequence.js';
+import { tryApplyKeystroke } from './apply-keystroke.js';
+import { deleteRange } from './delete-range.js';
 import { tryFastLoad } from './load.js';
 import { tryLoadTextSnapshot } from './load-text.js';
 import { type Plan, planUpdate } from './plan.js';
@@ -40,6 +41,16 @@ import { type Plan, planUpdate } from './plan.js';
  * the document (content, state vector, held structs and deletions) is then exactly as before.
  */
 export function applyUpdate(doc: Doc, update: Uint8Array, origin: unknown = null): void {
+  if (tryApplyKeystroke(doc, update, origin)) return;
+  applyGeneral(doc, update, origin);
+}
+
+/**
+ * {@link applyUpdate} without the keystroke fast path (`apply-keystroke.ts`): what it falls back
+ * to, and the reference its tests compare it with.
+ * @internal
+ */
+export function applyGeneral(doc: Doc, update: Uint8Array, origin: unknown): void {
   if (tryLoadTextSnapshot(doc, update, origin)) return;
   const decoded = decodeUpdate(update);
   if (tryFastLoad(doc, decoded, origin, update)) return;
@@ -234,29 +245,5 @@ function integrateRecord(doc: Doc, ci: number, r: UpdateRecord): void {
     const op = new CounterOp(ci, r.clock, c, r.delta);
     doc.store.add(op);
     (c as Counter).integrateOp(op);
-  }
-}
-
-/** Delete every struct in ids `from .. to-1` of client index `ci` (all known). */
-function deleteRange(doc: Doc, ci: number, from: number, to: number): void {
-  let clock = from;
-  while (clock < to) {
-    const s = doc.store.find(ci, clock);
-    if (s === undefined) return;
-    if (s instanceof Item) {
-      const seq = Sequence.of(s);
-      let it = s;
-      if (!it.deleted) {
-        if (clock > it.clock) it = seq.splitItem(it, clock - it.clock);
-        if (it.clock + it.len > to) seq.splitItem(it, to - it.clock);
-        seq.deleteRemote(it);
-      }
-      clock = it.clock + it.len;
-      continue;
-    }
-    if (s instanceof MapEntry) {
-      (s.parent as DocMap).deleteEntry(s);
-    }
-    clock = s.clock + s.len;
   }
 }

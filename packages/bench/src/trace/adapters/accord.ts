@@ -74,5 +74,10 @@ export async function createAccordAdapter(): Promise<TextAdapter> {
     },
     init: () => null,
     peer: (agent) => new AccordReplica(core, new core.Doc({ clientId: agent + 1 })),
+    fork(bytes, agent) {
+      const doc = new core.Doc({ clientId: agent + 1 });
+      core.applyUpdate(doc, bytes);
+      return new AccordReplica(core, doc);
+    },
   };
 }

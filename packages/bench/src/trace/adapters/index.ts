@@ -3,6 +3,7 @@ import type { TextAdapter, TraceLib } from './types.js';
 
 export {
   competitorLibs,
+  isPeerReplica,
   type PeerReplica,
   type TextAdapter,
   type TextReplica,

@@ -58,4 +58,10 @@ export const loroAdapter: TextAdapter = {
     doc.setPeerId(BigInt(agent + 1));
     return new LoroReplica(doc);
   },
+  fork(bytes, agent) {
+    const doc = new LoroDoc();
+    doc.setPeerId(BigInt(agent + 1));
+    doc.import(bytes);
+    return new LoroReplica(doc);
+  },
 };

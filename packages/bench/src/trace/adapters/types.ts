@@ -48,4 +48,16 @@ export interface TextAdapter {
   init(): Uint8Array | null;
   /** An empty replica for author `agent` (0-based), with its own replica id. */
   peer(agent: number): PeerReplica;
+  /**
+   * A replica for author `agent` (its own replica id) loaded from {@link TextReplica.encode}
+   * output, whose local updates {@link PeerReplica.applyRemote} of a replayed replica accepts;
+   * absent when the library's full encoding cannot seed a peer that way (no remote-keystroke
+   * figure then).
+   */
+  fork?(bytes: Uint8Array, agent: number): PeerReplica;
+}
+
+/** True when `r` can exchange updates with peers (every adapter's replicas but a few). */
+export function isPeerReplica(r: TextReplica): r is PeerReplica {
+  return 'applyRemote' in r && 'applyLocal' in r;
 }

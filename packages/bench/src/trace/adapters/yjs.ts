@@ -65,4 +65,10 @@ export const yjsAdapter: TextAdapter = {
     doc.clientID = agent + 1;
     return new YjsReplica(doc);
   },
+  fork(bytes, agent) {
+    const doc = new Y.Doc();
+    doc.clientID = agent + 1;
+    Y.applyUpdateV2(doc, bytes);
+    return new YjsReplica(doc);
+  },
 };

@@ -1,0 +1,227 @@
+/**
+ * The fast path of the most common remote update: one keystroke of a collaborator, that is one
+ * run typed into a root text (a character, a word, a paste), ranges of ids this document holds
+ * deleted (backspace, a selection cut), or both (a selection typed over). Such an update is read straight from the bytes into a located insert or a
+ * deletion, without the record objects, the planner and the validator of the general path
+ * (`apply.ts`), with the same checks and the same outcome: the same structs, events and
+ * `'update'`.
+ *
+ * Anything else, or anything unusual (a record the document cannot integrate at once, held
+ * structs or deletions, malformed bytes, a shape the writer does not produce for a keystroke),
+ * returns false before the document is touched, and the caller takes the general path, which
+ * decides and reports errors precisely.
+ */
+import type { Doc } from '../doc/doc.js';
+import { Text } from '../doc/text.js';
+import { Decoder } from '../encoding/decoder.js';
+import { DecodeError } from '../errors.js';
+import { C_LIVE, C_LIVE1, MAX_CLOCK } from '../format/group-codec.js';
+import { KIND_CODES } from '../format/kinds.js';
+import { MIN_UPDATE_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
+import { Item, NO_CLIENT } from '../sequence/item.js';
+import { Sequence } from '../sequence/sequence.js';
+import { deleteRange } from './delete-range.js';
+
+/** Most replica ids a keystroke's update names (its author and the origins' authors). */
+const MAX_IDS = 4;
+/** Most deleted ranges a keystroke's update carries (a selection deleted or typed over). */
+const MAX_RANGES = 16;
+
+/** What {@link parse} read from a keystroke's bytes (module scratch: one parse at a time). */
+class Keystroke {
+  /** True when the update inserts one run into the root text {@link name}. */
+  insert = false;
+  readonly ids: number[] = [0, 0, 0, 0];
+  nIds = 0;
+  name = '';
+  client = 0;
+  clock = 0;
+  len = 0;
+  olClient = NO_CLIENT;
+  olClock = 0;
+  orClient = NO_CLIENT;
+  orClock = 0;
+  text = '';
+  /** Deleted ranges as (replica id, start, length) triples, in the update's order. */
+  readonly ranges: number[] = [];
+
+  /** The replica id at index `i` of the update's table; -1 when out of range. */
+  id(i: number): number {
+    return i < this.nIds ? (this.ids[i] as number) : -1;
+  }
+}
+
+const scratch = new Keystroke();
+
+/**
+ * Apply `bytes` to `doc` when it is one keystroke (see the module comment) that `doc` can
+ * integrate at once; false (nothing changed) otherwise.
+ */
+export function tryApplyKeystroke(doc: Doc, bytes: Uint8Array, origin: unknown): boolean {
+  if (!(bytes instanceof Uint8Array) || bytes.length > 4096) return false;
+  if (doc.pendingCount !== 0 || doc.pendingDeleteCount !== 0) return false;
+  const k = scratch;
+  try {
+    if (!parse(new Decoder(bytes), k)) return false;
+  } catch (e) {
+    if (e instanceof DecodeError) return false;
+    throw e;
+  }
+  return apply(doc, k, origin);
+}
+
+/**
+ * Read a keystroke's update into `k`; false when the bytes are anything else.
+ * @throws {DecodeError} on malformed bytes (the caller turns it into "not a keystroke").
+ */
+function parse(dec: Decoder, k: Keystroke): boolean {
+  const version = dec.readU8();
+  if (version < MIN_UPDATE_VERSION || version > UPDATE_VERSION || dec.readU8() !== 0) return false;
+  const nIds = dec.readVarUint();
+  if (nIds < 1 || nIds > MAX_IDS) return false;
+  for (let i = 0; i < nIds; i++) k.ids[i] = dec.readVarUint();
+  k.nIds = nIds;
+  const nGroups = dec.readVarUint();
+  if (nGroups > 1) return false;
+  k.insert = nGroups === 1;
+  if (k.insert && !parseInsert(dec, k)) return false;
+  const ranges = k.ranges;
+  ranges.length = 0;
+  const nDel = dec.readVarUint();
+  if (nDel > MAX_IDS || (nDel === 0 && !k.insert)) return false;
+  for (let i = 0; i < nDel; i++) {
+    const client = k.id(dec.readVarUint());
+    if (client < 0) return false;
+    // A replica named twice would have its ranges regrouped by the general path: not a keystroke.
+    for (let j = 0; j < ranges.length; j += 3) if (ranges[j] === client) return false;
+    const m = dec.readVarUint();
+    if (m < 1 || ranges.length + 3 * m > 3 * MAX_RANGES) return false;
+    let end = 0;
+    for (let r = 0; r < m; r++) {
+      const start = end + dec.readVarUint();
+      const len = dec.readVarUint();
+      if (len < 1 || start + len > MAX_CLOCK) return false;
+      ranges.push(client, start, len);
+      end = start + len;
+    }
+  }
+  return dec.done;
+}
+
+/** Read one group holding one live run of a root text (tag 0, one info byte, no runs). */
+function parseInsert(dec: Decoder, k: Keystroke): boolean {
+  if (dec.readU8() !== 0 || dec.readU8() !== KIND_CODES.text) return false;
+  k.insert = true;
+  k.name = dec.readString();
+  if (dec.readVarUint() !== 1) return false;
+  const info = dec.readU8();
+  const content = info & 3;
+  // An explicit id (the first record of a group always has one).
+  if (((info >> 2) & 3) !== 2) return false;
+  if (content === C_LIVE1) k.len = 1;
+  else if (content === C_LIVE) {
+    k.len = dec.readVarUint();
+    if (k.len < 1) return false; // 0: raw UTF-16 units follow
+  } else return false;
+  k.client = k.id(dec.readVarUint());
+  k.clock = dec.readVarUint();
+  if (k.client < 0 || k.clock + k.len > MAX_CLOCK) return false;
+  k.olClient = NO_CLIENT;
+  k.olClock = 0;
+  k.orClient = NO_CLIENT;
+  k.orClock = 0;
+  const olMode = (info >> 4) & 3;
+  if (olMode === 2) {
+    if (k.clock === 0) return false;
+    k.olClient = k.client;
+    k.olClock = k.clock - 1;
+  } else if (olMode !== 1 && (olMode !== 3 || !readOrigin(dec, k, true))) return false;
+  const orMode = (info >> 6) & 3;
+  if (orMode !== 1 && (orMode !== 2 || !readOrigin(dec, k, false))) return false;
+  k.text = dec.readString();
+  return k.text.length === k.len;
+}
+
+/** Read an origin written as a reference (`writeRef`) into `k`; false for a hop within a group. */
+function readOrigin(dec: Decoder, k: Keystroke, left: boolean): boolean {
+  const v = dec.readVarUint();
+  let client: number;
+  let clock: number;
+  if (v === 1) {
+    client = k.id(dec.readVarUint());
+    clock = dec.readVarUint();
+    if (client < 0) return false;
+  } else {
+    if (v % 2 !== 0 || v === 0) return false;
+    const z = v / 2;
+    client = k.client;
+    clock = k.clock + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+  }
+  if (clock < 0 || clock >= MAX_CLOCK) return false;
+  if (left) {
+    k.olClient = client;
+    k.olClock = clock;
+  } else {
+    k.orClient = client;
+    k.orClock = clock;
+  }
+  return true;
+}
+
+/**
+ * The client index of an origin `(id, clock)` when it is a unit of `seq` this document holds;
+ * -1 otherwise.
+ */
+function originIndex(doc: Doc, seq: Sequence, id: number, clock: number): number {
+  const ci = doc.knownClientIndex(id);
+  if (ci === undefined) return -1;
+  const s = doc.store.find(ci, clock);
+  return s instanceof Item && Sequence.of(s) === seq ? ci : -1;
+}
+
+/**
+ * Apply the keystroke read into `k` when its run is next in its replica's clocks, its origins are
+ * units of the root text here, and every deleted id is held here once the run is in; false
+ * (nothing changed) otherwise. Integrates the run, then deletes, as the general path does.
+ */
+function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
+  let seq: Sequence | null = null;
+  let ol = NO_CLIENT;
+  let or = NO_CLIENT;
+  if (k.insert) {
+    if (k.clock !== doc.knownState(k.client)) return false; // known, or a gap: the general path
+    const text = doc.findRoot('text', k.name);
+    if (!(text instanceof Text)) return false;
+    seq = text.seq;
+    if (k.olClient !== NO_CLIENT) {
+      ol = originIndex(doc, seq, k.olClient, k.olClock);
+      if (ol < 0) return false;
+    }
+    if (k.orClient !== NO_CLIENT) {
+      or = originIndex(doc, seq, k.orClient, k.orClock);
+      if (or < 0) return false;
+    }
+  }
+  const ranges = k.ranges;
+  for (let i = 0; i < ranges.length; i += 3) {
+    const client = ranges[i] as number;
+    const known = k.insert && client === k.client ? k.clock + k.len : doc.knownState(client);
+    if ((ranges[i + 1] as number) + (ranges[i + 2] as number) > known) return false;
+  }
+  const opened = doc.begin(origin, false);
+  try {
+    if (seq !== null) {
+      const ci = doc.clientIndex(k.client);
+      doc.transaction.touchClient(ci, k.clock);
+      seq.integrate(new Item(ci, k.clock, k.len, ol, k.olClock, or, k.orClock, k.text, false));
+    }
+    for (let i = 0; i < ranges.length; i += 3) {
+      const start = ranges[i + 1] as number;
+      const ci = doc.clientIndex(ranges[i] as number);
+      deleteRange(doc, ci, start, start + (ranges[i + 2] as number));
+    }
+  } finally {
+    if (opened) doc.commit();
+  }
+  return true;
+}
