@@ -105,10 +105,11 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
   const opened = doc.begin(origin, false);
   try {
     const t = doc.transaction;
+    const roots = new RootCache(doc);
     for (const r of plan.ready) {
       const ci = doc.clientIndex(r.client);
       t.touchClient(ci, doc.store.getState(ci));
-      integrateRecord(doc, ci, r);
+      integrateRecord(doc, ci, r, roots);
     }
     for (const h of plan.held) structs.add(h.client, h.entry);
     applyDeletes(doc, deletePlan.ranges);
@@ -183,9 +184,29 @@ function applyDeletes(doc: Doc, ranges: number[]): void {
   }
 }
 
+/**
+ * The root container of the last root reference resolved: the records of one group share their
+ * parent reference, and a root never dies, so a group's records look their root up once.
+ */
+class RootCache {
+  private ref: ParentRef | null = null;
+  private root: Container | null = null;
+
+  constructor(private readonly doc: Doc) {}
+
+  /** The root named by `p` (a reference with a name). */
+  get(p: ParentRef & { name: string }): Container {
+    if (p !== this.ref || this.root === null) {
+      this.root = this.doc.root(p.kind, p.name);
+      this.ref = p;
+    }
+    return this.root;
+  }
+}
+
 /** The live container for `p`, or null when it is dead (its holder was deleted or collected). */
-function resolveContainer(doc: Doc, p: ParentRef): Container | null {
-  if (p.name !== null) return doc.root(p.kind, p.name);
+function resolveContainer(doc: Doc, p: ParentRef, roots: RootCache): Container | null {
+  if (p.name !== null) return roots.get(p as ParentRef & { name: string });
   const ci = doc.clientIndex(p.client);
   const h = doc.store.find(ci, p.clock);
   if (h instanceof MapEntry) return h.deleted ? null : (h.value as Container);
@@ -200,12 +221,12 @@ function importValue(doc: Doc, v: unknown, parent: Container, client: number, cl
     : v;
 }
 
-function integrateRecord(doc: Doc, ci: number, r: UpdateRecord): void {
+function integrateRecord(doc: Doc, ci: number, r: UpdateRecord, roots: RootCache): void {
   if (r.t === 3) {
     doc.store.add(new GcRun(ci, r.clock, r.len));
     return;
   }
-  const c = resolveContainer(doc, r.parent);
+  const c = resolveContainer(doc, r.parent, roots);
   if (c === null) {
     doc.store.add(new GcRun(ci, r.clock, r.len));
     return;

@@ -57,10 +57,10 @@ export class Validator {
         if (typeof r.content === 'string') return 'text content in a list';
       } else return `sequence run in a ${info.kind}`;
       if (r.olClient !== NONE) {
-        const why = this.origin(info, r.olClient, r.olClock);
+        const why = this.origin(info, r.parent, r.olClient, r.olClock);
         if (why !== null) return why;
       }
-      return r.orClient === NONE ? null : this.origin(info, r.orClient, r.orClock);
+      return r.orClient === NONE ? null : this.origin(info, r.parent, r.orClient, r.orClock);
     }
     if (r.t === 1) {
       if (info.kind !== 'map') return `map entry in a ${info.kind}`;
@@ -154,8 +154,11 @@ export class Validator {
     return info;
   }
 
-  /** Why origin `(client, clock)` cannot be used in the container `info`, or null. */
-  private origin(info: ParentInfo & object, client: number, clock: number): string | null {
+  /**
+   * Why origin `(client, clock)` cannot be used in the container `info` (the record's parent
+   * reference `p`), or null.
+   */
+  private origin(info: ParentInfo & object, p: ParentRef, client: number, clock: number): string | null {
     const o = this.lookup(client, clock);
     if (o === undefined) return 'origin not found';
     if (o instanceof Item) {
@@ -165,6 +168,8 @@ export class Validator {
     if (o instanceof MapEntry || o instanceof CounterOp || o instanceof GcRun)
       return 'origin is not a sequence unit';
     const r = o as UpdateRecord;
-    return r.t !== 0 || parentKey(r.parent) !== info.key ? 'origin in another container' : null;
+    if (r.t !== 0) return 'origin in another container';
+    // Records of one group share their parent reference: the same object, the same container.
+    return r.parent === p || parentKey(r.parent) === info.key ? null : 'origin in another container';
   }
 }
