@@ -200,6 +200,6 @@ export class CatchUp {
       if (walk.inFlight.delete(docId)) this.schedule(peer, walk);
     });
     walk.inFlight.set(docId, timer);
-    this.d.send(peer, { type: 'sync-request', docId, stateVector });
+    this.d.send(peer, { type: 'sync-request', docId, reqId: 0, stateVector });
   }
 }

@@ -180,6 +180,8 @@ export class ClusterReplicator implements Replicator {
       onConnected: (peer) => {
         // First what an election round still needs from this peer (before any catch-up bulk).
         this.linkChanged(peer, 'up');
+        // A join's read request sent while the link was down was lost with it: ask again.
+        this.reads.peerUp(peer);
         catchUp.start(peer);
         this.reforward(peer);
         this.resendPresence(peer);
@@ -189,6 +191,8 @@ export class ClusterReplicator implements Replicator {
       onInboundAuthenticated: (peer) => {
         this.linkLog?.changed(peer, 'up');
         this.reforward(peer);
+        // Its answers to a join's read travel on this link: one sent while it was down was lost.
+        this.reads.peerUp(peer);
       },
       onInboundLost: (peer) => {
         this.host?.peerPresenceGone(peer);
@@ -235,9 +239,10 @@ export class ClusterReplicator implements Replicator {
   readState(docId: string, stateVector: Uint8Array): Promise<readonly Uint8Array[]> {
     const need = this.quorum.r - 1;
     if (need <= 0 || this.links === null) return Promise.resolve([]);
-    return this.reads.begin(docId, need, this.opts.readTimeoutMs ?? 1000, () => {
-      for (const p of this.opts.peers) this.links?.send(p.id, { type: 'sync-request', docId, stateVector });
-    });
+    const peers = this.opts.peers.map((p) => p.id);
+    return this.reads.begin(docId, need, this.opts.readTimeoutMs ?? 1000, peers, (peer, reqId) =>
+      this.links?.send(peer, { type: 'sync-request', docId, reqId, stateVector }),
+    );
   }
 
   publishPresence(docId: string, entries: readonly PresenceEntry[]): void {
@@ -373,10 +378,10 @@ export class ClusterReplicator implements Replicator {
         this.writes.held(m.updateId, m.docId, from);
         return;
       case 'sync-request':
-        this.answerSync(from, m.docId, m.stateVector);
+        this.answerSync(from, m.docId, m.reqId, m.stateVector);
         return;
       case 'sync-reply':
-        this.reads.answer(from, m.docId, m.update);
+        if (m.reqId !== 0) this.reads.answer(from, m.reqId, m.docId, m.update);
         this.catchUp?.onReply(from, m.docId, m.update, m.stateVector).catch((e: unknown) => {
           host.logger.warn({ err: e, from, docId: m.docId }, 'catch-up reply not taken in');
         });
@@ -409,7 +414,7 @@ export class ClusterReplicator implements Replicator {
     return s !== undefined && s.term === term && s.leader === from;
   }
 
-  private answerSync(from: NodeId, docId: string, stateVector: Uint8Array): void {
+  private answerSync(from: NodeId, docId: string, reqId: number, stateVector: Uint8Array): void {
     const catchUp = this.catchUp;
     if (catchUp === null) return;
     let reply: { update: Uint8Array; stateVector: Uint8Array };
@@ -419,7 +424,7 @@ export class ClusterReplicator implements Replicator {
       if (e instanceof DecodeError) return; // a malformed vector (or stored row): no answer
       throw e;
     }
-    this.send(from, { type: 'sync-reply', docId, ...reply });
+    this.send(from, { type: 'sync-reply', docId, reqId, ...reply });
   }
 
   /**

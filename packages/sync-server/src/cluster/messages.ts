@@ -21,17 +21,24 @@ export interface ReplicateAckMessage {
   updateId: number;
 }
 
-/** Catch-up: "here is my state vector of `docId`; send what I lack". */
+/** Catch-up or a join's read: "here is my state vector of `docId`; send what I lack". */
 export interface SyncRequestMessage {
   type: 'sync-request';
   docId: string;
+  /**
+   * The quorum read this request belongs to (echoed in the reply, so a read counts only answers
+   * given after it began), or 0 for catch-up.
+   */
+  reqId: number;
   stateVector: Uint8Array;
 }
 
-/** Catch-up answer: the updates the requester lacks, and the answerer's own state vector. */
+/** The answer: the updates the requester lacks, and the answerer's own state vector. */
 export interface SyncReplyMessage {
   type: 'sync-reply';
   docId: string;
+  /** The `reqId` of the request answered. */
+  reqId: number;
   update: Uint8Array;
   stateVector: Uint8Array;
 }

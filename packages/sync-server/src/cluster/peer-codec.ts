@@ -18,8 +18,11 @@ import { MAX_TERM, type NodeId } from '../election/types.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 import type { ClusterMessage } from './messages.js';
 
-/** Wire version of the peer protocol (2: messages travel in authenticated records, no `hello`). */
-export const CLUSTER_PROTOCOL_VERSION = 2;
+/**
+ * Wire version of the peer protocol (2: messages travel in authenticated records, no `hello`;
+ * 3: sync requests and replies carry a request id).
+ */
+export const CLUSTER_PROTOCOL_VERSION = 3;
 
 /** The highest snapshot sequence number accepted (2^53 − 2, so the next one is still exact). */
 export const MAX_SNAPSHOT_SEQ = Number.MAX_SAFE_INTEGER - 1;
@@ -123,10 +126,12 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
       break;
     case 'sync-request':
       e.writeString(m.docId);
+      e.writeVarUint(m.reqId);
       e.writeBytes(m.stateVector);
       break;
     case 'sync-reply':
       e.writeString(m.docId);
+      e.writeVarUint(m.reqId);
       e.writeBytes(m.update);
       e.writeBytes(m.stateVector);
       break;
@@ -269,9 +274,15 @@ export function decodeClusterMessage(
       case TAGS['replicate-ack']:
         return { type: 'replicate-ack', docId: r.docId(), updateId: d.readVarUint() };
       case TAGS['sync-request']:
-        return { type: 'sync-request', docId: r.docId(), stateVector: r.payload() };
+        return { type: 'sync-request', docId: r.docId(), reqId: d.readVarUint(), stateVector: r.payload() };
       case TAGS['sync-reply']:
-        return { type: 'sync-reply', docId: r.docId(), update: r.payload(), stateVector: r.payload() };
+        return {
+          type: 'sync-reply',
+          docId: r.docId(),
+          reqId: d.readVarUint(),
+          update: r.payload(),
+          stateVector: r.payload(),
+        };
       case TAGS['snapshot-query']:
         return { type: 'snapshot-query', docId: r.docId(), term: r.term() };
       case TAGS['snapshot-answer']: {

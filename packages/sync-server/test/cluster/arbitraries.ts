@@ -83,8 +83,14 @@ export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
   }),
   fc.record({ type: fc.constant('replicate' as const), docId, updateId, update: bytes }),
   fc.record({ type: fc.constant('replicate-ack' as const), docId, updateId }),
-  fc.record({ type: fc.constant('sync-request' as const), docId, stateVector: bytes }),
-  fc.record({ type: fc.constant('sync-reply' as const), docId, update: bytes, stateVector: bytes }),
+  fc.record({ type: fc.constant('sync-request' as const), docId, reqId: updateId, stateVector: bytes }),
+  fc.record({
+    type: fc.constant('sync-reply' as const),
+    docId,
+    reqId: updateId,
+    update: bytes,
+    stateVector: bytes,
+  }),
   fc.record({ type: fc.constant('snapshot-query' as const), docId, term }),
   fc.record({
     type: fc.constant('snapshot-answer' as const),

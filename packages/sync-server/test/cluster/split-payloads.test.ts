@@ -20,7 +20,7 @@ describe('sendSplit', () => {
   it('sends a large sync-reply as catch-up parts, then the reply with an empty update', () => {
     const { doc, update } = bigDoc();
     const sv = new Uint8Array([0]);
-    const out = capture({ type: 'sync-reply', docId: 'd', update, stateVector: sv }, 16 * 1024);
+    const out = capture({ type: 'sync-reply', docId: 'd', reqId: 5, update, stateVector: sv }, 16 * 1024);
     const last = out.at(-1);
     expect(last?.type).toBe('sync-reply');
     expect(out.length).toBeGreaterThan(3);
@@ -34,6 +34,7 @@ describe('sendSplit', () => {
     }
     if (last?.type !== 'sync-reply') throw new Error('unexpected');
     expect(last.stateVector).toBe(sv);
+    expect(last.reqId).toBe(5);
     applyUpdate(copy, last.update);
     expect(copy.toJSON()).toEqual(doc.toJSON());
   });
@@ -64,6 +65,7 @@ describe('sendSplit', () => {
     const small: ClusterMessage = {
       type: 'sync-reply',
       docId: 'd',
+      reqId: 0,
       update,
       stateVector: new Uint8Array([0]),
     };

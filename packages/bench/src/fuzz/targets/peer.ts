@@ -65,8 +65,8 @@ function peerCorpus(): Uint8Array[] {
     ...updates.map((update, i) => ({ type: 'replicate' as const, docId: d(i % 3), updateId: i + 1, update })),
     { type: 'replicate', docId: d(0), updateId: 0, update: full },
     { type: 'replicate-ack', docId: d(0), updateId: 1 },
-    { type: 'sync-request', docId: d(1), stateVector: sv },
-    { type: 'sync-reply', docId: d(2), update: full, stateVector: sv },
+    { type: 'sync-request', docId: d(1), reqId: 0, stateVector: sv },
+    { type: 'sync-reply', docId: d(2), reqId: 7, update: full, stateVector: sv },
     { type: 'heartbeat', term: 3, successors: [2, 1] },
     { type: 'heartbeat-ack', term: 3 },
     { type: 'pre-vote', term: 4 },
@@ -251,6 +251,7 @@ export function peerTarget(core: AccordCoreApi): PeerFuzzTarget {
           encodeClusterMessage({
             type: 'sync-request',
             docId: probeDoc,
+            reqId: 0,
             stateVector: encodeStateVector(new Doc()),
           }),
         ),

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { QuorumReads } from '../../src/cluster/quorum-reads.js';
+import { ManualScheduler } from '../../src/time/scheduler.js';
+
+const u = (n: number) => new Uint8Array([n]);
+
+/** A read's state as a test sees it: the requests sent, and the result once it completed. */
+function start(reads: QuorumReads, docId: string, need: number, peers: number[]) {
+  const asked: [number, number][] = [];
+  let result: Uint8Array[] | null = null;
+  void reads
+    .begin(docId, need, 1000, peers, (peer, reqId) => asked.push([peer, reqId]))
+    .then((r) => {
+      result = r;
+    });
+  return {
+    asked,
+    reqId: () => (asked[0] as [number, number])[1],
+    result: () => result,
+  };
+}
+
+/** Let resolved promises run their callbacks. */
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('QuorumReads', () => {
+  it('counts only answers to its own request, once per peer', async () => {
+    const reads = new QuorumReads(new ManualScheduler());
+    const a = start(reads, 'doc', 2, [2, 3]);
+    const b = start(reads, 'doc', 2, [2, 3]);
+    expect(a.asked).toEqual([
+      [2, a.reqId()],
+      [3, a.reqId()],
+    ]);
+    expect(b.reqId()).not.toBe(a.reqId());
+    // Catch-up replies (request 0), answers to the other read, and a second answer of one peer
+    // are not this read's quorum.
+    reads.answer(2, 0, 'doc', u(1));
+    reads.answer(2, b.reqId(), 'doc', u(2));
+    reads.answer(2, a.reqId(), 'doc', u(3));
+    reads.answer(2, a.reqId(), 'doc', u(4));
+    reads.answer(3, a.reqId(), 'other', u(5));
+    await settle();
+    expect(a.result()).toBeNull();
+    reads.answer(3, a.reqId(), 'doc', u(6));
+    await settle();
+    expect(a.result()).toEqual([u(3), u(6)]);
+    expect(b.result()).toBeNull();
+    expect(reads.size).toBe(1);
+  });
+
+  it('asks a peer again when its link comes back, until it has answered', async () => {
+    const reads = new QuorumReads(new ManualScheduler());
+    const r = start(reads, 'doc', 1, [2, 3]);
+    reads.peerUp(3);
+    expect(r.asked).toEqual([
+      [2, r.reqId()],
+      [3, r.reqId()],
+      [3, r.reqId()],
+    ]);
+    reads.answer(3, r.reqId(), 'doc', u(9));
+    await settle();
+    expect(r.result()).toEqual([u(9)]);
+    // A finished read asks nobody.
+    reads.peerUp(2);
+    expect(r.asked).toHaveLength(3);
+  });
+
+  it('completes with what it has when its time is up, or when the node stops', async () => {
+    const scheduler = new ManualScheduler();
+    const reads = new QuorumReads(scheduler);
+    const late = start(reads, 'doc', 2, [2, 3]);
+    reads.answer(2, late.reqId(), 'doc', u(1));
+    scheduler.advance(999);
+    await settle();
+    expect(late.result()).toBeNull();
+    scheduler.advance(1);
+    await settle();
+    expect(late.result()).toEqual([u(1)]);
+    // An answer after the timeout changes nothing.
+    reads.answer(3, late.reqId(), 'doc', u(2));
+    expect(late.result()).toEqual([u(1)]);
+    const stopped = start(reads, 'doc', 2, [2, 3]);
+    reads.stop();
+    await settle();
+    expect(stopped.result()).toEqual([]);
+    expect(reads.size).toBe(0);
+  });
+});
