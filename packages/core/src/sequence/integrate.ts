@@ -59,8 +59,8 @@ export function integrateItem(seq: IntegrationTarget, item: Item): Item {
   }
   // Where `left` is, found once (both splits are done; the walk below changes nothing).
   const leftLeaf = left === null ? null : (left.leaf as Leaf);
-  const leftIdx = left === null || leftLeaf === null ? -1 : leftLeaf.items.indexOf(left);
-  const leftKey = leftLeaf === null ? -1 : leftLeaf.index * 256 + leftIdx;
+  const leftIdx = leftLeaf === null ? -1 : leftLeaf.items.indexOf(left as Item);
+  const leftKey = leftLeaf === null ? -1 : index.orderKeyAt(leftLeaf, leftIdx);
   const leftOff = left === null ? 0 : left.len - 1;
   // Needed only when a concurrent item has the same left origin (looked up then, once).
   let rightKey = right === null ? -1 : -2;

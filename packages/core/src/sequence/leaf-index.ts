@@ -112,7 +112,12 @@ export class SequenceIndex {
   /** A number that orders items by document position (valid until the next insertion). */
   orderKey(item: Item): number {
     const leaf = item.leaf as Leaf;
-    return leaf.index * 256 + leaf.items.indexOf(item);
+    return this.orderKeyAt(leaf, leaf.items.indexOf(item));
+  }
+
+  /** {@link orderKey} of the item at position `idx` of `leaf`, when the caller knows it. */
+  orderKeyAt(leaf: Leaf, idx: number): number {
+    return leaf.index * 256 + idx;
   }
 
   /** Visible position of the first unit of `item` (its would-be position if deleted). */

@@ -1,10 +1,11 @@
 /**
  * The fast path of the most common remote update: one keystroke of a collaborator, that is one
  * run typed into a root text (a character, a word, a paste), ranges of ids this document holds
- * deleted (backspace, a selection cut), or both (a selection typed over). Such an update is read straight from the bytes into a located insert or a
- * deletion, without the record objects, the planner and the validator of the general path
- * (`apply.ts`), with the same checks and the same outcome: the same structs, events and
- * `'update'`.
+ * deleted (backspace, a selection cut), or both (a selection typed over). Such an update is read
+ * straight from the bytes into a located insert or a deletion, without the record objects, the
+ * planner and the validator of the general path (`apply.ts`), with the same checks and the same
+ * outcome: the same structs, events and `'update'`. Ids and origins are read with the format's
+ * own readers (`readClock`, `readRef`).
  *
  * Anything else, or anything unusual (a record the document cannot integrate at once, held
  * structs or deletions, malformed bytes, a shape the writer does not produce for a keystroke),
@@ -15,7 +16,7 @@ import type { Doc } from '../doc/doc.js';
 import { Text } from '../doc/text.js';
 import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
-import { C_LIVE, C_LIVE1, MAX_CLOCK } from '../format/group-codec.js';
+import { C_LIVE, C_LIVE1, MAX_CLOCK, readClock, readRef } from '../format/group-codec.js';
 import { KIND_CODES } from '../format/kinds.js';
 import { MIN_UPDATE_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
@@ -44,11 +45,18 @@ class Keystroke {
   text = '';
   /** Deleted ranges as (replica id, start, length) triples, in the update's order. */
   readonly ranges: number[] = [];
+  /** The decoder of the update being parsed (null between parses). */
+  dec: Decoder | null = null;
 
-  /** The replica id at index `i` of the update's table; -1 when out of range. */
-  id(i: number): number {
-    return i < this.nIds ? (this.ids[i] as number) : -1;
-  }
+  /**
+   * Read a replica id written as an index into the update's table (the reader `readRef` takes).
+   * @throws {DecodeError} `invalid` for an index past the table.
+   */
+  readonly readId = (): number => {
+    const i = (this.dec as Decoder).readVarUint();
+    if (i >= this.nIds) throw new DecodeError('invalid', `client index ${i} out of range`);
+    return this.ids[i] as number;
+  };
 }
 
 const scratch = new Keystroke();
@@ -61,11 +69,14 @@ export function tryApplyKeystroke(doc: Doc, bytes: Uint8Array, origin: unknown):
   if (!(bytes instanceof Uint8Array) || bytes.length > 4096) return false;
   if (doc.pendingCount !== 0 || doc.pendingDeleteCount !== 0) return false;
   const k = scratch;
+  k.dec = new Decoder(bytes);
   try {
-    if (!parse(new Decoder(bytes), k)) return false;
+    if (!parse(k.dec, k)) return false;
   } catch (e) {
     if (e instanceof DecodeError) return false;
     throw e;
+  } finally {
+    k.dec = null;
   }
   return apply(doc, k, origin);
 }
@@ -90,8 +101,7 @@ function parse(dec: Decoder, k: Keystroke): boolean {
   const nDel = dec.readVarUint();
   if (nDel > MAX_IDS || (nDel === 0 && !k.insert)) return false;
   for (let i = 0; i < nDel; i++) {
-    const client = k.id(dec.readVarUint());
-    if (client < 0) return false;
+    const client = k.readId();
     // A replica named twice would have its ranges regrouped by the general path: not a keystroke.
     for (let j = 0; j < ranges.length; j += 3) if (ranges[j] === client) return false;
     const m = dec.readVarUint();
@@ -123,9 +133,9 @@ function parseInsert(dec: Decoder, k: Keystroke): boolean {
     k.len = dec.readVarUint();
     if (k.len < 1) return false; // 0: raw UTF-16 units follow
   } else return false;
-  k.client = k.id(dec.readVarUint());
-  k.clock = dec.readVarUint();
-  if (k.client < 0 || k.clock + k.len > MAX_CLOCK) return false;
+  k.client = k.readId();
+  k.clock = readClock(dec);
+  if (k.clock + k.len > MAX_CLOCK) return false;
   k.olClient = NO_CLIENT;
   k.olClock = 0;
   k.orClient = NO_CLIENT;
@@ -142,29 +152,15 @@ function parseInsert(dec: Decoder, k: Keystroke): boolean {
   return k.text.length === k.len;
 }
 
-/** Read an origin written as a reference (`writeRef`) into `k`; false for a hop within a group. */
+/**
+ * Read an origin written as a reference (`writeRef`) into `k`; false for a hop to another record
+ * of the group (a keystroke's group has one).
+ */
 function readOrigin(dec: Decoder, k: Keystroke, left: boolean): boolean {
-  const v = dec.readVarUint();
-  let client: number;
-  let clock: number;
-  if (v === 1) {
-    client = k.id(dec.readVarUint());
-    clock = dec.readVarUint();
-    if (client < 0) return false;
-  } else {
-    if (v % 2 !== 0 || v === 0) return false;
-    const z = v / 2;
-    client = k.client;
-    clock = k.clock + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
-  }
-  if (clock < 0 || clock >= MAX_CLOCK) return false;
-  if (left) {
-    k.olClient = client;
-    k.olClock = clock;
-  } else {
-    k.orClient = client;
-    k.orClock = clock;
-  }
+  const o = readRef(dec, k.client, k.clock, k.readId);
+  if (typeof o === 'number') return false;
+  if (left) [k.olClient, k.olClock] = o;
+  else [k.orClient, k.orClock] = o;
   return true;
 }
 
