@@ -80,20 +80,50 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
   };
 }
 
+/** A part of the election timeout range: draws fall in [`lo`, `hi`) ms. */
+export interface TimeoutBand {
+  lo: number;
+  hi: number;
+}
+
 /**
- * A randomized election timeout in [min, max), in steps of `timeoutTickMs`, shifted by this node's
- * share of a tick: the i-th of N members (by id) adds i/N of a tick. With coarse ticks (as etcd
- * draws them) two nodes often draw the same step; unshifted, they would time out together, both
- * stand in the same term and split the vote, round after round (a 3-node cluster with a 150 ms
- * tick has two steps, so half of all rounds). Shifted, the earlier one's vote request reaches the
- * other before its own timer fires whenever a message is faster than a 1/N tick.
+ * A randomized election timeout in [min, max) (or in `band`, a part of it), in steps of
+ * `timeoutTickMs`, shifted by this node's share of a tick: the i-th of N members (by id) adds i/N
+ * of a tick. With coarse ticks (as etcd draws them) two nodes often draw the same step; unshifted,
+ * they would time out together, both stand in the same term and split the vote, round after round
+ * (a 3-node cluster with a 150 ms tick has two steps, so half of all rounds). Shifted, the earlier
+ * one's vote request reaches the other before its own timer fires whenever a message is faster
+ * than a 1/N tick. The result is always below the range's max.
  */
-export function drawElectionTimeout(config: ResolvedElection, random: () => number): number {
-  const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max, timeoutTickMs: tick } = config;
+export function drawElectionTimeout(
+  config: ResolvedElection,
+  random: () => number,
+  band: TimeoutBand = { lo: config.electionTimeoutMinMs, hi: config.electionTimeoutMaxMs },
+): number {
+  const { electionTimeoutMaxMs: max, timeoutTickMs: tick } = config;
   const r = Math.min(Math.max(random(), 0), 0.999999);
-  const slots = Math.max(1, Math.floor((max - min) / tick));
+  const slots = Math.max(1, Math.floor((band.hi - band.lo) / tick));
   const shift = tick > 1 ? Math.floor((config.members.indexOf(config.id) * tick) / config.members.length) : 0;
-  return min + Math.floor(r * slots) * tick + shift;
+  return Math.min(max - 1, band.lo + Math.floor(r * slots) * tick + shift);
+}
+
+/**
+ * The band of the election timeout range a follower draws from while it follows a leader that
+ * published a successor list (next-in-line failover). The node at `position` in the list (0 =
+ * next in line) draws from the position-th band of width w = min(heartbeat, (max − min) / N)
+ * above the minimum; a node off the list (`position` −1) from the rest of the range, above every
+ * band. So when the leader dies, the next in line is the first to notice, within one heartbeat of
+ * the shortest timeout, and stands at once (nobody is ahead of it), instead of waiting for
+ * whichever node drew the shortest timeout to notice and hand over. Defaults, three nodes:
+ * [300, 350) for the next in line, [350, 400) for the second, [400, 600) off the list.
+ */
+export function successorBand(config: ResolvedElection, position: number, listLength: number): TimeoutBand {
+  const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max, heartbeatMs } = config;
+  const w = Math.max(1, Math.floor(Math.min(heartbeatMs, (max - min) / config.members.length)));
+  const slot = position >= 0 ? Math.min(position, config.members.length - 1) : null;
+  if (slot === null)
+    return { lo: Math.min(max - 1, min + Math.min(listLength, config.members.length - 1) * w), hi: max };
+  return { lo: min + slot * w, hi: Math.min(max, min + (slot + 1) * w) };
 }
 
 /** A retry interval (pre-vote and vote requests) in [preVoteRetryMs, 2 * preVoteRetryMs). */

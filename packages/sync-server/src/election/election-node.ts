@@ -14,6 +14,7 @@ import {
   drawRetryDelay,
   type ResolvedElection,
   resolveElectionConfig,
+  successorBand,
 } from './config.js';
 import { StepOutput } from './step-output.js';
 import { aheadOf, freshCount, successionOrder } from './succession.js';
@@ -56,6 +57,13 @@ export class ElectionNode {
   /** Peers that refused this candidacy, and whether its vote round was extended once. */
   private readonly refused = new Set<NodeId>();
   private voteExtended = false;
+  /**
+   * Higher-ranked peers seen standing (pre-voting) for the same term as this node's round. Two
+   * nodes whose successor lists disagree (one was cut off and kept an older list) can each think
+   * they go first; they grant each other's pre-votes and would split the vote. The lower one
+   * defers to the higher one instead, as the bully phase does when views disagree.
+   */
+  private readonly rivals = new Set<NodeId>();
   /** The nodes the current bully phase asked to take over. */
   private bullyAsked: NodeId[] = [];
   /** Peers whose link went down and that have not been heard from since. */
@@ -209,6 +217,8 @@ export class ElectionNode {
         else if (this.role === 'leader' && m.term === this.term) this.lastAck.set(from, now);
         return;
       case 'pre-vote': {
+        const standing = this.role === 'pre-candidate' || this.role === 'bully-waiting';
+        if (standing && m.term === this.roundTerm && from > this.config.id) this.rivals.add(from);
         const granted = this.role !== 'leader' && m.term > this.term && !this.leaderFresh(now);
         this.out.send(from, { type: 'pre-vote-reply', term: m.term, granted });
         return;
@@ -285,7 +295,12 @@ export class ElectionNode {
     // Views of the succession order can disagree (a restarted node knows no list); when each of
     // two nodes thinks the other goes first, the higher rank goes first, so they cannot wait on
     // each other forever.
-    if (from > this.config.id && this.aheadOfMe().includes(from)) return;
+    if (from > this.config.id && this.aheadOfMe().includes(from)) {
+      // It waits for us and we for it: say so, and it (the higher rank) stands at once (below)
+      // instead of waiting out its bully deadline.
+      if (this.role !== 'follower' && term === this.roundTerm) this.out.send(from, { type: 'elect', term });
+      return;
+    }
     this.out.send(from, { type: 'alive', term });
     // A deferring node starts another round too (the node it deferred to may be gone), but keeps
     // the deadline it set when it first deferred: nodes whose views of the order form a cycle (2
@@ -324,6 +339,7 @@ export class ElectionNode {
     this.leader = null;
     this.roundTerm = this.term + 1;
     this.preVoteRetried = false;
+    this.rivals.clear();
     this.grants.clear();
     this.grants.add(this.config.id);
     this.out.timer('election', null);
@@ -375,10 +391,17 @@ export class ElectionNode {
     this.out.timer('round', known ? this.randomTimeout() : this.config.aliveWaitMs);
   }
 
-  /** Nodes that take precedence: those before me in the leader's successor list, else higher ranks. */
+  /**
+   * Nodes that take precedence: those before me in the leader's successor list (else higher
+   * ranks), and, while this node stands, higher-ranked rivals standing for the same term.
+   */
   private aheadOfMe(): NodeId[] {
     const { id, peers } = this.config;
-    return aheadOf(id, this.successors, peers, (p) => this.skip.has(p) || this.suspected.has(p));
+    const excluded = (p: NodeId) => this.skip.has(p) || this.suspected.has(p);
+    const ahead = aheadOf(id, this.successors, peers, excluded);
+    if (this.role === 'follower' || this.role === 'candidate' || this.role === 'leader') return ahead;
+    for (const r of this.rivals) if (!excluded(r) && !ahead.includes(r)) ahead.push(r);
+    return ahead;
   }
 
   private becomeCandidate(now: number, cause: ElectionPhaseCause): void {
@@ -477,8 +500,18 @@ export class ElectionNode {
     this.out.timer('retry', null);
   }
 
+  /**
+   * A follower of a known leader draws from its band of the range (see {@link successorBand}), so
+   * the next in line notices a dead leader first; with no leader known (start, a failed round, a
+   * vote just given) or no list, the whole range, where randomness alone separates the nodes.
+   */
   private armElectionTimer(): void {
-    this.out.timer('election', this.randomTimeout());
+    const { succession, id } = this.config;
+    const banded = succession && this.leader !== null && this.leader !== id && this.successors.length > 0;
+    const band = banded
+      ? successorBand(this.config, this.successors.indexOf(id), this.successors.length)
+      : undefined;
+    this.out.timer('election', drawElectionTimeout(this.config, this.random, band));
   }
 
   private randomTimeout(): number {

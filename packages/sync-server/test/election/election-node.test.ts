@@ -383,7 +383,8 @@ describe('heartbeats, succession and check-quorum', () => {
     const out = n.receive(3, { type: 'heartbeat', term: 2, successors: [2, 1, 99] }, 100);
     expect(out.persist).toEqual({ term: 2, votedFor: null });
     expect(sentTo(out, 3)).toEqual([{ type: 'heartbeat-ack', term: 2 }]);
-    expect(timer(out, 'election')).toBe(450);
+    // Second in line: the second band above the shortest timeout, [350, 400).
+    expect(timer(out, 'election')).toBe(375);
     expect(n.status()).toMatchObject({ role: 'follower', leader: 3, term: 2, successors: [2, 1] });
     expect(out.events).toContainEqual({ type: 'leader-seen', term: 2, leader: 3, at: 100 });
   });
@@ -578,6 +579,114 @@ describe('views of the order that disagree', () => {
     const stand = n.receive(1, { type: 'elect', term: 1 }, 460);
     expect(types(stand)).toEqual(['1:alive', '1:vote-request', '3:vote-request']);
     expect(n.status()).toMatchObject({ role: 'candidate', term: 1 });
+  });
+});
+
+describe('next in line notices first', () => {
+  const armed = (id: NodeId, successors: NodeId[], r: number, m: NodeId[] = members) => {
+    const n = node(id, { members: m, r });
+    n.start(0);
+    return timer(n.receive(m.at(-1)!, { type: 'heartbeat', term: 1, successors }, 10), 'election');
+  };
+
+  it('a follower draws its election timeout from its place in the leader list', () => {
+    // Three nodes: band width min(heartbeat 50, 300 / 3) = 50 ms.
+    expect([0, 0.5, 0.999].map((r) => armed(2, [2, 1], r))).toEqual([300, 325, 349]);
+    expect([0, 0.5, 0.999].map((r) => armed(1, [2, 1], r))).toEqual([350, 375, 399]);
+    // Off the list (a node the leader dropped): above every band.
+    expect([0, 0.5, 0.999].map((r) => armed(1, [2], r))).toEqual([350, 475, 599]);
+    expect([0, 0.999].map((r) => armed(1, [], r))).toEqual([300, 599]);
+  });
+
+  it('bands stay inside the range with more nodes than fit a heartbeat each', () => {
+    const seven = [1, 2, 3, 4, 5, 6, 7];
+    const list = [6, 5, 4, 3, 2, 1];
+    // width min(50, 300 / 7) = 42 ms
+    expect(list.map((id) => armed(id, list, 0, seven))).toEqual([300, 342, 384, 426, 468, 510]);
+    expect(armed(1, list, 0.999, seven)).toBe(551);
+    expect(armed(1, [6, 5, 4, 3, 2], 0, seven)).toBe(510);
+    expect(armed(1, [6, 5, 4, 3, 2], 0.999, seven)).toBe(599);
+  });
+
+  it('without a leader (start, a round that failed) the whole range is drawn', () => {
+    expect(timer(node(2, { r: 0 }).start(0), 'election')).toBe(300);
+    const c = node(2, { r: 0.999 });
+    c.start(0);
+    c.receive(3, { type: 'heartbeat', term: 1, successors: [2, 1] }, 10);
+    winPreVote(c, 400, []);
+    c.receive(1, { type: 'pre-vote-reply', term: 2, granted: true }, 401);
+    c.receive(1, { type: 'vote-reply', term: 2, granted: false }, 402);
+    const back = c.fire('round', 1000);
+    expect(c.status()).toMatchObject({ role: 'follower', leader: null });
+    expect(timer(back, 'election')).toBe(599);
+  });
+
+  it('without succession every follower draws from the whole range', () => {
+    const n = new ElectionNode({ id: 1, members, succession: false }, { term: 0, votedFor: null }, () => 0.5);
+    n.start(0);
+    expect(timer(n.receive(3, { type: 'heartbeat', term: 1, successors: [1, 2] }, 10), 'election')).toBe(450);
+  });
+});
+
+describe('rivals standing for the same term', () => {
+  it('a node that saw a higher rank pre-vote for its own term defers to it after winning its pre-vote', () => {
+    // Node 1 believes it is next (leader 3 dropped node 2 while it was cut off); node 2 kept an
+    // older list with itself first. Both stand for term 2 and grant each other.
+    const n = node(1);
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 1, successors: [1] }, 10);
+    n.fire('election', 400);
+    const granted = n.receive(2, { type: 'pre-vote', term: 2 }, 410);
+    expect(sentTo(granted, 2)).toEqual([{ type: 'pre-vote-reply', term: 2, granted: true }]);
+    const out = n.receive(2, { type: 'pre-vote-reply', term: 2, granted: true }, 411);
+    expect(types(out)).toEqual(['2:elect']);
+    expect(n.status()).toMatchObject({ role: 'bully-waiting', term: 1 });
+  });
+
+  it('a lower rank standing is no rival: the higher one stands at once', () => {
+    const n = node(2);
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 1, successors: [2, 1] }, 10);
+    n.fire('election', 400);
+    n.receive(1, { type: 'pre-vote', term: 2 }, 410);
+    const out = n.receive(1, { type: 'pre-vote-reply', term: 2, granted: true }, 411);
+    expect(types(out)).toEqual(['1:vote-request', '3:vote-request']);
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 2 });
+  });
+
+  it('a pre-vote for another term, or one seen while following, makes no rival', () => {
+    const n = node(1);
+    n.start(0);
+    n.receive(3, { type: 'heartbeat', term: 1, successors: [1] }, 10);
+    n.receive(2, { type: 'pre-vote', term: 2 }, 390); // still a follower
+    n.fire('election', 400);
+    n.receive(2, { type: 'pre-vote', term: 3 }, 410); // another round
+    const out = n.receive(2, { type: 'pre-vote-reply', term: 2, granted: true }, 411);
+    expect(n.status()).toMatchObject({ role: 'candidate', term: 2 });
+    expect(types(out)).toEqual(['2:vote-request', '3:vote-request']);
+  });
+
+  it('asked to take over by the rival it waits for, it says so and the rival stands at once', () => {
+    const low = node(1);
+    low.start(0);
+    low.receive(3, { type: 'heartbeat', term: 1, successors: [1] }, 10);
+    low.fire('election', 400);
+    low.receive(2, { type: 'pre-vote', term: 2 }, 410);
+    low.receive(2, { type: 'pre-vote-reply', term: 2, granted: true }, 411); // asks 2: elect
+    // Node 2 (its list puts 1 first) asked 1 in its own bully phase: 1 answers with its own elect.
+    const back = low.receive(2, { type: 'elect', term: 2 }, 412);
+    expect(types(back)).toEqual(['2:elect']);
+    expect(low.status().role).toBe('bully-waiting');
+
+    const high = node(2);
+    high.start(0);
+    high.receive(3, { type: 'heartbeat', term: 1, successors: [1] }, 10);
+    winPreVote(high, 400, []);
+    const won = high.receive(1, { type: 'pre-vote-reply', term: 2, granted: true }, 411);
+    expect(types(won)).toEqual(['1:elect']);
+    const stand = high.receive(1, { type: 'elect', term: 2 }, 413);
+    expect(types(stand)).toEqual(['1:alive', '1:vote-request', '3:vote-request']);
+    expect(high.status()).toMatchObject({ role: 'candidate', term: 2 });
   });
 });
 

@@ -24,13 +24,15 @@ describe('failover in simulation (virtual time, defaults 50 / [300, 600) ms)', (
     network: { minDelayMs: 0.2, maxDelayMs: 5 },
   };
 
-  it('with succession: no second vote round, p50 <= 400 ms and p99 <= 800 ms', () => {
+  it('with succession: no second vote round; the next in line notices first (p50 <= 340, p99 <= 400 ms)', () => {
     const r = simulateFailover({ ...common, succession: true });
     expect(r.failed).toBe(0);
     expect(r.samples).toHaveLength(150);
     expect(r.extraRounds).toBe(0);
-    expect(r.p50).toBeLessThanOrEqual(400);
-    expect(r.p99).toBeLessThanOrEqual(800);
+    // The next in line draws its timeout from [300, 350), the other survivor from [350, 400):
+    // a kill lands anywhere in a 50 ms heartbeat interval, then one pre-vote and one vote round.
+    expect(r.p50).toBeLessThanOrEqual(340);
+    expect(r.p99).toBeLessThanOrEqual(400);
     // never faster than the shortest election timeout minus one heartbeat interval
     expect(Math.min(...r.samples)).toBeGreaterThanOrEqual(250);
   });
@@ -64,10 +66,11 @@ describe('failover in simulation with the chaos fault mix', () => {
   });
 
   it('a follower that was paused, cut off or restarted costs no extra election timeout', () => {
-    // Within one election timeout (the clean case's bound) of the moment the other survivor can
-    // answer again: pre-votes are asked again every 100-200 ms, not after a whole new timeout.
+    // Within the clean case's bound of the moment the other survivor can answer again: pre-votes
+    // are asked again every 100-200 ms, not after a whole new timeout, and two survivors whose
+    // successor lists disagree (one was cut off) do not split the vote: the lower rank defers.
     for (const s of FAILOVER_SCENARIOS) {
-      if (s !== 'loaded') expect(r.byScenario[s]!.p99AfterAvailable).toBeLessThanOrEqual(600);
+      if (s !== 'loaded') expect(r.byScenario[s]!.p99AfterAvailable).toBeLessThanOrEqual(400);
     }
   });
 
