@@ -91,6 +91,8 @@ export class ProviderCore {
     // Refused here, not by a relay's 1007: a lone surrogate would reach it as U+FFFD, another room.
     const problem = typeof options.docId === 'string' ? docIdProblem(options.docId) : 'empty';
     if (problem !== null) throw new TypeError(`WebsocketProvider: ${describeDocIdProblem(problem)}`);
+    if (options.w !== undefined && options.w !== 1 && options.w !== 'majority' && options.w !== 'all')
+      throw new TypeError(`WebsocketProvider: w must be 1, 'majority' or 'all', got ${String(options.w)}`);
     this.docId = options.docId;
     this.#docSync = docSync;
     this.#opts = options;
@@ -174,6 +176,14 @@ export class ProviderCore {
   /** This session's id on the current connection, if the handshake got that far. */
   get sessionId(): number | undefined {
     return this.#session?.sessionId;
+  }
+
+  /**
+   * Whether the node serving the current connection merged the document from its read quorum
+   * before answering (as `ConnectedNode.readQuorum`); undefined before its `welcome`.
+   */
+  get readQuorum(): boolean | undefined {
+    return this.#session?.readQuorum;
   }
 
   /** Local updates not yet acknowledged. */
@@ -334,7 +344,9 @@ export class ProviderCore {
     );
     this.#setStatus('connected');
     this.#heartbeat.start(this.#session);
-    this.#send({ type: 'hello', docId: this.docId, token, stateVector: this.#docSync.stateVector() });
+    const { w } = this.#opts;
+    const stateVector = this.#docSync.stateVector();
+    this.#send({ type: 'hello', docId: this.docId, token, stateVector, ...(w === undefined ? {} : { w }) });
   }
 
   /** A socket ended: decide (see `decideOnClose`) whether to retry or go offline, and report. */

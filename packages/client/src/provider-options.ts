@@ -1,7 +1,7 @@
 /**
  * Options, events and status types of the provider, with their defaults.
  */
-import type { ClusterMessage, PresenceState, Scope } from '@accord/core/protocol';
+import type { ClusterMessage, PresenceState, Scope, WriteConcern } from '@accord/core/protocol';
 import type { BackoffOptions } from './backoff.js';
 import type { ProviderError } from './errors.js';
 import type { Scheduler } from './scheduler.js';
@@ -45,6 +45,12 @@ export interface ConnectedNode {
   readonly sessionId: number;
   /** `'read'` sessions cannot send updates. */
   readonly scope: Scope;
+  /**
+   * Whether the node merged the document from its read quorum before answering (always true for
+   * a single node). False when too few nodes answered in time (a partition, nodes down): edits
+   * acknowledged elsewhere may be missing until they arrive by anti-entropy.
+   */
+  readonly readQuorum: boolean;
 }
 
 /** Why a socket closed, as the `connection-close` event reports it. */
@@ -83,6 +89,13 @@ export interface ProviderOptions {
   readonly docId: string;
   /** The access token (omit for a relay started with `--auth none`), or a function returning one. */
   readonly token?: TokenSource | undefined;
+  /**
+   * How many relay nodes must hold each of this provider's updates durably before it counts as
+   * acknowledged: `1` (the serving node: fastest, but a join on another node may miss it until it
+   * has spread), `'majority'`, or `'all'` (no acknowledgement while a node is down). Default: the
+   * cluster's configured write quorum (a majority unless its operator chose otherwise).
+   */
+  readonly w?: WriteConcern | undefined;
   /** The WebSocket class: omit in browsers; pass `WebSocket` from `ws` in Node. */
   readonly WebSocket?: WebSocketConstructor | undefined;
   /** Connect at once (default `true`); with `false`, call `connect()` later. */

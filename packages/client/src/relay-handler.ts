@@ -137,6 +137,7 @@ export class RelayHandler {
   #onWelcome(s: Session, m: WelcomeMessage): void {
     s.sessionId = m.sessionId;
     s.scope = m.scope;
+    s.readQuorum = m.readQuorum;
     if (m.presenceTtlMs > 0)
       s.pingEveryMs = Math.max(50, Math.min(s.pingEveryMs, Math.floor(m.presenceTtlMs / 3)));
     this.#host.heartbeat.start(s);
@@ -145,6 +146,7 @@ export class RelayHandler {
       url: s.url,
       sessionId: m.sessionId,
       scope: m.scope,
+      readQuorum: m.readQuorum,
     });
     this.#host.announceToTabs();
   }

@@ -13,6 +13,8 @@ export interface Session {
   sessionId: number | undefined;
   /** Access granted by the token, from `welcome`. */
   scope: Scope;
+  /** Whether the join read its quorum, from `welcome` (undefined before it). */
+  readQuorum: boolean | undefined;
   /** The relay's `sync` has been applied. */
   synced: boolean;
   /** When the last frame arrived. */
@@ -36,6 +38,7 @@ export function newSession(generation: number, url: string, now: number, pingEve
     url,
     sessionId: undefined,
     scope: 'write',
+    readQuorum: undefined,
     synced: false,
     lastHeardAt: now,
     pingEveryMs,

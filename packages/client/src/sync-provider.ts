@@ -58,6 +58,15 @@ export class SyncProvider extends Emitter<ProviderEvents> {
     return this.#core.sessionId;
   }
 
+  /**
+   * Whether the node serving the current connection merged the document from its read quorum
+   * before answering; false when too few nodes answered in time (edits acknowledged elsewhere may
+   * arrive later). Undefined before the handshake's `welcome`.
+   */
+  get readQuorum(): boolean | undefined {
+    return this.#core.readQuorum;
+  }
+
   /** Local updates not yet acknowledged as durable (merged batches count once). */
   get pendingUpdates(): number {
     return this.#core.pendingUpdates;

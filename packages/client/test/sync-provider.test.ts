@@ -213,6 +213,36 @@ describe('SyncProvider offline and failover', () => {
     expect(sent.length).toBeLessThan(5);
   });
 
+  it("asks for its write concern in every hello, and refuses one that is not 1, 'majority' or 'all'", () => {
+    const h = harness({ w: 'all' });
+    const p = h.make();
+    h.pump();
+    expect(p.status).toBe('synced');
+    expect(h.relays.get(A)!.received.find((m) => m.type === 'hello')).toMatchObject({ w: 'all' });
+    const plain = harness();
+    plain.make();
+    plain.pump();
+    expect(plain.relays.get(A)!.received.find((m) => m.type === 'hello')).not.toHaveProperty('w');
+    expect(() => harness({ w: 2 as unknown as 1 }).make()).toThrow(TypeError);
+  });
+
+  it('exposes, per connection, whether the node read its quorum before answering', () => {
+    const h = harness();
+    h.relays.get(A)!.readQuorum = false;
+    const p = h.make();
+    expect(p.readQuorum).toBeUndefined();
+    const seen: boolean[] = [];
+    p.on('connected-node', (n) => seen.push(n.readQuorum));
+    h.pump();
+    expect(p.status).toBe('synced');
+    expect(p.readQuorum).toBe(false);
+    h.kill(A);
+    h.run(200);
+    expect(p.url).toBe(B);
+    expect(p.readQuorum).toBe(true);
+    expect(seen).toEqual([false, true]);
+  });
+
   it('fails over to the other node when its node dies and resends every unacknowledged edit', async () => {
     const h = harness();
     const p = h.make();

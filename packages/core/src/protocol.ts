@@ -81,6 +81,7 @@ export type {
   VersionMessage,
   VersionsMessage,
   WelcomeMessage,
+  WriteConcern,
 } from './protocol/messages.js';
 export { PROTOCOL_VERSION } from './protocol/messages.js';
 export {

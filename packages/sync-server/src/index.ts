@@ -24,6 +24,7 @@ export { LocalReplicator } from './relay/local-replicator.js';
 export { Relay, type RelayLimits, type RelayOptions } from './relay/relay.js';
 export {
   type ClusterStatus,
+  type ReadStateResult,
   type ReplicaHost,
   ReplicationError,
   type Replicator,

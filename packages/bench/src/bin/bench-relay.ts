@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:relay [--nodes 1|3] [--clients 200] [--docs 50] [--rate R] [--seconds 10] [--full]
- * [--vs hocuspocus] [--json]`: light open-loop load against the Accord relay (and, with `--vs`,
+ * [--vs hocuspocus] [--w 1,majority,all] [--json]`: light open-loop load against the Accord relay (and, with `--vs`,
  * Hocuspocus 3.4.4 under the same load), one result per server.
  */
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ import { formatRelayTable } from '../relay/table.js';
 import { takeTurns } from '../relay/take-turns.js';
 import { loadRelayTarget } from '../relay/targets.js';
 
-const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rate 10000] [--seconds 10] [--vs hocuspocus] [--no-accord] [--json]
+const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rate 10000] [--seconds 10] [--vs hocuspocus] [--no-accord] [--w 1,majority,all] [--json]
   --nodes    relay nodes (Accord; Hocuspocus always runs one)
   --clients  light WebSocket clients, spread over --docs documents
   --rate     updates per second over all clients (open loop)
@@ -28,6 +28,9 @@ const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rat
   --full     every client holds a real document (edits, applies what arrives); at the end the
              server's state of each document is loaded into a fresh client and compared with every
              replica (converged, lost = acked edits missing from it)
+  --w        Accord's write concern, or several in turn on the same workload (PACELC:
+             acknowledgement latency against durability): --w 1,majority,all. Each result line
+             carries its "w"; default: the relay's own write quorum (--write-quorum)
   --json     one JSON object per line and server`;
 
 async function main(): Promise<number> {
@@ -44,6 +47,7 @@ async function main(): Promise<number> {
       sustainable: { type: 'boolean', default: false },
       'accord-args': { type: 'string' },
       'max-rate': { type: 'string' },
+      w: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -59,6 +63,9 @@ async function main(): Promise<number> {
   const rate = intFlag('rate', values.rate, 10_000);
   const seconds = intFlag('seconds', values.seconds, 10);
   const accordArgs = (values['accord-args'] ?? '').split(/\s+/).filter((a) => a !== '');
+  const concerns = listFlag('w', values.w, ['1', 'majority', 'all'] as const, []);
+  if (concerns.length > 0 && values.sustainable)
+    throw new UsageError('--w runs fixed-rate measurements only');
   const vs = listFlag('vs', values.vs, relayLibs, []);
   const libs = values['no-accord']
     ? vs.filter((l) => l !== 'accord')
@@ -115,12 +122,19 @@ async function main(): Promise<number> {
         );
     }
   } else {
-    for (const lib of libs) {
+    const runs = libs.flatMap((lib) =>
+      lib === 'accord' && concerns.length > 0
+        ? concerns.map((w) => ({ lib, w }))
+        : [{ lib, w: undefined as (typeof concerns)[number] | undefined }],
+    );
+    for (const { lib, w } of runs) {
       try {
-        const target = await loadRelayTarget(lib, accordArgs);
+        const concern = w === undefined ? undefined : w === '1' ? 1 : w;
+        const target = await loadRelayTarget(lib, accordArgs, concern);
         const r = await runRelayBench(target, { ...optsFor(lib), rate });
-        results.push(r);
-        if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+        const line = w === undefined ? r : { ...r, w };
+        results.push(line);
+        if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
         if (r.lost > 0) failed = true;
       } catch (err) {
         report(lib, err);

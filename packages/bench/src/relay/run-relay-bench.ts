@@ -22,6 +22,8 @@ export interface RelayBenchResult extends LightLoadResult {
   cpuPercent: number;
   /** 1-minute load average when the run started (2 cores: above 2 means contention). */
   loadAvg1: number;
+  /** The write concern Accord's clients asked for (`--w`); absent: the relay's own. */
+  w?: string;
 }
 
 /** A relay under test: how to start it and how to talk to it. */

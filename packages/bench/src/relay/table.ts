@@ -10,7 +10,7 @@ export function formatRelayTable(results: readonly RelayBenchResult[]): string {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows = results.map(
     (r) =>
-      `| ${r.lib} | ${r.nodes} | ${r.clients} | ${r.docs} | ${r.rate} | ${round(r.updatesPerSec, 0)} | ${round(
+      `| ${r.w === undefined ? r.lib : `${r.lib} (w=${r.w})`} | ${r.nodes} | ${r.clients} | ${r.docs} | ${r.rate} | ${round(r.updatesPerSec, 0)} | ${round(
         r.deliveriesPerSec,
         0,
       )} | ${round(r.ackP50Ms, 1)} | ${round(r.ackP99Ms, 1)} | ${round(r.fanoutP50Ms, 1)} | ${round(

@@ -1,4 +1,5 @@
 /** The relays the bench can start, by name. */
+import type { WriteConcern } from '@accord/core/protocol';
 import { loadAccordCore } from '../accord/core-api.js';
 import { accordProtocol } from './protocols/accord.js';
 import { hocuspocusProtocol } from './protocols/hocuspocus.js';
@@ -16,12 +17,14 @@ export class RelayUnavailableError extends Error {
 }
 
 /**
- * The target for `lib`; `accordArgs` are extra `accord-relay` flags (e.g. `--sync normal`).
+ * The target for `lib`; `accordArgs` are extra `accord-relay` flags (e.g. `--sync normal`), `w`
+ * the write concern Accord's clients ask for (default: the relay's own).
  * @throws RelayUnavailableError when that relay cannot be started from this checkout.
  */
 export async function loadRelayTarget(
   lib: RelayLib,
   accordArgs: readonly string[] = [],
+  w?: WriteConcern,
 ): Promise<RelayTarget> {
   switch (lib) {
     case 'hocuspocus':
@@ -37,7 +40,7 @@ export async function loadRelayTarget(
       const core = await loadAccordCore();
       return {
         lib,
-        protocol: accordProtocol(core),
+        protocol: accordProtocol(core, w),
         start: (dataDir, nodes) => startAccordRelays(dataDir, nodes, accordArgs),
       };
     }

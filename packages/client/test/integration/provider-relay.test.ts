@@ -133,6 +133,7 @@ describe('WebsocketProvider with real relay processes', { timeout: 30_000 }, () 
     provider.on('connected-node', (n) => nodes.push(n.nodeId));
     await provider.whenSynced();
     expect(provider.url).toBe(n1!.url);
+    expect(provider.readQuorum).toBe(true); // a single node is its own read quorum
     const text = doc.getText('t');
     for (let i = 0; i < 20; i++) text.insert(text.length, `k${i};`);
     await provider.whenAcknowledged(); // durable on node 1

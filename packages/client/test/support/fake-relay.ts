@@ -22,6 +22,8 @@ export class FakeRelay {
   scope: 'read' | 'write' = 'write';
   sessionId = 100;
   presenceTtlMs = 30_000;
+  /** What `welcome` says of the join's read quorum. */
+  readQuorum = true;
   cluster: Omit<ClusterMessage, 'type'>;
   /** When set, `hello` is refused with this close code. */
   refuseWith: number | undefined;
@@ -64,6 +66,7 @@ export class FakeRelay {
           scope: this.scope,
           nodeId: this.nodeId,
           presenceTtlMs: this.presenceTtlMs,
+          readQuorum: this.readQuorum,
         });
         this.send(socket, {
           type: 'sync',

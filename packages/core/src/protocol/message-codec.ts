@@ -18,6 +18,7 @@ import {
   type PresenceEntry,
   type ServerMessage,
   type VersionInfo,
+  type WriteConcern,
 } from './messages.js';
 import { readPresenceState, writePresenceState } from './presence-state.js';
 
@@ -100,12 +101,14 @@ export function encodeMessage(msg: Message): Uint8Array {
       enc.writeString(msg.docId);
       enc.writeString(msg.token);
       enc.writeBytes(msg.stateVector);
+      enc.writeU8(writeConcernToWire(msg.w));
       break;
     case 'welcome':
       enc.writeVarUint(msg.sessionId);
       enc.writeU8(msg.scope === 'write' ? 1 : 0);
       enc.writeVarUint(msg.nodeId);
       enc.writeVarUint(msg.presenceTtlMs);
+      enc.writeU8(msg.readQuorum ? 1 : 0);
       break;
     case 'sync':
       enc.writeBytes(msg.update);
@@ -238,23 +241,30 @@ function readMessage(d: Decoder): Message {
   }
   const tag = d.readU8();
   switch (tag) {
-    case 1:
-      return {
-        type: 'hello',
-        docId: readDocId(d),
-        token: d.readBoundedString(MAX_TOKEN_BYTES, 'token'),
-        stateVector: d.readBytes().slice(),
-      };
+    case 1: {
+      const docId = readDocId(d);
+      const token = d.readBoundedString(MAX_TOKEN_BYTES, 'token');
+      const stateVector = d.readBytes().slice();
+      const w = writeConcernFromWire(d.readU8());
+      return w === undefined
+        ? { type: 'hello', docId, token, stateVector }
+        : { type: 'hello', docId, token, stateVector, w };
+    }
     case 2: {
       const sessionId = d.readVarUint();
       const scopeByte = d.readU8();
       if (scopeByte > 1) throw new DecodeError('bad-tag', `unknown scope ${scopeByte}`);
+      const nodeId = d.readVarUint();
+      const presenceTtlMs = d.readVarUint();
+      const quorumByte = d.readU8();
+      if (quorumByte > 1) throw new DecodeError('bad-tag', `bad readQuorum flag ${quorumByte}`);
       return {
         type: 'welcome',
         sessionId,
         scope: scopeByte === 1 ? 'write' : 'read',
-        nodeId: d.readVarUint(),
-        presenceTtlMs: d.readVarUint(),
+        nodeId,
+        presenceTtlMs,
+        readQuorum: quorumByte === 1,
       };
     }
     case 3:
@@ -339,6 +349,26 @@ function readMessage(d: Decoder): Message {
     }
     default:
       throw new DecodeError('bad-tag', `unknown message type ${tag}`);
+  }
+}
+
+/** `hello.w` on the wire: 0 the node's own, 1 one node, 2 a majority, 3 all. */
+function writeConcernToWire(w: WriteConcern | undefined): number {
+  return w === undefined ? 0 : w === 1 ? 1 : w === 'majority' ? 2 : 3;
+}
+
+function writeConcernFromWire(b: number): WriteConcern | undefined {
+  switch (b) {
+    case 0:
+      return undefined;
+    case 1:
+      return 1;
+    case 2:
+      return 'majority';
+    case 3:
+      return 'all';
+    default:
+      throw new DecodeError('bad-tag', `unknown write concern ${b}`);
   }
 }
 

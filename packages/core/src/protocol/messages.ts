@@ -6,11 +6,22 @@
 import type { ProtocolErrorCode } from './error-codes.js';
 import type { PresenceValue } from './presence-value.js';
 
-/** The protocol version this codec writes and the only one it reads. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol version this codec writes and the only one it reads. Version 2 added `hello.w`
+ * and `welcome.readQuorum`.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** What a token lets a session do with its document. */
 export type Scope = 'read' | 'write';
+
+/**
+ * How many nodes must hold a client's update durably before the relay acknowledges it: `1` the
+ * serving node only (lowest latency; until it reaches others, a join elsewhere may miss it),
+ * `'majority'` more than half of the N nodes, `'all'` every node (no acknowledgement while one
+ * is down). Absent: the node's configured write quorum (`--write-quorum`, a majority by default).
+ */
+export type WriteConcern = 1 | 'majority' | 'all';
 
 /**
  * Client → relay, first message on every connection: who I am and what I already have.
@@ -25,6 +36,8 @@ export interface HelloMessage {
   readonly token: string;
   /** The client's encoded state vector (`encodeStateVector(doc)`), opaque to the codec. */
   readonly stateVector: Uint8Array;
+  /** The write concern of this session's updates; absent for the node's own. */
+  readonly w?: WriteConcern;
 }
 
 /** Relay → client, after a successful `hello`: the session's identity and rights. */
@@ -38,6 +51,13 @@ export interface WelcomeMessage {
   readonly nodeId: number;
   /** Presence of a session silent for this long expires; send something (a ping) more often. */
   readonly presenceTtlMs: number;
+  /**
+   * Whether the state that follows was merged from the read quorum: this node and R − 1 others
+   * (always true for a single node). False when fewer answered within the join's wait (a
+   * partition, peers down): the state may lack updates acknowledged elsewhere, which arrive later
+   * by anti-entropy.
+   */
+  readonly readQuorum: boolean;
 }
 
 /**

@@ -32,8 +32,49 @@ describe('protocol frames', () => {
 
   it('rejects another protocol version with bad-version', () => {
     const bytes = encodeMessage({ type: 'ping', nonce: 1 });
-    bytes[0] = 2;
-    expect(codeOf(() => decodeMessage(bytes))).toBe('bad-version');
+    for (const v of [PROTOCOL_VERSION - 1, PROTOCOL_VERSION + 1]) {
+      bytes[0] = v;
+      expect(codeOf(() => decodeMessage(bytes))).toBe('bad-version');
+    }
+  });
+
+  it('carries the write concern of a hello as one byte: absent 0, one 1, majority 2, all 3', () => {
+    const hello = (w?: 1 | 'majority' | 'all') =>
+      encodeMessage({
+        type: 'hello',
+        docId: 'd',
+        token: '',
+        stateVector: new Uint8Array(),
+        ...(w === undefined ? {} : { w }),
+      });
+    expect(Array.from(hello())).toEqual([PROTOCOL_VERSION, 1, 1, 100, 0, 0, 0]);
+    expect(Array.from(hello(1)).at(-1)).toBe(1);
+    expect(Array.from(hello('majority')).at(-1)).toBe(2);
+    expect(Array.from(hello('all')).at(-1)).toBe(3);
+    expect(decodeMessage(hello())).not.toHaveProperty('w');
+    for (const w of [1, 'majority', 'all'] as const) expect(decodeMessage(hello(w))).toMatchObject({ w });
+    const bad = hello();
+    bad[bad.length - 1] = 4;
+    expect(codeOf(() => decodeMessage(bad))).toBe('bad-tag');
+  });
+
+  it('carries whether a join read its quorum in welcome, as one byte (0 or 1)', () => {
+    const welcome = (readQuorum: boolean) =>
+      encodeMessage({
+        type: 'welcome',
+        sessionId: 5,
+        scope: 'write',
+        nodeId: 2,
+        presenceTtlMs: 30,
+        readQuorum,
+      });
+    expect(Array.from(welcome(false))).toEqual([PROTOCOL_VERSION, 2, 5, 1, 2, 30, 0]);
+    expect(decodeMessage(welcome(false))).toMatchObject({ type: 'welcome', readQuorum: false });
+    expect(decodeMessage(welcome(true))).toMatchObject({ type: 'welcome', readQuorum: true, nodeId: 2 });
+    const bad = welcome(true);
+    bad[6] = 2;
+    expect(codeOf(() => decodeMessage(bad))).toBe('bad-tag');
+    expect(codeOf(() => decodeMessage(welcome(true).subarray(0, 6)))).toBe('truncated');
   });
 
   it('rejects an unknown message type with bad-tag', () => {

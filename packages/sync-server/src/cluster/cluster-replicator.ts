@@ -13,7 +13,7 @@
  *
  * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
  */
-import { DecodeError, type PresenceEntry } from '@accord/core/protocol';
+import { DecodeError, type PresenceEntry, type WriteConcern } from '@accord/core/protocol';
 import { ElectionNode } from '../election/election-node.js';
 import type { ElectionOutput, ElectionTimer, NodeId } from '../election/types.js';
 import type {
@@ -23,7 +23,7 @@ import type {
   ReplicatorEvent,
   SnapshotNumber,
 } from '../relay/replicator.js';
-import { ReplicationError } from '../relay/replicator.js';
+import { type ReadStateResult, ReplicationError } from '../relay/replicator.js';
 import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
 import { CatchUp } from './catch-up.js';
 import { ELECTION_META_KEY, readPersisted } from './election-state.js';
@@ -32,7 +32,7 @@ import type { ClusterMessage } from './messages.js';
 import { deriveClusterKey } from './peer-auth.js';
 import { peerFaultReporter } from './peer-faults.js';
 import { type PeerLinkAddress, PeerLinks, type PeerTlsOptions } from './peer-links.js';
-import { resolveQuorum } from './quorum.js';
+import { resolveQuorum, writeQuorumOf } from './quorum.js';
 import { QuorumReads } from './quorum-reads.js';
 import { QuorumWrites } from './quorum-writes.js';
 import { SnapshotReplication } from './snapshot-replication.js';
@@ -210,17 +210,18 @@ export class ClusterReplicator implements Replicator {
   }
 
   /**
-   * Forward `update` to every peer, commit it here, and resolve once W nodes hold it durably.
-   * Rejects with {@link ReplicationError} (retryable) when that does not happen within the write
-   * timeout, even while the local commit is still pending (a stalled disk): the promise is
-   * returned before any timer can settle it, so no rejection goes unheard.
+   * Forward `update` to every peer, commit it here, and resolve once W nodes hold it durably (the
+   * client's write concern `w` when given: 1, a majority of N, or all N). Rejects with
+   * {@link ReplicationError} (retryable) when that does not happen within the write timeout, even
+   * while the local commit is still pending (a stalled disk): the promise is returned before any
+   * timer can settle it, so no rejection goes unheard.
    */
-  replicate(docId: string, update: Uint8Array): Promise<void> {
+  replicate(docId: string, update: Uint8Array, w?: WriteConcern): Promise<void> {
     const host = this.host;
     const links = this.links;
     if (host === null || links === null)
       return Promise.reject(new ReplicationError('replicator not started'));
-    const { id, done } = this.writes.begin(docId, update);
+    const { id, done } = this.writes.begin(docId, update, writeQuorumOf(w, this.quorum));
     for (const p of this.opts.peers) links.send(p.id, { type: 'replicate', docId, updateId: id, update });
     host.persist(docId, update).then(
       () => {
@@ -236,9 +237,10 @@ export class ClusterReplicator implements Replicator {
     return done;
   }
 
-  readState(docId: string, stateVector: Uint8Array): Promise<readonly Uint8Array[]> {
+  readState(docId: string, stateVector: Uint8Array): Promise<ReadStateResult> {
     const need = this.quorum.r - 1;
-    if (need <= 0 || this.links === null) return Promise.resolve([]);
+    if (need <= 0) return Promise.resolve({ updates: [], readQuorum: true });
+    if (this.links === null) return Promise.resolve({ updates: [], readQuorum: false });
     const peers = this.opts.peers.map((p) => p.id);
     return this.reads.begin(docId, need, this.opts.readTimeoutMs ?? 1000, peers, (peer, reqId) =>
       this.links?.send(peer, { type: 'sync-request', docId, reqId, stateVector }),

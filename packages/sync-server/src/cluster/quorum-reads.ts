@@ -15,6 +15,7 @@
  * rather than for its timeout.
  */
 import type { NodeId } from '../election/types.js';
+import type { ReadStateResult } from '../relay/replicator.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 
 interface PendingRead {
@@ -24,7 +25,7 @@ interface PendingRead {
   readonly updates: Uint8Array[];
   readonly from: Set<NodeId>;
   readonly ask: (peer: NodeId, reqId: number) => void;
-  readonly resolve: (updates: Uint8Array[]) => void;
+  readonly resolve: (result: ReadStateResult) => void;
   readonly timer: TimerHandle;
 }
 
@@ -45,7 +46,7 @@ export class QuorumReads {
    * Start a read of `docId` that needs `need` peer answers; `ask(peer, reqId)` sends one peer the
    * request, and is called for each of `peers` now and again for a peer whose link comes back
    * ({@link peerUp}). Resolves with the answers' updates once `need` distinct peers answered this
-   * read, or with what arrived when `timeoutMs` passed.
+   * read (`readQuorum: true`), or with what arrived when `timeoutMs` passed (`readQuorum: false`).
    */
   begin(
     docId: string,
@@ -53,7 +54,7 @@ export class QuorumReads {
     timeoutMs: number,
     peers: readonly NodeId[],
     ask: (peer: NodeId, reqId: number) => void,
-  ): Promise<Uint8Array[]> {
+  ): Promise<ReadStateResult> {
     return new Promise((resolve) => {
       this.lastId = this.lastId >= Number.MAX_SAFE_INTEGER ? 1 : this.lastId + 1;
       const reqId = this.lastId;
@@ -98,6 +99,6 @@ export class QuorumReads {
     if (this.reads.get(r.reqId) !== r) return;
     r.timer.cancel();
     this.reads.delete(r.reqId);
-    r.resolve(r.updates);
+    r.resolve({ updates: r.updates, readQuorum: r.from.size >= r.need });
   }
 }

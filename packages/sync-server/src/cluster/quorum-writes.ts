@@ -38,18 +38,19 @@ export class QuorumWrites {
   }
 
   /**
-   * Track a new write of `update` to `docId`: returns its id and a promise that settles as
-   * described above, or rejects at once when too many writes are waiting (backpressure). The
-   * promise is returned before any timer can settle it, so its rejection is never unheard.
+   * Track a new write of `update` to `docId` that `w` nodes must hold (default: this node's W):
+   * returns its id and a promise that settles as described above, or rejects at once when too
+   * many writes are waiting (backpressure). The promise is returned before any timer can settle
+   * it, so its rejection is never unheard.
    */
-  begin(docId: string, update: Uint8Array): { id: number; done: Promise<void> } {
+  begin(docId: string, update: Uint8Array, w: number = this.w): { id: number; done: Promise<void> } {
     const id = this.nextId++;
-    if (!this.tracker.begin(id)) {
+    if (!this.tracker.begin(id, w)) {
       return { id, done: Promise.reject(new ReplicationError('too many updates waiting for their quorum')) };
     }
     const done = new Promise<void>((resolve, reject) => {
       const timer = this.scheduler.setTimer(this.timeoutMs, () =>
-        this.settle(id, new ReplicationError(`update not held by ${this.w} nodes in time`)),
+        this.settle(id, new ReplicationError(`update not held by ${w} nodes in time`)),
       );
       this.waiting.set(id, { resolve, reject, timer, docId, update });
     });

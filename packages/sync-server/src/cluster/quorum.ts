@@ -4,6 +4,7 @@
  * client reads from R nodes; R + W > N guarantees every read quorum overlaps every write quorum,
  * so a read sees every acknowledged update.
  */
+import type { WriteConcern } from '@accord/core/protocol';
 import { majorityOf } from '../election/config.js';
 import type { NodeId } from '../election/types.js';
 
@@ -31,6 +32,16 @@ export function resolveQuorum(n: number, w?: number, r?: number): QuorumSizes {
   return { n, w: W, r: R };
 }
 
+/**
+ * The number of nodes that must hold a write of concern `w` in a cluster of `sizes.n`: 1, a
+ * majority, or all N; without one, the configured W.
+ */
+export function writeQuorumOf(w: WriteConcern | undefined, sizes: QuorumSizes): number {
+  if (w === undefined) return sizes.w;
+  if (w === 1) return 1;
+  return w === 'majority' ? majorityOf(sizes.n) : sizes.n;
+}
+
 /** Options of a {@link WriteQuorumTracker}. */
 export interface WriteQuorumOptions {
   /** Nodes that must hold an update before it is acknowledged. */
@@ -47,7 +58,7 @@ export interface WriteQuorumOptions {
 export class WriteQuorumTracker<K = number> {
   private readonly w: number;
   private readonly maxPending: number;
-  private readonly holders = new Map<K, Set<NodeId>>();
+  private readonly holders = new Map<K, { readonly nodes: Set<NodeId>; readonly w: number }>();
 
   constructor(options: WriteQuorumOptions) {
     if (!Number.isSafeInteger(options.w) || options.w < 1) throw new RangeError(`quorum: W=${options.w}`);
@@ -61,12 +72,14 @@ export class WriteQuorumTracker<K = number> {
   }
 
   /**
-   * Start tracking `key`. Returns false (and tracks nothing) when the key is already tracked or
-   * the tracker is full: the caller should refuse or delay the client's update (backpressure).
+   * Start tracking `key`, reported once `w` nodes hold it (default: the tracker's W). Returns
+   * false (and tracks nothing) when the key is already tracked or the tracker is full: the caller
+   * should refuse or delay the client's update (backpressure). Throws `RangeError` for a bad `w`.
    */
-  begin(key: K): boolean {
+  begin(key: K, w: number = this.w): boolean {
+    if (!Number.isSafeInteger(w) || w < 1) throw new RangeError(`quorum: W=${w}`);
     if (this.holders.has(key) || this.holders.size >= this.maxPending) return false;
-    this.holders.set(key, new Set());
+    this.holders.set(key, { nodes: new Set(), w });
     return true;
   }
 
@@ -75,17 +88,17 @@ export class WriteQuorumTracker<K = number> {
    * is recorded (the update is then forgotten, and later acks for it return false).
    */
   ack(key: K, node: NodeId): boolean {
-    const set = this.holders.get(key);
-    if (set === undefined) return false;
-    set.add(node);
-    if (set.size < this.w) return false;
+    const entry = this.holders.get(key);
+    if (entry === undefined) return false;
+    entry.nodes.add(node);
+    if (entry.nodes.size < entry.w) return false;
     this.holders.delete(key);
     return true;
   }
 
   /** Nodes known to hold a pending `key` (empty when unknown or already acknowledged). */
   holdersOf(key: K): NodeId[] {
-    return [...(this.holders.get(key) ?? [])];
+    return [...(this.holders.get(key)?.nodes ?? [])];
   }
 
   /** Stop tracking `key` (for instance when its client timed out). Returns whether it was pending. */

@@ -12,7 +12,7 @@ import type {
   ReplicatorEvent,
   SnapshotNumber,
 } from './replicator.js';
-import { ReplicationError } from './replicator.js';
+import { type ReadStateResult, ReplicationError } from './replicator.js';
 
 /** Options of a {@link LocalReplicator}; every field has a default. */
 export interface LocalReplicatorOptions {
@@ -61,8 +61,8 @@ export class LocalReplicator implements Replicator {
     this.snapshots?.noteUpdate(docId);
   }
 
-  async readState(): Promise<readonly Uint8Array[]> {
-    return [];
+  async readState(): Promise<ReadStateResult> {
+    return { updates: [], readQuorum: true };
   }
 
   status(): ClusterStatus {

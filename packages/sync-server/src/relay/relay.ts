@@ -202,8 +202,8 @@ export class Relay implements SessionHost, ReplicaHost {
     }
     const room = this.rooms.acquire(msg.docId);
     try {
-      const missing = await replicator.readState(msg.docId, room.doc.stateVector());
-      for (const u of missing) await this.ingestInto(room, u);
+      const read = await replicator.readState(msg.docId, room.doc.stateVector());
+      for (const u of read.updates) await this.ingestInto(room, u);
       if (!session.open) return;
       let diff: Uint8Array;
       try {
@@ -222,6 +222,7 @@ export class Relay implements SessionHost, ReplicaHost {
         scope,
         nodeId: this.nodeId,
         presenceTtlMs: this.options.limits.presenceTtlMs,
+        readQuorum: read.readQuorum,
       });
       session.send({ type: 'sync', update: diff, stateVector: room.doc.stateVector() });
       session.sendRaw(cluster);

@@ -4,7 +4,7 @@
  * resolves once W nodes hold the update durably, the single-node one after the local commit.
  * Peers' updates come back into the node through the {@link ReplicaHost} it is started with.
  */
-import type { PresenceEntry } from '@accord/core/protocol';
+import type { PresenceEntry, WriteConcern } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
@@ -82,21 +82,34 @@ export interface ReplicaHost {
 }
 
 /** Replication strategy of a relay node. One instance per node. */
+/** What a join's read found (see {@link Replicator.readState}). */
+export interface ReadStateResult {
+  /** Updates other nodes hold that the reading node lacked. */
+  readonly updates: readonly Uint8Array[];
+  /**
+   * Whether R nodes (this one included) answered: then the state holds every update acknowledged
+   * before the read began (R + W > N). False when fewer answered within the read's wait.
+   */
+  readonly readQuorum: boolean;
+}
+
 export interface Replicator {
   /** Called once before the node accepts clients. */
   start(host: ReplicaHost): Promise<void>;
   /**
    * Make a validated update durable. Resolves once the write quorum holds it durably (the
-   * relay then acknowledges it to the client); rejects with {@link ReplicationError} when that
-   * cannot happen (the client resends later; updates are idempotent). Concurrent calls are
-   * independent; they may resolve in any order.
+   * relay then acknowledges it to the client): `w` nodes when the client asked for a write
+   * concern (`1`, a `'majority'` of the N nodes, `'all'` N), else the node's configured W.
+   * Rejects with {@link ReplicationError} when that cannot happen (the client resends later;
+   * updates are idempotent). Concurrent calls are independent; they may resolve in any order.
    */
-  replicate(docId: string, update: Uint8Array): Promise<void>;
+  replicate(docId: string, update: Uint8Array, w?: WriteConcern): Promise<void>;
   /**
    * Read quorum: updates held by other nodes that a node at `stateVector` lacks, called when a
-   * client joins before the relay answers it. The single node resolves `[]`.
+   * client joins before the relay answers it, and whether R nodes answered (the client's
+   * `welcome` says so). The single node resolves no updates and `readQuorum: true`.
    */
-  readState(docId: string, stateVector: Uint8Array): Promise<readonly Uint8Array[]>;
+  readState(docId: string, stateVector: Uint8Array): Promise<ReadStateResult>;
   /**
    * Best effort: tell the other nodes that presence of this node's sessions in `docId` changed
    * (absent for a single node). Never throws; dropped while a peer link is down (the full state

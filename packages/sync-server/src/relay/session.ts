@@ -14,6 +14,7 @@ import {
   type ProtocolErrorCode,
   type Scope,
   type ServerMessage,
+  type WriteConcern,
 } from '@accord/core/protocol';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 import type { Connection, ConnectionHandler } from './connection.js';
@@ -62,6 +63,8 @@ export class Session implements ConnectionHandler {
   docId = '';
   /** Granted scope once joined. */
   scope: Scope = 'read';
+  /** The write concern the client asked for in `hello` (undefined: the node's own). */
+  w: WriteConcern | undefined = undefined;
   /** Last time (ms, the relay clock) a frame arrived: presence expires after a silence. */
   lastSeen: number;
   /** The key of the token budget this session holds, once joined (the relay releases it). */
@@ -181,6 +184,7 @@ export class Session implements ConnectionHandler {
         }
         this.state = 'authenticating';
         this.docId = msg.docId;
+        this.w = msg.w;
         this.handshakeTimer?.cancel();
         this.handshakeTimer = this.scheduler.setTimer(this.limits.joinTimeoutMs, () => {
           this.handshakeTimer = null;

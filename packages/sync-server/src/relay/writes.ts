@@ -67,7 +67,7 @@ export class WritePath {
       rooms.release(room);
       if (--this.inflight === 0) this.wakeDrained();
     };
-    replicator.replicate(room.docId, update).then(
+    replicator.replicate(room.docId, update, session.w).then(
       () => {
         settle();
         m.updatesAcked.inc();

@@ -1,4 +1,4 @@
-import { CloseCode } from '@accord/core/protocol';
+import { CloseCode, PROTOCOL_VERSION } from '@accord/core/protocol';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthError, hmacVerifier, mintToken, openVerifier } from '../../src/auth/tokens.js';
@@ -155,7 +155,7 @@ describe('relay auth (before any document byte)', () => {
     clients.push(c);
     // hello, docId "secret-doc" + U+D800 written as ED A0 80 (what a lax encoder emits; not UTF-8).
     const id = [...new TextEncoder().encode('secret-doc'), 0xed, 0xa0, 0x80];
-    c.sendRaw(new Uint8Array([1, 1, id.length, ...id, 0, 1, 0]));
+    c.sendRaw(new Uint8Array([PROTOCOL_VERSION, 1, id.length, ...id, 0, 1, 0]));
     expect(await c.closed).toBe(CloseCode.badData);
     expect(c.messages.map((m) => m.type)).toEqual(['error']);
     expect(n.relay.rooms.size).toBe(1); // only the seeded document

@@ -24,6 +24,14 @@ afterAll(async () => {
   removeTempDirs();
 });
 
+/** Advance `clock` by `stepMs` every 10 ms of real time until `done()` (at most 200 steps). */
+async function advanceUntil(clock: ManualScheduler, stepMs: number, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) {
+    clock.advance(stepMs);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function agreedLeader(ids: number[]): number | null {
   const st = ids.map((id) => nodes.get(id)!.replicator.status());
   const leader = st[0]?.leaderId ?? null;
@@ -72,6 +80,8 @@ describe('a 3-node cluster over real TCP peer links', () => {
     const reader = new DocClient('doc', token);
     clients.push(writer, reader);
     await writer.connect(urlOf(nodes.get(followers[0]!)!));
+    // Every node up: the join read this node and another one (R = 2).
+    expect(writer.welcome).toMatchObject({ type: 'welcome', readQuorum: true });
     for (let i = 0; i < 20; i++) writer.edit((d) => d.getText('t').insert(0, `${i};`));
     await writer.settled();
     await reader.connect(urlOf(nodes.get(followers[1]!)!));
@@ -168,6 +178,34 @@ describe('a 3-node cluster over real TCP peer links', () => {
     clock.advance(30_000);
     expect(replicator.status()).toMatchObject({ leaderId: null, term: 0 }); // pre-vote never passed: no term bump
     expect(replicator.health()).toMatchObject({ peersConnected: [] });
+
+    // A client joining this node is told that its state was not read from a quorum: no other
+    // node answered within the read's wait (1 s on the node's virtual clock).
+    const token = await mintToken(SECRET, { docId: 'solo', scope: 'write' });
+    const reader = new DocClient('solo', token);
+    clients.push(reader);
+    const joined = reader.connect(urlOf(lone));
+    await advanceUntil(clock, 250, () => reader.welcome !== null);
+    await joined;
+    expect(reader.welcome).toMatchObject({ type: 'welcome', nodeId: 7, readQuorum: false });
+
+    // Write concerns (PACELC): a client that asked for w = 1 is acknowledged by this node alone;
+    // one with the node's own W = 2 is told its update could not be made durable in time.
+    const fast = new DocClient('solo', token);
+    fast.w = 1;
+    clients.push(fast);
+    const fastJoined = fast.connect(urlOf(lone));
+    await advanceUntil(clock, 250, () => fast.welcome !== null);
+    await fastJoined;
+    fast.edit((d) => d.getText('t').insert(0, 'y'));
+    await fast.settled(5000);
+    expect(fast.acked.size).toBeGreaterThanOrEqual(1);
+    reader.edit((d) => d.getText('t').insert(0, 'z'));
+    const [id] = [...reader.pending.keys()];
+    const refusedAt = (m: { type: string; id?: number }) => m.type === 'error' && m.id === id;
+    await advanceUntil(clock, 100, () => reader.client!.messages.some(refusedAt));
+    expect(reader.client!.messages.find(refusedAt)).toMatchObject({ code: 'unavailable' });
+    expect(reader.acked.has(id!)).toBe(false);
   }, 10_000);
 
   it('a node that joins late catches up on a document larger than one peer frame', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QuorumReads } from '../../src/cluster/quorum-reads.js';
+import type { ReadStateResult } from '../../src/relay/replicator.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';
 
 const u = (n: number) => new Uint8Array([n]);
@@ -7,7 +8,7 @@ const u = (n: number) => new Uint8Array([n]);
 /** A read's state as a test sees it: the requests sent, and the result once it completed. */
 function start(reads: QuorumReads, docId: string, need: number, peers: number[]) {
   const asked: [number, number][] = [];
-  let result: Uint8Array[] | null = null;
+  let result: ReadStateResult | null = null;
   void reads
     .begin(docId, need, 1000, peers, (peer, reqId) => asked.push([peer, reqId]))
     .then((r) => {
@@ -44,7 +45,7 @@ describe('QuorumReads', () => {
     expect(a.result()).toBeNull();
     reads.answer(3, a.reqId(), 'doc', u(6));
     await settle();
-    expect(a.result()).toEqual([u(3), u(6)]);
+    expect(a.result()).toEqual({ updates: [u(3), u(6)], readQuorum: true });
     expect(b.result()).toBeNull();
     expect(reads.size).toBe(1);
   });
@@ -60,7 +61,7 @@ describe('QuorumReads', () => {
     ]);
     reads.answer(3, r.reqId(), 'doc', u(9));
     await settle();
-    expect(r.result()).toEqual([u(9)]);
+    expect(r.result()).toEqual({ updates: [u(9)], readQuorum: true });
     // A finished read asks nobody.
     reads.peerUp(2);
     expect(r.asked).toHaveLength(3);
@@ -76,14 +77,15 @@ describe('QuorumReads', () => {
     expect(late.result()).toBeNull();
     scheduler.advance(1);
     await settle();
-    expect(late.result()).toEqual([u(1)]);
+    // One of the two answers it needed: the client is told the read fell short of its quorum.
+    expect(late.result()).toEqual({ updates: [u(1)], readQuorum: false });
     // An answer after the timeout changes nothing.
     reads.answer(3, late.reqId(), 'doc', u(2));
-    expect(late.result()).toEqual([u(1)]);
+    expect(late.result()).toEqual({ updates: [u(1)], readQuorum: false });
     const stopped = start(reads, 'doc', 2, [2, 3]);
     reads.stop();
     await settle();
-    expect(stopped.result()).toEqual([]);
+    expect(stopped.result()).toEqual({ updates: [], readQuorum: false });
     expect(reads.size).toBe(0);
   });
 });

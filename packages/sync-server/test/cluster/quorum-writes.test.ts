@@ -26,6 +26,26 @@ function settled(p: Promise<void>): { state: 'pending' | 'resolved' | Error } {
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe('QuorumWrites', () => {
+  it('a write with its own concern waits for that many holders, beside writes with the default', async () => {
+    const clock = new ManualScheduler();
+    const w = new QuorumWrites(2, 1000, clock);
+    const one = w.begin('a', bytes, 1);
+    const all = w.begin('a', bytes, 3);
+    const dflt = w.begin('a', bytes);
+    const [s1, s3, s2] = [settled(one.done), settled(all.done), settled(dflt.done)];
+    for (const { id } of [one, all, dflt]) w.held(id, 'a', 1);
+    await flush();
+    expect([s1.state, s3.state, s2.state]).toEqual(['resolved', 'pending', 'pending']);
+    for (const { id } of [all, dflt]) w.held(id, 'a', 2);
+    await flush();
+    expect([s3.state, s2.state]).toEqual(['pending', 'resolved']);
+    clock.advance(1000);
+    await flush();
+    expect(s3.state).toBeInstanceOf(ReplicationError);
+    expect((s3.state as Error).message).toMatch(/held by 3 nodes/);
+    expect(w.pending).toBe(0);
+  });
+
   it('resolves at the W-th distinct holder; wrong-document and repeated acks count for nothing', async () => {
     const clock = new ManualScheduler();
     const w = new QuorumWrites(2, 1000, clock);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveQuorum, WriteQuorumTracker } from '../../src/cluster/quorum.js';
+import { resolveQuorum, WriteQuorumTracker, writeQuorumOf } from '../../src/cluster/quorum.js';
 
 describe('resolveQuorum', () => {
   it('defaults to W = majority and the smallest overlapping R', () => {
@@ -38,7 +38,27 @@ describe('resolveQuorum', () => {
   });
 });
 
+describe('writeQuorumOf', () => {
+  it('maps a client write concern to a node count: 1, a majority of N, all N, else the configured W', () => {
+    const three = resolveQuorum(3, 3);
+    expect([1, 'majority', 'all', undefined].map((w) => writeQuorumOf(w as 1, three))).toEqual([1, 2, 3, 3]);
+    const five = resolveQuorum(5);
+    expect([1, 'majority', 'all', undefined].map((w) => writeQuorumOf(w as 1, five))).toEqual([1, 3, 5, 3]);
+  });
+});
+
 describe('WriteQuorumTracker', () => {
+  it('tracks each key against its own W when given one', () => {
+    const t = new WriteQuorumTracker<string>({ w: 2 });
+    expect(t.begin('one', 1)).toBe(true);
+    expect(t.begin('three', 3)).toBe(true);
+    expect(t.ack('one', 5)).toBe(true);
+    expect(t.ack('three', 5)).toBe(false);
+    expect(t.ack('three', 6)).toBe(false);
+    expect(t.ack('three', 7)).toBe(true);
+    expect(() => t.begin('bad', 0)).toThrow(RangeError);
+  });
+
   it('reports exactly once when W distinct nodes hold the update', () => {
     const t = new WriteQuorumTracker({ w: 2 });
     expect(t.begin(1)).toBe(true);

@@ -137,12 +137,14 @@ describe('hostile input against a live relay', () => {
     wrongDir.sendRaw(encodeMessage({ type: 'ack', id: 1 }));
     expect(await wrongDir.closed).toBe(CloseCode.badData);
 
-    const v2 = await TestClient.connect(urlOf(node));
-    const frame = encodeMessage({ type: 'ping', nonce: 1 });
-    frame[0] = 2;
-    v2.sendRaw(frame);
-    expect(await v2.closed).toBe(CloseCode.unsupportedVersion);
-    expect(v2.all('error')[0]?.code).toBe('bad-version');
+    for (const version of [PROTOCOL_VERSION - 1, PROTOCOL_VERSION + 1]) {
+      const other = await TestClient.connect(urlOf(node));
+      const frame = encodeMessage({ type: 'ping', nonce: 1 });
+      frame[0] = version;
+      other.sendRaw(frame);
+      expect(await other.closed).toBe(CloseCode.unsupportedVersion);
+      expect(other.all('error')[0]?.code).toBe('bad-version');
+    }
 
     const badSv = await TestClient.connect(urlOf(node));
     badSv.send({

@@ -4,6 +4,7 @@
  * and can reconnect (to another port) sending whatever the relay lacks.
  */
 import { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
+import type { WelcomeMessage, WriteConcern } from '@accord/core/protocol';
 import { TestClient } from './protocol-client.js';
 
 const REMOTE = Symbol('remote');
@@ -16,6 +17,10 @@ export class DocClient {
   readonly pending = new Map<number, Uint8Array>();
   /** Ids acknowledged by the relay. */
   readonly acked = new Set<number>();
+  /** The write concern asked for in `hello` (undefined: the node's own). */
+  w: WriteConcern | undefined = undefined;
+  /** The last connection's `welcome`, once it came. */
+  welcome: WelcomeMessage | null = null;
   /** Called with the id of each acknowledged update. */
   onAck: (id: number) => void = () => {};
   private nextId = 1;
@@ -37,8 +42,10 @@ export class DocClient {
   async connect(url: string): Promise<void> {
     const c = await TestClient.connect(url);
     this.client = c;
+    this.welcome = null;
     c.on((m) => {
-      if (m.type === 'update' || m.type === 'sync') applyUpdate(this.doc, m.update, REMOTE);
+      if (m.type === 'welcome') this.welcome = m;
+      else if (m.type === 'update' || m.type === 'sync') applyUpdate(this.doc, m.update, REMOTE);
       else if (m.type === 'ack') {
         this.pending.delete(m.id);
         this.acked.add(m.id);
@@ -46,7 +53,9 @@ export class DocClient {
       }
       for (const check of [...this.checks]) check();
     });
-    c.send({ type: 'hello', docId: this.docId, token: this.token, stateVector: encodeStateVector(this.doc) });
+    const stateVector = encodeStateVector(this.doc);
+    const w = this.w === undefined ? {} : { w: this.w };
+    c.send({ type: 'hello', docId: this.docId, token: this.token, stateVector, ...w });
     const sync = await c.next('sync');
     // Resend what was never acknowledged (ids kept so acks match), plus anything else the relay lacks.
     for (const [id, u] of this.pending) c.update(u, id);

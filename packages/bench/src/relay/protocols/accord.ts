@@ -4,7 +4,7 @@
  * `ack { id }` once durable. Relayed updates carry the sender's bytes unchanged, so they are
  * keyed by a 53-bit hash of those bytes.
  */
-import { DecodeError, decodeServerMessage, encodeMessage } from '@accord/core/protocol';
+import { DecodeError, decodeServerMessage, encodeMessage, type WriteConcern } from '@accord/core/protocol';
 import type { AccordCoreApi } from '../../accord/core-api.js';
 import { createRng } from '../../util/prng.js';
 import type { FullReplica, Incoming, LightUpdate, LoadProtocol } from './types.js';
@@ -24,8 +24,11 @@ export function bytesKey(bytes: Uint8Array): number {
 /** Accord client ids of bench clients start here. */
 const CLIENT_ID_BASE = 1_000_000;
 
-/** Builds the Accord load protocol on a loaded `@accord/core` document API. */
-export function accordProtocol(core: AccordCoreApi): LoadProtocol {
+/**
+ * Builds the Accord load protocol on a loaded `@accord/core` document API; `w` is the write
+ * concern every client asks for in its `hello` (default: the relay's own write quorum).
+ */
+export function accordProtocol(core: AccordCoreApi, w?: WriteConcern): LoadProtocol {
   const emptyStateVector = core.encodeStateVector(new core.Doc({ clientId: CLIENT_ID_BASE - 1 }));
   const stateVectorOf = (doc: InstanceType<AccordCoreApi['Doc']>) =>
     core.decodeStateVector(core.encodeStateVector(doc));
@@ -34,7 +37,13 @@ export function accordProtocol(core: AccordCoreApi): LoadProtocol {
     ackById: true,
 
     openFrames: (docId) => [
-      encodeMessage({ type: 'hello', docId, token: '', stateVector: emptyStateVector }),
+      encodeMessage({
+        type: 'hello',
+        docId,
+        token: '',
+        stateVector: emptyStateVector,
+        ...(w === undefined ? {} : { w }),
+      }),
     ],
 
     updateFrame: (_docId, id, update) => encodeMessage({ type: 'update', id, update: update.payload }),
