@@ -27,6 +27,7 @@ import { type ReadStateResult, ReplicationError } from '../relay/replicator.js';
 import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
 import { CatchUp } from './catch-up.js';
 import { ELECTION_META_KEY, readPersisted } from './election-state.js';
+import { HeldSyncRequests } from './held-sync-requests.js';
 import { LinkLog } from './link-log.js';
 import type { ClusterMessage } from './messages.js';
 import { deriveClusterKey } from './peer-auth.js';
@@ -96,6 +97,8 @@ export class ClusterReplicator implements Replicator {
   private readonly quorum: { n: number; w: number; r: number };
   private readonly writes: QuorumWrites;
   private readonly reads: QuorumReads;
+  /** Sync requests from peers our link to was down when they asked, answered when it is up. */
+  private readonly heldRequests = new HeldSyncRequests();
   private readonly timers = new Map<ElectionTimer, TimerHandle>();
   private readonly listeners = new Set<(e: ReplicatorEvent) => void>();
   private host: ReplicaHost | null = null;
@@ -180,8 +183,10 @@ export class ClusterReplicator implements Replicator {
       onConnected: (peer) => {
         // First what an election round still needs from this peer (before any catch-up bulk).
         this.linkChanged(peer, 'up');
-        // A join's read request sent while the link was down was lost with it: ask again.
+        // A join's read request sent while the link was down was lost with it: ask again. And
+        // answer what the peer asked while this link was down (answers travel on it).
         this.reads.peerUp(peer);
+        for (const r of this.heldRequests.take(peer)) this.answerSync(peer, r.docId, r.reqId, r.stateVector);
         catchUp.start(peer);
         this.reforward(peer);
         this.resendPresence(peer);
@@ -419,6 +424,11 @@ export class ClusterReplicator implements Replicator {
   private answerSync(from: NodeId, docId: string, reqId: number, stateVector: Uint8Array): void {
     const catchUp = this.catchUp;
     if (catchUp === null) return;
+    if (this.links !== null && !this.links.isUp(from)) {
+      // The answer would be dropped: hold the request until our link to the asker is up.
+      this.heldRequests.hold(from, { docId, reqId, stateVector });
+      return;
+    }
     let reply: { update: Uint8Array; stateVector: Uint8Array };
     try {
       reply = catchUp.answer(docId, stateVector);

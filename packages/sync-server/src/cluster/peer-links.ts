@@ -158,6 +158,11 @@ export class PeerLinks {
     return [...this.outbound.values()].filter((o) => o.writer !== null).map((o) => o.peer.id);
   }
 
+  /** Whether the outbound link to `peer` is up (authenticated): what {@link send} needs. */
+  isUp(peer: NodeId): boolean {
+    return (this.outbound.get(peer)?.writer ?? null) !== null;
+  }
+
   /** Peers with an authenticated inbound link. */
   inboundPeers(): NodeId[] {
     return [...new Set(this.inboundPeer.values())];
