@@ -51,6 +51,12 @@ export interface FailoverCause {
   path: FailoverPath;
   /** `context/path`: the key of the breakdown. */
   cause: string;
+  /**
+   * Kill to the moment a majority of all nodes could talk again (not killed, not paused, on one
+   * side of any partition), ms; 0 when a majority was there at the kill. No node can win an
+   * election before then: the schedule's own floor under this failover.
+   */
+  floorMs: number;
   /** Kill to the first round any survivor started (how long detection took), ms; null if none. */
   detectMs: number | null;
   /** What started that first round (`election-timeout`, `elect`, ...). */
@@ -121,14 +127,62 @@ function recent(faults: readonly FaultEvent[], kind: FaultEvent['fault'], at: nu
   return faults.some((f) => f.fault === kind && f.at <= at && at - f.at <= RECENT_MS);
 }
 
-/** Explain one failover: the kill `kill`, the next leader at `endAt`. */
+/**
+ * When, after `kill`, a majority of all `members` could talk again: not killed (or restarted),
+ * not paused, and on one side of any partition in force. `kill.at` when a majority was there at
+ * the kill; null when it did not come back by `endAt`.
+ */
+export function majorityBackAt(
+  kill: FaultEvent,
+  endAt: number,
+  faults: readonly FaultEvent[],
+  members: readonly number[],
+): number | null {
+  const down = new Set<number>();
+  const paused = new Set<number>();
+  let groups: readonly (readonly number[])[] | null = null;
+  const majority = Math.floor(members.length / 2) + 1;
+  const apply = (f: FaultEvent) => {
+    for (const n of f.nodes) {
+      if (f.fault === 'kill') down.add(n);
+      else if (f.fault === 'restart') down.delete(n);
+      else if (f.fault === 'stop') paused.add(n);
+      else if (f.fault === 'cont') paused.delete(n);
+    }
+    if (f.fault === 'partition') groups = f.groups ?? null;
+    else if (f.fault === 'heal') groups = null;
+  };
+  const ok = () =>
+    (groups ?? [members]).some(
+      (side) => side.filter((n) => members.includes(n) && !down.has(n) && !paused.has(n)).length >= majority,
+    );
+  const sorted = [...faults].sort((a, b) => a.at - b.at);
+  for (const f of sorted) if (f.at <= kill.at) apply(f);
+  if (!sorted.includes(kill)) apply(kill);
+  if (ok()) return kill.at;
+  for (const f of sorted) {
+    if (f.at <= kill.at) continue;
+    if (f.at > endAt) break;
+    apply(f);
+    if (ok()) return f.at;
+  }
+  return null;
+}
+
+/**
+ * Explain one failover: the kill `kill`, the next leader at `endAt`; `members` (every node id)
+ * gives the schedule's floor (`floorMs`, 0 without them).
+ */
 export function explainFailover(
   kill: FaultEvent,
   endAt: number,
   faults: readonly FaultEvent[],
   log: readonly ElectionLogEntry[],
+  members: readonly number[] = [],
 ): FailoverCause {
   const ms = endAt - kill.at;
+  const back = members.length === 0 ? null : majorityBackAt(kill, endAt, faults, members);
+  const floorMs = back === null ? 0 : back - kill.at;
   const mine = log
     .filter((e) => !kill.nodes.includes(e.node) && e.at >= kill.at && e.at <= endAt)
     .sort((a, b) => a.at - b.at);
@@ -197,6 +251,7 @@ export function explainFailover(
     context,
     path,
     cause: `${context}/${path}`,
+    floorMs,
     detectMs: first === undefined ? null : first.at - kill.at,
     firstCause: first === undefined ? null : str(first.event.cause),
     preVoteRounds,
@@ -219,6 +274,7 @@ export function explainFailovers(
   faults: readonly FaultEvent[],
   leaders: readonly LeaderEvent[],
   log: readonly ElectionLogEntry[],
+  members: readonly number[] = [],
 ): FailoverCause[] {
   const out: FailoverCause[] = [];
   for (const f of faults) {
@@ -227,7 +283,7 @@ export function explainFailovers(
     const next = leaders
       .filter((l) => l.term > term && l.at >= f.at && !f.nodes.includes(l.node))
       .sort((a, b) => a.at - b.at)[0];
-    if (next !== undefined) out.push(explainFailover(f, next.at, faults, log));
+    if (next !== undefined) out.push(explainFailover(f, next.at, faults, log, members));
   }
   return out;
 }

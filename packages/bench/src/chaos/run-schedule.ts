@@ -271,7 +271,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       minorityCommitViolations: minority.length,
       converged,
       failoversMs: fo.samples,
-      failoverCauses: explainFailovers(faults, h.leaders, h.electionLog),
+      failoverCauses: explainFailovers(faults, h.leaders, h.electionLog, h.ids),
       unrecoveredFailovers: fo.unrecovered,
       writeGapsMs: gaps.map((g) => g.ms),
       slowWriteGaps: gaps

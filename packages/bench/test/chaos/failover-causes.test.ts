@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { failoverTimes } from '../../src/chaos/checkers.js';
 import type { FaultEvent, LeaderEvent } from '../../src/chaos/events.js';
-import { type ElectionLogEntry, explainFailovers, summarizeCauses } from '../../src/chaos/failover-causes.js';
+import {
+  type ElectionLogEntry,
+  explainFailovers,
+  majorityBackAt,
+  summarizeCauses,
+} from '../../src/chaos/failover-causes.js';
 
 const fault = (
   f: FaultEvent['fault'],
@@ -25,6 +30,42 @@ const ended = (node: number, at: number, phase: string, outcome: string, term = 
   node,
   at,
   event: { type: 'phase-ended', phase, outcome, term, granted: [node] },
+});
+
+describe("majorityBackAt (the schedule's floor under a failover)", () => {
+  const members = [1, 2, 3];
+  const kill = fault('kill', [3], 1000, { leaderTerm: 2 });
+
+  it('is the kill itself when two of three nodes are up and unpaused', () => {
+    expect(majorityBackAt(kill, 1400, [kill], members)).toBe(1000);
+  });
+
+  it('waits for the other survivor to resume, or for a down node to restart', () => {
+    const paused = [fault('stop', [1], 800), kill, fault('cont', [1], 1700)];
+    expect(majorityBackAt(kill, 2000, paused, members)).toBe(1700);
+    const down = [fault('kill', [1], 500), kill, fault('restart', [1], 1300), fault('restart', [3], 1900)];
+    expect(majorityBackAt(kill, 2000, down, members)).toBe(1300);
+  });
+
+  it('waits for a heal when the partition leaves no side with a majority of live nodes', () => {
+    const split = [fault('partition', [], 900, { groups: [[1, 3], [2]] }), kill, fault('heal', [], 1600)];
+    expect(majorityBackAt(kill, 2000, split, members)).toBe(1600);
+    const fine = [fault('partition', [], 900, { groups: [[1, 2], [3]] }), kill];
+    expect(majorityBackAt(kill, 2000, fine, members)).toBe(1000);
+  });
+
+  it('is null when no majority came back before the new leader (and explains as floor 0)', () => {
+    const never = [fault('stop', [1], 800), kill, fault('cont', [1], 2500)];
+    expect(majorityBackAt(kill, 2000, never, members)).toBeNull();
+  });
+
+  it('gives each explained failover its floor', () => {
+    const faults = [fault('stop', [1], 800), kill, fault('cont', [1], 1700)];
+    const [c] = explainFailovers(faults, [leader(3, 2, 0), leader(2, 3, 1950)], [], members);
+    expect(c).toMatchObject({ ms: 950, floorMs: 700 });
+    const [noMembers] = explainFailovers(faults, [leader(3, 2, 0), leader(2, 3, 1950)], []);
+    expect(noMembers).toMatchObject({ floorMs: 0 });
+  });
 });
 
 describe('explainFailovers', () => {
