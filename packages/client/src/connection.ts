@@ -6,6 +6,12 @@
  *
  * States: `idle` (not running) → `opening` (socket created, not yet ready) → `ready` → on loss
  * `waiting` (backoff timer) → `opening` … ; `stop()` returns to `idle` from anywhere.
+ *
+ * Racing: a relay that is stopped (SIGSTOP, a frozen VM) or behind a black-holed route still
+ * completes the TCP handshake in its kernel but never answers the HTTP upgrade, so an attempt on
+ * it would sit out the whole connect deadline. When an attempt has not opened within
+ * `raceAfterMs`, a second socket is opened to the next URL of the pool; whichever opens first is
+ * kept and the other is closed. At most two sockets exist at any moment.
  */
 import type { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
@@ -47,6 +53,8 @@ export type ConnectionEvents = {
   close: (info: ConnectionCloseInfo) => void;
   /** A retry is scheduled on `url` after `delayMs`. */
   waiting: (info: { url: string; delayMs: number; attempt: number }) => void;
+  /** The attempt on `slowUrl` has not opened in time; a second socket races it on `url`. */
+  racing: (info: { url: string; slowUrl: string; generation: number }) => void;
 };
 
 /** What a {@link Connection} needs. */
@@ -63,6 +71,11 @@ export interface ConnectionOptions {
   readonly connectTimeoutMs: number;
   /** A connection must stay ready this long before a loss restarts the backoff from the first window. */
   readonly stableAfterMs: number;
+  /**
+   * An attempt whose socket has not opened within this many ms is raced by a second socket to
+   * the next URL (see the module comment). `0`, or a pool of one URL, turns racing off.
+   */
+  readonly raceAfterMs?: number | undefined;
 }
 
 /**
@@ -72,7 +85,10 @@ export interface ConnectionOptions {
 export class Connection extends Emitter<ConnectionEvents> {
   private readonly opts: ConnectionOptions;
   private readonly timer: TimerSlot;
+  private readonly raceTimer: TimerSlot;
   private socket: WebSocketLike | undefined;
+  /** The second socket of a race, until one of the two opens. */
+  private racer: { readonly socket: WebSocketLike; readonly url: string } | undefined;
   private socketUrl = '';
   private gen = 0;
   private opened = false;
@@ -84,6 +100,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     super();
     this.opts = options;
     this.timer = new TimerSlot(options.scheduler);
+    this.raceTimer = new TimerSlot(options.scheduler);
   }
 
   /** The current state. */
@@ -117,6 +134,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   /** Close the socket (code 1000), cancel every timer and go idle. No `close` event is emitted. */
   stop(): void {
     this.timer.clear();
+    this.dropRacer();
     const socket = this.detach();
     this.phase = 'idle';
     if (socket !== undefined) safeClose(socket, 1000, 'client disconnect');
@@ -129,6 +147,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   markReady(): void {
     if (this.phase !== 'opening' || !this.opened) return;
     this.timer.clear();
+    this.dropRacer();
     this.phase = 'ready';
     this.readyAt = this.opts.scheduler.now();
   }
@@ -164,18 +183,59 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.phase = 'opening';
     this.emit('opening', { url, generation, attempt: this.opts.backoff.attempt });
     if (this.phase !== 'opening' || this.gen !== generation) return; // stopped by a handler
-    let socket: WebSocketLike;
-    try {
-      socket = new this.opts.WebSocket(url);
-    } catch (error) {
+    const socket = this.createSocket(url);
+    if (!('send' in socket)) {
       this.socket = undefined;
-      this.lostWithoutSocket(url, generation, `could not create WebSocket: ${describe(error)}`);
+      this.lostWithoutSocket(url, generation, `could not create WebSocket: ${socket.error}`);
       return;
     }
     this.socket = socket;
-    socket.binaryType = 'arraybuffer';
+    this.attach(socket, url, generation);
+    this.timer.set(() => {
+      if (this.socket === socket && this.phase === 'opening') {
+        this.lost(CLIENT_ABORT_CODE, `not ready within ${this.opts.connectTimeoutMs} ms`, true);
+      }
+    }, this.opts.connectTimeoutMs);
+    const raceAfterMs = this.opts.raceAfterMs ?? 0;
+    if (raceAfterMs > 0 && raceAfterMs < this.opts.connectTimeoutMs && this.opts.urls.size > 1) {
+      this.raceTimer.set(() => this.race(generation), raceAfterMs);
+    }
+  }
+
+  /** Open the second socket of a race, if the attempt of `generation` still has not opened. */
+  private race(generation: number): void {
+    if (this.gen !== generation || this.phase !== 'opening' || this.opened || this.racer !== undefined)
+      return;
+    const slowUrl = this.socketUrl;
+    const url = this.opts.urls.rotate();
+    if (url === slowUrl) return;
+    const socket = this.createSocket(url);
+    if (!('send' in socket)) return; // the primary attempt goes on alone
+    this.racer = { socket, url };
+    this.attach(socket, url, generation);
+    this.emit('racing', { url, slowUrl, generation });
+  }
+
+  private createSocket(url: string): WebSocketLike | { readonly error: string } {
+    try {
+      const socket = new this.opts.WebSocket(url);
+      socket.binaryType = 'arraybuffer';
+      return socket;
+    } catch (error) {
+      return { error: describe(error) };
+    }
+  }
+
+  /** Wire a socket of attempt `generation`: the current one, or the racer until it wins. */
+  private attach(socket: WebSocketLike, url: string, generation: number): void {
     socket.onopen = () => {
-      if (this.socket !== socket) return;
+      if (this.racer?.socket === socket) {
+        if (this.opened) return;
+        this.promoteRacer(true);
+      } else if (this.socket !== socket) {
+        return;
+      }
+      this.dropRacer();
       this.opened = true;
       this.emit('open', { url, generation });
     };
@@ -185,16 +245,41 @@ export class Connection extends Emitter<ConnectionEvents> {
       if (bytes !== undefined) this.emit('message', bytes, generation);
     };
     socket.onclose = (event) => {
+      if (this.racer?.socket === socket) {
+        this.racer = undefined;
+        return;
+      }
       if (this.socket !== socket) return;
+      // The slow attempt failed while its racer is still pending: the racer carries on alone.
+      if (!this.opened && this.racer !== undefined) {
+        this.promoteRacer(false);
+        return;
+      }
       this.lost(event.code, event.reason, false);
     };
     // Errors are always followed by a close event; the listener keeps `ws` from throwing.
     socket.onerror = () => {};
-    this.timer.set(() => {
-      if (this.socket === socket && this.phase === 'opening') {
-        this.lost(CLIENT_ABORT_CODE, `not ready within ${this.opts.connectTimeoutMs} ms`, true);
-      }
-    }, this.opts.connectTimeoutMs);
+  }
+
+  /** Make the racer the attempt's socket; the slow one is closed (`closeSlow`) or already gone. */
+  private promoteRacer(closeSlow: boolean): void {
+    const racer = this.racer;
+    if (racer === undefined) return;
+    this.racer = undefined;
+    const slow = this.detach();
+    if (closeSlow && slow !== undefined) safeClose(slow, 1000, 'lost the race');
+    this.socket = racer.socket;
+    this.socketUrl = racer.url;
+  }
+
+  /** Close and forget the racer, if any, and cancel a race not yet started. */
+  private dropRacer(): void {
+    this.raceTimer.clear();
+    const racer = this.racer;
+    if (racer === undefined) return;
+    this.racer = undefined;
+    unwire(racer.socket);
+    safeClose(racer.socket, 1000, 'lost the race');
   }
 
   private lost(code: number, reason: string, abort: boolean): void {
@@ -205,6 +290,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     const url = this.socketUrl;
     const socket = this.detach();
     this.timer.clear();
+    this.dropRacer();
     if (abort && socket !== undefined) safeClose(socket, code, reason);
     if (wasReady && readyAt !== undefined && this.opts.scheduler.now() - readyAt >= this.opts.stableAfterMs) {
       this.opts.backoff.reset();
@@ -234,15 +320,17 @@ export class Connection extends Emitter<ConnectionEvents> {
     const socket = this.socket;
     this.socket = undefined;
     this.opened = false;
-    if (socket !== undefined) {
-      socket.onopen = null;
-      socket.onmessage = null;
-      socket.onclose = null;
-      // Keep an error listener: `ws` throws on an unhandled 'error' during the closing handshake.
-      socket.onerror = () => {};
-    }
+    if (socket !== undefined) unwire(socket);
     return socket;
   }
+}
+
+function unwire(socket: WebSocketLike): void {
+  socket.onopen = null;
+  socket.onmessage = null;
+  socket.onclose = null;
+  // Keep an error listener: `ws` throws on an unhandled 'error' during the closing handshake.
+  socket.onerror = () => {};
 }
 
 function safeClose(socket: WebSocketLike, code: number, reason: string): void {

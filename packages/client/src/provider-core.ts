@@ -132,6 +132,7 @@ export class ProviderCore {
       backoff: new Backoff(options.backoff),
       connectTimeoutMs: options.connectTimeoutMs ?? PROVIDER_DEFAULTS.connectTimeoutMs,
       stableAfterMs: options.stableAfterMs ?? PROVIDER_DEFAULTS.stableAfterMs,
+      raceAfterMs: options.raceAfterMs ?? PROVIDER_DEFAULTS.raceAfterMs,
     });
     this.#relay = new RelayHandler(this.#relayHost());
     this.#connection.on('opening', () => this.#setStatus('connecting'));

@@ -111,6 +111,13 @@ export interface ProviderOptions {
   readonly scheduler?: Scheduler | undefined;
   /** Give up on an attempt not synced within this many ms (default 10 000). */
   readonly connectTimeoutMs?: number | undefined;
+  /**
+   * An attempt whose socket has not opened within this many ms is raced by a second socket to
+   * the next relay URL, and the first to open is kept (default 300; `0` turns racing off). A relay
+   * that is stopped or black-holed accepts TCP but never answers the upgrade; without racing, a
+   * client would wait `connectTimeoutMs` on it.
+   */
+  readonly raceAfterMs?: number | undefined;
   /** A connection must stay up this long before backoff starts over (default 2 000). */
   readonly stableAfterMs?: number | undefined;
   /** Ping the relay this often while connected (default 5 000; at most the relay's presence TTL / 3). */
@@ -147,6 +154,7 @@ export interface ProviderOptions {
 /** Defaults for the numeric options of {@link ProviderOptions}. */
 export const PROVIDER_DEFAULTS = Object.freeze({
   connectTimeoutMs: 10_000,
+  raceAfterMs: 300,
   stableAfterMs: 2_000,
   pingIntervalMs: 5_000,
   livenessTimeoutMs: 12_000,

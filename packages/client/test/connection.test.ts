@@ -7,16 +7,17 @@ import { fakeWebSocketClass } from './support/fake-socket.js';
 
 const URLS = ['ws://127.0.0.1:4001', 'ws://127.0.0.1:4002', 'ws://127.0.0.1:4003'];
 
-function setup(random = () => 0.5, pick = 0) {
+function setup(random = () => 0.5, pick = 0, raceAfterMs?: number, urls: string[] = URLS) {
   const scheduler = new ManualScheduler();
   const { ctor, sockets } = fakeWebSocketClass();
   const conn = new Connection({
-    urls: new UrlPool(URLS, () => pick),
+    urls: new UrlPool(urls, () => pick),
     WebSocket: ctor,
     scheduler,
     backoff: new Backoff({ initialDelayMs: 100, maxDelayMs: 1000, random }),
     connectTimeoutMs: 5000,
     stableAfterMs: 2000,
+    raceAfterMs,
   });
   const closes: ConnectionCloseInfo[] = [];
   const waits: { url: string; delayMs: number; attempt: number }[] = [];
@@ -202,5 +203,121 @@ describe('Connection', () => {
     const late = waits.slice(20).map((w) => w.delayMs);
     expect(Math.min(...late)).toBeGreaterThanOrEqual(990);
     expect(Math.max(...late)).toBeLessThan(1000);
+  });
+});
+
+describe('Connection racing a slow attempt', () => {
+  function racing(urls: string[] = URLS) {
+    const t = setup(() => 0.5, 0, 300, urls);
+    const opens: string[] = [];
+    const races: { url: string; slowUrl: string; generation: number }[] = [];
+    t.conn.on('open', ({ url }) => opens.push(url));
+    t.conn.on('racing', (info) => races.push(info));
+    return { ...t, opens, races };
+  }
+
+  it('opens a second socket to the next URL when the first has not opened in time; the first to open wins', () => {
+    const { scheduler, sockets, conn, opens, races, closes } = racing();
+    conn.start();
+    scheduler.advance(299);
+    expect(sockets.length).toBe(1);
+    scheduler.advance(1);
+    expect(sockets.map((s) => s.url)).toEqual([URLS[0], URLS[1]]);
+    expect(races).toEqual([{ url: URLS[1], slowUrl: URLS[0], generation: 1 }]);
+    sockets[1]!.serverOpen();
+    expect(opens).toEqual([URLS[1]]);
+    expect(conn.url).toBe(URLS[1]);
+    expect(sockets[0]!.closedWith).toEqual({ code: 1000, reason: 'lost the race' });
+    // Frames flow on the winner only; the loser's late events change nothing.
+    const frames: number[][] = [];
+    conn.on('message', (bytes) => frames.push([...bytes]));
+    sockets[0]!.serverOpen();
+    sockets[0]!.serverSend(Uint8Array.of(9));
+    sockets[0]!.serverClose(1006);
+    sockets[1]!.serverSend(Uint8Array.of(1));
+    expect(frames).toEqual([[1]]);
+    expect(conn.send(Uint8Array.of(5))).toBe(true);
+    expect(sockets[1]!.sent.map((b) => [...b])).toEqual([[5]]);
+    expect(closes).toEqual([]);
+    conn.markReady();
+    expect(conn.state).toBe('ready');
+    // Only the winner's loss is reported, and the retry moves past it.
+    sockets[1]!.serverClose(1006);
+    expect(closes.map((c) => c.url)).toEqual([URLS[1]]);
+    expect(sockets.length).toBe(2);
+  });
+
+  it('keeps the first socket when it opens before the racer, and closes the racer', () => {
+    const { scheduler, sockets, conn, opens } = racing();
+    conn.start();
+    scheduler.advance(300);
+    sockets[0]!.serverOpen();
+    expect(opens).toEqual([URLS[0]]);
+    expect(sockets[1]!.closedWith).toEqual({ code: 1000, reason: 'lost the race' });
+    sockets[1]!.serverOpen();
+    expect(opens).toEqual([URLS[0]]);
+    expect(conn.url).toBe(URLS[0]);
+  });
+
+  it("does not race once the first socket has opened (a slow handshake is the deadline's job)", () => {
+    const { scheduler, sockets, conn, races } = racing();
+    conn.start();
+    sockets[0]!.serverOpen();
+    scheduler.advance(4000);
+    expect(sockets.length).toBe(1);
+    expect(races).toEqual([]);
+  });
+
+  it('lets the racer carry on alone when the slow attempt fails, without reporting a loss', () => {
+    const { scheduler, sockets, conn, opens, closes } = racing();
+    conn.start();
+    scheduler.advance(300);
+    sockets[0]!.serverClose(1006);
+    expect(closes).toEqual([]);
+    expect(conn.state).toBe('opening');
+    sockets[1]!.serverOpen();
+    expect(opens).toEqual([URLS[1]]);
+  });
+
+  it("reports one loss when both fail, and the retry goes to the URL after the racer's", () => {
+    const { scheduler, sockets, conn, closes, waits } = racing();
+    conn.start();
+    scheduler.advance(300);
+    sockets[1]!.serverClose(1006);
+    expect(closes).toEqual([]);
+    sockets[0]!.serverClose(1006);
+    expect(closes.map((c) => c.url)).toEqual([URLS[0]]);
+    expect(waits[0]!.url).toBe(URLS[2]);
+  });
+
+  it('the deadline abandons both sockets when neither opens', () => {
+    const { scheduler, sockets, conn, closes } = racing();
+    conn.start();
+    scheduler.advance(5000);
+    expect(closes.length).toBe(1);
+    expect(closes[0]).toMatchObject({ code: CLIENT_ABORT_CODE, wasOpen: false });
+    expect(sockets[0]!.closedWith?.code).toBe(CLIENT_ABORT_CODE);
+    expect(sockets[1]!.closedWith).toEqual({ code: 1000, reason: 'lost the race' });
+    // Never more than two sockets per attempt.
+    expect(sockets.length).toBe(2);
+  });
+
+  it('stop() closes the racer too', () => {
+    const { scheduler, sockets, conn } = racing();
+    conn.start();
+    scheduler.advance(300);
+    conn.stop();
+    expect(sockets[0]!.closedWith?.code).toBe(1000);
+    expect(sockets[1]!.closedWith?.code).toBe(1000);
+    scheduler.advance(10_000);
+    expect(sockets.length).toBe(2);
+  });
+
+  it('never races with a single URL', () => {
+    const { scheduler, sockets, conn, races } = racing([URLS[0]!]);
+    conn.start();
+    scheduler.advance(4999);
+    expect(sockets.length).toBe(1);
+    expect(races).toEqual([]);
   });
 });

@@ -8,7 +8,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ClusterInfo } from '../../src/provider-options.js';
 import { WebsocketProvider } from '../../src/websocket-provider.js';
-import { RELAY_MAIN, type RelayProcess, relayBuilt, startCluster } from './support/relay-process.js';
+import {
+  freePort,
+  RELAY_MAIN,
+  type RelayProcess,
+  relayBuilt,
+  startCluster,
+  startRelay,
+} from './support/relay-process.js';
 
 let nodes: RelayProcess[] = [];
 const providers: WebsocketProvider[] = [];
@@ -96,5 +103,34 @@ describe('WebsocketProvider with a real 3-node relay cluster', { timeout: 60_000
     const onServer = reader.doc.getText('t').toString();
     expect(onServer).toBe(text.toString());
     for (let i = 0; i < 40; i++) expect(onServer).toContain(`c${i};`);
+  });
+
+  it('a stopped node (SIGSTOP: TCP accepted, upgrade never answered) is raced: the client syncs through the next URL at once', async () => {
+    const stopped = await startRelay({ id: 1, port: await freePort() });
+    const live = await startRelay({ id: 2, port: await freePort() });
+    nodes = [stopped, live];
+    stopped.signal('SIGSTOP');
+    const doc = new Doc();
+    const closes: string[] = [];
+    const provider = new WebsocketProvider(doc, [stopped.url, live.url], {
+      docId: 'raced',
+      WebSocket,
+      random: () => 0, // the stopped node first
+      // Far past the test's timeout: only the race can get this client connected in time.
+      connectTimeoutMs: 120_000,
+      raceAfterMs: 300,
+    });
+    providers.push(provider);
+    provider.on('connection-close', ({ url }) => closes.push(url));
+    try {
+      await withTimeout(provider.whenSynced(), 20_000, 'sync through the racing socket');
+      expect(provider.url).toBe(live.url);
+      expect(provider.cluster?.nodeId).toBe(2);
+      expect(closes).toEqual([]);
+      doc.getText('t').insert(0, 'raced');
+      await withTimeout(provider.whenAcknowledged(), 10_000, 'ack through the racing socket');
+    } finally {
+      stopped.signal('SIGCONT');
+    }
   });
 });
