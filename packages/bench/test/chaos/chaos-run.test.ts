@@ -3,37 +3,14 @@
  * through the loopback proxies, restarts) with writing clients, checked end to end. The
  * 100-schedule run is the benchmark (`pnpm chaos --schedules 100`).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBenchBuilt } from '../support/built.js';
 
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const MAIN = join(repo, 'packages', 'bench', 'dist', 'chaos', 'main.js');
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
+let MAIN = '';
 
 beforeAll(() => {
-  const src = Math.max(
-    ...['bench', 'sync-server', 'core', 'client'].map((p) => newest(join(repo, 'packages', p, 'src'))),
-  );
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= src) return;
-  try {
-    execFileSync(join(repo, 'node_modules', '.bin', 'tsc'), ['-b', 'packages/bench'], {
-      cwd: repo,
-      stdio: 'pipe',
-    });
-  } catch (e) {
-    if (!existsSync(MAIN)) throw e;
-  }
+  MAIN = ensureBenchBuilt('chaos/main.js');
 }, 120_000);
 
 function runChaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
