@@ -5,6 +5,7 @@
  */
 
 import type { Decoder } from '../encoding/decoder.js';
+import { unpackBytes } from '../encoding/huffman.js';
 import { DecodeError } from '../errors.js';
 import { type ContainerKind, KINDS } from './kinds.js';
 import { NONE, type ParentRef, type UpdateRecord } from './records.js';
@@ -36,6 +37,30 @@ export interface Group {
  * of them, e.g. for text typed backwards or collected ids of many replicas.
  */
 export const G_RUNS = 4;
+
+/**
+ * Group tag bit of a text group whose live text is Huffman-packed (`encoding/huffman.ts`) rather
+ * than written as plain UTF-8 (format version 3; the writer packs a large text when that is
+ * shorter).
+ */
+export const G_PACKED = 8;
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Read a text group's live text: a length-prefixed UTF-8 string, or with `packed` the packed
+ * form of its UTF-8 bytes.
+ * @throws {DecodeError} on malformed input (`bad-utf8` when the bytes are not UTF-8).
+ */
+export function readGroupText(dec: Decoder, packed: boolean): string {
+  if (!packed) return dec.readString();
+  const bytes = unpackBytes(dec);
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    throw new DecodeError('bad-utf8', 'packed text is not valid UTF-8');
+  }
+}
 
 /** Read a clock (below 2^53 - 1). */
 export function readClock(dec: Decoder): number {
@@ -261,11 +286,20 @@ export function readRuns(dec: Decoder, n: number): Uint8Array {
   return infos;
 }
 
-/** Read one group, appending its records. */
-export function readGroup(dec: Decoder, client: () => number, records: UpdateRecord[]): void {
+/**
+ * Read one group, appending its records. `allowPacked`: the update's version admits packed text
+ * (3 and later); a packed tag is refused otherwise, and on any group but a text.
+ */
+export function readGroup(
+  dec: Decoder,
+  client: () => number,
+  records: UpdateRecord[],
+  allowPacked = true,
+): void {
   const byte = dec.readU8();
   const runs = (byte & G_RUNS) !== 0;
-  const tag = byte & ~G_RUNS;
+  const packed = (byte & G_PACKED) !== 0;
+  const tag = byte & ~(G_RUNS | G_PACKED);
   let parent: ParentRef | null = null;
   let kind: ContainerKind | 'gc';
   if (tag === 0 || tag === 1) {
@@ -279,6 +313,8 @@ export function readGroup(dec: Decoder, client: () => number, records: UpdateRec
     }
   } else if (tag === 2) kind = 'gc';
   else throw new DecodeError('bad-tag', `unknown group tag ${byte}`);
+  if (packed && (kind !== 'text' || !allowPacked))
+    throw new DecodeError('bad-tag', `group tag ${byte}: packed text on a ${kind} group or before version 3`);
   // A record can be its info byte alone (one unit continuing the previous record, origins implied).
   const n = runs ? dec.readVarUint() : dec.readCount(1);
   const infos = runs ? readRuns(dec, n) : null;
@@ -299,7 +335,7 @@ export function readGroup(dec: Decoder, client: () => number, records: UpdateRec
     r.orClock = nx.clock;
   }
   if (kind === 'text') {
-    const text = dec.readString();
+    const text = readGroupText(dec, packed);
     if (text.length !== textLen) throw new DecodeError('invalid', 'text length does not match its runs');
     let pos = 0;
     for (const at of textAt) {

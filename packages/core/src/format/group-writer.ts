@@ -5,8 +5,18 @@
  */
 
 import type { Encoder } from '../encoding/encoder.js';
+import { packBytes } from '../encoding/huffman.js';
 import { isWellFormedUtf16 } from '../encoding/utf16.js';
-import { C_DELETED, C_DELETED1, C_LIVE, C_LIVE1, G_RUNS, type Group, M_TOMBSTONE } from './group-codec.js';
+import {
+  C_DELETED,
+  C_DELETED1,
+  C_LIVE,
+  C_LIVE1,
+  G_PACKED,
+  G_RUNS,
+  type Group,
+  M_TOMBSTONE,
+} from './group-codec.js';
 import { type ContainerKind, KIND_CODES } from './kinds.js';
 import { NONE, type SeqRecord, type UpdateRecord } from './records.js';
 import { SeqColumns } from './seq-columns.js';
@@ -97,7 +107,10 @@ function minBody(r: UpdateRecord, info: number): number {
   return id + (r.t === 1 ? 3 : 1);
 }
 
-/** Write a group's tag, container reference, record count `n` and, with `useRuns`, its info runs (`infos[0 .. n-1]`). */
+/**
+ * Write a group's tag (with `packed`, marked as holding packed text), container reference, record
+ * count `n` and, with `useRuns`, its info runs (`infos[0 .. n-1]`).
+ */
 function writeHead(
   body: Encoder,
   g: Group,
@@ -106,9 +119,10 @@ function writeHead(
   runs: number,
   useRuns: boolean,
   ci: (id: number) => number,
+  packed = false,
 ): void {
   const { ref } = g;
-  const flag = useRuns ? G_RUNS : 0;
+  const flag = (useRuns ? G_RUNS : 0) | (packed ? G_PACKED : 0);
   if (ref === null) body.writeU8(2 | flag);
   else if (ref.name !== null) {
     body.writeU8(0 | flag);
@@ -243,7 +257,12 @@ function writeSeqRuns(
   // 1 where the record's text is not well-formed UTF-16 and travels as raw code units.
   const raw = small ? smallRaw.fill(0, 0, n) : new Uint8Array(n);
   let runs = 0;
+  // Bytes the records certainly take after their info bytes, the group's text aside.
   let lower = 0;
+  // A group's text is one string: a single part is written as is, more are joined.
+  let parts = 0;
+  let text = '';
+  let textParts: string[] | null = null;
   for (let i = 0; i < n; i++) {
     const c = contents[i] as string | unknown[] | null;
     const rClient = client[i] as number;
@@ -283,14 +302,20 @@ function writeSeqRuns(
     const info = content | (idMode << 2) | (ol << 4) | (or << 6);
     infos[i] = info;
     if (i === 0 || infos[i - 1] !== info) runs++;
-    lower += (idMode === 2 ? 2 : 0) + (c === null ? 0 : rLen);
+    lower += idMode === 2 ? 2 : 0;
+    if (typeof c === 'string' && raw[i] === 0) {
+      if (parts === 0) text = c;
+      else if (parts === 1) textParts = [text, c];
+      else (textParts as string[]).push(c);
+      parts++;
+    } else if (c !== null) lower += rLen;
   }
-  const useRuns = runsPay(runs, n, lower);
-  writeHead(body, g, infos, n, runs, useRuns, clientIndex);
-  // A group's text is one string: a single part is written as is, more are joined.
-  let parts = 0;
-  let text = '';
-  let textParts: string[] | null = null;
+  const whole = textParts === null ? text : textParts.join('');
+  const packed = g.kind === 'text' ? packText(whole) : null;
+  // Info runs are chosen only while n <= 2 * lower: the reader's bound on a run count (packed
+  // text counts as the bytes it takes, not its length).
+  const useRuns = runsPay(runs, n, lower + (packed === null ? whole.length : packed.length));
+  writeHead(body, g, infos, n, runs, useRuns, clientIndex, packed !== null);
   for (let i = 0; i < n; i++) {
     const info = infos[i] as number;
     if (!useRuns) body.writeU8(info);
@@ -311,13 +336,35 @@ function writeSeqRuns(
     const c = contents[i] as string | unknown[] | null;
     if (typeof c === 'string') {
       if (raw[i] === 1) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
-      else {
-        if (parts === 0) text = c;
-        else if (parts === 1) textParts = [text, c];
-        else (textParts as string[]).push(c);
-        parts++;
-      }
     } else if (c !== null) for (const v of c) writeValue(body, v);
   }
-  if (g.kind === 'text') body.writeString(textParts === null ? text : textParts.join(''));
+  if (g.kind !== 'text') return;
+  if (packed === null) body.writeString(whole);
+  else {
+    body.writeRaw(packed);
+    packedGroups++;
+  }
+}
+
+/** Texts shorter than this (UTF-16 code units) are never packed: the code table alone is 33+ bytes. */
+const PACK_MIN = 256;
+const utf8Encoder = new TextEncoder();
+/** Text groups packed by the update being written (see {@link swapPackedCount}). */
+let packedGroups = 0;
+
+/**
+ * Set the count of packed text groups and return the previous one: the update writer starts each
+ * update at 0 and restores the outer count when done (an update written while another is, by a
+ * value's getter, keeps its own), so it knows whether it used version 3.
+ * @internal
+ */
+export function swapPackedCount(next: number): number {
+  const previous = packedGroups;
+  packedGroups = next;
+  return previous;
+}
+
+/** A text group's live text packed (`encoding/huffman.ts`), or null when it is short or packing would not save. */
+function packText(text: string): Uint8Array | null {
+  return text.length < PACK_MIN ? null : packBytes(utf8Encoder.encode(text));
 }

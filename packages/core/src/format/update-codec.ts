@@ -7,7 +7,7 @@
  * groups: count, then per group:
  *   u8 tag: 0 root (u8 kind, name) | 1 nested (u8 kind, holder client index, clock) | 2 collected
  *   records: count, then per record: u8 info, id, origins, length/content
- *   text groups: then all live text of the group as one UTF-8 string
+ *   text groups: then all live text of the group as one UTF-8 string (tag bit 3, version 3: packed)
  * delete set: count, then per client: client index, count, (gap, len) pairs
  * ```
  *
@@ -32,16 +32,22 @@ import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
 import { type Group, MAX_CLOCK, readGroup } from './group-codec.js';
-import { writeGroup } from './group-writer.js';
+import { swapPackedCount, writeGroup } from './group-writer.js';
 import type { ContainerKind } from './kinds.js';
 import { type DecodedUpdate, type ParentRef, parentKey, type UpdateRecord } from './records.js';
 
 /**
- * Format version written first. Version 2 added map tombstones (info bit 0 of a map record: the
+ * Newest format version, read and written. Version 3 added packed text (group tag bit 3, a text
+ * group's live text Huffman-coded; written only when it is shorter). Version 2 added map tombstones (info bit 0 of a map record: the
  * deleted top entry of a key, with key and timestamp, no value) and the container code 4 (a map
  * keeping concurrent values); version 1 bytes, which have neither, are read as before.
  */
-export const UPDATE_VERSION = 2;
+export const UPDATE_VERSION = 3;
+/**
+ * The version written when no group uses a version-3 feature (packed text, `G_PACKED`): a
+ * keystroke's update, or any update whose text is small, keeps the bytes older readers accept.
+ */
+export const PLAIN_UPDATE_VERSION = 2;
 /** The oldest format version still read. */
 export const MIN_UPDATE_VERSION = 1;
 
@@ -144,7 +150,13 @@ function writeUpdate(
 ): Uint8Array {
   const { clients, ci } = clientTable();
   body.writeVarUint(groups.length);
-  for (const g of groups) writeGroup(body, g, ci);
+  const outer = swapPackedCount(0);
+  let packed = 0;
+  try {
+    for (const g of groups) writeGroup(body, g, ci);
+  } finally {
+    packed = swapPackedCount(outer);
+  }
   body.writeVarUint(deletes.size);
   for (const [client, unsorted] of deletes) {
     const ranges = normalizeRanges(unsorted);
@@ -159,7 +171,7 @@ function writeUpdate(
       end = s + l;
     }
   }
-  head.writeU8(UPDATE_VERSION);
+  head.writeU8(packed > 0 ? UPDATE_VERSION : PLAIN_UPDATE_VERSION);
   head.writeU8(snapshot ? 1 : 0);
   head.writeVarUint(clients.length);
   for (const c of clients) head.writeVarUint(c);
@@ -207,7 +219,7 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
     };
     const records: UpdateRecord[] = [];
     const nGroups = dec.readCount(2);
-    for (let g = 0; g < nGroups; g++) readGroup(dec, client, records);
+    for (let g = 0; g < nGroups; g++) readGroup(dec, client, records, version >= 3);
     const deletes = new Map<number, number[]>();
     const nDel = dec.readCount(2);
     for (let i = 0; i < nDel; i++) {

@@ -15,7 +15,16 @@ import type { Doc } from '../doc/doc.js';
 import type { Text } from '../doc/text.js';
 import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
-import { C_DELETED, C_DELETED1, C_LIVE, G_RUNS, MAX_CLOCK, readRuns } from '../format/group-codec.js';
+import {
+  C_DELETED,
+  C_DELETED1,
+  C_LIVE,
+  G_PACKED,
+  G_RUNS,
+  MAX_CLOCK,
+  readGroupText,
+  readRuns,
+} from '../format/group-codec.js';
 import { KIND_CODES } from '../format/kinds.js';
 import { MIN_UPDATE_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
@@ -56,7 +65,10 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     }
   }
   if (dec.readVarUint() !== 1) return null;
-  const tag = dec.readU8();
+  const byte = dec.readU8();
+  const packed = (byte & G_PACKED) !== 0;
+  if (packed && version < 3) return null;
+  const tag = byte & ~G_PACKED;
   if ((tag !== 0 && tag !== G_RUNS) || dec.readU8() !== KIND_CODES.text) return null;
   const name = dec.readString();
   const n = tag === G_RUNS ? dec.readVarUint() : dec.readCount(2);
@@ -221,7 +233,7 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     (items[at] as Item).orClock = to.clock;
   }
   dec.readRaw(pos - dec.offset);
-  const text = dec.readString();
+  const text = readGroupText(dec, packed);
   if (text.length !== live || dec.readVarUint() !== 0) return null;
   dec.expectEnd();
   return { name, ids, items, text, counts, sums };

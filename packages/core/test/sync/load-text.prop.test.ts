@@ -79,35 +79,58 @@ function expectSame(fast: Doc, general: Doc): void {
   expect(a.toString()).toBe(b.toString());
 }
 
-const edit = fc.record({
-  replica: fc.nat(2),
-  at: fc.nat(),
-  del: fc.nat(4),
-  ins: fc.string({ maxLength: 6 }),
-  sync: fc.boolean(),
-});
+const editFields = { replica: fc.nat(2), at: fc.nat(), del: fc.nat(4), sync: fc.boolean() };
+const edit = fc.record({ ...editFields, ins: fc.string({ maxLength: 6 }) });
+
+type Edit = { replica: number; at: number; del: number; ins: string; sync: boolean };
+
+/**
+ * Three replicas that start from `base`, make `edits` (syncing with replica 0 where asked), then
+ * all sync: replica 0's snapshot, after checking that the fast path loads its text.
+ */
+function replayEdits(edits: readonly Edit[], base: string): Uint8Array {
+  const docs = [makeDoc(7), makeDoc(3), makeDoc(11)] as [Doc, Doc, Doc];
+  if (base !== '') docs[0].getText('t').insert(0, base);
+  syncBoth(docs[0], docs[1]);
+  syncBoth(docs[0], docs[2]);
+  for (const e of edits) {
+    const t = (docs[e.replica] as Doc).getText('t');
+    const at = t.length === 0 ? 0 : e.at % (t.length + 1);
+    const del = Math.min(e.del, t.length - at);
+    if (del > 0) t.delete(at, del);
+    if (e.ins.length > 0) t.insert(at, e.ins);
+    if (e.sync) syncBoth(docs[0], docs[e.replica] as Doc);
+  }
+  syncBoth(docs[0], docs[1]);
+  syncBoth(docs[0], docs[2]);
+  const bytes = encodeStateAsUpdate(docs[0]);
+  expect(loadFast(bytes).getText('t').toString()).toBe(docs[0].getText('t').toString());
+  return bytes;
+}
 
 describe('one-text snapshot fast path', () => {
   it('loads exactly what the general snapshot path loads (random concurrent texts)', () => {
     fc.assert(
       fc.property(fc.array(edit, { maxLength: 40 }), (edits) => {
-        const docs = [makeDoc(7), makeDoc(3), makeDoc(11)];
-        for (const e of edits) {
-          const t = (docs[e.replica] as Doc).getText('t');
-          const at = t.length === 0 ? 0 : e.at % (t.length + 1);
-          const del = Math.min(e.del, t.length - at);
-          if (del > 0) t.delete(at, del);
-          if (e.ins.length > 0) t.insert(at, e.ins);
-          if (e.sync) syncBoth(docs[0] as Doc, docs[e.replica] as Doc);
-        }
-        syncBoth(docs[0] as Doc, docs[1] as Doc);
-        syncBoth(docs[0] as Doc, docs[2] as Doc);
-        const bytes = encodeStateAsUpdate(docs[0] as Doc);
-        const fast = loadFast(bytes);
-        expect(fast.getText('t').toString()).toBe((docs[0] as Doc).getText('t').toString());
-        expectSame(fast, loadGeneral(bytes));
+        const bytes = replayEdits(edits, '');
+        expectSame(loadFast(bytes), loadGeneral(bytes));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('loads packed texts (version 3) exactly as the general path does (random concurrent edits)', () => {
+    const base = 'A shared paragraph that every replica starts from, long enough to be packed. '.repeat(5);
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ ...editFields, ins: fc.string({ maxLength: 12 }) }), { maxLength: 40 }),
+        (edits) => {
+          const bytes = replayEdits(edits, base);
+          expect(bytes[0]).toBe(3);
+          expectSame(loadFast(bytes), loadGeneral(bytes));
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

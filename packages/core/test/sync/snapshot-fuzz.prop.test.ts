@@ -27,6 +27,25 @@ function richDoc(): Doc {
   return doc;
 }
 
+/**
+ * Load `bytes` into an empty document: either DecodeError with the document left empty (null),
+ * or a document whose snapshot loads into another one equal to it.
+ */
+function loadsFullyOrRefuses(bytes: Uint8Array): Doc | null {
+  const d = new Doc({ clientId: 8 });
+  try {
+    applyUpdate(d, bytes);
+  } catch (e) {
+    expect(e).toBeInstanceOf(DecodeError);
+    expect(d.store.clients.size).toBe(0);
+    return null;
+  }
+  const copy = new Doc({ clientId: 9 });
+  applyUpdate(copy, encodeStateAsUpdate(d));
+  expect(JSON.stringify(copy.toJSON())).toBe(JSON.stringify(d.toJSON()));
+  return d;
+}
+
 describe('snapshot loading (fuzz)', () => {
   const snapshot = encodeStateAsUpdate(richDoc());
 
@@ -79,20 +98,37 @@ describe('snapshot loading (fuzz)', () => {
       fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 3 }), (flips) => {
         const bytes = text.slice();
         for (const [at, v] of flips) bytes[at % bytes.length] = v;
-        const d = new Doc({ clientId: 8 });
-        try {
-          applyUpdate(d, bytes);
-        } catch (e) {
-          expect(e).toBeInstanceOf(DecodeError);
-          expect(d.store.clients.size).toBe(0);
-          return;
-        }
-        const copy = new Doc({ clientId: 9 });
-        applyUpdate(copy, encodeStateAsUpdate(d));
-        expect(JSON.stringify(copy.toJSON())).toBe(JSON.stringify(d.toJSON()));
+        const d = loadsFullyOrRefuses(bytes);
+        if (d === null) return;
         const body = d.getText('body') as Text;
         body.insert(body.length >> 1, '!');
       }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('mutated packed one-text snapshots (version 3) only load fully or throw DecodeError', () => {
+    const a = makeDoc(3);
+    const b = makeDoc(4);
+    const t = a.getText('body');
+    t.insert(0, 'The quick brown fox jumps over the lazy dog, 😀 漢字. '.repeat(12));
+    applyUpdate(b, encodeStateAsUpdate(a));
+    b.getText('body').insert(40, 'a remote insertion ');
+    t.delete(100, 60);
+    applyUpdate(a, encodeStateAsUpdate(b, encodeStateVector(a)));
+    const packed = encodeStateAsUpdate(a);
+    expect(packed[0]).toBe(3);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        (flips, nearEnd) => {
+          const bytes = packed.slice();
+          // Half the runs aim at the packed text (the last bytes), where the codes are.
+          for (const [at, v] of flips) bytes[nearEnd ? bytes.length - 1 - (at % 200) : at % bytes.length] = v;
+          loadsFullyOrRefuses(bytes);
+        },
+      ),
       { numRuns: 600 },
     );
   });
