@@ -163,7 +163,11 @@ export class ElectionNode {
    * or a partition was reset). The peer is suspected until it is heard from again: a node in line
    * does not wait for it in the bully phase, and a leader drops it from the successor list at once
    * and publishes the new list with an immediate heartbeat. A leader's death is still concluded
-   * only from missed heartbeats.
+   * only from missed heartbeats, but a follower whose link from its leader closed no longer
+   * refuses votes for having heard it recently (stickiness): it cannot hear it any more. This
+   * matters after a pause: a node resumed after its leader died reads the heartbeats buffered in
+   * its socket, then the close, and would otherwise refuse the survivor's vote request for
+   * another `stickinessMs` and hold the next leader back by a whole round.
    */
   peerDown(peer: NodeId, now: number): ElectionOutput {
     this.out.reset();
@@ -171,6 +175,7 @@ export class ElectionNode {
       this.suspected.add(peer);
       if (this.role === 'leader') this.broadcastHeartbeat(now);
     }
+    if (peer === this.leader) this.lastLeaderContact = Number.NEGATIVE_INFINITY;
     return this.out.take();
   }
 

@@ -134,6 +134,26 @@ describe('pre-vote', () => {
     expect(n.status().term).toBe(3);
   });
 
+  it('stops being sticky once the link from its leader closes (stale heartbeats read after a pause)', () => {
+    const n = node(2, { term: 3 });
+    n.start(0);
+    // Resumed: the dead leader's buffered heartbeat is read, then its link's close.
+    n.receive(3, { type: 'heartbeat', term: 3, successors: [2, 1] }, 100);
+    expect(sentTo(n.receive(1, { type: 'pre-vote', term: 4 }, 110), 1)[0]).toMatchObject({ granted: false });
+    n.peerDown(3, 111);
+    expect(sentTo(n.receive(1, { type: 'pre-vote', term: 4 }, 112), 1)[0]).toMatchObject({ granted: true });
+    const vote = n.receive(1, { type: 'vote-request', term: 4 }, 113);
+    expect(sentTo(vote, 1)[0]).toMatchObject({ type: 'vote-reply', term: 4, granted: true });
+    // Another peer's link closing changes nothing: a follower of a live leader stays sticky.
+    const m = node(2, { term: 3 });
+    m.start(0);
+    m.receive(3, { type: 'heartbeat', term: 3, successors: [2, 1] }, 100);
+    m.peerDown(1, 105);
+    expect(sentTo(m.receive(1, { type: 'vote-request', term: 4 }, 110), 1)[0]).toMatchObject({
+      granted: false,
+    });
+  });
+
   it('a leader refuses pre-votes', () => {
     const l = leader3();
     expect(sentTo(l.receive(1, { type: 'pre-vote', term: 9 }, 5000), 1)[0]).toMatchObject({ granted: false });
