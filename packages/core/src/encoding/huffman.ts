@@ -150,18 +150,29 @@ export function packBytes(bytes: Uint8Array): Uint8Array | null {
   }
   if (half) pos++;
   putVar(k);
+  // code << 4 | length per value: one lookup per byte. Two bytes are flushed at once, so the
+  // loop body stays short (a cold encode runs much of it before it is optimised).
+  const entry = new Int32Array(256);
+  for (let v = 0; v < 256; v++) entry[v] = ((codes[v] as number) << 4) | (lens[v] as number);
   let acc = 0;
   let nbits = 0;
   for (let i = 0; i < n; i++) {
-    const v = bytes[i] as number;
-    const len = lens[v] as number;
-    acc = (acc << len) | (codes[v] as number);
+    const e = entry[bytes[i] as number] as number;
+    const len = e & 15;
+    acc = (acc << len) | (e >> 4);
     nbits += len;
-    while (nbits >= 8) {
-      nbits -= 8;
-      out[pos++] = acc >>> nbits;
+    if (nbits >= 16) {
+      nbits -= 16;
+      const two = acc >>> nbits;
+      out[pos++] = two >> 8;
+      out[pos++] = two;
       acc &= (1 << nbits) - 1;
     }
+  }
+  if (nbits >= 8) {
+    nbits -= 8;
+    out[pos++] = acc >>> nbits;
+    acc &= (1 << nbits) - 1;
   }
   if (nbits > 0) out[pos++] = acc << (8 - nbits);
   return out;
@@ -217,7 +228,39 @@ export function unpackBytes(dec: Decoder): Uint8Array {
   let acc = 0;
   let nbits = 0;
   let pos = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Two values per lookup where their codes fit in one window (most of them in text): value 1,
+  // value 2, total length and count in one entry; 0 where no code starts the window.
+  const pairs = new Int32Array(TABLE_SIZE);
+  for (let w = 0; w < TABLE_SIZE; w++) {
+    const e1 = table[w] as number;
+    const l1 = e1 >> 8;
+    if (l1 === 0) continue;
+    const e2 = table[(w << l1) & (TABLE_SIZE - 1)] as number;
+    const l2 = e2 >> 8;
+    pairs[w] =
+      l2 !== 0 && l1 + l2 <= MAX_LEN
+        ? (e1 & 0xff) | ((e2 & 0xff) << 8) | ((l1 + l2) << 16) | (2 << 24)
+        : (e1 & 0xff) | (l1 << 16) | (1 << 24);
+  }
+  // Fast loop while a full window and room for two values remain; the exact loop below ends it.
+  for (;;) {
+    if (nbits < MAX_LEN) {
+      if (pos + 1 >= k) break;
+      acc = (acc << 16) | ((stream[pos] as number) << 8) | (stream[pos + 1] as number);
+      pos += 2;
+      nbits += 16;
+    }
+    if (i + 1 >= n) break;
+    const e = pairs[(acc >>> (nbits - MAX_LEN)) & (TABLE_SIZE - 1)] as number;
+    if (e === 0) throw new DecodeError('invalid', 'packed text: no such code');
+    out[i] = e;
+    out[i + 1] = e >> 8; // overwritten by the next value when this entry holds one
+    i += e >>> 24;
+    nbits -= (e >> 16) & 0xff;
+    acc &= (1 << nbits) - 1;
+  }
+  for (; i < n; i++) {
     while (nbits < MAX_LEN && pos < k) {
       acc = (acc << 8) | (stream[pos++] as number);
       nbits += 8;
