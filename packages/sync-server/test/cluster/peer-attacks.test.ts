@@ -110,16 +110,7 @@ describe('attacks on the peer port of a live cluster', () => {
     ]);
     cluster = c;
     const ids = [1, 2, 3];
-    await waitFor(
-      'a leader',
-      async () => {
-        const hs = await Promise.all(ids.map((i) => health(c, i)));
-        const l = hs[0]?.cluster.leaderId;
-        return l != null && hs.every((h) => h.cluster.leaderId === l);
-      },
-      { timeoutMs: 10_000, intervalMs: 20 },
-    );
-    const leader = (await health(c, 1)).cluster.leaderId as number;
+    const leader = await c.agreedLeader(10_000);
     const term = (await health(c, 1)).cluster.term;
     // Attack a follower: node 1 unless it leads.
     const target = leader === 1 ? 2 : 1;

@@ -49,6 +49,8 @@ describe('the cluster keeps one version history', () => {
       ],
     ]);
     cluster = c;
+    // Versions need a leader: elect it before the rounds, so their deadlines time snapshots only.
+    await c.agreedLeader();
     const write = await mintToken(SECRET, { docId: 'doc', scope: 'write' });
     const read = await mintToken(SECRET, { docId: 'doc', scope: 'read' });
     const writer = new DocClient('doc', write);

@@ -4,7 +4,7 @@
  * data directory per node, restartable after kill -9.
  */
 
-import { freePorts, RelayProcess } from '../../src/testing/index.js';
+import { freePorts, RelayProcess, waitFor } from '../../src/testing/index.js';
 import { CLUSTER_SECRET } from './in-process.js';
 
 import { tempDir } from './tmp.js';
@@ -47,6 +47,29 @@ export class ProcessCluster {
     });
     this.procs.set(id, proc);
     return proc;
+  }
+
+  /** `/healthz` of node `id`: its view of the cluster. */
+  async health(id: number): Promise<{ ok: boolean; cluster: { leaderId: number | null; term: number } }> {
+    const res = await fetch(`http://127.0.0.1:${this.ports[id - 1]}/healthz`);
+    return (await res.json()) as { ok: boolean; cluster: { leaderId: number | null; term: number } };
+  }
+
+  /** Wait until every running node names the same leader; resolves with its id. */
+  async agreedLeader(timeoutMs = 15_000): Promise<number> {
+    let leader = 0;
+    await waitFor(
+      'every node to name the same leader',
+      async () => {
+        const hs = await Promise.all([...this.procs.keys()].map((id) => this.health(id)));
+        const l = hs[0]?.cluster.leaderId;
+        if (l == null || !hs.every((h) => h.cluster.leaderId === l)) return false;
+        leader = l;
+        return true;
+      },
+      { timeoutMs, intervalMs: 20 },
+    );
+    return leader;
   }
 
   /** kill -9 node `id` and wait for it to exit. */
