@@ -128,20 +128,49 @@ export function copyContent(target: Container, source: Container, replaced: Repl
 }
 
 /**
- * Where the unit `(client, clock)` of the dead sequence `seq` would be in `copy` (the container
- * rebuilt from it): just after the nearest left neighbour that has a live copy there, or 0.
+ * Where the unit `clock` of run `item` in the dead sequence `seq` would be in `copy` (the
+ * container rebuilt from it): just after the nearest unit to its left that has a live copy
+ * there, or 0. The units of its own run before it come first: a run of tombstones can hold the
+ * unit and the neighbour restored just before it.
  */
-export function indexInCopy(seq: Sequence, item: Item, copy: Text | List, replaced: Replacements): number {
-  const store = copy.doc.store;
-  for (let it: Item | null = seq.index.prev(item); it !== null; it = seq.index.prev(it)) {
-    let found = -1;
-    replaced.forEach(it.client, it.clock + it.len - 1, it.clock + it.len, (_a, _b, own) => {
-      const s = store.find(0, own);
-      if (s instanceof Item && !s.deleted && s.leaf !== null && s.leaf.owner === copy.seq) {
-        found = copy.seq.index.visibleIndexOf(s) + (own - s.clock) + 1;
-      }
-    });
-    if (found >= 0) return found;
+export function indexInCopy(
+  seq: Sequence,
+  item: Item,
+  clock: number,
+  copy: Text | List,
+  replaced: Replacements,
+): number {
+  let found = afterCopyIn(item.client, item.clock, clock, copy, replaced);
+  for (let it: Item | null = seq.index.prev(item); found < 0 && it !== null; it = seq.index.prev(it)) {
+    found = afterCopyIn(it.client, it.clock, it.clock + it.len, copy, replaced);
   }
-  return 0;
+  return Math.max(0, found);
+}
+
+/**
+ * The visible index in `copy` just after the copy of the last unit among `(client, from .. to-1)`
+ * whose copy lives there; -1 when none does. A unit copied more than once counts by any live copy.
+ */
+function afterCopyIn(
+  client: number,
+  from: number,
+  to: number,
+  copy: Text | List,
+  replaced: Replacements,
+): number {
+  const store = copy.doc.store;
+  let best = -1;
+  let bestUnit = -1;
+  replaced.forEach(client, from, to, (a, b, own) => {
+    for (let u = b - 1; u >= a && u > bestUnit; u--) {
+      const o = own + (u - a);
+      const s = store.find(0, o);
+      if (s instanceof Item && !s.deleted && s.leaf !== null && s.leaf.owner === copy.seq) {
+        best = copy.seq.index.visibleIndexOf(s) + (o - s.clock) + 1;
+        bestUnit = u;
+        return;
+      }
+    }
+  });
+  return best;
 }

@@ -205,7 +205,7 @@ function restoreUnits(
     if (!intoCopies) return false;
     const copy = replaced.currentContainer(container);
     if (copy === container || !copy.alive) return false;
-    const at = indexInCopy(seq, s, copy, replaced);
+    const at = indexInCopy(seq, s, clock, copy, replaced);
     replaced.add(client, clock, content.length, doc.nextClock);
     if (typeof content === 'string') (copy as Text).insert(at, content);
     else insertValues(copy as List, at, content, replaced);
