@@ -164,15 +164,21 @@ export class Decoder {
         return s;
       }
     }
-    const bytes = buf.subarray(start, start + n);
-    let s: string;
-    try {
-      s = textDecoder.decode(bytes);
-    } catch {
-      throw new DecodeError('bad-utf8', 'string is not valid UTF-8');
-    }
+    const s = decodeUtf8(buf.subarray(start, start + n), 'string');
     this.pos += n;
     return s;
+  }
+}
+
+/**
+ * `bytes` as a string, refusing anything that is not UTF-8 with `DecodeError('bad-utf8')` naming
+ * `what`.
+ */
+export function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return textDecoder.decode(bytes);
+  } catch {
+    throw new DecodeError('bad-utf8', `${what} is not valid UTF-8`);
   }
 }
 

@@ -137,3 +137,16 @@ export class Encoder {
     return this.buf.slice(0, this.pos);
   }
 }
+
+/**
+ * Write `n` as an unsigned LEB128 varint into `buf` at `pos` (the bytes {@link Encoder.writeVarUint}
+ * writes), for writers that fill an exactly sized array; returns the position after it.
+ */
+export function putVarUint(buf: Uint8Array, pos: number, n: number): number {
+  while (n >= 0x80) {
+    buf[pos++] = (n % 0x80) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  buf[pos++] = n;
+  return pos;
+}

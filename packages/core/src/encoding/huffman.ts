@@ -23,6 +23,7 @@
 
 import { DecodeError } from '../errors.js';
 import type { Decoder } from './decoder.js';
+import { putVarUint } from './encoder.js';
 import { varUintSize } from './sizes.js';
 
 /** Longest code: the decode table has 2^MAX_LEN entries. */
@@ -124,15 +125,7 @@ export function packBytes(bytes: Uint8Array): Uint8Array | null {
   const codes = new Uint16Array(256);
   canonicalCodes(lens, codes);
   const out = new Uint8Array(size);
-  let pos = 0;
-  const putVar = (v: number): void => {
-    while (v >= 0x80) {
-      out[pos++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    out[pos++] = v;
-  };
-  putVar(n);
+  let pos = putVarUint(out, 0, n);
   for (let v = 0; v < 256; v++) {
     const at = pos + (v >> 3);
     if (lens[v] !== 0) out[at] = (out[at] as number) | (1 << (v & 7));
@@ -149,7 +142,7 @@ export function packBytes(bytes: Uint8Array): Uint8Array | null {
     half = !half;
   }
   if (half) pos++;
-  putVar(k);
+  pos = putVarUint(out, pos, k);
   // code << 4 | length per value: one lookup per byte. Two bytes are flushed at once, so the
   // loop body stays short (a cold encode runs much of it before it is optimised).
   const entry = new Int32Array(256);

@@ -4,7 +4,7 @@
  * content, and for text the group's live text as one UTF-8 string); `group-writer.ts` writes it.
  */
 
-import type { Decoder } from '../encoding/decoder.js';
+import { type Decoder, decodeUtf8 } from '../encoding/decoder.js';
 import { unpackBytes } from '../encoding/huffman.js';
 import { DecodeError } from '../errors.js';
 import { type ContainerKind, KINDS } from './kinds.js';
@@ -45,21 +45,13 @@ export const G_RUNS = 4;
  */
 export const G_PACKED = 8;
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Read a text group's live text: a length-prefixed UTF-8 string, or with `packed` the packed
  * form of its UTF-8 bytes.
  * @throws {DecodeError} on malformed input (`bad-utf8` when the bytes are not UTF-8).
  */
 export function readGroupText(dec: Decoder, packed: boolean): string {
-  if (!packed) return dec.readString();
-  const bytes = unpackBytes(dec);
-  try {
-    return utf8Decoder.decode(bytes);
-  } catch {
-    throw new DecodeError('bad-utf8', 'packed text is not valid UTF-8');
-  }
+  return packed ? decodeUtf8(unpackBytes(dec), 'packed text') : dec.readString();
 }
 
 /** Read a clock (below 2^53 - 1). */
@@ -294,7 +286,7 @@ export function readGroup(
   dec: Decoder,
   client: () => number,
   records: UpdateRecord[],
-  allowPacked = true,
+  allowPacked: boolean,
 ): void {
   const byte = dec.readU8();
   const runs = (byte & G_RUNS) !== 0;

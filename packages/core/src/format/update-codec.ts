@@ -43,6 +43,8 @@ import { type DecodedUpdate, type ParentRef, parentKey, type UpdateRecord } from
  * keeping concurrent values); version 1 bytes, which have neither, are read as before.
  */
 export const UPDATE_VERSION = 3;
+/** The version that added packed text: written when a group is packed, and needed to read one. */
+export const PACKED_TEXT_VERSION = 3;
 /**
  * The version written when no group uses a version-3 feature (packed text, `G_PACKED`): a
  * keystroke's update, or any update whose text is small, keeps the bytes older readers accept.
@@ -171,7 +173,7 @@ function writeUpdate(
       end = s + l;
     }
   }
-  head.writeU8(packed > 0 ? UPDATE_VERSION : PLAIN_UPDATE_VERSION);
+  head.writeU8(packed > 0 ? PACKED_TEXT_VERSION : PLAIN_UPDATE_VERSION);
   head.writeU8(snapshot ? 1 : 0);
   head.writeVarUint(clients.length);
   for (const c of clients) head.writeVarUint(c);
@@ -219,7 +221,7 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
     };
     const records: UpdateRecord[] = [];
     const nGroups = dec.readCount(2);
-    for (let g = 0; g < nGroups; g++) readGroup(dec, client, records, version >= 3);
+    for (let g = 0; g < nGroups; g++) readGroup(dec, client, records, version >= PACKED_TEXT_VERSION);
     const deletes = new Map<number, number[]>();
     const nDel = dec.readCount(2);
     for (let i = 0; i < nDel; i++) {

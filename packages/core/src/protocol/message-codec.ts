@@ -6,7 +6,8 @@
  */
 
 import { type Decoder, decodeWith } from '../encoding/decoder.js';
-import { Encoder } from '../encoding/encoder.js';
+import { Encoder, putVarUint } from '../encoding/encoder.js';
+import { varUintSize } from '../encoding/sizes.js';
 import { DecodeError } from '../errors.js';
 import { describeDocIdProblem, docIdProblem, MAX_DOC_ID_BYTES } from './doc-id.js';
 import { errorCodeFromWire, errorCodeToWire } from './error-codes.js';
@@ -174,24 +175,6 @@ export function encodeMessage(msg: Message): Uint8Array {
       break;
   }
   return enc.toBytes();
-}
-
-function varUintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    size++;
-  }
-  return size;
-}
-
-function putVarUint(buf: Uint8Array, pos: number, n: number): number {
-  while (n >= 0x80) {
-    buf[pos++] = (n % 0x80) | 0x80;
-    n = Math.floor(n / 0x80);
-  }
-  buf[pos++] = n;
-  return pos;
 }
 
 /** `[version][type][id varint]` and, when `payload` is given, `[length varint][payload]`. */

@@ -26,7 +26,7 @@ import {
   readRuns,
 } from '../format/group-codec.js';
 import { KIND_CODES } from '../format/kinds.js';
-import { MIN_UPDATE_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
+import { MIN_UPDATE_VERSION, PACKED_TEXT_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 
 /** What {@link parse} hands over: the root name, replica ids by client index, items, text. */
@@ -67,7 +67,7 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   if (dec.readVarUint() !== 1) return null;
   const byte = dec.readU8();
   const packed = (byte & G_PACKED) !== 0;
-  if (packed && version < 3) return null;
+  if (packed && version < PACKED_TEXT_VERSION) return null;
   const tag = byte & ~G_PACKED;
   if ((tag !== 0 && tag !== G_RUNS) || dec.readU8() !== KIND_CODES.text) return null;
   const name = dec.readString();

@@ -36,16 +36,6 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-interface Health {
-  ok: boolean;
-  cluster: { leaderId: number | null; term: number };
-}
-
-async function health(c: ProcessCluster, id: number): Promise<Health> {
-  const res = await fetch(`http://127.0.0.1:${c.ports[id - 1]}/healthz`);
-  return (await res.json()) as Health;
-}
-
 /** Sum of `accord_peer_link_faults_total` on node `id`, by reason. */
 async function faults(c: ProcessCluster, id: number): Promise<Map<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${c.ports[id - 1]}/metrics`)).text();
@@ -111,7 +101,7 @@ describe('attacks on the peer port of a live cluster', () => {
     cluster = c;
     const ids = [1, 2, 3];
     const leader = await c.agreedLeader(10_000);
-    const term = (await health(c, 1)).cluster.term;
+    const term = (await c.health(1)).cluster.term;
     // Attack a follower: node 1 unless it leads.
     const target = leader === 1 ? 2 : 1;
     const member = ids.find((i) => i !== target && i !== leader) as number;
@@ -234,7 +224,7 @@ describe('attacks on the peer port of a live cluster', () => {
     // Every node is up, saw the same term story, and holds exactly what the honest client wrote.
     for (const id of ids) {
       expect(c.procs.get(id)?.proc.exitCode).toBeNull();
-      expect((await health(c, id)).cluster.term).toBeLessThan(term + 1000);
+      expect((await c.health(id)).cluster.term).toBeLessThan(term + 1000);
     }
     const want = writer.doc.getText('t').toString();
     expect(want).toContain('frozen;');

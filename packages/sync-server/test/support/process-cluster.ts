@@ -9,6 +9,12 @@ import { CLUSTER_SECRET } from './in-process.js';
 
 import { tempDir } from './tmp.js';
 
+/** The part of a node's `/healthz` the tests read. */
+export interface NodeHealth {
+  ok: boolean;
+  cluster: { leaderId: number | null; term: number };
+}
+
 /** A cluster of relay processes with ids 1..n. */
 export class ProcessCluster {
   readonly procs = new Map<number, RelayProcess>();
@@ -50,9 +56,9 @@ export class ProcessCluster {
   }
 
   /** `/healthz` of node `id`: its view of the cluster. */
-  async health(id: number): Promise<{ ok: boolean; cluster: { leaderId: number | null; term: number } }> {
+  async health(id: number): Promise<NodeHealth> {
     const res = await fetch(`http://127.0.0.1:${this.ports[id - 1]}/healthz`);
-    return (await res.json()) as { ok: boolean; cluster: { leaderId: number | null; term: number } };
+    return (await res.json()) as NodeHealth;
   }
 
   /** Wait until every running node names the same leader; resolves with its id. */
