@@ -8,10 +8,12 @@
  */
 import {
   type ClientMessage,
+  DecodeError,
   describeDocIdProblem,
   docIdProblem,
   encodeMessage,
   type PresenceState,
+  type SessionStatus,
   type VersionInfo,
 } from '@accord/core/protocol';
 import { Backoff } from './backoff.js';
@@ -31,6 +33,7 @@ import { type ProviderEventSink, RelayHandler, type RelayHost } from './relay-ha
 import { type Scheduler, systemScheduler } from './scheduler.js';
 import { Sender } from './sender.js';
 import { newSession, type Session } from './session.js';
+import { SessionVector } from './session-vector.js';
 import { onBrowserOnline, resolveWebSocket } from './socket.js';
 import { defaultChannelFactory, TabChannel, type TabChannelHost } from './tabs/tab-channel.js';
 import { UrlPool } from './url-pool.js';
@@ -55,6 +58,8 @@ export class ProviderCore {
   readonly #sender: Sender;
   /** Version-history requests waiting for their answers. */
   readonly #versionRequests: VersionRequests;
+  /** What this session read or had acknowledged, carried across connections. */
+  readonly #sessionVector: SessionVector;
   /** The socket, rotation and backoff. */
   readonly #connection: Connection;
   /** Reacts to the relay's messages. */
@@ -79,7 +84,8 @@ export class ProviderCore {
   /**
    * An engine syncing `docSync` through the relays at `urls`; it emits through `events` and
    * applies relay updates with `origin`. Does not connect.
-   * @throws TypeError for an empty or invalid URL list, an invalid `docId` (see `docIdProblem`), or no WebSocket class.
+   * @throws TypeError for an empty or invalid URL list, an invalid `docId` (see `docIdProblem`), a
+   *   malformed `session`, or no WebSocket class.
    */
   constructor(
     docSync: DocSync,
@@ -93,6 +99,12 @@ export class ProviderCore {
     if (problem !== null) throw new TypeError(`WebsocketProvider: ${describeDocIdProblem(problem)}`);
     if (options.w !== undefined && options.w !== 1 && options.w !== 'majority' && options.w !== 'all')
       throw new TypeError(`WebsocketProvider: w must be 1, 'majority' or 'all', got ${String(options.w)}`);
+    try {
+      this.#sessionVector = new SessionVector(options.session);
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      throw new TypeError(`WebsocketProvider: session is not a session vector: ${error.message}`);
+    }
     this.docId = options.docId;
     this.#docSync = docSync;
     this.#opts = options;
@@ -185,6 +197,20 @@ export class ProviderCore {
    */
   get readQuorum(): boolean | undefined {
     return this.#session?.readQuorum;
+  }
+
+  /** Whether the serving node holds this session's vector (as `ConnectedNode.session`). */
+  get sessionStatus(): SessionStatus | undefined {
+    return this.#session?.sessionStatus;
+  }
+
+  /** This session's vector now (see {@link SessionVector.current}). */
+  sessionVector(): Uint8Array {
+    return this.#sessionVector.current(this.#docSync.stateVector(), this.#pendingBytes());
+  }
+
+  #pendingBytes(): Uint8Array[] {
+    return this.#sender.outbox.pending().map((e) => e.update);
   }
 
   /** Local updates not yet acknowledged. */
@@ -347,7 +373,15 @@ export class ProviderCore {
     this.#heartbeat.start(this.#session);
     const { w } = this.#opts;
     const stateVector = this.#docSync.stateVector();
-    this.#send({ type: 'hello', docId: this.docId, token, stateVector, ...(w === undefined ? {} : { w }) });
+    const session = this.#sessionVector.toAsk(stateVector, this.#pendingBytes());
+    this.#send({
+      type: 'hello',
+      docId: this.docId,
+      token,
+      stateVector,
+      ...(w === undefined ? {} : { w }),
+      ...(session === undefined ? {} : { session }),
+    });
   }
 
   /** A socket ended: decide (see `decideOnClose`) whether to retry or go offline, and report. */

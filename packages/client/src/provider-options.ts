@@ -1,7 +1,13 @@
 /**
  * Options, events and status types of the provider, with their defaults.
  */
-import type { ClusterMessage, PresenceState, Scope, WriteConcern } from '@accord/core/protocol';
+import type {
+  ClusterMessage,
+  PresenceState,
+  Scope,
+  SessionStatus,
+  WriteConcern,
+} from '@accord/core/protocol';
 import type { BackoffOptions } from './backoff.js';
 import type { ProviderError } from './errors.js';
 import type { Scheduler } from './scheduler.js';
@@ -51,6 +57,13 @@ export interface ConnectedNode {
    * acknowledged elsewhere may be missing until they arrive by anti-entropy.
    */
   readonly readQuorum: boolean;
+  /**
+   * Whether the node holds this session's vector (`'covered'`): every update the session read or
+   * had acknowledged before, on any node. `'behind'`: the provider was resumed with a
+   * {@link ProviderOptions.session} its document lacks and the node could not catch up within
+   * its wait (a partition): the missing updates arrive later by anti-entropy.
+   */
+  readonly session: SessionStatus;
 }
 
 /** Why a socket closed, as the `connection-close` event reports it. */
@@ -96,6 +109,14 @@ export interface ProviderOptions {
    * cluster's configured write quorum (a majority unless its operator chose otherwise).
    */
   readonly w?: WriteConcern | undefined;
+  /**
+   * Resume a session: the {@link SyncProvider.sessionVector} of an earlier provider (kept in
+   * `sessionStorage` across a reload, say). A node serving this provider first catches up from
+   * its peers until it holds everything that session read or had acknowledged, so a reload onto
+   * another node never goes back in time (read-your-writes, monotonic reads);
+   * `ConnectedNode.session` says whether it could.
+   */
+  readonly session?: Uint8Array | undefined;
   /** The WebSocket class: omit in browsers; pass `WebSocket` from `ws` in Node. */
   readonly WebSocket?: WebSocketConstructor | undefined;
   /** Connect at once (default `true`); with `false`, call `connect()` later. */

@@ -138,6 +138,8 @@ export class RelayHandler {
     s.sessionId = m.sessionId;
     s.scope = m.scope;
     s.readQuorum = m.readQuorum;
+    // No `session` in the welcome: the hello asked none, because the document holds the session.
+    s.sessionStatus = m.session ?? 'covered';
     if (m.presenceTtlMs > 0)
       s.pingEveryMs = Math.max(50, Math.min(s.pingEveryMs, Math.floor(m.presenceTtlMs / 3)));
     this.#host.heartbeat.start(s);
@@ -147,6 +149,7 @@ export class RelayHandler {
       sessionId: m.sessionId,
       scope: m.scope,
       readQuorum: m.readQuorum,
+      session: s.sessionStatus,
     });
     this.#host.announceToTabs();
   }

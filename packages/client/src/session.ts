@@ -1,7 +1,7 @@
 /**
  * What the provider knows about one connection; dropped with the socket.
  */
-import type { ErrorMessage, Scope } from '@accord/core/protocol';
+import type { ErrorMessage, Scope, SessionStatus } from '@accord/core/protocol';
 
 /** Per-connection state of the provider. */
 export interface Session {
@@ -15,6 +15,8 @@ export interface Session {
   scope: Scope;
   /** Whether the join read its quorum, from `welcome` (undefined before it). */
   readQuorum: boolean | undefined;
+  /** Whether the node holds the session vector, from `welcome` (undefined before it). */
+  sessionStatus: SessionStatus | undefined;
   /** The relay's `sync` has been applied. */
   synced: boolean;
   /** When the last frame arrived. */
@@ -39,6 +41,7 @@ export function newSession(generation: number, url: string, now: number, pingEve
     sessionId: undefined,
     scope: 'write',
     readQuorum: undefined,
+    sessionStatus: undefined,
     synced: false,
     lastHeardAt: now,
     pingEveryMs,

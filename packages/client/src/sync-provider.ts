@@ -3,7 +3,7 @@
  * binds it to an `@accord/core` `Doc`). It is an event emitter that holds its engine (the
  * non-exported `ProviderCore`, which owns the protocol) privately and delegates to it.
  */
-import type { PresenceState, VersionInfo } from '@accord/core/protocol';
+import type { PresenceState, SessionStatus, VersionInfo } from '@accord/core/protocol';
 import type { DocSync } from './doc-sync.js';
 import { Emitter } from './emitter.js';
 import { type PresenceInput, toPresenceState } from './presence.js';
@@ -65,6 +65,25 @@ export class SyncProvider extends Emitter<ProviderEvents> {
    */
   get readQuorum(): boolean | undefined {
     return this.#core.readQuorum;
+  }
+
+  /**
+   * Whether the node serving the current connection holds this session's vector (as
+   * `ConnectedNode.session`); undefined before its `welcome`.
+   */
+  get sessionStatus(): SessionStatus | undefined {
+    return this.#core.sessionStatus;
+  }
+
+  /**
+   * This session's vector: what it read from the relays or had acknowledged (the document's
+   * state vector without its unacknowledged updates, joined with the `session` it was resumed
+   * with). Keep it (in `sessionStorage`, say) and pass it as `session` to a new provider with a
+   * fresh document: the node serving that one catches up until it holds it all, so the session
+   * never reads older state than it did (read-your-writes, monotonic reads across failover).
+   */
+  sessionVector(): Uint8Array {
+    return this.#core.sessionVector();
   }
 
   /** Local updates not yet acknowledged as durable (merged batches count once). */

@@ -75,6 +75,7 @@ export type {
   ResyncMessage,
   Scope,
   ServerMessage,
+  SessionStatus,
   SyncMessage,
   UpdateMessage,
   VersionInfo,
@@ -99,3 +100,4 @@ export {
   readPresenceValue,
   writePresenceValue,
 } from './protocol/presence-value.js';
+export { coversVector, maxVector, sessionVectorOf, updateStarts } from './protocol/session-vector.js';

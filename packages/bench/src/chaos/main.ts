@@ -13,6 +13,7 @@ import { percentile } from './checkers.js';
 import { summarizeCauses } from './failover-causes.js';
 import { runFailoverTrials } from './failover-trials.js';
 import { runSchedule, type ScheduleResult } from './run-schedule.js';
+import { addSessionViolations, noSessionViolations } from './sessions.js';
 
 function flag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
@@ -54,6 +55,9 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     survivorFailedWrites: 0,
     yield: 0,
     harvest: 0,
+    sessionViolations: noSessionViolations(),
+    sessionProbes: 0,
+    sessionBehind: 0,
     problems: [problem],
   };
 }
@@ -205,6 +209,12 @@ async function main(argv: string[]): Promise<number> {
     survivorFailedWrites: results.reduce((s, r) => s + r.survivorFailedWrites, 0),
     yield: round(totalReq === 0 ? 1 : results.reduce((s, r) => s + r.yield * r.requests, 0) / totalReq),
     harvest: round(results.reduce((s, r) => s + r.harvest, 0) / Math.max(1, results.length)),
+    sessionViolations: results.reduce(
+      (s, r) => addSessionViolations(s, r.sessionViolations),
+      noSessionViolations(),
+    ),
+    sessionProbes: results.reduce((s, r) => s + r.sessionProbes, 0),
+    sessionBehind: results.reduce((s, r) => s + r.sessionBehind, 0),
     slowFailovers: results
       .flatMap((r) => r.failoverCauses.map((c) => ({ seed: r.seed, ...c })))
       .filter((c) => c.ms > SLOW_MS)

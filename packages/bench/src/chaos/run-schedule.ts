@@ -26,6 +26,13 @@ import { readDiskKeys } from './disk-state.js';
 import type { AckEvent, FaultEvent, RequestEvent } from './events.js';
 import { explainFailovers, type FailoverCause } from './failover-causes.js';
 import { type FaultStep, generateSchedule, seeded } from './schedule.js';
+import {
+  checkMonotonicWrites,
+  checkProbes,
+  checkWritesFollowReads,
+  type SessionProbe,
+  type SessionViolations,
+} from './sessions.js';
 import { ANSWER_MS, ChaosWriter, readKeys } from './writers.js';
 
 /** Options of {@link runSchedule}. */
@@ -63,6 +70,11 @@ export interface ScheduleResult {
   survivorFailedWrites: number;
   yield: number;
   harvest: number;
+  /** Session-guarantee violations (see `sessions.ts`). */
+  sessionViolations: SessionViolations;
+  /** Sessions resumed elsewhere after a failover, and how many of those nodes said `behind`. */
+  sessionProbes: number;
+  sessionBehind: number;
   problems: string[];
 }
 
@@ -125,6 +137,8 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
   const faults: FaultEvent[] = [];
   const writers: ChaosWriter[] = [];
   const reads: Promise<{ expected: number; visible: number }>[] = [];
+  /** Every key set a fresh read of one node returned (for the monotonic-writes and WFR checks). */
+  const observed: Set<string>[] = [];
   const problems: string[] = [];
   const docId = `chaos-${seed}`;
   try {
@@ -147,10 +161,13 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       if (id === undefined) return;
       const acked = new Set(writers.flatMap((w) => w.acks.map((a) => a.key)));
       reads.push(
-        readKeys(h.url(id), docId, 2000).then((keys) => ({
-          expected: acked.size,
-          visible: keys === null ? 0 : [...acked].filter((k) => keys.has(k)).length,
-        })),
+        readKeys(h.url(id), docId, 2000).then((keys) => {
+          if (keys !== null) observed.push(keys);
+          return {
+            expected: acked.size,
+            visible: keys === null ? 0 : [...acked].filter((k) => keys.has(k)).length,
+          };
+        }),
       );
     };
     for (const step of steps) {
@@ -209,6 +226,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     for (const id of h.ids) {
       const keys = await readKeys(h.url(id), docId, 10_000);
       if (keys === null) problems.push(`node ${id} did not serve a final read`);
+      else observed.push(keys);
       holders.set(`node-${id}`, new Map([[docId, keys ?? new Set()]]));
     }
     // Each node's own durable state, read from its SQLite file once every process is gone.
@@ -241,6 +259,16 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const windows = faultWindows(faults);
     const survivors = checkSurvivorWrites(requests, faults, h.ids, ANSWER_MS);
     const harvestReads = await Promise.all(reads);
+    const probes: SessionProbe[] = await Promise.all(writers.flatMap((w) => w.probes));
+    for (const p of probes) if (p.status !== 'failed') observed.push(new Set(p.seen));
+    const deps = new Map(writers.map((w) => [w.name, w.deps]));
+    const sessionViolations: SessionViolations = {
+      ...checkProbes(probes),
+      monotonicWrites: checkMonotonicWrites(observed),
+      writesFollowReads: checkWritesFollowReads(observed, deps),
+    };
+    for (const [name, n] of Object.entries(sessionViolations))
+      if (n > 0) problems.push(`${n} ${name} violations`);
     if (lost.lost > 0)
       problems.push(`${lost.lost} acknowledged updates lost (e.g. ${JSON.stringify(lost.missing[0])})`);
     for (const v of leaders.violations) problems.push(`term ${v.term} had leaders ${v.leaders.join(',')}`);
@@ -282,6 +310,9 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       survivorFailedWrites: survivors.failed,
       yield: computeYield(requests, windows),
       harvest: computeHarvest(harvestReads),
+      sessionViolations,
+      sessionProbes: probes.length,
+      sessionBehind: probes.filter((p) => p.status === 'behind').length,
       problems,
     };
   } finally {

@@ -7,10 +7,15 @@ import { WebsocketProvider } from '@accord/client';
 import { Doc } from '@accord/core';
 import WebSocket from 'ws';
 import type { AckEvent, RequestEvent } from './events.js';
+import { parseKey, type SessionProbe } from './sessions.js';
 
 const MAP = 'chaos';
 /** A write acknowledged later than this counts as unanswered (the provider's ack timeout). */
 export const ANSWER_MS = 2000;
+/** How long after a failover the writer's session is resumed on its new node. */
+const PROBE_AFTER_MS = 200;
+/** How long a resumed session may take to sync before its probe counts as failed. */
+const PROBE_SYNC_MS = 3000;
 
 /** One writing client. */
 export class ChaosWriter {
@@ -26,6 +31,12 @@ export class ChaosWriter {
   private destroyed = false;
   /** What the provider reported, in order (connections, closes, statuses, errors). */
   readonly log: { at: number; what: string }[] = [];
+  /** Per key number written, the highest key number of each other client read before it. */
+  readonly deps = new Map<number, ReadonlyMap<string, number>>();
+  /** Sessions resumed elsewhere after each failover (see `sessions.ts`). */
+  readonly probes: Promise<SessionProbe>[] = [];
+  /** The highest key number of each other client in this document. */
+  private readonly readMax = new Map<string, number>();
 
   constructor(
     readonly name: string,
@@ -37,9 +48,21 @@ export class ChaosWriter {
       WebSocket: WebSocket as never,
       ackTimeoutMs: ANSWER_MS,
     });
-    this.provider.on('connected-node', ({ nodeId }) => {
+    this.provider.on('connected-node', ({ nodeId, url }) => {
+      const failedOver = this.node !== 0 && nodeId !== this.node;
       this.node = nodeId;
       this.note(`connected n${nodeId}`);
+      if (failedOver && !this.destroyed)
+        this.probes.push(
+          new Promise((r) => setTimeout(r, PROBE_AFTER_MS)).then(() => this.probe(nodeId, url)),
+        );
+    });
+    this.doc.getMap(MAP).observe((ev) => {
+      for (const key of ev.keysChanged) {
+        const k = parseKey(key);
+        if (k !== null && k.client !== this.name && k.n > (this.readMax.get(k.client) ?? 0))
+          this.readMax.set(k.client, k.n);
+      }
     });
     this.provider.on('connection-close', ({ url, code, reason }) =>
       this.note(`closed ${url.replace(/^.*:(\d+).*$/, ':$1')} ${code}${reason ? ` ${reason}` : ''}`),
@@ -96,9 +119,42 @@ export class ChaosWriter {
     this.provider.destroy();
   }
 
+  /**
+   * Resume this writer's session with a fresh document on node `nodeId` (at `url`), carrying only
+   * its session vector, and record what the node served against what the session had.
+   */
+  private async probe(nodeId: number, url: string): Promise<SessionProbe> {
+    const acked = new Set(this.ackedKeys);
+    const read = new Set([...this.keys()].filter((k) => parseKey(k)?.client !== this.name));
+    const session = this.provider.sessionVector();
+    const doc = new Doc();
+    const p = new WebsocketProvider(doc, [url], {
+      docId: this.docId,
+      WebSocket: WebSocket as never,
+      session,
+    });
+    try {
+      const synced = await new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(false), PROBE_SYNC_MS);
+        p.on('status', ({ status }) => {
+          if (status === 'synced') {
+            clearTimeout(t);
+            resolve(true);
+          }
+        });
+      });
+      const seen = synced ? new Set(Object.keys(doc.getMap(MAP).toJSON() as object)) : new Set<string>();
+      const status = synced ? (p.sessionStatus ?? 'failed') : 'failed';
+      return { client: this.name, node: nodeId, status, acked, read, seen };
+    } finally {
+      p.destroy();
+    }
+  }
+
   private write(): void {
     const key = `${this.name}-${++this.n}`;
     const at = Date.now();
+    this.deps.set(this.n, new Map(this.readMax));
     this.doc.getMap(MAP).set(key, this.n);
     // Recorded now, answered on its acknowledgement: a write never acknowledged counts as failed.
     const request: RequestEvent & { key: string } = {

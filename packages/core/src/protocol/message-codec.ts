@@ -103,6 +103,11 @@ export function encodeMessage(msg: Message): Uint8Array {
       enc.writeString(msg.token);
       enc.writeBytes(msg.stateVector);
       enc.writeU8(writeConcernToWire(msg.w));
+      if (msg.session === undefined) enc.writeU8(0);
+      else {
+        enc.writeU8(1);
+        enc.writeBytes(msg.session);
+      }
       break;
     case 'welcome':
       enc.writeVarUint(msg.sessionId);
@@ -110,6 +115,7 @@ export function encodeMessage(msg: Message): Uint8Array {
       enc.writeVarUint(msg.nodeId);
       enc.writeVarUint(msg.presenceTtlMs);
       enc.writeU8(msg.readQuorum ? 1 : 0);
+      enc.writeU8(msg.session === undefined ? 0 : msg.session === 'covered' ? 1 : 2);
       break;
     case 'sync':
       enc.writeBytes(msg.update);
@@ -229,9 +235,17 @@ function readMessage(d: Decoder): Message {
       const token = d.readBoundedString(MAX_TOKEN_BYTES, 'token');
       const stateVector = d.readBytes().slice();
       const w = writeConcernFromWire(d.readU8());
-      return w === undefined
-        ? { type: 'hello', docId, token, stateVector }
-        : { type: 'hello', docId, token, stateVector, w };
+      const hasSession = d.readU8();
+      if (hasSession > 1) throw new DecodeError('bad-tag', `bad session flag ${hasSession}`);
+      const session = hasSession === 1 ? d.readBytes().slice() : undefined;
+      return {
+        type: 'hello',
+        docId,
+        token,
+        stateVector,
+        ...(w === undefined ? {} : { w }),
+        ...(session === undefined ? {} : { session }),
+      };
     }
     case 2: {
       const sessionId = d.readVarUint();
@@ -241,6 +255,8 @@ function readMessage(d: Decoder): Message {
       const presenceTtlMs = d.readVarUint();
       const quorumByte = d.readU8();
       if (quorumByte > 1) throw new DecodeError('bad-tag', `bad readQuorum flag ${quorumByte}`);
+      const sessionByte = d.readU8();
+      if (sessionByte > 2) throw new DecodeError('bad-tag', `bad session status ${sessionByte}`);
       return {
         type: 'welcome',
         sessionId,
@@ -248,6 +264,7 @@ function readMessage(d: Decoder): Message {
         nodeId,
         presenceTtlMs,
         readQuorum: quorumByte === 1,
+        ...(sessionByte === 0 ? {} : { session: sessionByte === 1 ? 'covered' : 'behind' }),
       };
     }
     case 3:

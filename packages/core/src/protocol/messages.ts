@@ -8,9 +8,9 @@ import type { PresenceValue } from './presence-value.js';
 
 /**
  * The protocol version this codec writes and the only one it reads. Version 2 added `hello.w`
- * and `welcome.readQuorum`.
+ * and `welcome.readQuorum`; version 3 `hello.session` and `welcome.session`.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** What a token lets a session do with its document. */
 export type Scope = 'read' | 'write';
@@ -38,7 +38,22 @@ export interface HelloMessage {
   readonly stateVector: Uint8Array;
   /** The write concern of this session's updates; absent for the node's own. */
   readonly w?: WriteConcern;
+  /**
+   * The session vector (an encoded state vector): what this client session read from the relays
+   * or had acknowledged, on this or an earlier connection (`provider.sessionVector()`). The node
+   * catches up from its peers until it holds all of it before answering, and says in
+   * `welcome.session` whether it did. Absent: no session guarantee asked.
+   */
+  readonly session?: Uint8Array;
 }
+
+/**
+ * Whether the serving node holds the session vector of `hello`: `'covered'` (every update the
+ * session read or had acknowledged is in the state that follows: read-your-writes and monotonic
+ * reads hold), `'behind'` (it could not catch up within the join's wait, e.g. a partition: the
+ * state that follows lacks some of them, which arrive later by anti-entropy).
+ */
+export type SessionStatus = 'covered' | 'behind';
 
 /** Relay → client, after a successful `hello`: the session's identity and rights. */
 export interface WelcomeMessage {
@@ -58,6 +73,8 @@ export interface WelcomeMessage {
    * by anti-entropy.
    */
   readonly readQuorum: boolean;
+  /** Whether this node holds the `hello.session` vector; absent when the hello had none. */
+  readonly session?: SessionStatus;
 }
 
 /**

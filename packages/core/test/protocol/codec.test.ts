@@ -47,14 +47,55 @@ describe('protocol frames', () => {
         stateVector: new Uint8Array(),
         ...(w === undefined ? {} : { w }),
       });
-    expect(Array.from(hello())).toEqual([PROTOCOL_VERSION, 1, 1, 100, 0, 0, 0]);
-    expect(Array.from(hello(1)).at(-1)).toBe(1);
-    expect(Array.from(hello('majority')).at(-1)).toBe(2);
-    expect(Array.from(hello('all')).at(-1)).toBe(3);
+    expect(Array.from(hello())).toEqual([PROTOCOL_VERSION, 1, 1, 100, 0, 0, 0, 0]);
+    expect(Array.from(hello(1)).at(-2)).toBe(1);
+    expect(Array.from(hello('majority')).at(-2)).toBe(2);
+    expect(Array.from(hello('all')).at(-2)).toBe(3);
     expect(decodeMessage(hello())).not.toHaveProperty('w');
     for (const w of [1, 'majority', 'all'] as const) expect(decodeMessage(hello(w))).toMatchObject({ w });
     const bad = hello();
-    bad[bad.length - 1] = 4;
+    bad[bad.length - 2] = 4;
+    expect(codeOf(() => decodeMessage(bad))).toBe('bad-tag');
+  });
+
+  it('carries a session vector in hello behind a flag byte (0 none, 1 then the bytes)', () => {
+    const session = new Uint8Array([1, 7, 9]);
+    const bytes = encodeMessage({
+      type: 'hello',
+      docId: 'd',
+      token: '',
+      stateVector: new Uint8Array(),
+      session,
+    });
+    expect(Array.from(bytes)).toEqual([PROTOCOL_VERSION, 1, 1, 100, 0, 0, 0, 1, 3, 1, 7, 9]);
+    const decoded = decodeMessage(bytes);
+    expect(decoded).toMatchObject({ type: 'hello', session });
+    expect(decoded).not.toHaveProperty('w');
+    const bad = bytes.slice();
+    bad[7] = 2;
+    expect(codeOf(() => decodeMessage(bad))).toBe('bad-tag');
+    expect(codeOf(() => decodeMessage(bytes.subarray(0, 10)))).toBe('truncated');
+  });
+
+  it('carries the session status in welcome: 0 none asked, 1 covered, 2 behind', () => {
+    const welcome = (session?: 'covered' | 'behind') =>
+      encodeMessage({
+        type: 'welcome',
+        sessionId: 5,
+        scope: 'write',
+        nodeId: 2,
+        presenceTtlMs: 30,
+        readQuorum: true,
+        ...(session === undefined ? {} : { session }),
+      });
+    expect(Array.from(welcome()).at(-1)).toBe(0);
+    expect(Array.from(welcome('covered')).at(-1)).toBe(1);
+    expect(Array.from(welcome('behind')).at(-1)).toBe(2);
+    expect(decodeMessage(welcome())).not.toHaveProperty('session');
+    expect(decodeMessage(welcome('covered'))).toMatchObject({ session: 'covered' });
+    expect(decodeMessage(welcome('behind'))).toMatchObject({ session: 'behind' });
+    const bad = welcome();
+    bad[bad.length - 1] = 3;
     expect(codeOf(() => decodeMessage(bad))).toBe('bad-tag');
   });
 
@@ -68,7 +109,7 @@ describe('protocol frames', () => {
         presenceTtlMs: 30,
         readQuorum,
       });
-    expect(Array.from(welcome(false))).toEqual([PROTOCOL_VERSION, 2, 5, 1, 2, 30, 0]);
+    expect(Array.from(welcome(false))).toEqual([PROTOCOL_VERSION, 2, 5, 1, 2, 30, 0, 0]);
     expect(decodeMessage(welcome(false))).toMatchObject({ type: 'welcome', readQuorum: false });
     expect(decodeMessage(welcome(true))).toMatchObject({ type: 'welcome', readQuorum: true, nodeId: 2 });
     const bad = welcome(true);

@@ -13,7 +13,13 @@
  *
  * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
  */
-import { DecodeError, type PresenceEntry, type WriteConcern } from '@accord/core/protocol';
+import {
+  coversVector,
+  DecodeError,
+  decodeStateVector,
+  type PresenceEntry,
+  type WriteConcern,
+} from '@accord/core/protocol';
 import { ElectionNode } from '../election/election-node.js';
 import type { ElectionOutput, ElectionTimer, NodeId } from '../election/types.js';
 import type {
@@ -242,13 +248,24 @@ export class ClusterReplicator implements Replicator {
     return done;
   }
 
-  readState(docId: string, stateVector: Uint8Array): Promise<ReadStateResult> {
+  readState(
+    docId: string,
+    stateVector: Uint8Array,
+    session?: ReadonlyMap<number, number>,
+  ): Promise<ReadStateResult> {
     const need = this.quorum.r - 1;
-    if (need <= 0) return Promise.resolve({ updates: [], readQuorum: true });
-    if (this.links === null) return Promise.resolve({ updates: [], readQuorum: false });
+    const want = session === undefined ? undefined : { want: session, have: decodeStateVector(stateVector) };
+    const covered = want === undefined || coversVector(want.have, want.want);
+    if (need <= 0 && covered) return Promise.resolve({ updates: [], readQuorum: true });
+    if (this.links === null) return Promise.resolve({ updates: [], readQuorum: need <= 0 });
     const peers = this.opts.peers.map((p) => p.id);
-    return this.reads.begin(docId, need, this.opts.readTimeoutMs ?? 1000, peers, (peer, reqId) =>
-      this.links?.send(peer, { type: 'sync-request', docId, reqId, stateVector }),
+    return this.reads.begin(
+      docId,
+      Math.max(0, need),
+      this.opts.readTimeoutMs ?? 1000,
+      peers,
+      (peer, reqId) => this.links?.send(peer, { type: 'sync-request', docId, reqId, stateVector }),
+      want,
     );
   }
 
@@ -388,7 +405,7 @@ export class ClusterReplicator implements Replicator {
         this.answerSync(from, m.docId, m.reqId, m.stateVector);
         return;
       case 'sync-reply':
-        if (m.reqId !== 0) this.reads.answer(from, m.reqId, m.docId, m.update);
+        if (m.reqId !== 0) this.reads.answer(from, m.reqId, m.docId, m.update, m.stateVector);
         this.catchUp?.onReply(from, m.docId, m.update, m.stateVector).catch((e: unknown) => {
           host.logger.warn({ err: e, from, docId: m.docId }, 'catch-up reply not taken in');
         });

@@ -10,23 +10,39 @@
  * same document) never counts for it. A write acknowledged before the read began is held by W
  * nodes, and R + W > N makes one of the answers hold it.
  *
+ * A read may also want a session vector covered (a client failing over carries what it read and
+ * had acknowledged): it then waits, beyond its R − 1 answers, for answers whose state vectors
+ * together with this node's cover that vector, until its time is up. A peer whose answer did not
+ * cover it is asked again every {@link SESSION_REASK_MS} (it may be catching up from a node this
+ * one cannot reach); only its latest answer is kept, so a read holds at most one per peer.
+ *
  * A request sent on a link that was down, or that broke before the answer came, is lost with the
  * link; the peer is asked again when its link comes back, so a read waits for the peer's return
  * rather than for its timeout.
  */
+import { coversVector, DecodeError, decodeStateVector } from '@accord/core/protocol';
 import type { NodeId } from '../election/types.js';
 import type { ReadStateResult } from '../relay/replicator.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
+
+/** How often a read that wants a session vector asks again the peers whose answers fell short. */
+export const SESSION_REASK_MS = 100;
 
 interface PendingRead {
   readonly reqId: number;
   readonly docId: string;
   readonly need: number;
-  readonly updates: Uint8Array[];
-  readonly from: Set<NodeId>;
+  /** The latest answer of each peer that answered. */
+  readonly answers: Map<NodeId, Uint8Array>;
+  /** A session vector to cover, or null. */
+  readonly want: ReadonlyMap<number, number> | null;
+  /** What this node and the answers so far hold (pointwise max). */
+  readonly have: Map<number, number>;
+  covered: boolean;
   readonly ask: (peer: NodeId, reqId: number) => void;
   readonly resolve: (result: ReadStateResult) => void;
   readonly timer: TimerHandle;
+  reask: TimerHandle | null;
 }
 
 /** The quorum reads a node has in flight. */
@@ -47,6 +63,8 @@ export class QuorumReads {
    * request, and is called for each of `peers` now and again for a peer whose link comes back
    * ({@link peerUp}). Resolves with the answers' updates once `need` distinct peers answered this
    * read (`readQuorum: true`), or with what arrived when `timeoutMs` passed (`readQuorum: false`).
+   * With `session` (`want`: the session vector, `have`: this node's own state vector) it also
+   * waits until the answers' state vectors together with `have` cover `want`, or the time is up.
    */
   begin(
     docId: string,
@@ -54,6 +72,7 @@ export class QuorumReads {
     timeoutMs: number,
     peers: readonly NodeId[],
     ask: (peer: NodeId, reqId: number) => void,
+    session?: { want: ReadonlyMap<number, number>; have: ReadonlyMap<number, number> },
   ): Promise<ReadStateResult> {
     return new Promise((resolve) => {
       this.lastId = this.lastId >= Number.MAX_SAFE_INTEGER ? 1 : this.lastId + 1;
@@ -62,32 +81,52 @@ export class QuorumReads {
         reqId,
         docId,
         need,
-        updates: [],
-        from: new Set(),
+        answers: new Map(),
+        want: session?.want ?? null,
+        have: new Map(session?.have ?? []),
+        covered: session === undefined || coversVector(session.have, session.want),
         ask,
         resolve,
         timer: this.scheduler.setTimer(timeoutMs, () => this.finish(read)),
+        reask: null,
       };
       this.reads.set(reqId, read);
+      if (need <= 0 && read.covered) {
+        this.finish(read);
+        return;
+      }
       for (const p of peers) ask(p, reqId);
     });
   }
 
   /**
-   * A peer's answer to request `reqId` about `docId`: counts once per peer towards that read (an
-   * answer to another request, a finished read or another document counts for nothing).
+   * A peer's answer to request `reqId` about `docId` with the peer's state vector: counts once
+   * per peer towards that read (an answer to another request, a finished read or another
+   * document counts for nothing). A later answer of the same peer (asked again for a session)
+   * replaces its earlier one. A malformed vector counts for the quorum, not for the session.
    */
-  answer(from: NodeId, reqId: number, docId: string, update: Uint8Array): void {
+  answer(from: NodeId, reqId: number, docId: string, update: Uint8Array, stateVector: Uint8Array): void {
     const r = this.reads.get(reqId);
-    if (r === undefined || r.docId !== docId || r.from.has(from)) return;
-    r.from.add(from);
-    r.updates.push(update);
-    if (r.from.size >= r.need) this.finish(r);
+    if (r === undefined || r.docId !== docId) return;
+    if (r.answers.has(from) && r.covered) return;
+    r.answers.set(from, update);
+    if (!r.covered) {
+      try {
+        for (const [client, clock] of decodeStateVector(stateVector))
+          if (clock > (r.have.get(client) ?? 0)) r.have.set(client, clock);
+        r.covered = r.want === null || coversVector(r.have, r.want);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+      }
+    }
+    if (r.answers.size >= r.need && r.covered) this.finish(r);
+    else if (!r.covered && r.reask === null)
+      r.reask = this.scheduler.setTimer(SESSION_REASK_MS, () => this.reask(r));
   }
 
   /** `peer`'s link came (back) up: ask it again for every read it has not answered. */
   peerUp(peer: NodeId): void {
-    for (const r of this.reads.values()) if (!r.from.has(peer)) r.ask(peer, r.reqId);
+    for (const r of this.reads.values()) if (!r.answers.has(peer)) r.ask(peer, r.reqId);
   }
 
   /** Complete every read with what it has (node stopping). */
@@ -95,10 +134,18 @@ export class QuorumReads {
     for (const r of [...this.reads.values()]) this.finish(r);
   }
 
+  /** Ask again every peer whose answer left the session vector uncovered. */
+  private reask(r: PendingRead): void {
+    r.reask = null;
+    if (this.reads.get(r.reqId) !== r || r.covered) return;
+    for (const peer of r.answers.keys()) r.ask(peer, r.reqId);
+  }
+
   private finish(r: PendingRead): void {
     if (this.reads.get(r.reqId) !== r) return;
     r.timer.cancel();
+    r.reask?.cancel();
     this.reads.delete(r.reqId);
-    r.resolve({ updates: r.updates, readQuorum: r.from.size >= r.need });
+    r.resolve({ updates: [...r.answers.values()], readQuorum: r.answers.size >= r.need });
   }
 }

@@ -8,7 +8,9 @@
 import {
   type ClientMessage,
   CloseCode,
+  coversVector,
   DecodeError,
+  decodeStateVector,
   describeDocIdProblem,
   docIdProblem,
   encodeMessage,
@@ -200,11 +202,27 @@ export class Relay implements SessionHost, ReplicaHost {
       session.tokenKey = tokenKeyOf(msg.token);
       session.addBudget(this.tokenBudgets.acquire(session.tokenKey));
     }
+    let want: Map<number, number> | undefined;
+    if (msg.session !== undefined) {
+      try {
+        want = decodeStateVector(msg.session);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        session.fail('bad-frame', CloseCode.badData, `bad session vector: ${e.message}`);
+        return;
+      }
+    }
     const room = this.rooms.acquire(msg.docId);
     try {
-      const read = await replicator.readState(msg.docId, room.doc.stateVector());
+      const read = await replicator.readState(msg.docId, room.doc.stateVector(), want);
       for (const u of read.updates) await this.ingestInto(room, u);
       if (!session.open) return;
+      const sessionStatus =
+        want === undefined
+          ? undefined
+          : coversVector(decodeStateVector(room.doc.stateVector()), want)
+            ? ('covered' as const)
+            : ('behind' as const);
       let diff: Uint8Array;
       try {
         diff = room.doc.diff(msg.stateVector);
@@ -223,6 +241,7 @@ export class Relay implements SessionHost, ReplicaHost {
         nodeId: this.nodeId,
         presenceTtlMs: this.options.limits.presenceTtlMs,
         readQuorum: read.readQuorum,
+        ...(sessionStatus === undefined ? {} : { session: sessionStatus }),
       });
       session.send({ type: 'sync', update: diff, stateVector: room.doc.stateVector() });
       session.sendRaw(cluster);

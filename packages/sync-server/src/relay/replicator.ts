@@ -107,9 +107,16 @@ export interface Replicator {
   /**
    * Read quorum: updates held by other nodes that a node at `stateVector` lacks, called when a
    * client joins before the relay answers it, and whether R nodes answered (the client's
-   * `welcome` says so). The single node resolves no updates and `readQuorum: true`.
+   * `welcome` says so). With `session` (a joining client's session vector, decoded), it also
+   * waits for peers' answers until they cover it together with `stateVector`, within the same
+   * wait. The single node resolves no updates and `readQuorum: true`.
+   * @throws {DecodeError} synchronously when `stateVector` is malformed (it is the node's own).
    */
-  readState(docId: string, stateVector: Uint8Array): Promise<ReadStateResult>;
+  readState(
+    docId: string,
+    stateVector: Uint8Array,
+    session?: ReadonlyMap<number, number>,
+  ): Promise<ReadStateResult>;
   /**
    * Best effort: tell the other nodes that presence of this node's sessions in `docId` changed
    * (absent for a single node). Never throws; dropped while a peer link is down (the full state
