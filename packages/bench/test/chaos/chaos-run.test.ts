@@ -56,6 +56,14 @@ describe('pnpm chaos (short run)', () => {
     // The seeds include leader-isolated, minority and symmetric partitions: snapshots go on being
     // committed during them, and the checker (minorityCommitViolations 0) puts each on a majority side.
     expect(summary.snapshotsCommittedDuringPartitions as number).toBeGreaterThan(0);
+    // Every writer's session resumed on its new node after each failover, and every read checked.
+    expect(summary.sessionViolations).toEqual({
+      readYourWrites: 0,
+      monotonicReads: 0,
+      monotonicWrites: 0,
+      writesFollowReads: 0,
+    });
+    expect(summary.sessionProbes as number).toBeGreaterThan(0);
     for (const k of ['acked', 'lost', 'failoverP50Ms', 'failoverP99Ms', 'writeGapP99Ms', 'yield', 'harvest'])
       expect(summary).toHaveProperty(k);
     expect(code).toBe(0);
