@@ -12,9 +12,11 @@ import {
   docIdProblem,
   encodeMessage,
   type PresenceState,
+  type RegisterValue,
   type VersionInfo,
 } from '@accord/core/protocol';
 import { Backoff } from './backoff.js';
+import { CasRequests, type CasResult } from './cas-requests.js';
 import { CLIENT_ABORT_CODE, Connection, type ConnectionCloseInfo } from './connection.js';
 import type { DocSync } from './doc-sync.js';
 import { errorCodeForClose, ProviderDestroyedError, ProviderError, type ReportError } from './errors.js';
@@ -55,6 +57,8 @@ export class ProviderCore {
   readonly #sender: Sender;
   /** Version-history requests waiting for their answers. */
   readonly #versionRequests: VersionRequests;
+  /** Compare-and-set requests waiting for a definite answer. */
+  readonly #casRequests: CasRequests;
   /** The socket, rotation and backoff. */
   readonly #connection: Connection;
   /** Reacts to the relay's messages. */
@@ -124,6 +128,13 @@ export class ProviderCore {
       () => this.#session?.synced === true,
       this.#scheduler,
       options.requestTimeoutMs ?? PROVIDER_DEFAULTS.requestTimeoutMs,
+    );
+    this.#casRequests = new CasRequests(
+      (m) => this.#send(m),
+      () => this.#session?.synced === true,
+      this.#scheduler,
+      options.requestTimeoutMs ?? PROVIDER_DEFAULTS.requestTimeoutMs,
+      options.random,
     );
     this.#connection = new Connection({
       urls: new UrlPool(urls, options.random),
@@ -213,6 +224,11 @@ export class ProviderCore {
     return this.#versionRequests.get(term, seq);
   }
 
+  /** Compare-and-set on the document's register (see `SyncProvider.cas`). */
+  cas(key: string, expected: RegisterValue, next: RegisterValue): Promise<CasResult> {
+    return this.#casRequests.cas(key, expected, next);
+  }
+
   /** Resolves once every local update so far is acknowledged. */
   whenAcknowledged(): Promise<void> {
     return this.#sender.outbox.whenAcknowledged();
@@ -244,6 +260,7 @@ export class ProviderCore {
   destroy(): void {
     this.#destroyed = true;
     this.#versionRequests.destroy();
+    this.#casRequests.destroy();
     this.#tabs?.close(); // hands what is unacknowledged to the other tabs
     this.#unsubscribeDoc();
     this.#unsubscribeOnline();
@@ -270,6 +287,7 @@ export class ProviderCore {
       sender: this.#sender,
       tracker: this.#tracker,
       versionRequests: this.#versionRequests,
+      casRequests: this.#casRequests,
       events: this.#events,
       report: this.#report,
       session: () => this.#session,
@@ -393,6 +411,7 @@ export class ProviderCore {
     this.#heartbeat.stop();
     this.#sender.outbox.markAllUnsent();
     this.#versionRequests.connectionLost();
+    this.#casRequests.connectionLost();
     if (this.#tracker.clear()) this.#emitPresence();
     this.#tabs?.announce();
     if (wasSynced) this.#events.emit('sync', false);

@@ -42,7 +42,10 @@ export interface CasRequest {
 
 /** What a compare-and-set found. */
 export interface CasDecision {
-  /** Whether the value was `expected` (now `next`), or the op had already succeeded (a retry). */
+  /**
+   * Whether the value was `expected` (now `next`), or the op had already succeeded (a retry: then
+   * `value` is its `next`, the answer it got then, whatever the key holds now).
+   */
   readonly ok: boolean;
   /** The value after the operation. */
   readonly value: RegisterValue;
@@ -69,7 +72,8 @@ export function decideCas(
 ): CasDecision {
   const cur = records.get(req.key);
   const value = cur?.value ?? null;
-  if (cur?.ops.includes(req.opId)) return { ok: true, value, write: null, refused: false };
+  // A retry of an op that already succeeded: its outcome was `{ ok: true, value: next }`.
+  if (cur?.ops.includes(req.opId)) return { ok: true, value: req.next, write: null, refused: false };
   if (value !== req.expected) return { ok: false, value, write: null, refused: false };
   if (cur === undefined && records.size >= MAX_REGISTER_KEYS)
     return { ok: false, value, write: null, refused: true };

@@ -32,7 +32,8 @@ describe('decideCas', () => {
   });
 
   it('answers a retried operation with its first outcome instead of applying it again', () => {
-    const records = new Map([['k', rec('x', 2, 5, ['a'])]]);
+    // op 'a' set 'x', then op 'b' set 'z': a retry of 'a' answers what 'a' got, and changes nothing
+    const records = new Map([['k', rec('z', 2, 6, ['a', 'b'])]]);
     const retry = decideCas(records, { opId: 'a', key: 'k', expected: null, next: 'x' }, { term: 3, seq: 1 });
     expect(retry).toEqual({ ok: true, value: 'x', write: null, refused: false });
   });
