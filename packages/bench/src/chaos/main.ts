@@ -54,6 +54,9 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     survivorFailedWrites: 0,
     yield: 0,
     harvest: 0,
+    casOps: 0,
+    casIndeterminate: 0,
+    linearizable: 'unknown',
     problems: [problem],
   };
 }
@@ -167,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
     const kinds = r.steps.map((x) => (x.action === 'partition' ? `partition:${x.kind}` : x.action)).join(' ');
     log(
       `  seed ${s}: acked ${r.acked} lost ${r.lost} leaders/term ${r.maxLeadersPerTerm} converged ${r.converged} ` +
-        `snapshots ${r.snapshotsCommitted} survivor-failed ${r.survivorFailedWrites}/${r.survivorWrites} failover ${r.failoverCauses.map((c) => `${Math.round(c.ms)}(${c.cause})`).join(' ') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
+        `snapshots ${r.snapshotsCommitted} cas ${r.casOps}/${r.casIndeterminate}? ${r.linearizable} survivor-failed ${r.survivorFailedWrites}/${r.survivorWrites} failover ${r.failoverCauses.map((c) => `${Math.round(c.ms)}(${c.cause})`).join(' ') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
     );
     if (r.problems.length > 0) {
       process.stderr.write(
@@ -205,6 +208,11 @@ async function main(argv: string[]): Promise<number> {
     survivorFailedWrites: results.reduce((s, r) => s + r.survivorFailedWrites, 0),
     yield: round(totalReq === 0 ? 1 : results.reduce((s, r) => s + r.yield * r.requests, 0) / totalReq),
     harvest: round(results.reduce((s, r) => s + r.harvest, 0) / Math.max(1, results.length)),
+    linearizable: results.every((r) => r.linearizable === 'linearizable'),
+    casOps: results.reduce((s, r) => s + r.casOps, 0),
+    casIndeterminate: results.reduce((s, r) => s + r.casIndeterminate, 0),
+    /** Schedules whose register history the checker could not decide within its work bound. */
+    linearizabilityUnknown: results.filter((r) => r.linearizable === 'unknown').length,
     slowFailovers: results
       .flatMap((r) => r.failoverCauses.map((c) => ({ seed: r.seed, ...c })))
       .filter((c) => c.ms > SLOW_MS)
