@@ -260,6 +260,7 @@ export class ClusterReplicator implements Replicator {
     return done;
   }
 
+  /** Compare-and-set on `docId`'s register (see `Replicator.cas` and `RegisterReplication`). */
   cas(docId: string, req: CasRequest): Promise<CasOutcome> {
     return this.register?.cas(docId, req) ?? Promise.resolve({ status: 'retry', ok: false, value: null });
   }
