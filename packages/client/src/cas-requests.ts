@@ -50,6 +50,15 @@ interface Pending {
   sent: boolean;
 }
 
+/** 128 random bits in base 36 (with a `Math.random` fallback where `crypto` is missing). */
+function randomPrefix(): string {
+  const words = new Uint32Array(4);
+  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto;
+  if (c?.getRandomValues) c.getRandomValues(words);
+  else for (let i = 0; i < 4; i++) words[i] = Math.floor(Math.random() * 2 ** 32);
+  return Array.from(words, (w) => w.toString(36)).join('');
+}
+
 /** The compare-and-set requests of one provider. */
 export class CasRequests {
   private readonly pending = new Map<number, Pending>();
@@ -58,16 +67,19 @@ export class CasRequests {
 
   /**
    * `send` writes on the current connection (false when there is none); `ready` says whether it
-   * is synced; `random` seeds this provider's operation-id prefix.
+   * is synced; `prefix` makes this provider's operation ids unique in the cluster (default: 128
+   * random bits from `crypto.getRandomValues`). The relay deduplicates retries by operation id,
+   * so two providers sharing a prefix would see each other's operations as retries: never pass
+   * a fixed one outside tests.
    */
   constructor(
     private readonly send: (m: ClientMessage) => boolean,
     private readonly ready: () => boolean,
     private readonly scheduler: Scheduler,
     private readonly timeoutMs: number,
-    random: () => number = Math.random,
+    prefix: string = randomPrefix(),
   ) {
-    this.prefix = Math.floor(random() * 2 ** 53).toString(36);
+    this.prefix = prefix;
   }
 
   /** Start `cas(key, expected, next)`. */

@@ -134,7 +134,6 @@ export class ProviderCore {
       () => this.#session?.synced === true,
       this.#scheduler,
       options.requestTimeoutMs ?? PROVIDER_DEFAULTS.requestTimeoutMs,
-      options.random,
     );
     this.#connection = new Connection({
       urls: new UrlPool(urls, options.random),

@@ -16,7 +16,6 @@ function setup(timeoutMs = 1000) {
     () => conn.ready,
     scheduler,
     timeoutMs,
-    () => 0.5,
   );
   const last = () => {
     const m = sent.at(-1);
@@ -83,12 +82,13 @@ describe('CasRequests', () => {
     expect(await codeOf(pending)).toBe('destroyed');
   });
 
-  it('gives each operation its own id', () => {
-    const { requests, sent } = setup();
-    void requests.cas('k', null, 1).catch(() => {});
-    void requests.cas('k', null, 2).catch(() => {});
-    const ids = sent.map((m) => (m.type === 'cas' ? m.opId : ''));
-    expect(new Set(ids).size).toBe(2);
-    requests.destroy();
+  it('gives each operation its own id, unique across providers', () => {
+    const one = setup();
+    const two = setup();
+    for (const { requests } of [one, two, one]) void requests.cas('k', null, 1).catch(() => {});
+    const ids = [...one.sent, ...two.sent].map((m) => (m.type === 'cas' ? m.opId : ''));
+    expect(new Set(ids).size).toBe(3);
+    one.requests.destroy();
+    two.requests.destroy();
   });
 });
