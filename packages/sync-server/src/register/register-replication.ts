@@ -11,9 +11,9 @@
  *   durably before answering), then answered. A failed one (value ≠ expected) is a read: it is
  *   answered only after a confirmation round (an empty write) that a majority accepts under T,
  *   so no newer leader can have written anything before it was invoked. No leases are used.
- * - Fencing: a node refuses a prepare or write whose term is older than its promise or its
- *   election term, so a stale leader (paused, partitioned) cannot complete an operation once a
- *   newer term exists on a majority.
+ * - Fencing: a node accepts a prepare or write only from the leader it follows in its current
+ *   term, and never of a term older than its promise, so a stale leader (paused, partitioned)
+ *   cannot complete an operation once a newer term exists on a majority.
  * - Exactly-once retries: the op id of each successful write is stored with the record; a retry
  *   answers the first outcome.
  *
@@ -72,6 +72,7 @@ interface DocState {
 interface Round {
   need: number;
   acks: Set<NodeId>;
+  refused: Set<NodeId>;
   answers: RegisterEntry[][];
   finish: (ok: boolean) => void;
   docId: string;
@@ -131,7 +132,7 @@ export class RegisterReplication {
   onMessage(from: NodeId, m: RegisterMessage): void {
     switch (m.type) {
       case 'register-prepare': {
-        const accepted = this.admits(m.term);
+        const accepted = this.admits(from, m.term);
         if (accepted) {
           this.o.store.promiseTerm(m.term);
           this.forgetOlder(m.docId, m.term);
@@ -148,7 +149,7 @@ export class RegisterReplication {
         return;
       }
       case 'register-write': {
-        const accepted = this.admits(m.term);
+        const accepted = this.admits(from, m.term);
         if (accepted) {
           this.o.store.promiseTerm(m.term);
           this.forgetOlder(m.docId, m.term);
@@ -203,9 +204,16 @@ export class RegisterReplication {
     }
   }
 
-  /** Whether a prepare or write of `term` passes this node's fences. */
-  private admits(term: number): boolean {
-    return term >= this.o.store.promise() && term >= this.o.election().term;
+  /**
+   * Whether a prepare or write of `term` from `from` passes this node's fences: `term` is not
+   * older than the promise, and `from` is the leader this node follows in `term`, its current
+   * term. The second fence also keeps a confused (or hostile) authenticated peer from raising
+   * the promise to a term no leader holds, which would stall the register; a new leader that
+   * this node has not heard yet is refused and its client retries.
+   */
+  private admits(from: NodeId, term: number): boolean {
+    const e = this.o.election();
+    return term >= this.o.store.promise() && term === e.term && e.leader === from;
   }
 
   /** A newer leader wrote here: what this node knew as leader of an older term is stale. */
@@ -267,7 +275,7 @@ export class RegisterReplication {
 
   /**
    * One round to every peer; resolves `ok` once a majority (this node counted) accepted, not ok
-   * on any refusal or at the timeout.
+   * once too many refused for a majority, or at the timeout.
    */
   private round(
     docId: string,
@@ -284,6 +292,7 @@ export class RegisterReplication {
       const round: Round = {
         need,
         acks: new Set(),
+        refused: new Set(),
         answers,
         docId,
         finish: (ok) => {
@@ -309,9 +318,13 @@ export class RegisterReplication {
   ): void {
     const r = this.rounds.get(reqId);
     // An answer counts only for the round and document it names, once per peer.
-    if (r === undefined || r.docId !== docId || r.acks.has(from) || !this.peers.includes(from)) return;
+    if (r === undefined || r.docId !== docId || !this.peers.includes(from)) return;
+    if (r.acks.has(from) || r.refused.has(from)) return;
     if (!accepted) {
-      r.finish(false);
+      // Refused (a newer term, or a peer that does not follow us yet): fail as soon as a
+      // majority can no longer be reached.
+      r.refused.add(from);
+      if (r.refused.size > this.peers.length - r.need) r.finish(false);
       return;
     }
     r.acks.add(from);
