@@ -56,6 +56,7 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     harvest: 0,
     casOps: 0,
     casIndeterminate: 0,
+    casLatenciesMs: [],
     linearizable: 'unknown',
     problems: [problem],
   };
@@ -181,6 +182,7 @@ async function main(argv: string[]): Promise<number> {
   const failovers = results.flatMap((r) => r.failoversMs);
   const netFailovers = results.flatMap((r) => r.failoverCauses.map((c) => Math.max(0, c.ms - c.floorMs)));
   const gaps = results.flatMap((r) => r.writeGapsMs);
+  const casLatencies = results.flatMap((r) => r.casLatenciesMs);
   const totalReq = results.reduce((s, r) => s + r.requests, 0);
   const summary = {
     schedules,
@@ -211,6 +213,8 @@ async function main(argv: string[]): Promise<number> {
     linearizable: results.every((r) => r.linearizable === 'linearizable'),
     casOps: results.reduce((s, r) => s + r.casOps, 0),
     casIndeterminate: results.reduce((s, r) => s + r.casIndeterminate, 0),
+    casP50Ms: round(percentile(casLatencies, 0.5)),
+    casP99Ms: round(percentile(casLatencies, 0.99)),
     /** Schedules whose register history the checker could not decide within its work bound. */
     linearizabilityUnknown: results.filter((r) => r.linearizable === 'unknown').length,
     slowFailovers: results

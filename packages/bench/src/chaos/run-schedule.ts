@@ -68,6 +68,8 @@ export interface ScheduleResult {
   /** Register operations (`provider.cas`) issued during the schedule, and how many got no definite answer. */
   casOps: number;
   casIndeterminate: number;
+  /** Invocation-to-answer times of the register operations that got a definite answer (ms). */
+  casLatenciesMs: number[];
   /** The linearizability checker's verdict on the register history. */
   linearizable: LinearizabilityVerdict;
   problems: string[];
@@ -315,6 +317,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       harvest: computeHarvest(harvestReads),
       casOps: history.length,
       casIndeterminate: history.filter((o) => o.returnAt === null).length,
+      casLatenciesMs: history.flatMap((o) => (o.returnAt === null ? [] : [o.returnAt - o.invokeAt])),
       linearizable,
       problems,
     };
