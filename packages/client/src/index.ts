@@ -7,12 +7,14 @@
  * @packageDocumentation
  */
 
+export type { RegisterValue } from '@accord/core/protocol';
 // The public surface: the providers, the browser store, their options, events and errors, and
 // the types they are built from. The parts they are made of (the provider's engine and its relay
 // handler and sender, connection, outbox, backoff, heartbeat, policy, presence tracker, tab
 // channel and codec, URL pool, version requests) are not exported: they change without notice
 // (see api/client.api.md for the whole surface).
 export { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
+export { CasError, type CasErrorCode, type CasResult } from './cas-requests.js';
 export { bindDoc } from './doc-binding.js';
 export type { DocSync } from './doc-sync.js';
 export { Emitter, type EventMap } from './emitter.js';

@@ -13,10 +13,12 @@ import {
   docIdProblem,
   encodeMessage,
   type PresenceState,
+  type RegisterValue,
   type SessionStatus,
   type VersionInfo,
 } from '@accord/core/protocol';
 import { Backoff } from './backoff.js';
+import { CasRequests, type CasResult } from './cas-requests.js';
 import { CLIENT_ABORT_CODE, Connection, type ConnectionCloseInfo } from './connection.js';
 import type { DocSync } from './doc-sync.js';
 import { errorCodeForClose, ProviderDestroyedError, ProviderError, type ReportError } from './errors.js';
@@ -60,6 +62,8 @@ export class ProviderCore {
   readonly #versionRequests: VersionRequests;
   /** What this session read or had acknowledged, carried across connections. */
   readonly #sessionVector: SessionVector;
+  /** Compare-and-set requests waiting for a definite answer. */
+  readonly #casRequests: CasRequests;
   /** The socket, rotation and backoff. */
   readonly #connection: Connection;
   /** Reacts to the relay's messages. */
@@ -132,6 +136,12 @@ export class ProviderCore {
       options,
     );
     this.#versionRequests = new VersionRequests(
+      (m) => this.#send(m),
+      () => this.#session?.synced === true,
+      this.#scheduler,
+      options.requestTimeoutMs ?? PROVIDER_DEFAULTS.requestTimeoutMs,
+    );
+    this.#casRequests = new CasRequests(
       (m) => this.#send(m),
       () => this.#session?.synced === true,
       this.#scheduler,
@@ -239,6 +249,11 @@ export class ProviderCore {
     return this.#versionRequests.get(term, seq);
   }
 
+  /** Compare-and-set on the document's register (see `SyncProvider.cas`). */
+  cas(key: string, expected: RegisterValue, next: RegisterValue): Promise<CasResult> {
+    return this.#casRequests.cas(key, expected, next);
+  }
+
   /** Resolves once every local update so far is acknowledged. */
   whenAcknowledged(): Promise<void> {
     return this.#sender.outbox.whenAcknowledged();
@@ -270,6 +285,7 @@ export class ProviderCore {
   destroy(): void {
     this.#destroyed = true;
     this.#versionRequests.destroy();
+    this.#casRequests.destroy();
     this.#tabs?.close(); // hands what is unacknowledged to the other tabs
     this.#unsubscribeDoc();
     this.#unsubscribeOnline();
@@ -296,6 +312,7 @@ export class ProviderCore {
       sender: this.#sender,
       tracker: this.#tracker,
       versionRequests: this.#versionRequests,
+      casRequests: this.#casRequests,
       events: this.#events,
       report: this.#report,
       session: () => this.#session,
@@ -427,6 +444,7 @@ export class ProviderCore {
     this.#heartbeat.stop();
     this.#sender.outbox.markAllUnsent();
     this.#versionRequests.connectionLost();
+    this.#casRequests.connectionLost();
     if (this.#tracker.clear()) this.#emitPresence();
     this.#tabs?.announce();
     if (wasSynced) this.#events.emit('sync', false);

@@ -12,6 +12,7 @@ import {
   type SyncMessage,
   type WelcomeMessage,
 } from '@accord/core/protocol';
+import type { CasRequests } from './cas-requests.js';
 import { CLIENT_ABORT_CODE, type Connection } from './connection.js';
 import type { DocSync } from './doc-sync.js';
 import type { Emitter } from './emitter.js';
@@ -51,6 +52,8 @@ export interface RelayHost {
   readonly tracker: PresenceTracker;
   /** Version requests waiting for their answers. */
   readonly versionRequests: VersionRequests;
+  /** Compare-and-set requests waiting for their answers. */
+  readonly casRequests: CasRequests;
   /** Receives `connected-node`, `sync`, `cluster` and `error` events. */
   readonly events: ProviderEventSink;
   /** Emits a typed error. */
@@ -130,6 +133,9 @@ export class RelayHandler {
       case 'version':
         host.versionRequests.answer(message);
         return;
+      case 'cas-result':
+        host.casRequests.answer(message);
+        return;
     }
   }
 
@@ -173,6 +179,7 @@ export class RelayHandler {
     host.sender.resendPresence();
     host.sender.flush();
     host.versionRequests.resend();
+    host.casRequests.resend();
     host.events.emit('sync', true);
   }
 

@@ -3,7 +3,8 @@
  * binds it to an `@accord/core` `Doc`). It is an event emitter that holds its engine (the
  * non-exported `ProviderCore`, which owns the protocol) privately and delegates to it.
  */
-import type { PresenceState, SessionStatus, VersionInfo } from '@accord/core/protocol';
+import type { PresenceState, RegisterValue, SessionStatus, VersionInfo } from '@accord/core/protocol';
+import type { CasResult } from './cas-requests.js';
 import type { DocSync } from './doc-sync.js';
 import { Emitter } from './emitter.js';
 import { type PresenceInput, toPresenceState } from './presence.js';
@@ -120,6 +121,21 @@ export class SyncProvider extends Emitter<ProviderEvents> {
    */
   fetchVersion(number: { readonly term: number; readonly seq: number }): Promise<LoadedVersion> {
     return this.#core.fetchVersion(number.term, number.seq);
+  }
+
+  /**
+   * Compare-and-set `key` of the document's register: set it to `next` if its value is
+   * `expected` (`null`: absent; `next: null` removes it). Linearizable: the cluster's leader
+   * decides, a majority stores the outcome before the answer. For what CRDTs cannot do: a lock,
+   * a unique name, a publish flag. Values are JSON scalars (strings up to 1 KiB); a document
+   * holds at most 64 keys. Retried across failovers with the same operation id (applied at most
+   * once). Resolves `{ ok, value }`: whether it applied, and the value after it.
+   * @throws {CasError} (as a rejection) `invalid`, `refused` (read-only session, a limit),
+   * `timeout` (after `requestTimeoutMs` without a definite answer: it may have been applied),
+   * `destroyed`.
+   */
+  cas(key: string, expected: RegisterValue, next: RegisterValue): Promise<CasResult> {
+    return this.#core.cas(key, expected, next);
   }
 
   /**

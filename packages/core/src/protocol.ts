@@ -58,6 +58,9 @@ export {
 } from './protocol/message-codec.js';
 export type {
   AckMessage,
+  CasMessage,
+  CasResultMessage,
+  CasStatus,
   ClientMessage,
   ClusterMessage,
   ErrorMessage,
@@ -100,4 +103,16 @@ export {
   readPresenceValue,
   writePresenceValue,
 } from './protocol/presence-value.js';
+export {
+  MAX_CAS_OP_ID_BYTES,
+  MAX_REGISTER_KEY_BYTES,
+  MAX_REGISTER_VALUE_BYTES,
+  type RegisterValue,
+  readCasOpId,
+  readRegisterKey,
+  readRegisterValue,
+  registerKeyProblem,
+  registerValueProblem,
+  writeRegisterValue,
+} from './protocol/register-value.js';
 export { coversVector, maxVector, sessionVectorOf, updateStarts } from './protocol/session-vector.js';

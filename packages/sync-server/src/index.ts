@@ -17,6 +17,22 @@ export {
 export * from './election/index.js';
 export { type RelayNode, type ReplicatorFactory, type StartOptions, startRelayNode } from './node.js';
 export { createMetrics, type RelayMetrics } from './ops/metrics.js';
+export type {
+  RegisterForwardedMessage,
+  RegisterForwardMessage,
+  RegisterMessage,
+  RegisterPrepareMessage,
+  RegisterPromiseMessage,
+  RegisterWriteMessage,
+  RegisterWrittenMessage,
+} from './register/register-messages.js';
+export type { CasOutcome } from './register/register-replication.js';
+export type {
+  CasRequest,
+  RegisterEntry,
+  RegisterRecord,
+  RegisterVersion,
+} from './register/register-state.js';
 export type { Connection, ConnectionHandler } from './relay/connection.js';
 export { CoreRoomDocument, coreEngine } from './relay/core-engine.js';
 export type { DocumentEngine, RoomDocument } from './relay/document.js';

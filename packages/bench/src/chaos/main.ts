@@ -58,6 +58,10 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     sessionViolations: noSessionViolations(),
     sessionProbes: 0,
     sessionBehind: 0,
+    casOps: 0,
+    casIndeterminate: 0,
+    casLatenciesMs: [],
+    linearizable: 'unknown',
     problems: [problem],
   };
 }
@@ -171,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
     const kinds = r.steps.map((x) => (x.action === 'partition' ? `partition:${x.kind}` : x.action)).join(' ');
     log(
       `  seed ${s}: acked ${r.acked} lost ${r.lost} leaders/term ${r.maxLeadersPerTerm} converged ${r.converged} ` +
-        `snapshots ${r.snapshotsCommitted} survivor-failed ${r.survivorFailedWrites}/${r.survivorWrites} failover ${r.failoverCauses.map((c) => `${Math.round(c.ms)}(${c.cause})`).join(' ') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
+        `snapshots ${r.snapshotsCommitted} cas ${r.casOps}/${r.casIndeterminate}? ${r.linearizable} survivor-failed ${r.survivorFailedWrites}/${r.survivorWrites} failover ${r.failoverCauses.map((c) => `${Math.round(c.ms)}(${c.cause})`).join(' ') || '-'} ms [${kinds}]${r.problems.length > 0 ? ` PROBLEMS: ${r.problems.join('; ')}` : ''}`,
     );
     if (r.problems.length > 0) {
       process.stderr.write(
@@ -182,6 +186,7 @@ async function main(argv: string[]): Promise<number> {
   const failovers = results.flatMap((r) => r.failoversMs);
   const netFailovers = results.flatMap((r) => r.failoverCauses.map((c) => Math.max(0, c.ms - c.floorMs)));
   const gaps = results.flatMap((r) => r.writeGapsMs);
+  const casLatencies = results.flatMap((r) => r.casLatenciesMs);
   const totalReq = results.reduce((s, r) => s + r.requests, 0);
   const summary = {
     schedules,
@@ -215,6 +220,13 @@ async function main(argv: string[]): Promise<number> {
     ),
     sessionProbes: results.reduce((s, r) => s + r.sessionProbes, 0),
     sessionBehind: results.reduce((s, r) => s + r.sessionBehind, 0),
+    linearizable: results.every((r) => r.linearizable === 'linearizable'),
+    casOps: results.reduce((s, r) => s + r.casOps, 0),
+    casIndeterminate: results.reduce((s, r) => s + r.casIndeterminate, 0),
+    casP50Ms: round(percentile(casLatencies, 0.5)),
+    casP99Ms: round(percentile(casLatencies, 0.99)),
+    /** Schedules whose register history the checker could not decide within its work bound. */
+    linearizabilityUnknown: results.filter((r) => r.linearizable === 'unknown').length,
     slowFailovers: results
       .flatMap((r) => r.failoverCauses.map((c) => ({ seed: r.seed, ...c })))
       .filter((c) => c.ms > SLOW_MS)

@@ -25,6 +25,8 @@ import { ClusterHarness } from './cluster-harness.js';
 import { readDiskKeys } from './disk-state.js';
 import type { AckEvent, FaultEvent, RequestEvent } from './events.js';
 import { explainFailovers, type FailoverCause } from './failover-causes.js';
+import { checkLinearizable, HistoryError, type LinearizabilityVerdict } from './linearizability.js';
+import { RegisterClient } from './register-clients.js';
 import { type FaultStep, generateSchedule, seeded } from './schedule.js';
 import {
   checkMonotonicWrites,
@@ -75,8 +77,18 @@ export interface ScheduleResult {
   /** Sessions resumed elsewhere after a failover, and how many of those nodes said `behind`. */
   sessionProbes: number;
   sessionBehind: number;
+  /** Register operations (`provider.cas`) issued during the schedule, and how many got no definite answer. */
+  casOps: number;
+  casIndeterminate: number;
+  /** Invocation-to-answer times of the register operations that got a definite answer (ms). */
+  casLatenciesMs: number[];
+  /** The linearizability checker's verdict on the register history. */
+  linearizable: LinearizabilityVerdict;
   problems: string[];
 }
+
+/** Register clients per schedule (`provider.cas` on two keys of the schedule's document). */
+const REGISTER_CLIENTS = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -136,6 +148,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
   const h = await ClusterHarness.start(opts.nodes, dataDir);
   const faults: FaultEvent[] = [];
   const writers: ChaosWriter[] = [];
+  const registers: RegisterClient[] = [];
   const reads: Promise<{ expected: number; visible: number }>[] = [];
   /** Every key set a fresh read of one node returned (for the monotonic-writes and WFR checks). */
   const observed: Set<string>[] = [];
@@ -149,7 +162,15 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       const urls = h.ids.map((_, k) => h.url(h.ids[(first + k) % opts.nodes]!));
       writers.push(new ChaosWriter(`c${i}`, urls, docId));
     }
+    for (let i = 0; i < REGISTER_CLIENTS; i++) {
+      const first = i % opts.nodes;
+      const urls = h.ids.map((_, k) => h.url(h.ids[(first + k) % opts.nodes]!));
+      registers.push(
+        new RegisterClient(`r${i}`, urls, docId, () => performance.now(), seeded(seed * 31 + i)),
+      );
+    }
     for (const w of writers) w.start(opts.writeEveryMs);
+    for (const r of registers) r.start(50);
     await sleep(500);
 
     const t0 = Date.now();
@@ -217,6 +238,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     }
     await sleep(1000);
     for (const w of writers) w.stopWriting();
+    await Promise.all(registers.map((r) => r.stop()));
     const drained = await Promise.all(writers.map((w) => w.drain(15_000)));
     if (drained.some((d) => !d)) problems.push(`${drained.filter((d) => !d).length} clients never drained`);
     await sleep(500);
@@ -232,6 +254,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     // Each node's own durable state, read from its SQLite file once every process is gone.
     await sleep(500);
     for (const w of writers) w.destroy();
+    for (const r of registers) r.destroy();
     await h.close();
     for (const id of h.ids) {
       try {
@@ -269,6 +292,16 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     };
     for (const [name, n] of Object.entries(sessionViolations))
       if (n > 0) problems.push(`${n} ${name} violations`);
+    const history = registers.flatMap((r) => r.history);
+    let linearizable: LinearizabilityVerdict = 'unknown';
+    try {
+      linearizable = checkLinearizable(history, { maxSteps: 2_000_000 }).verdict;
+    } catch (e) {
+      if (!(e instanceof HistoryError)) throw e;
+      problems.push(`register history malformed: ${e.message}`);
+    }
+    if (linearizable !== 'linearizable')
+      problems.push(`register history ${linearizable} (${history.length} ops)`);
     if (lost.lost > 0)
       problems.push(`${lost.lost} acknowledged updates lost (e.g. ${JSON.stringify(lost.missing[0])})`);
     for (const v of leaders.violations) problems.push(`term ${v.term} had leaders ${v.leaders.join(',')}`);
@@ -313,9 +346,14 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       sessionViolations,
       sessionProbes: probes.length,
       sessionBehind: probes.filter((p) => p.status === 'behind').length,
+      casOps: history.length,
+      casIndeterminate: history.filter((o) => o.returnAt === null).length,
+      casLatenciesMs: history.flatMap((o) => (o.returnAt === null ? [] : [o.returnAt - o.invokeAt])),
+      linearizable,
       problems,
     };
   } finally {
+    for (const r of registers) r.destroy();
     for (const w of writers) w.destroy();
     await h.close();
     rmSync(dataDir, { recursive: true, force: true });

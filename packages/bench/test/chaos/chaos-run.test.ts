@@ -48,8 +48,11 @@ describe('pnpm chaos (short run)', () => {
       minorityCommitViolations: 0,
       survivorFailedWrites: 0,
       converged: true,
+      linearizable: true,
       failedSeeds: [],
     });
+    // every schedule ran register clients; their cas history was checked
+    expect(summary.casOps as number).toBeGreaterThan(50);
     expect(summary.acked as number).toBeGreaterThan(100);
     expect(summary.snapshotsCommitted as number).toBeGreaterThan(0);
     expect(summary.survivorWrites as number).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { type Decoder, decodeWith } from '../encoding/decoder.js';
 import { Encoder, putVarUint } from '../encoding/encoder.js';
 import { varUintSize } from '../encoding/sizes.js';
 import { DecodeError } from '../errors.js';
+import { readCas, readCasResult, writeCas, writeCasResult } from './cas-codec.js';
 import { describeDocIdProblem, docIdProblem, MAX_DOC_ID_BYTES } from './doc-id.js';
 import { errorCodeFromWire, errorCodeToWire } from './error-codes.js';
 import {
@@ -49,6 +50,8 @@ export const MessageTypeCode: { readonly [K in MessageType]: number } = {
   versions: 14,
   'get-version': 15,
   version: 16,
+  cas: 17,
+  'cas-result': 18,
 };
 
 /** Most versions accepted in one `versions` message. */
@@ -64,6 +67,7 @@ const CLIENT_TYPES = new Set<MessageType>([
   'pong',
   'list-versions',
   'get-version',
+  'cas',
 ]);
 const SERVER_TYPES = new Set<MessageType>([
   'welcome',
@@ -77,6 +81,7 @@ const SERVER_TYPES = new Set<MessageType>([
   'pong',
   'versions',
   'version',
+  'cas-result',
 ]);
 
 /**
@@ -178,6 +183,12 @@ export function encodeMessage(msg: Message): Uint8Array {
       enc.writeU8(msg.found ? 1 : 0);
       enc.writeVarUint(msg.at);
       enc.writeBytes(msg.update);
+      break;
+    case 'cas':
+      writeCas(enc, msg);
+      break;
+    case 'cas-result':
+      writeCasResult(enc, msg);
       break;
   }
   return enc.toBytes();
@@ -347,6 +358,10 @@ function readMessage(d: Decoder): Message {
         update: d.readBytes().slice(),
       };
     }
+    case 17:
+      return readCas(d);
+    case 18:
+      return readCasResult(d);
     default:
       throw new DecodeError('bad-tag', `unknown message type ${tag}`);
   }

@@ -5,6 +5,7 @@
  */
 import type { ProtocolErrorCode } from './error-codes.js';
 import type { PresenceValue } from './presence-value.js';
+import type { RegisterValue } from './register-value.js';
 
 /**
  * The protocol version this codec writes and the only one it reads. Version 2 added `hello.w`
@@ -244,6 +245,42 @@ export interface VersionMessage {
   readonly update: Uint8Array;
 }
 
+/**
+ * Client → relay: compare-and-set register `key` of the document: set it to `next` if its value
+ * is `expected` (`null`: absent). Linearizable: served by the cluster's leader (a follower
+ * forwards it). `opId` names the operation across retries: a `cas` resent with the same `opId`
+ * (after a failover) is applied at most once and answered with the first outcome. Answered by
+ * `cas-result` with the same `id`. Write scope only.
+ */
+export interface CasMessage {
+  readonly type: 'cas';
+  readonly id: number;
+  /** The client's operation id, 1–64 UTF-8 bytes, unique per operation (not per attempt). */
+  readonly opId: string;
+  readonly key: string;
+  readonly expected: RegisterValue;
+  readonly next: RegisterValue;
+}
+
+/**
+ * How a `cas` ended: `done` (applied or refused by comparison: see `ok`), `retry` (not applied:
+ * no leader, or the leader is still taking over; send it again), `unknown` (it may or may not
+ * have been applied: resend with the same `opId` to learn which), `refused` (never applied: the
+ * session may not write, or a limit was hit).
+ */
+export type CasStatus = 'done' | 'retry' | 'unknown' | 'refused';
+
+/** Relay → client: the outcome of `cas` `id`. `ok` and `value` mean something only when `done`. */
+export interface CasResultMessage {
+  readonly type: 'cas-result';
+  readonly id: number;
+  readonly status: CasStatus;
+  /** Whether the value was `expected` (and is now `next`). */
+  readonly ok: boolean;
+  /** The register's value after the operation (`null`: absent). */
+  readonly value: RegisterValue;
+}
+
 /** Messages a client sends. */
 export type ClientMessage =
   | HelloMessage
@@ -254,7 +291,8 @@ export type ClientMessage =
   | PingMessage
   | PongMessage
   | ListVersionsMessage
-  | GetVersionMessage;
+  | GetVersionMessage
+  | CasMessage;
 
 /** Messages a relay sends. */
 export type ServerMessage =
@@ -268,7 +306,8 @@ export type ServerMessage =
   | PingMessage
   | PongMessage
   | VersionsMessage
-  | VersionMessage;
+  | VersionMessage
+  | CasResultMessage;
 
 /** Any protocol message. */
 export type Message = ClientMessage | ServerMessage;

@@ -1,5 +1,11 @@
 /** fast-check arbitraries for protocol messages (shared by the protocol tests). */
-import type { Message, PresenceState, PresenceValue, ProtocolErrorCode } from '@accord/core/protocol';
+import type {
+  Message,
+  PresenceState,
+  PresenceValue,
+  ProtocolErrorCode,
+  RegisterValue,
+} from '@accord/core/protocol';
 import { ProtocolErrorCodes } from '@accord/core/protocol';
 import fc from 'fast-check';
 
@@ -34,6 +40,15 @@ export const presenceState: fc.Arbitrary<PresenceState> = fc.record({
   cursor: presenceValue,
   data: presenceValue,
 });
+
+/** Register values within the codec's limits (JSON scalars, null). */
+export const registerValue: fc.Arbitrary<RegisterValue> = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.string({ maxLength: 60 }),
+);
 
 const errorCode: fc.Arbitrary<ProtocolErrorCode> = fc.constantFrom(...ProtocolErrorCodes);
 
@@ -104,4 +119,19 @@ export const message: fc.Arbitrary<Message> = fc.oneof(
   }),
   fc.record({ type: fc.constant('ping' as const), nonce: id }),
   fc.record({ type: fc.constant('pong' as const), nonce: id }),
+  fc.record({
+    type: fc.constant('cas' as const),
+    id,
+    opId: fc.string({ minLength: 1, maxLength: 16 }),
+    key: fc.string({ minLength: 1, maxLength: 40 }),
+    expected: registerValue,
+    next: registerValue,
+  }),
+  fc.record({
+    type: fc.constant('cas-result' as const),
+    id,
+    status: fc.constantFrom('done' as const, 'retry' as const, 'unknown' as const, 'refused' as const),
+    ok: fc.boolean(),
+    value: registerValue,
+  }),
 );

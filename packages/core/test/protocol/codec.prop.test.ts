@@ -99,7 +99,7 @@ describe('protocol codec properties', () => {
   });
 
   it('client and server decoders accept exactly their directions', () => {
-    const clientTypes = new Set(['hello', 'resync', 'update', 'presence', 'error', 'ping', 'pong']);
+    const clientTypes = new Set(['hello', 'resync', 'update', 'presence', 'error', 'ping', 'pong', 'cas']);
     const serverTypes = new Set([
       'welcome',
       'sync',
@@ -110,6 +110,7 @@ describe('protocol codec properties', () => {
       'error',
       'ping',
       'pong',
+      'cas-result',
     ]);
     fc.assert(
       fc.property(message, (m) => {

@@ -3,11 +3,16 @@ import {
   CloseCode,
   closeCodeInfo,
   DecodeError,
+  decodeClientMessage,
   decodeMessage,
+  decodeServerMessage,
   Encoder,
   encodeMessage,
+  MAX_CAS_OP_ID_BYTES,
   MAX_DOC_ID_BYTES,
+  MAX_REGISTER_VALUE_BYTES,
   MAX_TOKEN_BYTES,
+  MessageTypeCode,
   PRESENCE_MAX_DEPTH,
   PROTOCOL_VERSION,
   type PresenceValue,
@@ -296,5 +301,84 @@ describe('close codes', () => {
     expect(closeCodeInfo(CloseCode.tokenExpired).needsNewToken).toBe(true);
     expect(closeCodeInfo(CloseCode.forbidden).retry).toBe(false);
     expect(closeCodeInfo(1006)).toEqual({ name: 'unknown', retry: true, needsNewToken: false });
+  });
+});
+
+describe('register messages (cas, cas-result)', () => {
+  const cas = {
+    type: 'cas' as const,
+    id: 7,
+    opId: 'op-1',
+    key: 'lock',
+    expected: null,
+    next: 'me',
+  };
+
+  it('round-trips every value kind', () => {
+    for (const v of [null, true, false, 0, -1.5, 2 ** 60, 'x', '']) {
+      expect(decodeMessage(encodeMessage({ ...cas, next: v }))).toEqual({ ...cas, next: v });
+      const r = { type: 'cas-result' as const, id: 1, status: 'done' as const, ok: false, value: v };
+      expect(decodeMessage(encodeMessage(r))).toEqual(r);
+    }
+  });
+
+  it('refuses to encode values out of bounds', () => {
+    expect(() => encodeMessage({ ...cas, next: 'x'.repeat(MAX_REGISTER_VALUE_BYTES + 1) })).toThrow(
+      RangeError,
+    );
+    expect(() => encodeMessage({ ...cas, next: Number.NaN })).toThrow(RangeError);
+    expect(() => encodeMessage({ ...cas, key: '' })).toThrow(RangeError);
+  });
+
+  it('refuses hostile frames with typed errors', () => {
+    const good = encodeMessage({ ...cas, next: true });
+    // unknown value tag in place of `next`
+    const badTag = good.slice();
+    badTag[badTag.length - 1] = 9;
+    expect(codeOf(() => decodeMessage(badTag))).toBe('bad-tag');
+    // a string value whose length claims more than the limit
+    const enc = new Encoder();
+    enc.writeU8(PROTOCOL_VERSION);
+    enc.writeU8(MessageTypeCode.cas);
+    enc.writeVarUint(1);
+    enc.writeString('op');
+    enc.writeString('k');
+    enc.writeU8(0);
+    enc.writeU8(4);
+    enc.writeVarUint(MAX_REGISTER_VALUE_BYTES + 1);
+    expect(codeOf(() => decodeMessage(enc.toBytes()))).toBe('too-large');
+    // a NaN number
+    const nan = new Encoder();
+    nan.writeU8(PROTOCOL_VERSION);
+    nan.writeU8(MessageTypeCode['cas-result']);
+    nan.writeVarUint(1);
+    nan.writeU8(0);
+    nan.writeU8(0);
+    nan.writeU8(3);
+    nan.writeRaw(new Uint8Array([0, 0, 0, 0, 0, 0, 0xf8, 0x7f]));
+    expect(codeOf(() => decodeMessage(nan.toBytes()))).toBe('invalid');
+    // an unknown status, an empty key, an op id over its limit
+    const r = encodeMessage({ type: 'cas-result', id: 1, status: 'done', ok: true, value: null });
+    const badStatus = r.slice();
+    badStatus[3] = 4;
+    expect(codeOf(() => decodeMessage(badStatus))).toBe('bad-tag');
+    const withOpId = (opId: string) => {
+      const e = new Encoder();
+      e.writeU8(PROTOCOL_VERSION);
+      e.writeU8(MessageTypeCode.cas);
+      e.writeVarUint(1);
+      e.writeString(opId);
+      e.writeString('k');
+      e.writeU8(0);
+      e.writeU8(0);
+      return e.toBytes();
+    };
+    expect(decodeMessage(withOpId('o'))).toMatchObject({ type: 'cas', opId: 'o' });
+    expect(codeOf(() => decodeMessage(withOpId('')))).toBe('invalid');
+    expect(codeOf(() => decodeMessage(withOpId('o'.repeat(MAX_CAS_OP_ID_BYTES + 1))))).toBe('too-large');
+    expect(() => encodeMessage({ ...cas, opId: '' })).toThrow(RangeError);
+    // a relay never accepts a cas-result, a client never a cas
+    expect(codeOf(() => decodeClientMessage(r))).toBe('bad-tag');
+    expect(codeOf(() => decodeServerMessage(good))).toBe('bad-tag');
   });
 });

@@ -22,6 +22,9 @@ import {
 } from '@accord/core/protocol';
 import { ElectionNode } from '../election/election-node.js';
 import type { ElectionOutput, ElectionTimer, NodeId } from '../election/types.js';
+import { type CasOutcome, RegisterReplication } from '../register/register-replication.js';
+import type { CasRequest } from '../register/register-state.js';
+import { RegisterStore } from '../register/register-store.js';
 import type {
   ClusterStatus,
   ReplicaHost,
@@ -66,6 +69,8 @@ export interface ClusterReplicatorOptions {
   electionTimeoutMs?: readonly [number, number];
   /** A write not held by W nodes within this time is rejected (the client resends). Default 5000. */
   replicateTimeoutMs?: number;
+  /** How long one register round (prepare, write, confirm) waits for a majority (ms). Default 1000. */
+  registerTimeoutMs?: number;
   /** How long a join waits for R - 1 peers. Default 1000. */
   readTimeoutMs?: number;
   /**
@@ -114,6 +119,7 @@ export class ClusterReplicator implements Replicator {
   private linkLog: LinkLog | null = null;
   private snapshots: SnapshotReplication | null = null;
   private catchUp: CatchUp | null = null;
+  private register: RegisterReplication | null = null;
   private readonly maxPeerFrameBytes: number;
 
   constructor(options: ClusterReplicatorOptions) {
@@ -160,6 +166,18 @@ export class ClusterReplicator implements Replicator {
       onSnapshot: (docId) => {
         for (const l of this.listeners) l({ kind: 'snapshot', docId });
       },
+    });
+    this.register = new RegisterReplication({
+      nodeId: this.opts.nodeId,
+      members: this.members,
+      store: new RegisterStore(host.store),
+      send: (to, m) => this.links?.send(to, m),
+      setTimer: (ms, fn) => this.scheduler.setTimer(ms, fn),
+      election: () => {
+        const s = this.election?.status();
+        return { term: s?.term ?? 0, leader: s?.leader ?? null, isLeader: s?.role === 'leader' };
+      },
+      roundTimeoutMs: this.opts.registerTimeoutMs ?? 1000,
     });
     const catchUp = new CatchUp({
       store: host.store,
@@ -248,6 +266,11 @@ export class ClusterReplicator implements Replicator {
     return done;
   }
 
+  /** Compare-and-set on `docId`'s register (see `Replicator.cas` and `RegisterReplication`). */
+  cas(docId: string, req: CasRequest): Promise<CasOutcome> {
+    return this.register?.cas(docId, req) ?? Promise.resolve({ status: 'retry', ok: false, value: null });
+  }
+
   readState(
     docId: string,
     stateVector: Uint8Array,
@@ -311,6 +334,7 @@ export class ClusterReplicator implements Replicator {
     this.timers.clear();
     this.writes.failAll(new ReplicationError('node stopping'));
     this.reads.stop();
+    this.register?.stop();
     this.catchUp?.stopAll();
     this.snapshots?.stepDown();
     await this.links?.stop();
@@ -360,6 +384,8 @@ export class ClusterReplicator implements Replicator {
     for (const { to, message } of out.send) this.links?.send(to, message);
     for (const e of out.events) {
       host.logger.info({ election: e, node: this.opts.nodeId }, `election ${e.type}`);
+      if (e.type === 'became-leader' || e.type === 'stepped-down' || e.type === 'term-changed')
+        this.register?.reset();
       if (e.type === 'became-leader') this.snapshots?.lead(e.term);
       else if (e.type === 'stepped-down') this.snapshots?.stepDown();
       else if (e.type === 'term-changed') {
@@ -415,6 +441,14 @@ export class ClusterReplicator implements Replicator {
         return;
       case 'presence-reset':
         host.peerPresenceGone(from);
+        return;
+      case 'register-prepare':
+      case 'register-promise':
+      case 'register-write':
+      case 'register-written':
+      case 'register-forward':
+      case 'register-forwarded':
+        this.register?.onMessage(from, m);
         return;
       case 'snapshot-query':
       case 'snapshot-announce':

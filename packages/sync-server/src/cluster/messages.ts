@@ -4,6 +4,7 @@
  */
 import type { PresenceEntry } from '@accord/core/protocol';
 import type { ElectionMessage } from '../election/types.js';
+import type { RegisterMessage } from '../register/register-messages.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 
 /** A client update a node stored, forwarded to a peer; `updateId` is unique per origin node. */
@@ -109,4 +110,5 @@ export type ClusterMessage =
   | SnapshotAnnounceMessage
   | SnapshotReplyMessage
   | PeerPresenceMessage
-  | PeerPresenceResetMessage;
+  | PeerPresenceResetMessage
+  | RegisterMessage;

@@ -15,6 +15,7 @@ import {
   writePresenceState,
 } from '@accord/core/protocol';
 import { MAX_TERM, type NodeId } from '../election/types.js';
+import { REGISTER_TAGS, readRegisterMessage, writeRegisterMessage } from '../register/register-codec.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 import type { ClusterMessage } from './messages.js';
 
@@ -72,6 +73,7 @@ const TAGS = {
   'snapshot-reply': 27,
   presence: 32,
   'presence-reset': 33,
+  ...REGISTER_TAGS,
 } as const satisfies Record<ClusterMessage['type'], number>;
 
 function writeNumber(e: Encoder, n: SnapshotNumber): void {
@@ -165,6 +167,8 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
       break;
     case 'presence-reset':
       break;
+    default:
+      writeRegisterMessage(e, m);
   }
   const out = e.toBytes();
   if (out.length > SCRATCH_KEEP) scratch = new Encoder(4096);
@@ -317,8 +321,11 @@ export function decodeClusterMessage(
       }
       case TAGS['presence-reset']:
         return { type: 'presence-reset' };
-      default:
-        throw new DecodeError('bad-tag', `unknown peer message tag ${tag}`);
+      default: {
+        const m = readRegisterMessage(tag, r);
+        if (m === null) throw new DecodeError('bad-tag', `unknown peer message tag ${tag}`);
+        return m;
+      }
     }
   });
 }

@@ -3,6 +3,9 @@
  * durable once the local group commit has committed it; snapshots are numbered (1, seq) and kept
  * as versions by {@link LocalSnapshots}.
  */
+import type { CasOutcome } from '../register/register-replication.js';
+import { type CasRequest, decideCas, highestSeqOf, type RegisterRecord } from '../register/register-state.js';
+import { RegisterStore } from '../register/register-store.js';
 import { RealScheduler, type Scheduler } from '../time/scheduler.js';
 import { LocalSnapshots } from './local-snapshots.js';
 import type {
@@ -33,12 +36,16 @@ export class LocalReplicator implements Replicator {
   private nodeId = 0;
   private snapshots: LocalSnapshots | null = null;
   private readonly listeners = new Set<(e: ReplicatorEvent) => void>();
+  private registers: RegisterStore | null = null;
+  /** Register records per document, loaded on first use (this node is their only writer). */
+  private readonly registerCache = new Map<string, Map<string, RegisterRecord>>();
 
   constructor(private readonly options: LocalReplicatorOptions = {}) {}
 
   async start(host: ReplicaHost): Promise<void> {
     this.host = host;
     this.nodeId = host.nodeId;
+    this.registers = new RegisterStore(host.store);
     this.snapshots = new LocalSnapshots(host, {
       everyUpdates: this.options.snapshotEveryUpdates ?? 1000,
       idleMs: this.options.snapshotIdleMs ?? 0,
@@ -59,6 +66,31 @@ export class LocalReplicator implements Replicator {
       throw new ReplicationError(`local commit failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     this.snapshots?.noteUpdate(docId);
+  }
+
+  /**
+   * Compare-and-set on the single node: decided and stored (fsynced) synchronously, so operations
+   * are trivially linearizable in their arrival order.
+   */
+  async cas(docId: string, req: CasRequest): Promise<CasOutcome> {
+    const store = this.registers;
+    if (store === null) return { status: 'retry', ok: false, value: null };
+    let records = this.registerCache.get(docId);
+    if (records === undefined) {
+      records = new Map(store.load(docId).map((e) => [e.key, e.record]));
+      this.registerCache.set(docId, records);
+    }
+    const d = decideCas(records, req, { term: 1, seq: highestSeqOf(records, 1) + 1 });
+    if (d.refused) return { status: 'refused', ok: false, value: d.value };
+    if (d.write !== null) {
+      try {
+        store.put(docId, [{ key: req.key, record: d.write }]);
+      } catch {
+        return { status: 'retry', ok: false, value: null };
+      }
+      records.set(req.key, d.write);
+    }
+    return { status: 'done', ok: d.ok, value: d.value };
   }
 
   async readState(): Promise<ReadStateResult> {

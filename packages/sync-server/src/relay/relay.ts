@@ -22,6 +22,7 @@ import { AuthError } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { SqliteStore } from '../storage/sqlite-store.js';
 import { RealScheduler, type Scheduler } from '../time/scheduler.js';
+import { serveCas } from './cas-requests.js';
 import { ClusterPresence } from './cluster-presence.js';
 import { clusterFrame } from './cluster-status.js';
 import type { Connection, ConnectionHandler } from './connection.js';
@@ -296,6 +297,9 @@ export class Relay implements SessionHost, ReplicaHost {
       case 'list-versions':
       case 'get-version':
         session.send(answerVersionRequest(this.options.store, room.docId, msg));
+        return;
+      case 'cas':
+        serveCas(session, this.options.replicator, room.docId, msg);
         return;
       default:
         session.fail('unexpected-message', CloseCode.policy, `${msg.type} is not expected here`);

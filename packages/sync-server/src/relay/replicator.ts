@@ -7,6 +7,8 @@
 import type { PresenceEntry, WriteConcern } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { CasOutcome } from '../register/register-replication.js';
+import type { CasRequest } from '../register/register-state.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
 import type { SqliteStore } from '../storage/sqlite-store.js';
 
@@ -123,6 +125,13 @@ export interface Replicator {
    * is resent when it comes back).
    */
   publishPresence?(docId: string, entries: readonly PresenceEntry[]): void;
+  /**
+   * Compare-and-set `req.key` of `docId`'s register, linearizably (see
+   * `register/register-replication.ts`): served by the leader, forwarded there by a follower,
+   * answered once a majority holds the outcome durably. Never rejects: `retry` (not applied),
+   * `unknown` (maybe applied; retry with the same op id), `refused` (a limit).
+   */
+  cas(docId: string, req: CasRequest): Promise<CasOutcome>;
   /** The current cluster status. */
   status(): ClusterStatus;
   /** The document's latest ordered snapshot number. */

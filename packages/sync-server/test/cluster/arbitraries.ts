@@ -53,6 +53,25 @@ const updateId = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 const pos = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
 const docId = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' });
 const bytes = fc.uint8Array({ maxLength: 200 });
+const registerTerm = fc.integer({ min: 1, max: MAX_TERM });
+const registerValue = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.string({ maxLength: 30 }),
+);
+const registerEntries = fc.array(
+  fc.record({
+    key: fc.string({ minLength: 1, maxLength: 20 }),
+    record: fc.record({
+      value: registerValue,
+      term,
+      seq: fc.nat(),
+      ops: fc.array(fc.string({ minLength: 1, maxLength: 10 }), { maxLength: 4 }),
+    }),
+  }),
+  { maxLength: 4 },
+);
 const number = fc.record({
   term: fc.integer({ min: 1, max: MAX_TERM }),
   seq: fc.integer({ min: 1, max: MAX_SNAPSHOT_SEQ }),
@@ -133,4 +152,43 @@ export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     ),
   }),
   fc.record({ type: fc.constant('presence-reset' as const) }),
+  fc.record({ type: fc.constant('register-prepare' as const), docId, term: registerTerm, reqId: fc.nat() }),
+  fc.record({
+    type: fc.constant('register-promise' as const),
+    docId,
+    term: registerTerm,
+    reqId: fc.nat(),
+    accepted: fc.boolean(),
+    records: registerEntries,
+  }),
+  fc.record({
+    type: fc.constant('register-write' as const),
+    docId,
+    term: registerTerm,
+    reqId: fc.nat(),
+    records: registerEntries,
+  }),
+  fc.record({
+    type: fc.constant('register-written' as const),
+    docId,
+    term: registerTerm,
+    reqId: fc.nat(),
+    accepted: fc.boolean(),
+  }),
+  fc.record({
+    type: fc.constant('register-forward' as const),
+    reqId: fc.nat(),
+    docId,
+    opId: fc.string({ minLength: 1, maxLength: 20 }),
+    key: fc.string({ minLength: 1, maxLength: 20 }),
+    expected: registerValue,
+    next: registerValue,
+  }),
+  fc.record({
+    type: fc.constant('register-forwarded' as const),
+    reqId: fc.nat(),
+    status: fc.constantFrom('done' as const, 'retry' as const, 'unknown' as const, 'refused' as const),
+    ok: fc.boolean(),
+    value: registerValue,
+  }),
 );

@@ -8,6 +8,7 @@ import {
   MAX_SNAPSHOT_SEQ,
 } from '../../src/cluster/peer-codec.js';
 import { MAX_TERM } from '../../src/election/types.js';
+import { MAX_REGISTER_KEYS, MAX_REMEMBERED_OPS } from '../../src/register/register-state.js';
 
 function code(fn: () => unknown): string {
   try {
@@ -246,5 +247,113 @@ describe('peer message codec', () => {
       entries: [{ sessionId: 1, state: state(60_000) }],
     });
     expect(code(() => decodeClusterMessage(fits))).toBe('ok');
+  });
+});
+
+describe('register peer messages', () => {
+  const write = {
+    type: 'register-write' as const,
+    docId: 'd',
+    term: 3,
+    reqId: 9,
+    records: [{ key: 'lock', record: { value: 'me', term: 3, seq: 2, ops: ['op-1'] } }],
+  };
+
+  it('round-trip', () => {
+    expect(decodeClusterMessage(encodeClusterMessage(write))).toEqual(write);
+  });
+
+  it('refuse term 0, terms above MAX_TERM, too many records or op ids, bad values', () => {
+    const e = (fill: (enc: Encoder) => void) => {
+      const enc = new Encoder();
+      enc.writeU8(CLUSTER_PROTOCOL_VERSION);
+      enc.writeU8(42);
+      enc.writeString('d');
+      fill(enc);
+      return enc.toBytes();
+    };
+    const code = (bytes: Uint8Array) => {
+      try {
+        decodeClusterMessage(bytes);
+      } catch (err) {
+        if (err instanceof DecodeError) return err.code;
+        throw err;
+      }
+      return 'decoded';
+    };
+    const record = (enc: Encoder, opts: { tag?: number; ops?: number; term?: number } = {}) => {
+      enc.writeString('k');
+      enc.writeU8(opts.tag ?? 0);
+      enc.writeVarUint(opts.term ?? 1);
+      enc.writeVarUint(1);
+      enc.writeVarUint(opts.ops ?? 0);
+      for (let i = 0; i < (opts.ops ?? 0); i++) enc.writeString('o');
+    };
+    const ok = e((enc) => {
+      enc.writeVarUint(1);
+      enc.writeVarUint(1);
+      enc.writeVarUint(1);
+      record(enc);
+    });
+    expect(code(ok)).toBe('decoded');
+    expect(
+      code(
+        e((enc) => {
+          enc.writeVarUint(0);
+          enc.writeVarUint(1);
+          enc.writeVarUint(0);
+        }),
+      ),
+    ).toBe('invalid');
+    expect(
+      code(
+        e((enc) => {
+          enc.writeVarUint(MAX_TERM + 1);
+          enc.writeVarUint(1);
+          enc.writeVarUint(0);
+        }),
+      ),
+    ).toBe('invalid');
+    // more records than a document may hold, claimed before they are read
+    expect(
+      code(
+        e((enc) => {
+          enc.writeVarUint(1);
+          enc.writeVarUint(1);
+          enc.writeVarUint(MAX_REGISTER_KEYS + 1);
+          for (let i = 0; i <= MAX_REGISTER_KEYS; i++) record(enc);
+        }),
+      ),
+    ).toBe('too-large');
+    expect(
+      code(
+        e((enc) => {
+          enc.writeVarUint(1);
+          enc.writeVarUint(1);
+          enc.writeVarUint(1);
+          record(enc, { ops: MAX_REMEMBERED_OPS + 1 });
+        }),
+      ),
+    ).toBe('too-large');
+    expect(
+      code(
+        e((enc) => {
+          enc.writeVarUint(1);
+          enc.writeVarUint(1);
+          enc.writeVarUint(1);
+          record(enc, { tag: 7 });
+        }),
+      ),
+    ).toBe('bad-tag');
+    expect(
+      code(
+        e((enc) => {
+          enc.writeVarUint(1);
+          enc.writeVarUint(1);
+          enc.writeVarUint(1);
+          record(enc, { term: MAX_TERM + 1 });
+        }),
+      ),
+    ).toBe('invalid');
   });
 });
