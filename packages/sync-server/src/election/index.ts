@@ -1,4 +1,12 @@
 export {
+  createElection,
+  DEFAULT_ELECTION_ALGORITHM,
+  ELECTION_ALGORITHMS,
+  type ElectionAlgorithm,
+  type ElectionAlgorithmName,
+  isElectionAlgorithm,
+} from './algorithm.js';
+export {
   DEFAULT_ELECTION_TIMEOUT_MAX_MS,
   DEFAULT_ELECTION_TIMEOUT_MIN_MS,
   DEFAULT_HEARTBEAT_MS,
