@@ -52,7 +52,7 @@ export class CandidatesNode extends VotingCore {
   protected onLeaderLost(now: number): void {
     this.leader = null;
     if (this.isCandidate) {
-      this.becomeCandidate(now, 'election-timeout');
+      this.stand(now, 'election-timeout');
       return;
     }
     const live = this.candidates.filter((c) => !this.suspected.has(c));
@@ -69,7 +69,7 @@ export class CandidatesNode extends VotingCore {
     // A request from a node that lost the leader: stand at once unless we still hear one, already
     // stand or lead, or the request is older than our term (a round has happened since).
     const idle = this.role === 'follower' && !this.leaderFresh(now);
-    if (this.isCandidate && idle && m.term >= this.term) this.becomeCandidate(now, 'elect');
+    if (this.isCandidate && idle && m.term >= this.term) this.stand(now, 'elect');
     else if (this.role === 'leader') {
       this.out.send(from, { type: 'heartbeat', term: this.term, successors: this.currentSuccessors(now) });
     }

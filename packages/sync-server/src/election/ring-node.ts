@@ -6,7 +6,7 @@
  * skipped, so the live ring is rebuilt on failure. When the message is back at its initiator, the
  * highest collected rank is chosen and a `ring-leader` announcement goes around once more.
  *
- * Safety does not rest on the ring: the chosen node still runs the normal vote round (a new term,
+ * Safety does not rest on the ring: the chosen node still runs pre-vote and the normal vote round (a new term,
  * one persisted vote per node and term, a majority of all N). So the ring only decides who stands;
  * at most one node can collect a majority in a term, and a minority ring never elects. A node that
  * still hears a live leader drops election messages (it acts as a pre-vote), so a node with a bad
@@ -50,7 +50,8 @@ export class RingNode extends VotingCore {
 
   protected onLeaderLost(now: number): void {
     this.leader = null;
-    this.out.phaseStarted('pre-vote', this.term + 1, now, 'election-timeout', [], this.config.peers);
+    // (the ring round is traced as a bully-like phase: it decides who stands)
+    this.out.phaseStarted('bully', this.term + 1, now, 'election-timeout', [], this.config.peers);
     this.forward(
       { type: 'ring-election', term: this.term, initiator: this.config.id, ranks: [this.config.id] },
       now,
@@ -106,7 +107,7 @@ export class RingNode extends VotingCore {
     if (m.initiator === id) {
       // Back home: the highest live rank stands; tell the ring.
       const leader = Math.max(id, ...ranks);
-      this.out.phaseEnded('pre-vote', this.term + 1, now, 'won', ranks);
+      this.out.phaseEnded('bully', this.term + 1, now, 'won', ranks);
       this.onAnnouncement({ type: 'ring-leader', term: this.term, initiator: id, leader }, now);
       return;
     }
@@ -126,9 +127,8 @@ export class RingNode extends VotingCore {
     if (this.announced.size > 4 * this.config.members.length) this.announced.clear();
     this.announced.set(key, now);
     if (m.term < this.term) return;
-    if (m.leader === this.config.id && this.role !== 'leader' && this.role !== 'candidate') {
-      this.becomeCandidate(now, 'pre-vote-won');
-    }
+    const standing = this.role === 'leader' || this.role === 'candidate' || this.role === 'pre-candidate';
+    if (m.leader === this.config.id && !standing) this.stand(now, 'elect');
     this.forward(m, now);
   }
 

@@ -2,7 +2,8 @@
  * The safety core shared by the candidates, ring and invitation algorithms: terms, one persisted
  * vote per term (written before the reply that depends on it), a vote round that needs a majority
  * of all N members, heartbeats, check-quorum (a leader that has not heard from a majority within
- * its lease steps down) and fencing (a higher term deposes, a lower one is refused). Subclasses
+ * its lease steps down), pre-vote ({@link VotingCore.stand}) and fencing (a higher term deposes, a
+ * lower one is refused). Subclasses
  * decide who stands and when (`onLeaderLost`, `onMessage`, `mayStand`, `mayGrant`); whoever
  * stands, at most one node can collect a majority of votes in a term, so two leaders never share
  * one. Pure: no I/O, no clock reads.
@@ -110,8 +111,12 @@ export abstract class VotingCore {
   /** Handle a timer the host set earlier; stale fires are ignored. */
   fire(timer: ElectionTimer, now: number): ElectionOutput {
     this.out.reset();
-    if (timer === 'election' && this.role !== 'leader' && this.role !== 'candidate') {
+    const standing = this.role === 'leader' || this.role === 'candidate' || this.role === 'pre-candidate';
+    if (timer === 'election' && !standing) {
       this.onLeaderLost(now);
+    } else if (timer === 'round' && this.role === 'pre-candidate') {
+      this.out.phaseEnded('pre-vote', this.term + 1, now, 'timed-out', this.grants);
+      this.becomeFollower();
     } else if (timer === 'round' && this.role === 'candidate') {
       this.out.phaseEnded('vote', this.term, now, 'timed-out', this.grants);
       this.becomeFollower();
@@ -143,7 +148,9 @@ export abstract class VotingCore {
     this.out.reset();
     if (this.config.peers.includes(peer)) {
       this.suspected.delete(peer);
-      if (this.role === 'candidate' && !this.grants.has(peer)) {
+      if (this.role === 'pre-candidate' && !this.grants.has(peer)) {
+        this.out.send(peer, { type: 'pre-vote', term: this.term + 1 });
+      } else if (this.role === 'candidate' && !this.grants.has(peer)) {
         this.out.send(peer, { type: 'vote-request', term: this.term });
       } else if (this.role === 'leader') {
         this.out.send(peer, { type: 'heartbeat', term: this.term, successors: this.currentSuccessors(now) });
@@ -170,6 +177,25 @@ export abstract class VotingCore {
       case 'heartbeat-ack':
         if (m.term > this.term) this.adoptTerm(m.term, now);
         else if (this.role === 'leader' && m.term === this.term) this.lastAck.set(from, now);
+        return;
+      case 'pre-vote': {
+        // Would we vote for `from` in m.term? Changes no state.
+        // A grant echoes the term asked for; a refusal carries our own term, so a node that asks
+        // from behind (it was down while the others moved on) learns the newer term.
+        const granted =
+          this.role !== 'leader' && m.term > this.term && !this.leaderFresh(now) && this.mayGrant(from);
+        this.out.send(from, { type: 'pre-vote-reply', term: granted ? m.term : this.term, granted });
+        return;
+      }
+      case 'pre-vote-reply':
+        if (!m.granted && m.term > this.term) this.adoptTerm(m.term, now);
+        else if (this.role === 'pre-candidate' && m.term === this.term + 1 && m.granted) {
+          this.grants.add(from);
+          if (this.grants.size >= this.config.majority) {
+            this.out.phaseEnded('pre-vote', m.term, now, 'won', this.grants);
+            this.becomeCandidate(now, 'pre-vote-won');
+          }
+        }
         return;
       case 'vote-request':
         this.onVoteRequest(from, m.term, now);
@@ -225,6 +251,32 @@ export abstract class VotingCore {
   /** After granting `candidate` a vote: wait for it (or another) to lead. */
   protected afterVote(_candidate: NodeId): void {
     this.becomeFollower();
+  }
+
+  /**
+   * Pre-vote, then stand: ask every peer whether it would vote for us in the next term (it would
+   * not while it hears a live leader); only with a majority of grants bump the term. A node cut
+   * off with a minority therefore never raises its term, and cannot depose the majority's leader
+   * when the partition heals.
+   */
+  protected stand(now: number, cause: ElectionPhaseCause): void {
+    if (this.term >= MAX_TERM || !this.mayStand()) {
+      this.becomeFollower();
+      return;
+    }
+    this.role = 'pre-candidate';
+    this.leader = null;
+    this.grants.clear();
+    this.grants.add(this.config.id);
+    this.out.timer('election', null);
+    this.out.phaseStarted('pre-vote', this.term + 1, now, cause, this.successors, this.config.peers);
+    if (this.grants.size >= this.config.majority) {
+      this.out.phaseEnded('pre-vote', this.term + 1, now, 'won', this.grants);
+      this.becomeCandidate(now, 'pre-vote-won');
+      return;
+    }
+    for (const p of this.config.peers) this.out.send(p, { type: 'pre-vote', term: this.term + 1 });
+    this.out.timer('round', this.randomTimeout());
   }
 
   /** Stand: bump and persist the term with a vote for itself, then ask every peer. */
