@@ -3,7 +3,8 @@
  * per algorithm and cluster size, failover after the leader is killed (time, messages sent until
  * a new leader holds a majority, how often it took more than one term, leaders per term) and a
  * partition that cuts the leader off with a minority, then heals (time until the whole cluster
- * follows one leader again, whether the minority ever elected).
+ * follows one leader again, whether the minority ever elected). Under `candidates` the three
+ * highest ranks are the candidates ({@link candidatesOf}).
  */
 import {
   ELECTION_ALGORITHMS,
@@ -49,12 +50,21 @@ export const COMPARE_SIZES = [3, 5, 7] as const;
 const round = (x: number, digits = 1) =>
   Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null;
 
+/**
+ * The candidates of an N-node cluster in the comparison: the three highest ranks (all of a
+ * 3-node cluster), so the other N − 3 nodes never stand.
+ */
+export function candidatesOf(nodes: number): number[] {
+  return Array.from({ length: Math.min(3, nodes) }, (_, i) => nodes - i);
+}
+
 /** Every algorithm at every size, in that order. Deterministic for a given seed. */
 export function compareElections(opts: CompareOptions): CompareRow[] {
   const rows: CompareRow[] = [];
   const network = { minDelayMs: 0.2, maxDelayMs: 5 };
   for (const algorithm of opts.algorithms ?? ELECTION_ALGORITHMS) {
     for (const nodes of opts.sizes) {
+      const election = algorithm === 'candidates' ? { candidates: candidatesOf(nodes) } : {};
       const f = simulateFailover({
         algorithm,
         nodes,
@@ -62,9 +72,11 @@ export function compareElections(opts: CompareOptions): CompareRow[] {
         seed: opts.seed,
         succession: true,
         network,
+        election,
       });
       const h = simulateHeal({
         algorithm,
+        election,
         nodes,
         trials: Math.max(1, Math.ceil(opts.trials / 4)),
         seed: opts.seed,

@@ -7,7 +7,7 @@ import { seededRandom } from '../time/random.js';
 import type { ElectionAlgorithmName } from './algorithm.js';
 import { quantile } from './failover-simulation.js';
 import { type SimNetwork, SimulatedCluster } from './simulated-cluster.js';
-import type { NodeId } from './types.js';
+import type { ElectionConfig, NodeId } from './types.js';
 
 /** Parameters of {@link simulateHeal}. */
 export interface HealSimulationOptions {
@@ -16,6 +16,8 @@ export interface HealSimulationOptions {
   trials: number;
   seed: number;
   network?: Partial<SimNetwork>;
+  /** Election options shared by every node (e.g. `candidates`). */
+  election?: Omit<ElectionConfig, 'id' | 'members'>;
   /** How long the partition lasts (virtual ms). Default 3000. */
   partitionMs?: number;
   /** Give up on a trial after this much virtual time past the heal. Default 10 000. */
@@ -66,6 +68,7 @@ export function simulateHeal(opts: HealSimulationOptions): HealSimulationResult 
       members,
       seed: Math.floor(rng() * 2 ** 32),
       algorithm: opts.algorithm,
+      ...(opts.election === undefined ? {} : { election: opts.election }),
       ...(opts.network === undefined ? {} : { network: opts.network }),
     });
     sim.startAll();
