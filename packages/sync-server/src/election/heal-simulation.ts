@@ -11,10 +11,15 @@ import type { ElectionConfig, NodeId } from './types.js';
 
 /** Parameters of {@link simulateHeal}. */
 export interface HealSimulationOptions {
+  /** The algorithm every node runs. */
   algorithm: ElectionAlgorithmName;
+  /** Cluster size N (nodes 1..N). */
   nodes: number;
+  /** Independent trials, each a fresh cluster. */
   trials: number;
+  /** Seed of the whole run (each trial's cluster gets its own seed from it). */
   seed: number;
+  /** Network behaviour (default: the simulator's, 0.1–1 ms, no loss). */
   network?: Partial<SimNetwork>;
   /** Election options shared by every node (e.g. `candidates`). */
   election?: Omit<ElectionConfig, 'id' | 'members'>;
@@ -28,7 +33,9 @@ export interface HealSimulationOptions {
 export interface HealSimulationResult {
   /** Virtual ms from the heal until every node follows one leader (one per successful trial). */
   samples: number[];
+  /** Median of `samples` (NaN when empty). */
   p50: number;
+  /** 99th percentile of `samples` (NaN when empty). */
   p99: number;
   /** Trials in which a node of the minority side logged `became-leader` while cut off. */
   minorityLed: number;
