@@ -14,7 +14,8 @@
  * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
  */
 import { DecodeError, type PresenceEntry, type WriteConcern } from '@accord/core/protocol';
-import { createElection, type ElectionAlgorithm, type ElectionAlgorithmName } from '../election/algorithm.js';
+import type { ElectionAlgorithm, ElectionAlgorithmName } from '../election/algorithm.js';
+import { createElection } from '../election/create-election.js';
 import type { ElectionOutput, ElectionTimer, NodeId } from '../election/types.js';
 import type {
   ClusterStatus,

@@ -3,23 +3,10 @@
  * `SimulatedCluster`): every algorithm is a pure state machine with the same methods, created by
  * name. All of them keep the same safety rules: terms, one persisted vote per term, a majority of
  * all N before leading, check-quorum, and fencing of older terms; they differ in who stands and
- * how many messages an election costs.
+ * how many messages an election costs. The factory is `createElection` (`create-election.ts`).
  */
-import type { RandomSource } from '../time/random.js';
-import { CandidatesNode } from './candidates-node.js';
 import type { ResolvedElection } from './config.js';
-import { ElectionNode } from './election-node.js';
-import { InvitationNode } from './invitation-node.js';
-import { RingNode } from './ring-node.js';
-import type {
-  ElectionConfig,
-  ElectionMessage,
-  ElectionOutput,
-  ElectionStatus,
-  ElectionTimer,
-  NodeId,
-  PersistentElectionState,
-} from './types.js';
+import type { ElectionMessage, ElectionOutput, ElectionStatus, ElectionTimer, NodeId } from './types.js';
 
 /** One node's election state machine, whatever the algorithm. Every method is synchronous. */
 export interface ElectionAlgorithm {
@@ -53,26 +40,4 @@ export const DEFAULT_ELECTION_ALGORITHM: ElectionAlgorithmName = 'bully';
 /** Whether `name` names an algorithm. */
 export function isElectionAlgorithm(name: string): name is ElectionAlgorithmName {
   return (ELECTION_ALGORITHMS as readonly string[]).includes(name);
-}
-
-/**
- * Create the state machine of algorithm `name` for one node. Throws `RangeError` for an invalid
- * configuration (including candidates that are not members) or persisted state.
- */
-export function createElection(
-  name: ElectionAlgorithmName,
-  config: ElectionConfig,
-  persisted: PersistentElectionState,
-  random: RandomSource = Math.random,
-): ElectionAlgorithm {
-  switch (name) {
-    case 'bully':
-      return new ElectionNode(config, persisted, random);
-    case 'candidates':
-      return new CandidatesNode(config, persisted, random);
-    case 'invitation':
-      return new InvitationNode(config, persisted, random);
-    case 'ring':
-      return new RingNode(config, persisted, random);
-  }
 }

@@ -1,5 +1,4 @@
 export {
-  createElection,
   DEFAULT_ELECTION_ALGORITHM,
   ELECTION_ALGORITHMS,
   type ElectionAlgorithm,
@@ -14,6 +13,7 @@ export {
   type ResolvedElection,
   resolveElectionConfig,
 } from './config.js';
+export { createElection } from './create-election.js';
 export { ElectionNode } from './election-node.js';
 export type * from './types.js';
 export { isValidTerm, MAX_TERM } from './types.js';

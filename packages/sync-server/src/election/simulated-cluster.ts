@@ -11,7 +11,8 @@
  */
 import { type RandomSource, seededRandom } from '../time/random.js';
 import { ManualScheduler, type TimerHandle } from '../time/scheduler.js';
-import { createElection, type ElectionAlgorithm, type ElectionAlgorithmName } from './algorithm.js';
+import type { ElectionAlgorithm, ElectionAlgorithmName } from './algorithm.js';
+import { createElection } from './create-election.js';
 import type {
   ElectionConfig,
   ElectionEvent,

@@ -9,6 +9,7 @@
  * one. Pure: no I/O, no clock reads.
  */
 import type { RandomSource } from '../time/random.js';
+import type { ElectionAlgorithm } from './algorithm.js';
 import {
   drawElectionTimeout,
   drawRetryDelay,
@@ -32,7 +33,7 @@ import {
 } from './types.js';
 
 /** Base of the non-bully election machines (see the module comment). */
-export abstract class VotingCore {
+export abstract class VotingCore implements ElectionAlgorithm {
   /** The resolved configuration. */
   readonly config: ResolvedElection;
   protected readonly random: RandomSource;

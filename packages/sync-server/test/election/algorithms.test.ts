@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createElection, type ElectionAlgorithmName } from '../../src/election/algorithm.js';
+import type { ElectionAlgorithmName } from '../../src/election/algorithm.js';
+import { createElection } from '../../src/election/create-election.js';
 import { SimulatedCluster } from '../../src/election/simulated-cluster.js';
 import type { ElectionConfig } from '../../src/election/types.js';
 import { awaitMajorityLeader, leadersPerTerm } from './sim-helpers.js';
