@@ -72,5 +72,8 @@ describe('election comparison', () => {
     }
     await expect(run(process.execPath, [cli, '--bogus'])).rejects.toMatchObject({ code: 2 });
     await expect(run(process.execPath, [cli, '--trials', 'x'])).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, [cli, '--trials', '1', '--real-trials', '2'])).rejects.toMatchObject({
+      code: 2,
+    });
   }, 60_000);
 });
