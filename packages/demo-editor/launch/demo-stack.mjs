@@ -77,10 +77,12 @@ export async function assertPortsFree(wanted) {
 
 /**
  * Start the demo cluster: nodes 1..3 on loopback, data in `./data/node-N`, logs in `./data/logs`.
- * Fails with a clear message when a client or peer-link port is taken.
+ * `extraArgs` go to every node (e.g. `--election ring`). Fails with a clear message when a client
+ * or peer-link port is taken.
+ * @param {string[]} [extraArgs]
  * @returns {Promise<import('./relay-cluster.d.mts').RelayCluster>}
  */
-export async function startDemoCluster() {
+export async function startDemoCluster(extraArgs = []) {
   const ports = relayPorts();
   await assertPortsFree(
     ports.flatMap((port, i) => [
@@ -88,7 +90,7 @@ export async function startDemoCluster() {
       { port: port + PEER_PORT_OFFSET, what: `relay node ${i + 1} peer links`, env: 'ACCORD_RELAY_PORTS' },
     ]),
   );
-  return startCluster({ relayMain, ports, dataRoot: join(repoRoot, 'data') });
+  return startCluster({ relayMain, ports, dataRoot: join(repoRoot, 'data'), extraArgs });
 }
 
 /** The demo's HTTP port: `ACCORD_DEMO_PORT` or 5173. */

@@ -201,6 +201,20 @@ export const FLAGS: readonly Flag[] = [
     def: '300-600',
     help: 'cluster: randomized election timeout range in ms',
   },
+  {
+    name: 'election',
+    env: 'ACCORD_ELECTION',
+    arg: 'ALGO',
+    def: 'bully',
+    help: 'cluster: leader election algorithm: bully, candidates, invitation or ring (every node must run the same)',
+  },
+  {
+    name: 'candidates',
+    env: 'ACCORD_CANDIDATES',
+    arg: 'IDS',
+    def: null,
+    help: 'cluster, with --election candidates: the node ids that may lead, e.g. 1,2,3 (default: every node)',
+  },
   // Cluster links: who may join, where peers connect, how they are protected.
   {
     name: 'cluster-secret',

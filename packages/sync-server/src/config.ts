@@ -6,6 +6,11 @@
 import { parseArgs as parseArgsUtil } from 'node:util';
 import { type ClientLimitsConfig, parseClientLimits } from './admission-config.js';
 import { FLAGS, type Flag } from './config-flags.js';
+import {
+  ELECTION_ALGORITHMS,
+  type ElectionAlgorithmName,
+  isElectionAlgorithm,
+} from './election/algorithm.js';
 import type { SyncMode } from './storage/sqlite-store.js';
 
 /** A peer from `--peers`: `id@host:port`. */
@@ -49,6 +54,10 @@ export interface RelayConfig extends ClientLimitsConfig {
   readonly readQuorum: number | null;
   readonly heartbeatMs: number;
   readonly electionTimeoutMs: readonly [number, number];
+  /** Leader election algorithm (`--election`). */
+  readonly election: ElectionAlgorithmName;
+  /** Nodes that may lead under `--election candidates` (`--candidates`); null: every node. */
+  readonly candidates: readonly number[] | null;
   /** Cluster membership secret (`--cluster-secret`); required with `--peers`. */
   readonly clusterSecret: string | null;
   /** Interface of the peer listener (`--peer-host`). */
@@ -160,6 +169,29 @@ export function parsePeers(v: string): PeerAddress[] {
 
 export { helpText } from './config-flags.js';
 
+/**
+ * `--election` and `--candidates`: the algorithm must be known; candidates (only with
+ * `--election candidates`) must be distinct member ids.
+ */
+function parseElection(
+  name: string,
+  list: string | null,
+  members: readonly number[],
+): { election: ElectionAlgorithmName; candidates: number[] | null } {
+  if (!isElectionAlgorithm(name)) {
+    throw new ConfigError(`--election must be one of ${ELECTION_ALGORITHMS.join(', ')}, got "${name}"`);
+  }
+  if (list === null) return { election: name, candidates: null };
+  if (name !== 'candidates') throw new ConfigError('--candidates needs --election candidates');
+  const ids = list.split(',').map((v) => int('candidates', v, 1));
+  if (new Set(ids).size !== ids.length) throw new ConfigError('--candidates has duplicate ids');
+  const stranger = ids.find((c) => !members.includes(c));
+  if (stranger !== undefined) {
+    throw new ConfigError(`--candidates names ${stranger}, which is not a member (this node or --peers)`);
+  }
+  return { election: name, candidates: ids };
+}
+
 /** Build the configuration from argv (without the node and script names) and the environment. */
 export function loadConfig(
   argv: readonly string[],
@@ -205,6 +237,10 @@ export function loadConfig(
   }
   if (clusterSecret !== null && clusterSecret.length < 16)
     throw new ConfigError('--cluster-secret must be at least 16 characters');
+  const { election, candidates } = parseElection(get('election') ?? 'bully', get('candidates'), [
+    id,
+    ...peers.map((p) => p.id),
+  ]);
   const peerHost = need('peer-host');
   const remote = peers.find((p) => !isLoopback(p.host));
   if (remote !== undefined && isLoopback(peerHost)) {
@@ -258,6 +294,8 @@ export function loadConfig(
     readQuorum: rq === null ? null : int('read-quorum', rq, 1),
     heartbeatMs: int('heartbeat', need('heartbeat'), 1),
     electionTimeoutMs: [etMin, etMax],
+    election,
+    candidates,
     clusterSecret,
     peerHost,
     peerPort,

@@ -27,6 +27,23 @@ describe('relay configuration', () => {
     expect(loadConfig([...base, '--peer-port', '7000'], {}).peerPort).toBe(7000);
   });
 
+  it('reads the election algorithm and its candidates (bully and every node by default)', () => {
+    expect(loadConfig(base, {})).toMatchObject({ election: 'bully', candidates: null });
+    const peers = [
+      '--peers',
+      '2@127.0.0.1:4002,3@127.0.0.1:4003',
+      '--cluster-secret',
+      'long-enough-cluster-secret',
+    ];
+    for (const election of ['ring', 'invitation', 'candidates', 'bully']) {
+      expect(loadConfig([...base, ...peers, '--election', election], {}).election).toBe(election);
+    }
+    const c = loadConfig([...base, ...peers, '--election', 'candidates', '--candidates', '3,1'], {});
+    expect(c).toMatchObject({ election: 'candidates', candidates: [3, 1] });
+    const env = { ACCORD_ELECTION: 'candidates', ACCORD_CANDIDATES: '2' };
+    expect(loadConfig([...base, ...peers], env)).toMatchObject({ election: 'candidates', candidates: [2] });
+  });
+
   it('reads the snapshot triggers (idle trigger off by default, last flag wins)', () => {
     expect(loadConfig(base, {})).toMatchObject({ snapshotEvery: 1000, snapshotIdleMs: 0 });
     expect(loadConfig([...base, '--snapshot-idle', '2000'], {}).snapshotIdleMs).toBe(2000);
@@ -145,6 +162,12 @@ describe('relay configuration', () => {
     [[...base, '--peers', '2@h:1,2@h:2'], /duplicate/],
     [[...base, '--peers', 'h:1'], /id@host:port/],
     [[...base, '--election-timeout', '600-300'], /MAX must exceed MIN/],
+    [[...base, '--election', 'paxos'], /--election must be one of bully, candidates, invitation, ring/],
+    [[...base, '--election', ''], /--election must be one of/],
+    [[...base, '--candidates', '1'], /--candidates needs --election candidates/],
+    [[...base, '--election', 'candidates', '--candidates', '1,7'], /names 7, which is not a member/],
+    [[...base, '--election', 'candidates', '--candidates', '1,1'], /duplicate/],
+    [[...base, '--election', 'candidates', '--candidates', '1,x'], /--candidates must be an integer/],
     [[...base, '--peers', '2@127.0.0.1:4002'], /needs --cluster-secret/],
     [[...base, '--peers', '2@127.0.0.1:4002', '--cluster-secret', 'short'], /16 characters/],
     [

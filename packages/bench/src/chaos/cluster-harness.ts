@@ -55,14 +55,26 @@ export class ClusterHarness {
   /** The secret the nodes prove to each other, new for every harness. */
   private readonly clusterSecret = randomBytes(24).toString('base64url');
 
-  private constructor(nodes: Map<number, NodeProc>, mesh: ProxyMesh, dataDir: string) {
+  /** Relay flags every node gets (e.g. `--election ring`). */
+  private readonly extraArgs: readonly string[];
+
+  private constructor(
+    nodes: Map<number, NodeProc>,
+    mesh: ProxyMesh,
+    dataDir: string,
+    extraArgs: readonly string[],
+  ) {
     this.nodes = nodes;
     this.mesh = mesh;
     this.dataDir = dataDir;
+    this.extraArgs = extraArgs;
   }
 
-  /** Allocate ports, start the proxies and `n` node processes; resolves once all listen. */
-  static async start(n: number, dataDir: string): Promise<ClusterHarness> {
+  /**
+   * Allocate ports, start the proxies and `n` node processes (each also given `extraArgs`, e.g.
+   * `--election ring`); resolves once all listen.
+   */
+  static async start(n: number, dataDir: string, extraArgs: readonly string[] = []): Promise<ClusterHarness> {
     const nodes = new Map<number, NodeProc>();
     for (let id = 1; id <= n; id++) {
       nodes.set(id, {
@@ -74,7 +86,7 @@ export class ClusterHarness {
       });
     }
     const mesh = await ProxyMesh.start(new Map([...nodes.values()].map((x) => [x.id, x.peerPort])));
-    const h = new ClusterHarness(nodes, mesh, dataDir);
+    const h = new ClusterHarness(nodes, mesh, dataDir, extraArgs);
     await Promise.all([...nodes.keys()].map((id) => h.startNode(id)));
     return h;
   }
@@ -124,6 +136,7 @@ export class ClusterHarness {
         'none',
         '--snapshot-every',
         String(this.snapshotEvery),
+        ...this.extraArgs,
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],

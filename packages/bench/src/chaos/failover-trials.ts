@@ -32,11 +32,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 /** Run `trials` leader kills; `seed` picks the moment of each kill within a heartbeat interval. */
 export async function runFailoverTrials(
   trials: number,
-  opts: { nodes: number; clients: number; seed: number },
+  opts: { nodes: number; clients: number; seed: number; nodeArgs?: readonly string[] },
 ): Promise<FailoverTrialsResult> {
   const rnd = seeded(opts.seed);
   const dataDir = mkdtempSync(join(tmpdir(), 'accord-failover-'));
-  const h = await ClusterHarness.start(opts.nodes, dataDir);
+  const h = await ClusterHarness.start(opts.nodes, dataDir, opts.nodeArgs ?? []);
   const writers: ChaosWriter[] = [];
   const faults: FaultEvent[] = [];
   const slowTraces: FailoverTrialsResult['slowTraces'] = [];

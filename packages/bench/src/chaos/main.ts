@@ -5,10 +5,17 @@
  * schedule prints the command that replays it. Exit code 1 when any check fails.
  * `pnpm chaos --failover-trials 40` instead kills the leader 40 times and reports failover times;
  * `pnpm chaos --simulate-failover 1000` runs the election simulation (virtual time) with and
- * without next-in-line succession.
+ * without next-in-line succession. `--election bully|candidates|invitation|ring` picks the
+ * algorithm every node runs (default bully; passed to the node processes, echoed in the JSON).
  */
 import { loadavg } from 'node:os';
-import { FAILOVER_SCENARIOS, simulateFailover } from '@accord/sync-server/testing';
+import {
+  ELECTION_ALGORITHMS,
+  type ElectionAlgorithmName,
+  FAILOVER_SCENARIOS,
+  isElectionAlgorithm,
+  simulateFailover,
+} from '@accord/sync-server/testing';
 import { percentile } from './checkers.js';
 import { summarizeCauses } from './failover-causes.js';
 import { runFailoverTrials } from './failover-trials.js';
@@ -29,6 +36,16 @@ function int(argv: string[], name: string, fallback: number): number {
     process.exit(2);
   }
   return n;
+}
+
+/** `--election NAME` (default bully); an unknown name exits with status 2. */
+function electionFlag(argv: string[]): ElectionAlgorithmName {
+  const v = flag(argv, 'election') ?? 'bully';
+  if (!isElectionAlgorithm(v)) {
+    process.stderr.write(`chaos: --election must be one of ${ELECTION_ALGORITHMS.join(', ')}, got "${v}"\n`);
+    process.exit(2);
+  }
+  return v;
 }
 
 /** A schedule the harness could not run counts as failed, with the reason. */
@@ -78,11 +95,15 @@ async function main(argv: string[]): Promise<number> {
   const clients = int(argv, 'clients', 6);
   const durationMs = int(argv, 'duration', 4000);
   const json = argv.includes('--json');
+  const election = electionFlag(argv);
+  const nodeArgs = ['--election', election];
   const simulated = int(argv, 'simulate-failover', 0);
   if (simulated > 0) {
     for (const tick of [1, 50]) {
-      for (const succession of [true, false]) {
+      // succession on/off is a bully variant; the other algorithms run once per tick
+      for (const succession of election === 'bully' ? [true, false] : [true]) {
         const r = simulateFailover({
+          algorithm: election,
           nodes,
           trials: simulated,
           seed,
@@ -92,6 +113,7 @@ async function main(argv: string[]): Promise<number> {
         });
         const out = {
           mode: 'simulated-failover',
+          election,
           nodes,
           trials: simulated,
           succession,
@@ -107,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
     }
     // The chaos fault mix around each kill (failover-faults.ts), one line per scenario.
     const mix = simulateFailover({
+      algorithm: election,
       nodes,
       trials: simulated * FAILOVER_SCENARIOS.length,
       seed,
@@ -117,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
     for (const [scenario, r] of Object.entries(mix.byScenario)) {
       const out = {
         mode: 'simulated-failover-faults',
+        election,
         nodes,
         scenario,
         trials: r.samples.length,
@@ -132,9 +156,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const trials = int(argv, 'failover-trials', 0);
   if (trials > 0) {
-    const r = await runFailoverTrials(trials, { nodes, clients: Math.min(clients, nodes), seed });
+    const r = await runFailoverTrials(trials, { nodes, clients: Math.min(clients, nodes), seed, nodeArgs });
     const out = {
       mode: 'failover-trials',
+      election,
       nodes,
       trials,
       seed,
@@ -156,18 +181,20 @@ async function main(argv: string[]): Promise<number> {
   }
   // The command that replays one schedule exactly as this run drove it (same fault schedule).
   const replay = (s: number) =>
-    `pnpm chaos --seed ${s} --schedules 1 --nodes ${nodes} --clients ${clients} --duration ${durationMs}`;
+    `pnpm chaos --seed ${s} --schedules 1 --nodes ${nodes} --clients ${clients} --duration ${durationMs} --election ${election}`;
   const results: ScheduleResult[] = [];
   const loadAtStart = loadavg()[0] ?? 0;
   const log = (s: string) => {
     if (!json) process.stderr.write(`${s}\n`);
   };
-  log(`chaos: ${schedules} schedules from seed ${seed}, ${nodes} nodes, ${clients} writing clients`);
+  log(
+    `chaos: ${schedules} schedules from seed ${seed}, ${nodes} nodes, ${clients} writing clients, ${election} election`,
+  );
   for (let i = 0; i < schedules; i++) {
     const s = seed + i;
     let r: ScheduleResult;
     try {
-      r = await runSchedule(s, { nodes, clients, durationMs, writeEveryMs: 40 });
+      r = await runSchedule(s, { nodes, clients, durationMs, writeEveryMs: 40, nodeArgs });
     } catch (e) {
       r = failedRun(s, `harness error: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -189,6 +216,7 @@ async function main(argv: string[]): Promise<number> {
   const casLatencies = results.flatMap((r) => r.casLatenciesMs);
   const totalReq = results.reduce((s, r) => s + r.requests, 0);
   const summary = {
+    election,
     schedules,
     seed,
     nodes,

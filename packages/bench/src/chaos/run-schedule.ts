@@ -43,6 +43,8 @@ export interface RunOptions {
   clients: number;
   durationMs: number;
   writeEveryMs: number;
+  /** Relay flags for every node (e.g. `--election ring`). Default none. */
+  nodeArgs?: readonly string[];
 }
 
 /** The checked outcome of one schedule. */
@@ -145,7 +147,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
   const steps = generateSchedule(seed, { nodes: opts.nodes, durationMs: opts.durationMs });
   const rnd = seeded(seed ^ 0x5bd1e995);
   const dataDir = mkdtempSync(join(tmpdir(), 'accord-chaos-'));
-  const h = await ClusterHarness.start(opts.nodes, dataDir);
+  const h = await ClusterHarness.start(opts.nodes, dataDir, opts.nodeArgs ?? []);
   const faults: FaultEvent[] = [];
   const writers: ChaosWriter[] = [];
   const registers: RegisterClient[] = [];

@@ -1,6 +1,6 @@
 /**
  * The networked cluster layer of a relay node, plugged in through the relay's `Replicator` seam:
- * it drives the pure {@link ElectionNode} on a real scheduler over authenticated {@link PeerLinks},
+ * it drives the pure election state machine of the configured algorithm ({@link ElectionAlgorithm}) on a real scheduler over authenticated {@link PeerLinks},
  * persists term and vote in the node's SQLite (`meta` table, fsynced) before sending anything
  * that depends on them, acknowledges a client update once W nodes hold it durably, answers joins
  * from R nodes, and catches peers up by state-vector exchange whenever a link comes up
@@ -20,7 +20,8 @@ import {
   type PresenceEntry,
   type WriteConcern,
 } from '@accord/core/protocol';
-import { ElectionNode } from '../election/election-node.js';
+import type { ElectionAlgorithm, ElectionAlgorithmName } from '../election/algorithm.js';
+import { createElection } from '../election/create-election.js';
 import type { ElectionOutput, ElectionTimer, NodeId } from '../election/types.js';
 import { type CasOutcome, RegisterReplication } from '../register/register-replication.js';
 import type { CasRequest } from '../register/register-state.js';
@@ -67,6 +68,10 @@ export interface ClusterReplicatorOptions {
   r?: number | null;
   heartbeatMs?: number;
   electionTimeoutMs?: readonly [number, number];
+  /** Leader election algorithm (default `bully`); every node of a cluster must run the same. */
+  election?: ElectionAlgorithmName;
+  /** Nodes that may lead under the `candidates` algorithm; null or absent: every node. */
+  candidates?: readonly NodeId[] | null;
   /** A write not held by W nodes within this time is rejected (the client resends). Default 5000. */
   replicateTimeoutMs?: number;
   /** How long one register round (prepare, write, confirm) waits for a majority (ms). Default 1000. */
@@ -113,7 +118,7 @@ export class ClusterReplicator implements Replicator {
   private readonly timers = new Map<ElectionTimer, TimerHandle>();
   private readonly listeners = new Set<(e: ReplicatorEvent) => void>();
   private host: ReplicaHost | null = null;
-  private election: ElectionNode | null = null;
+  private election: ElectionAlgorithm | null = null;
   private links: PeerLinks | null = null;
   /** Logs link changes and quorum loss at warn (set by `start`). */
   private linkLog: LinkLog | null = null;
@@ -143,8 +148,10 @@ export class ClusterReplicator implements Replicator {
     this.host = host;
     const persisted = readPersisted(host.store.getMeta(ELECTION_META_KEY));
     const [min, max] = this.opts.electionTimeoutMs ?? [300, 600];
-    this.election = new ElectionNode(
+    this.election = createElection(
+      this.opts.election ?? 'bully',
       {
+        ...(this.opts.candidates ? { candidates: this.opts.candidates } : {}),
         id: this.opts.nodeId,
         members: this.members,
         heartbeatMs: this.opts.heartbeatMs ?? 50,
@@ -234,7 +241,15 @@ export class ClusterReplicator implements Replicator {
       }),
     });
     await this.links.start();
-    host.logger.info({ election: persisted, members: this.members, quorum: this.quorum }, 'cluster starting');
+    host.logger.info(
+      {
+        election: persisted,
+        algorithm: this.opts.election ?? 'bully',
+        members: this.members,
+        quorum: this.quorum,
+      },
+      'cluster starting',
+    );
     this.apply(this.election.start(this.scheduler.now()));
   }
 
@@ -319,6 +334,7 @@ export class ClusterReplicator implements Replicator {
     const s = this.election?.status();
     return {
       mode: 'cluster',
+      election: this.opts.election ?? 'bully',
       role: s?.role ?? 'stopped',
       members: this.members,
       peersConnected: this.links?.connected() ?? [],

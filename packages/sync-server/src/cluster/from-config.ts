@@ -50,6 +50,8 @@ export function clusterReplicatorFromConfig(
     r: config.readQuorum,
     heartbeatMs: config.heartbeatMs,
     electionTimeoutMs: config.electionTimeoutMs,
+    election: config.election,
+    candidates: config.candidates,
     replicateTimeoutMs: config.writeTimeoutMs,
     snapshotEveryUpdates: config.snapshotEvery,
     snapshotIdleMs: config.snapshotIdleMs,

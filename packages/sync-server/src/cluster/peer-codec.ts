@@ -63,6 +63,14 @@ const TAGS = {
   alive: 6,
   'vote-request': 7,
   'vote-reply': 8,
+  'election-request': 9,
+  'ring-election': 10,
+  'ring-leader': 11,
+  'ring-ack': 12,
+  invite: 13,
+  'invite-accept': 14,
+  'invite-merge': 15,
+  'group-beat': 20,
   replicate: 16,
   'replicate-ack': 17,
   'sync-request': 18,
@@ -110,7 +118,32 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
     case 'elect':
     case 'alive':
     case 'vote-request':
+    case 'election-request':
+    case 'ring-ack':
       e.writeVarUint(m.term);
+      break;
+    case 'ring-election':
+      e.writeVarUint(m.term);
+      e.writeVarUint(m.initiator);
+      writeIds(e, m.ranks);
+      break;
+    case 'ring-leader':
+      e.writeVarUint(m.term);
+      e.writeVarUint(m.initiator);
+      e.writeVarUint(m.leader);
+      break;
+    case 'invite':
+      e.writeVarUint(m.term);
+      e.writeVarUint(m.size);
+      break;
+    case 'invite-accept':
+    case 'group-beat':
+      e.writeVarUint(m.term);
+      writeIds(e, m.members);
+      break;
+    case 'invite-merge':
+      e.writeVarUint(m.term);
+      e.writeVarUint(m.coordinator);
       break;
     case 'pre-vote-reply':
     case 'vote-reply':
@@ -175,6 +208,11 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
   return out;
 }
 
+function writeIds(e: Encoder, ids: readonly NodeId[]): void {
+  e.writeVarUint(ids.length);
+  for (const id of ids) e.writeVarUint(id);
+}
+
 function writePresenceEntry(e: Encoder, { sessionId, state }: PresenceEntry): void {
   e.writeVarUint(sessionId);
   writePresenceState(e, state);
@@ -214,6 +252,21 @@ class FieldReader {
     const id = this.d.readVarUint();
     if (id === 0) throw new DecodeError('invalid', 'node id 0');
     return id;
+  }
+
+  /** A list of at most `maxMembers` non-zero node ids. */
+  nodeIds(): NodeId[] {
+    const n = this.d.readCount(1, this.limits.maxMembers);
+    const ids: NodeId[] = [];
+    for (let i = 0; i < n; i++) ids.push(this.nodeId());
+    return ids;
+  }
+
+  /** A group size: 1..`maxMembers`. */
+  groupSize(): number {
+    const n = this.d.readVarUint();
+    if (n === 0 || n > this.limits.maxMembers) throw new DecodeError('invalid', `group size ${n}`);
+    return n;
   }
 
   presenceEntry(): PresenceEntry {
@@ -273,6 +326,22 @@ export function decodeClusterMessage(
         return { type: 'pre-vote-reply', term: r.term(), granted: r.bool() };
       case TAGS['vote-reply']:
         return { type: 'vote-reply', term: r.term(), granted: r.bool() };
+      case TAGS['election-request']:
+        return { type: 'election-request', term: r.term() };
+      case TAGS['ring-ack']:
+        return { type: 'ring-ack', term: r.term() };
+      case TAGS['ring-election']:
+        return { type: 'ring-election', term: r.term(), initiator: r.nodeId(), ranks: r.nodeIds() };
+      case TAGS['ring-leader']:
+        return { type: 'ring-leader', term: r.term(), initiator: r.nodeId(), leader: r.nodeId() };
+      case TAGS.invite:
+        return { type: 'invite', term: r.term(), size: r.groupSize() };
+      case TAGS['invite-accept']:
+        return { type: 'invite-accept', term: r.term(), members: r.nodeIds() };
+      case TAGS['group-beat']:
+        return { type: 'group-beat', term: r.term(), members: r.nodeIds() };
+      case TAGS['invite-merge']:
+        return { type: 'invite-merge', term: r.term(), coordinator: r.nodeId() };
       case TAGS.replicate:
         return { type: 'replicate', docId: r.docId(), updateId: d.readVarUint(), update: r.payload() };
       case TAGS['replicate-ack']:

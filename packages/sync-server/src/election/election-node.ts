@@ -9,6 +9,7 @@
  * at most one vote per term before replying, so two leaders can never share a term.
  */
 import type { RandomSource } from '../time/random.js';
+import type { ElectionAlgorithm } from './algorithm.js';
 import {
   drawElectionTimeout,
   drawRetryDelay,
@@ -33,7 +34,7 @@ import {
 } from './types.js';
 
 /** One node's election state machine. Not shared between nodes; every method is synchronous. */
-export class ElectionNode {
+export class ElectionNode implements ElectionAlgorithm {
   /** The resolved configuration. */
   readonly config: ResolvedElection;
   private readonly random: RandomSource;

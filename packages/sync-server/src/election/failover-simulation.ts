@@ -6,6 +6,7 @@
  * followers; see `failover-faults.ts`).
  */
 import { seededRandom } from '../time/random.js';
+import type { ElectionAlgorithmName } from './algorithm.js';
 import { type FailoverScenario, planScenario } from './failover-faults.js';
 import { type SimNetwork, SimulatedCluster } from './simulated-cluster.js';
 import type { ElectionConfig } from './types.js';
@@ -25,6 +26,8 @@ export interface FailoverSimulationOptions {
    * the leader dies (`clean`).
    */
   scenarios?: readonly FailoverScenario[];
+  /** The election algorithm (default `bully`; `succession` applies to bully only). */
+  algorithm?: ElectionAlgorithmName;
 }
 
 /** Failover times of one scenario (virtual ms). */
@@ -51,6 +54,8 @@ export interface FailoverSimulationResult {
   extraRounds: number;
   /** Trials with no new leader within `boundMs`. */
   failed: number;
+  /** Messages sent from each kill until a new leader held a majority (one entry per sample). */
+  messages: number[];
   /** Most nodes that logged `became-leader` for one term, over every trial (1 when safe). */
   maxLeadersPerTerm: number;
   /** Per scenario (only those run). */
@@ -76,6 +81,7 @@ export function simulateFailover(opts: FailoverSimulationOptions): FailoverSimul
   const members = Array.from({ length: opts.nodes }, (_, i) => i + 1);
   const samples: number[] = [];
   const perScenario = new Map<FailoverScenario, { samples: number[]; after: number[] }>();
+  const messages: number[] = [];
   let extraRounds = 0;
   let failed = 0;
   let maxLeadersPerTerm = 0;
@@ -86,6 +92,7 @@ export function simulateFailover(opts: FailoverSimulationOptions): FailoverSimul
       seed: Math.floor(rng() * 2 ** 32),
       election: { ...opts.election, succession: opts.succession },
       ...(opts.network === undefined ? {} : { network: opts.network }),
+      ...(opts.algorithm === undefined ? {} : { algorithm: opts.algorithm }),
     });
     sim.startAll();
     let before = sim.majorityLeader();
@@ -120,6 +127,7 @@ export function simulateFailover(opts: FailoverSimulationOptions): FailoverSimul
     }
     sim.crash(before.leader);
     const killedAt = sim.now;
+    const sentBefore = sim.messagesSent;
     let after = sim.majorityLeader();
     while ((after === undefined || after.term <= before.term) && sim.now - killedAt < boundMs) {
       sim.run(1);
@@ -137,6 +145,7 @@ export function simulateFailover(opts: FailoverSimulationOptions): FailoverSimul
     const maxTermSeen = Math.max(...members.map((m) => sim.persisted(m).term));
     if (maxTermSeen > before.term + 1 || terms.size > 1) extraRounds++;
     samples.push(sim.now - killedAt);
+    messages.push(sim.messagesSent - sentBefore);
     (
       perScenario.get(scenario) ?? perScenario.set(scenario, { samples: [], after: [] }).get(scenario)!
     ).samples.push(sim.now - killedAt);
@@ -163,5 +172,6 @@ export function simulateFailover(opts: FailoverSimulationOptions): FailoverSimul
     max: samples.length === 0 ? Number.NaN : Math.max(...samples),
     extraRounds,
     failed,
+    messages,
   };
 }

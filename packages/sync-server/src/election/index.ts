@@ -1,4 +1,11 @@
 export {
+  DEFAULT_ELECTION_ALGORITHM,
+  ELECTION_ALGORITHMS,
+  type ElectionAlgorithm,
+  type ElectionAlgorithmName,
+  isElectionAlgorithm,
+} from './algorithm.js';
+export {
   DEFAULT_ELECTION_TIMEOUT_MAX_MS,
   DEFAULT_ELECTION_TIMEOUT_MIN_MS,
   DEFAULT_HEARTBEAT_MS,
@@ -6,6 +13,7 @@ export {
   type ResolvedElection,
   resolveElectionConfig,
 } from './config.js';
+export { createElection } from './create-election.js';
 export { ElectionNode } from './election-node.js';
 export type * from './types.js';
 export { isValidTerm, MAX_TERM } from './types.js';

@@ -11,7 +11,8 @@
  */
 import { type RandomSource, seededRandom } from '../time/random.js';
 import { ManualScheduler, type TimerHandle } from '../time/scheduler.js';
-import { ElectionNode } from './election-node.js';
+import type { ElectionAlgorithm, ElectionAlgorithmName } from './algorithm.js';
+import { createElection } from './create-election.js';
 import type {
   ElectionConfig,
   ElectionEvent,
@@ -40,11 +41,13 @@ export interface SimulatedClusterOptions {
   election?: Omit<ElectionConfig, 'id' | 'members'>;
   /** Time a closed link takes to reconnect, drawn in [min, max) virtual ms. Default [25, 300). */
   reconnectMs?: readonly [number, number];
+  /** The election algorithm every node runs. Default `bully`. */
+  algorithm?: ElectionAlgorithmName;
 }
 
 interface SimNode {
   id: NodeId;
-  machine: ElectionNode;
+  machine: ElectionAlgorithm;
   persisted: PersistentElectionState;
   alive: boolean;
   /** SIGSTOPped: timers and deliveries wait in `overdue` and `inbox` until resumed. */
@@ -72,6 +75,8 @@ export class SimulatedCluster {
   readonly logs = new Map<NodeId, ElectionEvent[]>();
   /** Mutable network behaviour. */
   network: SimNetwork;
+  /** Messages handed to the network so far (lost ones included, duplicates counted once). */
+  messagesSent = 0;
   private readonly nodes = new Map<NodeId, SimNode>();
   private readonly rng: RandomSource;
   private readonly cut = new Set<string>();
@@ -251,8 +256,13 @@ export class SimulatedCluster {
     return n;
   }
 
-  private makeMachine(id: NodeId, persisted: PersistentElectionState, random: RandomSource): ElectionNode {
-    return new ElectionNode(
+  private makeMachine(
+    id: NodeId,
+    persisted: PersistentElectionState,
+    random: RandomSource,
+  ): ElectionAlgorithm {
+    return createElection(
+      this.options.algorithm ?? 'bully',
       { ...this.options.election, id, members: this.options.members },
       persisted,
       random,
@@ -309,6 +319,7 @@ export class SimulatedCluster {
       }
     }
     for (const { to, message } of out.send) {
+      this.messagesSent++;
       if (this.cut.has(`${n.id}>${to}`) || this.rng() < this.network.loss) continue;
       const copies = this.rng() < this.network.duplicate ? 2 : 1;
       for (let c = 0; c < copies; c++) {

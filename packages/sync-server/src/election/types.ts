@@ -73,6 +73,11 @@ export interface ElectionConfig {
    * i/N of one), so two nodes never time out at the same instant round after round.
    */
   timeoutTickMs?: number;
+  /**
+   * The nodes that may lead under the `candidates` algorithm (ignored by the others). Default:
+   * every member. Must be a non-empty subset of `members`.
+   */
+  candidates?: readonly NodeId[];
 }
 
 /** Leader to every peer: "I lead `term`; if I fail, `successors` take over in this order". */
@@ -126,7 +131,69 @@ export interface VoteReplyMessage {
   granted: boolean;
 }
 
-/** Every message of the election protocol. */
+/** Candidates: an ordinary node lost its leader and asks a candidate to stand in a term above `term`. */
+export interface ElectionRequestMessage {
+  type: 'election-request';
+  term: number;
+}
+
+/**
+ * Ring: an election going around the live ring, started by `initiator` when its term was `term`;
+ * `ranks` are the nodes it passed so far (the initiator first), in ring order.
+ */
+export interface RingElectionMessage {
+  type: 'ring-election';
+  term: number;
+  initiator: NodeId;
+  ranks: NodeId[];
+}
+
+/** Ring: the result of `initiator`'s round going around once: `leader` (the highest rank) stands. */
+export interface RingLeaderMessage {
+  type: 'ring-leader';
+  term: number;
+  initiator: NodeId;
+  leader: NodeId;
+}
+
+/** Ring: the next node on the ring received a ring message (the hop is done). */
+export interface RingAckMessage {
+  type: 'ring-ack';
+  term: number;
+}
+
+/** Invitation: a group coordinator with a group of `size` nodes invites another coordinator to merge. */
+export interface InviteMessage {
+  type: 'invite';
+  term: number;
+  size: number;
+}
+
+/**
+ * Invitation: the sender joins the receiver's group, bringing `members` (its old group); also a
+ * member's answer to its coordinator's {@link GroupBeatMessage}, with `members` empty.
+ */
+export interface InviteAcceptMessage {
+  type: 'invite-accept';
+  term: number;
+  members: NodeId[];
+}
+
+/** Invitation: a coordinator that joined another group tells its members their new `coordinator`. */
+export interface InviteMergeMessage {
+  type: 'invite-merge';
+  term: number;
+  coordinator: NodeId;
+}
+
+/** Invitation: a coordinator (not the cluster leader) to its group members, periodically. */
+export interface GroupBeatMessage {
+  type: 'group-beat';
+  term: number;
+  members: NodeId[];
+}
+
+/** Every message of the election protocols (bully's and the other algorithms'). */
 export type ElectionMessage =
   | HeartbeatMessage
   | HeartbeatAckMessage
@@ -135,7 +202,15 @@ export type ElectionMessage =
   | ElectMessage
   | AliveMessage
   | VoteRequestMessage
-  | VoteReplyMessage;
+  | VoteReplyMessage
+  | ElectionRequestMessage
+  | RingElectionMessage
+  | RingLeaderMessage
+  | RingAckMessage
+  | InviteMessage
+  | InviteAcceptMessage
+  | InviteMergeMessage
+  | GroupBeatMessage;
 
 /**
  * The timers a node uses. Setting one replaces the previous timer of the same kind. `retry`
@@ -151,7 +226,11 @@ export type ElectionRole =
   | 'bully-waiting'
   | 'deferring'
   | 'candidate'
-  | 'leader';
+  | 'leader'
+  /** Invitation: coordinator of a group that does not (yet) lead the cluster. */
+  | 'coordinator'
+  /** Invitation: member of a group whose coordinator does not lead the cluster. */
+  | 'member';
 
 /**
  * A phase of an election round. Pre-vote asks whether a majority also lost the leader; `bully`

@@ -2,8 +2,8 @@
  * `@accord/sync-server/testing`: helpers for testing with and against Accord relays (Node only).
  * Nothing here is needed to run a relay.
  *
- * - The election in a deterministic simulator: `SimulatedCluster` runs `ElectionNode`s on a
- *   virtual clock and network (messages delayed, dropped, partitioned; nodes paused and killed);
+ * - The election in a deterministic simulator: `SimulatedCluster` runs election machines (any of
+ *   `ELECTION_ALGORITHMS`) on a virtual clock and network (messages delayed, dropped, partitioned; nodes paused and killed);
  *   `simulateFailover` kills the leader of such a cluster under a mix of faults and measures how
  *   long until a new one leads.
  * - The one polling wait of the tests, `waitFor` (bounded, with a descriptive timeout error).
@@ -12,6 +12,11 @@
  *   directory removed).
  * @packageDocumentation
  */
+export {
+  ELECTION_ALGORITHMS,
+  type ElectionAlgorithmName,
+  isElectionAlgorithm,
+} from '../election/algorithm.js';
 export {
   FAILOVER_SCENARIOS,
   type FailoverScenario,
@@ -25,6 +30,12 @@ export {
   type ScenarioResult,
   simulateFailover,
 } from '../election/failover-simulation.js';
+export {
+  type HealSimulationOptions,
+  type HealSimulationResult,
+  simulateHeal,
+  unanimousLeader,
+} from '../election/heal-simulation.js';
 export {
   type LeaderRecord,
   type SimNetwork,

@@ -191,4 +191,19 @@ export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     ok: fc.boolean(),
     value: registerValue,
   }),
+  fc.record({ type: fc.constantFrom('election-request' as const, 'ring-ack' as const), term }),
+  fc.record({
+    type: fc.constant('ring-election' as const),
+    term,
+    initiator: pos,
+    ranks: fc.array(pos, { maxLength: 10 }),
+  }),
+  fc.record({ type: fc.constant('ring-leader' as const), term, initiator: pos, leader: pos }),
+  fc.record({ type: fc.constant('invite' as const), term, size: fc.integer({ min: 1, max: 64 }) }),
+  fc.record({
+    type: fc.constantFrom('invite-accept' as const, 'group-beat' as const),
+    term,
+    members: fc.array(pos, { maxLength: 10 }),
+  }),
+  fc.record({ type: fc.constant('invite-merge' as const), term, coordinator: pos }),
 );
