@@ -116,6 +116,37 @@ export class Outbox {
   }
 
   /**
+   * Record an update that must not reach the relay after any unsent entry: it is merged with every
+   * unsent entry into one, which takes the place of the first of them (with no unsent entry, this
+   * is {@link add}). After a failover the update is what the new node lacks of the document,
+   * what this session read elsewhere included: sent ahead of (and in one frame with) the
+   * session's own pending writes, no node ever holds one of those writes without what the
+   * session had read before making it (writes-follow-reads).
+   */
+  addAhead(update: Uint8Array): OutboxEntry {
+    const unsent = [...this.entries.values()].filter((e) => !e.sent);
+    const first = unsent[0];
+    if (first === undefined) return this.add(update);
+    const seq = this.nextSeq++;
+    const entry: MutableEntry = {
+      id: this.nextId++,
+      update: this.merge([update, ...unsent.map((e) => e.update)]),
+      firstSeq: Math.min(...unsent.map((e) => e.firstSeq)),
+      lastSeq: seq,
+      sent: false,
+    };
+    const rebuilt: MutableEntry[] = [];
+    for (const e of this.entries.values()) {
+      if (e === first) rebuilt.push(entry);
+      else if (e.sent) rebuilt.push(e);
+    }
+    this.entries.clear();
+    for (const e of rebuilt) this.entries.set(e.id, e);
+    this.unsentSinceCompact = 1;
+    return freeze(entry);
+  }
+
+  /**
    * The relay acknowledged `id` as durable: drop it and resolve the waiters it was holding up.
    * Unknown ids (duplicates, or acks for entries since merged into another) are ignored.
    * @returns whether an entry was removed.

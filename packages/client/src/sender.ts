@@ -75,13 +75,14 @@ export class Sender {
 
   /**
    * Queue what a relay lacks after a handshake: the initial content shrinks to it (or is settled
-   * when nothing is missing); later, it is a new entry.
+   * when nothing is missing); later, it goes ahead of the pending writes, in one entry with them
+   * (see {@link Outbox.addAhead}).
    */
   queueMissing(missing: Uint8Array | undefined): void {
     if (this.#initialEntry !== undefined) {
       this.outbox.replace(this.#initialEntry, missing);
       this.#initialEntry = undefined;
-    } else if (missing !== undefined) this.outbox.add(missing);
+    } else if (missing !== undefined) this.outbox.addAhead(missing);
   }
 
   /** A document update: into the outbox unless it came from the relay through this provider. */

@@ -48,6 +48,26 @@ describe('Outbox', () => {
     expect(box.takeUnsent().map((e) => [...e.update])).toEqual([[1], [2], [3]]);
   });
 
+  it('addAhead sends an update in one entry with every unsent one, before them, after what is in flight', async () => {
+    const box = new Outbox({ merge: union, mergeMinEntries: 10 });
+    const a = box.add(u(1));
+    box.takeUnsent(); // 1 in flight
+    box.add(u(2));
+    box.add(u(3));
+    const waitAll = box.whenAcknowledged();
+    const ahead = box.addAhead(u(9));
+    expect(box.pending().map((e) => [...e.update])).toEqual([[1], [2, 3, 9]]);
+    expect(box.takeUnsent().map((e) => e.id)).toEqual([ahead.id]);
+    // Its acknowledgement covers the writes it absorbed.
+    box.ack(ahead.id);
+    expect(await settled(waitAll)).toBe(false); // 1 still in flight
+    box.ack(a.id);
+    expect(await settled(waitAll)).toBe(true);
+    // With nothing unsent it is an ordinary entry.
+    const alone = box.addAhead(u(4));
+    expect(box.pending().map((e) => e.id)).toEqual([alone.id]);
+  });
+
   it('resends only what was not acknowledged', () => {
     const box = new Outbox({ merge: union, mergeMinEntries: 10 });
     const entries = [1, 2, 3, 4].map((n) => box.add(u(n)));
@@ -179,6 +199,7 @@ describe('Outbox', () => {
       fc.record({ kind: fc.constant('send' as const) }),
       fc.record({ kind: fc.constant('ack' as const), pick: fc.nat() }),
       fc.record({ kind: fc.constant('drop' as const) }),
+      fc.record({ kind: fc.constant('ahead' as const) }),
     );
     fc.assert(
       fc.property(
@@ -196,6 +217,7 @@ describe('Outbox', () => {
           let inFlight: { id: number; update: Uint8Array }[] = [];
           for (const a of actions) {
             if (a.kind === 'add') box.add(u(nextOp++ % 256));
+            else if (a.kind === 'ahead') box.addAhead(u(nextOp++ % 256));
             else if (a.kind === 'send') inFlight.push(...box.takeUnsent());
             else if (a.kind === 'drop') {
               inFlight = [];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderDestroyedError, type ProviderError } from '../src/errors.js';
 import type { ProviderOptions, ProviderStatus } from '../src/provider-options.js';
 import { SyncProvider } from '../src/sync-provider.js';
-import { decodeOps, FakeDoc } from './support/fake-doc.js';
+import { decodeOps, encodeOps, FakeDoc } from './support/fake-doc.js';
 import { FakeRelay } from './support/fake-relay.js';
 import { type FakeSocket, fakeWebSocketClass } from './support/fake-socket.js';
 
@@ -264,6 +264,26 @@ describe('SyncProvider offline and failover', () => {
     expect(p.cluster?.nodeId).toBe(2);
     await acked;
     expect([...h.relays.get(B)!.ops].sort()).toEqual([1, 2, 3]);
+  });
+
+  it('after a failover, sends what it read elsewhere in the same frame as, and ahead of, its pending writes', () => {
+    const h = harness();
+    const p = h.make();
+    h.pump();
+    const a = h.relays.get(A)!;
+    // Read on A: op 50, written by someone else, reaches this document through A.
+    a.ops.add(50);
+    a.send(h.live(), { type: 'update', id: 0, update: encodeOps([50]) });
+    a.holdAcks = true;
+    h.doc.edit(7); // written after reading 50: pending, unacknowledged
+    h.doc.edit(8);
+    h.kill(A);
+    h.run(200);
+    expect(p.url).toBe(B);
+    const updates = h.relays.get(B)!.received.filter((m) => m.type === 'update');
+    // B never holds 7 or 8 without 50: the first update frame carries all three.
+    expect(updates.length).toBeGreaterThan(0);
+    expect(decodeOps(updates[0]!.update).sort((x, y) => x - y)).toEqual([7, 8, 50]);
   });
 
   it('keeps rotating with growing backoff while every node is down, and recovers when one returns', () => {

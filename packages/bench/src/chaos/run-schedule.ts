@@ -154,6 +154,8 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
   const reads: Promise<{ expected: number; visible: number }>[] = [];
   /** Every key set a fresh read of one node returned (for the monotonic-writes and WFR checks). */
   const observed: Set<string>[] = [];
+  /** Where each of `observed` came from, for the problem report. */
+  const observedFrom: string[] = [];
   const problems: string[] = [];
   const docId = `chaos-${seed}`;
   try {
@@ -185,7 +187,10 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       const acked = new Set(writers.flatMap((w) => w.acks.map((a) => a.key)));
       reads.push(
         readKeys(h.url(id), docId, 2000).then((keys) => {
-          if (keys !== null) observed.push(keys);
+          if (keys !== null) {
+            observed.push(keys);
+            observedFrom.push(`read of n${id} at +${Date.now() - t0} ms`);
+          }
           return {
             expected: acked.size,
             visible: keys === null ? 0 : [...acked].filter((k) => keys.has(k)).length,
@@ -250,7 +255,10 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     for (const id of h.ids) {
       const keys = await readKeys(h.url(id), docId, 10_000);
       if (keys === null) problems.push(`node ${id} did not serve a final read`);
-      else observed.push(keys);
+      else {
+        observed.push(keys);
+        observedFrom.push(`final read of n${id}`);
+      }
       holders.set(`node-${id}`, new Map([[docId, keys ?? new Set()]]));
     }
     // Each node's own durable state, read from its SQLite file once every process is gone.
@@ -285,15 +293,25 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const survivors = checkSurvivorWrites(requests, faults, h.ids, ANSWER_MS);
     const harvestReads = await Promise.all(reads);
     const probes: SessionProbe[] = await Promise.all(writers.flatMap((w) => w.probes));
-    for (const p of probes) if (p.status !== 'failed') observed.push(new Set(p.seen));
+    for (const p of probes)
+      if (p.status !== 'failed') {
+        observed.push(new Set(p.seen));
+        observedFrom.push(`${p.client}'s session resumed on n${p.node}`);
+      }
+    const wfrExamples: string[] = [];
     const deps = new Map(writers.map((w) => [w.name, w.deps]));
     const sessionViolations: SessionViolations = {
       ...checkProbes(probes),
       monotonicWrites: checkMonotonicWrites(observed),
-      writesFollowReads: checkWritesFollowReads(observed, deps),
+      writesFollowReads: checkWritesFollowReads(observed, deps, (i, what) => {
+        if (wfrExamples.length < 3) wfrExamples.push(`${what} in the ${observedFrom[i]}`);
+      }),
     };
     for (const [name, n] of Object.entries(sessionViolations))
-      if (n > 0) problems.push(`${n} ${name} violations`);
+      if (n > 0)
+        problems.push(
+          `${n} ${name} violations${name === 'writesFollowReads' ? ` (${wfrExamples.join('; ')})` : ''}`,
+        );
     const history = registers.flatMap((r) => r.history);
     let linearizable: LinearizabilityVerdict = 'unknown';
     try {

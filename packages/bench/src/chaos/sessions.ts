@@ -114,18 +114,20 @@ export type ReadDependencies = ReadonlyMap<string, ReadonlyMap<number, ReadonlyM
 export function checkWritesFollowReads(
   reads: readonly ReadonlySet<string>[],
   deps: ReadDependencies,
+  examples?: (read: number, what: string) => void,
 ): number {
   let violations = 0;
-  for (const keys of reads) {
+  reads.forEach((keys, i) => {
     for (const [client, { max }] of perClient(keys)) {
       const before = deps.get(client)?.get(max);
       if (before === undefined) continue;
       for (const [other, n] of before)
         if (!keys.has(`${other}-${n}`)) {
           violations++;
+          examples?.(i, `${client}-${max} without ${other}-${n}`);
           break;
         }
     }
-  }
+  });
   return violations;
 }

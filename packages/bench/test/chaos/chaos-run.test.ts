@@ -71,4 +71,35 @@ describe('pnpm chaos (short run)', () => {
       expect(summary).toHaveProperty(k);
     expect(code).toBe(0);
   }, 300_000);
+
+  // Every election algorithm under the same fault schedules and the same safety checkers.
+  for (const election of ['candidates', 'invitation', 'ring'] as const) {
+    it(`--election ${election}: the same checkers hold`, async () => {
+      const { code, stdout, stderr } = await runChaos([
+        '--schedules',
+        '3',
+        '--seed',
+        '253',
+        '--duration',
+        '3000',
+        '--election',
+        election,
+        '--json',
+      ]);
+      const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+      expect(summary, stderr).toMatchObject({
+        election,
+        schedules: 3,
+        lost: 0,
+        maxLeadersPerTerm: 1,
+        snapshotOrderViolations: 0,
+        minorityCommitViolations: 0,
+        converged: true,
+        linearizable: true,
+        failedSeeds: [],
+      });
+      expect(summary.acked as number).toBeGreaterThan(50);
+      expect(code).toBe(0);
+    }, 300_000);
+  }
 });
