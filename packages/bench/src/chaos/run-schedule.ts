@@ -189,7 +189,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
         readKeys(h.url(id), docId, 2000).then((keys) => {
           if (keys !== null) {
             observed.push(keys);
-            observedFrom.push(`read of n${id} at +${Date.now() - t0} ms`);
+            observedFrom.push(`read of n${id} at +${Date.now() - t0} ms, readQuorum ${keys.readQuorum}`);
           }
           return {
             expected: acked.size,

@@ -191,11 +191,14 @@ export class ChaosWriter {
   }
 }
 
+/** Keys that are a read's outcome, and whether the node said it read them from its quorum. */
+export type KeysRead = Set<string> & { readQuorum?: boolean };
+
 /**
- * Sync a fresh document from the node at `url` only; resolves with its keys, or null when the
- * node did not sync within `ms`.
+ * Sync a fresh document from the node at `url` only; resolves with its keys (tagged with the
+ * node's `readQuorum`), or null when the node did not sync within `ms`.
  */
-export async function readKeys(url: string, docId: string, ms: number): Promise<Set<string> | null> {
+export async function readKeys(url: string, docId: string, ms: number): Promise<KeysRead | null> {
   const doc = new Doc();
   const p = new WebsocketProvider(doc, [url], { docId, WebSocket: WebSocket as never });
   try {
@@ -210,7 +213,9 @@ export async function readKeys(url: string, docId: string, ms: number): Promise<
       });
     });
     if (!synced) return null;
-    return new Set(Object.keys(doc.getMap(MAP).toJSON() as object));
+    const keys: KeysRead = new Set(Object.keys(doc.getMap(MAP).toJSON() as object));
+    keys.readQuorum = p.readQuorum === true;
+    return keys;
   } finally {
     p.destroy();
   }
