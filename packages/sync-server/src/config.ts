@@ -61,6 +61,10 @@ export interface RelayConfig extends ClientLimitsConfig {
   readonly tlsCertFile: string | null;
   readonly tlsKeyFile: string | null;
   readonly peerTlsCaFile: string | null;
+  /** Ids of the cluster's witness replicas (`--witness`), this node's own when it is one. */
+  readonly witnesses: readonly number[];
+  /** Whether this node is a witness replica. */
+  readonly witness: boolean;
 }
 
 /** Offset from a node's client port to its default peer-link port. */
@@ -165,7 +169,11 @@ export function loadConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): RelayConfig {
-  const args = parseArgs(argv, new Set(FLAGS.map((f) => f.name)));
+  // `--witness` alone (no value follows) marks this node as a witness.
+  const args = parseArgs(
+    argv.map((a, i) => (a === '--witness' && !/^[\d,\s]+$/.test(argv[i + 1] ?? '') ? '--witness=self' : a)),
+    new Set(FLAGS.map((f) => f.name)),
+  );
   const get = (name: string): string | null => {
     const f = FLAGS.find((x) => x.name === name) as Flag;
     return args.get(name) ?? env[f.env] ?? f.def;
@@ -224,6 +232,7 @@ export function loadConfig(
   const peerTlsCaFile = get('peer-tls-ca');
   if (peerTlsCaFile !== null && tlsCertFile === null)
     throw new ConfigError('--peer-tls-ca needs --tls-cert and --tls-key (peer links use TLS only with both)');
+  const witnesses = parseWitnesses(get('witness'), id, peers);
   return {
     id,
     host: need('host'),
@@ -265,5 +274,30 @@ export function loadConfig(
     tlsCertFile,
     tlsKeyFile,
     peerTlsCaFile,
+    witnesses,
+    witness: witnesses.includes(id),
   };
+}
+
+/**
+ * `--witness`: alone (or `self`, `true`) this node is a witness; else a list of node ids.
+ * Every id must be a member; at least one member must stay a full replica, and a witness needs
+ * peers (it serves nobody alone).
+ */
+function parseWitnesses(v: string | null, id: number, peers: readonly PeerAddress[]): number[] {
+  if (v === null || v.trim() === '' || v === 'false') return [];
+  const ids =
+    v === 'self' || v === 'true'
+      ? [id]
+      : v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => int('witness', s, 1));
+  const members = new Set([id, ...peers.map((p) => p.id)]);
+  for (const w of ids)
+    if (!members.has(w)) throw new ConfigError(`--witness ${w} is not a cluster member (this node or --peers)`);
+  const unique = [...new Set(ids)].sort((a, b) => a - b);
+  if (unique.length >= members.size) throw new ConfigError('--witness leaves no full replica');
+  return unique;
 }
