@@ -81,7 +81,7 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
     preVoteRetryMs: positive('preVoteRetryMs', config.preVoteRetryMs ?? 2 * heartbeatMs),
     succession: config.succession ?? true,
     timeoutTickMs: positive('timeoutTickMs', config.timeoutTickMs ?? 1),
-    canLead: config.canLead ?? true,
+    canLead: config.canLead ?? !(config.nonLeaders ?? []).includes(config.id),
     nonLeaders: new Set([...(config.nonLeaders ?? []), ...(config.canLead === false ? [config.id] : [])]),
   };
 }

@@ -74,7 +74,7 @@ export interface ElectionConfig {
    */
   timeoutTickMs?: number;
   /**
-   * Whether this node may lead (default true). A witness replica (`--witness`) sets false: it
+   * Whether this node may lead (default: unless it is one of `nonLeaders`). A witness replica (`--witness`) sets false: it
    * never starts a pre-vote or a candidacy and never answers `alive` to take over a lower node's
    * round, but it still grants pre-votes and votes and acknowledges heartbeats.
    */

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, helpText, loadConfig } from '../src/config.js';
+
+const cluster = [
+  '--auth-secret',
+  'a-long-enough-secret-123',
+  '--cluster-secret',
+  'another-long-secret-456',
+  '--peers',
+  '1@127.0.0.1:4001,2@127.0.0.1:4002',
+  '--id',
+  '3',
+];
+
+describe('--witness', () => {
+  it('alone marks this node as a witness, whatever flag follows it', () => {
+    expect(loadConfig([...cluster, '--witness'], {})).toMatchObject({ witness: true, witnesses: [3] });
+    expect(loadConfig(['--witness', ...cluster], {})).toMatchObject({ witness: true, witnesses: [3] });
+    expect(loadConfig([...cluster, '--witness=true'], {}).witness).toBe(true);
+  });
+
+  it('with ids names the witness nodes, so full nodes know them too', () => {
+    const full = [...cluster.slice(0, -2), '--id', '1', '--peers', '2@127.0.0.1:4002,3@127.0.0.1:4003'];
+    expect(loadConfig([...full, '--witness', '3'], {})).toMatchObject({ witness: false, witnesses: [3] });
+    expect(loadConfig(full, { ACCORD_WITNESS: '3' })).toMatchObject({ witness: false, witnesses: [3] });
+    expect(loadConfig(cluster, { ACCORD_WITNESS: '3' }).witness).toBe(true);
+  });
+
+  it('is off by default', () => {
+    expect(loadConfig(cluster, {})).toMatchObject({ witness: false, witnesses: [] });
+  });
+
+  it('refuses a non-member, no full replica left, a lone witness and a bad id with a ConfigError', () => {
+    expect(() => loadConfig([...cluster, '--witness', '9'], {})).toThrow(/not a cluster member/);
+    expect(() => loadConfig([...cluster, '--witness', '1,2,3'], {})).toThrow(/no full replica/);
+    expect(() => loadConfig(['--auth-secret', 'a-long-enough-secret-123', '--witness'], {})).toThrow(ConfigError);
+    expect(() => loadConfig([...cluster, '--witness=x'], {})).toThrow(ConfigError);
+  });
+
+  it('is in --help', () => {
+    expect(helpText()).toContain('--witness [IDS]');
+  });
+});
