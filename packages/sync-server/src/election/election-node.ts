@@ -229,6 +229,10 @@ export class ElectionNode {
         if (standing && m.term === this.roundTerm && from > this.config.id) this.rivals.add(from);
         const granted = this.role !== 'leader' && m.term > this.term && !this.leaderFresh(now);
         this.out.send(from, { type: 'pre-vote-reply', term: m.term, granted });
+        // A node that restarted behind the current term learns it from a full node standing in
+        // the next one; no witness ever stands, so a witness tells it (as a reply carrying its term).
+        if (!this.config.canLead && m.term <= this.term)
+          this.out.send(from, { type: 'heartbeat-ack', term: this.term });
         return;
       }
       case 'pre-vote-reply':

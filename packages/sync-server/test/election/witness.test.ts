@@ -64,13 +64,14 @@ describe('a witness in the election', () => {
     expect(sim.majorityLeader()?.leader).toBe(follower);
   });
 
-  it('property: under crashes, cuts, loss and delay, the witness never leads and terms keep one leader', () => {
+  it('property: under crashes, cuts, loss and delay, the witness never leads, terms keep one leader, and a full node + the witness elect', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         networkArb,
         fc.array(faultArb(3), { maxLength: 10 }),
-        (seed, network, faults) => {
+        fc.constantFrom(1, 2),
+        (seed, network, faults, down) => {
           const sim = new SimulatedCluster({ members, seed, network, election: { nonLeaders: [3] } });
           sim.startAll();
           for (const f of faults) {
@@ -78,16 +79,18 @@ describe('a witness in the election', () => {
             applyFault(sim, f);
           }
           sim.run(1000);
-          // Liveness: the two full nodes plus the witness, healed, elect a full node.
+          // Liveness: one full node stays down (maybe the one with the newest term); the other,
+          // restarted if it was down, and the witness elect it.
           sim.heal();
-          for (const m of members) if (!sim.isAlive(m)) sim.restart(m);
+          if (sim.isAlive(down)) sim.crash(down);
+          for (const m of members) if (m !== down && !sim.isAlive(m)) sim.restart(m);
           sim.network = { ...network, loss: 0, duplicate: 0 };
           let leader = sim.majorityLeader();
           for (let t = 0; t < 400 && leader === undefined; t++) {
             sim.run(10);
             leader = sim.majorityLeader();
           }
-          expect(leader).toBeDefined();
+          expect(leader?.leader).toBe(down === 1 ? 2 : 1);
           const byTerm = leadersByTerm(sim);
           for (const nodes of byTerm.values()) {
             expect(nodes.size).toBe(1);
@@ -98,4 +101,23 @@ describe('a witness in the election', () => {
       { numRuns: 60 },
     );
   }, 30_000);
+});
+
+describe('a witness and a node that restarted behind the current term', () => {
+  it('tells it the term when refusing its stale pre-vote, so it stands in the next one', () => {
+    const w = new ElectionNode({ id: 3, members, canLead: false }, { term: 2, votedFor: 1 }, () => 0.5);
+    w.start(0);
+    const out = w.receive(2, { type: 'pre-vote', term: 2 }, 5000);
+    expect(out.send).toEqual([
+      { to: 2, message: { type: 'pre-vote-reply', term: 2, granted: false } },
+      { to: 2, message: { type: 'heartbeat-ack', term: 2 } },
+    ]);
+    const stale = new ElectionNode({ id: 2, members }, { term: 1, votedFor: 2 }, () => 0.5);
+    stale.start(0);
+    stale.fire('election', 5000);
+    stale.receive(3, { type: 'heartbeat-ack', term: 2 }, 5001);
+    expect(stale.status().term).toBe(2);
+    const next = stale.fire('election', 6000);
+    expect(next.send).toContainEqual({ to: 3, message: { type: 'pre-vote', term: 3 } });
+  });
 });
