@@ -55,14 +55,26 @@ export class ClusterHarness {
   /** The secret the nodes prove to each other, new for every harness. */
   private readonly clusterSecret = randomBytes(24).toString('base64url');
 
-  private constructor(nodes: Map<number, NodeProc>, mesh: ProxyMesh, dataDir: string) {
+  /** Witness replicas (`--witness`): they vote and count toward W but serve no client. */
+  readonly witnesses: readonly number[];
+
+  private constructor(
+    nodes: Map<number, NodeProc>,
+    mesh: ProxyMesh,
+    dataDir: string,
+    witnesses: readonly number[],
+  ) {
+    this.witnesses = witnesses;
     this.nodes = nodes;
     this.mesh = mesh;
     this.dataDir = dataDir;
   }
 
-  /** Allocate ports, start the proxies and `n` node processes; resolves once all listen. */
-  static async start(n: number, dataDir: string): Promise<ClusterHarness> {
+  /**
+   * Allocate ports, start the proxies and `n` node processes; resolves once all listen. The nodes
+   * in `witnesses` run as witness replicas (every node is told which they are).
+   */
+  static async start(n: number, dataDir: string, witnesses: readonly number[] = []): Promise<ClusterHarness> {
     const nodes = new Map<number, NodeProc>();
     for (let id = 1; id <= n; id++) {
       nodes.set(id, {
@@ -74,7 +86,7 @@ export class ClusterHarness {
       });
     }
     const mesh = await ProxyMesh.start(new Map([...nodes.values()].map((x) => [x.id, x.peerPort])));
-    const h = new ClusterHarness(nodes, mesh, dataDir);
+    const h = new ClusterHarness(nodes, mesh, dataDir, witnesses);
     await Promise.all([...nodes.keys()].map((id) => h.startNode(id)));
     return h;
   }
@@ -82,6 +94,11 @@ export class ClusterHarness {
   /** Node ids. */
   get ids(): number[] {
     return [...this.nodes.keys()];
+  }
+
+  /** Ids of the nodes that keep documents and serve clients (every node but the witnesses). */
+  get fullIds(): number[] {
+    return this.ids.filter((id) => !this.witnesses.includes(id));
   }
 
   /** The data directory of a node. */
@@ -134,6 +151,7 @@ export class ClusterHarness {
           ACCORD_LOG_LEVEL: 'info',
           ACCORD_PEER_PORT: String(x.peerPort),
           ACCORD_PEER_LINKS: this.mesh.peersFlag(id),
+          ...(this.witnesses.length > 0 ? { ACCORD_WITNESS: this.witnesses.join(',') } : {}),
         },
       },
     );

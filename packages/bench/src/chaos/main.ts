@@ -1,8 +1,10 @@
 /**
- * `pnpm chaos [--schedules 20] [--seed S] [--nodes 3] [--clients 6] [--duration 4000] [--json]`:
+ * `pnpm chaos [--schedules 20] [--seed S] [--nodes 3] [--clients 6] [--duration 4000] [--witness] [--json]`:
  * seeded fault schedules (kill -9, SIGSTOP/SIGCONT, partitions through loopback proxies, restarts)
  * against real relay node processes with writing clients. Schedule i uses seed S + i; a failing
- * schedule prints the command that replays it. Exit code 1 when any check fails.
+ * schedule prints the command that replays it. Exit code 1 when any check fails. With `--witness`
+ * the highest-ranked node runs as a witness replica (3 nodes: 2 full + 1 witness); writers and
+ * reads use the full nodes only, and the same checkers run on them.
  * `pnpm chaos --failover-trials 40` instead kills the leader 40 times and reports failover times;
  * `pnpm chaos --simulate-failover 1000` runs the election simulation (virtual time) with and
  * without next-in-line succession.
@@ -70,6 +72,11 @@ async function main(argv: string[]): Promise<number> {
   const clients = int(argv, 'clients', 6);
   const durationMs = int(argv, 'duration', 4000);
   const json = argv.includes('--json');
+  const witnesses = argv.includes('--witness') ? 1 : 0;
+  if (witnesses >= nodes) {
+    process.stderr.write('chaos: --witness needs --nodes 2 or more (a full node must remain)\n');
+    process.exit(2);
+  }
   const simulated = int(argv, 'simulate-failover', 0);
   if (simulated > 0) {
     for (const tick of [1, 50]) {
@@ -148,18 +155,20 @@ async function main(argv: string[]): Promise<number> {
   }
   // The command that replays one schedule exactly as this run drove it (same fault schedule).
   const replay = (s: number) =>
-    `pnpm chaos --seed ${s} --schedules 1 --nodes ${nodes} --clients ${clients} --duration ${durationMs}`;
+    `pnpm chaos --seed ${s} --schedules 1 --nodes ${nodes} --clients ${clients} --duration ${durationMs}${witnesses > 0 ? ' --witness' : ''}`;
   const results: ScheduleResult[] = [];
   const loadAtStart = loadavg()[0] ?? 0;
   const log = (s: string) => {
     if (!json) process.stderr.write(`${s}\n`);
   };
-  log(`chaos: ${schedules} schedules from seed ${seed}, ${nodes} nodes, ${clients} writing clients`);
+  log(
+    `chaos: ${schedules} schedules from seed ${seed}, ${nodes} nodes (${witnesses} witness), ${clients} writing clients`,
+  );
   for (let i = 0; i < schedules; i++) {
     const s = seed + i;
     let r: ScheduleResult;
     try {
-      r = await runSchedule(s, { nodes, clients, durationMs, writeEveryMs: 40 });
+      r = await runSchedule(s, { nodes, clients, durationMs, writeEveryMs: 40, witnesses });
     } catch (e) {
       r = failedRun(s, `harness error: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -183,6 +192,7 @@ async function main(argv: string[]): Promise<number> {
     schedules,
     seed,
     nodes,
+    witnesses,
     acked: results.reduce((s, r) => s + r.acked, 0),
     lost: results.reduce((s, r) => s + r.lost, 0),
     maxLeadersPerTerm: Math.max(0, ...results.map((r) => r.maxLeadersPerTerm)),

@@ -34,6 +34,8 @@ export interface RunOptions {
   clients: number;
   durationMs: number;
   writeEveryMs: number;
+  /** Witness replicas (the highest ids): writers and reads use only the other (full) nodes. */
+  witnesses?: number;
 }
 
 /** The checked outcome of one schedule. */
@@ -121,7 +123,10 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
   const steps = generateSchedule(seed, { nodes: opts.nodes, durationMs: opts.durationMs });
   const rnd = seeded(seed ^ 0x5bd1e995);
   const dataDir = mkdtempSync(join(tmpdir(), 'accord-chaos-'));
-  const h = await ClusterHarness.start(opts.nodes, dataDir);
+  const witnessIds = Array.from({ length: opts.witnesses ?? 0 }, (_, i) => opts.nodes - i);
+  const h = await ClusterHarness.start(opts.nodes, dataDir, witnessIds);
+  // Clients and reads go to full replicas only: a witness serves no documents.
+  const full = h.fullIds;
   const faults: FaultEvent[] = [];
   const writers: ChaosWriter[] = [];
   const reads: Promise<{ expected: number; visible: number }>[] = [];
@@ -131,8 +136,8 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     if ((await until(() => h.majorityLeader(), 10_000)) === null)
       problems.push('no initial leader within 10 s');
     for (let i = 0; i < opts.clients; i++) {
-      const first = i % opts.nodes;
-      const urls = h.ids.map((_, k) => h.url(h.ids[(first + k) % opts.nodes]!));
+      const first = i % full.length;
+      const urls = full.map((_, k) => h.url(full[(first + k) % full.length]!));
       writers.push(new ChaosWriter(`c${i}`, urls, docId));
     }
     for (const w of writers) w.start(opts.writeEveryMs);
@@ -142,7 +147,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const record = (fault: FaultEvent['fault'], nodes: number[], extra: Partial<FaultEvent> = {}) =>
       faults.push({ kind: 'fault', fault, nodes, at: Date.now(), ...extra });
     const harvestRead = () => {
-      const live = h.ids.filter((id) => h.isUp(id));
+      const live = full.filter((id) => h.isUp(id));
       const id = live[Math.floor(rnd() * live.length)];
       if (id === undefined) return;
       const acked = new Set(writers.flatMap((w) => w.acks.map((a) => a.key)));
@@ -206,7 +211,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
 
     const holders = new Map<string, Map<string, Set<string>>>();
     for (const w of writers) holders.set(w.name, new Map([[docId, w.keys()]]));
-    for (const id of h.ids) {
+    for (const id of full) {
       const keys = await readKeys(h.url(id), docId, 10_000);
       if (keys === null) problems.push(`node ${id} did not serve a final read`);
       holders.set(`node-${id}`, new Map([[docId, keys ?? new Set()]]));
@@ -215,7 +220,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     await sleep(500);
     for (const w of writers) w.destroy();
     await h.close();
-    for (const id of h.ids) {
+    for (const id of full) {
       try {
         holders.set(`disk-${id}`, new Map([[docId, readDiskKeys(h.dataDirOf(id), id, docId)]]));
       } catch (e) {
