@@ -296,7 +296,8 @@ function parseWitnesses(v: string | null, id: number, peers: readonly PeerAddres
           .map((s) => int('witness', s, 1));
   const members = new Set([id, ...peers.map((p) => p.id)]);
   for (const w of ids)
-    if (!members.has(w)) throw new ConfigError(`--witness ${w} is not a cluster member (this node or --peers)`);
+    if (!members.has(w))
+      throw new ConfigError(`--witness ${w} is not a cluster member (this node or --peers)`);
   const unique = [...new Set(ids)].sort((a, b) => a - b);
   if (unique.length >= members.size) throw new ConfigError('--witness leaves no full replica');
   return unique;

@@ -2,16 +2,17 @@
  * A relay node assembled from its parts: store, group committer, relay, replicator, transport.
  * `main.ts` starts one from the CLI; tests and the cluster layer start them in-process too.
  */
-import { type Logger, pino } from 'pino';
+
 import { CloseCode } from '@accord/core/protocol';
+import { type Logger, pino } from 'pino';
 import { DEFAULT_ALLOWED_ORIGINS, originMatcher } from './auth/origins.js';
 import { hmacVerifier, openVerifier } from './auth/tokens.js';
 import type { RelayConfig } from './config.js';
 import { createMetrics, type RelayMetrics } from './ops/metrics.js';
+import type { Connection, ConnectionHandler } from './relay/connection.js';
 import type { DocumentEngine } from './relay/document.js';
 import { LocalReplicator } from './relay/local-replicator.js';
 import { Relay } from './relay/relay.js';
-import type { Connection, ConnectionHandler } from './relay/connection.js';
 import type { Replicator } from './relay/replicator.js';
 import type { Committer } from './storage/committer.js';
 import { GroupCommitter } from './storage/group-commit.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseClusterArgs } from '../src/cluster-command.js';
 import { ConfigError, helpText, loadConfig } from '../src/config.js';
 
 const cluster = [
@@ -33,11 +34,19 @@ describe('--witness', () => {
   it('refuses a non-member, no full replica left, a lone witness and a bad id with a ConfigError', () => {
     expect(() => loadConfig([...cluster, '--witness', '9'], {})).toThrow(/not a cluster member/);
     expect(() => loadConfig([...cluster, '--witness', '1,2,3'], {})).toThrow(/no full replica/);
-    expect(() => loadConfig(['--auth-secret', 'a-long-enough-secret-123', '--witness'], {})).toThrow(ConfigError);
+    expect(() => loadConfig(['--auth-secret', 'a-long-enough-secret-123', '--witness'], {})).toThrow(
+      ConfigError,
+    );
     expect(() => loadConfig([...cluster, '--witness=x'], {})).toThrow(ConfigError);
   });
 
   it('is in --help', () => {
     expect(helpText()).toContain('--witness [IDS]');
+  });
+});
+
+describe('accord-relay cluster --witness', () => {
+  it('passes --witness IDS to every node', () => {
+    expect(parseClusterArgs(['--nodes', '3', '--witness', '3']).nodeArgs).toEqual(['--witness', '3']);
   });
 });

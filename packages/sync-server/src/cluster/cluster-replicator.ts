@@ -425,7 +425,8 @@ export class ClusterReplicator implements Replicator {
           this.catchUp.takeIn(m.docId, m.update).then(
             () => this.links?.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId }),
             (e: unknown) => {
-              if (!(e instanceof DecodeError)) host.logger.warn({ err: e, from }, 'witness update not stored');
+              if (!(e instanceof DecodeError))
+                host.logger.warn({ err: e, from }, 'witness update not stored');
             },
           );
           return;

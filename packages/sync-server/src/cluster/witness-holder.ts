@@ -166,7 +166,8 @@ export class WitnessHolder {
     }
     let merged: Uint8Array | null = null;
     for (const peer of this.d.fullPeers) {
-      if ((byPeer.get(peer) ?? 0) >= doc.lastSeq || this.inFlight(docId, peer) || !this.d.isUp(peer)) continue;
+      if ((byPeer.get(peer) ?? 0) >= doc.lastSeq || this.inFlight(docId, peer) || !this.d.isUp(peer))
+        continue;
       try {
         merged ??= mergeUpdates(doc.snapshot === null ? [...doc.updates] : [doc.snapshot, ...doc.updates]);
       } catch (e) {

@@ -5,12 +5,7 @@
  * W; it ignores catch-up traffic (it keeps no documents); and its {@link WitnessHolder} hands what
  * it holds to the full replicas and drops it once `pruneAt` of them hold it.
  */
-import {
-  coverageOf,
-  DecodeError,
-  describeDocIdProblem,
-  docIdProblem,
-} from '@accord/core/protocol';
+import { coverageOf, DecodeError, describeDocIdProblem, docIdProblem } from '@accord/core/protocol';
 import type { NodeId } from '../election/types.js';
 import type { ReplicaHost } from '../relay/replicator.js';
 import { WitnessLog } from '../storage/witness-log.js';

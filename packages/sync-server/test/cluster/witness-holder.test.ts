@@ -50,7 +50,9 @@ function setup(opts: { up?: (peer: number) => boolean } = {}) {
     holder.held(docId);
   };
   const probes = () =>
-    sent.splice(0).flatMap(({ to, m }) => (m.type === 'replicate' ? [{ to, id: m.updateId, docId: m.docId }] : []));
+    sent
+      .splice(0)
+      .flatMap(({ to, m }) => (m.type === 'replicate' ? [{ to, id: m.updateId, docId: m.docId }] : []));
   return { store, log, scheduler, holder, hold, probes };
 }
 
@@ -98,7 +100,10 @@ describe('WitnessHolder', () => {
     holder.start();
     hold('a', update('one', 1));
     scheduler.advance(100);
-    const [p1, p2] = probes() as [{ to: number; id: number; docId: string }, { to: number; id: number; docId: string }];
+    const [p1, p2] = probes() as [
+      { to: number; id: number; docId: string },
+      { to: number; id: number; docId: string },
+    ];
     holder.acked(p2.to, p1.id, 'a'); // the other replica answering for p1
     holder.acked(p1.to, p1.id, 'b');
     holder.acked(p1.to, 999_999, 'a');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { majorityOf } from '../../src/election/config.js';
 import { prunableUpTo, resolveWitnessQuorum } from '../../src/cluster/witness-quorum.js';
+import { majorityOf } from '../../src/election/config.js';
 
 /** Every subset of `items` of size `k`. */
 function subsets<T>(items: readonly T[], k: number): T[][] {
@@ -50,8 +50,7 @@ describe('resolveWitnessQuorum', () => {
           const isFull = (v: number) => v < n - x;
           // A write quorum: W nodes with at least one full replica (the origin).
           for (const write of subsets(nodes, q.w).filter((s) => s.some(isFull))) {
-            for (const read of subsets(full, q.r))
-              expect(read.some((v) => write.includes(v))).toBe(true);
+            for (const read of subsets(full, q.r)) expect(read.some((v) => write.includes(v))).toBe(true);
           }
           // After a witness drops an update, pruneAt full replicas hold it: every majority has one
           // (unless the full replicas are too few for that: then pruneAt is all of them).

@@ -48,7 +48,13 @@ async function leaderIs(c: ProcessCluster, leader: number): Promise<void> {
     { timeoutMs: 15_000, intervalMs: 20 },
   ).catch((e: unknown) => {
     for (const [id, p] of c.procs)
-      console.log(id, p.logs.filter((l) => /election|cluster|leader/.test(l)).slice(-25).join('\n'));
+      console.log(
+        id,
+        p.logs
+          .filter((l) => /election|cluster|leader/.test(l))
+          .slice(-25)
+          .join('\n'),
+      );
     throw e;
   });
 }
