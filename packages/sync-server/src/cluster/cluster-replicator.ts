@@ -334,7 +334,12 @@ export class ClusterReplicator implements Replicator {
       witnesses: [...this.witnesses],
       ...(this.witness !== null ? this.witness.health() : {}),
       pendingWrites: this.writes.pending,
-      catchingUp: this.links?.connected().filter((p) => !this.catchUp?.finished(p)) ?? [],
+      // Catch-up runs between full replicas only (a witness hands over through its probes).
+      catchingUp:
+        this.witness !== null
+          ? []
+          : (this.links?.connected().filter((p) => !this.witnesses.has(p) && !this.catchUp?.finished(p)) ??
+            []),
     };
   }
 

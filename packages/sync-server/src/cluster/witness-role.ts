@@ -23,6 +23,8 @@ export interface WitnessRoleDeps {
   isUp: (peer: NodeId) => boolean;
   /** Time between probe rounds (ms). Default 200. */
   probeEveryMs?: number;
+  /** The file gives back free pages at most this often (ms). Default 30 000. */
+  reclaimEveryMs?: number;
 }
 
 /** A witness node's handling of held updates. */
@@ -31,6 +33,8 @@ export class WitnessRole {
   readonly holder: WitnessHolder;
   private readonly d: WitnessRoleDeps;
   private dropped = 0;
+  /** When the file last gave back its free pages (scheduler time), or never. */
+  private lastReclaim = Number.NEGATIVE_INFINITY;
 
   constructor(deps: WitnessRoleDeps) {
     this.d = deps;
@@ -46,6 +50,7 @@ export class WitnessRole {
       ...(deps.probeEveryMs !== undefined ? { probeEveryMs: deps.probeEveryMs } : {}),
       onDropped: (docId, entries, upTo) => {
         this.dropped += entries;
+        this.maybeReclaim();
         deps.host.logger.debug({ docId, entries, upTo }, 'witness dropped updates full replicas hold');
       },
     });
@@ -75,6 +80,20 @@ export class WitnessRole {
       },
       (e: unknown) => host.logger.warn({ err: e, from }, 'witness: peer update not stored'),
     );
+  }
+
+  /** After a drop: shrink the file if most of it is free (see `WitnessLog.reclaim`), at most once per `reclaimEveryMs`. */
+  private maybeReclaim(): void {
+    const now = this.d.scheduler.now();
+    if (now - this.lastReclaim < (this.d.reclaimEveryMs ?? 30_000)) return;
+    try {
+      if (this.log.reclaim()) {
+        this.lastReclaim = now;
+        this.d.host.logger.info('witness file shrunk to what it still holds');
+      }
+    } catch (e) {
+      this.d.host.logger.warn({ err: e }, 'witness file not shrunk');
+    }
   }
 
   /** `/healthz` fields: what the witness still holds. */

@@ -55,6 +55,23 @@ export class WitnessLog {
     return this.dropTx(docId, upTo);
   }
 
+  /**
+   * Give the file's free pages back to the file system when they are at least `minFreeBytes` and
+   * at least half of the file (a `VACUUM`, then a WAL checkpoint that truncates): a witness's file
+   * otherwise stays at the size of the most it ever held. Cheap only because what is left is small
+   * (that is the condition); returns whether it ran. Blocks while the commit worker writes.
+   */
+  reclaim(minFreeBytes = 1024 * 1024): boolean {
+    if (this.closed) return false;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    if (free * pageSize < minFreeBytes || free * 2 < pages) return false;
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return true;
+  }
+
   /** What the file still keeps of documents. */
   storedBytes(): StoredBytes {
     if (this.closed) return { updates: 0, updateBytes: 0, snapshotBytes: 0, versionBytes: 0 };
