@@ -5,8 +5,9 @@
  * random place, a map key set) through node 1. Phase 2: node 2 is killed (-9) and the same
  * workload runs again: meanwhile the witness holds every update (the peak it reports). Phase 3:
  * node 2 restarts, takes what it missed from node 1 and the witness, and the witness drops it.
- * Then every node stops gracefully and each SQLite file is measured: its size (main file + WAL)
- * and the bytes of documents it stores (log entries, snapshots, versions).
+ * Once the witness gave its file's free pages back, every node stops gracefully and each SQLite
+ * file is measured: its size (main file + WAL) and the bytes of documents it stores (log entries,
+ * snapshots, versions).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,12 +25,13 @@ const usage = 'usage: bench:witness [--docs 20] [--updates 300] [--json]';
 const WITNESS = 3;
 
 interface WitnessHealth {
-  replication: { heldUpdates?: number; heldBytes?: number };
+  replication: { heldUpdates?: number; heldBytes?: number; fileBytes?: number };
 }
 
-async function witnessHeld(port: number): Promise<{ updates: number; bytes: number }> {
+async function witnessHeld(port: number): Promise<{ updates: number; bytes: number; fileBytes: number }> {
   const h = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as WitnessHealth;
-  return { updates: h.replication.heldUpdates ?? -1, bytes: h.replication.heldBytes ?? -1 };
+  const r = h.replication;
+  return { updates: r.heldUpdates ?? -1, bytes: r.heldBytes ?? -1, fileBytes: r.fileBytes ?? -1 };
 }
 
 /** Size of a node's SQLite file (main + WAL) and the bytes of documents it stores. */
@@ -141,6 +143,12 @@ async function main(): Promise<number> {
 
     await start(2);
     await until('the witness to drop phase 2', async () => (await witnessHeld(port(WITNESS))).updates === 0);
+    // The witness gives its file's free pages back on a 10 s timer: wait for that (at most 25 s).
+    await until(
+      'the witness file to shrink',
+      async () => (await witnessHeld(port(WITNESS))).fileBytes < peak.fileBytes / 4,
+      25_000,
+    ).catch(() => {});
     const after = await witnessHeld(port(WITNESS));
     await Promise.all([...servers.values()].map((s) => s.stop()));
     servers.clear();
@@ -157,6 +165,7 @@ async function main(): Promise<number> {
       witnessLogEntries: witness.logEntries,
       witnessPeakHeldBytes: peak.bytes,
       witnessPeakHeldUpdates: peak.updates,
+      witnessPeakFileBytes: peak.fileBytes,
       witnessHeldBytesAfter: after.bytes,
     };
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -39,7 +39,7 @@ import { QuorumWrites } from './quorum-writes.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 import { sendSplit } from './split-payloads.js';
 import { resolveWitnessQuorum, type WitnessQuorum } from './witness-quorum.js';
-import { WitnessRole } from './witness-role.js';
+import { answerWitnessProbe, WitnessRole } from './witness-role.js';
 
 /** Options of a {@link ClusterReplicator}. */
 export interface ClusterReplicatorOptions {
@@ -424,16 +424,8 @@ export class ClusterReplicator implements Replicator {
           this.witness.onReplicate(from, m);
           return;
         }
-        // A witness's message offers updates it holds (a probe): taken in only when they add
-        // something, acknowledged either way (both mean this node now holds them durably).
         if (this.witnesses.has(from) && this.catchUp !== null && m.updateId !== 0) {
-          this.catchUp.takeIn(m.docId, m.update).then(
-            () => this.links?.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId }),
-            (e: unknown) => {
-              if (!(e instanceof DecodeError))
-                host.logger.warn({ err: e, from }, 'witness update not stored');
-            },
-          );
+          answerWitnessProbe(this.catchUp, (x) => this.links?.send(from, x), host.logger, m);
           return;
         }
         // Catch-up traffic (id 0) is taken in only when it adds something: no room is loaded for

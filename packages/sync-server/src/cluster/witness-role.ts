@@ -6,10 +6,12 @@
  * it holds to the full replicas and drops it once `pruneAt` of them hold it.
  */
 import { coverageOf, DecodeError, describeDocIdProblem, docIdProblem } from '@accord/core/protocol';
+import type { Logger } from 'pino';
 import type { NodeId } from '../election/types.js';
 import type { ReplicaHost } from '../relay/replicator.js';
 import { WitnessLog } from '../storage/witness-log.js';
-import type { Scheduler } from '../time/scheduler.js';
+import type { Scheduler, TimerHandle } from '../time/scheduler.js';
+import type { CatchUp } from './catch-up.js';
 import type { ClusterMessage, ReplicateMessage } from './messages.js';
 import { WitnessHolder } from './witness-holder.js';
 
@@ -23,7 +25,7 @@ export interface WitnessRoleDeps {
   isUp: (peer: NodeId) => boolean;
   /** Time between probe rounds (ms). Default 200. */
   probeEveryMs?: number;
-  /** The file gives back free pages at most this often (ms). Default 30 000. */
+  /** How often the file is checked for free pages to give back (ms). Default 10 000. */
   reclaimEveryMs?: number;
 }
 
@@ -33,8 +35,7 @@ export class WitnessRole {
   readonly holder: WitnessHolder;
   private readonly d: WitnessRoleDeps;
   private dropped = 0;
-  /** When the file last gave back its free pages (scheduler time), or never. */
-  private lastReclaim = Number.NEGATIVE_INFINITY;
+  private reclaimTimer: TimerHandle | null = null;
 
   constructor(deps: WitnessRoleDeps) {
     this.d = deps;
@@ -50,11 +51,11 @@ export class WitnessRole {
       ...(deps.probeEveryMs !== undefined ? { probeEveryMs: deps.probeEveryMs } : {}),
       onDropped: (docId, entries, upTo) => {
         this.dropped += entries;
-        this.maybeReclaim();
         deps.host.logger.debug({ docId, entries, upTo }, 'witness dropped updates full replicas hold');
       },
     });
     this.holder.start();
+    this.armReclaim();
   }
 
   /**
@@ -82,18 +83,16 @@ export class WitnessRole {
     );
   }
 
-  /** After a drop: shrink the file if most of it is free (see `WitnessLog.reclaim`), at most once per `reclaimEveryMs`. */
-  private maybeReclaim(): void {
-    const now = this.d.scheduler.now();
-    if (now - this.lastReclaim < (this.d.reclaimEveryMs ?? 30_000)) return;
-    try {
-      if (this.log.reclaim()) {
-        this.lastReclaim = now;
-        this.d.host.logger.info('witness file shrunk to what it still holds');
+  /** Every `reclaimEveryMs`, shrink the file if most of it is free (see `WitnessLog.reclaim`). */
+  private armReclaim(): void {
+    this.reclaimTimer = this.d.scheduler.setTimer(this.d.reclaimEveryMs ?? 10_000, () => {
+      try {
+        if (this.log.reclaim()) this.d.host.logger.info('witness file shrunk to what it still holds');
+      } catch (e) {
+        this.d.host.logger.warn({ err: e }, 'witness file not shrunk');
       }
-    } catch (e) {
-      this.d.host.logger.warn({ err: e }, 'witness file not shrunk');
-    }
+      this.armReclaim();
+    });
   }
 
   /** `/healthz` fields: what the witness still holds. */
@@ -104,12 +103,34 @@ export class WitnessRole {
       heldBytes: b.updateBytes + b.snapshotBytes + b.versionBytes,
       heldDocuments: this.holder.pendingDocuments,
       droppedUpdates: this.dropped,
+      fileBytes: this.log.fileBytes(),
     };
   }
 
   /** Stop probing and close the log's connection. */
   stop(): void {
+    this.reclaimTimer?.cancel();
+    this.reclaimTimer = null;
     this.holder.stop();
     this.log.close();
   }
+}
+
+/**
+ * On a full replica: a witness's probe `m` offers updates it holds. They are taken in only when
+ * they add something to what is stored, and acknowledged (through `reply`) either way: both mean
+ * this node now holds them durably. Bad bytes are dropped without an answer.
+ */
+export function answerWitnessProbe(
+  catchUp: CatchUp,
+  reply: (m: ClusterMessage) => void,
+  logger: Logger,
+  m: ReplicateMessage,
+): void {
+  catchUp.takeIn(m.docId, m.update).then(
+    () => reply({ type: 'replicate-ack', docId: m.docId, updateId: m.updateId }),
+    (e: unknown) => {
+      if (!(e instanceof DecodeError)) logger.warn({ err: e, docId: m.docId }, 'witness update not stored');
+    },
+  );
 }

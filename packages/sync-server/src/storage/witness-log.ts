@@ -4,6 +4,7 @@
  * how many bytes of documents it still keeps. It opens its own connection to the node's file
  * (WAL mode, like the commit worker's), so the store's statements stay as they are.
  */
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { LOG_SQL } from './log-schema.js';
 
@@ -36,7 +37,7 @@ export class WitnessLog {
   private closed = false;
 
   /** Open a second connection to the node's database file at `path` (the store created it). */
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     this.db = new Database(path);
     this.db.pragma('busy_timeout = 10000');
     const folded = this.db.prepare(LOG_SQL.deleteFolded);
@@ -61,7 +62,7 @@ export class WitnessLog {
    * otherwise stays at the size of the most it ever held. Cheap only because what is left is small
    * (that is the condition); returns whether it ran. Blocks while the commit worker writes.
    */
-  reclaim(minFreeBytes = 1024 * 1024): boolean {
+  reclaim(minFreeBytes = 256 * 1024): boolean {
     if (this.closed) return false;
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     const pages = this.db.pragma('page_count', { simple: true }) as number;
@@ -70,6 +71,12 @@ export class WitnessLog {
     this.db.exec('VACUUM');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     return true;
+  }
+
+  /** Bytes of the database file and its WAL on disk. */
+  fileBytes(): number {
+    const size = (p: string) => statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+    return size(this.path) + size(`${this.path}-wal`);
   }
 
   /** What the file still keeps of documents. */
