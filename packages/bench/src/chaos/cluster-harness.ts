@@ -157,9 +157,18 @@ export class ClusterHarness {
     );
     x.proc = proc;
     x.stopped = false;
-    proc.on('exit', () => {
+    proc.on('exit', (code, signal) => {
       if (x.proc === proc) x.proc = null;
+      if (LOG_DIR !== undefined)
+        appendFileSync(
+          join(LOG_DIR, `${basename(this.dataDir)}-node-${id}.log`),
+          `${JSON.stringify({ msg: 'chaos-node-exit', at: Date.now(), code, signal })}\n`,
+        );
     });
+    if (LOG_DIR !== undefined)
+      proc.stderr?.on('data', (d: Buffer) =>
+        appendFileSync(join(LOG_DIR, `${basename(this.dataDir)}-node-${id}.stderr`), d),
+      );
     let buf = '';
     const ready = new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`node ${id} did not start`)), 15_000);

@@ -42,6 +42,7 @@ describe('pnpm chaos (short run)', () => {
     const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
     expect(summary, stderr).toMatchObject({
       schedules: 10,
+      witnesses: 0,
       lost: 0,
       maxLeadersPerTerm: 1,
       snapshotOrderViolations: 0,
