@@ -451,6 +451,7 @@ export class ClusterReplicator implements Replicator {
         else this.writes.held(m.updateId, m.docId, from);
         return;
       case 'sync-request':
+        this.witness?.notToldOfWitness(from);
         this.answerSync(from, m.docId, m.reqId, m.stateVector);
         return;
       case 'sync-reply':

@@ -36,6 +36,8 @@ export class WitnessRole {
   private readonly d: WitnessRoleDeps;
   private dropped = 0;
   private reclaimTimer: TimerHandle | null = null;
+  /** Peers already warned that they treat this node as a full replica. */
+  private readonly unaware = new Set<NodeId>();
 
   constructor(deps: WitnessRoleDeps) {
     this.d = deps;
@@ -64,7 +66,10 @@ export class WitnessRole {
    * dropped (a `DecodeError`, logged by nobody: the peer's codec already bounded them).
    */
   onReplicate(from: NodeId, m: ReplicateMessage): void {
-    if (m.updateId === 0) return;
+    if (m.updateId === 0) {
+      this.notToldOfWitness(from);
+      return;
+    }
     const host = this.d.host;
     try {
       const problem = docIdProblem(m.docId);
@@ -93,6 +98,21 @@ export class WitnessRole {
       }
       this.armReclaim();
     });
+  }
+
+  /**
+   * `peer` sent what only a node that takes this one for a full replica sends (catch-up traffic,
+   * a read or catch-up request): it was not given `--witness`. Logged once per peer: it still
+   * works (what a witness holds is exactly what the full replicas may lack), but that peer counts
+   * this node in its read quorum and may wait for it to take over.
+   */
+  notToldOfWitness(peer: NodeId): void {
+    if (this.unaware.has(peer)) return;
+    this.unaware.add(peer);
+    this.d.host.logger.warn(
+      { peer },
+      'a peer treats this witness as a full replica: give every node the same --witness IDS',
+    );
   }
 
   /** `/healthz` fields: what the witness still holds. */
