@@ -23,6 +23,8 @@ import { prunableUpTo } from './witness-quorum.js';
 /** The parts of the node's store and log a witness reads and prunes. */
 export interface WitnessStore {
   documents(): string[];
+  /** Log position of the document's last entry (0: none). */
+  lastSeq(docId: string): number;
   load(docId: string): { snapshot: Uint8Array | null; updates: readonly Uint8Array[]; lastSeq: number };
 }
 
@@ -159,23 +161,25 @@ export class WitnessHolder {
   private visit(docId: string): boolean {
     const byPeer = this.confirmed.get(docId) ?? new Map<NodeId, number>();
     this.prune(docId, byPeer);
-    const doc = this.d.store.load(docId);
-    if (doc.updates.length === 0 && doc.snapshot === null) {
+    const last = this.d.store.lastSeq(docId);
+    if (last === 0) {
       this.confirmed.delete(docId);
       return false;
     }
-    let merged: Uint8Array | null = null;
-    for (const peer of this.d.fullPeers) {
-      if ((byPeer.get(peer) ?? 0) >= doc.lastSeq || this.inFlight(docId, peer) || !this.d.isUp(peer))
-        continue;
-      try {
-        merged ??= mergeUpdates(doc.snapshot === null ? [...doc.updates] : [doc.snapshot, ...doc.updates]);
-      } catch (e) {
-        if (e instanceof DecodeError) return true; // a corrupt stored row: kept, never offered
-        throw e;
-      }
-      this.probe(docId, peer, doc.lastSeq, merged);
+    const ask = this.d.fullPeers.filter(
+      (p) => (byPeer.get(p) ?? 0) < last && !this.inFlight(docId, p) && this.d.isUp(p),
+    );
+    if (ask.length === 0) return true; // nothing to offer now: the document is not even read
+    const doc = this.d.store.load(docId);
+    let merged: Uint8Array;
+    try {
+      merged = mergeUpdates(doc.snapshot === null ? [...doc.updates] : [doc.snapshot, ...doc.updates]);
+    } catch (e) {
+      if (e instanceof DecodeError) return true; // a corrupt stored row: kept, never offered
+      throw e;
     }
+    // What was read covers the log up to `doc.lastSeq` (maybe past `last`: an entry stored since).
+    for (const peer of ask) this.probe(docId, peer, doc.lastSeq, merged);
     return true;
   }
 

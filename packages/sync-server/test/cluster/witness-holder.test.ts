@@ -154,7 +154,11 @@ describe('WitnessHolder', () => {
   });
 
   it('refuses a pruneAt its full peers cannot reach', () => {
-    const store = { documents: () => [], load: () => ({ snapshot: null, updates: [], lastSeq: 0 }) };
+    const store = {
+      documents: () => [],
+      lastSeq: () => 0,
+      load: () => ({ snapshot: null, updates: [], lastSeq: 0 }),
+    };
     expect(
       () =>
         new WitnessHolder({
