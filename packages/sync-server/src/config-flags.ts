@@ -215,6 +215,13 @@ export const FLAGS: readonly Flag[] = [
     def: null,
     help: 'cluster, with --election candidates: the node ids that may lead, e.g. 1,2,3 (default: every node)',
   },
+  {
+    name: 'witness',
+    env: 'ACCORD_WITNESS',
+    arg: '[IDS]',
+    def: null,
+    help: 'cluster: witness replicas (vote, count toward W, keep no documents, never lead, serve no clients). Alone: this node is one; IDS (e.g. 3): the witness nodes, given to every node',
+  },
   // Cluster links: who may join, where peers connect, how they are protected.
   {
     name: 'cluster-secret',

@@ -70,6 +70,10 @@ export interface RelayConfig extends ClientLimitsConfig {
   readonly tlsCertFile: string | null;
   readonly tlsKeyFile: string | null;
   readonly peerTlsCaFile: string | null;
+  /** Ids of the cluster's witness replicas (`--witness`), this node's own when it is one. */
+  readonly witnesses: readonly number[];
+  /** Whether this node is a witness replica. */
+  readonly witness: boolean;
 }
 
 /** Offset from a node's client port to its default peer-link port. */
@@ -197,7 +201,11 @@ export function loadConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): RelayConfig {
-  const args = parseArgs(argv, new Set(FLAGS.map((f) => f.name)));
+  // `--witness` alone (no value follows) marks this node as a witness.
+  const args = parseArgs(
+    argv.map((a, i) => (a === '--witness' && !/^[\d,\s]+$/.test(argv[i + 1] ?? '') ? '--witness=self' : a)),
+    new Set(FLAGS.map((f) => f.name)),
+  );
   const get = (name: string): string | null => {
     const f = FLAGS.find((x) => x.name === name) as Flag;
     return args.get(name) ?? env[f.env] ?? f.def;
@@ -260,6 +268,8 @@ export function loadConfig(
   const peerTlsCaFile = get('peer-tls-ca');
   if (peerTlsCaFile !== null && tlsCertFile === null)
     throw new ConfigError('--peer-tls-ca needs --tls-cert and --tls-key (peer links use TLS only with both)');
+  const witnesses = parseWitnesses(get('witness'), id, peers);
+  const leaders = witnessSafeCandidates(election, candidates, witnesses, [id, ...peers.map((p) => p.id)]);
   return {
     id,
     host: need('host'),
@@ -295,7 +305,7 @@ export function loadConfig(
     heartbeatMs: int('heartbeat', need('heartbeat'), 1),
     electionTimeoutMs: [etMin, etMax],
     election,
-    candidates,
+    candidates: leaders,
     clusterSecret,
     peerHost,
     peerPort,
@@ -303,5 +313,56 @@ export function loadConfig(
     tlsCertFile,
     tlsKeyFile,
     peerTlsCaFile,
+    witnesses,
+    witness: witnesses.includes(id),
   };
+}
+
+/**
+ * `--witness`: alone (or `self`, `true`) this node is a witness; else a list of node ids.
+ * Every id must be a member; at least one member must stay a full replica, and a witness needs
+ * peers (it serves nobody alone).
+ */
+function parseWitnesses(v: string | null, id: number, peers: readonly PeerAddress[]): number[] {
+  if (v === null || v.trim() === '' || v === 'false') return [];
+  const ids =
+    v === 'self' || v === 'true'
+      ? [id]
+      : v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => int('witness', s, 1));
+  const members = new Set([id, ...peers.map((p) => p.id)]);
+  for (const w of ids)
+    if (!members.has(w))
+      throw new ConfigError(`--witness ${w} is not a cluster member (this node or --peers)`);
+  const unique = [...new Set(ids)].sort((a, b) => a - b);
+  if (unique.length >= members.size) throw new ConfigError('--witness leaves no full replica');
+  return unique;
+}
+
+/**
+ * A witness must never lead. The bully machine keeps witnesses out of every round (`canLead`,
+ * `nonLeaders`); the candidates machine lets only candidates stand, so witnesses must not be
+ * among them (by default the candidates are then the full replicas). The ring and invitation
+ * machines pick the highest rank they find and do not know witnesses: refused.
+ */
+function witnessSafeCandidates(
+  election: ElectionAlgorithmName,
+  candidates: number[] | null,
+  witnesses: readonly number[],
+  members: readonly number[],
+): number[] | null {
+  if (witnesses.length === 0) return candidates;
+  if (election === 'ring' || election === 'invitation')
+    throw new ConfigError(
+      `--witness works with --election bully or candidates: a ${election} election could choose a witness to lead`,
+    );
+  if (election !== 'candidates') return candidates;
+  if (candidates === null) return members.filter((m) => !witnesses.includes(m));
+  const witness = candidates.find((c) => witnesses.includes(c));
+  if (witness !== undefined)
+    throw new ConfigError(`--candidates names ${witness}, a witness: a witness never leads`);
+  return candidates;
 }

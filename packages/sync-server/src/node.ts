@@ -2,11 +2,14 @@
  * A relay node assembled from its parts: store, group committer, relay, replicator, transport.
  * `main.ts` starts one from the CLI; tests and the cluster layer start them in-process too.
  */
+
+import { CloseCode } from '@accord/core/protocol';
 import { type Logger, pino } from 'pino';
 import { DEFAULT_ALLOWED_ORIGINS, originMatcher } from './auth/origins.js';
 import { hmacVerifier, openVerifier } from './auth/tokens.js';
 import type { RelayConfig } from './config.js';
 import { createMetrics, type RelayMetrics } from './ops/metrics.js';
+import type { Connection, ConnectionHandler } from './relay/connection.js';
 import type { DocumentEngine } from './relay/document.js';
 import { LocalReplicator } from './relay/local-replicator.js';
 import { Relay } from './relay/relay.js';
@@ -23,6 +26,15 @@ import { startTransport, type Transport } from './transport/ws-server.js';
 /** A budget shared by many connections: the given rates, bursts of 4 seconds' worth. */
 function sharedRate(framesPerSecond: number, bytesPerSecond: number) {
   return { framesPerSecond, frameBurst: framesPerSecond * 4, bytesPerSecond, byteBurst: bytesPerSecond * 4 };
+}
+
+/** Why a witness closes every client connection (with `CloseCode.goingAway`: try another node). */
+export const WITNESS_REFUSAL = 'witness node: it serves no documents; connect to a full replica';
+
+/** A witness's answer to a client connection: closed at once, nothing read. */
+function refuseAsWitness(conn: Connection): ConnectionHandler {
+  conn.close(CloseCode.goingAway, WITNESS_REFUSAL);
+  return { onFrame: () => {}, onClose: () => {} };
 }
 
 /** Builds the replicator of a node; the default is {@link LocalReplicator} (a cluster of one). */
@@ -151,11 +163,12 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         },
       },
       {
-        accept: (conn) => relay.accept(conn),
+        accept: (conn) => (config.witness ? refuseAsWitness(conn) : relay.accept(conn)),
         accepting: () => relay.isAccepting,
         health: () => ({
           ok: relay.isAccepting,
           nodeId: config.id,
+          witness: config.witness,
           connections: relay.connectionCount,
           pending: transport.admission().pending,
           rooms: relay.rooms.size,

@@ -57,13 +57,17 @@ export class ClusterHarness {
 
   /** Relay flags every node gets (e.g. `--election ring`). */
   private readonly extraArgs: readonly string[];
+  /** Witness replicas (`--witness`): they vote and count toward W but serve no client. */
+  readonly witnesses: readonly number[];
 
   private constructor(
     nodes: Map<number, NodeProc>,
     mesh: ProxyMesh,
     dataDir: string,
     extraArgs: readonly string[],
+    witnesses: readonly number[],
   ) {
+    this.witnesses = witnesses;
     this.nodes = nodes;
     this.mesh = mesh;
     this.dataDir = dataDir;
@@ -72,9 +76,15 @@ export class ClusterHarness {
 
   /**
    * Allocate ports, start the proxies and `n` node processes (each also given `extraArgs`, e.g.
-   * `--election ring`); resolves once all listen.
+   * `--election ring`); resolves once all listen. The nodes in `witnesses` run as witness
+   * replicas (every node is told which they are).
    */
-  static async start(n: number, dataDir: string, extraArgs: readonly string[] = []): Promise<ClusterHarness> {
+  static async start(
+    n: number,
+    dataDir: string,
+    extraArgs: readonly string[] = [],
+    witnesses: readonly number[] = [],
+  ): Promise<ClusterHarness> {
     const nodes = new Map<number, NodeProc>();
     for (let id = 1; id <= n; id++) {
       nodes.set(id, {
@@ -86,7 +96,7 @@ export class ClusterHarness {
       });
     }
     const mesh = await ProxyMesh.start(new Map([...nodes.values()].map((x) => [x.id, x.peerPort])));
-    const h = new ClusterHarness(nodes, mesh, dataDir, extraArgs);
+    const h = new ClusterHarness(nodes, mesh, dataDir, extraArgs, witnesses);
     await Promise.all([...nodes.keys()].map((id) => h.startNode(id)));
     return h;
   }
@@ -94,6 +104,11 @@ export class ClusterHarness {
   /** Node ids. */
   get ids(): number[] {
     return [...this.nodes.keys()];
+  }
+
+  /** Ids of the nodes that keep documents and serve clients (every node but the witnesses). */
+  get fullIds(): number[] {
+    return this.ids.filter((id) => !this.witnesses.includes(id));
   }
 
   /** The data directory of a node. */
@@ -147,14 +162,24 @@ export class ClusterHarness {
           ACCORD_LOG_LEVEL: 'info',
           ACCORD_PEER_PORT: String(x.peerPort),
           ACCORD_PEER_LINKS: this.mesh.peersFlag(id),
+          ...(this.witnesses.length > 0 ? { ACCORD_WITNESS: this.witnesses.join(',') } : {}),
         },
       },
     );
     x.proc = proc;
     x.stopped = false;
-    proc.on('exit', () => {
+    proc.on('exit', (code, signal) => {
       if (x.proc === proc) x.proc = null;
+      if (LOG_DIR !== undefined)
+        appendFileSync(
+          join(LOG_DIR, `${basename(this.dataDir)}-node-${id}.log`),
+          `${JSON.stringify({ msg: 'chaos-node-exit', at: Date.now(), code, signal })}\n`,
+        );
     });
+    if (LOG_DIR !== undefined)
+      proc.stderr?.on('data', (d: Buffer) =>
+        appendFileSync(join(LOG_DIR, `${basename(this.dataDir)}-node-${id}.stderr`), d),
+      );
     let buf = '';
     const ready = new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`node ${id} did not start`)), 15_000);

@@ -1,8 +1,10 @@
 /**
- * `pnpm chaos [--schedules 20] [--seed S] [--nodes 3] [--clients 6] [--duration 4000] [--json]`:
+ * `pnpm chaos [--schedules 20] [--seed S] [--nodes 3] [--clients 6] [--duration 4000] [--witness] [--json]`:
  * seeded fault schedules (kill -9, SIGSTOP/SIGCONT, partitions through loopback proxies, restarts)
  * against real relay node processes with writing clients. Schedule i uses seed S + i; a failing
- * schedule prints the command that replays it. Exit code 1 when any check fails.
+ * schedule prints the command that replays it. Exit code 1 when any check fails. With `--witness`
+ * the highest-ranked node runs as a witness replica (3 nodes: 2 full + 1 witness); writers and
+ * reads use the full nodes only, and the same checkers run on them.
  * `pnpm chaos --failover-trials 40` instead kills the leader 40 times and reports failover times;
  * `pnpm chaos --simulate-failover 1000` runs the election simulation (virtual time) with and
  * without next-in-line succession. `--election bully|candidates|invitation|ring` picks the
@@ -73,6 +75,8 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     yield: 0,
     harvest: 0,
     sessionViolations: noSessionViolations(),
+    writesFollowReadsExamples: [],
+    sessionReadsChecked: 0,
     sessionProbes: 0,
     sessionBehind: 0,
     casOps: 0,
@@ -97,6 +101,15 @@ async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const election = electionFlag(argv);
   const nodeArgs = ['--election', election];
+  const witnesses = argv.includes('--witness') ? 1 : 0;
+  if (witnesses > 0 && (election === 'ring' || election === 'invitation')) {
+    process.stderr.write(`chaos: --witness works with --election bully or candidates, not ${election}\n`);
+    process.exit(2);
+  }
+  if (witnesses >= nodes) {
+    process.stderr.write('chaos: --witness needs --nodes 2 or more (a full node must remain)\n');
+    process.exit(2);
+  }
   const simulated = int(argv, 'simulate-failover', 0);
   if (simulated > 0) {
     for (const tick of [1, 50]) {
@@ -181,20 +194,20 @@ async function main(argv: string[]): Promise<number> {
   }
   // The command that replays one schedule exactly as this run drove it (same fault schedule).
   const replay = (s: number) =>
-    `pnpm chaos --seed ${s} --schedules 1 --nodes ${nodes} --clients ${clients} --duration ${durationMs} --election ${election}`;
+    `pnpm chaos --seed ${s} --schedules 1 --nodes ${nodes} --clients ${clients} --duration ${durationMs} --election ${election}${witnesses > 0 ? ' --witness' : ''}`;
   const results: ScheduleResult[] = [];
   const loadAtStart = loadavg()[0] ?? 0;
   const log = (s: string) => {
     if (!json) process.stderr.write(`${s}\n`);
   };
   log(
-    `chaos: ${schedules} schedules from seed ${seed}, ${nodes} nodes, ${clients} writing clients, ${election} election`,
+    `chaos: ${schedules} schedules from seed ${seed}, ${nodes} nodes (${witnesses} witness), ${clients} writing clients, ${election} election`,
   );
   for (let i = 0; i < schedules; i++) {
     const s = seed + i;
     let r: ScheduleResult;
     try {
-      r = await runSchedule(s, { nodes, clients, durationMs, writeEveryMs: 40, nodeArgs });
+      r = await runSchedule(s, { nodes, clients, durationMs, writeEveryMs: 40, nodeArgs, witnesses });
     } catch (e) {
       r = failedRun(s, `harness error: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -220,6 +233,7 @@ async function main(argv: string[]): Promise<number> {
     schedules,
     seed,
     nodes,
+    witnesses,
     acked: results.reduce((s, r) => s + r.acked, 0),
     lost: results.reduce((s, r) => s + r.lost, 0),
     maxLeadersPerTerm: Math.max(0, ...results.map((r) => r.maxLeadersPerTerm)),
@@ -246,6 +260,10 @@ async function main(argv: string[]): Promise<number> {
       (s, r) => addSessionViolations(s, r.sessionViolations),
       noSessionViolations(),
     ),
+    sessionReadsChecked: results.reduce((s, r) => s + r.sessionReadsChecked, 0),
+    writesFollowReadsExamples: results
+      .flatMap((r) => r.writesFollowReadsExamples.map((e) => `seed ${r.seed}: ${e}`))
+      .slice(0, 5),
     sessionProbes: results.reduce((s, r) => s + r.sessionProbes, 0),
     sessionBehind: results.reduce((s, r) => s + r.sessionBehind, 0),
     linearizable: results.every((r) => r.linearizable === 'linearizable'),

@@ -42,6 +42,7 @@ describe('pnpm chaos (short run)', () => {
     const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
     expect(summary, stderr).toMatchObject({
       schedules: 10,
+      witnesses: 0,
       lost: 0,
       maxLeadersPerTerm: 1,
       snapshotOrderViolations: 0,
@@ -60,12 +61,14 @@ describe('pnpm chaos (short run)', () => {
     // committed during them, and the checker (minorityCommitViolations 0) puts each on a majority side.
     expect(summary.snapshotsCommittedDuringPartitions as number).toBeGreaterThan(0);
     // Every writer's session resumed on its new node after each failover, and every read checked.
-    expect(summary.sessionViolations).toEqual({
+    // Writes-follow-reads is measured, not promised across nodes (docs/consistency.md).
+    expect(summary.sessionViolations).toMatchObject({
       readYourWrites: 0,
       monotonicReads: 0,
       monotonicWrites: 0,
-      writesFollowReads: 0,
+      writesFollowReads: expect.any(Number),
     });
+    expect(summary.sessionReadsChecked as number).toBeGreaterThan(10);
     expect(summary.sessionProbes as number).toBeGreaterThan(0);
     for (const k of ['acked', 'lost', 'failoverP50Ms', 'failoverP99Ms', 'writeGapP99Ms', 'yield', 'harvest'])
       expect(summary).toHaveProperty(k);

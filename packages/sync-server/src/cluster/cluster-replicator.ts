@@ -43,11 +43,13 @@ import type { ClusterMessage } from './messages.js';
 import { deriveClusterKey } from './peer-auth.js';
 import { peerFaultReporter } from './peer-faults.js';
 import { type PeerLinkAddress, PeerLinks, type PeerTlsOptions } from './peer-links.js';
-import { resolveQuorum, writeQuorumOf } from './quorum.js';
+import { writeQuorumOf } from './quorum.js';
 import { QuorumReads } from './quorum-reads.js';
 import { QuorumWrites } from './quorum-writes.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 import { sendSplit } from './split-payloads.js';
+import { resolveWitnessQuorum, type WitnessQuorum } from './witness-quorum.js';
+import { answerWitnessProbe, WitnessRole } from './witness-role.js';
 
 /** Options of a {@link ClusterReplicator}. */
 export interface ClusterReplicatorOptions {
@@ -103,6 +105,13 @@ export interface ClusterReplicatorOptions {
    * than a quarter of it travel as several parts (see `sendSplit`).
    */
   maxPeerFrameBytes?: number;
+  /**
+   * The cluster's witness replicas (`--witness`), this node included when it is one: they vote
+   * and count toward W but keep no documents, never lead and never count toward R. Default none.
+   */
+  witnesses?: readonly NodeId[];
+  /** A witness offers its held updates to the full replicas this often (ms). Default 200. */
+  witnessProbeMs?: number;
 }
 
 /** {@link Replicator} for a node of an N-node cluster. */
@@ -110,7 +119,12 @@ export class ClusterReplicator implements Replicator {
   private readonly opts: ClusterReplicatorOptions;
   private readonly scheduler: Scheduler;
   private readonly members: NodeId[];
-  private readonly quorum: { n: number; w: number; r: number };
+  private readonly quorum: WitnessQuorum;
+  private readonly witnesses: ReadonlySet<NodeId>;
+  /** Peers that keep documents (every peer but the witnesses): reads and catch-up go to them. */
+  private readonly fullPeers: NodeId[];
+  /** Set by `start` when this node is a witness. */
+  private witness: WitnessRole | null = null;
   private readonly writes: QuorumWrites;
   private readonly reads: QuorumReads;
   /** Sync requests from peers our link to was down when they asked, answered when it is up. */
@@ -133,10 +147,24 @@ export class ClusterReplicator implements Replicator {
     this.opts = options;
     this.scheduler = options.scheduler ?? new RealScheduler();
     this.members = [options.nodeId, ...options.peers.map((p) => p.id)].sort((a, b) => a - b);
-    this.quorum = resolveQuorum(this.members.length, options.w ?? undefined, options.r ?? undefined);
+    this.witnesses = new Set(options.witnesses ?? []);
+    for (const w of this.witnesses)
+      if (!this.members.includes(w)) throw new RangeError(`witness ${w} is not a cluster member`);
+    this.fullPeers = options.peers.map((p) => p.id).filter((p) => !this.witnesses.has(p));
+    this.quorum = resolveWitnessQuorum(
+      this.members.length,
+      this.witnesses.size,
+      options.w ?? undefined,
+      options.r ?? undefined,
+    );
     this.writes = new QuorumWrites(this.quorum.w, options.replicateTimeoutMs ?? 5000, this.scheduler);
     this.reads = new QuorumReads(this.scheduler);
     this.maxPeerFrameBytes = options.maxPeerFrameBytes ?? 32 * 1024 * 1024;
+  }
+
+  /** Whether this node is a witness replica. */
+  get isWitness(): boolean {
+    return this.witnesses.has(this.opts.nodeId);
   }
 
   /** The bound peer-link port (after start). */
@@ -157,6 +185,8 @@ export class ClusterReplicator implements Replicator {
         heartbeatMs: this.opts.heartbeatMs ?? 50,
         electionTimeoutMinMs: min,
         electionTimeoutMaxMs: max,
+        canLead: !this.isWitness,
+        nonLeaders: [...this.witnesses],
       },
       persisted,
     );
@@ -169,6 +199,7 @@ export class ClusterReplicator implements Replicator {
       everyUpdates: this.opts.snapshotEveryUpdates ?? 200,
       idleMs: this.opts.snapshotIdleMs ?? 0,
       keepVersions: this.opts.keepSnapshots ?? 50,
+      keepsData: !this.isWitness,
       setTimer: (ms, fn) => this.scheduler.setTimer(ms, fn),
       onSnapshot: (docId) => {
         for (const l of this.listeners) l({ kind: 'snapshot', docId });
@@ -218,7 +249,10 @@ export class ClusterReplicator implements Replicator {
         // answer what the peer asked while this link was down (answers travel on it).
         this.reads.peerUp(peer);
         for (const r of this.heldRequests.take(peer)) this.answerSync(peer, r.docId, r.reqId, r.stateVector);
-        catchUp.start(peer);
+        // A witness keeps no documents: no catch-up with it either way (its holder offers the
+        // full replicas what it holds; see WitnessHolder).
+        if (this.witness !== null) this.witness.holder.peerUp(peer);
+        else if (!this.witnesses.has(peer)) catchUp.start(peer);
         this.reforward(peer);
         this.resendPresence(peer);
       },
@@ -241,6 +275,17 @@ export class ClusterReplicator implements Replicator {
       }),
     });
     await this.links.start();
+    if (this.isWitness) {
+      this.witness = new WitnessRole({
+        host,
+        fullPeers: this.fullPeers,
+        pruneAt: this.quorum.pruneAt,
+        scheduler: this.scheduler,
+        send: (to, m) => this.send(to, m),
+        isUp: (peer) => this.links?.isUp(peer) ?? false,
+        ...(this.opts.witnessProbeMs !== undefined ? { probeEveryMs: this.opts.witnessProbeMs } : {}),
+      });
+    }
     host.logger.info(
       {
         election: persisted,
@@ -296,7 +341,8 @@ export class ClusterReplicator implements Replicator {
     const covered = want === undefined || coversVector(want.have, want.want);
     if (need <= 0 && covered) return Promise.resolve({ updates: [], readQuorum: true });
     if (this.links === null) return Promise.resolve({ updates: [], readQuorum: need <= 0 });
-    const peers = this.opts.peers.map((p) => p.id);
+    // R counts full replicas only: a witness is never a document source.
+    const peers = this.fullPeers;
     return this.reads.begin(
       docId,
       Math.max(0, need),
@@ -340,8 +386,16 @@ export class ClusterReplicator implements Replicator {
       peersConnected: this.links?.connected() ?? [],
       writeQuorum: this.quorum.w,
       readQuorum: this.quorum.r,
+      witness: this.isWitness,
+      witnesses: [...this.witnesses],
+      ...(this.witness !== null ? this.witness.health() : {}),
       pendingWrites: this.writes.pending,
-      catchingUp: this.links?.connected().filter((p) => !this.catchUp?.finished(p)) ?? [],
+      // Catch-up runs between full replicas only (a witness hands over through its probes).
+      catchingUp:
+        this.witness !== null
+          ? []
+          : (this.links?.connected().filter((p) => !this.witnesses.has(p) && !this.catchUp?.finished(p)) ??
+            []),
     };
   }
 
@@ -353,6 +407,8 @@ export class ClusterReplicator implements Replicator {
     this.register?.stop();
     this.catchUp?.stopAll();
     this.snapshots?.stepDown();
+    this.witness?.stop();
+    this.witness = null;
     await this.links?.stop();
     this.links = null;
     this.election = null;
@@ -423,6 +479,14 @@ export class ClusterReplicator implements Replicator {
     if (host === null || election === null) return;
     switch (m.type) {
       case 'replicate':
+        if (this.witness !== null) {
+          this.witness.onReplicate(from, m);
+          return;
+        }
+        if (this.witnesses.has(from) && this.catchUp !== null && m.updateId !== 0) {
+          answerWitnessProbe(this.catchUp, (x) => this.links?.send(from, x), host.logger, m);
+          return;
+        }
         // Catch-up traffic (id 0) is taken in only when it adds something: no room is loaded for
         // a document already in sync.
         (m.updateId === 0 && this.catchUp !== null
@@ -440,13 +504,17 @@ export class ClusterReplicator implements Replicator {
         );
         return;
       case 'replicate-ack':
-        // An ack counts only for the update it names, in the document it names.
-        this.writes.held(m.updateId, m.docId, from);
+        // An ack counts only for the update it names, in the document it names (on a witness:
+        // only for the probe it names).
+        if (this.witness !== null) this.witness.holder.acked(from, m.updateId, m.docId);
+        else this.writes.held(m.updateId, m.docId, from);
         return;
       case 'sync-request':
+        this.witness?.notToldOfWitness(from);
         this.answerSync(from, m.docId, m.reqId, m.stateVector);
         return;
       case 'sync-reply':
+        if (this.witness !== null) return; // a witness asks nothing and takes in no documents
         if (m.reqId !== 0) this.reads.answer(from, m.reqId, m.docId, m.update, m.stateVector);
         this.catchUp?.onReply(from, m.docId, m.update, m.stateVector).catch((e: unknown) => {
           host.logger.warn({ err: e, from, docId: m.docId }, 'catch-up reply not taken in');

@@ -57,5 +57,6 @@ export function clusterReplicatorFromConfig(
     snapshotIdleMs: config.snapshotIdleMs,
     keepSnapshots: config.keepSnapshots,
     coalesceMs: config.writeCoalesceMs,
+    witnesses: config.witnesses,
   });
 }

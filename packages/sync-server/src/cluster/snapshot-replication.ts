@@ -53,6 +53,12 @@ export interface SnapshotReplicationDeps {
   onSnapshot: (docId: string) => void;
   /** Versions (numbered snapshots with their bytes) kept per document; 0: all. Default 50. */
   keepVersions?: number;
+  /**
+   * Whether this node keeps snapshot bytes (default true). A witness sets false: it still fences
+   * and answers numbering queries (so a majority that includes it numbers safely), but stores
+   * neither the state nor a version.
+   */
+  keepsData?: boolean;
   /** Wall clock for a version's time (ms since the epoch). Default `Date.now`. */
   wallClock?: () => number;
 }
@@ -186,9 +192,11 @@ export class SnapshotReplication {
           // document's next update to trigger a snapshot.
           this.counts.set(m.docId, 0);
           store.setMeta(docKey(m.docId), JSON.stringify(m.number));
-          this.keepVersion(m);
+          if (this.d.keepsData !== false) {
+            this.keepVersion(m);
+            this.d.host.ingest(m.docId, m.snapshot).catch(() => {});
+          }
           this.logAccepted(m.docId, m.number, promisedTerm);
-          this.d.host.ingest(m.docId, m.snapshot).catch(() => {});
           this.d.onSnapshot(m.docId);
         }
         this.d.send(from, {

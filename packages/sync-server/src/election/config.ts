@@ -27,6 +27,10 @@ export interface ResolvedElection {
   preVoteRetryMs: number;
   succession: boolean;
   timeoutTickMs: number;
+  /** Whether this node may lead (false for a witness). */
+  canLead: boolean;
+  /** Members that never lead (witnesses). */
+  nonLeaders: ReadonlySet<NodeId>;
 }
 
 /** The smallest number of nodes that is more than half of `n`. */
@@ -77,6 +81,8 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
     preVoteRetryMs: positive('preVoteRetryMs', config.preVoteRetryMs ?? 2 * heartbeatMs),
     succession: config.succession ?? true,
     timeoutTickMs: positive('timeoutTickMs', config.timeoutTickMs ?? 1),
+    canLead: config.canLead ?? !(config.nonLeaders ?? []).includes(config.id),
+    nonLeaders: new Set([...(config.nonLeaders ?? []), ...(config.canLead === false ? [config.id] : [])]),
   };
 }
 

@@ -114,7 +114,7 @@ export class ElectionNode implements ElectionAlgorithm {
   /** Begin: arm the election timer (a cluster of one elects itself at once). */
   start(now: number): ElectionOutput {
     this.out.reset();
-    if (this.config.peers.length === 0) this.startPreVote(now, 'start');
+    if (this.config.peers.length === 0 && this.config.canLead) this.startPreVote(now, 'start');
     else this.armElectionTimer();
     return this.out.take();
   }
@@ -122,7 +122,10 @@ export class ElectionNode implements ElectionAlgorithm {
   /** Handle a timer the host set earlier. Stale fires (for a timer of another role) are ignored. */
   fire(timer: ElectionTimer, now: number): ElectionOutput {
     this.out.reset();
-    if (timer === 'election' && (this.role === 'follower' || this.role === 'deferring')) {
+    if (timer === 'election' && !this.config.canLead) {
+      // A witness never stands: it keeps following (and voting) whoever wins.
+      if (this.role === 'follower') this.armElectionTimer();
+    } else if (timer === 'election' && (this.role === 'follower' || this.role === 'deferring')) {
       for (const n of this.deferredTo) this.skip.add(n);
       this.deferredTo.clear();
       this.deferDeadline = null;
@@ -227,6 +230,10 @@ export class ElectionNode implements ElectionAlgorithm {
         if (standing && m.term === this.roundTerm && from > this.config.id) this.rivals.add(from);
         const granted = this.role !== 'leader' && m.term > this.term && !this.leaderFresh(now);
         this.out.send(from, { type: 'pre-vote-reply', term: m.term, granted });
+        // A node that restarted behind the current term learns it from a full node standing in
+        // the next one; no witness ever stands, so a witness tells it (as a reply carrying its term).
+        if (!this.config.canLead && m.term <= this.term)
+          this.out.send(from, { type: 'heartbeat-ack', term: this.term });
         return;
       }
       case 'pre-vote-reply':
@@ -292,6 +299,7 @@ export class ElectionNode implements ElectionAlgorithm {
   }
 
   private onElect(from: NodeId, term: number, now: number): void {
+    if (!this.config.canLead) return; // a witness takes over nothing: the asker goes on without it
     if (this.role === 'leader') {
       // A lower node thinks we are gone: prove otherwise (it follows if the term allows).
       this.out.send(from, { type: 'heartbeat', term: this.term, successors: this.currentSuccessors(now) });
@@ -403,7 +411,8 @@ export class ElectionNode implements ElectionAlgorithm {
    */
   private aheadOfMe(): NodeId[] {
     const { id, peers } = this.config;
-    const excluded = (p: NodeId) => this.skip.has(p) || this.suspected.has(p);
+    const excluded = (p: NodeId) =>
+      this.skip.has(p) || this.suspected.has(p) || this.config.nonLeaders.has(p);
     const ahead = aheadOf(id, this.successors, peers, excluded);
     if (this.role === 'follower' || this.role === 'candidate' || this.role === 'leader') return ahead;
     for (const r of this.rivals) if (!excluded(r) && !ahead.includes(r)) ahead.push(r);
@@ -490,7 +499,9 @@ export class ElectionNode implements ElectionAlgorithm {
 
   /** Reachable followers (acked within the lease), highest rank first: the order of succession. */
   private currentSuccessors(now: number): NodeId[] {
-    return successionOrder(this.config.peers, this.lastAck, this.suspected, now, this.config.leaseMs);
+    const { peers, nonLeaders } = this.config;
+    const eligible = nonLeaders.size === 0 ? peers : peers.filter((p) => !nonLeaders.has(p));
+    return successionOrder(eligible, this.lastAck, this.suspected, now, this.config.leaseMs);
   }
 
   private freshAcks(now: number): number {

@@ -78,6 +78,17 @@ export interface ElectionConfig {
    * every member. Must be a non-empty subset of `members`.
    */
   candidates?: readonly NodeId[];
+  /**
+   * Whether this node may lead (default: unless it is one of `nonLeaders`). A witness replica (`--witness`) sets false: it
+   * never starts a pre-vote or a candidacy and never answers `alive` to take over a lower node's
+   * round, but it still grants pre-votes and votes and acknowledges heartbeats.
+   */
+  canLead?: boolean;
+  /**
+   * Members that never lead (the cluster's witnesses): a leader leaves them out of its successor
+   * list, and no node defers to them in the bully phase. Default none.
+   */
+  nonLeaders?: readonly NodeId[];
 }
 
 /** Leader to every peer: "I lead `term`; if I fail, `successors` take over in this order". */

@@ -12,7 +12,11 @@ import { tempDir } from './tmp.js';
 /** The part of a node's `/healthz` the tests read. */
 export interface NodeHealth {
   ok: boolean;
+  /** Whether the node is a witness replica (`--witness`). */
+  witness?: boolean;
   cluster: { leaderId: number | null; term: number };
+  /** The replicator's fields; a witness adds what it still holds. */
+  replication?: { heldUpdates?: number; heldBytes?: number; witness?: boolean };
 }
 
 /** A cluster of relay processes with ids 1..n. */

@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { prunableUpTo, resolveWitnessQuorum } from '../../src/cluster/witness-quorum.js';
+import { majorityOf } from '../../src/election/config.js';
+
+/** Every subset of `items` of size `k`. */
+function subsets<T>(items: readonly T[], k: number): T[][] {
+  if (k === 0) return [[]];
+  if (items.length < k) return [];
+  const [first, ...rest] = items as [T, ...T[]];
+  return [...subsets(rest, k - 1).map((s) => [first, ...s]), ...subsets(rest, k)];
+}
+
+describe('resolveWitnessQuorum', () => {
+  it('2 full + 1 witness: W = 2 (the witness counts), R = 2 full replicas, pruneAt = 2', () => {
+    expect(resolveWitnessQuorum(3, 1)).toEqual({ n: 3, w: 2, r: 2, full: 2, witnesses: 1, pruneAt: 2 });
+  });
+
+  it('without witnesses it agrees with the plain rule R = N - W + 1', () => {
+    expect(resolveWitnessQuorum(3, 0)).toMatchObject({ n: 3, w: 2, r: 2, full: 3 });
+    expect(resolveWitnessQuorum(5, 0, 4)).toMatchObject({ w: 4, r: 2 });
+  });
+
+  it('refuses reads that could miss a write, R above the full replicas, and no full replica', () => {
+    // W = 2 may be {origin, witness}: one full replica out of 2, so R = 1 can miss it.
+    expect(() => resolveWitnessQuorum(3, 1, 2, 1)).toThrow(RangeError);
+    expect(() => resolveWitnessQuorum(3, 1, 2, 3)).toThrow(/full replicas only/);
+    expect(() => resolveWitnessQuorum(3, 3)).toThrow(RangeError);
+    expect(() => resolveWitnessQuorum(3, 1, 4)).toThrow(RangeError);
+  });
+
+  it('W = N (every node, the witness included) lets a read of one full replica suffice', () => {
+    expect(resolveWitnessQuorum(3, 1, 3)).toMatchObject({ w: 3, r: 1 });
+  });
+
+  it('property: every read of R full replicas meets every write quorum on a full replica, and every majority meets pruneAt holders', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 7 }).chain((n) =>
+          fc.record({
+            n: fc.constant(n),
+            x: fc.integer({ min: 0, max: n - 1 }),
+            w: fc.option(fc.integer({ min: 1, max: n }), { nil: undefined }),
+          }),
+        ),
+        ({ n, x, w }) => {
+          const q = resolveWitnessQuorum(n, x, w);
+          const nodes = Array.from({ length: n }, (_, i) => i);
+          const full = nodes.slice(0, n - x);
+          const isFull = (v: number) => v < n - x;
+          // A write quorum: W nodes with at least one full replica (the origin).
+          for (const write of subsets(nodes, q.w).filter((s) => s.some(isFull))) {
+            for (const read of subsets(full, q.r)) expect(read.some((v) => write.includes(v))).toBe(true);
+          }
+          // After a witness drops an update, pruneAt full replicas hold it: every majority has one
+          // (unless the full replicas are too few for that: then pruneAt is all of them).
+          if (q.pruneAt < n - majorityOf(n) + 1) expect(q.pruneAt).toBe(q.full);
+          else
+            for (const holders of subsets(full, q.pruneAt))
+              for (const majority of subsets(nodes, majorityOf(n)))
+                expect(majority.some((v) => holders.includes(v))).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('prunableUpTo', () => {
+  it('is the pruneAt-th highest confirmation, 0 while too few replicas confirmed', () => {
+    expect(prunableUpTo([], 2)).toBe(0);
+    expect(prunableUpTo([7], 2)).toBe(0);
+    expect(prunableUpTo([7, 0], 2)).toBe(0);
+    expect(prunableUpTo([7, 4], 2)).toBe(4);
+    expect(prunableUpTo([7, 4, 9], 2)).toBe(7);
+    expect(prunableUpTo([7, 4, 9], 1)).toBe(9);
+    expect(() => prunableUpTo([1], 0)).toThrow(RangeError);
+  });
+
+  it('property: never above what pruneAt replicas each confirmed', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(1000), { maxLength: 6 }), fc.integer({ min: 1, max: 6 }), (c, k) => {
+        const upTo = prunableUpTo(c, k);
+        if (upTo > 0) expect(c.filter((v) => v >= upTo).length).toBeGreaterThanOrEqual(k);
+        else expect(c.filter((v) => v > 0).length).toBeLessThan(k);
+      }),
+    );
+  });
+});
