@@ -64,11 +64,13 @@ export function checkLeadersPerTerm(events: readonly LeaderEvent[]): LeadersRepo
 /**
  * Snapshot order per document: each node stores strictly increasing (term, seq) and never from a
  * term older than it promised; committed seqs are unique with non-decreasing terms; and every seq
- * up to the highest committed one was stored by some node (no gap).
+ * up to the highest committed one was stored by some node (no gap), as its log says or, for a
+ * log line lost to SIGKILL, as its SQLite file (`storedOnDisk`: seqs per document) shows.
  */
 export function checkSnapshotOrder(
   accepted: readonly SnapshotAcceptedEvent[],
   committed: readonly SnapshotCommittedEvent[],
+  storedOnDisk: ReadonlyMap<string, readonly number[]> = new Map(),
 ): string[] {
   const v: string[] = [];
   const last = new Map<string, SnapshotAcceptedEvent>();
@@ -101,7 +103,7 @@ export function checkSnapshotOrder(
         v.push(`${docId}: seq ${b.seq} (term ${b.term}) after seq ${a.seq} (term ${a.term})`);
     }
     const top = sorted.at(-1)?.seq ?? 0;
-    const seen = stored.get(docId) ?? new Set<number>();
+    const seen = new Set([...(stored.get(docId) ?? []), ...(storedOnDisk.get(docId) ?? [])]);
     for (let s = 1; s <= top; s++) if (!seen.has(s)) v.push(`${docId}: seq ${s} never stored (gap)`);
   }
   return v;

@@ -19,3 +19,17 @@ export function readDiskKeys(dir: string, nodeId: number, docId: string): Set<st
     store.close();
   }
 }
+
+/**
+ * The snapshot numbers (`seq`) of `docId` that node `nodeId` stored as versions under `dir`. A
+ * node killed with SIGKILL can lose the last lines of its log (written asynchronously), never
+ * what it committed to SQLite: the snapshot-order checker counts these as stored too.
+ */
+export function readDiskSnapshotSeqs(dir: string, nodeId: number, docId: string): number[] {
+  const store = SqliteStore.open({ dir, nodeId });
+  try {
+    return store.listVersions(docId).map((v) => v.seq);
+  } finally {
+    store.close();
+  }
+}

@@ -22,7 +22,7 @@ import {
   writeGapDetails,
 } from './checkers.js';
 import { ClusterHarness } from './cluster-harness.js';
-import { readDiskKeys } from './disk-state.js';
+import { readDiskKeys, readDiskSnapshotSeqs } from './disk-state.js';
 import type { AckEvent, FaultEvent, RequestEvent } from './events.js';
 import { explainFailovers, type FailoverCause } from './failover-causes.js';
 import { checkLinearizable, HistoryError, type LinearizabilityVerdict } from './linearizability.js';
@@ -275,9 +275,11 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     for (const w of writers) w.destroy();
     for (const r of registers) r.destroy();
     await h.close();
+    const snapshotSeqsOnDisk: number[] = [];
     for (const id of full) {
       try {
         holders.set(`disk-${id}`, new Map([[docId, readDiskKeys(h.dataDirOf(id), id, docId)]]));
+        snapshotSeqsOnDisk.push(...readDiskSnapshotSeqs(h.dataDirOf(id), id, docId));
       } catch (e) {
         problems.push(`node ${id} storage unreadable: ${String(e)}`);
       }
@@ -286,7 +288,11 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const requests: RequestEvent[] = writers.flatMap((w) => w.requests);
     const lost = checkLost(acks, holders);
     const leaders = checkLeadersPerTerm(h.leaders);
-    const snapshotViolations = checkSnapshotOrder(h.snapshotsAccepted, h.snapshotsCommitted);
+    const snapshotViolations = checkSnapshotOrder(
+      h.snapshotsAccepted,
+      h.snapshotsCommitted,
+      new Map([[docId, snapshotSeqsOnDisk]]),
+    );
     const minority = checkMinorityCommits(
       h.snapshotsCommitted,
       faults,

@@ -122,6 +122,16 @@ describe('checkSnapshotOrder', () => {
       'd: seq 2 never stored (gap)',
     ]);
   });
+
+  it('counts a seq found in a node SQLite file as stored (its log line lost to SIGKILL)', () => {
+    const accepted = [acc(1, 1, 1, 1), acc(1, 1, 3, 2)];
+    const committed = [com(1, 1, 3, [1, 2], 2)];
+    expect(checkSnapshotOrder(accepted, committed, new Map([['d', [1, 2, 3]]]))).toEqual([]);
+    // Another document's rows do not fill the gap.
+    expect(checkSnapshotOrder(accepted, committed, new Map([['other', [2]]]))).toEqual([
+      'd: seq 2 never stored (gap)',
+    ]);
+  });
 });
 
 describe('partition sides and minority commits', () => {
