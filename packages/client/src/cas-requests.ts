@@ -1,10 +1,13 @@
 /**
  * The provider's compare-and-set requests (`provider.cas`) on the document's linearizable
- * register. A request waits for a synced connection, and is sent again (same operation id, so
- * the cluster applies it at most once) when the relay answers `retry` or `unknown` (no leader,
- * a failover, a lost majority) or the connection drops. It settles with the first `done` answer,
- * or fails with a typed {@link CasError} (`timeout`: its outcome is unknown; it may have been
- * applied). Never an unhandled rejection: every promise handed out is the caller's.
+ * register. A request waits for a synced connection, and is sent again when the relay answers
+ * `retry` (no leader yet: nothing was applied). It settles with the first `done` answer, or fails
+ * with a typed {@link CasError}. When its outcome became uncertain (the relay answered `unknown`:
+ * the leader lost its majority mid-write; or the connection dropped after it was sent) it fails
+ * with `unknown` instead of being sent again: the relay remembers the last few operation ids of
+ * a key, not every one, so a late resend could be applied a second time or answered as if it had
+ * not been, and a caller must never be told a wrong outcome. Never an unhandled rejection: every
+ * promise handed out is the caller's.
  */
 import {
   type CasResultMessage,
@@ -16,12 +19,14 @@ import {
 import type { Scheduler, TimerHandle } from './scheduler.js';
 
 /** Why a compare-and-set failed. */
-export type CasErrorCode = 'invalid' | 'refused' | 'timeout' | 'destroyed';
+export type CasErrorCode = 'invalid' | 'refused' | 'timeout' | 'unknown' | 'destroyed';
 
 /**
  * A compare-and-set that did not complete: `invalid` (a key or value out of bounds: nothing
  * sent), `refused` (the relay refused it: read-only session or a limit; not applied), `timeout`
- * (no definite answer in time: it may or may not have been applied), `destroyed`.
+ * (no definite answer in time) and `unknown` (a failover or a lost majority while it was in
+ * flight): for both it may or may not have been applied, so read the register (a `cas` whose
+ * `expected` is the value you would set tells you), `destroyed`.
  */
 export class CasError extends Error {
   /** Machine-readable reason. */
@@ -109,9 +114,21 @@ export class CasRequests {
     for (const p of this.pending.values()) this.trySend(p);
   }
 
-  /** The connection dropped: what was sent goes again (same operation id) on the next one. */
+  /**
+   * The connection dropped: a request not sent yet goes on the next one; one already sent may
+   * have been applied, so it fails with `unknown`.
+   */
   connectionLost(): void {
-    for (const p of this.pending.values()) p.sent = false;
+    for (const [id, p] of [...this.pending]) {
+      if (!p.sent) continue;
+      this.settle(id);
+      p.reject(
+        new CasError(
+          'unknown',
+          'the connection dropped while the cas was in flight; it may have been applied',
+        ),
+      );
+    }
   }
 
   /** An answer from the relay. */
@@ -124,8 +141,13 @@ export class CasRequests {
     } else if (m.status === 'refused') {
       this.settle(m.id);
       p.reject(new CasError('refused', 'the relay refused the cas (read-only session or a limit)'));
+    } else if (m.status === 'unknown') {
+      this.settle(m.id);
+      p.reject(
+        new CasError('unknown', 'the leader lost its majority during the cas; it may have been applied'),
+      );
     } else if (p.retry === null) {
-      // retry / unknown: again after a short backoff, with the same operation id
+      // retry (nothing applied): again after a short backoff
       p.sent = false;
       const delay = Math.min(1000, 25 * 2 ** Math.min(p.attempts, 6));
       p.retry = this.scheduler.setTimer(delay, () => {

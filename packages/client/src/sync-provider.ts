@@ -128,11 +128,11 @@ export class SyncProvider extends Emitter<ProviderEvents> {
    * `expected` (`null`: absent; `next: null` removes it). Linearizable: the cluster's leader
    * decides, a majority stores the outcome before the answer. For what CRDTs cannot do: a lock,
    * a unique name, a publish flag. Values are JSON scalars (strings up to 1 KiB); a document
-   * holds at most 64 keys. Retried across failovers with the same operation id (applied at most
-   * once). Resolves `{ ok, value }`: whether it applied, and the value after it.
+   * holds at most 64 keys. Sent again only while nothing can have been applied (no leader yet).
+   * Resolves `{ ok, value }`: whether it applied, and the value after it.
    * @throws {CasError} (as a rejection) `invalid`, `refused` (read-only session, a limit),
-   * `timeout` (after `requestTimeoutMs` without a definite answer: it may have been applied),
-   * `destroyed`.
+   * `timeout` (after `requestTimeoutMs` without a definite answer) or `unknown` (a failover or a
+   * lost majority while it was in flight): for both it may have been applied; `destroyed`.
    */
   cas(key: string, expected: RegisterValue, next: RegisterValue): Promise<CasResult> {
     return this.#core.cas(key, expected, next);

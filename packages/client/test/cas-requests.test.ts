@@ -43,27 +43,40 @@ describe('CasRequests', () => {
     await expect(p).resolves.toEqual({ ok: true, value: 'me' });
   });
 
-  it('retries after retry/unknown with the same operation id, and after a reconnect', async () => {
+  it('sends again after retry (nothing applied), and a request not yet sent after a reconnect', async () => {
     const { requests, last, sent, scheduler, conn } = setup(10_000);
     const p = requests.cas('k', null, 1);
     const first = last();
-    requests.answer({ type: 'cas-result', id: first.id, status: 'unknown', ok: false, value: null });
+    requests.answer({ type: 'cas-result', id: first.id, status: 'retry', ok: false, value: null });
     expect(sent).toHaveLength(1);
     scheduler.advance(1000);
     expect(sent).toHaveLength(2);
     expect(last().opId).toBe(first.opId);
+    requests.answer({ type: 'cas-result', id: first.id, status: 'retry', ok: false, value: null });
+    // The connection drops while the resend waits: it was not in flight, so it goes on the next.
     conn.ready = false;
     requests.connectionLost();
-    requests.resend();
+    scheduler.advance(1000);
     expect(sent).toHaveLength(2); // not synced: nothing goes out
     conn.ready = true;
     requests.resend();
     expect(sent).toHaveLength(3);
-    expect(last().opId).toBe(first.opId);
     requests.answer({ type: 'cas-result', id: first.id, status: 'done', ok: false, value: 7 });
     await expect(p).resolves.toEqual({ ok: false, value: 7 });
     // later answers to the settled request change nothing
     requests.answer({ type: 'cas-result', id: first.id, status: 'done', ok: true, value: 1 });
+  });
+
+  it('fails with unknown when the outcome became uncertain, and never sends it again', async () => {
+    const { requests, last, sent } = setup(10_000);
+    const a = requests.cas('k', null, 1);
+    requests.answer({ type: 'cas-result', id: last().id, status: 'unknown', ok: false, value: null });
+    expect(await codeOf(a)).toBe('unknown');
+    const b = requests.cas('k', null, 2);
+    requests.connectionLost(); // b was in flight
+    expect(await codeOf(b)).toBe('unknown');
+    requests.resend();
+    expect(sent).toHaveLength(2);
   });
 
   it('fails with typed errors: timeout, refused, invalid, destroyed', async () => {

@@ -89,7 +89,7 @@ export class RegisterClient {
       op.result = { ok: r.ok, value: r.value };
       this.last.set(key, r.value);
     } catch (e) {
-      // timeout / destroyed: indeterminate (it may have been applied); refused/invalid: not applied
+      // timeout / unknown / destroyed: indeterminate (it may have been applied); refused/invalid: not applied
       if (e instanceof CasError && (e.code === 'refused' || e.code === 'invalid')) this.history.pop();
       if (!(e instanceof CasError)) throw e;
     }

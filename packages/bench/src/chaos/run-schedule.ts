@@ -2,7 +2,7 @@
  * Run one seeded fault schedule against a real cluster of node processes with writing clients,
  * then heal, let everything settle, read every node, and run the checkers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -337,8 +337,13 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       if (!(e instanceof HistoryError)) throw e;
       problems.push(`register history malformed: ${e.message}`);
     }
-    if (linearizable !== 'linearizable')
+    if (linearizable !== 'linearizable') {
       problems.push(`register history ${linearizable} (${history.length} ops)`);
+      // With CHAOS_LOG_DIR set, keep the history for a look (one JSON file per seed).
+      const dir = process.env.CHAOS_LOG_DIR;
+      if (dir !== undefined)
+        writeFileSync(join(dir, `register-history-${seed}.json`), JSON.stringify(history));
+    }
     if (lost.lost > 0)
       problems.push(`${lost.lost} acknowledged updates lost (e.g. ${JSON.stringify(lost.missing[0])})`);
     for (const v of leaders.violations) problems.push(`term ${v.term} had leaders ${v.leaders.join(',')}`);

@@ -48,7 +48,7 @@ import { QuorumReads } from './quorum-reads.js';
 import { QuorumWrites } from './quorum-writes.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 import { sendSplit } from './split-payloads.js';
-import { resolveWitnessQuorum, type WitnessQuorum } from './witness-quorum.js';
+import { readAcrossWitnesses, resolveWitnessQuorum, type WitnessQuorum } from './witness-quorum.js';
 import { answerWitnessProbe, WitnessRole } from './witness-role.js';
 
 /** Options of a {@link ClusterReplicator}. */
@@ -120,6 +120,8 @@ export class ClusterReplicator implements Replicator {
   private readonly scheduler: Scheduler;
   private readonly members: NodeId[];
   private readonly quorum: WitnessQuorum;
+  /** Whether (and how) joins read through the witnesses too; null: full replicas only. */
+  private readonly readsAcross: { nodes: number } | null;
   private readonly witnesses: ReadonlySet<NodeId>;
   /** Peers that keep documents (every peer but the witnesses): reads and catch-up go to them. */
   private readonly fullPeers: NodeId[];
@@ -157,6 +159,9 @@ export class ClusterReplicator implements Replicator {
       options.w ?? undefined,
       options.r ?? undefined,
     );
+    // An explicit --read-quorum keeps its meaning: that many full replicas.
+    this.readsAcross =
+      options.r === undefined || options.r === null ? readAcrossWitnesses(this.quorum) : null;
     this.writes = new QuorumWrites(this.quorum.w, options.replicateTimeoutMs ?? 5000, this.scheduler);
     this.reads = new QuorumReads(this.scheduler);
     this.maxPeerFrameBytes = options.maxPeerFrameBytes ?? 32 * 1024 * 1024;
@@ -336,13 +341,15 @@ export class ClusterReplicator implements Replicator {
     stateVector: Uint8Array,
     session?: ReadonlyMap<number, number>,
   ): Promise<ReadStateResult> {
-    const need = this.quorum.r - 1;
+    // With witnesses that may answer (see readAcrossWitnesses), any N - W + 1 nodes make the
+    // quorum; otherwise R full replicas do.
+    const across = this.readsAcross;
+    const need = (across?.nodes ?? this.quorum.r) - 1;
     const want = session === undefined ? undefined : { want: session, have: decodeStateVector(stateVector) };
     const covered = want === undefined || coversVector(want.have, want.want);
     if (need <= 0 && covered) return Promise.resolve({ updates: [], readQuorum: true });
     if (this.links === null) return Promise.resolve({ updates: [], readQuorum: need <= 0 });
-    // R counts full replicas only: a witness is never a document source.
-    const peers = this.fullPeers;
+    const peers = across !== null ? this.opts.peers.map((p) => p.id) : this.fullPeers;
     return this.reads.begin(
       docId,
       Math.max(0, need),
@@ -510,6 +517,11 @@ export class ClusterReplicator implements Replicator {
         else this.writes.held(m.updateId, m.docId, from);
         return;
       case 'sync-request':
+        if (this.witness !== null && m.reqId !== 0 && this.readsAcross !== null) {
+          // A join's quorum read: the witness answers with what it still holds.
+          this.answerWitnessRead(from, m.docId, m.reqId, m.stateVector);
+          return;
+        }
         this.witness?.notToldOfWitness(from);
         this.answerSync(from, m.docId, m.reqId, m.stateVector);
         return;
@@ -554,6 +566,19 @@ export class ClusterReplicator implements Replicator {
   private isLeaderOf(from: NodeId, term: number): boolean {
     const s = this.election?.status();
     return s !== undefined && s.term === term && s.leader === from;
+  }
+
+  private answerWitnessRead(from: NodeId, docId: string, reqId: number, stateVector: Uint8Array): void {
+    const witness = this.witness;
+    if (witness === null || (this.links !== null && !this.links.isUp(from))) return;
+    let reply: { update: Uint8Array; stateVector: Uint8Array };
+    try {
+      reply = witness.answerRead(docId, stateVector);
+    } catch (e) {
+      if (e instanceof DecodeError) return; // a malformed vector (or stored row): no answer
+      throw e;
+    }
+    this.send(from, { type: 'sync-reply', docId, reqId, ...reply });
   }
 
   private answerSync(from: NodeId, docId: string, reqId: number, stateVector: Uint8Array): void {

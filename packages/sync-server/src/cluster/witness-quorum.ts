@@ -65,3 +65,17 @@ export function prunableUpTo(confirmed: readonly number[], pruneAt: number): num
   const sorted = confirmed.filter((c) => c > 0).sort((a, b) => b - a);
   return sorted[pruneAt - 1] ?? 0;
 }
+
+/**
+ * How a join reads when the witnesses may answer too: a witness answers with the updates it
+ * still holds. It drops an update only once `pruneAt` full replicas hold it, so while
+ * `pruneAt >= W` every update acknowledged by W nodes stays on at least W nodes, witnesses
+ * counted, and any `N - W + 1` nodes meet them. Then a read needs `N - W + 1` answers from any
+ * nodes (`nodes`), and a cluster with a full replica down still reads its quorum through the
+ * witness (which also hands over what only it and the dead node held). Otherwise (`null`) reads
+ * count full replicas only (`r`).
+ */
+export function readAcrossWitnesses(q: WitnessQuorum): { nodes: number } | null {
+  if (q.witnesses === 0 || q.pruneAt < q.w) return null;
+  return { nodes: q.n - q.w + 1 };
+}

@@ -5,7 +5,15 @@
  * W; it ignores catch-up traffic (it keeps no documents); and its {@link WitnessHolder} hands what
  * it holds to the full replicas and drops it once `pruneAt` of them hold it.
  */
-import { coverageOf, DecodeError, describeDocIdProblem, docIdProblem } from '@accord/core/protocol';
+import { diffUpdate, mergeUpdates } from '@accord/core';
+import {
+  coverageOf,
+  DecodeError,
+  describeDocIdProblem,
+  docIdProblem,
+  encodeStateVectorMap,
+  encodeUpdate,
+} from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import type { NodeId } from '../election/types.js';
 import type { ReplicaHost } from '../relay/replicator.js';
@@ -30,6 +38,9 @@ export interface WitnessRoleDeps {
 }
 
 /** A witness node's handling of held updates. */
+const EMPTY_UPDATE = encodeUpdate({ records: [], deletes: new Map() });
+const EMPTY_STATE_VECTOR = encodeStateVectorMap(new Map());
+
 export class WitnessRole {
   private readonly log: WitnessLog;
   readonly holder: WitnessHolder;
@@ -58,6 +69,18 @@ export class WitnessRole {
     });
     this.holder.start();
     this.armReclaim();
+  }
+
+  /**
+   * A join's quorum read from a full replica: what this witness still holds of `docId` beyond the
+   * asker's `stateVector`, merged into one update (empty when it holds nothing the asker lacks),
+   * and an empty state vector (a witness covers no document from its start).
+   * @throws {DecodeError} when `stateVector` (or a stored row) is malformed.
+   */
+  answerRead(docId: string, stateVector: Uint8Array): { update: Uint8Array; stateVector: Uint8Array } {
+    const { updates } = this.d.host.store.load(docId);
+    const merged = updates.length === 0 ? EMPTY_UPDATE : mergeUpdates([...updates]);
+    return { update: diffUpdate(merged, stateVector), stateVector: EMPTY_STATE_VECTOR };
   }
 
   /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { prunableUpTo, resolveWitnessQuorum } from '../../src/cluster/witness-quorum.js';
+import { prunableUpTo, readAcrossWitnesses, resolveWitnessQuorum } from '../../src/cluster/witness-quorum.js';
 import { majorityOf } from '../../src/election/config.js';
 
 /** Every subset of `items` of size `k`. */
@@ -62,6 +62,53 @@ describe('resolveWitnessQuorum', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('readAcrossWitnesses', () => {
+  it('2 full + 1 witness: any 2 nodes make a read quorum, the witness included', () => {
+    expect(readAcrossWitnesses(resolveWitnessQuorum(3, 1))).toEqual({ nodes: 2 });
+    expect(readAcrossWitnesses(resolveWitnessQuorum(3, 0))).toBeNull(); // no witness: plain R
+    // 4 nodes, 1 witness: W = 3 but a witness drops an update once 2 full replicas hold it.
+    expect(readAcrossWitnesses(resolveWitnessQuorum(4, 1))).toBeNull();
+  });
+
+  it('property: while a witness drops only what pruneAt full replicas hold, every acknowledged update stays on nodes any such read meets', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 2, max: 7 })
+          .chain((n) =>
+            fc.record({ n: fc.constant(n), x: fc.integer({ min: 1, max: n - 1 }), seed: fc.nat() }),
+          ),
+        ({ n, x, seed }) => {
+          let q: ReturnType<typeof resolveWitnessQuorum>;
+          try {
+            q = resolveWitnessQuorum(n, x);
+          } catch {
+            return; // a shape that refuses itself (no read quorum of full replicas)
+          }
+          const across = readAcrossWitnesses(q);
+          if (across === null) return;
+          const nodes = Array.from({ length: n }, (_, i) => i);
+          const isFull = (v: number) => v < n - x;
+          for (const write of subsets(nodes, q.w).filter((s) => s.some(isFull))) {
+            // Later, more full replicas may have caught up (seeded), and then the witnesses may
+            // have dropped it: what stays is every full holder, plus the witnesses while fewer
+            // than pruneAt full replicas hold it.
+            const extra = nodes.filter((v) => isFull(v) && !write.includes(v) && (seed >> v) % 2 === 1);
+            const fullHolders = [...write.filter(isFull), ...extra];
+            const holders =
+              fullHolders.length >= q.pruneAt
+                ? fullHolders
+                : [...fullHolders, ...write.filter((v) => !isFull(v))];
+            for (const read of subsets(nodes, across.nodes))
+              expect(read.some((v) => holders.includes(v))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
