@@ -198,8 +198,9 @@ export function computeHarvest(reads: readonly { expected: number; visible: numb
 
 /**
  * Failover times: for every kill of a leader of term T, the time until some node became leader
- * of a newer term (winning requires a majority of votes). Kills with no later leader are reported
- * in `unrecovered`.
+ * of a newer term (winning requires a majority of votes). The killed node counts only once it was
+ * restarted (with 2 full nodes + 1 witness, it may be the only one left that can lead). Kills
+ * with no later leader are reported in `unrecovered`.
  */
 export function failoverTimes(
   faults: readonly FaultEvent[],
@@ -209,8 +210,15 @@ export function failoverTimes(
   let unrecovered = 0;
   for (const f of faults) {
     if (f.fault !== 'kill' || f.leaderTerm === undefined) continue;
+    const restartAt = (node: number) =>
+      faults.find((r) => r.fault === 'restart' && r.at >= f.at && r.nodes.includes(node))?.at;
     const next = leaders
-      .filter((l) => l.term > f.leaderTerm! && l.at >= f.at && !f.nodes.includes(l.node))
+      .filter((l) => {
+        if (l.term <= f.leaderTerm! || l.at < f.at) return false;
+        if (!f.nodes.includes(l.node)) return true;
+        const back = restartAt(l.node);
+        return back !== undefined && l.at >= back;
+      })
       .sort((a, b) => a.at - b.at)[0];
     if (next === undefined) unrecovered++;
     else samples.push(next.at - f.at);

@@ -11,6 +11,7 @@
  * algorithm every node runs (default bully; passed to the node processes, echoed in the JSON).
  */
 import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import {
   ELECTION_ALGORITHMS,
   type ElectionAlgorithmName,
@@ -24,9 +25,55 @@ import { runFailoverTrials } from './failover-trials.js';
 import { runSchedule, type ScheduleResult } from './run-schedule.js';
 import { addSessionViolations, noSessionViolations } from './sessions.js';
 
+const VALUE_FLAGS = [
+  'schedules',
+  'seed',
+  'nodes',
+  'clients',
+  'duration',
+  'election',
+  'simulate-failover',
+  'failover-trials',
+] as const;
+
+/**
+ * The flags, parsed strictly: an unknown flag, a missing value or a stray argument exits with
+ * status 2 and a one-line message (every command does; DESIGN.md).
+ */
+function parseFlags(argv: string[]): {
+  values: Record<string, string | undefined>;
+  json: boolean;
+  witness: boolean;
+} {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' as const }])),
+        json: { type: 'boolean' },
+        witness: { type: 'boolean' },
+      },
+    });
+    const all = values as Record<string, string | boolean | undefined>;
+    const strings: Record<string, string | undefined> = {};
+    for (const f of VALUE_FLAGS) {
+      const v = all[f];
+      strings[f] = typeof v === 'string' ? v : undefined;
+    }
+    return { values: strings, json: values.json === true, witness: values.witness === true };
+  } catch (e) {
+    process.stderr.write(`chaos: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n`);
+    process.exit(2);
+  }
+}
+
+let parsed: ReturnType<typeof parseFlags> | null = null;
+
 function flag(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
+  parsed ??= parseFlags(argv);
+  return parsed.values[name];
 }
 
 function int(argv: string[], name: string, fallback: number): number {
@@ -98,10 +145,10 @@ async function main(argv: string[]): Promise<number> {
   const nodes = int(argv, 'nodes', 3);
   const clients = int(argv, 'clients', 6);
   const durationMs = int(argv, 'duration', 4000);
-  const json = argv.includes('--json');
+  const json = (parsed ??= parseFlags(argv)).json;
   const election = electionFlag(argv);
   const nodeArgs = ['--election', election];
-  const witnesses = argv.includes('--witness') ? 1 : 0;
+  const witnesses = (parsed ??= parseFlags(argv)).witness ? 1 : 0;
   if (witnesses > 0 && (election === 'ring' || election === 'invitation')) {
     process.stderr.write(`chaos: --witness works with --election bully or candidates, not ${election}\n`);
     process.exit(2);

@@ -28,6 +28,18 @@ function runChaos(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
+describe('pnpm chaos flags', () => {
+  it('refuses an unknown flag, a missing value and a stray argument with exit code 2 and one line', async () => {
+    for (const args of [['--bogus', '1'], ['--schedules'], ['stray'], ['--schedules', 'x']]) {
+      const { code, stdout, stderr } = await runChaos(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/^chaos: /);
+    }
+  });
+});
+
 describe('pnpm chaos (short run)', () => {
   it('loses no acknowledged update, one leader per term, ordered snapshots, converged', async () => {
     const { code, stdout, stderr } = await runChaos([

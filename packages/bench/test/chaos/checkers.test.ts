@@ -250,6 +250,17 @@ describe('failover and write gaps', () => {
     expect(failoverTimes(faults, leaders)).toEqual({ samples: [380], unrecovered: 1 });
   });
 
+  it('counts the killed node once it was restarted (2 full + 1 witness: it may be the only one left)', () => {
+    const faults: FaultEvent[] = [
+      { kind: 'fault', fault: 'kill', nodes: [1], leaderTerm: 4, at: 1000 },
+      { kind: 'fault', fault: 'restart', nodes: [1], at: 1600 },
+    ];
+    const early = { kind: 'leader' as const, node: 1, term: 5, at: 1200 }; // a stale log line
+    const back = { kind: 'leader' as const, node: 1, term: 5, at: 1900 };
+    expect(failoverTimes(faults, [early])).toEqual({ samples: [], unrecovered: 1 });
+    expect(failoverTimes(faults, [back])).toEqual({ samples: [900], unrecovered: 0 });
+  });
+
   it('measures, per client of the killed node, the time to its next ack through another node', () => {
     const faults: FaultEvent[] = [{ kind: 'fault', fault: 'kill', nodes: [1], at: 100 }];
     const acks = [
