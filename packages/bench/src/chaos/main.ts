@@ -71,9 +71,14 @@ function parseFlags(argv: string[]): {
 
 let parsed: ReturnType<typeof parseFlags> | null = null;
 
+/** The parsed flags (parsed once). */
+function flagsOf(argv: string[]): ReturnType<typeof parseFlags> {
+  if (parsed === null) parsed = parseFlags(argv);
+  return parsed;
+}
+
 function flag(argv: string[], name: string): string | undefined {
-  parsed ??= parseFlags(argv);
-  return parsed.values[name];
+  return flagsOf(argv).values[name];
 }
 
 function int(argv: string[], name: string, fallback: number): number {
@@ -145,10 +150,10 @@ async function main(argv: string[]): Promise<number> {
   const nodes = int(argv, 'nodes', 3);
   const clients = int(argv, 'clients', 6);
   const durationMs = int(argv, 'duration', 4000);
-  const json = (parsed ??= parseFlags(argv)).json;
+  const json = flagsOf(argv).json;
   const election = electionFlag(argv);
   const nodeArgs = ['--election', election];
-  const witnesses = (parsed ??= parseFlags(argv)).witness ? 1 : 0;
+  const witnesses = flagsOf(argv).witness ? 1 : 0;
   if (witnesses > 0 && (election === 'ring' || election === 'invitation')) {
     process.stderr.write(`chaos: --witness works with --election bully or candidates, not ${election}\n`);
     process.exit(2);
