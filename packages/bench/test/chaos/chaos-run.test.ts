@@ -3,9 +3,9 @@
  * through the loopback proxies, restarts) with writing clients, checked end to end. The
  * 100-schedule run is the benchmark (`pnpm chaos --schedules 100`).
  */
-import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBenchBuilt } from '../support/built.js';
+import { runNode } from '../support/run-node.js';
 
 let MAIN = '';
 
@@ -13,20 +13,7 @@ beforeAll(() => {
   MAIN = ensureBenchBuilt('chaos/main.js');
 }, 120_000);
 
-function runChaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    p.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runChaos = (args: string[]) => runNode(MAIN, args);
 
 describe('pnpm chaos flags', () => {
   it('refuses an unknown flag, a missing value and a stray argument with exit code 2 and one line', async () => {

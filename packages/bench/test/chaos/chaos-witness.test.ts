@@ -2,9 +2,9 @@
  * `pnpm chaos --witness`, short: the schedules on 2 full nodes + 1 witness (node 3), the same
  * checkers, the JSON echoing `witnesses: 1`.
  */
-import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBenchBuilt } from '../support/built.js';
+import { runNode } from '../support/run-node.js';
 
 let MAIN = '';
 
@@ -12,20 +12,7 @@ beforeAll(() => {
   MAIN = ensureBenchBuilt('chaos/main.js');
 }, 120_000);
 
-function runChaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    p.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runChaos = (args: string[]) => runNode(MAIN, args);
 
 describe('pnpm chaos --witness (short run)', () => {
   it('2 full + 1 witness: nothing acknowledged lost, one leader per term, converged', async () => {

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ClusterHarness } from '../../src/chaos/cluster-harness.js';
 import { ensureBenchBuilt } from '../support/built.js';
+import { until } from '../support/run-node.js';
 
 const DOC = 'session';
 let h: ClusterHarness;
@@ -35,17 +36,6 @@ afterAll(async () => {
   await h?.close();
   rmSync(dir, { recursive: true, force: true });
 }, 30_000);
-
-/** Poll `check` every 50 ms until it holds or `ms` pass (then throw, naming `what`). */
-async function until<T>(what: string, ms: number, check: () => T | null | Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A provider on node `id` only, synced. */
 async function join_(
