@@ -130,5 +130,5 @@ export function encodeTransaction(doc: DocCore, t: Transaction): Uint8Array {
   if (t.deletes !== null) {
     for (const [c, ranges] of t.deletes.clients) deletes.set(doc.clientIds[c] as number, ranges.slice());
   }
-  return encodeUpdate({ records, deletes });
+  return encodeUpdate({ records, deletes }, { packText: false });
 }

@@ -364,7 +364,22 @@ export function swapPackedCount(next: number): number {
   return previous;
 }
 
+/** Whether the update being written may pack its texts (see {@link swapTextPacking}). */
+let textPacking = true;
+
+/**
+ * Set whether the update about to be written may pack text, and return the previous setting: the
+ * update writer sets it for each update and restores the outer one when done, as with
+ * {@link swapPackedCount}.
+ * @internal
+ */
+export function swapTextPacking(next: boolean): boolean {
+  const previous = textPacking;
+  textPacking = next;
+  return previous;
+}
+
 /** A text group's live text packed (`encoding/huffman.ts`), or null when it is short or packing would not save. */
 function packText(text: string): Uint8Array | null {
-  return text.length < PACK_MIN ? null : packBytes(utf8Encoder.encode(text));
+  return !textPacking || text.length < PACK_MIN ? null : packBytes(utf8Encoder.encode(text));
 }

@@ -32,7 +32,7 @@ import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
 import { type Group, MAX_CLOCK, readGroup } from './group-codec.js';
-import { swapPackedCount, writeGroup } from './group-writer.js';
+import { swapPackedCount, swapTextPacking, writeGroup } from './group-writer.js';
 import type { ContainerKind } from './kinds.js';
 import { type DecodedUpdate, type ParentRef, parentKey, type UpdateRecord } from './records.js';
 
@@ -80,8 +80,13 @@ function clientTable(): { clients: number[]; ci: (id: number) => number } {
   return { clients, ci };
 }
 
-/** Encode a decoded update (records in any order; each group keeps the given order). */
-export function encodeUpdate(update: DecodedUpdate): Uint8Array {
+/**
+ * Encode a decoded update (records in any order; each group keeps the given order). With
+ * `packText: false` no text is packed (format version 3): a transaction's own update is applied
+ * once, by each peer, so building and reading a Huffman code for a paste costs more time than its
+ * bytes save; snapshots, diffs and merged updates (stored, or sent to a joining replica) pack.
+ */
+export function encodeUpdate(update: DecodedUpdate, options?: { packText?: boolean }): Uint8Array {
   const groups = new Map<string, Group>();
   // Records of one container usually follow each other and share one parent object: reuse the
   // last group without building its key.
@@ -105,7 +110,12 @@ export function encodeUpdate(update: DecodedUpdate): Uint8Array {
     }
     g.records.push(r);
   }
-  return encodeGroups([...groups.values()], update.deletes, update.snapshot === true);
+  return encodeGroups(
+    [...groups.values()],
+    update.deletes,
+    update.snapshot === true,
+    options?.packText ?? true,
+  );
 }
 
 /**
@@ -128,12 +138,14 @@ export function encodeGroups(
   groups: readonly Group[],
   deletes: ReadonlyMap<number, number[]>,
   snapshot: boolean,
+  packText = true,
 ): Uint8Array {
   const mine = scratch;
-  if (mine === null) return writeUpdate(new Encoder(256), new Encoder(64), groups, deletes, snapshot);
+  if (mine === null)
+    return writeUpdate(new Encoder(256), new Encoder(64), groups, deletes, snapshot, packText);
   scratch = null;
   try {
-    return writeUpdate(mine.body, mine.head, groups, deletes, snapshot);
+    return writeUpdate(mine.body, mine.head, groups, deletes, snapshot, packText);
   } finally {
     const big = mine.body.length > SCRATCH_KEEP;
     mine.body.reset();
@@ -149,15 +161,18 @@ function writeUpdate(
   groups: readonly Group[],
   deletes: ReadonlyMap<number, number[]>,
   snapshot: boolean,
+  packText: boolean,
 ): Uint8Array {
   const { clients, ci } = clientTable();
   body.writeVarUint(groups.length);
   const outer = swapPackedCount(0);
+  const outerPacking = swapTextPacking(packText);
   let packed = 0;
   try {
     for (const g of groups) writeGroup(body, g, ci);
   } finally {
     packed = swapPackedCount(outer);
+    swapTextPacking(outerPacking);
   }
   body.writeVarUint(deletes.size);
   for (const [client, unsorted] of deletes) {

@@ -82,15 +82,20 @@ describe('packed text in updates', () => {
     expect(encodeStateAsUpdate(small)[0]).toBe(2);
   });
 
-  it('a large paste travels packed; merged keystrokes are packed once they add up', () => {
+  it('a paste travels unpacked (one apply per peer), its merge and its snapshot packed; keystrokes merged pack once they add up', () => {
     const a = makeDoc(1);
     const b = makeDoc(2);
     const updates: Uint8Array[] = [];
     a.on('update', (u) => updates.push(u));
     a.getText('t').insert(0, PROSE.repeat(10));
-    expect(updates[0]?.[0]).toBe(3);
+    expect(updates[0]?.[0]).toBe(2);
     applyUpdate(b, updates[0] as Uint8Array);
     expect(b.getText('t').toString()).toBe(a.getText('t').toString());
+    // Stored or sent to a joining replica, the same content is packed.
+    const mergedPaste = mergeUpdates([updates[0] as Uint8Array]);
+    expect(mergedPaste[0]).toBe(3);
+    expect(mergedPaste.length).toBeLessThan((updates[0] as Uint8Array).length);
+    expect(encodeStateAsUpdate(a)[0]).toBe(3);
 
     const c = makeDoc(3);
     const keys: Uint8Array[] = [];
