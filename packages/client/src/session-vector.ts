@@ -32,8 +32,7 @@ export class SessionVector {
    * unacknowledged update in `pending`, joined with the resumed vector.
    */
   current(stateVector: Uint8Array, pending: Iterable<Uint8Array>): Uint8Array {
-    const own = decodeStateVector(sessionVectorOf(stateVector, pending));
-    return encodeStateVectorMap(maxVector([own, this.#resumed]));
+    return encodeStateVectorMap(maxVector([sessionVectorOf(stateVector, pending), this.#resumed]));
   }
 
   /**

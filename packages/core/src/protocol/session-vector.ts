@@ -5,7 +5,7 @@
  * it did. Pure functions over state vectors and update bytes.
  */
 
-import { decodeStateVector, encodeStateVectorMap } from '../format/state-vector.js';
+import { decodeStateVector } from '../format/state-vector.js';
 import { decodeUpdate } from '../format/update-codec.js';
 
 /**
@@ -26,17 +26,20 @@ export function updateStarts(update: Uint8Array): Map<number, number> {
  * A session's vector: the document's state vector `stateVector` without what its unacknowledged
  * updates `pending` hold. For each replica a pending update has runs of, the entry is cut back
  * to where the first of them starts, so the vector never names an id that no relay may have.
- * Returns the encoded vector.
+ * Returns the vector decoded (`encodeStateVectorMap` gives its bytes).
  * @throws {DecodeError} if the state vector or a pending update is malformed.
  */
-export function sessionVectorOf(stateVector: Uint8Array, pending: Iterable<Uint8Array>): Uint8Array {
+export function sessionVectorOf(stateVector: Uint8Array, pending: Iterable<Uint8Array>): Map<number, number> {
   const sv = decodeStateVector(stateVector);
   for (const update of pending)
     for (const [client, start] of updateStarts(update)) {
       const have = sv.get(client);
-      if (have !== undefined && start < have) sv.set(client, start);
+      if (have === undefined || start >= have) continue;
+      // Cut back to nothing: the session holds no id of that replica.
+      if (start === 0) sv.delete(client);
+      else sv.set(client, start);
     }
-  return encodeStateVectorMap(sv);
+  return sv;
 }
 
 /**
