@@ -22,7 +22,7 @@ import {
   writeGapDetails,
 } from './checkers.js';
 import { ClusterHarness } from './cluster-harness.js';
-import { readDiskKeys, readDiskSnapshotSeqs } from './disk-state.js';
+import { readDiskState } from './disk-state.js';
 import type { AckEvent, FaultEvent, RequestEvent } from './events.js';
 import { explainFailovers, type FailoverCause } from './failover-causes.js';
 import { checkLinearizable, HistoryError, type LinearizabilityVerdict } from './linearizability.js';
@@ -35,7 +35,7 @@ import {
   type SessionProbe,
   type SessionViolations,
 } from './sessions.js';
-import { ANSWER_MS, ChaosWriter, readKeys } from './writers.js';
+import { ANSWER_MS, ChaosWriter, readFresh } from './writers.js';
 
 /** Options of {@link runSchedule}. */
 export interface RunOptions {
@@ -162,9 +162,7 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
   const registers: RegisterClient[] = [];
   const reads: Promise<{ expected: number; visible: number }>[] = [];
   /** Every key set a fresh read of one node returned (for the monotonic-writes and WFR checks). */
-  const observed: Set<string>[] = [];
-  /** Where each of `observed` came from, for the problem report. */
-  const observedFrom: string[] = [];
+  const observed: { keys: ReadonlySet<string>; from: string }[] = [];
   const problems: string[] = [];
   const docId = `chaos-${seed}`;
   try {
@@ -195,14 +193,15 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       if (id === undefined) return;
       const acked = new Set(writers.flatMap((w) => w.acks.map((a) => a.key)));
       reads.push(
-        readKeys(h.url(id), docId, 2000).then((keys) => {
-          if (keys !== null) {
-            observed.push(keys);
-            observedFrom.push(`read of n${id} at +${Date.now() - t0} ms, readQuorum ${keys.readQuorum}`);
-          }
+        readFresh(h.url(id), docId, 2000).then((r) => {
+          if (r !== null)
+            observed.push({
+              keys: r.keys,
+              from: `read of n${id} at +${Date.now() - t0} ms, readQuorum ${r.readQuorum}`,
+            });
           return {
             expected: acked.size,
-            visible: keys === null ? 0 : [...acked].filter((k) => keys.has(k)).length,
+            visible: r === null ? 0 : [...acked].filter((k) => r.keys.has(k)).length,
           };
         }),
       );
@@ -262,13 +261,10 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const holders = new Map<string, Map<string, Set<string>>>();
     for (const w of writers) holders.set(w.name, new Map([[docId, w.keys()]]));
     for (const id of full) {
-      const keys = await readKeys(h.url(id), docId, 10_000);
-      if (keys === null) problems.push(`node ${id} did not serve a final read`);
-      else {
-        observed.push(keys);
-        observedFrom.push(`final read of n${id}`);
-      }
-      holders.set(`node-${id}`, new Map([[docId, keys ?? new Set()]]));
+      const r = await readFresh(h.url(id), docId, 10_000);
+      if (r === null) problems.push(`node ${id} did not serve a final read`);
+      else observed.push({ keys: r.keys, from: `final read of n${id}` });
+      holders.set(`node-${id}`, new Map([[docId, r?.keys ?? new Set()]]));
     }
     // Each node's own durable state, read from its SQLite file once every process is gone.
     await sleep(500);
@@ -278,8 +274,9 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const snapshotSeqsOnDisk: number[] = [];
     for (const id of full) {
       try {
-        holders.set(`disk-${id}`, new Map([[docId, readDiskKeys(h.dataDirOf(id), id, docId)]]));
-        snapshotSeqsOnDisk.push(...readDiskSnapshotSeqs(h.dataDirOf(id), id, docId));
+        const disk = readDiskState(h.dataDirOf(id), id, docId);
+        holders.set(`disk-${id}`, new Map([[docId, disk.keys]]));
+        snapshotSeqsOnDisk.push(...disk.snapshotSeqs);
       } catch (e) {
         problems.push(`node ${id} storage unreadable: ${String(e)}`);
       }
@@ -309,17 +306,16 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
     const harvestReads = await Promise.all(reads);
     const probes: SessionProbe[] = await Promise.all(writers.flatMap((w) => w.probes));
     for (const p of probes)
-      if (p.status !== 'failed') {
-        observed.push(new Set(p.seen));
-        observedFrom.push(`${p.client}'s session resumed on n${p.node}`);
-      }
+      if (p.status !== 'failed')
+        observed.push({ keys: p.seen, from: `${p.client}'s session resumed on n${p.node}` });
+    const freshReads = observed.map((o) => o.keys);
     const wfrExamples: string[] = [];
     const deps = new Map(writers.map((w) => [w.name, w.deps]));
     const sessionViolations: SessionViolations = {
       ...checkProbes(probes),
-      monotonicWrites: checkMonotonicWrites(observed),
-      writesFollowReads: checkWritesFollowReads(observed, deps, (i, what) => {
-        if (wfrExamples.length < 3) wfrExamples.push(`${what} in the ${observedFrom[i]}`);
+      monotonicWrites: checkMonotonicWrites(freshReads),
+      writesFollowReads: checkWritesFollowReads(freshReads, deps, (i, what) => {
+        if (wfrExamples.length < 3) wfrExamples.push(`${what} in the ${observed[i]?.from}`);
       }),
     };
     // Read-your-writes, monotonic reads and monotonic writes are promised: a violation fails the

@@ -5,6 +5,7 @@
  */
 import { WebsocketProvider } from '@accord/client';
 import { Doc } from '@accord/core';
+import type { SessionStatus } from '@accord/core/protocol';
 import WebSocket from 'ws';
 import type { AckEvent, RequestEvent } from './events.js';
 import { parseKey, type SessionProbe } from './sessions.js';
@@ -126,29 +127,9 @@ export class ChaosWriter {
   private async probe(nodeId: number, url: string): Promise<SessionProbe> {
     const acked = new Set(this.ackedKeys);
     const read = new Set([...this.keys()].filter((k) => parseKey(k)?.client !== this.name));
-    const session = this.provider.sessionVector();
-    const doc = new Doc();
-    const p = new WebsocketProvider(doc, [url], {
-      docId: this.docId,
-      WebSocket: WebSocket as never,
-      session,
-    });
-    try {
-      const synced = await new Promise<boolean>((resolve) => {
-        const t = setTimeout(() => resolve(false), PROBE_SYNC_MS);
-        p.on('status', ({ status }) => {
-          if (status === 'synced') {
-            clearTimeout(t);
-            resolve(true);
-          }
-        });
-      });
-      const seen = synced ? new Set(Object.keys(doc.getMap(MAP).toJSON() as object)) : new Set<string>();
-      const status = synced ? (p.sessionStatus ?? 'failed') : 'failed';
-      return { client: this.name, node: nodeId, status, acked, read, seen };
-    } finally {
-      p.destroy();
-    }
+    const r = await readFresh(url, this.docId, PROBE_SYNC_MS, this.provider.sessionVector());
+    const status = r?.session ?? 'failed';
+    return { client: this.name, node: nodeId, status, acked, read, seen: r?.keys ?? new Set() };
   }
 
   private write(): void {
@@ -191,16 +172,31 @@ export class ChaosWriter {
   }
 }
 
-/** Keys that are a read's outcome, and whether the node said it read them from its quorum. */
-export type KeysRead = Set<string> & { readQuorum?: boolean };
+/** What a fresh document synced from one node held, and what the node said of the read. */
+export interface FreshRead {
+  keys: Set<string>;
+  /** The node read its quorum before answering (`welcome.readQuorum`). */
+  readQuorum: boolean;
+  /** With a session asked: whether the node held it (`welcome.session`). */
+  session: SessionStatus | undefined;
+}
 
 /**
- * Sync a fresh document from the node at `url` only; resolves with its keys (tagged with the
- * node's `readQuorum`), or null when the node did not sync within `ms`.
+ * Sync a fresh document from the node at `url` only (resuming `session` when given); resolves
+ * with what it held, or null when the node did not sync within `ms`.
  */
-export async function readKeys(url: string, docId: string, ms: number): Promise<KeysRead | null> {
+export async function readFresh(
+  url: string,
+  docId: string,
+  ms: number,
+  session?: Uint8Array,
+): Promise<FreshRead | null> {
   const doc = new Doc();
-  const p = new WebsocketProvider(doc, [url], { docId, WebSocket: WebSocket as never });
+  const p = new WebsocketProvider(doc, [url], {
+    docId,
+    WebSocket: WebSocket as never,
+    ...(session === undefined ? {} : { session }),
+  });
   try {
     const synced = await new Promise<boolean>((resolve) => {
       if (p.status === 'synced') return resolve(true);
@@ -213,9 +209,11 @@ export async function readKeys(url: string, docId: string, ms: number): Promise<
       });
     });
     if (!synced) return null;
-    const keys: KeysRead = new Set(Object.keys(doc.getMap(MAP).toJSON() as object));
-    keys.readQuorum = p.readQuorum === true;
-    return keys;
+    return {
+      keys: new Set(Object.keys(doc.getMap(MAP).toJSON() as object)),
+      readQuorum: p.readQuorum === true,
+      session: p.sessionStatus,
+    };
   } finally {
     p.destroy();
   }

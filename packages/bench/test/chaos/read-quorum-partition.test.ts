@@ -6,53 +6,23 @@
  * write acknowledged by the minority node alone (w = 1, R + W = N) is not seen by a join on the
  * majority side, which is the trade-off the write concern names.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { WebsocketProvider } from '@accord/client';
-import { Doc } from '@accord/core';
-import type { WriteConcern } from '@accord/core/protocol';
+import type { WebsocketProvider } from '@accord/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { ClusterHarness } from '../../src/chaos/cluster-harness.js';
-import { ensureBenchBuilt } from '../support/built.js';
+import { ClusterProviders, keysOf } from '../support/cluster-providers.js';
 import { until } from '../support/run-node.js';
 
-const DOC = 'read-quorum';
+let c: ClusterProviders;
 let h: ClusterHarness;
-let dir: string;
-const providers: WebsocketProvider[] = [];
 
 beforeAll(async () => {
-  // The harness spawns its node wrapper from dist (the sources are TypeScript).
-  const built = ensureBenchBuilt('chaos/cluster-harness.js');
-  const harness = (await import(built)) as typeof import('../../src/chaos/cluster-harness.js');
-  dir = mkdtempSync(join(tmpdir(), 'accord-rq-'));
-  h = await harness.ClusterHarness.start(3, dir);
+  c = await ClusterProviders.start('accord-rq-', 'read-quorum');
+  h = c.cluster;
 }, 150_000);
 
 afterAll(async () => {
-  for (const p of providers) p.destroy();
-  await h?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await c?.close();
 }, 30_000);
-
-/** A provider on node `id` only, synced; resolves with it and its document. */
-async function join_(id: number, w?: WriteConcern): Promise<{ doc: Doc; provider: WebsocketProvider }> {
-  const doc = new Doc();
-  const provider = new WebsocketProvider(doc, [h.url(id)], {
-    docId: DOC,
-    WebSocket: WebSocket as never,
-    ...(w === undefined ? {} : { w }),
-  });
-  providers.push(provider);
-  await until(`sync on node ${id}`, 10_000, () => provider.status === 'synced');
-  return { doc, provider };
-}
-
-function keys(doc: Doc): string[] {
-  return Object.keys(doc.getMap('m').toJSON() as object).sort();
-}
 
 async function acknowledged(provider: WebsocketProvider, ms: number): Promise<boolean> {
   return Promise.race([
@@ -74,36 +44,36 @@ describe('read quorum on a partitioned 3-node cluster of real processes', { time
     });
 
     // W = 2 writes on the majority side are acknowledged.
-    const writer = await join_(1);
+    const writer = await c.join(1);
     expect(writer.provider.readQuorum).toBe(true);
     for (let i = 0; i < 5; i++) writer.doc.getMap('m').set(`w2-${i}`, i);
     expect(await acknowledged(writer.provider, 10_000)).toBe(true);
 
     // A join on the minority side: its node cannot read from a quorum, and says so.
-    const minority = await join_(3);
+    const minority = await c.join(3);
     expect(minority.provider.readQuorum).toBe(false);
-    expect(keys(minority.doc).filter((k) => k.startsWith('w2-'))).toEqual([]);
+    expect(keysOf(minority.doc).filter((k) => k.startsWith('w2-'))).toEqual([]);
 
     // The minority node acknowledges a w = 1 write on its own (R + W = N)...
-    const solo = await join_(3, 1);
+    const solo = await c.join(3, { w: 1 });
     solo.doc.getMap('m').set('w1-minority', 1);
     expect(await acknowledged(solo.provider, 10_000)).toBe(true);
     // ... which a join on the majority side, with its read quorum, does not see.
-    const majority = await join_(2);
+    const majority = await c.join(2);
     expect(majority.provider.readQuorum).toBe(true);
-    expect(keys(majority.doc)).toEqual(['w2-0', 'w2-1', 'w2-2', 'w2-3', 'w2-4']);
+    expect(keysOf(majority.doc)).toEqual(['w2-0', 'w2-1', 'w2-2', 'w2-3', 'w2-4']);
 
     // Healed: every join reads a quorum and sees every W = 2 write.
     for (const p of [writer, minority, solo, majority]) p.provider.destroy();
     h.mesh.heal();
     for (const id of [3, 1]) {
       const after = await until(`a quorum read on node ${id} after the heal`, 15_000, async () => {
-        const j = await join_(id);
+        const j = await c.join(id);
         if (j.provider.readQuorum === true) return j;
         j.provider.destroy();
         return null;
       });
-      for (let i = 0; i < 5; i++) expect(keys(after.doc)).toContain(`w2-${i}`);
+      for (let i = 0; i < 5; i++) expect(keysOf(after.doc)).toContain(`w2-${i}`);
       after.provider.destroy();
     }
   });
