@@ -13,6 +13,8 @@
  *
  * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
  */
+
+import { randomInt } from 'node:crypto';
 import {
   coversVector,
   DecodeError,
@@ -36,16 +38,17 @@ import type {
 import { type ReadStateResult, ReplicationError } from '../relay/replicator.js';
 import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
 import { CatchUp } from './catch-up.js';
+import { CausalForwarding } from './causal-forwarding.js';
 import { ELECTION_META_KEY, readPersisted } from './election-state.js';
 import { HeldSyncRequests } from './held-sync-requests.js';
 import { LinkLog } from './link-log.js';
-import type { ClusterMessage } from './messages.js';
+import type { CausalFillMessage, ClusterMessage, ReplicateMessage } from './messages.js';
 import { deriveClusterKey } from './peer-auth.js';
 import { peerFaultReporter } from './peer-faults.js';
 import { type PeerLinkAddress, PeerLinks, type PeerTlsOptions } from './peer-links.js';
 import { writeQuorumOf } from './quorum.js';
 import { QuorumReads } from './quorum-reads.js';
-import { QuorumWrites } from './quorum-writes.js';
+import { type ForwardStamp, QuorumWrites } from './quorum-writes.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 import { sendSplit } from './split-payloads.js';
 import { readAcrossWitnesses, resolveWitnessQuorum, type WitnessQuorum } from './witness-quorum.js';
@@ -141,6 +144,8 @@ export class ClusterReplicator implements Replicator {
   private snapshots: SnapshotReplication | null = null;
   private catchUp: CatchUp | null = null;
   private register: RegisterReplication | null = null;
+  /** Keeps forwarded writes behind what they follow (full replicas only; set by `start`). */
+  private causal: CausalForwarding | null = null;
   private readonly maxPeerFrameBytes: number;
 
   constructor(options: ClusterReplicatorOptions) {
@@ -222,11 +227,23 @@ export class ClusterReplicator implements Replicator {
       },
       roundTimeoutMs: this.opts.registerTimeoutMs ?? 1000,
     });
+    if (!this.isWitness)
+      this.causal = new CausalForwarding({
+        self: this.opts.nodeId,
+        peers: this.fullPeers,
+        scheduler: this.scheduler,
+        newEpoch: () => randomInt(1, 2 ** 32 - 1),
+        pull: (peer, docId) => this.pull(peer, docId),
+      });
     const catchUp = new CatchUp({
       store: host.store,
       scheduler: this.scheduler,
       send: (to, m) => this.send(to, m),
-      ingest: (docId, update) => host.ingest(docId, update),
+      // Catch-up (and a witness's hand-over) brings data no forward's stamp describes.
+      ingest: (docId, update) => {
+        this.causal?.untracked(docId);
+        return host.ingest(docId, update);
+      },
     });
     this.catchUp = catchUp;
     this.linkLog = new LinkLog(host.logger, this.quorum.w, {
@@ -271,6 +288,7 @@ export class ClusterReplicator implements Replicator {
       },
       onInboundLost: (peer) => {
         this.host?.peerPresenceGone(peer);
+        this.causal?.peerDown(peer);
         this.linkChanged(peer, 'down');
       },
       onFault: peerFaultReporter({
@@ -315,8 +333,9 @@ export class ClusterReplicator implements Replicator {
     const links = this.links;
     if (host === null || links === null)
       return Promise.reject(new ReplicationError('replicator not started'));
-    const { id, done } = this.writes.begin(docId, update, writeQuorumOf(w, this.quorum));
-    for (const p of this.opts.peers) links.send(p.id, { type: 'replicate', docId, updateId: id, update });
+    const stamp = this.causal?.stamp(docId) ?? null;
+    const { id, done } = this.writes.begin(docId, update, writeQuorumOf(w, this.quorum), stamp);
+    for (const p of this.opts.peers) this.forward(p.id, docId, id, update, stamp);
     host.persist(docId, update).then(
       () => {
         this.snapshots?.noteUpdate(docId);
@@ -350,14 +369,20 @@ export class ClusterReplicator implements Replicator {
     if (need <= 0 && covered) return Promise.resolve({ updates: [], readQuorum: true });
     if (this.links === null) return Promise.resolve({ updates: [], readQuorum: need <= 0 });
     const peers = across !== null ? this.opts.peers.map((p) => p.id) : this.fullPeers;
-    return this.reads.begin(
-      docId,
-      Math.max(0, need),
-      this.opts.readTimeoutMs ?? 1000,
-      peers,
-      (peer, reqId) => this.links?.send(peer, { type: 'sync-request', docId, reqId, stateVector }),
-      want,
-    );
+    return this.reads
+      .begin(
+        docId,
+        Math.max(0, need),
+        this.opts.readTimeoutMs ?? 1000,
+        peers,
+        (peer, reqId) => this.links?.send(peer, { type: 'sync-request', docId, reqId, stateVector }),
+        want,
+      )
+      .then((result) => {
+        // The relay takes these in: data no forward's stamp describes.
+        if (result.updates.length > 0) this.causal?.untracked(docId);
+        return result;
+      });
   }
 
   publishPresence(docId: string, entries: readonly PresenceEntry[]): void {
@@ -397,6 +422,7 @@ export class ClusterReplicator implements Replicator {
       witnesses: [...this.witnesses],
       ...(this.witness !== null ? this.witness.health() : {}),
       pendingWrites: this.writes.pending,
+      causalHeld: this.causal?.held ?? 0,
       // Catch-up runs between full replicas only (a witness hands over through its probes).
       catchingUp:
         this.witness !== null
@@ -412,6 +438,7 @@ export class ClusterReplicator implements Replicator {
     this.writes.failAll(new ReplicationError('node stopping'));
     this.reads.stop();
     this.register?.stop();
+    this.causal?.stop();
     this.catchUp?.stopAll();
     this.snapshots?.stepDown();
     this.witness?.stop();
@@ -495,20 +522,20 @@ export class ClusterReplicator implements Replicator {
           return;
         }
         // Catch-up traffic (id 0) is taken in only when it adds something: no room is loaded for
-        // a document already in sync.
-        (m.updateId === 0 && this.catchUp !== null
-          ? this.catchUp.takeIn(m.docId, m.update)
-          : host.ingest(m.docId, m.update)
-        ).then(
-          () => {
-            if (m.updateId === 0) return; // catch-up traffic: no ack, not counted
-            this.snapshots?.noteUpdate(m.docId);
-            this.links?.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
-          },
-          (e: unknown) => {
-            if (!(e instanceof DecodeError)) host.logger.warn({ err: e, from }, 'peer update not stored');
-          },
-        );
+        // a document already in sync. A forwarded write waits for what it follows.
+        if (m.updateId === 0 && this.catchUp !== null) this.takeIn(from, m);
+        else if (m.causal !== undefined && this.causal !== null)
+          this.causal.receive(from, m.docId, m.causal, () => this.takeIn(from, m));
+        else {
+          this.causal?.untracked(m.docId);
+          this.takeIn(from, m);
+        }
+        return;
+      case 'causal-pull':
+        this.answerPull(from, m.docId, m.stateVector);
+        return;
+      case 'causal-fill':
+        this.takeFill(from, m);
         return;
       case 'replicate-ack':
         // An ack counts only for the update it names, in the document it names (on a witness:
@@ -562,6 +589,89 @@ export class ClusterReplicator implements Replicator {
     }
   }
 
+  /** Take in a peer's update (catch-up traffic, or a forwarded write now due) and acknowledge a write. */
+  private takeIn(from: NodeId, m: ReplicateMessage): void {
+    const host = this.host;
+    if (host === null) return;
+    (m.updateId === 0 && this.catchUp !== null
+      ? this.catchUp.takeIn(m.docId, m.update)
+      : host.ingest(m.docId, m.update)
+    ).then(
+      () => {
+        if (m.updateId === 0) return; // catch-up traffic: no ack, not counted
+        this.snapshots?.noteUpdate(m.docId);
+        this.links?.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
+      },
+      (e: unknown) => {
+        if (!(e instanceof DecodeError)) host.logger.warn({ err: e, from }, 'peer update not stored');
+      },
+    );
+  }
+
+  /** Forward a client write to `peer` (stamped for a full replica, asking it to pull first when owed). */
+  private forward(
+    peer: NodeId,
+    docId: string,
+    updateId: number,
+    update: Uint8Array,
+    stamp: ForwardStamp | null,
+  ): void {
+    const causal = this.causal;
+    if (stamp === null || causal === null || this.witnesses.has(peer)) {
+      this.links?.send(peer, { type: 'replicate', docId, updateId, update });
+      return;
+    }
+    const pull = causal.mustPull(docId, peer);
+    this.links?.send(peer, { type: 'replicate', docId, updateId, update, causal: { ...stamp, pull } });
+  }
+
+  /** Ask `peer` for what this node lacks of `docId`, from its memory (see `CausalForwarding`). */
+  private pull(peer: NodeId, docId: string): void {
+    const host = this.host;
+    if (host === null) return;
+    host.stateVector(docId).then(
+      (stateVector) => this.links?.send(peer, { type: 'causal-pull', docId, stateVector }),
+      (e: unknown) => host.logger.warn({ err: e, peer, docId }, 'causal pull not sent'),
+    );
+  }
+
+  /** Answer a peer's pull: the difference from memory, with this node's frontier at that instant. */
+  private answerPull(from: NodeId, docId: string, stateVector: Uint8Array): void {
+    const host = this.host;
+    const causal = this.causal;
+    if (host === null || causal === null || !this.fullPeers.includes(from)) return;
+    // Both in this turn: the difference is computed during the call, before anything else runs.
+    const diff = host.diff(docId, stateVector);
+    const { frontier, untracked } = causal.answer(from, docId);
+    diff.then(
+      (update) => this.send(from, { type: 'causal-fill', docId, update, frontier, untracked }),
+      (e: unknown) => {
+        // No answer went out: the asker is still owed everything.
+        causal.untracked(docId);
+        if (!(e instanceof DecodeError))
+          host.logger.warn({ err: e, from, docId }, 'causal pull not answered');
+      },
+    );
+  }
+
+  /** Take in a pull's answer; then the forwards held from its sender before it arrived are due. */
+  private takeFill(from: NodeId, m: CausalFillMessage): void {
+    const host = this.host;
+    const causal = this.causal;
+    if (host === null || causal === null || !this.fullPeers.includes(from)) return;
+    // Applied now, and its frontier counted now: a write this node forwards next may follow
+    // what the fill brought, so its stamp must already name it.
+    let durable: Promise<void>;
+    try {
+      durable = host.ingestNow(m.docId, m.update);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      return; // nothing applied: the held forwards wait for the next answer
+    }
+    causal.filled(from, m.docId, m.frontier, m.untracked);
+    durable.catch((e: unknown) => host.logger.warn({ err: e, from }, 'causal fill not stored'));
+  }
+
   /** Whether `from` is the leader this node follows in `term`, its current term. */
   private isLeaderOf(from: NodeId, term: number): boolean {
     const s = this.election?.status();
@@ -607,8 +717,8 @@ export class ClusterReplicator implements Replicator {
    * are harmless: updates are idempotent and the tracker counts each node once.
    */
   private reforward(peer: NodeId): void {
-    for (const { id, docId, update } of this.writes.notHeldBy(peer))
-      this.links?.send(peer, { type: 'replicate', docId, updateId: id, update });
+    for (const { id, docId, update, stamp } of this.writes.notHeldBy(peer))
+      this.forward(peer, docId, id, update, stamp);
   }
 
   /** Our link to `peer` came up: it forgets what presence we sent before and gets all of it anew. */

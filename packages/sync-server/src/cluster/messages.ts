@@ -3,9 +3,10 @@
  * acknowledgements, state-vector catch-up, and ordered snapshots.
  */
 import type { PresenceEntry } from '@accord/core/protocol';
-import type { ElectionMessage } from '../election/types.js';
+import type { ElectionMessage, NodeId } from '../election/types.js';
 import type { RegisterMessage } from '../register/register-messages.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
+import type { CausalMark, CausalStamp } from './causal-forwarding.js';
 
 /** A client update a node stored, forwarded to a peer; `updateId` is unique per origin node. */
 export interface ReplicateMessage {
@@ -13,6 +14,29 @@ export interface ReplicateMessage {
   docId: string;
   updateId: number;
   update: Uint8Array;
+  /**
+   * On a forwarded client write: what it may follow (see `CausalForwarding`). Absent on catch-up
+   * traffic and a witness's hand-over, which are taken in as they come.
+   */
+  causal?: CausalStamp;
+}
+
+/** "Send me what I lack of `docId` (I am at `stateVector`), with your frontier": see `CausalForwarding`. */
+export interface CausalPullMessage {
+  type: 'causal-pull';
+  docId: string;
+  stateVector: Uint8Array;
+}
+
+/** The answer to a pull, from the answerer's memory, with its frontier at that instant. */
+export interface CausalFillMessage {
+  type: 'causal-fill';
+  docId: string;
+  update: Uint8Array;
+  /** The answerer's own mark and its receive frontier. */
+  frontier: CausalMark[];
+  /** Peers that may still lack data of the update outside the frontier (see `CausalForwarding.answer`). */
+  untracked: NodeId[];
 }
 
 /** "I stored update `updateId` of `docId` durably." */
@@ -103,6 +127,8 @@ export type ClusterMessage =
   | ElectionMessage
   | ReplicateMessage
   | ReplicateAckMessage
+  | CausalPullMessage
+  | CausalFillMessage
   | SyncRequestMessage
   | SyncReplyMessage
   | SnapshotQueryWireMessage

@@ -17,13 +17,15 @@ import {
 import { MAX_TERM, type NodeId } from '../election/types.js';
 import { REGISTER_TAGS, readRegisterMessage, writeRegisterMessage } from '../register/register-codec.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
+import { readMarks, readNodeList, readStamp, writeFrontier, writeStamp } from './causal-codec.js';
 import type { ClusterMessage } from './messages.js';
 
 /**
  * Wire version of the peer protocol (2: messages travel in authenticated records, no `hello`;
- * 3: sync requests and replies carry a request id).
+ * 3: sync requests and replies carry a request id; 4: forwarded writes carry a causal stamp, and
+ * `causal-pull`/`causal-fill` exist).
  */
-export const CLUSTER_PROTOCOL_VERSION = 3;
+export const CLUSTER_PROTOCOL_VERSION = 4;
 
 /** The highest snapshot sequence number accepted (2^53 − 2, so the next one is still exact). */
 export const MAX_SNAPSHOT_SEQ = Number.MAX_SAFE_INTEGER - 1;
@@ -81,6 +83,8 @@ const TAGS = {
   'snapshot-reply': 27,
   presence: 32,
   'presence-reset': 33,
+  'causal-pull': 34,
+  'causal-fill': 35,
   ...REGISTER_TAGS,
 } as const satisfies Record<ClusterMessage['type'], number>;
 
@@ -154,6 +158,16 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
       e.writeString(m.docId);
       e.writeVarUint(m.updateId);
       e.writeBytes(m.update);
+      writeStamp(e, m.causal);
+      break;
+    case 'causal-pull':
+      e.writeString(m.docId);
+      e.writeBytes(m.stateVector);
+      break;
+    case 'causal-fill':
+      e.writeString(m.docId);
+      e.writeBytes(m.update);
+      writeFrontier(e, m.frontier, m.untracked);
       break;
     case 'replicate-ack':
       e.writeString(m.docId);
@@ -342,8 +356,23 @@ export function decodeClusterMessage(
         return { type: 'group-beat', term: r.term(), members: r.nodeIds() };
       case TAGS['invite-merge']:
         return { type: 'invite-merge', term: r.term(), coordinator: r.nodeId() };
-      case TAGS.replicate:
-        return { type: 'replicate', docId: r.docId(), updateId: d.readVarUint(), update: r.payload() };
+      case TAGS.replicate: {
+        const docId = r.docId();
+        const updateId = d.readVarUint();
+        const update = r.payload();
+        const causal = readStamp(d, limits.maxMembers);
+        return { type: 'replicate', docId, updateId, update, ...(causal !== undefined ? { causal } : {}) };
+      }
+      case TAGS['causal-pull']:
+        return { type: 'causal-pull', docId: r.docId(), stateVector: r.payload() };
+      case TAGS['causal-fill']:
+        return {
+          type: 'causal-fill',
+          docId: r.docId(),
+          update: r.payload(),
+          frontier: readMarks(d, limits.maxMembers),
+          untracked: readNodeList(d, limits.maxMembers),
+        };
       case TAGS['replicate-ack']:
         return { type: 'replicate-ack', docId: r.docId(), updateId: d.readVarUint() };
       case TAGS['sync-request']:

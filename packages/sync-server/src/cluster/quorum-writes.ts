@@ -8,7 +8,19 @@
 import type { NodeId } from '../election/types.js';
 import { ReplicationError } from '../relay/replicator.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
+import type { CausalStamp } from './causal-forwarding.js';
 import { WriteQuorumTracker } from './quorum.js';
+
+/** A forward's causal stamp without its per-peer pull flag (see `CausalForwarding.stamp`). */
+export type ForwardStamp = Omit<CausalStamp, 'pull'>;
+
+/** A waiting write as {@link QuorumWrites.notHeldBy} yields it. */
+export interface WaitingWrite {
+  readonly id: number;
+  readonly docId: string;
+  readonly update: Uint8Array;
+  readonly stamp: ForwardStamp | null;
+}
 
 interface Waiting {
   readonly resolve: () => void;
@@ -16,6 +28,7 @@ interface Waiting {
   readonly timer: TimerHandle;
   readonly docId: string;
   readonly update: Uint8Array;
+  readonly stamp: ForwardStamp | null;
 }
 
 /** One node's writes in flight. */
@@ -41,9 +54,14 @@ export class QuorumWrites {
    * Track a new write of `update` to `docId` that `w` nodes must hold (default: this node's W):
    * returns its id and a promise that settles as described above, or rejects at once when too
    * many writes are waiting (backpressure). The promise is returned before any timer can settle
-   * it, so its rejection is never unheard.
+   * it, so its rejection is never unheard. `stamp` is kept to forward the write again as it was.
    */
-  begin(docId: string, update: Uint8Array, w: number = this.w): { id: number; done: Promise<void> } {
+  begin(
+    docId: string,
+    update: Uint8Array,
+    w: number = this.w,
+    stamp: ForwardStamp | null = null,
+  ): { id: number; done: Promise<void> } {
     const id = this.nextId++;
     if (!this.tracker.begin(id, w)) {
       return { id, done: Promise.reject(new ReplicationError('too many updates waiting for their quorum')) };
@@ -52,7 +70,7 @@ export class QuorumWrites {
       const timer = this.scheduler.setTimer(this.timeoutMs, () =>
         this.settle(id, new ReplicationError(`update not held by ${w} nodes in time`)),
       );
-      this.waiting.set(id, { resolve, reject, timer, docId, update });
+      this.waiting.set(id, { resolve, reject, timer, docId, update, stamp });
     });
     return { id, done };
   }
@@ -72,9 +90,10 @@ export class QuorumWrites {
   }
 
   /** Waiting writes that `node` is not known to hold (to forward again when its link comes up). */
-  *notHeldBy(node: NodeId): Generator<{ id: number; docId: string; update: Uint8Array }> {
+  *notHeldBy(node: NodeId): Generator<WaitingWrite> {
     for (const [id, w] of this.waiting) {
-      if (!this.tracker.holdersOf(id).includes(node)) yield { id, docId: w.docId, update: w.update };
+      if (!this.tracker.holdersOf(id).includes(node))
+        yield { id, docId: w.docId, update: w.update, stamp: w.stamp };
     }
   }
 

@@ -24,7 +24,7 @@ const EMPTY_UPDATE = encodeUpdate({ records: [], deletes: new Map() });
 export function sendSplit(send: (m: ClusterMessage) => void, m: ClusterMessage, maxBytes: number): void {
   let payload: Uint8Array | null = null;
   let docId = '';
-  if (m.type === 'sync-reply' || (m.type === 'replicate' && m.updateId === 0)) {
+  if (m.type === 'sync-reply' || m.type === 'causal-fill' || (m.type === 'replicate' && m.updateId === 0)) {
     payload = m.update;
     docId = m.docId;
   } else if (m.type === 'snapshot-announce') {
@@ -43,6 +43,6 @@ export function sendSplit(send: (m: ClusterMessage) => void, m: ClusterMessage, 
     return;
   }
   for (const update of parts) send({ type: 'replicate', docId, updateId: 0, update });
-  if (m.type === 'sync-reply') send({ ...m, update: EMPTY_UPDATE });
+  if (m.type === 'sync-reply' || m.type === 'causal-fill') send({ ...m, update: EMPTY_UPDATE });
   else if (m.type === 'snapshot-announce') send({ ...m, snapshot: EMPTY_UPDATE });
 }

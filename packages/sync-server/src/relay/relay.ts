@@ -342,18 +342,35 @@ export class Relay implements SessionHost, ReplicaHost {
   }
 
   async ingest(docId: string, update: Uint8Array): Promise<void> {
+    await this.ingestNow(docId, update);
+  }
+
+  ingestNow(docId: string, update: Uint8Array): Promise<void> {
     const room = this.rooms.acquire(validPeerDocId(docId));
     try {
-      await this.ingestInto(room, update);
-    } finally {
+      this.applyAndRelay(room, update);
+    } catch (e) {
       this.rooms.release(room);
+      throw e;
     }
+    return this.persist(room.docId, update).then(
+      () => this.rooms.release(room),
+      (e: unknown) => {
+        this.rooms.release(room);
+        throw e;
+      },
+    );
   }
 
   private async ingestInto(room: Room, update: Uint8Array): Promise<void> {
+    this.applyAndRelay(room, update);
+    await this.persist(room.docId, update);
+  }
+
+  /** Apply a peer's (or a quorum read's) update to the room and relay it to its sessions. */
+  private applyAndRelay(room: Room, update: Uint8Array): void {
     room.doc.apply(update);
     this.options.metrics.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update })));
-    await this.persist(room.docId, update);
   }
 
   async stateVector(docId: string): Promise<Uint8Array> {

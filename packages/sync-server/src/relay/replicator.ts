@@ -64,6 +64,12 @@ export interface ReplicaHost {
    * Rejects with `DecodeError` for bad bytes (nothing stored, nothing relayed).
    */
   ingest(docId: string, update: Uint8Array): Promise<void>;
+  /**
+   * {@link ingest}, but the update is applied (and relayed) before this returns, and a bad one
+   * throws `DecodeError` here, synchronously (nothing applied): the caller knows at once whether
+   * the document now holds it. The promise resolves once durable and rejects only if storing fails.
+   */
+  ingestNow(docId: string, update: Uint8Array): Promise<void>;
   /** The encoded state vector of the document as this node holds it (loading it if needed). */
   stateVector(docId: string): Promise<Uint8Array>;
   /** What a peer at `stateVector` lacks of the document. Rejects with `DecodeError` for a bad vector. */

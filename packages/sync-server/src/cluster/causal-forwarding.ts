@@ -1,0 +1,332 @@
+/**
+ * Writes-follow-reads across nodes: a node never shows a forwarded client write before the
+ * writes it may have followed.
+ *
+ * A node forwards each client write straight to every peer. Without more, node 3 could take in
+ * write B (forwarded by node 2, whose client had read A there) before A itself (forwarded by node
+ * 1 over a slower or broken link), and show B without A. So every forward carries a
+ * {@link CausalStamp}: the sender's position in its own forwards of that document (an epoch and
+ * a sequence number) and how far it has taken in every other node's forwards of it (its receive
+ * frontier). The receiver takes a forward in only when its own frontier covers the stamp;
+ * otherwise it holds it, and after a short wait (the missing forward is usually on its way) asks
+ * the sender for everything it lacks (`causal-pull`). The sender answers from memory with the
+ * difference and its frontier at that instant (`causal-fill`); once that is taken in, every
+ * forward held from that sender is taken in too, since the fill holds all they could follow.
+ *
+ * Data that reaches a node outside the stamped forwards (catch-up, a join's quorum read, a
+ * witness's hand-over, a fill from a node that holds such data) is not described by any
+ * frontier. The node then marks the document "untracked" toward its peers: its next forward of
+ * that document to each such peer asks it to pull first (`pull` in the stamp), and answering a
+ * peer's pull clears the mark for that peer. A document's state created afresh (first use, or
+ * evicted and used again) starts marked toward every peer and with a new epoch, so nothing it
+ * forgot can be skipped.
+ *
+ * Pure: no I/O and no clock; timers come from the injected scheduler and messages leave through
+ * callbacks. Bounded: at most `maxDocs` documents tracked (the least recently used without held
+ * forwards are forgotten), at most `maxHeld` forwards held; a forward over that bound is dropped
+ * unacknowledged and comes back through the sender's pull answer or catch-up.
+ */
+import type { NodeId } from '../election/types.js';
+import type { Scheduler, TimerHandle } from '../time/scheduler.js';
+
+/** How far a node's forwards of one document reached: its epoch for it and a sequence number. */
+export interface CausalMark {
+  readonly node: NodeId;
+  /** Chosen afresh each time a node starts tracking a document (1..2^32 - 1). */
+  readonly epoch: number;
+  /** Forwards counted (0: none yet). */
+  readonly seq: number;
+}
+
+/** What a forwarded client write carries so that its receiver keeps it behind what it follows. */
+export interface CausalStamp {
+  /** The sender's epoch for the document and this forward's number in it (1, 2, ...). */
+  readonly epoch: number;
+  readonly seq: number;
+  /** The sender's receive frontier: every other node's forwards of the document it had taken in. */
+  readonly deps: readonly CausalMark[];
+  /** The sender holds data of the document outside any frontier: pull from it before taking this in. */
+  readonly pull: boolean;
+}
+
+/** How a received forward was handled by {@link CausalForwarding.receive}. */
+export type ReceiveOutcome = 'delivered' | 'held' | 'dropped';
+
+/** Options of a {@link CausalForwarding}. */
+export interface CausalForwardingOptions {
+  /** This node. */
+  readonly self: NodeId;
+  /** Every other full replica (the nodes forwards go to and come from). */
+  readonly peers: readonly NodeId[];
+  readonly scheduler: Pick<Scheduler, 'setTimer'>;
+  /** A new epoch, 1..2^32 - 1 (random in production, so a restarted node never reuses one). */
+  readonly newEpoch: () => number;
+  /** Ask `peer` for what this node lacks of `docId` (send a `causal-pull`). */
+  readonly pull: (peer: NodeId, docId: string) => void;
+  /** How long a forward that misses another node's forward waits for it before pulling (ms). Default 50. */
+  readonly waitMs?: number;
+  /** A pull not answered in this time is sent again while forwards are still held (ms). Default 1000. */
+  readonly retryMs?: number;
+  /** Documents tracked at most. Default 10,000. */
+  readonly maxDocs?: number;
+  /** Forwards held at most, over all documents. Default 4096. */
+  readonly maxHeld?: number;
+}
+
+interface Position {
+  epoch: number;
+  seq: number;
+}
+
+interface Held {
+  readonly stamp: CausalStamp;
+  readonly deliver: () => void;
+  /** A fill from the sender arrived after this forward: everything it could follow is here. */
+  filled: boolean;
+}
+
+interface DocCausal {
+  readonly epoch: number;
+  sent: number;
+  readonly recv: Map<NodeId, Position>;
+  /** Peers that may lack data this node holds outside any frontier. */
+  readonly untracked: Set<NodeId>;
+  readonly held: Map<NodeId, Held[]>;
+  readonly pulls: Map<NodeId, TimerHandle>;
+  /** Senders a forward of which was dropped (over `maxHeld`): pulled from even with nothing held. */
+  readonly owed: Set<NodeId>;
+}
+
+/** One node's causal forwarding state, for every document it forwards or receives. */
+export class CausalForwarding {
+  private readonly o: CausalForwardingOptions;
+  private readonly docs = new Map<string, DocCausal>();
+  private heldCount = 0;
+
+  constructor(options: CausalForwardingOptions) {
+    this.o = options;
+  }
+
+  /** Forwards held now, over all documents (for health and tests). */
+  get held(): number {
+    return this.heldCount;
+  }
+
+  /** Stamp a forward of a client write to `docId` (one number for the whole broadcast). */
+  stamp(docId: string): { epoch: number; seq: number; deps: CausalMark[] } {
+    const d = this.doc(docId);
+    d.sent++;
+    const deps: CausalMark[] = [];
+    for (const [node, p] of d.recv) deps.push({ node, epoch: p.epoch, seq: p.seq });
+    return { epoch: d.epoch, seq: d.sent, deps };
+  }
+
+  /** Whether the next forward of `docId` to `peer` must ask it to pull first. */
+  mustPull(docId: string, peer: NodeId): boolean {
+    return this.doc(docId).untracked.has(peer);
+  }
+
+  /**
+   * A forward from `from` arrived: `deliver` (take it in and acknowledge it) now if everything
+   * it follows is here, else hold it until a forward or a fill brings that.
+   */
+  receive(from: NodeId, docId: string, stamp: CausalStamp, deliver: () => void): ReceiveOutcome {
+    const d = this.doc(docId);
+    let queue = d.held.get(from);
+    const h: Held = { stamp, deliver, filled: false };
+    if (queue === undefined && this.ready(d, from, h)) {
+      this.deliver(d, from, h);
+      this.release(d);
+      return 'delivered';
+    }
+    if (this.heldCount >= (this.o.maxHeld ?? 4096)) {
+      // Dropped unacknowledged: the sender's answer to a pull brings it back.
+      d.owed.add(from);
+      this.schedulePull(docId, d, from, 0);
+      return 'dropped';
+    }
+    if (queue === undefined) {
+      queue = [];
+      d.held.set(from, queue);
+    }
+    queue.push(h);
+    this.heldCount++;
+    // A gap in the sender's own forwards or data outside its frontier: nothing to wait for.
+    const own = d.recv.get(from);
+    const ownGap = stamp.pull || own === undefined || own.epoch !== stamp.epoch || own.seq < stamp.seq - 1;
+    this.schedulePull(docId, d, from, ownGap ? 0 : (this.o.waitMs ?? 50));
+    return 'held';
+  }
+
+  /**
+   * `from`'s answer to a pull was just applied (call this in the same turn, before anything else
+   * is forwarded or received): it held everything `from` had when it answered, described by
+   * `frontier` (its own mark included), so every forward held from `from` (all sent before the
+   * answer, links being FIFO) is delivered, and whatever that makes ready. `untracked`: the peers
+   * that may still lack data of the answer outside any frontier; this node holds that data now,
+   * so it owes them a pull too.
+   */
+  filled(from: NodeId, docId: string, frontier: readonly CausalMark[], untracked: readonly NodeId[]): void {
+    const d = this.doc(docId);
+    for (const m of frontier) {
+      if (m.node === this.o.self) continue;
+      const r = d.recv.get(m.node);
+      if (r === undefined || r.epoch !== m.epoch) d.recv.set(m.node, { epoch: m.epoch, seq: m.seq });
+      else if (m.seq > r.seq) r.seq = m.seq;
+    }
+    for (const p of untracked)
+      if (p !== this.o.self && p !== from && this.o.peers.includes(p)) d.untracked.add(p);
+    for (const h of d.held.get(from) ?? []) h.filled = true;
+    d.owed.delete(from);
+    this.cancelPull(d, from);
+    this.release(d);
+    // Forwards that arrived after the answer may still miss something: the usual wait, then a pull.
+    if (this.waitsOn(d, from)) this.schedulePull(docId, d, from, this.o.waitMs ?? 50);
+  }
+
+  /**
+   * This node answers `peer`'s pull of `docId` now: the frontier to send with the answer
+   * (computed in the same turn as the answer's difference), and the other peers that may still
+   * lack data of it outside that frontier (only they: passing on the whole mark would keep pulls
+   * going round forever). `peer` then holds everything this node has, so it is owed no pull.
+   */
+  answer(peer: NodeId, docId: string): { frontier: CausalMark[]; untracked: NodeId[] } {
+    const d = this.doc(docId);
+    d.untracked.delete(peer);
+    const frontier: CausalMark[] = [{ node: this.o.self, epoch: d.epoch, seq: d.sent }];
+    for (const [node, p] of d.recv) frontier.push({ node, epoch: p.epoch, seq: p.seq });
+    return { frontier, untracked: [...d.untracked] };
+  }
+
+  /** Data of `docId` outside any frontier was taken in (catch-up, a quorum read, a witness). */
+  untracked(docId: string): void {
+    const d = this.doc(docId);
+    for (const p of this.o.peers) d.untracked.add(p);
+  }
+
+  /** `peer`'s link to this node went down: forwards held from it are dropped (it resends or catch-up brings them). */
+  peerDown(peer: NodeId): void {
+    for (const d of this.docs.values()) {
+      const q = d.held.get(peer);
+      if (q !== undefined) {
+        this.heldCount -= q.length;
+        d.held.delete(peer);
+      }
+      d.owed.delete(peer);
+      this.cancelPull(d, peer);
+      this.release(d);
+    }
+  }
+
+  /** Cancel every timer and forget every held forward. */
+  stop(): void {
+    for (const d of this.docs.values()) for (const t of d.pulls.values()) t.cancel();
+    this.docs.clear();
+    this.heldCount = 0;
+  }
+
+  private doc(docId: string): DocCausal {
+    let d = this.docs.get(docId);
+    if (d !== undefined) {
+      // Most recently used last: eviction takes the oldest first.
+      this.docs.delete(docId);
+      this.docs.set(docId, d);
+      return d;
+    }
+    d = {
+      epoch: this.o.newEpoch(),
+      sent: 0,
+      recv: new Map(),
+      untracked: new Set(this.o.peers),
+      held: new Map(),
+      pulls: new Map(),
+      owed: new Set(),
+    };
+    this.docs.set(docId, d);
+    this.evict();
+    return d;
+  }
+
+  private evict(): void {
+    const max = this.o.maxDocs ?? 10_000;
+    if (this.docs.size <= max) return;
+    for (const [id, d] of this.docs) {
+      if (this.docs.size <= max) return;
+      if (d.held.size === 0 && d.pulls.size === 0 && d.owed.size === 0) this.docs.delete(id);
+    }
+  }
+
+  private ready(d: DocCausal, from: NodeId, h: Held): boolean {
+    if (h.filled) return true;
+    const s = h.stamp;
+    if (s.pull) return false;
+    const own = d.recv.get(from);
+    if (own === undefined || own.epoch !== s.epoch || own.seq < s.seq - 1) return false;
+    for (const m of s.deps) {
+      if (m.node === this.o.self || m.node === from) continue;
+      const r = d.recv.get(m.node);
+      if (r === undefined || r.epoch !== m.epoch || r.seq < m.seq) return false;
+    }
+    return true;
+  }
+
+  private deliver(d: DocCausal, from: NodeId, h: Held): void {
+    const r = d.recv.get(from);
+    if (r !== undefined && r.epoch === h.stamp.epoch && r.seq === h.stamp.seq - 1) r.seq = h.stamp.seq;
+    h.deliver();
+  }
+
+  /** Deliver every held forward that became ready, until none does. */
+  private release(d: DocCausal): void {
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const [from, q] of d.held) {
+        while (q.length > 0 && this.ready(d, from, q[0] as Held)) {
+          const h = q.shift() as Held;
+          this.heldCount--;
+          this.deliver(d, from, h);
+          progress = true;
+        }
+        if (q.length === 0) {
+          d.held.delete(from);
+          if (!d.owed.has(from)) this.cancelPull(d, from);
+        }
+      }
+    }
+  }
+
+  private schedulePull(docId: string, d: DocCausal, from: NodeId, delayMs: number): void {
+    const pending = d.pulls.get(from);
+    if (pending !== undefined) {
+      if (delayMs > 0) return;
+      pending.cancel();
+    }
+    d.pulls.set(
+      from,
+      this.o.scheduler.setTimer(delayMs, () => {
+        d.pulls.delete(from);
+        if (this.docs.get(docId) !== d || !this.waitsOn(d, from)) return;
+        this.o.pull(from, docId);
+        // Unanswered (a lost link, a lost message): ask again while something is still held.
+        d.pulls.set(
+          from,
+          this.o.scheduler.setTimer(this.o.retryMs ?? 1000, () => {
+            d.pulls.delete(from);
+            if (this.docs.get(docId) === d && this.waitsOn(d, from)) this.schedulePull(docId, d, from, 0);
+          }),
+        );
+      }),
+    );
+  }
+
+  /** Whether something from `from` is held or was dropped (a pull from it is still needed). */
+  private waitsOn(d: DocCausal, from: NodeId): boolean {
+    return d.held.has(from) || d.owed.has(from);
+  }
+
+  private cancelPull(d: DocCausal, from: NodeId): void {
+    d.pulls.get(from)?.cancel();
+    d.pulls.delete(from);
+  }
+}
