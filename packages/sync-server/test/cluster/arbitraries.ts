@@ -53,6 +53,17 @@ const updateId = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 const pos = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
 const docId = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' });
 const bytes = fc.uint8Array({ maxLength: 200 });
+const mark = fc.record({
+  node: pos,
+  epoch: fc.integer({ min: 1, max: 2 ** 32 - 1 }),
+  seq: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+});
+const stamp = fc.record({
+  epoch: fc.integer({ min: 1, max: 2 ** 32 - 1 }),
+  seq: pos,
+  deps: fc.array(mark, { maxLength: 6 }),
+  pull: fc.boolean(),
+});
 const registerTerm = fc.integer({ min: 1, max: MAX_TERM });
 const registerValue = fc.oneof(
   fc.constant(null),
@@ -101,6 +112,15 @@ export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     granted: fc.boolean(),
   }),
   fc.record({ type: fc.constant('replicate' as const), docId, updateId, update: bytes }),
+  fc.record({ type: fc.constant('replicate' as const), docId, updateId, update: bytes, causal: stamp }),
+  fc.record({ type: fc.constant('causal-pull' as const), docId, stateVector: bytes }),
+  fc.record({
+    type: fc.constant('causal-fill' as const),
+    docId,
+    update: bytes,
+    frontier: fc.array(mark, { maxLength: 6 }),
+    untracked: fc.array(pos, { maxLength: 6 }),
+  }),
   fc.record({ type: fc.constant('replicate-ack' as const), docId, updateId }),
   fc.record({ type: fc.constant('sync-request' as const), docId, reqId: updateId, stateVector: bytes }),
   fc.record({

@@ -168,6 +168,70 @@ describe('peer message codec', () => {
     expect(m).toEqual({ type: 'replicate', docId: 'd', updateId: 7, update: new Uint8Array([1, 2]) });
   });
 
+  it('carries a causal stamp on a forwarded write and rejects hostile stamps and fills', () => {
+    const stamp = { epoch: 7, seq: 3, deps: [{ node: 2, epoch: 9, seq: 0 }], pull: true };
+    const m = {
+      type: 'replicate' as const,
+      docId: 'd',
+      updateId: 4,
+      update: new Uint8Array([1]),
+      causal: stamp,
+    };
+    expect(decodeClusterMessage(encodeClusterMessage(m))).toEqual(m);
+    const replicate = (write: (e: Encoder) => void) =>
+      frame(16, (e) => {
+        e.writeString('d');
+        e.writeVarUint(4);
+        e.writeBytes(new Uint8Array([1]));
+        write(e);
+      });
+    const marks =
+      (n: number, node = 2, epoch = 1) =>
+      (e: Encoder) => {
+        e.writeVarUint(n);
+        for (let i = 0; i < n; i++) {
+          e.writeVarUint(node);
+          e.writeVarUint(epoch);
+          e.writeVarUint(1);
+        }
+      };
+    const stamped = (flag: number, epoch: number, seq: number, deps: (e: Encoder) => void) =>
+      replicate((e) => {
+        e.writeU8(flag);
+        e.writeVarUint(epoch);
+        e.writeVarUint(seq);
+        deps(e);
+      });
+    expect(code(() => decodeClusterMessage(stamped(1, 1, 1, marks(0))))).toBe('ok');
+    expect(code(() => decodeClusterMessage(stamped(3, 1, 1, marks(0))))).toBe('invalid'); // flag
+    expect(code(() => decodeClusterMessage(stamped(1, 0, 1, marks(0))))).toBe('invalid'); // epoch 0
+    expect(code(() => decodeClusterMessage(stamped(1, 2 ** 32, 1, marks(0))))).toBe('invalid');
+    expect(code(() => decodeClusterMessage(stamped(1, 1, 0, marks(0))))).toBe('invalid'); // seq 0
+    expect(code(() => decodeClusterMessage(stamped(1, 1, 1, marks(1, 0))))).toBe('invalid'); // node 0
+    expect(code(() => decodeClusterMessage(stamped(1, 1, 1, marks(1, 2, 0))))).toBe('invalid');
+    expect(code(() => decodeClusterMessage(stamped(1, 1, 1, marks(65))))).toBe('too-large'); // > maxMembers
+    expect(code(() => decodeClusterMessage(replicate(() => {})))).toBe('truncated'); // no flag byte
+    const fill = (list: (e: Encoder) => void) =>
+      frame(35, (e) => {
+        e.writeString('d');
+        e.writeBytes(new Uint8Array(0));
+        marks(1)(e);
+        list(e);
+      });
+    expect(code(() => decodeClusterMessage(fill((e) => e.writeVarUint(0))))).toBe('ok');
+    expect(
+      code(() =>
+        decodeClusterMessage(
+          fill((e) => {
+            e.writeVarUint(1);
+            e.writeVarUint(0);
+          }),
+        ),
+      ),
+    ).toBe('invalid');
+    expect(code(() => decodeClusterMessage(fill((e) => e.writeVarUint(1000))))).toBe('too-large');
+  });
+
   it('round-trips presence (set and clear) and rejects hostile presence frames', () => {
     const m = {
       type: 'presence' as const,
