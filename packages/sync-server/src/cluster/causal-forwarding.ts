@@ -23,8 +23,8 @@
  *
  * Pure: no I/O and no clock; timers come from the injected scheduler and messages leave through
  * callbacks. Bounded: at most `maxDocs` documents tracked (the least recently used without held
- * forwards are forgotten), at most `maxHeld` forwards held; a forward over that bound is dropped
- * unacknowledged and comes back through the sender's pull answer or catch-up.
+ * forwards are forgotten), at most `maxHeld` forwards and `maxHeldBytes` bytes held; a forward
+ * over that bound is dropped unacknowledged and comes back through the sender's pull answer.
  */
 import type { NodeId } from '../election/types.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
@@ -71,6 +71,8 @@ export interface CausalForwardingOptions {
   readonly maxDocs?: number;
   /** Forwards held at most, over all documents. Default 4096. */
   readonly maxHeld?: number;
+  /** Bytes of held forwards at most, over all documents. Default 64 MiB. */
+  readonly maxHeldBytes?: number;
 }
 
 interface Position {
@@ -80,6 +82,7 @@ interface Position {
 
 interface Held {
   readonly stamp: CausalStamp;
+  readonly bytes: number;
   readonly deliver: () => void;
   /** A fill from the sender arrived after this forward: everything it could follow is here. */
   filled: boolean;
@@ -102,6 +105,7 @@ export class CausalForwarding {
   private readonly o: CausalForwardingOptions;
   private readonly docs = new Map<string, DocCausal>();
   private heldCount = 0;
+  private heldBytes = 0;
 
   constructor(options: CausalForwardingOptions) {
     this.o = options;
@@ -127,19 +131,28 @@ export class CausalForwarding {
   }
 
   /**
-   * A forward from `from` arrived: `deliver` (take it in and acknowledge it) now if everything
-   * it follows is here, else hold it until a forward or a fill brings that.
+   * A forward of `bytes` bytes from `from` arrived: `deliver` (take it in and acknowledge it) now
+   * if everything it follows is here, else hold it until a forward or a fill brings that.
    */
-  receive(from: NodeId, docId: string, stamp: CausalStamp, deliver: () => void): ReceiveOutcome {
+  receive(
+    from: NodeId,
+    docId: string,
+    stamp: CausalStamp,
+    bytes: number,
+    deliver: () => void,
+  ): ReceiveOutcome {
     const d = this.doc(docId);
     let queue = d.held.get(from);
-    const h: Held = { stamp, deliver, filled: false };
+    const h: Held = { stamp, bytes, deliver, filled: false };
     if (queue === undefined && this.ready(d, from, h)) {
       this.deliver(d, from, h);
       this.release(d);
       return 'delivered';
     }
-    if (this.heldCount >= (this.o.maxHeld ?? 4096)) {
+    if (
+      this.heldCount >= (this.o.maxHeld ?? 4096) ||
+      this.heldBytes + bytes > (this.o.maxHeldBytes ?? 64 * 1024 * 1024)
+    ) {
       // Dropped unacknowledged: the sender's answer to a pull brings it back.
       d.owed.add(from);
       this.schedulePull(docId, d, from, 0);
@@ -151,6 +164,7 @@ export class CausalForwarding {
     }
     queue.push(h);
     this.heldCount++;
+    this.heldBytes += bytes;
     // A gap in the sender's own forwards or data outside its frontier: nothing to wait for.
     const own = d.recv.get(from);
     const ownGap = stamp.pull || own === undefined || own.epoch !== stamp.epoch || own.seq < stamp.seq - 1;
@@ -210,6 +224,7 @@ export class CausalForwarding {
       const q = d.held.get(peer);
       if (q !== undefined) {
         this.heldCount -= q.length;
+        for (const h of q) this.heldBytes -= h.bytes;
         d.held.delete(peer);
       }
       d.owed.delete(peer);
@@ -223,6 +238,7 @@ export class CausalForwarding {
     for (const d of this.docs.values()) for (const t of d.pulls.values()) t.cancel();
     this.docs.clear();
     this.heldCount = 0;
+    this.heldBytes = 0;
   }
 
   private doc(docId: string): DocCausal {
@@ -285,6 +301,7 @@ export class CausalForwarding {
         while (q.length > 0 && this.ready(d, from, q[0] as Held)) {
           const h = q.shift() as Held;
           this.heldCount--;
+          this.heldBytes -= h.bytes;
           this.deliver(d, from, h);
           progress = true;
         }

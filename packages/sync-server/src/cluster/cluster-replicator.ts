@@ -525,7 +525,7 @@ export class ClusterReplicator implements Replicator {
         // a document already in sync. A forwarded write waits for what it follows.
         if (m.updateId === 0 && this.catchUp !== null) this.takeIn(from, m);
         else if (m.causal !== undefined && this.causal !== null)
-          this.causal.receive(from, m.docId, m.causal, () => this.takeIn(from, m));
+          this.causal.receive(from, m.docId, m.causal, m.update.length, () => this.takeIn(from, m));
         else {
           this.causal?.untracked(m.docId);
           this.takeIn(from, m);

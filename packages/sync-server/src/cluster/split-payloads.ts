@@ -16,7 +16,8 @@ const EMPTY_UPDATE = encodeUpdate({ records: [], deletes: new Map() });
 
 /**
  * Send `m` through `send`, first as parts of at most `maxBytes` when it is a catch-up
- * `replicate`, a `sync-reply` or a `snapshot-announce` whose update exceeds `maxBytes`. A client
+ * `replicate`, a `sync-reply`, a `causal-fill` or a `snapshot-announce` whose update exceeds
+ * `maxBytes`. A client
  * write (`replicate` with an id, to be acknowledged) and every other message go as they are, and
  * so does an update that cannot be split (one value over the limit: the receiver refuses it as
  * before).

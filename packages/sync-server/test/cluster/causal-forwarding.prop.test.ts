@@ -39,7 +39,7 @@ class Net {
   private nextWrite = 1;
   private epoch = 1;
 
-  constructor(maxHeld: number) {
+  constructor(maxHeld: number, maxHeldBytes = 64 * 1024 * 1024) {
     for (const n of NODES) {
       this.mem.set(n, new Set());
       const peers = NODES.filter((p) => p !== n);
@@ -52,6 +52,7 @@ class Net {
           newEpoch: () => this.epoch++,
           pull: (peer) => this.send(n, peer, { kind: 'pull', have: new Set(this.memOf(n)) }),
           maxHeld,
+          maxHeldBytes,
         }),
       );
       for (const p of peers) {
@@ -92,7 +93,7 @@ class Net {
     const mem = this.memOf(to);
     const cf = this.cfOf(to);
     if (m.kind === 'fwd') {
-      if (cf.receive(from, DOC, m.stamp, () => mem.add(m.w)) === 'held') this.holds++;
+      if (cf.receive(from, DOC, m.stamp, 100, () => mem.add(m.w)) === 'held') this.holds++;
     } else if (m.kind === 'pull') {
       const ws = [...this.memOf(to)].filter((w) => !m.have.has(w));
       const { frontier, untracked } = cf.answer(from, DOC);
@@ -181,8 +182,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
-function run(steps: readonly Step[], maxHeld: number): Net {
-  const net = warmedUp(maxHeld);
+function run(steps: readonly Step[], maxHeld: number, maxHeldBytes?: number): Net {
+  const net = warmedUp(maxHeld, maxHeldBytes);
   for (const s of steps) {
     if (s.t === 'write') net.write(s.node);
     else if (s.t === 'deliver') for (let i = 0; i < s.n; i++) net.deliver(s.from, s.to);
@@ -200,8 +201,8 @@ function run(steps: readonly Step[], maxHeld: number): Net {
 }
 
 /** Every node wrote once and everything settled: each knows the others' epochs, nothing is untracked. */
-function warmedUp(maxHeld = 4096): Net {
-  const net = new Net(maxHeld);
+function warmedUp(maxHeld = 4096, maxHeldBytes?: number): Net {
+  const net = new Net(maxHeld, maxHeldBytes);
   // Fresh states owe every peer a pull, and answers pass part of that on: a few rounds of
   // writes settle it (every pull answered clears one mark; about one round per node).
   for (let round = 0; round < 8 && (round === 0 || net.marked()); round++) {
@@ -232,7 +233,8 @@ describe('causal forwarding over random schedules', () => {
   it('keeps the rule when forwards overflow the hold bound (dropped ones come back by pull)', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 30, maxLength: 150 }), (steps) => {
-        const net = run(steps, 2);
+        // Two forwards (of 100 bytes each) by count, or by bytes.
+        const net = steps.length % 2 === 0 ? run(steps, 2) : run(steps, 4096, 250);
         const all = new Set(net.deps.keys());
         for (const n of NODES) expect([...net.memOf(n)].sort((x, y) => x - y)).toEqual([...all]);
       }),
