@@ -14,7 +14,6 @@
  * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
  */
 
-import { randomInt } from 'node:crypto';
 import {
   coversVector,
   DecodeError,
@@ -22,7 +21,7 @@ import {
   type PresenceEntry,
   type WriteConcern,
 } from '@accord/core/protocol';
-import type { ElectionAlgorithm, ElectionAlgorithmName } from '../election/algorithm.js';
+import type { ElectionAlgorithm } from '../election/algorithm.js';
 import { createElection } from '../election/create-election.js';
 import type { ElectionOutput, ElectionTimer, NodeId } from '../election/types.js';
 import { type CasOutcome, RegisterReplication } from '../register/register-replication.js';
@@ -38,84 +37,20 @@ import type {
 import { type ReadStateResult, ReplicationError } from '../relay/replicator.js';
 import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
 import { CatchUp } from './catch-up.js';
-import { CausalForwarding } from './causal-forwarding.js';
+import type { ClusterReplicatorOptions } from './cluster-replicator-options.js';
 import { ELECTION_META_KEY, readPersisted } from './election-state.js';
 import { HeldSyncRequests } from './held-sync-requests.js';
 import { LinkLog } from './link-log.js';
-import type { CausalFillMessage, ClusterMessage, ReplicateMessage } from './messages.js';
+import type { ClusterMessage } from './messages.js';
 import { deriveClusterKey } from './peer-auth.js';
 import { peerFaultReporter } from './peer-faults.js';
-import { type PeerLinkAddress, PeerLinks, type PeerTlsOptions } from './peer-links.js';
-import { writeQuorumOf } from './quorum.js';
+import { PeerLinks } from './peer-links.js';
 import { QuorumReads } from './quorum-reads.js';
-import { type ForwardStamp, QuorumWrites } from './quorum-writes.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 import { sendSplit } from './split-payloads.js';
 import { readAcrossWitnesses, resolveWitnessQuorum, type WitnessQuorum } from './witness-quorum.js';
 import { answerWitnessProbe, WitnessRole } from './witness-role.js';
-
-/** Options of a {@link ClusterReplicator}. */
-export interface ClusterReplicatorOptions {
-  nodeId: NodeId;
-  /** Host and port this node accepts peer links on. */
-  listenHost: string;
-  peerPort: number;
-  /** Where to dial each other node's peer links (directly or through a chaos proxy). */
-  peers: readonly PeerLinkAddress[];
-  /** The cluster secret every member holds (at least 16 characters); peers prove it, never send it. */
-  clusterSecret: string;
-  /** TLS for peer links (listener certificate and key, CA of peers); plain TCP when absent. */
-  tls?: PeerTlsOptions | null;
-  /** Time a peer has to complete the link handshake (ms). Default 2000. */
-  handshakeTimeoutMs?: number;
-  /** Write quorum (default majority) and read quorum (default N - W + 1). */
-  w?: number | null;
-  r?: number | null;
-  heartbeatMs?: number;
-  electionTimeoutMs?: readonly [number, number];
-  /** Leader election algorithm (default `bully`); every node of a cluster must run the same. */
-  election?: ElectionAlgorithmName;
-  /** Nodes that may lead under the `candidates` algorithm; null or absent: every node. */
-  candidates?: readonly NodeId[] | null;
-  /** A write not held by W nodes within this time is rejected (the client resends). Default 5000. */
-  replicateTimeoutMs?: number;
-  /** How long one register round (prepare, write, confirm) waits for a majority (ms). Default 1000. */
-  registerTimeoutMs?: number;
-  /** How long a join waits for R - 1 peers. Default 1000. */
-  readTimeoutMs?: number;
-  /**
-   * Clock and timers of the election, quorum waits, snapshots and catch-up, and (unless
-   * `linkScheduler` is given) of the peer links. Default: a `RealScheduler`.
-   */
-  scheduler?: Scheduler;
-  /**
-   * Clock and timers of the peer links: redial backoff, handshake deadlines, the write window
-   * (see `PeerLinksOptions.scheduler`). Default: `scheduler`. A test that runs the replicator in
-   * virtual time over real sockets passes a `RealScheduler` here, or its links move only when
-   * the test advances the clock.
-   */
-  linkScheduler?: Scheduler;
-  /** The leader numbers a snapshot of a document every this many updates to it. Default 200. */
-  snapshotEveryUpdates?: number;
-  /** ... and after this many ms without updates, if it had any since its last snapshot. Default 0 (off). */
-  snapshotIdleMs?: number;
-  /** Numbered snapshots kept per document as its version history; 0: all. Default 50. */
-  keepSnapshots?: number;
-  /** How long peer-link frames wait for company before they are written (ms). Default 1. */
-  coalesceMs?: number;
-  /**
-   * Largest peer-link frame accepted (default 32 MiB). Catch-up and snapshot payloads larger
-   * than a quarter of it travel as several parts (see `sendSplit`).
-   */
-  maxPeerFrameBytes?: number;
-  /**
-   * The cluster's witness replicas (`--witness`), this node included when it is one: they vote
-   * and count toward W but keep no documents, never lead and never count toward R. Default none.
-   */
-  witnesses?: readonly NodeId[];
-  /** A witness offers its held updates to the full replicas this often (ms). Default 200. */
-  witnessProbeMs?: number;
-}
+import { WriteReplication } from './write-replication.js';
 
 /** {@link Replicator} for a node of an N-node cluster. */
 export class ClusterReplicator implements Replicator {
@@ -130,7 +65,6 @@ export class ClusterReplicator implements Replicator {
   private readonly fullPeers: NodeId[];
   /** Set by `start` when this node is a witness. */
   private witness: WitnessRole | null = null;
-  private readonly writes: QuorumWrites;
   private readonly reads: QuorumReads;
   /** Sync requests from peers our link to was down when they asked, answered when it is up. */
   private readonly heldRequests = new HeldSyncRequests();
@@ -144,8 +78,8 @@ export class ClusterReplicator implements Replicator {
   private snapshots: SnapshotReplication | null = null;
   private catchUp: CatchUp | null = null;
   private register: RegisterReplication | null = null;
-  /** Keeps forwarded writes behind what they follow (full replicas only; set by `start`). */
-  private causal: CausalForwarding | null = null;
+  /** Client writes out, peers' writes in (set by `start`). */
+  private writeRepl: WriteReplication | null = null;
   private readonly maxPeerFrameBytes: number;
 
   constructor(options: ClusterReplicatorOptions) {
@@ -167,7 +101,6 @@ export class ClusterReplicator implements Replicator {
     // An explicit --read-quorum keeps its meaning: that many full replicas.
     this.readsAcross =
       options.r === undefined || options.r === null ? readAcrossWitnesses(this.quorum) : null;
-    this.writes = new QuorumWrites(this.quorum.w, options.replicateTimeoutMs ?? 5000, this.scheduler);
     this.reads = new QuorumReads(this.scheduler);
     this.maxPeerFrameBytes = options.maxPeerFrameBytes ?? 32 * 1024 * 1024;
   }
@@ -227,28 +160,35 @@ export class ClusterReplicator implements Replicator {
       },
       roundTimeoutMs: this.opts.registerTimeoutMs ?? 1000,
     });
-    if (!this.isWitness)
-      this.causal = new CausalForwarding({
-        self: this.opts.nodeId,
-        peers: this.fullPeers,
-        scheduler: this.scheduler,
-        newEpoch: () => randomInt(1, 2 ** 32 - 1),
-        pull: (peer, docId) => this.pull(peer, docId),
-      });
+    this.writeRepl = new WriteReplication({
+      nodeId: this.opts.nodeId,
+      peers: this.opts.peers.map((p) => p.id),
+      fullPeers: this.fullPeers,
+      witnesses: this.witnesses,
+      keepsData: !this.isWitness,
+      quorum: this.quorum,
+      host,
+      scheduler: this.scheduler,
+      timeoutMs: this.opts.replicateTimeoutMs ?? 5000,
+      send: (to, m) => this.links?.send(to, m),
+      sendLarge: (to, m) => this.send(to, m),
+      catchUp: () => this.catchUp,
+      noteUpdate: (docId) => this.snapshots?.noteUpdate(docId),
+    });
     const catchUp = new CatchUp({
       store: host.store,
       scheduler: this.scheduler,
       send: (to, m) => this.send(to, m),
       // Catch-up (and a witness's hand-over) brings data no forward's stamp describes.
       ingest: (docId, update) => {
-        this.causal?.untracked(docId);
+        this.writeRepl?.untracked(docId);
         return host.ingest(docId, update);
       },
     });
     this.catchUp = catchUp;
     this.linkLog = new LinkLog(host.logger, this.quorum.w, {
       openDocuments: () => host.openDocuments,
-      pendingWrites: () => this.writes.pending,
+      pendingWrites: () => this.writeRepl?.pending ?? 0,
     });
     this.links = new PeerLinks({
       nodeId: this.opts.nodeId,
@@ -288,7 +228,7 @@ export class ClusterReplicator implements Replicator {
       },
       onInboundLost: (peer) => {
         this.host?.peerPresenceGone(peer);
-        this.causal?.peerDown(peer);
+        this.writeRepl?.peerDown(peer);
         this.linkChanged(peer, 'down');
       },
       onFault: peerFaultReporter({
@@ -329,25 +269,10 @@ export class ClusterReplicator implements Replicator {
    * timer can settle it, so no rejection goes unheard.
    */
   replicate(docId: string, update: Uint8Array, w?: WriteConcern): Promise<void> {
-    const host = this.host;
-    const links = this.links;
-    if (host === null || links === null)
+    const writes = this.writeRepl;
+    if (this.host === null || this.links === null || writes === null)
       return Promise.reject(new ReplicationError('replicator not started'));
-    const stamp = this.causal?.stamp(docId) ?? null;
-    const { id, done } = this.writes.begin(docId, update, writeQuorumOf(w, this.quorum), stamp);
-    for (const p of this.opts.peers) this.forward(p.id, docId, id, update, stamp);
-    host.persist(docId, update).then(
-      () => {
-        this.snapshots?.noteUpdate(docId);
-        this.writes.held(id, docId, this.opts.nodeId);
-      },
-      (e: unknown) =>
-        this.writes.fail(
-          id,
-          new ReplicationError(`local commit failed: ${e instanceof Error ? e.message : String(e)}`),
-        ),
-    );
-    return done;
+    return writes.replicate(docId, update, w);
   }
 
   /** Compare-and-set on `docId`'s register (see `Replicator.cas` and `RegisterReplication`). */
@@ -380,7 +305,7 @@ export class ClusterReplicator implements Replicator {
       )
       .then((result) => {
         // The relay takes these in: data no forward's stamp describes.
-        if (result.updates.length > 0) this.causal?.untracked(docId);
+        if (result.updates.length > 0) this.writeRepl?.untracked(docId);
         return result;
       });
   }
@@ -421,8 +346,8 @@ export class ClusterReplicator implements Replicator {
       witness: this.isWitness,
       witnesses: [...this.witnesses],
       ...(this.witness !== null ? this.witness.health() : {}),
-      pendingWrites: this.writes.pending,
-      causalHeld: this.causal?.held ?? 0,
+      pendingWrites: this.writeRepl?.pending ?? 0,
+      causalHeld: this.writeRepl?.held ?? 0,
       // Catch-up runs between full replicas only (a witness hands over through its probes).
       catchingUp:
         this.witness !== null
@@ -435,10 +360,9 @@ export class ClusterReplicator implements Replicator {
   async stop(): Promise<void> {
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
-    this.writes.failAll(new ReplicationError('node stopping'));
+    this.writeRepl?.stop();
     this.reads.stop();
     this.register?.stop();
-    this.causal?.stop();
     this.catchUp?.stopAll();
     this.snapshots?.stepDown();
     this.witness?.stop();
@@ -523,25 +447,19 @@ export class ClusterReplicator implements Replicator {
         }
         // Catch-up traffic (id 0) is taken in only when it adds something: no room is loaded for
         // a document already in sync. A forwarded write waits for what it follows.
-        if (m.updateId === 0 && this.catchUp !== null) this.takeIn(from, m);
-        else if (m.causal !== undefined && this.causal !== null)
-          this.causal.receive(from, m.docId, m.causal, m.update.length, () => this.takeIn(from, m));
-        else {
-          this.causal?.untracked(m.docId);
-          this.takeIn(from, m);
-        }
+        this.writeRepl?.onReplicate(from, m);
         return;
       case 'causal-pull':
-        this.answerPull(from, m.docId, m.stateVector);
+        this.writeRepl?.answerPull(from, m.docId, m.stateVector);
         return;
       case 'causal-fill':
-        this.takeFill(from, m);
+        this.writeRepl?.takeFill(from, m);
         return;
       case 'replicate-ack':
         // An ack counts only for the update it names, in the document it names (on a witness:
         // only for the probe it names).
         if (this.witness !== null) this.witness.holder.acked(from, m.updateId, m.docId);
-        else this.writes.held(m.updateId, m.docId, from);
+        else this.writeRepl?.acked(from, m.docId, m.updateId);
         return;
       case 'sync-request':
         if (this.witness !== null && m.reqId !== 0 && this.readsAcross !== null) {
@@ -589,89 +507,6 @@ export class ClusterReplicator implements Replicator {
     }
   }
 
-  /** Take in a peer's update (catch-up traffic, or a forwarded write now due) and acknowledge a write. */
-  private takeIn(from: NodeId, m: ReplicateMessage): void {
-    const host = this.host;
-    if (host === null) return;
-    (m.updateId === 0 && this.catchUp !== null
-      ? this.catchUp.takeIn(m.docId, m.update)
-      : host.ingest(m.docId, m.update)
-    ).then(
-      () => {
-        if (m.updateId === 0) return; // catch-up traffic: no ack, not counted
-        this.snapshots?.noteUpdate(m.docId);
-        this.links?.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
-      },
-      (e: unknown) => {
-        if (!(e instanceof DecodeError)) host.logger.warn({ err: e, from }, 'peer update not stored');
-      },
-    );
-  }
-
-  /** Forward a client write to `peer` (stamped for a full replica, asking it to pull first when owed). */
-  private forward(
-    peer: NodeId,
-    docId: string,
-    updateId: number,
-    update: Uint8Array,
-    stamp: ForwardStamp | null,
-  ): void {
-    const causal = this.causal;
-    if (stamp === null || causal === null || this.witnesses.has(peer)) {
-      this.links?.send(peer, { type: 'replicate', docId, updateId, update });
-      return;
-    }
-    const pull = causal.mustPull(docId, peer);
-    this.links?.send(peer, { type: 'replicate', docId, updateId, update, causal: { ...stamp, pull } });
-  }
-
-  /** Ask `peer` for what this node lacks of `docId`, from its memory (see `CausalForwarding`). */
-  private pull(peer: NodeId, docId: string): void {
-    const host = this.host;
-    if (host === null) return;
-    host.stateVector(docId).then(
-      (stateVector) => this.links?.send(peer, { type: 'causal-pull', docId, stateVector }),
-      (e: unknown) => host.logger.warn({ err: e, peer, docId }, 'causal pull not sent'),
-    );
-  }
-
-  /** Answer a peer's pull: the difference from memory, with this node's frontier at that instant. */
-  private answerPull(from: NodeId, docId: string, stateVector: Uint8Array): void {
-    const host = this.host;
-    const causal = this.causal;
-    if (host === null || causal === null || !this.fullPeers.includes(from)) return;
-    // Both in this turn: the difference is computed during the call, before anything else runs.
-    const diff = host.diff(docId, stateVector);
-    const { frontier, untracked } = causal.answer(from, docId);
-    diff.then(
-      (update) => this.send(from, { type: 'causal-fill', docId, update, frontier, untracked }),
-      (e: unknown) => {
-        // No answer went out: the asker is still owed everything.
-        causal.untracked(docId);
-        if (!(e instanceof DecodeError))
-          host.logger.warn({ err: e, from, docId }, 'causal pull not answered');
-      },
-    );
-  }
-
-  /** Take in a pull's answer; then the forwards held from its sender before it arrived are due. */
-  private takeFill(from: NodeId, m: CausalFillMessage): void {
-    const host = this.host;
-    const causal = this.causal;
-    if (host === null || causal === null || !this.fullPeers.includes(from)) return;
-    // Applied now, and its frontier counted now: a write this node forwards next may follow
-    // what the fill brought, so its stamp must already name it.
-    let durable: Promise<void>;
-    try {
-      durable = host.ingestNow(m.docId, m.update);
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      return; // nothing applied: the held forwards wait for the next answer
-    }
-    causal.filled(from, m.docId, m.frontier, m.untracked);
-    durable.catch((e: unknown) => host.logger.warn({ err: e, from }, 'causal fill not stored'));
-  }
-
   /** Whether `from` is the leader this node follows in `term`, its current term. */
   private isLeaderOf(from: NodeId, term: number): boolean {
     const s = this.election?.status();
@@ -717,8 +552,7 @@ export class ClusterReplicator implements Replicator {
    * are harmless: updates are idempotent and the tracker counts each node once.
    */
   private reforward(peer: NodeId): void {
-    for (const { id, docId, update, stamp } of this.writes.notHeldBy(peer))
-      this.forward(peer, docId, id, update, stamp);
+    this.writeRepl?.reforward(peer);
   }
 
   /** Our link to `peer` came up: it forgets what presence we sent before and gets all of it anew. */

@@ -1,4 +1,5 @@
-export { ClusterReplicator, type ClusterReplicatorOptions } from './cluster-replicator.js';
+export { ClusterReplicator } from './cluster-replicator.js';
+export type { ClusterReplicatorOptions } from './cluster-replicator-options.js';
 export { clusterReplicatorFromConfig, PEER_PORT_OFFSET, peerTlsFromConfig } from './from-config.js';
 export type * from './messages.js';
 export {
