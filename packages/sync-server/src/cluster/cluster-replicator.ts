@@ -78,6 +78,12 @@ export interface ClusterReplicatorOptions {
   replicateTimeoutMs?: number;
   /** How long one register round (prepare, write, confirm) waits for a majority (ms). Default 1000. */
   registerTimeoutMs?: number;
+  /**
+   * Register read leases (`--lease-ms`): how long a follower promises its leader not to vote or
+   * stand (ms); the leader's lease is shorter (see `election/read-lease.ts`). 0: off, every read
+   * takes a confirmation round. Default: the election's stickiness window (150 ms by default).
+   */
+  leasePromiseMs?: number;
   /** How long a join waits for R - 1 peers. Default 1000. */
   readTimeoutMs?: number;
   /**
@@ -192,6 +198,7 @@ export class ClusterReplicator implements Replicator {
         electionTimeoutMaxMs: max,
         canLead: !this.isWitness,
         nonLeaders: [...this.witnesses],
+        ...(this.opts.leasePromiseMs !== undefined ? { leasePromiseMs: this.opts.leasePromiseMs } : {}),
       },
       persisted,
     );
@@ -221,6 +228,11 @@ export class ClusterReplicator implements Replicator {
         return { term: s?.term ?? 0, leader: s?.leader ?? null, isLeader: s?.role === 'leader' };
       },
       roundTimeoutMs: this.opts.registerTimeoutMs ?? 1000,
+      readLease: {
+        noteRead: () => this.election?.wantReadLease(this.scheduler.now()),
+        holds: (term) =>
+          this.election?.status().term === term && this.election.holdsReadLease(this.scheduler.now()),
+      },
     });
     const catchUp = new CatchUp({
       store: host.store,
@@ -397,6 +409,7 @@ export class ClusterReplicator implements Replicator {
       witnesses: [...this.witnesses],
       ...(this.witness !== null ? this.witness.health() : {}),
       pendingWrites: this.writes.pending,
+      registerReads: this.register?.readStats() ?? { lease: 0, confirmed: 0 },
       // Catch-up runs between full replicas only (a witness hands over through its probes).
       catchingUp:
         this.witness !== null

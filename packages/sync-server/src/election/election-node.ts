@@ -17,6 +17,7 @@ import {
   resolveElectionConfig,
   successorBand,
 } from './config.js';
+import { FollowerPromise, LeaderLease } from './read-lease.js';
 import { StepOutput } from './step-output.js';
 import { aheadOf, freshCount, successionOrder } from './succession.js';
 import {
@@ -70,6 +71,10 @@ export class ElectionNode implements ElectionAlgorithm {
   /** Peers whose link went down and that have not been heard from since. */
   private readonly suspected = new Set<NodeId>();
   private readonly lastAck = new Map<NodeId, number>();
+  /** This node's promise to a leader not to vote or stand (register read leases). */
+  private readonly promise: FollowerPromise;
+  /** This node's read lease while it leads. */
+  private readonly lease: LeaderLease;
   private readonly out = new StepOutput();
 
   /**
@@ -89,6 +94,9 @@ export class ElectionNode implements ElectionAlgorithm {
     this.term = persisted.term;
     this.votedFor = persisted.votedFor;
     this.random = random;
+    const { lease, peers, majority } = this.config;
+    this.promise = new FollowerPromise(lease.promiseMs);
+    this.lease = new LeaderLease(lease, peers, majority);
   }
 
   /** Current role, term, vote, known leader and successor list. */
@@ -111,9 +119,25 @@ export class ElectionNode implements ElectionAlgorithm {
     return this.role === 'leader' && this.freshAcks(now) >= this.config.majority;
   }
 
-  /** Begin: arm the election timer (a cluster of one elects itself at once). */
+  /** See {@link ElectionAlgorithm.wantReadLease}. */
+  wantReadLease(now: number): void {
+    this.lease.want(now);
+  }
+
+  /** See {@link ElectionAlgorithm.holdsReadLease}. */
+  holdsReadLease(now: number): boolean {
+    return this.role === 'leader' && this.lease.holds(now);
+  }
+
+  /**
+   * Begin: arm the election timer (a cluster of one elects itself at once). A node with peers
+   * and a persisted term above 0 may have promised a leader before it (re)started, so it neither
+   * votes nor stands for `leasePromiseMs` (see `read-lease.ts`).
+   */
   start(now: number): ElectionOutput {
     this.out.reset();
+    // Term 0: it never followed a leader (a term is persisted before any ack), so never promised.
+    if (this.config.peers.length > 0 && this.term > 0) this.promise.restarted(now);
     if (this.config.peers.length === 0 && this.config.canLead) this.startPreVote(now, 'start');
     else this.armElectionTimer();
     return this.out.take();
@@ -125,6 +149,12 @@ export class ElectionNode implements ElectionAlgorithm {
     if (timer === 'election' && !this.config.canLead) {
       // A witness never stands: it keeps following (and voting) whoever wins.
       if (this.role === 'follower') this.armElectionTimer();
+    } else if (
+      timer === 'election' &&
+      (this.role === 'follower' || this.role === 'deferring') &&
+      this.promise.binds(now)
+    ) {
+      this.out.timer('election', this.promise.remaining(now)); // promised a leader: stand once it ends
     } else if (timer === 'election' && (this.role === 'follower' || this.role === 'deferring')) {
       for (const n of this.deferredTo) this.skip.add(n);
       this.deferredTo.clear();
@@ -219,16 +249,20 @@ export class ElectionNode implements ElectionAlgorithm {
   private dispatch(from: NodeId, m: ElectionMessage, now: number): void {
     switch (m.type) {
       case 'heartbeat':
-        this.onHeartbeat(from, m.term, m.successors, now);
+        this.onHeartbeat(from, m.term, m.successors, m.lease, now);
         return;
       case 'heartbeat-ack':
         if (m.term > this.term) this.adoptTerm(m.term, now);
-        else if (this.role === 'leader' && m.term === this.term) this.lastAck.set(from, now);
+        else if (this.role === 'leader' && m.term === this.term) {
+          this.lastAck.set(from, now);
+          if (m.lease !== undefined) this.lease.ack(from, m.lease);
+        }
         return;
       case 'pre-vote': {
         const standing = this.role === 'pre-candidate' || this.role === 'bully-waiting';
         if (standing && m.term === this.roundTerm && from > this.config.id) this.rivals.add(from);
-        const granted = this.role !== 'leader' && m.term > this.term && !this.leaderFresh(now);
+        const granted =
+          this.role !== 'leader' && m.term > this.term && !this.leaderFresh(now) && !this.promise.binds(now);
         this.out.send(from, { type: 'pre-vote-reply', term: m.term, granted });
         // A node that restarted behind the current term learns it from a full node standing in
         // the next one; no witness ever stands, so a witness tells it (as a reply carrying its term).
@@ -278,7 +312,13 @@ export class ElectionNode implements ElectionAlgorithm {
     }
   }
 
-  private onHeartbeat(from: NodeId, term: number, successors: NodeId[], now: number): void {
+  private onHeartbeat(
+    from: NodeId,
+    term: number,
+    successors: NodeId[],
+    lease: number | undefined,
+    now: number,
+  ): void {
     if (term < this.term) {
       this.out.send(from, { type: 'heartbeat-ack', term: this.term });
       return;
@@ -295,7 +335,11 @@ export class ElectionNode implements ElectionAlgorithm {
     this.deferredTo.clear();
     this.deferDeadline = null;
     this.armElectionTimer();
-    this.out.send(from, { type: 'heartbeat-ack', term: this.term });
+    if (lease === undefined) this.out.send(from, { type: 'heartbeat-ack', term: this.term });
+    else {
+      this.promise.give(now);
+      this.out.send(from, { type: 'heartbeat-ack', term: this.term, lease });
+    }
   }
 
   private onElect(from: NodeId, term: number, now: number): void {
@@ -306,6 +350,7 @@ export class ElectionNode implements ElectionAlgorithm {
       return;
     }
     if (term <= this.term) return; // stale round
+    if (this.promise.binds(now)) return; // promised a leader: take over nothing (the asker goes on)
     // Views of the succession order can disagree (a restarted node knows no list); when each of
     // two nodes thinks the other goes first, the higher rank goes first, so they cannot wait on
     // each other forever.
@@ -329,7 +374,7 @@ export class ElectionNode implements ElectionAlgorithm {
   }
 
   private onVoteRequest(from: NodeId, term: number, now: number): void {
-    if (term < this.term || this.role === 'leader' || this.leaderFresh(now)) {
+    if (term < this.term || this.role === 'leader' || this.leaderFresh(now) || this.promise.binds(now)) {
       this.out.send(from, { type: 'vote-reply', term: this.term, granted: false });
       return;
     }
@@ -347,6 +392,10 @@ export class ElectionNode implements ElectionAlgorithm {
     if (this.term >= MAX_TERM) {
       // No term is left to claim: this node can only follow a leader of this term.
       this.becomeFollower();
+      return;
+    }
+    if (this.promise.binds(now)) {
+      this.waitOutPromise(now);
       return;
     }
     this.role = 'pre-candidate';
@@ -420,6 +469,10 @@ export class ElectionNode implements ElectionAlgorithm {
   }
 
   private becomeCandidate(now: number, cause: ElectionPhaseCause): void {
+    if (this.promise.binds(now)) {
+      this.waitOutPromise(now);
+      return;
+    }
     this.role = 'candidate';
     this.leader = null;
     this.term += 1;
@@ -452,7 +505,14 @@ export class ElectionNode implements ElectionAlgorithm {
     if (this.config.succession) this.out.timer('retry', this.retryDelay());
   }
 
+  /** Promised a leader (see `read-lease.ts`): follow, and stand only once the promise ends. */
+  private waitOutPromise(now: number): void {
+    this.becomeFollower();
+    this.out.timer('election', this.promise.remaining(now));
+  }
+
   private becomeLeader(now: number): void {
+    this.lease.reset();
     this.role = 'leader';
     this.leader = this.config.id;
     this.skip.clear();
@@ -467,6 +527,7 @@ export class ElectionNode implements ElectionAlgorithm {
   }
 
   private becomeFollower(): void {
+    this.lease.reset();
     if (this.role === 'leader') {
       // The list it published names the others; as a follower it falls back to rank order.
       this.successors = [];
@@ -480,6 +541,7 @@ export class ElectionNode implements ElectionAlgorithm {
   }
 
   private adoptTerm(term: number, now: number): void {
+    this.lease.reset();
     const wasLeader = this.role === 'leader';
     this.term = term;
     this.votedFor = null;
@@ -493,7 +555,10 @@ export class ElectionNode implements ElectionAlgorithm {
   private broadcastHeartbeat(now: number): void {
     const successors = this.currentSuccessors(now);
     this.successors = successors;
-    for (const p of this.config.peers) this.out.send(p, { type: 'heartbeat', term: this.term, successors });
+    // Stamped now, before any follower can receive it: the lease counts from here.
+    const lease = this.lease.round(now);
+    const m = lease === undefined ? { successors } : { successors, lease };
+    for (const p of this.config.peers) this.out.send(p, { type: 'heartbeat', term: this.term, ...m });
     this.out.timer('heartbeat', this.config.heartbeatMs);
   }
 
