@@ -197,30 +197,37 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(out)}\n`);
       }
     }
-    // The chaos fault mix around each kill (failover-faults.ts), one line per scenario.
-    const mix = simulateFailover({
-      algorithm: election,
-      nodes,
-      trials: simulated * FAILOVER_SCENARIOS.length,
-      seed,
-      succession: true,
-      scenarios: FAILOVER_SCENARIOS,
-      network: { minDelayMs: 0.2, maxDelayMs: 5 },
-    });
-    for (const [scenario, r] of Object.entries(mix.byScenario)) {
-      const out = {
-        mode: 'simulated-failover-faults',
-        election,
+    // The chaos fault mix around each kill (failover-faults.ts), one line per scenario: without
+    // register reads (no read-lease promises asked) and with reads all along (leases in use).
+    for (const registerReads of [false, true]) {
+      const mix = simulateFailover({
+        algorithm: election,
         nodes,
-        scenario,
-        trials: r.samples.length,
-        failoverP50Ms: round(r.p50),
-        failoverP99Ms: round(r.p99),
-        failoverMaxMs: round(r.max),
-        p99AfterAvailableMs: round(r.p99AfterAvailable),
-        maxLeadersPerTerm: mix.maxLeadersPerTerm,
-      };
-      process.stdout.write(`${JSON.stringify(out)}\n`);
+        trials: simulated * FAILOVER_SCENARIOS.length,
+        seed,
+        succession: true,
+        scenarios: FAILOVER_SCENARIOS,
+        network: { minDelayMs: 0.2, maxDelayMs: 5 },
+        registerReads,
+        ...(leaseMs === null ? {} : { election: { leasePromiseMs: leaseMs } }),
+      });
+      for (const [scenario, r] of Object.entries(mix.byScenario)) {
+        const out = {
+          mode: 'simulated-failover-faults',
+          election,
+          nodes,
+          registerReads,
+          scenario,
+          trials: r.samples.length,
+          failoverP50Ms: round(r.p50),
+          failoverP99Ms: round(r.p99),
+          failoverMaxMs: round(r.max),
+          p99AfterAvailableMs: round(r.p99AfterAvailable),
+          maxLeadersPerTerm: mix.maxLeadersPerTerm,
+        };
+        process.stdout.write(`${JSON.stringify(out)}
+`);
+      }
     }
     return 0;
   }

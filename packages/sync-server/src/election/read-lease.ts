@@ -27,7 +27,7 @@
  *
  * Nothing here reads a clock: every time is passed in by the caller.
  */
-import type { NodeId } from './types.js';
+import type { HeartbeatAckMessage, HeartbeatMessage, NodeId } from './types.js';
 
 /** Default clock-rate drift bound between two nodes' monotonic clocks (1%). */
 export const DEFAULT_LEASE_DRIFT = 0.01;
@@ -188,4 +188,58 @@ export class LeaderLease {
     this.sent.clear();
     this.acked.clear();
   }
+}
+
+/** The read-lease state of one election machine: its promise as a follower, its lease as leader. */
+export interface ReadLeases {
+  readonly promise: FollowerPromise;
+  readonly lease: LeaderLease;
+}
+
+/**
+ * The read-lease state of a machine that was just created from persisted state with term
+ * `term`. A node with peers and a term above 0 may have promised before it went down, so the
+ * caller applies {@link FollowerPromise.restarted} when it starts (term 0: it never followed a
+ * leader, since a term is persisted before any ack, so it never promised).
+ */
+export function createReadLeases(config: {
+  lease: LeaseTiming;
+  peers: readonly NodeId[];
+  majority: number;
+}): ReadLeases {
+  return {
+    promise: new FollowerPromise(config.lease.promiseMs),
+    lease: new LeaderLease(config.lease, config.peers, config.majority),
+  };
+}
+
+/**
+ * The heartbeat a leader of `term` broadcasts at `now`, stamped with a lease round while reads
+ * want one (the stamp is taken before the send, so before any follower can receive it).
+ */
+export function leaseHeartbeat(
+  leases: ReadLeases,
+  term: number,
+  successors: NodeId[],
+  now: number,
+): HeartbeatMessage {
+  const lease = leases.lease.round(now);
+  return lease === undefined
+    ? { type: 'heartbeat', term, successors }
+    : { type: 'heartbeat', term, successors, lease };
+}
+
+/**
+ * The ack of a follower (now in `term`) that accepted a heartbeat at `now`: when the heartbeat
+ * carried lease round `lease`, the follower promises and echoes the round.
+ */
+export function leaseAck(
+  leases: ReadLeases,
+  term: number,
+  lease: number | undefined,
+  now: number,
+): HeartbeatAckMessage {
+  if (lease === undefined) return { type: 'heartbeat-ack', term };
+  leases.promise.give(now);
+  return { type: 'heartbeat-ack', term, lease };
 }

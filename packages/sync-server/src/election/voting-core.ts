@@ -16,7 +16,7 @@ import {
   type ResolvedElection,
   resolveElectionConfig,
 } from './config.js';
-import { FollowerPromise, LeaderLease } from './read-lease.js';
+import { createReadLeases, leaseAck, leaseHeartbeat, type ReadLeases } from './read-lease.js';
 import { StepOutput } from './step-output.js';
 import { freshCount, successionOrder } from './succession.js';
 import {
@@ -48,10 +48,8 @@ export abstract class VotingCore implements ElectionAlgorithm {
   /** Peers whose link went down (or that missed a hop) and were not heard from since. */
   protected readonly suspected = new Set<NodeId>();
   protected readonly lastAck = new Map<NodeId, number>();
-  /** This node's promise to a leader not to vote or stand (register read leases). */
-  protected readonly promise: FollowerPromise;
-  /** This node's read lease while it leads. */
-  protected readonly lease: LeaderLease;
+  /** Register read leases: this node's promise as a follower, its lease as leader. */
+  protected readonly leases: ReadLeases;
   protected readonly out = new StepOutput();
 
   /** See `ElectionNode`'s constructor: throws `RangeError` for a bad config or persisted state. */
@@ -61,8 +59,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
     this.term = persisted.term;
     this.votedFor = persisted.votedFor;
     this.random = random;
-    this.promise = new FollowerPromise(this.config.lease.promiseMs);
-    this.lease = new LeaderLease(this.config.lease, this.config.peers, this.config.majority);
+    this.leases = createReadLeases(this.config);
   }
 
   /** What the machine does when its leader is gone (its election timer fired). */
@@ -105,12 +102,12 @@ export abstract class VotingCore implements ElectionAlgorithm {
 
   /** See {@link ElectionAlgorithm.wantReadLease}. */
   wantReadLease(now: number): void {
-    this.lease.want(now);
+    this.leases.lease.want(now);
   }
 
   /** See {@link ElectionAlgorithm.holdsReadLease}. */
   holdsReadLease(now: number): boolean {
-    return this.role === 'leader' && this.lease.holds(now);
+    return this.role === 'leader' && this.leases.lease.holds(now);
   }
 
   /**
@@ -121,7 +118,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
   start(now: number): ElectionOutput {
     this.out.reset();
     // Term 0: it never followed a leader (a term is persisted before any ack), so never promised.
-    if (this.config.peers.length > 0 && this.term > 0) this.promise.restarted(now);
+    if (this.config.peers.length > 0 && this.term > 0) this.leases.promise.restarted(now);
     this.begin(now);
     return this.out.take();
   }
@@ -161,7 +158,12 @@ export abstract class VotingCore implements ElectionAlgorithm {
     this.out.reset();
     if (this.config.peers.includes(peer)) {
       this.suspected.add(peer);
-      if (peer === this.leader) this.lastLeaderContact = Number.NEGATIVE_INFINITY;
+      if (peer === this.leader) {
+        this.lastLeaderContact = Number.NEGATIVE_INFINITY;
+        // Promised it a lease: stand once the promise ends (see `ElectionNode.peerDown`).
+        if (this.role === 'follower' && this.leases.promise.binds(now))
+          this.out.timer('election', this.leases.promise.remaining(now));
+      }
       this.onPeerDown(peer, now);
     }
     return this.out.take();
@@ -202,7 +204,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
         if (m.term > this.term) this.adoptTerm(m.term, now);
         else if (this.role === 'leader' && m.term === this.term) {
           this.lastAck.set(from, now);
-          if (m.lease !== undefined) this.lease.ack(from, m.lease);
+          if (m.lease !== undefined) this.leases.lease.ack(from, m.lease);
         }
         return;
       case 'pre-vote': {
@@ -210,11 +212,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
         // A grant echoes the term asked for; a refusal carries our own term, so a node that asks
         // from behind (it was down while the others moved on) learns the newer term.
         const granted =
-          this.role !== 'leader' &&
-          m.term > this.term &&
-          !this.leaderFresh(now) &&
-          !this.promise.binds(now) &&
-          this.mayGrant(from);
+          this.role !== 'leader' && m.term > this.term && !this.bound(now) && this.mayGrant(from);
         this.out.send(from, { type: 'pre-vote-reply', term: granted ? m.term : this.term, granted });
         return;
       }
@@ -264,21 +262,11 @@ export abstract class VotingCore implements ElectionAlgorithm {
     this.successors = successors.filter((s) => this.config.members.includes(s));
     this.lastLeaderContact = now;
     this.armElectionTimer();
-    if (lease === undefined) this.out.send(from, { type: 'heartbeat-ack', term: this.term });
-    else {
-      this.promise.give(now);
-      this.out.send(from, { type: 'heartbeat-ack', term: this.term, lease });
-    }
+    this.out.send(from, leaseAck(this.leases, this.term, lease, now));
   }
 
   private onVoteRequest(from: NodeId, term: number, now: number): void {
-    if (
-      term < this.term ||
-      this.role === 'leader' ||
-      this.leaderFresh(now) ||
-      this.promise.binds(now) ||
-      !this.mayGrant(from)
-    ) {
+    if (term < this.term || this.role === 'leader' || this.bound(now) || !this.mayGrant(from)) {
       this.out.send(from, { type: 'vote-reply', term: this.term, granted: false });
       return;
     }
@@ -308,7 +296,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
       this.becomeFollower();
       return;
     }
-    if (this.promise.binds(now)) {
+    if (this.leases.promise.binds(now)) {
       this.waitOutPromise(now);
       return;
     }
@@ -333,7 +321,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
       this.becomeFollower();
       return;
     }
-    if (this.promise.binds(now)) {
+    if (this.leases.promise.binds(now)) {
       this.waitOutPromise(now);
       return;
     }
@@ -370,11 +358,11 @@ export abstract class VotingCore implements ElectionAlgorithm {
    */
   protected waitOutPromise(now: number): void {
     this.becomeFollower();
-    if (this.role === 'follower') this.out.timer('election', this.promise.remaining(now));
+    if (this.role === 'follower') this.out.timer('election', this.leases.promise.remaining(now));
   }
 
   protected becomeLeader(now: number): void {
-    this.lease.reset();
+    this.leases.lease.reset();
     this.role = 'leader';
     this.leader = this.config.id;
     this.lastAck.clear();
@@ -387,7 +375,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
 
   /** Follow (no leader known yet unless `leader` is set): cancel round timers, arm the election timer. */
   protected becomeFollower(): void {
-    this.lease.reset();
+    this.leases.lease.reset();
     if (this.role === 'leader') {
       this.successors = [];
       this.out.timer('heartbeat', null);
@@ -400,7 +388,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
 
   /** Fencing: a higher term seen anywhere; forget the vote and any leadership. */
   protected adoptTerm(term: number, now: number): void {
-    this.lease.reset();
+    this.leases.lease.reset();
     const wasLeader = this.role === 'leader';
     this.term = term;
     this.votedFor = null;
@@ -414,10 +402,8 @@ export abstract class VotingCore implements ElectionAlgorithm {
   protected broadcastHeartbeat(now: number): void {
     const successors = this.currentSuccessors(now);
     this.successors = successors;
-    // Stamped now, before any follower can receive it: the lease counts from here.
-    const lease = this.lease.round(now);
-    const m = lease === undefined ? { successors } : { successors, lease };
-    for (const p of this.config.peers) this.out.send(p, { type: 'heartbeat', term: this.term, ...m });
+    const heartbeat = leaseHeartbeat(this.leases, this.term, successors, now);
+    for (const p of this.config.peers) this.out.send(p, heartbeat);
     this.out.timer('heartbeat', this.config.heartbeatMs);
   }
 
@@ -432,6 +418,14 @@ export abstract class VotingCore implements ElectionAlgorithm {
   /** Whether the leader this node follows was heard within the stickiness window. */
   protected leaderFresh(now: number): boolean {
     return now - this.lastLeaderContact < this.config.stickinessMs;
+  }
+
+  /**
+   * Whether this node may grant no (pre-)vote now: it heard its leader within the stickiness
+   * window, or it promised a leader a read lease that has not ended (even if the link closed).
+   */
+  private bound(now: number): boolean {
+    return this.leaderFresh(now) || this.leases.promise.binds(now);
   }
 
   protected cancelRoundTimers(): void {

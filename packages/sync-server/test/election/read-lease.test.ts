@@ -165,7 +165,9 @@ for (const algorithm of ['bully', 'candidates'] as const) {
       f.start(0);
       const ack = f.receive(3, { type: 'heartbeat', term: 1, successors: [2, 1], lease: 7 }, 1000);
       expect(sent(ack, 'heartbeat-ack')[0]?.message).toEqual({ type: 'heartbeat-ack', term: 1, lease: 7 });
-      f.peerDown(3, 1001); // the link to the leader closed (a partition, not necessarily a death)
+      // the link to the leader closed (a partition, not necessarily a death): the election is
+      // scheduled for the promise's end, not before
+      expect(electionTimer(f.peerDown(3, 1001))).toBe(149);
       const pre = f.receive(1, { type: 'pre-vote', term: 2 }, 1002);
       expect(sent(pre, 'pre-vote-reply')[0]?.message).toMatchObject({ granted: false });
       const vote = f.receive(1, { type: 'vote-request', term: 2 }, 1003);
@@ -185,7 +187,8 @@ for (const algorithm of ['bully', 'candidates'] as const) {
       const f = make(2, 0);
       f.start(0);
       f.receive(3, { type: 'heartbeat', term: 1, successors: [2, 1] }, 1000);
-      f.peerDown(3, 1001);
+      // and, as before leases, a closed link alone does not start an election
+      expect(electionTimer(f.peerDown(3, 1001))).toBeUndefined();
       const vote = f.receive(1, { type: 'vote-request', term: 2 }, 1002);
       expect(sent(vote, 'vote-reply')[0]?.message).toMatchObject({ granted: true });
     });
