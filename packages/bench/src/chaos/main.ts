@@ -157,6 +157,11 @@ async function main(argv: string[]): Promise<number> {
   const election = electionFlag(argv);
   const leaseArg = flag(argv, 'lease-ms');
   const leaseMs = leaseArg === undefined ? null : int(argv, 'lease-ms', 0);
+  if (leaseMs !== null && leaseMs !== 0 && (leaseMs < 11 || leaseMs > 300)) {
+    // what the relay accepts with the default election timeout (300-600 ms)
+    process.stderr.write(`chaos: --lease-ms must be 0 (off) or between 11 and 300, got ${leaseMs}\n`);
+    process.exit(2);
+  }
   const nodeArgs = ['--election', election, ...(leaseMs === null ? [] : ['--lease-ms', String(leaseMs)])];
   const witnesses = flagsOf(argv).witness ? 1 : 0;
   if (witnesses > 0 && (election === 'ring' || election === 'invitation')) {
