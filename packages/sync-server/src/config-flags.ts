@@ -202,6 +202,13 @@ export const FLAGS: readonly Flag[] = [
     help: 'cluster: randomized election timeout range in ms',
   },
   {
+    name: 'lease-ms',
+    env: 'ACCORD_LEASE_MS',
+    arg: 'MS',
+    def: null,
+    help: 'cluster: register read leases: how long a follower promises its leader not to vote or stand (the leader reads locally for MS * 0.99 - 10 of it; see docs/consistency.md); 0: off (every read takes a majority round); default: half the minimum election timeout, at least 2 heartbeats',
+  },
+  {
     name: 'election',
     env: 'ACCORD_ELECTION',
     arg: 'ALGO',

@@ -54,6 +54,11 @@ export interface RelayConfig extends ClientLimitsConfig {
   readonly readQuorum: number | null;
   readonly heartbeatMs: number;
   readonly electionTimeoutMs: readonly [number, number];
+  /**
+   * Register read leases (`--lease-ms`): how long a follower promises not to vote or stand (ms);
+   * 0: off; null: the election's default (its stickiness window).
+   */
+  readonly leasePromiseMs: number | null;
   /** Leader election algorithm (`--election`). */
   readonly election: ElectionAlgorithmName;
   /** Nodes that may lead under `--election candidates` (`--candidates`); null: every node. */
@@ -153,6 +158,22 @@ function int(name: string, v: string, min: number): number {
   return n;
 }
 
+/**
+ * `--lease-ms`: 0 (leases off) or a promise that leaves a positive lease after the default drift
+ * and margin (> 10.1 ms, so at least 11) and does not exceed the minimum election timeout (a
+ * longer promise would hold back every failover, not only the shortcut taken on a closed link).
+ */
+function parseLeaseMs(v: string | null, electionTimeoutMinMs: number): number | null {
+  if (v === null) return null;
+  const n = int('lease-ms', v, 0);
+  if (n !== 0 && (n < 11 || n > electionTimeoutMinMs)) {
+    throw new ConfigError(
+      `--lease-ms must be 0 (off) or between 11 and the minimum election timeout (${electionTimeoutMinMs}), got ${v}`,
+    );
+  }
+  return n;
+}
+
 /** Parse `id@host:port,…`. */
 export function parsePeers(v: string): PeerAddress[] {
   const peers: PeerAddress[] = [];
@@ -230,6 +251,7 @@ export function loadConfig(
   const etMin = int('election-timeout', et[1] as string, 1);
   const etMax = int('election-timeout', et[2] as string, 1);
   if (etMax <= etMin) throw new ConfigError('--election-timeout MAX must exceed MIN');
+  const leaseMs = get('lease-ms');
   const wq = get('write-quorum');
   const rq = get('read-quorum');
   const id = int('id', need('id'), 1);
@@ -304,6 +326,7 @@ export function loadConfig(
     readQuorum: rq === null ? null : int('read-quorum', rq, 1),
     heartbeatMs: int('heartbeat', need('heartbeat'), 1),
     electionTimeoutMs: [etMin, etMax],
+    leasePromiseMs: parseLeaseMs(leaseMs, etMin),
     election,
     candidates: leaders,
     clusterSecret,

@@ -27,6 +27,13 @@ describe('relay configuration', () => {
     expect(loadConfig([...base, '--peer-port', '7000'], {}).peerPort).toBe(7000);
   });
 
+  it('reads --lease-ms (register read leases): default null (the election decides), 0 off', () => {
+    expect(loadConfig(base, {}).leasePromiseMs).toBeNull();
+    expect(loadConfig([...base, '--lease-ms', '0'], {}).leasePromiseMs).toBe(0);
+    expect(loadConfig([...base, '--lease-ms', '200'], {}).leasePromiseMs).toBe(200);
+    expect(loadConfig(base, { ACCORD_LEASE_MS: '120' }).leasePromiseMs).toBe(120);
+  });
+
   it('reads the election algorithm and its candidates (bully and every node by default)', () => {
     expect(loadConfig(base, {})).toMatchObject({ election: 'bully', candidates: null });
     const peers = [
@@ -162,6 +169,13 @@ describe('relay configuration', () => {
     [[...base, '--peers', '2@h:1,2@h:2'], /duplicate/],
     [[...base, '--peers', 'h:1'], /id@host:port/],
     [[...base, '--election-timeout', '600-300'], /MAX must exceed MIN/],
+    [[...base, '--lease-ms', '-5'], /--lease-ms must be an integer/],
+    [[...base, '--lease-ms', '1.5'], /--lease-ms must be an integer/],
+    [
+      [...base, '--lease-ms', '10'],
+      /--lease-ms must be 0 \(off\) or between 11 and the minimum election timeout \(300\)/,
+    ],
+    [[...base, '--lease-ms', '301'], /--lease-ms must be 0/],
     [[...base, '--election', 'paxos'], /--election must be one of bully, candidates, invitation, ring/],
     [[...base, '--election', ''], /--election must be one of/],
     [[...base, '--candidates', '1'], /--candidates needs --election candidates/],

@@ -9,6 +9,7 @@
  * `pnpm chaos --simulate-failover 1000` runs the election simulation (virtual time) with and
  * without next-in-line succession. `--election bully|candidates|invitation|ring` picks the
  * algorithm every node runs (default bully; passed to the node processes, echoed in the JSON).
+ * `--lease-ms N` is passed to every node (register read leases; 0: off) and echoed as `leaseMs`.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -34,6 +35,7 @@ const VALUE_FLAGS = [
   'election',
   'simulate-failover',
   'failover-trials',
+  'lease-ms',
 ] as const;
 
 /**
@@ -134,6 +136,7 @@ function failedRun(seed: number, problem: string): ScheduleResult {
     casOps: 0,
     casIndeterminate: 0,
     casLatenciesMs: [],
+    casReadLatenciesMs: [],
     linearizable: 'unknown',
     problems: [problem],
   };
@@ -152,7 +155,14 @@ async function main(argv: string[]): Promise<number> {
   const durationMs = int(argv, 'duration', 4000);
   const json = flagsOf(argv).json;
   const election = electionFlag(argv);
-  const nodeArgs = ['--election', election];
+  const leaseArg = flag(argv, 'lease-ms');
+  const leaseMs = leaseArg === undefined ? null : int(argv, 'lease-ms', 0);
+  if (leaseMs !== null && leaseMs !== 0 && (leaseMs < 11 || leaseMs > 300)) {
+    // what the relay accepts with the default election timeout (300-600 ms)
+    process.stderr.write(`chaos: --lease-ms must be 0 (off) or between 11 and 300, got ${leaseMs}\n`);
+    process.exit(2);
+  }
+  const nodeArgs = ['--election', election, ...(leaseMs === null ? [] : ['--lease-ms', String(leaseMs)])];
   const witnesses = flagsOf(argv).witness ? 1 : 0;
   if (witnesses > 0 && (election === 'ring' || election === 'invitation')) {
     process.stderr.write(`chaos: --witness works with --election bully or candidates, not ${election}\n`);
@@ -192,30 +202,37 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(out)}\n`);
       }
     }
-    // The chaos fault mix around each kill (failover-faults.ts), one line per scenario.
-    const mix = simulateFailover({
-      algorithm: election,
-      nodes,
-      trials: simulated * FAILOVER_SCENARIOS.length,
-      seed,
-      succession: true,
-      scenarios: FAILOVER_SCENARIOS,
-      network: { minDelayMs: 0.2, maxDelayMs: 5 },
-    });
-    for (const [scenario, r] of Object.entries(mix.byScenario)) {
-      const out = {
-        mode: 'simulated-failover-faults',
-        election,
+    // The chaos fault mix around each kill (failover-faults.ts), one line per scenario: without
+    // register reads (no read-lease promises asked) and with reads all along (leases in use).
+    for (const registerReads of [false, true]) {
+      const mix = simulateFailover({
+        algorithm: election,
         nodes,
-        scenario,
-        trials: r.samples.length,
-        failoverP50Ms: round(r.p50),
-        failoverP99Ms: round(r.p99),
-        failoverMaxMs: round(r.max),
-        p99AfterAvailableMs: round(r.p99AfterAvailable),
-        maxLeadersPerTerm: mix.maxLeadersPerTerm,
-      };
-      process.stdout.write(`${JSON.stringify(out)}\n`);
+        trials: simulated * FAILOVER_SCENARIOS.length,
+        seed,
+        succession: true,
+        scenarios: FAILOVER_SCENARIOS,
+        network: { minDelayMs: 0.2, maxDelayMs: 5 },
+        registerReads,
+        ...(leaseMs === null ? {} : { election: { leasePromiseMs: leaseMs } }),
+      });
+      for (const [scenario, r] of Object.entries(mix.byScenario)) {
+        const out = {
+          mode: 'simulated-failover-faults',
+          election,
+          nodes,
+          registerReads,
+          scenario,
+          trials: r.samples.length,
+          failoverP50Ms: round(r.p50),
+          failoverP99Ms: round(r.p99),
+          failoverMaxMs: round(r.max),
+          p99AfterAvailableMs: round(r.p99AfterAvailable),
+          maxLeadersPerTerm: mix.maxLeadersPerTerm,
+        };
+        process.stdout.write(`${JSON.stringify(out)}
+`);
+      }
     }
     return 0;
   }
@@ -279,9 +296,11 @@ async function main(argv: string[]): Promise<number> {
   const netFailovers = results.flatMap((r) => r.failoverCauses.map((c) => Math.max(0, c.ms - c.floorMs)));
   const gaps = results.flatMap((r) => r.writeGapsMs);
   const casLatencies = results.flatMap((r) => r.casLatenciesMs);
+  const casReadLatencies = results.flatMap((r) => r.casReadLatenciesMs);
   const totalReq = results.reduce((s, r) => s + r.requests, 0);
   const summary = {
     election,
+    leaseMs,
     schedules,
     seed,
     nodes,
@@ -323,6 +342,10 @@ async function main(argv: string[]): Promise<number> {
     casIndeterminate: results.reduce((s, r) => s + r.casIndeterminate, 0),
     casP50Ms: round(percentile(casLatencies, 0.5)),
     casP99Ms: round(percentile(casLatencies, 0.99)),
+    /** Failed compare-and-sets (value ≠ expected: reads, answered under a lease or after a round). */
+    casReads: casReadLatencies.length,
+    casReadP50Ms: round(percentile(casReadLatencies, 0.5)),
+    casReadP99Ms: round(percentile(casReadLatencies, 0.99)),
     /** Schedules whose register history the checker could not decide within its work bound. */
     linearizabilityUnknown: results.filter((r) => r.linearizable === 'unknown').length,
     slowFailovers: results

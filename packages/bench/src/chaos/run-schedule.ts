@@ -90,6 +90,8 @@ export interface ScheduleResult {
   casIndeterminate: number;
   /** Invocation-to-answer times of the register operations that got a definite answer (ms). */
   casLatenciesMs: number[];
+  /** Latencies of the answered compare-and-sets that failed (value ≠ expected): the reads. */
+  casReadLatenciesMs: number[];
   /** The linearizability checker's verdict on the register history. */
   linearizable: LinearizabilityVerdict;
   problems: string[];
@@ -390,6 +392,9 @@ export async function runSchedule(seed: number, opts: RunOptions): Promise<Sched
       casOps: history.length,
       casIndeterminate: history.filter((o) => o.returnAt === null).length,
       casLatenciesMs: history.flatMap((o) => (o.returnAt === null ? [] : [o.returnAt - o.invokeAt])),
+      casReadLatenciesMs: history.flatMap((o) =>
+        o.returnAt === null || o.result?.ok !== false ? [] : [o.returnAt - o.invokeAt],
+      ),
       linearizable,
       problems,
     };

@@ -17,7 +17,14 @@ const runChaos = (args: string[]) => runNode(MAIN, args);
 
 describe('pnpm chaos flags', () => {
   it('refuses an unknown flag, a missing value and a stray argument with exit code 2 and one line', async () => {
-    for (const args of [['--bogus', '1'], ['--schedules'], ['stray'], ['--schedules', 'x']]) {
+    for (const args of [
+      ['--bogus', '1'],
+      ['--schedules'],
+      ['stray'],
+      ['--schedules', 'x'],
+      ['--lease-ms', '5'],
+      ['--lease-ms', '-1'],
+    ]) {
       const { code, stdout, stderr } = await runChaos(args);
       expect(code, args.join(' ')).toBe(2);
       expect(stdout).toBe('');

@@ -31,6 +31,12 @@ export interface ClusterReplicatorOptions {
   replicateTimeoutMs?: number;
   /** How long one register round (prepare, write, confirm) waits for a majority (ms). Default 1000. */
   registerTimeoutMs?: number;
+  /**
+   * Register read leases (`--lease-ms`): how long a follower promises its leader not to vote or
+   * stand (ms); the leader's lease is shorter (see `election/read-lease.ts`). 0: off, every read
+   * takes a confirmation round. Default: the election's stickiness window (150 ms by default).
+   */
+  leasePromiseMs?: number;
   /** How long a join waits for R - 1 peers. Default 1000. */
   readTimeoutMs?: number;
   /**

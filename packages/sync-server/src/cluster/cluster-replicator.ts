@@ -130,6 +130,7 @@ export class ClusterReplicator implements Replicator {
         electionTimeoutMaxMs: max,
         canLead: !this.isWitness,
         nonLeaders: [...this.witnesses],
+        ...(this.opts.leasePromiseMs !== undefined ? { leasePromiseMs: this.opts.leasePromiseMs } : {}),
       },
       persisted,
     );
@@ -159,6 +160,11 @@ export class ClusterReplicator implements Replicator {
         return { term: s?.term ?? 0, leader: s?.leader ?? null, isLeader: s?.role === 'leader' };
       },
       roundTimeoutMs: this.opts.registerTimeoutMs ?? 1000,
+      readLease: {
+        noteRead: () => this.election?.wantReadLease(this.scheduler.now()),
+        holds: (term) =>
+          this.election?.status().term === term && this.election.holdsReadLease(this.scheduler.now()),
+      },
     });
     this.writeRepl = new WriteReplication({
       nodeId: this.opts.nodeId,
@@ -348,6 +354,7 @@ export class ClusterReplicator implements Replicator {
       ...(this.witness !== null ? this.witness.health() : {}),
       pendingWrites: this.writeRepl?.pending ?? 0,
       causalHeld: this.writeRepl?.held ?? 0,
+      registerReads: this.register?.readStats() ?? { lease: 0, confirmed: 0 },
       // Catch-up runs between full replicas only (a witness hands over through its probes).
       catchingUp:
         this.witness !== null

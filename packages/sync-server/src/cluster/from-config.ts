@@ -50,6 +50,7 @@ export function clusterReplicatorFromConfig(
     r: config.readQuorum,
     heartbeatMs: config.heartbeatMs,
     electionTimeoutMs: config.electionTimeoutMs,
+    ...(config.leasePromiseMs !== null ? { leasePromiseMs: config.leasePromiseMs } : {}),
     election: config.election,
     candidates: config.candidates,
     replicateTimeoutMs: config.writeTimeoutMs,

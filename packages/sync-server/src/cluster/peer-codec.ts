@@ -22,8 +22,8 @@ import type { ClusterMessage } from './messages.js';
 
 /**
  * Wire version of the peer protocol (2: messages travel in authenticated records, no `hello`;
- * 3: sync requests and replies carry a request id; 4: forwarded writes carry a causal stamp, and
- * `causal-pull`/`causal-fill` exist).
+ * 3: sync requests and replies carry a request id; 4: forwarded writes carry a causal stamp,
+ * `causal-pull`/`causal-fill` exist, and heartbeats and their acks carry a lease round, 0 for none).
  */
 export const CLUSTER_PROTOCOL_VERSION = 4;
 
@@ -116,8 +116,12 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
       e.writeVarUint(m.term);
       e.writeVarUint(m.successors.length);
       for (const s of m.successors) e.writeVarUint(s);
+      writeLeaseRound(e, m.lease);
       break;
     case 'heartbeat-ack':
+      e.writeVarUint(m.term);
+      writeLeaseRound(e, m.lease);
+      break;
     case 'pre-vote':
     case 'elect':
     case 'alive':
@@ -305,6 +309,23 @@ class FieldReader {
 }
 
 /**
+ * A heartbeat's (or its ack's) lease round as a varint, 0 for none (so every message stays
+ * prefix-free). Throws `RangeError` for a round that is not a positive safe integer (a caller bug).
+ */
+function writeLeaseRound(e: Encoder, lease: number | undefined): void {
+  if (lease !== undefined && (!Number.isSafeInteger(lease) || lease <= 0))
+    throw new RangeError(`lease round ${lease} is not positive`);
+  e.writeVarUint(lease ?? 0);
+}
+
+/** A lease round (0: none); beyond the safe integer range is `invalid`. */
+function readLeaseRound(d: Decoder): number | undefined {
+  const lease = d.readVarUint();
+  if (!Number.isSafeInteger(lease)) throw new DecodeError('invalid', 'lease round out of range');
+  return lease === 0 ? undefined : lease;
+}
+
+/**
  * Decode one message. Throws `DecodeError` (`bad-version`, `bad-tag`, `truncated`, `too-large`,
  * `invalid`, `trailing-bytes`, ...) on any malformed, oversized or hostile input; never anything else.
  */
@@ -324,10 +345,16 @@ export function decodeClusterMessage(
         const n = d.readCount(1, limits.maxMembers);
         const successors: NodeId[] = [];
         for (let i = 0; i < n; i++) successors.push(r.nodeId());
-        return { type: 'heartbeat', term, successors };
+        const lease = readLeaseRound(d);
+        return lease === undefined
+          ? { type: 'heartbeat', term, successors }
+          : { type: 'heartbeat', term, successors, lease };
       }
-      case TAGS['heartbeat-ack']:
-        return { type: 'heartbeat-ack', term: r.term() };
+      case TAGS['heartbeat-ack']: {
+        const term = r.term();
+        const lease = readLeaseRound(d);
+        return lease === undefined ? { type: 'heartbeat-ack', term } : { type: 'heartbeat-ack', term, lease };
+      }
       case TAGS['pre-vote']:
         return { type: 'pre-vote', term: r.term() };
       case TAGS.elect:

@@ -16,6 +16,16 @@ export interface ElectionAlgorithm {
   status(): ElectionStatus;
   /** True when this node leads and heard from a majority within its lease at `now`. */
   hasQuorumLease(now: number): boolean;
+  /**
+   * A register read is being served at `now`: a leader asks for promises with its heartbeats for
+   * the next `leaseIdleMs` (see `read-lease.ts`). Changes nothing else; no-op on a follower.
+   */
+  wantReadLease(now: number): void;
+  /**
+   * True when this node leads and holds a read lease at `now`: no node can lead a newer term
+   * before the lease ends, so a register read may be answered without a round.
+   */
+  holdsReadLease(now: number): boolean;
   /** Begin (arm the first timers). */
   start(now: number): ElectionOutput;
   /** Handle a timer the host set earlier; stale fires are ignored. */

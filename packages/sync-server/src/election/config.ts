@@ -1,6 +1,13 @@
 /**
  * Defaults and validation of the election configuration.
  */
+import {
+  checkLeaseTiming,
+  DEFAULT_LEASE_DRIFT,
+  DEFAULT_LEASE_IDLE_MS,
+  DEFAULT_LEASE_MARGIN_MS,
+  type LeaseTiming,
+} from './read-lease.js';
 import type { ElectionConfig, NodeId } from './types.js';
 
 /** Heartbeat interval default, in ms. */
@@ -31,6 +38,8 @@ export interface ResolvedElection {
   canLead: boolean;
   /** Members that never lead (witnesses). */
   nonLeaders: ReadonlySet<NodeId>;
+  /** Register read leases (see `read-lease.ts`); `lease.promiseMs` 0: off. */
+  lease: LeaseTiming;
 }
 
 /** The smallest number of nodes that is more than half of `n`. */
@@ -46,7 +55,8 @@ function positive(name: string, v: number): number {
 /**
  * Fill in defaults and check the configuration. Throws `RangeError` when the id is not a member,
  * ids are not distinct positive safe integers, or durations are not positive and ordered
- * (`heartbeatMs < electionTimeoutMinMs < electionTimeoutMaxMs`).
+ * (`heartbeatMs < electionTimeoutMinMs < electionTimeoutMaxMs`), or the lease timing is invalid
+ * (see `checkLeaseTiming`).
  */
 export function resolveElectionConfig(config: ElectionConfig): ResolvedElection {
   const members = [...new Set(config.members)].sort((a, b) => a - b);
@@ -67,6 +77,13 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
   if (!(heartbeatMs < min && min < max)) {
     throw new RangeError('election config: need heartbeatMs < electionTimeoutMinMs < electionTimeoutMaxMs');
   }
+  const stickinessMs = Math.max(2 * heartbeatMs, Math.floor(min / 2));
+  const lease = checkLeaseTiming({
+    promiseMs: config.leasePromiseMs ?? stickinessMs,
+    drift: config.leaseDrift ?? DEFAULT_LEASE_DRIFT,
+    marginMs: config.leaseMarginMs ?? DEFAULT_LEASE_MARGIN_MS,
+    idleMs: config.leaseIdleMs ?? DEFAULT_LEASE_IDLE_MS,
+  });
   return {
     id: config.id,
     members,
@@ -76,13 +93,14 @@ export function resolveElectionConfig(config: ElectionConfig): ResolvedElection 
     electionTimeoutMinMs: min,
     electionTimeoutMaxMs: max,
     leaseMs: positive('leaseMs', config.leaseMs ?? min),
-    stickinessMs: Math.max(2 * heartbeatMs, Math.floor(min / 2)),
+    stickinessMs,
     aliveWaitMs: positive('aliveWaitMs', config.aliveWaitMs ?? 2 * heartbeatMs),
     preVoteRetryMs: positive('preVoteRetryMs', config.preVoteRetryMs ?? 2 * heartbeatMs),
     succession: config.succession ?? true,
     timeoutTickMs: positive('timeoutTickMs', config.timeoutTickMs ?? 1),
     canLead: config.canLead ?? !(config.nonLeaders ?? []).includes(config.id),
     nonLeaders: new Set([...(config.nonLeaders ?? []), ...(config.canLead === false ? [config.id] : [])]),
+    lease,
   };
 }
 

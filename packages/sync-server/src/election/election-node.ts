@@ -17,6 +17,7 @@ import {
   resolveElectionConfig,
   successorBand,
 } from './config.js';
+import { createReadLeases, leaseAck, leaseHeartbeat, type ReadLeases } from './read-lease.js';
 import { StepOutput } from './step-output.js';
 import { aheadOf, freshCount, successionOrder } from './succession.js';
 import {
@@ -70,6 +71,8 @@ export class ElectionNode implements ElectionAlgorithm {
   /** Peers whose link went down and that have not been heard from since. */
   private readonly suspected = new Set<NodeId>();
   private readonly lastAck = new Map<NodeId, number>();
+  /** Register read leases: this node's promise as a follower, its lease as leader. */
+  private readonly leases: ReadLeases;
   private readonly out = new StepOutput();
 
   /**
@@ -89,6 +92,7 @@ export class ElectionNode implements ElectionAlgorithm {
     this.term = persisted.term;
     this.votedFor = persisted.votedFor;
     this.random = random;
+    this.leases = createReadLeases(this.config);
   }
 
   /** Current role, term, vote, known leader and successor list. */
@@ -111,9 +115,25 @@ export class ElectionNode implements ElectionAlgorithm {
     return this.role === 'leader' && this.freshAcks(now) >= this.config.majority;
   }
 
-  /** Begin: arm the election timer (a cluster of one elects itself at once). */
+  /** See {@link ElectionAlgorithm.wantReadLease}. */
+  wantReadLease(now: number): void {
+    this.leases.lease.want(now);
+  }
+
+  /** See {@link ElectionAlgorithm.holdsReadLease}. */
+  holdsReadLease(now: number): boolean {
+    return this.role === 'leader' && this.leases.lease.holds(now);
+  }
+
+  /**
+   * Begin: arm the election timer (a cluster of one elects itself at once). A node with peers
+   * and a persisted term above 0 may have promised a leader before it (re)started, so it neither
+   * votes nor stands for `leasePromiseMs` (see `read-lease.ts`).
+   */
   start(now: number): ElectionOutput {
     this.out.reset();
+    // Term 0: it never followed a leader (a term is persisted before any ack), so never promised.
+    if (this.config.peers.length > 0 && this.term > 0) this.leases.promise.restarted(now);
     if (this.config.peers.length === 0 && this.config.canLead) this.startPreVote(now, 'start');
     else this.armElectionTimer();
     return this.out.take();
@@ -125,6 +145,12 @@ export class ElectionNode implements ElectionAlgorithm {
     if (timer === 'election' && !this.config.canLead) {
       // A witness never stands: it keeps following (and voting) whoever wins.
       if (this.role === 'follower') this.armElectionTimer();
+    } else if (
+      timer === 'election' &&
+      (this.role === 'follower' || this.role === 'deferring') &&
+      this.leases.promise.binds(now)
+    ) {
+      this.out.timer('election', this.leases.promise.remaining(now)); // promised a leader: stand once it ends
     } else if (timer === 'election' && (this.role === 'follower' || this.role === 'deferring')) {
       for (const n of this.deferredTo) this.skip.add(n);
       this.deferredTo.clear();
@@ -179,7 +205,14 @@ export class ElectionNode implements ElectionAlgorithm {
       this.suspected.add(peer);
       if (this.role === 'leader') this.broadcastHeartbeat(now);
     }
-    if (peer === this.leader) this.lastLeaderContact = Number.NEGATIVE_INFINITY;
+    if (peer === this.leader) {
+      this.lastLeaderContact = Number.NEGATIVE_INFINITY;
+      // Promised it a lease: no vote and no candidacy before the promise ends, but then at once
+      // rather than a whole election timeout after the last heartbeat (a stale one, perhaps, read
+      // after a pause). The pre-vote still finds out whether a majority lost the leader too.
+      if (this.role === 'follower' && this.config.canLead && this.leases.promise.binds(now))
+        this.out.timer('election', this.leases.promise.remaining(now));
+    }
     return this.out.take();
   }
 
@@ -219,16 +252,19 @@ export class ElectionNode implements ElectionAlgorithm {
   private dispatch(from: NodeId, m: ElectionMessage, now: number): void {
     switch (m.type) {
       case 'heartbeat':
-        this.onHeartbeat(from, m.term, m.successors, now);
+        this.onHeartbeat(from, m.term, m.successors, m.lease, now);
         return;
       case 'heartbeat-ack':
         if (m.term > this.term) this.adoptTerm(m.term, now);
-        else if (this.role === 'leader' && m.term === this.term) this.lastAck.set(from, now);
+        else if (this.role === 'leader' && m.term === this.term) {
+          this.lastAck.set(from, now);
+          if (m.lease !== undefined) this.leases.lease.ack(from, m.lease);
+        }
         return;
       case 'pre-vote': {
         const standing = this.role === 'pre-candidate' || this.role === 'bully-waiting';
         if (standing && m.term === this.roundTerm && from > this.config.id) this.rivals.add(from);
-        const granted = this.role !== 'leader' && m.term > this.term && !this.leaderFresh(now);
+        const granted = this.role !== 'leader' && m.term > this.term && !this.bound(now);
         this.out.send(from, { type: 'pre-vote-reply', term: m.term, granted });
         // A node that restarted behind the current term learns it from a full node standing in
         // the next one; no witness ever stands, so a witness tells it (as a reply carrying its term).
@@ -278,7 +314,13 @@ export class ElectionNode implements ElectionAlgorithm {
     }
   }
 
-  private onHeartbeat(from: NodeId, term: number, successors: NodeId[], now: number): void {
+  private onHeartbeat(
+    from: NodeId,
+    term: number,
+    successors: NodeId[],
+    lease: number | undefined,
+    now: number,
+  ): void {
     if (term < this.term) {
       this.out.send(from, { type: 'heartbeat-ack', term: this.term });
       return;
@@ -295,7 +337,7 @@ export class ElectionNode implements ElectionAlgorithm {
     this.deferredTo.clear();
     this.deferDeadline = null;
     this.armElectionTimer();
-    this.out.send(from, { type: 'heartbeat-ack', term: this.term });
+    this.out.send(from, leaseAck(this.leases, this.term, lease, now));
   }
 
   private onElect(from: NodeId, term: number, now: number): void {
@@ -306,6 +348,7 @@ export class ElectionNode implements ElectionAlgorithm {
       return;
     }
     if (term <= this.term) return; // stale round
+    if (this.leases.promise.binds(now)) return; // promised a leader: take over nothing (the asker goes on)
     // Views of the succession order can disagree (a restarted node knows no list); when each of
     // two nodes thinks the other goes first, the higher rank goes first, so they cannot wait on
     // each other forever.
@@ -329,7 +372,7 @@ export class ElectionNode implements ElectionAlgorithm {
   }
 
   private onVoteRequest(from: NodeId, term: number, now: number): void {
-    if (term < this.term || this.role === 'leader' || this.leaderFresh(now)) {
+    if (term < this.term || this.role === 'leader' || this.bound(now)) {
       this.out.send(from, { type: 'vote-reply', term: this.term, granted: false });
       return;
     }
@@ -347,6 +390,10 @@ export class ElectionNode implements ElectionAlgorithm {
     if (this.term >= MAX_TERM) {
       // No term is left to claim: this node can only follow a leader of this term.
       this.becomeFollower();
+      return;
+    }
+    if (this.leases.promise.binds(now)) {
+      this.waitOutPromise(now);
       return;
     }
     this.role = 'pre-candidate';
@@ -420,6 +467,10 @@ export class ElectionNode implements ElectionAlgorithm {
   }
 
   private becomeCandidate(now: number, cause: ElectionPhaseCause): void {
+    if (this.leases.promise.binds(now)) {
+      this.waitOutPromise(now);
+      return;
+    }
     this.role = 'candidate';
     this.leader = null;
     this.term += 1;
@@ -452,7 +503,14 @@ export class ElectionNode implements ElectionAlgorithm {
     if (this.config.succession) this.out.timer('retry', this.retryDelay());
   }
 
+  /** Promised a leader (see `read-lease.ts`): follow, and stand only once the promise ends. */
+  private waitOutPromise(now: number): void {
+    this.becomeFollower();
+    this.out.timer('election', this.leases.promise.remaining(now));
+  }
+
   private becomeLeader(now: number): void {
+    this.leases.lease.reset();
     this.role = 'leader';
     this.leader = this.config.id;
     this.skip.clear();
@@ -467,6 +525,7 @@ export class ElectionNode implements ElectionAlgorithm {
   }
 
   private becomeFollower(): void {
+    this.leases.lease.reset();
     if (this.role === 'leader') {
       // The list it published names the others; as a follower it falls back to rank order.
       this.successors = [];
@@ -480,6 +539,7 @@ export class ElectionNode implements ElectionAlgorithm {
   }
 
   private adoptTerm(term: number, now: number): void {
+    this.leases.lease.reset();
     const wasLeader = this.role === 'leader';
     this.term = term;
     this.votedFor = null;
@@ -493,7 +553,8 @@ export class ElectionNode implements ElectionAlgorithm {
   private broadcastHeartbeat(now: number): void {
     const successors = this.currentSuccessors(now);
     this.successors = successors;
-    for (const p of this.config.peers) this.out.send(p, { type: 'heartbeat', term: this.term, successors });
+    const heartbeat = leaseHeartbeat(this.leases, this.term, successors, now);
+    for (const p of this.config.peers) this.out.send(p, heartbeat);
     this.out.timer('heartbeat', this.config.heartbeatMs);
   }
 
@@ -510,6 +571,14 @@ export class ElectionNode implements ElectionAlgorithm {
 
   private leaderFresh(now: number): boolean {
     return now - this.lastLeaderContact < this.config.stickinessMs;
+  }
+
+  /**
+   * Whether this node may grant no (pre-)vote now: it heard its leader within the stickiness
+   * window, or it promised a leader a read lease that has not ended (even if the link closed).
+   */
+  private bound(now: number): boolean {
+    return this.leaderFresh(now) || this.leases.promise.binds(now);
   }
 
   private cancelRoundTimers(): void {

@@ -28,6 +28,12 @@ export interface FailoverSimulationOptions {
   scenarios?: readonly FailoverScenario[];
   /** The election algorithm (default `bully`; `succession` applies to bully only). */
   algorithm?: ElectionAlgorithmName;
+  /**
+   * Register reads every 10 ms on every node (only the leader acts on them), so leaders ask for
+   * read-lease promises all along: what leases cost at failover. Default false (no reads, no
+   * promises).
+   */
+  registerReads?: boolean;
 }
 
 /** Failover times of one scenario (virtual ms). */
@@ -95,6 +101,13 @@ export function simulateFailover(opts: FailoverSimulationOptions): FailoverSimul
       ...(opts.algorithm === undefined ? {} : { algorithm: opts.algorithm }),
     });
     sim.startAll();
+    if (opts.registerReads === true) {
+      const reads = () => {
+        for (const m of members) sim.readOn(m);
+        sim.scheduler.setTimer(10, reads);
+      };
+      reads();
+    }
     let before = sim.majorityLeader();
     for (let i = 0; i < 100 && before === undefined; i++) {
       sim.run(100);

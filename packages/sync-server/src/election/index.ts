@@ -15,5 +15,12 @@ export {
 } from './config.js';
 export { createElection } from './create-election.js';
 export { ElectionNode } from './election-node.js';
+export {
+  DEFAULT_LEASE_DRIFT,
+  DEFAULT_LEASE_IDLE_MS,
+  DEFAULT_LEASE_MARGIN_MS,
+  type LeaseTiming,
+  leaseDurationMs,
+} from './read-lease.js';
 export type * from './types.js';
 export { isValidTerm, MAX_TERM } from './types.js';

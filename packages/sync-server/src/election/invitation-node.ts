@@ -69,8 +69,14 @@ export class InvitationNode extends VotingCore {
     this.joinGroupOf(candidate, Number.NaN);
   }
 
-  protected override onHeartbeat(from: NodeId, term: number, successors: NodeId[], now: number): void {
-    super.onHeartbeat(from, term, successors, now);
+  protected override onHeartbeat(
+    from: NodeId,
+    term: number,
+    successors: NodeId[],
+    now: number,
+    lease?: number,
+  ): void {
+    super.onHeartbeat(from, term, successors, now, lease);
     if (this.role === 'follower' && this.leader === from) this.coordinator = from;
   }
 

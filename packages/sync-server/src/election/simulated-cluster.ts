@@ -6,7 +6,9 @@
  * resumed process reads its socket buffers). Links behave like the chaos harness's TCP links
  * behind its proxies: a crashed node's links close (its peers are told `peerDown`), a restarted
  * node's links come back after a reconnect delay (`peerUp` both ways), a cut link is silent and,
- * when restored, is reset (`peerDown`) and then reconnects (`peerUp`). Used by the property tests and by the failover-time simulation; exported
+ * when restored, is reset (`peerDown`) and then reconnects (`peerUp`). Each node may run its own
+ * clock at a rate of its own (`clockRates`: bounded drift), so lease arguments are tested against
+ * clocks that disagree. Used by the property tests and by the failover-time simulation; exported
  * so the chaos tooling can reuse it. Everything is seeded, so any run replays exactly.
  */
 import { type RandomSource, seededRandom } from '../time/random.js';
@@ -43,6 +45,13 @@ export interface SimulatedClusterOptions {
   reconnectMs?: readonly [number, number];
   /** The election algorithm every node runs. Default `bully`. */
   algorithm?: ElectionAlgorithmName;
+  /**
+   * Each member's clock rate (same order as `members`; default 1): a node's clock reads
+   * `rate * t` at simulated time `t`, and a timer of `d` ms it sets fires after `d / rate`.
+   */
+  clockRates?: readonly number[];
+  /** Called with every event a node logs, at the simulated time it happens (checkers hook in here). */
+  onEvent?: (node: NodeId, event: ElectionEvent) => void;
 }
 
 interface SimNode {
@@ -56,12 +65,15 @@ interface SimNode {
   inbox: (() => void)[];
   timers: Map<ElectionTimer, TimerHandle>;
   random: RandomSource;
+  /** Clock rate (see `clockRates`). */
+  rate: number;
 }
 
 /** One `became-leader` record from a node's own log. */
 export interface LeaderRecord {
   node: NodeId;
   term: number;
+  /** Simulated (global) time of the event; the node's own clock may read otherwise. */
   at: number;
 }
 
@@ -86,8 +98,10 @@ export class SimulatedCluster {
     this.options = options;
     this.rng = seededRandom(options.seed);
     this.network = { minDelayMs: 0.1, maxDelayMs: 1, loss: 0, duplicate: 0, ...options.network };
-    for (const id of options.members) {
+    for (const [i, id] of options.members.entries()) {
       const random = seededRandom(Math.floor(this.rng() * 2 ** 32));
+      const rate = options.clockRates?.[i] ?? 1;
+      if (!(rate > 0)) throw new RangeError(`clock rate ${rate} is not positive`);
       const persisted = { term: 0, votedFor: null };
       this.nodes.set(id, {
         id,
@@ -99,6 +113,7 @@ export class SimulatedCluster {
         inbox: [],
         timers: new Map(),
         random,
+        rate,
       });
       this.logs.set(id, []);
     }
@@ -122,6 +137,23 @@ export class SimulatedCluster {
   /** A node's election status. Throws `RangeError` for an unknown id. */
   status(id: NodeId): ElectionStatus {
     return this.node(id).machine.status();
+  }
+
+  /** What node `id`'s own clock reads now (see `clockRates`). */
+  clockOf(id: NodeId): number {
+    return this.local(this.node(id));
+  }
+
+  /** A register read is served on running node `id` now (see `ElectionAlgorithm.wantReadLease`). */
+  readOn(id: NodeId): void {
+    const n = this.node(id);
+    if (n.alive && !n.paused) n.machine.wantReadLease(this.local(n));
+  }
+
+  /** Whether running node `id` believes, by its own clock, that it holds a read lease now. */
+  holdsReadLease(id: NodeId): boolean {
+    const n = this.node(id);
+    return n.alive && n.machine.holdsReadLease(this.local(n));
   }
 
   /** True while the node runs (not crashed). */
@@ -161,7 +193,7 @@ export class SimulatedCluster {
     for (const { timer, handle } of overdue) {
       if (!n.alive || n.paused || n.timers.get(timer) !== handle) continue;
       n.timers.delete(timer);
-      this.apply(n, n.machine.fire(timer, this.now));
+      this.apply(n, n.machine.fire(timer, this.local(n)));
     }
     const inbox = n.inbox;
     n.inbox = [];
@@ -282,7 +314,10 @@ export class SimulatedCluster {
       if (change === 'up' && (this.cut.has(`${n.id}>${peer}`) || !this.node(peer).alive)) return;
       const deliver = () => {
         if (n.alive && n.machine === machine)
-          this.apply(n, change === 'up' ? machine.peerUp(peer, this.now) : machine.peerDown(peer, this.now));
+          this.apply(
+            n,
+            change === 'up' ? machine.peerUp(peer, this.local(n)) : machine.peerDown(peer, this.local(n)),
+          );
       };
       if (n.paused) n.inbox.push(deliver);
       else deliver();
@@ -291,7 +326,11 @@ export class SimulatedCluster {
 
   private startNode(n: SimNode): void {
     n.alive = true;
-    this.apply(n, n.machine.start(this.now));
+    this.apply(n, n.machine.start(this.local(n)));
+  }
+
+  private local(n: SimNode): number {
+    return n.rate * this.now;
   }
 
   private apply(n: SimNode, out: ElectionOutput): void {
@@ -299,21 +338,22 @@ export class SimulatedCluster {
     const log = this.logs.get(n.id)!;
     for (const e of out.events) {
       log.push(e);
-      if (e.type === 'became-leader') this.leaders.push({ node: n.id, term: e.term, at: e.at });
+      if (e.type === 'became-leader') this.leaders.push({ node: n.id, term: e.term, at: this.now });
+      this.options.onEvent?.(n.id, e);
     }
     for (const { timer, delayMs } of out.timers) {
       n.timers.get(timer)?.cancel();
       n.timers.delete(timer);
       if (delayMs !== null) {
         const machine = n.machine;
-        const handle: TimerHandle = this.scheduler.setTimer(delayMs, () => {
+        const handle: TimerHandle = this.scheduler.setTimer(delayMs / n.rate, () => {
           if (!n.alive || n.machine !== machine) return;
           if (n.paused) {
             n.overdue.push({ timer, handle });
             return;
           }
           n.timers.delete(timer);
-          this.apply(n, machine.fire(timer, this.now));
+          this.apply(n, machine.fire(timer, this.local(n)));
         });
         n.timers.set(timer, handle);
       }
@@ -331,7 +371,7 @@ export class SimulatedCluster {
           const machine = dest.machine;
           const deliver = () => {
             if (dest.alive && dest.machine === machine)
-              this.apply(dest, machine.receive(n.id, message, this.now));
+              this.apply(dest, machine.receive(n.id, message, this.local(dest)));
           };
           if (dest.paused) dest.inbox.push(deliver);
           else deliver();

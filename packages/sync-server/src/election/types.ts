@@ -89,6 +89,27 @@ export interface ElectionConfig {
    * list, and no node defers to them in the bully phase. Default none.
    */
   nonLeaders?: readonly NodeId[];
+  /**
+   * Register read leases: how long (ms, by its own clock) a follower that acknowledged a lease
+   * heartbeat promises not to grant a (pre-)vote or stand. The leader's lease is shorter:
+   * `leasePromiseMs * (1 - leaseDrift) - leaseMarginMs` past the send of the heartbeat a majority
+   * acknowledged (see `read-lease.ts`). 0 turns leases off. Default: the stickiness window
+   * (`max(2 * heartbeatMs, electionTimeoutMinMs / 2)`, 150 ms), so the ordinary election timeout
+   * path is not slowed; only a `peerDown` shortcut taken while register reads are served waits.
+   */
+  leasePromiseMs?: number;
+  /**
+   * Bound on clock-rate drift between two nodes' monotonic clocks over the same real interval
+   * (`elapsed_a >= (1 - leaseDrift) * elapsed_b`), in [0, 1). Default 0.01.
+   */
+  leaseDrift?: number;
+  /** Milliseconds taken off every lease for message handling between stamp and send. Default 10. */
+  leaseMarginMs?: number;
+  /**
+   * The leader asks followers for promises only while a register read happened within this many
+   * ms (default 3000), so a cluster that does not use the register pays nothing at failover.
+   */
+  leaseIdleMs?: number;
 }
 
 /** Leader to every peer: "I lead `term`; if I fail, `successors` take over in this order". */
@@ -96,12 +117,20 @@ export interface HeartbeatMessage {
   type: 'heartbeat';
   term: number;
   successors: NodeId[];
+  /**
+   * A lease round (positive): the follower that acknowledges this heartbeat promises not to vote
+   * or stand for `leasePromiseMs` by its own clock, and echoes the round in its ack. Absent when
+   * the leader serves no register reads.
+   */
+  lease?: number;
 }
 
 /** Reply to a heartbeat, carrying the replier's term (a higher one deposes a stale leader). */
 export interface HeartbeatAckMessage {
   type: 'heartbeat-ack';
   term: number;
+  /** The lease round of the heartbeat acknowledged, when it carried one and this node promised. */
+  lease?: number;
 }
 
 /** "Have you also lost the leader? Would you vote for me in `term`?" Changes no state. */

@@ -16,6 +16,7 @@ import {
   type ResolvedElection,
   resolveElectionConfig,
 } from './config.js';
+import { createReadLeases, leaseAck, leaseHeartbeat, type ReadLeases } from './read-lease.js';
 import { StepOutput } from './step-output.js';
 import { freshCount, successionOrder } from './succession.js';
 import {
@@ -47,6 +48,8 @@ export abstract class VotingCore implements ElectionAlgorithm {
   /** Peers whose link went down (or that missed a hop) and were not heard from since. */
   protected readonly suspected = new Set<NodeId>();
   protected readonly lastAck = new Map<NodeId, number>();
+  /** Register read leases: this node's promise as a follower, its lease as leader. */
+  protected readonly leases: ReadLeases;
   protected readonly out = new StepOutput();
 
   /** See `ElectionNode`'s constructor: throws `RangeError` for a bad config or persisted state. */
@@ -56,6 +59,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
     this.term = persisted.term;
     this.votedFor = persisted.votedFor;
     this.random = random;
+    this.leases = createReadLeases(this.config);
   }
 
   /** What the machine does when its leader is gone (its election timer fired). */
@@ -96,9 +100,25 @@ export abstract class VotingCore implements ElectionAlgorithm {
     return this.role === 'leader' && this.freshAcks(now) >= this.config.majority;
   }
 
-  /** Begin: arm the election timer (a cluster of one elects itself at once). */
+  /** See {@link ElectionAlgorithm.wantReadLease}. */
+  wantReadLease(now: number): void {
+    this.leases.lease.want(now);
+  }
+
+  /** See {@link ElectionAlgorithm.holdsReadLease}. */
+  holdsReadLease(now: number): boolean {
+    return this.role === 'leader' && this.leases.lease.holds(now);
+  }
+
+  /**
+   * Begin: arm the election timer (a cluster of one elects itself at once). A node with peers
+   * and a persisted term above 0 may have promised a leader before it (re)started: it neither
+   * votes nor stands for `leasePromiseMs` (see `read-lease.ts`).
+   */
   start(now: number): ElectionOutput {
     this.out.reset();
+    // Term 0: it never followed a leader (a term is persisted before any ack), so never promised.
+    if (this.config.peers.length > 0 && this.term > 0) this.leases.promise.restarted(now);
     this.begin(now);
     return this.out.take();
   }
@@ -138,7 +158,12 @@ export abstract class VotingCore implements ElectionAlgorithm {
     this.out.reset();
     if (this.config.peers.includes(peer)) {
       this.suspected.add(peer);
-      if (peer === this.leader) this.lastLeaderContact = Number.NEGATIVE_INFINITY;
+      if (peer === this.leader) {
+        this.lastLeaderContact = Number.NEGATIVE_INFINITY;
+        // Promised it a lease: stand once the promise ends (see `ElectionNode.peerDown`).
+        if (this.role === 'follower' && this.leases.promise.binds(now))
+          this.out.timer('election', this.leases.promise.remaining(now));
+      }
       this.onPeerDown(peer, now);
     }
     return this.out.take();
@@ -173,18 +198,21 @@ export abstract class VotingCore implements ElectionAlgorithm {
   private dispatch(from: NodeId, m: ElectionMessage, now: number): void {
     switch (m.type) {
       case 'heartbeat':
-        this.onHeartbeat(from, m.term, m.successors, now);
+        this.onHeartbeat(from, m.term, m.successors, now, m.lease);
         return;
       case 'heartbeat-ack':
         if (m.term > this.term) this.adoptTerm(m.term, now);
-        else if (this.role === 'leader' && m.term === this.term) this.lastAck.set(from, now);
+        else if (this.role === 'leader' && m.term === this.term) {
+          this.lastAck.set(from, now);
+          if (m.lease !== undefined) this.leases.lease.ack(from, m.lease);
+        }
         return;
       case 'pre-vote': {
         // Would we vote for `from` in m.term? Changes no state.
         // A grant echoes the term asked for; a refusal carries our own term, so a node that asks
         // from behind (it was down while the others moved on) learns the newer term.
         const granted =
-          this.role !== 'leader' && m.term > this.term && !this.leaderFresh(now) && this.mayGrant(from);
+          this.role !== 'leader' && m.term > this.term && !this.bound(now) && this.mayGrant(from);
         this.out.send(from, { type: 'pre-vote-reply', term: granted ? m.term : this.term, granted });
         return;
       }
@@ -216,8 +244,11 @@ export abstract class VotingCore implements ElectionAlgorithm {
     }
   }
 
-  /** A heartbeat of `term` from `from`: follow it, or tell a stale leader the newer term. */
-  protected onHeartbeat(from: NodeId, term: number, successors: NodeId[], now: number): void {
+  /**
+   * A heartbeat of `term` from `from`: follow it, or tell a stale leader the newer term. With a
+   * lease round, the follower promises (see `read-lease.ts`) and echoes the round in its ack.
+   */
+  protected onHeartbeat(from: NodeId, term: number, successors: NodeId[], now: number, lease?: number): void {
     if (term < this.term) {
       this.out.send(from, { type: 'heartbeat-ack', term: this.term });
       return;
@@ -231,11 +262,11 @@ export abstract class VotingCore implements ElectionAlgorithm {
     this.successors = successors.filter((s) => this.config.members.includes(s));
     this.lastLeaderContact = now;
     this.armElectionTimer();
-    this.out.send(from, { type: 'heartbeat-ack', term: this.term });
+    this.out.send(from, leaseAck(this.leases, this.term, lease, now));
   }
 
   private onVoteRequest(from: NodeId, term: number, now: number): void {
-    if (term < this.term || this.role === 'leader' || this.leaderFresh(now) || !this.mayGrant(from)) {
+    if (term < this.term || this.role === 'leader' || this.bound(now) || !this.mayGrant(from)) {
       this.out.send(from, { type: 'vote-reply', term: this.term, granted: false });
       return;
     }
@@ -265,6 +296,10 @@ export abstract class VotingCore implements ElectionAlgorithm {
       this.becomeFollower();
       return;
     }
+    if (this.leases.promise.binds(now)) {
+      this.waitOutPromise(now);
+      return;
+    }
     this.role = 'pre-candidate';
     this.leader = null;
     this.grants.clear();
@@ -284,6 +319,10 @@ export abstract class VotingCore implements ElectionAlgorithm {
   protected becomeCandidate(now: number, cause: ElectionPhaseCause): void {
     if (this.term >= MAX_TERM || !this.mayStand()) {
       this.becomeFollower();
+      return;
+    }
+    if (this.leases.promise.binds(now)) {
+      this.waitOutPromise(now);
       return;
     }
     this.role = 'candidate';
@@ -313,7 +352,17 @@ export abstract class VotingCore implements ElectionAlgorithm {
     this.out.timer('retry', drawRetryDelay(this.config, this.random));
   }
 
+  /**
+   * Promised a leader (see `read-lease.ts`): follow, and try again once the promise ends (a
+   * subclass that does not follow, such as an invitation coordinator, retries on its own timer).
+   */
+  protected waitOutPromise(now: number): void {
+    this.becomeFollower();
+    if (this.role === 'follower') this.out.timer('election', this.leases.promise.remaining(now));
+  }
+
   protected becomeLeader(now: number): void {
+    this.leases.lease.reset();
     this.role = 'leader';
     this.leader = this.config.id;
     this.lastAck.clear();
@@ -326,6 +375,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
 
   /** Follow (no leader known yet unless `leader` is set): cancel round timers, arm the election timer. */
   protected becomeFollower(): void {
+    this.leases.lease.reset();
     if (this.role === 'leader') {
       this.successors = [];
       this.out.timer('heartbeat', null);
@@ -338,6 +388,7 @@ export abstract class VotingCore implements ElectionAlgorithm {
 
   /** Fencing: a higher term seen anywhere; forget the vote and any leadership. */
   protected adoptTerm(term: number, now: number): void {
+    this.leases.lease.reset();
     const wasLeader = this.role === 'leader';
     this.term = term;
     this.votedFor = null;
@@ -351,7 +402,8 @@ export abstract class VotingCore implements ElectionAlgorithm {
   protected broadcastHeartbeat(now: number): void {
     const successors = this.currentSuccessors(now);
     this.successors = successors;
-    for (const p of this.config.peers) this.out.send(p, { type: 'heartbeat', term: this.term, successors });
+    const heartbeat = leaseHeartbeat(this.leases, this.term, successors, now);
+    for (const p of this.config.peers) this.out.send(p, heartbeat);
     this.out.timer('heartbeat', this.config.heartbeatMs);
   }
 
@@ -366,6 +418,14 @@ export abstract class VotingCore implements ElectionAlgorithm {
   /** Whether the leader this node follows was heard within the stickiness window. */
   protected leaderFresh(now: number): boolean {
     return now - this.lastLeaderContact < this.config.stickinessMs;
+  }
+
+  /**
+   * Whether this node may grant no (pre-)vote now: it heard its leader within the stickiness
+   * window, or it promised a leader a read lease that has not ended (even if the link closed).
+   */
+  private bound(now: number): boolean {
+    return this.leaderFresh(now) || this.leases.promise.binds(now);
   }
 
   protected cancelRoundTimers(): void {

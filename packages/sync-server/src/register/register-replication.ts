@@ -9,8 +9,12 @@
  *   again). Bully election does not elect the most up-to-date node; this round makes that safe.
  * - A successful compare-and-set is stored on the leader, then on a majority (each stores it
  *   durably before answering), then answered. A failed one (value ≠ expected) is a read: it is
- *   answered only after a confirmation round (an empty write) that a majority accepts under T,
- *   so no newer leader can have written anything before it was invoked. No leases are used.
+ *   answered at once while the leader holds a read lease in T (a majority promised not to vote
+ *   or stand until after the lease ends: see `election/read-lease.ts`), else only after a
+ *   confirmation round (an empty write) that a majority accepts under T; either way no newer
+ *   leader can have written anything before it was invoked. Every read tells the election that
+ *   reads are served, so its heartbeats ask for promises (the first read after an idle spell
+ *   pays the round; the ones after it are served under the lease).
  * - Fencing: a node accepts a prepare or write only from the leader it follows in its current
  *   term, and never of a term older than its promise, so a stale leader (paused, partitioned)
  *   cannot complete an operation once a newer term exists on a majority.
@@ -58,6 +62,20 @@ export interface RegisterReplicationOptions {
   election(): { term: number; leader: NodeId | null; isLeader: boolean };
   /** How long one round waits for a majority (ms). */
   roundTimeoutMs: number;
+  /**
+   * Read leases (optional; without it every read takes a confirmation round). `noteRead`: a read
+   * is being served (the leader asks for promises); `holds(term)`: this node leads `term` and
+   * holds a read lease now.
+   */
+  readLease?: { noteRead(): void; holds(term: number): boolean };
+}
+
+/** How the reads this node served as leader were confirmed (see {@link RegisterReplication.readStats}). */
+export interface RegisterReadStats {
+  /** Reads answered under a read lease, without a round. */
+  lease: number;
+  /** Reads answered after a confirmation round. */
+  confirmed: number;
 }
 
 interface DocState {
@@ -89,6 +107,7 @@ export class RegisterReplication {
   private readonly rounds = new Map<number, Round>();
   private readonly forwards = new Map<number, Forward>();
   private nextReq = 1;
+  private readonly stats: RegisterReadStats = { lease: 0, confirmed: 0 };
   private readonly majority: number;
   private readonly peers: NodeId[];
 
@@ -126,6 +145,11 @@ export class RegisterReplication {
       .finally(() => {
         state.queued--;
       });
+  }
+
+  /** How many reads this node answered as leader, by lease and by confirmation round. */
+  readStats(): RegisterReadStats {
+    return { ...this.stats };
   }
 
   /** Handle a register message from peer `from`. */
@@ -235,8 +259,15 @@ export class RegisterReplication {
     const d = decideCas(doc.records, req, { term, seq: doc.seq + 1 });
     if (d.refused) return { status: 'refused', ok: false, value: d.value };
     if (d.write === null) {
-      // A read: linearizable only once a majority confirms no newer term has begun.
+      // A read: linearizable under a lease (no newer leader before it ends), else only once a
+      // majority confirms no newer term has begun.
+      this.o.readLease?.noteRead();
+      if (this.stillLeader(term) && this.o.readLease?.holds(term) === true) {
+        this.stats.lease++;
+        return { status: 'done', ok: d.ok, value: d.value };
+      }
       const confirmed = this.stillLeader(term) && (await this.round(docId, term, 'write', [])).ok;
+      if (confirmed) this.stats.confirmed++;
       return confirmed ? { status: 'done', ok: d.ok, value: d.value } : RETRY;
     }
     if (!this.stillLeader(term)) return RETRY;

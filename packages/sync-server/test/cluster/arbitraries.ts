@@ -48,6 +48,52 @@ export function faultArb(n: number): fc.Arbitrary<SimFault> {
   );
 }
 
+/**
+ * A fault of the read-lease property: any {@link SimFault}, a link reset (cut and restored at
+ * once, so the receiving side is told `peerDown` while both nodes live: the case leases must
+ * survive), a flapping link (reset every `everyMs` for `forMs`), a SIGSTOP of `pauseMs`, or
+ * `undermine`: the current leader's link to one follower (the `pick`-th) is cut, so it times out
+ * and stands, while its links to the others flap, so they hear `peerDown` and would vote for it;
+ * after `forMs` the leader's links to all followers go silent (its last promises run out).
+ */
+export type LeaseFault =
+  | SimFault
+  | { kind: 'reset'; from: number; to: number; afterMs: number }
+  | { kind: 'flap'; from: number; to: number; everyMs: number; forMs: number; afterMs: number }
+  | { kind: 'undermine'; pick: number; everyMs: number; forMs: number; afterMs: number }
+  | { kind: 'pause'; node: number; pauseMs: number; afterMs: number };
+
+/** A {@link LeaseFault} for `n` nodes. */
+export function leaseFaultArb(n: number): fc.Arbitrary<LeaseFault> {
+  const node = fc.integer({ min: 1, max: n });
+  const after = fc.integer({ min: 0, max: 600 });
+  return fc.oneof(
+    faultArb(n),
+    fc.record({ kind: fc.constant('reset' as const), from: node, to: node, afterMs: after }),
+    fc.record({
+      kind: fc.constant('flap' as const),
+      from: node,
+      to: node,
+      everyMs: fc.integer({ min: 3, max: 40 }),
+      forMs: fc.integer({ min: 100, max: 1500 }),
+      afterMs: after,
+    }),
+    fc.record({
+      kind: fc.constant('undermine' as const),
+      pick: fc.nat({ max: n - 1 }),
+      everyMs: fc.integer({ min: 3, max: 40 }),
+      forMs: fc.integer({ min: 300, max: 1500 }),
+      afterMs: after,
+    }),
+    fc.record({
+      kind: fc.constant('pause' as const),
+      node,
+      pauseMs: fc.integer({ min: 1, max: 900 }),
+      afterMs: after,
+    }),
+  );
+}
+
 const term = fc.nat({ max: MAX_TERM });
 const updateId = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 const pos = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
@@ -104,6 +150,13 @@ const presenceValue: fc.Arbitrary<PresenceValue> = fc.letrec<{ v: PresenceValue 
 
 export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
   fc.record({ type: fc.constant('heartbeat' as const), term, successors: fc.array(pos, { maxLength: 10 }) }),
+  fc.record({
+    type: fc.constant('heartbeat' as const),
+    term,
+    successors: fc.array(pos, { maxLength: 10 }),
+    lease: pos,
+  }),
+  fc.record({ type: fc.constant('heartbeat-ack' as const), term, lease: pos }),
   fc.record({ type: fc.constantFrom('heartbeat-ack' as const, 'pre-vote' as const, 'elect' as const), term }),
   fc.record({ type: fc.constantFrom('alive' as const, 'vote-request' as const), term }),
   fc.record({

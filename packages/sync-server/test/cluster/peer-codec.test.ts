@@ -31,7 +31,19 @@ function frame(tag: number, write: (e: Encoder) => void): Uint8Array {
 describe('peer message codec', () => {
   it('encodes a heartbeat compactly', () => {
     const bytes = encodeClusterMessage({ type: 'heartbeat', term: 3, successors: [2, 1] });
-    expect([...bytes]).toEqual([CLUSTER_PROTOCOL_VERSION, 1, 3, 2, 2, 1]);
+    // the last byte is the lease round, 0 for none
+    expect([...bytes]).toEqual([CLUSTER_PROTOCOL_VERSION, 1, 3, 2, 2, 1, 0]);
+    const leased = encodeClusterMessage({ type: 'heartbeat', term: 3, successors: [2, 1], lease: 7 });
+    expect([...leased]).toEqual([CLUSTER_PROTOCOL_VERSION, 1, 3, 2, 2, 1, 7]);
+    expect(decodeClusterMessage(leased)).toEqual({
+      type: 'heartbeat',
+      term: 3,
+      successors: [2, 1],
+      lease: 7,
+    });
+    const ack = encodeClusterMessage({ type: 'heartbeat-ack', term: 3, lease: 7 });
+    expect(decodeClusterMessage(ack)).toEqual({ type: 'heartbeat-ack', term: 3, lease: 7 });
+    expect(() => encodeClusterMessage({ type: 'heartbeat-ack', term: 3, lease: 0 })).toThrow(RangeError);
   });
 
   it('rejects unknown versions, tags, empty input and trailing bytes', () => {
@@ -40,7 +52,7 @@ describe('peer message codec', () => {
     expect(code(() => decodeClusterMessage(new Uint8Array([1, 1, 0, 0])))).toBe('bad-version');
     expect(code(() => decodeClusterMessage(new Uint8Array([v, 99])))).toBe('bad-tag');
     expect(code(() => decodeClusterMessage(new Uint8Array([])))).toBe('truncated');
-    expect(code(() => decodeClusterMessage(new Uint8Array([v, 2, 5, 0])))).toBe('trailing-bytes');
+    expect(code(() => decodeClusterMessage(new Uint8Array([v, 2, 5, 0, 0])))).toBe('trailing-bytes');
   });
 
   it('refuses terms above MAX_TERM and snapshot numbers past the safe range, in every message', () => {

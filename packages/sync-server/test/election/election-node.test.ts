@@ -121,7 +121,8 @@ describe('pre-vote', () => {
 
   it('is granted for a higher term when the leader is lost, and refused otherwise', () => {
     const n = node(2, { term: 3 });
-    n.start(0);
+    // restarted long enough ago that its restart wait (it may have promised a lease) is over
+    n.start(-1000);
     expect(sentTo(n.receive(1, { type: 'pre-vote', term: 4 }, 10), 1)).toEqual([
       { type: 'pre-vote-reply', term: 4, granted: true },
     ]);
@@ -136,7 +137,8 @@ describe('pre-vote', () => {
 
   it('stops being sticky once the link from its leader closes (stale heartbeats read after a pause)', () => {
     const n = node(2, { term: 3 });
-    n.start(0);
+    n.start(-1000); // past its restart wait; these heartbeats carry no lease round: no promise
+
     // Resumed: the dead leader's buffered heartbeat is read, then its link's close.
     n.receive(3, { type: 'heartbeat', term: 3, successors: [2, 1] }, 100);
     expect(sentTo(n.receive(1, { type: 'pre-vote', term: 4 }, 110), 1)[0]).toMatchObject({ granted: false });

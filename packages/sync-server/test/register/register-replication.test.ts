@@ -16,6 +16,8 @@ class Sim {
   /** Nodes whose messages (both ways) are dropped. */
   readonly cut = new Set<NodeId>();
   sent = 0;
+  /** The election's read lease as the register sees it: whether the leader holds one, reads noted. */
+  readonly lease = { held: false, noted: 0 };
 
   constructor(members: NodeId[] = [1, 2, 3]) {
     for (const id of members) {
@@ -33,6 +35,12 @@ class Sim {
         setTimer: (ms, fn) => this.scheduler.setTimer(ms, fn),
         election: () => ({ term: view.term, leader: view.leader, isLeader: view.leader === id }),
         roundTimeoutMs: 100,
+        readLease: {
+          noteRead: () => {
+            this.lease.noted++;
+          },
+          holds: (term) => this.lease.held && view.leader === id && view.term === term,
+        },
       });
       this.nodes.set(id, { rep, store, view });
     }
@@ -134,6 +142,38 @@ describe('RegisterReplication', () => {
     expect((await sim.cas(1, op('b', 'x', 'y'))).status).toBe('unknown');
     // a read needs a majority confirmation too: no stale answer
     expect((await sim.cas(1, op('c', 'zz', 'zz'))).status).toBe('retry');
+  });
+
+  it('under a read lease a read is answered without a round; without one it takes a round', async () => {
+    const sim = new Sim();
+    await sim.cas(1, op('a', null, 'x'));
+    // no lease: the read costs a confirmation round (two messages per peer) and asks for a lease
+    let before = sim.sent;
+    expect(await sim.cas(1, op('r1', 'zz', 'zz'))).toEqual({ status: 'done', ok: false, value: 'x' });
+    expect(sim.sent - before).toBe(4);
+    expect(sim.lease.noted).toBe(1);
+    // a lease held: answered locally, not a message sent, even with every peer cut off
+    sim.lease.held = true;
+    sim.cut.add(2);
+    sim.cut.add(3);
+    before = sim.sent;
+    expect(await sim.cas(1, op('r2', 'zz', 'zz'))).toEqual({ status: 'done', ok: false, value: 'x' });
+    expect(sim.sent).toBe(before);
+    expect(sim.node(1).rep.readStats()).toEqual({ lease: 1, confirmed: 1 });
+    // a write still needs its majority, lease or not
+    expect((await sim.cas(1, op('w', 'x', 'y'))).status).toBe('unknown');
+  });
+
+  it('a lease of an older term answers nothing once the node no longer leads that term', async () => {
+    const sim = new Sim();
+    await sim.cas(1, op('a', null, 'x'));
+    sim.lease.held = true;
+    sim.elect(2, 2);
+    // node 1 follows 2 now: it forwards; node 2 (no lease of its own here) takes over first
+    sim.lease.held = false;
+    expect(await sim.cas(1, op('r', 'zz', 'zz'))).toEqual({ status: 'done', ok: false, value: 'x' });
+    expect(sim.node(1).rep.readStats()).toEqual({ lease: 0, confirmed: 0 });
+    expect(sim.node(2).rep.readStats()).toEqual({ lease: 0, confirmed: 1 });
   });
 
   it('a new leader adopts a write the old one left on a minority, and writes it back', async () => {
