@@ -16,6 +16,7 @@ import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import {
   ContainerValue,
+  type CounterRecord,
   type DecodedUpdate,
   NONE,
   type ParentRef,
@@ -137,6 +138,7 @@ function checkRecord(records: UpdateRecord[], by: Map<number, number[]>, i: numb
     }
   }
   const kind = g.kind;
+  if (r.t === 4) return false; // marks: the general path integrates them
   if (r.t === 1) return kind === 'map' && r.wall <= 2 ** 47 && r.logical < 2 ** 31;
   if (r.t === 2) return kind === 'counter' && countEntry(g, r.client, r.clock, r.delta);
   if (kind === 'text' ? typeof r.content === 'object' && r.content !== null : kind !== 'list') return false;
@@ -300,7 +302,7 @@ class SnapshotBuilder {
       (c as DocMap).integrateEntry(entry);
       return entry;
     }
-    const op = new CounterOp(client, r.clock, c, r.delta);
+    const op = new CounterOp(client, r.clock, c, (r as CounterRecord).delta);
     (c as Counter).integrateOp(op);
     return op;
   }
