@@ -35,10 +35,12 @@ export {
 } from './doc/container.js';
 export { Counter } from './doc/counter.js';
 export { Doc, type DocOptions, type UpdateListener } from './doc/doc.js';
-export { type Attributes, type AttributesPatch, markExpands } from './doc/marks.js';
+export { markExpands } from './doc/marks.js';
 export { SequenceContainer } from './doc/sequence-container.js';
 export { Text } from './doc/text.js';
 export type {
+  Attributes,
+  AttributesPatch,
   TextDelta,
   TextDeltaDelete,
   TextDeltaInsert,

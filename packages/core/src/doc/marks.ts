@@ -33,13 +33,8 @@ import type { Item } from '../sequence/item.js';
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import type { Container } from './container.js';
+import type { Attributes, AttributesPatch } from './text-delta.js';
 import { assertJsonValue } from './values.js';
-
-/** Attributes of a run of text: attribute name to JSON value. */
-export type Attributes = Record<string, unknown>;
-
-/** Attributes to set (`null` removes the attribute). */
-export type AttributesPatch = Record<string, unknown>;
 
 /** Longest attribute name accepted (UTF-16 code units). */
 export const MAX_MARK_KEY = 1024;

@@ -17,10 +17,9 @@ import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { type Item, NO_CLIENT } from '../sequence/item.js';
-import type { Container, DocCore } from './container.js';
+import type { ChangeEvent, Container, DocCore } from './container.js';
+import { checkDelta } from './delta-check.js';
 import {
-  type Attributes,
-  type AttributesPatch,
   canonicalJson,
   checkAttributes,
   type FormatSpan,
@@ -29,7 +28,8 @@ import {
   markExpands,
 } from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
-import { checkDelta, type TextDelta, type TextDeltaInsert } from './text-delta.js';
+import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
+import { eventDelta, plainEventDelta } from './text-events.js';
 import { checkIndex } from './values.js';
 
 /** A text in a document. */
@@ -37,6 +37,8 @@ export class Text extends SequenceContainer {
   readonly kind: ContainerKind = 'text';
   /** Formatting marks, in arrival order; null until the first one. @internal */
   marks: MarkOp[] | null = null;
+  /** How many marks existed when this transaction first marked the text (events), or -1. */
+  private marksBefore = -1;
   /** Cache of {@link Text.afterAnchors}; null when stale. */
   private afterCache: Map<number, Set<number>> | null = null;
 
@@ -284,10 +286,13 @@ export class Text extends SequenceContainer {
 
   /** Add a mark (local, or remote and validated) to this text. @internal */
   integrateMark(op: MarkOp): void {
+    if (this.tracking) {
+      if (this.marksBefore < 0) this.marksBefore = this.marks === null ? 0 : this.marks.length;
+      this.touch();
+    }
     if (this.marks === null) this.marks = [op];
     else this.marks.push(op);
     this.afterCache = null;
-    if (this.tracking) this.touch();
   }
 
   /**
@@ -302,6 +307,43 @@ export class Text extends SequenceContainer {
     if (length === 0) return;
     [index, length] = this.widen(index, length);
     this.edit(() => this.seq.deleteLocal(index, length));
+  }
+
+  /** Build and clear this transaction's event, with its rich-text delta. @internal */
+  override takeEvent(origin: unknown, local: boolean): ChangeEvent | null {
+    const before = this.marksBefore;
+    this.marksBefore = -1;
+    const marks = this.marks;
+    const changes = this.pendingChanges;
+    if (marks === null) {
+      // Plain text: the delta follows from the changes alone, built only if someone reads it.
+      const ev = super.takeEvent(origin, local);
+      if (ev === null) return null;
+      const length = this.seq.length;
+      let cached: TextDeltaOp[] | undefined;
+      Object.defineProperty(ev, 'textDelta', {
+        enumerable: true,
+        get: () => {
+          cached ??= plainEventDelta(length, changes);
+          return cached;
+        },
+      });
+      return ev;
+    }
+    const textDelta = eventDelta(
+      this.seq,
+      marks,
+      before < 0 ? marks.length : before,
+      changes,
+      this.doc.clientIds,
+    );
+    const ev = super.takeEvent(origin, local);
+    if (ev !== null) {
+      ev.textDelta = textDelta;
+      return ev;
+    }
+    if (textDelta.length === 0) return null;
+    return { target: this, changes: [], keysChanged: new Set(), delta: 0, origin, local, textDelta };
   }
 
   /** The text as a string. */
