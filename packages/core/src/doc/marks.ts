@@ -154,36 +154,43 @@ interface Interval {
 
 /**
  * The formatting of `seq` under `marks`: spans in order covering `0 .. length`, neighbours with
- * equal attributes merged. Costs O(m log m + s * m) for m marks and s boundaries; a text without
- * marks gives one span.
+ * equal attributes merged. A sweep over the marks' boundaries keeps the marks covering the
+ * current segment, winners first: O(m log m + s * a) for m marks, s boundaries and at most a
+ * marks covering one place. A text without marks gives one span.
  */
 export function formatSpans(seq: Sequence, marks: readonly MarkOp[], ids: readonly number[]): FormatSpan[] {
   const len = seq.length;
+  if (len === 0) return [];
   const intervals: Interval[] = [];
   for (const op of marks) {
     const from = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
     const to = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
     if (from < to) intervals.push({ from, to, op });
   }
-  if (len === 0) return [];
   if (intervals.length === 0) return [{ from: 0, to: len, attributes: null }];
-  // Winners first: the first interval of a key that covers a segment decides it.
-  intervals.sort((a, b) => (markWins(a.op, b.op, ids) ? -1 : markWins(b.op, a.op, ids) ? 1 : 0));
+  const wins = (a: Interval, b: Interval): number => (markWins(a.op, b.op, ids) ? -1 : 1);
+  const starts = intervals.slice().sort((a, b) => a.from - b.from);
   const points = new Set<number>([0, len]);
-  for (const iv of intervals) {
-    points.add(iv.from);
-    points.add(iv.to);
-  }
+  for (const iv of intervals) points.add(iv.from).add(iv.to);
   const sorted = [...points].sort((a, b) => a - b);
+  /** The marks covering the current segment, winners first. */
+  let active: Interval[] = [];
+  let next = 0;
   const out: FormatSpan[] = [];
   let prevSig = '';
   for (let i = 0; i + 1 < sorted.length; i++) {
     const from = sorted[i] as number;
     const to = sorted[i + 1] as number;
-    const winners = new Map<string, MarkOp>();
-    for (const iv of intervals) {
-      if (iv.from <= from && iv.to >= to && !winners.has(iv.op.key)) winners.set(iv.op.key, iv.op);
+    if (active.some((iv) => iv.to <= from)) active = active.filter((iv) => iv.to > from);
+    let added = false;
+    while (next < starts.length && (starts[next] as Interval).from <= from) {
+      active.push(starts[next] as Interval);
+      next++;
+      added = true;
     }
+    if (added) active.sort(wins);
+    const winners = new Map<string, MarkOp>();
+    for (const iv of active) if (!winners.has(iv.op.key)) winners.set(iv.op.key, iv.op);
     const keys = [...winners.keys()].filter((k) => (winners.get(k) as MarkOp).value !== null).sort();
     const sig = keys
       .map((k) => `${JSON.stringify(k)}:${(winners.get(k) as MarkOp).canonicalValue}`)
