@@ -6,6 +6,7 @@
  * clients: count, replica ids             records name clients by index in this table
  * groups: count, then per group:
  *   u8 tag: 0 root (u8 kind, name) | 1 nested (u8 kind, holder client index, clock) | 2 collected
+ *     | 3 a text's marks (version 4; layout in `marks-codec.ts`)
  *   records: count, then per record: u8 info, id, origins, length/content
  *   text groups: then all live text of the group as one UTF-8 string (tag bit 3, version 3: packed)
  * delete set: count, then per client: client index, count, (gap, len) pairs

@@ -76,10 +76,17 @@ describe('marks converge (property)', () => {
           const ref = reference as unknown as { delta: unknown; bytes: Uint8Array };
           expect(merged.getText('t').toDelta()).toEqual(ref.delta);
           expect(encodeStateAsUpdate(merged)).toEqual(ref.bytes);
+          // A snapshot loads the same way fast (empty document) and through the general path
+          // (an observer rules the fast load out).
           const loaded = makeDoc(997);
           applyUpdate(loaded, ref.bytes);
           expect(loaded.getText('t').toDelta()).toEqual(ref.delta);
           expect(encodeStateAsUpdate(loaded)).toEqual(ref.bytes);
+          const general = makeDoc(996);
+          general.getText('t').observe(() => {});
+          applyUpdate(general, ref.bytes);
+          expect(general.getText('t').toDelta()).toEqual(ref.delta);
+          expect(encodeStateAsUpdate(general)).toEqual(ref.bytes);
         },
       ),
       { numRuns: 120 },
