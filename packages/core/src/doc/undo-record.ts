@@ -1,6 +1,6 @@
 /**
  * What a local transaction did, read back by the undo manager after it committed: this
- * replica's new structs (sequence insertions, map writes, increments) from the struct store, and
+ * replica's new structs (sequence insertions, map writes, increments, formatting marks) from the struct store, and
  * the sequence units it deleted (ids from the transaction's update) matched with the content the
  * mirrors saw disappear.
  */
@@ -12,6 +12,7 @@ import type { DocMap } from './collections.js';
 import type { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
+import { MarkOp } from './marks.js';
 import { CounterOp, MapEntry } from './structs.js';
 import type { DeletedContent, MapPrev } from './undo-mirror.js';
 import type { UndoStep } from './undo-step.js';
@@ -40,6 +41,8 @@ export function recordOwnStructs(
       }
     } else if (s instanceof CounterOp) {
       if (inScope(s.parent)) step.addCounter(s.parent as Counter, s.delta);
+    } else if (s instanceof MarkOp) {
+      if (inScope(s.parent)) step.addMark(s);
     }
     clock = end;
   }

@@ -9,6 +9,8 @@
  * - Map writes are reverted to the previous value only while this replica's write (or delete) is
  *   still the key's only state; if another replica wrote the key since, its value stays.
  * - Counter increments are reverted by the opposite increment.
+ * - Formatting marks are reverted by new marks restoring what the other marks give
+ *   (`undo-marks.ts`).
  */
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
@@ -16,8 +18,10 @@ import type { DocMap, List } from './collections.js';
 import { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
+import type { MarkOp } from './marks.js';
 import type { MapEntry } from './structs.js';
 import type { Text } from './text.js';
+import { revertMarks } from './undo-marks.js';
 import type { MapPrev, SeqContent } from './undo-mirror.js';
 import { copyContent, indexInCopy, type Replacements } from './undo-replacements.js';
 
@@ -50,6 +54,8 @@ export class UndoStep {
   readonly mapChanges = new Map<DocMap, Map<string, MapKeyChange>>();
   /** Sum of this replica's increments per counter. @internal */
   readonly counters = new Map<Counter, number>();
+  /** This replica's formatting marks, in the order they were made. @internal */
+  readonly marks: MarkOp[] = [];
   /** Free-form data for the application (e.g. the selection before the step). */
   readonly meta = new Map<string, unknown>();
 
@@ -67,7 +73,8 @@ export class UndoStep {
       this.inserted.length === 0 &&
       this.deleted.length === 0 &&
       this.mapChanges.size === 0 &&
-      this.counters.size === 0
+      this.counters.size === 0 &&
+      this.marks.length === 0
     );
   }
 
@@ -97,6 +104,11 @@ export class UndoStep {
     this.counters.set(counter, (this.counters.get(counter) ?? 0) + delta);
   }
 
+  /** Record an own formatting mark. @internal */
+  addMark(mark: MarkOp): void {
+    this.marks.push(mark);
+  }
+
   /** Fold a later step into this one (time grouping). @internal */
   absorb(later: UndoStep): void {
     for (let i = 0; i < later.inserted.length; i += 2)
@@ -105,6 +117,7 @@ export class UndoStep {
     for (const keys of later.mapChanges.values())
       for (const c of keys.values()) this.addMapChange(c.map, c.key, c, c.ours);
     for (const [c, d] of later.counters) this.addCounter(c, d);
+    for (const m of later.marks) this.marks.push(m);
     this.lastChange = later.lastChange;
   }
 
@@ -123,6 +136,8 @@ export class UndoStep {
    * counters take the opposite increments.
    */
   revert(doc: Doc, replaced: Replacements): void {
+    // Formatting first, while the formatted text is still where the marks name it.
+    if (this.marks.length > 0) revertMarks(doc, this.marks);
     const pieces: DeletedRun[] = [];
     for (const run of this.deleted) this.restorable(run, pieces);
     // Restore in document order: each piece lands just before its tombstone, after the pieces
