@@ -45,6 +45,8 @@ export class MarkOp {
   readonly len = 1;
   /** Canonical JSON of `value`, computed on first comparison. */
   private canon: string | undefined;
+  /** {@link MarkOp.keyValue}, computed on first use. */
+  private kv: string | undefined;
 
   constructor(
     /** Client index of the replica that made the mark. */
@@ -74,6 +76,12 @@ export class MarkOp {
   get canonicalValue(): string {
     this.canon ??= canonicalJson(this.value);
     return this.canon;
+  }
+
+  /** Key and canonical value as one string (equal for marks setting one key to equal values). */
+  get keyValue(): string {
+    this.kv ??= `${JSON.stringify(this.key)}:${this.canonicalValue}`;
+    return this.kv;
   }
 }
 
@@ -145,11 +153,22 @@ export function anchorBoundary(seq: Sequence, client: number, clock: number, aft
   return base + (clock - s.clock) + (after ? 1 : 0);
 }
 
-/** A mark resolved to visible positions. */
-interface Interval {
+/** A mark resolved to visible positions `from .. to - 1`. */
+export interface MarkInterval {
   from: number;
   to: number;
   op: MarkOp;
+}
+
+/** The marks resolved to visible positions, those covering nothing left out. */
+export function markIntervals(seq: Sequence, marks: readonly MarkOp[]): MarkInterval[] {
+  const out: MarkInterval[] = [];
+  for (const op of marks) {
+    const from = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
+    const to = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
+    if (from < to) out.push({ from, to, op });
+  }
+  return out;
 }
 
 /**
@@ -159,32 +178,42 @@ interface Interval {
  * marks covering one place. A text without marks gives one span.
  */
 export function formatSpans(seq: Sequence, marks: readonly MarkOp[], ids: readonly number[]): FormatSpan[] {
-  const len = seq.length;
-  if (len === 0) return [];
-  const intervals: Interval[] = [];
-  for (const op of marks) {
-    const from = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
-    const to = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
-    if (from < to) intervals.push({ from, to, op });
-  }
-  if (intervals.length === 0) return [{ from: 0, to: len, attributes: null }];
-  const wins = (a: Interval, b: Interval): number => (markWins(a.op, b.op, ids) ? -1 : 1);
+  return spansBetween(markIntervals(seq, marks), ids, 0, seq.length);
+}
+
+/**
+ * The formatting of positions `from .. to - 1` under resolved marks `intervals`, as
+ * {@link formatSpans} gives it; only the intervals overlapping the range take part in the sweep.
+ */
+export function spansBetween(
+  all: readonly MarkInterval[],
+  ids: readonly number[],
+  from: number,
+  to: number,
+): FormatSpan[] {
+  if (from >= to) return [];
+  const intervals = all.filter((iv) => iv.from < to && iv.to > from);
+  if (intervals.length === 0) return [{ from, to, attributes: null }];
+  const wins = (a: MarkInterval, b: MarkInterval): number => (markWins(a.op, b.op, ids) ? -1 : 1);
   const starts = intervals.slice().sort((a, b) => a.from - b.from);
-  const points = new Set<number>([0, len]);
-  for (const iv of intervals) points.add(iv.from).add(iv.to);
+  const points = new Set<number>([from, to]);
+  for (const iv of intervals) {
+    if (iv.from > from) points.add(iv.from);
+    if (iv.to < to) points.add(iv.to);
+  }
   const sorted = [...points].sort((a, b) => a - b);
   /** The marks covering the current segment, winners first. */
-  let active: Interval[] = [];
+  let active: MarkInterval[] = [];
   let next = 0;
   const out: FormatSpan[] = [];
   let prevSig = '';
   for (let i = 0; i + 1 < sorted.length; i++) {
-    const from = sorted[i] as number;
-    const to = sorted[i + 1] as number;
-    if (active.some((iv) => iv.to <= from)) active = active.filter((iv) => iv.to > from);
+    const a = sorted[i] as number;
+    const b = sorted[i + 1] as number;
+    if (active.some((iv) => iv.to <= a)) active = active.filter((iv) => iv.to > a);
     let added = false;
-    while (next < starts.length && (starts[next] as Interval).from <= from) {
-      active.push(starts[next] as Interval);
+    while (next < starts.length && (starts[next] as MarkInterval).from <= a) {
+      active.push(starts[next] as MarkInterval);
       next++;
       added = true;
     }
@@ -192,12 +221,10 @@ export function formatSpans(seq: Sequence, marks: readonly MarkOp[], ids: readon
     const winners = new Map<string, MarkOp>();
     for (const iv of active) if (!winners.has(iv.op.key)) winners.set(iv.op.key, iv.op);
     const keys = [...winners.keys()].filter((k) => (winners.get(k) as MarkOp).value !== null).sort();
-    const sig = keys
-      .map((k) => `${JSON.stringify(k)}:${(winners.get(k) as MarkOp).canonicalValue}`)
-      .join(',');
+    const sig = keys.map((k) => (winners.get(k) as MarkOp).keyValue).join(',');
     const last = out[out.length - 1];
     if (last !== undefined && sig === prevSig) {
-      last.to = to;
+      last.to = b;
       continue;
     }
     let attributes: Attributes | null = null;
@@ -205,7 +232,7 @@ export function formatSpans(seq: Sequence, marks: readonly MarkOp[], ids: readon
       attributes = {};
       for (const k of keys) attributes[k] = (winners.get(k) as MarkOp).value;
     }
-    out.push({ from, to, attributes });
+    out.push({ from: a, to: b, attributes });
     prevSig = sig;
   }
   return out;

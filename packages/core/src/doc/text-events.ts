@@ -10,7 +10,14 @@
  */
 import type { Sequence } from '../sequence/sequence.js';
 import type { SequenceChange } from './container.js';
-import { canonicalJson, type FormatSpan, formatSpans, type MarkOp } from './marks.js';
+import {
+  canonicalJson,
+  type FormatSpan,
+  type MarkInterval,
+  type MarkOp,
+  markIntervals,
+  spansBetween,
+} from './marks.js';
 import type { Attributes, TextDeltaOp } from './text-delta.js';
 
 /** A run of the text as the transaction left it: kept units, deleted units, or inserted text. */
@@ -78,6 +85,18 @@ function split(r: Run, n: number): [Run | null, Run | null] {
   if ('del' in r) return [r, null];
   if ('keep' in r) return [n > 0 ? { keep: n } : null, r.keep - n > 0 ? { keep: r.keep - n } : null];
   return [n > 0 ? { ins: r.ins.slice(0, n) } : null, n < r.ins.length ? { ins: r.ins.slice(n) } : null];
+}
+
+/** The ranges `from .. to` of `intervals`, sorted, overlapping and touching ones merged. */
+function merged(intervals: readonly MarkInterval[]): [number, number][] {
+  const sorted = intervals.map((iv): [number, number] => [iv.from, iv.to]).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
 }
 
 /** The spans of `spans` overlapping `from .. to - 1`, clipped. */
@@ -170,9 +189,12 @@ export function eventDelta(
   let oldLength = seq.length;
   for (const ch of changes) oldLength += (ch.delete ?? 0) - (ch.insert?.length ?? 0);
   const runs = compose(oldLength, changes);
-  const now = marks === null ? null : formatSpans(seq, marks, ids);
-  const formatted = marks !== null && marksBefore < marks.length;
-  const before = formatted ? formatSpans(seq, (marks as MarkOp[]).slice(0, marksBefore), ids) : null;
+  // Marks resolved once; formatting is then computed only where the event needs it: over
+  // inserted text, and over kept text that the transaction's own marks cover.
+  const all = marks === null ? [] : markIntervals(seq, marks);
+  const fresh = new Set(marks === null ? [] : marks.slice(marksBefore));
+  const old = fresh.size === 0 ? all : all.filter((iv) => !fresh.has(iv.op));
+  const touched = fresh.size === 0 ? [] : merged(all.filter((iv) => fresh.has(iv.op)));
   const ops: TextDeltaOp[] = [];
   let pos = 0;
   for (const r of runs) {
@@ -182,27 +204,35 @@ export function eventDelta(
     }
     const n = width(r);
     if ('ins' in r) {
-      if (now === null) push(ops, { insert: r.ins });
-      else
-        for (const s of clip(now, pos, pos + n)) {
-          const insert = r.ins.slice(s.from - pos, s.to - pos);
-          push(ops, s.attributes === null ? { insert } : { insert, attributes: { ...s.attributes } });
-        }
-    } else if (before === null || now === null) push(ops, { retain: n });
-    else {
-      // Kept units: where the formatting changed, a retain with what changed.
-      const points = new Set<number>([pos, pos + n]);
-      for (const s of clip(before, pos, pos + n)) points.add(s.from).add(s.to);
-      for (const s of clip(now, pos, pos + n)) points.add(s.from).add(s.to);
-      const sorted = [...points].sort((a, b) => a - b);
-      for (let i = 0; i + 1 < sorted.length; i++) {
-        const from = sorted[i] as number;
-        const to = sorted[i + 1] as number;
-        const b = clip(before, from, to)[0]?.attributes ?? null;
-        const a = clip(now, from, to)[0]?.attributes ?? null;
-        const p = patch(b, a);
-        push(ops, p === null ? { retain: to - from } : { retain: to - from, attributes: p });
+      for (const sp of spansBetween(all, ids, pos, pos + n)) {
+        const insert = r.ins.slice(sp.from - pos, sp.to - pos);
+        push(ops, sp.attributes === null ? { insert } : { insert, attributes: { ...sp.attributes } });
       }
+    } else {
+      // Kept units: where the formatting changed, a retain with what changed.
+      let at = pos;
+      for (const [a0, b0] of touched) {
+        const a = Math.max(a0, pos);
+        const b = Math.min(b0, pos + n);
+        if (a >= b) continue;
+        if (a > at) push(ops, { retain: a - at });
+        const before = spansBetween(old, ids, a, b);
+        const after = spansBetween(all, ids, a, b);
+        const points = new Set<number>([a, b]);
+        for (const sp of [...before, ...after]) points.add(sp.from).add(sp.to);
+        const sorted = [...points].sort((x, y) => x - y);
+        for (let i = 0; i + 1 < sorted.length; i++) {
+          const from = sorted[i] as number;
+          const to = sorted[i + 1] as number;
+          const p = patch(
+            clip(before, from, to)[0]?.attributes ?? null,
+            clip(after, from, to)[0]?.attributes ?? null,
+          );
+          push(ops, p === null ? { retain: to - from } : { retain: to - from, attributes: p });
+        }
+        at = b;
+      }
+      if (pos + n > at) push(ops, { retain: pos + n - at });
     }
     pos += n;
   }
