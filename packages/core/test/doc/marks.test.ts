@@ -1,4 +1,14 @@
-import { AccordError, applyUpdate, Doc, encodeStateAsUpdate, markExpands } from '@accord/core';
+import {
+  AccordError,
+  applyUpdate,
+  Doc,
+  diffUpdate,
+  encodeStateAsUpdate,
+  encodeStateVector,
+  markExpands,
+  mergeUpdates,
+} from '@accord/core';
+import { coverageOf } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { makeDoc, syncBoth } from '../sync/helpers.js';
 
@@ -151,5 +161,24 @@ describe('Text marks: local API', () => {
     syncBoth(a, c);
     expect(c.getText('t').toDelta()).toEqual(t.toDelta());
     expect(encodeStateAsUpdate(c)).toEqual(encodeStateAsUpdate(b));
+  });
+
+  it('goes through the relay tools: merged, diffed against a state vector, covered', () => {
+    const a = makeDoc(1);
+    const updates: Uint8Array[] = [];
+    a.on('update', (u: Uint8Array) => updates.push(u));
+    const t = a.getText('t');
+    t.insert(0, 'hello world');
+    const b = makeDoc(2);
+    applyUpdate(b, encodeStateAsUpdate(a));
+    t.format(0, 5, { bold: true });
+    t.insert(11, '!', { link: 'x' });
+    const merged = mergeUpdates(updates);
+    applyUpdate(b, diffUpdate(merged, encodeStateVector(b)));
+    expect(b.getText('t').toDelta()).toEqual(t.toDelta());
+    expect(encodeStateAsUpdate(b)).toEqual(encodeStateAsUpdate(a));
+    // Every clock of the replica, marks included, is covered by the merged bytes.
+    // 12 units and two marks (bold, and the inserted '!' given its link): clocks 0 .. 13.
+    expect(coverageOf([merged]).stateVector.get(1)).toBe(a.getText('t').length + 2);
   });
 });
