@@ -14,6 +14,7 @@ import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
 import { MarkOp } from './marks.js';
 import { CounterOp, MapEntry } from './structs.js';
+import type { Text } from './text.js';
 import type { DeletedContent, MapPrev } from './undo-mirror.js';
 import type { UndoStep } from './undo-step.js';
 
@@ -102,9 +103,14 @@ export function recordDeletes(
     for (const p of list) total += p.len;
     // Defensive: if the ids and the mirrored content disagree, record nothing rather than guess.
     if (total !== deleted.length) continue;
+    // A formatted text: how many marks it had, so an undo gives the units the formatting they
+    // had when deleted (marks that came later do not count).
+    const marks = c.kind === 'text' ? (c as Text).marks : null;
     let at = 0;
     for (const p of list) {
-      step.deleted.push({ client: p.client, clock: p.clock, content: deleted.slice(at, at + p.len) });
+      const content = deleted.slice(at, at + p.len);
+      if (marks === null) step.deleted.push({ client: p.client, clock: p.clock, content });
+      else step.deleted.push({ client: p.client, clock: p.clock, content, marksAt: marks.length });
       at += p.len;
     }
   }

@@ -63,4 +63,25 @@ describe('undo of formatting', () => {
     undo.redo();
     expect(t.toString()).toBe('aXYb');
   });
+
+  it('brings deleted text back with the formatting it had', () => {
+    const doc = makeDoc(1);
+    const t = doc.getText('t');
+    t.insert(0, 'The Peritext editor');
+    t.format(4, 8, { bold: true });
+    t.format(6, 8, { link: 'u' });
+    const before = t.toDelta();
+    const undo = new UndoManager(doc, { scope: t, captureTimeout: 0 });
+    // The whole bold word, then a range across the edges of both marks.
+    t.delete(4, 8);
+    undo.undo();
+    expect(t.toDelta()).toEqual(before);
+    t.delete(2, 14);
+    undo.undo();
+    expect(t.toDelta()).toEqual(before);
+    undo.redo();
+    expect(t.toString()).toBe('Thtor');
+    undo.undo();
+    expect(t.toDelta()).toEqual(before);
+  });
 });
