@@ -35,8 +35,18 @@ export {
 } from './doc/container.js';
 export { Counter } from './doc/counter.js';
 export { Doc, type DocOptions, type UpdateListener } from './doc/doc.js';
+export { markExpands } from './doc/marks.js';
 export { SequenceContainer } from './doc/sequence-container.js';
 export { Text } from './doc/text.js';
+export type {
+  Attributes,
+  AttributesPatch,
+  TextDelta,
+  TextDeltaDelete,
+  TextDeltaInsert,
+  TextDeltaOp,
+  TextDeltaRetain,
+} from './doc/text-delta.js';
 export {
   UndoManager,
   type UndoManagerOptions,

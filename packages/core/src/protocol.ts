@@ -19,6 +19,7 @@ export {
   type DecodedUpdate,
   type GcRecord,
   type MapRecord,
+  type MarkRecord,
   type ParentRef,
   type SeqRecord,
   type UpdateRecord,

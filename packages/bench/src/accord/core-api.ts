@@ -9,6 +9,8 @@
 export interface AccordText {
   insert(index: number, text: string): void;
   delete(index: number, length: number): void;
+  /** Set attributes over a range (`null` removes one): formatting marks. */
+  format(index: number, length: number, attributes: Record<string, unknown>): void;
   toString(): string;
   readonly length: number;
 }

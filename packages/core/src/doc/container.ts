@@ -15,6 +15,7 @@
 import type { HybridClock } from '../clock/hlc.js';
 import type { ContainerKind } from '../format/kinds.js';
 import type { SequenceEnv } from '../sequence/env.js';
+import type { TextDeltaOp } from './text-delta.js';
 
 /**
  * The document as its containers see it: what `Container`, `Text`, `List`, `DocMap` and
@@ -232,6 +233,13 @@ export interface ChangeEvent {
   keysChanged: Set<string>;
   /** Counter: the sum of increments applied. */
   delta: number;
+  /**
+   * Text: the change as a rich-text delta (Quill and Yjs shape): retains, deletes, inserts with
+   * the attributes the new text has, and retains with the attributes that changed (`null`:
+   * removed) where formatting changed. Applying it to the text as it was (`applyDelta` on a copy)
+   * gives the text as it is. Absent for other containers.
+   */
+  textDelta?: TextDeltaOp[];
   /** The transaction origin (`transact(fn, origin)` or `applyUpdate(doc, bytes, origin)`). */
   origin: unknown;
   /** True for changes made by this replica, false for applied updates. */

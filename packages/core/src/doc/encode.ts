@@ -3,13 +3,20 @@
  * update of one transaction, which `Doc` emits as its `'update'` event. The full snapshot and the
  * diff against a state vector build on these in `sync/snapshot.ts`.
  */
-import { ContainerValue, NONE, type ParentRef, type UpdateRecord } from '../format/records.js';
+import {
+  ContainerValue,
+  type MarkRecord,
+  NONE,
+  type ParentRef,
+  type UpdateRecord,
+} from '../format/records.js';
 import { encodeUpdate } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import type { Struct } from '../store/struct-store.js';
 import type { DocMap } from './collections.js';
 import { Container, type DocCore } from './container.js';
+import { MarkOp } from './marks.js';
 import { CounterOp, MapEntry } from './structs.js';
 import type { Transaction } from './transaction.js';
 
@@ -95,7 +102,30 @@ export function structRecord(
   }
   if (s instanceof CounterOp)
     return { t: 2, client, clock: s.clock, len: 1, parent: ref(s.parent), delta: s.delta };
+  if (s instanceof MarkOp) return markRecord(doc, s, ref(s.parent));
   return { t: 3, client, clock: from, len: s.len - (from - s.clock) };
+}
+
+/** The record of mark `m` of the text `ref` names. */
+export function markRecord(doc: DocCore, m: MarkOp, ref: ParentRef): MarkRecord {
+  const ids = doc.clientIds;
+  return {
+    t: 4,
+    client: ids[m.client] as number,
+    clock: m.clock,
+    len: 1,
+    parent: ref,
+    sClient: m.startClient === NO_CLIENT ? NONE : (ids[m.startClient] as number),
+    sClock: m.startClock,
+    sAfter: m.startAfter,
+    eClient: m.endClient === NO_CLIENT ? NONE : (ids[m.endClient] as number),
+    eClock: m.endClock,
+    eAfter: m.endAfter,
+    key: m.key,
+    wall: m.wall,
+    logical: m.logical,
+    value: m.value,
+  };
 }
 
 /**

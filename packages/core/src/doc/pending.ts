@@ -204,7 +204,7 @@ export function recordBytes(r: UpdateRecord): number {
   if (r.t === 0) {
     if (typeof r.content === 'string') n += 2 * r.content.length;
     else if (r.content !== null) for (const v of r.content) n += valueBytes(v);
-  } else if (r.t === 1) n += 2 * r.key.length + valueBytes(r.value);
+  } else if (r.t === 1 || r.t === 4) n += 2 * r.key.length + valueBytes(r.value);
   return n;
 }
 

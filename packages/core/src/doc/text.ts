@@ -7,18 +7,40 @@
  *
  * Concurrent inserts at one position keep each replica's run together (no interleaving, forwards
  * or backwards); concurrent deletes of the same characters delete them once.
+ *
+ * Rich text: formatting marks (`format`, `insert` with attributes, `applyDelta`) follow Peritext
+ * (see `marks.ts`). They are stored apart from the characters, so a text never formatted costs
+ * nothing more than plain text.
  */
 
 import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
-import type { Container, DocCore } from './container.js';
+import { type Item, NO_CLIENT } from '../sequence/item.js';
+import type { ChangeEvent, Container, DocCore } from './container.js';
+import { checkDelta } from './delta-check.js';
+import {
+  canonicalJson,
+  checkAttributes,
+  type FormatSpan,
+  formatSpans,
+  MarkOp,
+  markExpands,
+} from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
+import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
+import { eventDelta, plainEventDelta } from './text-events.js';
 import { checkIndex } from './values.js';
 
 /** A text in a document. */
 export class Text extends SequenceContainer {
   readonly kind: ContainerKind = 'text';
+  /** Formatting marks, in arrival order; null until the first one. @internal */
+  marks: MarkOp[] | null = null;
+  /** How many marks existed when this transaction first marked the text (events), or -1. */
+  private marksBefore = -1;
+  /** Cache of {@link Text.afterAnchors}; null when stale. */
+  private afterCache: Map<number, Set<number>> | null = null;
 
   /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
@@ -32,10 +54,17 @@ export class Text extends SequenceContainer {
   /**
    * Insert `text` at `index` (0 <= index <= length); an index inside a surrogate pair moves to
    * before the pair.
-   * @throws {AccordError} `out-of-range` for a bad index, `invalid-argument` if `text` is not a string.
+   *
+   * Without `attributes` the new text takes the formatting Peritext gives it: the expanding marks
+   * (`bold`, `italic`, ...) of the text it is typed after, never a `link` or comment that ends
+   * there (see `marks.ts`). With `attributes` the new text has exactly those attributes (`null`
+   * values and absent names: none), whatever it would have inherited.
+   * @throws {AccordError} `out-of-range` for a bad index, `invalid-argument` if `text` is not a
+   * string or `attributes` is not a plain object of JSON values.
    */
-  insert(index: number, text: string): void {
+  insert(index: number, text: string, attributes?: AttributesPatch): void {
     if (typeof text !== 'string') throw new AccordError('invalid-argument', 'text must be a string');
+    if (attributes !== undefined) checkAttributes(attributes);
     const len = this.seq.length;
     checkIndex(index, 0, len, 'index');
     if (text.length === 0) return;
@@ -50,7 +79,220 @@ export class Text extends SequenceContainer {
       index--;
     }
     seq.noteText(text);
-    this.edit(() => seq.insertLocal(index, text, 0, this.doc.nextClock));
+    if (this.marks === null && attributes === undefined) {
+      this.edit(() => seq.insertLocal(index, text, 0, this.doc.nextClock));
+      return;
+    }
+    const at = index;
+    this.edit(() => {
+      const dead = this.marks === null ? null : this.deadAnchorBefore(at);
+      if (dead === null) seq.insertLocal(at, text, 0, this.doc.nextClock);
+      else seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
+      if (attributes !== undefined) this.setExactly(at, text.length, attributes);
+    });
+  }
+
+  /**
+   * Where text typed at `index` goes when deleted units follow the visible unit `index - 1`: after
+   * the last of them that a mark's anchor sits after (the item and unit offset), so a non-growing
+   * mark whose end was deleted does not take in the new text (as in Peritext); null to insert
+   * right after the visible unit.
+   */
+  private deadAnchorBefore(index: number): [Item, number] | null {
+    if (index === 0) return null;
+    const idx = this.seq.index;
+    const left = idx.find(index - 1);
+    if (idx.fOffset < left.len - 1) return null;
+    const after = this.afterAnchors();
+    let found: [Item, number] | null = null;
+    for (let it = idx.next(left); it?.deleted === true; it = idx.next(it as Item)) {
+      const clocks = after.get(it.client);
+      if (clocks === undefined) continue;
+      let best = -1;
+      for (const c of clocks) if (c >= it.clock && c < it.clock + it.len && c > best) best = c;
+      if (best >= 0) found = [it, best - it.clock];
+    }
+    return found;
+  }
+
+  /** Per client index, the clocks of units some mark's anchor sits after (cached). */
+  private afterAnchors(): Map<number, Set<number>> {
+    if (this.afterCache !== null) return this.afterCache;
+    const out = new Map<number, Set<number>>();
+    const add = (client: number, clock: number): void => {
+      let set = out.get(client);
+      if (set === undefined) {
+        set = new Set();
+        out.set(client, set);
+      }
+      set.add(clock);
+    };
+    for (const m of this.marks ?? []) {
+      if (m.startAfter && m.startClient !== NO_CLIENT) add(m.startClient, m.startClock);
+      if (m.endAfter && m.endClient !== NO_CLIENT) add(m.endClient, m.endClock);
+    }
+    this.afterCache = out;
+    return out;
+  }
+
+  /**
+   * Set attributes over `length` units from `index`: each name gets its value, or loses it when
+   * the value is `null` (a removal is a mark too, and wins over older marks of that name). Ranges
+   * with an edge inside a surrogate pair widen to the whole pair.
+   *
+   * Concurrent marks of one name resolve per character: the latest (hybrid logical clock, then
+   * replica id) wins where they overlap; marks of different names combine. Whether text later
+   * typed at the end of the range is covered depends on the name (`markExpands`).
+   * @throws {AccordError} `out-of-range` when the range is not inside the text,
+   * `invalid-argument` for attributes that are not a plain object of JSON values.
+   */
+  format(index: number, length: number, attributes: AttributesPatch): void {
+    checkAttributes(attributes);
+    const len = this.seq.length;
+    checkIndex(index, 0, len, 'index');
+    checkIndex(length, 0, len - index, 'length');
+    if (length === 0) return;
+    [index, length] = this.widen(index, length);
+    const keys = Object.keys(attributes)
+      .filter((k) => attributes[k] !== undefined)
+      .sort();
+    if (keys.length === 0) return;
+    this.edit(() => {
+      for (const k of keys) this.addMark(index, length, k, attributes[k]);
+    });
+  }
+
+  /**
+   * The text as a delta: runs of text with their attributes (`attributes` absent for unformatted
+   * text), neighbours with equal attributes joined. Attribute names come sorted.
+   */
+  toDelta(): TextDeltaInsert[] {
+    const text = this.seq.toString();
+    const out: TextDeltaInsert[] = [];
+    for (const span of this.spans()) {
+      const insert = text.slice(span.from, span.to);
+      out.push(span.attributes === null ? { insert } : { insert, attributes: { ...span.attributes } });
+    }
+    return out;
+  }
+
+  /**
+   * Apply a delta (Quill and Yjs shape) as one transaction: `retain` skips units (and with
+   * `attributes` formats them, `null` removing), `insert` inserts text with exactly its
+   * `attributes` (none when absent), `delete` removes units. The whole delta is checked first, so
+   * a bad one changes nothing.
+   * @throws {AccordError} `invalid-argument` for a malformed operation or attributes,
+   * `out-of-range` when it runs past the end of the text.
+   */
+  applyDelta(delta: TextDelta): void {
+    checkDelta(delta, this.seq.length);
+    this.edit(() => {
+      let pos = 0;
+      for (const op of delta) {
+        if ('insert' in op) {
+          this.insert(pos, op.insert, op.attributes ?? {});
+          pos += op.insert.length;
+        } else if ('retain' in op) {
+          if (op.attributes !== undefined) this.format(pos, op.retain, op.attributes);
+          pos += op.retain;
+        } else this.delete(pos, op.delete);
+      }
+    });
+  }
+
+  /**
+   * The attributes of the unit at `index` (0 <= index < length); an empty object when it has
+   * none.
+   * @throws {AccordError} `out-of-range` for a bad index.
+   */
+  attributesAt(index: number): Attributes {
+    checkIndex(index, 0, this.seq.length - 1, 'index');
+    for (const span of this.spans()) if (span.to > index) return { ...(span.attributes ?? {}) };
+    return {};
+  }
+
+  /** The formatting as spans covering the text. @internal */
+  spans(): FormatSpan[] {
+    const len = this.seq.length;
+    if (this.marks === null) return len === 0 ? [] : [{ from: 0, to: len, attributes: null }];
+    return formatSpans(this.seq, this.marks, this.doc.clientIds);
+  }
+
+  /** Give units `index .. index + length - 1` (just inserted, one format) exactly `attributes`. */
+  private setExactly(index: number, length: number, attributes: AttributesPatch): void {
+    const current = this.marks === null ? {} : this.attributesAt(index);
+    const keys = new Set([...Object.keys(current), ...Object.keys(attributes)]);
+    for (const k of [...keys].sort()) {
+      const want = attributes[k] ?? null;
+      const has = k in current ? current[k] : null;
+      if (canonicalJson(want) !== canonicalJson(has)) this.addMark(index, length, k, want);
+    }
+  }
+
+  /** Widen a range whose edges cut a surrogate pair (as `delete` does). */
+  private widen(index: number, length: number): [number, number] {
+    if (!this.seq.hasSurrogates) return [index, length];
+    const len = this.seq.length;
+    if (index > 0 && isLowSurrogate(this.codeAt(index)) && isHighSurrogate(this.codeAt(index - 1))) {
+      index--;
+      length++;
+    }
+    const end = index + length;
+    if (end < len && isHighSurrogate(this.codeAt(end - 1)) && isLowSurrogate(this.codeAt(end))) length++;
+    return [index, length];
+  }
+
+  /** Make a mark of `key` over the non-empty range `index .. index + length - 1` (in a transaction). */
+  private addMark(index: number, length: number, key: string, value: unknown): void {
+    const seq = this.seq;
+    const idx = seq.index;
+    const first = idx.find(index);
+    const sClient = first.client;
+    const sClock = first.clock + idx.fOffset;
+    let eClient = NO_CLIENT;
+    let eClock = 0;
+    let eAfter = false;
+    const end = index + length;
+    if (!markExpands(key)) {
+      const last = idx.find(end - 1);
+      eClient = last.client;
+      eClock = last.clock + idx.fOffset;
+      eAfter = true;
+    } else if (end < seq.length) {
+      const next = idx.find(end);
+      eClient = next.client;
+      eClock = next.clock + idx.fOffset;
+    }
+    const doc = this.doc;
+    const ts = doc.hlc.tick();
+    const op = new MarkOp(
+      0,
+      doc.nextClock,
+      this,
+      sClient,
+      sClock,
+      false,
+      eClient,
+      eClock,
+      eAfter,
+      key,
+      value,
+      ts.wall,
+      ts.logical,
+    );
+    doc.store.add(op);
+    this.integrateMark(op);
+  }
+
+  /** Add a mark (local, or remote and validated) to this text. @internal */
+  integrateMark(op: MarkOp): void {
+    if (this.tracking) {
+      if (this.marksBefore < 0) this.marksBefore = this.marks === null ? 0 : this.marks.length;
+      this.touch();
+    }
+    if (this.marks === null) this.marks = [op];
+    else this.marks.push(op);
+    this.afterCache = null;
   }
 
   /**
@@ -63,15 +305,45 @@ export class Text extends SequenceContainer {
     checkIndex(index, 0, len, 'index');
     checkIndex(length, 0, len - index, 'length');
     if (length === 0) return;
-    if (this.seq.hasSurrogates) {
-      if (index > 0 && isLowSurrogate(this.codeAt(index)) && isHighSurrogate(this.codeAt(index - 1))) {
-        index--;
-        length++;
-      }
-      const end = index + length;
-      if (end < len && isHighSurrogate(this.codeAt(end - 1)) && isLowSurrogate(this.codeAt(end))) length++;
-    }
+    [index, length] = this.widen(index, length);
     this.edit(() => this.seq.deleteLocal(index, length));
+  }
+
+  /** Build and clear this transaction's event, with its rich-text delta. @internal */
+  override takeEvent(origin: unknown, local: boolean): ChangeEvent | null {
+    const before = this.marksBefore;
+    this.marksBefore = -1;
+    const marks = this.marks;
+    const changes = this.pendingChanges;
+    if (marks === null) {
+      // Plain text: the delta follows from the changes alone, built only if someone reads it.
+      const ev = super.takeEvent(origin, local);
+      if (ev === null) return null;
+      const length = this.seq.length;
+      let cached: TextDeltaOp[] | undefined;
+      Object.defineProperty(ev, 'textDelta', {
+        enumerable: true,
+        get: () => {
+          cached ??= plainEventDelta(length, changes);
+          return cached;
+        },
+      });
+      return ev;
+    }
+    const textDelta = eventDelta(
+      this.seq,
+      marks,
+      before < 0 ? marks.length : before,
+      changes,
+      this.doc.clientIds,
+    );
+    const ev = super.takeEvent(origin, local);
+    if (ev !== null) {
+      ev.textDelta = textDelta;
+      return ev;
+    }
+    if (textDelta.length === 0) return null;
+    return { target: this, changes: [], keysChanged: new Set(), delta: 0, origin, local, textDelta };
   }
 
   /** The text as a string. */

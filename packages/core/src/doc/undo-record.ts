@@ -1,6 +1,6 @@
 /**
  * What a local transaction did, read back by the undo manager after it committed: this
- * replica's new structs (sequence insertions, map writes, increments) from the struct store, and
+ * replica's new structs (sequence insertions, map writes, increments, formatting marks) from the struct store, and
  * the sequence units it deleted (ids from the transaction's update) matched with the content the
  * mirrors saw disappear.
  */
@@ -12,7 +12,9 @@ import type { DocMap } from './collections.js';
 import type { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
+import { MarkOp } from './marks.js';
 import { CounterOp, MapEntry } from './structs.js';
+import type { Text } from './text.js';
 import type { DeletedContent, MapPrev } from './undo-mirror.js';
 import type { UndoStep } from './undo-step.js';
 
@@ -40,6 +42,8 @@ export function recordOwnStructs(
       }
     } else if (s instanceof CounterOp) {
       if (inScope(s.parent)) step.addCounter(s.parent as Counter, s.delta);
+    } else if (s instanceof MarkOp) {
+      if (inScope(s.parent)) step.addMark(s);
     }
     clock = end;
   }
@@ -99,9 +103,14 @@ export function recordDeletes(
     for (const p of list) total += p.len;
     // Defensive: if the ids and the mirrored content disagree, record nothing rather than guess.
     if (total !== deleted.length) continue;
+    // A formatted text: how many marks it had, so an undo gives the units the formatting they
+    // had when deleted (marks that came later do not count).
+    const marks = c.kind === 'text' ? (c as Text).marks : null;
     let at = 0;
     for (const p of list) {
-      step.deleted.push({ client: p.client, clock: p.clock, content: deleted.slice(at, at + p.len) });
+      const content = deleted.slice(at, at + p.len);
+      if (marks === null) step.deleted.push({ client: p.client, clock: p.clock, content });
+      else step.deleted.push({ client: p.client, clock: p.clock, content, marksAt: marks.length });
       at += p.len;
     }
   }

@@ -9,6 +9,8 @@
  * - Map writes are reverted to the previous value only while this replica's write (or delete) is
  *   still the key's only state; if another replica wrote the key since, its value stays.
  * - Counter increments are reverted by the opposite increment.
+ * - Formatting marks are reverted by new marks restoring what the other marks give
+ *   (`undo-marks.ts`).
  */
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
@@ -16,8 +18,11 @@ import type { DocMap, List } from './collections.js';
 import { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
+import { anchorBoundary, type MarkOp } from './marks.js';
 import type { MapEntry } from './structs.js';
 import type { Text } from './text.js';
+import type { Attributes } from './text-delta.js';
+import { applyAttributes, deletedAttributes, revertMarks } from './undo-marks.js';
 import type { MapPrev, SeqContent } from './undo-mirror.js';
 import { copyContent, indexInCopy, type Replacements } from './undo-replacements.js';
 
@@ -26,7 +31,15 @@ export interface DeletedRun {
   readonly client: number;
   readonly clock: number;
   readonly content: SeqContent;
+  /**
+   * In a formatted text, how many marks the text had when the step recorded the deletion: an undo
+   * gives the units the formatting those marks (the step's own aside) give their tombstones.
+   */
+  readonly marksAt?: number;
 }
+
+/** Attributes of consecutive units: `[offset, length, attributes]` runs. */
+type AttributeRuns = [number, number, Attributes][];
 
 /** A map key changed by a step: its value before the step and this replica's last entry. */
 export interface MapKeyChange {
@@ -50,6 +63,8 @@ export class UndoStep {
   readonly mapChanges = new Map<DocMap, Map<string, MapKeyChange>>();
   /** Sum of this replica's increments per counter. @internal */
   readonly counters = new Map<Counter, number>();
+  /** This replica's formatting marks, in the order they were made. @internal */
+  readonly marks: MarkOp[] = [];
   /** Free-form data for the application (e.g. the selection before the step). */
   readonly meta = new Map<string, unknown>();
 
@@ -67,7 +82,8 @@ export class UndoStep {
       this.inserted.length === 0 &&
       this.deleted.length === 0 &&
       this.mapChanges.size === 0 &&
-      this.counters.size === 0
+      this.counters.size === 0 &&
+      this.marks.length === 0
     );
   }
 
@@ -97,6 +113,11 @@ export class UndoStep {
     this.counters.set(counter, (this.counters.get(counter) ?? 0) + delta);
   }
 
+  /** Record an own formatting mark. @internal */
+  addMark(mark: MarkOp): void {
+    this.marks.push(mark);
+  }
+
   /** Fold a later step into this one (time grouping). @internal */
   absorb(later: UndoStep): void {
     for (let i = 0; i < later.inserted.length; i += 2)
@@ -105,6 +126,7 @@ export class UndoStep {
     for (const keys of later.mapChanges.values())
       for (const c of keys.values()) this.addMapChange(c.map, c.key, c, c.ours);
     for (const [c, d] of later.counters) this.addCounter(c, d);
+    for (const m of later.marks) this.marks.push(m);
     this.lastChange = later.lastChange;
   }
 
@@ -123,6 +145,8 @@ export class UndoStep {
    * counters take the opposite increments.
    */
   revert(doc: Doc, replaced: Replacements): void {
+    // Formatting first, while the formatted text is still where the marks name it.
+    if (this.marks.length > 0) revertMarks(doc, this.marks, (c, k) => c === 0 && this.insertedHere(k));
     const pieces: DeletedRun[] = [];
     for (const run of this.deleted) this.restorable(run, pieces);
     // Restore in document order: each piece lands just before its tombstone, after the pieces
@@ -134,11 +158,16 @@ export class UndoStep {
     // Pieces in live containers first, then map keys: both rebuild deleted containers, which
     // pieces of dead containers then go into. Own insertions go last (in copies too).
     const dead: DeletedRun[] = [];
-    for (const { p } of keyed)
-      if (!restoreUnits(doc, p.client, p.clock, p.content, replaced, false)) dead.push(p);
+    const formats: RestoredFormat[] = [];
+    const mine = new Set(this.marks);
+    for (const { p } of keyed) if (!restoreUnits(doc, p, replaced, false, formats, mine)) dead.push(p);
     for (const keys of this.mapChanges.values())
       for (const c of keys.values()) revertMapKey(doc, c, replaced);
-    for (const p of dead) restoreUnits(doc, p.client, p.clock, p.content, replaced, true);
+    for (const p of dead) restoreUnits(doc, p, replaced, true, formats, mine);
+    // Restored text gets its formatting once every piece is back: a format's end anchor then
+    // names the right neighbour, not a tombstone of a piece still to come.
+    for (const [text, own, runs] of formats)
+      applyAttributes(text, anchorBoundary(text.seq, 0, own, false), runs);
     const r = this.inserted;
     for (let i = 0; i < r.length; i += 2)
       deleteUnits(doc, 0, r[i] as number, (r[i] as number) + (r[i + 1] as number), replaced);
@@ -163,7 +192,8 @@ export class UndoStep {
       }
       let to = from + 1;
       while (to < n && !this.insertedHere(run.clock + to)) to++;
-      out.push({ client: run.client, clock: run.clock + from, content: run.content.slice(from, to) });
+      const piece = { client: run.client, clock: run.clock + from, content: run.content.slice(from, to) };
+      out.push(run.marksAt === undefined ? piece : { ...piece, marksAt: run.marksAt });
       from = to;
     }
   }
@@ -176,6 +206,9 @@ function positionKey(doc: Doc, client: number, clock: number): [number, number, 
   return [s.leaf.index, s.leaf.items.indexOf(s), clock - s.clock];
 }
 
+/** Restored text to format: the text, the first own clock of the restored units, their attributes. */
+type RestoredFormat = [Text, number, AttributeRuns];
+
 /**
  * Re-insert `content` exactly where unit `(client, clock)` (a tombstone) sits: as a new run of
  * own units whose left origin is the unit just before the tombstone and whose right origin is the
@@ -186,12 +219,13 @@ function positionKey(doc: Doc, client: number, clock: number): [number, number, 
  */
 function restoreUnits(
   doc: Doc,
-  client: number,
-  clock: number,
-  content: SeqContent,
+  run: DeletedRun,
   replaced: Replacements,
   intoCopies: boolean,
+  formats: RestoredFormat[],
+  exclude: ReadonlySet<MarkOp>,
 ): boolean {
+  const { client, clock, content } = run;
   const s = doc.store.find(client, clock);
   if (!(s instanceof Item) || s.leaf === null || !s.deleted) return true;
   let copied = false;
@@ -237,6 +271,12 @@ function restoreUnits(
     });
   }
   replaced.add(client, clock, content.length, own);
+  // A formatted text: the restored units get the attributes they had when deleted.
+  const text = container as Text;
+  if (run.marksAt !== undefined && typeof content === 'string' && text.marks !== null) {
+    const marks = text.marks.slice(0, run.marksAt).filter((m) => !exclude.has(m));
+    formats.push([text, own, deletedAttributes(text, client, clock, content.length, doc.clientIds, marks)]);
+  }
   seq.integrate(new Item(0, own, content.length, olClient, olClock, client, clock, units, false));
   for (let i = 0; i < fresh.length; i++)
     copyContent(fresh[i] as Container, sources[i] as Container, replaced);

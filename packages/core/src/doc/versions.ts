@@ -13,6 +13,7 @@ import type { DocMap, List } from './collections.js';
 import { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
+import { type FormatSpan, sameAttributes } from './marks.js';
 import type { Text } from './text.js';
 
 /** One step of a sequence delta (Quill/Yjs style): keep, insert or delete elements. */
@@ -209,6 +210,34 @@ function restoreSequence(current: Seq, version: Doc): void {
   }
 }
 
+/**
+ * Give `current` (showing the same text as `target` now) the formatting of `target`: where the
+ * attributes of a run differ, a format sets the target's values and removes the attributes the
+ * target lacks.
+ */
+function restoreFormatting(current: Text, target: Text): void {
+  if (current.marks === null && target.marks === null) return;
+  if (current.toString() !== target.toString()) return;
+  const want = target.spans();
+  const have = current.spans();
+  const cuts = new Set<number>();
+  for (const sp of [...want, ...have]) cuts.add(sp.from).add(sp.to);
+  const points = [...cuts].sort((a, b) => a - b);
+  const at = (spans: FormatSpan[], p: number): Record<string, unknown> =>
+    spans.find((sp) => sp.from <= p && p < sp.to)?.attributes ?? {};
+  const edits: [number, number, Record<string, unknown>][] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const from = points[i] as number;
+    const w = at(want, from);
+    const h = at(have, from);
+    if (sameAttributes(w, h)) continue;
+    const patch: Record<string, unknown> = { ...w };
+    for (const k of Object.keys(h)) if (!(k in w)) patch[k] = null;
+    edits.push([from, (points[i + 1] as number) - from, patch]);
+  }
+  for (const [from, n, patch] of edits) current.format(from, n, patch);
+}
+
 function restoreMap(current: DocMap, target: Record<string, unknown>): void {
   for (const key of current.keys()) if (!(key in target)) current.delete(key);
   for (const [key, value] of Object.entries(target)) {
@@ -221,7 +250,8 @@ function restoreMap(current: DocMap, target: Record<string, unknown>): void {
  * Make `doc` show `version` again, as one new local transaction (origin `origin`): nothing is
  * rewritten, so edits other replicas make concurrently are kept and merge as usual. Texts and
  * lists: units the version lacks are deleted and units it shows that were deleted since are
- * inserted again where their tombstones are; maps: keys set to the version's values (nested
+ * inserted again where their tombstones are; texts then get the version's formatting (new
+ * marks where it differs); maps: keys set to the version's values (nested
  * containers as their JSON), keys it lacks deleted; counters incremented by the difference.
  * `version` must be a version of `doc`'s history (a snapshot it descends from).
  * @throws {AccordError} `read-only` when `doc` is frozen.
@@ -231,8 +261,10 @@ export function restoreVersion(doc: Doc, version: Doc, origin: unknown = 'restor
   doc.transact(() => {
     for (const [, c] of version.rootEntries()) {
       const cur = doc.getRoot(c.kind, c.rootName as string);
-      if (c.kind === 'text' || c.kind === 'list') restoreSequence(cur as Seq, version);
-      else if (c.kind === 'map') restoreMap(cur as DocMap, (c as DocMap).toJSON());
+      if (c.kind === 'text' || c.kind === 'list') {
+        restoreSequence(cur as Seq, version);
+        if (c.kind === 'text') restoreFormatting(cur as Text, c as Text);
+      } else if (c.kind === 'map') restoreMap(cur as DocMap, (c as DocMap).toJSON());
       else {
         const delta = (c as Counter).value - (cur as Counter).value;
         if (delta !== 0) (cur as Counter).increment(delta);

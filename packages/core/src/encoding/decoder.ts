@@ -38,6 +38,13 @@ export class Decoder {
     }
   }
 
+  /** The next byte, without reading it.
+   * @throws {DecodeError} `truncated` at the end of the input. */
+  peekU8(): number {
+    if (this.pos >= this.buf.length) throw new DecodeError('truncated', 'unexpected end of input');
+    return this.buf[this.pos] as number;
+  }
+
   /** Read one byte. */
   readU8(): number {
     if (this.pos >= this.buf.length) throw new DecodeError('truncated', 'unexpected end of input');

@@ -25,7 +25,8 @@ export const MAX_CLOCK = Number.MAX_SAFE_INTEGER;
 /** The records of one container (or the collected ids), as written together. */
 export interface Group {
   ref: ParentRef | null;
-  kind: ContainerKind | 'gc';
+  /** The container kind, `'gc'` for collected ids, `'marks'` for a text's marks (`marks-codec.ts`). */
+  kind: ContainerKind | 'gc' | 'marks';
   records: UpdateRecord[];
   /** A text or list group's records as columns, written instead of `records` when present. */
   columns?: SeqColumns;

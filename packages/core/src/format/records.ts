@@ -79,8 +79,32 @@ export interface GcRecord {
   len: number;
 }
 
+/**
+ * A formatting mark on a text (`doc/marks.ts`): attribute `key` set to `value` (`null`: removed)
+ * between two anchors. An anchor is a unit of the text, `(client, clock)` with the side it sits
+ * on (`after` true: after the unit), or an edge: client {@link NONE}, `after` true for the start
+ * of the text, false for its end.
+ */
+export interface MarkRecord {
+  t: 4;
+  client: number;
+  clock: number;
+  len: 1;
+  parent: ParentRef;
+  sClient: number;
+  sClock: number;
+  sAfter: boolean;
+  eClient: number;
+  eClock: number;
+  eAfter: boolean;
+  key: string;
+  wall: number;
+  logical: number;
+  value: unknown;
+}
+
 /** Any struct of an update. */
-export type UpdateRecord = SeqRecord | MapRecord | CounterRecord | GcRecord;
+export type UpdateRecord = SeqRecord | MapRecord | CounterRecord | GcRecord | MarkRecord;
 
 /** A decoded update: structs and deleted ranges (`client -> [start, len, ...]`). */
 export interface DecodedUpdate {

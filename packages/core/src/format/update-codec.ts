@@ -6,6 +6,7 @@
  * clients: count, replica ids             records name clients by index in this table
  * groups: count, then per group:
  *   u8 tag: 0 root (u8 kind, name) | 1 nested (u8 kind, holder client index, clock) | 2 collected
+ *     | 3 a text's marks (version 4; layout in `marks-codec.ts`)
  *   records: count, then per record: u8 info, id, origins, length/content
  *   text groups: then all live text of the group as one UTF-8 string (tag bit 3, version 3: packed)
  * delete set: count, then per client: client index, count, (gap, len) pairs
@@ -34,15 +35,23 @@ import { DecodeError } from '../errors.js';
 import { type Group, MAX_CLOCK, readGroup } from './group-codec.js';
 import { swapPackedCount, swapTextPacking, writeGroup } from './group-writer.js';
 import type { ContainerKind } from './kinds.js';
-import { type DecodedUpdate, type ParentRef, parentKey, type UpdateRecord } from './records.js';
+import { G_MARKS, MARKS_VERSION, readMarksGroup, writeMarksGroup } from './marks-codec.js';
+import {
+  type DecodedUpdate,
+  type MarkRecord,
+  type ParentRef,
+  parentKey,
+  type UpdateRecord,
+} from './records.js';
 
 /**
- * Newest format version, read and written. Version 3 added packed text (group tag bit 3, a text
+ * Newest format version, read and written. Version 4 added marks groups (`marks-codec.ts`: the
+ * formatting marks of a text; written only by updates that carry marks). Version 3 added packed text (group tag bit 3, a text
  * group's live text Huffman-coded; written only when it is shorter). Version 2 added map tombstones (info bit 0 of a map record: the
  * deleted top entry of a key, with key and timestamp, no value) and the container code 4 (a map
  * keeping concurrent values); version 1 bytes, which have neither, are read as before.
  */
-export const UPDATE_VERSION = 3;
+export const UPDATE_VERSION = 4;
 /** The version that added packed text: written when a group is packed, and needed to read one. */
 export const PACKED_TEXT_VERSION = 3;
 /**
@@ -54,8 +63,9 @@ export const PLAIN_UPDATE_VERSION = 2;
 export const MIN_UPDATE_VERSION = 1;
 
 /** The kind of container a record belongs to. */
-function groupKind(r: UpdateRecord): ContainerKind | 'gc' {
+function groupKind(r: UpdateRecord): ContainerKind | 'gc' | 'marks' {
   if (r.t === 3) return 'gc';
+  if (r.t === 4) return 'marks';
   if (r.t === 1) return 'map';
   if (r.t === 2) return 'counter';
   return r.parent.kind === 'list' ? 'list' : 'text';
@@ -91,7 +101,7 @@ export function encodeUpdate(update: DecodedUpdate, options?: { packText?: boole
   // Records of one container usually follow each other and share one parent object: reuse the
   // last group without building its key.
   let lastRef: ParentRef | null | undefined;
-  let lastKind: ContainerKind | 'gc' | undefined;
+  let lastKind: ContainerKind | 'gc' | 'marks' | undefined;
   let last: Group | undefined;
   for (const r of update.records) {
     const ref = r.t === 3 ? null : r.parent;
@@ -168,8 +178,14 @@ function writeUpdate(
   const outer = swapPackedCount(0);
   const outerPacking = swapTextPacking(packText);
   let packed = 0;
+  let marks = false;
   try {
-    for (const g of groups) writeGroup(body, g, ci);
+    for (const g of groups) {
+      if (g.kind === 'marks') {
+        writeMarksGroup(body, g.ref as ParentRef, g.records as MarkRecord[], ci);
+        marks = true;
+      } else writeGroup(body, g, ci);
+    }
   } finally {
     packed = swapPackedCount(outer);
     swapTextPacking(outerPacking);
@@ -188,7 +204,7 @@ function writeUpdate(
       end = s + l;
     }
   }
-  head.writeU8(packed > 0 ? PACKED_TEXT_VERSION : PLAIN_UPDATE_VERSION);
+  head.writeU8(marks ? MARKS_VERSION : packed > 0 ? PACKED_TEXT_VERSION : PLAIN_UPDATE_VERSION);
   head.writeU8(snapshot ? 1 : 0);
   head.writeVarUint(clients.length);
   for (const c of clients) head.writeVarUint(c);
@@ -236,7 +252,13 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
     };
     const records: UpdateRecord[] = [];
     const nGroups = dec.readCount(2);
-    for (let g = 0; g < nGroups; g++) readGroup(dec, client, records, version >= PACKED_TEXT_VERSION);
+    for (let g = 0; g < nGroups; g++) {
+      if (dec.peekU8() === G_MARKS) {
+        if (version < MARKS_VERSION) throw new DecodeError('bad-tag', 'a marks group before version 4');
+        dec.readU8();
+        readMarksGroup(dec, client, records);
+      } else readGroup(dec, client, records, version >= PACKED_TEXT_VERSION);
+    }
     const deletes = new Map<number, number[]>();
     const nDel = dec.readCount(2);
     for (let i = 0; i < nDel; i++) {

@@ -128,6 +128,38 @@ export class Sequence implements IntegrationTarget {
     return item;
   }
 
+  /**
+   * Insert `content` (non-empty) at visible position `pos` directly after unit `offset` of the
+   * deleted item `dead`, which lies between the visible units `pos - 1` and `pos` (rich text puts
+   * new text after a tombstone that ends a non-growing mark). Returns the new item.
+   */
+  insertAfterDead(
+    pos: number,
+    dead: Item,
+    offset: number,
+    content: string | unknown[],
+    client: number,
+    clock: number,
+  ): Item {
+    if (offset + 1 < dead.len) this.splitItem(dead, offset + 1);
+    const right = this.index.next(dead);
+    const item = new Item(
+      client,
+      clock,
+      content.length,
+      dead.client,
+      dead.clock + dead.len - 1,
+      right === null ? NO_CLIENT : right.client,
+      right === null ? 0 : right.clock,
+      this.isText ? content : (content as unknown[]).slice(),
+      false,
+    );
+    this.index.insertAfter(dead, item);
+    this.env.store.add(item);
+    if (this.listener.tracking) this.listener.onInsert(pos, content);
+    return item;
+  }
+
   /** Delete `len` visible units starting at `pos` (the caller checked the range). */
   deleteLocal(pos: number, len: number): void {
     const idx = this.index;

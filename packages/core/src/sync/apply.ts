@@ -9,6 +9,7 @@ import type { DocMap } from '../doc/collections.js';
 import type { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
+import { MarkOp } from '../doc/marks.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import { DecodeError } from '../errors.js';
@@ -262,6 +263,25 @@ function integrateRecord(doc: Doc, ci: number, r: UpdateRecord, roots: RootCache
     doc.store.add(entry);
     doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
     (c as DocMap).integrateEntry(entry);
+  } else if (r.t === 4) {
+    const op = new MarkOp(
+      ci,
+      r.clock,
+      c,
+      r.sClient === NONE ? NO_CLIENT : doc.clientIndex(r.sClient),
+      r.sClock,
+      r.sAfter,
+      r.eClient === NONE ? NO_CLIENT : doc.clientIndex(r.eClient),
+      r.eClock,
+      r.eAfter,
+      r.key,
+      r.value,
+      r.wall,
+      r.logical,
+    );
+    doc.store.add(op);
+    doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
+    (c as Text).integrateMark(op);
   } else {
     const op = new CounterOp(ci, r.clock, c, r.delta);
     doc.store.add(op);

@@ -1,6 +1,6 @@
 /**
  * The fastest snapshot path, for the most common document shape: a snapshot holding exactly one
- * root text (and nothing else) loads into an empty document straight from the bytes into items,
+ * root text (and nothing else but its marks, `load-text-marks.ts`) loads into an empty document straight from the bytes into items,
  * without intermediate records. Everything is checked before the document is touched: the ids of
  * each replica tile `0 .. n-1`, every origin exists. Anything else, or anything unusual, returns
  * false and the caller takes the general snapshot path (which reports errors precisely).
@@ -12,6 +12,7 @@
  */
 
 import type { Doc } from '../doc/doc.js';
+import type { MarkOp } from '../doc/marks.js';
 import type { Text } from '../doc/text.js';
 import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
@@ -26,8 +27,13 @@ import {
   readRuns,
 } from '../format/group-codec.js';
 import { KIND_CODES } from '../format/kinds.js';
+import { G_MARKS, MARKS_VERSION } from '../format/marks-codec.js';
+import type { MarkRecord } from '../format/records.js';
 import { MIN_UPDATE_VERSION, PACKED_TEXT_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
+import type { Struct } from '../store/struct-store.js';
+import { fillMarks, markStructs, readSnapshotMarks, unitsOnly } from './load-text-marks.js';
+import { clockOrder, DENSE_SPAN, fill } from './load-text-order.js';
 
 /** What {@link parse} hands over: the root name, replica ids by client index, items, text. */
 interface Parsed {
@@ -38,6 +44,8 @@ interface Parsed {
   /** Per client index: number of items and sum of their lengths. */
   counts: number[];
   sums: number[];
+  /** The text's marks (clients as the document's indexes); empty without a marks group. */
+  marks: MarkRecord[];
 }
 
 /** Thrown inside {@link parse} for a shape the fast path does not take (caught, never escapes). */
@@ -64,7 +72,8 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
       ids.push(id);
     }
   }
-  if (dec.readVarUint() !== 1) return null;
+  const nGroups = dec.readVarUint();
+  if (nGroups !== 1 && !(nGroups === 2 && version >= MARKS_VERSION)) return null;
   const byte = dec.readU8();
   const packed = (byte & G_PACKED) !== 0;
   if (packed && version < PACKED_TEXT_VERSION) return null;
@@ -234,9 +243,22 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   }
   dec.readRaw(pos - dec.offset);
   const text = readGroupText(dec, packed);
-  if (text.length !== live || dec.readVarUint() !== 0) return null;
+  if (text.length !== live) return null;
+  let marks: MarkRecord[] = [];
+  if (nGroups === 2) {
+    // The text's marks: each takes one clock of its replica.
+    if (dec.readU8() !== G_MARKS) return null;
+    const read = readSnapshotMarks(dec, toIndex, name);
+    if (read === null) return null;
+    marks = read;
+    for (const m of marks) {
+      counts[m.client] = (counts[m.client] as number) + 1;
+      sums[m.client] = (sums[m.client] as number) + 1;
+    }
+  }
+  if (dec.readVarUint() !== 0) return null;
   dec.expectEnd();
-  return { name, ids, items, text, counts, sums };
+  return { name, ids, items, text, counts, sums, marks };
 }
 
 /** Position just after the last varint read by {@link readVar}, {@link readVarInt} or {@link readRef}. */
@@ -329,72 +351,6 @@ function readRef(
   return clock;
 }
 
-/** Largest clock span per item (on average) for which a replica's clocks get a dense table. */
-const DENSE_SPAN = 64;
-
-/**
- * One pass over the parsed items: give each live item its slice of `text`, check that every
- * origin is inside its replica's clock range `0 .. sums[c]-1` (enough once the ranges are shown to
- * be tiled), and note where each run starts in `tables[c]` (replicas with a dense table). False
- * when an origin is out of range or two runs overlap.
- */
-function fill(p: Parsed, tables: (Int32Array | null)[]): boolean {
-  const { items, text, sums } = p;
-  let at = 0;
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i] as Item;
-    if (!it.deleted) {
-      it.content = text.slice(at, at + it.len);
-      at += it.len;
-    }
-    if (it.olClient !== NO_CLIENT && !(it.olClock < (sums[it.olClient] as number))) return false;
-    if (it.orClient !== NO_CLIENT && !(it.orClock < (sums[it.orClient] as number))) return false;
-    const table = tables[it.client];
-    if (table !== null && table !== undefined) {
-      // Within range, and no two runs starting at one clock.
-      if (it.clock + it.len > table.length || table[it.clock] !== 0) return false;
-      table[it.clock] = i + 1;
-    }
-  }
-  return true;
-}
-
-/**
- * The items of client `c` in clock order, or null unless they tile `0 .. sum-1` exactly
- * (`count` items, lengths summing to `sum`). With a dense table of run starts (from
- * {@link fill}) this is a walk with no sort; otherwise (long runs, few items) a sort.
- */
-function clockOrder(
-  items: Item[],
-  c: number,
-  count: number,
-  sum: number,
-  table: Int32Array | null,
-): Item[] | null {
-  const out: Item[] = [];
-  if (table !== null) {
-    let k = 0;
-    for (let clock = 0; clock < sum; ) {
-      const j = table[clock] as number;
-      if (j === 0 || k >= count) return null; // a gap
-      const it = items[j - 1] as Item;
-      out.push(it);
-      k++;
-      clock += it.len;
-    }
-    return k === count ? out : null;
-  }
-  for (let i = 0; i < items.length; i++) if ((items[i] as Item).client === c) out.push(items[i] as Item);
-  out.sort((a, b) => a.clock - b.clock);
-  let next = 0;
-  for (let i = 0; i < count; i++) {
-    const it = out[i] as Item;
-    if (it.clock !== next) return null;
-    next = it.clock + it.len;
-  }
-  return next === sum ? out : null;
-}
-
 /**
  * Load `bytes` into `doc` when it is a snapshot of exactly one root text and `doc` is empty;
  * false (nothing changed) otherwise.
@@ -418,14 +374,21 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     const sum = sums[c] as number;
     tables.push(count > 0 && sum <= DENSE_SPAN * count + 65536 ? new Int32Array(sum) : null);
   }
-  if (!fill(parsed, tables)) return false;
-  const orders: (Item[] | null)[] = [];
+  if (!fill(items, text, sums, tables)) return false;
+  // Marks are structs of the text's root, made once the items proved sound.
+  const root = parsed.marks.length === 0 ? null : (doc.root('text', name) as Text);
+  const marks = root === null ? [] : markStructs(root, parsed.marks);
+  if (!fillMarks(marks, tables, items.length)) return false;
+  const structs: (Item | MarkOp)[] = marks.length === 0 ? items : [...items, ...marks];
+  const orders: (Struct[] | null)[] = [];
   for (let c = 0; c < ids.length; c++) {
     const count = counts[c] as number;
-    const order = count === 0 ? null : clockOrder(items, c, count, sums[c] as number, tables[c] ?? null);
+    const order = count === 0 ? null : clockOrder(structs, c, count, sums[c] as number, tables[c] ?? null);
     if (count > 0 && order === null) return false;
     orders.push(order);
   }
+  // With marks in the tiling, a clock in a replica's range may be a mark: check every reference.
+  if (marks.length > 0 && !unitsOnly(orders, items, marks)) return false;
   for (let c = 0; c < ids.length; c++) doc.clientIndex(ids[c] as number);
   const opened = doc.begin(origin, false);
   try {
@@ -440,6 +403,10 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
       if (order === null || order === undefined) continue;
       doc.transaction.touchClient(c, 0);
       doc.store.runs(c).load(order);
+    }
+    for (const m of marks) {
+      doc.hlc.observe({ wall: m.wall, logical: m.logical, replica: ids[m.client] as number });
+      (root as Text).integrateMark(m);
     }
   } finally {
     if (opened) doc.commit();

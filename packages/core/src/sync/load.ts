@@ -12,11 +12,15 @@ import type { DocMap } from '../doc/collections.js';
 import type { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
+import { MAX_MARK_KEY, MarkOp } from '../doc/marks.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
+import { MAX_LOGICAL, MAX_WALL } from '../format/marks-codec.js';
 import {
   ContainerValue,
+  type CounterRecord,
   type DecodedUpdate,
+  type MarkRecord,
   NONE,
   type ParentRef,
   parentKey,
@@ -137,6 +141,7 @@ function checkRecord(records: UpdateRecord[], by: Map<number, number[]>, i: numb
     }
   }
   const kind = g.kind;
+  if (r.t === 4) return checkMark(records, by, r, g);
   if (r.t === 1) return kind === 'map' && r.wall <= 2 ** 47 && r.logical < 2 ** 31;
   if (r.t === 2) return kind === 'counter' && countEntry(g, r.client, r.clock, r.delta);
   if (kind === 'text' ? typeof r.content === 'object' && r.content !== null : kind !== 'list') return false;
@@ -162,6 +167,22 @@ function checkRecord(records: UpdateRecord[], by: Map<number, number[]>, i: numb
     if (!implicit && !sameGroup(find(records, by, r.orClient, r.orClock), r.parent, g.key)) return false;
   }
   return true;
+}
+
+/**
+ * Check a mark of a snapshot as `applyUpdate` would: in a text, key and timestamp in range, each
+ * anchor an edge or a unit of the same text.
+ */
+function checkMark(
+  records: UpdateRecord[],
+  by: Map<number, number[]>,
+  r: MarkRecord,
+  g: GroupState,
+): boolean {
+  if (g.kind !== 'text' || r.key.length > MAX_MARK_KEY || r.wall > MAX_WALL || r.logical >= MAX_LOGICAL)
+    return false;
+  if (r.sClient !== NONE && !sameGroup(find(records, by, r.sClient, r.sClock), r.parent, g.key)) return false;
+  return r.eClient === NONE || sameGroup(find(records, by, r.eClient, r.eClock), r.parent, g.key);
 }
 
 /**
@@ -300,7 +321,27 @@ class SnapshotBuilder {
       (c as DocMap).integrateEntry(entry);
       return entry;
     }
-    const op = new CounterOp(client, r.clock, c, r.delta);
+    if (r.t === 4) {
+      const m = new MarkOp(
+        client,
+        r.clock,
+        c,
+        r.sClient === NONE ? NO_CLIENT : this.ci(r.sClient),
+        r.sClock,
+        r.sAfter,
+        r.eClient === NONE ? NO_CLIENT : this.ci(r.eClient),
+        r.eClock,
+        r.eAfter,
+        r.key,
+        r.value,
+        r.wall,
+        r.logical,
+      );
+      this.doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
+      (c as Text).integrateMark(m);
+      return m;
+    }
+    const op = new CounterOp(client, r.clock, c, (r as CounterRecord).delta);
     (c as Counter).integrateOp(op);
     return op;
   }

@@ -96,7 +96,10 @@ class Dependency {
     this.clock = clock;
   }
 
-  /** Find the first dependency of `r` (origins, then container holder) that `state` lacks. */
+  /**
+   * Find the first dependency of `r` (origins or mark anchors, then container holder) that
+   * `state` lacks.
+   */
   find(r: UpdateRecord, state: (client: number) => number): void {
     this.client = NONE;
     if (r.t === 3) return;
@@ -104,6 +107,8 @@ class Dependency {
     if (r.t === 0 && r.olClient !== NONE && r.olClock >= state(r.olClient)) this.set(r.olClient, r.olClock);
     else if (r.t === 0 && r.orClient !== NONE && r.orClock >= state(r.orClient))
       this.set(r.orClient, r.orClock);
+    else if (r.t === 4 && r.sClient !== NONE && r.sClock >= state(r.sClient)) this.set(r.sClient, r.sClock);
+    else if (r.t === 4 && r.eClient !== NONE && r.eClock >= state(r.eClient)) this.set(r.eClient, r.eClock);
     else if (p.name === null && p.clock >= state(p.client)) this.set(p.client, p.clock);
   }
 }

@@ -1,13 +1,14 @@
 /**
  * From a document to the update a peer needs: the full snapshot (document order, tombstones
- * without content, dead content as collected ids) and the diff against a state vector. The
+ * without content, a text's marks in a group after its characters, dead content as collected ids) and the diff against a state vector. The
  * records of single structs come from `doc/encode.ts`.
  */
 import type { DocMap, List } from '../doc/collections.js';
 import { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
-import { exportContent, recordsSince, refOf, structRecord } from '../doc/encode.js';
+import { exportContent, markRecord, recordsSince, refOf, structRecord } from '../doc/encode.js';
+import { MarkOp } from '../doc/marks.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import type { Group } from '../format/group-codec.js';
@@ -84,6 +85,19 @@ export function snapshotGroups(doc: Doc): Group[] {
         }
       }
       if (cols.length > 0) groups.push({ ref, kind: c.kind, records: [], columns: cols });
+      const marks = isList ? null : (c as Text).marks;
+      if (marks !== null && marks.length > 0) {
+        // By (replica, clock): the same bytes whatever order the marks arrived in.
+        const sorted = marks
+          .slice()
+          .sort((a, b) => (ids[a.client] as number) - (ids[b.client] as number) || a.clock - b.clock);
+        const markRecords: UpdateRecord[] = [];
+        for (const m of sorted) {
+          emittedUnits[m.client] = (emittedUnits[m.client] as number) + 1;
+          markRecords.push(markRecord(doc, m, ref));
+        }
+        groups.push({ ref, kind: 'marks', records: markRecords });
+      }
     } else if (c.kind === 'map') {
       // Keys sorted, a key's entries by (replica, clock): the same bytes whatever the order the
       // replica received them in.
@@ -141,7 +155,7 @@ export function snapshotGroups(doc: Doc): Group[] {
         if (s instanceof Item) owner = Sequence.of(s).listener as unknown as Container;
         else if (s instanceof MapEntry)
           owner = s.deleted && !(s.parent as DocMap).isTombstone(s) ? null : s.parent;
-        else if (s instanceof CounterOp) owner = s.parent;
+        else if (s instanceof CounterOp || s instanceof MarkOp) owner = s.parent;
         if (owner !== null && emitted.has(owner)) continue;
         if (open.clock >= 0 && open.clock + open.len === s.clock) open.len += s.len;
         else {

@@ -1,12 +1,13 @@
 /**
  * Validating the records of an update, one at a time as the planner finds them ready (every
  * dependency known or planned before them), against the document and the records planned so far:
- * the container resolves to a live container of the right kind, origins are units of the same
- * sequence, timestamps and counter sums are in range. Nothing here mutates the document.
+ * the container resolves to a live container of the right kind, origins (and mark anchors) are
+ * units of the same sequence, timestamps and counter sums are in range. Nothing here mutates the document.
  */
 import { Container } from '../doc/container.js';
 import type { Counter } from '../doc/counter.js';
 import type { Doc } from '../doc/doc.js';
+import { MAX_MARK_KEY, MarkOp } from '../doc/marks.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { ContainerValue, NONE, type ParentRef, parentKey, type UpdateRecord } from '../format/records.js';
@@ -65,6 +66,16 @@ export class Validator {
     if (r.t === 1) {
       if (info.kind !== 'map') return `map entry in a ${info.kind}`;
       return r.wall > 2 ** 47 || r.logical >= 2 ** 31 ? 'timestamp out of range' : null;
+    }
+    if (r.t === 4) {
+      if (info.kind !== 'text') return `mark in a ${info.kind}`;
+      if (r.key.length > MAX_MARK_KEY) return 'mark key too long';
+      if (r.wall > 2 ** 47 || r.logical >= 2 ** 31) return 'timestamp out of range';
+      if (r.sClient !== NONE) {
+        const why = this.origin(info, r.parent, r.sClient, r.sClock);
+        if (why !== null) return why;
+      }
+      return r.eClient === NONE ? null : this.origin(info, r.parent, r.eClient, r.eClock);
     }
     if (info.kind !== 'counter') return `counter operation in a ${info.kind}`;
     // One replica's increments of one counter arrive in its clock order everywhere, so refusing
@@ -127,6 +138,7 @@ export class Validator {
           else return 'parent is not a container';
         }
       } else if (h instanceof CounterOp) return 'parent is a counter operation';
+      else if (h instanceof MarkOp) return 'parent is a mark';
       else {
         const r = h as UpdateRecord;
         if (r.t === 3) info = 'dead';
@@ -141,7 +153,7 @@ export class Validator {
             if (!(v instanceof ContainerValue)) return 'parent is not a container';
             info = { kind: v.kind, obj: null, key };
           }
-        } else return 'parent is a counter operation';
+        } else return r.t === 4 ? 'parent is a mark' : 'parent is a counter operation';
       }
     }
     if (this.lastInfo !== null) {
@@ -165,7 +177,7 @@ export class Validator {
       const owner = Sequence.of(o).listener as unknown;
       return info.obj === null || owner !== info.obj ? 'origin in another container' : null;
     }
-    if (o instanceof MapEntry || o instanceof CounterOp || o instanceof GcRun)
+    if (o instanceof MapEntry || o instanceof CounterOp || o instanceof GcRun || o instanceof MarkOp)
       return 'origin is not a sequence unit';
     const r = o as UpdateRecord;
     if (r.t !== 0) return 'origin in another container';

@@ -3,3 +3,4 @@
 export * from './causal.js';
 export * from './clock.js';
 export * from './op.js';
+export * from './rich-text.js';

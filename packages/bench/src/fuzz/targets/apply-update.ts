@@ -20,6 +20,9 @@ function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
+/** Attribute names the corpus formats with: growing and non-growing marks. */
+const MARK_KEYS = ['bold', 'italic', 'link', 'comment:1'];
+
 /** Frames after which the target document is reset to its starting state (keeps it small). */
 const RESET_EVERY = 500;
 
@@ -60,6 +63,14 @@ export function applyUpdateTarget(core: AccordCoreApi, edits = 600): FuzzTarget 
               const p = Math.min(pos, text.length);
               if (del > 0) text.delete(p, Math.min(del, text.length - p));
               if (ins !== '') text.insert(p, ins);
+            }
+            // Every seventh transaction also formats a range, so the corpus carries marks groups.
+            if (step % 7 === 3 && text.length > 0) {
+              const at = rng.int(text.length);
+              const key = MARK_KEYS[rng.int(MARK_KEYS.length)] as string;
+              text.format(at, 1 + rng.int(Math.min(20, text.length - at)), {
+                [key]: rng.int(3) === 0 ? null : rng.int(5),
+              });
             }
           });
         } catch (err) {

@@ -1,0 +1,251 @@
+/**
+ * Formatting marks on a text, with the semantics of Peritext (Litt, Lim, Kleppmann and van
+ * Hardenberg, "Peritext: A CRDT for Collaborative Rich Text Editing", 2022).
+ *
+ * A mark is an operation of its own (a {@link MarkOp}, one clock of its replica), stored apart from
+ * the characters: plain text pays nothing for formatting. It sets one attribute (`key`) to a JSON
+ * value, or removes it (`value === null`: unmarking is a mark too), over the characters between two
+ * anchors. An anchor sits on one side (`before` or `after`) of a character, named by its id, or on
+ * an edge of the text. Anchors never move: a deleted character keeps its place as a tombstone, so a
+ * mark survives the deletion of its edges.
+ *
+ * A character is covered by a mark when it lies between the mark's start and end anchors in the
+ * sequence order (tombstones included). Where marks of one key overlap, the mark with the latest
+ * timestamp wins for the characters they share: hybrid logical clock time, then logical counter,
+ * then replica id (the same last-writer rule as map keys), so every replica that holds the same
+ * marks shows the same formatting, whatever order they arrived in.
+ *
+ * Text typed next to a mark inherits it or not depending on where the mark's anchors sit, which
+ * {@link markExpands} decides per key when the mark is made:
+ * - expanding keys (`bold`, `italic` and every key not listed below) end `before` the character
+ *   after the range (or at the end of the text), so text typed at the end of the range is
+ *   covered, also when it is typed concurrently;
+ * - `link`, `comment` and `comment:<id>` end `after` the last character of the range, so text
+ *   typed at the end is not covered.
+ *
+ * Every mark starts `before` the first character of its range: text typed at its start is never
+ * covered. Comments that must overlap without conflict use one key per comment
+ * (`comment:<id>`).
+ */
+
+import { AccordError } from '../errors.js';
+import type { Item } from '../sequence/item.js';
+import { NO_CLIENT } from '../sequence/item.js';
+import type { Sequence } from '../sequence/sequence.js';
+import type { Container } from './container.js';
+import type { Attributes, AttributesPatch } from './text-delta.js';
+import { assertJsonValue } from './values.js';
+
+/** Longest attribute name accepted (UTF-16 code units). */
+export const MAX_MARK_KEY = 1024;
+
+/** One formatting operation on a text (see the module comment). */
+export class MarkOp {
+  /** Always one clock. */
+  readonly len = 1;
+  /** Canonical JSON of `value`, computed on first comparison. */
+  private canon: string | undefined;
+  /** {@link MarkOp.keyValue}, computed on first use. */
+  private kv: string | undefined;
+
+  constructor(
+    /** Client index of the replica that made the mark. */
+    readonly client: number,
+    readonly clock: number,
+    /** The text. */
+    readonly parent: Container,
+    /** Start anchor: character (client index, clock), or client {@link NO_CLIENT} for an edge. */
+    readonly startClient: number,
+    readonly startClock: number,
+    /** True when the start anchor sits after its character (for an edge: the start of the text). */
+    readonly startAfter: boolean,
+    /** End anchor, as the start anchor. */
+    readonly endClient: number,
+    readonly endClock: number,
+    readonly endAfter: boolean,
+    /** The attribute name. */
+    readonly key: string,
+    /** Its JSON value, or `null` to remove the attribute. */
+    readonly value: unknown,
+    /** HLC wall time and logical counter of the mark (the replica id breaks ties). */
+    readonly wall: number,
+    readonly logical: number,
+  ) {}
+
+  /** Canonical JSON of the value (object keys sorted): equal values give equal strings. */
+  get canonicalValue(): string {
+    this.canon ??= canonicalJson(this.value);
+    return this.canon;
+  }
+
+  /** Key and canonical value as one string (equal for marks setting one key to equal values). */
+  get keyValue(): string {
+    this.kv ??= `${JSON.stringify(this.key)}:${this.canonicalValue}`;
+    return this.kv;
+  }
+}
+
+/**
+ * Whether text typed at the end of a mark of `key` is covered by it: false for `link`,
+ * `comment` and keys starting with `comment:`, true for every other key (`bold`, `italic`, ...).
+ */
+export function markExpands(key: string): boolean {
+  return !(key === 'link' || key === 'comment' || key.startsWith('comment:'));
+}
+
+/** JSON with object keys sorted, so equal values give equal strings. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * Check an attributes argument: a plain object whose values are JSON values (`null` allowed),
+ * names non-empty and at most {@link MAX_MARK_KEY} long. Keys whose value is `undefined` are
+ * ignored.
+ * @throws {AccordError} `invalid-argument` otherwise.
+ */
+export function checkAttributes(attributes: unknown): asserts attributes is AttributesPatch {
+  if (
+    typeof attributes !== 'object' ||
+    attributes === null ||
+    Array.isArray(attributes) ||
+    Object.getPrototypeOf(attributes) !== Object.prototype
+  )
+    throw new AccordError('invalid-argument', 'attributes must be a plain object');
+  for (const [k, v] of Object.entries(attributes)) {
+    if (k.length === 0 || k.length > MAX_MARK_KEY)
+      throw new AccordError('invalid-argument', `attribute names must have 1..${MAX_MARK_KEY} characters`);
+    if (v !== undefined) assertJsonValue(v);
+  }
+}
+
+/** True when mark `a` wins over mark `b` (later timestamp, then higher replica id). */
+export function markWins(a: MarkOp, b: MarkOp, ids: readonly number[]): boolean {
+  if (a.wall !== b.wall) return a.wall > b.wall;
+  if (a.logical !== b.logical) return a.logical > b.logical;
+  if (a.client !== b.client) return (ids[a.client] as number) > (ids[b.client] as number);
+  return a.clock > b.clock;
+}
+
+/** A run of text with one set of attributes (null when it has none). */
+export interface FormatSpan {
+  /** Visible positions `from .. to - 1`. */
+  from: number;
+  to: number;
+  attributes: Attributes | null;
+}
+
+/**
+ * The visible boundary an anchor resolves to: the number of visible units before it. An edge
+ * anchor resolves to 0 (start, `after`) or to the length (end, `before`).
+ */
+export function anchorBoundary(seq: Sequence, client: number, clock: number, after: boolean): number {
+  if (client === NO_CLIENT) return after ? 0 : seq.length;
+  const s = seq.itemOf(client, clock) as Item;
+  const base = seq.index.visibleIndexOf(s);
+  if (s.deleted) return base;
+  return base + (clock - s.clock) + (after ? 1 : 0);
+}
+
+/** A mark resolved to visible positions `from .. to - 1`. */
+export interface MarkInterval {
+  from: number;
+  to: number;
+  op: MarkOp;
+}
+
+/** The marks resolved to visible positions, those covering nothing left out. */
+export function markIntervals(seq: Sequence, marks: readonly MarkOp[]): MarkInterval[] {
+  const out: MarkInterval[] = [];
+  for (const op of marks) {
+    const from = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
+    const to = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
+    if (from < to) out.push({ from, to, op });
+  }
+  return out;
+}
+
+/**
+ * The formatting of `seq` under `marks`: spans in order covering `0 .. length`, neighbours with
+ * equal attributes merged. A sweep over the marks' boundaries keeps the marks covering the
+ * current segment, winners first: O(m log m + s * a) for m marks, s boundaries and at most a
+ * marks covering one place. A text without marks gives one span.
+ */
+export function formatSpans(seq: Sequence, marks: readonly MarkOp[], ids: readonly number[]): FormatSpan[] {
+  return spansBetween(markIntervals(seq, marks), ids, 0, seq.length);
+}
+
+/**
+ * The formatting of positions `from .. to - 1` under resolved marks `intervals`, as
+ * {@link formatSpans} gives it; only the intervals overlapping the range take part in the sweep.
+ */
+export function spansBetween(
+  all: readonly MarkInterval[],
+  ids: readonly number[],
+  from: number,
+  to: number,
+): FormatSpan[] {
+  if (from >= to) return [];
+  const intervals = all.filter((iv) => iv.from < to && iv.to > from);
+  if (intervals.length === 0) return [{ from, to, attributes: null }];
+  const wins = (a: MarkInterval, b: MarkInterval): number => (markWins(a.op, b.op, ids) ? -1 : 1);
+  const starts = intervals.slice().sort((a, b) => a.from - b.from);
+  const points = new Set<number>([from, to]);
+  for (const iv of intervals) {
+    if (iv.from > from) points.add(iv.from);
+    if (iv.to < to) points.add(iv.to);
+  }
+  const sorted = [...points].sort((a, b) => a - b);
+  /** The marks covering the current segment, winners first. */
+  let active: MarkInterval[] = [];
+  let next = 0;
+  const out: FormatSpan[] = [];
+  let prevSig = '';
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const a = sorted[i] as number;
+    const b = sorted[i + 1] as number;
+    if (active.some((iv) => iv.to <= a)) active = active.filter((iv) => iv.to > a);
+    let added = false;
+    while (next < starts.length && (starts[next] as MarkInterval).from <= a) {
+      active.push(starts[next] as MarkInterval);
+      next++;
+      added = true;
+    }
+    if (added) active.sort(wins);
+    const winners = new Map<string, MarkOp>();
+    for (const iv of active) if (!winners.has(iv.op.key)) winners.set(iv.op.key, iv.op);
+    const keys = [...winners.keys()].filter((k) => (winners.get(k) as MarkOp).value !== null).sort();
+    const sig = keys.map((k) => (winners.get(k) as MarkOp).keyValue).join(',');
+    const last = out[out.length - 1];
+    if (last !== undefined && sig === prevSig) {
+      last.to = b;
+      continue;
+    }
+    let attributes: Attributes | null = null;
+    if (keys.length > 0) {
+      attributes = {};
+      for (const k of keys) attributes[k] = (winners.get(k) as MarkOp).value;
+    }
+    out.push({ from: a, to: b, attributes });
+    prevSig = sig;
+  }
+  return out;
+}
+
+/** True when two attribute sets (null: none) hold the same names and equal values. */
+export function sameAttributes(a: Attributes | null, b: Attributes | null): boolean {
+  const ka = a === null ? [] : Object.keys(a);
+  const kb = b === null ? [] : Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (b === null || !(k in b)) return false;
+    if (canonicalJson((a as Attributes)[k]) !== canonicalJson(b[k])) return false;
+  }
+  return true;
+}

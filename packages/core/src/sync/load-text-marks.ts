@@ -1,0 +1,107 @@
+/**
+ * The marks of a one-text snapshot on the fast load path (`load-text.ts`): the text's marks group
+ * read with client indexes of the loading document, their clocks placed in the replicas' tiling,
+ * and the check that every origin and anchor names a unit of the text (with marks in the tiling,
+ * a clock in a replica's range may be a mark).
+ */
+import { MAX_MARK_KEY, MarkOp } from '../doc/marks.js';
+import type { Text } from '../doc/text.js';
+import type { Decoder } from '../encoding/decoder.js';
+import { DecodeError } from '../errors.js';
+import { readMarksGroup } from '../format/marks-codec.js';
+import { type MarkRecord, NONE, type UpdateRecord } from '../format/records.js';
+import { Item, NO_CLIENT } from '../sequence/item.js';
+import type { Struct } from '../store/struct-store.js';
+
+/**
+ * Read the marks group of root text `name` (its tag already read); clients come as indexes of the
+ * loading document (`toIndex` maps the update's client table to them). Null when the group is not
+ * that text's.
+ * @throws {DecodeError} on malformed bytes.
+ */
+export function readSnapshotMarks(
+  dec: Decoder,
+  toIndex: readonly number[],
+  name: string,
+): MarkRecord[] | null {
+  const client = (): number => {
+    const i = dec.readVarUint();
+    const c = toIndex[i];
+    if (c === undefined) throw new DecodeError('invalid', `client index ${i} out of range`);
+    return c;
+  };
+  const records: UpdateRecord[] = [];
+  readMarksGroup(dec, client, records);
+  for (const r of records)
+    if (r.t !== 4 || r.parent.name !== name || r.key.length > MAX_MARK_KEY) return null;
+  return records as MarkRecord[];
+}
+
+/** The marks as structs of `text` (clients are the document's indexes already). */
+export function markStructs(text: Text, marks: readonly MarkRecord[]): MarkOp[] {
+  return marks.map(
+    (r) =>
+      new MarkOp(
+        r.client,
+        r.clock,
+        text,
+        r.sClient === NONE ? NO_CLIENT : r.sClient,
+        r.sClock,
+        r.sAfter,
+        r.eClient === NONE ? NO_CLIENT : r.eClient,
+        r.eClock,
+        r.eAfter,
+        r.key,
+        r.value,
+        r.wall,
+        r.logical,
+      ),
+  );
+}
+
+/**
+ * Note each mark's clock in its replica's dense table of run starts (`base + k + 1` for mark
+ * `k`), as `fill` does for items; false when it collides or is out of range.
+ */
+export function fillMarks(marks: readonly MarkOp[], tables: (Int32Array | null)[], base: number): boolean {
+  for (let k = 0; k < marks.length; k++) {
+    const m = marks[k] as MarkOp;
+    const table = tables[m.client];
+    if (table === null || table === undefined) continue;
+    if (m.clock >= table.length || table[m.clock] !== 0) return false;
+    table[m.clock] = base + k + 1;
+  }
+  return true;
+}
+
+/** True when `(client, clock)` is a unit (an item, not a mark) in `orders` (per client, in clock order). */
+function isUnit(orders: readonly (Struct[] | null)[], client: number, clock: number): boolean {
+  const order = orders[client];
+  if (order === null || order === undefined) return false;
+  let lo = 0;
+  let hi = order.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((order[mid] as Struct).clock <= clock) lo = mid;
+    else hi = mid - 1;
+  }
+  const s = order[lo];
+  return s instanceof Item && s.clock <= clock && clock < s.clock + s.len;
+}
+
+/** True when every origin of `items` and every anchor of `marks` is a unit of the text. */
+export function unitsOnly(
+  orders: readonly (Struct[] | null)[],
+  items: readonly Item[],
+  marks: readonly MarkOp[],
+): boolean {
+  for (const it of items) {
+    if (it.olClient !== NO_CLIENT && !isUnit(orders, it.olClient, it.olClock)) return false;
+    if (it.orClient !== NO_CLIENT && !isUnit(orders, it.orClient, it.orClock)) return false;
+  }
+  for (const m of marks) {
+    if (m.startClient !== NO_CLIENT && !isUnit(orders, m.startClient, m.startClock)) return false;
+    if (m.endClient !== NO_CLIENT && !isUnit(orders, m.endClient, m.endClock)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,77 @@
+/**
+ * The replicas' clock order for the one-text fast load (`load-text.ts`): each live item gets its
+ * slice of the text, origins are range-checked, and each replica's structs (items, and marks from
+ * `load-text-marks.ts`) are put in clock order, proving they tile its clocks with no gap.
+ */
+import { type Item, NO_CLIENT } from '../sequence/item.js';
+import type { Struct } from '../store/struct-store.js';
+
+/** Largest clock span per item (on average) for which a replica's clocks get a dense table. */
+export const DENSE_SPAN = 64;
+
+/**
+ * One pass over the parsed items: give each live item its slice of `text`, check that every
+ * origin is inside its replica's clock range `0 .. sums[c]-1` (enough once the ranges are shown to
+ * be tiled), and note where each run starts in `tables[c]` (replicas with a dense table). False
+ * when an origin is out of range or two runs overlap.
+ */
+export function fill(
+  items: readonly Item[],
+  text: string,
+  sums: readonly number[],
+  tables: (Int32Array | null)[],
+): boolean {
+  let at = 0;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as Item;
+    if (!it.deleted) {
+      it.content = text.slice(at, at + it.len);
+      at += it.len;
+    }
+    if (it.olClient !== NO_CLIENT && !(it.olClock < (sums[it.olClient] as number))) return false;
+    if (it.orClient !== NO_CLIENT && !(it.orClock < (sums[it.orClient] as number))) return false;
+    const table = tables[it.client];
+    if (table !== null && table !== undefined) {
+      // Within range, and no two runs starting at one clock.
+      if (it.clock + it.len > table.length || table[it.clock] !== 0) return false;
+      table[it.clock] = i + 1;
+    }
+  }
+  return true;
+}
+
+/**
+ * The items of client `c` in clock order, or null unless they tile `0 .. sum-1` exactly
+ * (`count` items, lengths summing to `sum`). With a dense table of run starts (from
+ * {@link fill}) this is a walk with no sort; otherwise (long runs, few items) a sort.
+ */
+export function clockOrder(
+  items: readonly Struct[],
+  c: number,
+  count: number,
+  sum: number,
+  table: Int32Array | null,
+): Struct[] | null {
+  const out: Struct[] = [];
+  if (table !== null) {
+    let k = 0;
+    for (let clock = 0; clock < sum; ) {
+      const j = table[clock] as number;
+      if (j === 0 || k >= count) return null; // a gap
+      const it = items[j - 1] as Struct;
+      out.push(it);
+      k++;
+      clock += it.len;
+    }
+    return k === count ? out : null;
+  }
+  for (let i = 0; i < items.length; i++) if ((items[i] as Struct).client === c) out.push(items[i] as Struct);
+  out.sort((a, b) => a.clock - b.clock);
+  let next = 0;
+  for (let i = 0; i < count; i++) {
+    const it = out[i] as Struct;
+    if (it.clock !== next) return null;
+    next = it.clock + it.len;
+  }
+  return next === sum ? out : null;
+}
