@@ -71,7 +71,7 @@ export class CandidatesNode extends VotingCore {
     const idle = this.role === 'follower' && !this.leaderFresh(now);
     if (this.isCandidate && idle && m.term >= this.term) this.stand(now, 'elect');
     else if (this.role === 'leader') {
-      this.out.send(from, { type: 'heartbeat', term: this.term, successors: this.currentSuccessors(now) });
+      this.sendHeartbeat(from, now);
     }
     return true;
   }

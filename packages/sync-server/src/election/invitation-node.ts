@@ -125,7 +125,7 @@ export class InvitationNode extends VotingCore {
   private onInvite(from: NodeId, size: number, now: number): void {
     if (this.role === 'leader') {
       // The cluster's leader answers with a heartbeat: the inviter follows it (or its newer term deposes us).
-      this.out.send(from, { type: 'heartbeat', term: this.term, successors: this.currentSuccessors(now) });
+      this.sendHeartbeat(from, now);
       return;
     }
     const stale =
@@ -142,7 +142,7 @@ export class InvitationNode extends VotingCore {
     if (this.role === 'leader') {
       for (const p of [from, ...members]) {
         if (p !== this.config.id && this.config.peers.includes(p)) {
-          this.out.send(p, { type: 'heartbeat', term: this.term, successors: this.currentSuccessors(now) });
+          this.sendHeartbeat(p, now);
         }
       }
       return;

@@ -1,6 +1,7 @@
 /**
  * Leader read leases for the register, as two small pure pieces shared by every election
- * algorithm (bully's `ElectionNode` and the `VotingCore` of the others):
+ * algorithm (through `ElectionMachine` and `VoteRounds`, the base of bully's `ElectionNode` and of
+ * the others' `VotingCore`):
  *
  * - {@link FollowerPromise}: a follower that acknowledges a heartbeat carrying a lease round
  *   promises, by its own monotonic clock, `promiseUntil = receivedAt + promiseMs`. Until then it

@@ -95,11 +95,7 @@ export class RingNode extends VotingCore {
     const { id, members } = this.config;
     if (this.role === 'leader') {
       // We are alive: show the initiator (it follows if its term allows).
-      this.out.send(m.initiator === id ? from : m.initiator, {
-        type: 'heartbeat',
-        term: this.term,
-        successors: this.currentSuccessors(now),
-      });
+      this.sendHeartbeat(m.initiator === id ? from : m.initiator, now);
       return;
     }
     if (m.term < this.term || this.leaderFresh(now) || !members.includes(m.initiator)) return;
