@@ -41,6 +41,12 @@ export class Text extends SequenceContainer {
   private marksBefore = -1;
   /** Cache of {@link Text.afterAnchors}; null when stale. */
   private afterCache: Map<number, Set<number>> | null = null;
+  /**
+   * Cache of {@link Text.spans} for a formatted text: valid while no mark was added (which clears
+   * it) and the sequence index is at version {@link Text.spansVersion}.
+   */
+  private spansCache: readonly FormatSpan[] | null = null;
+  private spansVersion = -1;
 
   /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
@@ -207,15 +213,31 @@ export class Text extends SequenceContainer {
    */
   attributesAt(index: number): Attributes {
     checkIndex(index, 0, this.seq.length - 1, 'index');
-    for (const span of this.spans()) if (span.to > index) return { ...(span.attributes ?? {}) };
-    return {};
+    const spans = this.spans();
+    // The spans cover 0 .. length in order: find the first that ends after `index`.
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((spans[mid] as FormatSpan).to > index) hi = mid;
+      else lo = mid + 1;
+    }
+    return { ...(spans[lo]?.attributes ?? {}) };
   }
 
-  /** The formatting as spans covering the text. @internal */
-  spans(): FormatSpan[] {
+  /**
+   * The formatting as spans covering the text. For a formatted text the result is cached until
+   * the sequence or the marks change, so callers must not modify it. @internal
+   */
+  spans(): readonly FormatSpan[] {
     const len = this.seq.length;
     if (this.marks === null) return len === 0 ? [] : [{ from: 0, to: len, attributes: null }];
-    return formatSpans(this.seq, this.marks, this.doc.clientIds);
+    const version = this.seq.index.version;
+    if (this.spansCache === null || this.spansVersion !== version) {
+      this.spansCache = formatSpans(this.seq, this.marks, this.doc.clientIds);
+      this.spansVersion = version;
+    }
+    return this.spansCache;
   }
 
   /** Give units `index .. index + length - 1` (just inserted, one format) exactly `attributes`. */
@@ -293,6 +315,7 @@ export class Text extends SequenceContainer {
     if (this.marks === null) this.marks = [op];
     else this.marks.push(op);
     this.afterCache = null;
+    this.spansCache = null;
   }
 
   /**

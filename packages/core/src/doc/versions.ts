@@ -223,7 +223,7 @@ function restoreFormatting(current: Text, target: Text): void {
   const cuts = new Set<number>();
   for (const sp of [...want, ...have]) cuts.add(sp.from).add(sp.to);
   const points = [...cuts].sort((a, b) => a - b);
-  const at = (spans: FormatSpan[], p: number): Record<string, unknown> =>
+  const at = (spans: readonly FormatSpan[], p: number): Record<string, unknown> =>
     spans.find((sp) => sp.from <= p && p < sp.to)?.attributes ?? {};
   const edits: [number, number, Record<string, unknown>][] = [];
   for (let i = 0; i + 1 < points.length; i++) {

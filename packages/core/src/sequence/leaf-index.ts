@@ -22,6 +22,12 @@ export class SequenceIndex {
    * which clear it.
    */
   text: string | null = null;
+  /**
+   * Bumped by every change to the items or their visible lengths (insert, delete, tombstone
+   * removal, loading), so a reader can cache what it derives from the index (a text's formatting)
+   * and tell when it went stale.
+   */
+  version = 0;
   /** Cursor cache: a leaf index and the visible position where that leaf starts. */
   private cLeaf = 0;
   private cPos = 0;
@@ -137,6 +143,7 @@ export class SequenceIndex {
     leaf.vis += delta;
     this.length += delta;
     this.text = null;
+    this.version++;
     if (leaf.index < this.cLeaf) this.cPos += delta;
   }
 
@@ -173,6 +180,7 @@ export class SequenceIndex {
     const i = leaf.items.indexOf(item);
     if (i >= 0) leaf.items.splice(i, 1);
     item.leaf = null;
+    this.version++;
   }
 
   /** Append `item` at the end (bulk loading). */
@@ -185,6 +193,7 @@ export class SequenceIndex {
     }
     item.leaf = leaf;
     leaf.items.push(item);
+    this.version++;
     if (!item.deleted) {
       leaf.vis += item.len;
       this.length += item.len;
@@ -204,6 +213,7 @@ export class SequenceIndex {
       return;
     }
     this.text = null;
+    this.version++;
     let total = 0;
     for (let from = 0; from < items.length; from += per) {
       if (from > 0) {
@@ -229,6 +239,7 @@ export class SequenceIndex {
   private insertInLeaf(leaf: Leaf, idx: number, item: Item): void {
     item.leaf = leaf;
     leaf.items.splice(idx, 0, item);
+    this.version++;
     if (!item.deleted) this.adjust(leaf, item.len);
     if (leaf.items.length > LEAF_MAX) this.splitLeaf(leaf);
   }

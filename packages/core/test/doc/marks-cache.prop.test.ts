@@ -1,0 +1,78 @@
+/**
+ * The formatting a text caches between reads (`toDelta`, `attributesAt`) never goes stale: three
+ * replicas take random local edits and formats, remote updates (in any order), undo and redo,
+ * whole-state loads and version restores, and after every step each replica's formatting, read
+ * again from its warm cache, equals that of a fresh replica built from its state.
+ */
+import { applyUpdate, Doc, encodeStateAsUpdate, restoreVersion, type Text, UndoManager } from '@accord/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { richEdit, richEditArgs } from '../arbitraries/rich-text.js';
+
+const STRINGS = ['a', 'bc', 'xyz', '😀'];
+
+/** A fresh replica holding the state of `doc`. */
+function copyOf(doc: Doc, clientId = 99): Doc {
+  const c = new Doc({ clientId });
+  applyUpdate(c, encodeStateAsUpdate(doc));
+  return c;
+}
+
+/** Every attribute read of `t` equals that of a fresh replica of its document. */
+function sameAsFresh(doc: Doc, t: Text): void {
+  const fresh = copyOf(doc).getText('t');
+  expect(t.toDelta()).toEqual(fresh.toDelta());
+  for (let i = 0; i < t.length; i++) expect(t.attributesAt(i)).toEqual(fresh.attributesAt(i));
+}
+
+const step = fc.record({
+  kind: fc.nat(11),
+  who: fc.nat(2),
+  other: fc.nat(2),
+  args: richEditArgs,
+});
+
+describe('cached formatting (property)', () => {
+  it('reads between every edit, format, remote apply, undo, load and restore match a fresh replica', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        let now = 1_000_000;
+        const docs = [1, 2, 3].map((id) => new Doc({ clientId: id, now: () => now++ }));
+        const texts = docs.map((d) => d.getText('t'));
+        const undos = docs.map((d, i) => new UndoManager(d, { scope: texts[i] as Text, captureTimeout: 0 }));
+        const inbox: Uint8Array[][] = docs.map(() => []);
+        docs.forEach((d, i) => {
+          d.on('update', (u: Uint8Array) => {
+            for (let j = 0; j < docs.length; j++) if (j !== i) (inbox[j] as Uint8Array[]).push(u);
+          });
+        });
+        const saved: (Doc | null)[] = docs.map(() => null);
+        for (const { kind, who, other, args } of steps) {
+          const doc = docs[who] as Doc;
+          const t = texts[who] as Text;
+          const box = inbox[who] as Uint8Array[];
+          if (kind <= 4) richEdit(t, args, STRINGS);
+          else if (kind <= 6) {
+            // A remote update, not necessarily the oldest (it may wait for what it depends on).
+            const k = (args[0] ?? 0) % Math.max(1, box.length);
+            const u = box.splice(k, 1)[0];
+            if (u !== undefined) applyUpdate(doc, u);
+          } else if (kind === 7) (undos[who] as UndoManager).undo();
+          else if (kind === 8) (undos[who] as UndoManager).redo();
+          else if (kind === 9) applyUpdate(doc, encodeStateAsUpdate(docs[other] as Doc));
+          else if (kind === 10) saved[who] = copyOf(doc, 50 + who);
+          else {
+            const version = saved[who];
+            if (version !== null && version !== undefined) restoreVersion(doc, version);
+          }
+          for (let i = 0; i < docs.length; i++) sameAsFresh(docs[i] as Doc, texts[i] as Text);
+        }
+        // Once every replica has everything, they agree.
+        for (let i = 0; i < docs.length; i++)
+          for (const u of (inbox[i] as Uint8Array[]).splice(0)) applyUpdate(docs[i] as Doc, u);
+        for (const t of texts) expect(t.toDelta()).toEqual((texts[0] as Text).toDelta());
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
