@@ -184,6 +184,10 @@ export function formatSpans(seq: Sequence, marks: readonly MarkOp[], ids: readon
 /**
  * The formatting of positions `from .. to - 1` under resolved marks `intervals`, as
  * {@link formatSpans} gives it; only the intervals overlapping the range take part in the sweep.
+ *
+ * The sweep keeps, per key, the marks of that key covering the current segment, winners first.
+ * A segment whose winners are those of the segment before extends the span before; otherwise its
+ * winners are compared with those before by key and canonical value.
  */
 export function spansBetween(
   all: readonly MarkInterval[],
@@ -194,46 +198,118 @@ export function spansBetween(
   if (from >= to) return [];
   const intervals = all.filter((iv) => iv.from < to && iv.to > from);
   if (intervals.length === 0) return [{ from, to, attributes: null }];
-  const wins = (a: MarkInterval, b: MarkInterval): number => (markWins(a.op, b.op, ids) ? -1 : 1);
-  const starts = intervals.slice().sort((a, b) => a.from - b.from);
-  const points = new Set<number>([from, to]);
-  for (const iv of intervals) {
-    if (iv.from > from) points.add(iv.from);
-    if (iv.to < to) points.add(iv.to);
-  }
-  const sorted = [...points].sort((a, b) => a - b);
-  /** The marks covering the current segment, winners first. */
-  let active: MarkInterval[] = [];
+  const starts = sortedBy(intervals, (iv) => iv.from);
+  const ends = sortedBy(intervals, (iv) => iv.to);
+  const sorted = boundaries(intervals, from, to);
+  /** Per key, the marks of that key covering the current segment, winners first. */
+  const active = new Map<string, MarkOp[]>();
+  /** The keys of `active` in sorted order, and their lists. */
+  const activeKeys: string[] = [];
+  const activeLists: MarkOp[][] = [];
   let next = 0;
+  let gone = 0;
   const out: FormatSpan[] = [];
-  let prevSig = '';
+  /** The winning marks of the segment before, by key (sorted), those removing left out. */
+  let prevOps: MarkOp[] = [];
   for (let i = 0; i + 1 < sorted.length; i++) {
     const a = sorted[i] as number;
     const b = sorted[i + 1] as number;
-    if (active.some((iv) => iv.to <= a)) active = active.filter((iv) => iv.to > a);
-    let added = false;
-    while (next < starts.length && (starts[next] as MarkInterval).from <= a) {
-      active.push(starts[next] as MarkInterval);
-      next++;
-      added = true;
+    let changed = out.length === 0;
+    // Every interval ending here started at an earlier point, so it is active.
+    while (gone < ends.length && (ends[gone] as MarkInterval).to <= a) {
+      const op = (ends[gone] as MarkInterval).op;
+      gone++;
+      const list = active.get(op.key) as MarkOp[];
+      const at = list.indexOf(op);
+      if (at === 0) changed = true;
+      list.splice(at, 1);
+      if (list.length === 0) {
+        active.delete(op.key);
+        const ki = activeKeys.indexOf(op.key);
+        activeKeys.splice(ki, 1);
+        activeLists.splice(ki, 1);
+      }
     }
-    if (added) active.sort(wins);
-    const winners = new Map<string, MarkOp>();
-    for (const iv of active) if (!winners.has(iv.op.key)) winners.set(iv.op.key, iv.op);
-    const keys = [...winners.keys()].filter((k) => (winners.get(k) as MarkOp).value !== null).sort();
-    const sig = keys.map((k) => (winners.get(k) as MarkOp).keyValue).join(',');
+    while (next < starts.length && (starts[next] as MarkInterval).from <= a) {
+      const op = (starts[next] as MarkInterval).op;
+      next++;
+      let list = active.get(op.key);
+      if (list === undefined) {
+        list = [];
+        active.set(op.key, list);
+        let ki = 0;
+        while (ki < activeKeys.length && (activeKeys[ki] as string) < op.key) ki++;
+        activeKeys.splice(ki, 0, op.key);
+        activeLists.splice(ki, 0, list);
+      }
+      let at = 0;
+      while (at < list.length && markWins(list[at] as MarkOp, op, ids)) at++;
+      if (at === 0) changed = true;
+      list.splice(at, 0, op);
+    }
     const last = out[out.length - 1];
-    if (last !== undefined && sig === prevSig) {
+    if (!changed && last !== undefined) {
+      last.to = b;
+      continue;
+    }
+    const keys: string[] = [];
+    const ops: MarkOp[] = [];
+    for (let j = 0; j < activeKeys.length; j++) {
+      const op = (activeLists[j] as MarkOp[])[0] as MarkOp;
+      if (op.value === null) continue;
+      keys.push(activeKeys[j] as string);
+      ops.push(op);
+    }
+    // Same attributes as the segment before: same keys, each winner the same mark or one setting
+    // an equal value.
+    let same = last !== undefined && ops.length === prevOps.length;
+    for (let j = 0; same && j < ops.length; j++) {
+      const op = ops[j] as MarkOp;
+      const prev = prevOps[j] as MarkOp;
+      same = op === prev || op.keyValue === prev.keyValue;
+    }
+    prevOps = ops;
+    if (same && last !== undefined) {
       last.to = b;
       continue;
     }
     let attributes: Attributes | null = null;
     if (keys.length > 0) {
       attributes = {};
-      for (const k of keys) attributes[k] = (winners.get(k) as MarkOp).value;
+      for (let j = 0; j < keys.length; j++) attributes[keys[j] as string] = (ops[j] as MarkOp).value;
     }
     out.push({ from: a, to: b, attributes });
-    prevSig = sig;
+  }
+  return out;
+}
+
+/** `intervals` sorted by `key` (a non-negative integer), ties kept in input order. */
+function sortedBy(intervals: readonly MarkInterval[], key: (iv: MarkInterval) => number): MarkInterval[] {
+  const n = intervals.length;
+  // Sort numbers (key * 2^21 + index, exact in a double) rather than objects with a comparator.
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = key(intervals[i] as MarkInterval) * 2097152 + i;
+  packed.sort();
+  const out = new Array<MarkInterval>(n);
+  for (let i = 0; i < n; i++) out[i] = intervals[(packed[i] as number) % 2097152] as MarkInterval;
+  return out;
+}
+
+/** The distinct positions `from`, `to` and the interval edges between them, in order. */
+function boundaries(intervals: readonly MarkInterval[], from: number, to: number): number[] {
+  const all = new Float64Array(intervals.length * 2 + 2);
+  let n = 0;
+  all[n++] = from;
+  all[n++] = to;
+  for (const iv of intervals) {
+    if (iv.from > from) all[n++] = iv.from;
+    if (iv.to < to) all[n++] = iv.to;
+  }
+  const sorted = all.subarray(0, n).sort();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = sorted[i] as number;
+    if (out.length === 0 || out[out.length - 1] !== p) out.push(p);
   }
   return out;
 }
