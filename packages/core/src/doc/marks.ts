@@ -200,7 +200,7 @@ export function spansBetween(
   if (intervals.length === 0) return [{ from, to, attributes: null }];
   const starts = sortedBy(intervals, (iv) => iv.from);
   const ends = sortedBy(intervals, (iv) => iv.to);
-  const sorted = boundaries(intervals, from, to);
+  const sorted = boundaries(starts, ends, from, to);
   /** Per key, the marks of that key covering the current segment, winners first. */
   const active = new Map<string, MarkOp[]>();
   /** The keys of `active` in sorted order, and their lists. */
@@ -295,22 +295,34 @@ function sortedBy(intervals: readonly MarkInterval[], key: (iv: MarkInterval) =>
   return out;
 }
 
-/** The distinct positions `from`, `to` and the interval edges between them, in order. */
-function boundaries(intervals: readonly MarkInterval[], from: number, to: number): number[] {
-  const all = new Float64Array(intervals.length * 2 + 2);
-  let n = 0;
-  all[n++] = from;
-  all[n++] = to;
-  for (const iv of intervals) {
-    if (iv.from > from) all[n++] = iv.from;
-    if (iv.to < to) all[n++] = iv.to;
+/**
+ * The distinct positions `from`, `to` and the interval edges between them, in order, merged from
+ * the intervals sorted by start (`starts`) and by end (`ends`).
+ */
+function boundaries(
+  starts: readonly MarkInterval[],
+  ends: readonly MarkInterval[],
+  from: number,
+  to: number,
+): number[] {
+  const out: number[] = [from];
+  const add = (p: number): void => {
+    if (p > from && p < to && p !== out[out.length - 1]) out.push(p);
+  };
+  let i = 0;
+  let j = 0;
+  while (i < starts.length || j < ends.length) {
+    const s = i < starts.length ? (starts[i] as MarkInterval).from : Number.POSITIVE_INFINITY;
+    const e = j < ends.length ? (ends[j] as MarkInterval).to : Number.POSITIVE_INFINITY;
+    if (s <= e) {
+      add(s);
+      i++;
+    } else {
+      add(e);
+      j++;
+    }
   }
-  const sorted = all.subarray(0, n).sort();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const p = sorted[i] as number;
-    if (out.length === 0 || out[out.length - 1] !== p) out.push(p);
-  }
+  out.push(to);
   return out;
 }
 
