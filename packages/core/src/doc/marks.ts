@@ -29,6 +29,7 @@
  */
 
 import { AccordError } from '../errors.js';
+import { type MarkRecord, NONE } from '../format/records.js';
 import type { Item } from '../sequence/item.js';
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
@@ -71,6 +72,33 @@ export class MarkOp {
     readonly wall: number,
     readonly logical: number,
   ) {}
+
+  /**
+   * The mark a decoded record describes, in `parent`, made by client index `client`; `indexOf`
+   * maps the record's anchor clients to client indexes (an edge anchor stays {@link NO_CLIENT}).
+   */
+  static fromRecord(
+    r: MarkRecord,
+    client: number,
+    parent: Container,
+    indexOf: (c: number) => number,
+  ): MarkOp {
+    return new MarkOp(
+      client,
+      r.clock,
+      parent,
+      r.sClient === NONE ? NO_CLIENT : indexOf(r.sClient),
+      r.sClock,
+      r.sAfter,
+      r.eClient === NONE ? NO_CLIENT : indexOf(r.eClient),
+      r.eClock,
+      r.eAfter,
+      r.key,
+      r.value,
+      r.wall,
+      r.logical,
+    );
+  }
 
   /** Canonical JSON of the value (object keys sorted): equal values give equal strings. */
   get canonicalValue(): string {
@@ -336,4 +364,16 @@ export function sameAttributes(a: Attributes | null, b: Attributes | null): bool
     if (canonicalJson((a as Attributes)[k]) !== canonicalJson(b[k])) return false;
   }
   return true;
+}
+
+/** Ranges `[from, to]` sorted by start, overlapping and touching ones merged (new tuples; the input is not changed). */
+export function mergeRanges(ranges: readonly (readonly [number, number])[]): [number, number][] {
+  const sorted = ranges.map(([a, b]): [number, number] => [a, b]).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
 }

@@ -13,9 +13,9 @@ import type { SequenceChange } from './container.js';
 import {
   canonicalJson,
   type FormatSpan,
-  type MarkInterval,
   type MarkOp,
   markIntervals,
+  mergeRanges,
   spansBetween,
 } from './marks.js';
 import type { Attributes, TextDeltaOp } from './text-delta.js';
@@ -85,18 +85,6 @@ function split(r: Run, n: number): [Run | null, Run | null] {
   if ('del' in r) return [r, null];
   if ('keep' in r) return [n > 0 ? { keep: n } : null, r.keep - n > 0 ? { keep: r.keep - n } : null];
   return [n > 0 ? { ins: r.ins.slice(0, n) } : null, n < r.ins.length ? { ins: r.ins.slice(n) } : null];
-}
-
-/** The ranges `from .. to` of `intervals`, sorted, overlapping and touching ones merged. */
-function merged(intervals: readonly MarkInterval[]): [number, number][] {
-  const sorted = intervals.map((iv): [number, number] => [iv.from, iv.to]).sort((x, y) => x[0] - y[0]);
-  const out: [number, number][] = [];
-  for (const [a, b] of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
 }
 
 /** The spans of `spans` overlapping `from .. to - 1`, clipped. */
@@ -194,7 +182,10 @@ export function eventDelta(
   const all = marks === null ? [] : markIntervals(seq, marks);
   const fresh = new Set(marks === null ? [] : marks.slice(marksBefore));
   const old = fresh.size === 0 ? all : all.filter((iv) => !fresh.has(iv.op));
-  const touched = fresh.size === 0 ? [] : merged(all.filter((iv) => fresh.has(iv.op)));
+  const touched =
+    fresh.size === 0
+      ? []
+      : mergeRanges(all.filter((iv) => fresh.has(iv.op)).map((iv) => [iv.from, iv.to] as const));
   const ops: TextDeltaOp[] = [];
   let pos = 0;
   for (const r of runs) {

@@ -17,6 +17,7 @@ import {
   formatSpans,
   type MarkOp,
   markWins,
+  mergeRanges,
   sameAttributes,
 } from './marks.js';
 import type { Text } from './text.js';
@@ -61,7 +62,7 @@ export function revertMarks(
       );
       const current = formatSpans(text.seq, ofKey, doc.clientIds);
       const edits: [number, number, unknown][] = [];
-      for (const [from, to] of merge(ranges)) {
+      for (const [from, to] of mergeRanges(ranges)) {
         const points = new Set([from, to]);
         for (const s of [...target, ...current])
           for (const p of [s.from, s.to]) if (p > from && p < to) points.add(p);
@@ -101,18 +102,6 @@ function allGoing(
 function valueAt(spans: readonly FormatSpan[], key: string, at: number): unknown {
   for (const s of spans) if (s.from <= at && at < s.to) return s.attributes?.[key] ?? null;
   return null;
-}
-
-/** Sort and merge overlapping or touching ranges. */
-function merge(ranges: [number, number][]): [number, number][] {
-  const sorted = ranges.slice().sort((x, y) => x[0] - y[0]);
-  const out: [number, number][] = [];
-  for (const [a, b] of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
 }
 
 /** Where unit `(client, clock)` sits in document order: its item's order key and offset. */

@@ -264,21 +264,7 @@ function integrateRecord(doc: Doc, ci: number, r: UpdateRecord, roots: RootCache
     doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
     (c as DocMap).integrateEntry(entry);
   } else if (r.t === 4) {
-    const op = new MarkOp(
-      ci,
-      r.clock,
-      c,
-      r.sClient === NONE ? NO_CLIENT : doc.clientIndex(r.sClient),
-      r.sClock,
-      r.sAfter,
-      r.eClient === NONE ? NO_CLIENT : doc.clientIndex(r.eClient),
-      r.eClock,
-      r.eAfter,
-      r.key,
-      r.value,
-      r.wall,
-      r.logical,
-    );
+    const op = MarkOp.fromRecord(r, ci, c, (x) => doc.clientIndex(x));
     doc.store.add(op);
     doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
     (c as Text).integrateMark(op);

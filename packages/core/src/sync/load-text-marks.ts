@@ -9,7 +9,7 @@ import type { Text } from '../doc/text.js';
 import type { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
 import { readMarksGroup } from '../format/marks-codec.js';
-import { type MarkRecord, NONE, type UpdateRecord } from '../format/records.js';
+import type { MarkRecord, UpdateRecord } from '../format/records.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
 
@@ -39,24 +39,7 @@ export function readSnapshotMarks(
 
 /** The marks as structs of `text` (clients are the document's indexes already). */
 export function markStructs(text: Text, marks: readonly MarkRecord[]): MarkOp[] {
-  return marks.map(
-    (r) =>
-      new MarkOp(
-        r.client,
-        r.clock,
-        text,
-        r.sClient === NONE ? NO_CLIENT : r.sClient,
-        r.sClock,
-        r.sAfter,
-        r.eClient === NONE ? NO_CLIENT : r.eClient,
-        r.eClock,
-        r.eAfter,
-        r.key,
-        r.value,
-        r.wall,
-        r.logical,
-      ),
-  );
+  return marks.map((r) => MarkOp.fromRecord(r, r.client, text, (c) => c));
 }
 
 /**

@@ -322,21 +322,7 @@ class SnapshotBuilder {
       return entry;
     }
     if (r.t === 4) {
-      const m = new MarkOp(
-        client,
-        r.clock,
-        c,
-        r.sClient === NONE ? NO_CLIENT : this.ci(r.sClient),
-        r.sClock,
-        r.sAfter,
-        r.eClient === NONE ? NO_CLIENT : this.ci(r.eClient),
-        r.eClock,
-        r.eAfter,
-        r.key,
-        r.value,
-        r.wall,
-        r.logical,
-      );
+      const m = MarkOp.fromRecord(r, client, c, (x) => this.ci(x));
       this.doc.hlc.observe({ wall: r.wall, logical: r.logical, replica: r.client });
       (c as Text).integrateMark(m);
       return m;
