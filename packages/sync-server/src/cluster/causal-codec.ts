@@ -1,16 +1,16 @@
 /**
  * Wire form of the causal forwarding fields (see `CausalForwarding`): the stamp on a forwarded
- * client write, and the frontier of a pull's answer with the peers it names. Range-checked like every peer field: at most
+ * client write, and the frontier of a pull's answer. Range-checked like every peer field: at most
  * `maxMembers` marks, node ids non-zero, epochs 1..2^32 - 1, sequence numbers within a safe
  * integer, a stamp's own number at least 1. Throws only `DecodeError`.
  */
 import { DecodeError, type Decoder, type Encoder } from '@accord/core/protocol';
-import type { NodeId } from '../election/types.js';
 import type { CausalMark, CausalStamp } from './causal-forwarding.js';
 
 const MAX_EPOCH = 2 ** 32 - 1;
 
-function writeMarks(e: Encoder, marks: readonly CausalMark[]): void {
+/** Write a list of marks (a stamp's dependencies, a fill's frontier). */
+export function writeMarks(e: Encoder, marks: readonly CausalMark[]): void {
   e.writeVarUint(marks.length);
   for (const m of marks) {
     e.writeVarUint(m.node);
@@ -58,27 +58,4 @@ export function readStamp(d: Decoder, maxMarks: number): CausalStamp | undefined
   const seq = d.readVarUint();
   if (seq === 0) throw new DecodeError('invalid', 'causal stamp seq 0');
   return { epoch, seq, deps: readMarks(d, maxMarks), pull: flag === 2 };
-}
-
-/** Write a fill's frontier and the peers it names as still owed a pull. */
-export function writeFrontier(
-  e: Encoder,
-  frontier: readonly CausalMark[],
-  untracked: readonly NodeId[],
-): void {
-  writeMarks(e, frontier);
-  e.writeVarUint(untracked.length);
-  for (const id of untracked) e.writeVarUint(id);
-}
-
-/** Read the peer list {@link writeFrontier} wrote after the frontier (at most `maxIds`, none zero). */
-export function readNodeList(d: Decoder, maxIds: number): NodeId[] {
-  const n = d.readCount(1, maxIds);
-  const ids: NodeId[] = [];
-  for (let i = 0; i < n; i++) {
-    const id = d.readVarUint();
-    if (id === 0) throw new DecodeError('invalid', 'node id 0');
-    ids.push(id);
-  }
-  return ids;
 }

@@ -127,7 +127,9 @@ export class CausalForwarding {
 
   /** Whether the next forward of `docId` to `peer` must ask it to pull first. */
   mustPull(docId: string, peer: NodeId): boolean {
-    return this.doc(docId).untracked.has(peer);
+    // Read only (asked once per peer per forward): a document not tracked yet would start
+    // marked toward every peer.
+    return this.docs.get(docId)?.untracked.has(peer) ?? true;
   }
 
   /**
@@ -166,8 +168,7 @@ export class CausalForwarding {
     this.heldCount++;
     this.heldBytes += bytes;
     // A gap in the sender's own forwards or data outside its frontier: nothing to wait for.
-    const own = d.recv.get(from);
-    const ownGap = stamp.pull || own === undefined || own.epoch !== stamp.epoch || own.seq < stamp.seq - 1;
+    const ownGap = stamp.pull || !this.followsOwn(d, from, stamp);
     this.schedulePull(docId, d, from, ownGap ? 0 : (this.o.waitMs ?? 50));
     return 'held';
   }
@@ -276,14 +277,19 @@ export class CausalForwarding {
     if (h.filled) return true;
     const s = h.stamp;
     if (s.pull) return false;
-    const own = d.recv.get(from);
-    if (own === undefined || own.epoch !== s.epoch || own.seq < s.seq - 1) return false;
+    if (!this.followsOwn(d, from, s)) return false;
     for (const m of s.deps) {
       if (m.node === this.o.self || m.node === from) continue;
       const r = d.recv.get(m.node);
       if (r === undefined || r.epoch !== m.epoch || r.seq < m.seq) return false;
     }
     return true;
+  }
+
+  /** Whether every earlier forward of `from` in the stamp's epoch has been taken in here. */
+  private followsOwn(d: DocCausal, from: NodeId, s: CausalStamp): boolean {
+    const own = d.recv.get(from);
+    return own !== undefined && own.epoch === s.epoch && own.seq >= s.seq - 1;
   }
 
   private deliver(d: DocCausal, from: NodeId, h: Held): void {

@@ -17,7 +17,7 @@ import {
 import { MAX_TERM, type NodeId } from '../election/types.js';
 import { REGISTER_TAGS, readRegisterMessage, writeRegisterMessage } from '../register/register-codec.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
-import { readMarks, readNodeList, readStamp, writeFrontier, writeStamp } from './causal-codec.js';
+import { readMarks, readStamp, writeMarks, writeStamp } from './causal-codec.js';
 import type { ClusterMessage } from './messages.js';
 
 /**
@@ -171,7 +171,8 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
     case 'causal-fill':
       e.writeString(m.docId);
       e.writeBytes(m.update);
-      writeFrontier(e, m.frontier, m.untracked);
+      writeMarks(e, m.frontier);
+      writeIds(e, m.untracked);
       break;
     case 'replicate-ack':
       e.writeString(m.docId);
@@ -398,7 +399,7 @@ export function decodeClusterMessage(
           docId: r.docId(),
           update: r.payload(),
           frontier: readMarks(d, limits.maxMembers),
-          untracked: readNodeList(d, limits.maxMembers),
+          untracked: r.nodeIds(),
         };
       case TAGS['replicate-ack']:
         return { type: 'replicate-ack', docId: r.docId(), updateId: d.readVarUint() };
