@@ -49,6 +49,18 @@ export interface CausalStamp {
   readonly pull: boolean;
 }
 
+/** A witness's entry as {@link CausalForwarding.assess} sees it: who forwarded it, with what stamp. */
+export interface StampedEntry {
+  readonly origin: NodeId;
+  readonly stamp: CausalStamp;
+}
+
+/**
+ * What {@link CausalForwarding.assess} says of a witness's entry: already `present` here, `ready`
+ * to be taken in, or `blocked` (something it may follow is missing; pulls were asked).
+ */
+export type EntryVerdict = 'present' | 'ready' | 'blocked';
+
 /** How a received forward was handled by {@link CausalForwarding.receive}. */
 export type ReceiveOutcome = 'delivered' | 'held' | 'dropped';
 
@@ -73,6 +85,13 @@ export interface CausalForwardingOptions {
   readonly maxHeld?: number;
   /** Bytes of held forwards at most, over all documents. Default 64 MiB. */
   readonly maxHeldBytes?: number;
+  /** Whether the link with a peer is up (see {@link CausalForwarding.assess}). Default: always. */
+  readonly isUp?: (peer: NodeId) => boolean;
+  /**
+   * How many full replicas, this one included, whose state this node holds leave no acknowledged
+   * write elsewhere (see {@link CausalForwarding.assess} and `handoverQuorum`). Default: all.
+   */
+  readonly handoverQuorum?: number;
 }
 
 interface Position {
@@ -98,7 +117,16 @@ interface DocCausal {
   readonly pulls: Map<NodeId, TimerHandle>;
   /** Senders a forward of which was dropped (over `maxHeld`): pulled from even with nothing held. */
   readonly owed: Set<NodeId>;
+  /** When (a {@link CausalForwarding} event number) the earliest pull to each peer not answered yet was sent. */
+  readonly pullSentAt: Map<NodeId, number>;
+  /** For each peer, when the pull its last answer answered was sent (see {@link CausalForwarding.assess}). */
+  readonly filledAt: Map<NodeId, number>;
+  /** When each witness entry still blocked was first seen, by `origin:epoch:seq`. */
+  readonly blockedSince: Map<string, number>;
 }
+
+/** Witness entries remembered as blocked, per document (the oldest are forgotten first). */
+const MAX_BLOCKED_PER_DOC = 4096;
 
 /** One node's causal forwarding state, for every document it forwards or receives. */
 export class CausalForwarding {
@@ -106,6 +134,8 @@ export class CausalForwarding {
   private readonly docs = new Map<string, DocCausal>();
   private heldCount = 0;
   private heldBytes = 0;
+  /** Numbers pulls sent and witness entries first seen blocked, to tell which came first. */
+  private events = 0;
 
   constructor(options: CausalForwardingOptions) {
     this.o = options;
@@ -123,6 +153,15 @@ export class CausalForwarding {
     const deps: CausalMark[] = [];
     for (const [node, p] of d.recv) deps.push({ node, epoch: p.epoch, seq: p.seq });
     return { epoch: d.epoch, seq: d.sent, deps };
+  }
+
+  /**
+   * Whether this node holds data of `docId` that some peer may lack outside any frontier (a
+   * witness's copy of a forward asks its eventual reader, whoever that is, to pull first).
+   */
+  mustPullAny(docId: string): boolean {
+    const d = this.docs.get(docId);
+    return d === undefined || d.untracked.size > 0;
   }
 
   /** Whether the next forward of `docId` to `peer` must ask it to pull first. */
@@ -193,6 +232,11 @@ export class CausalForwarding {
       if (p !== this.o.self && p !== from && this.o.peers.includes(p)) d.untracked.add(p);
     for (const h of d.held.get(from) ?? []) h.filled = true;
     d.owed.delete(from);
+    // The answer describes the sender no earlier than when the pull it answers was sent: the
+    // earliest one still unanswered (links are FIFO). An answer to no recorded pull counts not.
+    const sentAt = d.pullSentAt.get(from);
+    if (sentAt !== undefined) d.filledAt.set(from, sentAt);
+    d.pullSentAt.delete(from);
     this.cancelPull(d, from);
     this.release(d);
     // Forwards that arrived after the answer may still miss something: the usual wait, then a pull.
@@ -219,6 +263,76 @@ export class CausalForwarding {
     for (const p of this.o.peers) d.untracked.add(p);
   }
 
+  /**
+   * A witness hands over `entries` of `docId` (in its log order): which may be taken in now.
+   * `present(i)`: entry i adds nothing to what this node stores. An entry is `ready` when
+   * everything its stamp says it may follow is here or among the entries before it that are
+   * present or ready, as for a forward from its origin; entries are looked at again until none
+   * more becomes ready (a witness may have logged B before the A it follows, from another node).
+   *
+   * A `blocked` entry makes this node pull from every full peer. A node's answer to a pull sent
+   * after the entry was first seen blocked stands for everything of that node's the stamp names
+   * (it may have restarted, under a new epoch). What a node that is down had is waited for only
+   * until this node and the peers that answered are `handoverQuorum` full replicas: an
+   * acknowledged write is then either in this offer or held by one of them, so only a write never
+   * acknowledged can be overtaken, and a witness's acknowledged entry is not kept from the
+   * cluster for a dead node's sake (with 2 full replicas and 1 witness, this node alone is such
+   * a quorum).
+   * Read only as to the frontier: {@link commitEntry} counts an entry once it was taken in.
+   */
+  assess(docId: string, entries: readonly StampedEntry[], present: (i: number) => boolean): EntryVerdict[] {
+    const d = this.doc(docId);
+    const recv = new Map<NodeId, Position>();
+    for (const [node, p] of d.recv) recv.set(node, { epoch: p.epoch, seq: p.seq });
+    const verdicts: EntryVerdict[] = entries.map(() => 'blocked');
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (let i = 0; i < entries.length; i++) {
+        if (verdicts[i] !== 'blocked') continue;
+        const e = entries[i] as StampedEntry;
+        let v: EntryVerdict | null = null;
+        if (present(i)) v = 'present';
+        else if (this.entryReady(d, recv, e)) v = 'ready';
+        if (v === null) continue;
+        verdicts[i] = v;
+        advance(recv, e);
+        progress = true;
+      }
+    }
+    let blocked = false;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as StampedEntry;
+      const key = entryKey(e);
+      if (verdicts[i] !== 'blocked') {
+        d.blockedSince.delete(key);
+        continue;
+      }
+      blocked = true;
+      if (!d.blockedSince.has(key)) {
+        d.blockedSince.set(key, ++this.events);
+        if (d.blockedSince.size > MAX_BLOCKED_PER_DOC) {
+          const oldest = d.blockedSince.keys().next().value as string;
+          d.blockedSince.delete(oldest);
+        }
+      }
+    }
+    if (blocked)
+      for (const p of this.o.peers) {
+        d.owed.add(p);
+        if (!d.pulls.has(p)) this.schedulePull(docId, d, p, 0);
+      }
+    return verdicts;
+  }
+
+  /** A witness's entry of `docId` that {@link assess} found present or ready was taken in: count it. */
+  commitEntry(docId: string, entry: StampedEntry): void {
+    const d = this.doc(docId);
+    const r = d.recv.get(entry.origin);
+    if (r !== undefined && r.epoch === entry.stamp.epoch && r.seq === entry.stamp.seq - 1)
+      r.seq = entry.stamp.seq;
+  }
+
   /** `peer`'s link to this node went down: forwards held from it are dropped (it resends or catch-up brings them). */
   peerDown(peer: NodeId): void {
     for (const d of this.docs.values()) {
@@ -229,6 +343,7 @@ export class CausalForwarding {
         d.held.delete(peer);
       }
       d.owed.delete(peer);
+      d.pullSentAt.delete(peer); // lost with the link
       this.cancelPull(d, peer);
       this.release(d);
     }
@@ -258,6 +373,9 @@ export class CausalForwarding {
       held: new Map(),
       pulls: new Map(),
       owed: new Set(),
+      pullSentAt: new Map(),
+      filledAt: new Map(),
+      blockedSince: new Map(),
     };
     this.docs.set(docId, d);
     this.evict();
@@ -284,6 +402,57 @@ export class CausalForwarding {
       if (r === undefined || r.epoch !== m.epoch || r.seq < m.seq) return false;
     }
     return true;
+  }
+
+  /**
+   * Whether a witness's entry may be taken in given the frontier `recv` (see {@link assess}).
+   * Each thing the stamp names (its origin's earlier forwards and any data outside the origin's
+   * frontier; each other node's forwards it had) is met when `recv` covers it, or when that node
+   * answered a pull sent after the entry was first seen blocked, or when that node is down and
+   * enough full replicas did ({@link answeredQuorum}).
+   */
+  private entryReady(d: DocCausal, recv: ReadonlyMap<NodeId, Position>, e: StampedEntry): boolean {
+    const s = e.stamp;
+    let quorum: boolean | undefined;
+    const enough = () => (quorum ??= this.answeredQuorum(d, e));
+    const met = (node: NodeId, covered: boolean): boolean =>
+      covered || this.answeredSince(d, node, e) || (!this.isUp(node) && enough());
+    if (e.origin === this.o.self) {
+      // This node's own write, which it no longer stores (lost in a crash before it was durable):
+      // in the epoch it still has, everything the write followed is here.
+      if (s.epoch !== d.epoch && !enough()) return false;
+    } else {
+      const own = recv.get(e.origin);
+      const follows = !s.pull && own !== undefined && own.epoch === s.epoch && own.seq >= s.seq - 1;
+      if (!met(e.origin, follows)) return false;
+    }
+    for (const m of s.deps) {
+      if (m.node === this.o.self || m.node === e.origin) continue;
+      const r = recv.get(m.node);
+      if (!met(m.node, r !== undefined && r.epoch === m.epoch && r.seq >= m.seq)) return false;
+    }
+    return true;
+  }
+
+  private isUp(peer: NodeId): boolean {
+    return this.o.isUp?.(peer) ?? true;
+  }
+
+  /**
+   * Whether this node and the full peers that answered a pull sent after `e` was first seen
+   * blocked are `handoverQuorum` replicas: every acknowledged write not in the witness's offer
+   * is held by one of them, so all such writes are here.
+   */
+  private answeredQuorum(d: DocCausal, e: StampedEntry): boolean {
+    let n = 1;
+    for (const p of this.o.peers) if (this.answeredSince(d, p, e)) n++;
+    return n >= (this.o.handoverQuorum ?? this.o.peers.length + 1);
+  }
+
+  /** Whether `peer` answered a pull sent after `e` was first seen blocked. */
+  private answeredSince(d: DocCausal, peer: NodeId, e: StampedEntry): boolean {
+    const since = d.blockedSince.get(entryKey(e));
+    return since !== undefined && (d.filledAt.get(peer) ?? Number.NEGATIVE_INFINITY) > since;
   }
 
   /** Whether every earlier forward of `from` in the stamp's epoch has been taken in here. */
@@ -330,6 +499,7 @@ export class CausalForwarding {
       this.o.scheduler.setTimer(delayMs, () => {
         d.pulls.delete(from);
         if (this.docs.get(docId) !== d || !this.waitsOn(d, from)) return;
+        if (!d.pullSentAt.has(from)) d.pullSentAt.set(from, ++this.events);
         this.o.pull(from, docId);
         // Unanswered (a lost link, a lost message): ask again while something is still held.
         d.pulls.set(
@@ -352,4 +522,15 @@ export class CausalForwarding {
     d.pulls.get(from)?.cancel();
     d.pulls.delete(from);
   }
+}
+
+/** The key of a witness entry: its origin's forward it is. */
+function entryKey(e: StampedEntry): string {
+  return `${e.origin}:${e.stamp.epoch}:${e.stamp.seq}`;
+}
+
+/** Count `e` in the frontier `recv` when it is the next forward of its origin there. */
+function advance(recv: Map<NodeId, Position>, e: StampedEntry): void {
+  const r = recv.get(e.origin);
+  if (r !== undefined && r.epoch === e.stamp.epoch && r.seq === e.stamp.seq - 1) r.seq = e.stamp.seq;
 }

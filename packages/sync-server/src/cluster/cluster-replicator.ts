@@ -43,13 +43,15 @@ import { HeldSyncRequests } from './held-sync-requests.js';
 import { LinkLog } from './link-log.js';
 import type { ClusterMessage } from './messages.js';
 import { deriveClusterKey } from './peer-auth.js';
+import { DEFAULT_CLUSTER_LIMITS } from './peer-codec.js';
 import { peerFaultReporter } from './peer-faults.js';
 import { PeerLinks } from './peer-links.js';
 import { QuorumReads } from './quorum-reads.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 import { sendSplit } from './split-payloads.js';
+import { WitnessIntake } from './witness-intake.js';
 import { readAcrossWitnesses, resolveWitnessQuorum, type WitnessQuorum } from './witness-quorum.js';
-import { answerWitnessProbe, WitnessRole } from './witness-role.js';
+import { WitnessRole } from './witness-role.js';
 import { WriteReplication } from './write-replication.js';
 
 /** {@link Replicator} for a node of an N-node cluster. */
@@ -65,6 +67,8 @@ export class ClusterReplicator implements Replicator {
   private readonly fullPeers: NodeId[];
   /** Set by `start` when this node is a witness. */
   private witness: WitnessRole | null = null;
+  /** Set by `start` on a full replica of a cluster with witnesses: takes in their hand-overs. */
+  private intake: WitnessIntake | null = null;
   private readonly reads: QuorumReads;
   /** Sync requests from peers our link to was down when they asked, answered when it is up. */
   private readonly heldRequests = new HeldSyncRequests();
@@ -177,6 +181,7 @@ export class ClusterReplicator implements Replicator {
       scheduler: this.scheduler,
       timeoutMs: this.opts.replicateTimeoutMs ?? 5000,
       send: (to, m) => this.links?.send(to, m),
+      isUp: (peer) => this.links?.isUp(peer) ?? false,
       sendLarge: (to, m) => this.send(to, m),
       catchUp: () => this.catchUp,
       noteUpdate: (docId) => this.snapshots?.noteUpdate(docId),
@@ -185,13 +190,26 @@ export class ClusterReplicator implements Replicator {
       store: host.store,
       scheduler: this.scheduler,
       send: (to, m) => this.send(to, m),
-      // Catch-up (and a witness's hand-over) brings data no forward's stamp describes.
+      // Catch-up brings data no forward's stamp describes.
       ingest: (docId, update) => {
         this.writeRepl?.untracked(docId);
         return host.ingest(docId, update);
       },
     });
     this.catchUp = catchUp;
+    const causal = this.writeRepl.causalForwarding;
+    this.intake =
+      causal === null || this.witnesses.size === 0
+        ? null
+        : new WitnessIntake({
+            host,
+            coverage: (docId) => catchUp.coverage(docId),
+            causal,
+            untracked: (docId) => this.writeRepl?.untracked(docId),
+            reads: this.reads,
+            scheduler: this.scheduler,
+            send: (to, m) => this.send(to, m),
+          });
     this.linkLog = new LinkLog(host.logger, this.quorum.w, {
       openDocuments: () => host.openDocuments,
       pendingWrites: () => this.writeRepl?.pending ?? 0,
@@ -249,6 +267,7 @@ export class ClusterReplicator implements Replicator {
         host,
         fullPeers: this.fullPeers,
         pruneAt: this.quorum.pruneAt,
+        maxMarks: DEFAULT_CLUSTER_LIMITS.maxMembers,
         scheduler: this.scheduler,
         send: (to, m) => this.send(to, m),
         isUp: (peer) => this.links?.isUp(peer) ?? false,
@@ -448,10 +467,8 @@ export class ClusterReplicator implements Replicator {
           this.witness.onReplicate(from, m);
           return;
         }
-        if (this.witnesses.has(from) && this.catchUp !== null && m.updateId !== 0) {
-          answerWitnessProbe(this.catchUp, (x) => this.links?.send(from, x), host.logger, m);
-          return;
-        }
+        // A witness hands over in witness-offers only.
+        if (this.witnesses.has(from)) return;
         // Catch-up traffic (id 0) is taken in only when it adds something: no room is loaded for
         // a document already in sync. A forwarded write waits for what it follows.
         this.writeRepl?.onReplicate(from, m);
@@ -462,6 +479,9 @@ export class ClusterReplicator implements Replicator {
       case 'causal-fill':
         this.writeRepl?.takeFill(from, m);
         return;
+      case 'witness-offer':
+        if (this.witnesses.has(from)) this.intake?.onOffer(from, m);
+        return;
       case 'replicate-ack':
         // An ack counts only for the update it names, in the document it names (on a witness:
         // only for the probe it names).
@@ -471,7 +491,7 @@ export class ClusterReplicator implements Replicator {
       case 'sync-request':
         if (this.witness !== null && m.reqId !== 0 && this.readsAcross !== null) {
           // A join's quorum read: the witness answers with what it still holds.
-          this.answerWitnessRead(from, m.docId, m.reqId, m.stateVector);
+          this.answerWitnessRead(from, m.docId, m.reqId);
           return;
         }
         this.witness?.notToldOfWitness(from);
@@ -520,17 +540,11 @@ export class ClusterReplicator implements Replicator {
     return s !== undefined && s.term === term && s.leader === from;
   }
 
-  private answerWitnessRead(from: NodeId, docId: string, reqId: number, stateVector: Uint8Array): void {
+  private answerWitnessRead(from: NodeId, docId: string, reqId: number): void {
     const witness = this.witness;
     if (witness === null || (this.links !== null && !this.links.isUp(from))) return;
-    let reply: { update: Uint8Array; stateVector: Uint8Array };
-    try {
-      reply = witness.answerRead(docId, stateVector);
-    } catch (e) {
-      if (e instanceof DecodeError) return; // a malformed vector (or stored row): no answer
-      throw e;
-    }
-    this.send(from, { type: 'sync-reply', docId, reqId, ...reply });
+    const entries = witness.answerRead(docId);
+    if (entries !== null) this.send(from, { type: 'witness-offer', docId, probeId: 0, reqId, entries });
   }
 
   private answerSync(from: NodeId, docId: string, reqId: number, stateVector: Uint8Array): void {

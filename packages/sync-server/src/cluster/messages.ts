@@ -16,7 +16,8 @@ export interface ReplicateMessage {
   update: Uint8Array;
   /**
    * On a forwarded client write: what it may follow (see `CausalForwarding`). Absent on catch-up
-   * traffic and a witness's hand-over, which are taken in as they come.
+   * traffic (taken in as it comes) and on a witness's probe of a node that takes it for a full
+   * replica (see `WitnessOfferMessage` for the hand-over).
    */
   causal?: CausalStamp;
 }
@@ -37,6 +38,30 @@ export interface CausalFillMessage {
   frontier: CausalMark[];
   /** Peers that may still lack data of the update outside the frontier (see `CausalForwarding.answer`). */
   untracked: NodeId[];
+}
+
+/** One update a witness holds, with the stamp its origin forwarded it with. */
+export interface WitnessEntry {
+  /** The full replica that forwarded it (the client write's origin). */
+  origin: NodeId;
+  /** What it may follow (see `CausalForwarding`). */
+  stamp: CausalStamp;
+  update: Uint8Array;
+}
+
+/**
+ * A witness hands over what it holds of `docId` to a full replica: either a probe (`probeId` >
+ * 0, answered with a `replicate-ack` of that id once every entry is held durably) or its answer
+ * to a join's quorum read (`reqId` > 0). The receiver takes an entry in only once what it may
+ * follow is there (see `WitnessIntake`).
+ */
+export interface WitnessOfferMessage {
+  type: 'witness-offer';
+  docId: string;
+  probeId: number;
+  reqId: number;
+  /** In the witness's log order (each origin's forwards in their order). */
+  entries: WitnessEntry[];
 }
 
 /** "I stored update `updateId` of `docId` durably." */
@@ -129,6 +154,7 @@ export type ClusterMessage =
   | ReplicateAckMessage
   | CausalPullMessage
   | CausalFillMessage
+  | WitnessOfferMessage
   | SyncRequestMessage
   | SyncReplyMessage
   | SnapshotQueryWireMessage

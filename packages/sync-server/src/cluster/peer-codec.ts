@@ -17,15 +17,24 @@ import {
 import { MAX_TERM, type NodeId } from '../election/types.js';
 import { REGISTER_TAGS, readRegisterMessage, writeRegisterMessage } from '../register/register-codec.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
-import { readMarks, readStamp, writeMarks, writeStamp } from './causal-codec.js';
+import {
+  readMarks,
+  readStamp,
+  readWitnessEntries,
+  writeMarks,
+  writeStamp,
+  writeWitnessEntries,
+} from './causal-codec.js';
 import type { ClusterMessage } from './messages.js';
 
 /**
  * Wire version of the peer protocol (2: messages travel in authenticated records, no `hello`;
  * 3: sync requests and replies carry a request id; 4: forwarded writes carry a causal stamp,
- * `causal-pull`/`causal-fill` exist, and heartbeats and their acks carry a lease round, 0 for none).
+ * `causal-pull`/`causal-fill` exist, and heartbeats and their acks carry a lease round, 0 for none;
+ * 5: writes forwarded to a witness carry their stamp too, and a witness hands over what it holds
+ * in `witness-offer`s, one stamped entry per update).
  */
-export const CLUSTER_PROTOCOL_VERSION = 4;
+export const CLUSTER_PROTOCOL_VERSION = 5;
 
 /** The highest snapshot sequence number accepted (2^53 − 2, so the next one is still exact). */
 export const MAX_SNAPSHOT_SEQ = Number.MAX_SAFE_INTEGER - 1;
@@ -85,6 +94,7 @@ const TAGS = {
   'presence-reset': 33,
   'causal-pull': 34,
   'causal-fill': 35,
+  'witness-offer': 36,
   ...REGISTER_TAGS,
 } as const satisfies Record<ClusterMessage['type'], number>;
 
@@ -173,6 +183,12 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
       e.writeBytes(m.update);
       writeMarks(e, m.frontier);
       writeIds(e, m.untracked);
+      break;
+    case 'witness-offer':
+      e.writeString(m.docId);
+      e.writeVarUint(m.probeId);
+      e.writeVarUint(m.reqId);
+      writeWitnessEntries(e, m.entries);
       break;
     case 'replicate-ack':
       e.writeString(m.docId);
@@ -400,6 +416,14 @@ export function decodeClusterMessage(
           update: r.payload(),
           frontier: readMarks(d, limits.maxMembers),
           untracked: r.nodeIds(),
+        };
+      case TAGS['witness-offer']:
+        return {
+          type: 'witness-offer',
+          docId: r.docId(),
+          probeId: d.readVarUint(),
+          reqId: d.readVarUint(),
+          entries: readWitnessEntries(d, limits.maxMembers, limits.maxPayloadBytes),
         };
       case TAGS['replicate-ack']:
         return { type: 'replicate-ack', docId: r.docId(), updateId: d.readVarUint() };

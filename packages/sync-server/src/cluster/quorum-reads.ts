@@ -124,6 +124,11 @@ export class QuorumReads {
       r.reask = this.scheduler.setTimer(SESSION_REASK_MS, () => this.reask(r));
   }
 
+  /** Whether read `reqId` of `docId` is still waiting for answers. */
+  isOpen(reqId: number, docId: string): boolean {
+    return this.reads.get(reqId)?.docId === docId;
+  }
+
   /** `peer`'s link came (back) up: ask it again for every read it has not answered. */
   peerUp(peer: NodeId): void {
     for (const r of this.reads.values()) if (!r.answers.has(peer)) r.ask(peer, r.reqId);

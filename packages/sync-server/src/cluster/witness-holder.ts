@@ -2,22 +2,21 @@
  * The witness side of transient replication: what a witness (`--witness`) does with the updates
  * it holds. It stores each update a full replica forwards (counting toward W), and, every
  * `probeEveryMs`, offers each full replica that has not confirmed them the updates it still holds
- * of a document (its log up to position `upTo`, merged into one `replicate` message with a probe
- * id). A full replica takes in what it lacks (so a replica that missed updates while only the
- * witness and a dead node held them gets them here) and acknowledges once it holds them durably;
- * the acknowledgement confirms that replica up to `upTo`. Once `pruneAt` full replicas confirmed
+ * of a document (its log up to position `upTo`, each update with the stamp its origin forwarded
+ * it with, in one `witness-offer` with a probe id). A full replica takes in what it lacks once
+ * what it follows is there (so a replica that missed updates while only the witness and a dead
+ * node held them gets them here; see `WitnessIntake`) and acknowledges once it holds them all
+ * durably; the acknowledgement confirms that replica up to `upTo`. Once `pruneAt` full replicas confirmed
  * a position (see `prunableUpTo`), the witness drops its log up to there.
  *
- * Probes reuse the `replicate` / `replicate-ack` messages (the witness never originates client
- * writes, so every id it sends is a probe id). At most one probe per (document, replica) is in
+ * Probes are answered with `replicate-ack` (the witness never originates client writes, so every
+ * id it acknowledges is a probe id). At most one probe per (document, replica) is in
  * flight; one lost with its link is dropped when the link comes back or after `probeTimeoutMs`.
  * Each round looks at no more than `maxDocsPerRound` documents, oldest pending first.
  */
-import { mergeUpdates } from '@accord/core';
-import { DecodeError } from '@accord/core/protocol';
 import type { NodeId } from '../election/types.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
-import type { ClusterMessage } from './messages.js';
+import type { ClusterMessage, WitnessEntry } from './messages.js';
 import { prunableUpTo } from './witness-quorum.js';
 
 /** The parts of the node's store and log a witness reads and prunes. */
@@ -25,12 +24,19 @@ export interface WitnessStore {
   documents(): string[];
   /** Log position of the document's last entry (0: none). */
   lastSeq(docId: string): number;
-  load(docId: string): { snapshot: Uint8Array | null; updates: readonly Uint8Array[]; lastSeq: number };
+}
+
+/** What a witness offers of one document: stamped entries in log order, read up to position `upTo`. */
+export interface HeldOffer {
+  readonly entries: WitnessEntry[];
+  readonly upTo: number;
 }
 
 /** What a {@link WitnessHolder} needs from its node. */
 export interface WitnessHolderDeps {
   store: WitnessStore;
+  /** The held entries of a document after log position `after`, as much as one offer takes. */
+  entries: (docId: string, after: number) => HeldOffer;
   /** Drops a document's log entries up to a position; returns how many went. */
   drop: (docId: string, upTo: number) => number;
   /** The full replicas (never this node, never another witness). */
@@ -170,25 +176,21 @@ export class WitnessHolder {
       (p) => (byPeer.get(p) ?? 0) < last && !this.inFlight(docId, p) && this.d.isUp(p),
     );
     if (ask.length === 0) return true; // nothing to offer now: the document is not even read
-    const doc = this.d.store.load(docId);
-    let merged: Uint8Array;
-    try {
-      merged = mergeUpdates(doc.snapshot === null ? [...doc.updates] : [doc.snapshot, ...doc.updates]);
-    } catch (e) {
-      if (e instanceof DecodeError) return true; // a corrupt stored row: kept, never offered
-      throw e;
+    for (const peer of ask) {
+      // What was read covers the log up to `offer.upTo` (maybe past `last`: an entry stored since;
+      // maybe short of it: the rest goes in a later round, once this part is confirmed).
+      const offer = this.d.entries(docId, byPeer.get(peer) ?? 0);
+      if (offer.upTo > 0) this.probe(docId, peer, offer);
     }
-    // What was read covers the log up to `doc.lastSeq` (maybe past `last`: an entry stored since).
-    for (const peer of ask) this.probe(docId, peer, doc.lastSeq, merged);
     return true;
   }
 
-  private probe(docId: string, peer: NodeId, upTo: number, update: Uint8Array): void {
+  private probe(docId: string, peer: NodeId, offer: HeldOffer): void {
     this.lastProbeId = this.lastProbeId >= Number.MAX_SAFE_INTEGER ? 1 : this.lastProbeId + 1;
     const id = this.lastProbeId;
     const timer = this.d.scheduler.setTimer(this.d.probeTimeoutMs ?? 5000, () => this.probes.delete(id));
-    this.probes.set(id, { docId, peer, upTo, timer });
-    this.d.send(peer, { type: 'replicate', docId, updateId: id, update });
+    this.probes.set(id, { docId, peer, upTo: offer.upTo, timer });
+    this.d.send(peer, { type: 'witness-offer', docId, probeId: id, reqId: 0, entries: offer.entries });
   }
 
   private inFlight(docId: string, peer: NodeId): boolean {

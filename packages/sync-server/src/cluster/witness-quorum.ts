@@ -79,3 +79,16 @@ export function readAcrossWitnesses(q: WitnessQuorum): { nodes: number } | null 
   if (q.witnesses === 0 || q.pruneAt < q.w) return null;
   return { nodes: q.n - q.w + 1 };
 }
+
+/**
+ * How many full replicas (counting the one asking) a full replica must hold the state of before
+ * it takes a witness's entry in without a dependency that only a node that is down could have
+ * (see `CausalForwarding.assess`): an acknowledged write missing from this witness's offer is on
+ * at least `k = min(pruneAt, max(1, W - X + 1))` full replicas (this witness dropped it once
+ * `pruneAt` held it, or never held it, and the other X - 1 witnesses hold at most X - 1 of its W
+ * copies), and any `F - k + 1` full replicas include one of them.
+ */
+export function handoverQuorum(q: WitnessQuorum): number {
+  const k = Math.min(q.pruneAt, Math.max(1, q.w - q.witnesses + 1));
+  return q.full - k + 1;
+}

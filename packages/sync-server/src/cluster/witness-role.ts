@@ -1,27 +1,25 @@
 /**
  * A witness node's side of the cluster protocol, plugged into the {@link ClusterReplicator} when
  * this node is one of `--witness`: it stores the updates full replicas forward (checked, never
- * applied to a document, never relayed) and acknowledges each once durable, so it counts toward
- * W; it ignores catch-up traffic (it keeps no documents); and its {@link WitnessHolder} hands what
- * it holds to the full replicas and drops it once `pruneAt` of them hold it.
+ * applied to a document, never relayed) with the stamp each was forwarded with, and acknowledges
+ * each once both are durable, so it counts toward W; it ignores catch-up traffic (it keeps no
+ * documents); and its {@link WitnessHolder} hands what it holds to the full replicas and drops it
+ * once `pruneAt` of them hold it. What it hands over (probes, answers to quorum reads) goes one
+ * stamped update at a time, so a full replica takes each in only after what it followed.
  */
-import { diffUpdate, mergeUpdates } from '@accord/core';
-import {
-  coverageOf,
-  DecodeError,
-  describeDocIdProblem,
-  docIdProblem,
-  encodeStateVectorMap,
-  encodeUpdate,
-} from '@accord/core/protocol';
-import type { Logger } from 'pino';
+import { coverageOf, DecodeError, describeDocIdProblem, docIdProblem } from '@accord/core/protocol';
 import type { NodeId } from '../election/types.js';
 import type { ReplicaHost } from '../relay/replicator.js';
-import { WitnessLog } from '../storage/witness-log.js';
+import { type StampRow, WitnessLog } from '../storage/witness-log.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
-import type { CatchUp } from './catch-up.js';
-import type { ClusterMessage, ReplicateMessage } from './messages.js';
-import { WitnessHolder } from './witness-holder.js';
+import { decodeStampBytes, encodeStampBytes, MAX_OFFER_ENTRIES } from './causal-codec.js';
+import type { ClusterMessage, ReplicateMessage, WitnessEntry } from './messages.js';
+import { type HeldOffer, WitnessHolder } from './witness-holder.js';
+
+/** Bytes of updates in one probe (the rest follows once it is confirmed). */
+const PROBE_BYTES = 4 * 1024 * 1024;
+/** Bytes of updates in one answer to a quorum read (beyond: no answer; the read goes without it). */
+const READ_BYTES = 12 * 1024 * 1024;
 
 /** What the witness role needs from its replicator. */
 export interface WitnessRoleDeps {
@@ -31,16 +29,22 @@ export interface WitnessRoleDeps {
   scheduler: Scheduler;
   send: (to: NodeId, m: ClusterMessage) => void;
   isUp: (peer: NodeId) => boolean;
+  /** Most marks in a stored stamp (the codec's member bound). */
+  maxMarks: number;
   /** Time between probe rounds (ms). Default 200. */
   probeEveryMs?: number;
   /** How often the file is checked for free pages to give back (ms). Default 10 000. */
   reclaimEveryMs?: number;
 }
 
-/** A witness node's handling of held updates. */
-const EMPTY_UPDATE = encodeUpdate({ records: [], deletes: new Map() });
-const EMPTY_STATE_VECTOR = encodeStateVectorMap(new Map());
+/** A stamp to save, and what to do once it is durable. */
+interface PendingStamp {
+  readonly row: StampRow;
+  readonly from: NodeId;
+  readonly updateId: number;
+}
 
+/** A witness node's handling of held updates. */
 export class WitnessRole {
   private readonly log: WitnessLog;
   readonly holder: WitnessHolder;
@@ -49,12 +53,18 @@ export class WitnessRole {
   private reclaimTimer: TimerHandle | null = null;
   /** Peers already warned that they treat this node as a full replica. */
   private readonly unaware = new Set<NodeId>();
+  /** Peers already warned that they forward unstamped writes. */
+  private readonly unstamped = new Set<NodeId>();
+  /** Stamps of updates just made durable, saved together on the next turn. */
+  private pendingStamps: PendingStamp[] = [];
+  private flushTimer: TimerHandle | null = null;
 
   constructor(deps: WitnessRoleDeps) {
     this.d = deps;
     this.log = new WitnessLog(deps.host.store.path);
     this.holder = new WitnessHolder({
       store: deps.host.store,
+      entries: (docId, after) => this.offer(docId, after, MAX_OFFER_ENTRIES, PROBE_BYTES),
       drop: (docId, upTo) => this.log.dropUpTo(docId, upTo),
       fullPeers: deps.fullPeers,
       pruneAt: deps.pruneAt,
@@ -72,25 +82,56 @@ export class WitnessRole {
   }
 
   /**
-   * A join's quorum read from a full replica: what this witness still holds of `docId` beyond the
-   * asker's `stateVector`, merged into one update (empty when it holds nothing the asker lacks),
-   * and an empty state vector (a witness covers no document from its start).
-   * @throws {DecodeError} when `stateVector` (or a stored row) is malformed.
+   * A join's quorum read from a full replica: every update this witness still holds of `docId`,
+   * stamped (the asker keeps what it already has), or null when that is more than one answer
+   * carries (the read then goes without this witness).
    */
-  answerRead(docId: string, stateVector: Uint8Array): { update: Uint8Array; stateVector: Uint8Array } {
-    const { updates } = this.d.host.store.load(docId);
-    const merged = updates.length === 0 ? EMPTY_UPDATE : mergeUpdates([...updates]);
-    return { update: diffUpdate(merged, stateVector), stateVector: EMPTY_STATE_VECTOR };
+  answerRead(docId: string): WitnessEntry[] | null {
+    const last = this.d.host.store.lastSeq(docId);
+    const offer = this.offer(docId, 0, MAX_OFFER_ENTRIES, READ_BYTES);
+    return offer.upTo < last ? null : offer.entries;
+  }
+
+  /** The held, stamped updates of `docId` after log position `after`, within the bounds given. */
+  private offer(docId: string, after: number, maxEntries: number, maxBytes: number): HeldOffer {
+    const { entries, upTo } = this.log.entries(docId, after, maxEntries, maxBytes);
+    const out: WitnessEntry[] = [];
+    for (const e of entries) {
+      try {
+        out.push({ origin: e.origin, stamp: decodeStampBytes(e.stamp, this.d.maxMarks), update: e.update });
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        this.d.host.logger.warn(
+          { docId, seq: e.seq },
+          'witness: a stored stamp is corrupt; its update is not handed over',
+        );
+      }
+    }
+    return { entries: out, upTo };
   }
 
   /**
-   * A `replicate` from a peer: a forwarded client write (id > 0) is checked, stored durably and
-   * acknowledged; catch-up traffic (id 0) is not kept. Bad bytes or a bad document id are
-   * dropped (a `DecodeError`, logged by nobody: the peer's codec already bounded them).
+   * A `replicate` from a peer: a forwarded client write (id > 0) is checked, stored durably with
+   * its stamp and acknowledged; catch-up traffic (id 0) is not kept, nor is a write that comes
+   * without a stamp (only a node that takes this one for a full replica, or an older version,
+   * sends one: this witness could not hand it over safely, so it does not count it). Bad bytes
+   * or a bad document id are dropped (a `DecodeError`, logged by nobody: the peer's codec
+   * already bounded them).
    */
   onReplicate(from: NodeId, m: ReplicateMessage): void {
     if (m.updateId === 0) {
       this.notToldOfWitness(from);
+      return;
+    }
+    const stamp = m.causal;
+    if (stamp === undefined) {
+      if (!this.unstamped.has(from)) {
+        this.unstamped.add(from);
+        this.d.host.logger.warn(
+          { peer: from },
+          'witness: a peer forwards writes without a stamp; not counted',
+        );
+      }
       return;
     }
     const host = this.d.host;
@@ -102,13 +143,36 @@ export class WitnessRole {
       if (e instanceof DecodeError) return;
       throw e;
     }
+    const bytes = encodeStampBytes(stamp);
     host.persist(m.docId, m.update).then(
-      () => {
-        this.holder.held(m.docId);
-        this.d.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
+      (seq) => {
+        this.pendingStamps.push({
+          row: { docId: m.docId, seq, origin: from, stamp: bytes },
+          from,
+          updateId: m.updateId,
+        });
+        this.flushTimer ??= this.d.scheduler.setTimer(0, () => this.flushStamps());
       },
       (e: unknown) => host.logger.warn({ err: e, from }, 'witness: peer update not stored'),
     );
+  }
+
+  /** Save the stamps of the updates made durable since the last turn, then acknowledge them. */
+  private flushStamps(): void {
+    this.flushTimer = null;
+    const batch = this.pendingStamps;
+    this.pendingStamps = [];
+    try {
+      this.log.saveStamps(batch.map((p) => p.row));
+    } catch (e) {
+      // Not acknowledged: the writers time out or find W elsewhere; the updates are never offered.
+      this.d.host.logger.warn({ err: e, updates: batch.length }, 'witness: stamps not stored');
+      return;
+    }
+    for (const p of batch) {
+      this.holder.held(p.row.docId);
+      this.d.send(p.from, { type: 'replicate-ack', docId: p.row.docId, updateId: p.updateId });
+    }
   }
 
   /** Every `reclaimEveryMs`, shrink the file if most of it is free (see `WitnessLog.reclaim`). */
@@ -154,26 +218,10 @@ export class WitnessRole {
   stop(): void {
     this.reclaimTimer?.cancel();
     this.reclaimTimer = null;
+    this.flushTimer?.cancel();
+    this.flushTimer = null;
+    this.pendingStamps = [];
     this.holder.stop();
     this.log.close();
   }
-}
-
-/**
- * On a full replica: a witness's probe `m` offers updates it holds. They are taken in only when
- * they add something to what is stored, and acknowledged (through `reply`) either way: both mean
- * this node now holds them durably. Bad bytes are dropped without an answer.
- */
-export function answerWitnessProbe(
-  catchUp: CatchUp,
-  reply: (m: ClusterMessage) => void,
-  logger: Logger,
-  m: ReplicateMessage,
-): void {
-  catchUp.takeIn(m.docId, m.update).then(
-    () => reply({ type: 'replicate-ack', docId: m.docId, updateId: m.updateId }),
-    (e: unknown) => {
-      if (!(e instanceof DecodeError)) logger.warn({ err: e, docId: m.docId }, 'witness update not stored');
-    },
-  );
 }

@@ -4,8 +4,9 @@
  * write is taken in, once everything it follows is here ({@link CausalForwarding}), and
  * acknowledged once durable; pulls between full replicas fill what a held write follows.
  *
- * A witness takes part only as a destination (its writes arrive unstamped and it answers no
- * pull); catch-up traffic (update id 0) is taken in through {@link CatchUp}, not acknowledged.
+ * A witness takes part only as a destination (it keeps each write's stamp to hand it over later,
+ * and answers no pull); catch-up traffic (update id 0) is taken in through {@link CatchUp}, not
+ * acknowledged.
  */
 import { randomInt } from 'node:crypto';
 import { DecodeError, type WriteConcern } from '@accord/core/protocol';
@@ -17,7 +18,7 @@ import { CausalForwarding } from './causal-forwarding.js';
 import type { CausalFillMessage, ClusterMessage, ReplicateMessage } from './messages.js';
 import { writeQuorumOf } from './quorum.js';
 import { type ForwardStamp, QuorumWrites } from './quorum-writes.js';
-import type { WitnessQuorum } from './witness-quorum.js';
+import { handoverQuorum, type WitnessQuorum } from './witness-quorum.js';
 
 /** What a {@link WriteReplication} needs from its node. */
 export interface WriteReplicationDeps {
@@ -36,6 +37,8 @@ export interface WriteReplicationDeps {
   readonly timeoutMs: number;
   /** Send one message on the link to `to`. */
   readonly send: (to: NodeId, m: ClusterMessage) => void;
+  /** Whether the link with a peer is up. */
+  readonly isUp: (peer: NodeId) => boolean;
   /** Send a message whose payload may need splitting (see `sendSplit`). */
   readonly sendLarge: (to: NodeId, m: ClusterMessage) => void;
   /** The node's catch-up (for update id 0 traffic), once started. */
@@ -61,6 +64,8 @@ export class WriteReplication {
           scheduler: deps.scheduler,
           newEpoch: () => randomInt(1, 2 ** 32 - 1),
           pull: (peer, docId) => this.pull(peer, docId),
+          isUp: deps.isUp,
+          handoverQuorum: handoverQuorum(deps.quorum),
         })
       : null;
   }
@@ -117,6 +122,11 @@ export class WriteReplication {
       this.causal?.untracked(m.docId);
       this.takeIn(from, m);
     }
+  }
+
+  /** The node's causal forwarding (null on a witness). */
+  get causalForwarding(): CausalForwarding | null {
+    return this.causal;
   }
 
   /** Data of `docId` arrived outside any forward (catch-up, a quorum read, a witness hand-over). */
@@ -191,7 +201,11 @@ export class WriteReplication {
     );
   }
 
-  /** Forward a client write to `peer` (stamped for a full replica, asking it to pull first when owed). */
+  /**
+   * Forward a client write to `peer`, stamped: for a full replica, asking it to pull first when
+   * it is owed; for a witness (which hands it to some full replica later), asking whoever reads
+   * it to pull first when any peer is owed.
+   */
   private forward(
     peer: NodeId,
     docId: string,
@@ -200,11 +214,11 @@ export class WriteReplication {
     stamp: ForwardStamp | null,
   ): void {
     const causal = this.causal;
-    if (stamp === null || causal === null || this.d.witnesses.has(peer)) {
+    if (stamp === null || causal === null) {
       this.d.send(peer, { type: 'replicate', docId, updateId, update });
       return;
     }
-    const pull = causal.mustPull(docId, peer);
+    const pull = this.d.witnesses.has(peer) ? causal.mustPullAny(docId) : causal.mustPull(docId, peer);
     this.d.send(peer, { type: 'replicate', docId, updateId, update, causal: { ...stamp, pull } });
   }
 

@@ -30,6 +30,44 @@ export function storedBytesOf(db: Database.Database): StoredBytes {
   return db.prepare(BYTES_SQL).get() as StoredBytes;
 }
 
+/**
+ * The stamp of each held update (see `CausalForwarding`), by log position: written once the
+ * update itself is durable, dropped with it. An update without one (the witness stopped between
+ * the two writes) was never acknowledged and is never handed over.
+ */
+const STAMPS_SCHEMA = `CREATE TABLE IF NOT EXISTS witness_stamps (
+  doc TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  origin INTEGER NOT NULL,
+  stamp BLOB NOT NULL,
+  PRIMARY KEY (doc, seq)
+) WITHOUT ROWID`;
+
+const ENTRIES_SQL = `SELECT u.seq AS seq, u.data AS data, s.origin AS origin, s.stamp AS stamp
+  FROM (SELECT seq, data FROM staged_updates WHERE doc = ? AND seq > ?
+        UNION ALL SELECT seq, data FROM doc_updates WHERE doc = ? AND seq > ?) AS u
+  LEFT JOIN witness_stamps AS s ON s.doc = ? AND s.seq = u.seq
+  ORDER BY u.seq`;
+
+/** A held update's stamp, to be saved by {@link WitnessLog.saveStamps}. */
+export interface StampRow {
+  readonly docId: string;
+  /** The update's log position. */
+  readonly seq: number;
+  /** The full replica that forwarded it. */
+  readonly origin: number;
+  /** The encoded stamp. */
+  readonly stamp: Uint8Array;
+}
+
+/** A held update with its stamp, as {@link WitnessLog.entries} reads it. */
+export interface HeldEntry {
+  readonly seq: number;
+  readonly origin: number;
+  readonly stamp: Uint8Array;
+  readonly update: Uint8Array;
+}
+
 /** A witness's handle on its log. Synchronous (better-sqlite3); not shared between processes. */
 export class WitnessLog {
   private readonly db: Database.Database;
@@ -40,11 +78,66 @@ export class WitnessLog {
   constructor(private readonly path: string) {
     this.db = new Database(path);
     this.db.pragma('busy_timeout = 10000');
+    this.db.exec(STAMPS_SCHEMA);
     const folded = this.db.prepare(LOG_SQL.deleteFolded);
     const staged = this.db.prepare(LOG_SQL.deleteStaged);
-    this.dropTx = this.db.transaction(
-      (docId: string, upTo: number) => folded.run(docId, upTo).changes + staged.run(docId, upTo).changes,
+    const stamps = this.db.prepare('DELETE FROM witness_stamps WHERE doc = ? AND seq <= ?');
+    this.dropTx = this.db.transaction((docId: string, upTo: number) => {
+      stamps.run(docId, upTo);
+      return folded.run(docId, upTo).changes + staged.run(docId, upTo).changes;
+    });
+    const insert = this.db.prepare(
+      'INSERT OR REPLACE INTO witness_stamps (doc, seq, origin, stamp) VALUES (?, ?, ?, ?)',
     );
+    this.saveTx = this.db.transaction((rows: readonly StampRow[]) => {
+      for (const r of rows) insert.run(r.docId, r.seq, r.origin, r.stamp);
+    });
+    this.entriesStmt = this.db.prepare(ENTRIES_SQL);
+  }
+
+  private readonly saveTx: (rows: readonly StampRow[]) => void;
+  private readonly entriesStmt: Database.Statement;
+
+  /** Save the stamps of updates already durable in the log, in one transaction. */
+  saveStamps(rows: readonly StampRow[]): void {
+    if (this.closed || rows.length === 0) return;
+    this.saveTx(rows);
+  }
+
+  /**
+   * The stamped updates of `docId` after log position `after`, in log order: at most `maxEntries`, and no more than
+   * `maxBytes` of updates unless the first alone is larger. `upTo`: the last log position read
+   * (0 when the document holds nothing); unstamped updates up to there are skipped.
+   */
+  entries(
+    docId: string,
+    after: number,
+    maxEntries: number,
+    maxBytes: number,
+  ): { entries: HeldEntry[]; upTo: number } {
+    if (this.closed) return { entries: [], upTo: 0 };
+    const entries: HeldEntry[] = [];
+    let bytes = 0;
+    let upTo = 0;
+    for (const row of this.entriesStmt.iterate(docId, after, docId, after, docId) as IterableIterator<{
+      seq: number;
+      data: Buffer;
+      origin: number | null;
+      stamp: Buffer | null;
+    }>) {
+      if (row.origin !== null && row.stamp !== null) {
+        if (entries.length >= maxEntries || (entries.length > 0 && bytes + row.data.length > maxBytes)) break;
+        bytes += row.data.length;
+        entries.push({
+          seq: row.seq,
+          origin: row.origin,
+          stamp: toBytes(row.stamp),
+          update: toBytes(row.data),
+        });
+      }
+      upTo = row.seq;
+    }
+    return { entries, upTo };
   }
 
   /**
@@ -91,4 +184,8 @@ export class WitnessLog {
     this.closed = true;
     this.db.close();
   }
+}
+
+function toBytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -174,6 +174,13 @@ export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     frontier: fc.array(mark, { maxLength: 6 }),
     untracked: fc.array(pos, { maxLength: 6 }),
   }),
+  fc.record({
+    type: fc.constant('witness-offer' as const),
+    docId,
+    probeId: updateId,
+    reqId: updateId,
+    entries: fc.array(fc.record({ origin: pos, stamp, update: bytes }), { maxLength: 4 }),
+  }),
   fc.record({ type: fc.constant('replicate-ack' as const), docId, updateId }),
   fc.record({ type: fc.constant('sync-request' as const), docId, reqId: updateId, stateVector: bytes }),
   fc.record({

@@ -244,6 +244,48 @@ describe('peer message codec', () => {
     expect(code(() => decodeClusterMessage(fill((e) => e.writeVarUint(1000))))).toBe('too-large');
   });
 
+  it('carries a witness offer, one stamped entry per update, and rejects hostile offers', () => {
+    const stamp = { epoch: 7, seq: 3, deps: [{ node: 2, epoch: 9, seq: 1 }], pull: false };
+    const m = {
+      type: 'witness-offer' as const,
+      docId: 'd',
+      probeId: 5,
+      reqId: 0,
+      entries: [
+        { origin: 1, stamp, update: new Uint8Array([1, 2]) },
+        { origin: 2, stamp: { ...stamp, pull: true }, update: new Uint8Array([3]) },
+      ],
+    };
+    expect(decodeClusterMessage(encodeClusterMessage(m))).toEqual(m);
+    const offer = (n: number, entry: (e: Encoder, i: number) => void) =>
+      frame(36, (e) => {
+        e.writeString('d');
+        e.writeVarUint(0);
+        e.writeVarUint(9);
+        e.writeVarUint(n);
+        for (let i = 0; i < n; i++) entry(e, i);
+      });
+    const good =
+      (origin: number, len: number, flag = 1) =>
+      (e: Encoder) => {
+        e.writeVarUint(origin);
+        e.writeU8(flag);
+        e.writeVarUint(1);
+        e.writeVarUint(1);
+        e.writeVarUint(0);
+        e.writeVarUint(len);
+        e.writeRaw(new Uint8Array(Math.min(len, 16)));
+      };
+    expect(code(() => decodeClusterMessage(offer(1, good(1, 16))))).toBe('ok');
+    expect(code(() => decodeClusterMessage(offer(1, good(0, 16))))).toBe('invalid'); // origin 0
+    expect(code(() => decodeClusterMessage(offer(1, good(1, 16, 0))))).toBe('invalid'); // no stamp
+    expect(code(() => decodeClusterMessage(offer(1025, good(1, 0))))).toBe('too-large'); // > 1024 entries
+    // A second entry whose length takes the total over the payload bound: refused before reading it.
+    const big = offer(2, (e, i) => good(1, i === 0 ? 16 : 16 * 1024 * 1024 - 8)(e));
+    expect(code(() => decodeClusterMessage(big))).toBe('too-large');
+    expect(code(() => decodeClusterMessage(offer(3, good(1, 16)).subarray(0, 30)))).toBe('truncated');
+  });
+
   it('round-trips presence (set and clear) and rejects hostile presence frames', () => {
     const m = {
       type: 'presence' as const,

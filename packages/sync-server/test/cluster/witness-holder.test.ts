@@ -2,11 +2,14 @@
  * A witness's held updates in virtual time over a real SQLite file: probes go to the full
  * replicas that have not confirmed, acknowledgements confirm up to the probed position, the log
  * is dropped once `pruneAt` replicas confirmed, later entries stay, and stray acks count for
- * nothing.
+ * nothing. Offers carry each held update with its stamp; an update without one is never offered,
+ * and a replica that confirmed part of the log is offered only the rest.
  */
 import { Doc, encodeStateAsUpdate } from '@accord/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClusterMessage } from '../../src/cluster/messages.js';
+import { encodeStampBytes } from '../../src/cluster/causal-codec.js';
+import type { CausalStamp } from '../../src/cluster/causal-forwarding.js';
+import type { ClusterMessage, WitnessEntry } from '../../src/cluster/messages.js';
 import { WitnessHolder } from '../../src/cluster/witness-holder.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { WitnessLog } from '../../src/storage/witness-log.js';
@@ -25,7 +28,11 @@ function update(text: string, client: number): Uint8Array {
   return encodeStateAsUpdate(doc);
 }
 
-function setup(opts: { up?: (peer: number) => boolean } = {}) {
+function stampOf(seq: number): CausalStamp {
+  return { epoch: 9, seq, deps: [{ node: 2, epoch: 4, seq: 1 }], pull: false };
+}
+
+function setup(opts: { up?: (peer: number) => boolean; maxEntries?: number } = {}) {
   const store = SqliteStore.open({ dir: tempDir(), nodeId: 3 });
   const log = new WitnessLog(store.path);
   closers.push(
@@ -36,6 +43,13 @@ function setup(opts: { up?: (peer: number) => boolean } = {}) {
   const sent: { to: number; m: ClusterMessage }[] = [];
   const holder = new WitnessHolder({
     store,
+    entries: (docId, after) => {
+      const { entries, upTo } = log.entries(docId, after, opts.maxEntries ?? 1024, 1 << 20);
+      return {
+        upTo,
+        entries: entries.map((e) => ({ origin: e.origin, stamp: stampOf(e.seq), update: e.update })),
+      };
+    },
     drop: (docId, upTo) => log.dropUpTo(docId, upTo),
     fullPeers: [1, 2],
     pruneAt: 2,
@@ -45,15 +59,19 @@ function setup(opts: { up?: (peer: number) => boolean } = {}) {
     probeEveryMs: 100,
     probeTimeoutMs: 1000,
   });
-  const hold = (docId: string, u: Uint8Array) => {
-    store.append([{ docId, update: u }]);
+  const hold = (docId: string, u: Uint8Array, stamped = true) => {
+    const seq = store.append([{ docId, update: u }])[0] as number;
+    if (stamped) log.saveStamps([{ docId, seq, origin: 1, stamp: encodeStampBytes(stampOf(seq)) }]);
     holder.held(docId);
   };
+  const offers: { to: number; entries: WitnessEntry[] }[] = [];
   const probes = () =>
-    sent
-      .splice(0)
-      .flatMap(({ to, m }) => (m.type === 'replicate' ? [{ to, id: m.updateId, docId: m.docId }] : []));
-  return { store, log, scheduler, holder, hold, probes };
+    sent.splice(0).flatMap(({ to, m }) => {
+      if (m.type !== 'witness-offer' || m.reqId !== 0) return [];
+      offers.push({ to, entries: m.entries });
+      return [{ to, id: m.probeId, docId: m.docId }];
+    });
+  return { store, log, scheduler, holder, hold, probes, offers };
 }
 
 describe('WitnessHolder', () => {
@@ -145,24 +163,67 @@ describe('WitnessHolder', () => {
     expect(probes()).toHaveLength(2);
   });
 
+  it('offers each held update with its stamp, in log order, and never one without a stamp', () => {
+    const { store, scheduler, holder, hold, probes, offers } = setup();
+    holder.start();
+    const one = update('one', 1);
+    const three = update('three', 3);
+    hold('a', one);
+    hold('a', update('two', 2), false); // stored, but its stamp was not: never acknowledged
+    hold('a', three);
+    scheduler.advance(100);
+    const sentProbes = probes();
+    expect(sentProbes).toHaveLength(2);
+    for (const o of offers) {
+      expect(o.entries.map((e) => e.update)).toEqual([one, three]);
+      expect(o.entries.map((e) => e.origin)).toEqual([1, 1]);
+      expect(o.entries.map((e) => e.stamp.seq)).toEqual([1, 3]);
+    }
+    // Confirmed up to the last position read, the unstamped one included.
+    for (const p of sentProbes) holder.acked(p.to, p.id, 'a');
+    expect(store.load('a').updates).toHaveLength(0);
+  });
+
+  it('offers a replica that confirmed part of a long log only the rest', () => {
+    const { store, scheduler, holder, hold, probes, offers } = setup({ maxEntries: 2 });
+    holder.start();
+    const u = [1, 2, 3].map((i) => update(`u${i}`, i));
+    for (const x of u) hold('a', x);
+    scheduler.advance(100);
+    const first = probes();
+    expect(offers.splice(0).map((o) => o.entries.map((e) => e.update))).toEqual([
+      [u[0], u[1]],
+      [u[0], u[1]],
+    ]);
+    const toOne = first.find((p) => p.to === 1) as { to: number; id: number };
+    holder.acked(1, toOne.id, 'a'); // replica 1 holds positions 1..2; replica 2 has not answered
+    scheduler.advance(1000); // replica 2's probe timed out
+    const second = probes();
+    const byPeer = new Map(offers.splice(0).map((o) => [o.to, o.entries.map((e) => e.update)]));
+    expect(byPeer.get(1)).toEqual([u[2]]);
+    expect(byPeer.get(2)).toEqual([u[0], u[1]]);
+    for (const p of second) holder.acked(p.to, p.id, 'a');
+    // Both hold 1..2 now: dropped; 3 waits for replica 2.
+    expect(store.load('a').updates).toEqual([u[2]]);
+  });
+
   it('a restarted witness finds what it still holds', () => {
-    const { store, scheduler, holder, probes } = setup();
-    store.append([{ docId: 'left-over', update: update('x', 4) }]);
+    const { store, log, scheduler, holder, probes } = setup();
+    // Stored by an earlier run: this holder was never told of it.
+    const seq = store.append([{ docId: 'left-over', update: update('x', 4) }])[0] as number;
+    log.saveStamps([{ docId: 'left-over', seq, origin: 1, stamp: encodeStampBytes(stampOf(seq)) }]);
     holder.start();
     scheduler.advance(100);
     expect(probes().map((p) => p.docId)).toEqual(['left-over', 'left-over']);
   });
 
   it('refuses a pruneAt its full peers cannot reach', () => {
-    const store = {
-      documents: () => [],
-      lastSeq: () => 0,
-      load: () => ({ snapshot: null, updates: [], lastSeq: 0 }),
-    };
+    const store = { documents: () => [], lastSeq: () => 0 };
     expect(
       () =>
         new WitnessHolder({
           store,
+          entries: () => ({ entries: [], upTo: 0 }),
           drop: () => 0,
           fullPeers: [1],
           pruneAt: 2,

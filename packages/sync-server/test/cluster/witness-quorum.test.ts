@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { prunableUpTo, readAcrossWitnesses, resolveWitnessQuorum } from '../../src/cluster/witness-quorum.js';
+import {
+  handoverQuorum,
+  prunableUpTo,
+  readAcrossWitnesses,
+  resolveWitnessQuorum,
+} from '../../src/cluster/witness-quorum.js';
 import { majorityOf } from '../../src/election/config.js';
 
 /** Every subset of `items` of size `k`. */
@@ -131,6 +136,45 @@ describe('prunableUpTo', () => {
         if (upTo > 0) expect(c.filter((v) => v >= upTo).length).toBeGreaterThanOrEqual(k);
         else expect(c.filter((v) => v > 0).length).toBeLessThan(k);
       }),
+    );
+  });
+});
+
+describe('handoverQuorum', () => {
+  it('2 full + 1 witness: a full replica alone', () => {
+    expect(handoverQuorum(resolveWitnessQuorum(3, 1))).toBe(1);
+  });
+
+  it('property: any handoverQuorum full replicas hold every acknowledged write a witness does not offer', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 7 }).chain((n) =>
+          fc.record({
+            n: fc.constant(n),
+            x: fc.integer({ min: 1, max: n - 1 }),
+            w: fc.option(fc.integer({ min: 1, max: n }), { nil: undefined }),
+          }),
+        ),
+        ({ n, x, w }) => {
+          const q = resolveWitnessQuorum(n, x, w);
+          const h = handoverQuorum(q);
+          expect(h).toBeGreaterThanOrEqual(1);
+          expect(h).toBeLessThanOrEqual(q.full);
+          const nodes = Array.from({ length: n }, (_, i) => i);
+          const full = nodes.slice(0, q.full);
+          const isFull = (v: number) => v < q.full;
+          const offering = q.full; // the witness whose offer is being taken in
+          for (const holders of subsets(nodes, q.w)) {
+            const fullHolders = holders.filter(isFull);
+            if (fullHolders.length === 0) continue; // the origin is a full replica
+            // Not in this witness's offer: it never held it, or dropped it once pruneAt full held it.
+            if (holders.includes(offering) && fullHolders.length < q.pruneAt) continue;
+            for (const answered of subsets(full, h))
+              expect(answered.some((v) => fullHolders.includes(v))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });

@@ -1,0 +1,139 @@
+/**
+ * A full replica's side of a witness's hand-over (`witness-offer`): the updates a witness holds,
+ * each with the stamp its origin forwarded it with, taken in only once what they may follow is
+ * here, so that a witness never shows this node a write without the writes it followed
+ * (writes-follow-reads; see {@link CausalForwarding.assess}).
+ *
+ * - A **probe** (`probeId` > 0): the entries that are ready are applied at once (and counted in
+ *   the frontier); once none is blocked and all are durable, the probe is acknowledged, which
+ *   lets the witness drop them. A blocked entry makes this node pull from its full peers; the
+ *   witness probes again later and finds it ready then.
+ * - A **read answer** (`reqId` > 0): it counts toward the join's read quorum only once none of
+ *   its entries is blocked, with the ready ones as its update; until then it is looked at again
+ *   every {@link READ_RECHECK_MS} while the read is open (pulls are under way). A read whose time
+ *   runs out first goes without it (and says so with `readQuorum: false` if it was needed).
+ */
+import { mergeUpdates } from '@accord/core';
+import {
+  addsToCoverage,
+  DecodeError,
+  encodeStateVectorMap,
+  encodeUpdate,
+  type UpdateCoverage,
+} from '@accord/core/protocol';
+import type { NodeId } from '../election/types.js';
+import type { ReplicaHost } from '../relay/replicator.js';
+import type { Scheduler } from '../time/scheduler.js';
+import type { CausalForwarding, EntryVerdict } from './causal-forwarding.js';
+import type { ClusterMessage, WitnessOfferMessage } from './messages.js';
+import type { QuorumReads } from './quorum-reads.js';
+
+/** How often a read answer with blocked entries is looked at again (ms). */
+export const READ_RECHECK_MS = 25;
+
+const EMPTY_UPDATE = encodeUpdate({ records: [], deletes: new Map() });
+const EMPTY_STATE_VECTOR = encodeStateVectorMap(new Map());
+
+/** What a {@link WitnessIntake} needs from its node. */
+export interface WitnessIntakeDeps {
+  readonly host: Pick<ReplicaHost, 'ingestNow' | 'logger'>;
+  /** What this node stores of a document (state vector and deletions). */
+  readonly coverage: (docId: string) => UpdateCoverage;
+  /** The node's causal forwarding. */
+  readonly causal: CausalForwarding;
+  /** Data of `docId` was taken in that may follow more than this node's frontier says. */
+  readonly untracked: (docId: string) => void;
+  readonly reads: QuorumReads;
+  readonly scheduler: Pick<Scheduler, 'setTimer'>;
+  readonly send: (to: NodeId, m: ClusterMessage) => void;
+}
+
+/** Takes in witnesses' offers on a full replica. */
+export class WitnessIntake {
+  constructor(private readonly d: WitnessIntakeDeps) {}
+
+  /** A witness's offer arrived from `from`. */
+  onOffer(from: NodeId, m: WitnessOfferMessage): void {
+    if (m.probeId > 0) this.probe(from, m);
+    else if (m.reqId > 0) this.readAnswer(from, m);
+  }
+
+  /** Verdicts on `m`'s entries, or null when what this node stores cannot be read. */
+  private assess(m: WitnessOfferMessage): EntryVerdict[] | null {
+    let stored: UpdateCoverage;
+    try {
+      stored = this.d.coverage(m.docId);
+    } catch (e) {
+      if (e instanceof DecodeError) return null; // a corrupt stored row: nothing is taken in
+      throw e;
+    }
+    return this.d.causal.assess(m.docId, m.entries, (i) => {
+      const entry = m.entries[i];
+      if (entry === undefined) return false;
+      try {
+        return !addsToCoverage(stored, entry.update);
+      } catch (e) {
+        if (e instanceof DecodeError) return false; // malformed: never present, never applied
+        throw e;
+      }
+    });
+  }
+
+  private probe(from: NodeId, m: WitnessOfferMessage): void {
+    const verdicts = this.assess(m);
+    if (verdicts === null) return;
+    const durable: Promise<void>[] = [];
+    let complete = true;
+    let applied = false;
+    for (let i = 0; i < m.entries.length; i++) {
+      const entry = m.entries[i];
+      const v = verdicts[i];
+      if (entry === undefined || v === 'blocked') {
+        complete = false;
+        continue;
+      }
+      if (v === 'ready') {
+        try {
+          durable.push(this.d.host.ingestNow(m.docId, entry.update));
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+          complete = false; // bad bytes: never acknowledged, the witness keeps them
+          continue;
+        }
+        applied = true;
+      }
+      this.d.causal.commitEntry(m.docId, entry);
+    }
+    // Conservative: a peer that takes in a forward of ours next pulls from us first.
+    if (applied) this.d.untracked(m.docId);
+    Promise.all(durable).then(
+      () => {
+        if (complete) this.d.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.probeId });
+      },
+      (e: unknown) => this.d.host.logger.warn({ err: e, from, docId: m.docId }, 'witness update not stored'),
+    );
+  }
+
+  private readAnswer(from: NodeId, m: WitnessOfferMessage): void {
+    if (!this.d.reads.isOpen(m.reqId, m.docId)) return;
+    const verdicts = this.assess(m);
+    if (verdicts === null) return;
+    if (verdicts.includes('blocked')) {
+      this.d.scheduler.setTimer(READ_RECHECK_MS, () => this.readAnswer(from, m));
+      return;
+    }
+    const ready: Uint8Array[] = [];
+    for (let i = 0; i < m.entries.length; i++) {
+      const entry = m.entries[i];
+      if (entry !== undefined && verdicts[i] === 'ready') ready.push(entry.update);
+    }
+    let update = EMPTY_UPDATE;
+    try {
+      if (ready.length > 0) update = mergeUpdates(ready);
+    } catch (e) {
+      if (e instanceof DecodeError) return; // malformed bytes: the answer counts for nothing
+      throw e;
+    }
+    this.d.reads.answer(from, m.reqId, m.docId, update, EMPTY_STATE_VECTOR);
+  }
+}
