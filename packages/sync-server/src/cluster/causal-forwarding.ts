@@ -21,78 +21,35 @@
  * evicted and used again) starts marked toward every peer and with a new epoch, so nothing it
  * forgot can be skipped.
  *
+ * A witness keeps each forward it holds with its stamp and hands them over one by one; the full
+ * replica judges them with {@link CausalForwarding.assess} (rules in `witness-entries.ts`): an
+ * entry is taken in only once what its stamp names is here, or once the nodes it names answered
+ * a pull, or, for a node that is down, once enough full replicas did.
+ *
  * Pure: no I/O and no clock; timers come from the injected scheduler and messages leave through
  * callbacks. Bounded: at most `maxDocs` documents tracked (the least recently used without held
  * forwards are forgotten), at most `maxHeld` forwards and `maxHeldBytes` bytes held; a forward
  * over that bound is dropped unacknowledged and comes back through the sender's pull answer.
  */
 import type { NodeId } from '../election/types.js';
-import type { Scheduler, TimerHandle } from '../time/scheduler.js';
+import type { TimerHandle } from '../time/scheduler.js';
+import type { CausalForwardingOptions, CausalMark, CausalStamp, ReceiveOutcome } from './causal-types.js';
+import {
+  advancePosition,
+  assessEntries,
+  type EntryContext,
+  type EntryVerdict,
+  entryKey,
+  type StampedEntry,
+} from './witness-entries.js';
 
-/** How far a node's forwards of one document reached: its epoch for it and a sequence number. */
-export interface CausalMark {
-  readonly node: NodeId;
-  /** Chosen afresh each time a node starts tracking a document (1..2^32 - 1). */
-  readonly epoch: number;
-  /** Forwards counted (0: none yet). */
-  readonly seq: number;
-}
-
-/** What a forwarded client write carries so that its receiver keeps it behind what it follows. */
-export interface CausalStamp {
-  /** The sender's epoch for the document and this forward's number in it (1, 2, ...). */
-  readonly epoch: number;
-  readonly seq: number;
-  /** The sender's receive frontier: every other node's forwards of the document it had taken in. */
-  readonly deps: readonly CausalMark[];
-  /** The sender holds data of the document outside any frontier: pull from it before taking this in. */
-  readonly pull: boolean;
-}
-
-/** A witness's entry as {@link CausalForwarding.assess} sees it: who forwarded it, with what stamp. */
-export interface StampedEntry {
-  readonly origin: NodeId;
-  readonly stamp: CausalStamp;
-}
-
-/**
- * What {@link CausalForwarding.assess} says of a witness's entry: already `present` here, `ready`
- * to be taken in, or `blocked` (something it may follow is missing; pulls were asked).
- */
-export type EntryVerdict = 'present' | 'ready' | 'blocked';
-
-/** How a received forward was handled by {@link CausalForwarding.receive}. */
-export type ReceiveOutcome = 'delivered' | 'held' | 'dropped';
-
-/** Options of a {@link CausalForwarding}. */
-export interface CausalForwardingOptions {
-  /** This node. */
-  readonly self: NodeId;
-  /** Every other full replica (the nodes forwards go to and come from). */
-  readonly peers: readonly NodeId[];
-  readonly scheduler: Pick<Scheduler, 'setTimer'>;
-  /** A new epoch, 1..2^32 - 1 (random in production, so a restarted node never reuses one). */
-  readonly newEpoch: () => number;
-  /** Ask `peer` for what this node lacks of `docId` (send a `causal-pull`). */
-  readonly pull: (peer: NodeId, docId: string) => void;
-  /** How long a forward that misses another node's forward waits for it before pulling (ms). Default 50. */
-  readonly waitMs?: number;
-  /** A pull not answered in this time is sent again while forwards are still held (ms). Default 1000. */
-  readonly retryMs?: number;
-  /** Documents tracked at most. Default 10,000. */
-  readonly maxDocs?: number;
-  /** Forwards held at most, over all documents. Default 4096. */
-  readonly maxHeld?: number;
-  /** Bytes of held forwards at most, over all documents. Default 64 MiB. */
-  readonly maxHeldBytes?: number;
-  /** Whether the link with a peer is up (see {@link CausalForwarding.assess}). Default: always. */
-  readonly isUp?: (peer: NodeId) => boolean;
-  /**
-   * How many full replicas, this one included, whose state this node holds leave no acknowledged
-   * write elsewhere (see {@link CausalForwarding.assess} and `handoverQuorum`). Default: all.
-   */
-  readonly handoverQuorum?: number;
-}
+export type {
+  CausalForwardingOptions,
+  CausalMark,
+  CausalStamp,
+  ReceiveOutcome,
+} from './causal-types.js';
+export type { EntryVerdict, StampedEntry } from './witness-entries.js';
 
 interface Position {
   epoch: number;
@@ -284,22 +241,7 @@ export class CausalForwarding {
     const d = this.doc(docId);
     const recv = new Map<NodeId, Position>();
     for (const [node, p] of d.recv) recv.set(node, { epoch: p.epoch, seq: p.seq });
-    const verdicts: EntryVerdict[] = entries.map(() => 'blocked');
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (let i = 0; i < entries.length; i++) {
-        if (verdicts[i] !== 'blocked') continue;
-        const e = entries[i] as StampedEntry;
-        let v: EntryVerdict | null = null;
-        if (present(i)) v = 'present';
-        else if (this.entryReady(d, recv, e)) v = 'ready';
-        if (v === null) continue;
-        verdicts[i] = v;
-        advance(recv, e);
-        progress = true;
-      }
-    }
+    const verdicts = assessEntries(this.entryContext(d), recv, entries, present);
     let blocked = false;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as StampedEntry;
@@ -327,10 +269,7 @@ export class CausalForwarding {
 
   /** A witness's entry of `docId` that {@link assess} found present or ready was taken in: count it. */
   commitEntry(docId: string, entry: StampedEntry): void {
-    const d = this.doc(docId);
-    const r = d.recv.get(entry.origin);
-    if (r !== undefined && r.epoch === entry.stamp.epoch && r.seq === entry.stamp.seq - 1)
-      r.seq = entry.stamp.seq;
+    advancePosition(this.doc(docId).recv, entry);
   }
 
   /** `peer`'s link to this node went down: forwards held from it are dropped (it resends or catch-up brings them). */
@@ -404,55 +343,25 @@ export class CausalForwarding {
     return true;
   }
 
-  /**
-   * Whether a witness's entry may be taken in given the frontier `recv` (see {@link assess}).
-   * Each thing the stamp names (its origin's earlier forwards and any data outside the origin's
-   * frontier; each other node's forwards it had) is met when `recv` covers it, or when that node
-   * answered a pull sent after the entry was first seen blocked, or when that node is down and
-   * enough full replicas did ({@link answeredQuorum}).
-   */
-  private entryReady(d: DocCausal, recv: ReadonlyMap<NodeId, Position>, e: StampedEntry): boolean {
-    const s = e.stamp;
-    let quorum: boolean | undefined;
-    const enough = () => (quorum ??= this.answeredQuorum(d, e));
-    const met = (node: NodeId, covered: boolean): boolean =>
-      covered || this.answeredSince(d, node, e) || (!this.isUp(node) && enough());
-    if (e.origin === this.o.self) {
-      // This node's own write, which it no longer stores (lost in a crash before it was durable):
-      // in the epoch it still has, everything the write followed is here.
-      if (s.epoch !== d.epoch && !enough()) return false;
-    } else {
-      const own = recv.get(e.origin);
-      const follows = !s.pull && own !== undefined && own.epoch === s.epoch && own.seq >= s.seq - 1;
-      if (!met(e.origin, follows)) return false;
-    }
-    for (const m of s.deps) {
-      if (m.node === this.o.self || m.node === e.origin) continue;
-      const r = recv.get(m.node);
-      if (!met(m.node, r !== undefined && r.epoch === m.epoch && r.seq >= m.seq)) return false;
-    }
-    return true;
-  }
-
-  private isUp(peer: NodeId): boolean {
-    return this.o.isUp?.(peer) ?? true;
-  }
-
-  /**
-   * Whether this node and the full peers that answered a pull sent after `e` was first seen
-   * blocked are `handoverQuorum` replicas: every acknowledged write not in the witness's offer
-   * is held by one of them, so all such writes are here.
-   */
-  private answeredQuorum(d: DocCausal, e: StampedEntry): boolean {
-    let n = 1;
-    for (const p of this.o.peers) if (this.answeredSince(d, p, e)) n++;
-    return n >= (this.o.handoverQuorum ?? this.o.peers.length + 1);
-  }
-
-  /** Whether `peer` answered a pull sent after `e` was first seen blocked. */
-  private answeredSince(d: DocCausal, peer: NodeId, e: StampedEntry): boolean {
-    const since = d.blockedSince.get(entryKey(e));
-    return since !== undefined && (d.filledAt.get(peer) ?? Number.NEGATIVE_INFINITY) > since;
+  /** What the witness entry rules know of this node for document `d` (see `witness-entries.ts`). */
+  private entryContext(d: DocCausal): EntryContext {
+    const answeredSince = (peer: NodeId, key: string): boolean => {
+      const since = d.blockedSince.get(key);
+      return since !== undefined && (d.filledAt.get(peer) ?? Number.NEGATIVE_INFINITY) > since;
+    };
+    return {
+      self: this.o.self,
+      epoch: d.epoch,
+      isUp: (peer) => this.o.isUp?.(peer) ?? true,
+      answeredSince,
+      // This node and the full peers that answered since: `handoverQuorum` of them hold every
+      // acknowledged write the witness's offer lacks.
+      answeredQuorum: (key) => {
+        let n = 1;
+        for (const p of this.o.peers) if (answeredSince(p, key)) n++;
+        return n >= (this.o.handoverQuorum ?? this.o.peers.length + 1);
+      },
+    };
   }
 
   /** Whether every earlier forward of `from` in the stamp's epoch has been taken in here. */
@@ -522,15 +431,4 @@ export class CausalForwarding {
     d.pulls.get(from)?.cancel();
     d.pulls.delete(from);
   }
-}
-
-/** The key of a witness entry: its origin's forward it is. */
-function entryKey(e: StampedEntry): string {
-  return `${e.origin}:${e.stamp.epoch}:${e.stamp.seq}`;
-}
-
-/** Count `e` in the frontier `recv` when it is the next forward of its origin there. */
-function advance(recv: Map<NodeId, Position>, e: StampedEntry): void {
-  const r = recv.get(e.origin);
-  if (r !== undefined && r.epoch === e.stamp.epoch && r.seq === e.stamp.seq - 1) r.seq = e.stamp.seq;
 }
