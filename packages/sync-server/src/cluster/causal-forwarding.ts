@@ -76,6 +76,8 @@ interface DocCausal {
   readonly owed: Set<NodeId>;
   /** When (a {@link CausalForwarding} event number) the earliest pull to each peer not answered yet was sent. */
   readonly pullSentAt: Map<NodeId, number>;
+  /** Peers that left a pull unanswered for `silentMs`: taken for down by the witness entry rules. */
+  readonly silent: Set<NodeId>;
   /** For each peer, when the pull its last answer answered was sent (see {@link CausalForwarding.assess}). */
   readonly filledAt: Map<NodeId, number>;
   /** When each witness entry still blocked was first seen, by `origin:epoch:seq`. */
@@ -194,6 +196,7 @@ export class CausalForwarding {
     const sentAt = d.pullSentAt.get(from);
     if (sentAt !== undefined) d.filledAt.set(from, sentAt);
     d.pullSentAt.delete(from);
+    d.silent.delete(from);
     this.cancelPull(d, from);
     this.release(d);
     // Forwards that arrived after the answer may still miss something: the usual wait, then a pull.
@@ -283,6 +286,7 @@ export class CausalForwarding {
       }
       d.owed.delete(peer);
       d.pullSentAt.delete(peer); // lost with the link
+      d.silent.delete(peer);
       this.cancelPull(d, peer);
       this.release(d);
     }
@@ -313,6 +317,7 @@ export class CausalForwarding {
       pulls: new Map(),
       owed: new Set(),
       pullSentAt: new Map(),
+      silent: new Set(),
       filledAt: new Map(),
       blockedSince: new Map(),
     };
@@ -352,7 +357,7 @@ export class CausalForwarding {
     return {
       self: this.o.self,
       epoch: d.epoch,
-      isUp: (peer) => this.o.isUp?.(peer) ?? true,
+      isUp: (peer) => (this.o.isUp?.(peer) ?? true) && !d.silent.has(peer),
       answeredSince,
       // This node and the full peers that answered since: `handoverQuorum` of them hold every
       // acknowledged write the witness's offer lacks.
@@ -408,7 +413,15 @@ export class CausalForwarding {
       this.o.scheduler.setTimer(delayMs, () => {
         d.pulls.delete(from);
         if (this.docs.get(docId) !== d || !this.waitsOn(d, from)) return;
-        if (!d.pullSentAt.has(from)) d.pullSentAt.set(from, ++this.events);
+        if (!d.pullSentAt.has(from)) {
+          const sent = ++this.events;
+          d.pullSentAt.set(from, sent);
+          // A peer behind a silent partition keeps its link up for a while: once it leaves this
+          // pull unanswered for `silentMs`, the witness entry rules take it for down.
+          this.o.scheduler.setTimer(this.o.silentMs ?? 100, () => {
+            if (this.docs.get(docId) === d && d.pullSentAt.get(from) === sent) d.silent.add(from);
+          });
+        }
         this.o.pull(from, docId);
         // Unanswered (a lost link, a lost message): ask again while something is still held.
         d.pulls.set(

@@ -49,6 +49,11 @@ export interface CausalForwardingOptions {
   readonly maxHeld?: number;
   /** Bytes of held forwards at most, over all documents. Default 64 MiB. */
   readonly maxHeldBytes?: number;
+  /**
+   * How long a pull may go unanswered before the witness entry rules take its peer for down,
+   * link up or not (ms). Default 100.
+   */
+  readonly silentMs?: number;
   /** Whether the link with a peer is up (see `CausalForwarding.assess`). Default: always. */
   readonly isUp?: (peer: NodeId) => boolean;
   /**

@@ -14,7 +14,11 @@ import { ManualScheduler } from '../../src/time/scheduler.js';
 
 const DOC = 'd';
 
-function node(self = 3, peers = [1, 2]) {
+function node(
+  self = 3,
+  peers = [1, 2],
+  extra: { handoverQuorum?: number; isUp?: (p: number) => boolean } = {},
+) {
   const scheduler = new ManualScheduler();
   const pulls: number[] = [];
   let epoch = 100;
@@ -24,6 +28,7 @@ function node(self = 3, peers = [1, 2]) {
     scheduler,
     newEpoch: () => epoch++,
     pull: (peer) => pulls.push(peer),
+    ...extra,
   });
   /** `peer` answers: its frontier is its own mark `epoch`/`seq`. */
   const fill = (peer: number, peerEpoch: number, seq: number) =>
@@ -125,5 +130,36 @@ describe('CausalForwarding.assess', () => {
     expect(cf.assess(DOC, [entry(3, { epoch: mine.epoch + 50, seq: 1 })], nothingPresent)).toEqual([
       'blocked',
     ]);
+  });
+
+  it('2 full + 1 witness: a dead origin is not waited for, a silent one only for silentMs', () => {
+    // The other full node is down: this node alone is a handover quorum.
+    let up = false;
+    const t = node(2, [1], { handoverQuorum: 1, isUp: () => up });
+    const e = entry(1, { epoch: 7, seq: 12, pull: true }); // this node never heard of node 1's epoch
+    expect(t.cf.assess(DOC, [e], nothingPresent)).toEqual(['ready']);
+    // Its link is up but nothing comes back (a silent partition): ready once the pull went unanswered 100 ms.
+    up = true;
+    const f = entry(1, { epoch: 7, seq: 30, pull: true });
+    expect(t.cf.assess(DOC, [f], nothingPresent)).toEqual(['blocked']);
+    t.scheduler.advance(0);
+    expect(t.pulls).toEqual([1]);
+    t.scheduler.advance(99);
+    expect(t.cf.assess(DOC, [f], nothingPresent)).toEqual(['blocked']);
+    t.scheduler.advance(1);
+    expect(t.cf.assess(DOC, [f], nothingPresent)).toEqual(['ready']);
+  });
+
+  it('with more full replicas, a dead node is waited for until enough live ones answered', () => {
+    const t = node(3, [1, 2, 4], { handoverQuorum: 3, isUp: (p) => p !== 1 });
+    t.fill(2, 8, 2);
+    t.fill(4, 9, 2);
+    const e = entry(1, { epoch: 7, seq: 5 }); // from node 1, which is down
+    expect(t.cf.assess(DOC, [e], nothingPresent)).toEqual(['blocked']);
+    t.scheduler.advance(1);
+    t.fill(2, 8, 2);
+    expect(t.cf.assess(DOC, [e], nothingPresent)).toEqual(['blocked']); // this node + node 2: two of three
+    t.fill(4, 9, 2);
+    expect(t.cf.assess(DOC, [e], nothingPresent)).toEqual(['ready']);
   });
 });
