@@ -85,7 +85,7 @@ interface DocCausal {
 }
 
 /** Witness entries remembered as blocked, per document (the oldest are forgotten first). */
-const MAX_BLOCKED_PER_DOC = 4096;
+const MAX_BLOCKED_PER_DOC = 1024;
 
 /** One node's causal forwarding state, for every document it forwards or receives. */
 export class CausalForwarding {
@@ -244,8 +244,9 @@ export class CausalForwarding {
     const d = this.doc(docId);
     const recv = new Map<NodeId, Position>();
     for (const [node, p] of d.recv) recv.set(node, { epoch: p.epoch, seq: p.seq });
-    const verdicts = assessEntries(this.entryContext(d), recv, entries, present);
-    let blocked = false;
+    const ctx = this.entryContext(d);
+    const verdicts = assessEntries(ctx, recv, entries, present);
+    const blocked: string[] = [];
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as StampedEntry;
       const key = entryKey(e);
@@ -253,7 +254,7 @@ export class CausalForwarding {
         d.blockedSince.delete(key);
         continue;
       }
-      blocked = true;
+      blocked.push(key);
       if (!d.blockedSince.has(key)) {
         d.blockedSince.set(key, ++this.events);
         if (d.blockedSince.size > MAX_BLOCKED_PER_DOC) {
@@ -262,8 +263,11 @@ export class CausalForwarding {
         }
       }
     }
-    if (blocked)
+    // Pull from every full peer whose answer since some blocked entry was first seen is not in
+    // yet (one that answered since counts already: asking again would only cost it a diff).
+    if (blocked.length > 0)
       for (const p of this.o.peers) {
+        if (blocked.every((key) => ctx.answeredSince(p, key))) continue;
         d.owed.add(p);
         if (!d.pulls.has(p)) this.schedulePull(docId, d, p, 0);
       }

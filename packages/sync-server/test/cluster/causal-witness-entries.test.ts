@@ -157,8 +157,11 @@ describe('CausalForwarding.assess', () => {
     const e = entry(1, { epoch: 7, seq: 5 }); // from node 1, which is down
     expect(t.cf.assess(DOC, [e], nothingPresent)).toEqual(['blocked']);
     t.scheduler.advance(1);
+    expect(t.pulls.sort()).toEqual([1, 2, 4]); // node 1's goes into its down link (and is lost)
     t.fill(2, 8, 2);
     expect(t.cf.assess(DOC, [e], nothingPresent)).toEqual(['blocked']); // this node + node 2: two of three
+    t.scheduler.advance(1);
+    expect(t.pulls.sort()).toEqual([1, 2, 4]); // node 2 answered since: not asked again
     t.fill(4, 9, 2);
     expect(t.cf.assess(DOC, [e], nothingPresent)).toEqual(['ready']);
   });
