@@ -58,30 +58,37 @@ export class WitnessIntake {
     else if (m.reqId > 0) this.readAnswer(from, m);
   }
 
-  /** Verdicts on `m`'s entries, or null when what this node stores cannot be read. */
-  private assess(m: WitnessOfferMessage): EntryVerdict[] | null {
+  /**
+   * Which of `m`'s entries add nothing to what this node stores, or null when that cannot be read
+   * (a corrupt stored row: nothing is taken in). A malformed entry is never present.
+   */
+  private presence(m: WitnessOfferMessage): boolean[] | null {
     let stored: UpdateCoverage;
     try {
       stored = this.d.coverage(m.docId);
     } catch (e) {
-      if (e instanceof DecodeError) return null; // a corrupt stored row: nothing is taken in
+      if (e instanceof DecodeError) return null;
       throw e;
     }
-    return this.d.causal.assess(m.docId, m.entries, (i) => {
-      const entry = m.entries[i];
-      if (entry === undefined) return false;
+    return m.entries.map((entry) => {
       try {
         return !addsToCoverage(stored, entry.update);
       } catch (e) {
-        if (e instanceof DecodeError) return false; // malformed: never present, never applied
+        if (e instanceof DecodeError) return false;
         throw e;
       }
     });
   }
 
+  /** Verdicts on `m`'s entries given their `present`ce. */
+  private assess(m: WitnessOfferMessage, present: readonly boolean[]): EntryVerdict[] {
+    return this.d.causal.assess(m.docId, m.entries, (i) => present[i] === true);
+  }
+
   private probe(from: NodeId, m: WitnessOfferMessage): void {
-    const verdicts = this.assess(m);
-    if (verdicts === null) return;
+    const present = this.presence(m);
+    if (present === null) return;
+    const verdicts = this.assess(m, present);
     const durable: Promise<void>[] = [];
     let complete = true;
     let applied = false;
@@ -114,12 +121,15 @@ export class WitnessIntake {
     );
   }
 
-  private readAnswer(from: NodeId, m: WitnessOfferMessage): void {
+  private readAnswer(from: NodeId, m: WitnessOfferMessage, known?: readonly boolean[]): void {
     if (!this.d.reads.isOpen(m.reqId, m.docId)) return;
-    const verdicts = this.assess(m);
-    if (verdicts === null) return;
+    // Read once per answer (the stored document may be large): an entry found missing then and
+    // brought since by a pull is judged by the frontier, or by its node's answer.
+    const present = known ?? this.presence(m);
+    if (present === null) return;
+    const verdicts = this.assess(m, present);
     if (verdicts.includes('blocked')) {
-      this.d.scheduler.setTimer(READ_RECHECK_MS, () => this.readAnswer(from, m));
+      this.d.scheduler.setTimer(READ_RECHECK_MS, () => this.readAnswer(from, m, present));
       return;
     }
     const ready: Uint8Array[] = [];

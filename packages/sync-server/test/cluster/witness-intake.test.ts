@@ -32,7 +32,7 @@ function setup() {
   const pulls: number[] = [];
   const sent: { to: number; m: ClusterMessage }[] = [];
   let untracked = 0;
-  let looks = 0;
+
   const causal = new CausalForwarding({
     self: 3,
     peers: [1, 2],
@@ -41,6 +41,12 @@ function setup() {
     pull: (peer) => pulls.push(peer),
   });
   const reads = new QuorumReads(scheduler);
+  let looks = 0;
+  const assess = causal.assess.bind(causal);
+  causal.assess = (...args) => {
+    looks++;
+    return assess(...args);
+  };
   const intake = new WitnessIntake({
     host: {
       logger: pino({ level: 'silent' }),
@@ -55,10 +61,7 @@ function setup() {
         );
       },
     },
-    coverage: () => {
-      looks++;
-      return coverageOf(stored);
-    },
+    coverage: () => coverageOf(stored),
     causal,
     untracked: () => {
       untracked++;
