@@ -30,6 +30,18 @@ import type { QuorumReads } from './quorum-reads.js';
 
 /** How often a read answer with blocked entries is looked at again (ms). */
 export const READ_RECHECK_MS = 25;
+/** How often a probe with blocked entries is looked at again (ms). */
+export const PROBE_RECHECK_MS = 50;
+/** How many times at most a probe with blocked entries is looked at (then the witness's next probe). */
+export const PROBE_RECHECKS = 40;
+
+/** A probe being taken in: which entries are here, their commits, how often it was looked at. */
+interface ProbeState {
+  readonly done: boolean[];
+  readonly durable: Promise<void>[];
+  looks: number;
+  failed: boolean;
+}
 
 const EMPTY_UPDATE = encodeUpdate({ records: [], deletes: new Map() });
 const EMPTY_STATE_VECTOR = encodeStateVectorMap(new Map());
@@ -85,35 +97,51 @@ export class WitnessIntake {
     return this.d.causal.assess(m.docId, m.entries, (i) => present[i] === true);
   }
 
-  private probe(from: NodeId, m: WitnessOfferMessage): void {
-    const present = this.presence(m);
-    if (present === null) return;
-    const verdicts = this.assess(m, present);
-    const durable: Promise<void>[] = [];
-    let complete = true;
+  /**
+   * Take in what is ready of a probe; acknowledge it once nothing is blocked and all is durable.
+   * While something is blocked (pulls under way) the same probe is looked at again every
+   * {@link PROBE_RECHECK_MS}, at most {@link PROBE_RECHECKS} times: the witness does not send it
+   * again before its probe times out, so waiting for that would hold the hand-over for seconds.
+   */
+  private probe(from: NodeId, m: WitnessOfferMessage, known?: ProbeState): void {
+    let st = known;
+    if (st === undefined) {
+      const present = this.presence(m);
+      if (present === null) return;
+      st = { done: present, durable: [], looks: 0, failed: false };
+    }
+    const state = st;
+    const verdicts = this.d.causal.assess(m.docId, m.entries, (i) => state.done[i] === true);
+    let blocked = false;
     let applied = false;
     for (let i = 0; i < m.entries.length; i++) {
       const entry = m.entries[i];
       const v = verdicts[i];
       if (entry === undefined || v === 'blocked') {
-        complete = false;
+        blocked = true;
         continue;
       }
       if (v === 'ready') {
         try {
-          durable.push(this.d.host.ingestNow(m.docId, entry.update));
+          state.durable.push(this.d.host.ingestNow(m.docId, entry.update));
         } catch (e) {
           if (!(e instanceof DecodeError)) throw e;
-          complete = false; // bad bytes: never acknowledged, the witness keeps them
+          state.failed = true; // bad bytes: never acknowledged, the witness keeps them
           continue;
         }
+        state.done[i] = true;
         applied = true;
       }
       this.d.causal.commitEntry(m.docId, entry);
     }
     // Conservative: a peer that takes in a forward of ours next pulls from us first.
     if (applied) this.d.untracked(m.docId);
-    Promise.all(durable).then(
+    if (blocked && !state.failed && ++state.looks < PROBE_RECHECKS) {
+      this.d.scheduler.setTimer(PROBE_RECHECK_MS, () => this.probe(from, m, state));
+      return;
+    }
+    const complete = !blocked && !state.failed;
+    Promise.all(state.durable).then(
       () => {
         if (complete) this.d.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.probeId });
       },

@@ -55,6 +55,12 @@ export class WitnessRole {
   private readonly unaware = new Set<NodeId>();
   /** Peers already warned that they forward unstamped writes. */
   private readonly unstamped = new Set<NodeId>();
+  /**
+   * Per document, writes stored or being stored whose stamp is not saved yet: while there are
+   * any, an unstamped row may be one of them (committed before its position is known here), so
+   * probes stop before it rather than skip it (a confirmation past it would let it be dropped).
+   */
+  private readonly unsaved = new Map<string, number>();
   /** Stamps of updates just made durable, saved together on the next turn. */
   private pendingStamps: PendingStamp[] = [];
   private flushTimer: TimerHandle | null = null;
@@ -64,7 +70,7 @@ export class WitnessRole {
     this.log = new WitnessLog(deps.host.store.path);
     this.holder = new WitnessHolder({
       store: deps.host.store,
-      entries: (docId, after) => this.offer(docId, after, MAX_OFFER_ENTRIES, PROBE_BYTES),
+      entries: (docId, after) => this.offer(docId, after, MAX_OFFER_ENTRIES, PROBE_BYTES, true),
       drop: (docId, upTo) => this.log.dropUpTo(docId, upTo),
       fullPeers: deps.fullPeers,
       pruneAt: deps.pruneAt,
@@ -88,13 +94,25 @@ export class WitnessRole {
    */
   answerRead(docId: string): WitnessEntry[] | null {
     const last = this.d.host.store.lastSeq(docId);
-    const offer = this.offer(docId, 0, MAX_OFFER_ENTRIES, READ_BYTES);
+    // An update whose stamp is not saved yet is not acknowledged by this witness: a read may
+    // skip it (an acknowledged write is on W nodes, this one not among them).
+    const offer = this.offer(docId, 0, MAX_OFFER_ENTRIES, READ_BYTES, false);
     return offer.upTo < last ? null : offer.entries;
   }
 
-  /** The held, stamped updates of `docId` after log position `after`, within the bounds given. */
-  private offer(docId: string, after: number, maxEntries: number, maxBytes: number): HeldOffer {
-    const { entries, upTo } = this.log.entries(docId, after, maxEntries, maxBytes);
+  /**
+   * The held, stamped updates of `docId` after log position `after`, within the bounds given;
+   * for a probe (`confirmable`), none past an update whose stamp may be about to be saved.
+   */
+  private offer(
+    docId: string,
+    after: number,
+    maxEntries: number,
+    maxBytes: number,
+    confirmable: boolean,
+  ): HeldOffer {
+    const barrier = confirmable && this.unsaved.has(docId);
+    const { entries, upTo } = this.log.entries(docId, after, maxEntries, maxBytes, barrier);
     const out: WitnessEntry[] = [];
     for (const e of entries) {
       try {
@@ -144,6 +162,7 @@ export class WitnessRole {
       throw e;
     }
     const bytes = encodeStampBytes(stamp);
+    this.unsaved.set(m.docId, (this.unsaved.get(m.docId) ?? 0) + 1);
     host.persist(m.docId, m.update).then(
       (seq) => {
         this.pendingStamps.push({
@@ -153,8 +172,17 @@ export class WitnessRole {
         });
         this.flushTimer ??= this.d.scheduler.setTimer(0, () => this.flushStamps());
       },
-      (e: unknown) => host.logger.warn({ err: e, from }, 'witness: peer update not stored'),
+      (e: unknown) => {
+        this.saved(m.docId);
+        host.logger.warn({ err: e, from }, 'witness: peer update not stored');
+      },
     );
+  }
+
+  private saved(docId: string): void {
+    const n = (this.unsaved.get(docId) ?? 0) - 1;
+    if (n > 0) this.unsaved.set(docId, n);
+    else this.unsaved.delete(docId);
   }
 
   /** Save the stamps of the updates made durable since the last turn, then acknowledge them. */
@@ -166,9 +194,11 @@ export class WitnessRole {
       this.log.saveStamps(batch.map((p) => p.row));
     } catch (e) {
       // Not acknowledged: the writers time out or find W elsewhere; the updates are never offered.
+      for (const p of batch) this.saved(p.row.docId);
       this.d.host.logger.warn({ err: e, updates: batch.length }, 'witness: stamps not stored');
       return;
     }
+    for (const p of batch) this.saved(p.row.docId);
     for (const p of batch) {
       this.holder.held(p.row.docId);
       this.d.send(p.from, { type: 'replicate-ack', docId: p.row.docId, updateId: p.updateId });
@@ -221,6 +251,7 @@ export class WitnessRole {
     this.flushTimer?.cancel();
     this.flushTimer = null;
     this.pendingStamps = [];
+    this.unsaved.clear();
     this.holder.stop();
     this.log.close();
   }

@@ -105,15 +105,18 @@ export class WitnessLog {
   }
 
   /**
-   * The stamped updates of `docId` after log position `after`, in log order: at most `maxEntries`, and no more than
-   * `maxBytes` of updates unless the first alone is larger. `upTo`: the last log position read
-   * (0 when the document holds nothing); unstamped updates up to there are skipped.
+   * The stamped updates of `docId` after log position `after`, in log order: at most
+   * `maxEntries`, and no more than `maxBytes` of updates unless the first alone is larger.
+   * `upTo`: the last log position read (0 when nothing was). An unstamped update is skipped (left
+   * by a stop between the two writes: never acknowledged) unless `stopAtUnstamped` (a write of the
+   * document is under way: its stamp may be about to be saved), which ends the read before it.
    */
   entries(
     docId: string,
     after: number,
     maxEntries: number,
     maxBytes: number,
+    stopAtUnstamped = false,
   ): { entries: HeldEntry[]; upTo: number } {
     if (this.closed) return { entries: [], upTo: 0 };
     const entries: HeldEntry[] = [];
@@ -125,7 +128,9 @@ export class WitnessLog {
       origin: number | null;
       stamp: Buffer | null;
     }>) {
-      if (row.origin !== null && row.stamp !== null) {
+      if (row.origin === null || row.stamp === null) {
+        if (stopAtUnstamped) break;
+      } else {
         if (entries.length >= maxEntries || (entries.length > 0 && bytes + row.data.length > maxBytes)) break;
         bytes += row.data.length;
         entries.push({

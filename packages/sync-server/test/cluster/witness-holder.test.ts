@@ -33,6 +33,7 @@ function stampOf(seq: number): CausalStamp {
 }
 
 function setup(opts: { up?: (peer: number) => boolean; maxEntries?: number } = {}) {
+  let barrier = false;
   const store = SqliteStore.open({ dir: tempDir(), nodeId: 3 });
   const log = new WitnessLog(store.path);
   closers.push(
@@ -44,7 +45,7 @@ function setup(opts: { up?: (peer: number) => boolean; maxEntries?: number } = {
   const holder = new WitnessHolder({
     store,
     entries: (docId, after) => {
-      const { entries, upTo } = log.entries(docId, after, opts.maxEntries ?? 1024, 1 << 20);
+      const { entries, upTo } = log.entries(docId, after, opts.maxEntries ?? 1024, 1 << 20, barrier);
       return {
         upTo,
         entries: entries.map((e) => ({ origin: e.origin, stamp: stampOf(e.seq), update: e.update })),
@@ -71,7 +72,10 @@ function setup(opts: { up?: (peer: number) => boolean; maxEntries?: number } = {
       offers.push({ to, entries: m.entries });
       return [{ to, id: m.probeId, docId: m.docId }];
     });
-  return { store, log, scheduler, holder, hold, probes, offers };
+  const setBarrier = (on: boolean) => {
+    barrier = on;
+  };
+  return { store, log, scheduler, holder, hold, probes, offers, setBarrier };
 }
 
 describe('WitnessHolder', () => {
@@ -182,6 +186,22 @@ describe('WitnessHolder', () => {
     // Confirmed up to the last position read, the unstamped one included.
     for (const p of sentProbes) holder.acked(p.to, p.id, 'a');
     expect(store.load('a').updates).toHaveLength(0);
+  });
+
+  it('with a barrier, a probe stops before an unstamped update and confirms nothing past it', () => {
+    const { store, log, scheduler, holder, hold, probes, offers, setBarrier } = setup();
+    holder.start();
+    const one = update('one', 1);
+    hold('a', one);
+    hold('a', update('two', 2), false); // committed, its stamp about to be saved
+    hold('a', update('three', 3));
+    setBarrier(true);
+    scheduler.advance(100);
+    const sent = probes();
+    for (const o of offers) expect(o.entries.map((e) => e.update)).toEqual([one]);
+    for (const p of sent) holder.acked(p.to, p.id, 'a');
+    expect(store.load('a').updates).toHaveLength(2); // 'two' and 'three' stay
+    expect(log.storedBytes().updates).toBe(2);
   });
 
   it('offers a replica that confirmed part of a long log only the rest', () => {

@@ -157,6 +157,31 @@ describe('WitnessIntake', () => {
     expect(t.acks().map((x) => (x.m as { updateId: number }).updateId)).toEqual([6]);
   });
 
+  it('looks at a blocked probe again and acknowledges it once its pulls came back', async () => {
+    const t = setup();
+    t.fill(1, 7, 4);
+    t.fill(2, 8, 2);
+    const c = update('c', 13);
+    t.intake.onOffer(
+      WITNESS,
+      probe(8, [{ origin: 1, stamp: stamp(7, 5, [{ node: 2, epoch: 8, seq: 3 }]), update: c }]),
+    );
+    t.scheduler.advance(120);
+    expect(t.applied).toEqual([]);
+    t.fill(2, 8, 3);
+    t.scheduler.advance(50);
+    expect(t.applied).toEqual([c]);
+    await t.commitAll();
+    expect(t.acks().map((x) => (x.m as { updateId: number }).updateId)).toEqual([8]);
+    // Looked at a bounded number of times: a probe that stays blocked is left to the witness.
+    const u = update('u', 15);
+    t.intake.onOffer(WITNESS, probe(9, [{ origin: 1, stamp: stamp(7, 50), update: u }]));
+    t.scheduler.advance(60_000);
+    await t.commitAll();
+    expect(t.applied).toEqual([c]);
+    expect(t.acks()).toEqual([]);
+  });
+
   it('never acknowledges bad bytes', async () => {
     const t = setup();
     t.fill(1, 7, 4);

@@ -84,6 +84,22 @@ describe('WitnessRole', () => {
     expect(role.answerRead('other')).toEqual([]);
   });
 
+  it('a read skips an update whose stamp is not saved yet (not acknowledged here)', async () => {
+    const { store, role, committed, commits } = setup();
+    const u = update('first');
+    role.onReplicate(1, { type: 'replicate', docId: 'doc', updateId: 1, update: u, causal: STAMP });
+    await committed();
+    // Committed, its stamp not saved yet (the commit's answer not handled): it must not be
+    // skipped, or a confirmation past it would let the witness drop it.
+    const late = update('late');
+    role.onReplicate(1, { type: 'replicate', docId: 'doc', updateId: 2, update: late, causal: STAMP });
+    await Promise.all(commits);
+    expect(store.load('doc').updates).toHaveLength(2);
+    expect(role.answerRead('doc')?.map((e) => e.update)).toEqual([u]);
+    await committed();
+    expect(role.answerRead('doc')?.map((e) => e.update)).toEqual([u, late]);
+  });
+
   it('stores nothing of a write that comes without a stamp, and warns once per peer', async () => {
     const { store, role, sent, lines, committed } = setup();
     role.onReplicate(2, { type: 'replicate', docId: 'doc', updateId: 1, update: update('a') });

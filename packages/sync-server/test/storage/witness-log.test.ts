@@ -56,6 +56,8 @@ describe('WitnessLog', () => {
         [s1, 1, [1], [1]],
         [s4, 2, [4], [4, 4, 4]],
       ]);
+      // Stopping at an unstamped update (one whose stamp may be about to be saved) instead.
+      expect(log.entries('a', 0, 10, 1 << 20, true)).toMatchObject({ upTo: s1, entries: [{ seq: s1 }] });
       // Bounds: by count, and by bytes (but never an empty offer while something is held).
       expect(log.entries('a', 0, 1, 1 << 20)).toMatchObject({ upTo: s2, entries: [{ seq: s1 }] });
       expect(log.entries('a', s2, 10, 1)).toMatchObject({ upTo: s4, entries: [{ seq: s4 }] });
