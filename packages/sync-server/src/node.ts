@@ -133,7 +133,10 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
       handshakeTimeoutMs: config.handshakeTimeoutMs,
       joinTimeoutMs: config.joinTimeoutMs,
       maxBufferedBytes: Math.max(8 * 1024 * 1024, config.maxPayload * 4),
-      snapshotEvery: config.snapshotEvery,
+      // A witness keeps its log as it came: its holder hands each update over with its stamp and
+      // drops it once enough full replicas hold it; folding the log into a snapshot would hide
+      // held updates from both (and keep them for good).
+      snapshotEvery: config.witness ? 0 : config.snapshotEvery,
       roomIdleMs: options.roomIdleMs ?? 30_000,
     },
   });

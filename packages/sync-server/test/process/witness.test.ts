@@ -81,7 +81,16 @@ async function joinOn(
 describe('2 full nodes + 1 witness, real processes', () => {
   it('witness: never leads, refuses clients, counts toward W, hands over what only it held, then holds nothing', async () => {
     ensureBuilt();
-    cluster = await ProcessCluster.start(3, ['--auth-secret', SECRET, '--witness', String(WITNESS)]);
+    // Snapshots every 10 updates: a witness must not fold what it holds into one (its hand-over
+    // would miss it).
+    cluster = await ProcessCluster.start(3, [
+      '--auth-secret',
+      SECRET,
+      '--witness',
+      String(WITNESS),
+      '--snapshot-every',
+      '10',
+    ]);
     const c = cluster;
     const token = await mintToken(SECRET, { docId: 'w-doc', scope: 'write' });
 
