@@ -32,6 +32,8 @@ export const SLOT = '\uFDD1';
 export const TYPE_KEY = '\u0000type';
 /** Mark key holding a block's move register: `[slotId, wall, logical]`. */
 export const MOVE_KEY = '\u0000move';
+/** Mark key holding a block's merge register: `[targetBlockId, wall, logical]` (a join not in place). */
+export const MERGE_KEY = '\u0000merge';
 /** Prefix of the mark keys holding a block's attributes (`prefix + name`). */
 export const ATTR_PREFIX = '\u0001';
 /** Id of the block shown for characters when the text has no boundary at all. */
@@ -60,8 +62,14 @@ export interface LaidBlock {
   seqIndex: number;
   type: string;
   attrs: Record<string, unknown>;
-  /** Its characters as visible text ranges `[from, to)`, flattened, in order. */
+  /** Its characters as visible text ranges `[from, to)`, flattened, in order (merged parts included). */
   runs: number[];
+  /** The characters of its own segment (without merged parts), as `runs`. */
+  own: number[];
+  /** Shown blocks: itself, then the blocks joined into it (merged), in order; empty for merged ones. */
+  parts: LaidBlock[];
+  /** The shown block holding it (itself unless merged). */
+  root: LaidBlock;
   /** Number of characters. */
   length: number;
   /** Flat index of its boundary. */
@@ -143,6 +151,7 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   const slots: number[] = [];
   const slotAt = new Map<string, number>();
   const moves: (Move | null)[] = [];
+  const merges: (Move | null)[] = [];
   let pos = 0;
   for (const leaf of seq.index.leaves) {
     for (const it of leaf.items) {
@@ -153,21 +162,10 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
         const a = attrsAt(spans, at);
         const t = a?.[TYPE_KEY];
         const attrs: Record<string, unknown> = {};
-        if (a !== null)
-          for (const key of Object.keys(a)) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
+        if (a !== null) for (const key of Object.keys(a)) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
         moves.push(readMove(a?.[MOVE_KEY]));
-        bySeq.push({
-          id: `${ids[it.client]}:${it.clock + k}`,
-          marker: at,
-          seqIndex: bySeq.length,
-          type: typeof t === 'string' && t.length > 0 ? t : DEFAULT_TYPE,
-          attrs,
-          runs: [],
-          length: 0,
-          start: 0,
-          slot: -1,
-          kids: [],
-        });
+        merges.push(readMove(a?.[MERGE_KEY]));
+        bySeq.push(newBlock(`${ids[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));
       }
       for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) {
         slots.push(pos + k);
@@ -179,27 +177,62 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   slots.sort((a, b) => a - b);
   const n = bySeq.length;
   const markerPos = bySeq.map((b) => b.marker);
-  // Characters.
+  const seqOf = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const b = bySeq[i] as LaidBlock;
+    seqOf.set(b.id, i);
     if (i === 0) addRuns(b, 0, b.marker, slots);
     addRuns(b, b.marker + 1, i + 1 < n ? (markerPos[i + 1] as number) : str.length, slots);
   }
-  // Parents.
+  // Merges: a block joined into another (not in place) shows its characters at the end of it.
+  const into = new Int32Array(n).fill(TOP);
+  for (let i = 0; i < n; i++) {
+    const m = merges[i];
+    const t = m === null || m === undefined ? undefined : seqOf.get(m.slot);
+    if (t !== undefined && t !== i) into[i] = t;
+  }
+  breakCycles(into, merges);
+  const mergedKids: number[][] = bySeq.map(() => []);
+  for (let i = 0; i < n; i++) if ((into[i] as number) >= 0) (mergedKids[into[i] as number] as number[]).push(i);
+  for (const list of mergedKids)
+    if (list.length > 1) list.sort((x, y) => (older(merges[x] as Move, merges[y] as Move) ? -1 : 1));
+  const rootOf = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if ((into[i] as number) !== TOP) continue;
+    const root = bySeq[i] as LaidBlock;
+    const stack = [i];
+    while (stack.length > 0) {
+      const j = stack.pop() as number;
+      rootOf[j] = i;
+      const part = bySeq[j] as LaidBlock;
+      part.root = root;
+      root.parts.push(part);
+      const kids = mergedKids[j] as number[];
+      for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k] as number);
+    }
+    if (root.parts.length > 1) {
+      root.runs = [];
+      root.length = 0;
+      for (const part of root.parts)
+        for (let k = 0; k < part.own.length; k += 2) pushRun(root, part.own[k] as number, part.own[k + 1] as number);
+    }
+  }
+  // Moves, between blocks shown (roots).
   const parent = new Int32Array(n).fill(TOP);
   for (let i = 0; i < n; i++) {
     const m = moves[i];
-    if (m === null || m === undefined) continue;
+    if ((into[i] as number) !== TOP || m === null || m === undefined) continue;
     const s = slotAt.get(m.slot);
     if (s === undefined) continue;
     (bySeq[i] as LaidBlock).slot = s;
     const owner = lastBelow(markerPos, s);
-    parent[i] = owner < 0 ? FRONT : owner;
+    parent[i] = owner < 0 ? FRONT : (rootOf[owner] as number);
   }
   breakCycles(parent, moves);
   const front: LaidBlock[] = [];
   const top: LaidBlock[] = [];
   for (let i = 0; i < n; i++) {
+    if ((into[i] as number) !== TOP) continue;
     const p = parent[i] as number;
     const b = bySeq[i] as LaidBlock;
     if (p === TOP) {
@@ -212,18 +245,7 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   for (const b of bySeq) if (b.kids.length > 1) b.kids.sort(bySlot);
   const blocks: LaidBlock[] = [];
   if (n === 0) {
-    const v: LaidBlock = {
-      id: VIRTUAL_ID,
-      marker: -1,
-      seqIndex: -1,
-      type: DEFAULT_TYPE,
-      attrs: {},
-      runs: [],
-      length: 0,
-      start: 0,
-      slot: -1,
-      kids: [],
-    };
+    const v = newBlock(VIRTUAL_ID, -1, -1, undefined, {});
     addRuns(v, 0, str.length, slots);
     if (v.length > 0) blocks.push(v);
   } else {
@@ -242,6 +264,27 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
     flat += 1 + b.length;
   }
   return { str, blocks, bySeq, front, length: flat, slots };
+}
+
+function newBlock(id: string, marker: number, seqIndex: number, type: unknown, attrs: Record<string, unknown>): LaidBlock {
+  const b: LaidBlock = {
+    id,
+    marker,
+    seqIndex,
+    type: typeof type === 'string' && type.length > 0 ? type : DEFAULT_TYPE,
+    attrs,
+    runs: [],
+    own: [],
+    length: 0,
+    start: 0,
+    slot: -1,
+    kids: [],
+    parts: [],
+    root: null as unknown as LaidBlock,
+  };
+  b.own = b.runs;
+  b.root = b;
+  return b;
 }
 
 /** Add to `b` the characters in visible range `[from, to)` (slots skipped). */
@@ -293,7 +336,18 @@ function breakCycles(parent: Int32Array, moves: readonly (Move | null)[]): void 
 
 /** Visible index of the `t`-th character of `b` (0 <= t < length). */
 export function unitIndex(b: LaidBlock, t: number): number {
-  const r = b.runs;
+  return runIndex(b.runs, t);
+}
+
+/** Number of characters in runs `r`. */
+export function runsLength(r: readonly number[]): number {
+  let n = 0;
+  for (let k = 0; k < r.length; k += 2) n += (r[k + 1] as number) - (r[k] as number);
+  return n;
+}
+
+/** Visible index of the `t`-th character of runs `r`. */
+export function runIndex(r: readonly number[], t: number): number {
   for (let k = 0; k < r.length; k += 2) {
     const len = (r[k + 1] as number) - (r[k] as number);
     if (t < len) return (r[k] as number) + t;
