@@ -162,7 +162,8 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
         const a = attrsAt(spans, at);
         const t = a?.[TYPE_KEY];
         const attrs: Record<string, unknown> = {};
-        if (a !== null) for (const key of Object.keys(a)) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
+        if (a !== null)
+          for (const key of Object.keys(a)) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
         moves.push(readMove(a?.[MOVE_KEY]));
         merges.push(readMove(a?.[MERGE_KEY]));
         bySeq.push(newBlock(`${ids[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));
@@ -193,7 +194,8 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   }
   breakCycles(into, merges);
   const mergedKids: number[][] = bySeq.map(() => []);
-  for (let i = 0; i < n; i++) if ((into[i] as number) >= 0) (mergedKids[into[i] as number] as number[]).push(i);
+  for (let i = 0; i < n; i++)
+    if ((into[i] as number) >= 0) (mergedKids[into[i] as number] as number[]).push(i);
   for (const list of mergedKids)
     if (list.length > 1) list.sort((x, y) => (older(merges[x] as Move, merges[y] as Move) ? -1 : 1));
   const rootOf = new Int32Array(n).fill(-1);
@@ -214,7 +216,8 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
       root.runs = [];
       root.length = 0;
       for (const part of root.parts)
-        for (let k = 0; k < part.own.length; k += 2) pushRun(root, part.own[k] as number, part.own[k + 1] as number);
+        for (let k = 0; k < part.own.length; k += 2)
+          pushRun(root, part.own[k] as number, part.own[k + 1] as number);
     }
   }
   // Moves, between blocks shown (roots).
@@ -266,7 +269,13 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   return { str, blocks, bySeq, front, length: flat, slots };
 }
 
-function newBlock(id: string, marker: number, seqIndex: number, type: unknown, attrs: Record<string, unknown>): LaidBlock {
+function newBlock(
+  id: string,
+  marker: number,
+  seqIndex: number,
+  type: unknown,
+  attrs: Record<string, unknown>,
+): LaidBlock {
   const b: LaidBlock = {
     id,
     marker,

@@ -250,7 +250,8 @@ export class Blocks {
         u -= len;
       }
       const x = b.parts[xi] as LaidBlock;
-      const at = u > 0 ? runIndex(x.own, u - 1) + 1 : x.own.length > 0 ? (x.own[0] as number) : segmentEnd(l, x);
+      const at =
+        u > 0 ? runIndex(x.own, u - 1) + 1 : x.own.length > 0 ? (x.own[0] as number) : segmentEnd(l, x);
       const later = b.parts.slice(xi + 1).map((p) => p.id);
       const id = this.insertUnit(at, MARKER);
       this.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
@@ -576,7 +577,8 @@ export class Blocks {
     const doc = this.text.doc;
     const clock = doc.nextClock;
     this.text.insert(at, SLOT.repeat(ids.length));
-    for (let i = 0; i < ids.length; i++) this.setRegister(ids[i] as string, MOVE_KEY, `${doc.clientId}:${clock + i}`);
+    for (let i = 0; i < ids.length; i++)
+      this.setRegister(ids[i] as string, MOVE_KEY, `${doc.clientId}:${clock + i}`);
   }
 
   /** Give the virtual block (characters and no boundary at all) a boundary. */
@@ -593,7 +595,12 @@ export class Blocks {
   private unorphan(b: LaidBlock): boolean {
     const l = this.layout();
     const first = l.bySeq[0];
-    if (first === undefined || first.root !== b || first.own.length === 0 || (first.own[0] as number) > first.marker)
+    if (
+      first === undefined ||
+      first.root !== b ||
+      first.own.length === 0 ||
+      (first.own[0] as number) > first.marker
+    )
       return false;
     let n = 0;
     for (let k = 0; k < first.own.length && (first.own[k] as number) < first.marker; k += 2)
@@ -626,7 +633,8 @@ export class Blocks {
   private joinInto(b: LaidBlock, a: LaidBlock): void {
     const l = this.layout();
     const prevInSeq = l.bySeq[b.seqIndex - 1];
-    const inPlace = b.parts.length === 1 && prevInSeq !== undefined && prevInSeq === a.parts[a.parts.length - 1];
+    const inPlace =
+      b.parts.length === 1 && prevInSeq !== undefined && prevInSeq === a.parts[a.parts.length - 1];
     const kids = b.kids.map((c) => c.id);
     const otherKids = a.kids.some((c) => c.id !== b.id);
     if (kids.length > 0 && (!inPlace || otherKids)) this.rehome(kids, a.id);

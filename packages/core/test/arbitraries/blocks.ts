@@ -4,9 +4,19 @@ import fc from 'fast-check';
 /** Block types the block tests use. */
 export const BLOCK_TYPES = ['paragraph', 'heading', 'list_item', 'code_block', 'blockquote'];
 /** Block attribute patches the block tests use. */
-export const BLOCK_ATTRS: Record<string, unknown>[] = [{}, { level: 2 }, { indent: 1, kind: 'bullet' }, { indent: null }];
+export const BLOCK_ATTRS: Record<string, unknown>[] = [
+  {},
+  { level: 2 },
+  { indent: 1, kind: 'bullet' },
+  { indent: null },
+];
 /** Inline attribute patches the block tests use (growing and not). */
-export const INLINE_ATTRS: Record<string, unknown>[] = [{ bold: true }, { bold: null }, { link: 'x' }, { italic: true }];
+export const INLINE_ATTRS: Record<string, unknown>[] = [
+  { bold: true },
+  { bold: null },
+  { link: 'x' },
+  { italic: true },
+];
 
 /** Five numbers driving one {@link blocksEdit}. */
 export const blocksEditArgs = fc.array(fc.nat(1000), { minLength: 5, maxLength: 5 });
@@ -47,7 +57,12 @@ const KINDS: BlocksEditKind[] = [
  * test can follow every character. `exact`: text inserted with explicit attributes (what a
  * sequential model can predict). Returns what was done (for messages).
  */
-export function blocksEdit(b: Blocks, a: readonly number[], fresh: (n: number) => string, exact = false): string {
+export function blocksEdit(
+  b: Blocks,
+  a: readonly number[],
+  fresh: (n: number) => string,
+  exact = false,
+): string {
   const [m = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0] = a;
   let kind = KINDS[m % KINDS.length] as BlocksEditKind;
   const n = b.blockCount;
@@ -59,7 +74,10 @@ export function blocksEdit(b: Blocks, a: readonly number[], fresh: (n: number) =
     case 'insertText': {
       const at = 1 + (r1 % len);
       const s = fresh(1 + (r2 % 3));
-      const inline = exact || r3 % 2 === 0 ? ((r4 % 3 === 0 ? {} : INLINE_ATTRS[r4 % 4]) as Record<string, unknown>) : undefined;
+      const inline =
+        exact || r3 % 2 === 0
+          ? ((r4 % 3 === 0 ? {} : INLINE_ATTRS[r4 % 4]) as Record<string, unknown>)
+          : undefined;
       b.insertText(at, s, inline);
       return `insertText(${at}, ${JSON.stringify(s)}, ${JSON.stringify(inline)})`;
     }

@@ -33,9 +33,14 @@ function toJSON(model: MBlock[]): BlockJSON[] {
     const content: TextDeltaInsert[] = [];
     for (const c of b.chars) {
       const last = content[content.length - 1];
-      const same = last !== undefined && JSON.stringify(sorted(last.attributes ?? {})) === JSON.stringify(sorted(c.attrs));
+      const same =
+        last !== undefined &&
+        JSON.stringify(sorted(last.attributes ?? {})) === JSON.stringify(sorted(c.attrs));
       if (same) last.insert += c.ch;
-      else content.push(Object.keys(c.attrs).length === 0 ? { insert: c.ch } : { insert: c.ch, attributes: { ...c.attrs } });
+      else
+        content.push(
+          Object.keys(c.attrs).length === 0 ? { insert: c.ch } : { insert: c.ch, attributes: { ...c.attrs } },
+        );
     }
     return { id: b.id, type: b.type, attrs: { ...b.attrs }, content };
   });
@@ -61,12 +66,16 @@ function applyModel(model: MBlock[], what: string, newId: string | undefined): v
   const m = /^(\w+)\((.*)\)$/.exec(what);
   if (m === null) return;
   const [, op, rawArgs] = m as unknown as [string, string, string];
-  const args = JSON.parse(`[${rawArgs.replace(/(^|, )(paragraph|heading|list_item|code_block|blockquote|undefined)(?=,|$)/g, (_s, p, w) => `${p}${w === 'undefined' ? 'null' : `"${w}"`}`)}]`) as unknown[];
+  const args = JSON.parse(
+    `[${rawArgs.replace(/(^|, )(paragraph|heading|list_item|code_block|blockquote|undefined)(?=,|$)/g, (_s, p, w) => `${p}${w === 'undefined' ? 'null' : `"${w}"`}`)}]`,
+  ) as unknown[];
   const num = (i: number): number => args[i] as number;
   switch (op) {
     case 'insertText': {
       const [k, t] = locate(model, num(0));
-      const attrs = Object.fromEntries(Object.entries((args[2] ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null));
+      const attrs = Object.fromEntries(
+        Object.entries((args[2] ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null),
+      );
       const chars = [...(args[1] as string)].map((ch) => ({ ch, attrs: { ...attrs } }));
       (model[k] as MBlock).chars.splice(t, 0, ...chars);
       return;
@@ -138,7 +147,12 @@ function applyModel(model: MBlock[], what: string, newId: string | undefined): v
     }
     case 'insertBlock': {
       const chars = [...(args[3] as string)].map((ch) => ({ ch, attrs: {} }));
-      model.splice(num(0), 0, { id: newId as string, type: args[1] as string, attrs: { ...(args[2] as Record<string, unknown>) }, chars });
+      model.splice(num(0), 0, {
+        id: newId as string,
+        type: args[1] as string,
+        attrs: { ...(args[2] as Record<string, unknown>) },
+        chars,
+      });
       return;
     }
     case 'deleteBlocks':

@@ -77,9 +77,11 @@ function checkOnce(json: readonly BlockJSON[], r: Run): void {
   const ids = json.map((b) => b.id);
   expect(new Set(ids).size, 'a block shows twice').toBe(ids.length);
   const shown = new Set(cs);
-  for (const c of r.created.chars) if (!r.removed.chars.has(c)) expect(shown.has(c), `character ${c} lost`).toBe(true);
+  for (const c of r.created.chars)
+    if (!r.removed.chars.has(c)) expect(shown.has(c), `character ${c} lost`).toBe(true);
   const shownIds = new Set(ids);
-  for (const id of r.created.blocks) if (!r.removed.blocks.has(id)) expect(shownIds.has(id), `block ${id} lost`).toBe(true);
+  for (const id of r.created.blocks)
+    if (!r.removed.blocks.has(id)) expect(shownIds.has(id), `block ${id} lost`).toBe(true);
   for (const c of cs) expect(r.created.chars.has(c)).toBe(true);
 }
 
@@ -131,7 +133,8 @@ describe('blocks converge (property)', () => {
         checkOnce(first, r);
         // Editing after any merge works (every layout is editable).
         const fresh = freshChars();
-        for (const [sel, args] of more) blocksEdit((r.docs[sel % n] as Doc).getBlocks('b'), args, (k) => fresh(k).toLowerCase());
+        for (const [sel, args] of more)
+          blocksEdit((r.docs[sel % n] as Doc).getBlocks('b'), args, (k) => fresh(k).toLowerCase());
       }),
       { numRuns: 200 },
     );
