@@ -20,6 +20,7 @@
  * is a tree on every replica. A text with characters but no boundary displays them as one virtual
  * paragraph (id {@link VIRTUAL_ID}).
  */
+import { Item } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import { canonicalJson, type FormatSpan } from './marks.js';
 import type { Attributes, TextDeltaInsert } from './text-delta.js';
@@ -74,8 +75,10 @@ export interface LaidBlock {
   length: number;
   /** Flat index of its boundary. */
   start: number;
-  /** Visible index of the slot it displays at, or -1. */
+  /** Where the slot it displays at sits (doubled visible index, see `unitKey`), or -1. */
   slot: number;
+  /** Order among slots at one place (deleted ones, see `unitKey`). */
+  slotTie: number;
   /** Blocks displaying as its children, in order. */
   kids: LaidBlock[];
 }
@@ -149,7 +152,6 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   const str = seq.toString();
   const bySeq: LaidBlock[] = [];
   const slots: number[] = [];
-  const slotAt = new Map<string, number>();
   const moves: (Move | null)[] = [];
   const merges: (Move | null)[] = [];
   let pos = 0;
@@ -168,10 +170,7 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
         merges.push(readMove(a?.[MERGE_KEY]));
         bySeq.push(newBlock(`${ids[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));
       }
-      for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) {
-        slots.push(pos + k);
-        slotAt.set(`${ids[it.client]}:${it.clock + k}`, pos + k);
-      }
+      for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) slots.push(pos + k);
       pos += c.length;
     }
   }
@@ -185,12 +184,22 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
     if (i === 0) addRuns(b, 0, b.marker, slots);
     addRuns(b, b.marker + 1, i + 1 < n ? (markerPos[i + 1] as number) : str.length, slots);
   }
-  // Merges: a block joined into another (not in place) shows its characters at the end of it.
+  const clientOf = new Map<number, number>();
+  for (let i = 0; i < ids.length; i++) clientOf.set(ids[i] as number, i);
+  const markerKeys = markerPos.map((p) => 2 * p);
+  // Merges: a block joined into another (not in place) shows its characters at the end of it. A
+  // target boundary that is gone stands for the block now holding its place (the one undo brought
+  // back just before it, or the one its characters joined).
   const into = new Int32Array(n).fill(TOP);
   for (let i = 0; i < n; i++) {
     const m = merges[i];
-    const t = m === null || m === undefined ? undefined : seqOf.get(m.slot);
-    if (t !== undefined && t !== i) into[i] = t;
+    if (m === null || m === undefined) continue;
+    let t = seqOf.get(m.slot);
+    if (t === undefined) {
+      const key = unitKey(seq, clientOf, m.slot);
+      if (key >= 0) t = lastBelow(markerKeys, key + 1);
+    }
+    if (t !== undefined && t >= 0 && t !== i) into[i] = t;
   }
   breakCycles(into, merges);
   const mergedKids: number[][] = bySeq.map(() => []);
@@ -225,10 +234,12 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   for (let i = 0; i < n; i++) {
     const m = moves[i];
     if ((into[i] as number) !== TOP || m === null || m === undefined) continue;
-    const s = slotAt.get(m.slot);
-    if (s === undefined) continue;
+    const out = { tie: 0 };
+    const s = unitKey(seq, clientOf, m.slot, out);
+    if (s < 0) continue;
     (bySeq[i] as LaidBlock).slot = s;
-    const owner = lastBelow(markerPos, s);
+    (bySeq[i] as LaidBlock).slotTie = out.tie;
+    const owner = lastBelow(markerKeys, s);
     parent[i] = owner < 0 ? FRONT : (rootOf[owner] as number);
   }
   breakCycles(parent, moves);
@@ -243,7 +254,8 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
       top.push(b);
     } else (p === FRONT ? front : (bySeq[p] as LaidBlock).kids).push(b);
   }
-  const bySlot = (a: LaidBlock, b: LaidBlock): number => a.slot - b.slot || a.seqIndex - b.seqIndex;
+  const bySlot = (a: LaidBlock, b: LaidBlock): number =>
+    a.slot - b.slot || a.slotTie - b.slotTie || a.seqIndex - b.seqIndex;
   front.sort(bySlot);
   for (const b of bySeq) if (b.kids.length > 1) b.kids.sort(bySlot);
   const blocks: LaidBlock[] = [];
@@ -269,6 +281,28 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   return { str, blocks, bySeq, front, length: flat, slots };
 }
 
+/**
+ * Where unit `id` (`replica:clock`) of `seq` sits, doubled: `2 * index` for a visible unit, `2 *
+ * index - 1` for a deleted one (between the visible units around its tombstone), so a slot that
+ * undo or redo brought back as a new unit just before its tombstone still places its block; -1
+ * when `id` names no unit of `seq`. `out.tie` orders tombstones at one place (0 for a visible unit).
+ */
+function unitKey(seq: Sequence, clientOf: ReadonlyMap<number, number>, id: string, out = { tie: 0 }): number {
+  out.tie = 0;
+  const m = /^(\d{1,16}):(\d{1,16})$/.exec(id);
+  if (m === null) return -1;
+  const client = clientOf.get(Number(m[1]));
+  if (client === undefined) return -1;
+  const clock = Number(m[2]);
+  const s = seq.env.store.find(client, clock);
+  if (!(s instanceof Item) || s.leaf === null || s.leaf.owner !== seq) return -1;
+  const base = seq.index.visibleIndexOf(s);
+  if (!s.deleted) return 2 * (base + clock - s.clock);
+  // Tombstones at one place order as in the sequence.
+  out.tie = seq.index.orderKey(s) * 2 ** 20 + (clock - s.clock);
+  return 2 * base - 1;
+}
+
 function newBlock(
   id: string,
   marker: number,
@@ -287,6 +321,7 @@ function newBlock(
     length: 0,
     start: 0,
     slot: -1,
+    slotTie: 0,
     kids: [],
     parts: [],
     root: null as unknown as LaidBlock,

@@ -208,9 +208,17 @@ export class Blocks {
       const l = this.layout();
       const anchor = blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id;
       // The boundary goes where it takes no one's characters: at the end of the anchor block's
-      // characters in sequence order (before the next boundary), or of the first block's.
-      const host = anchor === null ? l.bySeq[0] : (l.blocks[blockIndex - 1] as LaidBlock);
-      const at = host === undefined ? l.str.length : segmentEnd(l, host);
+      // characters in sequence order (before the next boundary), so the anchor block precedes it
+      // there too and a join of the two is one deleted unit; a first block goes just before the
+      // first boundary (after the slots before it), unless characters precede that boundary.
+      const first = l.bySeq[0];
+      let at = l.str.length;
+      if (anchor !== null) at = segmentEnd(l, l.blocks[blockIndex - 1] as LaidBlock);
+      else if (first !== undefined)
+        at =
+          first.own[0] !== undefined && (first.own[0] as number) < first.marker
+            ? segmentEnd(l, first)
+            : first.marker;
       const id = this.insertUnit(at, MARKER);
       let pos = at + 1;
       for (const op of content) {
