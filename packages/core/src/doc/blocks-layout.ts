@@ -19,6 +19,13 @@
  * cycle the oldest move (hybrid logical clock, then replica id) is ignored, so the display order
  * is a tree on every replica. A text with characters but no boundary displays them as one virtual
  * paragraph (id {@link VIRTUAL_ID}).
+ *
+ * A block whose merge register names another block (a join where the block before on screen is
+ * not the one before in the text) does not display: its characters (and those merged into it)
+ * follow that block's, merges in the order they were written; cycles of merges drop the oldest
+ * as moves do. A register (move or merge) naming a unit that is gone resolves at its tombstone:
+ * a merge into the block that now holds that place, a move after it; so units that undo and redo
+ * bring back as new units (just before their tombstones) keep the layout.
  */
 import { Item } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';

@@ -4,7 +4,14 @@
  * updates arrive, to equal `toJSON()` and bit-identical encoded states; every character and
  * every block shows at most once, and every character and block no edit removed shows.
  */
-import { applyUpdate, type BlockJSON, Doc, encodeStateAsUpdate, mergeUpdates } from '@accord/core';
+import {
+  applyBlocksDelta,
+  applyUpdate,
+  type BlockJSON,
+  Doc,
+  encodeStateAsUpdate,
+  mergeUpdates,
+} from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blocksEdit, blocksEditArgs, freshChars } from '../arbitraries/blocks.js';
@@ -136,6 +143,33 @@ describe('blocks converge (property)', () => {
         for (const [sel, args] of more)
           blocksEdit((r.docs[sel % n] as Doc).getBlocks('b'), args, (k) => fresh(k).toLowerCase());
       }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('events of remote updates, applied in any order, replay exactly to the state', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 3 }),
+        stepsArb,
+        fc.array(fc.nat(50), { minLength: 1, maxLength: 40 }),
+        (n, steps, keys) => {
+          const r = run(n, steps);
+          const d = new Doc({ clientId: 999 });
+          const b = d.getBlocks('b');
+          let mirror: BlockJSON[] = [];
+          let local = 0;
+          b.observe((ev) => {
+            mirror = applyBlocksDelta(mirror, ev.blocksDelta);
+            if (ev.local) local++;
+          });
+          for (const u of shuffled(r.updates, keys)) {
+            applyUpdate(d, u, 'remote');
+            expect(mirror).toEqual(b.toJSON());
+          }
+          expect(local).toBe(0);
+        },
+      ),
       { numRuns: 200 },
     );
   });
