@@ -39,6 +39,7 @@ import {
   blockContent,
   blockIndexAt,
   computeLayout,
+  DEFAULT_TYPE,
   type LaidBlock,
   type Layout,
   MARKER,
@@ -557,7 +558,9 @@ export class Blocks {
     patch: boolean,
   ): void {
     const at = this.indexOf(id);
-    if (type !== undefined) this.text.markExactly(at, 1, TYPE_KEY, type);
+    // A new boundary shows the default type without a mark (unless a stray mark covers it).
+    const implicit = !patch && type === DEFAULT_TYPE && this.text.attributesAt(at)[TYPE_KEY] === undefined;
+    if (type !== undefined && !implicit) this.text.markExactly(at, 1, TYPE_KEY, type);
     for (const k of Object.keys(attrs).sort()) {
       const v = attrs[k];
       if (v === undefined || (v === null && !patch)) continue;
