@@ -7,7 +7,7 @@
  * attribute, by the document's clock, as formatting does), and characters carry Peritext marks
  * as in any `Text`. So a split is one inserted boundary (characters typed concurrently after the
  * split point go with the new block; every character stays exactly once), a join is one deleted
- * boundary, and updates, snapshots, hostile-input decoding, undo and cursor anchors are those of
+ * boundary (or, after moves, one merge register write), and updates, snapshots, hostile-input decoding, undo and cursor anchors are those of
  * `Text`, unchanged: no new container kind and no new update format. The layout (which
  * characters belong to which block, in which order blocks display) is a pure function of the
  * text's units and marks; `blocks-layout.ts` defines it.
@@ -262,12 +262,12 @@ export class Blocks {
   }
 
   /**
-   * Join block `blockIndex` (>= 1) into the block before it: its boundary is deleted and its
-   * characters follow that block's. One transaction; when the block before is also the one before
-   * in the text (always, unless blocks were moved) that is one deleted unit, so text typed into
-   * the joined block concurrently joins too. Otherwise (after moves) its characters are copied to
-   * the end of the block before and deleted; text typed into it concurrently then lands in the
-   * block before it in the text.
+   * Join block `blockIndex` (>= 1) into the block before it: its characters (and those typed into
+   * it concurrently) follow that block's. When the block before is also the one before in the text
+   * (always, unless blocks were moved or inserted first) that is one deleted boundary unit;
+   * otherwise it is one write of the block's merge register (the boundary stays, hidden). Nothing
+   * is copied, so two replicas joining the same block join it once. Blocks that followed it keep
+   * their place (they may get new slots).
    * @throws {AccordError} `out-of-range`.
    */
   join(blockIndex: number): void {
