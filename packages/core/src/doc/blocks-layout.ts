@@ -1,0 +1,386 @@
+/**
+ * How a `Blocks` reads its text: which units are block boundaries, which block each character
+ * belongs to, and in what order the blocks display. Pure functions of the text's visible units and
+ * marks, so every replica holding the same updates computes the same layout.
+ *
+ * The text holds three kinds of units:
+ * - a boundary ({@link MARKER}, U+FDD0): one per block; its id (`replica:clock`) is the block's
+ *   id, and never-growing marks on it hold the block's type, attributes and move register;
+ * - a slot ({@link SLOT}, U+FDD1): a place a block was moved to (or split off at); zero width;
+ * - anything else: the blocks' characters.
+ *
+ * A block's characters are those after its boundary up to the next boundary in sequence order
+ * (slots skipped); characters before the first boundary (left by a concurrent deletion of the
+ * first block while someone typed in it) belong to the first boundary's block. A block whose move
+ * register names a visible slot displays as a child of the block whose characters hold that slot
+ * (or first of all, for a slot before every boundary); other blocks display at their boundary.
+ * Children display right after their parent's characters, in the slots' sequence order, each
+ * followed by its own children (pre-order). Concurrent moves can make a cycle of parents; in each
+ * cycle the oldest move (hybrid logical clock, then replica id) is ignored, so the display order
+ * is a tree on every replica. A text with characters but no boundary displays them as one virtual
+ * paragraph (id {@link VIRTUAL_ID}).
+ *
+ * A block whose merge register names another block (a join where the block before on screen is
+ * not the one before in the text) does not display: its characters (and those merged into it)
+ * follow that block's, merges in the order they were written; cycles of merges drop the oldest
+ * as moves do. A register (move or merge) naming a unit that is gone resolves at its tombstone:
+ * a merge into the block that now holds that place, a move after it; so units that undo and redo
+ * bring back as new units (just before their tombstones) keep the layout.
+ */
+import { Item } from '../sequence/item.js';
+import type { Sequence } from '../sequence/sequence.js';
+import type { FormatSpan } from './marks.js';
+import type { Attributes } from './text-delta.js';
+
+/** The unit that starts a block (a Unicode noncharacter, never valid in user text). */
+export const MARKER = '\uFDD0';
+/** A zero-width unit a block displays after when moved (a Unicode noncharacter too). */
+export const SLOT = '\uFDD1';
+/** Mark key holding a block's type on its boundary. */
+export const TYPE_KEY = '\u0000type';
+/** Mark key holding a block's move register: `[slotId, wall, logical]`. */
+export const MOVE_KEY = '\u0000move';
+/** Mark key holding a block's merge register: `[targetBlockId, wall, logical]` (a join not in place). */
+export const MERGE_KEY = '\u0000merge';
+/** Prefix of the mark keys holding a block's attributes (`prefix + name`). */
+export const ATTR_PREFIX = '\u0001';
+/** Id of the block shown for characters when the text has no boundary at all. */
+export const VIRTUAL_ID = 'virtual';
+/** Type of a block without a (valid) type mark. */
+export const DEFAULT_TYPE = 'paragraph';
+
+/** True for mark keys that belong to blocks (reserved: refused as inline attribute names). */
+export function isBlockKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c === 0 || c === 1;
+}
+
+/** No parent: the block displays at its boundary. */
+const TOP = -1;
+/** Parent "the front": the block displays before every boundary's block. */
+const FRONT = -2;
+
+/** One block as laid out. */
+export interface LaidBlock {
+  /** `replica:clock` of its boundary, or {@link VIRTUAL_ID}. */
+  id: string;
+  /** Visible index of its boundary in the text; -1 for the virtual block. */
+  marker: number;
+  /** Position of its boundary among the boundaries in sequence order (-1 virtual). */
+  seqIndex: number;
+  type: string;
+  attrs: Record<string, unknown>;
+  /** Its characters as visible text ranges `[from, to)`, flattened, in order (merged parts included). */
+  runs: number[];
+  /** The characters of its own segment (without merged parts), as `runs`. */
+  own: number[];
+  /** Shown blocks: itself, then the blocks joined into it (merged), in order; empty for merged ones. */
+  parts: LaidBlock[];
+  /** The shown block holding it (itself unless merged). */
+  root: LaidBlock;
+  /** Number of characters. */
+  length: number;
+  /** Flat index of its boundary. */
+  start: number;
+  /** Where the slot it displays at sits (doubled visible index, see `unitKey`), or -1. */
+  slot: number;
+  /** Order among slots at one place (deleted ones, see `unitKey`). */
+  slotTie: number;
+  /** Blocks displaying as its children, in order. */
+  kids: LaidBlock[];
+}
+
+/** The layout of a text as blocks. */
+export interface Layout {
+  /** The visible units. */
+  str: string;
+  /** Blocks in display order. */
+  blocks: LaidBlock[];
+  /** Blocks in boundary (sequence) order. */
+  bySeq: LaidBlock[];
+  /** Blocks displaying before every boundary's block (their slot precedes every boundary). */
+  front: LaidBlock[];
+  /** Flat length: one per block plus its characters. */
+  length: number;
+  /** Visible indexes of slots, ascending. */
+  slots: number[];
+}
+
+interface Move {
+  slot: string;
+  wall: number;
+  logical: number;
+}
+
+/** The move register value, when well formed. */
+function readMove(v: unknown): Move | null {
+  if (!Array.isArray(v) || v.length !== 3) return null;
+  const [slot, wall, logical] = v as unknown[];
+  if (typeof slot !== 'string' || typeof wall !== 'number' || typeof logical !== 'number') return null;
+  return { slot, wall, logical };
+}
+
+/** True when move `a` is older than move `b` (timestamp, then the slot's replica and clock). */
+function older(a: Move, b: Move): boolean {
+  if (a.wall !== b.wall) return a.wall < b.wall;
+  if (a.logical !== b.logical) return a.logical < b.logical;
+  return a.slot < b.slot;
+}
+
+/** Index of the last element of ascending `arr` below `x`, or -1. */
+export function lastBelow(arr: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((arr[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** The attributes of visible unit `i` under `spans` (null: none). */
+function attrsAt(spans: readonly FormatSpan[], i: number): Attributes | null {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid] as FormatSpan).to > i) hi = mid;
+    else lo = mid + 1;
+  }
+  return spans[lo]?.attributes ?? null;
+}
+
+/**
+ * The layout of `seq` (a text's sequence) formatted by `spans`; `ids` maps client indexes to
+ * replica ids.
+ */
+export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: readonly number[]): Layout {
+  const str = seq.toString();
+  const bySeq: LaidBlock[] = [];
+  const slots: number[] = [];
+  const moves: (Move | null)[] = [];
+  const merges: (Move | null)[] = [];
+  let pos = 0;
+  for (const leaf of seq.index.leaves) {
+    for (const it of leaf.items) {
+      if (it.deleted) continue;
+      const c = it.content as string;
+      for (let k = c.indexOf(MARKER); k >= 0; k = c.indexOf(MARKER, k + 1)) {
+        const at = pos + k;
+        const a = attrsAt(spans, at);
+        const t = a?.[TYPE_KEY];
+        const attrs: Record<string, unknown> = {};
+        if (a !== null)
+          for (const key of Object.keys(a)) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
+        moves.push(readMove(a?.[MOVE_KEY]));
+        merges.push(readMove(a?.[MERGE_KEY]));
+        bySeq.push(newBlock(`${ids[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));
+      }
+      for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) slots.push(pos + k);
+      pos += c.length;
+    }
+  }
+  slots.sort((a, b) => a - b);
+  const n = bySeq.length;
+  const markerPos = bySeq.map((b) => b.marker);
+  const seqOf = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const b = bySeq[i] as LaidBlock;
+    seqOf.set(b.id, i);
+    if (i === 0) addRuns(b, 0, b.marker, slots);
+    addRuns(b, b.marker + 1, i + 1 < n ? (markerPos[i + 1] as number) : str.length, slots);
+  }
+  const clientOf = new Map<number, number>();
+  for (let i = 0; i < ids.length; i++) clientOf.set(ids[i] as number, i);
+  const markerKeys = markerPos.map((p) => 2 * p);
+  // Merges: a block joined into another (not in place) shows its characters at the end of it. A
+  // target boundary that is gone stands for the block now holding its place (the one undo brought
+  // back just before it, or the one its characters joined).
+  const into = new Int32Array(n).fill(TOP);
+  for (let i = 0; i < n; i++) {
+    const m = merges[i];
+    if (m === null || m === undefined) continue;
+    let t = seqOf.get(m.slot);
+    if (t === undefined) {
+      const key = unitKey(seq, clientOf, m.slot);
+      if (key >= 0) t = lastBelow(markerKeys, key + 1);
+    }
+    if (t !== undefined && t >= 0 && t !== i) into[i] = t;
+  }
+  breakCycles(into, merges);
+  const mergedKids: number[][] = bySeq.map(() => []);
+  for (let i = 0; i < n; i++)
+    if ((into[i] as number) >= 0) (mergedKids[into[i] as number] as number[]).push(i);
+  for (const list of mergedKids)
+    if (list.length > 1) list.sort((x, y) => (older(merges[x] as Move, merges[y] as Move) ? -1 : 1));
+  const rootOf = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if ((into[i] as number) !== TOP) continue;
+    const root = bySeq[i] as LaidBlock;
+    const stack = [i];
+    while (stack.length > 0) {
+      const j = stack.pop() as number;
+      rootOf[j] = i;
+      const part = bySeq[j] as LaidBlock;
+      part.root = root;
+      root.parts.push(part);
+      const kids = mergedKids[j] as number[];
+      for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k] as number);
+    }
+    if (root.parts.length > 1) {
+      root.runs = [];
+      root.length = 0;
+      for (const part of root.parts)
+        for (let k = 0; k < part.own.length; k += 2)
+          pushRun(root, part.own[k] as number, part.own[k + 1] as number);
+    }
+  }
+  // Moves, between blocks shown (roots).
+  const parent = new Int32Array(n).fill(TOP);
+  for (let i = 0; i < n; i++) {
+    const m = moves[i];
+    if ((into[i] as number) !== TOP || m === null || m === undefined) continue;
+    const out = { tie: 0 };
+    const s = unitKey(seq, clientOf, m.slot, out);
+    if (s < 0) continue;
+    (bySeq[i] as LaidBlock).slot = s;
+    (bySeq[i] as LaidBlock).slotTie = out.tie;
+    const owner = lastBelow(markerKeys, s);
+    parent[i] = owner < 0 ? FRONT : (rootOf[owner] as number);
+  }
+  breakCycles(parent, moves);
+  const front: LaidBlock[] = [];
+  const top: LaidBlock[] = [];
+  for (let i = 0; i < n; i++) {
+    if ((into[i] as number) !== TOP) continue;
+    const p = parent[i] as number;
+    const b = bySeq[i] as LaidBlock;
+    if (p === TOP) {
+      b.slot = -1;
+      top.push(b);
+    } else (p === FRONT ? front : (bySeq[p] as LaidBlock).kids).push(b);
+  }
+  const bySlot = (a: LaidBlock, b: LaidBlock): number =>
+    a.slot - b.slot || a.slotTie - b.slotTie || a.seqIndex - b.seqIndex;
+  front.sort(bySlot);
+  for (const b of bySeq) if (b.kids.length > 1) b.kids.sort(bySlot);
+  const blocks: LaidBlock[] = [];
+  if (n === 0) {
+    const v = newBlock(VIRTUAL_ID, -1, -1, undefined, {});
+    addRuns(v, 0, str.length, slots);
+    if (v.length > 0) blocks.push(v);
+  } else {
+    const stack: LaidBlock[] = [];
+    for (let k = top.length - 1; k >= 0; k--) stack.push(top[k] as LaidBlock);
+    for (let k = front.length - 1; k >= 0; k--) stack.push(front[k] as LaidBlock);
+    while (stack.length > 0) {
+      const b = stack.pop() as LaidBlock;
+      blocks.push(b);
+      for (let k = b.kids.length - 1; k >= 0; k--) stack.push(b.kids[k] as LaidBlock);
+    }
+  }
+  let flat = 0;
+  for (const b of blocks) {
+    b.start = flat;
+    flat += 1 + b.length;
+  }
+  return { str, blocks, bySeq, front, length: flat, slots };
+}
+
+/**
+ * Where unit `id` (`replica:clock`) of `seq` sits, doubled: `2 * index` for a visible unit, `2 *
+ * index - 1` for a deleted one (between the visible units around its tombstone), so a slot that
+ * undo or redo brought back as a new unit just before its tombstone still places its block; -1
+ * when `id` names no unit of `seq`. `out.tie` orders tombstones at one place (0 for a visible unit).
+ */
+function unitKey(seq: Sequence, clientOf: ReadonlyMap<number, number>, id: string, out = { tie: 0 }): number {
+  out.tie = 0;
+  const m = /^(\d{1,16}):(\d{1,16})$/.exec(id);
+  if (m === null) return -1;
+  const client = clientOf.get(Number(m[1]));
+  if (client === undefined) return -1;
+  const clock = Number(m[2]);
+  const s = seq.env.store.find(client, clock);
+  if (!(s instanceof Item) || s.leaf === null || s.leaf.owner !== seq) return -1;
+  const base = seq.index.visibleIndexOf(s);
+  if (!s.deleted) return 2 * (base + clock - s.clock);
+  // Tombstones at one place order as in the sequence.
+  out.tie = seq.index.orderKey(s) * 2 ** 20 + (clock - s.clock);
+  return 2 * base - 1;
+}
+
+function newBlock(
+  id: string,
+  marker: number,
+  seqIndex: number,
+  type: unknown,
+  attrs: Record<string, unknown>,
+): LaidBlock {
+  const b: LaidBlock = {
+    id,
+    marker,
+    seqIndex,
+    type: typeof type === 'string' && type.length > 0 ? type : DEFAULT_TYPE,
+    attrs,
+    runs: [],
+    own: [],
+    length: 0,
+    start: 0,
+    slot: -1,
+    slotTie: 0,
+    kids: [],
+    parts: [],
+    root: null as unknown as LaidBlock,
+  };
+  b.own = b.runs;
+  b.root = b;
+  return b;
+}
+
+/** Add to `b` the characters in visible range `[from, to)` (slots skipped). */
+function addRuns(b: LaidBlock, from: number, to: number, slots: readonly number[]): void {
+  let a = from;
+  for (let k = lastBelow(slots, from) + 1; k < slots.length && (slots[k] as number) < to; k++) {
+    const s = slots[k] as number;
+    if (s > a) pushRun(b, a, s);
+    a = s + 1;
+  }
+  if (to > a) pushRun(b, a, to);
+}
+
+function pushRun(b: LaidBlock, from: number, to: number): void {
+  const r = b.runs;
+  if (r.length > 0 && r[r.length - 1] === from) r[r.length - 1] = to;
+  else r.push(from, to);
+  b.length += to - from;
+}
+
+/**
+ * Make the parent relation a forest: in every cycle, the member whose move is oldest displays at
+ * its boundary instead.
+ */
+function breakCycles(parent: Int32Array, moves: readonly (Move | null)[]): void {
+  const n = parent.length;
+  const state = new Uint8Array(n);
+  const path: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (state[i] !== 0) continue;
+    path.length = 0;
+    let j = i;
+    while (j >= 0 && state[j] === 0) {
+      state[j] = 1;
+      path.push(j);
+      j = parent[j] as number;
+    }
+    if (j >= 0 && state[j] === 1) {
+      let oldest = j;
+      for (let k = path.indexOf(j); k < path.length; k++) {
+        const c = path[k] as number;
+        if (older(moves[c] as Move, moves[oldest] as Move)) oldest = c;
+      }
+      parent[oldest] = TOP;
+    }
+    for (const c of path) state[c] = 2;
+  }
+}

@@ -1,0 +1,551 @@
+/**
+ * A sequence of blocks (paragraphs, headings, list items, code blocks, quotes, ...) whose
+ * contents are rich text, kept in one {@link Text}.
+ *
+ * Representation: every block is one boundary unit in the text, followed by its characters; its
+ * type and attributes are never-growing formatting marks on that unit (last writer wins per
+ * attribute, by the document's clock, as formatting does), and characters carry Peritext marks
+ * as in any `Text`. So a split is one inserted boundary (characters typed concurrently after the
+ * split point go with the new block; every character stays exactly once), a join is one deleted
+ * boundary (or, after moves, one merge register write), and updates, snapshots, hostile-input decoding, undo and cursor anchors are those of
+ * `Text`, unchanged: no new container kind and no new update format. The layout (which
+ * characters belong to which block, in which order blocks display) is a pure function of the
+ * text's units and marks; `blocks-layout.ts` defines it.
+ *
+ * Moves: a block's position is a last-writer-wins register (a mark on its boundary) naming a
+ * zero-width slot unit inserted where it should display: right after the block it follows (as
+ * that block's first "child"), or at the very front. The block's characters stay where they are
+ * in the text, so text typed concurrently into a moved block moves with it, and concurrent moves
+ * of one block show it once, where the latest move put it (concurrent moves that would put
+ * blocks after each other in a cycle: the oldest of the cycle is ignored). A block split off
+ * another follows it the same way, so a split half follows its block when the block is moved
+ * concurrently.
+ *
+ * Flat addressing, as ProseMirror counts: block `i`'s boundary is one unit at `blocks()[i].start`,
+ * its characters follow. Positions and lengths are UTF-16 units.
+ *
+ * Costs: reading (`blocks`, `toJSON`, positions) lays out the whole text once per change
+ * (O(n) in units, cached until the next change); an observed `Blocks` computes its event delta by
+ * comparing block states (O(n) per transaction). Each split or moved block adds one slot unit
+ * that stays (zero width). Code units U+FDD0 and U+FDD1 (Unicode noncharacters) are reserved.
+ */
+import { AccordError } from '../errors.js';
+import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
+import type { BlockInfo, BlockJSON, BlocksDelta, BlocksInsertText } from './blocks-delta.js';
+import { diffBlocks } from './blocks-delta.js';
+import { computeLayout, type LaidBlock, type Layout, MARKER, MERGE_KEY } from './blocks-layout.js';
+import {
+  blockContent,
+  blockIndexAt,
+  flatOfTextIndex,
+  runIndex,
+  runsLength,
+  segmentEnd,
+  sortRanges,
+  textPoint,
+  unitRanges,
+} from './blocks-positions.js';
+import { BlockWriter } from './blocks-write.js';
+import type { Text } from './text.js';
+import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';
+import { checkIndex } from './values.js';
+
+/** What changed in a {@link Blocks} during one transaction. */
+export interface BlocksChangeEvent {
+  /** The blocks that changed. */
+  target: Blocks;
+  /**
+   * The change over the flat sequence: applying it to the previous `toJSON()` state (with
+   * `applyBlocksDelta`) gives the new one. A moved block shows as a delete and an insert.
+   */
+  blocksDelta: BlocksDelta;
+  /** The transaction origin. */
+  origin: unknown;
+  /** True for changes made by this replica, false for applied updates. */
+  local: boolean;
+}
+
+/** Receives {@link BlocksChangeEvent}s. */
+export type BlocksListener = (event: BlocksChangeEvent) => void;
+
+const views = new WeakMap<Text, Blocks>();
+
+/** A block tree with rich-text contents over one `Text` (see the module comment). */
+export class Blocks {
+  private cache: Layout | null = null;
+  private cacheVersion = -1;
+  private cacheMarks = -1;
+  private cacheMarksRef: unknown = null;
+  private listeners: BlocksListener[] = [];
+  private lastState: BlockJSON[] | null = null;
+  private stopText: (() => void) | null = null;
+  /** The structural writes. */
+  private readonly w: BlockWriter;
+
+  private constructor(
+    /** The text holding the blocks (for `UndoManager` scopes, anchors and encoding). */
+    readonly text: Text,
+  ) {
+    this.w = new BlockWriter(text, () => this.layout());
+  }
+
+  /**
+   * The blocks view of `text` (one object per text). `doc.getBlocks(name)` is
+   * `Blocks.of(doc.getText(name))`; a text nested in a map or list works the same way.
+   */
+  static of(text: Text): Blocks {
+    let b = views.get(text);
+    if (b === undefined) {
+      b = new Blocks(text);
+      views.set(text, b);
+    }
+    return b;
+  }
+
+  /** The current layout (cached until the text or its marks change). @internal */
+  layout(): Layout {
+    const t = this.text;
+    const version = t.seq.index.version;
+    const marks = t.marks?.length ?? 0;
+    if (
+      this.cache === null ||
+      this.cacheVersion !== version ||
+      this.cacheMarks !== marks ||
+      this.cacheMarksRef !== t.marks
+    ) {
+      this.cache = computeLayout(t.seq, t.spans(), t.doc.clientIds);
+      this.cacheVersion = version;
+      this.cacheMarks = marks;
+      this.cacheMarksRef = t.marks;
+    }
+    return this.cache;
+  }
+
+  /** Number of flat units: one per block plus its characters. */
+  get length(): number {
+    return this.layout().length;
+  }
+
+  /** Number of blocks. */
+  get blockCount(): number {
+    return this.layout().blocks.length;
+  }
+
+  /** The blocks in order, with where they sit. */
+  blocks(): BlockInfo[] {
+    return this.layout().blocks.map((b) => ({
+      id: b.id,
+      type: b.type,
+      attrs: { ...b.attrs },
+      start: b.start,
+      length: b.length,
+    }));
+  }
+
+  /**
+   * The index of the block holding flat unit `flatIndex` (its boundary or one of its characters).
+   * @throws {AccordError} `out-of-range` unless 0 <= flatIndex < length.
+   */
+  blockAt(flatIndex: number): number {
+    const l = this.layout();
+    checkIndex(flatIndex, 0, l.length - 1, 'flatIndex');
+    return blockIndexAt(l, flatIndex);
+  }
+
+  /** The characters of block `blockIndex` as a delta. @throws {AccordError} `out-of-range`. */
+  blockDelta(blockIndex: number): TextDeltaInsert[] {
+    const l = this.layout();
+    checkIndex(blockIndex, 0, l.blocks.length - 1, 'blockIndex');
+    return blockContent(l, this.text.spans(), l.blocks[blockIndex] as LaidBlock);
+  }
+
+  /**
+   * The index in {@link Blocks.text} where text typed at flat position `flatIndex` goes
+   * (1 <= flatIndex <= length). For a cursor that stays with the characters around it, anchor the
+   * unit before: `createAnchor(blocks.text, index, 'after')`, and map the resolved anchor back
+   * with {@link Blocks.flatIndexOf}.
+   * @throws {AccordError} `out-of-range`.
+   */
+  textIndexOf(flatIndex: number): number {
+    const l = this.layout();
+    checkIndex(flatIndex, 1, l.length, 'flatIndex');
+    const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
+    return textPoint(l, b, flatIndex - 1 - b.start);
+  }
+
+  /**
+   * The flat position of index `textIndex` of {@link Blocks.text} (0 <= textIndex <= its
+   * length): the place among the blocks' characters it is at (a boundary or slot maps to the start
+   * of the characters after it).
+   * @throws {AccordError} `out-of-range`.
+   */
+  flatIndexOf(textIndex: number): number {
+    checkIndex(textIndex, 0, this.text.length, 'textIndex');
+    return flatOfTextIndex(this.layout(), textIndex);
+  }
+
+  /** Every block with its content. */
+  toJSON(): BlockJSON[] {
+    const l = this.layout();
+    const spans = this.text.spans();
+    return l.blocks.map((b) => ({
+      id: b.id,
+      type: b.type,
+      attrs: { ...b.attrs },
+      content: blockContent(l, spans, b),
+    }));
+  }
+
+  // ---- Block structure -------------------------------------------------------------------------
+
+  /**
+   * Insert a block of `type` with `attrs` (JSON values; `null` ones are left out) and `content`
+   * at block index `blockIndex` (0 <= blockIndex <= blockCount). One transaction. Returns its id.
+   * Under concurrency it displays right after the block now before it (first at index 0),
+   * wherever that block moves.
+   * @throws {AccordError} `out-of-range`, or `invalid-argument` for an empty type, bad
+   * attributes or content.
+   */
+  insertBlock(
+    blockIndex: number,
+    type: string,
+    attrs: Record<string, unknown> = {},
+    content: TextDeltaInsert[] = [],
+  ): string {
+    checkIndex(blockIndex, 0, this.blockCount, 'blockIndex');
+    checkType(type);
+    checkBlockAttrs(attrs);
+    for (const op of content) {
+      if (typeof op !== 'object' || op === null || typeof op.insert !== 'string')
+        throw new AccordError('invalid-argument', 'content must be inserts of strings');
+      checkChars(op.insert);
+      if (op.attributes !== undefined) checkInline(op.attributes);
+    }
+    return this.edit(() => {
+      this.w.normalize();
+      const l = this.layout();
+      const anchor = blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id;
+      // The boundary goes where it takes no one's characters: at the end of the anchor block's
+      // characters in sequence order (before the next boundary), so the anchor block precedes it
+      // there too and a join of the two is one deleted unit; a first block goes just before the
+      // first boundary (after the slots before it), unless characters precede that boundary.
+      const first = l.bySeq[0];
+      let at = l.str.length;
+      if (anchor !== null) at = segmentEnd(l, l.blocks[blockIndex - 1] as LaidBlock);
+      else if (first !== undefined)
+        at =
+          first.own[0] !== undefined && (first.own[0] as number) < first.marker
+            ? segmentEnd(l, first)
+            : first.marker;
+      const id = this.w.insertUnit(at, MARKER);
+      let pos = at + 1;
+      for (const op of content) {
+        if (op.insert.length === 0) continue;
+        this.text.insert(pos, op.insert, op.attributes ?? {});
+        pos += op.insert.length;
+      }
+      this.w.setMarks(id, type, attrs, false);
+      this.w.place(id, anchor);
+      return id;
+    });
+  }
+
+  /**
+   * Split the block holding flat position `flatIndex` there (1 <= flatIndex <= length): one new
+   * boundary; the characters after it (and those typed there concurrently by others) form the new
+   * block, of `type` and `attrs` (default: those of the block split). One transaction; returns the
+   * new block's id. Under concurrency the new block follows the block split wherever it is moved.
+   * @throws {AccordError} `out-of-range`, `invalid-argument`.
+   */
+  split(flatIndex: number, type?: string, attrs?: Record<string, unknown>): string {
+    checkIndex(flatIndex, 1, this.length, 'flatIndex');
+    if (type !== undefined) checkType(type);
+    if (attrs !== undefined) checkBlockAttrs(attrs);
+    return this.edit(() => {
+      this.w.normalize();
+      let l = this.layout();
+      const k = blockIndexAt(l, flatIndex - 1);
+      if (this.w.unorphan(l.blocks[k] as LaidBlock)) l = this.layout();
+      const b = l.blocks[k] as LaidBlock;
+      // The part (own characters, or a block joined into it) where the split falls.
+      let u = flatIndex - 1 - b.start;
+      let xi = 0;
+      for (; xi < b.parts.length - 1; xi++) {
+        const len = runsLength((b.parts[xi] as LaidBlock).own);
+        if (u <= len) break;
+        u -= len;
+      }
+      const x = b.parts[xi] as LaidBlock;
+      const at =
+        u > 0 ? runIndex(x.own, u - 1) + 1 : x.own.length > 0 ? (x.own[0] as number) : segmentEnd(l, x);
+      const later = b.parts.slice(xi + 1).map((p) => p.id);
+      const id = this.w.insertUnit(at, MARKER);
+      this.w.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
+      this.w.place(id, b.id);
+      for (const p of later) this.w.setRegister(p, MERGE_KEY, id);
+      return id;
+    });
+  }
+
+  /**
+   * Join block `blockIndex` (>= 1) into the block before it: its characters (and those typed into
+   * it concurrently) follow that block's. When the block before is also the one before in the text
+   * (always, unless blocks were moved or inserted first) that is one deleted boundary unit;
+   * otherwise it is one write of the block's merge register (the boundary stays, hidden). Nothing
+   * is copied, so two replicas joining the same block join it once. Blocks that followed it keep
+   * their place (they may get new slots).
+   * @throws {AccordError} `out-of-range`.
+   */
+  join(blockIndex: number): void {
+    checkIndex(blockIndex, 1, this.blockCount - 1, 'blockIndex');
+    this.edit(() => {
+      this.w.normalize();
+      const l = this.layout();
+      this.w.joinInto(l.blocks[blockIndex] as LaidBlock, l.blocks[blockIndex - 1] as LaidBlock);
+    });
+  }
+
+  /**
+   * Move block `fromBlock` (boundary and characters) so that it is at index `toBlock` afterwards
+   * (as `splice(toBlock, 0, ...splice(fromBlock, 1))` would; 0 <= both < blockCount). One
+   * register write: concurrent moves of one block leave it where the latest put it, never twice;
+   * text typed into it concurrently moves with it. Blocks that followed it (split from it or
+   * moved after it) stay where they are.
+   * @throws {AccordError} `out-of-range`.
+   */
+  move(fromBlock: number, toBlock: number): void {
+    const n = this.blockCount;
+    checkIndex(fromBlock, 0, n - 1, 'fromBlock');
+    checkIndex(toBlock, 0, n - 1, 'toBlock');
+    if (fromBlock === toBlock) return;
+    this.edit(() => {
+      this.w.normalize();
+      let l = this.layout();
+      const b = l.blocks[fromBlock] as LaidBlock;
+      const id = b.id;
+      if (b.kids.length > 0)
+        this.w.rehome(
+          b.kids.map((c) => c.id),
+          fromBlock === 0 ? null : (l.blocks[fromBlock - 1] as LaidBlock).id,
+        );
+      l = this.layout();
+      const rest = l.blocks.filter((x) => x.id !== id);
+      this.w.place(id, toBlock === 0 ? null : (rest[toBlock - 1] as LaidBlock).id);
+    });
+  }
+
+  /**
+   * Set block `blockIndex`'s type and/or attributes (`null` removes one). Last writer wins per
+   * attribute and for the type.
+   * @throws {AccordError} `out-of-range`, `invalid-argument`.
+   */
+  setBlock(blockIndex: number, type?: string, attrs?: AttributesPatch): void {
+    checkIndex(blockIndex, 0, this.blockCount - 1, 'blockIndex');
+    if (type !== undefined) checkType(type);
+    if (attrs !== undefined) checkBlockAttrs(attrs);
+    this.edit(() => {
+      this.w.normalize();
+      const b = this.layout().blocks[blockIndex] as LaidBlock;
+      this.w.setMarks(b.id, type, attrs ?? {}, true);
+    });
+  }
+
+  /**
+   * Delete `count` blocks from `blockIndex` (boundaries and characters). Blocks that followed a
+   * deleted block (split from it or moved after it) and are not deleted stay where they display.
+   * @throws {AccordError} `out-of-range`.
+   */
+  deleteBlocks(blockIndex: number, count: number): void {
+    const n = this.blockCount;
+    checkIndex(blockIndex, 0, n, 'blockIndex');
+    checkIndex(count, 0, n - blockIndex, 'count');
+    if (count === 0) return;
+    this.edit(() => {
+      this.w.normalize();
+      const l = this.layout();
+      const gone = l.blocks.slice(blockIndex, blockIndex + count);
+      this.w.removeBlocks(gone, blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id);
+    });
+  }
+
+  // ---- Characters --------------------------------------------------------------------------------
+
+  /**
+   * Insert `text` at flat position `flatIndex` (1 <= flatIndex <= length), in the block whose
+   * boundary or character precedes it, with `Text.insert`'s rules for `attributes`.
+   * @throws {AccordError} `out-of-range`, `invalid-argument` (also for U+FDD0 and U+FDD1, and
+   * attribute names starting with U+0000 or U+0001, which blocks reserve).
+   */
+  insertText(flatIndex: number, text: string, attributes?: AttributesPatch): void {
+    if (typeof text !== 'string') throw new AccordError('invalid-argument', 'text must be a string');
+    checkChars(text);
+    if (attributes !== undefined) checkInline(attributes);
+    const l = this.layout();
+    checkIndex(flatIndex, 1, Math.max(1, l.length), 'flatIndex');
+    if (l.length === 0) throw new AccordError('out-of-range', 'no block to insert into');
+    if (text.length === 0) return;
+    const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
+    this.text.insert(textPoint(l, b, flatIndex - 1 - b.start), text, attributes);
+  }
+
+  /**
+   * Delete `length` flat units from `flatIndex`. Characters are deleted; a deleted boundary joins
+   * what is left of its block into the block before (as {@link Blocks.join}). A range starting at
+   * 0 keeps the first block's boundary when text of the blocks it touches is left (that text joins
+   * the first block), and deletes it otherwise.
+   * @throws {AccordError} `out-of-range`.
+   */
+  deleteRange(flatIndex: number, length: number): void {
+    const l0 = this.layout();
+    checkIndex(flatIndex, 0, l0.length, 'flatIndex');
+    checkIndex(length, 0, l0.length - flatIndex, 'length');
+    if (length === 0) return;
+    this.edit(() => {
+      const l = this.layout();
+      const end = flatIndex + length;
+      const ranges: number[] = [];
+      const joined: string[] = [];
+      for (const b of l.blocks) {
+        if (b.start >= end) break;
+        const tEnd = b.start + 1 + b.length;
+        if (tEnd <= flatIndex) continue;
+        if (b.start >= flatIndex) joined.push(b.id);
+        const from = Math.max(flatIndex, b.start + 1) - b.start - 1;
+        const to = Math.min(end, tEnd) - b.start - 1;
+        if (to > from) ranges.push(...unitRanges(b, from, to - from));
+      }
+      this.w.deleteUnits(sortRanges(ranges));
+      for (let k = joined.length - 1; k >= 0; k--) {
+        const lk = this.layout();
+        const i = lk.blocks.findIndex((x) => x.id === joined[k]);
+        if (i < 0) continue;
+        if (i > 0) {
+          this.w.normalize();
+          const ln = this.layout();
+          const j = ln.blocks.findIndex((x) => x.id === joined[k]);
+          this.w.joinInto(ln.blocks[j] as LaidBlock, ln.blocks[j - 1] as LaidBlock);
+        } else if ((lk.blocks[0] as LaidBlock).length === 0) {
+          this.w.removeBlocks([lk.blocks[0] as LaidBlock], null);
+        }
+      }
+    });
+  }
+
+  /**
+   * Set inline attributes over `length` flat units from `flatIndex` (`null` removes), with
+   * `Text.format`'s rules; boundaries in the range are skipped.
+   * @throws {AccordError} `out-of-range`, `invalid-argument`.
+   */
+  format(flatIndex: number, length: number, attributes: AttributesPatch): void {
+    checkInline(attributes);
+    const l = this.layout();
+    checkIndex(flatIndex, 0, l.length, 'flatIndex');
+    checkIndex(length, 0, l.length - flatIndex, 'length');
+    if (length === 0) return;
+    const ranges: number[] = [];
+    const end = flatIndex + length;
+    for (const b of l.blocks) {
+      if (b.start >= end) break;
+      const from = Math.max(flatIndex, b.start + 1) - b.start - 1;
+      const to = Math.min(end, b.start + 1 + b.length) - b.start - 1;
+      if (to > from) ranges.push(...unitRanges(b, from, to - from));
+    }
+    this.edit(() => {
+      for (let k = 0; k < ranges.length; k += 2) {
+        const a = ranges[k] as number;
+        this.text.format(a, (ranges[k + 1] as number) - a, attributes);
+      }
+    });
+  }
+
+  /**
+   * Apply a flat delta as one transaction: `retain` skips (with `attributes`, formats the
+   * characters), `{retain: 1, block}` sets the type/attributes of the block whose boundary is
+   * there, `insert` of a string inserts characters with exactly its attributes, `insert` of a
+   * block inserts a boundary (a split inside a block's text, a new block at a block edge), and
+   * `delete` deletes as {@link Blocks.deleteRange}. Checked first: a malformed delta changes
+   * nothing.
+   * @throws {AccordError} `invalid-argument` for a malformed op, `out-of-range` past the end.
+   */
+  applyFlatDelta(delta: BlocksDelta): void {
+    checkFlatDelta(delta, this.length);
+    this.edit(() => {
+      let pos = 0;
+      for (const op of delta) {
+        if ('delete' in op) this.deleteRange(pos, op.delete);
+        else if ('insert' in op) {
+          if (typeof op.insert === 'string') {
+            this.insertText(pos, op.insert, (op as BlocksInsertText).attributes ?? {});
+            pos += op.insert.length;
+          } else {
+            const spec = op.insert.block;
+            const l = this.layout();
+            const k = pos === 0 ? -1 : blockIndexAt(l, pos - 1);
+            const b = l.blocks[k];
+            if (b === undefined || pos - 1 - b.start === b.length)
+              this.insertBlock(k + 1, spec.type, { ...spec.attrs });
+            else this.split(pos, spec.type, { ...spec.attrs });
+            pos += 1;
+          }
+        } else if ('block' in op) {
+          const l = this.layout();
+          const k = blockIndexAt(l, pos);
+          if ((l.blocks[k] as LaidBlock).start !== pos)
+            throw new AccordError('invalid-argument', `no block boundary at ${pos}`);
+          this.setBlock(k, op.block.type, op.block.attrs);
+          pos += 1;
+        } else {
+          if (op.attributes !== undefined) this.format(pos, op.retain, op.attributes);
+          pos += op.retain;
+        }
+      }
+    });
+  }
+
+  // ---- Events ----------------------------------------------------------------------------------
+
+  /** Call `fn` after every transaction that changed the blocks. Returns a function that stops. */
+  observe(fn: BlocksListener): () => void {
+    if (this.listeners.length === 0) {
+      this.lastState = this.toJSON();
+      this.stopText = this.text.observe((ev) => this.onTextEvent(ev.origin, ev.local));
+    }
+    this.listeners.push(fn);
+    return () => this.unobserve(fn);
+  }
+
+  /** Stop calling `fn`. */
+  unobserve(fn: BlocksListener): void {
+    const i = this.listeners.indexOf(fn);
+    if (i < 0) return;
+    this.listeners.splice(i, 1);
+    if (this.listeners.length === 0) {
+      this.stopText?.();
+      this.stopText = null;
+      this.lastState = null;
+    }
+  }
+
+  private onTextEvent(origin: unknown, local: boolean): void {
+    const next = this.toJSON();
+    const blocksDelta = diffBlocks(this.lastState ?? [], next);
+    this.lastState = next;
+    if (blocksDelta.length === 0) return;
+    const ev: BlocksChangeEvent = { target: this, blocksDelta, origin, local };
+    let failure: { error: unknown } | null = null;
+    for (const fn of this.listeners.slice()) {
+      try {
+        fn(ev);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== null) throw failure.error;
+  }
+
+  // ---- Internals -------------------------------------------------------------------------------
+
+  private edit<T>(fn: () => T): T {
+    return this.text.doc.transact(fn);
+  }
+}
