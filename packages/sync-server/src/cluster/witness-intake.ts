@@ -25,7 +25,7 @@ import type { NodeId } from '../election/types.js';
 import type { ReplicaHost } from '../relay/replicator.js';
 import type { Scheduler } from '../time/scheduler.js';
 import type { CausalForwarding, EntryVerdict } from './causal-forwarding.js';
-import type { ClusterMessage, WitnessOfferMessage } from './messages.js';
+import type { ClusterMessage, WitnessEntry, WitnessOfferMessage } from './messages.js';
 import type { QuorumReads } from './quorum-reads.js';
 
 /** How often a read answer with blocked entries is looked at again (ms). */
@@ -113,29 +113,20 @@ export class WitnessIntake {
     const state = st;
     const verdicts = this.d.causal.assess(m.docId, m.entries, (i) => state.done[i] === true);
     let blocked = false;
-    let applied = false;
+    const ready: number[] = [];
+    for (let i = 0; i < m.entries.length; i++) {
+      const v = verdicts[i];
+      if (v === 'blocked') blocked = true;
+      else if (v === 'ready') ready.push(i);
+    }
+    const taken = this.takeIn(m, ready, state);
     for (let i = 0; i < m.entries.length; i++) {
       const entry = m.entries[i];
-      const v = verdicts[i];
-      if (entry === undefined || v === 'blocked') {
-        blocked = true;
-        continue;
-      }
-      if (v === 'ready') {
-        try {
-          state.durable.push(this.d.host.ingestNow(m.docId, entry.update));
-        } catch (e) {
-          if (!(e instanceof DecodeError)) throw e;
-          state.failed = true; // bad bytes: never acknowledged, the witness keeps them
-          continue;
-        }
-        state.done[i] = true;
-        applied = true;
-      }
-      this.d.causal.commitEntry(m.docId, entry);
+      if (entry !== undefined && (verdicts[i] === 'present' || taken.has(i)))
+        this.d.causal.commitEntry(m.docId, entry);
     }
     // Conservative: a peer that takes in a forward of ours next pulls from us first.
-    if (applied) this.d.untracked(m.docId);
+    if (taken.size > 0) this.d.untracked(m.docId);
     if (blocked && !state.failed && ++state.looks < PROBE_RECHECKS) {
       this.d.scheduler.setTimer(PROBE_RECHECK_MS, () => this.probe(from, m, state));
       return;
@@ -147,6 +138,44 @@ export class WitnessIntake {
       },
       (e: unknown) => this.d.host.logger.warn({ err: e, from, docId: m.docId }, 'witness update not stored'),
     );
+  }
+
+  /**
+   * Apply the entries `ready` of a probe: merged into one update (one log entry here, not one
+   * per update), or one by one when that fails on bad bytes, so the good ones still go in.
+   * Returns the entries applied; a bad one marks the probe failed (never acknowledged).
+   */
+  private takeIn(m: WitnessOfferMessage, ready: readonly number[], state: ProbeState): Set<number> {
+    const taken = new Set<number>();
+    if (ready.length === 0) return taken;
+    const updates = ready.map((i) => (m.entries[i] as WitnessEntry).update);
+    try {
+      state.durable.push(
+        this.d.host.ingestNow(
+          m.docId,
+          updates.length === 1 ? (updates[0] as Uint8Array) : mergeUpdates(updates),
+        ),
+      );
+      for (const i of ready) {
+        taken.add(i);
+        state.done[i] = true;
+      }
+      return taken;
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+    }
+    for (const i of ready) {
+      try {
+        state.durable.push(this.d.host.ingestNow(m.docId, (m.entries[i] as WitnessEntry).update));
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        state.failed = true; // bad bytes: never acknowledged, the witness keeps them
+        continue;
+      }
+      taken.add(i);
+      state.done[i] = true;
+    }
+    return taken;
   }
 
   private readAnswer(from: NodeId, m: WitnessOfferMessage, known?: readonly boolean[]): void {
