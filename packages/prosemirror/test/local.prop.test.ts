@@ -1,0 +1,68 @@
+/**
+ * Local changes: for random documents and random editor commands (typing, Enter, Backspace and
+ * Delete, marks, headings, code blocks, lists in and out, blockquotes: ReplaceStep,
+ * ReplaceAroundStep, AddMarkStep, RemoveMarkStep), the flat delta of the change applied to the
+ * blocks before gives the blocks after. Plus the exact deltas of the everyday edits.
+ */
+import fc from 'fast-check';
+import { EditorState, TextSelection } from 'prosemirror-state';
+import { describe, expect, it } from 'vitest';
+import { BlockMapping } from '../src/convert.js';
+import type { FlatBlock } from '../src/flat.js';
+import { localDelta } from '../src/local.js';
+import { accordSchema as schema } from '../src/schema.js';
+import { blocksArb, editArb, runEdits } from './arbitraries.js';
+import { applyModel } from './model.js';
+
+const mapping = new BlockMapping(schema);
+
+describe('local changes as flat deltas', () => {
+  it('turn the blocks before into the blocks after, whatever the commands', () => {
+    let changed = 0;
+    fc.assert(
+      fc.property(blocksArb, fc.array(editArb, { minLength: 1, maxLength: 4 }), (blocks, edits) => {
+        const before = mapping.toDoc(blocks);
+        const after = runEdits(before, edits);
+        const delta = localDelta(mapping, before, after);
+        if (delta.length > 0) changed++;
+        expect(applyModel(mapping.toBlocks(before), delta)).toEqual(mapping.toBlocks(after));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(changed).toBeGreaterThan(500); // the commands do change documents
+  });
+
+  const para = (text: string): FlatBlock => ({
+    type: 'paragraph',
+    attrs: {},
+    content: text ? [{ insert: text }] : [],
+  });
+
+  function edit(blocks: FlatBlock[], from: number, to: number, run: (s: EditorState) => EditorState) {
+    const doc = mapping.toDoc(blocks);
+    let state = EditorState.create({ doc, schema });
+    state = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from, to)));
+    return localDelta(mapping, doc, run(state).doc);
+  }
+
+  it('types as an insert, Enter as a split, Backspace at a start as a join, bold as a format', () => {
+    const blocks = [para('hello'), para('world')];
+    // Positions: paragraph 1 text at 1..6, paragraph 2 text at 8..13.
+    expect(edit(blocks, 3, 3, (s) => s.apply(s.tr.insertText('X')))).toEqual([
+      { retain: 3 },
+      { insert: 'X' },
+    ]);
+    expect(edit(blocks, 3, 3, (s) => s.apply(s.tr.split(3)))).toEqual([
+      { retain: 3 },
+      { insert: { block: { type: 'paragraph', attrs: {} } } },
+    ]);
+    expect(edit(blocks, 8, 8, (s) => s.apply(s.tr.join(7)))).toEqual([{ retain: 6 }, { delete: 1 }]);
+    expect(edit(blocks, 2, 4, (s) => s.apply(s.tr.addMark(2, 4, schema.marks.strong.create())))).toEqual([
+      { retain: 2 },
+      { retain: 2, attributes: { bold: true } },
+    ]);
+    expect(
+      edit(blocks, 8, 8, (s) => s.apply(s.tr.setBlockType(8, 8, schema.nodes.heading, { level: 1 }))),
+    ).toEqual([{ retain: 6 }, { retain: 1, block: { type: 'heading', attrs: { level: 1 } } }]);
+  });
+});
