@@ -6,7 +6,7 @@
  * `BlocksLike` is what the binding needs from a shared blocks container (core's `Blocks` is
  * one); the binding never depends on more than this.
  */
-import type { Attributes, AttributesPatch, ChangeEvent, TextDeltaInsert } from '@accord/core';
+import type { Attributes, AttributesPatch, Text, TextDeltaInsert } from '@accord/core';
 
 /** Attributes of a block (a heading's `level`, a list item's `indent` and `kind`, ...). */
 export type BlockAttrs = Readonly<Record<string, unknown>>;
@@ -29,10 +29,10 @@ export interface FlatRetain {
   readonly attributes?: AttributesPatch;
 }
 
-/** Keep one block marker and change its block's type and/or attributes. */
+/** Keep one block marker and change its block's type and/or the attributes in `attrs` (`null` removes one). */
 export interface FlatRetainBlock {
   readonly retain: 1;
-  readonly block: { readonly type?: string; readonly attrs?: BlockAttrs };
+  readonly block: { readonly type?: string; readonly attrs?: AttributesPatch };
 }
 
 /** Insert text with exactly `attributes` (none when absent). */
@@ -62,18 +62,24 @@ export interface BlockEntry extends BlockInfo {
   readonly id: string;
   /** Flat index of its marker. */
   readonly start: number;
-  /** Its length in flat units (1 for the marker plus its text's length). */
+  /** Length of its text (the marker not counted). */
   readonly length: number;
 }
 
 /** A change event of a blocks container. */
-export interface BlocksChangeEvent extends ChangeEvent {
+export interface BlocksChangeEvent {
   /** What changed, as a flat delta against the content before the transaction. */
-  readonly blocksDelta?: readonly FlatDeltaOp[];
+  readonly blocksDelta: readonly FlatDeltaOp[];
+  /** The transaction's origin. */
+  readonly origin: unknown;
+  /** True for changes made by this replica. */
+  readonly local: boolean;
 }
 
 /** What the binding needs from a shared sequence of blocks (core's `Blocks`). */
 export interface BlocksLike {
+  /** The text holding the blocks (the undo manager's scope; its document is the blocks'). */
+  readonly text: Text;
   /** Flat length: one unit per block plus the length of every block's text. */
   readonly length: number;
   readonly blockCount: number;

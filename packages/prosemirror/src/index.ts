@@ -3,6 +3,10 @@
  * remote carets from presence and undo of your own edits.
  * @packageDocumentation
  */
+
+export { type AccordMeta, accordSyncKey, type BindingConfig } from './binding.js';
+export { type RemoteCaret, remoteCarets, remoteCaretsCss, remoteCaretsPlugin } from './carets.js';
+export { type AccordProsemirrorOptions, accordProsemirror, blocksToDoc } from './collab.js';
 export { BlockMapping, headingLevel, type LaidOutBlock, type Layout, listIndent } from './convert.js';
 export type {
   BlockAttrs,
@@ -19,7 +23,18 @@ export type {
   FlatRetainBlock,
 } from './flat.js';
 export { attributePatch, type BlockRange, changedBlocks, DeltaBuilder, localDelta } from './local.js';
+export { normalizePlugin, topRange } from './normalize.js';
 export { flatToPos, posToFlat } from './positions.js';
+export {
+  type CursorValue,
+  FALLBACK_COLOR,
+  MAX_NAME_LENGTH,
+  type PeerPresence,
+  type PresenceSource,
+  resolveCursor,
+  safeColor,
+  safeName,
+} from './presence.js';
 export { applyRemoteDelta, type BlocksSource } from './remote.js';
 export {
   type AccordMarkName,
@@ -30,3 +45,5 @@ export {
   type SchemaNames,
   tiptapNames,
 } from './schema.js';
+export { AccordSync } from './sync.js';
+export { accordRedo, accordSync, accordUndo, accordUndoKeys } from './undo.js';

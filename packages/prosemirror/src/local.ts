@@ -154,7 +154,7 @@ export function diffBlocks(
     const x = a[i] as Unit;
     const y = b[j] as Unit;
     if (x.key === y.key) out.retain(1);
-    else if ('block' in y) out.retainBlock(y.block);
+    else if ('block' in y) out.retainBlock((x as { block: BlockInfo }).block, y.block);
     else out.retain(1, attributePatch((x as { attributes: Attributes }).attributes, y.attributes));
   };
   for (let i = 0; i < prefix; i++) keep(i, i);
@@ -168,7 +168,7 @@ export function diffBlocks(
 }
 
 /** The patch that turns attributes `from` into `to` (`null` for the removed ones). */
-export function attributePatch(from: Attributes, to: Attributes): AttributesPatch {
+export function attributePatch(from: Readonly<Attributes>, to: Readonly<Attributes>): AttributesPatch {
   const patch: AttributesPatch = {};
   for (const key of Object.keys(from)) if (!(key in to)) patch[key] = null;
   for (const [key, value] of Object.entries(to)) {
@@ -197,8 +197,13 @@ export class DeltaBuilder {
     this.#lastKey = key;
   }
 
-  retainBlock(block: BlockInfo): void {
-    this.#ops.push({ retain: 1, block: { type: block.type, attrs: block.attrs } });
+  /** Keep a marker, changing its block from `from` to `to`. */
+  retainBlock(from: BlockInfo, to: BlockInfo): void {
+    const attrs = attributePatch(from.attrs, to.attrs);
+    const block: { type?: string; attrs?: AttributesPatch } = {};
+    if (from.type !== to.type) block.type = to.type;
+    if (Object.keys(attrs).length > 0) block.attrs = attrs;
+    this.#ops.push({ retain: 1, block });
     this.#lastKey = null;
   }
 

@@ -193,7 +193,7 @@ function applyStructural(
 }
 
 /** Replace `before` (at `at`) by `after`, touching only the part that differs. */
-function replaceNarrowly(
+export function replaceNarrowly(
   tr: Transaction,
   top: NodeType,
   before: Fragment,
@@ -225,7 +225,7 @@ function replaceNarrowly(
 }
 
 /** Index of the top-level node containing position `pos`. */
-function topIndex(doc: Node, pos: number): number {
+export function topIndex(doc: Node, pos: number): number {
   let end = 0;
   for (let i = 0; i < doc.childCount; i++) {
     end += doc.child(i).nodeSize;
@@ -234,7 +234,7 @@ function topIndex(doc: Node, pos: number): number {
   return Math.max(0, doc.childCount - 1);
 }
 
-function groups(mapping: BlockMapping, node: Node): boolean {
+export function groups(mapping: BlockMapping, node: Node): boolean {
   const n = mapping.names.nodes;
   const name = node.type.name;
   return name === n.bulletList || name === n.orderedList || name === n.blockquote;

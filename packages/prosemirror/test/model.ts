@@ -63,7 +63,12 @@ export function applyModel(blocks: readonly FlatBlock[], delta: readonly FlatDel
       if ('block' in op) {
         const u = units[pos] as Unit;
         if (u.kind !== 'block') throw new Error('block change on a character');
-        units[pos] = { kind: 'block', type: op.block.type ?? u.type, attrs: op.block.attrs ?? u.attrs };
+        const attrs: Record<string, unknown> = { ...u.attrs };
+        for (const [k, v] of Object.entries(op.block.attrs ?? {})) {
+          if (v === null) delete attrs[k];
+          else attrs[k] = v;
+        }
+        units[pos] = { kind: 'block', type: op.block.type ?? u.type, attrs };
       } else if (op.attributes) {
         for (let i = pos; i < pos + op.retain; i++) {
           const u = units[i] as Unit;
