@@ -7,6 +7,7 @@ import { accordProject } from '../../vitest.shared.js';
  */
 export default accordProject('prosemirror', {
   test: {
+    globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,

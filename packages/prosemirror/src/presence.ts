@@ -2,9 +2,11 @@
  * What the binding needs from presence, and how a cursor travels in it. `WebsocketProvider` from
  * `@accord/client` satisfies {@link PresenceSource} as it is.
  *
- * A cursor is sent as `{ anchor, head }`, flat indices of the shared blocks (a text position:
- * the flat index of the unit after it). Peers resolve them in their own copy; a position beyond
- * the end is clamped, anything else malformed draws no caret.
+ * A cursor is sent as `{ flatAnchor, flatHead }`, flat indices of the shared blocks (a text
+ * position: the flat index of the unit after it); the names differ from a plain-text editor's
+ * `{ anchor, head }` so that a CodeMirror binding on the same presence draws no caret for it.
+ * Peers resolve them in their own copy; a position beyond the end is clamped, anything else
+ * malformed draws no caret.
  */
 import type { PresenceValue } from '@accord/core/protocol';
 
@@ -33,8 +35,8 @@ export interface PresenceSource {
 
 /** A cursor as published in presence: flat indices where the selection starts and ends. */
 export interface CursorValue {
-  readonly anchor: number;
-  readonly head: number;
+  readonly flatAnchor: number;
+  readonly flatHead: number;
 }
 
 /** Longest name drawn next to a remote caret. */
@@ -60,7 +62,10 @@ export function safeName(name: unknown, fallback: string): string {
  * A peer's cursor clamped to `[0, length]`, or undefined when it is not a {@link CursorValue}.
  * Never throws: presence comes from other people.
  */
-export function resolveCursor(cursor: PresenceValue, length: number): CursorValue | undefined {
+export function resolveCursor(
+  cursor: PresenceValue,
+  length: number,
+): { anchor: number; head: number } | undefined {
   if (
     cursor === null ||
     typeof cursor !== 'object' ||
@@ -70,8 +75,8 @@ export function resolveCursor(cursor: PresenceValue, length: number): CursorValu
     return undefined;
   }
   const record = cursor as { readonly [key: string]: PresenceValue };
-  const anchor = position(record.anchor, length);
-  const head = position(record.head, length);
+  const anchor = position(record.flatAnchor, length);
+  const head = position(record.flatHead, length);
   return anchor === undefined || head === undefined ? undefined : { anchor, head };
 }
 

@@ -47,6 +47,7 @@ export class AccordSync {
   #engaged = false;
   #destroyed = false;
   #lastSelection: Selection | undefined;
+  #lastDoc: Node | undefined;
   /** Local Accord transactions sent and remote ProseMirror transactions dispatched. */
   readonly counts = { local: 0, remote: 0, resyncs: 0 };
 
@@ -78,9 +79,13 @@ export class AccordSync {
     if (this.#destroyed) return;
     const doc = view.state.doc;
     const local = doc !== this.#synced;
+    const moved = this.#lastSelection !== undefined && !view.state.selection.eq(this.#lastSelection);
+    // The caret moved on its own (click, arrow keys): the next edit starts a new undo step.
+    if (moved && doc === this.#lastDoc) this.undoManager.stopCapturing();
+    this.#lastDoc = doc;
     if (local) this.#sendLocal(this.#synced, doc);
     if (view.hasFocus()) this.#engaged = true;
-    if (this.#engaged && (local || !view.state.selection.eq(this.#lastSelection ?? view.state.selection))) {
+    if (this.#engaged && (local || moved)) {
       this.#scheduleCursor();
     }
     this.#lastSelection = view.state.selection;

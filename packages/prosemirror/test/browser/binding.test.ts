@@ -1,0 +1,214 @@
+/**
+ * The binding in a real Chromium: real keyboard events, commands and paste events into real
+ * ProseMirror editors, each on its own Accord document, synced page to page over a
+ * BroadcastChannel. Three editors typing, formatting and pasting at once converge to one
+ * document (every editor's equal to the one its Accord blocks show as), with every mark where
+ * Peritext puts it; remote carets are drawn with names; undo reverts only the editor's own edits.
+ */
+
+import { waitFor } from '@accord/sync-server/testing';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  caretAtEnd,
+  type EditorPage,
+  find,
+  type PageStack,
+  select,
+  startPageStack,
+  textOf,
+  waitConverged,
+} from './harness.js';
+
+let stack: PageStack;
+
+beforeAll(async () => {
+  stack = await startPageStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function openThree(room: string): Promise<[Page, Page, Page, () => void]> {
+  const context = await stack.context();
+  const tabs: EditorPage[] = [];
+  for (const [name, color] of [
+    ['Ada', '#e8384f'],
+    ['Grace', '#2d9d5c'],
+    ['Edsger', '#2f7ae5'],
+  ] as const) {
+    tabs.push(await stack.open(context, room, name, color));
+  }
+  const check = (): void => {
+    for (const tab of tabs) expect(tab.errors).toEqual([]);
+  };
+  const [a, b, c] = tabs.map((t) => t.page) as [Page, Page, Page];
+  return [a, b, c, check];
+}
+
+/** Every text node of a ProseMirror JSON document, with its mark names (and link hrefs). */
+interface TextRun {
+  readonly text: string;
+  readonly marks: string[];
+}
+function runs(doc: unknown): TextRun[] {
+  const out: TextRun[] = [];
+  const walk = (node: {
+    type: string;
+    text?: string;
+    marks?: { type: string; attrs?: { href?: string } }[];
+    content?: unknown[];
+  }): void => {
+    if (node.text !== undefined) {
+      out.push({
+        text: node.text,
+        marks: (node.marks ?? []).map((m) => (m.type === 'link' ? `link:${m.attrs?.href}` : m.type)),
+      });
+    }
+    for (const child of node.content ?? []) walk(child as never);
+  };
+  walk(doc as never);
+  return out;
+}
+/** The marks on the characters of `text` (which must lie within one text node). */
+function marksOf(doc: unknown, text: string): string[] {
+  const run = runs(doc).find((r) => r.text.includes(text));
+  if (!run) throw new Error(`no text node holds ${JSON.stringify(text)}: ${JSON.stringify(runs(doc))}`);
+  return [...run.marks].sort();
+}
+
+describe('three ProseMirror editors on one Accord document', () => {
+  it('converge while they type, format and paste at once, with every mark where it belongs', async () => {
+    const [a, b, c, check] = await openThree('concurrent');
+    await select(a, 1);
+    await a.keyboard.type('Accord rich text', { delay: 5 });
+    await a.keyboard.press('Enter');
+    await a.keyboard.type('second line', { delay: 5 });
+    await a.keyboard.press('Enter');
+    await a.keyboard.type('end', { delay: 5 });
+    await waitConverged([a, b, c]);
+
+    const rich = await find(a, 'rich');
+    const secondEnd = (await find(b, 'second line')) + 'second line'.length;
+    await Promise.all([
+      (async () => {
+        // A: bold "rich" with the keyboard, then italic text typed at the end of line one.
+        await select(a, rich, rich + 'rich'.length);
+        await a.keyboard.press('Control+b');
+        await select(a, rich + 'rich text'.length);
+        await a.keyboard.press('Control+i');
+        await a.keyboard.type(' in italics', { delay: 20 });
+      })(),
+      (async () => {
+        // B: link "second" with the keyboard, and type after the line.
+        const second = await find(b, 'second');
+        await select(b, second, second + 'second'.length);
+        await b.keyboard.press('Control+k');
+        await select(b, secondEnd);
+        await b.keyboard.type(' typed by B', { delay: 20 });
+      })(),
+      (async () => {
+        // C: paste formatted text and a list at the end of the document.
+        await caretAtEnd(c);
+        await c.keyboard.press('Enter');
+        await c.evaluate(() =>
+          window.harness.paste(
+            '<p>pasted <strong>strong</strong> and <em>emphasis</em></p><ul><li><p>one</p></li><li><p>two</p></li></ul>',
+            'pasted strong and emphasis\none\ntwo',
+          ),
+        );
+        await c.keyboard.type(' more', { delay: 20 });
+      })(),
+    ]);
+    const doc = await waitConverged([a, b, c]);
+    const text = await textOf(a);
+    expect(text.split('\n')).toEqual([
+      'Accord rich text in italics',
+      'second line typed by B',
+      'end',
+      'pasted strong and emphasis',
+      'one',
+      'two more',
+    ]);
+    expect(marksOf(doc, 'rich')).toEqual(['strong']);
+    expect(marksOf(doc, ' in italics')).toEqual(['em']);
+    expect(marksOf(doc, 'second')).toEqual(['link:https://accord.example/']);
+    expect(marksOf(doc, ' line typed by B')).toEqual([]);
+    expect(marksOf(doc, 'strong')).toEqual(['strong']);
+    expect(marksOf(doc, 'emphasis')).toEqual(['em']);
+    const json = doc as { content: { type: string }[] };
+    expect(json.content.map((n) => n.type)).toEqual([
+      'paragraph',
+      'paragraph',
+      'paragraph',
+      'paragraph',
+      'bullet_list',
+    ]);
+    check();
+  });
+
+  it('puts marks where Peritext puts them when formatting and typing meet', async () => {
+    const [a, b, c, check] = await openThree('peritext');
+    await select(a, 1);
+    await a.keyboard.type('hello world', { delay: 5 });
+    await a.keyboard.press('Enter');
+    await a.keyboard.type('click here now', { delay: 5 });
+    await waitConverged([a, b, c]);
+    // Cut every tab off, edit concurrently, reconnect.
+    for (const p of [a, b, c]) await p.evaluate(() => window.harness.setOnline(false));
+    const world = await find(a, 'world');
+    const here = await find(a, 'here');
+    const hello = await find(a, 'hello');
+    // A bolds "world" and links "here"; B types right after "world" and right after "here";
+    // C italicises "hello" while B types right before it.
+    await select(a, world, world + 'world'.length);
+    await a.keyboard.press('Control+b');
+    await select(a, here, here + 'here'.length);
+    await a.keyboard.press('Control+k');
+    await select(b, here + 'here'.length);
+    await b.keyboard.type('in');
+    await select(b, world + 'world'.length);
+    await b.keyboard.type('wide');
+    await select(c, hello, hello + 'hello'.length);
+    await c.keyboard.press('Control+i');
+    await select(b, hello);
+    await b.keyboard.type('oh ');
+    for (const p of [a, b, c]) await p.evaluate(() => window.harness.setOnline(true));
+    const doc = await waitConverged([a, b, c]);
+    expect((await textOf(a)).split('\n')).toEqual(['oh hello worldwide', 'click herein now']);
+    expect(marksOf(doc, 'worldwide')).toEqual(['strong']); // bold grows at its end
+    expect(marksOf(doc, 'here')).toEqual(['link:https://accord.example/']);
+    expect(marksOf(doc, 'in now')).toEqual([]); // a link does not
+    expect(marksOf(doc, 'hello')).toEqual(['em']);
+    expect(marksOf(doc, 'oh ')).toEqual([]); // nothing grows at its start
+    check();
+  });
+
+  it('draws the other editors’ carets with their names and undoes only its own edits', async () => {
+    const [a, b, c, check] = await openThree('carets-undo');
+    await select(a, 1);
+    await a.keyboard.type('shared words', { delay: 5 });
+    await waitConverged([a, b, c]);
+    await select(a, 3);
+    await select(b, 8);
+    await waitFor('C to draw A and B', async () => {
+      const names = await c.evaluate(() => window.harness.carets());
+      return names.includes('Ada') && names.includes('Grace');
+    });
+    // A types, B types; A undoes: only A's words go.
+    await caretAtEnd(a);
+    await a.keyboard.type(' mine');
+    await waitConverged([a, b, c]);
+    await select(b, 1);
+    await b.keyboard.type('theirs ');
+    await waitConverged([a, b, c]);
+    await a.keyboard.press('Control+z');
+    await waitFor('A’s undo to reach C', async () => (await textOf(c)) === 'theirs shared words');
+    await waitConverged([a, b, c]);
+    await a.keyboard.press('Control+Shift+z');
+    await waitFor('A’s redo to reach B', async () => (await textOf(b)) === 'theirs shared words mine');
+    await waitConverged([a, b, c]);
+    check();
+  });
+});
