@@ -25,6 +25,21 @@ export {
   resolveAnchor,
   resolveAnchorInDoc,
 } from './doc/anchor.js';
+export { Blocks, type BlocksChangeEvent, type BlocksListener } from './doc/blocks.js';
+export {
+  applyBlocksDelta,
+  type BlockInfo,
+  type BlockJSON,
+  type BlockSpec,
+  type BlocksDelete,
+  type BlocksDelta,
+  type BlocksDeltaOp,
+  type BlocksInsertBlock,
+  type BlocksInsertText,
+  type BlocksRetain,
+  type BlocksRetainBlock,
+  diffBlocks,
+} from './doc/blocks-delta.js';
 export { DocMap, List, type MapOptions } from './doc/collections.js';
 export {
   type ChangeEvent,

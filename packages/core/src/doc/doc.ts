@@ -10,6 +10,7 @@ import { type ContainerKind, KINDS } from '../format/kinds.js';
 import type { UpdateRecord } from '../format/records.js';
 import { Item } from '../sequence/item.js';
 import { StructStore } from '../store/struct-store.js';
+import { Blocks } from './blocks.js';
 import { DocMap, List } from './collections.js';
 import type { ChangeEvent, Container } from './container.js';
 import { Counter } from './counter.js';
@@ -165,6 +166,16 @@ export class Doc {
    */
   getText(name: string): Text {
     return this.getRoot('text', name) as Text;
+  }
+
+  /**
+   * The blocks (paragraphs, headings, list items, ... with rich text) named `name`: the view
+   * `Blocks.of(text)` of the text root `name` (created empty on first use), so the name is a
+   * text root and `getText(name)` gives the text holding the blocks.
+   * @throws {AccordError} as {@link Doc.getText}.
+   */
+  getBlocks(name: string): Blocks {
+    return Blocks.of(this.getText(name));
   }
 
   /**

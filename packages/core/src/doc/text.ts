@@ -264,8 +264,25 @@ export class Text extends SequenceContainer {
     return [index, length];
   }
 
+  /**
+   * Set `key` to `value` (`null` removes it) on units `index .. index + length - 1` with a mark
+   * that never grows: it starts before the first unit and ends after the last, so text typed at
+   * either edge, now or concurrently, is not covered, whatever the key (`Blocks` keeps a block's
+   * type and attributes this way on its boundary unit). No checks: the caller validates.
+   * @internal
+   */
+  markExactly(index: number, length: number, key: string, value: unknown): void {
+    this.edit(() => this.addMark(index, length, key, value, false));
+  }
+
   /** Make a mark of `key` over the non-empty range `index .. index + length - 1` (in a transaction). */
-  private addMark(index: number, length: number, key: string, value: unknown): void {
+  private addMark(
+    index: number,
+    length: number,
+    key: string,
+    value: unknown,
+    expands = markExpands(key),
+  ): void {
     const seq = this.seq;
     const idx = seq.index;
     const first = idx.find(index);
@@ -275,7 +292,7 @@ export class Text extends SequenceContainer {
     let eClock = 0;
     let eAfter = false;
     const end = index + length;
-    if (!markExpands(key)) {
+    if (!expands) {
       const last = idx.find(end - 1);
       eClient = last.client;
       eClock = last.clock + idx.fOffset;

@@ -1,0 +1,422 @@
+/**
+ * How a `Blocks` reads its text: which units are block boundaries, which block each character
+ * belongs to, and in what order the blocks display. Pure functions of the text's visible units and
+ * marks, so every replica holding the same updates computes the same layout.
+ *
+ * The text holds three kinds of units:
+ * - a boundary ({@link MARKER}, U+FDD0): one per block; its id (`replica:clock`) is the block's
+ *   id, and never-growing marks on it hold the block's type, attributes and move register;
+ * - a slot ({@link SLOT}, U+FDD1): a place a block was moved to (or split off at); zero width;
+ * - anything else: the blocks' characters.
+ *
+ * A block's characters are those after its boundary up to the next boundary in sequence order
+ * (slots skipped); characters before the first boundary (left by a concurrent deletion of the
+ * first block while someone typed in it) belong to the first boundary's block. A block whose move
+ * register names a visible slot displays as a child of the block whose characters hold that slot
+ * (or first of all, for a slot before every boundary); other blocks display at their boundary.
+ * Children display right after their parent's characters, in the slots' sequence order, each
+ * followed by its own children (pre-order). Concurrent moves can make a cycle of parents; in each
+ * cycle the oldest move (hybrid logical clock, then replica id) is ignored, so the display order
+ * is a tree on every replica. A text with characters but no boundary displays them as one virtual
+ * paragraph (id {@link VIRTUAL_ID}).
+ */
+import type { Sequence } from '../sequence/sequence.js';
+import { canonicalJson, type FormatSpan } from './marks.js';
+import type { Attributes, TextDeltaInsert } from './text-delta.js';
+
+/** The unit that starts a block (a Unicode noncharacter, never valid in user text). */
+export const MARKER = '\uFDD0';
+/** A zero-width unit a block displays after when moved (a Unicode noncharacter too). */
+export const SLOT = '\uFDD1';
+/** Mark key holding a block's type on its boundary. */
+export const TYPE_KEY = '\u0000type';
+/** Mark key holding a block's move register: `[slotId, wall, logical]`. */
+export const MOVE_KEY = '\u0000move';
+/** Prefix of the mark keys holding a block's attributes (`prefix + name`). */
+export const ATTR_PREFIX = '\u0001';
+/** Id of the block shown for characters when the text has no boundary at all. */
+export const VIRTUAL_ID = 'virtual';
+/** Type of a block without a (valid) type mark. */
+export const DEFAULT_TYPE = 'paragraph';
+
+/** True for mark keys that belong to blocks (reserved: refused as inline attribute names). */
+export function isBlockKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c === 0 || c === 1;
+}
+
+/** No parent: the block displays at its boundary. */
+const TOP = -1;
+/** Parent "the front": the block displays before every boundary's block. */
+const FRONT = -2;
+
+/** One block as laid out. */
+export interface LaidBlock {
+  /** `replica:clock` of its boundary, or {@link VIRTUAL_ID}. */
+  id: string;
+  /** Visible index of its boundary in the text; -1 for the virtual block. */
+  marker: number;
+  /** Position of its boundary among the boundaries in sequence order (-1 virtual). */
+  seqIndex: number;
+  type: string;
+  attrs: Record<string, unknown>;
+  /** Its characters as visible text ranges `[from, to)`, flattened, in order. */
+  runs: number[];
+  /** Number of characters. */
+  length: number;
+  /** Flat index of its boundary. */
+  start: number;
+  /** Visible index of the slot it displays at, or -1. */
+  slot: number;
+  /** Blocks displaying as its children, in order. */
+  kids: LaidBlock[];
+}
+
+/** The layout of a text as blocks. */
+export interface Layout {
+  /** The visible units. */
+  str: string;
+  /** Blocks in display order. */
+  blocks: LaidBlock[];
+  /** Blocks in boundary (sequence) order. */
+  bySeq: LaidBlock[];
+  /** Blocks displaying before every boundary's block (their slot precedes every boundary). */
+  front: LaidBlock[];
+  /** Flat length: one per block plus its characters. */
+  length: number;
+  /** Visible indexes of slots, ascending. */
+  slots: number[];
+}
+
+interface Move {
+  slot: string;
+  wall: number;
+  logical: number;
+}
+
+/** The move register value, when well formed. */
+function readMove(v: unknown): Move | null {
+  if (!Array.isArray(v) || v.length !== 3) return null;
+  const [slot, wall, logical] = v as unknown[];
+  if (typeof slot !== 'string' || typeof wall !== 'number' || typeof logical !== 'number') return null;
+  return { slot, wall, logical };
+}
+
+/** True when move `a` is older than move `b` (timestamp, then the slot's replica and clock). */
+function older(a: Move, b: Move): boolean {
+  if (a.wall !== b.wall) return a.wall < b.wall;
+  if (a.logical !== b.logical) return a.logical < b.logical;
+  return a.slot < b.slot;
+}
+
+/** Index of the last element of ascending `arr` below `x`, or -1. */
+export function lastBelow(arr: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((arr[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** The attributes of visible unit `i` under `spans` (null: none). */
+function attrsAt(spans: readonly FormatSpan[], i: number): Attributes | null {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid] as FormatSpan).to > i) hi = mid;
+    else lo = mid + 1;
+  }
+  return spans[lo]?.attributes ?? null;
+}
+
+/**
+ * The layout of `seq` (a text's sequence) formatted by `spans`; `ids` maps client indexes to
+ * replica ids.
+ */
+export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: readonly number[]): Layout {
+  const str = seq.toString();
+  const bySeq: LaidBlock[] = [];
+  const slots: number[] = [];
+  const slotAt = new Map<string, number>();
+  const moves: (Move | null)[] = [];
+  let pos = 0;
+  for (const leaf of seq.index.leaves) {
+    for (const it of leaf.items) {
+      if (it.deleted) continue;
+      const c = it.content as string;
+      for (let k = c.indexOf(MARKER); k >= 0; k = c.indexOf(MARKER, k + 1)) {
+        const at = pos + k;
+        const a = attrsAt(spans, at);
+        const t = a?.[TYPE_KEY];
+        const attrs: Record<string, unknown> = {};
+        if (a !== null)
+          for (const key of Object.keys(a)) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
+        moves.push(readMove(a?.[MOVE_KEY]));
+        bySeq.push({
+          id: `${ids[it.client]}:${it.clock + k}`,
+          marker: at,
+          seqIndex: bySeq.length,
+          type: typeof t === 'string' && t.length > 0 ? t : DEFAULT_TYPE,
+          attrs,
+          runs: [],
+          length: 0,
+          start: 0,
+          slot: -1,
+          kids: [],
+        });
+      }
+      for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) {
+        slots.push(pos + k);
+        slotAt.set(`${ids[it.client]}:${it.clock + k}`, pos + k);
+      }
+      pos += c.length;
+    }
+  }
+  slots.sort((a, b) => a - b);
+  const n = bySeq.length;
+  const markerPos = bySeq.map((b) => b.marker);
+  // Characters.
+  for (let i = 0; i < n; i++) {
+    const b = bySeq[i] as LaidBlock;
+    if (i === 0) addRuns(b, 0, b.marker, slots);
+    addRuns(b, b.marker + 1, i + 1 < n ? (markerPos[i + 1] as number) : str.length, slots);
+  }
+  // Parents.
+  const parent = new Int32Array(n).fill(TOP);
+  for (let i = 0; i < n; i++) {
+    const m = moves[i];
+    if (m === null || m === undefined) continue;
+    const s = slotAt.get(m.slot);
+    if (s === undefined) continue;
+    (bySeq[i] as LaidBlock).slot = s;
+    const owner = lastBelow(markerPos, s);
+    parent[i] = owner < 0 ? FRONT : owner;
+  }
+  breakCycles(parent, moves);
+  const front: LaidBlock[] = [];
+  const top: LaidBlock[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = parent[i] as number;
+    const b = bySeq[i] as LaidBlock;
+    if (p === TOP) {
+      b.slot = -1;
+      top.push(b);
+    } else (p === FRONT ? front : (bySeq[p] as LaidBlock).kids).push(b);
+  }
+  const bySlot = (a: LaidBlock, b: LaidBlock): number => a.slot - b.slot || a.seqIndex - b.seqIndex;
+  front.sort(bySlot);
+  for (const b of bySeq) if (b.kids.length > 1) b.kids.sort(bySlot);
+  const blocks: LaidBlock[] = [];
+  if (n === 0) {
+    const v: LaidBlock = {
+      id: VIRTUAL_ID,
+      marker: -1,
+      seqIndex: -1,
+      type: DEFAULT_TYPE,
+      attrs: {},
+      runs: [],
+      length: 0,
+      start: 0,
+      slot: -1,
+      kids: [],
+    };
+    addRuns(v, 0, str.length, slots);
+    if (v.length > 0) blocks.push(v);
+  } else {
+    const stack: LaidBlock[] = [];
+    for (let k = top.length - 1; k >= 0; k--) stack.push(top[k] as LaidBlock);
+    for (let k = front.length - 1; k >= 0; k--) stack.push(front[k] as LaidBlock);
+    while (stack.length > 0) {
+      const b = stack.pop() as LaidBlock;
+      blocks.push(b);
+      for (let k = b.kids.length - 1; k >= 0; k--) stack.push(b.kids[k] as LaidBlock);
+    }
+  }
+  let flat = 0;
+  for (const b of blocks) {
+    b.start = flat;
+    flat += 1 + b.length;
+  }
+  return { str, blocks, bySeq, front, length: flat, slots };
+}
+
+/** Add to `b` the characters in visible range `[from, to)` (slots skipped). */
+function addRuns(b: LaidBlock, from: number, to: number, slots: readonly number[]): void {
+  let a = from;
+  for (let k = lastBelow(slots, from) + 1; k < slots.length && (slots[k] as number) < to; k++) {
+    const s = slots[k] as number;
+    if (s > a) pushRun(b, a, s);
+    a = s + 1;
+  }
+  if (to > a) pushRun(b, a, to);
+}
+
+function pushRun(b: LaidBlock, from: number, to: number): void {
+  const r = b.runs;
+  if (r.length > 0 && r[r.length - 1] === from) r[r.length - 1] = to;
+  else r.push(from, to);
+  b.length += to - from;
+}
+
+/**
+ * Make the parent relation a forest: in every cycle, the member whose move is oldest displays at
+ * its boundary instead.
+ */
+function breakCycles(parent: Int32Array, moves: readonly (Move | null)[]): void {
+  const n = parent.length;
+  const state = new Uint8Array(n);
+  const path: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (state[i] !== 0) continue;
+    path.length = 0;
+    let j = i;
+    while (j >= 0 && state[j] === 0) {
+      state[j] = 1;
+      path.push(j);
+      j = parent[j] as number;
+    }
+    if (j >= 0 && state[j] === 1) {
+      let oldest = j;
+      for (let k = path.indexOf(j); k < path.length; k++) {
+        const c = path[k] as number;
+        if (older(moves[c] as Move, moves[oldest] as Move)) oldest = c;
+      }
+      parent[oldest] = TOP;
+    }
+    for (const c of path) state[c] = 2;
+  }
+}
+
+/** Visible index of the `t`-th character of `b` (0 <= t < length). */
+export function unitIndex(b: LaidBlock, t: number): number {
+  const r = b.runs;
+  for (let k = 0; k < r.length; k += 2) {
+    const len = (r[k + 1] as number) - (r[k] as number);
+    if (t < len) return (r[k] as number) + t;
+    t -= len;
+  }
+  throw new RangeError('offset past the block');
+}
+
+/**
+ * The visible ranges `[from, to)` (flattened) of characters `t .. t + len - 1` of `b`.
+ */
+export function unitRanges(b: LaidBlock, t: number, len: number): number[] {
+  const out: number[] = [];
+  const r = b.runs;
+  for (let k = 0; k < r.length && len > 0; k += 2) {
+    const a = r[k] as number;
+    const runLen = (r[k + 1] as number) - a;
+    if (t >= runLen) {
+      t -= runLen;
+      continue;
+    }
+    const take = Math.min(runLen - t, len);
+    out.push(a + t, a + t + take);
+    len -= take;
+    t = 0;
+  }
+  return out;
+}
+
+/** The characters of `b` as a delta (block keys dropped, neighbours with equal attributes merged). */
+export function blockContent(layout: Layout, spans: readonly FormatSpan[], b: LaidBlock): TextDeltaInsert[] {
+  const out: TextDeltaInsert[] = [];
+  let lastCanon = '';
+  const r = b.runs;
+  for (let k = 0; k < r.length; k += 2) {
+    const from = r[k] as number;
+    const to = r[k + 1] as number;
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((spans[mid] as FormatSpan).to > from) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let s = lo; s < spans.length; s++) {
+      const span = spans[s] as FormatSpan;
+      if (span.from >= to) break;
+      const a = Math.max(from, span.from);
+      const z = Math.min(to, span.to);
+      if (a >= z) continue;
+      const attrs = inlineAttrs(span.attributes);
+      const canon = attrs === null ? '' : canonicalJson(attrs);
+      const insert = layout.str.slice(a, z);
+      const last = out[out.length - 1];
+      if (last !== undefined && canon === lastCanon) last.insert += insert;
+      else out.push(attrs === null ? { insert } : { insert, attributes: attrs });
+      lastCanon = canon;
+    }
+  }
+  return out;
+}
+
+/** Attributes without block keys; null when none are left. */
+function inlineAttrs(a: Attributes | null): Attributes | null {
+  if (a === null) return null;
+  let out: Attributes | null = null;
+  for (const k of Object.keys(a)) {
+    if (isBlockKey(k)) continue;
+    out ??= {};
+    out[k] = a[k];
+  }
+  return out;
+}
+
+/** Ranges `[from, to)` (flattened) sorted and with touching ones merged. */
+export function sortRanges(r: readonly number[]): number[] {
+  const pairs: [number, number][] = [];
+  for (let k = 0; k < r.length; k += 2) pairs.push([r[k] as number, r[k + 1] as number]);
+  pairs.sort((x, y) => x[0] - y[0]);
+  const out: number[] = [];
+  for (const [a, b] of pairs) {
+    if (out.length > 0 && out[out.length - 1] === a) out[out.length - 1] = b;
+    else out.push(a, b);
+  }
+  return out;
+}
+
+/** Units `from .. to - 1` of a content delta. */
+export function sliceDelta(c: readonly TextDeltaInsert[], from: number, to: number): TextDeltaInsert[] {
+  const out: TextDeltaInsert[] = [];
+  let pos = 0;
+  for (const op of c) {
+    const a = Math.max(pos, from);
+    const z = Math.min(pos + op.insert.length, to);
+    if (a < z) {
+      const insert = op.insert.slice(a - pos, z - pos);
+      out.push(op.attributes === undefined ? { insert } : { insert, attributes: op.attributes });
+    }
+    pos += op.insert.length;
+  }
+  return out;
+}
+
+/** Index of the block holding flat unit `f` (0 <= f < length). */
+export function blockIndexAt(l: Layout, f: number): number {
+  let lo = 0;
+  let hi = l.blocks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((l.blocks[mid] as LaidBlock).start <= f) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Visible index just after the last unit of `b`'s segment (before the next boundary). */
+export function segmentEnd(l: Layout, b: LaidBlock): number {
+  return l.bySeq[b.seqIndex + 1]?.marker ?? l.str.length;
+}
+
+/** The visible index where text typed at character offset `t` of `b` goes. */
+export function textPoint(l: Layout, b: LaidBlock, t: number): number {
+  if (t > 0) return unitIndex(b, t - 1) + 1;
+  if (b.runs.length > 0) return b.runs[0] as number;
+  return segmentEnd(l, b);
+}

@@ -1,0 +1,645 @@
+/**
+ * A sequence of blocks (paragraphs, headings, list items, code blocks, quotes, ...) whose
+ * contents are rich text, kept in one {@link Text}.
+ *
+ * Representation: every block is one boundary unit in the text, followed by its characters; its
+ * type and attributes are never-growing formatting marks on that unit (last writer wins per
+ * attribute, by the document's clock, as formatting does), and characters carry Peritext marks
+ * as in any `Text`. So a split is one inserted boundary (characters typed concurrently after the
+ * split point go with the new block; every character stays exactly once), a join is one deleted
+ * boundary, and updates, snapshots, hostile-input decoding, undo and cursor anchors are those of
+ * `Text`, unchanged: no new container kind and no new update format. The layout (which
+ * characters belong to which block, in which order blocks display) is a pure function of the
+ * text's units and marks; `blocks-layout.ts` defines it.
+ *
+ * Moves: a block's position is a last-writer-wins register (a mark on its boundary) naming a
+ * zero-width slot unit inserted where it should display: right after the block it follows (as
+ * that block's first "child"), or at the very front. The block's characters stay where they are
+ * in the text, so text typed concurrently into a moved block moves with it, and concurrent moves
+ * of one block show it once, where the latest move put it (concurrent moves that would put
+ * blocks after each other in a cycle: the oldest of the cycle is ignored). A block split off
+ * another follows it the same way, so a split half follows its block when the block is moved
+ * concurrently.
+ *
+ * Flat addressing, as ProseMirror counts: block `i`'s boundary is one unit at `blocks()[i].start`,
+ * its characters follow. Positions and lengths are UTF-16 units.
+ *
+ * Costs: reading (`blocks`, `toJSON`, positions) lays out the whole text once per change
+ * (O(n) in units, cached until the next change); an observed `Blocks` computes its event delta by
+ * comparing block states (O(n) per transaction). Each split or moved block adds one slot unit
+ * that stays (zero width). Code units U+FDD0 and U+FDD1 (Unicode noncharacters) are reserved.
+ */
+import { AccordError } from '../errors.js';
+import type { Item } from '../sequence/item.js';
+import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
+import type { BlockInfo, BlockJSON, BlocksDelta, BlocksInsertText } from './blocks-delta.js';
+import { diffBlocks } from './blocks-delta.js';
+import {
+  ATTR_PREFIX,
+  blockContent,
+  blockIndexAt,
+  computeLayout,
+  type LaidBlock,
+  type Layout,
+  MARKER,
+  MOVE_KEY,
+  SLOT,
+  segmentEnd,
+  sliceDelta,
+  sortRanges,
+  TYPE_KEY,
+  textPoint,
+  unitRanges,
+} from './blocks-layout.js';
+import type { Text } from './text.js';
+import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';
+import { checkIndex } from './values.js';
+
+/** What changed in a {@link Blocks} during one transaction. */
+export interface BlocksChangeEvent {
+  /** The blocks that changed. */
+  target: Blocks;
+  /**
+   * The change over the flat sequence: applying it to the previous `toJSON()` state (with
+   * `applyBlocksDelta`) gives the new one. A moved block shows as a delete and an insert.
+   */
+  blocksDelta: BlocksDelta;
+  /** The transaction origin. */
+  origin: unknown;
+  /** True for changes made by this replica, false for applied updates. */
+  local: boolean;
+}
+
+/** Receives {@link BlocksChangeEvent}s. */
+export type BlocksListener = (event: BlocksChangeEvent) => void;
+
+const views = new WeakMap<Text, Blocks>();
+
+/** Where a moved or split block is placed: after block `id`'s characters, or at the front (null). */
+type Anchor = string | null;
+
+/** A block tree with rich-text contents over one `Text` (see the module comment). */
+export class Blocks {
+  private cache: Layout | null = null;
+  private cacheVersion = -1;
+  private cacheMarks = -1;
+  private cacheMarksRef: unknown = null;
+  private listeners: BlocksListener[] = [];
+  private lastState: BlockJSON[] | null = null;
+  private stopText: (() => void) | null = null;
+
+  private constructor(
+    /** The text holding the blocks (for `UndoManager` scopes, anchors and encoding). */
+    readonly text: Text,
+  ) {}
+
+  /**
+   * The blocks view of `text` (one object per text). `doc.getBlocks(name)` is
+   * `Blocks.of(doc.getText(name))`; a text nested in a map or list works the same way.
+   */
+  static of(text: Text): Blocks {
+    let b = views.get(text);
+    if (b === undefined) {
+      b = new Blocks(text);
+      views.set(text, b);
+    }
+    return b;
+  }
+
+  /** The current layout (cached until the text or its marks change). @internal */
+  layout(): Layout {
+    const t = this.text;
+    const version = t.seq.index.version;
+    const marks = t.marks?.length ?? 0;
+    if (
+      this.cache === null ||
+      this.cacheVersion !== version ||
+      this.cacheMarks !== marks ||
+      this.cacheMarksRef !== t.marks
+    ) {
+      this.cache = computeLayout(t.seq, t.spans(), t.doc.clientIds);
+      this.cacheVersion = version;
+      this.cacheMarks = marks;
+      this.cacheMarksRef = t.marks;
+    }
+    return this.cache;
+  }
+
+  /** Number of flat units: one per block plus its characters. */
+  get length(): number {
+    return this.layout().length;
+  }
+
+  /** Number of blocks. */
+  get blockCount(): number {
+    return this.layout().blocks.length;
+  }
+
+  /** The blocks in order, with where they sit. */
+  blocks(): BlockInfo[] {
+    return this.layout().blocks.map((b) => ({
+      id: b.id,
+      type: b.type,
+      attrs: { ...b.attrs },
+      start: b.start,
+      length: b.length,
+    }));
+  }
+
+  /**
+   * The index of the block holding flat unit `flatIndex` (its boundary or one of its characters).
+   * @throws {AccordError} `out-of-range` unless 0 <= flatIndex < length.
+   */
+  blockAt(flatIndex: number): number {
+    const l = this.layout();
+    checkIndex(flatIndex, 0, l.length - 1, 'flatIndex');
+    return blockIndexAt(l, flatIndex);
+  }
+
+  /** The characters of block `blockIndex` as a delta. @throws {AccordError} `out-of-range`. */
+  blockDelta(blockIndex: number): TextDeltaInsert[] {
+    const l = this.layout();
+    checkIndex(blockIndex, 0, l.blocks.length - 1, 'blockIndex');
+    return blockContent(l, this.text.spans(), l.blocks[blockIndex] as LaidBlock);
+  }
+
+  /** Every block with its content. */
+  toJSON(): BlockJSON[] {
+    const l = this.layout();
+    const spans = this.text.spans();
+    return l.blocks.map((b) => ({
+      id: b.id,
+      type: b.type,
+      attrs: { ...b.attrs },
+      content: blockContent(l, spans, b),
+    }));
+  }
+
+  // ---- Block structure -------------------------------------------------------------------------
+
+  /**
+   * Insert a block of `type` with `attrs` (JSON values; `null` ones are left out) and `content`
+   * at block index `blockIndex` (0 <= blockIndex <= blockCount). One transaction. Returns its id.
+   * Under concurrency it displays right after the block now before it (first at index 0),
+   * wherever that block moves.
+   * @throws {AccordError} `out-of-range`, or `invalid-argument` for an empty type, bad
+   * attributes or content.
+   */
+  insertBlock(
+    blockIndex: number,
+    type: string,
+    attrs: Record<string, unknown> = {},
+    content: TextDeltaInsert[] = [],
+  ): string {
+    checkIndex(blockIndex, 0, this.blockCount, 'blockIndex');
+    checkType(type);
+    checkBlockAttrs(attrs);
+    for (const op of content) {
+      if (typeof op !== 'object' || op === null || typeof op.insert !== 'string')
+        throw new AccordError('invalid-argument', 'content must be inserts of strings');
+      checkChars(op.insert);
+      if (op.attributes !== undefined) checkInline(op.attributes);
+    }
+    return this.edit(() => {
+      this.normalize();
+      const l = this.layout();
+      const anchor = blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id;
+      // The boundary goes where it takes no one's characters: at the end of the anchor block's
+      // characters in sequence order (before the next boundary), or of the first block's.
+      const host = anchor === null ? l.bySeq[0] : (l.blocks[blockIndex - 1] as LaidBlock);
+      const at = host === undefined ? l.str.length : segmentEnd(l, host);
+      const id = this.insertUnit(at, MARKER);
+      let pos = at + 1;
+      for (const op of content) {
+        if (op.insert.length === 0) continue;
+        this.text.insert(pos, op.insert, op.attributes ?? {});
+        pos += op.insert.length;
+      }
+      this.setMarks(id, type, attrs, false);
+      this.place(id, anchor);
+      return id;
+    });
+  }
+
+  /**
+   * Split the block holding flat position `flatIndex` there (1 <= flatIndex <= length): one new
+   * boundary; the characters after it (and those typed there concurrently by others) form the new
+   * block, of `type` and `attrs` (default: those of the block split). One transaction; returns the
+   * new block's id. Under concurrency the new block follows the block split wherever it is moved.
+   * @throws {AccordError} `out-of-range`, `invalid-argument`.
+   */
+  split(flatIndex: number, type?: string, attrs?: Record<string, unknown>): string {
+    checkIndex(flatIndex, 1, this.length, 'flatIndex');
+    if (type !== undefined) checkType(type);
+    if (attrs !== undefined) checkBlockAttrs(attrs);
+    return this.edit(() => {
+      this.normalize();
+      const l = this.layout();
+      const k = blockIndexAt(l, flatIndex - 1);
+      const b = l.blocks[k] as LaidBlock;
+      const at = textPoint(l, b, flatIndex - 1 - b.start);
+      const id = this.insertUnit(at, MARKER);
+      this.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
+      this.place(id, b.id);
+      return id;
+    });
+  }
+
+  /**
+   * Join block `blockIndex` (>= 1) into the block before it: its boundary is deleted and its
+   * characters follow that block's. One transaction; when the block before is also the one before
+   * in the text (always, unless blocks were moved) that is one deleted unit, so text typed into
+   * the joined block concurrently joins too. Otherwise (after moves) its characters are copied to
+   * the end of the block before and deleted; text typed into it concurrently then lands in the
+   * block before it in the text.
+   * @throws {AccordError} `out-of-range`.
+   */
+  join(blockIndex: number): void {
+    checkIndex(blockIndex, 1, this.blockCount - 1, 'blockIndex');
+    this.edit(() => {
+      this.normalize();
+      const l = this.layout();
+      this.joinInto(l.blocks[blockIndex] as LaidBlock, l.blocks[blockIndex - 1] as LaidBlock);
+    });
+  }
+
+  /**
+   * Move block `fromBlock` (boundary and characters) so that it is at index `toBlock` afterwards
+   * (as `splice(toBlock, 0, ...splice(fromBlock, 1))` would; 0 <= both < blockCount). One
+   * register write: concurrent moves of one block leave it where the latest put it, never twice;
+   * text typed into it concurrently moves with it. Blocks that followed it (split from it or
+   * moved after it) stay where they are.
+   * @throws {AccordError} `out-of-range`.
+   */
+  move(fromBlock: number, toBlock: number): void {
+    const n = this.blockCount;
+    checkIndex(fromBlock, 0, n - 1, 'fromBlock');
+    checkIndex(toBlock, 0, n - 1, 'toBlock');
+    if (fromBlock === toBlock) return;
+    this.edit(() => {
+      this.normalize();
+      let l = this.layout();
+      const b = l.blocks[fromBlock] as LaidBlock;
+      const id = b.id;
+      if (b.kids.length > 0)
+        this.rehome(
+          b.kids.map((c) => c.id),
+          fromBlock === 0 ? null : (l.blocks[fromBlock - 1] as LaidBlock).id,
+        );
+      l = this.layout();
+      const rest = l.blocks.filter((x) => x.id !== id);
+      this.place(id, toBlock === 0 ? null : (rest[toBlock - 1] as LaidBlock).id);
+    });
+  }
+
+  /**
+   * Set block `blockIndex`'s type and/or attributes (`null` removes one). Last writer wins per
+   * attribute and for the type.
+   * @throws {AccordError} `out-of-range`, `invalid-argument`.
+   */
+  setBlock(blockIndex: number, type?: string, attrs?: AttributesPatch): void {
+    checkIndex(blockIndex, 0, this.blockCount - 1, 'blockIndex');
+    if (type !== undefined) checkType(type);
+    if (attrs !== undefined) checkBlockAttrs(attrs);
+    this.edit(() => {
+      this.normalize();
+      const b = this.layout().blocks[blockIndex] as LaidBlock;
+      this.setMarks(b.id, type, attrs ?? {}, true);
+    });
+  }
+
+  /**
+   * Delete `count` blocks from `blockIndex` (boundaries and characters). Blocks that followed a
+   * deleted block (split from it or moved after it) and are not deleted stay where they display.
+   * @throws {AccordError} `out-of-range`.
+   */
+  deleteBlocks(blockIndex: number, count: number): void {
+    const n = this.blockCount;
+    checkIndex(blockIndex, 0, n, 'blockIndex');
+    checkIndex(count, 0, n - blockIndex, 'count');
+    if (count === 0) return;
+    this.edit(() => {
+      this.normalize();
+      const l = this.layout();
+      const gone = l.blocks.slice(blockIndex, blockIndex + count);
+      this.removeBlocks(gone, blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id);
+    });
+  }
+
+  // ---- Characters --------------------------------------------------------------------------------
+
+  /**
+   * Insert `text` at flat position `flatIndex` (1 <= flatIndex <= length), in the block whose
+   * boundary or character precedes it, with `Text.insert`'s rules for `attributes`.
+   * @throws {AccordError} `out-of-range`, `invalid-argument` (also for U+FDD0 and U+FDD1, and
+   * attribute names starting with U+0000 or U+0001, which blocks reserve).
+   */
+  insertText(flatIndex: number, text: string, attributes?: AttributesPatch): void {
+    if (typeof text !== 'string') throw new AccordError('invalid-argument', 'text must be a string');
+    checkChars(text);
+    if (attributes !== undefined) checkInline(attributes);
+    const l = this.layout();
+    checkIndex(flatIndex, 1, Math.max(1, l.length), 'flatIndex');
+    if (l.length === 0) throw new AccordError('out-of-range', 'no block to insert into');
+    if (text.length === 0) return;
+    const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
+    this.text.insert(textPoint(l, b, flatIndex - 1 - b.start), text, attributes);
+  }
+
+  /**
+   * Delete `length` flat units from `flatIndex`. Characters are deleted; a deleted boundary joins
+   * what is left of its block into the block before (as {@link Blocks.join}). A range starting at
+   * 0 keeps the first block's boundary when text of the blocks it touches is left (that text joins
+   * the first block), and deletes it otherwise.
+   * @throws {AccordError} `out-of-range`.
+   */
+  deleteRange(flatIndex: number, length: number): void {
+    const l0 = this.layout();
+    checkIndex(flatIndex, 0, l0.length, 'flatIndex');
+    checkIndex(length, 0, l0.length - flatIndex, 'length');
+    if (length === 0) return;
+    this.edit(() => {
+      const l = this.layout();
+      const end = flatIndex + length;
+      const ranges: number[] = [];
+      const joined: string[] = [];
+      for (const b of l.blocks) {
+        if (b.start >= end) break;
+        const tEnd = b.start + 1 + b.length;
+        if (tEnd <= flatIndex) continue;
+        if (b.start >= flatIndex) joined.push(b.id);
+        const from = Math.max(flatIndex, b.start + 1) - b.start - 1;
+        const to = Math.min(end, tEnd) - b.start - 1;
+        if (to > from) ranges.push(...unitRanges(b, from, to - from));
+      }
+      this.deleteUnits(sortRanges(ranges));
+      for (let k = joined.length - 1; k >= 0; k--) {
+        const lk = this.layout();
+        const i = lk.blocks.findIndex((x) => x.id === joined[k]);
+        if (i < 0) continue;
+        if (i > 0) {
+          this.normalize();
+          const ln = this.layout();
+          const j = ln.blocks.findIndex((x) => x.id === joined[k]);
+          this.joinInto(ln.blocks[j] as LaidBlock, ln.blocks[j - 1] as LaidBlock);
+        } else if ((lk.blocks[0] as LaidBlock).length === 0) {
+          this.removeBlocks([lk.blocks[0] as LaidBlock], null);
+        }
+      }
+    });
+  }
+
+  /**
+   * Set inline attributes over `length` flat units from `flatIndex` (`null` removes), with
+   * `Text.format`'s rules; boundaries in the range are skipped.
+   * @throws {AccordError} `out-of-range`, `invalid-argument`.
+   */
+  format(flatIndex: number, length: number, attributes: AttributesPatch): void {
+    checkInline(attributes);
+    const l = this.layout();
+    checkIndex(flatIndex, 0, l.length, 'flatIndex');
+    checkIndex(length, 0, l.length - flatIndex, 'length');
+    if (length === 0) return;
+    const ranges: number[] = [];
+    const end = flatIndex + length;
+    for (const b of l.blocks) {
+      if (b.start >= end) break;
+      const from = Math.max(flatIndex, b.start + 1) - b.start - 1;
+      const to = Math.min(end, b.start + 1 + b.length) - b.start - 1;
+      if (to > from) ranges.push(...unitRanges(b, from, to - from));
+    }
+    this.edit(() => {
+      for (let k = 0; k < ranges.length; k += 2) {
+        const a = ranges[k] as number;
+        this.text.format(a, (ranges[k + 1] as number) - a, attributes);
+      }
+    });
+  }
+
+  /**
+   * Apply a flat delta as one transaction: `retain` skips (with `attributes`, formats the
+   * characters), `{retain: 1, block}` sets the type/attributes of the block whose boundary is
+   * there, `insert` of a string inserts characters with exactly its attributes, `insert` of a
+   * block inserts a boundary (a split inside a block's text, a new block at a block edge), and
+   * `delete` deletes as {@link Blocks.deleteRange}. Checked first: a malformed delta changes
+   * nothing.
+   * @throws {AccordError} `invalid-argument` for a malformed op, `out-of-range` past the end.
+   */
+  applyFlatDelta(delta: BlocksDelta): void {
+    checkFlatDelta(delta, this.length);
+    this.edit(() => {
+      let pos = 0;
+      for (const op of delta) {
+        if ('delete' in op) this.deleteRange(pos, op.delete);
+        else if ('insert' in op) {
+          if (typeof op.insert === 'string') {
+            this.insertText(pos, op.insert, (op as BlocksInsertText).attributes ?? {});
+            pos += op.insert.length;
+          } else {
+            const spec = op.insert.block;
+            const l = this.layout();
+            const k = pos === 0 ? -1 : blockIndexAt(l, pos - 1);
+            const b = l.blocks[k];
+            if (b === undefined || pos - 1 - b.start === b.length)
+              this.insertBlock(k + 1, spec.type, { ...spec.attrs });
+            else this.split(pos, spec.type, { ...spec.attrs });
+            pos += 1;
+          }
+        } else if ('block' in op) {
+          const l = this.layout();
+          const k = blockIndexAt(l, pos);
+          if ((l.blocks[k] as LaidBlock).start !== pos)
+            throw new AccordError('invalid-argument', `no block boundary at ${pos}`);
+          this.setBlock(k, op.block.type, op.block.attrs);
+          pos += 1;
+        } else {
+          if (op.attributes !== undefined) this.format(pos, op.retain, op.attributes);
+          pos += op.retain;
+        }
+      }
+    });
+  }
+
+  // ---- Events ----------------------------------------------------------------------------------
+
+  /** Call `fn` after every transaction that changed the blocks. Returns a function that stops. */
+  observe(fn: BlocksListener): () => void {
+    if (this.listeners.length === 0) {
+      this.lastState = this.toJSON();
+      this.stopText = this.text.observe((ev) => this.onTextEvent(ev.origin, ev.local));
+    }
+    this.listeners.push(fn);
+    return () => this.unobserve(fn);
+  }
+
+  /** Stop calling `fn`. */
+  unobserve(fn: BlocksListener): void {
+    const i = this.listeners.indexOf(fn);
+    if (i < 0) return;
+    this.listeners.splice(i, 1);
+    if (this.listeners.length === 0) {
+      this.stopText?.();
+      this.stopText = null;
+      this.lastState = null;
+    }
+  }
+
+  private onTextEvent(origin: unknown, local: boolean): void {
+    const next = this.toJSON();
+    const blocksDelta = diffBlocks(this.lastState ?? [], next);
+    this.lastState = next;
+    if (blocksDelta.length === 0) return;
+    const ev: BlocksChangeEvent = { target: this, blocksDelta, origin, local };
+    let failure: { error: unknown } | null = null;
+    for (const fn of this.listeners.slice()) {
+      try {
+        fn(ev);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== null) throw failure.error;
+  }
+
+  // ---- Internals -------------------------------------------------------------------------------
+
+  private edit<T>(fn: () => T): T {
+    return this.text.doc.transact(fn);
+  }
+
+  /** Insert one unit (a boundary or a slot) at visible index `at`; returns its id. */
+  private insertUnit(at: number, unit: string): string {
+    const doc = this.text.doc;
+    const clock = doc.nextClock;
+    this.text.insert(at, unit);
+    return `${doc.clientId}:${clock}`;
+  }
+
+  /** Visible index of unit `id` (a boundary or slot this text holds, visible). */
+  private indexOf(id: string): number {
+    const sep = id.indexOf(':');
+    const doc = this.text.doc;
+    const client = doc.knownClientIndex(Number(id.slice(0, sep))) as number;
+    const clock = Number(id.slice(sep + 1));
+    const item = this.text.seq.itemOf(client, clock) as Item;
+    return this.text.seq.index.visibleIndexOf(item) + (clock - item.clock);
+  }
+
+  /** Marks on boundary `id`: its type, and attributes (all of them, or as a patch). */
+  private setMarks(
+    id: string,
+    type: string | undefined,
+    attrs: Record<string, unknown>,
+    patch: boolean,
+  ): void {
+    const at = this.indexOf(id);
+    if (type !== undefined) this.text.markExactly(at, 1, TYPE_KEY, type);
+    for (const k of Object.keys(attrs).sort()) {
+      const v = attrs[k];
+      if (v === undefined || (v === null && !patch)) continue;
+      this.text.markExactly(at, 1, ATTR_PREFIX + k, v);
+    }
+  }
+
+  /** Make block `id` display right after block `anchor`'s characters (first), or first of all. */
+  private place(id: string, anchor: Anchor): void {
+    const at = anchor === null ? 0 : this.indexOf(anchor) + 1;
+    const slot = this.insertUnit(at, SLOT);
+    this.setMove(id, slot);
+  }
+
+  private setMove(id: string, slot: string): void {
+    const ts = this.text.doc.hlc.tick();
+    this.text.markExactly(this.indexOf(id), 1, MOVE_KEY, [slot, ts.wall, ts.logical]);
+  }
+
+  /** Give blocks `ids` (in display order) new places right after `anchor` (first), in that order. */
+  private rehome(ids: readonly string[], anchor: Anchor): void {
+    if (ids.length === 0) return;
+    const at = anchor === null ? 0 : this.indexOf(anchor) + 1;
+    const doc = this.text.doc;
+    const clock = doc.nextClock;
+    this.text.insert(at, SLOT.repeat(ids.length));
+    for (let i = 0; i < ids.length; i++) this.setMove(ids[i] as string, `${doc.clientId}:${clock + i}`);
+  }
+
+  /**
+   * A text where no characters precede the first boundary: characters with no boundary at all
+   * get one (the virtual block becomes real), characters before the first boundary (left by
+   * concurrent edits) are moved after it.
+   */
+  private normalize(): void {
+    const l = this.layout();
+    if (l.bySeq.length === 0) {
+      if (l.blocks.length > 0) this.text.insert(0, MARKER);
+      return;
+    }
+    const first = l.bySeq[0] as LaidBlock;
+    if (first.runs.length === 0 || (first.runs[0] as number) > first.marker) return;
+    let n = 0;
+    for (let k = 0; k < first.runs.length && (first.runs[k] as number) < first.marker; k += 2)
+      n += (first.runs[k + 1] as number) - (first.runs[k] as number);
+    const content = blockContent(l, this.text.spans(), first);
+    const orphan = sliceDelta(content, 0, n);
+    this.deleteUnits(unitRanges(first, 0, n));
+    let pos = this.indexOf(first.id) + 1;
+    for (const op of orphan) {
+      this.text.insert(pos, op.insert, op.attributes ?? {});
+      pos += op.insert.length;
+    }
+  }
+
+  /** Delete visible ranges `[from, to)` (flattened, ascending and disjoint). */
+  private deleteUnits(ranges: readonly number[]): void {
+    for (let k = ranges.length - 2; k >= 0; k -= 2) {
+      const a = ranges[k] as number;
+      this.text.delete(a, (ranges[k + 1] as number) - a);
+    }
+  }
+
+  /** Join block `b` into block `a`, the one displayed before it (see {@link Blocks.join}). */
+  private joinInto(b: LaidBlock, a: LaidBlock): void {
+    const l = this.layout();
+    const prevInSeq = l.bySeq[b.seqIndex - 1];
+    const inPlace = prevInSeq !== undefined && prevInSeq.id === a.id;
+    const kids = b.kids.map((c) => c.id);
+    const otherKids = a.kids.some((c) => c.id !== b.id);
+    if (kids.length > 0 && (!inPlace || otherKids)) this.rehome(kids, a.id);
+    if (inPlace) {
+      const at = this.indexOf(b.id);
+      this.text.delete(at, 1);
+      return;
+    }
+    const lb = this.layout();
+    const bb = lb.bySeq.find((x) => x.id === b.id) as LaidBlock;
+    const content = blockContent(lb, this.text.spans(), bb);
+    const ranges = bb.runs.slice();
+    ranges.push(bb.marker, bb.marker + 1);
+    this.deleteUnits(sortRanges(ranges));
+    const la = this.layout();
+    const aa = la.bySeq.find((x) => x.id === a.id) as LaidBlock;
+    let pos = textPoint(la, aa, aa.length);
+    for (const op of content) {
+      this.text.insert(pos, op.insert, op.attributes ?? {});
+      pos += op.insert.length;
+    }
+  }
+
+  /** Delete blocks `gone` (display order, contiguous); their surviving followers follow `anchor`. */
+  private removeBlocks(gone: readonly LaidBlock[], anchor: Anchor): void {
+    const ids = new Set(gone.map((b) => b.id));
+    const keep: string[] = [];
+    for (const b of gone) for (const c of b.kids) if (!ids.has(c.id)) keep.push(c.id);
+    const l0 = this.layout();
+    const order = new Map(l0.blocks.map((b, i) => [b.id, i]));
+    keep.sort((x, y) => (order.get(x) as number) - (order.get(y) as number));
+    this.rehome(keep, anchor);
+    const l = this.layout();
+    const ranges: number[] = [];
+    for (const b of l.bySeq) {
+      if (!ids.has(b.id)) continue;
+      ranges.push(b.marker, b.marker + 1, ...b.runs);
+    }
+    this.deleteUnits(sortRanges(ranges));
+  }
+}
