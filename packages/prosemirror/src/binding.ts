@@ -2,12 +2,12 @@
  * The binding's configuration as the plugins see it, and the plugin keys.
  */
 import type { Doc, Scheduler, UndoManager } from '@accord/core';
-import type { Schema } from 'prosemirror-model';
-import { PluginKey } from 'prosemirror-state';
+import type { Node, Schema } from 'prosemirror-model';
+import { PluginKey, type Transaction } from 'prosemirror-state';
+import type { StepMap } from 'prosemirror-transform';
 import type { BlockMapping } from './convert.js';
 import type { BlocksLike } from './flat.js';
 import type { PresenceSource } from './presence.js';
-import type { AccordSync } from './sync.js';
 
 /** Everything one binding needs, resolved from `accordProsemirror`'s options. */
 export interface BindingConfig {
@@ -25,6 +25,8 @@ export interface BindingConfig {
   /** At most one cursor publication per this many milliseconds. */
   readonly cursorThrottleMs: number;
   readonly scheduler: Scheduler;
+  /** Where local transactions changed the document (fed by the sync plugin's state). */
+  readonly tracker: ChangeTracker;
 }
 
 /** Meta value of the binding's own transactions (see {@link accordSyncKey}). */
@@ -38,5 +40,48 @@ export type AccordMeta = 'remote' | 'presence';
  */
 export const accordSyncKey: PluginKey<BindingConfig> = new PluginKey<BindingConfig>('accord-sync');
 
-/** Live bindings by view (set by the sync plugin's view). */
-export const bindings: WeakMap<object, AccordSync> = new WeakMap();
+/**
+ * Where local transactions replaced content since the binding last read it (in the current
+ * document's positions): a hint that lets the binding tell typed text from equal text next to it
+ * (see `localDelta`). Fed by the sync plugin's state for every transaction; `valid` is false when
+ * a transaction was applied to a state the tracker did not see (then no hint is given).
+ */
+export class ChangeTracker {
+  #doc: Node | null = null;
+  #range: { from: number; to: number } | null = null;
+  #valid = false;
+
+  /** Start from `doc` with nothing changed. */
+  reset(doc: Node): void {
+    this.#doc = doc;
+    this.#range = null;
+    this.#valid = true;
+  }
+
+  /** Record `tr`, applied to `oldDoc`. */
+  note(tr: Transaction, oldDoc: Node): void {
+    if (this.#doc !== oldDoc) this.#valid = false;
+    this.#doc = tr.doc;
+    if (!tr.docChanged) return;
+    let range = this.#range;
+    if (range !== null) range = { from: tr.mapping.map(range.from, -1), to: tr.mapping.map(range.to, 1) };
+    const maps = tr.mapping.maps;
+    for (let i = 0; i < maps.length; i++) {
+      const rest = tr.mapping.slice(i + 1);
+      (maps[i] as StepMap).forEach((_oldStart, _oldEnd, newStart, newEnd) => {
+        const from = rest.map(newStart, -1);
+        const to = rest.map(newEnd, 1);
+        range =
+          range === null ? { from, to } : { from: Math.min(range.from, from), to: Math.max(range.to, to) };
+      });
+    }
+    this.#range = range;
+  }
+
+  /** The range changed since the last `take` in `doc`, or undefined when unknown; then starts over. */
+  take(doc: Node): { from: number; to: number } | undefined {
+    const range = this.#valid && this.#doc === doc ? (this.#range ?? undefined) : undefined;
+    this.reset(doc);
+    return range;
+  }
+}

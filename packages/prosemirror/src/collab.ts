@@ -4,7 +4,7 @@
 import { Doc, RealScheduler, type Scheduler, type UndoManager } from '@accord/core';
 import type { Node, Schema } from 'prosemirror-model';
 import { Plugin } from 'prosemirror-state';
-import { accordSyncKey, type BindingConfig } from './binding.js';
+import { accordSyncKey, type BindingConfig, ChangeTracker } from './binding.js';
 import { remoteCaretsPlugin } from './carets.js';
 import { BlockMapping } from './convert.js';
 import type { BlocksLike } from './flat.js';
@@ -80,11 +80,22 @@ export function accordProsemirror(blocks: BlocksLike, options: AccordProsemirror
     publishCursor: options.publishCursor ?? true,
     cursorThrottleMs: options.cursorThrottleMs ?? 50,
     scheduler: options.scheduler ?? realScheduler,
+    tracker: new ChangeTracker(),
   };
   const plugins: Plugin[] = [
     new Plugin<BindingConfig>({
       key: accordSyncKey,
-      state: { init: () => conf, apply: (_tr, value) => value },
+      state: {
+        init: (_config, state) => {
+          conf.tracker.reset(state.doc);
+          return conf;
+        },
+        apply: (tr, value, oldState) => {
+          if (tr.getMeta(accordSyncKey) === 'remote') conf.tracker.reset(tr.doc);
+          else conf.tracker.note(tr, oldState.doc);
+          return value;
+        },
+      },
       view: (view) => {
         const sync = new AccordSync(view, conf);
         return { update: (v) => sync.update(v), destroy: () => sync.destroy() };

@@ -15,7 +15,8 @@
 import type { Attributes, AttributesPatch } from '@accord/core';
 import type { Node } from 'prosemirror-model';
 import type { BlockMapping, Layout } from './convert.js';
-import { type BlockInfo, canonical, type FlatBlock, type FlatDeltaOp } from './flat.js';
+import { type BlockInfo, canonical, type FlatBlock, type FlatDeltaOp, flatLength } from './flat.js';
+import { posToFlat } from './positions.js';
 
 /** The changed range of a transaction: blocks `[from, oldTo)` became blocks `[from, newTo)`. */
 export interface BlockRange {
@@ -94,7 +95,12 @@ function countStartingAfter(layout: Layout, pos: number): number {
  * The flat delta that turns `oldDoc` into `newDoc` (see the module comment), or an empty array
  * when their blocks are the same.
  */
-export function localDelta(mapping: BlockMapping, oldDoc: Node, newDoc: Node): FlatDeltaOp[] {
+export function localDelta(
+  mapping: BlockMapping,
+  oldDoc: Node,
+  newDoc: Node,
+  hint?: { readonly from: number; readonly to: number },
+): FlatDeltaOp[] {
   const range = changedBlocks(mapping, oldDoc, newDoc);
   if (range === undefined) return [];
   const oldLayout = mapping.layout(oldDoc);
@@ -108,7 +114,17 @@ export function localDelta(mapping: BlockMapping, oldDoc: Node, newDoc: Node): F
   const start = oldLayout.blocks[range.from]?.flatStart ?? 0;
   const builder = new DeltaBuilder();
   builder.retain(start);
-  diffBlocks(before, after, builder);
+  let limits: { maxPrefix: number; maxSuffix: number } | undefined;
+  if (hint !== undefined && hint.from <= hint.to && hint.to <= newDoc.content.size) {
+    // Where the steps replaced content: the common prefix and suffix stay out of it, so text
+    // typed next to equal text is the new text (not the old text moved along).
+    const newStart = newLayout.blocks[range.from]?.flatStart ?? 0;
+    const newLength = flatLength(after);
+    const from = posToFlat(newLayout, hint.from) - newStart;
+    const to = posToFlat(newLayout, hint.to) - newStart;
+    limits = { maxPrefix: Math.max(1, from), maxSuffix: Math.max(0, newLength - Math.max(from, to)) };
+  }
+  diffBlocks(before, after, builder, limits);
   return builder.finish();
 }
 
@@ -141,13 +157,15 @@ export function diffBlocks(
   before: readonly FlatBlock[],
   after: readonly FlatBlock[],
   out: DeltaBuilder,
+  limits?: { readonly maxPrefix: number; readonly maxSuffix: number },
 ): void {
   const a = units(before);
   const b = units(after);
+  const maxPrefix = Math.min(a.length, b.length, limits?.maxPrefix ?? Number.POSITIVE_INFINITY);
   let prefix = 0;
-  while (prefix < a.length && prefix < b.length && samePlace(a[prefix] as Unit, b[prefix] as Unit)) prefix++;
+  while (prefix < maxPrefix && samePlace(a[prefix] as Unit, b[prefix] as Unit)) prefix++;
   let suffix = 0;
-  const room = Math.min(a.length, b.length) - prefix;
+  const room = Math.min(Math.min(a.length, b.length) - prefix, limits?.maxSuffix ?? Number.POSITIVE_INFINITY);
   while (suffix < room && samePlace(a[a.length - 1 - suffix] as Unit, b[b.length - 1 - suffix] as Unit))
     suffix++;
   const keep = (i: number, j: number): void => {

@@ -17,12 +17,15 @@ import { type TimerHandle, UndoManager } from '@accord/core';
 import type { Node } from 'prosemirror-model';
 import { type Selection, TextSelection, type Transaction } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
-import { accordSyncKey, type BindingConfig, bindings } from './binding.js';
+import { accordSyncKey, type BindingConfig } from './binding.js';
 import type { BlockMapping } from './convert.js';
 import type { BlocksChangeEvent, FlatDeltaOp } from './flat.js';
 import { localDelta } from './local.js';
 import { posToFlat } from './positions.js';
 import { applyRemoteDelta } from './remote.js';
+
+/** Live bindings by view (set by the sync plugin's view). */
+export const bindings: WeakMap<object, AccordSync> = new WeakMap();
 
 /**
  * The binding of one editor view. Unless `accordProsemirror` was given an `origin`, the instance
@@ -65,6 +68,8 @@ export class AccordSync {
       });
     this.#unobserve = conf.blocks.observe(this.#onAccord);
     this.#synced = view.state.doc;
+    this.#lastSelection = view.state.selection;
+    this.#lastDoc = view.state.doc;
     bindings.set(view, this);
     if (!view.state.doc.eq(this.#accordDoc())) this.#scheduleResync();
   }
@@ -83,7 +88,8 @@ export class AccordSync {
     // The caret moved on its own (click, arrow keys): the next edit starts a new undo step.
     if (moved && doc === this.#lastDoc) this.undoManager.stopCapturing();
     this.#lastDoc = doc;
-    if (local) this.#sendLocal(this.#synced, doc);
+    const hint = this.conf.tracker.take(doc);
+    if (local) this.#sendLocal(this.#synced, doc, hint);
     if (view.hasFocus()) this.#engaged = true;
     if (this.#engaged && (local || moved)) {
       this.#scheduleCursor();
@@ -91,7 +97,7 @@ export class AccordSync {
     this.#lastSelection = view.state.selection;
   }
 
-  #sendLocal(before: Node, after: Node): void {
+  #sendLocal(before: Node, after: Node, hint: { from: number; to: number } | undefined): void {
     const { blocks, doc } = this.conf;
     const mapping = this.mapping;
     this.#synced = after;
@@ -104,7 +110,7 @@ export class AccordSync {
         for (const run of block.content) delta.push(run);
       }
     } else {
-      delta = localDelta(mapping, before, after);
+      delta = localDelta(mapping, before, after, hint);
     }
     if (delta.length === 0) return;
     try {
@@ -145,14 +151,13 @@ export class AccordSync {
       if (caret !== undefined) tr.setSelection(TextSelection.near(tr.doc.resolve(caret), -1));
     } else if (before.selection instanceof TextSelection) {
       const { anchor, head } = before.selection;
-      const a = tr.mapping.map(anchor, -1);
-      const h = anchor === head ? a : tr.mapping.map(head, -1);
-      try {
-        tr.setSelection(TextSelection.create(tr.doc, a, h));
-      } catch {
-        // Mapped into a place with no text: ProseMirror's own mapping stands.
-      }
+      const $a = tr.doc.resolve(tr.mapping.map(anchor, -1));
+      const $h = anchor === head ? $a : tr.doc.resolve(tr.mapping.map(head, -1));
+      // Where both ends land in text, keep them there; otherwise ProseMirror's mapping stands.
+      if ($a.parent.inlineContent && $h.parent.inlineContent) tr.setSelection(new TextSelection($a, $h));
     }
+    // Marks set for the next typed text (Mod-b with no selection) survive a remote change.
+    if (!fromUndo && before.storedMarks) tr.setStoredMarks(before.storedMarks);
     this.#dispatchRemote(tr);
     if (fromUndo) this.#scheduleCursor();
   };
@@ -212,7 +217,7 @@ export class AccordSync {
       const { anchor, head } = this.#view.state.selection;
       const layout = this.mapping.layout(this.#view.state.doc);
       presence.updatePresence({
-        cursor: { anchor: posToFlat(layout, anchor), head: posToFlat(layout, head) },
+        cursor: { flatAnchor: posToFlat(layout, anchor), flatHead: posToFlat(layout, head) },
       });
     });
   }

@@ -4,8 +4,7 @@
  */
 import type { Command } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
-import { bindings } from './binding.js';
-import type { AccordSync } from './sync.js';
+import { type AccordSync, bindings } from './sync.js';
 
 /** The binding of a view, if it has one. */
 export function accordSync(view: EditorView): AccordSync | undefined {

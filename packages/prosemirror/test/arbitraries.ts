@@ -16,6 +16,7 @@ import {
 import type { Node } from 'prosemirror-model';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { type Command, EditorState, TextSelection } from 'prosemirror-state';
+import { ChangeTracker } from '../src/binding.js';
 import type { FlatBlock, FlatDeltaOp } from '../src/flat.js';
 import { accordSchema as schema } from '../src/schema.js';
 
@@ -102,8 +103,32 @@ export const editArb: fc.Arbitrary<Edit> = fc.tuple(
   fc.double({ min: 0, max: 1, noNaN: true }),
 );
 
+/** Run one edit on an editor (a state and a dispatch); commands that do not apply do nothing. */
+export function runCommand(
+  view: { state: EditorState; dispatch(tr: import('prosemirror-state').Transaction): void },
+  [name, a, h]: Edit,
+): void {
+  const size = view.state.doc.content.size;
+  const sel = TextSelection.between(
+    view.state.doc.resolve(Math.round(a * size)),
+    view.state.doc.resolve(Math.round(h * size)),
+  );
+  view.dispatch(view.state.tr.setSelection(sel));
+  (commands[name] as Command)(view.state, (tr) => view.dispatch(tr));
+}
+
 /** Run `edits` on `doc` (commands that do not apply are skipped); returns the final document. */
 export function runEdits(doc: Node, edits: readonly Edit[]): Node {
+  return runEditsTracked(doc, edits).doc;
+}
+
+/** As {@link runEdits}, with the range the transactions replaced (a `ChangeTracker`'s hint). */
+export function runEditsTracked(
+  doc: Node,
+  edits: readonly Edit[],
+): { doc: Node; hint: { from: number; to: number } | undefined } {
+  const tracker = new ChangeTracker();
+  tracker.reset(doc);
   let state = EditorState.create({ doc, schema });
   for (const [name, a, h] of edits) {
     const size = state.doc.content.size;
@@ -114,10 +139,11 @@ export function runEdits(doc: Node, edits: readonly Edit[]): Node {
     state = state.apply(state.tr.setSelection(sel));
     const command = commands[name] as Command;
     command(state, (tr) => {
+      tracker.note(tr, state.doc);
       state = state.apply(tr);
     });
   }
-  return state.doc;
+  return { doc: state.doc, hint: tracker.take(state.doc) };
 }
 
 /**

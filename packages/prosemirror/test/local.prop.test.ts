@@ -7,11 +7,12 @@
 import fc from 'fast-check';
 import { EditorState, TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
+import { ChangeTracker } from '../src/binding.js';
 import { BlockMapping } from '../src/convert.js';
 import type { FlatBlock } from '../src/flat.js';
 import { localDelta } from '../src/local.js';
 import { accordSchema as schema } from '../src/schema.js';
-import { blocksArb, editArb, runEdits } from './arbitraries.js';
+import { blocksArb, editArb, runEdits, runEditsTracked } from './arbitraries.js';
 import { applyModel } from './model.js';
 
 const mapping = new BlockMapping(schema);
@@ -30,6 +31,30 @@ describe('local changes as flat deltas', () => {
       { numRuns: 1000 },
     );
     expect(changed).toBeGreaterThan(500); // the commands do change documents
+  });
+
+  it('turn the blocks before into the blocks after with the hint of where the steps replaced', () => {
+    fc.assert(
+      fc.property(blocksArb, fc.array(editArb, { minLength: 1, maxLength: 4 }), (blocks, edits) => {
+        const before = mapping.toDoc(blocks);
+        const { doc: after, hint } = runEditsTracked(before, edits);
+        const delta = localDelta(mapping, before, after, hint);
+        expect(applyModel(mapping.toBlocks(before), delta)).toEqual(mapping.toBlocks(after));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('tells typed text from equal text next to it, with the hint', () => {
+    const doc = mapping.toDoc([para('ohello')]);
+    const state = EditorState.create({ doc, schema });
+    const tracker = new ChangeTracker();
+    tracker.reset(doc);
+    const tr = state.tr.insertText('h', 2); // "oh|hello": the second letter typed
+    tracker.note(tr, doc);
+    expect(localDelta(mapping, doc, tr.doc, tracker.take(tr.doc))).toEqual([{ retain: 2 }, { insert: 'h' }]);
+    // Without it, the "h" of "hello" would look typed, and the new one as the old.
+    expect(localDelta(mapping, doc, tr.doc)).toEqual([{ retain: 3 }, { insert: 'h' }]);
   });
 
   const para = (text: string): FlatBlock => ({

@@ -113,7 +113,7 @@ describe('three ProseMirror editors on one Accord document', () => {
         await caretAtEnd(c);
         await c.keyboard.press('Enter');
         await c.evaluate(() =>
-          window.harness.paste(
+          window.pmHarness.paste(
             '<p>pasted <strong>strong</strong> and <em>emphasis</em></p><ul><li><p>one</p></li><li><p>two</p></li></ul>',
             'pasted strong and emphasis\none\ntwo',
           ),
@@ -156,7 +156,7 @@ describe('three ProseMirror editors on one Accord document', () => {
     await a.keyboard.type('click here now', { delay: 5 });
     await waitConverged([a, b, c]);
     // Cut every tab off, edit concurrently, reconnect.
-    for (const p of [a, b, c]) await p.evaluate(() => window.harness.setOnline(false));
+    for (const p of [a, b, c]) await p.evaluate(() => window.pmHarness.setOnline(false));
     const world = await find(a, 'world');
     const here = await find(a, 'here');
     const hello = await find(a, 'hello');
@@ -174,7 +174,7 @@ describe('three ProseMirror editors on one Accord document', () => {
     await c.keyboard.press('Control+i');
     await select(b, hello);
     await b.keyboard.type('oh ');
-    for (const p of [a, b, c]) await p.evaluate(() => window.harness.setOnline(true));
+    for (const p of [a, b, c]) await p.evaluate(() => window.pmHarness.setOnline(true));
     const doc = await waitConverged([a, b, c]);
     expect((await textOf(a)).split('\n')).toEqual(['oh hello worldwide', 'click herein now']);
     expect(marksOf(doc, 'worldwide')).toEqual(['strong']); // bold grows at its end
@@ -193,7 +193,7 @@ describe('three ProseMirror editors on one Accord document', () => {
     await select(a, 3);
     await select(b, 8);
     await waitFor('C to draw A and B', async () => {
-      const names = await c.evaluate(() => window.harness.carets());
+      const names = await c.evaluate(() => window.pmHarness.carets());
       return names.includes('Ada') && names.includes('Grace');
     });
     // A types, B types; A undoes: only A's words go.

@@ -97,20 +97,22 @@ function close(server: Server): Promise<void> {
 }
 
 /** The editor's document (ProseMirror JSON). */
-export const editorJSON = (page: Page): Promise<unknown> => page.evaluate(() => window.harness.editorJSON());
+export const editorJSON = (page: Page): Promise<unknown> =>
+  page.evaluate(() => window.pmHarness.editorJSON());
 /** The document the page's Accord blocks show as (ProseMirror JSON). */
-export const accordJSON = (page: Page): Promise<unknown> => page.evaluate(() => window.harness.accordJSON());
+export const accordJSON = (page: Page): Promise<unknown> =>
+  page.evaluate(() => window.pmHarness.accordJSON());
 /** The editor's text, blocks separated by newlines. */
-export const textOf = (page: Page): Promise<string> => page.evaluate(() => window.harness.text());
+export const textOf = (page: Page): Promise<string> => page.evaluate(() => window.pmHarness.text());
 /** Focus the editor and select `anchor`..`head`. */
 export const select = (page: Page, anchor: number, head = anchor): Promise<void> =>
-  page.evaluate(([a, h]) => window.harness.select(a, h), [anchor, head] as const);
+  page.evaluate(([a, h]) => window.pmHarness.select(a, h), [anchor, head] as const);
 /** Position of the first occurrence of `text` (its start), or -1. */
 export const find = (page: Page, text: string): Promise<number> =>
-  page.evaluate((t) => window.harness.find(t), text);
+  page.evaluate((t) => window.pmHarness.find(t), text);
 /** Put the caret at the end of the document. */
 export async function caretAtEnd(page: Page): Promise<void> {
-  const end = await page.evaluate(() => window.harness.end());
+  const end = await page.evaluate(() => window.pmHarness.end());
   await select(page, end);
 }
 

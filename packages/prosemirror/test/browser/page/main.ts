@@ -2,8 +2,8 @@
  * The browser-test page: one Accord document whose blocks are bound to one ProseMirror editor
  * (basic schema with lists) through `accordProsemirror`. Pages of one browser context on the same
  * `?room=` sync their documents and presence over a `BroadcastChannel` (a real asynchronous
- * channel, so typing in several pages at once is concurrent), which `window.harness.setOnline`
- * can cut. `window.harness` lets the test read the editor's document, the Accord blocks and the
+ * channel, so typing in several pages at once is concurrent), which `window.pmHarness.setOnline`
+ * can cut. `window.pmHarness` lets the test read the editor's document, the Accord blocks and the
  * selection, and run formatting commands.
  */
 import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
@@ -191,14 +191,16 @@ const harness = {
   /** How many remote carets this editor draws, and their names. */
   carets: (): string[] =>
     Array.from(view.dom.querySelectorAll<HTMLElement>('.accord-caret'), (el) => el.dataset.name ?? ''),
+  /** The other peers' presence as this page knows it. */
+  peers: (): unknown => [...presence.peers.values()],
   /** The binding's counters (local Accord transactions, remote ProseMirror ones, full resyncs). */
   counts: () => ({ ...(accordSync(view)?.counts ?? { local: 0, remote: 0, resyncs: 0 }) }),
 };
 
 declare global {
   interface Window {
-    harness: typeof harness;
+    pmHarness: typeof harness;
   }
 }
-window.harness = harness;
+window.pmHarness = harness;
 document.body.dataset.ready = 'true';
