@@ -19,7 +19,15 @@
  * cycle the oldest move (hybrid logical clock, then replica id) is ignored, so the display order
  * is a tree on every replica. A text with characters but no boundary displays them as one virtual
  * paragraph (id {@link VIRTUAL_ID}).
+ *
+ * A block whose merge register names another block (a join where the block before on screen is
+ * not the one before in the text) does not display: its characters (and those merged into it)
+ * follow that block's, merges in the order they were written; cycles of merges drop the oldest
+ * as moves do. A register (move or merge) naming a unit that is gone resolves at its tombstone:
+ * a merge into the block that now holds that place, a move after it; so units that undo and redo
+ * bring back as new units (just before their tombstones) keep the layout.
  */
+import { Item } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import { canonicalJson, type FormatSpan } from './marks.js';
 import type { Attributes, TextDeltaInsert } from './text-delta.js';
@@ -32,6 +40,8 @@ export const SLOT = '\uFDD1';
 export const TYPE_KEY = '\u0000type';
 /** Mark key holding a block's move register: `[slotId, wall, logical]`. */
 export const MOVE_KEY = '\u0000move';
+/** Mark key holding a block's merge register: `[targetBlockId, wall, logical]` (a join not in place). */
+export const MERGE_KEY = '\u0000merge';
 /** Prefix of the mark keys holding a block's attributes (`prefix + name`). */
 export const ATTR_PREFIX = '\u0001';
 /** Id of the block shown for characters when the text has no boundary at all. */
@@ -60,14 +70,22 @@ export interface LaidBlock {
   seqIndex: number;
   type: string;
   attrs: Record<string, unknown>;
-  /** Its characters as visible text ranges `[from, to)`, flattened, in order. */
+  /** Its characters as visible text ranges `[from, to)`, flattened, in order (merged parts included). */
   runs: number[];
+  /** The characters of its own segment (without merged parts), as `runs`. */
+  own: number[];
+  /** Shown blocks: itself, then the blocks joined into it (merged), in order; empty for merged ones. */
+  parts: LaidBlock[];
+  /** The shown block holding it (itself unless merged). */
+  root: LaidBlock;
   /** Number of characters. */
   length: number;
   /** Flat index of its boundary. */
   start: number;
-  /** Visible index of the slot it displays at, or -1. */
+  /** Where the slot it displays at sits (doubled visible index, see `unitKey`), or -1. */
   slot: number;
+  /** Order among slots at one place (deleted ones, see `unitKey`). */
+  slotTie: number;
   /** Blocks displaying as its children, in order. */
   kids: LaidBlock[];
 }
@@ -141,8 +159,8 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   const str = seq.toString();
   const bySeq: LaidBlock[] = [];
   const slots: number[] = [];
-  const slotAt = new Map<string, number>();
   const moves: (Move | null)[] = [];
+  const merges: (Move | null)[] = [];
   let pos = 0;
   for (const leaf of seq.index.leaves) {
     for (const it of leaf.items) {
@@ -156,50 +174,86 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
         if (a !== null)
           for (const key of Object.keys(a)) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
         moves.push(readMove(a?.[MOVE_KEY]));
-        bySeq.push({
-          id: `${ids[it.client]}:${it.clock + k}`,
-          marker: at,
-          seqIndex: bySeq.length,
-          type: typeof t === 'string' && t.length > 0 ? t : DEFAULT_TYPE,
-          attrs,
-          runs: [],
-          length: 0,
-          start: 0,
-          slot: -1,
-          kids: [],
-        });
+        merges.push(readMove(a?.[MERGE_KEY]));
+        bySeq.push(newBlock(`${ids[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));
       }
-      for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) {
-        slots.push(pos + k);
-        slotAt.set(`${ids[it.client]}:${it.clock + k}`, pos + k);
-      }
+      for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) slots.push(pos + k);
       pos += c.length;
     }
   }
   slots.sort((a, b) => a - b);
   const n = bySeq.length;
   const markerPos = bySeq.map((b) => b.marker);
-  // Characters.
+  const seqOf = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const b = bySeq[i] as LaidBlock;
+    seqOf.set(b.id, i);
     if (i === 0) addRuns(b, 0, b.marker, slots);
     addRuns(b, b.marker + 1, i + 1 < n ? (markerPos[i + 1] as number) : str.length, slots);
   }
-  // Parents.
+  const clientOf = new Map<number, number>();
+  for (let i = 0; i < ids.length; i++) clientOf.set(ids[i] as number, i);
+  const markerKeys = markerPos.map((p) => 2 * p);
+  // Merges: a block joined into another (not in place) shows its characters at the end of it. A
+  // target boundary that is gone stands for the block now holding its place (the one undo brought
+  // back just before it, or the one its characters joined).
+  const into = new Int32Array(n).fill(TOP);
+  for (let i = 0; i < n; i++) {
+    const m = merges[i];
+    if (m === null || m === undefined) continue;
+    let t = seqOf.get(m.slot);
+    if (t === undefined) {
+      const key = unitKey(seq, clientOf, m.slot);
+      if (key >= 0) t = lastBelow(markerKeys, key + 1);
+    }
+    if (t !== undefined && t >= 0 && t !== i) into[i] = t;
+  }
+  breakCycles(into, merges);
+  const mergedKids: number[][] = bySeq.map(() => []);
+  for (let i = 0; i < n; i++)
+    if ((into[i] as number) >= 0) (mergedKids[into[i] as number] as number[]).push(i);
+  for (const list of mergedKids)
+    if (list.length > 1) list.sort((x, y) => (older(merges[x] as Move, merges[y] as Move) ? -1 : 1));
+  const rootOf = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if ((into[i] as number) !== TOP) continue;
+    const root = bySeq[i] as LaidBlock;
+    const stack = [i];
+    while (stack.length > 0) {
+      const j = stack.pop() as number;
+      rootOf[j] = i;
+      const part = bySeq[j] as LaidBlock;
+      part.root = root;
+      root.parts.push(part);
+      const kids = mergedKids[j] as number[];
+      for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k] as number);
+    }
+    if (root.parts.length > 1) {
+      root.runs = [];
+      root.length = 0;
+      for (const part of root.parts)
+        for (let k = 0; k < part.own.length; k += 2)
+          pushRun(root, part.own[k] as number, part.own[k + 1] as number);
+    }
+  }
+  // Moves, between blocks shown (roots).
   const parent = new Int32Array(n).fill(TOP);
   for (let i = 0; i < n; i++) {
     const m = moves[i];
-    if (m === null || m === undefined) continue;
-    const s = slotAt.get(m.slot);
-    if (s === undefined) continue;
+    if ((into[i] as number) !== TOP || m === null || m === undefined) continue;
+    const out = { tie: 0 };
+    const s = unitKey(seq, clientOf, m.slot, out);
+    if (s < 0) continue;
     (bySeq[i] as LaidBlock).slot = s;
-    const owner = lastBelow(markerPos, s);
-    parent[i] = owner < 0 ? FRONT : owner;
+    (bySeq[i] as LaidBlock).slotTie = out.tie;
+    const owner = lastBelow(markerKeys, s);
+    parent[i] = owner < 0 ? FRONT : (rootOf[owner] as number);
   }
   breakCycles(parent, moves);
   const front: LaidBlock[] = [];
   const top: LaidBlock[] = [];
   for (let i = 0; i < n; i++) {
+    if ((into[i] as number) !== TOP) continue;
     const p = parent[i] as number;
     const b = bySeq[i] as LaidBlock;
     if (p === TOP) {
@@ -207,23 +261,13 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
       top.push(b);
     } else (p === FRONT ? front : (bySeq[p] as LaidBlock).kids).push(b);
   }
-  const bySlot = (a: LaidBlock, b: LaidBlock): number => a.slot - b.slot || a.seqIndex - b.seqIndex;
+  const bySlot = (a: LaidBlock, b: LaidBlock): number =>
+    a.slot - b.slot || a.slotTie - b.slotTie || a.seqIndex - b.seqIndex;
   front.sort(bySlot);
   for (const b of bySeq) if (b.kids.length > 1) b.kids.sort(bySlot);
   const blocks: LaidBlock[] = [];
   if (n === 0) {
-    const v: LaidBlock = {
-      id: VIRTUAL_ID,
-      marker: -1,
-      seqIndex: -1,
-      type: DEFAULT_TYPE,
-      attrs: {},
-      runs: [],
-      length: 0,
-      start: 0,
-      slot: -1,
-      kids: [],
-    };
+    const v = newBlock(VIRTUAL_ID, -1, -1, undefined, {});
     addRuns(v, 0, str.length, slots);
     if (v.length > 0) blocks.push(v);
   } else {
@@ -242,6 +286,56 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
     flat += 1 + b.length;
   }
   return { str, blocks, bySeq, front, length: flat, slots };
+}
+
+/**
+ * Where unit `id` (`replica:clock`) of `seq` sits, doubled: `2 * index` for a visible unit, `2 *
+ * index - 1` for a deleted one (between the visible units around its tombstone), so a slot that
+ * undo or redo brought back as a new unit just before its tombstone still places its block; -1
+ * when `id` names no unit of `seq`. `out.tie` orders tombstones at one place (0 for a visible unit).
+ */
+function unitKey(seq: Sequence, clientOf: ReadonlyMap<number, number>, id: string, out = { tie: 0 }): number {
+  out.tie = 0;
+  const m = /^(\d{1,16}):(\d{1,16})$/.exec(id);
+  if (m === null) return -1;
+  const client = clientOf.get(Number(m[1]));
+  if (client === undefined) return -1;
+  const clock = Number(m[2]);
+  const s = seq.env.store.find(client, clock);
+  if (!(s instanceof Item) || s.leaf === null || s.leaf.owner !== seq) return -1;
+  const base = seq.index.visibleIndexOf(s);
+  if (!s.deleted) return 2 * (base + clock - s.clock);
+  // Tombstones at one place order as in the sequence.
+  out.tie = seq.index.orderKey(s) * 2 ** 20 + (clock - s.clock);
+  return 2 * base - 1;
+}
+
+function newBlock(
+  id: string,
+  marker: number,
+  seqIndex: number,
+  type: unknown,
+  attrs: Record<string, unknown>,
+): LaidBlock {
+  const b: LaidBlock = {
+    id,
+    marker,
+    seqIndex,
+    type: typeof type === 'string' && type.length > 0 ? type : DEFAULT_TYPE,
+    attrs,
+    runs: [],
+    own: [],
+    length: 0,
+    start: 0,
+    slot: -1,
+    slotTie: 0,
+    kids: [],
+    parts: [],
+    root: null as unknown as LaidBlock,
+  };
+  b.own = b.runs;
+  b.root = b;
+  return b;
 }
 
 /** Add to `b` the characters in visible range `[from, to)` (slots skipped). */
@@ -293,7 +387,18 @@ function breakCycles(parent: Int32Array, moves: readonly (Move | null)[]): void 
 
 /** Visible index of the `t`-th character of `b` (0 <= t < length). */
 export function unitIndex(b: LaidBlock, t: number): number {
-  const r = b.runs;
+  return runIndex(b.runs, t);
+}
+
+/** Number of characters in runs `r`. */
+export function runsLength(r: readonly number[]): number {
+  let n = 0;
+  for (let k = 0; k < r.length; k += 2) n += (r[k + 1] as number) - (r[k] as number);
+  return n;
+}
+
+/** Visible index of the `t`-th character of runs `r`. */
+export function runIndex(r: readonly number[], t: number): number {
   for (let k = 0; k < r.length; k += 2) {
     const len = (r[k + 1] as number) - (r[k] as number);
     if (t < len) return (r[k] as number) + t;

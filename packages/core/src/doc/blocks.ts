@@ -42,7 +42,10 @@ import {
   type LaidBlock,
   type Layout,
   MARKER,
+  MERGE_KEY,
   MOVE_KEY,
+  runIndex,
+  runsLength,
   SLOT,
   segmentEnd,
   sliceDelta,
@@ -205,9 +208,17 @@ export class Blocks {
       const l = this.layout();
       const anchor = blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id;
       // The boundary goes where it takes no one's characters: at the end of the anchor block's
-      // characters in sequence order (before the next boundary), or of the first block's.
-      const host = anchor === null ? l.bySeq[0] : (l.blocks[blockIndex - 1] as LaidBlock);
-      const at = host === undefined ? l.str.length : segmentEnd(l, host);
+      // characters in sequence order (before the next boundary), so the anchor block precedes it
+      // there too and a join of the two is one deleted unit; a first block goes just before the
+      // first boundary (after the slots before it), unless characters precede that boundary.
+      const first = l.bySeq[0];
+      let at = l.str.length;
+      if (anchor !== null) at = segmentEnd(l, l.blocks[blockIndex - 1] as LaidBlock);
+      else if (first !== undefined)
+        at =
+          first.own[0] !== undefined && (first.own[0] as number) < first.marker
+            ? segmentEnd(l, first)
+            : first.marker;
       const id = this.insertUnit(at, MARKER);
       let pos = at + 1;
       for (const op of content) {
@@ -234,13 +245,26 @@ export class Blocks {
     if (attrs !== undefined) checkBlockAttrs(attrs);
     return this.edit(() => {
       this.normalize();
-      const l = this.layout();
+      let l = this.layout();
       const k = blockIndexAt(l, flatIndex - 1);
+      if (this.unorphan(l.blocks[k] as LaidBlock)) l = this.layout();
       const b = l.blocks[k] as LaidBlock;
-      const at = textPoint(l, b, flatIndex - 1 - b.start);
+      // The part (own characters, or a block joined into it) where the split falls.
+      let u = flatIndex - 1 - b.start;
+      let xi = 0;
+      for (; xi < b.parts.length - 1; xi++) {
+        const len = runsLength((b.parts[xi] as LaidBlock).own);
+        if (u <= len) break;
+        u -= len;
+      }
+      const x = b.parts[xi] as LaidBlock;
+      const at =
+        u > 0 ? runIndex(x.own, u - 1) + 1 : x.own.length > 0 ? (x.own[0] as number) : segmentEnd(l, x);
+      const later = b.parts.slice(xi + 1).map((p) => p.id);
       const id = this.insertUnit(at, MARKER);
       this.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
       this.place(id, b.id);
+      for (const p of later) this.setRegister(p, MERGE_KEY, id);
       return id;
     });
   }
@@ -545,12 +569,13 @@ export class Blocks {
   private place(id: string, anchor: Anchor): void {
     const at = anchor === null ? 0 : this.indexOf(anchor) + 1;
     const slot = this.insertUnit(at, SLOT);
-    this.setMove(id, slot);
+    this.setRegister(id, MOVE_KEY, slot);
   }
 
-  private setMove(id: string, slot: string): void {
+  /** Write register `key` (move or merge) of block `id`: `[value, wall, logical]`. */
+  private setRegister(id: string, key: string, value: string): void {
     const ts = this.text.doc.hlc.tick();
-    this.text.markExactly(this.indexOf(id), 1, MOVE_KEY, [slot, ts.wall, ts.logical]);
+    this.text.markExactly(this.indexOf(id), 1, key, [value, ts.wall, ts.logical]);
   }
 
   /** Give blocks `ids` (in display order) new places right after `anchor` (first), in that order. */
@@ -560,33 +585,45 @@ export class Blocks {
     const doc = this.text.doc;
     const clock = doc.nextClock;
     this.text.insert(at, SLOT.repeat(ids.length));
-    for (let i = 0; i < ids.length; i++) this.setMove(ids[i] as string, `${doc.clientId}:${clock + i}`);
+    for (let i = 0; i < ids.length; i++)
+      this.setRegister(ids[i] as string, MOVE_KEY, `${doc.clientId}:${clock + i}`);
+  }
+
+  /** Give the virtual block (characters and no boundary at all) a boundary. */
+  private normalize(): void {
+    const l = this.layout();
+    if (l.bySeq.length === 0 && l.blocks.length > 0) this.text.insert(0, MARKER);
   }
 
   /**
-   * A text where no characters precede the first boundary: characters with no boundary at all
-   * get one (the virtual block becomes real), characters before the first boundary (left by
-   * concurrent edits) are moved after it.
+   * Move characters that precede the first boundary (left by a concurrent deletion of the first
+   * block while someone typed in it) after it, when they are in `b`: copied and deleted, the one
+   * case where a split is not a single insert. Returns true when it changed the text.
    */
-  private normalize(): void {
+  private unorphan(b: LaidBlock): boolean {
     const l = this.layout();
-    if (l.bySeq.length === 0) {
-      if (l.blocks.length > 0) this.text.insert(0, MARKER);
-      return;
-    }
-    const first = l.bySeq[0] as LaidBlock;
-    if (first.runs.length === 0 || (first.runs[0] as number) > first.marker) return;
+    const first = l.bySeq[0];
+    if (
+      first === undefined ||
+      first.root !== b ||
+      first.own.length === 0 ||
+      (first.own[0] as number) > first.marker
+    )
+      return false;
     let n = 0;
-    for (let k = 0; k < first.runs.length && (first.runs[k] as number) < first.marker; k += 2)
-      n += (first.runs[k + 1] as number) - (first.runs[k] as number);
-    const content = blockContent(l, this.text.spans(), first);
-    const orphan = sliceDelta(content, 0, n);
-    this.deleteUnits(unitRanges(first, 0, n));
+    for (let k = 0; k < first.own.length && (first.own[k] as number) < first.marker; k += 2)
+      n += (first.own[k + 1] as number) - (first.own[k] as number);
+    const content = sliceDelta(blockContent(l, this.text.spans(), { ...first, runs: first.own }), 0, n);
+    const ranges: number[] = [];
+    for (let k = 0; k < first.own.length && (first.own[k] as number) < first.marker; k += 2)
+      ranges.push(first.own[k] as number, first.own[k + 1] as number);
+    this.deleteUnits(ranges);
     let pos = this.indexOf(first.id) + 1;
-    for (const op of orphan) {
+    for (const op of content) {
       this.text.insert(pos, op.insert, op.attributes ?? {});
       pos += op.insert.length;
     }
+    return true;
   }
 
   /** Delete visible ranges `[from, to)` (flattened, ascending and disjoint). */
@@ -597,32 +634,20 @@ export class Blocks {
     }
   }
 
-  /** Join block `b` into block `a`, the one displayed before it (see {@link Blocks.join}). */
+  /**
+   * Join block `b` into block `a`, the one displayed before it (see {@link Blocks.join}): delete
+   * its boundary when `a`'s last part precedes it in the text, else set its merge register.
+   */
   private joinInto(b: LaidBlock, a: LaidBlock): void {
     const l = this.layout();
     const prevInSeq = l.bySeq[b.seqIndex - 1];
-    const inPlace = prevInSeq !== undefined && prevInSeq.id === a.id;
+    const inPlace =
+      b.parts.length === 1 && prevInSeq !== undefined && prevInSeq === a.parts[a.parts.length - 1];
     const kids = b.kids.map((c) => c.id);
     const otherKids = a.kids.some((c) => c.id !== b.id);
     if (kids.length > 0 && (!inPlace || otherKids)) this.rehome(kids, a.id);
-    if (inPlace) {
-      const at = this.indexOf(b.id);
-      this.text.delete(at, 1);
-      return;
-    }
-    const lb = this.layout();
-    const bb = lb.bySeq.find((x) => x.id === b.id) as LaidBlock;
-    const content = blockContent(lb, this.text.spans(), bb);
-    const ranges = bb.runs.slice();
-    ranges.push(bb.marker, bb.marker + 1);
-    this.deleteUnits(sortRanges(ranges));
-    const la = this.layout();
-    const aa = la.bySeq.find((x) => x.id === a.id) as LaidBlock;
-    let pos = textPoint(la, aa, aa.length);
-    for (const op of content) {
-      this.text.insert(pos, op.insert, op.attributes ?? {});
-      pos += op.insert.length;
-    }
+    if (inPlace) this.text.delete(this.indexOf(b.id), 1);
+    else this.setRegister(b.id, MERGE_KEY, a.id);
   }
 
   /** Delete blocks `gone` (display order, contiguous); their surviving followers follow `anchor`. */
@@ -637,8 +662,8 @@ export class Blocks {
     const l = this.layout();
     const ranges: number[] = [];
     for (const b of l.bySeq) {
-      if (!ids.has(b.id)) continue;
-      ranges.push(b.marker, b.marker + 1, ...b.runs);
+      if (!ids.has(b.root.id)) continue;
+      ranges.push(b.marker, b.marker + 1, ...b.own);
     }
     this.deleteUnits(sortRanges(ranges));
   }

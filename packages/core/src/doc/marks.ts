@@ -115,10 +115,13 @@ export class MarkOp {
 
 /**
  * Whether text typed at the end of a mark of `key` is covered by it: false for `link`,
- * `comment` and keys starting with `comment:`, true for every other key (`bold`, `italic`, ...).
+ * `comment`, keys starting with `comment:`, and keys starting with U+0000 or U+0001 (reserved by
+ * `Blocks` for a block's type and attributes, held on one unit); true for every other key
+ * (`bold`, `italic`, ...).
  */
 export function markExpands(key: string): boolean {
-  return !(key === 'link' || key === 'comment' || key.startsWith('comment:'));
+  const c = key.charCodeAt(0);
+  return !(key === 'link' || key === 'comment' || key.startsWith('comment:') || c === 0 || c === 1);
 }
 
 /** JSON with object keys sorted, so equal values give equal strings. */
