@@ -13,7 +13,7 @@ import {
   toggleMark,
   wrapIn,
 } from 'prosemirror-commands';
-import type { Node } from 'prosemirror-model';
+import { Fragment, type Node, Slice } from 'prosemirror-model';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { type Command, EditorState, TextSelection } from 'prosemirror-state';
 import { ChangeTracker } from '../src/binding.js';
@@ -86,6 +86,20 @@ const commands: Record<string, Command> = {
   },
   typeBreak: (state, dispatch) => {
     dispatch?.(state.tr.replaceSelectionWith(schema.nodes.hard_break.create()));
+    return true;
+  },
+  paste: (state, dispatch) => {
+    // What a paste of "<p>pa<strong>st</strong></p><ul><li>x</li></ul>" inserts.
+    const n = schema.nodes;
+    const slice = new Slice(
+      Fragment.from([
+        n.paragraph.create(null, [schema.text('pa'), schema.text('st', [schema.marks.strong.create()])]),
+        n.bullet_list.create(null, n.list_item.create(null, n.paragraph.create(null, schema.text('x')))),
+      ]),
+      1,
+      3,
+    );
+    dispatch?.(state.tr.replaceSelection(slice));
     return true;
   },
   deleteSelection: (state, dispatch) => {

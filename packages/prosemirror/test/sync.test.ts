@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { accordSyncKey } from '../src/binding.js';
 import { accordProsemirror, blocksToDoc } from '../src/collab.js';
 import { accordSchema as schema } from '../src/schema.js';
-import { accordSync } from '../src/undo.js';
+import { accordRedo, accordSync, accordUndo } from '../src/undo.js';
 import { editArb, runCommand } from './arbitraries.js';
 import { type FakeView, fakeView } from './fake-view.js';
 
@@ -93,7 +93,7 @@ describe('two editors bound to two replicas', () => {
       fc.property(
         fc.array(fc.tuple(fc.constantFrom(0, 1, 2), fc.constantFrom('edit', 'edit', 'sync'), editArb), {
           minLength: 1,
-          maxLength: 12,
+          maxLength: 16,
         }),
         (script) => {
           const a = replica();
@@ -113,7 +113,60 @@ describe('two editors bound to two replicas', () => {
           expectConverged(replicas);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
+  });
+
+  it('undoes only its own edits, with the caret where the undone change was', () => {
+    const a = replica();
+    a.view.select(1);
+    a.view.dispatch(a.view.state.tr.insertText('shared'));
+    const b = replica(encodeStateAsUpdate(a.doc));
+    a.outbox.length = 0;
+    const undo = accordSync(a.view as never)?.undoManager;
+    undo?.stopCapturing();
+    a.view.dispatch(a.view.state.tr.insertText(' mine', 7));
+    b.view.dispatch(b.view.state.tr.insertText('theirs ', 1));
+    broadcast(a, [a, b]);
+    broadcast(b, [a, b]);
+    expect(a.view.state.doc.textContent).toBe('theirs shared mine');
+    accordUndo(a.view.state, a.view.dispatch, a.view as never);
+    broadcast(a, [a, b]);
+    expectConverged([a, b]);
+    expect(b.view.state.doc.textContent).toBe('theirs shared');
+    expect(a.view.state.selection.head).toBe(1 + 'theirs shared'.length);
+    accordRedo(a.view.state, a.view.dispatch, a.view as never);
+    broadcast(a, [a, b]);
+    expectConverged([a, b]);
+    expect(b.view.state.doc.textContent).toBe('theirs shared mine');
+  });
+
+  it('keeps the editor in the shape of the blocks: no node without a block, lists merged', () => {
+    const a = replica();
+    const b = replica();
+    a.view.select(1);
+    a.view.dispatch(a.view.state.tr.insertText('text'));
+    // A horizontal rule and an image have no block: they go, in the same update.
+    a.view.dispatch(
+      a.view.state.tr.insert(a.view.state.doc.content.size, schema.nodes.horizontal_rule.create()),
+    );
+    a.view.dispatch(a.view.state.tr.insert(3, schema.nodes.image.create({ src: 'x.png' })));
+    expect(a.view.state.doc.toJSON()).toEqual({
+      type: 'doc',
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'text' }] }],
+    });
+    // A list item with two paragraphs becomes two items.
+    const item = schema.nodes.list_item.create(null, [
+      schema.nodes.paragraph.create(null, schema.text('one')),
+      schema.nodes.paragraph.create(null, schema.text('two')),
+    ]);
+    a.view.dispatch(
+      a.view.state.tr.insert(a.view.state.doc.content.size, schema.nodes.bullet_list.create(null, item)),
+    );
+    broadcast(a, [a, b]);
+    expectConverged([a, b], 1);
+    const list = a.view.state.doc.lastChild?.toJSON() as { type: string; content: unknown[] };
+    expect(list.type).toBe('bullet_list');
+    expect(list.content).toHaveLength(2);
   });
 });
