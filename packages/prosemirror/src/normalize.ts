@@ -7,7 +7,8 @@
  * blocks, and the flat positions of both sides stay aligned.
  */
 import { Fragment, type Node, type Schema } from 'prosemirror-model';
-import { Plugin, PluginKey } from 'prosemirror-state';
+import { Plugin, PluginKey, type Transaction } from 'prosemirror-state';
+import { AddMarkStep, RemoveMarkStep, ReplaceStep } from 'prosemirror-transform';
 import { accordSyncKey } from './binding.js';
 import type { BlockMapping } from './convert.js';
 import { groups, replaceNarrowly, topIndex } from './remote.js';
@@ -38,13 +39,17 @@ export function normalizePlugin(mappingFor: (schema: Schema) => BlockMapping): P
   return new Plugin({
     key: normalizeKey,
     appendTransaction(trs, oldState, newState) {
-      if (!trs.some((tr) => tr.docChanged && tr.getMeta(accordSyncKey) !== 'remote')) return null;
+      const local = trs.filter((tr) => tr.docChanged && tr.getMeta(accordSyncKey) !== 'remote');
+      if (local.length === 0) return null;
+      const mapping = mappingFor(newState.schema);
+      // Typing and formatting inside textblocks keep the shape: no need to look (this keeps a
+      // keystroke in a long list from rebuilding the list).
+      if (local.every((tr) => inlineOnly(tr, mapping))) return null;
       const doc = newState.doc;
       const start = oldState.doc.content.findDiffStart(doc.content);
       if (start === null) return null;
       const end = oldState.doc.content.findDiffEnd(doc.content);
       const endB = Math.max(start, end?.b ?? doc.content.size);
-      const mapping = mappingFor(newState.schema);
       const { from, to } = topRange(mapping, doc, start, endB);
       const region = doc.content.cut(from, to);
       const blocks = mapping
@@ -61,4 +66,28 @@ export function normalizePlugin(mappingFor: (schema: Schema) => BlockMapping): P
       return tr.docChanged ? tr.setMeta(normalizeKey, true) : null;
     },
   });
+}
+
+/**
+ * True when every step of `tr` changes only text and marks inside one textblock (text, hard
+ * breaks and marks inserted, deleted or changed), which never changes the document's shape.
+ */
+export function inlineOnly(tr: Transaction, mapping: BlockMapping): boolean {
+  const hardBreak = mapping.names.nodes.hardBreak;
+  for (let i = 0; i < tr.steps.length; i++) {
+    const step = tr.steps[i];
+    if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) continue;
+    if (!(step instanceof ReplaceStep)) return false;
+    const { slice } = step;
+    if (slice.openStart !== 0 || slice.openEnd !== 0) return false;
+    let inline = true;
+    slice.content.forEach((node) => {
+      if (!node.isText && node.type.name !== hardBreak) inline = false;
+    });
+    if (!inline) return false;
+    const doc = tr.docs[i] as Node;
+    const $from = doc.resolve(step.from);
+    if (!$from.parent.isTextblock || !$from.sameParent(doc.resolve(step.to))) return false;
+  }
+  return true;
 }
