@@ -29,13 +29,21 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** A ProseMirror node, as far as the helpers read it. */
+interface PmNode {
+  readonly isText: boolean;
+  readonly isTextblock: boolean;
+  readonly text?: string;
+  forEach(f: (child: PmNode) => void): void;
+}
+
 /** What the page's `<rich-editor>` offers (its ProseMirror view and the Accord document). */
 interface RichHost extends HTMLElement {
   readonly editorView?: {
     readonly state: {
       readonly doc: {
         toJSON(): unknown;
-        descendants(f: (node: { isText: boolean; text?: string }, pos: number) => boolean | undefined): void;
+        descendants(f: (node: PmNode, pos: number) => boolean | undefined): void;
         readonly content: { readonly size: number };
       };
       readonly selection: { readonly constructor: unknown };
@@ -82,36 +90,52 @@ async function waitConverged(pages: readonly Page[], timeoutMs = 20_000): Promis
   return JSON.parse(seen[0] ?? 'null');
 }
 
-/** Focus the editor and select `anchor`..`head` (ProseMirror positions). */
-async function select(page: Page, anchor: number, head = anchor): Promise<void> {
+/**
+ * Focus the editor and select the first occurrence of `text` within one textblock (`'all'`), or
+ * put the caret at its start or end. Found and selected in one go in the page, so no remote change
+ * lands in between.
+ */
+async function selectText(page: Page, text: string, where: 'all' | 'start' | 'end' = 'all'): Promise<void> {
   await page.getByTestId('rich-editor').evaluate(
-    (el, [a, h]) => {
+    (el, [t, w]) => {
       const view = ((el.getRootNode() as ShadowRoot).host as RichHost).editorView;
       if (!view) throw new Error('the rich editor has no view');
+      let found = -1;
+      view.state.doc.descendants((node, pos) => {
+        if (found >= 0) return false;
+        if (!node.isTextblock) return true;
+        let content = '';
+        node.forEach((child) => {
+          content += child.isText ? (child.text ?? '') : '\ufffc';
+        });
+        const i = content.indexOf(t as string);
+        if (i >= 0) found = pos + 1 + i;
+        return false;
+      });
+      if (found < 0) throw new Error(`no ${JSON.stringify(t)} in the document`);
+      const end = found + (t as string).length;
+      const [anchor, head] = w === 'all' ? [found, end] : w === 'start' ? [found, found] : [end, end];
       view.focus();
       const Selection = view.state.selection.constructor as unknown as {
         create(doc: unknown, anchor: number, head: number): unknown;
       };
-      view.dispatch(view.state.tr.setSelection(Selection.create(view.state.doc, a as number, h as number)));
+      view.dispatch(view.state.tr.setSelection(Selection.create(view.state.doc, anchor, head)));
     },
-    [anchor, head],
+    [text, where],
   );
 }
 
-/** ProseMirror position of the first occurrence of `text`. */
-function find(page: Page, text: string): Promise<number> {
-  return page.getByTestId('rich-editor').evaluate((el, t) => {
+/** Put the caret at the start of the (empty) document. */
+async function caretAtStart(page: Page): Promise<void> {
+  await page.getByTestId('rich-editor').evaluate((el) => {
     const view = ((el.getRootNode() as ShadowRoot).host as RichHost).editorView;
-    let found = -1;
-    view?.state.doc.descendants((node, pos) => {
-      if (found >= 0) return false;
-      const i = node.isText ? (node.text ?? '').indexOf(t) : -1;
-      if (i >= 0) found = pos + i;
-      return true;
-    });
-    if (found < 0) throw new Error(`no ${JSON.stringify(t)} in the document`);
-    return found;
-  }, text);
+    if (!view) throw new Error('the rich editor has no view');
+    view.focus();
+    const Selection = view.state.selection.constructor as unknown as {
+      create(doc: unknown, anchor: number, head: number): unknown;
+    };
+    view.dispatch(view.state.tr.setSelection(Selection.create(view.state.doc, 1, 1)));
+  });
 }
 
 /** Paste `html` into the tab's editor, as the browser delivers a paste. */
@@ -168,7 +192,7 @@ describe('the rich-text page in three tabs', () => {
     const [a, b, c] = tabs.map((t) => t.page) as [Page, Page, Page];
     b.on('dialog', (dialog) => void dialog.accept('https://accord.example/'));
 
-    await select(a, 1);
+    await caretAtStart(a);
     await a.keyboard.type('Accord rich text', { delay: 5 });
     await a.keyboard.press('Enter');
     await a.keyboard.type('a linked word here', { delay: 5 });
@@ -176,30 +200,26 @@ describe('the rich-text page in three tabs', () => {
     await a.keyboard.type('the end', { delay: 5 });
     await waitConverged([a, b, c]);
 
-    const rich = await find(a, 'rich');
-    const textEnd = (await find(a, 'rich text')) + 'rich text'.length;
-    const linked = await find(b, 'linked');
-    const here = (await find(b, 'here')) + 'here'.length;
-    const end = (await find(c, 'the end')) + 'the end'.length;
+    // Every place is found when it is used (remote text may have landed before it meanwhile).
     await Promise.all([
       (async () => {
         // A: bold "rich" with Ctrl+B, then type in italics at the end of the line.
-        await select(a, rich, rich + 'rich'.length);
+        await selectText(a, 'rich');
         await a.keyboard.press('Control+b');
-        await select(a, textEnd);
+        await selectText(a, 'rich text', 'end');
         await a.keyboard.press('Control+i');
         await a.keyboard.type(' in italics', { delay: 25 });
       })(),
       (async () => {
         // B: link "linked" from the toolbar, and type after "here".
-        await select(b, linked, linked + 'linked'.length);
+        await selectText(b, 'linked');
         await b.getByTestId('rich-link').click();
-        await select(b, here);
+        await selectText(b, 'here', 'end');
         await b.keyboard.type(' and there', { delay: 25 });
       })(),
       (async () => {
         // C: a new paragraph at the end, formatted text and a list pasted into it.
-        await select(c, end);
+        await selectText(c, 'the end', 'end');
         await c.keyboard.press('Enter');
         await paste(
           c,
@@ -256,7 +276,7 @@ describe('the rich-text page in three tabs', () => {
     const tabs = [await openRich(doc, 0), await openRich(doc, 1)];
     const [a, b] = tabs.map((t) => t.page) as [Page, Page];
     a.on('dialog', (dialog) => void dialog.accept('https://accord.example/'));
-    await select(a, 1);
+    await caretAtStart(a);
     await a.keyboard.type('hello world', { delay: 5 });
     await a.keyboard.press('Enter');
     await a.keyboard.type('click here now', { delay: 5 });
@@ -266,15 +286,13 @@ describe('the rich-text page in three tabs', () => {
       await p.getByTestId('offline-toggle').click();
       await waitFor('the tab offline', async () => (await testIdText(p, 'status')) === 'offline');
     }
-    const world = await find(a, 'world');
-    const here = await find(a, 'here');
-    await select(a, world, world + 'world'.length);
+    await selectText(a, 'world');
     await a.keyboard.press('Control+b');
-    await select(a, here, here + 'here'.length);
+    await selectText(a, 'here');
     await a.getByTestId('rich-link').click();
-    await select(b, here + 'here'.length);
+    await selectText(b, 'here', 'end');
     await b.keyboard.type('in');
-    await select(b, world + 'world'.length);
+    await selectText(b, 'world', 'end');
     await b.keyboard.type('wide');
     for (const p of [a, b]) await p.getByTestId('offline-toggle').click();
     const final = await waitConverged([a, b]);

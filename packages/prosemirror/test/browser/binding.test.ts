@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   caretAtEnd,
   type EditorPage,
-  find,
   type PageStack,
   select,
+  selectText,
   startPageStack,
   textOf,
   waitConverged,
@@ -89,28 +89,26 @@ describe('three ProseMirror editors on one Accord document', () => {
     await a.keyboard.type('end', { delay: 5 });
     await waitConverged([a, b, c]);
 
-    const rich = await find(a, 'rich');
-    const secondEnd = (await find(b, 'second line')) + 'second line'.length;
+    // Every place is found when it is used (remote text may have landed before it meanwhile).
     await Promise.all([
       (async () => {
         // A: bold "rich" with the keyboard, then italic text typed at the end of line one.
-        await select(a, rich, rich + 'rich'.length);
+        await selectText(a, 'rich');
         await a.keyboard.press('Control+b');
-        await select(a, rich + 'rich text'.length);
+        await selectText(a, 'rich text', 'end');
         await a.keyboard.press('Control+i');
         await a.keyboard.type(' in italics', { delay: 20 });
       })(),
       (async () => {
         // B: link "second" with the keyboard, and type after the line.
-        const second = await find(b, 'second');
-        await select(b, second, second + 'second'.length);
+        await selectText(b, 'second');
         await b.keyboard.press('Control+k');
-        await select(b, secondEnd);
+        await selectText(b, 'second line', 'end');
         await b.keyboard.type(' typed by B', { delay: 20 });
       })(),
       (async () => {
         // C: paste formatted text and a list at the end of the document.
-        await caretAtEnd(c);
+        await selectText(c, 'end', 'end');
         await c.keyboard.press('Enter');
         await c.evaluate(() =>
           window.pmHarness.paste(
@@ -157,22 +155,19 @@ describe('three ProseMirror editors on one Accord document', () => {
     await waitConverged([a, b, c]);
     // Cut every tab off, edit concurrently, reconnect.
     for (const p of [a, b, c]) await p.evaluate(() => window.pmHarness.setOnline(false));
-    const world = await find(a, 'world');
-    const here = await find(a, 'here');
-    const hello = await find(a, 'hello');
     // A bolds "world" and links "here"; B types right after "world" and right after "here";
     // C italicises "hello" while B types right before it.
-    await select(a, world, world + 'world'.length);
+    await selectText(a, 'world');
     await a.keyboard.press('Control+b');
-    await select(a, here, here + 'here'.length);
+    await selectText(a, 'here');
     await a.keyboard.press('Control+k');
-    await select(b, here + 'here'.length);
+    await selectText(b, 'here', 'end');
     await b.keyboard.type('in');
-    await select(b, world + 'world'.length);
+    await selectText(b, 'world', 'end');
     await b.keyboard.type('wide');
-    await select(c, hello, hello + 'hello'.length);
+    await selectText(c, 'hello');
     await c.keyboard.press('Control+i');
-    await select(b, hello);
+    await selectText(b, 'hello', 'start');
     await b.keyboard.type('oh ');
     for (const p of [a, b, c]) await p.evaluate(() => window.pmHarness.setOnline(true));
     const doc = await waitConverged([a, b, c]);
@@ -190,8 +185,8 @@ describe('three ProseMirror editors on one Accord document', () => {
     await select(a, 1);
     await a.keyboard.type('shared words', { delay: 5 });
     await waitConverged([a, b, c]);
-    await select(a, 3);
-    await select(b, 8);
+    await selectText(a, 'shared', 'end');
+    await selectText(b, 'words', 'start');
     await waitFor('C to draw A and B', async () => {
       const names = await c.evaluate(() => window.pmHarness.carets());
       return names.includes('Ada') && names.includes('Grace');

@@ -110,6 +110,9 @@ export const select = (page: Page, anchor: number, head = anchor): Promise<void>
 /** Position of the first occurrence of `text` (its start), or -1. */
 export const find = (page: Page, text: string): Promise<number> =>
   page.evaluate((t) => window.pmHarness.find(t), text);
+/** Select the first occurrence of `text`, or put the caret at its start or end (atomically). */
+export const selectText = (page: Page, text: string, where: 'all' | 'start' | 'end' = 'all'): Promise<void> =>
+  page.evaluate(([t, w]) => window.pmHarness.selectText(t, w), [text, where] as const);
 /** Put the caret at the end of the document. */
 export async function caretAtEnd(page: Page): Promise<void> {
   const end = await page.evaluate(() => window.pmHarness.end());

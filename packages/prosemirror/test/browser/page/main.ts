@@ -149,18 +149,32 @@ const harness = {
     view.focus();
     view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, anchor, head)));
   },
-  /** Position just after the first occurrence of `text` in the document (or -1). */
+  /** Position of the first occurrence of `text` within one textblock (or -1). */
   find: (text: string): number => {
     let found = -1;
     view.state.doc.descendants((node, pos) => {
       if (found >= 0) return false;
-      if (node.isText) {
-        const i = (node.text ?? '').indexOf(text);
-        if (i >= 0) found = pos + i;
-      }
-      return true;
+      if (!node.isTextblock) return true;
+      let content = '';
+      node.forEach((child) => {
+        content += child.isText ? (child.text ?? '') : '\ufffc';
+      });
+      const i = content.indexOf(text);
+      if (i >= 0) found = pos + 1 + i;
+      return false;
     });
     return found;
+  },
+  /**
+   * Focus the editor and select the first occurrence of `text` (`'all'`), or put the caret at its
+   * start or end: found and selected at once, so no remote change lands in between.
+   */
+  selectText: (text: string, where: 'all' | 'start' | 'end'): void => {
+    const from = harness.find(text);
+    if (from < 0) throw new Error(`no ${JSON.stringify(text)} in the document`);
+    const to = from + text.length;
+    if (where === 'all') harness.select(from, to);
+    else harness.select(where === 'start' ? from : to);
   },
   /** End of the document's last textblock. */
   end: (): number => TextSelection.atEnd(view.state.doc).head,
