@@ -22,7 +22,7 @@ import type { BlockMapping } from './convert.js';
 import type { BlocksChangeEvent, FlatDeltaOp } from './flat.js';
 import { localDelta } from './local.js';
 import { posToFlat } from './positions.js';
-import { applyRemoteDelta } from './remote.js';
+import { applyRemoteDelta, replaceNarrowly } from './remote.js';
 
 /** Live bindings by view (set by the sync plugin's view). */
 export const bindings: WeakMap<object, AccordSync> = new WeakMap();
@@ -183,9 +183,10 @@ export class AccordSync {
     const view = this.#view;
     const next = this.#accordDoc();
     this.counts.resyncs++;
-    const tr = view.state.tr.replaceWith(0, view.state.doc.content.size, next.content);
-    const head = Math.min(view.state.selection.head, tr.doc.content.size);
-    tr.setSelection(TextSelection.near(tr.doc.resolve(head)));
+    const tr = view.state.tr;
+    // Only the part that differs is replaced, so the selection elsewhere stays.
+    replaceNarrowly(tr, tr.doc.type, tr.doc.content, next.content, 0);
+    if (!tr.doc.eq(next)) tr.replaceWith(0, tr.doc.content.size, next.content);
     this.#dispatchRemote(tr);
   }
 
