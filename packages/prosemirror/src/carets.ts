@@ -1,8 +1,8 @@
 /**
  * The other users' carets and selections, drawn from presence: a coloured bar at each peer's head
  * (`.accord-caret`, its `data-name` shown above it by CSS, so it is not editor text) and their
- * selection shaded in their colour (`.accord-selection`). Redrawn when presence or the document
- * changes.
+ * selection shaded in their colour (`.accord-selection`). Drawn from presence when it changes, and
+ * moved with the text around them when the document changes.
  */
 import type { Node, Schema } from 'prosemirror-model';
 import { Plugin, PluginKey } from 'prosemirror-state';

@@ -51,6 +51,8 @@ export class AccordSync {
   #destroyed = false;
   #lastSelection: Selection | undefined;
   #lastDoc: Node | undefined;
+  /** The cursor last published. */
+  #published: { flatAnchor: number; flatHead: number } | undefined;
   /** Local Accord transactions sent and remote ProseMirror transactions dispatched. */
   readonly counts = { local: 0, remote: 0, resyncs: 0 };
 
@@ -91,6 +93,8 @@ export class AccordSync {
     const hint = this.conf.tracker.take(doc);
     if (local) this.#sendLocal(this.#synced, doc, hint);
     if (view.hasFocus()) this.#engaged = true;
+    // Publish when this user edited or moved the caret, or a remote edit moved it (its flat
+    // position is what the others draw).
     if (this.#engaged && (local || moved)) {
       this.#scheduleCursor();
     }
@@ -217,9 +221,13 @@ export class AccordSync {
       this.#lastCursorAt = scheduler.now();
       const { anchor, head } = this.#view.state.selection;
       const layout = this.mapping.layout(this.#view.state.doc);
-      presence.updatePresence({
-        cursor: { flatAnchor: posToFlat(layout, anchor), flatHead: posToFlat(layout, head) },
-      });
+      const flatAnchor = posToFlat(layout, anchor);
+      const flatHead = posToFlat(layout, head);
+      // A remote edit elsewhere moves the caret in the document, not always in flat units.
+      const last = this.#published;
+      if (last && last.flatAnchor === flatAnchor && last.flatHead === flatHead) return;
+      this.#published = { flatAnchor, flatHead };
+      presence.updatePresence({ cursor: { flatAnchor, flatHead } });
     });
   }
 }

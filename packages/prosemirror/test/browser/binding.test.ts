@@ -191,6 +191,20 @@ describe('three ProseMirror editors on one Accord document', () => {
       const names = await c.evaluate(() => window.pmHarness.carets());
       return names.includes('Ada') && names.includes('Grace');
     });
+    // C types before A's caret: it moves with the text (A publishes nothing meanwhile).
+    const adaAt = async (): Promise<number | undefined> =>
+      (await c.evaluate(() => window.pmHarness.caretPositions())).find((p) => p.name === 'Ada')?.pos;
+    await waitFor('C to draw A after "shared"', async () => (await adaAt()) === 1 + 'shared'.length);
+    await selectText(c, 'shared', 'start');
+    await c.keyboard.type('>> ');
+    await waitConverged([a, b, c]);
+    await waitFor(
+      'A’s caret to follow its text in C',
+      async () => (await adaAt()) === 1 + '>> shared'.length,
+    );
+    await selectText(c, '>> ', 'all');
+    await c.keyboard.press('Backspace');
+    await waitConverged([a, b, c]);
     // A types, B types; A undoes: only A's words go.
     await caretAtEnd(a);
     await a.keyboard.type(' mine');

@@ -205,6 +205,12 @@ const harness = {
   /** How many remote carets this editor draws, and their names. */
   carets: (): string[] =>
     Array.from(view.dom.querySelectorAll<HTMLElement>('.accord-caret'), (el) => el.dataset.name ?? ''),
+  /** Where each remote caret is drawn: its name and document position. */
+  caretPositions: (): { name: string; pos: number }[] =>
+    Array.from(view.dom.querySelectorAll<HTMLElement>('.accord-caret'), (el) => ({
+      name: el.dataset.name ?? '',
+      pos: view.posAtDOM(el, 0),
+    })),
   /** The other peers' presence as this page knows it. */
   peers: (): unknown => [...presence.peers.values()],
   /** The binding's counters (local Accord transactions, remote ProseMirror ones, full resyncs). */
