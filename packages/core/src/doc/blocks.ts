@@ -7,7 +7,7 @@
  * attribute, by the document's clock, as formatting does), and characters carry Peritext marks
  * as in any `Text`. So a split is one inserted boundary (characters typed concurrently after the
  * split point go with the new block; every character stays exactly once), a join is one deleted
- * boundary, and updates, snapshots, hostile-input decoding, undo and cursor anchors are those of
+ * boundary (or, after moves, one merge register write), and updates, snapshots, hostile-input decoding, undo and cursor anchors are those of
  * `Text`, unchanged: no new container kind and no new update format. The layout (which
  * characters belong to which block, in which order blocks display) is a pure function of the
  * text's units and marks; `blocks-layout.ts` defines it.
@@ -30,30 +30,21 @@
  * that stays (zero width). Code units U+FDD0 and U+FDD1 (Unicode noncharacters) are reserved.
  */
 import { AccordError } from '../errors.js';
-import type { Item } from '../sequence/item.js';
 import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
 import type { BlockInfo, BlockJSON, BlocksDelta, BlocksInsertText } from './blocks-delta.js';
 import { diffBlocks } from './blocks-delta.js';
+import { computeLayout, type LaidBlock, type Layout, MARKER, MERGE_KEY } from './blocks-layout.js';
 import {
-  ATTR_PREFIX,
   blockContent,
   blockIndexAt,
-  computeLayout,
-  type LaidBlock,
-  type Layout,
-  MARKER,
-  MERGE_KEY,
-  MOVE_KEY,
   runIndex,
   runsLength,
-  SLOT,
   segmentEnd,
-  sliceDelta,
   sortRanges,
-  TYPE_KEY,
   textPoint,
   unitRanges,
-} from './blocks-layout.js';
+} from './blocks-positions.js';
+import { BlockWriter } from './blocks-write.js';
 import type { Text } from './text.js';
 import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';
 import { checkIndex } from './values.js';
@@ -78,9 +69,6 @@ export type BlocksListener = (event: BlocksChangeEvent) => void;
 
 const views = new WeakMap<Text, Blocks>();
 
-/** Where a moved or split block is placed: after block `id`'s characters, or at the front (null). */
-type Anchor = string | null;
-
 /** A block tree with rich-text contents over one `Text` (see the module comment). */
 export class Blocks {
   private cache: Layout | null = null;
@@ -90,11 +78,15 @@ export class Blocks {
   private listeners: BlocksListener[] = [];
   private lastState: BlockJSON[] | null = null;
   private stopText: (() => void) | null = null;
+  /** The structural writes. */
+  private readonly w: BlockWriter;
 
   private constructor(
     /** The text holding the blocks (for `UndoManager` scopes, anchors and encoding). */
     readonly text: Text,
-  ) {}
+  ) {
+    this.w = new BlockWriter(text, () => this.layout());
+  }
 
   /**
    * The blocks view of `text` (one object per text). `doc.getBlocks(name)` is
@@ -204,7 +196,7 @@ export class Blocks {
       if (op.attributes !== undefined) checkInline(op.attributes);
     }
     return this.edit(() => {
-      this.normalize();
+      this.w.normalize();
       const l = this.layout();
       const anchor = blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id;
       // The boundary goes where it takes no one's characters: at the end of the anchor block's
@@ -219,15 +211,15 @@ export class Blocks {
           first.own[0] !== undefined && (first.own[0] as number) < first.marker
             ? segmentEnd(l, first)
             : first.marker;
-      const id = this.insertUnit(at, MARKER);
+      const id = this.w.insertUnit(at, MARKER);
       let pos = at + 1;
       for (const op of content) {
         if (op.insert.length === 0) continue;
         this.text.insert(pos, op.insert, op.attributes ?? {});
         pos += op.insert.length;
       }
-      this.setMarks(id, type, attrs, false);
-      this.place(id, anchor);
+      this.w.setMarks(id, type, attrs, false);
+      this.w.place(id, anchor);
       return id;
     });
   }
@@ -244,10 +236,10 @@ export class Blocks {
     if (type !== undefined) checkType(type);
     if (attrs !== undefined) checkBlockAttrs(attrs);
     return this.edit(() => {
-      this.normalize();
+      this.w.normalize();
       let l = this.layout();
       const k = blockIndexAt(l, flatIndex - 1);
-      if (this.unorphan(l.blocks[k] as LaidBlock)) l = this.layout();
+      if (this.w.unorphan(l.blocks[k] as LaidBlock)) l = this.layout();
       const b = l.blocks[k] as LaidBlock;
       // The part (own characters, or a block joined into it) where the split falls.
       let u = flatIndex - 1 - b.start;
@@ -261,29 +253,29 @@ export class Blocks {
       const at =
         u > 0 ? runIndex(x.own, u - 1) + 1 : x.own.length > 0 ? (x.own[0] as number) : segmentEnd(l, x);
       const later = b.parts.slice(xi + 1).map((p) => p.id);
-      const id = this.insertUnit(at, MARKER);
-      this.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
-      this.place(id, b.id);
-      for (const p of later) this.setRegister(p, MERGE_KEY, id);
+      const id = this.w.insertUnit(at, MARKER);
+      this.w.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
+      this.w.place(id, b.id);
+      for (const p of later) this.w.setRegister(p, MERGE_KEY, id);
       return id;
     });
   }
 
   /**
-   * Join block `blockIndex` (>= 1) into the block before it: its boundary is deleted and its
-   * characters follow that block's. One transaction; when the block before is also the one before
-   * in the text (always, unless blocks were moved) that is one deleted unit, so text typed into
-   * the joined block concurrently joins too. Otherwise (after moves) its characters are copied to
-   * the end of the block before and deleted; text typed into it concurrently then lands in the
-   * block before it in the text.
+   * Join block `blockIndex` (>= 1) into the block before it: its characters (and those typed into
+   * it concurrently) follow that block's. When the block before is also the one before in the text
+   * (always, unless blocks were moved or inserted first) that is one deleted boundary unit;
+   * otherwise it is one write of the block's merge register (the boundary stays, hidden). Nothing
+   * is copied, so two replicas joining the same block join it once. Blocks that followed it keep
+   * their place (they may get new slots).
    * @throws {AccordError} `out-of-range`.
    */
   join(blockIndex: number): void {
     checkIndex(blockIndex, 1, this.blockCount - 1, 'blockIndex');
     this.edit(() => {
-      this.normalize();
+      this.w.normalize();
       const l = this.layout();
-      this.joinInto(l.blocks[blockIndex] as LaidBlock, l.blocks[blockIndex - 1] as LaidBlock);
+      this.w.joinInto(l.blocks[blockIndex] as LaidBlock, l.blocks[blockIndex - 1] as LaidBlock);
     });
   }
 
@@ -301,18 +293,18 @@ export class Blocks {
     checkIndex(toBlock, 0, n - 1, 'toBlock');
     if (fromBlock === toBlock) return;
     this.edit(() => {
-      this.normalize();
+      this.w.normalize();
       let l = this.layout();
       const b = l.blocks[fromBlock] as LaidBlock;
       const id = b.id;
       if (b.kids.length > 0)
-        this.rehome(
+        this.w.rehome(
           b.kids.map((c) => c.id),
           fromBlock === 0 ? null : (l.blocks[fromBlock - 1] as LaidBlock).id,
         );
       l = this.layout();
       const rest = l.blocks.filter((x) => x.id !== id);
-      this.place(id, toBlock === 0 ? null : (rest[toBlock - 1] as LaidBlock).id);
+      this.w.place(id, toBlock === 0 ? null : (rest[toBlock - 1] as LaidBlock).id);
     });
   }
 
@@ -326,9 +318,9 @@ export class Blocks {
     if (type !== undefined) checkType(type);
     if (attrs !== undefined) checkBlockAttrs(attrs);
     this.edit(() => {
-      this.normalize();
+      this.w.normalize();
       const b = this.layout().blocks[blockIndex] as LaidBlock;
-      this.setMarks(b.id, type, attrs ?? {}, true);
+      this.w.setMarks(b.id, type, attrs ?? {}, true);
     });
   }
 
@@ -343,10 +335,10 @@ export class Blocks {
     checkIndex(count, 0, n - blockIndex, 'count');
     if (count === 0) return;
     this.edit(() => {
-      this.normalize();
+      this.w.normalize();
       const l = this.layout();
       const gone = l.blocks.slice(blockIndex, blockIndex + count);
-      this.removeBlocks(gone, blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id);
+      this.w.removeBlocks(gone, blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id);
     });
   }
 
@@ -396,18 +388,18 @@ export class Blocks {
         const to = Math.min(end, tEnd) - b.start - 1;
         if (to > from) ranges.push(...unitRanges(b, from, to - from));
       }
-      this.deleteUnits(sortRanges(ranges));
+      this.w.deleteUnits(sortRanges(ranges));
       for (let k = joined.length - 1; k >= 0; k--) {
         const lk = this.layout();
         const i = lk.blocks.findIndex((x) => x.id === joined[k]);
         if (i < 0) continue;
         if (i > 0) {
-          this.normalize();
+          this.w.normalize();
           const ln = this.layout();
           const j = ln.blocks.findIndex((x) => x.id === joined[k]);
-          this.joinInto(ln.blocks[j] as LaidBlock, ln.blocks[j - 1] as LaidBlock);
+          this.w.joinInto(ln.blocks[j] as LaidBlock, ln.blocks[j - 1] as LaidBlock);
         } else if ((lk.blocks[0] as LaidBlock).length === 0) {
-          this.removeBlocks([lk.blocks[0] as LaidBlock], null);
+          this.w.removeBlocks([lk.blocks[0] as LaidBlock], null);
         }
       }
     });
@@ -529,142 +521,5 @@ export class Blocks {
 
   private edit<T>(fn: () => T): T {
     return this.text.doc.transact(fn);
-  }
-
-  /** Insert one unit (a boundary or a slot) at visible index `at`; returns its id. */
-  private insertUnit(at: number, unit: string): string {
-    const doc = this.text.doc;
-    const clock = doc.nextClock;
-    this.text.insert(at, unit);
-    return `${doc.clientId}:${clock}`;
-  }
-
-  /** Visible index of unit `id` (a boundary or slot this text holds, visible). */
-  private indexOf(id: string): number {
-    const sep = id.indexOf(':');
-    const doc = this.text.doc;
-    const client = doc.knownClientIndex(Number(id.slice(0, sep))) as number;
-    const clock = Number(id.slice(sep + 1));
-    const item = this.text.seq.itemOf(client, clock) as Item;
-    return this.text.seq.index.visibleIndexOf(item) + (clock - item.clock);
-  }
-
-  /** Marks on boundary `id`: its type, and attributes (all of them, or as a patch). */
-  private setMarks(
-    id: string,
-    type: string | undefined,
-    attrs: Record<string, unknown>,
-    patch: boolean,
-  ): void {
-    const at = this.indexOf(id);
-    if (type !== undefined) this.text.markExactly(at, 1, TYPE_KEY, type);
-    for (const k of Object.keys(attrs).sort()) {
-      const v = attrs[k];
-      if (v === undefined || (v === null && !patch)) continue;
-      this.text.markExactly(at, 1, ATTR_PREFIX + k, v);
-    }
-  }
-
-  /** Make block `id` display right after block `anchor`'s characters (first), or first of all. */
-  private place(id: string, anchor: Anchor): void {
-    const at = anchor === null ? 0 : this.indexOf(anchor) + 1;
-    const slot = this.insertUnit(at, SLOT);
-    this.setRegister(id, MOVE_KEY, slot);
-  }
-
-  /** Write register `key` (move or merge) of block `id`: `[value, wall, logical]`. */
-  private setRegister(id: string, key: string, value: string): void {
-    const ts = this.text.doc.hlc.tick();
-    this.text.markExactly(this.indexOf(id), 1, key, [value, ts.wall, ts.logical]);
-  }
-
-  /** Give blocks `ids` (in display order) new places right after `anchor` (first), in that order. */
-  private rehome(ids: readonly string[], anchor: Anchor): void {
-    if (ids.length === 0) return;
-    const at = anchor === null ? 0 : this.indexOf(anchor) + 1;
-    const doc = this.text.doc;
-    const clock = doc.nextClock;
-    this.text.insert(at, SLOT.repeat(ids.length));
-    for (let i = 0; i < ids.length; i++)
-      this.setRegister(ids[i] as string, MOVE_KEY, `${doc.clientId}:${clock + i}`);
-  }
-
-  /** Give the virtual block (characters and no boundary at all) a boundary. */
-  private normalize(): void {
-    const l = this.layout();
-    if (l.bySeq.length === 0 && l.blocks.length > 0) this.text.insert(0, MARKER);
-  }
-
-  /**
-   * Move characters that precede the first boundary (left by a concurrent deletion of the first
-   * block while someone typed in it) after it, when they are in `b`: copied and deleted, the one
-   * case where a split is not a single insert. Returns true when it changed the text.
-   */
-  private unorphan(b: LaidBlock): boolean {
-    const l = this.layout();
-    const first = l.bySeq[0];
-    if (
-      first === undefined ||
-      first.root !== b ||
-      first.own.length === 0 ||
-      (first.own[0] as number) > first.marker
-    )
-      return false;
-    let n = 0;
-    for (let k = 0; k < first.own.length && (first.own[k] as number) < first.marker; k += 2)
-      n += (first.own[k + 1] as number) - (first.own[k] as number);
-    const content = sliceDelta(blockContent(l, this.text.spans(), { ...first, runs: first.own }), 0, n);
-    const ranges: number[] = [];
-    for (let k = 0; k < first.own.length && (first.own[k] as number) < first.marker; k += 2)
-      ranges.push(first.own[k] as number, first.own[k + 1] as number);
-    this.deleteUnits(ranges);
-    let pos = this.indexOf(first.id) + 1;
-    for (const op of content) {
-      this.text.insert(pos, op.insert, op.attributes ?? {});
-      pos += op.insert.length;
-    }
-    return true;
-  }
-
-  /** Delete visible ranges `[from, to)` (flattened, ascending and disjoint). */
-  private deleteUnits(ranges: readonly number[]): void {
-    for (let k = ranges.length - 2; k >= 0; k -= 2) {
-      const a = ranges[k] as number;
-      this.text.delete(a, (ranges[k + 1] as number) - a);
-    }
-  }
-
-  /**
-   * Join block `b` into block `a`, the one displayed before it (see {@link Blocks.join}): delete
-   * its boundary when `a`'s last part precedes it in the text, else set its merge register.
-   */
-  private joinInto(b: LaidBlock, a: LaidBlock): void {
-    const l = this.layout();
-    const prevInSeq = l.bySeq[b.seqIndex - 1];
-    const inPlace =
-      b.parts.length === 1 && prevInSeq !== undefined && prevInSeq === a.parts[a.parts.length - 1];
-    const kids = b.kids.map((c) => c.id);
-    const otherKids = a.kids.some((c) => c.id !== b.id);
-    if (kids.length > 0 && (!inPlace || otherKids)) this.rehome(kids, a.id);
-    if (inPlace) this.text.delete(this.indexOf(b.id), 1);
-    else this.setRegister(b.id, MERGE_KEY, a.id);
-  }
-
-  /** Delete blocks `gone` (display order, contiguous); their surviving followers follow `anchor`. */
-  private removeBlocks(gone: readonly LaidBlock[], anchor: Anchor): void {
-    const ids = new Set(gone.map((b) => b.id));
-    const keep: string[] = [];
-    for (const b of gone) for (const c of b.kids) if (!ids.has(c.id)) keep.push(c.id);
-    const l0 = this.layout();
-    const order = new Map(l0.blocks.map((b, i) => [b.id, i]));
-    keep.sort((x, y) => (order.get(x) as number) - (order.get(y) as number));
-    this.rehome(keep, anchor);
-    const l = this.layout();
-    const ranges: number[] = [];
-    for (const b of l.bySeq) {
-      if (!ids.has(b.root.id)) continue;
-      ranges.push(b.marker, b.marker + 1, ...b.own);
-    }
-    this.deleteUnits(sortRanges(ranges));
   }
 }

@@ -199,5 +199,5 @@ describe('Blocks against a sequential model (property)', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });

@@ -87,8 +87,11 @@ function checkOnce(json: readonly BlockJSON[], r: Run): void {
   for (const c of r.created.chars)
     if (!r.removed.chars.has(c)) expect(shown.has(c), `character ${c} lost`).toBe(true);
   const shownIds = new Set(ids);
+  // The virtual block (characters left with no boundary at all) is no block of its own: it gives
+  // way to the first boundary that arrives.
   for (const id of r.created.blocks)
-    if (!r.removed.blocks.has(id)) expect(shownIds.has(id), `block ${id} lost`).toBe(true);
+    if (!r.removed.blocks.has(id) && id !== 'virtual')
+      expect(shownIds.has(id), `block ${id} lost`).toBe(true);
   for (const c of cs) expect(r.created.chars.has(c)).toBe(true);
 }
 
@@ -127,7 +130,7 @@ describe('blocks converge (property)', () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 
   it('replicas that sync in any pattern end equal, and keep editing without error', () => {
     fc.assert(
@@ -145,7 +148,7 @@ describe('blocks converge (property)', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 
   it('events of remote updates, applied in any order, replay exactly to the state', () => {
     fc.assert(
@@ -172,5 +175,5 @@ describe('blocks converge (property)', () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 });

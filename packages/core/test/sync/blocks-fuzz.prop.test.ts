@@ -108,7 +108,7 @@ describe('hostile blocks (fuzz)', () => {
       ),
       { numRuns: 1500 },
     );
-  });
+  }, 60_000);
 
   it('raw writes under the blocks (units, registers, cycles) lay out the same everywhere, each block and character once', () => {
     const UNITS = ['\uFDD0', '\uFDD1', 'x', 'y\uFDD0z', '\uFDD1\uFDD0'];
@@ -174,5 +174,5 @@ describe('hostile blocks (fuzz)', () => {
       ),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });
