@@ -220,4 +220,27 @@ describe('three ProseMirror editors on one Accord document', () => {
     await waitConverged([a, b, c]);
     check();
   });
+
+  it('keeps an IME composition while remote edits land in the same paragraph', async () => {
+    const [a, b, c, check] = await openThree('ime');
+    await select(a, 1);
+    await a.keyboard.type('shared words', { delay: 5 });
+    await waitConverged([a, b, c]);
+    const cdp = await a.context().newCDPSession(a);
+    await selectText(a, 'shared words', 'end');
+    await cdp.send('Input.imeSetComposition', { text: 'に', selectionStart: 1, selectionEnd: 1 });
+    await cdp.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
+    await selectText(b, 'shared', 'start');
+    await b.keyboard.type('B: ');
+    // A shows B's text with the open composition untouched.
+    await waitFor(
+      'B’s text to reach A mid-composition',
+      async () => (await textOf(a)) === 'B: shared wordsにほ',
+    );
+    await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
+    await cdp.send('Input.insertText', { text: '日本' });
+    await waitConverged([a, b, c]);
+    expect(await textOf(c)).toBe('B: shared words日本');
+    check();
+  });
 });
