@@ -1,8 +1,9 @@
 /**
  * The binding end to end in Node, with real Accord documents and the plugins on a stand-in view:
  * local edits reach the other replica as one Accord transaction each, remote ones come in as one
- * ProseMirror transaction each, and random concurrent edits of two editors (typing, Enter,
- * Backspace, marks, headings, lists, blockquotes) converge to one document equal to the blocks'.
+ * ProseMirror transaction each, and random concurrent edits of three editors (typing, Enter,
+ * Backspace, paste, marks, headings, lists, blockquotes, undo and redo) converge to one document
+ * equal to the blocks', with no full reset of any editor.
  */
 import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
 import fc from 'fast-check';
@@ -91,10 +92,17 @@ describe('two editors bound to two replicas', () => {
   it('converge under random concurrent edits', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom(0, 1, 2), fc.constantFrom('edit', 'edit', 'sync'), editArb), {
-          minLength: 1,
-          maxLength: 16,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(0, 1, 2),
+            fc.constantFrom('edit', 'edit', 'edit', 'sync', 'undo', 'redo'),
+            editArb,
+          ),
+          {
+            minLength: 1,
+            maxLength: 16,
+          },
+        ),
         (script) => {
           const a = replica();
           a.view.select(1);
@@ -102,12 +110,18 @@ describe('two editors bound to two replicas', () => {
           a.view.dispatch(a.view.state.tr.split(4));
           const seed = encodeStateAsUpdate(a.doc);
           a.outbox.length = 0;
+          // The setup is not A's to undo (undoing it would empty the document: a full reset).
+          accordSync(a.view as never)?.undoManager.clear();
           const replicas = [a, replica(seed), replica(seed)];
           for (const [who, kind, edit] of script) {
             const r = replicas[who] as Replica;
-            if (kind === 'sync') {
-              broadcast(r, replicas);
-            } else runCommand(r.view, edit);
+            if (kind === 'sync') broadcast(r, replicas);
+            else if (kind === 'undo') accordUndo(r.view.state, r.view.dispatch, r.view as never);
+            else if (kind === 'redo') accordRedo(r.view.state, r.view.dispatch, r.view as never);
+            else {
+              runCommand(r.view, edit);
+              accordSync(r.view as never)?.undoManager.stopCapturing();
+            }
           }
           for (const r of replicas) broadcast(r, replicas);
           expectConverged(replicas);
