@@ -8,8 +8,16 @@ import type { Node, Schema } from 'prosemirror-model';
 import { Plugin, PluginKey } from 'prosemirror-state';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { BlockMapping } from './convert.js';
+import type { BlockEntry, BlocksLike } from './flat.js';
 import { flatToPos } from './positions.js';
-import { type PeerPresence, type PresenceSource, resolveCursor, safeColor, safeName } from './presence.js';
+import {
+  type BlockLookup,
+  type PeerPresence,
+  type PresenceSource,
+  resolveCursor,
+  safeColor,
+  safeName,
+} from './presence.js';
 
 /** One remote caret to draw, in positions of the editor's document. */
 export interface RemoteCaret {
@@ -28,11 +36,12 @@ export function remoteCarets(
   mapping: BlockMapping,
   doc: Node,
   peers: ReadonlyMap<number, PeerPresence>,
+  lookup?: BlockLookup,
 ): RemoteCaret[] {
   const layout = mapping.layout(doc);
   const carets: RemoteCaret[] = [];
   for (const [id, state] of peers) {
-    const cursor = resolveCursor(state?.cursor ?? null, layout.flatLength);
+    const cursor = resolveCursor(state?.cursor ?? null, layout.flatLength, lookup);
     if (!cursor) continue;
     carets.push({
       id,
@@ -47,9 +56,29 @@ export function remoteCarets(
 
 const caretsKey = new PluginKey<DecorationSet>('accord-carets');
 
-function decorations(mapping: BlockMapping, doc: Node, presence: PresenceSource): DecorationSet {
+/** Block positions by id, read from `blocks` on first use, when they match the editor's. */
+function lookupIn(blocks: BlocksLike | undefined, mapping: BlockMapping, doc: Node): BlockLookup | undefined {
+  if (blocks === undefined) return undefined;
+  let byId: Map<string, BlockEntry> | undefined;
+  return (id) => {
+    if (byId === undefined) {
+      const entries = blocks.blocks();
+      // Only while the editor shows these blocks (between a change and its display, flat indices).
+      const inStep = entries.length === mapping.layout(doc).blocks.length;
+      byId = new Map(inStep ? entries.map((e) => [e.id, e] as const) : []);
+    }
+    return byId.get(id);
+  };
+}
+
+function decorations(
+  mapping: BlockMapping,
+  doc: Node,
+  presence: PresenceSource,
+  blocks: BlocksLike | undefined,
+): DecorationSet {
   const decos: Decoration[] = [];
-  for (const caret of remoteCarets(mapping, doc, presence.peers)) {
+  for (const caret of remoteCarets(mapping, doc, presence.peers, lookupIn(blocks, mapping, doc))) {
     const from = Math.min(caret.anchor, caret.head);
     const to = Math.max(caret.anchor, caret.head);
     if (to > from) {
@@ -86,15 +115,18 @@ function decorations(mapping: BlockMapping, doc: Node, presence: PresenceSource)
 export function remoteCaretsPlugin(
   mappingFor: (schema: Schema) => BlockMapping,
   presence: PresenceSource,
+  blocks?: BlocksLike,
 ): Plugin<DecorationSet> {
   return new Plugin<DecorationSet>({
     key: caretsKey,
     state: {
-      init: (_config, state) => decorations(mappingFor(state.schema), state.doc, presence),
-      apply: (tr, old, _before, after) =>
-        tr.docChanged || tr.getMeta(caretsKey)
-          ? decorations(mappingFor(after.schema), after.doc, presence)
-          : old,
+      init: (_config, state) => decorations(mappingFor(state.schema), state.doc, presence, blocks),
+      // Presence changed: drawn again from it. The document changed: the carets move with the
+      // text around them (a peer's own edit comes with a presence update that draws it anew).
+      apply: (tr, old, _before, after) => {
+        if (tr.getMeta(caretsKey)) return decorations(mappingFor(after.schema), after.doc, presence, blocks);
+        return tr.docChanged ? old.map(tr.mapping, tr.doc) : old;
+      },
     },
     props: {
       decorations: (state) => caretsKey.getState(state),

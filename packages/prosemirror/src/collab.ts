@@ -109,7 +109,7 @@ export function accordProsemirror(blocks: BlocksLike, options: AccordProsemirror
   if (options.undoKeys !== false) plugins.push(undoKeysPlugin());
   if (options.presence) {
     const presence = options.presence;
-    plugins.push(remoteCaretsPlugin(mappingFor, presence));
+    plugins.push(remoteCaretsPlugin(mappingFor, presence, blocks));
   }
   return plugins;
 }

@@ -33,11 +33,22 @@ export interface PresenceSource {
   updatePresence(fields: { readonly cursor: PresenceValue }): void;
 }
 
-/** A cursor as published in presence: flat indices where the selection starts and ends. */
+/**
+ * A cursor as published in presence: flat indices where the selection starts and ends, and for
+ * each end the id of its block and its offset in the block's text, which keep it on its text
+ * when blocks before it change (the flat index is the fallback).
+ */
 export interface CursorValue {
   readonly flatAnchor: number;
   readonly flatHead: number;
+  readonly anchorBlock?: string;
+  readonly anchorOffset?: number;
+  readonly headBlock?: string;
+  readonly headOffset?: number;
 }
+
+/** Where a block is: the flat index of its marker and the length of its text. */
+export type BlockLookup = (id: string) => { readonly start: number; readonly length: number } | undefined;
 
 /** Longest name drawn next to a remote caret. */
 export const MAX_NAME_LENGTH = 64;
@@ -65,6 +76,7 @@ export function safeName(name: unknown, fallback: string): string {
 export function resolveCursor(
   cursor: PresenceValue,
   length: number,
+  lookup?: BlockLookup,
 ): { anchor: number; head: number } | undefined {
   if (
     cursor === null ||
@@ -75,8 +87,9 @@ export function resolveCursor(
     return undefined;
   }
   const record = cursor as { readonly [key: string]: PresenceValue };
-  const anchor = position(record.flatAnchor, length);
-  const head = position(record.flatHead, length);
+  const anchor =
+    inBlock(record.anchorBlock, record.anchorOffset, lookup) ?? position(record.flatAnchor, length);
+  const head = inBlock(record.headBlock, record.headOffset, lookup) ?? position(record.flatHead, length);
   return anchor === undefined || head === undefined ? undefined : { anchor, head };
 }
 
@@ -84,4 +97,15 @@ function position(value: PresenceValue | undefined, length: number): number | un
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
     ? Math.min(value, length)
     : undefined;
+}
+
+function inBlock(
+  id: PresenceValue | undefined,
+  offset: PresenceValue | undefined,
+  lookup: BlockLookup | undefined,
+): number | undefined {
+  if (lookup === undefined || typeof id !== 'string' || typeof offset !== 'number') return undefined;
+  if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
+  const block = lookup(id);
+  return block === undefined ? undefined : block.start + 1 + Math.min(offset, block.length);
 }

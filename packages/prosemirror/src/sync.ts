@@ -18,10 +18,11 @@ import type { Node } from 'prosemirror-model';
 import { type Selection, TextSelection, type Transaction } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { accordSyncKey, type BindingConfig } from './binding.js';
-import type { BlockMapping } from './convert.js';
+import type { BlockMapping, Layout } from './convert.js';
 import type { BlocksChangeEvent, FlatDeltaOp } from './flat.js';
 import { localDelta } from './local.js';
-import { posToFlat } from './positions.js';
+import { blockAtFlat, posToFlat } from './positions.js';
+import type { CursorValue } from './presence.js';
 import { applyRemoteDelta, replaceNarrowly } from './remote.js';
 
 /** Live bindings by view (set by the sync plugin's view). */
@@ -51,8 +52,8 @@ export class AccordSync {
   #destroyed = false;
   #lastSelection: Selection | undefined;
   #lastDoc: Node | undefined;
-  /** The cursor last published. */
-  #published: { flatAnchor: number; flatHead: number } | undefined;
+  /** The cursor last published (as JSON). */
+  #published: string | undefined;
   /** Local Accord transactions sent and remote ProseMirror transactions dispatched. */
   readonly counts = { local: 0, remote: 0, resyncs: 0 };
 
@@ -211,6 +212,31 @@ export class AccordSync {
     }
   }
 
+  /** The presence value of a selection: flat indices, and block ids with offsets. */
+  #cursorAt(layout: Layout, anchor: number, head: number): CursorValue {
+    const flatAnchor = posToFlat(layout, anchor);
+    const flatHead = posToFlat(layout, head);
+    const entries = this.conf.blocks.blocks();
+    if (entries.length !== layout.blocks.length) return { flatAnchor, flatHead };
+    const place = (flat: number): { id: string; offset: number } | undefined => {
+      const i = blockAtFlat(layout, Math.max(0, flat - 1));
+      const entry = entries[i];
+      const block = layout.blocks[i];
+      return entry && block ? { id: entry.id, offset: flat - block.flatStart - 1 } : undefined;
+    };
+    const a = place(flatAnchor);
+    const h = place(flatHead);
+    if (!a || !h) return { flatAnchor, flatHead };
+    return {
+      flatAnchor,
+      flatHead,
+      anchorBlock: a.id,
+      anchorOffset: a.offset,
+      headBlock: h.id,
+      headOffset: h.offset,
+    };
+  }
+
   #scheduleCursor(): void {
     const { presence, publishCursor, cursorThrottleMs, scheduler } = this.conf;
     if (!presence || !publishCursor || this.#cursorTimer !== undefined) return;
@@ -221,13 +247,12 @@ export class AccordSync {
       this.#lastCursorAt = scheduler.now();
       const { anchor, head } = this.#view.state.selection;
       const layout = this.mapping.layout(this.#view.state.doc);
-      const flatAnchor = posToFlat(layout, anchor);
-      const flatHead = posToFlat(layout, head);
-      // A remote edit elsewhere moves the caret in the document, not always in flat units.
-      const last = this.#published;
-      if (last && last.flatAnchor === flatAnchor && last.flatHead === flatHead) return;
-      this.#published = { flatAnchor, flatHead };
-      presence.updatePresence({ cursor: { flatAnchor, flatHead } });
+      const cursor = this.#cursorAt(layout, anchor, head);
+      // A remote edit elsewhere moves the caret in the document, not always on its text.
+      const key = JSON.stringify(cursor);
+      if (key === this.#published) return;
+      this.#published = key;
+      presence.updatePresence({ cursor: { ...cursor } });
     });
   }
 }

@@ -24,6 +24,24 @@ describe('presence', () => {
     }
   });
 
+  it('prefers the block and offset, so a cursor stays on its text when blocks before it change', () => {
+    const blocks = new Map([['b2', { start: 10, length: 4 }]]);
+    const lookup = (id: string) => blocks.get(id);
+    const cursor = {
+      flatAnchor: 3,
+      flatHead: 3,
+      anchorBlock: 'b2',
+      anchorOffset: 2,
+      headBlock: 'b2',
+      headOffset: 9,
+    };
+    expect(resolveCursor(cursor, 20, lookup)).toEqual({ anchor: 13, head: 15 }); // offset clamped to the text
+    // An unknown block, or a malformed offset: the flat index.
+    expect(resolveCursor({ ...cursor, anchorBlock: 'gone' }, 20, lookup)).toEqual({ anchor: 3, head: 15 });
+    expect(resolveCursor({ ...cursor, anchorOffset: -1 }, 20, lookup)).toEqual({ anchor: 3, head: 15 });
+    expect(resolveCursor(cursor, 20)).toEqual({ anchor: 3, head: 3 });
+  });
+
   it('sanitises names and colours', () => {
     expect(safeColor('#abc')).toBe('#abc');
     expect(safeColor('red; background: url(x)')).toBe(FALLBACK_COLOR);
