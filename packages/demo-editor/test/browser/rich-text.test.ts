@@ -252,6 +252,18 @@ describe('the rich-text page in three tabs', () => {
       'bullet_list',
     ]);
 
+    // Each tab draws the other two carets, named.
+    for (const page of [a, b, c]) {
+      await waitFor('two remote carets', async () => {
+        const names = await page
+          .getByTestId('rich-editor')
+          .evaluate((el) =>
+            Array.from(el.querySelectorAll<HTMLElement>('.accord-caret'), (c) => c.dataset.name ?? ''),
+          );
+        return names.length === 2 && names.every((n) => n.length > 0);
+      });
+    }
+
     // Every node serves this document: a fresh tab pinned to each shows it.
     for (let i = 0; i < CLUSTER_SIZE; i++) {
       const fresh = await stack.open(doc, { relays: [stack.cluster.urls[i] as string] });
