@@ -147,3 +147,49 @@ export function textPoint(l: Layout, b: LaidBlock, t: number): number {
   if (b.runs.length > 0) return b.runs[0] as number;
   return segmentEnd(l, b);
 }
+
+/**
+ * The flat position of text position `i` (0 <= i <= text length): the place between characters
+ * that text position is at. A position inside or at the end of a run of a block's characters maps
+ * there; a position at a boundary or slot maps to the start of the characters that follow it (of
+ * the block whose boundary it is, or the next run in the text); past every character, to the end
+ * of the document.
+ */
+export function flatOfTextIndex(l: Layout, i: number): number {
+  // Entries: [text position, flat position, length, 1 when every position in it maps to the
+  // flat position (the units after a boundary, before its first character)], by text position.
+  const entries: [number, number, number, number][] = [];
+  for (const b of l.blocks) {
+    let offset = b.start + 1;
+    for (const part of b.parts.length > 0 ? b.parts : [b]) {
+      const r = part.own;
+      if (part.marker >= 0) {
+        let first = segmentEnd(l, part);
+        for (let k = 0; k < r.length; k += 2)
+          if ((r[k] as number) > part.marker) {
+            first = r[k] as number;
+            break;
+          }
+        entries.push([part.marker + 1, offset, first - part.marker - 1, 1]);
+      }
+      for (let k = 0; k < r.length; k += 2) {
+        const len = (r[k + 1] as number) - (r[k] as number);
+        entries.push([r[k] as number, offset, len, 0]);
+        offset += len;
+      }
+    }
+  }
+  entries.sort((x, y) => x[0] - y[0]);
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((entries[mid] as [number, number, number, number])[0] <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = entries[lo - 1];
+  if (before !== undefined && i <= before[0] + before[2])
+    return before[3] === 1 ? before[1] : before[1] + (i - before[0]);
+  const after = entries[lo];
+  return after === undefined ? l.length : after[1];
+}

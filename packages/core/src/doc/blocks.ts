@@ -37,6 +37,7 @@ import { computeLayout, type LaidBlock, type Layout, MARKER, MERGE_KEY } from '.
 import {
   blockContent,
   blockIndexAt,
+  flatOfTextIndex,
   runIndex,
   runsLength,
   segmentEnd,
@@ -156,6 +157,31 @@ export class Blocks {
     const l = this.layout();
     checkIndex(blockIndex, 0, l.blocks.length - 1, 'blockIndex');
     return blockContent(l, this.text.spans(), l.blocks[blockIndex] as LaidBlock);
+  }
+
+  /**
+   * The index in {@link Blocks.text} where text typed at flat position `flatIndex` goes
+   * (1 <= flatIndex <= length). For a cursor that stays with the characters around it, anchor the
+   * unit before: `createAnchor(blocks.text, index, 'after')`, and map the resolved anchor back
+   * with {@link Blocks.flatIndexOf}.
+   * @throws {AccordError} `out-of-range`.
+   */
+  textIndexOf(flatIndex: number): number {
+    const l = this.layout();
+    checkIndex(flatIndex, 1, l.length, 'flatIndex');
+    const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
+    return textPoint(l, b, flatIndex - 1 - b.start);
+  }
+
+  /**
+   * The flat position of index `textIndex` of {@link Blocks.text} (0 <= textIndex <= its
+   * length): the place among the blocks' characters it is at (a boundary or slot maps to the start
+   * of the characters after it).
+   * @throws {AccordError} `out-of-range`.
+   */
+  flatIndexOf(textIndex: number): number {
+    checkIndex(textIndex, 0, this.text.length, 'textIndex');
+    return flatOfTextIndex(this.layout(), textIndex);
   }
 
   /** Every block with its content. */

@@ -3,7 +3,15 @@
  * array of blocks, each with a list of formatted characters) predicts, and the change events'
  * flat deltas, applied in order to the state before, give the state after.
  */
-import { applyBlocksDelta, type BlockJSON, type Blocks, Doc, type TextDeltaInsert } from '@accord/core';
+import {
+  applyBlocksDelta,
+  type BlockJSON,
+  type Blocks,
+  createAnchor,
+  Doc,
+  resolveAnchor,
+  type TextDeltaInsert,
+} from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blocksEdit, blocksEditArgs, freshChars } from '../arbitraries/blocks.js';
@@ -195,6 +203,42 @@ describe('Blocks against a sequential model (property)', () => {
             start += 1 + info.length;
           }
           expect(b.length).toBe(start);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+});
+
+describe('Blocks positions in the text (property)', () => {
+  it('flatIndexOf(textIndexOf(f)) is f, and anchors made there follow the text', () => {
+    fc.assert(
+      fc.property(fc.array(blocksEditArgs, { minLength: 1, maxLength: 30 }), (steps) => {
+        let clock = 1_000_000;
+        const doc = new Doc({ clientId: 7, now: () => clock++ });
+        const b: Blocks = doc.getBlocks('b');
+        const fresh = freshChars();
+        for (const args of steps) blocksEdit(b, args, fresh);
+        for (let f = 1; f <= b.length; f++) {
+          expect(b.flatIndexOf(b.textIndexOf(f))).toBe(f);
+          const anchor = createAnchor(b.text, b.textIndexOf(f), 'after');
+          expect(b.flatIndexOf(resolveAnchor(b.text, anchor) as number)).toBe(f);
+        }
+        // Text typed at the front moves every anchor by its length.
+        const anchors = Array.from({ length: b.length }, (_, k) =>
+          createAnchor(b.text, b.textIndexOf(k + 1), 'after'),
+        );
+        if (b.length > 0) {
+          b.insertText(1, 'ab', {});
+          for (let k = 0; k < anchors.length; k++) {
+            const at = resolveAnchor(b.text, anchors[k] as (typeof anchors)[number]) as number;
+            expect(b.flatIndexOf(at)).toBe(k === 0 ? 1 : k + 3);
+          }
+        }
+        for (let i = 0; i <= b.text.length; i++) {
+          const f = b.flatIndexOf(i);
+          expect(f).toBeGreaterThanOrEqual(0);
+          expect(f).toBeLessThanOrEqual(b.length);
         }
       }),
       { numRuns: 300 },
