@@ -4,14 +4,16 @@
  * selection shaded in their colour (`.accord-selection`). Drawn from presence when it changes, and
  * moved with the text around them when the document changes.
  */
+
+import { type Anchor, decodeAnchor, resolveAnchor } from '@accord/core';
 import type { Node, Schema } from 'prosemirror-model';
 import { Plugin, PluginKey } from 'prosemirror-state';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { BlockMapping } from './convert.js';
-import type { BlockEntry, BlocksLike } from './flat.js';
+import type { BlocksLike } from './flat.js';
 import { flatToPos } from './positions.js';
 import {
-  type BlockLookup,
+  type AnchorResolver,
   type PeerPresence,
   type PresenceSource,
   resolveCursor,
@@ -36,12 +38,12 @@ export function remoteCarets(
   mapping: BlockMapping,
   doc: Node,
   peers: ReadonlyMap<number, PeerPresence>,
-  lookup?: BlockLookup,
+  resolve?: AnchorResolver,
 ): RemoteCaret[] {
   const layout = mapping.layout(doc);
   const carets: RemoteCaret[] = [];
   for (const [id, state] of peers) {
-    const cursor = resolveCursor(state?.cursor ?? null, layout.flatLength, lookup);
+    const cursor = resolveCursor(state?.cursor ?? null, layout.flatLength, resolve);
     if (!cursor) continue;
     carets.push({
       id,
@@ -56,18 +58,32 @@ export function remoteCarets(
 
 const caretsKey = new PluginKey<DecorationSet>('accord-carets');
 
-/** Block positions by id, read from `blocks` on first use, when they match the editor's. */
-function lookupIn(blocks: BlocksLike | undefined, mapping: BlockMapping, doc: Node): BlockLookup | undefined {
-  if (blocks === undefined) return undefined;
-  let byId: Map<string, BlockEntry> | undefined;
-  return (id) => {
-    if (byId === undefined) {
-      const entries = blocks.blocks();
-      // Only while the editor shows these blocks (between a change and its display, flat indices).
-      const inStep = entries.length === mapping.layout(doc).blocks.length;
-      byId = new Map(inStep ? entries.map((e) => [e.id, e] as const) : []);
+/** Decoded anchors by their bytes (presence states keep their byte arrays until they change). */
+const decoded = new WeakMap<Uint8Array, Anchor | null>();
+
+/**
+ * Resolves encoded anchors in `blocks`, while the editor shows these blocks (between a change and
+ * its display the flat indices are used).
+ */
+function resolverIn(
+  blocks: BlocksLike | undefined,
+  mapping: BlockMapping,
+  doc: Node,
+): AnchorResolver | undefined {
+  if (blocks === undefined || blocks.length !== mapping.layout(doc).flatLength) return undefined;
+  return (bytes) => {
+    let anchor = decoded.get(bytes);
+    if (anchor === undefined) {
+      try {
+        anchor = decodeAnchor(bytes);
+      } catch {
+        anchor = null; // A malformed anchor from a peer: the flat index.
+      }
+      decoded.set(bytes, anchor);
     }
-    return byId.get(id);
+    if (anchor === null) return undefined;
+    const index = resolveAnchor(blocks.text, anchor);
+    return index === null ? undefined : blocks.flatIndexOf(index);
   };
 }
 
@@ -78,7 +94,7 @@ function decorations(
   blocks: BlocksLike | undefined,
 ): DecorationSet {
   const decos: Decoration[] = [];
-  for (const caret of remoteCarets(mapping, doc, presence.peers, lookupIn(blocks, mapping, doc))) {
+  for (const caret of remoteCarets(mapping, doc, presence.peers, resolverIn(blocks, mapping, doc))) {
     const from = Math.min(caret.anchor, caret.head);
     const to = Math.max(caret.anchor, caret.head);
     if (to > from) {

@@ -89,6 +89,10 @@ export interface BlocksLike {
   blockDelta(index: number): TextDeltaInsert[];
   /** Every block with its rich text. */
   toJSON(): readonly FlatBlock[];
+  /** The index in `text` where text typed at flat position `flatIndex` (>= 1) goes. */
+  textIndexOf(flatIndex: number): number;
+  /** The flat position of index `textIndex` of `text`. */
+  flatIndexOf(textIndex: number): number;
   /** Apply a flat delta as one change. */
   applyFlatDelta(delta: readonly FlatDeltaOp[]): void;
   /** Call `listener` after every transaction that changed the blocks; returns the unsubscribe. */

@@ -26,7 +26,7 @@ export { attributePatch, type BlockRange, changedBlocks, DeltaBuilder, localDelt
 export { normalizePlugin, topRange } from './normalize.js';
 export { flatToPos, posToFlat } from './positions.js';
 export {
-  type BlockLookup,
+  type AnchorResolver,
   type CursorValue,
   FALLBACK_COLOR,
   MAX_NAME_LENGTH,

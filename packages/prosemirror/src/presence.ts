@@ -2,11 +2,12 @@
  * What the binding needs from presence, and how a cursor travels in it. `WebsocketProvider` from
  * `@accord/client` satisfies {@link PresenceSource} as it is.
  *
- * A cursor is sent as `{ flatAnchor, flatHead }`, flat indices of the shared blocks (a text
- * position: the flat index of the unit after it); the names differ from a plain-text editor's
- * `{ anchor, head }` so that a CodeMirror binding on the same presence draws no caret for it.
- * Peers resolve them in their own copy; a position beyond the end is clamped, anything else
- * malformed draws no caret.
+ * A cursor is sent as `{ flatAnchor, flatHead, textAnchor, textHead }` (see {@link CursorValue}):
+ * encoded cursor anchors on the blocks' text, so every replica resolves them to the same
+ * characters whatever edits arrived in between, with flat indices as the fallback. The names
+ * differ from a plain-text editor's `{ anchor, head }` so that a CodeMirror binding on the same
+ * presence draws no caret for it. A position beyond the end is clamped, anything else malformed
+ * draws no caret.
  */
 import type { PresenceValue } from '@accord/core/protocol';
 
@@ -34,21 +35,20 @@ export interface PresenceSource {
 }
 
 /**
- * A cursor as published in presence: flat indices where the selection starts and ends, and for
- * each end the id of its block and its offset in the block's text, which keep it on its text
- * when blocks before it change (the flat index is the fallback).
+ * A cursor as published in presence: where the selection starts and ends, each as a cursor anchor
+ * on the blocks' text (`textAnchor`, `textHead`: encoded `createAnchor(blocks.text, …, 'after')`,
+ * so it stays after its character whatever edits arrive) and as a flat index (the fallback, for
+ * a peer that cannot resolve the anchor yet).
  */
 export interface CursorValue {
   readonly flatAnchor: number;
   readonly flatHead: number;
-  readonly anchorBlock?: string;
-  readonly anchorOffset?: number;
-  readonly headBlock?: string;
-  readonly headOffset?: number;
+  readonly textAnchor?: Uint8Array;
+  readonly textHead?: Uint8Array;
 }
 
-/** Where a block is: the flat index of its marker and the length of its text. */
-export type BlockLookup = (id: string) => { readonly start: number; readonly length: number } | undefined;
+/** Resolves an encoded anchor to a flat index of the local blocks, or undefined. */
+export type AnchorResolver = (anchor: Uint8Array) => number | undefined;
 
 /** Longest name drawn next to a remote caret. */
 export const MAX_NAME_LENGTH = 64;
@@ -76,7 +76,7 @@ export function safeName(name: unknown, fallback: string): string {
 export function resolveCursor(
   cursor: PresenceValue,
   length: number,
-  lookup?: BlockLookup,
+  resolve?: AnchorResolver,
 ): { anchor: number; head: number } | undefined {
   if (
     cursor === null ||
@@ -87,9 +87,8 @@ export function resolveCursor(
     return undefined;
   }
   const record = cursor as { readonly [key: string]: PresenceValue };
-  const anchor =
-    inBlock(record.anchorBlock, record.anchorOffset, lookup) ?? position(record.flatAnchor, length);
-  const head = inBlock(record.headBlock, record.headOffset, lookup) ?? position(record.flatHead, length);
+  const anchor = anchored(record.textAnchor, resolve, length) ?? position(record.flatAnchor, length);
+  const head = anchored(record.textHead, resolve, length) ?? position(record.flatHead, length);
   return anchor === undefined || head === undefined ? undefined : { anchor, head };
 }
 
@@ -99,13 +98,12 @@ function position(value: PresenceValue | undefined, length: number): number | un
     : undefined;
 }
 
-function inBlock(
-  id: PresenceValue | undefined,
-  offset: PresenceValue | undefined,
-  lookup: BlockLookup | undefined,
+function anchored(
+  value: PresenceValue | undefined,
+  resolve: AnchorResolver | undefined,
+  length: number,
 ): number | undefined {
-  if (lookup === undefined || typeof id !== 'string' || typeof offset !== 'number') return undefined;
-  if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
-  const block = lookup(id);
-  return block === undefined ? undefined : block.start + 1 + Math.min(offset, block.length);
+  if (resolve === undefined || !(value instanceof Uint8Array)) return undefined;
+  const flat = resolve(value);
+  return flat === undefined ? undefined : Math.min(Math.max(0, flat), length);
 }

@@ -13,7 +13,7 @@
  * If the two sides ever disagree (they should not), or the document refuses an edit (a frozen,
  * read-only `Doc`), the editor is reset to the Accord blocks.
  */
-import { type TimerHandle, UndoManager } from '@accord/core';
+import { createAnchor, encodeAnchor, type TimerHandle, UndoManager } from '@accord/core';
 import type { Node } from 'prosemirror-model';
 import { type Selection, TextSelection, type Transaction } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
@@ -21,7 +21,7 @@ import { accordSyncKey, type BindingConfig } from './binding.js';
 import type { BlockMapping, Layout } from './convert.js';
 import type { BlocksChangeEvent, FlatDeltaOp } from './flat.js';
 import { localDelta } from './local.js';
-import { blockAtFlat, posToFlat } from './positions.js';
+import { posToFlat } from './positions.js';
 import type { CursorValue } from './presence.js';
 import { applyRemoteDelta, replaceNarrowly } from './remote.js';
 
@@ -212,28 +212,21 @@ export class AccordSync {
     }
   }
 
-  /** The presence value of a selection: flat indices, and block ids with offsets. */
+  /** The presence value of a selection: cursor anchors on the blocks' text, and flat indices. */
   #cursorAt(layout: Layout, anchor: number, head: number): CursorValue {
     const flatAnchor = posToFlat(layout, anchor);
     const flatHead = posToFlat(layout, head);
-    const entries = this.conf.blocks.blocks();
-    if (entries.length !== layout.blocks.length) return { flatAnchor, flatHead };
-    const place = (flat: number): { id: string; offset: number } | undefined => {
-      const i = blockAtFlat(layout, Math.max(0, flat - 1));
-      const entry = entries[i];
-      const block = layout.blocks[i];
-      return entry && block ? { id: entry.id, offset: flat - block.flatStart - 1 } : undefined;
-    };
-    const a = place(flatAnchor);
-    const h = place(flatHead);
-    if (!a || !h) return { flatAnchor, flatHead };
+    const { blocks } = this.conf;
+    if (blocks.length !== layout.flatLength || blocks.blockCount === 0) return { flatAnchor, flatHead };
+    // Attached to the character before each end: text typed right there by others lands after it.
+    const encode = (flat: number): Uint8Array =>
+      encodeAnchor(createAnchor(blocks.text, blocks.textIndexOf(Math.max(1, flat)), 'after'));
+    const textAnchor = encode(flatAnchor);
     return {
       flatAnchor,
       flatHead,
-      anchorBlock: a.id,
-      anchorOffset: a.offset,
-      headBlock: h.id,
-      headOffset: h.offset,
+      textAnchor,
+      textHead: flatHead === flatAnchor ? textAnchor : encode(flatHead),
     };
   }
 
@@ -249,7 +242,7 @@ export class AccordSync {
       const layout = this.mapping.layout(this.#view.state.doc);
       const cursor = this.#cursorAt(layout, anchor, head);
       // A remote edit elsewhere moves the caret in the document, not always on its text.
-      const key = JSON.stringify(cursor);
+      const key = `${cursor.flatAnchor}:${cursor.flatHead}:${cursor.textAnchor?.join(',')}:${cursor.textHead?.join(',')}`;
       if (key === this.#published) return;
       this.#published = key;
       presence.updatePresence({ cursor: { ...cursor } });

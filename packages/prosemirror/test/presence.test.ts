@@ -24,22 +24,17 @@ describe('presence', () => {
     }
   });
 
-  it('prefers the block and offset, so a cursor stays on its text when blocks before it change', () => {
-    const blocks = new Map([['b2', { start: 10, length: 4 }]]);
-    const lookup = (id: string) => blocks.get(id);
-    const cursor = {
-      flatAnchor: 3,
-      flatHead: 3,
-      anchorBlock: 'b2',
-      anchorOffset: 2,
-      headBlock: 'b2',
-      headOffset: 9,
-    };
-    expect(resolveCursor(cursor, 20, lookup)).toEqual({ anchor: 13, head: 15 }); // offset clamped to the text
-    // An unknown block, or a malformed offset: the flat index.
-    expect(resolveCursor({ ...cursor, anchorBlock: 'gone' }, 20, lookup)).toEqual({ anchor: 3, head: 15 });
-    expect(resolveCursor({ ...cursor, anchorOffset: -1 }, 20, lookup)).toEqual({ anchor: 3, head: 15 });
-    expect(resolveCursor(cursor, 20)).toEqual({ anchor: 3, head: 3 });
+  it('prefers the anchors, with the flat indices as the fallback', () => {
+    const a = new Uint8Array([1]);
+    const h = new Uint8Array([2]);
+    const resolve = (bytes: Uint8Array) => (bytes === a ? 13 : bytes === h ? 40 : undefined);
+    const cursor = { flatAnchor: 3, flatHead: 4, textAnchor: a, textHead: h };
+    expect(resolveCursor(cursor, 20, resolve)).toEqual({ anchor: 13, head: 20 }); // clamped
+    expect(resolveCursor({ ...cursor, textAnchor: new Uint8Array([9]) }, 20, resolve)).toEqual({
+      anchor: 3,
+      head: 20,
+    });
+    expect(resolveCursor(cursor, 20)).toEqual({ anchor: 3, head: 4 });
   });
 
   it('sanitises names and colours', () => {

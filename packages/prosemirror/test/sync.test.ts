@@ -5,12 +5,16 @@
  * Backspace, paste, marks, headings, lists, blockquotes, undo and redo) converge to one document
  * equal to the blocks', with no full reset of any editor.
  */
-import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
+import { applyUpdate, Doc, decodeAnchor, encodeStateAsUpdate, resolveAnchor } from '@accord/core';
+import type { PresenceValue } from '@accord/core/protocol';
+import { waitFor } from '@accord/sync-server/testing';
 import fc from 'fast-check';
 import { EditorState } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { accordSyncKey } from '../src/binding.js';
 import { accordProsemirror, blocksToDoc } from '../src/collab.js';
+import { BlockMapping } from '../src/convert.js';
+import { flatToPos } from '../src/positions.js';
 import { accordSchema as schema } from '../src/schema.js';
 import { accordRedo, accordSync, accordUndo } from '../src/undo.js';
 import { editArb, runCommand } from './arbitraries.js';
@@ -182,5 +186,49 @@ describe('two editors bound to two replicas', () => {
     const list = a.view.state.doc.lastChild?.toJSON() as { type: string; content: unknown[] };
     expect(list.type).toBe('bullet_list');
     expect(list.content).toHaveLength(2);
+  });
+});
+
+describe('presence', () => {
+  it('publishes anchors that every replica resolves to the same characters', async () => {
+    const published: PresenceValue[] = [];
+    const presence = {
+      peers: new Map(),
+      on: () => () => undefined,
+      updatePresence: ({ cursor }: { cursor: PresenceValue }) => {
+        published.push(cursor);
+      },
+    };
+    const a = new Doc();
+    const blocks = a.getBlocks('content');
+    blocks.insertBlock(0, 'paragraph', {}, [{ insert: 'hello' }]);
+    blocks.insertBlock(1, 'paragraph', {}, [{ insert: 'world' }]);
+    const view = fakeView(
+      EditorState.create({
+        schema,
+        doc: blocksToDoc(blocks, schema),
+        plugins: accordProsemirror(blocks, { presence, cursorThrottleMs: 0 }),
+      }),
+    );
+    view.select(10); // "wo|rld"
+    await waitFor('the cursor to be published', () => published.length > 0);
+    const cursor = published[published.length - 1] as { textHead: Uint8Array; flatHead: number };
+    expect(cursor.flatHead).toBe(9); // markers at 0 and 6: "wo" ends at 9
+    // Another replica, with text typed before the caret and a block split off before it.
+    const b = new Doc();
+    applyUpdate(b, encodeStateAsUpdate(a));
+    const other = b.getBlocks('content');
+    other.insertText(1, 'oh ');
+    other.split(4);
+    const mapping = new BlockMapping(schema);
+    const doc = blocksToDoc(other, schema);
+    const pos = doc.resolve(
+      flatToPos(
+        mapping.layout(doc),
+        other.flatIndexOf(resolveAnchor(other.text, decodeAnchor(cursor.textHead)) ?? 0),
+      ),
+    );
+    expect(pos.parent.textContent.slice(0, pos.parentOffset)).toBe('wo');
+    view.destroy();
   });
 });
