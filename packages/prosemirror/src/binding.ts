@@ -4,7 +4,7 @@
 import type { Doc, Scheduler, UndoManager } from '@accord/core';
 import type { Node, Schema } from 'prosemirror-model';
 import { PluginKey, type Transaction } from 'prosemirror-state';
-import type { StepMap } from 'prosemirror-transform';
+import { ReplaceAroundStep, type StepMap } from 'prosemirror-transform';
 import type { BlockMapping } from './convert.js';
 import type { BlocksLike } from './flat.js';
 import type { PresenceSource } from './presence.js';
@@ -44,7 +44,8 @@ export const accordSyncKey: PluginKey<BindingConfig> = new PluginKey<BindingConf
  * Where local transactions replaced content since the binding last read it (in the current
  * document's positions): a hint that lets the binding tell typed text from equal text next to it
  * (see `localDelta`). Fed by the sync plugin's state for every transaction; `valid` is false when
- * a transaction was applied to a state the tracker did not see (then no hint is given).
+ * a transaction was applied to a state the tracker did not see, or kept content between two
+ * changed ranges (then no hint is given).
  */
 export class ChangeTracker {
   #doc: Node | null = null;
@@ -63,6 +64,9 @@ export class ChangeTracker {
     if (this.#doc !== oldDoc) this.#valid = false;
     this.#doc = tr.doc;
     if (!tr.docChanged) return;
+    // A step that keeps content between its two changed ranges (wrapping, lifting, a new block
+    // type) has no single range of new content: no hint (the comparison alone finds it kept).
+    if (tr.steps.some((step) => step instanceof ReplaceAroundStep)) this.#valid = false;
     let range = this.#range;
     if (range !== null) range = { from: tr.mapping.map(range.from, -1), to: tr.mapping.map(range.to, 1) };
     const maps = tr.mapping.maps;

@@ -13,7 +13,14 @@
  * If the two sides ever disagree (they should not), or the document refuses an edit (a frozen,
  * read-only `Doc`), the editor is reset to the Accord blocks.
  */
-import { createAnchor, encodeAnchor, type TimerHandle, UndoManager } from '@accord/core';
+import {
+  type Anchor,
+  createAnchor,
+  encodeAnchor,
+  resolveAnchor,
+  type TimerHandle,
+  UndoManager,
+} from '@accord/core';
 import type { Node } from 'prosemirror-model';
 import { type Selection, TextSelection, type Transaction } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
@@ -21,7 +28,7 @@ import { accordSyncKey, type BindingConfig } from './binding.js';
 import type { BlockMapping, Layout } from './convert.js';
 import type { BlocksChangeEvent, FlatDeltaOp } from './flat.js';
 import { localDelta } from './local.js';
-import { posToFlat } from './positions.js';
+import { flatToPos, posToFlat } from './positions.js';
 import type { CursorValue } from './presence.js';
 import { applyRemoteDelta, replaceNarrowly } from './remote.js';
 
@@ -52,6 +59,8 @@ export class AccordSync {
   #destroyed = false;
   #lastSelection: Selection | undefined;
   #lastDoc: Node | undefined;
+  /** The selection as cursor anchors on the blocks' text (null when the two sides disagree). */
+  #anchors: { readonly anchor: Anchor; readonly head: Anchor } | null = null;
   /** The cursor last published (as JSON). */
   #published: string | undefined;
   /** Local Accord transactions sent and remote ProseMirror transactions dispatched. */
@@ -93,6 +102,7 @@ export class AccordSync {
     this.#lastDoc = doc;
     const hint = this.conf.tracker.take(doc);
     if (local) this.#sendLocal(this.#synced, doc, hint);
+    if (local || moved || this.#anchors === null) this.#anchorSelection();
     if (view.hasFocus()) this.#engaged = true;
     // Publish when this user edited or moved the caret, or a remote edit moved it (its flat
     // position is what the others draw).
@@ -155,9 +165,16 @@ export class AccordSync {
       const caret = caretAfter(tr);
       if (caret !== undefined) tr.setSelection(TextSelection.near(tr.doc.resolve(caret), -1));
     } else if (before.selection instanceof TextSelection) {
+      // Each end where its anchor is now (it stays after its character, whatever the change did
+      // around it: a block rebuilt, split or joined); ProseMirror's mapping where it cannot.
       const { anchor, head } = before.selection;
-      const $a = tr.doc.resolve(tr.mapping.map(anchor, -1));
-      const $h = anchor === head ? $a : tr.doc.resolve(tr.mapping.map(head, -1));
+      const a = this.#resolveAnchor(this.#anchors?.anchor, tr.doc) ?? tr.mapping.map(anchor, -1);
+      const h =
+        anchor === head && this.#anchors?.head === this.#anchors?.anchor
+          ? a
+          : (this.#resolveAnchor(this.#anchors?.head, tr.doc) ?? tr.mapping.map(head, -1));
+      const $a = tr.doc.resolve(a);
+      const $h = tr.doc.resolve(h);
       // Where both ends land in text, keep them there; otherwise ProseMirror's mapping stands.
       if ($a.parent.inlineContent && $h.parent.inlineContent) tr.setSelection(new TextSelection($a, $h));
     }
@@ -210,6 +227,31 @@ export class AccordSync {
         // The provider went first: nobody is left to tell.
       }
     }
+  }
+
+  /** Anchor the selection's ends to the characters before them (while both sides agree). */
+  #anchorSelection(): void {
+    const { blocks } = this.conf;
+    const { state } = this.#view;
+    const layout = this.mapping.layout(state.doc);
+    if (blocks.blockCount === 0 || blocks.length !== layout.flatLength) {
+      this.#anchors = null;
+      return;
+    }
+    const at = (pos: number): Anchor =>
+      createAnchor(blocks.text, blocks.textIndexOf(Math.max(1, posToFlat(layout, pos))), 'after');
+    const { anchor, head } = state.selection;
+    const a = at(anchor);
+    this.#anchors = { anchor: a, head: anchor === head ? a : at(head) };
+  }
+
+  /** Where `anchor` is now in `doc` (which shows the blocks as they are), if it resolves. */
+  #resolveAnchor(anchor: Anchor | undefined, doc: Node): number | undefined {
+    if (anchor === undefined) return undefined;
+    const index = resolveAnchor(this.conf.blocks.text, anchor);
+    return index === null
+      ? undefined
+      : flatToPos(this.mapping.layout(doc), this.conf.blocks.flatIndexOf(index));
   }
 
   /** The presence value of a selection: cursor anchors on the blocks' text, and flat indices. */

@@ -57,6 +57,19 @@ describe('local changes as flat deltas', () => {
     expect(localDelta(mapping, doc, tr.doc)).toEqual([{ retain: 3 }, { insert: 'h' }]);
   });
 
+  it('gives no hint for steps that keep content between their ranges (a new block type)', () => {
+    const doc = mapping.toDoc([para('hello'), para(' world')]);
+    const state = EditorState.create({ doc, schema });
+    const tracker = new ChangeTracker();
+    tracker.reset(doc);
+    const tr = state.tr.setBlockType(8, 8, schema.nodes.heading, { level: 2 });
+    tracker.note(tr, doc);
+    expect(localDelta(mapping, doc, tr.doc, tracker.take(tr.doc))).toEqual([
+      { retain: 6 },
+      { retain: 1, block: { type: 'heading', attrs: { level: 2 } } },
+    ]);
+  });
+
   const para = (text: string): FlatBlock => ({
     type: 'paragraph',
     attrs: {},

@@ -135,6 +135,24 @@ describe('two editors bound to two replicas', () => {
     );
   });
 
+  it('keeps the caret after its character when a remote change rebuilds its block', () => {
+    const a = replica();
+    a.view.select(1);
+    a.view.dispatch(a.view.state.tr.insertText('hello world'));
+    a.view.dispatch(a.view.state.tr.split(6)); // "hello" | " world"
+    const b = replica(encodeStateAsUpdate(a.doc));
+    a.outbox.length = 0;
+    a.view.select(11); // " wo|rld"
+    // B turns A's paragraph into a heading, then a list item, and splits the block before it.
+    b.view.dispatch(b.view.state.tr.setBlockType(8, 8, schema.nodes.heading, { level: 2 }));
+    b.view.dispatch(b.view.state.tr.split(3));
+    broadcast(b, [a, b]);
+    expectConverged([a, b]);
+    const { $head } = a.view.state.selection;
+    expect($head.parent.type.name).toBe('heading');
+    expect($head.parent.textContent.slice(0, $head.parentOffset)).toBe(' wo');
+  });
+
   it('undoes only its own edits, with the caret where the undone change was', () => {
     const a = replica();
     a.view.select(1);
