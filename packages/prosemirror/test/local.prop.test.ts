@@ -45,6 +45,46 @@ describe('local changes as flat deltas', () => {
     );
   });
 
+  it('send formatting and block changes as formats and block changes, never text typed again', () => {
+    const keeping = [
+      'bold',
+      'italic',
+      'code',
+      'link',
+      'heading',
+      'paragraph',
+      'codeBlock',
+      'bullet',
+      'ordered',
+      'sink',
+      'liftItem',
+      'quote',
+      'lift',
+    ];
+    fc.assert(
+      fc.property(
+        blocksArb,
+        fc.array(
+          editArb.map(([, a, h]) => a + h),
+          { minLength: 1, maxLength: 1 },
+        ),
+        fc.constantFrom(...keeping),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (blocks, name, a, h) => {
+          // (A code block's line breaks are dropped when it becomes another kind of block.)
+          fc.pre(blocks.every((b) => b.content.every((r) => !r.insert.includes('\n'))));
+          const before = mapping.toDoc(blocks);
+          const { doc: after, hint } = runEditsTracked(before, [[name, a, h]]);
+          for (const op of localDelta(mapping, before, after, hint)) {
+            expect('delete' in op || ('insert' in op && typeof op.insert === 'string')).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('tells typed text from equal text next to it, with the hint', () => {
     const doc = mapping.toDoc([para('ohello')]);
     const state = EditorState.create({ doc, schema });
