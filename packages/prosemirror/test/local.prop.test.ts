@@ -64,10 +64,6 @@ describe('local changes as flat deltas', () => {
     fc.assert(
       fc.property(
         blocksArb,
-        fc.array(
-          editArb.map(([, a, h]) => a + h),
-          { minLength: 1, maxLength: 1 },
-        ),
         fc.constantFrom(...keeping),
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.double({ min: 0, max: 1, noNaN: true }),
