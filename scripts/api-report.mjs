@@ -31,6 +31,7 @@ const ENTRIES = [
   ['sync-server', 'index.d.ts', 'sync-server'],
   ['sync-server', 'testing/index.d.ts', 'sync-server-testing'],
   ['codemirror', 'index.d.ts', 'codemirror'],
+  ['prosemirror', 'index.d.ts', 'prosemirror'],
 ];
 
 const temp = mkdtempSync(join(tmpdir(), 'accord-api-'));

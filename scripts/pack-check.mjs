@@ -187,6 +187,17 @@ function helperVersions() {
     // (their exports hide package.json: read it where pnpm links it)
     '@codemirror/state': linkedVersion('packages/codemirror', '@codemirror/state'),
     '@codemirror/view': linkedVersion('packages/codemirror', '@codemirror/view'),
+    // the prosemirror package's peers, for its examples
+    ...Object.fromEntries(
+      [
+        'prosemirror-model',
+        'prosemirror-state',
+        'prosemirror-transform',
+        'prosemirror-view',
+        'prosemirror-schema-basic',
+        'prosemirror-schema-list',
+      ].map((name) => [name, linkedVersion('packages/prosemirror', name)]),
+    ),
     typescript: version(fromRoot, 'typescript'),
     '@types/node': version(fromRoot, '@types/node'),
   };

@@ -5,6 +5,7 @@
  */
 import { css, html, LitElement } from 'lit';
 import { hashForDoc } from '../config/doc-name.js';
+import { type EditorKind, hashForView, viewFromHash } from '../config/view-name.js';
 import { LocalPresenceController } from '../controllers/local-presence-controller.js';
 import { SessionController, type SessionOpener } from '../controllers/session-controller.js';
 import { SubscriptionController } from '../controllers/subscription-controller.js';
@@ -71,6 +72,30 @@ export class AccordApp extends LitElement {
         max-width: 1440px;
         margin: 0 auto;
       }
+      .editor-pane {
+        min-width: 0;
+      }
+      nav.views {
+        display: flex;
+        gap: 4px;
+        margin-bottom: 10px;
+        border-bottom: 1px solid var(--border);
+      }
+      nav.views a {
+        padding: 6px 14px;
+        border-radius: 8px 8px 0 0;
+        color: var(--muted);
+        text-decoration: none;
+        font-weight: 600;
+        font-size: 0.92rem;
+      }
+      nav.views a[aria-current='page'] {
+        color: var(--fg);
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-bottom-color: var(--surface);
+        margin-bottom: -1px;
+      }
       aside {
         display: grid;
         gap: 16px;
@@ -127,7 +152,16 @@ export class AccordApp extends LitElement {
       </header>
       <main>
         ${this.#session.error ? html`<p class="error" role="alert">${this.#session.error}</p>` : null}
-        <collab-editor .text=${session?.text} .connection=${session?.connection}></collab-editor>
+        <div class="editor-pane">
+          <nav class="views" aria-label="Editor">
+            ${this.#viewLink('plain', 'Plain text')} ${this.#viewLink('rich', 'Rich text')}
+          </nav>
+          ${
+            this.#editorView === 'rich'
+              ? html`<rich-editor .model=${session?.richText} .connection=${session?.connection}></rich-editor>`
+              : html`<collab-editor .text=${session?.text} .connection=${session?.connection}></collab-editor>`
+          }
+        </div>
         <aside>
           <presence-list
             .connection=${session?.connection}
@@ -142,6 +176,42 @@ export class AccordApp extends LitElement {
         </aside>
       </main>
     `;
+  }
+
+  /** Which editor the URL shows (`#…&view=rich`). */
+  #editorView: EditorKind = viewFromHash(location.hash);
+
+  readonly #onHashChange = (): void => {
+    const view = viewFromHash(location.hash);
+    if (view === this.#editorView) return;
+    this.#editorView = view;
+    this.#loadRichEditor();
+    this.requestUpdate();
+  };
+
+  /** The rich-text editor (ProseMirror) is its own chunk, loaded when first shown. */
+  #loadRichEditor(): void {
+    if (this.#editorView === 'rich') void import('./rich-editor.js');
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.#onHashChange);
+    this.#loadRichEditor();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.#onHashChange);
+  }
+
+  #viewLink(view: EditorKind, label: string) {
+    return html`<a
+      href=${hashForView(location.hash, view)}
+      data-testid=${`view-${view}`}
+      aria-current=${this.#editorView === view ? 'page' : 'false'}
+      >${label}</a
+    >`;
   }
 
   #onOpenDoc(event: SubmitEvent): void {

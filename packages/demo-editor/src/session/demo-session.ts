@@ -2,6 +2,7 @@
 import type { ConnectionModel } from '../model/connection-model.js';
 import type { CounterModel } from '../model/counter-model.js';
 import type { HistoryModel } from '../model/history-model.js';
+import type { RichTextModel } from '../model/rich-text-model.js';
 import type { TextModel } from '../model/text-model.js';
 import type { TodoModel } from '../model/todo-model.js';
 
@@ -9,6 +10,8 @@ import type { TodoModel } from '../model/todo-model.js';
 export interface DemoSession {
   readonly docName: string;
   readonly text: TextModel;
+  /** The rich text (blocks with marks) the rich-text editor edits. */
+  readonly richText: RichTextModel;
   readonly todos: TodoModel;
   readonly counter: CounterModel;
   readonly connection: ConnectionModel;

@@ -3,7 +3,8 @@
  * (`IndexeddbPersistence`: a reload shows offline edits, and what no relay acknowledged is sent
  * once online), synced with the other tabs of this browser (`crossTab`) and with the relay
  * cluster through a `WebsocketProvider` that knows every node (so it can fail over), and the
- * adapters the views use. The text is `text`, the todos `todos` and the counter `counter` at the root.
+ * adapters the views use. The text is `text`, the rich text `rich` (blocks), the todos `todos` and
+ * the counter `counter` at the root.
  */
 import { IndexeddbPersistence, WebsocketProvider } from '@accord/client';
 import { Doc } from '@accord/core';
@@ -11,6 +12,7 @@ import { ProviderConnectionModel } from './connection-adapter.js';
 import { DocCounterModel } from './counter-adapter.js';
 import type { DemoSession } from './demo-session.js';
 import { ProviderHistoryModel } from './history-adapter.js';
+import { docRichTextModel } from './rich-text-adapter.js';
 import { DocTextModel } from './text-adapter.js';
 import { DocTodoModel } from './todo-adapter.js';
 
@@ -33,9 +35,11 @@ export function openSession(docName: string, relayUrls: readonly string[]): Demo
   });
   const text = new DocTextModel(doc, doc.getText('text'));
   const history = new ProviderHistoryModel(provider, 'text');
+  const richText = docRichTextModel(doc, 'rich');
   return {
     docName,
     text,
+    richText,
     todos: new DocTodoModel(doc, doc.getMap('todoItems')),
     counter: new DocCounterModel(doc, doc.getCounter('counter')),
     connection,
@@ -47,6 +51,7 @@ export function openSession(docName: string, relayUrls: readonly string[]): Demo
       connection.dispose();
       provider.destroy();
       text.destroy();
+      richText.destroy();
     },
   };
 }

@@ -1,0 +1,140 @@
+/**
+ * Browser-test harness (as `@accord/codemirror`'s): the bundled test page on a loopback static server and a real headless
+ * Chromium (the one `@accord/test-browser` finds) driven by playwright-core. Pages of one context
+ * on one room sync through a BroadcastChannel. Every wait is on a condition with a deadline.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { waitFor } from '@accord/sync-server/testing';
+import { launchChromium } from '@accord/test-browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/** The page server and the browser. */
+export interface PageStack {
+  readonly browser: Browser;
+  /** A new browser context (pages in one context share BroadcastChannels). */
+  context(): Promise<BrowserContext>;
+  /**
+   * Open the page in `context` on `room` as user `name` with `color`; waits until it is ready.
+   * `extra`: more query parameters (`{ clock: 'manual' }`: the binding runs in virtual time).
+   */
+  open(
+    context: BrowserContext,
+    room: string,
+    name: string,
+    color: string,
+    extra?: Readonly<Record<string, string>>,
+  ): Promise<EditorPage>;
+  stop(): Promise<void>;
+}
+
+/** One page: its editor, with the console errors it printed. */
+export interface EditorPage {
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+/** Serve the bundled page and launch Chromium. */
+export async function startPageStack(): Promise<PageStack> {
+  const root = inject('prosemirrorPage');
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = normalize(join(root, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(root)) {
+      res.writeHead(404).end();
+      return;
+    }
+    stat(file).then(
+      (info) => {
+        if (!info.isFile()) throw new Error('not a file');
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        createReadStream(file).pipe(res);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let browser: Browser;
+  try {
+    browser = await launchChromium({ timeout: 20_000 });
+  } catch (error) {
+    await close(server);
+    throw error;
+  }
+  return {
+    browser,
+    context: () => browser.newContext({ viewport: { width: 1000, height: 700 } }),
+    async open(context, room, name, color, extra = {}) {
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      const query = new URLSearchParams({ ...extra, room, name, color });
+      await page.goto(`${origin}/?${query}`);
+      await page.waitForSelector('body[data-ready="true"]');
+      return { page, errors };
+    },
+    async stop() {
+      await browser.close().catch(() => undefined);
+      await close(server);
+    },
+  };
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((ok) => server.close(() => ok()));
+}
+
+/** The editor's document (ProseMirror JSON). */
+export const editorJSON = (page: Page): Promise<unknown> =>
+  page.evaluate(() => window.pmHarness.editorJSON());
+/** The document the page's Accord blocks show as (ProseMirror JSON). */
+export const accordJSON = (page: Page): Promise<unknown> =>
+  page.evaluate(() => window.pmHarness.accordJSON());
+/** The editor's text, blocks separated by newlines. */
+export const textOf = (page: Page): Promise<string> => page.evaluate(() => window.pmHarness.text());
+/** Focus the editor and select `anchor`..`head`. */
+export const select = (page: Page, anchor: number, head = anchor): Promise<void> =>
+  page.evaluate(([a, h]) => window.pmHarness.select(a, h), [anchor, head] as const);
+/** Position of the first occurrence of `text` (its start), or -1. */
+export const find = (page: Page, text: string): Promise<number> =>
+  page.evaluate((t) => window.pmHarness.find(t), text);
+/** Select the first occurrence of `text`, or put the caret at its start or end (atomically). */
+export const selectText = (page: Page, text: string, where: 'all' | 'start' | 'end' = 'all'): Promise<void> =>
+  page.evaluate(([t, w]) => window.pmHarness.selectText(t, w), [text, where] as const);
+/** Put the caret at the end of the document. */
+export async function caretAtEnd(page: Page): Promise<void> {
+  const end = await page.evaluate(() => window.pmHarness.end());
+  await select(page, end);
+}
+
+/**
+ * Wait until every page's editor document and the document its Accord blocks show as are the
+ * same JSON; returns it.
+ */
+export async function waitConverged(pages: readonly Page[], timeoutMs = 20_000): Promise<unknown> {
+  let seen: string[] = [];
+  await waitFor(
+    'editors to converge',
+    async () => {
+      const docs = await Promise.all(pages.flatMap((p) => [editorJSON(p), accordJSON(p)]));
+      seen = docs.map((d) => JSON.stringify(d));
+      return seen.every((t) => t === seen[0]);
+    },
+    { timeoutMs },
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${seen.join('\n')}`);
+  });
+  return JSON.parse(seen[0] ?? 'null');
+}

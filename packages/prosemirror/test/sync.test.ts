@@ -1,0 +1,252 @@
+/**
+ * The binding end to end in Node, with real Accord documents and the plugins on a stand-in view:
+ * local edits reach the other replica as one Accord transaction each, remote ones come in as one
+ * ProseMirror transaction each, and random concurrent edits of three editors (typing, Enter,
+ * Backspace, paste, marks, headings, lists, blockquotes, undo and redo) converge to one document
+ * equal to the blocks', with no full reset of any editor.
+ */
+import { applyUpdate, Doc, decodeAnchor, encodeStateAsUpdate, resolveAnchor } from '@accord/core';
+import type { PresenceValue } from '@accord/core/protocol';
+import { waitFor } from '@accord/sync-server/testing';
+import fc from 'fast-check';
+import { EditorState } from 'prosemirror-state';
+import { describe, expect, it } from 'vitest';
+import { accordSyncKey } from '../src/binding.js';
+import { accordProsemirror, blocksToDoc } from '../src/collab.js';
+import { BlockMapping } from '../src/convert.js';
+import { flatToPos } from '../src/positions.js';
+import { accordSchema as schema } from '../src/schema.js';
+import { accordRedo, accordSync, accordUndo } from '../src/undo.js';
+import { editArb, runCommand } from './arbitraries.js';
+import { type FakeView, fakeView } from './fake-view.js';
+
+interface Replica {
+  readonly doc: Doc;
+  readonly view: FakeView;
+  /** Updates made here, not delivered yet. */
+  readonly outbox: Uint8Array[];
+}
+
+function replica(seed?: Uint8Array): Replica {
+  const doc = new Doc();
+  if (seed) applyUpdate(doc, seed, 'remote');
+  const blocks = doc.getBlocks('content');
+  const outbox: Uint8Array[] = [];
+  doc.on('update', (bytes, origin) => {
+    if (origin !== 'remote') outbox.push(bytes);
+  });
+  const state = EditorState.create({
+    schema,
+    doc: blocksToDoc(blocks, schema),
+    plugins: accordProsemirror(blocks),
+  });
+  return { doc, view: fakeView(state), outbox };
+}
+
+/** Deliver what `from` made so far to every other replica. */
+function broadcast(from: Replica, replicas: readonly Replica[]): void {
+  for (const bytes of from.outbox.splice(0)) {
+    for (const to of replicas) if (to !== from) applyUpdate(to.doc, bytes, 'remote');
+  }
+}
+
+function expectConverged(replicas: readonly Replica[], maxResyncs = 0): void {
+  const first = replicas[0] as Replica;
+  const json = first.view.state.doc.toJSON();
+  for (const r of replicas) {
+    expect(r.view.state.doc.toJSON()).toEqual(json);
+    expect(blocksToDoc(r.doc.getBlocks('content'), schema).toJSON()).toEqual(json);
+    // Every remote change was translated, none needed the whole document rebuilt (but the one
+    // that gave a new document its first block).
+    expect(accordSync(r.view as never)?.counts.resyncs).toBeLessThanOrEqual(maxResyncs);
+  }
+}
+
+describe('two editors bound to two replicas', () => {
+  it('send typing, Enter and bold across, one transaction each', () => {
+    const a = replica();
+    const b = replica();
+    let remoteTransactions = 0;
+    const view = b.view;
+    const dispatch = view.dispatch.bind(view);
+    view.dispatch = (tr) => {
+      if (tr.getMeta(accordSyncKey) === 'remote') remoteTransactions++;
+      dispatch(tr);
+    };
+    a.view.select(1);
+    a.view.dispatch(a.view.state.tr.insertText('hello world'));
+    broadcast(a, [a, b]);
+    expectConverged([a, b], 1);
+    a.view.dispatch(a.view.state.tr.split(6));
+    a.view.dispatch(a.view.state.tr.addMark(1, 6, schema.marks.strong.create()));
+    broadcast(a, [a, b]);
+    expectConverged([a, b], 1);
+    expect(b.view.state.doc.toJSON()).toEqual({
+      type: 'doc',
+      content: [
+        { type: 'paragraph', content: [{ type: 'text', text: 'hello', marks: [{ type: 'strong' }] }] },
+        { type: 'paragraph', content: [{ type: 'text', text: ' world' }] },
+      ],
+    });
+    expect(a.outbox).toHaveLength(0);
+    expect(remoteTransactions).toBeGreaterThanOrEqual(3);
+    expect(remoteTransactions).toBeLessThanOrEqual(4); // the first may create the block
+  });
+
+  it('converge under random concurrent edits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(0, 1, 2),
+            fc.constantFrom('edit', 'edit', 'edit', 'sync', 'undo', 'redo'),
+            editArb,
+          ),
+          {
+            minLength: 1,
+            maxLength: 16,
+          },
+        ),
+        (script) => {
+          const a = replica();
+          a.view.select(1);
+          a.view.dispatch(a.view.state.tr.insertText('one two'));
+          a.view.dispatch(a.view.state.tr.split(4));
+          const seed = encodeStateAsUpdate(a.doc);
+          a.outbox.length = 0;
+          // The setup is not A's to undo (undoing it would empty the document: a full reset).
+          accordSync(a.view as never)?.undoManager.clear();
+          const replicas = [a, replica(seed), replica(seed)];
+          for (const [who, kind, edit] of script) {
+            const r = replicas[who] as Replica;
+            if (kind === 'sync') broadcast(r, replicas);
+            else if (kind === 'undo') accordUndo(r.view.state, r.view.dispatch, r.view as never);
+            else if (kind === 'redo') accordRedo(r.view.state, r.view.dispatch, r.view as never);
+            else {
+              runCommand(r.view, edit);
+              accordSync(r.view as never)?.undoManager.stopCapturing();
+            }
+          }
+          for (const r of replicas) broadcast(r, replicas);
+          expectConverged(replicas);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the caret after its character when a remote change rebuilds its block', () => {
+    const a = replica();
+    a.view.select(1);
+    a.view.dispatch(a.view.state.tr.insertText('hello world'));
+    a.view.dispatch(a.view.state.tr.split(6)); // "hello" | " world"
+    const b = replica(encodeStateAsUpdate(a.doc));
+    a.outbox.length = 0;
+    a.view.select(11); // " wo|rld"
+    // B turns A's paragraph into a heading, then a list item, and splits the block before it.
+    b.view.dispatch(b.view.state.tr.setBlockType(8, 8, schema.nodes.heading, { level: 2 }));
+    b.view.dispatch(b.view.state.tr.split(3));
+    broadcast(b, [a, b]);
+    expectConverged([a, b]);
+    const { $head } = a.view.state.selection;
+    expect($head.parent.type.name).toBe('heading');
+    expect($head.parent.textContent.slice(0, $head.parentOffset)).toBe(' wo');
+  });
+
+  it('undoes only its own edits, with the caret where the undone change was', () => {
+    const a = replica();
+    a.view.select(1);
+    a.view.dispatch(a.view.state.tr.insertText('shared'));
+    const b = replica(encodeStateAsUpdate(a.doc));
+    a.outbox.length = 0;
+    const undo = accordSync(a.view as never)?.undoManager;
+    undo?.stopCapturing();
+    a.view.dispatch(a.view.state.tr.insertText(' mine', 7));
+    b.view.dispatch(b.view.state.tr.insertText('theirs ', 1));
+    broadcast(a, [a, b]);
+    broadcast(b, [a, b]);
+    expect(a.view.state.doc.textContent).toBe('theirs shared mine');
+    accordUndo(a.view.state, a.view.dispatch, a.view as never);
+    broadcast(a, [a, b]);
+    expectConverged([a, b]);
+    expect(b.view.state.doc.textContent).toBe('theirs shared');
+    expect(a.view.state.selection.head).toBe(1 + 'theirs shared'.length);
+    accordRedo(a.view.state, a.view.dispatch, a.view as never);
+    broadcast(a, [a, b]);
+    expectConverged([a, b]);
+    expect(b.view.state.doc.textContent).toBe('theirs shared mine');
+  });
+
+  it('keeps the editor in the shape of the blocks: no node without a block, lists merged', () => {
+    const a = replica();
+    const b = replica();
+    a.view.select(1);
+    a.view.dispatch(a.view.state.tr.insertText('text'));
+    // A horizontal rule and an image have no block: they go, in the same update.
+    a.view.dispatch(
+      a.view.state.tr.insert(a.view.state.doc.content.size, schema.nodes.horizontal_rule.create()),
+    );
+    a.view.dispatch(a.view.state.tr.insert(3, schema.nodes.image.create({ src: 'x.png' })));
+    expect(a.view.state.doc.toJSON()).toEqual({
+      type: 'doc',
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'text' }] }],
+    });
+    // A list item with two paragraphs becomes two items.
+    const item = schema.nodes.list_item.create(null, [
+      schema.nodes.paragraph.create(null, schema.text('one')),
+      schema.nodes.paragraph.create(null, schema.text('two')),
+    ]);
+    a.view.dispatch(
+      a.view.state.tr.insert(a.view.state.doc.content.size, schema.nodes.bullet_list.create(null, item)),
+    );
+    broadcast(a, [a, b]);
+    expectConverged([a, b], 1);
+    const list = a.view.state.doc.lastChild?.toJSON() as { type: string; content: unknown[] };
+    expect(list.type).toBe('bullet_list');
+    expect(list.content).toHaveLength(2);
+  });
+});
+
+describe('presence', () => {
+  it('publishes anchors that every replica resolves to the same characters', async () => {
+    const published: PresenceValue[] = [];
+    const presence = {
+      peers: new Map(),
+      on: () => () => undefined,
+      updatePresence: ({ cursor }: { cursor: PresenceValue }) => {
+        published.push(cursor);
+      },
+    };
+    const a = new Doc();
+    const blocks = a.getBlocks('content');
+    blocks.insertBlock(0, 'paragraph', {}, [{ insert: 'hello' }]);
+    blocks.insertBlock(1, 'paragraph', {}, [{ insert: 'world' }]);
+    const view = fakeView(
+      EditorState.create({
+        schema,
+        doc: blocksToDoc(blocks, schema),
+        plugins: accordProsemirror(blocks, { presence, cursorThrottleMs: 0 }),
+      }),
+    );
+    view.select(10); // "wo|rld"
+    await waitFor('the cursor to be published', () => published.length > 0);
+    const cursor = published[published.length - 1] as { textHead: Uint8Array; flatHead: number };
+    expect(cursor.flatHead).toBe(9); // markers at 0 and 6: "wo" ends at 9
+    // Another replica, with text typed before the caret and a block split off before it.
+    const b = new Doc();
+    applyUpdate(b, encodeStateAsUpdate(a));
+    const other = b.getBlocks('content');
+    other.insertText(1, 'oh ');
+    other.split(4);
+    const mapping = new BlockMapping(schema);
+    const doc = blocksToDoc(other, schema);
+    const pos = doc.resolve(
+      flatToPos(
+        mapping.layout(doc),
+        other.flatIndexOf(resolveAnchor(other.text, decodeAnchor(cursor.textHead)) ?? 0),
+      ),
+    );
+    expect(pos.parent.textContent.slice(0, pos.parentOffset)).toBe('wo');
+    view.destroy();
+  });
+});
