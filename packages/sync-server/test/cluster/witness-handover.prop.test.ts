@@ -49,6 +49,18 @@ function apply(net: Net, s: WitnessStep): void {
   } else net.scheduler.advance(s.ms);
 }
 
+/** Heal every link; the witness keeps logging, offering and dropping while pulls settle. */
+function healAll(net: Net): void {
+  for (const n of NODES) net.witnessLink(n, true);
+  for (const a of NODES) for (const b of NODES) if (a < b) net.heal(a, b);
+  for (let round = 0; round < 20; round++) {
+    for (const n of NODES) while (net.deliver(n, WITNESS)) {}
+    for (const n of NODES) net.offer(n);
+    net.settle();
+    net.prune(2);
+  }
+}
+
 describe('a witness hands over only what may be shown', () => {
   it('never shows a write before what it follows, and everything arrives once healed', () => {
     let blocked = 0;
@@ -59,16 +71,7 @@ describe('a witness hands over only what may be shown', () => {
           apply(net, s);
           expect(net.violations()).toEqual([]);
         }
-        // Heal everything; the witness keeps offering while pulls settle.
-        for (const n of NODES) net.witnessLink(n, true);
-        for (const [a, b] of NODES.flatMap((x) => NODES.map((y) => [x, y] as const)))
-          if (a < b) net.heal(a, b);
-        for (let round = 0; round < 20; round++) {
-          for (const n of NODES) while (net.deliver(n, WITNESS)) {}
-          for (const n of NODES) net.offer(n);
-          net.settle();
-          net.prune(2);
-        }
+        healAll(net);
         expect(net.violations()).toEqual([]);
         const all = [...net.deps.keys()].sort((x, y) => x - y);
         for (const n of NODES) expect([...net.memOf(n)].sort((x, y) => x - y)).toEqual(all);
@@ -89,15 +92,7 @@ describe('a witness hands over only what may be shown', () => {
           apply(net, s);
           expect(net.ackedOvertaken).toEqual([]);
         }
-        for (const n of NODES) net.witnessLink(n, true);
-        for (const [a, b] of NODES.flatMap((x) => NODES.map((y) => [x, y] as const)))
-          if (a < b) net.heal(a, b);
-        for (let round = 0; round < 20; round++) {
-          for (const n of NODES) while (net.deliver(n, WITNESS)) {}
-          for (const n of NODES) net.offer(n);
-          net.settle();
-          net.prune(2);
-        }
+        healAll(net);
         expect(net.ackedOvertaken).toEqual([]);
         const all = [...net.deps.keys()].sort((x, y) => x - y);
         for (const n of NODES) expect([...net.memOf(n)].sort((x, y) => x - y)).toEqual(all);
