@@ -70,6 +70,8 @@ export class Text extends SequenceContainer {
    * or deleted (< 0), and for an insert the unit before it (client index, clock; NO_CLIENT at 0).
    */
   private ivPending: number[] = [];
+  /** Intervals of marks added while edits were pending, resolved after those are applied. */
+  private ivUnresolved: number[] = [];
 
   /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
@@ -361,11 +363,18 @@ export class Text extends SequenceContainer {
     if (this.afterCache !== null) addAfterAnchors(this.afterCache, op, true);
     this.spansCache = null;
     const ivs = this.ivs;
-    // Resolve the new mark now only if the others need no shifting (else resolve all when read).
-    if (ivs !== null && this.ivVersion === this.seq.index.version && this.ivPending.length === 0) {
-      const seq = this.seq;
-      ivs.from.push(anchorBoundary(seq, op.startClient, op.startClock, op.startAfter));
-      ivs.to.push(anchorBoundary(seq, op.endClient, op.endClock, op.endAfter));
+    if (ivs !== null && this.ivVersion === this.seq.index.version) {
+      // Resolved now, or (when the others wait for edits to be applied) once they are: NaN is left
+      // alone by every shift.
+      if (this.ivPending.length === 0) {
+        const seq = this.seq;
+        ivs.from.push(anchorBoundary(seq, op.startClient, op.startClock, op.startAfter));
+        ivs.to.push(anchorBoundary(seq, op.endClient, op.endClock, op.endAfter));
+      } else {
+        this.ivUnresolved.push(ivs.ops.length);
+        ivs.from.push(Number.NaN);
+        ivs.to.push(Number.NaN);
+      }
       ivs.ops.push(op);
     } else this.ivs = null;
   }
@@ -432,50 +441,81 @@ export class Text extends SequenceContainer {
       this.ivs = ivs;
       this.ivVersion = seq.index.version;
       this.ivPending.length = 0;
+      this.ivUnresolved.length = 0;
       return ivs;
     }
     const pending = this.ivPending;
     const { from, to, ops } = ivs;
     const m = ops.length;
-    for (let e = 0; e < pending.length; e += 4) {
+    const k = pending.length;
+    // Boundaries before every pending edit's position stay: one comparison for most marks when
+    // the typing happens after them.
+    // Boundaries after `high` at the start are after every edit's place when it comes (even with
+    // the deletes before it), so they move by the net count of units inserted.
+    let minP = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    let deleted = 0;
+    let net = 0;
+    for (let e = 0; e < k; e += 4) {
       const p = pending[e] as number;
       const n = pending[e + 1] as number;
-      if (n > 0) {
-        const lc = pending[e + 2] as number;
-        const lk = pending[e + 3] as number;
-        // Text typed at p lies right after the unit before it, before any tombstone there: a
-        // boundary at p moves past it unless its anchor sits after that very unit.
-        for (let j = 0; j < m; j++) {
-          const f = from[j] as number;
-          const t = to[j] as number;
-          if (t < p && f < p) continue;
-          if (f > p) from[j] = f + n;
+      minP = Math.min(minP, p);
+      high = Math.max(high, p + deleted + (n < 0 ? -n : 0));
+      if (n < 0) deleted -= n;
+      net += n;
+    }
+    for (let j = 0; j < m; j++) {
+      let f = from[j] as number;
+      let t = to[j] as number;
+      if (f < minP && t < minP) continue;
+      if (f > high && t > high) {
+        from[j] = f + net;
+        to[j] = t + net;
+        continue;
+      }
+      const op = ops[j] as MarkOp;
+      for (let e = 0; e < k; e += 4) {
+        const p = pending[e] as number;
+        const n = pending[e + 1] as number;
+        if (n > 0) {
+          // Text typed at p lies right after the unit before it, before any tombstone there: a
+          // boundary at p moves past it unless its anchor sits after that very unit.
+          if (f > p) f += n;
           else if (f === p) {
-            const op = ops[j] as MarkOp;
-            if (!(op.startAfter && op.startClient === lc && (lc === NO_CLIENT || op.startClock === lk)))
-              from[j] = f + n;
+            const lc = pending[e + 2] as number;
+            if (
+              !(
+                op.startAfter &&
+                op.startClient === lc &&
+                (lc === NO_CLIENT || op.startClock === pending[e + 3])
+              )
+            )
+              f += n;
           }
-          if (t > p) to[j] = t + n;
+          if (t > p) t += n;
           else if (t === p) {
-            const op = ops[j] as MarkOp;
-            if (!(op.endAfter && op.endClient === lc && (lc === NO_CLIENT || op.endClock === lk)))
-              to[j] = t + n;
+            const lc = pending[e + 2] as number;
+            if (!(op.endAfter && op.endClient === lc && (lc === NO_CLIENT || op.endClock === pending[e + 3])))
+              t += n;
           }
-        }
-      } else {
-        const end = p - n;
-        for (let j = 0; j < m; j++) {
-          const t = to[j] as number;
-          const f = from[j] as number;
-          if (t <= p && f <= p) continue;
-          if (f >= end) from[j] = f + n;
-          else if (f > p) from[j] = p;
-          if (t >= end) to[j] = t + n;
-          else if (t > p) to[j] = p;
+        } else {
+          const end = p - n;
+          if (f >= end) f += n;
+          else if (f > p) f = p;
+          if (t >= end) t += n;
+          else if (t > p) t = p;
         }
       }
+      from[j] = f;
+      to[j] = t;
     }
     pending.length = 0;
+    for (const j of this.ivUnresolved) {
+      const op = ops[j] as MarkOp;
+      from[j] = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
+      to[j] = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
+    }
+    this.ivUnresolved.length = 0;
     return ivs;
   }
 

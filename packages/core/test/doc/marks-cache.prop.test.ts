@@ -78,7 +78,7 @@ describe('cached formatting (property)', () => {
 
   it('reads of single units between local keystrokes (intervals shifted, no delta built) match a fresh replica', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(9), richEditArgs), { minLength: 1, maxLength: 60 }), (steps) => {
+      fc.property(fc.array(fc.tuple(fc.nat(11), richEditArgs), { minLength: 1, maxLength: 60 }), (steps) => {
         let now = 1_000_000;
         const doc = new Doc({ clientId: 1, now: () => now++ });
         const t = doc.getText('t');
@@ -97,7 +97,14 @@ describe('cached formatting (property)', () => {
               'q',
               (args[2] ?? 0) % 2 === 0 ? { bold: true } : { italic: true, link: null },
             );
-          else richEdit(t, args, STRINGS);
+          else {
+            // Several edits before the next read: the pending shifts compose.
+            richEdit(t, args, STRINGS);
+            const m = t.length;
+            t.insert(a1 % (m + 1), 'k');
+            if (m > 2) t.delete((a0 + a1) % (m - 1), 1);
+            t.insert(a0 % (t.length + 1), 'zz');
+          }
           // Single-unit reads first (the interval path), before any delta is built.
           const fresh = copyOf(doc).getText('t');
           for (let i = 0; i < t.length; i += 3) expect(t.attributesAt(i)).toEqual(fresh.attributesAt(i));
