@@ -414,8 +414,8 @@ export class Text extends SequenceContainer {
   /** Record a local edit the intervals were current before (see {@link Text.ivPending}). */
   private noteEdit(pos: number, n: number, lc: number, lk: number): void {
     const pending = this.ivPending;
-    // Past a few hundred edits, resolving every anchor again costs less than shifting for each.
-    if (pending.length >= 1024) {
+    // Past a few thousand edits, resolving every anchor again costs less than shifting for each.
+    if (pending.length >= 4096) {
       this.ivs = null;
       return;
     }
