@@ -70,6 +70,14 @@ export class Text extends SequenceContainer {
    * or deleted (< 0), and for an insert the unit before it (client index, clock; NO_CLIENT at 0).
    */
   private ivPending: number[] = [];
+  /**
+   * The unit at {@link Text.exactPos} has exactly {@link Text.exactAttrs} (just given by an insert
+   * with attributes), valid while the sequence is at {@link Text.exactVersion} and no mark arrived:
+   * text typed right after it then inherits exactly those (see {@link Text.insert}).
+   */
+  private exactAttrs: Attributes | null = null;
+  private exactPos = -1;
+  private exactVersion = -1;
   /** Intervals of marks added while edits were pending, resolved after those are applied. */
   private ivUnresolved: number[] = [];
 
@@ -117,6 +125,18 @@ export class Text extends SequenceContainer {
     const at = index;
     this.edit(() => {
       const dead = this.marks === null ? null : this.deadAnchorBefore(at);
+      // Typing on after text inserted with attributes: the new unit has exactly the attributes of
+      // the unit before when no anchor sits after that unit (then the same marks cover both).
+      const inherited =
+        attributes !== undefined &&
+        dead === null &&
+        at > 0 &&
+        this.exactAttrs !== null &&
+        this.exactPos === at - 1 &&
+        this.exactVersion === seq.index.version &&
+        !this.anchoredAfter(at - 1)
+          ? this.exactAttrs
+          : null;
       if (dead === null) {
         const track = this.tracksIntervals();
         let lc = NO_CLIENT;
@@ -132,7 +152,17 @@ export class Text extends SequenceContainer {
         this.ivs = null;
         seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
       }
-      if (attributes !== undefined) this.setExactly(at, text.length, attributes);
+      if (attributes !== undefined) {
+        this.setExactly(at, text.length, attributes, inherited);
+        const exact: Attributes = {};
+        for (const k of Object.keys(attributes).sort()) {
+          const v = attributes[k];
+          if (v !== null && v !== undefined) exact[k] = v;
+        }
+        this.exactAttrs = exact;
+        this.exactPos = at + text.length - 1;
+        this.exactVersion = seq.index.version;
+      }
     });
   }
 
@@ -165,6 +195,23 @@ export class Text extends SequenceContainer {
       if (best >= it.clock) found = [it, best - it.clock];
     }
     return found;
+  }
+
+  /** Whether some mark's anchor sits after visible unit `pos`. */
+  private anchoredAfter(pos: number): boolean {
+    const idx = this.seq.index;
+    const item = idx.find(pos);
+    const clocks = this.afterAnchors().get(item.client);
+    if (clocks === undefined) return false;
+    const clock = item.clock + idx.fOffset;
+    let lo = 0;
+    let hi = clocks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((clocks[mid] as number) < clock) lo = mid + 1;
+      else hi = mid;
+    }
+    return clocks[lo] === clock;
   }
 
   /** Per client index, the clocks of units some mark's anchor sits after, sorted (cached). */
@@ -287,8 +334,13 @@ export class Text extends SequenceContainer {
   }
 
   /** Give units `index .. index + length - 1` (just inserted, one format) exactly `attributes`. */
-  private setExactly(index: number, length: number, attributes: AttributesPatch): void {
-    const current = this.marks === null ? {} : this.attributesAt(index);
+  private setExactly(
+    index: number,
+    length: number,
+    attributes: AttributesPatch,
+    known: Attributes | null = null,
+  ): void {
+    const current = known ?? (this.marks === null ? {} : this.attributesAt(index));
     const keys = new Set([...Object.keys(current), ...Object.keys(attributes)]);
     for (const k of [...keys].sort()) {
       const want = attributes[k] ?? null;
@@ -361,6 +413,7 @@ export class Text extends SequenceContainer {
     if (this.marks === null) this.marks = [op];
     else this.marks.push(op);
     if (this.afterCache !== null) addAfterAnchors(this.afterCache, op, true);
+    this.exactAttrs = null;
     this.spansCache = null;
     const ivs = this.ivs;
     if (ivs !== null && this.ivVersion === this.seq.index.version) {

@@ -91,13 +91,21 @@ describe('cached formatting (property)', () => {
           const a1 = args[1] ?? 0;
           if (kind <= 3) t.insert(a0 % (n + 1), 'xy'.slice(0, 1 + (a1 % 2)));
           else if (kind <= 5 && n > 0) t.delete(a0 % n, 1 + (a1 % Math.min(3, n - (a0 % n))));
-          else if (kind <= 7)
-            t.insert(
-              a0 % (n + 1),
-              'q',
-              (args[2] ?? 0) % 2 === 0 ? { bold: true } : { italic: true, link: null },
-            );
-          else {
+          else if (kind <= 7) {
+            // A typing run with attributes: each unit right after the one before.
+            const attrs = (args[2] ?? 0) % 2 === 0 ? { bold: true } : { italic: true, link: null };
+            const at = a0 % (n + 1);
+            const want = (r: number) => (r === 2 ? { link: { href: 'y' } } : attrs);
+            for (let r = 0; r <= a1 % 3; r++) t.insert(at + r, 'q', want(r));
+            // Each unit has exactly what its insert asked for (nulls: nothing); an insert inside a
+            // surrogate pair moved before it, so the run is checked only where it landed as asked.
+            const s = t.toString();
+            for (let r = 0; r <= a1 % 3; r++) {
+              if (s.slice(at, at + 1 + (a1 % 3)) !== 'q'.repeat(1 + (a1 % 3))) break;
+              const asked = Object.entries(want(r)).filter(([, v]) => v !== null);
+              expect(t.attributesAt(at + r)).toEqual(Object.fromEntries(asked));
+            }
+          } else {
             // Several edits before the next read: the pending shifts compose.
             richEdit(t, args, STRINGS);
             const m = t.length;
