@@ -20,17 +20,27 @@ import { type Item, NO_CLIENT } from '../sequence/item.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
 import {
+  anchorBoundary,
   canonicalJson,
   checkAttributes,
   type FormatSpan,
-  formatSpans,
+  type MarkInterval,
   MarkOp,
   markExpands,
+  markWins,
+  spansBetween,
 } from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
 import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
 import { eventDelta, plainEventDelta } from './text-events.js';
 import { checkIndex } from './values.js';
+
+/** Marks resolved to visible positions: mark `ops[j]` spans `from[j] .. to[j] - 1` (maybe empty). */
+interface Intervals {
+  from: number[];
+  to: number[];
+  ops: MarkOp[];
+}
 
 /** A text in a document. */
 export class Text extends SequenceContainer {
@@ -40,13 +50,36 @@ export class Text extends SequenceContainer {
   /** How many marks existed when this transaction first marked the text (events), or -1. */
   private marksBefore = -1;
   /** Cache of {@link Text.afterAnchors}; null when stale. */
-  private afterCache: Map<number, Set<number>> | null = null;
+  private afterCache: Map<number, number[]> | null = null;
   /**
    * Cache of {@link Text.spans} for a formatted text: valid while no mark was added (which clears
    * it) and the sequence index is at version {@link Text.spansVersion}.
    */
   private spansCache: readonly FormatSpan[] | null = null;
   private spansVersion = -1;
+  /**
+   * Every mark resolved to visible positions (empty ones kept: text typed there may fill them),
+   * valid at sequence version {@link Text.ivVersion} once the local edits in {@link Text.ivPending}
+   * are applied; null when stale. Local typing keeps it (a keystroke shifts it lazily instead of
+   * resolving every anchor again), anything else drops it.
+   */
+  private ivs: Intervals | null = null;
+  private ivVersion = -1;
+  /**
+   * Local edits since the intervals were resolved, 4 numbers each: position, units inserted (> 0)
+   * or deleted (< 0), and for an insert the unit before it (client index, clock; NO_CLIENT at 0).
+   */
+  private ivPending: number[] = [];
+  /**
+   * The unit at {@link Text.exactPos} has exactly {@link Text.exactAttrs} (just given by an insert
+   * with attributes), valid while the sequence is at {@link Text.exactVersion} and no mark arrived:
+   * text typed right after it then inherits exactly those (see {@link Text.insert}).
+   */
+  private exactAttrs: Attributes | null = null;
+  private exactPos = -1;
+  private exactVersion = -1;
+  /** Intervals of marks added while edits were pending, resolved after those are applied. */
+  private ivUnresolved: number[] = [];
 
   /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
@@ -92,9 +125,44 @@ export class Text extends SequenceContainer {
     const at = index;
     this.edit(() => {
       const dead = this.marks === null ? null : this.deadAnchorBefore(at);
-      if (dead === null) seq.insertLocal(at, text, 0, this.doc.nextClock);
-      else seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
-      if (attributes !== undefined) this.setExactly(at, text.length, attributes);
+      // Typing on after text inserted with attributes: the new unit has exactly the attributes of
+      // the unit before when no anchor sits after that unit (then the same marks cover both).
+      const inherited =
+        attributes !== undefined &&
+        dead === null &&
+        at > 0 &&
+        this.exactAttrs !== null &&
+        this.exactPos === at - 1 &&
+        this.exactVersion === seq.index.version &&
+        !this.anchoredAfter(at - 1)
+          ? this.exactAttrs
+          : null;
+      if (dead === null) {
+        const track = this.tracksIntervals();
+        let lc = NO_CLIENT;
+        let lk = 0;
+        if (track && at > 0) {
+          const left = seq.index.find(at - 1);
+          lc = left.client;
+          lk = left.clock + seq.index.fOffset;
+        }
+        seq.insertLocal(at, text, 0, this.doc.nextClock);
+        if (track) this.noteEdit(at, text.length, lc, lk);
+      } else {
+        this.ivs = null;
+        seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
+      }
+      if (attributes !== undefined) {
+        this.setExactly(at, text.length, attributes, inherited);
+        const exact: Attributes = {};
+        for (const k of Object.keys(attributes).sort()) {
+          const v = attributes[k];
+          if (v !== null && v !== undefined) exact[k] = v;
+        }
+        this.exactAttrs = exact;
+        this.exactPos = at + text.length - 1;
+        this.exactVersion = seq.index.version;
+      }
     });
   }
 
@@ -114,29 +182,44 @@ export class Text extends SequenceContainer {
     for (let it = idx.next(left); it?.deleted === true; it = idx.next(it as Item)) {
       const clocks = after.get(it.client);
       if (clocks === undefined) continue;
-      let best = -1;
-      for (const c of clocks) if (c >= it.clock && c < it.clock + it.len && c > best) best = c;
-      if (best >= 0) found = [it, best - it.clock];
+      // The largest anchored clock below the item's end, if it is inside the item.
+      const end = it.clock + it.len;
+      let lo = 0;
+      let hi = clocks.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((clocks[mid] as number) < end) lo = mid + 1;
+        else hi = mid;
+      }
+      const best = lo > 0 ? (clocks[lo - 1] as number) : -1;
+      if (best >= it.clock) found = [it, best - it.clock];
     }
     return found;
   }
 
-  /** Per client index, the clocks of units some mark's anchor sits after (cached). */
-  private afterAnchors(): Map<number, Set<number>> {
-    if (this.afterCache !== null) return this.afterCache;
-    const out = new Map<number, Set<number>>();
-    const add = (client: number, clock: number): void => {
-      let set = out.get(client);
-      if (set === undefined) {
-        set = new Set();
-        out.set(client, set);
-      }
-      set.add(clock);
-    };
-    for (const m of this.marks ?? []) {
-      if (m.startAfter && m.startClient !== NO_CLIENT) add(m.startClient, m.startClock);
-      if (m.endAfter && m.endClient !== NO_CLIENT) add(m.endClient, m.endClock);
+  /** Whether some mark's anchor sits after visible unit `pos`. */
+  private anchoredAfter(pos: number): boolean {
+    const idx = this.seq.index;
+    const item = idx.find(pos);
+    const clocks = this.afterAnchors().get(item.client);
+    if (clocks === undefined) return false;
+    const clock = item.clock + idx.fOffset;
+    let lo = 0;
+    let hi = clocks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((clocks[mid] as number) < clock) lo = mid + 1;
+      else hi = mid;
     }
+    return clocks[lo] === clock;
+  }
+
+  /** Per client index, the clocks of units some mark's anchor sits after, sorted (cached). */
+  private afterAnchors(): Map<number, number[]> {
+    if (this.afterCache !== null) return this.afterCache;
+    const out = new Map<number, number[]>();
+    for (const m of this.marks ?? []) addAfterAnchors(out, m);
+    for (const clocks of out.values()) clocks.sort((a, b) => a - b);
     this.afterCache = out;
     return out;
   }
@@ -213,7 +296,10 @@ export class Text extends SequenceContainer {
    */
   attributesAt(index: number): Attributes {
     checkIndex(index, 0, this.seq.length - 1, 'index');
-    const spans = this.spans();
+    if (this.marks === null) return {};
+    if (this.spansCache === null || this.spansVersion !== this.seq.index.version)
+      return this.attributesFromIntervals(index);
+    const spans = this.spansCache;
     // The spans cover 0 .. length in order: find the first that ends after `index`.
     let lo = 0;
     let hi = spans.length - 1;
@@ -234,15 +320,27 @@ export class Text extends SequenceContainer {
     if (this.marks === null) return len === 0 ? [] : [{ from: 0, to: len, attributes: null }];
     const version = this.seq.index.version;
     if (this.spansCache === null || this.spansVersion !== version) {
-      this.spansCache = formatSpans(this.seq, this.marks, this.doc.clientIds);
+      const { from, to, ops } = this.intervals();
+      const covering: MarkInterval[] = [];
+      for (let j = 0; j < ops.length; j++) {
+        const f = from[j] as number;
+        const t = to[j] as number;
+        if (f < t) covering.push({ from: f, to: t, op: ops[j] as MarkOp });
+      }
+      this.spansCache = spansBetween(covering, this.doc.clientIds, 0, len);
       this.spansVersion = version;
     }
     return this.spansCache;
   }
 
   /** Give units `index .. index + length - 1` (just inserted, one format) exactly `attributes`. */
-  private setExactly(index: number, length: number, attributes: AttributesPatch): void {
-    const current = this.marks === null ? {} : this.attributesAt(index);
+  private setExactly(
+    index: number,
+    length: number,
+    attributes: AttributesPatch,
+    known: Attributes | null = null,
+  ): void {
+    const current = known ?? (this.marks === null ? {} : this.attributesAt(index));
     const keys = new Set([...Object.keys(current), ...Object.keys(attributes)]);
     for (const k of [...keys].sort()) {
       const want = attributes[k] ?? null;
@@ -331,8 +429,24 @@ export class Text extends SequenceContainer {
     }
     if (this.marks === null) this.marks = [op];
     else this.marks.push(op);
-    this.afterCache = null;
+    if (this.afterCache !== null) addAfterAnchors(this.afterCache, op, true);
+    this.exactAttrs = null;
     this.spansCache = null;
+    const ivs = this.ivs;
+    if (ivs !== null && this.ivVersion === this.seq.index.version) {
+      // Resolved now, or (when the others wait for edits to be applied) once they are: NaN is left
+      // alone by every shift.
+      if (this.ivPending.length === 0) {
+        const seq = this.seq;
+        ivs.from.push(anchorBoundary(seq, op.startClient, op.startClock, op.startAfter));
+        ivs.to.push(anchorBoundary(seq, op.endClient, op.endClock, op.endAfter));
+      } else {
+        this.ivUnresolved.push(ivs.ops.length);
+        ivs.from.push(Number.NaN);
+        ivs.to.push(Number.NaN);
+      }
+      ivs.ops.push(op);
+    } else this.ivs = null;
   }
 
   /**
@@ -346,7 +460,152 @@ export class Text extends SequenceContainer {
     checkIndex(length, 0, len - index, 'length');
     if (length === 0) return;
     [index, length] = this.widen(index, length);
-    this.edit(() => this.seq.deleteLocal(index, length));
+    if (this.marks === null) {
+      this.edit(() => this.seq.deleteLocal(index, length));
+      return;
+    }
+    const at = index;
+    const n = length;
+    this.edit(() => {
+      const track = this.tracksIntervals();
+      this.seq.deleteLocal(at, n);
+      if (track) this.noteEdit(at, -n, NO_CLIENT, 0);
+    });
+  }
+
+  /** True when the resolved intervals are current (before a local edit that will shift them). */
+  private tracksIntervals(): boolean {
+    if (this.ivs === null) return false;
+    if (this.ivVersion === this.seq.index.version) return true;
+    this.ivs = null;
+    return false;
+  }
+
+  /** Record a local edit the intervals were current before (see {@link Text.ivPending}). */
+  private noteEdit(pos: number, n: number, lc: number, lk: number): void {
+    const pending = this.ivPending;
+    // Past a few thousand edits, resolving every anchor again costs less than shifting for each.
+    if (pending.length >= 4096) {
+      this.ivs = null;
+      return;
+    }
+    pending.push(pos, n, lc, lk);
+    this.ivVersion = this.seq.index.version;
+  }
+
+  /**
+   * Every mark resolved to visible positions, current (see {@link Text.ivs}); the caller must not
+   * keep or change it.
+   */
+  private intervals(): Intervals {
+    const seq = this.seq;
+    const marks = this.marks ?? [];
+    let ivs = this.ivs;
+    if (ivs === null || this.ivVersion !== seq.index.version) {
+      ivs = { from: [], to: [], ops: [] };
+      for (const op of marks) {
+        ivs.from.push(anchorBoundary(seq, op.startClient, op.startClock, op.startAfter));
+        ivs.to.push(anchorBoundary(seq, op.endClient, op.endClock, op.endAfter));
+        ivs.ops.push(op);
+      }
+      this.ivs = ivs;
+      this.ivVersion = seq.index.version;
+      this.ivPending.length = 0;
+      this.ivUnresolved.length = 0;
+      return ivs;
+    }
+    const pending = this.ivPending;
+    const { from, to, ops } = ivs;
+    const m = ops.length;
+    const k = pending.length;
+    // Boundaries before every pending edit's position stay: one comparison for most marks when
+    // the typing happens after them.
+    // Boundaries after `high` at the start are after every edit's place when it comes (even with
+    // the deletes before it), so they move by the net count of units inserted.
+    let minP = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    let deleted = 0;
+    let net = 0;
+    for (let e = 0; e < k; e += 4) {
+      const p = pending[e] as number;
+      const n = pending[e + 1] as number;
+      minP = Math.min(minP, p);
+      high = Math.max(high, p + deleted + (n < 0 ? -n : 0));
+      if (n < 0) deleted -= n;
+      net += n;
+    }
+    for (let j = 0; j < m; j++) {
+      let f = from[j] as number;
+      let t = to[j] as number;
+      if (f < minP && t < minP) continue;
+      if (f > high && t > high) {
+        from[j] = f + net;
+        to[j] = t + net;
+        continue;
+      }
+      const op = ops[j] as MarkOp;
+      for (let e = 0; e < k; e += 4) {
+        const p = pending[e] as number;
+        const n = pending[e + 1] as number;
+        if (n > 0) {
+          // Text typed at p lies right after the unit before it, before any tombstone there: a
+          // boundary at p moves past it unless its anchor sits after that very unit.
+          if (f > p) f += n;
+          else if (f === p) {
+            const lc = pending[e + 2] as number;
+            if (
+              !(
+                op.startAfter &&
+                op.startClient === lc &&
+                (lc === NO_CLIENT || op.startClock === pending[e + 3])
+              )
+            )
+              f += n;
+          }
+          if (t > p) t += n;
+          else if (t === p) {
+            const lc = pending[e + 2] as number;
+            if (!(op.endAfter && op.endClient === lc && (lc === NO_CLIENT || op.endClock === pending[e + 3])))
+              t += n;
+          }
+        } else {
+          const end = p - n;
+          if (f >= end) f += n;
+          else if (f > p) f = p;
+          if (t >= end) t += n;
+          else if (t > p) t = p;
+        }
+      }
+      from[j] = f;
+      to[j] = t;
+    }
+    pending.length = 0;
+    for (const j of this.ivUnresolved) {
+      const op = ops[j] as MarkOp;
+      from[j] = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
+      to[j] = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
+    }
+    this.ivUnresolved.length = 0;
+    return ivs;
+  }
+
+  /** The attributes of visible unit `index` from the resolved intervals (no spans built). */
+  private attributesFromIntervals(index: number): Attributes {
+    const ids = this.doc.clientIds;
+    const win = new Map<string, MarkOp>();
+    const { from, to, ops } = this.intervals();
+    for (let j = 0; j < ops.length; j++) {
+      if ((from[j] as number) > index || (to[j] as number) <= index) continue;
+      const op = ops[j] as MarkOp;
+      const cur = win.get(op.key);
+      if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
+    }
+    const out: Attributes = {};
+    for (const k of [...win.keys()].sort()) {
+      const op = win.get(k) as MarkOp;
+      if (op.value !== null) out[k] = op.value;
+    }
+    return out;
   }
 
   /** Build and clear this transaction's event, with its rich-text delta. @internal */
@@ -395,4 +654,27 @@ export class Text extends SequenceContainer {
   toJSON(): string {
     return this.seq.toString();
   }
+}
+
+/**
+ * Add the clocks of the units `m`'s anchors sit after to `out` (per client index), kept sorted
+ * when `sorted` (else the caller sorts).
+ */
+function addAfterAnchors(out: Map<number, number[]>, m: MarkOp, sorted = false): void {
+  const add = (client: number, clock: number): void => {
+    let list = out.get(client);
+    if (list === undefined) {
+      list = [];
+      out.set(client, list);
+    }
+    if (!sorted) {
+      list.push(clock);
+      return;
+    }
+    let at = list.length;
+    while (at > 0 && (list[at - 1] as number) > clock) at--;
+    list.splice(at, 0, clock);
+  };
+  if (m.startAfter && m.startClient !== NO_CLIENT) add(m.startClient, m.startClock);
+  if (m.endAfter && m.endClient !== NO_CLIENT) add(m.endClient, m.endClock);
 }

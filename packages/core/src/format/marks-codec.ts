@@ -14,7 +14,10 @@
  * bit 6 the end is the end of the text, bit 7 the end anchor is a unit of the start anchor's
  * client (its clock written as a signed delta from the start's). A unit anchor is a client index
  * and a clock; an edge anchor writes nothing (and must have its own side: start after, end
- * before). A key is `0` and the key as a string the first time the group names it, else `k` for
+ * before). Bits 5 and 1 together (a start edge with a side, which cannot be) mean the start anchor
+ * sits before a unit of the mark's own replica, its clock written as a signed delta from the mark's
+ * clock: a mark usually starts on text its author typed shortly before, so this takes one or two
+ * bytes instead of a client index and a full clock. A key is `0` and the key as a string the first time the group names it, else `k` for
  * the k-th key the group named (1-based). The wall time is a signed delta from the previous mark's (0 for
  * the first). Values are
  * stored values (`values-codec.ts`) without containers; an explicit `null` value is refused (it is
@@ -76,9 +79,11 @@ export function writeMarksGroup(
     const sEdge = r.sClient === NONE;
     const eEdge = r.eClient === NONE;
     const near = !sEdge && !eEdge && r.eClient === r.sClient;
+    const sOwn = !sEdge && !r.sAfter && r.sClient === r.client;
     const info =
       (r.value === null ? I_REMOVE : 0) |
-      (!sEdge && r.sAfter ? I_START_AFTER : 0) |
+      ((!sEdge && r.sAfter) || sOwn ? I_START_AFTER : 0) |
+      (sOwn ? I_START_EDGE : 0) |
       (mode << 2) |
       (!eEdge && r.eAfter ? I_END_AFTER : 0) |
       (sEdge ? I_START_EDGE : 0) |
@@ -90,7 +95,8 @@ export function writeMarksGroup(
       body.writeVarUint(ci(r.client));
       body.writeVarUint(r.clock);
     }
-    if (!sEdge) {
+    if (sOwn) body.writeVarInt(r.sClock - r.clock);
+    else if (!sEdge) {
       body.writeVarUint(ci(r.sClient));
       body.writeVarUint(r.sClock);
     }
@@ -143,14 +149,22 @@ export function readMarksGroup(dec: Decoder, client: () => number, records: Upda
       clock = mode === 3 ? prev.clock - 1 : prev.clock + 1 + (mode === 1 ? dec.readVarInt() : 0);
       if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
     }
-    const sEdge = (info & I_START_EDGE) !== 0;
+    const sOwn = (info & (I_START_EDGE | I_START_AFTER)) === (I_START_EDGE | I_START_AFTER);
+    const sEdge = !sOwn && (info & I_START_EDGE) !== 0;
     const eEdge = (info & I_END_EDGE) !== 0;
-    if ((sEdge && (info & I_START_AFTER) !== 0) || (eEdge && (info & I_END_AFTER) !== 0))
-      throw new DecodeError('invalid', 'an edge anchor has no side');
+    if (eEdge && (info & I_END_AFTER) !== 0) throw new DecodeError('invalid', 'an edge anchor has no side');
     const near = (info & I_END_NEAR) !== 0;
     if (near && (sEdge || eEdge)) throw new DecodeError('invalid', 'an edge anchor has no client');
-    const sClient = sEdge ? NONE : client();
-    const sClock = sEdge ? 0 : readClock(dec);
+    let sClient: number;
+    let sClock: number;
+    if (sOwn) {
+      sClient = c;
+      sClock = clock + dec.readVarInt();
+      if (sClock < 0 || sClock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
+    } else {
+      sClient = sEdge ? NONE : client();
+      sClock = sEdge ? 0 : readClock(dec);
+    }
     let eClient = NONE;
     let eClock = 0;
     if (near) {
@@ -189,7 +203,7 @@ export function readMarksGroup(dec: Decoder, client: () => number, records: Upda
       parent,
       sClient,
       sClock,
-      sAfter: sEdge || (info & I_START_AFTER) !== 0,
+      sAfter: sEdge || (!sOwn && (info & I_START_AFTER) !== 0),
       eClient,
       eClock,
       eAfter: !eEdge && (info & I_END_AFTER) !== 0,

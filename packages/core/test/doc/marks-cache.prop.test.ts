@@ -75,4 +75,51 @@ describe('cached formatting (property)', () => {
       { numRuns: 150 },
     );
   });
+
+  it('reads of single units between local keystrokes (intervals shifted, no delta built) match a fresh replica', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(11), richEditArgs), { minLength: 1, maxLength: 60 }), (steps) => {
+        let now = 1_000_000;
+        const doc = new Doc({ clientId: 1, now: () => now++ });
+        const t = doc.getText('t');
+        t.insert(0, 'hello brave new world');
+        t.format(2, 5, { bold: true });
+        t.format(8, 4, { link: { href: 'x' } });
+        for (const [kind, args] of steps) {
+          const n = t.length;
+          const a0 = args[0] ?? 0;
+          const a1 = args[1] ?? 0;
+          if (kind <= 3) t.insert(a0 % (n + 1), 'xy'.slice(0, 1 + (a1 % 2)));
+          else if (kind <= 5 && n > 0) t.delete(a0 % n, 1 + (a1 % Math.min(3, n - (a0 % n))));
+          else if (kind <= 7) {
+            // A typing run with attributes: each unit right after the one before.
+            const attrs = (args[2] ?? 0) % 2 === 0 ? { bold: true } : { italic: true, link: null };
+            const at = a0 % (n + 1);
+            const want = (r: number) => (r === 2 ? { link: { href: 'y' } } : attrs);
+            for (let r = 0; r <= a1 % 3; r++) t.insert(at + r, 'q', want(r));
+            // Each unit has exactly what its insert asked for (nulls: nothing); an insert inside a
+            // surrogate pair moved before it, so the run is checked only where it landed as asked.
+            const s = t.toString();
+            for (let r = 0; r <= a1 % 3; r++) {
+              if (s.slice(at, at + 1 + (a1 % 3)) !== 'q'.repeat(1 + (a1 % 3))) break;
+              const asked = Object.entries(want(r)).filter(([, v]) => v !== null);
+              expect(t.attributesAt(at + r)).toEqual(Object.fromEntries(asked));
+            }
+          } else {
+            // Several edits before the next read: the pending shifts compose.
+            richEdit(t, args, STRINGS);
+            const m = t.length;
+            t.insert(a1 % (m + 1), 'k');
+            if (m > 2) t.delete((a0 + a1) % (m - 1), 1);
+            t.insert(a0 % (t.length + 1), 'zz');
+          }
+          // Single-unit reads first (the interval path), before any delta is built.
+          const fresh = copyOf(doc).getText('t');
+          for (let i = 0; i < t.length; i += 3) expect(t.attributesAt(i)).toEqual(fresh.attributesAt(i));
+        }
+        expect(t.toDelta()).toEqual(copyOf(doc).getText('t').toDelta());
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -54,12 +54,12 @@ describe('fast snapshot load of formatted text (property)', () => {
     // The mark's start anchor names unit (1, 0): point it at the mark's own clock (3) instead.
     const forged = bytes.slice();
     const i = forged.lastIndexOf(0x74); // the root name "t" of the marks group
-    // Layout after the name: count 1, info, id (client index, clock 3), start anchor (client
-    // index, clock 0).
+    // Layout after the name: count 1, info, id (client index, clock 3), start anchor on the mark's
+    // own replica (clock delta -3 from the mark's, a signed varint: 0x43).
     expect(forged[i + 1]).toBe(1);
     expect(forged[i + 4]).toBe(3);
-    expect(forged[i + 6]).toBe(0);
-    forged[i + 6] = 3;
+    expect(forged[i + 5]).toBe(0x43);
+    forged[i + 5] = 0;
     const d = new Doc({ clientId: 9 });
     expect(tryLoadTextSnapshot(d, forged, null)).toBe(false);
     expect(d.store.clients.size).toBe(0);

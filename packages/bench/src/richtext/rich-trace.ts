@@ -1,0 +1,503 @@
+/**
+ * Seeded rich-text traces: a plain editing trace (`trace/trace-file.ts`) with formatting added at a
+ * realistic rate, for `bench:richtext`. The rich trace makes **the same edits** as the plain one
+ * (the very same patches, in the same transactions) plus formatting steps between them, so a
+ * replay of the rich trace and a replay of the plain trace compare the cost of formatting alone.
+ *
+ * What is added (rates per keystroke, a keystroke being one patch of the plain trace):
+ * - **format actions**, on average one per {@link RichTraceOptions.every} keystrokes (default 40,
+ *   inside the one per 20–50 the issue suggests), each one of
+ *   - 55% bold or italic over the word just typed (the word ending at the last edit, 60% of actions
+ *     happen there) or over one to four words around a random place (a selection); when the whole
+ *     range already has the attribute the action removes it instead (`null`), as an editor's
+ *     toggle does;
+ *   - 15% a link with an `href` over one to four words (skipped where a link already is: links do
+ *     not overlap, as in an editor, where linking over a link replaces it);
+ *   - 10% a comment (`comment:<id>`: `true`, ids counting up) over two to eight words;
+ *   - 10% unformatting: `bold` and `italic` set to `null` over one to six words;
+ *   - 10% typing with attributes: the next run of typed characters (until the caret jumps or a
+ *     delete comes) is inserted with explicit attributes: those it would inherit plus bold or
+ *     italic toggled, as after Ctrl+B (one action however many characters follow).
+ * - Inserts with explicit attributes where the two semantics compared differ (see below).
+ *
+ * Why one action per 40 keystrokes: automerge-paper's 259,778 keystrokes then carry ~6,500
+ * formatting actions (about 4,900 format steps, the rest typing runs or skipped links), about one
+ * per 16 characters of the final text counting those later deleted. Prose usually has a formatted
+ * span every few sentences, so this is a heavily formatted document: a conservative load for a
+ * rich-text CRDT. `every` sets another rate.
+ *
+ * **Agreement with Yjs.** Accord follows Peritext: text typed after a `link` or a comment is not
+ * linked, bold and italic grow. Yjs's `Y.Text.insert` without attributes copies every attribute of
+ * the character before. So wherever the character before the insert carries a link or comment
+ * that the character after does not carry with the same value (the end of its range), the trace
+ * gives the insert explicit attributes: the growing attributes of the character before, `null`
+ * for the others (Yjs keeps an attribute an explicit insert does not name). Inside a link or
+ * comment (the same value on both sides: the same mark, since links never overlap and comment
+ * keys are unique) both libraries cover the new text.
+ *
+ * Peritext places text typed where characters carrying a link or comment were deleted after those
+ * tombstones (so it does not join the link), which can leave a growing mark behind or put the text
+ * inside a comment that starts there. The generator does not model tombstones: at such places
+ * (the character before was next to such a delete) it asks an Accord document replaying the rich
+ * trace as it is made (the oracle) which attributes the text got, and gives the insert those
+ * explicitly when Yjs would give others. Explicit attributes always equal what Accord's text
+ * already has there, so they never add a removal mark that later edits could not see. With these
+ * rules both libraries must end with the same formatting, and `toDelta()` is compared exactly
+ * (with the generator's own expected formatting, which must also equal the oracle's).
+ *
+ * Everything is derived from the seed: the same plain trace, seed and options give the same rich
+ * trace.
+ */
+import { type AttributesPatch, Doc } from '@accord/core';
+import type { EditingTrace, TracePatch } from '../trace/trace-file.js';
+import { createRng, type Rng } from '../util/prng.js';
+
+/** Attribute values of one character (names to JSON values), never `null` values. */
+type Attrs = Readonly<Record<string, unknown>>;
+
+/** One step of a rich trace: a plain transaction or a formatting action. */
+export type RichStep =
+  | {
+      readonly kind: 'edit';
+      /** The plain trace's transaction index (its patches, unchanged). */
+      readonly txn: number;
+      readonly patches: readonly TracePatch[];
+      /**
+       * Per patch, explicit attributes for its insert (`null` values remove), or undefined to let
+       * the text inherit; undefined when no patch has any.
+       */
+      readonly attributes?: readonly (AttributesPatch | undefined)[];
+    }
+  | {
+      readonly kind: 'format';
+      readonly index: number;
+      readonly length: number;
+      readonly attributes: AttributesPatch;
+    };
+
+/** A rich trace and what it holds. */
+export interface RichTrace {
+  readonly startContent: string;
+  readonly endContent: string;
+  readonly steps: readonly RichStep[];
+  /** The expected formatting at the end, as a delta (attribute names sorted). */
+  readonly endDelta: readonly { insert: string; attributes?: Record<string, unknown> }[];
+  readonly stats: RichTraceStats;
+}
+
+/** Counts of a rich trace. */
+export interface RichTraceStats {
+  /** Keystrokes (patches) of the plain trace. */
+  keystrokes: number;
+  /** `format` steps, by what they set. */
+  formats: number;
+  boldItalic: number;
+  unformat: number;
+  links: number;
+  comments: number;
+  /** Typing runs with explicit attributes (Ctrl+B then type). */
+  typingRuns: number;
+  /** Inserts given explicit attributes (typing runs and the agreement rules). */
+  attributedInserts: number;
+}
+
+/** Options of {@link richTrace}. */
+export interface RichTraceOptions {
+  /** Seed of every random choice (default 1). */
+  seed?: number;
+  /** Mean keystrokes per formatting action (default 40). */
+  every?: number;
+}
+
+/** Names that do not grow when text is typed at their end (as core's `markExpands`). */
+function grows(key: string): boolean {
+  return !(key === 'link' || key === 'comment' || key.startsWith('comment:'));
+}
+
+/** Marker of a place where characters carrying a non-growing attribute were deleted (never output). */
+const UNSAFE = '\u0000unsafe';
+
+/** A canonical string of `a` (names sorted), for equality. */
+function keyOf(a: Attrs): string {
+  return JSON.stringify(
+    Object.keys(a)
+      .sort()
+      .map((k) => [k, a[k]]),
+  );
+}
+
+const EMPTY: Attrs = Object.freeze({});
+
+/**
+ * The formatting of a text as runs of equal attributes, with a cursor so edits near the previous
+ * one (most of them) find their run in a few steps.
+ */
+class RunModel {
+  private lens: number[] = [];
+  private attrs: Attrs[] = [];
+  private keys: string[] = [];
+  private curRun = 0;
+  private curStart = 0;
+  private total = 0;
+
+  /** Run index and its start for position `pos` (0 <= pos < length). */
+  private locate(pos: number): [number, number] {
+    let i = Math.min(this.curRun, Math.max(0, this.lens.length - 1));
+    let start = i === this.curRun ? this.curStart : 0;
+    if (i !== this.curRun) i = 0;
+    while (start > pos) {
+      i--;
+      start -= this.lens[i] as number;
+    }
+    while (start + (this.lens[i] as number) <= pos) {
+      start += this.lens[i] as number;
+      i++;
+    }
+    this.curRun = i;
+    this.curStart = start;
+    return [i, start];
+  }
+
+  /** Split so that a run starts at `pos` (0 < pos < length); returns that run's index. */
+  private splitAt(pos: number): number {
+    const [i, start] = this.locate(pos);
+    if (start === pos) return i;
+    const len = this.lens[i] as number;
+    this.lens.splice(i, 1, pos - start, len - (pos - start));
+    this.attrs.splice(i + 1, 0, this.attrs[i] as Attrs);
+    this.keys.splice(i + 1, 0, this.keys[i] as string);
+    this.curRun = i + 1;
+    this.curStart = pos;
+    return i + 1;
+  }
+
+  /** Set the cursor: run `i` starts at `start` (or the cursor goes to the start when there is none). */
+  private at0(i: number, start: number): void {
+    if (i < this.lens.length) {
+      this.curRun = i;
+      this.curStart = start;
+    } else {
+      this.curRun = 0;
+      this.curStart = 0;
+    }
+  }
+
+  length(): number {
+    return this.total;
+  }
+
+  /** The attributes of the character at `pos`. */
+  at(pos: number): Attrs {
+    return this.attrs[this.locate(pos)[0]] as Attrs;
+  }
+
+  /** Delete `del` characters at `pos`, then insert `ins` characters with `a` there. */
+  splice(pos: number, del: number, ins: number, a: Attrs, total: number): void {
+    if (del > 0) {
+      const from = pos === 0 ? 0 : this.splitAt(pos);
+      const to = pos + del === total ? this.lens.length : this.splitAt(pos + del);
+      this.lens.splice(from, to - from);
+      this.attrs.splice(from, to - from);
+      this.keys.splice(from, to - from);
+      this.at0(from, pos);
+      total -= del;
+      this.total -= del;
+    }
+    if (ins > 0) {
+      const at = pos === 0 ? 0 : pos === total ? this.lens.length : this.splitAt(pos);
+      this.lens.splice(at, 0, ins);
+      this.attrs.splice(at, 0, a);
+      this.keys.splice(at, 0, keyOf(a));
+      this.at0(at, pos);
+      this.total += ins;
+    }
+    this.mergeAround(pos);
+  }
+
+  /** Apply `patch` (null removes) to characters `from .. to - 1`. */
+  format(from: number, to: number, patch: AttributesPatch, total: number): void {
+    const a = from === 0 ? 0 : this.splitAt(from);
+    const b = to === total ? this.lens.length : this.splitAt(to);
+    for (let i = a; i < b; i++) {
+      const next: Record<string, unknown> = { ...(this.attrs[i] as Attrs) };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === null || v === undefined) delete next[k];
+        else next[k] = v;
+      }
+      this.attrs[i] = next;
+      this.keys[i] = keyOf(next);
+    }
+    this.at0(a, from);
+    this.mergeAll(from, to);
+  }
+
+  /** Mark the character at `pos` (0 <= pos < length) unsafe (see the module comment). */
+  markUnsafe(pos: number, total: number): void {
+    const a = this.at(pos);
+    if (a[UNSAFE] === true) return;
+    this.format(pos, pos + 1, { [UNSAFE]: true }, total);
+  }
+
+  private mergeAround(pos: number): void {
+    if (this.lens.length < 2) return;
+    this.mergeAll(pos, pos);
+  }
+
+  /** Join neighbouring runs with equal attributes around positions `from .. to`. */
+  private mergeAll(from: number, to: number): void {
+    if (this.total === 0) return;
+    const [i0, s0] = this.locate(Math.min(from, this.total - 1));
+    const lo = Math.max(0, i0 - 2);
+    let loStart = s0;
+    for (let k = lo; k < i0; k++) loStart -= this.lens[k] as number;
+    const hi = Math.min(this.lens.length - 1, this.locate(Math.min(to, this.total - 1))[0] + 2);
+    for (let i = hi; i > lo; i--) {
+      if (this.keys[i] === this.keys[i - 1]) {
+        this.lens[i - 1] = (this.lens[i - 1] as number) + (this.lens[i] as number);
+        this.lens.splice(i, 1);
+        this.attrs.splice(i, 1);
+        this.keys.splice(i, 1);
+      }
+    }
+    this.at0(lo, loStart);
+  }
+
+  /** The formatting as a delta over `text` (attribute names sorted, the unsafe marker left out). */
+  delta(text: string): { insert: string; attributes?: Record<string, unknown> }[] {
+    const out: { insert: string; attributes?: Record<string, unknown> }[] = [];
+    let pos = 0;
+    let lastKey = '';
+    for (let i = 0; i < this.lens.length; i++) {
+      const len = this.lens[i] as number;
+      const a = visible(this.attrs[i] as Attrs);
+      const k = keyOf(a);
+      const insert = text.slice(pos, pos + len);
+      pos += len;
+      const last = out[out.length - 1];
+      if (last !== undefined && k === lastKey) last.insert += insert;
+      else out.push(Object.keys(a).length === 0 ? { insert } : { insert, attributes: sorted(a) });
+      lastKey = k;
+    }
+    return out;
+  }
+}
+
+/** `a` without the unsafe marker. */
+function visible(a: Attrs): Attrs {
+  if (!(UNSAFE in a)) return a;
+  const { [UNSAFE]: _, ...rest } = a;
+  return rest;
+}
+
+function sorted(a: Attrs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(a).sort()) out[k] = a[k];
+  return out;
+}
+
+/** The word boundaries around `pos` in `text`: [start, end) of the word touching `pos`. */
+function wordAround(text: string, pos: number): [number, number] {
+  let a = Math.min(pos, text.length);
+  while (a > 0 && isWord(text.charCodeAt(a - 1))) a--;
+  let b = Math.min(pos, text.length);
+  while (b < text.length && isWord(text.charCodeAt(b))) b++;
+  return [a, b];
+}
+
+function isWord(c: number): boolean {
+  return !(c === 32 || c === 10 || c === 9 || c === 13);
+}
+
+/** `n` words from the word at `pos` on (at least one character when the text is not empty). */
+function wordsFrom(text: string, pos: number, n: number): [number, number] {
+  let [a, b] = wordAround(text, pos);
+  for (let i = 1; i < n && b < text.length; i++) {
+    while (b < text.length && !isWord(text.charCodeAt(b))) b++;
+    b = wordAround(text, b)[1];
+  }
+  if (a === b) {
+    if (b < text.length) b++;
+    else if (a > 0) a--;
+  }
+  return [a, b];
+}
+
+/**
+ * The rich trace of `plain` (see the module comment): the same transactions, some inserts with
+ * explicit attributes, and formatting steps between transactions.
+ */
+export function richTrace(plain: EditingTrace, options: RichTraceOptions = {}): RichTrace {
+  const rng: Rng = createRng(options.seed ?? 1);
+  const every = options.every ?? 40;
+  const stats: RichTraceStats = {
+    keystrokes: 0,
+    formats: 0,
+    boldItalic: 0,
+    unformat: 0,
+    links: 0,
+    comments: 0,
+    typingRuns: 0,
+    attributedInserts: 0,
+  };
+  const model = new RunModel();
+  /** Accord replaying the rich trace as it is made: Peritext's answer where the rules cannot tell. */
+  const oracle = new Doc({ clientId: 1 }).getText('text');
+  if (plain.startContent !== '') oracle.insert(0, plain.startContent);
+  let text = plain.startContent;
+  if (text.length > 0) model.splice(0, 0, text.length, EMPTY, 0);
+  const steps: RichStep[] = [];
+  let lastEdit = 0;
+  /** The typing run with explicit attributes: its toggle, and where the next character goes. */
+  let typing = null as { key: string; on: boolean; at: number } | null;
+  let nextComment = 0;
+  let nextLink = 0;
+
+  const format = (from: number, to: number, attributes: AttributesPatch): void => {
+    if (from >= to) return;
+    steps.push({ kind: 'format', index: from, length: to - from, attributes });
+    oracle.format(from, to - from, attributes);
+    model.format(from, to, attributes, text.length);
+    stats.formats++;
+  };
+  /** Whether every character of `from .. to - 1` has `key`. */
+  const allHave = (from: number, to: number, key: string): boolean => {
+    for (let p = from; p < to; p++) if (!(key in model.at(p))) return false;
+    return true;
+  };
+
+  /** Whether some character of `from .. to - 1` has `key`. */
+  const anyHas = (from: number, to: number, key: string): boolean => {
+    for (let p = from; p < to; p++) if (key in model.at(p)) return true;
+    return false;
+  };
+
+  const action = (): void => {
+    if (text.length === 0) return;
+    const roll = rng.next();
+    const near = rng.next() < 0.6;
+    const anchor = near ? Math.max(0, lastEdit - 1) : rng.int(text.length);
+    if (roll < 0.55) {
+      const key = rng.next() < 0.6 ? 'bold' : 'italic';
+      const [a, b] = near ? wordsFrom(text, anchor, 1) : wordsFrom(text, anchor, 1 + rng.int(4));
+      format(a, b, { [key]: allHave(a, b, key) ? null : true });
+      stats.boldItalic++;
+    } else if (roll < 0.7) {
+      const [a, b] = wordsFrom(text, anchor, 1 + rng.int(4));
+      // Links never overlap (each character has at most one link mark: see the module comment).
+      if (anyHas(a, b, 'link')) return;
+      format(a, b, { link: { href: `https://example.org/${(nextLink++).toString(36)}` } });
+      stats.links++;
+    } else if (roll < 0.8) {
+      const [a, b] = wordsFrom(text, anchor, 2 + rng.int(7));
+      format(a, b, { [`comment:${nextComment++}`]: true });
+      stats.comments++;
+    } else if (roll < 0.9) {
+      const [a, b] = wordsFrom(text, anchor, 1 + rng.int(6));
+      format(a, b, { bold: null, italic: null });
+      stats.unformat++;
+    } else {
+      const key = rng.next() < 0.6 ? 'bold' : 'italic';
+      const on = !(lastEdit > 0 && key in model.at(lastEdit - 1));
+      typing = { key, on, at: lastEdit };
+      stats.typingRuns++;
+    }
+  };
+
+  /** Same visible attributes (names and values). */
+  const same = (a: Attrs, b: Attrs): boolean => keyOf(visible(a)) === keyOf(visible(b));
+
+  /**
+   * Insert `ins` at `pos` in the oracle and the model, and return the explicit attributes the
+   * insert must carry (undefined: it inherits). See the module comment.
+   */
+  const insertAt = (pos: number, ins: string): AttributesPatch | undefined => {
+    const left = pos === 0 ? EMPTY : model.at(pos - 1);
+    const right = pos === text.length ? EMPTY : model.at(pos);
+    const typed = typing !== null && typing.at === pos;
+    let got: Record<string, unknown>;
+    let explicit = typed;
+    if (UNSAFE in left) {
+      // Placed after tombstones: ask Peritext (the oracle) what the text inherits.
+      oracle.insert(pos, ins);
+      got = { ...oracle.attributesAt(pos) };
+      if (!same(got, left)) explicit = true;
+    } else {
+      got = {};
+      for (const [k, v] of Object.entries(left)) {
+        if (k === UNSAFE) continue;
+        // A link or comment covers the new text only inside its range (the same value on the
+        // right: the same mark, as no two links overlap and comment keys are unique).
+        if (grows(k) || (k in right && JSON.stringify(right[k]) === JSON.stringify(v))) got[k] = v;
+        else explicit = true;
+      }
+      oracle.insert(pos, ins);
+    }
+    let patch: Record<string, unknown> | undefined;
+    if (explicit) {
+      patch = { ...got };
+      for (const k of Object.keys(left)) if (k !== UNSAFE && !(k in got)) patch[k] = null;
+      if (typing !== null && typed) {
+        const want = typing.on ? true : null;
+        if ((got[typing.key] ?? null) !== want) oracle.format(pos, ins.length, { [typing.key]: want });
+        if (typing.on) got[typing.key] = true;
+        else delete got[typing.key];
+        patch[typing.key] = want;
+      }
+    }
+    model.splice(pos, 0, ins.length, got, text.length);
+    text = text.slice(0, pos) + ins + text.slice(pos);
+    return patch;
+  };
+
+  const t = plain.txns;
+  for (let i = 0; i < t.length; i++) {
+    const patches = (t[i] as { patches: readonly TracePatch[] }).patches;
+    let attrs: (AttributesPatch | undefined)[] | undefined;
+    for (let j = 0; j < patches.length; j++) {
+      const [pos, del, ins] = patches[j] as TracePatch;
+      stats.keystrokes++;
+      let unsafe = false;
+      if (del > 0) {
+        for (let p = pos; p < pos + del && !unsafe; p++) {
+          for (const k of Object.keys(model.at(p))) if (!grows(k) || k === UNSAFE) unsafe = true;
+        }
+      }
+      if (del > 0 || (typing !== null && typing.at !== pos)) typing = null;
+      if (del > 0) oracle.delete(pos, del);
+      let a: AttributesPatch | undefined;
+      if (ins.length > 0) {
+        // Attributes come from the text before the delete of this patch, as the libraries see it
+        // after the delete: the character at pos - 1 is not deleted (the delete starts at pos).
+        model.splice(pos, del, 0, EMPTY, text.length);
+        text = text.slice(0, pos) + text.slice(pos + del);
+        if (unsafe && pos > 0) model.markUnsafe(pos - 1, text.length);
+        a = insertAt(pos, ins);
+        if (a !== undefined) {
+          stats.attributedInserts++;
+          attrs ??= new Array(patches.length).fill(undefined);
+          attrs[j] = a;
+        }
+        if (typing !== null) typing.at = pos + ins.length;
+        lastEdit = pos + ins.length;
+      } else {
+        model.splice(pos, del, 0, EMPTY, text.length);
+        text = text.slice(0, pos) + text.slice(pos + del);
+        if (unsafe && pos > 0) model.markUnsafe(pos - 1, text.length);
+        lastEdit = pos;
+      }
+    }
+    steps.push(
+      attrs === undefined
+        ? { kind: 'edit', txn: i, patches }
+        : { kind: 'edit', txn: i, patches, attributes: attrs },
+    );
+    // One action per `every` keystrokes on average.
+    for (let j = 0; j < patches.length; j++) if (rng.int(every) === 0) action();
+  }
+  if (text !== plain.endContent)
+    throw new Error('rich trace: the plain trace does not end with its endContent');
+  const endDelta = model.delta(text);
+  if (JSON.stringify(endDelta) !== JSON.stringify(oracle.toDelta()))
+    throw new Error('rich trace: the model and the oracle disagree on the formatting');
+  return { startContent: plain.startContent, endContent: text, steps, endDelta, stats };
+}
