@@ -17,6 +17,7 @@ import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { type Item, NO_CLIENT } from '../sequence/item.js';
+import { AFTER_TOMBSTONES, shiftBoundaries } from './boundary-shift.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
 import {
@@ -67,7 +68,8 @@ export class Text extends SequenceContainer {
   private ivVersion = -1;
   /**
    * Local edits since the intervals were resolved, 4 numbers each: position, units inserted (> 0)
-   * or deleted (< 0), and for an insert the unit before it (client index, clock; NO_CLIENT at 0).
+   * or deleted (< 0), and for an insert the unit before it (client index, clock; NO_CLIENT at 0;
+   * AFTER_TOMBSTONES when the text went after tombstones, see `boundary-shift.ts`).
    */
   private ivPending: number[] = [];
   /**
@@ -78,7 +80,10 @@ export class Text extends SequenceContainer {
   private exactAttrs: Attributes | null = null;
   private exactPos = -1;
   private exactVersion = -1;
-  /** Intervals of marks added while edits were pending, resolved after those are applied. */
+  /**
+   * Intervals of marks added while edits were pending, or with a boundary where text was typed
+   * after tombstones: resolved from their anchors once the edits are applied.
+   */
   private ivUnresolved: number[] = [];
 
   /** @internal */
@@ -137,8 +142,8 @@ export class Text extends SequenceContainer {
         !this.anchoredAfter(at - 1)
           ? this.exactAttrs
           : null;
+      const track = this.tracksIntervals();
       if (dead === null) {
-        const track = this.tracksIntervals();
         let lc = NO_CLIENT;
         let lk = 0;
         if (track && at > 0) {
@@ -149,8 +154,8 @@ export class Text extends SequenceContainer {
         seq.insertLocal(at, text, 0, this.doc.nextClock);
         if (track) this.noteEdit(at, text.length, lc, lk);
       } else {
-        this.ivs = null;
         seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
+        if (track) this.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
       }
       if (attributes !== undefined) {
         this.setExactly(at, text.length, attributes, inherited);
@@ -484,8 +489,9 @@ export class Text extends SequenceContainer {
   /** Record a local edit the intervals were current before (see {@link Text.ivPending}). */
   private noteEdit(pos: number, n: number, lc: number, lk: number): void {
     const pending = this.ivPending;
-    // Past a few thousand edits, resolving every anchor again costs less than shifting for each.
-    if (pending.length >= 4096) {
+    // Past a few thousand edits (each O(log² marks) to apply, see `boundary-shift.ts`), resolving
+    // every anchor again costs less.
+    if (pending.length >= 16384) {
       this.ivs = null;
       return;
     }
@@ -534,51 +540,35 @@ export class Text extends SequenceContainer {
       if (n < 0) deleted -= n;
       net += n;
     }
+    // The marks in between go through every edit, all in one batch (see `boundary-shift.ts`).
+    const band: number[] = [];
+    const bpos: number[] = [];
+    const tieClient: number[] = [];
+    const tieClock: number[] = [];
     for (let j = 0; j < m; j++) {
-      let f = from[j] as number;
-      let t = to[j] as number;
+      const f = from[j] as number;
+      const t = to[j] as number;
       if (f < minP && t < minP) continue;
       if (f > high && t > high) {
         from[j] = f + net;
         to[j] = t + net;
         continue;
       }
+      if (Number.isNaN(f)) continue; // added while edits waited: resolved below
       const op = ops[j] as MarkOp;
-      for (let e = 0; e < k; e += 4) {
-        const p = pending[e] as number;
-        const n = pending[e + 1] as number;
-        if (n > 0) {
-          // Text typed at p lies right after the unit before it, before any tombstone there: a
-          // boundary at p moves past it unless its anchor sits after that very unit.
-          if (f > p) f += n;
-          else if (f === p) {
-            const lc = pending[e + 2] as number;
-            if (
-              !(
-                op.startAfter &&
-                op.startClient === lc &&
-                (lc === NO_CLIENT || op.startClock === pending[e + 3])
-              )
-            )
-              f += n;
-          }
-          if (t > p) t += n;
-          else if (t === p) {
-            const lc = pending[e + 2] as number;
-            if (!(op.endAfter && op.endClient === lc && (lc === NO_CLIENT || op.endClock === pending[e + 3])))
-              t += n;
-          }
-        } else {
-          const end = p - n;
-          if (f >= end) f += n;
-          else if (f > p) f = p;
-          if (t >= end) t += n;
-          else if (t > p) t = p;
-        }
-      }
-      from[j] = f;
-      to[j] = t;
+      band.push(j);
+      bpos.push(f, t);
+      tieClient.push(op.startAfter ? op.startClient : Number.NaN, op.endAfter ? op.endClient : Number.NaN);
+      tieClock.push(op.startClock, op.endClock);
     }
+    const unsure = shiftBoundaries(bpos, tieClient, tieClock, pending);
+    for (let i = 0; i < band.length; i++) {
+      const j = band[i] as number;
+      from[j] = bpos[2 * i] as number;
+      to[j] = bpos[2 * i + 1] as number;
+    }
+    // A boundary at the place of text typed after tombstones: resolved from its anchors below.
+    for (const b of unsure) this.ivUnresolved.push(band[b >> 1] as number);
     pending.length = 0;
     for (const j of this.ivUnresolved) {
       const op = ops[j] as MarkOp;

@@ -1,0 +1,105 @@
+/**
+ * Moving resolved mark boundaries over a batch of local edits (see `Text.intervals`).
+ *
+ * A boundary is a visible position; each local edit moves it as follows. An insert of `n` units
+ * at `p` after the unit (`lc`, `lk`) moves every boundary above `p` by `n`, and one at `p` too
+ * unless its anchor sits after that very unit (it then stays before the new text). A delete of
+ * `n` units at `p` moves boundaries at or past the deleted range back by `n` and those inside it
+ * to `p`. Both are non-decreasing functions of the position, so a sorted list of boundaries stays
+ * sorted (among equal ones, those held back go first): each edit then moves a suffix of the list,
+ * which a Fenwick tree of added offsets does in O(log b). A batch of k edits over b boundaries
+ * costs O(b log b + k log² b + boundaries touched inside a deleted range or at an insert's place)
+ * instead of O(b k) for moving each boundary through each edit.
+ */
+
+import { NO_CLIENT } from '../sequence/item.js';
+
+/**
+ * In place of the unit before an insert: the text went after tombstones (`insertAfterDead`), so
+ * whether a boundary at its place moves past it depends on where among them its anchor sits. Such
+ * boundaries move past it and are reported, for the caller to resolve from their anchors.
+ */
+export const AFTER_TOMBSTONES = -2;
+
+/**
+ * Apply local edits (`pending`: 4 numbers each, position, units inserted (> 0) or deleted (< 0),
+ * and for an insert the unit before it as client index and clock, `NO_CLIENT` at 0) in order to
+ * the boundaries `pos` (changed in place). Boundary `i` is anchored after the unit
+ * (`tieClient[i]`, `tieClock[i]`); `NaN` as the client when its anchor is not after a unit.
+ * Every `pos[i]` must be a number (not `NaN`). Returns the boundaries that were at the place of
+ * an insert after tombstones ({@link AFTER_TOMBSTONES}), maybe repeated: their positions are
+ * guesses.
+ */
+export function shiftBoundaries(
+  pos: number[],
+  tieClient: readonly number[],
+  tieClock: readonly number[],
+  pending: readonly number[],
+): number[] {
+  const unsure: number[] = [];
+  const b = pos.length;
+  if (b === 0 || pending.length === 0) return unsure;
+  const order: number[] = new Array<number>(b);
+  for (let i = 0; i < b; i++) order[i] = i;
+  order.sort((x, y) => (pos[x] as number) - (pos[y] as number));
+  // Value of slot i: base[i] plus the sum of tree deltas at slots <= i (range add, point query).
+  const base = new Float64Array(b);
+  for (let i = 0; i < b; i++) base[i] = pos[order[i] as number] as number;
+  const tree = new Float64Array(b + 1);
+  const addFrom = (i: number, d: number): void => {
+    for (let x = i + 1; x <= b; x += x & -x) tree[x] = (tree[x] as number) + d;
+  };
+  const valueAt = (i: number): number => {
+    let s = base[i] as number;
+    for (let x = i + 1; x > 0; x -= x & -x) s += tree[x] as number;
+    return s;
+  };
+  /** The first slot whose value is >= p (b when none). */
+  const lowerBound = (p: number): number => {
+    let lo = 0;
+    let hi = b;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (valueAt(mid) < p) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (let e = 0; e < pending.length; e += 4) {
+    const p = pending[e] as number;
+    const n = pending[e + 1] as number;
+    const first = lowerBound(p);
+    if (n > 0) {
+      const lc = pending[e + 2] as number;
+      const lk = pending[e + 3] as number;
+      // Boundaries at p: those anchored after the unit before the insert stay, moved to the front
+      // of the group (all slots of the group hold p, so only the order changes).
+      let held = first;
+      for (let i = first; i < b && valueAt(i) === p; i++) {
+        const id = order[i] as number;
+        if (lc === AFTER_TOMBSTONES) unsure.push(id);
+        else if (tieClient[id] === lc && (lc === NO_CLIENT || tieClock[id] === lk)) {
+          order[i] = order[held] as number;
+          order[held] = id;
+          held++;
+        }
+      }
+      if (held < b) addFrom(held, n);
+    } else {
+      const end = p - n;
+      let i = first;
+      for (; i < b; i++) {
+        const v = valueAt(i);
+        if (v >= end) break;
+        if (v > p) {
+          // Inside the deleted range: to p (a point change, undone for the slots after).
+          addFrom(i, p - v);
+          if (i + 1 < b) addFrom(i + 1, v - p);
+        }
+      }
+      if (i < b) addFrom(i, n);
+    }
+  }
+  for (let i = 0; i < b; i++) pos[order[i] as number] = valueAt(i);
+  return unsure;
+}
