@@ -14,7 +14,7 @@ import {
 } from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blocksEdit, blocksEditArgs, freshChars } from '../arbitraries/blocks.js';
+import { BLOCKS_SEED, blocksEdit, blocksEditArgs, freshChars } from '../arbitraries/blocks.js';
 
 /** Steps: which replica edits (0-8: replica sel % n) or syncs with another (9-11). */
 const stepsArb = fc.array(fc.tuple(fc.nat(11), blocksEditArgs), { minLength: 1, maxLength: 30 });
@@ -128,7 +128,7 @@ describe('blocks converge (property)', () => {
           expect(encodeStateAsUpdate(loaded)).toEqual(ref.bytes);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, seed: BLOCKS_SEED },
     );
   }, 60_000);
 
@@ -146,7 +146,7 @@ describe('blocks converge (property)', () => {
         for (const [sel, args] of more)
           blocksEdit((r.docs[sel % n] as Doc).getBlocks('b'), args, (k) => fresh(k).toLowerCase());
       }),
-      { numRuns: 200 },
+      { numRuns: 200, seed: BLOCKS_SEED },
     );
   }, 60_000);
 
@@ -173,7 +173,7 @@ describe('blocks converge (property)', () => {
           expect(local).toBe(0);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, seed: BLOCKS_SEED },
     );
   }, 60_000);
 });
