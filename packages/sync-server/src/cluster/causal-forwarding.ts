@@ -380,8 +380,7 @@ export class CausalForwarding {
   }
 
   private deliver(d: DocCausal, from: NodeId, h: Held): void {
-    const r = d.recv.get(from);
-    if (r !== undefined && r.epoch === h.stamp.epoch && r.seq === h.stamp.seq - 1) r.seq = h.stamp.seq;
+    advancePosition(d.recv, { origin: from, stamp: h.stamp });
     h.deliver();
   }
 

@@ -104,14 +104,10 @@ export class WitnessIntake {
    * again before its probe times out, so waiting for that would hold the hand-over for seconds.
    */
   private probe(from: NodeId, m: WitnessOfferMessage, known?: ProbeState): void {
-    let st = known;
-    if (st === undefined) {
-      const present = this.presence(m);
-      if (present === null) return;
-      st = { done: present, durable: [], looks: 0, failed: false };
-    }
-    const state = st;
-    const verdicts = this.d.causal.assess(m.docId, m.entries, (i) => state.done[i] === true);
+    const done = known?.done ?? this.presence(m);
+    if (done === null) return;
+    const state = known ?? { done, durable: [], looks: 0, failed: false };
+    const verdicts = this.assess(m, state.done);
     let blocked = false;
     const ready: number[] = [];
     for (let i = 0; i < m.entries.length; i++) {
