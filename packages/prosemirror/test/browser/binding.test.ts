@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   caretAtEnd,
   type EditorPage,
+  marksOf,
   type PageStack,
   select,
   selectText,
@@ -45,37 +46,6 @@ async function openThree(room: string): Promise<[Page, Page, Page, () => void]> 
   };
   const [a, b, c] = tabs.map((t) => t.page) as [Page, Page, Page];
   return [a, b, c, check];
-}
-
-/** Every text node of a ProseMirror JSON document, with its mark names (and link hrefs). */
-interface TextRun {
-  readonly text: string;
-  readonly marks: string[];
-}
-function runs(doc: unknown): TextRun[] {
-  const out: TextRun[] = [];
-  const walk = (node: {
-    type: string;
-    text?: string;
-    marks?: { type: string; attrs?: { href?: string } }[];
-    content?: unknown[];
-  }): void => {
-    if (node.text !== undefined) {
-      out.push({
-        text: node.text,
-        marks: (node.marks ?? []).map((m) => (m.type === 'link' ? `link:${m.attrs?.href}` : m.type)),
-      });
-    }
-    for (const child of node.content ?? []) walk(child as never);
-  };
-  walk(doc as never);
-  return out;
-}
-/** The marks on the characters of `text` (which must lie within one text node). */
-function marksOf(doc: unknown, text: string): string[] {
-  const run = runs(doc).find((r) => r.text.includes(text));
-  if (!run) throw new Error(`no text node holds ${JSON.stringify(text)}: ${JSON.stringify(runs(doc))}`);
-  return [...run.marks].sort();
 }
 
 describe('three ProseMirror editors on one Accord document', () => {

@@ -1,5 +1,5 @@
 /**
- * Bundles the browser-test page once per run (Vite, into a temporary directory) and hands the
+ * Bundles the browser-test pages (the plain ProseMirror one and the Tiptap one) once per run (Vite, into a temporary directory) and hands the
  * directory to the browser tests through `inject('prosemirrorPage')`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,7 +25,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       logLevel: 'warn',
       configFile: false,
       resolve: { conditions: ['@accord/source', 'module', 'browser', 'import', 'default'] },
-      build: { outDir, emptyOutDir: true, minify: false },
+      build: {
+        outDir,
+        emptyOutDir: true,
+        minify: false,
+        rollupOptions: {
+          input: { main: join(pageRoot, 'index.html'), tiptap: join(pageRoot, 'tiptap.html') },
+        },
+      },
     });
   } catch (error) {
     await rm(outDir, { recursive: true, force: true });

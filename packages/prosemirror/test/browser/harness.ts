@@ -23,6 +23,7 @@ export interface PageStack {
   /**
    * Open the page in `context` on `room` as user `name` with `color`; waits until it is ready.
    * `extra`: more query parameters (`{ clock: 'manual' }`: the binding runs in virtual time).
+   * `file`: the page (`index.html`, or `tiptap.html` for the Tiptap editor).
    */
   open(
     context: BrowserContext,
@@ -30,6 +31,7 @@ export interface PageStack {
     name: string,
     color: string,
     extra?: Readonly<Record<string, string>>,
+    file?: string,
   ): Promise<EditorPage>;
   stop(): Promise<void>;
 }
@@ -71,7 +73,7 @@ export async function startPageStack(): Promise<PageStack> {
   return {
     browser,
     context: () => browser.newContext({ viewport: { width: 1000, height: 700 } }),
-    async open(context, room, name, color, extra = {}) {
+    async open(context, room, name, color, extra = {}, file = 'index.html') {
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       const errors: string[] = [];
@@ -80,7 +82,7 @@ export async function startPageStack(): Promise<PageStack> {
       });
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       const query = new URLSearchParams({ ...extra, room, name, color });
-      await page.goto(`${origin}/?${query}`);
+      await page.goto(`${origin}/${file}?${query}`);
       await page.waitForSelector('body[data-ready="true"]');
       return { page, errors };
     },
@@ -137,4 +139,35 @@ export async function waitConverged(pages: readonly Page[], timeoutMs = 20_000):
     throw new Error(`${(error as Error).message}\n${seen.join('\n')}`);
   });
   return JSON.parse(seen[0] ?? 'null');
+}
+
+/** Every text node of a ProseMirror JSON document, with its mark names (and link hrefs). */
+export interface TextRun {
+  readonly text: string;
+  readonly marks: string[];
+}
+export function runs(doc: unknown): TextRun[] {
+  const out: TextRun[] = [];
+  const walk = (node: {
+    type: string;
+    text?: string;
+    marks?: { type: string; attrs?: { href?: string } }[];
+    content?: unknown[];
+  }): void => {
+    if (node.text !== undefined) {
+      out.push({
+        text: node.text,
+        marks: (node.marks ?? []).map((m) => (m.type === 'link' ? `link:${m.attrs?.href}` : m.type)),
+      });
+    }
+    for (const child of node.content ?? []) walk(child as never);
+  };
+  walk(doc as never);
+  return out;
+}
+/** The marks on the characters of `text` (which must lie within one text node). */
+export function marksOf(doc: unknown, text: string): string[] {
+  const run = runs(doc).find((r) => r.text.includes(text));
+  if (!run) throw new Error(`no text node holds ${JSON.stringify(text)}: ${JSON.stringify(runs(doc))}`);
+  return [...run.marks].sort();
 }
