@@ -118,7 +118,11 @@ export class AccordSync {
     this.#synced = after;
     let delta: FlatDeltaOp[];
     if (blocks.blockCount === 0) {
-      // Accord has no block yet (a new document): the editor's empty paragraph becomes real.
+      // Accord has no block yet (a new document). The editor showing what no blocks show as (a
+      // transaction that set the same empty content again, as `setContent` does) writes nothing:
+      // every tab opening a new document would add its own first paragraph. Anything else
+      // becomes real.
+      if (after.eq(mapping.toDoc([]))) return;
       delta = [];
       for (const block of mapping.toBlocks(after)) {
         delta.push({ insert: { block: { type: block.type, attrs: block.attrs } } });

@@ -93,6 +93,34 @@ describe('two editors bound to two replicas', () => {
     expect(remoteTransactions).toBeLessThanOrEqual(4); // the first may create the block
   });
 
+  it('write nothing to a new document when a transaction sets the empty content again', () => {
+    // As Tiptap's setContent does with the blocks' own (empty) document: each tab opening a new
+    // document used to write a first paragraph, and two tabs ended with two.
+    const a = replica();
+    const b = replica();
+    for (const r of [a, b]) {
+      const { state } = r.view;
+      r.view.dispatch(
+        state.tr.replaceWith(
+          0,
+          state.doc.content.size,
+          blocksToDoc(r.doc.getBlocks('content'), schema).content,
+        ),
+      );
+      expect(r.outbox).toHaveLength(0);
+      expect(r.doc.getBlocks('content').blockCount).toBe(0);
+    }
+    // Something else is written: a heading with no text is not the empty document.
+    a.view.dispatch(a.view.state.tr.setNodeMarkup(0, schema.nodes.heading, { level: 1 }));
+    expect(a.outbox).toHaveLength(1);
+    broadcast(a, [a, b]);
+    expectConverged([a, b], 1);
+    expect(b.view.state.doc.toJSON()).toEqual({
+      type: 'doc',
+      content: [{ type: 'heading', attrs: { level: 1 } }],
+    });
+  });
+
   it('converge under random concurrent edits', () => {
     fc.assert(
       fc.property(
