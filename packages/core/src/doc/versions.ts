@@ -15,6 +15,8 @@ import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
 import { type FormatSpan, sameAttributes } from './marks.js';
 import type { Text } from './text.js';
+import type { TextDeltaOp } from './text-delta.js';
+import { formatIdentityDelta } from './versions-format.js';
 
 /** One step of a sequence delta (Quill/Yjs style): keep, insert or delete elements. */
 export type DeltaOp<T> = { readonly retain: number } | { readonly insert: T } | { readonly delete: number };
@@ -28,8 +30,13 @@ export interface KeyChange {
 
 /** What changed from one version of a document to a later one, per root. */
 export interface VersionDiff {
-  /** Text roots: the delta that turns the older text into the newer one. */
-  readonly texts: Readonly<Record<string, readonly DeltaOp<string>[]>>;
+  /**
+   * Text roots: the delta that turns the older text into the newer one, with formatting: inserts
+   * carry their attributes, and kept text whose formatting changed is a `retain` with the
+   * attribute patch (`null` removes one), so `olderText.applyDelta(diff)` gives the newer text
+   * with its formatting.
+   */
+  readonly texts: Readonly<Record<string, readonly TextDeltaOp[]>>;
   /** List roots: the same for elements (JSON values). */
   readonly lists: Readonly<Record<string, readonly DeltaOp<unknown[]>[]>>;
   /** Map roots: the keys whose JSON value differs. */
@@ -110,6 +117,11 @@ function sequenceDelta<T extends string | unknown[]>(older: Doc, newer: Seq): De
       }
     });
   }
+  return ops;
+}
+
+/** Drop a trailing run of kept elements. */
+function trimmed<T extends string | unknown[]>(ops: DeltaOp<T>[]): DeltaOp<T>[] {
   const last = ops[ops.length - 1];
   if (last !== undefined && 'retain' in last) ops.pop();
   return ops;
@@ -129,10 +141,11 @@ function mapChanges(before: Record<string, unknown>, after: Record<string, unkno
 /**
  * What changed from `older` to `newer`, two versions of one document where `newer` descends
  * from `older` (it holds every id `older` holds, as snapshots along one history do). Texts and
- * lists as deltas by identity, maps by key (JSON values), counters by value.
+ * lists as deltas by identity (texts with their formatting), maps by key (JSON values), counters
+ * by value.
  */
 export function diffVersions(older: Doc, newer: Doc): VersionDiff {
-  const texts: Record<string, DeltaOp<string>[]> = {};
+  const texts: Record<string, TextDeltaOp[]> = {};
   const lists: Record<string, DeltaOp<unknown[]>[]> = {};
   const maps: Record<string, KeyChange[]> = {};
   const counters: Record<string, { before: number; after: number }> = {};
@@ -152,10 +165,17 @@ export function diffVersions(older: Doc, newer: Doc): VersionDiff {
         else lists[name] = [{ delete: len }];
         continue;
       }
-      const ops = sequenceDelta(older, inNewer as Seq);
-      if (ops.length === 0) continue;
-      if (c.kind === 'text') texts[name] = ops as DeltaOp<string>[];
-      else lists[name] = ops as DeltaOp<unknown[]>[];
+      if (c.kind === 'text') {
+        const ops = formatIdentityDelta(
+          sequenceDelta<string>(older, inNewer as Text),
+          (inOlder as Text | undefined)?.spans() ?? [],
+          (inNewer as Text).spans(),
+        );
+        if (ops.length > 0) texts[name] = ops;
+      } else {
+        const ops = trimmed(sequenceDelta<unknown[]>(older, inNewer as List));
+        if (ops.length > 0) lists[name] = ops;
+      }
     } else if (c.kind === 'map') {
       const b = (inOlder as DocMap | undefined)?.toJSON() ?? {};
       const a = (inNewer as DocMap | undefined)?.toJSON() ?? {};

@@ -81,6 +81,30 @@ function applyDelta<T extends string | unknown[]>(before: T, ops: readonly Delta
   return out.concat(before.slice(at) as never) as T;
 }
 
+const ATTRS: (Record<string, unknown> | undefined)[] = [
+  undefined,
+  { bold: true },
+  { link: 'https://a.example/' },
+  { italic: true, bold: true },
+  { bold: null },
+  { link: null, italic: null },
+];
+
+/** One random edit of text t with formatting: insert with attributes, format a range, delete. */
+function richEdit(doc: Doc, [kind, x, y]: [number, number, number]): void {
+  const t = doc.getText('t');
+  const attrs = ATTRS[y % ATTRS.length];
+  const clean = attrs && Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== null));
+  if (kind % 3 === 0 || t.length === 0) {
+    t.insert(x % (t.length + 1), WORDS[y % WORDS.length] as string, clean);
+    return;
+  }
+  const at = x % t.length;
+  const n = Math.min(t.length - at, 1 + (y % 5));
+  if (kind % 3 === 1) t.format(at, n, attrs ?? { bold: null });
+  else t.delete(at, n);
+}
+
 describe('versions', () => {
   it('the diff of two versions turns the older into the newer', () => {
     fc.assert(
@@ -108,6 +132,54 @@ describe('versions', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('the text diff carries formatting: applied to the older text it gives the newer, marks included', () => {
+    fc.assert(
+      fc.property(edits, edits, edits, (first, second, concurrent) => {
+        const doc = new Doc({ clientId: 1 });
+        for (const e of first) richEdit(doc, e);
+        const older = copyOf(doc);
+        const other = copyOf(doc);
+        for (const e of second) richEdit(doc, e);
+        for (const e of concurrent) richEdit(other, e);
+        applyUpdate(doc, encodeStateAsUpdate(other));
+        const newer = copyOf(doc);
+        const d = diffVersions(older, newer);
+        const target = copyOf(older);
+        target.getText('t').applyDelta(d.texts.t ?? []);
+        expect(target.getText('t').toDelta()).toEqual(newer.getText('t').toDelta());
+        // No op is spent on nothing: no empty op, no retain at the end without a format.
+        const ops = d.texts.t ?? [];
+        for (const op of ops) {
+          if ('insert' in op) expect(op.insert.length).toBeGreaterThan(0);
+          else if ('retain' in op) expect(op.retain).toBeGreaterThan(0);
+          else expect(op.delete).toBeGreaterThan(0);
+        }
+        const last = ops[ops.length - 1];
+        if (last !== undefined && 'retain' in last) expect(last.attributes).toBeDefined();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('names a format as a retain with the attribute patch', () => {
+    const doc = new Doc({ clientId: 1 });
+    const t = doc.getText('t');
+    t.insert(0, 'plain bold link');
+    t.format(6, 4, { italic: true });
+    const older = copyOf(doc);
+    t.format(6, 4, { bold: true, italic: null });
+    t.format(11, 4, { link: 'https://a.example/' });
+    t.insert(15, '!', { bold: true });
+    const d = diffVersions(older, copyOf(doc));
+    expect(d.texts.t).toEqual([
+      { retain: 6 },
+      { retain: 4, attributes: { bold: true, italic: null } },
+      { retain: 1 },
+      { retain: 4, attributes: { link: 'https://a.example/' } },
+      { insert: '!', attributes: { bold: true } },
+    ]);
   });
 
   it('names what an edit did: text deleted and inserted, keys changed', () => {
