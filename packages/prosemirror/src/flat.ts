@@ -95,6 +95,8 @@ export interface BlocksLike {
   flatIndexOf(textIndex: number): number;
   /** Apply a flat delta as one change. */
   applyFlatDelta(delta: readonly FlatDeltaOp[]): void;
+  /** Move block `fromBlock` to index `toBlock` (as `splice` would), keeping its identity. */
+  move(fromBlock: number, toBlock: number): void;
   /** Call `listener` after every transaction that changed the blocks; returns the unsubscribe. */
   observe(listener: (event: BlocksChangeEvent) => void): () => void;
 }

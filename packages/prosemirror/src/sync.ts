@@ -28,6 +28,7 @@ import { accordSyncKey, type BindingConfig } from './binding.js';
 import type { BlockMapping, Layout } from './convert.js';
 import type { BlocksChangeEvent, FlatDeltaOp } from './flat.js';
 import { localDelta } from './local.js';
+import { blockMoves } from './moves.js';
 import { flatToPos, posToFlat } from './positions.js';
 import type { CursorValue } from './presence.js';
 import { applyRemoteDelta, replaceNarrowly } from './remote.js';
@@ -113,7 +114,7 @@ export class AccordSync {
   }
 
   #sendLocal(before: Node, after: Node, hint: { from: number; to: number } | undefined): void {
-    const { blocks, doc } = this.conf;
+    const { blocks } = this.conf;
     const mapping = this.mapping;
     this.#synced = after;
     let delta: FlatDeltaOp[];
@@ -129,11 +130,24 @@ export class AccordSync {
         for (const run of block.content) delta.push(run);
       }
     } else {
+      const moves = blockMoves(mapping, before, after);
+      if (moves !== undefined) {
+        this.#write(() => {
+          for (const [from, to] of moves) blocks.move(from, to);
+        }, after);
+        return;
+      }
       delta = localDelta(mapping, before, after, hint);
     }
     if (delta.length === 0) return;
+    this.#write(() => blocks.applyFlatDelta(delta), after);
+  }
+
+  /** Make `change` one Accord transaction of this binding; resync if Accord refused or differs. */
+  #write(change: () => void, after: Node): void {
+    const { blocks, doc } = this.conf;
     try {
-      doc.transact(() => blocks.applyFlatDelta(delta), this.origin);
+      doc.transact(change, this.origin);
       this.counts.local++;
     } catch (error) {
       // The document refused the edit (a frozen, read-only document): show it as it is again.
@@ -141,7 +155,7 @@ export class AccordSync {
       this.#scheduleResync();
       return;
     }
-    if (blocks.length !== mapping.layout(after).flatLength) this.#scheduleResync();
+    if (blocks.length !== this.mapping.layout(after).flatLength) this.#scheduleResync();
   }
 
   readonly #onAccord = (event: BlocksChangeEvent): void => {

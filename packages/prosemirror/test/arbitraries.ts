@@ -102,6 +102,26 @@ const commands: Record<string, Command> = {
     dispatch?.(state.tr.replaceSelection(slice));
     return true;
   },
+  drag: (state, dispatch) => {
+    // Drag the top-level node holding the anchor before the one holding the head, as a drop
+    // does: the node deleted, then inserted at the target.
+    const { doc } = state;
+    const from = state.selection.$anchor.index(0);
+    if (doc.childCount < 2 || from >= doc.childCount) return false;
+    let to = Math.min(state.selection.$head.index(0), doc.childCount);
+    // Where it already is: to the end, or (the first) to the start.
+    if (to === from || to === from + 1) to = from === 0 ? doc.childCount : 0;
+    const start = (i: number): number => {
+      let pos = 0;
+      for (let k = 0; k < i; k++) pos += doc.child(k).nodeSize;
+      return pos;
+    };
+    const node = doc.child(from);
+    const tr = state.tr.delete(start(from), start(from) + node.nodeSize);
+    tr.insert(tr.mapping.map(start(to)), node);
+    dispatch?.(tr);
+    return true;
+  },
   deleteSelection: (state, dispatch) => {
     dispatch?.(state.tr.deleteSelection());
     return true;

@@ -62,6 +62,15 @@ function expectConverged(replicas: readonly Replica[], maxResyncs = 0): void {
   }
 }
 
+/** The text of each top-level block of a replica's editor. */
+function texts(r: Replica): string[] {
+  const out: string[] = [];
+  r.view.state.doc.forEach((n) => {
+    out.push(n.textContent);
+  });
+  return out;
+}
+
 describe('two editors bound to two replicas', () => {
   it('send typing, Enter and bold across, one transaction each', () => {
     const a = replica();
@@ -119,6 +128,58 @@ describe('two editors bound to two replicas', () => {
       type: 'doc',
       content: [{ type: 'heading', attrs: { level: 1 } }],
     });
+  });
+
+  it('send a dragged block as a move: text typed into it meanwhile moves with it', () => {
+    const a = replica();
+    a.view.select(1);
+    a.view.dispatch(a.view.state.tr.insertText('one'));
+    a.view.dispatch(a.view.state.tr.split(4));
+    a.view.dispatch(a.view.state.tr.insertText('two'));
+    a.view.dispatch(a.view.state.tr.split(9));
+    a.view.dispatch(a.view.state.tr.insertText('three'));
+    const b = replica(encodeStateAsUpdate(a.doc));
+    a.outbox.length = 0;
+    expect(texts(b)).toEqual(['one', 'two', 'three']);
+    // A drags "one" below "three" (as a drop does: the node deleted, then inserted there).
+    const state = a.view.state;
+    const one = state.doc.child(0);
+    const drag = state.tr.delete(0, one.nodeSize);
+    drag.insert(drag.doc.content.size, one);
+    a.view.dispatch(drag);
+    expect(texts(a)).toEqual(['two', 'three', 'one']);
+    // Meanwhile B types at the end of "one".
+    b.view.select(4);
+    b.view.dispatch(b.view.state.tr.insertText(' and more'));
+    broadcast(a, [a, b]);
+    broadcast(b, [a, b]);
+    expectConverged([a, b], 1);
+    expect(texts(a)).toEqual(['two', 'three', 'one and more']);
+  });
+
+  it('send a run of blocks dragged up as moves, and other changes as edits', () => {
+    const a = replica();
+    a.view.select(1);
+    const words = ['a', 'b', 'c', 'd', 'e'];
+    for (const [i, w] of words.entries()) {
+      if (i > 0) a.view.dispatch(a.view.state.tr.split(a.view.state.selection.from));
+      a.view.dispatch(a.view.state.tr.insertText(w));
+    }
+    const b = replica(encodeStateAsUpdate(a.doc));
+    a.outbox.length = 0;
+    // A drags "d" and "e" (2 blocks of 3 bytes each, from position 9) above "b".
+    const state = a.view.state;
+    const slice = state.doc.slice(9, 15);
+    const drag = state.tr.delete(9, 15);
+    drag.insert(3, slice.content);
+    a.view.dispatch(drag);
+    // B types into "e" and into "c" meanwhile.
+    b.view.dispatch(b.view.state.tr.insertText('E', 14));
+    b.view.dispatch(b.view.state.tr.insertText('C', 8));
+    broadcast(a, [a, b]);
+    broadcast(b, [a, b]);
+    expectConverged([a, b], 1);
+    expect(texts(a)).toEqual(['a', 'd', 'eE', 'b', 'cC']);
   });
 
   it('converge under random concurrent edits', () => {

@@ -147,7 +147,7 @@ describe('versions', () => {
         const newer = copyOf(doc);
         const d = diffVersions(older, newer);
         const target = copyOf(older);
-        target.getText('t').applyDelta(d.texts.t ?? []);
+        target.getText('t').applyDelta([...(d.texts.t ?? [])]);
         expect(target.getText('t').toDelta()).toEqual(newer.getText('t').toDelta());
         // No op is spent on nothing: no empty op, no retain at the end without a format.
         const ops = d.texts.t ?? [];
