@@ -1,12 +1,10 @@
 /**
- * Bundles the browser-test page once per run (Vite, into a temporary directory) and hands the
+ * Bundles the browser-test page once per run (`bundlePages` of `@accord/test-browser`) and hands the
  * directory to the browser tests through `inject('codemirrorPage')`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { bundlePages } from '@accord/test-browser';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -18,19 +16,7 @@ declare module 'vitest' {
 const pageRoot = resolve(dirname(fileURLToPath(import.meta.url)), 'page');
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const outDir = await mkdtemp(join(tmpdir(), 'accord-cm-page-'));
-  try {
-    await build({
-      root: pageRoot,
-      logLevel: 'warn',
-      configFile: false,
-      resolve: { conditions: ['@accord/source', 'module', 'browser', 'import', 'default'] },
-      build: { outDir, emptyOutDir: true, minify: false },
-    });
-  } catch (error) {
-    await rm(outDir, { recursive: true, force: true });
-    throw error;
-  }
-  project.provide('codemirrorPage', outDir);
-  return () => rm(outDir, { recursive: true, force: true });
+  const bundled = await bundlePages(pageRoot, ['index.html']);
+  project.provide('codemirrorPage', bundled.outDir);
+  return bundled.remove;
 }

@@ -1,29 +1,25 @@
 /**
- * Browser-test harness (as `@accord/codemirror`'s): the bundled test page on a loopback static server and a real headless
- * Chromium (the one `@accord/test-browser` finds) driven by playwright-core. Pages of one context
- * on one room sync through a BroadcastChannel. Every wait is on a condition with a deadline.
+ * Browser-test harness of the ProseMirror binding: the page stack of `@accord/test-browser` (the
+ * bundled test page on loopback, a real headless Chromium) opening the page as a named user in a
+ * room, and helpers that read and drive its editor. Pages of one context on one room sync through
+ * a BroadcastChannel. Every wait is on a condition with a deadline.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
 import { waitFor } from '@accord/sync-server/testing';
-import { launchChromium } from '@accord/test-browser';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  type PageStack as BaseStack,
+  type EditorPage,
+  startPageStack as startStack,
+} from '@accord/test-browser';
+import type { BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+export type { EditorPage };
 
-/** The page server and the browser. */
-export interface PageStack {
-  readonly browser: Browser;
-  /** A new browser context (pages in one context share BroadcastChannels). */
-  context(): Promise<BrowserContext>;
+/** The page server and the browser, opening the test page as a named user in a room. */
+export interface PageStack extends BaseStack {
   /**
    * Open the page in `context` on `room` as user `name` with `color`; waits until it is ready.
-   * `extra`: more query parameters (`{ clock: 'manual' }`: the binding runs in virtual time).
-   * `file`: the page (`index.html`, or `tiptap.html` for the Tiptap editor).
+   * `extra`: more query parameters (`{ clock: 'manual' }`: the binding runs in virtual time). `file`: the page (`index.html`, or `tiptap.html` for the Tiptap editor).
    */
   open(
     context: BrowserContext,
@@ -33,69 +29,16 @@ export interface PageStack {
     extra?: Readonly<Record<string, string>>,
     file?: string,
   ): Promise<EditorPage>;
-  stop(): Promise<void>;
-}
-
-/** One page: its editor, with the console errors it printed. */
-export interface EditorPage {
-  readonly page: Page;
-  readonly errors: string[];
 }
 
 /** Serve the bundled page and launch Chromium. */
 export async function startPageStack(): Promise<PageStack> {
-  const root = inject('prosemirrorPage');
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(root)) {
-      res.writeHead(404).end();
-      return;
-    }
-    stat(file).then(
-      (info) => {
-        if (!info.isFile()) throw new Error('not a file');
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-        createReadStream(file).pipe(res);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let browser: Browser;
-  try {
-    browser = await launchChromium({ timeout: 20_000 });
-  } catch (error) {
-    await close(server);
-    throw error;
-  }
+  const stack = await startStack(inject('prosemirrorPage'));
   return {
-    browser,
-    context: () => browser.newContext({ viewport: { width: 1000, height: 700 } }),
-    async open(context, room, name, color, extra = {}, file = 'index.html') {
-      const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      const query = new URLSearchParams({ ...extra, room, name, color });
-      await page.goto(`${origin}/${file}?${query}`);
-      await page.waitForSelector('body[data-ready="true"]');
-      return { page, errors };
-    },
-    async stop() {
-      await browser.close().catch(() => undefined);
-      await close(server);
-    },
+    ...stack,
+    open: (context, room, name, color, extra = {}, file) =>
+      stack.openPage(context, { ...extra, room, name, color }, file),
   };
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((ok) => server.close(() => ok()));
 }
 
 /** The editor's document (ProseMirror JSON). */
