@@ -90,6 +90,14 @@ export type {
 } from './protocol/messages.js';
 export { PROTOCOL_VERSION } from './protocol/messages.js';
 export {
+  FALLBACK_COLOR,
+  MAX_NAME_LENGTH,
+  type PeerPresence,
+  type PresenceSource,
+  safeColor,
+  safeName,
+} from './protocol/presence-peers.js';
+export {
   MAX_PRESENCE_COLOR_BYTES,
   MAX_PRESENCE_NAME_BYTES,
   presenceStateSize,
