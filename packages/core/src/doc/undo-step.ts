@@ -277,7 +277,7 @@ function restoreUnits(
     const marks = text.marks.slice(0, run.marksAt).filter((m) => !exclude.has(m));
     formats.push([text, own, deletedAttributes(text, client, clock, content.length, doc.clientIds, marks)]);
   }
-  seq.integrate(new Item(0, own, content.length, olClient, olClock, client, clock, units, false));
+  seq.integrate(new Item(0, own, content.length, olClient, olClock, client, clock, units));
   for (let i = 0; i < fresh.length; i++)
     copyContent(fresh[i] as Container, sources[i] as Container, replaced);
   return true;

@@ -5,7 +5,7 @@
  * never interleave, forwards or backwards. Ties (same origins) order by client id.
  */
 import type { SequenceEnv } from './env.js';
-import { type Item, type Leaf, NO_CLIENT } from './item.js';
+import { appendText, type Item, type Leaf, NO_CLIENT } from './item.js';
 import type { SequenceIndex } from './leaf-index.js';
 
 /** The parts of a sequence that integration reads and changes (implemented by `Sequence`). */
@@ -117,7 +117,7 @@ export function integrateItem(seq: IntegrationTarget, item: Item): Item {
     item.content !== null &&
     typeof left.content === typeof item.content
   ) {
-    if (typeof left.content === 'string') left.content += item.content as string;
+    if (typeof left.content === 'string') left.content = appendText(left.content, item.content as string);
     else for (const v of item.content as unknown[]) (left.content as unknown[]).push(v);
     left.len += item.len;
     if (!left.deleted) index.adjust(left.leaf as Leaf, item.len);

@@ -14,6 +14,32 @@ export type RunContent = string | unknown[] | null;
 /** Marks "no origin" (the sequence start for left origins, its end for right origins). */
 export const NO_CLIENT = -1;
 
+/** Runs up to this many code units are rebuilt as one flat string on every append. */
+const FLAT_APPEND_LIMIT = 1024;
+
+/**
+ * Which eighth of its power of two a length falls in: a longer run is flattened each time its
+ * length enters a new one (about eight times per doubling).
+ */
+function lengthBucket(n: number): number {
+  const k = 31 - Math.clz32(n);
+  return (k << 3) | ((n >>> (k - 3)) & 7);
+}
+
+/**
+ * `a + b` for a text run's content. JavaScript engines build `a + b` as a rope node pointing at
+ * both halves, so a run typed one character at a time would hold one node per keystroke (about
+ * 32 bytes each, more than the text). Short runs are therefore copied into one flat string on
+ * every append (`join` copies; at most {@link FLAT_APPEND_LIMIT} units), longer ones whenever
+ * their length enters a new eighth of its power of two: amortised, about a dozen units copied
+ * per unit appended, and at most an eighth of a long run in rope nodes.
+ */
+export function appendText(a: string, b: string): string {
+  const n = a.length + b.length;
+  if (n <= FLAT_APPEND_LIMIT || lengthBucket(a.length) !== lengthBucket(n)) return [a, b].join('');
+  return a + b;
+}
+
 /**
  * One run of the sequence. Fields are plain numbers (no id objects) to keep 100,000-item documents
  * small. Deleted runs drop their content and keep only their length (tombstones).
@@ -37,9 +63,15 @@ export class Item {
     public orClock: number,
     /** Units, or `null` when deleted. */
     public content: RunContent,
-    /** True when every unit of the run is deleted. */
-    public deleted: boolean,
   ) {}
+
+  /**
+   * True when every unit of the run is deleted: a deleted run keeps no content (one field fewer
+   * per item; tombstones are often most of a document's items).
+   */
+  get deleted(): boolean {
+    return this.content === null;
+  }
 
   /** Clock of the last unit. */
   get lastClock(): number {
@@ -72,7 +104,6 @@ export class Item {
       this.orClient,
       this.orClock,
       right,
-      this.deleted,
     );
     this.len = offset;
     return item;

@@ -7,7 +7,7 @@
  */
 import type { SequenceEnv, SequenceListener } from './env.js';
 import { type IntegrationTarget, integrateItem } from './integrate.js';
-import { Item, type Leaf, NO_CLIENT, type RunContent } from './item.js';
+import { appendText, Item, type Leaf, NO_CLIENT, type RunContent } from './item.js';
 import { SequenceIndex } from './leaf-index.js';
 
 /** Any UTF-16 surrogate code unit. */
@@ -100,7 +100,7 @@ export class Sequence implements IntegrationTarget {
             ? left.orClient === NO_CLIENT
             : right.client === left.orClient && right.clock === left.orClock)
         ) {
-          if (this.isText) left.content = (left.content as string) + (content as string);
+          if (this.isText) left.content = appendText(left.content as string, content as string);
           else for (const v of content as unknown[]) (left.content as unknown[]).push(v);
           left.len += n;
           idx.adjust(leaf, n);
@@ -119,7 +119,6 @@ export class Sequence implements IntegrationTarget {
       right === null ? NO_CLIENT : right.client,
       right === null ? 0 : right.clock,
       this.isText ? content : (content as unknown[]).slice(),
-      false,
     );
     if (leaf !== null && at >= 0) idx.insertAfterAt(leaf, at, item);
     else idx.insertAfter(left, item);
@@ -152,7 +151,6 @@ export class Sequence implements IntegrationTarget {
       right === null ? NO_CLIENT : right.client,
       right === null ? 0 : right.clock,
       this.isText ? content : (content as unknown[]).slice(),
-      false,
     );
     this.index.insertAfter(dead, item);
     this.env.store.add(item);
@@ -261,7 +259,6 @@ export class Sequence implements IntegrationTarget {
   /** Delete `item` (all its units) and tell the transaction; returns false if it already was. */
   markDeleted(item: Item): boolean {
     if (item.deleted) return false;
-    item.deleted = true;
     item.content = null;
     this.index.adjust(item.leaf as Leaf, -item.len);
     this.env.recordDelete(item.client, item.clock, item.len);

@@ -209,7 +209,7 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
     if (seq !== null) {
       const ci = doc.clientIndex(k.client);
       doc.transaction.touchClient(ci, k.clock);
-      seq.integrate(new Item(ci, k.clock, k.len, ol, k.olClock, or, k.orClock, k.text, false));
+      seq.integrate(new Item(ci, k.clock, k.len, ol, k.olClock, or, k.orClock, k.text));
     }
     for (let i = 0; i < ranges.length; i += 3) {
       const start = ranges[i + 1] as number;

@@ -246,7 +246,6 @@ function integrateRecord(doc: Doc, ci: number, r: UpdateRecord, roots: RootCache
       r.orClient === NONE ? NO_CLIENT : doc.clientIndex(r.orClient),
       r.orClock,
       content,
-      content === null,
     );
     (c as Text).seq.integrate(item);
   } else if (r.t === 1) {

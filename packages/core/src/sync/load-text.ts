@@ -217,7 +217,7 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     }
     const deleted = content === C_DELETED || content === C_DELETED1;
     if (!deleted) live += len;
-    const item = new Item(c, clock, len, olClient, olClock, orClient, orClock, deleted ? null : '', deleted);
+    const item = new Item(c, clock, len, olClient, olClock, orClient, orClock, deleted ? null : '');
     items.push(item);
     counts[c] = (counts[c] as number) + 1;
     sums[c] = (sums[c] as number) + len;

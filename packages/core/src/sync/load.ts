@@ -305,7 +305,6 @@ class SnapshotBuilder {
         r.orClient === NONE ? NO_CLIENT : this.ci(r.orClient),
         r.orClock,
         content,
-        content === null,
       );
       const seq = (c as Text).seq;
       if (typeof content === 'string' && !seq.hasSurrogates) seq.noteText(content);
