@@ -97,20 +97,18 @@ export class ClientRuns {
     return this.chunks;
   }
 
-  /** Call `fn` on every struct overlapping clocks `from .. next-1`, in clock order. */
+  /**
+   * Call `fn` on every struct overlapping clocks `from .. next-1`, in clock order. Finds the
+   * first by binary search (chunk, then index): a transaction's update reads only what it added.
+   */
   forEachFrom(from: number, fn: (s: Struct) => void): void {
-    const first = this.find(from);
-    if (first === undefined) return;
-    let started = false;
-    for (const chunk of this.chunks) {
-      if (!started && (chunk[chunk.length - 1] as Struct).clock < first.clock) continue;
-      for (const s of chunk) {
-        if (!started) {
-          if (s !== first) continue;
-          started = true;
-        }
-        fn(s);
-      }
+    if (from >= this.next || from < 0) return;
+    const chunks = this.chunks;
+    let ci = this.chunkIndex(from);
+    let i = indexIn(chunks[ci] as Struct[], from);
+    for (; ci < chunks.length; ci++, i = 0) {
+      const chunk = chunks[ci] as Struct[];
+      for (; i < chunk.length; i++) fn(chunk[i] as Struct);
     }
   }
 
