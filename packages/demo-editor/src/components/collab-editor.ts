@@ -8,7 +8,8 @@
 import { accordCollab } from '@accord/codemirror';
 import { EditorState } from '@codemirror/state';
 import { EditorView, placeholder } from '@codemirror/view';
-import { css, html, LitElement, type PropertyValues } from 'lit';
+import { css, html, LitElement } from 'lit';
+import { EditorViewController } from '../controllers/editor-view-controller.js';
 import { SubscriptionController } from '../controllers/subscription-controller.js';
 import type { ConnectionModel } from '../model/connection-model.js';
 import type { TextModel } from '../model/text-model.js';
@@ -92,8 +93,35 @@ export class CollabEditor extends LitElement {
   declare text: TextModel | undefined;
   declare connection: ConnectionModel | undefined;
 
-  #view: EditorView | undefined;
-  #boundTo: TextModel | undefined;
+  readonly #editor = new EditorViewController<TextModel, EditorView>(
+    this,
+    () => this.text,
+    (model, parent) => {
+      const { text, undoManager, origin } = model.binding();
+      const presence = this.connection?.presence();
+      return new EditorView({
+        parent,
+        root: this.renderRoot as ShadowRoot,
+        state: EditorState.create({
+          doc: text.toString(),
+          extensions: [
+            accordCollab(text, { undoManager, origin, ...(presence ? { presence } : {}) }),
+            EditorView.lineWrapping,
+            placeholder('Start typing: everyone on this document sees it live.'),
+            EditorView.contentAttributes.of({
+              'data-testid': 'editor',
+              'aria-label': 'Shared text',
+              'aria-describedby': 'editor-help',
+              spellcheck: 'false',
+              autocapitalize: 'off',
+              autocorrect: 'off',
+            }),
+            editorTheme,
+          ],
+        }),
+      });
+    },
+  );
 
   constructor() {
     super();
@@ -104,56 +132,7 @@ export class CollabEditor extends LitElement {
 
   /** The CodeMirror view while a text is bound (for tests and tools). */
   get editorView(): EditorView | undefined {
-    return this.#view;
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    if ((changed.has('text') || changed.has('connection')) && this.text !== this.#boundTo) this.#bind();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#view?.destroy();
-    this.#view = undefined;
-    this.#boundTo = undefined;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated && this.text !== this.#boundTo) this.#bind();
-  }
-
-  /** (Re)create the view for the current text and connection (one per document). */
-  #bind(): void {
-    this.#view?.destroy();
-    this.#view = undefined;
-    this.#boundTo = this.text;
-    const model = this.text;
-    const parent = this.renderRoot.querySelector<HTMLElement>('.surface');
-    if (!model || !parent) return;
-    const { text, undoManager, origin } = model.binding();
-    const presence = this.connection?.presence();
-    this.#view = new EditorView({
-      parent,
-      root: this.renderRoot as ShadowRoot,
-      state: EditorState.create({
-        doc: text.toString(),
-        extensions: [
-          accordCollab(text, { undoManager, origin, ...(presence ? { presence } : {}) }),
-          EditorView.lineWrapping,
-          placeholder('Start typing: everyone on this document sees it live.'),
-          EditorView.contentAttributes.of({
-            'data-testid': 'editor',
-            'aria-label': 'Shared text',
-            'aria-describedby': 'editor-help',
-            spellcheck: 'false',
-            autocapitalize: 'off',
-            autocorrect: 'off',
-          }),
-          editorTheme,
-        ],
-      }),
-    });
+    return this.#editor.view;
   }
 
   override render() {
@@ -192,7 +171,7 @@ export class CollabEditor extends LitElement {
   #historyStep(step: 'undo' | 'redo'): void {
     if (step === 'undo') this.text?.undo();
     else this.text?.redo();
-    this.#view?.focus();
+    this.#editor.view?.focus();
   }
 }
 

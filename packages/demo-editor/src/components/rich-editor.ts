@@ -15,13 +15,14 @@ import {
   blocksToDoc,
   remoteCaretsCss,
 } from '@accord/prosemirror';
-import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
+import { css, html, LitElement, unsafeCSS } from 'lit';
 import { baseKeymap, lift, setBlockType, toggleMark, wrapIn } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
 import type { MarkType } from 'prosemirror-model';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { type Command, EditorState } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
+import { EditorViewController } from '../controllers/editor-view-controller.js';
 import { SubscriptionController } from '../controllers/subscription-controller.js';
 import type { ConnectionModel } from '../model/connection-model.js';
 import type { RichTextModel } from '../model/rich-text-model.js';
@@ -163,8 +164,38 @@ export class RichEditor extends LitElement {
   declare model: RichTextModel | undefined;
   declare connection: ConnectionModel | undefined;
 
-  #view: EditorView | undefined;
-  #boundTo: RichTextModel | undefined;
+  readonly #editor = new EditorViewController<RichTextModel, EditorView>(
+    this,
+    () => this.model,
+    (model, parent) => {
+      const presence = this.connection?.presence();
+      const { blocks, undoManager, origin } = model;
+      return new EditorView(parent, {
+        state: EditorState.create({
+          doc: blocksToDoc(blocks, schema),
+          plugins: [
+            ...accordProsemirror(blocks, { undoManager, origin, ...(presence ? { presence } : {}) }),
+            keymap({
+              'Mod-b': commands.bold,
+              'Mod-i': commands.italic,
+              'Mod-e': commands.code,
+              'Mod-k': commands.link,
+              Enter: splitListItem(nodes.list_item),
+              Tab: sinkListItem(nodes.list_item),
+              'Shift-Tab': liftListItem(nodes.list_item),
+            }),
+            keymap(baseKeymap),
+          ],
+        }),
+        attributes: {
+          'data-testid': 'rich-editor',
+          'aria-label': 'Shared rich text',
+          'aria-describedby': 'rich-help',
+          spellcheck: 'false',
+        },
+      });
+    },
+  );
 
   constructor() {
     super();
@@ -180,64 +211,12 @@ export class RichEditor extends LitElement {
 
   /** The ProseMirror view while blocks are bound (for tests and tools). */
   get editorView(): EditorView | undefined {
-    return this.#view;
+    return this.#editor.view;
   }
 
   /** The document the shared blocks show as, as ProseMirror JSON (for tests and tools). */
   accordJSON(): unknown {
     return this.model ? blocksToDoc(this.model.blocks, schema).toJSON() : null;
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    if ((changed.has('model') || changed.has('connection')) && this.model !== this.#boundTo) this.#bind();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#view?.destroy();
-    this.#view = undefined;
-    this.#boundTo = undefined;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated && this.model !== this.#boundTo) this.#bind();
-  }
-
-  /** (Re)create the view for the current blocks and connection (one per document). */
-  #bind(): void {
-    this.#view?.destroy();
-    this.#view = undefined;
-    this.#boundTo = this.model;
-    const model = this.model;
-    const parent = this.renderRoot.querySelector<HTMLElement>('.surface');
-    if (!model || !parent) return;
-    const presence = this.connection?.presence();
-    const { blocks, undoManager, origin } = model;
-    this.#view = new EditorView(parent, {
-      state: EditorState.create({
-        doc: blocksToDoc(blocks, schema),
-        plugins: [
-          ...accordProsemirror(blocks, { undoManager, origin, ...(presence ? { presence } : {}) }),
-          keymap({
-            'Mod-b': commands.bold,
-            'Mod-i': commands.italic,
-            'Mod-e': commands.code,
-            'Mod-k': commands.link,
-            Enter: splitListItem(nodes.list_item),
-            Tab: sinkListItem(nodes.list_item),
-            'Shift-Tab': liftListItem(nodes.list_item),
-          }),
-          keymap(baseKeymap),
-        ],
-      }),
-      attributes: {
-        'data-testid': 'rich-editor',
-        'aria-label': 'Shared rich text',
-        'aria-describedby': 'rich-help',
-        spellcheck: 'false',
-      },
-    });
   }
 
   override render() {
@@ -287,14 +266,14 @@ export class RichEditor extends LitElement {
   }
 
   #run(name: CommandName): void {
-    const view = this.#view;
+    const view = this.#editor.view;
     if (!view) return;
     commands[name](view.state, view.dispatch, view);
     view.focus();
   }
 
   #history(command: Command): void {
-    const view = this.#view;
+    const view = this.#editor.view;
     if (!view) return;
     command(view.state, view.dispatch, view);
     view.focus();
