@@ -116,6 +116,8 @@ export class SqliteStore {
       .immediate();
     this.stmts = prepare(this.db);
     const s = this.stmts;
+    // Write transactions take the write lock first (BEGIN IMMEDIATE, waiting under busy_timeout):
+    // a deferred one that reads first is refused at once when the commit worker committed since.
     this.appendTx = this.db.transaction((entries: readonly AppendEntry[]) => {
       const seqs: number[] = [];
       for (const e of entries) {
@@ -123,18 +125,18 @@ export class SqliteStore {
         seqs.push(Number(r.lastInsertRowid));
       }
       return seqs;
-    });
+    }).immediate;
     this.compactTx = this.db.transaction((docId: string, snapshot: Uint8Array, upTo: number) => {
       const cur = s.snapshotUpTo.get(docId) as { upto: number } | undefined;
       if (cur && cur.upto > upTo) return;
       s.upsertSnapshot.run(docId, snapshot, upTo);
       s.deleteFolded.run(docId, upTo);
       s.deleteStaged.run(docId, upTo);
-    });
+    }).immediate;
     this.foldTx = this.db.transaction(() => {
       s.foldMove.run();
       s.foldClear.run();
-    });
+    }).immediate;
     // One read transaction: the snapshot and the log entries after it come from the same state,
     // even when the commit worker compacts or folds this document in between.
     this.loadTx = this.db.transaction((docId: string) => this.readDocument(docId));
@@ -147,7 +149,7 @@ export class SqliteStore {
         s.putVersion.run(docId, v.term, v.seq, v.at, v.stateVector, v.data);
         if (keep > 0) s.pruneVersions.run(docId, docId, keep);
       },
-    );
+    ).immediate;
   }
 
   /** Open (or create) the node's database under `options.dir`. Throws if SQLite cannot open it. */
@@ -339,10 +341,14 @@ export class SqliteStore {
       : { at: r.at, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
   }
 
-  /** Run `fn` inside one transaction (for callers composing several writes atomically). */
+  /**
+   * Run `fn` inside one transaction (for callers composing several writes atomically). Write
+   * transactions here take the write lock first (BEGIN IMMEDIATE): one that read first would be
+   * refused at once when the commit worker's connection committed in between.
+   */
   transaction<T>(fn: () => T): T {
     this.check();
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   /** Checkpoint the WAL into the main file and close. Idempotent. */

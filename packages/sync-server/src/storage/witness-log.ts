@@ -85,13 +85,13 @@ export class WitnessLog {
     this.dropTx = this.db.transaction((docId: string, upTo: number) => {
       stamps.run(docId, upTo);
       return folded.run(docId, upTo).changes + staged.run(docId, upTo).changes;
-    });
+    }).immediate;
     const insert = this.db.prepare(
       'INSERT OR REPLACE INTO witness_stamps (doc, seq, origin, stamp) VALUES (?, ?, ?, ?)',
     );
     this.saveTx = this.db.transaction((rows: readonly StampRow[]) => {
       for (const r of rows) insert.run(r.docId, r.seq, r.origin, r.stamp);
-    });
+    }).immediate;
     this.entriesStmt = this.db.prepare(ENTRIES_SQL);
   }
 

@@ -42,6 +42,9 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = ' + workerData.sync);
 db.pragma('busy_timeout = 10000');
 const sql = workerData.sql;
+// Every transaction here writes, so each takes the write lock first (BEGIN IMMEDIATE), waiting
+// for it under busy_timeout. A deferred one that reads first is refused at once ("database is
+// locked") when another connection commits between its read and its first write.
 const insert = db.prepare(sql.append);
 const foldDue = db.prepare(sql.foldDue);
 const foldMove = db.prepare(sql.foldMove);
@@ -62,7 +65,7 @@ const fold = db.transaction(() => {
   foldClear.run();
 });
 const foldIfDue = (lastSeq) => {
-  if (foldDue.get(lastSeq, workerData.foldRows).due === 1) fold();
+  if (foldDue.get(lastSeq, workerData.foldRows).due === 1) fold.immediate();
 };
 const snapshotUpTo = db.prepare(sql.snapshotUpTo);
 const upsertSnapshot = db.prepare(sql.upsertSnapshot);
@@ -82,7 +85,7 @@ parentPort.on('message', (m) => {
   }
   if (m.type === 'compact') {
     try {
-      compact(m.docId, m.snapshot, m.upTo);
+      compact.immediate(m.docId, m.snapshot, m.upTo);
       parentPort.postMessage({ type: 'compacted' });
     } catch (e) {
       parentPort.postMessage({ type: 'failed', message: String((e && e.message) || e) });
@@ -91,7 +94,7 @@ parentPort.on('message', (m) => {
   }
   const t0 = performance.now();
   try {
-    const seqs = commit(m.docs, m.data, m.ends);
+    const seqs = commit.immediate(m.docs, m.data, m.ends);
     parentPort.postMessage({ type: 'done', seqs, ms: performance.now() - t0 });
     // After the reply, so this batch's acknowledgements do not wait for the fold; the next batch
     // queues meanwhile. A failed fold changes nothing (it is one transaction) and is retried later.

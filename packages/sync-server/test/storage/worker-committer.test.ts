@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore, StoreClosedError } from '../../src/storage/sqlite-store.js';
 import { WorkerCommitter } from '../../src/storage/worker-committer.js';
@@ -75,6 +76,35 @@ describe('WorkerCommitter compaction', () => {
     expect(loaded.snapshotUpTo).toBe(seqs[2]);
     expect(Array.from(loaded.snapshot as Uint8Array)).toEqual(Array.from(snapshot));
     expect(loaded.updates.map((x) => Array.from(x))).toEqual([Array.from(u(4))]);
+    await wc.close();
+    store.close();
+  });
+
+  it('a compaction waits for another connection that holds the write lock and commits meanwhile', async () => {
+    // A deferred transaction reads, then waits for the write lock; when the other connection
+    // commits first, its read is stale and SQLite refuses it at once ("database is locked"), which
+    // chaos logs showed for compactions on full nodes. The worker's transactions take the lock
+    // first (BEGIN IMMEDIATE), so they wait for it instead.
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const wc = new WorkerCommitter(store.path, 'full');
+    const seqs = await Promise.all([1, 2].map((c) => wc.append('d', u(c))));
+    const other = new Database(store.path);
+    other.pragma('busy_timeout = 10000');
+    other.exec('CREATE TABLE IF NOT EXISTS probe (x INTEGER)');
+    other.exec('BEGIN IMMEDIATE');
+    const snapshot = gsetUpdate([1, 2].map((c) => ({ replica: 1, counter: c, payload: `p${c}` })));
+    const compaction = wc.compact('d', snapshot, seqs[1] as number);
+    const appended = wc.append('d', u(3));
+    // Let the worker reach the lock, then write and commit on the other connection.
+    await new Promise((r) => setTimeout(r, 300));
+    other.exec('INSERT INTO probe VALUES (1)');
+    other.exec('COMMIT');
+    await expect(compaction).resolves.toBeUndefined();
+    await expect(appended).resolves.toBeGreaterThan(seqs[1] as number);
+    const loaded = store.load('d');
+    expect(loaded.snapshotUpTo).toBe(seqs[1]);
+    expect(loaded.updates.map((x) => Array.from(x))).toEqual([Array.from(u(3))]);
+    other.close();
     await wc.close();
     store.close();
   });
