@@ -244,19 +244,19 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
     const nClients = dec.readCount(1);
     const clients: number[] = [];
     for (let i = 0; i < nClients; i++) clients.push(dec.readVarUint());
-    const client = (): number => {
-      const i = dec.readVarUint();
+    const clientOf = (i: number): number => {
       const c = clients[i];
       if (c === undefined) throw new DecodeError('invalid', `client index ${i} out of range`);
       return c;
     };
+    const client = (): number => clientOf(dec.readVarUint());
     const records: UpdateRecord[] = [];
     const nGroups = dec.readCount(2);
     for (let g = 0; g < nGroups; g++) {
       if (dec.peekU8() === G_MARKS) {
         if (version < MARKS_VERSION) throw new DecodeError('bad-tag', 'a marks group before version 4');
         dec.readU8();
-        readMarksGroup(dec, client, records);
+        readMarksGroup(dec, clientOf, records);
       } else readGroup(dec, client, records, version >= PACKED_TEXT_VERSION);
     }
     const deletes = new Map<number, number[]>();

@@ -24,8 +24,7 @@ export function readSnapshotMarks(
   toIndex: readonly number[],
   name: string,
 ): MarkRecord[] | null {
-  const client = (): number => {
-    const i = dec.readVarUint();
+  const client = (i: number): number => {
     const c = toIndex[i];
     if (c === undefined) throw new DecodeError('invalid', `client index ${i} out of range`);
     return c;
