@@ -13,7 +13,9 @@
  * mark: the info column's length is the count), so that each column's bytes, which repeat a few
  * values (info bytes, key numbers, small clock deltas, `true`), can be Huffman-coded alone; its
  * time column writes a mark's logical time, when its wall time equals the previous mark's, as a
- * signed delta from the previous logical time plus one. Groups of at least 16 marks are written
+ * signed delta from the previous logical time plus one, and a key named for the first time as
+ * how many code units (at most 32) it shares with the key named before it, then the rest (keys
+ * such as `comment:17`, `comment:18` take a few bytes). Groups of at least 16 marks are written
  * in whichever layout is shorter (rows on a tie); smaller ones in rows. Every column must be read
  * to its end.
  *
@@ -70,6 +72,24 @@ const COLUMNS_MIN = 16;
 /** Largest HLC wall time and logical counter accepted (as for map entries). */
 export const MAX_WALL = 2 ** 47;
 export const MAX_LOGICAL = 2 ** 31;
+
+/** Longest prefix a new key shares with the key named before it (column layout). */
+const MAX_SHARED = 32;
+
+/**
+ * How many leading code units (at most {@link MAX_SHARED}) `b` shares with `a`, never ending
+ * between the halves of a surrogate pair (the rest is written as a string).
+ */
+function sharedPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length, MAX_SHARED);
+  let p = 0;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  if (p > 0) {
+    const c = b.charCodeAt(p - 1);
+    if (c >= 0xd800 && c <= 0xdbff) p--;
+  }
+  return p;
+}
 
 /** The id mode of `r` after `prev` (see the module comment). */
 function idMode(r: MarkRecord, prev: MarkRecord | null): number {
@@ -157,6 +177,7 @@ function writeFields(
   const time = cols[C_TIME] as Encoder;
   const values = cols[C_VALUE] as Encoder;
   const keys = new Map<string, number>();
+  let lastNew = '';
   let prev: MarkRecord | null = null;
   for (const r of records) {
     const mode = idMode(r, prev);
@@ -193,7 +214,12 @@ function writeFields(
     if (k !== undefined) keyCol.writeVarUint(k);
     else {
       keyCol.writeVarUint(0);
-      keyCol.writeString(r.key);
+      if (predict) {
+        const p = sharedPrefix(lastNew, r.key);
+        keyCol.writeVarUint(p);
+        keyCol.writeString(p === 0 ? r.key : r.key.slice(p));
+        lastNew = r.key;
+      } else keyCol.writeString(r.key);
       keys.set(r.key, keys.size + 1);
     }
     const dWall = r.wall - (prev === null ? 0 : prev.wall);
@@ -258,6 +284,7 @@ function readFields(
   const time = cols[C_TIME] as Decoder;
   const values = cols[C_VALUE] as Decoder;
   const keys: string[] = [];
+  let lastNew = '';
   let prev: MarkRecord | null = null;
   for (let i = 0; i < n; i++) {
     const info = info0.readU8();
@@ -302,7 +329,13 @@ function readFields(
     const k = keyCol.readVarUint();
     let key: string;
     if (k === 0) {
-      key = keyCol.readString();
+      if (predict) {
+        const p = keyCol.readVarUint();
+        if (p > MAX_SHARED || p > lastNew.length)
+          throw new DecodeError('invalid', 'mark key prefix too long');
+        key = lastNew.slice(0, p) + keyCol.readString();
+        lastNew = key;
+      } else key = keyCol.readString();
       if (key.length === 0) throw new DecodeError('invalid', 'empty mark key');
       keys.push(key);
     } else {

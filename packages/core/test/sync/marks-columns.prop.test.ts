@@ -139,6 +139,32 @@ describe('marks groups in the column layout', () => {
     expect(columns).toBeGreaterThan(runs / 4);
   });
 
+  it('keys named for the first time round-trip through their shared prefixes, surrogate pairs whole', () => {
+    const part = fc.constantFrom('comment:', '1', '2', '\u{1F600}', '\u{1F601}', 'a'.repeat(40), 'é');
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(part, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 40 }),
+        (names) => {
+          const records = alikeRecords(200).map((r, i) => ({
+            ...r,
+            key: (names[i % names.length] as string[]).join(''),
+          }));
+          const bytes = encodeUpdate({ records, deletes: new Map() });
+          expect(groupAt(bytes, 2)).toBeGreaterThan(0);
+          expect(decodeUpdate(bytes).records).toEqual(records);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Many comments: each new key after the first takes a few bytes, not its whole name.
+    const comments = alikeRecords(400).map((r, i) => ({ ...r, key: i % 2 === 0 ? 'bold' : `comment:${i}` }));
+    const plain = alikeRecords(400).map((r, i) => ({ ...r, key: i % 2 === 0 ? 'bold' : 'italic' }));
+    const extra =
+      encodeUpdate({ records: comments, deletes: new Map() }).length -
+      encodeUpdate({ records: plain, deletes: new Map() }).length;
+    expect(extra).toBeLessThan(200 * 4);
+  });
+
   it('marks made alike take the column layout, shorter than the rows, and round-trip', () => {
     fc.assert(
       fc.property(alikeArb, (steps) => {
