@@ -8,8 +8,10 @@ import { MAX_MARK_KEY, MarkOp } from '../doc/marks.js';
 import type { Text } from '../doc/text.js';
 import type { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
+import { MAX_CLOCK } from '../format/group-codec.js';
 import { readMarksGroup } from '../format/marks-codec.js';
 import type { MarkRecord, UpdateRecord } from '../format/records.js';
+import { markClocks, unskipClock } from '../format/skip-marks.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
 
@@ -86,4 +88,50 @@ export function unitsOnly(
     if (m.endClient !== NO_CLIENT && !isUnit(orders, m.endClient, m.endClock)) return false;
   }
   return true;
+}
+
+/**
+ * The items of a text read with clocks that skip its marks' clocks (`skip-marks.ts`), counted
+ * back and cut at each mark clock inside them, in document order (`counts` per client index grows
+ * by the items added). Null when they would be cut more often than there are marks.
+ */
+export function unskipItems(
+  items: readonly Item[],
+  marks: readonly MarkRecord[],
+  counts: number[],
+): Item[] | null {
+  const clocks = markClocks(marks);
+  let budget = marks.length;
+  const out: Item[] = [];
+  for (const it of items) {
+    const skipped = clocks.get(it.client);
+    const olClock = it.olClient === NO_CLIENT ? it.olClock : unskipClock(clocks.get(it.olClient), it.olClock);
+    const orClock = it.orClient === NO_CLIENT ? it.orClock : unskipClock(clocks.get(it.orClient), it.orClock);
+    let clock = unskipClock(skipped, it.clock);
+    let k = skipped === undefined ? 0 : clock - it.clock;
+    let done = 0;
+    let olClient = it.olClient;
+    let ol = olClock;
+    const content = it.deleted ? null : '';
+    for (;;) {
+      const next =
+        skipped !== undefined && k < skipped.length ? (skipped[k] as number) : Number.POSITIVE_INFINITY;
+      const take = Math.min(it.len - done, next - clock);
+      if (clock + take > MAX_CLOCK) return null;
+      out.push(new Item(it.client, clock, take, olClient, ol, it.orClient, orClock, content, it.deleted));
+      done += take;
+      if (done === it.len) break;
+      if (--budget < 0) return null;
+      counts[it.client] = (counts[it.client] as number) + 1;
+      olClient = it.client;
+      ol = clock + take - 1;
+      clock = next + 1;
+      k++;
+      while (skipped !== undefined && k < skipped.length && skipped[k] === clock) {
+        clock++;
+        k++;
+      }
+    }
+  }
+  return out;
 }
