@@ -93,22 +93,36 @@ export function unitsOnly(
 /**
  * The items of a text read with clocks that skip its marks' clocks (`skip-marks.ts`), counted
  * back and cut at each mark clock inside them, in document order (`counts` per client index grows
- * by the items added). Null when they would be cut more often than there are marks.
+ * by the items added); items not cut are changed in place. Null when they would be cut more often
+ * than there are marks.
  */
 export function unskipItems(
   items: readonly Item[],
   marks: readonly MarkRecord[],
   counts: number[],
 ): Item[] | null {
-  const clocks = markClocks(marks);
+  // By client index (small integers): an array lookup per clock, not a map's.
+  const clocks: (number[] | undefined)[] = new Array(counts.length).fill(undefined);
+  for (const [c, list] of markClocks(marks)) clocks[c] = list;
   let budget = marks.length;
   const out: Item[] = [];
   for (const it of items) {
-    const skipped = clocks.get(it.client);
-    const olClock = it.olClient === NO_CLIENT ? it.olClock : unskipClock(clocks.get(it.olClient), it.olClock);
-    const orClock = it.orClient === NO_CLIENT ? it.orClock : unskipClock(clocks.get(it.orClient), it.orClock);
+    const skipped = clocks[it.client];
+    const olClock = it.olClient === NO_CLIENT ? it.olClock : unskipClock(clocks[it.olClient], it.olClock);
+    const orClock = it.orClient === NO_CLIENT ? it.orClock : unskipClock(clocks[it.orClient], it.orClock);
     let clock = unskipClock(skipped, it.clock);
     let k = skipped === undefined ? 0 : clock - it.clock;
+    const next0 =
+      skipped !== undefined && k < skipped.length ? (skipped[k] as number) : Number.POSITIVE_INFINITY;
+    if (next0 - clock >= it.len) {
+      // Not cut (most items): the parsed item itself, with its clocks counted back.
+      if (clock + it.len > MAX_CLOCK) return null;
+      it.clock = clock;
+      it.olClock = olClock;
+      it.orClock = orClock;
+      out.push(it);
+      continue;
+    }
     let done = 0;
     let olClient = it.olClient;
     let ol = olClock;
