@@ -110,4 +110,40 @@ describe('text groups that skip their marks’ clocks', () => {
     expect(() => applyUpdate(d, bytes)).toThrow(DecodeError);
     expect(d.store.clients.size).toBe(0);
   });
+
+  it('damaged snapshots that skip marks’ clocks (general path) are refused cleanly or load soundly', () => {
+    const source = typedAroundMarks();
+    const t = source.getText('t');
+    for (let i = 0; i < 30; i++) {
+      t.insert(t.length, ` w${i}`);
+      if (i % 3 === 0) t.format(t.length - 2, 2, { [i % 2 === 0 ? 'bold' : 'link']: true });
+      if (i % 7 === 0) t.delete(i, 2);
+    }
+    source.getMap('m').set('k', 1);
+    const snap = encodeStateAsUpdate(source);
+    expect(snap[1]).toBe(3);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (flips, cut) => {
+          const bytes = snap.slice();
+          for (const [k, v] of flips) bytes[2 + (k % (bytes.length - 2))] = v;
+          const input = cut ? bytes.subarray(0, (flips[0] as [number, number])[0] % bytes.length) : bytes;
+          const target = makeDoc(9);
+          try {
+            applyUpdate(target, input);
+          } catch (e) {
+            expect(e).toBeInstanceOf(DecodeError);
+            expect(target.store.clients.size).toBe(0);
+            return;
+          }
+          const copy = makeDoc(11);
+          applyUpdate(copy, encodeStateAsUpdate(target));
+          expect(copy.getText('t').toDelta()).toEqual(target.getText('t').toDelta());
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });
