@@ -5,7 +5,7 @@
  * ```
  * u8 tag 3, u8 form: 0 root (name) | 1 nested (holder client index, clock), plus 2 for columns
  * rows:    count, then per mark: u8 info, id, start anchor, end anchor, key, HLC wall, logical, value
- * columns: u8 mask, then 7 columns (info, id, start, end, key, time, value), each packed
+ * columns: u8 mask, then 8 columns (info, id, start, end, key, time, repeat, value), each packed
  *          (`huffman.ts`) when its bit in the mask is set, else a varuint length and its bytes
  * ```
  *
@@ -13,7 +13,9 @@
  * mark: the info column's length is the count), so that each column's bytes, which repeat a few
  * values (info bytes, key numbers, small clock deltas, `true`), can be Huffman-coded alone; its
  * time column writes a mark's logical time, when its wall time equals the previous mark's, as a
- * signed delta from the previous logical time plus one, and a key named for the first time as
+ * signed delta from the previous logical time plus one; its repeat column holds a byte per mark
+ * (bit 0: the start anchor is the unit the previous mark's start names, bit 1: the same for the
+ * end; such an anchor is not written again); and a key named for the first time as
  * how many code units (at most 32) it shares with the key named before it, then the rest (keys
  * such as `comment:17`, `comment:18` take a few bytes). Groups of at least 16 marks are written
  * in whichever layout is shorter (rows on a tie); smaller ones in rows. Every column must be read
@@ -63,8 +65,13 @@ const C_START = 2;
 const C_END = 3;
 const C_KEY = 4;
 const C_TIME = 5;
-const C_VALUE = 6;
-const COLUMNS = 7;
+const C_SAME = 6;
+const C_VALUE = 7;
+const COLUMNS = 8;
+
+/** Bits of the column layout's repeat column: the start / end anchor is the previous mark's. */
+const S_START = 1;
+const S_END = 2;
 
 /** Groups with fewer marks are written in the row layout without trying the column layout. */
 const COLUMNS_MIN = 16;
@@ -176,6 +183,7 @@ function writeFields(
   const keyCol = cols[C_KEY] as Encoder;
   const time = cols[C_TIME] as Encoder;
   const values = cols[C_VALUE] as Encoder;
+  const same = cols[C_SAME] as Encoder;
   const keys = new Map<string, number>();
   let lastNew = '';
   let prev: MarkRecord | null = null;
@@ -200,12 +208,23 @@ function writeFields(
       ids.writeVarUint(ci(r.client));
       ids.writeVarUint(r.clock);
     }
-    if (sOwn) start.writeVarInt(r.sClock - r.clock);
+    // Column layout: an anchor on the unit the previous mark's anchor (same end) names is not
+    // written again (a format of several keys, a typing run's marks, an unformat of both).
+    const sSame =
+      predict && prev !== null && !sEdge && r.sClient === prev.sClient && r.sClock === prev.sClock;
+    const eSame =
+      predict && prev !== null && !eEdge && r.eClient === prev.eClient && r.eClock === prev.eClock;
+    if (predict) same.writeU8((sSame ? S_START : 0) | (eSame ? S_END : 0));
+    if (sSame) {
+      // Written by a mark before.
+    } else if (sOwn) start.writeVarInt(r.sClock - r.clock);
     else if (!sEdge) {
       start.writeVarUint(ci(r.sClient));
       start.writeVarUint(r.sClock);
     }
-    if (near) end.writeVarInt(r.eClock - r.sClock);
+    if (eSame) {
+      // Written by a mark before.
+    } else if (near) end.writeVarInt(r.eClock - r.sClock);
     else if (!eEdge) {
       end.writeVarUint(ci(r.eClient));
       end.writeVarUint(r.eClock);
@@ -283,6 +302,7 @@ function readFields(
   const keyCol = cols[C_KEY] as Decoder;
   const time = cols[C_TIME] as Decoder;
   const values = cols[C_VALUE] as Decoder;
+  const same = cols[C_SAME] as Decoder;
   const keys: string[] = [];
   let lastNew = '';
   let prev: MarkRecord | null = null;
@@ -306,9 +326,24 @@ function readFields(
     if (eEdge && (info & I_END_AFTER) !== 0) throw new DecodeError('invalid', 'an edge anchor has no side');
     const near = (info & I_END_NEAR) !== 0;
     if (near && (sEdge || eEdge)) throw new DecodeError('invalid', 'an edge anchor has no client');
+    const repeats = predict ? same.readU8() : 0;
+    if (repeats > (S_START | S_END))
+      throw new DecodeError('invalid', `unknown anchor repeat bits ${repeats}`);
+    const sSame = (repeats & S_START) !== 0;
+    const eSame = (repeats & S_END) !== 0;
+    if (
+      (sSame && (sEdge || prev === null || prev.sClient === NONE)) ||
+      (eSame && (eEdge || prev === null || prev.eClient === NONE))
+    )
+      throw new DecodeError('invalid', 'an anchor repeats no unit anchor');
     let sClient: number;
     let sClock: number;
-    if (sOwn) {
+    if (sSame) {
+      sClient = (prev as MarkRecord).sClient;
+      sClock = (prev as MarkRecord).sClock;
+      if (sOwn && sClient !== c)
+        throw new DecodeError('invalid', 'a repeated start is not on the mark’s replica');
+    } else if (sOwn) {
       sClient = c;
       sClock = clock + start.readVarInt();
       if (sClock < 0 || sClock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
@@ -318,7 +353,12 @@ function readFields(
     }
     let eClient = NONE;
     let eClock = 0;
-    if (near) {
+    if (eSame) {
+      eClient = (prev as MarkRecord).eClient;
+      eClock = (prev as MarkRecord).eClock;
+      if (near && eClient !== sClient)
+        throw new DecodeError('invalid', 'a repeated end is not near its start');
+    } else if (near) {
       eClient = sClient;
       eClock = sClock + end.readVarInt();
       if (eClock < 0 || eClock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
