@@ -39,14 +39,15 @@ export function shiftBoundaries(
   const unsure: number[] = [];
   const b = pos.length;
   if (b === 0 || pending.length === 0) return unsure;
-  const order: number[] = new Array<number>(b);
-  for (let i = 0; i < b; i++) order[i] = i;
-  order.sort((x, y) => (pos[x] as number) - (pos[y] as number));
+  const order = sortedOrder(pos);
   // Value of slot i: base[i] plus the sum of tree deltas at slots <= i (range add, point query).
   const base = new Float64Array(b);
   for (let i = 0; i < b; i++) base[i] = pos[order[i] as number] as number;
   const tree = new Float64Array(b + 1);
+  // The same deltas by slot, summed once at the end: every final value in O(b).
+  const diff = new Float64Array(b);
   const addFrom = (i: number, d: number): void => {
+    diff[i] = (diff[i] as number) + d;
     for (let x = i + 1; x <= b; x += x & -x) tree[x] = (tree[x] as number) + d;
   };
   const valueAt = (i: number): number => {
@@ -100,6 +101,39 @@ export function shiftBoundaries(
       if (i < b) addFrom(i, n);
     }
   }
-  for (let i = 0; i < b; i++) pos[order[i] as number] = valueAt(i);
+  let sum = 0;
+  for (let i = 0; i < b; i++) {
+    sum += diff[i] as number;
+    pos[order[i] as number] = (base[i] as number) + sum;
+  }
   return unsure;
+}
+
+/** Below this many boundaries and positions, {@link sortedOrder} packs (position, index) into one double. */
+const PACK_INDEX = 2 ** 22;
+const PACK_POS = 2 ** 30;
+
+/**
+ * The indexes of `pos` in ascending order of position, equal positions by index (as a stable
+ * sort of the indexes gives). Non-negative integer positions and indexes small enough are packed
+ * as `position * 2^22 + index`, exact in a double, and sorted as numbers: no comparator calls.
+ */
+function sortedOrder(pos: readonly number[]): Int32Array | number[] {
+  const b = pos.length;
+  let packable = b < PACK_INDEX;
+  for (let i = 0; packable && i < b; i++) {
+    const p = pos[i] as number;
+    packable = p >= 0 && p < PACK_POS && Number.isInteger(p);
+  }
+  if (!packable) {
+    const order: number[] = new Array<number>(b);
+    for (let i = 0; i < b; i++) order[i] = i;
+    return order.sort((x, y) => (pos[x] as number) - (pos[y] as number));
+  }
+  const packed = new Float64Array(b);
+  for (let i = 0; i < b; i++) packed[i] = (pos[i] as number) * PACK_INDEX + i;
+  packed.sort();
+  const order = new Int32Array(b);
+  for (let i = 0; i < b; i++) order[i] = (packed[i] as number) % PACK_INDEX;
+  return order;
 }

@@ -350,7 +350,10 @@ export class Text extends SequenceContainer {
     for (const k of [...keys].sort()) {
       const want = attributes[k] ?? null;
       const has = k in current ? current[k] : null;
-      if (canonicalJson(want) !== canonicalJson(has)) this.addMark(index, length, k, want);
+      // Equal primitives need no canonical JSON (the common case: `true`, `null`).
+      if (want === has) continue;
+      if (typeof want !== 'object' || typeof has !== 'object' || canonicalJson(want) !== canonicalJson(has))
+        this.addMark(index, length, k, want);
     }
   }
 

@@ -30,6 +30,11 @@ export interface Group {
   records: UpdateRecord[];
   /** A text or list group's records as columns, written instead of `records` when present. */
   columns?: SeqColumns;
+  /**
+   * A text group whose clocks skip the clocks of the text's marks (`skip-marks.ts`): the update
+   * is then written with flag bit 1, and every text group in it that has marks must be so.
+   */
+  skipsMarks?: boolean;
 }
 
 /**

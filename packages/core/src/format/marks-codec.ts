@@ -3,9 +3,23 @@
  * (`doc/marks.ts`), written apart from its characters so that plain text never pays for them.
  *
  * ```
- * u8 tag 3, u8 0 root (name) | 1 nested (holder client index, clock)
- * count, then per mark: u8 info, id, start anchor, end anchor, key, HLC wall, logical, value
+ * u8 tag 3, u8 form: 0 root (name) | 1 nested (holder client index, clock), plus 2 for columns
+ * rows:    count, then per mark: u8 info, id, start anchor, end anchor, key, HLC wall, logical, value
+ * columns: u8 mask, then 8 columns (info, id, start, end, key, time, repeat, value), each packed
+ *          (`huffman.ts`) when its bit in the mask is set, else a varuint length and its bytes
  * ```
+ *
+ * The column layout holds the same fields as the rows, each in its column (one info byte per
+ * mark: the info column's length is the count), so that each column's bytes, which repeat a few
+ * values (info bytes, key numbers, small clock deltas, `true`), can be Huffman-coded alone; its
+ * time column writes a mark's logical time, when its wall time equals the previous mark's, as a
+ * signed delta from the previous logical time plus one; its repeat column holds a byte per mark
+ * (bit 0: the start anchor is the unit the previous mark's start names, bit 1: the same for the
+ * end; such an anchor is not written again); and a key named for the first time as
+ * how many code units (at most 32) it shares with the key named before it, then the rest (keys
+ * such as `comment:17`, `comment:18` take a few bytes). Groups of at least 16 marks are written
+ * in whichever layout is shorter (rows on a tie); smaller ones in rows. Every column must be read
+ * to its end.
  *
  * Info byte: bit 0 the mark removes its key (no value follows), bit 1 the start anchor sits after
  * its unit, bits 2-3 id mode (as map records: 0 continues the previous record, 1 same client with
@@ -23,8 +37,9 @@
  * stored values (`values-codec.ts`) without containers; an explicit `null` value is refused (it is
  * written as bit 0), so every mark has one encoding.
  */
-import type { Decoder } from '../encoding/decoder.js';
-import type { Encoder } from '../encoding/encoder.js';
+import { Decoder } from '../encoding/decoder.js';
+import { Encoder } from '../encoding/encoder.js';
+import { packBytes, unpackBytes } from '../encoding/huffman.js';
 import { DecodeError } from '../errors.js';
 import { MAX_CLOCK, readClock } from './group-codec.js';
 import { type MarkRecord, NONE, type ParentRef, type UpdateRecord } from './records.js';
@@ -43,9 +58,45 @@ const I_START_EDGE = 32;
 const I_END_EDGE = 64;
 const I_END_NEAR = 128;
 
+/** Columns of the column layout, in the order they are written. */
+const C_INFO = 0;
+const C_ID = 1;
+const C_START = 2;
+const C_END = 3;
+const C_KEY = 4;
+const C_TIME = 5;
+const C_SAME = 6;
+const C_VALUE = 7;
+const COLUMNS = 8;
+
+/** Bits of the column layout's repeat column: the start / end anchor is the previous mark's. */
+const S_START = 1;
+const S_END = 2;
+
+/** Groups with fewer marks are written in the row layout without trying the column layout. */
+const COLUMNS_MIN = 16;
+
 /** Largest HLC wall time and logical counter accepted (as for map entries). */
 export const MAX_WALL = 2 ** 47;
 export const MAX_LOGICAL = 2 ** 31;
+
+/** Longest prefix a new key shares with the key named before it (column layout). */
+const MAX_SHARED = 32;
+
+/**
+ * How many leading code units (at most {@link MAX_SHARED}) `b` shares with `a`, never ending
+ * between the halves of a surrogate pair (the rest is written as a string).
+ */
+function sharedPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length, MAX_SHARED);
+  let p = 0;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  if (p > 0) {
+    const c = b.charCodeAt(p - 1);
+    if (c >= 0xd800 && c <= 0xdbff) p--;
+  }
+  return p;
+}
 
 /** The id mode of `r` after `prev` (see the module comment). */
 function idMode(r: MarkRecord, prev: MarkRecord | null): number {
@@ -63,16 +114,78 @@ export function writeMarksGroup(
   ci: (id: number) => number,
 ): void {
   body.writeU8(G_MARKS);
+  const holder = ref.name === null ? ci(ref.client) : 0;
+  // Both layouts for a large group, the shorter written (rows on a tie): one input, one encoding.
+  let laid: Uint8Array | null = null;
+  let columns = false;
+  if (records.length >= COLUMNS_MIN) {
+    const cols = columnLayout(records, ci);
+    const rows = new Encoder(records.length * 12);
+    writeRows(rows, records, ci);
+    columns = cols.length < rows.length;
+    laid = columns ? cols.toBytes() : rows.toBytes();
+  }
   if (ref.name !== null) {
-    body.writeU8(0);
+    body.writeU8(columns ? 2 : 0);
     body.writeString(ref.name);
   } else {
-    body.writeU8(1);
-    body.writeVarUint(ci(ref.client));
+    body.writeU8(columns ? 3 : 1);
+    body.writeVarUint(holder);
     body.writeVarUint(ref.clock);
   }
-  body.writeVarUint(records.length);
+  if (laid !== null) body.writeRaw(laid);
+  else writeRows(body, records, ci);
+}
+
+/** The row layout: the count, then each mark's fields in turn. */
+function writeRows(enc: Encoder, records: readonly MarkRecord[], ci: (id: number) => number): void {
+  enc.writeVarUint(records.length);
+  writeFields(new Array<Encoder>(COLUMNS).fill(enc), records, ci, false);
+}
+
+/** The column layout: a byte of which columns are packed, then each column (see the module comment). */
+function columnLayout(records: readonly MarkRecord[], ci: (id: number) => number): Encoder {
+  const cols: Encoder[] = [];
+  for (let i = 0; i < COLUMNS; i++) cols.push(new Encoder(records.length * 2));
+  writeFields(cols, records, ci, true);
+  const out = new Encoder(records.length * 4);
+  const parts: Uint8Array[] = [];
+  let mask = 0;
+  for (let i = 0; i < COLUMNS; i++) {
+    const bytes = (cols[i] as Encoder).toBytes();
+    const packed = packBytes(bytes);
+    if (packed !== null) mask |= 1 << i;
+    parts.push(packed ?? bytes);
+  }
+  out.writeU8(mask);
+  for (let i = 0; i < COLUMNS; i++) {
+    const part = parts[i] as Uint8Array;
+    if ((mask & (1 << i)) !== 0) out.writeRaw(part);
+    else out.writeBytes(part);
+  }
+  return out;
+}
+
+/**
+ * Write the fields of every mark, each to its column's encoder in `cols` (all one encoder in the
+ * row layout). `predict`: the column layout's logical time (see the module comment).
+ */
+function writeFields(
+  cols: readonly Encoder[],
+  records: readonly MarkRecord[],
+  ci: (id: number) => number,
+  predict: boolean,
+): void {
+  const info = cols[C_INFO] as Encoder;
+  const ids = cols[C_ID] as Encoder;
+  const start = cols[C_START] as Encoder;
+  const end = cols[C_END] as Encoder;
+  const keyCol = cols[C_KEY] as Encoder;
+  const time = cols[C_TIME] as Encoder;
+  const values = cols[C_VALUE] as Encoder;
+  const same = cols[C_SAME] as Encoder;
   const keys = new Map<string, number>();
+  let lastNew = '';
   let prev: MarkRecord | null = null;
   for (const r of records) {
     const mode = idMode(r, prev);
@@ -80,73 +193,131 @@ export function writeMarksGroup(
     const eEdge = r.eClient === NONE;
     const near = !sEdge && !eEdge && r.eClient === r.sClient;
     const sOwn = !sEdge && !r.sAfter && r.sClient === r.client;
-    const info =
+    info.writeU8(
       (r.value === null ? I_REMOVE : 0) |
-      ((!sEdge && r.sAfter) || sOwn ? I_START_AFTER : 0) |
-      (sOwn ? I_START_EDGE : 0) |
-      (mode << 2) |
-      (!eEdge && r.eAfter ? I_END_AFTER : 0) |
-      (sEdge ? I_START_EDGE : 0) |
-      (eEdge ? I_END_EDGE : 0) |
-      (near ? I_END_NEAR : 0);
-    body.writeU8(info);
-    if (mode === 1) body.writeVarInt(r.clock - ((prev as MarkRecord).clock + 1));
+        ((!sEdge && r.sAfter) || sOwn ? I_START_AFTER : 0) |
+        (sOwn ? I_START_EDGE : 0) |
+        (mode << 2) |
+        (!eEdge && r.eAfter ? I_END_AFTER : 0) |
+        (sEdge ? I_START_EDGE : 0) |
+        (eEdge ? I_END_EDGE : 0) |
+        (near ? I_END_NEAR : 0),
+    );
+    if (mode === 1) ids.writeVarInt(r.clock - ((prev as MarkRecord).clock + 1));
     else if (mode === 2) {
-      body.writeVarUint(ci(r.client));
-      body.writeVarUint(r.clock);
+      ids.writeVarUint(ci(r.client));
+      ids.writeVarUint(r.clock);
     }
-    if (sOwn) body.writeVarInt(r.sClock - r.clock);
+    // Column layout: an anchor on the unit the previous mark's anchor (same end) names is not
+    // written again (a format of several keys, a typing run's marks, an unformat of both).
+    const sSame =
+      predict && prev !== null && !sEdge && r.sClient === prev.sClient && r.sClock === prev.sClock;
+    const eSame =
+      predict && prev !== null && !eEdge && r.eClient === prev.eClient && r.eClock === prev.eClock;
+    if (predict) same.writeU8((sSame ? S_START : 0) | (eSame ? S_END : 0));
+    if (sSame) {
+      // Written by a mark before.
+    } else if (sOwn) start.writeVarInt(r.sClock - r.clock);
     else if (!sEdge) {
-      body.writeVarUint(ci(r.sClient));
-      body.writeVarUint(r.sClock);
+      start.writeVarUint(ci(r.sClient));
+      start.writeVarUint(r.sClock);
     }
-    if (near) body.writeVarInt(r.eClock - r.sClock);
+    if (eSame) {
+      // Written by a mark before.
+    } else if (near) end.writeVarInt(r.eClock - r.sClock);
     else if (!eEdge) {
-      body.writeVarUint(ci(r.eClient));
-      body.writeVarUint(r.eClock);
+      end.writeVarUint(ci(r.eClient));
+      end.writeVarUint(r.eClock);
     }
     const k = keys.get(r.key);
-    if (k !== undefined) body.writeVarUint(k);
+    if (k !== undefined) keyCol.writeVarUint(k);
     else {
-      body.writeVarUint(0);
-      body.writeString(r.key);
+      keyCol.writeVarUint(0);
+      if (predict) {
+        const p = sharedPrefix(lastNew, r.key);
+        keyCol.writeVarUint(p);
+        keyCol.writeString(p === 0 ? r.key : r.key.slice(p));
+        lastNew = r.key;
+      } else keyCol.writeString(r.key);
       keys.set(r.key, keys.size + 1);
     }
-    body.writeVarInt(r.wall - (prev === null ? 0 : prev.wall));
-    body.writeVarUint(r.logical);
-    if (r.value !== null) writeValue(body, r.value);
+    const dWall = r.wall - (prev === null ? 0 : prev.wall);
+    time.writeVarInt(dWall);
+    if (predict && prev !== null && dWall === 0) time.writeVarInt(r.logical - (prev.logical + 1));
+    else time.writeVarUint(r.logical);
+    if (r.value !== null) writeValue(values, r.value);
     prev = r;
   }
 }
 
 /**
- * Read a marks group (its tag already read), appending its records.
- * @throws {DecodeError} for malformed input: an edge anchor with a side or a client, an empty key, an explicit `null` value, clocks or timestamps out of range.
+ * Read a marks group (its tag already read), appending its records; `clientOf` maps a client
+ * index of the update to its replica id (throwing a `DecodeError` when out of range).
+ * @throws {DecodeError} for malformed input: an edge anchor with a side or a client, an empty key, an explicit `null` value, clocks or timestamps out of range, columns longer or shorter than their marks.
  */
-export function readMarksGroup(dec: Decoder, client: () => number, records: UpdateRecord[]): void {
+export function readMarksGroup(
+  dec: Decoder,
+  clientOf: (index: number) => number,
+  records: UpdateRecord[],
+): void {
   const form = dec.readU8();
+  if (form > 3) throw new DecodeError('bad-tag', `unknown marks group form ${form}`);
   let parent: ParentRef;
-  if (form === 0) parent = { name: dec.readString(), kind: 'text', client: NONE, clock: 0 };
-  else if (form === 1) {
-    const c = client();
+  if ((form & 1) === 0) parent = { name: dec.readString(), kind: 'text', client: NONE, clock: 0 };
+  else {
+    const c = clientOf(dec.readVarUint());
     parent = { name: null, kind: 'text', client: c, clock: readClock(dec) };
-  } else throw new DecodeError('bad-tag', `unknown marks group form ${form}`);
-  // A mark takes at least its info byte, a key byte, its wall and logical time.
-  const n = dec.readCount(4);
+  }
+  if ((form & 2) === 0) {
+    // A mark takes at least its info byte, a key byte, its wall and logical time.
+    const n = dec.readCount(4);
+    readFields(new Array<Decoder>(COLUMNS).fill(dec), n, clientOf, parent, false, records);
+    return;
+  }
+  const mask = dec.readU8();
+  if (mask >= 1 << COLUMNS) throw new DecodeError('bad-tag', `unknown marks column mask ${mask}`);
+  const cols: Decoder[] = [];
+  for (let i = 0; i < COLUMNS; i++)
+    cols.push(new Decoder((mask & (1 << i)) !== 0 ? unpackBytes(dec) : dec.readBytes()));
+  // One info byte per mark: the info column's length is the count (bounded by the input).
+  const n = (cols[C_INFO] as Decoder).remaining;
+  if (n === 0) throw new DecodeError('invalid', 'a marks group without marks');
+  readFields(cols, n, clientOf, parent, true, records);
+  for (const col of cols) col.expectEnd();
+}
+
+/** Read the fields of `n` marks from their columns (all one decoder in the row layout). */
+function readFields(
+  cols: readonly Decoder[],
+  n: number,
+  clientOf: (index: number) => number,
+  parent: ParentRef,
+  predict: boolean,
+  records: UpdateRecord[],
+): void {
+  const info0 = cols[C_INFO] as Decoder;
+  const ids = cols[C_ID] as Decoder;
+  const start = cols[C_START] as Decoder;
+  const end = cols[C_END] as Decoder;
+  const keyCol = cols[C_KEY] as Decoder;
+  const time = cols[C_TIME] as Decoder;
+  const values = cols[C_VALUE] as Decoder;
+  const same = cols[C_SAME] as Decoder;
   const keys: string[] = [];
+  let lastNew = '';
   let prev: MarkRecord | null = null;
   for (let i = 0; i < n; i++) {
-    const info = dec.readU8();
+    const info = info0.readU8();
     const mode = (info >> 2) & 3;
     let c: number;
     let clock: number;
     if (mode === 2) {
-      c = client();
-      clock = readClock(dec);
+      c = clientOf(ids.readVarUint());
+      clock = readClock(ids);
     } else {
       if (prev === null) throw new DecodeError('invalid', 'relative id without a previous record');
       c = prev.client;
-      clock = mode === 3 ? prev.clock - 1 : prev.clock + 1 + (mode === 1 ? dec.readVarInt() : 0);
+      clock = mode === 3 ? prev.clock - 1 : prev.clock + 1 + (mode === 1 ? ids.readVarInt() : 0);
       if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
     }
     const sOwn = (info & (I_START_EDGE | I_START_AFTER)) === (I_START_EDGE | I_START_AFTER);
@@ -155,30 +326,56 @@ export function readMarksGroup(dec: Decoder, client: () => number, records: Upda
     if (eEdge && (info & I_END_AFTER) !== 0) throw new DecodeError('invalid', 'an edge anchor has no side');
     const near = (info & I_END_NEAR) !== 0;
     if (near && (sEdge || eEdge)) throw new DecodeError('invalid', 'an edge anchor has no client');
+    const repeats = predict ? same.readU8() : 0;
+    if (repeats > (S_START | S_END))
+      throw new DecodeError('invalid', `unknown anchor repeat bits ${repeats}`);
+    const sSame = (repeats & S_START) !== 0;
+    const eSame = (repeats & S_END) !== 0;
+    if (
+      (sSame && (sEdge || prev === null || prev.sClient === NONE)) ||
+      (eSame && (eEdge || prev === null || prev.eClient === NONE))
+    )
+      throw new DecodeError('invalid', 'an anchor repeats no unit anchor');
     let sClient: number;
     let sClock: number;
-    if (sOwn) {
+    if (sSame) {
+      sClient = (prev as MarkRecord).sClient;
+      sClock = (prev as MarkRecord).sClock;
+      if (sOwn && sClient !== c)
+        throw new DecodeError('invalid', 'a repeated start is not on the mark’s replica');
+    } else if (sOwn) {
       sClient = c;
-      sClock = clock + dec.readVarInt();
+      sClock = clock + start.readVarInt();
       if (sClock < 0 || sClock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
     } else {
-      sClient = sEdge ? NONE : client();
-      sClock = sEdge ? 0 : readClock(dec);
+      sClient = sEdge ? NONE : clientOf(start.readVarUint());
+      sClock = sEdge ? 0 : readClock(start);
     }
     let eClient = NONE;
     let eClock = 0;
-    if (near) {
+    if (eSame) {
+      eClient = (prev as MarkRecord).eClient;
+      eClock = (prev as MarkRecord).eClock;
+      if (near && eClient !== sClient)
+        throw new DecodeError('invalid', 'a repeated end is not near its start');
+    } else if (near) {
       eClient = sClient;
-      eClock = sClock + dec.readVarInt();
+      eClock = sClock + end.readVarInt();
       if (eClock < 0 || eClock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
     } else if (!eEdge) {
-      eClient = client();
-      eClock = readClock(dec);
+      eClient = clientOf(end.readVarUint());
+      eClock = readClock(end);
     }
-    const k = dec.readVarUint();
+    const k = keyCol.readVarUint();
     let key: string;
     if (k === 0) {
-      key = dec.readString();
+      if (predict) {
+        const p = keyCol.readVarUint();
+        if (p > MAX_SHARED || p > lastNew.length)
+          throw new DecodeError('invalid', 'mark key prefix too long');
+        key = lastNew.slice(0, p) + keyCol.readString();
+        lastNew = key;
+      } else key = keyCol.readString();
       if (key.length === 0) throw new DecodeError('invalid', 'empty mark key');
       keys.push(key);
     } else {
@@ -186,13 +383,15 @@ export function readMarksGroup(dec: Decoder, client: () => number, records: Upda
       if (known === undefined) throw new DecodeError('invalid', `mark key ${k} not named before`);
       key = known;
     }
-    const wall = (prev === null ? 0 : prev.wall) + dec.readVarInt();
-    const logical = dec.readVarUint();
-    if (wall < 0 || wall > MAX_WALL || logical >= MAX_LOGICAL)
+    const dWall = time.readVarInt();
+    const wall = (prev === null ? 0 : prev.wall) + dWall;
+    const logical =
+      predict && prev !== null && dWall === 0 ? prev.logical + 1 + time.readVarInt() : time.readVarUint();
+    if (wall < 0 || wall > MAX_WALL || logical < 0 || logical >= MAX_LOGICAL)
       throw new DecodeError('invalid', 'timestamp out of range');
     let value: unknown = null;
     if ((info & I_REMOVE) === 0) {
-      value = readValue(dec, false);
+      value = readValue(values, false);
       if (value === null) throw new DecodeError('invalid', 'a null mark value is written as a removal');
     }
     const r: MarkRecord = {

@@ -2,7 +2,8 @@
  * The binary update format. One format serves incremental updates, diffs and full snapshots:
  *
  * ```
- * u8 version (2; 1 is read too), u8 flags (bit 0: a snapshot in document order)
+ * u8 version (2; 1 is read too), u8 flags (bit 0: a snapshot in document order; bit 1: text
+ *   groups count clocks without their marks' clocks, `skip-marks.ts`)
  * clients: count, replica ids             records name clients by index in this table
  * groups: count, then per group:
  *   u8 tag: 0 root (u8 kind, name) | 1 nested (u8 kind, holder client index, clock) | 2 collected
@@ -41,8 +42,10 @@ import {
   type MarkRecord,
   type ParentRef,
   parentKey,
+  type SeqRecord,
   type UpdateRecord,
 } from './records.js';
+import { markClocks, unskipRecords } from './skip-marks.js';
 
 /**
  * Newest format version, read and written. Version 4 added marks groups (`marks-codec.ts`: the
@@ -205,12 +208,46 @@ function writeUpdate(
     }
   }
   head.writeU8(marks ? MARKS_VERSION : packed > 0 ? PACKED_TEXT_VERSION : PLAIN_UPDATE_VERSION);
-  head.writeU8(snapshot ? 1 : 0);
+  head.writeU8((snapshot ? 1 : 0) | (groups.some((g) => g.skipsMarks === true) ? F_SKIPS_MARKS : 0));
   head.writeVarUint(clients.length);
   for (const c of clients) head.writeVarUint(c);
   const out = new Uint8Array(head.length + body.length);
   head.copyTo(out, 0);
   body.copyTo(out, head.length);
+  return out;
+}
+
+/** Update flag bit: text groups skip their marks' clocks (`skip-marks.ts`). */
+const F_SKIPS_MARKS = 2;
+
+/**
+ * The records of an update with flag {@link F_SKIPS_MARKS}: every text group that has a marks
+ * group counted back to real clocks (`skip-marks.ts`); `starts` and `isMarks` describe the groups.
+ */
+function unskipGroups(
+  records: UpdateRecord[],
+  starts: readonly number[],
+  isMarks: readonly boolean[],
+): UpdateRecord[] {
+  const marksOf = new Map<string, MarkRecord[]>();
+  for (let g = 0; g < starts.length; g++) {
+    if (!isMarks[g]) continue;
+    const group = records.slice(starts[g], starts[g + 1] ?? records.length) as MarkRecord[];
+    const first = group[0];
+    if (first !== undefined) marksOf.set(parentKey(first.parent), group);
+  }
+  const out: UpdateRecord[] = [];
+  for (let g = 0; g < starts.length; g++) {
+    const group = records.slice(starts[g], starts[g + 1] ?? records.length);
+    const first = group[0];
+    const marks =
+      first?.t === 0 && first.parent.kind === 'text' ? marksOf.get(parentKey(first.parent)) : undefined;
+    if (marks === undefined) {
+      for (const r of group) out.push(r);
+      continue;
+    }
+    for (const r of unskipRecords(group as SeqRecord[], markClocks(marks))) out.push(r);
+  }
   return out;
 }
 
@@ -240,25 +277,31 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
     if (version < MIN_UPDATE_VERSION || version > UPDATE_VERSION)
       throw new DecodeError('bad-version', `unknown update version ${version}`);
     const flags = dec.readU8();
-    if (flags > 1) throw new DecodeError('bad-tag', `unknown update flags ${flags}`);
+    if (flags > 3) throw new DecodeError('bad-tag', `unknown update flags ${flags}`);
     const nClients = dec.readCount(1);
     const clients: number[] = [];
     for (let i = 0; i < nClients; i++) clients.push(dec.readVarUint());
-    const client = (): number => {
-      const i = dec.readVarUint();
+    const clientOf = (i: number): number => {
       const c = clients[i];
       if (c === undefined) throw new DecodeError('invalid', `client index ${i} out of range`);
       return c;
     };
-    const records: UpdateRecord[] = [];
+    const client = (): number => clientOf(dec.readVarUint());
+    let records: UpdateRecord[] = [];
     const nGroups = dec.readCount(2);
+    /** Where each group's records start in `records`, and which groups are marks. */
+    const starts: number[] = [];
+    const isMarks: boolean[] = [];
     for (let g = 0; g < nGroups; g++) {
+      starts.push(records.length);
+      isMarks.push(dec.peekU8() === G_MARKS);
       if (dec.peekU8() === G_MARKS) {
         if (version < MARKS_VERSION) throw new DecodeError('bad-tag', 'a marks group before version 4');
         dec.readU8();
-        readMarksGroup(dec, client, records);
+        readMarksGroup(dec, clientOf, records);
       } else readGroup(dec, client, records, version >= PACKED_TEXT_VERSION);
     }
+    if ((flags & F_SKIPS_MARKS) !== 0) records = unskipGroups(records, starts, isMarks);
     const deletes = new Map<number, number[]>();
     const nDel = dec.readCount(2);
     for (let i = 0; i < nDel; i++) {
@@ -278,6 +321,6 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
         end = s + l;
       }
     }
-    return flags === 1 ? { records, deletes, snapshot: true } : { records, deletes };
+    return (flags & 1) === 1 ? { records, deletes, snapshot: true } : { records, deletes };
   });
 }

@@ -8,8 +8,10 @@ import { MAX_MARK_KEY, MarkOp } from '../doc/marks.js';
 import type { Text } from '../doc/text.js';
 import type { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
+import { MAX_CLOCK } from '../format/group-codec.js';
 import { readMarksGroup } from '../format/marks-codec.js';
 import type { MarkRecord, UpdateRecord } from '../format/records.js';
+import { markClocks, unskipClock } from '../format/skip-marks.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
 
@@ -24,8 +26,7 @@ export function readSnapshotMarks(
   toIndex: readonly number[],
   name: string,
 ): MarkRecord[] | null {
-  const client = (): number => {
-    const i = dec.readVarUint();
+  const client = (i: number): number => {
     const c = toIndex[i];
     if (c === undefined) throw new DecodeError('invalid', `client index ${i} out of range`);
     return c;
@@ -87,4 +88,64 @@ export function unitsOnly(
     if (m.endClient !== NO_CLIENT && !isUnit(orders, m.endClient, m.endClock)) return false;
   }
   return true;
+}
+
+/**
+ * The items of a text read with clocks that skip its marks' clocks (`skip-marks.ts`), counted
+ * back and cut at each mark clock inside them, in document order (`counts` per client index grows
+ * by the items added); items not cut are changed in place. Null when they would be cut more often
+ * than there are marks.
+ */
+export function unskipItems(
+  items: readonly Item[],
+  marks: readonly MarkRecord[],
+  counts: number[],
+): Item[] | null {
+  // By client index (small integers): an array lookup per clock, not a map's.
+  const clocks: (number[] | undefined)[] = new Array(counts.length).fill(undefined);
+  for (const [c, list] of markClocks(marks)) clocks[c] = list;
+  let budget = marks.length;
+  const out: Item[] = [];
+  for (const it of items) {
+    const skipped = clocks[it.client];
+    const olClock = it.olClient === NO_CLIENT ? it.olClock : unskipClock(clocks[it.olClient], it.olClock);
+    const orClock = it.orClient === NO_CLIENT ? it.orClock : unskipClock(clocks[it.orClient], it.orClock);
+    let clock = unskipClock(skipped, it.clock);
+    let k = skipped === undefined ? 0 : clock - it.clock;
+    const next0 =
+      skipped !== undefined && k < skipped.length ? (skipped[k] as number) : Number.POSITIVE_INFINITY;
+    if (next0 - clock >= it.len) {
+      // Not cut (most items): the parsed item itself, with its clocks counted back.
+      if (clock + it.len > MAX_CLOCK) return null;
+      it.clock = clock;
+      it.olClock = olClock;
+      it.orClock = orClock;
+      out.push(it);
+      continue;
+    }
+    let done = 0;
+    let olClient = it.olClient;
+    let ol = olClock;
+    const content = it.deleted ? null : '';
+    for (;;) {
+      const next =
+        skipped !== undefined && k < skipped.length ? (skipped[k] as number) : Number.POSITIVE_INFINITY;
+      const take = Math.min(it.len - done, next - clock);
+      if (clock + take > MAX_CLOCK) return null;
+      out.push(new Item(it.client, clock, take, olClient, ol, it.orClient, orClock, content, it.deleted));
+      done += take;
+      if (done === it.len) break;
+      if (--budget < 0) return null;
+      counts[it.client] = (counts[it.client] as number) + 1;
+      olClient = it.client;
+      ol = clock + take - 1;
+      clock = next + 1;
+      k++;
+      while (skipped !== undefined && k < skipped.length && skipped[k] === clock) {
+        clock++;
+        k++;
+      }
+    }
+  }
+  return out;
 }

@@ -32,7 +32,7 @@ import type { MarkRecord } from '../format/records.js';
 import { MIN_UPDATE_VERSION, PACKED_TEXT_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
-import { fillMarks, markStructs, readSnapshotMarks, unitsOnly } from './load-text-marks.js';
+import { fillMarks, markStructs, readSnapshotMarks, unitsOnly, unskipItems } from './load-text-marks.js';
 import { clockOrder, DENSE_SPAN, fill } from './load-text-order.js';
 
 /** What {@link parse} hands over: the root name, replica ids by client index, items, text. */
@@ -59,7 +59,10 @@ const NOT_FAST = new DecodeError('invalid', 'not a one-text snapshot');
 function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   const dec = new Decoder(bytes);
   const version = dec.readU8();
-  if (version < MIN_UPDATE_VERSION || version > UPDATE_VERSION || dec.readU8() !== 1) return null;
+  if (version < MIN_UPDATE_VERSION || version > UPDATE_VERSION) return null;
+  // A snapshot; bit 1: the text's clocks skip its marks' clocks (`skip-marks.ts`).
+  const flags = dec.readU8();
+  if (flags !== 1 && flags !== 3) return null;
   const nClients = dec.readCount(1);
   const ids: number[] = [ownId];
   const toIndex: number[] = [];
@@ -258,6 +261,12 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   }
   if (dec.readVarUint() !== 0) return null;
   dec.expectEnd();
+  if (flags === 3) {
+    if (marks.length === 0) return null;
+    const real = unskipItems(items, marks, counts);
+    if (real === null) return null;
+    return { name, ids, items: real, text, counts, sums, marks };
+  }
   return { name, ids, items, text, counts, sums, marks };
 }
 

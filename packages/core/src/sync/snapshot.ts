@@ -14,7 +14,8 @@ import type { Text } from '../doc/text.js';
 import type { Group } from '../format/group-codec.js';
 import type { DecodedUpdate, ParentRef, UpdateRecord } from '../format/records.js';
 import { SeqColumns } from '../format/seq-columns.js';
-import { Item, type Leaf } from '../sequence/item.js';
+import { markClocks, skipClock } from '../format/skip-marks.js';
+import { Item, type Leaf, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import type { ClientRuns } from '../store/struct-store.js';
 
@@ -70,22 +71,40 @@ export function snapshotGroups(doc: Doc): Group[] {
       for (let li = 0; li < leaves.length; li++) itemCount += (leaves[li] as Leaf).items.length;
       const cols = new SeqColumns(itemCount);
       cols.ids = ids;
+      const textMarks = isList ? null : (c as Text).marks;
+      // A formatted text's clocks skip its marks' clocks (`skip-marks.ts`).
+      const skip = textMarks !== null && textMarks.length > 0 ? markClocks(textMarks) : null;
       for (let li = 0; li < leaves.length; li++) {
         const items = (leaves[li] as Leaf).items;
         for (let ii = 0; ii < items.length; ii++) {
           const it = items[ii] as Item;
           emittedUnits[it.client] = (emittedUnits[it.client] as number) + it.len;
-          if (!extendLast(cols, it)) {
+          let clock = it.clock;
+          let olClock = it.olClock;
+          let orClock = it.orClock;
+          if (skip !== null) {
+            clock = skipClock(skip.get(it.client), clock);
+            if (it.olClient !== NO_CLIENT) olClock = skipClock(skip.get(it.olClient), olClock);
+            if (it.orClient !== NO_CLIENT) orClock = skipClock(skip.get(it.orClient), orClock);
+          }
+          if (!extendLast(cols, it, clock, olClock, orClock)) {
             const content = exportContent(it, 0);
-            cols.push(it.client, it.clock, it.len, it.olClient, it.olClock, it.orClient, it.orClock, content);
+            cols.push(it.client, clock, it.len, it.olClient, olClock, it.orClient, orClock, content);
           }
           if (isList && it.content !== null) {
             for (const v of it.content as unknown[]) if (v instanceof Container) nested.push(v);
           }
         }
       }
-      if (cols.length > 0) groups.push({ ref, kind: c.kind, records: [], columns: cols });
-      const marks = isList ? null : (c as Text).marks;
+      if (cols.length > 0)
+        groups.push({
+          ref,
+          kind: c.kind,
+          records: [],
+          columns: cols,
+          ...(skip !== null ? { skipsMarks: true } : {}),
+        });
+      const marks = textMarks;
       if (marks !== null && marks.length > 0) {
         // By (replica, clock): the same bytes whatever order the marks arrived in.
         const sorted = marks
@@ -172,18 +191,19 @@ export function snapshotGroups(doc: Doc): Group[] {
 /**
  * Extend the last record with item `it` when `it` continues it (same client, next clock, left
  * origin its last unit, same right origin, same liveness): runs split by edits that were later
- * undone by deletes travel as one record. No record is added for an item merged this way.
+ * undone by deletes, or by the clocks of marks (`clock`, `olClock` and `orClock` are the item's,
+ * counted without them), travel as one record. No record is added for an item merged this way.
  * Clients are the document's local indices (`cols.ids` is its table), `NO_CLIENT` is `NONE`.
  */
-function extendLast(cols: SeqColumns, it: Item): boolean {
+function extendLast(cols: SeqColumns, it: Item, clock: number, olClock: number, orClock: number): boolean {
   const k = cols.length - 1;
-  if (k < 0 || it.olClient !== it.client || it.olClock !== it.clock - 1) return false;
+  if (k < 0 || it.olClient !== it.client || olClock !== clock - 1) return false;
   const last = cols.content[k] as string | unknown[] | null;
   const content = it.content;
   if (
     cols.client[k] !== it.client ||
-    (cols.clock[k] as number) + (cols.len[k] as number) !== it.clock ||
-    cols.orClock[k] !== it.orClock ||
+    (cols.clock[k] as number) + (cols.len[k] as number) !== clock ||
+    cols.orClock[k] !== orClock ||
     cols.orClient[k] !== it.orClient ||
     (last === null) !== (content === null) ||
     typeof last !== typeof content

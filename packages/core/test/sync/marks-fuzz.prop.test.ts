@@ -175,7 +175,7 @@ describe('hostile marks (fuzz)', () => {
     };
     const cases: [string, Uint8Array][] = [
       ['version 3 with a marks group', damage((b) => (b[0] = 3))],
-      ['unknown group form', damage((b) => (b[at + 1] = 2))],
+      ['unknown group form', damage((b) => (b[at + 1] = 4))],
       ['an end edge near the start', damage((b) => (b[info] = (b[info] as number) | 0x40 | 0x80))],
       ['a start edge with a side', damage((b) => (b[info] = (b[info] as number) | 0x20 | 0x02))],
       ['relative id first', damage((b) => (b[info] = (b[info] as number) & ~0x0c))],
