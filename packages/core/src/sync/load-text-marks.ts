@@ -132,7 +132,7 @@ export function unskipItems(
         skipped !== undefined && k < skipped.length ? (skipped[k] as number) : Number.POSITIVE_INFINITY;
       const take = Math.min(it.len - done, next - clock);
       if (clock + take > MAX_CLOCK) return null;
-      out.push(new Item(it.client, clock, take, olClient, ol, it.orClient, orClock, content, it.deleted));
+      out.push(new Item(it.client, clock, take, olClient, ol, it.orClient, orClock, content));
       done += take;
       if (done === it.len) break;
       if (--budget < 0) return null;
