@@ -65,6 +65,8 @@ interface Held {
 }
 
 interface DocCausal {
+  /** When it was last used ({@link CausalForwarding} use number): eviction takes the oldest first. */
+  used: number;
   readonly epoch: number;
   sent: number;
   readonly recv: Map<NodeId, Position>;
@@ -93,6 +95,8 @@ export class CausalForwarding {
   private readonly docs = new Map<string, DocCausal>();
   private heldCount = 0;
   private heldBytes = 0;
+  /** Counts document uses (see `DocCausal.used`). */
+  private uses = 0;
   /** Numbers pulls sent and witness entries first seen blocked, to tell which came first. */
   private events = 0;
 
@@ -307,12 +311,13 @@ export class CausalForwarding {
   private doc(docId: string): DocCausal {
     let d = this.docs.get(docId);
     if (d !== undefined) {
-      // Most recently used last: eviction takes the oldest first.
-      this.docs.delete(docId);
-      this.docs.set(docId, d);
+      // A use number, not a move to the map's end: deleting and inserting a key on every forward
+      // and receive cost more than the whole rest of the lookup.
+      d.used = ++this.uses;
       return d;
     }
     d = {
+      used: ++this.uses,
       epoch: this.o.newEpoch(),
       sent: 0,
       recv: new Map(),
@@ -330,12 +335,21 @@ export class CausalForwarding {
     return d;
   }
 
+  /**
+   * Over `maxDocs`: forget the least recently used documents with nothing held, pulled or owed,
+   * down to 15/16 of the bound (one sort per `maxDocs / 16` new documents, not one per document).
+   */
   private evict(): void {
     const max = this.o.maxDocs ?? 10_000;
     if (this.docs.size <= max) return;
-    for (const [id, d] of this.docs) {
-      if (this.docs.size <= max) return;
-      if (d.held.size === 0 && d.pulls.size === 0 && d.owed.size === 0) this.docs.delete(id);
+    const idle: [string, number][] = [];
+    for (const [id, d] of this.docs)
+      if (d.held.size === 0 && d.pulls.size === 0 && d.owed.size === 0) idle.push([id, d.used]);
+    idle.sort((a, b) => a[1] - b[1]);
+    const target = max - Math.floor(max / 16);
+    for (const [id] of idle) {
+      if (this.docs.size <= target) return;
+      this.docs.delete(id);
     }
   }
 

@@ -181,6 +181,7 @@ export class ClusterReplicator implements Replicator {
       scheduler: this.scheduler,
       timeoutMs: this.opts.replicateTimeoutMs ?? 5000,
       send: (to, m) => this.links?.send(to, m),
+      sendFrame: (to, frame) => this.links?.sendFrame(to, frame),
       isUp: (peer) => this.links?.isUp(peer) ?? false,
       sendLarge: (to, m) => this.send(to, m),
       catchUp: () => this.catchUp,
@@ -487,6 +488,12 @@ export class ClusterReplicator implements Replicator {
         // only for the probe it names).
         if (this.witness !== null) this.witness.holder.acked(from, m.updateId, m.docId);
         else this.writeRepl?.acked(from, m.docId, m.updateId);
+        return;
+      case 'replicate-acks':
+        // A write window's acks, each counting as its own `replicate-ack`.
+        for (const a of m.acks)
+          if (this.witness !== null) this.witness.holder.acked(from, a.updateId, a.docId);
+          else this.writeRepl?.acked(from, a.docId, a.updateId);
         return;
       case 'sync-request':
         if (this.witness !== null && m.reqId !== 0 && this.readsAcross !== null) {
