@@ -157,9 +157,13 @@ export class CausalForwarding {
       this.heldCount >= (this.o.maxHeld ?? 4096) ||
       this.heldBytes + bytes > (this.o.maxHeldBytes ?? 64 * 1024 * 1024)
     ) {
-      // Dropped unacknowledged: the sender's answer to a pull brings it back.
+      // Dropped unacknowledged: the sender's answer to a pull brings it back. With a pull to it
+      // already due (its timer) or sent and not answered (its retry timer), that one does: the
+      // sender sent this forward before its answer (links are FIFO), so the answer holds it, and
+      // the retry asks again while anything is owed. Pulling at once per dropped forward made an
+      // overloaded node send a pull (and its sender compute a difference) per forward over the bound.
       d.owed.add(from);
-      this.schedulePull(docId, d, from, 0);
+      if (!d.pulls.has(from)) this.schedulePull(docId, d, from, 0);
       return 'dropped';
     }
     if (queue === undefined) {

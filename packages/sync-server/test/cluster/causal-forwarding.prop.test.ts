@@ -37,6 +37,33 @@ describe('causal forwarding over random schedules', () => {
     );
   });
 
+  it('forwards dropped over the bound while a pull to their sender is out send no more pulls; its answer brings them', () => {
+    const net = warmedUp(1);
+    net.cut(1, 3);
+    const a = net.write(1); // A reaches node 2 only
+    net.deliver(1, 2);
+    const b = net.write(2); // B follows A: node 3 holds it (the bound: one forward)
+    net.deliver(2, 3);
+    net.scheduler.advance(50); // the pull for B goes out
+    expect(net.queues.get('3>2')?.map((m) => m.kind)).toEqual(['pull']);
+    const more = [net.write(2), net.write(2), net.write(2)];
+    for (let i = 0; i < 3; i++) {
+      net.deliver(2, 3); // over the bound: dropped, each in a turn of its own
+      net.scheduler.advance(0);
+    }
+    expect(net.cfOf(3).held).toBe(1);
+    // Still the one pull: its answer holds what was dropped.
+    expect(net.queues.get('3>2')?.map((m) => m.kind)).toEqual(['pull']);
+    net.deliver(3, 2);
+    net.deliver(2, 3); // the answer: A, B and the dropped three
+    net.scheduler.advance(0);
+    for (const w of [a, b, ...more]) expect(net.memOf(3).has(w)).toBe(true);
+    expect(net.cfOf(3).held).toBe(0);
+    net.scheduler.advance(5000);
+    expect(net.queues.get('3>2')).toEqual([]); // nothing owed: no retry
+    expect(net.violations()).toEqual([]);
+  });
+
   it('a schedule that needs the hold: node 3 gets B (which followed A) before A', () => {
     const net = warmedUp();
     const a = net.write(1); // A, forwarded to every peer
