@@ -19,7 +19,10 @@
  * that document to each such peer asks it to pull first (`pull` in the stamp), and answering a
  * peer's pull clears the mark for that peer. A document's state created afresh (first use, or
  * evicted and used again) starts marked toward every peer and with a new epoch, so nothing it
- * forgot can be skipped.
+ * forgot can be skipped, unless it is created when a client joins a document this node holds
+ * nothing of ({@link CausalForwarding.inUse}): then nothing lies outside every frontier. The
+ * first forward of an epoch follows no earlier forward of it, so a receiver that knows nothing of
+ * that epoch takes it in without a pull (the pull flag covers what the sender held before).
  *
  * A witness keeps each forward it holds with its stamp and hands them over one by one; the full
  * replica judges them with {@link CausalForwarding.assess} (rules in `witness-entries.ts`): an
@@ -65,6 +68,8 @@ interface Held {
 }
 
 interface DocCausal {
+  /** When it was last used ({@link CausalForwarding} use number): eviction takes the oldest first. */
+  used: number;
   readonly epoch: number;
   sent: number;
   readonly recv: Map<NodeId, Position>;
@@ -93,6 +98,8 @@ export class CausalForwarding {
   private readonly docs = new Map<string, DocCausal>();
   private heldCount = 0;
   private heldBytes = 0;
+  /** Counts document uses (see `DocCausal.used`). */
+  private uses = 0;
   /** Numbers pulls sent and witness entries first seen blocked, to tell which came first. */
   private events = 0;
 
@@ -153,9 +160,13 @@ export class CausalForwarding {
       this.heldCount >= (this.o.maxHeld ?? 4096) ||
       this.heldBytes + bytes > (this.o.maxHeldBytes ?? 64 * 1024 * 1024)
     ) {
-      // Dropped unacknowledged: the sender's answer to a pull brings it back.
+      // Dropped unacknowledged: the sender's answer to a pull brings it back. With a pull to it
+      // already due (its timer) or sent and not answered (its retry timer), that one does: the
+      // sender sent this forward before its answer (links are FIFO), so the answer holds it, and
+      // the retry asks again while anything is owed. Pulling at once per dropped forward made an
+      // overloaded node send a pull (and its sender compute a difference) per forward over the bound.
       d.owed.add(from);
-      this.schedulePull(docId, d, from, 0);
+      if (!d.pulls.has(from)) this.schedulePull(docId, d, from, 0);
       return 'dropped';
     }
     if (queue === undefined) {
@@ -215,6 +226,18 @@ export class CausalForwarding {
     const frontier: CausalMark[] = [{ node: this.o.self, epoch: d.epoch, seq: d.sent }];
     for (const [node, p] of d.recv) frontier.push({ node, epoch: p.epoch, seq: p.seq });
     return { frontier, untracked: [...d.untracked] };
+  }
+
+  /**
+   * `docId` is in use here (a client joins it) and this node's document `holdsNothing`: then, if
+   * no state is kept for it yet, it starts with nothing untracked, since there is no data outside
+   * every frontier (everything it takes in later comes by forward, or is marked by
+   * {@link untracked}), so its first forwards need not make each peer pull. Otherwise nothing changes.
+   */
+  inUse(docId: string, holdsNothing: boolean): void {
+    if (this.docs.has(docId)) return;
+    this.doc(docId);
+    if (holdsNothing) this.docs.get(docId)?.untracked.clear();
   }
 
   /** Data of `docId` outside any frontier was taken in (catch-up, a quorum read, a witness). */
@@ -307,12 +330,13 @@ export class CausalForwarding {
   private doc(docId: string): DocCausal {
     let d = this.docs.get(docId);
     if (d !== undefined) {
-      // Most recently used last: eviction takes the oldest first.
-      this.docs.delete(docId);
-      this.docs.set(docId, d);
+      // A use number, not a move to the map's end: deleting and inserting a key on every forward
+      // and receive cost more than the whole rest of the lookup.
+      d.used = ++this.uses;
       return d;
     }
     d = {
+      used: ++this.uses,
       epoch: this.o.newEpoch(),
       sent: 0,
       recv: new Map(),
@@ -330,12 +354,21 @@ export class CausalForwarding {
     return d;
   }
 
+  /**
+   * Over `maxDocs`: forget the least recently used documents with nothing held, pulled or owed,
+   * down to 15/16 of the bound (one sort per `maxDocs / 16` new documents, not one per document).
+   */
   private evict(): void {
     const max = this.o.maxDocs ?? 10_000;
     if (this.docs.size <= max) return;
-    for (const [id, d] of this.docs) {
-      if (this.docs.size <= max) return;
-      if (d.held.size === 0 && d.pulls.size === 0 && d.owed.size === 0) this.docs.delete(id);
+    const idle: [string, number][] = [];
+    for (const [id, d] of this.docs)
+      if (d.held.size === 0 && d.pulls.size === 0 && d.owed.size === 0) idle.push([id, d.used]);
+    idle.sort((a, b) => a[1] - b[1]);
+    const target = max - Math.floor(max / 16);
+    for (const [id] of idle) {
+      if (this.docs.size <= target) return;
+      this.docs.delete(id);
     }
   }
 
@@ -376,11 +409,17 @@ export class CausalForwarding {
   /** Whether every earlier forward of `from` in the stamp's epoch has been taken in here. */
   private followsOwn(d: DocCausal, from: NodeId, s: CausalStamp): boolean {
     const own = d.recv.get(from);
-    return own !== undefined && own.epoch === s.epoch && own.seq >= s.seq - 1;
+    // The first forward of an epoch follows no earlier forward of it; data the sender held before
+    // (outside any frontier) is what its pull flag is for.
+    if (own === undefined || own.epoch !== s.epoch) return s.seq === 1;
+    return own.seq >= s.seq - 1;
   }
 
   private deliver(d: DocCausal, from: NodeId, h: Held): void {
-    advancePosition(d.recv, { origin: from, stamp: h.stamp });
+    const own = d.recv.get(from);
+    if (h.stamp.seq === 1 && (own === undefined || own.epoch !== h.stamp.epoch))
+      d.recv.set(from, { epoch: h.stamp.epoch, seq: 1 });
+    else advancePosition(d.recv, { origin: from, stamp: h.stamp });
     h.deliver();
   }
 

@@ -47,6 +47,7 @@ import { DEFAULT_CLUSTER_LIMITS } from './peer-codec.js';
 import { peerFaultReporter } from './peer-faults.js';
 import { PeerLinks } from './peer-links.js';
 import { QuorumReads } from './quorum-reads.js';
+import { holdsSomething } from './read-answers.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 import { sendSplit } from './split-payloads.js';
 import { WitnessIntake } from './witness-intake.js';
@@ -181,6 +182,7 @@ export class ClusterReplicator implements Replicator {
       scheduler: this.scheduler,
       timeoutMs: this.opts.replicateTimeoutMs ?? 5000,
       send: (to, m) => this.links?.send(to, m),
+      sendFrame: (to, frame) => this.links?.sendFrame(to, frame),
       isUp: (peer) => this.links?.isUp(peer) ?? false,
       sendLarge: (to, m) => this.send(to, m),
       catchUp: () => this.catchUp,
@@ -312,6 +314,8 @@ export class ClusterReplicator implements Replicator {
   ): Promise<ReadStateResult> {
     // With witnesses that may answer (see readAcrossWitnesses), any N - W + 1 nodes make the
     // quorum; otherwise R full replicas do.
+    // A joined document this node holds nothing of starts tracked (see CausalForwarding.inUse).
+    this.writeRepl?.causalForwarding?.inUse(docId, decodeStateVector(stateVector).size === 0);
     const across = this.readsAcross;
     const need = (across?.nodes ?? this.quorum.r) - 1;
     const want = session === undefined ? undefined : { want: session, have: decodeStateVector(stateVector) };
@@ -329,8 +333,9 @@ export class ClusterReplicator implements Replicator {
         want,
       )
       .then((result) => {
-        // The relay takes these in: data no forward's stamp describes.
-        if (result.updates.length > 0) this.writeRepl?.untracked(docId);
+        // The relay takes these in: data no forward's stamp describes (answers that hold nothing,
+        // the usual case, change nothing: marking them made every join cost a pull per peer).
+        if (result.updates.some(holdsSomething)) this.writeRepl?.untracked(docId);
         return result;
       });
   }
@@ -487,6 +492,12 @@ export class ClusterReplicator implements Replicator {
         // only for the probe it names).
         if (this.witness !== null) this.witness.holder.acked(from, m.updateId, m.docId);
         else this.writeRepl?.acked(from, m.docId, m.updateId);
+        return;
+      case 'replicate-acks':
+        // A write window's acks, each counting as its own `replicate-ack`.
+        for (const a of m.acks)
+          if (this.witness !== null) this.witness.holder.acked(from, a.updateId, a.docId);
+          else this.writeRepl?.acked(from, a.docId, a.updateId);
         return;
       case 'sync-request':
         if (this.witness !== null && m.reqId !== 0 && this.readsAcross !== null) {

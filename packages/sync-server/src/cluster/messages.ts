@@ -71,6 +71,19 @@ export interface ReplicateAckMessage {
   updateId: number;
 }
 
+/**
+ * "I stored these forwarded writes durably": the acknowledgements of one write window, each
+ * counting exactly as a {@link ReplicateAckMessage} of its document and id would (at most
+ * {@link MAX_ACKS_PER_MESSAGE}).
+ */
+export interface ReplicateAcksMessage {
+  type: 'replicate-acks';
+  acks: { docId: string; updateId: number }[];
+}
+
+/** Most acknowledgements in one `replicate-acks` (the sender starts another message past it). */
+export const MAX_ACKS_PER_MESSAGE = 4096;
+
 /** Catch-up or a join's read: "here is my state vector of `docId`; send what I lack". */
 export interface SyncRequestMessage {
   type: 'sync-request';
@@ -152,6 +165,7 @@ export type ClusterMessage =
   | ElectionMessage
   | ReplicateMessage
   | ReplicateAckMessage
+  | ReplicateAcksMessage
   | CausalPullMessage
   | CausalFillMessage
   | WitnessOfferMessage

@@ -25,16 +25,17 @@ import {
   writeStamp,
   writeWitnessEntries,
 } from './causal-codec.js';
-import type { ClusterMessage } from './messages.js';
+import { type ClusterMessage, MAX_ACKS_PER_MESSAGE } from './messages.js';
 
 /**
  * Wire version of the peer protocol (2: messages travel in authenticated records, no `hello`;
  * 3: sync requests and replies carry a request id; 4: forwarded writes carry a causal stamp,
  * `causal-pull`/`causal-fill` exist, and heartbeats and their acks carry a lease round, 0 for none;
  * 5: writes forwarded to a witness carry their stamp too, and a witness hands over what it holds
- * in `witness-offer`s, one stamped entry per update).
+ * in `witness-offer`s, one stamped entry per update; 6: full replicas acknowledge forwarded
+ * writes a write window at a time, in `replicate-acks`).
  */
-export const CLUSTER_PROTOCOL_VERSION = 5;
+export const CLUSTER_PROTOCOL_VERSION = 6;
 
 /** The highest snapshot sequence number accepted (2^53 − 2, so the next one is still exact). */
 export const MAX_SNAPSHOT_SEQ = Number.MAX_SAFE_INTEGER - 1;
@@ -95,6 +96,7 @@ const TAGS = {
   'causal-pull': 34,
   'causal-fill': 35,
   'witness-offer': 36,
+  'replicate-acks': 37,
   ...REGISTER_TAGS,
 } as const satisfies Record<ClusterMessage['type'], number>;
 
@@ -119,6 +121,29 @@ const SCRATCH_KEEP = 256 * 1024;
 export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
   const e = scratch;
   e.reset();
+  writeMessage(e, m);
+  const out = e.toBytes();
+  if (out.length > SCRATCH_KEEP) scratch = new Encoder(4096);
+  return out;
+}
+
+/**
+ * {@link encodeClusterMessage} as a peer-link frame (`[u32 length][message]`) in one buffer: a
+ * small one is a slice of Node's buffer pool, so a replicated update costs one copy and no
+ * off-heap allocation of its own. The same frame may be written to several links.
+ */
+export function encodeClusterFrame(m: ClusterMessage): Buffer {
+  const e = scratch;
+  e.reset();
+  writeMessage(e, m);
+  const out = Buffer.allocUnsafe(4 + e.length);
+  out.writeUInt32BE(e.length, 0);
+  e.copyTo(out, 4);
+  if (e.length > SCRATCH_KEEP) scratch = new Encoder(4096);
+  return out;
+}
+
+function writeMessage(e: Encoder, m: ClusterMessage): void {
   e.writeU8(CLUSTER_PROTOCOL_VERSION);
   e.writeU8(TAGS[m.type]);
   switch (m.type) {
@@ -194,6 +219,13 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
       e.writeString(m.docId);
       e.writeVarUint(m.updateId);
       break;
+    case 'replicate-acks':
+      e.writeVarUint(m.acks.length);
+      for (const a of m.acks) {
+        e.writeString(a.docId);
+        e.writeVarUint(a.updateId);
+      }
+      break;
     case 'sync-request':
       e.writeString(m.docId);
       e.writeVarUint(m.reqId);
@@ -238,9 +270,6 @@ export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
     default:
       writeRegisterMessage(e, m);
   }
-  const out = e.toBytes();
-  if (out.length > SCRATCH_KEEP) scratch = new Encoder(4096);
-  return out;
 }
 
 function writeIds(e: Encoder, ids: readonly NodeId[]): void {
@@ -427,6 +456,13 @@ export function decodeClusterMessage(
         };
       case TAGS['replicate-ack']:
         return { type: 'replicate-ack', docId: r.docId(), updateId: d.readVarUint() };
+      case TAGS['replicate-acks']: {
+        // Each ack takes at least 2 bytes (an empty id's length and the update id).
+        const n = d.readCount(2, MAX_ACKS_PER_MESSAGE);
+        const acks: { docId: string; updateId: number }[] = [];
+        for (let i = 0; i < n; i++) acks.push({ docId: r.docId(), updateId: d.readVarUint() });
+        return { type: 'replicate-acks', acks };
+      }
       case TAGS['sync-request']:
         return { type: 'sync-request', docId: r.docId(), reqId: d.readVarUint(), stateVector: r.payload() };
       case TAGS['sync-reply']:

@@ -21,7 +21,7 @@ import { WriteCoalescer } from '../transport/write-coalescer.js';
 import { FrameReader, lengthPrefixed } from './frame-reader.js';
 import type { ClusterMessage } from './messages.js';
 import { type ClusterKey, RecordOpener, TAG_BYTES } from './peer-auth.js';
-import { decodeClusterMessage, encodeClusterMessage } from './peer-codec.js';
+import { decodeClusterMessage, encodeClusterFrame } from './peer-codec.js';
 import { dialPeer, type PeerTlsOptions, type RecordWriter } from './peer-dialer.js';
 import {
   encodeHandshake,
@@ -196,7 +196,19 @@ export class PeerLinks {
     const o = this.outbound.get(to);
     if (o === undefined || o.writer === null) return false;
     this.coalescer.hold(o.writer);
-    o.writer.write(lengthPrefixed(encodeClusterMessage(message)));
+    o.writer.write(encodeClusterFrame(message));
+    return true;
+  }
+
+  /**
+   * Send a frame made by `encodeClusterFrame` (one encoding written to several peers); returns
+   * false (dropped) when the link is down. The frame is not copied: it must not change afterwards.
+   */
+  sendFrame(to: NodeId, frame: Buffer): boolean {
+    const o = this.outbound.get(to);
+    if (o === undefined || o.writer === null) return false;
+    this.coalescer.hold(o.writer);
+    o.writer.write(frame);
     return true;
   }
 

@@ -15,7 +15,13 @@ import { type ReplicaHost, ReplicationError } from '../relay/replicator.js';
 import type { Scheduler } from '../time/scheduler.js';
 import type { CatchUp } from './catch-up.js';
 import { CausalForwarding } from './causal-forwarding.js';
-import type { CausalFillMessage, ClusterMessage, ReplicateMessage } from './messages.js';
+import {
+  type CausalFillMessage,
+  type ClusterMessage,
+  MAX_ACKS_PER_MESSAGE,
+  type ReplicateMessage,
+} from './messages.js';
+import { encodeClusterFrame } from './peer-codec.js';
 import { writeQuorumOf } from './quorum.js';
 import { type ForwardStamp, QuorumWrites } from './quorum-writes.js';
 import { handoverQuorum, type WitnessQuorum } from './witness-quorum.js';
@@ -37,6 +43,8 @@ export interface WriteReplicationDeps {
   readonly timeoutMs: number;
   /** Send one message on the link to `to`. */
   readonly send: (to: NodeId, m: ClusterMessage) => void;
+  /** Send a frame made by `encodeClusterFrame` on the link to `to` (one encoding for several peers). */
+  readonly sendFrame: (to: NodeId, frame: Buffer) => void;
   /** Whether the link with a peer is up. */
   readonly isUp: (peer: NodeId) => boolean;
   /** Send a message whose payload may need splitting (see `sendSplit`). */
@@ -53,6 +61,9 @@ export class WriteReplication {
   private readonly writes: QuorumWrites;
   /** Null on a witness. */
   private readonly causal: CausalForwarding | null;
+  /** Acknowledgements due to each peer, sent together at the end of the turn (see `ack`). */
+  private readonly dueAcks = new Map<NodeId, { docId: string; updateId: number }[]>();
+  private acksQueued = false;
 
   constructor(deps: WriteReplicationDeps) {
     this.d = deps;
@@ -87,7 +98,7 @@ export class WriteReplication {
   replicate(docId: string, update: Uint8Array, w?: WriteConcern): Promise<void> {
     const stamp = this.causal?.stamp(docId) ?? null;
     const { id, done } = this.writes.begin(docId, update, writeQuorumOf(w, this.d.quorum), stamp);
-    for (const p of this.d.peers) this.forward(p, docId, id, update, stamp);
+    this.forward(this.d.peers, docId, id, update, stamp);
     this.d.host.persist(docId, update).then(
       () => {
         this.d.noteUpdate(docId);
@@ -105,7 +116,7 @@ export class WriteReplication {
   /** `peer`'s link is back: forward it again every write it is not known to hold (it acks duplicates). */
   reforward(peer: NodeId): void {
     for (const { id, docId, update, stamp } of this.writes.notHeldBy(peer))
-      this.forward(peer, docId, id, update, stamp);
+      this.forward([peer], docId, id, update, stamp);
   }
 
   /** `from` holds write `updateId` of `docId` durably. */
@@ -193,7 +204,7 @@ export class WriteReplication {
       () => {
         if (m.updateId === 0) return; // catch-up traffic: no ack, not counted
         this.d.noteUpdate(m.docId);
-        this.d.send(from, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
+        this.ack(from, m.docId, m.updateId);
       },
       (e: unknown) => {
         if (!(e instanceof DecodeError)) host.logger.warn({ err: e, from }, 'peer update not stored');
@@ -202,24 +213,66 @@ export class WriteReplication {
   }
 
   /**
-   * Forward a client write to `peer`, stamped: for a full replica, asking it to pull first when
+   * Forward a client write to `peers`, stamped: for a full replica, asking it to pull first when
    * it is owed; for a witness (which hands it to some full replica later), asking whoever reads
-   * it to pull first when any peer is owed.
+   * it to pull first when any peer is owed. Encoded at most twice (with and without the pull
+   * flag), whatever the number of peers.
    */
   private forward(
-    peer: NodeId,
+    peers: readonly NodeId[],
     docId: string,
     updateId: number,
     update: Uint8Array,
     stamp: ForwardStamp | null,
   ): void {
     const causal = this.causal;
-    if (stamp === null || causal === null) {
-      this.d.send(peer, { type: 'replicate', docId, updateId, update });
-      return;
+    let plain: Buffer | null = null;
+    let pulling: Buffer | null = null;
+    for (const peer of peers) {
+      const pull =
+        stamp !== null &&
+        causal !== null &&
+        (this.d.witnesses.has(peer) ? causal.mustPullAny(docId) : causal.mustPull(docId, peer));
+      if (pull) {
+        pulling ??= replicateFrame(docId, updateId, update, stamp, true);
+        this.d.sendFrame(peer, pulling);
+      } else {
+        plain ??= replicateFrame(docId, updateId, update, causal === null ? null : stamp, false);
+        this.d.sendFrame(peer, plain);
+      }
     }
-    const pull = this.d.witnesses.has(peer) ? causal.mustPullAny(docId) : causal.mustPull(docId, peer);
-    this.d.send(peer, { type: 'replicate', docId, updateId, update, causal: { ...stamp, pull } });
+  }
+
+  /**
+   * Acknowledge `from`'s write `updateId` of `docId`, together with every other write that became
+   * durable in this turn: the acks of one commit batch become due in the same microtask queue, so
+   * they leave as one `replicate-acks` per peer (one message to encode, frame and decode instead
+   * of one per write). A microtask, not a timer: no ack waits for the next event-loop turn.
+   */
+  private ack(from: NodeId, docId: string, updateId: number): void {
+    let list = this.dueAcks.get(from);
+    if (list === undefined) {
+      list = [];
+      this.dueAcks.set(from, list);
+    }
+    list.push({ docId, updateId });
+    if (this.acksQueued) return;
+    this.acksQueued = true;
+    queueMicrotask(() => this.sendAcks());
+  }
+
+  private sendAcks(): void {
+    this.acksQueued = false;
+    for (const [peer, acks] of this.dueAcks) {
+      for (let i = 0; i < acks.length; i += MAX_ACKS_PER_MESSAGE) {
+        const part = acks.length <= MAX_ACKS_PER_MESSAGE ? acks : acks.slice(i, i + MAX_ACKS_PER_MESSAGE);
+        const one = part[0];
+        if (part.length === 1 && one !== undefined)
+          this.d.send(peer, { type: 'replicate-ack', docId: one.docId, updateId: one.updateId });
+        else this.d.send(peer, { type: 'replicate-acks', acks: part });
+      }
+    }
+    this.dueAcks.clear();
   }
 
   /** Ask `peer` for what this node lacks of `docId`, from its memory (see `CausalForwarding`). */
@@ -230,4 +283,25 @@ export class WriteReplication {
       (e: unknown) => host.logger.warn({ err: e, peer, docId }, 'causal pull not sent'),
     );
   }
+}
+
+/** A forward's frame: stamped (asking to pull first or not) unless `stamp` is null. */
+function replicateFrame(
+  docId: string,
+  updateId: number,
+  update: Uint8Array,
+  stamp: ForwardStamp | null,
+  pull: boolean,
+): Buffer {
+  return encodeClusterFrame(
+    stamp === null
+      ? { type: 'replicate', docId, updateId, update }
+      : {
+          type: 'replicate',
+          docId,
+          updateId,
+          update,
+          causal: { epoch: stamp.epoch, seq: stamp.seq, deps: stamp.deps, pull },
+        },
+  );
 }

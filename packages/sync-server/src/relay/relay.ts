@@ -341,8 +341,12 @@ export class Relay implements SessionHost, ReplicaHost {
     return this.options.committer.append(docId, update);
   }
 
-  async ingest(docId: string, update: Uint8Array): Promise<void> {
-    await this.ingestNow(docId, update);
+  ingest(docId: string, update: Uint8Array): Promise<void> {
+    try {
+      return this.ingestNow(docId, update);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   ingestNow(docId: string, update: Uint8Array): Promise<void> {

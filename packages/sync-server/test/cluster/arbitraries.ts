@@ -182,6 +182,10 @@ export const clusterMessageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     entries: fc.array(fc.record({ origin: pos, stamp, update: bytes }), { maxLength: 4 }),
   }),
   fc.record({ type: fc.constant('replicate-ack' as const), docId, updateId }),
+  fc.record({
+    type: fc.constant('replicate-acks' as const),
+    acks: fc.array(fc.record({ docId, updateId }), { maxLength: 6 }),
+  }),
   fc.record({ type: fc.constant('sync-request' as const), docId, reqId: updateId, stateVector: bytes }),
   fc.record({
     type: fc.constant('sync-reply' as const),

@@ -1,9 +1,11 @@
 import { DecodeError, Encoder } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
+import { MAX_ACKS_PER_MESSAGE } from '../../src/cluster/messages.js';
 import {
   CLUSTER_PROTOCOL_VERSION,
   DEFAULT_CLUSTER_LIMITS,
   decodeClusterMessage,
+  encodeClusterFrame,
   encodeClusterMessage,
   MAX_SNAPSHOT_SEQ,
 } from '../../src/cluster/peer-codec.js';
@@ -365,6 +367,44 @@ describe('peer message codec', () => {
       entries: [{ sessionId: 1, state: state(60_000) }],
     });
     expect(code(() => decodeClusterMessage(fits))).toBe('ok');
+  });
+});
+
+describe('batched acknowledgements', () => {
+  it('round-trip, and a frame is the message behind its length', () => {
+    const m = {
+      type: 'replicate-acks' as const,
+      acks: [
+        { docId: 'a', updateId: 1 },
+        { docId: 'b', updateId: 300 },
+        { docId: 'a', updateId: 2 },
+      ],
+    };
+    const bytes = encodeClusterMessage(m);
+    expect(decodeClusterMessage(bytes)).toEqual(m);
+    const f = encodeClusterFrame(m);
+    expect(f.readUInt32BE(0)).toBe(bytes.length);
+    expect([...f.subarray(4)]).toEqual([...bytes]);
+  });
+
+  it('refuse more acks than the bound, a count past the bytes, and an empty document id', () => {
+    const acks = (n: number, docId = 'd') =>
+      frame(37, (e) => {
+        e.writeVarUint(n);
+        for (let i = 0; i < n; i++) {
+          e.writeString(docId);
+          e.writeVarUint(i + 1);
+        }
+      });
+    expect(code(() => decodeClusterMessage(acks(MAX_ACKS_PER_MESSAGE)))).toBe('ok');
+    expect(code(() => decodeClusterMessage(acks(MAX_ACKS_PER_MESSAGE + 1)))).not.toBe('ok');
+    expect(code(() => decodeClusterMessage(acks(1, '')))).toBe('invalid');
+    const claimsMore = frame(37, (e) => {
+      e.writeVarUint(1000);
+      e.writeString('d');
+      e.writeVarUint(1);
+    });
+    expect(code(() => decodeClusterMessage(claimsMore))).not.toBe('ok');
   });
 });
 

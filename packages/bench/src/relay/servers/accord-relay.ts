@@ -14,8 +14,14 @@ import { type ChildServer, startChildServer } from './child-server.js';
 /** The cluster secret of a benchmark cluster (loopback only, made for the run's processes). */
 const BENCH_CLUSTER_SECRET = randomBytes(24).toString('base64url');
 
-/** Path of the built relay CLI (through this package's dependency link). */
+/**
+ * Path of the built relay CLI (through this package's dependency link), or `BENCH_RELAY_MAIN`
+ * when set (another build's `main.js`, e.g. a saved copy of `dist` to compare two builds in
+ * alternating runs).
+ */
 export function accordRelayMain(): string {
+  const override = process.env.BENCH_RELAY_MAIN;
+  if (override !== undefined && override !== '') return override;
   return fileURLToPath(new URL('../../../node_modules/@accord/sync-server/dist/main.js', import.meta.url));
 }
 
