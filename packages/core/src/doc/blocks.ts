@@ -33,7 +33,7 @@ import { AccordError } from '../errors.js';
 import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
 import type { BlockInfo, BlockJSON, BlocksDelta, BlocksInsertText } from './blocks-delta.js';
 import { diffBlocks } from './blocks-delta.js';
-import { computeLayout, type LaidBlock, type Layout, MARKER, MERGE_KEY } from './blocks-layout.js';
+import { computeLayout, type LaidBlock, type Layout, MERGE_KEY, VIRTUAL_ID } from './blocks-layout.js';
 import {
   blockContent,
   blockIndexAt,
@@ -228,16 +228,13 @@ export class Blocks {
       // The boundary goes where it takes no one's characters: at the end of the anchor block's
       // characters in sequence order (before the next boundary), so the anchor block precedes it
       // there too and a join of the two is one deleted unit; a first block goes just before the
-      // first boundary (after the slots before it), unless characters precede that boundary.
+      // first boundary (after the slots before it; the implicit first paragraph has a boundary by
+      // now).
       const first = l.bySeq[0];
       let at = l.str.length;
       if (anchor !== null) at = segmentEnd(l, l.blocks[blockIndex - 1] as LaidBlock);
-      else if (first !== undefined)
-        at =
-          first.own[0] !== undefined && (first.own[0] as number) < first.marker
-            ? segmentEnd(l, first)
-            : first.marker;
-      const id = this.w.insertUnit(at, MARKER);
+      else if (first !== undefined) at = first.marker;
+      const id = this.w.insertBoundary(at);
       let pos = at + 1;
       for (const op of content) {
         if (op.insert.length === 0) continue;
@@ -262,11 +259,19 @@ export class Blocks {
     if (type !== undefined) checkType(type);
     if (attrs !== undefined) checkBlockAttrs(attrs);
     return this.edit(() => {
-      this.w.normalize();
-      let l = this.layout();
-      const k = blockIndexAt(l, flatIndex - 1);
-      if (this.w.unorphan(l.blocks[k] as LaidBlock)) l = this.layout();
-      const b = l.blocks[k] as LaidBlock;
+      // The implicit first paragraph gets a boundary only when it would be left empty.
+      if (flatIndex === 1) this.w.normalize();
+      const l = this.layout();
+      const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
+      if (b.id === VIRTUAL_ID) {
+        // The new boundary goes among the implicit paragraph's characters, and its block shows
+        // first of the blocks with boundaries.
+        const at = runIndex(b.own, flatIndex - 2) + 1;
+        const id = this.w.insertBoundary(at);
+        this.w.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
+        this.w.place(id, null);
+        return id;
+      }
       // The part (own characters, or a block joined into it) where the split falls.
       let u = flatIndex - 1 - b.start;
       let xi = 0;
@@ -279,7 +284,7 @@ export class Blocks {
       const at =
         u > 0 ? runIndex(x.own, u - 1) + 1 : x.own.length > 0 ? (x.own[0] as number) : segmentEnd(l, x);
       const later = b.parts.slice(xi + 1).map((p) => p.id);
-      const id = this.w.insertUnit(at, MARKER);
+      const id = this.w.insertBoundary(at);
       this.w.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
       this.w.place(id, b.id);
       for (const p of later) this.w.setRegister(p, MERGE_KEY, id);
@@ -401,6 +406,10 @@ export class Blocks {
     checkIndex(length, 0, l0.length - flatIndex, 'length');
     if (length === 0) return;
     this.edit(() => {
+      // Deleting every character of the implicit first paragraph, not its place: it needs a
+      // boundary to stay, empty.
+      const v = l0.blocks[0] as LaidBlock;
+      if (v.id === VIRTUAL_ID && flatIndex === 1 && length >= v.length) this.w.normalize();
       const l = this.layout();
       const end = flatIndex + length;
       const ranges: number[] = [];

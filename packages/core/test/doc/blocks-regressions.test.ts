@@ -1,0 +1,120 @@
+/**
+ * Counterexamples the Blocks property tests found, written down as scenarios (each failed before
+ * its fix): the seed and test that found it are named in each.
+ */
+import { applyUpdate, type Blocks, Doc, encodeStateAsUpdate } from '@accord/core';
+import { describe, expect, it } from 'vitest';
+
+function makeDoc(id: number): Doc {
+  let t = 1_000_000 + id;
+  return new Doc({ clientId: id, now: () => t++ });
+}
+
+function texts(b: Blocks): string[] {
+  return b.toJSON().map((x) => x.content.map((c) => c.insert).join(''));
+}
+
+function sync(a: Doc, b: Doc): void {
+  applyUpdate(b, encodeStateAsUpdate(a));
+  applyUpdate(a, encodeStateAsUpdate(b));
+  expect(a.getBlocks('b').toJSON()).toEqual(b.getBlocks('b').toJSON());
+}
+
+describe('Blocks regressions', () => {
+  // blocks-model.prop.test.ts, BLOCKS_SEED=1540109693.
+  it('a split keeps the followers of the block split after the new block, also after a join', () => {
+    const b = makeDoc(7).getBlocks('b');
+    b.insertBlock(0, 'paragraph', {}, [{ insert: 'abc' }]);
+    b.insertBlock(1, 'paragraph', {}, [{ insert: 'de' }]);
+    b.insertBlock(2, 'paragraph', {}, [{ insert: 'f' }]);
+    b.deleteRange(0, 3); // 'ab' gone, the first boundary stays
+    b.deleteRange(2, 1); // the second boundary: 'c' + 'de'; the third block's place is now inside
+    expect(texts(b)).toEqual(['cde', 'f']);
+    const third = (b.blocks()[1] as { id: string }).id;
+    const e = b.split(3); // 'cd' | 'e'
+    expect(texts(b)).toEqual(['cd', 'e', 'f']);
+    const cd = b.split(1); // '' | 'cd'
+    expect(texts(b)).toEqual(['', 'cd', 'e', 'f']);
+    expect(b.blocks().map((x) => x.id)).toEqual([b.blocks()[0]?.id, cd, e, third]);
+  });
+
+  // blocks-fuzz.prop.test.ts "raw writes", BLOCKS_SEED=-72762672: characters before the first
+  // boundary were copied after it by a split, so two replicas splitting there showed them twice.
+  it('characters before the first boundary split on two replicas at once show once', () => {
+    const a = makeDoc(101);
+    const c = makeDoc(102);
+    a.getText('b').insert(0, 'x');
+    a.getText('b').insert(1, '\uFDD0');
+    applyUpdate(c, encodeStateAsUpdate(a));
+    c.getBlocks('b').insertText(1, 'y');
+    applyUpdate(a, encodeStateAsUpdate(c));
+    a.getBlocks('b').split(1);
+    c.getBlocks('b').split(1);
+    sync(a, c);
+    expect(texts(a.getBlocks('b')).join('')).toBe('yx');
+  });
+
+  it('text typed into a first block deleted at once stays, as the first paragraph, and splits once', () => {
+    const a = makeDoc(1);
+    const c = makeDoc(2);
+    a.getBlocks('b').insertBlock(0, 'heading', { level: 1 }, [{ insert: 'ab' }]);
+    a.getBlocks('b').insertBlock(1, 'paragraph', {}, [{ insert: 'cd' }]);
+    applyUpdate(c, encodeStateAsUpdate(a));
+    a.getBlocks('b').deleteRange(0, 3); // the whole first block
+    c.getBlocks('b').insertText(3, 'XY'); // typed at its end
+    sync(a, c);
+    const b = a.getBlocks('b');
+    expect(texts(b)).toEqual(['XY', 'cd']);
+    expect(b.toJSON()[0]?.type).toBe('paragraph');
+    a.getBlocks('b').split(2); // 'X' | 'Y'
+    c.getBlocks('b').split(2);
+    sync(a, c);
+    expect(texts(b).join('')).toBe('XYcd');
+    expect(texts(b)[0]).toBe('X');
+    // The implicit paragraph takes block edits like any block.
+    b.setBlock(0, 'heading', { level: 2 });
+    expect(b.toJSON()[0]).toMatchObject({ type: 'heading', attrs: { level: 2 } });
+    expect(texts(b)[0]).toBe('X');
+  });
+});
+
+describe('the implicit first paragraph (characters before every boundary)', () => {
+  /** A text whose characters 'ab' precede the one boundary (whose block holds 'cd'). */
+  function implicit(): Blocks {
+    const d = makeDoc(3);
+    d.getText('b').insert(0, 'ab\uFDD0cd');
+    const b = d.getBlocks('b');
+    expect(texts(b)).toEqual(['ab', 'cd']);
+    return b;
+  }
+
+  it('a split at its start or end, or a delete of all its characters, leaves it there, empty', () => {
+    let b = implicit();
+    b.split(1);
+    expect(texts(b)).toEqual(['', 'ab', 'cd']);
+    b = implicit();
+    b.split(3);
+    expect(texts(b)).toEqual(['ab', '', 'cd']);
+    b = implicit();
+    b.deleteRange(1, 2);
+    expect(texts(b)).toEqual(['', 'cd']);
+    b = implicit();
+    b.deleteRange(0, 3); // its place too: the block goes
+    expect(texts(b)).toEqual(['cd']);
+  });
+
+  it('takes joins, moves, inserts and deletes of blocks like any block', () => {
+    let b = implicit();
+    b.join(1);
+    expect(texts(b)).toEqual(['abcd']);
+    b = implicit();
+    b.move(0, 1);
+    expect(texts(b)).toEqual(['cd', 'ab']);
+    b = implicit();
+    b.insertBlock(0, 'heading', {}, [{ insert: 'h' }]);
+    expect(texts(b)).toEqual(['h', 'ab', 'cd']);
+    b = implicit();
+    b.deleteBlocks(0, 1);
+    expect(texts(b)).toEqual(['cd']);
+  });
+});
