@@ -70,6 +70,15 @@ export type BlocksListener = (event: BlocksChangeEvent) => void;
 
 const views = new WeakMap<Text, Blocks>();
 
+/**
+ * Index in `l` of block `id` (the implicit first paragraph's id names the block its boundary
+ * gave it, once given), or -1 when it no longer shows.
+ */
+function blockIndexOf(l: Layout, id: string): number {
+  const target = id === VIRTUAL_ID && l.blocks[0]?.id !== VIRTUAL_ID ? l.bySeq[0]?.root.id : id;
+  return l.blocks.findIndex((b) => b.id === target);
+}
+
 /** A block tree with rich-text contents over one `Text` (see the module comment). */
 export class Blocks {
   private cache: Layout | null = null;
@@ -304,9 +313,11 @@ export class Blocks {
   join(blockIndex: number): void {
     checkIndex(blockIndex, 1, this.blockCount - 1, 'blockIndex');
     this.edit(() => {
-      this.w.normalize();
+      const id = (this.layout().blocks[blockIndex] as LaidBlock).id;
+      if (blockIndex === 1) this.w.normalize();
       const l = this.layout();
-      this.w.joinInto(l.blocks[blockIndex] as LaidBlock, l.blocks[blockIndex - 1] as LaidBlock);
+      const j = blockIndexOf(l, id);
+      if (j > 0) this.w.joinInto(l.blocks[j] as LaidBlock, l.blocks[j - 1] as LaidBlock);
     });
   }
 
@@ -324,18 +335,23 @@ export class Blocks {
     checkIndex(toBlock, 0, n - 1, 'toBlock');
     if (fromBlock === toBlock) return;
     this.edit(() => {
-      this.w.normalize();
       let l = this.layout();
-      const b = l.blocks[fromBlock] as LaidBlock;
-      const id = b.id;
+      const moved = (l.blocks[fromBlock] as LaidBlock).id;
+      const to = toBlock === 0 ? null : (l.blocks.filter((x) => x.id !== moved)[toBlock - 1] as LaidBlock).id;
+      // The implicit first paragraph shows before the front: it needs a boundary to be moved, to
+      // be moved after, or to have a block moved before it.
+      if (fromBlock <= 1 || toBlock <= 1) this.w.normalize();
+      l = this.layout();
+      const j = blockIndexOf(l, moved);
+      if (j < 0) return;
+      const b = l.blocks[j] as LaidBlock;
       if (b.kids.length > 0)
         this.w.rehome(
           b.kids.map((c) => c.id),
-          fromBlock === 0 ? null : (l.blocks[fromBlock - 1] as LaidBlock).id,
+          j === 0 ? null : (l.blocks[j - 1] as LaidBlock).id,
         );
-      l = this.layout();
-      const rest = l.blocks.filter((x) => x.id !== id);
-      this.w.place(id, toBlock === 0 ? null : (rest[toBlock - 1] as LaidBlock).id);
+      const k = to === null ? -1 : blockIndexOf(this.layout(), to);
+      this.w.place(b.id, k < 0 ? null : (this.layout().blocks[k] as LaidBlock).id);
     });
   }
 
@@ -349,9 +365,11 @@ export class Blocks {
     if (type !== undefined) checkType(type);
     if (attrs !== undefined) checkBlockAttrs(attrs);
     this.edit(() => {
-      this.w.normalize();
-      const b = this.layout().blocks[blockIndex] as LaidBlock;
-      this.w.setMarks(b.id, type, attrs ?? {}, true);
+      const id = (this.layout().blocks[blockIndex] as LaidBlock).id;
+      if (blockIndex === 0) this.w.normalize();
+      const l = this.layout();
+      const b = l.blocks[blockIndexOf(l, id)];
+      if (b !== undefined) this.w.setMarks(b.id, type, attrs ?? {}, true);
     });
   }
 
@@ -366,10 +384,16 @@ export class Blocks {
     checkIndex(count, 0, n - blockIndex, 'count');
     if (count === 0) return;
     this.edit(() => {
-      this.w.normalize();
+      const ids = this.layout()
+        .blocks.slice(blockIndex, blockIndex + count)
+        .map((b) => b.id);
+      if (blockIndex <= 1) this.w.normalize();
       const l = this.layout();
-      const gone = l.blocks.slice(blockIndex, blockIndex + count);
-      this.w.removeBlocks(gone, blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id);
+      const at = ids.map((id) => blockIndexOf(l, id)).filter((j) => j >= 0);
+      if (at.length === 0) return;
+      const first = Math.min(...at);
+      const gone = at.sort((x, y) => x - y).map((j) => l.blocks[j] as LaidBlock);
+      this.w.removeBlocks(gone, first === 0 ? null : (l.blocks[first - 1] as LaidBlock).id);
     });
   }
 

@@ -78,6 +78,41 @@ describe('Blocks regressions', () => {
   });
 });
 
+// blocks-fuzz.prop.test.ts "raw writes", BLOCKS_SEED=-514384075: a raw merge register naming a
+// unit before every boundary is ignored, until the implicit first paragraph gets a boundary
+// there; block edits that gave it one then indexed blocks that no longer showed.
+describe('block edits when giving the implicit paragraph a boundary changes the layout', () => {
+  function hostile(): Blocks {
+    const d = makeDoc(1);
+    const t = d.getText('b');
+    t.insert(0, '\uFDD1y\uFDD0z\uFDD0w'); // a slot, 'y' before every boundary, 'z', 'w'
+    t.format(4, 1, { '\u0000merge': ['1:0', 5, 0] }); // 'w' joins the block holding the slot
+    const b = d.getBlocks('b');
+    expect(texts(b)).toEqual(['y', 'z', 'w']);
+    return b;
+  }
+
+  it('join, move, setBlock and deleteBlocks neither throw nor show a character twice', () => {
+    let b = hostile();
+    b.join(2);
+    expect(texts(b)).toEqual(['y', 'zw']);
+    const edits: ((x: Blocks) => void)[] = [
+      (x) => x.join(1),
+      (x) => x.move(2, 0),
+      (x) => x.move(0, 2),
+      (x) => x.setBlock(0, 'heading'),
+      (x) => x.deleteBlocks(0, 1),
+      (x) => x.deleteBlocks(1, 2),
+    ];
+    for (const edit of edits) {
+      b = hostile();
+      edit(b);
+      const cs = texts(b).join('');
+      expect(new Set(cs).size).toBe(cs.length);
+    }
+  });
+});
+
 describe('the implicit first paragraph (characters before every boundary)', () => {
   /** A text whose characters 'ab' precede the one boundary (whose block holds 'cd'). */
   function implicit(): Blocks {
