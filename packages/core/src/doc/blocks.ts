@@ -33,7 +33,14 @@ import { AccordError } from '../errors.js';
 import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
 import type { BlockInfo, BlockJSON, BlocksDelta, BlocksInsertText } from './blocks-delta.js';
 import { diffBlocks } from './blocks-delta.js';
-import { computeLayout, type LaidBlock, type Layout, MERGE_KEY, VIRTUAL_ID } from './blocks-layout.js';
+import {
+  computeLayout,
+  DEFAULT_TYPE,
+  type LaidBlock,
+  type Layout,
+  MERGE_KEY,
+  VIRTUAL_ID,
+} from './blocks-layout.js';
 import {
   blockContent,
   blockIndexAt,
@@ -231,17 +238,19 @@ export class Blocks {
       if (op.attributes !== undefined) checkInline(op.attributes);
     }
     return this.edit(() => {
-      this.w.normalize();
+      // Before the implicit first paragraph: it needs a boundary. After it: the new block goes
+      // first of the blocks with boundaries (as after no block, which it follows there).
+      if (blockIndex === 0) this.w.normalize();
       const l = this.layout();
-      const anchor = blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id;
+      const prev = blockIndex === 0 ? undefined : (l.blocks[blockIndex - 1] as LaidBlock);
+      const anchor = prev === undefined || prev.id === VIRTUAL_ID ? null : prev.id;
       // The boundary goes where it takes no one's characters: at the end of the anchor block's
       // characters in sequence order (before the next boundary), so the anchor block precedes it
       // there too and a join of the two is one deleted unit; a first block goes just before the
-      // first boundary (after the slots before it; the implicit first paragraph has a boundary by
-      // now).
+      // first boundary (after the slots and the implicit paragraph's characters before it).
       const first = l.bySeq[0];
       let at = l.str.length;
-      if (anchor !== null) at = segmentEnd(l, l.blocks[blockIndex - 1] as LaidBlock);
+      if (anchor !== null) at = segmentEnd(l, prev as LaidBlock);
       else if (first !== undefined) at = first.marker;
       const id = this.w.insertBoundary(at);
       let pos = at + 1;
@@ -401,7 +410,9 @@ export class Blocks {
 
   /**
    * Insert `text` at flat position `flatIndex` (1 <= flatIndex <= length), in the block whose
-   * boundary or character precedes it, with `Text.insert`'s rules for `attributes`.
+   * boundary or character precedes it, with `Text.insert`'s rules for `attributes`. Into no block
+   * at all (length 0, `flatIndex` 1) it is the implicit first paragraph: no boundary is written,
+   * so replicas typing into an empty document at once type into one paragraph.
    * @throws {AccordError} `out-of-range`, `invalid-argument` (also for U+FDD0 and U+FDD1, and
    * attribute names starting with U+0000 or U+0001, which blocks reserve).
    */
@@ -411,8 +422,11 @@ export class Blocks {
     if (attributes !== undefined) checkInline(attributes);
     const l = this.layout();
     checkIndex(flatIndex, 1, Math.max(1, l.length), 'flatIndex');
-    if (l.length === 0) throw new AccordError('out-of-range', 'no block to insert into');
     if (text.length === 0) return;
+    if (l.length === 0) {
+      this.text.insert(0, text, attributes);
+      return;
+    }
     const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
     this.text.insert(textPoint(l, b, flatIndex - 1 - b.start), text, attributes);
   }
@@ -496,16 +510,32 @@ export class Blocks {
    * characters), `{retain: 1, block}` sets the type/attributes of the block whose boundary is
    * there, `insert` of a string inserts characters with exactly its attributes, `insert` of a
    * block inserts a boundary (a split inside a block's text, a new block at a block edge), and
-   * `delete` deletes as {@link Blocks.deleteRange}. Checked first: a malformed delta changes
-   * nothing.
+   * `delete` deletes as {@link Blocks.deleteRange}. Into no block at all, a first plain paragraph
+   * (default type, no attributes) with text is the implicit first paragraph (no boundary, see
+   * {@link Blocks.insertText}). Checked first: a malformed delta changes nothing.
    * @throws {AccordError} `invalid-argument` for a malformed op, `out-of-range` past the end.
    */
   applyFlatDelta(delta: BlocksDelta): void {
     checkFlatDelta(delta, this.length);
     this.edit(() => {
       let pos = 0;
-      for (const op of delta) {
+      for (let i = 0; i < delta.length; i++) {
+        const op = delta[i] as BlocksDelta[number];
+        const next = delta[i + 1];
         if ('delete' in op) this.deleteRange(pos, op.delete);
+        else if (
+          pos === 0 &&
+          'insert' in op &&
+          typeof op.insert !== 'string' &&
+          this.length === 0 &&
+          op.insert.block.type === DEFAULT_TYPE &&
+          Object.values(op.insert.block.attrs ?? {}).every((v) => v === null) &&
+          next !== undefined &&
+          'insert' in next &&
+          typeof next.insert === 'string' &&
+          next.insert.length > 0
+        )
+          pos += 1;
         else if ('insert' in op) {
           if (typeof op.insert === 'string') {
             this.insertText(pos, op.insert, (op as BlocksInsertText).attributes ?? {});

@@ -153,3 +153,52 @@ describe('the implicit first paragraph (characters before every boundary)', () =
     expect(texts(b)).toEqual(['cd']);
   });
 });
+
+describe('typing into an empty document on two replicas at once', () => {
+  const typings: [string, (b: Blocks, s: string) => void][] = [
+    ['insertText', (b, s) => b.insertText(1, s)],
+    [
+      'applyFlatDelta',
+      (b, s) => b.applyFlatDelta([{ insert: { block: { type: 'paragraph', attrs: {} } } }, { insert: s }]),
+    ],
+  ];
+  for (const [how, type] of typings)
+    for (const aFirst of [true, false])
+      it(`gives one paragraph with both texts (${how}, ${aFirst ? 'a' : 'c'}'s update first)`, () => {
+        const a = makeDoc(1);
+        const c = makeDoc(2);
+        type(a.getBlocks('b'), 'hello');
+        type(c.getBlocks('b'), 'world');
+        expect(a.getBlocks('b').blockCount).toBe(1);
+        const ua = encodeStateAsUpdate(a);
+        const uc = encodeStateAsUpdate(c);
+        const d = makeDoc(3);
+        for (const u of aFirst ? [ua, uc] : [uc, ua]) applyUpdate(d, u);
+        applyUpdate(a, uc);
+        applyUpdate(c, ua);
+        for (const x of [a, c, d]) {
+          expect(x.getBlocks('b').toJSON()).toEqual(d.getBlocks('b').toJSON());
+          expect(x.getBlocks('b').toJSON()).toMatchObject([{ type: 'paragraph', attrs: {} }]);
+        }
+        expect(['helloworld', 'worldhello']).toContain(texts(d.getBlocks('b'))[0]);
+        // It edits as any paragraph: Enter in it, a block after it, a type change.
+        const b = a.getBlocks('b');
+        b.split(6);
+        b.insertBlock(2, 'heading', {}, [{ insert: 'h' }]);
+        expect(texts(b)).toHaveLength(3);
+        expect(texts(b)[2]).toBe('h');
+        b.setBlock(0, 'heading', { level: 1 });
+        expect(b.toJSON()[0]).toMatchObject({ type: 'heading', attrs: { level: 1 } });
+        expect(texts(b).join('')).toMatch(/^(helloworld|worldhello)h$/);
+      });
+
+  it('a first block with a type, attributes or no text still gets a boundary', () => {
+    const b = makeDoc(1).getBlocks('b');
+    b.applyFlatDelta([{ insert: { block: { type: 'heading', attrs: {} } } }, { insert: 'x' }]);
+    expect(b.blocks()[0]?.id).not.toBe('virtual');
+    const e = makeDoc(2).getBlocks('b');
+    e.applyFlatDelta([{ insert: { block: { type: 'paragraph', attrs: {} } } }]);
+    expect(e.blockCount).toBe(1);
+    expect(e.blocks()[0]?.id).not.toBe('virtual');
+  });
+});
