@@ -467,10 +467,10 @@ export class Blocks {
         const i = lk.blocks.findIndex((x) => x.id === joined[k]);
         if (i < 0) continue;
         if (i > 0) {
-          this.w.normalize();
+          if (i === 1) this.w.normalize();
           const ln = this.layout();
-          const j = ln.blocks.findIndex((x) => x.id === joined[k]);
-          this.w.joinInto(ln.blocks[j] as LaidBlock, ln.blocks[j - 1] as LaidBlock);
+          const j = blockIndexOf(ln, joined[k] as string);
+          if (j > 0) this.w.joinInto(ln.blocks[j] as LaidBlock, ln.blocks[j - 1] as LaidBlock);
         } else if ((lk.blocks[0] as LaidBlock).length === 0) {
           this.w.removeBlocks([lk.blocks[0] as LaidBlock], null);
         }

@@ -92,7 +92,7 @@ describe('block edits when giving the implicit paragraph a boundary changes the 
     return b;
   }
 
-  it('join, move, setBlock and deleteBlocks neither throw nor show a character twice', () => {
+  it('join, move, setBlock, deleteBlocks and deleteRange neither throw nor show a character twice', () => {
     let b = hostile();
     b.join(2);
     expect(texts(b)).toEqual(['y', 'zw']);
@@ -103,6 +103,8 @@ describe('block edits when giving the implicit paragraph a boundary changes the 
       (x) => x.setBlock(0, 'heading'),
       (x) => x.deleteBlocks(0, 1),
       (x) => x.deleteBlocks(1, 2),
+      (x) => x.deleteRange(4, 1),
+      (x) => x.deleteRange(2, 1),
     ];
     for (const edit of edits) {
       b = hostile();
