@@ -128,7 +128,7 @@ describe('blocks converge (property)', () => {
           expect(encodeStateAsUpdate(loaded)).toEqual(ref.bytes);
         },
       ),
-      { numRuns: 200, seed: BLOCKS_SEED },
+      { numRuns: 200, ...BLOCKS_SEED },
     );
   }, 60_000);
 
@@ -146,7 +146,7 @@ describe('blocks converge (property)', () => {
         for (const [sel, args] of more)
           blocksEdit((r.docs[sel % n] as Doc).getBlocks('b'), args, (k) => fresh(k).toLowerCase());
       }),
-      { numRuns: 200, seed: BLOCKS_SEED },
+      { numRuns: 200, ...BLOCKS_SEED },
     );
   }, 60_000);
 
@@ -173,7 +173,7 @@ describe('blocks converge (property)', () => {
           expect(local).toBe(0);
         },
       ),
-      { numRuns: 200, seed: BLOCKS_SEED },
+      { numRuns: 200, ...BLOCKS_SEED },
     );
   }, 60_000);
 });
