@@ -182,6 +182,29 @@ describe('two editors bound to two replicas', () => {
     expect(texts(a)).toEqual(['a', 'd', 'eE', 'b', 'cC']);
   });
 
+  it('two editors typing into a new document at once give one paragraph with both texts', () => {
+    for (const aFirst of [true, false]) {
+      const a = replica();
+      const b = replica();
+      a.view.select(1);
+      a.view.dispatch(a.view.state.tr.insertText('hello'));
+      b.view.select(1);
+      b.view.dispatch(b.view.state.tr.insertText('world'));
+      for (const from of aFirst ? [a, b] : [b, a]) broadcast(from, [a, b]);
+      expectConverged([a, b], 1);
+      const doc = a.view.state.doc.toJSON() as { content: { type: string; content: unknown[] }[] };
+      expect(doc.content).toHaveLength(1);
+      expect(doc.content[0]?.type).toBe('paragraph');
+      expect(['helloworld', 'worldhello']).toContain(a.view.state.doc.textContent);
+      // Enter in it and typing go on as in any paragraph.
+      a.view.dispatch(a.view.state.tr.split(6));
+      a.view.dispatch(a.view.state.tr.insertText('!'));
+      broadcast(a, [a, b]);
+      expectConverged([a, b], 1);
+      expect(b.view.state.doc.childCount).toBe(2);
+    }
+  });
+
   it('converge under random concurrent edits', () => {
     fc.assert(
       fc.property(

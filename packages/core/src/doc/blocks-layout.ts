@@ -10,15 +10,16 @@
  * - anything else: the blocks' characters.
  *
  * A block's characters are those after its boundary up to the next boundary in sequence order
- * (slots skipped); characters before the first boundary (left by a concurrent deletion of the
- * first block while someone typed in it) belong to the first boundary's block. A block whose move
+ * (slots skipped). Characters before the first boundary (typed into an empty text, or left by a
+ * concurrent deletion of the first block while someone typed in it) are the implicit first
+ * paragraph (id {@link VIRTUAL_ID}, no unit of its own), displayed before every other block, so
+ * replicas typing into an empty text at once type into one paragraph. A block whose move
  * register names a visible slot displays as a child of the block whose characters hold that slot
  * (or first of all, for a slot before every boundary); other blocks display at their boundary.
  * Children display right after their parent's characters, in the slots' sequence order, each
  * followed by its own children (pre-order). Concurrent moves can make a cycle of parents; in each
  * cycle the oldest move (hybrid logical clock, then replica id) is ignored, so the display order
- * is a tree on every replica. A text with characters but no boundary displays them as one virtual
- * paragraph (id {@link VIRTUAL_ID}).
+ * is a tree on every replica.
  *
  * A block whose merge register names another block (a join where the block before on screen is
  * not the one before in the text) does not display: its characters (and those merged into it)
@@ -44,7 +45,7 @@ export const MOVE_KEY = '\u0000move';
 export const MERGE_KEY = '\u0000merge';
 /** Prefix of the mark keys holding a block's attributes (`prefix + name`). */
 export const ATTR_PREFIX = '\u0001';
-/** Id of the block shown for characters when the text has no boundary at all. */
+/** Id of the implicit first paragraph: the characters before every boundary. */
 export const VIRTUAL_ID = 'virtual';
 /** Type of a block without a (valid) type mark. */
 export const DEFAULT_TYPE = 'paragraph';
@@ -188,7 +189,6 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   for (let i = 0; i < n; i++) {
     const b = bySeq[i] as LaidBlock;
     seqOf.set(b.id, i);
-    if (i === 0) addRuns(b, 0, b.marker, slots);
     addRuns(b, b.marker + 1, i + 1 < n ? (markerPos[i + 1] as number) : str.length, slots);
   }
   const clientOf = new Map<number, number>();
@@ -266,11 +266,13 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   front.sort(bySlot);
   for (const b of bySeq) if (b.kids.length > 1) b.kids.sort(bySlot);
   const blocks: LaidBlock[] = [];
-  if (n === 0) {
-    const v = newBlock(VIRTUAL_ID, -1, -1, undefined, {});
-    addRuns(v, 0, str.length, slots);
-    if (v.length > 0) blocks.push(v);
-  } else {
+  // Characters before the first boundary (or with no boundary at all) are the implicit first
+  // paragraph: no unit to create, so replicas typing into an empty text concurrently type into
+  // one paragraph, and text typed into a first block deleted concurrently stays a paragraph.
+  const v = newBlock(VIRTUAL_ID, -1, -1, undefined, {});
+  addRuns(v, 0, n === 0 ? str.length : (markerPos[0] as number), slots);
+  if (v.length > 0) blocks.push(v);
+  if (n > 0) {
     const stack: LaidBlock[] = [];
     for (let k = top.length - 1; k >= 0; k--) stack.push(top[k] as LaidBlock);
     for (let k = front.length - 1; k >= 0; k--) stack.push(front[k] as LaidBlock);

@@ -15,8 +15,9 @@ import {
   MOVE_KEY,
   SLOT,
   TYPE_KEY,
+  VIRTUAL_ID,
 } from './blocks-layout.js';
-import { blockContent, sliceDelta, sortRanges } from './blocks-positions.js';
+import { sortRanges } from './blocks-positions.js';
 import type { Text } from './text.js';
 
 /** Where a moved or split block is placed: after block `id`'s characters, or at the front (null). */
@@ -36,6 +37,29 @@ export class BlockWriter {
     const clock = doc.nextClock;
     this.text.insert(at, unit);
     return `${doc.clientId}:${clock}`;
+  }
+
+  /**
+   * Insert a boundary at visible index `at`; returns its id. Slots after `at` in the segment it
+   * splits (places where blocks display after that segment's block, which joins can leave
+   * anywhere among its characters) would now lie in the new block's segment and make those blocks
+   * follow it: the block that loses any gets all its followers again, in their order, right after
+   * its boundary.
+   */
+  insertBoundary(at: number): string {
+    const ids = (bs: readonly LaidBlock[]): string[] => bs.map((c) => c.id);
+    const before = this.layout();
+    const kids = new Map<string | null, string[]>();
+    for (const b of before.bySeq) if (b.kids.length > 0) kids.set(b.id, ids(b.kids));
+    if (before.front.length > 0) kids.set(null, ids(before.front));
+    const id = this.insertUnit(at, MARKER);
+    if (kids.size === 0) return id;
+    const after = this.layout();
+    const now = new Map<string | null, string[]>([[null, ids(after.front)]]);
+    for (const b of after.bySeq) now.set(b.id, ids(b.kids));
+    for (const [owner, want] of kids)
+      if ((now.get(owner) ?? []).join() !== want.join()) this.rehome(want, owner);
+    return id;
   }
 
   /** Visible index of unit `id` (a boundary or slot this text holds, visible). */
@@ -85,41 +109,12 @@ export class BlockWriter {
       this.setRegister(ids[i] as string, MOVE_KEY, `${doc.clientId}:${clock + i}`);
   }
 
-  /** Give the virtual block (characters and no boundary at all) a boundary. */
-  normalize(): void {
-    const l = this.layout();
-    if (l.bySeq.length === 0 && l.blocks.length > 0) this.text.insert(0, MARKER);
-  }
-
   /**
-   * Move characters that precede the first boundary (left by a concurrent deletion of the first
-   * block while someone typed in it) after it, when they are in `b`: copied and deleted, the one
-   * case where a split is not a single insert. Returns true when it changed the text.
+   * Give the implicit first paragraph (characters before every boundary) a boundary, at the very
+   * front: the blocks shown at the front follow it, so the display order stays.
    */
-  unorphan(b: LaidBlock): boolean {
-    const l = this.layout();
-    const first = l.bySeq[0];
-    if (
-      first === undefined ||
-      first.root !== b ||
-      first.own.length === 0 ||
-      (first.own[0] as number) > first.marker
-    )
-      return false;
-    let n = 0;
-    for (let k = 0; k < first.own.length && (first.own[k] as number) < first.marker; k += 2)
-      n += (first.own[k + 1] as number) - (first.own[k] as number);
-    const content = sliceDelta(blockContent(l, this.text.spans(), { ...first, runs: first.own }), 0, n);
-    const ranges: number[] = [];
-    for (let k = 0; k < first.own.length && (first.own[k] as number) < first.marker; k += 2)
-      ranges.push(first.own[k] as number, first.own[k + 1] as number);
-    this.deleteUnits(ranges);
-    let pos = this.indexOf(first.id) + 1;
-    for (const op of content) {
-      this.text.insert(pos, op.insert, op.attributes ?? {});
-      pos += op.insert.length;
-    }
-    return true;
+  normalize(): void {
+    if (this.layout().blocks[0]?.id === VIRTUAL_ID) this.text.insert(0, MARKER);
   }
 
   /** Delete visible ranges `[from, to)` (flattened, ascending and disjoint). */

@@ -33,7 +33,14 @@ import { AccordError } from '../errors.js';
 import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
 import type { BlockInfo, BlockJSON, BlocksDelta, BlocksInsertText } from './blocks-delta.js';
 import { diffBlocks } from './blocks-delta.js';
-import { computeLayout, type LaidBlock, type Layout, MARKER, MERGE_KEY } from './blocks-layout.js';
+import {
+  computeLayout,
+  DEFAULT_TYPE,
+  type LaidBlock,
+  type Layout,
+  MERGE_KEY,
+  VIRTUAL_ID,
+} from './blocks-layout.js';
 import {
   blockContent,
   blockIndexAt,
@@ -69,6 +76,15 @@ export interface BlocksChangeEvent {
 export type BlocksListener = (event: BlocksChangeEvent) => void;
 
 const views = new WeakMap<Text, Blocks>();
+
+/**
+ * Index in `l` of block `id` (the implicit first paragraph's id names the block its boundary
+ * gave it, once given), or -1 when it no longer shows.
+ */
+function blockIndexOf(l: Layout, id: string): number {
+  const target = id === VIRTUAL_ID && l.blocks[0]?.id !== VIRTUAL_ID ? l.bySeq[0]?.root.id : id;
+  return l.blocks.findIndex((b) => b.id === target);
+}
 
 /** A block tree with rich-text contents over one `Text` (see the module comment). */
 export class Blocks {
@@ -222,22 +238,21 @@ export class Blocks {
       if (op.attributes !== undefined) checkInline(op.attributes);
     }
     return this.edit(() => {
-      this.w.normalize();
+      // Before the implicit first paragraph: it needs a boundary. After it: the new block goes
+      // first of the blocks with boundaries (as after no block, which it follows there).
+      if (blockIndex === 0) this.w.normalize();
       const l = this.layout();
-      const anchor = blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id;
+      const prev = blockIndex === 0 ? undefined : (l.blocks[blockIndex - 1] as LaidBlock);
+      const anchor = prev === undefined || prev.id === VIRTUAL_ID ? null : prev.id;
       // The boundary goes where it takes no one's characters: at the end of the anchor block's
       // characters in sequence order (before the next boundary), so the anchor block precedes it
       // there too and a join of the two is one deleted unit; a first block goes just before the
-      // first boundary (after the slots before it), unless characters precede that boundary.
+      // first boundary (after the slots and the implicit paragraph's characters before it).
       const first = l.bySeq[0];
       let at = l.str.length;
-      if (anchor !== null) at = segmentEnd(l, l.blocks[blockIndex - 1] as LaidBlock);
-      else if (first !== undefined)
-        at =
-          first.own[0] !== undefined && (first.own[0] as number) < first.marker
-            ? segmentEnd(l, first)
-            : first.marker;
-      const id = this.w.insertUnit(at, MARKER);
+      if (anchor !== null) at = segmentEnd(l, prev as LaidBlock);
+      else if (first !== undefined) at = first.marker;
+      const id = this.w.insertBoundary(at);
       let pos = at + 1;
       for (const op of content) {
         if (op.insert.length === 0) continue;
@@ -262,11 +277,19 @@ export class Blocks {
     if (type !== undefined) checkType(type);
     if (attrs !== undefined) checkBlockAttrs(attrs);
     return this.edit(() => {
-      this.w.normalize();
-      let l = this.layout();
-      const k = blockIndexAt(l, flatIndex - 1);
-      if (this.w.unorphan(l.blocks[k] as LaidBlock)) l = this.layout();
-      const b = l.blocks[k] as LaidBlock;
+      // The implicit first paragraph gets a boundary only when it would be left empty.
+      if (flatIndex === 1) this.w.normalize();
+      const l = this.layout();
+      const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
+      if (b.id === VIRTUAL_ID) {
+        // The new boundary goes among the implicit paragraph's characters, and its block shows
+        // first of the blocks with boundaries.
+        const at = runIndex(b.own, flatIndex - 2) + 1;
+        const id = this.w.insertBoundary(at);
+        this.w.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
+        this.w.place(id, null);
+        return id;
+      }
       // The part (own characters, or a block joined into it) where the split falls.
       let u = flatIndex - 1 - b.start;
       let xi = 0;
@@ -279,7 +302,7 @@ export class Blocks {
       const at =
         u > 0 ? runIndex(x.own, u - 1) + 1 : x.own.length > 0 ? (x.own[0] as number) : segmentEnd(l, x);
       const later = b.parts.slice(xi + 1).map((p) => p.id);
-      const id = this.w.insertUnit(at, MARKER);
+      const id = this.w.insertBoundary(at);
       this.w.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
       this.w.place(id, b.id);
       for (const p of later) this.w.setRegister(p, MERGE_KEY, id);
@@ -299,9 +322,11 @@ export class Blocks {
   join(blockIndex: number): void {
     checkIndex(blockIndex, 1, this.blockCount - 1, 'blockIndex');
     this.edit(() => {
-      this.w.normalize();
+      const id = (this.layout().blocks[blockIndex] as LaidBlock).id;
+      if (blockIndex === 1) this.w.normalize();
       const l = this.layout();
-      this.w.joinInto(l.blocks[blockIndex] as LaidBlock, l.blocks[blockIndex - 1] as LaidBlock);
+      const j = blockIndexOf(l, id);
+      if (j > 0) this.w.joinInto(l.blocks[j] as LaidBlock, l.blocks[j - 1] as LaidBlock);
     });
   }
 
@@ -319,18 +344,23 @@ export class Blocks {
     checkIndex(toBlock, 0, n - 1, 'toBlock');
     if (fromBlock === toBlock) return;
     this.edit(() => {
-      this.w.normalize();
       let l = this.layout();
-      const b = l.blocks[fromBlock] as LaidBlock;
-      const id = b.id;
+      const moved = (l.blocks[fromBlock] as LaidBlock).id;
+      const to = toBlock === 0 ? null : (l.blocks.filter((x) => x.id !== moved)[toBlock - 1] as LaidBlock).id;
+      // The implicit first paragraph shows before the front: it needs a boundary to be moved, to
+      // be moved after, or to have a block moved before it.
+      if (fromBlock <= 1 || toBlock <= 1) this.w.normalize();
+      l = this.layout();
+      const j = blockIndexOf(l, moved);
+      if (j < 0) return;
+      const b = l.blocks[j] as LaidBlock;
       if (b.kids.length > 0)
         this.w.rehome(
           b.kids.map((c) => c.id),
-          fromBlock === 0 ? null : (l.blocks[fromBlock - 1] as LaidBlock).id,
+          j === 0 ? null : (l.blocks[j - 1] as LaidBlock).id,
         );
-      l = this.layout();
-      const rest = l.blocks.filter((x) => x.id !== id);
-      this.w.place(id, toBlock === 0 ? null : (rest[toBlock - 1] as LaidBlock).id);
+      const k = to === null ? -1 : blockIndexOf(this.layout(), to);
+      this.w.place(b.id, k < 0 ? null : (this.layout().blocks[k] as LaidBlock).id);
     });
   }
 
@@ -344,9 +374,11 @@ export class Blocks {
     if (type !== undefined) checkType(type);
     if (attrs !== undefined) checkBlockAttrs(attrs);
     this.edit(() => {
-      this.w.normalize();
-      const b = this.layout().blocks[blockIndex] as LaidBlock;
-      this.w.setMarks(b.id, type, attrs ?? {}, true);
+      const id = (this.layout().blocks[blockIndex] as LaidBlock).id;
+      if (blockIndex === 0) this.w.normalize();
+      const l = this.layout();
+      const b = l.blocks[blockIndexOf(l, id)];
+      if (b !== undefined) this.w.setMarks(b.id, type, attrs ?? {}, true);
     });
   }
 
@@ -361,10 +393,16 @@ export class Blocks {
     checkIndex(count, 0, n - blockIndex, 'count');
     if (count === 0) return;
     this.edit(() => {
-      this.w.normalize();
+      const ids = this.layout()
+        .blocks.slice(blockIndex, blockIndex + count)
+        .map((b) => b.id);
+      if (blockIndex <= 1) this.w.normalize();
       const l = this.layout();
-      const gone = l.blocks.slice(blockIndex, blockIndex + count);
-      this.w.removeBlocks(gone, blockIndex === 0 ? null : (l.blocks[blockIndex - 1] as LaidBlock).id);
+      const at = ids.map((id) => blockIndexOf(l, id)).filter((j) => j >= 0);
+      if (at.length === 0) return;
+      const first = Math.min(...at);
+      const gone = at.sort((x, y) => x - y).map((j) => l.blocks[j] as LaidBlock);
+      this.w.removeBlocks(gone, first === 0 ? null : (l.blocks[first - 1] as LaidBlock).id);
     });
   }
 
@@ -372,7 +410,9 @@ export class Blocks {
 
   /**
    * Insert `text` at flat position `flatIndex` (1 <= flatIndex <= length), in the block whose
-   * boundary or character precedes it, with `Text.insert`'s rules for `attributes`.
+   * boundary or character precedes it, with `Text.insert`'s rules for `attributes`. Into no block
+   * at all (length 0, `flatIndex` 1) it is the implicit first paragraph: no boundary is written,
+   * so replicas typing into an empty document at once type into one paragraph.
    * @throws {AccordError} `out-of-range`, `invalid-argument` (also for U+FDD0 and U+FDD1, and
    * attribute names starting with U+0000 or U+0001, which blocks reserve).
    */
@@ -382,8 +422,11 @@ export class Blocks {
     if (attributes !== undefined) checkInline(attributes);
     const l = this.layout();
     checkIndex(flatIndex, 1, Math.max(1, l.length), 'flatIndex');
-    if (l.length === 0) throw new AccordError('out-of-range', 'no block to insert into');
     if (text.length === 0) return;
+    if (l.length === 0) {
+      this.text.insert(0, text, attributes);
+      return;
+    }
     const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
     this.text.insert(textPoint(l, b, flatIndex - 1 - b.start), text, attributes);
   }
@@ -401,6 +444,10 @@ export class Blocks {
     checkIndex(length, 0, l0.length - flatIndex, 'length');
     if (length === 0) return;
     this.edit(() => {
+      // Deleting every character of the implicit first paragraph, not its place: it needs a
+      // boundary to stay, empty.
+      const v = l0.blocks[0] as LaidBlock;
+      if (v.id === VIRTUAL_ID && flatIndex === 1 && length >= v.length) this.w.normalize();
       const l = this.layout();
       const end = flatIndex + length;
       const ranges: number[] = [];
@@ -420,10 +467,10 @@ export class Blocks {
         const i = lk.blocks.findIndex((x) => x.id === joined[k]);
         if (i < 0) continue;
         if (i > 0) {
-          this.w.normalize();
+          if (i === 1) this.w.normalize();
           const ln = this.layout();
-          const j = ln.blocks.findIndex((x) => x.id === joined[k]);
-          this.w.joinInto(ln.blocks[j] as LaidBlock, ln.blocks[j - 1] as LaidBlock);
+          const j = blockIndexOf(ln, joined[k] as string);
+          if (j > 0) this.w.joinInto(ln.blocks[j] as LaidBlock, ln.blocks[j - 1] as LaidBlock);
         } else if ((lk.blocks[0] as LaidBlock).length === 0) {
           this.w.removeBlocks([lk.blocks[0] as LaidBlock], null);
         }
@@ -463,16 +510,32 @@ export class Blocks {
    * characters), `{retain: 1, block}` sets the type/attributes of the block whose boundary is
    * there, `insert` of a string inserts characters with exactly its attributes, `insert` of a
    * block inserts a boundary (a split inside a block's text, a new block at a block edge), and
-   * `delete` deletes as {@link Blocks.deleteRange}. Checked first: a malformed delta changes
-   * nothing.
+   * `delete` deletes as {@link Blocks.deleteRange}. Into no block at all, a first plain paragraph
+   * (default type, no attributes) with text is the implicit first paragraph (no boundary, see
+   * {@link Blocks.insertText}). Checked first: a malformed delta changes nothing.
    * @throws {AccordError} `invalid-argument` for a malformed op, `out-of-range` past the end.
    */
   applyFlatDelta(delta: BlocksDelta): void {
     checkFlatDelta(delta, this.length);
     this.edit(() => {
       let pos = 0;
-      for (const op of delta) {
+      for (let i = 0; i < delta.length; i++) {
+        const op = delta[i] as BlocksDelta[number];
+        const next = delta[i + 1];
         if ('delete' in op) this.deleteRange(pos, op.delete);
+        else if (
+          pos === 0 &&
+          'insert' in op &&
+          typeof op.insert !== 'string' &&
+          this.length === 0 &&
+          op.insert.block.type === DEFAULT_TYPE &&
+          Object.values(op.insert.block.attrs ?? {}).every((v) => v === null) &&
+          next !== undefined &&
+          'insert' in next &&
+          typeof next.insert === 'string' &&
+          next.insert.length > 0
+        )
+          pos += 1;
         else if ('insert' in op) {
           if (typeof op.insert === 'string') {
             this.insertText(pos, op.insert, (op as BlocksInsertText).attributes ?? {});

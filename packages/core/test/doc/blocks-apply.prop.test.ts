@@ -39,7 +39,7 @@ describe('applyFlatDelta (property)', () => {
           expect(events).toBe(delta.length === 0 ? 0 : 1);
         },
       ),
-      { numRuns: 400, seed: BLOCKS_SEED },
+      { numRuns: 400, ...BLOCKS_SEED },
     );
   }, 60_000);
 });

@@ -205,7 +205,7 @@ describe('Blocks against a sequential model (property)', () => {
           expect(b.length).toBe(start);
         }
       }),
-      { numRuns: 300, seed: BLOCKS_SEED },
+      { numRuns: 300, ...BLOCKS_SEED },
     );
   }, 60_000);
 });
@@ -241,7 +241,7 @@ describe('Blocks positions in the text (property)', () => {
           expect(f).toBeLessThanOrEqual(b.length);
         }
       }),
-      { numRuns: 300, seed: BLOCKS_SEED },
+      { numRuns: 300, ...BLOCKS_SEED },
     );
   }, 60_000);
 });

@@ -87,8 +87,8 @@ function checkOnce(json: readonly BlockJSON[], r: Run): void {
   for (const c of r.created.chars)
     if (!r.removed.chars.has(c)) expect(shown.has(c), `character ${c} lost`).toBe(true);
   const shownIds = new Set(ids);
-  // The virtual block (characters left with no boundary at all) is no block of its own: it gives
-  // way to the first boundary that arrives.
+  // The implicit first paragraph (characters before every boundary) has no unit of its own: it
+  // gives way to a boundary when a block edit needs one.
   for (const id of r.created.blocks)
     if (!r.removed.blocks.has(id) && id !== 'virtual')
       expect(shownIds.has(id), `block ${id} lost`).toBe(true);
@@ -128,7 +128,7 @@ describe('blocks converge (property)', () => {
           expect(encodeStateAsUpdate(loaded)).toEqual(ref.bytes);
         },
       ),
-      { numRuns: 200, seed: BLOCKS_SEED },
+      { numRuns: 200, ...BLOCKS_SEED },
     );
   }, 60_000);
 
@@ -146,7 +146,7 @@ describe('blocks converge (property)', () => {
         for (const [sel, args] of more)
           blocksEdit((r.docs[sel % n] as Doc).getBlocks('b'), args, (k) => fresh(k).toLowerCase());
       }),
-      { numRuns: 200, seed: BLOCKS_SEED },
+      { numRuns: 200, ...BLOCKS_SEED },
     );
   }, 60_000);
 
@@ -173,7 +173,7 @@ describe('blocks converge (property)', () => {
           expect(local).toBe(0);
         },
       ),
-      { numRuns: 200, seed: BLOCKS_SEED },
+      { numRuns: 200, ...BLOCKS_SEED },
     );
   }, 60_000);
 });

@@ -106,7 +106,7 @@ describe('hostile blocks (fuzz)', () => {
           stillSound(target);
         },
       ),
-      { numRuns: 1500, seed: BLOCKS_SEED },
+      { numRuns: 1500, ...BLOCKS_SEED },
     );
   }, 60_000);
 
@@ -172,7 +172,7 @@ describe('hostile blocks (fuzz)', () => {
           }
         },
       ),
-      { numRuns: 150, seed: BLOCKS_SEED },
+      { numRuns: 150, ...BLOCKS_SEED },
     );
   }, 60_000);
 });

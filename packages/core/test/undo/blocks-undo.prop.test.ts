@@ -66,7 +66,7 @@ describe('undo of block edits (property)', () => {
           }
         },
       ),
-      { numRuns: 300, seed: BLOCKS_SEED },
+      { numRuns: 300, ...BLOCKS_SEED },
     );
   }, 60_000);
 });
