@@ -19,10 +19,7 @@
  * that document to each such peer asks it to pull first (`pull` in the stamp), and answering a
  * peer's pull clears the mark for that peer. A document's state created afresh (first use, or
  * evicted and used again) starts marked toward every peer and with a new epoch, so nothing it
- * forgot can be skipped, unless it is created when a client joins a document this node holds
- * nothing of ({@link CausalForwarding.inUse}): then nothing lies outside every frontier. The
- * first forward of an epoch follows no earlier forward of it, so a receiver that knows nothing of
- * that epoch takes it in without a pull (the pull flag covers what the sender held before).
+ * forgot can be skipped.
  *
  * A witness keeps each forward it holds with its stamp and hands them over one by one; the full
  * replica judges them with {@link CausalForwarding.assess} (rules in `witness-entries.ts`): an
@@ -228,18 +225,6 @@ export class CausalForwarding {
     return { frontier, untracked: [...d.untracked] };
   }
 
-  /**
-   * `docId` is in use here (a client joins it) and this node's document `holdsNothing`: then, if
-   * no state is kept for it yet, it starts with nothing untracked, since there is no data outside
-   * every frontier (everything it takes in later comes by forward, or is marked by
-   * {@link untracked}), so its first forwards need not make each peer pull. Otherwise nothing changes.
-   */
-  inUse(docId: string, holdsNothing: boolean): void {
-    if (this.docs.has(docId)) return;
-    this.doc(docId);
-    if (holdsNothing) this.docs.get(docId)?.untracked.clear();
-  }
-
   /** Data of `docId` outside any frontier was taken in (catch-up, a quorum read, a witness). */
   untracked(docId: string): void {
     const d = this.doc(docId);
@@ -409,17 +394,11 @@ export class CausalForwarding {
   /** Whether every earlier forward of `from` in the stamp's epoch has been taken in here. */
   private followsOwn(d: DocCausal, from: NodeId, s: CausalStamp): boolean {
     const own = d.recv.get(from);
-    // The first forward of an epoch follows no earlier forward of it; data the sender held before
-    // (outside any frontier) is what its pull flag is for.
-    if (own === undefined || own.epoch !== s.epoch) return s.seq === 1;
-    return own.seq >= s.seq - 1;
+    return own !== undefined && own.epoch === s.epoch && own.seq >= s.seq - 1;
   }
 
   private deliver(d: DocCausal, from: NodeId, h: Held): void {
-    const own = d.recv.get(from);
-    if (h.stamp.seq === 1 && (own === undefined || own.epoch !== h.stamp.epoch))
-      d.recv.set(from, { epoch: h.stamp.epoch, seq: 1 });
-    else advancePosition(d.recv, { origin: from, stamp: h.stamp });
+    advancePosition(d.recv, { origin: from, stamp: h.stamp });
     h.deliver();
   }
 

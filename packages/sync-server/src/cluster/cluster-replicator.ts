@@ -47,7 +47,6 @@ import { DEFAULT_CLUSTER_LIMITS } from './peer-codec.js';
 import { peerFaultReporter } from './peer-faults.js';
 import { PeerLinks } from './peer-links.js';
 import { QuorumReads } from './quorum-reads.js';
-import { holdsSomething } from './read-answers.js';
 import { SnapshotReplication } from './snapshot-replication.js';
 import { sendSplit } from './split-payloads.js';
 import { WitnessIntake } from './witness-intake.js';
@@ -314,8 +313,6 @@ export class ClusterReplicator implements Replicator {
   ): Promise<ReadStateResult> {
     // With witnesses that may answer (see readAcrossWitnesses), any N - W + 1 nodes make the
     // quorum; otherwise R full replicas do.
-    // A joined document this node holds nothing of starts tracked (see CausalForwarding.inUse).
-    this.writeRepl?.causalForwarding?.inUse(docId, decodeStateVector(stateVector).size === 0);
     const across = this.readsAcross;
     const need = (across?.nodes ?? this.quorum.r) - 1;
     const want = session === undefined ? undefined : { want: session, have: decodeStateVector(stateVector) };
@@ -333,9 +330,8 @@ export class ClusterReplicator implements Replicator {
         want,
       )
       .then((result) => {
-        // The relay takes these in: data no forward's stamp describes (answers that hold nothing,
-        // the usual case, change nothing: marking them made every join cost a pull per peer).
-        if (result.updates.some(holdsSomething)) this.writeRepl?.untracked(docId);
+        // The relay takes these in: data no forward's stamp describes.
+        if (result.updates.length > 0) this.writeRepl?.untracked(docId);
         return result;
       });
   }

@@ -7,8 +7,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CausalForwarding } from '../../src/cluster/causal-forwarding.js';
-import { ManualScheduler } from '../../src/time/scheduler.js';
 import { NODES, run, step, warmedUp } from './causal-net.js';
 
 describe('causal forwarding over random schedules', () => {
@@ -163,54 +161,5 @@ describe('causal forwarding over random schedules', () => {
     expect(net.memOf(3).has(m)).toBe(false); // the fill did not hold W: M waits
     expect(net.memOf(3).has(w)).toBe(false);
     expect(net.violations()).toEqual([]);
-  });
-});
-
-describe('documents that start empty', () => {
-  const make = (self: number, pulls: number[]) =>
-    new CausalForwarding({
-      self,
-      peers: [1, 2, 3].filter((p) => p !== self),
-      scheduler: new ManualScheduler(),
-      newEpoch: () => 100 + self,
-      pull: (peer) => pulls.push(peer),
-    });
-
-  it("a joined empty document's first forwards are taken in without a pull", () => {
-    const pulls: number[] = [];
-    const a = make(1, pulls);
-    const b = make(2, pulls);
-    a.inUse('d', true);
-    b.inUse('d', true);
-    expect(a.mustPull('d', 2)).toBe(false);
-    const delivered: number[] = [];
-    for (let i = 1; i <= 3; i++) {
-      const s = a.stamp('d');
-      expect(s.seq).toBe(i);
-      expect(b.receive(1, 'd', { ...s, pull: a.mustPull('d', 2) }, 10, () => delivered.push(i))).toBe(
-        'delivered',
-      );
-    }
-    expect(delivered).toEqual([1, 2, 3]);
-    expect(pulls).toEqual([]);
-  });
-
-  it('still holds what follows a write not here, a later forward of an unknown epoch, and asks to pull for a non-empty document', () => {
-    const pulls: number[] = [];
-    const b = make(2, pulls);
-    b.inUse('d', true);
-    // Seq 1 of node 1, but it followed node 3's first forward, which node 2 lacks.
-    const deps = [{ node: 3, epoch: 7, seq: 1 }];
-    expect(b.receive(1, 'd', { epoch: 5, seq: 1, deps, pull: false }, 10, () => {})).toBe('held');
-    // Node 3's seq 2 with nothing known of its epoch: held too (seq 1 may be missing).
-    expect(b.receive(3, 'd', { epoch: 7, seq: 2, deps: [], pull: false }, 10, () => {})).toBe('held');
-    expect(b.held).toBe(2);
-    const c = make(3, pulls);
-    c.inUse('e', false);
-    expect(c.mustPull('e', 1)).toBe(true);
-    c.inUse('d', true);
-    c.stamp('d');
-    c.inUse('d', false); // known already: unchanged
-    expect(c.mustPull('d', 1)).toBe(false);
   });
 });
