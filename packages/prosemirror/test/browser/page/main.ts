@@ -6,6 +6,7 @@
  * editor's document, the Accord blocks and the selection, and run formatting commands.
  */
 import { Doc } from '@accord/core';
+import { channelSync, pageUser } from '@accord/test-browser/page';
 import { baseKeymap, setBlockType, toggleMark } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
@@ -17,12 +18,11 @@ import {
   remoteCaretsCss,
   accordSchema as schema,
 } from '../../../src/index.js';
-import { channelSync, pageUser } from './channel-sync.js';
 import { pageHarness, publishHarness } from './page-api.js';
 
 const doc = new Doc();
 const blocks = doc.getBlocks('content');
-const sync = channelSync(doc, pageUser(), 'accord-pm-test');
+const sync = channelSync(doc, pageUser(location.href), 'accord-pm-test');
 const presence = sync.presence;
 
 const nodes = schema.nodes;

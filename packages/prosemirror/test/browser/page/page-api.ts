@@ -3,11 +3,11 @@
  * plain ProseMirror one and the Tiptap one), over that page's editor view and Accord blocks.
  */
 import type { Blocks } from '@accord/core';
+import type { ChannelSync } from '@accord/test-browser/page';
 import type { Schema } from 'prosemirror-model';
 import { type Command, TextSelection } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { accordSync, blocksToDoc, type SchemaNames } from '../../../src/index.js';
-import type { ChannelSync } from './channel-sync.js';
 
 /** What a page hands to {@link pageHarness}. */
 export interface PageParts {

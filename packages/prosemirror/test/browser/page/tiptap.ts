@@ -5,17 +5,17 @@
  * same API as on the plain page; its commands are Tiptap's.
  */
 import { Doc } from '@accord/core';
+import { channelSync, pageUser } from '@accord/test-browser/page';
 import { Editor, Extension, getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import type { Command } from 'prosemirror-state';
 import { accordProsemirror, blocksToDoc, remoteCaretsCss, tiptapNames } from '../../../src/index.js';
-import { channelSync, pageUser } from './channel-sync.js';
 import { pageHarness, publishHarness } from './page-api.js';
 
 // --- The README's example (only `presence` is filled in) ---
 const doc = new Doc();
 const blocks = doc.getBlocks('notes');
-const sync = channelSync(doc, pageUser(), 'accord-tiptap-test');
+const sync = channelSync(doc, pageUser(location.href), 'accord-tiptap-test');
 
 const AccordCollab = Extension.create({
   name: 'accordCollab',

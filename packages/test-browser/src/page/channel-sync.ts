@@ -1,10 +1,11 @@
 /**
- * Page-to-page sync for the browser-test pages: one Accord document's updates and the editor's
- * presence over a `BroadcastChannel` named after `?room=` (a real asynchronous channel, so typing
- * in several pages at once is concurrent), which {@link ChannelSync.setOnline} can cut.
+ * Page-to-page sync for the editor bindings' browser-test pages (browser code, bundled into the
+ * pages; `@accord/test-browser/page`): one Accord document's updates and the editor's presence
+ * over a `BroadcastChannel` named after `?room=` (a real asynchronous channel, so typing in
+ * several pages at once is concurrent), which {@link ChannelSync.setOnline} can cut.
  */
 import { applyUpdate, type Doc, encodeStateAsUpdate } from '@accord/core';
-import type { PeerPresence, PresenceSource } from '../../../src/index.js';
+import type { PeerPresence, PresenceSource, PresenceValue } from '@accord/core/protocol';
 
 type Message =
   | { type: 'hello'; from: number }
@@ -18,9 +19,9 @@ export interface PageUser {
   readonly color: string;
 }
 
-/** The page's user from `?room=&name=&color=`. */
-export function pageUser(): PageUser {
-  const params = new URL(location.href).searchParams;
+/** The page's user from `?room=&name=&color=` of `href` (the page's `location.href`). */
+export function pageUser(href: string): PageUser {
+  const params = new URL(href).searchParams;
   return {
     room: params.get('room') ?? 'room',
     name: params.get('name') ?? 'anon',
@@ -33,10 +34,13 @@ class ChannelPresence implements PresenceSource {
   readonly #peers = new Map<number, PeerPresence>();
   readonly #listeners = new Set<(peers: ReadonlyMap<number, PeerPresence>) => void>();
   #local: PeerPresence;
+  /** Cursor publications so far, each with the time `now()` gave. */
+  readonly published: { at: number; cursor: PresenceValue }[] = [];
 
   constructor(
     user: PageUser,
     private readonly announceState: (state: PeerPresence) => void,
+    private readonly now: () => number,
   ) {
     this.#local = { name: user.name, color: user.color, cursor: null };
   }
@@ -50,7 +54,8 @@ class ChannelPresence implements PresenceSource {
     return () => this.#listeners.delete(listener);
   }
 
-  updatePresence(fields: { readonly cursor: PeerPresence['cursor'] }): void {
+  updatePresence(fields: { readonly cursor: PresenceValue }): void {
+    this.published.push({ at: this.now(), cursor: fields.cursor });
     this.#local = { ...this.#local, ...fields };
     this.announce();
   }
@@ -70,14 +75,31 @@ class ChannelPresence implements PresenceSource {
 export interface ChannelSync {
   /** This page's presence, for the binding. */
   readonly presence: PresenceSource;
+  /** This page's cursor publications so far, each with its time. */
+  readonly published: readonly { readonly at: number; readonly cursor: PresenceValue }[];
+  /** How many local updates this page sent. */
+  readonly sent: number;
   /** Say hello (the others answer with their state) and announce presence; call once the editor exists. */
   start(): void;
   /** Cut or restore the channel; what was sent meanwhile goes out on restore. */
   setOnline(value: boolean): void;
+  /** Send any presence state as this page's (to test what the others make of hostile values). */
+  sendRawPresence(state: unknown): void;
 }
 
-/** Sync `doc` and presence with the other pages of `user.room`. */
-export function channelSync(doc: Doc, user: PageUser, channelPrefix: string): ChannelSync {
+/** Options of {@link channelSync}. */
+export interface ChannelSyncOptions {
+  /** The clock cursor publications are timed with (default `performance.now`). */
+  readonly now?: () => number;
+}
+
+/** Sync `doc` and presence with the other pages of `user.room` (channel `<prefix>-<room>`). */
+export function channelSync(
+  doc: Doc,
+  user: PageUser,
+  channelPrefix: string,
+  options: ChannelSyncOptions = {},
+): ChannelSync {
   const id = Math.floor(Math.random() * 2 ** 31);
   const channel = new BroadcastChannel(`${channelPrefix}-${user.room}`);
   let online = true;
@@ -86,9 +108,15 @@ export function channelSync(doc: Doc, user: PageUser, channelPrefix: string): Ch
     if (online) channel.postMessage(message);
     else held.push(message);
   };
-  const presence = new ChannelPresence(user, (state) => send({ type: 'presence', from: id, state }));
+  const presence = new ChannelPresence(
+    user,
+    (state) => send({ type: 'presence', from: id, state }),
+    options.now ?? (() => performance.now()),
+  );
+  let sent = 0;
   doc.on('update', (bytes, origin) => {
     if (origin === 'remote') return;
+    sent++;
     send({ type: 'update', from: id, bytes });
   });
   channel.onmessage = (event: MessageEvent<Message>) => {
@@ -103,6 +131,10 @@ export function channelSync(doc: Doc, user: PageUser, channelPrefix: string): Ch
   };
   return {
     presence,
+    published: presence.published,
+    get sent() {
+      return sent;
+    },
     start() {
       send({ type: 'hello', from: id });
       presence.announce();
@@ -114,6 +146,9 @@ export function channelSync(doc: Doc, user: PageUser, channelPrefix: string): Ch
         held = [];
         for (const message of queued) channel.postMessage(message);
       }
+    },
+    sendRawPresence(state) {
+      channel.postMessage({ type: 'presence', from: id, state });
     },
   };
 }
