@@ -28,8 +28,10 @@
  * a merge into the block that now holds that place, a move after it; so units that undo and redo
  * bring back as new units (just before their tombstones) keep the layout.
  */
+
 import { Item } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
+import { lowerBound } from '../sorted.js';
 import type { FormatSpan } from './marks.js';
 import type { Attributes } from './text-delta.js';
 
@@ -130,14 +132,7 @@ function older(a: Move, b: Move): boolean {
 
 /** Index of the last element of ascending `arr` below `x`, or -1. */
 export function lastBelow(arr: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((arr[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
+  return lowerBound(arr, x) - 1;
 }
 
 /** The attributes of visible unit `i` under `spans` (null: none). */

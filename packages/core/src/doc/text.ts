@@ -17,6 +17,7 @@ import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { type Item, NO_CLIENT } from '../sequence/item.js';
+import { lowerBound } from '../sorted.js';
 import { AFTER_TOMBSTONES, shiftBoundaries } from './boundary-shift.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
@@ -188,14 +189,7 @@ export class Text extends SequenceContainer {
       const clocks = after.get(it.client);
       if (clocks === undefined) continue;
       // The largest anchored clock below the item's end, if it is inside the item.
-      const end = it.clock + it.len;
-      let lo = 0;
-      let hi = clocks.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((clocks[mid] as number) < end) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = lowerBound(clocks, it.clock + it.len);
       const best = lo > 0 ? (clocks[lo - 1] as number) : -1;
       if (best >= it.clock) found = [it, best - it.clock];
     }
@@ -209,14 +203,7 @@ export class Text extends SequenceContainer {
     const clocks = this.afterAnchors().get(item.client);
     if (clocks === undefined) return false;
     const clock = item.clock + idx.fOffset;
-    let lo = 0;
-    let hi = clocks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((clocks[mid] as number) < clock) lo = mid + 1;
-      else hi = mid;
-    }
-    return clocks[lo] === clock;
+    return clocks[lowerBound(clocks, clock)] === clock;
   }
 
   /** Per client index, the clocks of units some mark's anchor sits after, sorted (cached). */

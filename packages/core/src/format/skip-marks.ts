@@ -9,7 +9,9 @@
  * it having the unit before the mark as left origin and the record's right origin, which is
  * exactly how such runs were typed (and the writer joins nothing else).
  */
+
 import { DecodeError } from '../errors.js';
+import { lowerBound } from '../sorted.js';
 import { MAX_CLOCK } from './group-codec.js';
 import { NONE, type SeqRecord } from './records.js';
 
@@ -38,14 +40,7 @@ export function markClocks(marks: readonly { client: number; clock: number }[]):
 /** Clock `c` counted without the clocks in `skipped` (ascending) below it. */
 export function skipClock(skipped: readonly number[] | undefined, c: number): number {
   if (skipped === undefined) return c;
-  let lo = 0;
-  let hi = skipped.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((skipped[mid] as number) < c) lo = mid + 1;
-    else hi = mid;
-  }
-  return c - lo;
+  return c - lowerBound(skipped, c);
 }
 
 /** The clock that {@link skipClock} maps to `s` and that is not in `skipped`. */

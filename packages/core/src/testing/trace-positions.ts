@@ -7,6 +7,7 @@
  */
 
 import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
+import { lowerBound } from '../sorted.js';
 
 /** A trace patch `[position, deleted, inserted]` with splice semantics. */
 export type TracePatch = readonly [pos: number, del: number, ins: string];
@@ -30,18 +31,6 @@ function astralOffsets(s: string): { offsets: number[]; length: number } {
     }
   }
   return { offsets, length: cp };
-}
-
-/** Index of the first element of sorted `a` that is >= `x`. */
-function lowerBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((a[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
