@@ -93,15 +93,15 @@ function countStartingAfter(layout: Layout, pos: number): number {
 
 /**
  * The flat delta that turns `oldDoc` into `newDoc` (see the module comment), or an empty array
- * when their blocks are the same.
+ * when their blocks are the same. `range`: their {@link changedBlocks}, when the caller has it.
  */
 export function localDelta(
   mapping: BlockMapping,
   oldDoc: Node,
   newDoc: Node,
   hint?: { readonly from: number; readonly to: number },
+  range: BlockRange | undefined = changedBlocks(mapping, oldDoc, newDoc),
 ): FlatDeltaOp[] {
-  const range = changedBlocks(mapping, oldDoc, newDoc);
   if (range === undefined) return [];
   const oldLayout = mapping.layout(oldDoc);
   const newLayout = mapping.layout(newDoc);

@@ -7,7 +7,7 @@
 import type { Node } from 'prosemirror-model';
 import type { BlockMapping } from './convert.js';
 import { canonical } from './flat.js';
-import { changedBlocks } from './local.js';
+import { type BlockRange, changedBlocks } from './local.js';
 
 /** One `Blocks.move(from, to)`, in order. */
 export type BlockMove = readonly [from: number, to: number];
@@ -15,10 +15,14 @@ export type BlockMove = readonly [from: number, to: number];
 /**
  * The moves that turn `oldDoc`'s blocks into `newDoc`'s when the change is exactly some whole
  * blocks taken out and put back elsewhere in the same order (the smaller group is taken as the
- * dragged one); undefined otherwise.
+ * dragged one); undefined otherwise. `range`: their {@link changedBlocks}, when the caller has it.
  */
-export function blockMoves(mapping: BlockMapping, oldDoc: Node, newDoc: Node): BlockMove[] | undefined {
-  const range = changedBlocks(mapping, oldDoc, newDoc);
+export function blockMoves(
+  mapping: BlockMapping,
+  oldDoc: Node,
+  newDoc: Node,
+  range: BlockRange | undefined = changedBlocks(mapping, oldDoc, newDoc),
+): BlockMove[] | undefined {
   if (range === undefined || range.oldTo !== range.newTo) return undefined;
   const { from, oldTo: to } = range;
   const m = to - from;

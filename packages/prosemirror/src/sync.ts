@@ -27,7 +27,7 @@ import type { EditorView } from 'prosemirror-view';
 import { accordSyncKey, type BindingConfig } from './binding.js';
 import type { BlockMapping, Layout } from './convert.js';
 import type { BlocksChangeEvent, FlatDeltaOp } from './flat.js';
-import { localDelta } from './local.js';
+import { changedBlocks, localDelta } from './local.js';
 import { blockMoves } from './moves.js';
 import { flatToPos, posToFlat } from './positions.js';
 import type { CursorValue } from './presence.js';
@@ -130,14 +130,17 @@ export class AccordSync {
         for (const run of block.content) delta.push(run);
       }
     } else {
-      const moves = blockMoves(mapping, before, after);
+      // One comparison of the two documents serves both readings of the change.
+      const range = changedBlocks(mapping, before, after);
+      if (range === undefined) return;
+      const moves = blockMoves(mapping, before, after, range);
       if (moves !== undefined) {
         this.#write(() => {
           for (const [from, to] of moves) blocks.move(from, to);
         }, after);
         return;
       }
-      delta = localDelta(mapping, before, after, hint);
+      delta = localDelta(mapping, before, after, hint, range);
     }
     if (delta.length === 0) return;
     this.#write(() => blocks.applyFlatDelta(delta), after);
