@@ -213,6 +213,11 @@ function contentLength(c: readonly TextDeltaInsert[]): number {
  * insert).
  */
 export function diffBlocks(before: readonly BlockJSON[], after: readonly BlockJSON[]): BlocksDelta {
+  const d = new DeltaBuilder();
+  if (sameIds(before, after)) {
+    for (let i = 0; i < before.length; i++) retainBlock(d, before[i] as BlockJSON, after[i] as BlockJSON);
+    return d.done();
+  }
   const afterIndex = new Map<string, number>();
   for (let i = 0; i < after.length; i++) afterIndex.set((after[i] as BlockJSON).id, i);
   const seqB: number[] = [];
@@ -231,7 +236,6 @@ export function diffBlocks(before: readonly BlockJSON[], after: readonly BlockJS
     stableB.add(seqB[k] as number);
     stableA.add(seqA[k] as number);
   }
-  const d = new DeltaBuilder();
   let i = 0;
   let j = 0;
   while (i < before.length || j < after.length) {
@@ -249,20 +253,31 @@ export function diffBlocks(before: readonly BlockJSON[], after: readonly BlockJS
         );
       j++;
     } else {
-      const x = before[i] as BlockJSON;
-      const y = after[j] as BlockJSON;
-      const change: { type?: string; attrs?: AttributesPatch } = {};
-      if (x.type !== y.type) change.type = y.type;
-      const patch = attrsPatch(x.attrs, y.attrs);
-      if (patch !== null) change.attrs = patch;
-      if (change.type !== undefined || change.attrs !== undefined) d.push({ retain: 1, block: change });
-      else d.retain(1);
-      diffContent(d, x.content, y.content);
+      retainBlock(d, before[i] as BlockJSON, after[j] as BlockJSON);
       i++;
       j++;
     }
   }
   return d.done();
+}
+
+/** True when both states list the same block ids in the same order. */
+function sameIds(before: readonly BlockJSON[], after: readonly BlockJSON[]): boolean {
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < before.length; i++)
+    if ((before[i] as BlockJSON).id !== (after[i] as BlockJSON).id) return false;
+  return true;
+}
+
+/** Ops turning block `x` into `y` (the same block, kept in place): its type, attributes and text. */
+function retainBlock(d: DeltaBuilder, x: BlockJSON, y: BlockJSON): void {
+  const change: { type?: string; attrs?: AttributesPatch } = {};
+  if (x.type !== y.type) change.type = y.type;
+  const patch = attrsPatch(x.attrs, y.attrs);
+  if (patch !== null) change.attrs = patch;
+  if (change.type !== undefined || change.attrs !== undefined) d.push({ retain: 1, block: change });
+  else d.retain(1);
+  diffContent(d, x.content, y.content);
 }
 
 /** The patch turning attributes `a` into `b`, or null when they are equal. */

@@ -85,9 +85,12 @@ export interface LaidBlock {
   length: number;
   /** Flat index of its boundary. */
   start: number;
-  /** Where the slot it displays at sits (doubled visible index, see `unitKey`), or -1. */
+  /**
+   * Where the slot it displays at sits (doubled visible index, see `unitKey`), or -1: a sort key
+   * while laying out, not kept current when a layout is shifted (`shiftLayout`).
+   */
   slot: number;
-  /** Order among slots at one place (deleted ones, see `unitKey`). */
+  /** Order among slots at one place (deleted ones, see `unitKey`); a sort key, as `slot`. */
   slotTie: number;
   /** Blocks displaying as its children, in order. */
   kids: LaidBlock[];
@@ -95,8 +98,14 @@ export interface LaidBlock {
 
 /** The layout of a text as blocks. */
 export interface Layout {
-  /** The visible units. */
-  str: string;
+  /** The visible units (read on first use). */
+  readonly str: string;
+  /** Visible units `from .. to - 1` (read from the text unless `str` was read). */
+  textOf(from: number, to: number): string;
+  /** Number of visible units. */
+  textLength: number;
+  /** Visible index of every boundary, in sequence order (`bySeq[i].marker`), ascending. */
+  markers: number[];
   /** Blocks in display order. */
   blocks: LaidBlock[];
   /** Blocks in boundary (sequence) order. */
@@ -152,7 +161,7 @@ function attrsAt(spans: readonly FormatSpan[], i: number): Attributes | null {
  * replica ids.
  */
 export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: readonly number[]): Layout {
-  const str = seq.toString();
+  const textLength = seq.length;
   const bySeq: LaidBlock[] = [];
   const slots: number[] = [];
   const moves: (Move | null)[] = [];
@@ -184,7 +193,7 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   for (let i = 0; i < n; i++) {
     const b = bySeq[i] as LaidBlock;
     seqOf.set(b.id, i);
-    addRuns(b, b.marker + 1, i + 1 < n ? (markerPos[i + 1] as number) : str.length, slots);
+    addRuns(b, b.marker + 1, i + 1 < n ? (markerPos[i + 1] as number) : textLength, slots);
   }
   const clientOf = new Map<number, number>();
   for (let i = 0; i < ids.length; i++) clientOf.set(ids[i] as number, i);
@@ -223,13 +232,7 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
       const kids = mergedKids[j] as number[];
       for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k] as number);
     }
-    if (root.parts.length > 1) {
-      root.runs = [];
-      root.length = 0;
-      for (const part of root.parts)
-        for (let k = 0; k < part.own.length; k += 2)
-          pushRun(root, part.own[k] as number, part.own[k + 1] as number);
-    }
+    joinParts(root);
   }
   // Moves, between blocks shown (roots).
   const parent = new Int32Array(n).fill(TOP);
@@ -265,7 +268,7 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   // paragraph: no unit to create, so replicas typing into an empty text concurrently type into
   // one paragraph, and text typed into a first block deleted concurrently stays a paragraph.
   const v = newBlock(VIRTUAL_ID, -1, -1, undefined, {});
-  addRuns(v, 0, n === 0 ? str.length : (markerPos[0] as number), slots);
+  addRuns(v, 0, n === 0 ? textLength : (markerPos[0] as number), slots);
   if (v.length > 0) blocks.push(v);
   if (n > 0) {
     const stack: LaidBlock[] = [];
@@ -277,12 +280,44 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
       for (let k = b.kids.length - 1; k >= 0; k--) stack.push(b.kids[k] as LaidBlock);
     }
   }
+  return finishLayout(seq, textLength, markerPos, blocks, bySeq, front, slots);
+}
+
+/**
+ * The layout of `blocks` (display order, their runs set): flat starts computed, the visible text
+ * read from `seq` on first use. @internal
+ */
+export function finishLayout(
+  seq: Sequence,
+  textLength: number,
+  markers: number[],
+  blocks: LaidBlock[],
+  bySeq: LaidBlock[],
+  front: LaidBlock[],
+  slots: number[],
+): Layout {
   let flat = 0;
   for (const b of blocks) {
     b.start = flat;
     flat += 1 + b.length;
   }
-  return { str, blocks, bySeq, front, length: flat, slots };
+  let str: string | null = null;
+  return {
+    get str(): string {
+      str ??= seq.toString();
+      return str;
+    },
+    textOf(from: number, to: number): string {
+      return str !== null ? str.slice(from, to) : (seq.slice(from, to) as string);
+    },
+    textLength,
+    markers,
+    blocks,
+    bySeq,
+    front,
+    length: flat,
+    slots,
+  };
 }
 
 /**
@@ -307,7 +342,8 @@ function unitKey(seq: Sequence, clientOf: ReadonlyMap<number, number>, id: strin
   return 2 * base - 1;
 }
 
-function newBlock(
+/** A block laid out at boundary `marker`, with no characters yet. @internal */
+export function newBlock(
   id: string,
   marker: number,
   seqIndex: number,
@@ -335,8 +371,8 @@ function newBlock(
   return b;
 }
 
-/** Add to `b` the characters in visible range `[from, to)` (slots skipped). */
-function addRuns(b: LaidBlock, from: number, to: number, slots: readonly number[]): void {
+/** Add to `b` the characters in visible range `[from, to)` (slots skipped). @internal */
+export function addRuns(b: LaidBlock, from: number, to: number, slots: readonly number[]): void {
   let a = from;
   for (let k = lastBelow(slots, from) + 1; k < slots.length && (slots[k] as number) < to; k++) {
     const s = slots[k] as number;
@@ -346,7 +382,18 @@ function addRuns(b: LaidBlock, from: number, to: number, slots: readonly number[
   if (to > a) pushRun(b, a, to);
 }
 
-function pushRun(b: LaidBlock, from: number, to: number): void {
+/** Set the runs of a shown block with merged parts: its parts' own runs, in order. @internal */
+export function joinParts(root: LaidBlock): void {
+  if (root.parts.length < 2) return;
+  root.runs = [];
+  root.length = 0;
+  for (const part of root.parts)
+    for (let k = 0; k < part.own.length; k += 2)
+      pushRun(root, part.own[k] as number, part.own[k + 1] as number);
+}
+
+/** Add visible range `[from, to)` to `b`'s characters (joined with a touching last run). @internal */
+export function pushRun(b: LaidBlock, from: number, to: number): void {
   const r = b.runs;
   if (r.length > 0 && r[r.length - 1] === from) r[r.length - 1] = to;
   else r.push(from, to);

@@ -73,7 +73,7 @@ export function blockContent(layout: Layout, spans: readonly FormatSpan[], b: La
       if (a >= z) continue;
       const attrs = inlineAttrs(span.attributes);
       const canon = attrs === null ? '' : canonicalJson(attrs);
-      const insert = layout.str.slice(a, z);
+      const insert = layout.textOf(a, z);
       const last = out[out.length - 1];
       if (last !== undefined && canon === lastCanon) last.insert += insert;
       else out.push(attrs === null ? { insert } : { insert, attributes: attrs });
@@ -138,7 +138,7 @@ export function blockIndexAt(l: Layout, f: number): number {
 
 /** Visible index just after the last unit of `b`'s segment (before the next boundary). */
 export function segmentEnd(l: Layout, b: LaidBlock): number {
-  return l.bySeq[b.seqIndex + 1]?.marker ?? l.str.length;
+  return l.bySeq[b.seqIndex + 1]?.marker ?? l.textLength;
 }
 
 /** The visible index where text typed at character offset `t` of `b` goes. */

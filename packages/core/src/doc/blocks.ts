@@ -52,7 +52,10 @@ import {
   textPoint,
   unitRanges,
 } from './blocks-positions.js';
+import { nextState } from './blocks-reuse.js';
+import { shiftLayout } from './blocks-shift.js';
 import { BlockWriter } from './blocks-write.js';
+import type { ChangeEvent } from './container.js';
 import type { Text } from './text.js';
 import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';
 import { checkIndex } from './values.js';
@@ -94,6 +97,8 @@ export class Blocks {
   private cacheMarksRef: unknown = null;
   private listeners: BlocksListener[] = [];
   private lastState: BlockJSON[] | null = null;
+  /** The layout `lastState` was read from. */
+  private lastLayout: Layout | null = null;
   private stopText: (() => void) | null = null;
   /** The structural writes. */
   private readonly w: BlockWriter;
@@ -120,21 +125,29 @@ export class Blocks {
 
   /** The current layout (cached until the text or its marks change). @internal */
   layout(): Layout {
+    if (!this.cacheCurrent())
+      this.keep(computeLayout(this.text.seq, this.text.spans(), this.text.doc.clientIds));
+    return this.cache as Layout;
+  }
+
+  /** True when the cached layout is the text's as it is. */
+  private cacheCurrent(): boolean {
     const t = this.text;
-    const version = t.seq.index.version;
-    const marks = t.marks?.length ?? 0;
-    if (
-      this.cache === null ||
-      this.cacheVersion !== version ||
-      this.cacheMarks !== marks ||
-      this.cacheMarksRef !== t.marks
-    ) {
-      this.cache = computeLayout(t.seq, t.spans(), t.doc.clientIds);
-      this.cacheVersion = version;
-      this.cacheMarks = marks;
-      this.cacheMarksRef = t.marks;
-    }
-    return this.cache;
+    return (
+      this.cache !== null &&
+      this.cacheVersion === t.seq.index.version &&
+      this.cacheMarks === (t.marks?.length ?? 0) &&
+      this.cacheMarksRef === t.marks
+    );
+  }
+
+  /** Cache `layout` as the text's current one. */
+  private keep(layout: Layout): void {
+    const t = this.text;
+    this.cache = layout;
+    this.cacheVersion = t.seq.index.version;
+    this.cacheMarks = t.marks?.length ?? 0;
+    this.cacheMarksRef = t.marks;
   }
 
   /** Number of flat units: one per block plus its characters. */
@@ -249,7 +262,7 @@ export class Blocks {
       // there too and a join of the two is one deleted unit; a first block goes just before the
       // first boundary (after the slots and the implicit paragraph's characters before it).
       const first = l.bySeq[0];
-      let at = l.str.length;
+      let at = l.textLength;
       if (anchor !== null) at = segmentEnd(l, prev as LaidBlock);
       else if (first !== undefined) at = first.marker;
       const id = this.w.insertBoundary(at);
@@ -571,7 +584,8 @@ export class Blocks {
   observe(fn: BlocksListener): () => void {
     if (this.listeners.length === 0) {
       this.lastState = this.toJSON();
-      this.stopText = this.text.observe((ev) => this.onTextEvent(ev.origin, ev.local));
+      this.lastLayout = this.layout();
+      this.stopText = this.text.observe((ev) => this.onTextEvent(ev));
     }
     this.listeners.push(fn);
     return () => this.unobserve(fn);
@@ -586,13 +600,28 @@ export class Blocks {
       this.stopText?.();
       this.stopText = null;
       this.lastState = null;
+      this.lastLayout = null;
     }
   }
 
-  private onTextEvent(origin: unknown, local: boolean): void {
-    const next = this.toJSON();
-    const blocksDelta = diffBlocks(this.lastState ?? [], next);
+  private onTextEvent(textEvent: ChangeEvent): void {
+    const { origin, local, textDelta } = textEvent;
+    const prev = this.lastState;
+    const prevLayout = this.lastLayout;
+    // A change that leaves the structure alone shifts the last layout instead of reading the text.
+    if (!this.cacheCurrent() && prevLayout !== null && textDelta !== undefined) {
+      const shifted = shiftLayout(prevLayout, textDelta, this.text.seq);
+      if (shifted !== null) this.keep(shifted);
+    }
+    const layout = this.layout();
+    // Only the blocks the text change met are read again (see `nextState`).
+    const next =
+      prev === null || prevLayout === null || textDelta === undefined
+        ? this.toJSON()
+        : nextState(prevLayout, prev, layout, this.text.spans(), textDelta);
+    const blocksDelta = diffBlocks(prev ?? [], next);
     this.lastState = next;
+    this.lastLayout = layout;
     if (blocksDelta.length === 0) return;
     const ev: BlocksChangeEvent = { target: this, blocksDelta, origin, local };
     let failure: { error: unknown } | null = null;

@@ -320,7 +320,34 @@ export class Sequence implements IntegrationTarget {
 
   /** Visible units `from .. to-1` (text: a string; list: an array). */
   slice(from: number, to: number): RunContent {
-    if (this.isText) return this.toString().slice(from, to);
-    return this.toArray().slice(from, to);
+    if (!this.isText) return this.toArray().slice(from, to);
+    const known = this.index.text;
+    if (known !== null || from <= 0 || to >= this.length) return this.toString().slice(from, to);
+    if (from >= to) return '';
+    // Only the items holding the range are read.
+    const index = this.index;
+    let it: Item | null = index.find(from);
+    let leaf = index.fLeaf;
+    let idx = index.fIdx;
+    let offset = index.fOffset;
+    const parts: string[] = [];
+    let need = to - from;
+    while (it !== null && need > 0) {
+      if (!it.deleted) {
+        const piece = (it.content as string).slice(offset, offset + need);
+        parts.push(piece);
+        need -= piece.length;
+        offset = 0;
+      }
+      if (idx + 1 < leaf.items.length) it = leaf.items[++idx] as Item;
+      else {
+        it = index.nextAt(leaf, idx);
+        if (it !== null) {
+          leaf = it.leaf as typeof leaf;
+          idx = 0;
+        }
+      }
+    }
+    return parts.join('');
   }
 }
