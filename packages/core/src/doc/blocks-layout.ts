@@ -166,6 +166,8 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
   const slots: number[] = [];
   const moves: (Move | null)[] = [];
   const merges: (Move | null)[] = [];
+  /** Visible slots by id (`replica:clock`): most moves name one, found without a lookup. */
+  const slotAt = new Map<string, number>();
   let pos = 0;
   for (const leaf of seq.index.leaves) {
     for (const it of leaf.items) {
@@ -182,7 +184,10 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
         merges.push(readMove(a?.[MERGE_KEY]));
         bySeq.push(newBlock(`${ids[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));
       }
-      for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) slots.push(pos + k);
+      for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) {
+        slots.push(pos + k);
+        slotAt.set(`${ids[it.client]}:${it.clock + k}`, pos + k);
+      }
       pos += c.length;
     }
   }
@@ -240,7 +245,8 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
     const m = moves[i];
     if ((into[i] as number) !== TOP || m === null || m === undefined) continue;
     const out = { tie: 0 };
-    const s = unitKey(seq, clientOf, m.slot, out);
+    const visible = slotAt.get(m.slot);
+    const s = visible === undefined ? unitKey(seq, clientOf, m.slot, out) : 2 * visible;
     if (s < 0) continue;
     (bySeq[i] as LaidBlock).slot = s;
     (bySeq[i] as LaidBlock).slotTie = out.tie;
