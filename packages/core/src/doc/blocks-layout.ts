@@ -144,6 +144,17 @@ export function lastBelow(arr: readonly number[], x: number): number {
   return lowerBound(arr, x) - 1;
 }
 
+/**
+ * The attributes of a boundary (only its block keys are read): unit `(client, clock)` at visible
+ * index `at`; null when it has none.
+ */
+export type BoundaryAttributes = (client: number, clock: number, at: number) => Attributes | null;
+
+/** {@link BoundaryAttributes} read from the text's formatting `spans`. */
+export function attributesFromSpans(spans: readonly FormatSpan[]): BoundaryAttributes {
+  return (_client, _clock, at) => attrsAt(spans, at);
+}
+
 /** The attributes of visible unit `i` under `spans` (null: none). */
 function attrsAt(spans: readonly FormatSpan[], i: number): Attributes | null {
   let lo = 0;
@@ -157,10 +168,10 @@ function attrsAt(spans: readonly FormatSpan[], i: number): Attributes | null {
 }
 
 /**
- * The layout of `seq` (a text's sequence) formatted by `spans`; `ids` maps client indexes to
- * replica ids.
+ * The layout of `seq` (a text's sequence) whose boundaries have `attributes`; `ids` maps client
+ * indexes to replica ids.
  */
-export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: readonly number[]): Layout {
+export function computeLayout(seq: Sequence, attributes: BoundaryAttributes, ids: readonly number[]): Layout {
   const textLength = seq.length;
   const bySeq: LaidBlock[] = [];
   const slots: number[] = [];
@@ -175,11 +186,11 @@ export function computeLayout(seq: Sequence, spans: readonly FormatSpan[], ids: 
       const c = it.content as string;
       for (let k = c.indexOf(MARKER); k >= 0; k = c.indexOf(MARKER, k + 1)) {
         const at = pos + k;
-        const a = attrsAt(spans, at);
+        const a = attributes(it.client, it.clock + k, at);
         const t = a?.[TYPE_KEY];
         const attrs: Record<string, unknown> = {};
         if (a !== null)
-          for (const key of Object.keys(a)) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
+          for (const key of Object.keys(a).sort()) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
         moves.push(readMove(a?.[MOVE_KEY]));
         merges.push(readMove(a?.[MERGE_KEY]));
         bySeq.push(newBlock(`${ids[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));

@@ -34,6 +34,7 @@ import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } f
 import type { BlockInfo, BlockJSON, BlocksDelta, BlocksInsertText } from './blocks-delta.js';
 import { diffBlocks } from './blocks-delta.js';
 import {
+  attributesFromSpans,
   computeLayout,
   DEFAULT_TYPE,
   type LaidBlock,
@@ -41,6 +42,7 @@ import {
   MERGE_KEY,
   VIRTUAL_ID,
 } from './blocks-layout.js';
+import { BlockMarkIndex } from './blocks-marks.js';
 import {
   blockContent,
   blockIndexAt,
@@ -102,6 +104,8 @@ export class Blocks {
   private stopText: (() => void) | null = null;
   /** The structural writes. */
   private readonly w: BlockWriter;
+  /** Block keys per boundary unit. */
+  private readonly marks = new BlockMarkIndex();
 
   private constructor(
     /** The text holding the blocks (for `UndoManager` scopes, anchors and encoding). */
@@ -125,8 +129,18 @@ export class Blocks {
 
   /** The current layout (cached until the text or its marks change). @internal */
   layout(): Layout {
-    if (!this.cacheCurrent())
-      this.keep(computeLayout(this.text.seq, this.text.spans(), this.text.doc.clientIds));
+    if (!this.cacheCurrent()) {
+      const t = this.text;
+      const ids = t.doc.clientIds;
+      this.marks.update(t.marks, ids);
+      // Block keys from the per-unit index, unless some mark with a block key covers more than
+      // its unit (only raw text writes make those): then from the text's resolved formatting.
+      const keys =
+        this.marks.wide.length === 0
+          ? (client: number, clock: number) => this.marks.attributesOf(client, clock)
+          : attributesFromSpans(t.spans());
+      this.keep(computeLayout(t.seq, keys, ids));
+    }
     return this.cache as Layout;
   }
 

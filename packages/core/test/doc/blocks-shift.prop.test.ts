@@ -15,7 +15,12 @@ import {
 } from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeLayout, type LaidBlock, type Layout } from '../../src/doc/blocks-layout.js';
+import {
+  attributesFromSpans,
+  computeLayout,
+  type LaidBlock,
+  type Layout,
+} from '../../src/doc/blocks-layout.js';
 import { shiftLayout } from '../../src/doc/blocks-shift.js';
 import { BLOCKS_SEED, blocksEdit, blocksEditArgs, freshChars } from '../arbitraries/blocks.js';
 
@@ -52,7 +57,7 @@ function shape(l: Layout): unknown {
 
 /** The layout read again from scratch. */
 function fresh(b: Blocks): Layout {
-  return computeLayout(b.text.seq, b.text.spans(), b.text.doc.clientIds);
+  return computeLayout(b.text.seq, attributesFromSpans(b.text.spans()), b.text.doc.clientIds);
 }
 
 describe('carried layouts', () => {
