@@ -1,0 +1,131 @@
+/**
+ * `pnpm bench:blocks [--blocks 1000] [--chars 50] [--ops 30] [--json]`: what one editing step
+ * costs on a long block document, as an editor binding sees it (a `Blocks` with a listener, whose
+ * event carries the flat delta). Builds `--blocks` blocks of about `--chars` characters (every
+ * tenth a heading, a bold word in each), then reports the median milliseconds of: typing a
+ * character, deleting one, Enter (a split), Backspace at a block's start (a join), changing a
+ * block's type, bolding five characters, pasting twenty blocks, and applying a remote keystroke
+ * (the update of another replica's typed character). Places are seeded.
+ */
+
+import { parseArgs } from 'node:util';
+import { applyUpdate, type BlockJSON, type Blocks, Doc, diffBlocks, encodeStateAsUpdate } from '@accord/core';
+import { intFlag, runMain } from '../cli/args.js';
+
+/** A small deterministic random generator (mulberry32). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` blocks of about `chars` characters each. */
+function blockList(n: number, chars: number, from = 0): BlockJSON[] {
+  const out: BlockJSON[] = [];
+  for (let i = from; i < from + n; i++) {
+    const words = `block ${i} `.padEnd(Math.max(12, chars - 5), 'lorem ipsum ');
+    out.push({
+      id: '',
+      type: i % 10 === 0 ? 'heading' : 'paragraph',
+      attrs: i % 10 === 0 ? { level: 2 } : {},
+      content: [{ insert: words }, { insert: 'bold', attributes: { bold: true } }],
+    });
+  }
+  return out;
+}
+
+/** Median of `xs`. */
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[s.length >> 1] as number;
+}
+
+/** Median time of `fn` over `n` runs (ms). */
+function time(n: number, fn: () => void): number {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return median(out);
+}
+
+runMain(async () => {
+  const { values } = parseArgs({
+    options: {
+      blocks: { type: 'string' },
+      chars: { type: 'string' },
+      ops: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const n = intFlag('blocks', values.blocks, 1_000);
+  const chars = intFlag('chars', values.chars, 50);
+  const ops = intFlag('ops', values.ops, 30);
+  const source = new Doc({ clientId: 1 });
+  const sb = source.getBlocks('b');
+  const all = blockList(n, chars);
+  for (let k = 0; k < n; k += 100)
+    sb.applyFlatDelta([{ retain: sb.length }, ...diffBlocks([], all.slice(k, k + 100))]);
+  const snapshot = encodeStateAsUpdate(source);
+  const open = (clientId: number): { doc: Doc; blocks: Blocks } => {
+    const doc = new Doc({ clientId });
+    applyUpdate(doc, snapshot);
+    const blocks = doc.getBlocks('b');
+    blocks.observe(() => {});
+    return { doc, blocks };
+  };
+  const b = open(2).blocks;
+  const rand = rng(11);
+  /** A random block (not the first) and a flat position inside its characters. */
+  const place = (): { index: number; at: number } => {
+    const list = b.blocks();
+    const index = 1 + Math.floor(rand() * (list.length - 1));
+    const info = list[index] as { start: number; length: number };
+    return { index, at: info.start + 1 + Math.floor(info.length / 2) };
+  };
+  const type = time(ops, () => b.insertText(place().at, 'x'));
+  const backspace = time(ops, () => b.deleteRange(place().at - 1, 1));
+  const enter = time(ops, () => b.split(place().at));
+  const join = time(ops, () => b.join(place().index));
+  const setBlock = time(ops, () => b.setBlock(place().index, rand() < 0.5 ? 'heading' : 'paragraph', {}));
+  const bold = time(ops, () => b.format(place().at, 5, { bold: true }));
+  const paste = time(Math.max(3, ops >> 3), () =>
+    b.applyFlatDelta([{ retain: place().at - 1 }, ...diffBlocks([], blockList(20, chars, n))]),
+  );
+  // Remote keystrokes: another replica types; this one applies each update.
+  const { doc: otherDoc, blocks: other } = open(3);
+  const updates: Uint8Array[] = [];
+  otherDoc.on('update', (u: Uint8Array) => updates.push(u));
+  const target = open(4);
+  for (let i = 0; i < ops; i++) {
+    const list = other.blocks();
+    const info = list[1 + Math.floor(rand() * (list.length - 1))] as { start: number; length: number };
+    other.insertText(info.start + 1, 'y');
+  }
+  let next = 0;
+  const remote = time(ops, () => applyUpdate(target.doc, updates[next++] as Uint8Array));
+  const result = {
+    blocks: n,
+    chars: b.text.length,
+    typeMs: type,
+    backspaceMs: backspace,
+    enterMs: enter,
+    joinMs: join,
+    setBlockMs: setBlock,
+    boldMs: bold,
+    paste20Ms: paste,
+    remoteKeystrokeMs: remote,
+  };
+  if (values.json === true) console.log(JSON.stringify(result));
+  else
+    for (const [k, v] of Object.entries(result))
+      console.log(`${k.padEnd(18)} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
+  return 0;
+});
