@@ -5,7 +5,9 @@
  * tenth a heading, a bold word in each), then reports the median milliseconds of: typing a
  * character, deleting one, Enter (a split), Backspace at a block's start (a join), changing a
  * block's type, bolding five characters, pasting twenty blocks, and applying a remote keystroke
- * (the update of another replica's typed character). Places are seeded.
+ * (the update of another replica's typed character), and `ok`: the replica that applied those
+ * updates shows the same blocks as the one that typed them (exit code 1 otherwise). Places are
+ * seeded.
  */
 
 import { parseArgs } from 'node:util';
@@ -111,6 +113,8 @@ runMain(async () => {
   }
   let next = 0;
   const remote = time(ops, () => applyUpdate(target.doc, updates[next++] as Uint8Array));
+  // The replica that applied the keystrokes shows what the one that typed them shows.
+  const ok = JSON.stringify(target.blocks.toJSON()) === JSON.stringify(other.toJSON());
   const result = {
     blocks: n,
     chars: b.text.length,
@@ -122,10 +126,11 @@ runMain(async () => {
     boldMs: bold,
     paste20Ms: paste,
     remoteKeystrokeMs: remote,
+    ok,
   };
   if (values.json === true) console.log(JSON.stringify(result));
   else
     for (const [k, v] of Object.entries(result))
-      console.log(`${k.padEnd(18)} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
-  return 0;
+      console.log(`${k.padEnd(18)} ${typeof v !== 'number' || Number.isInteger(v) ? v : v.toFixed(2)}`);
+  return ok ? 0 : 1;
 });

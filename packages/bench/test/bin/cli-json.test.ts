@@ -1,6 +1,6 @@
 /**
  * The command lines' JSON output carries the contract fields (DESIGN.md): `bench:relay`,
- * `bench:admission`, `bench:codemirror` and `fuzz`, run as built JS at tiny sizes (`bench:trace`
+ * `bench:admission`, `bench:codemirror`, `bench:blocks` and `fuzz`, run as built JS at tiny sizes (`bench:trace`
  * has its own test).
  */
 import { execFile } from 'node:child_process';
@@ -34,6 +34,26 @@ describe('command-line JSON', () => {
         expect(typeof o[k], `${o.lib} ${k}`).toBe('number');
       expect(o).toMatchObject({ clients: 6, docs: 2, lost: 0 });
     }
+  }, 60_000);
+
+  it('bench:blocks --json: every step timed on a small block document, the replicas equal', async () => {
+    const { stdout } = await run(process.execPath, [
+      `${dist}bench-blocks.js`,
+      ...['--blocks', '40', '--ops', '5', '--json'],
+    ]);
+    const [o] = lines(stdout);
+    expect(o).toMatchObject({ blocks: 40, ok: true });
+    for (const k of [
+      'typeMs',
+      'backspaceMs',
+      'enterMs',
+      'joinMs',
+      'setBlockMs',
+      'boldMs',
+      'paste20Ms',
+      'remoteKeystrokeMs',
+    ])
+      expect(typeof o?.[k], k).toBe('number');
   }, 60_000);
 
   it('fuzz --json: one object per target with frames, crashes, corruptions', async () => {
