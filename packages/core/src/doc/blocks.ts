@@ -572,9 +572,21 @@ export class Blocks {
             const l = this.layout();
             const k = pos === 0 ? -1 : blockIndexAt(l, pos - 1);
             const b = l.blocks[k];
-            if (b === undefined || pos - 1 - b.start === b.length)
-              this.insertBlock(k + 1, spec.type, { ...spec.attrs });
-            else this.split(pos, spec.type, { ...spec.attrs });
+            if (b === undefined || pos - 1 - b.start === b.length) {
+              // A new block after a whole one: the text inserted right after it is its content,
+              // written with it (one layout, not one per run of text).
+              const content: TextDeltaInsert[] = [];
+              for (
+                let n = delta[i + 1];
+                n !== undefined && 'insert' in n && typeof n.insert === 'string';
+                n = delta[i + 1]
+              ) {
+                content.push(n as BlocksInsertText);
+                pos += n.insert.length;
+                i++;
+              }
+              this.insertBlock(k + 1, spec.type, { ...spec.attrs }, content);
+            } else this.split(pos, spec.type, { ...spec.attrs });
             pos += 1;
           }
         } else if ('block' in op) {
