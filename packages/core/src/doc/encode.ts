@@ -40,7 +40,7 @@ function exportValue(v: unknown): unknown {
 export function exportContent(it: Item, off: number): string | unknown[] | null {
   const c = it.content;
   if (typeof c === 'string') return off > 0 ? c.slice(off) : c;
-  if (c === null) return null;
+  if (typeof c === 'number') return null;
   const out: unknown[] = [];
   for (let k = off; k < c.length; k++) out.push(exportValue(c[k]));
   return out;

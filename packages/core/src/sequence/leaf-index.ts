@@ -245,9 +245,14 @@ export class SequenceIndex {
   }
 
   private splitLeaf(leaf: Leaf): void {
-    const half = leaf.items.length >> 1;
+    const items = leaf.items;
+    const half = items.length >> 1;
     const right = new Leaf(this.owner);
-    right.items = leaf.items.splice(half);
+    // Both halves as fresh copies: V8 sizes a copy exactly, where the array that grew past
+    // LEAF_MAX keeps its capacity (about twice what a half holds) for as long as the leaf lives,
+    // and most leaves behind the editing point never grow again.
+    leaf.items = items.slice(0, half);
+    right.items = items.slice(half);
     let vis = 0;
     for (const it of right.items) {
       it.leaf = right;
