@@ -31,6 +31,13 @@ export class SequenceIndex {
   /** Cursor cache: a leaf index and the visible position where that leaf starts. */
   private cLeaf = 0;
   private cPos = 0;
+  /**
+   * The leaf that took the last insertion. V8 grows an array by half its length plus 16 slots and
+   * never shrinks it, so a leaf that took insertions holds up to twice the slots it uses; once
+   * insertions move to another leaf, this one's array is copied to its exact size (one copy of at
+   * most {@link LEAF_MAX} items per move, and only the leaf being edited keeps spare slots).
+   */
+  private grown: Leaf | null = null;
   /** Result of the last {@link find}: the leaf, the item index in it and the offset in the item. */
   fLeaf: Leaf;
   fIdx = 0;
@@ -237,6 +244,11 @@ export class SequenceIndex {
   }
 
   private insertInLeaf(leaf: Leaf, idx: number, item: Item): void {
+    const grown = this.grown;
+    if (grown !== leaf) {
+      if (grown !== null) grown.items = grown.items.slice();
+      this.grown = leaf;
+    }
     item.leaf = leaf;
     leaf.items.splice(idx, 0, item);
     this.version++;
