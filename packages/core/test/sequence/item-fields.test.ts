@@ -117,4 +117,29 @@ describe('Item fields', () => {
     expect(hub.getText('t').toString()).toBe(loaded.getText('t').toString());
     expect(encodeStateAsUpdate(hub)).toEqual(encodeStateAsUpdate(loaded));
   });
+
+  it('treats a container held by a deleted list run as dead when a concurrent edit names it', () => {
+    const a = makeDoc(1);
+    const b = makeDoc(2);
+    const list = a.getList('l');
+    list.push(1);
+    list.insertText(1).insert(0, 'nested');
+    list.push(3);
+    applyUpdate(b, encodeStateAsUpdate(a));
+    // Concurrently: a deletes the run holding the text, b edits the text.
+    a.getList('l').delete(0, 3);
+    const inner = b.getList('l').get(1) as Text;
+    inner.insert(6, '!');
+    const fromA = encodeStateAsUpdate(a, encodeStateVector(b));
+    const fromB = encodeStateAsUpdate(b, encodeStateVector(a));
+    applyUpdate(a, fromB);
+    applyUpdate(b, fromA);
+    expect(a.getList('l').toArray()).toEqual([]);
+    expect(b.toJSON()).toEqual(a.toJSON());
+    expect(encodeStateAsUpdate(b)).toEqual(encodeStateAsUpdate(a));
+    // A fresh replica loading either state agrees too.
+    const c = makeDoc(3);
+    applyUpdate(c, encodeStateAsUpdate(a));
+    expect(encodeStateAsUpdate(c)).toEqual(encodeStateAsUpdate(a));
+  });
 });
