@@ -154,7 +154,8 @@ export function recordsSince(
  * document has heard of.
  */
 export function encodeTransaction(doc: DocCore, t: Transaction): Uint8Array {
-  const touched = t.others === null ? [0] : [0, ...t.others.keys()];
+  const touched = [0];
+  for (const [c] of t.others()) touched.push(c);
   const records = recordsSince(doc, (c) => t.before(c) ?? Number.MAX_SAFE_INTEGER, touched);
   const deletes = new Map<number, number[]>();
   if (t.deletes !== null) {
