@@ -81,14 +81,17 @@ export class SequenceIndex {
     let p = start;
     for (let i = 0; i < items.length; i++) {
       const it = items[i] as Item;
-      if (it.deleted) continue;
-      if (pos < p + it.len) {
+      // The content read once: a number is a tombstone, else its length is the item's.
+      const c = it.content;
+      if (typeof c === 'number') continue;
+      const n = c.length;
+      if (pos < p + n) {
         this.fLeaf = leaf;
         this.fIdx = i;
         this.fOffset = pos - p;
         return it;
       }
-      p += it.len;
+      p += n;
     }
     throw new Error('sequence index corrupt: position not in leaf');
   }
