@@ -61,6 +61,12 @@ export class Doc {
   readonly clientIds: number[] = [];
   private readonly clientIndexes = new Map<number, number>();
   private readonly roots = new Map<string, Container>();
+  /**
+   * The root text the last remote keystroke went to (`apply-keystroke.ts`), so the next one to
+   * the same name skips the key building and map lookup of {@link findRoot}. Roots are never
+   * removed, so it stays valid. @internal
+   */
+  keystrokeText: Container | null = null;
   private txn: Transaction | null = null;
   private readonly updateListeners: UpdateListener[] = [];
   private dirtyContainers: Container[] = [];
@@ -379,6 +385,8 @@ export class Doc {
   commit(): void {
     const t = this.txn as Transaction;
     this.txn = null;
+    // Nothing to deliver (an applied update nobody listens to): no closure to make.
+    if (this.dirtyContainers.length === 0 && this.updateListeners.length === 0) return;
     let failure: { error: unknown } | null = null;
     const guard = (fn: () => void): void => {
       try {
@@ -389,10 +397,10 @@ export class Doc {
     };
     if (this.dirtyContainers.length > 0) this.deliverEvents(t, guard);
     if (this.updateListeners.length > 0) {
-      let changed = t.deletes !== null || this.store.getState(0) > t.ownBefore;
-      if (!changed && t.others !== null) {
-        for (const [c, clock] of t.others) if (this.store.getState(c) > clock) changed = true;
-      }
+      const changed =
+        t.deletes !== null ||
+        this.store.getState(0) > t.ownBefore ||
+        t.othersAdvanced((c) => this.store.getState(c));
       if (changed) {
         const bytes = t.verbatim !== null ? t.verbatim.slice() : encodeTransaction(this, t);
         for (const fn of this.updateListeners.slice()) guard(() => fn(bytes, t.origin));

@@ -40,7 +40,7 @@ function exportValue(v: unknown): unknown {
 export function exportContent(it: Item, off: number): string | unknown[] | null {
   const c = it.content;
   if (typeof c === 'string') return off > 0 ? c.slice(off) : c;
-  if (c === null) return null;
+  if (typeof c === 'number') return null;
   const out: unknown[] = [];
   for (let k = off; k < c.length; k++) out.push(exportValue(c[k]));
   return out;
@@ -154,7 +154,8 @@ export function recordsSince(
  * document has heard of.
  */
 export function encodeTransaction(doc: DocCore, t: Transaction): Uint8Array {
-  const touched = t.others === null ? [0] : [0, ...t.others.keys()];
+  const touched = [0];
+  for (const [c] of t.others()) touched.push(c);
   const records = recordsSince(doc, (c) => t.before(c) ?? Number.MAX_SAFE_INTEGER, touched);
   const deletes = new Map<number, number[]>();
   if (t.deletes !== null) {

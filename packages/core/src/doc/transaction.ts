@@ -9,8 +9,14 @@ import { DeleteSet } from './delete-set.js';
 export class Transaction {
   /** This replica's next clock when the transaction started. */
   readonly ownBefore: number;
-  /** Next clock per other client index when the transaction first touched it (remote updates). */
-  others: Map<number, number> | null = null;
+  /**
+   * The first other client index the transaction touched (remote updates), or -1, and its next
+   * clock then: an applied keystroke touches one replica, so no map is made for it.
+   */
+  private firstOther = -1;
+  private firstBefore = 0;
+  /** Next clock per further client index when the transaction first touched it. */
+  private more: Map<number, number> | null = null;
   /** Ids deleted in this transaction (client indexes), created on the first delete. */
   deletes: DeleteSet | null = null;
   /**
@@ -32,14 +38,39 @@ export class Transaction {
 
   /** Remember the next clock of client index `client` before this transaction changed it. */
   touchClient(client: number, before: number): void {
-    if (client === 0) return;
-    if (this.others === null) this.others = new Map();
-    if (!this.others.has(client)) this.others.set(client, before);
+    if (client === 0 || client === this.firstOther) return;
+    if (this.firstOther < 0) {
+      this.firstOther = client;
+      this.firstBefore = before;
+      return;
+    }
+    if (this.more === null) this.more = new Map();
+    if (!this.more.has(client)) this.more.set(client, before);
   }
 
   /** The next clock client index `client` had before this transaction, or undefined if untouched. */
   before(client: number): number | undefined {
-    return client === 0 ? this.ownBefore : (this.others?.get(client) ?? undefined);
+    if (client === 0) return this.ownBefore;
+    if (client === this.firstOther) return this.firstBefore;
+    return this.more?.get(client) ?? undefined;
+  }
+
+  /** Every other client index the transaction touched, with its next clock before it. */
+  others(): [number, number][] {
+    const out: [number, number][] = [];
+    if (this.firstOther >= 0) out.push([this.firstOther, this.firstBefore]);
+    if (this.more !== null) for (const e of this.more) out.push(e);
+    return out;
+  }
+
+  /**
+   * True when some other client touched by the transaction has a next clock past the one it had
+   * before (`next` gives a client index's next clock now).
+   */
+  othersAdvanced(next: (client: number) => number): boolean {
+    if (this.firstOther >= 0 && next(this.firstOther) > this.firstBefore) return true;
+    if (this.more !== null) for (const [c, clock] of this.more) if (next(c) > clock) return true;
+    return false;
   }
 
   /** Record deleted ids. */

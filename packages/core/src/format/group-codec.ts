@@ -67,6 +67,39 @@ export function readClock(dec: Decoder): number {
   return c;
 }
 
+/** Where {@link readRefInto} leaves the id it read. */
+export interface RefOut {
+  refClient: number;
+  refClock: number;
+}
+
+/**
+ * {@link readRef} without the pair: the id goes to `out` and -1 is returned, or the number of
+ * records to hop is returned (the remote keystroke path reads two references per update).
+ */
+export function readRefInto(
+  dec: Decoder,
+  ownClient: number,
+  ownClock: number,
+  client: () => number,
+  out: RefOut,
+): number {
+  const v = dec.readVarUint();
+  if (v === 1) {
+    out.refClient = client();
+    out.refClock = readClock(dec);
+    return -1;
+  }
+  if (v % 2 !== 0) return (v - 1) / 2;
+  const z = v / 2;
+  const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  const clock = ownClock + d;
+  if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
+  out.refClient = ownClient;
+  out.refClock = clock;
+  return -1;
+}
+
 /**
  * Read a reference written by `writeRef`: [client, clock], or the number of records to hop (the
  * caller resolves and bounds it).

@@ -112,15 +112,14 @@ export function integrateItem(seq: IntegrationTarget, item: Item): Item {
     runs.next === item.clock &&
     left.orClient === item.orClient &&
     left.orClock === item.orClock &&
-    left.deleted === item.deleted &&
-    left.content !== null &&
-    item.content !== null &&
+    typeof left.content !== 'number' &&
+    typeof item.content !== 'number' &&
     typeof left.content === typeof item.content
   ) {
+    const n = item.len;
     if (typeof left.content === 'string') left.content = appendText(left.content, item.content as string);
     else for (const v of item.content as unknown[]) (left.content as unknown[]).push(v);
-    left.len += item.len;
-    if (!left.deleted) index.adjust(left.leaf as Leaf, item.len);
+    index.adjust(left.leaf as Leaf, n);
     runs.next = item.clock + item.len;
     return left;
   }

@@ -40,37 +40,118 @@ export function appendText(a: string, b: string): string {
   return a + b;
 }
 
+/** Bits per client index packed in an item's {@link Item.ids}. */
+const ID_BITS = 10;
+const ID_MASK = (1 << ID_BITS) - 1;
+
+/**
+ * The client indexes of the items whose indexes do not fit {@link ID_BITS} bits (a document that
+ * heard from more than a thousand replicas): `[client, olClient, orClient]`. Such items hold -1 in
+ * {@link Item.ids}. Weak, so an item that is dropped takes its entry with it.
+ */
+const WIDE = new WeakMap<Item, [number, number, number]>();
+
+/** The packed {@link Item.ids} of three client indexes, or -1 when one does not fit. */
+function packIds(client: number, olClient: number, orClient: number): number {
+  if (client > ID_MASK || olClient >= ID_MASK || orClient >= ID_MASK) return -1;
+  return client | ((olClient + 1) << ID_BITS) | ((orClient + 1) << (2 * ID_BITS));
+}
+
 /**
  * One run of the sequence. Fields are plain numbers (no id objects) to keep 100,000-item documents
- * small. Deleted runs drop their content and keep only their length (tombstones).
+ * small: an item is 72 bytes, six fields. The three client indexes (its own and its two origins')
+ * share one small integer, and a deleted run (a tombstone) drops its content and keeps only its
+ * length, in the same field: `content` is the units of a live run (their count is its length) or
+ * the length of a dead one. Tombstones are often most of a document's items.
  */
 export class Item {
   /** The leaf of the position index that holds this item (set by the index). */
   leaf: Leaf | null = null;
+  /**
+   * `client | (olClient + 1) << 10 | (orClient + 1) << 20` when every index fits ten bits, else -1
+   * (the indexes are in {@link WIDE}). Read through {@link client}, {@link olClient},
+   * {@link orClient}.
+   */
+  private ids: number;
+  /** Units of a live run (never empty), or the number of units once deleted. */
+  content: string | unknown[] | number;
 
   constructor(
     /** Replica that inserted the run. */
-    public client: number,
+    client: number,
     /** Clock of the first unit. */
     public clock: number,
-    /** Number of units. */
-    public len: number,
+    /** Number of units: must equal `content.length` when `content` is not null. */
+    len: number,
     /** Left origin of the first unit: client, or {@link NO_CLIENT} for the sequence start. */
-    public olClient: number,
+    olClient: number,
     public olClock: number,
     /** Right origin shared by every unit: client, or {@link NO_CLIENT} for the sequence end. */
-    public orClient: number,
+    orClient: number,
     public orClock: number,
     /** Units, or `null` when deleted. */
-    public content: RunContent,
-  ) {}
+    content: RunContent,
+  ) {
+    this.ids = packIds(client, olClient, orClient);
+    this.content = content === null ? len : content;
+    if (this.ids < 0) WIDE.set(this, [client, olClient, orClient]);
+  }
 
-  /**
-   * True when every unit of the run is deleted: a deleted run keeps no content (one field fewer
-   * per item; tombstones are often most of a document's items).
-   */
+  /** Pack the three client indexes (or keep them in {@link WIDE} when one does not fit). */
+  private setIds(client: number, olClient: number, orClient: number): void {
+    const was = this.ids;
+    this.ids = packIds(client, olClient, orClient);
+    if (this.ids < 0) WIDE.set(this, [client, olClient, orClient]);
+    else if (was < 0) WIDE.delete(this);
+  }
+
+  /** Replica (client index) that inserted the run. */
+  get client(): number {
+    const p = this.ids;
+    return p >= 0 ? p & ID_MASK : (WIDE.get(this) as [number, number, number])[0];
+  }
+  set client(c: number) {
+    this.setIds(c, this.olClient, this.orClient);
+  }
+
+  /** Client of the left origin of the first unit, or {@link NO_CLIENT} for the sequence start. */
+  get olClient(): number {
+    const p = this.ids;
+    return p >= 0 ? ((p >> ID_BITS) & ID_MASK) - 1 : (WIDE.get(this) as [number, number, number])[1];
+  }
+  set olClient(c: number) {
+    this.setIds(this.client, c, this.orClient);
+  }
+
+  /** Client of the right origin (shared by every unit), or {@link NO_CLIENT} for the sequence end. */
+  get orClient(): number {
+    const p = this.ids;
+    return p >= 0 ? (p >> (2 * ID_BITS)) - 1 : (WIDE.get(this) as [number, number, number])[2];
+  }
+  set orClient(c: number) {
+    this.setIds(this.client, this.olClient, c);
+  }
+
+  /** Number of units. */
+  get len(): number {
+    const c = this.content;
+    return typeof c === 'number' ? c : c.length;
+  }
+
+  /** True when every unit of the run is deleted (its content is gone, only its length is kept). */
   get deleted(): boolean {
-    return this.content === null;
+    return typeof this.content === 'number';
+  }
+
+  /** The units of a live run, or null once deleted. */
+  get units(): string | unknown[] | null {
+    const c = this.content;
+    return typeof c === 'number' ? null : c;
+  }
+
+  /** Delete every unit: keep only the length. */
+  kill(): void {
+    this.content = this.len;
   }
 
   /** Clock of the last unit. */
@@ -91,22 +172,25 @@ export class Item {
   splitAt(offset: number): Item {
     const c = this.content;
     let right: RunContent = null;
-    if (c !== null) {
+    let n: number;
+    if (typeof c === 'number') {
+      n = c - offset;
+      this.content = offset;
+    } else {
+      n = c.length - offset;
       right = c.slice(offset);
       this.content = c.slice(0, offset);
     }
-    const item = new Item(
+    return new Item(
       this.client,
       this.clock + offset,
-      this.len - offset,
+      n,
       this.client,
       this.clock + offset - 1,
       this.orClient,
       this.orClock,
       right,
     );
-    this.len = offset;
-    return item;
   }
 }
 

@@ -31,6 +31,13 @@ export class SequenceIndex {
   /** Cursor cache: a leaf index and the visible position where that leaf starts. */
   private cLeaf = 0;
   private cPos = 0;
+  /**
+   * The leaf that took the last insertion. V8 grows an array by half its length plus 16 slots and
+   * never shrinks it, so a leaf that took insertions holds up to twice the slots it uses; once
+   * insertions move to another leaf, this one's array is copied to its exact size (one copy of at
+   * most {@link LEAF_MAX} items per move, and only the leaf being edited keeps spare slots).
+   */
+  private grown: Leaf | null = null;
   /** Result of the last {@link find}: the leaf, the item index in it and the offset in the item. */
   fLeaf: Leaf;
   fIdx = 0;
@@ -74,14 +81,17 @@ export class SequenceIndex {
     let p = start;
     for (let i = 0; i < items.length; i++) {
       const it = items[i] as Item;
-      if (it.deleted) continue;
-      if (pos < p + it.len) {
+      // The content read once: a number is a tombstone, else its length is the item's.
+      const c = it.content;
+      if (typeof c === 'number') continue;
+      const n = c.length;
+      if (pos < p + n) {
         this.fLeaf = leaf;
         this.fIdx = i;
         this.fOffset = pos - p;
         return it;
       }
-      p += it.len;
+      p += n;
     }
     throw new Error('sequence index corrupt: position not in leaf');
   }
@@ -237,6 +247,11 @@ export class SequenceIndex {
   }
 
   private insertInLeaf(leaf: Leaf, idx: number, item: Item): void {
+    const grown = this.grown;
+    if (grown !== leaf) {
+      if (grown !== null) grown.items = grown.items.slice();
+      this.grown = leaf;
+    }
     item.leaf = leaf;
     leaf.items.splice(idx, 0, item);
     this.version++;
@@ -245,9 +260,14 @@ export class SequenceIndex {
   }
 
   private splitLeaf(leaf: Leaf): void {
-    const half = leaf.items.length >> 1;
+    const items = leaf.items;
+    const half = items.length >> 1;
     const right = new Leaf(this.owner);
-    right.items = leaf.items.splice(half);
+    // Both halves as fresh copies: V8 sizes a copy exactly, where the array that grew past
+    // LEAF_MAX keeps its capacity (about twice what a half holds) for as long as the leaf lives,
+    // and most leaves behind the editing point never grow again.
+    leaf.items = items.slice(0, half);
+    right.items = items.slice(half);
     let vis = 0;
     for (const it of right.items) {
       it.leaf = right;

@@ -102,7 +102,6 @@ export class Sequence implements IntegrationTarget {
         ) {
           if (this.isText) left.content = appendText(left.content as string, content as string);
           else for (const v of content as unknown[]) (left.content as unknown[]).push(v);
-          left.len += n;
           idx.adjust(leaf, n);
           this.env.store.runs(client).next = clock + n;
           if (this.listener.tracking) this.listener.onInsert(pos, content);
@@ -205,11 +204,11 @@ export class Sequence implements IntegrationTarget {
     ) {
       return false;
     }
-    item.len -= n;
-    item.content = (item.content as string | unknown[]).slice(0, item.len);
+    const c = item.content as string | unknown[];
+    item.content = c.slice(0, c.length - n);
     next.clock -= n;
     next.olClock -= n;
-    next.len += n;
+    next.content = (next.content as number) + n;
     this.index.adjust(leaf, -n);
     this.env.recordDelete(item.client, next.clock, n);
     return true;
@@ -250,7 +249,7 @@ export class Sequence implements IntegrationTarget {
     ) {
       return false;
     }
-    left.len += right.len;
+    left.content = (left.content as number) + (right.content as number);
     this.index.removeDead(right);
     this.env.store.runs(right.client).remove(right);
     return true;
@@ -259,7 +258,7 @@ export class Sequence implements IntegrationTarget {
   /** Delete `item` (all its units) and tell the transaction; returns false if it already was. */
   markDeleted(item: Item): boolean {
     if (item.deleted) return false;
-    item.content = null;
+    item.kill();
     this.index.adjust(item.leaf as Leaf, -item.len);
     this.env.recordDelete(item.client, item.clock, item.len);
     return true;
@@ -285,7 +284,7 @@ export class Sequence implements IntegrationTarget {
   integrate(item: Item): Item {
     if (this.isText && typeof item.content === 'string') this.noteText(item.content);
     const holder = integrateItem(this, item);
-    if (this.listener.tracking && !item.deleted && item.content !== null) {
+    if (this.listener.tracking && typeof item.content !== 'number') {
       const base = this.index.visibleIndexOf(holder);
       this.listener.onInsert(base + (item.clock - holder.clock), item.content);
     }

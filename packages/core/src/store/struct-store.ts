@@ -33,6 +33,12 @@ export class ClientRuns {
    * and its range holds the clock; {@link remove} and {@link load} clear it.
    */
   private last: Struct | null = null;
+  /**
+   * The chunk that took the last {@link insertAfter}: V8 grows an array by half its length plus 16
+   * slots and never shrinks it, so once splits move to another chunk this one is copied to its
+   * exact size (only the chunk being split keeps spare slots).
+   */
+  private grown: Struct[] | null = null;
 
   /** The struct containing `clock`, or undefined when it is not (yet) known. */
   find(clock: number): Struct | undefined {
@@ -52,8 +58,11 @@ export class ClientRuns {
     // 17 slots. A document that heard from thousands of replicas holds one or two structs for
     // most of them, and pays for those slots per replica.
     if (chunk === undefined) this.chunks = [[s]];
-    else if (chunk.length >= CHUNK_MAX) this.chunks.push([s]);
-    else chunk.push(s);
+    else if (chunk.length >= CHUNK_MAX) {
+      // The full chunk grew by pushes (up to a third of its slots unused): keep an exact copy.
+      this.chunks[this.chunks.length - 1] = chunk.slice();
+      this.chunks.push([s]);
+    } else chunk.push(s);
     this.next = s.clock + s.len;
   }
 
@@ -73,8 +82,20 @@ export class ClientRuns {
     const chunks = this.chunks;
     const lo = this.chunkIndex(left.clock);
     const chunk = chunks[lo] as Struct[];
+    const grown = this.grown;
+    if (grown !== chunk) {
+      if (grown !== null && grown.length > 0) {
+        const at = this.chunkIndex((grown[0] as Struct).clock);
+        if (chunks[at] === grown) chunks[at] = grown.slice();
+      }
+      this.grown = chunk;
+    }
     chunk.splice(indexIn(chunk, left.clock) + 1, 0, right);
-    if (chunk.length > CHUNK_MAX * 2) chunks.splice(lo + 1, 0, chunk.splice(CHUNK_MAX));
+    if (chunk.length > CHUNK_MAX * 2) {
+      chunks.splice(lo + 1, 0, chunk.slice(CHUNK_MAX));
+      chunks[lo] = chunk.slice(0, CHUNK_MAX);
+      this.grown = null;
+    }
   }
 
   /** Remove `s` (after its clocks were merged into its left neighbour). */

@@ -5,7 +5,7 @@
  * straight from the bytes into a located insert or a deletion, without the record objects, the
  * planner and the validator of the general path (`apply.ts`), with the same checks and the same
  * outcome: the same structs, events and `'update'`. Ids and origins are read with the format's
- * own readers (`readClock`, `readRef`).
+ * own readers (`readClock`, `readRefInto`).
  *
  * Anything else, or anything unusual (a record the document cannot integrate at once, held
  * structs or deletions, malformed bytes, a shape the writer does not produce for a keystroke),
@@ -16,7 +16,7 @@ import type { Doc } from '../doc/doc.js';
 import { Text } from '../doc/text.js';
 import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
-import { C_LIVE, C_LIVE1, MAX_CLOCK, readClock, readRef } from '../format/group-codec.js';
+import { C_LIVE, C_LIVE1, MAX_CLOCK, readClock, readRefInto } from '../format/group-codec.js';
 import { KIND_CODES } from '../format/kinds.js';
 import { MIN_UPDATE_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
@@ -43,8 +43,15 @@ class Keystroke {
   orClient = NO_CLIENT;
   orClock = 0;
   text = '';
-  /** Deleted ranges as (replica id, start, length) triples, in the update's order. */
-  readonly ranges: number[] = [];
+  /** The id the last origin reference read (scratch of `readRefInto`). */
+  refClient = 0;
+  refClock = 0;
+  /**
+   * Deleted ranges as (replica id, start, length) triples, in the update's order: the first
+   * {@link nRanges} numbers (the array is reused, never shortened).
+   */
+  readonly ranges: number[] = new Array<number>(3 * MAX_RANGES).fill(0);
+  nRanges = 0;
   /** The decoder of the update being parsed (null between parses). */
   dec: Decoder | null = null;
 
@@ -97,24 +104,27 @@ function parse(dec: Decoder, k: Keystroke): boolean {
   k.insert = nGroups === 1;
   if (k.insert && !parseInsert(dec, k)) return false;
   const ranges = k.ranges;
-  ranges.length = 0;
+  let n = 0;
   const nDel = dec.readVarUint();
   if (nDel > MAX_IDS || (nDel === 0 && !k.insert)) return false;
   for (let i = 0; i < nDel; i++) {
     const client = k.readId();
     // A replica named twice would have its ranges regrouped by the general path: not a keystroke.
-    for (let j = 0; j < ranges.length; j += 3) if (ranges[j] === client) return false;
+    for (let j = 0; j < n; j += 3) if (ranges[j] === client) return false;
     const m = dec.readVarUint();
-    if (m < 1 || ranges.length + 3 * m > 3 * MAX_RANGES) return false;
+    if (m < 1 || n + 3 * m > 3 * MAX_RANGES) return false;
     let end = 0;
     for (let r = 0; r < m; r++) {
       const start = end + dec.readVarUint();
       const len = dec.readVarUint();
       if (len < 1 || start + len > MAX_CLOCK) return false;
-      ranges.push(client, start, len);
+      ranges[n++] = client;
+      ranges[n++] = start;
+      ranges[n++] = len;
       end = start + len;
     }
   }
+  k.nRanges = n;
   return dec.done;
 }
 
@@ -157,10 +167,14 @@ function parseInsert(dec: Decoder, k: Keystroke): boolean {
  * of the group (a keystroke's group has one).
  */
 function readOrigin(dec: Decoder, k: Keystroke, left: boolean): boolean {
-  const o = readRef(dec, k.client, k.clock, k.readId);
-  if (typeof o === 'number') return false;
-  if (left) [k.olClient, k.olClock] = o;
-  else [k.orClient, k.orClock] = o;
+  if (readRefInto(dec, k.client, k.clock, k.readId, k) >= 0) return false;
+  if (left) {
+    k.olClient = k.refClient;
+    k.olClock = k.refClock;
+  } else {
+    k.orClient = k.refClient;
+    k.orClock = k.refClock;
+  }
   return true;
 }
 
@@ -186,8 +200,10 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
   let or = NO_CLIENT;
   if (k.insert) {
     if (k.clock !== doc.knownState(k.client)) return false; // known, or a gap: the general path
-    const text = doc.findRoot('text', k.name);
+    const last = doc.keystrokeText;
+    const text = last !== null && last.rootName === k.name ? last : doc.findRoot('text', k.name);
     if (!(text instanceof Text)) return false;
+    doc.keystrokeText = text;
     seq = text.seq;
     if (k.olClient !== NO_CLIENT) {
       ol = originIndex(doc, seq, k.olClient, k.olClock);
@@ -199,7 +215,8 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
     }
   }
   const ranges = k.ranges;
-  for (let i = 0; i < ranges.length; i += 3) {
+  const nRanges = k.nRanges;
+  for (let i = 0; i < nRanges; i += 3) {
     const client = ranges[i] as number;
     const known = k.insert && client === k.client ? k.clock + k.len : doc.knownState(client);
     if ((ranges[i + 1] as number) + (ranges[i + 2] as number) > known) return false;
@@ -211,7 +228,7 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
       doc.transaction.touchClient(ci, k.clock);
       seq.integrate(new Item(ci, k.clock, k.len, ol, k.olClock, or, k.orClock, k.text));
     }
-    for (let i = 0; i < ranges.length; i += 3) {
+    for (let i = 0; i < nRanges; i += 3) {
       const start = ranges[i + 1] as number;
       const ci = doc.clientIndex(ranges[i] as number);
       deleteRange(doc, ci, start, start + (ranges[i + 2] as number));

@@ -211,8 +211,7 @@ function resolveContainer(doc: Doc, p: ParentRef, roots: RootCache): Container |
   const ci = doc.clientIndex(p.client);
   const h = doc.store.find(ci, p.clock);
   if (h instanceof MapEntry) return h.deleted ? null : (h.value as Container);
-  if (h instanceof Item)
-    return h.content === null ? null : ((h.content as unknown[])[p.clock - h.clock] as Container);
+  if (h instanceof Item) return h.deleted ? null : ((h.content as unknown[])[p.clock - h.clock] as Container);
   return null;
 }
 

@@ -93,20 +93,25 @@ export function unitsOnly(
 /**
  * The items of a text read with clocks that skip its marks' clocks (`skip-marks.ts`), counted
  * back and cut at each mark clock inside them, in document order (`counts` per client index grows
- * by the items added); items not cut are changed in place. Null when they would be cut more often
- * than there are marks.
+ * by the items added); items not cut are changed in place. `live` flags each item as `parse`
+ * does, and the result flags its items alike. Null when they would be cut more often than there
+ * are marks.
  */
 export function unskipItems(
   items: readonly Item[],
+  live: readonly number[],
   marks: readonly MarkRecord[],
   counts: number[],
-): Item[] | null {
+): { items: Item[]; live: number[] } | null {
   // By client index (small integers): an array lookup per clock, not a map's.
   const clocks: (number[] | undefined)[] = new Array(counts.length).fill(undefined);
   for (const [c, list] of markClocks(marks)) clocks[c] = list;
   let budget = marks.length;
   const out: Item[] = [];
-  for (const it of items) {
+  const outLive: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as Item;
+    const flag = live[i] as number;
     const skipped = clocks[it.client];
     const olClock = it.olClient === NO_CLIENT ? it.olClock : unskipClock(clocks[it.olClient], it.olClock);
     const orClock = it.orClient === NO_CLIENT ? it.orClock : unskipClock(clocks[it.orClient], it.orClock);
@@ -121,18 +126,19 @@ export function unskipItems(
       it.olClock = olClock;
       it.orClock = orClock;
       out.push(it);
+      outLive.push(flag);
       continue;
     }
     let done = 0;
     let olClient = it.olClient;
     let ol = olClock;
-    const content = it.deleted ? null : '';
     for (;;) {
       const next =
         skipped !== undefined && k < skipped.length ? (skipped[k] as number) : Number.POSITIVE_INFINITY;
       const take = Math.min(it.len - done, next - clock);
       if (clock + take > MAX_CLOCK) return null;
-      out.push(new Item(it.client, clock, take, olClient, ol, it.orClient, orClock, content));
+      out.push(new Item(it.client, clock, take, olClient, ol, it.orClient, orClock, null));
+      outLive.push(flag);
       done += take;
       if (done === it.len) break;
       if (--budget < 0) return null;
@@ -147,5 +153,5 @@ export function unskipItems(
       }
     }
   }
-  return out;
+  return { items: out, live: outLive };
 }

@@ -10,13 +10,14 @@ import type { Struct } from '../store/struct-store.js';
 export const DENSE_SPAN = 64;
 
 /**
- * One pass over the parsed items: give each live item its slice of `text`, check that every
+ * One pass over the parsed items: give each live item (`live[i]` is 1) its slice of `text`, check that every
  * origin is inside its replica's clock range `0 .. sums[c]-1` (enough once the ranges are shown to
  * be tiled), and note where each run starts in `tables[c]` (replicas with a dense table). False
  * when an origin is out of range or two runs overlap.
  */
 export function fill(
   items: readonly Item[],
+  live: readonly number[],
   text: string,
   sums: readonly number[],
   tables: (Int32Array | null)[],
@@ -24,9 +25,10 @@ export function fill(
   let at = 0;
   for (let i = 0; i < items.length; i++) {
     const it = items[i] as Item;
-    if (!it.deleted) {
-      it.content = text.slice(at, at + it.len);
-      at += it.len;
+    if (live[i] === 1) {
+      const n = it.len;
+      it.content = text.slice(at, at + n);
+      at += n;
     }
     if (it.olClient !== NO_CLIENT && !(it.olClock < (sums[it.olClient] as number))) return false;
     if (it.orClient !== NO_CLIENT && !(it.orClock < (sums[it.orClient] as number))) return false;

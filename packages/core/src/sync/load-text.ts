@@ -39,7 +39,13 @@ import { clockOrder, DENSE_SPAN, fill } from './load-text-order.js';
 interface Parsed {
   name: string;
   ids: number[];
+  /**
+   * The items, all made as tombstones (an item's length lives in its content until it has text):
+   * {@link fill} gives the live ones their text.
+   */
   items: Item[];
+  /** Per item: 1 when it is live (its text is still to be filled in), 0 when deleted. */
+  live: number[];
   text: string;
   /** Per client index: number of items and sum of their lengths. */
   counts: number[];
@@ -87,6 +93,7 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   // Info bytes written as runs (text typed backwards) are read first; `readRuns` bounds `n`.
   const infos = tag === G_RUNS ? readRuns(dec, n) : null;
   const items: Item[] = [];
+  const liveFlags: number[] = [];
   const counts: number[] = new Array(ids.length).fill(0);
   const sums: number[] = new Array(ids.length).fill(0);
   let live = 0;
@@ -220,8 +227,9 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     }
     const deleted = content === C_DELETED || content === C_DELETED1;
     if (!deleted) live += len;
-    const item = new Item(c, clock, len, olClient, olClock, orClient, orClock, deleted ? null : '');
+    const item = new Item(c, clock, len, olClient, olClock, orClient, orClock, null);
     items.push(item);
+    liveFlags.push(deleted ? 0 : 1);
     counts[c] = (counts[c] as number) + 1;
     sums[c] = (sums[c] as number) + len;
     // The previous run's right origin is this run (written as "next").
@@ -263,11 +271,11 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   dec.expectEnd();
   if (flags === 3) {
     if (marks.length === 0) return null;
-    const real = unskipItems(items, marks, counts);
+    const real = unskipItems(items, liveFlags, marks, counts);
     if (real === null) return null;
-    return { name, ids, items: real, text, counts, sums, marks };
+    return { name, ids, items: real.items, live: real.live, text, counts, sums, marks };
   }
-  return { name, ids, items, text, counts, sums, marks };
+  return { name, ids, items, live: liveFlags, text, counts, sums, marks };
 }
 
 /** Position just after the last varint read by {@link readVar}, {@link readVarInt} or {@link readRef}. */
@@ -383,7 +391,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     const sum = sums[c] as number;
     tables.push(count > 0 && sum <= DENSE_SPAN * count + 65536 ? new Int32Array(sum) : null);
   }
-  if (!fill(items, text, sums, tables)) return false;
+  if (!fill(items, parsed.live, text, sums, tables)) return false;
   // Marks are structs of the text's root, made once the items proved sound.
   const root = parsed.marks.length === 0 ? null : (doc.root('text', name) as Text);
   const marks = root === null ? [] : markStructs(root, parsed.marks);

@@ -91,7 +91,7 @@ export function snapshotGroups(doc: Doc): Group[] {
             const content = exportContent(it, 0);
             cols.push(it.client, clock, it.len, it.olClient, olClock, it.orClient, orClock, content);
           }
-          if (isList && it.content !== null) {
+          if (isList && !it.deleted) {
             for (const v of it.content as unknown[]) if (v instanceof Container) nested.push(v);
           }
         }
@@ -199,7 +199,7 @@ function extendLast(cols: SeqColumns, it: Item, clock: number, olClock: number, 
   const k = cols.length - 1;
   if (k < 0 || it.olClient !== it.client || olClock !== clock - 1) return false;
   const last = cols.content[k] as string | unknown[] | null;
-  const content = it.content;
+  const content = it.units;
   if (
     cols.client[k] !== it.client ||
     (cols.clock[k] as number) + (cols.len[k] as number) !== clock ||

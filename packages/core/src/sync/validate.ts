@@ -131,7 +131,7 @@ export class Validator {
         else if (h.value instanceof Container) info = { kind: h.value.kind, obj: h.value, key };
         else return 'parent is not a container';
       } else if (h instanceof Item) {
-        if (h.content === null) info = 'dead';
+        if (h.deleted) info = 'dead';
         else {
           const v = (h.content as unknown[])[p.clock - h.clock];
           if (v instanceof Container) info = { kind: v.kind, obj: v, key };

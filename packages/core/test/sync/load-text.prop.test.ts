@@ -25,7 +25,7 @@ function unitsOf(doc: Doc): unknown[] {
           k > 0 ? it.clock + k - 1 : it.olClock,
           it.orClient < 0 ? null : ids[it.orClient],
           it.orClock,
-          it.content === null ? null : it.content[k],
+          it.deleted ? null : (it.units as string | unknown[])[k],
           it.deleted,
         ]);
       }
