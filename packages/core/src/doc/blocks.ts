@@ -30,13 +30,13 @@
  * that stays (zero width). Code units U+FDD0 and U+FDD1 (Unicode noncharacters) are reserved.
  */
 import { AccordError } from '../errors.js';
+import { applyFlatOps } from './blocks-apply.js';
 import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
-import type { BlockInfo, BlockJSON, BlocksDelta, BlocksInsertText } from './blocks-delta.js';
+import type { BlockInfo, BlockJSON, BlocksDelta } from './blocks-delta.js';
 import { diffBlocks } from './blocks-delta.js';
 import {
   attributesFromSpans,
   computeLayout,
-  DEFAULT_TYPE,
   type LaidBlock,
   type Layout,
   MERGE_KEY,
@@ -544,64 +544,7 @@ export class Blocks {
    */
   applyFlatDelta(delta: BlocksDelta): void {
     checkFlatDelta(delta, this.length);
-    this.edit(() => {
-      let pos = 0;
-      for (let i = 0; i < delta.length; i++) {
-        const op = delta[i] as BlocksDelta[number];
-        const next = delta[i + 1];
-        if ('delete' in op) this.deleteRange(pos, op.delete);
-        else if (
-          pos === 0 &&
-          'insert' in op &&
-          typeof op.insert !== 'string' &&
-          this.length === 0 &&
-          op.insert.block.type === DEFAULT_TYPE &&
-          Object.values(op.insert.block.attrs ?? {}).every((v) => v === null) &&
-          next !== undefined &&
-          'insert' in next &&
-          typeof next.insert === 'string' &&
-          next.insert.length > 0
-        )
-          pos += 1;
-        else if ('insert' in op) {
-          if (typeof op.insert === 'string') {
-            this.insertText(pos, op.insert, (op as BlocksInsertText).attributes ?? {});
-            pos += op.insert.length;
-          } else {
-            const spec = op.insert.block;
-            const l = this.layout();
-            const k = pos === 0 ? -1 : blockIndexAt(l, pos - 1);
-            const b = l.blocks[k];
-            if (b === undefined || pos - 1 - b.start === b.length) {
-              // A new block after a whole one: the text inserted right after it is its content,
-              // written with it (one layout, not one per run of text).
-              const content: TextDeltaInsert[] = [];
-              for (
-                let n = delta[i + 1];
-                n !== undefined && 'insert' in n && typeof n.insert === 'string';
-                n = delta[i + 1]
-              ) {
-                content.push(n as BlocksInsertText);
-                pos += n.insert.length;
-                i++;
-              }
-              this.insertBlock(k + 1, spec.type, { ...spec.attrs }, content);
-            } else this.split(pos, spec.type, { ...spec.attrs });
-            pos += 1;
-          }
-        } else if ('block' in op) {
-          const l = this.layout();
-          const k = blockIndexAt(l, pos);
-          if ((l.blocks[k] as LaidBlock).start !== pos)
-            throw new AccordError('invalid-argument', `no block boundary at ${pos}`);
-          this.setBlock(k, op.block.type, op.block.attrs);
-          pos += 1;
-        } else {
-          if (op.attributes !== undefined) this.format(pos, op.retain, op.attributes);
-          pos += op.retain;
-        }
-      }
-    });
+    this.edit(() => applyFlatOps(this, delta));
   }
 
   // ---- Events ----------------------------------------------------------------------------------
