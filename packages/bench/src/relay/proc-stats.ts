@@ -2,7 +2,7 @@
  * CPU and memory of server processes, read from Linux `/proc` (no child tools): CPU time from
  * `/proc/<pid>/stat` (utime + stime), resident memory from `/proc/<pid>/status` (VmRSS).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of `/proc` CPU times (USER_HZ, 100 on every Linux we run on). */
 const TICKS_PER_SECOND = 100;
@@ -30,6 +30,60 @@ export function rssMB(pid: number): number {
   }
 }
 
+/** CPU seconds (user + system, system alone) of each thread of `pid`, by thread id; empty when gone. */
+export function threadCpuSeconds(pid: number): Map<number, { cpu: number; sys: number }> {
+  const out = new Map<number, { cpu: number; sys: number }>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const sys = Number(rest[12]) / TICKS_PER_SECOND;
+      out.set(Number(tid), { cpu: Number(rest[11]) / TICKS_PER_SECOND + sys, sys });
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds of one server process over a window, by thread: its main thread (the event loop),
+ * the other thread that spent the most system time (in the Accord relay, the SQLite commit
+ * worker: its writes and fsyncs are system time), and all other threads together (V8's GC and
+ * compiler threads, libuv's pool).
+ */
+export interface ThreadCpu {
+  main: number;
+  worker: number;
+  other: number;
+}
+
+/** Splits the CPU `pid`'s threads used between two {@link threadCpuSeconds} readings (see {@link ThreadCpu}). */
+export function splitThreadCpu(
+  pid: number,
+  before: ReadonlyMap<number, { cpu: number; sys: number }>,
+  after: ReadonlyMap<number, { cpu: number; sys: number }>,
+): ThreadCpu {
+  let main = 0;
+  const rest: { cpu: number; sys: number }[] = [];
+  for (const [tid, a] of after) {
+    const b = before.get(tid) ?? { cpu: 0, sys: 0 };
+    const d = { cpu: a.cpu - b.cpu, sys: a.sys - b.sys };
+    if (tid === pid) main = d.cpu;
+    else rest.push(d);
+  }
+  rest.sort((x, y) => y.sys - x.sys || y.cpu - x.cpu);
+  const worker = rest[0]?.cpu ?? 0;
+  const other = rest.slice(1).reduce((s, d) => s + d.cpu, 0);
+  return { main, worker, other };
+}
+
 /**
  * Samples a set of processes over a window: CPU percent of one core (200 = two cores busy) and
  * the peak of their summed RSS.
@@ -40,6 +94,7 @@ export class ProcSampler {
   private t0 = 0;
   private peakRss = 0;
   private timer: NodeJS.Timeout | null = null;
+  private threads0: Map<number, { cpu: number; sys: number }>[] = [];
 
   constructor(pids: readonly number[]) {
     this.pids = pids;
@@ -57,19 +112,23 @@ export class ProcSampler {
   /** Starts the window (and RSS sampling every `everyMs`). */
   start(everyMs = 250): void {
     this.cpu0 = this.totalCpu();
+    this.threads0 = this.pids.map((p) => threadCpuSeconds(p));
     this.t0 = performance.now();
     this.sampleRss();
     this.timer = setInterval(() => this.sampleRss(), everyMs);
     this.timer.unref();
   }
 
-  /** Ends the window: CPU percent over it and peak RSS (MB). */
-  stop(): { cpuPercent: number; rssMB: number } {
+  /** Ends the window: CPU percent over it, peak RSS (MB), and each process's CPU seconds by thread. */
+  stop(): { cpuPercent: number; rssMB: number; threads: ThreadCpu[] } {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.sampleRss();
     const seconds = (performance.now() - this.t0) / 1000;
     const cpu = this.totalCpu() - this.cpu0;
-    return { cpuPercent: seconds > 0 ? (cpu / seconds) * 100 : Number.NaN, rssMB: this.peakRss };
+    const threads = this.pids.map((p, i) =>
+      splitThreadCpu(p, this.threads0[i] ?? new Map(), threadCpuSeconds(p)),
+    );
+    return { cpuPercent: seconds > 0 ? (cpu / seconds) * 100 : Number.NaN, rssMB: this.peakRss, threads };
   }
 }

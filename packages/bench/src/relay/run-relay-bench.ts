@@ -20,6 +20,12 @@ export interface RelayBenchResult extends LightLoadResult {
   rssMB: number;
   /** CPU of all server processes together over the run (100 = one core). */
   cpuPercent: number;
+  /**
+   * Server CPU per acknowledged update (µs), per server process in start order (node 1 first):
+   * its main thread, its busiest thread in system time (Accord: the SQLite commit worker) and its
+   * other threads (GC, compiler). Same window as `cpuPercent`.
+   */
+  cpuUsPerUpdate: { main: number; worker: number; other: number }[];
   /** 1-minute load average when the run started (2 cores: above 2 means contention). */
   loadAvg1: number;
   /** The write concern Accord's clients asked for (`--w`); absent: the relay's own. */
@@ -79,10 +85,20 @@ export async function runRelayBench(target: RelayTarget, opts: RelayBenchOptions
       ...load,
       rssMB: proc.rssMB,
       cpuPercent: proc.cpuPercent,
+      cpuUsPerUpdate: proc.threads.map((t) => ({
+        main: perUpdateUs(t.main, load.acked),
+        worker: perUpdateUs(t.worker, load.acked),
+        other: perUpdateUs(t.other, load.acked),
+      })),
       loadAvg1,
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** `cpuSeconds` per acknowledged update in whole µs (NaN with nothing acknowledged). */
+function perUpdateUs(cpuSeconds: number, acked: number): number {
+  return acked > 0 ? Math.round((cpuSeconds * 1e6) / acked) : Number.NaN;
 }

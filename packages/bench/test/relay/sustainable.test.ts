@@ -37,6 +37,7 @@ function model(limit: number, flaky: ReadonlySet<number> = new Set()) {
       generatorLagP99Ms: 1,
       rssMB: 100,
       cpuPercent: 90,
+      cpuUsPerUpdate: [],
       loadAvg1: 0,
     };
   };

@@ -97,24 +97,30 @@ function tagOf(key: Buffer, seq: number, parts: readonly Uint8Array[]): Buffer {
 
 /**
  * Seals the sending side's records: each call to {@link seal} numbers the next record and
- * returns `[u32 length][payload...][tag]` as buffers for one `writev`.
+ * returns `[u32 length][payload...][tag]` as one buffer, for one `write`.
  */
 export class RecordSealer {
   private seq = 0;
   constructor(private readonly key: Buffer) {}
 
-  /** Seal the concatenation of `parts` (frames gathered in one write window) as one record. */
+  /**
+   * Seal the concatenation of `parts` (frames gathered in one write window) as one record, in
+   * one buffer (a one-element array): the frames are copied once into it and the tag is taken
+   * over the copy. Written as one chunk, a record costs the socket one `write` instead of a
+   * `writev` of frames + 2 chunks, each of which Node's stream queued and described apart.
+   */
   seal(parts: readonly Uint8Array[]): Buffer[] {
-    let len = TAG_BYTES;
+    let len = 0;
     for (const p of parts) len += p.length;
-    const head = Buffer.allocUnsafe(4);
-    head.writeUInt32BE(len, 0);
-    const tag = tagOf(this.key, this.seq++, parts);
-    return [
-      head,
-      ...parts.map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.length))),
-      tag,
-    ];
+    const record = Buffer.allocUnsafe(4 + len + TAG_BYTES);
+    record.writeUInt32BE(len + TAG_BYTES, 0);
+    let at = 4;
+    for (const p of parts) {
+      record.set(p, at);
+      at += p.length;
+    }
+    tagOf(this.key, this.seq++, [record.subarray(4, at)]).copy(record, at);
+    return [record];
   }
 }
 

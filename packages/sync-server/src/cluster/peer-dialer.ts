@@ -64,9 +64,7 @@ export class RecordWriter {
     this.frames = [];
     this.bytes = 0;
     if (this.socket.destroyed) return;
-    this.socket.cork();
     for (const p of parts) this.socket.write(p);
-    this.socket.uncork();
   }
 }
 
