@@ -155,6 +155,34 @@ export function shiftBoundary(
   return f;
 }
 
+/**
+ * Which boundaries the local edits `pending` (as {@link shiftBoundaries} applies them) bring to
+ * at most `q`, read back from `q` through the edits in O(edits): `[a, b]` such that every
+ * boundary at a position `<= a` before the edits is at `<= q` after them, and every one `> b`
+ * before is `> q` after (whatever its anchor). Those in between (few: only where an insert meets
+ * the limit) must go through {@link shiftBoundary}.
+ */
+export function boundsAtMost(q: number, pending: readonly number[]): [number, number] {
+  let a = q;
+  let b = q;
+  for (let e = pending.length - 4; e >= 0; e -= 4) {
+    const p = pending[e] as number;
+    const n = pending[e + 1] as number;
+    if (n > 0) {
+      // Below p nothing moves; above, everything moves up n; at p, either.
+      if (a >= p + n) a -= n;
+      else if (a >= p) a = p - 1;
+      if (b >= p + n) b -= n;
+      else if (b >= p) b = p;
+    } else {
+      // Positions past p: those inside the deleted range go to p, those after it down -n.
+      if (a >= p) a -= n;
+      if (b >= p) b -= n;
+    }
+  }
+  return [a, b];
+}
+
 /** Below this many boundaries and positions, {@link sortedOrder} packs (position, index) into one double. */
 const PACK_INDEX = 2 ** 22;
 const PACK_POS = 2 ** 30;

@@ -18,7 +18,7 @@ import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { type Item, type Leaf, NO_CLIENT } from '../sequence/item.js';
 import { lowerBound } from '../sorted.js';
-import { AFTER_TOMBSTONES, shiftBoundaries, shiftBoundary } from './boundary-shift.js';
+import { AFTER_TOMBSTONES, boundsAtMost, shiftBoundaries, shiftBoundary } from './boundary-shift.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
 import {
@@ -621,34 +621,33 @@ export class Text extends SequenceContainer {
     const pending = this.ivPending;
     const ivs = this.ivs;
     if (ivs !== null && this.ivVersion === seq.index.version && pending.length > 0) {
-      // Edits wait (see `ivPending`): each moves a boundary up by at most the units it inserts or
-      // down by at most those it deletes, so only the marks whose resolved interval (before the
-      // edits) lies near `index` can cover it now. Those go through the edits alone (resolved from
-      // their anchors when that is unsure); the edits keep waiting for the others. Marks added
-      // since (NaN) are resolved from their anchors.
-      let up = 0;
-      let down = 0;
-      for (let e = 1; e < pending.length; e += 4) {
-        const n = pending[e] as number;
-        if (n > 0) up += n;
-        else down -= n;
-      }
+      // Edits wait (see `ivPending`). Read back through them, `index` splits the resolved
+      // boundaries (before the edits) into those surely at or before it now, those surely after
+      // it, and the few between, which alone go through the edits (resolved from their anchors
+      // when that is unsure); the edits keep waiting. Marks added since (NaN) are resolved from
+      // their anchors.
+      const [lo, hi] = boundsAtMost(index, pending);
       const { from, to, ops } = ivs;
       for (let j = 0; j < ops.length; j++) {
         const f = from[j] as number;
-        if (f - down > index || (to[j] as number) + up <= index) continue;
-        const op = ops[j] as MarkOp;
-        let a = Number.isNaN(f)
-          ? f
-          : shiftBoundary(f, op.startAfter ? op.startClient : Number.NaN, op.startClock, pending);
-        if (Number.isNaN(a)) a = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
-        if (a > index) continue;
         const t = to[j] as number;
-        let b = Number.isNaN(t)
-          ? t
-          : shiftBoundary(t, op.endAfter ? op.endClient : Number.NaN, op.endClock, pending);
-        if (Number.isNaN(b)) b = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
-        if (b <= index) continue;
+        if (f > hi || t <= lo) continue;
+        const op = ops[j] as MarkOp;
+        if (Number.isNaN(f)) {
+          if (anchorBoundary(seq, op.startClient, op.startClock, op.startAfter) > index) continue;
+          if (anchorBoundary(seq, op.endClient, op.endClock, op.endAfter) <= index) continue;
+        } else {
+          if (f > lo) {
+            let s = shiftBoundary(f, op.startAfter ? op.startClient : Number.NaN, op.startClock, pending);
+            if (Number.isNaN(s)) s = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
+            if (s > index) continue;
+          }
+          if (t <= hi) {
+            let e = shiftBoundary(t, op.endAfter ? op.endClient : Number.NaN, op.endClock, pending);
+            if (Number.isNaN(e)) e = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
+            if (e <= index) continue;
+          }
+        }
         const cur = win.get(op.key);
         if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
       }
