@@ -141,7 +141,18 @@ export class Text extends SequenceContainer {
     }
     const at = index;
     this.edit(() => {
-      const dead = this.marks === null ? null : this.deadAnchorBefore(at);
+      const idx = seq.index;
+      // The unit before the new text (one lookup for the tombstone walk and the interval shift).
+      let lc = NO_CLIENT;
+      let lk = 0;
+      let dead: [Item, number] | null = null;
+      if (at > 0) {
+        const left = idx.find(at - 1);
+        lc = left.client;
+        lk = left.clock + idx.fOffset;
+        if (this.marks !== null && idx.fOffset === left.len - 1)
+          dead = this.deadAnchorAfter(idx.fLeaf, idx.fIdx);
+      }
       // Typing on after text inserted with attributes: the new unit has exactly the attributes of
       // the unit before when no anchor sits after that unit (then the same marks cover both).
       const inherited =
@@ -156,16 +167,9 @@ export class Text extends SequenceContainer {
           : null;
       const track = this.tracksIntervals();
       if (dead === null) {
-        let lc = NO_CLIENT;
-        let lk = 0;
-        if (track && at > 0) {
-          const left = seq.index.find(at - 1);
-          lc = left.client;
-          lk = left.clock + seq.index.fOffset;
-        }
         const version = seq.index.version;
         seq.insertLocal(at, text, 0, this.doc.nextClock);
-        // Still right before the tombstones walked (see `deadAnchorBefore`).
+        // Still right before the tombstones walked (see `deadAnchorAfter`).
         if (this.freeRunVersion === version) this.freeRunVersion = seq.index.version;
         if (track) this.noteEdit(at, text.length, lc, lk);
       } else {
@@ -173,13 +177,18 @@ export class Text extends SequenceContainer {
         if (track) this.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
       }
       if (attributes !== undefined) {
-        this.setExactly(at, text.length, attributes, inherited);
-        const exact: Attributes = {};
-        for (const k of Object.keys(attributes).sort()) {
-          const v = attributes[k];
-          if (v !== null && v !== undefined) exact[k] = v;
+        if (inherited !== null && sameAsPatch(inherited, attributes)) {
+          // Typing on with the attributes the text before has: nothing to mark.
+          this.exactAttrs = inherited;
+        } else {
+          this.setExactly(at, text.length, attributes, inherited);
+          const exact: Attributes = {};
+          for (const k of Object.keys(attributes).sort()) {
+            const v = attributes[k];
+            if (v !== null && v !== undefined) exact[k] = v;
+          }
+          this.exactAttrs = exact;
         }
-        this.exactAttrs = exact;
         this.exactPos = at + text.length - 1;
         this.exactVersion = seq.index.version;
       }
@@ -187,20 +196,17 @@ export class Text extends SequenceContainer {
   }
 
   /**
-   * Where text typed at `index` goes when deleted units follow the visible unit `index - 1`: after
-   * the last of them that a mark's anchor sits after (the item and unit offset), so a non-growing
-   * mark whose end was deleted does not take in the new text (as in Peritext); null to insert
-   * right after the visible unit.
+   * Where text typed right after the visible item at slot `leftAt` of `leftLeaf` goes when deleted
+   * units follow it: after the last of them that a mark's anchor sits after (the item and unit
+   * offset), so a non-growing mark whose end was deleted does not take in the new text (as in
+   * Peritext); null to insert right after the visible unit.
    */
-  private deadAnchorBefore(index: number): [Item, number] | null {
-    if (index === 0) return null;
+  private deadAnchorAfter(leftLeaf: Leaf, leftAt: number): [Item, number] | null {
     const idx = this.seq.index;
-    const left = idx.find(index - 1);
-    if (idx.fOffset < left.len - 1) return null;
     // Walk the tombstones by leaf and slot (`idx.next` would search each item's slot).
     const leaves = idx.leaves;
-    let leaf = idx.fLeaf;
-    let i = idx.fIdx;
+    let leaf = leftLeaf;
+    let i = leftAt;
     let first: Item | null = null;
     let after: Map<number, number[]> | null = null;
     let found: Item | null = null;
@@ -714,6 +720,30 @@ export class Text extends SequenceContainer {
   toJSON(): string {
     return this.seq.toString();
   }
+}
+
+/**
+ * True when `patch` gives a unit exactly the attributes `attrs` (names with `null` or `undefined`
+ * values: absent), values compared as canonical JSON.
+ */
+function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
+  let n = 0;
+  for (const k in patch) {
+    const v = patch[k];
+    if (v === null || v === undefined) {
+      if (k in attrs) return false;
+      continue;
+    }
+    n++;
+    if (!(k in attrs)) return false;
+    const has = attrs[k];
+    if (
+      v !== has &&
+      (typeof v !== 'object' || typeof has !== 'object' || canonicalJson(v) !== canonicalJson(has))
+    )
+      return false;
+  }
+  return n === Object.keys(attrs).length;
 }
 
 /**
