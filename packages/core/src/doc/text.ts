@@ -16,9 +16,9 @@
 import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
-import { type Item, NO_CLIENT } from '../sequence/item.js';
+import { type Item, type Leaf, NO_CLIENT } from '../sequence/item.js';
 import { lowerBound } from '../sorted.js';
-import { AFTER_TOMBSTONES, shiftBoundaries } from './boundary-shift.js';
+import { AFTER_TOMBSTONES, boundsAtMost, shiftBoundaries, shiftBoundary } from './boundary-shift.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
 import {
@@ -43,6 +43,9 @@ interface Intervals {
   to: number[];
   ops: MarkOp[];
 }
+
+/** Local edits past which the waiting ones are applied to the resolved intervals. */
+const PENDING_BATCH = 256;
 
 /** A text in a document. */
 export class Text extends SequenceContainer {
@@ -81,6 +84,14 @@ export class Text extends SequenceContainer {
   private exactAttrs: Attributes | null = null;
   private exactPos = -1;
   private exactVersion = -1;
+  /**
+   * A run of tombstones (its first item) that no mark's anchor sits after, known at sequence
+   * version {@link Text.freeRunVersion}: typing goes before it. Typing there keeps it known (the
+   * text goes right before the run, which does not change); anything else that changes the
+   * sequence, and any new mark, makes it stale.
+   */
+  private freeRun: Item | null = null;
+  private freeRunVersion = -1;
   /**
    * Intervals of marks added while edits were pending, or with a boundary where text was typed
    * after tombstones: resolved from their anchors once the edits are applied.
@@ -130,7 +141,18 @@ export class Text extends SequenceContainer {
     }
     const at = index;
     this.edit(() => {
-      const dead = this.marks === null ? null : this.deadAnchorBefore(at);
+      const idx = seq.index;
+      // The unit before the new text (one lookup for the tombstone walk and the interval shift).
+      let lc = NO_CLIENT;
+      let lk = 0;
+      let dead: [Item, number] | null = null;
+      if (at > 0) {
+        const left = idx.find(at - 1);
+        lc = left.client;
+        lk = left.clock + idx.fOffset;
+        if (this.marks !== null && idx.fOffset === left.len - 1)
+          dead = this.deadAnchorAfter(idx.fLeaf, idx.fIdx);
+      }
       // Typing on after text inserted with attributes: the new unit has exactly the attributes of
       // the unit before when no anchor sits after that unit (then the same marks cover both).
       const inherited =
@@ -145,27 +167,28 @@ export class Text extends SequenceContainer {
           : null;
       const track = this.tracksIntervals();
       if (dead === null) {
-        let lc = NO_CLIENT;
-        let lk = 0;
-        if (track && at > 0) {
-          const left = seq.index.find(at - 1);
-          lc = left.client;
-          lk = left.clock + seq.index.fOffset;
-        }
+        const version = seq.index.version;
         seq.insertLocal(at, text, 0, this.doc.nextClock);
+        // Still right before the tombstones walked (see `deadAnchorAfter`).
+        if (this.freeRunVersion === version) this.freeRunVersion = seq.index.version;
         if (track) this.noteEdit(at, text.length, lc, lk);
       } else {
         seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
         if (track) this.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
       }
       if (attributes !== undefined) {
-        this.setExactly(at, text.length, attributes, inherited);
-        const exact: Attributes = {};
-        for (const k of Object.keys(attributes).sort()) {
-          const v = attributes[k];
-          if (v !== null && v !== undefined) exact[k] = v;
+        if (inherited !== null && sameAsPatch(inherited, attributes)) {
+          // Typing on with the attributes the text before has: nothing to mark.
+          this.exactAttrs = inherited;
+        } else {
+          this.setExactly(at, text.length, attributes, inherited);
+          const exact: Attributes = {};
+          for (const k of Object.keys(attributes).sort()) {
+            const v = attributes[k];
+            if (v !== null && v !== undefined) exact[k] = v;
+          }
+          this.exactAttrs = exact;
         }
-        this.exactAttrs = exact;
         this.exactPos = at + text.length - 1;
         this.exactVersion = seq.index.version;
       }
@@ -173,27 +196,54 @@ export class Text extends SequenceContainer {
   }
 
   /**
-   * Where text typed at `index` goes when deleted units follow the visible unit `index - 1`: after
-   * the last of them that a mark's anchor sits after (the item and unit offset), so a non-growing
-   * mark whose end was deleted does not take in the new text (as in Peritext); null to insert
-   * right after the visible unit.
+   * Where text typed right after the visible item at slot `leftAt` of `leftLeaf` goes when deleted
+   * units follow it: after the last of them that a mark's anchor sits after (the item and unit
+   * offset), so a non-growing mark whose end was deleted does not take in the new text (as in
+   * Peritext); null to insert right after the visible unit.
    */
-  private deadAnchorBefore(index: number): [Item, number] | null {
-    if (index === 0) return null;
+  private deadAnchorAfter(leftLeaf: Leaf, leftAt: number): [Item, number] | null {
     const idx = this.seq.index;
-    const left = idx.find(index - 1);
-    if (idx.fOffset < left.len - 1) return null;
-    const after = this.afterAnchors();
-    let found: [Item, number] | null = null;
-    for (let it = idx.next(left); it?.deleted === true; it = idx.next(it as Item)) {
+    // Walk the tombstones by leaf and slot (`idx.next` would search each item's slot).
+    const leaves = idx.leaves;
+    let leaf = leftLeaf;
+    let i = leftAt;
+    let first: Item | null = null;
+    let after: Map<number, number[]> | null = null;
+    let found: Item | null = null;
+    let foundAt = 0;
+    for (;;) {
+      i++;
+      while (i >= leaf.items.length) {
+        const li = leaf.index + 1;
+        if (li >= leaves.length) break;
+        leaf = leaves[li] as Leaf;
+        i = 0;
+      }
+      if (i >= leaf.items.length) break;
+      const it = leaf.items[i] as Item;
+      if (!it.deleted) break;
+      if (first === null) {
+        // The same tombstones as the last walk found free, nothing changed since: still free.
+        if (it === this.freeRun && this.freeRunVersion === idx.version) return null;
+        first = it;
+      }
+      after ??= this.afterAnchors();
       const clocks = after.get(it.client);
       if (clocks === undefined) continue;
       // The largest anchored clock below the item's end, if it is inside the item.
       const lo = lowerBound(clocks, it.clock + it.len);
       const best = lo > 0 ? (clocks[lo - 1] as number) : -1;
-      if (best >= it.clock) found = [it, best - it.clock];
+      if (best >= it.clock) {
+        found = it;
+        foundAt = best - it.clock;
+      }
     }
-    return found;
+    if (found !== null) return [found, foundAt];
+    if (first !== null) {
+      this.freeRun = first;
+      this.freeRunVersion = idx.version;
+    }
+    return null;
   }
 
   /** Whether some mark's anchor sits after visible unit `pos`. */
@@ -426,6 +476,8 @@ export class Text extends SequenceContainer {
     else this.marks.push(op);
     if (this.afterCache !== null) addAfterAnchors(this.afterCache, op, true);
     this.exactAttrs = null;
+    this.freeRun = null;
+    this.freeRunVersion = -1;
     this.spansCache = null;
     const ivs = this.ivs;
     if (ivs !== null && this.ivVersion === this.seq.index.version) {
@@ -479,14 +531,12 @@ export class Text extends SequenceContainer {
   /** Record a local edit the intervals were current before (see {@link Text.ivPending}). */
   private noteEdit(pos: number, n: number, lc: number, lk: number): void {
     const pending = this.ivPending;
-    // Past a few thousand edits (each O(log² marks) to apply, see `boundary-shift.ts`), resolving
-    // every anchor again costs less.
-    if (pending.length >= 16384) {
-      this.ivs = null;
-      return;
-    }
     pending.push(pos, n, lc, lk);
     this.ivVersion = this.seq.index.version;
+    // Apply a batch of a few hundred edits at once (O(marks log marks) plus O(log² marks) each,
+    // see `boundary-shift.ts`): the intervals then stay near the text, so reading the formatting
+    // at one place resolves few marks (see `attributesFromIntervals`).
+    if (pending.length >= 4 * PENDING_BATCH) this.intervals();
   }
 
   /**
@@ -573,12 +623,48 @@ export class Text extends SequenceContainer {
   private attributesFromIntervals(index: number): Attributes {
     const ids = this.doc.clientIds;
     const win = new Map<string, MarkOp>();
-    const { from, to, ops } = this.intervals();
-    for (let j = 0; j < ops.length; j++) {
-      if ((from[j] as number) > index || (to[j] as number) <= index) continue;
-      const op = ops[j] as MarkOp;
-      const cur = win.get(op.key);
-      if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
+    const seq = this.seq;
+    const pending = this.ivPending;
+    const ivs = this.ivs;
+    if (ivs !== null && this.ivVersion === seq.index.version && pending.length > 0) {
+      // Edits wait (see `ivPending`). Read back through them, `index` splits the resolved
+      // boundaries (before the edits) into those surely at or before it now, those surely after
+      // it, and the few between, which alone go through the edits (resolved from their anchors
+      // when that is unsure); the edits keep waiting. Marks added since (NaN) are resolved from
+      // their anchors.
+      const [lo, hi] = boundsAtMost(index, pending);
+      const { from, to, ops } = ivs;
+      for (let j = 0; j < ops.length; j++) {
+        const f = from[j] as number;
+        const t = to[j] as number;
+        if (f > hi || t <= lo) continue;
+        const op = ops[j] as MarkOp;
+        if (Number.isNaN(f)) {
+          if (anchorBoundary(seq, op.startClient, op.startClock, op.startAfter) > index) continue;
+          if (anchorBoundary(seq, op.endClient, op.endClock, op.endAfter) <= index) continue;
+        } else {
+          if (f > lo) {
+            let s = shiftBoundary(f, op.startAfter ? op.startClient : Number.NaN, op.startClock, pending);
+            if (Number.isNaN(s)) s = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
+            if (s > index) continue;
+          }
+          if (t <= hi) {
+            let e = shiftBoundary(t, op.endAfter ? op.endClient : Number.NaN, op.endClock, pending);
+            if (Number.isNaN(e)) e = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
+            if (e <= index) continue;
+          }
+        }
+        const cur = win.get(op.key);
+        if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
+      }
+    } else {
+      const { from, to, ops } = this.intervals();
+      for (let j = 0; j < ops.length; j++) {
+        if ((from[j] as number) > index || (to[j] as number) <= index) continue;
+        const op = ops[j] as MarkOp;
+        const cur = win.get(op.key);
+        if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
+      }
     }
     const out: Attributes = {};
     for (const k of [...win.keys()].sort()) {
@@ -634,6 +720,30 @@ export class Text extends SequenceContainer {
   toJSON(): string {
     return this.seq.toString();
   }
+}
+
+/**
+ * True when `patch` gives a unit exactly the attributes `attrs` (names with `null` or `undefined`
+ * values: absent), values compared as canonical JSON.
+ */
+function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
+  let n = 0;
+  for (const k in patch) {
+    const v = patch[k];
+    if (v === null || v === undefined) {
+      if (k in attrs) return false;
+      continue;
+    }
+    n++;
+    if (!(k in attrs)) return false;
+    const has = attrs[k];
+    if (
+      v !== has &&
+      (typeof v !== 'object' || typeof has !== 'object' || canonicalJson(v) !== canonicalJson(has))
+    )
+      return false;
+  }
+  return n === Object.keys(attrs).length;
 }
 
 /**

@@ -5,7 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AFTER_TOMBSTONES, shiftBoundaries } from '../../src/doc/boundary-shift.js';
+import {
+  AFTER_TOMBSTONES,
+  boundsAtMost,
+  shiftBoundaries,
+  shiftBoundary,
+} from '../../src/doc/boundary-shift.js';
 import { NO_CLIENT } from '../../src/sequence/item.js';
 
 /** Each boundary through each edit, one at a time. */
@@ -68,6 +73,48 @@ describe('shiftBoundaries (property)', () => {
         expect(pos).toEqual(want.pos);
         expect([...new Set(unsure)].sort((a, b) => a - b)).toEqual(want.unsure);
       }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('shiftBoundary moves one boundary as the batch does (NaN where the batch is unsure)', () => {
+    fc.assert(
+      fc.property(fc.array(boundary, { maxLength: 10 }), fc.array(edit, { maxLength: 30 }), (bs, edits) => {
+        const pos = bs.map((b) => b.pos);
+        const tieClient = bs.map((b) => b.client);
+        const tieClock = bs.map((b) => b.clock);
+        const pending = edits.flatMap((e) => [e.p, e.n, e.lc, e.lk]);
+        const want = bruteForce(pos, tieClient, tieClock, pending);
+        bs.forEach((b, i) => {
+          const got = shiftBoundary(b.pos, b.client, b.clock, pending);
+          if (want.unsure.includes(i)) expect(got).toBeNaN();
+          else expect(got).toBe(want.pos[i]);
+        });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('boundsAtMost splits boundaries into those surely at most q after the edits, those surely above, and few between', () => {
+    fc.assert(
+      fc.property(
+        fc.array(boundary, { maxLength: 20 }),
+        fc.array(edit, { maxLength: 30 }),
+        fc.nat(20),
+        (bs, edits, q) => {
+          const pending = edits.flatMap((e) => [e.p, e.n, e.lc, e.lk]);
+          const [a, b] = boundsAtMost(q, pending);
+          expect(a).toBeLessThanOrEqual(b);
+          for (const bd of bs) {
+            // Both places a boundary at an insert's place may end at (held back or moved).
+            for (const client of [bd.client, Number.NaN]) {
+              const got = bruteForce([bd.pos], [client], [bd.clock], pending).pos[0] as number;
+              if (bd.pos <= a) expect(got).toBeLessThanOrEqual(q);
+              if (bd.pos > b) expect(got).toBeGreaterThan(q);
+            }
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

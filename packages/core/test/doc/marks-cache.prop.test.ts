@@ -122,4 +122,75 @@ describe('cached formatting (property)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('typing after tombstones sees an anchor that a delete put among them since the last keystroke', () => {
+    const doc = new Doc({ clientId: 1 });
+    const t = doc.getText('t');
+    t.insert(0, 'aXLb');
+    t.format(2, 1, { bold: true, link: 'u' });
+    t.delete(1, 1);
+    // Typed after "a": before the tombstone X (no anchor after it).
+    t.insert(1, 'k');
+    // L dies: the link's end anchor (after L) now sits among the tombstones after "k".
+    t.delete(2, 1);
+    // Text typed after "k" goes after that anchor (Peritext), so inside the bold mark.
+    t.insert(2, 'm');
+    expect(t.toDelta()).toEqual([
+      { insert: 'ak' },
+      { insert: 'm', attributes: { bold: true } },
+      { insert: 'b' },
+    ]);
+    expect(t.toDelta()).toEqual(copyOf(doc).getText('t').toDelta());
+  });
+
+  it('long runs of keystrokes (past the batch of waiting edits) around tombstones, read now and then, match a fresh replica', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(9), fc.nat(1000), fc.nat(1000)), { minLength: 1, maxLength: 30 }),
+        (bursts) => {
+          let now = 1_000_000;
+          const doc = new Doc({ clientId: 1, now: () => now++ });
+          const t = doc.getText('t');
+          t.insert(0, 'the quick brown fox jumps over the lazy dog');
+          t.format(4, 5, { bold: true });
+          t.format(10, 5, { link: { href: 'x' } });
+          t.format(20, 9, { 'comment:1': true });
+          for (const [kind, a, b] of bursts) {
+            const n = t.length;
+            const at = a % (n + 1);
+            if (kind <= 3) {
+              // Typing with backspaces (tombstones after the caret), many keystrokes, no read.
+              let pos = at;
+              for (let k = 0; k < 60 + (b % 120); k++) {
+                if (k % 7 === 6 && pos > 0) t.delete(--pos, 1);
+                else t.insert(pos++, 'abcdefg'[(b + k) % 7] as string);
+              }
+            } else if (kind <= 5 && n > 2) {
+              // Delete a range (maybe the end of the link or the comment), then type where it was.
+              const from = Math.min(at, n - 2);
+              t.delete(from, 1 + (b % Math.min(6, n - from)));
+              for (let k = 0; k < 1 + (b % 5); k++) t.insert(from + k, 'z');
+            } else if (kind <= 7) {
+              // An insert with attributes at a random place, then typing on after it.
+              t.insert(at, 'Q', b % 2 === 0 ? { italic: true } : { bold: null, link: { href: 'y' } });
+              for (let k = 1; k <= b % 4; k++) t.insert(at + k, 'q');
+            } else if (n > 0) {
+              const from = a % n;
+              t.format(
+                from,
+                1 + (b % (n - from)),
+                b % 3 === 0 ? { link: { href: 'z' } } : { bold: b % 2 === 0 },
+              );
+            }
+            if (kind % 3 === 0) {
+              const fresh = copyOf(doc).getText('t');
+              for (let i = 0; i < t.length; i += 5) expect(t.attributesAt(i)).toEqual(fresh.attributesAt(i));
+            }
+          }
+          expect(t.toDelta()).toEqual(copyOf(doc).getText('t').toDelta());
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });
