@@ -88,15 +88,33 @@ function sameUnits(map: EditMap, b: LaidBlock, before: LaidBlock): boolean {
   return true;
 }
 
+/** Block `b`'s content, reading the formatting of the range its characters span only. */
+function readBlock(
+  layout: Layout,
+  spansIn: (from: number, to: number) => readonly FormatSpan[],
+  b: LaidBlock,
+): BlockJSON['content'] {
+  const r = b.runs;
+  if (r.length === 0) return [];
+  let from = Number.POSITIVE_INFINITY;
+  let to = 0;
+  for (let k = 0; k < r.length; k += 2) {
+    from = Math.min(from, r[k] as number);
+    to = Math.max(to, r[k + 1] as number);
+  }
+  return blockContent(layout, spansIn(from, to), b);
+}
+
 /**
- * The `toJSON()` state of `layout` (formatted by `spans`), given the state `prev` of `prevLayout`
- * (block for block) and the text delta between the two: unchanged blocks keep their content arrays.
+ * The `toJSON()` state of `layout`, given the state `prev` of `prevLayout` (block for block) and
+ * the text delta between the two: unchanged blocks keep their content arrays; the others are read
+ * with the formatting of the range their characters span (`spansIn`).
  */
 export function nextState(
   prevLayout: Layout,
   prev: readonly BlockJSON[],
   layout: Layout,
-  spans: readonly FormatSpan[],
+  spansIn: (from: number, to: number) => readonly FormatSpan[],
   delta: readonly TextDeltaOp[],
 ): BlockJSON[] {
   const map = editMap(delta);
@@ -108,7 +126,7 @@ export function nextState(
     const content =
       before !== undefined && sameUnits(map, b, before)
         ? (prev[i as number] as BlockJSON).content
-        : blockContent(layout, spans, b);
+        : readBlock(layout, spansIn, b);
     return { id: b.id, type: b.type, attrs: { ...b.attrs }, content };
   });
 }

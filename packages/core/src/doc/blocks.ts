@@ -587,7 +587,7 @@ export class Blocks {
     const next =
       prev === null || prevLayout === null || textDelta === undefined
         ? this.toJSON()
-        : nextState(prevLayout, prev, layout, this.text.spans(), textDelta);
+        : nextState(prevLayout, prev, layout, (from, to) => this.text.spansIn(from, to), textDelta);
     const blocksDelta = diffBlocks(prev ?? [], next);
     this.lastState = next;
     this.lastLayout = layout;

@@ -13,6 +13,7 @@ import type { SequenceChange } from './container.js';
 import {
   canonicalJson,
   type FormatSpan,
+  type MarkInterval,
   type MarkOp,
   markIntervals,
   mergeRanges,
@@ -165,7 +166,8 @@ export function plainEventDelta(length: number, changes: readonly SequenceChange
 
 /**
  * The delta of a transaction: `changes` (visible changes in order), `marks` the text's marks now,
- * `marksBefore` how many of them existed before the transaction.
+ * `marksBefore` how many of them existed before the transaction; `resolved`, when given, the
+ * marks covering something, resolved to visible positions now (else they are resolved here).
  */
 export function eventDelta(
   seq: Sequence,
@@ -173,13 +175,15 @@ export function eventDelta(
   marksBefore: number,
   changes: readonly SequenceChange[],
   ids: readonly number[],
+  resolved?: readonly MarkInterval[],
 ): TextDeltaOp[] {
   let oldLength = seq.length;
   for (const ch of changes) oldLength += (ch.delete ?? 0) - (ch.insert?.length ?? 0);
   const runs = compose(oldLength, changes);
-  // Marks resolved once; formatting is then computed only where the event needs it: over
-  // inserted text, and over kept text that the transaction's own marks cover.
-  const all = marks === null ? [] : markIntervals(seq, marks);
+  // Marks resolved once (or given resolved: the text keeps them current); formatting is then
+  // computed only where the event needs it: over inserted text, and over kept text that the
+  // transaction's own marks cover.
+  const all = marks === null ? [] : (resolved ?? markIntervals(seq, marks));
   const fresh = new Set(marks === null ? [] : marks.slice(marksBefore));
   const old = fresh.size === 0 ? all : all.filter((iv) => !fresh.has(iv.op));
   const touched =

@@ -375,6 +375,44 @@ export class Text extends SequenceContainer {
     return this.spansCache;
   }
 
+  /** The marks covering something, resolved to visible positions (from the kept intervals). */
+  private resolvedMarks(): MarkInterval[] {
+    const { from, to, ops } = this.intervals();
+    const out: MarkInterval[] = [];
+    for (let j = 0; j < ops.length; j++) {
+      const f = from[j] as number;
+      const t = to[j] as number;
+      if (f < t) out.push({ from: f, to: t, op: ops[j] as MarkOp });
+    }
+    return out;
+  }
+
+  /**
+   * The formatting of visible positions `from .. to - 1` as spans (as {@link Text.spans} gives
+   * them over that range): from the cached spans when current, else from the resolved marks that
+   * overlap the range only, so a reader of one block of a long text does not sweep every mark.
+   * @internal
+   */
+  spansIn(from: number, to: number): FormatSpan[] {
+    if (from >= to) return [];
+    if (this.marks === null) return [{ from, to, attributes: null }];
+    if (this.spansCache !== null && this.spansVersion === this.seq.index.version) {
+      const out: FormatSpan[] = [];
+      for (const s of this.spansCache)
+        if (s.to > from && s.from < to)
+          out.push({ from: Math.max(from, s.from), to: Math.min(to, s.to), attributes: s.attributes });
+      return out;
+    }
+    const { from: starts, to: ends, ops } = this.intervals();
+    const covering: MarkInterval[] = [];
+    for (let j = 0; j < ops.length; j++) {
+      const f = starts[j] as number;
+      const t = ends[j] as number;
+      if (f < t && f < to && t > from) covering.push({ from: f, to: t, op: ops[j] as MarkOp });
+    }
+    return spansBetween(covering, this.doc.clientIds, from, to);
+  }
+
   /** Give units `index .. index + length - 1` (just inserted, one format) exactly `attributes`. */
   private setExactly(
     index: number,
@@ -701,6 +739,7 @@ export class Text extends SequenceContainer {
       before < 0 ? marks.length : before,
       changes,
       this.doc.clientIds,
+      this.resolvedMarks(),
     );
     const ev = super.takeEvent(origin, local);
     if (ev !== null) {
