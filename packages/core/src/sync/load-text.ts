@@ -405,7 +405,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     orders.push(order);
   }
   // With marks in the tiling, a clock in a replica's range may be a mark: check every reference.
-  if (marks.length > 0 && !unitsOnly(orders, items, marks)) return false;
+  if (marks.length > 0 && !unitsOnly(orders, tables, items, marks)) return false;
   for (let c = 0; c < ids.length; c++) doc.clientIndex(ids[c] as number);
   const opened = doc.begin(origin, false);
   try {
