@@ -147,7 +147,10 @@ export class SequenceIndex {
   visibleIndexOf(item: Item): number {
     const leaf = item.leaf as Leaf;
     let pos = this.leafStart(leaf.index);
-    for (const it of leaf.items) {
+    // Indexed: a for-of in code not yet optimised allocates a result object per step.
+    const items = leaf.items;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Item;
       if (it === item) return pos;
       if (!it.deleted) pos += it.len;
     }

@@ -33,8 +33,10 @@ export function readSnapshotMarks(
   };
   const records: UpdateRecord[] = [];
   readMarksGroup(dec, client, records);
-  for (const r of records)
+  for (let k = 0; k < records.length; k++) {
+    const r = records[k] as UpdateRecord;
     if (r.t !== 4 || r.parent.name !== name || r.key.length > MAX_MARK_KEY) return null;
+  }
   return records as MarkRecord[];
 }
 
@@ -100,7 +102,7 @@ export function unitsOnly(
   const n = items.length;
   // Only a replica that made marks has clocks that are not units.
   const marked: boolean[] = new Array(orders.length).fill(false);
-  for (const m of marks) marked[m.client] = true;
+  for (let k = 0; k < marks.length; k++) marked[(marks[k] as MarkOp).client] = true;
   for (let i = 0; i < n; i++) {
     const it = items[i] as Item;
     const oc = it.olClient;
@@ -108,7 +110,8 @@ export function unitsOnly(
     const rc = it.orClient;
     if (rc !== NO_CLIENT && marked[rc] === true && !isUnit(orders, tables, n, rc, it.orClock)) return false;
   }
-  for (const m of marks) {
+  for (let k = 0; k < marks.length; k++) {
+    const m = marks[k] as MarkOp;
     if (m.startClient !== NO_CLIENT && !isUnit(orders, tables, n, m.startClient, m.startClock)) return false;
     if (m.endClient !== NO_CLIENT && !isUnit(orders, tables, n, m.endClient, m.endClock)) return false;
   }

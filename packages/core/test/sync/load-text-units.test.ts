@@ -1,12 +1,14 @@
 /**
  * `unitsOnly` (fast formatted-text load): an origin or mark anchor naming a mark's clock is
- * refused, with a replica's dense table of run starts and with the search of its clock order.
+ * refused, with a replica's dense table of run starts and with the search of its clock order;
+ * the clock of a document loaded that way folds in the latest mark time.
  */
-import { Doc, type Text } from '@accord/core';
+import { applyUpdate, Doc, encodeStateAsUpdate, type Text } from '@accord/core';
 import { describe, expect, it } from 'vitest';
 import { MarkOp } from '../../src/doc/marks.js';
 import { Item, NO_CLIENT } from '../../src/sequence/item.js';
 import type { Struct } from '../../src/store/struct-store.js';
+import { tryLoadTextSnapshot } from '../../src/sync/load-text.js';
 import { fillMarks, unitsOnly } from '../../src/sync/load-text-marks.js';
 
 /** Replica 0 wrote "ab" (clocks 0-1), a mark (clock 2), then "c" (clock 3) after origin `ol`. */
@@ -47,4 +49,25 @@ describe('unitsOnly', () => {
       expect(check(1, 2, dense)).toBe(false);
     });
   }
+});
+
+describe('fast formatted-text load and the hybrid clock', () => {
+  it('folds in the latest mark time, logical counter included, as the general path does', () => {
+    // A frozen wall clock: marks differ by their logical counter only; replica 2's are later.
+    const a = new Doc({ clientId: 1, now: () => 5 });
+    const b = new Doc({ clientId: 2, now: () => 5 });
+    a.getText('t').insert(0, 'abcdef');
+    applyUpdate(b, encodeStateAsUpdate(a));
+    for (let i = 0; i < 3; i++) a.getText('t').format(i, 1, { bold: true });
+    for (let i = 0; i < 5; i++) b.getText('t').format(i, 1, { italic: true });
+    applyUpdate(a, encodeStateAsUpdate(b));
+    const bytes = encodeStateAsUpdate(a);
+    const fast = new Doc({ clientId: 9, now: () => 1 });
+    expect(tryLoadTextSnapshot(fast, bytes, null)).toBe(true);
+    const general = new Doc({ clientId: 9, now: () => 1 });
+    general.getText('t').observe(() => {});
+    applyUpdate(general, bytes);
+    expect(fast.hlc.peek()).toEqual(general.hlc.peek());
+    expect(fast.hlc.peek().logical).toBeGreaterThan(0);
+  });
 });
