@@ -14,7 +14,6 @@ import type { MarkRecord, UpdateRecord } from '../format/records.js';
 import { markClocks, unskipClock } from '../format/skip-marks.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
-import { DENSE_SPAN } from './load-text-order.js';
 
 /**
  * Read the marks group of root text `name` (its tag already read); clients come as indexes of the
@@ -131,18 +130,10 @@ export function unskipItems(
   live: readonly number[],
   marks: readonly MarkRecord[],
   counts: number[],
-  sums: readonly number[],
 ): { items: Item[]; live: number[] } | null {
   // By client index (small integers): an array lookup per clock, not a map's.
   const clocks: (number[] | undefined)[] = new Array(counts.length).fill(undefined);
-  // And where the replica's clock range is dense (as for the run-start tables), each clock
-  // counted back by a table lookup rather than a search of the mark clocks.
-  const reals: (Int32Array | undefined)[] = new Array(counts.length).fill(undefined);
-  for (const [c, list] of markClocks(marks)) {
-    clocks[c] = list;
-    const size = (sums[c] as number) - list.length;
-    if (size > 0 && size <= DENSE_SPAN * (counts[c] as number) + 65536) reals[c] = realClocks(list, size);
-  }
+  for (const [c, list] of markClocks(marks)) clocks[c] = list;
   let budget = marks.length;
   const out: Item[] = [];
   const outLive: number[] = [];
@@ -150,25 +141,9 @@ export function unskipItems(
     const it = items[i] as Item;
     const flag = live[i] as number;
     const skipped = clocks[it.client];
-    let olClock = it.olClock;
-    if (it.olClient !== NO_CLIENT) {
-      const t = reals[it.olClient];
-      olClock =
-        t !== undefined && olClock < t.length
-          ? (t[olClock] as number)
-          : unskipClock(clocks[it.olClient], olClock);
-    }
-    let orClock = it.orClock;
-    if (it.orClient !== NO_CLIENT) {
-      const t = reals[it.orClient];
-      orClock =
-        t !== undefined && orClock < t.length
-          ? (t[orClock] as number)
-          : unskipClock(clocks[it.orClient], orClock);
-    }
-    const own = reals[it.client];
-    let clock =
-      own !== undefined && it.clock < own.length ? (own[it.clock] as number) : unskipClock(skipped, it.clock);
+    const olClock = it.olClient === NO_CLIENT ? it.olClock : unskipClock(clocks[it.olClient], it.olClock);
+    const orClock = it.orClient === NO_CLIENT ? it.orClock : unskipClock(clocks[it.orClient], it.orClock);
+    let clock = unskipClock(skipped, it.clock);
     let k = skipped === undefined ? 0 : clock - it.clock;
     const next0 =
       skipped !== undefined && k < skipped.length ? (skipped[k] as number) : Number.POSITIVE_INFINITY;
@@ -207,22 +182,4 @@ export function unskipItems(
     }
   }
   return { items: out, live: outLive };
-}
-
-/**
- * `unskipClock(skipped, s)` for every `s` below `size`: the `s`-th clock (from 0) not in `skipped`
- * (ascending), in one pass.
- */
-function realClocks(skipped: readonly number[], size: number): Int32Array {
-  const out = new Int32Array(size);
-  let k = 0;
-  let r = 0;
-  for (let s = 0; s < size; s++, r++) {
-    while (k < skipped.length && skipped[k] === r) {
-      k++;
-      r++;
-    }
-    out[s] = r;
-  }
-  return out;
 }

@@ -272,7 +272,7 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   dec.expectEnd();
   if (flags === 3) {
     if (marks.length === 0) return null;
-    const real = unskipItems(items, liveFlags, marks, counts, sums);
+    const real = unskipItems(items, liveFlags, marks, counts);
     if (real === null) return null;
     return { name, ids, items: real.items, live: real.live, text, counts, sums, marks };
   }
