@@ -242,8 +242,6 @@ export function spansBetween(
   const out: FormatSpan[] = [];
   /** The winning marks of the segment before, by key (sorted), those removing left out. */
   let prevOps: MarkOp[] = [];
-  /** The same for the current segment (the two arrays are swapped, not made per segment). */
-  let ops: MarkOp[] = [];
   for (let i = 0; i + 1 < sorted.length; i++) {
     const a = sorted[i] as number;
     const b = sorted[i + 1] as number;
@@ -255,12 +253,12 @@ export function spansBetween(
       const list = active.get(op.key) as MarkOp[];
       const at = list.indexOf(op);
       if (at === 0) changed = true;
-      removeAt(list, at);
+      list.splice(at, 1);
       if (list.length === 0) {
         active.delete(op.key);
         const ki = activeKeys.indexOf(op.key);
-        removeAt(activeKeys, ki);
-        removeAt(activeLists, ki);
+        activeKeys.splice(ki, 1);
+        activeLists.splice(ki, 1);
       }
     }
     while (next < starts.length && (starts[next] as MarkInterval).from <= a) {
@@ -272,23 +270,26 @@ export function spansBetween(
         active.set(op.key, list);
         let ki = 0;
         while (ki < activeKeys.length && (activeKeys[ki] as string) < op.key) ki++;
-        insertAt(activeKeys, ki, op.key);
-        insertAt(activeLists, ki, list);
+        activeKeys.splice(ki, 0, op.key);
+        activeLists.splice(ki, 0, list);
       }
       let at = 0;
       while (at < list.length && markWins(list[at] as MarkOp, op, ids)) at++;
       if (at === 0) changed = true;
-      insertAt(list, at, op);
+      list.splice(at, 0, op);
     }
     const last = out[out.length - 1];
     if (!changed && last !== undefined) {
       last.to = b;
       continue;
     }
-    ops.length = 0;
-    for (let j = 0; j < activeLists.length; j++) {
+    const keys: string[] = [];
+    const ops: MarkOp[] = [];
+    for (let j = 0; j < activeKeys.length; j++) {
       const op = (activeLists[j] as MarkOp[])[0] as MarkOp;
-      if (op.value !== null) ops.push(op);
+      if (op.value === null) continue;
+      keys.push(activeKeys[j] as string);
+      ops.push(op);
     }
     // Same attributes as the segment before: same keys, each winner the same mark or one setting
     // an equal value.
@@ -298,36 +299,19 @@ export function spansBetween(
       const prev = prevOps[j] as MarkOp;
       same = op === prev || op.keyValue === prev.keyValue;
     }
-    const swap = prevOps;
     prevOps = ops;
-    ops = swap;
     if (same && last !== undefined) {
       last.to = b;
       continue;
     }
     let attributes: Attributes | null = null;
-    if (prevOps.length > 0) {
+    if (keys.length > 0) {
       attributes = {};
-      for (let j = 0; j < prevOps.length; j++) {
-        const op = prevOps[j] as MarkOp;
-        attributes[op.key] = op.value;
-      }
+      for (let j = 0; j < keys.length; j++) attributes[keys[j] as string] = (ops[j] as MarkOp).value;
     }
     out.push({ from: a, to: b, attributes });
   }
   return out;
-}
-
-/** Remove `list[at]` (no array made, as `splice` makes one for what it removes). */
-function removeAt<T>(list: T[], at: number): void {
-  for (let i = at + 1; i < list.length; i++) list[i - 1] = list[i] as T;
-  list.length--;
-}
-
-/** Insert `v` at `at` (0 <= at <= length), moving the rest up (no array made). */
-function insertAt<T>(list: T[], at: number, v: T): void {
-  for (let i = list.length; i > at; i--) list[i] = list[i - 1] as T;
-  list[at] = v;
 }
 
 /** `intervals` sorted by `key` (a non-negative integer), ties kept in input order. */
