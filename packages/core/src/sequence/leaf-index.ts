@@ -38,6 +38,13 @@ export class SequenceIndex {
    * most {@link LEAF_MAX} items per move, and only the leaf being edited keeps spare slots).
    */
   private grown: Leaf | null = null;
+  /**
+   * Visible units before each leaf (`starts[0]` is 0), valid for leaves `0 .. startsValid - 1`
+   * while {@link version} equals `startsVersion`: see {@link leafStart}.
+   */
+  private starts: number[] = [0];
+  private startsValid = 1;
+  private startsVersion = 0;
   /** Result of the last {@link find}: the leaf, the item index in it and the offset in the item. */
   fLeaf: Leaf;
   fIdx = 0;
@@ -139,13 +146,40 @@ export class SequenceIndex {
   /** Visible position of the first unit of `item` (its would-be position if deleted). */
   visibleIndexOf(item: Item): number {
     const leaf = item.leaf as Leaf;
-    let pos = 0;
-    for (let li = 0; li < leaf.index; li++) pos += (this.leaves[li] as Leaf).vis;
-    for (const it of leaf.items) {
+    let pos = this.leafStart(leaf.index);
+    // Indexed: a for-of in code not yet optimised allocates a result object per step.
+    const items = leaf.items;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Item;
       if (it === item) return pos;
       if (!it.deleted) pos += it.len;
     }
     throw new Error('sequence index corrupt: item not in its leaf');
+  }
+
+  /**
+   * Visible units before leaf `li`, from {@link starts}: extended up to `li` when the index has not
+   * changed since it was last extended, rebuilt from the first leaf otherwise (so many lookups
+   * between two edits, such as resolving every mark anchor of a loaded text, walk the leaf totals
+   * once, and one lookup after an edit walks no further than before).
+   */
+  private leafStart(li: number): number {
+    const starts = this.starts;
+    if (this.startsVersion !== this.version) {
+      this.startsVersion = this.version;
+      this.startsValid = 1;
+    }
+    let k = this.startsValid;
+    if (k > li) return starts[li] as number;
+    const leaves = this.leaves;
+    let pos = (starts[k - 1] as number) + (leaves[k - 1] as Leaf).vis;
+    for (; k < li; k++) {
+      starts[k] = pos;
+      pos += (leaves[k] as Leaf).vis;
+    }
+    starts[li] = pos;
+    this.startsValid = li + 1;
+    return pos;
   }
 
   /** Record that `delta` visible units appeared (+) or vanished (-) in `leaf`. */

@@ -33,8 +33,10 @@ export function readSnapshotMarks(
   };
   const records: UpdateRecord[] = [];
   readMarksGroup(dec, client, records);
-  for (const r of records)
+  for (let k = 0; k < records.length; k++) {
+    const r = records[k] as UpdateRecord;
     if (r.t !== 4 || r.parent.name !== name || r.key.length > MAX_MARK_KEY) return null;
+  }
   return records as MarkRecord[];
 }
 
@@ -58,8 +60,21 @@ export function fillMarks(marks: readonly MarkOp[], tables: (Int32Array | null)[
   return true;
 }
 
-/** True when `(client, clock)` is a unit (an item, not a mark) in `orders` (per client, in clock order). */
-function isUnit(orders: readonly (Struct[] | null)[], client: number, clock: number): boolean {
+/**
+ * True when `(client, clock)` is a unit (an item, not a mark): with the replica's dense table of
+ * run starts (`fillMarks`; the tiling already proven), a clock is a mark exactly when its entry
+ * is past the `nItems` items; otherwise a search of `orders` (per client, in clock order).
+ */
+function isUnit(
+  orders: readonly (Struct[] | null)[],
+  tables: readonly (Int32Array | null)[],
+  nItems: number,
+  client: number,
+  clock: number,
+): boolean {
+  const table = tables[client];
+  if (table !== null && table !== undefined)
+    return clock < table.length && (table[clock] as number) <= nItems;
   const order = orders[client];
   if (order === null || order === undefined) return false;
   let lo = 0;
@@ -73,19 +88,32 @@ function isUnit(orders: readonly (Struct[] | null)[], client: number, clock: num
   return s instanceof Item && s.clock <= clock && clock < s.clock + s.len;
 }
 
-/** True when every origin of `items` and every anchor of `marks` is a unit of the text. */
+/**
+ * True when every origin of `items` and every anchor of `marks` is a unit of the text; `tables`
+ * as {@link fillMarks} left them, `orders` as `clockOrder` made them (every replica's clocks
+ * proven tiled).
+ */
 export function unitsOnly(
   orders: readonly (Struct[] | null)[],
+  tables: readonly (Int32Array | null)[],
   items: readonly Item[],
   marks: readonly MarkOp[],
 ): boolean {
-  for (const it of items) {
-    if (it.olClient !== NO_CLIENT && !isUnit(orders, it.olClient, it.olClock)) return false;
-    if (it.orClient !== NO_CLIENT && !isUnit(orders, it.orClient, it.orClock)) return false;
+  const n = items.length;
+  // Only a replica that made marks has clocks that are not units.
+  const marked: boolean[] = new Array(orders.length).fill(false);
+  for (let k = 0; k < marks.length; k++) marked[(marks[k] as MarkOp).client] = true;
+  for (let i = 0; i < n; i++) {
+    const it = items[i] as Item;
+    const oc = it.olClient;
+    if (oc !== NO_CLIENT && marked[oc] === true && !isUnit(orders, tables, n, oc, it.olClock)) return false;
+    const rc = it.orClient;
+    if (rc !== NO_CLIENT && marked[rc] === true && !isUnit(orders, tables, n, rc, it.orClock)) return false;
   }
-  for (const m of marks) {
-    if (m.startClient !== NO_CLIENT && !isUnit(orders, m.startClient, m.startClock)) return false;
-    if (m.endClient !== NO_CLIENT && !isUnit(orders, m.endClient, m.endClock)) return false;
+  for (let k = 0; k < marks.length; k++) {
+    const m = marks[k] as MarkOp;
+    if (m.startClient !== NO_CLIENT && !isUnit(orders, tables, n, m.startClient, m.startClock)) return false;
+    if (m.endClient !== NO_CLIENT && !isUnit(orders, tables, n, m.endClient, m.endClock)) return false;
   }
   return true;
 }

@@ -262,7 +262,8 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     const read = readSnapshotMarks(dec, toIndex, name);
     if (read === null) return null;
     marks = read;
-    for (const m of marks) {
+    for (let k = 0; k < marks.length; k++) {
+      const m = marks[k] as MarkRecord;
       counts[m.client] = (counts[m.client] as number) + 1;
       sums[m.client] = (sums[m.client] as number) + 1;
     }
@@ -405,7 +406,21 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     orders.push(order);
   }
   // With marks in the tiling, a clock in a replica's range may be a mark: check every reference.
-  if (marks.length > 0 && !unitsOnly(orders, items, marks)) return false;
+  if (marks.length > 0 && !unitsOnly(orders, tables, items, marks)) return false;
+  // The clock folds in the latest mark time (as observing each in turn does), before anything
+  // changes: a mark too far ahead of the wall clock fails the load with the document untouched.
+  let wall = -1;
+  let logical = 0;
+  let replica = 0;
+  for (let k = 0; k < marks.length; k++) {
+    const m = marks[k] as MarkOp;
+    if (m.wall > wall || (m.wall === wall && m.logical > logical)) {
+      wall = m.wall;
+      logical = m.logical;
+      replica = ids[m.client] as number;
+    }
+  }
+  if (wall >= 0) doc.hlc.observe({ wall, logical, replica });
   for (let c = 0; c < ids.length; c++) doc.clientIndex(ids[c] as number);
   const opened = doc.begin(origin, false);
   try {
@@ -421,10 +436,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
       doc.transaction.touchClient(c, 0);
       doc.store.runs(c).load(order);
     }
-    for (const m of marks) {
-      doc.hlc.observe({ wall: m.wall, logical: m.logical, replica: ids[m.client] as number });
-      (root as Text).integrateMark(m);
-    }
+    for (let k = 0; k < marks.length; k++) (root as Text).integrateMark(marks[k] as MarkOp);
   } finally {
     if (opened) doc.commit();
   }

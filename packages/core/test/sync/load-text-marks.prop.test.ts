@@ -34,6 +34,8 @@ describe('fast snapshot load of formatted text (property)', () => {
         expect(fast.getText('t').toDelta()).toEqual((docs[0] as Doc).getText('t').toDelta());
         expect(encodeStateVector(fast)).toEqual(encodeStateVector(general));
         expect(encodeStateAsUpdate(fast)).toEqual(bytes);
+        // The clock folded in the latest mark time (once, on the fast path; per mark, generally).
+        expect(fast.hlc.peek()).toEqual(general.hlc.peek());
         for (const d of [fast, general]) {
           const t = d.getText('t');
           if (t.length > 0) t.format(0, t.length, { italic: true });
