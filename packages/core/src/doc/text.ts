@@ -62,6 +62,9 @@ export class Text extends SequenceContainer {
    */
   private spansCache: readonly FormatSpan[] | null = null;
   private spansVersion = -1;
+  /** Cache of {@link Text.resolvedMarks}, valid as {@link Text.spansCache} is (its own version). */
+  private resolvedCache: MarkInterval[] | null = null;
+  private resolvedVersion = -1;
   /**
    * Every mark resolved to visible positions (empty ones kept: text typed there may fill them),
    * valid at sequence version {@link Text.ivVersion} once the local edits in {@link Text.ivPending}
@@ -362,29 +365,30 @@ export class Text extends SequenceContainer {
     if (this.marks === null) return len === 0 ? [] : [{ from: 0, to: len, attributes: null }];
     const version = this.seq.index.version;
     if (this.spansCache === null || this.spansVersion !== version) {
-      const { from, to, ops } = this.intervals();
-      const covering: MarkInterval[] = [];
-      for (let j = 0; j < ops.length; j++) {
-        const f = from[j] as number;
-        const t = to[j] as number;
-        if (f < t) covering.push({ from: f, to: t, op: ops[j] as MarkOp });
-      }
-      this.spansCache = spansBetween(covering, this.doc.clientIds, 0, len);
+      this.spansCache = spansBetween(this.resolvedMarks(), this.doc.clientIds, 0, len);
       this.spansVersion = version;
     }
     return this.spansCache;
   }
 
-  /** The marks covering something, resolved to visible positions (from the kept intervals). */
-  private resolvedMarks(): MarkInterval[] {
-    const { from, to, ops } = this.intervals();
-    const out: MarkInterval[] = [];
-    for (let j = 0; j < ops.length; j++) {
-      const f = from[j] as number;
-      const t = to[j] as number;
-      if (f < t) out.push({ from: f, to: t, op: ops[j] as MarkOp });
+  /**
+   * The marks covering something, resolved to visible positions (from the kept intervals);
+   * cached until the sequence or the marks change, so callers must not modify it.
+   */
+  private resolvedMarks(): readonly MarkInterval[] {
+    const version = this.seq.index.version;
+    if (this.resolvedCache === null || this.resolvedVersion !== version) {
+      const { from, to, ops } = this.intervals();
+      const out: MarkInterval[] = [];
+      for (let j = 0; j < ops.length; j++) {
+        const f = from[j] as number;
+        const t = to[j] as number;
+        if (f < t) out.push({ from: f, to: t, op: ops[j] as MarkOp });
+      }
+      this.resolvedCache = out;
+      this.resolvedVersion = version;
     }
-    return out;
+    return this.resolvedCache;
   }
 
   /**
@@ -403,14 +407,8 @@ export class Text extends SequenceContainer {
           out.push({ from: Math.max(from, s.from), to: Math.min(to, s.to), attributes: s.attributes });
       return out;
     }
-    const { from: starts, to: ends, ops } = this.intervals();
-    const covering: MarkInterval[] = [];
-    for (let j = 0; j < ops.length; j++) {
-      const f = starts[j] as number;
-      const t = ends[j] as number;
-      if (f < t && f < to && t > from) covering.push({ from: f, to: t, op: ops[j] as MarkOp });
-    }
-    return spansBetween(covering, this.doc.clientIds, from, to);
+    // `spansBetween` sweeps only the marks overlapping the range.
+    return spansBetween(this.resolvedMarks(), this.doc.clientIds, from, to);
   }
 
   /** Give units `index .. index + length - 1` (just inserted, one format) exactly `attributes`. */
@@ -517,6 +515,7 @@ export class Text extends SequenceContainer {
     this.freeRun = null;
     this.freeRunVersion = -1;
     this.spansCache = null;
+    this.resolvedCache = null;
     const ivs = this.ivs;
     if (ivs !== null && this.ivVersion === this.seq.index.version) {
       // Resolved now, or (when the others wait for edits to be applied) once they are: NaN is left
