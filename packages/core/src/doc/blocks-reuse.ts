@@ -9,69 +9,10 @@
  */
 
 import type { BlockJSON } from './blocks-delta.js';
+import { type EditMap, meetsChange, oldPosition } from './blocks-edits.js';
 import type { LaidBlock, Layout } from './blocks-layout.js';
 import { blockContent } from './blocks-positions.js';
 import type { FormatSpan } from './marks.js';
-import type { TextDeltaOp } from './text-delta.js';
-
-/** What a text delta did, in positions of the text after it. */
-export interface EditMap {
-  /** Changed places as closed ranges `[from, to]` (flattened, ascending): inserts, formats, deletes (`[p, p]`). */
-  touched: number[];
-  /** Unchanged stretches `[newStart, newEnd, oldStart]` (flattened, ascending); the last one is open-ended. */
-  kept: number[];
-}
-
-/** The edit map of `delta` (a text change event's delta). */
-export function editMap(delta: readonly TextDeltaOp[]): EditMap {
-  const touched: number[] = [];
-  const kept: number[] = [];
-  let pos = 0;
-  let old = 0;
-  for (const op of delta) {
-    if ('insert' in op) {
-      touched.push(pos, pos + op.insert.length);
-      pos += op.insert.length;
-    } else if ('delete' in op) {
-      touched.push(pos, pos);
-      old += op.delete;
-    } else {
-      if (op.attributes === undefined) kept.push(pos, pos + op.retain, old);
-      else touched.push(pos, pos + op.retain);
-      pos += op.retain;
-      old += op.retain;
-    }
-  }
-  kept.push(pos, Number.POSITIVE_INFINITY, old);
-  return { touched, kept };
-}
-
-/** True when closed range `[a, z]` meets a touched range. */
-function meets(touched: readonly number[], a: number, z: number): boolean {
-  // First touched range ending at or after `a` (ranges are ascending in both ends).
-  let lo = 0;
-  let hi = touched.length >> 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((touched[2 * mid + 1] as number) < a) lo = mid + 1;
-    else hi = mid;
-  }
-  return 2 * lo < touched.length && (touched[2 * lo] as number) <= z;
-}
-
-/** Where position `p` (after the change, in an unchanged stretch) was before it, or -1. */
-function oldPosition(kept: readonly number[], p: number): number {
-  let lo = 0;
-  let hi = kept.length / 3;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((kept[3 * mid + 1] as number) < p) lo = mid + 1;
-    else hi = mid;
-  }
-  const start = kept[3 * lo];
-  if (start === undefined || start > p) return -1;
-  return (kept[3 * lo + 2] as number) + (p - start);
-}
 
 /** True when `b`'s runs are `before`'s, untouched by the change and only shifted. */
 function sameUnits(map: EditMap, b: LaidBlock, before: LaidBlock): boolean {
@@ -82,8 +23,8 @@ function sameUnits(map: EditMap, b: LaidBlock, before: LaidBlock): boolean {
     const a = r[k] as number;
     const z = r[k + 1] as number;
     if (z - a !== (q[k + 1] as number) - (q[k] as number)) return false;
-    if (meets(map.touched, a, z)) return false;
-    if (oldPosition(map.kept, a) !== q[k]) return false;
+    if (meetsChange(map, a, z)) return false;
+    if (oldPosition(map, a) !== q[k]) return false;
   }
   return true;
 }
@@ -107,7 +48,7 @@ function readBlock(
 
 /**
  * The `toJSON()` state of `layout`, given the state `prev` of `prevLayout` (block for block) and
- * the text delta between the two: unchanged blocks keep their content arrays; the others are read
+ * the edit map of the text change between the two: unchanged blocks keep their content arrays; the others are read
  * with the formatting of the range their characters span (`spansIn`).
  */
 export function nextState(
@@ -115,9 +56,8 @@ export function nextState(
   prev: readonly BlockJSON[],
   layout: Layout,
   spansIn: (from: number, to: number) => readonly FormatSpan[],
-  delta: readonly TextDeltaOp[],
+  map: EditMap,
 ): BlockJSON[] {
-  const map = editMap(delta);
   const prevIndex = new Map<string, number>();
   for (let i = 0; i < prevLayout.blocks.length; i++) prevIndex.set((prevLayout.blocks[i] as LaidBlock).id, i);
   return layout.blocks.map((b) => {

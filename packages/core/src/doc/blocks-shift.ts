@@ -10,26 +10,16 @@
 
 import type { Sequence } from '../sequence/sequence.js';
 import { lowerBound } from '../sorted.js';
+import { type EditMap, newPosition } from './blocks-edits.js';
 import {
   addRuns,
   finishLayout,
-  isBlockKey,
   joinParts,
   type LaidBlock,
   type Layout,
-  MARKER,
   newBlock,
-  SLOT,
   VIRTUAL_ID,
 } from './blocks-layout.js';
-import type { TextDeltaOp } from './text-delta.js';
-
-/** True when `attributes` set or remove a key blocks reserve. */
-function touchesBlockKeys(attributes: Record<string, unknown> | undefined): boolean {
-  if (attributes === undefined) return false;
-  for (const k in attributes) if (isBlockKey(k)) return true;
-  return false;
-}
 
 /** True when ascending `arr` has a value in `[from, to)`. */
 function anyIn(arr: readonly number[], from: number, to: number): boolean {
@@ -38,45 +28,26 @@ function anyIn(arr: readonly number[], from: number, to: number): boolean {
 }
 
 /**
- * The layout after a text change `delta` (a text event's delta) from the one `prev` was read from,
- * when the change leaves the structure alone; null when it does not (read the layout again).
- * `seq` is the text's sequence after the change.
+ * The layout after a text change (`edits`, the edit map of a text event's delta) from the one
+ * `prev` was read from, when the change leaves the structure alone; null when it does not (read
+ * the layout again). `seq` is the text's sequence after the change.
  */
-export function shiftLayout(prev: Layout, delta: readonly TextDeltaOp[], seq: Sequence): Layout | null {
-  // Kept stretches of old units as [oldStart, oldEnd, newStart], ascending.
-  const kept: number[] = [];
-  let pos = 0;
-  let old = 0;
-  for (const op of delta) {
-    if ('insert' in op) {
-      if (op.insert.includes(MARKER) || op.insert.includes(SLOT)) return null;
-      if (touchesBlockKeys(op.attributes)) return null;
-      pos += op.insert.length;
-    } else if ('delete' in op) {
-      const end = old + op.delete;
-      if (anyIn(prev.markers, old, end) || anyIn(prev.slots, old, end)) return null;
-      old = end;
-    } else {
-      if (touchesBlockKeys(op.attributes)) return null;
-      kept.push(old, old + op.retain, pos);
-      old += op.retain;
-      pos += op.retain;
-    }
+export function shiftLayout(prev: Layout, edits: EditMap, seq: Sequence): Layout | null {
+  if (edits.structural) return null;
+  const gone = edits.deleted;
+  for (let k = 0; k < gone.length; k += 2) {
+    const a = gone[k] as number;
+    const z = gone[k + 1] as number;
+    if (anyIn(prev.markers, a, z) || anyIn(prev.slots, a, z)) return null;
   }
   const textLength = seq.length;
-  if (old > prev.textLength || textLength - pos !== prev.textLength - old) return null;
-  kept.push(old, prev.textLength, pos);
-  /** The new index of old unit `u` (a unit the change kept). */
-  const map = (u: number): number => {
-    let lo = 0;
-    let hi = kept.length / 3 - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((kept[3 * mid] as number) <= u) lo = mid;
-      else hi = mid - 1;
-    }
-    return (kept[3 * lo + 2] as number) + (u - (kept[3 * lo] as number));
-  };
+  if (
+    edits.oldCovered > prev.textLength ||
+    textLength - edits.newCovered !== prev.textLength - edits.oldCovered
+  )
+    return null;
+  /** The new index of old unit `u` (a boundary or slot: the change kept it). */
+  const map = (u: number): number => newPosition(edits, u);
   const markers = prev.markers.map(map);
   const slots = prev.slots.map(map);
   const n = markers.length;

@@ -34,6 +34,7 @@ import { applyFlatOps } from './blocks-apply.js';
 import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
 import type { BlockInfo, BlockJSON, BlocksDelta } from './blocks-delta.js';
 import { diffBlocks } from './blocks-delta.js';
+import { editMap } from './blocks-edits.js';
 import {
   attributesFromSpans,
   computeLayout,
@@ -577,17 +578,18 @@ export class Blocks {
     const { origin, local, textDelta } = textEvent;
     const prev = this.lastState;
     const prevLayout = this.lastLayout;
+    const edits = prevLayout === null || textDelta === undefined ? null : editMap(textDelta);
     // A change that leaves the structure alone shifts the last layout instead of reading the text.
-    if (!this.cacheCurrent() && prevLayout !== null && textDelta !== undefined) {
-      const shifted = shiftLayout(prevLayout, textDelta, this.text.seq);
+    if (!this.cacheCurrent() && prevLayout !== null && edits !== null) {
+      const shifted = shiftLayout(prevLayout, edits, this.text.seq);
       if (shifted !== null) this.keep(shifted);
     }
     const layout = this.layout();
     // Only the blocks the text change met are read again (see `nextState`).
     const next =
-      prev === null || prevLayout === null || textDelta === undefined
+      prev === null || prevLayout === null || edits === null
         ? this.toJSON()
-        : nextState(prevLayout, prev, layout, (from, to) => this.text.spansIn(from, to), textDelta);
+        : nextState(prevLayout, prev, layout, (from, to) => this.text.spansIn(from, to), edits);
     const blocksDelta = diffBlocks(prev ?? [], next);
     this.lastState = next;
     this.lastLayout = layout;

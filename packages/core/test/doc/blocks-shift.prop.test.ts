@@ -15,6 +15,7 @@ import {
 } from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { editMap } from '../../src/doc/blocks-edits.js';
 import {
   attributesFromSpans,
   computeLayout,
@@ -116,15 +117,15 @@ describe('shiftLayout', () => {
       delta = ev.textDelta;
     });
     b.insertText(b.blocks()[1]?.start as number, 'x');
-    const shifted = shiftLayout(before, delta as never, b.text.seq);
+    const shifted = shiftLayout(before, editMap(delta as never), b.text.seq);
     expect(shifted).not.toBeNull();
     expect(shape(shifted as Layout)).toEqual(shape(fresh(b)));
     const mid = b.layout();
     b.format(2, 2, { bold: true });
-    expect(shape(shiftLayout(mid, delta as never, b.text.seq) as Layout)).toEqual(shape(fresh(b)));
+    expect(shape(shiftLayout(mid, editMap(delta as never), b.text.seq) as Layout)).toEqual(shape(fresh(b)));
     const late = b.layout();
     b.deleteRange((b.blocks()[2]?.start as number) + 1, 3);
-    expect(shape(shiftLayout(late, delta as never, b.text.seq) as Layout)).toEqual(shape(fresh(b)));
+    expect(shape(shiftLayout(late, editMap(delta as never), b.text.seq) as Layout)).toEqual(shape(fresh(b)));
   });
 
   it('gives up on structural changes: a split, a join, a block type, a first paragraph appearing', () => {
@@ -142,7 +143,7 @@ describe('shiftLayout', () => {
     for (const edit of edits) {
       const before = b.layout();
       edit();
-      expect(shiftLayout(before, delta as never, b.text.seq)).toBeNull();
+      expect(shiftLayout(before, editMap(delta as never), b.text.seq)).toBeNull();
     }
   });
 });
