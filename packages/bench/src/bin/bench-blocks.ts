@@ -13,18 +13,8 @@
 import { parseArgs } from 'node:util';
 import { applyUpdate, type BlockJSON, type Blocks, Doc, diffBlocks, encodeStateAsUpdate } from '@accord/core';
 import { intFlag, runMain } from '../cli/args.js';
-
-/** A small deterministic random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { medianTimeMs } from '../stats/summary.js';
+import { createRng } from '../util/prng.js';
 
 /** `n` blocks of about `chars` characters each. */
 function blockList(n: number, chars: number, from = 0): BlockJSON[] {
@@ -39,23 +29,6 @@ function blockList(n: number, chars: number, from = 0): BlockJSON[] {
     });
   }
   return out;
-}
-
-/** Median of `xs`. */
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[s.length >> 1] as number;
-}
-
-/** Median time of `fn` over `n` runs (ms). */
-function time(n: number, fn: () => void): number {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn();
-    out.push(performance.now() - t0);
-  }
-  return median(out);
 }
 
 runMain(async () => {
@@ -84,7 +57,7 @@ runMain(async () => {
     return { doc, blocks };
   };
   const b = open(2).blocks;
-  const rand = rng(11);
+  const rand = createRng(11).next;
   /** A random block (not the first) and a flat position inside its characters. */
   const place = (): { index: number; at: number } => {
     const list = b.blocks();
@@ -92,13 +65,15 @@ runMain(async () => {
     const info = list[index] as { start: number; length: number };
     return { index, at: info.start + 1 + Math.floor(info.length / 2) };
   };
-  const type = time(ops, () => b.insertText(place().at, 'x'));
-  const backspace = time(ops, () => b.deleteRange(place().at - 1, 1));
-  const enter = time(ops, () => b.split(place().at));
-  const join = time(ops, () => b.join(place().index));
-  const setBlock = time(ops, () => b.setBlock(place().index, rand() < 0.5 ? 'heading' : 'paragraph', {}));
-  const bold = time(ops, () => b.format(place().at, 5, { bold: true }));
-  const paste = time(Math.max(3, ops >> 3), () =>
+  const type = medianTimeMs(ops, () => b.insertText(place().at, 'x'));
+  const backspace = medianTimeMs(ops, () => b.deleteRange(place().at - 1, 1));
+  const enter = medianTimeMs(ops, () => b.split(place().at));
+  const join = medianTimeMs(ops, () => b.join(place().index));
+  const setBlock = medianTimeMs(ops, () =>
+    b.setBlock(place().index, rand() < 0.5 ? 'heading' : 'paragraph', {}),
+  );
+  const bold = medianTimeMs(ops, () => b.format(place().at, 5, { bold: true }));
+  const paste = medianTimeMs(Math.max(3, ops >> 3), () =>
     b.applyFlatDelta([{ retain: place().at - 1 }, ...diffBlocks([], blockList(20, chars, n))]),
   );
   // Remote keystrokes: another replica types; this one applies each update.
@@ -112,7 +87,7 @@ runMain(async () => {
     other.insertText(info.start + 1, 'y');
   }
   let next = 0;
-  const remote = time(ops, () => applyUpdate(target.doc, updates[next++] as Uint8Array));
+  const remote = medianTimeMs(ops, () => applyUpdate(target.doc, updates[next++] as Uint8Array));
   // The replica that applied the keystrokes shows what the one that typed them shows.
   const ok = JSON.stringify(target.blocks.toJSON()) === JSON.stringify(other.toJSON());
   const result = {

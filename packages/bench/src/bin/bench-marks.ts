@@ -14,24 +14,14 @@
 import { parseArgs } from 'node:util';
 import { applyUpdate, Doc, encodeStateAsUpdate, type Text } from '@accord/core';
 import { intFlag, runMain } from '../cli/args.js';
-
-/** A small deterministic random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { medianTimeMs } from '../stats/summary.js';
+import { createRng } from '../util/prng.js';
 
 /** A document whose text `t` has `units` code units and `marks` marks. */
 function build(units: number, marks: number): Doc {
   const doc = new Doc({ clientId: 1 });
   const t = doc.getText('t');
-  const rand = rng(42);
+  const rand = createRng(42).next;
   const words = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor ';
   let s = '';
   while (s.length < units) s += words;
@@ -48,27 +38,10 @@ function build(units: number, marks: number): Doc {
   return doc;
 }
 
-/** Median of `xs`. */
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[s.length >> 1] as number;
-}
-
-/** Median time of `fn` over `n` runs (ms). */
-function time(n: number, fn: (i: number) => void): number {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn(i);
-    out.push(performance.now() - t0);
-  }
-  return median(out);
-}
-
 /** The keystroke loop: type one character at a moving place, then read the delta. */
 function keystrokes(t: Text, n: number): number {
-  const rand = rng(7);
-  return time(n, () => {
+  const rand = createRng(7).next;
+  return medianTimeMs(n, () => {
     t.insert(Math.floor(rand() * t.length), 'x');
     t.toDelta();
   });
@@ -97,18 +70,18 @@ runMain(async () => {
   };
   const texts = Array.from({ length: reads }, fresh);
   const runs = (texts[0] as Text).toDelta().length;
-  const cold = time(reads - 1, (i) => (texts[i + 1] as Text).toDelta());
+  const cold = medianTimeMs(reads - 1, (i) => (texts[i + 1] as Text).toDelta());
   const t = fresh();
   t.toDelta();
-  const warm = time(reads, () => t.toDelta());
-  const rand = rng(3);
-  const attrs = time(reads, () => {
+  const warm = medianTimeMs(reads, () => t.toDelta());
+  const rand = createRng(3).next;
+  const attrs = medianTimeMs(reads, () => {
     for (let i = 0; i < 100; i++) t.attributesAt(Math.floor(rand() * t.length));
   });
   const keystroke = keystrokes(fresh(), keys);
   const plain = new Doc({ clientId: 3 }).getText('t');
   plain.insert(0, t.toString());
-  const plainRead = time(reads, () => plain.toDelta());
+  const plainRead = medianTimeMs(reads, () => plain.toDelta());
   const plainKey = keystrokes(plain, keys);
   const result = {
     units,

@@ -11,6 +11,17 @@ export function median(values: readonly number[]): number {
   return ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** The median wall time of `n` calls of `fn` (given the call's index), in milliseconds. */
+export function medianTimeMs(n: number, fn: (i: number) => void): number {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn(i);
+    out.push(performance.now() - t0);
+  }
+  return median(out);
+}
+
 /**
  * The `p`-th percentile (0..100, nearest-rank) of `sorted`, which must be sorted ascending;
  * NaN when empty.
