@@ -27,6 +27,7 @@ import type { EditorView } from 'prosemirror-view';
 import { accordSyncKey, type BindingConfig } from './binding.js';
 import type { BlockMapping, Layout } from './convert.js';
 import type { BlocksChangeEvent, FlatDeltaOp } from './flat.js';
+import { mayMoveTextBetweenNodes, revealedMarkFixes } from './hidden-marks.js';
 import { changedBlocks, localDelta } from './local.js';
 import { blockMoves } from './moves.js';
 import { flatToPos, posToFlat } from './positions.js';
@@ -141,6 +142,18 @@ export class AccordSync {
         return;
       }
       delta = localDelta(mapping, before, after, hint, range);
+      if (delta.length === 0) return;
+      if (mayMoveTextBetweenNodes(delta)) {
+        // Formatting Accord kept out of sight (in a code block) must not show up on the others'
+        // screens when this change takes the text where marks show: see hidden-marks.ts.
+        const layout = mapping.layout(after);
+        this.#write(() => {
+          blocks.applyFlatDelta(delta);
+          const fixes = revealedMarkFixes(mapping, layout, blocks, range.from, range.newTo);
+          if (fixes.length > 0) blocks.applyFlatDelta(fixes);
+        }, after);
+        return;
+      }
     }
     if (delta.length === 0) return;
     this.#write(() => blocks.applyFlatDelta(delta), after);
@@ -173,8 +186,25 @@ export class AccordSync {
     const before = view.state;
     const tr = before.tr;
     const fromUndo = event.origin instanceof UndoManager;
-    const wasEmpty = mapping.layout(before.doc).flatLength !== blocks.length - deltaGrowth(event.blocksDelta);
-    if (wasEmpty || !applyRemoteDelta(mapping, tr, event.blocksDelta, blocks)) {
+    // The blocks' flat length before this change; the editor showed them if it had that length
+    // (no blocks show as one empty paragraph).
+    const lengthBefore = blocks.length - deltaGrowth(event.blocksDelta);
+    const inStep =
+      lengthBefore === 0
+        ? before.doc.eq(mapping.toDoc([]))
+        : mapping.layout(before.doc).flatLength === lengthBefore;
+    if (!inStep) {
+      this.#resyncNow();
+      return;
+    }
+    if (lengthBefore === 0 || blocks.blockCount === 0) {
+      // A new document's first blocks, or a change that left no block (all text deleted here
+      // while another replica removed the last boundary): no flat delta can say that to an editor
+      // showing an empty paragraph for no blocks. It is shown whole: a translation, not a recovery.
+      this.#dispatchRemote(this.#replaceWith(tr, this.#accordDoc()));
+      return;
+    }
+    if (!applyRemoteDelta(mapping, tr, event.blocksDelta, blocks)) {
       this.#resyncNow();
       return;
     }
@@ -224,13 +254,15 @@ export class AccordSync {
   /** Replace the editor's content with the Accord blocks (recovery when the two disagree). */
   #resyncNow(): void {
     const view = this.#view;
-    const next = this.#accordDoc();
     this.counts.resyncs++;
-    const tr = view.state.tr;
-    // Only the part that differs is replaced, so the selection elsewhere stays.
+    this.#dispatchRemote(this.#replaceWith(view.state.tr, this.#accordDoc()));
+  }
+
+  /** `tr` turned into `next`, replacing only the part that differs so the selection elsewhere stays. */
+  #replaceWith(tr: Transaction, next: Node): Transaction {
     replaceNarrowly(tr, tr.doc.type, tr.doc.content, next.content, 0);
     if (!tr.doc.eq(next)) tr.replaceWith(0, tr.doc.content.size, next.content);
-    this.#dispatchRemote(tr);
+    return tr;
   }
 
   destroy(): void {

@@ -50,15 +50,15 @@ function broadcast(from: Replica, replicas: readonly Replica[]): void {
   }
 }
 
-function expectConverged(replicas: readonly Replica[], maxResyncs = 0): void {
+function expectConverged(replicas: readonly Replica[]): void {
   const first = replicas[0] as Replica;
   const json = first.view.state.doc.toJSON();
   for (const r of replicas) {
     expect(r.view.state.doc.toJSON()).toEqual(json);
     expect(blocksToDoc(r.doc.getBlocks('content'), schema).toJSON()).toEqual(json);
-    // Every remote change was translated, none needed the whole document rebuilt (but the one
-    // that gave a new document its first block).
-    expect(accordSync(r.view as never)?.counts.resyncs).toBeLessThanOrEqual(maxResyncs);
+    // Every remote change was translated, none needed the editor recovered from the blocks (a new
+    // document's first block and a document left with none are translations too).
+    expect(accordSync(r.view as never)?.counts.resyncs).toBe(0);
   }
 }
 
@@ -85,11 +85,11 @@ describe('two editors bound to two replicas', () => {
     a.view.select(1);
     a.view.dispatch(a.view.state.tr.insertText('hello world'));
     broadcast(a, [a, b]);
-    expectConverged([a, b], 1);
+    expectConverged([a, b]);
     a.view.dispatch(a.view.state.tr.split(6));
     a.view.dispatch(a.view.state.tr.addMark(1, 6, schema.marks.strong.create()));
     broadcast(a, [a, b]);
-    expectConverged([a, b], 1);
+    expectConverged([a, b]);
     expect(b.view.state.doc.toJSON()).toEqual({
       type: 'doc',
       content: [
@@ -123,7 +123,7 @@ describe('two editors bound to two replicas', () => {
     a.view.dispatch(a.view.state.tr.setNodeMarkup(0, schema.nodes.heading, { level: 1 }));
     expect(a.outbox).toHaveLength(1);
     broadcast(a, [a, b]);
-    expectConverged([a, b], 1);
+    expectConverged([a, b]);
     expect(b.view.state.doc.toJSON()).toEqual({
       type: 'doc',
       content: [{ type: 'heading', attrs: { level: 1 } }],
@@ -153,7 +153,7 @@ describe('two editors bound to two replicas', () => {
     b.view.dispatch(b.view.state.tr.insertText(' and more'));
     broadcast(a, [a, b]);
     broadcast(b, [a, b]);
-    expectConverged([a, b], 1);
+    expectConverged([a, b]);
     expect(texts(a)).toEqual(['two', 'three', 'one and more']);
   });
 
@@ -178,7 +178,7 @@ describe('two editors bound to two replicas', () => {
     b.view.dispatch(b.view.state.tr.insertText('C', 8));
     broadcast(a, [a, b]);
     broadcast(b, [a, b]);
-    expectConverged([a, b], 1);
+    expectConverged([a, b]);
     expect(texts(a)).toEqual(['a', 'd', 'eE', 'b', 'cC']);
   });
 
@@ -191,7 +191,7 @@ describe('two editors bound to two replicas', () => {
       b.view.select(1);
       b.view.dispatch(b.view.state.tr.insertText('world'));
       for (const from of aFirst ? [a, b] : [b, a]) broadcast(from, [a, b]);
-      expectConverged([a, b], 1);
+      expectConverged([a, b]);
       const doc = a.view.state.doc.toJSON() as { content: { type: string; content: unknown[] }[] };
       expect(doc.content).toHaveLength(1);
       expect(doc.content[0]?.type).toBe('paragraph');
@@ -200,7 +200,7 @@ describe('two editors bound to two replicas', () => {
       a.view.dispatch(a.view.state.tr.split(6));
       a.view.dispatch(a.view.state.tr.insertText('!'));
       broadcast(a, [a, b]);
-      expectConverged([a, b], 1);
+      expectConverged([a, b]);
       expect(b.view.state.doc.childCount).toBe(2);
     }
   });
@@ -245,6 +245,77 @@ describe('two editors bound to two replicas', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('show one empty paragraph, without a resync, when a remote change leaves no block at all', () => {
+    // Found by the property above (seed -2125701124): A presses Enter at the start and undoes it
+    // (the text before the first boundary is the implicit paragraph again) while B deletes
+    // everything; together they leave no block, which no flat delta can say to an editor.
+    const a = replica();
+    a.view.select(1);
+    a.view.dispatch(a.view.state.tr.insertText('one two'));
+    a.view.dispatch(a.view.state.tr.split(4));
+    const seed = encodeStateAsUpdate(a.doc);
+    a.outbox.length = 0;
+    accordSync(a.view as never)?.undoManager.clear();
+    const b = replica(seed);
+    const c = replica(seed);
+    const all = [a, b, c];
+    runCommand(a.view, ['split', 0, 0]);
+    broadcast(a, all);
+    accordUndo(a.view.state, a.view.dispatch, a.view as never);
+    runCommand(b.view, ['delete', 0, 1]);
+    expect(b.doc.getBlocks('content').blockCount).toBe(1);
+    for (const r of all) broadcast(r, all);
+    expect(a.doc.getBlocks('content').blockCount).toBe(0);
+    expectConverged(all);
+    expect(a.view.state.doc.toJSON()).toEqual({ type: 'doc', content: [{ type: 'paragraph' }] });
+    // Typing into it goes on as in a new document.
+    b.view.select(1);
+    b.view.dispatch(b.view.state.tr.insertText('again'));
+    broadcast(b, all);
+    expect(texts(a)).toEqual(['again']);
+    expect(texts(c)).toEqual(['again']);
+  });
+
+  it("never shows formatting on the others' screens that a code block kept out of this one", () => {
+    // B bolds "one" while A makes its paragraph a code block: Accord keeps the bold, no editor
+    // shows it. When A then takes the text out of the code block (its type changed back, or a
+    // Backspace joining it into the paragraph before), every replica must show what A sees.
+    const takeOut = {
+      'type changed back': (r: Replica) =>
+        r.view.dispatch(r.view.state.tr.setBlockType(1, 1, schema.nodes.paragraph)),
+      'joined into the block before': (r: Replica) => {
+        r.view.select(2); // the start of the code block
+        runCommand(r.view, ['join', 2 / r.view.state.doc.content.size, 2 / r.view.state.doc.content.size]);
+      },
+    };
+    for (const [name, step] of Object.entries(takeOut)) {
+      const a = replica();
+      a.view.select(1);
+      if (name === 'joined into the block before') {
+        a.view.dispatch(a.view.state.tr.insertText('x'));
+        a.view.dispatch(a.view.state.tr.split(2));
+      }
+      a.view.dispatch(a.view.state.tr.insertText('one two'));
+      const seed = encodeStateAsUpdate(a.doc);
+      a.outbox.length = 0;
+      const b = replica(seed);
+      const c = replica(seed);
+      const all = [a, b, c];
+      const code = name === 'type changed back' ? 1 : 4;
+      a.view.dispatch(a.view.state.tr.setBlockType(code, code, schema.nodes.code_block));
+      b.view.dispatch(b.view.state.tr.addMark(code, code + 3, schema.marks.strong.create()));
+      for (const r of all) broadcast(r, all);
+      expectConverged(all);
+      expect(JSON.stringify(a.doc.getBlocks('content').toJSON())).toContain('"bold":true');
+      expect(JSON.stringify(a.view.state.doc.toJSON())).not.toContain('strong');
+      step(a);
+      for (const r of all) broadcast(r, all);
+      expectConverged(all);
+      expect(JSON.stringify(c.view.state.doc.toJSON()), name).not.toContain('strong');
+      expect(c.view.state.doc.textContent).toContain('one two');
+    }
   });
 
   it('keeps the caret after its character when a remote change rebuilds its block', () => {
@@ -312,7 +383,7 @@ describe('two editors bound to two replicas', () => {
       a.view.state.tr.insert(a.view.state.doc.content.size, schema.nodes.bullet_list.create(null, item)),
     );
     broadcast(a, [a, b]);
-    expectConverged([a, b], 1);
+    expectConverged([a, b]);
     const list = a.view.state.doc.lastChild?.toJSON() as { type: string; content: unknown[] };
     expect(list.type).toBe('bullet_list');
     expect(list.content).toHaveLength(2);
