@@ -2,7 +2,8 @@
  * The fastest snapshot path, for the most common document shape: a snapshot holding exactly one
  * root text (and nothing else but its marks, `load-text-marks.ts`) loads into an empty document straight from the bytes into items,
  * without intermediate records. Everything is checked before the document is touched: the ids of
- * each replica tile `0 .. n-1`, every origin exists. Anything else, or anything unusual, returns
+ * each replica tile `0 .. n-1`, every origin exists, the items are in the order their origins give
+ * (`load-text-verify.ts`). Anything else, or anything unusual, returns
  * false and the caller takes the general snapshot path (which reports errors precisely).
  *
  * A cold load runs each loop here once, mostly in the interpreter, so the loops are written for
@@ -34,6 +35,7 @@ import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
 import { fillMarks, markStructs, readSnapshotMarks, unitsOnly, unskipItems } from './load-text-marks.js';
 import { clockOrder, DENSE_SPAN, fill } from './load-text-order.js';
+import { columnsOf, newColumns, orderFollowsOrigins, type RunColumns } from './load-text-verify.js';
 
 /** What {@link parse} hands over: the root name, replica ids by client index, items, text. */
 interface Parsed {
@@ -44,6 +46,8 @@ interface Parsed {
    * {@link fill} gives the live ones their text.
    */
   items: Item[];
+  /** The items' fields as columns (for the order check). */
+  cols: RunColumns;
   /** Per item: 1 when it is live (its text is still to be filled in), 0 when deleted. */
   live: number[];
   text: string;
@@ -92,6 +96,8 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   const n = tag === G_RUNS ? dec.readVarUint() : dec.readCount(2);
   // Info bytes written as runs (text typed backwards) are read first; `readRuns` bounds `n`.
   const infos = tag === G_RUNS ? readRuns(dec, n) : null;
+  // The items' fields as columns too, for the order check (no getter call per field).
+  const cols = newColumns(n);
   const items: Item[] = [];
   const liveFlags: number[] = [];
   const counts: number[] = new Array(ids.length).fill(0);
@@ -228,6 +234,14 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     const deleted = content === C_DELETED || content === C_DELETED1;
     if (!deleted) live += len;
     const item = new Item(c, clock, len, olClient, olClock, orClient, orClock, null);
+    const at = items.length;
+    cols.client[at] = c;
+    cols.clock[at] = clock;
+    cols.len[at] = len;
+    cols.olClient[at] = olClient;
+    cols.olClock[at] = olClock;
+    cols.orClient[at] = orClient;
+    cols.orClock[at] = orClock;
     items.push(item);
     liveFlags.push(deleted ? 0 : 1);
     counts[c] = (counts[c] as number) + 1;
@@ -236,6 +250,8 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     if (orPending) {
       (prev as Item).orClient = c;
       (prev as Item).orClock = clock;
+      cols.orClient[at - 1] = c;
+      cols.orClock[at - 1] = clock;
     }
     orPending = orMode === 0;
     prev = item;
@@ -248,9 +264,12 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   }
   for (let k = 0; k < orHops.length; k += 2) {
     const at = orHops[k] as number;
-    const to = items[at + (orHops[k + 1] as number)] as Item;
+    const t = at + (orHops[k + 1] as number);
+    const to = items[t] as Item;
     (items[at] as Item).orClient = to.client;
     (items[at] as Item).orClock = to.clock;
+    cols.orClient[at] = cols.client[t] as number;
+    cols.orClock[at] = cols.clock[t] as number;
   }
   dec.readRaw(pos - dec.offset);
   const text = readGroupText(dec, packed);
@@ -274,9 +293,20 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     if (marks.length === 0) return null;
     const real = unskipItems(items, liveFlags, marks, counts);
     if (real === null) return null;
-    return { name, ids, items: real.items, live: real.live, text, counts, sums, marks };
+    const unskipped = real.items;
+    return {
+      name,
+      ids,
+      items: unskipped,
+      cols: columnsOf(unskipped),
+      live: real.live,
+      text,
+      counts,
+      sums,
+      marks,
+    };
   }
-  return { name, ids, items, live: liveFlags, text, counts, sums, marks };
+  return { name, ids, items, cols, live: liveFlags, text, counts, sums, marks };
 }
 
 /** Position just after the last varint read by {@link readVar}, {@link readVarInt} or {@link readRef}. */
@@ -407,6 +437,8 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
   }
   // With marks in the tiling, a clock in a replica's range may be a mark: check every reference.
   if (marks.length > 0 && !unitsOnly(orders, tables, items, marks)) return false;
+  // The stored order must be the one the origins give (see load-text-verify.ts).
+  if (!orderFollowsOrigins(parsed.cols, (c) => ids[c] as number, tables)) return false;
   // The clock folds in the latest mark time (as observing each in turn does), before anything
   // changes: a mark too far ahead of the wall clock fails the load with the document untouched.
   let wall = -1;

@@ -1,4 +1,5 @@
-import { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
+import { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector, type Text } from '@accord/core';
+import { expect } from 'vitest';
 
 /** Bring `to` up to date with `from` through a state-vector diff. */
 export function syncOneWay(from: Doc, to: Doc): void {
@@ -23,4 +24,53 @@ export function viewOf(doc: Doc): unknown {
   doc.getMap('m');
   doc.getList('l');
   return doc.toJSON();
+}
+
+/**
+ * Every unit of the text `t` with its id, origins, content and deletion, in document order (ids by
+ * replica id). Runs may be cut differently by the two load paths; units may not differ.
+ */
+export function unitsOf(doc: Doc): unknown[] {
+  const ids = doc.clientIds;
+  const out: unknown[] = [];
+  const text = doc.getText('t') as Text;
+  let visible = 0;
+  for (const leaf of text.seq.index.leaves) {
+    let vis = 0;
+    for (const it of leaf.items) {
+      expect(it.leaf).toBe(leaf);
+      if (!it.deleted) vis += it.len;
+      for (let k = 0; k < it.len; k++) {
+        out.push([
+          ids[it.client],
+          it.clock + k,
+          k > 0 ? ids[it.client] : it.olClient < 0 ? null : ids[it.olClient],
+          k > 0 ? it.clock + k - 1 : it.olClock,
+          it.orClient < 0 ? null : ids[it.orClient],
+          it.orClock,
+          it.deleted ? null : (it.units as string | unknown[])[k],
+          it.deleted,
+        ]);
+      }
+    }
+    expect(leaf.vis).toBe(vis);
+    visible += vis;
+  }
+  expect(text.seq.index.length).toBe(visible);
+  return out;
+}
+
+/** Load `bytes` into a fresh document through the one-text fast path. */
+export function loadFast(bytes: Uint8Array): Doc {
+  const d = makeDoc(50);
+  applyUpdate(d, bytes);
+  return d;
+}
+
+/** Load `bytes` through the general path (an observer keeps every fast path away). */
+export function loadGeneral(bytes: Uint8Array, clientId = 50): Doc {
+  const d = makeDoc(clientId);
+  d.getText('t').observe(() => {});
+  applyUpdate(d, bytes);
+  return d;
 }

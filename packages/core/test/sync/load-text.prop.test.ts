@@ -1,56 +1,7 @@
 import { applyUpdate, type Doc, encodeStateAsUpdate, encodeStateVector, type Text } from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeDoc, syncBoth } from './helpers.js';
-
-/**
- * Every unit of the text `t` with its id, origins, content and deletion, in document order (ids by
- * replica id). Runs may be cut differently by the two load paths; units may not differ.
- */
-function unitsOf(doc: Doc): unknown[] {
-  const ids = doc.clientIds;
-  const out: unknown[] = [];
-  const text = doc.getText('t') as Text;
-  let visible = 0;
-  for (const leaf of text.seq.index.leaves) {
-    let vis = 0;
-    for (const it of leaf.items) {
-      expect(it.leaf).toBe(leaf);
-      if (!it.deleted) vis += it.len;
-      for (let k = 0; k < it.len; k++) {
-        out.push([
-          ids[it.client],
-          it.clock + k,
-          k > 0 ? ids[it.client] : it.olClient < 0 ? null : ids[it.olClient],
-          k > 0 ? it.clock + k - 1 : it.olClock,
-          it.orClient < 0 ? null : ids[it.orClient],
-          it.orClock,
-          it.deleted ? null : (it.units as string | unknown[])[k],
-          it.deleted,
-        ]);
-      }
-    }
-    expect(leaf.vis).toBe(vis);
-    visible += vis;
-  }
-  expect(text.seq.index.length).toBe(visible);
-  return out;
-}
-
-/** Load `bytes` into a fresh document through the one-text fast path. */
-function loadFast(bytes: Uint8Array): Doc {
-  const d = makeDoc(50);
-  applyUpdate(d, bytes);
-  return d;
-}
-
-/** Load `bytes` through the general path (an observer keeps every fast path away). */
-function loadGeneral(bytes: Uint8Array, clientId = 50): Doc {
-  const d = makeDoc(clientId);
-  d.getText('t').observe(() => {});
-  applyUpdate(d, bytes);
-  return d;
-}
+import { loadFast, loadGeneral, makeDoc, syncBoth, unitsOf } from './helpers.js';
 
 /** Same content, items, state vector and re-encoding; both documents keep working alike. */
 function expectSame(fast: Doc, general: Doc): void {

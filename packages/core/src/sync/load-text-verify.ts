@@ -1,0 +1,319 @@
+/**
+ * Proof that a one-text snapshot lists its items in the order their origins give, for the fast
+ * load (`load-text.ts`), which builds the sequence straight from the stored order.
+ *
+ * A snapshot written by a document is in that order. Forged or damaged bytes can list the same
+ * items in another one (an item before its own left origin, two concurrent items swapped, an
+ * origin cycle). Loaded as stored, such a snapshot would give this replica an order that every
+ * replica integrating the same items derives differently, and they would never converge. So the
+ * stored order is checked exactly, by the rule that integrates remote items
+ * (`sequence/integrate.ts`, YjsMod): every item is integrated, in an order where its origins come
+ * first, into a list of units, comparing positions by their places in the stored order. The list
+ * only ever grows by insertion, so if it ends equal to the stored order, every comparison agreed
+ * with the list's own order, the run was a real integration, and the stored order is the one the
+ * origins give. Anything else (a cycle, an item landing elsewhere or inside a stored run) is
+ * refused, and the caller takes the general path, which integrates the items itself.
+ *
+ * Cost: per item, two searches for the items holding its origins and a scan over the units
+ * between its left origin and its place when it was integrated (none for text typed in order);
+ * nothing per unit (a run's units stay together: one landing inside a stored run is refused). The
+ * scans have a budget; past it the snapshot is refused as unusual.
+ */
+
+/** No item or unit: the list's end, the list's start, or no origin. */
+const NONE = -1;
+
+/**
+ * The index (into the runs being checked) of the run holding unit `(client, clock)`, or -1 when
+ * no run of them does.
+ */
+export type FindRun = (client: number, clock: number) => number;
+
+/** What the check reads of a run (a sequence item, or a snapshot record of one). */
+export interface OrderedRun {
+  readonly client: number;
+  readonly clock: number;
+  readonly len: number;
+  /** -1: no left origin. */
+  readonly olClient: number;
+  readonly olClock: number;
+  /** -1: no right origin. */
+  readonly orClient: number;
+  readonly orClock: number;
+}
+
+/** A sequence's runs as columns, in stored order (see {@link OrderedRun} for the fields). */
+export interface RunColumns {
+  readonly n: number;
+  readonly client: Float64Array;
+  readonly clock: Float64Array;
+  readonly len: Float64Array;
+  readonly olClient: Float64Array;
+  readonly olClock: Float64Array;
+  readonly orClient: Float64Array;
+  readonly orClock: Float64Array;
+}
+
+/** Empty columns for `n` runs, to be filled in. */
+export function newColumns(n: number): RunColumns {
+  return {
+    n,
+    client: new Float64Array(n),
+    clock: new Float64Array(n),
+    len: new Float64Array(n),
+    olClient: new Float64Array(n),
+    olClock: new Float64Array(n),
+    orClient: new Float64Array(n),
+    orClock: new Float64Array(n),
+  };
+}
+
+/** The columns of `runs`. */
+export function columnsOf(runs: readonly OrderedRun[]): RunColumns {
+  const cols = newColumns(runs.length);
+  for (let i = 0; i < runs.length; i++) {
+    const r = runs[i] as OrderedRun;
+    cols.client[i] = r.client;
+    cols.clock[i] = r.clock;
+    cols.len[i] = r.len;
+    cols.olClient[i] = r.olClient;
+    cols.olClock[i] = r.olClock;
+    cols.orClient[i] = r.orClient;
+    cols.orClock[i] = r.orClock;
+  }
+  return cols;
+}
+
+/**
+ * The index of the run holding unit `(client, clock)` among runs of clients without a dense
+ * table, by search in clock order (few long runs, so few of them); -1 if none.
+ */
+function sparseFinder(cols: RunColumns, tables: readonly (Int32Array | null)[]): FindRun {
+  const byClient = new Map<number, number[]>();
+  for (let i = 0; i < cols.n; i++) {
+    const c = cols.client[i] as number;
+    if (tables[c] !== null && tables[c] !== undefined) continue;
+    let l = byClient.get(c);
+    if (l === undefined) {
+      l = [];
+      byClient.set(c, l);
+    }
+    l.push(i);
+  }
+  const sorted = new Map<number, Int32Array>();
+  for (const [c, l] of byClient)
+    sorted.set(
+      c,
+      Int32Array.from(l).sort((x, y) => (cols.clock[x] as number) - (cols.clock[y] as number)),
+    );
+  return (client, clock) => {
+    const list = sorted.get(client);
+    if (list === undefined) return NONE;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((cols.clock[list[mid] as number] as number) <= clock) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return NONE;
+    const i = list[lo - 1] as number;
+    return clock < (cols.clock[i] as number) + (cols.len[i] as number) ? i : NONE;
+  };
+}
+
+/**
+ * The runs in clock order, replica after replica: through the dense tables (one entry per unit,
+ * as {@link orderFollowsOrigins} left them) or by sorting the others' runs.
+ */
+function creationOrder(cols: RunColumns, tables: readonly (Int32Array | null)[]): Int32Array {
+  const n = cols.n;
+  const out = new Int32Array(n);
+  let k = 0;
+  let sparse: number[] | null = null;
+  for (let c = 0; c < tables.length; c++) {
+    const table = tables[c];
+    if (table === null || table === undefined) continue;
+    for (let clock = 0; clock < table.length; ) {
+      const j = (table[clock] as number) - 1;
+      if (j >= 0 && j < n) {
+        out[k++] = j;
+        clock += cols.len[j] as number;
+      } else clock++;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const table = tables[cols.client[i] as number];
+    if (table !== null && table !== undefined) continue;
+    if (sparse === null) sparse = [];
+    sparse.push(i);
+  }
+  if (sparse !== null) {
+    sparse.sort(
+      (a, b) =>
+        (cols.client[a] as number) - (cols.client[b] as number) ||
+        (cols.clock[a] as number) - (cols.clock[b] as number),
+    );
+    for (const i of sparse) out[k++] = i;
+  }
+  return out;
+}
+
+/**
+ * True when the runs of `cols` (one sequence's runs in stored order) are in exactly the order
+ * integrating them by their origins gives. `idOf` gives a client's replica id (ties between
+ * concurrent runs go to the lower id). Units are found through `tables` (per client index: the
+ * fast load's dense table of run starts, or null; the dense ones are overwritten with one entry
+ * per unit, the run's index + 1, marks' entries past the runs left alone) and, for the other
+ * clients, by search; or, when `tables` is null, through `find`. An origin outside the runs
+ * refuses.
+ */
+export function orderFollowsOrigins(
+  cols: RunColumns,
+  idOf: (client: number) => number,
+  tables: readonly (Int32Array | null)[] | null,
+  find: FindRun | null = null,
+): boolean {
+  const n = cols.n;
+  const { client, clock, len, olClient, olClock, orClient, orClock } = cols;
+  let search = find;
+  if (tables !== null) {
+    for (let i = 0; i < n; i++) {
+      const table = tables[client[i] as number];
+      if (table !== null && table !== undefined) {
+        const k = clock[i] as number;
+        table.fill(i + 1, k, k + (len[i] as number));
+      } else search ??= sparseFinder(cols, tables);
+    }
+  }
+  /** Each run's place (of its first unit) in the stored order. */
+  const pos = new Float64Array(n);
+  /** The runs holding each run's left and right origins (NONE: none), and the offsets in them. */
+  const lRun = new Int32Array(n);
+  const lOff = new Int32Array(n);
+  const rRun = new Int32Array(n);
+  const rOff = new Int32Array(n);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    pos[i] = p;
+    p += len[i] as number;
+    for (let side = 0; side < 2; side++) {
+      const c = (side === 0 ? olClient[i] : orClient[i]) as number;
+      let j = NONE;
+      if (c !== NONE) {
+        const k = (side === 0 ? olClock[i] : orClock[i]) as number;
+        const table = tables === null ? null : tables[c];
+        if (table !== null && table !== undefined) {
+          j = k < table.length ? (table[k] as number) - 1 : NONE;
+          if (j >= n) j = NONE;
+        } else j = search === null ? NONE : search(c, k);
+        if (j === NONE) return false;
+        if (side === 0) lOff[i] = k - (clock[j] as number);
+        else rOff[i] = k - (clock[j] as number);
+      }
+      if (side === 0) lRun[i] = j;
+      else rRun[i] = j;
+    }
+  }
+  // The list being built: the run after each run's last unit (NONE: the end), and the first.
+  const nextRun = new Int32Array(n);
+  let headRun = NONE;
+  let budget = 8 * p + 65536;
+  // Integrate every run after its origins' runs (depth first, explicit stack), each as
+  // `integrateItem` does, comparing places by the stored order. Runs are taken in each replica's
+  // clock order where the tables give it: the order they were made in, so nearly every run's
+  // origins are in and its scan ends at once (its right origin is next to its left one).
+  const state = new Uint8Array(n); // 0 waiting, 1 on the stack, 2 integrated
+  const stack: number[] = [];
+  const visit = tables === null ? null : creationOrder(cols, tables);
+  for (let v = 0; v < n; v++) {
+    const i = visit === null ? v : (visit[v] as number);
+    if (state[i] === 2) continue;
+    stack.push(i);
+    state[i] = 1;
+    while (stack.length > 0) {
+      const x = stack[stack.length - 1] as number;
+      const li = lRun[x] as number;
+      const ri = rRun[x] as number;
+      const dep = li !== NONE && state[li] !== 2 ? li : ri !== NONE && state[ri] !== 2 ? ri : NONE;
+      if (dep !== NONE) {
+        if (state[dep] === 1) return false; // an origin cycle
+        state[dep] = 1;
+        stack.push(dep);
+        continue;
+      }
+      const lo = lOff[x] as number;
+      const ro = rOff[x] as number;
+      const pl = li === NONE ? -1 : (pos[li] as number) + lo;
+      const pr = ri === NONE ? 0 : (pos[ri] as number) + ro;
+      // The scan's cursor: unit `off` of run `oi` (NONE: the end), and the unit before it.
+      let lastI = li;
+      let lastOff = li === NONE ? 0 : lo;
+      let oi: number;
+      let off = 0;
+      if (li === NONE) oi = headRun;
+      else if (lo + 1 < (len[li] as number)) {
+        oi = li;
+        off = lo + 1;
+      } else oi = nextRun[li] as number;
+      let destI = oi;
+      let destOff = off;
+      let prevI = lastI;
+      let prevOff = lastOff;
+      let scanning = false;
+      for (;;) {
+        if (!scanning) {
+          destI = oi;
+          destOff = off;
+          prevI = lastI;
+          prevOff = lastOff;
+        }
+        if (oi === NONE || (oi === ri && off === ro)) break;
+        if (--budget < 0) return false;
+        // A unit's left origin is the one before it in its run, or the run's left origin.
+        let cl: number;
+        if (off > 0) cl = li === NONE ? 1 : (pos[oi] as number) + off - 1 - pl;
+        else {
+          const ol = lRun[oi] as number;
+          if (ol === NONE) cl = li === NONE ? 0 : -1;
+          else cl = li === NONE ? 1 : (pos[ol] as number) + (lOff[oi] as number) - pl;
+        }
+        if (cl < 0) break;
+        if (cl === 0) {
+          const or = rRun[oi] as number;
+          let cr: number;
+          if (or === NONE) cr = ri === NONE ? 0 : 1;
+          else cr = ri === NONE ? -1 : (pos[or] as number) + (rOff[oi] as number) - pr;
+          if (cr < 0) scanning = true;
+          else if (cr === 0) {
+            const mine = idOf(client[x] as number);
+            if (mine < idOf(client[oi] as number)) break;
+            scanning = false;
+          } else scanning = false;
+        }
+        lastI = oi;
+        lastOff = off;
+        if (off + 1 < (len[oi] as number)) off++;
+        else {
+          oi = nextRun[oi] as number;
+          off = 0;
+        }
+      }
+      // Landing inside a stored run: the stored order cannot be the integrated one.
+      if (destOff !== 0) return false;
+      if (prevI !== NONE && prevOff + 1 !== len[prevI]) return false;
+      nextRun[x] = destI;
+      if (prevI === NONE) headRun = x;
+      else nextRun[prevI] = x;
+      state[x] = 2;
+      stack.pop();
+    }
+  }
+  // The list is the stored order, run by run.
+  let at = headRun;
+  for (let i = 0; i < n; i++) {
+    if (at !== i) return false;
+    at = nextRun[i] as number;
+  }
+  return at === NONE;
+}

@@ -1,0 +1,145 @@
+/**
+ * Snapshot loads into an empty document build the sequence from the stored order, so they check
+ * that order against the origins (`load-text-verify.ts`): every order integration gives is taken
+ * by the fast paths, and a forged one (the same items listed in another order) never leaves a
+ * fresh replica with an order that a replica integrating the same items does not have.
+ */
+import { applyUpdate, type Doc, encodeStateAsUpdate, type Text } from '@accord/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeUpdate } from '../../src/format/update-codec.js';
+import type { Item } from '../../src/sequence/item.js';
+import { tryFastLoad } from '../../src/sync/load.js';
+import { tryLoadTextSnapshot } from '../../src/sync/load-text.js';
+import { loadFast, loadGeneral, makeDoc, syncBoth, unitsOf } from './helpers.js';
+
+const editArb = fc.record({
+  replica: fc.nat(2),
+  at: fc.nat(),
+  del: fc.nat(3),
+  ins: fc.string({ minLength: 0, maxLength: 4 }),
+  bold: fc.boolean(),
+  sync: fc.boolean(),
+});
+type Edit = typeof editArb extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * Three replicas editing one text concurrently (some formatting; a map key too when `withMap`),
+ * all synced at the end: replica 0.
+ */
+function history(edits: readonly Edit[], withMap: boolean): Doc {
+  const docs = [makeDoc(7), makeDoc(3), makeDoc(11)] as [Doc, Doc, Doc];
+  docs[0].getText('t').insert(0, 'base text');
+  if (withMap) docs[0].getMap('m').set('k', 1);
+  for (const d of docs.slice(1)) syncBoth(docs[0], d);
+  for (const e of edits) {
+    const d = docs[e.replica] as Doc;
+    const t = d.getText('t');
+    const at = e.at % (t.length + 1);
+    const del = Math.min(e.del, t.length - at);
+    if (del > 0) t.delete(at, del);
+    if (e.ins.length > 0) t.insert(at, e.ins);
+    if (e.bold && t.length > at + 1) t.format(at, 2, { bold: true });
+    if (e.sync) syncBoth(docs[0], d);
+  }
+  for (const d of docs.slice(1)) syncBoth(docs[0], d);
+  for (const d of docs.slice(1)) syncBoth(docs[0], d);
+  return docs[0];
+}
+
+/** The items of `doc`'s text `t`, in document order. */
+function itemsOf(doc: Doc): Item[] {
+  const out: Item[] = [];
+  for (const leaf of (doc.getText('t') as Text).seq.index.leaves) out.push(...leaf.items);
+  return out;
+}
+
+/**
+ * The snapshot of `doc` with its text's items listed in another order: item `from` moved to
+ * `to` (within its leaf, where the index keeps it). Null when that is no move.
+ */
+function forged(doc: Doc, from: number, to: number): Uint8Array | null {
+  const copy = loadGeneral(encodeStateAsUpdate(doc), 7);
+  const seq = (copy.getText('t') as Text).seq;
+  const leaf = seq.index.leaves[0];
+  if (leaf === undefined || leaf.items.length < 2) return null;
+  const f = from % leaf.items.length;
+  const t = to % leaf.items.length;
+  if (f === t) return null;
+  const [moved] = leaf.items.splice(f, 1);
+  leaf.items.splice(t, 0, moved as Item);
+  seq.index.text = null;
+  seq.index.version++;
+  return encodeStateAsUpdate(copy);
+}
+
+describe('snapshot order checked against the origins', () => {
+  it('takes every order integration gives through the fast paths', () => {
+    fc.assert(
+      fc.property(fc.array(editArb, { maxLength: 30 }), fc.boolean(), (edits, withMap) => {
+        const doc = history(edits, withMap);
+        const bytes = encodeStateAsUpdate(doc);
+        const fresh = makeDoc(50);
+        const fast = withMap
+          ? tryFastLoad(fresh, decodeUpdate(bytes), null, bytes)
+          : tryLoadTextSnapshot(fresh, bytes, null);
+        expect(fast).toBe(true);
+        expect(unitsOf(fresh)).toEqual(unitsOf(doc));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never gives a fresh replica another order than a replica integrating the same items', () => {
+    fc.assert(
+      fc.property(
+        fc.array(editArb, { minLength: 1, maxLength: 30 }),
+        fc.boolean(),
+        fc.nat(),
+        fc.nat(),
+        (edits, withMap, from, to) => {
+          const doc = history(edits, withMap);
+          const bytes = forged(doc, from, to);
+          if (bytes === null) return;
+          const text = doc.getText('t').toString();
+          // The replica that holds every item already: the forged snapshot changes nothing.
+          applyUpdate(doc, bytes);
+          expect(doc.getText('t').toString()).toBe(text);
+          // Fresh replicas, by every load path, end where integration puts the items.
+          const fresh = loadFast(bytes);
+          expect(fresh.getText('t').toString()).toBe(text);
+          expect(unitsOf(fresh)).toEqual(unitsOf(doc));
+          expect(unitsOf(loadGeneral(bytes))).toEqual(unitsOf(doc));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a forged order on both fast paths and leaves the empty document as it was', () => {
+    const a = makeDoc(1);
+    a.getText('t').insert(0, 'abc');
+    const b = makeDoc(2);
+    syncBoth(a, b);
+    a.getText('t').insert(1, 'X');
+    b.getText('t').insert(1, 'Y');
+    syncBoth(a, b);
+    const order = a.getText('t').toString();
+    expect(['aXYbc', 'aYXbc']).toContain(order);
+    // The two concurrent items swapped: a plausible order, with every origin still before or
+    // after where it should be, only the tie broken the other way.
+    const items = itemsOf(a).map((it) => it.content);
+    const i = items.findIndex((c) => c === 'X' || c === 'Y');
+    const bytes = forged(a, i, i + 1) as Uint8Array;
+    for (const path of ['text', 'general'] as const) {
+      const fresh = makeDoc(50);
+      const taken =
+        path === 'text'
+          ? tryLoadTextSnapshot(fresh, bytes, null)
+          : tryFastLoad(fresh, decodeUpdate(bytes), null, bytes);
+      expect(taken).toBe(false);
+      expect(fresh.store.clients.size).toBe(0);
+    }
+    expect(loadFast(bytes).getText('t').toString()).toBe(order);
+  });
+});
