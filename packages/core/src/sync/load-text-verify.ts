@@ -197,23 +197,34 @@ export function orderFollowsOrigins(
   for (let i = 0; i < n; i++) {
     pos[i] = p;
     p += len[i] as number;
-    for (let side = 0; side < 2; side++) {
-      const c = (side === 0 ? olClient[i] : orClient[i]) as number;
-      let j = NONE;
-      if (c !== NONE) {
-        const k = (side === 0 ? olClock[i] : orClock[i]) as number;
-        const table = tables === null ? null : tables[c];
-        if (table !== null && table !== undefined) {
-          j = k < table.length ? (table[k] as number) - 1 : NONE;
-          if (j >= n) j = NONE;
-        } else j = search === null ? NONE : search(c, k);
-        if (j === NONE) return false;
-        if (side === 0) lOff[i] = k - (clock[j] as number);
-        else rOff[i] = k - (clock[j] as number);
-      }
-      if (side === 0) lRun[i] = j;
-      else rRun[i] = j;
+    // Left origin.
+    let c = olClient[i] as number;
+    let j = NONE;
+    if (c !== NONE) {
+      const k = olClock[i] as number;
+      const table = tables === null ? null : tables[c];
+      if (table !== null && table !== undefined) {
+        j = k < table.length ? (table[k] as number) - 1 : NONE;
+        if (j >= n) j = NONE;
+      } else j = search === null ? NONE : search(c, k);
+      if (j === NONE) return false;
+      lOff[i] = k - (clock[j] as number);
     }
+    lRun[i] = j;
+    // Right origin.
+    c = orClient[i] as number;
+    j = NONE;
+    if (c !== NONE) {
+      const k = orClock[i] as number;
+      const table = tables === null ? null : tables[c];
+      if (table !== null && table !== undefined) {
+        j = k < table.length ? (table[k] as number) - 1 : NONE;
+        if (j >= n) j = NONE;
+      } else j = search === null ? NONE : search(c, k);
+      if (j === NONE) return false;
+      rOff[i] = k - (clock[j] as number);
+    }
+    rRun[i] = j;
   }
   // The list being built: the run after each run's last unit (NONE: the end), and the first.
   const nextRun = new Int32Array(n);
@@ -229,6 +240,25 @@ export function orderFollowsOrigins(
   for (let v = 0; v < n; v++) {
     const i = visit === null ? v : (visit[v] as number);
     if (state[i] === 2) continue;
+    // Most runs: both origins in, the right one next to the left one's unit (nothing was made
+    // between them since), and the left one ends its run: linked in without a scan.
+    const li = lRun[i] as number;
+    const ri = rRun[i] as number;
+    if (
+      (li === NONE || state[li] === 2) &&
+      (ri === NONE || state[ri] === 2) &&
+      (ri === NONE || rOff[i] === 0)
+    ) {
+      const after =
+        li === NONE ? headRun : (lOff[i] as number) + 1 === len[li] ? (nextRun[li] as number) : -2;
+      if (after === ri) {
+        nextRun[i] = ri;
+        if (li === NONE) headRun = i;
+        else nextRun[li] = i;
+        state[i] = 2;
+        continue;
+      }
+    }
     stack.push(i);
     state[i] = 1;
     while (stack.length > 0) {

@@ -11,6 +11,7 @@ import { decodeUpdate } from '../../src/format/update-codec.js';
 import type { Item } from '../../src/sequence/item.js';
 import { tryFastLoad } from '../../src/sync/load.js';
 import { tryLoadTextSnapshot } from '../../src/sync/load-text.js';
+import { newColumns, orderFollowsOrigins } from '../../src/sync/load-text-verify.js';
 import { loadFast, loadGeneral, makeDoc, syncBoth, unitsOf } from './helpers.js';
 
 const editArb = fc.record({
@@ -141,5 +142,62 @@ describe('snapshot order checked against the origins', () => {
       expect(fresh.store.clients.size).toBe(0);
     }
     expect(loadFast(bytes).getText('t').toString()).toBe(order);
+  });
+});
+
+describe('orderFollowsOrigins on hand-made runs', () => {
+  /** Runs of one replica (client 0, id 5), as `[clock, len, olClock | -1, orClock | -1]`. */
+  function check(runs: readonly (readonly [number, number, number, number])[]): boolean {
+    const cols = newColumns(runs.length);
+    runs.forEach(([clock, len, ol, or], i) => {
+      cols.client[i] = 0;
+      cols.clock[i] = clock;
+      cols.len[i] = len;
+      cols.olClient[i] = ol < 0 ? -1 : 0;
+      cols.olClock[i] = Math.max(ol, 0);
+      cols.orClient[i] = or < 0 ? -1 : 0;
+      cols.orClock[i] = Math.max(or, 0);
+    });
+    const span = runs.reduce((m, [clock, len]) => Math.max(m, clock + len), 0);
+    const table = new Int32Array(span);
+    runs.forEach(([clock], i) => {
+      table[clock] = i + 1;
+    });
+    return orderFollowsOrigins(cols, () => 5, [table]);
+  }
+
+  it('takes typing in order and an insertion between two runs', () => {
+    // "ab" typed, then "X" between them: a X b.
+    expect(
+      check([
+        [0, 1, -1, -1],
+        [2, 1, 0, 1],
+        [1, 1, 0, -1],
+      ]),
+    ).toBe(true);
+  });
+
+  it('refuses a run before its left origin, inside a stored run, or in an origin cycle', () => {
+    expect(
+      check([
+        [2, 1, 0, 1],
+        [0, 1, -1, -1],
+        [1, 1, 0, -1],
+      ]),
+    ).toBe(false); // X before a
+    expect(
+      check([
+        [0, 2, 3, -1],
+        [2, 2, 1, -1],
+      ]),
+    ).toBe(false); // each after the other
+    expect(check([[0, 2, 1, -1]])).toBe(false); // its own left origin
+    // "abc" typed as one run, "X" between a and b stored after the run.
+    expect(
+      check([
+        [0, 3, -1, -1],
+        [3, 1, 0, 1],
+      ]),
+    ).toBe(false);
   });
 });
