@@ -12,8 +12,9 @@ export const DENSE_SPAN = 64;
 /**
  * One pass over the parsed items: give each live item (`live[i]` is 1) its slice of `text`, check that every
  * origin is inside its replica's clock range `0 .. sums[c]-1` (enough once the ranges are shown to
- * be tiled), and note where each run starts in `tables[c]` (replicas with a dense table). False
- * when an origin is out of range or two runs overlap.
+ * be tiled), and note which run holds each unit in `tables[c]` (replicas with a dense table: the
+ * run's index + 1 for each of its clocks). False when an origin is out of range or a run starts
+ * inside another.
  */
 export function fill(
   items: readonly Item[],
@@ -34,9 +35,11 @@ export function fill(
     if (it.orClient !== NO_CLIENT && !(it.orClock < (sums[it.orClient] as number))) return false;
     const table = tables[it.client];
     if (table !== null && table !== undefined) {
-      // Within range, and no two runs starting at one clock.
-      if (it.clock + it.len > table.length || table[it.clock] !== 0) return false;
-      table[it.clock] = i + 1;
+      // Within range, and no run starting inside another: every unit names its run.
+      const clock = it.clock;
+      const end = clock + it.len;
+      if (end > table.length || table[clock] !== 0) return false;
+      table.fill(i + 1, clock, end);
     }
   }
   return true;
@@ -44,7 +47,7 @@ export function fill(
 
 /**
  * The items of client `c` in clock order, or null unless they tile `0 .. sum-1` exactly
- * (`count` items, lengths summing to `sum`). With a dense table of run starts (from
+ * (`count` items, lengths summing to `sum`). With a dense table of units (from
  * {@link fill}) this is a walk with no sort; otherwise (long runs, few items) a sort.
  */
 export function clockOrder(

@@ -123,50 +123,12 @@ function sparseFinder(cols: RunColumns, tables: readonly (Int32Array | null)[]):
 }
 
 /**
- * The runs in clock order, replica after replica: through the dense tables (one entry per unit,
- * as {@link orderFollowsOrigins} left them) or by sorting the others' runs.
- */
-function creationOrder(cols: RunColumns, tables: readonly (Int32Array | null)[]): Int32Array {
-  const n = cols.n;
-  const out = new Int32Array(n);
-  let k = 0;
-  let sparse: number[] | null = null;
-  for (let c = 0; c < tables.length; c++) {
-    const table = tables[c];
-    if (table === null || table === undefined) continue;
-    for (let clock = 0; clock < table.length; ) {
-      const j = (table[clock] as number) - 1;
-      if (j >= 0 && j < n) {
-        out[k++] = j;
-        clock += cols.len[j] as number;
-      } else clock++;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    const table = tables[cols.client[i] as number];
-    if (table !== null && table !== undefined) continue;
-    if (sparse === null) sparse = [];
-    sparse.push(i);
-  }
-  if (sparse !== null) {
-    sparse.sort(
-      (a, b) =>
-        (cols.client[a] as number) - (cols.client[b] as number) ||
-        (cols.clock[a] as number) - (cols.clock[b] as number),
-    );
-    for (const i of sparse) out[k++] = i;
-  }
-  return out;
-}
-
-/**
  * True when the runs of `cols` (one sequence's runs in stored order) are in exactly the order
  * integrating them by their origins gives. `idOf` gives a client's replica id (ties between
- * concurrent runs go to the lower id). Units are found through `tables` (per client index: the
- * fast load's dense table of run starts, or null; the dense ones are overwritten with one entry
- * per unit, the run's index + 1, marks' entries past the runs left alone) and, for the other
- * clients, by search; or, when `tables` is null, through `find`. An origin outside the runs
- * refuses.
+ * concurrent runs go to the lower id). Units are found through `tables`, per client index: the
+ * fast load's dense table of units (each unit's run index + 1; entries past the runs are marks)
+ * or null, for a replica of few long runs, searched in clock order. Or, when `tables` is null,
+ * through `find`. An origin outside the runs refuses.
  */
 export function orderFollowsOrigins(
   cols: RunColumns,
@@ -175,175 +137,260 @@ export function orderFollowsOrigins(
   find: FindRun | null = null,
 ): boolean {
   const n = cols.n;
-  const { client, clock, len, olClient, olClock, orClient, orClock } = cols;
-  let search = find;
+  const len = cols.len;
+  let units = 0;
+  for (let i = 0; i < n; i++) units += len[i] as number;
+  const lRun = new Int32Array(n).fill(UNKNOWN);
+  const list: ListState = {
+    next: new Int32Array(n),
+    head: NONE,
+    state: new Uint8Array(n),
+    budget: 8 * units + 65536,
+    pos: null,
+    taken: 0,
+  };
+  const ctx: Ctx = {
+    cols,
+    idOf,
+    tables,
+    find,
+    lRun,
+    lOff: new Int32Array(n),
+    rRun: new Int32Array(n),
+    rOff: new Int32Array(n),
+    list,
+    stack: [],
+  };
+  // Runs are taken in each replica's clock order where the tables give it: the order they were
+  // made in, so nearly every run's origins are in and it links in without a scan (its right
+  // origin is next to its left one). The rest, and every run without a table, in stored order.
   if (tables !== null) {
-    for (let i = 0; i < n; i++) {
-      const table = tables[client[i] as number];
-      if (table !== null && table !== undefined) {
-        const k = clock[i] as number;
-        table.fill(i + 1, k, k + (len[i] as number));
-      } else search ??= sparseFinder(cols, tables);
-    }
-  }
-  /** Each run's place (of its first unit) in the stored order. */
-  const pos = new Float64Array(n);
-  /** The runs holding each run's left and right origins (NONE: none), and the offsets in them. */
-  const lRun = new Int32Array(n);
-  const lOff = new Int32Array(n);
-  const rRun = new Int32Array(n);
-  const rOff = new Int32Array(n);
-  let p = 0;
-  for (let i = 0; i < n; i++) {
-    pos[i] = p;
-    p += len[i] as number;
-    // Left origin.
-    let c = olClient[i] as number;
-    let j = NONE;
-    if (c !== NONE) {
-      const k = olClock[i] as number;
-      const table = tables === null ? null : tables[c];
-      if (table !== null && table !== undefined) {
-        j = k < table.length ? (table[k] as number) - 1 : NONE;
-        if (j >= n) j = NONE;
-      } else j = search === null ? NONE : search(c, k);
-      if (j === NONE) return false;
-      lOff[i] = k - (clock[j] as number);
-    }
-    lRun[i] = j;
-    // Right origin.
-    c = orClient[i] as number;
-    j = NONE;
-    if (c !== NONE) {
-      const k = orClock[i] as number;
-      const table = tables === null ? null : tables[c];
-      if (table !== null && table !== undefined) {
-        j = k < table.length ? (table[k] as number) - 1 : NONE;
-        if (j >= n) j = NONE;
-      } else j = search === null ? NONE : search(c, k);
-      if (j === NONE) return false;
-      rOff[i] = k - (clock[j] as number);
-    }
-    rRun[i] = j;
-  }
-  // The list being built: the run after each run's last unit (NONE: the end), and the first.
-  const nextRun = new Int32Array(n);
-  let headRun = NONE;
-  let budget = 8 * p + 65536;
-  // Integrate every run after its origins' runs (depth first, explicit stack), each as
-  // `integrateItem` does, comparing places by the stored order. Runs are taken in each replica's
-  // clock order where the tables give it: the order they were made in, so nearly every run's
-  // origins are in and its scan ends at once (its right origin is next to its left one).
-  const state = new Uint8Array(n); // 0 waiting, 1 on the stack, 2 integrated
-  const stack: number[] = [];
-  const visit = tables === null ? null : creationOrder(cols, tables);
-  for (let v = 0; v < n; v++) {
-    const i = visit === null ? v : (visit[v] as number);
-    if (state[i] === 2) continue;
-    // Most runs: both origins in, the right one next to the left one's unit (nothing was made
-    // between them since), and the left one ends its run: linked in without a scan.
-    const li = lRun[i] as number;
-    const ri = rRun[i] as number;
-    if (
-      (li === NONE || state[li] === 2) &&
-      (ri === NONE || state[ri] === 2) &&
-      (ri === NONE || rOff[i] === 0)
-    ) {
-      const after =
-        li === NONE ? headRun : (lOff[i] as number) + 1 === len[li] ? (nextRun[li] as number) : -2;
-      if (after === ri) {
-        nextRun[i] = ri;
-        if (li === NONE) headRun = i;
-        else nextRun[li] = i;
-        state[i] = 2;
-        continue;
+    for (let c = 0; c < tables.length; c++) {
+      const table = tables[c];
+      if (table === null || table === undefined) continue;
+      for (let k = 0; k < table.length; ) {
+        const i = (table[k] as number) - 1;
+        if (i < 0 || i >= n) {
+          k++;
+          continue;
+        }
+        if (!take(ctx, i)) return false;
+        k += len[i] as number;
       }
     }
-    stack.push(i);
-    state[i] = 1;
-    while (stack.length > 0) {
-      const x = stack[stack.length - 1] as number;
-      const li = lRun[x] as number;
-      const ri = rRun[x] as number;
-      const dep = li !== NONE && state[li] !== 2 ? li : ri !== NONE && state[ri] !== 2 ? ri : NONE;
-      if (dep !== NONE) {
-        if (state[dep] === 1) return false; // an origin cycle
-        state[dep] = 1;
-        stack.push(dep);
-        continue;
-      }
-      const lo = lOff[x] as number;
-      const ro = rOff[x] as number;
-      const pl = li === NONE ? -1 : (pos[li] as number) + lo;
-      const pr = ri === NONE ? 0 : (pos[ri] as number) + ro;
-      // The scan's cursor: unit `off` of run `oi` (NONE: the end), and the unit before it.
-      let lastI = li;
-      let lastOff = li === NONE ? 0 : lo;
-      let oi: number;
-      let off = 0;
-      if (li === NONE) oi = headRun;
-      else if (lo + 1 < (len[li] as number)) {
-        oi = li;
-        off = lo + 1;
-      } else oi = nextRun[li] as number;
-      let destI = oi;
-      let destOff = off;
-      let prevI = lastI;
-      let prevOff = lastOff;
-      let scanning = false;
-      for (;;) {
-        if (!scanning) {
-          destI = oi;
-          destOff = off;
-          prevI = lastI;
-          prevOff = lastOff;
-        }
-        if (oi === NONE || (oi === ri && off === ro)) break;
-        if (--budget < 0) return false;
-        // A unit's left origin is the one before it in its run, or the run's left origin.
-        let cl: number;
-        if (off > 0) cl = li === NONE ? 1 : (pos[oi] as number) + off - 1 - pl;
-        else {
-          const ol = lRun[oi] as number;
-          if (ol === NONE) cl = li === NONE ? 0 : -1;
-          else cl = li === NONE ? 1 : (pos[ol] as number) + (lOff[oi] as number) - pl;
-        }
-        if (cl < 0) break;
-        if (cl === 0) {
-          const or = rRun[oi] as number;
-          let cr: number;
-          if (or === NONE) cr = ri === NONE ? 0 : 1;
-          else cr = ri === NONE ? -1 : (pos[or] as number) + (rOff[oi] as number) - pr;
-          if (cr < 0) scanning = true;
-          else if (cr === 0) {
-            const mine = idOf(client[x] as number);
-            if (mine < idOf(client[oi] as number)) break;
-            scanning = false;
-          } else scanning = false;
-        }
-        lastI = oi;
-        lastOff = off;
-        if (off + 1 < (len[oi] as number)) off++;
-        else {
-          oi = nextRun[oi] as number;
-          off = 0;
-        }
-      }
-      // Landing inside a stored run: the stored order cannot be the integrated one.
-      if (destOff !== 0) return false;
-      if (prevI !== NONE && prevOff + 1 !== len[prevI]) return false;
-      nextRun[x] = destI;
-      if (prevI === NONE) headRun = x;
-      else nextRun[prevI] = x;
-      state[x] = 2;
-      stack.pop();
-    }
   }
+  if (list.taken < n) for (let i = 0; i < n; i++) if (!take(ctx, i)) return false;
   // The list is the stored order, run by run.
-  let at = headRun;
+  const next = list.next;
+  let at = list.head;
   for (let i = 0; i < n; i++) {
     if (at !== i) return false;
-    at = nextRun[i] as number;
+    at = next[i] as number;
   }
   return at === NONE;
+}
+
+/** Not looked up yet (in {@link Ctx.lRun}). */
+const UNKNOWN = -2;
+
+/**
+ * The run holding unit `(c, k)` (NONE when no run of `ctx` does): one read of the replica's
+ * dense table, or a search.
+ */
+function runAt(ctx: Ctx, c: number, k: number): number {
+  const tables = ctx.tables;
+  const table = tables === null ? null : tables[c];
+  if (table !== null && table !== undefined) {
+    const j = k < table.length ? (table[k] as number) - 1 : NONE;
+    return j < ctx.cols.n ? j : NONE;
+  }
+  if (ctx.find === null && tables !== null) ctx.find = sparseFinder(ctx.cols, tables);
+  return ctx.find === null ? NONE : ctx.find(c, k);
+}
+
+/** Look up run `i`'s origins (once); false when one is not a unit of the runs. */
+function resolve(ctx: Ctx, i: number): boolean {
+  if (ctx.lRun[i] !== UNKNOWN) return true;
+  const { olClient, olClock, orClient, orClock, clock } = ctx.cols;
+  let j = NONE;
+  const lc = olClient[i] as number;
+  if (lc !== NONE) {
+    const k = olClock[i] as number;
+    j = runAt(ctx, lc, k);
+    if (j === NONE) return false;
+    ctx.lOff[i] = k - (clock[j] as number);
+  }
+  let r = NONE;
+  const rc = orClient[i] as number;
+  if (rc !== NONE) {
+    const k = orClock[i] as number;
+    r = runAt(ctx, rc, k);
+    if (r === NONE) return false;
+    ctx.rOff[i] = k - (clock[r] as number);
+  }
+  ctx.lRun[i] = j;
+  ctx.rRun[i] = r;
+  return true;
+}
+
+/** The list of runs being built by {@link orderFollowsOrigins}. */
+interface ListState {
+  /** The run after each run's last unit (NONE: the end). */
+  readonly next: Int32Array;
+  /** The first run (NONE: empty). */
+  head: number;
+  /** Per run: 0 waiting, 1 on the stack, 2 in the list. */
+  readonly state: Uint8Array;
+  /** Scan steps left. */
+  budget: number;
+  /** Each run's place (of its first unit) in the stored order, made when a scan first needs it. */
+  pos: Float64Array | null;
+  /** Runs in the list. */
+  taken: number;
+}
+
+/** What {@link take} and {@link integrate} read. */
+interface Ctx {
+  readonly cols: RunColumns;
+  readonly idOf: (client: number) => number;
+  readonly tables: readonly (Int32Array | null)[] | null;
+  /** Finds units of replicas without a table (made on first need when there are tables). */
+  find: FindRun | null;
+  /** Per run: the run holding its left origin (NONE: none; UNKNOWN: not looked up yet). */
+  readonly lRun: Int32Array;
+  readonly lOff: Int32Array;
+  readonly rRun: Int32Array;
+  readonly rOff: Int32Array;
+  readonly list: ListState;
+  readonly stack: number[];
+}
+
+/** Put run `i` in the list after its origins' runs (depth first); false if refused. */
+function take(ctx: Ctx, i: number): boolean {
+  const { lRun, lOff, rRun, rOff, list, stack } = ctx;
+  const state = list.state;
+  if (state[i] === 2) return true;
+  if (!resolve(ctx, i)) return false;
+  // Most runs: both origins in, the right one next to the left one's unit (nothing was made
+  // between them since), and the left one ends its run: linked in without a scan.
+  const li = lRun[i] as number;
+  const ri = rRun[i] as number;
+  if ((li === NONE || state[li] === 2) && (ri === NONE || (state[ri] === 2 && rOff[i] === 0))) {
+    const next = list.next;
+    const after =
+      li === NONE ? list.head : (lOff[i] as number) + 1 === ctx.cols.len[li] ? (next[li] as number) : -2;
+    if (after === ri) {
+      next[i] = ri;
+      if (li === NONE) list.head = i;
+      else next[li] = i;
+      state[i] = 2;
+      list.taken++;
+      return true;
+    }
+  }
+  stack.push(i);
+  state[i] = 1;
+  while (stack.length > 0) {
+    const x = stack[stack.length - 1] as number;
+    if (!resolve(ctx, x)) return false;
+    const l = lRun[x] as number;
+    const r = rRun[x] as number;
+    const dep = l !== NONE && state[l] !== 2 ? l : r !== NONE && state[r] !== 2 ? r : NONE;
+    if (dep !== NONE) {
+      if (state[dep] === 1) return false; // an origin cycle
+      state[dep] = 1;
+      stack.push(dep);
+      continue;
+    }
+    if (!integrate(ctx, x)) return false;
+    state[x] = 2;
+    list.taken++;
+    stack.pop();
+  }
+  return true;
+}
+
+/**
+ * Integrate run `x` (its origins' runs in the list) as `integrateItem` does, comparing places by
+ * the stored order; false when it lands inside a stored run or the scans run out of budget.
+ */
+function integrate(ctx: Ctx, x: number): boolean {
+  const { cols, idOf, lRun, lOff, rRun, rOff, list } = ctx;
+  const { len, client } = cols;
+  const next = list.next;
+  let pos = list.pos;
+  if (pos === null) {
+    pos = new Float64Array(cols.n);
+    let p = 0;
+    for (let i = 0; i < cols.n; i++) {
+      pos[i] = p;
+      p += len[i] as number;
+    }
+    list.pos = pos;
+  }
+  const li = lRun[x] as number;
+  const ri = rRun[x] as number;
+  const lo = lOff[x] as number;
+  const ro = rOff[x] as number;
+  const pl = li === NONE ? -1 : (pos[li] as number) + lo;
+  const pr = ri === NONE ? 0 : (pos[ri] as number) + ro;
+  // The scan's cursor: unit `off` of run `oi` (NONE: the end), and the unit before it.
+  let lastI = li;
+  let lastOff = li === NONE ? 0 : lo;
+  let oi: number;
+  let off = 0;
+  if (li === NONE) oi = list.head;
+  else if (lo + 1 < (len[li] as number)) {
+    oi = li;
+    off = lo + 1;
+  } else oi = next[li] as number;
+  let destI = oi;
+  let destOff = off;
+  let prevI = lastI;
+  let prevOff = lastOff;
+  let scanning = false;
+  for (;;) {
+    if (!scanning) {
+      destI = oi;
+      destOff = off;
+      prevI = lastI;
+      prevOff = lastOff;
+    }
+    if (oi === NONE || (oi === ri && off === ro)) break;
+    if (--list.budget < 0) return false;
+    // A unit's left origin is the one before it in its run, or the run's left origin.
+    let cl: number;
+    if (off > 0) cl = li === NONE ? 1 : (pos[oi] as number) + off - 1 - pl;
+    else {
+      const ol = lRun[oi] as number;
+      if (ol === NONE) cl = li === NONE ? 0 : -1;
+      else cl = li === NONE ? 1 : (pos[ol] as number) + (lOff[oi] as number) - pl;
+    }
+    if (cl < 0) break;
+    if (cl === 0) {
+      const or = rRun[oi] as number;
+      let cr: number;
+      if (or === NONE) cr = ri === NONE ? 0 : 1;
+      else cr = ri === NONE ? -1 : (pos[or] as number) + (rOff[oi] as number) - pr;
+      if (cr < 0) scanning = true;
+      else if (cr === 0) {
+        if (idOf(client[x] as number) < idOf(client[oi] as number)) break;
+        scanning = false;
+      } else scanning = false;
+    }
+    lastI = oi;
+    lastOff = off;
+    if (off + 1 < (len[oi] as number)) off++;
+    else {
+      oi = next[oi] as number;
+      off = 0;
+    }
+  }
+  // Landing inside a stored run: the stored order cannot be the integrated one.
+  if (destOff !== 0) return false;
+  if (prevI !== NONE && prevOff + 1 !== len[prevI]) return false;
+  next[x] = destI;
+  if (prevI === NONE) list.head = x;
+  else next[prevI] = x;
+  return true;
 }

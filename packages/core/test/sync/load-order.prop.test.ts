@@ -160,8 +160,8 @@ describe('orderFollowsOrigins on hand-made runs', () => {
     });
     const span = runs.reduce((m, [clock, len]) => Math.max(m, clock + len), 0);
     const table = new Int32Array(span);
-    runs.forEach(([clock], i) => {
-      table[clock] = i + 1;
+    runs.forEach(([clock, len], i) => {
+      table.fill(i + 1, clock, clock + len);
     });
     return orderFollowsOrigins(cols, () => 5, [table]);
   }
