@@ -5,6 +5,7 @@
  */
 import { type Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
+import type { RunColumns } from './load-text-verify.js';
 
 /** Largest clock span per item (on average) for which a replica's clocks get a dense table. */
 export const DENSE_SPAN = 64;
@@ -22,24 +23,29 @@ export function fill(
   text: string,
   sums: readonly number[],
   tables: (Int32Array | null)[],
+  cols: RunColumns,
 ): boolean {
+  // The fields come from the columns: a cold load runs this loop once, and a getter call per
+  // field would cost more than the loop.
+  const { client, clock, len, olClient, olClock, orClient, orClock } = cols;
   let at = 0;
   for (let i = 0; i < items.length; i++) {
-    const it = items[i] as Item;
+    const n = len[i] as number;
     if (live[i] === 1) {
-      const n = it.len;
-      it.content = text.slice(at, at + n);
+      (items[i] as Item).content = text.slice(at, at + n);
       at += n;
     }
-    if (it.olClient !== NO_CLIENT && !(it.olClock < (sums[it.olClient] as number))) return false;
-    if (it.orClient !== NO_CLIENT && !(it.orClock < (sums[it.orClient] as number))) return false;
-    const table = tables[it.client];
+    const ol = olClient[i] as number;
+    if (ol !== NO_CLIENT && !((olClock[i] as number) < (sums[ol] as number))) return false;
+    const or = orClient[i] as number;
+    if (or !== NO_CLIENT && !((orClock[i] as number) < (sums[or] as number))) return false;
+    const table = tables[client[i] as number];
     if (table !== null && table !== undefined) {
       // Within range, and no run starting inside another: every unit names its run.
-      const clock = it.clock;
-      const end = clock + it.len;
-      if (end > table.length || table[clock] !== 0) return false;
-      table.fill(i + 1, clock, end);
+      const start = clock[i] as number;
+      const end = start + n;
+      if (end > table.length || table[start] !== 0) return false;
+      table.fill(i + 1, start, end);
     }
   }
   return true;

@@ -422,7 +422,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     const sum = sums[c] as number;
     tables.push(count > 0 && sum <= DENSE_SPAN * count + 65536 ? new Int32Array(sum) : null);
   }
-  if (!fill(items, parsed.live, text, sums, tables)) return false;
+  if (!fill(items, parsed.live, text, sums, tables, parsed.cols)) return false;
   // Marks are structs of the text's root, made once the items proved sound.
   const root = parsed.marks.length === 0 ? null : (doc.root('text', name) as Text);
   const marks = root === null ? [] : markStructs(root, parsed.marks);
