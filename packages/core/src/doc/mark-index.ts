@@ -13,12 +13,14 @@
  *
  * So the boundaries live in one list sorted by position, with a Fenwick tree over the gaps between
  * neighbours: an edit moves a suffix of the list in O(log b), plus the boundaries at an insert's
- * place or inside a deleted range (each is moved on its own). A new mark waits in a short side
- * list, whose boundaries each edit moves one by one, until {@link SIDE_MARKS} of them are merged
- * into the sorted list in one pass: O(b) per {@link SIDE_MARKS} marks instead of a sort per batch
- * of edits. Reading the formatting at `q` needs no position: with `S` the number of listed
- * boundaries at or before `q` (one descent of the tree), a listed mark covers `q` exactly when its
- * start's slot is below `S` and its end's is not.
+ * place or inside a deleted range (each is moved on its own; at an insert's place only those
+ * anchored after the unit before it are looked at, found by that unit). A new mark waits in a
+ * side list that edits do not touch, until {@link SIDE_MARKS} marks wait: then they are resolved
+ * from their anchors (which give where they are after every edit since) and merged into the
+ * sorted list from the back, only the slots from the first new one's place moving. Reading the
+ * formatting at `q` needs no position for listed marks: with `S` the number of listed boundaries
+ * at or before `q` (one descent of the tree), one covers `q` exactly when its start's slot is
+ * below `S` and its end's is not; the few waiting marks are resolved from their anchors.
  */
 
 import { NO_CLIENT } from '../sequence/item.js';
@@ -60,11 +62,15 @@ export class MarkIndex {
   private tree = new Float64Array(1);
   /** Highest power of two <= b (0 when empty). */
   private top = 0;
-  /** Per boundary: its slot, or `-1 - k` for entry k of the side list. */
+  /**
+   * Per client index and clock, the boundaries anchored after that unit (an edge anchor: client
+   * `NO_CLIENT`, clock 0): the only ones an insert right after that unit holds back.
+   */
+  private readonly after = new Map<number, Map<number, number[]>>();
+  /** Per boundary: its slot, or -1 while in the side list. */
   private readonly slotOf: number[] = [];
-  /** The side list: boundaries and their positions. */
+  /** The side list: boundaries of marks added since the last merge, not yet placed. */
   private sideIds: number[] = [];
-  private sidePos: number[] = [];
   /** The position of the slot the last {@link MarkIndex.lowerBound} found. */
   private found = 0;
   /**
@@ -90,6 +96,7 @@ export class MarkIndex {
         anchorBoundary(seq, op.endClient, op.endClock, op.endAfter),
       );
       this.slotOf.push(0, 0);
+      this.noteAfter(this.ops.length - 1);
     }
     const order = sortedOrder(pos);
     const values = new Float64Array(order.length);
@@ -97,15 +104,13 @@ export class MarkIndex {
     this.build(order, values);
   }
 
-  /** Add a mark, resolved from its anchors on the sequence as it is now. */
+  /** Add a mark (placed from its anchors at the next merge). */
   add(op: MarkOp): void {
     const j = this.ops.length;
     this.ops.push(op);
-    for (let id = 2 * j; id <= 2 * j + 1; id++) {
-      this.slotOf.push(-1 - this.sideIds.length);
-      this.sideIds.push(id);
-      this.sidePos.push(this.resolve(id));
-    }
+    this.noteAfter(j);
+    this.slotOf.push(-1, -1);
+    this.sideIds.push(2 * j, 2 * j + 1);
     if (this.sideIds.length >= 2 * this.sideMarks) this.merge();
   }
 
@@ -122,28 +127,25 @@ export class MarkIndex {
       // hold p, so only the order changes).
       let held = first;
       if (this.found === p) {
-        const order = this.order;
-        const gap = this.gap;
-        const slotOf = this.slotOf;
-        for (let i = first; i < b && (i === first || gap[i] === 0); i++) {
-          const id = order[i] as number;
-          if (this.stays(id, p, n, lc, lk)) {
-            const other = order[held] as number;
-            order[i] = other;
-            order[held] = id;
-            slotOf[other] = i;
-            slotOf[id] = held;
-            held++;
+        if (lc === AFTER_TOMBSTONES) {
+          // Each boundary of the group read from its anchor.
+          const gap = this.gap;
+          for (let i = first; i < b && (i === first || gap[i] === 0); i++) {
+            const id = this.order[i] as number;
+            if (this.staysBeforeDead(id, p, n)) this.swap(i, held++);
           }
+        } else {
+          // Only boundaries anchored after the unit before (visible: they are at p) stay; those
+          // listed go to the front of the group.
+          const stay = this.after.get(lc)?.get(lc === NO_CLIENT ? 0 : lk);
+          if (stay !== undefined)
+            for (const id of stay) {
+              const s = this.slotOf[id] as number;
+              if (s >= held) this.swap(s, held++);
+            }
         }
       }
       if (held < b) this.addAt(held, n);
-    }
-    const ids = this.sideIds;
-    const pos = this.sidePos;
-    for (let k = 0; k < pos.length; k++) {
-      const f = pos[k] as number;
-      if (f > p || (f === p && !this.stays(ids[k] as number, p, n, lc, lk))) pos[k] = f + n;
     }
   }
 
@@ -165,12 +167,6 @@ export class MarkIndex {
       v += next;
     }
     if (i < b) this.addAt(i, -n);
-    const pos = this.sidePos;
-    for (let k = 0; k < pos.length; k++) {
-      const f = pos[k] as number;
-      if (f >= end) pos[k] = f - n;
-      else if (f > p) pos[k] = p;
-    }
   }
 
   /**
@@ -179,15 +175,23 @@ export class MarkIndex {
    */
   attributesAt(q: number, ids: readonly number[]): Attributes {
     const s = this.lowerBound(q + 1);
-    const { ops, slotOf, sidePos } = this;
+    const { ops, slotOf } = this;
     const win = new Map<string, MarkOp>();
     for (let j = 0; j < ops.length; j++) {
+      // Marks of the side list (-1, -1) are left out here.
       const a = slotOf[2 * j] as number;
       const z = slotOf[2 * j + 1] as number;
-      if (a >= 0) {
-        if (a >= s || z < s) continue;
-      } else if ((sidePos[-1 - a] as number) > q || (sidePos[-1 - z] as number) <= q) continue;
+      if (a >= s || z < s) continue;
       const op = ops[j] as MarkOp;
+      const cur = win.get(op.key);
+      if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
+    }
+    // Those of the side list from their anchors (a merge would move most of the list).
+    const side = this.sideIds;
+    for (let k = 0; k < side.length; k += 2) {
+      const id = side[k] as number;
+      if (this.resolve(id) > q || this.resolve(id + 1) <= q) continue;
+      const op = ops[id >> 1] as MarkOp;
       const cur = win.get(op.key);
       if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
     }
@@ -201,13 +205,13 @@ export class MarkIndex {
 
   /** The marks covering something, with their positions, in the order they were added. */
   resolved(): MarkInterval[] {
+    if (this.sideIds.length > 0) this.merge();
     const pos = new Float64Array(this.slotOf.length);
     let sum = 0;
     for (let i = 0; i < this.b; i++) {
       sum += this.gap[i] as number;
       pos[this.order[i] as number] = sum;
     }
-    for (let k = 0; k < this.sideIds.length; k++) pos[this.sideIds[k] as number] = this.sidePos[k] as number;
     const out: MarkInterval[] = [];
     for (let j = 0; j < this.ops.length; j++) {
       const from = pos[2 * j] as number;
@@ -215,6 +219,36 @@ export class MarkIndex {
       if (from < to) out.push({ from, to, op: this.ops[j] as MarkOp });
     }
     return out;
+  }
+
+  /** Exchange the boundaries of slots `i` and `j`. */
+  private swap(i: number, j: number): void {
+    const order = this.order;
+    const a = order[i] as number;
+    const z = order[j] as number;
+    order[i] = z;
+    order[j] = a;
+    this.slotOf[z] = i;
+    this.slotOf[a] = j;
+  }
+
+  /** Record mark `j`'s boundaries that are anchored after a unit in {@link MarkIndex.after}. */
+  private noteAfter(j: number): void {
+    const op = this.ops[j] as MarkOp;
+    if (op.startAfter) this.addAfter(2 * j, op.startClient, op.startClock);
+    if (op.endAfter) this.addAfter(2 * j + 1, op.endClient, op.endClock);
+  }
+
+  private addAfter(id: number, client: number, clock: number): void {
+    let byClock = this.after.get(client);
+    if (byClock === undefined) {
+      byClock = new Map();
+      this.after.set(client, byClock);
+    }
+    const key = client === NO_CLIENT ? 0 : clock;
+    const list = byClock.get(key);
+    if (list === undefined) byClock.set(key, [id]);
+    else list.push(id);
   }
 
   /** Boundary `id` resolved from its anchor. */
@@ -225,17 +259,14 @@ export class MarkIndex {
       : anchorBoundary(this.seq, op.endClient, op.endClock, op.endAfter);
   }
 
-  /** Whether boundary `id`, at the place `p` of `n` units inserted after (`lc`, `lk`), stays before them. */
-  private stays(id: number, p: number, n: number, lc: number, lk: number): boolean {
-    if (lc === AFTER_TOMBSTONES) {
-      const r = this.resolve(id);
-      if (r !== p && r !== p + n) this.broken = true;
-      return r === p;
-    }
-    const op = this.ops[id >> 1] as MarkOp;
-    if ((id & 1) === 0)
-      return op.startAfter && op.startClient === lc && (lc === NO_CLIENT || op.startClock === lk);
-    return op.endAfter && op.endClient === lc && (lc === NO_CLIENT || op.endClock === lk);
+  /**
+   * Whether boundary `id`, at the place `p` of `n` units just inserted after tombstones, stays
+   * before them: read from its anchor.
+   */
+  private staysBeforeDead(id: number, p: number, n: number): boolean {
+    const r = this.resolve(id);
+    if (r !== p && r !== p + n) this.broken = true;
+    return r === p;
   }
 
   /** The first slot whose position is >= p (b when none); its position goes to `found`. */
@@ -269,8 +300,9 @@ export class MarkIndex {
    */
   private merge(): void {
     const ids = this.sideIds;
-    const pos = this.sidePos;
     const k = ids.length;
+    // Resolved now: the new marks' anchors give where they are after every edit since.
+    const pos = ids.map((id) => this.resolve(id));
     const bySide = Array.from({ length: k }, (_, i) => i).sort(
       (x, y) => (pos[x] as number) - (pos[y] as number),
     );
@@ -319,7 +351,6 @@ export class MarkIndex {
     this.b = total;
     this.setTop();
     this.sideIds = [];
-    this.sidePos = [];
   }
 
   /** The position of slot `n - 1` (0 when n is 0). */

@@ -149,10 +149,13 @@ export function checkAttributes(attributes: unknown): asserts attributes is Attr
     Object.getPrototypeOf(attributes) !== Object.prototype
   )
     throw new AccordError('invalid-argument', 'attributes must be a plain object');
-  for (const [k, v] of Object.entries(attributes)) {
+  const attrs = attributes as Record<string, unknown>;
+  for (const k of Object.keys(attrs)) {
     if (k.length === 0 || k.length > MAX_MARK_KEY)
       throw new AccordError('invalid-argument', `attribute names must have 1..${MAX_MARK_KEY} characters`);
-    if (v !== undefined) assertJsonValue(v);
+    const v = attrs[k];
+    // The usual values (`true`, `null`, a string) need no walk.
+    if (v !== undefined && v !== true && v !== null && typeof v !== 'string') assertJsonValue(v);
   }
 }
 

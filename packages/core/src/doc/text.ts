@@ -147,7 +147,8 @@ export class Text extends SequenceContainer {
       const track = this.tracksIntervals();
       if (dead === null) {
         const version = seq.index.version;
-        seq.insertLocal(at, text, 0, this.doc.nextClock);
+        // The last lookup was `find(at - 1)` above (or in `anchoredAfter`): reused.
+        seq.insertLocal(at, text, 0, this.doc.nextClock, at > 0);
         // Still right before the tombstones walked (see `deadAnchorAfter`).
         if (this.freeRunVersion === version) this.freeRunVersion = seq.index.version;
         if (track) this.noteEdit(at, text.length, lc, lk);

@@ -7,6 +7,7 @@
  * read from their anchors) come often.
  */
 import { type AttributesPatch, applyUpdate, Doc, encodeStateAsUpdate, type Text } from '@accord/core';
+import { encodeUpdate, type MarkRecord } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { markIndexTuning, SIDE_MARKS } from '../../src/doc/mark-index.js';
@@ -117,6 +118,49 @@ describe('MarkIndex (property)', () => {
         sameAsFresh(doc, t);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('a remote mark anchored at the edges of the text stays there while text is typed at either end', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ sAfter: fc.boolean(), eAfter: fc.boolean(), sClock: fc.nat(9), eClock: fc.nat(9) }),
+        fc.array(fc.nat(3), { minLength: 1, maxLength: 12 }),
+        (edges, steps) => {
+          markIndexTuning.sideMarks = 1;
+          let now = 1_000_000;
+          const doc = new Doc({ clientId: 1, now: () => now++ });
+          const t = doc.getText('t');
+          t.insert(0, 'abc');
+          t.format(1, 1, { bold: true });
+          t.attributesAt(0);
+          // Edge anchors (NONE: no unit); the codec gives them clock 0 and their side.
+          const root = { name: 't', kind: 'text' as const, client: -1, clock: 0 };
+          const mark: MarkRecord = {
+            t: 4,
+            client: 500,
+            clock: 0,
+            len: 1,
+            parent: root,
+            sClient: -1,
+            eClient: -1,
+            ...edges,
+            key: 'italic',
+            wall: 2_000_000,
+            logical: 0,
+            value: true,
+          };
+          applyUpdate(doc, encodeUpdate({ records: [mark], deletes: new Map() }));
+          for (const s of steps) {
+            if (s === 0) t.insert(0, 'x');
+            else if (s === 1) t.insert(t.length, 'y');
+            else if (s === 2 && t.length > 1) t.delete(0, 1);
+            else t.attributesAt(0);
+          }
+          sameAsFresh(doc, t);
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });
