@@ -136,6 +136,27 @@ export function canonicalJson(v: unknown): string {
 }
 
 /**
+ * Whether two JSON values are equal as {@link canonicalJson} compares them (object keys in any
+ * order), without building the strings.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
+  return true;
+}
+
+/**
  * Check an attributes argument: a plain object whose values are JSON values (`null` allowed),
  * names non-empty and at most {@link MAX_MARK_KEY} long. Keys whose value is `undefined` are
  * ignored.

@@ -22,9 +22,9 @@ import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
 import { AFTER_TOMBSTONES, MarkIndex } from './mark-index.js';
 import {
-  canonicalJson,
   checkAttributes,
   type FormatSpan,
+  jsonEqual,
   type MarkInterval,
   MarkOp,
   markExpands,
@@ -393,10 +393,7 @@ export class Text extends SequenceContainer {
     for (const k of [...keys].sort()) {
       const want = attributes[k] ?? null;
       const has = k in current ? current[k] : null;
-      // Equal primitives need no canonical JSON (the common case: `true`, `null`).
-      if (want === has) continue;
-      if (typeof want !== 'object' || typeof has !== 'object' || canonicalJson(want) !== canonicalJson(has))
-        this.addMark(index, length, k, want);
+      if (!jsonEqual(want, has)) this.addMark(index, length, k, want);
     }
   }
 
@@ -597,7 +594,7 @@ export class Text extends SequenceContainer {
 
 /**
  * True when `patch` gives a unit exactly the attributes `attrs` (names with `null` or `undefined`
- * values: absent), values compared as canonical JSON.
+ * values: absent), values compared as JSON (`jsonEqual`).
  */
 function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
   let n = 0;
@@ -610,11 +607,7 @@ function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
     n++;
     if (!(k in attrs)) return false;
     const has = attrs[k];
-    if (
-      v !== has &&
-      (typeof v !== 'object' || typeof has !== 'object' || canonicalJson(v) !== canonicalJson(has))
-    )
-      return false;
+    if (!jsonEqual(v, has)) return false;
   }
   return n === Object.keys(attrs).length;
 }
