@@ -178,10 +178,9 @@ export class MarkIndex {
     const { ops, slotOf } = this;
     const win = new Map<string, MarkOp>();
     for (let j = 0; j < ops.length; j++) {
-      // Marks of the side list (-1, -1) are left out here.
-      const a = slotOf[2 * j] as number;
-      const z = slotOf[2 * j + 1] as number;
-      if (a >= s || z < s) continue;
+      // Marks of the side list (-1, -1) are left out here; most marks end before q or start
+      // after it, so the end is read only for those starting at or before it.
+      if ((slotOf[2 * j] as number) >= s || (slotOf[2 * j + 1] as number) < s) continue;
       const op = ops[j] as MarkOp;
       const cur = win.get(op.key);
       if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
