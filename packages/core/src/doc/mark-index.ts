@@ -15,9 +15,11 @@
  * neighbours: an edit moves a suffix of the list in O(log b), plus the boundaries at an insert's
  * place or inside a deleted range (each is moved on its own; at an insert's place only those
  * anchored after the unit before it are looked at, found by that unit). A new mark waits in a
- * side list that edits do not touch, until {@link SIDE_MARKS} marks wait: then they are resolved
- * from their anchors (which give where they are after every edit since) and merged into the
- * sorted list from the back, only the slots from the first new one's place moving. Reading the
+ * side list that edits do not touch, until the next read finds more than {@link SIDE_MARKS} of them
+ * or an eighth as many boundaries as the list holds wait (so a burst of marks costs O(log b)
+ * each): then they are resolved from their anchors (which give where they are after every edit
+ * since) and merged into the sorted list from the back, only the slots from the first new one's
+ * place moving. Reading the
  * formatting at `q` needs no position for listed marks: with `S` the number of listed boundaries
  * at or before `q` (one descent of the tree), one covers `q` exactly when its start's slot is
  * below `S` and its end's is not; the few waiting marks are resolved from their anchors.
@@ -111,7 +113,9 @@ export class MarkIndex {
     this.noteAfter(j);
     this.slotOf.push(-1, -1);
     this.sideIds.push(2 * j, 2 * j + 1);
-    if (this.sideIds.length >= 2 * this.sideMarks) this.merge();
+    // A merge moves up to every listed boundary: waiting for an eighth as many new ones keeps a
+    // burst of marks (a remote update, a paste) O(log) each, not O(b).
+    if (this.sideIds.length >= Math.max(2 * this.sideMarks, this.b >> 3)) this.merge();
   }
 
   /**
@@ -174,6 +178,8 @@ export class MarkIndex {
    * per client index), those removing left out; names sorted.
    */
   attributesAt(q: number, ids: readonly number[]): Attributes {
+    // Many waiting marks (after a burst): merged first, rather than each read from its anchors.
+    if (this.sideIds.length > 2 * this.sideMarks) this.merge();
     const s = this.lowerBound(q + 1);
     const { ops, slotOf } = this;
     const win = new Map<string, MarkOp>();
@@ -302,9 +308,7 @@ export class MarkIndex {
     const k = ids.length;
     // Resolved now: the new marks' anchors give where they are after every edit since.
     const pos = ids.map((id) => this.resolve(id));
-    const bySide = Array.from({ length: k }, (_, i) => i).sort(
-      (x, y) => (pos[x] as number) - (pos[y] as number),
-    );
+    const bySide = sortedOrder(pos);
     const b = this.b;
     const total = b + k;
     if (total > this.order.length) this.grow(total);
