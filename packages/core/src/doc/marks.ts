@@ -136,6 +136,27 @@ export function canonicalJson(v: unknown): string {
 }
 
 /**
+ * Whether two JSON values are equal as {@link canonicalJson} compares them (object keys in any
+ * order), without building the strings.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
+  return true;
+}
+
+/**
  * Check an attributes argument: a plain object whose values are JSON values (`null` allowed),
  * names non-empty and at most {@link MAX_MARK_KEY} long. Keys whose value is `undefined` are
  * ignored.
@@ -149,10 +170,13 @@ export function checkAttributes(attributes: unknown): asserts attributes is Attr
     Object.getPrototypeOf(attributes) !== Object.prototype
   )
     throw new AccordError('invalid-argument', 'attributes must be a plain object');
-  for (const [k, v] of Object.entries(attributes)) {
+  const attrs = attributes as Record<string, unknown>;
+  for (const k of Object.keys(attrs)) {
     if (k.length === 0 || k.length > MAX_MARK_KEY)
       throw new AccordError('invalid-argument', `attribute names must have 1..${MAX_MARK_KEY} characters`);
-    if (v !== undefined) assertJsonValue(v);
+    const v = attrs[k];
+    // The usual values (`true`, `null`, a string) need no walk.
+    if (v !== undefined && v !== true && v !== null && typeof v !== 'string') assertJsonValue(v);
   }
 }
 

@@ -18,34 +18,22 @@ import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { type Item, type Leaf, NO_CLIENT } from '../sequence/item.js';
 import { lowerBound } from '../sorted.js';
-import { AFTER_TOMBSTONES, boundsAtMost, shiftBoundaries, shiftBoundary } from './boundary-shift.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
+import { AFTER_TOMBSTONES, MarkIndex } from './mark-index.js';
 import {
-  anchorBoundary,
-  canonicalJson,
   checkAttributes,
   type FormatSpan,
+  jsonEqual,
   type MarkInterval,
   MarkOp,
   markExpands,
-  markWins,
   spansBetween,
 } from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
 import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
 import { eventDelta, plainEventDelta } from './text-events.js';
 import { checkIndex } from './values.js';
-
-/** Marks resolved to visible positions: mark `ops[j]` spans `from[j] .. to[j] - 1` (maybe empty). */
-interface Intervals {
-  from: number[];
-  to: number[];
-  ops: MarkOp[];
-}
-
-/** Local edits past which the waiting ones are applied to the resolved intervals. */
-const PENDING_BATCH = 256;
 
 /** A text in a document. */
 export class Text extends SequenceContainer {
@@ -66,19 +54,12 @@ export class Text extends SequenceContainer {
   private resolvedCache: MarkInterval[] | null = null;
   private resolvedVersion = -1;
   /**
-   * Every mark resolved to visible positions (empty ones kept: text typed there may fill them),
-   * valid at sequence version {@link Text.ivVersion} once the local edits in {@link Text.ivPending}
-   * are applied; null when stale. Local typing keeps it (a keystroke shifts it lazily instead of
-   * resolving every anchor again), anything else drops it.
+   * Every mark resolved to visible positions, valid at sequence version {@link Text.ivVersion};
+   * null when stale. Local typing keeps it (each keystroke moves it, see `mark-index.ts`, instead
+   * of resolving every anchor again), anything else drops it.
    */
-  private ivs: Intervals | null = null;
+  private ivs: MarkIndex | null = null;
   private ivVersion = -1;
-  /**
-   * Local edits since the intervals were resolved, 4 numbers each: position, units inserted (> 0)
-   * or deleted (< 0), and for an insert the unit before it (client index, clock; NO_CLIENT at 0;
-   * AFTER_TOMBSTONES when the text went after tombstones, see `boundary-shift.ts`).
-   */
-  private ivPending: number[] = [];
   /**
    * The unit at {@link Text.exactPos} has exactly {@link Text.exactAttrs} (just given by an insert
    * with attributes), valid while the sequence is at {@link Text.exactVersion} and no mark arrived:
@@ -95,11 +76,6 @@ export class Text extends SequenceContainer {
    */
   private freeRun: Item | null = null;
   private freeRunVersion = -1;
-  /**
-   * Intervals of marks added while edits were pending, or with a boundary where text was typed
-   * after tombstones: resolved from their anchors once the edits are applied.
-   */
-  private ivUnresolved: number[] = [];
 
   /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
@@ -171,7 +147,8 @@ export class Text extends SequenceContainer {
       const track = this.tracksIntervals();
       if (dead === null) {
         const version = seq.index.version;
-        seq.insertLocal(at, text, 0, this.doc.nextClock);
+        // The last lookup was `find(at - 1)` above (or in `anchoredAfter`): reused.
+        seq.insertLocal(at, text, 0, this.doc.nextClock, at > 0);
         // Still right before the tombstones walked (see `deadAnchorAfter`).
         if (this.freeRunVersion === version) this.freeRunVersion = seq.index.version;
         if (track) this.noteEdit(at, text.length, lc, lk);
@@ -378,14 +355,7 @@ export class Text extends SequenceContainer {
   private resolvedMarks(): readonly MarkInterval[] {
     const version = this.seq.index.version;
     if (this.resolvedCache === null || this.resolvedVersion !== version) {
-      const { from, to, ops } = this.intervals();
-      const out: MarkInterval[] = [];
-      for (let j = 0; j < ops.length; j++) {
-        const f = from[j] as number;
-        const t = to[j] as number;
-        if (f < t) out.push({ from: f, to: t, op: ops[j] as MarkOp });
-      }
-      this.resolvedCache = out;
+      this.resolvedCache = this.markIndex().resolved();
       this.resolvedVersion = version;
     }
     return this.resolvedCache;
@@ -423,10 +393,7 @@ export class Text extends SequenceContainer {
     for (const k of [...keys].sort()) {
       const want = attributes[k] ?? null;
       const has = k in current ? current[k] : null;
-      // Equal primitives need no canonical JSON (the common case: `true`, `null`).
-      if (want === has) continue;
-      if (typeof want !== 'object' || typeof has !== 'object' || canonicalJson(want) !== canonicalJson(has))
-        this.addMark(index, length, k, want);
+      if (!jsonEqual(want, has)) this.addMark(index, length, k, want);
     }
   }
 
@@ -516,21 +483,8 @@ export class Text extends SequenceContainer {
     this.freeRunVersion = -1;
     this.spansCache = null;
     this.resolvedCache = null;
-    const ivs = this.ivs;
-    if (ivs !== null && this.ivVersion === this.seq.index.version) {
-      // Resolved now, or (when the others wait for edits to be applied) once they are: NaN is left
-      // alone by every shift.
-      if (this.ivPending.length === 0) {
-        const seq = this.seq;
-        ivs.from.push(anchorBoundary(seq, op.startClient, op.startClock, op.startAfter));
-        ivs.to.push(anchorBoundary(seq, op.endClient, op.endClock, op.endAfter));
-      } else {
-        this.ivUnresolved.push(ivs.ops.length);
-        ivs.from.push(Number.NaN);
-        ivs.to.push(Number.NaN);
-      }
-      ivs.ops.push(op);
-    } else this.ivs = null;
+    if (this.ivs !== null && this.ivVersion === this.seq.index.version) this.ivs.add(op);
+    else this.ivs = null;
   }
 
   /**
@@ -565,150 +519,28 @@ export class Text extends SequenceContainer {
     return false;
   }
 
-  /** Record a local edit the intervals were current before (see {@link Text.ivPending}). */
+  /** Move the resolved marks through a local edit they were current before (see {@link Text.ivs}). */
   private noteEdit(pos: number, n: number, lc: number, lk: number): void {
-    const pending = this.ivPending;
-    pending.push(pos, n, lc, lk);
-    this.ivVersion = this.seq.index.version;
-    // Apply a batch of a few hundred edits at once (O(marks log marks) plus O(log² marks) each,
-    // see `boundary-shift.ts`): the intervals then stay near the text, so reading the formatting
-    // at one place resolves few marks (see `attributesFromIntervals`).
-    if (pending.length >= 4 * PENDING_BATCH) this.intervals();
+    const ivs = this.ivs as MarkIndex;
+    if (n > 0) ivs.insert(pos, n, lc, lk);
+    else ivs.delete(pos, -n);
+    if (ivs.broken) this.ivs = null;
+    else this.ivVersion = this.seq.index.version;
   }
 
-  /**
-   * Every mark resolved to visible positions, current (see {@link Text.ivs}); the caller must not
-   * keep or change it.
-   */
-  private intervals(): Intervals {
-    const seq = this.seq;
-    const marks = this.marks ?? [];
-    let ivs = this.ivs;
-    if (ivs === null || this.ivVersion !== seq.index.version) {
-      ivs = { from: [], to: [], ops: [] };
-      for (const op of marks) {
-        ivs.from.push(anchorBoundary(seq, op.startClient, op.startClock, op.startAfter));
-        ivs.to.push(anchorBoundary(seq, op.endClient, op.endClock, op.endAfter));
-        ivs.ops.push(op);
-      }
-      this.ivs = ivs;
-      this.ivVersion = seq.index.version;
-      this.ivPending.length = 0;
-      this.ivUnresolved.length = 0;
-      return ivs;
+  /** Every mark resolved to visible positions, current (see {@link Text.ivs}). */
+  private markIndex(): MarkIndex {
+    const version = this.seq.index.version;
+    if (this.ivs === null || this.ivVersion !== version) {
+      this.ivs = new MarkIndex(this.seq, this.marks ?? []);
+      this.ivVersion = version;
     }
-    const pending = this.ivPending;
-    const { from, to, ops } = ivs;
-    const m = ops.length;
-    const k = pending.length;
-    // Boundaries before every pending edit's position stay: one comparison for most marks when
-    // the typing happens after them.
-    // Boundaries after `high` at the start are after every edit's place when it comes (even with
-    // the deletes before it), so they move by the net count of units inserted.
-    let minP = Number.POSITIVE_INFINITY;
-    let high = Number.NEGATIVE_INFINITY;
-    let deleted = 0;
-    let net = 0;
-    for (let e = 0; e < k; e += 4) {
-      const p = pending[e] as number;
-      const n = pending[e + 1] as number;
-      minP = Math.min(minP, p);
-      high = Math.max(high, p + deleted + (n < 0 ? -n : 0));
-      if (n < 0) deleted -= n;
-      net += n;
-    }
-    // The marks in between go through every edit, all in one batch (see `boundary-shift.ts`).
-    const band: number[] = [];
-    const bpos: number[] = [];
-    const tieClient: number[] = [];
-    const tieClock: number[] = [];
-    for (let j = 0; j < m; j++) {
-      const f = from[j] as number;
-      const t = to[j] as number;
-      if (f < minP && t < minP) continue;
-      if (f > high && t > high) {
-        from[j] = f + net;
-        to[j] = t + net;
-        continue;
-      }
-      if (Number.isNaN(f)) continue; // added while edits waited: resolved below
-      const op = ops[j] as MarkOp;
-      band.push(j);
-      bpos.push(f, t);
-      tieClient.push(op.startAfter ? op.startClient : Number.NaN, op.endAfter ? op.endClient : Number.NaN);
-      tieClock.push(op.startClock, op.endClock);
-    }
-    const unsure = shiftBoundaries(bpos, tieClient, tieClock, pending);
-    for (let i = 0; i < band.length; i++) {
-      const j = band[i] as number;
-      from[j] = bpos[2 * i] as number;
-      to[j] = bpos[2 * i + 1] as number;
-    }
-    // A boundary at the place of text typed after tombstones: resolved from its anchors below.
-    for (const b of unsure) this.ivUnresolved.push(band[b >> 1] as number);
-    pending.length = 0;
-    for (const j of this.ivUnresolved) {
-      const op = ops[j] as MarkOp;
-      from[j] = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
-      to[j] = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
-    }
-    this.ivUnresolved.length = 0;
-    return ivs;
+    return this.ivs;
   }
 
-  /** The attributes of visible unit `index` from the resolved intervals (no spans built). */
+  /** The attributes of visible unit `index` from the resolved marks (no spans built). */
   private attributesFromIntervals(index: number): Attributes {
-    const ids = this.doc.clientIds;
-    const win = new Map<string, MarkOp>();
-    const seq = this.seq;
-    const pending = this.ivPending;
-    const ivs = this.ivs;
-    if (ivs !== null && this.ivVersion === seq.index.version && pending.length > 0) {
-      // Edits wait (see `ivPending`). Read back through them, `index` splits the resolved
-      // boundaries (before the edits) into those surely at or before it now, those surely after
-      // it, and the few between, which alone go through the edits (resolved from their anchors
-      // when that is unsure); the edits keep waiting. Marks added since (NaN) are resolved from
-      // their anchors.
-      const [lo, hi] = boundsAtMost(index, pending);
-      const { from, to, ops } = ivs;
-      for (let j = 0; j < ops.length; j++) {
-        const f = from[j] as number;
-        const t = to[j] as number;
-        if (f > hi || t <= lo) continue;
-        const op = ops[j] as MarkOp;
-        if (Number.isNaN(f)) {
-          if (anchorBoundary(seq, op.startClient, op.startClock, op.startAfter) > index) continue;
-          if (anchorBoundary(seq, op.endClient, op.endClock, op.endAfter) <= index) continue;
-        } else {
-          if (f > lo) {
-            let s = shiftBoundary(f, op.startAfter ? op.startClient : Number.NaN, op.startClock, pending);
-            if (Number.isNaN(s)) s = anchorBoundary(seq, op.startClient, op.startClock, op.startAfter);
-            if (s > index) continue;
-          }
-          if (t <= hi) {
-            let e = shiftBoundary(t, op.endAfter ? op.endClient : Number.NaN, op.endClock, pending);
-            if (Number.isNaN(e)) e = anchorBoundary(seq, op.endClient, op.endClock, op.endAfter);
-            if (e <= index) continue;
-          }
-        }
-        const cur = win.get(op.key);
-        if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
-      }
-    } else {
-      const { from, to, ops } = this.intervals();
-      for (let j = 0; j < ops.length; j++) {
-        if ((from[j] as number) > index || (to[j] as number) <= index) continue;
-        const op = ops[j] as MarkOp;
-        const cur = win.get(op.key);
-        if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
-      }
-    }
-    const out: Attributes = {};
-    for (const k of [...win.keys()].sort()) {
-      const op = win.get(k) as MarkOp;
-      if (op.value !== null) out[k] = op.value;
-    }
-    return out;
+    return this.markIndex().attributesAt(index, this.doc.clientIds);
   }
 
   /** Build and clear this transaction's event, with its rich-text delta. @internal */
@@ -762,7 +594,7 @@ export class Text extends SequenceContainer {
 
 /**
  * True when `patch` gives a unit exactly the attributes `attrs` (names with `null` or `undefined`
- * values: absent), values compared as canonical JSON.
+ * values: absent), values compared as JSON (`jsonEqual`).
  */
 function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
   let n = 0;
@@ -775,11 +607,7 @@ function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
     n++;
     if (!(k in attrs)) return false;
     const has = attrs[k];
-    if (
-      v !== has &&
-      (typeof v !== 'object' || typeof has !== 'object' || canonicalJson(v) !== canonicalJson(has))
-    )
-      return false;
+    if (!jsonEqual(v, has)) return false;
   }
   return n === Object.keys(attrs).length;
 }

@@ -69,9 +69,10 @@ export class Sequence implements IntegrationTarget {
 
   /**
    * Insert `content` (non-empty) at visible position `pos` (0 <= pos <= length) as units with ids
-   * `(client, clock ..)`. Returns the item that holds the new units.
+   * `(client, clock ..)`. Returns the item that holds the new units. `found`: the caller's last
+   * lookup was `index.find(pos - 1)` and nothing changed since, so its place is reused.
    */
-  insertLocal(pos: number, content: string | unknown[], client: number, clock: number): Item {
+  insertLocal(pos: number, content: string | unknown[], client: number, clock: number, found = false): Item {
     const n = content.length;
     const idx = this.index;
     let left: Item | null = null;
@@ -81,7 +82,7 @@ export class Sequence implements IntegrationTarget {
     if (pos === 0) {
       right = idx.first();
     } else {
-      left = idx.find(pos - 1);
+      left = found ? (idx.fLeaf.items[idx.fIdx] as Item) : idx.find(pos - 1);
       leaf = idx.fLeaf;
       at = idx.fIdx;
       const off = idx.fOffset + 1;

@@ -1,0 +1,440 @@
+/**
+ * The marks of a text resolved to visible positions, kept current through its local edits one by
+ * one (`Text` keeps one while only its own keystrokes change the sequence), so that reading the
+ * formatting at one place, or all of it, resolves no anchor again.
+ *
+ * Mark `j` has two boundaries: its start (boundary `2j`) and its end (`2j + 1`), each the number of
+ * visible units before its anchor. An edit moves a boundary as follows. An insert of `n` units at
+ * `p` after the unit (`lc`, `lk`) moves every boundary above `p` by `n`, and one at `p` too unless
+ * its anchor sits after that very unit (it then stays before the new text). A delete of `n` units
+ * at `p` moves boundaries at or past the deleted range back by `n` and those inside it to `p`. Both
+ * are non-decreasing functions of the position, so boundaries sorted by position stay sorted
+ * (among equal ones, those held back go first).
+ *
+ * So the boundaries live in one list sorted by position, with a Fenwick tree over the gaps between
+ * neighbours: an edit moves a suffix of the list in O(log b), plus the boundaries at an insert's
+ * place or inside a deleted range (each is moved on its own; at an insert's place only those
+ * anchored after the unit before it are looked at, found by that unit). A new mark waits in a
+ * side list that edits do not touch, until the next read finds more than {@link SIDE_MARKS} of them
+ * or an eighth as many boundaries as the list holds wait (so a burst of marks costs O(log b)
+ * each): then they are resolved from their anchors (which give where they are after every edit
+ * since) and merged into the sorted list from the back, only the slots from the first new one's
+ * place moving. Reading the
+ * formatting at `q` needs no position for listed marks: with `S` the number of listed boundaries
+ * at or before `q` (one descent of the tree), one covers `q` exactly when its start's slot is
+ * below `S` and its end's is not; the few waiting marks are resolved from their anchors.
+ */
+
+import { NO_CLIENT } from '../sequence/item.js';
+import type { Sequence } from '../sequence/sequence.js';
+import { anchorBoundary, type MarkInterval, type MarkOp, markWins } from './marks.js';
+import type { Attributes } from './text-delta.js';
+
+/**
+ * In place of the unit before an insert: the text went after tombstones (`insertAfterDead`), so
+ * whether a boundary at its place moves past it depends on where among them its anchor sits: it is
+ * read from the anchor (the sequence already holds the text).
+ */
+export const AFTER_TOMBSTONES = -2;
+
+/** New marks kept in the side list before they are merged into the sorted one. */
+export const SIDE_MARKS = 32;
+
+/**
+ * What new indexes take as their side list's size ({@link SIDE_MARKS}): tests lower it so that
+ * merges happen every mark or two. @internal
+ */
+export const markIndexTuning = { sideMarks: SIDE_MARKS };
+
+/** Below this many boundaries and positions, {@link sortedOrder} packs (position, index) into one double. */
+const PACK_INDEX = 2 ** 22;
+const PACK_POS = 2 ** 30;
+
+/** Marks resolved to visible positions and moved through local edits (see the module comment). */
+export class MarkIndex {
+  /** The marks, mark `j` owning boundaries `2j` and `2j + 1`. */
+  private readonly ops: MarkOp[] = [];
+  /** Boundaries in the sorted list. */
+  private b = 0;
+  /** Slot -> boundary. */
+  private order = new Int32Array(0);
+  /** Slot i's position minus slot i - 1's (slot 0: its position). */
+  private gap = new Float64Array(0);
+  /** Fenwick tree over {@link MarkIndex.gap} (1-based). */
+  private tree = new Float64Array(1);
+  /** Highest power of two <= b (0 when empty). */
+  private top = 0;
+  /**
+   * Per client index and clock, the boundaries anchored after that unit (an edge anchor: client
+   * `NO_CLIENT`, clock 0): the only ones an insert right after that unit holds back.
+   */
+  private readonly after = new Map<number, Map<number, number[]>>();
+  /** Per boundary: its slot, or -1 while in the side list. */
+  private readonly slotOf: number[] = [];
+  /** The side list: boundaries of marks added since the last merge, not yet placed. */
+  private sideIds: number[] = [];
+  /** The position of the slot the last {@link MarkIndex.lowerBound} found. */
+  private found = 0;
+  /**
+   * True once a boundary after an insert past tombstones was found neither before nor after the
+   * new text (never expected): the index is then wrong and must be rebuilt.
+   */
+  broken = false;
+
+  /**
+   * Resolve `marks` on `seq` as it is now. `sideMarks` (tests) is how many new marks wait before
+   * a merge.
+   */
+  constructor(
+    private readonly seq: Sequence,
+    marks: readonly MarkOp[],
+    private readonly sideMarks = markIndexTuning.sideMarks,
+  ) {
+    const pos: number[] = [];
+    for (const op of marks) {
+      this.ops.push(op);
+      pos.push(
+        anchorBoundary(seq, op.startClient, op.startClock, op.startAfter),
+        anchorBoundary(seq, op.endClient, op.endClock, op.endAfter),
+      );
+      this.slotOf.push(0, 0);
+      this.noteAfter(this.ops.length - 1);
+    }
+    const order = sortedOrder(pos);
+    const values = new Float64Array(order.length);
+    for (let i = 0; i < order.length; i++) values[i] = pos[order[i] as number] as number;
+    this.build(order, values);
+  }
+
+  /** Add a mark (placed from its anchors at the next merge). */
+  add(op: MarkOp): void {
+    const j = this.ops.length;
+    this.ops.push(op);
+    this.noteAfter(j);
+    this.slotOf.push(-1, -1);
+    this.sideIds.push(2 * j, 2 * j + 1);
+    // A merge moves up to every listed boundary: waiting for an eighth as many new ones keeps a
+    // burst of marks (a remote update, a paste) O(log) each, not O(b).
+    if (this.sideIds.length >= Math.max(2 * this.sideMarks, this.b >> 3)) this.merge();
+  }
+
+  /**
+   * Move the boundaries past `n` units inserted at `p` (the sequence already holds them) after
+   * the unit (`lc`, `lk`): `NO_CLIENT` at 0, {@link AFTER_TOMBSTONES} when they went after
+   * tombstones.
+   */
+  insert(p: number, n: number, lc: number, lk: number): void {
+    const b = this.b;
+    const first = this.lowerBound(p);
+    if (first < b) {
+      // Boundaries at p: those that stay move to the front of the group (all slots of the group
+      // hold p, so only the order changes).
+      let held = first;
+      if (this.found === p) {
+        if (lc === AFTER_TOMBSTONES) {
+          // Each boundary of the group read from its anchor.
+          const gap = this.gap;
+          for (let i = first; i < b && (i === first || gap[i] === 0); i++) {
+            const id = this.order[i] as number;
+            if (this.staysBeforeDead(id, p, n)) this.swap(i, held++);
+          }
+        } else {
+          // Only boundaries anchored after the unit before (visible: they are at p) stay; those
+          // listed go to the front of the group.
+          const stay = this.after.get(lc)?.get(lc === NO_CLIENT ? 0 : lk);
+          if (stay !== undefined)
+            for (const id of stay) {
+              const s = this.slotOf[id] as number;
+              if (s >= held) this.swap(s, held++);
+            }
+        }
+      }
+      if (held < b) this.addAt(held, n);
+    }
+  }
+
+  /** Move the boundaries past `n` units deleted at `p`. */
+  delete(p: number, n: number): void {
+    const b = this.b;
+    const end = p + n;
+    const gap = this.gap;
+    let i = this.lowerBound(p);
+    let v = this.found;
+    while (i < b && v < end) {
+      const next = i + 1 < b ? (gap[i + 1] as number) : 0;
+      if (v > p) {
+        // Inside the deleted range: to p (a point change, undone for the slot after).
+        this.addAt(i, p - v);
+        if (i + 1 < b) this.addAt(i + 1, v - p);
+      }
+      i++;
+      v += next;
+    }
+    if (i < b) this.addAt(i, -n);
+  }
+
+  /**
+   * The attributes of visible unit `q`: per key, the winning mark covering it (`ids`: replica id
+   * per client index), those removing left out; names sorted.
+   */
+  attributesAt(q: number, ids: readonly number[]): Attributes {
+    // Many waiting marks (after a burst): merged first, rather than each read from its anchors.
+    if (this.sideIds.length > 2 * this.sideMarks) this.merge();
+    const s = this.lowerBound(q + 1);
+    const { ops, slotOf } = this;
+    const win = new Map<string, MarkOp>();
+    for (let j = 0; j < ops.length; j++) {
+      // Marks of the side list (-1, -1) are left out here; most marks end before q or start
+      // after it, so the end is read only for those starting at or before it.
+      if ((slotOf[2 * j] as number) >= s || (slotOf[2 * j + 1] as number) < s) continue;
+      const op = ops[j] as MarkOp;
+      const cur = win.get(op.key);
+      if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
+    }
+    // Those of the side list from their anchors (a merge would move most of the list).
+    const side = this.sideIds;
+    for (let k = 0; k < side.length; k += 2) {
+      const id = side[k] as number;
+      if (this.resolve(id) > q || this.resolve(id + 1) <= q) continue;
+      const op = ops[id >> 1] as MarkOp;
+      const cur = win.get(op.key);
+      if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
+    }
+    const out: Attributes = {};
+    for (const k of [...win.keys()].sort()) {
+      const op = win.get(k) as MarkOp;
+      if (op.value !== null) out[k] = op.value;
+    }
+    return out;
+  }
+
+  /** The marks covering something, with their positions, in the order they were added. */
+  resolved(): MarkInterval[] {
+    if (this.sideIds.length > 0) this.merge();
+    const pos = new Float64Array(this.slotOf.length);
+    let sum = 0;
+    for (let i = 0; i < this.b; i++) {
+      sum += this.gap[i] as number;
+      pos[this.order[i] as number] = sum;
+    }
+    const out: MarkInterval[] = [];
+    for (let j = 0; j < this.ops.length; j++) {
+      const from = pos[2 * j] as number;
+      const to = pos[2 * j + 1] as number;
+      if (from < to) out.push({ from, to, op: this.ops[j] as MarkOp });
+    }
+    return out;
+  }
+
+  /** Exchange the boundaries of slots `i` and `j`. */
+  private swap(i: number, j: number): void {
+    const order = this.order;
+    const a = order[i] as number;
+    const z = order[j] as number;
+    order[i] = z;
+    order[j] = a;
+    this.slotOf[z] = i;
+    this.slotOf[a] = j;
+  }
+
+  /** Record mark `j`'s boundaries that are anchored after a unit in {@link MarkIndex.after}. */
+  private noteAfter(j: number): void {
+    const op = this.ops[j] as MarkOp;
+    if (op.startAfter) this.addAfter(2 * j, op.startClient, op.startClock);
+    if (op.endAfter) this.addAfter(2 * j + 1, op.endClient, op.endClock);
+  }
+
+  private addAfter(id: number, client: number, clock: number): void {
+    let byClock = this.after.get(client);
+    if (byClock === undefined) {
+      byClock = new Map();
+      this.after.set(client, byClock);
+    }
+    const key = client === NO_CLIENT ? 0 : clock;
+    const list = byClock.get(key);
+    if (list === undefined) byClock.set(key, [id]);
+    else list.push(id);
+  }
+
+  /** Boundary `id` resolved from its anchor. */
+  private resolve(id: number): number {
+    const op = this.ops[id >> 1] as MarkOp;
+    return (id & 1) === 0
+      ? anchorBoundary(this.seq, op.startClient, op.startClock, op.startAfter)
+      : anchorBoundary(this.seq, op.endClient, op.endClock, op.endAfter);
+  }
+
+  /**
+   * Whether boundary `id`, at the place `p` of `n` units just inserted after tombstones, stays
+   * before them: read from its anchor.
+   */
+  private staysBeforeDead(id: number, p: number, n: number): boolean {
+    const r = this.resolve(id);
+    if (r !== p && r !== p + n) this.broken = true;
+    return r === p;
+  }
+
+  /** The first slot whose position is >= p (b when none); its position goes to `found`. */
+  private lowerBound(p: number): number {
+    const tree = this.tree;
+    const b = this.b;
+    let at = 0;
+    let sum = 0;
+    for (let step = this.top; step > 0; step >>= 1) {
+      const x = at + step;
+      if (x <= b && sum + (tree[x] as number) < p) {
+        at = x;
+        sum += tree[x] as number;
+      }
+    }
+    this.found = at < b ? sum + (this.gap[at] as number) : sum;
+    return at;
+  }
+
+  /** Move slots `i ..` by `d`. */
+  private addAt(i: number, d: number): void {
+    const tree = this.tree;
+    const b = this.b;
+    this.gap[i] = (this.gap[i] as number) + d;
+    for (let x = i + 1; x <= b; x += x & -x) tree[x] = (tree[x] as number) + d;
+  }
+
+  /**
+   * Merge the side list into the sorted list, in place from the back: only the slots from the
+   * first new boundary's place on move, and only their part of the tree is rebuilt.
+   */
+  private merge(): void {
+    const ids = this.sideIds;
+    const k = ids.length;
+    // Resolved now: the new marks' anchors give where they are after every edit since.
+    const pos = ids.map((id) => this.resolve(id));
+    const bySide = sortedOrder(pos);
+    const b = this.b;
+    const total = b + k;
+    if (total > this.order.length) this.grow(total);
+    const { order, gap, tree, slotOf } = this;
+    // Backwards: each listed boundary after the side ones at or above it (ties: listed first), its
+    // position in place of its gap for now.
+    let i = b - 1;
+    let v = this.prefix(b);
+    let o = total - 1;
+    for (let s = k - 1; s >= 0; s--) {
+      const t = bySide[s] as number;
+      const at = pos[t] as number;
+      while (i >= 0 && v > at) {
+        const g = gap[i] as number;
+        order[o] = order[i] as number;
+        gap[o--] = v;
+        v -= g;
+        i--;
+      }
+      order[o] = ids[t] as number;
+      gap[o--] = at;
+    }
+    // Slots 0 .. o (= i) did not move; from `first` on, positions back to gaps.
+    const first = o + 1;
+    let prev = first > 0 ? v : 0;
+    for (let x = first; x < total; x++) {
+      const val = gap[x] as number;
+      gap[x] = val - prev;
+      tree[x + 1] = val - prev;
+      prev = val;
+      slotOf[order[x] as number] = x;
+    }
+    // The tree above `first`: the unchanged nodes covering slots up to `first` add into their
+    // parents past it, then every new node into its parent (as a full build does).
+    for (let x = first; x > 0; x -= x & -x) {
+      const up = x + (x & -x);
+      if (up <= total) tree[up] = (tree[up] as number) + (tree[x] as number);
+    }
+    for (let x = first + 1; x <= total; x++) {
+      const up = x + (x & -x);
+      if (up <= total) tree[up] = (tree[up] as number) + (tree[x] as number);
+    }
+    this.b = total;
+    this.setTop();
+    this.sideIds = [];
+  }
+
+  /** The position of slot `n - 1` (0 when n is 0). */
+  private prefix(n: number): number {
+    let sum = 0;
+    for (let x = n; x > 0; x -= x & -x) sum += this.tree[x] as number;
+    return sum;
+  }
+
+  /** Room for at least `n` slots (the listed ones kept). */
+  private grow(n: number): void {
+    const cap = Math.max(n, 2 * this.order.length, 64);
+    const order = new Int32Array(cap);
+    order.set(this.order.subarray(0, this.b));
+    const gap = new Float64Array(cap);
+    gap.set(this.gap.subarray(0, this.b));
+    const tree = new Float64Array(cap + 1);
+    tree.set(this.tree.subarray(0, this.b + 1));
+    this.order = order;
+    this.gap = gap;
+    this.tree = tree;
+  }
+
+  /** {@link MarkIndex.top} for the current count. */
+  private setTop(): void {
+    let top = this.b === 0 ? 0 : 1;
+    while (top > 0 && top * 2 <= this.b) top *= 2;
+    this.top = top;
+  }
+
+  /** Make the sorted list slots `order` (boundaries) at positions `values` (non-decreasing). */
+  private build(order: Int32Array<ArrayBuffer>, values: Float64Array<ArrayBuffer>): void {
+    const b = order.length;
+    const slotOf = this.slotOf;
+    // The gaps in place of the positions; the tree from them.
+    const gap = values;
+    const tree = new Float64Array(b + 1);
+    let prev = 0;
+    for (let i = 0; i < b; i++) {
+      const v = values[i] as number;
+      const g = v - prev;
+      prev = v;
+      gap[i] = g;
+      tree[i + 1] = g;
+      slotOf[order[i] as number] = i;
+    }
+    for (let x = 1; x <= b; x++) {
+      const up = x + (x & -x);
+      if (up <= b) tree[up] = (tree[up] as number) + (tree[x] as number);
+    }
+    this.b = b;
+    this.order = order;
+    this.gap = gap;
+    this.tree = tree;
+    this.setTop();
+  }
+}
+
+/**
+ * The indexes of `pos` in ascending order of position, equal positions by index. Non-negative
+ * integer positions and indexes small enough are packed as `position * 2^22 + index`, exact in a
+ * double, and sorted as numbers: no comparator calls.
+ */
+function sortedOrder(pos: readonly number[]): Int32Array<ArrayBuffer> {
+  const b = pos.length;
+  let packable = b < PACK_INDEX;
+  for (let i = 0; packable && i < b; i++) {
+    const p = pos[i] as number;
+    packable = p >= 0 && p < PACK_POS && Number.isInteger(p);
+  }
+  const order = new Int32Array(b);
+  if (!packable) {
+    const idx: number[] = new Array<number>(b);
+    for (let i = 0; i < b; i++) idx[i] = i;
+    idx.sort((x, y) => (pos[x] as number) - (pos[y] as number) || x - y);
+    for (let i = 0; i < b; i++) order[i] = idx[i] as number;
+    return order;
+  }
+  const packed = new Float64Array(b);
+  for (let i = 0; i < b; i++) packed[i] = (pos[i] as number) * PACK_INDEX + i;
+  packed.sort();
+  for (let i = 0; i < b; i++) order[i] = (packed[i] as number) % PACK_INDEX;
+  return order;
+}
