@@ -179,6 +179,8 @@ export function computeLayout(seq: Sequence, attributes: BoundaryAttributes, ids
   const merges: (Move | null)[] = [];
   /** Visible slots by id (`replica:clock`): most moves name one, found without a lookup. */
   const slotAt = new Map<string, number>();
+  /** Replica ids as text, converted once (ids are `replica:clock`). */
+  const idText = ids.map(String);
   let pos = 0;
   for (const leaf of seq.index.leaves) {
     for (const it of leaf.items) {
@@ -193,11 +195,11 @@ export function computeLayout(seq: Sequence, attributes: BoundaryAttributes, ids
           for (const key of Object.keys(a).sort()) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
         moves.push(readMove(a?.[MOVE_KEY]));
         merges.push(readMove(a?.[MERGE_KEY]));
-        bySeq.push(newBlock(`${ids[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));
+        bySeq.push(newBlock(`${idText[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));
       }
       for (let k = c.indexOf(SLOT); k >= 0; k = c.indexOf(SLOT, k + 1)) {
         slots.push(pos + k);
-        slotAt.set(`${ids[it.client]}:${it.clock + k}`, pos + k);
+        slotAt.set(`${idText[it.client]}:${it.clock + k}`, pos + k);
       }
       pos += c.length;
     }
@@ -205,12 +207,12 @@ export function computeLayout(seq: Sequence, attributes: BoundaryAttributes, ids
   slots.sort((a, b) => a - b);
   const n = bySeq.length;
   const markerPos = bySeq.map((b) => b.marker);
-  const seqOf = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const b = bySeq[i] as LaidBlock;
-    seqOf.set(b.id, i);
     addRuns(b, b.marker + 1, i + 1 < n ? (markerPos[i + 1] as number) : textLength, slots);
   }
+  /** Blocks by id, made only when some block was joined into another. */
+  let seqOf: Map<string, number> | null = null;
   const clientOf = new Map<number, number>();
   for (let i = 0; i < ids.length; i++) clientOf.set(ids[i] as number, i);
   const markerKeys = markerPos.map((p) => 2 * p);
@@ -221,6 +223,10 @@ export function computeLayout(seq: Sequence, attributes: BoundaryAttributes, ids
   for (let i = 0; i < n; i++) {
     const m = merges[i];
     if (m === null || m === undefined) continue;
+    if (seqOf === null) {
+      seqOf = new Map();
+      for (let j = 0; j < n; j++) seqOf.set((bySeq[j] as LaidBlock).id, j);
+    }
     let t = seqOf.get(m.slot);
     if (t === undefined) {
       const key = unitKey(seq, clientOf, m.slot);
