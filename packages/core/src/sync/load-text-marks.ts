@@ -46,7 +46,7 @@ export function markStructs(text: Text, marks: readonly MarkRecord[]): MarkOp[] 
 }
 
 /**
- * Note each mark's clock in its replica's dense table of units (`base + k + 1` for mark
+ * Note each mark's clock in its replica's dense table of run ends (`base + k + 1` for mark
  * `k`), as `fill` does for items; false when it collides or is out of range.
  */
 export function fillMarks(marks: readonly MarkOp[], tables: (Int32Array | null)[], base: number): boolean {
@@ -62,7 +62,7 @@ export function fillMarks(marks: readonly MarkOp[], tables: (Int32Array | null)[
 
 /**
  * True when `(client, clock)` is a unit (an item, not a mark): with the replica's dense table of
- * units (`fillMarks`; the tiling already proven), a clock is a mark exactly when its entry
+ * run ends (`fillMarks`; the tiling already proven), a clock is a mark exactly when its entry
  * is past the `nItems` items; otherwise a search of `orders` (per client, in clock order).
  */
 function isUnit(

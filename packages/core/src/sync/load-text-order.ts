@@ -13,9 +13,9 @@ export const DENSE_SPAN = 64;
 /**
  * One pass over the parsed items: give each live item (`live[i]` is 1) its slice of `text`, check that every
  * origin is inside its replica's clock range `0 .. sums[c]-1` (enough once the ranges are shown to
- * be tiled), and note which run holds each unit in `tables[c]` (replicas with a dense table: the
- * run's index + 1 for each of its clocks). False when an origin is out of range or a run starts
- * inside another.
+ * be tiled), and note each run at its first and last clock in `tables[c]` (replicas with a dense
+ * table: the run's index + 1). False when an origin is out of range or two runs share a first or
+ * last clock.
  */
 export function fill(
   items: readonly Item[],
@@ -41,11 +41,12 @@ export function fill(
     if (or !== NO_CLIENT && !((orClock[i] as number) < (sums[or] as number))) return false;
     const table = tables[client[i] as number];
     if (table !== null && table !== undefined) {
-      // Within range, and no run starting inside another: every unit names its run.
+      // Within range, and no run's first or last clock taken by another run.
       const start = clock[i] as number;
-      const end = start + n;
-      if (end > table.length || table[start] !== 0) return false;
-      table.fill(i + 1, start, end);
+      const last = start + n - 1;
+      if (last >= table.length || table[start] !== 0 || table[last] !== 0) return false;
+      table[start] = i + 1;
+      table[last] = i + 1;
     }
   }
   return true;
@@ -53,7 +54,7 @@ export function fill(
 
 /**
  * The items of client `c` in clock order, or null unless they tile `0 .. sum-1` exactly
- * (`count` items, lengths summing to `sum`). With a dense table of units (from
+ * (`count` items, lengths summing to `sum`). With a dense table of run ends (from
  * {@link fill}) this is a walk with no sort; otherwise (long runs, few items) a sort.
  */
 export function clockOrder(

@@ -126,9 +126,9 @@ function sparseFinder(cols: RunColumns, tables: readonly (Int32Array | null)[]):
  * True when the runs of `cols` (one sequence's runs in stored order) are in exactly the order
  * integrating them by their origins gives. `idOf` gives a client's replica id (ties between
  * concurrent runs go to the lower id). Units are found through `tables`, per client index: the
- * fast load's dense table of units (each unit's run index + 1; entries past the runs are marks)
- * or null, for a replica of few long runs, searched in clock order. Or, when `tables` is null,
- * through `find`. An origin outside the runs refuses.
+ * fast load's dense table naming each run (index + 1) at its first and last clock (entries past
+ * the runs are marks), or null, for a replica of few long runs, searched in clock order. Or, when
+ * `tables` is null, through `find`. An origin outside the runs refuses.
  */
 export function orderFollowsOrigins(
   cols: RunColumns,
@@ -137,7 +137,7 @@ export function orderFollowsOrigins(
   find: FindRun | null = null,
 ): boolean {
   const n = cols.n;
-  const len = cols.len;
+  const { len, clock, olClient, olClock, orClient, orClock } = cols;
   let units = 0;
   for (let i = 0; i < n; i++) units += len[i] as number;
   const lRun = new Int32Array(n).fill(UNKNOWN);
@@ -164,6 +164,7 @@ export function orderFollowsOrigins(
   // Runs are taken in each replica's clock order where the tables give it: the order they were
   // made in, so nearly every run's origins are in and it links in without a scan (its right
   // origin is next to its left one). The rest, and every run without a table, in stored order.
+  const { state, next } = list;
   if (tables !== null) {
     for (let c = 0; c < tables.length; c++) {
       const table = tables[c];
@@ -174,14 +175,59 @@ export function orderFollowsOrigins(
           k++;
           continue;
         }
-        if (!take(ctx, i)) return false;
         k += len[i] as number;
+        // The common case inline (a cold load runs this once, mostly interpreted): both origins
+        // in this replica's table, in the list, the right one next to the end of the left one's
+        // run. Anything else goes through `take`.
+        const lc = olClient[i] as number;
+        const rc = orClient[i] as number;
+        if ((lc === c || lc === NONE) && (rc === c || rc === NONE)) {
+          let li = NONE;
+          let lo = 0;
+          if (lc !== NONE) {
+            const lk = olClock[i] as number;
+            li = lk < table.length ? (table[lk] as number) - 1 : NONE;
+            if (li >= n) return false; // a mark's clock
+            lo = li < 0 ? -1 : lk - (clock[li] as number);
+          }
+          let ri = NONE;
+          let ro = 0;
+          if (rc !== NONE) {
+            const rk = orClock[i] as number;
+            ri = rk < table.length ? (table[rk] as number) - 1 : NONE;
+            if (ri >= n) return false; // a mark's clock
+            ro = ri < 0 ? -1 : rk - (clock[ri] as number);
+          }
+          // Both found at a run's first or last clock (an origin inside a run takes `take`).
+          if (lo >= 0 && ro >= 0) {
+            lRun[i] = li;
+            ctx.lOff[i] = lo;
+            ctx.rRun[i] = ri;
+            ctx.rOff[i] = ro;
+          }
+          if (
+            lo >= 0 &&
+            ro >= 0 &&
+            (li === NONE || state[li] === 2) &&
+            (ri === NONE || (state[ri] === 2 && ro === 0))
+          ) {
+            const after = li === NONE ? list.head : lo + 1 === len[li] ? (next[li] as number) : -2;
+            if (after === ri) {
+              next[i] = ri;
+              if (li === NONE) list.head = i;
+              else next[li] = i;
+              state[i] = 2;
+              list.taken++;
+              continue;
+            }
+          }
+        }
+        if (!take(ctx, i)) return false;
       }
     }
   }
   if (list.taken < n) for (let i = 0; i < n; i++) if (!take(ctx, i)) return false;
   // The list is the stored order, run by run.
-  const next = list.next;
   let at = list.head;
   for (let i = 0; i < n; i++) {
     if (at !== i) return false;
@@ -201,8 +247,18 @@ function runAt(ctx: Ctx, c: number, k: number): number {
   const tables = ctx.tables;
   const table = tables === null ? null : tables[c];
   if (table !== null && table !== undefined) {
-    const j = k < table.length ? (table[k] as number) - 1 : NONE;
-    return j < ctx.cols.n ? j : NONE;
+    if (!(k >= 0 && k < table.length)) return NONE;
+    // The table names each run at its first and last clock: inside a run, step back to its
+    // first (paid from the scan budget).
+    let at = k;
+    while (at > 0 && table[at] === 0) {
+      at--;
+      if (--ctx.list.budget < 0) return NONE;
+    }
+    const j = (table[at] as number) - 1;
+    if (j < 0 || j >= ctx.cols.n) return NONE;
+    const start = ctx.cols.clock[j] as number;
+    return k >= start && k < start + (ctx.cols.len[j] as number) ? j : NONE;
   }
   if (ctx.find === null && tables !== null) ctx.find = sparseFinder(ctx.cols, tables);
   return ctx.find === null ? NONE : ctx.find(c, k);
