@@ -103,14 +103,14 @@ export class BlockWriter {
 
   /**
    * Give blocks `ids` (in display order) new places right after `anchor` (first), in that order:
-   * slots right after `anchor`'s boundary. When blocks are joined into `anchor` (merged, not in
-   * place), the blocks displaying after it now may have their slots among those blocks'
-   * characters, which can lie before `anchor` in the text and so sort before the new slots: they
-   * get new places too, after `ids`, in their order.
+   * slots right after `anchor`'s boundary. A block joined into `anchor` (merged, not in place) can
+   * lie before it in the text, and a block displaying after `anchor` whose slot is among that
+   * block's characters sorts before the new slots: such blocks get new places too, after `ids`, in
+   * their order (the others' slots follow the new ones already).
    */
   rehome(ids: readonly string[], anchor: Anchor, layout?: Layout): void {
     if (ids.length === 0) return;
-    const all = [...ids, ...this.followersOfMerged(anchor, ids, layout)];
+    const all = [...ids, ...this.followersBefore(anchor, ids, layout)];
     const at = anchor === null ? 0 : this.indexOf(anchor) + 1;
     const doc = this.text.doc;
     const clock = doc.nextClock;
@@ -120,15 +120,15 @@ export class BlockWriter {
   }
 
   /**
-   * The blocks displaying right after block `anchor` (its children, in order) other than `ids`,
-   * when blocks are merged into it; none otherwise (their slots then all follow its boundary).
+   * The blocks displaying right after block `anchor` (its children, in order), other than `ids`,
+   * whose slots lie among the characters of a block joined into it that precedes it in the text.
    */
-  private followersOfMerged(anchor: Anchor, ids: readonly string[], layout?: Layout): string[] {
+  private followersBefore(anchor: Anchor, ids: readonly string[], layout?: Layout): string[] {
     if (anchor === null) return [];
     const b = (layout ?? this.layout()).bySeq.find((x) => x.id === anchor);
     if (b === undefined || b.root.parts.length < 2) return [];
     const skip = new Set(ids);
-    return b.root.kids.map((k) => k.id).filter((k) => !skip.has(k));
+    return b.root.kids.filter((k) => k.slotPart < b.seqIndex && !skip.has(k.id)).map((k) => k.id);
   }
 
   /**
