@@ -92,6 +92,11 @@ export interface LaidBlock {
   slot: number;
   /** Order among slots at one place (deleted ones, see `unitKey`); a sort key, as `slot`. */
   slotTie: number;
+  /**
+   * Position among the boundaries in sequence order (`seqIndex`) of the one whose characters hold
+   * the slot it displays at (-1: none, or before every boundary). Kept across `shiftLayout`.
+   */
+  slotPart: number;
   /** Blocks displaying as its children, in order. */
   kids: LaidBlock[];
 }
@@ -268,6 +273,7 @@ export function computeLayout(seq: Sequence, attributes: BoundaryAttributes, ids
     (bySeq[i] as LaidBlock).slot = s;
     (bySeq[i] as LaidBlock).slotTie = out.tie;
     const owner = lastBelow(markerKeys, s);
+    (bySeq[i] as LaidBlock).slotPart = owner;
     parent[i] = owner < 0 ? FRONT : (rootOf[owner] as number);
   }
   breakCycles(parent, moves);
@@ -385,6 +391,7 @@ export function newBlock(
     start: 0,
     slot: -1,
     slotTie: 0,
+    slotPart: -1,
     kids: [],
     parts: [],
     root: null as unknown as LaidBlock,

@@ -55,6 +55,7 @@ export function shiftLayout(prev: Layout, edits: EditMap, seq: Sequence): Layout
     const nb = newBlock(b.id, markers[i] as number, i, b.type, b.attrs);
     nb.slot = b.slot;
     nb.slotTie = b.slotTie;
+    nb.slotPart = b.slotPart;
     addRuns(nb, (markers[i] as number) + 1, i + 1 < n ? (markers[i + 1] as number) : textLength, slots);
     return nb;
   });

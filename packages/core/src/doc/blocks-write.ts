@@ -85,11 +85,14 @@ export class BlockWriter {
     }
   }
 
-  /** Make block `id` display right after block `anchor`'s characters (first), or first of all. */
-  place(id: string, anchor: Anchor): void {
-    const at = anchor === null ? 0 : this.indexOf(anchor) + 1;
-    const slot = this.insertUnit(at, SLOT);
-    this.setRegister(id, MOVE_KEY, slot);
+  /**
+   * Make block `id` display right after block `anchor`'s characters (first), or first of all.
+   * `layout`: one read earlier in the same edit, when only units and marks that leave the blocks
+   * following `anchor` as they were (a new boundary and its characters) were written since; it
+   * saves laying the text out again.
+   */
+  place(id: string, anchor: Anchor, layout?: Layout): void {
+    this.rehome([id], anchor, layout);
   }
 
   /** Write register `key` (move or merge) of block `id`: `[value, wall, logical]`. */
@@ -98,15 +101,34 @@ export class BlockWriter {
     this.text.markExactly(this.indexOf(id), 1, key, [value, ts.wall, ts.logical]);
   }
 
-  /** Give blocks `ids` (in display order) new places right after `anchor` (first), in that order. */
-  rehome(ids: readonly string[], anchor: Anchor): void {
+  /**
+   * Give blocks `ids` (in display order) new places right after `anchor` (first), in that order:
+   * slots right after `anchor`'s boundary. A block joined into `anchor` (merged, not in place) can
+   * lie before it in the text, and a block displaying after `anchor` whose slot is among that
+   * block's characters sorts before the new slots: such blocks get new places too, after `ids`, in
+   * their order (the others' slots follow the new ones already).
+   */
+  rehome(ids: readonly string[], anchor: Anchor, layout?: Layout): void {
     if (ids.length === 0) return;
+    const all = [...ids, ...this.followersBefore(anchor, ids, layout)];
     const at = anchor === null ? 0 : this.indexOf(anchor) + 1;
     const doc = this.text.doc;
     const clock = doc.nextClock;
-    this.text.insert(at, SLOT.repeat(ids.length));
-    for (let i = 0; i < ids.length; i++)
-      this.setRegister(ids[i] as string, MOVE_KEY, `${doc.clientId}:${clock + i}`);
+    this.text.insert(at, SLOT.repeat(all.length));
+    for (let i = 0; i < all.length; i++)
+      this.setRegister(all[i] as string, MOVE_KEY, `${doc.clientId}:${clock + i}`);
+  }
+
+  /**
+   * The blocks displaying right after block `anchor` (its children, in order), other than `ids`,
+   * whose slots lie among the characters of a block joined into it that precedes it in the text.
+   */
+  private followersBefore(anchor: Anchor, ids: readonly string[], layout?: Layout): string[] {
+    if (anchor === null) return [];
+    const b = (layout ?? this.layout()).bySeq.find((x) => x.id === anchor);
+    if (b === undefined || b.root.parts.length < 2) return [];
+    const skip = new Set(ids);
+    return b.root.kids.filter((k) => k.slotPart < b.seqIndex && !skip.has(k.id)).map((k) => k.id);
   }
 
   /**

@@ -288,7 +288,7 @@ export class Blocks {
         pos += op.insert.length;
       }
       this.w.setMarks(id, type, attrs, false);
-      this.w.place(id, anchor);
+      this.w.place(id, anchor, l);
       return id;
     });
   }
@@ -332,7 +332,7 @@ export class Blocks {
       const later = b.parts.slice(xi + 1).map((p) => p.id);
       const id = this.w.insertBoundary(at);
       this.w.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
-      this.w.place(id, b.id);
+      this.w.place(id, b.id, l);
       for (const p of later) this.w.setRegister(p, MERGE_KEY, id);
       return id;
     });

@@ -204,3 +204,52 @@ describe('typing into an empty document on two replicas at once', () => {
     expect(e.blocks()[0]?.id).not.toBe('virtual');
   });
 });
+
+describe('Blocks regressions: a block with another joined into it', () => {
+  // blocks-model.prop.test.ts, seed 399868421 (run 5384 of 15,000): the block after a block with
+  // another joined into it (merged, that one first in the text) had its place among the joined
+  // block's characters, which sorted before the new block's place right after the boundary.
+  it('a block inserted after a block with a block joined into it shows there, before the one that followed', () => {
+    const b = makeDoc(7).getBlocks('b');
+    b.insertBlock(0, 'paragraph', {}, [{ insert: 'a' }]);
+    b.split(2);
+    b.split(1);
+    b.insertBlock(0, 'paragraph', {}, [{ insert: 'bcd' }]);
+    b.move(2, 0); // 'a' first: its boundary is now after those of 'bcd' and ''
+    b.deleteRange(0, 3); // 'a' and the boundary of 'bcd': 'bcd' is joined into the first block
+    b.deleteRange(3, 2); // 'd' and the boundary of '': the last block's place is among 'bc'
+    expect(texts(b)).toEqual(['bc', '']);
+    const last = (b.blocks()[1] as { id: string }).id;
+    const inserted = b.insertBlock(1, 'paragraph', {}, [{ insert: 'e' }]);
+    expect(texts(b)).toEqual(['bc', 'e', '']);
+    expect(
+      b
+        .blocks()
+        .map((x) => x.id)
+        .slice(1),
+    ).toEqual([inserted, last]);
+  });
+
+  // The same test and seed, run 7356, with a first fix of the above that gave the new block a
+  // place among the joined block's characters: a split of a block with a block joined into it
+  // (the joined one going with the new block) then made the new block follow itself.
+  it('splitting a block with a block joined into it keeps the new block right after it', () => {
+    const b = makeDoc(7).getBlocks('b');
+    b.insertBlock(0, 'paragraph', {}, []);
+    b.insertBlock(1, 'paragraph', {}, [{ insert: 'a' }]);
+    b.move(0, 1);
+    b.deleteRange(2, 1); // the empty block, now after 'a' but before it in the text, joins 'a'
+    expect(texts(b)).toEqual(['a']);
+    b.split(1);
+    expect(texts(b)).toEqual(['', 'a']);
+    const second = (b.blocks()[1] as { id: string }).id;
+    const third = b.split(2);
+    expect(texts(b)).toEqual(['', '', 'a']);
+    expect(
+      b
+        .blocks()
+        .map((x) => x.id)
+        .slice(1),
+    ).toEqual([second, third]);
+  });
+});
