@@ -198,13 +198,8 @@ export function orderFollowsOrigins(
             if (ri >= n) return false; // a mark's clock
             ro = ri < 0 ? -1 : rk - (clock[ri] as number);
           }
-          // Both found at a run's first or last clock (an origin inside a run takes `take`).
-          if (lo >= 0 && ro >= 0) {
-            lRun[i] = li;
-            ctx.lOff[i] = lo;
-            ctx.rRun[i] = ri;
-            ctx.rOff[i] = ro;
-          }
+          // Both found at a run's first or last clock (an origin inside a run takes `take`);
+          // a run linked here has its origins looked up again only if a scan passes it.
           if (
             lo >= 0 &&
             ro >= 0 &&
@@ -414,6 +409,7 @@ function integrate(ctx: Ctx, x: number): boolean {
     }
     if (oi === NONE || (oi === ri && off === ro)) break;
     if (--list.budget < 0) return false;
+    if (!resolve(ctx, oi)) return false;
     // A unit's left origin is the one before it in its run, or the run's left origin.
     let cl: number;
     if (off > 0) cl = li === NONE ? 1 : (pos[oi] as number) + off - 1 - pl;
