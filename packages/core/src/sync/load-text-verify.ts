@@ -137,7 +137,7 @@ export function orderFollowsOrigins(
   find: FindRun | null = null,
 ): boolean {
   const n = cols.n;
-  const { len, clock, olClient, olClock, orClient, orClock } = cols;
+  const len = cols.len;
   let units = 0;
   for (let i = 0; i < n; i++) units += len[i] as number;
   const lRun = new Int32Array(n).fill(UNKNOWN);
@@ -164,71 +164,74 @@ export function orderFollowsOrigins(
   // Runs are taken in each replica's clock order where the tables give it: the order they were
   // made in, so nearly every run's origins are in and it links in without a scan (its right
   // origin is next to its left one). The rest, and every run without a table, in stored order.
-  const { state, next } = list;
   if (tables !== null) {
     for (let c = 0; c < tables.length; c++) {
       const table = tables[c];
-      if (table === null || table === undefined) continue;
-      for (let k = 0; k < table.length; ) {
-        const i = (table[k] as number) - 1;
-        if (i < 0 || i >= n) {
-          k++;
-          continue;
-        }
-        k += len[i] as number;
-        // The common case inline (a cold load runs this once, mostly interpreted): both origins
-        // in this replica's table, in the list, the right one next to the end of the left one's
-        // run. Anything else goes through `take`.
-        const lc = olClient[i] as number;
-        const rc = orClient[i] as number;
-        if ((lc === c || lc === NONE) && (rc === c || rc === NONE)) {
-          let li = NONE;
-          let lo = 0;
-          if (lc !== NONE) {
-            const lk = olClock[i] as number;
-            li = lk < table.length ? (table[lk] as number) - 1 : NONE;
-            if (li >= n) return false; // a mark's clock
-            lo = li < 0 ? -1 : lk - (clock[li] as number);
-          }
-          let ri = NONE;
-          let ro = 0;
-          if (rc !== NONE) {
-            const rk = orClock[i] as number;
-            ri = rk < table.length ? (table[rk] as number) - 1 : NONE;
-            if (ri >= n) return false; // a mark's clock
-            ro = ri < 0 ? -1 : rk - (clock[ri] as number);
-          }
-          // Both found at a run's first or last clock (an origin inside a run takes `take`);
-          // a run linked here has its origins looked up again only if a scan passes it.
-          if (
-            lo >= 0 &&
-            ro >= 0 &&
-            (li === NONE || state[li] === 2) &&
-            (ri === NONE || (state[ri] === 2 && ro === 0))
-          ) {
-            const after = li === NONE ? list.head : lo + 1 === len[li] ? (next[li] as number) : -2;
-            if (after === ri) {
-              next[i] = ri;
-              if (li === NONE) list.head = i;
-              else next[li] = i;
-              state[i] = 2;
-              list.taken++;
-              continue;
-            }
-          }
-        }
-        if (!take(ctx, i)) return false;
-      }
+      if (table !== null && table !== undefined && !linkReplica(ctx, table, c)) return false;
     }
   }
   if (list.taken < n) for (let i = 0; i < n; i++) if (!take(ctx, i)) return false;
   // The list is the stored order, run by run.
+  const next = list.next;
   let at = list.head;
   for (let i = 0; i < n; i++) {
     if (at !== i) return false;
     at = next[i] as number;
   }
   return at === NONE;
+}
+
+/**
+ * Take replica `c`'s runs in clock order (its dense `table`): the order they were made in. The
+ * common case is done here, in a loop small enough to be optimised early on a cold load: both
+ * origins of this replica, at run ends, in the list and next to each other. Anything else goes
+ * through {@link take}. False if refused.
+ */
+function linkReplica(ctx: Ctx, table: Int32Array, c: number): boolean {
+  const { len, clock, olClient, olClock, orClient, orClock, n } = ctx.cols;
+  const list = ctx.list;
+  const { state, next } = list;
+  const size = table.length;
+  for (let k = 0; k < size; ) {
+    const i = (table[k] as number) - 1;
+    if (i < 0 || i >= n) {
+      k++;
+      continue;
+    }
+    k += len[i] as number;
+    const lc = olClient[i] as number;
+    const rc = orClient[i] as number;
+    let li = NONE;
+    let lo = 0;
+    if (lc === c) {
+      const lk = olClock[i] as number;
+      li = lk < size ? (table[lk] as number) - 1 : NONE;
+      lo = li >= 0 && li < n ? lk - (clock[li] as number) : -1;
+    } else if (lc !== NONE) lo = -1;
+    let ri = NONE;
+    let ro = 0;
+    if (rc === c) {
+      const rk = orClock[i] as number;
+      ri = rk < size ? (table[rk] as number) - 1 : NONE;
+      ro = ri >= 0 && ri < n ? rk - (clock[ri] as number) : -1;
+    } else if (rc !== NONE) ro = -1;
+    if (
+      lo >= 0 &&
+      ro === 0 &&
+      (li === NONE || state[li] === 2) &&
+      (ri === NONE || state[ri] === 2) &&
+      (li === NONE ? list.head : lo + 1 === len[li] ? (next[li] as number) : -2) === ri
+    ) {
+      next[i] = ri;
+      if (li === NONE) list.head = i;
+      else next[li] = i;
+      state[i] = 2;
+      list.taken++;
+      continue;
+    }
+    if (!take(ctx, i)) return false;
+  }
+  return true;
 }
 
 /** Not looked up yet (in {@link Ctx.lRun}). */
