@@ -519,6 +519,26 @@ export class Text extends SequenceContainer {
     return false;
   }
 
+  /** True while the resolved marks exist: the sequence then reports remote edits' positions. @internal */
+  get positionsWanted(): boolean {
+    return this.ivs !== null;
+  }
+
+  /**
+   * Move the resolved marks through a remote edit (or undo) they were current before: boundaries
+   * at the place are read from their anchors (see `MarkIndex.insert`). Left to be rebuilt on the
+   * next read when they were not current.
+   * @internal
+   */
+  onPositions(before: number, index: number, n: number): void {
+    const ivs = this.ivs;
+    if (ivs === null || this.ivVersion !== before) return;
+    if (n > 0) ivs.insert(index, n, AFTER_TOMBSTONES, 0);
+    else if (n < 0) ivs.delete(index, -n);
+    if (ivs.broken) this.ivs = null;
+    else this.ivVersion = this.seq.index.version;
+  }
+
   /** Move the resolved marks through a local edit they were current before (see {@link Text.ivs}). */
   private noteEdit(pos: number, n: number, lc: number, lk: number): void {
     const ivs = this.ivs as MarkIndex;

@@ -23,4 +23,16 @@ export interface SequenceListener {
   onInsert(index: number, content: string | unknown[]): void;
   /** `len` visible units vanished at `index`. */
   onDelete(index: number, len: number): void;
+  /**
+   * True when the container keeps something derived from visible positions that
+   * {@link SequenceListener.onPositions} can keep current (whether or not anyone observes).
+   */
+  readonly positionsWanted?: boolean;
+  /**
+   * After a change through `integrate`, `deleteRemote` or a `splitItem` of its own (remote edits,
+   * undo): the index was at version `before`, and `n` visible units appeared (n > 0) or vanished
+   * (n < 0) at visible `index` (0: nothing visible changed). Called only when
+   * {@link SequenceListener.positionsWanted}.
+   */
+  onPositions?(before: number, index: number, n: number): void;
 }

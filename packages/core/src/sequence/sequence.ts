@@ -270,12 +270,19 @@ export class Sequence implements IntegrationTarget {
    * Returns the tail.
    */
   splitItem(item: Item, offset: number): Item {
+    const before = this.index.version;
     const right = item.splitAt(offset);
     if (!item.deleted) this.index.adjust(item.leaf as Leaf, -right.len);
     this.index.insertAfter(item, right);
     this.env.store.runs(item.client).insertAfter(item, right);
+    // Inside `integrate` the integration reports once, for its splits too.
+    if (this.integrating === 0 && this.listener.positionsWanted === true)
+      this.listener.onPositions?.(before, 0, 0);
     return right;
   }
+
+  /** Depth of `integrate` calls under way (their splits are reported with the insertion). */
+  private integrating = 0;
 
   /**
    * Integrate a remote item whose origins (if any) are already in this sequence, and report the
@@ -284,20 +291,36 @@ export class Sequence implements IntegrationTarget {
    */
   integrate(item: Item): Item {
     if (this.isText && typeof item.content === 'string') this.noteText(item.content);
-    const holder = integrateItem(this, item);
-    if (this.listener.tracking && typeof item.content !== 'number') {
-      const base = this.index.visibleIndexOf(holder);
-      this.listener.onInsert(base + (item.clock - holder.clock), item.content);
+    const before = this.index.version;
+    const listener = this.listener;
+    this.integrating++;
+    let holder: Item;
+    try {
+      holder = integrateItem(this, item);
+    } finally {
+      this.integrating--;
     }
+    const wanted = listener.positionsWanted === true;
+    if (typeof item.content !== 'number' && (listener.tracking || wanted)) {
+      const at = this.index.visibleIndexOf(holder) + (item.clock - holder.clock);
+      if (listener.tracking) listener.onInsert(at, item.content);
+      if (wanted) listener.onPositions?.(before, at, item.len);
+    } else if (wanted) listener.onPositions?.(before, 0, 0);
     return holder;
   }
 
   /** Delete the visible units of `item` from a remote delete, reporting the change. */
   deleteRemote(item: Item): void {
     if (item.deleted) return;
-    if (this.listener.tracking) this.listener.onDelete(this.index.visibleIndexOf(item), item.len);
+    const before = this.index.version;
+    const listener = this.listener;
+    const wanted = listener.positionsWanted === true;
+    const at = listener.tracking || wanted ? this.index.visibleIndexOf(item) : 0;
+    const len = item.len;
+    if (listener.tracking) listener.onDelete(at, len);
     this.markDeleted(item);
     this.compact(item, item);
+    if (wanted) listener.onPositions?.(before, at, -len);
   }
 
   /** The visible units as a string (text sequences). */
