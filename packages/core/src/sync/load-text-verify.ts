@@ -1,23 +1,25 @@
 /**
- * Proof that a one-text snapshot lists its items in the order their origins give, for the fast
- * load (`load-text.ts`), which builds the sequence straight from the stored order.
+ * Proof that a snapshot lists each sequence's runs in the order their origins give, for the fast
+ * loads (`load-text.ts`, `load.ts`), which build the sequence straight from the stored order.
  *
  * A snapshot written by a document is in that order. Forged or damaged bytes can list the same
  * items in another one (an item before its own left origin, two concurrent items swapped, an
  * origin cycle). Loaded as stored, such a snapshot would give this replica an order that every
  * replica integrating the same items derives differently, and they would never converge. So the
  * stored order is checked exactly, by the rule that integrates remote items
- * (`sequence/integrate.ts`, YjsMod): every item is integrated, in an order where its origins come
- * first, into a list of units, comparing positions by their places in the stored order. The list
+ * (`sequence/integrate.ts`, YjsMod): every run is integrated, in an order where its origins come
+ * first, into a list of runs, comparing positions by their places in the stored order. The list
  * only ever grows by insertion, so if it ends equal to the stored order, every comparison agreed
  * with the list's own order, the run was a real integration, and the stored order is the one the
- * origins give. Anything else (a cycle, an item landing elsewhere or inside a stored run) is
+ * origins give. Anything else (a cycle, a run landing elsewhere or inside a stored run) is
  * refused, and the caller takes the general path, which integrates the items itself.
  *
- * Cost: per item, two searches for the items holding its origins and a scan over the units
- * between its left origin and its place when it was integrated (none for text typed in order);
- * nothing per unit (a run's units stay together: one landing inside a stored run is refused). The
- * scans have a budget; past it the snapshot is refused as unusual.
+ * Cost: per run, two table reads for the runs holding its origins (a search for a replica without
+ * a dense table, a step back to a run's first clock for an origin inside it) and, only when its
+ * origins are not next to each other in the list, a scan over the units between its left origin
+ * and its place; nothing per unit. Runs are taken in each replica's clock order, so text typed in
+ * any order links in without a scan. The scans have a budget; past it the snapshot is refused as
+ * unusual.
  */
 
 /** No item or unit: the list's end, the list's start, or no origin. */
