@@ -531,19 +531,17 @@ export class Text extends SequenceContainer {
    * @internal
    */
   onPositions(before: number, index: number, n: number): void {
-    const ivs = this.ivs;
-    if (ivs === null || this.ivVersion !== before) return;
-    if (n > 0) ivs.insert(index, n, AFTER_TOMBSTONES, 0);
-    else if (n < 0) ivs.delete(index, -n);
-    if (ivs.broken) this.ivs = null;
-    else this.ivVersion = this.seq.index.version;
+    if (this.ivs !== null && this.ivVersion === before) this.noteEdit(index, n, AFTER_TOMBSTONES, 0);
   }
 
-  /** Move the resolved marks through a local edit they were current before (see {@link Text.ivs}). */
+  /**
+   * Move the resolved marks through an edit they were current before (see {@link Text.ivs}): `n`
+   * units inserted after the unit (`lc`, `lk`) (n > 0), deleted (n < 0), or none (n = 0).
+   */
   private noteEdit(pos: number, n: number, lc: number, lk: number): void {
     const ivs = this.ivs as MarkIndex;
     if (n > 0) ivs.insert(pos, n, lc, lk);
-    else ivs.delete(pos, -n);
+    else if (n < 0) ivs.delete(pos, -n);
     if (ivs.broken) this.ivs = null;
     else this.ivVersion = this.seq.index.version;
   }
