@@ -10,20 +10,11 @@ import {
   Doc,
   encodeStateAsUpdate,
   encodeStateVector,
-  type Text,
   UndoManager,
 } from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-
-/** Every unit's attributes and the delta of `t` equal a fresh replica's. */
-function sameAsFresh(doc: Doc, t: Text): void {
-  const copy = new Doc({ clientId: 99 });
-  applyUpdate(copy, encodeStateAsUpdate(doc));
-  const fresh = copy.getText('t');
-  for (let i = 0; i < t.length; i++) expect(t.attributesAt(i)).toEqual(fresh.attributesAt(i));
-  expect(t.toDelta()).toEqual(fresh.toDelta());
-}
+import { sameAsFresh } from './fresh-replica.js';
 
 const FORMATS: AttributesPatch[] = [
   { bold: true },

@@ -6,20 +6,12 @@
  * own moves; typing runs with backspaces leave tombstones, so inserts after tombstones (boundaries
  * read from their anchors) come often.
  */
-import { type AttributesPatch, applyUpdate, Doc, encodeStateAsUpdate, type Text } from '@accord/core';
+import { type AttributesPatch, applyUpdate, Doc, type Text } from '@accord/core';
 import { encodeUpdate, type MarkRecord } from '@accord/core/protocol';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, it } from 'vitest';
 import { markIndexTuning, SIDE_MARKS } from '../../src/doc/mark-index.js';
-
-/** Every unit's attributes of `t` (read one by one) and its delta equal a fresh replica's. */
-function sameAsFresh(doc: Doc, t: Text): void {
-  const copy = new Doc({ clientId: 99 });
-  applyUpdate(copy, encodeStateAsUpdate(doc));
-  const fresh = copy.getText('t');
-  for (let i = 0; i < t.length; i++) expect(t.attributesAt(i)).toEqual(fresh.attributesAt(i));
-  expect(t.toDelta()).toEqual(fresh.toDelta());
-}
+import { sameAsFresh } from './fresh-replica.js';
 
 const FORMATS = [
   { bold: true },

@@ -8,6 +8,7 @@ import { applyUpdate, Doc, encodeStateAsUpdate, restoreVersion, type Text, UndoM
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { richEdit, richEditArgs } from '../arbitraries/rich-text.js';
+import { sameAsFresh } from './fresh-replica.js';
 
 const STRINGS = ['a', 'bc', 'xyz', '😀'];
 
@@ -16,13 +17,6 @@ function copyOf(doc: Doc, clientId = 99): Doc {
   const c = new Doc({ clientId });
   applyUpdate(c, encodeStateAsUpdate(doc));
   return c;
-}
-
-/** Every attribute read of `t` equals that of a fresh replica of its document. */
-function sameAsFresh(doc: Doc, t: Text): void {
-  const fresh = copyOf(doc).getText('t');
-  expect(t.toDelta()).toEqual(fresh.toDelta());
-  for (let i = 0; i < t.length; i++) expect(t.attributesAt(i)).toEqual(fresh.attributesAt(i));
 }
 
 const step = fc.record({
