@@ -224,11 +224,7 @@ function linkReplica(ctx: Ctx, table: Int32Array, c: number): boolean {
       (ri === NONE || state[ri] === 2) &&
       (li === NONE ? list.head : lo + 1 === len[li] ? (next[li] as number) : -2) === ri
     ) {
-      next[i] = ri;
-      if (li === NONE) list.head = i;
-      else next[li] = i;
-      state[i] = 2;
-      list.taken++;
+      link(list, li, i, ri);
       continue;
     }
     if (!take(ctx, i)) return false;
@@ -299,7 +295,7 @@ interface ListState {
   readonly state: Uint8Array;
   /** Scan steps left. */
   budget: number;
-  /** Each run's place (of its first unit) in the stored order, made when a scan first needs it. */
+  /** Each run's place (of its first unit) in the stored order (see {@link positions}). */
   pos: Float64Array | null;
   /** Runs in the list. */
   taken: number;
@@ -323,27 +319,9 @@ interface Ctx {
 
 /** Put run `i` in the list after its origins' runs (depth first); false if refused. */
 function take(ctx: Ctx, i: number): boolean {
-  const { lRun, lOff, rRun, rOff, list, stack } = ctx;
+  const { lRun, rRun, list, stack } = ctx;
   const state = list.state;
   if (state[i] === 2) return true;
-  if (!resolve(ctx, i)) return false;
-  // Most runs: both origins in, the right one next to the left one's unit (nothing was made
-  // between them since), and the left one ends its run: linked in without a scan.
-  const li = lRun[i] as number;
-  const ri = rRun[i] as number;
-  if ((li === NONE || state[li] === 2) && (ri === NONE || (state[ri] === 2 && rOff[i] === 0))) {
-    const next = list.next;
-    const after =
-      li === NONE ? list.head : (lOff[i] as number) + 1 === ctx.cols.len[li] ? (next[li] as number) : -2;
-    if (after === ri) {
-      next[i] = ri;
-      if (li === NONE) list.head = i;
-      else next[li] = i;
-      state[i] = 2;
-      list.taken++;
-      return true;
-    }
-  }
   stack.push(i);
   state[i] = 1;
   while (stack.length > 0) {
@@ -359,11 +337,34 @@ function take(ctx: Ctx, i: number): boolean {
       continue;
     }
     if (!integrate(ctx, x)) return false;
-    state[x] = 2;
-    list.taken++;
     stack.pop();
   }
   return true;
+}
+
+/** Link run `x` into the list between run `prev` (NONE: at the start) and run `after`. */
+function link(list: ListState, prev: number, x: number, after: number): void {
+  list.next[x] = after;
+  if (prev === NONE) list.head = x;
+  else list.next[prev] = x;
+  list.state[x] = 2;
+  list.taken++;
+}
+
+/** Each run's place (of its first unit) in the stored order, made when a scan first needs it. */
+function positions(ctx: Ctx): Float64Array {
+  let pos = ctx.list.pos;
+  if (pos === null) {
+    const { n, len } = ctx.cols;
+    pos = new Float64Array(n);
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      pos[i] = p;
+      p += len[i] as number;
+    }
+    ctx.list.pos = pos;
+  }
+  return pos;
 }
 
 /**
@@ -374,22 +375,14 @@ function integrate(ctx: Ctx, x: number): boolean {
   const { cols, idOf, lRun, lOff, rRun, rOff, list } = ctx;
   const { len, client } = cols;
   const next = list.next;
-  let pos = list.pos;
-  if (pos === null) {
-    pos = new Float64Array(cols.n);
-    let p = 0;
-    for (let i = 0; i < cols.n; i++) {
-      pos[i] = p;
-      p += len[i] as number;
-    }
-    list.pos = pos;
-  }
   const li = lRun[x] as number;
   const ri = rRun[x] as number;
   const lo = lOff[x] as number;
   const ro = rOff[x] as number;
-  const pl = li === NONE ? -1 : (pos[li] as number) + lo;
-  const pr = ri === NONE ? 0 : (pos[ri] as number) + ro;
+  // Places are compared only when the scan passes a run (not when the right origin is next).
+  let pos: Float64Array | null = null;
+  let pl = 0;
+  let pr = 0;
   // The scan's cursor: unit `off` of run `oi` (NONE: the end), and the unit before it.
   let lastI = li;
   let lastOff = li === NONE ? 0 : lo;
@@ -415,6 +408,11 @@ function integrate(ctx: Ctx, x: number): boolean {
     if (oi === NONE || (oi === ri && off === ro)) break;
     if (--list.budget < 0) return false;
     if (!resolve(ctx, oi)) return false;
+    if (pos === null) {
+      pos = positions(ctx);
+      pl = li === NONE ? -1 : (pos[li] as number) + lo;
+      pr = ri === NONE ? 0 : (pos[ri] as number) + ro;
+    }
     // A unit's left origin is the one before it in its run, or the run's left origin.
     let cl: number;
     if (off > 0) cl = li === NONE ? 1 : (pos[oi] as number) + off - 1 - pl;
@@ -446,8 +444,6 @@ function integrate(ctx: Ctx, x: number): boolean {
   // Landing inside a stored run: the stored order cannot be the integrated one.
   if (destOff !== 0) return false;
   if (prevI !== NONE && prevOff + 1 !== len[prevI]) return false;
-  next[x] = destI;
-  if (prevI === NONE) list.head = x;
-  else next[prevI] = x;
+  link(list, prevI, x, destI);
   return true;
 }
