@@ -383,9 +383,8 @@ function integrate(ctx: Ctx, x: number): boolean {
   let pos: Float64Array | null = null;
   let pl = 0;
   let pr = 0;
-  // The scan's cursor: unit `off` of run `oi` (NONE: the end), and the unit before it.
+  // The scan's cursor: unit `off` of run `oi` (NONE: the end), and the run of the unit before it.
   let lastI = li;
-  let lastOff = li === NONE ? 0 : lo;
   let oi: number;
   let off = 0;
   if (li === NONE) oi = list.head;
@@ -396,14 +395,12 @@ function integrate(ctx: Ctx, x: number): boolean {
   let destI = oi;
   let destOff = off;
   let prevI = lastI;
-  let prevOff = lastOff;
   let scanning = false;
   for (;;) {
     if (!scanning) {
       destI = oi;
       destOff = off;
       prevI = lastI;
-      prevOff = lastOff;
     }
     if (oi === NONE || (oi === ri && off === ro)) break;
     if (--list.budget < 0) return false;
@@ -434,16 +431,15 @@ function integrate(ctx: Ctx, x: number): boolean {
       } else scanning = false;
     }
     lastI = oi;
-    lastOff = off;
     if (off + 1 < (len[oi] as number)) off++;
     else {
       oi = next[oi] as number;
       off = 0;
     }
   }
-  // Landing inside a stored run: the stored order cannot be the integrated one.
+  // Landing inside a stored run (a run's units are never parted in the list, so the unit before
+  // is then inside it too): the stored order cannot be the integrated one.
   if (destOff !== 0) return false;
-  if (prevI !== NONE && prevOff + 1 !== len[prevI]) return false;
   link(list, prevI, x, destI);
   return true;
 }
