@@ -119,6 +119,8 @@ export class AccordSync {
     const mapping = this.mapping;
     this.#synced = after;
     let delta: FlatDeltaOp[];
+    /** Blocks whose hidden formatting the change may bring to light (see hidden-marks.ts). */
+    let reveal: { from: number; newTo: number } | undefined;
     if (blocks.blockCount === 0) {
       // Accord has no block yet (a new document). The editor showing what no blocks show as (a
       // transaction that set the same empty content again, as `setContent` does) writes nothing:
@@ -142,21 +144,17 @@ export class AccordSync {
         return;
       }
       delta = localDelta(mapping, before, after, hint, range);
-      if (delta.length === 0) return;
-      if (mayMoveTextBetweenNodes(delta)) {
-        // Formatting Accord kept out of sight (in a code block) must not show up on the others'
-        // screens when this change takes the text where marks show: see hidden-marks.ts.
-        const layout = mapping.layout(after);
-        this.#write(() => {
-          blocks.applyFlatDelta(delta);
-          const fixes = revealedMarkFixes(mapping, layout, blocks, range.from, range.newTo);
-          if (fixes.length > 0) blocks.applyFlatDelta(fixes);
-        }, after);
-        return;
-      }
+      // Formatting Accord kept out of sight (in a code block) must not show up on the others'
+      // screens when this change takes the text where marks show.
+      if (mayMoveTextBetweenNodes(delta)) reveal = range;
     }
     if (delta.length === 0) return;
-    this.#write(() => blocks.applyFlatDelta(delta), after);
+    this.#write(() => {
+      blocks.applyFlatDelta(delta);
+      if (reveal === undefined) return;
+      const fixes = revealedMarkFixes(mapping, mapping.layout(after), blocks, reveal.from, reveal.newTo);
+      if (fixes.length > 0) blocks.applyFlatDelta(fixes);
+    }, after);
   }
 
   /** Make `change` one Accord transaction of this binding; resync if Accord refused or differs. */
