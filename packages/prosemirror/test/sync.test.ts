@@ -70,6 +70,21 @@ function expectConverged(replicas: readonly Replica[]): void {
   }
 }
 
+/**
+ * Three replicas of "one" | " two" written by the first, its outbox empty and its undo history
+ * cleared (the setup is not its to undo: undoing it would empty the document, a full reset).
+ */
+function twoParagraphs(options?: (i: number) => DocOptions): Replica[] {
+  const a = replica(undefined, options?.(0));
+  a.view.select(1);
+  a.view.dispatch(a.view.state.tr.insertText('one two'));
+  a.view.dispatch(a.view.state.tr.split(4));
+  const seed = encodeStateAsUpdate(a.doc);
+  a.outbox.length = 0;
+  accordSync(a.view as never)?.undoManager.clear();
+  return [a, replica(seed, options?.(1)), replica(seed, options?.(2))];
+}
+
 /** The text of each top-level block of a replica's editor. */
 function texts(r: Replica): string[] {
   const out: string[] = [];
@@ -242,15 +257,7 @@ describe('two editors bound to two replicas', () => {
             clientId: ids[i] as number,
             now: () => clock + (skews[i] as number),
           });
-          const a = replica(undefined, options(0));
-          a.view.select(1);
-          a.view.dispatch(a.view.state.tr.insertText('one two'));
-          a.view.dispatch(a.view.state.tr.split(4));
-          const seed = encodeStateAsUpdate(a.doc);
-          a.outbox.length = 0;
-          // The setup is not A's to undo (undoing it would empty the document: a full reset).
-          accordSync(a.view as never)?.undoManager.clear();
-          const replicas = [a, replica(seed, options(1)), replica(seed, options(2))];
+          const replicas = twoParagraphs(options);
           for (const [who, kind, edit, elapsed] of script) {
             clock += elapsed;
             const r = replicas[who] as Replica;
@@ -274,16 +281,8 @@ describe('two editors bound to two replicas', () => {
     // Found by the property above (seed -2125701124): A presses Enter at the start and undoes it
     // (the text before the first boundary is the implicit paragraph again) while B deletes
     // everything; together they leave no block, which no flat delta can say to an editor.
-    const a = replica();
-    a.view.select(1);
-    a.view.dispatch(a.view.state.tr.insertText('one two'));
-    a.view.dispatch(a.view.state.tr.split(4));
-    const seed = encodeStateAsUpdate(a.doc);
-    a.outbox.length = 0;
-    accordSync(a.view as never)?.undoManager.clear();
-    const b = replica(seed);
-    const c = replica(seed);
-    const all = [a, b, c];
+    const all = twoParagraphs();
+    const [a, b, c] = all as [Replica, Replica, Replica];
     runCommand(a.view, ['split', 0, 0]);
     broadcast(a, all);
     accordUndo(a.view.state, a.view.dispatch, a.view as never);
