@@ -9,6 +9,7 @@
  * hidden, are left as they are.
  */
 import type { Attributes, AttributesPatch, TextDeltaInsert } from '@accord/core';
+import type { NodeType } from 'prosemirror-model';
 import type { BlockMapping, Layout } from './convert.js';
 import { canonical, type FlatDeltaOp } from './flat.js';
 
@@ -63,7 +64,7 @@ type Fix = readonly [offset: number, length: number, patch: AttributesPatch];
 /** Per stretch of equal runs on both sides, the patch taking Accord's visible marks to the editor's. */
 function runFixes(
   mapping: BlockMapping,
-  parent: Parameters<BlockMapping['attributesToMarks']>[1],
+  parent: NodeType,
   kept: readonly TextDeltaInsert[],
   shown: readonly TextDeltaInsert[],
 ): Fix[] {
