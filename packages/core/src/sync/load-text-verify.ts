@@ -29,7 +29,7 @@ const NONE = -1;
  * The index (into the runs being checked) of the run holding unit `(client, clock)`, or -1 when
  * no run of them does.
  */
-export type FindRun = (client: number, clock: number) => number;
+type FindRun = (client: number, clock: number) => number;
 
 /** What the check reads of a run (a sequence item, or a snapshot record of one). */
 export interface OrderedRun {
@@ -124,19 +124,35 @@ function sparseFinder(cols: RunColumns, tables: readonly (Int32Array | null)[]):
   };
 }
 
+/** A scan budget shared by several checks (one snapshot's sequences): steps left. */
+export interface ScanBudget {
+  left: number;
+}
+
+/** How {@link orderFollowsOrigins} takes runs and what it may spend. */
+export interface OrderCheckOptions {
+  /**
+   * Run indices, each replica's in clock order, to take first (for tables that also hold other
+   * sequences' clocks, which a scan of the tables would walk); by default the tables are scanned.
+   */
+  clockOrder?: Int32Array;
+  /** The scan budget to spend from (and leave what is left in); by default 8 per unit + 65,536. */
+  budget?: ScanBudget;
+}
+
 /**
  * True when the runs of `cols` (one sequence's runs in stored order) are in exactly the order
  * integrating them by their origins gives. `idOf` gives a client's replica id (ties between
- * concurrent runs go to the lower id). Units are found through `tables`, per client index: the
- * fast load's dense table naming each run (index + 1) at its first and last clock (entries past
- * the runs are marks), or null, for a replica of few long runs, searched in clock order. Or, when
- * `tables` is null, through `find`. An origin outside the runs refuses.
+ * concurrent runs go to the lower id). Units are found through `tables`, per client index: a dense
+ * table naming each run (index + 1) at its first and last clock (other entries 0 or past the
+ * runs), or null, for a replica of few long runs, searched in clock order. An origin outside the
+ * runs refuses.
  */
 export function orderFollowsOrigins(
   cols: RunColumns,
   idOf: (client: number) => number,
-  tables: readonly (Int32Array | null)[] | null,
-  find: FindRun | null = null,
+  tables: readonly (Int32Array | null)[],
+  options: OrderCheckOptions = {},
 ): boolean {
   const n = cols.n;
   const len = cols.len;
@@ -147,7 +163,7 @@ export function orderFollowsOrigins(
     next: new Int32Array(n),
     head: NONE,
     state: new Uint8Array(n),
-    budget: 8 * units + 65536,
+    budget: options.budget === undefined ? 8 * units + 65536 : options.budget.left,
     pos: null,
     taken: 0,
   };
@@ -155,7 +171,7 @@ export function orderFollowsOrigins(
     cols,
     idOf,
     tables,
-    find,
+    find: null,
     lRun,
     lOff: new Int32Array(n),
     rRun: new Int32Array(n),
@@ -163,10 +179,21 @@ export function orderFollowsOrigins(
     list,
     stack: [],
   };
+  const ok = checkOrder(ctx, options.clockOrder);
+  if (options.budget !== undefined) options.budget.left = list.budget;
+  return ok;
+}
+
+/** {@link orderFollowsOrigins} once its state is set up. */
+function checkOrder(ctx: Ctx, clockOrder: Int32Array | undefined): boolean {
+  const { tables, list } = ctx;
+  const n = ctx.cols.n;
   // Runs are taken in each replica's clock order where the tables give it: the order they were
   // made in, so nearly every run's origins are in and it links in without a scan (its right
   // origin is next to its left one). The rest, and every run without a table, in stored order.
-  if (tables !== null) {
+  if (clockOrder !== undefined) {
+    if (!linkInOrder(ctx, tables, clockOrder)) return false;
+  } else {
     for (let c = 0; c < tables.length; c++) {
       const table = tables[c];
       if (table !== null && table !== undefined && !linkReplica(ctx, table, c)) return false;
@@ -201,6 +228,7 @@ function linkReplica(ctx: Ctx, table: Int32Array, c: number): boolean {
       continue;
     }
     k += len[i] as number;
+    // linkNoScan's test, written out: a call per run here costs a cold load ~4 ms (seph-blog1).
     const lc = olClient[i] as number;
     const rc = orClient[i] as number;
     let li = NONE;
@@ -232,6 +260,64 @@ function linkReplica(ctx: Ctx, table: Int32Array, c: number): boolean {
   return true;
 }
 
+/**
+ * Take the runs listed in `order` (run indices, each replica's in clock order) as
+ * {@link linkReplica} does, for callers whose tables hold units of other sequences too (so
+ * scanning a table would walk their clocks). Runs of replicas without a table are left to the
+ * stored-order pass. False if refused.
+ */
+function linkInOrder(ctx: Ctx, tables: readonly (Int32Array | null)[], order: Int32Array): boolean {
+  const { client, n } = ctx.cols;
+  const state = ctx.list.state;
+  for (let p = 0; p < order.length; p++) {
+    const i = order[p] as number;
+    if (!(i >= 0 && i < n) || state[i] === 2) continue;
+    const c = client[i] as number;
+    const table = tables[c];
+    if (table === null || table === undefined) continue;
+    if (!linkNoScan(ctx, table, c, i) && !take(ctx, i)) return false;
+  }
+  return true;
+}
+
+/**
+ * Link run `i` of replica `c` (dense `table`) when that needs no scan: both origins of its own
+ * replica (or none), at run ends, in the list and next to each other. False (nothing done) if not.
+ */
+function linkNoScan(ctx: Ctx, table: Int32Array, c: number, i: number): boolean {
+  const { len, clock, olClient, olClock, orClient, orClock, n } = ctx.cols;
+  const list = ctx.list;
+  const { state, next } = list;
+  const size = table.length;
+  const lc = olClient[i] as number;
+  const rc = orClient[i] as number;
+  let li = NONE;
+  let lo = 0;
+  if (lc === c) {
+    const lk = olClock[i] as number;
+    li = lk < size ? (table[lk] as number) - 1 : NONE;
+    lo = li >= 0 && li < n ? lk - (clock[li] as number) : -1;
+  } else if (lc !== NONE) lo = -1;
+  let ri = NONE;
+  let ro = 0;
+  if (rc === c) {
+    const rk = orClock[i] as number;
+    ri = rk < size ? (table[rk] as number) - 1 : NONE;
+    ro = ri >= 0 && ri < n ? rk - (clock[ri] as number) : -1;
+  } else if (rc !== NONE) ro = -1;
+  if (
+    lo >= 0 &&
+    ro === 0 &&
+    (li === NONE || state[li] === 2) &&
+    (ri === NONE || state[ri] === 2) &&
+    (li === NONE ? list.head : lo + 1 === len[li] ? (next[li] as number) : -2) === ri
+  ) {
+    link(list, li, i, ri);
+    return true;
+  }
+  return false;
+}
+
 /** Not looked up yet (in {@link Ctx.lRun}). */
 const UNKNOWN = -2;
 
@@ -241,7 +327,7 @@ const UNKNOWN = -2;
  */
 function runAt(ctx: Ctx, c: number, k: number): number {
   const tables = ctx.tables;
-  const table = tables === null ? null : tables[c];
+  const table = tables[c];
   if (table !== null && table !== undefined) {
     if (!(k >= 0 && k < table.length)) return NONE;
     // The table names each run at its first and last clock: inside a run, step back to its
@@ -256,8 +342,8 @@ function runAt(ctx: Ctx, c: number, k: number): number {
     const start = ctx.cols.clock[j] as number;
     return k >= start && k < start + (ctx.cols.len[j] as number) ? j : NONE;
   }
-  if (ctx.find === null && tables !== null) ctx.find = sparseFinder(ctx.cols, tables);
-  return ctx.find === null ? NONE : ctx.find(c, k);
+  if (ctx.find === null) ctx.find = sparseFinder(ctx.cols, tables);
+  return ctx.find(c, k);
 }
 
 /** Look up run `i`'s origins (once); false when one is not a unit of the runs. */
@@ -305,8 +391,8 @@ interface ListState {
 interface Ctx {
   readonly cols: RunColumns;
   readonly idOf: (client: number) => number;
-  readonly tables: readonly (Int32Array | null)[] | null;
-  /** Finds units of replicas without a table (made on first need when there are tables). */
+  readonly tables: readonly (Int32Array | null)[];
+  /** Finds units of replicas without a table (made on first need). */
   find: FindRun | null;
   /** Per run: the run holding its left origin (NONE: none; UNKNOWN: not looked up yet). */
   readonly lRun: Int32Array;

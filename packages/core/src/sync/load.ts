@@ -29,7 +29,7 @@ import {
 } from '../format/records.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
-import { columnsOf, type OrderedRun, orderFollowsOrigins } from './load-text-verify.js';
+import { sequencesInOriginOrder } from './load-order-groups.js';
 
 /** Per client: indexes of its records sorted by clock, or null unless they tile `0 .. n-1`. */
 function tile(records: UpdateRecord[]): Map<number, number[]> | null {
@@ -101,42 +101,6 @@ function findIndex(
 /** True when `o` is a sequence run of the group `key` (parent object `parent`). */
 function sameGroup(o: UpdateRecord | undefined, parent: ParentRef, key: string): boolean {
   return o !== undefined && o.t === 0 && (o.parent === parent || parentKey(o.parent) === key);
-}
-
-/**
- * True when every sequence's runs are stored in the order their origins give (see
- * `load-text-verify.ts`): a forged order would otherwise be this replica's alone.
- */
-function sequencesInOriginOrder(records: UpdateRecord[], by: Map<number, number[]>): boolean {
-  const local = new Int32Array(records.length).fill(-1);
-  const identity = (client: number): number => client;
-  for (let g0 = 0; g0 < records.length; ) {
-    const first = records[g0] as UpdateRecord;
-    if (first.t !== 0) {
-      g0++;
-      continue;
-    }
-    // The group: consecutive runs of one sequence (marks of a text may sit among them).
-    const key = parentKey(first.parent);
-    const runs: UpdateRecord[] = [];
-    let g1 = g0;
-    for (; g1 < records.length; g1++) {
-      const r = records[g1] as UpdateRecord;
-      if (r.t === 3) continue;
-      if (r.parent !== first.parent && parentKey(r.parent) !== key) break;
-      if (r.t === 0) {
-        local[g1] = runs.length;
-        runs.push(r);
-      }
-    }
-    const find = (client: number, clock: number): number => {
-      const i = findIndex(records, by, client, clock);
-      return i >= g0 && i < g1 ? (local[i] as number) : -1;
-    };
-    if (!orderFollowsOrigins(columnsOf(runs as unknown as OrderedRun[]), identity, null, find)) return false;
-    g0 = g1;
-  }
-  return true;
 }
 
 /** Validation state of the group being checked. */

@@ -25,13 +25,21 @@ const editArb = fc.record({
 type Edit = typeof editArb extends fc.Arbitrary<infer T> ? T : never;
 
 /**
- * Three replicas editing one text concurrently (some formatting; a map key too when `withMap`),
- * all synced at the end: replica 0.
+ * Three replicas editing one text concurrently (some formatting), all synced at the end: replica
+ * 0. With `withMap` (the general fast load), also a map key, a list edited beside the text (each
+ * replica's clocks spread over two sequences), and a long deleted run of replica 1 (too few runs
+ * for its clocks to get a dense table: its units are searched).
  */
 function history(edits: readonly Edit[], withMap: boolean): Doc {
   const docs = [makeDoc(7), makeDoc(3), makeDoc(11)] as [Doc, Doc, Doc];
   docs[0].getText('t').insert(0, 'base text');
-  if (withMap) docs[0].getMap('m').set('k', 1);
+  if (withMap) {
+    docs[0].getMap('m').set('k', 1);
+    docs[0].getList('l').insert(0, 1, 2);
+    const t = docs[1].getText('t');
+    t.insert(0, 'y'.repeat(3000));
+    t.delete(0, 3000);
+  }
   for (const d of docs.slice(1)) syncBoth(docs[0], d);
   for (const e of edits) {
     const d = docs[e.replica] as Doc;
@@ -41,6 +49,11 @@ function history(edits: readonly Edit[], withMap: boolean): Doc {
     if (del > 0) t.delete(at, del);
     if (e.ins.length > 0) t.insert(at, e.ins);
     if (e.bold && t.length > at + 1) t.format(at, 2, { bold: true });
+    if (withMap) {
+      const l = d.getList('l');
+      l.insert(e.at % (l.length + 1), e.ins.length);
+      if (e.del > 1 && l.length > 0) l.delete(e.at % l.length, 1);
+    }
     if (e.sync) syncBoth(docs[0], d);
   }
   for (const d of docs.slice(1)) syncBoth(docs[0], d);
@@ -59,9 +72,9 @@ function itemsOf(doc: Doc): Item[] {
  * The snapshot of `doc` with its text's items listed in another order: item `from` moved to
  * `to` (within its leaf, where the index keeps it). Null when that is no move.
  */
-function forged(doc: Doc, from: number, to: number): Uint8Array | null {
+function forged(doc: Doc, from: number, to: number, inList = false): Uint8Array | null {
   const copy = loadGeneral(encodeStateAsUpdate(doc), 7);
-  const seq = (copy.getText('t') as Text).seq;
+  const seq = inList ? copy.getList('l').seq : (copy.getText('t') as Text).seq;
   const leaf = seq.index.leaves[0];
   if (leaf === undefined || leaf.items.length < 2) return null;
   const f = from % leaf.items.length;
@@ -86,6 +99,7 @@ describe('snapshot order checked against the origins', () => {
           : tryLoadTextSnapshot(fresh, bytes, null);
         expect(fast).toBe(true);
         expect(unitsOf(fresh)).toEqual(unitsOf(doc));
+        expect(fresh.getList('l').toArray()).toEqual(doc.getList('l').toArray());
       }),
       { numRuns: 200 },
     );
@@ -98,19 +112,25 @@ describe('snapshot order checked against the origins', () => {
         fc.boolean(),
         fc.nat(),
         fc.nat(),
-        (edits, withMap, from, to) => {
+        fc.boolean(),
+        (edits, withMap, from, to, inList) => {
           const doc = history(edits, withMap);
-          const bytes = forged(doc, from, to);
+          const bytes = forged(doc, from, to, withMap && inList);
           if (bytes === null) return;
           const text = doc.getText('t').toString();
+          const list = doc.getList('l').toArray();
           // The replica that holds every item already: the forged snapshot changes nothing.
           applyUpdate(doc, bytes);
           expect(doc.getText('t').toString()).toBe(text);
+          expect(doc.getList('l').toArray()).toEqual(list);
           // Fresh replicas, by every load path, end where integration puts the items.
           const fresh = loadFast(bytes);
           expect(fresh.getText('t').toString()).toBe(text);
+          expect(fresh.getList('l').toArray()).toEqual(list);
           expect(unitsOf(fresh)).toEqual(unitsOf(doc));
-          expect(unitsOf(loadGeneral(bytes))).toEqual(unitsOf(doc));
+          const general = loadGeneral(bytes);
+          expect(unitsOf(general)).toEqual(unitsOf(doc));
+          expect(general.getList('l').toArray()).toEqual(list);
         },
       ),
       { numRuns: 300 },
@@ -165,7 +185,15 @@ describe('orderFollowsOrigins on hand-made runs', () => {
       table[clock] = i + 1;
       table[clock + len - 1] = i + 1;
     });
-    return orderFollowsOrigins(cols, () => 5, [table]);
+    // The three ways to find units and take runs give one answer: the table scanned, the runs
+    // taken in a given clock order (the general load's), and no table (a search).
+    const scanned = orderFollowsOrigins(cols, () => 5, [table]);
+    const clockOrder = Int32Array.from(runs.keys()).sort(
+      (x, y) => (runs[x] as readonly number[])[0]! - (runs[y] as readonly number[])[0]!,
+    );
+    expect(orderFollowsOrigins(cols, () => 5, [table], { clockOrder })).toBe(scanned);
+    expect(orderFollowsOrigins(cols, () => 5, [null])).toBe(scanned);
+    return scanned;
   }
 
   it('takes typing in order and an insertion between two runs', () => {
