@@ -212,14 +212,11 @@ function checkOrder(ctx: Ctx, clockOrder: Int32Array | undefined): boolean {
 
 /**
  * Take replica `c`'s runs in clock order (its dense `table`): the order they were made in. The
- * common case is done here, in a loop small enough to be optimised early on a cold load: both
- * origins of this replica, at run ends, in the list and next to each other. Anything else goes
- * through {@link take}. False if refused.
+ * common case links without a scan ({@link linkNoScan}); anything else goes through
+ * {@link take}. False if refused.
  */
 function linkReplica(ctx: Ctx, table: Int32Array, c: number): boolean {
-  const { len, clock, olClient, olClock, orClient, orClock, n } = ctx.cols;
-  const list = ctx.list;
-  const { state, next } = list;
+  const { len, n } = ctx.cols;
   const size = table.length;
   for (let k = 0; k < size; ) {
     const i = (table[k] as number) - 1;
@@ -228,34 +225,7 @@ function linkReplica(ctx: Ctx, table: Int32Array, c: number): boolean {
       continue;
     }
     k += len[i] as number;
-    // linkNoScan's test, written out: a call per run here costs a cold load ~4 ms (seph-blog1).
-    const lc = olClient[i] as number;
-    const rc = orClient[i] as number;
-    let li = NONE;
-    let lo = 0;
-    if (lc === c) {
-      const lk = olClock[i] as number;
-      li = lk < size ? (table[lk] as number) - 1 : NONE;
-      lo = li >= 0 && li < n ? lk - (clock[li] as number) : -1;
-    } else if (lc !== NONE) lo = -1;
-    let ri = NONE;
-    let ro = 0;
-    if (rc === c) {
-      const rk = orClock[i] as number;
-      ri = rk < size ? (table[rk] as number) - 1 : NONE;
-      ro = ri >= 0 && ri < n ? rk - (clock[ri] as number) : -1;
-    } else if (rc !== NONE) ro = -1;
-    if (
-      lo >= 0 &&
-      ro === 0 &&
-      (li === NONE || state[li] === 2) &&
-      (ri === NONE || state[ri] === 2) &&
-      (li === NONE ? list.head : lo + 1 === len[li] ? (next[li] as number) : -2) === ri
-    ) {
-      link(list, li, i, ri);
-      continue;
-    }
-    if (!take(ctx, i)) return false;
+    if (!linkNoScan(ctx, table, c, i) && !take(ctx, i)) return false;
   }
   return true;
 }
