@@ -1,5 +1,5 @@
 /**
- * The order check of `load-text-verify.ts` for the general fast load (`load.ts`): every sequence
+ * The order check of `order-check.ts` for the general fast load (`load.ts`): every sequence
  * group of a snapshot (any number of texts and lists, among maps and counters) must list its
  * runs in the order their origins give.
  *
@@ -12,7 +12,8 @@
  */
 import { NONE, parentKey, type UpdateRecord } from '../format/records.js';
 import { DENSE_SPAN } from './load-text-order.js';
-import { newColumns, orderFollowsOrigins, type RunColumns, type ScanBudget } from './load-text-verify.js';
+import { orderFollowsOrigins, type ScanBudget } from './order-check.js';
+import { newColumns, type RunColumns } from './order-columns.js';
 
 /**
  * True when every sequence group of `records` (a snapshot whose records tile each replica's

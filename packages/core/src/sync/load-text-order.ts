@@ -5,7 +5,7 @@
  */
 import { type Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
-import type { RunColumns } from './load-text-verify.js';
+import type { RunColumns } from './order-columns.js';
 
 /** Largest clock span per item (on average) for which a replica's clocks get a dense table. */
 export const DENSE_SPAN = 64;

@@ -3,7 +3,7 @@
  * root text (and nothing else but its marks, `load-text-marks.ts`) loads into an empty document straight from the bytes into items,
  * without intermediate records. Everything is checked before the document is touched: the ids of
  * each replica tile `0 .. n-1`, every origin exists, the items are in the order their origins give
- * (`load-text-verify.ts`). Anything else, or anything unusual, returns
+ * (`order-check.ts`). Anything else, or anything unusual, returns
  * false and the caller takes the general snapshot path (which reports errors precisely).
  *
  * A cold load runs each loop here once, mostly in the interpreter, so the loops are written for
@@ -35,7 +35,8 @@ import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
 import { fillMarks, markStructs, readSnapshotMarks, unitsOnly, unskipItems } from './load-text-marks.js';
 import { clockOrder, DENSE_SPAN, fill } from './load-text-order.js';
-import { columnsOf, newColumns, orderFollowsOrigins, type RunColumns } from './load-text-verify.js';
+import { orderFollowsOrigins } from './order-check.js';
+import { columnsOf, newColumns, type RunColumns } from './order-columns.js';
 
 /** What {@link parse} hands over: the root name, replica ids by client index, items, text. */
 interface Parsed {
@@ -437,7 +438,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
   }
   // With marks in the tiling, a clock in a replica's range may be a mark: check every reference.
   if (marks.length > 0 && !unitsOnly(orders, tables, items, marks)) return false;
-  // The stored order must be the one the origins give (see load-text-verify.ts).
+  // The stored order must be the one the origins give (see order-check.ts).
   if (!orderFollowsOrigins(parsed.cols, (c) => ids[c] as number, tables)) return false;
   // The clock folds in the latest mark time (as observing each in turn does), before anything
   // changes: a mark too far ahead of the wall clock fails the load with the document untouched.

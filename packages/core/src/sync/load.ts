@@ -2,7 +2,7 @@
  * Fast loading of a full snapshot into an empty document: the snapshot lists each container's
  * runs in document order, so the sequence index is built by appending, with no integration and
  * no conflict scan. The structure is validated, and so is the order: each sequence's runs must be
- * listed in the order integrating them by their origins gives (`load-text-verify.ts`), since a
+ * listed in the order integrating them by their origins gives (`order-check.ts`), since a
  * forged order loaded as stored would leave this replica apart from every replica that integrates
  * the same runs, for good. Everything is validated before the document is touched; anything unusual
  * (a non-empty document, observers, pending updates, a snapshot that does not tile each client's

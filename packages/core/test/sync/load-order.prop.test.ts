@@ -1,6 +1,6 @@
 /**
  * Snapshot loads into an empty document build the sequence from the stored order, so they check
- * that order against the origins (`load-text-verify.ts`): every order integration gives is taken
+ * that order against the origins (`order-check.ts`): every order integration gives is taken
  * by the fast paths, and a forged one (the same items listed in another order) never leaves a
  * fresh replica with an order that a replica integrating the same items does not have.
  */
@@ -11,7 +11,8 @@ import { decodeUpdate } from '../../src/format/update-codec.js';
 import type { Item } from '../../src/sequence/item.js';
 import { tryFastLoad } from '../../src/sync/load.js';
 import { tryLoadTextSnapshot } from '../../src/sync/load-text.js';
-import { newColumns, orderFollowsOrigins } from '../../src/sync/load-text-verify.js';
+import { orderFollowsOrigins } from '../../src/sync/order-check.js';
+import { newColumns } from '../../src/sync/order-columns.js';
 import { loadFast, loadGeneral, makeDoc, syncBoth, unitsOf } from './helpers.js';
 
 const editArb = fc.record({
