@@ -67,6 +67,18 @@ export function editMap(delta: readonly TextDeltaOp[]): EditMap {
   return { touched, kept, deleted, structural, oldCovered: old, newCovered: pos };
 }
 
+/** The edit map of `n` characters (no boundary or slot) inserted at position `at`. */
+export function insertMap(at: number, n: number): EditMap {
+  return {
+    touched: [at, at + n],
+    kept: at > 0 ? [0, 0, at, at, at + n, Number.POSITIVE_INFINITY] : [0, n, Number.POSITIVE_INFINITY],
+    deleted: [],
+    structural: false,
+    oldCovered: at,
+    newCovered: at + n,
+  };
+}
+
 /**
  * Index of the kept stretch holding position `p` (`side` 0: before the change, 1: after it), or
  * -1 when `p` is in none (inserted or deleted).

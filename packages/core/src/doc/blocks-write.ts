@@ -5,6 +5,7 @@
  * method runs inside the caller's transaction.
  */
 import type { Item } from '../sequence/item.js';
+import { lowerBound } from '../sorted.js';
 import {
   ATTR_PREFIX,
   DEFAULT_TYPE,
@@ -49,6 +50,12 @@ export class BlockWriter {
   insertBoundary(at: number): string {
     const ids = (bs: readonly LaidBlock[]): string[] => bs.map((c) => c.id);
     const before = this.layout();
+    // No slot between `at` and the next boundary: no block changes segment, and none changes
+    // whose follower it is (the common case: a slot sits right after its block's boundary).
+    const next = lowerBound(before.markers, at);
+    const end = next < before.markers.length ? (before.markers[next] as number) : before.textLength;
+    const s = lowerBound(before.slots, at);
+    if (!(s < before.slots.length && (before.slots[s] as number) < end)) return this.insertUnit(at, MARKER);
     const kids = new Map<string | null, string[]>();
     for (const b of before.bySeq) if (b.kids.length > 0) kids.set(b.id, ids(b.kids));
     if (before.front.length > 0) kids.set(null, ids(before.front));

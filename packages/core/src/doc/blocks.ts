@@ -34,7 +34,7 @@ import { applyFlatOps } from './blocks-apply.js';
 import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
 import type { BlockInfo, BlockJSON, BlocksDelta } from './blocks-delta.js';
 import { diffBlocks } from './blocks-delta.js';
-import { editMap } from './blocks-edits.js';
+import { editMap, insertMap } from './blocks-edits.js';
 import {
   attributesFromSpans,
   computeLayout,
@@ -456,7 +456,23 @@ export class Blocks {
       return;
     }
     const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
+    // Characters alone leave the structure as it was: when no block key is read from a wide mark
+    // (which new characters could fall under), the layout is carried over the insert instead of
+    // being read again by the next call (a paste writes block after block, text after text).
+    const carry = this.marks.wide.length === 0;
+    const doc = this.text.doc;
+    const clock = doc.nextClock;
     this.text.insert(textPoint(l, b, flatIndex - 1 - b.start), text, attributes);
+    if (carry) this.carryOver(l, this.w.indexOf(`${doc.clientId}:${clock}`), text.length);
+  }
+
+  /**
+   * Cache `l`, the layout before `n` characters were inserted at visible index `at` (no boundary or
+   * slot), moved over that insert (`blocks-shift.ts`); nothing when it cannot be.
+   */
+  private carryOver(l: Layout, at: number, n: number): void {
+    const shifted = shiftLayout(l, insertMap(at, n), this.text.seq);
+    if (shifted !== null) this.keep(shifted);
   }
 
   /**
