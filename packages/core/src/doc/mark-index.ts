@@ -208,6 +208,45 @@ export class MarkIndex {
     return out;
   }
 
+  /**
+   * The marks covering some of visible positions `from .. to - 1`, with their positions, in the
+   * order they were added ({@link MarkIndex.resolved} restricted to the range): slot numbers pick
+   * them (one descent of the tree per end of the range), so only theirs are positioned.
+   */
+  intervalsIn(from: number, to: number): MarkInterval[] {
+    if (this.sideIds.length > 2 * this.sideMarks) this.merge();
+    // Listed boundaries below position `to`: slots < a; above position `from`: slots >= z.
+    const a = this.lowerBound(to);
+    const z = this.lowerBound(from + 1);
+    const { ops, slotOf } = this;
+    const out: MarkInterval[] = [];
+    for (let j = 0; j < ops.length; j++) {
+      const s = slotOf[2 * j] as number;
+      let start: number;
+      let end: number;
+      if (s >= 0) {
+        const e = slotOf[2 * j + 1] as number;
+        if (s >= a || e < z) continue;
+        start = this.positionOf(s);
+        end = this.positionOf(e);
+      } else {
+        // Waiting in the side list: from its anchors.
+        start = this.resolve(2 * j);
+        end = this.resolve(2 * j + 1);
+      }
+      if (start < end && start < to && end > from) out.push({ from: start, to: end, op: ops[j] as MarkOp });
+    }
+    return out;
+  }
+
+  /** The position of slot `i` (a prefix sum of the gaps). */
+  private positionOf(i: number): number {
+    const tree = this.tree;
+    let sum = 0;
+    for (let x = i + 1; x > 0; x -= x & -x) sum += tree[x] as number;
+    return sum;
+  }
+
   /** The marks covering something, with their positions, in the order they were added. */
   resolved(): MarkInterval[] {
     if (this.sideIds.length > 0) this.merge();

@@ -164,10 +164,19 @@ export function plainEventDelta(length: number, changes: readonly SequenceChange
   return ops;
 }
 
+/** The marks a text keeps resolved to visible positions (see `mark-index.ts`). */
+export interface ResolvedMarks {
+  /** Every mark covering something, in the order they were added. */
+  all(): readonly MarkInterval[];
+  /** Those covering some of positions `from .. to - 1`, in the same order. */
+  inRange(from: number, to: number): readonly MarkInterval[];
+}
+
 /**
  * The delta of a transaction: `changes` (visible changes in order), `marks` the text's marks now,
  * `marksBefore` how many of them existed before the transaction; `resolved`, when given, the
- * marks covering something, resolved to visible positions now (else they are resolved here).
+ * marks resolved to visible positions now (else they are resolved here). When the transaction
+ * added no mark, only the marks over inserted text are read (`resolved.inRange`), not all of them.
  */
 export function eventDelta(
   seq: Sequence,
@@ -175,7 +184,7 @@ export function eventDelta(
   marksBefore: number,
   changes: readonly SequenceChange[],
   ids: readonly number[],
-  resolved?: readonly MarkInterval[],
+  resolved?: ResolvedMarks,
 ): TextDeltaOp[] {
   let oldLength = seq.length;
   for (const ch of changes) oldLength += (ch.delete ?? 0) - (ch.insert?.length ?? 0);
@@ -183,8 +192,12 @@ export function eventDelta(
   // Marks resolved once (or given resolved: the text keeps them current); formatting is then
   // computed only where the event needs it: over inserted text, and over kept text that the
   // transaction's own marks cover.
-  const all = marks === null ? [] : (resolved ?? markIntervals(seq, marks));
   const fresh = new Set(marks === null ? [] : marks.slice(marksBefore));
+  const narrow = fresh.size === 0 && resolved !== undefined;
+  const all = marks === null || narrow ? [] : (resolved?.all() ?? markIntervals(seq, marks));
+  /** The marks over positions `from .. to - 1` (a superset will do). */
+  const over = (from: number, to: number): readonly MarkInterval[] =>
+    narrow ? (resolved as ResolvedMarks).inRange(from, to) : all;
   const old = fresh.size === 0 ? all : all.filter((iv) => !fresh.has(iv.op));
   const touched =
     fresh.size === 0
@@ -199,7 +212,7 @@ export function eventDelta(
     }
     const n = width(r);
     if ('ins' in r) {
-      for (const sp of spansBetween(all, ids, pos, pos + n)) {
+      for (const sp of spansBetween(over(pos, pos + n), ids, pos, pos + n)) {
         const insert = r.ins.slice(sp.from - pos, sp.to - pos);
         push(ops, sp.attributes === null ? { insert } : { insert, attributes: { ...sp.attributes } });
       }

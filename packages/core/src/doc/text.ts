@@ -32,7 +32,7 @@ import {
 } from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
 import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
-import { eventDelta, plainEventDelta } from './text-events.js';
+import { eventDelta, plainEventDelta, type ResolvedMarks } from './text-events.js';
 import { checkIndex } from './values.js';
 
 /** A text in a document. */
@@ -53,6 +53,11 @@ export class Text extends SequenceContainer {
   /** Cache of {@link Text.resolvedMarks}, valid as {@link Text.spansCache} is (its own version). */
   private resolvedCache: MarkInterval[] | null = null;
   private resolvedVersion = -1;
+  /** The resolved marks as a change event reads them: all, or those over a range. */
+  private readonly resolvedView: ResolvedMarks = {
+    all: () => this.resolvedMarks(),
+    inRange: (from, to) => this.markIndex().intervalsIn(from, to),
+  };
   /**
    * Every mark resolved to visible positions, valid at sequence version {@link Text.ivVersion};
    * null when stale. Local typing keeps it (each keystroke moves it, see `mark-index.ts`, instead
@@ -377,8 +382,8 @@ export class Text extends SequenceContainer {
           out.push({ from: Math.max(from, s.from), to: Math.min(to, s.to), attributes: s.attributes });
       return out;
     }
-    // `spansBetween` sweeps only the marks overlapping the range.
-    return spansBetween(this.resolvedMarks(), this.doc.clientIds, from, to);
+    // Only the marks overlapping the range are positioned and swept.
+    return spansBetween(this.markIndex().intervalsIn(from, to), this.doc.clientIds, from, to);
   }
 
   /** Give units `index .. index + length - 1` (just inserted, one format) exactly `attributes`. */
@@ -588,7 +593,7 @@ export class Text extends SequenceContainer {
       before < 0 ? marks.length : before,
       changes,
       this.doc.clientIds,
-      this.resolvedMarks(),
+      this.resolvedView,
     );
     const ev = super.takeEvent(origin, local);
     if (ev !== null) {
