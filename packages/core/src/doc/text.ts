@@ -120,7 +120,7 @@ export class Text extends SequenceContainer {
     }
     seq.noteText(text);
     if (this.marks === null && attributes === undefined) {
-      this.edit(() => seq.insertLocal(index, text, 0, this.doc.nextClock));
+      this.edit(() => seq.insertLocal(index, text, 0, this.doc.nextClock, false, true));
       return;
     }
     const at = index;

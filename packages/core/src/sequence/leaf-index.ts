@@ -110,6 +110,37 @@ export class SequenceIndex {
     return this.nextAt(leaf, idx);
   }
 
+  /** Where {@link SequenceIndex.lastDeadAfter} found its item: leaf and position. */
+  dLeaf: Leaf | null = null;
+  dIdx = 0;
+
+  /**
+   * The last of the deleted items that directly follow position `idx` of `leaf` (null when the
+   * next item is visible or there is none); its place goes to {@link SequenceIndex.dLeaf} and
+   * {@link SequenceIndex.dIdx}.
+   */
+  lastDeadAfter(leaf: Leaf, idx: number): Item | null {
+    let found: Item | null = null;
+    let l = leaf;
+    let i = idx;
+    for (;;) {
+      if (i + 1 < l.items.length) i++;
+      else {
+        let li = l.index + 1;
+        while (li < this.leaves.length && (this.leaves[li] as Leaf).items.length === 0) li++;
+        if (li >= this.leaves.length) break;
+        l = this.leaves[li] as Leaf;
+        i = 0;
+      }
+      const next = l.items[i] as Item;
+      if (!next.deleted) break;
+      found = next;
+      this.dLeaf = l;
+      this.dIdx = i;
+    }
+    return found;
+  }
+
   /** The item after position `idx` of `leaf`, or null at the end. */
   nextAt(leaf: Leaf, idx: number): Item | null {
     if (idx + 1 < leaf.items.length) return leaf.items[idx + 1] as Item;

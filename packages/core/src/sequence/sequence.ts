@@ -71,8 +71,19 @@ export class Sequence implements IntegrationTarget {
    * Insert `content` (non-empty) at visible position `pos` (0 <= pos <= length) as units with ids
    * `(client, clock ..)`. Returns the item that holds the new units. `found`: the caller's last
    * lookup was `index.find(pos - 1)` and nothing changed since, so its place is reused.
+   * `afterDead`: when deleted units follow the unit before `pos`, the new ones go after them (as
+   * Yjs puts typed text): text typed after a backspace then continues the deleted run's clocks
+   * and origin, so the two merge into one run once deleted too. Text with formatting marks does
+   * not, since where new text sits among tombstones decides which marks cover it.
    */
-  insertLocal(pos: number, content: string | unknown[], client: number, clock: number, found = false): Item {
+  insertLocal(
+    pos: number,
+    content: string | unknown[],
+    client: number,
+    clock: number,
+    found = false,
+    afterDead = false,
+  ): Item {
     const n = content.length;
     const idx = this.index;
     let left: Item | null = null;
@@ -92,8 +103,14 @@ export class Sequence implements IntegrationTarget {
         at = -1;
       } else {
         right = idx.nextAt(leaf, at);
+        if (afterDead && right !== null && right.deleted) {
+          left = idx.lastDeadAfter(leaf, at) as Item;
+          leaf = idx.dLeaf as Leaf;
+          at = idx.dIdx;
+          right = idx.nextAt(leaf, at);
+        }
         // Fast path: continue our own run when nothing sits between it and its right origin.
-        if (
+        else if (
           left.client === client &&
           left.clock + left.len === clock &&
           !left.deleted &&

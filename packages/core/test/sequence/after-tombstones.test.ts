@@ -1,0 +1,85 @@
+/**
+ * Where plain text typed next to deleted units goes: after them (as Yjs puts it), so text typed
+ * after a backspace continues the deleted run's clocks and origin, and the two become one run once
+ * deleted too. Formatted text keeps its own rule (`Text.deadAnchorAfter`): there, where new text
+ * sits among tombstones decides which marks cover it.
+ */
+import { applyUpdate, Doc, encodeStateAsUpdate, type Text } from '@accord/core';
+import { describe, expect, it } from 'vitest';
+import type { Item } from '../../src/sequence/item.js';
+
+/** The items of text `t` as `[clock, len, deleted, olClock]`. */
+function items(t: Text): [number, number, boolean, number][] {
+  const out: [number, number, boolean, number][] = [];
+  for (const leaf of t.seq.index.leaves)
+    for (const it of leaf.items as Item[]) out.push([it.clock, it.len, it.deleted, it.olClock]);
+  return out;
+}
+
+/** Type `s` at `at` one keystroke per transaction. */
+function type(doc: Doc, t: Text, at: number, s: string): void {
+  for (let i = 0; i < s.length; i++) doc.transact(() => t.insert(at + i, s[i] as string));
+}
+
+describe('plain text typed next to deleted units', () => {
+  it('goes after them: typing after a backspace continues the deleted run', () => {
+    const doc = new Doc({ clientId: 1 });
+    const t = doc.getText('t');
+    type(doc, t, 0, 'abc');
+    doc.transact(() => t.delete(2, 1));
+    type(doc, t, 2, 'de');
+    expect(t.toString()).toBe('abde');
+    // "de" follows the deleted "c" (its left origin is c's clock 2), not "b".
+    expect(items(t)).toEqual([
+      [0, 2, false, 0],
+      [2, 1, true, 1],
+      [3, 2, false, 2],
+    ]);
+    // Deleting the retyped text too leaves one tombstone run, encoded as one record.
+    doc.transact(() => t.delete(2, 2));
+    expect(items(t)).toEqual([
+      [0, 2, false, 0],
+      [2, 3, true, 1],
+    ]);
+    const copy = new Doc({ clientId: 2 });
+    applyUpdate(copy, encodeStateAsUpdate(doc));
+    expect(copy.getText('t').toString()).toBe('ab');
+  });
+
+  it('goes after every tombstone before the next visible unit, whoever deleted them', () => {
+    const a = new Doc({ clientId: 1 });
+    const b = new Doc({ clientId: 2 });
+    const ta = a.getText('t');
+    ta.insert(0, 'xy');
+    applyUpdate(b, encodeStateAsUpdate(a));
+    const tb = b.getText('t');
+    tb.insert(1, 'PQR');
+    tb.delete(1, 3);
+    applyUpdate(a, encodeStateAsUpdate(b));
+    // a types between x and y: after b's tombstones, before y.
+    ta.insert(1, 'z');
+    const its = items(ta);
+    expect(ta.toString()).toBe('xzy');
+    expect(its.map(([, len, deleted]) => [len, deleted])).toEqual([
+      [1, false],
+      [3, true],
+      [1, false],
+      [1, false],
+    ]);
+    // Both replicas converge on the same order.
+    applyUpdate(b, encodeStateAsUpdate(a));
+    expect(tb.toString()).toBe('xzy');
+    expect(encodeStateAsUpdate(b)).toEqual(encodeStateAsUpdate(a));
+  });
+
+  it('formatted text keeps new text before tombstones no mark is anchored to (a bold end there grows)', () => {
+    const doc = new Doc({ clientId: 1 });
+    const t = doc.getText('t');
+    type(doc, t, 0, 'abcd');
+    doc.transact(() => t.format(0, 3, { bold: true }));
+    doc.transact(() => t.delete(3, 1));
+    type(doc, t, 3, 'e');
+    // Bold grows at its end (Peritext): "e" sits before the tombstone its end is anchored to.
+    expect(t.toDelta()).toEqual([{ insert: 'abce', attributes: { bold: true } }]);
+  });
+});
