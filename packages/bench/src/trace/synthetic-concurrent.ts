@@ -7,7 +7,7 @@
  * promise). Positions are computed from what the author has seen, as a real editor would send.
  */
 import { createRng } from '../util/prng.js';
-import type { TracePatch } from './trace-file.js';
+import type { TracePatch } from './trace-types.js';
 
 /** A concurrent trace as written to a file (see `shared/traces/concurrent/README.md`). */
 export interface SyntheticConcurrentTrace {

@@ -7,45 +7,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { type TracePatch, tracePatchesToUtf16 } from '@accord/core/testing';
+import { tracePatchesToUtf16 } from '@accord/core/testing';
+import { GENERATED_KINDS, type GeneratedKind, generateTrace } from './generators.js';
+import { syntheticConcurrentTrace } from './synthetic-concurrent.js';
+import type { ConcurrentTrace, ConcurrentTxn, EditingTrace, TracePatch, TraceTxn } from './trace-types.js';
 
-/**
- * One patch with `Array.prototype.splice` semantics: delete `del` chars at `pos`, then insert
- * `ins` there (UTF-16 code units once loaded; code points in the file). The type core's
- * trace converter reads and writes.
- */
-export type { TracePatch };
-
-/** One user transaction: its patches are applied in order, as one transaction. */
-export interface TraceTxn {
-  readonly patches: readonly TracePatch[];
-}
-
-/** A whole trace: the text starts as `startContent` and must end as `endContent`. */
-export interface EditingTrace {
-  readonly startContent: string;
-  readonly endContent: string;
-  readonly txns: readonly TraceTxn[];
-}
-
-/** One transaction of a concurrent trace: its author, the transactions it follows, its patches. */
-export interface ConcurrentTxn {
-  readonly agent: number;
-  /** Indexes of earlier transactions this one follows (their merged state is its starting state). */
-  readonly parents: readonly number[];
-  /** In Unicode code points, as in the file (converted per author state during the replay). */
-  readonly patches: readonly TracePatch[];
-}
-
-/** A concurrent trace (`kind: "concurrent"`): several authors, transactions with parents. */
-export interface ConcurrentTrace {
-  readonly kind: 'concurrent';
-  readonly endContent: string;
-  readonly numAgents: number;
-  readonly txns: readonly ConcurrentTxn[];
-  /** True when some text has characters outside the BMP (code points and UTF-16 units differ). */
-  readonly astral: boolean;
-}
+export type { ConcurrentTrace, ConcurrentTxn, EditingTrace, TracePatch, TraceTxn } from './trace-types.js';
 
 /** Thrown when a trace file is missing or not in the expected shape. */
 export class TraceFormatError extends Error {
@@ -81,6 +48,10 @@ export function listSharedTraces(): string[] {
  * @throws TraceFormatError when no such file exists.
  */
 export function resolveTracePath(arg: string, cwd: string = process.env.INIT_CWD ?? process.cwd()): string {
+  if (arg.startsWith(GENERATED_PREFIX)) {
+    generatedSpec(arg);
+    return arg;
+  }
   const direct = isAbsolute(arg) ? arg : resolve(cwd, arg);
   if (existsSync(direct)) return direct;
   const dir = sharedTraceDir();
@@ -93,9 +64,50 @@ export function resolveTracePath(arg: string, cwd: string = process.env.INIT_CWD
   throw new TraceFormatError(`trace not found: ${arg} (looked in ${cwd} and ${dir})`);
 }
 
-/** The trace's display name: its file name without `.json.gz`. */
+/** The trace's display name: its file name without `.json.gz`, or a generated trace's spec. */
 export function traceName(path: string): string {
+  if (path.startsWith(GENERATED_PREFIX)) return path;
   return basename(path).replace(/\.json(\.gz)?$/, '');
+}
+
+/** Trace arguments naming a generated trace: `gen:<kind>[:<edits>[:<seed>]]`. */
+export const GENERATED_PREFIX = 'gen:';
+
+/** A generated trace's kind, size and seed. */
+interface GeneratedSpec {
+  kind: GeneratedKind | 'concurrent';
+  edits: number;
+  seed: number;
+}
+
+/**
+ * Reads `gen:<kind>[:<edits>[:<seed>]]` (kinds: those of `generators.ts` and `concurrent`, eight
+ * authors with merges; default 100,000 edits, seed 1).
+ * @throws TraceFormatError for an unknown kind or a bad number.
+ */
+function generatedSpec(arg: string): GeneratedSpec {
+  const [kind = '', edits = '100000', seed = '1', ...rest] = arg.slice(GENERATED_PREFIX.length).split(':');
+  const kinds: readonly string[] = [...GENERATED_KINDS, 'concurrent'];
+  const n = Number(edits);
+  const s = Number(seed);
+  if (
+    !kinds.includes(kind) ||
+    rest.length > 0 ||
+    !Number.isSafeInteger(n) ||
+    n < 1 ||
+    n > 10_000_000 ||
+    !Number.isSafeInteger(s)
+  )
+    throw new TraceFormatError(`bad generated trace ${arg}: gen:<${kinds.join('|')}>[:<edits>[:<seed>]]`);
+  return { kind: kind as GeneratedSpec['kind'], edits: n, seed: s };
+}
+
+/** The generated trace `arg` names (see {@link generatedSpec}). */
+function generated(arg: string): EditingTrace | ConcurrentTrace {
+  const { kind, edits, seed } = generatedSpec(arg);
+  if (kind !== 'concurrent') return generateTrace(kind, edits, seed);
+  const raw = syntheticConcurrentTrace({ agents: 8, edits, seed });
+  return parseConcurrentTrace(raw as unknown as Record<string, unknown>);
 }
 
 function checkPatch(p: unknown, where: string): TracePatch {
@@ -196,11 +208,17 @@ function readTraceJson(path: string): string {
  * @throws TraceFormatError when the file is malformed; fs errors when it cannot be read.
  */
 export function loadTrace(path: string): EditingTrace {
+  if (path.startsWith(GENERATED_PREFIX)) {
+    const t = generated(path);
+    if ('kind' in t) throw new TraceFormatError(`${path} is a concurrent trace`);
+    return t;
+  }
   return parseTrace(readTraceJson(path));
 }
 
-/** Reads a trace file of either kind. */
+/** Reads a trace file of either kind, or makes the generated trace `path` names (`gen:…`). */
 export function loadAnyTrace(path: string): EditingTrace | ConcurrentTrace {
+  if (path.startsWith(GENERATED_PREFIX)) return generated(path);
   return parseAnyTrace(readTraceJson(path));
 }
 

@@ -103,7 +103,7 @@ export class Sequence implements IntegrationTarget {
         at = -1;
       } else {
         right = idx.nextAt(leaf, at);
-        if (afterDead && right !== null && right.deleted) {
+        if (afterDead && right?.deleted) {
           left = idx.lastDeadAfter(leaf, at) as Item;
           leaf = idx.dLeaf as Leaf;
           at = idx.dIdx;
