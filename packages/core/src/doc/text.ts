@@ -44,6 +44,8 @@ export class Text extends SequenceContainer {
   private marksBefore = -1;
   /** Cache of {@link Text.afterAnchors}; null when stale. */
   private afterCache: Map<number, number[]> | null = null;
+  /** Cache of {@link Text.allAnchors}; null when stale. */
+  private anchorCache: Map<number, number[]> | null = null;
   /**
    * Cache of {@link Text.spans} for a formatted text: valid while no mark was added (which clears
    * it) and the sequence index is at version {@link Text.spansVersion}.
@@ -153,7 +155,7 @@ export class Text extends SequenceContainer {
       if (dead === null) {
         const version = seq.index.version;
         // The last lookup was `find(at - 1)` above (or in `anchoredAfter`): reused.
-        seq.insertLocal(at, text, 0, this.doc.nextClock, at > 0);
+        seq.insertLocal(at, text, 0, this.doc.nextClock, at > 0, this.marks === null);
         // Still right before the tombstones walked (see `deadAnchorAfter`).
         if (this.freeRunVersion === version) this.freeRunVersion = seq.index.version;
         if (track) this.noteEdit(at, text.length, lc, lk);
@@ -184,7 +186,9 @@ export class Text extends SequenceContainer {
    * Where text typed right after the visible item at slot `leftAt` of `leftLeaf` goes when deleted
    * units follow it: after the last of them that a mark's anchor sits after (the item and unit
    * offset), so a non-growing mark whose end was deleted does not take in the new text (as in
-   * Peritext); null to insert right after the visible unit.
+   * Peritext); after all of them when no mark is anchored to any (then no mark's cover depends on
+   * the place, and text typed after a backspace continues the deleted run, as in plain text);
+   * null to insert right after the visible unit.
    */
   private deadAnchorAfter(leftLeaf: Leaf, leftAt: number): [Item, number] | null {
     const idx = this.seq.index;
@@ -196,6 +200,10 @@ export class Text extends SequenceContainer {
     let after: Map<number, number[]> | null = null;
     let found: Item | null = null;
     let foundAt = 0;
+    /** The last tombstone walked, and whether any mark is anchored to one of them. */
+    let last: Item | null = null;
+    let anchored = false;
+    let all: Map<number, number[]> | null = null;
     for (;;) {
       i++;
       while (i >= leaf.items.length) {
@@ -212,6 +220,16 @@ export class Text extends SequenceContainer {
         if (it === this.freeRun && this.freeRunVersion === idx.version) return null;
         first = it;
       }
+      last = it;
+      if (!anchored) {
+        all ??= this.allAnchors();
+        const any = all.get(it.client);
+        if (any !== undefined) {
+          const k = lowerBound(any, it.clock);
+          anchored = k < any.length && (any[k] as number) < it.clock + it.len;
+        }
+        if (!anchored) continue;
+      }
       after ??= this.afterAnchors();
       const clocks = after.get(it.client);
       if (clocks === undefined) continue;
@@ -224,6 +242,10 @@ export class Text extends SequenceContainer {
       }
     }
     if (found !== null) return [found, foundAt];
+    // No mark is anchored to these tombstones: where among them the text goes changes no mark's
+    // cover, so it goes after them all, as in plain text (a run typed after a backspace then
+    // merges with it once deleted).
+    if (last !== null && !anchored) return [last, last.len - 1];
     if (first !== null) {
       this.freeRun = first;
       this.freeRunVersion = idx.version;
@@ -245,9 +267,19 @@ export class Text extends SequenceContainer {
   private afterAnchors(): Map<number, number[]> {
     if (this.afterCache !== null) return this.afterCache;
     const out = new Map<number, number[]>();
-    for (const m of this.marks ?? []) addAfterAnchors(out, m);
+    for (const m of this.marks ?? []) addAnchors(out, m, false, true);
     for (const clocks of out.values()) clocks.sort((a, b) => a - b);
     this.afterCache = out;
+    return out;
+  }
+
+  /** Per client index, the clocks of units some mark is anchored to (before or after), sorted (cached). */
+  private allAnchors(): Map<number, number[]> {
+    if (this.anchorCache !== null) return this.anchorCache;
+    const out = new Map<number, number[]>();
+    for (const m of this.marks ?? []) addAnchors(out, m, false, false);
+    for (const clocks of out.values()) clocks.sort((a, b) => a - b);
+    this.anchorCache = out;
     return out;
   }
 
@@ -482,7 +514,8 @@ export class Text extends SequenceContainer {
     }
     if (this.marks === null) this.marks = [op];
     else this.marks.push(op);
-    if (this.afterCache !== null) addAfterAnchors(this.afterCache, op, true);
+    if (this.afterCache !== null) addAnchors(this.afterCache, op, true, true);
+    if (this.anchorCache !== null) addAnchors(this.anchorCache, op, true, false);
     this.exactAttrs = null;
     this.freeRun = null;
     this.freeRunVersion = -1;
@@ -639,7 +672,7 @@ function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
  * Add the clocks of the units `m`'s anchors sit after to `out` (per client index), kept sorted
  * when `sorted` (else the caller sorts).
  */
-function addAfterAnchors(out: Map<number, number[]>, m: MarkOp, sorted = false): void {
+function addAnchors(out: Map<number, number[]>, m: MarkOp, sorted: boolean, afterOnly: boolean): void {
   const add = (client: number, clock: number): void => {
     let list = out.get(client);
     if (list === undefined) {
@@ -654,6 +687,6 @@ function addAfterAnchors(out: Map<number, number[]>, m: MarkOp, sorted = false):
     while (at > 0 && (list[at - 1] as number) > clock) at--;
     list.splice(at, 0, clock);
   };
-  if (m.startAfter && m.startClient !== NO_CLIENT) add(m.startClient, m.startClock);
-  if (m.endAfter && m.endClient !== NO_CLIENT) add(m.endClient, m.endClock);
+  if ((m.startAfter || !afterOnly) && m.startClient !== NO_CLIENT) add(m.startClient, m.startClock);
+  if ((m.endAfter || !afterOnly) && m.endClient !== NO_CLIENT) add(m.endClient, m.endClock);
 }

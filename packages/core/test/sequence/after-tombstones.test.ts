@@ -72,7 +72,7 @@ describe('plain text typed next to deleted units', () => {
     expect(encodeStateAsUpdate(b)).toEqual(encodeStateAsUpdate(a));
   });
 
-  it('formatted text keeps new text before tombstones no mark is anchored to (a bold end there grows)', () => {
+  it('formatted text: new text stays before a tombstone a mark is anchored to (a bold end there grows)', () => {
     const doc = new Doc({ clientId: 1 });
     const t = doc.getText('t');
     type(doc, t, 0, 'abcd');
@@ -81,5 +81,27 @@ describe('plain text typed next to deleted units', () => {
     type(doc, t, 3, 'e');
     // Bold grows at its end (Peritext): "e" sits before the tombstone its end is anchored to.
     expect(t.toDelta()).toEqual([{ insert: 'abce', attributes: { bold: true } }]);
+    expect(items(t).map(([clock, len, deleted]) => [clock, len, deleted])).toEqual([
+      [0, 3, false],
+      [5, 1, false],
+      [3, 1, true],
+    ]);
+  });
+
+  it('formatted text: new text goes after tombstones no mark is anchored to', () => {
+    const doc = new Doc({ clientId: 1 });
+    const t = doc.getText('t');
+    type(doc, t, 0, 'abcdef');
+    doc.transact(() => t.format(0, 2, { bold: true }));
+    doc.transact(() => t.delete(3, 2));
+    type(doc, t, 3, 'x');
+    expect(t.toDelta()).toEqual([{ insert: 'ab', attributes: { bold: true } }, { insert: 'cxf' }]);
+    // "x" follows the deleted "de" (clocks 3-4): its left origin is 4.
+    expect(items(t).map(([clock, len, deleted, ol]) => [clock, len, deleted, ol])).toEqual([
+      [0, 3, false, 0],
+      [3, 2, true, 2],
+      [7, 1, false, 4],
+      [5, 1, false, 4],
+    ]);
   });
 });
