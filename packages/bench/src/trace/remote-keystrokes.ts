@@ -44,16 +44,23 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz     etaoin,.\n';
 /**
  * The keystrokes of a typist: runs of 1–30 characters at a random position, about one keystroke
  * in eight a backspace; yields one patch list per keystroke, given the text's current length.
+ * `text`, for a text with characters outside the BMP: its current content, so that a run starts
+ * between code points and backspaces take only what the run typed (no surrogate pair is split).
  */
-function* typist(seed: number): Generator<TracePatch[], never, number> {
+function* typist(seed: number, text: (() => string) | null): Generator<TracePatch[], never, number> {
   const rng = createRng(seed);
   let length = yield [];
   for (;;) {
     let cursor = rng.int(length + 1);
+    if (text !== null && cursor > 0 && cursor < length) {
+      const c = text().charCodeAt(cursor);
+      if (c >= 0xdc00 && c <= 0xdfff) cursor--;
+    }
+    const start = cursor;
     const run = 1 + rng.int(30);
     for (let k = 0; k < run; k++) {
       let patch: TracePatch;
-      if (cursor > 0 && rng.int(8) === 0) {
+      if (cursor > 0 && rng.int(8) === 0 && (text === null || cursor > start)) {
         cursor--;
         patch = [cursor, 1, ''];
       } else {
@@ -74,16 +81,22 @@ export function measureRemoteKeystrokes(
   typistReplica: PeerReplica,
   opts: RemoteKeystrokeOptions,
 ): RemoteKeystrokeResult {
-  const keys = typist(opts.seed);
+  const initial = typistReplica.text();
+  // Astral characters: the typist keeps a copy of the text to stay between code points.
+  let mirror: string | null = /[\uD800-\uDFFF]/.test(initial) ? initial : null;
+  const keys = typist(opts.seed, mirror === null ? null : () => mirror as string);
   keys.next(0);
-  let length = typistReplica.text().length;
+  let length = initial.length;
   const times = new Float64Array(opts.keystrokes);
   const total = WARMUP + opts.keystrokes;
   for (let i = 0; i < total; i++) {
     const patches = keys.next(length).value;
     const update = typistReplica.applyLocal(patches);
     const p = patches[0];
-    if (p !== undefined) length += p[2].length - p[1];
+    if (p !== undefined) {
+      length += p[2].length - p[1];
+      if (mirror !== null) mirror = mirror.slice(0, p[0]) + p[2] + mirror.slice(p[0] + p[1]);
+    }
     const t0 = performance.now();
     target.applyRemote(update);
     const dt = performance.now() - t0;

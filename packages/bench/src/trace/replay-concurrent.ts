@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { tracePatchesToUtf16 } from '@accord/core/testing';
 import type { PeerReplica, TextAdapter } from './adapters/index.js';
-import { collect, memoryNow, type TraceRunResult } from './replay.js';
+import { collect, memoryNow, middle, type TraceRunResult } from './replay.js';
 import { type ConcurrentTrace, countOps } from './trace-file.js';
 
 /** Replays `trace` and checks every replica and the merged document against `endContent`. */
@@ -94,7 +94,7 @@ export function replayConcurrentOnce(
   const t3 = performance.now();
   const loaded = adapter.load(bytes);
   const loadedText = loaded.text();
-  const mid = loadedText.length >> 1;
+  const mid = middle(loadedText);
   loaded.applyTxn([[mid, 0, '!']]);
   const loadMs = performance.now() - t3;
   const loadedOk = loaded.text() === `${trace.endContent.slice(0, mid)}!${trace.endContent.slice(mid)}`;

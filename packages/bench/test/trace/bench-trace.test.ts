@@ -94,6 +94,14 @@ describe('bench:trace', () => {
     for (const l of lines) expect(l, String(l.lib)).toMatchObject({ trace: 'emoji', ok: true });
   }, 120_000);
 
+  it('replays a generated trace with emoji in every library, the edits after it between code points', async () => {
+    // Seed 18: the loaded text's middle falls inside a surrogate pair (and so would the remote
+    // typist's places) unless moved off it.
+    const lines = await benchLines('gen:emoji:1500:18');
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    for (const l of lines) expect(l, String(l.lib)).toMatchObject({ trace: 'gen:emoji:1500:18', ok: true });
+  }, 120_000);
+
   it('rejects an unknown library and a missing trace with exit code 2', async () => {
     await expect(
       run(process.execPath, [cli, 'tiny.json.gz', '--vs', 'nope'], { cwd: dir }),
@@ -106,5 +114,6 @@ describe('bench:trace', () => {
         env: { ...process.env, INIT_CWD: dir },
       }),
     ).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, [cli, 'gen:nope'], { cwd: dir })).rejects.toMatchObject({ code: 2 });
   }, 60_000);
 });
