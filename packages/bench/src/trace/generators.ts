@@ -69,8 +69,17 @@ class Editor {
   }
 
   trace(): EditingTrace {
-    return { startContent: '', endContent: this.text, txns: this.txns };
+    return { startContent: '', endContent: detached(this.text), txns: this.txns };
   }
+}
+
+/**
+ * A copy of `s` that holds no other string: a slice of a long text (or the text built by many
+ * edits) would keep that whole text (or every piece of it) alive, and the trace bench counts the
+ * memory a replay holds.
+ */
+function detached(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 function isLow(code: number): boolean {
@@ -132,7 +141,7 @@ function code(e: Editor, edits: number): void {
     } else if (e.text.length > 0) {
       // Duplicate a line (copy, paste below).
       const [start, end] = lineAt(e.text, rng.int(e.text.length));
-      e.txn([end, 0, `\n${e.text.slice(start, end)}`]);
+      e.txn([end, 0, detached(`\n${e.text.slice(start, end)}`)]);
       e.moveTo(end + 1);
     }
   }
@@ -172,6 +181,7 @@ function paste(e: Editor, edits: number): void {
       let s = '';
       const n = 50 + rng.int(1950);
       while (s.length < n) s += `${pick(rng, WORDS)} `;
+      s = detached(s);
       e.moveTo(rng.int(e.text.length + 1));
       e.txn([e.cursor, 0, s]);
       e.cursor += s.length;
@@ -179,7 +189,7 @@ function paste(e: Editor, edits: number): void {
       // Cut a range and paste it elsewhere: two transactions, as an editor sends them.
       const at = rng.int(e.text.length);
       const len = Math.min(e.text.length - at, 10 + rng.int(400));
-      const moved = e.text.slice(at, at + len);
+      const moved = detached(e.text.slice(at, at + len));
       e.txn([at, len, '']);
       e.moveTo(rng.int(e.text.length + 1));
       e.txn([e.cursor, 0, moved]);
@@ -202,7 +212,7 @@ function undo(e: Editor, edits: number): void {
   /** One action: apply `p` and remember its inverse. */
   const act = (p: TracePatch): void => {
     const [pos, del, ins] = p;
-    const inverse: TracePatch = [pos, ins.length, e.text.slice(pos, pos + del)];
+    const inverse: TracePatch = [pos, ins.length, detached(e.text.slice(pos, pos + del))];
     e.txn(p);
     done.push({ redo: [p], undo: [inverse] });
   };
