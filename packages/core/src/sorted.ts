@@ -11,3 +11,33 @@ export function lowerBound(a: readonly number[], x: number): number {
   }
   return lo;
 }
+
+/** Below this many items, and keys below {@link PACK_KEY}, {@link sortByKey} packs (key, item) into one double. */
+const PACK_ITEMS = 2 ** 21;
+const PACK_KEY = 2 ** 31;
+
+/**
+ * `items` (small non-negative integers) sorted by `key` (non-negative), ties in their order:
+ * packed into doubles and sorted natively when every key is an integer below 2^31 and there are
+ * fewer than 2^21 items (no comparator call per step), else with a comparator.
+ */
+export function sortByKey(items: Int32Array, key: (item: number) => number): Int32Array {
+  const n = items.length;
+  const packed = new Float64Array(n);
+  let packable = n < PACK_ITEMS;
+  for (let k = 0; packable && k < n; k++) {
+    const v = key(items[k] as number);
+    if (!(Number.isInteger(v) && v >= 0 && v < PACK_KEY)) packable = false;
+    else packed[k] = v * PACK_ITEMS + k;
+  }
+  if (!packable) {
+    const order = Array.from(items.keys()).sort(
+      (x, y) => key(items[x] as number) - key(items[y] as number) || x - y,
+    );
+    return Int32Array.from(order, (k) => items[k] as number);
+  }
+  packed.sort();
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) out[k] = items[(packed[k] as number) % PACK_ITEMS] as number;
+  return out;
+}

@@ -23,7 +23,16 @@
  */
 
 import type { RunColumns } from './order-columns.js';
-import { type Ctx, type ListState, link, NONE, take, UNKNOWN } from './order-integrate.js';
+import {
+  type Ctx,
+  type ListState,
+  link,
+  NONE,
+  resolve,
+  sparseRuns,
+  take,
+  UNKNOWN,
+} from './order-integrate.js';
 
 /** A scan budget shared by several checks (one snapshot's sequences): steps left. */
 export interface ScanBudget {
@@ -72,7 +81,7 @@ export function orderFollowsOrigins(
     cols,
     idOf,
     tables,
-    find: null,
+    sparse: null,
     lRun,
     lOff: new Int32Array(n),
     rRun: new Int32Array(n),
@@ -99,6 +108,11 @@ function checkOrder(ctx: Ctx, clockOrder: Int32Array | undefined): boolean {
       const table = tables[c];
       if (table !== null && table !== undefined && !linkReplica(ctx, table, c)) return false;
     }
+  }
+  // Replicas without a dense table (few long runs): in clock order too, origins searched.
+  if (list.taken < n && tables.some((t) => t === null || t === undefined)) {
+    ctx.sparse ??= sparseRuns(ctx.cols, tables);
+    if (!linkSearched(ctx, ctx.sparse.order)) return false;
   }
   if (list.taken < n) for (let i = 0; i < n; i++) if (!take(ctx, i)) return false;
   // The list is the stored order, run by run.
@@ -147,6 +161,34 @@ function linkInOrder(ctx: Ctx, tables: readonly (Int32Array | null)[], order: In
     const table = tables[c];
     if (table === null || table === undefined) continue;
     if (!linkNoScan(ctx, table, c, i) && !take(ctx, i)) return false;
+  }
+  return true;
+}
+
+/**
+ * Take the runs listed in `order` (each replica's in clock order), their origins looked up by
+ * search: linked when that needs no scan (both origins in the list, at run ends, next to each
+ * other), else through {@link take}. False if refused.
+ */
+function linkSearched(ctx: Ctx, order: Int32Array): boolean {
+  const { lRun, lOff, rRun, rOff, list } = ctx;
+  const len = ctx.cols.len;
+  const { state, next } = list;
+  for (let p = 0; p < order.length; p++) {
+    const i = order[p] as number;
+    if (state[i] === 2) continue;
+    if (!resolve(ctx, i)) return false;
+    const li = lRun[i] as number;
+    const ri = rRun[i] as number;
+    if (
+      (li === NONE || (state[li] === 2 && (lOff[i] as number) + 1 === len[li])) &&
+      (ri === NONE || (state[ri] === 2 && rOff[i] === 0)) &&
+      (li === NONE ? list.head : (next[li] as number)) === ri
+    ) {
+      link(list, li, i, ri);
+      continue;
+    }
+    if (!take(ctx, i)) return false;
   }
   return true;
 }

@@ -4,22 +4,22 @@
  * stored order: taking a run after its origins' runs (depth first), looking origins up in the
  * dense tables or by search, and the scan between a run's origins, within a budget.
  */
+import { sortByKey } from '../sorted.js';
 import type { RunColumns } from './order-columns.js';
 
 /** No item or unit: the list's end, the list's start, or no origin. */
 export const NONE = -1;
 
-/**
- * The index (into the runs being checked) of the run holding unit `(client, clock)`, or -1 when
- * no run of them does.
- */
-type FindRun = (client: number, clock: number) => number;
+/** The runs of replicas without a dense table, each replica's in clock order, and a search. */
+export interface SparseRuns {
+  /** Run indices: the replicas' runs one replica after another, each in clock order. */
+  readonly order: Int32Array;
+  /** Per client index: where its runs are in {@link SparseRuns.order} (`[from, to)`). */
+  readonly spans: ReadonlyMap<number, readonly [number, number]>;
+}
 
-/**
- * The index of the run holding unit `(client, clock)` among runs of clients without a dense
- * table, by search in clock order (few long runs, so few of them); -1 if none.
- */
-function sparseFinder(cols: RunColumns, tables: readonly (Int32Array | null)[]): FindRun {
+/** The runs of `cols` whose replica has no dense table in `tables`, sorted (see {@link SparseRuns}). */
+export function sparseRuns(cols: RunColumns, tables: readonly (Int32Array | null)[]): SparseRuns {
   const byClient = new Map<number, number[]>();
   for (let i = 0; i < cols.n; i++) {
     const c = cols.client[i] as number;
@@ -31,26 +31,41 @@ function sparseFinder(cols: RunColumns, tables: readonly (Int32Array | null)[]):
     }
     l.push(i);
   }
-  const sorted = new Map<number, Int32Array>();
-  for (const [c, l] of byClient)
-    sorted.set(
-      c,
-      Int32Array.from(l).sort((x, y) => (cols.clock[x] as number) - (cols.clock[y] as number)),
+  let total = 0;
+  for (const l of byClient.values()) total += l.length;
+  const order = new Int32Array(total);
+  const spans = new Map<number, readonly [number, number]>();
+  let at = 0;
+  for (const [c, l] of byClient) {
+    order.set(
+      sortByKey(Int32Array.from(l), (i) => cols.clock[i] as number),
+      at,
     );
-  return (client, clock) => {
-    const list = sorted.get(client);
-    if (list === undefined) return NONE;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cols.clock[list[mid] as number] as number) <= clock) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === 0) return NONE;
-    const i = list[lo - 1] as number;
-    return clock < (cols.clock[i] as number) + (cols.len[i] as number) ? i : NONE;
-  };
+    spans.set(c, [at, at + l.length]);
+    at += l.length;
+  }
+  return { order, spans };
+}
+
+/**
+ * The index of the run holding unit `(client, clock)` among the sparse runs (a search in its
+ * replica's clock order); NONE if none.
+ */
+function findSparse(cols: RunColumns, sparse: SparseRuns, client: number, clock: number): number {
+  const span = sparse.spans.get(client);
+  if (span === undefined) return NONE;
+  const order = sparse.order;
+  let lo = span[0];
+  let hi = span[1];
+  const from = lo;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((cols.clock[order[mid] as number] as number) <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === from) return NONE;
+  const i = order[lo - 1] as number;
+  return clock < (cols.clock[i] as number) + (cols.len[i] as number) ? i : NONE;
 }
 
 /** Not looked up yet (in {@link Ctx.lRun}). */
@@ -77,12 +92,12 @@ function runAt(ctx: Ctx, c: number, k: number): number {
     const start = ctx.cols.clock[j] as number;
     return k >= start && k < start + (ctx.cols.len[j] as number) ? j : NONE;
   }
-  if (ctx.find === null) ctx.find = sparseFinder(ctx.cols, tables);
-  return ctx.find(c, k);
+  ctx.sparse ??= sparseRuns(ctx.cols, tables);
+  return findSparse(ctx.cols, ctx.sparse, c, k);
 }
 
 /** Look up run `i`'s origins (once); false when one is not a unit of the runs. */
-function resolve(ctx: Ctx, i: number): boolean {
+export function resolve(ctx: Ctx, i: number): boolean {
   if (ctx.lRun[i] !== UNKNOWN) return true;
   const { olClient, olClock, orClient, orClock, clock } = ctx.cols;
   let j = NONE;
@@ -127,8 +142,8 @@ export interface Ctx {
   readonly cols: RunColumns;
   readonly idOf: (client: number) => number;
   readonly tables: readonly (Int32Array | null)[];
-  /** Finds units of replicas without a table (made on first need). */
-  find: FindRun | null;
+  /** The runs of replicas without a table, for searches (made on first need). */
+  sparse: SparseRuns | null;
   /** Per run: the run holding its left origin (NONE: none; UNKNOWN: not looked up yet). */
   readonly lRun: Int32Array;
   readonly lOff: Int32Array;

@@ -27,16 +27,18 @@ type Edit = typeof editArb extends fc.Arbitrary<infer T> ? T : never;
 
 /**
  * Three replicas editing one text concurrently (some formatting), all synced at the end: replica
- * 0. With `withMap` (the general fast load), also a map key, a list edited beside the text (each
- * replica's clocks spread over two sequences), and a long deleted run of replica 1 (too few runs
- * for its clocks to get a dense table: its units are searched).
+ * 0. With `withMap` (the general fast load), also a map key and a list edited beside the text
+ * (each replica's clocks spread over two sequences). With `longRun`, replica 1 starts with a long
+ * deleted run (too few runs for its clocks to get a dense table: its units are searched).
  */
-function history(edits: readonly Edit[], withMap: boolean): Doc {
+function history(edits: readonly Edit[], withMap: boolean, longRun = withMap): Doc {
   const docs = [makeDoc(7), makeDoc(3), makeDoc(11)] as [Doc, Doc, Doc];
   docs[0].getText('t').insert(0, 'base text');
   if (withMap) {
     docs[0].getMap('m').set('k', 1);
     docs[0].getList('l').insert(0, 1, 2);
+  }
+  if (longRun) {
     const t = docs[1].getText('t');
     t.insert(0, 'y'.repeat(3000));
     t.delete(0, 3000);
@@ -91,17 +93,22 @@ function forged(doc: Doc, from: number, to: number, inList = false): Uint8Array 
 describe('snapshot order checked against the origins', () => {
   it('takes every order integration gives through the fast paths', () => {
     fc.assert(
-      fc.property(fc.array(editArb, { maxLength: 30 }), fc.boolean(), (edits, withMap) => {
-        const doc = history(edits, withMap);
-        const bytes = encodeStateAsUpdate(doc);
-        const fresh = makeDoc(50);
-        const fast = withMap
-          ? tryFastLoad(fresh, decodeUpdate(bytes), null, bytes)
-          : tryLoadTextSnapshot(fresh, bytes, null);
-        expect(fast).toBe(true);
-        expect(unitsOf(fresh)).toEqual(unitsOf(doc));
-        expect(fresh.getList('l').toArray()).toEqual(doc.getList('l').toArray());
-      }),
+      fc.property(
+        fc.array(editArb, { maxLength: 30 }),
+        fc.boolean(),
+        fc.boolean(),
+        (edits, withMap, longRun) => {
+          const doc = history(edits, withMap, longRun);
+          const bytes = encodeStateAsUpdate(doc);
+          const fresh = makeDoc(50);
+          const fast = withMap
+            ? tryFastLoad(fresh, decodeUpdate(bytes), null, bytes)
+            : tryLoadTextSnapshot(fresh, bytes, null);
+          expect(fast).toBe(true);
+          expect(unitsOf(fresh)).toEqual(unitsOf(doc));
+          expect(fresh.getList('l').toArray()).toEqual(doc.getList('l').toArray());
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -114,8 +121,9 @@ describe('snapshot order checked against the origins', () => {
         fc.nat(),
         fc.nat(),
         fc.boolean(),
-        (edits, withMap, from, to, inList) => {
-          const doc = history(edits, withMap);
+        fc.boolean(),
+        (edits, withMap, from, to, inList, longRun) => {
+          const doc = history(edits, withMap, longRun);
           const bytes = forged(doc, from, to, withMap && inList);
           if (bytes === null) return;
           const text = doc.getText('t').toString();
@@ -167,6 +175,32 @@ describe('snapshot order checked against the origins', () => {
 });
 
 describe('orderFollowsOrigins on hand-made runs', () => {
+  it('refuses a run stored after the run holding its left origin when integration puts it inside', () => {
+    // Replica 0 (id 5) typed "abc" as one run; replica 1 (id 3, lower: it goes first among
+    // siblings) typed "X" right after "a", concurrently with "bc". Stored: "abc" then "X".
+    const cols = newColumns(2);
+    const runs = [
+      [0, 0, 3, -1, 0, -1, 0],
+      [1, 0, 1, 0, 0, -1, 0],
+    ] as const;
+    runs.forEach(([client, clock, len, olClient, olClock, orClient, orClock], i) => {
+      cols.client[i] = client;
+      cols.clock[i] = clock;
+      cols.len[i] = len;
+      cols.olClient[i] = olClient;
+      cols.olClock[i] = olClock;
+      cols.orClient[i] = orClient;
+      cols.orClock[i] = orClock;
+    });
+    const ids = [5, 3];
+    const tables = [Int32Array.from([1, 0, 1]), Int32Array.from([2])];
+    expect(orderFollowsOrigins(cols, (c) => ids[c] as number, tables)).toBe(false);
+    expect(
+      orderFollowsOrigins(cols, (c) => ids[c] as number, tables, { clockOrder: Int32Array.from([0, 1]) }),
+    ).toBe(false);
+    expect(orderFollowsOrigins(cols, (c) => ids[c] as number, [null, null])).toBe(false);
+  });
+
   /** Runs of one replica (client 0, id 5), as `[clock, len, olClock | -1, orClock | -1]`. */
   function check(runs: readonly (readonly [number, number, number, number])[]): boolean {
     const cols = newColumns(runs.length);
