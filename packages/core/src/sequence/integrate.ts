@@ -40,20 +40,30 @@ function compareUnit(
 /**
  * Place `item` (not yet in the index or the store) in `seq`. Splits the runs holding its origins
  * so the left origin ends a run and the right origin starts one. Returns the item holding the new
- * units (the item, or its left neighbour when the new run simply extends it).
+ * units (the item, or its left neighbour when the new run simply extends it). `leftHolder` and
+ * `rightHolder`: the items holding its origins, when the caller has just looked them up.
  */
-export function integrateItem(seq: IntegrationTarget, item: Item): Item {
+export function integrateItem(
+  seq: IntegrationTarget,
+  item: Item,
+  leftHolder: Item | null = null,
+  rightHolder: Item | null = null,
+): Item {
   const index = seq.index;
   const store = seq.env.store;
   let left: Item | null = null;
   if (item.olClient !== NO_CLIENT) {
-    left = seq.itemOf(item.olClient, item.olClock);
+    left = leftHolder ?? seq.itemOf(item.olClient, item.olClock);
     const off = item.olClock - left.clock + 1;
     if (off < left.len) seq.splitItem(left, off);
   }
   let right: Item | null = null;
   if (item.orClient !== NO_CLIENT) {
-    right = seq.itemOf(item.orClient, item.orClock);
+    // The hint is stale when the left origin's split just cut the unit off it (both in one run).
+    right =
+      rightHolder !== null && item.orClock < rightHolder.clock + rightHolder.len
+        ? rightHolder
+        : seq.itemOf(item.orClient, item.orClock);
     const off = item.orClock - right.clock;
     if (off > 0) right = seq.splitItem(right, off);
   }

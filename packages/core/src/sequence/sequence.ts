@@ -306,14 +306,14 @@ export class Sequence implements IntegrationTarget {
    * visible insertion to the listener. The item must not be in the store yet; returns the item that
    * now holds its units (the item itself, or its left neighbour when it extended that run).
    */
-  integrate(item: Item): Item {
+  integrate(item: Item, leftHolder: Item | null = null, rightHolder: Item | null = null): Item {
     if (this.isText && typeof item.content === 'string') this.noteText(item.content);
     const before = this.index.version;
     const listener = this.listener;
     this.integrating++;
     let holder: Item;
     try {
-      holder = integrateItem(this, item);
+      holder = integrateItem(this, item, leftHolder, rightHolder);
     } finally {
       this.integrating--;
     }

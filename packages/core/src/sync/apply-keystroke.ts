@@ -178,15 +178,12 @@ function readOrigin(dec: Decoder, k: Keystroke, left: boolean): boolean {
   return true;
 }
 
-/**
- * The client index of an origin `(id, clock)` when it is a unit of `seq` this document holds;
- * -1 otherwise.
- */
-function originIndex(doc: Doc, seq: Sequence, id: number, clock: number): number {
+/** The item holding origin `(id, clock)` when it is a unit of `seq` this document holds; else null. */
+function originItem(doc: Doc, seq: Sequence, id: number, clock: number): Item | null {
   const ci = doc.knownClientIndex(id);
-  if (ci === undefined) return -1;
+  if (ci === undefined) return null;
   const s = doc.store.find(ci, clock);
-  return s instanceof Item && Sequence.of(s) === seq ? ci : -1;
+  return s instanceof Item && Sequence.of(s) === seq ? s : null;
 }
 
 /**
@@ -198,6 +195,9 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
   let seq: Sequence | null = null;
   let ol = NO_CLIENT;
   let or = NO_CLIENT;
+  // The items holding the origins, looked up once (nothing changes before the integration).
+  let left: Item | null = null;
+  let right: Item | null = null;
   if (k.insert) {
     if (k.clock !== doc.knownState(k.client)) return false; // known, or a gap: the general path
     const last = doc.keystrokeText;
@@ -206,12 +206,14 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
     doc.keystrokeText = text;
     seq = text.seq;
     if (k.olClient !== NO_CLIENT) {
-      ol = originIndex(doc, seq, k.olClient, k.olClock);
-      if (ol < 0) return false;
+      left = originItem(doc, seq, k.olClient, k.olClock);
+      if (left === null) return false;
+      ol = left.client;
     }
     if (k.orClient !== NO_CLIENT) {
-      or = originIndex(doc, seq, k.orClient, k.orClock);
-      if (or < 0) return false;
+      right = originItem(doc, seq, k.orClient, k.orClock);
+      if (right === null) return false;
+      or = right.client;
     }
   }
   const ranges = k.ranges;
@@ -226,7 +228,7 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
     if (seq !== null) {
       const ci = doc.clientIndex(k.client);
       doc.transaction.touchClient(ci, k.clock);
-      seq.integrate(new Item(ci, k.clock, k.len, ol, k.olClock, or, k.orClock, k.text));
+      seq.integrate(new Item(ci, k.clock, k.len, ol, k.olClock, or, k.orClock, k.text), left, right);
     }
     for (let i = 0; i < nRanges; i += 3) {
       const start = ranges[i + 1] as number;
