@@ -46,6 +46,8 @@ export class Text extends SequenceContainer {
   private afterCache: Map<number, number[]> | null = null;
   /** Cache of {@link Text.allAnchors}; null when stale. */
   private anchorCache: Map<number, number[]> | null = null;
+  /** What the last {@link Text.deadAnchorAfter} found: tombstones no mark is anchored to. */
+  private deadFree = false;
   /**
    * Cache of {@link Text.spans} for a formatted text: valid while no mark was added (which clears
    * it) and the sequence index is at version {@link Text.spansVersion}.
@@ -161,7 +163,11 @@ export class Text extends SequenceContainer {
         if (track) this.noteEdit(at, text.length, lc, lk);
       } else {
         seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
-        if (track) this.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
+        // After tombstones no mark is anchored to: a boundary at the place is anchored after the
+        // visible unit before them (it stays) or before the one after them (it moves), exactly as
+        // for an insert right after that unit; else each is read from its anchor.
+        if (track)
+          this.noteEdit(at, text.length, this.deadFree ? lc : AFTER_TOMBSTONES, this.deadFree ? lk : 0);
       }
       if (attributes !== undefined) {
         if (inherited !== null && sameAsPatch(inherited, attributes)) {
@@ -191,6 +197,7 @@ export class Text extends SequenceContainer {
    * null to insert right after the visible unit.
    */
   private deadAnchorAfter(leftLeaf: Leaf, leftAt: number): [Item, number] | null {
+    this.deadFree = false;
     const idx = this.seq.index;
     // Walk the tombstones by leaf and slot (`idx.next` would search each item's slot).
     const leaves = idx.leaves;
@@ -245,7 +252,8 @@ export class Text extends SequenceContainer {
     // No mark is anchored to these tombstones: where among them the text goes changes no mark's
     // cover, so it goes after them all, as in plain text (a run typed after a backspace then
     // merges with it once deleted).
-    if (last !== null && !anchored) return [last, last.len - 1];
+    this.deadFree = last !== null && !anchored;
+    if (this.deadFree) return [last as Item, (last as Item).len - 1];
     if (first !== null) {
       this.freeRun = first;
       this.freeRunVersion = idx.version;
@@ -683,9 +691,10 @@ function addAnchors(out: Map<number, number[]>, m: MarkOp, sorted: boolean, afte
       list.push(clock);
       return;
     }
-    let at = list.length;
-    while (at > 0 && (list[at - 1] as number) > clock) at--;
-    list.splice(at, 0, clock);
+    // After any equal clocks, found by search (anchors of new marks sit anywhere in the text).
+    const at = lowerBound(list, clock + 1);
+    if (at === list.length) list.push(clock);
+    else list.splice(at, 0, clock);
   };
   if ((m.startAfter || !afterOnly) && m.startClient !== NO_CLIENT) add(m.startClient, m.startClock);
   if ((m.endAfter || !afterOnly) && m.endClient !== NO_CLIENT) add(m.endClient, m.endClock);
