@@ -9,6 +9,7 @@ import type { Text } from '../doc/text.js';
 import type { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
 import { MAX_CLOCK } from '../format/group-codec.js';
+import type { PendingAnchors } from '../format/mark-anchors.js';
 import { readMarksGroup } from '../format/marks-codec.js';
 import type { MarkRecord, UpdateRecord } from '../format/records.js';
 import { markClocks, unskipClock } from '../format/skip-marks.js';
@@ -18,13 +19,15 @@ import type { Struct } from '../store/struct-store.js';
 /**
  * Read the marks group of root text `name` (its tag already read); clients come as indexes of the
  * loading document (`toIndex` maps the update's client table to them). Null when the group is not
- * that text's.
+ * that text's. Anchors written as positions go to `pending` (at most one group), to be resolved
+ * once the text's runs have their real clocks.
  * @throws {DecodeError} on malformed bytes.
  */
 export function readSnapshotMarks(
   dec: Decoder,
   toIndex: readonly number[],
   name: string,
+  pending: PendingAnchors[],
 ): MarkRecord[] | null {
   const client = (i: number): number => {
     const c = toIndex[i];
@@ -32,7 +35,7 @@ export function readSnapshotMarks(
     return c;
   };
   const records: UpdateRecord[] = [];
-  readMarksGroup(dec, client, records);
+  readMarksGroup(dec, client, records, pending);
   for (let k = 0; k < records.length; k++) {
     const r = records[k] as UpdateRecord;
     if (r.t !== 4 || r.parent.name !== name || r.key.length > MAX_MARK_KEY) return null;

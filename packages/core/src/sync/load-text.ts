@@ -28,6 +28,7 @@ import {
   readRuns,
 } from '../format/group-codec.js';
 import { KIND_CODES } from '../format/kinds.js';
+import { type PendingAnchors, resolveAnchors } from '../format/mark-anchors.js';
 import { G_MARKS, MARKS_VERSION } from '../format/marks-codec.js';
 import type { MarkRecord } from '../format/records.js';
 import { MIN_UPDATE_VERSION, PACKED_TEXT_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
@@ -275,10 +276,11 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   const text = readGroupText(dec, packed);
   if (text.length !== live) return null;
   let marks: MarkRecord[] = [];
+  const pending: PendingAnchors[] = [];
   if (nGroups === 2) {
     // The text's marks: each takes one clock of its replica.
     if (dec.readU8() !== G_MARKS) return null;
-    const read = readSnapshotMarks(dec, toIndex, name);
+    const read = readSnapshotMarks(dec, toIndex, name, pending);
     if (read === null) return null;
     marks = read;
     for (let k = 0; k < marks.length; k++) {
@@ -294,11 +296,13 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     const real = unskipItems(items, liveFlags, marks, counts);
     if (real === null) return null;
     const unskipped = real.items;
+    const unskippedCols = columnsOf(unskipped);
+    for (const p of pending) resolveAnchors(p, unskippedCols);
     return {
       name,
       ids,
       items: unskipped,
-      cols: columnsOf(unskipped),
+      cols: unskippedCols,
       live: real.live,
       text,
       counts,
@@ -306,6 +310,7 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
       marks,
     };
   }
+  for (const p of pending) resolveAnchors(p, cols);
   return { name, ids, items, cols, live: liveFlags, text, counts, sums, marks };
 }
 
