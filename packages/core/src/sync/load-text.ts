@@ -57,6 +57,8 @@ interface Parsed {
   sums: number[];
   /** The text's marks (clients as the document's indexes); empty without a marks group. */
   marks: MarkRecord[];
+  /** Marks whose anchors are positions, resolved once the runs are in `tables` (`fill`). */
+  pending: PendingAnchors[];
 }
 
 /** Thrown inside {@link parse} for a shape the fast path does not take (caught, never escapes). */
@@ -296,22 +298,20 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
     const real = unskipItems(items, liveFlags, marks, counts);
     if (real === null) return null;
     const unskipped = real.items;
-    const unskippedCols = columnsOf(unskipped);
-    for (const p of pending) resolveAnchors(p, unskippedCols);
     return {
       name,
       ids,
       items: unskipped,
-      cols: unskippedCols,
+      cols: columnsOf(unskipped),
       live: real.live,
       text,
       counts,
       sums,
       marks,
+      pending,
     };
   }
-  for (const p of pending) resolveAnchors(p, cols);
-  return { name, ids, items, cols, live: liveFlags, text, counts, sums, marks };
+  return { name, ids, items, cols, live: liveFlags, text, counts, sums, marks, pending };
 }
 
 /** Position just after the last varint read by {@link readVar}, {@link readVarInt} or {@link readRef}. */
@@ -405,6 +405,45 @@ function readRef(
 }
 
 /**
+ * The run holding unit `(c, k)` from the dense tables `fill` made, which name each run at its
+ * first and last clock (-1: none; -2: no table, or the walk budget spent: search). Walks out
+ * from `k` both ways to the nearest entry: a mark's start is usually near the end of the run it
+ * is in (typed just before the mark, whose clock ends the run). `budget[0]` bounds the steps of
+ * all walks together.
+ */
+function runOf(
+  tables: readonly (Int32Array | null)[],
+  cols: RunColumns,
+  c: number,
+  k: number,
+  budget: number[],
+): number {
+  const table = tables[c];
+  if (table === null || table === undefined) return -2;
+  if (!(k >= 0 && k < table.length)) return -1;
+  const { clock, len } = cols;
+  for (let d = 0; ; d++) {
+    if (--(budget[0] as number) < 0) return -2;
+    const back = k - d;
+    const ahead = k + d;
+    if (back < 0 && ahead >= table.length) return -1;
+    // Behind: a run that starts there holds k if long enough; one that ends there, only at k.
+    const eb = back >= 0 ? (table[back] as number) : 0;
+    if (eb !== 0) {
+      const i = eb - 1;
+      if ((clock[i] as number) === back) return k < back + (len[i] as number) ? i : -1;
+      return back === k ? i : -1;
+    }
+    // Ahead: a run that ends there holds k if it starts at or before it; one that starts there does not.
+    const ea = ahead < table.length ? (table[ahead] as number) : 0;
+    if (ea !== 0) {
+      const i = ea - 1;
+      return (clock[i] as number) + (len[i] as number) - 1 === ahead && (clock[i] as number) <= k ? i : -1;
+    }
+  }
+}
+
+/**
  * Load `bytes` into `doc` when it is a snapshot of exactly one root text and `doc` is empty;
  * false (nothing changed) otherwise.
  */
@@ -427,7 +466,23 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     const sum = sums[c] as number;
     tables.push(count > 0 && sum <= DENSE_SPAN * count + 65536 ? new Int32Array(sum) : null);
   }
-  if (!fill(items, parsed.live, text, sums, tables, parsed.cols)) return false;
+  const starts = parsed.pending.length > 0 ? new Float64Array(items.length + 1) : null;
+  if (!fill(items, parsed.live, text, sums, tables, parsed.cols, starts)) return false;
+  // Anchors written as positions, found with the tables `fill` made.
+  if (starts !== null) {
+    // Walks bounded by the runs read (a few steps each in documents), then searches.
+    const budget = [8 * items.length + 65536];
+    const lookup = {
+      starts,
+      runOf: (c: number, k: number): number => runOf(tables, parsed.cols, c, k, budget),
+    };
+    try {
+      for (const p of parsed.pending) resolveAnchors(p, parsed.cols, lookup);
+    } catch (e) {
+      if (e instanceof DecodeError) return false;
+      throw e;
+    }
+  }
   // Marks are structs of the text's root, made once the items proved sound.
   const root = parsed.marks.length === 0 ? null : (doc.root('text', name) as Text);
   const marks = root === null ? [] : markStructs(root, parsed.marks);

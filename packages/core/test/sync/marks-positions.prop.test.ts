@@ -89,6 +89,28 @@ describe('marks anchored by position in snapshots', () => {
     expect(positioned).toBeGreaterThan((runs * 3) / 4);
   });
 
+  it('finds starts deep inside long runs on the fast path, past its walk budget too', () => {
+    // One 40,000-unit run (pasted), 60 marks starting inside it: the walks from those starts to
+    // the run's ends outgrow their budget, and the rest are found by a search.
+    const doc = makeDoc(7);
+    const t = doc.getText('t');
+    t.insert(0, 'abcdefghij'.repeat(4000));
+    for (let i = 0; i < 60; i++)
+      t.format(600 * i + 17, 5 + (i % 7), { [i % 2 === 0 ? 'bold' : 'italic']: true });
+    const other = makeDoc(8);
+    other.getText('t').insert(0, 'xy');
+    syncBoth(doc, other);
+    const snap = encodeStateAsUpdate(doc);
+    expect(positionsGroupAt(snap)).toBeGreaterThan(0);
+    const fast = makeDoc(50);
+    expect(tryLoadTextSnapshot(fast, snap, null)).toBe(true);
+    const general = loadGeneral(snap);
+    for (const d of [fast, general]) {
+      expect(d.getText('t').toDelta()).toEqual(t.toDelta());
+      expect(unitsOf(d)).toEqual(unitsOf(doc));
+    }
+  });
+
   it('damaged position snapshots are refused cleanly or load a sound document, on both paths', () => {
     const { snap } = markedDoc(40);
     const at = positionsGroupAt(snap);
