@@ -306,6 +306,41 @@ describe('marks groups in the column layout', () => {
     );
   });
 
+  it('damaged shapes-layout updates decode to a typed error or to records that encode again', () => {
+    // Marks made alike plus links to one site and comments: every column and pair field in use.
+    const records = alikeRecords(120).map((r, i) =>
+      i % 5 === 0
+        ? { ...r, key: 'link', value: { href: `https://x.org/${i}` } }
+        : i % 7 === 0
+          ? { ...r, key: `comment:${i}`, value: true, eClient: 5, eClock: 3 }
+          : r,
+    );
+    const good = encodeUpdate({ records, deletes: new Map() });
+    const at = groupAt(good, SHAPES);
+    expect(at).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (flips, cut) => {
+          const bytes = good.slice();
+          const span = bytes.length - (at + 4);
+          for (const [k, v] of flips) bytes[at + 4 + (k % span)] = v;
+          const input = cut ? bytes.subarray(0, at + 4 + ((flips[0] as [number, number])[0] % span)) : bytes;
+          let back: ReturnType<typeof decodeUpdate>;
+          try {
+            back = decodeUpdate(input);
+          } catch (e) {
+            expect(e).toBeInstanceOf(DecodeError);
+            return;
+          }
+          expect(decodeUpdate(encodeUpdate(back)).records).toEqual(back.records);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
   it('links to one site take a few bytes each, and marks never share an object value', () => {
     const links = (href: (i: number) => string): MarkRecord[] =>
       alikeRecords(200).map((r, i) => ({ ...r, key: 'link', value: { href: href(i) } }));

@@ -111,6 +111,29 @@ describe('marks anchored by position in snapshots', () => {
     }
   });
 
+  it('nested texts and several texts carry their own positions', () => {
+    const doc = makeDoc(7);
+    const texts = [doc.getText('t'), doc.getMap('m').setText('n'), doc.getText('u')];
+    for (let i = 0; i < 30; i++)
+      for (const t of texts) {
+        t.insert(t.length, `w${i} `);
+        const at = Math.max(0, t.length - 7);
+        t.format(at, Math.min(5, t.length - at), {
+          [i % 2 === 0 ? 'bold' : 'italic']: i % 3 === 0 ? null : true,
+        });
+        if (i % 5 === 0) t.delete(1, 1);
+      }
+    const snap = encodeStateAsUpdate(doc);
+    expect(
+      snap.filter((_, i) => snap[i - 1] === 3 && (snap[i] === 14 || snap[i] === 15)).length,
+    ).toBeGreaterThanOrEqual(3);
+    const copy = loadGeneral(snap);
+    expect(copy.getText('t').toDelta()).toEqual(texts[0]?.toDelta());
+    expect(copy.getText('u').toDelta()).toEqual(texts[2]?.toDelta());
+    expect(JSON.stringify(copy.toJSON())).toBe(JSON.stringify(doc.toJSON()));
+    expect(encodeStateAsUpdate(copy)).toEqual(snap);
+  });
+
   it('damaged position snapshots are refused cleanly or load a sound document, on both paths', () => {
     const { snap } = markedDoc(40);
     const at = positionsGroupAt(snap);
