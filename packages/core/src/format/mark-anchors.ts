@@ -10,9 +10,11 @@
  * Positions are resolved after the text's group is read (and its clocks counted back,
  * `skip-marks.ts`), by {@link resolveAnchors}: a position past the text's units, or a start given
  * by clock that is not a unit of the text while its end is a distance from it, is refused. The
- * work is a sort of the text's runs per replica and a binary search per anchor.
+ * work is a sort of the text's runs per replica (unless the caller has a faster lookup) and a
+ * search per anchor, near the last run found first.
  */
 import { DecodeError } from '../errors.js';
+import { type FindRun, type RunClocks, searchRuns } from './find-run.js';
 import { MAX_CLOCK } from './group-codec.js';
 import { type MarkRecord, NONE } from './records.js';
 
@@ -53,148 +55,13 @@ export function pendingAnchors(marks: MarkRecord[]): PendingAnchors {
   return { marks, sKind: [], sValue: [], eKind: [], eValue: [], positions: false };
 }
 
-/** The runs of a text's group in stored order (clients as the marks name them). */
-export interface UnitRuns {
-  readonly n: number;
-  readonly client: ArrayLike<number>;
-  readonly clock: ArrayLike<number>;
-  readonly len: ArrayLike<number>;
-}
-
 /**
  * What a caller that already indexed the text's runs gives {@link resolveAnchors}: each run's
- * first position (and the total after the last), and the run holding a unit (-1: none; -2: not
- * known, search).
+ * first position (and the total after the last), and the run holding a unit (-1: none).
  */
 export interface UnitLookup {
   readonly starts: Float64Array;
-  runOf(client: number, clock: number): number;
-}
-
-/** Largest clock span per run (on average) for which a replica gets a dense table of its clocks. */
-const DENSE_PER_RUN = 64;
-
-/** Longest walk back through a dense table before a search by sorted runs is used instead. */
-const MAX_WALK = 32;
-
-/** Runs are packed with their clock in one double below this many (2^20). */
-const PACK = 2 ** 20;
-
-/**
- * The unit `(client, clock)` as a position, over a text's runs: per replica whose clocks are
- * dense (a span of at most {@link DENSE_PER_RUN} clocks per run on average, as in documents) a
- * table with each run's index + 1 at its first clock, walked back from the clock looked up (at
- * most {@link MAX_WALK} entries); otherwise, or past that, a binary search of its runs sorted by
- * clock. Built on first use; one pass over the runs, no call per unit.
- */
-class ClockIndex {
-  private readonly tables = new Map<number, Int32Array>();
-  private readonly sorted = new Map<number, Float64Array>();
-  /** Run index the last lookup found. */
-  found = -1;
-
-  constructor(
-    private readonly runs: UnitRuns,
-    private readonly starts: Float64Array,
-  ) {
-    const span = new Map<number, { end: number; runs: number }>();
-    // Runs of one replica usually follow each other: its entry is kept at hand.
-    let lastClient = Number.NaN;
-    let last: { end: number; runs: number } = { end: 0, runs: 0 };
-    const { client, clock, len } = runs;
-    for (let i = 0; i < runs.n; i++) {
-      const c = client[i] as number;
-      if (c !== lastClient) {
-        lastClient = c;
-        const s = span.get(c);
-        if (s === undefined) {
-          last = { end: 0, runs: 0 };
-          span.set(c, last);
-        } else last = s;
-      }
-      const end = (clock[i] as number) + (len[i] as number);
-      if (end > last.end) last.end = end;
-      last.runs++;
-    }
-    // Bounded by the runs read, not their lengths (a tombstone run may be long).
-    for (const [c, s] of span)
-      if (s.end <= DENSE_PER_RUN * s.runs + 65536) this.tables.set(c, new Int32Array(s.end));
-    lastClient = Number.NaN;
-    let table: Int32Array | undefined;
-    for (let i = 0; i < runs.n; i++) {
-      const c = client[i] as number;
-      if (c !== lastClient) {
-        lastClient = c;
-        table = this.tables.get(c);
-      }
-      if (table !== undefined) table[clock[i] as number] = i + 1;
-    }
-  }
-
-  /** Position of unit `(client, clock)`, or -1 when it is not a unit of the text. */
-  positionOf(c: number, k: number): number {
-    const runs = this.runs;
-    let i = -1;
-    const table = this.tables.get(c);
-    if (table !== undefined) {
-      if (!(k >= 0 && k < table.length)) return -1;
-      const stop = Math.max(0, k - MAX_WALK);
-      for (let j = k; j >= stop; j--) {
-        const e = table[j] as number;
-        if (e !== 0) {
-          i = e - 1;
-          break;
-        }
-      }
-    }
-    if (i < 0) i = this.search(c, k);
-    if (i < 0) return -1;
-    const first = runs.clock[i] as number;
-    if (k < first || k >= first + (runs.len[i] as number)) return -1;
-    this.found = i;
-    return (this.starts[i] as number) + k - first;
-  }
-
-  /** The run of replica `c` with the last first clock at or below `k` (-1: none). */
-  private search(c: number, k: number): number {
-    const runs = this.runs;
-    let keys = this.sorted.get(c);
-    if (keys === undefined) {
-      // Its runs by first clock: (clock, run) packed in one double each and sorted natively
-      // when that is exact (clocks below 2^32, fewer than 2^20 runs), else by a comparator.
-      const mine: number[] = [];
-      let packable = runs.n < PACK;
-      for (let i = 0; i < runs.n; i++)
-        if (runs.client[i] === c) {
-          mine.push(i);
-          if ((runs.clock[i] as number) >= 2 ** 32) packable = false;
-        }
-      keys = new Float64Array(mine.length);
-      if (packable) {
-        for (let j = 0; j < mine.length; j++) {
-          const i = mine[j] as number;
-          keys[j] = (runs.clock[i] as number) * PACK + i;
-        }
-        keys.sort();
-        for (let j = 0; j < keys.length; j++) keys[j] = (keys[j] as number) % PACK;
-      } else {
-        const order = Float64Array.from(mine);
-        order.sort((a, b) => (runs.clock[a] as number) - (runs.clock[b] as number) || a - b);
-        keys = order;
-      }
-      this.sorted.set(c, keys);
-    }
-    const clock = runs.clock;
-    let lo = 0;
-    let hi = keys.length - 1;
-    if (hi < 0 || (clock[keys[0] as number] as number) > k) return -1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((clock[keys[mid] as number] as number) <= k) lo = mid;
-      else hi = mid - 1;
-    }
-    return keys[lo] as number;
-  }
+  readonly runOf: FindRun;
 }
 
 /**
@@ -215,7 +82,7 @@ function small(x: number): number {
  */
 export function resolveAnchors(
   p: PendingAnchors,
-  units: UnitRuns | null,
+  units: RunClocks | null,
   lookup: UnitLookup | null = null,
 ): void {
   if (p.positions && units === null) throw new DecodeError('invalid', 'mark anchor positions without a text');
@@ -225,10 +92,12 @@ export function resolveAnchors(
   let starts: Float64Array = new Float64Array(1);
   let clocks: ArrayLike<number> = starts;
   let clients: ArrayLike<number> = starts;
-  let index: ClockIndex | null = null;
+  let runOf: FindRun | null = null;
   if (p.positions && units !== null) {
-    if (lookup !== null) starts = lookup.starts;
-    else {
+    if (lookup !== null) {
+      starts = lookup.starts;
+      runOf = lookup.runOf;
+    } else {
       starts = new Float64Array(units.n + 1);
       let at = 0;
       const len = units.len;
@@ -274,16 +143,11 @@ export function resolveAnchors(
       } else {
         if (ek !== E_POS) break;
         if (m.sClient !== NONE && sPos < 0) {
-          const r = lookup === null ? -2 : lookup.runOf(m.sClient, m.sClock);
-          if (r >= 0) {
-            sPos = (starts[r] as number) + m.sClock - (clocks[r] as number);
-            near = r;
-          } else if (r === -2) {
-            if (index === null) index = new ClockIndex(units as UnitRuns, starts);
-            sPos = index.positionOf(m.sClient, m.sClock);
-            near = index.found;
-          }
-          if (sPos < 0) throw new DecodeError('invalid', 'a mark’s start is not a unit of its text');
+          if (runOf === null) runOf = searchRuns(units as RunClocks, () => false);
+          const r = runOf(m.sClient, m.sClock);
+          if (r < 0) throw new DecodeError('invalid', 'a mark’s start is not a unit of its text');
+          sPos = (starts[r] as number) + m.sClock - (clocks[r] as number);
+          near = r;
         }
         at = (m.sClient === NONE ? 0 : sPos) + (eValue[i] as number);
       }

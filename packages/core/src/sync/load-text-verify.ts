@@ -22,14 +22,10 @@
  * unusual.
  */
 
+import { type FindRun, searchRuns } from '../format/find-run.js';
+
 /** No item or unit: the list's end, the list's start, or no origin. */
 const NONE = -1;
-
-/**
- * The index (into the runs being checked) of the run holding unit `(client, clock)`, or -1 when
- * no run of them does.
- */
-type FindRun = (client: number, clock: number) => number;
 
 /** What the check reads of a run (a sequence item, or a snapshot record of one). */
 export interface OrderedRun {
@@ -84,44 +80,6 @@ export function columnsOf(runs: readonly OrderedRun[]): RunColumns {
     cols.orClock[i] = r.orClock;
   }
   return cols;
-}
-
-/**
- * The index of the run holding unit `(client, clock)` among runs of clients without a dense
- * table, by search in clock order (few long runs, so few of them); -1 if none.
- */
-function sparseFinder(cols: RunColumns, tables: readonly (Int32Array | null)[]): FindRun {
-  const byClient = new Map<number, number[]>();
-  for (let i = 0; i < cols.n; i++) {
-    const c = cols.client[i] as number;
-    if (tables[c] !== null && tables[c] !== undefined) continue;
-    let l = byClient.get(c);
-    if (l === undefined) {
-      l = [];
-      byClient.set(c, l);
-    }
-    l.push(i);
-  }
-  const sorted = new Map<number, Int32Array>();
-  for (const [c, l] of byClient)
-    sorted.set(
-      c,
-      Int32Array.from(l).sort((x, y) => (cols.clock[x] as number) - (cols.clock[y] as number)),
-    );
-  return (client, clock) => {
-    const list = sorted.get(client);
-    if (list === undefined) return NONE;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cols.clock[list[mid] as number] as number) <= clock) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === 0) return NONE;
-    const i = list[lo - 1] as number;
-    return clock < (cols.clock[i] as number) + (cols.len[i] as number) ? i : NONE;
-  };
 }
 
 /** A scan budget shared by several checks (one snapshot's sequences): steps left. */
@@ -342,7 +300,9 @@ function runAt(ctx: Ctx, c: number, k: number): number {
     const start = ctx.cols.clock[j] as number;
     return k >= start && k < start + (ctx.cols.len[j] as number) ? j : NONE;
   }
-  if (ctx.find === null) ctx.find = sparseFinder(ctx.cols, tables);
+  // Replicas without a dense table: few long runs, so few of them to sort.
+  if (ctx.find === null)
+    ctx.find = searchRuns(ctx.cols, (c) => tables[c] !== null && tables[c] !== undefined);
   return ctx.find(c, k);
 }
 

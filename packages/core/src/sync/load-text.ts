@@ -17,6 +17,7 @@ import type { MarkOp } from '../doc/marks.js';
 import type { Text } from '../doc/text.js';
 import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
+import { type FindRun, searchRuns } from '../format/find-run.js';
 import {
   C_DELETED,
   C_DELETED1,
@@ -472,10 +473,15 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
   if (starts !== null) {
     // Walks bounded by the runs read (a few steps each in documents), then searches.
     const budget = [8 * items.length + 65536];
-    const lookup = {
-      starts,
-      runOf: (c: number, k: number): number => runOf(tables, parsed.cols, c, k, budget),
+    const cols = parsed.cols;
+    let search: FindRun | null = null;
+    const find = (c: number, k: number): number => {
+      const r = runOf(tables, cols, c, k, budget);
+      if (r !== -2) return r;
+      if (search === null) search = searchRuns(cols, () => false);
+      return search(c, k);
     };
+    const lookup = { starts, runOf: find };
     try {
       for (const p of parsed.pending) resolveAnchors(p, parsed.cols, lookup);
     } catch (e) {
