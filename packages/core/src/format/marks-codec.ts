@@ -8,7 +8,8 @@
  * rows:    count, then per mark: u8 info, id, start anchor, end anchor, key, HLC wall, logical, value
  * columns: u8 mask, then 8 columns (info, id, start, end, key, time, repeat, value), each packed
  *          (`huffman.ts`) when its bit in the mask is set, else a varuint length and its bytes
- * shapes:  u8 mask, then 8 columns (head, shapes, id, start, end, key, time, value), `marks-shapes.ts`
+ * shapes:  varuint mask, then 11 columns (`marks-shapes.ts`): head, shapes, id, start and end (each
+ *          with a tail), key, time, value
  * ```
  *
  * Groups of at least 16 marks are written in the shapes layout when it is shorter than the rows
