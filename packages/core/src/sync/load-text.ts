@@ -17,7 +17,6 @@ import type { MarkOp } from '../doc/marks.js';
 import type { Text } from '../doc/text.js';
 import { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
-import { type FindRun, searchRuns } from '../format/find-run.js';
 import {
   C_DELETED,
   C_DELETED1,
@@ -29,13 +28,20 @@ import {
   readRuns,
 } from '../format/group-codec.js';
 import { KIND_CODES } from '../format/kinds.js';
-import { type PendingAnchors, resolveAnchors } from '../format/mark-anchors.js';
+import type { PendingAnchors } from '../format/mark-anchors.js';
 import { G_MARKS, MARKS_VERSION } from '../format/marks-codec.js';
 import type { MarkRecord } from '../format/records.js';
 import { MIN_UPDATE_VERSION, PACKED_TEXT_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
-import { fillMarks, markStructs, readSnapshotMarks, unitsOnly, unskipItems } from './load-text-marks.js';
+import {
+  fillMarks,
+  markStructs,
+  readSnapshotMarks,
+  resolvePositions,
+  unitsOnly,
+  unskipItems,
+} from './load-text-marks.js';
 import { clockOrder, DENSE_SPAN, fill } from './load-text-order.js';
 import { columnsOf, newColumns, orderFollowsOrigins, type RunColumns } from './load-text-verify.js';
 
@@ -406,45 +412,6 @@ function readRef(
 }
 
 /**
- * The run holding unit `(c, k)` from the dense tables `fill` made, which name each run at its
- * first and last clock (-1: none; -2: no table, or the walk budget spent: search). Walks out
- * from `k` both ways to the nearest entry: a mark's start is usually near the end of the run it
- * is in (typed just before the mark, whose clock ends the run). `budget[0]` bounds the steps of
- * all walks together.
- */
-function runOf(
-  tables: readonly (Int32Array | null)[],
-  cols: RunColumns,
-  c: number,
-  k: number,
-  budget: number[],
-): number {
-  const table = tables[c];
-  if (table === null || table === undefined) return -2;
-  if (!(k >= 0 && k < table.length)) return -1;
-  const { clock, len } = cols;
-  for (let d = 0; ; d++) {
-    if (--(budget[0] as number) < 0) return -2;
-    const back = k - d;
-    const ahead = k + d;
-    if (back < 0 && ahead >= table.length) return -1;
-    // Behind: a run that starts there holds k if long enough; one that ends there, only at k.
-    const eb = back >= 0 ? (table[back] as number) : 0;
-    if (eb !== 0) {
-      const i = eb - 1;
-      if ((clock[i] as number) === back) return k < back + (len[i] as number) ? i : -1;
-      return back === k ? i : -1;
-    }
-    // Ahead: a run that ends there holds k if it starts at or before it; one that starts there does not.
-    const ea = ahead < table.length ? (table[ahead] as number) : 0;
-    if (ea !== 0) {
-      const i = ea - 1;
-      return (clock[i] as number) + (len[i] as number) - 1 === ahead && (clock[i] as number) <= k ? i : -1;
-    }
-  }
-}
-
-/**
  * Load `bytes` into `doc` when it is a snapshot of exactly one root text and `doc` is empty;
  * false (nothing changed) otherwise.
  */
@@ -470,25 +437,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
   const starts = parsed.pending.length > 0 ? new Float64Array(items.length + 1) : null;
   if (!fill(items, parsed.live, text, sums, tables, parsed.cols, starts)) return false;
   // Anchors written as positions, found with the tables `fill` made.
-  if (starts !== null) {
-    // Walks bounded by the runs read (a few steps each in documents), then searches.
-    const budget = [8 * items.length + 65536];
-    const cols = parsed.cols;
-    let search: FindRun | null = null;
-    const find = (c: number, k: number): number => {
-      const r = runOf(tables, cols, c, k, budget);
-      if (r !== -2) return r;
-      if (search === null) search = searchRuns(cols, () => false);
-      return search(c, k);
-    };
-    const lookup = { starts, runOf: find };
-    try {
-      for (const p of parsed.pending) resolveAnchors(p, parsed.cols, lookup);
-    } catch (e) {
-      if (e instanceof DecodeError) return false;
-      throw e;
-    }
-  }
+  if (starts !== null && !resolvePositions(parsed.pending, tables, parsed.cols, starts)) return false;
   // Marks are structs of the text's root, made once the items proved sound.
   const root = parsed.marks.length === 0 ? null : (doc.root('text', name) as Text);
   const marks = root === null ? [] : markStructs(root, parsed.marks);
