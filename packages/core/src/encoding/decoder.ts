@@ -26,6 +26,11 @@ export class Decoder {
     return this.pos;
   }
 
+  /** The bytes read since offset `from` (a view, not a copy). */
+  readSince(from: number): Uint8Array {
+    return this.buf.subarray(Math.min(Math.max(from, 0), this.pos), this.pos);
+  }
+
   /** True when every byte has been read. */
   get done(): boolean {
     return this.pos >= this.buf.length;

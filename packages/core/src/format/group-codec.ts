@@ -35,6 +35,11 @@ export interface Group {
    * is then written with flag bit 1, and every text group in it that has marks must be so.
    */
   skipsMarks?: boolean;
+  /**
+   * A marks group's anchors as positions in the stored order of its text's group, written in the
+   * same update (two per mark: start, end; -1 for an edge; `mark-anchors.ts`).
+   */
+  anchorPositions?: ArrayLike<number>;
 }
 
 /**

@@ -3,11 +3,19 @@
  * (`doc/marks.ts`), written apart from its characters so that plain text never pays for them.
  *
  * ```
- * u8 tag 3, u8 form: 0 root (name) | 1 nested (holder client index, clock), plus 2 for columns
+ * u8 tag 3, u8 form: 0 root (name) | 1 nested (holder client index, clock), plus 2 for columns,
+ *   plus 4 (with 2) for the shapes layout, plus 8 (with 4) for anchors as positions
  * rows:    count, then per mark: u8 info, id, start anchor, end anchor, key, HLC wall, logical, value
  * columns: u8 mask, then 8 columns (info, id, start, end, key, time, repeat, value), each packed
  *          (`huffman.ts`) when its bit in the mask is set, else a varuint length and its bytes
+ * shapes:  varuint mask, then 11 columns (`marks-shapes.ts`): head, shapes, id, start and end (each
+ *          with a tail), key, time, value
  * ```
+ *
+ * Groups of at least 16 marks are written in the shapes layout when it is shorter than the rows
+ * (rows on a tie), with anchors as positions when the update also holds the text's own group in
+ * document order (a snapshot, `sync/snapshot.ts`); the column layout below (form 2 and 3) is no
+ * longer written but still read.
  *
  * The column layout holds the same fields as the rows, each in its column (one info byte per
  * mark: the info column's length is the count), so that each column's bytes, which repeat a few
@@ -17,9 +25,7 @@
  * (bit 0: the start anchor is the unit the previous mark's start names, bit 1: the same for the
  * end; such an anchor is not written again); and a key named for the first time as
  * how many code units (at most 32) it shares with the key named before it, then the rest (keys
- * such as `comment:17`, `comment:18` take a few bytes). Groups of at least 16 marks are written
- * in whichever layout is shorter (rows on a tie); smaller ones in rows. Every column must be read
- * to its end.
+ * such as `comment:17`, `comment:18` take a few bytes). Every column must be read to its end.
  *
  * Info byte: bit 0 the mark removes its key (no value follows), bit 1 the start anchor sits after
  * its unit, bits 2-3 id mode (as map records: 0 continues the previous record, 1 same client with
@@ -42,21 +48,32 @@ import { Encoder } from '../encoding/encoder.js';
 import { packBytes, unpackBytes } from '../encoding/huffman.js';
 import { DecodeError } from '../errors.js';
 import { MAX_CLOCK, readClock } from './group-codec.js';
+import { type PendingAnchors, pendingAnchors, resolveAnchors } from './mark-anchors.js';
+import {
+  I_END_AFTER,
+  I_END_EDGE,
+  I_END_NEAR,
+  I_REMOVE,
+  I_START_AFTER,
+  I_START_EDGE,
+  idMode,
+  MAX_LOGICAL,
+  MAX_SHARED,
+  MAX_WALL,
+  sharedPrefix,
+} from './marks-bits.js';
+import { SHAPE_COLUMNS, writeShapeFields } from './marks-shapes.js';
+import { readShapeFields } from './marks-shapes-read.js';
 import { type MarkRecord, NONE, type ParentRef, type UpdateRecord } from './records.js';
 import { readValue, writeValue } from './values-codec.js';
+
+export { MAX_LOGICAL, MAX_WALL } from './marks-bits.js';
 
 /** Group tag of a marks group. */
 export const G_MARKS = 3;
 
 /** The first format version that has marks groups. */
 export const MARKS_VERSION = 4;
-
-const I_REMOVE = 1;
-const I_START_AFTER = 2;
-const I_END_AFTER = 16;
-const I_START_EDGE = 32;
-const I_END_EDGE = 64;
-const I_END_NEAR = 128;
 
 /** Columns of the column layout, in the order they are written. */
 const C_INFO = 0;
@@ -76,60 +93,46 @@ const S_END = 2;
 /** Groups with fewer marks are written in the row layout without trying the column layout. */
 const COLUMNS_MIN = 16;
 
-/** Largest HLC wall time and logical counter accepted (as for map entries). */
-export const MAX_WALL = 2 ** 47;
-export const MAX_LOGICAL = 2 ** 31;
-
-/** Longest prefix a new key shares with the key named before it (column layout). */
-const MAX_SHARED = 32;
+/** Form bits of a marks group: nested text, a column layout, the shapes layout, positions. */
+const F_NESTED = 1;
+const F_COLUMNS = 2;
+const F_SHAPES = 4;
+const F_POSITIONS = 8;
 
 /**
- * How many leading code units (at most {@link MAX_SHARED}) `b` shares with `a`, never ending
- * between the halves of a surrogate pair (the rest is written as a string).
+ * Write the marks group of text `ref` (a root or nested text) with its marks in order;
+ * `positions` (two per mark, the stored positions of its start and end units in the text's own
+ * group of the same update, -1 for an edge) lets the shapes layout write anchors as positions.
  */
-function sharedPrefix(a: string, b: string): number {
-  const max = Math.min(a.length, b.length, MAX_SHARED);
-  let p = 0;
-  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  if (p > 0) {
-    const c = b.charCodeAt(p - 1);
-    if (c >= 0xd800 && c <= 0xdbff) p--;
-  }
-  return p;
-}
-
-/** The id mode of `r` after `prev` (see the module comment). */
-function idMode(r: MarkRecord, prev: MarkRecord | null): number {
-  if (prev === null || prev.client !== r.client) return 2;
-  if (prev.clock + 1 === r.clock) return 0;
-  if (r.clock + 1 === prev.clock) return 3;
-  return 1;
-}
-
-/** Write the marks group of text `ref` (a root or nested text) with its marks in order. */
 export function writeMarksGroup(
   body: Encoder,
   ref: ParentRef,
   records: readonly MarkRecord[],
   ci: (id: number) => number,
+  positions: ArrayLike<number> | null = null,
 ): void {
   body.writeU8(G_MARKS);
   const holder = ref.name === null ? ci(ref.client) : 0;
   // Both layouts for a large group, the shorter written (rows on a tie): one input, one encoding.
   let laid: Uint8Array | null = null;
-  let columns = false;
+  let form = 0;
   if (records.length >= COLUMNS_MIN) {
-    const cols = columnLayout(records, ci);
+    const cols: Encoder[] = [];
+    for (let i = 0; i < SHAPE_COLUMNS; i++) cols.push(new Encoder(records.length * 2));
+    writeShapeFields(cols, records, ci, positions);
+    const shaped = packColumns(cols);
     const rows = new Encoder(records.length * 12);
     writeRows(rows, records, ci);
-    columns = cols.length < rows.length;
-    laid = columns ? cols.toBytes() : rows.toBytes();
+    if (shaped.length < rows.length) {
+      form = F_COLUMNS | F_SHAPES | (positions !== null ? F_POSITIONS : 0);
+      laid = shaped.toBytes();
+    } else laid = rows.toBytes();
   }
   if (ref.name !== null) {
-    body.writeU8(columns ? 2 : 0);
+    body.writeU8(form);
     body.writeString(ref.name);
   } else {
-    body.writeU8(columns ? 3 : 1);
+    body.writeU8(form | F_NESTED);
     body.writeVarUint(holder);
     body.writeVarUint(ref.clock);
   }
@@ -143,22 +146,33 @@ function writeRows(enc: Encoder, records: readonly MarkRecord[], ci: (id: number
   writeFields(new Array<Encoder>(COLUMNS).fill(enc), records, ci, false);
 }
 
-/** The column layout: a byte of which columns are packed, then each column (see the module comment). */
-function columnLayout(records: readonly MarkRecord[], ci: (id: number) => number): Encoder {
+/**
+ * The first column layout (form bit 1 alone): no longer written, read for the bytes written
+ * before the shapes layout; kept so that tests can make such bytes.
+ * @internal
+ */
+export function columnLayout(records: readonly MarkRecord[], ci: (id: number) => number): Encoder {
   const cols: Encoder[] = [];
   for (let i = 0; i < COLUMNS; i++) cols.push(new Encoder(records.length * 2));
   writeFields(cols, records, ci, true);
-  const out = new Encoder(records.length * 4);
+  return packColumns(cols);
+}
+
+/** Columns laid out: a byte of which columns are packed, then each column, packed or as bytes. */
+function packColumns(cols: readonly Encoder[]): Encoder {
+  const out = new Encoder(cols.length * 64);
   const parts: Uint8Array[] = [];
   let mask = 0;
-  for (let i = 0; i < COLUMNS; i++) {
+  for (let i = 0; i < cols.length; i++) {
     const bytes = (cols[i] as Encoder).toBytes();
     const packed = packBytes(bytes);
     if (packed !== null) mask |= 1 << i;
     parts.push(packed ?? bytes);
   }
-  out.writeU8(mask);
-  for (let i = 0; i < COLUMNS; i++) {
+  // The first column layout's mask is a byte; the shapes layout's, over more columns, a varuint.
+  if (cols.length > 8) out.writeVarUint(mask);
+  else out.writeU8(mask);
+  for (let i = 0; i < cols.length; i++) {
     const part = parts[i] as Uint8Array;
     if ((mask & (1 << i)) !== 0) out.writeRaw(part);
     else out.writeBytes(part);
@@ -252,33 +266,52 @@ function writeFields(
 
 /**
  * Read a marks group (its tag already read), appending its records; `clientOf` maps a client
- * index of the update to its replica id (throwing a `DecodeError` when out of range).
+ * index of the update to its replica id (throwing a `DecodeError` when out of range). A group
+ * whose anchors are positions is added to `pending`: its anchors are filled in by
+ * `resolveAnchors` once the text's units are known (refused without `pending`).
  * @throws {DecodeError} for malformed input: an edge anchor with a side or a client, an empty key, an explicit `null` value, clocks or timestamps out of range, columns longer or shorter than their marks.
  */
 export function readMarksGroup(
   dec: Decoder,
   clientOf: (index: number) => number,
   records: UpdateRecord[],
+  pending: PendingAnchors[] | null = null,
 ): void {
   const form = dec.readU8();
-  if (form > 3) throw new DecodeError('bad-tag', `unknown marks group form ${form}`);
+  const known =
+    form < F_SHAPES || ((form & F_COLUMNS) !== 0 && (form < F_POSITIONS || (form & F_SHAPES) !== 0));
+  if (!known || form >= 2 * F_POSITIONS) throw new DecodeError('bad-tag', `unknown marks group form ${form}`);
   let parent: ParentRef;
-  if ((form & 1) === 0) parent = { name: dec.readString(), kind: 'text', client: NONE, clock: 0 };
+  if ((form & F_NESTED) === 0) parent = { name: dec.readString(), kind: 'text', client: NONE, clock: 0 };
   else {
     const c = clientOf(dec.readVarUint());
     parent = { name: null, kind: 'text', client: c, clock: readClock(dec) };
   }
-  if ((form & 2) === 0) {
+  if ((form & F_COLUMNS) === 0) {
     // A mark takes at least its info byte, a key byte, its wall and logical time.
     const n = dec.readCount(4);
     readFields(new Array<Decoder>(COLUMNS).fill(dec), n, clientOf, parent, false, records);
     return;
   }
-  const mask = dec.readU8();
-  if (mask >= 1 << COLUMNS) throw new DecodeError('bad-tag', `unknown marks column mask ${mask}`);
+  const count = (form & F_SHAPES) !== 0 ? SHAPE_COLUMNS : COLUMNS;
+  const mask = count > 8 ? dec.readVarUint() : dec.readU8();
+  if (mask >= 1 << count) throw new DecodeError('bad-tag', `unknown marks column mask ${mask}`);
   const cols: Decoder[] = [];
-  for (let i = 0; i < COLUMNS; i++)
+  for (let i = 0; i < count; i++)
     cols.push(new Decoder((mask & (1 << i)) !== 0 ? unpackBytes(dec) : dec.readBytes()));
+  if ((form & F_SHAPES) !== 0) {
+    const group: MarkRecord[] = [];
+    const anchors = pendingAnchors(group);
+    readShapeFields(cols, clientOf, parent, (form & F_POSITIONS) !== 0, group, anchors);
+    for (const col of cols) col.expectEnd();
+    // Anchors by position wait for the text's units; the others are resolved now.
+    if (anchors.positions) {
+      if (pending === null) throw new DecodeError('invalid', 'mark anchor positions outside an update');
+      pending.push(anchors);
+    } else resolveAnchors(anchors, null);
+    for (const r of group) records.push(r);
+    return;
+  }
   // One info byte per mark: the info column's length is the count (bounded by the input).
   const n = (cols[C_INFO] as Decoder).remaining;
   if (n === 0) throw new DecodeError('invalid', 'a marks group without marks');

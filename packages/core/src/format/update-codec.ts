@@ -36,6 +36,7 @@ import { DecodeError } from '../errors.js';
 import { type Group, MAX_CLOCK, readGroup } from './group-codec.js';
 import { swapPackedCount, swapTextPacking, writeGroup } from './group-writer.js';
 import type { ContainerKind } from './kinds.js';
+import { type PendingAnchors, resolveAnchors } from './mark-anchors.js';
 import { G_MARKS, MARKS_VERSION, readMarksGroup, writeMarksGroup } from './marks-codec.js';
 import {
   type DecodedUpdate,
@@ -185,7 +186,7 @@ function writeUpdate(
   try {
     for (const g of groups) {
       if (g.kind === 'marks') {
-        writeMarksGroup(body, g.ref as ParentRef, g.records as MarkRecord[], ci);
+        writeMarksGroup(body, g.ref as ParentRef, g.records as MarkRecord[], ci, g.anchorPositions ?? null);
         marks = true;
       } else writeGroup(body, g, ci);
     }
@@ -251,6 +252,49 @@ function unskipGroups(
   return out;
 }
 
+/**
+ * Resolve the anchors of marks groups written as positions (`mark-anchors.ts`) against the runs
+ * of their text's group in `records` (real clocks, in stored order).
+ * @throws {DecodeError} when a text has no group or several, or an anchor does not resolve.
+ */
+function resolvePositions(records: readonly UpdateRecord[], pending: readonly PendingAnchors[]): void {
+  const wanted = new Map<string, PendingAnchors>();
+  for (const p of pending) {
+    const first = p.marks[0] as MarkRecord;
+    const key = parentKey(first.parent);
+    if (wanted.has(key)) throw new DecodeError('invalid', 'two marks groups of one text');
+    wanted.set(key, p);
+  }
+  const runs = new Map<string, { client: number[]; clock: number[]; len: number[]; group: number }>();
+  let groupNo = 0;
+  let lastKey = '';
+  let lastParent: ParentRef | null = null;
+  for (const r of records) {
+    if (r.t !== 0 || r.parent.kind !== 'text') {
+      lastParent = null;
+      continue;
+    }
+    const key = r.parent === lastParent ? lastKey : parentKey(r.parent);
+    if (r.parent !== lastParent) groupNo++;
+    lastParent = r.parent;
+    lastKey = key;
+    if (!wanted.has(key)) continue;
+    let u = runs.get(key);
+    if (u === undefined) {
+      u = { client: [], clock: [], len: [], group: groupNo };
+      runs.set(key, u);
+    } else if (u.group !== groupNo)
+      throw new DecodeError('invalid', 'a text of marked positions in two groups');
+    u.client.push(r.client);
+    u.clock.push(r.clock);
+    u.len.push(r.len);
+  }
+  for (const [key, p] of wanted) {
+    const u = runs.get(key);
+    resolveAnchors(p, u === undefined ? null : { n: u.client.length, ...u });
+  }
+}
+
 /** Sort `[start, len, ...]` ranges and merge overlapping or touching ones. */
 export function normalizeRanges(ranges: number[]): number[] {
   const pairs: [number, number][] = [];
@@ -292,16 +336,19 @@ export function decodeUpdate(bytes: Uint8Array): DecodedUpdate {
     /** Where each group's records start in `records`, and which groups are marks. */
     const starts: number[] = [];
     const isMarks: boolean[] = [];
+    /** Marks groups whose anchors are positions in their text's group, resolved at the end. */
+    const pending: PendingAnchors[] = [];
     for (let g = 0; g < nGroups; g++) {
       starts.push(records.length);
       isMarks.push(dec.peekU8() === G_MARKS);
       if (dec.peekU8() === G_MARKS) {
         if (version < MARKS_VERSION) throw new DecodeError('bad-tag', 'a marks group before version 4');
         dec.readU8();
-        readMarksGroup(dec, clientOf, records);
+        readMarksGroup(dec, clientOf, records, pending);
       } else readGroup(dec, client, records, version >= PACKED_TEXT_VERSION);
     }
     if ((flags & F_SKIPS_MARKS) !== 0) records = unskipGroups(records, starts, isMarks);
+    if (pending.length > 0) resolvePositions(records, pending);
     const deletes = new Map<number, number[]>();
     const nDel = dec.readCount(2);
     for (let i = 0; i < nDel; i++) {

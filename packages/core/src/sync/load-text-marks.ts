@@ -1,30 +1,36 @@
 /**
  * The marks of a one-text snapshot on the fast load path (`load-text.ts`): the text's marks group
  * read with client indexes of the loading document, their clocks placed in the replicas' tiling,
- * and the check that every origin and anchor names a unit of the text (with marks in the tiling,
- * a clock in a replica's range may be a mark).
+ * anchors written as positions resolved with the tables of run ends, and the check that every
+ * origin and anchor names a unit of the text (with marks in the tiling, a clock in a replica's
+ * range may be a mark).
  */
 import { MAX_MARK_KEY, MarkOp } from '../doc/marks.js';
 import type { Text } from '../doc/text.js';
 import type { Decoder } from '../encoding/decoder.js';
 import { DecodeError } from '../errors.js';
+import { type FindRun, searchRuns } from '../format/find-run.js';
 import { MAX_CLOCK } from '../format/group-codec.js';
+import { type PendingAnchors, resolveAnchors } from '../format/mark-anchors.js';
 import { readMarksGroup } from '../format/marks-codec.js';
 import type { MarkRecord, UpdateRecord } from '../format/records.js';
 import { markClocks, unskipClock } from '../format/skip-marks.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
+import type { RunColumns } from './order-columns.js';
 
 /**
  * Read the marks group of root text `name` (its tag already read); clients come as indexes of the
  * loading document (`toIndex` maps the update's client table to them). Null when the group is not
- * that text's.
+ * that text's. Anchors written as positions go to `pending` (at most one group), to be resolved
+ * once the text's runs have their real clocks.
  * @throws {DecodeError} on malformed bytes.
  */
 export function readSnapshotMarks(
   dec: Decoder,
   toIndex: readonly number[],
   name: string,
+  pending: PendingAnchors[],
 ): MarkRecord[] | null {
   const client = (i: number): number => {
     const c = toIndex[i];
@@ -32,7 +38,7 @@ export function readSnapshotMarks(
     return c;
   };
   const records: UpdateRecord[] = [];
-  readMarksGroup(dec, client, records);
+  readMarksGroup(dec, client, records, pending);
   for (let k = 0; k < records.length; k++) {
     const r = records[k] as UpdateRecord;
     if (r.t !== 4 || r.parent.name !== name || r.key.length > MAX_MARK_KEY) return null;
@@ -182,4 +188,72 @@ export function unskipItems(
     }
   }
   return { items: out, live: outLive };
+}
+
+/**
+ * The run holding unit `(c, k)` from the dense tables `fill` made, which name each run at its
+ * first and last clock (-1: none; -2: no table, or the walk budget spent: search). Walks out
+ * from `k` both ways to the nearest entry: a mark's start is usually near the end of the run it
+ * is in (typed just before the mark, whose clock ends the run). `budget[0]` bounds the steps of
+ * all walks together.
+ */
+function runOf(
+  tables: readonly (Int32Array | null)[],
+  cols: RunColumns,
+  c: number,
+  k: number,
+  budget: number[],
+): number {
+  const table = tables[c];
+  if (table === null || table === undefined) return -2;
+  if (!(k >= 0 && k < table.length)) return -1;
+  const { clock, len } = cols;
+  for (let d = 0; ; d++) {
+    if (--(budget[0] as number) < 0) return -2;
+    const back = k - d;
+    const ahead = k + d;
+    if (back < 0 && ahead >= table.length) return -1;
+    // Behind: a run that starts there holds k if long enough; one that ends there, only at k.
+    const eb = back >= 0 ? (table[back] as number) : 0;
+    if (eb !== 0) {
+      const i = eb - 1;
+      if ((clock[i] as number) === back) return k < back + (len[i] as number) ? i : -1;
+      return back === k ? i : -1;
+    }
+    // Ahead: a run that ends there holds k if it starts at or before it; one that starts there does not.
+    const ea = ahead < table.length ? (table[ahead] as number) : 0;
+    if (ea !== 0) {
+      const i = ea - 1;
+      return (clock[i] as number) + (len[i] as number) - 1 === ahead && (clock[i] as number) <= k ? i : -1;
+    }
+  }
+}
+
+/**
+ * Resolve the anchors of marks written as positions (`pending`), with the dense tables of run
+ * ends and the runs' first positions (`starts`) that `fill` made; false when one does not resolve.
+ * The walks of {@link runOf} share a budget bounded by the runs read (a few steps each in
+ * documents), then a search of the runs sorted by clock answers.
+ */
+export function resolvePositions(
+  pending: readonly PendingAnchors[],
+  tables: readonly (Int32Array | null)[],
+  cols: RunColumns,
+  starts: Float64Array,
+): boolean {
+  const budget = [8 * cols.n + 65536];
+  let search: FindRun | null = null;
+  const find = (c: number, k: number): number => {
+    const r = runOf(tables, cols, c, k, budget);
+    if (r !== -2) return r;
+    if (search === null) search = searchRuns(cols, () => false);
+    return search(c, k);
+  };
+  try {
+    for (const p of pending) resolveAnchors(p, cols, { starts, runOf: find });
+  } catch (e) {
+    if (e instanceof DecodeError) return false;
+    throw e;
+  }
+  return true;
 }

@@ -12,7 +12,8 @@ import type { RunColumns } from './order-columns.js';
 export const DENSE_SPAN = 64;
 
 /**
- * One pass over the parsed items: give each live item (`live[i]` is 1) its slice of `text`, check that every
+ * One pass over the parsed items: give each live item (`live[i]` is 1) its slice of `text`, note
+ * each item's first unit's position in `starts` (when given; the total after the last), check that every
  * origin is inside its replica's clock range `0 .. sums[c]-1` (enough once the ranges are shown to
  * be tiled), and note each run at its first and last clock in `tables[c]` (replicas with a dense
  * table: the run's index + 1). False when an origin is out of range or two runs share a first or
@@ -25,13 +26,19 @@ export function fill(
   sums: readonly number[],
   tables: (Int32Array | null)[],
   cols: RunColumns,
+  starts: Float64Array | null = null,
 ): boolean {
   // The fields come from the columns: a cold load runs this loop once, and a getter call per
   // field would cost more than the loop.
   const { client, clock, len, olClient, olClock, orClient, orClock } = cols;
   let at = 0;
+  let unit = 0;
   for (let i = 0; i < items.length; i++) {
     const n = len[i] as number;
+    if (starts !== null) {
+      starts[i] = unit;
+      unit += n;
+    }
     if (live[i] === 1) {
       (items[i] as Item).content = text.slice(at, at + n);
       at += n;
@@ -50,6 +57,7 @@ export function fill(
       table[last] = i + 1;
     }
   }
+  if (starts !== null) starts[items.length] = unit;
   return true;
 }
 

@@ -28,12 +28,20 @@ import {
   readRuns,
 } from '../format/group-codec.js';
 import { KIND_CODES } from '../format/kinds.js';
+import type { PendingAnchors } from '../format/mark-anchors.js';
 import { G_MARKS, MARKS_VERSION } from '../format/marks-codec.js';
 import type { MarkRecord } from '../format/records.js';
 import { MIN_UPDATE_VERSION, PACKED_TEXT_VERSION, UPDATE_VERSION } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
-import { fillMarks, markStructs, readSnapshotMarks, unitsOnly, unskipItems } from './load-text-marks.js';
+import {
+  fillMarks,
+  markStructs,
+  readSnapshotMarks,
+  resolvePositions,
+  unitsOnly,
+  unskipItems,
+} from './load-text-marks.js';
 import { clockOrder, DENSE_SPAN, fill } from './load-text-order.js';
 import { orderFollowsOrigins } from './order-check.js';
 import { columnsOf, newColumns, type RunColumns } from './order-columns.js';
@@ -57,6 +65,8 @@ interface Parsed {
   sums: number[];
   /** The text's marks (clients as the document's indexes); empty without a marks group. */
   marks: MarkRecord[];
+  /** Marks whose anchors are positions, resolved once the runs are in `tables` (`fill`). */
+  pending: PendingAnchors[];
 }
 
 /** Thrown inside {@link parse} for a shape the fast path does not take (caught, never escapes). */
@@ -276,10 +286,11 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
   const text = readGroupText(dec, packed);
   if (text.length !== live) return null;
   let marks: MarkRecord[] = [];
+  const pending: PendingAnchors[] = [];
   if (nGroups === 2) {
     // The text's marks: each takes one clock of its replica.
     if (dec.readU8() !== G_MARKS) return null;
-    const read = readSnapshotMarks(dec, toIndex, name);
+    const read = readSnapshotMarks(dec, toIndex, name, pending);
     if (read === null) return null;
     marks = read;
     for (let k = 0; k < marks.length; k++) {
@@ -305,9 +316,10 @@ function parse(bytes: Uint8Array, ownId: number): Parsed | null {
       counts,
       sums,
       marks,
+      pending,
     };
   }
-  return { name, ids, items, cols, live: liveFlags, text, counts, sums, marks };
+  return { name, ids, items, cols, live: liveFlags, text, counts, sums, marks, pending };
 }
 
 /** Position just after the last varint read by {@link readVar}, {@link readVarInt} or {@link readRef}. */
@@ -423,7 +435,10 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     const sum = sums[c] as number;
     tables.push(count > 0 && sum <= DENSE_SPAN * count + 65536 ? new Int32Array(sum) : null);
   }
-  if (!fill(items, parsed.live, text, sums, tables, parsed.cols)) return false;
+  const starts = parsed.pending.length > 0 ? new Float64Array(items.length + 1) : null;
+  if (!fill(items, parsed.live, text, sums, tables, parsed.cols, starts)) return false;
+  // Anchors written as positions, found with the tables `fill` made.
+  if (starts !== null && !resolvePositions(parsed.pending, tables, parsed.cols, starts)) return false;
   // Marks are structs of the text's root, made once the items proved sound.
   const root = parsed.marks.length === 0 ? null : (doc.root('text', name) as Text);
   const marks = root === null ? [] : markStructs(root, parsed.marks);

@@ -74,10 +74,17 @@ export function snapshotGroups(doc: Doc): Group[] {
       const textMarks = isList ? null : (c as Text).marks;
       // A formatted text's clocks skip its marks' clocks (`skip-marks.ts`).
       const skip = textMarks !== null && textMarks.length > 0 ? markClocks(textMarks) : null;
+      // A formatted text's items by their first unit's position in the group (marks' anchors).
+      const itemPos = skip !== null ? new Map<Item, number>() : null;
+      let unit = 0;
       for (let li = 0; li < leaves.length; li++) {
         const items = (leaves[li] as Leaf).items;
         for (let ii = 0; ii < items.length; ii++) {
           const it = items[ii] as Item;
+          if (itemPos !== null) {
+            itemPos.set(it, unit);
+            unit += it.len;
+          }
           emittedUnits[it.client] = (emittedUnits[it.client] as number) + it.len;
           let clock = it.clock;
           let olClock = it.olClock;
@@ -115,7 +122,13 @@ export function snapshotGroups(doc: Doc): Group[] {
           emittedUnits[m.client] = (emittedUnits[m.client] as number) + 1;
           markRecords.push(markRecord(doc, m, ref));
         }
-        groups.push({ ref, kind: 'marks', records: markRecords });
+        const positions = itemPos !== null && cols.length > 0 ? anchorPositions(doc, sorted, itemPos) : null;
+        groups.push({
+          ref,
+          kind: 'marks',
+          records: markRecords,
+          ...(positions !== null ? { anchorPositions: positions } : {}),
+        });
       }
     } else if (c.kind === 'map') {
       // Keys sorted, a key's entries by (replica, clock): the same bytes whatever the order the
@@ -186,6 +199,34 @@ export function snapshotGroups(doc: Doc): Group[] {
   }
   if (collected.length > 0) groups.push({ ref: null, kind: 'gc', records: collected });
   return groups;
+}
+
+/**
+ * The stored positions of the anchors of `marks` (two per mark: start, end; -1 for an edge) in
+ * their text's group, whose items start at the positions `itemPos` holds; null when an anchor is
+ * not a unit of the text (the group then names anchors by clock).
+ */
+function anchorPositions(
+  doc: Doc,
+  marks: readonly MarkOp[],
+  itemPos: Map<Item, number>,
+): Float64Array | null {
+  const out = new Float64Array(2 * marks.length);
+  const at = (client: number, clock: number): number => {
+    if (client === NO_CLIENT) return -1;
+    const s = doc.store.find(client, clock);
+    const p = s instanceof Item ? itemPos.get(s) : undefined;
+    return p === undefined ? -2 : p + clock - (s as Item).clock;
+  };
+  for (let k = 0; k < marks.length; k++) {
+    const m = marks[k] as MarkOp;
+    const s = at(m.startClient, m.startClock);
+    const e = at(m.endClient, m.endClock);
+    if (s === -2 || e === -2) return null;
+    out[2 * k] = s;
+    out[2 * k + 1] = e;
+  }
+  return out;
 }
 
 /**

@@ -1,13 +1,49 @@
 /**
- * The column layout of marks groups (`format/marks-codec.ts`): large groups round-trip exactly
- * in it, replicas load it on both load paths, and damaged column bytes are refused with a
+ * The column layouts of marks groups (`format/marks-codec.ts`, `format/marks-shapes.ts`): large
+ * groups round-trip exactly in the shapes layout (written) and in the first column layout (still
+ * read), replicas load them on both load paths, and damaged column bytes are refused with a
  * `DecodeError` that leaves the document as it was, or give a document that still encodes.
  */
 import { applyUpdate, DecodeError, type Doc, encodeStateAsUpdate } from '@accord/core';
 import { decodeUpdate, encodeUpdate, type MarkRecord } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Decoder } from '../../src/encoding/decoder.js';
+import { Encoder } from '../../src/encoding/encoder.js';
+import { columnLayout } from '../../src/format/marks-codec.js';
 import { makeDoc } from './helpers.js';
+
+/** Form byte of a root text's marks group in the shapes layout; in a snapshot (positions). */
+const SHAPES = 6;
+const SHAPES_POSITIONS = 14;
+
+/** An update holding `records` (marks of root text `t`) in the first column layout (form 2). */
+function v1Update(records: readonly MarkRecord[]): Uint8Array {
+  const clients: number[] = [];
+  const index = new Map<number, number>();
+  const ci = (id: number): number => {
+    let i = index.get(id);
+    if (i === undefined) {
+      i = clients.length;
+      clients.push(id);
+      index.set(id, i);
+    }
+    return i;
+  };
+  const layout = columnLayout(records, ci).toBytes();
+  const enc = new Encoder(64);
+  enc.writeU8(4);
+  enc.writeU8(0);
+  enc.writeVarUint(clients.length);
+  for (const c of clients) enc.writeVarUint(c);
+  enc.writeVarUint(1);
+  enc.writeU8(3);
+  enc.writeU8(2);
+  enc.writeString('t');
+  enc.writeRaw(layout);
+  enc.writeVarUint(0);
+  return enc.toBytes();
+}
 
 const root = { name: 't', kind: 'text' as const, client: -1, clock: 0 };
 
@@ -146,8 +182,10 @@ describe('marks groups in the column layout', () => {
           const back = decodeUpdate(bytes).records;
           expect(back).toEqual(records);
           expect(encodeUpdate({ records: back, deletes: new Map() })).toEqual(bytes);
+          // The same records in the first column layout, as written before the shapes layout.
+          expect(decodeUpdate(v1Update(records)).records).toEqual(records);
           runs++;
-          if (groupAt(bytes, 2) > 0) columns++;
+          if (groupAt(bytes, SHAPES) > 0) columns++;
         },
       ),
       { numRuns: 300 },
@@ -166,8 +204,9 @@ describe('marks groups in the column layout', () => {
             key: (names[i % names.length] as string[]).join(''),
           }));
           const bytes = encodeUpdate({ records, deletes: new Map() });
-          expect(groupAt(bytes, 2)).toBeGreaterThan(0);
+          expect(groupAt(bytes, SHAPES)).toBeGreaterThan(0);
           expect(decodeUpdate(bytes).records).toEqual(records);
+          expect(decodeUpdate(v1Update(records)).records).toEqual(records);
         },
       ),
       { numRuns: 150 },
@@ -206,10 +245,11 @@ describe('marks groups in the column layout', () => {
           };
         });
         const bytes = encodeUpdate({ records, deletes: new Map() });
-        expect(groupAt(bytes, 2)).toBeGreaterThan(0);
+        expect(groupAt(bytes, SHAPES)).toBeGreaterThan(0);
         expect(decodeUpdate(bytes).records).toEqual(records);
         // In rows each takes at least 5 bytes (info, start, key, wall, logical).
         expect(bytes.length).toBeLessThan(records.length * 4);
+        expect(decodeUpdate(v1Update(records)).records).toEqual(records);
       }),
       { numRuns: 50 },
     );
@@ -219,7 +259,7 @@ describe('marks groups in the column layout', () => {
     for (const seed of [1, 2, 3]) {
       const doc = richDoc(7, seed);
       const snap = encodeStateAsUpdate(doc);
-      expect(groupAt(snap, 2), `seed ${seed}`).toBeGreaterThan(0);
+      expect(groupAt(snap, SHAPES_POSITIONS), `seed ${seed}`).toBeGreaterThan(0);
       const copy = makeDoc(8);
       applyUpdate(copy, snap);
       expect(copy.getText('t').toDelta()).toEqual(doc.getText('t').toDelta());
@@ -235,7 +275,7 @@ describe('marks groups in the column layout', () => {
   it('damaged column bytes are refused cleanly or leave a sound document', () => {
     const source = richDoc(7, 4);
     const snap = encodeStateAsUpdate(source);
-    const at = groupAt(snap, 2);
+    const at = groupAt(snap, SHAPES_POSITIONS);
     expect(at).toBeGreaterThan(0);
     fc.assert(
       fc.property(
@@ -266,29 +306,96 @@ describe('marks groups in the column layout', () => {
     );
   });
 
-  it('refuses a raw column read as packed and columns longer than their marks; repeated anchors are shorter', () => {
-    // A group in columns whose value column (the last) is raw and empty: removals only.
-    const records = alikeRecords(200);
+  it('damaged shapes-layout updates decode to a typed error or to records that encode again', () => {
+    // Marks made alike plus links to one site and comments: every column and pair field in use.
+    const records = alikeRecords(120).map((r, i) =>
+      i % 5 === 0
+        ? { ...r, key: 'link', value: { href: `https://x.org/${i}` } }
+        : i % 7 === 0
+          ? { ...r, key: `comment:${i}`, value: true, eClient: 5, eClock: 3 }
+          : r,
+    );
     const good = encodeUpdate({ records, deletes: new Map() });
-    const g = groupAt(good, 2);
-    expect(g).toBeGreaterThan(0);
-    expect(decodeUpdate(good).records).toEqual(records);
-    const mask = g + 4;
-    expect((good[mask] as number) & 0x80).toBe(0);
-    const packedClaim = good.slice();
-    packedClaim[mask] = (packedClaim[mask] as number) | 0x80;
-    expect(() => decodeUpdate(packedClaim)).toThrow(DecodeError);
+    const at = groupAt(good, SHAPES);
+    expect(at).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (flips, cut) => {
+          const bytes = good.slice();
+          const span = bytes.length - (at + 4);
+          for (const [k, v] of flips) bytes[at + 4 + (k % span)] = v;
+          const input = cut ? bytes.subarray(0, at + 4 + ((flips[0] as [number, number])[0] % span)) : bytes;
+          let back: ReturnType<typeof decodeUpdate>;
+          try {
+            back = decodeUpdate(input);
+          } catch (e) {
+            expect(e).toBeInstanceOf(DecodeError);
+            return;
+          }
+          expect(decodeUpdate(encodeUpdate(back)).records).toEqual(back.records);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('links to one site take a few bytes each, and marks never share an object value', () => {
+    const links = (href: (i: number) => string): MarkRecord[] =>
+      alikeRecords(200).map((r, i) => ({ ...r, key: 'link', value: { href: href(i) } }));
+    const site = links((i) => `https://example.org/wiki/page-${i}`);
+    const bytes = encodeUpdate({ records: site, deletes: new Map() });
+    expect(groupAt(bytes, SHAPES)).toBeGreaterThan(0);
+    const back = decodeUpdate(bytes).records as MarkRecord[];
+    expect(back).toEqual(site);
+    // Each href after the first: its shared prefix, the rest's length and the rest (a few bytes).
+    expect(bytes.length).toBeLessThan(
+      encodeUpdate({ records: alikeRecords(200), deletes: new Map() }).length + 200 * 5,
+    );
+    // One link value on every mark: equal values, each mark its own object.
+    const same = links(() => 'https://example.org/');
+    const read = decodeUpdate(encodeUpdate({ records: same, deletes: new Map() })).records as MarkRecord[];
+    expect(read).toEqual(same);
+    expect(read[1]?.value).not.toBe(read[0]?.value);
+  });
+
+  it('refuses a raw column read as packed and columns longer than their marks; repeated anchors are shorter', () => {
+    // Groups in columns whose value column (the last) is raw and empty: removals only. In the
+    // first layout the mask is a byte (value column: bit 7), in the shapes layout a varuint (bit 10).
+    const records = alikeRecords(200);
+    for (const [good, form, bit] of [
+      [v1Update(records), 2, 7],
+      [encodeUpdate({ records, deletes: new Map() }), SHAPES, 10],
+    ] as const) {
+      const g = groupAt(good, form);
+      expect(g).toBeGreaterThan(0);
+      expect(decodeUpdate(good).records).toEqual(records);
+      const maskDec = new Decoder(good.subarray(g + 4));
+      const mask = form === 2 ? maskDec.readU8() : maskDec.readVarUint();
+      expect(mask & (1 << bit)).toBe(0);
+      const claim = new Encoder(8);
+      if (form === 2) claim.writeU8(mask | (1 << bit));
+      else claim.writeVarUint(mask | (1 << bit));
+      const packedClaim = new Uint8Array([
+        ...good.subarray(0, g + 4),
+        ...claim.toBytes(),
+        ...good.subarray(g + 4 + maskDec.offset),
+      ]);
+      expect(() => decodeUpdate(packedClaim)).toThrow(DecodeError);
+      // The value column's length byte 0 is the group's last byte, before the empty delete set.
+      // Give it one byte: more than the marks read.
+      expect(good[good.length - 2]).toBe(0);
+      const longer = new Uint8Array(good.length + 1);
+      longer.set(good.subarray(0, good.length - 2));
+      longer.set([1, 2, 0], good.length - 2);
+      expect(() => decodeUpdate(longer)).toThrow(DecodeError);
+    }
     // Marks that all start on one unit: every start after the first is a repeat, not written.
+    const good = encodeUpdate({ records, deletes: new Map() });
     const repeats = alikeRecords(200).map((r, i) => (i === 0 ? r : { ...r, sClock: 5 }));
     const rep = encodeUpdate({ records: repeats, deletes: new Map() });
     expect(decodeUpdate(rep).records).toEqual(repeats);
     expect(rep.length).toBeLessThan(good.length);
-    // The value column's length byte 0 is the group's last byte, before the empty delete set.
-    // Give it one byte: more than the marks read.
-    expect(good[good.length - 2]).toBe(0);
-    const longer = new Uint8Array(good.length + 1);
-    longer.set(good.subarray(0, good.length - 2));
-    longer.set([1, 2, 0], good.length - 2);
-    expect(() => decodeUpdate(longer)).toThrow(DecodeError);
   });
 });
