@@ -66,7 +66,9 @@ export function sequencesInOriginOrder(
   const order = new Int32Array(runs);
   const filled = Int32Array.from(starts);
   const tables: (Int32Array | null)[] = [];
-  for (const [id, list] of by) {
+  // Replicas by descending id, so each group's clock order takes concurrent runs at one place
+  // without a scan (see `order-check.ts`).
+  for (const [id, list] of [...by].sort((a, b) => b[0] - a[0])) {
     indexOf.set(id, ids.length);
     ids.push(id);
     let end = 0;

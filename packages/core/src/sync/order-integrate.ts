@@ -19,7 +19,11 @@ export interface SparseRuns {
 }
 
 /** The runs of `cols` whose replica has no dense table in `tables`, sorted (see {@link SparseRuns}). */
-export function sparseRuns(cols: RunColumns, tables: readonly (Int32Array | null)[]): SparseRuns {
+export function sparseRuns(
+  cols: RunColumns,
+  tables: readonly (Int32Array | null)[],
+  idOf: (client: number) => number,
+): SparseRuns {
   const byClient = new Map<number, number[]>();
   for (let i = 0; i < cols.n; i++) {
     const c = cols.client[i] as number;
@@ -36,7 +40,8 @@ export function sparseRuns(cols: RunColumns, tables: readonly (Int32Array | null
   const order = new Int32Array(total);
   const spans = new Map<number, readonly [number, number]>();
   let at = 0;
-  for (const [c, l] of byClient) {
+  // Replicas by descending id (see `order-check.ts`: concurrent runs then link without a scan).
+  for (const [c, l] of [...byClient].sort((a, b) => idOf(b[0]) - idOf(a[0]))) {
     order.set(
       sortByKey(Int32Array.from(l), (i) => cols.clock[i] as number),
       at,
@@ -92,7 +97,7 @@ function runAt(ctx: Ctx, c: number, k: number): number {
     const start = ctx.cols.clock[j] as number;
     return k >= start && k < start + (ctx.cols.len[j] as number) ? j : NONE;
   }
-  ctx.sparse ??= sparseRuns(ctx.cols, tables);
+  ctx.sparse ??= sparseRuns(ctx.cols, tables, ctx.idOf);
   return findSparse(ctx.cols, ctx.sparse, c, k);
 }
 

@@ -174,6 +174,36 @@ describe('snapshot order checked against the origins', () => {
   });
 });
 
+describe('many replicas typing at one place', () => {
+  it('load by the fast paths: concurrent runs at one place take no scan past each other', () => {
+    // 600 replicas each insert at the start of an empty text (and of a list) concurrently: stored
+    // by ascending id, a check taking them in ascending order scanned past every earlier one
+    // (~180,000 steps, past its budget) and sent the snapshot to the general path.
+    const target = makeDoc(1);
+    for (let i = 0; i < 600; i++) {
+      const d = makeDoc(10 + ((i * 7919) % 100_000));
+      d.getText('t').insert(0, String.fromCharCode(97 + (i % 26)));
+      d.getList('l').insert(0, i);
+      applyUpdate(target, encodeStateAsUpdate(d));
+    }
+    const bytes = encodeStateAsUpdate(target);
+    const text = makeDoc(2);
+    expect(tryFastLoad(text, decodeUpdate(bytes), null, bytes)).toBe(true);
+    expect(text.getText('t').toString()).toBe(target.getText('t').toString());
+    expect(text.getList('l').toArray()).toEqual(target.getList('l').toArray());
+    const one = makeDoc(4);
+    // A snapshot of the text alone (another document holding only it) goes the one-text way.
+    const textOnly = makeDoc(5);
+    for (let i = 0; i < 600; i++) {
+      const d = makeDoc(10 + ((i * 7919) % 100_000));
+      d.getText('t').insert(0, 'x');
+      applyUpdate(textOnly, encodeStateAsUpdate(d));
+    }
+    expect(tryLoadTextSnapshot(one, encodeStateAsUpdate(textOnly), null)).toBe(true);
+    expect(one.getText('t').toString()).toBe(textOnly.getText('t').toString());
+  });
+});
+
 describe('orderFollowsOrigins on hand-made runs', () => {
   it('refuses a run stored after the run holding its left origin when integration puts it inside', () => {
     // Replica 0 (id 5) typed "abc" as one run; replica 1 (id 3, lower: it goes first among
