@@ -1,7 +1,8 @@
 /**
  * The run holding a unit, by binary search of each replica's runs sorted by clock: for mark
- * anchors written as positions (`mark-anchors.ts`, `sync/load-text-marks.ts`). (The snapshot order
- * check keeps its own sorted runs, `sync/order-integrate.ts`, which it also walks in clock order.)
+ * anchors written as positions (`mark-anchors.ts`, `sync/load-text-marks.ts`) and for the snapshot
+ * order check's replicas without a dense table (`sync/order-integrate.ts`, which also walks the
+ * sorted runs in clock order).
  */
 
 import { sortByKey } from '../sorted.js';
@@ -17,40 +18,76 @@ export interface RunClocks {
 /** The index of the run holding unit `(client, clock)`, or -1 when no run does. */
 export type FindRun = (client: number, clock: number) => number;
 
+/** Each replica's runs sorted by clock, one replica after another. */
+export interface ClockSorted {
+  /** Run indices: one replica's runs, in clock order, then the next replica's. */
+  readonly order: Int32Array;
+  /** Per replica (client): where its runs are in {@link ClockSorted.order}, `[from, to)`. */
+  readonly spans: ReadonlyMap<number, readonly [number, number]>;
+}
+
 /**
- * A {@link FindRun} over the runs of `runs` whose replica `skip` does not exclude, each replica's
- * runs sorted by clock once.
+ * The runs of `runs` whose replica `keep` admits, each replica's sorted by clock; replicas in
+ * the order `replicaOrder` gives (by default as they first appear).
  */
-export function searchRuns(runs: RunClocks, skip: (client: number) => boolean): FindRun {
+export function sortRunsByClock(
+  runs: RunClocks,
+  keep: (client: number) => boolean,
+  replicaOrder?: (a: number, b: number) => number,
+): ClockSorted {
   const byClient = new Map<number, number[]>();
+  let total = 0;
   for (let i = 0; i < runs.n; i++) {
     const c = runs.client[i] as number;
-    if (skip(c)) continue;
+    if (!keep(c)) continue;
     let l = byClient.get(c);
     if (l === undefined) {
       l = [];
       byClient.set(c, l);
     }
     l.push(i);
+    total++;
   }
-  const sorted = new Map<number, Int32Array>();
-  for (const [c, l] of byClient)
-    sorted.set(
-      c,
+  const clients = [...byClient.keys()];
+  if (replicaOrder !== undefined) clients.sort(replicaOrder);
+  const order = new Int32Array(total);
+  const spans = new Map<number, readonly [number, number]>();
+  let at = 0;
+  for (const c of clients) {
+    const l = byClient.get(c) as number[];
+    order.set(
       sortByKey(Int32Array.from(l), (i) => runs.clock[i] as number),
+      at,
     );
-  return (client, clock) => {
-    const list = sorted.get(client);
-    if (list === undefined) return -1;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((runs.clock[list[mid] as number] as number) <= clock) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === 0) return -1;
-    const i = list[lo - 1] as number;
-    return clock < (runs.clock[i] as number) + (runs.len[i] as number) ? i : -1;
-  };
+    spans.set(c, [at, at + l.length]);
+    at += l.length;
+  }
+  return { order, spans };
+}
+
+/** The index of the run holding unit `(client, clock)` among the `sorted` runs of `runs`; -1 if none. */
+export function findRun(runs: RunClocks, sorted: ClockSorted, client: number, clock: number): number {
+  const span = sorted.spans.get(client);
+  if (span === undefined) return -1;
+  const order = sorted.order;
+  const from = span[0];
+  let lo = from;
+  let hi = span[1];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((runs.clock[order[mid] as number] as number) <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === from) return -1;
+  const i = order[lo - 1] as number;
+  return clock < (runs.clock[i] as number) + (runs.len[i] as number) ? i : -1;
+}
+
+/**
+ * A {@link FindRun} over the runs of `runs` whose replica `skip` does not exclude, each replica's
+ * runs sorted by clock once.
+ */
+export function searchRuns(runs: RunClocks, skip: (client: number) => boolean): FindRun {
+  const sorted = sortRunsByClock(runs, (c) => !skip(c));
+  return (client, clock) => findRun(runs, sorted, client, clock);
 }

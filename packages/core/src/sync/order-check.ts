@@ -98,9 +98,9 @@ export function orderFollowsOrigins(
 function checkOrder(ctx: Ctx, clockOrder: Int32Array | undefined): boolean {
   const { tables, list } = ctx;
   const n = ctx.cols.n;
-  // Runs are taken in each replica's clock order where the tables give it: the order they were
-  // made in, so nearly every run's origins are in and it links in without a scan (its right
-  // origin is next to its left one). The rest, and every run without a table, in stored order.
+  // Runs are taken in each replica's clock order: the order they were made in, so nearly every
+  // run's origins are in and it links in without a scan (its right origin is next to its left
+  // one). First the replicas with a dense table, then those searched; the rest in stored order.
   if (clockOrder !== undefined) {
     if (!linkInOrder(ctx, tables, clockOrder)) return false;
   } else {
@@ -129,7 +129,7 @@ function checkOrder(ctx: Ctx, clockOrder: Int32Array | undefined): boolean {
 }
 
 /** Client indices `0 .. n - 1` by descending replica id. */
-export function byDescendingId(n: number, idOf: (client: number) => number): Int32Array {
+function byDescendingId(n: number, idOf: (client: number) => number): Int32Array {
   return Int32Array.from({ length: n }, (_, c) => c).sort((a, b) => idOf(b) - idOf(a));
 }
 
@@ -156,8 +156,8 @@ function linkReplica(ctx: Ctx, table: Int32Array, c: number): boolean {
 /**
  * Take the runs listed in `order` (run indices, each replica's in clock order) as
  * {@link linkReplica} does, for callers whose tables hold units of other sequences too (so
- * scanning a table would walk their clocks). Runs of replicas without a table are left to the
- * stored-order pass. False if refused.
+ * scanning a table would walk their clocks). Runs of replicas without a table are left to
+ * {@link linkSearched}. False if refused.
  */
 function linkInOrder(ctx: Ctx, tables: readonly (Int32Array | null)[], order: Int32Array): boolean {
   const { client, n } = ctx.cols;
@@ -179,26 +179,36 @@ function linkInOrder(ctx: Ctx, tables: readonly (Int32Array | null)[], order: In
  * other), else through {@link take}. False if refused.
  */
 function linkSearched(ctx: Ctx, order: Int32Array): boolean {
-  const { lRun, lOff, rRun, rOff, list } = ctx;
-  const len = ctx.cols.len;
-  const { state, next } = list;
+  const { lRun, lOff, rRun, rOff } = ctx;
+  const state = ctx.list.state;
   for (let p = 0; p < order.length; p++) {
     const i = order[p] as number;
     if (state[i] === 2) continue;
     if (!resolve(ctx, i)) return false;
     const li = lRun[i] as number;
     const ri = rRun[i] as number;
-    if (
-      (li === NONE || (state[li] === 2 && (lOff[i] as number) + 1 === len[li])) &&
-      (ri === NONE || (state[ri] === 2 && rOff[i] === 0)) &&
-      (li === NONE ? list.head : (next[li] as number)) === ri
-    ) {
-      link(list, li, i, ri);
-      continue;
-    }
-    if (!take(ctx, i)) return false;
+    if (!linkIfAdjacent(ctx, i, li, lOff[i] as number, ri, rOff[i] as number) && !take(ctx, i)) return false;
   }
   return true;
+}
+
+/**
+ * Link run `i` between runs `li` and `ri` (NONE: the list's start, its end) when that needs no
+ * scan: both in the list, its left origin the last unit of `li` (offset `lo`), its right origin
+ * the first unit of `ri` (offset `ro`), and `ri` right after `li`. False (nothing done) if not.
+ */
+function linkIfAdjacent(ctx: Ctx, i: number, li: number, lo: number, ri: number, ro: number): boolean {
+  const list = ctx.list;
+  const { state, next } = list;
+  if (
+    (li === NONE || (state[li] === 2 && lo + 1 === ctx.cols.len[li])) &&
+    (ri === NONE || (state[ri] === 2 && ro === 0)) &&
+    (li === NONE ? list.head : (next[li] as number)) === ri
+  ) {
+    link(list, li, i, ri);
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -206,9 +216,7 @@ function linkSearched(ctx: Ctx, order: Int32Array): boolean {
  * replica (or none), at run ends, in the list and next to each other. False (nothing done) if not.
  */
 function linkNoScan(ctx: Ctx, table: Int32Array, c: number, i: number): boolean {
-  const { len, clock, olClient, olClock, orClient, orClock, n } = ctx.cols;
-  const list = ctx.list;
-  const { state, next } = list;
+  const { clock, olClient, olClock, orClient, orClock, n } = ctx.cols;
   const size = table.length;
   const lc = olClient[i] as number;
   const rc = orClient[i] as number;
@@ -226,15 +234,6 @@ function linkNoScan(ctx: Ctx, table: Int32Array, c: number, i: number): boolean 
     ri = rk < size ? (table[rk] as number) - 1 : NONE;
     ro = ri >= 0 && ri < n ? rk - (clock[ri] as number) : -1;
   } else if (rc !== NONE) ro = -1;
-  if (
-    lo >= 0 &&
-    ro === 0 &&
-    (li === NONE || state[li] === 2) &&
-    (ri === NONE || state[ri] === 2) &&
-    (li === NONE ? list.head : lo + 1 === len[li] ? (next[li] as number) : -2) === ri
-  ) {
-    link(list, li, i, ri);
-    return true;
-  }
-  return false;
+  // An origin of another replica, or outside the runs (lo, ro -1): not this pass's case.
+  return lo >= 0 && ro === 0 && linkIfAdjacent(ctx, i, li, lo, ri, ro);
 }

@@ -4,73 +4,26 @@
  * stored order: taking a run after its origins' runs (depth first), looking origins up in the
  * dense tables or by search, and the scan between a run's origins, within a budget.
  */
-import { sortByKey } from '../sorted.js';
+import { type ClockSorted, findRun, sortRunsByClock } from '../format/find-run.js';
 import type { RunColumns } from './order-columns.js';
 
 /** No item or unit: the list's end, the list's start, or no origin. */
 export const NONE = -1;
 
-/** The runs of replicas without a dense table, each replica's in clock order, and a search. */
-export interface SparseRuns {
-  /** Run indices: the replicas' runs one replica after another, each in clock order. */
-  readonly order: Int32Array;
-  /** Per client index: where its runs are in {@link SparseRuns.order} (`[from, to)`). */
-  readonly spans: ReadonlyMap<number, readonly [number, number]>;
-}
-
-/** The runs of `cols` whose replica has no dense table in `tables`, sorted (see {@link SparseRuns}). */
+/**
+ * The runs of `cols` whose replica has no dense table in `tables`, each replica's sorted by clock,
+ * replicas by descending id (see `order-check.ts`: concurrent runs then link without a scan).
+ */
 export function sparseRuns(
   cols: RunColumns,
   tables: readonly (Int32Array | null)[],
   idOf: (client: number) => number,
-): SparseRuns {
-  const byClient = new Map<number, number[]>();
-  for (let i = 0; i < cols.n; i++) {
-    const c = cols.client[i] as number;
-    if (tables[c] !== null && tables[c] !== undefined) continue;
-    let l = byClient.get(c);
-    if (l === undefined) {
-      l = [];
-      byClient.set(c, l);
-    }
-    l.push(i);
-  }
-  let total = 0;
-  for (const l of byClient.values()) total += l.length;
-  const order = new Int32Array(total);
-  const spans = new Map<number, readonly [number, number]>();
-  let at = 0;
-  // Replicas by descending id (see `order-check.ts`: concurrent runs then link without a scan).
-  for (const [c, l] of [...byClient].sort((a, b) => idOf(b[0]) - idOf(a[0]))) {
-    order.set(
-      sortByKey(Int32Array.from(l), (i) => cols.clock[i] as number),
-      at,
-    );
-    spans.set(c, [at, at + l.length]);
-    at += l.length;
-  }
-  return { order, spans };
-}
-
-/**
- * The index of the run holding unit `(client, clock)` among the sparse runs (a search in its
- * replica's clock order); NONE if none.
- */
-function findSparse(cols: RunColumns, sparse: SparseRuns, client: number, clock: number): number {
-  const span = sparse.spans.get(client);
-  if (span === undefined) return NONE;
-  const order = sparse.order;
-  let lo = span[0];
-  let hi = span[1];
-  const from = lo;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((cols.clock[order[mid] as number] as number) <= clock) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo === from) return NONE;
-  const i = order[lo - 1] as number;
-  return clock < (cols.clock[i] as number) + (cols.len[i] as number) ? i : NONE;
+): ClockSorted {
+  return sortRunsByClock(
+    cols,
+    (c) => tables[c] === null || tables[c] === undefined,
+    (a, b) => idOf(b) - idOf(a),
+  );
 }
 
 /** Not looked up yet (in {@link Ctx.lRun}). */
@@ -98,7 +51,7 @@ function runAt(ctx: Ctx, c: number, k: number): number {
     return k >= start && k < start + (ctx.cols.len[j] as number) ? j : NONE;
   }
   ctx.sparse ??= sparseRuns(ctx.cols, tables, ctx.idOf);
-  return findSparse(ctx.cols, ctx.sparse, c, k);
+  return findRun(ctx.cols, ctx.sparse, c, k);
 }
 
 /** Look up run `i`'s origins (once); false when one is not a unit of the runs. */
@@ -148,7 +101,7 @@ export interface Ctx {
   readonly idOf: (client: number) => number;
   readonly tables: readonly (Int32Array | null)[];
   /** The runs of replicas without a table, for searches (made on first need). */
-  sparse: SparseRuns | null;
+  sparse: ClockSorted | null;
   /** Per run: the run holding its left origin (NONE: none; UNKNOWN: not looked up yet). */
   readonly lRun: Int32Array;
   readonly lOff: Int32Array;
