@@ -46,8 +46,6 @@ export class Text extends SequenceContainer {
   private afterCache: Map<number, number[]> | null = null;
   /** Cache of {@link Text.allAnchors}; null when stale. */
   private anchorCache: Map<number, number[]> | null = null;
-  /** What the last {@link Text.deadAnchorAfter} found: tombstones no mark is anchored to. */
-  private deadFree = false;
   /**
    * Cache of {@link Text.spans} for a formatted text: valid while no mark was added (which clears
    * it) and the sequence index is at version {@link Text.spansVersion}.
@@ -163,11 +161,7 @@ export class Text extends SequenceContainer {
         if (track) this.noteEdit(at, text.length, lc, lk);
       } else {
         seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
-        // After tombstones no mark is anchored to: a boundary at the place is anchored after the
-        // visible unit before them (it stays) or before the one after them (it moves), exactly as
-        // for an insert right after that unit; else each is read from its anchor.
-        if (track)
-          this.noteEdit(at, text.length, this.deadFree ? lc : AFTER_TOMBSTONES, this.deadFree ? lk : 0);
+        if (track) this.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
       }
       if (attributes !== undefined) {
         if (inherited !== null && sameAsPatch(inherited, attributes)) {
@@ -197,7 +191,6 @@ export class Text extends SequenceContainer {
    * null to insert right after the visible unit.
    */
   private deadAnchorAfter(leftLeaf: Leaf, leftAt: number): [Item, number] | null {
-    this.deadFree = false;
     const idx = this.seq.index;
     // Walk the tombstones by leaf and slot (`idx.next` would search each item's slot).
     const leaves = idx.leaves;
@@ -252,8 +245,7 @@ export class Text extends SequenceContainer {
     // No mark is anchored to these tombstones: where among them the text goes changes no mark's
     // cover, so it goes after them all, as in plain text (a run typed after a backspace then
     // merges with it once deleted).
-    this.deadFree = last !== null && !anchored;
-    if (this.deadFree) return [last as Item, (last as Item).len - 1];
+    if (last !== null && !anchored) return [last, last.len - 1];
     if (first !== null) {
       this.freeRun = first;
       this.freeRunVersion = idx.version;
@@ -273,22 +265,14 @@ export class Text extends SequenceContainer {
 
   /** Per client index, the clocks of units some mark's anchor sits after, sorted (cached). */
   private afterAnchors(): Map<number, number[]> {
-    if (this.afterCache !== null) return this.afterCache;
-    const out = new Map<number, number[]>();
-    for (const m of this.marks ?? []) addAnchors(out, m, false, true);
-    for (const clocks of out.values()) clocks.sort((a, b) => a - b);
-    this.afterCache = out;
-    return out;
+    this.afterCache ??= anchorLists(this.marks ?? [], true);
+    return this.afterCache;
   }
 
   /** Per client index, the clocks of units some mark is anchored to (before or after), sorted (cached). */
   private allAnchors(): Map<number, number[]> {
-    if (this.anchorCache !== null) return this.anchorCache;
-    const out = new Map<number, number[]>();
-    for (const m of this.marks ?? []) addAnchors(out, m, false, false);
-    for (const clocks of out.values()) clocks.sort((a, b) => a - b);
-    this.anchorCache = out;
-    return out;
+    this.anchorCache ??= anchorLists(this.marks ?? [], false);
+    return this.anchorCache;
   }
 
   /**
@@ -680,6 +664,15 @@ function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
  * Add the clocks of the units `m`'s anchors sit after to `out` (per client index), kept sorted
  * when `sorted` (else the caller sorts).
  */
+/** Per client index, the sorted clocks of the units `marks` are anchored to (`afterOnly`: after). */
+function anchorLists(marks: readonly MarkOp[], afterOnly: boolean): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const m of marks) addAnchors(out, m, false, afterOnly);
+  for (const clocks of out.values()) clocks.sort((a, b) => a - b);
+  return out;
+}
+
+/** Add the units `m` is anchored to (`afterOnly`: after) to `out`, kept sorted when `sorted`. */
 function addAnchors(out: Map<number, number[]>, m: MarkOp, sorted: boolean, afterOnly: boolean): void {
   const add = (client: number, clock: number): void => {
     let list = out.get(client);
