@@ -27,6 +27,7 @@
 
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
+import { sortByKey } from '../sorted.js';
 import { anchorBoundary, type MarkInterval, type MarkOp, markWins } from './marks.js';
 import type { Attributes } from './text-delta.js';
 
@@ -46,9 +47,12 @@ export const SIDE_MARKS = 32;
  */
 export const markIndexTuning = { sideMarks: SIDE_MARKS };
 
-/** Below this many boundaries and positions, {@link sortedOrder} packs (position, index) into one double. */
-const PACK_INDEX = 2 ** 22;
-const PACK_POS = 2 ** 30;
+/** No local edit waits ({@link MarkIndex.pendKind}). */
+const PEND_NONE = 0;
+/** An insert waits. */
+const PEND_INSERT = 1;
+/** A delete waits. */
+const PEND_DELETE = 2;
 
 /** Marks resolved to visible positions and moved through local edits (see the module comment). */
 export class MarkIndex {
@@ -73,6 +77,16 @@ export class MarkIndex {
   private readonly slotOf: number[] = [];
   /** The side list: boundaries of marks added since the last merge, not yet placed. */
   private sideIds: number[] = [];
+  /**
+   * A local edit not yet applied to the sorted list ({@link PEND_NONE}, {@link PEND_INSERT} or
+   * {@link PEND_DELETE}): typing on, backspaces and forward deletes next to it grow it instead
+   * (one move of the boundaries per run of keystrokes); anything else applies it first.
+   */
+  private pendKind = PEND_NONE;
+  private pendP = 0;
+  private pendN = 0;
+  private pendLc = 0;
+  private pendLk = 0;
   /** The position of the slot the last {@link MarkIndex.lowerBound} found. */
   private found = 0;
   /**
@@ -108,6 +122,7 @@ export class MarkIndex {
 
   /** Add a mark (placed from its anchors at the next merge). */
   add(op: MarkOp): void {
+    this.flush();
     const j = this.ops.length;
     this.ops.push(op);
     this.noteAfter(j);
@@ -124,6 +139,40 @@ export class MarkIndex {
    * tombstones.
    */
   insert(p: number, n: number, lc: number, lk: number): void {
+    const kind = this.pendKind;
+    if (kind === PEND_INSERT && lc !== AFTER_TOMBSTONES && p === this.pendP + this.pendN) {
+      // Typing on right after the waiting text (the unit before is its last): one insert of both
+      // moves every boundary as the two in turn would, unless a boundary is anchored after that
+      // unit (a mark added since would have applied the waiting insert).
+      if (this.after.get(lc)?.get(lc === NO_CLIENT ? 0 : lk) === undefined) {
+        this.pendN += n;
+        return;
+      }
+    }
+    if (kind !== PEND_NONE) this.flush();
+    if (this.b === 0) return;
+    if (lc === AFTER_TOMBSTONES) {
+      this.applyInsert(p, n, lc, lk);
+      return;
+    }
+    this.pendKind = PEND_INSERT;
+    this.pendP = p;
+    this.pendN = n;
+    this.pendLc = lc;
+    this.pendLk = lk;
+  }
+
+  /** Apply the waiting insert or delete, if any, to the sorted list. */
+  private flush(): void {
+    const kind = this.pendKind;
+    if (kind === PEND_NONE) return;
+    this.pendKind = PEND_NONE;
+    if (kind === PEND_INSERT) this.applyInsert(this.pendP, this.pendN, this.pendLc, this.pendLk);
+    else this.applyDelete(this.pendP, this.pendN);
+  }
+
+  /** {@link MarkIndex.insert} applied to the sorted list now. */
+  private applyInsert(p: number, n: number, lc: number, lk: number): void {
     const b = this.b;
     const first = this.lowerBound(p);
     if (first < b) {
@@ -155,6 +204,28 @@ export class MarkIndex {
 
   /** Move the boundaries past `n` units deleted at `p`. */
   delete(p: number, n: number): void {
+    if (this.pendKind === PEND_DELETE) {
+      // A delete next to the waiting one (forward delete: at its place; backspace: right before
+      // it) moves every boundary as one delete of both would.
+      if (p === this.pendP) {
+        this.pendN += n;
+        return;
+      }
+      if (p + n === this.pendP) {
+        this.pendP = p;
+        this.pendN += n;
+        return;
+      }
+    }
+    this.flush();
+    if (this.b === 0) return;
+    this.pendKind = PEND_DELETE;
+    this.pendP = p;
+    this.pendN = n;
+  }
+
+  /** {@link MarkIndex.delete} applied to the sorted list now. */
+  private applyDelete(p: number, n: number): void {
     const b = this.b;
     const end = p + n;
     const gap = this.gap;
@@ -178,16 +249,26 @@ export class MarkIndex {
    * per client index), those removing left out; names sorted.
    */
   attributesAt(q: number, ids: readonly number[]): Attributes {
+    this.flush();
     // Many waiting marks (after a burst): merged first, rather than each read from its anchors.
     if (this.sideIds.length > 2 * this.sideMarks) this.merge();
     const s = this.lowerBound(q + 1);
-    const { ops, slotOf } = this;
+    const { ops, slotOf, order } = this;
+    const b = this.b;
     const win = new Map<string, MarkOp>();
-    for (let j = 0; j < ops.length; j++) {
-      // Marks of the side list (-1, -1) are left out here; most marks end before q or start
-      // after it, so the end is read only for those starting at or before it.
-      if ((slotOf[2 * j] as number) >= s || (slotOf[2 * j + 1] as number) < s) continue;
-      const op = ops[j] as MarkOp;
+    // A listed mark covers q when its start's slot is below s and its end's is not: each has one
+    // boundary on either side of s, so the shorter side's slots find them all. The winner per key
+    // does not depend on the order marks are met in (`markWins` is a total order).
+    const below = s <= b - s;
+    for (let i = below ? 0 : s, to = below ? s : b; i < to; i++) {
+      const id = order[i] as number;
+      if (
+        below
+          ? (id & 1) !== 0 || (slotOf[id + 1] as number) < s
+          : (id & 1) === 0 || (slotOf[id - 1] as number) >= s
+      )
+        continue;
+      const op = ops[id >> 1] as MarkOp;
       const cur = win.get(op.key);
       if (cur === undefined || markWins(op, cur, ids)) win.set(op.key, op);
     }
@@ -214,6 +295,7 @@ export class MarkIndex {
    * them (one descent of the tree per end of the range), so only theirs are positioned.
    */
   intervalsIn(from: number, to: number): MarkInterval[] {
+    this.flush();
     if (this.sideIds.length > 2 * this.sideMarks) this.merge();
     // Listed boundaries below position `to`: slots < a; above position `from`: slots >= z.
     const a = this.lowerBound(to);
@@ -249,6 +331,7 @@ export class MarkIndex {
 
   /** The marks covering something, with their positions, in the order they were added. */
   resolved(): MarkInterval[] {
+    this.flush();
     if (this.sideIds.length > 0) this.merge();
     const pos = new Float64Array(this.slotOf.length);
     let sum = 0;
@@ -343,6 +426,7 @@ export class MarkIndex {
    * first new boundary's place on move, and only their part of the tree is rebuilt.
    */
   private merge(): void {
+    this.flush();
     const ids = this.sideIds;
     const k = ids.length;
     // Resolved now: the new marks' anchors give where they are after every edit since.
@@ -451,29 +535,9 @@ export class MarkIndex {
   }
 }
 
-/**
- * The indexes of `pos` in ascending order of position, equal positions by index. Non-negative
- * integer positions and indexes small enough are packed as `position * 2^22 + index`, exact in a
- * double, and sorted as numbers: no comparator calls.
- */
+/** The indexes of `pos` (non-negative positions) in ascending order of position, ties by index. */
 function sortedOrder(pos: readonly number[]): Int32Array<ArrayBuffer> {
-  const b = pos.length;
-  let packable = b < PACK_INDEX;
-  for (let i = 0; packable && i < b; i++) {
-    const p = pos[i] as number;
-    packable = p >= 0 && p < PACK_POS && Number.isInteger(p);
-  }
-  const order = new Int32Array(b);
-  if (!packable) {
-    const idx: number[] = new Array<number>(b);
-    for (let i = 0; i < b; i++) idx[i] = i;
-    idx.sort((x, y) => (pos[x] as number) - (pos[y] as number) || x - y);
-    for (let i = 0; i < b; i++) order[i] = idx[i] as number;
-    return order;
-  }
-  const packed = new Float64Array(b);
-  for (let i = 0; i < b; i++) packed[i] = (pos[i] as number) * PACK_INDEX + i;
-  packed.sort();
-  for (let i = 0; i < b; i++) order[i] = (packed[i] as number) % PACK_INDEX;
-  return order;
+  const ids = new Int32Array(pos.length);
+  for (let i = 0; i < ids.length; i++) ids[i] = i;
+  return sortByKey(ids, (i) => pos[i] as number) as Int32Array<ArrayBuffer>;
 }

@@ -73,6 +73,8 @@ export class Text extends SequenceContainer {
    * text typed right after it then inherits exactly those (see {@link Text.insert}).
    */
   private exactAttrs: Attributes | null = null;
+  /** How many names {@link Text.exactAttrs} has. */
+  private exactCount = 0;
   private exactPos = -1;
   private exactVersion = -1;
   /**
@@ -164,17 +166,22 @@ export class Text extends SequenceContainer {
         if (track) this.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
       }
       if (attributes !== undefined) {
-        if (inherited !== null && sameAsPatch(inherited, attributes)) {
+        if (inherited !== null && sameAsPatch(inherited, this.exactCount, attributes)) {
           // Typing on with the attributes the text before has: nothing to mark.
           this.exactAttrs = inherited;
         } else {
           this.setExactly(at, text.length, attributes, inherited);
           const exact: Attributes = {};
+          let count = 0;
           for (const k of Object.keys(attributes).sort()) {
             const v = attributes[k];
-            if (v !== null && v !== undefined) exact[k] = v;
+            if (v !== null && v !== undefined) {
+              exact[k] = v;
+              count++;
+            }
           }
           this.exactAttrs = exact;
+          this.exactCount = count;
         }
         this.exactPos = at + text.length - 1;
         this.exactVersion = seq.index.version;
@@ -641,10 +648,10 @@ export class Text extends SequenceContainer {
 }
 
 /**
- * True when `patch` gives a unit exactly the attributes `attrs` (names with `null` or `undefined`
- * values: absent), values compared as JSON (`jsonEqual`).
+ * True when `patch` gives a unit exactly the attributes `attrs` (`count` names; names with `null`
+ * or `undefined` values: absent), values compared as JSON (`jsonEqual`).
  */
-function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
+function sameAsPatch(attrs: Attributes, count: number, patch: AttributesPatch): boolean {
   let n = 0;
   for (const k in patch) {
     const v = patch[k];
@@ -657,7 +664,7 @@ function sameAsPatch(attrs: Attributes, patch: AttributesPatch): boolean {
     const has = attrs[k];
     if (!jsonEqual(v, has)) return false;
   }
-  return n === Object.keys(attrs).length;
+  return n === count;
 }
 
 /**

@@ -88,6 +88,57 @@ describe('MarkIndex (property)', () => {
     );
   });
 
+  it('runs of typing, backspaces and forward deletes (one move of the boundaries per run) match a fresh replica', () => {
+    // Each step: 0 type on, 1 backspace, 2 forward delete, 3 jump, 4 format around the cursor,
+    // 5 insert with attributes, 6 read; runs of one kind wait in the index and grow.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.tuple(fc.nat(6), fc.integer({ min: 1, max: 4 }), fc.nat(1000)), {
+          minLength: 1,
+          maxLength: 80,
+        }),
+        (side, steps) => {
+          markIndexTuning.sideMarks = side;
+          let now = 1_000_000;
+          const doc = new Doc({ clientId: 1, now: () => now++ });
+          const t = doc.getText('t');
+          t.insert(0, 'one two three four five six seven');
+          t.format(4, 9, { bold: true });
+          t.format(8, 10, { link: { href: 'x' } });
+          t.attributesAt(0);
+          let pos = 10;
+          for (const [kind, n, r] of steps) {
+            const len = t.length;
+            pos = Math.min(pos, len);
+            if (kind === 0) {
+              t.insert(pos, 'abcd'.slice(0, n));
+              pos += n;
+            } else if (kind === 1 && pos > 0) {
+              const k = Math.min(n, pos);
+              t.delete(pos - k, k);
+              pos -= k;
+            } else if (kind === 2 && pos < len) t.delete(pos, Math.min(n, len - pos));
+            else if (kind === 3) pos = r % (len + 1);
+            else if (kind === 4 && len > 0) {
+              const from = Math.max(0, Math.min(pos, len - 1) - (r % 3));
+              t.format(
+                from,
+                Math.min(1 + (r % 5), len - from),
+                FORMATS[r % FORMATS.length] as AttributesPatch,
+              );
+            } else if (kind === 5) {
+              t.insert(pos, 'Q', r % 2 === 0 ? { italic: true } : { bold: null });
+              pos += 1;
+            } else if (kind === 6) t.attributesAt(r % Math.max(1, len));
+          }
+          sameAsFresh(doc, t);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('many marks at one place: typing there and deleting around it keeps each on its side', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.nat(5), { maxLength: 30 }), (side, steps) => {
