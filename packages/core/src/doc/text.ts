@@ -16,8 +16,7 @@
 import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
-import { type Item, type Leaf, NO_CLIENT } from '../sequence/item.js';
-import { lowerBound } from '../sorted.js';
+import { type Item, NO_CLIENT } from '../sequence/item.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
 import { AFTER_TOMBSTONES, MarkIndex } from './mark-index.js';
@@ -31,6 +30,7 @@ import {
   spansBetween,
 } from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
+import { MarkAnchors } from './text-anchors.js';
 import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
 import { eventDelta, plainEventDelta, type ResolvedMarks } from './text-events.js';
 import { checkIndex } from './values.js';
@@ -42,10 +42,8 @@ export class Text extends SequenceContainer {
   marks: MarkOp[] | null = null;
   /** How many marks existed when this transaction first marked the text (events), or -1. */
   private marksBefore = -1;
-  /** Cache of {@link Text.afterAnchors}; null when stale. */
-  private afterCache: Map<number, number[]> | null = null;
-  /** Cache of {@link Text.allAnchors}; null when stale. */
-  private anchorCache: Map<number, number[]> | null = null;
+  /** Which units the marks are anchored to (where typed text goes among tombstones). */
+  private readonly anchors: MarkAnchors;
   /**
    * Cache of {@link Text.spans} for a formatted text: valid while no mark was added (which clears
    * it) and the sequence index is at version {@link Text.spansVersion}.
@@ -77,18 +75,11 @@ export class Text extends SequenceContainer {
   private exactCount = 0;
   private exactPos = -1;
   private exactVersion = -1;
-  /**
-   * A run of tombstones (its first item) that no mark's anchor sits after, known at sequence
-   * version {@link Text.freeRunVersion}: typing goes before it. Typing there keeps it known (the
-   * text goes right before the run, which does not change); anything else that changes the
-   * sequence, and any new mark, makes it stale.
-   */
-  private freeRun: Item | null = null;
-  private freeRunVersion = -1;
 
   /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
     super(doc, rootName, hc, hk, parent, true);
+    this.anchors = new MarkAnchors(this.seq, () => this.marks ?? []);
   }
 
   private codeAt(pos: number): number {
@@ -139,7 +130,7 @@ export class Text extends SequenceContainer {
         lc = left.client;
         lk = left.clock + idx.fOffset;
         if (this.marks !== null && idx.fOffset === left.len - 1)
-          dead = this.deadAnchorAfter(idx.fLeaf, idx.fIdx);
+          dead = this.anchors.deadAfter(idx.fLeaf, idx.fIdx);
       }
       // Typing on after text inserted with attributes: the new unit has exactly the attributes of
       // the unit before when no anchor sits after that unit (then the same marks cover both).
@@ -150,7 +141,7 @@ export class Text extends SequenceContainer {
         this.exactAttrs !== null &&
         this.exactPos === at - 1 &&
         this.exactVersion === seq.index.version &&
-        !this.anchoredAfter(at - 1)
+        !this.anchors.anchoredAfter(at - 1)
           ? this.exactAttrs
           : null;
       const track = this.tracksIntervals();
@@ -158,8 +149,8 @@ export class Text extends SequenceContainer {
         const version = seq.index.version;
         // The last lookup was `find(at - 1)` above (or in `anchoredAfter`): reused.
         seq.insertLocal(at, text, 0, this.doc.nextClock, at > 0, this.marks === null);
-        // Still right before the tombstones walked (see `deadAnchorAfter`).
-        if (this.freeRunVersion === version) this.freeRunVersion = seq.index.version;
+        // Still right before the tombstones walked (see `MarkAnchors.deadAfter`).
+        this.anchors.typedBefore(version);
         if (track) this.noteEdit(at, text.length, lc, lk);
       } else {
         seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
@@ -187,99 +178,6 @@ export class Text extends SequenceContainer {
         this.exactVersion = seq.index.version;
       }
     });
-  }
-
-  /**
-   * Where text typed right after the visible item at slot `leftAt` of `leftLeaf` goes when deleted
-   * units follow it: after the last of them that a mark's anchor sits after (the item and unit
-   * offset), so a non-growing mark whose end was deleted does not take in the new text (as in
-   * Peritext); after all of them when no mark is anchored to any (then no mark's cover depends on
-   * the place, and text typed after a backspace continues the deleted run, as in plain text);
-   * null to insert right after the visible unit.
-   */
-  private deadAnchorAfter(leftLeaf: Leaf, leftAt: number): [Item, number] | null {
-    const idx = this.seq.index;
-    // Walk the tombstones by leaf and slot (`idx.next` would search each item's slot).
-    const leaves = idx.leaves;
-    let leaf = leftLeaf;
-    let i = leftAt;
-    let first: Item | null = null;
-    let after: Map<number, number[]> | null = null;
-    let found: Item | null = null;
-    let foundAt = 0;
-    /** The last tombstone walked, and whether any mark is anchored to one of them. */
-    let last: Item | null = null;
-    let anchored = false;
-    let all: Map<number, number[]> | null = null;
-    for (;;) {
-      i++;
-      while (i >= leaf.items.length) {
-        const li = leaf.index + 1;
-        if (li >= leaves.length) break;
-        leaf = leaves[li] as Leaf;
-        i = 0;
-      }
-      if (i >= leaf.items.length) break;
-      const it = leaf.items[i] as Item;
-      if (!it.deleted) break;
-      if (first === null) {
-        // The same tombstones as the last walk found free, nothing changed since: still free.
-        if (it === this.freeRun && this.freeRunVersion === idx.version) return null;
-        first = it;
-      }
-      last = it;
-      if (!anchored) {
-        all ??= this.allAnchors();
-        const any = all.get(it.client);
-        if (any !== undefined) {
-          const k = lowerBound(any, it.clock);
-          anchored = k < any.length && (any[k] as number) < it.clock + it.len;
-        }
-        if (!anchored) continue;
-      }
-      after ??= this.afterAnchors();
-      const clocks = after.get(it.client);
-      if (clocks === undefined) continue;
-      // The largest anchored clock below the item's end, if it is inside the item.
-      const lo = lowerBound(clocks, it.clock + it.len);
-      const best = lo > 0 ? (clocks[lo - 1] as number) : -1;
-      if (best >= it.clock) {
-        found = it;
-        foundAt = best - it.clock;
-      }
-    }
-    if (found !== null) return [found, foundAt];
-    // No mark is anchored to these tombstones: where among them the text goes changes no mark's
-    // cover, so it goes after them all, as in plain text (a run typed after a backspace then
-    // merges with it once deleted).
-    if (last !== null && !anchored) return [last, last.len - 1];
-    if (first !== null) {
-      this.freeRun = first;
-      this.freeRunVersion = idx.version;
-    }
-    return null;
-  }
-
-  /** Whether some mark's anchor sits after visible unit `pos`. */
-  private anchoredAfter(pos: number): boolean {
-    const idx = this.seq.index;
-    const item = idx.find(pos);
-    const clocks = this.afterAnchors().get(item.client);
-    if (clocks === undefined) return false;
-    const clock = item.clock + idx.fOffset;
-    return clocks[lowerBound(clocks, clock)] === clock;
-  }
-
-  /** Per client index, the clocks of units some mark's anchor sits after, sorted (cached). */
-  private afterAnchors(): Map<number, number[]> {
-    this.afterCache ??= anchorLists(this.marks ?? [], true);
-    return this.afterCache;
-  }
-
-  /** Per client index, the clocks of units some mark is anchored to (before or after), sorted (cached). */
-  private allAnchors(): Map<number, number[]> {
-    this.anchorCache ??= anchorLists(this.marks ?? [], false);
-    return this.anchorCache;
   }
 
   /**
@@ -513,11 +411,8 @@ export class Text extends SequenceContainer {
     }
     if (this.marks === null) this.marks = [op];
     else this.marks.push(op);
-    if (this.afterCache !== null) addAnchors(this.afterCache, op, true, true);
-    if (this.anchorCache !== null) addAnchors(this.anchorCache, op, true, false);
+    this.anchors.add(op);
     this.exactAttrs = null;
-    this.freeRun = null;
-    this.freeRunVersion = -1;
     this.spansCache = null;
     this.resolvedCache = null;
     if (this.ivs !== null && this.ivVersion === this.seq.index.version) this.ivs.add(op);
@@ -665,37 +560,4 @@ function sameAsPatch(attrs: Attributes, count: number, patch: AttributesPatch): 
     if (!jsonEqual(v, has)) return false;
   }
   return n === count;
-}
-
-/**
- * Add the clocks of the units `m`'s anchors sit after to `out` (per client index), kept sorted
- * when `sorted` (else the caller sorts).
- */
-/** Per client index, the sorted clocks of the units `marks` are anchored to (`afterOnly`: after). */
-function anchorLists(marks: readonly MarkOp[], afterOnly: boolean): Map<number, number[]> {
-  const out = new Map<number, number[]>();
-  for (const m of marks) addAnchors(out, m, false, afterOnly);
-  for (const clocks of out.values()) clocks.sort((a, b) => a - b);
-  return out;
-}
-
-/** Add the units `m` is anchored to (`afterOnly`: after) to `out`, kept sorted when `sorted`. */
-function addAnchors(out: Map<number, number[]>, m: MarkOp, sorted: boolean, afterOnly: boolean): void {
-  const add = (client: number, clock: number): void => {
-    let list = out.get(client);
-    if (list === undefined) {
-      list = [];
-      out.set(client, list);
-    }
-    if (!sorted) {
-      list.push(clock);
-      return;
-    }
-    // After any equal clocks, found by search (anchors of new marks sit anywhere in the text).
-    const at = lowerBound(list, clock + 1);
-    if (at === list.length) list.push(clock);
-    else list.splice(at, 0, clock);
-  };
-  if ((m.startAfter || !afterOnly) && m.startClient !== NO_CLIENT) add(m.startClient, m.startClock);
-  if ((m.endAfter || !afterOnly) && m.endClient !== NO_CLIENT) add(m.endClient, m.endClock);
 }

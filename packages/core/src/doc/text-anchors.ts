@@ -1,0 +1,174 @@
+/**
+ * Which units of a text's sequence its marks are anchored to, for the places where that decides
+ * where typed text goes (`Text.insert`): after tombstones that no mark is anchored to (as plain
+ * text does), or after the last of them a mark's anchor sits after (Peritext); and whether text
+ * typed after a unit can inherit the unit's exact attributes (no anchor sits after it).
+ */
+
+import { type Item, type Leaf, NO_CLIENT } from '../sequence/item.js';
+import type { Sequence } from '../sequence/sequence.js';
+import { lowerBound } from '../sorted.js';
+import type { MarkOp } from './marks.js';
+
+/** The anchors of one text's marks, as sorted clocks per client index (built on first use). */
+export class MarkAnchors {
+  /** Per client index, the sorted clocks of units some mark's anchor sits after; null: not built. */
+  private afterCache: Map<number, number[]> | null = null;
+  /** Per client index, the sorted clocks of units some mark is anchored to; null: not built. */
+  private anchorCache: Map<number, number[]> | null = null;
+  /**
+   * A run of tombstones (its first item) that no mark's anchor sits after, known at sequence
+   * version {@link MarkAnchors.freeRunVersion}: typing goes before it. Typing there keeps it known
+   * ({@link MarkAnchors.typedBefore}); anything else that changes the sequence, and any new mark,
+   * makes it stale.
+   */
+  private freeRun: Item | null = null;
+  private freeRunVersion = -1;
+
+  /**
+   * @param seq the text's sequence.
+   * @param marks the text's marks (read when the lists are first built).
+   */
+  constructor(
+    private readonly seq: Sequence,
+    private readonly marks: () => readonly MarkOp[],
+  ) {}
+
+  /** Note a mark just added to the text. */
+  add(op: MarkOp): void {
+    if (this.afterCache !== null) addAnchors(this.afterCache, op, true, true);
+    if (this.anchorCache !== null) addAnchors(this.anchorCache, op, true, false);
+    this.freeRun = null;
+    this.freeRunVersion = -1;
+  }
+
+  /**
+   * Text was just typed right before the tombstones {@link MarkAnchors.deadAfter} last found free
+   * (the sequence was at `version` before): they stay free, at the new version.
+   */
+  typedBefore(version: number): void {
+    if (this.freeRunVersion === version) this.freeRunVersion = this.seq.index.version;
+  }
+
+  /**
+   * Where text typed right after the visible item at slot `leftAt` of `leftLeaf` goes when deleted
+   * units follow it: after the last of them that a mark's anchor sits after (the item and unit
+   * offset), so a non-growing mark whose end was deleted does not take in the new text (as in
+   * Peritext); after all of them when no mark is anchored to any (then no mark's cover depends on
+   * the place, and text typed after a backspace continues the deleted run, as in plain text);
+   * null to insert right after the visible unit.
+   */
+  deadAfter(leftLeaf: Leaf, leftAt: number): [Item, number] | null {
+    const idx = this.seq.index;
+    // Walk the tombstones by leaf and slot (`idx.next` would search each item's slot).
+    const leaves = idx.leaves;
+    let leaf = leftLeaf;
+    let i = leftAt;
+    let first: Item | null = null;
+    let after: Map<number, number[]> | null = null;
+    let found: Item | null = null;
+    let foundAt = 0;
+    /** The last tombstone walked, and whether any mark is anchored to one of them. */
+    let last: Item | null = null;
+    let anchored = false;
+    let all: Map<number, number[]> | null = null;
+    for (;;) {
+      i++;
+      while (i >= leaf.items.length) {
+        const li = leaf.index + 1;
+        if (li >= leaves.length) break;
+        leaf = leaves[li] as Leaf;
+        i = 0;
+      }
+      if (i >= leaf.items.length) break;
+      const it = leaf.items[i] as Item;
+      if (!it.deleted) break;
+      if (first === null) {
+        // The same tombstones as the last walk found free, nothing changed since: still free.
+        if (it === this.freeRun && this.freeRunVersion === idx.version) return null;
+        first = it;
+      }
+      last = it;
+      if (!anchored) {
+        all ??= this.allAnchors();
+        const any = all.get(it.client);
+        if (any !== undefined) {
+          const k = lowerBound(any, it.clock);
+          anchored = k < any.length && (any[k] as number) < it.clock + it.len;
+        }
+        if (!anchored) continue;
+      }
+      after ??= this.afterAnchors();
+      const clocks = after.get(it.client);
+      if (clocks === undefined) continue;
+      // The largest anchored clock below the item's end, if it is inside the item.
+      const lo = lowerBound(clocks, it.clock + it.len);
+      const best = lo > 0 ? (clocks[lo - 1] as number) : -1;
+      if (best >= it.clock) {
+        found = it;
+        foundAt = best - it.clock;
+      }
+    }
+    if (found !== null) return [found, foundAt];
+    // No mark is anchored to these tombstones: where among them the text goes changes no mark's
+    // cover, so it goes after them all, as in plain text (a run typed after a backspace then
+    // merges with it once deleted).
+    if (last !== null && !anchored) return [last, last.len - 1];
+    if (first !== null) {
+      this.freeRun = first;
+      this.freeRunVersion = idx.version;
+    }
+    return null;
+  }
+
+  /** Whether some mark's anchor sits after visible unit `pos`. */
+  anchoredAfter(pos: number): boolean {
+    const idx = this.seq.index;
+    const item = idx.find(pos);
+    const clocks = this.afterAnchors().get(item.client);
+    if (clocks === undefined) return false;
+    const clock = item.clock + idx.fOffset;
+    return clocks[lowerBound(clocks, clock)] === clock;
+  }
+
+  /** Per client index, the clocks of units some mark's anchor sits after, sorted (cached). */
+  private afterAnchors(): Map<number, number[]> {
+    this.afterCache ??= anchorLists(this.marks(), true);
+    return this.afterCache;
+  }
+
+  /** Per client index, the clocks of units some mark is anchored to (before or after), sorted (cached). */
+  private allAnchors(): Map<number, number[]> {
+    this.anchorCache ??= anchorLists(this.marks(), false);
+    return this.anchorCache;
+  }
+}
+
+/** Per client index, the sorted clocks of the units `marks` are anchored to (`afterOnly`: after). */
+function anchorLists(marks: readonly MarkOp[], afterOnly: boolean): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const m of marks) addAnchors(out, m, false, afterOnly);
+  for (const clocks of out.values()) clocks.sort((a, b) => a - b);
+  return out;
+}
+
+/** Add the units `m` is anchored to (`afterOnly`: after) to `out`, kept sorted when `sorted`. */
+function addAnchors(out: Map<number, number[]>, m: MarkOp, sorted: boolean, afterOnly: boolean): void {
+  const add = (client: number, clock: number): void => {
+    let list = out.get(client);
+    if (list === undefined) {
+      list = [];
+      out.set(client, list);
+    }
+    if (!sorted) {
+      list.push(clock);
+      return;
+    }
+    // After any equal clocks, found by search (anchors of new marks sit anywhere in the text).
+    const at = lowerBound(list, clock + 1);
+    if (at === list.length) list.push(clock);
+    else list.splice(at, 0, clock);
+  };
+  if ((m.startAfter || !afterOnly) && m.startClient !== NO_CLIENT) add(m.startClient, m.startClock);
+  if ((m.endAfter || !afterOnly) && m.endClient !== NO_CLIENT) add(m.endClient, m.endClock);
+}
