@@ -27,7 +27,7 @@
 
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
-import { sortByKey } from '../sorted.js';
+import { BoundarySlots, sortedOrder } from './boundary-slots.js';
 import { anchorBoundary, type MarkInterval, type MarkOp, markWins } from './marks.js';
 import type { Attributes } from './text-delta.js';
 
@@ -58,23 +58,13 @@ const PEND_DELETE = 2;
 export class MarkIndex {
   /** The marks, mark `j` owning boundaries `2j` and `2j + 1`. */
   private readonly ops: MarkOp[] = [];
-  /** Boundaries in the sorted list. */
-  private b = 0;
-  /** Slot -> boundary. */
-  private order = new Int32Array(0);
-  /** Slot i's position minus slot i - 1's (slot 0: its position). */
-  private gap = new Float64Array(0);
-  /** Fenwick tree over {@link MarkIndex.gap} (1-based). */
-  private tree = new Float64Array(1);
-  /** Highest power of two <= b (0 when empty). */
-  private top = 0;
+  /** The sorted list of the boundaries not in the side list (their slots: -1 for those). */
+  private readonly slots = new BoundarySlots();
   /**
    * Per client index and clock, the boundaries anchored after that unit (an edge anchor: client
    * `NO_CLIENT`, clock 0): the only ones an insert right after that unit holds back.
    */
   private readonly after = new Map<number, Map<number, number[]>>();
-  /** Per boundary: its slot, or -1 while in the side list. */
-  private readonly slotOf: number[] = [];
   /** The side list: boundaries of marks added since the last merge, not yet placed. */
   private sideIds: number[] = [];
   /**
@@ -87,8 +77,6 @@ export class MarkIndex {
   private pendN = 0;
   private pendLc = 0;
   private pendLk = 0;
-  /** The position of the slot the last {@link MarkIndex.lowerBound} found. */
-  private found = 0;
   /**
    * True once a boundary after an insert past tombstones was found neither before nor after the
    * new text (never expected): the index is then wrong and must be rebuilt.
@@ -111,13 +99,13 @@ export class MarkIndex {
         anchorBoundary(seq, op.startClient, op.startClock, op.startAfter),
         anchorBoundary(seq, op.endClient, op.endClock, op.endAfter),
       );
-      this.slotOf.push(0, 0);
+      this.slots.slotOf.push(0, 0);
       this.noteAfter(this.ops.length - 1);
     }
     const order = sortedOrder(pos);
     const values = new Float64Array(order.length);
     for (let i = 0; i < order.length; i++) values[i] = pos[order[i] as number] as number;
-    this.build(order, values);
+    this.slots.build(order, values);
   }
 
   /** Add a mark (placed from its anchors at the next merge). */
@@ -126,11 +114,11 @@ export class MarkIndex {
     const j = this.ops.length;
     this.ops.push(op);
     this.noteAfter(j);
-    this.slotOf.push(-1, -1);
+    this.slots.slotOf.push(-1, -1);
     this.sideIds.push(2 * j, 2 * j + 1);
     // A merge moves up to every listed boundary: waiting for an eighth as many new ones keeps a
     // burst of marks (a remote update, a paste) O(log) each, not O(b).
-    if (this.sideIds.length >= Math.max(2 * this.sideMarks, this.b >> 3)) this.merge();
+    if (this.sideIds.length >= Math.max(2 * this.sideMarks, this.slots.b >> 3)) this.merge();
   }
 
   /**
@@ -150,7 +138,7 @@ export class MarkIndex {
       }
     }
     if (kind !== PEND_NONE) this.flush();
-    if (this.b === 0) return;
+    if (this.slots.b === 0) return;
     if (lc === AFTER_TOMBSTONES) {
       this.applyInsert(p, n, lc, lk);
       return;
@@ -173,19 +161,19 @@ export class MarkIndex {
 
   /** {@link MarkIndex.insert} applied to the sorted list now. */
   private applyInsert(p: number, n: number, lc: number, lk: number): void {
-    const b = this.b;
-    const first = this.lowerBound(p);
+    const b = this.slots.b;
+    const first = this.slots.lowerBound(p);
     if (first < b) {
       // Boundaries at p: those that stay move to the front of the group (all slots of the group
       // hold p, so only the order changes).
       let held = first;
-      if (this.found === p) {
+      if (this.slots.found === p) {
         if (lc === AFTER_TOMBSTONES) {
           // Each boundary of the group read from its anchor.
-          const gap = this.gap;
+          const gap = this.slots.gap;
           for (let i = first; i < b && (i === first || gap[i] === 0); i++) {
-            const id = this.order[i] as number;
-            if (this.staysBeforeDead(id, p, n)) this.swap(i, held++);
+            const id = this.slots.order[i] as number;
+            if (this.staysBeforeDead(id, p, n)) this.slots.swap(i, held++);
           }
         } else {
           // Only boundaries anchored after the unit before (visible: they are at p) stay; those
@@ -193,12 +181,12 @@ export class MarkIndex {
           const stay = this.after.get(lc)?.get(lc === NO_CLIENT ? 0 : lk);
           if (stay !== undefined)
             for (const id of stay) {
-              const s = this.slotOf[id] as number;
-              if (s >= held) this.swap(s, held++);
+              const s = this.slots.slotOf[id] as number;
+              if (s >= held) this.slots.swap(s, held++);
             }
         }
       }
-      if (held < b) this.addAt(held, n);
+      if (held < b) this.slots.addAt(held, n);
     }
   }
 
@@ -218,7 +206,7 @@ export class MarkIndex {
       }
     }
     this.flush();
-    if (this.b === 0) return;
+    if (this.slots.b === 0) return;
     this.pendKind = PEND_DELETE;
     this.pendP = p;
     this.pendN = n;
@@ -226,22 +214,22 @@ export class MarkIndex {
 
   /** {@link MarkIndex.delete} applied to the sorted list now. */
   private applyDelete(p: number, n: number): void {
-    const b = this.b;
+    const b = this.slots.b;
     const end = p + n;
-    const gap = this.gap;
-    let i = this.lowerBound(p);
-    let v = this.found;
+    const gap = this.slots.gap;
+    let i = this.slots.lowerBound(p);
+    let v = this.slots.found;
     while (i < b && v < end) {
       const next = i + 1 < b ? (gap[i + 1] as number) : 0;
       if (v > p) {
         // Inside the deleted range: to p (a point change, undone for the slot after).
-        this.addAt(i, p - v);
-        if (i + 1 < b) this.addAt(i + 1, v - p);
+        this.slots.addAt(i, p - v);
+        if (i + 1 < b) this.slots.addAt(i + 1, v - p);
       }
       i++;
       v += next;
     }
-    if (i < b) this.addAt(i, -n);
+    if (i < b) this.slots.addAt(i, -n);
   }
 
   /**
@@ -252,9 +240,10 @@ export class MarkIndex {
     this.flush();
     // Many waiting marks (after a burst): merged first, rather than each read from its anchors.
     if (this.sideIds.length > 2 * this.sideMarks) this.merge();
-    const s = this.lowerBound(q + 1);
-    const { ops, slotOf, order } = this;
-    const b = this.b;
+    const s = this.slots.lowerBound(q + 1);
+    const { ops } = this;
+    const { slotOf, order } = this.slots;
+    const b = this.slots.b;
     const win = new Map<string, MarkOp>();
     // A listed mark covers q when its start's slot is below s and its end's is not: each has one
     // boundary on either side of s, so the shorter side's slots find them all. The winner per key
@@ -298,9 +287,10 @@ export class MarkIndex {
     this.flush();
     if (this.sideIds.length > 2 * this.sideMarks) this.merge();
     // Listed boundaries below position `to`: slots < a; above position `from`: slots >= z.
-    const a = this.lowerBound(to);
-    const z = this.lowerBound(from + 1);
-    const { ops, slotOf } = this;
+    const a = this.slots.lowerBound(to);
+    const z = this.slots.lowerBound(from + 1);
+    const { ops } = this;
+    const { slotOf } = this.slots;
     const out: MarkInterval[] = [];
     for (let j = 0; j < ops.length; j++) {
       const s = slotOf[2 * j] as number;
@@ -309,8 +299,8 @@ export class MarkIndex {
       if (s >= 0) {
         const e = slotOf[2 * j + 1] as number;
         if (s >= a || e < z) continue;
-        start = this.positionOf(s);
-        end = this.positionOf(e);
+        start = this.slots.positionOf(s);
+        end = this.slots.positionOf(e);
       } else {
         // Waiting in the side list: from its anchors.
         start = this.resolve(2 * j);
@@ -321,24 +311,11 @@ export class MarkIndex {
     return out;
   }
 
-  /** The position of slot `i` (a prefix sum of the gaps). */
-  private positionOf(i: number): number {
-    const tree = this.tree;
-    let sum = 0;
-    for (let x = i + 1; x > 0; x -= x & -x) sum += tree[x] as number;
-    return sum;
-  }
-
   /** The marks covering something, with their positions, in the order they were added. */
   resolved(): MarkInterval[] {
     this.flush();
     if (this.sideIds.length > 0) this.merge();
-    const pos = new Float64Array(this.slotOf.length);
-    let sum = 0;
-    for (let i = 0; i < this.b; i++) {
-      sum += this.gap[i] as number;
-      pos[this.order[i] as number] = sum;
-    }
+    const pos = this.slots.positions(this.slots.slotOf.length);
     const out: MarkInterval[] = [];
     for (let j = 0; j < this.ops.length; j++) {
       const from = pos[2 * j] as number;
@@ -346,17 +323,6 @@ export class MarkIndex {
       if (from < to) out.push({ from, to, op: this.ops[j] as MarkOp });
     }
     return out;
-  }
-
-  /** Exchange the boundaries of slots `i` and `j`. */
-  private swap(i: number, j: number): void {
-    const order = this.order;
-    const a = order[i] as number;
-    const z = order[j] as number;
-    order[i] = z;
-    order[j] = a;
-    this.slotOf[z] = i;
-    this.slotOf[a] = j;
   }
 
   /** Record mark `j`'s boundaries that are anchored after a unit in {@link MarkIndex.after}. */
@@ -386,6 +352,17 @@ export class MarkIndex {
       : anchorBoundary(this.seq, op.endClient, op.endClock, op.endAfter);
   }
 
+  /** Merge the side list into the sorted list (resolved from the anchors, which give where its marks are now). */
+  private merge(): void {
+    this.flush();
+    const ids = this.sideIds;
+    this.slots.mergeIn(
+      ids,
+      ids.map((id) => this.resolve(id)),
+    );
+    this.sideIds = [];
+  }
+
   /**
    * Whether boundary `id`, at the place `p` of `n` units just inserted after tombstones, stays
    * before them: read from its anchor.
@@ -395,149 +372,4 @@ export class MarkIndex {
     if (r !== p && r !== p + n) this.broken = true;
     return r === p;
   }
-
-  /** The first slot whose position is >= p (b when none); its position goes to `found`. */
-  private lowerBound(p: number): number {
-    const tree = this.tree;
-    const b = this.b;
-    let at = 0;
-    let sum = 0;
-    for (let step = this.top; step > 0; step >>= 1) {
-      const x = at + step;
-      if (x <= b && sum + (tree[x] as number) < p) {
-        at = x;
-        sum += tree[x] as number;
-      }
-    }
-    this.found = at < b ? sum + (this.gap[at] as number) : sum;
-    return at;
-  }
-
-  /** Move slots `i ..` by `d`. */
-  private addAt(i: number, d: number): void {
-    const tree = this.tree;
-    const b = this.b;
-    this.gap[i] = (this.gap[i] as number) + d;
-    for (let x = i + 1; x <= b; x += x & -x) tree[x] = (tree[x] as number) + d;
-  }
-
-  /**
-   * Merge the side list into the sorted list, in place from the back: only the slots from the
-   * first new boundary's place on move, and only their part of the tree is rebuilt.
-   */
-  private merge(): void {
-    this.flush();
-    const ids = this.sideIds;
-    const k = ids.length;
-    // Resolved now: the new marks' anchors give where they are after every edit since.
-    const pos = ids.map((id) => this.resolve(id));
-    const bySide = sortedOrder(pos);
-    const b = this.b;
-    const total = b + k;
-    if (total > this.order.length) this.grow(total);
-    const { order, gap, tree, slotOf } = this;
-    // Backwards: each listed boundary after the side ones at or above it (ties: listed first), its
-    // position in place of its gap for now.
-    let i = b - 1;
-    let v = this.prefix(b);
-    let o = total - 1;
-    for (let s = k - 1; s >= 0; s--) {
-      const t = bySide[s] as number;
-      const at = pos[t] as number;
-      while (i >= 0 && v > at) {
-        const g = gap[i] as number;
-        order[o] = order[i] as number;
-        gap[o--] = v;
-        v -= g;
-        i--;
-      }
-      order[o] = ids[t] as number;
-      gap[o--] = at;
-    }
-    // Slots 0 .. o (= i) did not move; from `first` on, positions back to gaps.
-    const first = o + 1;
-    let prev = first > 0 ? v : 0;
-    for (let x = first; x < total; x++) {
-      const val = gap[x] as number;
-      gap[x] = val - prev;
-      tree[x + 1] = val - prev;
-      prev = val;
-      slotOf[order[x] as number] = x;
-    }
-    // The tree above `first`: the unchanged nodes covering slots up to `first` add into their
-    // parents past it, then every new node into its parent (as a full build does).
-    for (let x = first; x > 0; x -= x & -x) {
-      const up = x + (x & -x);
-      if (up <= total) tree[up] = (tree[up] as number) + (tree[x] as number);
-    }
-    for (let x = first + 1; x <= total; x++) {
-      const up = x + (x & -x);
-      if (up <= total) tree[up] = (tree[up] as number) + (tree[x] as number);
-    }
-    this.b = total;
-    this.setTop();
-    this.sideIds = [];
-  }
-
-  /** The position of slot `n - 1` (0 when n is 0). */
-  private prefix(n: number): number {
-    let sum = 0;
-    for (let x = n; x > 0; x -= x & -x) sum += this.tree[x] as number;
-    return sum;
-  }
-
-  /** Room for at least `n` slots (the listed ones kept). */
-  private grow(n: number): void {
-    const cap = Math.max(n, 2 * this.order.length, 64);
-    const order = new Int32Array(cap);
-    order.set(this.order.subarray(0, this.b));
-    const gap = new Float64Array(cap);
-    gap.set(this.gap.subarray(0, this.b));
-    const tree = new Float64Array(cap + 1);
-    tree.set(this.tree.subarray(0, this.b + 1));
-    this.order = order;
-    this.gap = gap;
-    this.tree = tree;
-  }
-
-  /** {@link MarkIndex.top} for the current count. */
-  private setTop(): void {
-    let top = this.b === 0 ? 0 : 1;
-    while (top > 0 && top * 2 <= this.b) top *= 2;
-    this.top = top;
-  }
-
-  /** Make the sorted list slots `order` (boundaries) at positions `values` (non-decreasing). */
-  private build(order: Int32Array<ArrayBuffer>, values: Float64Array<ArrayBuffer>): void {
-    const b = order.length;
-    const slotOf = this.slotOf;
-    // The gaps in place of the positions; the tree from them.
-    const gap = values;
-    const tree = new Float64Array(b + 1);
-    let prev = 0;
-    for (let i = 0; i < b; i++) {
-      const v = values[i] as number;
-      const g = v - prev;
-      prev = v;
-      gap[i] = g;
-      tree[i + 1] = g;
-      slotOf[order[i] as number] = i;
-    }
-    for (let x = 1; x <= b; x++) {
-      const up = x + (x & -x);
-      if (up <= b) tree[up] = (tree[up] as number) + (tree[x] as number);
-    }
-    this.b = b;
-    this.order = order;
-    this.gap = gap;
-    this.tree = tree;
-    this.setTop();
-  }
-}
-
-/** The indexes of `pos` (non-negative positions) in ascending order of position, ties by index. */
-function sortedOrder(pos: readonly number[]): Int32Array<ArrayBuffer> {
-  const ids = new Int32Array(pos.length);
-  for (let i = 0; i < ids.length; i++) ids[i] = i;
-  return sortByKey(ids, (i) => pos[i] as number) as Int32Array<ArrayBuffer>;
 }
