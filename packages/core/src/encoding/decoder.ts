@@ -9,11 +9,21 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads values written by {@link Encoder} from a byte array, front to back. */
 export class Decoder {
-  private readonly buf: Uint8Array;
+  private buf: Uint8Array;
   private pos = 0;
 
   constructor(bytes: Uint8Array) {
     this.buf = bytes;
+  }
+
+  /**
+   * Read `bytes` from their start from now on (a decoder reused across inputs: no allocation per
+   * input, and one instance that lives on, so code optimized for decoders is not discarded when
+   * a garbage collection finds every other one dead).
+   */
+  reset(bytes: Uint8Array): void {
+    this.buf = bytes;
+    this.pos = 0;
   }
 
   /** Bytes not yet read. */

@@ -3,6 +3,30 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 describe('Encoder/Decoder', () => {
+  it('a reset decoder reads its new bytes from their start, whatever it read before', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 2 ** 40 }), { minLength: 1, maxLength: 8 }),
+        fc.nat(8),
+        (values, skip) => {
+          const e = new Encoder(1);
+          for (const v of values) e.writeVarUint(v);
+          const bytes = e.toBytes();
+          const d = new Decoder(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+          for (let i = 0; i < skip; i++) d.readU8();
+          d.reset(bytes);
+          expect(d.offset).toBe(0);
+          expect(d.remaining).toBe(bytes.length);
+          for (const v of values) expect(d.readVarUint()).toBe(v);
+          expect(d.done).toBe(true);
+          d.reset(new Uint8Array(0));
+          expect(d.done).toBe(true);
+          expect(() => d.readU8()).toThrow(DecodeError);
+        },
+      ),
+    );
+  });
+
   it('round-trips unsigned and signed varints, floats, strings and bytes', () => {
     fc.assert(
       fc.property(
