@@ -33,6 +33,7 @@ import { type MarkRecord, NONE } from '../format/records.js';
 import type { Item } from '../sequence/item.js';
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
+import { sortByKey } from '../sorted.js';
 import type { Container } from './container.js';
 import type { Attributes, AttributesPatch } from './text-delta.js';
 import { assertJsonValue } from './values.js';
@@ -340,14 +341,10 @@ export function spansBetween(
 
 /** `intervals` sorted by `key` (a non-negative integer), ties kept in input order. */
 function sortedBy(intervals: readonly MarkInterval[], key: (iv: MarkInterval) => number): MarkInterval[] {
-  const n = intervals.length;
-  // Sort numbers (key * 2^21 + index, exact in a double) rather than objects with a comparator.
-  const packed = new Float64Array(n);
-  for (let i = 0; i < n; i++) packed[i] = key(intervals[i] as MarkInterval) * 2097152 + i;
-  packed.sort();
-  const out = new Array<MarkInterval>(n);
-  for (let i = 0; i < n; i++) out[i] = intervals[(packed[i] as number) % 2097152] as MarkInterval;
-  return out;
+  const idx = new Int32Array(intervals.length);
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  const order = sortByKey(idx, (i) => key(intervals[i] as MarkInterval));
+  return Array.from(order, (i) => intervals[i] as MarkInterval);
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   type UpdateRecord,
 } from '../format/records.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
+import { sortByKey } from '../sorted.js';
 import type { Struct } from '../store/struct-store.js';
 import { sequencesInOriginOrder } from './load-order-groups.js';
 
@@ -44,17 +45,8 @@ function tile(records: UpdateRecord[]): Map<number, number[]> | null {
     l.push(i);
   }
   const clockOf = (i: number): number => (records[i] as UpdateRecord).clock;
-  for (const [c, l] of by) {
-    // Sort (clock, index) pairs packed in one double with the native typed-array sort when they
-    // fit exactly (clocks below 2^32, fewer than 2^20 records); else a comparator sort.
-    let packable = l.length < 2 ** 20;
-    for (let k = 0; packable && k < l.length; k++) if (clockOf(l[k] as number) >= 2 ** 32) packable = false;
-    if (packable) {
-      const keys = new Float64Array(l.length);
-      for (let k = 0; k < l.length; k++) keys[k] = clockOf(l[k] as number) * 2 ** 20 + (l[k] as number);
-      keys.sort();
-      for (let k = 0; k < l.length; k++) l[k] = (keys[k] as number) % 2 ** 20;
-    } else l.sort((a, b) => clockOf(a) - clockOf(b));
+  for (let [c, l] of by) {
+    l = Array.from(sortByKey(Int32Array.from(l), clockOf));
     by.set(c, l);
     let next = 0;
     for (const i of l) {
