@@ -8,7 +8,7 @@ import { DeleteSet } from './delete-set.js';
 /** The bookkeeping of an open transaction. */
 export class Transaction {
   /** This replica's next clock when the transaction started. */
-  readonly ownBefore: number;
+  ownBefore: number;
   /**
    * The first other client index the transaction touched (remote updates), or -1, and its next
    * clock then: an applied keystroke touches one replica, so no map is made for it.
@@ -28,12 +28,29 @@ export class Transaction {
 
   constructor(
     /** What the caller passed as origin. */
-    readonly origin: unknown,
+    public origin: unknown,
     /** True for local edits, false for applied updates. */
-    readonly local: boolean,
+    public local: boolean,
     ownBefore: number,
   ) {
     this.ownBefore = ownBefore;
+  }
+
+  /** Make this committed transaction a new one, as `new Transaction(origin, local, ownBefore)`. */
+  reset(origin: unknown, local: boolean, ownBefore: number): void {
+    this.origin = origin;
+    this.local = local;
+    this.ownBefore = ownBefore;
+    this.firstOther = -1;
+    this.firstBefore = 0;
+    this.more = null;
+    this.deletes = null;
+    this.verbatim = null;
+  }
+
+  /** Drop what this committed transaction refers to (its origin, deletes and bytes). */
+  release(): void {
+    this.reset(null, true, 0);
   }
 
   /** Remember the next clock of client index `client` before this transaction changed it. */
