@@ -19,7 +19,7 @@ import { type HeldRange, HeldStructs, WaitIndex } from './pending.js';
 import { rootsJSON } from './root-json.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
-import { Transaction } from './transaction.js';
+import { openTransaction, parkTransaction, type Transaction } from './transaction.js';
 
 /** Options of {@link Doc}. */
 export interface DocOptions {
@@ -357,12 +357,7 @@ export class Doc {
   begin(origin: unknown = null, local = true): boolean {
     if (this.frozen) throw new AccordError('read-only', 'this document is read-only');
     if (this.txn !== null) return false;
-    const spare = spareTransaction;
-    if (spare !== null) {
-      spareTransaction = null;
-      spare.reset(origin, local, this.store.getState(0));
-      this.txn = spare;
-    } else this.txn = new Transaction(origin, local, this.store.getState(0));
+    this.txn = openTransaction(origin, local, this.store.getState(0));
     return true;
   }
 
@@ -392,7 +387,7 @@ export class Doc {
     this.txn = null;
     // Nothing to deliver (an applied update nobody listens to): no closure to make.
     if (this.dirtyContainers.length === 0 && this.updateListeners.length === 0) {
-      park(t);
+      parkTransaction(t);
       return;
     }
     let failure: { error: unknown } | null = null;
@@ -414,7 +409,7 @@ export class Doc {
         for (const fn of this.updateListeners.slice()) guard(() => fn(bytes, t.origin));
       }
     }
-    park(t);
+    parkTransaction(t);
     if (failure !== null) throw (failure as { error: unknown }).error;
   }
 
@@ -451,21 +446,6 @@ export class Doc {
     const i = this.updateListeners.indexOf(fn);
     if (i >= 0) this.updateListeners.splice(i, 1);
   }
-}
-
-/**
- * A committed transaction kept for the next `begin` of any document (none while one is being
- * reused or committed). Besides an allocation per transaction, it keeps one transaction alive
- * between transactions: a full garbage collection that finds none drops V8's optimized code of
- * every function specialized for them ("weak objects" deoptimizations), and the next edits then
- * run unoptimized until recompiled.
- */
-let spareTransaction: Transaction | null = null;
-
-/** Release `t` (it refers to nothing of its own any more) and keep it as the spare. */
-function park(t: Transaction): void {
-  t.release();
-  spareTransaction = t;
 }
 
 /** A limit option: `value` if given (a non-negative safe integer), else `fallback`. */
