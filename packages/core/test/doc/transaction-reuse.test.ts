@@ -23,6 +23,19 @@ describe('transaction reuse', () => {
     ]);
   });
 
+  it('each transaction that deletes reports exactly its own ranges', () => {
+    const doc = new Doc({ clientId: 7 });
+    const t = doc.getText('t');
+    t.insert(0, 'abcdefghij');
+    const ranges: number[][][] = [];
+    doc.on('update', (u) => ranges.push([...decodeUpdate(u).deletes.values()]));
+    t.delete(8, 2); // clocks 8, 9
+    t.insert(0, 'X');
+    t.delete(1, 1); // clock 0 ('a', now after the X)
+    t.delete(2, 3); // clocks 2, 3, 4 ('cde')
+    expect(ranges).toEqual([[[8, 2]], [], [[0, 1]], [[2, 3]]]);
+  });
+
   it('listeners that start transactions while one commits see the right origins', () => {
     const a = new Doc({ clientId: 1 });
     const b = new Doc({ clientId: 2 });
