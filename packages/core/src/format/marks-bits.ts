@@ -3,7 +3,8 @@
  * bits of a mark's info byte, the id modes and the shared prefix of a key named for the first
  * time. The meaning of each bit is described in `marks-codec.ts`.
  */
-import { type MarkRecord, NONE } from './records.js';
+import { DecodeError } from '../errors.js';
+import { type MarkRecord, NONE, type ParentRef } from './records.js';
 
 /** Info bit 0: the mark removes its key (no value follows). */
 export const I_REMOVE = 1;
@@ -67,4 +68,54 @@ export function infoByte(r: MarkRecord, prev: MarkRecord | null, nearAllowed: bo
     (eEdge ? I_END_EDGE : 0) |
     (near ? I_END_NEAR : 0)
   );
+}
+
+/**
+ * Check a mark's timestamp as read from either column layout.
+ * @throws {DecodeError} `invalid` for a wall time or logical counter out of range.
+ */
+export function checkMarkTime(wall: number, logical: number): void {
+  if (wall < 0 || wall > MAX_WALL || logical < 0 || logical >= MAX_LOGICAL)
+    throw new DecodeError('invalid', 'timestamp out of range');
+}
+
+/**
+ * The record of a mark read from either column layout (its timestamp checked already, see
+ * {@link checkMarkTime}): the sides of its anchors come from its info byte, as {@link infoByte}
+ * wrote them.
+ */
+export function markRecord(
+  info: number,
+  client: number,
+  clock: number,
+  parent: ParentRef,
+  sClient: number,
+  sClock: number,
+  eClient: number,
+  eClock: number,
+  key: string,
+  wall: number,
+  logical: number,
+  value: unknown,
+): MarkRecord {
+  const sOwn = (info & (I_START_EDGE | I_START_AFTER)) === (I_START_EDGE | I_START_AFTER);
+  const sEdge = !sOwn && (info & I_START_EDGE) !== 0;
+  const eEdge = (info & I_END_EDGE) !== 0;
+  return {
+    t: 4,
+    client,
+    clock,
+    len: 1,
+    parent,
+    sClient,
+    sClock,
+    sAfter: sEdge || (!sOwn && (info & I_START_AFTER) !== 0),
+    eClient,
+    eClock,
+    eAfter: !eEdge && (info & I_END_AFTER) !== 0,
+    key,
+    wall,
+    logical,
+    value,
+  };
 }

@@ -50,16 +50,16 @@ import { DecodeError } from '../errors.js';
 import { MAX_CLOCK, readClock } from './group-codec.js';
 import { type PendingAnchors, pendingAnchors, resolveAnchors } from './mark-anchors.js';
 import {
+  checkMarkTime,
   I_END_AFTER,
   I_END_EDGE,
   I_END_NEAR,
   I_REMOVE,
   I_START_AFTER,
   I_START_EDGE,
-  idMode,
-  MAX_LOGICAL,
+  infoByte,
   MAX_SHARED,
-  MAX_WALL,
+  markRecord,
   sharedPrefix,
 } from './marks-bits.js';
 import { SHAPE_COLUMNS, writeShapeFields } from './marks-shapes.js';
@@ -202,21 +202,13 @@ function writeFields(
   let lastNew = '';
   let prev: MarkRecord | null = null;
   for (const r of records) {
-    const mode = idMode(r, prev);
+    const byte = infoByte(r, prev, true);
+    info.writeU8(byte);
+    const mode = (byte >> 2) & 3;
     const sEdge = r.sClient === NONE;
     const eEdge = r.eClient === NONE;
-    const near = !sEdge && !eEdge && r.eClient === r.sClient;
+    const near = (byte & I_END_NEAR) !== 0;
     const sOwn = !sEdge && !r.sAfter && r.sClient === r.client;
-    info.writeU8(
-      (r.value === null ? I_REMOVE : 0) |
-        ((!sEdge && r.sAfter) || sOwn ? I_START_AFTER : 0) |
-        (sOwn ? I_START_EDGE : 0) |
-        (mode << 2) |
-        (!eEdge && r.eAfter ? I_END_AFTER : 0) |
-        (sEdge ? I_START_EDGE : 0) |
-        (eEdge ? I_END_EDGE : 0) |
-        (near ? I_END_NEAR : 0),
-    );
     if (mode === 1) ids.writeVarInt(r.clock - ((prev as MarkRecord).clock + 1));
     else if (mode === 2) {
       ids.writeVarUint(ci(r.client));
@@ -420,30 +412,13 @@ function readFields(
     const wall = (prev === null ? 0 : prev.wall) + dWall;
     const logical =
       predict && prev !== null && dWall === 0 ? prev.logical + 1 + time.readVarInt() : time.readVarUint();
-    if (wall < 0 || wall > MAX_WALL || logical < 0 || logical >= MAX_LOGICAL)
-      throw new DecodeError('invalid', 'timestamp out of range');
+    checkMarkTime(wall, logical);
     let value: unknown = null;
     if ((info & I_REMOVE) === 0) {
       value = readValue(values, false);
       if (value === null) throw new DecodeError('invalid', 'a null mark value is written as a removal');
     }
-    const r: MarkRecord = {
-      t: 4,
-      client: c,
-      clock,
-      len: 1,
-      parent,
-      sClient,
-      sClock,
-      sAfter: sEdge || (!sOwn && (info & I_START_AFTER) !== 0),
-      eClient,
-      eClock,
-      eAfter: !eEdge && (info & I_END_AFTER) !== 0,
-      key,
-      wall,
-      logical,
-      value,
-    };
+    const r = markRecord(info, c, clock, parent, sClient, sClock, eClient, eClock, key, wall, logical, value);
     records.push(r);
     prev = r;
   }

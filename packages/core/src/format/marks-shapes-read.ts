@@ -20,15 +20,15 @@ import {
   S_SET,
 } from './mark-anchors.js';
 import {
+  checkMarkTime,
   I_END_AFTER,
   I_END_EDGE,
   I_END_NEAR,
   I_REMOVE,
   I_START_AFTER,
   I_START_EDGE,
-  MAX_LOGICAL,
   MAX_SHARED,
-  MAX_WALL,
+  markRecord,
 } from './marks-bits.js';
 import {
   A_ALL,
@@ -245,25 +245,21 @@ export function readShapeFields(
       wall = (prev === null ? 0 : prev.wall) + dWall;
       logical = prev !== null && dWall === 0 ? prev.logical + 1 + time.readVarInt() : time.readVarUint();
     }
-    if (wall < 0 || wall > MAX_WALL || logical < 0 || logical >= MAX_LOGICAL)
-      throw new DecodeError('invalid', 'timestamp out of range');
-    const r: MarkRecord = {
-      t: 4,
-      client: c,
+    checkMarkTime(wall, logical);
+    const r = markRecord(
+      info,
+      c,
       clock,
-      len: 1,
       parent,
       sClient,
       sClock,
-      sAfter: sEdge || (!sOwn && (info & I_START_AFTER) !== 0),
       eClient,
       eClock,
-      eAfter: !eEdge && (info & I_END_AFTER) !== 0,
-      key: pair.key,
+      pair.key,
       wall,
       logical,
       value,
-    };
+    );
     out.push(r);
     pending.sKind.push(sKind);
     pending.sValue.push(sValue);

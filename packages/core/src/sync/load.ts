@@ -136,7 +136,7 @@ function checkRecord(records: UpdateRecord[], by: Map<number, number[]>, i: numb
   }
   const kind = g.kind;
   if (r.t === 4) return checkMark(records, by, r, g);
-  if (r.t === 1) return kind === 'map' && r.wall <= 2 ** 47 && r.logical < 2 ** 31;
+  if (r.t === 1) return kind === 'map' && r.wall <= MAX_WALL && r.logical < MAX_LOGICAL;
   if (r.t === 2) return kind === 'counter' && countEntry(g, r.client, r.clock, r.delta);
   if (kind === 'text' ? typeof r.content === 'object' && r.content !== null : kind !== 'list') return false;
   if (kind === 'list' && typeof r.content === 'string') return false;

@@ -10,6 +10,7 @@ import type { Doc } from '../doc/doc.js';
 import { MAX_MARK_KEY, MarkOp } from '../doc/marks.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { ContainerKind } from '../format/kinds.js';
+import { MAX_LOGICAL, MAX_WALL } from '../format/marks-bits.js';
 import { ContainerValue, NONE, type ParentRef, parentKey, type UpdateRecord } from '../format/records.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
@@ -65,12 +66,12 @@ export class Validator {
     }
     if (r.t === 1) {
       if (info.kind !== 'map') return `map entry in a ${info.kind}`;
-      return r.wall > 2 ** 47 || r.logical >= 2 ** 31 ? 'timestamp out of range' : null;
+      return r.wall > MAX_WALL || r.logical >= MAX_LOGICAL ? 'timestamp out of range' : null;
     }
     if (r.t === 4) {
       if (info.kind !== 'text') return `mark in a ${info.kind}`;
       if (r.key.length > MAX_MARK_KEY) return 'mark key too long';
-      if (r.wall > 2 ** 47 || r.logical >= 2 ** 31) return 'timestamp out of range';
+      if (r.wall > MAX_WALL || r.logical >= MAX_LOGICAL) return 'timestamp out of range';
       if (r.sClient !== NONE) {
         const why = this.origin(info, r.parent, r.sClient, r.sClock);
         if (why !== null) return why;
