@@ -130,12 +130,11 @@ export class MarkIndex {
     const kind = this.pendKind;
     if (kind === PEND_INSERT && lc !== AFTER_TOMBSTONES && p === this.pendP + this.pendN) {
       // Typing on right after the waiting text (the unit before is its last): one insert of both
-      // moves every boundary as the two in turn would, unless a boundary is anchored after that
-      // unit (a mark added since would have applied the waiting insert).
-      if (this.after.get(lc)?.get(lc === NO_CLIENT ? 0 : lk) === undefined) {
-        this.pendN += n;
-        return;
-      }
+      // moves every boundary as the two in turn would. No boundary is anchored after a unit of
+      // the waiting text: those units are newer than the index's marks, and `add` applies the
+      // waiting insert before it notes a new mark's anchors.
+      this.pendN += n;
+      return;
     }
     if (kind !== PEND_NONE) this.flush();
     if (this.slots.b === 0) return;
