@@ -46,10 +46,32 @@ const ID_MASK = (1 << ID_BITS) - 1;
 
 /**
  * The client indexes of the items whose indexes do not fit {@link ID_BITS} bits (a document that
- * heard from more than a thousand replicas): `[client, olClient, orClient]`. Such items hold -1 in
- * {@link Item.ids}. Weak, so an item that is dropped takes its entry with it.
+ * heard from more than a thousand replicas). Such items hold -1 in {@link Item.ids} and their
+ * indexes here: packed into one number by {@link packWide} while each is below 2^17 (a 16-byte
+ * heap number per item rather than a 72-byte array), else as `[client, olClient, orClient]`.
+ * Weak, so an item that is dropped takes its entry with it.
  */
-const WIDE = new WeakMap<Item, [number, number, number]>();
+const WIDE = new WeakMap<Item, number | [number, number, number]>();
+
+/** Bits per client index in a {@link WIDE} number: three fit the 53 bits of a double exactly. */
+const WIDE_BITS = 17;
+const WIDE_BASE = 2 ** WIDE_BITS;
+
+/** The {@link WIDE} entry of three client indexes (origins may be {@link NO_CLIENT}). */
+function packWide(client: number, olClient: number, orClient: number): number | [number, number, number] {
+  if (client >= WIDE_BASE || olClient + 1 >= WIDE_BASE || orClient + 1 >= WIDE_BASE)
+    return [client, olClient, orClient];
+  return client + (olClient + 1) * WIDE_BASE + (orClient + 1) * WIDE_BASE * WIDE_BASE;
+}
+
+/** Client index `k` (0: own, 1: left origin's, 2: right origin's) of a {@link WIDE} entry. */
+function wideIndex(item: Item, k: 0 | 1 | 2): number {
+  const w = WIDE.get(item) as number | [number, number, number];
+  if (typeof w !== 'number') return w[k];
+  if (k === 0) return w % WIDE_BASE;
+  if (k === 1) return (Math.floor(w / WIDE_BASE) % WIDE_BASE) - 1;
+  return Math.floor(w / (WIDE_BASE * WIDE_BASE)) - 1;
+}
 
 /** The packed {@link Item.ids} of three client indexes, or -1 when one does not fit. */
 function packIds(client: number, olClient: number, orClient: number): number {
@@ -94,21 +116,21 @@ export class Item {
   ) {
     this.ids = packIds(client, olClient, orClient);
     this.content = content === null ? len : content;
-    if (this.ids < 0) WIDE.set(this, [client, olClient, orClient]);
+    if (this.ids < 0) WIDE.set(this, packWide(client, olClient, orClient));
   }
 
   /** Pack the three client indexes (or keep them in {@link WIDE} when one does not fit). */
   private setIds(client: number, olClient: number, orClient: number): void {
     const was = this.ids;
     this.ids = packIds(client, olClient, orClient);
-    if (this.ids < 0) WIDE.set(this, [client, olClient, orClient]);
+    if (this.ids < 0) WIDE.set(this, packWide(client, olClient, orClient));
     else if (was < 0) WIDE.delete(this);
   }
 
   /** Replica (client index) that inserted the run. */
   get client(): number {
     const p = this.ids;
-    return p >= 0 ? p & ID_MASK : (WIDE.get(this) as [number, number, number])[0];
+    return p >= 0 ? p & ID_MASK : wideIndex(this, 0);
   }
   set client(c: number) {
     this.setIds(c, this.olClient, this.orClient);
@@ -117,7 +139,7 @@ export class Item {
   /** Client of the left origin of the first unit, or {@link NO_CLIENT} for the sequence start. */
   get olClient(): number {
     const p = this.ids;
-    return p >= 0 ? ((p >> ID_BITS) & ID_MASK) - 1 : (WIDE.get(this) as [number, number, number])[1];
+    return p >= 0 ? ((p >> ID_BITS) & ID_MASK) - 1 : wideIndex(this, 1);
   }
   set olClient(c: number) {
     this.setIds(this.client, c, this.orClient);
@@ -126,7 +148,7 @@ export class Item {
   /** Client of the right origin (shared by every unit), or {@link NO_CLIENT} for the sequence end. */
   get orClient(): number {
     const p = this.ids;
-    return p >= 0 ? (p >> (2 * ID_BITS)) - 1 : (WIDE.get(this) as [number, number, number])[2];
+    return p >= 0 ? (p >> (2 * ID_BITS)) - 1 : wideIndex(this, 2);
   }
   set orClient(c: number) {
     this.setIds(this.client, this.olClient, c);

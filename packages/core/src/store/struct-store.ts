@@ -19,10 +19,20 @@ export interface Struct {
 /** Maximum structs per chunk before it splits. */
 const CHUNK_MAX = 256;
 
-/** One client's structs in clock order. */
+/** The chunk list of a client holding no chunk (empty, or its one struct in {@link ClientRuns}). */
+const NO_CHUNKS: Struct[][] = [];
+
+/**
+ * One client's structs in clock order. A client holding a single struct keeps it in a field
+ * instead of a chunk in a chunk list: documents that heard from thousands of replicas hold one
+ * struct for most of them (a replica that typed one word, or set one key), and the two arrays
+ * would cost about 110 bytes per replica, more than the struct.
+ */
 export class ClientRuns {
-  /** Chunks of consecutive structs. */
-  private chunks: Struct[][] = [];
+  /** Chunks of consecutive structs ({@link NO_CHUNKS} while the client holds at most one). */
+  private chunks: Struct[][] = NO_CHUNKS;
+  /** The client's only struct while it holds exactly one (then {@link chunks} is empty). */
+  private solo: Struct | null = null;
   /** Next clock this client will use (= the sum of lengths). */
   next = 0;
   /**
@@ -45,7 +55,10 @@ export class ClientRuns {
     if (clock >= this.next || clock < 0) return undefined;
     const last = this.last;
     if (last !== null && last.clock <= clock && clock < last.clock + last.len) return last;
-    const chunk = this.chunks[this.chunkIndex(clock)] as Struct[];
+    const solo = this.solo;
+    if (solo !== null) return solo.clock <= clock && clock < solo.clock + solo.len ? solo : undefined;
+    const chunk = this.chunks[this.chunkIndex(clock)];
+    if (chunk === undefined) return undefined;
     const s = chunk[indexIn(chunk, clock)];
     if (s !== undefined) this.last = s;
     return s;
@@ -54,11 +67,17 @@ export class ClientRuns {
   /** Append a struct starting at `next`. */
   push(s: Struct): void {
     const chunk = this.chunks[this.chunks.length - 1];
+    const solo = this.solo;
     // New arrays as literals: V8 sizes them exactly, where a push into an empty array reserves
     // 17 slots. A document that heard from thousands of replicas holds one or two structs for
     // most of them, and pays for those slots per replica.
-    if (chunk === undefined) this.chunks = [[s]];
-    else if (chunk.length >= CHUNK_MAX) {
+    if (chunk === undefined) {
+      if (solo === null) this.solo = s;
+      else {
+        this.chunks = [[solo, s]];
+        this.solo = null;
+      }
+    } else if (chunk.length >= CHUNK_MAX) {
       // The full chunk grew by pushes (up to a third of its slots unused): keep an exact copy.
       this.chunks[this.chunks.length - 1] = chunk.slice();
       this.chunks.push([s]);
@@ -69,16 +88,24 @@ export class ClientRuns {
   /** Fill an empty client with structs in clock order that tile `0 .. n-1` (snapshot loading). */
   load(structs: Struct[]): void {
     this.last = null;
-    if (structs.length > 0 && structs.length <= CHUNK_MAX && this.chunks.length === 0)
-      this.chunks = [structs.slice()];
-    else
-      for (let i = 0; i < structs.length; i += CHUNK_MAX) this.chunks.push(structs.slice(i, i + CHUNK_MAX));
+    if (structs.length === 1) this.solo = structs[0] as Struct;
+    else if (structs.length > 1 && structs.length <= CHUNK_MAX) this.chunks = [structs.slice()];
+    else if (structs.length > 0) {
+      const chunks: Struct[][] = [];
+      for (let i = 0; i < structs.length; i += CHUNK_MAX) chunks.push(structs.slice(i, i + CHUNK_MAX));
+      this.chunks = chunks;
+    }
     const last = structs[structs.length - 1];
     this.next = last === undefined ? 0 : last.clock + last.len;
   }
 
   /** Insert `right` (the tail cut from `left`) just after `left`. */
   insertAfter(left: Struct, right: Struct): void {
+    if (this.solo !== null) {
+      this.chunks = [[this.solo, right]];
+      this.solo = null;
+      return;
+    }
     const chunks = this.chunks;
     const lo = this.chunkIndex(left.clock);
     const chunk = chunks[lo] as Struct[];
@@ -101,9 +128,14 @@ export class ClientRuns {
   /** Remove `s` (after its clocks were merged into its left neighbour). */
   remove(s: Struct): void {
     if (this.last === s) this.last = null;
+    if (this.solo !== null) {
+      if (this.solo === s) this.solo = null;
+      return;
+    }
     const chunks = this.chunks;
     const lo = this.chunkIndex(s.clock);
-    const chunk = chunks[lo] as Struct[];
+    const chunk = chunks[lo];
+    if (chunk === undefined) return;
     const i = chunk.indexOf(s);
     if (i < 0) return;
     chunk.splice(i, 1);
@@ -115,7 +147,7 @@ export class ClientRuns {
    * client's structs without a callback per struct.
    */
   get chunkList(): readonly (readonly Struct[])[] {
-    return this.chunks;
+    return this.solo === null ? this.chunks : [[this.solo]];
   }
 
   /**
@@ -124,6 +156,10 @@ export class ClientRuns {
    */
   forEachFrom(from: number, fn: (s: Struct) => void): void {
     if (from >= this.next || from < 0) return;
+    if (this.solo !== null) {
+      fn(this.solo);
+      return;
+    }
     const chunks = this.chunks;
     let ci = this.chunkIndex(from);
     let i = indexIn(chunks[ci] as Struct[], from);
@@ -148,15 +184,64 @@ export class ClientRuns {
 
   /** Number of structs. */
   get size(): number {
-    let n = 0;
+    let n = this.solo === null ? 0 : 1;
     for (const c of this.chunks) n += c.length;
     return n;
   }
 }
 
+/**
+ * The runs of every client, by client index. Indexes are small and handed out in order, so an
+ * array holds them: about 8 bytes per client where a `Map` takes about 37, which counts in a
+ * document that heard from thousands of replicas. Iterates in index order.
+ */
+export class ClientTable {
+  private readonly byIndex: (ClientRuns | undefined)[] = [];
+  private count = 0;
+
+  /** The runs of client index `client`, or undefined when it has none yet. */
+  get(client: number): ClientRuns | undefined {
+    return this.byIndex[client];
+  }
+
+  /** Number of clients with runs. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The runs of `client`, created on first use. */
+  ensure(client: number): ClientRuns {
+    let r = this.byIndex[client];
+    if (r === undefined) {
+      if (!Number.isInteger(client) || client < 0) throw new RangeError(`not a client index: ${client}`);
+      while (this.byIndex.length < client) this.byIndex.push(undefined);
+      r = new ClientRuns();
+      this.byIndex[client] = r;
+      this.count++;
+    }
+    return r;
+  }
+
+  /** The client indexes with runs, ascending. */
+  *keys(): IterableIterator<number> {
+    const all = this.byIndex;
+    for (let i = 0; i < all.length; i++) if (all[i] !== undefined) yield i;
+  }
+
+  /** `[client index, runs]` of every client with runs, by ascending index. */
+  *[Symbol.iterator](): IterableIterator<[number, ClientRuns]> {
+    const all = this.byIndex;
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i];
+      if (r !== undefined) yield [i, r];
+    }
+  }
+}
+
 /** All structs of a document, by client. */
 export class StructStore {
-  readonly clients = new Map<number, ClientRuns>();
+  /** The runs of every client, by client index. */
+  readonly clients = new ClientTable();
 
   /** The next clock of `client` (0 when unknown). */
   getState(client: number): number {
@@ -170,12 +255,7 @@ export class StructStore {
 
   /** The runs of `client`, created on first use. */
   runs(client: number): ClientRuns {
-    let r = this.clients.get(client);
-    if (r === undefined) {
-      r = new ClientRuns();
-      this.clients.set(client, r);
-    }
-    return r;
+    return this.clients.ensure(client);
   }
 
   /** Append a struct that starts at its client's next clock. */

@@ -31,6 +31,11 @@ describe('Item fields', () => {
       [1024, 5, NO_CLIENT],
       [7, 4000, 1022],
       [7, NO_CLIENT, 70000],
+      // The largest indexes packed into one number, and the first ones that are not.
+      [131071, 131070, 131070],
+      [131072, 0, NO_CLIENT],
+      [5, 131071, NO_CLIENT],
+      [5, NO_CLIENT, 2 ** 40],
     ] as const) {
       const it = new Item(client, 10, 4, ol, 3, or, 9, 'abcd');
       expect([it.client, it.olClient, it.orClient]).toEqual([client, ol, or]);
