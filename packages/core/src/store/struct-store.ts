@@ -286,7 +286,8 @@ export class StructStore {
 export function probe(offset: number, span: number, last: number): number {
   if (!(span > 0)) return 0;
   const g = Math.floor((offset * (last + 1)) / span);
-  return g > last ? last : g >= 0 ? g : 0;
+  if (!(g >= 0)) return 0; // negative or NaN
+  return g > last ? last : g;
 }
 
 /**
