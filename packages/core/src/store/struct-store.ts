@@ -287,7 +287,7 @@ export function probe(offset: number, span: number, last: number): number {
   if (!(span > 0)) return 0;
   const g = Math.floor((offset * (last + 1)) / span);
   if (!(g >= 0)) return 0; // negative or NaN
-  return g > last ? last : g;
+  return Math.min(g, last);
 }
 
 /**
