@@ -11,14 +11,19 @@ import type { CausalForwardingOptions, CausalStamp } from './causal-types.js';
 
 /** How far one node's forwards of a document were taken in: its epoch and sequence number. */
 export interface Position {
+  /** The node's epoch for the document. */
   epoch: number;
+  /** Its forwards taken in, in that epoch. */
   seq: number;
 }
 
 /** A received forward held until what it follows is here. */
 export interface Held {
+  /** The stamp it came with. */
   readonly stamp: CausalStamp;
+  /** Its update's size (counted against `maxHeldBytes`). */
   readonly bytes: number;
+  /** Take it in and acknowledge it. */
   readonly deliver: () => void;
   /** A fill from the sender arrived after this forward: everything it could follow is here. */
   filled: boolean;
@@ -28,12 +33,17 @@ export interface Held {
 export interface DocCausal {
   /** When it was last used (`CausalDocs` use number): eviction takes the oldest first. */
   used: number;
+  /** This node's epoch for the document. */
   readonly epoch: number;
+  /** This node's forwards of it in that epoch. */
   sent: number;
+  /** How far each other node's forwards of it were taken in here (the receive frontier). */
   readonly recv: Map<NodeId, Position>;
   /** Peers that may lack data this node holds outside any frontier. */
   readonly untracked: Set<NodeId>;
+  /** Forwards held, per sender, in arrival order. */
   readonly held: Map<NodeId, Held[]>;
+  /** The pull timer due to each sender (see `CausalPulls`). */
   readonly pulls: Map<NodeId, TimerHandle>;
   /** Senders a forward of which was dropped (over `maxHeld`): pulled from even with nothing held. */
   readonly owed: Set<NodeId>;

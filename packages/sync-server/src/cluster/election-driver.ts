@@ -52,6 +52,7 @@ export function createNodeElection(
 export interface ElectionDriverOptions {
   /** This node (for the logs). */
   readonly nodeId: NodeId;
+  /** Sets the machine's timers and tells it the time. */
   readonly scheduler: Scheduler;
   /** Send an election message to a peer (dropped while the link to it is down). */
   readonly send: (to: NodeId, message: ElectionMessage) => void;

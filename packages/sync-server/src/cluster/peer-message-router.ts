@@ -5,7 +5,7 @@
  * the host, and everything else to the election. It answers peers' sync requests too, holding a
  * request while this node's link to the asker is down (see {@link HeldSyncRequests}).
  *
- * Not trusted to be bug-free even so: acknowledgements count only for the update and document
+ * Even an authenticated peer may be buggy: acknowledgements count only for the update and document
  * they name, and snapshot numbering messages only from the leader of their term.
  */
 import { DecodeError } from '@accord/core/protocol';
@@ -20,9 +20,13 @@ import type { WitnessRole } from './witness-role.js';
 
 /** What a {@link PeerMessageRouter} routes to. */
 export interface PeerMessageRouterOptions {
+  /** Takes in peers' presence. */
   readonly host: ReplicaHost;
+  /** The started node's parts. */
   readonly parts: ReplicaParts;
+  /** The node's election (messages of no other part go to its machine). */
   readonly election: ElectionDriver;
+  /** The node's quorum reads (peers' sync replies answer them). */
   readonly reads: QuorumReads;
   /** The cluster's witness replicas. */
   readonly witnesses: ReadonlySet<NodeId>;
@@ -36,6 +40,7 @@ export interface PeerMessageRouterOptions {
   readonly linkDown: (peer: NodeId) => boolean;
   /** Send `m` to `to`, splitting a payload too large for one peer frame. */
   readonly send: (to: NodeId, m: ClusterMessage) => void;
+  /** The scheduler's clock. */
   readonly now: () => number;
 }
 

@@ -24,9 +24,13 @@ import { WriteReplication } from './write-replication.js';
 
 /** The parts of a started cluster node (see the module comment). */
 export interface ReplicaParts {
+  /** Ordered snapshot numbering. */
   readonly snapshots: SnapshotReplication;
+  /** The compare-and-set register. */
   readonly register: RegisterReplication;
+  /** Client writes out, peers' writes in. */
   readonly writes: WriteReplication;
+  /** Catch-up with full peers by state-vector exchange. */
   readonly catchUp: CatchUp;
   /** Takes in witnesses' hand-overs; null on a witness and in a cluster without witnesses. */
   readonly intake: WitnessIntake | null;
@@ -36,11 +40,15 @@ export interface ReplicaParts {
 
 /** What {@link createReplicaParts} builds the parts from. */
 export interface ReplicaPartsContext {
+  /** The replicator's options. */
   readonly options: ClusterReplicatorOptions;
+  /** Members, witnesses, full peers and quorum sizes. */
   readonly membership: ClusterMembership;
   /** Whether this node is a witness replica (it keeps no documents). */
   readonly isWitness: boolean;
+  /** The relay node the parts serve. */
   readonly host: ReplicaHost;
+  /** Timers of every part. */
   readonly scheduler: Scheduler;
   /** The node's quorum reads (witness hand-overs answer them too). */
   readonly reads: QuorumReads;
