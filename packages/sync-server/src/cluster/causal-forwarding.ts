@@ -30,9 +30,12 @@
  * callbacks. Bounded: at most `maxDocs` documents tracked (the least recently used without held
  * forwards are forgotten), at most `maxHeld` forwards and `maxHeldBytes` bytes held; a forward
  * over that bound is dropped unacknowledged and comes back through the sender's pull answer.
+ * The per-document state and its bound live in `causal-docs.ts`, the pulls' timers in
+ * `causal-pulls.ts`.
  */
 import type { NodeId } from '../election/types.js';
-import type { TimerHandle } from '../time/scheduler.js';
+import { CausalDocs, type DocCausal, type Held, type Position, waitsOn } from './causal-docs.js';
+import { CausalPulls } from './causal-pulls.js';
 import type { CausalForwardingOptions, CausalMark, CausalStamp, ReceiveOutcome } from './causal-types.js';
 import {
   advancePosition,
@@ -51,57 +54,21 @@ export type {
 } from './causal-types.js';
 export type { EntryVerdict, StampedEntry } from './witness-entries.js';
 
-interface Position {
-  epoch: number;
-  seq: number;
-}
-
-interface Held {
-  readonly stamp: CausalStamp;
-  readonly bytes: number;
-  readonly deliver: () => void;
-  /** A fill from the sender arrived after this forward: everything it could follow is here. */
-  filled: boolean;
-}
-
-interface DocCausal {
-  /** When it was last used ({@link CausalForwarding} use number): eviction takes the oldest first. */
-  used: number;
-  readonly epoch: number;
-  sent: number;
-  readonly recv: Map<NodeId, Position>;
-  /** Peers that may lack data this node holds outside any frontier. */
-  readonly untracked: Set<NodeId>;
-  readonly held: Map<NodeId, Held[]>;
-  readonly pulls: Map<NodeId, TimerHandle>;
-  /** Senders a forward of which was dropped (over `maxHeld`): pulled from even with nothing held. */
-  readonly owed: Set<NodeId>;
-  /** When (a {@link CausalForwarding} event number) the earliest pull to each peer not answered yet was sent. */
-  readonly pullSentAt: Map<NodeId, number>;
-  /** Peers that left a pull unanswered for `silentMs`: taken for down by the witness entry rules. */
-  readonly silent: Set<NodeId>;
-  /** For each peer, when the pull its last answer answered was sent (see {@link CausalForwarding.assess}). */
-  readonly filledAt: Map<NodeId, number>;
-  /** When each witness entry still blocked was first seen, by `origin:epoch:seq`. */
-  readonly blockedSince: Map<string, number>;
-}
-
 /** Witness entries remembered as blocked, per document (the oldest are forgotten first). */
 const MAX_BLOCKED_PER_DOC = 1024;
 
 /** One node's causal forwarding state, for every document it forwards or receives. */
 export class CausalForwarding {
   private readonly o: CausalForwardingOptions;
-  private readonly docs = new Map<string, DocCausal>();
+  private readonly docs: CausalDocs;
+  private readonly pulls: CausalPulls;
   private heldCount = 0;
   private heldBytes = 0;
-  /** Counts document uses (see `DocCausal.used`). */
-  private uses = 0;
-  /** Numbers pulls sent and witness entries first seen blocked, to tell which came first. */
-  private events = 0;
 
   constructor(options: CausalForwardingOptions) {
     this.o = options;
+    this.docs = new CausalDocs(options);
+    this.pulls = new CausalPulls(this.docs, options);
   }
 
   /** Forwards held now, over all documents (for health and tests). */
@@ -111,7 +78,7 @@ export class CausalForwarding {
 
   /** Stamp a forward of a client write to `docId` (one number for the whole broadcast). */
   stamp(docId: string): { epoch: number; seq: number; deps: CausalMark[] } {
-    const d = this.doc(docId);
+    const d = this.docs.use(docId);
     d.sent++;
     const deps: CausalMark[] = [];
     for (const [node, p] of d.recv) deps.push({ node, epoch: p.epoch, seq: p.seq });
@@ -123,7 +90,7 @@ export class CausalForwarding {
    * witness's copy of a forward asks its eventual reader, whoever that is, to pull first).
    */
   mustPullAny(docId: string): boolean {
-    const d = this.docs.get(docId);
+    const d = this.docs.peek(docId);
     return d === undefined || d.untracked.size > 0;
   }
 
@@ -131,7 +98,7 @@ export class CausalForwarding {
   mustPull(docId: string, peer: NodeId): boolean {
     // Read only (asked once per peer per forward): a document not tracked yet would start
     // marked toward every peer.
-    return this.docs.get(docId)?.untracked.has(peer) ?? true;
+    return this.docs.peek(docId)?.untracked.has(peer) ?? true;
   }
 
   /**
@@ -145,7 +112,7 @@ export class CausalForwarding {
     bytes: number,
     deliver: () => void,
   ): ReceiveOutcome {
-    const d = this.doc(docId);
+    const d = this.docs.use(docId);
     let queue = d.held.get(from);
     const h: Held = { stamp, bytes, deliver, filled: false };
     if (queue === undefined && this.ready(d, from, h)) {
@@ -163,7 +130,7 @@ export class CausalForwarding {
       // the retry asks again while anything is owed. Pulling at once per dropped forward made an
       // overloaded node send a pull (and its sender compute a difference) per forward over the bound.
       d.owed.add(from);
-      if (!d.pulls.has(from)) this.schedulePull(docId, d, from, 0);
+      if (!d.pulls.has(from)) this.pulls.schedule(docId, d, from, 0);
       return 'dropped';
     }
     if (queue === undefined) {
@@ -175,7 +142,7 @@ export class CausalForwarding {
     this.heldBytes += bytes;
     // A gap in the sender's own forwards or data outside its frontier: nothing to wait for.
     const ownGap = stamp.pull || !this.followsOwn(d, from, stamp);
-    this.schedulePull(docId, d, from, ownGap ? 0 : (this.o.waitMs ?? 50));
+    this.pulls.schedule(docId, d, from, ownGap ? 0 : (this.o.waitMs ?? 50));
     return 'held';
   }
 
@@ -188,7 +155,7 @@ export class CausalForwarding {
    * so it owes them a pull too.
    */
   filled(from: NodeId, docId: string, frontier: readonly CausalMark[], untracked: readonly NodeId[]): void {
-    const d = this.doc(docId);
+    const d = this.docs.use(docId);
     for (const m of frontier) {
       if (m.node === this.o.self) continue;
       const r = d.recv.get(m.node);
@@ -205,10 +172,10 @@ export class CausalForwarding {
     if (sentAt !== undefined) d.filledAt.set(from, sentAt);
     d.pullSentAt.delete(from);
     d.silent.delete(from);
-    this.cancelPull(d, from);
+    this.pulls.cancel(d, from);
     this.release(d);
     // Forwards that arrived after the answer may still miss something: the usual wait, then a pull.
-    if (this.waitsOn(d, from)) this.schedulePull(docId, d, from, this.o.waitMs ?? 50);
+    if (waitsOn(d, from)) this.pulls.schedule(docId, d, from, this.o.waitMs ?? 50);
   }
 
   /**
@@ -218,7 +185,7 @@ export class CausalForwarding {
    * going round forever). `peer` then holds everything this node has, so it is owed no pull.
    */
   answer(peer: NodeId, docId: string): { frontier: CausalMark[]; untracked: NodeId[] } {
-    const d = this.doc(docId);
+    const d = this.docs.use(docId);
     d.untracked.delete(peer);
     const frontier: CausalMark[] = [{ node: this.o.self, epoch: d.epoch, seq: d.sent }];
     for (const [node, p] of d.recv) frontier.push({ node, epoch: p.epoch, seq: p.seq });
@@ -227,7 +194,7 @@ export class CausalForwarding {
 
   /** Data of `docId` outside any frontier was taken in (catch-up, a quorum read, a witness). */
   untracked(docId: string): void {
-    const d = this.doc(docId);
+    const d = this.docs.use(docId);
     for (const p of this.o.peers) d.untracked.add(p);
   }
 
@@ -249,7 +216,7 @@ export class CausalForwarding {
    * Read only as to the frontier: {@link commitEntry} counts an entry once it was taken in.
    */
   assess(docId: string, entries: readonly StampedEntry[], present: (i: number) => boolean): EntryVerdict[] {
-    const d = this.doc(docId);
+    const d = this.docs.use(docId);
     const recv = new Map<NodeId, Position>();
     for (const [node, p] of d.recv) recv.set(node, { epoch: p.epoch, seq: p.seq });
     const ctx = this.entryContext(d);
@@ -264,7 +231,7 @@ export class CausalForwarding {
       }
       blocked.push(key);
       if (!d.blockedSince.has(key)) {
-        d.blockedSince.set(key, ++this.events);
+        d.blockedSince.set(key, this.docs.nextEvent());
         if (d.blockedSince.size > MAX_BLOCKED_PER_DOC) {
           const oldest = d.blockedSince.keys().next().value as string;
           d.blockedSince.delete(oldest);
@@ -277,14 +244,14 @@ export class CausalForwarding {
       for (const p of this.o.peers) {
         if (blocked.every((key) => ctx.answeredSince(p, key))) continue;
         d.owed.add(p);
-        if (!d.pulls.has(p)) this.schedulePull(docId, d, p, 0);
+        if (!d.pulls.has(p)) this.pulls.schedule(docId, d, p, 0);
       }
     return verdicts;
   }
 
   /** A witness's entry of `docId` that {@link assess} found present or ready was taken in: count it. */
   commitEntry(docId: string, entry: StampedEntry): void {
-    advancePosition(this.doc(docId).recv, entry);
+    advancePosition(this.docs.use(docId).recv, entry);
   }
 
   /** `peer`'s link to this node went down: forwards held from it are dropped (it resends or catch-up brings them). */
@@ -299,7 +266,7 @@ export class CausalForwarding {
       d.owed.delete(peer);
       d.pullSentAt.delete(peer); // lost with the link
       d.silent.delete(peer);
-      this.cancelPull(d, peer);
+      this.pulls.cancel(d, peer);
       this.release(d);
     }
   }
@@ -310,51 +277,6 @@ export class CausalForwarding {
     this.docs.clear();
     this.heldCount = 0;
     this.heldBytes = 0;
-  }
-
-  private doc(docId: string): DocCausal {
-    let d = this.docs.get(docId);
-    if (d !== undefined) {
-      // A use number, not a move to the map's end: deleting and inserting a key on every forward
-      // and receive cost more than the whole rest of the lookup.
-      d.used = ++this.uses;
-      return d;
-    }
-    d = {
-      used: ++this.uses,
-      epoch: this.o.newEpoch(),
-      sent: 0,
-      recv: new Map(),
-      untracked: new Set(this.o.peers),
-      held: new Map(),
-      pulls: new Map(),
-      owed: new Set(),
-      pullSentAt: new Map(),
-      silent: new Set(),
-      filledAt: new Map(),
-      blockedSince: new Map(),
-    };
-    this.docs.set(docId, d);
-    this.evict();
-    return d;
-  }
-
-  /**
-   * Over `maxDocs`: forget the least recently used documents with nothing held, pulled or owed,
-   * down to 15/16 of the bound (one sort per `maxDocs / 16` new documents, not one per document).
-   */
-  private evict(): void {
-    const max = this.o.maxDocs ?? 10_000;
-    if (this.docs.size <= max) return;
-    const idle: [string, number][] = [];
-    for (const [id, d] of this.docs)
-      if (d.held.size === 0 && d.pulls.size === 0 && d.owed.size === 0) idle.push([id, d.used]);
-    idle.sort((a, b) => a[1] - b[1]);
-    const target = max - Math.floor(max / 16);
-    for (const [id] of idle) {
-      if (this.docs.size <= target) return;
-      this.docs.delete(id);
-    }
   }
 
   private ready(d: DocCausal, from: NodeId, h: Held): boolean {
@@ -417,52 +339,9 @@ export class CausalForwarding {
         }
         if (q.length === 0) {
           d.held.delete(from);
-          if (!d.owed.has(from)) this.cancelPull(d, from);
+          if (!d.owed.has(from)) this.pulls.cancel(d, from);
         }
       }
     }
-  }
-
-  private schedulePull(docId: string, d: DocCausal, from: NodeId, delayMs: number): void {
-    const pending = d.pulls.get(from);
-    if (pending !== undefined) {
-      if (delayMs > 0) return;
-      pending.cancel();
-    }
-    d.pulls.set(
-      from,
-      this.o.scheduler.setTimer(delayMs, () => {
-        d.pulls.delete(from);
-        if (this.docs.get(docId) !== d || !this.waitsOn(d, from)) return;
-        if (!d.pullSentAt.has(from)) {
-          const sent = ++this.events;
-          d.pullSentAt.set(from, sent);
-          // A peer behind a silent partition keeps its link up for a while: once it leaves this
-          // pull unanswered for `silentMs`, the witness entry rules take it for down.
-          this.o.scheduler.setTimer(this.o.silentMs ?? 100, () => {
-            if (this.docs.get(docId) === d && d.pullSentAt.get(from) === sent) d.silent.add(from);
-          });
-        }
-        this.o.pull(from, docId);
-        // Unanswered (a lost link, a lost message): ask again while something is still held.
-        d.pulls.set(
-          from,
-          this.o.scheduler.setTimer(this.o.retryMs ?? 1000, () => {
-            d.pulls.delete(from);
-            if (this.docs.get(docId) === d && this.waitsOn(d, from)) this.schedulePull(docId, d, from, 0);
-          }),
-        );
-      }),
-    );
-  }
-
-  /** Whether something from `from` is held or was dropped (a pull from it is still needed). */
-  private waitsOn(d: DocCausal, from: NodeId): boolean {
-    return d.held.has(from) || d.owed.has(from);
-  }
-
-  private cancelPull(d: DocCausal, from: NodeId): void {
-    d.pulls.get(from)?.cancel();
-    d.pulls.delete(from);
   }
 }

@@ -1,32 +1,32 @@
 /**
  * The networked cluster layer of a relay node, plugged in through the relay's `Replicator` seam:
- * it drives the pure election state machine of the configured algorithm ({@link ElectionAlgorithm}) on a real scheduler over authenticated {@link PeerLinks},
- * persists term and vote in the node's SQLite (`meta` table, fsynced) before sending anything
- * that depends on them, acknowledges a client update once W nodes hold it durably, answers joins
- * from R nodes, and catches peers up by state-vector exchange whenever a link comes up
- * ({@link CatchUp}).
+ * it drives the pure election state machine of the configured algorithm ({@link ElectionAlgorithm})
+ * on a real scheduler over authenticated {@link PeerLinks}, persists term and vote in the node's
+ * SQLite (`meta` table, fsynced) before sending anything that depends on them, acknowledges a
+ * client update once W nodes hold it durably, answers joins from R nodes, and catches peers up by
+ * state-vector exchange whenever a link comes up (`CatchUp`).
  *
  * Even an authenticated peer is not trusted to be bug-free: the codec range-checks every field,
  * acknowledgements count only for the update and document they name, snapshot messages count
  * only from the leader of their term, and a handler or timer that throws is logged and costs its
  * link (or its timer), never the process.
  *
- * Ordered snapshot numbering runs in {@link SnapshotReplication}. Not here: dynamic membership.
+ * This class holds the node together: who is in the cluster comes from `cluster-membership.ts`,
+ * the election steps are carried out by {@link ElectionDriver}, the parts a started node runs are
+ * built by {@link createReplicaParts}, and peers' messages are routed by {@link PeerMessageRouter}.
+ * Ordered snapshot numbering runs in `SnapshotReplication`. Not here: dynamic membership.
  */
 
 import {
   coversVector,
-  DecodeError,
   decodeStateVector,
   type PresenceEntry,
   type WriteConcern,
 } from '@accord/core/protocol';
 import type { ElectionAlgorithm } from '../election/algorithm.js';
-import { createElection } from '../election/create-election.js';
-import type { ElectionOutput, ElectionTimer, NodeId } from '../election/types.js';
-import { type CasOutcome, RegisterReplication } from '../register/register-replication.js';
+import type { ElectionEvent, NodeId } from '../election/types.js';
+import type { CasOutcome } from '../register/register-replication.js';
 import type { CasRequest } from '../register/register-state.js';
-import { RegisterStore } from '../register/register-store.js';
 import type {
   ClusterStatus,
   ReplicaHost,
@@ -35,55 +35,41 @@ import type {
   SnapshotNumber,
 } from '../relay/replicator.js';
 import { type ReadStateResult, ReplicationError } from '../relay/replicator.js';
-import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
-import { CatchUp } from './catch-up.js';
+import { RealScheduler, type Scheduler } from '../time/scheduler.js';
+import { type ClusterMembership, resolveMembership } from './cluster-membership.js';
 import type { ClusterReplicatorOptions } from './cluster-replicator-options.js';
+import { createNodeElection, ElectionDriver } from './election-driver.js';
 import { ELECTION_META_KEY, readPersisted } from './election-state.js';
 import { HeldSyncRequests } from './held-sync-requests.js';
-import { LinkLog } from './link-log.js';
 import type { ClusterMessage } from './messages.js';
 import { deriveClusterKey } from './peer-auth.js';
 import { DEFAULT_CLUSTER_LIMITS } from './peer-codec.js';
 import { peerFaultReporter } from './peer-faults.js';
 import { PeerLinks } from './peer-links.js';
+import { PeerMessageRouter } from './peer-message-router.js';
 import { QuorumReads } from './quorum-reads.js';
-import { SnapshotReplication } from './snapshot-replication.js';
+import { createReplicaParts, type ReplicaParts } from './replica-parts.js';
 import { sendSplit } from './split-payloads.js';
-import { WitnessIntake } from './witness-intake.js';
-import { readAcrossWitnesses, resolveWitnessQuorum, type WitnessQuorum } from './witness-quorum.js';
 import { WitnessRole } from './witness-role.js';
-import { WriteReplication } from './write-replication.js';
 
 /** {@link Replicator} for a node of an N-node cluster. */
 export class ClusterReplicator implements Replicator {
   private readonly opts: ClusterReplicatorOptions;
   private readonly scheduler: Scheduler;
-  private readonly members: NodeId[];
-  private readonly quorum: WitnessQuorum;
-  /** Whether (and how) joins read through the witnesses too; null: full replicas only. */
-  private readonly readsAcross: { nodes: number } | null;
-  private readonly witnesses: ReadonlySet<NodeId>;
-  /** Peers that keep documents (every peer but the witnesses): reads and catch-up go to them. */
-  private readonly fullPeers: NodeId[];
+  /** Members, witnesses, full peers and quorum sizes. */
+  private readonly membership: ClusterMembership;
   /** Set by `start` when this node is a witness. */
   private witness: WitnessRole | null = null;
-  /** Set by `start` on a full replica of a cluster with witnesses: takes in their hand-overs. */
-  private intake: WitnessIntake | null = null;
   private readonly reads: QuorumReads;
   /** Sync requests from peers our link to was down when they asked, answered when it is up. */
   private readonly heldRequests = new HeldSyncRequests();
-  private readonly timers = new Map<ElectionTimer, TimerHandle>();
   private readonly listeners = new Set<(e: ReplicatorEvent) => void>();
   private host: ReplicaHost | null = null;
-  private election: ElectionAlgorithm | null = null;
+  /** Carries out the election machine's steps (the machine is given to it by `start`). */
+  private readonly electionDriver: ElectionDriver;
   private links: PeerLinks | null = null;
-  /** Logs link changes and quorum loss at warn (set by `start`). */
-  private linkLog: LinkLog | null = null;
-  private snapshots: SnapshotReplication | null = null;
-  private catchUp: CatchUp | null = null;
-  private register: RegisterReplication | null = null;
-  /** Client writes out, peers' writes in (set by `start`). */
-  private writeRepl: WriteReplication | null = null;
+  /** Snapshots, register, writes, catch-up, witness intake, link log (set by `start`). */
+  private parts: ReplicaParts | null = null;
   private readonly maxPeerFrameBytes: number;
 
   constructor(options: ClusterReplicatorOptions) {
@@ -91,27 +77,20 @@ export class ClusterReplicator implements Replicator {
     deriveClusterKey(options.clusterSecret);
     this.opts = options;
     this.scheduler = options.scheduler ?? new RealScheduler();
-    this.members = [options.nodeId, ...options.peers.map((p) => p.id)].sort((a, b) => a - b);
-    this.witnesses = new Set(options.witnesses ?? []);
-    for (const w of this.witnesses)
-      if (!this.members.includes(w)) throw new RangeError(`witness ${w} is not a cluster member`);
-    this.fullPeers = options.peers.map((p) => p.id).filter((p) => !this.witnesses.has(p));
-    this.quorum = resolveWitnessQuorum(
-      this.members.length,
-      this.witnesses.size,
-      options.w ?? undefined,
-      options.r ?? undefined,
-    );
-    // An explicit --read-quorum keeps its meaning: that many full replicas.
-    this.readsAcross =
-      options.r === undefined || options.r === null ? readAcrossWitnesses(this.quorum) : null;
+    this.membership = resolveMembership(options);
     this.reads = new QuorumReads(this.scheduler);
     this.maxPeerFrameBytes = options.maxPeerFrameBytes ?? 32 * 1024 * 1024;
+    this.electionDriver = new ElectionDriver({
+      nodeId: options.nodeId,
+      scheduler: this.scheduler,
+      send: (to, message) => this.links?.send(to, message),
+      onEvent: (e, machine) => this.onElectionEvent(e, machine),
+    });
   }
 
   /** Whether this node is a witness replica. */
   get isWitness(): boolean {
-    return this.witnesses.has(this.opts.nodeId);
+    return this.membership.witnesses.has(this.opts.nodeId);
   }
 
   /** The bound peer-link port (after start). */
@@ -119,101 +98,48 @@ export class ClusterReplicator implements Replicator {
     return this.links?.port ?? 0;
   }
 
+  /** The election machine (null before `start` and after `stop`). */
+  private get election(): ElectionAlgorithm | null {
+    return this.electionDriver.current;
+  }
+
   async start(host: ReplicaHost): Promise<void> {
     this.host = host;
     const persisted = readPersisted(host.store.getMeta(ELECTION_META_KEY));
-    const [min, max] = this.opts.electionTimeoutMs ?? [300, 600];
-    this.election = createElection(
-      this.opts.election ?? 'bully',
-      {
-        ...(this.opts.candidates ? { candidates: this.opts.candidates } : {}),
-        id: this.opts.nodeId,
-        members: this.members,
-        heartbeatMs: this.opts.heartbeatMs ?? 50,
-        electionTimeoutMinMs: min,
-        electionTimeoutMaxMs: max,
-        canLead: !this.isWitness,
-        nonLeaders: [...this.witnesses],
-        ...(this.opts.leasePromiseMs !== undefined ? { leasePromiseMs: this.opts.leasePromiseMs } : {}),
-      },
-      persisted,
-    );
-    this.snapshots = new SnapshotReplication({
-      nodeId: this.opts.nodeId,
-      members: this.members,
+    this.electionDriver.use(
       host,
-      electionTerm: persisted.term,
-      send: (to, m) => this.send(to, m),
-      everyUpdates: this.opts.snapshotEveryUpdates ?? 200,
-      idleMs: this.opts.snapshotIdleMs ?? 0,
-      keepVersions: this.opts.keepSnapshots ?? 50,
-      keepsData: !this.isWitness,
-      setTimer: (ms, fn) => this.scheduler.setTimer(ms, fn),
-      onSnapshot: (docId) => {
-        for (const l of this.listeners) l({ kind: 'snapshot', docId });
-      },
-    });
-    this.register = new RegisterReplication({
-      nodeId: this.opts.nodeId,
-      members: this.members,
-      store: new RegisterStore(host.store),
-      send: (to, m) => this.links?.send(to, m),
-      setTimer: (ms, fn) => this.scheduler.setTimer(ms, fn),
-      election: () => {
-        const s = this.election?.status();
-        return { term: s?.term ?? 0, leader: s?.leader ?? null, isLeader: s?.role === 'leader' };
-      },
-      roundTimeoutMs: this.opts.registerTimeoutMs ?? 1000,
-      readLease: {
-        noteRead: () => this.election?.wantReadLease(this.scheduler.now()),
-        holds: (term) =>
-          this.election?.status().term === term && this.election.holdsReadLease(this.scheduler.now()),
-      },
-    });
-    this.writeRepl = new WriteReplication({
-      nodeId: this.opts.nodeId,
-      peers: this.opts.peers.map((p) => p.id),
-      fullPeers: this.fullPeers,
-      witnesses: this.witnesses,
-      keepsData: !this.isWitness,
-      quorum: this.quorum,
+      createNodeElection(this.opts, this.membership.members, this.membership.witnesses, persisted),
+    );
+    const parts = createReplicaParts({
+      options: this.opts,
+      membership: this.membership,
+      isWitness: this.isWitness,
       host,
       scheduler: this.scheduler,
-      timeoutMs: this.opts.replicateTimeoutMs ?? 5000,
+      reads: this.reads,
+      electionTerm: persisted.term,
+      election: () => this.election,
       send: (to, m) => this.links?.send(to, m),
+      sendLarge: (to, m) => this.send(to, m),
       sendFrame: (to, frame) => this.links?.sendFrame(to, frame),
       isUp: (peer) => this.links?.isUp(peer) ?? false,
-      sendLarge: (to, m) => this.send(to, m),
-      catchUp: () => this.catchUp,
-      noteUpdate: (docId) => this.snapshots?.noteUpdate(docId),
-    });
-    const catchUp = new CatchUp({
-      store: host.store,
-      scheduler: this.scheduler,
-      send: (to, m) => this.send(to, m),
-      // Catch-up brings data no forward's stamp describes.
-      ingest: (docId, update) => {
-        this.writeRepl?.untracked(docId);
-        return host.ingest(docId, update);
+      emit: (e) => {
+        for (const l of this.listeners) l(e);
       },
     });
-    this.catchUp = catchUp;
-    const causal = this.writeRepl.causalForwarding;
-    this.intake =
-      causal === null || this.witnesses.size === 0
-        ? null
-        : new WitnessIntake({
-            host,
-            coverage: (docId) => catchUp.coverage(docId),
-            causal,
-            untracked: (docId) => this.writeRepl?.untracked(docId),
-            reads: this.reads,
-            scheduler: this.scheduler,
-            send: (to, m) => this.send(to, m),
-          });
-    this.linkLog = new LinkLog(host.logger, this.quorum.w, {
-      openDocuments: () => host.openDocuments,
-      pendingWrites: () => this.writeRepl?.pending ?? 0,
+    this.parts = parts;
+    const router = new PeerMessageRouter({
+      host,
+      parts,
+      election: this.electionDriver,
+      reads: this.reads,
+      witnesses: this.membership.witnesses,
+      readsAcross: this.membership.readsAcross,
+      held: this.heldRequests,
+      witness: () => this.witness,
+      linkDown: (peer) => this.links !== null && !this.links.isUp(peer),
+      send: (to, m) => this.send(to, m),
+      now: () => this.scheduler.now(),
     });
     this.links = new PeerLinks({
       nodeId: this.opts.nodeId,
@@ -228,32 +154,32 @@ export class ClusterReplicator implements Replicator {
       coalesceMs: this.opts.coalesceMs ?? 1,
       maxFrameBytes: this.maxPeerFrameBytes,
       scheduler: this.opts.linkScheduler ?? this.scheduler,
-      onMessage: (from, m) => this.onMessage(from, m),
+      onMessage: (from, m) => router.route(from, m),
       onConnected: (peer) => {
         // First what an election round still needs from this peer (before any catch-up bulk).
         this.linkChanged(peer, 'up');
         // A join's read request sent while the link was down was lost with it: ask again. And
         // answer what the peer asked while this link was down (answers travel on it).
         this.reads.peerUp(peer);
-        for (const r of this.heldRequests.take(peer)) this.answerSync(peer, r.docId, r.reqId, r.stateVector);
+        router.answerHeld(peer);
         // A witness keeps no documents: no catch-up with it either way (its holder offers the
         // full replicas what it holds; see WitnessHolder).
         if (this.witness !== null) this.witness.holder.peerUp(peer);
-        else if (!this.witnesses.has(peer)) catchUp.start(peer);
+        else if (!this.membership.witnesses.has(peer)) parts.catchUp.start(peer);
         this.reforward(peer);
         this.resendPresence(peer);
       },
       // The peer's link to us is back: acks it sent while it had none were dropped, so forward
       // it again every write it is not known to hold (it acks duplicates; updates are idempotent).
       onInboundAuthenticated: (peer) => {
-        this.linkLog?.changed(peer, 'up');
+        this.parts?.linkLog.changed(peer, 'up');
         this.reforward(peer);
         // Its answers to a join's read travel on this link: one sent while it was down was lost.
         this.reads.peerUp(peer);
       },
       onInboundLost: (peer) => {
         this.host?.peerPresenceGone(peer);
-        this.writeRepl?.peerDown(peer);
+        this.parts?.writes.peerDown(peer);
         this.linkChanged(peer, 'down');
       },
       onFault: peerFaultReporter({
@@ -266,8 +192,8 @@ export class ClusterReplicator implements Replicator {
     if (this.isWitness) {
       this.witness = new WitnessRole({
         host,
-        fullPeers: this.fullPeers,
-        pruneAt: this.quorum.pruneAt,
+        fullPeers: this.membership.fullPeers,
+        pruneAt: this.membership.quorum.pruneAt,
         maxMarks: DEFAULT_CLUSTER_LIMITS.maxMembers,
         scheduler: this.scheduler,
         send: (to, m) => this.send(to, m),
@@ -279,12 +205,13 @@ export class ClusterReplicator implements Replicator {
       {
         election: persisted,
         algorithm: this.opts.election ?? 'bully',
-        members: this.members,
-        quorum: this.quorum,
+        members: this.membership.members,
+        quorum: this.membership.quorum,
       },
       'cluster starting',
     );
-    this.apply(this.election.start(this.scheduler.now()));
+    // Read again after the await, as before the split (a stop() meanwhile leaves null here).
+    this.electionDriver.apply((this.election as ElectionAlgorithm).start(this.scheduler.now()));
   }
 
   /**
@@ -295,7 +222,7 @@ export class ClusterReplicator implements Replicator {
    * timer can settle it, so no rejection goes unheard.
    */
   replicate(docId: string, update: Uint8Array, w?: WriteConcern): Promise<void> {
-    const writes = this.writeRepl;
+    const writes = this.parts?.writes ?? null;
     if (this.host === null || this.links === null || writes === null)
       return Promise.reject(new ReplicationError('replicator not started'));
     return writes.replicate(docId, update, w);
@@ -303,7 +230,9 @@ export class ClusterReplicator implements Replicator {
 
   /** Compare-and-set on `docId`'s register (see `Replicator.cas` and `RegisterReplication`). */
   cas(docId: string, req: CasRequest): Promise<CasOutcome> {
-    return this.register?.cas(docId, req) ?? Promise.resolve({ status: 'retry', ok: false, value: null });
+    return (
+      this.parts?.register.cas(docId, req) ?? Promise.resolve({ status: 'retry', ok: false, value: null })
+    );
   }
 
   readState(
@@ -313,13 +242,13 @@ export class ClusterReplicator implements Replicator {
   ): Promise<ReadStateResult> {
     // With witnesses that may answer (see readAcrossWitnesses), any N - W + 1 nodes make the
     // quorum; otherwise R full replicas do.
-    const across = this.readsAcross;
-    const need = (across?.nodes ?? this.quorum.r) - 1;
+    const across = this.membership.readsAcross;
+    const need = (across?.nodes ?? this.membership.quorum.r) - 1;
     const want = session === undefined ? undefined : { want: session, have: decodeStateVector(stateVector) };
     const covered = want === undefined || coversVector(want.have, want.want);
     if (need <= 0 && covered) return Promise.resolve({ updates: [], readQuorum: true });
     if (this.links === null) return Promise.resolve({ updates: [], readQuorum: need <= 0 });
-    const peers = across !== null ? this.opts.peers.map((p) => p.id) : this.fullPeers;
+    const peers = across !== null ? this.opts.peers.map((p) => p.id) : this.membership.fullPeers;
     return this.reads
       .begin(
         docId,
@@ -331,7 +260,7 @@ export class ClusterReplicator implements Replicator {
       )
       .then((result) => {
         // The relay takes these in: data no forward's stamp describes.
-        if (result.updates.length > 0) this.writeRepl?.untracked(docId);
+        if (result.updates.length > 0) this.parts?.writes.untracked(docId);
         return result;
       });
   }
@@ -351,7 +280,7 @@ export class ClusterReplicator implements Replicator {
   }
 
   snapshotOf(docId: string): SnapshotNumber {
-    return this.snapshots?.snapshotOf(docId) ?? { term: 0, seq: 0 };
+    return this.parts?.snapshots.snapshotOf(docId) ?? { term: 0, seq: 0 };
   }
 
   onEvent(listener: (event: ReplicatorEvent) => void): () => void {
@@ -365,38 +294,38 @@ export class ClusterReplicator implements Replicator {
       mode: 'cluster',
       election: this.opts.election ?? 'bully',
       role: s?.role ?? 'stopped',
-      members: this.members,
+      members: this.membership.members,
       peersConnected: this.links?.connected() ?? [],
-      writeQuorum: this.quorum.w,
-      readQuorum: this.quorum.r,
+      writeQuorum: this.membership.quorum.w,
+      readQuorum: this.membership.quorum.r,
       witness: this.isWitness,
-      witnesses: [...this.witnesses],
+      witnesses: [...this.membership.witnesses],
       ...(this.witness !== null ? this.witness.health() : {}),
-      pendingWrites: this.writeRepl?.pending ?? 0,
-      causalHeld: this.writeRepl?.held ?? 0,
-      registerReads: this.register?.readStats() ?? { lease: 0, confirmed: 0 },
+      pendingWrites: this.parts?.writes.pending ?? 0,
+      causalHeld: this.parts?.writes.held ?? 0,
+      registerReads: this.parts?.register.readStats() ?? { lease: 0, confirmed: 0 },
       // Catch-up runs between full replicas only (a witness hands over through its probes).
       catchingUp:
         this.witness !== null
           ? []
-          : (this.links?.connected().filter((p) => !this.witnesses.has(p) && !this.catchUp?.finished(p)) ??
-            []),
+          : (this.links
+              ?.connected()
+              .filter((p) => !this.membership.witnesses.has(p) && !this.parts?.catchUp.finished(p)) ?? []),
     };
   }
 
   async stop(): Promise<void> {
-    for (const t of this.timers.values()) t.cancel();
-    this.timers.clear();
-    this.writeRepl?.stop();
+    this.electionDriver.cancelTimers();
+    this.parts?.writes.stop();
     this.reads.stop();
-    this.register?.stop();
-    this.catchUp?.stopAll();
-    this.snapshots?.stepDown();
+    this.parts?.register.stop();
+    this.parts?.catchUp.stopAll();
+    this.parts?.snapshots.stepDown();
     this.witness?.stop();
     this.witness = null;
     await this.links?.stop();
     this.links = null;
-    this.election = null;
+    this.electionDriver.detach();
   }
 
   /** Send `m` to `to`, splitting a payload too large for one peer frame (see {@link sendSplit}). */
@@ -410,166 +339,22 @@ export class ClusterReplicator implements Replicator {
     const election = this.election;
     if (election === null) return;
     const now = this.scheduler.now();
-    this.linkLog?.changed(peer, change);
-    this.apply(change === 'up' ? election.peerUp(peer, now) : election.peerDown(peer, now));
+    this.parts?.linkLog.changed(peer, change);
+    this.electionDriver.apply(change === 'up' ? election.peerUp(peer, now) : election.peerDown(peer, now));
   }
 
-  /** Apply one election step: persist first, then timers, then messages, then events. */
-  private apply(out: ElectionOutput): void {
-    const host = this.host;
-    const machine = this.election;
-    if (host === null || machine === null) return;
-    if (out.persist !== undefined) host.store.setMeta(ELECTION_META_KEY, JSON.stringify(out.persist));
-    for (const { timer, delayMs } of out.timers) {
-      this.timers.get(timer)?.cancel();
-      this.timers.delete(timer);
-      if (delayMs === null) continue;
-      this.timers.set(
-        timer,
-        this.scheduler.setTimer(delayMs, () => {
-          this.timers.delete(timer);
-          if (this.election !== machine) return;
-          try {
-            this.apply(machine.fire(timer, this.scheduler.now()));
-          } catch (e) {
-            // A bug must not take the node down from inside a timer; it is logged loudly instead.
-            host.logger.error({ err: e, timer }, 'election timer failed');
-          }
-        }),
-      );
+  /** What leadership and term changes mean for the register, snapshot numbering and listeners. */
+  private onElectionEvent(e: ElectionEvent, machine: ElectionAlgorithm): void {
+    if (e.type === 'became-leader' || e.type === 'stepped-down' || e.type === 'term-changed')
+      this.parts?.register.reset();
+    if (e.type === 'became-leader') this.parts?.snapshots.lead(e.term);
+    else if (e.type === 'stepped-down') this.parts?.snapshots.stepDown();
+    else if (e.type === 'term-changed') {
+      this.parts?.snapshots.observeTerm(e.term);
+      if (machine.status().role !== 'leader') this.parts?.snapshots.stepDown();
     }
-    for (const { to, message } of out.send) this.links?.send(to, message);
-    for (const e of out.events) {
-      host.logger.info({ election: e, node: this.opts.nodeId }, `election ${e.type}`);
-      if (e.type === 'became-leader' || e.type === 'stepped-down' || e.type === 'term-changed')
-        this.register?.reset();
-      if (e.type === 'became-leader') this.snapshots?.lead(e.term);
-      else if (e.type === 'stepped-down') this.snapshots?.stepDown();
-      else if (e.type === 'term-changed') {
-        this.snapshots?.observeTerm(e.term);
-        if (machine.status().role !== 'leader') this.snapshots?.stepDown();
-      }
-      if (e.type === 'became-leader' || e.type === 'stepped-down' || e.type === 'leader-seen')
-        for (const l of this.listeners) l({ kind: 'status' });
-    }
-  }
-
-  /**
-   * Handle one message from an authenticated peer. Throwing here closes that peer's link (see
-   * {@link PeerLinks}), never the process.
-   */
-  private onMessage(from: NodeId, m: ClusterMessage): void {
-    const host = this.host;
-    const election = this.election;
-    if (host === null || election === null) return;
-    switch (m.type) {
-      case 'replicate':
-        if (this.witness !== null) {
-          this.witness.onReplicate(from, m);
-          return;
-        }
-        // A witness hands over in witness-offers only.
-        if (this.witnesses.has(from)) return;
-        // Catch-up traffic (id 0) is taken in only when it adds something: no room is loaded for
-        // a document already in sync. A forwarded write waits for what it follows.
-        this.writeRepl?.onReplicate(from, m);
-        return;
-      case 'causal-pull':
-        this.writeRepl?.answerPull(from, m.docId, m.stateVector);
-        return;
-      case 'causal-fill':
-        this.writeRepl?.takeFill(from, m);
-        return;
-      case 'witness-offer':
-        if (this.witnesses.has(from)) this.intake?.onOffer(from, m);
-        return;
-      case 'replicate-ack':
-        // An ack counts only for the update it names, in the document it names (on a witness:
-        // only for the probe it names).
-        if (this.witness !== null) this.witness.holder.acked(from, m.updateId, m.docId);
-        else this.writeRepl?.acked(from, m.docId, m.updateId);
-        return;
-      case 'replicate-acks':
-        // A write window's acks, each counting as its own `replicate-ack`.
-        for (const a of m.acks)
-          if (this.witness !== null) this.witness.holder.acked(from, a.updateId, a.docId);
-          else this.writeRepl?.acked(from, a.docId, a.updateId);
-        return;
-      case 'sync-request':
-        if (this.witness !== null && m.reqId !== 0 && this.readsAcross !== null) {
-          // A join's quorum read: the witness answers with what it still holds.
-          this.answerWitnessRead(from, m.docId, m.reqId);
-          return;
-        }
-        this.witness?.notToldOfWitness(from);
-        this.answerSync(from, m.docId, m.reqId, m.stateVector);
-        return;
-      case 'sync-reply':
-        if (this.witness !== null) return; // a witness asks nothing and takes in no documents
-        if (m.reqId !== 0) this.reads.answer(from, m.reqId, m.docId, m.update, m.stateVector);
-        this.catchUp?.onReply(from, m.docId, m.update, m.stateVector).catch((e: unknown) => {
-          host.logger.warn({ err: e, from, docId: m.docId }, 'catch-up reply not taken in');
-        });
-        return;
-      case 'presence':
-        host.peerPresence(from, m.docId, m.entries);
-        return;
-      case 'presence-reset':
-        host.peerPresenceGone(from);
-        return;
-      case 'register-prepare':
-      case 'register-promise':
-      case 'register-write':
-      case 'register-written':
-      case 'register-forward':
-      case 'register-forwarded':
-        this.register?.onMessage(from, m);
-        return;
-      case 'snapshot-query':
-      case 'snapshot-announce':
-        // Only the leader of the current term numbers snapshots: anything else is a stale or
-        // confused peer, and letting it raise our promise would stop snapshot numbering.
-        if (!this.isLeaderOf(from, m.type === 'snapshot-query' ? m.term : m.number.term)) return;
-        this.snapshots?.onMessage(from, m);
-        return;
-      case 'snapshot-answer':
-      case 'snapshot-reply':
-        this.snapshots?.onMessage(from, m);
-        return;
-      default:
-        this.apply(election.receive(from, m, this.scheduler.now()));
-    }
-  }
-
-  /** Whether `from` is the leader this node follows in `term`, its current term. */
-  private isLeaderOf(from: NodeId, term: number): boolean {
-    const s = this.election?.status();
-    return s !== undefined && s.term === term && s.leader === from;
-  }
-
-  private answerWitnessRead(from: NodeId, docId: string, reqId: number): void {
-    const witness = this.witness;
-    if (witness === null || (this.links !== null && !this.links.isUp(from))) return;
-    const entries = witness.answerRead(docId);
-    if (entries !== null) this.send(from, { type: 'witness-offer', docId, probeId: 0, reqId, entries });
-  }
-
-  private answerSync(from: NodeId, docId: string, reqId: number, stateVector: Uint8Array): void {
-    const catchUp = this.catchUp;
-    if (catchUp === null) return;
-    if (this.links !== null && !this.links.isUp(from)) {
-      // The answer would be dropped: hold the request until our link to the asker is up.
-      this.heldRequests.hold(from, { docId, reqId, stateVector });
-      return;
-    }
-    let reply: { update: Uint8Array; stateVector: Uint8Array };
-    try {
-      reply = catchUp.answer(docId, stateVector);
-    } catch (e) {
-      if (e instanceof DecodeError) return; // a malformed vector (or stored row): no answer
-      throw e;
-    }
-    this.send(from, { type: 'sync-reply', docId, reqId, ...reply });
+    if (e.type === 'became-leader' || e.type === 'stepped-down' || e.type === 'leader-seen')
+      for (const l of this.listeners) l({ kind: 'status' });
   }
 
   /**
@@ -580,7 +365,7 @@ export class ClusterReplicator implements Replicator {
    * are harmless: updates are idempotent and the tracker counts each node once.
    */
   private reforward(peer: NodeId): void {
-    this.writeRepl?.reforward(peer);
+    this.parts?.writes.reforward(peer);
   }
 
   /** Our link to `peer` came up: it forgets what presence we sent before and gets all of it anew. */
