@@ -174,14 +174,6 @@ export class ClientRuns {
     const chunks = this.chunks;
     let lo = 0;
     let hi = chunks.length - 1;
-    if (hi > 0) {
-      // First probe where equal chunks would put `clock` (as in indexIn), then binary search.
-      const first = ((chunks[0] as Struct[])[0] as Struct).clock;
-      const g = probe(clock - first, this.next - first, hi);
-      if (((chunks[g] as Struct[])[0] as Struct).clock > clock) hi = g - 1;
-      else if (g === hi || ((chunks[g + 1] as Struct[])[0] as Struct).clock > clock) return g;
-      else lo = g + 1;
-    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (((chunks[mid] as Struct[])[0] as Struct).clock <= clock) lo = mid;
@@ -279,33 +271,10 @@ export class StructStore {
   }
 }
 
-/**
- * Where `offset` falls among `last + 1` equal parts of `span`, clamped to `0 .. last` (0 when the
- * span is empty): the first probe of a search in clock order.
- */
-export function probe(offset: number, span: number, last: number): number {
-  if (!(span > 0)) return 0;
-  const g = Math.floor((offset * (last + 1)) / span);
-  if (!(g >= 0)) return 0; // negative or NaN
-  return Math.min(g, last);
-}
-
-/**
- * Index of the last struct of `chunk` (clock-ordered, non-empty, tiling its clock range) starting
- * at or before `clock`. The first probe is where `clock` would be if the structs were of equal
- * length (runs of one unit, as random edits leave them, are found by it), then binary search.
- */
+/** Index of the last struct of `chunk` (clock-ordered, non-empty) starting at or before `clock`. */
 function indexIn(chunk: readonly Struct[], clock: number): number {
   let a = 0;
   let b = chunk.length - 1;
-  if (b > 0) {
-    const first = (chunk[0] as Struct).clock;
-    const last = chunk[b] as Struct;
-    const g = probe(clock - first, last.clock + last.len - first, b);
-    if ((chunk[g] as Struct).clock > clock) b = g - 1;
-    else if (g === b || (chunk[g + 1] as Struct).clock > clock) return g;
-    else a = g + 1;
-  }
   while (a < b) {
     const mid = (a + b + 1) >> 1;
     if ((chunk[mid] as Struct).clock <= clock) a = mid;

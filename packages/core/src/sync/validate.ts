@@ -14,7 +14,7 @@ import { MAX_LOGICAL, MAX_WALL } from '../format/marks-bits.js';
 import { ContainerValue, NONE, type ParentRef, parentKey, type UpdateRecord } from '../format/records.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import { probe, type Struct } from '../store/struct-store.js';
+import type { Struct } from '../store/struct-store.js';
 
 /** What a planned-or-existing parent resolves to. */
 type ParentInfo = { kind: ContainerKind; obj: Container | null; key: string } | 'dead';
@@ -102,16 +102,6 @@ export class Validator {
     if (l === undefined) return undefined;
     let lo = 0;
     let hi = l.length - 1;
-    if (hi > 0) {
-      // First probe where equal records would put `clock` (one per unit, as random edits make
-      // them, is found at once), then binary search.
-      const first = (l[0] as UpdateRecord).clock;
-      const end = l[hi] as UpdateRecord;
-      const g = probe(clock - first, end.clock + end.len - first, hi);
-      if ((l[g] as UpdateRecord).clock > clock) hi = g - 1;
-      else if (g === hi || (l[g + 1] as UpdateRecord).clock > clock) lo = hi = g;
-      else lo = g + 1;
-    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if ((l[mid] as UpdateRecord).clock <= clock) lo = mid;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClientRuns, probe, type Struct, StructStore } from '../../src/store/struct-store.js';
+import { ClientRuns, type Struct, StructStore } from '../../src/store/struct-store.js';
 
 const run = (clock: number, len: number): Struct => ({ client: 0, clock, len });
 
@@ -44,18 +44,5 @@ describe('ClientTable', () => {
     expect(() => store.runs(-1)).toThrow(RangeError);
     expect(() => store.runs(1.5)).toThrow(RangeError);
     expect(store.clients.size).toBe(2);
-  });
-});
-
-describe('probe', () => {
-  it('puts an offset where equal parts would, clamped to the list, and 0 for an empty span', () => {
-    expect(probe(0, 100, 9)).toBe(0);
-    expect(probe(55, 100, 9)).toBe(5);
-    expect(probe(99, 100, 9)).toBe(9);
-    expect(probe(250, 100, 9)).toBe(9);
-    expect(probe(-3, 100, 9)).toBe(0);
-    expect(probe(5, 0, 9)).toBe(0);
-    expect(probe(5, -1, 9)).toBe(0);
-    expect(probe(Number.NaN, 10, 9)).toBe(0);
   });
 });
