@@ -36,14 +36,14 @@ export interface ClusterCodecLimits {
   maxPresenceEntryBytes?: number;
 }
 
-/** The default decoding limits. */
-export const DEFAULT_CLUSTER_LIMITS: ClusterCodecLimits = {
+/** The default decoding limits (frozen: they bound every relay process's peer decoding). */
+export const DEFAULT_CLUSTER_LIMITS: Readonly<ClusterCodecLimits> = Object.freeze({
   maxDocIdBytes: 512,
   maxPayloadBytes: 16 * 1024 * 1024,
   maxMembers: 64,
   maxPresenceEntries: 1024,
   maxPresenceEntryBytes: 64 * 1024,
-};
+});
 
 /**
  * The tag byte of every message type, written after the version byte. Append, never renumber:

@@ -515,3 +515,14 @@ describe('register peer messages', () => {
     ).toBe('invalid');
   });
 });
+
+describe('DEFAULT_CLUSTER_LIMITS', () => {
+  it('cannot be changed by an importer (it bounds every decode that passes no limits)', () => {
+    const limits = DEFAULT_CLUSTER_LIMITS as { maxMembers: number };
+    expect(Object.isFrozen(DEFAULT_CLUSTER_LIMITS)).toBe(true);
+    expect(() => {
+      limits.maxMembers = 1_000_000;
+    }).toThrow(TypeError);
+    expect(DEFAULT_CLUSTER_LIMITS.maxMembers).toBe(64);
+  });
+});
