@@ -70,6 +70,8 @@ export class ClusterReplicator implements Replicator {
   private links: PeerLinks | null = null;
   /** Snapshots, register, writes, catch-up, witness intake, link log (set by `start`). */
   private parts: ReplicaParts | null = null;
+  /** Bumped by every start and stop: a start that finds it changed after an await was stopped. */
+  private generation = 0;
   private readonly maxPeerFrameBytes: number;
 
   constructor(options: ClusterReplicatorOptions) {
@@ -104,6 +106,7 @@ export class ClusterReplicator implements Replicator {
   }
 
   async start(host: ReplicaHost): Promise<void> {
+    const generation = ++this.generation;
     this.host = host;
     const persisted = readPersisted(host.store.getMeta(ELECTION_META_KEY));
     this.electionDriver.use(
@@ -189,6 +192,8 @@ export class ClusterReplicator implements Replicator {
       }),
     });
     await this.links.start();
+    // Stopped while the links started: start no witness role and no election after the stop.
+    if (generation !== this.generation) return;
     if (this.isWitness) {
       this.witness = new WitnessRole({
         host,
@@ -210,7 +215,6 @@ export class ClusterReplicator implements Replicator {
       },
       'cluster starting',
     );
-    // Read again after the await, as before the split (a stop() meanwhile leaves null here).
     this.electionDriver.apply((this.election as ElectionAlgorithm).start(this.scheduler.now()));
   }
 
@@ -315,6 +319,7 @@ export class ClusterReplicator implements Replicator {
   }
 
   async stop(): Promise<void> {
+    this.generation++;
     this.electionDriver.cancelTimers();
     this.parts?.writes.stop();
     this.reads.stop();

@@ -136,6 +136,8 @@ export class PeerLinks {
   private readonly coalescer: WriteCoalescer;
   private readonly scheduler: Scheduler;
   private server: Server | null = null;
+  /** The listen in progress (settles once the server listens or failed to); null once done. */
+  private listening: Promise<void> | null = null;
   private secureContext: SecureContext | null = null;
   private stopped = false;
 
@@ -176,7 +178,7 @@ export class PeerLinks {
     }
     const server = createServer({ noDelay: true }, (s) => this.acceptInbound(s));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
+    this.listening = new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.listenPort, this.options.listenHost, () => {
         server.off('error', reject);
@@ -184,6 +186,13 @@ export class PeerLinks {
         resolve();
       });
     });
+    try {
+      await this.listening;
+    } finally {
+      this.listening = null;
+    }
+    // Stopped while listening: stop() waited for the listen and closes the server; dial nobody.
+    if (this.stopped) return;
     for (const peer of this.options.peers) {
       const o: Outbound = { peer, socket: null, writer: null, backoffMs: MIN_BACKOFF_MS, timer: null };
       this.outbound.set(peer.id, o);
@@ -222,6 +231,8 @@ export class PeerLinks {
     }
     for (const s of this.inbound) s.destroy();
     const server = this.server;
+    // A server still starting to listen would listen after a close made now: wait for it first.
+    await this.listening?.catch(() => {});
     if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
