@@ -18,22 +18,32 @@ const PACK_KEY = 2 ** 31;
 
 /**
  * `items` (small non-negative integers) sorted by `key` (non-negative), ties in their order:
- * packed into doubles and sorted natively when every key is an integer below 2^31 and there are
- * fewer than 2^21 items (no comparator call per step), else with a comparator.
+ * {@link sortByKeys} with the keys computed first.
  */
 export function sortByKey(items: Int32Array, key: (item: number) => number): Int32Array {
+  const keys = new Float64Array(items.length);
+  for (let k = 0; k < items.length; k++) keys[k] = key(items[k] as number);
+  return sortByKeys(items, keys);
+}
+
+/**
+ * `items` (small non-negative integers) sorted by `keys` (non-negative; `keys[k]` is the key of
+ * `items[k]`), ties in their order: packed into doubles and sorted natively when every key is an
+ * integer below 2^31 and there are fewer than 2^21 items (no comparator call per step), else with a
+ * comparator. Taking the keys rather than a function lets a caller sort without a closure over its
+ * data: V8 keeps a closure it is optimizing in the background alive, with everything it captures.
+ */
+export function sortByKeys(items: Int32Array, keys: ArrayLike<number>): Int32Array {
   const n = items.length;
   const packed = new Float64Array(n);
   let packable = n < PACK_ITEMS;
   for (let k = 0; packable && k < n; k++) {
-    const v = key(items[k] as number);
+    const v = keys[k] as number;
     if (!(Number.isInteger(v) && v >= 0 && v < PACK_KEY)) packable = false;
     else packed[k] = v * PACK_ITEMS + k;
   }
   if (!packable) {
-    const order = Array.from(items.keys()).sort(
-      (x, y) => key(items[x] as number) - key(items[y] as number) || x - y,
-    );
+    const order = Array.from(items.keys()).sort((x, y) => (keys[x] as number) - (keys[y] as number) || x - y);
     return Int32Array.from(order, (k) => items[k] as number);
   }
   packed.sort();

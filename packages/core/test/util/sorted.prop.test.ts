@@ -1,11 +1,11 @@
 /**
- * `sortByKey` (`sorted.ts`), which the mark index, the marks sweep, the snapshot loads and the
+ * `sortByKey` and `sortByKeys` (`sorted.ts`), which the mark index, the marks sweep, the snapshot loads and the
  * order check use: the same order as a stable comparator sort, on the packed path (integer keys
  * below 2^31) and on the comparator path (larger or fractional keys).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lowerBound, sortByKey } from '../../src/sorted.js';
+import { lowerBound, sortByKey, sortByKeys } from '../../src/sorted.js';
 
 /** The reference: items sorted by key with a stable comparator sort. */
 function reference(items: readonly number[], key: (item: number) => number): number[] {
@@ -27,7 +27,11 @@ describe('sortByKey', () => {
       fc.property(keySet, (keys) => {
         const items = Int32Array.from(keys.map((_, i) => keys.length - 1 - i));
         const key = (item: number): number => keys[item] as number;
-        expect(Array.from(sortByKey(items, key))).toEqual(reference(Array.from(items), key));
+        const want = reference(Array.from(items), key);
+        expect(Array.from(sortByKey(items, key))).toEqual(want);
+        // The same with the keys given beside the items (keys[k] is the key of items[k]).
+        const beside = Float64Array.from(items, (item) => keys[item] as number);
+        expect(Array.from(sortByKeys(items, beside))).toEqual(want);
       }),
       { numRuns: 300 },
     );
