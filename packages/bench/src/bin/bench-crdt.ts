@@ -30,6 +30,8 @@ function runChild(lib: SuiteLib, n: number, only: string[], trace: string | null
   return new Promise((resolve, reject) => {
     const args = [
       '--expose-gc',
+      // For measure.ts finishCompileJobs: heap readings without V8's compile jobs in flight.
+      '--allow-natives-syntax',
       childPath,
       lib,
       String(n),
