@@ -63,7 +63,7 @@ function runWorker(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--expose-gc', '--max-old-space-size=4096', workerPath, lib, tracePath],
+      ['--expose-gc', '--allow-natives-syntax', '--max-old-space-size=4096', workerPath, lib, tracePath],
       { maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 },
       (err, stdout, stderr) => {
         const line = stdout.trim().split('\n').pop() ?? '';

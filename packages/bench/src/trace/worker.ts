@@ -1,5 +1,5 @@
 /**
- * Child-process entry of the trace bench: `node --expose-gc worker.js <lib> <trace-path>`.
+ * Child-process entry of the trace bench: `node --expose-gc --allow-natives-syntax worker.js <lib> <trace-path>`.
  * Replays the trace (sequential or concurrent) once and prints one JSON line (a {@link TraceRunResult}, or `{ error }`).
  */
 import { loadAdapter, type TraceLib, traceLibs } from './adapters/index.js';
