@@ -228,4 +228,6 @@ export class Leaf {
   vis = 0;
   /** Index of this leaf in the index's list of leaves. */
   index = 0;
+  /** True while the index lets {@link items} keep spare slots (see `SequenceIndex.grown`). */
+  spare = false;
 }

@@ -10,6 +10,9 @@ import { type Item, Leaf } from './item.js';
 /** Maximum items per leaf before it splits in two. */
 export const LEAF_MAX = 64;
 
+/** How many recently edited leaves keep their spare slots (see `SequenceIndex.grown`). */
+const GROWN_LEAVES = 32;
+
 /** Document-ordered items with visible-position lookup. */
 export class SequenceIndex {
   /** Leaves in document order; never empty. */
@@ -32,12 +35,14 @@ export class SequenceIndex {
   private cLeaf = 0;
   private cPos = 0;
   /**
-   * The leaf that took the last insertion. V8 grows an array by half its length plus 16 slots and
-   * never shrinks it, so a leaf that took insertions holds up to twice the slots it uses; once
-   * insertions move to another leaf, this one's array is copied to its exact size (one copy of at
-   * most {@link LEAF_MAX} items per move, and only the leaf being edited keeps spare slots).
+   * The leaves that took insertions lately, oldest first (at most {@link GROWN_LEAVES}; each
+   * marked `spare`). V8 grows an array by half its length plus 16 slots and never shrinks it, so
+   * a leaf that took insertions holds up to twice the slots it uses; the oldest leaves this list
+   * when another joins, its array copied to its exact size (one copy of at most {@link LEAF_MAX}
+   * items). Keeping several lets edits at several places (several authors' carets, jumps back and
+   * forth) go on without a copy and a regrowth per turn.
    */
-  private grown: Leaf | null = null;
+  private readonly grown: Leaf[] = [];
   /**
    * Visible units before each leaf (`starts[0]` is 0), valid for leaves `0 .. startsValid - 1`
    * while {@link version} equals `startsVersion`: see {@link leafStart}.
@@ -312,10 +317,15 @@ export class SequenceIndex {
   }
 
   private insertInLeaf(leaf: Leaf, idx: number, item: Item): void {
-    const grown = this.grown;
-    if (grown !== leaf) {
-      if (grown !== null) grown.items = grown.items.slice();
-      this.grown = leaf;
+    if (!leaf.spare) {
+      const grown = this.grown;
+      if (grown.length >= GROWN_LEAVES) {
+        const old = grown.shift() as Leaf;
+        old.spare = false;
+        old.items = old.items.slice();
+      }
+      leaf.spare = true;
+      grown.push(leaf);
     }
     item.leaf = leaf;
     leaf.items.splice(idx, 0, item);

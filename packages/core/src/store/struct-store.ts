@@ -19,6 +19,9 @@ export interface Struct {
 /** Maximum structs per chunk before it splits. */
 const CHUNK_MAX = 256;
 
+/** How many recently split chunks of a client keep their spare slots (see `ClientRuns.grown`). */
+const GROWN_MAX = 8;
+
 /** The chunk list of a client holding no chunk (empty, or its one struct in {@link ClientRuns}). */
 const NO_CHUNKS: Struct[][] = [];
 
@@ -44,11 +47,13 @@ export class ClientRuns {
    */
   private last: Struct | null = null;
   /**
-   * The chunk that took the last {@link insertAfter}: V8 grows an array by half its length plus 16
-   * slots and never shrinks it, so once splits move to another chunk this one is copied to its
-   * exact size (only the chunk being split keeps spare slots).
+   * The chunks that took {@link insertAfter}s lately, oldest first (at most {@link GROWN_MAX};
+   * null until the first). V8 grows an array by half its length plus 16 slots
+   * and never shrinks it, so a chunk that leaves this list is copied to its exact size. Keeping a
+   * few lets edits at several places (several authors) split without copying a chunk and growing
+   * it again at every turn.
    */
-  private grown: Struct[] | null = null;
+  private grown: Struct[][] | null = null;
 
   /** The struct containing `clock`, or undefined when it is not (yet) known. */
   find(clock: number): Struct | undefined {
@@ -110,19 +115,28 @@ export class ClientRuns {
     const lo = this.chunkIndex(left.clock);
     const chunk = chunks[lo] as Struct[];
     const grown = this.grown;
-    if (grown !== chunk) {
-      if (grown !== null && grown.length > 0) {
-        const at = this.chunkIndex((grown[0] as Struct).clock);
-        if (chunks[at] === grown) chunks[at] = grown.slice();
-      }
-      this.grown = chunk;
-    }
+    if (grown === null) this.grown = [chunk];
+    else if (grown[grown.length - 1] !== chunk && !grown.includes(chunk)) this.noteGrown(grown, chunk);
     chunk.splice(indexIn(chunk, left.clock) + 1, 0, right);
     if (chunk.length > CHUNK_MAX * 2) {
       chunks.splice(lo + 1, 0, chunk.slice(CHUNK_MAX));
       chunks[lo] = chunk.slice(0, CHUNK_MAX);
-      this.grown = null;
     }
+  }
+
+  /**
+   * Add `chunk` to the `grown` chunks; the oldest, when there are too many, is copied to its exact
+   * size (if it is still one of this client's chunks).
+   */
+  private noteGrown(grown: Struct[][], chunk: Struct[]): void {
+    if (grown.length >= GROWN_MAX) {
+      const old = grown.shift() as Struct[];
+      if (old.length > 0) {
+        const at = this.chunkIndex((old[0] as Struct).clock);
+        if (this.chunks[at] === old) this.chunks[at] = old.slice();
+      }
+    }
+    grown.push(chunk);
   }
 
   /** Remove `s` (after its clocks were merged into its left neighbour). */
