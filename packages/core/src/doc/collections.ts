@@ -275,7 +275,7 @@ export class List extends SequenceContainer {
     checkIndex(index, 0, this.seq.length, 'index');
     for (const v of values) assertJsonValue(v);
     if (values.length === 0) return;
-    this.edit(() => this.seq.insertLocal(index, values, 0, this.doc.nextClock));
+    this.insertPlain(index, values, false);
   }
 
   /** Append JSON values. */
@@ -319,7 +319,7 @@ export class List extends SequenceContainer {
     checkIndex(index, 0, this.seq.length, 'index');
     checkIndex(length, 0, this.seq.length - index, 'length');
     if (length === 0) return;
-    this.edit(() => this.seq.deleteLocal(index, length));
+    this.deletePlain(index, length);
   }
 
   /** The elements (containers as objects). */

@@ -29,6 +29,33 @@ export abstract class SequenceContainer extends Container {
     return this.seq.length;
   }
 
+  /**
+   * Insert `content` at `index` inside a transaction, as {@link edit} would run
+   * `seq.insertLocal(index, content, 0, nextClock, false, afterDead)`, without making a closure:
+   * the plain typing path, once per keystroke.
+   * @internal
+   */
+  protected insertPlain(index: number, content: string | unknown[], afterDead: boolean): void {
+    const doc = this.doc;
+    const opened = doc.begin();
+    try {
+      this.seq.insertLocal(index, content, 0, doc.nextClock, false, afterDead);
+    } finally {
+      if (opened) doc.commit();
+    }
+  }
+
+  /** Delete `length` units at `index` inside a transaction, as {@link insertPlain} inserts. @internal */
+  protected deletePlain(index: number, length: number): void {
+    const doc = this.doc;
+    const opened = doc.begin();
+    try {
+      this.seq.deleteLocal(index, length);
+    } finally {
+      if (opened) doc.commit();
+    }
+  }
+
   /** Run `edit` inside a transaction: the caller's open one, or a new one committed afterwards. @internal */
   protected edit<T>(edit: () => T): T {
     const doc = this.doc;

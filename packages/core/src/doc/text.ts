@@ -115,7 +115,7 @@ export class Text extends SequenceContainer {
     }
     seq.noteText(text);
     if (this.marks === null && attributes === undefined) {
-      this.edit(() => seq.insertLocal(index, text, 0, this.doc.nextClock, false, true));
+      this.insertPlain(index, text, true);
       return;
     }
     const at = index;
@@ -429,13 +429,13 @@ export class Text extends SequenceContainer {
     checkIndex(index, 0, len, 'index');
     checkIndex(length, 0, len - index, 'length');
     if (length === 0) return;
-    [index, length] = this.widen(index, length);
+    let at = index;
+    let n = length;
+    if (this.seq.hasSurrogates) [at, n] = this.widen(index, length);
     if (this.marks === null) {
-      this.edit(() => this.seq.deleteLocal(index, length));
+      this.deletePlain(at, n);
       return;
     }
-    const at = index;
-    const n = length;
     this.edit(() => {
       const track = this.tracksIntervals();
       this.seq.deleteLocal(at, n);
