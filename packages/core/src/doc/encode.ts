@@ -66,6 +66,16 @@ export function seqRecord(doc: DocCore, it: Item, ref: ParentRef, from: number):
   };
 }
 
+/** The parent ref of container `c`, built once per encoding (kept in `refs`). */
+function cachedRef(doc: DocCore, refs: Map<Container, ParentRef>, c: Container): ParentRef {
+  let r = refs.get(c);
+  if (r === undefined) {
+    r = refOf(doc, c);
+    refs.set(c, r);
+  }
+  return r;
+}
+
 /** The record of struct `s` from clock `from` on. */
 export function structRecord(
   doc: DocCore,
@@ -73,19 +83,12 @@ export function structRecord(
   from: number,
   refs: Map<Container, ParentRef>,
 ): UpdateRecord {
-  const ref = (c: Container): ParentRef => {
-    let r = refs.get(c);
-    if (r === undefined) {
-      r = refOf(doc, c);
-      refs.set(c, r);
-    }
-    return r;
-  };
-  const client = doc.clientIds[s.client] as number;
   if (s instanceof Item) {
     const container = Sequence.of(s).listener as unknown as Container;
-    return seqRecord(doc, s, ref(container), from);
+    return seqRecord(doc, s, cachedRef(doc, refs, container), from);
   }
+  const client = doc.clientIds[s.client] as number;
+  const ref = (c: Container): ParentRef => cachedRef(doc, refs, c);
   if (s instanceof MapEntry) {
     if (s.deleted && !(s.parent as DocMap).isTombstone(s)) return { t: 3, client, clock: s.clock, len: 1 };
     return {
