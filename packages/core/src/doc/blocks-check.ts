@@ -6,7 +6,7 @@ import { AccordError } from '../errors.js';
 import type { BlocksDelta, BlocksDeltaOp, BlocksInsertText } from './blocks-delta.js';
 import { isBlockKey, MARKER, SLOT } from './blocks-layout.js';
 import { checkAttributes, MAX_MARK_KEY } from './marks.js';
-import type { AttributesPatch } from './text-delta.js';
+import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';
 
 export function checkType(type: unknown): asserts type is string {
   if (typeof type !== 'string' || type.length === 0 || type.length > MAX_MARK_KEY)
@@ -33,9 +33,20 @@ export function checkInline(attrs: unknown): asserts attrs is AttributesPatch {
       );
 }
 
+/** Check that `s` holds no boundary or slot unit (U+FDD0, U+FDD1). */
 export function checkChars(s: string): void {
   if (s.includes(MARKER) || s.includes(SLOT))
     throw new AccordError('invalid-argument', 'U+FDD0 and U+FDD1 are reserved for block boundaries');
+}
+
+/** Check a block's content: inserts of strings, without reserved characters or attribute names. */
+export function checkContent(content: readonly TextDeltaInsert[]): void {
+  for (const op of content) {
+    if (typeof op !== 'object' || op === null || typeof op.insert !== 'string')
+      throw new AccordError('invalid-argument', 'content must be inserts of strings');
+    checkChars(op.insert);
+    if (op.attributes !== undefined) checkInline(op.attributes);
+  }
 }
 
 /** Check a flat delta's shape and that it stays within `length` units. */

@@ -31,34 +31,32 @@
  */
 import { AccordError } from '../errors.js';
 import { applyFlatOps } from './blocks-apply.js';
-import { checkBlockAttrs, checkChars, checkFlatDelta, checkInline, checkType } from './blocks-check.js';
+import {
+  checkBlockAttrs,
+  checkChars,
+  checkContent,
+  checkFlatDelta,
+  checkInline,
+  checkType,
+} from './blocks-check.js';
 import type { BlockInfo, BlockJSON, BlocksDelta } from './blocks-delta.js';
-import { diffBlocks } from './blocks-delta.js';
-import { editMap, insertMap } from './blocks-edits.js';
-import {
-  attributesFromSpans,
-  computeLayout,
-  type LaidBlock,
-  type Layout,
-  MERGE_KEY,
-  VIRTUAL_ID,
-} from './blocks-layout.js';
+import { insertMap } from './blocks-edits.js';
+import { BlocksObservers } from './blocks-events.js';
+import { attributesFromSpans, computeLayout, type LaidBlock, type Layout } from './blocks-layout.js';
 import { BlockMarkIndex } from './blocks-marks.js';
-import {
-  blockContent,
-  blockIndexAt,
-  flatOfTextIndex,
-  runIndex,
-  runsLength,
-  segmentEnd,
-  sortRanges,
-  textPoint,
-  unitRanges,
-} from './blocks-positions.js';
-import { nextState } from './blocks-reuse.js';
+import { blockContent, blockIndexAt, flatOfTextIndex, textPoint } from './blocks-positions.js';
 import { shiftLayout } from './blocks-shift.js';
+import {
+  deleteBlocksAt,
+  deleteFlatRange,
+  formatRanges,
+  insertBlockAt,
+  joinAt,
+  moveTo,
+  setBlockAt,
+  splitAt,
+} from './blocks-transactions.js';
 import { BlockWriter } from './blocks-write.js';
-import type { ChangeEvent } from './container.js';
 import type { Text } from './text.js';
 import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';
 import { checkIndex } from './values.js';
@@ -83,26 +81,14 @@ export type BlocksListener = (event: BlocksChangeEvent) => void;
 
 const views = new WeakMap<Text, Blocks>();
 
-/**
- * Index in `l` of block `id` (the implicit first paragraph's id names the block its boundary
- * gave it, once given), or -1 when it no longer shows.
- */
-function blockIndexOf(l: Layout, id: string): number {
-  const target = id === VIRTUAL_ID && l.blocks[0]?.id !== VIRTUAL_ID ? l.bySeq[0]?.root.id : id;
-  return l.blocks.findIndex((b) => b.id === target);
-}
-
 /** A block tree with rich-text contents over one `Text` (see the module comment). */
 export class Blocks {
   private cache: Layout | null = null;
   private cacheVersion = -1;
   private cacheMarks = -1;
   private cacheMarksRef: unknown = null;
-  private listeners: BlocksListener[] = [];
-  private lastState: BlockJSON[] | null = null;
-  /** The layout `lastState` was read from. */
-  private lastLayout: Layout | null = null;
-  private stopText: (() => void) | null = null;
+  /** The listeners and what they were last told. */
+  private readonly events = new BlocksObservers<Blocks>();
   /** The structural writes. */
   private readonly w: BlockWriter;
   /** Block keys per boundary unit. */
@@ -145,8 +131,8 @@ export class Blocks {
     return this.cache as Layout;
   }
 
-  /** True when the cached layout is the text's as it is. */
-  private cacheCurrent(): boolean {
+  /** True when the cached layout is the text's as it is. @internal */
+  cacheCurrent(): boolean {
     const t = this.text;
     return (
       this.cache !== null &&
@@ -156,8 +142,8 @@ export class Blocks {
     );
   }
 
-  /** Cache `layout` as the text's current one. */
-  private keep(layout: Layout): void {
+  /** Cache `layout` as the text's current one. @internal */
+  keep(layout: Layout): void {
     const t = this.text;
     this.cache = layout;
     this.cacheVersion = t.seq.index.version;
@@ -259,38 +245,8 @@ export class Blocks {
     checkIndex(blockIndex, 0, this.blockCount, 'blockIndex');
     checkType(type);
     checkBlockAttrs(attrs);
-    for (const op of content) {
-      if (typeof op !== 'object' || op === null || typeof op.insert !== 'string')
-        throw new AccordError('invalid-argument', 'content must be inserts of strings');
-      checkChars(op.insert);
-      if (op.attributes !== undefined) checkInline(op.attributes);
-    }
-    return this.edit(() => {
-      // Before the implicit first paragraph: it needs a boundary. After it: the new block goes
-      // first of the blocks with boundaries (as after no block, which it follows there).
-      if (blockIndex === 0) this.w.normalize();
-      const l = this.layout();
-      const prev = blockIndex === 0 ? undefined : (l.blocks[blockIndex - 1] as LaidBlock);
-      const anchor = prev === undefined || prev.id === VIRTUAL_ID ? null : prev.id;
-      // The boundary goes where it takes no one's characters: at the end of the anchor block's
-      // characters in sequence order (before the next boundary), so the anchor block precedes it
-      // there too and a join of the two is one deleted unit; a first block goes just before the
-      // first boundary (after the slots and the implicit paragraph's characters before it).
-      const first = l.bySeq[0];
-      let at = l.textLength;
-      if (anchor !== null) at = segmentEnd(l, prev as LaidBlock);
-      else if (first !== undefined) at = first.marker;
-      const id = this.w.insertBoundary(at);
-      let pos = at + 1;
-      for (const op of content) {
-        if (op.insert.length === 0) continue;
-        this.text.insert(pos, op.insert, op.attributes ?? {});
-        pos += op.insert.length;
-      }
-      this.w.setMarks(id, type, attrs, false);
-      this.w.place(id, anchor, l);
-      return id;
-    });
+    checkContent(content);
+    return insertBlockAt(this, this.w, blockIndex, type, attrs, content);
   }
 
   /**
@@ -304,38 +260,7 @@ export class Blocks {
     checkIndex(flatIndex, 1, this.length, 'flatIndex');
     if (type !== undefined) checkType(type);
     if (attrs !== undefined) checkBlockAttrs(attrs);
-    return this.edit(() => {
-      // The implicit first paragraph gets a boundary only when it would be left empty.
-      if (flatIndex === 1) this.w.normalize();
-      const l = this.layout();
-      const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
-      if (b.id === VIRTUAL_ID) {
-        // The new boundary goes among the implicit paragraph's characters, and its block shows
-        // first of the blocks with boundaries.
-        const at = runIndex(b.own, flatIndex - 2) + 1;
-        const id = this.w.insertBoundary(at);
-        this.w.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
-        this.w.place(id, null);
-        return id;
-      }
-      // The part (own characters, or a block joined into it) where the split falls.
-      let u = flatIndex - 1 - b.start;
-      let xi = 0;
-      for (; xi < b.parts.length - 1; xi++) {
-        const len = runsLength((b.parts[xi] as LaidBlock).own);
-        if (u <= len) break;
-        u -= len;
-      }
-      const x = b.parts[xi] as LaidBlock;
-      const at =
-        u > 0 ? runIndex(x.own, u - 1) + 1 : x.own.length > 0 ? (x.own[0] as number) : segmentEnd(l, x);
-      const later = b.parts.slice(xi + 1).map((p) => p.id);
-      const id = this.w.insertBoundary(at);
-      this.w.setMarks(id, type ?? b.type, attrs ?? b.attrs, false);
-      this.w.place(id, b.id, l);
-      for (const p of later) this.w.setRegister(p, MERGE_KEY, id);
-      return id;
-    });
+    return splitAt(this, this.w, flatIndex, type, attrs);
   }
 
   /**
@@ -349,13 +274,7 @@ export class Blocks {
    */
   join(blockIndex: number): void {
     checkIndex(blockIndex, 1, this.blockCount - 1, 'blockIndex');
-    this.edit(() => {
-      const id = (this.layout().blocks[blockIndex] as LaidBlock).id;
-      if (blockIndex === 1) this.w.normalize();
-      const l = this.layout();
-      const j = blockIndexOf(l, id);
-      if (j > 0) this.w.joinInto(l.blocks[j] as LaidBlock, l.blocks[j - 1] as LaidBlock);
-    });
+    joinAt(this, this.w, blockIndex);
   }
 
   /**
@@ -371,25 +290,7 @@ export class Blocks {
     checkIndex(fromBlock, 0, n - 1, 'fromBlock');
     checkIndex(toBlock, 0, n - 1, 'toBlock');
     if (fromBlock === toBlock) return;
-    this.edit(() => {
-      let l = this.layout();
-      const moved = (l.blocks[fromBlock] as LaidBlock).id;
-      const to = toBlock === 0 ? null : (l.blocks.filter((x) => x.id !== moved)[toBlock - 1] as LaidBlock).id;
-      // The implicit first paragraph shows before the front: it needs a boundary to be moved, to
-      // be moved after, or to have a block moved before it.
-      if (fromBlock <= 1 || toBlock <= 1) this.w.normalize();
-      l = this.layout();
-      const j = blockIndexOf(l, moved);
-      if (j < 0) return;
-      const b = l.blocks[j] as LaidBlock;
-      if (b.kids.length > 0)
-        this.w.rehome(
-          b.kids.map((c) => c.id),
-          j === 0 ? null : (l.blocks[j - 1] as LaidBlock).id,
-        );
-      const k = to === null ? -1 : blockIndexOf(this.layout(), to);
-      this.w.place(b.id, k < 0 ? null : (this.layout().blocks[k] as LaidBlock).id);
-    });
+    moveTo(this, this.w, fromBlock, toBlock);
   }
 
   /**
@@ -401,13 +302,7 @@ export class Blocks {
     checkIndex(blockIndex, 0, this.blockCount - 1, 'blockIndex');
     if (type !== undefined) checkType(type);
     if (attrs !== undefined) checkBlockAttrs(attrs);
-    this.edit(() => {
-      const id = (this.layout().blocks[blockIndex] as LaidBlock).id;
-      if (blockIndex === 0) this.w.normalize();
-      const l = this.layout();
-      const b = l.blocks[blockIndexOf(l, id)];
-      if (b !== undefined) this.w.setMarks(b.id, type, attrs ?? {}, true);
-    });
+    setBlockAt(this, this.w, blockIndex, type, attrs);
   }
 
   /**
@@ -420,18 +315,7 @@ export class Blocks {
     checkIndex(blockIndex, 0, n, 'blockIndex');
     checkIndex(count, 0, n - blockIndex, 'count');
     if (count === 0) return;
-    this.edit(() => {
-      const ids = this.layout()
-        .blocks.slice(blockIndex, blockIndex + count)
-        .map((b) => b.id);
-      if (blockIndex <= 1) this.w.normalize();
-      const l = this.layout();
-      const at = ids.map((id) => blockIndexOf(l, id)).filter((j) => j >= 0);
-      if (at.length === 0) return;
-      const first = Math.min(...at);
-      const gone = at.sort((x, y) => x - y).map((j) => l.blocks[j] as LaidBlock);
-      this.w.removeBlocks(gone, first === 0 ? null : (l.blocks[first - 1] as LaidBlock).id);
-    });
+    deleteBlocksAt(this, this.w, blockIndex, count);
   }
 
   // ---- Characters --------------------------------------------------------------------------------
@@ -457,21 +341,16 @@ export class Blocks {
     }
     const b = l.blocks[blockIndexAt(l, flatIndex - 1)] as LaidBlock;
     // Characters alone leave the structure as it was: when no block key is read from a wide mark
-    // (which new characters could fall under), the layout is carried over the insert instead of
-    // being read again by the next call (a paste writes block after block, text after text).
+    // (which new characters could fall under), the layout is carried over the insert (moved over
+    // it, `blocks-shift.ts`, when it can be) instead of being read again by the next call (a paste
+    // writes block after block, text after text).
     const carry = this.marks.wide.length === 0;
     const doc = this.text.doc;
     const clock = doc.nextClock;
     this.text.insert(textPoint(l, b, flatIndex - 1 - b.start), text, attributes);
-    if (carry) this.carryOver(l, this.w.indexOf(`${doc.clientId}:${clock}`), text.length);
-  }
-
-  /**
-   * Cache `l`, the layout before `n` characters were inserted at visible index `at` (no boundary or
-   * slot), moved over that insert (`blocks-shift.ts`); nothing when it cannot be.
-   */
-  private carryOver(l: Layout, at: number, n: number): void {
-    const shifted = shiftLayout(l, insertMap(at, n), this.text.seq);
+    if (!carry) return;
+    const at = this.w.indexOf(`${doc.clientId}:${clock}`);
+    const shifted = shiftLayout(l, insertMap(at, text.length), this.text.seq);
     if (shifted !== null) this.keep(shifted);
   }
 
@@ -487,39 +366,7 @@ export class Blocks {
     checkIndex(flatIndex, 0, l0.length, 'flatIndex');
     checkIndex(length, 0, l0.length - flatIndex, 'length');
     if (length === 0) return;
-    this.edit(() => {
-      // Deleting every character of the implicit first paragraph, not its place: it needs a
-      // boundary to stay, empty.
-      const v = l0.blocks[0] as LaidBlock;
-      if (v.id === VIRTUAL_ID && flatIndex === 1 && length >= v.length) this.w.normalize();
-      const l = this.layout();
-      const end = flatIndex + length;
-      const ranges: number[] = [];
-      const joined: string[] = [];
-      for (const b of l.blocks) {
-        if (b.start >= end) break;
-        const tEnd = b.start + 1 + b.length;
-        if (tEnd <= flatIndex) continue;
-        if (b.start >= flatIndex) joined.push(b.id);
-        const from = Math.max(flatIndex, b.start + 1) - b.start - 1;
-        const to = Math.min(end, tEnd) - b.start - 1;
-        if (to > from) ranges.push(...unitRanges(b, from, to - from));
-      }
-      this.w.deleteUnits(sortRanges(ranges));
-      for (let k = joined.length - 1; k >= 0; k--) {
-        const lk = this.layout();
-        const i = lk.blocks.findIndex((x) => x.id === joined[k]);
-        if (i < 0) continue;
-        if (i > 0) {
-          if (i === 1) this.w.normalize();
-          const ln = this.layout();
-          const j = blockIndexOf(ln, joined[k] as string);
-          if (j > 0) this.w.joinInto(ln.blocks[j] as LaidBlock, ln.blocks[j - 1] as LaidBlock);
-        } else if ((lk.blocks[0] as LaidBlock).length === 0) {
-          this.w.removeBlocks([lk.blocks[0] as LaidBlock], null);
-        }
-      }
-    });
+    deleteFlatRange(this, this.w, l0, flatIndex, length);
   }
 
   /**
@@ -533,20 +380,7 @@ export class Blocks {
     checkIndex(flatIndex, 0, l.length, 'flatIndex');
     checkIndex(length, 0, l.length - flatIndex, 'length');
     if (length === 0) return;
-    const ranges: number[] = [];
-    const end = flatIndex + length;
-    for (const b of l.blocks) {
-      if (b.start >= end) break;
-      const from = Math.max(flatIndex, b.start + 1) - b.start - 1;
-      const to = Math.min(end, b.start + 1 + b.length) - b.start - 1;
-      if (to > from) ranges.push(...unitRanges(b, from, to - from));
-    }
-    this.edit(() => {
-      for (let k = 0; k < ranges.length; k += 2) {
-        const a = ranges[k] as number;
-        this.text.format(a, (ranges[k + 1] as number) - a, attributes);
-      }
-    });
+    formatRanges(this, l, flatIndex, length, attributes);
   }
 
   /**
@@ -561,70 +395,18 @@ export class Blocks {
    */
   applyFlatDelta(delta: BlocksDelta): void {
     checkFlatDelta(delta, this.length);
-    this.edit(() => applyFlatOps(this, delta));
+    this.text.doc.transact(() => applyFlatOps(this, delta));
   }
 
   // ---- Events ----------------------------------------------------------------------------------
 
   /** Call `fn` after every transaction that changed the blocks. Returns a function that stops. */
   observe(fn: BlocksListener): () => void {
-    if (this.listeners.length === 0) {
-      this.lastState = this.toJSON();
-      this.lastLayout = this.layout();
-      this.stopText = this.text.observe((ev) => this.onTextEvent(ev));
-    }
-    this.listeners.push(fn);
-    return () => this.unobserve(fn);
+    return this.events.add(this, fn);
   }
 
   /** Stop calling `fn`. */
   unobserve(fn: BlocksListener): void {
-    const i = this.listeners.indexOf(fn);
-    if (i < 0) return;
-    this.listeners.splice(i, 1);
-    if (this.listeners.length === 0) {
-      this.stopText?.();
-      this.stopText = null;
-      this.lastState = null;
-      this.lastLayout = null;
-    }
-  }
-
-  private onTextEvent(textEvent: ChangeEvent): void {
-    const { origin, local, textDelta } = textEvent;
-    const prev = this.lastState;
-    const prevLayout = this.lastLayout;
-    const edits = prevLayout === null || textDelta === undefined ? null : editMap(textDelta);
-    // A change that leaves the structure alone shifts the last layout instead of reading the text.
-    if (!this.cacheCurrent() && prevLayout !== null && edits !== null) {
-      const shifted = shiftLayout(prevLayout, edits, this.text.seq);
-      if (shifted !== null) this.keep(shifted);
-    }
-    const layout = this.layout();
-    // Only the blocks the text change met are read again (see `nextState`).
-    const next =
-      prev === null || prevLayout === null || edits === null
-        ? this.toJSON()
-        : nextState(prevLayout, prev, layout, (from, to) => this.text.spansIn(from, to), edits);
-    const blocksDelta = diffBlocks(prev ?? [], next);
-    this.lastState = next;
-    this.lastLayout = layout;
-    if (blocksDelta.length === 0) return;
-    const ev: BlocksChangeEvent = { target: this, blocksDelta, origin, local };
-    let failure: { error: unknown } | null = null;
-    for (const fn of this.listeners.slice()) {
-      try {
-        fn(ev);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-    if (failure !== null) throw failure.error;
-  }
-
-  // ---- Internals -------------------------------------------------------------------------------
-
-  private edit<T>(fn: () => T): T {
-    return this.text.doc.transact(fn);
+    this.events.remove(fn);
   }
 }

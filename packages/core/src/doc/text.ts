@@ -20,19 +20,12 @@ import { type Item, NO_CLIENT } from '../sequence/item.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
 import { AFTER_TOMBSTONES, MarkIndex } from './mark-index.js';
-import {
-  checkAttributes,
-  type FormatSpan,
-  jsonEqual,
-  type MarkInterval,
-  MarkOp,
-  markExpands,
-  spansBetween,
-} from './marks.js';
+import { checkAttributes, type FormatSpan, type MarkInterval, type MarkOp, spansBetween } from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
 import { MarkAnchors } from './text-anchors.js';
 import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
 import { eventDelta, plainEventDelta, type ResolvedMarks } from './text-events.js';
+import { addMark, sameAsPatch, setExactly } from './text-format.js';
 import { checkIndex } from './values.js';
 
 /** A text in a document. */
@@ -161,7 +154,7 @@ export class Text extends SequenceContainer {
           // Typing on with the attributes the text before has: nothing to mark.
           this.exactAttrs = inherited;
         } else {
-          this.setExactly(at, text.length, attributes, inherited);
+          setExactly(this, at, text.length, attributes, inherited);
           const exact: Attributes = {};
           let count = 0;
           for (const k of Object.keys(attributes).sort()) {
@@ -203,7 +196,7 @@ export class Text extends SequenceContainer {
       .sort();
     if (keys.length === 0) return;
     this.edit(() => {
-      for (const k of keys) this.addMark(index, length, k, attributes[k]);
+      for (const k of keys) addMark(this, index, length, k, attributes[k]);
     });
   }
 
@@ -315,22 +308,6 @@ export class Text extends SequenceContainer {
     return spansBetween(this.markIndex().intervalsIn(from, to), this.doc.clientIds, from, to);
   }
 
-  /** Give units `index .. index + length - 1` (just inserted, one format) exactly `attributes`. */
-  private setExactly(
-    index: number,
-    length: number,
-    attributes: AttributesPatch,
-    known: Attributes | null = null,
-  ): void {
-    const current = known ?? (this.marks === null ? {} : this.attributesAt(index));
-    const keys = new Set([...Object.keys(current), ...Object.keys(attributes)]);
-    for (const k of [...keys].sort()) {
-      const want = attributes[k] ?? null;
-      const has = k in current ? current[k] : null;
-      if (!jsonEqual(want, has)) this.addMark(index, length, k, want);
-    }
-  }
-
   /** Widen a range whose edges cut a surrogate pair (as `delete` does). */
   private widen(index: number, length: number): [number, number] {
     if (!this.seq.hasSurrogates) return [index, length];
@@ -352,55 +329,7 @@ export class Text extends SequenceContainer {
    * @internal
    */
   markExactly(index: number, length: number, key: string, value: unknown): void {
-    this.edit(() => this.addMark(index, length, key, value, false));
-  }
-
-  /** Make a mark of `key` over the non-empty range `index .. index + length - 1` (in a transaction). */
-  private addMark(
-    index: number,
-    length: number,
-    key: string,
-    value: unknown,
-    expands = markExpands(key),
-  ): void {
-    const seq = this.seq;
-    const idx = seq.index;
-    const first = idx.find(index);
-    const sClient = first.client;
-    const sClock = first.clock + idx.fOffset;
-    let eClient = NO_CLIENT;
-    let eClock = 0;
-    let eAfter = false;
-    const end = index + length;
-    if (!expands) {
-      const last = idx.find(end - 1);
-      eClient = last.client;
-      eClock = last.clock + idx.fOffset;
-      eAfter = true;
-    } else if (end < seq.length) {
-      const next = idx.find(end);
-      eClient = next.client;
-      eClock = next.clock + idx.fOffset;
-    }
-    const doc = this.doc;
-    const ts = doc.hlc.tick();
-    const op = new MarkOp(
-      0,
-      doc.nextClock,
-      this,
-      sClient,
-      sClock,
-      false,
-      eClient,
-      eClock,
-      eAfter,
-      key,
-      value,
-      ts.wall,
-      ts.logical,
-    );
-    doc.store.add(op);
-    this.integrateMark(op);
+    this.edit(() => addMark(this, index, length, key, value, false));
   }
 
   /** Add a mark (local, or remote and validated) to this text. @internal */
@@ -540,24 +469,4 @@ export class Text extends SequenceContainer {
   toJSON(): string {
     return this.seq.toString();
   }
-}
-
-/**
- * True when `patch` gives a unit exactly the attributes `attrs` (`count` names; names with `null`
- * or `undefined` values: absent), values compared as JSON (`jsonEqual`).
- */
-function sameAsPatch(attrs: Attributes, count: number, patch: AttributesPatch): boolean {
-  let n = 0;
-  for (const k in patch) {
-    const v = patch[k];
-    if (v === null || v === undefined) {
-      if (k in attrs) return false;
-      continue;
-    }
-    n++;
-    if (!(k in attrs)) return false;
-    const has = attrs[k];
-    if (!jsonEqual(v, has)) return false;
-  }
-  return n === count;
 }

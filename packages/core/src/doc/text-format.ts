@@ -1,0 +1,119 @@
+/**
+ * How a `Text` writes formatting: one mark over a range (`addMark`, with the Peritext edge
+ * rules of `marks.ts`), exact attributes for text just inserted with attributes (`setExactly`),
+ * and whether a patch gives a unit exactly the attributes it has (`sameAsPatch`, which lets text
+ * typed on with the same attributes add no mark). Every write runs inside the caller's
+ * transaction.
+ */
+
+import { NO_CLIENT } from '../sequence/item.js';
+import type { Sequence } from '../sequence/sequence.js';
+import type { Container, DocCore } from './container.js';
+import { jsonEqual, MarkOp, markExpands } from './marks.js';
+import type { Attributes, AttributesPatch } from './text-delta.js';
+
+/** What the mark writes read and call on a `Text`. @internal */
+export interface FormattedText extends Container {
+  /** The document (clock, store, hybrid logical clock). */
+  readonly doc: DocCore;
+  /** The characters. */
+  readonly seq: Sequence;
+  /** Formatting marks, in arrival order; null until the first one. */
+  readonly marks: MarkOp[] | null;
+  /** The attributes of the unit at `index`. */
+  attributesAt(index: number): Attributes;
+  /** Add a mark made here to the text. */
+  integrateMark(op: MarkOp): void;
+}
+
+/**
+ * Give units `index .. index + length - 1` of `text` (just inserted, one format) exactly
+ * `attributes` (`known`: the attributes they have, when known). @internal
+ */
+export function setExactly(
+  text: FormattedText,
+  index: number,
+  length: number,
+  attributes: AttributesPatch,
+  known: Attributes | null = null,
+): void {
+  const current = known ?? (text.marks === null ? {} : text.attributesAt(index));
+  const keys = new Set([...Object.keys(current), ...Object.keys(attributes)]);
+  for (const k of [...keys].sort()) {
+    const want = attributes[k] ?? null;
+    const has = k in current ? current[k] : null;
+    if (!jsonEqual(want, has)) addMark(text, index, length, k, want);
+  }
+}
+
+/**
+ * Make a mark of `key` over the non-empty range `index .. index + length - 1` of `text` (in a
+ * transaction). @internal
+ */
+export function addMark(
+  text: FormattedText,
+  index: number,
+  length: number,
+  key: string,
+  value: unknown,
+  expands = markExpands(key),
+): void {
+  const seq = text.seq;
+  const idx = seq.index;
+  const first = idx.find(index);
+  const sClient = first.client;
+  const sClock = first.clock + idx.fOffset;
+  let eClient = NO_CLIENT;
+  let eClock = 0;
+  let eAfter = false;
+  const end = index + length;
+  if (!expands) {
+    const last = idx.find(end - 1);
+    eClient = last.client;
+    eClock = last.clock + idx.fOffset;
+    eAfter = true;
+  } else if (end < seq.length) {
+    const next = idx.find(end);
+    eClient = next.client;
+    eClock = next.clock + idx.fOffset;
+  }
+  const doc = text.doc;
+  const ts = doc.hlc.tick();
+  const op = new MarkOp(
+    0,
+    doc.nextClock,
+    text,
+    sClient,
+    sClock,
+    false,
+    eClient,
+    eClock,
+    eAfter,
+    key,
+    value,
+    ts.wall,
+    ts.logical,
+  );
+  doc.store.add(op);
+  text.integrateMark(op);
+}
+
+/**
+ * True when `patch` gives a unit exactly the attributes `attrs` (`count` names; names with `null`
+ * or `undefined` values: absent), values compared as JSON (`jsonEqual`). @internal
+ */
+export function sameAsPatch(attrs: Attributes, count: number, patch: AttributesPatch): boolean {
+  let n = 0;
+  for (const k in patch) {
+    const v = patch[k];
+    if (v === null || v === undefined) {
+      if (k in attrs) return false;
+      continue;
+    }
+    n++;
+    if (!(k in attrs)) return false;
+    const has = attrs[k];
+    if (!jsonEqual(v, has)) return false;
+  }
+  return n === count;
+}
