@@ -13,7 +13,6 @@
  * nothing more than plain text.
  */
 
-import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { type Item, NO_CLIENT } from '../sequence/item.js';
@@ -75,10 +74,6 @@ export class Text extends SequenceContainer {
     this.anchors = new MarkAnchors(this.seq, () => this.marks ?? []);
   }
 
-  private codeAt(pos: number): number {
-    return (this.seq.unitAt(pos) as string).charCodeAt(0);
-  }
-
   /**
    * Insert `text` at `index` (0 <= index <= length); an index inside a surrogate pair moves to
    * before the pair.
@@ -97,15 +92,7 @@ export class Text extends SequenceContainer {
     checkIndex(index, 0, len, 'index');
     if (text.length === 0) return;
     const seq = this.seq;
-    if (
-      seq.hasSurrogates &&
-      index > 0 &&
-      index < len &&
-      isLowSurrogate(this.codeAt(index)) &&
-      isHighSurrogate(this.codeAt(index - 1))
-    ) {
-      index--;
-    }
+    if (seq.hasSurrogates && index > 0 && index < len && seq.splitsPair(index)) index--;
     seq.noteText(text);
     if (this.marks === null && attributes === undefined) {
       this.insertPlain(index, text, true);
@@ -312,12 +299,12 @@ export class Text extends SequenceContainer {
   private widen(index: number, length: number): [number, number] {
     if (!this.seq.hasSurrogates) return [index, length];
     const len = this.seq.length;
-    if (index > 0 && isLowSurrogate(this.codeAt(index)) && isHighSurrogate(this.codeAt(index - 1))) {
+    if (index > 0 && this.seq.splitsPair(index)) {
       index--;
       length++;
     }
     const end = index + length;
-    if (end < len && isHighSurrogate(this.codeAt(end - 1)) && isLowSurrogate(this.codeAt(end))) length++;
+    if (end < len && this.seq.splitsPair(end)) length++;
     return [index, length];
   }
 

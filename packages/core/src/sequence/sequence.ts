@@ -5,6 +5,7 @@
  * (no conflict scan; typing at the end of one's own run just extends it); remote items go through
  * {@link integrateItem}.
  */
+import { isHighSurrogate, isLowSurrogate } from '../encoding/utf16.js';
 import type { SequenceEnv, SequenceListener } from './env.js';
 import { type IntegrationTarget, integrateItem } from './integrate.js';
 import { appendText, Item, type Leaf, NO_CLIENT, type RunContent } from './item.js';
@@ -59,6 +60,29 @@ export class Sequence implements IntegrationTarget {
   /** The item holding unit `(client, clock)`; the caller guarantees it is an item of this sequence. */
   itemOf(client: number, clock: number): Item {
     return this.env.store.find(client, clock) as Item;
+  }
+
+  /**
+   * The UTF-16 code unit at visible position `pos` of a text (0 <= pos < length), read from its
+   * run without making a one-unit string (a surrogate would be a new string each time).
+   */
+  codeAt(pos: number): number {
+    const item = this.index.find(pos);
+    return (item.content as string).charCodeAt(this.index.fOffset);
+  }
+
+  /**
+   * True when visible position `pos` (0 < pos < length) of a text falls between the two halves of
+   * a surrogate pair. One lookup (of unit `pos - 1`) unless that unit is a high surrogate ending
+   * its run.
+   */
+  splitsPair(pos: number): boolean {
+    const item = this.index.find(pos - 1);
+    const off = this.index.fOffset;
+    const c = item.content as string;
+    const high = c.charCodeAt(off);
+    if (!isHighSurrogate(high)) return false;
+    return isLowSurrogate(off + 1 < c.length ? c.charCodeAt(off + 1) : this.codeAt(pos));
   }
 
   /** The visible unit (code unit or element) at `pos` (0 <= pos < length). */

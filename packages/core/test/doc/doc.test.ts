@@ -131,6 +131,24 @@ describe('Doc', () => {
     expect(t.toString()).toBe('a漢字한국Xb');
   });
 
+  it('keeps a surrogate pair whole when its halves sit in two runs', () => {
+    const doc = makeDoc(1);
+    const t = doc.getText('t');
+    // The low half typed first, then the text and high half before it: two runs meet inside 😀.
+    t.insert(0, '\uDE00b');
+    t.insert(0, 'a\uD83D');
+    expect(t.toString()).toBe('a😀b');
+    t.insert(2, 'X'); // between the runs, inside the pair: moves before it
+    expect(t.toString()).toBe('aX😀b');
+    t.delete(3, 1); // starts inside the pair: widens to it
+    expect(t.toString()).toBe('aXb');
+    t.insert(3, '\uDE00');
+    t.insert(3, '\uD83D');
+    expect(t.toString()).toBe('aXb😀');
+    t.delete(1, 3); // ends inside the pair (its halves again in two runs): widens to it
+    expect(t.toString()).toBe('a');
+  });
+
   it('still emits the update when an observer throws, then rethrows the error', () => {
     const doc = makeDoc(1);
     const updates: Uint8Array[] = [];
