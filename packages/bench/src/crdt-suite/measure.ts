@@ -6,7 +6,9 @@
  * One deviation from the published suite, the same for every library: its B1–B3 `parseTime`
  * includes the two forced garbage collections of the memory measurement; here (as in its B4)
  * the collections happen outside the timed section, so `parseTime` is the load and the check.
+ * And every heap reading waits for V8's background compile jobs first (`util/compile-jobs.ts`).
  */
+import { finishCompileJobs } from '../util/compile-jobs.js';
 
 /** The measured quantities, named as in the suite's row ids. */
 export type Measure =
@@ -74,21 +76,6 @@ const gc = (globalThis as { gc?: () => void }).gc;
 export function tryGc(): void {
   gc?.();
 }
-
-/**
- * Finish V8's background compile jobs and install their code, when node runs with
- * `--allow-natives-syntax` (the suite's child processes do; a no-op otherwise). A job in flight
- * holds the function it optimizes, and everything that function's closure captured, so a heap
- * reading taken while one runs counts whatever data happened to be captured: B3.4's `memUsed`
- * read from 28 kB to 1.4 MB for the same document before this.
- */
-const finishCompileJobs: () => void = (() => {
-  try {
-    return new Function('%FinalizeOptimization()') as () => void;
-  } catch {
-    return () => {};
-  }
-})();
 
 /**
  * The heap in use after background compile jobs finished and two forced collections (0 without

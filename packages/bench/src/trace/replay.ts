@@ -5,6 +5,7 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { finishCompileJobs } from '../util/compile-jobs.js';
 import { isPeerReplica, type TextAdapter, type TraceLib } from './adapters/index.js';
 import { measureRemoteKeystrokes } from './remote-keystrokes.js';
 import { countOps, type EditingTrace } from './trace-file.js';
@@ -52,20 +53,6 @@ const REMOTE_AGENT = 7;
 
 /** Timed remote keystrokes per run, and their seed. */
 const REMOTE_KEYSTROKES = { keystrokes: 5000, seed: 0x5eed } as const;
-
-/**
- * Finish V8's background compile jobs and install their code, when node runs with
- * `--allow-natives-syntax` (the workers do; a no-op otherwise): a job in flight holds the function
- * it optimizes and everything its closure captured, which a heap reading would count (the same as
- * `crdt-suite/measure.ts`).
- */
-const finishCompileJobs: () => void = (() => {
-  try {
-    return new Function('%FinalizeOptimization()') as () => void;
-  } catch {
-    return () => {};
-  }
-})();
 
 /**
  * Background compile jobs finished, then two full garbage collections (with `--expose-gc`; a
