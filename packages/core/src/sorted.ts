@@ -51,3 +51,17 @@ export function sortByKeys(items: Int32Array, keys: ArrayLike<number>): Int32Arr
   for (let k = 0; k < n; k++) out[k] = items[(packed[k] as number) % PACK_ITEMS] as number;
   return out;
 }
+
+/**
+ * `indexes` (into `of`) sorted by the clock of what they point at, ties in their order: the
+ * snapshot loaders' per-replica clock order. The keys are gathered in a loop, not through a
+ * closure over `of` (see {@link sortByKeys}).
+ */
+export function sortByClock(
+  indexes: readonly number[],
+  of: readonly { readonly clock: number }[],
+): Int32Array {
+  const clocks = new Float64Array(indexes.length);
+  for (let k = 0; k < indexes.length; k++) clocks[k] = (of[indexes[k] as number] as { clock: number }).clock;
+  return sortByKeys(Int32Array.from(indexes), clocks);
+}

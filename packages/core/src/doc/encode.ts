@@ -88,7 +88,6 @@ export function structRecord(
     return seqRecord(doc, s, cachedRef(doc, refs, container), from);
   }
   const client = doc.clientIds[s.client] as number;
-  const ref = (c: Container): ParentRef => cachedRef(doc, refs, c);
   if (s instanceof MapEntry) {
     if (s.deleted && !(s.parent as DocMap).isTombstone(s)) return { t: 3, client, clock: s.clock, len: 1 };
     return {
@@ -96,7 +95,7 @@ export function structRecord(
       client,
       clock: s.clock,
       len: 1,
-      parent: ref(s.parent),
+      parent: cachedRef(doc, refs, s.parent),
       key: s.key,
       wall: s.wall,
       logical: s.logical,
@@ -104,8 +103,8 @@ export function structRecord(
     };
   }
   if (s instanceof CounterOp)
-    return { t: 2, client, clock: s.clock, len: 1, parent: ref(s.parent), delta: s.delta };
-  if (s instanceof MarkOp) return markRecord(doc, s, ref(s.parent));
+    return { t: 2, client, clock: s.clock, len: 1, parent: cachedRef(doc, refs, s.parent), delta: s.delta };
+  if (s instanceof MarkOp) return markRecord(doc, s, cachedRef(doc, refs, s.parent));
   return { t: 3, client, clock: from, len: s.len - (from - s.clock) };
 }
 

@@ -4,7 +4,7 @@
  * `load-text-marks.ts`) are put in clock order, proving they tile its clocks with no gap.
  */
 import { type Item, NO_CLIENT } from '../sequence/item.js';
-import { sortByKeys } from '../sorted.js';
+import { sortByClock } from '../sorted.js';
 import type { Struct } from '../store/struct-store.js';
 import type { RunColumns } from './order-columns.js';
 
@@ -88,9 +88,7 @@ export function clockOrder(
   }
   const mine: number[] = [];
   for (let i = 0; i < items.length; i++) if ((items[i] as Struct).client === c) mine.push(i);
-  const clocks = new Float64Array(mine.length);
-  for (let k = 0; k < mine.length; k++) clocks[k] = (items[mine[k] as number] as Struct).clock;
-  for (const i of sortByKeys(Int32Array.from(mine), clocks)) out.push(items[i] as Struct);
+  for (const i of sortByClock(mine, items)) out.push(items[i] as Struct);
   let next = 0;
   for (let i = 0; i < count; i++) {
     const it = out[i] as Struct;

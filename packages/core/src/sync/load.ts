@@ -28,7 +28,7 @@ import {
   type UpdateRecord,
 } from '../format/records.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
-import { sortByKeys } from '../sorted.js';
+import { sortByClock } from '../sorted.js';
 import type { Struct } from '../store/struct-store.js';
 import { sequencesInOriginOrder } from './load-order-groups.js';
 
@@ -45,9 +45,7 @@ function tile(records: UpdateRecord[]): Map<number, number[]> | null {
     l.push(i);
   }
   for (let [c, l] of by) {
-    const clocks = new Float64Array(l.length);
-    for (let k = 0; k < l.length; k++) clocks[k] = (records[l[k] as number] as UpdateRecord).clock;
-    l = Array.from(sortByKeys(Int32Array.from(l), clocks));
+    l = Array.from(sortByClock(l, records));
     by.set(c, l);
     let next = 0;
     for (const i of l) {

@@ -1,11 +1,11 @@
 /**
- * `sortByKey` and `sortByKeys` (`sorted.ts`), which the mark index, the marks sweep, the snapshot loads and the
+ * `sortByKey`, `sortByKeys` and `sortByClock` (`sorted.ts`), which the mark index, the marks sweep, the snapshot loads and the
  * order check use: the same order as a stable comparator sort, on the packed path (integer keys
  * below 2^31) and on the comparator path (larger or fractional keys).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lowerBound, sortByKey, sortByKeys } from '../../src/sorted.js';
+import { lowerBound, sortByClock, sortByKey, sortByKeys } from '../../src/sorted.js';
 
 /** The reference: items sorted by key with a stable comparator sort. */
 function reference(items: readonly number[], key: (item: number) => number): number[] {
@@ -32,6 +32,9 @@ describe('sortByKey', () => {
         // The same with the keys given beside the items (keys[k] is the key of items[k]).
         const beside = Float64Array.from(items, (item) => keys[item] as number);
         expect(Array.from(sortByKeys(items, beside))).toEqual(want);
+        // The same with the keys as the clocks of what the items index.
+        const structs = keys.map((clock) => ({ clock }));
+        expect(Array.from(sortByClock(Array.from(items), structs))).toEqual(want);
       }),
       { numRuns: 300 },
     );
