@@ -66,7 +66,15 @@ describe('bench:relay (light load)', () => {
   it('accord: light clients, every update acked after durable storage and fanned out', async () => {
     const target = await loadRelayTarget('accord');
     const r = await runRelayBench(target, { nodes: 1, clients: 12, docs: 3, rate: 300, seconds: 1 });
-    expect(r).toMatchObject({ lib: 'accord', sent: 300, acked: 300, lost: 0, errors: 0 });
+    expect(r).toMatchObject({
+      lib: 'accord',
+      sent: 300,
+      acked: 300,
+      lost: 0,
+      errors: 0,
+      duplicates: 0,
+      undelivered: 0,
+    });
     expect(r.deliveries).toBe(300 * 3);
     expect(r.rssMB).toBeGreaterThan(10);
   }, 60_000);

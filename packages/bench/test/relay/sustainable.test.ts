@@ -30,6 +30,7 @@ function model(limit: number, flaky: ReadonlySet<number> = new Set()) {
       lost: 0,
       unacked: 0,
       undelivered: 0,
+      duplicates: 0,
       converged: null,
       divergentDocs: 0,
       errors: 0,
