@@ -69,6 +69,13 @@ export interface LightLoadResult {
   undelivered: number;
   /** Deliveries of an update to a client that already had it (a relay sent it twice). */
   duplicates: number;
+  /**
+   * Updates received after the handshake whose bytes are none of the run's updates: a relay's
+   * merged catch-up (an overloaded Accord node that dropped forwards over its held bound gets
+   * them back in one causal fill and relays that). Light clients do not look inside, so the
+   * updates it carries count as undelivered unless they also arrive on their own.
+   */
+  unkeyed: number;
   /** Full mode: whether every client of every document ended equal to the server's state (null in light mode). */
   converged: boolean | null;
   /** Full mode: documents where some client differs from the server's state. */
@@ -128,6 +135,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
   let sent = 0;
   let ackedCount = 0;
   let deliveries = 0;
+  let unkeyed = 0;
   /** Deliveries that were a client's first copy of an update. */
   let needed = 0;
   let expectedDeliveries = 0;
@@ -173,7 +181,10 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
         const idx = keyToIndex.get(msg.key);
         if (idx !== undefined && sender[idx] === c.index) return; // our own echo
         c.replica?.applyRemote(msg.payload);
-        if (idx === undefined) return; // state from before the run
+        if (idx === undefined) {
+          unkeyed++;
+          return;
+        }
         deliveries++;
         const slot = Math.floor(c.index / docs);
         const at = idx * seenBytes + (slot >> 3);
@@ -357,6 +368,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
     unacked: sent - ackedCount,
     undelivered: expectedDeliveries - needed,
     duplicates: deliveries - needed,
+    unkeyed,
     converged: opts.full === true ? divergentDocs === 0 : null,
     divergentDocs,
     errors,

@@ -48,6 +48,8 @@ const toyProtocol: LoadProtocol = {
  */
 async function toyRelay(
   copies: (nth: number) => number,
+  /** Frames of an update no client sent (a merged catch-up), sent with the first fan-out. */
+  strays = 0,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
@@ -69,6 +71,7 @@ async function toyRelay(
       ws.send(frame(ACK, view.getUint32(1)));
       for (const other of docs.get(doc) ?? []) {
         if (other === ws) continue;
+        if (fanouts === 0) for (let i = 0; i < strays; i++) other.send(frame(UPDATE, 0, 99_999_999));
         const n = copies(fanouts++);
         for (let i = 0; i < n; i++) other.send(bytes);
       }
@@ -128,6 +131,22 @@ describe('runLightLoad bookkeeping', () => {
       drainMs: 200,
     });
     expect(r.deliveries).toBe(200);
-    expect(r).toMatchObject({ sent: 100, acked: 100, undelivered: 10, duplicates: 10, lost: 10 });
+    expect(r).toMatchObject({ sent: 100, acked: 100, undelivered: 10, duplicates: 10, lost: 10, unkeyed: 0 });
+  }, 20_000);
+
+  it('counts updates the run never sent apart, as neither deliveries nor duplicates', async () => {
+    const relay = await toyRelay(() => 1, 3);
+    closeRelay = relay.close;
+    const r = await runLightLoad({
+      urls: [relay.url],
+      protocol: toyProtocol,
+      clients: 6,
+      docs: 2,
+      rate: 200,
+      seconds: 0.5,
+      docPrefix: 'toy',
+      drainMs: 60_000,
+    });
+    expect(r).toMatchObject({ deliveries: 200, undelivered: 0, duplicates: 0, lost: 0, unkeyed: 3 });
   }, 20_000);
 });

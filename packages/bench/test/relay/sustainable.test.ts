@@ -31,6 +31,7 @@ function model(limit: number, flaky: ReadonlySet<number> = new Set()) {
       unacked: 0,
       undelivered: 0,
       duplicates: 0,
+      unkeyed: 0,
       converged: null,
       divergentDocs: 0,
       errors: 0,
