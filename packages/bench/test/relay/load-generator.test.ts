@@ -88,6 +88,20 @@ async function toyRelay(
   };
 }
 
+/** 100 updates at 200/s from 6 clients over 2 documents (each update has 2 other clients). */
+function runToy(url: string, drainMs: number) {
+  return runLightLoad({
+    urls: [url],
+    protocol: toyProtocol,
+    clients: 6,
+    docs: 2,
+    rate: 200,
+    seconds: 0.5,
+    docPrefix: 'toy',
+    drainMs,
+  });
+}
+
 let closeRelay: (() => Promise<void>) | null = null;
 afterEach(async () => {
   await closeRelay?.();
@@ -100,16 +114,7 @@ describe('runLightLoad bookkeeping', () => {
     // run its whole (long) drainMs and time this test out.
     const relay = await toyRelay((nth) => (nth % 5 === 0 ? 2 : 1));
     closeRelay = relay.close;
-    const r = await runLightLoad({
-      urls: [relay.url],
-      protocol: toyProtocol,
-      clients: 6,
-      docs: 2,
-      rate: 200,
-      seconds: 0.5,
-      docPrefix: 'toy',
-      drainMs: 60_000,
-    });
+    const r = await runToy(relay.url, 60_000);
     // 6 clients over 2 documents: each update has 2 other clients.
     expect(r).toMatchObject({ sent: 100, acked: 100, lost: 0, unacked: 0, undelivered: 0, duplicates: 40 });
     expect(r.deliveries).toBe(200 + 40);
@@ -120,16 +125,7 @@ describe('runLightLoad bookkeeping', () => {
     // updates do not.
     const relay = await toyRelay((nth) => (nth < 20 ? (nth % 2 === 0 ? 2 : 0) : 1));
     closeRelay = relay.close;
-    const r = await runLightLoad({
-      urls: [relay.url],
-      protocol: toyProtocol,
-      clients: 6,
-      docs: 2,
-      rate: 200,
-      seconds: 0.5,
-      docPrefix: 'toy',
-      drainMs: 200,
-    });
+    const r = await runToy(relay.url, 200);
     expect(r.deliveries).toBe(200);
     expect(r).toMatchObject({ sent: 100, acked: 100, undelivered: 10, duplicates: 10, lost: 10, unkeyed: 0 });
   }, 20_000);
@@ -137,16 +133,7 @@ describe('runLightLoad bookkeeping', () => {
   it('counts updates the run never sent apart, as neither deliveries nor duplicates', async () => {
     const relay = await toyRelay(() => 1, 3);
     closeRelay = relay.close;
-    const r = await runLightLoad({
-      urls: [relay.url],
-      protocol: toyProtocol,
-      clients: 6,
-      docs: 2,
-      rate: 200,
-      seconds: 0.5,
-      docPrefix: 'toy',
-      drainMs: 60_000,
-    });
+    const r = await runToy(relay.url, 60_000);
     expect(r).toMatchObject({ deliveries: 200, undelivered: 0, duplicates: 0, lost: 0, unkeyed: 3 });
   }, 20_000);
 });
