@@ -1,9 +1,7 @@
 /**
  * How a `Text` writes formatting: one mark over a range (`addMark`, with the Peritext edge
- * rules of `marks.ts`), exact attributes for text just inserted with attributes (`setExactly`),
- * and whether a patch gives a unit exactly the attributes it has (`sameAsPatch`, which lets text
- * typed on with the same attributes add no mark). Every write runs inside the caller's
- * transaction.
+ * rules of `marks.ts`) and exact attributes for text just inserted with attributes
+ * (`setExactly`). Every write runs inside the caller's transaction.
  */
 
 import { NO_CLIENT } from '../sequence/item.js';
@@ -38,12 +36,16 @@ export function setExactly(
   known: Attributes | null = null,
 ): void {
   const current = known ?? (text.marks === null ? {} : text.attributesAt(index));
-  const keys = new Set([...Object.keys(current), ...Object.keys(attributes)]);
-  for (const k of [...keys].sort()) {
+  // The names whose value changes, marked in name order (usually one or two of many).
+  const changed: string[] = [];
+  for (const k of Object.keys(attributes)) {
     const want = attributes[k] ?? null;
-    const has = k in current ? current[k] : null;
-    if (!jsonEqual(want, has)) addMark(text, index, length, k, want);
+    const has = Object.hasOwn(current, k) ? current[k] : null;
+    if (!jsonEqual(want, has)) changed.push(k);
   }
+  for (const k of Object.keys(current)) if (!Object.hasOwn(attributes, k)) changed.push(k);
+  changed.sort();
+  for (const k of changed) addMark(text, index, length, k, attributes[k] ?? null);
 }
 
 /**
@@ -96,24 +98,4 @@ export function addMark(
   );
   doc.store.add(op);
   text.integrateMark(op);
-}
-
-/**
- * True when `patch` gives a unit exactly the attributes `attrs` (`count` names; names with `null`
- * or `undefined` values: absent), values compared as JSON (`jsonEqual`). @internal
- */
-export function sameAsPatch(attrs: Attributes, count: number, patch: AttributesPatch): boolean {
-  let n = 0;
-  for (const k in patch) {
-    const v = patch[k];
-    if (v === null || v === undefined) {
-      if (k in attrs) return false;
-      continue;
-    }
-    n++;
-    if (!(k in attrs)) return false;
-    const has = attrs[k];
-    if (!jsonEqual(v, has)) return false;
-  }
-  return n === count;
 }

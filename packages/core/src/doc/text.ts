@@ -18,13 +18,14 @@ import type { ContainerKind } from '../format/kinds.js';
 import { type Item, NO_CLIENT } from '../sequence/item.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
+import { ExactRun } from './exact-run.js';
 import { AFTER_TOMBSTONES, MarkIndex } from './mark-index.js';
 import { checkAttributes, type FormatSpan, type MarkInterval, type MarkOp, spansBetween } from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
 import { MarkAnchors } from './text-anchors.js';
 import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
 import { eventDelta, plainEventDelta, type ResolvedMarks } from './text-events.js';
-import { addMark, sameAsPatch, setExactly } from './text-format.js';
+import { addMark, setExactly } from './text-format.js';
 import { checkIndex } from './values.js';
 
 /** A text in a document. */
@@ -57,16 +58,8 @@ export class Text extends SequenceContainer {
    */
   private ivs: MarkIndex | null = null;
   private ivVersion = -1;
-  /**
-   * The unit at {@link Text.exactPos} has exactly {@link Text.exactAttrs} (just given by an insert
-   * with attributes), valid while the sequence is at {@link Text.exactVersion} and no mark arrived:
-   * text typed right after it then inherits exactly those (see {@link Text.insert}).
-   */
-  private exactAttrs: Attributes | null = null;
-  /** How many names {@link Text.exactAttrs} has. */
-  private exactCount = 0;
-  private exactPos = -1;
-  private exactVersion = -1;
+  /** The text last inserted with attributes, for text typed on after it (see {@link Text.insert}). */
+  private readonly exact = new ExactRun();
 
   /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
@@ -87,77 +80,82 @@ export class Text extends SequenceContainer {
    */
   insert(index: number, text: string, attributes?: AttributesPatch): void {
     if (typeof text !== 'string') throw new AccordError('invalid-argument', 'text must be a string');
-    if (attributes !== undefined) checkAttributes(attributes);
-    const len = this.seq.length;
+    const seq = this.seq;
+    const exact = this.exact;
+    // Typing on after text inserted with attributes: whether `attributes` are exactly those of the
+    // unit before, found while they are checked.
+    const onExact = attributes !== undefined && exact.isBefore(index, seq.index.version);
+    const sameAsBefore = attributes !== undefined && exact.check(attributes, onExact);
+    const len = seq.length;
     checkIndex(index, 0, len, 'index');
     if (text.length === 0) return;
-    const seq = this.seq;
     if (seq.hasSurrogates && index > 0 && index < len && seq.splitsPair(index)) index--;
     seq.noteText(text);
     if (this.marks === null && attributes === undefined) {
       this.insertPlain(index, text, true);
       return;
     }
-    const at = index;
-    this.edit(() => {
-      const idx = seq.index;
-      // The unit before the new text (one lookup for the tombstone walk and the interval shift).
-      let lc = NO_CLIENT;
-      let lk = 0;
-      let dead: [Item, number] | null = null;
-      if (at > 0) {
-        const left = idx.find(at - 1);
-        lc = left.client;
-        lk = left.clock + idx.fOffset;
-        if (this.marks !== null && idx.fOffset === left.len - 1)
-          dead = this.anchors.deadAfter(idx.fLeaf, idx.fIdx);
-      }
-      // Typing on after text inserted with attributes: the new unit has exactly the attributes of
-      // the unit before when no anchor sits after that unit (then the same marks cover both).
-      const inherited =
-        attributes !== undefined &&
-        dead === null &&
-        at > 0 &&
-        this.exactAttrs !== null &&
-        this.exactPos === at - 1 &&
-        this.exactVersion === seq.index.version &&
-        !this.anchors.anchoredAfter(at - 1)
-          ? this.exactAttrs
-          : null;
-      const track = this.tracksIntervals();
-      if (dead === null) {
-        const version = seq.index.version;
-        // The last lookup was `find(at - 1)` above (or in `anchoredAfter`): reused.
-        seq.insertLocal(at, text, 0, this.doc.nextClock, at > 0, this.marks === null);
-        // Still right before the tombstones walked (see `MarkAnchors.deadAfter`).
-        this.anchors.typedBefore(version);
-        if (track) this.noteEdit(at, text.length, lc, lk);
-      } else {
-        seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
-        if (track) this.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
-      }
-      if (attributes !== undefined) {
-        if (inherited !== null && sameAsPatch(inherited, this.exactCount, attributes)) {
-          // Typing on with the attributes the text before has: nothing to mark.
-          this.exactAttrs = inherited;
-        } else {
-          setExactly(this, at, text.length, attributes, inherited);
-          const exact: Attributes = {};
-          let count = 0;
-          for (const k of Object.keys(attributes).sort()) {
-            const v = attributes[k];
-            if (v !== null && v !== undefined) {
-              exact[k] = v;
-              count++;
-            }
-          }
-          this.exactAttrs = exact;
-          this.exactCount = count;
-        }
-        this.exactPos = at + text.length - 1;
-        this.exactVersion = seq.index.version;
-      }
-    });
+    // A transaction opened here, without a closure per keystroke (as `insertPlain`).
+    const doc = this.doc;
+    const opened = doc.begin();
+    try {
+      this.insertFormatted(index, text, attributes, onExact, sameAsBefore);
+    } finally {
+      if (opened) doc.commit();
+    }
+  }
+
+  /**
+   * {@link Text.insert} into a formatted text, or with attributes, inside a transaction: `onExact`
+   * when the text goes right after the unit last given exact attributes, `sameAsBefore` when
+   * `attributes` are exactly those.
+   */
+  private insertFormatted(
+    at: number,
+    text: string,
+    attributes: AttributesPatch | undefined,
+    onExact: boolean,
+    sameAsBefore: boolean,
+  ): void {
+    const seq = this.seq;
+    const idx = seq.index;
+    const exact = this.exact;
+    // The unit before the new text (one lookup for the tombstone walk and the interval shift).
+    let lc = NO_CLIENT;
+    let lk = 0;
+    let dead: [Item, number] | null = null;
+    if (at > 0) {
+      const left = idx.find(at - 1);
+      lc = left.client;
+      lk = left.clock + idx.fOffset;
+      if (this.marks !== null && idx.fOffset === left.len - 1)
+        dead = this.anchors.deadAfter(idx.fLeaf, idx.fIdx);
+    }
+    // The new unit then has exactly the attributes of the unit before when no anchor sits after
+    // that unit (the same marks cover both): none can when it was typed on this way itself.
+    const inherited =
+      onExact && dead === null && exact.pos === at - 1 && (exact.free || !this.anchors.anchoredAfter(at - 1))
+        ? exact.attrs
+        : null;
+    const track = this.tracksIntervals();
+    if (dead === null) {
+      const version = idx.version;
+      // The last lookup was `find(at - 1)` above (or in `anchoredAfter`): reused.
+      seq.insertLocal(at, text, 0, this.doc.nextClock, at > 0, this.marks === null);
+      // Still right before the tombstones walked (see `MarkAnchors.deadAfter`).
+      this.anchors.typedBefore(version);
+      if (track) this.noteEdit(at, text.length, lc, lk);
+    } else {
+      seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
+      if (track) this.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
+    }
+    if (attributes === undefined) return;
+    // Typing on with the attributes the text before has: nothing to mark.
+    if (inherited !== null && sameAsBefore) exact.typedOn(at, text.length, idx.version);
+    else {
+      setExactly(this, at, text.length, attributes, inherited);
+      exact.set(attributes, at, text.length, seq.index.version);
+    }
   }
 
   /**
@@ -328,7 +326,7 @@ export class Text extends SequenceContainer {
     if (this.marks === null) this.marks = [op];
     else this.marks.push(op);
     this.anchors.add(op);
-    this.exactAttrs = null;
+    this.exact.clear();
     this.spansCache = null;
     this.resolvedCache = null;
     if (this.ivs !== null && this.ivVersion === this.seq.index.version) this.ivs.add(op);
@@ -352,11 +350,15 @@ export class Text extends SequenceContainer {
       this.deletePlain(at, n);
       return;
     }
-    this.edit(() => {
+    const doc = this.doc;
+    const opened = doc.begin();
+    try {
       const track = this.tracksIntervals();
       this.seq.deleteLocal(at, n);
       if (track) this.noteEdit(at, -n, NO_CLIENT, 0);
-    });
+    } finally {
+      if (opened) doc.commit();
+    }
   }
 
   /** True when the resolved intervals are current (before a local edit that will shift them). */

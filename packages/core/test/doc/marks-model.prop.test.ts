@@ -176,3 +176,108 @@ describe('rich text against a sequential model (property)', () => {
     );
   });
 });
+
+/**
+ * Attribute patches a typing run passes: the same object again, a fresh equal one (names in
+ * another order), one with a changed value, a removal, a link (which does not grow), none.
+ */
+const LINK = { href: 'x' };
+function runPatch(k: number): Record<string, unknown> | undefined {
+  switch (k % 8) {
+    case 0:
+      return RUN_PATCH;
+    case 1:
+      return { bold: true, comment: null, italic: 'a' };
+    case 2:
+      return { italic: 'a', comment: null, bold: true };
+    case 3:
+      return { bold: true, comment: null, italic: 'b' };
+    case 4:
+      return { bold: null, italic: 'a' };
+    case 5:
+      return { link: LINK, bold: true };
+    case 6:
+      return { bold: true, link: { href: 'x' } };
+    default:
+      return undefined;
+  }
+}
+const RUN_PATCH = { bold: true, comment: null, italic: 'a' };
+
+describe('typing runs with attributes against the model (property)', () => {
+  it('gives the model delta when text is typed on with the same, equal or other attributes', () => {
+    // Mostly keystrokes right after the previous one (the typed-on path of `Text.insert`), with
+    // caret jumps, formats and backspaces between them.
+    const step = fc.record({
+      kind: fc.nat(9),
+      patch: fc.nat(7),
+      r: fc.nat(1000),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
+        let now = 1_000_000;
+        const doc = new Doc({ clientId: 7, now: () => now++ });
+        const t = doc.getText('t');
+        const model = new RichModel();
+        let caret = 0;
+        for (const s of steps) {
+          const len = t.length;
+          if (s.kind <= 6 || len === 0) {
+            // Type on at the caret (a jump first for kind 6).
+            if (s.kind === 6) caret = s.r % (len + 1);
+            const p = runPatch(s.patch);
+            const ch = String.fromCharCode(97 + (s.r % 26));
+            t.insert(caret, ch, p);
+            model.insert(caret, ch, p);
+            caret++;
+          } else if (s.kind === 7) {
+            const at = s.r % len;
+            const n = 1 + (s.r % (len - at));
+            t.format(at, n, { italic: 'b' });
+            model.format(at, n, { italic: 'b' });
+          } else if (caret > 0) {
+            t.delete(caret - 1, 1);
+            model.delete(caret - 1, 1);
+            caret--;
+          }
+          expect(t.toDelta()).toEqual(model.delta());
+        }
+        const copy = new Doc({ clientId: 8 });
+        applyUpdate(copy, encodeStateAsUpdate(doc));
+        expect(copy.getText('t').toDelta()).toEqual(model.delta());
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('makes no mark for text typed on with attributes equal to those before it', () => {
+    const t = new Doc({ clientId: 7 }).getText('t');
+    t.insert(0, 'a', { bold: true, italic: null, link: LINK });
+    const marks = t.marks?.length ?? 0;
+    t.insert(1, 'b', { bold: true, italic: null, link: LINK });
+    t.insert(2, 'c', { link: LINK, bold: true });
+    t.insert(3, 'd', { bold: true, link: { href: 'x' } });
+    // The link ends after `a` (it does not grow): `b` needs marks of its own, `c` and `d` none.
+    const afterB = t.marks?.length ?? 0;
+    expect(afterB).toBeGreaterThan(marks);
+    t.insert(4, 'e', { bold: true, link: LINK });
+    expect(t.toDelta()).toEqual([{ insert: 'abcde', attributes: { bold: true, link: LINK } }]);
+  });
+
+  it('checks a typed-on patch as any other: a bad value throws and leaves the text as it was', () => {
+    const t = new Doc({ clientId: 7 }).getText('t');
+    t.insert(0, 'a', { bold: true, link: LINK });
+    t.insert(1, 'b', { bold: true, link: LINK });
+    const before = t.toDelta();
+    for (const bad of [
+      { bold: true, link: () => 1 },
+      { bold: Number.NaN, link: LINK },
+      { bold: true, '': 1 },
+    ])
+      expect(() => t.insert(2, 'c', bad as never)).toThrow(
+        expect.objectContaining({ code: 'invalid-argument' }),
+      );
+    expect(t.toDelta()).toEqual(before);
+    expect(t.toString()).toBe('ab');
+  });
+});
