@@ -3,9 +3,10 @@
  * reserved), characters (boundary and slot units are reserved) and flat deltas.
  */
 import { AccordError } from '../errors.js';
+import { checkAttributes } from './attribute-values.js';
 import type { BlocksDelta, BlocksDeltaOp, BlocksInsertText } from './blocks-delta.js';
 import { isBlockKey, MARKER, SLOT } from './blocks-layout.js';
-import { checkAttributes, MAX_MARK_KEY } from './marks.js';
+import { MAX_MARK_KEY } from './marks.js';
 import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';
 
 export function checkType(type: unknown): asserts type is string {

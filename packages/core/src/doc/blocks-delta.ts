@@ -5,7 +5,7 @@
  * compute a delta between two `toJSON()` states ({@link diffBlocks}) and apply one to a state
  * ({@link applyBlocksDelta}), so a binding or a test can check `apply(before, delta) = after`.
  */
-import { canonicalJson } from './marks.js';
+import { canonicalJson } from './attribute-values.js';
 import type { Attributes, AttributesPatch, TextDeltaInsert } from './text-delta.js';
 
 /** A block's identity, type and attributes. */

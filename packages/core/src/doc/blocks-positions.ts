@@ -3,8 +3,10 @@
  * which text ranges a span of characters covers, where typed text goes, and a block's characters
  * as a delta.
  */
+
+import { canonicalJson } from './attribute-values.js';
 import { isBlockKey, type LaidBlock, type Layout } from './blocks-layout.js';
-import { canonicalJson, type FormatSpan } from './marks.js';
+import type { FormatSpan } from './marks.js';
 import type { Attributes, TextDeltaInsert } from './text-delta.js';
 
 /** Visible index of the `t`-th character of `b` (0 <= t < length). */

@@ -1,6 +1,6 @@
 /** Checking a rich-text delta before `Text.applyDelta` applies any of it. */
 import { AccordError } from '../errors.js';
-import { checkAttributes } from './marks.js';
+import { checkAttributes } from './attribute-values.js';
 import type { TextDelta } from './text-delta.js';
 
 /**

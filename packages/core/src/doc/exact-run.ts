@@ -5,7 +5,7 @@
  * what the text would inherit), often a fresh object each time with the same names and values.
  */
 
-import { checkAttributesAgainst } from './marks.js';
+import { checkAttributesAgainst } from './attribute-values.js';
 import type { Attributes, AttributesPatch } from './text-delta.js';
 
 /** The unit last given exact attributes, and the last patch known to give exactly those. */

@@ -28,18 +28,16 @@
  * (`comment:<id>`).
  */
 
-import { AccordError } from '../errors.js';
 import { type MarkRecord, NONE } from '../format/records.js';
 import type { Item } from '../sequence/item.js';
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import { sortByKey } from '../sorted.js';
+import { canonicalJson } from './attribute-values.js';
 import type { Container } from './container.js';
-import type { Attributes, AttributesPatch } from './text-delta.js';
-import { assertJsonValue } from './values.js';
+import type { Attributes } from './text-delta.js';
 
-/** Longest attribute name accepted (UTF-16 code units). */
-export const MAX_MARK_KEY = 1024;
+export { MAX_MARK_KEY } from './attribute-values.js';
 
 /** One formatting operation on a text (see the module comment). */
 export class MarkOp {
@@ -123,96 +121,6 @@ export class MarkOp {
 export function markExpands(key: string): boolean {
   const c = key.charCodeAt(0);
   return !(key === 'link' || key === 'comment' || key.startsWith('comment:') || c === 0 || c === 1);
-}
-
-/** JSON with object keys sorted, so equal values give equal strings. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (typeof v === 'object' && v !== null) {
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/**
- * Whether two JSON values are equal as {@link canonicalJson} compares them (object keys in any
- * order), without building the strings.
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keys = Object.keys(x);
-  if (keys.length !== Object.keys(y).length) return false;
-  for (const k of keys) if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
-  return true;
-}
-
-/**
- * Check an attributes argument: a plain object whose values are JSON values (`null` allowed),
- * names non-empty, at most {@link MAX_MARK_KEY} long and not `__proto__`. Keys whose value is `undefined` are
- * ignored.
- * @throws {AccordError} `invalid-argument` otherwise.
- */
-export function checkAttributes(attributes: unknown): asserts attributes is AttributesPatch {
-  checkAttributesAgainst(attributes, null, 0);
-}
-
-/**
- * {@link checkAttributes}, and in the same pass over the names whether `attributes` gives a unit
- * exactly `exact` (`count` names; names with `null` or `undefined` values: absent), values
- * compared as JSON ({@link jsonEqual}); false when `exact` is null. One pass instead of a check
- * then a comparison: text typed on with explicit attributes (an editor passes the caret's
- * formatting with every keystroke) pays for one walk of the names.
- * @throws {AccordError} `invalid-argument` as {@link checkAttributes}.
- */
-export function checkAttributesAgainst(
-  attributes: unknown,
-  exact: Attributes | null,
-  count: number,
-): boolean {
-  if (
-    typeof attributes !== 'object' ||
-    attributes === null ||
-    Array.isArray(attributes) ||
-    Object.getPrototypeOf(attributes) !== Object.prototype
-  )
-    throw new AccordError('invalid-argument', 'attributes must be a plain object');
-  const attrs = attributes as Record<string, unknown>;
-  const keys = Object.keys(attrs);
-  let same = exact !== null;
-  let named = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
-    if (k.length === 0 || k.length > MAX_MARK_KEY)
-      throw new AccordError('invalid-argument', `attribute names must have 1..${MAX_MARK_KEY} characters`);
-    // Attributes are read back as plain objects, where this name would set the prototype.
-    if (k === '__proto__')
-      throw new AccordError('invalid-argument', 'attribute name __proto__ is not allowed');
-    const v = attrs[k];
-    if (v === undefined) continue;
-    if (v === null) {
-      if (same && Object.hasOwn(exact as Attributes, k)) same = false;
-      continue;
-    }
-    // The usual values (`true`, a string) need no walk.
-    if (v !== true && typeof v !== 'string') assertJsonValue(v);
-    if (same) {
-      named++;
-      const has = (exact as Attributes)[k];
-      if (has === undefined || !Object.hasOwn(exact as Attributes, k) || !jsonEqual(v, has)) same = false;
-    }
-  }
-  return same && named === count;
 }
 
 /** True when mark `a` wins over mark `b` (later timestamp, then higher replica id). */

@@ -9,9 +9,9 @@
  * marks that existed then (the text's marks list only grows), computed on the current sequence.
  */
 import type { Sequence } from '../sequence/sequence.js';
+import { canonicalJson } from './attribute-values.js';
 import type { SequenceChange } from './container.js';
 import {
-  canonicalJson,
   type FormatSpan,
   type MarkInterval,
   type MarkOp,

@@ -6,8 +6,9 @@
 
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
+import { jsonEqual } from './attribute-values.js';
 import type { Container, DocCore } from './container.js';
-import { jsonEqual, MarkOp, markExpands } from './marks.js';
+import { MarkOp, markExpands } from './marks.js';
 import type { Attributes, AttributesPatch } from './text-delta.js';
 
 /** What the mark writes read and call on a `Text`. @internal */

@@ -16,11 +16,13 @@
 import { AccordError } from '../errors.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { type Item, NO_CLIENT } from '../sequence/item.js';
+import { checkAttributes } from './attribute-values.js';
 import type { ChangeEvent, Container, DocCore } from './container.js';
 import { checkDelta } from './delta-check.js';
 import { ExactRun } from './exact-run.js';
-import { AFTER_TOMBSTONES, MarkIndex } from './mark-index.js';
-import { checkAttributes, type FormatSpan, type MarkInterval, type MarkOp, spansBetween } from './marks.js';
+import { LiveMarkIndex } from './live-mark-index.js';
+import { AFTER_TOMBSTONES } from './mark-index.js';
+import { type FormatSpan, type MarkInterval, type MarkOp, spansBetween } from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
 import { MarkAnchors } from './text-anchors.js';
 import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
@@ -49,15 +51,10 @@ export class Text extends SequenceContainer {
   /** The resolved marks as a change event reads them: all, or those over a range. */
   private readonly resolvedView: ResolvedMarks = {
     all: () => this.resolvedMarks(),
-    inRange: (from, to) => this.markIndex().intervalsIn(from, to),
+    inRange: (from, to) => this.live.current().intervalsIn(from, to),
   };
-  /**
-   * Every mark resolved to visible positions, valid at sequence version {@link Text.ivVersion};
-   * null when stale. Local typing keeps it (each keystroke moves it, see `mark-index.ts`, instead
-   * of resolving every anchor again), anything else drops it.
-   */
-  private ivs: MarkIndex | null = null;
-  private ivVersion = -1;
+  /** The marks resolved to visible positions, kept through local edits. */
+  private readonly live: LiveMarkIndex;
   /** The text last inserted with attributes, for text typed on after it (see {@link Text.insert}). */
   private readonly exact = new ExactRun();
 
@@ -65,6 +62,7 @@ export class Text extends SequenceContainer {
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
     super(doc, rootName, hc, hk, parent, true);
     this.anchors = new MarkAnchors(this.seq, () => this.marks ?? []);
+    this.live = new LiveMarkIndex(this.seq, () => this.marks ?? []);
   }
 
   /**
@@ -137,17 +135,17 @@ export class Text extends SequenceContainer {
       onExact && dead === null && exact.pos === at - 1 && (exact.free || !this.anchors.anchoredAfter(at - 1))
         ? exact.attrs
         : null;
-    const track = this.tracksIntervals();
+    const track = this.live.tracks();
     if (dead === null) {
       const version = idx.version;
       // The last lookup was `find(at - 1)` above (or in `anchoredAfter`): reused.
       seq.insertLocal(at, text, 0, this.doc.nextClock, at > 0, this.marks === null);
       // Still right before the tombstones walked (see `MarkAnchors.deadAfter`).
       this.anchors.typedBefore(version);
-      if (track) this.noteEdit(at, text.length, lc, lk);
+      if (track) this.live.noteEdit(at, text.length, lc, lk);
     } else {
       seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
-      if (track) this.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
+      if (track) this.live.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
     }
     if (attributes === undefined) return;
     // Typing on with the attributes the text before has: nothing to mark.
@@ -267,7 +265,7 @@ export class Text extends SequenceContainer {
   private resolvedMarks(): readonly MarkInterval[] {
     const version = this.seq.index.version;
     if (this.resolvedCache === null || this.resolvedVersion !== version) {
-      this.resolvedCache = this.markIndex().resolved();
+      this.resolvedCache = this.live.current().resolved();
       this.resolvedVersion = version;
     }
     return this.resolvedCache;
@@ -290,7 +288,7 @@ export class Text extends SequenceContainer {
       return out;
     }
     // Only the marks overlapping the range are positioned and swept.
-    return spansBetween(this.markIndex().intervalsIn(from, to), this.doc.clientIds, from, to);
+    return spansBetween(this.live.current().intervalsIn(from, to), this.doc.clientIds, from, to);
   }
 
   /** Widen a range whose edges cut a surrogate pair (as `delete` does). */
@@ -329,8 +327,7 @@ export class Text extends SequenceContainer {
     this.exact.clear();
     this.spansCache = null;
     this.resolvedCache = null;
-    if (this.ivs !== null && this.ivVersion === this.seq.index.version) this.ivs.add(op);
-    else this.ivs = null;
+    this.live.add(op);
   }
 
   /**
@@ -353,62 +350,30 @@ export class Text extends SequenceContainer {
     const doc = this.doc;
     const opened = doc.begin();
     try {
-      const track = this.tracksIntervals();
+      const track = this.live.tracks();
       this.seq.deleteLocal(at, n);
-      if (track) this.noteEdit(at, -n, NO_CLIENT, 0);
+      if (track) this.live.noteEdit(at, -n, NO_CLIENT, 0);
     } finally {
       if (opened) doc.commit();
     }
   }
 
-  /** True when the resolved intervals are current (before a local edit that will shift them). */
-  private tracksIntervals(): boolean {
-    if (this.ivs === null) return false;
-    if (this.ivVersion === this.seq.index.version) return true;
-    this.ivs = null;
-    return false;
-  }
-
   /** True while the resolved marks exist: the sequence then reports remote edits' positions. @internal */
   get positionsWanted(): boolean {
-    return this.ivs !== null;
+    return this.live.wanted;
   }
 
   /**
-   * Move the resolved marks through a remote edit (or undo) they were current before: boundaries
-   * at the place are read from their anchors (see `MarkIndex.insert`). Left to be rebuilt on the
-   * next read when they were not current.
-   * @internal
+   * Move the resolved marks through a remote edit (or undo) they were current before (see
+   * `LiveMarkIndex.onPositions`). @internal
    */
   onPositions(before: number, index: number, n: number): void {
-    if (this.ivs !== null && this.ivVersion === before) this.noteEdit(index, n, AFTER_TOMBSTONES, 0);
-  }
-
-  /**
-   * Move the resolved marks through an edit they were current before (see {@link Text.ivs}): `n`
-   * units inserted after the unit (`lc`, `lk`) (n > 0), deleted (n < 0), or none (n = 0).
-   */
-  private noteEdit(pos: number, n: number, lc: number, lk: number): void {
-    const ivs = this.ivs as MarkIndex;
-    if (n > 0) ivs.insert(pos, n, lc, lk);
-    else if (n < 0) ivs.delete(pos, -n);
-    if (ivs.broken) this.ivs = null;
-    else this.ivVersion = this.seq.index.version;
-  }
-
-  /** Every mark resolved to visible positions, current (see {@link Text.ivs}). */
-  private markIndex(): MarkIndex {
-    const version = this.seq.index.version;
-    if (this.ivs === null || this.ivVersion !== version) {
-      this.ivs = new MarkIndex(this.seq, this.marks ?? []);
-      this.ivVersion = version;
-    }
-    return this.ivs;
+    this.live.onPositions(before, index, n);
   }
 
   /** The attributes of visible unit `index` from the resolved marks (no spans built). */
   private attributesFromIntervals(index: number): Attributes {
-    return this.markIndex().attributesAt(index, this.doc.clientIds);
+    return this.live.current().attributesAt(index, this.doc.clientIds);
   }
 
   /** Build and clear this transaction's event, with its rich-text delta. @internal */

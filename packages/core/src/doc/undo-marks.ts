@@ -9,10 +9,10 @@
  */
 
 import { NO_CLIENT } from '../sequence/item.js';
+import { canonicalJson } from './attribute-values.js';
 import type { Doc } from './doc.js';
 import {
   anchorBoundary,
-  canonicalJson,
   type FormatSpan,
   formatSpans,
   type MarkOp,

@@ -4,7 +4,8 @@
  * units whose formatting changed, the attribute patch that turns the older formatting into the
  * newer one, so `older.applyDelta(diff)` gives the newer text with its formatting.
  */
-import { canonicalJson, type FormatSpan } from './marks.js';
+import { canonicalJson } from './attribute-values.js';
+import type { FormatSpan } from './marks.js';
 import type { Attributes, AttributesPatch, TextDeltaOp } from './text-delta.js';
 
 /** An identity op over units: kept, deleted, or inserted (with the newer text's units). */

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, jsonEqual } from '../../src/doc/marks.js';
+import { canonicalJson, jsonEqual } from '../../src/doc/attribute-values.js';
 
 /** A copy of `v` with every object's keys in reverse order (equal as JSON). */
 function reordered(v: unknown): unknown {
