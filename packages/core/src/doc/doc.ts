@@ -12,38 +12,16 @@ import { Item } from '../sequence/item.js';
 import { StructStore } from '../store/struct-store.js';
 import { Blocks } from './blocks.js';
 import { DocMap, List } from './collections.js';
-import type { ChangeEvent, Container } from './container.js';
+import type { Container } from './container.js';
 import { Counter } from './counter.js';
+import { deliverEvents } from './deliver-events.js';
+import { type DocOptions, limit, type UpdateListener } from './doc-options.js';
 import { encodeTransaction } from './encode.js';
 import { type HeldRange, HeldStructs, WaitIndex } from './pending.js';
-import { rootsJSON } from './root-json.js';
+import { docJSON } from './root-json.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
 import { openTransaction, parkTransaction, type Transaction } from './transaction.js';
-
-/** Options of {@link Doc}. */
-export interface DocOptions {
-  /** This replica's id (a non-negative safe integer, unique per session). Default: random. */
-  clientId?: number;
-  /** Wall clock for map timestamps (default `Date.now`), injectable for tests. */
-  now?: () => number;
-  /**
-   * Most structs (runs) held back while their dependencies are missing, and most deleted ranges
-   * held back for structs not received yet; an update that would hold more of either is refused
-   * with `DecodeError('too-large')` and changes nothing. Default 100,000.
-   */
-  maxPending?: number;
-  /**
-   * Most estimated bytes of structs held back while their dependencies are missing (128 per run
-   * plus its content: 2 per UTF-16 unit of text, keys and root names, 8 per number, more for
-   * nested values); an update that would hold more is refused with `DecodeError('too-large')`
-   * and changes nothing. Default 16 MiB (100,000 one-character runs take about 13 MB).
-   */
-  maxPendingBytes?: number;
-}
-
-/** Receives the binary update of every transaction, local or remote. */
-export type UpdateListener = (update: Uint8Array, origin: unknown) => void;
 
 /**
  * A replicated JSON document. Changes made on one replica reach others as binary updates
@@ -308,20 +286,7 @@ export class Doc {
    * the same on every replica that received the same updates, whatever the order.
    */
   toJSON(): Record<string, unknown> {
-    const byName = new Map<string, Container[]>();
-    for (const c of this.roots.values()) {
-      const name = c.rootName as string;
-      const list = byName.get(name);
-      if (list === undefined) byName.set(name, [c]);
-      else list.push(c);
-    }
-    const out: Record<string, unknown> = {};
-    for (const name of [...byName.keys()].sort()) {
-      const list = byName.get(name) as Container[];
-      const value = list.length === 1 ? (list[0] as Container).toJSON() : rootsJSON(list);
-      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-    }
-    return out;
+    return docJSON(this.roots.values());
   }
 
   /**
@@ -398,7 +363,11 @@ export class Doc {
         if (failure === null) failure = { error };
       }
     };
-    if (this.dirtyContainers.length > 0) this.deliverEvents(t, guard);
+    if (this.dirtyContainers.length > 0) {
+      const dirty = this.dirtyContainers;
+      this.dirtyContainers = [];
+      deliverEvents(dirty, t, guard);
+    }
     if (this.updateListeners.length > 0) {
       const changed =
         t.deletes !== null ||
@@ -411,27 +380,6 @@ export class Doc {
     }
     parkTransaction(t);
     if (failure !== null) throw (failure as { error: unknown }).error;
-  }
-
-  private deliverEvents(t: Transaction, guard: (fn: () => void) => void): void {
-    const dirty = this.dirtyContainers;
-    this.dirtyContainers = [];
-    const deep = new Map<Container, ChangeEvent[]>();
-    for (const c of dirty) {
-      const ev = c.takeEvent(t.origin, t.local);
-      if (ev === null) continue;
-      guard(() => c.emit(ev));
-      for (let a: Container | null = c; a !== null; a = a.parent) {
-        if (!a.hasDeepListeners) continue;
-        let list = deep.get(a);
-        if (list === undefined) {
-          list = [];
-          deep.set(a, list);
-        }
-        list.push(ev);
-      }
-    }
-    for (const [c, events] of deep) guard(() => c.emitDeep(events));
   }
 
   /** Listen to the binary update of every transaction. */
@@ -448,14 +396,4 @@ export class Doc {
   }
 }
 
-/** A limit option: `value` if given (a non-negative safe integer), else `fallback`. */
-function limit(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new AccordError(
-      'invalid-argument',
-      `${name} must be a non-negative safe integer, got ${String(value)}`,
-    );
-  }
-  return value;
-}
+export type { DocOptions, UpdateListener } from './doc-options.js';

@@ -1,5 +1,6 @@
 /**
- * How `Doc.toJSON()` shows a root name that has several kinds (see `Doc.getRoot`).
+ * How `Doc.toJSON()` shows the roots: by name, and a root name that has several kinds (see
+ * `Doc.getRoot`).
  */
 import { type ContainerKind, KINDS } from '../format/kinds.js';
 import type { Container } from './container.js';
@@ -27,4 +28,25 @@ function isEmptyValue(v: unknown): boolean {
   if (v === '' || v === 0) return true;
   if (Array.isArray(v)) return v.length === 0;
   return typeof v === 'object' && v !== null && Object.keys(v).length === 0;
+}
+
+/**
+ * The JSON of a document's roots (`Doc.toJSON`): `{ rootName: value }`, names sorted, a name with
+ * several kinds shown by {@link rootsJSON}.
+ */
+export function docJSON(roots: Iterable<Container>): Record<string, unknown> {
+  const byName = new Map<string, Container[]>();
+  for (const c of roots) {
+    const name = c.rootName as string;
+    const list = byName.get(name);
+    if (list === undefined) byName.set(name, [c]);
+    else list.push(c);
+  }
+  const out: Record<string, unknown> = {};
+  for (const name of [...byName.keys()].sort()) {
+    const list = byName.get(name) as Container[];
+    const value = list.length === 1 ? (list[0] as Container).toJSON() : rootsJSON(list);
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
