@@ -5,8 +5,9 @@
 
 import { AccordError } from '../errors.js';
 import type { BlocksDelta, BlocksInsertText } from './blocks-delta.js';
-import { DEFAULT_TYPE, type LaidBlock, type Layout } from './blocks-layout.js';
+import type { LaidBlock, Layout } from './blocks-laid.js';
 import { blockIndexAt } from './blocks-positions.js';
+import { DEFAULT_TYPE } from './blocks-units.js';
 import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';
 
 /** The edits of a `Blocks` that a flat delta is made of. @internal */

@@ -5,7 +5,7 @@
 import { AccordError } from '../errors.js';
 import { checkAttributes } from './attribute-values.js';
 import type { BlocksDelta, BlocksDeltaOp, BlocksInsertText } from './blocks-delta.js';
-import { isBlockKey, MARKER, SLOT } from './blocks-layout.js';
+import { isBlockKey, MARKER, SLOT } from './blocks-units.js';
 import { MAX_MARK_KEY } from './marks.js';
 import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';
 

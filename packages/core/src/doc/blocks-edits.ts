@@ -4,7 +4,7 @@
  * the change did not meet (`blocks-reuse.ts`, new positions to old, and the places it changed).
  */
 
-import { isBlockKey, MARKER, SLOT } from './blocks-layout.js';
+import { isBlockKey, MARKER, SLOT } from './blocks-units.js';
 import type { TextDeltaOp } from './text-delta.js';
 
 /** What a text delta did. */

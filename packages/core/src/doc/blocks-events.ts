@@ -8,7 +8,7 @@
 import type { BlockJSON, BlocksDelta } from './blocks-delta.js';
 import { diffBlocks } from './blocks-delta.js';
 import { editMap } from './blocks-edits.js';
-import type { Layout } from './blocks-layout.js';
+import type { Layout } from './blocks-laid.js';
 import { nextState } from './blocks-reuse.js';
 import { shiftLayout } from './blocks-shift.js';
 import type { ChangeEvent } from './container.js';

@@ -31,97 +31,23 @@
 
 import { Item } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
-import { lowerBound } from '../sorted.js';
+import {
+  addRuns,
+  finishLayout,
+  joinParts,
+  type LaidBlock,
+  type Layout,
+  lastBelow,
+  newBlock,
+} from './blocks-laid.js';
+import { ATTR_PREFIX, MARKER, MERGE_KEY, MOVE_KEY, SLOT, TYPE_KEY, VIRTUAL_ID } from './blocks-units.js';
 import type { FormatSpan } from './marks.js';
 import type { Attributes } from './text-delta.js';
-
-/** The unit that starts a block (a Unicode noncharacter, never valid in user text). */
-export const MARKER = '\uFDD0';
-/** A zero-width unit a block displays after when moved (a Unicode noncharacter too). */
-export const SLOT = '\uFDD1';
-/** Mark key holding a block's type on its boundary. */
-export const TYPE_KEY = '\u0000type';
-/** Mark key holding a block's move register: `[slotId, wall, logical]`. */
-export const MOVE_KEY = '\u0000move';
-/** Mark key holding a block's merge register: `[targetBlockId, wall, logical]` (a join not in place). */
-export const MERGE_KEY = '\u0000merge';
-/** Prefix of the mark keys holding a block's attributes (`prefix + name`). */
-export const ATTR_PREFIX = '\u0001';
-/** Id of the implicit first paragraph: the characters before every boundary. */
-export const VIRTUAL_ID = 'virtual';
-/** Type of a block without a (valid) type mark. */
-export const DEFAULT_TYPE = 'paragraph';
-
-/** True for mark keys that belong to blocks (reserved: refused as inline attribute names). */
-export function isBlockKey(key: string): boolean {
-  const c = key.charCodeAt(0);
-  return c === 0 || c === 1;
-}
 
 /** No parent: the block displays at its boundary. */
 const TOP = -1;
 /** Parent "the front": the block displays before every boundary's block. */
 const FRONT = -2;
-
-/** One block as laid out. */
-export interface LaidBlock {
-  /** `replica:clock` of its boundary, or {@link VIRTUAL_ID}. */
-  id: string;
-  /** Visible index of its boundary in the text; -1 for the virtual block. */
-  marker: number;
-  /** Position of its boundary among the boundaries in sequence order (-1 virtual). */
-  seqIndex: number;
-  type: string;
-  attrs: Record<string, unknown>;
-  /** Its characters as visible text ranges `[from, to)`, flattened, in order (merged parts included). */
-  runs: number[];
-  /** The characters of its own segment (without merged parts), as `runs`. */
-  own: number[];
-  /** Shown blocks: itself, then the blocks joined into it (merged), in order; empty for merged ones. */
-  parts: LaidBlock[];
-  /** The shown block holding it (itself unless merged). */
-  root: LaidBlock;
-  /** Number of characters. */
-  length: number;
-  /** Flat index of its boundary. */
-  start: number;
-  /**
-   * Where the slot it displays at sits (doubled visible index, see `unitKey`), or -1: a sort key
-   * while laying out, not kept current when a layout is shifted (`shiftLayout`).
-   */
-  slot: number;
-  /** Order among slots at one place (deleted ones, see `unitKey`); a sort key, as `slot`. */
-  slotTie: number;
-  /**
-   * Position among the boundaries in sequence order (`seqIndex`) of the one whose characters hold
-   * the slot it displays at (-1: none, or before every boundary). Kept across `shiftLayout`.
-   */
-  slotPart: number;
-  /** Blocks displaying as its children, in order. */
-  kids: LaidBlock[];
-}
-
-/** The layout of a text as blocks. */
-export interface Layout {
-  /** The visible units (read on first use). */
-  readonly str: string;
-  /** Visible units `from .. to - 1` (read from the text unless `str` was read). */
-  textOf(from: number, to: number): string;
-  /** Number of visible units. */
-  textLength: number;
-  /** Visible index of every boundary, in sequence order (`bySeq[i].marker`), ascending. */
-  markers: number[];
-  /** Blocks in display order. */
-  blocks: LaidBlock[];
-  /** Blocks in boundary (sequence) order. */
-  bySeq: LaidBlock[];
-  /** Blocks displaying before every boundary's block (their slot precedes every boundary). */
-  front: LaidBlock[];
-  /** Flat length: one per block plus its characters. */
-  length: number;
-  /** Visible indexes of slots, ascending. */
-  slots: number[];
-}
 
 interface Move {
   slot: string;
@@ -142,11 +68,6 @@ function older(a: Move, b: Move): boolean {
   if (a.wall !== b.wall) return a.wall < b.wall;
   if (a.logical !== b.logical) return a.logical < b.logical;
   return a.slot < b.slot;
-}
-
-/** Index of the last element of ascending `arr` below `x`, or -1. */
-export function lastBelow(arr: readonly number[], x: number): number {
-  return lowerBound(arr, x) - 1;
 }
 
 /**
@@ -313,43 +234,6 @@ export function computeLayout(seq: Sequence, attributes: BoundaryAttributes, ids
 }
 
 /**
- * The layout of `blocks` (display order, their runs set): flat starts computed, the visible text
- * read from `seq` on first use. @internal
- */
-export function finishLayout(
-  seq: Sequence,
-  textLength: number,
-  markers: number[],
-  blocks: LaidBlock[],
-  bySeq: LaidBlock[],
-  front: LaidBlock[],
-  slots: number[],
-): Layout {
-  let flat = 0;
-  for (const b of blocks) {
-    b.start = flat;
-    flat += 1 + b.length;
-  }
-  let str: string | null = null;
-  return {
-    get str(): string {
-      str ??= seq.toString();
-      return str;
-    },
-    textOf(from: number, to: number): string {
-      return str !== null ? str.slice(from, to) : (seq.slice(from, to) as string);
-    },
-    textLength,
-    markers,
-    blocks,
-    bySeq,
-    front,
-    length: flat,
-    slots,
-  };
-}
-
-/**
  * Where unit `id` (`replica:clock`) of `seq` sits, doubled: `2 * index` for a visible unit, `2 *
  * index - 1` for a deleted one (between the visible units around its tombstone), so a slot that
  * undo or redo brought back as a new unit just before its tombstone still places its block; -1
@@ -369,65 +253,6 @@ function unitKey(seq: Sequence, clientOf: ReadonlyMap<number, number>, id: strin
   // Tombstones at one place order as in the sequence.
   out.tie = seq.index.orderKey(s) * 2 ** 20 + (clock - s.clock);
   return 2 * base - 1;
-}
-
-/** A block laid out at boundary `marker`, with no characters yet. @internal */
-export function newBlock(
-  id: string,
-  marker: number,
-  seqIndex: number,
-  type: unknown,
-  attrs: Record<string, unknown>,
-): LaidBlock {
-  const b: LaidBlock = {
-    id,
-    marker,
-    seqIndex,
-    type: typeof type === 'string' && type.length > 0 ? type : DEFAULT_TYPE,
-    attrs,
-    runs: [],
-    own: [],
-    length: 0,
-    start: 0,
-    slot: -1,
-    slotTie: 0,
-    slotPart: -1,
-    kids: [],
-    parts: [],
-    root: null as unknown as LaidBlock,
-  };
-  b.own = b.runs;
-  b.root = b;
-  return b;
-}
-
-/** Add to `b` the characters in visible range `[from, to)` (slots skipped). @internal */
-export function addRuns(b: LaidBlock, from: number, to: number, slots: readonly number[]): void {
-  let a = from;
-  for (let k = lastBelow(slots, from) + 1; k < slots.length && (slots[k] as number) < to; k++) {
-    const s = slots[k] as number;
-    if (s > a) pushRun(b, a, s);
-    a = s + 1;
-  }
-  if (to > a) pushRun(b, a, to);
-}
-
-/** Set the runs of a shown block with merged parts: its parts' own runs, in order. @internal */
-export function joinParts(root: LaidBlock): void {
-  if (root.parts.length < 2) return;
-  root.runs = [];
-  root.length = 0;
-  for (const part of root.parts)
-    for (let k = 0; k < part.own.length; k += 2)
-      pushRun(root, part.own[k] as number, part.own[k + 1] as number);
-}
-
-/** Add visible range `[from, to)` to `b`'s characters (joined with a touching last run). @internal */
-export function pushRun(b: LaidBlock, from: number, to: number): void {
-  const r = b.runs;
-  if (r.length > 0 && r[r.length - 1] === from) r[r.length - 1] = to;
-  else r.push(from, to);
-  b.length += to - from;
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 
 import { NO_CLIENT } from '../sequence/item.js';
-import { isBlockKey } from './blocks-layout.js';
+import { isBlockKey } from './blocks-units.js';
 import { type MarkOp, markWins } from './marks.js';
 import type { Attributes } from './text-delta.js';
 

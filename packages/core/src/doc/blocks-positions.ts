@@ -5,7 +5,8 @@
  */
 
 import { canonicalJson } from './attribute-values.js';
-import { isBlockKey, type LaidBlock, type Layout } from './blocks-layout.js';
+import type { LaidBlock, Layout } from './blocks-laid.js';
+import { isBlockKey } from './blocks-units.js';
 import type { FormatSpan } from './marks.js';
 import type { Attributes, TextDeltaInsert } from './text-delta.js';
 

@@ -10,7 +10,7 @@
 
 import type { BlockJSON } from './blocks-delta.js';
 import { type EditMap, meetsChange, oldPosition } from './blocks-edits.js';
-import type { LaidBlock, Layout } from './blocks-layout.js';
+import type { LaidBlock, Layout } from './blocks-laid.js';
 import { blockContent } from './blocks-positions.js';
 import type { FormatSpan } from './marks.js';
 

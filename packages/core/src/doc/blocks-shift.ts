@@ -11,15 +11,8 @@
 import type { Sequence } from '../sequence/sequence.js';
 import { lowerBound } from '../sorted.js';
 import { type EditMap, newPosition } from './blocks-edits.js';
-import {
-  addRuns,
-  finishLayout,
-  joinParts,
-  type LaidBlock,
-  type Layout,
-  newBlock,
-  VIRTUAL_ID,
-} from './blocks-layout.js';
+import { addRuns, finishLayout, joinParts, type LaidBlock, type Layout, newBlock } from './blocks-laid.js';
+import { VIRTUAL_ID } from './blocks-units.js';
 
 /** True when ascending `arr` has a value in `[from, to)`. */
 function anyIn(arr: readonly number[], from: number, to: number): boolean {

@@ -6,7 +6,7 @@
  * documents what it does under concurrency.
  */
 
-import { type LaidBlock, type Layout, MERGE_KEY, VIRTUAL_ID } from './blocks-layout.js';
+import type { LaidBlock, Layout } from './blocks-laid.js';
 import {
   blockIndexAt,
   runIndex,
@@ -15,6 +15,7 @@ import {
   sortRanges,
   unitRanges,
 } from './blocks-positions.js';
+import { MERGE_KEY, VIRTUAL_ID } from './blocks-units.js';
 import type { BlockWriter } from './blocks-write.js';
 import type { Text } from './text.js';
 import type { AttributesPatch, TextDeltaInsert } from './text-delta.js';

@@ -6,19 +6,18 @@
  */
 import type { Item } from '../sequence/item.js';
 import { lowerBound } from '../sorted.js';
+import type { LaidBlock, Layout } from './blocks-laid.js';
+import { sortRanges } from './blocks-positions.js';
 import {
   ATTR_PREFIX,
   DEFAULT_TYPE,
-  type LaidBlock,
-  type Layout,
   MARKER,
   MERGE_KEY,
   MOVE_KEY,
   SLOT,
   TYPE_KEY,
   VIRTUAL_ID,
-} from './blocks-layout.js';
-import { sortRanges } from './blocks-positions.js';
+} from './blocks-units.js';
 import type { Text } from './text.js';
 
 /** Where a moved or split block is placed: after block `id`'s characters, or at the front (null). */

@@ -42,7 +42,8 @@ import {
 import type { BlockInfo, BlockJSON, BlocksDelta } from './blocks-delta.js';
 import { insertMap } from './blocks-edits.js';
 import { BlocksObservers } from './blocks-events.js';
-import { attributesFromSpans, computeLayout, type LaidBlock, type Layout } from './blocks-layout.js';
+import type { LaidBlock, Layout } from './blocks-laid.js';
+import { attributesFromSpans, computeLayout } from './blocks-layout.js';
 import { BlockMarkIndex } from './blocks-marks.js';
 import { blockContent, blockIndexAt, flatOfTextIndex, textPoint } from './blocks-positions.js';
 import { shiftLayout } from './blocks-shift.js';

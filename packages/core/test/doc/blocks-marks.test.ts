@@ -7,7 +7,8 @@
 import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
 import { describe, expect, it } from 'vitest';
 import type { Blocks } from '../../src/doc/blocks.js';
-import { attributesFromSpans, computeLayout, TYPE_KEY } from '../../src/doc/blocks-layout.js';
+import { attributesFromSpans, computeLayout } from '../../src/doc/blocks-layout.js';
+import { TYPE_KEY } from '../../src/doc/blocks-units.js';
 
 function fromSpans(b: Blocks): unknown {
   const l = computeLayout(b.text.seq, attributesFromSpans(b.text.spans()), b.text.doc.clientIds);

@@ -16,12 +16,8 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { editMap } from '../../src/doc/blocks-edits.js';
-import {
-  attributesFromSpans,
-  computeLayout,
-  type LaidBlock,
-  type Layout,
-} from '../../src/doc/blocks-layout.js';
+import type { LaidBlock, Layout } from '../../src/doc/blocks-laid.js';
+import { attributesFromSpans, computeLayout } from '../../src/doc/blocks-layout.js';
 import { shiftLayout } from '../../src/doc/blocks-shift.js';
 import { BLOCKS_SEED, blocksEdit, blocksEditArgs, freshChars } from '../arbitraries/blocks.js';
 
