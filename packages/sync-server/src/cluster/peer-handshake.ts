@@ -1,7 +1,7 @@
 /**
  * The peer-link handshake as two small pure state machines (one per side) and the codec of its
- * four messages; `peer-links.ts` feeds them socket frames. The cryptography and the protocol are
- * described in `peer-auth.ts`. Nothing here reads the clock or touches a socket.
+ * four messages; `peer-dialer.ts` and `peer-acceptor.ts` feed them socket frames. The cryptography
+ * and the protocol are described in `peer-auth.ts`. Nothing here reads the clock or touches a socket.
  */
 import { DecodeError, decodeWith, Encoder } from '@accord/core/protocol';
 import type { NodeId } from '../election/types.js';

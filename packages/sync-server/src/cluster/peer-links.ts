@@ -11,27 +11,23 @@
  * (`peer-auth.ts`): each carries the frames of one write window (`[u32 length][ClusterMessage]`
  * each) and a MAC over a sequence number, so injected, replayed or reordered bytes close the link.
  * A bad frame or record, or a message handler that throws, closes that link only.
+ *
+ * This module keeps the links of a node: the listener and its cap on unauthenticated sockets,
+ * one dial per peer with its redial backoff, and sending. One inbound link is served by
+ * `peer-acceptor.ts`, one outbound link is dialed by `peer-dialer.ts`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
-import { DecodeError } from '@accord/core';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { NodeId } from '../election/types.js';
 import { RealScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.js';
 import { WriteCoalescer } from '../transport/write-coalescer.js';
-import { FrameReader, lengthPrefixed } from './frame-reader.js';
 import type { ClusterMessage } from './messages.js';
-import { type ClusterKey, RecordOpener, TAG_BYTES } from './peer-auth.js';
-import { decodeClusterMessage, encodeClusterFrame } from './peer-codec.js';
+import { acceptPeer, type PeerLinkFault, remoteAddress } from './peer-acceptor.js';
+import type { ClusterKey } from './peer-auth.js';
+import { encodeClusterFrame } from './peer-codec.js';
 import { dialPeer, type PeerTlsOptions, type RecordWriter } from './peer-dialer.js';
-import {
-  encodeHandshake,
-  type HandshakeFailure,
-  type HandshakeMessage,
-  type HandshakeStep,
-  ListenerHandshake,
-  MAX_HANDSHAKE_FRAME,
-} from './peer-handshake.js';
 
+export type { PeerLinkFault } from './peer-acceptor.js';
 export type { PeerTlsOptions } from './peer-dialer.js';
 
 /** Where a peer accepts peer links. */
@@ -39,20 +35,6 @@ export interface PeerLinkAddress {
   id: NodeId;
   host: string;
   port: number;
-}
-
-/** A link that failed to authenticate, or one closed for a protocol fault. */
-export interface PeerLinkFault {
-  /** Handshake failures, or `bad-record` / `bad-frame` / `handler-error` on an authenticated link. */
-  reason: HandshakeFailure | 'bad-record' | 'bad-frame' | 'handler-error';
-  /** Who initiated the link: a peer dialing us (`inbound`) or our dial (`outbound`). */
-  direction: 'inbound' | 'outbound';
-  /** Remote address as `host:port`. */
-  address: string;
-  /** The node the link claimed or was meant to reach, when known. */
-  peer?: NodeId;
-  /** The error, for `handler-error`. */
-  error?: unknown;
 }
 
 /** Options of {@link PeerLinks}. */
@@ -115,10 +97,6 @@ interface Outbound {
   writer: RecordWriter | null;
   backoffMs: number;
   timer: TimerHandle | null;
-}
-
-function remoteAddress(s: Socket): string {
-  return `${s.remoteAddress ?? '?'}:${s.remotePort ?? '?'}`;
 }
 
 /** The TCP links of one node to all its peers. */
@@ -324,139 +302,38 @@ export class PeerLinks {
       raw.destroy();
       return;
     }
-    const address = remoteAddress(raw);
-    const ctx = this.secureContext;
-    const s: Socket = ctx !== null ? new TLSSocket(raw, { isServer: true, secureContext: ctx }) : raw;
-    if (s !== raw) {
-      // A TLS failure (not TLS at all, a bad client hello) is a failed authentication too.
-      s.on('error', () => {
-        if (!this.inboundPeer.has(s)) this.fault({ reason: 'tls', direction: 'inbound', address });
-        raw.destroy();
-      });
-    }
-    this.inbound.add(s);
     let pending: string | null = addr;
     const settle = () => {
       if (pending !== null) this.release(pending);
       pending = null;
     };
-    let from: NodeId | null = null;
-    const hs = new ListenerHandshake(this.options.clusterKey, this.options.nodeId, this.members);
-    const deadline = this.scheduler.setTimer(this.options.handshakeTimeoutMs ?? 2000, () => {
-      this.fault({ reason: 'timeout', direction: 'inbound', address });
-      s.destroy();
-    });
-    const close = (fault: PeerLinkFault) => {
-      reader.stop();
-      this.fault(fault);
-      s.destroy();
-    };
-    const reader = new FrameReader(
-      MAX_HANDSHAKE_FRAME,
-      (f) =>
-        this.onHandshakeFrame(
-          s,
-          hs.receive(f),
-          (peer, opener) => {
-            deadline.cancel();
-            settle();
-            from = peer;
-            this.inboundPeer.set(s, peer);
-            this.options.onInboundAuthenticated?.(peer);
-            reader.maxFrame = this.maxFrame + TAG_BYTES;
-            reader.onFrame = (record) => this.onRecord(peer, opener, record, close, address);
-          },
-          () => reader.stop(),
-          address,
-        ),
-      () =>
-        close({
-          reason: from === null ? 'malformed' : 'bad-record',
-          direction: 'inbound',
-          address,
-          ...(from !== null ? { peer: from } : {}),
-        }),
+    const s = acceptPeer(
+      raw,
+      {
+        self: this.options.nodeId,
+        members: this.members,
+        clusterKey: this.options.clusterKey,
+        secureContext: this.secureContext,
+        handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 2000,
+        maxFrameBytes: this.maxFrame,
+        scheduler: this.scheduler,
+      },
+      {
+        onAuthenticated: (peer, socket) => {
+          settle();
+          this.inboundPeer.set(socket, peer);
+          this.options.onInboundAuthenticated?.(peer);
+        },
+        onMessage: (peer, message) => this.options.onMessage(peer, message),
+        onFault: (fault) => this.fault(fault),
+        onClosed: (peer, socket) => {
+          settle();
+          this.inbound.delete(socket);
+          this.inboundPeer.delete(socket);
+          if (peer !== null && !this.stopped && !this.inboundFrom(peer)) this.options.onInboundLost?.(peer);
+        },
+      },
     );
-    s.on('data', (chunk: Buffer) => reader.push(chunk));
-    s.on('close', () => {
-      deadline.cancel();
-      settle();
-      reader.stop();
-      this.inbound.delete(s);
-      this.inboundPeer.delete(s);
-      if (from !== null && !this.stopped && !this.inboundFrom(from)) this.options.onInboundLost?.(from);
-    });
-  }
-
-  private onHandshakeFrame(
-    s: Socket,
-    step: HandshakeStep,
-    authenticated: (peer: NodeId, opener: RecordOpener) => void,
-    stopReading: () => void,
-    address: string,
-  ): void {
-    const reply = (m: HandshakeMessage | undefined) => {
-      if (m !== undefined) s.write(lengthPrefixed(encodeHandshake(m)));
-    };
-    if (step.kind === 'send') reply(step.message);
-    else if (step.kind === 'done') {
-      reply(step.message);
-      authenticated(step.peer, new RecordOpener(step.key));
-    } else {
-      stopReading();
-      this.fault({
-        reason: step.reason,
-        direction: 'inbound',
-        address,
-        ...(step.peer !== undefined ? { peer: step.peer } : {}),
-      });
-      reply(step.message);
-      s.end();
-      s.destroySoon();
-    }
-  }
-
-  /** One authenticated record from `peer`: check its MAC, then hand over each frame inside. */
-  private onRecord(
-    peer: NodeId,
-    opener: RecordOpener,
-    record: Uint8Array,
-    close: (f: PeerLinkFault) => void,
-    address: string,
-  ): void {
-    const payload = opener.open(record);
-    if (payload === null) {
-      close({ reason: 'bad-record', direction: 'inbound', address, peer });
-      return;
-    }
-    const view = Buffer.from(payload.buffer, payload.byteOffset, payload.length);
-    const fault = (reason: PeerLinkFault['reason'], error?: unknown) =>
-      close({ reason, direction: 'inbound', address, peer, ...(error !== undefined ? { error } : {}) });
-    let at = 0;
-    while (at < view.length) {
-      const len = view.length - at >= 4 ? view.readUInt32BE(at) : -1;
-      if (len < 0 || len > view.length - at - 4) {
-        fault('bad-frame');
-        return;
-      }
-      let m: ClusterMessage;
-      try {
-        m = decodeClusterMessage(new Uint8Array(view.buffer, view.byteOffset + at + 4, len));
-      } catch (e) {
-        fault(
-          e instanceof DecodeError ? 'bad-frame' : 'handler-error',
-          e instanceof DecodeError ? undefined : e,
-        );
-        return;
-      }
-      at += 4 + len;
-      try {
-        this.options.onMessage(peer, m);
-      } catch (e) {
-        // A bug (or a message we failed to validate) must cost this link, never the process.
-        fault('handler-error', e);
-        return;
-      }
-    }
+    this.inbound.add(s);
   }
 }

@@ -1,16 +1,15 @@
 /**
- * The relay: accepts connections, runs the handshake (document id and token checked before any
- * document byte), hands validated updates to the write path, relays and expires presence, and
- * pushes cluster status. Charges every frame to the connection's rate budget and to budgets
- * shared per address and per token. No socket library here: the transport adapts sockets to
- * {@link Connection}; time and timers come from an injected {@link Scheduler}.
+ * The relay: accepts connections, runs the handshake (the document id is checked here; the token
+ * check and the room's catch-up, before any document byte, are the join path's: `joins.ts`),
+ * hands validated updates to the write path, relays and expires presence, and pushes cluster
+ * status. Charges every frame to the connection's rate budget and to budgets shared per address
+ * and per token. No socket library here: the transport adapts sockets to {@link Connection}; time
+ * and timers come from an injected {@link Scheduler}.
  */
 import {
   type ClientMessage,
   CloseCode,
-  coversVector,
   DecodeError,
-  decodeStateVector,
   describeDocIdProblem,
   docIdProblem,
   encodeMessage,
@@ -18,7 +17,6 @@ import {
   type PresenceEntry,
 } from '@accord/core/protocol';
 import type { Logger } from 'pino';
-import { AuthError } from '../auth/tokens.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { SqliteStore } from '../storage/sqlite-store.js';
 import { RealScheduler, type Scheduler } from '../time/scheduler.js';
@@ -26,8 +24,9 @@ import { serveCas } from './cas-requests.js';
 import { ClusterPresence } from './cluster-presence.js';
 import { clusterFrame } from './cluster-status.js';
 import type { Connection, ConnectionHandler } from './connection.js';
+import { JoinPath } from './joins.js';
 import { FrameBudget, SharedBudgets } from './rate-limit.js';
-import { authClose, type RelayOptions, tokenKeyOf } from './relay-options.js';
+import type { RelayOptions } from './relay-options.js';
 import { newSessionId } from './remote-presence.js';
 import type { ReplicaHost } from './replicator.js';
 import { type Room, RoomRegistry } from './rooms.js';
@@ -55,6 +54,7 @@ export class Relay implements SessionHost, ReplicaHost {
   private readonly presence: ClusterPresence;
   private readonly scheduler: Scheduler;
   private readonly writes: WritePath;
+  private readonly joins: JoinPath;
   private readonly addressBudgets: SharedBudgets;
   private readonly tokenBudgets: SharedBudgets;
   private readonly unsubscribe: () => void;
@@ -95,6 +95,18 @@ export class Relay implements SessionHost, ReplicaHost {
       (source, reason) => m.presenceRefused.inc({ source, reason }),
     );
     this.presence.start();
+    this.joins = new JoinPath({
+      nodeId: options.nodeId,
+      rooms: this.rooms,
+      replicator: options.replicator,
+      verifier: options.verifier,
+      metrics: m,
+      logger: options.logger,
+      limits,
+      tokenBudgets: this.tokenBudgets,
+      presence: this.presence,
+      ingest: (room, update) => this.ingestInto(room, update),
+    });
     this.writes = new WritePath({
       rooms: this.rooms,
       replicator: options.replicator,
@@ -175,93 +187,10 @@ export class Relay implements SessionHost, ReplicaHost {
       session.fail('bad-frame', CloseCode.badData, describeDocIdProblem(problem));
       return;
     }
-    this.join(session, msg).catch((e: unknown) => {
+    this.joins.join(session, msg).catch((e: unknown) => {
       this.logger.error({ err: e, docId: msg.docId }, 'handshake failed');
       session.fail('internal', CloseCode.internalError, 'handshake failed');
     });
-  }
-
-  private async join(session: Session, msg: HelloMessage): Promise<void> {
-    const { verifier, replicator, metrics } = this.options;
-    let scope: 'read' | 'write';
-    let expiresAt: number;
-    try {
-      ({ scope, expiresAt } = await verifier.verify(msg.token, msg.docId));
-    } catch (e) {
-      const reason = e instanceof AuthError ? e.code : 'auth-failed';
-      this.logger.info({ remote: session.conn.remote, docId: msg.docId, code: reason }, 'token refused');
-      session.fail(authClose[reason].code, authClose[reason].close, reason);
-      return;
-    }
-    if (!session.open) return;
-    if (!session.authenticated()) {
-      metrics.admissionRefused.inc({ reason: 'connections-after-auth' });
-      session.close(CloseCode.overloaded, 'node at its connection limit');
-      return;
-    }
-    if (!verifier.open && this.tokenBudgets.enabled) {
-      session.tokenKey = tokenKeyOf(msg.token);
-      session.addBudget(this.tokenBudgets.acquire(session.tokenKey));
-    }
-    let want: Map<number, number> | undefined;
-    if (msg.session !== undefined) {
-      try {
-        want = decodeStateVector(msg.session);
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        session.fail('bad-frame', CloseCode.badData, `bad session vector: ${e.message}`);
-        return;
-      }
-    }
-    const room = this.rooms.acquire(msg.docId);
-    try {
-      const read = await replicator.readState(msg.docId, room.doc.stateVector(), want);
-      for (const u of read.updates) await this.ingestInto(room, u);
-      if (!session.open) return;
-      const sessionStatus =
-        want === undefined
-          ? undefined
-          : coversVector(decodeStateVector(room.doc.stateVector()), want)
-            ? ('covered' as const)
-            : ('behind' as const);
-      let diff: Uint8Array;
-      try {
-        diff = room.doc.diff(msg.stateVector);
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        session.fail('bad-frame', CloseCode.badData, `bad state vector: ${e.message}`);
-        return;
-      }
-      room.sessions.add(session);
-      metrics.rooms.set(this.rooms.size);
-      const cluster = clusterFrame(this.options.replicator, room.docId);
-      session.send({
-        type: 'welcome',
-        sessionId: session.id,
-        scope,
-        nodeId: this.nodeId,
-        presenceTtlMs: this.options.limits.presenceTtlMs,
-        readQuorum: read.readQuorum,
-        ...(sessionStatus === undefined ? {} : { session: sessionStatus }),
-      });
-      session.send({ type: 'sync', update: diff, stateVector: room.doc.stateVector() });
-      session.sendRaw(cluster);
-      const entries = this.presence.joinEntries(room);
-      if (entries.length > 0) session.send({ type: 'presence-update', entries });
-      session.joined(scope, expiresAt * 1000 - Date.now());
-      this.logger.debug(
-        {
-          docId: room.docId,
-          sessionId: session.id,
-          scope,
-          remote: session.conn.remote,
-          peers: room.sessions.size - 1,
-        },
-        'session joined',
-      );
-    } finally {
-      this.rooms.release(room);
-    }
   }
 
   message(session: Session, msg: ClientMessage): void {
