@@ -25,6 +25,7 @@
  * the old container is removed (see {@link Container}) and the new one stays.
  */
 import { AccordError } from '../errors.js';
+import { heldValue } from '../format/held-values.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { Container, type DocCore } from './container.js';
 import type { Counter } from './counter.js';
@@ -113,7 +114,9 @@ export class DocMap extends Container {
    */
   set(key: string, value: unknown): void {
     assertJsonValue(value);
-    this.write(key, () => value);
+    // Held as an immutable whole: a frozen copy of an array or object (see `held-values.ts`).
+    const held = heldValue(value);
+    this.write(key, () => held);
   }
 
   /**
@@ -275,6 +278,8 @@ export class List extends SequenceContainer {
     checkIndex(index, 0, this.seq.length, 'index');
     for (const v of values) assertJsonValue(v);
     if (values.length === 0) return;
+    // Held as immutable wholes: frozen copies of arrays and objects (see `held-values.ts`).
+    for (let i = 0; i < values.length; i++) values[i] = heldValue(values[i]);
     this.insertPlain(index, values, false);
   }
 

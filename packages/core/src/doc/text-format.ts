@@ -4,6 +4,7 @@
  * (`setExactly`). Every write runs inside the caller's transaction.
  */
 
+import { heldValue } from '../format/held-values.js';
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import { jsonEqual } from './attribute-values.js';
@@ -82,6 +83,8 @@ export function addMark(
   }
   const doc = text.doc;
   const ts = doc.hlc.tick();
+  // Held as an immutable whole: a frozen copy of an array or object (see `held-values.ts`).
+  const held = heldValue(value);
   const op = new MarkOp(
     0,
     doc.nextClock,
@@ -93,7 +96,7 @@ export function addMark(
     eClock,
     eAfter,
     key,
-    value,
+    held,
     ts.wall,
     ts.logical,
   );

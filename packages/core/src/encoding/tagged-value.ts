@@ -99,6 +99,8 @@ export interface TaggedValueOptions {
   readonly maxNodes?: number;
   /** Read objects with a `null` prototype instead of `Object.prototype` (default `false`). */
   readonly nullPrototype?: boolean;
+  /** Freeze the arrays and objects read, so a value read is immutable all the way down (default `false`). */
+  readonly freeze?: boolean;
   /** Extension values, allowed at the top level only (default: none). */
   readonly extension?: ValueExtension;
 }
@@ -145,6 +147,7 @@ export class TaggedValueCodec {
   private readonly maxDepth: number;
   private readonly maxNodes: number;
   private readonly nullPrototype: boolean;
+  private readonly freeze: boolean;
   private readonly ext: ValueExtension | null;
   /** Elements and entries the value being written, sized or read may still hold. */
   private budget = 0;
@@ -166,6 +169,7 @@ export class TaggedValueCodec {
     this.maxDepth = options.maxDepth;
     this.maxNodes = options.maxNodes ?? Number.POSITIVE_INFINITY;
     this.nullPrototype = options.nullPrototype ?? false;
+    this.freeze = options.freeze ?? false;
     this.ext = options.extension ?? null;
     if (!Number.isSafeInteger(this.maxDepth) || this.maxDepth < 1)
       refuse('maxDepth must be a positive integer');
@@ -347,13 +351,14 @@ export class TaggedValueCodec {
         // push, not new Array(n): memory grows only with the elements actually read.
         const out: unknown[] = [];
         for (let i = 0; i < n; i++) out.push(this.get(dec, depth + 1, false));
-        return out;
+        return this.freeze ? Object.freeze(out) : out;
       }
       case K_OBJECT: {
         if (depth >= this.maxDepth) throw new DecodeError('too-large', `${this.name} nested too deeply`);
         const n = dec.readCount(2);
         this.take(n);
-        return this.nullPrototype ? this.readBare(dec, n, depth) : this.readPlain(dec, n, depth);
+        const out = this.nullPrototype ? this.readBare(dec, n, depth) : this.readPlain(dec, n, depth);
+        return this.freeze ? Object.freeze(out) : out;
       }
       case K_BYTES:
         return dec.readBytes().slice();

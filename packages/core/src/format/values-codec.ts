@@ -9,6 +9,7 @@ import type { Decoder } from '../encoding/decoder.js';
 import type { Encoder } from '../encoding/encoder.js';
 import { JSON_VALUE_TAGS, TaggedValueCodec, type ValueExtension } from '../encoding/tagged-value.js';
 import { DecodeError } from '../errors.js';
+import { noteHeld } from './held-values.js';
 import { KIND_CODES, KINDS } from './kinds.js';
 import { ContainerValue } from './records.js';
 
@@ -53,6 +54,7 @@ export const storedValueCodec: TaggedValueCodec = new TaggedValueCodec({
   tags: JSON_VALUE_TAGS,
   sortKeys: false,
   maxDepth: MAX_DEPTH,
+  freeze: true,
   extension: containers,
 });
 
@@ -73,5 +75,8 @@ export function writeValue(enc: Encoder, v: unknown): void {
  * the decoder's codes on truncation and bad UTF-8.
  */
 export function readValue(dec: Decoder, allowContainer: boolean): unknown {
-  return storedValueCodec.read(dec, allowContainer);
+  const v = storedValueCodec.read(dec, allowContainer);
+  // Arrays and objects come frozen (`held-values.ts`); a container value is not one of them.
+  if (typeof v === 'object' && v !== null && !(v instanceof ContainerValue)) noteHeld(v);
+  return v;
 }
