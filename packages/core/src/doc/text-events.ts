@@ -10,7 +10,7 @@
  */
 import type { Sequence } from '../sequence/sequence.js';
 import { canonicalJson } from './attribute-values.js';
-import type { SequenceChange } from './container.js';
+import type { ChangeEvent, SequenceChange } from './container.js';
 import {
   type FormatSpan,
   type MarkInterval,
@@ -247,4 +247,24 @@ export function eventDelta(
   const last = ops[ops.length - 1];
   if (last !== undefined && 'retain' in last && last.attributes === undefined) ops.pop();
   return ops;
+}
+
+/**
+ * Give `ev`, the event of a transaction on a text without marks (now `length` units long), its
+ * `textDelta`, built from `changes` only if someone reads it.
+ */
+export function withLazyPlainDelta(
+  ev: ChangeEvent,
+  length: number,
+  changes: readonly SequenceChange[],
+): ChangeEvent {
+  let cached: TextDeltaOp[] | undefined;
+  Object.defineProperty(ev, 'textDelta', {
+    enumerable: true,
+    get: () => {
+      cached ??= plainEventDelta(length, changes);
+      return cached;
+    },
+  });
+  return ev;
 }

@@ -25,8 +25,8 @@ import { AFTER_TOMBSTONES } from './mark-index.js';
 import { type FormatSpan, type MarkInterval, type MarkOp, spansBetween } from './marks.js';
 import { SequenceContainer } from './sequence-container.js';
 import { MarkAnchors } from './text-anchors.js';
-import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert, TextDeltaOp } from './text-delta.js';
-import { eventDelta, plainEventDelta, type ResolvedMarks } from './text-events.js';
+import type { Attributes, AttributesPatch, TextDelta, TextDeltaInsert } from './text-delta.js';
+import { eventDelta, type ResolvedMarks, withLazyPlainDelta } from './text-events.js';
 import { addMark, setExactly } from './text-format.js';
 import { checkIndex } from './values.js';
 
@@ -385,17 +385,7 @@ export class Text extends SequenceContainer {
     if (marks === null) {
       // Plain text: the delta follows from the changes alone, built only if someone reads it.
       const ev = super.takeEvent(origin, local);
-      if (ev === null) return null;
-      const length = this.seq.length;
-      let cached: TextDeltaOp[] | undefined;
-      Object.defineProperty(ev, 'textDelta', {
-        enumerable: true,
-        get: () => {
-          cached ??= plainEventDelta(length, changes);
-          return cached;
-        },
-      });
-      return ev;
+      return ev === null ? null : withLazyPlainDelta(ev, this.seq.length, changes);
     }
     const textDelta = eventDelta(
       this.seq,
