@@ -204,3 +204,25 @@ describe('tagged values keep the bytes of the three old codecs', () => {
     expect(outcome(nested(6, 34, []), (d) => storedValueCodec.read(d))).toEqual({ error: 'too-large' });
   });
 });
+
+describe('the freeze option', () => {
+  /** True when every array and object inside `v` is frozen. */
+  function deepFrozen(v: unknown): boolean {
+    if (typeof v !== 'object' || v === null) return true;
+    return Object.isFrozen(v) && Object.values(v).every(deepFrozen);
+  }
+
+  it('reads stored values frozen all the way down; the other codecs read them as before', () => {
+    const value = { a: [1, { b: 'x', c: [true, null] }], d: {} };
+    const bytes = (codec: TaggedValueCodec) => Uint8Array.from(write(codec, value));
+    const stored = decodeWith(bytes(storedValueCodec), (d) => storedValueCodec.read(d, false));
+    expect(stored).toEqual(value);
+    expect(deepFrozen(stored)).toBe(true);
+    const json = decodeWith(bytes(jsonValueCodec), (d) => jsonValueCodec.read(d, false)) as Record<
+      string,
+      unknown
+    >;
+    expect(json).toEqual(value);
+    expect(Object.isFrozen(json) || Object.isFrozen(json.a)).toBe(false);
+  });
+});
