@@ -44,7 +44,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 /**
  * Check an attributes argument: a plain object whose values are JSON values (`null` allowed),
- * names non-empty, at most {@link MAX_MARK_KEY} long and not `__proto__`. Keys whose value is `undefined` are
+ * names non-empty and at most {@link MAX_MARK_KEY} long. Keys whose value is `undefined` are
  * ignored.
  * @throws {AccordError} `invalid-argument` otherwise.
  */
@@ -80,9 +80,6 @@ export function checkAttributesAgainst(
     const k = keys[i] as string;
     if (k.length === 0 || k.length > MAX_MARK_KEY)
       throw new AccordError('invalid-argument', `attribute names must have 1..${MAX_MARK_KEY} characters`);
-    // Attributes are read back as plain objects, where this name would set the prototype.
-    if (k === '__proto__')
-      throw new AccordError('invalid-argument', 'attribute name __proto__ is not allowed');
     const v = attrs[k];
     if (v === undefined) continue;
     if (v === null) {

@@ -6,6 +6,7 @@
  * ({@link applyBlocksDelta}), so a binding or a test can check `apply(before, delta) = after`.
  */
 import { canonicalJson } from './attribute-values.js';
+import { setOwn } from './own-keys.js';
 import type { Attributes, AttributesPatch, TextDeltaInsert } from './text-delta.js';
 
 /** A block's identity, type and attributes. */
@@ -95,7 +96,7 @@ function patchAttrs(
   const out: Record<string, unknown> = { ...(a ?? {}) };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else if (v !== undefined) out[k] = v;
+    else if (v !== undefined) setOwn(out, k, v);
   }
   return Object.keys(out).length === 0 ? null : out;
 }
@@ -289,15 +290,15 @@ function attrsPatch(
   const x = a ?? {};
   const y = b ?? {};
   for (const k of Object.keys(y)) {
-    if (!(k in x) || canonicalJson(x[k]) !== canonicalJson(y[k])) {
+    if (!Object.hasOwn(x, k) || canonicalJson(x[k]) !== canonicalJson(y[k])) {
       out ??= {};
-      out[k] = y[k];
+      setOwn(out, k, y[k]);
     }
   }
   for (const k of Object.keys(x)) {
-    if (!(k in y)) {
+    if (!Object.hasOwn(y, k)) {
       out ??= {};
-      out[k] = null;
+      setOwn(out, k, null);
     }
   }
   return out;

@@ -42,6 +42,7 @@ import {
 } from './blocks-laid.js';
 import { ATTR_PREFIX, MARKER, MERGE_KEY, MOVE_KEY, SLOT, TYPE_KEY, VIRTUAL_ID } from './blocks-units.js';
 import type { FormatSpan } from './marks.js';
+import { setOwn } from './own-keys.js';
 import type { Attributes } from './text-delta.js';
 
 /** No parent: the block displays at its boundary. */
@@ -118,7 +119,8 @@ export function computeLayout(seq: Sequence, attributes: BoundaryAttributes, ids
         const t = a?.[TYPE_KEY];
         const attrs: Record<string, unknown> = {};
         if (a !== null)
-          for (const key of Object.keys(a).sort()) if (key[0] === ATTR_PREFIX) attrs[key.slice(1)] = a[key];
+          for (const key of Object.keys(a).sort())
+            if (key[0] === ATTR_PREFIX) setOwn(attrs, key.slice(1), a[key]);
         moves.push(readMove(a?.[MOVE_KEY]));
         merges.push(readMove(a?.[MERGE_KEY]));
         bySeq.push(newBlock(`${idText[it.client]}:${it.clock + k}`, at, bySeq.length, t, attrs));

@@ -14,6 +14,7 @@
 import { NO_CLIENT } from '../sequence/item.js';
 import { isBlockKey } from './blocks-units.js';
 import { type MarkOp, markWins } from './marks.js';
+import { setOwn } from './own-keys.js';
 import type { Attributes } from './text-delta.js';
 
 /** Winners of block keys per boundary unit (see the module comment). @internal */
@@ -70,7 +71,7 @@ export class BlockMarkIndex {
     for (const [key, op] of byKey) {
       if (op.value === null) continue;
       out ??= {};
-      out[key] = op.value;
+      setOwn(out, key, op.value);
     }
     return out;
   }

@@ -8,6 +8,7 @@ import { canonicalJson } from './attribute-values.js';
 import type { LaidBlock, Layout } from './blocks-laid.js';
 import { isBlockKey } from './blocks-units.js';
 import type { FormatSpan } from './marks.js';
+import { setOwn } from './own-keys.js';
 import type { Attributes, TextDeltaInsert } from './text-delta.js';
 
 /** Visible index of the `t`-th character of `b` (0 <= t < length). */
@@ -93,7 +94,7 @@ function inlineAttrs(a: Attributes | null): Attributes | null {
   for (const k of Object.keys(a)) {
     if (isBlockKey(k)) continue;
     out ??= {};
-    out[k] = a[k];
+    setOwn(out, k, a[k]);
   }
   return out;
 }

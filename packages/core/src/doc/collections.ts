@@ -29,6 +29,7 @@ import { heldValue } from '../format/held-values.js';
 import type { ContainerKind } from '../format/kinds.js';
 import { Container, type DocCore } from './container.js';
 import type { Counter } from './counter.js';
+import { setOwn } from './own-keys.js';
 import { SequenceContainer } from './sequence-container.js';
 import { entryWins, MapEntry } from './structs.js';
 import type { Text } from './text.js';
@@ -246,7 +247,7 @@ export class DocMap extends Container {
   /** Entries as an object of JSON values, keys sorted (the same on every replica). */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const key of [...this.live.keys()].sort()) out[key] = valueToJSON(this.winner(key)?.value);
+    for (const key of [...this.live.keys()].sort()) setOwn(out, key, valueToJSON(this.winner(key)?.value));
     return out;
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import { checkAttributesAgainst } from './attribute-values.js';
+import { setOwn } from './own-keys.js';
 import type { Attributes, AttributesPatch } from './text-delta.js';
 
 /** The unit last given exact attributes, and the last patch known to give exactly those. */
@@ -74,7 +75,7 @@ export class ExactRun {
     for (const k of Object.keys(patch)) {
       const v = patch[k];
       if (v !== null && v !== undefined) {
-        exact[k] = v;
+        setOwn(exact, k, v);
         count++;
       }
     }

@@ -29,6 +29,7 @@ import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import { BoundarySlots, sortedOrder } from './boundary-slots.js';
 import { anchorBoundary, type MarkInterval, type MarkOp, markWins } from './marks.js';
+import { setOwn } from './own-keys.js';
 import type { Attributes } from './text-delta.js';
 
 /**
@@ -272,7 +273,7 @@ export class MarkIndex {
     const out: Attributes = {};
     for (const k of [...win.keys()].sort()) {
       const op = win.get(k) as MarkOp;
-      if (op.value !== null) out[k] = op.value;
+      if (op.value !== null) setOwn(out, k, op.value);
     }
     return out;
   }

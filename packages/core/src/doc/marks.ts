@@ -35,6 +35,7 @@ import type { Sequence } from '../sequence/sequence.js';
 import { sortByKey } from '../sorted.js';
 import { canonicalJson } from './attribute-values.js';
 import type { Container } from './container.js';
+import { setOwn } from './own-keys.js';
 import type { Attributes } from './text-delta.js';
 
 export { MAX_MARK_KEY } from './attribute-values.js';
@@ -274,7 +275,7 @@ export function spansBetween(
     let attributes: Attributes | null = null;
     if (keys.length > 0) {
       attributes = {};
-      for (let j = 0; j < keys.length; j++) attributes[keys[j] as string] = (ops[j] as MarkOp).value;
+      for (let j = 0; j < keys.length; j++) setOwn(attributes, keys[j] as string, (ops[j] as MarkOp).value);
     }
     out.push({ from: a, to: b, attributes });
   }
@@ -326,7 +327,7 @@ export function sameAttributes(a: Attributes | null, b: Attributes | null): bool
   const kb = b === null ? [] : Object.keys(b);
   if (ka.length !== kb.length) return false;
   for (const k of ka) {
-    if (b === null || !(k in b)) return false;
+    if (b === null || !Object.hasOwn(b, k)) return false;
     if (canonicalJson((a as Attributes)[k]) !== canonicalJson(b[k])) return false;
   }
   return true;

@@ -19,6 +19,7 @@ import {
   mergeRanges,
   spansBetween,
 } from './marks.js';
+import { setOwn } from './own-keys.js';
 import type { Attributes, TextDeltaOp } from './text-delta.js';
 
 /** A run of the text as the transaction left it: kept units, deleted units, or inserted text. */
@@ -104,14 +105,14 @@ function patch(before: Attributes | null, after: Attributes | null): Attributes 
   let any = false;
   for (const k of Object.keys(after ?? {}).sort()) {
     const v = (after as Attributes)[k];
-    if (before === null || !(k in before) || canonicalJson(before[k]) !== canonicalJson(v)) {
-      out[k] = v;
+    if (before === null || !Object.hasOwn(before, k) || canonicalJson(before[k]) !== canonicalJson(v)) {
+      setOwn(out, k, v);
       any = true;
     }
   }
   for (const k of Object.keys(before ?? {}).sort()) {
-    if (after === null || !(k in after)) {
-      out[k] = null;
+    if (after === null || !Object.hasOwn(after, k)) {
+      setOwn(out, k, null);
       any = true;
     }
   }

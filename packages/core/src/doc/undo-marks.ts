@@ -20,6 +20,7 @@ import {
   mergeRanges,
   sameAttributes,
 } from './marks.js';
+import { setOwn } from './own-keys.js';
 import type { Text } from './text.js';
 import type { Attributes } from './text-delta.js';
 
@@ -148,7 +149,7 @@ export function unitAttributes(
   const out: Attributes = {};
   for (const k of [...best.keys()].sort()) {
     const v = (best.get(k) as MarkOp).value;
-    if (v !== null) out[k] = v;
+    if (v !== null) setOwn(out, k, v);
   }
   return out;
 }
@@ -199,7 +200,7 @@ export function applyAttributes(
     const have = text.attributesAt(pos + off);
     if (sameAttributes(want, have)) continue;
     const patch: Attributes = { ...want };
-    for (const k of Object.keys(have)) if (!(k in want)) patch[k] = null;
+    for (const k of Object.keys(have)) if (!Object.hasOwn(want, k)) setOwn(patch, k, null);
     text.format(pos + off, n, patch);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { canonicalJson } from './attribute-values.js';
 import type { FormatSpan } from './marks.js';
+import { setOwn } from './own-keys.js';
 import type { Attributes, AttributesPatch, TextDeltaOp } from './text-delta.js';
 
 /** An identity op over units: kept, deleted, or inserted (with the newer text's units). */
@@ -34,16 +35,21 @@ function attributesPatch(before: Attributes | null, after: Attributes | null): A
   if (after !== null) {
     for (const key of Object.keys(after).sort()) {
       const value = after[key];
-      if (before !== null && key in before && canonicalJson(before[key]) === canonicalJson(value)) continue;
+      if (
+        before !== null &&
+        Object.hasOwn(before, key) &&
+        canonicalJson(before[key]) === canonicalJson(value)
+      )
+        continue;
       patch ??= {};
-      patch[key] = value;
+      setOwn(patch, key, value);
     }
   }
   if (before !== null) {
     for (const key of Object.keys(before).sort()) {
-      if (after !== null && key in after) continue;
+      if (after !== null && Object.hasOwn(after, key)) continue;
       patch ??= {};
-      patch[key] = null;
+      setOwn(patch, key, null);
     }
   }
   return patch;

@@ -14,6 +14,7 @@ import { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
 import { type FormatSpan, sameAttributes } from './marks.js';
+import { setOwn } from './own-keys.js';
 import type { Text } from './text.js';
 import type { TextDeltaOp } from './text-delta.js';
 import { formatIdentityDelta } from './versions-format.js';
@@ -252,14 +253,14 @@ function restoreFormatting(current: Text, target: Text): void {
     const h = at(have, from);
     if (sameAttributes(w, h)) continue;
     const patch: Record<string, unknown> = { ...w };
-    for (const k of Object.keys(h)) if (!(k in w)) patch[k] = null;
+    for (const k of Object.keys(h)) if (!Object.hasOwn(w, k)) setOwn(patch, k, null);
     edits.push([from, (points[i + 1] as number) - from, patch]);
   }
   for (const [from, n, patch] of edits) current.format(from, n, patch);
 }
 
 function restoreMap(current: DocMap, target: Record<string, unknown>): void {
-  for (const key of current.keys()) if (!(key in target)) current.delete(key);
+  for (const key of current.keys()) if (!Object.hasOwn(target, key)) current.delete(key);
   for (const [key, value] of Object.entries(target)) {
     if (JSON.stringify(jsonOf(current.get(key))) === JSON.stringify(value)) continue;
     current.set(key, value);
