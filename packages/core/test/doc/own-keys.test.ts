@@ -2,17 +2,15 @@
  * Names a replica does not choose (map keys, attribute names, from any replica) become own keys of
  * the objects a document hands out: `__proto__` is an ordinary name, never a prototype.
  */
-import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
+import { Doc, encodeStateAsUpdate } from '@accord/core';
 import { describe, expect, it } from 'vitest';
+import { loadFast } from '../sync/helpers.js';
 
 /** `__proto__` as an own key, as `JSON.parse` makes it. */
 const withProto = (json: string) => JSON.parse(json) as Record<string, unknown>;
 
-function replicaOf(doc: Doc): Doc {
-  const copy = new Doc({ clientId: 99 });
-  applyUpdate(copy, encodeStateAsUpdate(doc));
-  return copy;
-}
+/** A replica from `doc`'s state, loaded as a fresh replica does. */
+const replicaOf = (doc: Doc): Doc => loadFast(encodeStateAsUpdate(doc));
 
 describe('names that Object.prototype has', () => {
   it('keeps a map key __proto__ as an entry, on this replica and another', () => {
