@@ -4,6 +4,7 @@
  */
 
 import { AccordError } from '../errors.js';
+import { setOwn } from '../own-keys.js';
 import type { Attributes, AttributesPatch } from './text-delta.js';
 import { assertJsonValue } from './values.js';
 
@@ -90,9 +91,37 @@ export function checkAttributesAgainst(
     if (v !== true && typeof v !== 'string') assertJsonValue(v);
     if (same) {
       named++;
-      const has = (exact as Attributes)[k];
-      if (has === undefined || !Object.hasOwn(exact as Attributes, k) || !jsonEqual(v, has)) same = false;
+      if (!Object.hasOwn(exact as Attributes, k) || !jsonEqual(v, (exact as Attributes)[k])) same = false;
     }
   }
   return same && named === count;
+}
+
+/**
+ * The patch turning attributes `before` into `after` (names sorted, changed or added ones first,
+ * then removed ones as `null`), or null when they are equal; values compared as JSON.
+ */
+export function attributesPatch(before: Attributes | null, after: Attributes | null): AttributesPatch | null {
+  let patch: AttributesPatch | null = null;
+  if (after !== null) {
+    for (const key of Object.keys(after).sort()) {
+      const value = after[key];
+      if (
+        before !== null &&
+        Object.hasOwn(before, key) &&
+        canonicalJson(before[key]) === canonicalJson(value)
+      )
+        continue;
+      patch ??= {};
+      setOwn(patch, key, value);
+    }
+  }
+  if (before !== null) {
+    for (const key of Object.keys(before).sort()) {
+      if (after !== null && Object.hasOwn(after, key)) continue;
+      patch ??= {};
+      setOwn(patch, key, null);
+    }
+  }
+  return patch;
 }

@@ -5,8 +5,9 @@
  * compute a delta between two `toJSON()` states ({@link diffBlocks}) and apply one to a state
  * ({@link applyBlocksDelta}), so a binding or a test can check `apply(before, delta) = after`.
  */
+
+import { setOwn } from '../own-keys.js';
 import { canonicalJson } from './attribute-values.js';
-import { setOwn } from './own-keys.js';
 import type { Attributes, AttributesPatch, TextDeltaInsert } from './text-delta.js';
 
 /** A block's identity, type and attributes. */

@@ -29,6 +29,7 @@
  * bring back as new units (just before their tombstones) keep the layout.
  */
 
+import { setOwn } from '../own-keys.js';
 import { Item } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import {
@@ -42,7 +43,6 @@ import {
 } from './blocks-laid.js';
 import { ATTR_PREFIX, MARKER, MERGE_KEY, MOVE_KEY, SLOT, TYPE_KEY, VIRTUAL_ID } from './blocks-units.js';
 import type { FormatSpan } from './marks.js';
-import { setOwn } from './own-keys.js';
 import type { Attributes } from './text-delta.js';
 
 /** No parent: the block displays at its boundary. */

@@ -11,10 +11,10 @@
  * any, the layout reads block keys from resolved marks instead ({@link BlockMarkIndex.wide}).
  */
 
+import { setOwn } from '../own-keys.js';
 import { NO_CLIENT } from '../sequence/item.js';
 import { isBlockKey } from './blocks-units.js';
 import { type MarkOp, markWins } from './marks.js';
-import { setOwn } from './own-keys.js';
 import type { Attributes } from './text-delta.js';
 
 /** Winners of block keys per boundary unit (see the module comment). @internal */

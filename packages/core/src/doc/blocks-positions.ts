@@ -4,11 +4,11 @@
  * as a delta.
  */
 
+import { setOwn } from '../own-keys.js';
 import { canonicalJson } from './attribute-values.js';
 import type { LaidBlock, Layout } from './blocks-laid.js';
 import { isBlockKey } from './blocks-units.js';
 import type { FormatSpan } from './marks.js';
-import { setOwn } from './own-keys.js';
 import type { Attributes, TextDeltaInsert } from './text-delta.js';
 
 /** Visible index of the `t`-th character of `b` (0 <= t < length). */

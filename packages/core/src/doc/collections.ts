@@ -27,9 +27,9 @@
 import { AccordError } from '../errors.js';
 import { heldValue } from '../format/held-values.js';
 import type { ContainerKind } from '../format/kinds.js';
+import { setOwn } from '../own-keys.js';
 import { Container, type DocCore } from './container.js';
 import type { Counter } from './counter.js';
-import { setOwn } from './own-keys.js';
 import { SequenceContainer } from './sequence-container.js';
 import { entryWins, MapEntry } from './structs.js';
 import type { Text } from './text.js';

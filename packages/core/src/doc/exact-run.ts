@@ -5,8 +5,8 @@
  * what the text would inherit), often a fresh object each time with the same names and values.
  */
 
+import { setOwn } from '../own-keys.js';
 import { checkAttributesAgainst } from './attribute-values.js';
-import { setOwn } from './own-keys.js';
 import type { Attributes, AttributesPatch } from './text-delta.js';
 
 /** The unit last given exact attributes, and the last patch known to give exactly those. */

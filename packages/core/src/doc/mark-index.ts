@@ -25,11 +25,11 @@
  * below `S` and its end's is not; the few waiting marks are resolved from their anchors.
  */
 
+import { setOwn } from '../own-keys.js';
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import { BoundarySlots, sortedOrder } from './boundary-slots.js';
 import { anchorBoundary, type MarkInterval, type MarkOp, markWins } from './marks.js';
-import { setOwn } from './own-keys.js';
 import type { Attributes } from './text-delta.js';
 
 /**

@@ -29,13 +29,13 @@
  */
 
 import { type MarkRecord, NONE } from '../format/records.js';
+import { setOwn } from '../own-keys.js';
 import type { Item } from '../sequence/item.js';
 import { NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import { sortByKey } from '../sorted.js';
 import { canonicalJson } from './attribute-values.js';
 import type { Container } from './container.js';
-import { setOwn } from './own-keys.js';
 import type { Attributes } from './text-delta.js';
 
 export { MAX_MARK_KEY } from './attribute-values.js';

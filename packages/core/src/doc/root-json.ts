@@ -3,6 +3,7 @@
  * `Doc.getRoot`).
  */
 import { type ContainerKind, KINDS } from '../format/kinds.js';
+import { setOwn } from '../own-keys.js';
 import type { Container } from './container.js';
 
 /**
@@ -46,7 +47,7 @@ export function docJSON(roots: Iterable<Container>): Record<string, unknown> {
   for (const name of [...byName.keys()].sort()) {
     const list = byName.get(name) as Container[];
     const value = list.length === 1 ? (list[0] as Container).toJSON() : rootsJSON(list);
-    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+    setOwn(out, name, value);
   }
   return out;
 }

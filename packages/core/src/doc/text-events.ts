@@ -8,8 +8,9 @@
  * not move, so the formatting a kept unit had before the transaction is the formatting under the
  * marks that existed then (the text's marks list only grows), computed on the current sequence.
  */
+
 import type { Sequence } from '../sequence/sequence.js';
-import { canonicalJson } from './attribute-values.js';
+import { attributesPatch, canonicalJson } from './attribute-values.js';
 import type { ChangeEvent, SequenceChange } from './container.js';
 import {
   type FormatSpan,
@@ -19,8 +20,7 @@ import {
   mergeRanges,
   spansBetween,
 } from './marks.js';
-import { setOwn } from './own-keys.js';
-import type { Attributes, TextDeltaOp } from './text-delta.js';
+import type { TextDeltaOp } from './text-delta.js';
 
 /** A run of the text as the transaction left it: kept units, deleted units, or inserted text. */
 type Run = { keep: number } | { del: number } | { ins: string };
@@ -97,26 +97,6 @@ function clip(spans: readonly FormatSpan[], from: number, to: number): FormatSpa
     out.push({ from: Math.max(from, s.from), to: Math.min(to, s.to), attributes: s.attributes });
   }
   return out;
-}
-
-/** The attributes that changed from `before` to `after` (`null`: removed), or null when none did. */
-function patch(before: Attributes | null, after: Attributes | null): Attributes | null {
-  const out: Attributes = {};
-  let any = false;
-  for (const k of Object.keys(after ?? {}).sort()) {
-    const v = (after as Attributes)[k];
-    if (before === null || !Object.hasOwn(before, k) || canonicalJson(before[k]) !== canonicalJson(v)) {
-      setOwn(out, k, v);
-      any = true;
-    }
-  }
-  for (const k of Object.keys(before ?? {}).sort()) {
-    if (after === null || !Object.hasOwn(after, k)) {
-      setOwn(out, k, null);
-      any = true;
-    }
-  }
-  return any ? out : null;
 }
 
 /** Append `op`, joining it with the previous op of the same shape. */
@@ -233,7 +213,7 @@ export function eventDelta(
         for (let i = 0; i + 1 < sorted.length; i++) {
           const from = sorted[i] as number;
           const to = sorted[i + 1] as number;
-          const p = patch(
+          const p = attributesPatch(
             clip(before, from, to)[0]?.attributes ?? null,
             clip(after, from, to)[0]?.attributes ?? null,
           );

@@ -8,6 +8,7 @@
  * that start on them, so they are formatted explicitly.
  */
 
+import { setOwn } from '../own-keys.js';
 import { NO_CLIENT } from '../sequence/item.js';
 import { canonicalJson } from './attribute-values.js';
 import type { Doc } from './doc.js';
@@ -20,7 +21,6 @@ import {
   mergeRanges,
   sameAttributes,
 } from './marks.js';
-import { setOwn } from './own-keys.js';
 import type { Text } from './text.js';
 import type { Attributes } from './text-delta.js';
 

@@ -4,9 +4,9 @@
  * units whose formatting changed, the attribute patch that turns the older formatting into the
  * newer one, so `older.applyDelta(diff)` gives the newer text with its formatting.
  */
-import { canonicalJson } from './attribute-values.js';
+
+import { attributesPatch, canonicalJson } from './attribute-values.js';
 import type { FormatSpan } from './marks.js';
-import { setOwn } from './own-keys.js';
 import type { Attributes, AttributesPatch, TextDeltaOp } from './text-delta.js';
 
 /** An identity op over units: kept, deleted, or inserted (with the newer text's units). */
@@ -27,32 +27,6 @@ class SpanCursor {
     if (span === undefined || span.from > pos) return { attributes: null, run: Number.POSITIVE_INFINITY };
     return { attributes: span.attributes, run: span.to - pos };
   }
-}
-
-/** The patch turning `before` into `after` (`null` removes a key), or null when they are equal. */
-function attributesPatch(before: Attributes | null, after: Attributes | null): AttributesPatch | null {
-  let patch: AttributesPatch | null = null;
-  if (after !== null) {
-    for (const key of Object.keys(after).sort()) {
-      const value = after[key];
-      if (
-        before !== null &&
-        Object.hasOwn(before, key) &&
-        canonicalJson(before[key]) === canonicalJson(value)
-      )
-        continue;
-      patch ??= {};
-      setOwn(patch, key, value);
-    }
-  }
-  if (before !== null) {
-    for (const key of Object.keys(before).sort()) {
-      if (after !== null && Object.hasOwn(after, key)) continue;
-      patch ??= {};
-      setOwn(patch, key, null);
-    }
-  }
-  return patch;
 }
 
 function samePatch(a: AttributesPatch | undefined, b: AttributesPatch | undefined): boolean {

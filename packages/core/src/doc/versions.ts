@@ -8,13 +8,13 @@
  * between the same neighbours, whatever other replicas did meanwhile.
  */
 import { AccordError } from '../errors.js';
+import { setOwn } from '../own-keys.js';
 import { Item } from '../sequence/item.js';
 import type { DocMap, List } from './collections.js';
 import { Container } from './container.js';
 import type { Counter } from './counter.js';
 import type { Doc } from './doc.js';
 import { type FormatSpan, sameAttributes } from './marks.js';
-import { setOwn } from './own-keys.js';
 import type { Text } from './text.js';
 import type { TextDeltaOp } from './text-delta.js';
 import { formatIdentityDelta } from './versions-format.js';

@@ -17,7 +17,9 @@
  *   `overflow`, `bad-utf8`) for short or malformed payloads. Every count is checked against the
  *   bytes left before anything is allocated, and recursion stops at `maxDepth`.
  */
+
 import { AccordError, DecodeError } from '../errors.js';
+import { setOwn } from '../own-keys.js';
 import type { Decoder } from './decoder.js';
 import type { Encoder } from './encoder.js';
 import { stringSize, varIntSize, varUintSize } from './sizes.js';
@@ -376,12 +378,8 @@ export class TaggedValueCodec {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) {
       const k = dec.readString();
-      const v = this.get(dec, depth + 1, false);
-      // A key Object.prototype has ("__proto__" with its setter, or a name a frozen prototype
-      // would refuse to shadow by assignment) becomes an own data property by defineProperty.
-      if (k in Object.prototype) {
-        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-      } else out[k] = v;
+      // A key Object.prototype has ("__proto__" with its setter) becomes an own data property.
+      setOwn(out, k, this.get(dec, depth + 1, false));
     }
     return out;
   }

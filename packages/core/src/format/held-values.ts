@@ -7,6 +7,8 @@
  * decoded from an update, which freezes as it reads) are kept as they are.
  */
 
+import { setOwn } from '../own-keys.js';
+
 /** Arrays and objects a document holds (frozen all the way down). */
 const held = new WeakSet<object>();
 
@@ -35,13 +37,8 @@ function frozenCopy(v: object): object {
   }
   const src = v as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(src)) {
-    const x = child(src[k]);
-    // A name Object.prototype has (`__proto__`) becomes an own data property, as the decoder makes it.
-    if (k in Object.prototype)
-      Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
-    else out[k] = x;
-  }
+  // A name Object.prototype has (`__proto__`) stays an own data property, as the decoder makes it.
+  for (const k of Object.keys(src)) setOwn(out, k, child(src[k]));
   return Object.freeze(out);
 }
 

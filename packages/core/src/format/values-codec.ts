@@ -76,7 +76,8 @@ export function writeValue(enc: Encoder, v: unknown): void {
  */
 export function readValue(dec: Decoder, allowContainer: boolean): unknown {
   const v = storedValueCodec.read(dec, allowContainer);
-  // Arrays and objects come frozen (`held-values.ts`); a container value is not one of them.
-  if (typeof v === 'object' && v !== null && !(v instanceof ContainerValue)) noteHeld(v);
+  // Arrays and objects come frozen and are noted as held (`held-values.ts`); a container value
+  // is not frozen, so not noted.
+  noteHeld(v);
   return v;
 }

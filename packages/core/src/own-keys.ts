@@ -1,7 +1,8 @@
 /**
- * Objects built from names a replica does not choose (map keys and mark keys from updates): a name
- * such as `__proto__` must become an own property like any other, never set the object's prototype
- * (which would hide the entry and hand the object properties nobody wrote).
+ * Objects built from names a replica does not choose (object keys of decoded values, map keys,
+ * mark keys, root names): a name such as `__proto__` must become an own property like any other,
+ * never set the object's prototype (which would hide the entry and hand the object properties
+ * nobody wrote).
  */
 
 /**
