@@ -1,9 +1,14 @@
 /**
- * `pnpm bench:richtext [trace ...] [--every 40] [--seed 1] [--runs 5] [--warmup 1] [--json]`: a
+ * `pnpm bench:richtext [trace ...] [--every 300] [--seed 1] [--runs 5] [--warmup 1] [--json]`: a
  * rich-text trace (`richtext/rich-trace.ts`, generated from each plain trace: automerge-paper and
- * seph-blog1 by default, `synthetic` for the bench's own generated trace) replayed in one process
- * into Accord (rich), Accord (the same edits without formatting), Yjs (rich) and Yjs (plain),
- * taking turns run by run after `--warmup` untimed rounds; medians of `--runs`.
+ * seph-blog1 by default, `synthetic` for the bench's own generated trace; one formatting action
+ * per `--every` keystrokes, by default the density of the documents' own markup, 40 for the
+ * stress load) replayed in one process into Accord (rich), Accord (the same edits without
+ * formatting), Yjs (rich) and Yjs (plain), taking turns run by run after `--warmup` untimed
+ * rounds; medians of `--runs`. Each round starts one variant further on (round `r` runs the
+ * variants from the `r`-th, modulo four), so that no variant always runs right after the same
+ * one: a fixed order let Accord plain always follow Accord rich, which had just compiled the code
+ * both use, while Accord rich always followed a Yjs replay.
  *
  * Reports per variant: apply ms, encoded bytes (Accord `encodeStateAsUpdate`; Yjs
  * `encodeStateAsUpdateV2`, with V1 beside), load ms (fresh document + `toDelta()`), and whether the
@@ -22,7 +27,7 @@ import {
   replayRich,
   sameDelta,
 } from '../richtext/replay-rich.js';
-import { type RichTrace, richTrace } from '../richtext/rich-trace.js';
+import { REALISTIC_EVERY, type RichTrace, richTrace } from '../richtext/rich-trace.js';
 import { median, round } from '../stats/summary.js';
 import { collect } from '../trace/replay.js';
 import { syntheticTrace } from '../trace/synthetic.js';
@@ -71,7 +76,7 @@ runMain(async () => {
       json: { type: 'boolean' },
     },
   });
-  const every = intFlag('every', values.every, 40);
+  const every = intFlag('every', values.every, REALISTIC_EVERY);
   const seed = intFlag('seed', values.seed, 1);
   const runs = intFlag('runs', values.runs, 5);
   const warmup = values.warmup === '0' ? 0 : intFlag('warmup', values.warmup, 1);
@@ -83,7 +88,8 @@ runMain(async () => {
     const samples = new Map<RichVariant, RichRun[]>(VARIANTS.map((v) => [v, []]));
     const errors = new Map<RichVariant, string>();
     for (let r = 0; r < warmup + runs; r++) {
-      for (const v of VARIANTS) {
+      for (let k = 0; k < VARIANTS.length; k++) {
+        const v = VARIANTS[(r + k) % VARIANTS.length] as RichVariant;
         collect();
         const run = replayRich(trace, v);
         const why = check(run, trace, v === 'accord' || v === 'yjs');

@@ -5,8 +5,8 @@
  * replay of the rich trace and a replay of the plain trace compare the cost of formatting alone.
  *
  * What is added (rates per keystroke, a keystroke being one patch of the plain trace):
- * - **format actions**, on average one per {@link RichTraceOptions.every} keystrokes (default 40,
- *   inside the one per 20–50 the issue suggests), each one of
+ * - **format actions**, on average one per {@link RichTraceOptions.every} keystrokes (default
+ *   {@link REALISTIC_EVERY}, the density of the source documents' own markup: see below), each one of
  *   - 55% bold or italic over the word just typed (the word ending at the last edit, 60% of actions
  *     happen there) or over one to four words around a random place (a selection); when the whole
  *     range already has the attribute the action removes it instead (`null`), as an editor's
@@ -20,11 +20,17 @@
  *     italic toggled, as after Ctrl+B (one action however many characters follow).
  * - Inserts with explicit attributes where the two semantics compared differ (see below).
  *
- * Why one action per 40 keystrokes: automerge-paper's 259,778 keystrokes then carry ~6,500
- * formatting actions (about 4,900 format steps, the rest typing runs or skipped links), about one
- * per 16 characters of the final text counting those later deleted. Prose usually has a formatted
- * span every few sentences, so this is a heavily formatted document: a conservative load for a
- * rich-text CRDT. `every` sets another rate.
+ * Why one action per 300 keystrokes: the two traces are real documents whose formatting is in
+ * their text. seph-blog1's final text (Markdown, 56,769 characters) holds 102 `*italic*` spans, 6
+ * `**bold**`, 68 `[links](…)` and 28 `` `code` `` spans: about 204, one per 278 characters.
+ * automerge-paper's (LaTeX, 104,852 characters) holds 32 `\emph`, 42 `\texttt` and 2 `\url`:
+ * 76, one per 1,380 characters (186, one per 564, counting its 110 `\cite` and `\ref` as links).
+ * At one action per 300 keystrokes the final document of either trace has one formatted span
+ * (bold, italic, link or comment) per ~280 characters: as densely formatted as the more formatted
+ * of the two, and two to five times the other. The rate counts every action of the history,
+ * including those over text later deleted and the toggles and unformatting that leave no span.
+ * `every` sets another rate: 40 (one span per ~50 final characters: 5.6 times seph-blog1's
+ * density, 11 to 28 times automerge-paper's) is the stress load the bench also reports.
  *
  * **Agreement with Yjs.** Accord follows Peritext: text typed after a `link` or a comment is not
  * linked, bold and italic grow. Yjs's `Y.Text.insert` without attributes copies every attribute of
@@ -105,9 +111,15 @@ export interface RichTraceStats {
 export interface RichTraceOptions {
   /** Seed of every random choice (default 1). */
   seed?: number;
-  /** Mean keystrokes per formatting action (default 40). */
+  /** Mean keystrokes per formatting action (default {@link REALISTIC_EVERY}). */
   every?: number;
 }
+
+/**
+ * Keystrokes per formatting action that give the formatting density of the source documents' own
+ * markup (see the module comment): the default rate.
+ */
+export const REALISTIC_EVERY = 300;
 
 /** Names that do not grow when text is typed at their end (as core's `markExpands`). */
 function grows(key: string): boolean {
@@ -328,7 +340,7 @@ function wordsFrom(text: string, pos: number, n: number): [number, number] {
  */
 export function richTrace(plain: EditingTrace, options: RichTraceOptions = {}): RichTrace {
   const rng: Rng = createRng(options.seed ?? 1);
-  const every = options.every ?? 40;
+  const every = options.every ?? REALISTIC_EVERY;
   const stats: RichTraceStats = {
     keystrokes: 0,
     formats: 0,
