@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:richtext [trace ...] [--every 300] [--seed 1] [--runs 5] [--warmup 1] [--json]`: a
+ * `pnpm bench:richtext [trace ...] [--every 250] [--seed 1] [--runs 5] [--warmup 1] [--json]`: a
  * rich-text trace (`richtext/rich-trace.ts`, generated from each plain trace: automerge-paper and
  * seph-blog1 by default, `synthetic` for the bench's own generated trace; one formatting action
  * per `--every` keystrokes, by default the density of the documents' own markup, 40 for the

@@ -20,15 +20,16 @@
  *     italic toggled, as after Ctrl+B (one action however many characters follow).
  * - Inserts with explicit attributes where the two semantics compared differ (see below).
  *
- * Why one action per 300 keystrokes: the two traces are real documents whose formatting is in
+ * Why one action per 250 keystrokes: the two traces are real documents whose formatting is in
  * their text. seph-blog1's final text (Markdown, 56,769 characters) holds 102 `*italic*` spans, 6
  * `**bold**`, 68 `[links](…)` and 28 `` `code` `` spans: about 204, one per 278 characters.
  * automerge-paper's (LaTeX, 104,852 characters) holds 32 `\emph`, 42 `\texttt` and 2 `\url`:
  * 76, one per 1,380 characters (186, one per 564, counting its 110 `\cite` and `\ref` as links).
- * At one action per 300 keystrokes the final document of either trace has one formatted span
- * (bold, italic, link or comment) per ~280 characters: as densely formatted as the more formatted
- * of the two, and two to five times the other. The rate counts every action of the history,
- * including those over text later deleted and the toggles and unformatting that leave no span.
+ * At one action per 250 keystrokes the final document has one formatted span (bold, italic, link
+ * or comment) per 219 characters (automerge-paper) or 237 (seph-blog1): on both traces more
+ * densely formatted than the more formatted of the two documents, and 2.6 to 6.3 times the other.
+ * The rate counts every action of the history, including those over text later deleted and the
+ * toggles and unformatting that leave no span.
  * `every` sets another rate: 40 (one span per ~50 final characters: 5.6 times seph-blog1's
  * density, 11 to 28 times automerge-paper's) is the stress load the bench also reports.
  *
@@ -119,7 +120,7 @@ export interface RichTraceOptions {
  * Keystrokes per formatting action that give the formatting density of the source documents' own
  * markup (see the module comment): the default rate.
  */
-export const REALISTIC_EVERY = 300;
+export const REALISTIC_EVERY = 250;
 
 /** Names that do not grow when text is typed at their end (as core's `markExpands`). */
 function grows(key: string): boolean {
