@@ -29,6 +29,11 @@ export interface RichRun {
   bytesV1: number | null;
   /** Loading the encoding into a fresh document and reading `toDelta()`. */
   loadMs: number;
+  /**
+   * The replayed document, for a caller that keeps it alive while it measures the next replay,
+   * as an application keeps its open document (see `bench-richtext.ts`).
+   */
+  document: unknown;
   /** The replayed document's text. */
   text: string;
   /** The replayed and the loaded document's formatting, neighbours with equal attributes joined. */
@@ -138,6 +143,7 @@ function replayAccord(trace: RichTrace, rich: boolean): RichRun {
     bytes: bytes.byteLength,
     bytesV1: null,
     loadMs,
+    document: doc,
     text: t.toString(),
     delta: normalizeDelta(t.toDelta()),
     loadedDelta: normalizeDelta(loadedDelta),
@@ -182,6 +188,7 @@ function replayYjs(trace: RichTrace, rich: boolean): RichRun {
     bytes: v2.byteLength,
     bytesV1: v1.byteLength,
     loadMs,
+    document: doc,
     text: t.toString(),
     delta: normalizeDelta(t.toDelta() as { insert?: unknown; attributes?: unknown }[]),
     loadedDelta: normalizeDelta(loadedDelta),
