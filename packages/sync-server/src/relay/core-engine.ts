@@ -2,15 +2,37 @@
  * The production {@link DocumentEngine}: rooms hold `@accord/core` documents; compaction merges
  * stored updates with `mergeUpdates` (no document needed).
  */
-import { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector, mergeUpdates } from '@accord/core';
+import {
+  applyUpdate,
+  Doc,
+  type DocOptions,
+  encodeStateAsUpdate,
+  encodeStateVector,
+  mergeUpdates,
+} from '@accord/core';
 import type { DocumentEngine, RoomDocument } from './document.js';
 
 /** A room document backed by an `@accord/core` `Doc`. */
 export class CoreRoomDocument implements RoomDocument {
-  readonly doc = new Doc();
+  readonly doc: Doc;
 
-  apply(update: Uint8Array): void {
-    applyUpdate(this.doc, update, 'relay');
+  /** @param options the document's options (production: the defaults; tests lower the held-set limits). */
+  constructor(options: DocOptions = {}) {
+    this.doc = new Doc(options);
+  }
+
+  /**
+   * Whether the document changed is read from three counters, before and after (no encoding):
+   * its change count (structs integrated, ids deleted) and its held structs and deletions. With
+   * nothing integrated nothing held is released, so a held count that moved means news.
+   */
+  apply(update: Uint8Array): boolean {
+    const doc = this.doc;
+    const changes = doc.changeCount;
+    const held = doc.pendingCount;
+    const heldDeletes = doc.pendingDeleteCount;
+    applyUpdate(doc, update, 'relay');
+    return doc.changeCount !== changes || doc.pendingCount !== held || doc.pendingDeleteCount !== heldDeletes;
   }
 
   stateVector(): Uint8Array {

@@ -10,8 +10,11 @@ export interface RoomDocument {
    * Apply an update (idempotent, commutative). Throws `DecodeError` on malformed or hostile
    * bytes and then leaves the document exactly as it was; updates whose dependencies are missing
    * are held until they arrive.
+   * @returns whether the document changed: it integrated something, or holds something new for
+   * missing dependencies. `false` when it already held all of `update` (a duplicate: the room's
+   * sessions have it, so the relay does not send it again). An update only partly new is `true`.
    */
-  apply(update: Uint8Array): void;
+  apply(update: Uint8Array): boolean;
   /** The encoded state vector. */
   stateVector(): Uint8Array;
   /** An update with everything a peer at `stateVector` lacks. Throws `DecodeError` on a bad vector. */

@@ -300,10 +300,16 @@ export class Relay implements SessionHost, ReplicaHost {
     await this.persist(room.docId, update);
   }
 
-  /** Apply a peer's (or a quorum read's) update to the room and relay it to its sessions. */
+  /**
+   * Apply a peer's (or a quorum read's) update to the room and relay it to its sessions, unless
+   * the room's document already held all of it (a forward arriving twice, a fill or a read
+   * repeating what was forwarded): its sessions have that already.
+   */
   private applyAndRelay(room: Room, update: Uint8Array): void {
-    room.doc.apply(update);
-    this.options.metrics.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update })));
+    const m = this.options.metrics;
+    if (room.doc.apply(update))
+      m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update })));
+    else m.duplicateUpdates.inc({ source: 'peer' });
   }
 
   async stateVector(docId: string): Promise<Uint8Array> {

@@ -34,7 +34,9 @@ export class WritePath {
   /**
    * Handle `update` (client id `id`) from `session` in `room`: refused with `read-only` for a
    * read-only session and with `bad-update` + 1007 when it does not apply (the document is left
-   * as it was); otherwise relayed to the room's other sessions, replicated and acknowledged.
+   * as it was); otherwise relayed to the room's other sessions, replicated and acknowledged. An
+   * update the document already held in full (a resend after a reconnect, say) is replicated and
+   * acknowledged but not relayed again: the other sessions have it.
    */
   update(session: Session, room: Room, id: number, update: Uint8Array): void {
     const { metrics: m, rooms, replicator, logger, scheduler } = this.deps;
@@ -48,8 +50,9 @@ export class WritePath {
       session.error('read-only', 'this session may not change the document', id);
       return;
     }
+    let changed: boolean;
     try {
-      room.doc.apply(update);
+      changed = room.doc.apply(update);
     } catch (e) {
       m.updatesRejected.inc({ reason: 'bad-update' });
       if (!(e instanceof DecodeError))
@@ -59,7 +62,8 @@ export class WritePath {
     }
     m.updatesReceived.inc();
     m.updateBytes.inc(update.length);
-    m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update }), session));
+    if (changed) m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update }), session));
+    else m.duplicateUpdates.inc({ source: 'client' });
     const t0 = now();
     room.holds++;
     this.inflight++;
