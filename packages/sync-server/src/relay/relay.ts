@@ -105,6 +105,7 @@ export class Relay implements SessionHost, ReplicaHost {
       limits,
       tokenBudgets: this.tokenBudgets,
       presence: this.presence,
+      wallClock: options.wallClock ?? Date.now,
       ingest: (room, update) => this.ingestInto(room, update),
     });
     this.writes = new WritePath({
