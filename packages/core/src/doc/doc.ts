@@ -60,6 +60,7 @@ export class Doc {
   /** Deletions of ids not received yet, under their replica and first clock. @internal */
   readonly pendingDeletes = new WaitIndex<HeldRange>();
   private changes = 0;
+  private releases = 0;
   /** A client index's next clock (made once: a commit allocates nothing to ask). */
   private readonly stateOf = (client: number): number => this.store.getState(client);
 
@@ -124,6 +125,23 @@ export class Doc {
    */
   get changeCount(): number {
     return this.changes;
+  }
+
+  /**
+   * How many held structs and held deletions applied updates released so far: a struct held for a
+   * missing dependency that was integrated, or a held deleted range some of whose ids arrived (the
+   * rest stays held and counts again when released). When it moves during `applyUpdate`, the
+   * update changed the document by more than it carries: the `'update'` event's bytes hold what
+   * it released too. Holding more, applying again what is held, or a refused update leave it as it
+   * was.
+   */
+  get releaseCount(): number {
+    return this.releases;
+  }
+
+  /** Count `n` held structs and deleted ranges released by an update being applied. @internal */
+  countReleases(n: number): void {
+    this.releases += n;
   }
 
   /** Estimated bytes of the structs held back (see {@link DocOptions.maxPendingBytes}). */
