@@ -304,13 +304,14 @@ export class Relay implements SessionHost, ReplicaHost {
   /**
    * Apply a peer's (or a quorum read's) update to the room and relay it to its sessions, unless
    * the room's document already held all of it (a forward arriving twice, a fill or a read
-   * repeating what was forwarded): its sessions have that already.
+   * repeating what was forwarded): its sessions have that already. An update that released what
+   * the document held is relayed with it (see `RoomDocument.apply`).
    */
   private applyAndRelay(room: Room, update: Uint8Array): void {
     const m = this.options.metrics;
-    if (room.doc.apply(update))
-      m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update })));
-    else m.duplicateUpdates.inc({ source: 'peer' });
+    const relayed = room.doc.apply(update);
+    if (relayed === null) m.duplicateUpdates.inc({ source: 'peer' });
+    else m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update: relayed })));
   }
 
   async stateVector(docId: string): Promise<Uint8Array> {

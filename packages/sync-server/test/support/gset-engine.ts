@@ -46,8 +46,12 @@ export class GSetDocument implements RoomDocument {
   /** Entries waiting for their predecessor. */
   private held = new Map<string, Entry>();
 
-  /** True when an entry was integrated, or an entry not held before is held now. */
-  apply(update: Uint8Array): boolean {
+  /**
+   * `update` when an entry was integrated or an entry not held before is held now, else null.
+   * Releasing held entries needs no other bytes: {@link GSetDocument.diff} sends joining sessions
+   * the held entries too, so every session holds what the room holds.
+   */
+  apply(update: Uint8Array): Uint8Array | null {
     const incoming = readEntries(update); // throws before any change
     let changed = false;
     for (const e of incoming) {
@@ -70,7 +74,7 @@ export class GSetDocument implements RoomDocument {
         }
       }
     }
-    return changed;
+    return changed ? update : null;
   }
 
   stateVector(): Uint8Array {
