@@ -18,7 +18,7 @@ import type { Committer } from './storage/committer.js';
 import { GroupCommitter } from './storage/group-commit.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { WorkerCommitter } from './storage/worker-committer.js';
-import { RealScheduler } from './time/scheduler.js';
+import { RealScheduler, type Scheduler } from './time/scheduler.js';
 import { tlsFromConfig } from './tls-files.js';
 import { UPGRADE_REFUSALS } from './transport/admission.js';
 import { startTransport, type Transport } from './transport/ws-server.js';
@@ -56,6 +56,16 @@ export interface StartOptions {
   readonly drainGraceMs?: number;
   /** Room unload delay (default 30 s). */
   readonly roomIdleMs?: number;
+  /**
+   * The node's clock and timers: the relay's, the local replicator's and the transport's (default
+   * real time; tests pass a `ManualScheduler` to cross deadlines in virtual time).
+   */
+  readonly scheduler?: Scheduler;
+  /**
+   * Wall clock, ms since the epoch (default `Date.now`): token expiry, and versions' times when
+   * the node is a cluster of one (a cluster replicator takes its own).
+   */
+  readonly wallClock?: () => number;
 }
 
 /** A running node. */
@@ -92,7 +102,8 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
       : new WorkerCommitter(store.path, config.sync, undefined, store.foldRows);
   const metrics = createMetrics(config.id, options.defaultMetrics ?? true);
   // One clock for the node's timers: the relay's, the local replicator's and the transport's.
-  const scheduler = new RealScheduler();
+  const scheduler = options.scheduler ?? new RealScheduler();
+  const wallClock = options.wallClock ?? Date.now;
   if (!options.replicator && config.peers.length > 0) {
     logger.warn(
       { peers: config.peers.length },
@@ -106,6 +117,7 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
         snapshotIdleMs: config.snapshotIdleMs,
         keepSnapshots: config.keepSnapshots,
         scheduler,
+        wallClock,
       });
   const relay = new Relay({
     nodeId: config.id,
@@ -113,10 +125,11 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
     committer,
     engine: options.engine,
     replicator,
-    verifier: config.authSecret === null ? openVerifier() : hmacVerifier(config.authSecret),
+    verifier: config.authSecret === null ? openVerifier() : hmacVerifier(config.authSecret, 5, wallClock),
     logger,
     metrics,
     scheduler,
+    wallClock,
     limits: {
       rate: {
         framesPerSecond: config.rateLimit,

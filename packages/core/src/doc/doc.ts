@@ -59,6 +59,10 @@ export class Doc {
   private frozen = false;
   /** Deletions of ids not received yet, under their replica and first clock. @internal */
   readonly pendingDeletes = new WaitIndex<HeldRange>();
+  private changes = 0;
+  private releases = 0;
+  /** A client index's next clock (made once: a commit allocates nothing to ask). */
+  private readonly stateOf = (client: number): number => this.store.getState(client);
 
   /**
    * @throws {AccordError} `invalid-argument` for an invalid `clientId`, or limits that are not
@@ -109,6 +113,35 @@ export class Doc {
    */
   get pendingDeleteCount(): number {
     return this.pendingDeletes.size;
+  }
+
+  /**
+   * How many transactions changed this document so far: local edits, and applied updates that
+   * integrated a struct or deleted an id not deleted yet. Compare it before and after
+   * `applyUpdate` to learn whether an update brought anything new (applying one this document
+   * already holds leaves it as it was). Structs and deletions held back for missing dependencies
+   * are no change yet: {@link Doc.pendingCount} and {@link Doc.pendingDeleteCount} show them.
+   * Inside an open transaction it moves when the outermost transaction commits.
+   */
+  get changeCount(): number {
+    return this.changes;
+  }
+
+  /**
+   * How many held structs and held deletions applied updates released so far: a struct held for a
+   * missing dependency that was integrated, or a held deleted range some of whose ids arrived (the
+   * rest stays held and counts again when released). When it moves during `applyUpdate`, the
+   * update changed the document by more than it carries: the `'update'` event's bytes hold what
+   * it released too. Holding more, applying again what is held, or a refused update leave it as it
+   * was.
+   */
+  get releaseCount(): number {
+    return this.releases;
+  }
+
+  /** Count `n` held structs and deleted ranges released by an update being applied. @internal */
+  countReleases(n: number): void {
+    this.releases += n;
   }
 
   /** Estimated bytes of the structs held back (see {@link DocOptions.maxPendingBytes}). */
@@ -350,6 +383,8 @@ export class Doc {
   commit(): void {
     const t = this.txn as Transaction;
     this.txn = null;
+    const changed = t.changed(this.stateOf);
+    if (changed) this.changes++;
     // Nothing to deliver (an applied update nobody listens to): no closure to make.
     if (this.dirtyContainers.length === 0 && this.updateListeners.length === 0) {
       parkTransaction(t);
@@ -368,15 +403,9 @@ export class Doc {
       this.dirtyContainers = [];
       deliverEvents(dirty, t, guard);
     }
-    if (this.updateListeners.length > 0) {
-      const changed =
-        t.deletes !== null ||
-        this.store.getState(0) > t.ownBefore ||
-        t.othersAdvanced((c) => this.store.getState(c));
-      if (changed) {
-        const bytes = t.verbatim !== null ? t.verbatim.slice() : encodeTransaction(this, t);
-        for (const fn of this.updateListeners.slice()) guard(() => fn(bytes, t.origin));
-      }
+    if (changed && this.updateListeners.length > 0) {
+      const bytes = t.verbatim !== null ? t.verbatim.slice() : encodeTransaction(this, t);
+      for (const fn of this.updateListeners.slice()) guard(() => fn(bytes, t.origin));
     }
     parkTransaction(t);
     if (failure !== null) throw (failure as { error: unknown }).error;

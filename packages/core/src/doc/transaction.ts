@@ -90,6 +90,15 @@ export class Transaction {
     return false;
   }
 
+  /**
+   * True when the transaction changed its document: it deleted ids, or integrated structs (a
+   * replica's next clock, `next(clientIndex)`, passed the one it had when first touched). A few
+   * integer comparisons: cheap enough for every commit.
+   */
+  changed(next: (client: number) => number): boolean {
+    return this.deletes !== null || next(0) > this.ownBefore || this.othersAdvanced(next);
+  }
+
   /** Record deleted ids. */
   addDelete(client: number, clock: number, len: number): void {
     if (this.deletes === null) this.deletes = new DeleteSet();

@@ -103,6 +103,7 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
   }
   structs.commit();
   deletes.commit();
+  doc.countReleases(plan.released + deletePlan.released);
   const opened = doc.begin(origin, false);
   try {
     const t = doc.transaction;
@@ -138,16 +139,19 @@ interface DeletePlan {
   ranges: number[];
   /** How many ranges reach past their replica's clock once the plan is integrated. */
   held: number;
+  /** How many held ranges the update releases (some of their ids arrive; the rest stays held). */
+  released: number;
 }
 
 /**
  * The update's deleted ranges plus the held ranges of replicas the plan advances (taken from the
- * held set, journaled), and how many will stay held, computed before anything changes so that a
- * refusal leaves the document as it was. Costs what the update brings and unblocks.
+ * held set, journaled: each is released, at least its first id is known now), and how many will
+ * stay held, computed before anything changes so that a refusal leaves the document as it was. Costs what the update brings and unblocks.
  */
 function planDeletes(doc: Doc, update: DecodedUpdate, advanced: Map<number, number>): DeletePlan {
   const ranges: number[] = [];
   let held = 0;
+  let released = 0;
   for (const [client, list] of update.deletes) {
     const known = advanced.get(client) ?? doc.knownState(client);
     for (let i = 0; i < list.length; i += 2) {
@@ -160,10 +164,11 @@ function planDeletes(doc: Doc, update: DecodedUpdate, advanced: Map<number, numb
   for (const [client, known] of advanced) {
     doc.pendingDeletes.takeBelow(client, known, (e) => {
       ranges.push(client, e.key, e.len);
+      released++;
       if (e.key + e.len > known) held++;
     });
   }
-  return { ranges, held };
+  return { ranges, held, released };
 }
 
 /**

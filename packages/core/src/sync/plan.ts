@@ -40,6 +40,8 @@ export interface Plan {
   heldBytes: number;
   /** Replicas whose state the ready records advance, with their next clock afterwards. */
   advanced: Map<number, number>;
+  /** How many of the ready records were held from earlier updates (released by this one). */
+  released: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export function planUpdate(doc: Doc, records: UpdateRecord[], pending: HeldStruc
  * as the general planner without its maps; null when it would unblock held structs.
  */
 function planOne(doc: Doc, record: UpdateRecord, pending: HeldStructs): Plan | null {
-  const empty = { ready: [], held: [], heldBytes: 0, advanced: new Map<number, number>() };
+  const empty = { ready: [], held: [], heldBytes: 0, advanced: new Map<number, number>(), released: 0 };
   const known = doc.knownState(record.client);
   if (record.clock + record.len <= known) return empty;
   const r = record.clock < known ? sliceRecord(record, known) : record;
@@ -118,6 +120,8 @@ class Planner {
   /** Next clock per replica once the ready records are integrated. */
   private readonly vstate = new Map<number, number>();
   private readonly ready: UpdateRecord[] = [];
+  /** Ready records that came from the document's held set. */
+  private released = 0;
   /** Records of this update (and held ones taken) still waiting, by the replica they wait for. */
   private readonly waiting = new WaitIndex<Waiting>();
   /** Records unblocked and not yet looked at. */
@@ -151,7 +155,7 @@ class Planner {
       heldBytes += bytes;
       held.push({ client, entry: { key: w.key, bytes, r: w.r } });
     }
-    return { ready: this.ready, held, heldBytes, advanced: this.vstate };
+    return { ready: this.ready, held, heldBytes, advanced: this.vstate, released: this.released };
   }
 
   /** Look at every unblocked record until none is left. */
@@ -183,6 +187,7 @@ class Planner {
       return; // a held struct sent by another update: dropped
     }
     this.ready.push(r);
+    if (cand.pending) this.released++;
     this.validator.add(r);
     const end = r.clock + r.len;
     this.vstate.set(c, end);

@@ -76,8 +76,16 @@ export interface TokenVerifier {
   verify(token: string, docId: string): Promise<Grant>;
 }
 
-/** A verifier for HS256 tokens signed with `secret`; `clockToleranceSeconds` absorbs clock skew (default 5). */
-export function hmacVerifier(secret: string, clockToleranceSeconds = 5): TokenVerifier {
+/**
+ * A verifier for HS256 tokens signed with `secret`; `clockToleranceSeconds` absorbs clock skew
+ * (default 5). Expiry is checked against `wallClock` (milliseconds since the epoch; default
+ * `Date.now`), the relay's injected wall clock when the node builds it.
+ */
+export function hmacVerifier(
+  secret: string,
+  clockToleranceSeconds = 5,
+  wallClock: () => number = Date.now,
+): TokenVerifier {
   const key = keyOf(secret);
   return {
     open: false,
@@ -90,6 +98,7 @@ export function hmacVerifier(secret: string, clockToleranceSeconds = 5): TokenVe
           algorithms: ['HS256'],
           requiredClaims: ['exp'],
           clockTolerance: clockToleranceSeconds,
+          currentDate: new Date(wallClock()),
         }));
       } catch (e) {
         if (e instanceof errors.JWTExpired) throw new AuthError('token-expired', 'token expired');

@@ -24,6 +24,12 @@ export interface RelayMetrics {
   readonly updatesRejected: Counter<'reason'>;
   readonly updateBytes: Counter;
   readonly deliveries: Counter;
+  /**
+   * Updates the room's document already held in full, so not relayed to its sessions, by source:
+   * `client` (a resend; still replicated and acknowledged) or `peer` (a forward, a fill, a read
+   * or a snapshot from another node).
+   */
+  readonly duplicateUpdates: Counter<'source'>;
   readonly commitBatch: Histogram;
   readonly commitSeconds: Histogram;
   readonly ackSeconds: Histogram;
@@ -98,6 +104,12 @@ export function createMetrics(nodeId: number, defaults = true): RelayMetrics {
     deliveries: new Counter({
       name: 'accord_deliveries_total',
       help: 'Updates relayed to other sessions',
+      registers,
+    }),
+    duplicateUpdates: new Counter({
+      name: 'accord_duplicate_updates_total',
+      help: 'Updates the document already held, not relayed to its sessions, by source (client, peer)',
+      labelNames: ['source'],
       registers,
     }),
     commitBatch: new Histogram({

@@ -10,11 +10,22 @@ export interface RoomDocument {
    * Apply an update (idempotent, commutative). Throws `DecodeError` on malformed or hostile
    * bytes and then leaves the document exactly as it was; updates whose dependencies are missing
    * are held until they arrive.
+   * @returns the bytes to relay to the room's sessions, or `null` when the document already held
+   * all of `update` (a duplicate: the sessions have it). Normally `update` itself (an update only
+   * partly new is relayed whole; one held for a missing dependency is relayed when first held).
+   * When applying it released what the document held for missing dependencies, other bytes: an
+   * update with `update` and what it released. A session that joined while those were held lacks
+   * them ({@link RoomDocument.diff} leaves held parts out), so these go to every session, the
+   * sender of `update` included.
    */
-  apply(update: Uint8Array): void;
+  apply(update: Uint8Array): Uint8Array | null;
   /** The encoded state vector. */
   stateVector(): Uint8Array;
-  /** An update with everything a peer at `stateVector` lacks. Throws `DecodeError` on a bad vector. */
+  /**
+   * An update with everything a peer at `stateVector` lacks (what is held for missing
+   * dependencies may be left out: {@link RoomDocument.apply} relays it when it is released).
+   * Throws `DecodeError` on a bad vector.
+   */
   diff(stateVector: Uint8Array): Uint8Array;
   /** The full state as one compact update. */
   snapshot(): Uint8Array;

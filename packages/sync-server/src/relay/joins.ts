@@ -37,6 +37,11 @@ export interface JoinPathDeps {
   readonly tokenBudgets: SharedBudgets;
   /** The presence a joining session is sent. */
   readonly presence: ClusterPresence;
+  /**
+   * Wall clock (ms since the epoch) a token's expiry time is compared with; the session's expiry
+   * timer then runs on its scheduler.
+   */
+  readonly wallClock: () => number;
   /** Apply an update from the read to `room`, relay it to the room's sessions and persist it. */
   ingest(room: Room, update: Uint8Array): Promise<void>;
 }
@@ -117,7 +122,7 @@ export class JoinPath {
       session.sendRaw(cluster);
       const entries = this.deps.presence.joinEntries(room);
       if (entries.length > 0) session.send({ type: 'presence-update', entries });
-      session.joined(scope, expiresAt * 1000 - Date.now());
+      session.joined(scope, expiresAt * 1000 - this.deps.wallClock());
       this.deps.logger.debug(
         {
           docId: room.docId,

@@ -55,6 +55,13 @@ export interface RelayOptions {
   /** Clock and timers for deadlines, rate limits and presence (default: real time). */
   readonly scheduler?: Scheduler;
   /**
+   * Wall clock, milliseconds since the epoch (default `Date.now`): a token's expiry is a time of
+   * day, so a session's remaining time is measured on it, then timed on
+   * {@link RelayOptions.scheduler}, whose clock cannot serve here: it counts from an arbitrary
+   * origin.
+   */
+  readonly wallClock?: () => number;
+  /**
    * Randomness for the hello deadline's jitter (default `Math.random`): each connection gets
    * between 3/4 of `handshakeTimeoutMs` and all of it, so sockets opened in a burst do not all
    * expire (and come back) in the same instant.

@@ -105,6 +105,7 @@ export class Relay implements SessionHost, ReplicaHost {
       limits,
       tokenBudgets: this.tokenBudgets,
       presence: this.presence,
+      wallClock: options.wallClock ?? Date.now,
       ingest: (room, update) => this.ingestInto(room, update),
     });
     this.writes = new WritePath({
@@ -300,10 +301,17 @@ export class Relay implements SessionHost, ReplicaHost {
     await this.persist(room.docId, update);
   }
 
-  /** Apply a peer's (or a quorum read's) update to the room and relay it to its sessions. */
+  /**
+   * Apply a peer's (or a quorum read's) update to the room and relay it to its sessions, unless
+   * the room's document already held all of it (a forward arriving twice, a fill or a read
+   * repeating what was forwarded): its sessions have that already. An update that released what
+   * the document held is relayed with it (see `RoomDocument.apply`).
+   */
   private applyAndRelay(room: Room, update: Uint8Array): void {
-    room.doc.apply(update);
-    this.options.metrics.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update })));
+    const m = this.options.metrics;
+    const relayed = room.doc.apply(update);
+    if (relayed === null) m.duplicateUpdates.inc({ source: 'peer' });
+    else m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update: relayed })));
   }
 
   async stateVector(docId: string): Promise<Uint8Array> {

@@ -34,7 +34,11 @@ export class WritePath {
   /**
    * Handle `update` (client id `id`) from `session` in `room`: refused with `read-only` for a
    * read-only session and with `bad-update` + 1007 when it does not apply (the document is left
-   * as it was); otherwise relayed to the room's other sessions, replicated and acknowledged.
+   * as it was); otherwise relayed to the room's other sessions, replicated and acknowledged. An
+   * update the document already held in full (a resend after a reconnect, say) is replicated and
+   * acknowledged but not relayed again: the other sessions have it. An update that released what
+   * the document held for missing dependencies is relayed with it, to every session including
+   * the sender (see `RoomDocument.apply`); the update alone is replicated.
    */
   update(session: Session, room: Room, id: number, update: Uint8Array): void {
     const { metrics: m, rooms, replicator, logger, scheduler } = this.deps;
@@ -48,8 +52,9 @@ export class WritePath {
       session.error('read-only', 'this session may not change the document', id);
       return;
     }
+    let relayed: Uint8Array | null;
     try {
-      room.doc.apply(update);
+      relayed = room.doc.apply(update);
     } catch (e) {
       m.updatesRejected.inc({ reason: 'bad-update' });
       if (!(e instanceof DecodeError))
@@ -59,7 +64,12 @@ export class WritePath {
     }
     m.updatesReceived.inc();
     m.updateBytes.inc(update.length);
-    m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update }), session));
+    if (relayed === null) m.duplicateUpdates.inc({ source: 'client' });
+    else {
+      // Bytes other than the update carry what it released: the sender may lack that too.
+      const except = relayed === update ? session : undefined;
+      m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update: relayed }), except));
+    }
     const t0 = now();
     room.holds++;
     this.inflight++;

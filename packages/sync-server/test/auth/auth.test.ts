@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthError, hmacVerifier, mintToken, openVerifier } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';
+import { ManualScheduler } from '../../src/time/scheduler.js';
 import { GSetDocument, gsetUpdate } from '../support/gset-engine.js';
 import { SECRET, startNode, urlOf } from '../support/in-process.js';
 import { TestClient } from '../support/protocol-client.js';
@@ -28,8 +29,26 @@ async function authErrorCode(p: Promise<unknown>): Promise<string> {
   return 'accepted';
 }
 
+/** A time of day long past (ms since the epoch): a token judged by the real clock is expired. */
+const LONG_AGO = Date.UTC(2021, 0, 1);
+
 describe('token verification', () => {
   const v = hmacVerifier(SECRET, 0);
+  it('checks expiry against the wall clock it is given', async () => {
+    const token = await mintToken(SECRET, {
+      docId: 'a',
+      scope: 'write',
+      now: LONG_AGO / 1000,
+      ttlSeconds: 60,
+    });
+    let wall = LONG_AGO + 59_000;
+    const injected = hmacVerifier(SECRET, 0, () => wall);
+    expect(await injected.verify(token, 'a')).toMatchObject({ expiresAt: LONG_AGO / 1000 + 60 });
+    wall = LONG_AGO + 61_000;
+    expect(await authErrorCode(injected.verify(token, 'a'))).toBe('token-expired');
+    expect(await authErrorCode(v.verify(token, 'a'))).toBe('token-expired'); // the real clock
+  });
+
   it('grants the scope of a valid token for its document, or for every document with *', async () => {
     expect(await v.verify(await mintToken(SECRET, { docId: 'a', scope: 'read' }), 'a')).toMatchObject({
       docId: 'a',
@@ -215,6 +234,32 @@ describe('relay auth (before any document byte)', () => {
     expect(await c.closed).toBe(CloseCode.tokenExpired);
     expect(c.all('error').at(-1)?.code).toBe('token-expired');
   }, 10_000);
+
+  it("times a session's expiry from the node's injected wall clock, on its injected scheduler", async () => {
+    const scheduler = new ManualScheduler();
+    // Frames leave at the end of each event-loop turn (no coalescing window for virtual time to
+    // hold), and keep-alive pings are further apart than the virtual minute the test crosses.
+    const args = ['--write-coalesce', '0', '--write-coalesce-max', '0', '--keepalive', '3600000'];
+    const n = await startNode(args, { scheduler, wallClock: () => LONG_AGO + 1000 });
+    nodes.push(n);
+    // Valid for 60 s from LONG_AGO: 59 s left by the node's wall clock, long expired by the real one.
+    const token = await mintToken(SECRET, {
+      docId: 'd',
+      scope: 'write',
+      now: LONG_AGO / 1000,
+      ttlSeconds: 60,
+    });
+    const c = await TestClient.join(urlOf(n), 'd', token, EMPTY_SV);
+    clients.push(c);
+    expect((await c.next('welcome')).scope).toBe('write');
+    scheduler.advance(58_999);
+    // Still open: an update is acknowledged (rather than the socket closing).
+    const id = c.update(gsetUpdate([{ replica: 1, counter: 1, payload: 'x' }]));
+    expect(await Promise.race([c.ack(id).then(() => 'acked'), c.closed])).toBe('acked');
+    scheduler.advance(1);
+    expect(await c.closed).toBe(CloseCode.tokenExpired);
+    expect(c.all('error').at(-1)?.code).toBe('token-expired');
+  });
 
   it('with --auth none admits everyone with write access', async () => {
     const n = await startNode(['--auth', 'none']);

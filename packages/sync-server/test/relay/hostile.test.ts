@@ -194,7 +194,7 @@ describe('bugs reached through input', () => {
         return {
           apply(update: Uint8Array) {
             if (update.length === 3) throw new TypeError('engine bug');
-            doc.apply(update);
+            return doc.apply(update);
           },
           stateVector: () => doc.stateVector(),
           diff(sv: Uint8Array) {

@@ -4,12 +4,13 @@
  * acknowledged, the sender is closed with 1007, and honest clients go on. The room documents
  * here are core documents with a small `maxPending`, so the limit is reached with a few structs.
  */
-import { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector, mergeUpdates } from '@accord/core';
+import { Doc, encodeStateAsUpdate, mergeUpdates } from '@accord/core';
 import { CloseCode, encodeUpdate, type UpdateRecord } from '@accord/core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';
-import type { DocumentEngine, RoomDocument } from '../../src/relay/document.js';
+import { CoreRoomDocument } from '../../src/relay/core-engine.js';
+import type { DocumentEngine } from '../../src/relay/document.js';
 import { SECRET, startNode, urlOf } from '../support/in-process.js';
 import { TestClient } from '../support/protocol-client.js';
 import { removeTempDirs } from '../support/tmp.js';
@@ -17,27 +18,8 @@ import { removeTempDirs } from '../support/tmp.js';
 const MAX_PENDING = 10;
 
 /** The production room document (`core-engine.ts`), with a small held-set limit. */
-class LimitedRoomDocument implements RoomDocument {
-  readonly doc = new Doc({ maxPending: MAX_PENDING });
-  apply(update: Uint8Array): void {
-    applyUpdate(this.doc, update, 'relay');
-  }
-  stateVector(): Uint8Array {
-    return encodeStateVector(this.doc);
-  }
-  diff(stateVector: Uint8Array): Uint8Array {
-    return encodeStateAsUpdate(this.doc, stateVector);
-  }
-  snapshot(): Uint8Array {
-    return encodeStateAsUpdate(this.doc);
-  }
-  complete(): boolean {
-    return this.doc.pendingCount === 0 && this.doc.pendingDeletes.isEmpty;
-  }
-}
-
 const engine: DocumentEngine = {
-  create: () => new LimitedRoomDocument(),
+  create: () => new CoreRoomDocument({ maxPending: MAX_PENDING }),
   merge: (updates) => mergeUpdates([...updates]),
 };
 

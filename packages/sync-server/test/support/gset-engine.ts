@@ -46,9 +46,19 @@ export class GSetDocument implements RoomDocument {
   /** Entries waiting for their predecessor. */
   private held = new Map<string, Entry>();
 
-  apply(update: Uint8Array): void {
+  /**
+   * `update` when an entry was integrated or an entry not held before is held now, else null.
+   * Releasing held entries needs no other bytes: {@link GSetDocument.diff} sends joining sessions
+   * the held entries too, so every session holds what the room holds.
+   */
+  apply(update: Uint8Array): Uint8Array | null {
     const incoming = readEntries(update); // throws before any change
-    for (const e of incoming) this.held.set(`${e.replica}:${e.counter}`, e);
+    let changed = false;
+    for (const e of incoming) {
+      const k = `${e.replica}:${e.counter}`;
+      if (!this.held.has(k) && e.counter > (this.entries.get(e.replica)?.length ?? 0)) changed = true;
+      this.held.set(k, e);
+    }
     let progress = true;
     while (progress) {
       progress = false;
@@ -60,9 +70,11 @@ export class GSetDocument implements RoomDocument {
           this.entries.set(e.replica, list);
           this.held.delete(k);
           progress = true;
+          changed = true;
         }
       }
     }
+    return changed ? update : null;
   }
 
   stateVector(): Uint8Array {

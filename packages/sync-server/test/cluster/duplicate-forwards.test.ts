@@ -1,0 +1,113 @@
+/**
+ * Over a real peer link: a forwarded write that arrives twice (a re-forward after a lost ack) and
+ * a causal fill repeating it are stored and acknowledged to the peer each time, but relayed to the
+ * room's clients once. Node 2 is a real node with a real client; node 1 is played by the test
+ * with the cluster's own `PeerLinks` (it answers node 2's reads and sends the frames).
+ */
+import { Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
+import type { ServerMessage } from '@accord/core/protocol';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mintToken } from '../../src/auth/tokens.js';
+import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
+import type { ClusterMessage } from '../../src/cluster/messages.js';
+import { deriveClusterKey } from '../../src/cluster/peer-auth.js';
+import { PeerLinks } from '../../src/cluster/peer-links.js';
+import type { RelayNode } from '../../src/node.js';
+import { coreEngine } from '../../src/relay/core-engine.js';
+import { freePort, waitFor } from '../../src/testing/index.js';
+import { CLUSTER_SECRET, SECRET, startNode, urlOf } from '../support/in-process.js';
+import { TestClient } from '../support/protocol-client.js';
+import { removeTempDirs } from '../support/tmp.js';
+
+const stops: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+  removeTempDirs();
+});
+
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+describe('a forward and a fill repeating what the room holds', () => {
+  it('are acknowledged to the peer each time and relayed to the clients once', async () => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    const empty = new Doc();
+    const fromNode2: ClusterMessage[] = [];
+    let fake: PeerLinks | null = null;
+    // Node 1, played here: answers node 2's reads (it holds nothing) and records the rest.
+    fake = new PeerLinks({
+      nodeId: 1,
+      listenHost: '127.0.0.1',
+      listenPort: p1,
+      peers: [{ id: 2, host: '127.0.0.1', port: p2 }],
+      clusterKey: deriveClusterKey(CLUSTER_SECRET),
+      onMessage: (_from, m) => {
+        fromNode2.push(m);
+        if (m.type === 'sync-request') {
+          const update = encodeStateAsUpdate(empty);
+          const stateVector = encodeStateVector(empty);
+          fake?.send(2, { type: 'sync-reply', docId: m.docId, reqId: m.reqId, update, stateVector });
+        }
+      },
+    });
+    await fake.start();
+    stops.push(() => (fake as PeerLinks).stop());
+    const replicator = new ClusterReplicator({
+      clusterSecret: CLUSTER_SECRET,
+      nodeId: 2,
+      listenHost: '127.0.0.1',
+      peerPort: p2,
+      peers: [{ id: 1, host: '127.0.0.1', port: p1 }],
+    });
+    const node: RelayNode = await startNode(['--id', '2'], {
+      engine: coreEngine,
+      replicator: () => replicator,
+    });
+    stops.push(() => node.close());
+    await waitFor('the link from node 1', () => fake?.isUp(2) === true, { timeoutMs: 5000, intervalMs: 10 });
+
+    const token = await mintToken(SECRET, { docId: 'd', scope: 'write' });
+    const watcher = await TestClient.join(urlOf(node), 'd', token, encodeStateVector(empty));
+    stops.push(async () => watcher.ws.terminate());
+    const duplicates = async () =>
+      (await node.metrics.duplicateUpdates.get()).values.find((v) => v.labels.source === 'peer')?.value ?? 0;
+    const duplicatesBefore = await duplicates(); // the join's read may have brought nothing new
+
+    const author = new Doc({ clientId: 77 });
+    author.getText('t').insert(0, 'forwarded once');
+    const first = encodeStateAsUpdate(author);
+    const send = (m: ClusterMessage) => expect(fake?.send(2, m)).toBe(true);
+    send({ type: 'replicate', docId: 'd', updateId: 7, update: first });
+    send({ type: 'replicate', docId: 'd', updateId: 7, update: first }); // re-forwarded
+    send({
+      type: 'causal-fill',
+      docId: 'd',
+      update: encodeStateAsUpdate(author),
+      frontier: [],
+      untracked: [],
+    });
+    const before = encodeStateVector(author);
+    author.getText('t').insert(0, '> ');
+    const next = encodeStateAsUpdate(author, before);
+    send({ type: 'replicate', docId: 'd', updateId: 8, update: next });
+
+    await watcher.next('update', (m) => same(m.update, next));
+    const relayed = watcher.messages.filter(
+      (m): m is Extract<ServerMessage, { type: 'update' }> => m.type === 'update',
+    );
+    expect(relayed.map((m) => m.update)).toEqual([first, next]);
+    // Both copies of write 7 were stored and acknowledged (acks of one window may come together).
+    const acked = (id: number) =>
+      fromNode2.flatMap((m) =>
+        m.type === 'replicate-acks'
+          ? m.acks.filter((a) => a.updateId === id)
+          : m.type === 'replicate-ack' && m.updateId === id
+            ? [m]
+            : [],
+      ).length;
+    await waitFor('acks of 7 and 8', () => acked(7) === 2 && acked(8) === 1, {
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
+    expect((await duplicates()) - duplicatesBefore).toBe(2);
+  }, 20_000);
+});
