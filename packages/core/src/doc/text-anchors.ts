@@ -24,6 +24,19 @@ export class MarkAnchors {
    */
   private freeRun: Item | null = null;
   private freeRunVersion = -1;
+  /**
+   * The place right after the text last typed where {@link MarkAnchors.deadAfter} found nothing to
+   * walk, while the sequence is at version {@link MarkAnchors.caretVersion} (-1: none): typing on
+   * there needs no walk (see {@link MarkAnchors.typingOn}).
+   */
+  private caretPos = -1;
+  private caretVersion = -1;
+  /**
+   * Set by {@link MarkAnchors.deadAfter}: true when its answer is the last of the tombstones it
+   * walked because no mark is anchored to any of them. Text typed there then moves every mark
+   * boundary as text typed right after the visible unit before the tombstones would.
+   */
+  freeWalk = false;
 
   /**
    * @param seq the text's sequence.
@@ -40,6 +53,26 @@ export class MarkAnchors {
     if (this.anchorCache !== null) addAnchors(this.anchorCache, op, true, false);
     this.freeRun = null;
     this.freeRunVersion = -1;
+    this.caretVersion = -1;
+  }
+
+  /**
+   * Text was just typed right after a unit for which {@link MarkAnchors.deadAfter} answered null
+   * (walked, or known by {@link MarkAnchors.typingOn}), ending before visible position `end`.
+   */
+  typedAt(end: number): void {
+    this.caretPos = end;
+    this.caretVersion = this.seq.index.version;
+  }
+
+  /**
+   * True when text typed at `pos` goes right after the unit before it with no tombstone walk:
+   * `pos` is where the last typing ended and nothing changed since (no edit, no new mark). The
+   * units after that place are those the walk before the last typing found: none dead, or dead
+   * ones typed text goes before. So {@link MarkAnchors.deadAfter} would answer null again.
+   */
+  typingOn(pos: number): boolean {
+    return pos === this.caretPos && this.caretVersion === this.seq.index.version;
   }
 
   /**
@@ -59,6 +92,7 @@ export class MarkAnchors {
    * null to insert right after the visible unit.
    */
   deadAfter(leftLeaf: Leaf, leftAt: number): [Item, number] | null {
+    this.freeWalk = false;
     const idx = this.seq.index;
     // Walk the tombstones by leaf and slot (`idx.next` would search each item's slot).
     const leaves = idx.leaves;
@@ -113,7 +147,10 @@ export class MarkAnchors {
     // No mark is anchored to these tombstones: where among them the text goes changes no mark's
     // cover, so it goes after them all, as in plain text (a run typed after a backspace then
     // merges with it once deleted).
-    if (last !== null && !anchored) return [last, last.len - 1];
+    if (last !== null && !anchored) {
+      this.freeWalk = true;
+      return [last, last.len - 1];
+    }
     if (first !== null) {
       this.freeRun = first;
       this.freeRunVersion = idx.version;

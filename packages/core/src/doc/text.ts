@@ -126,7 +126,7 @@ export class Text extends SequenceContainer {
       const left = idx.find(at - 1);
       lc = left.client;
       lk = left.clock + idx.fOffset;
-      if (this.marks !== null && idx.fOffset === left.len - 1)
+      if (this.marks !== null && idx.fOffset === left.len - 1 && !this.anchors.typingOn(at))
         dead = this.anchors.deadAfter(idx.fLeaf, idx.fIdx);
     }
     // The new unit then has exactly the attributes of the unit before when no anchor sits after
@@ -140,12 +140,21 @@ export class Text extends SequenceContainer {
       const version = idx.version;
       // The last lookup was `find(at - 1)` above (or in `anchoredAfter`): reused.
       seq.insertLocal(at, text, 0, this.doc.nextClock, at > 0, this.marks === null);
-      // Still right before the tombstones walked (see `MarkAnchors.deadAfter`).
+      // Still right before the tombstones walked (see `MarkAnchors.deadAfter`); at the start no
+      // walk was made (text typed on there may go after the tombstones that follow).
       this.anchors.typedBefore(version);
+      if (at > 0) this.anchors.typedAt(at + text.length);
       if (track) this.live.noteEdit(at, text.length, lc, lk);
     } else {
       seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
-      if (track) this.live.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
+      if (!this.anchors.freeWalk) {
+        if (track) this.live.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
+      } else {
+        // No mark is anchored to the tombstones passed: every boundary moves as for text typed
+        // right after the unit before them, and typing on right after needs no walk.
+        if (track) this.live.noteEdit(at, text.length, lc, lk);
+        this.anchors.typedAt(at + text.length);
+      }
     }
     if (attributes === undefined) return;
     // Typing on with the attributes the text before has: nothing to mark.
