@@ -25,15 +25,16 @@ export class CoreRoomDocument implements RoomDocument {
    * Whether the document changed is read from three counters, before and after (no encoding):
    * its change count (structs integrated, ids deleted) and its held structs and deletions. With
    * nothing integrated nothing held is released, so a held count that moved means news. A changed
-   * document relays `update` itself, unless it held something before and `update` released some of
-   * it: see `applyHolding` below. A document holding nothing costs nothing more.
+   * document relays `update` itself, unless it held something before, `withReleased` asks for
+   * what is released and `update` released some of it: see `applyHolding` below. A document
+   * holding nothing, or not asked for releases, costs nothing more.
    */
-  apply(update: Uint8Array): Uint8Array | null {
+  apply(update: Uint8Array, withReleased = true): Uint8Array | null {
     const doc = this.doc;
     const changes = doc.changeCount;
     const held = doc.pendingCount;
     const heldDeletes = doc.pendingDeleteCount;
-    if (held === 0 && heldDeletes === 0) applyUpdate(doc, update, 'relay');
+    if ((held === 0 && heldDeletes === 0) || !withReleased) applyUpdate(doc, update, 'relay');
     else {
       const released = this.applyHolding(update);
       if (released !== null) return released;

@@ -13,12 +13,13 @@ export interface RoomDocument {
    * @returns the bytes to relay to the room's sessions, or `null` when the document already held
    * all of `update` (a duplicate: the sessions have it). Normally `update` itself (an update only
    * partly new is relayed whole; one held for a missing dependency is relayed when first held).
-   * When applying it released what the document held for missing dependencies, other bytes: an
-   * update with `update` and what it released. A session that joined while those were held lacks
-   * them ({@link RoomDocument.diff} leaves held parts out), so these go to every session, the
-   * sender of `update` included.
+   * When applying it released what the document held for missing dependencies and `withReleased`
+   * is true, other bytes: an update with `update` and what it released. A session that joined
+   * while those were held lacks them ({@link RoomDocument.diff} leaves held parts out), so these
+   * go to every session, the sender of `update` included. With `withReleased` false (no session
+   * joined while the document held anything: each got what is held when it arrived), `update`.
    */
-  apply(update: Uint8Array): Uint8Array | null;
+  apply(update: Uint8Array, withReleased?: boolean): Uint8Array | null;
   /** The encoded state vector. */
   stateVector(): Uint8Array;
   /**

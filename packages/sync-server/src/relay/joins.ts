@@ -106,7 +106,7 @@ export class JoinPath {
         session.fail('bad-frame', CloseCode.badData, `bad state vector: ${e.message}`);
         return;
       }
-      room.sessions.add(session);
+      room.join(session);
       metrics.rooms.set(this.deps.rooms.size);
       const cluster = clusterFrame(this.deps.replicator, room.docId);
       session.send({

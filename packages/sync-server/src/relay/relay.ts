@@ -309,7 +309,7 @@ export class Relay implements SessionHost, ReplicaHost {
    */
   private applyAndRelay(room: Room, update: Uint8Array): void {
     const m = this.options.metrics;
-    const relayed = room.doc.apply(update);
+    const relayed = room.applyUpdate(update);
     if (relayed === null) m.duplicateUpdates.inc({ source: 'peer' });
     else m.deliveries.inc(room.broadcast(encodeMessage({ type: 'update', id: 0, update: relayed })));
   }

@@ -21,11 +21,35 @@ export class Room {
   /** Encoded bytes of each entry of {@link presence}. */
   private readonly presenceSizes = new Map<number, number>();
   private presenceTotal = 0;
+  /**
+   * True while a session that joined when the document held updates back for missing
+   * dependencies may lack them (`RoomDocument.diff` leaves held parts out): what a later update
+   * releases is then relayed with it. Otherwise every session got the held updates when they
+   * arrived, and an update is relayed as it came. Cleared once the document holds nothing.
+   */
+  private joinedWhileHeld = false;
 
   constructor(
     readonly docId: string,
     readonly doc: RoomDocument,
   ) {}
+
+  /** Add a joining session, which was sent the document's diff (see {@link Room.applyUpdate}). */
+  join(session: Session): void {
+    if (!this.doc.complete()) this.joinedWhileHeld = true;
+    this.sessions.add(session);
+  }
+
+  /**
+   * Apply `update` to the document: the bytes to relay to the sessions, or null when the document
+   * had all of it (see `RoomDocument.apply`; what it releases comes along only when a session may
+   * lack that).
+   */
+  applyUpdate(update: Uint8Array): Uint8Array | null {
+    const relayed = this.doc.apply(update, this.joinedWhileHeld);
+    if (this.joinedWhileHeld && this.doc.complete()) this.joinedWhileHeld = false;
+    return relayed;
+  }
 
   /** Encoded bytes of every presence entry this node's sessions hold in the room. */
   get presenceBytes(): number {

@@ -54,7 +54,7 @@ export class WritePath {
     }
     let relayed: Uint8Array | null;
     try {
-      relayed = room.doc.apply(update);
+      relayed = room.applyUpdate(update);
     } catch (e) {
       m.updatesRejected.inc({ reason: 'bad-update' });
       if (!(e instanceof DecodeError))

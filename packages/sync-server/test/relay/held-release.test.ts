@@ -178,6 +178,53 @@ describe('a session that joined while the room held a struct', () => {
   });
 });
 
+describe('a room whose sessions all joined before it held anything', () => {
+  it('relays an update that releases a held struct as it came (every session got the struct when it arrived)', async () => {
+    const n = await node();
+    const writer = await join(n);
+    const early = await join(n);
+    const a = author(1);
+    const d = a.type('ab');
+    const p = a.type('cd'); // waits for `d`
+    await writer.ack(writer.update(p));
+    await received(early, p);
+    await writer.ack(writer.update(d));
+    const mark = markers()();
+    await writer.ack(writer.update(mark));
+    await received(early, mark);
+    // `d` reached the other session byte for byte (no merged frame), and the sender got neither.
+    expect(early.messages.filter((m) => m.type === 'update' && same(m.update, d))).toHaveLength(1);
+    expect(writer.messages.filter((m) => m.type === 'update' && !same(m.update, mark))).toHaveLength(0);
+    expect(docOf(early).getText('t').toString().replaceAll('.', '')).toBe('abcd');
+  });
+
+  it('relays releases with what they release again after a late join, until the room holds nothing', async () => {
+    const n = await node();
+    const writer = await join(n);
+    const early = await join(n);
+    const a = author(1);
+    const d = a.type('ab');
+    const p = a.type('cd'); // waits for `d`
+    await writer.ack(writer.update(p));
+    await received(early, p);
+    const late = await join(n); // joins while `p` is held
+    await writer.ack(writer.update(d));
+    const mark = markers();
+    const m1 = mark();
+    await writer.ack(writer.update(m1));
+    await Promise.all([received(early, m1), received(late, m1)]);
+    expect(late.messages.some((m) => m.type === 'update' && same(m.update, d))).toBe(false);
+    expect(expectSameDocument(late, early)).toBe('abcd');
+    // Nothing held any more: the next release (no session joined meanwhile) comes as sent.
+    const e = a.type('ef');
+    const q = a.type('gh'); // waits for `e`
+    await writer.ack(writer.update(q));
+    await received(late, q);
+    await writer.ack(writer.update(e));
+    await received(late, e);
+  });
+});
+
 describe('a session that joined while the room held a deletion', () => {
   it('gets the deletion when the deleted ids arrive', async () => {
     const n = await node();

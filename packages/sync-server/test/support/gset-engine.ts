@@ -51,7 +51,7 @@ export class GSetDocument implements RoomDocument {
    * Releasing held entries needs no other bytes: {@link GSetDocument.diff} sends joining sessions
    * the held entries too, so every session holds what the room holds.
    */
-  apply(update: Uint8Array): Uint8Array | null {
+  apply(update: Uint8Array, _withReleased?: boolean): Uint8Array | null {
     const incoming = readEntries(update); // throws before any change
     let changed = false;
     for (const e of incoming) {
