@@ -72,8 +72,9 @@ export interface LightLoadResult {
   /**
    * Updates received after the handshake whose bytes are none of the run's updates: a relay's
    * merged catch-up (an overloaded Accord node that dropped forwards over its held bound gets
-   * them back in one causal fill and relays that). Light clients do not look inside, so the
-   * updates it carries count as undelivered unless they also arrive on their own.
+   * them back in one causal fill and relays that). Where the protocol can list the units such an
+   * update inserts (`unitsOf`), the run's updates inside it count as delivered (first copies);
+   * otherwise they count as undelivered unless they also arrive on their own.
    */
   unkeyed: number;
   /** Full mode: whether every client of every document ended equal to the server's state (null in light mode). */
@@ -105,6 +106,9 @@ interface Client {
   closed: boolean;
 }
 
+/** Clocks per replica in a unit key (`replica * UNIT_SPAN + clock`; replica ids stay below 2^32). */
+const UNIT_SPAN = 2 ** 20;
+
 /**
  * Runs the light load once against a running server.
  * @throws Error when the clients cannot connect and finish their handshake in time.
@@ -128,6 +132,8 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
   const seenBytes = Math.ceil(maxPerDoc / 8);
   const seen = new Uint8Array(total * seenBytes);
   const keyToIndex = new Map<number, number>();
+  /** Run updates by the unit they insert (`replica * UNIT_SPAN + clock`), for merged ones. */
+  const unitToIndex = new Map<number, number>();
   const markReplica = new Float64Array(opts.full === true ? total : 0);
   const markUpTo = new Float64Array(opts.full === true ? total : 0);
   const ackLat = new LatencySamples();
@@ -160,6 +166,24 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
     if ((intended[idx] as number) >= measureFrom) ackLat.add(now - (intended[idx] as number));
   };
 
+  /** Update `idx` reached client `c` (`own`: in a frame of its own; counted as a delivery). */
+  const reached = (c: Client, idx: number, own: boolean) => {
+    const slot = Math.floor(c.index / docs);
+    const at = idx * seenBytes + (slot >> 3);
+    const bit = 1 << (slot & 7);
+    const first = ((seen[at] as number) & bit) === 0;
+    if (own) deliveries++;
+    else if (first) deliveries++;
+    if (!first) return; // a second copy: counted, not needed
+    seen[at] = (seen[at] as number) | bit;
+    delivered[idx] = (delivered[idx] as number) + 1;
+    needed++;
+    const now = performance.now();
+    lastDelivery = now;
+    if ((intended[idx] as number) >= measureFrom) fanLat.add(now - (intended[idx] as number));
+    onProgress?.();
+  };
+
   const handle = (c: Client, msg: Incoming) => {
     switch (msg.kind) {
       case 'ready':
@@ -183,20 +207,18 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
         c.replica?.applyRemote(msg.payload);
         if (idx === undefined) {
           unkeyed++;
+          // A merged update: the run's updates inside it reach this client now (first copies
+          // only: a merge often repeats what the client has).
+          for (const [replica, clock, count] of protocol.unitsOf?.(msg.payload) ?? []) {
+            if (replica >= 2 ** 32) continue; // none of the run's
+            for (let j = 0; j < count && j < UNIT_SPAN; j++) {
+              const k = unitToIndex.get(replica * UNIT_SPAN + clock + j);
+              if (k !== undefined && sender[k] !== c.index) reached(c, k, false);
+            }
+          }
           return;
         }
-        deliveries++;
-        const slot = Math.floor(c.index / docs);
-        const at = idx * seenBytes + (slot >> 3);
-        const bit = 1 << (slot & 7);
-        if (((seen[at] as number) & bit) !== 0) return; // a second copy: counted, not needed
-        seen[at] = (seen[at] as number) | bit;
-        delivered[idx] = (delivered[idx] as number) + 1;
-        needed++;
-        const now = performance.now();
-        lastDelivery = now;
-        if ((intended[idx] as number) >= measureFrom) fanLat.add(now - (intended[idx] as number));
-        onProgress?.();
+        reached(c, idx, true);
         return;
       }
       case 'error':
@@ -304,6 +326,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
         intended[k] = start + k * interval;
         sender[k] = c.index;
         keyToIndex.set(u.key, k);
+        if (u.unit !== undefined) unitToIndex.set(u.unit[0] * UNIT_SPAN + u.unit[1], k);
         expectedDeliveries += (clientsPerDoc[c.doc] as number) - 1;
         if (c.closed) continue;
         if (protocol.ackById) c.byId.set(c.next, k);

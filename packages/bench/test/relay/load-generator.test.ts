@@ -42,6 +42,31 @@ const toyProtocol: LoadProtocol = {
   },
 };
 
+const MERGED = 4;
+
+/**
+ * The toy wire plus merged frames: `[4, u32 replica, u32 clock]`, an update that is none of the
+ * run's but holds the unit of one (as a relay's merged catch-up does); update `j` of client `c`
+ * holds unit (`c + 1`, `j`).
+ */
+const mergingProtocol: LoadProtocol = {
+  ...toyProtocol,
+  parse(bytes): Incoming {
+    if (bytes[0] === MERGED) return { kind: 'update', key: 0, payload: bytes };
+    return toyProtocol.parse(bytes);
+  },
+  unitsOf(payload) {
+    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    return payload[0] === MERGED ? [[view.getUint32(1), view.getUint32(5), 1] as const] : [];
+  },
+  makeUpdates: (client, count) =>
+    Array.from({ length: count }, (_, j) => ({
+      key: client * 100_000 + j + 1,
+      payload: new Uint8Array(0),
+      unit: [client + 1, j] as const,
+    })),
+};
+
 /**
  * A relay that acknowledges every update and fans it out to the other sockets of its document;
  * `copies(nth)` says how many copies the nth fan-out (0-based, over the run) sends.
@@ -50,6 +75,8 @@ async function toyRelay(
   copies: (nth: number) => number,
   /** Frames of an update no client sent (a merged catch-up), sent with the first fan-out. */
   strays = 0,
+  /** Fan-outs sent as a merged frame holding the update's unit instead of the update. */
+  merged: (nth: number) => boolean = () => false,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
@@ -72,7 +99,13 @@ async function toyRelay(
       for (const other of docs.get(doc) ?? []) {
         if (other === ws) continue;
         if (fanouts === 0) for (let i = 0; i < strays; i++) other.send(frame(UPDATE, 0, 99_999_999));
-        const n = copies(fanouts++);
+        const nth = fanouts++;
+        if (merged(nth)) {
+          const key = view.getUint32(5) - 1;
+          other.send(frame(MERGED, Math.floor(key / 100_000) + 1, key % 100_000));
+          continue;
+        }
+        const n = copies(nth);
         for (let i = 0; i < n; i++) other.send(bytes);
       }
     });
@@ -89,10 +122,10 @@ async function toyRelay(
 }
 
 /** 100 updates at 200/s from 6 clients over 2 documents (each update has 2 other clients). */
-function runToy(url: string, drainMs: number) {
+function runToy(url: string, drainMs: number, protocol: LoadProtocol = toyProtocol) {
   return runLightLoad({
     urls: [url],
-    protocol: toyProtocol,
+    protocol,
     clients: 6,
     docs: 2,
     rate: 200,
@@ -128,6 +161,22 @@ describe('runLightLoad bookkeeping', () => {
     const r = await runToy(relay.url, 200);
     expect(r.deliveries).toBe(200);
     expect(r).toMatchObject({ sent: 100, acked: 100, undelivered: 10, duplicates: 10, lost: 10, unkeyed: 0 });
+  }, 20_000);
+
+  it('counts the updates inside a merged frame as delivered when the protocol can list them', async () => {
+    // Every fourth fan-out comes merged (a relay's catch-up) and never on its own: 50 of 200.
+    const relay = await toyRelay(
+      () => 1,
+      0,
+      (nth) => nth % 4 === 0,
+    );
+    closeRelay = relay.close;
+    const r = await runToy(relay.url, 60_000, mergingProtocol);
+    expect(r).toMatchObject({ deliveries: 200, undelivered: 0, duplicates: 0, lost: 0, unkeyed: 50 });
+    // Without `unitsOf` the same relay loses them.
+    const { unitsOf: _, ...blindProtocol } = mergingProtocol;
+    const blind = await runToy(relay.url, 300, blindProtocol);
+    expect(blind).toMatchObject({ deliveries: 150, undelivered: 50, unkeyed: 50 });
   }, 20_000);
 
   it('counts updates the run never sent apart, as neither deliveries nor duplicates', async () => {

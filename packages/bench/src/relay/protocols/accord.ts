@@ -4,7 +4,13 @@
  * `ack { id }` once durable. Relayed updates carry the sender's bytes unchanged, so they are
  * keyed by a 53-bit hash of those bytes.
  */
-import { DecodeError, decodeServerMessage, encodeMessage, type WriteConcern } from '@accord/core/protocol';
+import {
+  DecodeError,
+  decodeServerMessage,
+  decodeUpdate,
+  encodeMessage,
+  type WriteConcern,
+} from '@accord/core/protocol';
 import type { AccordCoreApi } from '../../accord/core-api.js';
 import { createRng } from '../../util/prng.js';
 import type { FullReplica, Incoming, LightUpdate, LoadProtocol } from './types.js';
@@ -72,11 +78,24 @@ export function accordProtocol(core: AccordCoreApi, w?: WriteConcern): LoadProto
       }
     },
 
+    unitsOf(payload) {
+      try {
+        return decodeUpdate(payload).records.map((r) => [r.client, r.clock, r.len] as const);
+      } catch (err) {
+        if (err instanceof DecodeError) return [];
+        throw err;
+      }
+    },
+
     makeUpdates(client, count) {
-      const doc = new core.Doc({ clientId: CLIENT_ID_BASE + client });
+      const clientId = CLIENT_ID_BASE + client;
+      const doc = new core.Doc({ clientId });
       const text = doc.getText('text');
       const out: LightUpdate[] = [];
-      doc.on('update', (payload) => out.push({ key: bytesKey(payload), payload }));
+      // Each update types one character: the n-th holds the unit of clock n.
+      doc.on('update', (payload) =>
+        out.push({ key: bytesKey(payload), payload, unit: [clientId, out.length] }),
+      );
       for (let i = 0; i < count; i++) doc.transact(() => text.insert(text.length, i % 8 === 7 ? ' ' : 'x'));
       return out;
     },
@@ -100,10 +119,13 @@ export function accordProtocol(core: AccordCoreApi, w?: WriteConcern): LoadProto
           });
           const payload = last as Uint8Array | null;
           if (payload === null) throw new Error('edit produced no update');
+          const upTo = stateVectorOf(doc).get(clientId) ?? 0;
+          // One character inserted per edit: its unit is the last clock.
           return {
             key: bytesKey(payload),
             payload,
-            mark: { replica: clientId, upTo: stateVectorOf(doc).get(clientId) ?? 0 },
+            unit: [clientId, upTo - 1],
+            mark: { replica: clientId, upTo },
           };
         },
         applyRemote(update) {

@@ -13,6 +13,11 @@ export type RelayLib = (typeof relayLibs)[number];
 export interface LightUpdate {
   readonly key: number;
   readonly payload: Uint8Array;
+  /**
+   * The id of the one unit the update inserts (its author's replica and clock), when the protocol
+   * can find updates inside a merged one ({@link LoadProtocol.unitsOf}).
+   */
+  readonly unit?: readonly [replica: number, clock: number];
 }
 
 /** A frame from the server, classified. */
@@ -59,6 +64,11 @@ export interface LoadProtocol {
   updateFrame(docId: string, id: number, update: LightUpdate): Uint8Array;
   /** Classifies a frame from the server. Must not throw on any frame the server sends. */
   parse(frame: Uint8Array): Incoming;
+  /**
+   * The units (replica, first clock, count) a relayed update inserts, for an update whose bytes
+   * are none of the run's (a relay's merged catch-up); empty when it cannot tell. Must not throw.
+   */
+  unitsOf?(payload: Uint8Array): readonly (readonly [replica: number, clock: number, count: number])[];
   /**
    * Pre-encodes `count` updates for light client number `client` (0-based, unique in the run):
    * each only extends that client's own text, so it applies whatever else the document holds.
