@@ -1,9 +1,9 @@
 /**
  * `pnpm bench:richtext [trace ...] [--every 250] [--seed 1] [--runs 5] [--warmup 1] [--json]`: a
  * rich-text trace (`richtext/rich-trace.ts`, generated from each plain trace: automerge-paper and
- * seph-blog1 by default, `synthetic` for the bench's own generated trace; one formatting action
- * per `--every` keystrokes, by default the density of the documents' own markup, 40 for the
- * stress load) replayed in one process into Accord (rich), Accord (the same edits without
+ * seph-blog1 by default, `synthetic` or `gen:<kind>[:<edits>[:<seed>]]` (as bench:trace) for
+ * generated ones; one formatting action per `--every` keystrokes, by default the density of the
+ * documents' own markup, 40 for the stress load) replayed in one process into Accord (rich), Accord (the same edits without
  * formatting), Yjs (rich) and Yjs (plain), taking turns run by run after `--warmup` untimed
  * rounds; medians of `--runs`. The order alternates between two (`ORDERS`) so that both Accord
  * variants follow the same runs: a fixed order let Accord plain always follow Accord rich, which
@@ -19,7 +19,7 @@
  * Exit 1 when a content check fails, 2 on a bad flag.
  */
 import { parseArgs } from 'node:util';
-import { intFlag, runMain } from '../cli/args.js';
+import { intFlag, runMain, UsageError } from '../cli/args.js';
 import {
   firstDifference,
   type RichRun,
@@ -31,7 +31,7 @@ import { REALISTIC_EVERY, type RichTrace, richTrace } from '../richtext/rich-tra
 import { median, round } from '../stats/summary.js';
 import { collect } from '../trace/replay.js';
 import { syntheticTrace } from '../trace/synthetic.js';
-import { type EditingTrace, loadTrace, resolveTracePath } from '../trace/trace-file.js';
+import { type EditingTrace, loadAnyTrace, loadTrace, resolveTracePath } from '../trace/trace-file.js';
 
 const VARIANTS: readonly RichVariant[] = ['accord', 'accord-plain', 'yjs', 'yjs-plain'];
 
@@ -63,6 +63,12 @@ interface RichResult {
 
 function plainTrace(name: string, seed: number): EditingTrace {
   if (name === 'synthetic') return syntheticTrace(50_000, seed);
+  if (name.startsWith('gen:')) {
+    const t = loadAnyTrace(name);
+    if ('kind' in t)
+      throw new UsageError(`${name}: a concurrent trace; bench:richtext replays sequential ones`);
+    return t;
+  }
   return loadTrace(resolveTracePath(name));
 }
 
