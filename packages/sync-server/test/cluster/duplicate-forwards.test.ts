@@ -15,6 +15,7 @@ import { PeerLinks } from '../../src/cluster/peer-links.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
 import { freePort, waitFor } from '../../src/testing/index.js';
+import { received } from '../support/core-relay.js';
 import { CLUSTER_SECRET, SECRET, startNode, urlOf } from '../support/in-process.js';
 import { TestClient } from '../support/protocol-client.js';
 import { removeTempDirs } from '../support/tmp.js';
@@ -24,8 +25,6 @@ afterAll(async () => {
   for (const stop of stops.reverse()) await stop();
   removeTempDirs();
 });
-
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 describe('a forward and a fill repeating what the room holds', () => {
   it('are acknowledged to the peer each time and relayed to the clients once', async () => {
@@ -90,7 +89,7 @@ describe('a forward and a fill repeating what the room holds', () => {
     const next = encodeStateAsUpdate(author, before);
     send({ type: 'replicate', docId: 'd', updateId: 8, update: next });
 
-    await watcher.next('update', (m) => same(m.update, next));
+    await received(watcher, next);
     const relayed = watcher.messages.filter(
       (m): m is Extract<ServerMessage, { type: 'update' }> => m.type === 'update',
     );

@@ -6,69 +6,12 @@
  * frames and compared with one that was in the room all along (text and state vector).
  */
 import { applyUpdate, Doc, encodeStateVector, mergeUpdates } from '@accord/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { mintToken } from '../../src/auth/tokens.js';
-import type { RelayNode } from '../../src/node.js';
-import { CoreRoomDocument, coreEngine } from '../../src/relay/core-engine.js';
-import { SECRET, startNode, urlOf } from '../support/in-process.js';
-import { TestClient } from '../support/protocol-client.js';
-import { removeTempDirs } from '../support/tmp.js';
+import { describe, expect, it } from 'vitest';
+import { CoreRoomDocument } from '../../src/relay/core-engine.js';
+import { author, coreRelay, received, same } from '../support/core-relay.js';
+import type { TestClient } from '../support/protocol-client.js';
 
-const nodes: RelayNode[] = [];
-const clients: TestClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.ws.terminate();
-  for (const n of nodes.splice(0)) await n.close();
-  removeTempDirs();
-});
-
-const EMPTY_SV = encodeStateVector(new Doc());
-
-async function node(): Promise<RelayNode> {
-  const n = await startNode([], { engine: coreEngine });
-  nodes.push(n);
-  return n;
-}
-
-async function join(n: RelayNode): Promise<TestClient> {
-  const token = await mintToken(SECRET, { docId: 'd', scope: 'write' });
-  const c = await TestClient.join(urlOf(n), 'd', token, EMPTY_SV);
-  clients.push(c);
-  return c;
-}
-
-/** An author whose every transaction's update is returned. */
-function author(clientId: number) {
-  const doc = new Doc({ clientId });
-  let last: Uint8Array | null = null;
-  doc.on('update', (u) => {
-    last = u;
-  });
-  const take = (): Uint8Array => {
-    if (last === null) throw new Error('no update');
-    const u = last;
-    last = null;
-    return u;
-  };
-  return {
-    doc,
-    /** Type `s` at the end of text `t`; returns the update. */
-    type(s: string): Uint8Array {
-      doc.getText('t').insert(doc.getText('t').length, s);
-      return take();
-    },
-    /** Delete `len` units of text `t` from `index`; returns the update (a delete set alone). */
-    erase(index: number, len: number): Uint8Array {
-      doc.getText('t').delete(index, len);
-      return take();
-    },
-  };
-}
-
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-
-/** Wait until `c` received `update` (relayed as sent: nothing was released by it). */
-const received = (c: TestClient, update: Uint8Array) => c.next('update', (m) => same(m.update, update));
+const { node, join } = coreRelay();
 
 /** The document a session holds: its `sync`, then every `update` frame in order. */
 function docOf(c: TestClient): Doc {
@@ -91,11 +34,17 @@ function expectSameDocument(late: TestClient, early: TestClient): string {
 
 /**
  * Markers: updates every session receives as sent (an author of their own, typing '.'; they
- * depend on nothing the room lacks). Once a session has one, it has every frame sent before it.
+ * depend on nothing the room lacks). Each call sends the next one through `send` and waits until
+ * every watcher has it: a session that has it has every frame sent before it. Returns it.
  */
 function markers() {
   const m = author(99);
-  return () => m.type('.');
+  return async (send: (u: Uint8Array) => Promise<unknown>, ...watchers: TestClient[]) => {
+    const u = m.type('.');
+    await send(u);
+    await Promise.all(watchers.map((w) => received(w, u)));
+    return u;
+  };
 }
 
 describe('a session that joined while the room held a struct', () => {
@@ -110,9 +59,7 @@ describe('a session that joined while the room held a struct', () => {
     await received(early, p);
     const late = await join(n);
     await writer.ack(writer.update(d));
-    const mark = markers()();
-    await writer.ack(writer.update(mark));
-    await Promise.all([received(early, mark), received(late, mark)]);
+    await markers()((u) => writer.ack(writer.update(u)), early, late);
     expect(expectSameDocument(late, early)).toBe('abcd');
   });
 
@@ -129,9 +76,7 @@ describe('a session that joined while the room held a struct', () => {
     // The sender receives the release (its own update with what it released), the others too.
     const [back] = await Promise.all([late.next('update'), writer.next('update')]);
     expect(same(back.update, d)).toBe(false);
-    const mark = markers()();
-    await writer.ack(writer.update(mark));
-    await Promise.all([received(early, mark), received(late, mark)]);
+    await markers()((u) => writer.ack(writer.update(u)), early, late);
     expect(expectSameDocument(late, early)).toBe('abcd');
   });
 
@@ -145,9 +90,7 @@ describe('a session that joined while the room held a struct', () => {
     await received(early, p);
     const late = await join(n);
     await n.relay.ingest('d', d);
-    const mark = markers()();
-    await n.relay.ingest('d', mark);
-    await Promise.all([received(early, mark), received(late, mark)]);
+    await markers()((u) => n.relay.ingest('d', u), early, late);
     expect(expectSameDocument(late, early)).toBe('xy');
   });
 
@@ -166,14 +109,10 @@ describe('a session that joined while the room held a struct', () => {
     // Releases `p` and holds `q`: one struct held before and after.
     await writer.ack(writer.update(mergeUpdates([d, q])));
     const mark = markers();
-    const m1 = mark();
-    await writer.ack(writer.update(m1));
-    await Promise.all([received(early, m1), received(late, m1)]);
+    await mark((u) => writer.ack(writer.update(u)), early, late);
     expect(expectSameDocument(late, early)).toBe('12');
     await writer.ack(writer.update(x));
-    const m2 = mark();
-    await writer.ack(writer.update(m2));
-    await Promise.all([received(early, m2), received(late, m2)]);
+    await mark((u) => writer.ack(writer.update(u)), early, late);
     expect([...expectSameDocument(late, early)].sort().join('')).toBe('12xy');
   });
 });
@@ -189,9 +128,7 @@ describe('a room whose sessions all joined before it held anything', () => {
     await writer.ack(writer.update(p));
     await received(early, p);
     await writer.ack(writer.update(d));
-    const mark = markers()();
-    await writer.ack(writer.update(mark));
-    await received(early, mark);
+    const mark = await markers()((u) => writer.ack(writer.update(u)), early);
     // `d` reached the other session byte for byte (no merged frame), and the sender got neither.
     expect(early.messages.filter((m) => m.type === 'update' && same(m.update, d))).toHaveLength(1);
     expect(writer.messages.filter((m) => m.type === 'update' && !same(m.update, mark))).toHaveLength(0);
@@ -209,10 +146,7 @@ describe('a room whose sessions all joined before it held anything', () => {
     await received(early, p);
     const late = await join(n); // joins while `p` is held
     await writer.ack(writer.update(d));
-    const mark = markers();
-    const m1 = mark();
-    await writer.ack(writer.update(m1));
-    await Promise.all([received(early, m1), received(late, m1)]);
+    await markers()((u) => writer.ack(writer.update(u)), early, late);
     expect(late.messages.some((m) => m.type === 'update' && same(m.update, d))).toBe(false);
     expect(expectSameDocument(late, early)).toBe('abcd');
     // Nothing held any more: the next release (no session joined meanwhile) comes as sent.
@@ -237,9 +171,7 @@ describe('a session that joined while the room held a deletion', () => {
     await received(early, erased);
     const late = await join(n);
     await writer.ack(writer.update(typed));
-    const mark = markers()();
-    await writer.ack(writer.update(mark));
-    await Promise.all([received(early, mark), received(late, mark)]);
+    await markers()((u) => writer.ack(writer.update(u)), early, late);
     expect(expectSameDocument(late, early)).toBe('ac');
   });
 
@@ -255,14 +187,10 @@ describe('a session that joined while the room held a deletion', () => {
     const mark = markers();
     // d and e are deleted now, f and g stay held.
     await n.relay.ingest('d', first);
-    const m1 = mark();
-    await n.relay.ingest('d', m1);
-    await Promise.all([received(early, m1), received(late, m1)]);
+    await mark((u) => n.relay.ingest('d', u), early, late);
     expect(expectSameDocument(late, early)).toBe('abc');
     await n.relay.ingest('d', second);
-    const m2 = mark();
-    await n.relay.ingest('d', m2);
-    await Promise.all([received(early, m2), received(late, m2)]);
+    await mark((u) => n.relay.ingest('d', u), early, late);
     expect(expectSameDocument(late, early)).toBe('abchij');
   });
 });
