@@ -305,7 +305,7 @@ export class Relay implements SessionHost, ReplicaHost {
    * Apply a peer's (or a quorum read's) update to the room and relay it to its sessions, unless
    * the room's document already held all of it (a forward arriving twice, a fill or a read
    * repeating what was forwarded): its sessions have that already. An update that released what
-   * the document held is relayed with it (see `RoomDocument.apply`).
+   * the document held is relayed with it while a session may lack that (`Room.applyUpdate`).
    */
   private applyAndRelay(room: Room, update: Uint8Array): void {
     const m = this.options.metrics;

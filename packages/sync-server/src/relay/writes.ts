@@ -37,8 +37,9 @@ export class WritePath {
    * as it was); otherwise relayed to the room's other sessions, replicated and acknowledged. An
    * update the document already held in full (a resend after a reconnect, say) is replicated and
    * acknowledged but not relayed again: the other sessions have it. An update that released what
-   * the document held for missing dependencies is relayed with it, to every session including
-   * the sender (see `RoomDocument.apply`); the update alone is replicated.
+   * the document held for missing dependencies while a session that joined during the hold may
+   * lack it is relayed with it, to every session including the sender (`Room.applyUpdate`); the
+   * update alone is replicated.
    */
   update(session: Session, room: Room, id: number, update: Uint8Array): void {
     const { metrics: m, rooms, replicator, logger, scheduler } = this.deps;
