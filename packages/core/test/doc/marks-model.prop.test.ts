@@ -8,7 +8,7 @@
 import { applyUpdate, Doc, encodeStateAsUpdate, markExpands, type TextDeltaInsert } from '@accord/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { richEdit, richEditArgs } from '../arbitraries/rich-text.js';
+import { MARK_KEYS, richEdit, richEditArgs } from '../arbitraries/rich-text.js';
 
 interface MChar {
   id: number;
@@ -155,22 +155,49 @@ function facade(m: RichModel) {
 // No surrogate pairs: the Text widens ranges that cut a pair, the model counts units only.
 const STRINGS = ['a', 'bc', 'xyz', 'hello'];
 
+/**
+ * A text (replica 7, clock ticking once per read) and the model, edited together; `expectLoaded`
+ * checks that a replica loading the text's snapshot gives the model's delta.
+ */
+function twin() {
+  let now = 1_000_000;
+  const doc = new Doc({ clientId: 7, now: () => now++ });
+  const t = doc.getText('t');
+  const model = new RichModel();
+  return {
+    t,
+    model,
+    insert(index: number, s: string, attributes?: Record<string, unknown>): void {
+      t.insert(index, s, attributes);
+      model.insert(index, s, attributes);
+    },
+    format(index: number, length: number, attributes: Record<string, unknown>): void {
+      t.format(index, length, attributes);
+      model.format(index, length, attributes);
+    },
+    delete(index: number, length: number): void {
+      t.delete(index, length);
+      model.delete(index, length);
+    },
+    expectLoaded(): void {
+      const copy = new Doc({ clientId: 8 });
+      applyUpdate(copy, encodeStateAsUpdate(doc));
+      expect(copy.getText('t').toDelta()).toEqual(model.delta());
+    },
+  };
+}
+
 describe('rich text against a sequential model (property)', () => {
   it('gives the model delta after every edit, and after a snapshot round trip', () => {
     fc.assert(
       fc.property(fc.array(richEditArgs, { minLength: 1, maxLength: 40 }), (steps) => {
-        let now = 1_000_000;
-        const doc = new Doc({ clientId: 7, now: () => now++ });
-        const t = doc.getText('t');
-        const model = new RichModel();
+        const { t, model, expectLoaded } = twin();
         for (const s of steps) {
           richEdit(t, s, STRINGS);
           richEdit(facade(model) as never, s, STRINGS);
           expect(t.toDelta()).toEqual(model.delta());
         }
-        const copy = new Doc({ clientId: 8 });
-        applyUpdate(copy, encodeStateAsUpdate(doc));
-        expect(copy.getText('t').toDelta()).toEqual(model.delta());
+        expectLoaded();
       }),
       { numRuns: 300 },
     );
@@ -215,36 +242,26 @@ describe('typing runs with attributes against the model (property)', () => {
     });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
-        let now = 1_000_000;
-        const doc = new Doc({ clientId: 7, now: () => now++ });
-        const t = doc.getText('t');
-        const model = new RichModel();
+        const both = twin();
+        const { t, model } = both;
         let caret = 0;
         for (const s of steps) {
           const len = t.length;
           if (s.kind <= 6 || len === 0) {
             // Type on at the caret (a jump first for kind 6).
             if (s.kind === 6) caret = s.r % (len + 1);
-            const p = runPatch(s.patch);
-            const ch = String.fromCharCode(97 + (s.r % 26));
-            t.insert(caret, ch, p);
-            model.insert(caret, ch, p);
+            both.insert(caret, String.fromCharCode(97 + (s.r % 26)), runPatch(s.patch));
             caret++;
           } else if (s.kind === 7) {
             const at = s.r % len;
-            const n = 1 + (s.r % (len - at));
-            t.format(at, n, { italic: 'b' });
-            model.format(at, n, { italic: 'b' });
+            both.format(at, 1 + (s.r % (len - at)), { italic: 'b' });
           } else if (caret > 0) {
-            t.delete(caret - 1, 1);
-            model.delete(caret - 1, 1);
+            both.delete(caret - 1, 1);
             caret--;
           }
           expect(t.toDelta()).toEqual(model.delta());
         }
-        const copy = new Doc({ clientId: 8 });
-        applyUpdate(copy, encodeStateAsUpdate(doc));
-        expect(copy.getText('t').toDelta()).toEqual(model.delta());
+        both.expectLoaded();
       }),
       { numRuns: 400 },
     );
@@ -292,32 +309,23 @@ describe('plain typing in formatted text against the model (property)', () => {
     const step = fc.record({ kind: fc.nat(11), r: fc.nat(1000) });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 80 }), (steps) => {
-        let now = 1_000_000;
-        const doc = new Doc({ clientId: 7, now: () => now++ });
-        const t = doc.getText('t');
-        const model = new RichModel();
+        const both = twin();
+        const { t, model } = both;
         let caret = 0;
         for (const s of steps) {
           const len = t.length;
           if (s.kind <= 5 || len === 0) {
             if (s.kind === 5) caret = s.r % 3 === 0 ? 0 : s.r % (len + 1);
-            const ch = String.fromCharCode(97 + (s.r % 26));
-            t.insert(caret, ch);
-            model.insert(caret, ch);
+            both.insert(caret, String.fromCharCode(97 + (s.r % 26)));
             caret++;
           } else if (s.kind === 6 || s.kind === 7) {
             const at = s.r % len;
-            const n = 1 + (s.r % Math.min(3, len - at));
-            const key = MARK_KEYS_TYPED[s.r % MARK_KEYS_TYPED.length] as string;
-            const value = s.kind === 6 ? true : null;
-            t.format(at, n, { [key]: value });
-            model.format(at, n, { [key]: value });
+            const key = MARK_KEYS[s.r % MARK_KEYS.length] as string;
+            both.format(at, 1 + (s.r % Math.min(3, len - at)), { [key]: s.kind === 6 ? true : null });
           } else if (s.kind === 8 && caret < len) {
-            t.delete(caret, 1);
-            model.delete(caret, 1);
+            both.delete(caret, 1);
           } else if (caret > 0) {
-            t.delete(caret - 1, 1);
-            model.delete(caret - 1, 1);
+            both.delete(caret - 1, 1);
             caret--;
           }
           const delta = model.delta();
@@ -327,9 +335,7 @@ describe('plain typing in formatted text against the model (property)', () => {
             expect(t.attributesAt(q)).toEqual(attributesIn(delta, q));
           }
         }
-        const copy = new Doc({ clientId: 8 });
-        applyUpdate(copy, encodeStateAsUpdate(doc));
-        expect(copy.getText('t').toDelta()).toEqual(model.delta());
+        both.expectLoaded();
       }),
       { numRuns: 400 },
     );
@@ -349,9 +355,6 @@ describe('plain typing in formatted text against the model (property)', () => {
     expect(t.toDelta()).toEqual([{ insert: 'a' }, { insert: 'a', attributes: { bold: true } }]);
   });
 });
-
-/** Keys the typing property formats: two that grow at their end, two that do not. */
-const MARK_KEYS_TYPED = ['bold', 'italic', 'link', 'comment:1'];
 
 /** The attributes of unit `q` in a delta (`{}` for none). */
 function attributesIn(delta: readonly TextDeltaInsert[], q: number): Record<string, unknown> {
