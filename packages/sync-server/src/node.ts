@@ -125,7 +125,8 @@ export async function startRelayNode(config: RelayConfig, options: StartOptions)
     committer,
     engine: options.engine,
     replicator,
-    verifier: config.authSecret === null ? openVerifier() : hmacVerifier(config.authSecret, 5, wallClock),
+    verifier:
+      config.authSecret === null ? openVerifier() : hmacVerifier(config.authSecret, undefined, wallClock),
     logger,
     metrics,
     scheduler,
