@@ -172,8 +172,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
     const at = idx * seenBytes + (slot >> 3);
     const bit = 1 << (slot & 7);
     const first = ((seen[at] as number) & bit) === 0;
-    if (own) deliveries++;
-    else if (first) deliveries++;
+    if (own || first) deliveries++;
     if (!first) return; // a second copy: counted, not needed
     seen[at] = (seen[at] as number) | bit;
     delivered[idx] = (delivered[idx] as number) + 1;
