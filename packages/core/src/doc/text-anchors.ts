@@ -32,9 +32,9 @@ export class MarkAnchors {
   private caretPos = -1;
   private caretVersion = -1;
   /**
-   * Set by {@link MarkAnchors.deadAfter}: true when its answer is the last of the tombstones it
-   * walked because no mark is anchored to any of them. Text typed there then moves every mark
-   * boundary as text typed right after the visible unit before the tombstones would.
+   * Set by {@link MarkAnchors.deadAfter}: true when its answer passes only tombstones that no mark
+   * is anchored to. Text typed there then moves every mark boundary as text typed right after the
+   * visible unit before the tombstones would.
    */
   freeWalk = false;
 
@@ -85,11 +85,12 @@ export class MarkAnchors {
 
   /**
    * Where text typed right after the visible item at slot `leftAt` of `leftLeaf` goes when deleted
-   * units follow it: after the last of them that a mark's anchor sits after (the item and unit
-   * offset), so a non-growing mark whose end was deleted does not take in the new text (as in
-   * Peritext); after all of them when no mark is anchored to any (then no mark's cover depends on
-   * the place, and text typed after a backspace continues the deleted run, as in plain text);
-   * null to insert right after the visible unit.
+   * units follow it (the item and unit offset to insert after, or null: right after the visible
+   * unit). Peritext's place is after the last of them that a mark's anchor sits after, so a
+   * non-growing mark whose end was deleted does not take in the new text, and otherwise before
+   * them all. From that place the text moves on past every following tombstone that no mark is
+   * anchored to, up to the first anchored one: crossing a unit with no anchor changes no mark's
+   * cover, and text typed after a backspace then continues the deleted run, as in plain text.
    */
   deadAfter(leftLeaf: Leaf, leftAt: number): [Item, number] | null {
     this.freeWalk = false;
@@ -99,13 +100,16 @@ export class MarkAnchors {
     let leaf = leftLeaf;
     let i = leftAt;
     let first: Item | null = null;
-    let after: Map<number, number[]> | null = null;
-    let found: Item | null = null;
-    let foundAt = 0;
-    /** The last tombstone walked, and whether any mark is anchored to one of them. */
-    let last: Item | null = null;
-    let anchored = false;
     let all: Map<number, number[]> | null = null;
+    let after: Map<number, number[]> | null = null;
+    /** The place so far: after unit `placeAt` of `place` (null: right after the visible unit). */
+    let place: Item | null = null;
+    let placeAt = 0;
+    /** Whether no anchored unit lies between the place and the unit walked: it may move on. */
+    let open = true;
+    /** Whether an anchored unit was walked yet (the place, if set before, passed none). */
+    let anchored = false;
+    let free = false;
     for (;;) {
       i++;
       while (i >= leaf.items.length) {
@@ -122,34 +126,55 @@ export class MarkAnchors {
         if (it === this.freeRun && this.freeRunVersion === idx.version) return null;
         first = it;
       }
-      last = it;
-      if (!anchored) {
-        all ??= this.allAnchors();
-        const any = all.get(it.client);
-        if (any !== undefined) {
-          const k = lowerBound(any, it.clock);
-          anchored = k < any.length && (any[k] as number) < it.clock + it.len;
+      all ??= this.allAnchors();
+      const any = all.get(it.client);
+      const end = it.clock + it.len;
+      const k = any === undefined ? 0 : lowerBound(any, it.clock);
+      const firstAnchor = any !== undefined && k < any.length ? (any[k] as number) : end;
+      if (firstAnchor >= end) {
+        // No anchor in the item: the place moves past it while open.
+        if (open) {
+          place = it;
+          placeAt = it.len - 1;
+          free = !anchored;
         }
-        if (!anchored) continue;
+        continue;
       }
+      // Up to the unit before the first anchored one, then no further.
+      if (open && firstAnchor > it.clock) {
+        place = it;
+        placeAt = firstAnchor - 1 - it.clock;
+        free = !anchored;
+      }
+      open = false;
+      anchored = true;
       after ??= this.afterAnchors();
       const clocks = after.get(it.client);
       if (clocks === undefined) continue;
-      // The largest anchored clock below the item's end, if it is inside the item.
-      const lo = lowerBound(clocks, it.clock + it.len);
+      // The largest clock an anchor sits after below the item's end, if it is inside the item.
+      const lo = lowerBound(clocks, end);
       const best = lo > 0 ? (clocks[lo - 1] as number) : -1;
-      if (best >= it.clock) {
-        found = it;
-        foundAt = best - it.clock;
+      if (best < it.clock) continue;
+      // After it, and on past the units of the item that no mark is anchored to.
+      const anyList = any as number[];
+      const n = lowerBound(anyList, best + 1);
+      const stop = n < anyList.length ? (anyList[n] as number) : end;
+      place = it;
+      free = false;
+      if (stop < end) {
+        placeAt = stop - 1 - it.clock;
+        open = false;
+      } else {
+        placeAt = it.len - 1;
+        open = true;
       }
     }
-    if (found !== null) return [found, foundAt];
-    // No mark is anchored to these tombstones: where among them the text goes changes no mark's
-    // cover, so it goes after them all, as in plain text (a run typed after a backspace then
-    // merges with it once deleted).
-    if (last !== null && !anchored) {
-      this.freeWalk = true;
-      return [last, last.len - 1];
+    if (place !== null) {
+      // Passing no anchored unit, the text moves every mark boundary as text typed right after
+      // the visible unit does, and typing on right after it walks to null (what follows is an
+      // anchored unit no anchor sits after, or a visible one).
+      this.freeWalk = free;
+      return [place, placeAt];
     }
     if (first !== null) {
       this.freeRun = first;

@@ -104,4 +104,43 @@ describe('plain text typed next to deleted units', () => {
       [5, 1, false, 4],
     ]);
   });
+
+  it('formatted text: new text moves past unanchored tombstones up to the first anchored one', () => {
+    const doc = new Doc({ clientId: 1 });
+    const t = doc.getText('t');
+    type(doc, t, 0, 'abcdefgh');
+    // Bold over "fg": its start sits before f (clock 5), its end before h.
+    doc.transact(() => t.format(5, 2, { bold: true }));
+    doc.transact(() => t.delete(2, 5));
+    type(doc, t, 2, 'xy');
+    // Before f's anchor, so not bold; after the deleted "cde" (clocks 2-4), continuing them.
+    expect(t.toDelta()).toEqual([{ insert: 'abxyh' }]);
+    expect(items(t).map(([clock, len, deleted, ol]) => [clock, len, deleted, ol])).toEqual([
+      [0, 2, false, 0],
+      [2, 3, true, 1],
+      [9, 2, false, 4],
+      [5, 2, true, 4],
+      [7, 1, false, 6],
+    ]);
+  });
+
+  it('formatted text: after the last tombstone an anchor sits after, then past unanchored ones', () => {
+    const doc = new Doc({ clientId: 1 });
+    const t = doc.getText('t');
+    type(doc, t, 0, 'abcdefgh');
+    // A link over "cd" does not grow: its end sits after d (clock 3).
+    doc.transact(() => t.format(2, 2, { link: 'https://a.example' }));
+    doc.transact(() => t.delete(2, 4));
+    type(doc, t, 2, 'x');
+    // Not linked (after the link's end), and after the deleted "ef" too (no anchor on them).
+    expect(t.toDelta()).toEqual([{ insert: 'abxgh' }]);
+    const its = items(t).map(([clock, len, deleted, ol]) => [clock, len, deleted, ol]);
+    expect(its[its.length - 3]).toEqual([2, 4, true, 1]);
+    expect(its[its.length - 2]).toEqual([9, 1, false, 5]);
+    // A replica that loads the update places it the same way.
+    const copy = new Doc({ clientId: 2 });
+    applyUpdate(copy, encodeStateAsUpdate(doc));
+    expect(copy.getText('t').toDelta()).toEqual(t.toDelta());
+    expect(encodeStateAsUpdate(copy)).toEqual(encodeStateAsUpdate(doc));
+  });
 });
