@@ -8,6 +8,12 @@
 import { type Item, type Leaf, NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import { lowerBound } from '../sorted.js';
+import {
+  type DeadLeafSummary,
+  SUMMARY_MIN_ITEMS,
+  summarizeDeadLeaf,
+  summaryCurrent,
+} from './dead-leaf-summary.js';
 import type { MarkOp } from './marks.js';
 
 /** The anchors of one text's marks, as sorted clocks per client index (built on first use). */
@@ -37,6 +43,18 @@ export class MarkAnchors {
    * visible unit before the tombstones would.
    */
   freeWalk = false;
+  /**
+   * Whether walks cross all-deleted leaves by their summaries (`dead-leaf-summary.ts`); tests turn
+   * it off to check both ways agree.
+   * @internal
+   */
+  summaries = true;
+  /** All-deleted leaves crossed by their summaries so far (tests read it). @internal */
+  leavesCrossed = 0;
+  /** Summaries of all-deleted leaves, by leaf. */
+  private leafSummaries = new WeakMap<Leaf, DeadLeafSummary>();
+  /** The unit offset {@link MarkAnchors.unitBefore} found. */
+  private beforeAt = 0;
 
   /**
    * @param seq the text's sequence.
@@ -50,15 +68,22 @@ export class MarkAnchors {
   /** Note a mark just added to the text. */
   add(op: MarkOp): void {
     if (this.afterCache !== null) addAnchors(this.afterCache, op, true, true);
-    if (this.anchorCache !== null) addAnchors(this.anchorCache, op, true, false);
+    if (this.anchorCache !== null) {
+      addAnchors(this.anchorCache, op, true, false);
+      // The summaries of the leaves holding its anchors are stale (the others stay current).
+      this.dropSummary(op.startClient, op.startClock);
+      this.dropSummary(op.endClient, op.endClock);
+    }
     this.freeRun = null;
     this.freeRunVersion = -1;
     this.caretVersion = -1;
   }
 
   /**
-   * Text was just typed right after a unit for which {@link MarkAnchors.deadAfter} answered null
-   * (walked, or known by {@link MarkAnchors.typingOn}), ending before visible position `end`.
+   * Text was just typed where {@link MarkAnchors.deadAfter} put it (right after the unit before,
+   * walked or known by {@link MarkAnchors.typingOn}, or among the tombstones after it), ending
+   * before visible position `end`. The walk from its last unit would answer null: what follows
+   * it is visible, or tombstones that no anchor sits after, the first of them anchored.
    */
   typedAt(end: number): void {
     this.caretPos = end;
@@ -68,8 +93,8 @@ export class MarkAnchors {
   /**
    * True when text typed at `pos` goes right after the unit before it with no tombstone walk:
    * `pos` is where the last typing ended and nothing changed since (no edit, no new mark). The
-   * units after that place are those the walk before the last typing found: none dead, or dead
-   * ones typed text goes before. So {@link MarkAnchors.deadAfter} would answer null again.
+   * units after that place are those the walk before the last typing left after it: none dead,
+   * or dead ones typed text goes before. So {@link MarkAnchors.deadAfter} would answer null.
    */
   typingOn(pos: number): boolean {
     return pos === this.caretPos && this.caretVersion === this.seq.index.version;
@@ -110,15 +135,53 @@ export class MarkAnchors {
     /** Whether an anchored unit was walked yet (the place, if set before, passed none). */
     let anchored = false;
     let free = false;
-    for (;;) {
+    walk: for (;;) {
       i++;
       while (i >= leaf.items.length) {
         const li = leaf.index + 1;
-        if (li >= leaves.length) break;
+        if (li >= leaves.length) break walk;
         leaf = leaves[li] as Leaf;
         i = 0;
+        const items = leaf.items;
+        if (leaf.vis !== 0 || items.length < SUMMARY_MIN_ITEMS || !this.summaries) continue;
+        // A leaf of tombstones only: crossed by its summary.
+        const head = items[0] as Item;
+        if (first === null) {
+          if (head === this.freeRun && this.freeRunVersion === idx.version) return null;
+          first = head;
+        }
+        all ??= this.allAnchors();
+        after ??= this.afterAnchors();
+        const s = this.summaryOf(leaf, all, after);
+        this.leavesCrossed++;
+        const tail = items[items.length - 1] as Item;
+        i = items.length;
+        if (s.fc === NO_CLIENT) {
+          if (open) {
+            place = tail;
+            placeAt = tail.len - 1;
+            free = !anchored;
+          }
+          continue;
+        }
+        if (open && (s.fc !== head.client || s.fk !== head.clock)) {
+          place = this.unitBefore(leaf, s.fc, s.fk);
+          placeAt = this.beforeAt;
+          free = !anchored;
+        }
+        open = false;
+        anchored = true;
+        if (s.ac === NO_CLIENT) continue;
+        free = false;
+        if (s.sc !== NO_CLIENT) {
+          place = this.unitBefore(leaf, s.sc, s.sk);
+          placeAt = this.beforeAt;
+        } else {
+          place = tail;
+          placeAt = tail.len - 1;
+          open = true;
+        }
       }
-      if (i >= leaf.items.length) break;
       const it = leaf.items[i] as Item;
       if (!it.deleted) break;
       if (first === null) {
@@ -181,6 +244,39 @@ export class MarkAnchors {
       this.freeRunVersion = idx.version;
     }
     return null;
+  }
+
+  /** Drop the summary of the leaf holding unit (`client`, `clock`), or every one if none does. */
+  private dropSummary(client: number, clock: number): void {
+    if (client === NO_CLIENT) return;
+    const leaf = (this.seq.itemOf(client, clock) as Item | undefined)?.leaf;
+    if (leaf !== undefined && leaf !== null) this.leafSummaries.delete(leaf);
+    else this.leafSummaries = new WeakMap();
+  }
+
+  /** The summary of the all-deleted `leaf`, kept while current. */
+  private summaryOf(leaf: Leaf, all: Map<number, number[]>, after: Map<number, number[]>): DeadLeafSummary {
+    let s = this.leafSummaries.get(leaf);
+    if (s === undefined || !summaryCurrent(s, leaf, all)) {
+      s = summarizeDeadLeaf(leaf, all, after);
+      this.leafSummaries.set(leaf, s);
+    }
+    return s;
+  }
+
+  /**
+   * The item holding the unit right before unit (`client`, `clock`) of `leaf`, which is not the
+   * leaf's first unit; its offset in {@link MarkAnchors.beforeAt}.
+   */
+  private unitBefore(leaf: Leaf, client: number, clock: number): Item {
+    const item = this.seq.itemOf(client, clock);
+    if (clock > item.clock) {
+      this.beforeAt = clock - 1 - item.clock;
+      return item;
+    }
+    const prev = leaf.items[leaf.items.indexOf(item) - 1] as Item;
+    this.beforeAt = prev.len - 1;
+    return prev;
   }
 
   /** Whether some mark's anchor sits after visible unit `pos`. */

@@ -147,14 +147,15 @@ export class Text extends SequenceContainer {
       if (track) this.live.noteEdit(at, text.length, lc, lk);
     } else {
       seq.insertAfterDead(at, dead[0], dead[1], text, 0, this.doc.nextClock);
-      if (!this.anchors.freeWalk) {
-        if (track) this.live.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
-      } else {
-        // No mark is anchored to the tombstones passed: every boundary moves as for text typed
-        // right after the unit before them, and typing on right after needs no walk.
-        if (track) this.live.noteEdit(at, text.length, lc, lk);
-        this.anchors.typedAt(at + text.length);
+      // No mark is anchored to the tombstones passed: every boundary moves as for text typed
+      // right after the unit before them.
+      if (track) {
+        if (this.anchors.freeWalk) this.live.noteEdit(at, text.length, lc, lk);
+        else this.live.noteEdit(at, text.length, AFTER_TOMBSTONES, 0);
       }
+      // What follows the new text is visible, or tombstones no anchor sits after whose first is
+      // anchored (`MarkAnchors.deadAfter` went as far as it could): typing on needs no walk.
+      this.anchors.typedAt(at + text.length);
     }
     if (attributes === undefined) return;
     // Typing on with the attributes the text before has: nothing to mark.
