@@ -1,8 +1,10 @@
 /**
  * Pure decisions of the provider, apart from its plumbing so they are unit-tested directly:
- * what a close code means for reconnecting, and whether a connection is still alive.
+ * what a close code means for reconnecting and what error it reports, and whether a connection is
+ * still alive.
  */
 import { type CloseCodeName, closeCodeInfo, type ProtocolErrorCode } from '@accord/core/protocol';
+import { errorCodeForClose, type ProviderErrorCode } from './errors.js';
 
 /** The facts {@link decideOnClose} weighs. */
 export interface CloseFacts {
@@ -43,6 +45,32 @@ export function decideOnClose(facts: CloseFacts): CloseDecision {
   }
   const fatal = !info.retry && !(info.name === 'badData' && facts.refusedUpdate);
   return { name: info.name, fatal, authFailures: facts.authFailures };
+}
+
+/** The error a close is reported with (see {@link closeReport}). */
+export interface CloseReport {
+  /** The error's code (see `errorCodeForClose`). */
+  readonly code: ProviderErrorCode;
+  /** What happened: the close code, its name, and the relay's explanation when there is one. */
+  readonly message: string;
+}
+
+/**
+ * The error to report after the close with WebSocket `code` and `reason`, given its
+ * {@link CloseDecision}, or `undefined` for a lost connection that is retried (nothing to say).
+ * The message quotes the relay's last `error` message on that connection (`lastError`), else the
+ * close reason, else the close code's name.
+ */
+export function closeReport(
+  code: number,
+  reason: string,
+  decision: CloseDecision,
+  lastError: string | undefined,
+): CloseReport | undefined {
+  const errorCode = errorCodeForClose(code);
+  if (errorCode === 'connection-lost' && !decision.fatal) return undefined;
+  const detail = lastError || reason || decision.name;
+  return { code: errorCode, message: `relay closed the connection (${code} ${decision.name}): ${detail}` };
 }
 
 /** Liveness thresholds. */

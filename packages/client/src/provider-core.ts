@@ -1,29 +1,25 @@
 /**
  * The provider's engine over any {@link DocSync}: it owns the parts (connection, sender with its
- * outbox, relay handler, heartbeat, version requests, presence tracker, cross-tab channel) and the
- * session lifecycle: the handshake with a token when a socket opens, the policy for close codes,
- * status changes. The relay's messages are handled by {@link RelayHandler}, what goes out by
- * {@link Sender}, transport concerns (sockets, rotation, backoff) by {@link Connection}. Not
- * exported: `SyncProvider` holds one and is the public API.
+ * outbox, relay handler, heartbeat, version requests, presence tracker, cross-tab channel; most
+ * are built by {@link createProviderParts}) and the session lifecycle: the handshake with a token
+ * when a socket opens, the policy for close codes (`policy.ts`), status changes. The relay's
+ * messages are handled by {@link RelayHandler}, what goes out by {@link Sender}, transport
+ * concerns (sockets, rotation, backoff) by {@link Connection}. Not exported: `SyncProvider` holds
+ * one and is the public API.
  */
-import {
-  type ClientMessage,
-  DecodeError,
-  describeDocIdProblem,
-  docIdProblem,
-  encodeMessage,
-  type PresenceState,
-  type RegisterValue,
-  type SessionStatus,
-  type VersionInfo,
+import type {
+  ClientMessage,
+  PresenceState,
+  RegisterValue,
+  SessionStatus,
+  VersionInfo,
 } from '@accord/core/protocol';
-import { Backoff } from './backoff.js';
-import { CasRequests, type CasResult } from './cas-requests.js';
-import { CLIENT_ABORT_CODE, Connection, type ConnectionCloseInfo } from './connection.js';
+import type { CasRequests, CasResult } from './cas-requests.js';
+import { CLIENT_ABORT_CODE, type Connection, type ConnectionCloseInfo } from './connection.js';
 import type { DocSync } from './doc-sync.js';
-import { errorCodeForClose, ProviderDestroyedError, ProviderError, type ReportError } from './errors.js';
-import { Heartbeat } from './heartbeat.js';
-import { decideOnClose } from './policy.js';
+import { ProviderDestroyedError, ProviderError, type ReportError } from './errors.js';
+import type { Heartbeat } from './heartbeat.js';
+import { closeReport, decideOnClose } from './policy.js';
 import { PresenceTracker } from './presence.js';
 import {
   type ClusterInfo,
@@ -31,15 +27,15 @@ import {
   type ProviderOptions,
   type ProviderStatus,
 } from './provider-options.js';
+import { createProviderParts } from './provider-parts.js';
 import { type ProviderEventSink, RelayHandler, type RelayHost } from './relay-handler.js';
-import { type Scheduler, systemScheduler } from './scheduler.js';
-import { Sender } from './sender.js';
+import type { Scheduler } from './scheduler.js';
+import type { Sender } from './sender.js';
 import { newSession, type Session } from './session.js';
-import { SessionVector } from './session-vector.js';
-import { onBrowserOnline, resolveWebSocket } from './socket.js';
+import type { SessionVector } from './session-vector.js';
+import { onBrowserOnline } from './socket.js';
 import { defaultChannelFactory, TabChannel, type TabChannelHost } from './tabs/tab-channel.js';
-import { UrlPool } from './url-pool.js';
-import { type LoadedVersion, VersionRequests } from './version-requests.js';
+import type { LoadedVersion, VersionRequests } from './version-requests.js';
 
 /**
  * The state and protocol behind one `SyncProvider`. All state changes happen on the caller's
@@ -66,6 +62,8 @@ export class ProviderCore {
   readonly #casRequests: CasRequests;
   /** The socket, rotation and backoff. */
   readonly #connection: Connection;
+  /** Encodes and sends a message; `false` without an open socket. */
+  readonly #send: (message: ClientMessage) => boolean;
   /** Reacts to the relay's messages. */
   readonly #relay: RelayHandler;
   /** The other sessions' presence. */
@@ -88,8 +86,8 @@ export class ProviderCore {
   /**
    * An engine syncing `docSync` through the relays at `urls`; it emits through `events` and
    * applies relay updates with `origin`. Does not connect.
-   * @throws TypeError for an empty or invalid URL list, an invalid `docId` (see `docIdProblem`), a
-   *   malformed `session`, or no WebSocket class.
+   * @throws TypeError for invalid options (see {@link createProviderParts}): an invalid `docId` or
+   *   `w`, a malformed `session`, an empty or invalid URL list, or no WebSocket class.
    */
   constructor(
     docSync: DocSync,
@@ -98,64 +96,24 @@ export class ProviderCore {
     events: ProviderEventSink,
     origin: unknown,
   ) {
-    // Refused here, not by a relay's 1007: a lone surrogate would reach it as U+FFFD, another room.
-    const problem = typeof options.docId === 'string' ? docIdProblem(options.docId) : 'empty';
-    if (problem !== null) throw new TypeError(`WebsocketProvider: ${describeDocIdProblem(problem)}`);
-    if (options.w !== undefined && options.w !== 1 && options.w !== 'majority' && options.w !== 'all')
-      throw new TypeError(`WebsocketProvider: w must be 1, 'majority' or 'all', got ${String(options.w)}`);
-    try {
-      this.#sessionVector = new SessionVector(options.session);
-    } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      throw new TypeError(`WebsocketProvider: session is not a session vector: ${error.message}`);
-    }
+    const parts = createProviderParts(docSync, urls, options, {
+      origin,
+      session: () => this.#session,
+      report: this.#report,
+    });
     this.docId = options.docId;
     this.#docSync = docSync;
     this.#opts = options;
     this.#events = events;
     this.#origin = origin;
-    this.#scheduler = options.scheduler ?? systemScheduler;
-    this.#heartbeat = new Heartbeat(
-      this.#scheduler,
-      {
-        livenessTimeoutMs: options.livenessTimeoutMs ?? PROVIDER_DEFAULTS.livenessTimeoutMs,
-        ackTimeoutMs: options.ackTimeoutMs ?? PROVIDER_DEFAULTS.ackTimeoutMs,
-      },
-      (nonce) => this.#send({ type: 'ping', nonce }),
-      (reason) => this.#connection.drop(CLIENT_ABORT_CODE, reason),
-    );
-    this.#sender = new Sender(
-      {
-        scheduler: this.#scheduler,
-        connection: { send: (bytes) => this.#connection.send(bytes) },
-        origin,
-        session: () => this.#session,
-        report: this.#report,
-      },
-      docSync,
-      options,
-    );
-    this.#versionRequests = new VersionRequests(
-      (m) => this.#send(m),
-      () => this.#session?.synced === true,
-      this.#scheduler,
-      options.requestTimeoutMs ?? PROVIDER_DEFAULTS.requestTimeoutMs,
-    );
-    this.#casRequests = new CasRequests(
-      (m) => this.#send(m),
-      () => this.#session?.synced === true,
-      this.#scheduler,
-      options.requestTimeoutMs ?? PROVIDER_DEFAULTS.requestTimeoutMs,
-    );
-    this.#connection = new Connection({
-      urls: new UrlPool(urls, options.random),
-      WebSocket: resolveWebSocket(options.WebSocket),
-      scheduler: this.#scheduler,
-      backoff: new Backoff(options.backoff),
-      connectTimeoutMs: options.connectTimeoutMs ?? PROVIDER_DEFAULTS.connectTimeoutMs,
-      stableAfterMs: options.stableAfterMs ?? PROVIDER_DEFAULTS.stableAfterMs,
-      raceAfterMs: options.raceAfterMs ?? PROVIDER_DEFAULTS.raceAfterMs,
-    });
+    this.#scheduler = parts.scheduler;
+    this.#sessionVector = parts.sessionVector;
+    this.#heartbeat = parts.heartbeat;
+    this.#sender = parts.sender;
+    this.#versionRequests = parts.versionRequests;
+    this.#casRequests = parts.casRequests;
+    this.#connection = parts.connection;
+    this.#send = parts.send;
     this.#relay = new RelayHandler(this.#relayHost());
     this.#connection.on('opening', () => this.#setStatus('connecting'));
     this.#connection.on('open', ({ url, generation }) => void this.#onOpen(url, generation));
@@ -354,11 +312,6 @@ export class ProviderCore {
     this.#events.emit('status', { status });
   }
 
-  /** Encode and send a message; `false` without an open socket. */
-  #send(message: ClientMessage): boolean {
-    return this.#connection.send(encodeMessage(message));
-  }
-
   /** Emit a typed error. */
   readonly #report: ReportError = (code, message, fatal, details = {}) => {
     this.#events.emit('error', new ProviderError(code, message, { ...details, fatal }));
@@ -421,14 +374,9 @@ export class ProviderCore {
       reason: info.reason,
       willRetry: !fatal,
     });
-    const code = errorCodeForClose(info.code);
-    if (code !== 'connection-lost' || fatal) {
-      const detail = lastError?.message || info.reason || decision.name;
-      this.#report(code, `relay closed the connection (${info.code} ${decision.name}): ${detail}`, fatal, {
-        closeCode: info.code,
-        url: info.url,
-      });
-    }
+    const report = closeReport(info.code, info.reason, decision, lastError?.message);
+    if (report !== undefined)
+      this.#report(report.code, report.message, fatal, { closeCode: info.code, url: info.url });
     if (fatal) {
       this.#connection.stop();
       this.#setStatus('offline');

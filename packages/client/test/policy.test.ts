@@ -1,6 +1,6 @@
 import { CloseCode, ProtocolErrorCodes } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
-import { checkLiveness, decideOnClose, relayErrorAction } from '../src/policy.js';
+import { checkLiveness, closeReport, decideOnClose, relayErrorAction } from '../src/policy.js';
 
 const facts = { authFailures: 0, maxAuthRetries: 2, refusedUpdate: false };
 
@@ -34,6 +34,34 @@ describe('decideOnClose', () => {
     expect(decideOnClose({ ...facts, code: CloseCode.tooBig }).fatal).toBe(true);
     expect(decideOnClose({ ...facts, code: CloseCode.unsupportedVersion }).fatal).toBe(true);
     expect(decideOnClose({ ...facts, code: CloseCode.badData, refusedUpdate: true }).fatal).toBe(false);
+  });
+});
+
+describe('closeReport', () => {
+  it('says nothing for a lost connection that is retried', () => {
+    const decision = decideOnClose({ ...facts, code: 1006 });
+    expect(closeReport(1006, '', decision, undefined)).toBeUndefined();
+  });
+
+  it('reports a lost connection that is not retried', () => {
+    const decision = { name: 'unknown', fatal: true, authFailures: 0 } as const;
+    expect(closeReport(1006, '', decision, undefined)?.code).toBe('connection-lost');
+  });
+
+  it("quotes the relay's last error, else the reason, else the code's name", () => {
+    const code = CloseCode.authFailed;
+    const decision = decideOnClose({ ...facts, code });
+    const name = decision.name;
+    expect(closeReport(code, 'bad token', decision, 'signature mismatch')).toEqual({
+      code: 'auth-failed',
+      message: `relay closed the connection (${code} ${name}): signature mismatch`,
+    });
+    expect(closeReport(code, 'bad token', decision, '')?.message).toBe(
+      `relay closed the connection (${code} ${name}): bad token`,
+    );
+    expect(closeReport(code, '', decision, undefined)?.message).toBe(
+      `relay closed the connection (${code} ${name}): ${name}`,
+    );
   });
 });
 

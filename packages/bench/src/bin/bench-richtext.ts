@@ -27,7 +27,8 @@ import {
   replayRich,
   sameDelta,
 } from '../richtext/replay-rich.js';
-import { REALISTIC_EVERY, type RichTrace, richTrace } from '../richtext/rich-trace.js';
+import { REALISTIC_EVERY, richTrace } from '../richtext/rich-trace.js';
+import type { RichTrace } from '../richtext/rich-trace-types.js';
 import { median, round } from '../stats/summary.js';
 import { collect } from '../trace/replay.js';
 import { syntheticTrace } from '../trace/synthetic.js';

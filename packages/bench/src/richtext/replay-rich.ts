@@ -1,13 +1,14 @@
 /**
- * One measured replay of a rich trace (`rich-trace.ts`) into Accord or Yjs, in this process:
- * `text.insert` (with attributes where the trace gives them), `text.delete` and `text.format`, one
- * library transaction per step, then the encoding, a load into a fresh document and `toDelta()`.
+ * One measured replay of a rich trace (made by `rich-trace.ts`, its shape in `rich-trace-types.ts`)
+ * into Accord or Yjs, in this process: `text.insert` (with attributes where the trace gives them),
+ * `text.delete` and `text.format`, one library transaction per step, then the encoding, a load
+ * into a fresh document and `toDelta()`.
  * The plain variants replay only the edit steps, without attributes: the same edits.
  */
 import { performance } from 'node:perf_hooks';
 import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
 import * as Y from 'yjs';
-import type { RichStep, RichTrace } from './rich-trace.js';
+import type { RichStep, RichTrace } from './rich-trace-types.js';
 
 /** What is replayed: `accord` / `yjs` the rich trace, `*-plain` its edits alone. */
 export type RichVariant = 'accord' | 'accord-plain' | 'yjs' | 'yjs-plain';

@@ -97,14 +97,24 @@ export function checkAttributesAgainst(
   return same && named === count;
 }
 
+/** The names of `attributes`, sorted: the default order of {@link attributesPatch}. */
+function sortedNames(attributes: Attributes): string[] {
+  return Object.keys(attributes).sort();
+}
+
 /**
- * The patch turning attributes `before` into `after` (names sorted, changed or added ones first,
- * then removed ones as `null`), or null when they are equal; values compared as JSON.
+ * The patch turning attributes `before` into `after` (changed or added names first, then removed
+ * ones as `null`), or null when they are equal; values compared as JSON. Each group lists its
+ * names in the order `namesOf` gives them: sorted by default, `Object.keys` for their own order.
  */
-export function attributesPatch(before: Attributes | null, after: Attributes | null): AttributesPatch | null {
+export function attributesPatch(
+  before: Attributes | null,
+  after: Attributes | null,
+  namesOf: (attributes: Attributes) => string[] = sortedNames,
+): AttributesPatch | null {
   let patch: AttributesPatch | null = null;
   if (after !== null) {
-    for (const key of Object.keys(after).sort()) {
+    for (const key of namesOf(after)) {
       const value = after[key];
       if (
         before !== null &&
@@ -117,7 +127,7 @@ export function attributesPatch(before: Attributes | null, after: Attributes | n
     }
   }
   if (before !== null) {
-    for (const key of Object.keys(before).sort()) {
+    for (const key of namesOf(before)) {
       if (after !== null && Object.hasOwn(after, key)) continue;
       patch ??= {};
       setOwn(patch, key, null);

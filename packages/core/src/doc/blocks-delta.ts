@@ -7,7 +7,7 @@
  */
 
 import { setOwn } from '../own-keys.js';
-import { canonicalJson } from './attribute-values.js';
+import { attributesPatch, canonicalJson } from './attribute-values.js';
 import type { Attributes, AttributesPatch, TextDeltaInsert } from './text-delta.js';
 
 /** A block's identity, type and attributes. */
@@ -282,27 +282,13 @@ function retainBlock(d: DeltaBuilder, x: BlockJSON, y: BlockJSON): void {
   diffContent(d, x.content, y.content);
 }
 
-/** The patch turning attributes `a` into `b`, or null when they are equal. */
-function attrsPatch(
-  a: Record<string, unknown> | null,
-  b: Record<string, unknown> | null,
-): AttributesPatch | null {
-  let out: AttributesPatch | null = null;
-  const x = a ?? {};
-  const y = b ?? {};
-  for (const k of Object.keys(y)) {
-    if (!Object.hasOwn(x, k) || canonicalJson(x[k]) !== canonicalJson(y[k])) {
-      out ??= {};
-      setOwn(out, k, y[k]);
-    }
-  }
-  for (const k of Object.keys(x)) {
-    if (!Object.hasOwn(y, k)) {
-      out ??= {};
-      setOwn(out, k, null);
-    }
-  }
-  return out;
+/**
+ * The patch turning attributes `a` into `b`, or null when they are equal: {@link attributesPatch}
+ * with each group's names in the attributes' own order (`Object.keys`), not sorted, the order
+ * block and run patches of {@link diffBlocks} (and so `event.blocksDelta`) come in.
+ */
+function attrsPatch(a: Attributes | null, b: Attributes | null): AttributesPatch | null {
+  return attributesPatch(a, b, Object.keys);
 }
 
 /** Per-unit attribute runs of a content between `from` and `to`: `[length, attributes]` pairs. */
