@@ -6,7 +6,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tracePath = process.argv[2] ?? path.join(here, '../../../../shared/traces/automerge-paper.json.gz');
+// Default: automerge-paper from the shared folder beside the repository, else the committed copy.
+const sharedTrace = path.join(here, '../../../../shared/traces/automerge-paper.json.gz');
+const tracePath =
+  process.argv[2] ??
+  (fs.existsSync(sharedTrace) ? sharedTrace : path.join(here, '../../bench/traces/automerge-paper.json.gz'));
 const modPath = process.argv[3] ?? path.join(here, '../dist/index.js');
 const { Doc, encodeStateAsUpdate, applyUpdate } = await import(pathToFileURL(path.resolve(modPath)).href);
 const trace = JSON.parse(zlib.gunzipSync(fs.readFileSync(tracePath)).toString());

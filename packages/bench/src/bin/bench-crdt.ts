@@ -20,7 +20,7 @@ const usage = `usage: bench:crdt [--libs ${suiteLibs.join(',')}] [--n 6000] [--o
   --n      N of the suite (default 6000; B3 uses 20·⌊√N⌋ replicas)
   --only   scenarios to run by tag: B1 (all of B1), B3.3, B4, … (default: all)
   --runs   fresh-process runs per library; the median of each row is reported (default 1)
-  --trace  the B4 trace, a path or a name in ../shared/traces (default automerge-paper)
+  --trace  the B4 trace, a path or a name in ../shared/traces, else packages/bench/traces (default automerge-paper)
   --json   one JSON object per library and row`;
 
 const childPath = fileURLToPath(new URL('../crdt-suite/child.js', import.meta.url));
@@ -96,7 +96,7 @@ async function main(): Promise<number> {
       trace = resolveTracePath(values.trace ?? 'automerge-paper');
     } catch (err) {
       if (values.trace !== undefined) throw new UsageError(err instanceof Error ? err.message : String(err));
-      process.stderr.write('automerge-paper trace not found in ../shared/traces: B4 skipped\n');
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}: B4 skipped\n`);
     }
   }
 

@@ -11,7 +11,7 @@ import { formatHostileTable, type HostileDocSource, runHostileBench } from '../h
 import { loadTrace, resolveTracePath, TraceFormatError, traceName } from '../trace/trace-file.js';
 
 const usage = `usage: bench:hostile [--trace automerge-paper | --chars N] [--updates 2000] [--warmup 1000] [--max-pending N] [--max-pending-bytes N] [--json]
-  --trace             the document: a trace replayed by its author (a path, or a name in ../shared/traces; default automerge-paper)
+  --trace             the document: a trace replayed by its author (a path, or a name in ../shared/traces, else packages/bench/traces; default automerge-paper)
   --chars             a generated document of N characters instead
   --updates           honest updates measured before and after the attack (default 2000)
   --warmup            honest updates applied unmeasured before each measurement (default 1000)

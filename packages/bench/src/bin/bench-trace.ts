@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:trace <trace.json.gz>... [--vs yjs,automerge,json-joy,loro] [--runs 5] [--json]`
- * (no trace: every trace in ../shared/traces). Accord always runs; `--vs` picks the competitors.
+ * (no trace: every trace in ../shared/traces and packages/bench/traces). Accord always runs; `--vs` picks the competitors.
  * Exit code 1 when any library did not end with the trace's `endContent`.
  */
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import { formatTraceTable } from '../trace/table.js';
 import { listSharedTraces, resolveTracePath } from '../trace/trace-file.js';
 
 const usage = `usage: bench:trace [trace.json.gz ...] [--vs ${competitorLibs.join(',')}] [--runs 5] [--json] [--no-accord]
-  trace      a path (relative to the current directory) or a name in ../shared/traces; none = all of them
+  trace      a path (relative to the current directory) or a name in ../shared/traces, else packages/bench/traces; none = all of them
   --vs       competitors to compare (default: all four)
   --runs     fresh-process runs per library; medians are reported (default 5)
   --json     one JSON object per line and library

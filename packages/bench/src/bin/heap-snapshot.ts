@@ -16,7 +16,7 @@ import { collect } from '../trace/replay.js';
 import { type EditingTrace, loadTrace, resolveTracePath, traceName } from '../trace/trace-file.js';
 
 const usage = `usage: bench:heap-snapshot [trace] [--lib ${traceLibs.join('|')}] [--top 12]
-  trace   a sequential trace (a path, or a name in ../shared/traces; default seph-blog1)
+  trace   a sequential trace (a path, or a name in ../shared/traces, else packages/bench/traces; default seph-blog1)
   --lib   the library replaying it (default accord)
   --top   rows printed (default 12)`;
 

@@ -1,9 +1,10 @@
 /**
  * B4, the real-world editing dataset (scenario of dmonad/crdt-benchmarks, MIT, Copyright (c)
  * 2019 Kevin Jahns; see `LICENSE` in this folder): one replica replays the automerge-paper trace
- * (259,778 single-character edits of a LaTeX paper, from `shared/traces`) edit by edit, each a
- * change of its own. `time` covers the replay and reading the final text; then `encodeTime`,
- * `docSize`, `parseTime` (load and read the text) and `memUsed` of the loaded document.
+ * (259,778 single-character edits of a LaTeX paper, from `../shared/traces` or else
+ * `packages/bench/traces`) edit by edit, each a change of its own. `time` covers the replay and
+ * reading the final text; then `encodeTime`, `docSize`, `parseTime` (load and read the text) and
+ * `memUsed` of the loaded document.
  */
 import type { EditingTrace } from '../trace/trace-file.js';
 import type { Runner } from './b1.js';

@@ -9,7 +9,7 @@
 import { createRng } from '../util/prng.js';
 import type { TracePatch } from './trace-types.js';
 
-/** A concurrent trace as written to a file (see `shared/traces/concurrent/README.md`). */
+/** A concurrent trace as written to a file (see `packages/bench/traces/README.md`). */
 export interface SyntheticConcurrentTrace {
   kind: 'concurrent';
   endContent: string;

@@ -1,5 +1,5 @@
 /**
- * Editing traces in the josephg/editing-traces format (see `shared/traces/README.md`):
+ * Editing traces in the josephg/editing-traces format (see `packages/bench/traces/README.md`):
  * loading, validating and locating them. Trace positions count Unicode code points; loaded
  * traces count UTF-16 code units, the unit of every library's JavaScript text API.
  */
@@ -22,7 +22,10 @@ export class TraceFormatError extends Error {
   }
 }
 
-/** The shared trace folder, `<repo>/../shared/traces` (next to the repository). */
+/**
+ * The shared trace folder, `<repo>/../shared/traces` (next to the repository). It may be absent
+ * (a bare clone), and it may hold traces the repository does not: it is searched first.
+ */
 export function sharedTraceDir(): string {
   // dist/trace/trace-file.js or src/trace/trace-file.ts → packages/bench → repo root → ../shared/traces
   const here = dirname(fileURLToPath(import.meta.url));
@@ -30,38 +33,74 @@ export function sharedTraceDir(): string {
 }
 
 /**
- * Every `*.json.gz` file in the shared trace folder and its `concurrent/` subfolder, sorted by
- * name within each (absolute paths; sequential traces first).
+ * The traces committed in this repository, `packages/bench/traces` (automerge-paper, seph-blog1
+ * and `concurrent/clownschool`; provenance and license in its README). Searched after
+ * {@link sharedTraceDir}, so a bare clone finds the default traces too.
  */
-export function listSharedTraces(): string[] {
-  const out: string[] = [];
-  for (const dir of [sharedTraceDir(), join(sharedTraceDir(), 'concurrent')]) {
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).sort()) if (f.endsWith('.json.gz')) out.push(join(dir, f));
-  }
-  return out;
+export function vendoredTraceDir(): string {
+  // dist/trace/trace-file.js or src/trace/trace-file.ts → packages/bench/traces
+  const here = dirname(fileURLToPath(import.meta.url));
+  return resolve(here, '../../traces');
 }
 
 /**
- * Resolves a trace argument: a path relative to `cwd` (or absolute), else a name in the shared
- * trace folder (`automerge-paper`, `automerge-paper.json.gz`).
- * @throws TraceFormatError when no such file exists.
+ * The trace folders in search order: the shared folder, then the vendored one. Each folder's
+ * `concurrent/` subfolder is searched right after it.
  */
-export function resolveTracePath(arg: string, cwd: string = process.env.INIT_CWD ?? process.cwd()): string {
+export function traceDirs(): string[] {
+  return [sharedTraceDir(), vendoredTraceDir()];
+}
+
+/**
+ * Every `*.json.gz` file in the trace folders `dirs` (default {@link traceDirs}) and their
+ * `concurrent/` subfolders (absolute paths): sequential traces first, then concurrent ones, each
+ * sorted by file name. A file name found in an earlier folder hides the same name in a later one,
+ * so the shared folder's traces win over the vendored copies. Missing folders are skipped.
+ */
+export function listSharedTraces(dirs: readonly string[] = traceDirs()): string[] {
+  const seen = new Set<string>();
+  const kinds: Map<string, string>[] = [new Map(), new Map()]; // file name → path: sequential, concurrent
+  for (const dir of dirs) {
+    for (const [i, sub] of [dir, join(dir, 'concurrent')].entries()) {
+      if (!existsSync(sub)) continue;
+      for (const f of readdirSync(sub)) {
+        if (!f.endsWith('.json.gz') || seen.has(f)) continue;
+        seen.add(f);
+        kinds[i]?.set(f, join(sub, f));
+      }
+    }
+  }
+  return kinds.flatMap((byName) => [...byName.keys()].sort().map((f) => byName.get(f) as string));
+}
+
+/**
+ * Resolves a trace argument: a generated trace's spec (`gen:…`, returned as is), a path relative
+ * to `cwd` (or absolute), else a name (`automerge-paper`, `automerge-paper.json.gz`) in the trace
+ * folders `dirs` (default {@link traceDirs}: the shared folder, then the vendored one), each
+ * folder before its `concurrent/` subfolder; the first match wins.
+ * @throws TraceFormatError when no such file exists (naming every place looked in), or for a
+ * malformed `gen:` spec.
+ */
+export function resolveTracePath(
+  arg: string,
+  cwd: string = process.env.INIT_CWD ?? process.cwd(),
+  dirs: readonly string[] = traceDirs(),
+): string {
   if (arg.startsWith(GENERATED_PREFIX)) {
     generatedSpec(arg);
     return arg;
   }
   const direct = isAbsolute(arg) ? arg : resolve(cwd, arg);
   if (existsSync(direct)) return direct;
-  const dir = sharedTraceDir();
-  for (const sub of [dir, join(dir, 'concurrent')]) {
-    for (const name of [arg, `${arg}.json.gz`, `${arg}.gz`]) {
-      const candidate = join(sub, basename(name));
-      if (existsSync(candidate)) return candidate;
+  for (const dir of dirs) {
+    for (const sub of [dir, join(dir, 'concurrent')]) {
+      for (const name of [arg, `${arg}.json.gz`, `${arg}.gz`]) {
+        const candidate = join(sub, basename(name));
+        if (existsSync(candidate)) return candidate;
+      }
     }
   }
-  throw new TraceFormatError(`trace not found: ${arg} (looked in ${cwd} and ${dir})`);
+  throw new TraceFormatError(`trace not found: ${arg} (looked in ${[cwd, ...dirs].join(', ')})`);
 }
 
 /** The trace's display name: its file name without `.json.gz`, or a generated trace's spec. */

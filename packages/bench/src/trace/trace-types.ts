@@ -1,4 +1,4 @@
-/** The shapes of editing traces (`shared/traces/README.md`), in memory. */
+/** The shapes of editing traces (`packages/bench/traces/README.md`), in memory. */
 import type { TracePatch } from '@accord/core/testing';
 
 /**
