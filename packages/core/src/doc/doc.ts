@@ -17,7 +17,7 @@ import { Counter } from './counter.js';
 import { deliverEvents } from './deliver-events.js';
 import { type DocOptions, limit, type UpdateListener } from './doc-options.js';
 import { encodeTransaction } from './encode.js';
-import { type HeldRange, HeldStructs, WaitIndex } from './pending.js';
+import { HeldRanges, HeldStructs } from './pending.js';
 import { docJSON } from './root-json.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
@@ -58,7 +58,7 @@ export class Doc {
   readonly pendingStructs = new HeldStructs();
   private frozen = false;
   /** Deletions of ids not received yet, under their replica and first clock. @internal */
-  readonly pendingDeletes = new WaitIndex<HeldRange>();
+  readonly pendingDeletes = new HeldRanges();
   private changes = 0;
   private releases = 0;
   /** A client index's next clock (made once: a commit allocates nothing to ask). */

@@ -190,6 +190,40 @@ export class HeldStructs extends WaitIndex<HeldStruct> {
   }
 }
 
+/**
+ * The held deletions: a {@link WaitIndex} that also knows which ranges it holds, so a deletion
+ * applied again while its ids are missing (a client resending after a reconnect, a peer repeating a
+ * forward) is not held twice: it changes nothing, and repeating it cannot fill the held set up to
+ * its bound.
+ */
+export class HeldRanges extends WaitIndex<HeldRange> {
+  /** Per replica: first clock -> length of the longest held range starting there. */
+  private readonly starts = new Map<number, Map<number, number>>();
+
+  override add(client: number, entry: HeldRange): void {
+    super.add(client, entry);
+    let m = this.starts.get(client);
+    if (m === undefined) {
+      m = new Map();
+      this.starts.set(client, m);
+    }
+    m.set(entry.key, Math.max(entry.len, m.get(entry.key) ?? 0));
+  }
+
+  override takeBelow(client: number, state: number, fn: (entry: HeldRange) => void): void {
+    super.takeBelow(client, state, (e) => {
+      const m = this.starts.get(client);
+      if (m?.delete(e.key) && m.size === 0) this.starts.delete(client);
+      fn(e);
+    });
+  }
+
+  /** True when a held range of replica `client` starts at `from` and is at least `len` long. */
+  holds(client: number, from: number, len: number): boolean {
+    return (this.starts.get(client)?.get(from) ?? 0) >= len;
+  }
+}
+
 /** Estimated bytes of one held struct besides its content (object, ids, origins, index entry). */
 export const RECORD_OVERHEAD = 128;
 

@@ -158,7 +158,9 @@ function planDeletes(doc: Doc, update: DecodedUpdate, advanced: Map<number, numb
       const start = list[i] as number;
       const len = list[i + 1] as number;
       ranges.push(client, start, len);
-      if (start + len > known) held++;
+      // Held anew unless the very range is held already (an update applied again).
+      const from = Math.max(start, known);
+      if (start + len > known && !doc.pendingDeletes.holds(client, from, start + len - from)) held++;
     }
   }
   for (const [client, known] of advanced) {
@@ -185,7 +187,8 @@ function applyDeletes(doc: Doc, ranges: number[]): void {
     if (ci !== undefined && clock < known) deleteRange(doc, ci, clock, Math.min(end, known));
     if (end > known) {
       const from = Math.max(clock, known);
-      doc.pendingDeletes.add(client, { key: from, len: end - from, bytes: 0 });
+      if (!doc.pendingDeletes.holds(client, from, end - from))
+        doc.pendingDeletes.add(client, { key: from, len: end - from, bytes: 0 });
     }
   }
 }

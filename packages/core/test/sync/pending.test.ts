@@ -189,6 +189,23 @@ describe('held structs and deletions', () => {
     expect(FAR).toBeGreaterThan(author.nextClock);
   });
 
+  it('a deletion applied again while its ids are missing is held once, and cannot fill the held set', () => {
+    const doc = new Doc({ clientId: 2, maxPending: 3 });
+    const twice = update([], farDeletes(1, 2));
+    applyUpdate(doc, twice);
+    const changes = doc.changeCount;
+    for (let i = 0; i < 10; i++) applyUpdate(doc, twice);
+    expect(doc.pendingDeleteCount).toBe(2);
+    expect(doc.changeCount).toBe(changes);
+    // Room is left for one more range, and only one.
+    applyUpdate(doc, update([], farDeletes(1, 1, 5)));
+    expect(doc.pendingDeleteCount).toBe(3);
+    expectTooLarge(doc, update([], farDeletes(1, 1, 6)));
+    // A longer range from the same clock is held besides the shorter one.
+    const longer = new Map([[1, [FAR, 5]]]);
+    expectTooLarge(doc, update([], longer));
+  });
+
   it('refuses limits that are not non-negative safe integers', () => {
     for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => new Doc({ maxPending: bad })).toThrow(AccordError);

@@ -137,4 +137,23 @@ describe('a peer update the room already holds', () => {
     expect(copy.getText('t').toString()).toBe('12');
     expect(await duplicates(n, 'peer')).toBe(1);
   });
+
+  it('deleting ids not received yet is relayed when first held, not when held again', async () => {
+    const n = await node();
+    const watcher = await join(n, 'd');
+    const a = author(4);
+    const typed = a.type('abc');
+    const erased = a.erase(1, 1); // waits for `typed`
+    await n.relay.ingest('d', erased);
+    await n.relay.ingest('d', erased);
+    await n.relay.ingest('d', erased);
+    await n.relay.ingest('d', typed);
+    await received(watcher, typed);
+    const frames = updatesOf(watcher).map((m) => m.update);
+    expect(frames).toEqual([erased, typed]);
+    const copy = new Doc();
+    for (const u of frames) applyUpdate(copy, u);
+    expect(copy.getText('t').toString()).toBe('ac');
+    expect(await duplicates(n, 'peer')).toBe(2);
+  });
 });
