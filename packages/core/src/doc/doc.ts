@@ -16,7 +16,7 @@ import type { Container } from './container.js';
 import { Counter } from './counter.js';
 import { deliverEvents } from './deliver-events.js';
 import { type DocOptions, limit, type UpdateListener } from './doc-options.js';
-import { encodeTransaction } from './encode.js';
+import { encodeTransaction } from './encode-transaction.js';
 import { HeldRanges, HeldStructs } from './pending.js';
 import { docJSON } from './root-json.js';
 import { MapEntry } from './structs.js';

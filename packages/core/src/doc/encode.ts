@@ -1,7 +1,7 @@
 /**
- * From a document's structs to update records (real replica ids, parents as references), and the
- * update of one transaction, which `Doc` emits as its `'update'` event. The full snapshot and the
- * diff against a state vector build on these in `sync/snapshot.ts`.
+ * From a document's structs to update records (real replica ids, parents as references). The
+ * update of one transaction (`encode-transaction.ts`), the full snapshot and the diff against a
+ * state vector (`sync/snapshot.ts`) build on these.
  */
 import {
   ContainerValue,
@@ -10,7 +10,6 @@ import {
   type ParentRef,
   type UpdateRecord,
 } from '../format/records.js';
-import { encodeUpdate } from '../format/update-codec.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import type { Struct } from '../store/struct-store.js';
@@ -18,7 +17,6 @@ import type { DocMap } from './collections.js';
 import { Container, type DocCore } from './container.js';
 import { MarkOp } from './marks.js';
 import { CounterOp, MapEntry } from './structs.js';
-import type { Transaction } from './transaction.js';
 
 /** The parent reference of a container (real replica ids). */
 export function refOf(doc: DocCore, c: Container): ParentRef {
@@ -148,20 +146,4 @@ export function recordsSince(
     runs.forEachFrom(from, (s) => out.push(structRecord(doc, s, Math.max(from, s.clock), refs)));
   }
   return out;
-}
-
-/**
- * The update holding exactly what transaction `t` added and deleted. Only the clients the
- * transaction touched are looked at, so its cost does not grow with the number of replicas the
- * document has heard of.
- */
-export function encodeTransaction(doc: DocCore, t: Transaction): Uint8Array {
-  const touched = [0];
-  for (const [c] of t.others()) touched.push(c);
-  const records = recordsSince(doc, (c) => t.before(c) ?? Number.MAX_SAFE_INTEGER, touched);
-  const deletes = new Map<number, number[]>();
-  if (t.deletes !== null) {
-    for (const [c, ranges] of t.deletes.clients) deletes.set(doc.clientIds[c] as number, ranges.slice());
-  }
-  return encodeUpdate({ records, deletes }, { packText: false });
 }

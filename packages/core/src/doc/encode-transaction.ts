@@ -1,0 +1,131 @@
+/**
+ * The update of one transaction, which `Doc` emits as its `'update'` event. A small one (a
+ * keystroke's) is built as records (`encode.ts`) and grouped by `encodeUpdate`. A large one (a
+ * paste, a generated edit, a whole remote session replayed) is written straight from the
+ * document's structs: the runs of each text and list as columns (`SeqColumns`, local client
+ * indexes), the other structs as records. Both give the same bytes: the same groups in the same
+ * order (first met; clients in the order given, each client's structs by clock), the same records
+ * in each. The large path builds no record object per run and copies no records into columns.
+ */
+import type { Group } from '../format/group-codec.js';
+import type { ParentRef } from '../format/records.js';
+import { SeqColumns } from '../format/seq-columns.js';
+import { encodeGroups, encodeUpdate } from '../format/update-codec.js';
+import { Item } from '../sequence/item.js';
+import { Sequence } from '../sequence/sequence.js';
+import type { Container, DocCore } from './container.js';
+import { exportContent, recordsSince, refOf, structRecord } from './encode.js';
+import { MarkOp } from './marks.js';
+import type { CounterOp, MapEntry } from './structs.js';
+import type { Transaction } from './transaction.js';
+
+/**
+ * The groups holding every struct with clock >= `since(client)` of the client indexes `clients`,
+ * in the order `encodeUpdate` would group their records.
+ */
+export function transactionGroups(
+  doc: DocCore,
+  since: (clientIndex: number) => number,
+  clients: Iterable<number>,
+): Group[] {
+  const groups: Group[] = [];
+  // One group per container and kind: its runs (text, list), its marks, or its entries and ops.
+  const runs = new Map<Container, Group>();
+  const marks = new Map<Container, Group>();
+  const others = new Map<Container, Group>();
+  const refs = new Map<Container, ParentRef>();
+  let gc: Group | null = null;
+  let lastSeq: Sequence | null = null;
+  let lastCols: SeqColumns | null = null;
+  const ids = doc.clientIds;
+  const groupIn = (table: Map<Container, Group>, c: Container, kind: Group['kind']): Group => {
+    let g = table.get(c);
+    if (g === undefined) {
+      let ref = refs.get(c);
+      if (ref === undefined) {
+        ref = refOf(doc, c);
+        refs.set(c, ref);
+      }
+      g = { ref, kind, records: [] };
+      if (kind === 'text' || kind === 'list') {
+        const cols = new SeqColumns();
+        cols.ids = ids;
+        g.columns = cols;
+      }
+      table.set(c, g);
+      groups.push(g);
+    }
+    return g;
+  };
+  for (const c of clients) {
+    const store = doc.store.clients.get(c);
+    const from = since(c);
+    if (store === undefined || from >= store.next) continue;
+    store.forEachFrom(from, (s) => {
+      const at = Math.max(from, s.clock);
+      if (s instanceof Item) {
+        // Runs of one container usually follow each other: its columns are looked up once.
+        const seq = Sequence.of(s);
+        if (seq !== lastSeq) {
+          const container = seq.listener as unknown as Container;
+          lastCols = groupIn(runs, container, container.kind).columns as SeqColumns;
+          lastSeq = seq;
+        }
+        const cols = lastCols as SeqColumns;
+        const off = at - s.clock;
+        cols.push(
+          s.client,
+          at,
+          s.len - off,
+          off > 0 ? s.client : s.olClient,
+          off > 0 ? at - 1 : s.olClock,
+          s.orClient,
+          s.orClock,
+          exportContent(s, off),
+        );
+        return;
+      }
+      const r = structRecord(doc, s, at, refs);
+      let g: Group;
+      if (r.t === 3) {
+        if (gc === null) {
+          gc = { ref: null, kind: 'gc', records: [] };
+          groups.push(gc);
+        }
+        g = gc;
+      } else if (s instanceof MarkOp) g = groupIn(marks, s.parent, 'marks');
+      else g = groupIn(others, (s as MapEntry | CounterOp).parent, r.t === 1 ? 'map' : 'counter');
+      g.records.push(r);
+    });
+  }
+  return groups;
+}
+
+/**
+ * Transactions that added at least this many units are written as columns (see the module
+ * comment). Tests lower or raise it to compare both ways. @internal
+ */
+export const columnsFrom = { units: 64 };
+
+/**
+ * The update holding exactly what transaction `t` added and deleted. Only the clients the
+ * transaction touched are looked at, so its cost does not grow with the number of replicas the
+ * document has heard of.
+ */
+export function encodeTransaction(doc: DocCore, t: Transaction): Uint8Array {
+  const touched = [0];
+  for (const [c] of t.others()) touched.push(c);
+  const since = (c: number): number => t.before(c) ?? Number.MAX_SAFE_INTEGER;
+  const deletes = new Map<number, number[]>();
+  if (t.deletes !== null) {
+    for (const [c, ranges] of t.deletes.clients) deletes.set(doc.clientIds[c] as number, ranges.slice());
+  }
+  let units = 0;
+  for (const c of touched) {
+    const runs = doc.store.clients.get(c);
+    if (runs !== undefined) units += Math.max(0, runs.next - since(c));
+  }
+  if (units < columnsFrom.units)
+    return encodeUpdate({ records: recordsSince(doc, since, touched), deletes }, { packText: false });
+  return encodeGroups(transactionGroups(doc, since, touched), deletes, false, false);
+}
