@@ -77,6 +77,11 @@ function edit(doc: Doc, kind: number, r: number): void {
   }
 }
 
+/** Every step's edit of `doc`, each `r` shifted by `shift`. */
+function run(doc: Doc, steps: readonly { kind: number; r: number }[], shift: number): void {
+  for (const s of steps) edit(doc, s.kind, s.r + shift);
+}
+
 describe('a transaction written as columns and as records (property)', () => {
   it('gives the same update, local or remote', () => {
     const txn = fc.array(fc.record({ kind: fc.nat(8), r: fc.nat(10_000) }), { minLength: 1, maxLength: 120 });
@@ -87,14 +92,14 @@ describe('a transaction written as columns and as records (property)', () => {
         const other = replica(9);
         for (let k = 0; k < txns.length; k++) {
           const steps = txns[k] as { kind: number; r: number }[];
-          writing(true, () => a.doc.transact(() => steps.forEach((s) => edit(a.doc, s.kind, s.r))));
-          writing(false, () => b.doc.transact(() => steps.forEach((s) => edit(b.doc, s.kind, s.r))));
+          writing(true, () => a.doc.transact(() => run(a.doc, steps, 0)));
+          writing(false, () => b.doc.transact(() => run(b.doc, steps, 0)));
           if (k === remoteAt % txns.length) {
             // Another replica edits what it got, and both take its update in.
             const sv = encodeStateVector(other.doc);
             applyUpdate(other.doc, encodeStateAsUpdate(a.doc, sv));
             const before = encodeStateVector(other.doc);
-            other.doc.transact(() => steps.forEach((s) => edit(other.doc, s.kind, s.r + 1)));
+            other.doc.transact(() => run(other.doc, steps, 1));
             const remote = encodeStateAsUpdate(other.doc, before);
             writing(true, () => applyUpdate(a.doc, remote));
             writing(false, () => applyUpdate(b.doc, remote));
