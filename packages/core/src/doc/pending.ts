@@ -158,69 +158,86 @@ export class WaitIndex<T extends WaitEntry> {
 }
 
 /**
- * The held structs: a {@link WaitIndex} that also knows which ids it holds, so an update applied
- * again while its structs wait (a client resending after a reconnect) does not hold them twice.
+ * A {@link WaitIndex} that also knows which ids its entries hold (per replica, the first clock and
+ * the longest length held from there), so that what is applied again while it waits is not held
+ * twice: it changes nothing, and repeating it cannot fill the held set up to its bound.
  */
-export class HeldStructs extends WaitIndex<HeldStruct> {
-  /** Per replica: clock -> length of a held struct starting there. */
-  private readonly ids = new Map<number, Map<number, number>>();
+abstract class HeldSpans<T extends WaitEntry> extends WaitIndex<T> {
+  /** Per replica: first clock -> length of the longest held span starting there. */
+  private readonly spans = new Map<number, Map<number, number>>();
 
-  override add(client: number, entry: HeldStruct): void {
+  /** The replica whose ids entry `e`, waiting for replica `client`, holds. */
+  protected abstract replicaOf(client: number, e: T): number;
+  /** The first clock entry `e` holds. */
+  protected abstract startOf(e: T): number;
+  /** How many ids entry `e` holds. */
+  protected abstract lengthOf(e: T): number;
+
+  override add(client: number, entry: T): void {
     super.add(client, entry);
-    const { client: id, clock, len } = entry.r;
-    let m = this.ids.get(id);
+    const id = this.replicaOf(client, entry);
+    const start = this.startOf(entry);
+    let m = this.spans.get(id);
     if (m === undefined) {
       m = new Map();
-      this.ids.set(id, m);
+      this.spans.set(id, m);
     }
-    m.set(clock, Math.max(len, m.get(clock) ?? 0));
+    m.set(start, Math.max(this.lengthOf(entry), m.get(start) ?? 0));
   }
 
-  override takeBelow(client: number, state: number, fn: (entry: HeldStruct) => void): void {
+  override takeBelow(client: number, state: number, fn: (entry: T) => void): void {
     super.takeBelow(client, state, (e) => {
-      const m = this.ids.get(e.r.client);
-      if (m?.delete(e.r.clock) && m.size === 0) this.ids.delete(e.r.client);
+      const id = this.replicaOf(client, e);
+      const m = this.spans.get(id);
+      if (m?.delete(this.startOf(e)) && m.size === 0) this.spans.delete(id);
       fn(e);
     });
   }
 
-  /** True when a held struct covers `r` (same replica and first clock, at least as long). */
-  holds(r: UpdateRecord): boolean {
-    return (this.ids.get(r.client)?.get(r.clock) ?? 0) >= r.len;
+  /** True when a held span of replica `replica` starts at `start` and is at least `len` long. */
+  protected covers(replica: number, start: number, len: number): boolean {
+    return (this.spans.get(replica)?.get(start) ?? 0) >= len;
   }
 }
 
 /**
- * The held deletions: a {@link WaitIndex} that also knows which ranges it holds, so a deletion
- * applied again while its ids are missing (a client resending after a reconnect, a peer repeating a
- * forward) is not held twice: it changes nothing, and repeating it cannot fill the held set up to
- * its bound.
+ * The held structs (a client resending after a reconnect does not get its structs held twice).
  */
-export class HeldRanges extends WaitIndex<HeldRange> {
-  /** Per replica: first clock -> length of the longest held range starting there. */
-  private readonly starts = new Map<number, Map<number, number>>();
-
-  override add(client: number, entry: HeldRange): void {
-    super.add(client, entry);
-    let m = this.starts.get(client);
-    if (m === undefined) {
-      m = new Map();
-      this.starts.set(client, m);
-    }
-    m.set(entry.key, Math.max(entry.len, m.get(entry.key) ?? 0));
+export class HeldStructs extends HeldSpans<HeldStruct> {
+  protected replicaOf(_client: number, e: HeldStruct): number {
+    return e.r.client;
+  }
+  protected startOf(e: HeldStruct): number {
+    return e.r.clock;
+  }
+  protected lengthOf(e: HeldStruct): number {
+    return e.r.len;
   }
 
-  override takeBelow(client: number, state: number, fn: (entry: HeldRange) => void): void {
-    super.takeBelow(client, state, (e) => {
-      const m = this.starts.get(client);
-      if (m?.delete(e.key) && m.size === 0) this.starts.delete(client);
-      fn(e);
-    });
+  /** True when a held struct covers `r` (same replica and first clock, at least as long). */
+  holds(r: UpdateRecord): boolean {
+    return this.covers(r.client, r.clock, r.len);
+  }
+}
+
+/**
+ * The held deletions, by the replica whose ids they delete (a client resending after a reconnect,
+ * or a peer repeating a forward, does not get a deletion held twice).
+ */
+export class HeldRanges extends HeldSpans<HeldRange> {
+  protected replicaOf(client: number): number {
+    return client;
+  }
+  protected startOf(e: HeldRange): number {
+    return e.key;
+  }
+  protected lengthOf(e: HeldRange): number {
+    return e.len;
   }
 
   /** True when a held range of replica `client` starts at `from` and is at least `len` long. */
   holds(client: number, from: number, len: number): boolean {
-    return (this.starts.get(client)?.get(from) ?? 0) >= len;
+    return this.covers(client, from, len);
   }
 }
 
