@@ -61,6 +61,50 @@ export function summaryCurrent(s: DeadLeafSummary, leaf: Leaf, anchors: Map<numb
   );
 }
 
+/** What {@link anchorsIn} found in one item: clocks of its units, -1 for none. */
+export interface ItemAnchors {
+  /** The first unit a mark is anchored to. */
+  first: number;
+  /** The last unit a mark's anchor sits after (read only when `first` is set). */
+  after: number;
+  /** The first anchored unit after `after` (read only when `after` is set). */
+  stop: number;
+}
+
+/** Scratch result of {@link anchorsIn} for {@link summarizeDeadLeaf}. */
+const units: ItemAnchors = { first: -1, after: -1, stop: -1 };
+
+/**
+ * The anchored units of item `it` into `out`, given the sorted clocks per client index of every
+ * anchored unit (`all`) and of those an anchor sits after (`after`, looked up only when the item
+ * has an anchored unit). False, and `out` untouched, when no mark is anchored to the item.
+ */
+export function anchorsIn(
+  it: Item,
+  all: Map<number, number[]>,
+  after: Map<number, number[]>,
+  out: ItemAnchors,
+): boolean {
+  const any = all.get(it.client);
+  if (any === undefined) return false;
+  const end = it.clock + it.len;
+  const k = lowerBound(any, it.clock);
+  if (k >= any.length || (any[k] as number) >= end) return false;
+  out.first = any[k] as number;
+  out.after = -1;
+  out.stop = -1;
+  const clocks = after.get(it.client);
+  if (clocks === undefined) return true;
+  // The largest clock an anchor sits after below the item's end, if it is inside the item.
+  const lo = lowerBound(clocks, end);
+  const best = lo > 0 ? (clocks[lo - 1] as number) : -1;
+  if (best < it.clock) return true;
+  out.after = best;
+  const n = lowerBound(any, best + 1);
+  if (n < any.length && (any[n] as number) < end) out.stop = any[n] as number;
+  return true;
+}
+
 /**
  * The summary of `leaf` (every item deleted, at least one), given the sorted clocks per client
  * index of every anchored unit (`all`) and of those an anchor sits after (`after`).
@@ -79,33 +123,21 @@ export function summarizeDeadLeaf(
   let sk = 0;
   for (let i = 0; i < items.length; i++) {
     const it = items[i] as Item;
-    const any = all.get(it.client);
-    if (any === undefined) continue;
-    const end = it.clock + it.len;
-    const k = lowerBound(any, it.clock);
-    if (k >= any.length || (any[k] as number) >= end) continue;
-    const firstAnchor = any[k] as number;
+    if (!anchorsIn(it, all, after, units)) continue;
     if (fc === NO_CLIENT) {
       fc = it.client;
-      fk = firstAnchor;
+      fk = units.first;
     }
     // The first anchored unit after the last unit an anchor sits after, if not found yet.
     if (ac !== NO_CLIENT && sc === NO_CLIENT) {
       sc = it.client;
-      sk = firstAnchor;
+      sk = units.first;
     }
-    const clocks = after.get(it.client);
-    if (clocks === undefined) continue;
-    const lo = lowerBound(clocks, end);
-    const best = lo > 0 ? (clocks[lo - 1] as number) : -1;
-    if (best < it.clock) continue;
+    if (units.after < 0) continue;
     ac = it.client;
-    ak = best;
-    const next = lowerBound(any, best + 1);
-    if (next < any.length && (any[next] as number) < end) {
-      sc = it.client;
-      sk = any[next] as number;
-    } else sc = NO_CLIENT;
+    ak = units.after;
+    sc = units.stop < 0 ? NO_CLIENT : it.client;
+    sk = units.stop;
   }
   const first = items[0] as Item;
   const last = items[items.length - 1] as Item;

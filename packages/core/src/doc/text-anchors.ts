@@ -9,7 +9,9 @@ import { type Item, type Leaf, NO_CLIENT } from '../sequence/item.js';
 import type { Sequence } from '../sequence/sequence.js';
 import { lowerBound } from '../sorted.js';
 import {
+  anchorsIn,
   type DeadLeafSummary,
+  type ItemAnchors,
   SUMMARY_MIN_ITEMS,
   summarizeDeadLeaf,
   summaryCurrent,
@@ -53,6 +55,8 @@ export class MarkAnchors {
   leavesCrossed = 0;
   /** Summaries of all-deleted leaves, by leaf. */
   private leafSummaries = new WeakMap<Leaf, DeadLeafSummary>();
+  /** The anchored units of the item the walk is at ({@link anchorsIn}). */
+  private readonly units: ItemAnchors = { first: -1, after: -1, stop: -1 };
   /** The unit offset {@link MarkAnchors.unitBefore} found. */
   private beforeAt = 0;
 
@@ -190,11 +194,9 @@ export class MarkAnchors {
         first = it;
       }
       all ??= this.allAnchors();
-      const any = all.get(it.client);
-      const end = it.clock + it.len;
-      const k = any === undefined ? 0 : lowerBound(any, it.clock);
-      const firstAnchor = any !== undefined && k < any.length ? (any[k] as number) : end;
-      if (firstAnchor >= end) {
+      after ??= this.afterAnchors();
+      const u = this.units;
+      if (!anchorsIn(it, all, after, u)) {
         // No anchor in the item: the place moves past it while open.
         if (open) {
           place = it;
@@ -204,28 +206,20 @@ export class MarkAnchors {
         continue;
       }
       // Up to the unit before the first anchored one, then no further.
-      if (open && firstAnchor > it.clock) {
+      if (open && u.first > it.clock) {
         place = it;
-        placeAt = firstAnchor - 1 - it.clock;
+        placeAt = u.first - 1 - it.clock;
         free = !anchored;
       }
       open = false;
       anchored = true;
-      after ??= this.afterAnchors();
-      const clocks = after.get(it.client);
-      if (clocks === undefined) continue;
-      // The largest clock an anchor sits after below the item's end, if it is inside the item.
-      const lo = lowerBound(clocks, end);
-      const best = lo > 0 ? (clocks[lo - 1] as number) : -1;
-      if (best < it.clock) continue;
-      // After it, and on past the units of the item that no mark is anchored to.
-      const anyList = any as number[];
-      const n = lowerBound(anyList, best + 1);
-      const stop = n < anyList.length ? (anyList[n] as number) : end;
+      if (u.after < 0) continue;
+      // After the last unit an anchor sits after, and on past the units of the item that no mark
+      // is anchored to.
       place = it;
       free = false;
-      if (stop < end) {
-        placeAt = stop - 1 - it.clock;
+      if (u.stop >= 0) {
+        placeAt = u.stop - 1 - it.clock;
         open = false;
       } else {
         placeAt = it.len - 1;
