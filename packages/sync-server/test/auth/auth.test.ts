@@ -1,21 +1,15 @@
 import { CloseCode, PROTOCOL_VERSION } from '@accord/core/protocol';
 import { SignJWT } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, hmacVerifier, mintToken, openVerifier } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';
+import { closeAfterEach } from '../support/close-after-each.js';
 import { GSetDocument, gsetUpdate } from '../support/gset-engine.js';
 import { SECRET, startNode, urlOf } from '../support/in-process.js';
 import { TestClient } from '../support/protocol-client.js';
-import { removeTempDirs } from '../support/tmp.js';
 
-const nodes: RelayNode[] = [];
-const clients: TestClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.ws.terminate();
-  for (const n of nodes.splice(0)) await n.close();
-  removeTempDirs();
-});
+const { nodes, clients } = closeAfterEach();
 
 const EMPTY_SV = new Uint8Array([0]);
 

@@ -5,13 +5,12 @@
  * what it starts (call it at the top of a test file).
  */
 import { Doc, encodeStateVector } from '@accord/core';
-import { afterEach } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import type { RelayNode } from '../../src/node.js';
 import { coreEngine } from '../../src/relay/core-engine.js';
+import { closeAfterEach } from './close-after-each.js';
 import { SECRET, startNode, urlOf } from './in-process.js';
 import { TestClient } from './protocol-client.js';
-import { removeTempDirs } from './tmp.js';
 
 /** The state vector of an empty document. */
 export const EMPTY_SV = encodeStateVector(new Doc());
@@ -22,13 +21,7 @@ export const EMPTY_SV = encodeStateVector(new Doc());
  * session on `n` whose `sync` has arrived.
  */
 export function coreRelay() {
-  const nodes: RelayNode[] = [];
-  const clients: TestClient[] = [];
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.ws.terminate();
-    for (const n of nodes.splice(0)) await n.close();
-    removeTempDirs();
-  });
+  const { nodes, clients } = closeAfterEach();
   return {
     async node(): Promise<RelayNode> {
       const n = await startNode([], { engine: coreEngine });
