@@ -47,16 +47,25 @@ function markers() {
   };
 }
 
+/**
+ * A node whose room holds `p`, typed after `d`, which the room has not received: `writer` sent
+ * `p`, and `early`, which joined before, received it; `a` is their author.
+ */
+async function holdingOne() {
+  const n = await node();
+  const writer = await join(n);
+  const early = await join(n);
+  const a = author(1);
+  const d = a.type('ab');
+  const p = a.type('cd'); // waits for `d`
+  await writer.ack(writer.update(p));
+  await received(early, p);
+  return { n, writer, early, a, d, p };
+}
+
 describe('a session that joined while the room held a struct', () => {
   it('gets the struct when a client update releases it', async () => {
-    const n = await node();
-    const writer = await join(n);
-    const early = await join(n);
-    const a = author(1);
-    const d = a.type('ab');
-    const p = a.type('cd'); // waits for `d`
-    await writer.ack(writer.update(p));
-    await received(early, p);
+    const { n, writer, early, d } = await holdingOne();
     const late = await join(n);
     await writer.ack(writer.update(d));
     await markers()((u) => writer.ack(writer.update(u)), early, late);
@@ -119,14 +128,7 @@ describe('a session that joined while the room held a struct', () => {
 
 describe('a room whose sessions all joined before it held anything', () => {
   it('relays an update that releases a held struct as it came (every session got the struct when it arrived)', async () => {
-    const n = await node();
-    const writer = await join(n);
-    const early = await join(n);
-    const a = author(1);
-    const d = a.type('ab');
-    const p = a.type('cd'); // waits for `d`
-    await writer.ack(writer.update(p));
-    await received(early, p);
+    const { writer, early, d } = await holdingOne();
     await writer.ack(writer.update(d));
     const mark = await markers()((u) => writer.ack(writer.update(u)), early);
     // `d` reached the other session byte for byte (no merged frame), and the sender got neither.
@@ -136,14 +138,7 @@ describe('a room whose sessions all joined before it held anything', () => {
   });
 
   it('relays releases with what they release again after a late join, until the room holds nothing', async () => {
-    const n = await node();
-    const writer = await join(n);
-    const early = await join(n);
-    const a = author(1);
-    const d = a.type('ab');
-    const p = a.type('cd'); // waits for `d`
-    await writer.ack(writer.update(p));
-    await received(early, p);
+    const { n, writer, early, a, d } = await holdingOne();
     const late = await join(n); // joins while `p` is held
     await writer.ack(writer.update(d));
     await markers()((u) => writer.ack(writer.update(u)), early, late);
