@@ -14,7 +14,7 @@ import { encodeGroups, encodeUpdate } from '../format/update-codec.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import type { Container, DocCore } from './container.js';
-import { exportContent, recordsSince, refOf, structRecord } from './encode.js';
+import { cachedRef, exportContent, recordsSince, structRecord } from './encode.js';
 import { MarkOp } from './marks.js';
 import type { CounterOp, MapEntry } from './structs.js';
 import type { Transaction } from './transaction.js';
@@ -41,12 +41,7 @@ export function transactionGroups(
   const groupIn = (table: Map<Container, Group>, c: Container, kind: Group['kind']): Group => {
     let g = table.get(c);
     if (g === undefined) {
-      let ref = refs.get(c);
-      if (ref === undefined) {
-        ref = refOf(doc, c);
-        refs.set(c, ref);
-      }
-      g = { ref, kind, records: [] };
+      g = { ref: cachedRef(doc, refs, c), kind, records: [] };
       if (kind === 'text' || kind === 'list') {
         const cols = new SeqColumns();
         cols.ids = ids;

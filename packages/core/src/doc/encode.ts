@@ -65,7 +65,7 @@ export function seqRecord(doc: DocCore, it: Item, ref: ParentRef, from: number):
 }
 
 /** The parent ref of container `c`, built once per encoding (kept in `refs`). */
-function cachedRef(doc: DocCore, refs: Map<Container, ParentRef>, c: Container): ParentRef {
+export function cachedRef(doc: DocCore, refs: Map<Container, ParentRef>, c: Container): ParentRef {
   let r = refs.get(c);
   if (r === undefined) {
     r = refOf(doc, c);
