@@ -134,13 +134,20 @@ describe('trace lookup: the shared folder, then the vendored one', () => {
     ]);
   });
 
-  it('has the three committed traces in the vendored folder', () => {
-    expect(listSharedTraces([vendoredTraceDir()]).map(traceName)).toEqual([
+  it('has the ten committed traces in the vendored folder', () => {
+    const names = [
       'automerge-paper',
+      'clownschool_flat',
+      'friendsforever_flat',
+      'json-crdt-blog-post',
+      'json-crdt-patch',
+      'rustcode',
       'seph-blog1',
+      'sveltecomponent',
       'clownschool',
-    ]);
-    for (const name of ['automerge-paper', 'seph-blog1', 'clownschool'])
-      expect(listSharedTraces().map(traceName)).toContain(name);
+      'friendsforever',
+    ];
+    expect(listSharedTraces([vendoredTraceDir()]).map(traceName)).toEqual(names);
+    for (const name of names) expect(listSharedTraces().map(traceName)).toContain(name);
   });
 });
