@@ -17,7 +17,13 @@ class AutomergeReplica implements PeerReplica {
 
   applyTxn(patches: readonly TracePatch[]): void {
     this.doc = A.change(this.doc, (d) => {
-      for (const [pos, del, ins] of patches) A.splice(d, ['text'], pos, del, ins);
+      for (let k = 0; k < patches.length; k++) {
+        const p = patches[k] as TracePatch;
+        const pos = p[0];
+        const del = p[1];
+        const ins = p[2];
+        A.splice(d, ['text'], pos, del, ins);
+      }
     });
   }
 

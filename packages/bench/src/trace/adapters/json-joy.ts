@@ -26,7 +26,11 @@ class JsonJoyReplica implements PeerReplica {
   applyTxn(patches: readonly TracePatch[]): void {
     const { str } = this;
     this.model.api.transaction(() => {
-      for (const [pos, del, ins] of patches) {
+      for (let k = 0; k < patches.length; k++) {
+        const p = patches[k] as TracePatch;
+        const pos = p[0];
+        const del = p[1];
+        const ins = p[2];
         if (del > 0) str.del(pos, del);
         if (ins !== '') str.ins(pos, ins);
       }
@@ -37,7 +41,11 @@ class JsonJoyReplica implements PeerReplica {
   applyLocal(patches: readonly TracePatch[]): Uint8Array {
     const { str } = this;
     this.model.api.transaction(() => {
-      for (const [pos, del, ins] of patches) {
+      for (let k = 0; k < patches.length; k++) {
+        const p = patches[k] as TracePatch;
+        const pos = p[0];
+        const del = p[1];
+        const ins = p[2];
         if (del > 0) str.del(pos, del);
         if (ins !== '') str.ins(pos, ins);
       }

@@ -15,7 +15,12 @@ export const competitorLibs: readonly TraceLib[] = ['yjs', 'automerge', 'json-jo
 
 /** One document holding one text, as a library under test sees it. */
 export interface TextReplica {
-  /** Applies the patches of one trace transaction as ONE library transaction (as a user types). */
+  /**
+   * Applies the patches of one trace transaction as ONE library transaction (as a user types).
+   * Every adapter reads a patch's fields by index in a counted loop: a `for…of` or a destructuring
+   * pattern runs the iterator protocol until the replay's code is optimized, which a short trace
+   * would time as the library's.
+   */
   applyTxn(patches: readonly TracePatch[]): void;
   /** The whole text. */
   text(): string;

@@ -16,7 +16,11 @@ class YjsReplica implements PeerReplica {
   applyTxn(patches: readonly TracePatch[]): void {
     const t = this.ytext;
     this.doc.transact(() => {
-      for (const [pos, del, ins] of patches) {
+      for (let k = 0; k < patches.length; k++) {
+        const p = patches[k] as TracePatch;
+        const pos = p[0];
+        const del = p[1];
+        const ins = p[2];
         if (del > 0) t.delete(pos, del);
         if (ins !== '') t.insert(pos, ins);
       }
