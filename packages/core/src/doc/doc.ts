@@ -391,21 +391,32 @@ export class Doc {
       return;
     }
     let failure: { error: unknown } | null = null;
-    const guard = (fn: () => void): void => {
-      try {
-        fn();
-      } catch (error) {
-        if (failure === null) failure = { error };
-      }
-    };
     if (this.dirtyContainers.length > 0) {
+      const guard = (fn: () => void): void => {
+        try {
+          fn();
+        } catch (error) {
+          if (failure === null) failure = { error };
+        }
+      };
       const dirty = this.dirtyContainers;
       this.dirtyContainers = [];
       deliverEvents(dirty, t, guard);
     }
     if (changed && this.updateListeners.length > 0) {
       const bytes = t.verbatim !== null ? t.verbatim.slice() : encodeTransaction(this, t);
-      for (const fn of this.updateListeners.slice()) guard(() => fn(bytes, t.origin));
+      // A copy of the list (a listener may add or remove listeners), but none for a lone
+      // listener (a provider's): it is called either way. No closure per listener.
+      const listeners =
+        this.updateListeners.length === 1 ? this.updateListeners : this.updateListeners.slice();
+      for (let k = 0; k < listeners.length; k++) {
+        try {
+          (listeners[k] as UpdateListener)(bytes, t.origin);
+        } catch (error) {
+          if (failure === null) failure = { error };
+        }
+        if (listeners === this.updateListeners) break;
+      }
     }
     parkTransaction(t);
     if (failure !== null) throw (failure as { error: unknown }).error;

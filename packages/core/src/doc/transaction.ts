@@ -72,6 +72,11 @@ export class Transaction {
     return this.more?.get(client) ?? undefined;
   }
 
+  /** True when the transaction integrated structs of another client (applied an update). */
+  get touchedOthers(): boolean {
+    return this.firstOther >= 0;
+  }
+
   /** Every other client index the transaction touched, with its next clock before it. */
   others(): [number, number][] {
     const out: [number, number][] = [];

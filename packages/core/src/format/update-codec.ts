@@ -33,6 +33,7 @@
 import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
+import { ClientNumbering } from './client-numbering.js';
 import { type Group, MAX_CLOCK, readGroup } from './group-codec.js';
 import { swapPackedCount, swapTextPacking, writeGroup } from './group-writer.js';
 import type { ContainerKind } from './kinds.js';
@@ -73,25 +74,6 @@ function groupKind(r: UpdateRecord): ContainerKind | 'gc' | 'marks' {
   if (r.t === 1) return 'map';
   if (r.t === 2) return 'counter';
   return r.parent.kind === 'list' ? 'list' : 'text';
-}
-
-/**
- * A table numbering replica ids in the order they are first met: `ci(id)` is the index an
- * update writes for `id`, `clients` the ids in index order.
- */
-function clientTable(): { clients: number[]; ci: (id: number) => number } {
-  const clientIdx = new Map<number, number>();
-  const clients: number[] = [];
-  const ci = (id: number): number => {
-    let i = clientIdx.get(id);
-    if (i === undefined) {
-      i = clients.length;
-      clients.push(id);
-      clientIdx.set(id, i);
-    }
-    return i;
-  };
-  return { clients, ci };
 }
 
 /**
@@ -137,7 +119,11 @@ export function encodeUpdate(update: DecodedUpdate, options?: { packText?: boole
  * `Uint8Array` above 64 bytes is an off-heap allocation that cost more than writing a keystroke's
  * whole update. `null` while in use (a value's getter that encodes an update gets fresh ones).
  */
-let scratch: { body: Encoder; head: Encoder } | null = { body: new Encoder(4096), head: new Encoder(256) };
+let scratch: { body: Encoder; head: Encoder; table: ClientNumbering } | null = {
+  body: new Encoder(4096),
+  head: new Encoder(256),
+  table: new ClientNumbering(),
+};
 
 /** Scratch encoders that grew past this many bytes are dropped after use rather than kept. */
 const SCRATCH_KEEP = 1 << 20;
@@ -156,28 +142,41 @@ export function encodeGroups(
 ): Uint8Array {
   const mine = scratch;
   if (mine === null)
-    return writeUpdate(new Encoder(256), new Encoder(64), groups, deletes, snapshot, packText);
+    return writeUpdate(
+      new Encoder(256),
+      new Encoder(64),
+      new ClientNumbering(),
+      groups,
+      deletes,
+      snapshot,
+      packText,
+    );
   scratch = null;
   try {
-    return writeUpdate(mine.body, mine.head, groups, deletes, snapshot, packText);
+    return writeUpdate(mine.body, mine.head, mine.table, groups, deletes, snapshot, packText);
   } finally {
     const big = mine.body.length > SCRATCH_KEEP;
     mine.body.reset();
     mine.head.reset();
-    scratch = big ? { body: new Encoder(4096), head: mine.head } : mine;
+    mine.table.reset();
+    scratch = big ? { body: new Encoder(4096), head: mine.head, table: mine.table } : mine;
   }
 }
 
-/** Write an update with `body` and `head` (both empty) and return it as one new array. */
+/**
+ * Write an update with `body` and `head` (both empty) and the client table `table` (empty), and
+ * return it as one new array.
+ */
 function writeUpdate(
   body: Encoder,
   head: Encoder,
+  table: ClientNumbering,
   groups: readonly Group[],
   deletes: ReadonlyMap<number, number[]>,
   snapshot: boolean,
   packText: boolean,
 ): Uint8Array {
-  const { clients, ci } = clientTable();
+  const ci = table.ci;
   body.writeVarUint(groups.length);
   const outer = swapPackedCount(0);
   const outerPacking = swapTextPacking(packText);
@@ -195,8 +194,8 @@ function writeUpdate(
     swapTextPacking(outerPacking);
   }
   body.writeVarUint(deletes.size);
-  for (const [client, unsorted] of deletes) {
-    const ranges = normalizeRanges(unsorted);
+  for (const client of deletes.keys()) {
+    const ranges = normalizeRanges(deletes.get(client) as number[]);
     body.writeVarUint(ci(client));
     body.writeVarUint(ranges.length / 2);
     let end = 0;
@@ -209,9 +208,11 @@ function writeUpdate(
     }
   }
   head.writeU8(marks ? MARKS_VERSION : packed > 0 ? PACKED_TEXT_VERSION : PLAIN_UPDATE_VERSION);
-  head.writeU8((snapshot ? 1 : 0) | (groups.some((g) => g.skipsMarks === true) ? F_SKIPS_MARKS : 0));
-  head.writeVarUint(clients.length);
-  for (const c of clients) head.writeVarUint(c);
+  let skips = false;
+  for (let k = 0; k < groups.length; k++) if ((groups[k] as Group).skipsMarks === true) skips = true;
+  head.writeU8((snapshot ? 1 : 0) | (skips ? F_SKIPS_MARKS : 0));
+  head.writeVarUint(table.size);
+  for (let i = 0; i < table.size; i++) head.writeVarUint(table.idAt(i));
   const out = new Uint8Array(head.length + body.length);
   head.copyTo(out, 0);
   body.copyTo(out, head.length);
@@ -295,8 +296,10 @@ function resolvePositions(records: readonly UpdateRecord[], pending: readonly Pe
   }
 }
 
-/** Sort `[start, len, ...]` ranges and merge overlapping or touching ones. */
+/** Sort `[start, len, ...]` ranges and merge overlapping or touching ones (one range: `ranges` itself). */
 export function normalizeRanges(ranges: number[]): number[] {
+  // One range (a keystroke's deletion) is already normal.
+  if (ranges.length === 2) return ranges;
   const pairs: [number, number][] = [];
   for (let i = 0; i < ranges.length; i += 2) pairs.push([ranges[i] as number, ranges[i + 1] as number]);
   pairs.sort((a, b) => a[0] - b[0]);
