@@ -22,6 +22,7 @@ import { docJSON } from './root-json.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
 import { openTransaction, parkTransaction, type Transaction } from './transaction.js';
+import { UpdateListeners } from './update-listeners.js';
 
 /**
  * A replicated JSON document. Changes made on one replica reach others as binary updates
@@ -46,7 +47,7 @@ export class Doc {
    */
   keystrokeText: Container | null = null;
   private txn: Transaction | null = null;
-  private readonly updateListeners: UpdateListener[] = [];
+  private readonly updateListeners = new UpdateListeners();
   private dirtyContainers: Container[] = [];
   /** Number of observers of any container (0 lets edits skip event bookkeeping). @internal */
   observerCount = 0;
@@ -386,7 +387,7 @@ export class Doc {
     const changed = t.changed(this.stateOf);
     if (changed) this.changes++;
     // Nothing to deliver (an applied update nobody listens to): no closure to make.
-    if (this.dirtyContainers.length === 0 && this.updateListeners.length === 0) {
+    if (this.dirtyContainers.length === 0 && this.updateListeners.size === 0) {
       parkTransaction(t);
       return;
     }
@@ -403,20 +404,10 @@ export class Doc {
       this.dirtyContainers = [];
       deliverEvents(dirty, t, guard);
     }
-    if (changed && this.updateListeners.length > 0) {
+    if (changed && this.updateListeners.size > 0) {
       const bytes = t.verbatim !== null ? t.verbatim.slice() : encodeTransaction(this, t);
-      // A copy of the list (a listener may add or remove listeners), but none for a lone
-      // listener (a provider's): it is called either way. No closure per listener.
-      const listeners =
-        this.updateListeners.length === 1 ? this.updateListeners : this.updateListeners.slice();
-      for (let k = 0; k < listeners.length; k++) {
-        try {
-          (listeners[k] as UpdateListener)(bytes, t.origin);
-        } catch (error) {
-          if (failure === null) failure = { error };
-        }
-        if (listeners === this.updateListeners) break;
-      }
+      const failed = this.updateListeners.notify(bytes, t.origin);
+      if (failure === null) failure = failed;
     }
     parkTransaction(t);
     if (failure !== null) throw (failure as { error: unknown }).error;
@@ -425,14 +416,13 @@ export class Doc {
   /** Listen to the binary update of every transaction. */
   on(event: 'update', fn: UpdateListener): void {
     if (event !== 'update') throw new AccordError('invalid-argument', `unknown event ${String(event)}`);
-    this.updateListeners.push(fn);
+    this.updateListeners.add(fn);
   }
 
   /** Stop listening. */
   off(event: 'update', fn: UpdateListener): void {
     if (event !== 'update') return;
-    const i = this.updateListeners.indexOf(fn);
-    if (i >= 0) this.updateListeners.splice(i, 1);
+    this.updateListeners.remove(fn);
   }
 }
 
