@@ -7,7 +7,7 @@
  * must be equal, bit for bit, for local transactions (text, list, map, counter, marks, nested
  * containers, deletions) and for remote updates applied.
  */
-import { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector, type List, type Text } from '@accord/core';
+import { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector, type List, Text } from '@accord/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { columnsFrom, ownRunsPath } from '../../src/doc/encode-transaction.js';
@@ -76,8 +76,14 @@ function edit(doc: Doc, kind: number, r: number): void {
     case 7:
       doc.getCounter('c').increment(1 + (r % 4));
       break;
+    case 9: {
+      // Typing into a nested text that exists (a parent reference by holder id, not by name).
+      const nested = doc.getMap('m').get(`n${r % 3}`);
+      if (nested instanceof Text) nested.insert(r % (nested.length + 1), String.fromCharCode(97 + (r % 26)));
+      break;
+    }
     default: {
-      // A nested text in the list, typed into.
+      // A nested text in the map, typed into.
       const nested = doc.getMap('m').setContainer(`n${r % 3}`, 'text') as Text;
       nested.insert(0, `x${r}`);
     }
@@ -145,13 +151,16 @@ describe('a transaction written as columns, as records and from its own runs (pr
   });
 
   it('gives the same update for typing: keystrokes, backspaces and replacements in a text or a list', () => {
-    // Kinds 0-2 edit the text, 4-5 the list: short transactions (a keystroke) up to ones with
-    // more runs than the own-runs path takes, each touching one sequence.
+    // Kinds 0-2 edit the text, 4-5 the list, 9 a nested text (8 makes one): short transactions
+    // (a keystroke) up to ones with more runs than the own-runs path takes, each touching one
+    // sequence.
     const step = (kinds: readonly number[]) =>
       fc.record({ kind: fc.constantFrom(...kinds), r: fc.nat(10_000) });
     const txn = fc.oneof(
       fc.array(step([0, 1, 2]), { minLength: 1, maxLength: 3 }),
       fc.array(step([4, 5]), { minLength: 1, maxLength: 3 }),
+      fc.array(step([9]), { minLength: 1, maxLength: 3 }),
+      fc.array(step([8]), { minLength: 1, maxLength: 1 }),
       fc.array(step([0, 1, 2]), { minLength: 20, maxLength: 60 }),
     );
     const written = ownRunsPath.written;
