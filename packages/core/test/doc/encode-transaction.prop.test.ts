@@ -151,7 +151,7 @@ describe('a transaction written as columns, as records and from its own runs (pr
   });
 
   it('gives the same update for typing: keystrokes, backspaces and replacements in a text or a list', () => {
-    // Kinds 0-2 edit the text, 4-5 the list, 9 a nested text (8 makes one): short transactions
+    // Kinds 0-2 edit the text (3 formats it), 4-5 the list, 9 a nested text (8 makes one): short transactions
     // (a keystroke) up to ones with more runs than the own-runs path takes, each touching one
     // sequence.
     const step = (kinds: readonly number[]) =>
@@ -161,6 +161,7 @@ describe('a transaction written as columns, as records and from its own runs (pr
       fc.array(step([4, 5]), { minLength: 1, maxLength: 3 }),
       fc.array(step([9]), { minLength: 1, maxLength: 3 }),
       fc.array(step([8]), { minLength: 1, maxLength: 1 }),
+      fc.array(step([3]), { minLength: 1, maxLength: 1 }),
       fc.array(step([0, 1, 2]), { minLength: 20, maxLength: 60 }),
     );
     const written = ownRunsPath.written;
