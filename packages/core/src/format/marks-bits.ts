@@ -1,5 +1,5 @@
 /**
- * What the two column layouts of marks groups share (`marks-codec.ts`, `marks-shapes.ts`): the
+ * What the two column layouts of marks groups share (`marks-fields.ts`, `marks-shapes.ts`): the
  * bits of a mark's info byte, the id modes and the shared prefix of a key named for the first
  * time. The meaning of each bit is described in `marks-codec.ts`.
  */
