@@ -22,13 +22,13 @@ export { ProviderDestroyedError, ProviderError, type ProviderErrorCode } from '.
 export { LOCAL_COPY, type LocalCopyKind, type LocalCopyOrigin, localCopyKind } from './origins.js';
 export { PersistenceError, type PersistenceErrorCode } from './persistence/errors.js';
 export type { KeyRanges } from './persistence/idb.js';
+export { IndexeddbPersistence } from './persistence/indexeddb-persistence.js';
 export {
-  IndexeddbPersistence,
   type IndexeddbPersistenceOptions,
   PERSISTENCE_DEFAULTS,
   type PersistenceEvents,
   type PersistenceStatus,
-} from './persistence/indexeddb-persistence.js';
+} from './persistence/persistence-options.js';
 export type { PresenceInput } from './presence.js';
 export {
   type ClusterInfo,

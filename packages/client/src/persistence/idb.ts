@@ -41,6 +41,18 @@ export function committed(tx: IDBTransaction): Promise<void> {
 }
 
 /**
+ * Ask `tx` to commit once its requests are done (`commit()` is missing in older browsers).
+ * @internal
+ */
+export function commitNow(tx: IDBTransaction): void {
+  try {
+    (tx as { commit?: () => void }).commit?.();
+  } catch {
+    // already committing or finished: nothing to ask
+  }
+}
+
+/**
  * Open (creating on first use) the database of `name` and check its schema.
  * @throws {PersistenceError} (as a rejection) `unavailable` when IndexedDB refuses (`quota-exceeded`
  * when creating it overflows the quota), `unsupported-schema` for a database of a later
@@ -101,6 +113,18 @@ export interface KeyRanges {
 export function hostKeyRanges(): KeyRanges | undefined {
   try {
     return (globalThis as { IDBKeyRange?: KeyRanges }).IDBKeyRange ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The host's `indexedDB`; some browsers throw on mere access when storage is blocked.
+ * @internal
+ */
+export function hostIndexedDB(): IDBFactory | undefined {
+  try {
+    return (globalThis as { indexedDB?: IDBFactory }).indexedDB ?? undefined;
   } catch {
     return undefined;
   }

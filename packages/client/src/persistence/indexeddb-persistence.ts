@@ -8,9 +8,11 @@ import { LOCAL_COPY, type LocalCopyKind, localCopyKind } from '../origins.js';
 import { type Scheduler, systemScheduler, TimerSlot } from '../scheduler.js';
 import { isQuotaError, PersistenceError } from './errors.js';
 import {
+  commitNow,
   committed,
   databaseName,
   describe,
+  hostIndexedDB,
   hostKeyRanges,
   type KeyRanges,
   META,
@@ -23,36 +25,12 @@ import {
   UPDATES,
   WRITTEN_SINCE_SNAPSHOT,
 } from './idb.js';
-
-/** Options of {@link IndexeddbPersistence}. */
-export interface IndexeddbPersistenceOptions {
-  /** The IndexedDB factory (default `globalThis.indexedDB`; tests pass `fake-indexeddb`). */
-  readonly indexedDB?: IDBFactory | undefined;
-  /** Key ranges (default `globalThis.IDBKeyRange`; pass fake-indexeddb's with its factory). */
-  readonly IDBKeyRange?: KeyRanges | undefined;
-  /** Clock and timers of the background compaction (default: the host's). */
-  readonly scheduler?: Scheduler | undefined;
-  /** Compact once this many updates were stored since the last compaction (default 500). */
-  readonly compactEvery?: number | undefined;
-  /** Compact once no update was stored for this long, in ms (default 2 000). */
-  readonly compactIdleMs?: number | undefined;
-}
-
-/** Where the store stands: `loading`, `ready` (loaded, storing), `unavailable` (network-only), `destroyed`. */
-export type PersistenceStatus = 'loading' | 'ready' | 'unavailable' | 'destroyed';
-
-/** Events of {@link IndexeddbPersistence}. */
-export type PersistenceEvents = {
-  /** The stored state was applied to the document (or there was none, or the store failed). */
-  synced: () => void;
-  /** Something went wrong; `error.fatal` says whether the store was given up (network-only). */
-  error: (error: PersistenceError) => void;
-  /** A compaction wrote one snapshot of `bytes` bytes, folding in the `records` stored since the last read. */
-  compacted: (info: { readonly records: number; readonly bytes: number }) => void;
-};
-
-/** Defaults of {@link IndexeddbPersistenceOptions}. */
-export const PERSISTENCE_DEFAULTS = Object.freeze({ compactEvery: 500, compactIdleMs: 2_000 });
+import {
+  type IndexeddbPersistenceOptions,
+  PERSISTENCE_DEFAULTS,
+  type PersistenceEvents,
+  type PersistenceStatus,
+} from './persistence-options.js';
 
 /**
  * Stores every update `doc` sees (local edits, the relay's, other tabs' are stored by their own
@@ -396,24 +374,6 @@ export class IndexeddbPersistence extends Emitter<PersistenceEvents> {
     }
     this.db = null;
     this.emit('error', error);
-  }
-}
-
-/** The host's `indexedDB`; some browsers throw on mere access when storage is blocked. */
-function hostIndexedDB(): IDBFactory | undefined {
-  try {
-    return (globalThis as { indexedDB?: IDBFactory }).indexedDB ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Ask `tx` to commit once its requests are done (`commit()` is missing in older browsers). */
-function commitNow(tx: IDBTransaction): void {
-  try {
-    (tx as { commit?: () => void }).commit?.();
-  } catch {
-    // already committing or finished: nothing to ask
   }
 }
 
