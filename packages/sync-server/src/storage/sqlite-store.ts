@@ -13,7 +13,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DEFAULT_FOLD_ROWS, LOG_SQL, MIGRATE_ONE_TABLE_SQL, SCHEMA_SQL } from './log-schema.js';
+import { DEFAULT_FOLD_ROWS, MIGRATE_ONE_TABLE_SQL, SCHEMA_SQL } from './log-schema.js';
+import { prepareStoreStatements, type StoreStatements } from './store-statements.js';
 
 /** `full`: fsync on every commit (survives power loss). `normal`: fsync at checkpoints (survives a killed process only). */
 export type SyncMode = 'full' | 'normal';
@@ -80,7 +81,7 @@ export class SqliteStore {
   readonly sync: SyncMode;
   private readonly db: Database.Database;
   private closed = false;
-  private readonly stmts: ReturnType<typeof prepare>;
+  private readonly stmts: StoreStatements;
   private readonly appendTx: (entries: readonly AppendEntry[]) => number[];
   private readonly compactTx: (docId: string, snapshot: Uint8Array, upTo: number) => void;
   private readonly foldTx: () => void;
@@ -114,7 +115,7 @@ export class SqliteStore {
         if (oneTable.get() !== undefined) this.db.exec(MIGRATE_ONE_TABLE_SQL);
       })
       .immediate();
-    this.stmts = prepare(this.db);
+    this.stmts = prepareStoreStatements(this.db);
     const s = this.stmts;
     // Write transactions take the write lock first (BEGIN IMMEDIATE, waiting under busy_timeout):
     // a deferred one that reads first is refused at once when the commit worker committed since.
@@ -361,45 +362,4 @@ export class SqliteStore {
       this.db.close();
     }
   }
-}
-
-/** Prepares the store's statements: the shared log statements plus the reads only this connection runs. */
-function prepare(db: Database.Database) {
-  const shared = Object.fromEntries(Object.entries(LOG_SQL).map(([k, sql]) => [k, db.prepare(sql)])) as {
-    [K in keyof typeof LOG_SQL]: Database.Statement;
-  };
-  return {
-    ...shared,
-    // Staged positions are all greater than folded ones, so the union in this order is the log.
-    getUpdates: db.prepare(
-      'SELECT seq, data FROM doc_updates WHERE doc = ? UNION ALL SELECT seq, data FROM staged_updates WHERE doc = ? ORDER BY seq',
-    ),
-    countUpdates: db.prepare(
-      'SELECT (SELECT COUNT(*) FROM doc_updates WHERE doc = ?) + (SELECT COUNT(*) FROM staged_updates WHERE doc = ?) AS n',
-    ),
-    lastSeq: db.prepare(
-      'SELECT COALESCE((SELECT MAX(seq) FROM staged_updates WHERE doc = ?), (SELECT MAX(seq) FROM doc_updates WHERE doc = ?)) AS seq',
-    ),
-    getSnapshot: db.prepare('SELECT data, upto FROM snapshots WHERE doc = ?'),
-    listDocs: db.prepare(
-      'SELECT doc FROM snapshots UNION SELECT doc FROM doc_updates UNION SELECT doc FROM staged_updates',
-    ),
-    snapshotDocsAfter: db.prepare('SELECT doc FROM snapshots WHERE doc > ? ORDER BY doc LIMIT ?'),
-    foldedDocsAfter: db.prepare('SELECT DISTINCT doc FROM doc_updates WHERE doc > ? ORDER BY doc LIMIT ?'),
-    stagedDocsAfter: db.prepare('SELECT DISTINCT doc FROM staged_updates WHERE doc > ? ORDER BY doc LIMIT ?'),
-    putVersion: db.prepare(
-      'INSERT OR REPLACE INTO versions (doc, term, seq, at, state_vector, data) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    pruneVersions: db.prepare(
-      'DELETE FROM versions WHERE doc = ? AND (term, seq) NOT IN (SELECT term, seq FROM versions WHERE doc = ? ORDER BY term DESC, seq DESC LIMIT ?)',
-    ),
-    listVersions: db.prepare(
-      'SELECT term, seq, at, length(data) AS size, state_vector FROM versions WHERE doc = ? ORDER BY term, seq',
-    ),
-    getVersion: db.prepare('SELECT at, data FROM versions WHERE doc = ? AND term = ? AND seq = ?'),
-    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
-    setMeta: db.prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    ),
-  };
 }
