@@ -14,11 +14,9 @@ import {
   checkSurvivorWrites,
   computeHarvest,
   computeYield,
-  downAt,
   failoverTimes,
   faultWindows,
   sidesAt,
-  type WriteGap,
   writeGapDetails,
 } from './checkers.js';
 import { ClusterHarness } from './cluster-harness.js';
@@ -35,7 +33,10 @@ import {
   type SessionProbe,
   type SessionViolations,
 } from './sessions.js';
+import { explainGap, SLOW_GAP_MS, type SlowWriteGap } from './slow-write-gaps.js';
 import { ANSWER_MS, ChaosWriter, readFresh } from './writers.js';
+
+export { SLOW_GAP_MS, type SlowWriteGap } from './slow-write-gaps.js';
 
 /** Options of {@link runSchedule}. */
 export interface RunOptions {
@@ -101,45 +102,6 @@ export interface ScheduleResult {
 const REGISTER_CLIENTS = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-/** Write gaps longer than this are explained in `slowWriteGaps`. */
-export const SLOW_GAP_MS = 700;
-
-/** A slow write gap with its context: other faults in force, and what the client's provider did. */
-export interface SlowWriteGap extends WriteGap {
-  /** Other nodes killed or paused when the kill happened. */
-  alsoDown: number[];
-  /** The partition's sides at the kill (one side: none). */
-  sides: number[][];
-  /** Faults and the client's provider events from the kill to the ack, `+ms what`. */
-  trace: string[];
-}
-
-function explainGap(
-  g: WriteGap,
-  faults: readonly FaultEvent[],
-  ids: readonly number[],
-  writers: readonly ChaosWriter[],
-  urlOf: (id: number) => string,
-): SlowWriteGap {
-  const portOf = new Map(ids.map((id) => [urlOf(id).replace(/^.*:(\d+).*$/, ':$1'), `n${id}`]));
-  const named = (what: string) => what.replace(/:\d+/g, (p) => portOf.get(p) ?? p);
-  const entries: { at: number; what: string }[] = [];
-  for (const f of faults)
-    if (f.at >= g.at && f.at <= g.ackAt)
-      entries.push({ at: f.at, what: `fault ${f.fault} ${f.nodes.join(',')}` });
-  const log = writers.find((w) => w.name === g.client)?.log ?? [];
-  for (const e of log)
-    if (e.at >= g.at - 20 && e.at <= g.ackAt) entries.push({ at: e.at, what: named(e.what) });
-  entries.push({ at: g.ackAt, what: `ack n${g.ackNode}` });
-  entries.sort((a, b) => a.at - b.at);
-  return {
-    ...g,
-    alsoDown: [...downAt(faults, g.at - 1)].filter((n) => !g.killed.includes(n)),
-    sides: sidesAt(faults, ids, g.at),
-    trace: entries.slice(0, 40).map((e) => `+${e.at - g.at} ${e.what}`),
-  };
-}
 
 async function until<T>(fn: () => Promise<T | null>, ms: number, everyMs = 25): Promise<T | null> {
   const end = Date.now() + ms;
