@@ -29,9 +29,12 @@ const added: Struct[] = [];
 /** True while an update is written here: a value's getter that encodes one takes the record path. */
 let busy = false;
 
-/** Collects a struct into {@link added} (a module function: no closure per update). */
+/**
+ * Collects a struct into {@link added} (a module function: no closure per update), up to one past
+ * {@link MAX_RUNS}: a transaction with more takes the other paths, however many it has.
+ */
 function gather(s: Struct): void {
-  added.push(s);
+  if (added.length <= MAX_RUNS) added.push(s);
 }
 
 /** The one group written, reused (its fields are set for each update). */
