@@ -73,13 +73,7 @@ describe('a session that joined while the room held a struct', () => {
   });
 
   it('gets the struct when its own update releases it (the relay sends the release to the sender too)', async () => {
-    const n = await node();
-    const writer = await join(n);
-    const early = await join(n);
-    const a = author(7);
-    const d = a.type('ab');
-    const p = a.type('cd');
-    await writer.ack(writer.update(p));
+    const { n, writer, early, d } = await holdingOne();
     const late = await join(n);
     await late.ack(late.update(d));
     // The sender receives the release (its own update with what it released), the others too.
