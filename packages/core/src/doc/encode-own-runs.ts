@@ -14,7 +14,7 @@ import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import type { Struct } from '../store/struct-store.js';
 import type { Container, DocCore } from './container.js';
-import { exportContent, refOf } from './encode.js';
+import { pushRun, refOf } from './encode.js';
 import type { Transaction } from './transaction.js';
 
 /** Most runs a transaction may have added to take this path (a keystroke adds one). */
@@ -69,18 +69,7 @@ export function encodeOwnRuns(
       const of = Sequence.of(s);
       if (seq === null) seq = of;
       else if (of !== seq) return null;
-      const at = Math.max(from, s.clock);
-      const off = at - s.clock;
-      columns.push(
-        0,
-        at,
-        s.len - off,
-        off > 0 ? 0 : s.olClient,
-        off > 0 ? at - 1 : s.olClock,
-        s.orClient,
-        s.orClock,
-        exportContent(s, off),
-      );
+      pushRun(columns, s, Math.max(from, s.clock));
     }
     const dels = deletes ?? NO_DELETES;
     if (seq === null) return encodeGroups([], dels, false, false);

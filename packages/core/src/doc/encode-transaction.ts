@@ -1,11 +1,13 @@
 /**
- * The update of one transaction, which `Doc` emits as its `'update'` event. A small one (a
- * keystroke's) is built as records (`encode.ts`) and grouped by `encodeUpdate`. A large one (a
- * paste, a generated edit, a whole remote session replayed) is written straight from the
- * document's structs: the runs of each text and list as columns (`SeqColumns`, local client
- * indexes), the other structs as records. Both give the same bytes: the same groups in the same
- * order (first met; clients in the order given, each client's structs by clock), the same records
- * in each. The large path builds no record object per run and copies no records into columns.
+ * The update of one transaction, which `Doc` emits as its `'update'` event, written one of three
+ * ways that give the same bytes. A local edit that added only runs of this replica in one text or
+ * list (a keystroke) goes straight from those runs into reused columns (`encode-own-runs.ts`).
+ * Otherwise a small transaction is built as records (`encode.ts`) and grouped by `encodeUpdate`,
+ * and a large one (a paste, a generated edit, a whole remote session replayed) is written straight
+ * from the document's structs: the runs of each text and list as columns (`SeqColumns`, local
+ * client indexes), the other structs as records, in the same groups and order (first met; clients
+ * in the order given, each client's structs by clock). The column paths build no record object per
+ * run and copy no records into columns.
  */
 import type { Group } from '../format/group-codec.js';
 import type { ParentRef } from '../format/records.js';
@@ -14,7 +16,7 @@ import { encodeGroups, encodeUpdate } from '../format/update-codec.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import type { Container, DocCore } from './container.js';
-import { cachedRef, exportContent, recordsSince, structRecord } from './encode.js';
+import { cachedRef, pushRun, recordsSince, structRecord } from './encode.js';
 import { encodeOwnRuns } from './encode-own-runs.js';
 import { MarkOp } from './marks.js';
 import type { CounterOp, MapEntry } from './structs.js';
@@ -67,18 +69,7 @@ export function transactionGroups(
           lastCols = groupIn(runs, container, container.kind).columns as SeqColumns;
           lastSeq = seq;
         }
-        const cols = lastCols as SeqColumns;
-        const off = at - s.clock;
-        cols.push(
-          s.client,
-          at,
-          s.len - off,
-          off > 0 ? s.client : s.olClient,
-          off > 0 ? at - 1 : s.olClock,
-          s.orClient,
-          s.orClock,
-          exportContent(s, off),
-        );
+        pushRun(lastCols as SeqColumns, s, at);
         return;
       }
       const r = structRecord(doc, s, at, refs);

@@ -10,6 +10,7 @@ import {
   type ParentRef,
   type UpdateRecord,
 } from '../format/records.js';
+import type { SeqColumns } from '../format/seq-columns.js';
 import { Item, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
 import type { Struct } from '../store/struct-store.js';
@@ -42,6 +43,24 @@ export function exportContent(it: Item, off: number): string | unknown[] | null 
   const out: unknown[] = [];
   for (let k = off; k < c.length; k++) out.push(exportValue(c[k]));
   return out;
+}
+
+/**
+ * Append the run of item `it` from clock `at` on to `cols`, whose client columns hold the
+ * document's client indexes (`SeqColumns.ids`): the run {@link seqRecord} describes, as columns.
+ */
+export function pushRun(cols: SeqColumns, it: Item, at: number): void {
+  const off = at - it.clock;
+  cols.push(
+    it.client,
+    at,
+    it.len - off,
+    off > 0 ? it.client : it.olClient,
+    off > 0 ? at - 1 : it.olClock,
+    it.orClient,
+    it.orClock,
+    exportContent(it, off),
+  );
 }
 
 /** The record of item `it` from clock `from` on, under parent `ref`. */
