@@ -19,39 +19,16 @@ import {
 } from './group-codec.js';
 import { type ContainerKind, KIND_CODES } from './kinds.js';
 import { NONE, type SeqRecord, type UpdateRecord } from './records.js';
+import { RunEdges, scanHops } from './run-edges.js';
 import { SeqColumns } from './seq-columns.js';
 import { writeValue } from './values-codec.js';
 
 /** Largest clock delta written as a same-client reference. */
 const MAX_DELTA = 2 ** 50;
 
-/** Farthest neighbour record an origin reference names by distance (`2 * hops + 1` fits a byte). */
-const MAX_HOPS = 63;
-
-/**
- * How many records back (`dir` -1: a record whose last unit is the origin) or ahead (`dir` 1: a
- * record whose first unit is it) of record `i` the origin is, within {@link MAX_HOPS}; 0 if not.
- */
-function hopsTo(cols: SeqColumns, i: number, dir: 1 | -1, client: number, clock: number): number {
-  const n = cols.length;
-  const clients = cols.client;
-  const clocks = cols.clock;
-  const lens = cols.len;
-  for (let k = 1; k <= MAX_HOPS; k++) {
-    const j = i + dir * k;
-    if (j < 0 || j >= n) return 0;
-    if (
-      clients[j] === client &&
-      (dir === 1 ? clocks[j] : (clocks[j] as number) + (lens[j] as number) - 1) === clock
-    )
-      return k;
-  }
-  return 0;
-}
-
 /**
  * Write an origin reference of record `i`: `2 * zigzag(clock delta)` for a near unit of its own
- * client, else `2 * hops + 1` for a unit at the edge of a record up to {@link MAX_HOPS} away
+ * client, else `2 * hops + 1` for a unit at the edge of a record up to `MAX_HOPS` (63, `run-edges.ts`) away
  * (left origins: the last unit of a record before; right origins: the first unit of one after;
  * format version 2), else `1`, a client index and a clock.
  */
@@ -63,6 +40,7 @@ function writeRef(
   client: number,
   clock: number,
   ci: (id: number) => number,
+  edges: RunEdges | null,
 ): void {
   const d = clock - (cols.clock[i] as number);
   const z = (d >= 0 ? 2 * d : -2 * d - 1) * 2;
@@ -71,7 +49,7 @@ function writeRef(
     enc.writeVarUint(z);
     return;
   }
-  const hops = hopsTo(cols, i, dir, client, clock);
+  const hops = edges === null ? scanHops(cols, i, dir, client, clock) : edges.hops(i, dir, client, clock);
   if (hops > 0) {
     enc.writeVarUint(2 * hops + 1);
     return;
@@ -316,6 +294,8 @@ function writeSeqRuns(
   // text counts as the bytes it takes, not its length).
   const useRuns = runsPay(runs, n, lower + (packed === null ? whole.length : packed.length));
   writeHead(body, g, infos, n, runs, useRuns, clientIndex, packed !== null);
+  // Only a group that can pay for tables gets a finder (see `run-edges.ts`); a keystroke's scans.
+  const edges = n > SMALL_GROUP ? new RunEdges(cols) : null;
   for (let i = 0; i < n; i++) {
     const info = infos[i] as number;
     if (!useRuns) body.writeU8(info);
@@ -331,8 +311,10 @@ function writeSeqRuns(
       body.writeVarUint(ci(client[i] as number));
       body.writeVarUint(clock[i] as number);
     }
-    if (((info >> 4) & 3) === 3) writeRef(body, cols, i, -1, olClient[i] as number, olClock[i] as number, ci);
-    if (((info >> 6) & 3) === 2) writeRef(body, cols, i, 1, orClient[i] as number, orClock[i] as number, ci);
+    if (((info >> 4) & 3) === 3)
+      writeRef(body, cols, i, -1, olClient[i] as number, olClock[i] as number, ci, edges);
+    if (((info >> 6) & 3) === 2)
+      writeRef(body, cols, i, 1, orClient[i] as number, orClock[i] as number, ci, edges);
     const c = contents[i] as string | unknown[] | null;
     if (typeof c === 'string') {
       if (raw[i] === 1) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));

@@ -64,7 +64,7 @@ export class ClientRuns {
     if (solo !== null) return solo.clock <= clock && clock < solo.clock + solo.len ? solo : undefined;
     const chunk = this.chunks[this.chunkIndex(clock)];
     if (chunk === undefined) return undefined;
-    const s = chunk[indexIn(chunk, clock)];
+    const s = chunk[runIndexAt(chunk, clock)];
     if (s !== undefined) this.last = s;
     return s;
   }
@@ -117,7 +117,7 @@ export class ClientRuns {
     const grown = this.grown;
     if (grown === null) this.grown = [chunk];
     else if (grown[grown.length - 1] !== chunk && !grown.includes(chunk)) this.noteGrown(grown, chunk);
-    chunk.splice(indexIn(chunk, left.clock) + 1, 0, right);
+    chunk.splice(runIndexAt(chunk, left.clock) + 1, 0, right);
     if (chunk.length > CHUNK_MAX * 2) {
       chunks.splice(lo + 1, 0, chunk.slice(CHUNK_MAX));
       chunks[lo] = chunk.slice(0, CHUNK_MAX);
@@ -176,7 +176,7 @@ export class ClientRuns {
     }
     const chunks = this.chunks;
     let ci = this.chunkIndex(from);
-    let i = indexIn(chunks[ci] as Struct[], from);
+    let i = runIndexAt(chunks[ci] as Struct[], from);
     for (; ci < chunks.length; ci++, i = 0) {
       const chunk = chunks[ci] as Struct[];
       for (; i < chunk.length; i++) fn(chunk[i] as Struct);
@@ -285,13 +285,27 @@ export class StructStore {
   }
 }
 
-/** Index of the last struct of `chunk` (clock-ordered, non-empty) starting at or before `clock`. */
-function indexIn(chunk: readonly Struct[], clock: number): number {
-  let a = 0;
-  let b = chunk.length - 1;
+/**
+ * Index of the last run of `runs` (in clock order, disjoint, non-empty) starting at or before
+ * `clock` (0 when none does). Runs are at least one unit long, so the one holding `clock` is at
+ * most `clock - first` runs in, and at least as many runs from the end as units remain after it:
+ * runs of one unit each (keystrokes that did not merge, as in concurrent typing) pin it without a
+ * search, and the search only ever spans what the two bounds leave.
+ */
+export function runIndexAt(runs: readonly Struct[], clock: number): number {
+  const n = runs.length;
+  let b = clock - (runs[0] as Struct).clock;
+  if (b <= 0) return 0;
+  if (b >= n) b = n - 1;
+  if ((runs[b] as Struct).clock <= clock) return b;
+  const last = runs[n - 1] as Struct;
+  let a = n - (last.clock + last.len - clock);
+  if (a < 0) a = 0;
+  b--;
+  if (a > b) return b;
   while (a < b) {
     const mid = (a + b + 1) >> 1;
-    if ((chunk[mid] as Struct).clock <= clock) a = mid;
+    if ((runs[mid] as Struct).clock <= clock) a = mid;
     else b = mid - 1;
   }
   return a;

@@ -14,7 +14,7 @@ import { MAX_LOGICAL, MAX_WALL } from '../format/marks-bits.js';
 import { ContainerValue, NONE, type ParentRef, parentKey, type UpdateRecord } from '../format/records.js';
 import { Item } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import type { Struct } from '../store/struct-store.js';
+import { runIndexAt, type Struct } from '../store/struct-store.js';
 
 /** What a planned-or-existing parent resolves to. */
 type ParentInfo = { kind: ContainerKind; obj: Container | null; key: string } | 'dead';
@@ -100,14 +100,7 @@ export class Validator {
     if (ci !== undefined && clock < doc.store.getState(ci)) return doc.store.find(ci, clock);
     const l = this.planned?.get(client);
     if (l === undefined) return undefined;
-    let lo = 0;
-    let hi = l.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((l[mid] as UpdateRecord).clock <= clock) lo = mid;
-      else hi = mid - 1;
-    }
-    const r = l[lo];
+    const r = l[runIndexAt(l, clock)];
     return r !== undefined && r.clock <= clock && clock < r.clock + r.len ? r : undefined;
   }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ClientRuns, type Struct } from '../../src/store/struct-store.js';
+import { ClientRuns, runIndexAt, type Struct } from '../../src/store/struct-store.js';
 
 type Op =
   | { k: 'push'; len: number }
@@ -101,5 +101,37 @@ describe('ClientRuns against a flat array', () => {
     runs.push(b);
     expect(flat(runs)).toEqual([a, b]);
     expect(runs.find(3)).toBe(b);
+  });
+});
+
+describe('runIndexAt', () => {
+  it('finds the last run starting at or before a clock, as a full binary search does, gaps or none', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.integer({ min: 1, max: 4 }), fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 6 }))),
+          {
+            minLength: 1,
+            maxLength: 300,
+          },
+        ),
+        fc.integer({ min: 0, max: 50 }),
+        fc.array(fc.integer({ min: -5, max: 2000 }), { minLength: 1, maxLength: 60 }),
+        (shape, start, clocks) => {
+          const runs: Struct[] = [];
+          let clock = start;
+          for (const [len, gap] of shape) {
+            runs.push({ client: 0, clock, len });
+            clock += len + gap;
+          }
+          for (const c of clocks) {
+            let want = 0;
+            for (let i = 0; i < runs.length; i++) if ((runs[i] as Struct).clock <= c) want = i;
+            expect(runIndexAt(runs, c)).toBe(want);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
