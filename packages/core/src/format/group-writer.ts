@@ -19,7 +19,7 @@ import {
 } from './group-codec.js';
 import { type ContainerKind, KIND_CODES } from './kinds.js';
 import { NONE, type SeqRecord, type UpdateRecord } from './records.js';
-import { RunEdges, scanHops } from './run-edges.js';
+import { edgeHops, RunEdges } from './run-edges.js';
 import { SeqColumns } from './seq-columns.js';
 import { writeValue } from './values-codec.js';
 
@@ -49,7 +49,7 @@ function writeRef(
     enc.writeVarUint(z);
     return;
   }
-  const hops = edges === null ? scanHops(cols, i, dir, client, clock) : edges.hops(i, dir, client, clock);
+  const hops = edgeHops(edges, cols, i, dir, client, clock);
   if (hops > 0) {
     enc.writeVarUint(2 * hops + 1);
     return;

@@ -5,9 +5,9 @@
  * A group whose records follow one another (typing, a snapshot in document order) finds its
  * origins one or two records away, and a scan of the neighbours is the cheapest way. A large
  * transaction of scattered edits (6,000 random insertions) names origins that are rarely that
- * close, and each miss scanned 2 × 63 neighbours: measured, that was two thirds of writing such an
- * update. So after a few scans a large group indexes its records' first and last units once, per
- * replica, and answers each reference with one table read. The answer is the scan's, always: a
+ * close, and each miss scanned 63 neighbours: measured, that was two thirds of writing such an
+ * update. So once its misses have cost a few passes over its records, a large group indexes their
+ * first and last units, per replica, and answers each reference with one table read. The answer is the scan's, always: a
  * replica whose clocks are too sparse for a table, or that holds two records with the same edge
  * unit (no document writes such a group), keeps the scan.
  */
@@ -19,8 +19,12 @@ export const MAX_HOPS = 63;
 /** Groups of at most this many records only scan: a table would cost more than it saves. */
 const INDEX_MIN_RECORDS = 128;
 
-/** Lookups a large group answers by scanning before it builds its tables. */
-const SCANS_BEFORE_INDEX = 16;
+/**
+ * A large group builds its tables once its scans that found nothing (each {@link MAX_HOPS} steps
+ * or fewer) have cost this many passes over its records: a build costs a few. A snapshot in
+ * document order finds most origins a step or two away and rarely pays for tables.
+ */
+const MISSED_PASSES_BEFORE_INDEX = 8;
 
 /** A replica's tables are built only while its clock span is at most this many slots per record (plus {@link SPAN_SLACK}). */
 const SPAN_PER_RECORD = 4;
@@ -59,18 +63,25 @@ export function scanHops(cols: SeqColumns, i: number, dir: 1 | -1, client: numbe
 function buildTables(cols: SeqColumns): Map<number, EdgeTable | null> {
   const n = cols.length;
   const { client, clock, len } = cols;
+  // Consecutive records mostly share a replica: the last one's entry saves a map lookup.
   const spans = new Map<number, { lo: number; hi: number; records: number }>();
+  let lastC = Number.NaN;
+  let span = { lo: 0, hi: 0, records: 0 };
   for (let j = 0; j < n; j++) {
     const c = client[j] as number;
     const lo = clock[j] as number;
     const hi = lo + (len[j] as number);
-    const s = spans.get(c);
-    if (s === undefined) spans.set(c, { lo, hi, records: 1 });
-    else {
-      if (lo < s.lo) s.lo = lo;
-      if (hi > s.hi) s.hi = hi;
-      s.records++;
+    if (c !== lastC) {
+      const s = spans.get(c);
+      if (s === undefined) {
+        span = { lo, hi, records: 0 };
+        spans.set(c, span);
+      } else span = s;
+      lastC = c;
     }
+    if (lo < span.lo) span.lo = lo;
+    if (hi > span.hi) span.hi = hi;
+    span.records++;
   }
   const tables = new Map<number, EdgeTable | null>();
   for (const [c, s] of spans) {
@@ -82,14 +93,20 @@ function buildTables(cols: SeqColumns): Map<number, EdgeTable | null> {
         : null,
     );
   }
+  lastC = Number.NaN;
+  let t: EdgeTable | null | undefined = null;
   for (let j = 0; j < n; j++) {
     const c = client[j] as number;
-    const t = tables.get(c);
+    if (c !== lastC) {
+      t = tables.get(c);
+      lastC = c;
+    }
     if (t === undefined || t === null) continue;
     const first = (clock[j] as number) - t.base;
     const last = first + (len[j] as number) - 1;
     if (t.starts[first] !== 0 || t.ends[last] !== 0) {
       tables.set(c, null);
+      t = null;
       continue;
     }
     t.starts[first] = j + 1;
@@ -99,28 +116,33 @@ function buildTables(cols: SeqColumns): Map<number, EdgeTable | null> {
 }
 
 /**
- * Answers {@link scanHops} for the records of one group being written: by scanning, until a large
- * group has asked often enough to pay for its tables. Not valid once the columns change.
+ * Answers {@link scanHops} for the records of one group being written, from tables once a large
+ * group's misses have cost enough to pay for them (see {@link edgeHops}). Not valid once the
+ * columns change.
  */
 export class RunEdges {
-  private asked = 0;
+  /** Scans that found nothing, while there are no tables. */
+  private missed = 0;
   private tables: Map<number, EdgeTable | null> | null = null;
 
   constructor(private readonly cols: SeqColumns) {}
 
-  /** The same answer as `scanHops(cols, i, dir, client, clock)`. */
-  hops(i: number, dir: 1 | -1, client: number, clock: number): number {
+  /**
+   * The answer from the tables (built now if the misses so far pay for them), or -1 when the
+   * caller is to scan (no tables yet, or none for that replica).
+   */
+  fromTables(i: number, dir: 1 | -1, client: number, clock: number): number {
     let tables = this.tables;
     if (tables === null) {
-      if (this.cols.length <= INDEX_MIN_RECORDS || ++this.asked <= SCANS_BEFORE_INDEX)
-        return scanHops(this.cols, i, dir, client, clock);
+      const n = this.cols.length;
+      if (n <= INDEX_MIN_RECORDS || this.missed * MAX_HOPS < MISSED_PASSES_BEFORE_INDEX * n) return -1;
       tables = buildTables(this.cols);
       this.tables = tables;
     }
     const t = tables.get(client);
     // No record of that replica: the scan finds none either.
     if (t === undefined) return 0;
-    if (t === null) return scanHops(this.cols, i, dir, client, clock);
+    if (t === null) return -1;
     const at = clock - t.base;
     if (!(at >= 0 && at < t.starts.length)) return 0;
     const j = (dir === 1 ? (t.starts[at] as number) : (t.ends[at] as number)) - 1;
@@ -128,4 +150,28 @@ export class RunEdges {
     const k = dir === 1 ? j - i : i - j;
     return k >= 1 && k <= MAX_HOPS ? k : 0;
   }
+
+  /** Count a scan that found nothing. */
+  noteMiss(): void {
+    this.missed++;
+  }
+}
+
+/**
+ * `scanHops(cols, i, dir, client, clock)`, read from `edges`' tables where it has them (`edges`
+ * null: a small group, always scanned).
+ */
+export function edgeHops(
+  edges: RunEdges | null,
+  cols: SeqColumns,
+  i: number,
+  dir: 1 | -1,
+  client: number,
+  clock: number,
+): number {
+  const fromTables = edges === null ? -1 : edges.fromTables(i, dir, client, clock);
+  if (fromTables >= 0) return fromTables;
+  const k = scanHops(cols, i, dir, client, clock);
+  if (k === 0 && edges !== null) edges.noteMiss();
+  return k;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RunEdges, scanHops } from '../../src/format/run-edges.js';
+import { edgeHops, RunEdges, scanHops } from '../../src/format/run-edges.js';
 import { SeqColumns } from '../../src/format/seq-columns.js';
 
 interface Run {
@@ -88,9 +88,9 @@ describe('RunEdges', () => {
               (right ? target.clock : target.clock + target.len - 1) +
               (shift === 0 || shift === 3 ? 0 : shift);
             const want = scanHops(cols, i, dir, target.client, clock);
-            expect(edges.hops(i, dir, target.client, clock)).toBe(want);
+            expect(edgeHops(edges, cols, i, dir, target.client, clock)).toBe(want);
             if (want > 0) tableHits++;
-            expect(edges.hops(i, dir, 99, clock)).toBe(0);
+            expect(edgeHops(edges, cols, i, dir, 99, clock)).toBe(0);
           }
         },
       ),
@@ -106,16 +106,18 @@ describe('RunEdges', () => {
     for (let k = 0; k < 400; k++) runs.push({ client: 5, clock: (k * 37) % 400, len: 1 });
     const cols = columnsOf(runs);
     const edges = new RunEdges(cols);
-    // Past the scans it answers before it builds its tables.
-    for (let q = 0; q < 20; q++) edges.hops(200, -1, 5, (q * 37) % 400);
+    // Scans that find nothing, until they have cost enough for the tables.
+    expect(edges.fromTables(200, -1, 5, 0)).toBe(-1);
+    for (let q = 0; q < 80; q++) expect(edgeHops(edges, cols, 200, -1, 5, 100_000 + q)).toBe(0);
+    expect(edges.fromTables(200, -1, 5, (runs[199] as Run).clock)).toBe(1);
     const at = (k: number) => (runs[k] as Run).clock;
-    expect(edges.hops(200, -1, 5, at(137))).toBe(63);
-    expect(edges.hops(200, -1, 5, at(136))).toBe(0);
-    expect(edges.hops(200, 1, 5, at(263))).toBe(63);
-    expect(edges.hops(200, 1, 5, at(264))).toBe(0);
-    expect(edges.hops(200, 1, 5, at(150))).toBe(0);
-    expect(edges.hops(200, -1, 5, at(201))).toBe(0);
-    expect(edges.hops(200, -1, 5, at(200))).toBe(0);
-    expect(edges.hops(200, -1, 5, at(199))).toBe(1);
+    expect(edgeHops(edges, cols, 200, -1, 5, at(137))).toBe(63);
+    expect(edgeHops(edges, cols, 200, -1, 5, at(136))).toBe(0);
+    expect(edgeHops(edges, cols, 200, 1, 5, at(263))).toBe(63);
+    expect(edgeHops(edges, cols, 200, 1, 5, at(264))).toBe(0);
+    expect(edgeHops(edges, cols, 200, 1, 5, at(150))).toBe(0);
+    expect(edgeHops(edges, cols, 200, -1, 5, at(201))).toBe(0);
+    expect(edgeHops(edges, cols, 200, -1, 5, at(200))).toBe(0);
+    expect(edgeHops(edges, cols, 200, -1, 5, at(199))).toBe(1);
   });
 });
