@@ -1,5 +1,6 @@
+import { applyUpdate, Doc, encodeStateAsUpdate } from '@accord/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { edgeHops, RunEdges, scanHops } from '../../src/format/run-edges.js';
 import { SeqColumns } from '../../src/format/seq-columns.js';
 
@@ -119,5 +120,53 @@ describe('RunEdges', () => {
     expect(edgeHops(edges, cols, 200, -1, 5, at(201))).toBe(0);
     expect(edgeHops(edges, cols, 200, -1, 5, at(200))).toBe(0);
     expect(edgeHops(edges, cols, 200, -1, 5, at(199))).toBe(1);
+  });
+});
+
+describe('origin references written from the tables', () => {
+  it('round-trip: a transaction of scattered edits applies to a replica as it was made', () => {
+    const fromTables = vi.spyOn(RunEdges.prototype, 'fromTables');
+    try {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 2 ** 31 }),
+          fc.integer({ min: 300, max: 1500 }),
+          (seed, edits) => {
+            const a = new Doc({ clientId: 7 });
+            const b = new Doc({ clientId: 8 });
+            const updates: Uint8Array[] = [];
+            a.on('update', (u) => updates.push(u));
+            a.getText('t').insert(0, 'x'.repeat(50));
+            a.getList('l').insert(0, [0, 1, 2]);
+            let r = seed;
+            const next = (n: number) => {
+              r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+              return r % n;
+            };
+            // One transaction: characters and values at scattered places, some deleted again.
+            a.transact(() => {
+              const t = a.getText('t');
+              const l = a.getList('l');
+              for (let k = 0; k < edits; k++) {
+                if (next(5) === 0 && t.length > 1) t.delete(next(t.length), 1);
+                else t.insert(next(t.length + 1), String.fromCharCode(97 + next(26)));
+                l.insert(next(l.length + 1), [k]);
+              }
+            });
+            for (const u of updates) applyUpdate(b, u);
+            expect(b.getText('t').toString()).toBe(a.getText('t').toString());
+            expect(b.getList('l').toArray()).toEqual(a.getList('l').toArray());
+            const c = new Doc({ clientId: 9 });
+            applyUpdate(c, encodeStateAsUpdate(a));
+            expect(c.getText('t').toString()).toBe(a.getText('t').toString());
+          },
+        ),
+        { numRuns: 20 },
+      );
+      // The updates were written with tables: some references were answered from them.
+      expect(fromTables.mock.results.filter((x) => (x.value as number) > 0).length).toBeGreaterThan(1000);
+    } finally {
+      fromTables.mockRestore();
+    }
   });
 });
