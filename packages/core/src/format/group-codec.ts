@@ -79,8 +79,9 @@ export interface RefOut {
 }
 
 /**
- * {@link readRef} without the pair: the id goes to `out` and -1 is returned, or the number of
- * records to hop is returned (the remote keystroke path reads two references per update).
+ * Read a reference written by `writeRef`: the id goes to `out` and -1 is returned, or the number
+ * of records to hop is returned (the caller resolves and bounds it). No pair is allocated: a
+ * large update's records read one or two references each.
  */
 export function readRefInto(
   dec: Decoder,
@@ -105,29 +106,12 @@ export function readRefInto(
   return -1;
 }
 
-/**
- * Read a reference written by `writeRef`: [client, clock], or the number of records to hop (the
- * caller resolves and bounds it).
- */
-export function readRef(
-  dec: Decoder,
-  ownClient: number,
-  ownClock: number,
-  client: () => number,
-): [number, number] | number {
-  const v = dec.readVarUint();
-  if (v === 1) return [client(), readClock(dec)];
-  if (v % 2 !== 0) return (v - 1) / 2;
-  const z = v / 2;
-  const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-  const clock = ownClock + d;
-  if (clock < 0 || clock >= MAX_CLOCK) throw new DecodeError('overflow', 'clock out of range');
-  return [ownClient, clock];
-}
-
 /** Reads the records of one group; one method call per record keeps a cold load fast. */
-class GroupReader {
+class GroupReader implements RefOut {
   prev: UpdateRecord | null = null;
+  /** The id the last origin reference read ({@link readRefInto}). */
+  refClient = 0;
+  refClock = 0;
   readonly orNext: number[] = [];
   /** Right origins named by distance: pairs of (record index, hops). */
   readonly orHops: number[] = [];
@@ -196,13 +180,16 @@ class GroupReader {
         olClient = c;
         olClock = clock - 1;
       } else if (olMode === 3) {
-        const o = readRef(dec, c, clock, this.client);
-        if (typeof o === 'number') {
+        const o = readRefInto(dec, c, clock, this.client, this);
+        if (o >= 0) {
           if (o > i) throw new DecodeError('invalid', 'left origin before the group');
           const p = this.records[this.records.length - o] as UpdateRecord;
           olClient = p.client;
           olClock = p.clock + p.len - 1;
-        } else [olClient, olClock] = o;
+        } else {
+          olClient = this.refClient;
+          olClock = this.refClock;
+        }
       }
       let orClient = NONE;
       let orClock = 0;
@@ -211,12 +198,15 @@ class GroupReader {
         if (i + 1 >= n) throw new DecodeError('invalid', 'implicit right origin at the end of a group');
         this.orNext.push(this.records.length);
       } else if (orMode === 2) {
-        const o = readRef(dec, c, clock, this.client);
-        if (typeof o === 'number') {
+        const o = readRefInto(dec, c, clock, this.client, this);
+        if (o >= 0) {
           if (i + o >= n) throw new DecodeError('invalid', 'right origin after the group');
           this.orHops.push(this.records.length, o);
           hopTarget = this.records.length + o;
-        } else [orClient, orClock] = o;
+        } else {
+          orClient = this.refClient;
+          orClock = this.refClock;
+        }
       } else if (orMode === 3) {
         if (this.prev === null || this.prev.t !== 0)
           throw new DecodeError('invalid', 'no previous right origin');

@@ -63,7 +63,7 @@ class Keystroke {
   readonly dec = new Decoder(NO_BYTES);
 
   /**
-   * Read a replica id written as an index into the update's table (the reader `readRef` takes).
+   * Read a replica id written as an index into the update's table (the reader `readRefInto` takes).
    * @throws {DecodeError} `invalid` for an index past the table.
    */
   readonly readId = (): number => {
