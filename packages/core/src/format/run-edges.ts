@@ -26,9 +26,14 @@ const INDEX_MIN_RECORDS = 128;
  */
 const MISSED_PASSES_BEFORE_INDEX = 8;
 
-/** A replica's tables are built only while its clock span is at most this many slots per record (plus {@link SPAN_SLACK}). */
-const SPAN_PER_RECORD = 4;
-const SPAN_SLACK = 1024;
+/**
+ * A replica's tables are built only while its clock span is at most this many slots per record
+ * (plus {@link SPAN_SLACK}): so all tables together hold at most 16 slots per record plus 64 per
+ * replica (a transaction's own runs, keystrokes or words, span about their units), and a replica
+ * whose few records lie far apart in its clocks keeps the scan.
+ */
+const SPAN_PER_RECORD = 16;
+const SPAN_SLACK = 64;
 
 /** One replica's records by edge unit: slot `clock - base` holds a record's index + 1, or 0. */
 interface EdgeTable {
