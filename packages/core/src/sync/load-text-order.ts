@@ -64,7 +64,8 @@ export function fill(
 /**
  * The items of client `c` in clock order, or null unless they tile `0 .. sum-1` exactly
  * (`count` items, lengths summing to `sum`). With a dense table of run ends (from
- * {@link fill}) this is a walk with no sort; otherwise (long runs, few items) a sort.
+ * {@link fill}) this is a walk with no sort; otherwise (long runs, few items) a sort, or the
+ * indexes `sorted` that {@link clientIndexesByClock} gave.
  */
 export function clockOrder(
   items: readonly Struct[],
@@ -72,6 +73,7 @@ export function clockOrder(
   count: number,
   sum: number,
   table: Int32Array | null,
+  sorted: Int32Array | null = null,
 ): Struct[] | null {
   const out: Struct[] = [];
   if (table !== null) {
@@ -86,9 +88,7 @@ export function clockOrder(
     }
     return k === count ? out : null;
   }
-  const mine: number[] = [];
-  for (let i = 0; i < items.length; i++) if ((items[i] as Struct).client === c) mine.push(i);
-  for (const i of sortByClock(mine, items)) out.push(items[i] as Struct);
+  for (const i of sorted ?? clientIndexesByClock(items, c)) out.push(items[i] as Struct);
   let next = 0;
   for (let i = 0; i < count; i++) {
     const it = out[i] as Struct;
@@ -96,4 +96,15 @@ export function clockOrder(
     next = it.clock + it.len;
   }
   return next === sum ? out : null;
+}
+
+/**
+ * The indexes of client `c`'s structs in `items`, in clock order: the sort of {@link clockOrder}
+ * without a dense table, which the caller may keep to share with the order check
+ * (`sparseFromSorted`).
+ */
+export function clientIndexesByClock(items: readonly Struct[], c: number): Int32Array {
+  const mine: number[] = [];
+  for (let i = 0; i < items.length; i++) if ((items[i] as Struct).client === c) mine.push(i);
+  return sortByClock(mine, items);
 }

@@ -19,9 +19,10 @@ import { DecodeError } from '../errors.js';
 import type { Item } from '../sequence/item.js';
 import type { Struct } from '../store/struct-store.js';
 import { fillMarks, markStructs, resolvePositions, unitsOnly } from './load-text-marks.js';
-import { clockOrder, DENSE_SPAN, fill } from './load-text-order.js';
+import { clientIndexesByClock, clockOrder, DENSE_SPAN, fill } from './load-text-order.js';
 import { type Parsed, parseTextSnapshot } from './load-text-parse.js';
 import { orderFollowsOrigins } from './order-check.js';
+import { sparseFromSorted } from './order-integrate.js';
 
 /**
  * Load `bytes` into `doc` when it is a snapshot of exactly one root text and `doc` is empty;
@@ -56,16 +57,23 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
   if (!fillMarks(marks, tables, items.length)) return false;
   const structs: (Item | MarkOp)[] = marks.length === 0 ? items : [...items, ...marks];
   const orders: (Struct[] | null)[] = [];
+  // A replica without a dense table is sorted by clock once, for its tiling and the order check.
+  const sorted: (Int32Array | null)[] = [];
   for (let c = 0; c < ids.length; c++) {
     const count = counts[c] as number;
-    const order = count === 0 ? null : clockOrder(structs, c, count, sums[c] as number, tables[c] ?? null);
+    const table = tables[c] ?? null;
+    const byClock = count > 0 && table === null ? clientIndexesByClock(structs, c) : null;
+    sorted.push(byClock);
+    const order = count === 0 ? null : clockOrder(structs, c, count, sums[c] as number, table, byClock);
     if (count > 0 && order === null) return false;
     orders.push(order);
   }
   // With marks in the tiling, a clock in a replica's range may be a mark: check every reference.
   if (marks.length > 0 && !unitsOnly(orders, tables, items, marks)) return false;
   // The stored order must be the one the origins give (see order-check.ts).
-  if (!orderFollowsOrigins(parsed.cols, (c) => ids[c] as number, tables)) return false;
+  const idOf = (c: number) => ids[c] as number;
+  const sparse = sorted.some((l) => l !== null) ? sparseFromSorted(sorted, items.length, idOf) : undefined;
+  if (!orderFollowsOrigins(parsed.cols, idOf, tables, sparse === undefined ? {} : { sparse })) return false;
   // The clock folds in the latest mark time (as observing each in turn does), before anything
   // changes: a mark too far ahead of the wall clock fails the load with the document untouched.
   let wall = -1;

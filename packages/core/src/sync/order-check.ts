@@ -22,6 +22,7 @@
  * unusual.
  */
 
+import type { ClockSorted } from '../format/find-run.js';
 import type { RunColumns } from './order-columns.js';
 import {
   type Ctx,
@@ -48,6 +49,11 @@ export interface OrderCheckOptions {
   clockOrder?: Int32Array;
   /** The scan budget to spend from (and leave what is left in); by default 8 per unit + 65,536. */
   budget?: ScanBudget;
+  /**
+   * The runs of the replicas without a table, sorted as `sparseRuns` sorts them, when the caller
+   * has them already (`sparseFromSorted`); by default they are sorted on first need.
+   */
+  sparse?: ClockSorted;
 }
 
 /**
@@ -81,7 +87,7 @@ export function orderFollowsOrigins(
     cols,
     idOf,
     tables,
-    sparse: null,
+    sparse: options.sparse ?? null,
     lRun,
     lOff: new Int32Array(n),
     rRun: new Int32Array(n),

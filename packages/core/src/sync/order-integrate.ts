@@ -26,6 +26,43 @@ export function sparseRuns(
   );
 }
 
+/**
+ * What {@link sparseRuns} gives, from each such replica's run indexes already in clock order
+ * (`sorted[c]`, null for a replica with a table or no runs; indexes from `runs` up are not runs of
+ * `cols` and are left out): the loader sorted them to prove the replica's clocks are tiled.
+ */
+export function sparseFromSorted(
+  sorted: readonly (Int32Array | null)[],
+  runs: number,
+  idOf: (client: number) => number,
+): ClockSorted {
+  const clients: number[] = [];
+  let total = 0;
+  for (let c = 0; c < sorted.length; c++) {
+    const l = sorted[c];
+    if (l === null || l === undefined) continue;
+    let mine = 0;
+    for (let k = 0; k < l.length; k++) if ((l[k] as number) < runs) mine++;
+    if (mine === 0) continue;
+    clients.push(c);
+    total += mine;
+  }
+  clients.sort((a, b) => idOf(b) - idOf(a));
+  const order = new Int32Array(total);
+  const spans = new Map<number, readonly [number, number]>();
+  let at = 0;
+  for (const c of clients) {
+    const l = sorted[c] as Int32Array;
+    const from = at;
+    for (let k = 0; k < l.length; k++) {
+      const i = l[k] as number;
+      if (i < runs) order[at++] = i;
+    }
+    spans.set(c, [from, at]);
+  }
+  return { order, spans };
+}
+
 /** Not looked up yet (in {@link Ctx.lRun}). */
 export const UNKNOWN = -2;
 
