@@ -102,13 +102,17 @@ export class LocalSnapshots {
       if (this.stopped) return;
       const seq = this.seqOf(docId) + 1;
       const number = { term: 1, seq };
-      this.host.store.setMeta(docKey(docId), JSON.stringify(number));
-      this.highest.set(docId, seq);
+      // The number and the version it names: one transaction, one fsync.
       this.host.store.putVersion(
         docId,
         { ...number, at: this.o.wallClock(), stateVector, data },
         this.o.keep,
+        {
+          key: docKey(docId),
+          value: JSON.stringify(number),
+        },
       );
+      this.highest.set(docId, seq);
       this.host.logger.info(
         { snapshot: { type: 'snapshot-committed', docId, term: 1, seq, ackers: [this.host.nodeId] } },
         'snapshot committed',

@@ -2,6 +2,7 @@ export type { BatchListener, Committer } from './committer.js';
 export { GroupCommitter } from './group-commit.js';
 export {
   type AppendEntry,
+  type MetaEntry,
   SqliteStore,
   type SqliteStoreOptions,
   StoreClosedError,

@@ -16,6 +16,14 @@ import Database from 'better-sqlite3';
 import { DEFAULT_FOLD_ROWS, MIGRATE_ONE_TABLE_SQL, SCHEMA_SQL } from './log-schema.js';
 import { prepareStoreStatements, type StoreStatements } from './store-statements.js';
 
+/** A metadata key and the value to set it to. */
+export interface MetaEntry {
+  /** The key (as `setMeta` and `getMeta` name it). */
+  readonly key: string;
+  /** The value to store under it. */
+  readonly value: string;
+}
+
 /** `full`: fsync on every commit (survives power loss). `normal`: fsync at checkpoints (survives a killed process only). */
 export type SyncMode = 'full' | 'normal';
 
@@ -90,6 +98,7 @@ export class SqliteStore {
     docId: string,
     v: { term: number; seq: number; at: number; stateVector: Uint8Array; data: Uint8Array },
     keep: number,
+    meta: MetaEntry | undefined,
   ) => void;
 
   private constructor(
@@ -146,7 +155,9 @@ export class SqliteStore {
         docId: string,
         v: { term: number; seq: number; at: number; stateVector: Uint8Array; data: Uint8Array },
         keep: number,
+        meta: MetaEntry | undefined,
       ) => {
+        if (meta !== undefined) s.setMeta.run(meta.key, meta.value);
         s.putVersion.run(docId, v.term, v.seq, v.at, v.stateVector, v.data);
         if (keep > 0) s.pruneVersions.run(docId, docId, keep);
       },
@@ -298,15 +309,27 @@ export class SqliteStore {
   /**
    * Keep snapshot (`term`, `seq`) of `docId` as a version: its time, the state vector it covers
    * and its bytes; then drop the oldest versions of the document beyond the newest `keep`
-   * (0: keep all). One transaction. Storing the same number again replaces it.
+   * (0: keep all). One transaction. Storing the same number again replaces it. With `meta`, that
+   * metadata value is set in the same transaction, durably as {@link setMeta} sets it (a node's
+   * snapshot number and the version it numbers are stored together or not at all).
    */
   putVersion(
     docId: string,
     v: { term: number; seq: number; at: number; stateVector: Uint8Array; data: Uint8Array },
     keep: number,
+    meta?: MetaEntry,
   ): void {
     this.check();
-    this.putVersionTx(docId, v, keep);
+    if (meta === undefined || this.sync === 'full') {
+      this.putVersionTx(docId, v, keep, meta);
+      return;
+    }
+    this.db.pragma('synchronous = FULL');
+    try {
+      this.putVersionTx(docId, v, keep, meta);
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   /** The versions stored for `docId`, oldest first (without their bytes). */

@@ -1,5 +1,6 @@
 /**
- * Votes, terms and snapshot promises (`setMeta`) are fsynced whatever `--sync` says: `normal`
+ * Votes, terms, snapshot promises (`setMeta`) and snapshot numbers stored with their version
+ * (`putVersion` with metadata) are fsynced whatever `--sync` says: `normal`
  * governs update commits only. Shown by counting the real fsync/fdatasync calls of a child
  * process that runs the built store (a tiny LD_PRELOAD shim, compiled here with the system's C
  * compiler, which the build of better-sqlite3 needs anyway).
@@ -30,7 +31,10 @@ function buildShim(dir: string): string {
   return out;
 }
 
-/** Fsyncs counted during each step of a child that opens a store in `mode`, appends, then sets meta. */
+/**
+ * Fsyncs counted during each step of a child that opens a store in `mode`, appends, sets meta,
+ * then keeps a version with the metadata that numbers it.
+ */
 function syncsPerStep(shim: string, mode: 'full' | 'normal'): Record<string, number> {
   const dir = tempDir();
   const log = join(dir, 'fsync.log');
@@ -44,6 +48,11 @@ function syncsPerStep(shim: string, mode: 'full' | 'normal'): Record<string, num
     mark('append');
     s.setMeta('cluster.election', JSON.stringify({ term: 7, votedFor: 2 }));
     mark('vote');
+    s.putVersion('d', { term: 1, seq: 1, at: 1, stateVector: new Uint8Array([0]), data: new Uint8Array([1]) }, 0, {
+      key: 'cluster.snapshot:d',
+      value: JSON.stringify({ term: 1, seq: 1 }),
+    });
+    mark('numbered');
     s.close();
   `;
   execFileSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -69,6 +78,7 @@ describe('durability of election and snapshot metadata', () => {
     const normal = syncsPerStep(shim, 'normal');
     expect(normal.append).toBe(0); // the shim sees syncs: an update commit under normal has none...
     expect(normal.vote).toBeGreaterThanOrEqual(1); // ...and a vote has one all the same
+    expect(normal.numbered).toBeGreaterThanOrEqual(1); // so has a snapshot number with its version
     const full = syncsPerStep(shim, 'full');
     expect(full.append).toBeGreaterThanOrEqual(1);
     expect(full.vote).toBeGreaterThanOrEqual(1);

@@ -80,6 +80,28 @@ describe('SqliteStore', () => {
     r.close();
   });
 
+  it('stores a version and the metadata naming it together, or neither', () => {
+    const dir = tempDir();
+    const s = SqliteStore.open({ dir, nodeId: 1, sync: 'normal' });
+    const version = (seq: number, data: unknown) => ({
+      term: 1,
+      seq,
+      at: 1000 + seq,
+      stateVector: new Uint8Array([0]),
+      data: data as Uint8Array,
+    });
+    s.putVersion('d', version(1, new Uint8Array([1])), 0, { key: 'snap:d', value: '1' });
+    // The version's bytes cannot be bound: the transaction fails, and the number stays at 1.
+    expect(() => s.putVersion('d', version(2, { not: 'bytes' }), 0, { key: 'snap:d', value: '2' })).toThrow();
+    expect(s.getMeta('snap:d')).toBe('1');
+    expect(s.listVersions('d').map((v) => v.seq)).toEqual([1]);
+    s.close();
+    const r = SqliteStore.open({ dir, nodeId: 1 });
+    expect(r.getMeta('snap:d')).toBe('1');
+    expect(r.listVersions('d').map((v) => v.seq)).toEqual([1]);
+    r.close();
+  });
+
   it('stores nothing of a batch whose transaction fails', () => {
     const dir = tempDir();
     const s = SqliteStore.open({ dir, nodeId: 1 });
