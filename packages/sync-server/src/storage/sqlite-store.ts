@@ -294,13 +294,18 @@ export class SqliteStore {
    */
   setMeta(key: string, value: string): void {
     this.check();
+    this.durably(() => this.stmts.setMeta.run(key, value));
+  }
+
+  /** Run `write` (one transaction) fsynced at its commit whatever `sync` says. */
+  private durably(write: () => void): void {
     if (this.sync === 'full') {
-      this.stmts.setMeta.run(key, value);
+      write();
       return;
     }
     this.db.pragma('synchronous = FULL');
     try {
-      this.stmts.setMeta.run(key, value);
+      write();
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
@@ -320,16 +325,8 @@ export class SqliteStore {
     meta?: MetaEntry,
   ): void {
     this.check();
-    if (meta === undefined || this.sync === 'full') {
-      this.putVersionTx(docId, v, keep, meta);
-      return;
-    }
-    this.db.pragma('synchronous = FULL');
-    try {
-      this.putVersionTx(docId, v, keep, meta);
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
-    }
+    if (meta === undefined) this.putVersionTx(docId, v, keep, meta);
+    else this.durably(() => this.putVersionTx(docId, v, keep, meta));
   }
 
   /** The versions stored for `docId`, oldest first (without their bytes). */
