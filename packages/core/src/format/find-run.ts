@@ -36,7 +36,6 @@ export function sortRunsByClock(
   replicaOrder?: (a: number, b: number) => number,
 ): ClockSorted {
   const byClient = new Map<number, number[]>();
-  let total = 0;
   for (let i = 0; i < runs.n; i++) {
     const c = runs.client[i] as number;
     if (!keep(c)) continue;
@@ -46,19 +45,34 @@ export function sortRunsByClock(
       byClient.set(c, l);
     }
     l.push(i);
-    total++;
   }
-  const clients = [...byClient.keys()];
+  const sorted = new Map<number, Int32Array>();
+  for (const [c, l] of byClient)
+    sorted.set(
+      c,
+      sortByKey(Int32Array.from(l), (i) => runs.clock[i] as number),
+    );
+  return joinByReplica(sorted, replicaOrder);
+}
+
+/**
+ * Each replica's run indexes (already in clock order) laid end to end, replicas in the order
+ * `replicaOrder` gives (by default as `lists` holds them).
+ */
+export function joinByReplica(
+  lists: ReadonlyMap<number, Int32Array>,
+  replicaOrder?: (a: number, b: number) => number,
+): ClockSorted {
+  const clients = [...lists.keys()];
   if (replicaOrder !== undefined) clients.sort(replicaOrder);
+  let total = 0;
+  for (const l of lists.values()) total += l.length;
   const order = new Int32Array(total);
   const spans = new Map<number, readonly [number, number]>();
   let at = 0;
   for (const c of clients) {
-    const l = byClient.get(c) as number[];
-    order.set(
-      sortByKey(Int32Array.from(l), (i) => runs.clock[i] as number),
-      at,
-    );
+    const l = lists.get(c) as Int32Array;
+    order.set(l, at);
     spans.set(c, [at, at + l.length]);
     at += l.length;
   }

@@ -4,7 +4,7 @@
  * stored order: taking a run after its origins' runs (depth first), looking origins up in the
  * dense tables or by search, and the scan between a run's origins, within a budget.
  */
-import { type ClockSorted, findRun, sortRunsByClock } from '../format/find-run.js';
+import { type ClockSorted, findRun, joinByReplica, sortRunsByClock } from '../format/find-run.js';
 import type { RunColumns } from './order-columns.js';
 
 /** No item or unit: the list's end, the list's start, or no origin. */
@@ -19,11 +19,7 @@ export function sparseRuns(
   tables: readonly (Int32Array | null)[],
   idOf: (client: number) => number,
 ): ClockSorted {
-  return sortRunsByClock(
-    cols,
-    (c) => tables[c] === null || tables[c] === undefined,
-    (a, b) => idOf(b) - idOf(a),
-  );
+  return sortRunsByClock(cols, (c) => tables[c] === null || tables[c] === undefined, descendingId(idOf));
 }
 
 /**
@@ -36,31 +32,19 @@ export function sparseFromSorted(
   runs: number,
   idOf: (client: number) => number,
 ): ClockSorted {
-  const clients: number[] = [];
-  let total = 0;
+  const lists = new Map<number, Int32Array>();
   for (let c = 0; c < sorted.length; c++) {
     const l = sorted[c];
     if (l === null || l === undefined) continue;
-    let mine = 0;
-    for (let k = 0; k < l.length; k++) if ((l[k] as number) < runs) mine++;
-    if (mine === 0) continue;
-    clients.push(c);
-    total += mine;
+    const mine = l.filter((i) => i < runs);
+    if (mine.length > 0) lists.set(c, mine);
   }
-  clients.sort((a, b) => idOf(b) - idOf(a));
-  const order = new Int32Array(total);
-  const spans = new Map<number, readonly [number, number]>();
-  let at = 0;
-  for (const c of clients) {
-    const l = sorted[c] as Int32Array;
-    const from = at;
-    for (let k = 0; k < l.length; k++) {
-      const i = l[k] as number;
-      if (i < runs) order[at++] = i;
-    }
-    spans.set(c, [from, at]);
-  }
-  return { order, spans };
+  return joinByReplica(lists, descendingId(idOf));
+}
+
+/** Replicas by descending id (see `order-check.ts`: concurrent runs then link without a scan). */
+function descendingId(idOf: (client: number) => number): (a: number, b: number) => number {
+  return (a, b) => idOf(b) - idOf(a);
 }
 
 /** Not looked up yet (in {@link Ctx.lRun}). */
