@@ -19,7 +19,7 @@ import {
 } from './group-codec.js';
 import { type ContainerKind, KIND_CODES } from './kinds.js';
 import { NONE, type SeqRecord, type UpdateRecord } from './records.js';
-import { edgeHops, RunEdges } from './run-edges.js';
+import { edgeHops, type RunEdges, runEdgesFor } from './run-edges.js';
 import { SeqColumns } from './seq-columns.js';
 import { writeValue } from './values-codec.js';
 
@@ -295,7 +295,7 @@ function writeSeqRuns(
   const useRuns = runsPay(runs, n, lower + (packed === null ? whole.length : packed.length));
   writeHead(body, g, infos, n, runs, useRuns, clientIndex, packed !== null);
   // Only a group that can pay for tables gets a finder (see `run-edges.ts`); a keystroke's scans.
-  const edges = n > SMALL_GROUP ? new RunEdges(cols) : null;
+  const edges = runEdgesFor(cols);
   for (let i = 0; i < n; i++) {
     const info = infos[i] as number;
     if (!useRuns) body.writeU8(info);

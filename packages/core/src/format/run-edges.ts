@@ -7,16 +7,19 @@
  * transaction of scattered edits (6,000 random insertions) names origins that are rarely that
  * close, and each miss scanned 63 neighbours: measured, that was two thirds of writing such an
  * update. So once its misses have cost a few passes over its records, a large group indexes their
- * first and last units, per replica, and answers each reference with one table read. The answer is the scan's, always: a
- * replica whose clocks are too sparse for a table, or that holds two records with the same edge
- * unit (no document writes such a group), keeps the scan.
+ * first and last units, per replica, and answers each reference with one table read. The answer
+ * is the scan's, always: a replica whose clocks are too sparse for a table, or that holds two
+ * records with the same edge unit (no document writes such a group), keeps the scan.
  */
 import type { SeqColumns } from './seq-columns.js';
 
 /** Farthest neighbour record an origin reference names by distance (`2 * hops + 1` fits a byte). */
 export const MAX_HOPS = 63;
 
-/** Groups of at most this many records only scan: a table would cost more than it saves. */
+/**
+ * Groups of at most this many records only scan ({@link runEdgesFor}): a table would cost more
+ * than it saves.
+ */
 const INDEX_MIN_RECORDS = 128;
 
 /**
@@ -139,8 +142,7 @@ export class RunEdges {
   fromTables(i: number, dir: 1 | -1, client: number, clock: number): number {
     let tables = this.tables;
     if (tables === null) {
-      const n = this.cols.length;
-      if (n <= INDEX_MIN_RECORDS || this.missed * MAX_HOPS < MISSED_PASSES_BEFORE_INDEX * n) return -1;
+      if (this.missed * MAX_HOPS < MISSED_PASSES_BEFORE_INDEX * this.cols.length) return -1;
       tables = buildTables(this.cols);
       this.tables = tables;
     }
@@ -160,6 +162,11 @@ export class RunEdges {
   noteMiss(): void {
     this.missed++;
   }
+}
+
+/** A finder for the records of a group being written, or null for a group small enough to scan. */
+export function runEdgesFor(cols: SeqColumns): RunEdges | null {
+  return cols.length > INDEX_MIN_RECORDS ? new RunEdges(cols) : null;
 }
 
 /**
