@@ -62,18 +62,18 @@ export function fill(
 }
 
 /**
- * The items of client `c` in clock order, or null unless they tile `0 .. sum-1` exactly
- * (`count` items, lengths summing to `sum`). With a dense table of run ends (from
- * {@link fill}) this is a walk with no sort; otherwise (long runs, few items) a sort, or the
- * indexes `sorted` that {@link clientIndexesByClock} gave.
+ * A client's items in clock order, or null unless they tile `0 .. sum-1` exactly (`count` items,
+ * lengths summing to `sum`). With a dense table of run ends (from {@link fill}) this is a walk with
+ * no sort; otherwise (long runs, few items) it reads `sorted`, the client's indexes as
+ * {@link clientIndexesByClock} sorts them (given whenever `table` is null; the caller keeps them
+ * for the order check).
  */
 export function clockOrder(
   items: readonly Struct[],
-  c: number,
   count: number,
   sum: number,
   table: Int32Array | null,
-  sorted: Int32Array | null = null,
+  sorted: Int32Array | null,
 ): Struct[] | null {
   const out: Struct[] = [];
   if (table !== null) {
@@ -88,7 +88,7 @@ export function clockOrder(
     }
     return k === count ? out : null;
   }
-  for (const i of sorted ?? clientIndexesByClock(items, c)) out.push(items[i] as Struct);
+  for (const i of sorted as Int32Array) out.push(items[i] as Struct);
   let next = 0;
   for (let i = 0; i < count; i++) {
     const it = out[i] as Struct;
@@ -99,9 +99,8 @@ export function clockOrder(
 }
 
 /**
- * The indexes of client `c`'s structs in `items`, in clock order: the sort of {@link clockOrder}
- * without a dense table, which the caller may keep to share with the order check
- * (`sparseFromSorted`).
+ * The indexes of client `c`'s structs in `items`, in clock order: what {@link clockOrder} reads
+ * for a client without a dense table, and the order check's searches too (`sparseFromSorted`).
  */
 export function clientIndexesByClock(items: readonly Struct[], c: number): Int32Array {
   const mine: number[] = [];

@@ -64,7 +64,7 @@ export function tryLoadTextSnapshot(doc: Doc, bytes: Uint8Array, origin: unknown
     const table = tables[c] ?? null;
     const byClock = count > 0 && table === null ? clientIndexesByClock(structs, c) : null;
     sorted.push(byClock);
-    const order = count === 0 ? null : clockOrder(structs, c, count, sums[c] as number, table, byClock);
+    const order = count === 0 ? null : clockOrder(structs, count, sums[c] as number, table, byClock);
     if (count > 0 && order === null) return false;
     orders.push(order);
   }
