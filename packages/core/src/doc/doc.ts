@@ -19,6 +19,7 @@ import { type DocOptions, limit, type UpdateListener } from './doc-options.js';
 import { encodeTransaction } from './encode-transaction.js';
 import { HeldRanges, HeldStructs } from './pending.js';
 import { docJSON } from './root-json.js';
+import { holdShapes } from './shape-anchor.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
 import { openTransaction, parkTransaction, type Transaction } from './transaction.js';
@@ -76,6 +77,7 @@ export class Doc {
     this.maxPendingBytes = limit(options.maxPendingBytes, 16 * 2 ** 20, 'maxPendingBytes');
     this.clientId = id;
     this.clientIndex(id);
+    holdShapes(Doc);
   }
 
   /**
