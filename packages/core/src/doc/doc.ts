@@ -19,7 +19,7 @@ import { type DocOptions, limit, type UpdateListener } from './doc-options.js';
 import { encodeTransaction } from './encode-transaction.js';
 import { HeldRanges, HeldStructs } from './pending.js';
 import { docJSON } from './root-json.js';
-import { holdShapes } from './shape-anchor.js';
+import { holdKind, holdShapes } from './shape-anchor.js';
 import { MapEntry } from './structs.js';
 import { Text } from './text.js';
 import { openTransaction, parkTransaction, type Transaction } from './transaction.js';
@@ -286,6 +286,7 @@ export class Doc {
     parent: Container | null,
     concurrent = false,
   ): Container {
+    holdKind(kind);
     switch (kind) {
       case 'text':
         return new Text(this, rootName, holderClient, holderClock, parent);

@@ -11,6 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Doc } from '@accord/core';
 import { describe, expect, it } from 'vitest';
+import { heldShapeKinds } from '../../src/doc/shape-anchor.js';
 
 setFlagsFromString('--allow-natives-syntax');
 setFlagsFromString('--expose-gc');
@@ -29,19 +30,36 @@ const status = new Function('f', 'return %GetOptimizationStatus(f);') as (f: Pro
 /** Status bit: the function runs TurboFan code. */
 const TURBOFAN = 1 << 6;
 
+/** The first item of text `t` of `doc` (internal fields, read for their shape). */
+function firstItem(doc: Doc): unknown {
+  const text = doc.getText('t') as unknown as { seq: { index: { leaves: { items: unknown[] }[] } } };
+  return text.seq.index.leaves[0]?.items[0];
+}
+
+/** The entry of key `k` in map `m` of `doc` (internal). */
+function mapEntry(doc: Doc): unknown {
+  return (doc.getMap('m') as unknown as { top: Map<string, unknown> }).top.get('k');
+}
+
 describe('shapes held for the life of the process', () => {
-  it('code optimized for a document, its text, map and list survives the death of every document', async () => {
+  it('code optimized for a document, its text, map and list, their items and entries survives the death of every document', async () => {
     // Each probe reads fields of one class's instances, so its code checks their shape.
     const probes: [string, Probe, (d: Doc) => unknown][] = [
+      ['Item', new Function('i', 'return i.clock') as Probe, (d) => firstItem(d)],
+      ['MapEntry', new Function('e', 'return e.clock') as Probe, (d) => mapEntry(d)],
       ['Doc', new Function('d', 'return d.clientId') as Probe, (d) => d],
       ['Text', new Function('t', 'return t.length') as Probe, (d) => d.getText('t')],
       ['DocMap', new Function('m', 'return m.size') as Probe, (d) => d.getMap('m')],
       ['List', new Function('l', 'return l.length') as Probe, (d) => d.getList('l')],
     ];
+    // Kinds are held once some document makes a container of that kind.
     let doc: Doc | null = new Doc({ clientId: 7 });
+    expect(heldShapeKinds()).toEqual([]);
     doc.getText('t').insert(0, 'hello');
+    expect(heldShapeKinds()).toEqual(['text']);
     doc.getMap('m').set('k', 1);
     doc.getList('l').push(1, 2);
+    expect(heldShapeKinds().sort()).toEqual(['list', 'map', 'text']);
     for (const [name, probe, of] of probes) {
       expect([name, optimize(probe, of(doc)) & TURBOFAN]).toEqual([name, TURBOFAN]);
     }
