@@ -72,7 +72,7 @@ function containerRef(c: Text | List): AnchorContainerRef {
  */
 export function createAnchor(container: Text | List, index: number, assoc: AnchorAssoc = 'before'): Anchor {
   const seq = sequenceOf(container);
-  checkIndex(index, 0, seq.length, 'index');
+  index = checkIndex(index, 0, seq.length, 'index');
   const ref = containerRef(container);
   if (assoc === 'before' && index === seq.length) return edgeAnchor(ref, 'end');
   if (assoc === 'after' && index === 0) return edgeAnchor(ref, 'start');

@@ -276,7 +276,7 @@ export class List extends SequenceContainer {
    * @throws {AccordError} `out-of-range` for a bad index, `invalid-argument` for non-JSON values.
    */
   insert(index: number, ...values: unknown[]): void {
-    checkIndex(index, 0, this.seq.length, 'index');
+    index = checkIndex(index, 0, this.seq.length, 'index');
     for (const v of values) assertJsonValue(v);
     if (values.length === 0) return;
     // Held as immutable wholes: frozen copies of arrays and objects (see `held-values.ts`).
@@ -291,7 +291,7 @@ export class List extends SequenceContainer {
 
   /** Insert a new empty container of `kind` at `index` and return it (`options` apply to maps). */
   insertContainer(index: number, kind: ContainerKind, options: MapOptions = {}): Container {
-    checkIndex(index, 0, this.seq.length, 'index');
+    index = checkIndex(index, 0, this.seq.length, 'index');
     return this.edit(() => {
       const clock = this.doc.nextClock;
       const c = this.doc.createContainer(kind, null, 0, clock, this, options.concurrent === true);
@@ -322,8 +322,8 @@ export class List extends SequenceContainer {
    * @throws {AccordError} `out-of-range` when the range is not inside the list.
    */
   delete(index: number, length = 1): void {
-    checkIndex(index, 0, this.seq.length, 'index');
-    checkIndex(length, 0, this.seq.length - index, 'length');
+    index = checkIndex(index, 0, this.seq.length, 'index');
+    length = checkIndex(length, 0, this.seq.length - index, 'length');
     if (length === 0) return;
     this.deletePlain(index, length);
   }

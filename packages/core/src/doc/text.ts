@@ -85,7 +85,7 @@ export class Text extends SequenceContainer {
     const onExact = attributes !== undefined && exact.isBefore(index, seq.index.version);
     const sameAsBefore = attributes !== undefined && exact.check(attributes, onExact);
     const len = seq.length;
-    checkIndex(index, 0, len, 'index');
+    index = checkIndex(index, 0, len, 'index');
     if (text.length === 0) return;
     if (seq.hasSurrogates && index > 0 && index < len && seq.splitsPair(index)) index--;
     seq.noteText(text);
@@ -180,8 +180,8 @@ export class Text extends SequenceContainer {
   format(index: number, length: number, attributes: AttributesPatch): void {
     checkAttributes(attributes);
     const len = this.seq.length;
-    checkIndex(index, 0, len, 'index');
-    checkIndex(length, 0, len - index, 'length');
+    index = checkIndex(index, 0, len, 'index');
+    length = checkIndex(length, 0, len - index, 'length');
     if (length === 0) return;
     [index, length] = this.widen(index, length);
     const keys = Object.keys(attributes)
@@ -237,7 +237,7 @@ export class Text extends SequenceContainer {
    * @throws {AccordError} `out-of-range` for a bad index.
    */
   attributesAt(index: number): Attributes {
-    checkIndex(index, 0, this.seq.length - 1, 'index');
+    index = checkIndex(index, 0, this.seq.length - 1, 'index');
     if (this.marks === null) return {};
     if (this.spansCache === null || this.spansVersion !== this.seq.index.version)
       return this.attributesFromIntervals(index);
@@ -347,8 +347,8 @@ export class Text extends SequenceContainer {
    */
   delete(index: number, length: number): void {
     const len = this.seq.length;
-    checkIndex(index, 0, len, 'index');
-    checkIndex(length, 0, len - index, 'length');
+    index = checkIndex(index, 0, len, 'index');
+    length = checkIndex(length, 0, len - index, 'length');
     if (length === 0) return;
     let at = index;
     let n = length;

@@ -38,11 +38,15 @@ export function valueToJSON(v: unknown): unknown {
 }
 
 /**
- * Check an integer argument.
+ * Check an integer argument; returns it as V8 keeps small integers (a "Smi"). A position an
+ * application computed with floating-point arithmetic (`Math.floor(x * n)`) can arrive as a heap
+ * number; the clocks derived from it (a run split at that offset) would be heap numbers too, and
+ * one of them stored in an item turns that field into a boxed double field for every item.
  * @throws {AccordError} `out-of-range` unless `min <= n <= max` and `n` is an integer.
  */
-export function checkIndex(n: number, min: number, max: number, what: string): void {
+export function checkIndex(n: number, min: number, max: number, what: string): number {
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new AccordError('out-of-range', `${what} ${n} is outside ${min}..${max}`);
   }
+  return n >= -0x80000000 && n <= 0x7fffffff ? n | 0 : n;
 }

@@ -50,10 +50,15 @@ class Keystroke {
   refClient = 0;
   refClock = 0;
   /**
-   * Deleted ranges as (replica id, start, length) triples, in the update's order: the first
-   * {@link nRanges} numbers (the array is reused, never shortened).
+   * Deleted ranges in the update's order, the first {@link nRanges} of each array (reused, never
+   * shortened): the replica id of range `i` in `rangeIds[i]`, its start and length in
+   * `spans[2i]` and `spans[2i + 1]`. Ids and clocks are kept apart because replica ids are
+   * mostly above 2^31: in one array they would make V8 store every number as a double, and each
+   * clock read from it by unoptimized code would be a new heap number, which, stored in a struct
+   * or a run table, turns that field into a double field for every object of its class.
    */
-  readonly ranges: number[] = new Array<number>(3 * MAX_RANGES).fill(0);
+  readonly rangeIds: number[] = new Array<number>(MAX_RANGES).fill(0);
+  readonly spans: number[] = new Array<number>(2 * MAX_RANGES).fill(0);
   nRanges = 0;
   /**
    * The decoder of the update being parsed, reset to no bytes between parses (kept, not made per
@@ -110,24 +115,25 @@ function parse(dec: Decoder, k: Keystroke): boolean {
   if (nGroups > 1) return false;
   k.insert = nGroups === 1;
   if (k.insert && !parseInsert(dec, k)) return false;
-  const ranges = k.ranges;
+  const { rangeIds, spans } = k;
   let n = 0;
   const nDel = dec.readVarUint();
   if (nDel > MAX_IDS || (nDel === 0 && !k.insert)) return false;
   for (let i = 0; i < nDel; i++) {
     const client = k.readId();
     // A replica named twice would have its ranges regrouped by the general path: not a keystroke.
-    for (let j = 0; j < n; j += 3) if (ranges[j] === client) return false;
+    for (let j = 0; j < n; j++) if (rangeIds[j] === client) return false;
     const m = dec.readVarUint();
-    if (m < 1 || n + 3 * m > 3 * MAX_RANGES) return false;
+    if (m < 1 || n + m > MAX_RANGES) return false;
     let end = 0;
     for (let r = 0; r < m; r++) {
       const start = end + dec.readVarUint();
       const len = dec.readVarUint();
       if (len < 1 || start + len > MAX_CLOCK) return false;
-      ranges[n++] = client;
-      ranges[n++] = start;
-      ranges[n++] = len;
+      rangeIds[n] = client;
+      spans[2 * n] = start;
+      spans[2 * n + 1] = len;
+      n++;
       end = start + len;
     }
   }
@@ -223,12 +229,11 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
       or = right.client;
     }
   }
-  const ranges = k.ranges;
-  const nRanges = k.nRanges;
-  for (let i = 0; i < nRanges; i += 3) {
-    const client = ranges[i] as number;
+  const { rangeIds, spans, nRanges } = k;
+  for (let i = 0; i < nRanges; i++) {
+    const client = rangeIds[i] as number;
     const known = k.insert && client === k.client ? k.clock + k.len : doc.knownState(client);
-    if ((ranges[i + 1] as number) + (ranges[i + 2] as number) > known) return false;
+    if ((spans[2 * i] as number) + (spans[2 * i + 1] as number) > known) return false;
   }
   const opened = doc.begin(origin, false);
   try {
@@ -237,10 +242,10 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
       doc.transaction.touchClient(ci, k.clock);
       seq.integrate(new Item(ci, k.clock, k.len, ol, k.olClock, or, k.orClock, k.text), left, right);
     }
-    for (let i = 0; i < nRanges; i += 3) {
-      const start = ranges[i + 1] as number;
-      const ci = doc.clientIndex(ranges[i] as number);
-      deleteRange(doc, ci, start, start + (ranges[i + 2] as number));
+    for (let i = 0; i < nRanges; i++) {
+      const start = spans[2 * i] as number;
+      const ci = doc.clientIndex(rangeIds[i] as number);
+      deleteRange(doc, ci, start, start + (spans[2 * i + 1] as number));
     }
   } finally {
     if (opened) doc.commit();

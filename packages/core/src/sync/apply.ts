@@ -114,7 +114,7 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
       integrateRecord(doc, ci, r, roots);
     }
     for (const h of plan.held) structs.add(h.client, h.entry);
-    applyDeletes(doc, deletePlan.ranges);
+    applyDeletes(doc, deletePlan.clients, deletePlan.spans);
   } finally {
     if (opened) doc.commit();
   }
@@ -135,8 +135,15 @@ function checkHeldLimits(doc: Doc, count: number, bytes: number): void {
 
 /** The deleted ranges an update applies, and how many of them stay held. */
 interface DeletePlan {
-  /** Ranges to apply (as far as their ids are known) and hold (the rest): client, start, length. */
-  ranges: number[];
+  /**
+   * Ranges to apply (as far as their ids are known) and hold (the rest): range `i`'s replica id in
+   * `clients[i]`, its start and length in `spans[2i]`, `spans[2i + 1]`. Apart, because replica ids
+   * (mostly above 2^31) would make an array holding both store doubles, and clocks read from it
+   * by unoptimized code would be heap numbers that turn the fields they reach into double fields
+   * (see `small-integers.test.ts`).
+   */
+  clients: number[];
+  spans: number[];
   /** How many ranges reach past their replica's clock once the plan is integrated. */
   held: number;
   /** How many held ranges the update releases (some of their ids arrive; the rest stays held). */
@@ -149,7 +156,8 @@ interface DeletePlan {
  * stay held, computed before anything changes so that a refusal leaves the document as it was. Costs what the update brings and unblocks.
  */
 function planDeletes(doc: Doc, update: DecodedUpdate, advanced: Map<number, number>): DeletePlan {
-  const ranges: number[] = [];
+  const clients: number[] = [];
+  const spans: number[] = [];
   let held = 0;
   let released = 0;
   for (const [client, list] of update.deletes) {
@@ -157,7 +165,8 @@ function planDeletes(doc: Doc, update: DecodedUpdate, advanced: Map<number, numb
     for (let i = 0; i < list.length; i += 2) {
       const start = list[i] as number;
       const len = list[i + 1] as number;
-      ranges.push(client, start, len);
+      clients.push(client);
+      spans.push(start, len);
       // Held anew unless the very range is held already (an update applied again).
       const from = Math.max(start, known);
       if (start + len > known && !doc.pendingDeletes.holds(client, from, start + len - from)) held++;
@@ -165,23 +174,24 @@ function planDeletes(doc: Doc, update: DecodedUpdate, advanced: Map<number, numb
   }
   for (const [client, known] of advanced) {
     doc.pendingDeletes.takeBelow(client, known, (e) => {
-      ranges.push(client, e.key, e.len);
+      clients.push(client);
+      spans.push(e.key, e.len);
       released++;
       if (e.key + e.len > known) held++;
     });
   }
-  return { ranges, held, released };
+  return { clients, spans, held, released };
 }
 
 /**
- * Apply deleted ranges (client, start, length triples): delete the ids this document holds and
- * hold the rest until their structs arrive.
+ * Apply deleted ranges (a {@link DeletePlan}'s): delete the ids this document holds and hold the
+ * rest until their structs arrive.
  */
-function applyDeletes(doc: Doc, ranges: number[]): void {
-  for (let i = 0; i < ranges.length; i += 3) {
-    const client = ranges[i] as number;
-    const clock = ranges[i + 1] as number;
-    const end = clock + (ranges[i + 2] as number);
+function applyDeletes(doc: Doc, clients: number[], spans: number[]): void {
+  for (let i = 0; i < clients.length; i++) {
+    const client = clients[i] as number;
+    const clock = spans[2 * i] as number;
+    const end = clock + (spans[2 * i + 1] as number);
     const ci = doc.knownClientIndex(client);
     const known = ci === undefined ? 0 : doc.store.getState(ci);
     if (ci !== undefined && clock < known) deleteRange(doc, ci, clock, Math.min(end, known));
