@@ -4,6 +4,7 @@
  * no allocation larger than the input justifies.
  */
 import { DecodeError } from '../errors.js';
+import { MAX_SHORT_STRING_BYTES, readShortAscii } from './short-strings.js';
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -168,22 +169,14 @@ export class Decoder {
     const n = this.readVarUint();
     if (n > this.remaining)
       throw new DecodeError('truncated', `string of ${n} bytes, ${this.remaining} left`);
+    if (n === 0) return '';
     const buf = this.buf;
     const start = this.pos;
-    if (n < 64) {
-      let s = '';
-      let ascii = true;
-      for (let i = start; i < start + n; i++) {
-        const c = buf[i] as number;
-        if (c > 0x7f) {
-          ascii = false;
-          break;
-        }
-        s += String.fromCharCode(c);
-      }
-      if (ascii) {
+    if (n <= MAX_SHORT_STRING_BYTES) {
+      const ascii = readShortAscii(buf, start, n);
+      if (ascii !== null) {
         this.pos += n;
-        return s;
+        return ascii;
       }
     }
     const s = decodeUtf8(buf.subarray(start, start + n), 'string');
