@@ -3,6 +3,7 @@
  * tests). Served as text on `/metrics`.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type Tally, tallyCounter } from './tally.js';
 
 /** Every metric the relay itself records. */
 export interface RelayMetrics {
@@ -19,11 +20,11 @@ export interface RelayMetrics {
   readonly pendingQuorumWrites: Gauge;
   /** Encoded presence bytes held, by origin `local` or `remote` (set when scraped). */
   readonly presenceBytes: Gauge<'origin'>;
-  readonly updatesReceived: Counter;
-  readonly updatesAcked: Counter;
+  readonly updatesReceived: Tally;
+  readonly updatesAcked: Tally;
   readonly updatesRejected: Counter<'reason'>;
-  readonly updateBytes: Counter;
-  readonly deliveries: Counter;
+  readonly updateBytes: Tally;
+  readonly deliveries: Tally;
   /**
    * Updates the room's document already held in full, so not relayed to its sessions, by source:
    * `client` (a resend; still replicated and acknowledged) or `peer` (a forward, a fill, a read
@@ -80,12 +81,12 @@ export function createMetrics(nodeId: number, defaults = true): RelayMetrics {
       labelNames: ['origin'],
       registers,
     }),
-    updatesReceived: new Counter({
+    updatesReceived: tallyCounter({
       name: 'accord_updates_received_total',
       help: 'Client updates accepted',
       registers,
     }),
-    updatesAcked: new Counter({
+    updatesAcked: tallyCounter({
       name: 'accord_updates_acked_total',
       help: 'Client updates acknowledged',
       registers,
@@ -96,12 +97,12 @@ export function createMetrics(nodeId: number, defaults = true): RelayMetrics {
       labelNames: ['reason'],
       registers,
     }),
-    updateBytes: new Counter({
+    updateBytes: tallyCounter({
       name: 'accord_update_bytes_total',
       help: 'Bytes of accepted updates',
       registers,
     }),
-    deliveries: new Counter({
+    deliveries: tallyCounter({
       name: 'accord_deliveries_total',
       help: 'Updates relayed to other sessions',
       registers,
