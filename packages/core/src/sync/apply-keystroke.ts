@@ -97,7 +97,7 @@ export function tryApplyKeystroke(doc: Doc, bytes: Uint8Array, origin: unknown):
   } finally {
     k.dec.reset(NO_BYTES);
   }
-  return apply(doc, k, origin);
+  return apply(doc, k, origin, bytes);
 }
 
 /**
@@ -202,9 +202,10 @@ function originItem(doc: Doc, seq: Sequence, id: number, clock: number): Item | 
 /**
  * Apply the keystroke read into `k` when its run is next in its replica's clocks, its origins are
  * units of the root text here, and every deleted id is held here once the run is in; false
- * (nothing changed) otherwise. Integrates the run, then deletes, as the general path does.
+ * (nothing changed) otherwise. Integrates the run, then deletes, as the general path does. Applied,
+ * the keystroke is all its transaction changed, so `bytes` are its `'update'` event's bytes.
  */
-function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
+function apply(doc: Doc, k: Keystroke, origin: unknown, bytes: Uint8Array): boolean {
   let seq: Sequence | null = null;
   let ol = NO_CLIENT;
   let or = NO_CLIENT;
@@ -237,6 +238,7 @@ function apply(doc: Doc, k: Keystroke, origin: unknown): boolean {
   }
   const opened = doc.begin(origin, false);
   try {
+    if (opened) doc.transaction.verbatim = bytes;
     if (seq !== null) {
       const ci = doc.clientIndex(k.client);
       doc.transaction.touchClient(ci, k.clock);

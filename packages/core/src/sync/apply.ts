@@ -55,7 +55,7 @@ export function applyGeneral(doc: Doc, update: Uint8Array, origin: unknown): voi
   if (tryLoadTextSnapshot(doc, update, origin)) return;
   const decoded = decodeUpdate(update);
   if (tryFastLoad(doc, decoded, origin, update)) return;
-  applyDecoded(doc, decoded, origin);
+  applyDecoded(doc, decoded, origin, update);
 }
 
 /**
@@ -80,8 +80,18 @@ function withKnownDeletions(doc: Doc, update: DecodedUpdate): DecodedUpdate {
   return deletes === null ? update : { ...update, deletes };
 }
 
-/** Apply an already decoded update (see {@link applyUpdate}). */
-export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): void {
+/**
+ * Apply an already decoded update (see {@link applyUpdate}). `bytes`, the encoded `update`, become
+ * the `'update'` event's bytes (copied) when the update is a transaction of its own that
+ * integrates every record whole and every deletion, releasing and holding nothing: then they say
+ * what the transaction changed, and encoding it again would cost as much as decoding.
+ */
+export function applyDecoded(
+  doc: Doc,
+  update: DecodedUpdate,
+  origin: unknown,
+  bytes: Uint8Array | null = null,
+): void {
   const structs = doc.pendingStructs;
   const deletes = doc.pendingDeletes;
   structs.begin();
@@ -107,6 +117,7 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
   const opened = doc.begin(origin, false);
   try {
     const t = doc.transaction;
+    if (opened && bytes !== null && appliesWhole(update, plan, deletePlan)) t.verbatim = bytes;
     const roots = new RootCache(doc);
     for (const r of plan.ready) {
       const ci = doc.clientIndex(r.client);
@@ -118,6 +129,23 @@ export function applyDecoded(doc: Doc, update: DecodedUpdate, origin: unknown): 
   } finally {
     if (opened) doc.commit();
   }
+}
+
+/**
+ * Whether integrating `plan` and `deletePlan` changes exactly what `update` holds: not a snapshot
+ * (whose deletions are derived from the document), every record ready as decoded (none known
+ * already, none cut at the known clock: those are copies), nothing held or released.
+ */
+function appliesWhole(update: DecodedUpdate, plan: Plan, deletePlan: DeletePlan): boolean {
+  if (update.snapshot === true || plan.released !== 0 || plan.held.length !== 0) return false;
+  if (deletePlan.held !== 0 || deletePlan.released !== 0) return false;
+  const records = update.records;
+  const ready = plan.ready;
+  if (ready.length !== records.length) return false;
+  if (ready.length === 1) return ready[0] === records[0];
+  const own = new Set(records);
+  for (const r of ready) if (!own.has(r)) return false;
+  return true;
 }
 
 /**
