@@ -82,14 +82,12 @@ export class Room {
 
   /** Send an encoded frame to every session in the room except `except`. Returns how many got it. */
   broadcast(frame: Uint8Array, except?: Session): number {
-    // One Buffer view for every recipient: given a plain Uint8Array, ws wraps it anew per send.
-    const buffer = Buffer.isBuffer(frame)
-      ? frame
-      : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+    // The frame as it is: connections copy their frames into one buffer per write window
+    // (`ws-connection.ts`), so no Buffer view is made for them.
     let n = 0;
     for (const s of this.sessions) {
       if (s === except || s.state !== 'joined') continue;
-      s.sendRaw(buffer);
+      s.sendRaw(frame);
       n++;
     }
     return n;
