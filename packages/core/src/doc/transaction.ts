@@ -19,6 +19,8 @@ export class Transaction {
   private more: Map<number, number> | null = null;
   /** Ids deleted in this transaction (client indexes), created on the first delete. */
   deletes: DeleteSet | null = null;
+  /** How many ids {@link addDelete} recorded (an applied update's event may carry its own bytes only when it deleted all it names). */
+  deletedUnits = 0;
   /**
    * The update this transaction applied whole to an empty document (a snapshot load), if that is
    * all it did: its `'update'` event carries a copy of these bytes instead of re-encoding the
@@ -45,6 +47,7 @@ export class Transaction {
     this.firstBefore = 0;
     this.more = null;
     this.deletes = null;
+    this.deletedUnits = 0;
     this.verbatim = null;
   }
 
@@ -108,6 +111,7 @@ export class Transaction {
   addDelete(client: number, clock: number, len: number): void {
     if (this.deletes === null) this.deletes = new DeleteSet();
     this.deletes.add(client, clock, len);
+    this.deletedUnits += len;
   }
 }
 

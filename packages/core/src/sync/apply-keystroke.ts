@@ -244,11 +244,16 @@ function apply(doc: Doc, k: Keystroke, origin: unknown, bytes: Uint8Array): bool
       doc.transaction.touchClient(ci, k.clock);
       seq.integrate(new Item(ci, k.clock, k.len, ol, k.olClock, or, k.orClock, k.text), left, right);
     }
+    let named = 0;
     for (let i = 0; i < nRanges; i++) {
       const start = spans[2 * i] as number;
+      const len = spans[2 * i + 1] as number;
       const ci = doc.clientIndex(rangeIds[i] as number);
-      deleteRange(doc, ci, start, start + (spans[2 * i + 1] as number));
+      deleteRange(doc, ci, start, start + len);
+      named += len;
     }
+    // Ids it names that were deleted already: the event says only what this keystroke deleted.
+    if (opened && doc.transaction.deletedUnits !== named) doc.transaction.verbatim = null;
   } finally {
     if (opened) doc.commit();
   }

@@ -126,15 +126,26 @@ export function applyDecoded(
     }
     for (const h of plan.held) structs.add(h.client, h.entry);
     applyDeletes(doc, deletePlan.clients, deletePlan.spans);
+    // Ids it names that were deleted already: the event says only what this update deleted.
+    if (t.verbatim === bytes && t.deletedUnits !== deletedUnitsOf(update)) t.verbatim = null;
   } finally {
     if (opened) doc.commit();
   }
 }
 
+/** The ids `update`'s delete set names, counted with repeats. */
+function deletedUnitsOf(update: DecodedUpdate): number {
+  let n = 0;
+  for (const ranges of update.deletes.values())
+    for (let i = 1; i < ranges.length; i += 2) n += ranges[i] as number;
+  return n;
+}
+
 /**
- * Whether integrating `plan` and `deletePlan` changes exactly what `update` holds: not a snapshot
+ * Whether integrating `plan` and `deletePlan` may change exactly what `update` holds: not a snapshot
  * (whose deletions are derived from the document), every record ready as decoded (none known
- * already, none cut at the known clock: those are copies), nothing held or released.
+ * already, none cut at the known clock: those are copies), nothing held or released. Whether
+ * every id it deletes was alive is known only once deleted (`Transaction.deletedUnits`).
  */
 function appliesWhole(update: DecodedUpdate, plan: Plan, deletePlan: DeletePlan): boolean {
   if (update.snapshot === true || plan.released !== 0 || plan.held.length !== 0) return false;
