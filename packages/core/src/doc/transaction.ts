@@ -19,7 +19,10 @@ export class Transaction {
   private more: Map<number, number> | null = null;
   /** Ids deleted in this transaction (client indexes), created on the first delete. */
   deletes: DeleteSet | null = null;
-  /** How many ids {@link addDelete} recorded (an applied update's event may carry its own bytes only when it deleted all it names). */
+  /**
+   * How many ids {@link addDelete} recorded: an applied update's event carries the update's own
+   * bytes only when the update deleted every id it names.
+   */
   deletedUnits = 0;
   /**
    * The update this transaction applied whole to an empty document (a snapshot load), if that is

@@ -83,8 +83,9 @@ function withKnownDeletions(doc: Doc, update: DecodedUpdate): DecodedUpdate {
 /**
  * Apply an already decoded update (see {@link applyUpdate}). `bytes`, the encoded `update`, become
  * the `'update'` event's bytes (copied) when the update is a transaction of its own that
- * integrates every record whole and every deletion, releasing and holding nothing: then they say
- * what the transaction changed, and encoding it again would cost as much as decoding.
+ * integrates every record whole and deletes every id it names (none deleted already), releasing
+ * and holding nothing: then they say what the transaction changed, and encoding it again would
+ * cost as much as decoding.
  */
 export function applyDecoded(
   doc: Doc,
