@@ -17,6 +17,7 @@ export {
 export * from './election/index.js';
 export { type RelayNode, type ReplicatorFactory, type StartOptions, startRelayNode } from './node.js';
 export { createMetrics, type RelayMetrics } from './ops/metrics.js';
+export type { Tally } from './ops/tally.js';
 export type {
   RegisterForwardedMessage,
   RegisterForwardMessage,
