@@ -2,7 +2,7 @@ import { applyUpdate, type Doc, encodeStateAsUpdate, mergeUpdates } from '@accor
 import { decodeUpdate } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeDoc, viewOf } from './helpers.js';
+import { docFrom, makeDoc, viewOf } from './helpers.js';
 
 /**
  * An applied update that its transaction integrates whole (every record new, every deletion of a
@@ -69,13 +69,6 @@ function capture(doc: Doc, edit: () => void): Uint8Array {
   return out;
 }
 
-/** A fresh replica that applied `events` only. */
-function follow(events: readonly Uint8Array[]): Doc {
-  const doc = makeDoc(10);
-  for (const u of events) applyUpdate(doc, u);
-  return doc;
-}
-
 describe("an applied update's 'update' event", () => {
   it("one author's text edits in order apply whole: each event is the update's own bytes, and a follower of the events ends equal", () => {
     fc.assert(
@@ -86,7 +79,7 @@ describe("an applied update's 'update' event", () => {
         const { doc, events, verbatim } = receive(updates);
         expect(events.length).toBe(updates.length);
         expect(verbatim).toBe(updates.length);
-        expect(viewOf(follow(events))).toEqual(viewOf(doc));
+        expect(viewOf(docFrom(events))).toEqual(viewOf(doc));
       }),
       { numRuns: 150 },
     );
@@ -111,7 +104,7 @@ describe("an applied update's 'update' event", () => {
             inputs.splice(i % (inputs.length + 1), 0, mergeUpdates([a, b]));
           }
           const { doc, events } = receive(inputs);
-          const follower = follow(events);
+          const follower = docFrom(events);
           expect(viewOf(follower)).toEqual(viewOf(doc));
           expect(follower.pendingCount).toBe(doc.pendingCount);
         },
@@ -128,7 +121,7 @@ describe("an applied update's 'update' event", () => {
         // An update that only deletes what the other author deleted already changes nothing and
         // fires no event; one that deletes some of it fires what it did delete.
         expect(verbatim).toBeLessThanOrEqual(events.length);
-        expect(viewOf(follow(events))).toEqual(viewOf(doc));
+        expect(viewOf(docFrom(events))).toEqual(viewOf(doc));
       }),
       { numRuns: 150 },
     );
@@ -154,7 +147,7 @@ describe("an applied update's 'update' event", () => {
       const last = events[events.length - 1] as Uint8Array;
       expect(last).not.toEqual(uC);
       // The event deletes only "d": a replica holding base and uB, given it, ends equal.
-      const f = follow([base, uB, last]);
+      const f = docFrom([base, uB, last]);
       expect(viewOf(f)).toEqual(viewOf(doc));
       const deleted = [...decodeUpdate(last).deletes.values()].reduce((n, r) => n + (r[1] ?? 0), 0);
       expect(deleted).toBe(1);
@@ -174,7 +167,7 @@ describe("an applied update's 'update' event", () => {
     expect(events[0]).toEqual(first);
     expect(events[1]).not.toEqual(merged);
     // The second event carries what `first` did not: a replica holding `first` ends equal with it.
-    const f = follow([first as Uint8Array, events[1] as Uint8Array]);
+    const f = docFrom([first as Uint8Array, events[1] as Uint8Array]);
     expect(viewOf(f)).toEqual(viewOf(doc));
     expect(rest.length).toBe(2);
   });
@@ -187,8 +180,8 @@ describe("an applied update's 'update' event", () => {
     ]);
     const [u1, u2, u3] = updates as [Uint8Array, Uint8Array, Uint8Array];
     const { doc, events } = receive([u1, u3, u2]);
-    expect(doc.getText('t').toString()).toBe(follow(updates).getText('t').toString());
-    const f = follow(events);
+    expect(doc.getText('t').toString()).toBe(docFrom(updates).getText('t').toString());
+    const f = docFrom(events);
     expect(f.pendingCount).toBe(0);
     expect(viewOf(f)).toEqual(viewOf(doc));
   });

@@ -18,6 +18,13 @@ export function makeDoc(clientId: number): Doc {
   return new Doc({ clientId, now: () => t++ });
 }
 
+/** A fresh document (client `clientId`) that applied `updates`, in order. */
+export function docFrom(updates: readonly Uint8Array[], clientId = 99): Doc {
+  const d = makeDoc(clientId);
+  for (const u of updates) applyUpdate(d, u);
+  return d;
+}
+
 /** JSON of the roots `t` (text), `m` (map), `l` (list), read the same way on every replica. */
 export function viewOf(doc: Doc): unknown {
   doc.getText('t');

@@ -10,7 +10,7 @@ import {
 import { decodeUpdate } from '@accord/core/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeDoc, viewOf } from './helpers.js';
+import { docFrom, makeDoc, viewOf } from './helpers.js';
 
 const PIECES = ['a', 'hello ', '😀', '漢字', 'x😀y', '\n', 'long run of text '.repeat(8)];
 
@@ -44,13 +44,6 @@ function edit(doc: Doc, ops: readonly (readonly [number, number, number])[]): vo
   }
 }
 
-/** Apply `parts` to a fresh document in the given order. */
-function load(parts: readonly Uint8Array[]): Doc {
-  const d = makeDoc(99);
-  for (const p of parts) applyUpdate(d, p);
-  return d;
-}
-
 describe('splitUpdate', () => {
   it('parts fit the limit and, in order or reversed, rebuild the same document (property)', () => {
     const op = fc.tuple(fc.nat(11), fc.nat(1000), fc.nat(100_000));
@@ -77,9 +70,9 @@ describe('splitUpdate', () => {
           ]) {
             const parts = splitUpdate(whole, maxBytes);
             for (const p of parts) expect(p.length).toBeLessThanOrEqual(maxBytes);
-            const inOrder = load(parts);
+            const inOrder = docFrom(parts);
             expect(JSON.stringify(viewOf(inOrder))).toBe(want);
-            const reversed = load([...parts].reverse());
+            const reversed = docFrom([...parts].reverse());
             expect(JSON.stringify(viewOf(reversed))).toBe(want);
             expect(reversed.pending).toHaveLength(0);
           }
@@ -109,7 +102,7 @@ describe('splitUpdate', () => {
         expect(first >= 0xdc00 && first <= 0xdfff).toBe(false);
       }
     }
-    expect(load(parts).getText('t').toString()).toBe(text);
+    expect(docFrom(parts).getText('t').toString()).toBe(text);
   });
 
   it('returns an update within the limit as it is', () => {
@@ -133,7 +126,7 @@ describe('splitUpdate', () => {
     const parts = splitUpdate(whole, 512);
     for (const p of parts) expect(p.length).toBeLessThanOrEqual(512);
     expect(parts.filter((p) => decodeUpdate(p).records.length === 0).length).toBeGreaterThan(1);
-    expect(load(parts).getText('t').toString()).toBe(t.toString());
+    expect(docFrom(parts).getText('t').toString()).toBe(t.toString());
   });
 
   it('an update whose runs take one byte each decodes (every other unit deleted)', () => {
@@ -149,7 +142,7 @@ describe('splitUpdate', () => {
     expect(decodeUpdate(runs).records.length).toBeGreaterThan(900);
     applyUpdate(b, encodeStateAsUpdate(a, encodeStateVector(b)));
     expect(b.getText('t').toString()).toBe('b'.repeat(500));
-    expect(load([runs]).getText('t').toString()).toBe('b'.repeat(500));
+    expect(docFrom([runs]).getText('t').toString()).toBe('b'.repeat(500));
   });
 
   it('refuses a limit below the minimum and a single value that cannot fit', () => {
