@@ -238,7 +238,6 @@ function apply(doc: Doc, k: Keystroke, origin: unknown, bytes: Uint8Array): bool
   }
   const opened = doc.begin(origin, false);
   try {
-    if (opened) doc.transaction.verbatim = bytes;
     if (seq !== null) {
       const ci = doc.clientIndex(k.client);
       doc.transaction.touchClient(ci, k.clock);
@@ -252,8 +251,9 @@ function apply(doc: Doc, k: Keystroke, origin: unknown, bytes: Uint8Array): bool
       deleteRange(doc, ci, start, start + len);
       named += len;
     }
-    // Ids it names that were deleted already: the event says only what this keystroke deleted.
-    if (opened && doc.transaction.deletedUnits !== named) doc.transaction.verbatim = null;
+    // Set once all of it is in, and only if every id it names was deleted here now: the event
+    // says what this keystroke changed.
+    if (opened && doc.transaction.deletedUnits === named) doc.transaction.verbatim = bytes;
   } finally {
     if (opened) doc.commit();
   }

@@ -118,7 +118,6 @@ export function applyDecoded(
   const opened = doc.begin(origin, false);
   try {
     const t = doc.transaction;
-    if (opened && bytes !== null && appliesWhole(update, plan, deletePlan)) t.verbatim = bytes;
     const roots = new RootCache(doc);
     for (const r of plan.ready) {
       const ci = doc.clientIndex(r.client);
@@ -127,8 +126,11 @@ export function applyDecoded(
     }
     for (const h of plan.held) structs.add(h.client, h.entry);
     applyDeletes(doc, deletePlan.clients, deletePlan.spans);
-    // Ids it names that were deleted already: the event says only what this update deleted.
-    if (t.verbatim === bytes && t.deletedUnits !== deletedUnitsOf(update)) t.verbatim = null;
+    // Set once all of it is in (an exception on the way leaves the event to the encoder), and only
+    // if every id it names was deleted here now: the event says what this update changed.
+    if (opened && bytes !== null && appliesWhole(update, plan, deletePlan)) {
+      if (t.deletedUnits === deletedUnitsOf(update)) t.verbatim = bytes;
+    }
   } finally {
     if (opened) doc.commit();
   }
