@@ -207,6 +207,7 @@ export class DocMap extends Container {
     if (list === undefined) this.live.set(entry.key, [entry]);
     else list.push(entry);
     if (this.tracking) {
+      if (this.pendingKeys === null) this.pendingKeys = new Set();
       this.pendingKeys.add(entry.key);
       this.touch();
     }
@@ -239,6 +240,7 @@ export class DocMap extends Container {
       if (list.length === 0) this.live.delete(entry.key);
     }
     if (this.tracking) {
+      if (this.pendingKeys === null) this.pendingKeys = new Set();
       this.pendingKeys.add(entry.key);
       this.touch();
     }

@@ -61,18 +61,24 @@ export interface DocCore extends SequenceEnv {
   ): Container;
 }
 
+/**
+ * The listener list of every container nobody observed yet: one shared empty array, never added
+ * to (the first observer gets the container its own), so an unobserved container holds none.
+ */
+const NO_LISTENERS: never[] = [];
+
 /** Shared behaviour of all document types. */
 export abstract class Container {
   /** Which shared type this is. */
   abstract readonly kind: ContainerKind;
-  /** Observers of this container. */
-  private listeners: ChangeListener[] = [];
-  /** Observers of this container and its descendants. */
-  private deepListeners: DeepChangeListener[] = [];
+  /** Observers of this container (the shared {@link NO_LISTENERS} until the first). */
+  private listeners: ChangeListener[] = NO_LISTENERS;
+  /** Observers of this container and its descendants (the shared {@link NO_LISTENERS} until the first). */
+  private deepListeners: DeepChangeListener[] = NO_LISTENERS;
   /** Changes recorded during the current transaction (only while someone observes). @internal */
   pendingChanges: SequenceChange[] = [];
-  /** @internal */
-  pendingKeys = new Set<string>();
+  /** Keys changed in the current transaction (maps, only while someone observes); null until one is. @internal */
+  pendingKeys: Set<string> | null = null;
   /** @internal */
   pendingDelta = 0;
   /** True when this container changed in the current transaction. @internal */
@@ -119,7 +125,8 @@ export abstract class Container {
    * Returns a function that stops observing.
    */
   observe(fn: ChangeListener): () => void {
-    this.listeners.push(fn);
+    if (this.listeners === NO_LISTENERS) this.listeners = [fn];
+    else this.listeners.push(fn);
     this.doc.observerCount++;
     return () => this.unobserve(fn);
   }
@@ -138,7 +145,8 @@ export abstract class Container {
    * all their events. Returns a function that stops observing.
    */
   observeDeep(fn: DeepChangeListener): () => void {
-    this.deepListeners.push(fn);
+    if (this.deepListeners === NO_LISTENERS) this.deepListeners = [fn];
+    else this.deepListeners.push(fn);
     this.doc.observerCount++;
     return () => this.unobserveDeep(fn);
   }
@@ -163,19 +171,22 @@ export abstract class Container {
   /** Build and clear this transaction's event; null when nothing visible changed. @internal */
   takeEvent(origin: unknown, local: boolean): ChangeEvent | null {
     this.dirty = false;
-    const ev: ChangeEvent = {
+    const changes = this.pendingChanges;
+    const keys = this.pendingKeys;
+    const delta = this.pendingDelta;
+    // The event (and a subclass reading `pendingChanges` first) owns the array it saw.
+    this.pendingChanges = [];
+    this.pendingKeys = null;
+    this.pendingDelta = 0;
+    if (changes.length === 0 && keys === null && delta === 0) return null;
+    return {
       target: this,
-      changes: this.pendingChanges,
-      keysChanged: this.pendingKeys,
-      delta: this.pendingDelta,
+      changes,
+      keysChanged: keys ?? new Set(),
+      delta,
       origin,
       local,
     };
-    this.pendingChanges = [];
-    this.pendingKeys = new Set();
-    this.pendingDelta = 0;
-    if (ev.changes.length === 0 && ev.keysChanged.size === 0 && ev.delta === 0) return null;
-    return ev;
   }
 
   /** Deliver `ev` to direct observers (all of them; the first error is rethrown after). @internal */

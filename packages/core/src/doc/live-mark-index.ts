@@ -5,7 +5,7 @@
 
 import type { Sequence } from '../sequence/sequence.js';
 import { AFTER_TOMBSTONES, MarkIndex } from './mark-index.js';
-import type { MarkOp } from './marks.js';
+import type { MarkOp, MarkSource } from './marks.js';
 
 /** The kept {@link MarkIndex} of one text and the sequence version it is current at. */
 export class LiveMarkIndex {
@@ -23,8 +23,14 @@ export class LiveMarkIndex {
    */
   constructor(
     private readonly seq: Sequence,
-    private readonly marks: () => readonly MarkOp[],
+    /** The text whose marks these are (its `marks` field, null until the first). */
+    private readonly source: MarkSource,
   ) {}
+
+  /** The text's marks, in arrival order. */
+  private marks(): readonly MarkOp[] {
+    return this.source.marks ?? [];
+  }
 
   /** True when the index is current (before a local edit that will move it). */
   tracks(): boolean {

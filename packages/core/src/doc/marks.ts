@@ -40,6 +40,11 @@ import type { Attributes } from './text-delta.js';
 
 export { MAX_MARK_KEY } from './attribute-values.js';
 
+/** What holds a text's marks (the text itself): its `marks`, in arrival order, null until the first. */
+export interface MarkSource {
+  readonly marks: readonly MarkOp[] | null;
+}
+
 /** One formatting operation on a text (see the module comment). */
 export class MarkOp {
   /** Always one clock. */

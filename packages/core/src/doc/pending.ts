@@ -77,7 +77,8 @@ class Heap<T extends WaitEntry> {
  * {@link WaitIndex.rollback} puts them back, {@link WaitIndex.commit} forgets them.
  */
 export class WaitIndex<T extends WaitEntry> {
-  private readonly heaps = new Map<number, Heap<T>>();
+  /** Per replica, its entries; null until the first entry (most documents never hold one). */
+  private heaps: Map<number, Heap<T>> | null = null;
   private count = 0;
   private byteCount = 0;
   /** Removals since {@link WaitIndex.begin}: replica, entry, replica, entry, ... */
@@ -100,10 +101,12 @@ export class WaitIndex<T extends WaitEntry> {
 
   /** Hold `entry` until replica `client` passes `entry.key`. */
   add(client: number, entry: T): void {
-    let h = this.heaps.get(client);
+    if (this.heaps === null) this.heaps = new Map();
+    const heaps = this.heaps;
+    let h = heaps.get(client);
     if (h === undefined) {
       h = new Heap<T>();
-      this.heaps.set(client, h);
+      heaps.set(client, h);
     }
     h.push(entry);
     this.count++;
@@ -112,7 +115,7 @@ export class WaitIndex<T extends WaitEntry> {
 
   /** True when some entry of replica `client` waits for a clock below `state`. */
   hasBelow(client: number, state: number): boolean {
-    const top = this.heaps.get(client)?.peek();
+    const top = this.heaps?.get(client)?.peek();
     return top !== undefined && top.key < state;
   }
 
@@ -121,7 +124,7 @@ export class WaitIndex<T extends WaitEntry> {
    * each (smallest key first). Journaled after {@link WaitIndex.begin}.
    */
   takeBelow(client: number, state: number, fn: (entry: T) => void): void {
-    const h = this.heaps.get(client);
+    const h = this.heaps?.get(client);
     if (h === undefined) return;
     for (let top = h.peek(); top !== undefined && top.key < state; top = h.peek()) {
       h.pop();
@@ -130,7 +133,7 @@ export class WaitIndex<T extends WaitEntry> {
       this.journal?.push(client, top);
       fn(top);
     }
-    if (h.items.length === 0) this.heaps.delete(client);
+    if (h.items.length === 0) this.heaps?.delete(client);
   }
 
   /** Start journaling removals (planning an update). */
@@ -153,6 +156,7 @@ export class WaitIndex<T extends WaitEntry> {
 
   /** Every entry with the replica it waits for (in no particular order). */
   *entries(): IterableIterator<[number, T]> {
+    if (this.heaps === null) return;
     for (const [client, h] of this.heaps) for (const e of h.items) yield [client, e];
   }
 }
@@ -164,7 +168,8 @@ export class WaitIndex<T extends WaitEntry> {
  */
 abstract class HeldSpans<T extends WaitEntry> extends WaitIndex<T> {
   /** Per replica: first clock -> length of the longest held span starting there. */
-  private readonly spans = new Map<number, Map<number, number>>();
+  /** Null until the first entry. */
+  private spans: Map<number, Map<number, number>> | null = null;
 
   /** The replica whose ids entry `e`, waiting for replica `client`, holds. */
   protected abstract replicaOf(client: number, e: T): number;
@@ -177,10 +182,12 @@ abstract class HeldSpans<T extends WaitEntry> extends WaitIndex<T> {
     super.add(client, entry);
     const id = this.replicaOf(client, entry);
     const start = this.startOf(entry);
-    let m = this.spans.get(id);
+    if (this.spans === null) this.spans = new Map();
+    const spans = this.spans;
+    let m = spans.get(id);
     if (m === undefined) {
       m = new Map();
-      this.spans.set(id, m);
+      spans.set(id, m);
     }
     m.set(start, Math.max(this.lengthOf(entry), m.get(start) ?? 0));
   }
@@ -188,15 +195,15 @@ abstract class HeldSpans<T extends WaitEntry> extends WaitIndex<T> {
   override takeBelow(client: number, state: number, fn: (entry: T) => void): void {
     super.takeBelow(client, state, (e) => {
       const id = this.replicaOf(client, e);
-      const m = this.spans.get(id);
-      if (m?.delete(this.startOf(e)) && m.size === 0) this.spans.delete(id);
+      const m = this.spans?.get(id);
+      if (m?.delete(this.startOf(e)) && m.size === 0) this.spans?.delete(id);
       fn(e);
     });
   }
 
   /** True when a held span of replica `replica` starts at `start` and is at least `len` long. */
   protected covers(replica: number, start: number, len: number): boolean {
-    return (this.spans.get(replica)?.get(start) ?? 0) >= len;
+    return (this.spans?.get(replica)?.get(start) ?? 0) >= len;
   }
 }
 

@@ -16,7 +16,7 @@ import {
   summarizeDeadLeaf,
   summaryCurrent,
 } from './dead-leaf-summary.js';
-import type { MarkOp } from './marks.js';
+import type { MarkOp, MarkSource } from './marks.js';
 
 /** The anchors of one text's marks, as sorted clocks per client index (built on first use). */
 export class MarkAnchors {
@@ -53,8 +53,8 @@ export class MarkAnchors {
   summaries = true;
   /** All-deleted leaves crossed by their summaries so far (tests read it). @internal */
   leavesCrossed = 0;
-  /** Summaries of all-deleted leaves, by leaf. */
-  private leafSummaries = new WeakMap<Leaf, DeadLeafSummary>();
+  /** Summaries of all-deleted leaves, by leaf; null until the first (most texts have no marks). */
+  private leafSummaries: WeakMap<Leaf, DeadLeafSummary> | null = null;
   /** The anchored units of the item the walk is at ({@link anchorsIn}). */
   private readonly units: ItemAnchors = { first: -1, after: -1, stop: -1 };
   /** The unit offset {@link MarkAnchors.unitBefore} found. */
@@ -66,8 +66,14 @@ export class MarkAnchors {
    */
   constructor(
     private readonly seq: Sequence,
-    private readonly marks: () => readonly MarkOp[],
+    /** The text whose marks these are (its `marks` field, null until the first). */
+    private readonly source: MarkSource,
   ) {}
+
+  /** The text's marks, in arrival order. */
+  private marks(): readonly MarkOp[] {
+    return this.source.marks ?? [];
+  }
 
   /** Note a mark just added to the text. */
   add(op: MarkOp): void {
@@ -244,16 +250,18 @@ export class MarkAnchors {
   private dropSummary(client: number, clock: number): void {
     if (client === NO_CLIENT) return;
     const leaf = (this.seq.itemOf(client, clock) as Item | undefined)?.leaf;
-    if (leaf !== undefined && leaf !== null) this.leafSummaries.delete(leaf);
-    else this.leafSummaries = new WeakMap();
+    if (leaf !== undefined && leaf !== null) this.leafSummaries?.delete(leaf);
+    else this.leafSummaries = null;
   }
 
   /** The summary of the all-deleted `leaf`, kept while current. */
   private summaryOf(leaf: Leaf, all: Map<number, number[]>, after: Map<number, number[]>): DeadLeafSummary {
-    let s = this.leafSummaries.get(leaf);
+    if (this.leafSummaries === null) this.leafSummaries = new WeakMap();
+    const summaries = this.leafSummaries;
+    let s = summaries.get(leaf);
     if (s === undefined || !summaryCurrent(s, leaf, all)) {
       s = summarizeDeadLeaf(leaf, all, after);
-      this.leafSummaries.set(leaf, s);
+      summaries.set(leaf, s);
     }
     return s;
   }

@@ -48,11 +48,6 @@ export class Text extends SequenceContainer {
   /** Cache of {@link Text.resolvedMarks}, valid as {@link Text.spansCache} is (its own version). */
   private resolvedCache: MarkInterval[] | null = null;
   private resolvedVersion = -1;
-  /** The resolved marks as a change event reads them: all, or those over a range. */
-  private readonly resolvedView: ResolvedMarks = {
-    all: () => this.resolvedMarks(),
-    inRange: (from, to) => this.live.current().intervalsIn(from, to),
-  };
   /** The marks resolved to visible positions, kept through local edits. */
   private readonly live: LiveMarkIndex;
   /** The text last inserted with attributes, for text typed on after it (see {@link Text.insert}). */
@@ -61,8 +56,8 @@ export class Text extends SequenceContainer {
   /** @internal */
   constructor(doc: DocCore, rootName: string | null, hc: number, hk: number, parent: Container | null) {
     super(doc, rootName, hc, hk, parent, true);
-    this.anchors = new MarkAnchors(this.seq, () => this.marks ?? []);
-    this.live = new LiveMarkIndex(this.seq, () => this.marks ?? []);
+    this.anchors = new MarkAnchors(this.seq, this);
+    this.live = new LiveMarkIndex(this.seq, this);
   }
 
   /**
@@ -403,7 +398,11 @@ export class Text extends SequenceContainer {
       before < 0 ? marks.length : before,
       changes,
       this.doc.clientIds,
-      this.resolvedView,
+      // The resolved marks as the event reads them: all, or those over a range.
+      {
+        all: () => this.resolvedMarks(),
+        inRange: (from, to) => this.live.current().intervalsIn(from, to),
+      } satisfies ResolvedMarks,
     );
     const ev = super.takeEvent(origin, local);
     if (ev !== null) {
