@@ -325,7 +325,7 @@ export class ClusterReplicator implements Replicator {
     this.reads.stop();
     this.parts?.register.stop();
     this.parts?.catchUp.stopAll();
-    this.parts?.snapshots.stepDown();
+    this.parts?.snapshots.stop();
     this.witness?.stop();
     this.witness = null;
     await this.links?.stop();

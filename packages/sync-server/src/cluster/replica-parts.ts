@@ -83,6 +83,7 @@ export function createReplicaParts(c: ReplicaPartsContext): ReplicaParts {
     keepsData: !c.isWitness,
     setTimer: (ms, fn) => scheduler.setTimer(ms, fn),
     onSnapshot: (docId) => c.emit({ kind: 'snapshot', docId }),
+    defer: (fn) => setImmediate(fn),
   });
   const register = new RegisterReplication({
     nodeId: opts.nodeId,

@@ -14,6 +14,7 @@ import { SnapshotFence } from '../snapshot/snapshot-fence.js';
 import { compareSnapshotNumbers, type SnapshotNumber } from '../snapshot/snapshot-number.js';
 import { SnapshotSequencer } from '../snapshot/snapshot-sequencer.js';
 import type { ClusterMessage, SnapshotAnnounceMessage } from './messages.js';
+import { PacedTasks } from './paced-tasks.js';
 
 let emptyVector: Uint8Array | null = null;
 const EMPTY_VECTOR = (): Uint8Array => {
@@ -61,6 +62,12 @@ export interface SnapshotReplicationDeps {
   keepsData?: boolean;
   /** Wall clock for a version's time (ms since the epoch). Default `Date.now`. */
   wallClock?: () => number;
+  /**
+   * When set, snapshot work (each message's handling, each count-triggered snapshot) runs in
+   * order, one task per turn through this (production: `setImmediate`; see `paced-tasks.ts`):
+   * documents that reach their count together do not stall the node together. Absent: at once.
+   */
+  defer?: (fn: () => void) => void;
 }
 
 function parseNumber(raw: string | undefined): SnapshotNumber | null {
@@ -74,6 +81,8 @@ function parseNumber(raw: string | undefined): SnapshotNumber | null {
 /** One node's part in ordered snapshots. */
 export class SnapshotReplication {
   private readonly d: SnapshotReplicationDeps;
+  /** Where snapshot work waits its turn (null: none waits). */
+  private readonly paced: PacedTasks | null;
   private readonly fence: SnapshotFence;
   private readonly sequencer: SnapshotSequencer;
   private readonly counts = new Map<string, number>();
@@ -91,6 +100,13 @@ export class SnapshotReplication {
 
   constructor(deps: SnapshotReplicationDeps) {
     this.d = deps;
+    this.paced =
+      deps.defer === undefined
+        ? null
+        : new PacedTasks({
+            defer: deps.defer,
+            onError: (err) => deps.host.logger.warn({ err }, 'snapshot work failed'),
+          });
     const store = deps.host.store;
     const promise = Number(store.getMeta(PROMISE_KEY) ?? '0');
     const stored: [string, SnapshotNumber][] = [];
@@ -141,12 +157,18 @@ export class SnapshotReplication {
     this.retransmitTimers.clear();
   }
 
+  /** The node stops: steps down and drops snapshot work still waiting its turn. */
+  stop(): void {
+    this.stepDown();
+    this.paced?.stop();
+  }
+
   /** An update to `docId` was stored here; the leader snapshots every `everyUpdates`. */
   noteUpdate(docId: string): void {
     const c = (this.counts.get(docId) ?? 0) + 1;
     this.counts.set(docId, c);
     // Issue at every multiple (retransmitting an uncommitted one, or asking again while learning).
-    if (c % this.d.everyUpdates === 0 && this.sequencer.term !== null) this.tryIssue(docId);
+    if (c % this.d.everyUpdates === 0 && this.sequencer.term !== null) this.later(() => this.tryIssue(docId));
     else this.armIdle(docId);
   }
 
@@ -164,8 +186,18 @@ export class SnapshotReplication {
     );
   }
 
-  /** Handle a snapshot message from a peer. */
+  /** Handle a snapshot message from a peer (in its turn, see {@link SnapshotReplicationDeps.defer}). */
   onMessage(from: NodeId, m: ClusterMessage): void {
+    this.later(() => this.handle(from, m));
+  }
+
+  /** Run `task` in its turn, or at once without {@link SnapshotReplicationDeps.defer}. */
+  private later(task: () => void): void {
+    if (this.paced === null) task();
+    else this.paced.run(task);
+  }
+
+  private handle(from: NodeId, m: ClusterMessage): void {
     const store = this.d.host.store;
     switch (m.type) {
       case 'snapshot-query': {

@@ -1,0 +1,140 @@
+/**
+ * Snapshot work in its turn (`defer`): documents that reach their snapshot count together are
+ * numbered, announced and stored one task per turn on every node, never in one go, and every one
+ * of them still commits with the same numbers as without pacing. Turns and the bus are test
+ * queues; no timer runs.
+ */
+import { Doc, encodeStateVector } from '@accord/core';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { ClusterMessage } from '../../src/cluster/messages.js';
+import { SnapshotReplication } from '../../src/cluster/snapshot-replication.js';
+import type { NodeId } from '../../src/election/types.js';
+import type { ReplicaHost } from '../../src/relay/replicator.js';
+
+/** A host whose store keeps metadata in memory and counts durable writes. */
+function host(nodeId: number, writes: { n: number }): ReplicaHost {
+  const meta = new Map<string, string>();
+  const sv = encodeStateVector(new Doc());
+  return {
+    nodeId,
+    store: {
+      getMeta: (k: string) => meta.get(k),
+      setMeta: (k: string, v: string) => {
+        writes.n++;
+        meta.set(k, v);
+      },
+      putVersion: () => {
+        writes.n++;
+      },
+    },
+    logger: pino({ level: 'silent' }),
+    documents: () => [],
+    stateVector: async () => sv,
+    diff: async () => new Uint8Array([0]),
+    ingest: async () => {},
+  } as unknown as ReplicaHost;
+}
+
+function cluster(paced: boolean) {
+  const bus: { from: NodeId; to: NodeId; m: ClusterMessage }[] = [];
+  const turns = new Map<NodeId, (() => void)[]>();
+  const writes = new Map<NodeId, { n: number }>();
+  const nodes = new Map<NodeId, SnapshotReplication>();
+  for (const id of [1, 2, 3]) {
+    const mine: (() => void)[] = [];
+    turns.set(id, mine);
+    writes.set(id, { n: 0 });
+    nodes.set(
+      id,
+      new SnapshotReplication({
+        nodeId: id,
+        members: [1, 2, 3],
+        host: host(id, writes.get(id)!),
+        electionTerm: 1,
+        send: (to, m) => bus.push({ from: id, to, m }),
+        everyUpdates: 3,
+        onSnapshot: () => {},
+        ...(paced ? { defer: (fn: () => void) => mine.push(fn) } : {}),
+      }),
+    );
+  }
+  /** Run one waiting turn of node `id`; false when it has none. */
+  const turn = (id: NodeId): boolean => {
+    const fn = turns.get(id)!.shift();
+    if (fn === undefined) return false;
+    fn();
+    return true;
+  };
+  /** Deliver messages and run turns until everything is quiet (bounded). */
+  const settle = async () => {
+    for (let round = 0; round < 500; round++) {
+      await new Promise((r) => setImmediate(r)); // the hosts' promises (state, diff)
+      let moved = false;
+      for (const e of bus.splice(0)) {
+        nodes.get(e.to)!.onMessage(e.from, e.m);
+        moved = true;
+      }
+      for (const id of [1, 2, 3]) if (turn(id)) moved = true;
+      if (!moved && bus.length === 0) return round;
+    }
+    throw new Error('did not settle');
+  };
+  return { nodes, bus, turns, writes, turn, settle };
+}
+
+describe('paced snapshots', () => {
+  it('number documents that reach their count together one per turn, and commit them all', async () => {
+    const docs = Array.from({ length: 8 }, (_, i) => `doc-${i}`);
+    const results: Record<string, unknown>[] = [];
+    for (const paced of [false, true]) {
+      const c = cluster(paced);
+      const leader = c.nodes.get(1)!;
+      leader.lead(1);
+      for (let u = 0; u < 3; u++) for (const d of docs) leader.noteUpdate(d);
+      if (paced) {
+        // Nothing issued yet: eight tasks wait on the leader, nothing was sent or written.
+        expect(c.turns.get(1)!.length).toBe(1);
+        expect(c.bus).toHaveLength(0);
+        expect(c.writes.get(1)!.n).toBe(0);
+        // One turn numbers one document (its query goes out), the others still wait.
+        c.turn(1);
+        expect(c.bus.filter((e) => e.m.type === 'snapshot-query')).toHaveLength(2);
+        expect(c.turns.get(1)!.length).toBe(1);
+      }
+      await c.settle();
+      const committed: Record<string, unknown> = {};
+      for (const d of docs) committed[d] = leader.committedOf(d);
+      results.push(committed);
+      for (const id of [2, 3])
+        for (const d of docs) expect(c.nodes.get(id)!.snapshotOf(d)).toEqual({ term: 1, seq: 1 });
+    }
+    expect(results[1]).toEqual(results[0]);
+    for (const d of docs) expect(results[1]![d]).toEqual({ term: 1, seq: 1 });
+  });
+
+  it('a follower handles a burst of announcements one per turn', async () => {
+    const c = cluster(true);
+    const leader = c.nodes.get(1)!;
+    leader.lead(1);
+    const docs = Array.from({ length: 6 }, (_, i) => `d${i}`);
+    // First snapshots settle the leader's numbering (queries answered).
+    for (let u = 0; u < 3; u++) for (const d of docs) leader.noteUpdate(d);
+    await c.settle();
+    // The second round: every announcement reaches follower 2 at once.
+    for (let u = 0; u < 3; u++) for (const d of docs) leader.noteUpdate(d);
+    for (let round = 0; round < 100 && c.bus.filter((e) => e.to === 2).length < docs.length; round++) {
+      await new Promise((r) => setImmediate(r));
+      c.turn(1);
+    }
+    const toTwo = c.bus.filter((e) => e.to === 2 && e.m.type === 'snapshot-announce');
+    expect(toTwo).toHaveLength(docs.length);
+    const before = c.writes.get(2)!.n;
+    for (const e of toTwo) c.nodes.get(2)!.onMessage(e.from, e.m);
+    expect(c.writes.get(2)!.n).toBe(before); // nothing handled at once
+    c.turn(2);
+    expect(c.writes.get(2)!.n).toBe(before + 2); // one announcement: its number and its version
+    for (const d of docs.slice(1)) expect(c.nodes.get(2)!.snapshotOf(d)).toEqual({ term: 1, seq: 1 });
+    expect(c.nodes.get(2)!.snapshotOf(docs[0]!)).toEqual({ term: 1, seq: 2 });
+  });
+});
