@@ -168,7 +168,11 @@ export class SnapshotReplication {
     const c = (this.counts.get(docId) ?? 0) + 1;
     this.counts.set(docId, c);
     // Issue at every multiple (retransmitting an uncommitted one, or asking again while learning).
-    if (c % this.d.everyUpdates === 0 && this.sequencer.term !== null) this.later(() => this.tryIssue(docId));
+    // Run in its turn, the snapshot takes the updates counted until then off the count, not those
+    // that arrived while it waited: they stay counted (for the next count or the idle trigger), as
+    // if it had been issued at once.
+    if (c % this.d.everyUpdates === 0 && this.sequencer.term !== null)
+      this.later(() => this.tryIssue(docId, c));
     else this.armIdle(docId);
   }
 
@@ -256,7 +260,8 @@ export class SnapshotReplication {
     }
   }
 
-  private tryIssue(docId: string): void {
+  /** Number `docId`'s next snapshot; `covered`: the count it takes off (default: all of it). */
+  private tryIssue(docId: string, covered?: number): void {
     const r = this.sequencer.issue(docId);
     if (r.status === 'learning') {
       const term = this.sequencer.term;
@@ -266,7 +271,8 @@ export class SnapshotReplication {
     if (r.status === 'not-leader') return;
     const number = r.status === 'issued' ? r.number : r.inFlight;
     if (r.status === 'issued') {
-      this.counts.set(docId, 0);
+      const left = covered === undefined ? 0 : Math.max(0, (this.counts.get(docId) ?? 0) - covered);
+      this.counts.set(docId, left);
       this.d.host.store.setMeta(docKey(docId), JSON.stringify(number));
       this.logAccepted(docId, number, number.term);
       if (r.committed) this.logCommitted(docId, number, [this.d.nodeId]);

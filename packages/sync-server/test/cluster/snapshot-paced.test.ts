@@ -11,6 +11,7 @@ import type { ClusterMessage } from '../../src/cluster/messages.js';
 import { SnapshotReplication } from '../../src/cluster/snapshot-replication.js';
 import type { NodeId } from '../../src/election/types.js';
 import type { ReplicaHost } from '../../src/relay/replicator.js';
+import { ManualScheduler } from '../../src/time/scheduler.js';
 
 /** A host whose store keeps metadata in memory and counts durable writes. */
 function host(nodeId: number, writes: { n: number }): ReplicaHost {
@@ -36,7 +37,8 @@ function host(nodeId: number, writes: { n: number }): ReplicaHost {
   } as unknown as ReplicaHost;
 }
 
-function cluster(paced: boolean) {
+function cluster(paced: boolean, idleMs = 0) {
+  const clock = new ManualScheduler();
   const bus: { from: NodeId; to: NodeId; m: ClusterMessage }[] = [];
   const turns = new Map<NodeId, (() => void)[]>();
   const writes = new Map<NodeId, { n: number }>();
@@ -54,6 +56,8 @@ function cluster(paced: boolean) {
         electionTerm: 1,
         send: (to, m) => bus.push({ from: id, to, m }),
         everyUpdates: 3,
+        idleMs,
+        setTimer: (ms, fn) => clock.setTimer(ms, fn),
         onSnapshot: () => {},
         ...(paced ? { defer: (fn: () => void) => mine.push(fn) } : {}),
       }),
@@ -80,7 +84,7 @@ function cluster(paced: boolean) {
     }
     throw new Error('did not settle');
   };
-  return { nodes, bus, turns, writes, turn, settle };
+  return { nodes, bus, turns, writes, turn, settle, clock };
 }
 
 describe('paced snapshots', () => {
@@ -136,5 +140,31 @@ describe('paced snapshots', () => {
     expect(c.writes.get(2)!.n).toBe(before + 2); // one announcement: its number and its version
     for (const d of docs.slice(1)) expect(c.nodes.get(2)!.snapshotOf(d)).toEqual({ term: 1, seq: 1 });
     expect(c.nodes.get(2)!.snapshotOf(docs[0]!)).toEqual({ term: 1, seq: 2 });
+  });
+
+  it('updates that arrive while a count-triggered snapshot waits its turn stay counted', async () => {
+    // With the numbering learned (a first snapshot), eight updates in one burst (every 3):
+    // unpaced, the snapshot issued at the third leaves five counted, and the idle trigger numbers
+    // one more. Paced, the snapshot runs after all eight arrived and must take only its three off
+    // the count, or the idle trigger finds nothing to do.
+    const seen: unknown[] = [];
+    for (const paced of [false, true]) {
+      const c = cluster(paced, 300);
+      const leader = c.nodes.get(1)!;
+      leader.lead(1);
+      for (let u = 0; u < 3; u++) leader.noteUpdate('d');
+      await c.settle();
+      expect(leader.committedOf('d')).toEqual({ term: 1, seq: 1 });
+      for (let u = 0; u < 8; u++) leader.noteUpdate('d');
+      await c.settle();
+      expect(leader.committedOf('d')).toEqual({ term: 1, seq: 2 });
+      c.clock.advance(300);
+      await c.settle();
+      seen.push(leader.committedOf('d'));
+    }
+    expect(seen).toEqual([
+      { term: 1, seq: 3 },
+      { term: 1, seq: 3 },
+    ]);
   });
 });
