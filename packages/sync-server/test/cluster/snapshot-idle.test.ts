@@ -4,26 +4,10 @@
  * not leader.
  */
 import { Doc, encodeStateVector } from '@accord/core';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SnapshotReplication } from '../../src/cluster/snapshot-replication.js';
-import type { ReplicaHost } from '../../src/relay/replicator.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';
-
-/** A one-node cluster's host: metadata in a map, an empty document. */
-function host(): ReplicaHost {
-  const meta = new Map<string, string>();
-  const sv = encodeStateVector(new Doc());
-  return {
-    nodeId: 1,
-    store: { getMeta: (k: string) => meta.get(k), setMeta: (k: string, v: string) => meta.set(k, v) },
-    logger: pino({ level: 'silent' }),
-    documents: () => [],
-    stateVector: async () => sv,
-    diff: async () => new Uint8Array(),
-    ingest: async () => {},
-  } as unknown as ReplicaHost;
-}
+import { snapshotHost } from '../support/snapshot-host.js';
 
 function setup(idleMs: number) {
   const clock = new ManualScheduler();
@@ -31,7 +15,7 @@ function setup(idleMs: number) {
   const r = new SnapshotReplication({
     nodeId: 1,
     members: [1],
-    host: host(),
+    host: snapshotHost(1),
     electionTerm: 0,
     send: () => {},
     everyUpdates: 10,

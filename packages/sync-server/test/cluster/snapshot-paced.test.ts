@@ -4,38 +4,12 @@
  * of them still commits with the same numbers as without pacing. Turns and the bus are test
  * queues; no timer runs.
  */
-import { Doc, encodeStateVector } from '@accord/core';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
 import { SnapshotReplication } from '../../src/cluster/snapshot-replication.js';
 import type { NodeId } from '../../src/election/types.js';
-import type { ReplicaHost } from '../../src/relay/replicator.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';
-
-/** A host whose store keeps metadata in memory and counts durable writes. */
-function host(nodeId: number, writes: { n: number }): ReplicaHost {
-  const meta = new Map<string, string>();
-  const sv = encodeStateVector(new Doc());
-  return {
-    nodeId,
-    store: {
-      getMeta: (k: string) => meta.get(k),
-      setMeta: (k: string, v: string) => {
-        writes.n++;
-        meta.set(k, v);
-      },
-      putVersion: () => {
-        writes.n++;
-      },
-    },
-    logger: pino({ level: 'silent' }),
-    documents: () => [],
-    stateVector: async () => sv,
-    diff: async () => new Uint8Array([0]),
-    ingest: async () => {},
-  } as unknown as ReplicaHost;
-}
+import { snapshotHost } from '../support/snapshot-host.js';
 
 function cluster(paced: boolean, idleMs = 0) {
   const clock = new ManualScheduler();
@@ -52,7 +26,7 @@ function cluster(paced: boolean, idleMs = 0) {
       new SnapshotReplication({
         nodeId: id,
         members: [1, 2, 3],
-        host: host(id, writes.get(id)!),
+        host: snapshotHost(id, { writes: writes.get(id)! }),
         electionTerm: 1,
         send: (to, m) => bus.push({ from: id, to, m }),
         everyUpdates: 3,

@@ -3,35 +3,16 @@
  * follower that already stored that number answers "stored" again, so the snapshot commits and
  * the next one can be numbered, without waiting for the document's next updates. In virtual time.
  */
-import { Doc, encodeStateVector } from '@accord/core';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
 import { MAX_RETRANSMITS, SnapshotReplication } from '../../src/cluster/snapshot-replication.js';
 import type { NodeId } from '../../src/election/types.js';
-import type { ReplicaHost } from '../../src/relay/replicator.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';
+import { snapshotHost } from '../support/snapshot-host.js';
 
 /** Each node's log records (`snapshot` fields), for the chaos checkers' view. */
 type Logged = { snapshot?: { type: string; term: number; seq: number } };
-
-function host(nodeId: number, logs: Logged[]): ReplicaHost {
-  const meta = new Map<string, string>();
-  const sv = encodeStateVector(new Doc());
-  return {
-    nodeId,
-    store: {
-      getMeta: (k: string) => meta.get(k),
-      setMeta: (k: string, v: string) => meta.set(k, v),
-      putVersion: () => {},
-    },
-    logger: pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as Logged) }),
-    documents: () => [],
-    stateVector: async () => sv,
-    diff: async () => new Uint8Array([0]),
-    ingest: async () => {},
-  } as unknown as ReplicaHost;
-}
 
 /** Three nodes on a bus whose deliveries a test can drop; node 1 leads term 1. */
 function cluster() {
@@ -46,7 +27,12 @@ function cluster() {
       new SnapshotReplication({
         nodeId: id,
         members: [1, 2, 3],
-        host: host(id, logs.get(id)!),
+        host: snapshotHost(id, {
+          logger: pino(
+            { level: 'info' },
+            { write: (line: string) => logs.get(id)!.push(JSON.parse(line) as Logged) },
+          ),
+        }),
         electionTerm: 1,
         send: (to, m) => queue.push({ from: id, to, m }),
         everyUpdates: 5,

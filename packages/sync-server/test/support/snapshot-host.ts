@@ -1,0 +1,40 @@
+/**
+ * The host a snapshot layer (`SnapshotReplication`) sees in unit tests: metadata in a map, versions
+ * taken and dropped, an empty document's state vector, a one-byte state, merges that do nothing.
+ */
+import { Doc, encodeStateVector } from '@accord/core';
+import pino, { type Logger } from 'pino';
+import type { ReplicaHost } from '../../src/relay/replicator.js';
+
+/** Options of {@link snapshotHost}. */
+export interface SnapshotHostOptions {
+  /** Where the layer logs (default: silent). */
+  logger?: Logger;
+  /** Counts the durable writes (`setMeta` and `putVersion` calls), when given. */
+  writes?: { n: number };
+}
+
+/** A host for node `nodeId` (see the module comment). */
+export function snapshotHost(nodeId: number, o: SnapshotHostOptions = {}): ReplicaHost {
+  const meta = new Map<string, string>();
+  const sv = encodeStateVector(new Doc());
+  const wrote = () => {
+    if (o.writes !== undefined) o.writes.n++;
+  };
+  return {
+    nodeId,
+    store: {
+      getMeta: (k: string) => meta.get(k),
+      setMeta: (k: string, v: string) => {
+        wrote();
+        meta.set(k, v);
+      },
+      putVersion: wrote,
+    },
+    logger: o.logger ?? pino({ level: 'silent' }),
+    documents: () => [],
+    stateVector: async () => sv,
+    diff: async () => new Uint8Array([0]),
+    ingest: async () => {},
+  } as unknown as ReplicaHost;
+}
