@@ -206,11 +206,7 @@ export class DocMap extends Container {
     const list = this.live.get(entry.key);
     if (list === undefined) this.live.set(entry.key, [entry]);
     else list.push(entry);
-    if (this.tracking) {
-      if (this.pendingKeys === null) this.pendingKeys = new Set();
-      this.pendingKeys.add(entry.key);
-      this.touch();
-    }
+    if (this.tracking) this.keyChanged(entry.key);
   }
 
   /**
@@ -239,11 +235,7 @@ export class DocMap extends Container {
       if (i >= 0) list.splice(i, 1);
       if (list.length === 0) this.live.delete(entry.key);
     }
-    if (this.tracking) {
-      if (this.pendingKeys === null) this.pendingKeys = new Set();
-      this.pendingKeys.add(entry.key);
-      this.touch();
-    }
+    if (this.tracking) this.keyChanged(entry.key);
   }
 
   /** Entries as an object of JSON values, keys sorted (the same on every replica). */

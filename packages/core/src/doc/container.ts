@@ -168,6 +168,13 @@ export abstract class Container {
     }
   }
 
+  /** Note `key` changed in this transaction (a map's, while someone observes it). @internal */
+  protected keyChanged(key: string): void {
+    if (this.pendingKeys === null) this.pendingKeys = new Set();
+    this.pendingKeys.add(key);
+    this.touch();
+  }
+
   /** Build and clear this transaction's event; null when nothing visible changed. @internal */
   takeEvent(origin: unknown, local: boolean): ChangeEvent | null {
     this.dirty = false;

@@ -167,8 +167,7 @@ export class WaitIndex<T extends WaitEntry> {
  * twice: it changes nothing, and repeating it cannot fill the held set up to its bound.
  */
 abstract class HeldSpans<T extends WaitEntry> extends WaitIndex<T> {
-  /** Per replica: first clock -> length of the longest held span starting there. */
-  /** Null until the first entry. */
+  /** Per replica: first clock -> length of the longest held span starting there; null until the first entry. */
   private spans: Map<number, Map<number, number>> | null = null;
 
   /** The replica whose ids entry `e`, waiting for replica `client`, holds. */

@@ -128,9 +128,13 @@ export function applyDecoded(
     applyDeletes(doc, deletePlan.clients, deletePlan.spans);
     // Set once all of it is in (an exception on the way leaves the event to the encoder), and only
     // if every id it names was deleted here now: the event says what this update changed.
-    if (opened && bytes !== null && appliesWhole(update, plan, deletePlan)) {
-      if (t.deletedUnits === deletedUnitsOf(update)) t.verbatim = bytes;
-    }
+    if (
+      opened &&
+      bytes !== null &&
+      appliesWhole(update, plan, deletePlan) &&
+      t.deletedUnits === deletedUnitsOf(update)
+    )
+      t.verbatim = bytes;
   } finally {
     if (opened) doc.commit();
   }
