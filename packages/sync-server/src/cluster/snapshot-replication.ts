@@ -13,8 +13,8 @@ import type { ReplicaHost } from '../relay/replicator.js';
 import { SnapshotFence } from '../snapshot/snapshot-fence.js';
 import { compareSnapshotNumbers, type SnapshotNumber } from '../snapshot/snapshot-number.js';
 import { SnapshotSequencer } from '../snapshot/snapshot-sequencer.js';
+import { PacedTasks } from '../time/paced-tasks.js';
 import type { ClusterMessage, SnapshotAnnounceMessage } from './messages.js';
-import { PacedTasks } from './paced-tasks.js';
 
 let emptyVector: Uint8Array | null = null;
 const EMPTY_VECTOR = (): Uint8Array => {

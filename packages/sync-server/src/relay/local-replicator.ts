@@ -7,7 +7,7 @@ import type { CasOutcome } from '../register/register-replication.js';
 import { type CasRequest, decideCas, highestSeqOf, type RegisterRecord } from '../register/register-state.js';
 import { RegisterStore } from '../register/register-store.js';
 import { RealScheduler, type Scheduler } from '../time/scheduler.js';
-import { LocalSnapshots } from './local-snapshots.js';
+import { LocalSnapshots, type LocalSnapshotsOptions } from './local-snapshots.js';
 import type {
   ClusterStatus,
   ReplicaHost,
@@ -28,6 +28,11 @@ export interface LocalReplicatorOptions {
   scheduler?: Scheduler;
   /** Wall clock for versions' times. Default `Date.now`. */
   wallClock?: () => number;
+  /**
+   * Snapshots due are taken one per turn through this (see {@link LocalSnapshotsOptions.defer});
+   * the node passes `setImmediate`. Default: none, each is taken in the turn it falls due.
+   */
+  defer?: (fn: () => void) => void;
 }
 
 /** {@link Replicator} for one node alone (no `--peers`). */
@@ -52,6 +57,7 @@ export class LocalReplicator implements Replicator {
       keep: this.options.keepSnapshots ?? 50,
       scheduler: this.options.scheduler ?? new RealScheduler(),
       wallClock: this.options.wallClock ?? Date.now,
+      ...(this.options.defer === undefined ? {} : { defer: this.options.defer }),
       onSnapshot: (docId) => {
         for (const l of this.listeners) l({ kind: 'snapshot', docId });
       },

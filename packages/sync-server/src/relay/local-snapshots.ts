@@ -7,6 +7,7 @@
  */
 import { Doc, encodeStateVector } from '@accord/core';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
+import { PacedTasks } from '../time/paced-tasks.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 import type { ReplicaHost } from './replicator.js';
 
@@ -26,6 +27,13 @@ export interface LocalSnapshotsOptions {
   wallClock: () => number;
   /** Called after a version was kept. */
   onSnapshot: (docId: string) => void;
+  /**
+   * When set, snapshots due are taken in order, one per turn through this (production:
+   * `setImmediate`; see `time/paced-tasks.ts`): under a steady load many documents reach their
+   * count together, and taking every one in the turn that counted it stalls the node (encode and
+   * one fsync each). Without it, a snapshot is taken in the turn it falls due.
+   */
+  defer?: (fn: () => void) => void;
 }
 
 let empty: Uint8Array | null = null;
@@ -36,12 +44,23 @@ export class LocalSnapshots {
   private readonly highest = new Map<string, number>();
   private readonly idle = new Map<string, TimerHandle>();
   private readonly busy = new Set<string>();
+  /** Documents whose snapshot waits in {@link paced}: one wait per document. */
+  private readonly due = new Set<string>();
+  private readonly paced: PacedTasks | null;
   private stopped = false;
 
   constructor(
     private readonly host: ReplicaHost,
     private readonly o: LocalSnapshotsOptions,
-  ) {}
+  ) {
+    this.paced =
+      o.defer === undefined
+        ? null
+        : new PacedTasks({
+            defer: o.defer,
+            onError: (err) => host.logger.warn({ err }, 'snapshot task failed'),
+          });
+  }
 
   /** The highest snapshot number of `docId` (`{0, 0}` when none). */
   snapshotOf(docId: string): SnapshotNumber {
@@ -55,7 +74,7 @@ export class LocalSnapshots {
     const c = (this.counts.get(docId) ?? 0) + 1;
     this.counts.set(docId, c);
     if (this.o.everyUpdates > 0 && c >= this.o.everyUpdates) {
-      void this.take(docId);
+      this.schedule(docId);
       return;
     }
     if (this.o.idleMs <= 0) return;
@@ -64,7 +83,7 @@ export class LocalSnapshots {
       docId,
       this.o.scheduler.setTimer(this.o.idleMs, () => {
         this.idle.delete(docId);
-        if ((this.counts.get(docId) ?? 0) > 0) void this.take(docId);
+        if ((this.counts.get(docId) ?? 0) > 0) this.schedule(docId);
       }),
     );
   }
@@ -74,6 +93,26 @@ export class LocalSnapshots {
     this.stopped = true;
     for (const t of this.idle.values()) t.cancel();
     this.idle.clear();
+    this.paced?.stop();
+    this.due.clear();
+  }
+
+  /**
+   * Take a snapshot of `docId` now, or in its turn when paced. A document waits once: the
+   * snapshot reads the room when it runs, so it covers every update counted while it waited (and
+   * the count starts again from 0 then).
+   */
+  private schedule(docId: string): void {
+    if (this.paced === null) {
+      void this.take(docId);
+      return;
+    }
+    if (this.due.has(docId)) return;
+    this.due.add(docId);
+    this.paced.run(() => {
+      this.due.delete(docId);
+      void this.take(docId);
+    });
   }
 
   private seqOf(docId: string): number {

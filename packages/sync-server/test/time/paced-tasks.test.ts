@@ -4,7 +4,7 @@
  * Turns are a test queue here (production defers with `setImmediate`).
  */
 import { describe, expect, it } from 'vitest';
-import { PacedTasks } from '../../src/cluster/paced-tasks.js';
+import { PacedTasks } from '../../src/time/paced-tasks.js';
 
 /** A queue of deferred turns the test runs one by one. */
 function turns() {
