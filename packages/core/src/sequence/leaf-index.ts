@@ -5,6 +5,7 @@
  * at worst) and then at most one leaf; inserting touches one leaf. Items never leave the index
  * (deleted items stay as tombstones).
  */
+import { churnAfter, trimsAt } from '../store/spare-slots.js';
 import { type Item, Leaf } from './item.js';
 
 /** Maximum items per leaf before it splits in two. */
@@ -39,10 +40,13 @@ export class SequenceIndex {
    * marked `spare`). V8 grows an array by half its length plus 16 slots and never shrinks it, so
    * a leaf that took insertions holds up to twice the slots it uses; the oldest leaves this list
    * when another joins, its array copied to its exact size (one copy of at most {@link LEAF_MAX}
-   * items). Keeping several lets edits at several places (several authors' carets, jumps back and
-   * forth) go on without a copy and a regrowth per turn.
+   * items) unless insertions are scattered ({@link churn}). Keeping several lets edits at several
+   * places (several authors' carets, jumps back and forth) go on without a copy and a regrowth per
+   * turn.
    */
   private readonly grown: Leaf[] = [];
+  /** How often an insertion made a leaf leave {@link grown} lately (`store/spare-slots.ts`). */
+  private churn = 0;
   /**
    * Visible units before each leaf (`starts[0]` is 0), valid for leaves `0 .. startsValid - 1`
    * while {@link version} equals `startsVersion`: see {@link leafStart}.
@@ -317,12 +321,14 @@ export class SequenceIndex {
   }
 
   private insertInLeaf(leaf: Leaf, idx: number, item: Item): void {
+    const grown = this.grown;
+    const leaves = !leaf.spare && grown.length >= GROWN_LEAVES;
+    this.churn = churnAfter(this.churn, leaves);
     if (!leaf.spare) {
-      const grown = this.grown;
-      if (grown.length >= GROWN_LEAVES) {
+      if (leaves) {
         const old = grown.shift() as Leaf;
         old.spare = false;
-        old.items = old.items.slice();
+        if (trimsAt(this.churn)) old.items = old.items.slice();
       }
       leaf.spare = true;
       grown.push(leaf);

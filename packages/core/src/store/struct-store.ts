@@ -5,15 +5,27 @@
  * the store's state vector is just each client's `next` clock. Structs live in chunks of at most
  * {@link CHUNK_MAX}, so splitting a run costs O(log n + chunk) rather than O(n).
  *
- * The store knows structs only by their id range ({@link Struct}) and imports nothing: the
- * sequence CRDT (`sequence/`) and the document (`doc/`) both build on it.
+ * The store knows structs only by their id range ({@link Struct}) and imports nothing outside
+ * this folder: the sequence CRDT (`sequence/`) and the document (`doc/`) both build on it.
  */
+
+import { churnAfter, trimsAt } from './spare-slots.js';
 
 /** What every struct has: an id range `clock .. clock + len - 1` of one client. */
 export interface Struct {
   client: number;
   clock: number;
   len: number;
+}
+
+/** A client's recently split chunks, oldest first (at most {@link GROWN_MAX}), and how scattered its splits are. */
+class GrownChunks {
+  readonly list: Struct[][];
+  /** How often a split made a chunk leave {@link list} lately (`spare-slots.ts`). */
+  churn = 0;
+  constructor(first: Struct[]) {
+    this.list = [first];
+  }
 }
 
 /** Maximum structs per chunk before it splits. */
@@ -47,13 +59,13 @@ export class ClientRuns {
    */
   private last: Struct | null = null;
   /**
-   * The chunks that took {@link insertAfter}s lately, oldest first (at most {@link GROWN_MAX};
-   * null until the first). V8 grows an array by half its length plus 16 slots
-   * and never shrinks it, so a chunk that leaves this list is copied to its exact size. Keeping a
-   * few lets edits at several places (several authors) split without copying a chunk and growing
-   * it again at every turn.
+   * The chunks that took {@link insertAfter}s lately (null until the first). V8 grows an array by
+   * half its length plus 16 slots and never shrinks it, so a chunk that leaves this list is copied
+   * to its exact size, unless splits are scattered (`spare-slots.ts`). Keeping a few lets edits at
+   * several places (several authors) split without copying a chunk and growing it again at every
+   * turn.
    */
-  private grown: Struct[][] | null = null;
+  private grown: GrownChunks | null = null;
 
   /** The struct containing `clock`, or undefined when it is not (yet) known. */
   find(clock: number): Struct | undefined {
@@ -115,8 +127,13 @@ export class ClientRuns {
     const lo = this.chunkIndex(left.clock);
     const chunk = chunks[lo] as Struct[];
     const grown = this.grown;
-    if (grown === null) this.grown = [chunk];
-    else if (grown[grown.length - 1] !== chunk && !grown.includes(chunk)) this.noteGrown(grown, chunk);
+    if (grown === null) this.grown = new GrownChunks(chunk);
+    else {
+      const list = grown.list;
+      const known = list[list.length - 1] === chunk || list.includes(chunk);
+      grown.churn = churnAfter(grown.churn, !known && list.length >= GROWN_MAX);
+      if (!known) this.noteGrown(grown, chunk);
+    }
     chunk.splice(runIndexAt(chunk, left.clock) + 1, 0, right);
     if (chunk.length > CHUNK_MAX * 2) {
       chunks.splice(lo + 1, 0, chunk.slice(CHUNK_MAX));
@@ -125,18 +142,20 @@ export class ClientRuns {
   }
 
   /**
-   * Add `chunk` to the `grown` chunks; the oldest, when there are too many, is copied to its exact
-   * size (if it is still one of this client's chunks).
+   * Add `chunk` to the `grown` chunks; the oldest, when there are too many, leaves the list and is
+   * copied to its exact size (if it is still one of this client's chunks and splits are not
+   * scattered, see `spare-slots.ts`).
    */
-  private noteGrown(grown: Struct[][], chunk: Struct[]): void {
-    if (grown.length >= GROWN_MAX) {
-      const old = grown.shift() as Struct[];
-      if (old.length > 0) {
+  private noteGrown(grown: GrownChunks, chunk: Struct[]): void {
+    const list = grown.list;
+    if (list.length >= GROWN_MAX) {
+      const old = list.shift() as Struct[];
+      if (old.length > 0 && trimsAt(grown.churn)) {
         const at = this.chunkIndex((old[0] as Struct).clock);
         if (this.chunks[at] === old) this.chunks[at] = old.slice();
       }
     }
-    grown.push(chunk);
+    list.push(chunk);
   }
 
   /** Remove `s` (after its clocks were merged into its left neighbour). */

@@ -90,6 +90,43 @@ describe('ClientRuns against a flat array', () => {
     );
   });
 
+  it('stays exact under splits scattered over many chunks, each split many times (spare slots kept or trimmed)', () => {
+    // 4,000 structs load into 16 chunks; splits land all over them, so chunks leave the recently
+    // split list, are trimmed (once), and take splits again.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { minLength: 50, maxLength: 400 }),
+        (splits) => {
+          const model = tiling(4000, [4, 7, 5]);
+          const runs = new ClientRuns();
+          runs.load(model);
+          for (const [at, off, merge] of splits) {
+            const i = at % model.length;
+            const left = model[i] as Struct;
+            if (merge && i + 1 < model.length) {
+              const right = model[i + 1] as Struct;
+              left.len += right.len;
+              runs.remove(right);
+              model.splice(i + 1, 1);
+              continue;
+            }
+            if (left.len < 2) continue;
+            const cut = 1 + (off % (left.len - 1));
+            const right = { client: 0, clock: left.clock + cut, len: left.len - cut };
+            left.len = cut;
+            runs.insertAfter(left, right);
+            model.splice(i + 1, 0, right);
+          }
+          const listed = flat(runs);
+          expect(listed.length).toBe(model.length);
+          expect(listed.every((s, k) => s === model[k])).toBe(true);
+          for (const s of model) expect(runs.find(s.clock)).toBe(s);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('keeps a client of one struct in no chunk, and chunks it once a second arrives', () => {
     const runs = new ClientRuns();
     const a = { client: 0, clock: 0, len: 3 };
