@@ -21,8 +21,9 @@ const usage = `usage: bench:relay [--nodes 1] [--clients 200] [--docs 50] [--rat
   --no-accord  only the comparison servers
   --sustainable  step the rate up from --rate (x1.25, fresh server per attempt, --seconds each) until
                a rate fails twice (ack or fan-out p99 over 50 ms, or anything lost), bisect twice
-               between the last pass and that failure; report the highest passing rate. With --vs
-               the servers' searches take turns, one measurement at a time
+               between the last pass and that failure; report the highest passing rate. When --rate
+               itself fails, step down (/1.25, at most 8 steps) until a rate passes, then bisect.
+               With --vs the servers' searches take turns, one measurement at a time
   --accord-args "FLAGS"  extra accord-relay flags, e.g. "--sync normal" (default: the relay's defaults)
   --max-rate   upper bound of the --sustainable search (default 100000)
   --full     every client holds a real document (edits, applies what arrives); at the end the

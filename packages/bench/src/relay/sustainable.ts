@@ -2,7 +2,14 @@
  * The sustainable rate: the highest offered rate at which every update is acknowledged and
  * delivered with ack and fan-out p99 at most `p99LimitMs`. Found by stepping the rate up (a fresh
  * server per step) until a step fails, then bisecting between the last pass and that failure.
+ * When the start rate itself fails, the search steps down instead until a rate passes (at most
+ * {@link MAX_STEPS_DOWN} steps), then bisects the same way: a server slower than the start rate
+ * gets its own figure rather than 0.
  */
+
+/** Steps below a failing start rate before the search gives up and reports 0. */
+export const MAX_STEPS_DOWN = 8;
+
 import type { RelayBenchResult } from './run-relay-bench.js';
 
 /** One tried rate (the figures of its last attempt). */
@@ -80,6 +87,12 @@ export async function findSustainableRate(
       failed = rate;
       break;
     }
+  }
+  // The start rate failed: step down until a rate passes (each failure lowers the bound).
+  for (let down = 1; failed !== null && found.best === null && down <= MAX_STEPS_DOWN; down++) {
+    const rate = Math.round(failed / search.factor);
+    if (rate < 1 || rate >= failed) break;
+    if (!(await tryRate(rate))) failed = rate;
   }
   // Between the last pass (or nothing) and the first failure the bar is crossed somewhere:
   // halve that interval `refine` times (a fresh server per attempt, as above).

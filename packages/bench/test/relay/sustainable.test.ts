@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RelayBenchResult } from '../../src/relay/run-relay-bench.js';
-import { findSustainableRate } from '../../src/relay/sustainable.js';
+import { findSustainableRate, MAX_STEPS_DOWN } from '../../src/relay/sustainable.js';
 import { takeTurns } from '../../src/relay/take-turns.js';
 
 /** A server model whose p99 crosses 50 ms at `limit` updates/s; `flaky` rates fail on their first attempt. */
@@ -67,12 +67,30 @@ describe('findSustainableRate', () => {
     expect(s.sustainableRate).toBe(29_805);
   });
 
-  it('reports 0 when even the start rate fails', async () => {
-    const m = model(1000);
+  it('steps down from a failing start rate until one passes, then bisects up from there', async () => {
+    const m = model(2_900);
+    const s = await findSustainableRate(m.measure, search);
+    // 4000 fails, 3200 fails, 2560 passes; bisection: 2880 passes, 3040 fails.
+    expect(s.steps.map((x) => [x.rate, x.passed])).toEqual([
+      [4000, false],
+      [3200, false],
+      [2560, true],
+      [2880, true],
+      [3040, false],
+    ]);
+    expect(s.sustainableRate).toBe(2_880);
+    expect(s.best?.rate).toBe(2_880);
+  });
+
+  it('reports 0 when nothing passes within the steps down from the start rate', async () => {
+    const m = model(100);
     const s = await findSustainableRate(m.measure, search);
     expect(s.sustainableRate).toBe(0);
     expect(s.best).toBeNull();
-    expect(s.steps).toHaveLength(1);
+    // The start rate and MAX_STEPS_DOWN rates below it, each tried twice.
+    expect(s.steps).toHaveLength(1 + MAX_STEPS_DOWN);
+    expect(m.tried).toHaveLength(2 * (1 + MAX_STEPS_DOWN));
+    expect(Math.min(...s.steps.map((x) => x.rate))).toBeGreaterThan(100);
   });
 });
 
