@@ -7,10 +7,10 @@
  * gets its own figure rather than 0.
  */
 
+import type { RelayBenchResult } from './run-relay-bench.js';
+
 /** Steps below a failing start rate before the search gives up and reports 0. */
 export const MAX_STEPS_DOWN = 8;
-
-import type { RelayBenchResult } from './run-relay-bench.js';
 
 /** One tried rate (the figures of its last attempt). */
 export interface RateStep {

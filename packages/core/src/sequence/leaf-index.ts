@@ -322,10 +322,11 @@ export class SequenceIndex {
 
   private insertInLeaf(leaf: Leaf, idx: number, item: Item): void {
     const grown = this.grown;
-    const leaves = !leaf.spare && grown.length >= GROWN_LEAVES;
-    this.churn = churnAfter(this.churn, leaves);
+    // Another leaf leaves the recently edited ones to make room for this one.
+    const evicts = !leaf.spare && grown.length >= GROWN_LEAVES;
+    this.churn = churnAfter(this.churn, evicts);
     if (!leaf.spare) {
-      if (leaves) {
+      if (evicts) {
         const old = grown.shift() as Leaf;
         old.spare = false;
         if (trimsAt(this.churn)) old.items = old.items.slice();

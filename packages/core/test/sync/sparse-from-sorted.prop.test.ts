@@ -7,12 +7,14 @@ describe('sparseFromSorted', () => {
   it("gives what sparseRuns sorts, from the loader's per-replica clock order", () => {
     fc.assert(
       fc.property(
-        // Per replica: how many runs, whether it has a dense table, and its id.
-        fc.array(
+        // Per replica: how many runs, whether it has a dense table, and its id (one id per replica,
+        // as a document's client table has; two replicas with one id have no order between them).
+        fc.uniqueArray(
           fc.record({ runs: fc.nat(30), dense: fc.boolean(), id: fc.integer({ min: 1, max: 2 ** 32 - 1 }) }),
           {
             minLength: 1,
             maxLength: 6,
+            selector: (r) => r.id,
           },
         ),
         fc.array(fc.nat(), { minLength: 1, maxLength: 200 }),
