@@ -81,8 +81,8 @@ function parseNumber(raw: string | undefined): SnapshotNumber | null {
 /** One node's part in ordered snapshots. */
 export class SnapshotReplication {
   private readonly d: SnapshotReplicationDeps;
-  /** Where snapshot work waits its turn (null: none waits). */
-  private readonly paced: PacedTasks | null;
+  /** Where snapshot work waits its turn (runs at once without {@link SnapshotReplicationDeps.defer}). */
+  private readonly paced: PacedTasks;
   private readonly fence: SnapshotFence;
   private readonly sequencer: SnapshotSequencer;
   private readonly counts = new Map<string, number>();
@@ -100,13 +100,10 @@ export class SnapshotReplication {
 
   constructor(deps: SnapshotReplicationDeps) {
     this.d = deps;
-    this.paced =
-      deps.defer === undefined
-        ? null
-        : new PacedTasks({
-            defer: deps.defer,
-            onError: (err) => deps.host.logger.warn({ err }, 'snapshot work failed'),
-          });
+    this.paced = new PacedTasks({
+      defer: deps.defer,
+      onError: (err) => deps.host.logger.warn({ err }, 'snapshot work failed'),
+    });
     const store = deps.host.store;
     const promise = Number(store.getMeta(PROMISE_KEY) ?? '0');
     const stored: [string, SnapshotNumber][] = [];
@@ -160,7 +157,7 @@ export class SnapshotReplication {
   /** The node stops: steps down and drops snapshot work still waiting its turn. */
   stop(): void {
     this.stepDown();
-    this.paced?.stop();
+    this.paced.stop();
   }
 
   /** An update to `docId` was stored here; the leader snapshots every `everyUpdates`. */
@@ -172,7 +169,7 @@ export class SnapshotReplication {
     // that arrived while it waited: they stay counted (for the next count or the idle trigger), as
     // if it had been issued at once.
     if (c % this.d.everyUpdates === 0 && this.sequencer.term !== null)
-      this.later(() => this.tryIssue(docId, c));
+      this.paced.run(() => this.tryIssue(docId, c));
     else this.armIdle(docId);
   }
 
@@ -192,13 +189,7 @@ export class SnapshotReplication {
 
   /** Handle a snapshot message from a peer (in its turn, see {@link SnapshotReplicationDeps.defer}). */
   onMessage(from: NodeId, m: ClusterMessage): void {
-    this.later(() => this.handle(from, m));
-  }
-
-  /** Run `task` in its turn, or at once without {@link SnapshotReplicationDeps.defer}. */
-  private later(task: () => void): void {
-    if (this.paced === null) task();
-    else this.paced.run(task);
+    this.paced.run(() => this.handle(from, m));
   }
 
   private handle(from: NodeId, m: ClusterMessage): void {

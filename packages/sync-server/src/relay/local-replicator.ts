@@ -32,7 +32,7 @@ export interface LocalReplicatorOptions {
    * Snapshots due are taken one per turn through this (see {@link LocalSnapshotsOptions.defer});
    * the node passes `setImmediate`. Default: none, each is taken in the turn it falls due.
    */
-  defer?: (fn: () => void) => void;
+  defer?: ((fn: () => void) => void) | undefined;
 }
 
 /** {@link Replicator} for one node alone (no `--peers`). */
@@ -57,7 +57,7 @@ export class LocalReplicator implements Replicator {
       keep: this.options.keepSnapshots ?? 50,
       scheduler: this.options.scheduler ?? new RealScheduler(),
       wallClock: this.options.wallClock ?? Date.now,
-      ...(this.options.defer === undefined ? {} : { defer: this.options.defer }),
+      defer: this.options.defer,
       onSnapshot: (docId) => {
         for (const l of this.listeners) l({ kind: 'snapshot', docId });
       },

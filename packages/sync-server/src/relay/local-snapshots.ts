@@ -33,7 +33,7 @@ export interface LocalSnapshotsOptions {
    * count together, and taking every one in the turn that counted it stalls the node (encode and
    * one fsync each). Without it, a snapshot is taken in the turn it falls due.
    */
-  defer?: (fn: () => void) => void;
+  defer?: ((fn: () => void) => void) | undefined;
 }
 
 let empty: Uint8Array | null = null;
@@ -46,20 +46,18 @@ export class LocalSnapshots {
   private readonly busy = new Set<string>();
   /** Documents whose snapshot waits in {@link paced}: one wait per document. */
   private readonly due = new Set<string>();
-  private readonly paced: PacedTasks | null;
+  /** Where snapshots due wait their turn (taken at once without {@link LocalSnapshotsOptions.defer}). */
+  private readonly paced: PacedTasks;
   private stopped = false;
 
   constructor(
     private readonly host: ReplicaHost,
     private readonly o: LocalSnapshotsOptions,
   ) {
-    this.paced =
-      o.defer === undefined
-        ? null
-        : new PacedTasks({
-            defer: o.defer,
-            onError: (err) => host.logger.warn({ err }, 'snapshot task failed'),
-          });
+    this.paced = new PacedTasks({
+      defer: o.defer,
+      onError: (err) => host.logger.warn({ err }, 'snapshot task failed'),
+    });
   }
 
   /** The highest snapshot number of `docId` (`{0, 0}` when none). */
@@ -93,7 +91,7 @@ export class LocalSnapshots {
     this.stopped = true;
     for (const t of this.idle.values()) t.cancel();
     this.idle.clear();
-    this.paced?.stop();
+    this.paced.stop();
     this.due.clear();
   }
 
@@ -103,10 +101,6 @@ export class LocalSnapshots {
    * the count starts again from 0 then).
    */
   private schedule(docId: string): void {
-    if (this.paced === null) {
-      void this.take(docId);
-      return;
-    }
     if (this.due.has(docId)) return;
     this.due.add(docId);
     this.paced.run(() => {

@@ -10,8 +10,12 @@
 
 /** Options of {@link PacedTasks}. */
 export interface PacedTasksOptions {
-  /** Run `fn` on a later turn (production: `setImmediate`; tests: their own queue). */
-  readonly defer: (fn: () => void) => void;
+  /**
+   * Run `fn` on a later turn (production: `setImmediate`; tests: their own queue). Absent: each
+   * task runs at once, in the call to {@link PacedTasks.run}, and what it throws reaches that
+   * caller (unit tests that need no turns).
+   */
+  readonly defer?: ((fn: () => void) => void) | undefined;
   /** A task threw: the queue goes on with the next one. */
   readonly onError: (err: unknown) => void;
   /**
@@ -38,9 +42,13 @@ export class PacedTasks {
     return this.tasks.length - this.head;
   }
 
-  /** Run `task` after those already waiting, on a later turn. Ignored once stopped. */
+  /** Run `task` after those already waiting, on a later turn (at once without `defer`). Ignored once stopped. */
   run(task: () => void): void {
     if (this.stopped) return;
+    if (this.o.defer === undefined) {
+      task();
+      return;
+    }
     if (this.waiting >= this.maxWaiting) {
       // Over the bound: everything now, in order, rather than holding more.
       this.drain();
@@ -59,9 +67,10 @@ export class PacedTasks {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.waiting === 0) return;
+    const defer = this.o.defer;
+    if (this.scheduled || this.waiting === 0 || defer === undefined) return;
     this.scheduled = true;
-    this.o.defer(this.step);
+    defer(this.step);
   }
 
   private readonly step = (): void => {

@@ -1,6 +1,7 @@
 /**
  * Paced tasks: run in order, one per deferred turn, never at once; a failing task does not stop
- * the rest; over the bound everything runs at once, still in order; stopped, nothing runs.
+ * the rest; over the bound everything runs at once, still in order; stopped, nothing runs;
+ * without `defer`, each task runs in the call that hands it over.
  * Turns are a test queue here (production defers with `setImmediate`).
  */
 import { describe, expect, it } from 'vitest';
@@ -91,5 +92,23 @@ describe('PacedTasks', () => {
     while (t.next()) {}
     expect(ran).toEqual([]);
     expect(q.waiting).toBe(0);
+  });
+
+  it('without defer runs each task at once, lets what it throws reach the caller, and stops too', () => {
+    const errors: unknown[] = [];
+    const q = new PacedTasks({ onError: (e) => errors.push(e) });
+    const ran: number[] = [];
+    q.run(() => ran.push(1));
+    expect(ran).toEqual([1]);
+    expect(q.waiting).toBe(0);
+    expect(() =>
+      q.run(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(errors).toEqual([]);
+    q.stop();
+    q.run(() => ran.push(2));
+    expect(ran).toEqual([1]);
   });
 });
