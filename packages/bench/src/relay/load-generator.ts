@@ -8,6 +8,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { fetchServerState } from './fetch-state.js';
+import { KeyIndex } from './key-index.js';
 import { LatencySamples } from './latency.js';
 import type { FullReplica, Incoming, LightUpdate, LoadProtocol } from './protocols/types.js';
 import { toBytes } from './ws-bytes.js';
@@ -101,7 +102,11 @@ interface Client {
   next: number;
   readonly fifo: number[];
   fifoHead: number;
-  readonly byId: Map<number, number>;
+  /**
+   * Protocols that acknowledge by id: the update index + 1 sent with id `i` (ids run from 1, one
+   * per update the client sends), 0 once acknowledged or refused.
+   */
+  readonly sentIds: Int32Array;
   ready: boolean;
   closed: boolean;
 }
@@ -131,9 +136,9 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
   const maxPerDoc = clientsPerDoc.reduce((m, k) => Math.max(m, k), 1);
   const seenBytes = Math.ceil(maxPerDoc / 8);
   const seen = new Uint8Array(total * seenBytes);
-  const keyToIndex = new Map<number, number>();
+  const keyToIndex = new KeyIndex(total);
   /** Run updates by the unit they insert (`replica * UNIT_SPAN + clock`), for merged ones. */
-  const unitToIndex = new Map<number, number>();
+  const unitToIndex = new KeyIndex(total);
   const markReplica = new Float64Array(opts.full === true ? total : 0);
   const markUpTo = new Float64Array(opts.full === true ? total : 0);
   const ackLat = new LatencySamples();
@@ -153,8 +158,16 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
   let readyCount = 0;
   let onProgress: (() => void) | null = null;
 
-  const onAck = (idx: number | undefined, ok: boolean) => {
-    if (idx === undefined || acked[idx] === 1) return;
+  /** The update index sent with `id` by `c` (-1 when none is waiting), no longer waiting. */
+  const takeSent = (c: Client, id: number): number => {
+    if (!(id >= 1 && id < c.sentIds.length)) return -1;
+    const v = c.sentIds[id] as number;
+    c.sentIds[id] = 0;
+    return v - 1;
+  };
+
+  const onAck = (idx: number, ok: boolean) => {
+    if (idx < 0 || acked[idx] === 1) return;
     if (!ok) {
       errors++;
       return;
@@ -194,17 +207,16 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
         }
         return;
       case 'ack': {
-        if (protocol.ackById) onAck(c.byId.get(msg.id), msg.ok);
-        else onAck(c.fifoHead < c.fifo.length ? c.fifo[c.fifoHead++] : undefined, msg.ok);
-        if (protocol.ackById) c.byId.delete(msg.id);
+        if (protocol.ackById) onAck(takeSent(c, msg.id), msg.ok);
+        else onAck(c.fifoHead < c.fifo.length ? (c.fifo[c.fifoHead++] as number) : -1, msg.ok);
         onProgress?.();
         return;
       }
       case 'update': {
         const idx = keyToIndex.get(msg.key);
-        if (idx !== undefined && sender[idx] === c.index) return; // our own echo
+        if (idx >= 0 && sender[idx] === c.index) return; // our own echo
         c.replica?.applyRemote(msg.payload);
-        if (idx === undefined) {
+        if (idx < 0) {
           unkeyed++;
           // A merged update: the run's updates inside it reach this client now (first copies
           // only: a merge often repeats what the client has).
@@ -212,7 +224,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
             if (replica >= 2 ** 32) continue; // none of the run's
             for (let j = 0; j < count && j < UNIT_SPAN; j++) {
               const k = unitToIndex.get(replica * UNIT_SPAN + clock + j);
-              if (k !== undefined && sender[k] !== c.index) reached(c, k, false);
+              if (k >= 0 && sender[k] !== c.index) reached(c, k, false);
             }
           }
           return;
@@ -222,7 +234,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
       }
       case 'error':
         errors++;
-        if (msg.id !== 0 && protocol.ackById) c.byId.delete(msg.id);
+        if (msg.id !== 0 && protocol.ackById) takeSent(c, msg.id);
         return;
       case 'pong':
       case 'other':
@@ -250,7 +262,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
       next: 0,
       fifo: [],
       fifoHead: 0,
-      byId: new Map(),
+      sentIds: new Int32Array(protocol.ackById ? perClient + 1 : 0),
       ready: false,
       closed: false,
     };
@@ -328,7 +340,7 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
         if (u.unit !== undefined) unitToIndex.set(u.unit[0] * UNIT_SPAN + u.unit[1], k);
         expectedDeliveries += (clientsPerDoc[c.doc] as number) - 1;
         if (c.closed) continue;
-        if (protocol.ackById) c.byId.set(c.next, k);
+        if (protocol.ackById) c.sentIds[c.next] = k + 1;
         else c.fifo.push(k);
         c.ws.send(frame ?? protocol.updateFrame(c.docId, c.next, u));
       }
