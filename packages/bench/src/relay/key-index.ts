@@ -51,7 +51,8 @@ export class KeyIndex {
    *   non-negative int32 below 2^31 - 1, or a new key beyond the capacity.
    */
   set(key: number, index: number): void {
-    if (!Number.isSafeInteger(key) || key < 0) throw new RangeError(`KeyIndex key ${key} is not a safe integer ≥ 0`);
+    if (!Number.isSafeInteger(key) || key < 0)
+      throw new RangeError(`KeyIndex key ${key} is not a safe integer ≥ 0`);
     if (!Number.isInteger(index) || index < 0 || index >= 0x7fffffff)
       throw new RangeError(`KeyIndex index ${index} out of range`);
     let slot = this.start(key);

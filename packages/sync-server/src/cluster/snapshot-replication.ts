@@ -316,21 +316,23 @@ export class SnapshotReplication {
   }
 
   /**
-   * Keep an announced snapshot as a version of its document. A snapshot too large for one peer
-   * frame arrives as catch-up parts with an empty announcement: its bytes are not kept here
-   * (the leader that numbered it keeps them).
+   * Keep an announced snapshot as a version of its document, through the node's committer (off
+   * the event loop; best effort: the number, stored before, is what the protocol relies on). A
+   * snapshot too large for one peer frame arrives as catch-up parts with an empty announcement:
+   * its bytes are not kept here (the leader that numbered it keeps them).
    */
   private keepVersion(m: SnapshotAnnounceMessage): void {
     if (m.snapshot.length === 0) return;
-    try {
-      this.d.host.store.putVersion(
-        m.docId,
-        { term: m.number.term, seq: m.number.seq, at: m.at, stateVector: m.stateVector, data: m.snapshot },
-        this.d.keepVersions ?? 50,
-      );
-    } catch (e) {
-      this.d.host.logger.warn({ err: e, docId: m.docId }, 'version not kept');
-    }
+    const v = {
+      term: m.number.term,
+      seq: m.number.seq,
+      at: m.at,
+      stateVector: m.stateVector,
+      data: m.snapshot,
+    };
+    this.d.host
+      .keepVersion(m.docId, v, this.d.keepVersions ?? 50)
+      .catch((e: unknown) => this.d.host.logger.warn({ err: e, docId: m.docId }, 'version not kept'));
   }
 
   private broadcast(m: ClusterMessage): void {

@@ -3,7 +3,9 @@
  * it numbers a document's snapshots (1, 1), (1, 2), … every `everyUpdates` updates and `idleMs`
  * after the last one (when set), keeps each as a version (state vector, bytes, time), and
  * persists the number so it keeps counting after a restart. The same versions a cluster keeps,
- * without the agreement a cluster needs.
+ * without the agreement a cluster needs. The version and its number are one transaction on the
+ * node's commit thread (`ReplicaHost.keepVersion`): the event loop never waits for its fsync, and
+ * a snapshot is announced only once that transaction committed.
  */
 import { Doc, encodeStateVector } from '@accord/core';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
@@ -135,8 +137,8 @@ export class LocalSnapshots {
       if (this.stopped) return;
       const seq = this.seqOf(docId) + 1;
       const number = { term: 1, seq };
-      // The number and the version it names: one transaction, one fsync.
-      this.host.store.putVersion(
+      // The number and the version it names: one transaction, one fsync, on the commit thread.
+      await this.host.keepVersion(
         docId,
         { ...number, at: this.o.wallClock(), stateVector, data },
         this.o.keep,
@@ -146,6 +148,7 @@ export class LocalSnapshots {
         },
       );
       this.highest.set(docId, seq);
+      if (this.stopped) return;
       this.host.logger.info(
         { snapshot: { type: 'snapshot-committed', docId, term: 1, seq, ackers: [this.host.nodeId] } },
         'snapshot committed',

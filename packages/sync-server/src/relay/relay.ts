@@ -18,7 +18,7 @@ import {
 } from '@accord/core/protocol';
 import type { Logger } from 'pino';
 import type { RelayMetrics } from '../ops/metrics.js';
-import type { SqliteStore } from '../storage/sqlite-store.js';
+import type { MetaEntry, SqliteStore, VersionToKeep } from '../storage/sqlite-store.js';
 import { RealScheduler, type Scheduler } from '../time/scheduler.js';
 import { serveCas } from './cas-requests.js';
 import { ClusterPresence } from './cluster-presence.js';
@@ -269,6 +269,11 @@ export class Relay implements SessionHost, ReplicaHost {
 
   persist(docId: string, update: Uint8Array): Promise<number> {
     return this.options.committer.append(docId, update);
+  }
+
+  /** Keeps a version through the node's committer (see {@link ReplicaHost.keepVersion}). */
+  keepVersion(docId: string, v: VersionToKeep, keep: number, meta?: MetaEntry): Promise<void> {
+    return this.options.committer.putVersion(docId, v, keep, meta);
   }
 
   ingest(docId: string, update: Uint8Array): Promise<void> {

@@ -10,7 +10,7 @@ import type { Registry } from 'prom-client';
 import type { CasOutcome } from '../register/register-replication.js';
 import type { CasRequest } from '../register/register-state.js';
 import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
-import type { SqliteStore } from '../storage/sqlite-store.js';
+import type { MetaEntry, SqliteStore, VersionToKeep } from '../storage/sqlite-store.js';
 
 /** The cluster as one node sees it. */
 export interface ClusterStatus {
@@ -70,6 +70,14 @@ export interface ReplicaHost {
    * the document now holds it. The promise resolves once durable and rejects only if storing fails.
    */
   ingestNow(docId: string, update: Uint8Array): Promise<void>;
+  /**
+   * Keep numbered snapshot `v` of `docId` as a version, dropping the document's versions beyond
+   * the newest `keep` (0: keep all), with `meta` set in the same transaction: what
+   * `store.putVersion` does, but through the node's committer, so serialized with its appends
+   * and, with a commit thread, off the event loop (no fsync and no wait for the write lock on this
+   * thread). Resolves once durable; rejects if the transaction failed (nothing of it stored).
+   */
+  keepVersion(docId: string, v: VersionToKeep, keep: number, meta?: MetaEntry): Promise<void>;
   /** The encoded state vector of the document as this node holds it (loading it if needed). */
   stateVector(docId: string): Promise<Uint8Array>;
   /** What a peer at `stateVector` lacks of the document. Rejects with `DecodeError` for a bad vector. */

@@ -1,4 +1,5 @@
 /** What the relay needs from a group committer (in-thread or on a worker thread). */
+import type { MetaEntry, VersionToKeep } from './sqlite-store.js';
 
 /** Observes each committed batch (for metrics and compaction). */
 export type BatchListener = (info: {
@@ -25,6 +26,14 @@ export interface Committer {
    * stored state is unchanged).
    */
   compact(docId: string, snapshot: Uint8Array, upTo: number): Promise<void>;
+  /**
+   * Keep numbered snapshot `v` of `docId` as a version and drop the document's versions beyond
+   * the newest `keep` (0: keep all), with `meta` set in the same transaction, serialized with the
+   * appends: what `SqliteStore.putVersion` does, off the event loop when the committer has a
+   * thread of its own. Resolves once durable (with `meta`, fsynced whatever the sync mode);
+   * rejects if the transaction failed (then nothing of it is stored).
+   */
+  putVersion(docId: string, v: VersionToKeep, keep: number, meta?: MetaEntry): Promise<void>;
   /** Call `listener` after every committed batch. */
   onBatch(listener: BatchListener): void;
   /** Resolves once everything queued before the call has been committed (or has failed). */

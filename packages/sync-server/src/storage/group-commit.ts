@@ -5,7 +5,7 @@
  * plus one commit.
  */
 import { type BatchListener, type Committer, countPerDoc } from './committer.js';
-import type { AppendEntry, SqliteStore } from './sqlite-store.js';
+import type { AppendEntry, MetaEntry, SqliteStore, VersionToKeep } from './sqlite-store.js';
 
 interface Pending {
   readonly entry: AppendEntry;
@@ -60,6 +60,16 @@ export class GroupCommitter implements Committer {
   compact(docId: string, snapshot: Uint8Array, upTo: number): Promise<void> {
     try {
       this.store.compact(docId, snapshot, upTo);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Keep a version synchronously through the store (the event loop's connection, as {@link compact}). */
+  putVersion(docId: string, v: VersionToKeep, keep: number, meta?: MetaEntry): Promise<void> {
+    try {
+      this.store.putVersion(docId, v, keep, meta);
       return Promise.resolve();
     } catch (e) {
       return Promise.reject(e);

@@ -8,5 +8,6 @@ export {
   StoreClosedError,
   type StoredDocument,
   type SyncMode,
+  type VersionToKeep,
 } from './sqlite-store.js';
 export { WorkerCommitter } from './worker-committer.js';

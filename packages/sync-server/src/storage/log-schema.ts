@@ -88,6 +88,12 @@ export const LOG_SQL = {
     'INSERT INTO snapshots (doc, data, upto) VALUES (?, ?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data, upto = excluded.upto',
   deleteFolded: 'DELETE FROM doc_updates WHERE doc = ? AND seq <= ?',
   deleteStaged: 'DELETE FROM staged_updates WHERE doc = ? AND seq <= ?',
+  putVersion:
+    'INSERT OR REPLACE INTO versions (doc, term, seq, at, state_vector, data) VALUES (?, ?, ?, ?, ?, ?)',
+  pruneVersions:
+    'DELETE FROM versions WHERE doc = ? AND (term, seq) NOT IN (SELECT term, seq FROM versions WHERE doc = ? ORDER BY term DESC, seq DESC LIMIT ?)',
+  setMeta:
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
 } as const;
 
 /** The SQL strings of {@link LOG_SQL}, as plain data for a worker thread. */

@@ -24,6 +24,20 @@ export interface MetaEntry {
   readonly value: string;
 }
 
+/** A numbered snapshot to keep as a version (see {@link SqliteStore.putVersion}). */
+export interface VersionToKeep {
+  /** The term of its number (1 on a node alone). */
+  readonly term: number;
+  /** Its place in the term's numbering. */
+  readonly seq: number;
+  /** When it was numbered (ms since the epoch). */
+  readonly at: number;
+  /** The state vector it covers. */
+  readonly stateVector: Uint8Array;
+  /** The snapshot update. */
+  readonly data: Uint8Array;
+}
+
 /** `full`: fsync on every commit (survives power loss). `normal`: fsync at checkpoints (survives a killed process only). */
 export type SyncMode = 'full' | 'normal';
 
@@ -96,7 +110,7 @@ export class SqliteStore {
   private readonly loadTx: (docId: string) => StoredDocument;
   private readonly putVersionTx: (
     docId: string,
-    v: { term: number; seq: number; at: number; stateVector: Uint8Array; data: Uint8Array },
+    v: VersionToKeep,
     keep: number,
     meta: MetaEntry | undefined,
   ) => void;
@@ -151,12 +165,7 @@ export class SqliteStore {
     // even when the commit worker compacts or folds this document in between.
     this.loadTx = this.db.transaction((docId: string) => this.readDocument(docId));
     this.putVersionTx = this.db.transaction(
-      (
-        docId: string,
-        v: { term: number; seq: number; at: number; stateVector: Uint8Array; data: Uint8Array },
-        keep: number,
-        meta: MetaEntry | undefined,
-      ) => {
+      (docId: string, v: VersionToKeep, keep: number, meta: MetaEntry | undefined) => {
         if (meta !== undefined) s.setMeta.run(meta.key, meta.value);
         s.putVersion.run(docId, v.term, v.seq, v.at, v.stateVector, v.data);
         if (keep > 0) s.pruneVersions.run(docId, docId, keep);
@@ -318,12 +327,7 @@ export class SqliteStore {
    * metadata value is set in the same transaction, durably as {@link setMeta} sets it (a node's
    * snapshot number and the version it numbers are stored together or not at all).
    */
-  putVersion(
-    docId: string,
-    v: { term: number; seq: number; at: number; stateVector: Uint8Array; data: Uint8Array },
-    keep: number,
-    meta?: MetaEntry,
-  ): void {
+  putVersion(docId: string, v: VersionToKeep, keep: number, meta?: MetaEntry): void {
     this.check();
     if (meta === undefined) this.putVersionTx(docId, v, keep, meta);
     else this.durably(() => this.putVersionTx(docId, v, keep, meta));

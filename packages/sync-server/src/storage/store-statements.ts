@@ -1,7 +1,7 @@
 /**
  * The statements of the store's own connection (`sqlite-store.ts`): the log statements it shares
- * with the commit worker (`log-schema.ts`), prepared, plus the reads, versions and metadata only
- * this connection runs.
+ * with the commit worker (`log-schema.ts`: the log, versions and metadata writes), prepared, plus
+ * the reads only this connection runs.
  */
 import type Database from 'better-sqlite3';
 import { LOG_SQL } from './log-schema.js';
@@ -23,12 +23,9 @@ export type StoreStatements = {
     | 'snapshotDocsAfter'
     | 'foldedDocsAfter'
     | 'stagedDocsAfter'
-    | 'putVersion'
-    | 'pruneVersions'
     | 'listVersions'
     | 'getVersion'
-    | 'getMeta'
-    | 'setMeta']: Database.Statement;
+    | 'getMeta']: Database.Statement;
 };
 
 /**
@@ -58,19 +55,10 @@ export function prepareStoreStatements(db: Database.Database): StoreStatements {
     snapshotDocsAfter: db.prepare('SELECT doc FROM snapshots WHERE doc > ? ORDER BY doc LIMIT ?'),
     foldedDocsAfter: db.prepare('SELECT DISTINCT doc FROM doc_updates WHERE doc > ? ORDER BY doc LIMIT ?'),
     stagedDocsAfter: db.prepare('SELECT DISTINCT doc FROM staged_updates WHERE doc > ? ORDER BY doc LIMIT ?'),
-    putVersion: db.prepare(
-      'INSERT OR REPLACE INTO versions (doc, term, seq, at, state_vector, data) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    pruneVersions: db.prepare(
-      'DELETE FROM versions WHERE doc = ? AND (term, seq) NOT IN (SELECT term, seq FROM versions WHERE doc = ? ORDER BY term DESC, seq DESC LIMIT ?)',
-    ),
     listVersions: db.prepare(
       'SELECT term, seq, at, length(data) AS size, state_vector FROM versions WHERE doc = ? ORDER BY term, seq',
     ),
     getVersion: db.prepare('SELECT at, data FROM versions WHERE doc = ? AND term = ? AND seq = ?'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
-    setMeta: db.prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    ),
   };
 }

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { type BatchListener, type Committer, countPerDoc } from './committer.js';
 import { DEFAULT_FOLD_ROWS, LOG_SQL } from './log-schema.js';
-import { StoreClosedError, type SyncMode } from './sqlite-store.js';
+import { type MetaEntry, StoreClosedError, type SyncMode, type VersionToKeep } from './sqlite-store.js';
 
 interface Pending {
   readonly docId: string;
@@ -19,17 +19,19 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
-interface Compaction {
-  readonly docId: string;
-  readonly snapshot: Uint8Array;
-  readonly upTo: number;
+/** A write other than appends (a compaction, a version), run alone on the worker. */
+interface SideJob {
+  /** What the worker is sent. */
+  readonly message: { readonly type: 'compact' | 'version' } & Record<string, unknown>;
+  /** Names the job in its error ("compaction failed: …"). */
+  readonly what: string;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
 
 type Reply =
   | { readonly type: 'done'; readonly seqs: number[]; readonly ms: number }
-  | { readonly type: 'compacted' }
+  | { readonly type: 'written' }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'closed' };
 
@@ -78,15 +80,31 @@ const compact = db.transaction((docId, snapshot, upTo) => {
   deleteFolded.run(docId, upTo);
   deleteStaged.run(docId, upTo);
 });
+const setMeta = db.prepare(sql.setMeta);
+const putVersion = db.prepare(sql.putVersion);
+const pruneVersions = db.prepare(sql.pruneVersions);
+const keepVersion = db.transaction((m) => {
+  if (m.metaKey !== null) setMeta.run(m.metaKey, m.metaValue);
+  putVersion.run(m.docId, m.term, m.seq, m.at, m.stateVector, m.data);
+  if (m.keep > 0) pruneVersions.run(m.docId, m.docId, m.keep);
+});
+// A version that carries metadata (a snapshot number) is fsynced at its commit whatever the
+// sync mode, as the store's setMeta is: a number must never be handed out twice.
+const versionDurably = (m) => {
+  if (m.metaKey === null || workerData.sync === 'FULL') return keepVersion.immediate(m);
+  db.pragma('synchronous = FULL');
+  try { keepVersion.immediate(m); } finally { db.pragma('synchronous = NORMAL'); }
+};
 parentPort.on('message', (m) => {
   if (m.type === 'close') {
     try { db.close(); } finally { parentPort.postMessage({ type: 'closed' }); parentPort.close(); }
     return;
   }
-  if (m.type === 'compact') {
+  if (m.type === 'compact' || m.type === 'version') {
     try {
-      compact.immediate(m.docId, m.snapshot, m.upTo);
-      parentPort.postMessage({ type: 'compacted' });
+      if (m.type === 'compact') compact.immediate(m.docId, m.snapshot, m.upTo);
+      else versionDurably(m);
+      parentPort.postMessage({ type: 'written' });
     } catch (e) {
       parentPort.postMessage({ type: 'failed', message: String((e && e.message) || e) });
     }
@@ -132,10 +150,11 @@ function packUpdates(batch: readonly Pending[]): { data: ArrayBuffer; ends: Arra
 /** A {@link Committer} whose transactions run on a worker thread. */
 export class WorkerCommitter implements Committer {
   private queue: Pending[] = [];
-  /** The job the worker is running: a batch of appends or a compaction. */
-  private inFlight: Pending[] | Compaction | null = null;
-  private compactions: Compaction[] = [];
-  /** Alternate with batches so compactions run under sustained load too. */
+  /** The job the worker is running: a batch of appends, a compaction or a version. */
+  private inFlight: Pending[] | SideJob | null = null;
+  /** Compactions and versions waiting, in order. */
+  private sideJobs: SideJob[] = [];
+  /** Alternate with batches so side jobs run under sustained load too. */
   private lastWasBatch = false;
   private scheduled = false;
   private dead: Error | null = null;
@@ -158,6 +177,9 @@ export class WorkerCommitter implements Committer {
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // The source is CommonJS: a host started with --input-type=module (which workers inherit)
+      // would run it as a module, where `require` does not exist.
+      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
       workerData: { path, sync: sync === 'full' ? 'FULL' : 'NORMAL', sqlite, sql: LOG_SQL, foldRows },
     });
     this.worker.on('message', (r: Reply) => this.onReply(r));
@@ -196,27 +218,57 @@ export class WorkerCommitter implements Committer {
    * commit lock on the event loop). A snapshot older than the stored one is ignored.
    */
   compact(docId: string, snapshot: Uint8Array, upTo: number): Promise<void> {
-    if (this.closing) return Promise.reject(new StoreClosedError());
-    if (this.dead) return Promise.reject(this.dead);
     return new Promise<void>((resolve, reject) => {
-      this.compactions.push({ docId, snapshot, upTo, resolve, reject });
-      this.send();
+      this.queueSide({
+        message: { type: 'compact', docId, snapshot, upTo },
+        what: 'compaction',
+        resolve,
+        reject,
+      });
     });
+  }
+
+  /**
+   * Keep a version (with `meta` in the same transaction) on the worker's connection, taking turns
+   * with batches as compactions do: the event loop neither fsyncs nor waits for the write lock.
+   * With `meta` the transaction is fsynced whatever the sync mode (as `SqliteStore.putVersion`).
+   */
+  putVersion(docId: string, v: VersionToKeep, keep: number, meta?: MetaEntry): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const message = {
+        type: 'version' as const,
+        docId,
+        term: v.term,
+        seq: v.seq,
+        at: v.at,
+        stateVector: v.stateVector,
+        data: v.data,
+        keep,
+        metaKey: meta?.key ?? null,
+        metaValue: meta?.value ?? null,
+      };
+      this.queueSide({ message, what: 'version', resolve, reject });
+    });
+  }
+
+  /** Queue a side job (rejected at once once closing or dead) and start it if the worker is idle. */
+  private queueSide(job: SideJob): void {
+    if (this.closing) job.reject(new StoreClosedError());
+    else if (this.dead) job.reject(this.dead);
+    else {
+      this.sideJobs.push(job);
+      this.send();
+    }
   }
 
   private send(): void {
     if (this.inFlight !== null || this.dead) return;
-    const compaction = this.compactions[0];
-    if (compaction && (this.lastWasBatch || this.queue.length === 0)) {
-      this.compactions.shift();
-      this.inFlight = compaction;
+    const side = this.sideJobs[0];
+    if (side && (this.lastWasBatch || this.queue.length === 0)) {
+      this.sideJobs.shift();
+      this.inFlight = side;
       this.lastWasBatch = false;
-      this.worker.postMessage({
-        type: 'compact',
-        docId: compaction.docId,
-        snapshot: compaction.snapshot,
-        upTo: compaction.upTo,
-      });
+      this.worker.postMessage(side.message);
       return;
     }
     if (this.queue.length === 0) return;
@@ -233,7 +285,7 @@ export class WorkerCommitter implements Committer {
     const job = this.inFlight;
     this.inFlight = null;
     if (job !== null && !Array.isArray(job)) {
-      if (r.type === 'failed') job.reject(new Error(`compaction failed: ${r.message}`));
+      if (r.type === 'failed') job.reject(new Error(`${job.what} failed: ${r.message}`));
       else job.resolve();
     } else {
       const batch = job ?? [];
@@ -248,7 +300,7 @@ export class WorkerCommitter implements Committer {
         for (const p of batch) p.reject(err);
       }
     }
-    if (this.queue.length > 0 || this.compactions.length > 0) this.send();
+    if (this.queue.length > 0 || this.sideJobs.length > 0) this.send();
     else this.wakeIdle();
   }
 
@@ -265,15 +317,15 @@ export class WorkerCommitter implements Committer {
     if (Array.isArray(job)) for (const p of job) p.reject(err);
     else job?.reject(err);
     for (const p of this.queue) p.reject(err);
-    for (const c of this.compactions) c.reject(err);
+    for (const c of this.sideJobs) c.reject(err);
     this.inFlight = null;
     this.queue = [];
-    this.compactions = [];
+    this.sideJobs = [];
     this.wakeIdle();
   }
 
   flush(): Promise<void> {
-    if ((this.inFlight === null && this.queue.length === 0 && this.compactions.length === 0) || this.dead) {
+    if ((this.inFlight === null && this.queue.length === 0 && this.sideJobs.length === 0) || this.dead) {
       return Promise.resolve();
     }
     this.send();

@@ -13,14 +13,26 @@ import { snapshotHost } from '../support/snapshot-host.js';
 function node(paced: boolean) {
   const host = snapshotHost(1);
   const kept: { docId: string; seq: number }[] = [];
-  (host.store as unknown as { putVersion: unknown }).putVersion = (
-    docId: string,
-    v: { seq: number },
-    _keep: number,
-    meta: { key: string; value: string },
-  ) => {
+  /** When set, how the next version write ends: held until called, or failing. */
+  const next: { hold?: (settle: (ok: boolean) => void) => void } = {};
+  host.keepVersion = (docId, v, _keep, meta) => {
     kept.push({ docId, seq: v.seq });
-    host.store.setMeta(meta.key, meta.value);
+    const write = () => {
+      if (meta !== undefined) host.store.setMeta(meta.key, meta.value);
+    };
+    const hold = next.hold;
+    if (hold === undefined) {
+      write();
+      return Promise.resolve();
+    }
+    delete next.hold;
+    return new Promise<void>((resolve, reject) =>
+      hold((ok) => {
+        if (!ok) return reject(new Error('disk full'));
+        write();
+        resolve();
+      }),
+    );
   };
   const turns: (() => void)[] = [];
   const announced: string[] = [];
@@ -42,7 +54,7 @@ function node(paced: boolean) {
     return true;
   };
   const flush = () => new Promise((r) => setImmediate(r));
-  return { snapshots, kept, turns, announced, turn, flush };
+  return { snapshots, kept, turns, announced, turn, flush, next };
 }
 
 describe('a single node numbers its snapshots', () => {
@@ -95,5 +107,39 @@ describe('a single node numbers its snapshots', () => {
     n.snapshots.stop();
     while (await n.turn());
     expect(n.kept).toEqual([{ docId: 'a', seq: 1 }]);
+  });
+
+  it('a version is announced, and its number counted, only once it is durable', async () => {
+    const n = node(false);
+    let settle: ((ok: boolean) => void) | null = null;
+    n.next.hold = (s) => {
+      settle = s;
+    };
+    for (let i = 0; i < 3; i++) n.snapshots.noteUpdate('a');
+    await n.flush();
+    expect(n.kept).toEqual([{ docId: 'a', seq: 1 }]);
+    expect(n.announced).toEqual([]);
+    expect(n.snapshots.snapshotOf('a')).toEqual({ term: 0, seq: 0 });
+    (settle as unknown as (ok: boolean) => void)(true);
+    await n.flush();
+    expect(n.announced).toEqual(['a']);
+    expect(n.snapshots.snapshotOf('a')).toEqual({ term: 1, seq: 1 });
+  });
+
+  it('a version that could not be kept is not announced, and the next snapshot takes its number', async () => {
+    const n = node(false);
+    n.next.hold = (settle) => settle(false);
+    for (let i = 0; i < 3; i++) n.snapshots.noteUpdate('a');
+    await n.flush();
+    expect(n.announced).toEqual([]);
+    expect(n.snapshots.snapshotOf('a')).toEqual({ term: 0, seq: 0 });
+    for (let i = 0; i < 3; i++) n.snapshots.noteUpdate('a');
+    await n.flush();
+    expect(n.kept).toEqual([
+      { docId: 'a', seq: 1 },
+      { docId: 'a', seq: 1 },
+    ]);
+    expect(n.announced).toEqual(['a']);
+    expect(n.snapshots.snapshotOf('a')).toEqual({ term: 1, seq: 1 });
   });
 });

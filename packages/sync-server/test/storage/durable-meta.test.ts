@@ -1,7 +1,7 @@
 /**
  * Votes, terms, snapshot promises (`setMeta`) and snapshot numbers stored with their version
- * (`putVersion` with metadata) are fsynced whatever `--sync` says: `normal`
- * governs update commits only. Shown by counting the real fsync/fdatasync calls of a child
+ * (`putVersion` with metadata, on the store's connection or the commit worker's) are fsynced
+ * whatever `--sync` says: `normal` governs update commits (and unnumbered versions) only. Shown by counting the real fsync/fdatasync calls of a child
  * process that runs the built store (a tiny LD_PRELOAD shim, compiled here with the system's C
  * compiler, which the build of better-sqlite3 needs anyway).
  */
@@ -15,6 +15,7 @@ import { removeTempDirs, tempDir } from '../support/tmp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const STORE = join(here, '..', '..', 'dist', 'storage', 'sqlite-store.js');
+const WORKER = join(here, '..', '..', 'dist', 'storage', 'worker-committer.js');
 
 afterAll(removeTempDirs);
 
@@ -53,6 +54,19 @@ function syncsPerStep(shim: string, mode: 'full' | 'normal'): Record<string, num
       value: JSON.stringify({ term: 1, seq: 1 }),
     });
     mark('numbered');
+    // The same writes through the commit worker (a single node keeps its versions there).
+    const { WorkerCommitter } = await import(${JSON.stringify(pathToFileURL(WORKER).href)});
+    const wc = new WorkerCommitter(s.path, ${JSON.stringify(mode)});
+    await wc.append('d', new Uint8Array([4, 5, 6]));
+    mark('worker append');
+    await wc.putVersion('d', { term: 1, seq: 2, at: 2, stateVector: new Uint8Array([0]), data: new Uint8Array([2]) }, 0);
+    mark('worker version');
+    await wc.putVersion('d', { term: 1, seq: 3, at: 3, stateVector: new Uint8Array([0]), data: new Uint8Array([3]) }, 0, {
+      key: 'cluster.snapshot:d',
+      value: JSON.stringify({ term: 1, seq: 3 }),
+    });
+    mark('worker numbered');
+    await wc.close();
     s.close();
   `;
   execFileSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -79,8 +93,15 @@ describe('durability of election and snapshot metadata', () => {
     expect(normal.append).toBe(0); // the shim sees syncs: an update commit under normal has none...
     expect(normal.vote).toBeGreaterThanOrEqual(1); // ...and a vote has one all the same
     expect(normal.numbered).toBeGreaterThanOrEqual(1); // so has a snapshot number with its version
+    // The commit worker likewise: a version without a number follows the mode, a numbered one not.
+    expect(normal['worker append']).toBe(0);
+    expect(normal['worker version']).toBe(0);
+    expect(normal['worker numbered']).toBeGreaterThanOrEqual(1);
     const full = syncsPerStep(shim, 'full');
     expect(full.append).toBeGreaterThanOrEqual(1);
     expect(full.vote).toBeGreaterThanOrEqual(1);
+    expect(full['worker append']).toBeGreaterThanOrEqual(1);
+    expect(full['worker version']).toBeGreaterThanOrEqual(1);
+    expect(full['worker numbered']).toBeGreaterThanOrEqual(1);
   });
 });

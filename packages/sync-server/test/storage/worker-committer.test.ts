@@ -109,3 +109,52 @@ describe('WorkerCommitter compaction', () => {
     store.close();
   });
 });
+
+describe('WorkerCommitter versions', () => {
+  const version = (seq: number, byte: number) => ({
+    term: 1,
+    seq,
+    at: 1000 + seq,
+    stateVector: new Uint8Array([seq]),
+    data: new Uint8Array([byte, byte]),
+  });
+  const numbered = (seq: number) => ({ key: 'cluster.snapshot:d', value: JSON.stringify({ term: 1, seq }) });
+
+  it('keeps a version with its number in one transaction on the worker, in order with appends, pruned to keep', async () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const wc = new WorkerCommitter(store.path, 'full');
+    const before = wc.append('d', u(1));
+    const kept = [1, 2, 3].map((seq) => wc.putVersion('d', version(seq, 10 + seq), 2, numbered(seq)));
+    const after = wc.append('d', u(2));
+    await Promise.all([before, ...kept, after]);
+    // The main thread's connection sees the two newest versions and the last number.
+    expect(store.listVersions('d').map((v) => [v.term, v.seq, v.at, v.size])).toEqual([
+      [1, 2, 1002, 2],
+      [1, 3, 1003, 2],
+    ]);
+    expect(Array.from(store.getVersion('d', 1, 3)?.data ?? [])).toEqual([13, 13]);
+    expect(store.getMeta('cluster.snapshot:d')).toBe(JSON.stringify({ term: 1, seq: 3 }));
+    expect(store.load('d').updates).toHaveLength(2);
+    // Without metadata, and with keep 0 (keep all), nothing else changes.
+    await wc.putVersion('e', version(7, 1), 0);
+    expect(store.listVersions('e').map((v) => v.seq)).toEqual([7]);
+    expect(store.getMeta('cluster.snapshot:d')).toBe(JSON.stringify({ term: 1, seq: 3 }));
+    await wc.close();
+    store.close();
+  });
+
+  it('stores nothing of a failed version, number included, keeps working, and refuses versions once closed', async () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const wc = new WorkerCommitter(store.path, 'normal');
+    // versions.data is NOT NULL: the insert fails after the number was set in the transaction.
+    const bad = { ...version(1, 1), data: null as unknown as Uint8Array };
+    await expect(wc.putVersion('d', bad, 0, numbered(1))).rejects.toThrow(/version failed/);
+    expect(store.getMeta('cluster.snapshot:d')).toBeUndefined();
+    expect(store.listVersions('d')).toEqual([]);
+    await wc.putVersion('d', version(1, 5), 0, numbered(1));
+    expect(store.getMeta('cluster.snapshot:d')).toBe(JSON.stringify({ term: 1, seq: 1 }));
+    await wc.close();
+    await expect(wc.putVersion('d', version(2, 5), 0)).rejects.toBeInstanceOf(StoreClosedError);
+    store.close();
+  });
+});

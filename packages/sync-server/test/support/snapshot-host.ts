@@ -1,6 +1,6 @@
 /**
  * The host a snapshot layer (`SnapshotReplication`) sees in unit tests: metadata in a map, versions
- * taken and dropped, an empty document's state vector, a one-byte state, merges that do nothing.
+ * taken and dropped (also through `keepVersion`), an empty document's state vector, a one-byte state, merges that do nothing.
  */
 import { Doc, encodeStateVector } from '@accord/core';
 import pino, { type Logger } from 'pino';
@@ -21,20 +21,23 @@ export function snapshotHost(nodeId: number, o: SnapshotHostOptions = {}): Repli
   const wrote = () => {
     if (o.writes !== undefined) o.writes.n++;
   };
+  const store = {
+    getMeta: (k: string) => meta.get(k),
+    setMeta: (k: string, v: string) => {
+      wrote();
+      meta.set(k, v);
+    },
+    putVersion: wrote,
+  };
   return {
     nodeId,
-    store: {
-      getMeta: (k: string) => meta.get(k),
-      setMeta: (k: string, v: string) => {
-        wrote();
-        meta.set(k, v);
-      },
-      putVersion: wrote,
-    },
+    store,
     logger: o.logger ?? pino({ level: 'silent' }),
     documents: () => [],
     stateVector: async () => sv,
     diff: async () => new Uint8Array([0]),
     ingest: async () => {},
+    // Through the store's putVersion as it is when called (a test may replace it to record).
+    keepVersion: async (...args: unknown[]) => (store.putVersion as (...a: unknown[]) => void)(...args),
   } as unknown as ReplicaHost;
 }
