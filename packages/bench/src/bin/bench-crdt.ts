@@ -1,8 +1,9 @@
 /**
  * `pnpm bench:crdt [--libs accord,yjs,loro,automerge] [--n 6000] [--only B1,B3.3,B4] [--runs 1]
- * [--trace automerge-paper] [--json]`: the dmonad/crdt-benchmarks scenarios (B1–B4) for each
- * library, each library in a fresh `node --expose-gc` process. Prints the suite's table (or, with
- * `--json`, one JSON object per library and row). Exit code 1 when a scenario's check failed.
+ * [--trace automerge-paper] [--doc-memory K] [--json]`: the dmonad/crdt-benchmarks scenarios
+ * (B1–B4) for each library, each library in a fresh `node --expose-gc` process. Prints the suite's
+ * table (or, with `--json`, one JSON object per library and row). Exit code 1 when a scenario's
+ * check failed.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,18 +16,27 @@ import { selected } from '../crdt-suite/run-suite.js';
 import { formatSuiteTable } from '../crdt-suite/table.js';
 import { resolveTracePath } from '../trace/trace-file.js';
 
-const usage = `usage: bench:crdt [--libs ${suiteLibs.join(',')}] [--n 6000] [--only B1,B3.3,B4] [--runs 1] [--trace automerge-paper] [--json]
+const usage = `usage: bench:crdt [--libs ${suiteLibs.join(',')}] [--n 6000] [--only B1,B3.3,B4] [--runs 1] [--trace automerge-paper] [--doc-memory K] [--json]
   --libs   libraries to run, in this order (default: all four)
   --n      N of the suite (default 6000; B3 uses 20·⌊√N⌋ replicas)
   --only   scenarios to run by tag: B1 (all of B1), B3.3, B4, … (default: all)
   --runs   fresh-process runs per library; the median of each row is reported (default 1)
   --trace  the B4 trace, a path or a name in ../shared/traces, else packages/bench/traces (default automerge-paper)
+  --doc-memory  also a heapPerDoc row per scenario (not the suite's): each scenario's state loaded
+           up to K more times (as many as fit in 256 MB) once the suite has run, every copy kept,
+           the heap's growth divided by the copies
   --json   one JSON object per library and row`;
 
 const childPath = fileURLToPath(new URL('../crdt-suite/child.js', import.meta.url));
 
 /** Run one library once in a child process; resolves with its parsed JSON lines. */
-function runChild(lib: SuiteLib, n: number, only: string[], trace: string | null): Promise<unknown[]> {
+function runChild(
+  lib: SuiteLib,
+  n: number,
+  only: string[],
+  trace: string | null,
+  copies: number,
+): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     const args = [
       '--expose-gc',
@@ -37,6 +47,7 @@ function runChild(lib: SuiteLib, n: number, only: string[], trace: string | null
       String(n),
       only.length > 0 ? only.join(',') : '-',
       trace ?? '-',
+      String(copies),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -72,6 +83,7 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       runs: { type: 'string' },
       trace: { type: 'string' },
+      'doc-memory': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -84,6 +96,7 @@ async function main(): Promise<number> {
   if (libs.length === 0) throw new UsageError('no library to run');
   const n = intFlag('n', values.n, 6000);
   const runs = intFlag('runs', values.runs, 1);
+  const copies = intFlag('doc-memory', values['doc-memory'], 0);
   const only = (values.only ?? '')
     .split(',')
     .map((s) => s.trim().replace(/^\[|\]$/g, ''))
@@ -106,7 +119,7 @@ async function main(): Promise<number> {
     const byId = new Map<string, { row: SuiteRow; values: number[] }>();
     for (let run = 1; run <= runs; run++) {
       if (!values.json) process.stderr.write(`  ${lib} run ${run}/${runs}…\n`);
-      for (const line of await runChild(lib, n, only, trace)) {
+      for (const line of await runChild(lib, n, only, trace, copies)) {
         if ((line as { ok?: unknown }).ok === false) {
           if (run === 1) failures.push(line as SuiteFailure);
           continue;

@@ -18,7 +18,9 @@ export type Measure =
   | 'encodeTime'
   | 'docSize'
   | 'parseTime'
-  | 'memUsed';
+  | 'memUsed'
+  /** Not the suite's: heap per loaded document (`doc-memory.ts`, with `--doc-memory`). */
+  | 'heapPerDoc';
 
 /** One result row: `[B1.1] Append N characters (time)` for one library. */
 export interface SuiteRow {

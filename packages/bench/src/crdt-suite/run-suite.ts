@@ -31,6 +31,8 @@ export interface SuiteOptions {
   only: readonly string[];
   /** The B4 trace (automerge-paper); B4 is skipped when null. */
   trace: EditingTrace | null;
+  /** Called before each selected scenario runs, with its name (e.g. `[B1.1] Append N characters`). */
+  onScenario?: (benchmark: string) => void;
 }
 
 /** True when `benchmark` (e.g. `[B3.3] …`) is selected by `only`. */
@@ -49,6 +51,7 @@ export function runSuite(
   const failures: SuiteFailure[] = [];
   const run: Runner = (benchmark, scenario) => {
     if (!selected(benchmark, opts.only)) return;
+    opts.onScenario?.(benchmark);
     const before = res.rows.length;
     try {
       scenario(benchmark);

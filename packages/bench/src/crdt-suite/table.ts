@@ -20,7 +20,7 @@ function metric(bytes: number): string {
 
 /** One cell: `12 ms` (one decimal below 10 ms), `6,031 bytes`, `919.9 kB`. */
 export function formatValue(r: SuiteRow): string {
-  if (r.measure === 'memUsed') return metric(r.value);
+  if (r.measure === 'memUsed' || r.measure === 'heapPerDoc') return metric(r.value);
   if (r.unit === 'ms')
     return `${r.value < 10 ? fmt.format(Math.round(r.value * 10) / 10) : fmt.format(Math.round(r.value))} ms`;
   return `${fmt.format(r.value)} bytes`;
