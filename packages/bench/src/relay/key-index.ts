@@ -33,6 +33,11 @@ export class KeyIndex {
     this.mask = size - 1;
   }
 
+  /** Whether `key` can be a key (a non-negative safe integer). */
+  static holds(key: number): boolean {
+    return Number.isSafeInteger(key) && key >= 0;
+  }
+
   /** Keys held. */
   get size(): number {
     return this.count;
@@ -51,8 +56,7 @@ export class KeyIndex {
    *   non-negative int32 below 2^31 - 1, or a new key beyond the capacity.
    */
   set(key: number, index: number): void {
-    if (!Number.isSafeInteger(key) || key < 0)
-      throw new RangeError(`KeyIndex key ${key} is not a safe integer ≥ 0`);
+    if (!KeyIndex.holds(key)) throw new RangeError(`KeyIndex key ${key} is not a safe integer ≥ 0`);
     if (!Number.isInteger(index) || index < 0 || index >= 0x7fffffff)
       throw new RangeError(`KeyIndex index ${index} out of range`);
     let slot = this.start(key);

@@ -336,8 +336,13 @@ export async function runLightLoad(opts: LightLoadOptions): Promise<LightLoadRes
         }
         intended[k] = start + k * interval;
         sender[k] = c.index;
-        keyToIndex.set(u.key, k);
-        if (u.unit !== undefined) unitToIndex.set(u.unit[0] * UNIT_SPAN + u.unit[1], k);
+        // A key that names no update (a Yjs update without structs reads -1) is not indexed: its
+        // copies count as unkeyed, as one such update cannot be told from another.
+        if (KeyIndex.holds(u.key)) keyToIndex.set(u.key, k);
+        if (u.unit !== undefined) {
+          const unit = u.unit[0] * UNIT_SPAN + u.unit[1];
+          if (KeyIndex.holds(unit)) unitToIndex.set(unit, k);
+        }
         expectedDeliveries += (clientsPerDoc[c.doc] as number) - 1;
         if (c.closed) continue;
         if (protocol.ackById) c.sentIds[c.next] = k + 1;

@@ -56,6 +56,8 @@ describe('KeyIndex', () => {
     for (const bad of [-1, 0.5, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY])
       expect(() => index.set(bad, 0)).toThrow(RangeError);
     for (const bad of [-1, 0.5, 2 ** 31 - 1]) expect(() => index.set(1, bad)).toThrow(RangeError);
+    for (const bad of [-1, 0.5, 2 ** 53, Number.NaN]) expect(KeyIndex.holds(bad)).toBe(false);
+    expect(KeyIndex.holds(2 ** 53 - 1)).toBe(true);
     index.set(0, 0);
     for (const other of [-1, 0.5, Number.NaN, 2 ** 60]) expect(index.get(other)).toBe(-1);
     expect(index.get(0)).toBe(0);
