@@ -52,7 +52,7 @@ describe('crdt-benchmarks suite', () => {
     120_000,
   );
 
-  it('bench:crdt --json prints one object per library and row; unknown flags exit 2', async () => {
+  it('bench:crdt --json prints one object per library and row (with --doc-memory, a heapPerDoc row more); unknown flags exit 2', async () => {
     const { stdout } = await run(process.execPath, [
       bin,
       '--libs',
@@ -61,13 +61,23 @@ describe('crdt-benchmarks suite', () => {
       '100',
       '--only',
       'B1.1,B3.1',
+      '--doc-memory',
+      '20',
       '--json',
     ]);
     const lines = stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toHaveLength(2 * 2 * 6);
+    expect(lines).toHaveLength(2 * 2 * 7);
+    const heap = lines.filter((l) => l.measure === 'heapPerDoc');
+    expect(heap.map((l) => [l.lib, l.benchmark])).toEqual([
+      ['accord', '[B1.1] Append N characters'],
+      ['accord', '[B3.1] 20√N clients concurrently set number in Map'],
+      ['yjs', '[B1.1] Append N characters'],
+      ['yjs', '[B3.1] 20√N clients concurrently set number in Map'],
+    ]);
+    for (const l of heap) expect(l.value as number).toBeGreaterThan(0);
     expect(new Set(lines.map((l) => l.lib))).toEqual(new Set(['accord', 'yjs']));
     for (const l of lines) {
       expect(l).toMatchObject({ n: 100 });
