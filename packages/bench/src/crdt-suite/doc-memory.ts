@@ -6,7 +6,7 @@
  * times more once the whole suite has run, every copy kept, and the heap's growth divided by the
  * copies: what a loaded document itself holds.
  */
-import { tryGc } from './measure.js';
+import { collect, memoryNow } from '../trace/replay.js';
 import type { Bytes, CrdtFactory } from './types.js';
 
 /** A factory that records the state each scenario loads, and the states so far by scenario. */
@@ -40,14 +40,6 @@ export function captureLoads(base: CrdtFactory): LoadCapture {
   };
 }
 
-/** Heap in use (V8 heap and external memory) after two forced collections. */
-function heapNow(): number {
-  tryGc();
-  tryGc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
-}
-
 /** Copies a measurement keeps alive together at most, in bytes of heap (large documents get fewer). */
 const HEAP_BUDGET = 256 * 1024 * 1024;
 /** Copies of the first, sizing measurement (and the fewest any measurement keeps). */
@@ -56,9 +48,11 @@ const PROBE_COPIES = 10;
 /** The heap's growth per copy while `count` loads of `bytes` are kept alive together. */
 function keptPerCopy(factory: CrdtFactory, bytes: Bytes, count: number): number {
   const kept: unknown[] = [];
-  const before = heapNow();
+  collect();
+  const before = memoryNow();
   for (let i = 0; i < count; i++) kept.push(factory.load(() => {}, bytes));
-  const grown = heapNow() - before;
+  collect();
+  const grown = memoryNow() - before;
   // Read after the measurement, so the copies stay alive through it.
   if (kept.length !== count) throw new Error('lost a copy');
   return grown / count;
