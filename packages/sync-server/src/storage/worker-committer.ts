@@ -35,10 +35,19 @@ type Reply =
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'closed' };
 
-/** The worker's code (CommonJS, plain JS so it runs from sources and from `dist` alike). */
+/**
+ * The worker's code (plain JS, so it runs from sources and from `dist` alike). It loads what it
+ * needs with dynamic `import()`, which a CommonJS script and a module both have: a worker runs
+ * `eval` source as whichever its host was started with (`--input-type` is inherited), and it must
+ * inherit the host's options untouched, since a worker given any `execArgv` of its own refuses
+ * V8 flags (`--single-threaded-gc`, `--max-semi-space-size`) that the host may run with.
+ * Messages posted before the listener is attached wait in the port.
+ */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.sqlite);
+(async () => {
+const { parentPort, workerData } = await import('node:worker_threads');
+const { pathToFileURL } = await import('node:url');
+const Database = (await import(pathToFileURL(workerData.sqlite).href)).default;
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = ' + workerData.sync);
@@ -121,6 +130,7 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ type: 'failed', message: String((e && e.message) || e) });
   }
 });
+})();
 `;
 
 /**
@@ -177,9 +187,6 @@ export class WorkerCommitter implements Committer {
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      // The source is CommonJS: a host started with --input-type=module (which workers inherit)
-      // would run it as a module, where `require` does not exist.
-      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
       workerData: { path, sync: sync === 'full' ? 'FULL' : 'NORMAL', sqlite, sql: LOG_SQL, foldRows },
     });
     this.worker.on('message', (r: Reply) => this.onReply(r));

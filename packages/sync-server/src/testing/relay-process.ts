@@ -96,6 +96,8 @@ export interface RelayProcessOptions {
   readonly startTimeoutMs?: number;
   /** The CLI to run (default {@link RELAY_MAIN}). */
   readonly main?: string;
+  /** Node's own options, before the CLI (e.g. `['--max-old-space-size=256']`). Default none. */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** How a relay process ended: its exit code, or the signal that ended it. */
@@ -218,6 +220,7 @@ export class RelayProcess {
     const o = this.options;
     const host = o.host ?? '127.0.0.1';
     const args = [
+      ...(o.nodeArgs ?? []),
       o.main ?? RELAY_MAIN,
       '--host',
       host,

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacVerifier } from '../../src/auth/tokens.js';
 import { RELAY_MAIN, RelayProcess } from '../../src/testing/index.js';
@@ -45,6 +46,28 @@ describe('accord-relay CLI', () => {
     r.proc.kill('SIGTERM');
     expect(await c.closed).toBe(4004);
     expect(await r.exited).toBe(0);
+  }, 30_000);
+
+  it('runs and commits under the Node and V8 options an operator starts it with', async () => {
+    // The commit worker inherits them: given an execArgv of its own, a worker refuses V8 flags and
+    // the relay could not start at all under, say, a heap limit.
+    const r = await RelayProcess.start({
+      port: 0,
+      dataDir: tempDir(),
+      nodeArgs: ['--max-old-space-size=512', '--single-threaded-gc'],
+      args: ['--auth', 'none'],
+      startTimeoutMs: 20_000,
+    });
+    try {
+      const c = await TestClient.join(`ws://127.0.0.1:${r.port}/`, 'd', '', encodeStateVector(new Doc()));
+      const doc = new Doc();
+      doc.getText('t').insert(0, 'under V8 flags');
+      const id = c.update(encodeStateAsUpdate(doc));
+      expect((await c.ack(id, 10_000)).id).toBe(id); // acknowledged only once the worker committed it
+      await c.close();
+    } finally {
+      await r.cleanup();
+    }
   }, 30_000);
 
   it('a port already in use ends the start with exit 1 and one clear line, no stack trace', async () => {
