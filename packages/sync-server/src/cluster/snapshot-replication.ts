@@ -15,6 +15,7 @@ import { compareSnapshotNumbers, type SnapshotNumber } from '../snapshot/snapsho
 import { SnapshotSequencer } from '../snapshot/snapshot-sequencer.js';
 import { PacedTasks } from '../time/paced-tasks.js';
 import type { ClusterMessage, SnapshotAnnounceMessage } from './messages.js';
+import { SnapshotWrites, snapshotMetaKey } from './snapshot-writes.js';
 
 let emptyVector: Uint8Array | null = null;
 const EMPTY_VECTOR = (): Uint8Array => {
@@ -26,7 +27,6 @@ const EMPTY_VECTOR = (): Uint8Array => {
 export const MAX_RETRANSMITS = 30;
 
 const PROMISE_KEY = 'cluster.snapshot-promise';
-const docKey = (docId: string) => `cluster.snapshot:${docId}`;
 
 /** What the snapshot layer needs from the replicator. */
 export interface SnapshotReplicationDeps {
@@ -84,6 +84,8 @@ export class SnapshotReplication {
   /** Where snapshot work waits its turn (runs at once without {@link SnapshotReplicationDeps.defer}). */
   private readonly paced: PacedTasks;
   private readonly fence: SnapshotFence;
+  /** Where numbers and versions are written. */
+  private readonly writes: SnapshotWrites;
   private readonly sequencer: SnapshotSequencer;
   private readonly counts = new Map<string, number>();
   private readonly committed = new Map<string, SnapshotNumber>();
@@ -108,7 +110,7 @@ export class SnapshotReplication {
     const promise = Number(store.getMeta(PROMISE_KEY) ?? '0');
     const stored: [string, SnapshotNumber][] = [];
     for (const docId of deps.host.documents()) {
-      const n = parseNumber(store.getMeta(docKey(docId)));
+      const n = parseNumber(store.getMeta(snapshotMetaKey(docId)));
       if (n !== null) stored.push([docId, n]);
     }
     this.fence = new SnapshotFence(
@@ -116,6 +118,7 @@ export class SnapshotReplication {
       stored,
     );
     this.sequencer = new SnapshotSequencer(deps.nodeId, deps.members, this.fence);
+    this.writes = new SnapshotWrites(deps.host, deps.keepsData !== false, deps.keepVersions ?? 50);
   }
 
   /** The newest snapshot of `docId` this node, as leader, saw committed (null when none). */
@@ -213,26 +216,40 @@ export class SnapshotReplication {
         const again = this.fence.holds(m.docId, m.number);
         const verdict = again ? { ok: true as const } : this.fence.accept(m.docId, m.number);
         if (again) this.logConfirmed(m.docId, m.number, promisedTerm);
-        if (verdict.ok && !again) {
-          // The count is of updates since the last snapshot, which a new leader acts on (`lead`).
-          // Near enough: an update stored here after the leader read its state waits for the
-          // document's next update to trigger a snapshot.
-          this.counts.set(m.docId, 0);
-          store.setMeta(docKey(m.docId), JSON.stringify(m.number));
-          if (this.d.keepsData !== false) {
-            this.keepVersion(m);
-            this.d.host.ingest(m.docId, m.snapshot).catch(() => {});
-          }
-          this.logAccepted(m.docId, m.number, promisedTerm);
-          this.d.onSnapshot(m.docId);
+        const reply = (accepted: boolean) =>
+          this.d.send(from, {
+            type: 'snapshot-reply',
+            docId: m.docId,
+            number: m.number,
+            accepted,
+            promisedTerm: this.fence.promisedTerm,
+          });
+        if (!verdict.ok || again) {
+          reply(verdict.ok);
+          return;
         }
-        this.d.send(from, {
-          type: 'snapshot-reply',
-          docId: m.docId,
-          number: m.number,
-          accepted: verdict.ok,
-          promisedTerm: this.fence.promisedTerm,
-        });
+        // The count is of updates since the last snapshot, which a new leader acts on (`lead`).
+        // Near enough: an update stored here after the leader read its state waits for the
+        // document's next update to trigger a snapshot.
+        this.counts.set(m.docId, 0);
+        if (this.d.keepsData !== false) this.d.host.ingest(m.docId, m.snapshot).catch(() => {});
+        // "Stored" only once the number is durable; a failed write takes the acceptance back.
+        this.writes.store(m).then(
+          () => {
+            this.fence.stored(m.docId, m.number);
+            this.logAccepted(m.docId, m.number, promisedTerm);
+            this.d.onSnapshot(m.docId);
+            reply(true);
+          },
+          (err: unknown) => {
+            this.fence.retract(m.docId, m.number);
+            this.d.host.logger.warn(
+              { err, docId: m.docId, snapshot: m.number },
+              'snapshot number not stored',
+            );
+            reply(false);
+          },
+        );
         return;
       }
       case 'snapshot-reply':
@@ -261,12 +278,12 @@ export class SnapshotReplication {
     }
     if (r.status === 'not-leader') return;
     const number = r.status === 'issued' ? r.number : r.inFlight;
+    let taken = 0;
     if (r.status === 'issued') {
-      const left = covered === undefined ? 0 : Math.max(0, (this.counts.get(docId) ?? 0) - covered);
+      const count = this.counts.get(docId) ?? 0;
+      const left = covered === undefined ? 0 : Math.max(0, count - covered);
+      taken = count - left;
       this.counts.set(docId, left);
-      this.d.host.store.setMeta(docKey(docId), JSON.stringify(number));
-      this.logAccepted(docId, number, number.term);
-      if (r.committed) this.logCommitted(docId, number, [this.d.nodeId]);
     }
     const sent = this.announcing.get(docId);
     if (sent !== undefined && compareSnapshotNumbers(sent.number, number) === 0) {
@@ -274,11 +291,14 @@ export class SnapshotReplication {
       return;
     }
     // The state is read once per number and the announcement kept until it commits, so a
-    // retransmission (even one made before the first read finished) carries the same bytes.
+    // retransmission (even one made before the first read finished) carries the same bytes. A
+    // number just issued is stored with its version (durably, off the event loop) before it is
+    // announced: this node counts itself among the nodes that store it, so no peer's reply may
+    // commit it before that. A failed write gives the number back (issued again next time).
     const host = this.d.host;
     const at = (this.d.wallClock ?? Date.now)();
-    const message = Promise.all([host.stateVector(docId), host.diff(docId, EMPTY_VECTOR())]).then(
-      ([stateVector, snapshot]): SnapshotAnnounceMessage => {
+    const message = Promise.all([host.stateVector(docId), host.diff(docId, EMPTY_VECTOR())])
+      .then(async ([stateVector, snapshot]): Promise<SnapshotAnnounceMessage> => {
         const m: SnapshotAnnounceMessage = {
           type: 'snapshot-announce',
           docId,
@@ -287,11 +307,23 @@ export class SnapshotReplication {
           stateVector,
           snapshot,
         };
-        this.keepVersion(m);
+        if (r.status !== 'issued') {
+          this.writes.keepVersion(m);
+          return m;
+        }
+        try {
+          await this.writes.store(m);
+        } catch (err) {
+          this.giveBack(docId, number, taken);
+          this.d.host.logger.warn({ err, docId, snapshot: number }, 'snapshot number not stored');
+          throw err;
+        }
+        this.fence.stored(docId, number);
+        this.logAccepted(docId, number, number.term);
+        if (r.committed) this.logCommitted(docId, number, [this.d.nodeId]);
         return m;
-      },
-      () => null,
-    );
+      })
+      .catch(() => null);
     this.announcing.set(docId, { number, message });
     void message.then((m) => m !== null && this.broadcast(m));
     if (!(r.status === 'issued' && r.committed)) this.armRetransmit(docId, number, MAX_RETRANSMITS);
@@ -315,24 +347,18 @@ export class SnapshotReplication {
     );
   }
 
-  /**
-   * Keep an announced snapshot as a version of its document, through the node's committer (off
-   * the event loop; best effort: the number, stored before, is what the protocol relies on). A
-   * snapshot too large for one peer frame arrives as catch-up parts with an empty announcement:
-   * its bytes are not kept here (the leader that numbered it keeps them).
-   */
-  private keepVersion(m: SnapshotAnnounceMessage): void {
-    if (m.snapshot.length === 0) return;
-    const v = {
-      term: m.number.term,
-      seq: m.number.seq,
-      at: m.at,
-      stateVector: m.stateVector,
-      data: m.snapshot,
-    };
-    this.d.host
-      .keepVersion(m.docId, v, this.d.keepVersions ?? 50)
-      .catch((e: unknown) => this.d.host.logger.warn({ err: e, docId: m.docId }, 'version not kept'));
+  /** Leader: `number` of `docId` could not be stored; forget it, so the next issue numbers it again. */
+  private giveBack(docId: string, number: SnapshotNumber, taken: number): void {
+    this.fence.retract(docId, number);
+    this.sequencer.abandon(docId, number);
+    const sent = this.announcing.get(docId);
+    if (sent !== undefined && compareSnapshotNumbers(sent.number, number) === 0)
+      this.announcing.delete(docId);
+    this.retransmitTimers.get(docId)?.cancel();
+    this.retransmitTimers.delete(docId);
+    // The updates it was to cover are uncovered again: the idle trigger (or the next count) retries.
+    this.counts.set(docId, (this.counts.get(docId) ?? 0) + taken);
+    this.armIdle(docId);
   }
 
   private broadcast(m: ClusterMessage): void {

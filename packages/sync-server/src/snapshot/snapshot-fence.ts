@@ -1,8 +1,14 @@
 /**
  * The follower side of ordered snapshots: every node keeps, per document, the highest snapshot
- * number it stored and a promised term. It refuses snapshots from an older term than it promised
+ * number it accepted and a promised term. It refuses snapshots from an older term than it promised
  * (fencing: a deposed leader cannot write) and numbers not above what it holds. Pure bookkeeping;
  * the host persists what {@link SnapshotFence.accept} and {@link SnapshotFence.answerQuery} say to.
+ *
+ * An accepted number is written asynchronously (off the event loop): until the host reports it
+ * {@link SnapshotFence.stored}, it counts for refusing older numbers and for answering queries,
+ * but not for {@link SnapshotFence.holds} (a retransmission is not told "stored" before it is). A
+ * failed write is {@link SnapshotFence.retract}ed: the document goes back to its highest stored
+ * number.
  */
 import { compareSnapshotNumbers, type SnapshotNumber } from './snapshot-number.js';
 
@@ -22,7 +28,10 @@ export interface SnapshotQueryAnswer {
 /** One node's snapshot fencing state. Not shared between nodes. */
 export class SnapshotFence {
   private promised: number;
+  /** Per document, the highest number accepted (stored or being written). */
   private readonly highest = new Map<string, SnapshotNumber>();
+  /** Per document, the highest number known durable (the host reported it stored, or found it at start). */
+  private readonly durable = new Map<string, SnapshotNumber>();
 
   /**
    * `promisedTerm` is the larger of the node's persisted election term and its persisted promise;
@@ -30,7 +39,10 @@ export class SnapshotFence {
    */
   constructor(promisedTerm = 0, stored: Iterable<[string, SnapshotNumber]> = []) {
     this.promised = promisedTerm;
-    for (const [doc, n] of stored) this.highest.set(doc, { ...n });
+    for (const [doc, n] of stored) {
+      this.highest.set(doc, { ...n });
+      this.durable.set(doc, { ...n });
+    }
   }
 
   /** The term below which snapshots are refused. */
@@ -77,13 +89,41 @@ export class SnapshotFence {
   }
 
   /**
-   * Whether `number` is exactly the highest snapshot stored for `docId`, in a term not below the
-   * promise: a retransmitted announcement (its first reply lost) is then answered "stored"
-   * without storing it again, so the leader can still commit it.
+   * Whether `number` is exactly the highest snapshot stored for `docId` (durably: see
+   * {@link stored}), in a term not below the promise: a retransmitted announcement (its first
+   * reply lost) is then answered "stored" without storing it again, so the leader can still
+   * commit it. One still being written is not held yet.
    */
   holds(docId: string, number: SnapshotNumber): boolean {
     const cur = this.highest.get(docId);
-    return cur !== undefined && number.term >= this.promised && compareSnapshotNumbers(number, cur) === 0;
+    const done = this.durable.get(docId);
+    return (
+      cur !== undefined &&
+      done !== undefined &&
+      number.term >= this.promised &&
+      compareSnapshotNumbers(number, cur) === 0 &&
+      compareSnapshotNumbers(number, done) === 0
+    );
+  }
+
+  /** The host stored accepted number `number` of `docId` durably. */
+  stored(docId: string, number: SnapshotNumber): void {
+    const done = this.durable.get(docId);
+    if (done === undefined || compareSnapshotNumbers(number, done) > 0)
+      this.durable.set(docId, { ...number });
+  }
+
+  /**
+   * The host failed to store accepted number `number` of `docId`: unless a newer number was
+   * accepted since, the document goes back to its highest stored number (so the same number can
+   * be accepted, or issued, again). The promised term stays: promising more is always safe.
+   */
+  retract(docId: string, number: SnapshotNumber): void {
+    const cur = this.highest.get(docId);
+    if (cur === undefined || compareSnapshotNumbers(number, cur) !== 0) return;
+    const done = this.durable.get(docId);
+    if (done === undefined) this.highest.delete(docId);
+    else this.highest.set(docId, { ...done });
   }
 
   /**

@@ -109,6 +109,23 @@ export class SnapshotSequencer {
     return { status: 'issued', number: { ...number }, committed: false };
   }
 
+  /**
+   * This node could not store `number` of `docId`, which it issued: forget it, so that the next
+   * {@link issue} numbers the same seq again (no gap; the host retracts it from the fence first).
+   * Nothing happens when `number` is not the document's latest issue in the current term.
+   */
+  abandon(docId: string, number: SnapshotNumber): void {
+    const doc = this.docs.get(docId);
+    if (doc === undefined || this.leading !== number.term) return;
+    if (doc.inFlight !== null) {
+      if (doc.inFlight.seq !== number.seq || doc.inFlight.term !== number.term) return;
+      doc.inFlight = null;
+      doc.acks = new Set();
+    } else if (doc.nextSeq === number.seq + 1) {
+      doc.nextSeq = number.seq; // committed at issue: this node alone is a majority
+    }
+  }
+
   /** The uncommitted snapshot of `docId` (to retransmit its announcement), or null. */
   inFlight(docId: string): SnapshotNumber | null {
     const n = this.docs.get(docId)?.inFlight;

@@ -47,6 +47,28 @@ describe('SnapshotFence (store validation)', () => {
     }
   });
 
+  it('holds a number only once stored; a failed write goes back to the highest stored', () => {
+    const f = new SnapshotFence(1, [['d', { term: 1, seq: 4 }]]);
+    expect(f.holds('d', { term: 1, seq: 4 })).toBe(true); // found in storage at start
+    expect(f.accept('d', { term: 1, seq: 5 })).toEqual({ ok: true });
+    expect(f.holds('d', { term: 1, seq: 5 })).toBe(false); // being written
+    expect(f.accept('d', { term: 1, seq: 5 })).toEqual({ ok: false, reason: 'not-newer' });
+    expect(f.answerQuery('d', 1).highest).toEqual({ term: 1, seq: 5 }); // queries count it already
+    f.retract('d', { term: 1, seq: 5 });
+    expect(f.highestFor('d')).toEqual({ term: 1, seq: 4 });
+    expect(f.accept('d', { term: 1, seq: 5 })).toEqual({ ok: true }); // the same number again
+    expect(f.accept('d', { term: 1, seq: 6 })).toEqual({ ok: true });
+    f.retract('d', { term: 1, seq: 5 }); // a newer one was accepted since: nothing changes
+    expect(f.highestFor('d')).toEqual({ term: 1, seq: 6 });
+    f.stored('d', { term: 1, seq: 5 });
+    f.retract('d', { term: 1, seq: 6 });
+    expect(f.highestFor('d')).toEqual({ term: 1, seq: 5 });
+    expect(f.holds('d', { term: 1, seq: 5 })).toBe(true);
+    expect(f.accept('e', { term: 1, seq: 1 })).toEqual({ ok: true });
+    f.retract('e', { term: 1, seq: 1 }); // nothing stored for e: none again
+    expect(f.highestFor('e')).toBeNull();
+  });
+
   it('answering a query promises the term and asks to persist the promise once', () => {
     const f = new SnapshotFence(1, [['d', { term: 1, seq: 4 }]]);
     expect(f.answerQuery('d', 2)).toEqual({ highest: { term: 1, seq: 4 }, persistPromisedTerm: 2 });
@@ -120,6 +142,29 @@ describe('SnapshotSequencer', () => {
     s.onQueryAnswer(2, 'd', 1, null);
     fence.observeTerm(2);
     expect(s.issue('d')).toEqual({ status: 'not-leader' });
+  });
+
+  it('an issue given back (its write failed) is numbered again', () => {
+    const fence = new SnapshotFence();
+    const s = new SnapshotSequencer(1, members, fence);
+    s.lead(1);
+    s.issue('d');
+    s.onQueryAnswer(2, 'd', 1, null);
+    expect(s.issue('d')).toEqual({ status: 'issued', number: { term: 1, seq: 1 }, committed: false });
+    s.abandon('d', { term: 1, seq: 2 }); // not this document's issue: nothing
+    expect(s.inFlight('d')).toEqual({ term: 1, seq: 1 });
+    fence.retract('d', { term: 1, seq: 1 });
+    s.abandon('d', { term: 1, seq: 1 });
+    expect(s.inFlight('d')).toBeNull();
+    expect(s.issue('d')).toEqual({ status: 'issued', number: { term: 1, seq: 1 }, committed: false });
+    // A cluster of one commits at issue; given back, the same seq comes again.
+    const own = new SnapshotFence();
+    const one = new SnapshotSequencer(5, [5], own);
+    one.lead(1);
+    expect(one.issue('d')).toEqual({ status: 'issued', number: { term: 1, seq: 1 }, committed: true });
+    own.retract('d', { term: 1, seq: 1 });
+    one.abandon('d', { term: 1, seq: 1 });
+    expect(one.issue('d')).toEqual({ status: 'issued', number: { term: 1, seq: 1 }, committed: true });
   });
 
   it('a single node learns and issues at once', () => {

@@ -143,6 +143,23 @@ describe('WorkerCommitter versions', () => {
     store.close();
   });
 
+  it('versions queued while the worker is busy commit together, in order, each resolved', async () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const wc = new WorkerCommitter(store.path, 'full');
+    const first = wc.append('d', u(1));
+    await new Promise((r) => setImmediate(r)); // the append is with the worker
+    const done: number[] = [];
+    const kept = [1, 2, 3, 4, 5].map((seq) =>
+      wc.putVersion('d', version(seq, seq), 0, numbered(seq)).then(() => done.push(seq)),
+    );
+    await Promise.all([first, ...kept]);
+    expect(done).toEqual([1, 2, 3, 4, 5]);
+    expect(store.listVersions('d').map((v) => v.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(store.getMeta('cluster.snapshot:d')).toBe(JSON.stringify({ term: 1, seq: 5 }));
+    await wc.close();
+    store.close();
+  });
+
   it('stores nothing of a failed version, number included, keeps working, and refuses versions once closed', async () => {
     const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
     const wc = new WorkerCommitter(store.path, 'normal');

@@ -1,6 +1,7 @@
 /**
  * The host a snapshot layer (`SnapshotReplication`) sees in unit tests: metadata in a map, versions
- * taken and dropped (also through `keepVersion`), an empty document's state vector, a one-byte state, merges that do nothing.
+ * taken and dropped (through `keepVersion`, which sets the metadata given with a version), an
+ * empty document's state vector, a one-byte state, merges that do nothing.
  */
 import { Doc, encodeStateVector } from '@accord/core';
 import pino, { type Logger } from 'pino';
@@ -37,7 +38,12 @@ export function snapshotHost(nodeId: number, o: SnapshotHostOptions = {}): Repli
     stateVector: async () => sv,
     diff: async () => new Uint8Array([0]),
     ingest: async () => {},
-    // Through the store's putVersion as it is when called (a test may replace it to record).
-    keepVersion: async (...args: unknown[]) => (store.putVersion as (...a: unknown[]) => void)(...args),
+    // Through the store's putVersion as it is when called (a test may replace it to record or
+    // to fail); the metadata given with a version is set with it.
+    keepVersion: async (...args: unknown[]) => {
+      (store.putVersion as (...a: unknown[]) => void)(...args);
+      const m = args[3] as { key: string; value: string } | undefined;
+      if (m !== undefined) meta.set(m.key, m.value);
+    },
   } as unknown as ReplicaHost;
 }
