@@ -23,7 +23,17 @@ type Step =
   | { op: 'new-leader'; node: number; voters: number }
   | { op: 'issue'; leader: number; doc: number }
   | { op: 'deliver'; pick: number }
-  | { op: 'drop'; pick: number };
+  | { op: 'drop'; pick: number }
+  | { op: 'write'; pick: number; ok: boolean };
+
+/** A node's durable write of a number it accepted (or issued), still running. */
+interface Write {
+  node: number;
+  docId: string;
+  number: SnapshotNumber;
+  /** What follows the write's end: the reply, or the leader's announcements. */
+  done: (ok: boolean) => void;
+}
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -36,9 +46,21 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 12, arbitrary: fc.record({ op: fc.constant('deliver' as const), pick: fc.nat(1000) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('drop' as const), pick: fc.nat(1000) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      op: fc.constant('write' as const),
+      pick: fc.nat(1000),
+      ok: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    }),
+  },
 );
 
 describe('ordered snapshots under competing leaders, loss and reordering', () => {
+  // Numbers are written asynchronously, as a relay writes them on its commit thread: a node
+  // replies "stored" (a leader announces) only once its write ended well; a write may fail
+  // (taken back: retract, and a leader's issue abandoned); one node's writes of one document end
+  // in the order they began.
   it('commits strictly increasing, never reused, gap-free numbers and fences old terms', () => {
     const stats: number[] = [];
     fc.assert(
@@ -55,7 +77,15 @@ describe('ordered snapshots under competing leaders, loss and reordering', () =>
           const storedSeqs = new Map<string, Set<number>>(); // per doc, by any node
           const committed: { docId: string; number: SnapshotNumber; ackers: number[] }[] = [];
           const learned: { docId: string; term: number; nextSeq: number }[] = [];
+          const writes: Write[] = [];
+          /** Issues whose leader's own write ended well (`node/term/doc/seq`): only those are announced. */
+          const announced = new Set<string>();
           let term = 0;
+          const announce = (node: number, docId: string, number: SnapshotNumber) => {
+            if (!announced.has(`${node}/${number.term}/${docId}/${number.seq}`)) return;
+            for (const to of members)
+              if (to !== node) pool.push({ kind: 'announce', from: node, to, docId, number });
+          };
 
           const store = (node: number, docId: string, num: SnapshotNumber) => {
             const key = `${node}/${docId}`;
@@ -64,6 +94,11 @@ describe('ordered snapshots under competing leaders, loss and reordering', () =>
           };
           const onCommitted = (docId: string, number: SnapshotNumber, ackers: number[]) => {
             expect(ackers.length).toBeGreaterThanOrEqual(majority);
+            // every acker counted has the number stored (durably) by now
+            for (const a of ackers) {
+              const mine = accepted.get(`${a}/${docId}`) ?? [];
+              expect(mine.some((n) => n.term === number.term && n.seq === number.seq)).toBe(true);
+            }
             committed.push({ docId, number, ackers });
           };
 
@@ -92,17 +127,37 @@ describe('ordered snapshots under competing leaders, loss and reordering', () =>
                   for (const to of members)
                     if (to !== l.node) pool.push({ kind: 'query', from: l.node, to, docId, term: q.term });
               } else if (r.status === 'issued') {
-                store(l.node, docId, r.number);
-                if (r.committed) onCommitted(docId, r.number, [l.node]);
-                for (const to of members)
-                  if (to !== l.node)
-                    pool.push({ kind: 'announce', from: l.node, to, docId, number: r.number });
+                const number = r.number;
+                const fence = fences.get(l.node)!;
+                writes.push({
+                  node: l.node,
+                  docId,
+                  number,
+                  done: (ok) => {
+                    if (!ok) {
+                      fence.retract(docId, number);
+                      l.seq.abandon(docId, number);
+                      return;
+                    }
+                    fence.stored(docId, number);
+                    store(l.node, docId, number);
+                    if (r.committed) onCommitted(docId, number, [l.node]);
+                    announced.add(`${l.node}/${number.term}/${docId}/${number.seq}`);
+                    announce(l.node, docId, number);
+                  },
+                });
               } else if (r.status === 'busy') {
-                // retransmit the announcement
-                for (const to of members)
-                  if (to !== l.node)
-                    pool.push({ kind: 'announce', from: l.node, to, docId, number: r.inFlight });
+                announce(l.node, docId, r.inFlight); // retransmit, once stored
               }
+            } else if (step.op === 'write') {
+              // a write that is the first still running for its node and document ends
+              const heads = writes.filter(
+                (w, i) => writes.findIndex((x) => x.node === w.node && x.docId === w.docId) === i,
+              );
+              const w = heads[step.pick % Math.max(1, heads.length)];
+              if (w === undefined) continue;
+              writes.splice(writes.indexOf(w), 1);
+              w.done(step.ok);
             } else if (pool.length > 0) {
               const [m] = pool.splice(step.pick % pool.length, 1);
               if (step.op === 'drop' || m === undefined) continue;
@@ -118,17 +173,32 @@ describe('ordered snapshots under competing leaders, loss and reordering', () =>
                   highest: a.highest,
                 });
               } else if (m.kind === 'announce') {
-                const v = fence.accept(m.docId, m.number);
-                if (v.ok) store(m.to, m.docId, m.number);
-                pool.push({
-                  kind: 'reply',
-                  from: m.to,
-                  to: m.from,
-                  docId: m.docId,
-                  number: m.number,
-                  ok: v.ok,
-                  promised: fence.promisedTerm,
-                });
+                const reply = (ok: boolean) =>
+                  pool.push({
+                    kind: 'reply',
+                    from: m.to,
+                    to: m.from,
+                    docId: m.docId,
+                    number: m.number,
+                    ok,
+                    promised: fence.promisedTerm,
+                  });
+                const again = fence.holds(m.docId, m.number);
+                const v = again ? { ok: true } : fence.accept(m.docId, m.number);
+                if (!v.ok || again) reply(v.ok);
+                else
+                  writes.push({
+                    node: m.to,
+                    docId: m.docId,
+                    number: m.number,
+                    done: (ok) => {
+                      if (ok) {
+                        fence.stored(m.docId, m.number);
+                        store(m.to, m.docId, m.number);
+                      } else fence.retract(m.docId, m.number);
+                      reply(ok);
+                    },
+                  });
               } else {
                 for (const l of leaders.filter((x) => x.node === m.to)) {
                   const events =
