@@ -297,6 +297,7 @@ export class SnapshotReplication {
     // commit it before that. A failed write gives the number back (issued again next time).
     const host = this.d.host;
     const at = (this.d.wallClock ?? Date.now)();
+    let stored = false;
     const message = Promise.all([host.stateVector(docId), host.diff(docId, EMPTY_VECTOR())])
       .then(async ([stateVector, snapshot]): Promise<SnapshotAnnounceMessage> => {
         const m: SnapshotAnnounceMessage = {
@@ -311,19 +312,21 @@ export class SnapshotReplication {
           this.writes.keepVersion(m);
           return m;
         }
-        try {
-          await this.writes.store(m);
-        } catch (err) {
-          this.giveBack(docId, number, taken);
-          this.d.host.logger.warn({ err, docId, snapshot: number }, 'snapshot number not stored');
-          throw err;
-        }
+        await this.writes.store(m);
+        stored = true;
         this.fence.stored(docId, number);
         this.logAccepted(docId, number, number.term);
         if (r.committed) this.logCommitted(docId, number, [this.d.nodeId]);
         return m;
       })
-      .catch(() => null);
+      .catch((err: unknown) => {
+        // The state could not be read or the number not written: nothing was announced.
+        if (r.status === 'issued' && !stored) {
+          this.giveBack(docId, number, taken);
+          this.d.host.logger.warn({ err, docId, snapshot: number }, 'snapshot number not stored');
+        }
+        return null;
+      });
     this.announcing.set(docId, { number, message });
     void message.then((m) => m !== null && this.broadcast(m));
     if (!(r.status === 'issued' && r.committed)) this.armRetransmit(docId, number, MAX_RETRANSMITS);

@@ -145,6 +145,25 @@ describe('snapshot numbers stored off the event loop', () => {
     expect(c.nodes.get(3)!.snapshotOf('d')).toEqual({ term: 1, seq: 1 });
   });
 
+  it('a leader that cannot read the state to announce gives its number back too', async () => {
+    const c = cluster();
+    const leader = c.nodes.get(1)!;
+    const host = c.hosts.get(1)!;
+    const diff = host.diff.bind(host);
+    leader.lead(1);
+    host.diff = async () => {
+      throw new Error('state unreadable');
+    };
+    for (let i = 0; i < 5; i++) leader.noteUpdate('d');
+    await c.deliver();
+    expect(c.queue.filter((e) => e.m.type === 'snapshot-announce')).toHaveLength(0);
+    expect(leader.snapshotOf('d')).toEqual({ term: 0, seq: 0 });
+    host.diff = diff;
+    for (let i = 0; i < 5; i++) leader.noteUpdate('d');
+    await c.deliver();
+    expect(leader.committedOf('d')).toEqual({ term: 1, seq: 1 });
+  });
+
   it("one document's numbers are written in the order they were accepted", async () => {
     const c = cluster();
     const leader = c.nodes.get(1)!;
