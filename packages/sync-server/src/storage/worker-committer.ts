@@ -19,15 +19,10 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
-/** Most versions written in one transaction. */
-const MAX_VERSIONS_PER_TX = 64;
-/** Bytes of versions (past the first) written in one transaction. */
-const MAX_VERSION_BYTES_PER_TX = 8 * 1024 * 1024;
-
-/** A write other than appends (compactions, versions), run alone on the worker. */
+/** A write other than appends (a compaction, a version), run alone on the worker. */
 interface SideJob {
-  /** What the worker is sent (a `version` is sent within a `versions` list). */
-  readonly message: { readonly type: 'compact' | 'version' | 'versions' } & Record<string, unknown>;
+  /** What the worker is sent. */
+  readonly message: { readonly type: 'compact' | 'version' } & Record<string, unknown>;
   /** Names the job in its error ("compaction failed: …"). */
   readonly what: string;
   readonly resolve: () => void;
@@ -97,30 +92,27 @@ const compact = db.transaction((docId, snapshot, upTo) => {
 const setMeta = db.prepare(sql.setMeta);
 const putVersion = db.prepare(sql.putVersion);
 const pruneVersions = db.prepare(sql.pruneVersions);
-const keepVersions = db.transaction((list) => {
-  for (const m of list) {
-    if (m.metaKey !== null) setMeta.run(m.metaKey, m.metaValue);
-    putVersion.run(m.docId, m.term, m.seq, m.at, m.stateVector, m.data);
-    if (m.keep > 0) pruneVersions.run(m.docId, m.docId, m.keep);
-  }
+const keepVersion = db.transaction((m) => {
+  if (m.metaKey !== null) setMeta.run(m.metaKey, m.metaValue);
+  putVersion.run(m.docId, m.term, m.seq, m.at, m.stateVector, m.data);
+  if (m.keep > 0) pruneVersions.run(m.docId, m.docId, m.keep);
 });
-// Versions queued together commit in one transaction. One that carries metadata (a snapshot
-// number) is fsynced at its commit whatever the sync mode, as the store's setMeta is: a number
-// must never be handed out twice.
-const versionsDurably = (list) => {
-  if (workerData.sync === 'FULL' || list.every((m) => m.metaKey === null)) return keepVersions.immediate(list);
+// A version that carries metadata (a snapshot number) is fsynced at its commit whatever the
+// sync mode, as the store's setMeta is: a number must never be handed out twice.
+const versionDurably = (m) => {
+  if (m.metaKey === null || workerData.sync === 'FULL') return keepVersion.immediate(m);
   db.pragma('synchronous = FULL');
-  try { keepVersions.immediate(list); } finally { db.pragma('synchronous = NORMAL'); }
+  try { keepVersion.immediate(m); } finally { db.pragma('synchronous = NORMAL'); }
 };
 parentPort.on('message', (m) => {
   if (m.type === 'close') {
     try { db.close(); } finally { parentPort.postMessage({ type: 'closed' }); parentPort.close(); }
     return;
   }
-  if (m.type === 'compact' || m.type === 'versions') {
+  if (m.type === 'compact' || m.type === 'version') {
     try {
       if (m.type === 'compact') compact.immediate(m.docId, m.snapshot, m.upTo);
-      else versionsDurably(m.list);
+      else versionDurably(m);
       parentPort.postMessage({ type: 'written' });
     } catch (e) {
       parentPort.postMessage({ type: 'failed', message: String((e && e.message) || e) });
@@ -280,10 +272,10 @@ export class WorkerCommitter implements Committer {
     if (this.inFlight !== null || this.dead) return;
     const side = this.sideJobs[0];
     if (side && (this.lastWasBatch || this.queue.length === 0)) {
-      const job = side.message.type === 'version' ? this.takeVersions() : (this.sideJobs.shift() as SideJob);
-      this.inFlight = job;
+      this.sideJobs.shift();
+      this.inFlight = side;
       this.lastWasBatch = false;
-      this.worker.postMessage(job.message);
+      this.worker.postMessage(side.message);
       return;
     }
     if (this.queue.length === 0) return;
@@ -293,38 +285,6 @@ export class WorkerCommitter implements Committer {
     this.lastWasBatch = true;
     const { data, ends } = packUpdates(batch);
     this.worker.postMessage({ type: 'commit', docs: batch.map((p) => p.docId), data, ends }, [data, ends]);
-  }
-
-  /**
-   * The versions at the head of the side-job queue (at most {@link MAX_VERSIONS_PER_TX}, and
-   * {@link MAX_VERSION_BYTES_PER_TX} bytes past the first) as one job: one transaction, one fsync
-   * (a snapshot round numbers every busy document at once). They succeed or fail together.
-   */
-  private takeVersions(): SideJob {
-    const jobs: SideJob[] = [];
-    let bytes = 0;
-    for (const j of this.sideJobs) {
-      if (j.message.type !== 'version' || jobs.length === MAX_VERSIONS_PER_TX) break;
-      const { data, stateVector } = j.message as {
-        data?: Uint8Array | null;
-        stateVector?: Uint8Array | null;
-      };
-      const size = (data?.byteLength ?? 0) + (stateVector?.byteLength ?? 0);
-      if (jobs.length > 0 && bytes + size > MAX_VERSION_BYTES_PER_TX) break;
-      bytes += size;
-      jobs.push(j);
-    }
-    this.sideJobs.splice(0, jobs.length);
-    return {
-      message: { type: 'versions', list: jobs.map((j) => j.message) },
-      what: 'version',
-      resolve: () => {
-        for (const j of jobs) j.resolve();
-      },
-      reject: (err) => {
-        for (const j of jobs) j.reject(err);
-      },
-    };
   }
 
   private onReply(r: Reply): void {

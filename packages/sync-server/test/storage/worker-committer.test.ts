@@ -143,7 +143,7 @@ describe('WorkerCommitter versions', () => {
     store.close();
   });
 
-  it('versions queued while the worker is busy commit together, in order, each resolved', async () => {
+  it('versions queued while the worker is busy commit in order, each resolved', async () => {
     const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
     const wc = new WorkerCommitter(store.path, 'full');
     const first = wc.append('d', u(1));
