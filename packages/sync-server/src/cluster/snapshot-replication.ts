@@ -11,11 +11,11 @@ import { Doc, encodeStateVector } from '@accord/core';
 import type { NodeId } from '../election/types.js';
 import type { ReplicaHost } from '../relay/replicator.js';
 import { SnapshotFence } from '../snapshot/snapshot-fence.js';
-import { compareSnapshotNumbers, type SnapshotNumber } from '../snapshot/snapshot-number.js';
+import { compareSnapshotNumbers, type SnapshotNumber, snapshotMetaKey } from '../snapshot/snapshot-number.js';
 import { SnapshotSequencer } from '../snapshot/snapshot-sequencer.js';
 import { PacedTasks } from '../time/paced-tasks.js';
 import type { ClusterMessage, SnapshotAnnounceMessage } from './messages.js';
-import { SnapshotWrites, snapshotMetaKey } from './snapshot-writes.js';
+import { SnapshotWrites } from './snapshot-writes.js';
 
 let emptyVector: Uint8Array | null = null;
 const EMPTY_VECTOR = (): Uint8Array => {

@@ -4,11 +4,9 @@
  * one document's numbers one after another, in the order they were accepted.
  */
 import type { ReplicaHost } from '../relay/replicator.js';
+import { snapshotMetaKey } from '../snapshot/snapshot-number.js';
 import type { VersionToKeep } from '../storage/sqlite-store.js';
 import type { SnapshotAnnounceMessage } from './messages.js';
-
-/** The metadata key under which a node stores the highest snapshot number of `docId`. */
-export const snapshotMetaKey = (docId: string): string => `cluster.snapshot:${docId}`;
 
 /** The version an announcement carries. */
 function versionOf(m: SnapshotAnnounceMessage): VersionToKeep {

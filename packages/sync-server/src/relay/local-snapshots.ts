@@ -8,13 +8,10 @@
  * a snapshot is announced only once that transaction committed.
  */
 import { Doc, encodeStateVector } from '@accord/core';
-import type { SnapshotNumber } from '../snapshot/snapshot-number.js';
+import { type SnapshotNumber, snapshotMetaKey } from '../snapshot/snapshot-number.js';
 import { PacedTasks } from '../time/paced-tasks.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 import type { ReplicaHost } from './replicator.js';
-
-/** Where the cluster layer, and this, keep a document's highest snapshot number. */
-const docKey = (docId: string) => `cluster.snapshot:${docId}`;
 
 /** Options of {@link LocalSnapshots}. */
 export interface LocalSnapshotsOptions {
@@ -114,7 +111,7 @@ export class LocalSnapshots {
   private seqOf(docId: string): number {
     let seq = this.highest.get(docId);
     if (seq === undefined) {
-      const raw = this.host.store.getMeta(docKey(docId));
+      const raw = this.host.store.getMeta(snapshotMetaKey(docId));
       const n = raw === undefined ? null : (JSON.parse(raw) as { term?: unknown; seq?: unknown });
       seq = n !== null && Number.isSafeInteger(n.seq) ? (n.seq as number) : 0;
       this.highest.set(docId, seq);
@@ -143,7 +140,7 @@ export class LocalSnapshots {
         { ...number, at: this.o.wallClock(), stateVector, data },
         this.o.keep,
         {
-          key: docKey(docId),
+          key: snapshotMetaKey(docId),
           value: JSON.stringify(number),
         },
       );

@@ -16,6 +16,12 @@ export function compareSnapshotNumbers(a: SnapshotNumber, b: SnapshotNumber): nu
   return a.term !== b.term ? a.term - b.term : a.seq - b.seq;
 }
 
+/**
+ * The metadata key under which a node durably keeps the highest snapshot number of `docId` (a
+ * lone node's `LocalSnapshots` and a cluster node's snapshot replication alike).
+ */
+export const snapshotMetaKey = (docId: string): string => `cluster.snapshot:${docId}`;
+
 /** The later of two numbers, treating `null` as "no snapshot yet". */
 export function maxSnapshotNumber(a: SnapshotNumber | null, b: SnapshotNumber | null): SnapshotNumber | null {
   if (a === null) return b;
