@@ -59,6 +59,42 @@ describe('WorkerCommitter', () => {
     await wc.close();
     store.close();
   });
+
+  it('a batch that spans every insert size stores each update at its own position, in order', async () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const wc = new WorkerCommitter(store.path, 'normal');
+    // 64 + 64 + 16 + 4 + 1 + 1 rows: every multi-row statement, interleaved over three documents.
+    const n = 150;
+    const seqs = await Promise.all(Array.from({ length: n }, (_, i) => wc.append(`d${i % 3}`, u(i + 1))));
+    expect(seqs).toEqual(Array.from({ length: n }, (_, i) => (seqs[0] as number) + i));
+    for (let d = 0; d < 3; d++) {
+      const want = Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 === d);
+      const loaded = store.load(`d${d}`);
+      expect(loaded.updates.map((x) => Buffer.from(x).toString('hex'))).toEqual(
+        want.map((i) => Buffer.from(u(i + 1)).toString('hex')),
+      );
+      expect(loaded.lastSeq).toBe(seqs[want.at(-1) as number]);
+    }
+    // The next batch continues the positions.
+    const next = await wc.append('d0', u(n + 1));
+    expect(next).toBe((seqs[n - 1] as number) + 1);
+    await wc.close();
+    store.close();
+  });
+
+  it('a failed row in a multi-row statement rejects the whole batch and stores none of it', async () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const wc = new WorkerCommitter(store.path, 'normal');
+    const all = Array.from({ length: 100 }, (_, i) =>
+      wc.append(i === 70 ? (null as unknown as string) : 'd', u(i + 1)),
+    );
+    for (const p of all) await expect(p).rejects.toThrow(/commit failed/);
+    expect(store.load('d').updates).toHaveLength(0);
+    await expect(wc.append('d', u(1))).resolves.toBeGreaterThan(0);
+    expect(store.load('d').updates).toHaveLength(1);
+    await wc.close();
+    store.close();
+  });
 });
 
 describe('WorkerCommitter compaction', () => {
