@@ -2,8 +2,8 @@
  * The node's Prometheus metrics, in a registry of its own (several nodes may share a process in
  * tests). Served as text on `/metrics`.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { type Tally, tallyCounter } from './tally.js';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { type Tally, type TallyHistogram, tallyCounter, tallyHistogram } from './tally.js';
 
 /** Every metric the relay itself records. */
 export interface RelayMetrics {
@@ -31,9 +31,9 @@ export interface RelayMetrics {
    * or a snapshot from another node).
    */
   readonly duplicateUpdates: Counter<'source'>;
-  readonly commitBatch: Histogram;
-  readonly commitSeconds: Histogram;
-  readonly ackSeconds: Histogram;
+  readonly commitBatch: TallyHistogram;
+  readonly commitSeconds: TallyHistogram;
+  readonly ackSeconds: TallyHistogram;
   readonly errors: Counter<'code'>;
   readonly closes: Counter<'code'>;
   readonly compactions: Counter;
@@ -113,19 +113,19 @@ export function createMetrics(nodeId: number, defaults = true): RelayMetrics {
       labelNames: ['source'],
       registers,
     }),
-    commitBatch: new Histogram({
+    commitBatch: tallyHistogram({
       name: 'accord_commit_batch_size',
       help: 'Updates per group-commit transaction',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000],
       registers,
     }),
-    commitSeconds: new Histogram({
+    commitSeconds: tallyHistogram({
       name: 'accord_commit_seconds',
       help: 'Duration of a group-commit transaction',
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
       registers,
     }),
-    ackSeconds: new Histogram({
+    ackSeconds: tallyHistogram({
       name: 'accord_ack_seconds',
       help: 'From receiving a client update to acknowledging it',
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
