@@ -71,22 +71,26 @@ const commit = db.transaction((docs, data, endsBuffer) => {
   const seqs = new Array(n);
   let start = 0;
   let i = 0;
-  for (let c = 0; c < CHUNKS.length; c++) {
-    const k = CHUNKS[c];
-    const args = chunkArgs[c];
-    while (n - i >= k) {
-      for (let j = 0; j < k; j++) {
-        args[2 * j] = docs[i + j];
-        args[2 * j + 1] = Buffer.from(data, start, ends[i + j] - start);
-        start = ends[i + j];
+  try {
+    for (let c = 0; c < CHUNKS.length; c++) {
+      const k = CHUNKS[c];
+      const args = chunkArgs[c];
+      while (n - i >= k) {
+        for (let j = 0; j < k; j++) {
+          args[2 * j] = docs[i + j];
+          args[2 * j + 1] = Buffer.from(data, start, ends[i + j] - start);
+          start = ends[i + j];
+        }
+        const r = inserts[c].run(args);
+        if (r.changes !== k) throw new Error('a multi-row insert stored ' + r.changes + ' of ' + k + ' rows');
+        const first = Number(r.lastInsertRowid) - k + 1;
+        for (let j = 0; j < k; j++) seqs[i + j] = first + j;
+        i += k;
       }
-      const r = inserts[c].run(args);
-      if (r.changes !== k) throw new Error('a multi-row insert stored ' + r.changes + ' of ' + k + ' rows');
-      const first = Number(r.lastInsertRowid) - k + 1;
-      for (let j = 0; j < k; j++) seqs[i + j] = first + j;
-      i += k;
     }
-    args.fill(null); // no reference to this batch's bytes outlives it
+  } finally {
+    // No reference to this batch's bytes outlives it, committed or not.
+    for (const args of chunkArgs) args.fill(null);
   }
   return seqs;
 });
