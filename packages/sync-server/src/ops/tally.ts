@@ -42,7 +42,7 @@ export function tallyCounter(config: TallyConfig): Tally {
   };
 }
 
-/** An unlabelled histogram that counts into plain arrays until it is read. */
+/** An unlabelled histogram that counts into a plain array and a sum until it is read. */
 export interface TallyHistogram {
   /** Record `value` (a non-finite value is ignored; prom-client would throw). */
   observe(value: number): void;
@@ -71,7 +71,7 @@ export function tallyHistogram(config: TallyHistogramConfig): TallyHistogram {
   for (let i = 1; i < bounds.length; i++)
     if (!((bounds[i] as number) > (bounds[i - 1] as number))) throw new RangeError('buckets must ascend');
   const counts = new Float64Array(bounds.length + 1);
-  const sums = new Float64Array(bounds.length + 1);
+  let sum = 0;
   let pending = 0;
   new Histogram({
     name: config.name,
@@ -93,12 +93,10 @@ export function tallyHistogram(config: TallyHistogramConfig): TallyHistogram {
         const key = String(bounds[i]);
         entry.bucketValues[key] = (entry.bucketValues[key] ?? 0) + (counts[i] as number);
       }
-      let sum = 0;
-      for (let i = 0; i <= bounds.length; i++) sum += sums[i] as number;
       entry.sum += sum;
       entry.count += pending;
       counts.fill(0);
-      sums.fill(0);
+      sum = 0;
       pending = 0;
     },
   });
@@ -108,7 +106,7 @@ export function tallyHistogram(config: TallyHistogramConfig): TallyHistogram {
       let i = 0;
       while (i < bounds.length && value > (bounds[i] as number)) i++;
       counts[i] = (counts[i] as number) + 1;
-      sums[i] = (sums[i] as number) + value;
+      sum += value;
       pending++;
     },
   };
