@@ -1,7 +1,7 @@
 /**
  * The per-document state of causal forwarding (see `causal-forwarding.ts`) and the bounded map
  * that keeps it: a document's state is made on first use (a new epoch, marked untracked toward
- * every peer) and, over `maxDocs`, the least recently used documents with nothing held, pulled
+ * every peer; toward none when the node holds no data of it) and, over `maxDocs`, the least recently used documents with nothing held, pulled
  * or owed are forgotten. It also numbers the events whose order the witness entry rules compare
  * (pulls sent, witness entries first seen blocked).
  */
@@ -94,19 +94,32 @@ export class CausalDocs {
 
   /** The state of `docId`, made afresh if it is not tracked; counts a use. */
   use(docId: string): DocCausal {
-    let d = this.docs.get(docId);
-    if (d !== undefined) {
-      // A use number, not a move to the map's end: deleting and inserting a key on every forward
-      // and receive cost more than the whole rest of the lookup.
-      d.used = ++this.uses;
-      return d;
-    }
-    d = {
+    const d = this.docs.get(docId);
+    if (d === undefined) return this.make(docId, this.o.peers);
+    // A use number, not a move to the map's end: deleting and inserting a key on every forward
+    // and receive cost more than the whole rest of the lookup.
+    d.used = ++this.uses;
+    return d;
+  }
+
+  /**
+   * Start tracking `docId` marked toward no peer, when this node holds no data of it (see
+   * `CausalForwarding.heldNothing`). False, and nothing changed, when it is tracked already.
+   */
+  startEmpty(docId: string): boolean {
+    if (this.docs.has(docId)) return false;
+    this.make(docId, []);
+    return true;
+  }
+
+  /** A new state for `docId` (a new epoch), marked untracked toward `untracked`. */
+  private make(docId: string, untracked: readonly NodeId[]): DocCausal {
+    const d: DocCausal = {
       used: ++this.uses,
       epoch: this.o.newEpoch(),
       sent: 0,
       recv: new Map(),
-      untracked: new Set(this.o.peers),
+      untracked: new Set(untracked),
       held: new Map(),
       pulls: new Map(),
       owed: new Set(),

@@ -19,7 +19,13 @@
  * that document to each such peer asks it to pull first (`pull` in the stamp), and answering a
  * peer's pull clears the mark for that peer. A document's state created afresh (first use, or
  * evicted and used again) starts marked toward every peer and with a new epoch, so nothing it
- * forgot can be skipped.
+ * forgot can be skipped. The exception is a document this node holds no data of (its room was
+ * just loaded from an empty store, {@link CausalForwarding.heldNothing}): everything it takes in
+ * from then on comes through forwards, fills, or the paths above that mark it, so its state
+ * starts marked toward no peer. The first forward of an epoch (sequence number 1) that does not
+ * ask for a pull follows nothing of its sender's, so a receiver that has taken in none of that
+ * sender's forwards of the document takes it in without a pull once the rest of its stamp is
+ * met: a new document's first forwards cost no pull and no fill.
  *
  * A witness keeps each forward it holds with its stamp and hands them over one by one; the full
  * replica judges them with {@link CausalForwarding.assess} (rules in `witness-entries.ts`): an
@@ -192,6 +198,16 @@ export class CausalForwarding {
     return { frontier, untracked: [...d.untracked] };
   }
 
+  /**
+   * This node holds no data of `docId` (its room was just loaded and storage had nothing of it):
+   * when the document is not tracked yet, its state starts marked toward no peer, so its first
+   * forwards ask no peer to pull. A document tracked already keeps its marks. Data that reaches
+   * the node later outside the forwards marks it through {@link untracked}, as always.
+   */
+  heldNothing(docId: string): void {
+    this.docs.startEmpty(docId);
+  }
+
   /** Data of `docId` outside any frontier was taken in (catch-up, a quorum read, a witness). */
   untracked(docId: string): void {
     const d = this.docs.use(docId);
@@ -313,14 +329,22 @@ export class CausalForwarding {
     };
   }
 
-  /** Whether every earlier forward of `from` in the stamp's epoch has been taken in here. */
+  /**
+   * Whether every earlier forward of `from` in the stamp's epoch has been taken in here: true too
+   * for the first forward of an epoch that asks for no pull when none of `from`'s forwards of
+   * the document is counted here (there is nothing earlier in that epoch to wait for).
+   */
   private followsOwn(d: DocCausal, from: NodeId, s: CausalStamp): boolean {
     const own = d.recv.get(from);
-    return own !== undefined && own.epoch === s.epoch && own.seq >= s.seq - 1;
+    if (own === undefined) return startsEpoch(s);
+    return own.epoch === s.epoch && own.seq >= s.seq - 1;
   }
 
   private deliver(d: DocCausal, from: NodeId, h: Held): void {
-    advancePosition(d.recv, { origin: from, stamp: h.stamp });
+    // The first of `from`'s forwards counted here, taken in as the start of its epoch.
+    if (!h.filled && startsEpoch(h.stamp) && !d.recv.has(from))
+      d.recv.set(from, { epoch: h.stamp.epoch, seq: 1 });
+    else advancePosition(d.recv, { origin: from, stamp: h.stamp });
     h.deliver();
   }
 
@@ -344,4 +368,9 @@ export class CausalForwarding {
       }
     }
   }
+}
+
+/** A stamp of the first forward of its epoch that asks for no pull: it follows nothing of its sender's. */
+function startsEpoch(s: CausalStamp): boolean {
+  return s.seq === 1 && !s.pull;
 }

@@ -47,7 +47,7 @@ import { DEFAULT_CLUSTER_LIMITS } from './peer-codec.js';
 import { peerFaultReporter } from './peer-faults.js';
 import { PeerLinks } from './peer-links.js';
 import { PeerMessageRouter } from './peer-message-router.js';
-import { QuorumReads } from './quorum-reads.js';
+import { answerHoldsData, QuorumReads } from './quorum-reads.js';
 import { createReplicaParts, type ReplicaParts } from './replica-parts.js';
 import { sendSplit } from './split-payloads.js';
 import { WitnessRole } from './witness-role.js';
@@ -263,10 +263,14 @@ export class ClusterReplicator implements Replicator {
         want,
       )
       .then((result) => {
-        // The relay takes these in: data no forward's stamp describes.
-        if (result.updates.length > 0) this.parts?.writes.untracked(docId);
+        // The relay takes these in: data no forward's stamp describes (empty answers bring none).
+        if (result.updates.some(answerHoldsData)) this.parts?.writes.untracked(docId);
         return result;
       });
+  }
+
+  loadedEmpty(docId: string): void {
+    this.parts?.writes.heldNothing(docId);
   }
 
   publishPresence(docId: string, entries: readonly PresenceEntry[]): void {

@@ -20,13 +20,32 @@
  * link; the peer is asked again when its link comes back, so a read waits for the peer's return
  * rather than for its timeout.
  */
-import { coversVector, DecodeError, decodeStateVector } from '@accord/core/protocol';
+import { coversVector, DecodeError, decodeStateVector, decodeUpdate } from '@accord/core/protocol';
 import type { NodeId } from '../election/types.js';
 import type { ReadStateResult } from '../relay/replicator.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
 
 /** How often a read that wants a session vector asks again the peers whose answers fell short. */
 export const SESSION_REASK_MS = 100;
+
+/** Answers longer than this are taken to hold data without decoding them (an empty one is 5 bytes). */
+const EMPTY_ANSWER_MAX_BYTES = 32;
+
+/**
+ * Whether a peer's answer `update` may bring data: false only for an update that decodes to no
+ * run and no deletion (what a peer holding nothing the reader lacks answers). Malformed bytes
+ * count as data: the caller stays on the safe side, and the relay refuses them when applying.
+ */
+export function answerHoldsData(update: Uint8Array): boolean {
+  if (update.length > EMPTY_ANSWER_MAX_BYTES) return true;
+  try {
+    const u = decodeUpdate(update);
+    return u.records.length > 0 || u.deletes.size > 0;
+  } catch (e) {
+    if (e instanceof DecodeError) return true;
+    throw e;
+  }
+}
 
 interface PendingRead {
   readonly reqId: number;

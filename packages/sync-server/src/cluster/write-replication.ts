@@ -140,6 +140,11 @@ export class WriteReplication {
     return this.causal;
   }
 
+  /** This node holds no data of `docId` (see `CausalForwarding.heldNothing`). */
+  heldNothing(docId: string): void {
+    this.causal?.heldNothing(docId);
+  }
+
   /** Data of `docId` arrived outside any forward (catch-up, a quorum read, a witness hand-over). */
   untracked(docId: string): void {
     this.causal?.untracked(docId);

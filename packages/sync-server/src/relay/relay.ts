@@ -80,6 +80,7 @@ export class Relay implements SessionHost, ReplicaHost {
       scheduler,
       onCorrupt: () => m.corruptUpdates.inc(),
       onCompact: () => m.compactions.inc(),
+      onLoadedEmpty: (docId) => options.replicator.loadedEmpty?.(docId),
       writeCompaction: (docId, snapshot, upTo) => options.committer.compact(docId, snapshot, upTo),
     });
     this.presence = new ClusterPresence(

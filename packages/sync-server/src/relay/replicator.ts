@@ -146,6 +146,12 @@ export interface Replicator {
    * `unknown` (maybe applied; retry with the same op id), `refused` (a limit).
    */
   cas(docId: string, req: CasRequest): Promise<CasOutcome>;
+  /**
+   * This node just loaded `docId`'s room and storage held nothing of it: whatever of it the node
+   * takes in from now on comes through the replicator (absent for a single node). A cluster node
+   * uses it to let a new document's first forwards go without a causal pull.
+   */
+  loadedEmpty?(docId: string): void;
   /** The current cluster status. */
   status(): ClusterStatus;
   /** The document's latest ordered snapshot number. */

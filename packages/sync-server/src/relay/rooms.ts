@@ -109,6 +109,8 @@ export interface RoomRegistryOptions {
   readonly onCorrupt?: (docId: string) => void;
   /** Called after each compaction. */
   readonly onCompact?: (docId: string, entries: number) => void;
+  /** Called when a room is loaded and storage held nothing of its document. */
+  readonly onLoadedEmpty?: (docId: string) => void;
   /**
    * Writes a compaction (default: `store.compact` on this thread). The node passes its
    * committer's, so compactions share the commit thread and never wait for its lock here.
@@ -190,6 +192,7 @@ export class RoomRegistry {
       }
     }
     this.logLength.set(docId, stored.updates.length);
+    if (parts.length === 0) this.options.onLoadedEmpty?.(docId);
     return new Room(docId, doc);
   }
 

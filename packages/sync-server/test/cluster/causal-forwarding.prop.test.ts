@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NODES, run, step, warmedUp } from './causal-net.js';
+import { Net, NODES, run, step, stepOrRestart, warmedUp } from './causal-net.js';
 
 describe('causal forwarding over random schedules', () => {
   it('never shows a write before what it follows, and converges once healed', () => {
@@ -161,5 +161,87 @@ describe('causal forwarding over random schedules', () => {
     expect(net.memOf(3).has(m)).toBe(false); // the fill did not hold W: M waits
     expect(net.memOf(3).has(w)).toBe(false);
     expect(net.violations()).toEqual([]);
+  });
+});
+
+describe('documents no node held data of', () => {
+  it('need no pull before their first forwards, and keep the rule over random schedules with restarts', () => {
+    let firstTaken = 0;
+    let holds = 0;
+    fc.assert(
+      fc.property(fc.array(stepOrRestart, { minLength: 30, maxLength: 150 }), (steps) => {
+        const net = run(steps, 4096, undefined, new Net(4096, undefined, false, false, true));
+        firstTaken += net.firstTaken;
+        holds += net.holds;
+        const all = new Set(net.deps.keys());
+        for (const n of NODES) expect([...net.memOf(n)].sort((x, y) => x - y)).toEqual([...all]);
+        for (const n of NODES) expect(net.cfOf(n).held).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+    // The schedules exercise both the new rule and the hold.
+    expect(firstTaken).toBeGreaterThan(100);
+    expect(holds).toBeGreaterThan(100);
+  });
+
+  it('a new document: first forwards taken in at once, one that follows another waits for it, no pull at all', () => {
+    const net = new Net(4096, undefined, false, false, true);
+    expect(net.marked()).toBe(false);
+    const a = net.write(1);
+    expect(net.queues.get('1>2')?.[0]).toMatchObject({ kind: 'fwd', stamp: { seq: 1, pull: false } });
+    net.deliver(1, 2);
+    expect(net.memOf(2).has(a)).toBe(true); // the first of node 1's epoch: nothing to wait for
+    const b = net.write(2); // B follows A: its stamp names node 1's first forward
+    net.deliver(2, 3);
+    expect(net.memOf(3).has(b)).toBe(false); // held until A is here
+    net.deliver(1, 3);
+    expect(net.memOf(3).has(a) && net.memOf(3).has(b)).toBe(true);
+    net.settle();
+    for (const [link, q] of net.queues) expect(q, link).toEqual([]);
+    expect(net.violations()).toEqual([]);
+    // Settled without a single pull: every message sent was a forward.
+    expect(net.firstTaken).toBeGreaterThan(0);
+  });
+
+  it('a node that restarts holding data asks its peers to pull first', () => {
+    const net = new Net(4096, undefined, false, false, true);
+    const a = net.write(1);
+    net.settle();
+    net.restart(2); // holds A: a fresh state owes every peer a pull
+    for (const p of NODES) if (p !== 2) net.heal(2, p);
+    const c = net.write(2);
+    expect(net.queues.get('2>3')?.[0]).toMatchObject({ kind: 'fwd', stamp: { seq: 1, pull: true } });
+    net.deliver(2, 3);
+    expect(net.memOf(3).has(c)).toBe(false);
+    net.scheduler.advance(0);
+    expect(net.queues.get('3>2')?.[0]?.kind).toBe('pull');
+    net.settle();
+    expect(net.memOf(3).has(a) && net.memOf(3).has(c)).toBe(true);
+    expect(net.violations()).toEqual([]);
+  });
+
+  it('a tracked document keeps its marks when its node later says it holds nothing', () => {
+    const net = new Net(4096);
+    const cf = net.cfOf(1);
+    cf.stamp('other'); // tracked, owing every peer a pull
+    cf.heldNothing('other');
+    expect(cf.mustPull('other', 2)).toBe(true);
+    cf.heldNothing('fresh');
+    expect(cf.mustPull('fresh', 2)).toBe(false);
+  });
+
+  it('the first forward of a new epoch waits when an earlier epoch of its sender is counted', () => {
+    const net = new Net(4096);
+    const cf = net.cfOf(1);
+    const taken: number[] = [];
+    const stamp = (epoch: number, seq: number) => ({ epoch, seq, deps: [], pull: false });
+    expect(cf.receive(2, 'x', stamp(100, 1), 10, () => taken.push(1))).toBe('delivered');
+    expect(cf.receive(2, 'x', stamp(100, 2), 10, () => taken.push(2))).toBe('delivered');
+    // Node 2's state of 'x' started again: whatever it had before is not described by this one.
+    expect(cf.receive(2, 'x', stamp(101, 1), 10, () => taken.push(3))).toBe('held');
+    expect(cf.receive(2, 'x', stamp(101, 2), 10, () => taken.push(4))).toBe('held');
+    expect(taken).toEqual([1, 2]);
+    // A second forward of a first epoch is no first forward.
+    expect(cf.receive(3, 'x', stamp(200, 2), 10, () => taken.push(5))).toBe('held');
   });
 });

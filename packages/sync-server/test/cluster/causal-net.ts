@@ -3,7 +3,9 @@
  * {@link CausalForwarding} and the set of writes it holds) over FIFO links that drop and heal
  * (losing what was in flight), catch-up on healing (untracked data), pulls answered from memory,
  * and optionally a witness (node 5) that logs the stamped forwards it receives and hands them to
- * full nodes as a real witness does (see `WitnessIntake`).
+ * full nodes as a real witness does (see `WitnessIntake`). A node may restart: its causal state is
+ * lost with its links, its data kept (a node that holds nothing says so, as a relay does when it
+ * loads an empty document).
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
@@ -26,6 +28,7 @@ export type Step =
   | { t: 'cut'; a: number; b: number }
   | { t: 'isolate'; node: number }
   | { t: 'heal'; a: number; b: number }
+  | { t: 'restart'; node: number }
   | { t: 'wait'; ms: number };
 
 export const NODES = [1, 2, 3, 4];
@@ -57,6 +60,8 @@ export class Net {
   readonly wlog: Logged[] | null;
   /** Offers with at least one blocked entry (the schedules must exercise the rule). */
   blockedOffers = 0;
+  /** Forwards taken in at once as the first of their sender's epoch (see `heldNothing`). */
+  firstTaken = 0;
 
   /** Every write the witness ever logged (it counts toward W). */
   readonly wEver = new Set<number>();
@@ -68,33 +73,57 @@ export class Net {
    * does): what a node that is down had is then waited for only until every peer that is up
    * answered, and only acknowledged writes are checked at hand-over ({@link ackedOvertaken}).
    */
-  constructor(maxHeld: number, maxHeldBytes = 64 * 1024 * 1024, witness = false, linkAware = false) {
+  /**
+   * With `bornEmpty`, every node starts saying it holds nothing of the document (as a relay does
+   * when it loads a document no node has stored yet): no node then owes a pull before its first
+   * forwards.
+   */
+  constructor(
+    private readonly maxHeld: number,
+    private readonly maxHeldBytes = 64 * 1024 * 1024,
+    witness = false,
+    private readonly linkAware = false,
+    bornEmpty = false,
+  ) {
     this.wlog = witness ? [] : null;
     for (const n of NODES) {
       this.mem.set(n, new Set());
       const peers = NODES.filter((p) => p !== n);
-      this.cf.set(
-        n,
-        new CausalForwarding({
-          self: n,
-          peers,
-          scheduler: this.scheduler,
-          newEpoch: () => this.epoch++,
-          pull: (peer) => this.send(n, peer, { kind: 'pull', have: new Set(this.memOf(n)) }),
-          maxHeld,
-          maxHeldBytes,
-          // 4 full + 1 witness: W = 3, pruneAt 2 (the model's prune), so 3 full replicas.
-          ...(linkAware
-            ? { isUp: (p: number) => this.up.has(`${n}>${p}`) && this.up.has(`${p}>${n}`), handoverQuorum: 3 }
-            : {}),
-        }),
-      );
+      this.cf.set(n, this.newCausal(n));
+      if (bornEmpty) this.cfOf(n).heldNothing(DOC);
       for (const p of witness ? [...peers, WITNESS] : peers) {
         this.queues.set(`${n}>${p}`, []);
         this.up.add(`${n}>${p}`);
         if (p === WITNESS) this.up.add(`${p}>${n}`);
       }
     }
+  }
+
+  private newCausal(n: number): CausalForwarding {
+    return new CausalForwarding({
+      self: n,
+      peers: NODES.filter((p) => p !== n),
+      scheduler: this.scheduler,
+      newEpoch: () => this.epoch++,
+      pull: (peer) => this.send(n, peer, { kind: 'pull', have: new Set(this.memOf(n)) }),
+      maxHeld: this.maxHeld,
+      maxHeldBytes: this.maxHeldBytes,
+      // 4 full + 1 witness: W = 3, pruneAt 2 (the model's prune), so 3 full replicas.
+      ...(this.linkAware
+        ? { isUp: (p: number) => this.up.has(`${n}>${p}`) && this.up.has(`${p}>${n}`), handoverQuorum: 3 }
+        : {}),
+    });
+  }
+
+  /**
+   * Node `n` restarts: its links drop (what was in flight is lost), its causal state starts
+   * afresh, its data stays. Holding nothing, it says so, as a relay loading an empty document does.
+   */
+  restart(n: number): void {
+    for (const p of NODES) if (p !== n) this.cut(n, p);
+    this.cf.get(n)?.stop();
+    this.cf.set(n, this.newCausal(n));
+    if (this.memOf(n).size === 0) this.cfOf(n).heldNothing(DOC);
   }
 
   memOf(n: number): Set<number> {
@@ -137,7 +166,9 @@ export class Net {
     const mem = this.memOf(to);
     const cf = this.cfOf(to);
     if (m.kind === 'fwd') {
-      if (cf.receive(from, DOC, m.stamp, 100, () => mem.add(m.w)) === 'held') this.holds++;
+      const outcome = cf.receive(from, DOC, m.stamp, 100, () => mem.add(m.w));
+      if (outcome === 'held') this.holds++;
+      else if (outcome === 'delivered' && m.stamp.seq === 1) this.firstTaken++;
     } else if (m.kind === 'pull') {
       const ws = [...this.memOf(to)].filter((w) => !m.have.has(w));
       const { frontier, untracked } = cf.answer(from, DOC);
@@ -283,13 +314,20 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
-export function run(steps: readonly Step[], maxHeld: number, maxHeldBytes?: number): Net {
-  const net = warmedUp(maxHeld, maxHeldBytes);
+/** {@link step}, and now and then a node restarting. */
+export const stepOrRestart: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 19, arbitrary: step },
+  { weight: 1, arbitrary: fc.constantFrom(...NODES).map((node) => ({ t: 'restart' as const, node })) },
+);
+
+export function run(steps: readonly Step[], maxHeld: number, maxHeldBytes?: number, fresh?: Net): Net {
+  const net = fresh ?? warmedUp(maxHeld, maxHeldBytes);
   for (const s of steps) {
     if (s.t === 'write') net.write(s.node);
     else if (s.t === 'deliver') for (let i = 0; i < s.n; i++) net.deliver(s.from, s.to);
     else if (s.t === 'cut') net.cut(s.a, s.b);
     else if (s.t === 'heal') net.heal(s.a, s.b);
+    else if (s.t === 'restart') net.restart(s.node);
     else if (s.t === 'isolate') {
       for (const p of NODES) if (p !== s.node) net.cut(s.node, p);
     } else net.scheduler.advance(s.ms);

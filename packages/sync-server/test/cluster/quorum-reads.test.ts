@@ -1,6 +1,7 @@
+import { Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
 import { encodeStateVectorMap } from '@accord/core/protocol';
 import { describe, expect, it } from 'vitest';
-import { QuorumReads, SESSION_REASK_MS } from '../../src/cluster/quorum-reads.js';
+import { answerHoldsData, QuorumReads, SESSION_REASK_MS } from '../../src/cluster/quorum-reads.js';
 import type { ReadStateResult } from '../../src/relay/replicator.js';
 import { ManualScheduler } from '../../src/time/scheduler.js';
 
@@ -153,5 +154,24 @@ describe('QuorumReads', () => {
     await settle();
     expect(behind.result()).toEqual({ updates: [u(4)], readQuorum: true });
     expect(reads.size).toBe(0);
+  });
+});
+
+describe('answerHoldsData', () => {
+  it('is false only for an answer with no run and no deletion', () => {
+    const doc = new Doc({ clientId: 9 });
+    const text = doc.getText('t');
+    expect(answerHoldsData(encodeStateAsUpdate(new Doc()))).toBe(false);
+    text.insert(0, 'ab');
+    const sv = encodeStateVector(doc);
+    expect(answerHoldsData(encodeStateAsUpdate(doc))).toBe(true);
+    expect(answerHoldsData(encodeStateAsUpdate(doc, sv))).toBe(false); // nothing beyond sv
+    text.delete(0, 1);
+    // A deletion alone (no new run) is data too.
+    const del = encodeStateAsUpdate(doc, encodeStateVector(doc));
+    expect(answerHoldsData(del)).toBe(true);
+    // Malformed bytes count as data (the caller stays on the safe side).
+    expect(answerHoldsData(new Uint8Array([0xff, 0xff]))).toBe(true);
+    expect(answerHoldsData(new Uint8Array(0))).toBe(true);
   });
 });

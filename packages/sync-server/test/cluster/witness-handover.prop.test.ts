@@ -44,6 +44,7 @@ function apply(net: Net, s: WitnessStep): void {
   else if (s.t === 'deliver') for (let i = 0; i < s.n; i++) net.deliver(s.from, s.to);
   else if (s.t === 'cut') net.cut(s.a, s.b);
   else if (s.t === 'heal') net.heal(s.a, s.b);
+  else if (s.t === 'restart') net.restart(s.node);
   else if (s.t === 'isolate') {
     for (const p of NODES) if (p !== s.node) net.cut(s.node, p);
   } else net.scheduler.advance(s.ms);

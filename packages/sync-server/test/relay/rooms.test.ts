@@ -109,3 +109,26 @@ describe('RoomRegistry compaction', () => {
     store.close();
   });
 });
+
+describe('RoomRegistry loads', () => {
+  it('say when storage held nothing of a document, and only then', () => {
+    const store = SqliteStore.open({ dir: tempDir(), nodeId: 1 });
+    const empty: string[] = [];
+    const r = new RoomRegistry({
+      scheduler: new ManualScheduler(),
+      store,
+      engine: gsetEngine,
+      logger: pino({ level: 'silent' }),
+      snapshotEvery: 0,
+      idleMs: 10,
+      onLoadedEmpty: (docId) => empty.push(docId),
+    });
+    store.append([{ docId: 'stored', update: u(1, 1) }]);
+    r.release(r.acquire('stored'));
+    r.release(r.acquire('new'));
+    r.acquire('new'); // loaded already: not loaded again
+    expect(empty).toEqual(['new']);
+    r.close();
+    store.close();
+  });
+});
