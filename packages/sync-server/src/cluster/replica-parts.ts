@@ -81,6 +81,8 @@ export function createReplicaParts(c: ReplicaPartsContext): ReplicaParts {
     idleMs: opts.snapshotIdleMs ?? 0,
     keepVersions: opts.keepSnapshots ?? 50,
     keepsData: !c.isWitness,
+    // Four or more full replicas: a snapshot may carry a write some peer lacks (snapshot-ingest.ts).
+    ...(membership.fullPeers.length >= 3 ? { untracked: (docId: string) => writes.untracked(docId) } : {}),
     setTimer: (ms, fn) => scheduler.setTimer(ms, fn),
     onSnapshot: (docId) => c.emit({ kind: 'snapshot', docId }),
     defer: (fn) => setImmediate(fn),

@@ -15,6 +15,7 @@ import { compareSnapshotNumbers, type SnapshotNumber, snapshotMetaKey } from '..
 import { SnapshotSequencer } from '../snapshot/snapshot-sequencer.js';
 import { PacedTasks } from '../time/paced-tasks.js';
 import type { ClusterMessage, SnapshotAnnounceMessage } from './messages.js';
+import { ingestSnapshot } from './snapshot-ingest.js';
 import { SnapshotWrites } from './snapshot-writes.js';
 
 let emptyVector: Uint8Array | null = null;
@@ -60,6 +61,11 @@ export interface SnapshotReplicationDeps {
    * neither the state nor a version.
    */
   keepsData?: boolean;
+  /**
+   * Marks a document whose data came outside the forwards (see `snapshot-ingest.ts`): set with
+   * four or more full replicas, where a snapshot can bring a write a peer still lacks.
+   */
+  untracked?: (docId: string) => void;
   /** Wall clock for a version's time (ms since the epoch). Default `Date.now`. */
   wallClock?: () => number;
   /**
@@ -232,7 +238,7 @@ export class SnapshotReplication {
         // Near enough: an update stored here after the leader read its state waits for the
         // document's next update to trigger a snapshot.
         this.counts.set(m.docId, 0);
-        if (this.d.keepsData !== false) this.d.host.ingest(m.docId, m.snapshot).catch(() => {});
+        if (this.d.keepsData !== false) ingestSnapshot(this.d.host, m, this.d.untracked);
         // "Stored" only once the number is durable; a failed write takes the acceptance back.
         this.writes.store(m).then(
           () => {
