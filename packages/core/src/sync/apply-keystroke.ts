@@ -28,6 +28,13 @@ const MAX_IDS = 4;
 /** Most deleted ranges a keystroke's update carries (a selection deleted or typed over). */
 const MAX_RANGES = 16;
 
+/**
+ * Most bytes of an update this path reads (a paste of a whole file fits). Larger ones go to the
+ * general path at once; below it, an update this path cannot take costs at most one extra read
+ * of its bytes before the general path reads them again.
+ */
+const MAX_BYTES = 1 << 20;
+
 /** What the scratch decoder reads between keystrokes. */
 const NO_BYTES = new Uint8Array(0);
 
@@ -85,7 +92,7 @@ const scratch = new Keystroke();
  * integrate at once; false (nothing changed) otherwise.
  */
 export function tryApplyKeystroke(doc: Doc, bytes: Uint8Array, origin: unknown): boolean {
-  if (!(bytes instanceof Uint8Array) || bytes.length > 4096) return false;
+  if (!(bytes instanceof Uint8Array) || bytes.length > MAX_BYTES) return false;
   if (doc.pendingCount !== 0 || doc.pendingDeleteCount !== 0) return false;
   const k = scratch;
   k.dec.reset(bytes);

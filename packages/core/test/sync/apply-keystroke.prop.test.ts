@@ -76,13 +76,27 @@ function expectSame(a: Receiver, b: Receiver): void {
 /** One author's edit: typing, backspace, a paste, a selection replaced, or a list or map edit. */
 const editArb = fc.record({
   who: fc.nat(2),
-  kind: fc.constantFrom('type', 'type', 'type', 'backspace', 'paste', 'replace', 'list', 'map', 'sync'),
+  kind: fc.constantFrom(
+    'type',
+    'type',
+    'type',
+    'backspace',
+    'paste',
+    'big',
+    'replace',
+    'list',
+    'map',
+    'sync',
+  ),
   at: fc.nat(),
   n: fc.integer({ min: 1, max: 4 }),
   s: fc.constantFrom('a', 'b', 'xyz', 'é', '日本', '😀', 'para\n'),
 });
 
 type Edit = typeof editArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Edits without pastes of kilobytes (damaging those byte by byte is slow; they get their own runs). */
+const smallEditArb = editArb.filter((e) => e.kind !== 'big');
 
 /** Plays `edits` on three authors and returns every update in the order made. */
 function play(edits: readonly Edit[]): Uint8Array[] {
@@ -97,6 +111,8 @@ function play(edits: readonly Edit[]): Uint8Array[] {
       if (e.kind === 'type') t.insert(at, e.s);
       else if (e.kind === 'backspace' && at > 0) t.delete(at - Math.min(at, e.n), Math.min(at, e.n));
       else if (e.kind === 'paste') t.insert(at, e.s.repeat(8 * e.n));
+      else if (e.kind === 'big')
+        t.insert(at, e.s.repeat(400 * e.n)); // up to 9,600 units, 8,000 bytes
       else if (e.kind === 'replace' && at < len)
         d.transact(() => {
           t.delete(at, Math.min(len - at, e.n));
@@ -135,6 +151,28 @@ describe('the remote keystroke fast path', () => {
     expect(taken).toEqual([true, true, true, true, true, true, true]);
     expect(b.getText('t').toString()).toBe(t.toString());
     expect(encodeStateAsUpdate(b)).toEqual(encodeStateAsUpdate(a));
+  });
+
+  it('takes a paste of many kilobytes as the general path would, and leaves one over a megabyte to it', () => {
+    const a = makeDoc(1);
+    const t = a.getText('t');
+    const [first, big] = updatesOf(a, () => {
+      t.insert(0, 'start end');
+      t.insert(6, 'é日本😀 text\n'.repeat(600)); // about 9 KB
+    });
+    expect((big as Uint8Array).length).toBeGreaterThan(4096);
+    const fast = receiver(9);
+    const general = receiver(9);
+    for (const u of [first, big] as Uint8Array[]) {
+      applyGeneral(general.doc, u, 'net');
+      expect(tryApplyKeystroke(fast.doc, u, 'net')).toBe(true);
+    }
+    expectSame(fast, general);
+    expect(fast.doc.getText('t').toString()).toBe(t.toString());
+    const [huge] = updatesOf(a, () => t.insert(0, 'x'.repeat((1 << 20) + 1)));
+    expect(tryApplyKeystroke(fast.doc, huge as Uint8Array, 'net')).toBe(false);
+    applyUpdate(fast.doc, huge as Uint8Array, 'net');
+    expect(fast.doc.getText('t').toString()).toBe(t.toString());
   });
 
   it('leaves to the general path what is not a keystroke it can integrate at once', () => {
@@ -210,39 +248,44 @@ describe('the remote keystroke fast path', () => {
   });
 
   it('refuses damaged keystrokes exactly as the general path does, leaving the document as it was', () => {
-    fc.assert(
-      fc.property(
-        fc.array(editArb, { minLength: 1, maxLength: 15 }),
-        fc.array(fc.tuple(fc.nat(), fc.nat(255), fc.constantFrom('set', 'cut', 'add')), {
-          minLength: 1,
-          maxLength: 3,
-        }),
-        (edits, damage) => {
-          const updates = play(edits);
-          fc.pre(updates.length > 0);
-          const fast = receiver(99);
-          const general = receiver(99);
-          // All but the last update arrive intact; the last one is damaged.
-          for (const u of updates.slice(0, -1)) {
-            applyUpdate(fast.doc, u);
-            applyGeneral(general.doc, u, null);
-          }
-          let bad = (updates[updates.length - 1] as Uint8Array).slice();
-          for (const [pos, byte, how] of damage) {
-            const i = pos % (bad.length + 1);
-            if (how === 'set' && i < bad.length) bad[i] = byte;
-            else if (how === 'cut') bad = bad.slice(0, i);
-            else bad = Uint8Array.from([...bad.slice(0, i), byte, ...bad.slice(i)]);
-          }
-          const before = encodeStateAsUpdate(fast.doc);
-          const x = outcome(() => applyUpdate(fast.doc, bad, 'net'));
-          const y = outcome(() => applyGeneral(general.doc, bad, 'net'));
-          expect(x).toBe(y);
-          if (x !== null) expect(encodeStateAsUpdate(fast.doc)).toEqual(before);
-          expectSame(fast, general);
-        },
-      ),
-      { numRuns: 300 },
-    );
+    const damagedLast = (edits: readonly Edit[], damage: readonly [number, number, string][]) => {
+      const updates = play(edits);
+      fc.pre(updates.length > 0);
+      const fast = receiver(99);
+      const general = receiver(99);
+      // All but the last update arrive intact; the last one is damaged.
+      for (const u of updates.slice(0, -1)) {
+        applyUpdate(fast.doc, u);
+        applyGeneral(general.doc, u, null);
+      }
+      let bad = (updates[updates.length - 1] as Uint8Array).slice();
+      for (const [pos, byte, how] of damage) {
+        const i = pos % (bad.length + 1);
+        if (how === 'set' && i < bad.length) bad[i] = byte;
+        else if (how === 'cut') bad = bad.slice(0, i);
+        else bad = Uint8Array.from([...bad.slice(0, i), byte, ...bad.slice(i)]);
+      }
+      const before = encodeStateAsUpdate(fast.doc);
+      const x = outcome(() => applyUpdate(fast.doc, bad, 'net'));
+      const y = outcome(() => applyGeneral(general.doc, bad, 'net'));
+      expect(x).toBe(y);
+      if (x !== null) expect(encodeStateAsUpdate(fast.doc)).toEqual(before);
+      expectSame(fast, general);
+    };
+    const damageArb = fc.array(fc.tuple(fc.nat(), fc.nat(255), fc.constantFrom('set', 'cut', 'add')), {
+      minLength: 1,
+      maxLength: 3,
+    });
+    fc.assert(fc.property(fc.array(smallEditArb, { minLength: 1, maxLength: 15 }), damageArb, damagedLast), {
+      numRuns: 300,
+    });
+    // The last update a paste of kilobytes (the fast path reads those too since it takes up to 1 MiB).
+    const bigLast = fc
+      .tuple(
+        fc.array(smallEditArb, { maxLength: 6 }),
+        editArb.filter((e) => e.kind === 'big'),
+      )
+      .map(([edits, big]) => [...edits, big]);
+    fc.assert(fc.property(bigLast, damageArb, damagedLast), { numRuns: 40 });
   });
 });
