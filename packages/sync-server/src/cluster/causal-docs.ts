@@ -1,9 +1,10 @@
 /**
  * The per-document state of causal forwarding (see `causal-forwarding.ts`) and the bounded map
  * that keeps it: a document's state is made on first use (a new epoch, marked untracked toward
- * every peer; toward none when the node holds no data of it) and, over `maxDocs`, the least recently used documents with nothing held, pulled
- * or owed are forgotten. It also numbers the events whose order the witness entry rules compare
- * (pulls sent, witness entries first seen blocked).
+ * every peer; toward none when the node holds no data of it) and, over `maxDocs`, the least
+ * recently used documents with nothing held, pulled or owed are forgotten. It also numbers the
+ * events whose order the witness entry rules compare (pulls sent, witness entries first seen
+ * blocked).
  */
 import type { NodeId } from '../election/types.js';
 import type { TimerHandle } from '../time/scheduler.js';
