@@ -8,15 +8,11 @@ import { Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
 import type { ServerMessage } from '@accord/core/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
-import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
 import type { ClusterMessage } from '../../src/cluster/messages.js';
-import { deriveClusterKey } from '../../src/cluster/peer-auth.js';
-import { PeerLinks } from '../../src/cluster/peer-links.js';
-import type { RelayNode } from '../../src/node.js';
-import { coreEngine } from '../../src/relay/core-engine.js';
-import { freePort, waitFor } from '../../src/testing/index.js';
+import { waitFor } from '../../src/testing/index.js';
 import { received } from '../support/core-relay.js';
-import { CLUSTER_SECRET, SECRET, startNode, urlOf } from '../support/in-process.js';
+import { SECRET, urlOf } from '../support/in-process.js';
+import { startWithPlayedPeer } from '../support/played-peer.js';
 import { TestClient } from '../support/protocol-client.js';
 import { removeTempDirs } from '../support/tmp.js';
 
@@ -28,41 +24,10 @@ afterAll(async () => {
 
 describe('a forward and a fill repeating what the room holds', () => {
   it('are acknowledged to the peer each time and relayed to the clients once', async () => {
-    const [p1, p2] = [await freePort(), await freePort()];
-    const empty = new Doc();
-    const fromNode2: ClusterMessage[] = [];
-    let fake: PeerLinks | null = null;
     // Node 1, played here: answers node 2's reads (it holds nothing) and records the rest.
-    fake = new PeerLinks({
-      nodeId: 1,
-      listenHost: '127.0.0.1',
-      listenPort: p1,
-      peers: [{ id: 2, host: '127.0.0.1', port: p2 }],
-      clusterKey: deriveClusterKey(CLUSTER_SECRET),
-      onMessage: (_from, m) => {
-        fromNode2.push(m);
-        if (m.type === 'sync-request') {
-          const update = encodeStateAsUpdate(empty);
-          const stateVector = encodeStateVector(empty);
-          fake?.send(2, { type: 'sync-reply', docId: m.docId, reqId: m.reqId, update, stateVector });
-        }
-      },
-    });
-    await fake.start();
-    stops.push(() => (fake as PeerLinks).stop());
-    const replicator = new ClusterReplicator({
-      clusterSecret: CLUSTER_SECRET,
-      nodeId: 2,
-      listenHost: '127.0.0.1',
-      peerPort: p2,
-      peers: [{ id: 1, host: '127.0.0.1', port: p1 }],
-    });
-    const node: RelayNode = await startNode(['--id', '2'], {
-      engine: coreEngine,
-      replicator: () => replicator,
-    });
-    stops.push(() => node.close());
-    await waitFor('the link from node 1', () => fake?.isUp(2) === true, { timeoutMs: 5000, intervalMs: 10 });
+    const { node, fake, fromNode2, stop } = await startWithPlayedPeer();
+    stops.push(stop);
+    const empty = new Doc();
 
     const token = await mintToken(SECRET, { docId: 'd', scope: 'write' });
     const watcher = await TestClient.join(urlOf(node), 'd', token, encodeStateVector(empty));
@@ -74,7 +39,7 @@ describe('a forward and a fill repeating what the room holds', () => {
     const author = new Doc({ clientId: 77 });
     author.getText('t').insert(0, 'forwarded once');
     const first = encodeStateAsUpdate(author);
-    const send = (m: ClusterMessage) => expect(fake?.send(2, m)).toBe(true);
+    const send = (m: ClusterMessage) => expect(fake.send(2, m)).toBe(true);
     send({ type: 'replicate', docId: 'd', updateId: 7, update: first });
     send({ type: 'replicate', docId: 'd', updateId: 7, update: first }); // re-forwarded
     send({

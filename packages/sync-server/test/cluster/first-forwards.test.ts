@@ -7,15 +7,11 @@
 import { Doc, encodeStateAsUpdate, encodeStateVector } from '@accord/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
-import { ClusterReplicator } from '../../src/cluster/cluster-replicator.js';
-import type { ClusterMessage, ReplicateMessage } from '../../src/cluster/messages.js';
-import { deriveClusterKey } from '../../src/cluster/peer-auth.js';
-import { PeerLinks } from '../../src/cluster/peer-links.js';
-import type { RelayNode } from '../../src/node.js';
-import { coreEngine } from '../../src/relay/core-engine.js';
-import { freePort, waitFor } from '../../src/testing/index.js';
+import type { ReplicateMessage } from '../../src/cluster/messages.js';
+import { waitFor } from '../../src/testing/index.js';
 import { received } from '../support/core-relay.js';
-import { CLUSTER_SECRET, SECRET, startNode, urlOf } from '../support/in-process.js';
+import { SECRET, urlOf } from '../support/in-process.js';
+import { startWithPlayedPeer } from '../support/played-peer.js';
 import { TestClient } from '../support/protocol-client.js';
 import { removeTempDirs } from '../support/tmp.js';
 
@@ -34,53 +30,14 @@ held.set('old', old);
 describe("a new document's first forwards", () => {
   it('go without a pull flag and are taken in without a pull; a document read with data still asks for one', async () => {
     // Node 3 never comes up: with three nodes a join reads from one peer (R = 2), here node 1.
-    const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
-    const fromNode2: ClusterMessage[] = [];
-    let fake: PeerLinks | null = null;
-    fake = new PeerLinks({
-      nodeId: 1,
-      listenHost: '127.0.0.1',
-      listenPort: p1,
-      peers: [{ id: 2, host: '127.0.0.1', port: p2 }],
-      clusterKey: deriveClusterKey(CLUSTER_SECRET),
-      onMessage: (_from, m) => {
-        fromNode2.push(m);
-        // Node 1 stores what it is sent (W = 2: node 2's writes are acknowledged).
-        if (m.type === 'replicate')
-          fake?.send(2, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
-        if (m.type === 'sync-request') {
-          // Only a join's read (catch-up asks with request id 0) gets node 1's data: the test is
-          // of what such a read brings (catch-up marks what it brings by itself).
-          const doc = (m.reqId !== 0 ? held.get(m.docId) : undefined) ?? new Doc();
-          const update = encodeStateAsUpdate(doc);
-          fake?.send(2, {
-            type: 'sync-reply',
-            docId: m.docId,
-            reqId: m.reqId,
-            update,
-            stateVector: encodeStateVector(doc),
-          });
-        }
-      },
+    // Only a join's read (catch-up asks with request id 0) gets node 1's data: the test is of what
+    // such a read brings (catch-up marks what it brings by itself).
+    const { node, fake, fromNode2, stop } = await startWithPlayedPeer({
+      answer: (docId, reqId) => (reqId !== 0 ? held.get(docId) : undefined),
+      ackWrites: true,
+      downPeers: [3],
     });
-    await fake.start();
-    stops.push(() => (fake as PeerLinks).stop());
-    const replicator = new ClusterReplicator({
-      clusterSecret: CLUSTER_SECRET,
-      nodeId: 2,
-      listenHost: '127.0.0.1',
-      peerPort: p2,
-      peers: [
-        { id: 1, host: '127.0.0.1', port: p1 },
-        { id: 3, host: '127.0.0.1', port: p3 },
-      ],
-    });
-    const node: RelayNode = await startNode(['--id', '2'], {
-      engine: coreEngine,
-      replicator: () => replicator,
-    });
-    stops.push(() => node.close());
-    await waitFor('the link from node 1', () => fake?.isUp(2) === true, { timeoutMs: 5000, intervalMs: 10 });
+    stops.push(stop);
 
     const join = async (docId: string) => {
       const token = await mintToken(SECRET, { docId, scope: 'write' });
