@@ -112,7 +112,7 @@ function play(edits: readonly Edit[]): Uint8Array[] {
       else if (e.kind === 'backspace' && at > 0) t.delete(at - Math.min(at, e.n), Math.min(at, e.n));
       else if (e.kind === 'paste') t.insert(at, e.s.repeat(8 * e.n));
       else if (e.kind === 'big')
-        t.insert(at, e.s.repeat(400 * e.n)); // up to 9,600 units, 8,000 bytes
+        t.insert(at, e.s.repeat(400 * e.n)); // up to 8,000 units, 9,600 bytes
       else if (e.kind === 'replace' && at < len)
         d.transact(() => {
           t.delete(at, Math.min(len - at, e.n));
