@@ -105,12 +105,10 @@ export class CausalDocs {
 
   /**
    * Start tracking `docId` marked toward no peer, when this node holds no data of it (see
-   * `CausalForwarding.heldNothing`). False, and nothing changed, when it is tracked already.
+   * `CausalForwarding.heldNothing`). Nothing changes when it is tracked already.
    */
-  startEmpty(docId: string): boolean {
-    if (this.docs.has(docId)) return false;
-    this.make(docId, []);
-    return true;
+  startEmpty(docId: string): void {
+    if (!this.docs.has(docId)) this.make(docId, []);
   }
 
   /** A new state for `docId` (a new epoch), marked untracked toward `untracked`. */

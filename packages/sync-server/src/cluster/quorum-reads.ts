@@ -20,7 +20,13 @@
  * link; the peer is asked again when its link comes back, so a read waits for the peer's return
  * rather than for its timeout.
  */
-import { coversVector, DecodeError, decodeStateVector, decodeUpdate } from '@accord/core/protocol';
+import {
+  addsToCoverage,
+  coverageOf,
+  coversVector,
+  DecodeError,
+  decodeStateVector,
+} from '@accord/core/protocol';
 import type { NodeId } from '../election/types.js';
 import type { ReadStateResult } from '../relay/replicator.js';
 import type { Scheduler, TimerHandle } from '../time/scheduler.js';
@@ -31,6 +37,9 @@ export const SESSION_REASK_MS = 100;
 /** Answers longer than this are taken to hold data without decoding them (an empty one is 5 bytes). */
 const EMPTY_ANSWER_MAX_BYTES = 32;
 
+/** Coverage of nothing: an update adds to it when it carries any struct or deletion. */
+const NOTHING = coverageOf([]);
+
 /**
  * Whether a peer's answer `update` may bring data: false only for an update that decodes to no
  * run and no deletion (what a peer holding nothing the reader lacks answers). Malformed bytes
@@ -39,8 +48,7 @@ const EMPTY_ANSWER_MAX_BYTES = 32;
 export function answerHoldsData(update: Uint8Array): boolean {
   if (update.length > EMPTY_ANSWER_MAX_BYTES) return true;
   try {
-    const u = decodeUpdate(update);
-    return u.records.length > 0 || u.deletes.size > 0;
+    return addsToCoverage(NOTHING, update);
   } catch (e) {
     if (e instanceof DecodeError) return true;
     throw e;

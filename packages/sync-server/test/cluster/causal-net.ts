@@ -314,6 +314,12 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
+/** Every node holds every write made (a settled, healed run converged). */
+export function expectEveryWriteEverywhere(net: Net): void {
+  const all = [...net.deps.keys()];
+  for (const n of NODES) expect([...net.memOf(n)].sort((x, y) => x - y)).toEqual(all);
+}
+
 /** {@link step}, and now and then a node restarting. */
 export const stepOrRestart: fc.Arbitrary<Step> = fc.oneof(
   { weight: 19, arbitrary: step },
