@@ -216,7 +216,27 @@ function writeSeqGroup(body: Encoder, g: Group, clientIndex: (id: number) => num
   }
 }
 
-/** {@link writeSeqGroup} once the columns are known; `reentrant` forbids the module scratch. */
+/**
+ * Bytes the records of the group {@link recordInfos} last went through certainly take after
+ * their info bytes, the group's text aside (a module variable: see {@link writeSeqRuns}).
+ */
+let infoLower = 0;
+/** The text parts of a group being written, reused when not reentrant (cleared after each use). */
+const textParts: string[] = [];
+
+/**
+ * {@link writeSeqGroup} once the columns are known; `reentrant` forbids the module scratch.
+ *
+ * Each of its two loops over the records is a function of its own, with no code after the loop.
+ * A process's first large group runs a loop long enough for V8 to compile it on-stack; code after
+ * the loop has not run then, and optimized code that later reaches such code deoptimizes. With the
+ * loops in one function, every later call entered that on-stack code and left it again at the
+ * end of the loop, hundreds of deoptimizations per process until the whole function was compiled
+ * (tens of milliseconds later on two cores), and the on-stack compile of one large function took
+ * longer than the loop it was for. For the same reason the first loop's function ends with a
+ * module variable store and a return, which need no type feedback: its other results (the text
+ * parts) are pushed inside the loop.
+ */
 function writeSeqRuns(
   body: Encoder,
   g: Group,
@@ -224,23 +244,50 @@ function writeSeqRuns(
   clientIndex: (id: number) => number,
   reentrant: boolean,
 ): void {
-  const ids = cols.ids;
-  const ci = ids === null ? clientIndex : (k: number): number => clientIndex(ids[k] as number);
   const n = cols.length;
-  const { client, clock, len, olClient, olClock, orClient, orClock, content: contents } = cols;
   // Small groups (a keystroke's) reuse two module arrays; `raw` must start zeroed. Not while
   // another group is being written (a value's getter that encodes an update).
   const small = n <= SMALL_GROUP && !reentrant;
   const infos = small ? smallInfos : new Uint8Array(n);
   // 1 where the record's text is not well-formed UTF-16 and travels as raw code units.
   const raw = small ? smallRaw.fill(0, 0, n) : new Uint8Array(n);
-  let runs = 0;
-  // Bytes the records certainly take after their info bytes, the group's text aside.
-  let lower = 0;
+  const parts = reentrant ? [] : textParts;
+  parts.length = 0;
+  const runs = recordInfos(cols, infos, raw, parts);
+  const lower = infoLower;
   // A group's text is one string: a single part is written as is, more are joined.
-  let parts = 0;
-  let text = '';
-  let textParts: string[] | null = null;
+  const whole = parts.length === 1 ? (parts[0] as string) : parts.join('');
+  parts.length = 0; // holds no strings between updates
+  const packed = g.kind === 'text' ? packText(whole) : null;
+  // Info runs are chosen only while n <= 2 * lower: the reader's bound on a run count (packed
+  // text counts as the bytes it takes, not its length).
+  const useRuns = runsPay(runs, n, lower + (packed === null ? whole.length : packed.length));
+  writeHead(body, g, infos, n, runs, useRuns, clientIndex, packed !== null);
+  writeRecords(body, cols, infos, raw, useRuns, columnClientIndex(cols, clientIndex));
+  if (g.kind !== 'text') return;
+  if (packed === null) body.writeString(whole);
+  else {
+    body.writeRaw(packed);
+    packedGroups++;
+  }
+}
+
+/** `clientIndex` for the columns' client numbers (indexes into `cols.ids` when it has them). */
+function columnClientIndex(cols: SeqColumns, clientIndex: (id: number) => number): (k: number) => number {
+  const ids = cols.ids;
+  return ids === null ? clientIndex : (k) => clientIndex(ids[k] as number);
+}
+
+/**
+ * The first pass of {@link writeSeqRuns}: each record's info byte into `infos`, a 1 in `raw`
+ * for each record whose text is not well-formed UTF-16, the texts written as text onto `parts`;
+ * returns the runs of equal info bytes and leaves the certain byte count in {@link infoLower}.
+ */
+function recordInfos(cols: SeqColumns, infos: Uint8Array, raw: Uint8Array, parts: string[]): number {
+  const n = cols.length;
+  const { client, clock, len, olClient, olClock, orClient, orClock, content: contents } = cols;
+  let runs = 0;
+  let lower = 0;
   for (let i = 0; i < n; i++) {
     const c = contents[i] as string | unknown[] | null;
     const rClient = client[i] as number;
@@ -281,19 +328,24 @@ function writeSeqRuns(
     infos[i] = info;
     if (i === 0 || infos[i - 1] !== info) runs++;
     lower += idMode === 2 ? 2 : 0;
-    if (typeof c === 'string' && raw[i] === 0) {
-      if (parts === 0) text = c;
-      else if (parts === 1) textParts = [text, c];
-      else (textParts as string[]).push(c);
-      parts++;
-    } else if (c !== null) lower += rLen;
+    if (typeof c === 'string' && raw[i] === 0) parts.push(c);
+    else if (c !== null) lower += rLen;
   }
-  const whole = textParts === null ? text : textParts.join('');
-  const packed = g.kind === 'text' ? packText(whole) : null;
-  // Info runs are chosen only while n <= 2 * lower: the reader's bound on a run count (packed
-  // text counts as the bytes it takes, not its length).
-  const useRuns = runsPay(runs, n, lower + (packed === null ? whole.length : packed.length));
-  writeHead(body, g, infos, n, runs, useRuns, clientIndex, packed !== null);
+  infoLower = lower;
+  return runs;
+}
+
+/** The second pass of {@link writeSeqRuns}: each record's fields (info bytes too unless written as runs). */
+function writeRecords(
+  body: Encoder,
+  cols: SeqColumns,
+  infos: Uint8Array,
+  raw: Uint8Array,
+  useRuns: boolean,
+  ci: (k: number) => number,
+): void {
+  const n = cols.length;
+  const { client, clock, len, olClient, olClock, orClient, orClock, content: contents } = cols;
   // Only a group that can pay for tables gets a finder (see `run-edges.ts`); a keystroke's scans.
   const edges = runEdgesFor(cols);
   for (let i = 0; i < n; i++) {
@@ -319,12 +371,6 @@ function writeSeqRuns(
     if (typeof c === 'string') {
       if (raw[i] === 1) for (let k = 0; k < c.length; k++) body.writeVarUint(c.charCodeAt(k));
     } else if (c !== null) for (const v of c) writeValue(body, v);
-  }
-  if (g.kind !== 'text') return;
-  if (packed === null) body.writeString(whole);
-  else {
-    body.writeRaw(packed);
-    packedGroups++;
   }
 }
 
