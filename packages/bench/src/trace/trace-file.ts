@@ -165,6 +165,19 @@ function checkPatch(p: unknown, where: string): TracePatch {
 }
 
 /**
+ * Transaction `i`'s patches checked, in an array built the same way for every transaction.
+ * `Array.prototype.map` gave holey arrays while the loader ran unoptimized and packed ones once
+ * V8 had optimized it, so one file's lists switched array shape mid-trace (rustcode's twice
+ * in one load, at points that move from load to load) and every library's replay loop met a second shape
+ * there, deoptimized and was compiled again, in the timed replay.
+ */
+function checkedPatches(patches: readonly unknown[], i: number): TracePatch[] {
+  const out: TracePatch[] = [];
+  for (let j = 0; j < patches.length; j++) out.push(checkPatch(patches[j], `txn ${i} patch ${j}`));
+  return out;
+}
+
+/**
  * Parses trace JSON (already decompressed) and checks its shape.
  * @throws TraceFormatError on any deviation from the format.
  */
@@ -185,7 +198,7 @@ export function parseTrace(json: string): EditingTrace {
   const patches = txns.map((t: unknown, i) => {
     const patches = (t as { patches?: unknown } | null)?.patches;
     if (!Array.isArray(patches)) throw new TraceFormatError(`txn ${i}: missing patches`);
-    return patches.map((p: unknown, j) => checkPatch(p, `txn ${i} patch ${j}`));
+    return checkedPatches(patches, i);
   });
   // Positions in the file are code points; JavaScript text APIs count UTF-16 units.
   const out: TraceTxn[] = tracePatchesToUtf16(startContent, patches).map((p) => ({ patches: p }));
@@ -213,7 +226,7 @@ export function parseConcurrentTrace(raw: Record<string, unknown>): ConcurrentTr
     if (!Array.isArray(parents) || parents.some((p) => !Number.isSafeInteger(p) || p < 0 || p >= i))
       throw new TraceFormatError(`txn ${i}: parents must be indexes of earlier transactions`);
     if (!Array.isArray(patches)) throw new TraceFormatError(`txn ${i}: missing patches`);
-    const ps = patches.map((p: unknown, j) => checkPatch(p, `txn ${i} patch ${j}`));
+    const ps = checkedPatches(patches, i);
     if (!astral) astral = ps.some((p) => ASTRAL.test(p[2]));
     return { agent: agent as number, parents: parents as number[], patches: ps };
   });
