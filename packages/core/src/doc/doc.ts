@@ -8,6 +8,7 @@ import { HybridClock } from '../clock/hlc.js';
 import { AccordError } from '../errors.js';
 import { type ContainerKind, KINDS } from '../format/kinds.js';
 import type { UpdateRecord } from '../format/records.js';
+import { emptyObjectArray } from '../object-array.js';
 import { Item } from '../sequence/item.js';
 import { StructStore } from '../store/struct-store.js';
 import { Blocks } from './blocks.js';
@@ -49,7 +50,7 @@ export class Doc {
   keystrokeText: Container | null = null;
   private txn: Transaction | null = null;
   private readonly updateListeners = new UpdateListeners();
-  private dirtyContainers: Container[] = [];
+  private dirtyContainers = emptyObjectArray<Container>();
   /** Number of observers of any container (0 lets edits skip event bookkeeping). @internal */
   observerCount = 0;
   /** Bound on held structs and on held deleted ranges (see {@link DocOptions.maxPending}). */
@@ -63,8 +64,6 @@ export class Doc {
   readonly pendingDeletes = new HeldRanges();
   private changes = 0;
   private releases = 0;
-  /** A client index's next clock (made once: a commit allocates nothing to ask). */
-  private readonly stateOf = (client: number): number => this.store.getState(client);
 
   /**
    * @throws {AccordError} `invalid-argument` for an invalid `clientId`, or limits that are not
@@ -387,7 +386,7 @@ export class Doc {
   commit(): void {
     const t = this.txn as Transaction;
     this.txn = null;
-    const changed = t.changed(this.stateOf);
+    const changed = t.changed(this.store);
     if (changed) this.changes++;
     // Nothing to deliver (an applied update nobody listens to): no closure to make.
     if (this.dirtyContainers.length === 0 && this.updateListeners.size === 0) {

@@ -5,6 +5,16 @@
  */
 import { DeleteSet } from './delete-set.js';
 
+/**
+ * A document's next clocks by client index (its struct store). An object with a method rather
+ * than a closure: a closure made per document is a different call target for every document, and
+ * V8's code optimized for the first one deoptimizes when the next document commits.
+ */
+export interface NextClocks {
+  /** The next clock of client index `client` (0 when it has none). */
+  getState(client: number): number;
+}
+
 /** The bookkeeping of an open transaction. */
 export class Transaction {
   /** This replica's next clock when the transaction started. */
@@ -93,21 +103,21 @@ export class Transaction {
 
   /**
    * True when some other client touched by the transaction has a next clock past the one it had
-   * before (`next` gives a client index's next clock now).
+   * before (`clocks` gives a client index's next clock now).
    */
-  othersAdvanced(next: (client: number) => number): boolean {
-    if (this.firstOther >= 0 && next(this.firstOther) > this.firstBefore) return true;
-    if (this.more !== null) for (const [c, clock] of this.more) if (next(c) > clock) return true;
+  othersAdvanced(clocks: NextClocks): boolean {
+    if (this.firstOther >= 0 && clocks.getState(this.firstOther) > this.firstBefore) return true;
+    if (this.more !== null) for (const [c, clock] of this.more) if (clocks.getState(c) > clock) return true;
     return false;
   }
 
   /**
    * True when the transaction changed its document: it deleted ids, or integrated structs (a
-   * replica's next clock, `next(clientIndex)`, passed the one it had when first touched). A few
-   * integer comparisons: cheap enough for every commit.
+   * replica's next clock, `clocks.getState(clientIndex)`, passed the one it had when first
+   * touched). A few integer comparisons: cheap enough for every commit.
    */
-  changed(next: (client: number) => number): boolean {
-    return this.deletes !== null || next(0) > this.ownBefore || this.othersAdvanced(next);
+  changed(clocks: NextClocks): boolean {
+    return this.deletes !== null || clocks.getState(0) > this.ownBefore || this.othersAdvanced(clocks);
   }
 
   /** Record deleted ids. */

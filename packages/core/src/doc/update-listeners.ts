@@ -3,11 +3,12 @@
  * bytes and origin, in the order they were added, every one of them even when one throws (no
  * change may be lost to sync), with no closure per call.
  */
+import { emptyObjectArray } from '../object-array.js';
 import type { UpdateListener } from './doc-options.js';
 
 /** The listeners of one document's `'update'` event. */
 export class UpdateListeners {
-  private readonly list: UpdateListener[] = [];
+  private readonly list = emptyObjectArray<UpdateListener>();
 
   /** Number of listeners. */
   get size(): number {

@@ -9,6 +9,7 @@
  * this folder: the sequence CRDT (`sequence/`) and the document (`doc/`) both build on it.
  */
 
+import { emptyObjectArray } from '../object-array.js';
 import { churnAfter, trimsAt } from './spare-slots.js';
 
 /** What every struct has: an id range `clock .. clock + len - 1` of one client. */
@@ -229,12 +230,17 @@ export class ClientRuns {
  * document that heard from thousands of replicas. Iterates in index order.
  */
 export class ClientTable {
-  private readonly byIndex: (ClientRuns | undefined)[] = [];
+  private readonly byIndex = emptyObjectArray<ClientRuns | undefined>();
   private count = 0;
 
-  /** The runs of client index `client`, or undefined when it has none yet. */
+  /**
+   * The runs of client index `client`, or undefined when it has none yet. Past the end is
+   * answered without reading there: optimized code that only met indexes in range deoptimizes on
+   * its first read out of bounds, which a fresh document's first edit is.
+   */
   get(client: number): ClientRuns | undefined {
-    return this.byIndex[client];
+    const all = this.byIndex;
+    return client < all.length ? all[client] : undefined;
   }
 
   /** Number of clients with runs. */
@@ -244,7 +250,7 @@ export class ClientTable {
 
   /** The runs of `client`, created on first use. */
   ensure(client: number): ClientRuns {
-    let r = this.byIndex[client];
+    let r = this.get(client);
     if (r === undefined) {
       if (!Number.isInteger(client) || client < 0) throw new RangeError(`not a client index: ${client}`);
       while (this.byIndex.length < client) this.byIndex.push(undefined);
