@@ -10,6 +10,7 @@ import { clusterCommand } from './cluster-command.js';
 import { ConfigError, helpText, loadConfig, parseArgs } from './config.js';
 import { startRelayNode } from './node.js';
 import { coreEngine } from './relay/core-engine.js';
+import { applyRelayV8Flags } from './v8-flags.js';
 
 async function tokenCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, new Set(['doc', 'scope', 'ttl', 'auth-secret']));
@@ -26,6 +27,7 @@ async function tokenCommand(argv: readonly string[]): Promise<number> {
 }
 
 async function serve(argv: readonly string[]): Promise<void> {
+  applyRelayV8Flags();
   const config = loadConfig(argv, process.env);
   // With --peers the cluster layer replicates (write/read quorums, election); alone, a cluster of one.
   const node = await startRelayNode(config, {
