@@ -167,9 +167,9 @@ function checkPatch(p: unknown, where: string): TracePatch {
 /**
  * Transaction `i`'s patches checked, in an array built the same way for every transaction.
  * `Array.prototype.map` gave holey arrays while the loader ran unoptimized and packed ones once
- * V8 had optimized it, so one file's lists switched array shape mid-trace (rustcode's twice
- * in one load, at points that move from load to load) and every library's replay loop met a second shape
- * there, deoptimized and was compiled again, in the timed replay.
+ * V8 had optimized it, so one file's lists switched array shape mid-trace (rustcode's twice in
+ * one load, at points that move from load to load), and every library's replay loop met a
+ * second shape there, deoptimized and was compiled again, in the timed replay.
  */
 function checkedPatches(patches: readonly unknown[], i: number): TracePatch[] {
   const out: TracePatch[] = [];
