@@ -37,7 +37,9 @@ function astralOffsets(s: string): { offsets: number[]; length: number } {
  * The trace's transactions with every position and delete count converted from code points to
  * UTF-16 code units, given the document's `startContent`. Returns the input itself when neither
  * the start content nor any inserted text holds a surrogate (then both units agree). Costs
- * O(astral characters) per patch.
+ * O(astral characters) per patch. The lists are built by loops, not `Array.prototype.map`,
+ * which gives holey arrays before V8 optimizes the caller and packed ones after: a replay would
+ * meet two array shapes mid-trace and be compiled again.
  */
 export function tracePatchesToUtf16(
   startContent: string,
@@ -48,18 +50,21 @@ export function tracePatchesToUtf16(
   if (!astral) return txns;
   // Code-point positions of the astral characters of the current document, ascending.
   const at = astralOffsets(startContent).offsets;
-  return txns.map((patches) =>
-    patches.map(([pos, del, ins]): TracePatch => {
+  const converted: TracePatch[][] = [];
+  for (const patches of txns) {
+    const list: TracePatch[] = [];
+    for (const [pos, del, ins] of patches) {
       const from = lowerBound(at, pos);
       const to = lowerBound(at, pos + del);
-      const out: TracePatch = [pos + from, del + (to - from), ins];
+      list.push([pos + from, del + (to - from), ins]);
       const added = astralOffsets(ins);
       const shift = added.length - del;
       const tail = at.slice(to).map((x) => x + shift);
       at.length = from;
       for (const o of added.offsets) at.push(pos + o);
       for (const x of tail) at.push(x);
-      return out;
-    }),
-  );
+    }
+    converted.push(list);
+  }
+  return converted;
 }
