@@ -26,13 +26,17 @@ export function applyRelayV8Flags(
   flags: readonly string[] = RELAY_V8_FLAGS,
   execArgv: readonly string[] = process.execArgv,
 ): string[] {
+  const given = new Set(execArgv.map(flagName));
   const applied: string[] = [];
   for (const flag of flags) {
-    const name = flag.split('=', 1)[0] as string;
-    const underscored = name.replace(/-/g, '_');
-    if (execArgv.some((a) => a.split('=', 1)[0]?.replace(/-/g, '_') === underscored)) continue;
+    if (given.has(flagName(flag))) continue;
     setFlagsFromString(flag);
     applied.push(flag);
   }
   return applied;
+}
+
+/** A flag's name without its value, dashes as underscores (V8 takes both spellings). */
+function flagName(arg: string): string {
+  return (arg.split('=', 1)[0] as string).replace(/-/g, '_');
 }

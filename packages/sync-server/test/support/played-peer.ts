@@ -40,8 +40,7 @@ export async function startWithPlayedPeer(o: PlayedPeerOptions = {}): Promise<Pl
   const [p1, p2] = [await freePort(), await freePort()];
   const down = await Promise.all((o.downPeers ?? []).map(async (id) => ({ id, port: await freePort() })));
   const fromNode2: ClusterMessage[] = [];
-  let fake: PeerLinks | null = null;
-  fake = new PeerLinks({
+  const fake: PeerLinks = new PeerLinks({
     nodeId: 1,
     listenHost: '127.0.0.1',
     listenPort: p1,
@@ -50,11 +49,11 @@ export async function startWithPlayedPeer(o: PlayedPeerOptions = {}): Promise<Pl
     onMessage: (_from, m) => {
       fromNode2.push(m);
       if (m.type === 'replicate' && o.ackWrites === true)
-        fake?.send(2, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
+        fake.send(2, { type: 'replicate-ack', docId: m.docId, updateId: m.updateId });
       if (m.type === 'sync-request') {
         const doc = o.answer?.(m.docId, m.reqId) ?? new Doc();
         const update = encodeStateAsUpdate(doc);
-        fake?.send(2, {
+        fake.send(2, {
           type: 'sync-reply',
           docId: m.docId,
           reqId: m.reqId,
@@ -65,7 +64,6 @@ export async function startWithPlayedPeer(o: PlayedPeerOptions = {}): Promise<Pl
     },
   });
   await fake.start();
-  const links = fake;
   const replicator = new ClusterReplicator({
     clusterSecret: CLUSTER_SECRET,
     nodeId: 2,
@@ -80,18 +78,18 @@ export async function startWithPlayedPeer(o: PlayedPeerOptions = {}): Promise<Pl
   try {
     node = await startNode(['--id', '2'], { engine: coreEngine, replicator: () => replicator });
   } catch (e) {
-    await links.stop();
+    await fake.stop();
     throw e;
   }
   const stop = async () => {
     await node.close();
-    await links.stop();
+    await fake.stop();
   };
   try {
-    await waitFor('the link from node 1', () => links.isUp(2), { timeoutMs: 5000, intervalMs: 10 });
+    await waitFor('the link from node 1', () => fake.isUp(2), { timeoutMs: 5000, intervalMs: 10 });
   } catch (e) {
     await stop();
     throw e;
   }
-  return { node, fake: links, fromNode2, stop };
+  return { node, fake, fromNode2, stop };
 }
