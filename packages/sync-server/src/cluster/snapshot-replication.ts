@@ -133,7 +133,7 @@ export class SnapshotReplication {
     return n === undefined ? null : { ...n };
   }
 
-  /** The highest snapshot this node stored for `docId` (`{0, 0}` when none). */
+  /** The highest snapshot this node accepted for `docId`, stored or being written (`{0, 0}` when none). */
   snapshotOf(docId: string): SnapshotNumber {
     return this.fence.highestFor(docId) ?? { term: 0, seq: 0 };
   }
@@ -242,10 +242,11 @@ export class SnapshotReplication {
         // "Stored" only once the number is durable; a failed write takes the acceptance back.
         this.writes.store(m).then(
           () => {
-            this.fence.stored(m.docId, m.number);
+            // Stored, but a newer term's query was answered meanwhile: not "stored" for this leader.
+            const live = this.fence.stored(m.docId, m.number);
             this.logAccepted(m.docId, m.number, promisedTerm);
             this.d.onSnapshot(m.docId);
-            reply(true);
+            reply(live);
           },
           (err: unknown) => {
             this.fence.retract(m.docId, m.number);
@@ -305,7 +306,7 @@ export class SnapshotReplication {
     const at = (this.d.wallClock ?? Date.now)();
     let stored = false;
     const message = Promise.all([host.stateVector(docId), host.diff(docId, EMPTY_VECTOR())])
-      .then(async ([stateVector, snapshot]): Promise<SnapshotAnnounceMessage> => {
+      .then(async ([stateVector, snapshot]): Promise<SnapshotAnnounceMessage | null> => {
         const m: SnapshotAnnounceMessage = {
           type: 'snapshot-announce',
           docId,
@@ -320,7 +321,11 @@ export class SnapshotReplication {
         }
         await this.writes.store(m);
         stored = true;
-        this.fence.stored(docId, number);
+        if (!this.fence.stored(docId, number)) {
+          // A newer leader's query was answered while this was written: it never commits.
+          this.sequencer.outdated(number);
+          return null;
+        }
         this.logAccepted(docId, number, number.term);
         if (r.committed) this.logCommitted(docId, number, [this.d.nodeId]);
         return m;

@@ -5,10 +5,14 @@
  * the host persists what {@link SnapshotFence.accept} and {@link SnapshotFence.answerQuery} say to.
  *
  * An accepted number is written asynchronously (off the event loop): until the host reports it
- * {@link SnapshotFence.stored}, it counts for refusing older numbers and for answering queries,
- * but not for {@link SnapshotFence.holds} (a retransmission is not told "stored" before it is). A
- * failed write is {@link SnapshotFence.retract}ed: the document goes back to its highest stored
- * number.
+ * {@link SnapshotFence.stored}, it counts for refusing older numbers, but neither for answering
+ * queries nor for {@link SnapshotFence.holds} (a retransmission is not told "stored" before it
+ * is). A failed write is {@link SnapshotFence.retract}ed: the document goes back to its highest
+ * stored number. A write that ends after this node promised a newer term than the number's is
+ * kept but not acknowledged ({@link SnapshotFence.stored} says so): the new leader's query was
+ * answered without it, so counting it for the old leader could commit one seq twice; and a query
+ * answered with a number that a failed write then takes back would leave a gap below the new
+ * leader's numbers.
  */
 import { compareSnapshotNumbers, type SnapshotNumber } from './snapshot-number.js';
 
@@ -50,9 +54,15 @@ export class SnapshotFence {
     return this.promised;
   }
 
-  /** Highest snapshot stored for `docId`, or null. */
+  /** Highest snapshot accepted for `docId` (stored or still being written), or null. */
   highestFor(docId: string): SnapshotNumber | null {
     const n = this.highest.get(docId);
+    return n === undefined ? null : { ...n };
+  }
+
+  /** Highest snapshot of `docId` known durable (reported {@link stored} or found at start), or null. */
+  storedFor(docId: string): SnapshotNumber | null {
+    const n = this.durable.get(docId);
     return n === undefined ? null : { ...n };
   }
 
@@ -63,10 +73,11 @@ export class SnapshotFence {
 
   /**
    * Answer a leader of `term` asking for the highest snapshot of `docId`. Promises `term` (so an
-   * older leader can no longer commit here) and reports the highest stored number.
+   * older leader can no longer commit here) and reports the highest durable number: one still
+   * being written may yet fail, and once the promise is raised it is not acknowledged anyway.
    */
   answerQuery(docId: string, term: number): SnapshotQueryAnswer {
-    const answer: SnapshotQueryAnswer = { highest: this.highestFor(docId) };
+    const answer: SnapshotQueryAnswer = { highest: this.storedFor(docId) };
     if (term > this.promised) {
       this.promised = term;
       answer.persistPromisedTerm = term;
@@ -106,11 +117,17 @@ export class SnapshotFence {
     );
   }
 
-  /** The host stored accepted number `number` of `docId` durably. */
-  stored(docId: string, number: SnapshotNumber): void {
+  /**
+   * The host stored accepted number `number` of `docId` durably. Returns whether it may be
+   * acknowledged (a follower replies "stored", a leader announces it): false when this node
+   * promised a newer term than the number's while it was being written, since a query of that
+   * term was then answered without it. The number counts as stored either way.
+   */
+  stored(docId: string, number: SnapshotNumber): boolean {
     const done = this.durable.get(docId);
     if (done === undefined || compareSnapshotNumbers(number, done) > 0)
       this.durable.set(docId, { ...number });
+    return number.term >= this.promised;
   }
 
   /**

@@ -126,6 +126,16 @@ export class SnapshotSequencer {
     }
   }
 
+  /**
+   * This node's own write of `number`, which it issued, ended only after its store promised a
+   * newer term ({@link SnapshotFence.stored} returned false): a newer leader exists and learned
+   * the highest number without this one, so stop leading `number.term` (nothing happens when this
+   * node already leads another term).
+   */
+  outdated(number: SnapshotNumber): void {
+    if (this.leading === number.term) this.stepDown();
+  }
+
   /** The uncommitted snapshot of `docId` (to retransmit its announcement), or null. */
   inFlight(docId: string): SnapshotNumber | null {
     const n = this.docs.get(docId)?.inFlight;

@@ -3,7 +3,8 @@
  * committer), so "stored" waits for that write: a follower replies only once its number is
  * durable, a retransmission that arrives meanwhile is not answered "stored", a failed write is
  * refused and taken back, and a leader whose own write fails announces nothing and numbers the
- * same seq again (no gap). In virtual time.
+ * same seq again (no gap). A write that ends after the node answered a newer leader's query is
+ * kept but not counted for the old leader (the query was answered without it). In virtual time.
  */
 import { describe, expect, it } from 'vitest';
 import type { ClusterMessage, SnapshotReplyMessage } from '../../src/cluster/messages.js';
@@ -181,5 +182,53 @@ describe('snapshot numbers stored off the event loop', () => {
     c.held.get(3)!.shift()!.finish(true);
     await c.settle();
     expect(c.hosts.get(3)!.store.getMeta('cluster.snapshot:d')).toBe(JSON.stringify({ term: 1, seq: 2 }));
+  });
+
+  it('a follower write that ends after a newer leader asked is stored but refused to the old leader', async () => {
+    const c = cluster();
+    const old = c.nodes.get(1)!;
+    old.lead(1);
+    c.mode.set(2, 'held');
+    c.mode.set(3, 'held');
+    for (let i = 0; i < 5; i++) old.noteUpdate('d');
+    await c.deliver(); // (1, 1) announced; nodes 2 and 3 are writing it
+    expect(c.held.get(2)).toHaveLength(1);
+    // the leader of term 2 asks node 2, which answers without the number still being written
+    c.queue.length = 0;
+    c.nodes.get(2)!.onMessage(3, { type: 'snapshot-query', docId: 'd', term: 2 });
+    await c.settle();
+    const answer = c.queue.find((e) => e.m.type === 'snapshot-answer')!.m;
+    expect(answer).toMatchObject({ highest: null, term: 2 });
+    c.queue.length = 0;
+    c.held.get(2)!.shift()!.finish(true);
+    await c.settle();
+    // stored, but not counted for term 1: old leader 1 learns it is fenced
+    expect(c.hosts.get(2)!.store.getMeta('cluster.snapshot:d')).toBe(JSON.stringify({ term: 1, seq: 1 }));
+    expect(c.replies(1)).toEqual([
+      { type: 'snapshot-reply', docId: 'd', number: { term: 1, seq: 1 }, accepted: false, promisedTerm: 2 },
+    ]);
+    await c.deliver();
+    expect(old.committedOf('d')).toBeNull();
+  });
+
+  it('a leader whose own write ends after it answered a newer leader never announces it', async () => {
+    const c = cluster();
+    const old = c.nodes.get(1)!;
+    old.lead(1);
+    c.mode.set(1, 'held');
+    for (let i = 0; i < 5; i++) old.noteUpdate('d');
+    await c.deliver(); // learned; (1, 1) issued, its write held
+    expect(c.held.get(1)).toHaveLength(1);
+    old.onMessage(3, { type: 'snapshot-query', docId: 'd', term: 2 });
+    await c.settle();
+    expect(c.queue.find((e) => e.m.type === 'snapshot-answer')?.m).toMatchObject({ highest: null });
+    c.queue.length = 0;
+    c.held.get(1)!.shift()!.finish(true);
+    await c.settle();
+    expect(c.queue.filter((e) => e.m.type === 'snapshot-announce')).toHaveLength(0);
+    c.clock.advance(10_000); // nor on the retransmit timer
+    await c.settle();
+    expect(c.queue.filter((e) => e.m.type === 'snapshot-announce')).toHaveLength(0);
+    expect(old.committedOf('d')).toBeNull();
   });
 });

@@ -56,6 +56,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
+/** Schedules per run: a write ending late against a newer term's query is rare (about one in 5,000). */
+const RUNS = 2000;
+
 describe('ordered snapshots under competing leaders, loss and reordering', () => {
   // Numbers are written asynchronously, as a relay writes them on its commit thread: a node
   // replies "stored" (a leader announces) only once its write ended well; a write may fail
@@ -139,8 +142,13 @@ describe('ordered snapshots under competing leaders, loss and reordering', () =>
                       l.seq.abandon(docId, number);
                       return;
                     }
-                    fence.stored(docId, number);
+                    const live = fence.stored(docId, number);
                     store(l.node, docId, number);
+                    if (!live) {
+                      // a newer term's query was answered meanwhile: never announced
+                      l.seq.outdated(number);
+                      return;
+                    }
                     if (r.committed) onCommitted(docId, number, [l.node]);
                     announced.add(`${l.node}/${number.term}/${docId}/${number.seq}`);
                     announce(l.node, docId, number);
@@ -193,10 +201,13 @@ describe('ordered snapshots under competing leaders, loss and reordering', () =>
                     number: m.number,
                     done: (ok) => {
                       if (ok) {
-                        fence.stored(m.docId, m.number);
+                        const live = fence.stored(m.docId, m.number);
                         store(m.to, m.docId, m.number);
-                      } else fence.retract(m.docId, m.number);
-                      reply(ok);
+                        reply(live);
+                      } else {
+                        fence.retract(m.docId, m.number);
+                        reply(false);
+                      }
                     },
                   });
               } else {
@@ -247,9 +258,9 @@ describe('ordered snapshots under competing leaders, loss and reordering', () =>
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: RUNS },
     );
     // the schedules must actually exercise commits (in a good share of runs)
-    expect(stats.filter((c) => c > 0).length).toBeGreaterThan(75);
+    expect(stats.filter((c) => c > 0).length).toBeGreaterThan(RUNS / 4);
   });
 });

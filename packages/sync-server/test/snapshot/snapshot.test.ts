@@ -53,7 +53,7 @@ describe('SnapshotFence (store validation)', () => {
     expect(f.accept('d', { term: 1, seq: 5 })).toEqual({ ok: true });
     expect(f.holds('d', { term: 1, seq: 5 })).toBe(false); // being written
     expect(f.accept('d', { term: 1, seq: 5 })).toEqual({ ok: false, reason: 'not-newer' });
-    expect(f.answerQuery('d', 1).highest).toEqual({ term: 1, seq: 5 }); // queries count it already
+    expect(f.answerQuery('d', 1).highest).toEqual({ term: 1, seq: 4 }); // queries count durable ones only
     f.retract('d', { term: 1, seq: 5 });
     expect(f.highestFor('d')).toEqual({ term: 1, seq: 4 });
     expect(f.accept('d', { term: 1, seq: 5 })).toEqual({ ok: true }); // the same number again
@@ -67,6 +67,19 @@ describe('SnapshotFence (store validation)', () => {
     expect(f.accept('e', { term: 1, seq: 1 })).toEqual({ ok: true });
     f.retract('e', { term: 1, seq: 1 }); // nothing stored for e: none again
     expect(f.highestFor('e')).toBeNull();
+  });
+
+  it('a number whose write ends after a newer term was promised is stored but not acknowledged', () => {
+    const f = new SnapshotFence(1, [['d', { term: 1, seq: 4 }]]);
+    expect(f.accept('d', { term: 1, seq: 5 })).toEqual({ ok: true });
+    // a new leader asks while 5 is being written: it learns 4 (5 may yet fail)
+    expect(f.answerQuery('d', 2).highest).toEqual({ term: 1, seq: 4 });
+    expect(f.stored('d', { term: 1, seq: 5 })).toBe(false); // the old leader must not count it
+    expect(f.storedFor('d')).toEqual({ term: 1, seq: 5 }); // yet it is stored, and reported next time
+    expect(f.answerQuery('d', 3).highest).toEqual({ term: 1, seq: 5 });
+    expect(f.holds('d', { term: 1, seq: 5 })).toBe(false); // a resend from term 1 is not "stored"
+    expect(f.accept('d', { term: 3, seq: 5 })).toEqual({ ok: true }); // the new leader's number above it
+    expect(f.stored('d', { term: 3, seq: 5 })).toBe(true);
   });
 
   it('answering a query promises the term and asks to persist the promise once', () => {
@@ -142,6 +155,24 @@ describe('SnapshotSequencer', () => {
     s.onQueryAnswer(2, 'd', 1, null);
     fence.observeTerm(2);
     expect(s.issue('d')).toEqual({ status: 'not-leader' });
+  });
+
+  it('a leader whose own write ended after a newer term was promised stops leading that term only', () => {
+    const fence = new SnapshotFence();
+    const s = new SnapshotSequencer(1, members, fence);
+    s.lead(1);
+    s.issue('d');
+    s.onQueryAnswer(2, 'd', 1, null);
+    const r = s.issue('d');
+    expect(r).toEqual({ status: 'issued', number: { term: 1, seq: 1 }, committed: false });
+    expect(fence.answerQuery('d', 2).highest).toBeNull(); // asked while the write runs
+    expect(fence.stored('d', { term: 1, seq: 1 })).toBe(false);
+    s.outdated({ term: 1, seq: 1 });
+    expect(s.term).toBeNull();
+    // re-elected for term 3 meanwhile, a late term-1 write changes nothing
+    s.lead(3);
+    s.outdated({ term: 1, seq: 1 });
+    expect(s.term).toBe(3);
   });
 
   it('an issue given back (its write failed) is numbered again', () => {
