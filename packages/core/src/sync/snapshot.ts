@@ -63,46 +63,13 @@ export function snapshotGroups(doc: Doc): Group[] {
     const records: UpdateRecord[] = [];
     const nested: Container[] = [];
     if (c.kind === 'text' || c.kind === 'list') {
-      const seq = (c as Text | List).seq;
       const isList = c.kind === 'list';
-      const leaves = seq.index.leaves;
-      // At most one record per item: columns sized once, never grown.
-      let itemCount = 0;
-      for (let li = 0; li < leaves.length; li++) itemCount += (leaves[li] as Leaf).items.length;
-      const cols = new SeqColumns(itemCount);
-      cols.ids = ids;
       const textMarks = isList ? null : (c as Text).marks;
       // A formatted text's clocks skip its marks' clocks (`skip-marks.ts`).
       const skip = textMarks !== null && textMarks.length > 0 ? markClocks(textMarks) : null;
       // A formatted text's items by their first unit's position in the group (marks' anchors).
       const itemPos = skip !== null ? new Map<Item, number>() : null;
-      let unit = 0;
-      for (let li = 0; li < leaves.length; li++) {
-        const items = (leaves[li] as Leaf).items;
-        for (let ii = 0; ii < items.length; ii++) {
-          const it = items[ii] as Item;
-          if (itemPos !== null) {
-            itemPos.set(it, unit);
-            unit += it.len;
-          }
-          emittedUnits[it.client] = (emittedUnits[it.client] as number) + it.len;
-          let clock = it.clock;
-          let olClock = it.olClock;
-          let orClock = it.orClock;
-          if (skip !== null) {
-            clock = skipClock(skip.get(it.client), clock);
-            if (it.olClient !== NO_CLIENT) olClock = skipClock(skip.get(it.olClient), olClock);
-            if (it.orClient !== NO_CLIENT) orClock = skipClock(skip.get(it.orClient), orClock);
-          }
-          if (!extendLast(cols, it, clock, olClock, orClock)) {
-            const content = exportContent(it, 0);
-            cols.push(it.client, clock, it.len, it.olClient, olClock, it.orClient, orClock, content);
-          }
-          if (isList && !it.deleted) {
-            for (const v of it.content as unknown[]) if (v instanceof Container) nested.push(v);
-          }
-        }
-      }
+      const cols = sequenceColumns((c as Text | List).seq, ids, isList, skip, itemPos, emittedUnits, nested);
       if (cols.length > 0)
         groups.push({
           ref,
@@ -202,6 +169,63 @@ export function snapshotGroups(doc: Doc): Group[] {
 }
 
 /**
+ * The columns of a text's or list's items in document order, tombstones without content, each
+ * item merged into the record before it where it continues it ({@link extendLast}). Adds each
+ * item's units to `emittedUnits` (by local client) and pushes a list's live nested containers
+ * onto `nested`; `skip` holds a formatted text's mark clocks, and `itemPos` receives each item's
+ * first unit's position (for the marks' anchors). A function of its own, not part of the
+ * snapshot's visitor, and each item's fields read once: this loop runs once per item of the
+ * document on every snapshot.
+ */
+function sequenceColumns(
+  seq: Sequence,
+  ids: readonly number[],
+  isList: boolean,
+  skip: ReturnType<typeof markClocks> | null,
+  itemPos: Map<Item, number> | null,
+  emittedUnits: number[],
+  nested: Container[],
+): SeqColumns {
+  const leaves = seq.index.leaves;
+  // At most one record per item: columns sized once, never grown.
+  let itemCount = 0;
+  for (let li = 0; li < leaves.length; li++) itemCount += (leaves[li] as Leaf).items.length;
+  const cols = new SeqColumns(itemCount);
+  cols.ids = ids;
+  let unit = 0;
+  for (let li = 0; li < leaves.length; li++) {
+    const items = (leaves[li] as Leaf).items;
+    for (let ii = 0; ii < items.length; ii++) {
+      const it = items[ii] as Item;
+      const client = it.client;
+      const len = it.len;
+      const olClient = it.olClient;
+      const orClient = it.orClient;
+      if (itemPos !== null) {
+        itemPos.set(it, unit);
+        unit += len;
+      }
+      emittedUnits[client] = (emittedUnits[client] as number) + len;
+      let clock = it.clock;
+      let olClock = it.olClock;
+      let orClock = it.orClock;
+      if (skip !== null) {
+        clock = skipClock(skip.get(client), clock);
+        if (olClient !== NO_CLIENT) olClock = skipClock(skip.get(olClient), olClock);
+        if (orClient !== NO_CLIENT) orClock = skipClock(skip.get(orClient), orClock);
+      }
+      if (!extendLast(cols, it, client, clock, len, olClient, olClock, orClient, orClock)) {
+        cols.push(client, clock, len, olClient, olClock, orClient, orClock, exportContent(it, 0));
+      }
+      if (isList && !it.deleted) {
+        for (const v of it.content as unknown[]) if (v instanceof Container) nested.push(v);
+      }
+    }
+  }
+  return cols;
+}
+
+/**
  * The stored positions of the anchors of `marks` (two per mark: start, end; -1 for an edge) in
  * their text's group, whose items start at the positions `itemPos` holds; null when an anchor is
  * not a unit of the text (the group then names anchors by clock).
@@ -233,24 +257,34 @@ function anchorPositions(
  * Extend the last record with item `it` when `it` continues it (same client, next clock, left
  * origin its last unit, same right origin, same liveness): runs split by edits that were later
  * undone by deletes, or by the clocks of marks (`clock`, `olClock` and `orClock` are the item's,
- * counted without them), travel as one record. No record is added for an item merged this way.
+ * counted without them; `client`, `len` and the origins are its fields, read once by the caller), travel as one record. No record is added for an item merged this way.
  * Clients are the document's local indices (`cols.ids` is its table), `NO_CLIENT` is `NONE`.
  */
-function extendLast(cols: SeqColumns, it: Item, clock: number, olClock: number, orClock: number): boolean {
+function extendLast(
+  cols: SeqColumns,
+  it: Item,
+  client: number,
+  clock: number,
+  len: number,
+  olClient: number,
+  olClock: number,
+  orClient: number,
+  orClock: number,
+): boolean {
   const k = cols.length - 1;
-  if (k < 0 || it.olClient !== it.client || olClock !== clock - 1) return false;
+  if (k < 0 || olClient !== client || olClock !== clock - 1) return false;
   const last = cols.content[k] as string | unknown[] | null;
   const content = it.units;
   if (
-    cols.client[k] !== it.client ||
+    cols.client[k] !== client ||
     (cols.clock[k] as number) + (cols.len[k] as number) !== clock ||
     cols.orClock[k] !== orClock ||
-    cols.orClient[k] !== it.orClient ||
+    cols.orClient[k] !== orClient ||
     (last === null) !== (content === null) ||
     typeof last !== typeof content
   )
     return false;
-  cols.len[k] = (cols.len[k] as number) + it.len;
+  cols.len[k] = (cols.len[k] as number) + len;
   if (typeof content === 'string') cols.content[k] = (last as string) + content;
   else if (content !== null) cols.content[k] = (last as unknown[]).concat(exportContent(it, 0) as unknown[]);
   return true;
