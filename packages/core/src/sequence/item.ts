@@ -8,6 +8,8 @@
  * knows its leaf and a leaf its items, so both live here.
  */
 
+import { emptyObjectArray } from '../object-array.js';
+
 /** The content of a run: a string (text), an array of elements (list), or `null` once deleted. */
 export type RunContent = string | unknown[] | null;
 
@@ -222,8 +224,8 @@ export class Leaf {
     /** The object that owns the index this leaf belongs to (its sequence). */
     readonly owner: object,
   ) {}
-  /** Items in document order. */
-  items: Item[] = [];
+  /** Items in document order (starting in the elements kind it has once it holds items: `object-array.ts`). */
+  items: Item[] = emptyObjectArray<Item>();
   /** Sum of the lengths of non-deleted items. */
   vis = 0;
   /** Index of this leaf in the index's list of leaves. */

@@ -5,6 +5,7 @@
  * at worst) and then at most one leaf; inserting touches one leaf. Items never leave the index
  * (deleted items stay as tombstones).
  */
+import { emptyObjectArray } from '../object-array.js';
 import { churnAfter, trimsAt } from '../store/spare-slots.js';
 import { type Item, Leaf } from './item.js';
 
@@ -44,7 +45,7 @@ export class SequenceIndex {
    * places (several authors' carets, jumps back and forth) go on without a copy and a regrowth per
    * turn.
    */
-  private readonly grown: Leaf[] = [];
+  private readonly grown: Leaf[] = emptyObjectArray<Leaf>();
   /** How often an insertion made a leaf leave {@link grown} lately (`store/spare-slots.ts`). */
   private churn = 0;
   /**
