@@ -7,7 +7,7 @@
  * marks, runs of two sequences, more than {@link MAX_RUNS} runs) returns null and takes that
  * path. Each keystroke a client sends is encoded once, so this runs as often as typing does.
  */
-import type { Group } from '../format/group-codec.js';
+import { type Group, newGroup } from '../format/group-codec.js';
 import { SeqColumns } from '../format/seq-columns.js';
 import { encodeGroups } from '../format/update-codec.js';
 import { Item } from '../sequence/item.js';
@@ -38,7 +38,7 @@ function gather(s: Struct): void {
 }
 
 /** The one group written, reused (its fields are set for each update). */
-const group: Group = { ref: null, kind: 'text', records: [], columns };
+const group: Group = newGroup(null, 'text', [], columns);
 const groups: Group[] = [group];
 
 /** No deletions. */

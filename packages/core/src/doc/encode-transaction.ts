@@ -9,7 +9,7 @@
  * in the order given, each client's structs by clock). The column paths build no record object per
  * run and copy no records into columns.
  */
-import type { Group } from '../format/group-codec.js';
+import { type Group, newGroup } from '../format/group-codec.js';
 import type { ParentRef } from '../format/records.js';
 import { SeqColumns } from '../format/seq-columns.js';
 import { encodeGroups, encodeUpdate } from '../format/update-codec.js';
@@ -44,12 +44,12 @@ export function transactionGroups(
   const groupIn = (table: Map<Container, Group>, c: Container, kind: Group['kind']): Group => {
     let g = table.get(c);
     if (g === undefined) {
-      g = { ref: cachedRef(doc, refs, c), kind, records: [] };
+      let cols: SeqColumns | undefined;
       if (kind === 'text' || kind === 'list') {
-        const cols = new SeqColumns();
+        cols = new SeqColumns();
         cols.ids = ids;
-        g.columns = cols;
       }
+      g = newGroup(cachedRef(doc, refs, c), kind, [], cols);
       table.set(c, g);
       groups.push(g);
     }
@@ -76,7 +76,7 @@ export function transactionGroups(
       let g: Group;
       if (r.t === 3) {
         if (gc === null) {
-          gc = { ref: null, kind: 'gc', records: [] };
+          gc = newGroup(null, 'gc', []);
           groups.push(gc);
         }
         g = gc;

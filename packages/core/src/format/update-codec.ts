@@ -34,7 +34,7 @@ import { decodeWith } from '../encoding/decoder.js';
 import { Encoder } from '../encoding/encoder.js';
 import { DecodeError } from '../errors.js';
 import { ClientNumbering } from './client-numbering.js';
-import { type Group, MAX_CLOCK, readGroup } from './group-codec.js';
+import { type Group, MAX_CLOCK, newGroup, readGroup } from './group-codec.js';
 import { swapPackedCount, swapTextPacking, writeGroup } from './group-writer.js';
 import type { ContainerKind } from './kinds.js';
 import { type PendingAnchors, resolveAnchors } from './mark-anchors.js';
@@ -97,7 +97,7 @@ export function encodeUpdate(update: DecodedUpdate, options?: { packText?: boole
       const key = ref === null ? '' : `${parentKey(ref)}|${kind}`;
       g = groups.get(key);
       if (g === undefined) {
-        g = { ref, kind, records: [] };
+        g = newGroup(ref, kind, []);
         groups.set(key, g);
       }
       lastRef = ref;

@@ -11,7 +11,7 @@ import { exportContent, markRecord, recordsSince, refOf, structRecord } from '..
 import { MarkOp } from '../doc/marks.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
-import type { Group } from '../format/group-codec.js';
+import { type Group, newGroup } from '../format/group-codec.js';
 import type { DecodedUpdate, ParentRef, UpdateRecord } from '../format/records.js';
 import { SeqColumns } from '../format/seq-columns.js';
 import { markClocks, skipClock } from '../format/skip-marks.js';
@@ -70,14 +70,7 @@ export function snapshotGroups(doc: Doc): Group[] {
       // A formatted text's items by their first unit's position in the group (marks' anchors).
       const itemPos = skip !== null ? new Map<Item, number>() : null;
       const cols = sequenceColumns((c as Text | List).seq, ids, isList, skip, itemPos, emittedUnits, nested);
-      if (cols.length > 0)
-        groups.push({
-          ref,
-          kind: c.kind,
-          records: [],
-          columns: cols,
-          ...(skip !== null ? { skipsMarks: true } : {}),
-        });
+      if (cols.length > 0) groups.push(newGroup(ref, c.kind, [], cols, skip !== null));
       const marks = textMarks;
       if (marks !== null && marks.length > 0) {
         // By (replica, clock): the same bytes whatever order the marks arrived in.
@@ -90,12 +83,7 @@ export function snapshotGroups(doc: Doc): Group[] {
           markRecords.push(markRecord(doc, m, ref));
         }
         const positions = itemPos !== null && cols.length > 0 ? anchorPositions(doc, sorted, itemPos) : null;
-        groups.push({
-          ref,
-          kind: 'marks',
-          records: markRecords,
-          ...(positions !== null ? { anchorPositions: positions } : {}),
-        });
+        groups.push(newGroup(ref, 'marks', markRecords, undefined, false, positions ?? undefined));
       }
     } else if (c.kind === 'map') {
       // Keys sorted, a key's entries by (replica, clock): the same bytes whatever the order the
@@ -130,7 +118,7 @@ export function snapshotGroups(doc: Doc): Group[] {
         });
       }
     }
-    if (records.length > 0) groups.push({ ref, kind: c.kind, records });
+    if (records.length > 0) groups.push(newGroup(ref, c.kind, records));
     for (const n of nested) visit(n);
   };
   // Roots by kind and name, collected runs by replica id: the same bytes on every replica that
@@ -164,7 +152,7 @@ export function snapshotGroups(doc: Doc): Group[] {
       }
     }
   }
-  if (collected.length > 0) groups.push({ ref: null, kind: 'gc', records: collected });
+  if (collected.length > 0) groups.push(newGroup(null, 'gc', collected));
   return groups;
 }
 
