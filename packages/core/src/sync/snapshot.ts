@@ -244,8 +244,9 @@ function anchorPositions(
 /**
  * Extend the last record with item `it` when `it` continues it (same client, next clock, left
  * origin its last unit, same right origin, same liveness): runs split by edits that were later
- * undone by deletes, or by the clocks of marks (`clock`, `olClock` and `orClock` are the item's,
- * counted without them; `client`, `len` and the origins are its fields, read once by the caller), travel as one record. No record is added for an item merged this way.
+ * undone by deletes, or by the clocks of marks, travel as one record. No record is added for an
+ * item merged this way. `client`, `len` and the origin clients are the item's fields, read once by
+ * the caller; `clock`, `olClock` and `orClock` are its clocks counted without the marks' clocks.
  * Clients are the document's local indices (`cols.ids` is its table), `NO_CLIENT` is `NONE`.
  */
 function extendLast(
