@@ -19,7 +19,7 @@ import type { TracePatch } from './trace-file.js';
  * How many keystrokes are typed before the timed ones, not measured: the replay warmed only the
  * local path, and a library's remote path needs thousands of calls to reach its optimised code.
  * Medians per 1,000 keystrokes on a two-core machine (session 50, json-crdt-blog-post): Yjs's
- * fall from 25 µs to its steady 10–12 µs by keystroke 5,000; Accord's from 7 µs to 1.4–1.7 µs by
+ * fall from 25 µs to its steady 10–12 µs by keystroke 5,000; Accord's from 7 µs to 1.5–1.9 µs by
  * then, and to its steady 1.05–1.1 µs only after 8,000–17,000, when the last functions of the
  * path that deoptimized at a branch first taken (a leaf filling up, a run split in a new way) are
  * optimized again. The same for every library; the figure is the steady per-keystroke cost.
