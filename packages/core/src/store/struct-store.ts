@@ -184,6 +184,11 @@ export class ClientRuns {
     return this.solo === null ? this.chunks : [[this.solo]];
   }
 
+  /** The client's only struct while it holds exactly one, else null (then read {@link chunkList}). */
+  get only(): Struct | null {
+    return this.solo;
+  }
+
   /**
    * Call `fn` on every struct overlapping clocks `from .. next-1`, in clock order. Finds the
    * first by binary search (chunk, then index): a transaction's update reads only what it added.

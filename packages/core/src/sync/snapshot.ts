@@ -12,12 +12,12 @@ import { MarkOp } from '../doc/marks.js';
 import { CounterOp, GcRun, MapEntry } from '../doc/structs.js';
 import type { Text } from '../doc/text.js';
 import { type Group, newGroup } from '../format/group-codec.js';
-import type { DecodedUpdate, ParentRef, UpdateRecord } from '../format/records.js';
+import type { DecodedUpdate, GcRecord, ParentRef, UpdateRecord } from '../format/records.js';
 import { SeqColumns } from '../format/seq-columns.js';
 import { markClocks, skipClock } from '../format/skip-marks.js';
 import { Item, type Leaf, NO_CLIENT } from '../sequence/item.js';
 import { Sequence } from '../sequence/sequence.js';
-import type { ClientRuns } from '../store/struct-store.js';
+import type { ClientRuns, Struct } from '../store/struct-store.js';
 
 /** Every deleted id of the document (deleted runs, overwritten entries, collected ids). */
 export function docDeleteSet(doc: Doc): Map<number, number[]> {
@@ -135,25 +135,48 @@ export function snapshotGroups(doc: Doc): Group[] {
   for (let k = 0; k < order.length; k++) {
     const client = order[k] as number;
     const runs = doc.store.clients.get(doc.knownClientIndex(client) as number) as ClientRuns;
-    let open: UpdateRecord & { t: 3 } = { t: 3, client, clock: -1, len: 0 };
-    for (const chunk of runs.chunkList) {
-      for (const s of chunk) {
-        let owner: Container | null = null;
-        if (s instanceof Item) owner = Sequence.of(s).listener as unknown as Container;
-        else if (s instanceof MapEntry)
-          owner = s.deleted && !(s.parent as DocMap).isTombstone(s) ? null : s.parent;
-        else if (s instanceof CounterOp || s instanceof MarkOp) owner = s.parent;
-        if (owner !== null && emitted.has(owner)) continue;
-        if (open.clock >= 0 && open.clock + open.len === s.clock) open.len += s.len;
-        else {
-          open = { t: 3, client, clock: s.clock, len: s.len };
-          collected.push(open);
-        }
-      }
+    // A client holding one struct (each of a map's many concurrent writers) needs no chunk walk.
+    const only = runs.only;
+    if (only !== null) {
+      collectStruct(only, client, null, collected, emitted);
+      continue;
+    }
+    const chunks = runs.chunkList;
+    let open: GcRecord | null = null;
+    for (let j = 0; j < chunks.length; j++) {
+      const chunk = chunks[j] as readonly Struct[];
+      for (let i = 0; i < chunk.length; i++)
+        open = collectStruct(chunk[i] as Struct, client, open, collected, emitted);
     }
   }
   if (collected.length > 0) groups.push(newGroup(null, 'gc', collected));
   return groups;
+}
+
+/**
+ * One struct of `client` for the snapshot's collected runs: skipped when its container's group
+ * holds it, else merged into `open` where it continues it, or pushed onto `collected` as a new
+ * run. Returns the run the client's next struct may continue.
+ */
+function collectStruct(
+  s: Struct,
+  client: number,
+  open: GcRecord | null,
+  collected: UpdateRecord[],
+  emitted: ReadonlySet<Container>,
+): GcRecord | null {
+  let owner: Container | null = null;
+  if (s instanceof Item) owner = Sequence.of(s).listener as unknown as Container;
+  else if (s instanceof MapEntry) owner = s.deleted && !(s.parent as DocMap).isTombstone(s) ? null : s.parent;
+  else if (s instanceof CounterOp || s instanceof MarkOp) owner = s.parent;
+  if (owner !== null && emitted.has(owner)) return open;
+  if (open !== null && open.clock + open.len === s.clock) {
+    open.len += s.len;
+    return open;
+  }
+  const run: GcRecord = { t: 3, client, clock: s.clock, len: s.len };
+  collected.push(run);
+  return run;
 }
 
 /**
