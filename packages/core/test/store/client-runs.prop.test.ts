@@ -125,7 +125,7 @@ describe('ClientRuns against a flat array', () => {
       ),
       { numRuns: 60 },
     );
-  }, 60_000);
+  });
 
   it('keeps a client of one struct in no chunk, and chunks it once a second arrives', () => {
     const runs = new ClientRuns();
